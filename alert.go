@@ -1,0 +1,69 @@
+package mentionwatch
+
+import "time"
+
+// AlertState is where an alert is in its lifecycle.
+type AlertState string
+
+// Alert states.
+const (
+	Firing   AlertState = "firing"
+	Resolved AlertState = "resolved"
+)
+
+// Alert kinds.
+const (
+	AlertSpike    = "spike"    // a wave of negative mentions against the baseline
+	AlertCritical = "critical" // one mention that needs an answer now
+)
+
+// Alert is one episode: it starts firing, may be repeated while it fires,
+// and resolves once. The store keeps the latest version of each ID.
+type Alert struct {
+	ID         string     // stable for the episode: brand, kind, scope, start
+	Brand      string     //
+	Kind       string     // AlertSpike | AlertCritical
+	Scope      string     // "brand", "stage:amot", "aspect:delivery", "mention"
+	State      AlertState // firing | resolved
+	StartedAt  time.Time  // first bucket of the episode
+	UpdatedAt  time.Time  // last evaluation that changed it
+	ResolvedAt time.Time  // zero while firing
+
+	Count    float64 // negative mentions in the bucket that fired (peak)
+	Baseline float64 // expected count for that bucket
+	Factor   float64 // Count / max(Baseline, 1)
+	NegShare float64 // negative share in the bucket, 0..1
+	Summary  string  // one line for humans
+
+	MentionIDs []string          // evidence, best first
+	Breakdown  map[string]uint64 // "stage:amot" / "aspect:delivery" -> negative count
+
+	NotifiedState AlertState // the last state delivered to every notifier
+	NotifiedAt    time.Time  // when it was delivered
+	NotifyCount   int        // deliveries, repeats included
+
+	AckedAt time.Time // acknowledged in the dashboard; zero if not
+	AckedBy string
+}
+
+// Silence mutes alerts of a brand (and optionally one scope) until Until.
+type Silence struct {
+	ID        string
+	Brand     string // "" means every brand
+	Scope     string // "" means every scope
+	Until     time.Time
+	Reason    string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Matches reports whether s mutes alert a at time now.
+func (s Silence) Matches(a Alert, now time.Time) bool {
+	if !now.Before(s.Until) {
+		return false
+	}
+	if s.Brand != "" && s.Brand != a.Brand {
+		return false
+	}
+	return s.Scope == "" || s.Scope == a.Scope
+}

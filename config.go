@@ -1,0 +1,496 @@
+package mentionwatch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole of config.yaml. Each area's section lives in its own
+// file: config_store.go, config_alerts.go, config_web.go.
+type Config struct {
+	File string `yaml:"-"` // path it was loaded from, for error messages
+
+	Brands    []Brand         `yaml:"brands"`
+	Sources   []SourceConfig  `yaml:"sources"`
+	HTTP      HTTPConfig      `yaml:"http"`
+	Store     StoreConfig     `yaml:"store"`
+	Alerts    AlertsConfig    `yaml:"alerts"`
+	Notifiers NotifiersConfig `yaml:"notifiers"`
+	Web       WebConfig       `yaml:"web"`
+	Log       LogConfig       `yaml:"log"`
+}
+
+// Brand is a tracked brand and the queries that find it.
+type Brand struct {
+	Name string `yaml:"name"`
+	// Keywords: any of them matches. A multi-word keyword is a phrase;
+	// "@handle" and "#hashtag" match those forms too. Matching folds case
+	// and diacritics and respects word boundaries.
+	Keywords []string `yaml:"keywords"`
+	// Exclude: a text containing any of these is not a mention.
+	Exclude []string `yaml:"exclude"`
+	// Competitors are tracked like brands, for share of voice.
+	Competitors []Competitor `yaml:"competitors"`
+	// Languages the brand is discussed in (en, id); empty means any.
+	Languages []string `yaml:"languages"`
+	// Aspects adds or extends aspect keywords for this brand.
+	Aspects map[string][]string `yaml:"aspects"`
+}
+
+// Competitor is a brand tracked for share of voice against its owner.
+type Competitor struct {
+	Name     string   `yaml:"name"`
+	Keywords []string `yaml:"keywords"`
+	Exclude  []string `yaml:"exclude"`
+}
+
+// SourceConfig is one configured source. The keys beyond the common ones
+// belong to the source's type and are decoded by the collector registry
+// (collectors.Build), which checks them just as strictly.
+type SourceConfig struct {
+	Name     string   `yaml:"name"`
+	Type     string   `yaml:"type"`
+	Interval Duration `yaml:"interval"` // default 15m
+	Brands   []string `yaml:"brands"`   // limit to these brands; empty = all
+	Disabled bool     `yaml:"disabled"`
+
+	Node *yaml.Node `yaml:"-"` // the whole mapping, for the type's own keys
+	Line int        `yaml:"-"`
+}
+
+// SourceCommonKeys are the keys every source takes.
+var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"}
+
+// HTTPConfig tunes the polite HTTP client that collectors share.
+type HTTPConfig struct {
+	UserAgent      string   `yaml:"user_agent"`      // default "mentionwatch/<version> (+https://github.com/mentionwatch/mentionwatch)"
+	ConnectTimeout Duration `yaml:"connect_timeout"` // default 10s
+	Timeout        Duration `yaml:"timeout"`         // whole request, default 30s
+	MaxBodyBytes   int64    `yaml:"max_body_bytes"`  // default 10 MiB, after gzip too
+	PerHostRPS     float64  `yaml:"per_host_rps"`    // default 1
+	PerHostBurst   int      `yaml:"per_host_burst"`  // default 2
+	RespectRobots  *bool    `yaml:"respect_robots"`  // default true (page scraping)
+	AllowLoopback  bool     `yaml:"allow_loopback"`  // for tests and demo only
+	RetryMax       int      `yaml:"retry_max"`       // in-run retries on 429/5xx, default 2
+	RetryMaxWait   Duration `yaml:"retry_max_wait"`  // longest Retry-After honoured in-run, default 30s
+}
+
+// LogConfig sets logging.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug | info | warn | error; default info
+	Format string `yaml:"format"` // text | json; default text
+}
+
+// NotifiersConfig lists where alerts go.
+type NotifiersConfig struct {
+	Slack   *SlackConfig   `yaml:"slack"`
+	Webhook *WebhookConfig `yaml:"webhook"`
+}
+
+// SlackConfig posts alerts to Slack: an incoming webhook, or a bot token
+// and channel.
+type SlackConfig struct {
+	WebhookURL Secret `yaml:"webhook_url"`
+	BotToken   Secret `yaml:"bot_token"`
+	Channel    string `yaml:"channel"`
+	APIURL     string `yaml:"api_url"` // for tests; default Slack's
+}
+
+// WebhookConfig posts alerts as JSON, signed with HMAC-SHA256.
+type WebhookConfig struct {
+	URL    Secret `yaml:"url"`
+	Secret Secret `yaml:"secret"`
+	Header string `yaml:"header"` // default X-Mentionwatch-Signature
+}
+
+// Secret is a string that never prints: String, YAML, JSON and slog all
+// show "<secret>". Use Value() where the real value is needed.
+type Secret string
+
+const secretMask = "<secret>"
+
+// Value returns the secret itself.
+func (s Secret) Value() string { return string(s) }
+
+// String hides the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return secretMask
+}
+
+// GoString hides the secret from %#v.
+func (s Secret) GoString() string { return fmt.Sprintf("%q", s.String()) }
+
+// MarshalYAML hides the secret.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// MarshalJSON hides the secret.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalText hides the secret.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Format hides the secret from every fmt verb.
+func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
+// Duration is a time.Duration that reads "5m", "90s", "2h", "1d".
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Or returns d, or def when d is zero.
+func (d Duration) Or(def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return time.Duration(d)
+}
+
+// UnmarshalYAML reads a duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes a duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// ParseDuration is time.ParseDuration plus a "d" (24h) unit.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "d") {
+		var n float64
+		if _, err := fmt.Sscanf(s, "%gd", &n); err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use 90s, 5m, 2h or 1d)", s)
+	}
+	return v, nil
+}
+
+// ConfigError names the file, line and key that are wrong.
+type ConfigError struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Msg)
+}
+
+// LoadConfig reads, expands and strictly checks a config file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w (create one from the example config.yaml)", err)
+	}
+	return ParseConfig(path, data, os.LookupEnv)
+}
+
+// ParseConfig parses config text. lookup resolves ${VAR} references.
+func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &ConfigError{File: file, Msg: "empty config"}
+	}
+	root := doc.Content[0]
+	if err := expandEnv(file, root, lookup); err != nil {
+		return nil, err
+	}
+	cfg := &Config{File: file}
+	if err := DecodeStrict(file, root, cfg); err != nil {
+		return nil, err
+	}
+	// Keep each source's node for its type's own keys.
+	if srcs := mappingValue(root, "sources"); srcs != nil {
+		for i, n := range srcs.Content {
+			if i < len(cfg.Sources) {
+				cfg.Sources[i].Node = n
+				cfg.Sources[i].Line = n.Line
+			}
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) validate() error {
+	if len(c.Brands) == 0 {
+		return &ConfigError{File: c.File, Key: "brands", Msg: "at least one brand is required"}
+	}
+	names := map[string]bool{}
+	for _, b := range c.Brands {
+		if b.Name == "" {
+			return &ConfigError{File: c.File, Key: "brands.name", Msg: "every brand needs a name"}
+		}
+		if len(b.Keywords) == 0 {
+			return &ConfigError{File: c.File, Key: "brands." + b.Name + ".keywords", Msg: "at least one keyword is required"}
+		}
+		names[b.Name] = true
+		for _, cp := range b.Competitors {
+			names[cp.Name] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Sources {
+		if s.Name == "" {
+			return &ConfigError{File: c.File, Line: s.Line, Key: "sources.name", Msg: "every source needs a name"}
+		}
+		if seen[s.Name] {
+			return &ConfigError{File: c.File, Line: s.Line, Key: "sources.name", Msg: fmt.Sprintf("duplicate source name %q", s.Name)}
+		}
+		seen[s.Name] = true
+		if s.Type == "" {
+			return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".type", Msg: "missing type (see `mentionwatch collectors`)"}
+		}
+		for _, b := range s.Brands {
+			if !names[b] {
+				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
+			}
+		}
+	}
+	switch c.Store.Type {
+	case "", "embedded", "clickhouse":
+	default:
+		return &ConfigError{File: c.File, Key: "store.type", Msg: fmt.Sprintf("unknown store type %q (use embedded or clickhouse)", c.Store.Type)}
+	}
+	if c.Store.Type == "clickhouse" && c.Store.DSN == "" {
+		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
+	}
+	return nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${VAR} in every scalar value. An unset variable
+// expands to "" (the feature that needs it then reports it as missing).
+func expandEnv(file string, n *yaml.Node, lookup func(string) (string, bool)) error {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			v, _ := lookup(ref[2 : len(ref)-1])
+			return v
+		})
+	}
+	for _, c := range n.Content {
+		if err := expandEnv(file, c, lookup); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// DecodeStrict decodes n into out, failing on any key that out does not
+// have, with the file, line and key path. Keys listed in skip are allowed at
+// the top level without being decoded here.
+func DecodeStrict(file string, n *yaml.Node, out any, skip ...string) error {
+	if err := checkKeys(file, n, reflect.TypeOf(out), "", skip); err != nil {
+		return err
+	}
+	if len(skip) > 0 && n.Kind == yaml.MappingNode {
+		c := *n
+		c.Content = nil
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !contains(skip, n.Content[i].Value) {
+				c.Content = append(c.Content, n.Content[i], n.Content[i+1])
+			}
+		}
+		n = &c
+	}
+	if err := n.Decode(out); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			return &ConfigError{File: file, Msg: strings.Join(te.Errors, "; ")}
+		}
+		return &ConfigError{File: file, Line: n.Line, Msg: err.Error()}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+var yamlNodeType = reflect.TypeOf(yaml.Node{})
+
+func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if t == yamlNodeType {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "") {
+				return nil
+			}
+			if reflect.PointerTo(t).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) {
+				return nil
+			}
+			return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: "expected a mapping"}
+		}
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if path == "" && contains(skip, k.Value) {
+				continue
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, fields)}
+			}
+			if err := checkKeys(file, v, ft, path+"."+k.Value, nil); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.SequenceNode {
+			for i, c := range n.Content {
+				sub := path
+				if name := mappingValue(c, "name"); name != nil {
+					sub = fmt.Sprintf("%s[%s]", path, name.Value)
+				} else {
+					sub = fmt.Sprintf("%s[%d]", path, i)
+				}
+				if t.Elem() == reflect.TypeOf(SourceConfig{}) {
+					// A source's own keys are checked by its type.
+					continue
+				}
+				if err := checkKeys(file, c, t.Elem(), sub, nil); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Map:
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if err := checkKeys(file, n.Content[i+1], t.Elem(), path+"."+n.Content[i].Value, nil); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func trimPath(p string) string { return strings.TrimPrefix(p, ".") }
+
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			for k, v := range yamlFields(ft) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// suggest names the closest known key, for typos.
+func suggest(key string, fields map[string]reflect.Type) string {
+	best, bestD := "", 3
+	for k := range fields {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

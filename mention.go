@@ -1,0 +1,121 @@
+// Package mentionwatch holds the contracts shared by every part of the
+// program: the Mention record, alerts, source cursors and configuration.
+// It does no I/O beyond reading the configuration file.
+package mentionwatch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Label is the sentiment class of a mention.
+type Label string
+
+// Sentiment labels.
+const (
+	Negative Label = "negative"
+	Neutral  Label = "neutral"
+	Positive Label = "positive"
+)
+
+// Stage is the customer-journey moment of truth a mention was written at.
+type Stage string
+
+// Moments of truth, in journey order, then unknown.
+const (
+	ZMOT         Stage = "zmot" // researching before buying
+	FMOT         Stage = "fmot" // first encounter with product, listing, package
+	AMOT         Stage = "amot" // paid, waiting for delivery
+	SMOT         Stage = "smot" // using the product, talking to support
+	LMOT         Stage = "lmot" // reviewing, recommending, warning others
+	StageUnknown Stage = "unknown"
+)
+
+// Stages lists the moments of truth in journey order, then unknown.
+var Stages = []Stage{ZMOT, FMOT, AMOT, SMOT, LMOT, StageUnknown}
+
+// Mention is one public text that names a tracked brand. Fields map 1:1 to
+// store columns (see docs/SCHEMA.md).
+type Mention struct {
+	ID          string    // stable: MentionID(brand, kind, native id)
+	Brand       string    // configured brand or competitor it matched
+	Source      string    // configured source name
+	Kind        string    // source type: rss, reviews, appstore, x, ...
+	NativeID    string    // the service's own id, or the canonical URL
+	URL         string    // link to the original post
+	Author      string    // handle or display name, as the service gives it
+	AuthorReach uint32    // followers, karma or subscribers; 0 if unknown
+	Title       string    // plain text, HTML stripped
+	Text        string    // plain text, HTML stripped
+	Rating      float32   // 1..5 stars for reviews, 0 if none
+	Published   time.Time // UTC
+	Collected   time.Time // UTC
+
+	// Filled by scoring.
+	Lang            string   // en, id or other
+	Sentiment       float32  // -1..1
+	Label           Label    // negative | neutral | positive
+	Stage           Stage    // zmot | fmot | amot | smot | lmot | unknown
+	StageConfidence float32  // 0..1
+	Aspects         []string // delivery, price, service, quality, app, refund, ...
+	Reach           float32  // ranking weight from author reach and source, >= 0
+}
+
+// MentionID returns the stable id of a mention: a hash of the brand, the
+// source kind and the native id (or canonical URL). The same post matched by
+// two brands gives two mentions, one per brand.
+func MentionID(brand, kind, nativeID string) string {
+	h := sha256.New()
+	h.Write([]byte(brand))
+	h.Write([]byte{0})
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(nativeID))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Impact ranks mentions for responders: negativity × reach weight. A
+// non-negative mention has impact 0.
+func (m *Mention) Impact() float64 {
+	if m.Sentiment >= 0 {
+		return 0
+	}
+	r := float64(m.Reach)
+	if r < 1 {
+		r = 1
+	}
+	return -float64(m.Sentiment) * r
+}
+
+// Cursor is what a source remembers between runs, so that a restart does
+// not collect the same items again. The store persists it as JSON.
+type Cursor struct {
+	LastID       string            `json:"last_id,omitempty"`       // newest native id seen (since_id style APIs)
+	LastTime     time.Time         `json:"last_time,omitempty"`     // newest published time seen
+	ETag         string            `json:"etag,omitempty"`          // conditional GET
+	LastModified string            `json:"last_modified,omitempty"` // conditional GET
+	Seen         []string          `json:"seen,omitempty"`          // recent native ids, bounded, for unordered feeds
+	Extra        map[string]string `json:"extra,omitempty"`         // collector-specific state
+}
+
+// MaxSeen bounds Cursor.Seen.
+const MaxSeen = 2000
+
+// Remember adds ids to c.Seen, keeping the newest MaxSeen.
+func (c *Cursor) Remember(ids ...string) {
+	c.Seen = append(c.Seen, ids...)
+	if n := len(c.Seen); n > MaxSeen {
+		c.Seen = append([]string(nil), c.Seen[n-MaxSeen:]...)
+	}
+}
+
+// HasSeen reports whether id is in c.Seen.
+func (c *Cursor) HasSeen(id string) bool {
+	for _, s := range c.Seen {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}

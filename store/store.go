@@ -1,0 +1,119 @@
+// Package store defines where mentions, source cursors and alerts live. The
+// embedded SQLite store (store/sqlite) is the default; store/clickhouse is
+// for teams and analysts. store/storetest is the conformance suite both pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// ErrNotFound is returned when a single record asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is safe for concurrent use. Writes are idempotent: inserting a
+// mention or saving an alert twice keeps one (the latest) version.
+type Store interface {
+	// Migrate brings the schema to the current version. It is idempotent.
+	Migrate(ctx context.Context) error
+	Close() error
+
+	// InsertMentions stores mentions, deduplicated by ID (the last write wins).
+	InsertMentions(ctx context.Context, ms []mw.Mention) error
+	// Mentions returns mentions matching q.
+	Mentions(ctx context.Context, q MentionQuery) ([]mw.Mention, error)
+	// Series counts mentions (and negative ones) per time bucket and key.
+	Series(ctx context.Context, q SeriesQuery) ([]SeriesPoint, error)
+
+	// SourceState returns a source's cursor and health; a zero state with
+	// Source set when the source never ran.
+	SourceState(ctx context.Context, source string) (SourceState, error)
+	SaveSourceState(ctx context.Context, st SourceState) error
+	SourceStates(ctx context.Context) ([]SourceState, error)
+
+	// SaveAlert inserts or replaces the alert with a.ID.
+	SaveAlert(ctx context.Context, a mw.Alert) error
+	// Alert returns one alert, or ErrNotFound.
+	Alert(ctx context.Context, id string) (mw.Alert, error)
+	// Alerts returns alerts matching q, newest StartedAt first.
+	Alerts(ctx context.Context, q AlertQuery) ([]mw.Alert, error)
+
+	SaveSilence(ctx context.Context, s mw.Silence) error
+	// Silences returns silences still active at t (Until after t).
+	Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error)
+}
+
+// Order of returned mentions.
+const (
+	ByPublished = "published" // newest first (default)
+	ByImpact    = "impact"    // negativity × reach, highest first
+)
+
+// MentionQuery selects mentions. Zero fields do not filter.
+type MentionQuery struct {
+	Brands  []string
+	From    time.Time // Published >= From
+	To      time.Time // Published < To
+	Label   mw.Label
+	Stage   mw.Stage
+	Aspect  string
+	Author  string // exact author, across all sources
+	Source  string
+	IDs     []string
+	OrderBy string // ByPublished | ByImpact
+	Limit   int    // 0 = 100
+}
+
+// Group keys for Series.
+const (
+	GroupNone   = ""
+	GroupLabel  = "label"
+	GroupStage  = "stage"
+	GroupAspect = "aspect" // a mention counts once per aspect
+	GroupSource = "source"
+	GroupLang   = "lang"
+	GroupBrand  = "brand"
+)
+
+// SeriesQuery counts mentions between From and To (by Published).
+type SeriesQuery struct {
+	Brands  []string
+	From    time.Time
+	To      time.Time
+	Step    time.Duration // bucket width, aligned to the Unix epoch; 0 = one bucket for the whole range
+	GroupBy string        // Group* constant
+}
+
+// SeriesPoint is one bucket × brand × key.
+type SeriesPoint struct {
+	Bucket   time.Time // bucket start (From when Step is 0)
+	Brand    string
+	Key      string // value of GroupBy; "" for GroupNone
+	Count    uint64
+	Negative uint64
+}
+
+// SourceState is a source's cursor and health.
+type SourceState struct {
+	Source            string
+	Kind              string
+	Cursor            mw.Cursor
+	LastRun           time.Time
+	LastSuccess       time.Time
+	LastError         string
+	LastErrorAt       time.Time
+	ItemsLastRun      int
+	TotalItems        uint64
+	ConsecutiveErrors int
+}
+
+// AlertQuery selects alerts. Zero fields do not filter.
+type AlertQuery struct {
+	Brand string
+	State mw.AlertState
+	Since time.Time // StartedAt >= Since, or still firing
+	Limit int       // 0 = 100
+}
