@@ -1,0 +1,79 @@
+// Command mentionwatch collects brand mentions, scores them, stores them and
+// alerts on waves of negative word-of-mouth.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// version is set by the linker: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+var (
+	configPath string
+
+	rootCmd = &cobra.Command{
+		Use:           "mentionwatch",
+		Short:         "Self-hosted brand-mention and review monitor",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	// evalCmd groups `mentionwatch eval <what>`; each file adds its own.
+	evalCmd = &cobra.Command{Use: "eval", Short: "Measure accuracy on labelled data sets"}
+	// benchCmd groups `mentionwatch bench <what>`; each file adds its own.
+	benchCmd = &cobra.Command{Use: "bench", Short: "Measure speed against a baseline in the same process"}
+)
+
+func init() {
+	rootCmd.PersistentFlags().StringVarP(&configPath, "config", "c", "config.yaml", "config file")
+	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "mentionwatch", version) },
+	})
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rootCmd.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "mentionwatch:", err)
+		var ce *mw.ConfigError
+		if errors.As(err, &ce) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// loadConfig reads --config.
+func loadConfig() (*mw.Config, error) { return mw.LoadConfig(configPath) }
+
+// newLogger builds the slog logger the config asks for.
+func newLogger(cfg mw.LogConfig) *slog.Logger {
+	var lvl slog.Level
+	switch strings.ToLower(cfg.Level) {
+	case "debug":
+		lvl = slog.LevelDebug
+	case "warn":
+		lvl = slog.LevelWarn
+	case "error":
+		lvl = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
