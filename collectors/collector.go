@@ -1,0 +1,161 @@
+// Package collectors defines how sources are collected: the Collector
+// interface, the registry of source types, the polite HTTP client they
+// share, and the scheduler that runs every configured source.
+package collectors
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Collector is one configured source. The scheduler calls Collect on its
+// interval; calls never overlap on one instance. Collect returns the items
+// it found since cur (raw: Brand and ID empty, Kind, Source, NativeID and
+// Collected set) and the cursor to resume from. On error it may still return
+// items collected before the failure together with an advanced cursor; the
+// scheduler stores them and keeps the old cursor only when the new one is
+// empty.
+type Collector interface {
+	Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error)
+}
+
+// Initer is implemented by collectors that check their config and prepare
+// state. Init must not touch the network.
+type Initer interface {
+	Init(env Env) error
+}
+
+// Env is what a collector gets from the program.
+type Env struct {
+	Name   string       // the configured source name
+	Type   string       // its type
+	HTTP   *HTTPClient  // shared polite client
+	Brands []mw.Brand   // the brands this source collects for (for search queries)
+	Log    *slog.Logger // scoped with source=<name>
+	Now    func() time.Time
+}
+
+// Factory returns a new, zero collector whose struct is its config (yaml
+// tags). Build decodes the source's keys into it, then calls Init.
+type Factory func() Collector
+
+var (
+	regMu    sync.RWMutex
+	registry = map[string]Factory{}
+)
+
+// Register adds a source type. Collectors call it from init().
+func Register(typ string, f Factory) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if _, dup := registry[typ]; dup {
+		panic("collectors: type registered twice: " + typ)
+	}
+	registry[typ] = f
+}
+
+// Types lists the registered source types, sorted.
+func Types() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	out := make([]string, 0, len(registry))
+	for t := range registry {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Source is a built, configured source ready to schedule.
+type Source struct {
+	Config    mw.SourceConfig
+	Collector Collector
+	Env       Env
+}
+
+// Build creates the collector of one configured source: it decodes the
+// type's own keys strictly (unknown keys fail with file and line) and calls
+// Init.
+func Build(cfg *mw.Config, sc mw.SourceConfig, env Env) (*Source, error) {
+	regMu.RLock()
+	f, ok := registry[sc.Type]
+	regMu.RUnlock()
+	if !ok {
+		return nil, &mw.ConfigError{File: cfg.File, Line: sc.Line, Key: "sources[" + sc.Name + "].type",
+			Msg: fmt.Sprintf("unknown source type %q (known: %v)", sc.Type, Types())}
+	}
+	c := f()
+	if sc.Node != nil {
+		if err := mw.DecodeStrict(cfg.File, sc.Node, c, mw.SourceCommonKeys...); err != nil {
+			if ce, ok := err.(*mw.ConfigError); ok && ce.Key != "" {
+				ce.Key = "sources[" + sc.Name + "]." + ce.Key
+			}
+			return nil, err
+		}
+	}
+	env.Name, env.Type = sc.Name, sc.Type
+	if env.Log == nil {
+		env.Log = slog.Default()
+	}
+	env.Log = env.Log.With("source", sc.Name, "type", sc.Type)
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	env.Brands = brandsFor(cfg.Brands, sc.Brands)
+	if in, ok := c.(Initer); ok {
+		if err := in.Init(env); err != nil {
+			return nil, &mw.ConfigError{File: cfg.File, Line: sc.Line, Key: "sources[" + sc.Name + "]", Msg: err.Error()}
+		}
+	}
+	return &Source{Config: sc, Collector: c, Env: env}, nil
+}
+
+// BuildAll builds every enabled source. It returns the first config error.
+func BuildAll(cfg *mw.Config, http *HTTPClient, log *slog.Logger) ([]*Source, error) {
+	var out []*Source
+	for _, sc := range cfg.Sources {
+		if sc.Disabled {
+			continue
+		}
+		s, err := Build(cfg, sc, Env{HTTP: http, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func brandsFor(all []mw.Brand, only []string) []mw.Brand {
+	if len(only) == 0 {
+		return all
+	}
+	var out []mw.Brand
+	for _, b := range all {
+		for _, o := range only {
+			if b.Name == o {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// SearchTerms returns the keywords of brands (and their competitors), for
+// collectors that search a service by query.
+func SearchTerms(brands []mw.Brand) []string {
+	var out []string
+	for _, b := range brands {
+		out = append(out, b.Keywords...)
+		for _, c := range b.Competitors {
+			out = append(out, c.Keywords...)
+		}
+	}
+	return out
+}

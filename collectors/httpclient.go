@@ -1,0 +1,404 @@
+package collectors
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+	"golang.org/x/time/rate"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// DefaultUserAgent identifies mentionwatch to the sites it reads.
+const DefaultUserAgent = "mentionwatch/1 (+https://github.com/mentionwatch/mentionwatch)"
+
+// robotsAgent is the product token matched against robots.txt groups.
+const robotsAgent = "mentionwatch"
+
+// ErrBodyTooLarge is returned when a response (after decompression) is
+// larger than the configured maximum.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// ErrRobots is returned when robots.txt disallows a page.
+var ErrRobots = errors.New("disallowed by robots.txt")
+
+// HTTPError is a response with a status a collector cannot use.
+type HTTPError struct {
+	Method     string
+	URL        string // secrets in the query are masked
+	Status     int
+	RetryAfter time.Duration // from Retry-After (or x-rate-limit-reset), 0 if none
+	Snippet    string        // start of the body, for the log
+}
+
+func (e *HTTPError) Error() string {
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", e.Method, e.URL, e.Status, http.StatusText(e.Status))
+	if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+		msg += " (check the source's credentials)"
+	}
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	if e.Snippet != "" {
+		msg += ": " + e.Snippet
+	}
+	return msg
+}
+
+// IsAuth reports whether err is a 401 or 403: the source's credentials are
+// missing or wrong, and retrying will not help.
+func IsAuth(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden)
+}
+
+// RetryAfter returns how long the service asked us to wait, if it did.
+func RetryAfter(err error) (time.Duration, bool) {
+	var he *HTTPError
+	if errors.As(err, &he) && he.RetryAfter > 0 {
+		return he.RetryAfter, true
+	}
+	return 0, false
+}
+
+// Request is one HTTP call.
+type Request struct {
+	Method       string // default GET
+	URL          string
+	Header       http.Header
+	Body         []byte
+	ETag         string // sends If-None-Match
+	LastModified string // sends If-Modified-Since
+	CheckRobots  bool   // page scraping: obey robots.txt
+}
+
+// Response is a fully read, size-bounded response.
+type Response struct {
+	Status       int
+	Header       http.Header
+	Body         []byte
+	NotModified  bool // 304: nothing new since ETag/LastModified
+	ETag         string
+	LastModified string
+	URL          string // final URL after redirects
+}
+
+// HTTPClient is the polite client every collector shares: a User-Agent,
+// timeouts, a bounded body (gzip included), conditional GET, a per-host rate
+// limit, in-run retries on 429/5xx honouring Retry-After, and robots.txt for
+// page scraping. It is safe for concurrent use.
+type HTTPClient struct {
+	client    *http.Client
+	ua        string
+	maxBody   int64
+	rps       float64
+	burst     int
+	robots    bool
+	retryMax  int
+	retryWait time.Duration
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+	robotsBy map[string]robotsEntry
+}
+
+type robotsEntry struct {
+	data    *robotstxt.RobotsData
+	fetched time.Time
+}
+
+// NewHTTPClient builds the client from config, with defaults.
+func NewHTTPClient(cfg mw.HTTPConfig) *HTTPClient {
+	connect := cfg.ConnectTimeout.Or(10 * time.Second)
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   connect,
+		ResponseHeaderTimeout: cfg.Timeout.Or(30 * time.Second),
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	c := &HTTPClient{
+		client:    &http.Client{Transport: tr, Timeout: cfg.Timeout.Or(30 * time.Second)},
+		ua:        cfg.UserAgent,
+		maxBody:   cfg.MaxBodyBytes,
+		rps:       cfg.PerHostRPS,
+		burst:     cfg.PerHostBurst,
+		robots:    cfg.RespectRobots == nil || *cfg.RespectRobots,
+		retryMax:  cfg.RetryMax,
+		retryWait: cfg.RetryMaxWait.Or(30 * time.Second),
+		limiters:  map[string]*rate.Limiter{},
+		robotsBy:  map[string]robotsEntry{},
+	}
+	if c.ua == "" {
+		c.ua = DefaultUserAgent
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = 10 << 20
+	}
+	if c.rps <= 0 {
+		c.rps = 1
+	}
+	if c.burst <= 0 {
+		c.burst = 2
+	}
+	if cfg.RetryMax == 0 {
+		c.retryMax = 2
+	}
+	if c.retryMax < 0 {
+		c.retryMax = 0
+	}
+	return c
+}
+
+// Get fetches url.
+func (c *HTTPClient) Get(ctx context.Context, url string, header http.Header) (*Response, error) {
+	return c.Do(ctx, Request{URL: url, Header: header})
+}
+
+// Do performs r. A 2xx or 304 returns a Response; any other status returns
+// an *HTTPError (after in-run retries for 429 and 5xx).
+func (c *HTTPClient) Do(ctx context.Context, r Request) (*Response, error) {
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("invalid URL %q: want http(s)://host/...", MaskURL(r.URL))
+	}
+	if r.CheckRobots && c.robots {
+		if err := c.checkRobots(ctx, u); err != nil {
+			return nil, err
+		}
+	}
+	var last error
+	for attempt := 0; ; attempt++ {
+		resp, err := c.once(ctx, u, r)
+		if err == nil {
+			return resp, nil
+		}
+		last = err
+		var he *HTTPError
+		if !errors.As(err, &he) || !(he.Status == http.StatusTooManyRequests || he.Status >= 500) || attempt >= c.retryMax {
+			return nil, last
+		}
+		wait := he.RetryAfter
+		if wait == 0 {
+			wait = time.Duration(1<<attempt) * 500 * time.Millisecond
+		}
+		if wait > c.retryWait {
+			return nil, last // too long to wait in-run: the scheduler backs off
+		}
+		select {
+		case <-ctx.Done():
+			return nil, last
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response, error) {
+	if err := c.limiter(u.Host).Wait(ctx); err != nil {
+		return nil, fmt.Errorf("%s %s: waiting for rate limit: %w", r.Method, MaskURL(u.String()), err)
+	}
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.ua)
+	}
+	if r.ETag != "" {
+		req.Header.Set("If-None-Match", r.ETag)
+	}
+	if r.LastModified != "" {
+		req.Header.Set("If-Modified-Since", r.LastModified)
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskURL(u.String()), unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	out := &Response{
+		Status:       resp.StatusCode,
+		Header:       resp.Header,
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		URL:          resp.Request.URL.String(),
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		out.NotModified = true
+		if out.ETag == "" {
+			out.ETag = r.ETag
+		}
+		if out.LastModified == "" {
+			out.LastModified = r.LastModified
+		}
+		return out, nil
+	}
+	// The transport decompresses gzip itself; the limit applies to the
+	// decompressed bytes, so a gzip bomb is bounded too.
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading body: %w", r.Method, MaskURL(u.String()), unwrapURLError(err))
+	}
+	if int64(len(data)) > c.maxBody {
+		return nil, fmt.Errorf("%s %s: %w (more than %d bytes; raise http.max_body_bytes if this is expected)", r.Method, MaskURL(u.String()), ErrBodyTooLarge, c.maxBody)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &HTTPError{
+			Method:     r.Method,
+			URL:        MaskURL(u.String()),
+			Status:     resp.StatusCode,
+			RetryAfter: parseRetryAfter(resp.Header, time.Now()),
+			Snippet:    snippet(data),
+		}
+	}
+	out.Body = data
+	return out, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return fmt.Errorf("timed out: %w (the server is slow or hangs; raise http.timeout if it is expected)", ue.Err)
+		}
+		return ue.Err
+	}
+	return err
+}
+
+func (c *HTTPClient) limiter(host string) *rate.Limiter {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.limiters[host]
+	if !ok {
+		l = rate.NewLimiter(rate.Limit(c.rps), c.burst)
+		c.limiters[host] = l
+	}
+	return l
+}
+
+func (c *HTTPClient) checkRobots(ctx context.Context, u *url.URL) error {
+	key := u.Scheme + "://" + u.Host
+	c.mu.Lock()
+	e, ok := c.robotsBy[key]
+	c.mu.Unlock()
+	if !ok || time.Since(e.fetched) > time.Hour {
+		status, body := 0, []byte(nil)
+		resp, err := c.once(ctx, &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}, Request{Method: http.MethodGet})
+		var he *HTTPError
+		switch {
+		case err == nil:
+			status, body = resp.Status, resp.Body
+		case errors.As(err, &he):
+			status = he.Status
+		default:
+			return fmt.Errorf("fetching robots.txt for %s: %w", u.Host, err)
+		}
+		data, perr := robotstxt.FromStatusAndBytes(status, body)
+		if perr != nil {
+			data, _ = robotstxt.FromStatusAndBytes(404, nil) // unparsable: allow, as crawlers do
+		}
+		e = robotsEntry{data: data, fetched: time.Now()}
+		c.mu.Lock()
+		c.robotsBy[key] = e
+		c.mu.Unlock()
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if path == "" {
+		path = "/"
+	}
+	if !e.data.TestAgent(path, robotsAgent) {
+		return fmt.Errorf("GET %s: %w (set http.respect_robots: false only with the site's permission)", MaskURL(u.String()), ErrRobots)
+	}
+	return nil
+}
+
+// parseRetryAfter reads Retry-After (seconds or HTTP date), or the
+// x-rate-limit-reset / x-ratelimit-reset epoch that some APIs send.
+func parseRetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil && t.After(now) {
+			return t.Sub(now)
+		}
+	}
+	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset"} {
+		if v := h.Get(k); v != "" {
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				if n > 1e9 { // an epoch
+					if d := time.Unix(n, 0).Sub(now); d > 0 {
+						return d
+					}
+				} else if n > 0 { // seconds until reset
+					return time.Duration(n) * time.Second
+				}
+			}
+		}
+	}
+	return 0
+}
+
+func snippet(b []byte) string {
+	s := strings.ToValidUTF8(string(b), "?")
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+var secretParams = []string{"key", "api_key", "apikey", "token", "access_token", "client_secret", "password", "secret", "sig", "signature"}
+
+// MaskURL hides credentials in a URL (user info and secret-looking query
+// parameters) so it can be logged.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.User != nil {
+		u.User = url.User("<secret>")
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		for _, s := range secretParams {
+			if strings.EqualFold(k, s) {
+				q.Set(k, "<secret>")
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
