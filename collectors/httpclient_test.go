@@ -1,0 +1,91 @@
+package collectors
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+func TestRetryAfterHonoured(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100})
+	start := time.Now()
+	resp, err := c.Get(context.Background(), srv.URL, nil)
+	if err != nil || string(resp.Body) != "ok" || calls.Load() != 2 {
+		t.Fatalf("resp %v err %v calls %d", resp, err, calls.Load())
+	}
+	if time.Since(start) < 900*time.Millisecond {
+		t.Fatalf("retried before Retry-After elapsed")
+	}
+}
+
+func TestLongRetryAfterReturnedToScheduler(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "quota", http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100}).Get(context.Background(), srv.URL, nil)
+	if d, ok := RetryAfter(err); !ok || d != time.Hour {
+		t.Fatalf("RetryAfter = %v %v (err %v)", d, ok, err)
+	}
+	if IsAuth(err) {
+		t.Fatal("429 is not an auth error")
+	}
+}
+
+func TestRobots(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+			return
+		}
+		w.Write([]byte("page"))
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100})
+	if _, err := c.Do(context.Background(), Request{URL: srv.URL + "/reviews", CheckRobots: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Do(context.Background(), Request{URL: srv.URL + "/private/x", CheckRobots: true})
+	if err == nil || !strings.Contains(err.Error(), "robots.txt") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMaskURL(t *testing.T) {
+	got := MaskURL("https://user:pw@api.example.com/v3/x?part=snippet&key=AIzaSECRET")
+	if strings.Contains(got, "SECRET") || strings.Contains(got, "pw") {
+		t.Fatalf("secret leaked: %s", got)
+	}
+}
+
+func TestNextDelayBacksOff(t *testing.T) {
+	if d := NextDelay(time.Minute, 0, 0); d < 54*time.Second || d > 66*time.Second {
+		t.Fatalf("no error: %v", d)
+	}
+	if d := NextDelay(time.Minute, 3, 0); d < 3*time.Minute || d > 5*time.Minute {
+		t.Fatalf("3 errors: %v", d)
+	}
+	if d := NextDelay(time.Hour, 20, 0); d > MaxBackoff+MaxBackoff/10 {
+		t.Fatalf("cap: %v", d)
+	}
+	if d := NextDelay(time.Minute, 0, time.Hour); d != time.Hour {
+		t.Fatalf("retry-after: %v", d)
+	}
+}
