@@ -1,0 +1,40 @@
+# The interface to CI: `make test` is what .ci/run calls.
+GO ?= go
+PKGS := ./...
+
+.PHONY: all build test lint vet fmt-check fuzz bench tidy demo
+
+all: build
+
+build:
+	$(GO) build -o bin/mentionwatch ./cmd/mentionwatch
+
+## test: vet, gofmt check, then every test with the race detector.
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+lint: vet fmt-check
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## fuzz: run every fuzz target briefly (FUZZTIME each).
+FUZZTIME ?= 5s
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+## bench: the figures in docs/BENCHMARKS.md.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+## tidy: fails when go.mod or go.sum are not tidy.
+tidy:
+	$(GO) mod tidy
+	git diff --exit-code go.mod go.sum
+
+demo:
+	$(GO) run ./cmd/mentionwatch demo
