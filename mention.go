@@ -38,28 +38,28 @@ var Stages = []Stage{ZMOT, FMOT, AMOT, SMOT, LMOT, StageUnknown}
 // Mention is one public text that names a tracked brand. Fields map 1:1 to
 // store columns (see docs/SCHEMA.md).
 type Mention struct {
-	ID          string    // stable: MentionID(brand, kind, native id)
-	Brand       string    // configured brand or competitor it matched
-	Source      string    // configured source name
-	Kind        string    // source type: rss, reviews, appstore, x, ...
-	NativeID    string    // the service's own id, or the canonical URL
-	URL         string    // link to the original post
-	Author      string    // handle or display name, as the service gives it
-	AuthorReach uint32    // followers, karma or subscribers; 0 if unknown
-	Title       string    // plain text, HTML stripped
-	Text        string    // plain text, HTML stripped
-	Rating      float32   // 1..5 stars for reviews, 0 if none
-	Published   time.Time // UTC
-	Collected   time.Time // UTC
+	ID          string    `json:"id"`           // stable: MentionID(brand, kind, native id)
+	Brand       string    `json:"brand"`        // configured brand or competitor it matched
+	Source      string    `json:"source"`       // configured source name
+	Kind        string    `json:"kind"`         // source type: rss, reviews, appstore, x, ...
+	NativeID    string    `json:"native_id"`    // the service's own id, or the canonical URL
+	URL         string    `json:"url"`          // link to the original post
+	Author      string    `json:"author"`       // handle or display name, as the service gives it
+	AuthorReach uint32    `json:"author_reach"` // followers, karma or subscribers; 0 if unknown
+	Title       string    `json:"title"`        // plain text, HTML stripped
+	Text        string    `json:"text"`         // plain text, HTML stripped
+	Rating      float32   `json:"rating"`       // 1..5 stars for reviews, 0 if none
+	Published   time.Time `json:"published"`    // UTC
+	Collected   time.Time `json:"collected"`    // UTC
 
 	// Filled by scoring.
-	Lang            string   // en, id or other
-	Sentiment       float32  // -1..1
-	Label           Label    // negative | neutral | positive
-	Stage           Stage    // zmot | fmot | amot | smot | lmot | unknown
-	StageConfidence float32  // 0..1
-	Aspects         []string // delivery, price, service, quality, app, refund, ...
-	Reach           float32  // ranking weight from author reach and source, >= 0
+	Lang            string   `json:"lang"`             // en, id or other
+	Sentiment       float32  `json:"sentiment"`        // -1..1
+	Label           Label    `json:"label"`            // negative | neutral | positive
+	Stage           Stage    `json:"stage"`            // zmot | fmot | amot | smot | lmot | unknown
+	StageConfidence float32  `json:"stage_confidence"` // 0..1
+	Aspects         []string `json:"aspects"`          // delivery, price, service, quality, app, refund, ...
+	Reach           float32  `json:"reach"`            // ranking weight from author reach and source, >= 0
 }
 
 // MentionID returns the stable id of a mention: a hash of the brand, the
