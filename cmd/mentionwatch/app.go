@@ -1,0 +1,151 @@
+//go:build wip
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/collectors"
+	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
+	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/clickhouse"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
+	"github.com/mentionwatch/mentionwatch/store/writer"
+)
+
+// openStore opens the configured store and migrates it.
+func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
+	var (
+		st  store.Store
+		err error
+	)
+	switch cfg.Store.Type {
+	case "", "embedded":
+		path := cfg.Store.Path
+		if path == "" {
+			path = "mentionwatch.db"
+		}
+		st, err = sqlite.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
+		}
+	case "clickhouse":
+		st, err = clickhouse.Open(ctx, cfg.Store, log)
+		if err != nil {
+			return nil, fmt.Errorf("opening clickhouse store: %w (check store.dsn and that the server is reachable)", err)
+		}
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrating store: %w", err)
+	}
+	return st, nil
+}
+
+// app wires config → collectors → scoring → writer → store → alerts.
+type app struct {
+	cfg      *mw.Config
+	log      *slog.Logger
+	store    store.Store
+	writer   *writer.Writer
+	pipeline *scoring.Pipeline
+	sources  []*collectors.Source
+	alerts   *alerts.Loop
+
+	collected atomic.Int64 // raw items collected
+	stored    atomic.Int64 // scored mentions handed to the writer
+}
+
+func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
+	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
+	if err != nil {
+		return nil, err
+	}
+	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log)
+	if err != nil {
+		return nil, fmt.Errorf("configuring notifiers: %w", err)
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	spool := cfg.Store.SpoolDir
+	if spool == "" {
+		spool = "spool"
+	}
+	a := &app{
+		cfg:      cfg,
+		log:      log,
+		store:    st,
+		pipeline: scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)),
+		sources:  srcs,
+		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
+	}
+	a.writer, err = writer.New(st, writer.Options{
+		BatchSize:     cfg.Store.BatchSize,
+		FlushInterval: cfg.Store.FlushInterval.D(),
+		SpoolDir:      spool,
+		SpoolMaxBytes: cfg.Store.SpoolMaxBytes,
+		Log:           log,
+	})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("starting writer: %w", err)
+	}
+	return a, nil
+}
+
+// sink scores a source's raw items, makes them durable and feeds them to
+// the alert loop. The scheduler saves the source's cursor only after it.
+func (a *app) sink(ctx context.Context, src *collectors.Source, items []mw.Mention) error {
+	ms, err := a.persist(ctx, src, items)
+	if err != nil {
+		return err
+	}
+	a.alerts.Observe(ms)
+	return nil
+}
+
+// persist scores raw items and writes them, flushed (stored, or spooled
+// while the store is down).
+func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Mention) ([]mw.Mention, error) {
+	a.collected.Add(int64(len(items)))
+	// Items already collected are written even while shutting down.
+	ctx = context.WithoutCancel(ctx)
+	ms := a.pipeline.Process(items, src.Config.Brands)
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	if err := a.writer.Write(ctx, ms); err != nil {
+		return nil, err
+	}
+	if err := a.writer.Flush(ctx); err != nil {
+		return nil, err
+	}
+	a.stored.Add(int64(len(ms)))
+	return ms, nil
+}
+
+func (a *app) scheduler() *collectors.Scheduler {
+	return &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log}
+}
+
+// close flushes the writer (spooling what cannot be stored) and closes the
+// store. It uses its own deadline: it runs after the main context ended.
+func (a *app) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	werr := a.writer.Close(ctx)
+	serr := a.store.Close()
+	if werr != nil {
+		return fmt.Errorf("flushing writer: %w", werr)
+	}
+	return serr
+}

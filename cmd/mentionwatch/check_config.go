@@ -1,0 +1,60 @@
+//go:build wip
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/collectors"
+)
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "check-config",
+		Short: "Check the config file strictly and print a summary",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg.Log)
+			srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
+			if err != nil {
+				return err
+			}
+			if _, err := alerts.NewNotifiers(cfg.Notifiers, log); err != nil {
+				return fmt.Errorf("%s: notifiers: %w", cfg.File, err)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "%s: ok\n", cfg.File)
+			fmt.Fprintf(out, "brands: %d\n", len(cfg.Brands))
+			for _, b := range cfg.Brands {
+				fmt.Fprintf(out, "  %s: %d keywords, %d competitors\n", b.Name, len(b.Keywords), len(b.Competitors))
+			}
+			fmt.Fprintf(out, "sources: %d enabled of %d\n", len(srcs), len(cfg.Sources))
+			for _, s := range srcs {
+				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
+			}
+			st := cfg.Store.Type
+			if st == "" {
+				st = "embedded"
+			}
+			fmt.Fprintf(out, "store: %s\n", st)
+			return nil
+		},
+	})
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "collectors",
+		Short: "List the registered source types, one per line",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			for _, t := range collectors.Types() {
+				fmt.Fprintln(cmd.OutOrStdout(), t)
+			}
+		},
+	})
+}

@@ -1,0 +1,65 @@
+//go:build wip
+
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// webStarter serves the dashboard, API and /metrics when web.listen is set.
+// The web files set it; it blocks until ctx ends.
+var webStarter func(ctx context.Context, a *app) error
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "run",
+		Short: "Run the daemon: collect every source on its interval, score, store, alert",
+		Long: "Run collects every enabled source on its own interval, scores and stores what it finds and\n" +
+			"alerts on waves of negative mentions. SIGINT or SIGTERM stops it gracefully: runs in progress\n" +
+			"finish, pending mentions are flushed (or spooled) and alert state is saved.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg.Log)
+			ctx := cmd.Context()
+			a, err := newApp(ctx, cfg, log)
+			if err != nil {
+				return err
+			}
+			if err := a.alerts.Warm(ctx, time.Now()); err != nil {
+				log.Warn("warming the alert detector from the store failed; it starts cold", "err", err)
+			}
+			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", cfg.Store.Type)
+			var wg sync.WaitGroup
+			run := func(name string, f func(context.Context) error) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := f(ctx); err != nil && ctx.Err() == nil {
+						log.Error(name+" stopped", "err", err)
+					}
+				}()
+			}
+			run("scheduler", a.scheduler().Run)
+			run("alerts", a.alerts.Run)
+			if cfg.Web.Listen != "" && webStarter != nil {
+				run("web", func(ctx context.Context) error { return webStarter(ctx, a) })
+			}
+			<-ctx.Done()
+			log.Info("shutting down: finishing runs and flushing mentions")
+			wg.Wait()
+			if err := a.close(); err != nil {
+				return err
+			}
+			log.Info("stopped", "collected", a.collected.Load(), "stored", a.stored.Load())
+			return nil
+		},
+	})
+}
