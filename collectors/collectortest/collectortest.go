@@ -1,0 +1,228 @@
+// Package collectortest helps test collectors: it builds a source from a
+// YAML snippet through the real registry and strict config decoder, with a
+// fast HTTP client and a fixed clock, serves fixtures, compares golden files
+// and checks the errors the scheduler relies on.
+//
+// The API is shared by every collector's tests; keep it stable.
+package collectortest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
+)
+
+// Now is the fixed clock every built source gets.
+var Now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+// Brands is the brand block of the config Build writes: the fictional
+// brand Acme (English and Indonesian mentions) and a competitor.
+const Brands = `brands:
+  - name: Acme
+    keywords: [acme, "acme store"]
+    competitors:
+      - name: Globex
+        keywords: [globex]
+`
+
+// HTTP returns a client for tests: no rate limit to speak of, no in-run
+// retries, so 429 and 5xx come straight back as *collectors.HTTPError.
+func HTTP() *collectors.HTTPClient {
+	return collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1})
+}
+
+// Config returns the full config text for one source named "test" of type
+// typ whose own keys are snippet (YAML mapping lines, unindented).
+func Config(typ, snippet string) string {
+	var b strings.Builder
+	b.WriteString(Brands)
+	b.WriteString("sources:\n  - name: test\n    type: " + typ + "\n")
+	for _, line := range strings.Split(strings.TrimRight(snippet, "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		b.WriteString("    " + line + "\n")
+	}
+	return b.String()
+}
+
+// BuildErr builds the source and returns the config or Init error, if any.
+func BuildErr(typ, snippet string) (*collectors.Source, error) {
+	cfg, err := mw.ParseConfig("test.yaml", []byte(Config(typ, snippet)), func(string) (string, bool) { return "", false })
+	if err != nil {
+		return nil, err
+	}
+	return collectors.Build(cfg, cfg.Sources[0], collectors.Env{HTTP: HTTP(), Now: func() time.Time { return Now }})
+}
+
+// Build builds the source or fails the test.
+func Build(t testing.TB, typ, snippet string) *collectors.Source {
+	t.Helper()
+	src, err := BuildErr(typ, snippet)
+	if err != nil {
+		t.Fatalf("building %s source: %v", typ, err)
+	}
+	return src
+}
+
+// WantBuildError fails the test unless building fails with an error that
+// contains every one of want.
+func WantBuildError(t testing.TB, typ, snippet string, want ...string) {
+	t.Helper()
+	_, err := BuildErr(typ, snippet)
+	if err == nil {
+		t.Fatalf("building %s source with %q: no error, want one containing %q", typ, snippet, want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("build error %q does not contain %q", err, w)
+		}
+	}
+}
+
+// Collect runs the source's collector once with cur.
+func Collect(t testing.TB, src *collectors.Source, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return src.Collector.Collect(ctx, cur)
+}
+
+// Fixture reads testdata/name.
+func Fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Serve starts an httptest server closed at the end of the test.
+func Serve(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Status returns a handler that answers every request with status, the
+// given headers (pairs: name, value) and body.
+func Status(status int, body string, headers ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+	}
+}
+
+// Golden compares v, as indented JSON, with testdata/name; with update it
+// rewrites the file instead.
+func Golden(t testing.TB, name string, v any, update bool) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", path, d)
+	}
+}
+
+// WantHTTPStatus fails the test unless err is an *collectors.HTTPError with
+// status, and returns it.
+func WantHTTPStatus(t testing.TB, err error, status int) *collectors.HTTPError {
+	t.Helper()
+	var he *collectors.HTTPError
+	if !errors.As(err, &he) {
+		t.Fatalf("err = %v, want HTTP %d", err, status)
+	}
+	if he.Status != status {
+		t.Fatalf("status = %d, want %d (%v)", he.Status, status, err)
+	}
+	return he
+}
+
+// WantAuth fails the test unless err is an auth error (the scheduler stops
+// the source) whose message names every one of want (the credential).
+func WantAuth(t testing.TB, err error, want ...string) {
+	t.Helper()
+	if !collectors.IsAuth(err) {
+		t.Fatalf("err = %v, want a 401/403 auth error", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("auth error %q does not name %q", err, w)
+		}
+	}
+}
+
+// WantRetryAfter fails the test unless err asks to wait d.
+func WantRetryAfter(t testing.TB, err error, d time.Duration) {
+	t.Helper()
+	got, ok := collectors.RetryAfter(err)
+	if !ok || got != d {
+		t.Fatalf("RetryAfter(%v) = %v, %v; want %v", err, got, ok, d)
+	}
+}
+
+// WantErrorContains fails the test unless err is non-nil and contains
+// every one of want.
+func WantErrorContains(t testing.TB, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one containing %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
+
+// CheckItems checks the invariants every collected item must hold: a Kind
+// and NativeID, a UTC time, no Brand or ID (the matcher fills them), and a
+// rating within 0..5.
+func CheckItems(t testing.TB, kind string, items []mw.Mention) {
+	t.Helper()
+	for i, m := range items {
+		switch {
+		case m.Kind != kind:
+			t.Errorf("item %d: kind %q, want %q", i, m.Kind, kind)
+		case m.NativeID == "":
+			t.Errorf("item %d: empty native id", i)
+		case m.Published.Location() != time.UTC:
+			t.Errorf("item %d: published %v not UTC", i, m.Published)
+		case m.Brand != "" || m.ID != "":
+			t.Errorf("item %d: brand/id set by collector", i)
+		case m.Rating < 0 || m.Rating > 5:
+			t.Errorf("item %d: rating %v out of range", i, m.Rating)
+		}
+	}
+}
