@@ -7,6 +7,7 @@
 package collectortest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -134,11 +135,14 @@ func Status(status int, body string, headers ...string) http.HandlerFunc {
 // rewrites the file instead.
 func Golden(t testing.TB, name string, v any, update bool) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep & < > readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
+	got := buf.Bytes()
 	path := filepath.Join("testdata", name)
 	if update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {

@@ -35,3 +35,21 @@ func FuzzPlainText(f *testing.F) {
 		}
 	})
 }
+
+func TestPlainTextMore(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a < b &gt; c", "a < b > c"},
+		{"x<!-- hidden > still -->y", "xy"},
+		{"<SCRIPT>bad()</SCRIPT>ok", "ok"},
+		{"a&nbsp;&nbsp;b", "a b"},
+		{"AT&T &unknown; & more", "AT&T &unknown; & more"},
+		{"<p>Harga <b>Rp 50.000</b></p>", "Harga Rp 50.000"},
+	} {
+		if got := PlainText(tc.in); got != tc.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := Clean(" a\u00a0\u00a0b\x01 c "); got != "a b c" {
+		t.Errorf("Clean = %q", got)
+	}
+}

@@ -1,0 +1,10 @@
+// Package all registers every collector type. The program imports it for
+// its side effects:
+//
+//	import _ "github.com/mentionwatch/mentionwatch/collectors/all"
+package all
+
+import (
+	_ "github.com/mentionwatch/mentionwatch/collectors/hackernews"
+	_ "github.com/mentionwatch/mentionwatch/collectors/rss"
+)
