@@ -5,6 +5,7 @@
 package all
 
 import (
+	_ "github.com/mentionwatch/mentionwatch/collectors/appstore"
 	_ "github.com/mentionwatch/mentionwatch/collectors/hackernews"
 	_ "github.com/mentionwatch/mentionwatch/collectors/rss"
 )

@@ -78,7 +78,6 @@ func (f *fakeAlgolia) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"hits": match[lo:hi], "nbHits": len(match), "nbPages": pages, "page": page, "hitsPerPage": per, "query": q.Get("query")})
 }
 
-
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)

@@ -1,0 +1,164 @@
+// Package appstore collects Apple App Store customer reviews from the
+// public per-country feed (no credentials):
+// https://itunes.apple.com/{country}/rss/customerreviews/page={n}/id={app_id}/sortby=mostrecent/json
+package appstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
+)
+
+// Kind is the registered type name.
+const Kind = "appstore"
+
+// DefaultBaseURL is where the feeds live.
+const DefaultBaseURL = "https://itunes.apple.com"
+
+// MaxFeedPages is the feed's own limit: 10 pages of 50 reviews.
+const MaxFeedPages = 10
+
+func init() {
+	collectors.Register(Kind, func() collectors.Collector { return &AppStore{} })
+}
+
+// AppStore is one app's reviews source; the struct is its config.
+type AppStore struct {
+	AppID     string   `yaml:"app_id"`    // numeric id from the app's URL: apps.apple.com/us/app/acme/id123456789
+	Country   string   `yaml:"country"`   // storefront, default us
+	Countries []string `yaml:"countries"` // several storefronts (e.g. [us, id]); overrides country
+	MaxPages  int      `yaml:"max_pages"` // per country and run, default 3, at most 10
+	BaseURL   string   `yaml:"base_url"`  // default https://itunes.apple.com (tests)
+
+	env collectors.Env
+}
+
+var (
+	_ collectors.Collector = (*AppStore)(nil)
+	_ collectors.Initer    = (*AppStore)(nil)
+)
+
+var (
+	digits  = regexp.MustCompile(`^[0-9]+$`)
+	country = regexp.MustCompile(`^[a-z]{2}$`)
+)
+
+// Init checks the config. It does not touch the network.
+func (a *AppStore) Init(env collectors.Env) error {
+	a.env = env
+	a.AppID = strings.TrimPrefix(strings.TrimSpace(a.AppID), "id")
+	if !digits.MatchString(a.AppID) {
+		return errors.New("app_id is required: the digits after /id in the app's App Store URL (apps.apple.com/us/app/acme/id123456789 → 123456789)")
+	}
+	if len(a.Countries) == 0 {
+		if a.Country == "" {
+			a.Country = "us"
+		}
+		a.Countries = []string{a.Country}
+	}
+	for i, c := range a.Countries {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if !country.MatchString(c) {
+			return fmt.Errorf("country %q: want a two-letter storefront code such as us or id", c)
+		}
+		a.Countries[i] = c
+	}
+	if a.MaxPages <= 0 {
+		a.MaxPages = 3
+	}
+	if a.MaxPages > MaxFeedPages {
+		return fmt.Errorf("max_pages %d: the feed has at most %d pages", a.MaxPages, MaxFeedPages)
+	}
+	if a.BaseURL == "" {
+		a.BaseURL = DefaultBaseURL
+	}
+	if _, err := url.ParseRequestURI(a.BaseURL); err != nil {
+		return fmt.Errorf("invalid base_url %q: %w", a.BaseURL, err)
+	}
+	a.BaseURL = strings.TrimRight(a.BaseURL, "/")
+	return nil
+}
+
+// Collect reads each storefront's most recent reviews, newest first, until
+// it reaches reviews it has already seen (cursor Extra "since:<country>",
+// the newest review time) or max_pages. When a later page fails, reviews
+// already read are returned and remembered in cursor Seen while the mark
+// stays, so the next run re-reads the window without duplicates.
+func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
+	for k, v := range cur.Extra {
+		next.Extra[k] = v
+	}
+	var out []mw.Mention
+	var firstErr error
+	for _, c := range a.Countries {
+		key := "since:" + c
+		var since time.Time
+		if v := next.Extra[key]; v != "" {
+			since, _ = time.Parse(time.RFC3339, v)
+		}
+		items, newest, err := a.country(ctx, c, since, &next)
+		out = append(out, items...)
+		for _, m := range items {
+			if m.Published.After(next.LastTime) {
+				next.LastTime = m.Published
+			}
+		}
+		if err != nil {
+			for _, m := range items {
+				next.Remember(m.NativeID)
+			}
+			if firstErr == nil {
+				firstErr = fmt.Errorf("appstore: app %s, storefront %s: %w", a.AppID, c, err)
+			}
+			continue
+		}
+		if newest.After(since) {
+			next.Extra[key] = newest.Format(time.RFC3339)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
+	return out, next, firstErr
+}
+
+func (a *AppStore) country(ctx context.Context, c string, since time.Time, cur *mw.Cursor) (items []mw.Mention, newest time.Time, err error) {
+	newest = since
+	for page := 1; page <= a.MaxPages; page++ {
+		u := a.BaseURL + "/" + c + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + a.AppID + "/sortby=mostrecent/json"
+		resp, err := a.env.HTTP.Get(ctx, u, nil)
+		if err != nil {
+			return items, newest, err
+		}
+		p, err := Parse(resp.Body, c, a.AppID)
+		if err != nil {
+			return items, newest, fmt.Errorf("page %d: %w", page, err)
+		}
+		reached := false
+		for _, m := range p.Items {
+			if !since.IsZero() && !m.Published.After(since) {
+				reached = true
+				continue
+			}
+			if m.Published.After(newest) {
+				newest = m.Published
+			}
+			if cur.HasSeen(m.NativeID) {
+				continue
+			}
+			items = append(items, m)
+		}
+		if reached || len(p.Items) == 0 || (p.LastPage > 0 && page >= p.LastPage) {
+			break
+		}
+	}
+	return items, newest, nil
+}
