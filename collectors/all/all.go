@@ -7,5 +7,6 @@ package all
 import (
 	_ "github.com/mentionwatch/mentionwatch/collectors/appstore"
 	_ "github.com/mentionwatch/mentionwatch/collectors/hackernews"
+	_ "github.com/mentionwatch/mentionwatch/collectors/reddit"
 	_ "github.com/mentionwatch/mentionwatch/collectors/rss"
 )
