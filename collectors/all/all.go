@@ -8,5 +8,6 @@ import (
 	_ "github.com/mentionwatch/mentionwatch/collectors/appstore"
 	_ "github.com/mentionwatch/mentionwatch/collectors/hackernews"
 	_ "github.com/mentionwatch/mentionwatch/collectors/reddit"
+	_ "github.com/mentionwatch/mentionwatch/collectors/reviews"
 	_ "github.com/mentionwatch/mentionwatch/collectors/rss"
 )

@@ -1,0 +1,168 @@
+package reviews
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors/textutil"
+)
+
+// Page is one parsed review page.
+type Page struct {
+	Items []mw.Mention
+	Next  string // absolute URL of the next page, "" if none
+}
+
+// ParsePage reads the reviews of one page at pageURL: structured data
+// first (unless disabled); when it has no reviews, the selectors. now
+// stands in for a missing or unreadable review date.
+func (r *Reviews) ParsePage(body []byte, pageURL string, now time.Time) (Page, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return Page{}, fmt.Errorf("page url %q: %w", pageURL, err)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return Page{}, fmt.Errorf("parsing HTML: %w", err)
+	}
+	var raws []rawReview
+	if r.structured {
+		raws, _ = jsonLD(doc)
+		if len(raws) == 0 {
+			raws = microdata(doc)
+		}
+	}
+	if len(raws) == 0 && r.sel.Item != "" {
+		raws = r.bySelectors(doc)
+	}
+	p := Page{Items: make([]mw.Mention, 0, len(raws)), Next: r.next(doc, base)}
+	seen := map[string]bool{}
+	for _, rv := range raws {
+		m := toMention(rv, base, now)
+		if m.Text == "" && m.Title == "" || seen[m.NativeID] {
+			continue
+		}
+		seen[m.NativeID] = true
+		p.Items = append(p.Items, m)
+	}
+	return p, nil
+}
+
+func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
+	m := mw.Mention{
+		Kind:   Kind,
+		Author: textutil.Clean(rv.Author),
+		Title:  textutil.Clean(rv.Title),
+		Text:   textutil.Clean(rv.Text),
+		Rating: rv.Rating,
+		URL:    base.String(),
+	}
+	if u := resolve(base, rv.URL); u != "" {
+		m.URL = u
+	}
+	m.Published = parseDate(rv.Date)
+	if m.Published.IsZero() {
+		m.Published = now.UTC()
+	}
+	switch {
+	case rv.ID != "" && !strings.HasPrefix(rv.ID, "_:"):
+		// An @id is often a URL; an id attribute is local to the page.
+		if u := resolve(base, rv.ID); u != "" && strings.Contains(rv.ID, "/") {
+			m.NativeID = u
+		} else {
+			m.NativeID = base.Hostname() + ":" + rv.ID
+			if m.URL == base.String() && !strings.ContainsAny(rv.ID, "/:# ") {
+				m.URL = base.String() + "#" + rv.ID
+			}
+		}
+	case m.URL != base.String():
+		m.NativeID = m.URL
+	default:
+		m.NativeID = contentID(base.Hostname(), m.Author, rv.Date, m.Title+"\n"+m.Text)
+	}
+	return m
+}
+
+// bySelectors reads the reviews with the configured selectors.
+func (r *Reviews) bySelectors(doc *goquery.Document) []rawReview {
+	var out []rawReview
+	s := r.sel
+	doc.Find(s.Item).Each(func(_ int, it *goquery.Selection) {
+		rv := rawReview{
+			Author: first(it, s.Author, ""),
+			Title:  first(it, s.Title, ""),
+			Text:   first(it, s.Text, ""),
+		}
+		if s.ID != "" {
+			rv.ID = strings.TrimSpace(it.AttrOr(s.ID, ""))
+		}
+		if s.Link != "" {
+			rv.URL = strings.TrimSpace(it.Find(s.Link).First().AttrOr("href", ""))
+		}
+		if s.Rating != "" {
+			rv.Rating = parseRating(first(it, s.Rating, s.RatingAttr), r.ratingRe, s.RatingMax)
+		}
+		if s.Date != "" {
+			d := it.Find(s.Date).First()
+			switch {
+			case s.DateAttr != "":
+				rv.Date = d.AttrOr(s.DateAttr, "")
+			default:
+				rv.Date = d.AttrOr("datetime", d.AttrOr("content", textutil.Clean(d.Text())))
+			}
+		}
+		out = append(out, rv)
+	})
+	return out
+}
+
+// first is the text (or attr) of the first match of sel inside it.
+func first(it *goquery.Selection, sel, attr string) string {
+	if sel == "" {
+		return ""
+	}
+	f := it.Find(sel).First()
+	if f.Length() == 0 {
+		if it.Is(sel) { // the item itself carries it
+			f = it
+		} else {
+			return ""
+		}
+	}
+	if attr != "" {
+		return strings.TrimSpace(f.AttrOr(attr, ""))
+	}
+	return textutil.PlainText(htmlOf(f))
+}
+
+// next finds the next page: the configured selector, else rel=next.
+func (r *Reviews) next(doc *goquery.Document, base *url.URL) string {
+	for _, sel := range []string{r.sel.Next, `link[rel~="next"]`, `a[rel~="next"]`} {
+		if sel == "" {
+			continue
+		}
+		if href, ok := doc.Find(sel).First().Attr("href"); ok {
+			if u := resolve(base, strings.TrimSpace(href)); u != "" && u != base.String() {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+func resolve(base *url.URL, ref string) string {
+	if ref == "" || strings.HasPrefix(ref, "javascript:") || strings.HasPrefix(ref, "#") {
+		return ""
+	}
+	u, err := base.Parse(ref)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.String()
+}

@@ -1,0 +1,226 @@
+package reviews
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/mentionwatch/mentionwatch/collectors/textutil"
+)
+
+// rawReview is a review read from structured data or selectors, before it
+// becomes a Mention.
+type rawReview struct {
+	ID, URL, Author, Title, Text, Date string
+	Rating                             float32
+}
+
+// maxDepth bounds the JSON-LD walk (hostile pages nest deeply).
+const maxDepth = 32
+
+// jsonLD reads every schema.org Review in the page's JSON-LD scripts:
+// top-level, in @graph, in arrays, and nested in Product, Organization or
+// LocalBusiness "review" properties. A script that is not valid JSON is
+// skipped (sites often ship broken JSON-LD); the count of those is returned.
+func jsonLD(doc *goquery.Document) (out []rawReview, broken int) {
+	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
+		var v any
+		if err := json.Unmarshal([]byte(strings.TrimSpace(s.Text())), &v); err != nil {
+			broken++
+			return
+		}
+		walk(v, 0, &out)
+	})
+	return out, broken
+}
+
+func walk(v any, depth int, out *[]rawReview) {
+	if depth > maxDepth {
+		return
+	}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			walk(e, depth+1, out)
+		}
+	case map[string]any:
+		if hasType(x["@type"], "Review") {
+			*out = append(*out, reviewFromLD(x))
+			return
+		}
+		for k, e := range x {
+			if k == "itemReviewed" {
+				continue
+			}
+			walk(e, depth+1, out)
+		}
+	}
+}
+
+func hasType(t any, want string) bool {
+	switch x := t.(type) {
+	case string:
+		return x == want || strings.HasSuffix(x, "/"+want) || strings.HasSuffix(x, ":"+want)
+	case []any:
+		for _, e := range x {
+			if hasType(e, want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func reviewFromLD(m map[string]any) rawReview {
+	r := rawReview{
+		ID:     str(m["@id"]),
+		URL:    str(m["url"]),
+		Author: name(m["author"]),
+		Title:  textutil.PlainText(str(m["headline"])),
+		Text:   textutil.PlainText(str(m["reviewBody"])),
+		Date:   str(m["datePublished"]),
+	}
+	if r.Title == "" {
+		r.Title = textutil.PlainText(str(m["name"]))
+	}
+	if r.Text == "" {
+		r.Text = textutil.PlainText(str(m["description"]))
+	}
+	if rr, ok := m["reviewRating"].(map[string]any); ok {
+		best := num(rr["bestRating"])
+		r.Rating = scaleRating(num(rr["ratingValue"]), best)
+	} else if v := num(m["reviewRating"]); v > 0 {
+		r.Rating = scaleRating(v, 5)
+	}
+	return r
+}
+
+// str returns a JSON-LD scalar as a string.
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case float64:
+		return fmt.Sprint(x)
+	case map[string]any: // {"@value": ...}
+		return str(x["@value"])
+	case []any:
+		if len(x) > 0 {
+			return str(x[0])
+		}
+	}
+	return ""
+}
+
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case string:
+		var f float64
+		fmt.Sscanf(strings.ReplaceAll(x, ",", "."), "%g", &f)
+		return f
+	}
+	return 0
+}
+
+// name reads an author: a string, a Person/Organization, or a list.
+func name(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		return textutil.Clean(str(x["name"]))
+	case []any:
+		if len(x) > 0 {
+			return name(x[0])
+		}
+	}
+	return textutil.Clean(str(v))
+}
+
+// microdata reads itemscope elements typed schema.org/Review.
+func microdata(doc *goquery.Document) []rawReview {
+	var out []rawReview
+	doc.Find(`[itemscope][itemtype*="schema.org/Review"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.AttrOr("itemtype", ""), "schema.org/ReviewAction") {
+			return
+		}
+		r := rawReview{
+			ID:    s.AttrOr("itemid", s.AttrOr("id", "")),
+			Title: textutil.Clean(mdValue(prop(s, "name"))),
+			Text:  textutil.PlainText(htmlOf(prop(s, "reviewBody"))),
+			Date:  mdValue(prop(s, "datePublished")),
+			URL:   mdValue(prop(s, "url")),
+		}
+		if r.Text == "" {
+			r.Text = textutil.PlainText(htmlOf(prop(s, "description")))
+		}
+		if a := prop(s, "author"); a.Length() > 0 {
+			if _, scoped := a.Attr("itemscope"); scoped {
+				r.Author = textutil.Clean(mdValue(prop(a, "name")))
+			}
+			if r.Author == "" {
+				r.Author = textutil.Clean(mdValue(a))
+			}
+		}
+		if rr := prop(s, "reviewRating"); rr.Length() > 0 {
+			best := num(mdValue(prop(rr, "bestRating")))
+			r.Rating = scaleRating(num(mdValue(prop(rr, "ratingValue"))), best)
+		}
+		out = append(out, r)
+	})
+	return out
+}
+
+// prop finds the first element carrying itemprop name that belongs to
+// scope itself, not to an item nested in it.
+func prop(scope *goquery.Selection, name string) *goquery.Selection {
+	root := scope.Get(0)
+	return scope.Find(`[itemprop~="` + name + `"]`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+		for p := s.Get(0).Parent; p != nil; p = p.Parent {
+			if p == root {
+				return true
+			}
+			if hasAttr(p, "itemscope") {
+				return false
+			}
+		}
+		return false
+	}).First()
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// mdValue is a microdata property's value: content, datetime, href or src
+// attributes where the element carries them, else its text.
+func mdValue(s *goquery.Selection) string {
+	if s.Length() == 0 {
+		return ""
+	}
+	for _, a := range []string{"content", "datetime", "href", "src", "value"} {
+		if v, ok := s.Attr(a); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return textutil.PlainText(htmlOf(s))
+}
+
+func htmlOf(s *goquery.Selection) string {
+	if s.Length() == 0 {
+		return ""
+	}
+	h, err := s.Html()
+	if err != nil {
+		return s.Text()
+	}
+	return h
+}

@@ -1,0 +1,89 @@
+package reviews
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// defaultNumber finds the first number in a rating string.
+var defaultNumber = regexp.MustCompile(`([0-9]+(?:[.,][0-9]+)?)`)
+
+// parseRating reads a rating from s with re (first group, else the whole
+// match) and scales it from 1..max to 1..5. It returns 0 when there is no
+// usable number.
+func parseRating(s string, re *regexp.Regexp, max float64) float32 {
+	m := re.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	v := m[0]
+	if len(m) > 1 && m[1] != "" {
+		v = m[1]
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+	if err != nil {
+		return 0
+	}
+	return scaleRating(n, max)
+}
+
+// scaleRating maps n on a 0..max scale to 1..5 (0 = none).
+func scaleRating(n, max float64) float32 {
+	if max <= 0 {
+		max = 5
+	}
+	if math.IsNaN(n) || n <= 0 || n > max {
+		return 0
+	}
+	r := n / max * 5
+	if r < 1 {
+		r = 1
+	}
+	return float32(math.Round(r*100) / 100)
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+	"January 2, 2006",
+	"Jan 2, 2006",
+	"2 January 2006",
+	"2 Jan 2006",
+	"02/01/2006",
+	time.RFC1123Z,
+	time.RFC1123,
+}
+
+// parseDate reads the dates review pages use; zero if none fits.
+func parseDate(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// contentID is the id of a review without one: a hash of where it is and
+// what it says.
+func contentID(host, author, date, text string) string {
+	h := sha256.New()
+	for _, s := range []string{host, author, date, text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return host + ":" + hex.EncodeToString(h.Sum(nil)[:12])
+}
