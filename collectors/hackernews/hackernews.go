@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -46,6 +47,12 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (h *HackerNews) Init(env collectors.Env) error {
+	if env.Log == nil {
+		env.Log = slog.Default()
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
 	h.env = env
 	if h.Tags == "" {
 		h.Tags = "(story,comment)"
