@@ -292,3 +292,24 @@ func BenchmarkParse(b *testing.B) {
 		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
 	})
 }
+
+// The scheduler stops the source on rejected credentials, and a second
+// scheduled run after success stores only new items.
+func TestThroughScheduler(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	run := ct.NewRunner()
+	res := run.RunOnce(t, ct.Build(t, Kind, config(srv.URL)))
+	if res.Err != nil || res.Items != 4 || res.Stop {
+		t.Fatalf("first run = %+v", res)
+	}
+	src := ct.Build(t, Kind, config(srv.URL))
+	res = run.RunOnce(t, src)
+	if res.Err != nil || res.Items != 0 {
+		t.Fatalf("second run = %+v, want nothing new", res)
+	}
+	res = run.RunOnce(t, ct.Build(t, Kind, strings.Replace(config(srv.URL), "csecret", "bad", 1)))
+	if !res.Stop || !strings.Contains(res.Err.Error(), "client_id/client_secret") {
+		t.Fatalf("bad credentials run = %+v, want the source stopped naming the credential", res)
+	}
+}
