@@ -33,12 +33,12 @@ const googleNewsBase = "https://news.google.com/rss/search"
 
 // Feed is one feed source; the struct is its config.
 type Feed struct {
-	URL      string `yaml:"url"`      // the feed URL (rss, google_alerts)
-	Preset   string `yaml:"preset"`   // "", google_alerts or google_news
-	Query    string `yaml:"query"`    // google_news: search query; default: the brands' keywords, OR-ed
-	Lang     string `yaml:"lang"`     // google_news: hl, e.g. en-US or id
-	Country  string `yaml:"country"`  // google_news: gl, e.g. US or ID
-	BaseURL  string `yaml:"base_url"` // google_news: override the endpoint (tests, mirrors)
+	URL      string `yaml:"url"`       // the feed URL (rss, google_alerts)
+	Preset   string `yaml:"preset"`    // "", google_alerts or google_news
+	Query    string `yaml:"query"`     // google_news: search query; default: the brands' keywords, OR-ed
+	Lang     string `yaml:"lang"`      // google_news: hl, e.g. en-US or id
+	Country  string `yaml:"country"`   // google_news: gl, e.g. US or ID
+	BaseURL  string `yaml:"base_url"`  // google_news: override the endpoint (tests, mirrors)
 	MaxItems int    `yaml:"max_items"` // per run, default 500
 
 	env collectors.Env

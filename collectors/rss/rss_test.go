@@ -309,6 +309,3 @@ func FuzzParse(f *testing.F) {
 		Items(feed, "rss", mw.Cursor{}, testNow, 100)
 	})
 }
-
-
-
