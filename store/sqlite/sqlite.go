@@ -1,0 +1,572 @@
+// Package sqlite is the embedded store: one SQLite file (modernc.org/sqlite,
+// pure Go, WAL mode) with the same logical schema as the ClickHouse store.
+// It is the default, so that the quick start needs no server, and it suits a
+// single machine watching a few brands.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Store is the embedded store. It is safe for concurrent use: SQLite
+// serialises writers, and busy_timeout makes them wait for each other.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the SQLite file at path. Call Migrate
+// before use.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty path (set store.path)")
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	// One writer at a time avoids SQLITE_BUSY storms; readers share the
+	// remaining connections (WAL lets them run beside the writer).
+	db.SetMaxOpenConns(4)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite %s: %w (is the directory writable?)", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// DB exposes the handle for tools (bench, tests).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// migrations are applied in order; each runs once, recorded in
+// schema_migrations. Never edit a released migration: add one.
+var migrations = []string{
+	// 1: the logical schema shared with ClickHouse (docs/SCHEMA.md).
+	`CREATE TABLE IF NOT EXISTS mentions (
+		id               TEXT PRIMARY KEY,
+		brand            TEXT NOT NULL,
+		source           TEXT NOT NULL,
+		kind             TEXT NOT NULL,
+		native_id        TEXT NOT NULL,
+		url              TEXT NOT NULL,
+		author           TEXT NOT NULL,
+		author_reach     INTEGER NOT NULL,
+		title            TEXT NOT NULL,
+		text             TEXT NOT NULL,
+		rating           REAL NOT NULL,
+		published        INTEGER NOT NULL, -- Unix milliseconds, UTC
+		collected        INTEGER NOT NULL,
+		lang             TEXT NOT NULL,
+		sentiment        REAL NOT NULL,
+		label            TEXT NOT NULL,
+		stage            TEXT NOT NULL,
+		stage_confidence REAL NOT NULL,
+		aspects          TEXT NOT NULL,    -- JSON array of strings
+		reach            REAL NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS mentions_brand_published ON mentions (brand, published);
+	CREATE INDEX IF NOT EXISTS mentions_published ON mentions (published);
+	CREATE INDEX IF NOT EXISTS mentions_author ON mentions (author);
+	CREATE TABLE IF NOT EXISTS source_state (
+		source             TEXT PRIMARY KEY,
+		kind               TEXT NOT NULL,
+		cursor             TEXT NOT NULL, -- JSON
+		last_run           INTEGER NOT NULL,
+		last_success       INTEGER NOT NULL,
+		last_error         TEXT NOT NULL,
+		last_error_at      INTEGER NOT NULL,
+		items_last_run     INTEGER NOT NULL,
+		total_items        INTEGER NOT NULL,
+		consecutive_errors INTEGER NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS alerts (
+		id             TEXT PRIMARY KEY,
+		brand          TEXT NOT NULL,
+		kind           TEXT NOT NULL,
+		scope          TEXT NOT NULL,
+		state          TEXT NOT NULL,
+		started_at     INTEGER NOT NULL,
+		updated_at     INTEGER NOT NULL,
+		resolved_at    INTEGER NOT NULL,
+		count          REAL NOT NULL,
+		baseline       REAL NOT NULL,
+		factor         REAL NOT NULL,
+		neg_share      REAL NOT NULL,
+		summary        TEXT NOT NULL,
+		mention_ids    TEXT NOT NULL, -- JSON array
+		breakdown      TEXT NOT NULL, -- JSON object
+		notified_state TEXT NOT NULL,
+		notified_at    INTEGER NOT NULL,
+		notify_count   INTEGER NOT NULL,
+		acked_at       INTEGER NOT NULL,
+		acked_by       TEXT NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_at);
+	CREATE TABLE IF NOT EXISTS silences (
+		id         TEXT PRIMARY KEY,
+		brand      TEXT NOT NULL,
+		scope      TEXT NOT NULL,
+		until      INTEGER NOT NULL,
+		reason     TEXT NOT NULL,
+		created_by TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	);`,
+}
+
+// Migrate applies the migrations not applied yet. It is idempotent.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite %s: creating schema_migrations: %w", s.path, err)
+	}
+	var have int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("sqlite %s: schema version %d is newer than this binary knows (%d); upgrade mentionwatch", s.path, have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+		}
+	}
+	return nil
+}
+
+// ms and fromMS map times to Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+const mentionCols = `id, brand, source, kind, native_id, url, author, author_reach, title, text, rating,
+	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach`
+
+// InsertMentions stores ms in one transaction; an existing id is replaced.
+func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO mentions (`+mentionCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	defer stmt.Close()
+	for i := range batch {
+		m := &batch[i]
+		asp, _ := json.Marshal(nonNil(m.Aspects))
+		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author,
+			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
+			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
+			string(asp), float64(m.Reach)); err != nil {
+			return fmt.Errorf("sqlite %s: inserting mention %s: %w", s.path, m.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// where builds the shared filter of mention queries.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	w.add(col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")", anys(vals)...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func anys(vals []string) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
+}
+
+func timeRange(w *where, from, to time.Time) {
+	if !from.IsZero() {
+		w.add("published >= ?", from.UnixMilli())
+	}
+	if !to.IsZero() {
+		w.add("published < ?", to.UnixMilli())
+	}
+}
+
+// Mentions returns the mentions matching q.
+func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
+	var w where
+	w.in("brand", q.Brands)
+	timeRange(&w, q.From, q.To)
+	if q.Label != "" {
+		w.add("label = ?", string(q.Label))
+	}
+	if q.Stage != "" {
+		w.add("stage = ?", string(q.Stage))
+	}
+	if q.Aspect != "" {
+		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
+	}
+	if q.Author != "" {
+		w.add("author = ?", q.Author)
+	}
+	if q.Source != "" {
+		w.add("source = ?", q.Source)
+	}
+	w.in("id", q.IDs)
+	order := " ORDER BY published DESC, id"
+	if q.OrderBy == store.ByImpact {
+		order = " ORDER BY CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END DESC, published DESC, id"
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+mentionCols+` FROM mentions`+w.String()+order+` LIMIT ?`, append(w.args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []mw.Mention
+	for rows.Next() {
+		var (
+			m                      mw.Mention
+			reach                  int64
+			rating, sent, conf, rw float64
+			pub, col               int64
+			label, stage, asp      string
+		)
+		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &reach,
+			&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
+			return nil, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
+		}
+		m.AuthorReach = uint32(reach)
+		m.Rating, m.Sentiment, m.StageConfidence, m.Reach = float32(rating), float32(sent), float32(conf), float32(rw)
+		m.Published, m.Collected = fromMS(pub), fromMS(col)
+		m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
+		if err := json.Unmarshal([]byte(asp), &m.Aspects); err != nil {
+			return nil, fmt.Errorf("sqlite %s: mention %s: bad aspects %q: %w", s.path, m.ID, asp, err)
+		}
+		if len(m.Aspects) == 0 {
+			m.Aspects = nil
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+var groupCols = map[string]string{
+	store.GroupNone:   "''",
+	store.GroupLabel:  "label",
+	store.GroupStage:  "stage",
+	store.GroupSource: "source",
+	store.GroupLang:   "lang",
+	store.GroupBrand:  "brand",
+	store.GroupAspect: "json_each.value",
+}
+
+// Series counts mentions per bucket, brand and key.
+func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
+	key, ok := groupCols[q.GroupBy]
+	if !ok {
+		return nil, fmt.Errorf("series: unknown group %q (want label, stage, aspect, source, lang or brand)", q.GroupBy)
+	}
+	var w where
+	w.in("brand", q.Brands)
+	timeRange(&w, q.From, q.To)
+	from := "mentions"
+	if q.GroupBy == store.GroupAspect {
+		from = "mentions, json_each(mentions.aspects)"
+	}
+	bucket := "?"
+	bargs := []any{q.From.UnixMilli()}
+	if q.Step > 0 {
+		step := q.Step.Milliseconds()
+		if step <= 0 {
+			return nil, fmt.Errorf("series: step %s is below a millisecond", q.Step)
+		}
+		bucket = "(published / ?) * ?"
+		bargs = []any{step, step}
+	}
+	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, COUNT(*), SUM(label = 'negative')
+		FROM ` + from + w.String() + ` GROUP BY b, brand, k ORDER BY b, brand, k`
+	rows, err := s.db.QueryContext(ctx, query, append(bargs, w.args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: series: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []store.SeriesPoint
+	for rows.Next() {
+		var (
+			p store.SeriesPoint
+			b int64
+		)
+		if err := rows.Scan(&b, &p.Brand, &p.Key, &p.Count, &p.Negative); err != nil {
+			return nil, fmt.Errorf("sqlite %s: series: %w", s.path, err)
+		}
+		p.Bucket = time.UnixMilli(b).UTC()
+		if q.Step == 0 {
+			p.Bucket = q.From.UTC()
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+const stateCols = `source, kind, cursor, last_run, last_success, last_error, last_error_at, items_last_run, total_items, consecutive_errors`
+
+// SourceState returns a source's state, zero with Source set if it never ran.
+func (s *Store) SourceState(ctx context.Context, source string) (store.SourceState, error) {
+	sts, err := s.sourceStates(ctx, " WHERE source = ?", source)
+	if err != nil {
+		return store.SourceState{}, err
+	}
+	if len(sts) == 0 {
+		return store.SourceState{Source: source}, nil
+	}
+	return sts[0], nil
+}
+
+// SourceStates returns every source's state, by name.
+func (s *Store) SourceStates(ctx context.Context) ([]store.SourceState, error) {
+	return s.sourceStates(ctx, "")
+}
+
+func (s *Store) sourceStates(ctx context.Context, where string, args ...any) ([]store.SourceState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+stateCols+` FROM source_state`+where+` ORDER BY source`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: source state: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []store.SourceState
+	for rows.Next() {
+		var (
+			st                       store.SourceState
+			cur                      string
+			run, succ, errAt, total  int64
+			items, consecutiveErrors int64
+		)
+		if err := rows.Scan(&st.Source, &st.Kind, &cur, &run, &succ, &st.LastError, &errAt, &items, &total, &consecutiveErrors); err != nil {
+			return nil, fmt.Errorf("sqlite %s: source state: %w", s.path, err)
+		}
+		if err := json.Unmarshal([]byte(cur), &st.Cursor); err != nil {
+			return nil, fmt.Errorf("sqlite %s: source %s: bad cursor: %w", s.path, st.Source, err)
+		}
+		st.LastRun, st.LastSuccess, st.LastErrorAt = fromMS(run), fromMS(succ), fromMS(errAt)
+		st.ItemsLastRun, st.TotalItems, st.ConsecutiveErrors = int(items), uint64(total), int(consecutiveErrors)
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// SaveSourceState replaces a source's state.
+func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error {
+	cur, err := json.Marshal(st.Cursor)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO source_state (`+stateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.Source, st.Kind, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
+		st.ItemsLastRun, int64(st.TotalItems), st.ConsecutiveErrors)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: saving state of source %s: %w", s.path, st.Source, err)
+	}
+	return nil
+}
+
+const alertCols = `id, brand, kind, scope, state, started_at, updated_at, resolved_at, count, baseline, factor, neg_share,
+	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by`
+
+// SaveAlert inserts or replaces the alert with a.ID.
+func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
+	ids, _ := json.Marshal(nonNil(a.MentionIDs))
+	bd := a.Breakdown
+	if bd == nil {
+		bd = map[string]uint64{}
+	}
+	breakdown, _ := json.Marshal(bd)
+	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO alerts (`+alertCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), ms(a.StartedAt), ms(a.UpdatedAt), ms(a.ResolvedAt),
+		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary, string(ids), string(breakdown),
+		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: saving alert %s: %w", s.path, a.ID, err)
+	}
+	return nil
+}
+
+// Alert returns one alert or store.ErrNotFound.
+func (s *Store) Alert(ctx context.Context, id string) (mw.Alert, error) {
+	as, err := s.alerts(ctx, " WHERE id = ?", []any{id}, 1)
+	if err != nil {
+		return mw.Alert{}, err
+	}
+	if len(as) == 0 {
+		return mw.Alert{}, fmt.Errorf("alert %s: %w", id, store.ErrNotFound)
+	}
+	return as[0], nil
+}
+
+// Alerts returns alerts matching q, newest first.
+func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, error) {
+	var w where
+	if q.Brand != "" {
+		w.add("brand = ?", q.Brand)
+	}
+	if q.State != "" {
+		w.add("state = ?", string(q.State))
+	}
+	if !q.Since.IsZero() {
+		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	return s.alerts(ctx, w.String(), w.args, limit)
+}
+
+func (s *Store) alerts(ctx context.Context, where string, args []any, limit int) ([]mw.Alert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertCols+` FROM alerts`+where+` ORDER BY started_at DESC, id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: alerts: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []mw.Alert
+	for rows.Next() {
+		var (
+			a                                   mw.Alert
+			state, nstate, ids, bd              string
+			started, updated, resolved, nat, ak int64
+		)
+		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
+			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary, &ids, &bd, &nstate, &nat,
+			&a.NotifyCount, &ak, &a.AckedBy); err != nil {
+			return nil, fmt.Errorf("sqlite %s: alerts: %w", s.path, err)
+		}
+		a.State, a.NotifiedState = mw.AlertState(state), mw.AlertState(nstate)
+		a.StartedAt, a.UpdatedAt, a.ResolvedAt = fromMS(started), fromMS(updated), fromMS(resolved)
+		a.NotifiedAt, a.AckedAt = fromMS(nat), fromMS(ak)
+		if err := json.Unmarshal([]byte(ids), &a.MentionIDs); err != nil {
+			return nil, fmt.Errorf("sqlite %s: alert %s: bad mention ids: %w", s.path, a.ID, err)
+		}
+		if err := json.Unmarshal([]byte(bd), &a.Breakdown); err != nil {
+			return nil, fmt.Errorf("sqlite %s: alert %s: bad breakdown: %w", s.path, a.ID, err)
+		}
+		if len(a.MentionIDs) == 0 {
+			a.MentionIDs = nil
+		}
+		if len(a.Breakdown) == 0 {
+			a.Breakdown = nil
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveSilence inserts or replaces a silence.
+func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
+	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO silences (id, brand, scope, until, reason, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sl.ID, sl.Brand, sl.Scope, ms(sl.Until), sl.Reason, sl.CreatedBy, ms(sl.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("sqlite %s: saving silence %s: %w", s.path, sl.ID, err)
+	}
+	return nil
+}
+
+// Silences returns the silences still active at t.
+func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, scope, until, reason, created_by, created_at
+		FROM silences WHERE until > ? ORDER BY until, id`, activeAt.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []mw.Silence
+	for rows.Next() {
+		var (
+			sl        mw.Silence
+			until, at int64
+		)
+		if err := rows.Scan(&sl.ID, &sl.Brand, &sl.Scope, &until, &sl.Reason, &sl.CreatedBy, &at); err != nil {
+			return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
+		}
+		sl.Until, sl.CreatedAt = fromMS(until), fromMS(at)
+		out = append(out, sl)
+	}
+	return out, rows.Err()
+}

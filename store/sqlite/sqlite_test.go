@@ -1,0 +1,64 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/storetest"
+)
+
+func open(t *testing.T) store.Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "mw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := Open(""); err == nil {
+		t.Error("empty path: no error")
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing-dir", "x", "mw.db")); err == nil {
+		t.Error("unwritable path: no error")
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mw.db")
+	ctx := context.Background()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := storetest.Mention("acme", "keep", storetest.T0, "negative")
+	if err := s.InsertMentions(ctx, []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Mentions(ctx, store.MentionQuery{})
+	if err != nil || len(got) != 1 || got[0].ID != m.ID {
+		t.Fatalf("after reopening: %v %+v", err, got)
+	}
+}

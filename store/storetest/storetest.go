@@ -1,0 +1,448 @@
+// Package storetest is the conformance suite every store.Store passes: the
+// embedded SQLite store and ClickHouse run the same tests, so the alert loop,
+// the scheduler and the dashboard can rely on the same behaviour.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Opener returns a fresh, migrated, empty store for one subtest. It
+// registers its own cleanup.
+type Opener func(t *testing.T) store.Store
+
+// T0 is the suite's reference time: whole seconds, since ClickHouse
+// DateTime keeps seconds.
+var T0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// Mention returns a complete mention for tests.
+func Mention(brand, native string, at time.Time, label mw.Label) mw.Mention {
+	m := mw.Mention{
+		Brand: brand, Source: "news", Kind: "rss", NativeID: native,
+		URL: "https://example.com/" + native, Author: "author-" + native, AuthorReach: 120,
+		Title: "Title " + native, Text: "Text about " + brand + " «ünïcode» 'quotes' <b>", Rating: 0,
+		Published: at, Collected: at.Add(time.Minute),
+		Lang: "en", Sentiment: 0, Label: label, Stage: mw.SMOT, StageConfidence: 0.5,
+		Aspects: []string{"quality"}, Reach: 1,
+	}
+	switch label {
+	case mw.Negative:
+		m.Sentiment = -0.6
+	case mw.Positive:
+		m.Sentiment = 0.7
+	}
+	m.ID = mw.MentionID(brand, m.Kind, native)
+	return m
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	t.Run("MigrateTwice", func(t *testing.T) { testMigrateTwice(t, open) })
+	t.Run("InsertRoundTrip", func(t *testing.T) { testInsertRoundTrip(t, open) })
+	t.Run("Dedupe", func(t *testing.T) { testDedupe(t, open) })
+	t.Run("MentionFilters", func(t *testing.T) { testMentionFilters(t, open) })
+	t.Run("ImpactOrder", func(t *testing.T) { testImpactOrder(t, open) })
+	t.Run("Series", func(t *testing.T) { testSeries(t, open) })
+	t.Run("SourceState", func(t *testing.T) { testSourceState(t, open) })
+	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
+	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
+	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
+}
+
+var ctx = context.Background()
+
+func insert(t *testing.T, s store.Store, ms ...mw.Mention) {
+	t.Helper()
+	if err := s.InsertMentions(ctx, ms); err != nil {
+		t.Fatalf("InsertMentions: %v", err)
+	}
+}
+
+func query(t *testing.T, s store.Store, q store.MentionQuery) []mw.Mention {
+	t.Helper()
+	got, err := s.Mentions(ctx, q)
+	if err != nil {
+		t.Fatalf("Mentions(%+v): %v", q, err)
+	}
+	return got
+}
+
+func ids(ms []mw.Mention) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.NativeID
+	}
+	return out
+}
+
+var floatOpt = cmpopts.EquateApprox(0, 1e-5)
+
+func testMigrateTwice(t *testing.T, open Opener) {
+	s := open(t)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	insert(t, s, Mention("acme", "a", T0, mw.Neutral))
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("third Migrate: %v", err)
+	}
+	if got := query(t, s, store.MentionQuery{}); len(got) != 1 {
+		t.Fatalf("after re-migrating: %d mentions, want 1 (migrations must keep data)", len(got))
+	}
+}
+
+func testInsertRoundTrip(t *testing.T, open Opener) {
+	s := open(t)
+	m := Mention("acme", "rt", T0, mw.Negative)
+	m.Rating = 2
+	m.AuthorReach = 4_000_000_000
+	m.Aspects = []string{"delivery", "price"}
+	m.Title = "Paket belum sampai 😡 — kecewa"
+	m.Stage = mw.AMOT
+	none := Mention("acme", "noaspect", T0.Add(time.Second), mw.Neutral)
+	none.Aspects = nil
+	insert(t, s, m, none)
+	got := query(t, s, store.MentionQuery{IDs: []string{m.ID}})
+	if len(got) != 1 {
+		t.Fatalf("got %d mentions, want 1", len(got))
+	}
+	if diff := cmp.Diff(m, got[0], floatOpt); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	got = query(t, s, store.MentionQuery{IDs: []string{none.ID}})
+	if len(got) != 1 || len(got[0].Aspects) != 0 {
+		t.Fatalf("mention without aspects: got %+v", got)
+	}
+}
+
+func testDedupe(t *testing.T, open Opener) {
+	s := open(t)
+	a := Mention("acme", "dup", T0, mw.Neutral)
+	insert(t, s, a, Mention("acme", "other", T0, mw.Neutral))
+	a2 := a
+	a2.Text = "edited"
+	a2.Collected = a.Collected.Add(time.Hour)
+	insert(t, s, a2)
+	insert(t, s, a2) // a replayed batch
+	got := query(t, s, store.MentionQuery{})
+	if len(got) != 2 {
+		t.Fatalf("got %d mentions after re-inserting, want 2 (dedupe by id)", len(got))
+	}
+	got = query(t, s, store.MentionQuery{IDs: []string{a.ID}})
+	if len(got) != 1 || got[0].Text != "edited" {
+		t.Fatalf("re-inserted mention: got %+v, want the latest text", got)
+	}
+	// The same post for two brands is two mentions.
+	b := Mention("globex", "dup", T0, mw.Neutral)
+	insert(t, s, b)
+	if got := query(t, s, store.MentionQuery{}); len(got) != 3 {
+		t.Fatalf("same native id, two brands: %d mentions, want 3", len(got))
+	}
+}
+
+func testMentionFilters(t *testing.T, open Opener) {
+	s := open(t)
+	var all []mw.Mention
+	for i := 0; i < 6; i++ {
+		m := Mention("acme", fmt.Sprintf("m%d", i), T0.Add(time.Duration(i)*time.Hour), []mw.Label{mw.Negative, mw.Positive, mw.Neutral}[i%3])
+		if i%2 == 0 {
+			m.Stage, m.Aspects = mw.AMOT, []string{"delivery"}
+		}
+		if i == 5 {
+			m.Author, m.Source = "pat", "forum"
+		}
+		all = append(all, m)
+	}
+	g := Mention("globex", "g0", T0.Add(90*time.Minute), mw.Negative)
+	g.Author = "pat"
+	all = append(all, g)
+	insert(t, s, all...)
+
+	cases := []struct {
+		name string
+		q    store.MentionQuery
+		want []string // newest first
+	}{
+		{"all", store.MentionQuery{}, []string{"m5", "m4", "m3", "m2", "g0", "m1", "m0"}},
+		{"brand", store.MentionQuery{Brands: []string{"globex"}}, []string{"g0"}},
+		{"brands", store.MentionQuery{Brands: []string{"globex", "acme"}, Limit: 2}, []string{"m5", "m4"}},
+		{"range", store.MentionQuery{From: T0.Add(time.Hour), To: T0.Add(3 * time.Hour)}, []string{"m2", "g0", "m1"}},
+		{"label", store.MentionQuery{Label: mw.Negative}, []string{"m3", "g0", "m0"}},
+		{"stage", store.MentionQuery{Stage: mw.AMOT}, []string{"m4", "m2", "m0"}},
+		{"aspect", store.MentionQuery{Aspect: "delivery", Label: mw.Negative}, []string{"m0"}},
+		{"author across brands", store.MentionQuery{Author: "pat"}, []string{"m5", "g0"}},
+		{"source", store.MentionQuery{Source: "forum"}, []string{"m5"}},
+		{"ids", store.MentionQuery{IDs: []string{all[1].ID, all[3].ID}}, []string{"m3", "m1"}},
+		{"none", store.MentionQuery{Brands: []string{"nobody"}}, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := ids(query(t, s, c.q))
+			if diff := cmp.Diff(c.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func testImpactOrder(t *testing.T, open Opener) {
+	s := open(t)
+	small := Mention("acme", "small", T0, mw.Negative) // -0.6 × 1
+	big := Mention("acme", "big", T0.Add(-time.Hour), mw.Negative)
+	big.Reach = 10 // -0.6 × 10
+	angry := Mention("acme", "angry", T0.Add(-2*time.Hour), mw.Negative)
+	angry.Sentiment = -0.95 // -0.95 × 1
+	happy := Mention("acme", "happy", T0.Add(time.Hour), mw.Positive)
+	happy.Reach = 100
+	insert(t, s, small, big, angry, happy)
+	got := ids(query(t, s, store.MentionQuery{OrderBy: store.ByImpact}))
+	want := []string{"big", "angry", "small", "happy"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("impact order (-want +got):\n%s", diff)
+	}
+}
+
+func testSeries(t *testing.T, open Opener) {
+	s := open(t)
+	var ms []mw.Mention
+	// Bucket 10:00 holds 3 (2 negative, one about delivery+price), 10:05 holds 1, 10:15 holds 2.
+	add := func(native string, off time.Duration, l mw.Label, brand string, aspects ...string) {
+		m := Mention(brand, native, T0.Add(off), l)
+		m.Aspects = aspects
+		ms = append(ms, m)
+	}
+	add("a", 0, mw.Negative, "acme", "delivery", "price")
+	add("b", 2*time.Minute, mw.Negative, "acme", "delivery")
+	add("c", 4*time.Minute+59*time.Second, mw.Positive, "acme")
+	add("d", 5*time.Minute, mw.Neutral, "acme", "price")
+	add("e", 15*time.Minute, mw.Negative, "acme")
+	add("f", 16*time.Minute, mw.Negative, "globex", "delivery")
+	add("late", 30*time.Minute, mw.Negative, "acme") // outside To
+	insert(t, s, ms...)
+
+	series := func(q store.SeriesQuery) []store.SeriesPoint {
+		t.Helper()
+		got, err := s.Series(ctx, q)
+		if err != nil {
+			t.Fatalf("Series(%+v): %v", q, err)
+		}
+		return got
+	}
+	p := func(off time.Duration, brand, key string, n, neg uint64) store.SeriesPoint {
+		return store.SeriesPoint{Bucket: T0.Add(off), Brand: brand, Key: key, Count: n, Negative: neg}
+	}
+	to := T0.Add(20 * time.Minute)
+	got := series(store.SeriesQuery{Brands: []string{"acme"}, From: T0, To: to, Step: 5 * time.Minute})
+	want := []store.SeriesPoint{p(0, "acme", "", 3, 2), p(5*time.Minute, "acme", "", 1, 0), p(15*time.Minute, "acme", "", 1, 1)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("5m buckets (-want +got):\n%s", diff)
+	}
+
+	got = series(store.SeriesQuery{From: T0, To: to, GroupBy: store.GroupBrand})
+	want = []store.SeriesPoint{p(0, "acme", "acme", 5, 3), p(0, "globex", "globex", 1, 1)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("one bucket by brand (-want +got):\n%s", diff)
+	}
+
+	got = series(store.SeriesQuery{Brands: []string{"acme"}, From: T0, To: to, GroupBy: store.GroupAspect})
+	want = []store.SeriesPoint{p(0, "acme", "delivery", 2, 2), p(0, "acme", "price", 2, 1)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("by aspect (-want +got):\n%s", diff)
+	}
+
+	got = series(store.SeriesQuery{Brands: []string{"acme"}, From: T0, To: to, Step: time.Hour, GroupBy: store.GroupLabel})
+	want = []store.SeriesPoint{p(0, "acme", "negative", 3, 3), p(0, "acme", "neutral", 1, 0), p(0, "acme", "positive", 1, 0)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hourly by label (-want +got):\n%s", diff)
+	}
+
+	for _, g := range []string{store.GroupStage, store.GroupSource, store.GroupLang} {
+		got = series(store.SeriesQuery{Brands: []string{"acme"}, From: T0, To: to, GroupBy: g})
+		if len(got) != 1 || got[0].Count != 5 || got[0].Negative != 3 {
+			t.Errorf("group %s: got %+v, want one key with 5 mentions, 3 negative", g, got)
+		}
+	}
+	if _, err := s.Series(ctx, store.SeriesQuery{From: T0, To: to, GroupBy: "nonsense"}); err == nil {
+		t.Error("unknown group: no error")
+	}
+}
+
+func testSourceState(t *testing.T, open Opener) {
+	s := open(t)
+	st, err := s.SourceState(ctx, "never")
+	if err != nil {
+		t.Fatalf("SourceState of a source that never ran: %v", err)
+	}
+	if diff := cmp.Diff(store.SourceState{Source: "never"}, st, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("never ran (-want +got):\n%s", diff)
+	}
+	want := store.SourceState{
+		Source: "news", Kind: "rss",
+		Cursor: mw.Cursor{LastID: "42", LastTime: T0, ETag: `W/"abc"`, LastModified: "Mon, 02 Mar 2026 10:00:00 GMT",
+			Seen: []string{"a", "b"}, Extra: map[string]string{"q:acme": "17"}},
+		LastRun: T0.Add(time.Minute), LastSuccess: T0, LastError: "HTTP 500 from example.com", LastErrorAt: T0.Add(time.Minute),
+		ItemsLastRun: 3, TotalItems: 1 << 40, ConsecutiveErrors: 2,
+	}
+	if err := s.SaveSourceState(ctx, want); err != nil {
+		t.Fatalf("SaveSourceState: %v", err)
+	}
+	got, err := s.SourceState(ctx, "news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	// A later save replaces the earlier one.
+	want.Cursor.LastID, want.ConsecutiveErrors, want.LastError = "43", 0, ""
+	if err := s.SaveSourceState(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSourceState(ctx, store.SourceState{Source: "appstore", Kind: "appstore"}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.SourceStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].Source != "appstore" || all[1].Source != "news" || all[1].Cursor.LastID != "43" {
+		t.Fatalf("SourceStates: got %+v, want appstore then news with the latest cursor", all)
+	}
+}
+
+func testAlerts(t *testing.T, open Opener) {
+	s := open(t)
+	if _, err := s.Alert(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Alert(missing): %v, want ErrNotFound", err)
+	}
+	a := mw.Alert{
+		ID: "acme-spike-1", Brand: "acme", Kind: mw.AlertSpike, Scope: "aspect:delivery", State: mw.Firing,
+		StartedAt: T0, UpdatedAt: T0, Count: 12, Baseline: 2.5, Factor: 4.8, NegShare: 0.75,
+		Summary: "12 negative mentions about delivery", MentionIDs: []string{"x", "y"},
+		Breakdown: map[string]uint64{"stage:amot": 10, "aspect:delivery": 12},
+	}
+	if err := s.SaveAlert(ctx, a); err != nil {
+		t.Fatalf("SaveAlert: %v", err)
+	}
+	a.NotifiedState, a.NotifiedAt, a.NotifyCount = mw.Firing, T0.Add(time.Second), 1
+	a.UpdatedAt = T0.Add(time.Second)
+	if err := s.SaveAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Alert(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, got); diff != "" {
+		t.Errorf("latest version (-want +got):\n%s", diff)
+	}
+	old := mw.Alert{ID: "old", Brand: "acme", Kind: mw.AlertCritical, Scope: "mention", State: mw.Resolved,
+		StartedAt: T0.Add(-48 * time.Hour), UpdatedAt: T0.Add(-47 * time.Hour), ResolvedAt: T0.Add(-47 * time.Hour)}
+	oldFiring := mw.Alert{ID: "old-firing", Brand: "acme", Kind: mw.AlertSpike, Scope: "brand", State: mw.Firing,
+		StartedAt: T0.Add(-72 * time.Hour), UpdatedAt: T0}
+	other := mw.Alert{ID: "globex", Brand: "globex", Kind: mw.AlertSpike, Scope: "brand", State: mw.Firing,
+		StartedAt: T0.Add(time.Hour), UpdatedAt: T0.Add(time.Hour)}
+	for _, x := range []mw.Alert{old, oldFiring, other} {
+		if err := s.SaveAlert(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alertIDs := func(q store.AlertQuery) []string {
+		t.Helper()
+		as, err := s.Alerts(ctx, q)
+		if err != nil {
+			t.Fatalf("Alerts(%+v): %v", q, err)
+		}
+		var out []string
+		for _, a := range as {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		q    store.AlertQuery
+		want []string
+	}{
+		{"all newest first", store.AlertQuery{}, []string{"globex", "acme-spike-1", "old", "old-firing"}},
+		{"brand", store.AlertQuery{Brand: "acme"}, []string{"acme-spike-1", "old", "old-firing"}},
+		{"firing", store.AlertQuery{State: mw.Firing}, []string{"globex", "acme-spike-1", "old-firing"}},
+		{"since keeps firing", store.AlertQuery{Since: T0.Add(-time.Hour)}, []string{"globex", "acme-spike-1", "old-firing"}},
+		{"limit", store.AlertQuery{Limit: 1}, []string{"globex"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if diff := cmp.Diff(c.want, alertIDs(c.q)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Resolving replaces the firing version.
+	a.State, a.ResolvedAt, a.UpdatedAt = mw.Resolved, T0.Add(time.Hour), T0.Add(time.Hour)
+	if err := s.SaveAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"globex", "old-firing"}, alertIDs(store.AlertQuery{State: mw.Firing})); diff != "" {
+		t.Errorf("after resolving (-want +got):\n%s", diff)
+	}
+}
+
+func testSilences(t *testing.T, open Opener) {
+	s := open(t)
+	a := mw.Silence{ID: "s1", Brand: "acme", Scope: "aspect:delivery", Until: T0.Add(2 * time.Hour), Reason: "known courier outage", CreatedBy: "ops", CreatedAt: T0}
+	b := mw.Silence{ID: "s2", Until: T0.Add(time.Hour), Reason: "maintenance", CreatedAt: T0}
+	for _, x := range []mw.Silence{a, b} {
+		if err := s.SaveSilence(ctx, x); err != nil {
+			t.Fatalf("SaveSilence: %v", err)
+		}
+	}
+	got, err := s.Silences(ctx, T0.Add(30*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]mw.Silence{b, a}, got); diff != "" {
+		t.Errorf("active at +30m (-want +got):\n%s", diff)
+	}
+	got, err = s.Silences(ctx, T0.Add(90*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]mw.Silence{a}, got); diff != "" {
+		t.Errorf("active at +90m (-want +got):\n%s", diff)
+	}
+	// Lifting a silence early replaces it.
+	a.Until = T0.Add(45 * time.Minute)
+	if err := s.SaveSilence(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Silences(ctx, T0.Add(90*time.Minute))
+	if len(got) != 0 {
+		t.Errorf("lifted silence still active: %+v", got)
+	}
+}
+
+// testUntrustedText checks that SQL metacharacters in values are data.
+func testUntrustedText(t *testing.T, open Opener) {
+	s := open(t)
+	m := Mention("acme", "evil", T0, mw.Negative)
+	m.Author = `x'); DROP TABLE mentions; --`
+	m.Text = `'; DELETE FROM mentions WHERE '1'='1 \' \\ ` + "\x00 nul"
+	insert(t, s, m)
+	got := query(t, s, store.MentionQuery{Author: m.Author})
+	if len(got) != 1 || got[0].Text != m.Text {
+		t.Fatalf("untrusted text did not round-trip: %+v", got)
+	}
+	if got := query(t, s, store.MentionQuery{Brands: []string{"acme' OR '1'='1"}}); len(got) != 0 {
+		t.Fatalf("brand filter with quotes matched %d mentions", len(got))
+	}
+}
