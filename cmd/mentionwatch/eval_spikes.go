@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mentionwatch/mentionwatch/alerts/detect"
+	"github.com/mentionwatch/mentionwatch/alerts/detect/nab"
+	"github.com/mentionwatch/mentionwatch/internal/progress"
+)
+
+func init() {
+	var (
+		dataDir    string
+		detections string
+		repeat     time.Duration
+		cfg        detect.Config
+	)
+	cmd := &cobra.Command{
+		Use:   "spikes",
+		Short: "Run the spike detector online over NAB mention-volume files and print the NAB standard score",
+		Long: `Runs the spike detector online over every CSV named in DIR/labels.json
+(timestamp,value; the value is the count, the total is unknown), turns each
+episode's onset and each repeat (every --repeat while it still fires) into a
+detection, and scores them with the NAB standard profile.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			files, err := nab.LoadDir(dataDir)
+			if err != nil {
+				return err
+			}
+			bar := progress.New("eval spikes", int64(len(files)))
+			reports := nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
+			bar.Finish()
+			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports)
+			if detections != "" {
+				if err := writeDetections(detections, reports); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files")
+	f.StringVar(&detections, "detections", "", "write file,timestamp for every detection (onsets and repeats) to this CSV")
+	f.DurationVar(&repeat, "repeat", 4*time.Hour, "repeat interval while an episode fires (0: onsets only)")
+	f.Float64Var(&cfg.FireScore, "fire-score", 0, "-log10 p-value that starts an episode (0: default)")
+	f.Float64Var(&cfg.MinFactor, "min-factor", 0, "count / expected needed to start an episode (0: default)")
+	f.Float64Var(&cfg.MinCount, "min-count", 0, "minimum count that may fire (0: default)")
+	evalCmd.AddCommand(cmd)
+}
+
+func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, reports []nab.FileReport) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\trows\twindows\tTP\tmissed\tFP\tdetections\traw\tnormalized\tdelay\t")
+	for _, r := range reports {
+		res := r.Result
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.1f\t%s\t\n", r.Name, r.Rows, res.Windows, res.TP,
+			res.Missed, res.FP, len(r.Detections), res.Raw, nab.Normalized([]nab.Result{res}), meanDelay(res.Delays))
+	}
+	tw.Flush()
+	s := nab.Summarize(reports)
+	fmt.Fprintf(w, "\nNAB standard score (normalized, %d files, %d windows): %.1f\n", len(reports), s.Windows, s.Normalized)
+	fmt.Fprintf(w, "windows detected %d/%d, false positives %d\n", s.TP, s.Windows, s.FP)
+	fmt.Fprintf(w, "mean detection delay: %+.1f buckets from the labelled anomaly point, %.1f from the window start\n",
+		s.MeanDelay, s.MeanStart)
+	fmt.Fprintf(w, "detector: bucket %s, min count %g, fire score %g, min factor %g, resolve after %d quiet buckets, repeat %s\n",
+		cfg.Bucket, cfg.MinCount, cfg.FireScore, cfg.MinFactor, cfg.ResolveBuckets, repeat)
+}
+
+func meanDelay(d []int) string {
+	if len(d) == 0 {
+		return "-"
+	}
+	sum := 0
+	for _, x := range d {
+		sum += x
+	}
+	return fmt.Sprintf("%+.1f", float64(sum)/float64(len(d)))
+}
+
+func writeDetections(path string, reports []nab.FileReport) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing detections: %w", err)
+	}
+	bw := bufio.NewWriter(fh)
+	fmt.Fprintln(bw, "file,timestamp")
+	for _, r := range reports {
+		for _, d := range r.Detections {
+			fmt.Fprintf(bw, "%s,%s\n", r.Name, d.Time.Format("2006-01-02 15:04:05"))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		fh.Close()
+		return fmt.Errorf("writing detections to %s: %w", path, err)
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("writing detections to %s: %w", path, err)
+	}
+	return nil
+}
