@@ -1,0 +1,190 @@
+package writer
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// ErrSpoolFull is returned when a batch does not fit in the spool.
+var ErrSpoolFull = errors.New("spool full")
+
+// spool is a directory of batch files named by a growing sequence number.
+// A batch is written to a temporary file, fsynced, then renamed, so a file
+// with the final name is always complete. Replay goes in name order.
+type spool struct {
+	dir string
+	max int64
+
+	mu    sync.Mutex
+	segs  []segment // oldest first
+	bytes int64
+	next  uint64
+}
+
+type segment struct {
+	name string
+	size int64
+}
+
+const segSuffix = ".batch"
+
+func openSpool(dir string, limit int64) (*spool, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("spool %s: %w (set store.spool_dir to a writable directory)", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("spool %s: %w", dir, err)
+	}
+	s := &spool{dir: dir, max: limit, next: 1}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasSuffix(name, ".tmp") {
+			os.Remove(filepath.Join(dir, name)) // an interrupted write; its batch was never acknowledged
+			continue
+		}
+		if !strings.HasSuffix(name, segSuffix) {
+			continue
+		}
+		seq, err := strconv.ParseUint(strings.TrimSuffix(name, segSuffix), 10, 64)
+		if err != nil {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("spool %s: %w", dir, err)
+		}
+		s.segs = append(s.segs, segment{name: name, size: info.Size()})
+		s.bytes += info.Size()
+		s.next = max(s.next, seq+1)
+	}
+	sort.Slice(s.segs, func(i, j int) bool { return s.segs[i].name < s.segs[j].name })
+	return s, nil
+}
+
+func (s *spool) empty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.segs) == 0
+}
+
+func (s *spool) depth() (int, int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.segs), s.bytes
+}
+
+// push writes batch as a new segment, durably.
+func (s *spool) push(batch []mw.Mention) error {
+	tmp, err := os.CreateTemp(s.dir, "batch-*.tmp")
+	if err != nil {
+		return fmt.Errorf("spool %s: %w", s.dir, err)
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	enc := json.NewEncoder(bw)
+	for i := range batch {
+		if err := enc.Encode(&batch[i]); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return fmt.Errorf("spool %s: encoding: %w", s.dir, err)
+		}
+	}
+	if err := bw.Flush(); err == nil {
+		err = tmp.Sync()
+	}
+	info, serr := tmp.Stat()
+	cerr := tmp.Close()
+	if err = errors.Join(err, serr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("spool %s: writing batch: %w", s.dir, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bytes+info.Size() > s.max {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%w: %d bytes in %d batches at %s (limit store.spool_max_bytes=%d); the store has been failing for a while: fix it, or raise the limit",
+			ErrSpoolFull, s.bytes, len(s.segs), s.dir, s.max)
+	}
+	name := fmt.Sprintf("%020d%s", s.next, segSuffix)
+	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, name)); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("spool %s: %w", s.dir, err)
+	}
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("spool %s: %w", s.dir, err)
+	}
+	s.next++
+	s.segs = append(s.segs, segment{name: name, size: info.Size()})
+	s.bytes += info.Size()
+	return nil
+}
+
+// peek reads the oldest segment. A segment that cannot be decoded is moved
+// aside (renamed .bad) and dropped from the queue, with an error naming it.
+func (s *spool) peek() (string, []mw.Mention, error) {
+	s.mu.Lock()
+	seg := s.segs[0]
+	s.mu.Unlock()
+	path := filepath.Join(s.dir, seg.name)
+	batch, err := readSegment(path)
+	if err != nil {
+		s.mu.Lock()
+		s.segs = s.segs[1:]
+		s.bytes -= seg.size
+		s.mu.Unlock()
+		os.Rename(path, path+".bad")
+		return path, nil, err
+	}
+	return seg.name, batch, nil
+}
+
+func readSegment(path string) ([]mw.Mention, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<16))
+	var batch []mw.Mention
+	for dec.More() {
+		var m mw.Mention
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("decoding mention %d: %w", len(batch)+1, err)
+		}
+		batch = append(batch, m)
+	}
+	return batch, nil
+}
+
+// pop removes the oldest segment once it is stored.
+func (s *spool) pop(name string) error {
+	s.mu.Lock()
+	if len(s.segs) > 0 && s.segs[0].name == name {
+		s.bytes -= s.segs[0].size
+		s.segs = s.segs[1:]
+	}
+	s.mu.Unlock()
+	if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
+		return err
+	}
+	return syncDir(s.dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,267 @@
+// Package writer batches scored mentions on their way to the store. It
+// flushes by size or age, and while the store is unreachable or failing it
+// keeps batches in a bounded, fsynced on-disk spool, replayed in order once
+// the store answers again. Nothing handed to a successful Flush is lost:
+// it is either in the store or in the spool.
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Inserter is the part of store.Store the writer needs.
+type Inserter interface {
+	InsertMentions(ctx context.Context, ms []mw.Mention) error
+}
+
+// Options tune a Writer. Zero values take the defaults.
+type Options struct {
+	BatchSize     int           // flush when this many mentions are buffered; default 10000
+	FlushInterval time.Duration // flush buffered mentions at least this often; default 2s
+	SpoolDir      string        // required: where batches wait while the store is down
+	SpoolMaxBytes int64         // default 1 GiB; a full spool makes Flush fail
+	InsertTimeout time.Duration // one insert attempt; default 30s
+	Log           *slog.Logger
+}
+
+// Stats are the writer's counters since it started.
+type Stats struct {
+	Stored        uint64 // mentions inserted into the store (directly or replayed)
+	Spooled       uint64 // mentions written to the spool
+	Replayed      uint64 // mentions replayed from the spool
+	InsertErrors  uint64 // failed insert attempts
+	SpoolBatches  int    // batches waiting in the spool now
+	SpoolBytes    int64  // their size on disk
+	Buffered      int    // mentions waiting in memory
+	LastInsertErr string
+}
+
+// Writer is safe for concurrent use.
+type Writer struct {
+	st    Inserter
+	opt   Options
+	log   *slog.Logger
+	spool *spool
+
+	mu      sync.Mutex // guards buf, since, stats
+	buf     []mw.Mention
+	since   time.Time
+	stats   Stats
+	ioMu    sync.Mutex // serialises store and spool I/O, so batches keep their order
+	retry   *backoff.ExponentialBackOff
+	retryAt time.Time // next replay attempt (under ioMu)
+
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// New opens (or creates) the spool and starts the background flusher. Any
+// batches left in the spool by an earlier run are replayed first.
+func New(st Inserter, opt Options) (*Writer, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 10000
+	}
+	if opt.FlushInterval <= 0 {
+		opt.FlushInterval = 2 * time.Second
+	}
+	if opt.SpoolMaxBytes <= 0 {
+		opt.SpoolMaxBytes = 1 << 30
+	}
+	if opt.InsertTimeout <= 0 {
+		opt.InsertTimeout = 30 * time.Second
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.SpoolDir == "" {
+		return nil, errors.New("writer: no spool directory (set store.spool_dir)")
+	}
+	sp, err := openSpool(opt.SpoolDir, opt.SpoolMaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 500 * time.Millisecond
+	b.MaxInterval = 30 * time.Second
+	w := &Writer{
+		st: st, opt: opt, log: opt.Log.With("component", "writer"), spool: sp,
+		retry: b, stop: make(chan struct{}), done: make(chan struct{}),
+	}
+	if n, size := sp.depth(); n > 0 {
+		w.log.Info("spool holds batches from an earlier run; replaying them", "batches", n, "bytes", size, "dir", opt.SpoolDir)
+	}
+	go w.loop()
+	return w, nil
+}
+
+// Write buffers ms. When the buffer reaches BatchSize it is flushed before
+// Write returns, so memory stays bounded by the batch size.
+func (w *Writer) Write(ctx context.Context, ms []mw.Mention) error {
+	for len(ms) > 0 {
+		w.mu.Lock()
+		if len(w.buf) == 0 {
+			w.since = time.Now()
+		}
+		n := min(len(ms), w.opt.BatchSize-len(w.buf))
+		w.buf = append(w.buf, ms[:n]...)
+		full := len(w.buf) >= w.opt.BatchSize
+		w.mu.Unlock()
+		ms = ms[n:]
+		if full {
+			if err := w.Flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Flush makes everything buffered durable: inserted into the store or,
+// when the store fails, spooled. It fails only when the spool cannot take
+// the batch (full or unwritable); the batch then stays buffered.
+func (w *Writer) Flush(ctx context.Context) error {
+	w.ioMu.Lock()
+	defer w.ioMu.Unlock()
+	w.mu.Lock()
+	batch := w.buf
+	w.buf = nil
+	w.mu.Unlock()
+
+	w.replayLocked(ctx, true)
+	if len(batch) == 0 {
+		return nil
+	}
+	if w.spool.empty() {
+		err := w.insert(ctx, batch)
+		if err == nil {
+			w.count(func(s *Stats) { s.Stored += uint64(len(batch)) })
+			return nil
+		}
+		w.log.Warn("store insert failed; spooling the batch", "mentions", len(batch), "err", err)
+	}
+	// Batches queue behind older spooled ones, to keep their order.
+	if err := w.spool.push(batch); err != nil {
+		w.mu.Lock()
+		w.buf = append(batch, w.buf...)
+		w.mu.Unlock()
+		return fmt.Errorf("writer: %w", err)
+	}
+	w.count(func(s *Stats) { s.Spooled += uint64(len(batch)) })
+	return nil
+}
+
+func (w *Writer) insert(ctx context.Context, batch []mw.Mention) error {
+	ctx, cancel := context.WithTimeout(ctx, w.opt.InsertTimeout)
+	defer cancel()
+	err := w.st.InsertMentions(ctx, batch)
+	if err != nil {
+		w.count(func(s *Stats) { s.InsertErrors++; s.LastInsertErr = err.Error() })
+	}
+	return err
+}
+
+// replayLocked inserts spooled batches, oldest first, until the spool is
+// empty or an insert fails. Unless force is set it waits for the backoff.
+func (w *Writer) replayLocked(ctx context.Context, force bool) {
+	if w.spool.empty() || (!force && time.Now().Before(w.retryAt)) {
+		return
+	}
+	for !w.spool.empty() {
+		seg, batch, err := w.spool.peek()
+		if err != nil {
+			w.log.Error("spooled batch unreadable; moved aside, fix or delete it by hand", "file", seg, "err", err)
+			continue
+		}
+		if err := w.insert(ctx, batch); err != nil {
+			d := w.retry.NextBackOff()
+			w.retryAt = time.Now().Add(d)
+			n, size := w.spool.depth()
+			w.log.Warn("store still failing; spool kept", "batches", n, "bytes", size, "retry_in", d.Round(time.Millisecond), "err", err)
+			return
+		}
+		if err := w.spool.pop(seg); err != nil {
+			// The batch is stored; replaying it again later is harmless
+			// (inserts are idempotent by id), so only log.
+			w.log.Error("removing a replayed spool file failed", "file", seg, "err", err)
+		}
+		w.count(func(s *Stats) {
+			s.Stored += uint64(len(batch))
+			s.Replayed += uint64(len(batch))
+		})
+		if w.spool.empty() {
+			w.log.Info("spool drained: the store is back")
+		}
+	}
+	w.retry.Reset()
+	w.retryAt = time.Time{}
+}
+
+func (w *Writer) count(f func(*Stats)) {
+	w.mu.Lock()
+	f(&w.stats)
+	w.mu.Unlock()
+}
+
+// loop flushes by age and retries the spool.
+func (w *Writer) loop() {
+	defer close(w.done)
+	tick := time.NewTicker(min(w.opt.FlushInterval, time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-tick.C:
+		}
+		w.mu.Lock()
+		due := len(w.buf) > 0 && time.Since(w.since) >= w.opt.FlushInterval
+		w.mu.Unlock()
+		ctx := context.Background()
+		if due {
+			if err := w.Flush(ctx); err != nil {
+				w.log.Error("flush failed; mentions kept in memory", "err", err)
+			}
+			continue
+		}
+		if !w.spool.empty() {
+			w.ioMu.Lock()
+			w.replayLocked(ctx, false)
+			w.ioMu.Unlock()
+		}
+	}
+}
+
+// Stats returns the counters and the spool depth.
+func (w *Writer) Stats() Stats {
+	w.mu.Lock()
+	s := w.stats
+	s.Buffered = len(w.buf)
+	w.mu.Unlock()
+	s.SpoolBatches, s.SpoolBytes = w.spool.depth()
+	return s
+}
+
+// SpoolDepth returns the batches and bytes waiting in the spool.
+func (w *Writer) SpoolDepth() (int, int64) { return w.spool.depth() }
+
+// Close stops the background loop and flushes. What the store cannot take
+// stays in the spool for the next run.
+func (w *Writer) Close(ctx context.Context) error {
+	w.once.Do(func() { close(w.stop) })
+	<-w.done
+	err := w.Flush(ctx)
+	if n, size := w.spool.depth(); n > 0 {
+		w.log.Warn("stopping with batches in the spool; the next run replays them", "batches", n, "bytes", size, "dir", w.opt.SpoolDir)
+	}
+	return err
+}

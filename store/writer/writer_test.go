@@ -1,0 +1,252 @@
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// fakeStore records inserted ids in order and fails while down is set.
+type fakeStore struct {
+	mu      sync.Mutex
+	down    bool
+	batches [][]string
+	seen    map[string]int
+}
+
+func (f *fakeStore) InsertMentions(_ context.Context, ms []mw.Mention) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return errors.New("connection refused")
+	}
+	if f.seen == nil {
+		f.seen = map[string]int{}
+	}
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+		f.seen[m.ID]++
+	}
+	f.batches = append(f.batches, ids)
+	return nil
+}
+
+func (f *fakeStore) setDown(d bool) { f.mu.Lock(); f.down = d; f.mu.Unlock() }
+
+func (f *fakeStore) order() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, b := range f.batches {
+		out = append(out, b...)
+	}
+	return out
+}
+
+func mentions(prefix string, n int) []mw.Mention {
+	out := make([]mw.Mention, n)
+	for i := range out {
+		out[i] = mw.Mention{ID: fmt.Sprintf("%s%03d", prefix, i), Brand: "acme", Text: "teks «ü»", Published: time.Unix(int64(i), 0).UTC()}
+	}
+	return out
+}
+
+func newWriter(t *testing.T, st Inserter, opt Options) *Writer {
+	t.Helper()
+	if opt.SpoolDir == "" {
+		opt.SpoolDir = filepath.Join(t.TempDir(), "spool")
+	}
+	w, err := New(st, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close(context.Background()) })
+	return w
+}
+
+var ctx = context.Background()
+
+func TestFlushBySize(t *testing.T) {
+	st := &fakeStore{}
+	w := newWriter(t, st, Options{BatchSize: 3, FlushInterval: time.Hour})
+	if err := w.Write(ctx, mentions("a", 7)); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(st.order()); got != 6 {
+		t.Fatalf("after writing 7 with batch size 3: %d stored, want 6 (two full batches)", got)
+	}
+	if s := w.Stats(); s.Buffered != 1 {
+		t.Fatalf("buffered %d, want 1", s.Buffered)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(st.order()); got != 7 {
+		t.Fatalf("after Flush: %d stored, want 7", got)
+	}
+	for _, b := range st.batches {
+		if len(b) > 3 {
+			t.Fatalf("a batch of %d exceeds the batch size", len(b))
+		}
+	}
+}
+
+func TestFlushByAge(t *testing.T) {
+	st := &fakeStore{}
+	w := newWriter(t, st, Options{BatchSize: 1000, FlushInterval: 20 * time.Millisecond})
+	if err := w.Write(ctx, mentions("a", 2)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(st.order()) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("buffered mentions were never flushed by age")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestStoreDownSpoolsThenReplaysInOrder(t *testing.T) {
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 4, FlushInterval: time.Hour})
+	if err := w.Write(ctx, mentions("a", 10)); err != nil {
+		t.Fatalf("Write while the store is down: %v (the spool should take it)", err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, size := w.SpoolDepth(); n != 3 || size == 0 {
+		t.Fatalf("spool depth %d batches (%d bytes), want 3", n, size)
+	}
+	st.setDown(false)
+	if err := w.Write(ctx, mentions("b", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, m := range append(mentions("a", 10), mentions("b", 2)...) {
+		want = append(want, m.ID)
+	}
+	got := st.order()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("replay order:\n got %v\nwant %v", got, want)
+	}
+	if n, _ := w.SpoolDepth(); n != 0 {
+		t.Fatalf("spool not drained: %d batches", n)
+	}
+	s := w.Stats()
+	if s.Spooled != 10 || s.Replayed != 10 || s.Stored != 12 || s.InsertErrors == 0 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+func TestBackgroundReplay(t *testing.T) {
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 5, FlushInterval: 10 * time.Millisecond})
+	if err := w.Write(ctx, mentions("a", 5)); err != nil {
+		t.Fatal(err)
+	}
+	st.setDown(false)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(st.order()) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatal("the background loop never replayed the spool")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRestartReplaysSpool(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	down := &fakeStore{down: true}
+	w1, err := New(down, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w1.Write(ctx, mentions("a", 8)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w1.Close(ctx); err != nil {
+		t.Fatalf("Close with the store down: %v (the spool should take it)", err)
+	}
+	// A write interrupted by a crash leaves a temporary file behind.
+	os.WriteFile(filepath.Join(dir, "batch-123.tmp"), []byte(`{"id":"half`), 0o600)
+
+	up := &fakeStore{}
+	w2 := newWriter(t, up, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+	if n, _ := w2.SpoolDepth(); n != 3 {
+		t.Fatalf("second run sees %d spooled batches, want 3", n)
+	}
+	if err := w2.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := up.order(); len(got) != 8 || got[0] != "a000" || got[7] != "a007" {
+		t.Fatalf("after restart: %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "batch-123.tmp")); !os.IsNotExist(err) {
+		t.Error("interrupted temporary file not cleaned up")
+	}
+}
+
+func TestSpoolFull(t *testing.T) {
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolMaxBytes: 600})
+	if err := w.Write(ctx, mentions("a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatalf("first small batch should fit: %v", err)
+	}
+	if err := w.Write(ctx, mentions("b", 20)); err != nil {
+		t.Fatal(err)
+	}
+	err := w.Flush(ctx)
+	if !errors.Is(err, ErrSpoolFull) {
+		t.Fatalf("Flush with a full spool: %v, want ErrSpoolFull", err)
+	}
+	if s := w.Stats(); s.Buffered != 20 {
+		t.Fatalf("a batch the spool refused must stay buffered: %d buffered", s.Buffered)
+	}
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.order(); len(got) != 21 || got[0] != "a000" {
+		t.Fatalf("after the store came back: %d stored (%v), want 21, spooled first", len(got), got)
+	}
+}
+
+func TestCorruptSegmentMovedAside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	os.MkdirAll(dir, 0o750)
+	os.WriteFile(filepath.Join(dir, "00000000000000000001.batch"), []byte("{not json\n"), 0o600)
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 2, FlushInterval: time.Hour, SpoolDir: dir})
+	w.Write(ctx, mentions("a", 2))
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.order(); len(got) != 2 {
+		t.Fatalf("stored %v, want the 2 good mentions", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "00000000000000000001.batch.bad")); err != nil {
+		t.Errorf("corrupt segment not kept aside for inspection: %v", err)
+	}
+}
+
+func TestNoSpoolDir(t *testing.T) {
+	if _, err := New(&fakeStore{}, Options{}); err == nil {
+		t.Fatal("no spool dir: no error")
+	}
+}
