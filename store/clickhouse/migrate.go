@@ -1,0 +1,105 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Migrate creates the schema_migrations table, then runs every migration
+// not recorded there, in order, recording each once it has run. Every
+// statement is idempotent, so concurrent or interrupted runs are safe.
+// With retention configured on a server with TTL support, it also brings
+// the tables' TTL in line with cfg.RetentionDays.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
+	}
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range s.schema.Migrations() {
+		if applied[m.Version] {
+			continue
+		}
+		for i, stmt := range m.Statements {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("clickhouse: migration %d (%s), statement %d: %w", m.Version, m.Name, i+1, err)
+			}
+		}
+		if err := s.conn.Exec(ctx, "INSERT INTO "+tableMigrations+" (version, name, applied) VALUES (?, ?, ?)",
+			m.Version, m.Name, toSec(time.Now())); err != nil {
+			return fmt.Errorf("clickhouse: recording migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		s.log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	return s.syncTTL(ctx)
+}
+
+func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {
+	rows, err := s.conn.Query(ctx, "SELECT version FROM "+tableMigrations+" FINAL")
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
+	}
+	defer rows.Close()
+	applied := map[uint32]bool{}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
+	}
+	return applied, nil
+}
+
+// MigrationVersion returns the highest migration recorded as applied, 0
+// before the first Migrate.
+func (s *Store) MigrationVersion(ctx context.Context) (uint32, error) {
+	var v uint32
+	err := s.conn.QueryRow(ctx, "SELECT max(version) FROM "+tableMigrations).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
+	}
+	return v, nil
+}
+
+// ttlTables are the local tables retention applies to, with their time column.
+var ttlTables = []struct{ table, column string }{
+	{tableMentions, "published"},
+	{tableHourly, "hour"},
+	{tableAspectsHourly, "hour"},
+}
+
+// syncTTL sets the tables' TTL to the configured retention when it differs
+// (the retention was changed after the tables were created). Turning
+// retention off again is left to an operator (ALTER TABLE ... REMOVE TTL),
+// as it is a deliberate decision about keeping data.
+func (s *Store) syncTTL(ctx context.Context) error {
+	if !s.schema.TTL || s.schema.RetentionDays <= 0 {
+		return nil
+	}
+	for _, t := range ttlTables {
+		var engine string
+		err := s.conn.QueryRow(ctx, "SELECT engine_full FROM system.tables WHERE database = ? AND name = ?",
+			s.schema.Database, t.table).Scan(&engine)
+		if err != nil {
+			return fmt.Errorf("clickhouse: reading the TTL of %s: %w", t.table, err)
+		}
+		want := s.schema.TTLClause(t.column)
+		if strings.Contains(engine, want) {
+			continue
+		}
+		stmt := fmt.Sprintf("ALTER TABLE %s%s MODIFY %s", t.table, s.schema.onCluster(), want)
+		if err := s.conn.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("clickhouse: setting retention on %s: %w", t.table, err)
+		}
+		s.log.Info("retention changed", "table", t.table, "retention_days", s.schema.RetentionDays)
+	}
+	return nil
+}

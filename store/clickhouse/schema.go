@@ -1,0 +1,288 @@
+package clickhouse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Schema describes the DDL to generate: the database, whether tables are
+// replicated across a cluster, and which newer server features may be used.
+// Building DDL from a Schema is pure, so tests can check the text without a
+// server.
+type Schema struct {
+	Database       string // database the tables live in; used in replication paths
+	Cluster        string // "" = single server; else ON CLUSTER, Replicated*MergeTree, Distributed reads
+	LowCardinality bool   // LowCardinality(String) for repetitive columns (server >= 20.1)
+	TTL            bool   // the server supports table TTL (>= 19.6)
+	RetentionDays  int    // > 0 with TTL: drop mentions and rollups older than this
+}
+
+// Migration is one schema version: statements run in order, each idempotent
+// (IF NOT EXISTS), so a migration interrupted half-way can run again.
+type Migration struct {
+	Version    uint32
+	Name       string
+	Statements []string
+}
+
+// Table names. In cluster mode reads and writes go to the Distributed table
+// named <table>_all; each node keeps its shard in the local table.
+const (
+	tableMigrations    = "schema_migrations"
+	tableMentions      = "mentions"
+	tableHourly        = "mentions_hourly"
+	viewHourly         = "mentions_hourly_mv"
+	tableAspectsHourly = "aspects_hourly"
+	viewAspectsHourly  = "aspects_hourly_mv"
+	tableSourceState   = "source_state"
+	tableAlerts        = "alerts"
+	tableSilences      = "silences"
+)
+
+// DistributedSuffix names the Distributed table over a local table.
+const DistributedSuffix = "_all"
+
+// ServerSupport returns which optional features a server of the given
+// version supports: LowCardinality without the experimental flag (20.1)
+// and table TTL (19.6).
+func ServerSupport(major, minor int) (lowCardinality, ttl bool) {
+	atLeast := func(ma, mi int) bool { return major > ma || (major == ma && minor >= mi) }
+	return atLeast(20, 1), atLeast(19, 6)
+}
+
+// Read returns the table that queries read from (and writes go to): the
+// Distributed table in cluster mode, else the table itself.
+func (s Schema) Read(table string) string {
+	if s.Cluster != "" {
+		return table + DistributedSuffix
+	}
+	return table
+}
+
+func (s Schema) onCluster() string {
+	if s.Cluster == "" {
+		return ""
+	}
+	return " ON CLUSTER " + quoteIdent(s.Cluster)
+}
+
+// engine returns "<Kind>MergeTree(args)" or its Replicated form with the
+// ZooKeeper path /clickhouse/tables/{shard}/<db>/<table> and {replica}.
+func (s Schema) engine(kind, table string, args ...string) string {
+	if s.Cluster == "" {
+		return kind + "MergeTree(" + strings.Join(args, ", ") + ")"
+	}
+	path := quoteString("/clickhouse/tables/{shard}/" + s.Database + "/" + table)
+	all := append([]string{path, "'{replica}'"}, args...)
+	return "Replicated" + kind + "MergeTree(" + strings.Join(all, ", ") + ")"
+}
+
+// lc wraps a String type in LowCardinality when the server supports it.
+func (s Schema) lc(typ string) string {
+	if s.LowCardinality {
+		return "LowCardinality(" + typ + ")"
+	}
+	return typ
+}
+
+func (s Schema) ttl(column string) string {
+	if !s.TTL || s.RetentionDays <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("\nTTL %s + toIntervalDay(%d)", column, s.RetentionDays)
+}
+
+// TTLClause is the TTL expression of mentions and the rollups ("" without
+// retention), as system.tables.engine_full shows it.
+func (s Schema) TTLClause(column string) string {
+	return strings.TrimSpace(s.ttl(column))
+}
+
+// distributed creates <table>_all over the local table, sharded by key.
+func (s Schema) distributed(table, shardKey string) string {
+	return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s%s AS %s\nENGINE = Distributed(%s, %s, %s, %s)",
+		quoteIdent(table+DistributedSuffix), s.onCluster(), quoteIdent(table),
+		quoteIdent(s.Cluster), quoteIdent(s.Database), quoteIdent(table), shardKey)
+}
+
+// withDistributed appends the Distributed table in cluster mode.
+func (s Schema) withDistributed(stmts []string, table, shardKey string) []string {
+	if s.Cluster != "" {
+		stmts = append(stmts, s.distributed(table, shardKey))
+	}
+	return stmts
+}
+
+// MigrationsTable returns the DDL of the table that records applied
+// migrations. It is created before any migration runs.
+func (s Schema) MigrationsTable() string {
+	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    version UInt32,
+    name String,
+    applied DateTime('UTC')
+)
+ENGINE = %s
+ORDER BY version`, tableMigrations, s.onCluster(), s.engine("Replacing", tableMigrations, "applied"))
+}
+
+// Migrations returns every schema version in order. Versions are never
+// renumbered or edited once released: a change is a new migration.
+func (s Schema) Migrations() []Migration {
+	str := s.lc("String")
+	return []Migration{
+		{Version: 1, Name: "mentions", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    id String,
+    brand %s,
+    source %s,
+    kind %s,
+    native_id String,
+    url String,
+    author String,
+    author_reach UInt32,
+    title String,
+    text String,
+    rating Float32,
+    published DateTime('UTC'),
+    collected DateTime('UTC'),
+    lang %s,
+    sentiment Float32,
+    label %s,
+    stage %s,
+    stage_confidence Float32,
+    aspects Array(%s),
+    reach Float32,
+    version UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(published)
+ORDER BY (brand, published, id)%s`, tableMentions, s.onCluster(), str, str, str, str, str, str, str,
+			s.engine("Replacing", tableMentions, "version"), s.ttl("published"))}, tableMentions, "cityHash64(id)")},
+
+		{Version: 2, Name: "hourly rollups", Statements: s.withDistributed(s.withDistributed([]string{
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    hour DateTime('UTC'),
+    brand %s,
+    label %s,
+    stage %s,
+    source %s,
+    lang %s,
+    mentions UInt64,
+    reach_sum Float64,
+    sentiment_sum Float64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, label, stage, source, lang)%s`, tableHourly, s.onCluster(), str, str, str, str, str,
+				s.engine("Summing", tableHourly), s.ttl("hour")),
+			fmt.Sprintf(`CREATE MATERIALIZED VIEW IF NOT EXISTS %s%s TO %s AS
+SELECT
+    toStartOfHour(published) AS hour,
+    brand, label, stage, source, lang,
+    count() AS mentions,
+    sum(toFloat64(reach)) AS reach_sum,
+    sum(toFloat64(sentiment)) AS sentiment_sum
+FROM %s
+GROUP BY hour, brand, label, stage, source, lang`, viewHourly, s.onCluster(), tableHourly, tableMentions),
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    hour DateTime('UTC'),
+    brand %s,
+    aspect %s,
+    label %s,
+    stage %s,
+    mentions UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, aspect, label, stage)%s`, tableAspectsHourly, s.onCluster(), str, str, str, str,
+				s.engine("Summing", tableAspectsHourly), s.ttl("hour")),
+			fmt.Sprintf(`CREATE MATERIALIZED VIEW IF NOT EXISTS %s%s TO %s AS
+SELECT
+    toStartOfHour(published) AS hour,
+    brand, aspect, label, stage,
+    count() AS mentions
+FROM %s
+ARRAY JOIN arrayDistinct(aspects) AS aspect
+GROUP BY hour, brand, aspect, label, stage`, viewAspectsHourly, s.onCluster(), tableAspectsHourly, tableMentions),
+		}, tableHourly, "rand()"), tableAspectsHourly, "rand()")},
+
+		{Version: 3, Name: "source_state", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    source String,
+    kind String,
+    cursor String,
+    last_run DateTime('UTC'),
+    last_success DateTime('UTC'),
+    last_error String,
+    last_error_at DateTime('UTC'),
+    items_last_run Int64,
+    total_items UInt64,
+    consecutive_errors Int64,
+    version UInt64
+)
+ENGINE = %s
+ORDER BY source`, tableSourceState, s.onCluster(), s.engine("Replacing", tableSourceState, "version"))}, tableSourceState, "cityHash64(source)")},
+
+		{Version: 4, Name: "alerts and silences", Statements: s.withDistributed(s.withDistributed([]string{
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    id String,
+    brand %s,
+    kind %s,
+    scope %s,
+    state %s,
+    started_at DateTime('UTC'),
+    updated_at DateTime('UTC'),
+    resolved_at DateTime('UTC'),
+    count Float64,
+    baseline Float64,
+    factor Float64,
+    neg_share Float64,
+    summary String,
+    mention_ids Array(String),
+    breakdown_keys Array(String),
+    breakdown_values Array(UInt64),
+    notified_state %s,
+    notified_at DateTime('UTC'),
+    notify_count Int64,
+    acked_at DateTime('UTC'),
+    acked_by String,
+    version UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(started_at)
+ORDER BY id`, tableAlerts, s.onCluster(), str, str, str, str, str, s.engine("Replacing", tableAlerts, "version")),
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    id String,
+    brand String,
+    scope String,
+    until DateTime('UTC'),
+    reason String,
+    created_by String,
+    created_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+ORDER BY id`, tableSilences, s.onCluster(), s.engine("Replacing", tableSilences, "version")),
+		}, tableAlerts, "cityHash64(id)"), tableSilences, "cityHash64(id)")},
+	}
+}
+
+// quoteIdent quotes an identifier with backticks when it is not a plain
+// name. Database and cluster names come from configuration, never from
+// users of the API, but are quoted anyway.
+func quoteIdent(name string) string {
+	plain := name != ""
+	for i, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(name) + "`"
+}
+
+// quoteString quotes a string literal for DDL.
+func quoteString(s string) string {
+	return "'" + strings.NewReplacer("\\", "\\\\", "'", "\\'").Replace(s) + "'"
+}
