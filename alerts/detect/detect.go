@@ -35,10 +35,19 @@ type Config struct {
 	FireScore float64 // -log10 tail p-value that starts an episode, default 5
 	MinFactor float64 // count / expected needed to start an episode, default 2
 
+	// Adaptive tail: a series that is routinely spiky must spike beyond its
+	// own habit. The detector tracks the TailQuantile quantile of its scores
+	// (stochastic approximation, bounded memory) and an onset also needs
+	// score >= TailMargin × that quantile.
+	TailQuantile float64 // default 0.995
+	TailMargin   float64 // default 2; a negative value disables the adaptive tail
+
 	// Hysteresis.
 	ResolveScore   float64 // an episode is quiet while its score is below this, default 2
 	ResolveFactor  float64 // ... and its factor below this, default 1.5
-	ResolveBuckets int     // consecutive quiet buckets that resolve an episode, default 3
+	ResolveBuckets int     // consecutive quiet buckets that resolve an episode, default 12 (1h)
+	Confirm        int     // hot buckets among the last ConfirmOf that start an episode, default 1
+	ConfirmOf      int     // window of the confirmation, at most 32, default 1
 
 	// Baseline.
 	LevelHalfLife    time.Duration // half-life of the level EWMA, default 6h
@@ -68,11 +77,29 @@ func (c Config) withDefaults() Config {
 	def(&c.FireScore, 5)
 	def(&c.MinFactor, 2)
 	def(&c.ResolveScore, 2)
+	if c.TailQuantile <= 0 || c.TailQuantile >= 1 {
+		c.TailQuantile = 0.995
+	}
+	if c.TailMargin == 0 {
+		c.TailMargin = 2
+	}
 	def(&c.ResolveFactor, 1.5)
 	def(&c.Winsor, 3)
 	def(&c.EpisodeDamp, 0.1)
 	if c.ResolveBuckets <= 0 {
-		c.ResolveBuckets = 3
+		c.ResolveBuckets = 12
+	}
+	if c.ConfirmOf <= 0 {
+		c.ConfirmOf = 1
+	}
+	if c.ConfirmOf > 32 {
+		c.ConfirmOf = 32
+	}
+	if c.Confirm <= 0 {
+		c.Confirm = 1
+	}
+	if c.Confirm > c.ConfirmOf {
+		c.Confirm = c.ConfirmOf
 	}
 	if c.LevelHalfLife <= 0 {
 		c.LevelHalfLife = 6 * time.Hour
@@ -104,6 +131,9 @@ type Decision struct {
 	Expected float64 // baseline count for this bucket
 	Factor   float64 // value / max(expected, 1)
 	Score    float64 // -log10 of the upper tail P(X >= value) under the baseline
+	// Threshold is the score this bucket needed to start an episode:
+	// FireScore, raised by the adaptive tail for a routinely spiky series.
+	Threshold float64
 	Share    float64 // value / total, 0 when total is unknown
 	// BaseShare is the baseline negative share (0 until a total is known).
 	BaseShare float64

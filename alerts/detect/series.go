@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -21,6 +22,8 @@ type series struct {
 	share  float64 // baseline negative share
 	shareN int     // buckets with a known total
 
+	tailQ  float64 // streaming TailQuantile of log1p(score)
+	hot    uint32  // bit i: the bucket i steps ago was hot
 	firing bool
 	quiet  int // consecutive quiet buckets inside an episode
 	dec    Decision
@@ -43,6 +46,9 @@ func (s *series) current() Decision {
 	dec.Onset, dec.Resolved = false, false
 	return dec
 }
+
+// tailEta is the step of the tail quantile, in log1p(score) units.
+const tailEta = 0.1
 
 // Upper bound of phi: beyond it a series is noise and only huge factors fire.
 const maxPhi = 1e4
@@ -74,12 +80,28 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 
 	shareOK := cfg.MinShareFactor <= 0 || total == 0 || s.shareN == 0 ||
 		dec.Share >= cfg.MinShareFactor*s.share
+	dec.Threshold = cfg.FireScore
+	if cfg.TailMargin > 0 {
+		dec.Threshold = math.Max(dec.Threshold, cfg.TailMargin*math.Expm1(s.tailQ))
+	}
 	hot := s.n >= cfg.WarmupBuckets && value >= cfg.MinCount &&
-		score >= cfg.FireScore && factor >= cfg.MinFactor && shareOK
+		score >= dec.Threshold && factor >= cfg.MinFactor && shareOK
+	// Move the tail quantile: up by eta×q when exceeded, down by eta×(1-q)
+	// otherwise, so it settles where a fraction 1-q of buckets exceed it.
+	if ls := math.Log1p(score); ls > s.tailQ {
+		s.tailQ += tailEta * cfg.TailQuantile
+	} else {
+		s.tailQ -= tailEta * (1 - cfg.TailQuantile)
+	}
+	s.hot <<= 1
+	if hot {
+		s.hot |= 1
+	}
+	confirmed := hot && bits.OnesCount32(s.hot&(1<<cfg.ConfirmOf-1)) >= cfg.Confirm
 	quiet := value < cfg.MinCount || score < cfg.ResolveScore || factor < cfg.ResolveFactor
 
 	switch {
-	case !s.firing && hot:
+	case !s.firing && confirmed:
 		s.firing, s.quiet = true, 0
 		dec.Onset = true
 	case s.firing && quiet:

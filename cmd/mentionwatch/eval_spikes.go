@@ -54,6 +54,11 @@ detection, and scores them with the NAB standard profile.`,
 	f.Float64Var(&cfg.FireScore, "fire-score", 0, "-log10 p-value that starts an episode (0: default)")
 	f.Float64Var(&cfg.MinFactor, "min-factor", 0, "count / expected needed to start an episode (0: default)")
 	f.Float64Var(&cfg.MinCount, "min-count", 0, "minimum count that may fire (0: default)")
+	f.IntVar(&cfg.Confirm, "confirm", 0, "hot buckets among the last --confirm-of that start an episode (0: default)")
+	f.IntVar(&cfg.ConfirmOf, "confirm-of", 0, "window of the confirmation in buckets (0: default)")
+	f.IntVar(&cfg.ResolveBuckets, "resolve-buckets", 0, "consecutive quiet buckets that resolve an episode (0: default)")
+	f.Float64Var(&cfg.TailQuantile, "tail-quantile", 0, "quantile of the series' own scores tracked online (0: default)")
+	f.Float64Var(&cfg.TailMargin, "tail-margin", 0, "an onset needs score >= this × the tail quantile (0: default, <0: off)")
 	evalCmd.AddCommand(cmd)
 }
 
