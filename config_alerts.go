@@ -4,10 +4,26 @@ package mentionwatch
 type AlertsConfig struct {
 	Bucket         Duration        `yaml:"bucket"`          // default 5m
 	MinCount       int             `yaml:"min_count"`       // below this many negatives in a bucket nothing fires, default 5
-	Threshold      int             `yaml:"threshold"`       // skeleton detector: negatives per bucket that fire, default 10
+	Threshold      int             `yaml:"threshold"`       // fixed detector only: negatives per bucket that fire, default 10
+	Detector       string          `yaml:"detector"`        // spike (default: adaptive baseline) | threshold
+	Sensitivity    float64         `yaml:"sensitivity"`     // spike detector: higher fires earlier and more often; default 1
+	MaxLateness    Duration        `yaml:"max_lateness"`    // mentions published longer ago than this when collected are stored but not counted; default 2h
 	RepeatInterval Duration        `yaml:"repeat_interval"` // re-notify while firing, default 4h
 	DashboardURL   string          `yaml:"dashboard_url"`   // linked from notifications
+	Critical       CriticalConfig  `yaml:"critical"`
 	Silences       []SilenceConfig `yaml:"silences"`
+}
+
+// CriticalConfig says which single mentions alert on their own.
+type CriticalConfig struct {
+	// Keywords (any language) that make a negative or neutral mention
+	// critical: lawsuit, food poisoning, keracunan, data leak, bocor...
+	Keywords []string `yaml:"keywords"`
+	// MinReach: a negative mention from an author with at least this many
+	// followers is critical. 0 disables.
+	MinReach uint32 `yaml:"min_reach"`
+	// OneStarSources: a 1-star review on one of these sources is critical.
+	OneStarSources []string `yaml:"one_star_sources"`
 }
 
 // SilenceConfig is a silence written in config.

@@ -32,7 +32,7 @@ type Config struct {
 	Location *time.Location // time zone for time of day and day of week, default UTC
 
 	// Sensitivity.
-	FireScore float64 // -log10 tail p-value that starts an episode, default 5
+	FireScore float64 // -log10 tail p-value that starts an episode, default 6
 	MinFactor float64 // count / expected needed to start an episode, default 2
 
 	// Adaptive tail: a series that is routinely spiky must spike beyond its
@@ -74,7 +74,7 @@ func (c Config) withDefaults() Config {
 		c.Location = time.UTC
 	}
 	def(&c.MinCount, 5)
-	def(&c.FireScore, 5)
+	def(&c.FireScore, 6)
 	def(&c.MinFactor, 2)
 	def(&c.ResolveScore, 2)
 	if c.TailQuantile <= 0 || c.TailQuantile >= 1 {
@@ -134,7 +134,7 @@ type Decision struct {
 	// Threshold is the score this bucket needed to start an episode:
 	// FireScore, raised by the adaptive tail for a routinely spiky series.
 	Threshold float64
-	Share    float64 // value / total, 0 when total is unknown
+	Share     float64 // value / total, 0 when total is unknown
 	// BaseShare is the baseline negative share (0 until a total is known).
 	BaseShare float64
 }

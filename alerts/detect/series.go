@@ -47,6 +47,10 @@ func (s *series) current() Decision {
 	return dec
 }
 
+// clipFactor: updates take a count up to this many times the expectation in
+// full, so that a strong daily rhythm is learned in days, not weeks.
+const clipFactor = 3
+
 // tailEta is the step of the tail quantile, in log1p(score) units.
 const tailEta = 0.1
 
@@ -88,10 +92,16 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		score >= dec.Threshold && factor >= cfg.MinFactor && shareOK
 	// Move the tail quantile: up by eta×q when exceeded, down by eta×(1-q)
 	// otherwise, so it settles where a fraction 1-q of buckets exceed it.
+	// Inside an episode it moves EpisodeDamp as fast, so one long wave does
+	// not deafen the series to the next.
+	eta := tailEta
+	if s.firing || hot {
+		eta *= cfg.EpisodeDamp
+	}
 	if ls := math.Log1p(score); ls > s.tailQ {
-		s.tailQ += tailEta * cfg.TailQuantile
+		s.tailQ += eta * cfg.TailQuantile
 	} else {
-		s.tailQ -= tailEta * (1 - cfg.TailQuantile)
+		s.tailQ -= eta * (1 - cfg.TailQuantile)
 	}
 	s.hot <<= 1
 	if hot {
@@ -124,7 +134,7 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	}
 	x := value
 	if s.n > 0 {
-		if hi := expected + cfg.Winsor*math.Sqrt(s.phi*mean); x > hi {
+		if hi := math.Max(expected+cfg.Winsor*math.Sqrt(s.phi*mean), clipFactor*expected); x > hi {
 			x = hi
 		}
 	}

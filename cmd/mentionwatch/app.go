@@ -1,5 +1,3 @@
-//go:build wip
-
 package main
 
 import (
@@ -15,10 +13,12 @@ import (
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
-	"github.com/mentionwatch/mentionwatch/store/clickhouse"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 	"github.com/mentionwatch/mentionwatch/store/writer"
 )
+
+// openClickHouse is set by store_clickhouse.go.
+var openClickHouse func(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (store.Store, error)
 
 // openStore opens the configured store and migrates it.
 func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
@@ -37,7 +37,10 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
 		}
 	case "clickhouse":
-		st, err = clickhouse.Open(ctx, cfg.Store, log)
+		if openClickHouse == nil {
+			return nil, fmt.Errorf("this build has no ClickHouse store; use store.type: embedded")
+		}
+		st, err = openClickHouse(ctx, cfg.Store, log)
 		if err != nil {
 			return nil, fmt.Errorf("opening clickhouse store: %w (check store.dsn and that the server is reachable)", err)
 		}
@@ -87,6 +90,10 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 		pipeline: scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)),
 		sources:  srcs,
 		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
+	}
+	a.alerts.Brands = map[string]bool{}
+	for _, b := range cfg.Brands {
+		a.alerts.Brands[b.Name] = true
 	}
 	a.writer, err = writer.New(st, writer.Options{
 		BatchSize:     cfg.Store.BatchSize,

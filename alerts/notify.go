@@ -1,0 +1,123 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Notification is what a notifier sends: the alert and its evidence.
+type Notification struct {
+	Alert        mw.Alert
+	Top          []mw.Mention            // the top mentions, by negativity × reach
+	History      map[string][]mw.Mention // critical alerts: the author's earlier mentions, by author
+	DashboardURL string
+}
+
+// Notifier delivers notifications. Send returns a *DeliveryError to say
+// whether a retry can help.
+type Notifier interface {
+	Name() string
+	Send(ctx context.Context, n Notification) error
+}
+
+// DeliveryError classifies a failed send.
+type DeliveryError struct {
+	Notifier   string
+	Status     int           // HTTP status, 0 if none
+	Permanent  bool          // a retry cannot help (4xx other than 408/429)
+	RetryAfter time.Duration // from a 429
+	Err        error
+}
+
+func (e *DeliveryError) Error() string {
+	switch {
+	case e.Status == http.StatusTooManyRequests:
+		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s)", e.Notifier, e.RetryAfter)
+	case e.Permanent:
+		return fmt.Sprintf("%s: rejected with HTTP %d, not retrying: check the URL and credentials: %v", e.Notifier, e.Status, e.Err)
+	case e.Status != 0:
+		return fmt.Sprintf("%s: HTTP %d: %v", e.Notifier, e.Status, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Notifier, e.Err)
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// classify turns an HTTP status into a DeliveryError (nil for 2xx).
+func classify(name string, status int, retryAfter time.Duration, err error) error {
+	if err == nil && status/100 == 2 {
+		return nil
+	}
+	if err == nil {
+		err = errors.New(http.StatusText(status))
+	}
+	return &DeliveryError{
+		Notifier: name, Status: status, RetryAfter: retryAfter, Err: err,
+		Permanent: status/100 == 4 && status != http.StatusTooManyRequests && status != http.StatusRequestTimeout,
+	}
+}
+
+// Deliver sends n with retries: exponential backoff on network errors, 5xx
+// and 429 (honouring Retry-After), no retry on other 4xx. It gives up after
+// maxElapsed; the loop keeps the alert pending and tries again next tick.
+func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.Duration, log *slog.Logger) error {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 250 * time.Millisecond
+	b.MaxInterval = 30 * time.Second
+	attempt := 0
+	_, err := backoff.Retry(ctx, func() (struct{}, error) {
+		attempt++
+		err := nt.Send(ctx, n)
+		if err == nil {
+			return struct{}{}, nil
+		}
+		var de *DeliveryError
+		if errors.As(err, &de) {
+			if de.Permanent {
+				return struct{}{}, backoff.Permanent(err)
+			}
+			if de.RetryAfter > 0 {
+				log.Warn("notifier rate limited; waiting", "notifier", nt.Name(), "alert", n.Alert.ID, "retry_after", de.RetryAfter)
+				return struct{}{}, backoff.RetryAfter(int(max(1, de.RetryAfter.Round(time.Second)/time.Second)))
+			}
+		}
+		log.Warn("alert delivery failed; retrying", "notifier", nt.Name(), "alert", n.Alert.ID, "attempt", attempt, "err", err)
+		return struct{}{}, err
+	}, backoff.WithBackOff(b), backoff.WithMaxElapsedTime(maxElapsed))
+	return err
+}
+
+// NewNotifiers builds the configured notifiers; none is valid (alerts are
+// then only stored and shown in the dashboard).
+func NewNotifiers(cfg mw.NotifiersConfig, log *slog.Logger) ([]Notifier, error) {
+	var ns []Notifier
+	client := &http.Client{Timeout: 20 * time.Second}
+	if c := cfg.Slack; c != nil {
+		s, err := NewSlack(*c, client)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil {
+			ns = append(ns, s)
+		}
+	}
+	if c := cfg.Webhook; c != nil && c.URL.Value() != "" {
+		w, err := NewWebhook(*c, client)
+		if err != nil {
+			return nil, err
+		}
+		ns = append(ns, w)
+	}
+	if len(ns) == 0 && log != nil {
+		log.Warn("no notifier configured: alerts are stored and shown in the dashboard only (set notifiers.slack.webhook_url)")
+	}
+	return ns, nil
+}
