@@ -99,10 +99,10 @@ func TestPriorSpikeBarelyMovesBaseline(t *testing.T) {
 	if dec.Expected > before*1.25 {
 		t.Errorf("expected %.1f after a two-hour 10× spike, %.1f before: the spike inflated the baseline", dec.Expected, before)
 	}
-	// And a second burst a little later still fires.
-	feed(d, r, "acme", i+1, 36, flat(20))
-	if on := feed(d, r, "acme", i+37, 6, flat(100)); len(on) == 0 {
-		t.Error("a second 5× burst after the first did not fire")
+	// And a second 10× burst the next day still fires.
+	feed(d, r, "acme", i+1, day, flat(20))
+	if on := feed(d, r, "acme", i+1+day, 6, flat(200)); len(on) == 0 {
+		t.Error("a second 10× burst a day after the first did not fire")
 	}
 }
 

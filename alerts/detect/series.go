@@ -92,12 +92,7 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		score >= dec.Threshold && factor >= cfg.MinFactor && shareOK
 	// Move the tail quantile: up by eta×q when exceeded, down by eta×(1-q)
 	// otherwise, so it settles where a fraction 1-q of buckets exceed it.
-	// Inside an episode it moves EpisodeDamp as fast, so one long wave does
-	// not deafen the series to the next.
 	eta := tailEta
-	if s.firing || hot {
-		eta *= cfg.EpisodeDamp
-	}
 	if ls := math.Log1p(score); ls > s.tailQ {
 		s.tailQ += eta * cfg.TailQuantile
 	} else {

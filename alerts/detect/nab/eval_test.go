@@ -1,0 +1,121 @@
+package nab
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentionwatch/mentionwatch/alerts/detect"
+)
+
+// dataDir is ../shared/data/mention-volume relative to the project root.
+const dataDir = "../../../../shared/data/mention-volume"
+
+func TestEvalMentionVolume(t *testing.T) {
+	files, err := LoadDir(dataDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s not present", dataDir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := Run(files, detect.Config{}, 4*time.Hour, nil)
+	for _, r := range reports {
+		t.Logf("%s: TP %d/%d FP %d raw %.3f delays %v", r.Name, r.Result.TP, r.Result.Windows, r.Result.FP, r.Result.Raw, r.Result.Delays)
+	}
+	s := Summarize(reports)
+	t.Logf("NAB standard %.1f, windows %d/%d, FP %d, mean delay %+.1f buckets from the anomaly point, %.1f from the window start",
+		s.Normalized, s.TP, s.Windows, s.FP, s.MeanDelay, s.MeanStart)
+	if s.Normalized < 70 {
+		t.Errorf("NAB standard score %.1f, want >= 70", s.Normalized)
+	}
+	// Online: every detection comes from a row of the file, in order.
+	for _, r := range reports {
+		for i := 1; i < len(r.Detections); i++ {
+			if r.Detections[i].Index <= r.Detections[i-1].Index {
+				t.Fatalf("%s: detections out of order", r.Name)
+			}
+		}
+	}
+}
+
+func TestRunRepeats(t *testing.T) {
+	// A flat series with one long plateau: one onset, then a repeat every 4h.
+	f := File{Name: "x.csv"}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 2000; i++ {
+		v := float64(10 + i%3)
+		if i >= 1500 && i < 1500+12*9 { // 9 hours at 20×
+			v = 200
+		}
+		f.Times = append(f.Times, t0.Add(time.Duration(i)*5*time.Minute))
+		f.Values = append(f.Values, v)
+	}
+	f.Windows = []Window{{Start: 1400, End: 1700, Anomaly: 1500}}
+	rep := Run([]File{f}, detect.Config{}, 4*time.Hour, nil)[0]
+	var onsets, repeats int
+	for _, d := range rep.Detections {
+		if d.Repeat {
+			repeats++
+		} else {
+			onsets++
+		}
+	}
+	if onsets != 1 || repeats != 2 || rep.Detections[0].Index != 1500 {
+		t.Fatalf("detections %+v, want an onset at 1500 and 2 repeats", rep.Detections)
+	}
+	if rep.Result.TP != 1 || rep.Result.FP != 0 || rep.Result.Delays[0] != 0 {
+		t.Errorf("result %+v", rep.Result)
+	}
+}
+
+func TestLoadDirErrors(t *testing.T) {
+	write := func(dir, name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := "timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n2015-01-01 00:10:00,3\n"
+	labels := `{"a.csv": {"windows": [["2015-01-01 00:05:00.000000", "2015-01-01 00:10:00.000000"]], "anomalies": ["2015-01-01 00:10:00"]}}`
+
+	dir := t.TempDir()
+	write(dir, "a.csv", good)
+	write(dir, "labels.json", labels)
+	files, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := files[0].Windows[0]; len(files) != 1 || w != (Window{Start: 1, End: 2, Anomaly: 2}) {
+		t.Fatalf("got %+v", files)
+	}
+
+	for name, c := range map[string]struct{ csv, labels, want string }{
+		"bad value":     {strings.Replace(good, ",2\n", ",x\n", 1), labels, `line 3: value "x"`},
+		"bad time":      {strings.Replace(good, "00:05:00", "noon", 1), labels, `line 3: timestamp "2015-01-01 noon"`},
+		"out of order":  {strings.Replace(good, "00:10:00", "00:01:00", 1), labels, "not after the previous row"},
+		"empty window":  {good, strings.Replace(labels, "00:05:00.000000", "00:06:00.000000", 1) + "", "holds no rows"},
+		"bad json":      {good, "{", "parsing"},
+		"missing csv":   {"", labels, "a.csv"},
+		"no rows":       {"timestamp,value\n", labels, "no rows"},
+		"extra columns": {"timestamp,value,x\n", labels, "wrong number of fields"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if c.csv != "" {
+				write(dir, "a.csv", c.csv)
+			}
+			write(dir, "labels.json", c.labels)
+			if name == "empty window" {
+				write(dir, "labels.json", `{"a.csv": {"windows": [["2015-01-01 00:06:00", "2015-01-01 00:07:00"]]}}`)
+			}
+			_, err := LoadDir(dir)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
