@@ -231,7 +231,12 @@ func (w *where) String() string {
 // insertRow inserts one row into table (its Distributed table in cluster
 // mode) as a native batch naming its columns.
 func (s *Store) insertRow(ctx context.Context, table string, columns []string, values ...any) error {
-	batch, err := s.conn.PrepareBatch(s.writeCtx(ctx), "INSERT INTO "+s.schema.Read(table)+" ("+strings.Join(columns, ", ")+")")
+	return s.insertLocal(s.writeCtx(ctx), s.schema.Read(table), columns, values...)
+}
+
+// insertLocal inserts one row into exactly the table named.
+func (s *Store) insertLocal(ctx context.Context, table string, columns []string, values ...any) error {
+	batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(columns, ", ")+")")
 	if err != nil {
 		return err
 	}

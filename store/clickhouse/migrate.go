@@ -29,7 +29,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return fmt.Errorf("clickhouse: migration %d (%s), statement %d: %w", m.Version, m.Name, i+1, err)
 			}
 		}
-		if err := s.conn.Exec(ctx, "INSERT INTO "+tableMigrations+" (version, name, applied) VALUES (?, ?, ?)",
+		// Inserts go through a native batch: ClickHouse 18.16 waits for a
+		// data block after INSERT ... VALUES sent as a plain query.
+		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"},
 			m.Version, m.Name, toSec(time.Now())); err != nil {
 			return fmt.Errorf("clickhouse: recording migration %d (%s): %w", m.Version, m.Name, err)
 		}
