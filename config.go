@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -393,7 +394,16 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []st
 			}
 			ft, ok := fields[k.Value]
 			if !ok {
-				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, fields)}
+				known := fields
+				if path == "" && len(skip) > 0 {
+					// The skipped keys (a source's common keys) are valid
+					// here too, so a typo of them is suggested.
+					known = maps.Clone(fields)
+					for _, s := range skip {
+						known[s] = nil
+					}
+				}
+				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, known)}
 			}
 			if err := checkKeys(file, v, ft, path+"."+k.Value, nil); err != nil {
 				return err
