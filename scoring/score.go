@@ -1,52 +1,336 @@
 package scoring
 
 import (
+	"math"
 	"strings"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// placeholder is the walking skeleton's scorer: a tiny keyword lexicon. The
-// real scorer (VADER method for English, a trained model for Indonesian,
-// stage and aspect rules) replaces it.
-type placeholder struct{}
+// scorer is the default Scorer: language from function words and word
+// shapes, English sentiment by the VADER method plus a complaint lexicon,
+// Indonesian sentiment by a trained model plus a slang normaliser, star
+// rating fusion, moment-of-truth rules in both languages, aspect keywords
+// (extendable per brand) and a reach weight. It holds only read-only
+// tables, so one scorer serves every goroutine.
+type scorer struct {
+	brands map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
+}
 
-// NewScorer returns the default scorer for the configured brands.
-func NewScorer(brands []mw.Brand) Scorer { return placeholder{} }
+var _ Scorer = (*scorer)(nil)
 
-var (
-	negWords = []string{"late", "terlambat", "belum sampai", "broken", "rusak", "kecewa", "refund", "worst", "scam", "lambat", "lemot", "never", "crash"}
-	posWords = []string{"love", "great", "mantul", "bagus", "recommended", "excellent", "puas"}
-)
-
-func (placeholder) Score(m *mw.Mention) {
-	t := Fold(m.Title + " " + m.Text)
-	s := float32(0)
-	for _, w := range negWords {
-		if strings.Contains(t, w) {
-			s -= 0.5
+// NewScorer returns the default scorer for the configured brands. A
+// brand's `aspects` config adds aspects (or keywords to built-in ones) for
+// its mentions and its competitors'.
+func NewScorer(brands []mw.Brand) Scorer {
+	sc := &scorer{brands: map[string]*brandAspects{}}
+	for _, b := range brands {
+		if len(b.Aspects) == 0 {
+			continue
+		}
+		ba := newBrandAspects(b.Aspects)
+		sc.brands[Fold(b.Name)] = ba
+		for _, c := range b.Competitors {
+			sc.brands[Fold(c.Name)] = ba
 		}
 	}
-	for _, w := range posWords {
-		if strings.Contains(t, w) {
-			s += 0.5
-		}
+	return sc
+}
+
+// Result is the scoring of one text, without a Mention around it.
+type Result struct {
+	Lang            string   `json:"lang"`
+	Sentiment       float32  `json:"sentiment"`
+	Label           mw.Label `json:"label"`
+	Stage           mw.Stage `json:"stage"`
+	StageConfidence float32  `json:"stage_confidence"`
+	Aspects         []string `json:"aspects"`
+}
+
+// Score fills Lang, Sentiment, Label, Stage, StageConfidence, Aspects and
+// Reach of m. The Aspects slice may be shared between mentions: replace
+// it, don't modify it in place.
+func (sc *scorer) Score(m *mw.Mention) {
+	s := getScratch()
+	defer putScratch(s)
+	if m.Title != "" {
+		s.tokenize(m.Title)
 	}
-	s = max(-1, min(1, s))
-	m.Sentiment = s
+	s.tokenize(m.Text)
+	en, id, ot := s.scan()
+	m.Lang = detectLang(s, m.Title, m.Text, en, id, ot)
+	var v float64
+	if m.Lang == "id" {
+		v = s.sentimentID()
+	} else {
+		v = s.sentimentEN(m.Title, m.Text)
+	}
+	v = fuseRating(v, m.Rating)
+	m.Sentiment = float32(v)
+	m.Label = labelOf(v)
+	m.Stage, m.StageConfidence = s.decideStage(m.Rating)
+	m.Aspects = sc.aspects(s, m.Brand)
+	m.Reach = reachWeight(m.AuthorReach, m.Kind)
+}
+
+// ScoreText scores a bare text (the CLI's `score` command).
+func ScoreText(sc Scorer, text string) Result {
+	m := mw.Mention{Text: text}
+	sc.Score(&m)
+	return Result{Lang: m.Lang, Sentiment: m.Sentiment, Label: m.Label, Stage: m.Stage,
+		StageConfidence: m.StageConfidence, Aspects: m.Aspects}
+}
+
+// labelOf maps a score to its class with the ±0.05 thresholds.
+func labelOf(v float64) mw.Label {
 	switch {
-	case s <= -0.05:
-		m.Label = mw.Negative
-	case s >= 0.05:
-		m.Label = mw.Positive
+	case v >= 0.05:
+		return mw.Positive
+	case v <= -0.05:
+		return mw.Negative
+	}
+	return mw.Neutral
+}
+
+// scan walks the tokens once: language evidence, word and phrase cues
+// (stage, aspects, domain valence). Phrase valences go to s.pv.
+func (s *scratch) scan() (en, id, ot int) {
+	toks := s.toks
+	n := len(toks)
+	s.pv = s.pv[:0]
+	for i, t := range toks {
+		w := t.w
+		if w == nil {
+			if shape := s.ratingShape(t); shape {
+				s.stage[stL] += 3
+			}
+			continue
+		}
+		if w.lang&langEN != 0 {
+			en++
+		}
+		if w.lang&langID != 0 {
+			id++
+		}
+		if w.lang&langOther != 0 {
+			ot++
+		}
+		if w.cue != nil {
+			s.apply(w.cue, i, false)
+		}
+		if w.phrase && i+1 < n && toks[i+1].w != nil {
+			k2 := phraseKey(w.id, toks[i+1].w.id)
+			if c := phrases[k2]; c != nil {
+				s.apply(c, i+1, true)
+			}
+			if prefixes[k2] && i+2 < n && toks[i+2].w != nil {
+				if c := phrases[phraseKey(w.id, toks[i+1].w.id, toks[i+2].w.id)]; c != nil {
+					s.apply(c, i+2, true)
+				}
+			}
+		}
+	}
+	return en, id, ot
+}
+
+func (s *scratch) apply(c *cue, pos int, phrase bool) {
+	for st, w := range c.stage {
+		s.stage[st] += w
+	}
+	s.asp |= c.aspects
+	if c.hasVal {
+		s.dom += c.valence
+		if phrase {
+			s.pv = append(s.pv, phraseVal{pos: int32(pos), val: c.valence})
+		}
+	}
+}
+
+// ratingShape reports a "4/5", "1/5", "10/10" or "4.5/5" token.
+func (s *scratch) ratingShape(t token) bool {
+	w := s.buf[t.a:t.b]
+	slash := -1
+	for i, c := range w {
+		switch {
+		case c == '/':
+			if slash >= 0 {
+				return false
+			}
+			slash = i
+		case c == '.' || c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	if slash < 1 || slash == len(w)-1 {
+		return false
+	}
+	d := string(w[slash+1:])
+	return d == "5" || d == "10"
+}
+
+// English sentiment: the VADER method, then a neutral band.
+func (s *scratch) sentimentEN(title, text string) float64 {
+	sum := s.vader(s.pv)
+	if sum != 0 {
+		e := punctEmphasis(title, text)
+		if sum > 0 {
+			sum += e
+		} else {
+			sum -= e
+		}
+	}
+	return neutralBand(normalize(sum))
+}
+
+// enNeutralBand widens VADER's neutral zone: compounds within ±band map
+// inside ±0.05. The mapping is monotone, so ranking (and r) barely moves.
+const enNeutralBand = 0.05
+
+func neutralBand(c float64) float64 {
+	const t = enNeutralBand
+	if t <= 0.05 {
+		return c
+	}
+	a := math.Abs(c)
+	var y float64
+	if a < t {
+		y = a * 0.05 / t
+	} else {
+		y = 0.05 + (a-t)*(0.95/(1-t))
+	}
+	return math.Copysign(y, c)
+}
+
+// Indonesian sentiment: the trained model, nudged by the complaint and
+// slang lexicon when that carries a clear signal.
+func (s *scratch) sentimentID() float64 {
+	s.feats = s.features(sentimentID.cfg, s.feats[:0])
+	p := sentimentID.predict(s.feats)
+	cls := argmax(p)
+	v := float64(p[clsPos] - p[clsNeg])
+	if s.dom <= -2 && cls != clsNeg {
+		cls, v = clsNeg, min(v, 0)-0.1
+	} else if s.dom >= 2 && cls == clsNeu {
+		cls, v = clsPos, max(v, 0)+0.1
+	}
+	switch cls {
+	case clsNeu:
+		v = max(-0.049, min(0.049, v))
+	case clsPos:
+		v = max(0.05, v)
 	default:
-		m.Label = mw.Neutral
+		v = min(-0.05, v)
 	}
-	m.Lang = "en"
-	m.Stage = mw.StageUnknown
-	m.Reach = 1
-	if strings.Contains(t, "paket") || strings.Contains(t, "delivery") || strings.Contains(t, "kurir") {
-		m.Stage = mw.AMOT
-		m.Aspects = append(m.Aspects, "delivery")
+	return max(-1, min(1, v))
+}
+
+// fuseRating combines the text's score with a star rating (1..5, 0 for
+// none): 1 and 2 stars are never positive, 5 stars are never negative
+// unless the text is strongly negative.
+func fuseRating(v float64, rating float32) float64 {
+	if rating <= 0 {
+		return v
 	}
+	r := float64(max(1, min(5, rating)))
+	prior := (r - 3) / 2
+	switch {
+	case r <= 2:
+		if v > -0.05 {
+			v = min(-0.05, (v+prior)/2)
+		}
+	case r >= 4.5:
+		if v < 0.05 && v > -0.5 {
+			v = max(0.05, (v+prior)/2)
+		}
+	case r >= 4:
+		v = 0.7*v + 0.3*prior
+	}
+	return max(-1, min(1, v))
+}
+
+// detectLang decides en, id or other from function-word counts, then
+// word shapes, then the script.
+func detectLang(s *scratch, title, text string, en, id, ot int) string {
+	latin, nonLatin := scriptCounts(title, text)
+	if nonLatin > latin {
+		return "other"
+	}
+	switch {
+	case ot > en && ot > id:
+		return "other"
+	case id > en:
+		return "id"
+	case en > id:
+		return "en"
+	}
+	// No or equal function-word evidence: word shapes.
+	ei, ii := 0, 0
+	for _, t := range s.toks {
+		w := s.buf[t.a:t.b]
+		switch {
+		case hasSuffix(w, "nya"), hasSuffix(w, "kan"), hasSuffix(w, "lah"), hasPrefix(w, "meng"),
+			hasPrefix(w, "meny"), hasPrefix(w, "ber"), hasPrefix(w, "ter") && len(w) > 5, hasPrefix(w, "peng"):
+			ii++
+		case hasSuffix(w, "ing"), hasSuffix(w, "ed"), hasSuffix(w, "tion"), hasSuffix(w, "ly"),
+			hasSuffix(w, "'s"), hasSuffix(w, "ness"), hasSuffix(w, "th"):
+			ei++
+		}
+		if t.w != nil && t.w.inLex && t.w.lang == 0 {
+			ei++
+		}
+	}
+	switch {
+	case ii > ei:
+		return "id"
+	case ei > ii:
+		return "en"
+	case en > 0:
+		return "en" // a tie between function words: English is the default
+	}
+	return "other"
+}
+
+func hasSuffix(w []byte, suf string) bool {
+	return len(w) > len(suf)+1 && string(w[len(w)-len(suf):]) == suf
+}
+
+func hasPrefix(w []byte, pre string) bool {
+	return len(w) > len(pre)+2 && string(w[:len(pre)]) == pre
+}
+
+// scriptCounts counts Latin and other-script letters, cheaply.
+func scriptCounts(parts ...string) (latin, other int) {
+	for _, p := range parts {
+		for _, r := range p {
+			switch {
+			case r < 0x80:
+				if r|0x20 >= 'a' && r|0x20 <= 'z' {
+					latin++
+				}
+			case r < 0x250:
+				latin++ // Latin-1 and Latin Extended
+			case r >= 0x370 && r < 0x2000 || r >= 0x3040 && r < 0xA000 || r >= 0xAC00 && r < 0xD7B0:
+				other++ // Greek, Cyrillic, Arabic, Indic, CJK, Hangul...
+			}
+		}
+	}
+	return latin, other
+}
+
+// reach weights: log-scaled author reach times a source weight.
+var kindWeight = map[string]float64{
+	"rss": 1.5, "news": 1.5, "reviews": 1.3, "appstore": 1.3, "playstore": 1.3,
+	"x": 1.2, "twitter": 1.2, "hackernews": 1.1, "reddit": 1.0, "mastodon": 0.9,
+	"youtube": 1.2, "web": 1.0,
+}
+
+// reachWeight is (1 + log10(1 + reach)) × the source kind's weight
+// (1 when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7.
+func reachWeight(reach uint32, kind string) float32 {
+	w, ok := kindWeight[strings.ToLower(kind)]
+	if !ok {
+		w = 1
+	}
+	return float32(w * (1 + math.Log10(1+float64(reach))))
 }

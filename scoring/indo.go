@@ -1,0 +1,246 @@
+package scoring
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// The Indonesian sentiment model: multinomial logistic regression over
+// hashed features (word unigrams and bigrams of slang-normalised words,
+// words under negation, character n-grams), trained on IndoNLU SmSA
+// (Apache-2.0, see model/INDONLU_LICENSE.txt) by `mentionwatch train
+// sentiment-id`, see train.go and docs/SCORING.md.
+//
+//go:embed model/sentiment_id.bin.gz
+var idModelData []byte
+
+// Classes, in model order.
+const (
+	clsNeg = iota
+	clsNeu
+	clsPos
+	numClasses
+)
+
+var classNames = [numClasses]string{"negative", "neutral", "positive"}
+
+// featConfig selects the features; it is stored with the weights.
+type featConfig struct {
+	Bits    uint8 // hash space: 1<<Bits buckets
+	CharMin uint8 // character n-gram sizes, 0 for none
+	CharMax uint8
+	Bigrams bool
+	Negate  bool // mark the two words after a negator
+}
+
+// idModel is a trained model. Read-only after load.
+type idModel struct {
+	cfg  featConfig
+	w    []float32 // bucket*numClasses + class
+	bias [numClasses]float32
+}
+
+var sentimentID *idModel
+
+func init() {
+	m, err := decodeIDModel(idModelData)
+	if err != nil {
+		panic(fmt.Sprintf("scoring: embedded model/sentiment_id.bin.gz: %v", err)) // build defect
+	}
+	sentimentID = m
+}
+
+const idModelMagic = "MWSID1"
+
+// encode writes the model: gzip of magic, config, bias, a scale, then one
+// int16 per weight (weight = q*scale).
+func (m *idModel) encode(w io.Writer) error {
+	var raw bytes.Buffer
+	raw.WriteString(idModelMagic)
+	c := m.cfg
+	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate)})
+	var maxAbs float32
+	for _, v := range m.w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
+	}
+	scale := maxAbs / 32767
+	if scale == 0 {
+		scale = 1
+	}
+	binary.Write(&raw, binary.LittleEndian, m.bias)
+	binary.Write(&raw, binary.LittleEndian, scale)
+	q := make([]int16, len(m.w))
+	for i, v := range m.w {
+		q[i] = int16(math.Round(float64(v / scale)))
+	}
+	binary.Write(&raw, binary.LittleEndian, q)
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func decodeIDModel(data []byte) (*idModel, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading model: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("reading model: %w", err)
+	}
+	if !bytes.HasPrefix(raw, []byte(idModelMagic)) || len(raw) < len(idModelMagic)+5 {
+		return nil, errors.New("not a sentiment-id model (bad magic)")
+	}
+	r := bytes.NewReader(raw[len(idModelMagic):])
+	var hdr [5]byte
+	io.ReadFull(r, hdr[:])
+	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1}}
+	if m.cfg.Bits < 8 || m.cfg.Bits > 24 {
+		return nil, fmt.Errorf("bad hash size 2^%d", m.cfg.Bits)
+	}
+	var scale float32
+	if err := binary.Read(r, binary.LittleEndian, &m.bias); err != nil {
+		return nil, fmt.Errorf("reading bias: %w", err)
+	}
+	if err := binary.Read(r, binary.LittleEndian, &scale); err != nil {
+		return nil, fmt.Errorf("reading scale: %w", err)
+	}
+	q := make([]int16, (1<<m.cfg.Bits)*numClasses)
+	if err := binary.Read(r, binary.LittleEndian, q); err != nil {
+		return nil, fmt.Errorf("reading weights: %w", err)
+	}
+	m.w = make([]float32, len(q))
+	for i, v := range q {
+		m.w[i] = float32(v) * scale
+	}
+	return m, nil
+}
+
+// Feature kinds seed the hash so that a word and a bigram never share a
+// bucket on purpose.
+const (
+	seedWord   = 0x9e3779b9
+	seedBigram = 0x85ebca6b
+	seedNeg    = 0xc2b2ae35
+	seedChar   = 0x27d4eb2f
+)
+
+func fnv(seed uint32, b []byte) uint32 {
+	h := seed ^ 2166136261
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
+}
+
+func mix(a, b uint32) uint32 {
+	h := a*0x9e3779b1 ^ b
+	h ^= h >> 15
+	h *= 0x2c1b3c6d
+	h ^= h >> 12
+	return h
+}
+
+// features appends the hashed feature buckets of s.toks to dst.
+func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
+	mask := uint32(1)<<c.Bits - 1
+	var prev uint32 = seedBigram
+	negLeft := 0
+	var gram [16]byte
+	for _, t := range s.toks {
+		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
+		u := fnv(seedWord, w)
+		dst = append(dst, u&mask)
+		if c.Bigrams {
+			dst = append(dst, mix(prev, u)&mask)
+			prev = u
+		}
+		if c.Negate {
+			if negLeft > 0 {
+				dst = append(dst, mix(seedNeg, u)&mask)
+				negLeft--
+			}
+			if t.w != nil && t.w.idNeg {
+				negLeft = 2
+			}
+		}
+		if c.CharMax > 0 && len(w) <= 40 {
+			// "<word>" n-grams, built in a small window.
+			for n := int(c.CharMin); n <= int(c.CharMax); n++ {
+				for i := -1; i+n <= len(w)+1; i++ {
+					k := 0
+					for j := i; j < i+n; j++ {
+						switch {
+						case j < 0:
+							gram[k] = '<'
+						case j >= len(w):
+							gram[k] = '>'
+						default:
+							gram[k] = w[j]
+						}
+						k++
+					}
+					dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
+				}
+			}
+		}
+	}
+	if c.Bigrams {
+		dst = append(dst, mix(prev, seedBigram)&mask)
+	}
+	return dst
+}
+
+// predict returns class probabilities for the feature buckets.
+func (m *idModel) predict(feats []uint32) [numClasses]float32 {
+	var z [numClasses]float32
+	for _, f := range feats {
+		w := m.w[int(f)*numClasses : int(f)*numClasses+numClasses]
+		z[0] += w[0]
+		z[1] += w[1]
+		z[2] += w[2]
+	}
+	x := featScale(len(feats))
+	for c := range z {
+		z[c] = z[c]*x + m.bias[c]
+	}
+	return softmax(z)
+}
+
+func softmax(z [numClasses]float32) [numClasses]float32 {
+	mx := max(z[0], z[1], z[2])
+	var sum float32
+	for i := range z {
+		z[i] = float32(math.Exp(float64(z[i] - mx)))
+		sum += z[i]
+	}
+	for i := range z {
+		z[i] /= sum
+	}
+	return z
+}
+
+// featScale is each feature's value: 1/sqrt(count), so long texts don't
+// dominate by length.
+func featScale(n int) float32 {
+	if n == 0 {
+		return 0
+	}
+	return float32(1 / math.Sqrt(float64(n)))
+}

@@ -1,0 +1,195 @@
+package scoring
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The VADER lexicons (Hutto & Gilbert, ICWSM 2014; MIT, see
+// lexicon/VADER_LICENSE.txt) are embedded and parsed once at init.
+var (
+	//go:embed lexicon/vader_lexicon.txt
+	vaderLexicon []byte
+	//go:embed lexicon/vader_emoji_lexicon.txt
+	vaderEmojiLexicon []byte
+)
+
+// Special words the VADER rules test by identity.
+const (
+	kwNone uint8 = iota
+	kwBut
+	kwNo
+	kwLeast
+	kwNever
+	kwSo
+	kwThis
+	kwWithout
+	kwDoubt
+	kwKind
+	kwOf
+	kwOr
+	kwNor
+	kwAt
+	kwVery
+)
+
+// Language evidence flags on a word.
+const (
+	langEN uint8 = 1 << iota
+	langID
+	langOther
+)
+
+// wordInfo is everything the scorer knows about one lower-case word. The
+// vocabulary is built once at init and never written after, so scorers
+// share it without locks.
+type wordInfo struct {
+	s       string  // the word itself
+	id      uint32  // dense id, for phrase keys
+	valence float32 // VADER valence, or the domain lexicon's
+	inLex   bool    // valence is set (VADER treats lexicon words apart)
+	booster float32 // VADER booster/dampener scalar, 0 if none
+	negate  bool    // English negation word
+	special uint8   // kw* constant
+	lang    uint8   // lang* flags: a stopword or marker of that language
+	idNeg   bool    // Indonesian negator (after normalising)
+	idNorm  string  // Indonesian normal form of a slang spelling, "" if none
+	phrase  bool    // first or middle word of some phrase
+	cue     *cue    // stage/aspect/domain cue carried by the word alone
+}
+
+// cue is what a word or phrase signals beyond the VADER lexicon.
+type cue struct {
+	stage   [numStages]float32 // evidence for each moment of truth
+	aspects uint16             // aspect bits
+	valence float32            // domain valence (-4..4), 0 if none
+	hasVal  bool
+}
+
+var (
+	vocab       = map[string]*wordInfo{}
+	phrases     = map[uint64]*cue{} // key: phraseKey of 2 or 3 word ids
+	prefixes    = map[uint64]bool{} // 2-word prefixes of 3-word phrases
+	emoji       = map[rune][]string{}
+	nextWordID  uint32
+	maxPhraseID = uint32(1<<21 - 1)
+)
+
+func word(w string) *wordInfo {
+	if wi, ok := vocab[w]; ok {
+		return wi
+	}
+	nextWordID++
+	wi := &wordInfo{id: nextWordID, s: w}
+	vocab[w] = wi
+	return wi
+}
+
+func phraseKey(ids ...uint32) uint64 {
+	var k uint64
+	for _, id := range ids {
+		k = k<<21 | uint64(id)
+	}
+	return k
+}
+
+func init() {
+	if err := loadVADER(vaderLexicon, vaderEmojiLexicon); err != nil {
+		panic(err) // embedded data: a failure here is a build defect
+	}
+	loadTables()
+	if nextWordID > maxPhraseID {
+		panic("scoring: vocabulary too large for phrase keys")
+	}
+}
+
+// loadVADER parses the word lexicon (word TAB valence TAB sd TAB ratings)
+// and the emoji lexicon (emoji TAB description).
+func loadVADER(lex, emo []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(lex))
+	for n := 1; sc.Scan(); n++ {
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) < 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 32)
+		if err != nil {
+			return fmt.Errorf("vader_lexicon.txt line %d: valence %q: %w", n, f[1], err)
+		}
+		wi := word(strings.ToLower(f[0]))
+		wi.valence, wi.inLex = float32(v), true
+	}
+	sc = bufio.NewScanner(bytes.NewReader(emo))
+	for sc.Scan() {
+		e, desc, ok := strings.Cut(sc.Text(), "\t")
+		r, size := utf8.DecodeRuneInString(e)
+		if !ok || size != len(e) || r == utf8.RuneError {
+			continue // multi-rune sequences: VADER reads one rune at a time
+		}
+		words := strings.Fields(strings.ToLower(desc))
+		for _, w := range words {
+			word(w)
+		}
+		emoji[r] = words
+	}
+	for w, b := range boosters {
+		word(w).booster = b
+	}
+	for _, w := range negations {
+		word(w).negate = true
+	}
+	for w, k := range specials {
+		word(w).special = k
+	}
+	return nil
+}
+
+const (
+	bIncr   = 0.293 // booster increment
+	bDecr   = -0.293
+	cIncr   = 0.733 // ALL-CAPS increment
+	nScalar = -0.74 // negation scalar
+)
+
+var boosters = map[string]float32{
+	"absolutely": bIncr, "amazingly": bIncr, "awfully": bIncr, "completely": bIncr,
+	"considerable": bIncr, "considerably": bIncr, "decidedly": bIncr, "deeply": bIncr,
+	"effing": bIncr, "enormous": bIncr, "enormously": bIncr, "entirely": bIncr,
+	"especially": bIncr, "exceptional": bIncr, "exceptionally": bIncr, "extreme": bIncr,
+	"extremely": bIncr, "fabulously": bIncr, "flipping": bIncr, "flippin": bIncr,
+	"frackin": bIncr, "fracking": bIncr, "fricking": bIncr, "frickin": bIncr,
+	"frigging": bIncr, "friggin": bIncr, "fully": bIncr, "fuckin": bIncr, "fucking": bIncr,
+	"fuggin": bIncr, "fugging": bIncr, "greatly": bIncr, "hella": bIncr, "highly": bIncr,
+	"hugely": bIncr, "incredible": bIncr, "incredibly": bIncr, "intensely": bIncr,
+	"major": bIncr, "majorly": bIncr, "more": bIncr, "most": bIncr, "particularly": bIncr,
+	"purely": bIncr, "quite": bIncr, "really": bIncr, "remarkably": bIncr, "so": bIncr,
+	"substantially": bIncr, "thoroughly": bIncr, "total": bIncr, "totally": bIncr,
+	"tremendous": bIncr, "tremendously": bIncr, "uber": bIncr, "unbelievably": bIncr,
+	"unusually": bIncr, "utter": bIncr, "utterly": bIncr, "very": bIncr, "super": bIncr,
+	"almost": bDecr, "barely": bDecr, "hardly": bDecr, "kinda": bDecr, "kindof": bDecr,
+	"kind-of": bDecr, "less": bDecr, "little": bDecr, "marginal": bDecr, "marginally": bDecr,
+	"occasional": bDecr, "occasionally": bDecr, "partly": bDecr, "scarce": bDecr,
+	"scarcely": bDecr, "slight": bDecr, "slightly": bDecr, "somewhat": bDecr, "sorta": bDecr,
+	"sortof": bDecr, "sort-of": bDecr,
+}
+
+var negations = []string{
+	"aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't",
+	"aren't", "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt",
+	"havent", "isnt", "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't",
+	"isn't", "mightn't", "mustn't", "neednt", "needn't", "never", "none", "nope", "nor", "not",
+	"nothing", "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent",
+	"oughtn't", "shan't", "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont",
+	"wouldnt", "won't", "wouldn't", "rarely", "seldom", "despite",
+}
+
+var specials = map[string]uint8{
+	"but": kwBut, "no": kwNo, "least": kwLeast, "never": kwNever, "so": kwSo, "this": kwThis,
+	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
+	"nor": kwNor, "at": kwAt, "very": kwVery,
+}

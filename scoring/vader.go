@@ -1,0 +1,202 @@
+package scoring
+
+import "math"
+
+// This file is the project's own implementation of the VADER method
+// (Hutto & Gilbert, ICWSM 2014): lexicon valences adjusted by boosters and
+// dampeners in the three preceding words, negation, "no", "least",
+// "never so", ALL-CAPS emphasis among mixed case, contrast on "but",
+// '!' and '?' emphasis, and a squashing normalisation. It reads tokens
+// already looked up once, so no step allocates.
+
+const (
+	vaderAlpha = 15 // normalisation: x / sqrt(x² + alpha)
+)
+
+// phraseVal is a domain phrase's valence, applied at its last word.
+type phraseVal struct {
+	pos int32
+	val float32
+}
+
+func (s *scratch) inLex(j int) bool {
+	w := s.toks[j].w
+	return w != nil && w.inLex
+}
+
+func (s *scratch) special(j int) uint8 {
+	if w := s.toks[j].w; w != nil {
+		return w.special
+	}
+	return kwNone
+}
+
+func (s *scratch) negated(j int) bool {
+	t := s.toks[j]
+	return t.nt || t.w != nil && t.w.negate
+}
+
+// vader returns the sum of valences of s.toks, before punctuation
+// emphasis and normalisation.
+func (s *scratch) vader(pv []phraseVal) float64 {
+	toks := s.toks
+	n := len(toks)
+	nUpper := 0
+	for _, t := range toks {
+		if t.upper {
+			nUpper++
+		}
+	}
+	capDiff := nUpper > 0 && nUpper < n
+	sent := s.sent[:0]
+	for i, t := range toks {
+		w := t.w
+		switch {
+		case w == nil || w.booster != 0 || !w.inLex:
+			sent = append(sent, 0)
+			continue
+		case w.special == kwKind && i+1 < n && s.special(i+1) == kwOf:
+			sent = append(sent, 0)
+			continue
+		}
+		v := w.valence
+		if w.special == kwNo && i+1 < n && s.inLex(i+1) {
+			v = 0 // "no" before a lexicon word negates it instead
+		}
+		if i > 0 && s.special(i-1) == kwNo || i > 1 && s.special(i-2) == kwNo ||
+			i > 2 && s.special(i-3) == kwNo && (s.special(i-1) == kwOr || s.special(i-1) == kwNor) {
+			v = w.valence * nScalar
+		}
+		if t.upper && capDiff {
+			if v > 0 {
+				v += cIncr
+			} else {
+				v -= cIncr
+			}
+		}
+		for si := 0; si < 3; si++ {
+			j := i - (si + 1)
+			if j < 0 || s.inLex(j) {
+				continue
+			}
+			b := s.boost(j, v, capDiff)
+			if si == 1 {
+				b *= 0.95
+			} else if si == 2 {
+				b *= 0.9
+			}
+			v += b
+			v = s.negationCheck(v, si, i)
+		}
+		v = s.leastCheck(v, i)
+		sent = append(sent, v)
+	}
+	for _, p := range pv {
+		sent[p.pos] = p.val
+	}
+	for i, t := range toks {
+		if t.w != nil && t.w.special == kwBut {
+			for k := range sent {
+				switch {
+				case k < i:
+					sent[k] *= 0.5
+				case k > i:
+					sent[k] *= 1.5
+				}
+			}
+			break
+		}
+	}
+	var sum float64
+	for _, v := range sent {
+		sum += float64(v)
+	}
+	s.sent = sent
+	return sum
+}
+
+// boost is VADER's scalar_inc_dec: the booster effect of word j on valence v.
+func (s *scratch) boost(j int, v float32, capDiff bool) float32 {
+	t := s.toks[j]
+	if t.w == nil || t.w.booster == 0 {
+		return 0
+	}
+	b := t.w.booster
+	if v < 0 {
+		b = -b
+	}
+	if t.upper && capDiff {
+		if v > 0 {
+			b += cIncr
+		} else {
+			b -= cIncr
+		}
+	}
+	return b
+}
+
+func (s *scratch) negationCheck(v float32, si, i int) float32 {
+	switch si {
+	case 0:
+		if s.negated(i - 1) {
+			v *= nScalar
+		}
+	case 1:
+		p2, p1 := s.special(i-2), s.special(i-1)
+		switch {
+		case p2 == kwNever && (p1 == kwSo || p1 == kwThis):
+			v *= 1.25
+		case p2 == kwWithout && p1 == kwDoubt:
+		case s.negated(i - 2):
+			v *= nScalar
+		}
+	case 2:
+		p3, p2, p1 := s.special(i-3), s.special(i-2), s.special(i-1)
+		switch {
+		case p3 == kwNever && (p2 == kwSo || p2 == kwThis || p1 == kwSo || p1 == kwThis):
+			v *= 1.25
+		case p3 == kwWithout && (p2 == kwDoubt || p1 == kwDoubt):
+		case s.negated(i - 3):
+			v *= nScalar
+		}
+	}
+	return v
+}
+
+func (s *scratch) leastCheck(v float32, i int) float32 {
+	if i > 0 && !s.inLex(i-1) && s.special(i-1) == kwLeast {
+		if i == 1 || s.special(i-2) != kwAt && s.special(i-2) != kwVery {
+			v *= nScalar
+		}
+	}
+	return v
+}
+
+// punctEmphasis is VADER's '!' and '?' amplifier over title and text.
+func punctEmphasis(title, text string) float64 {
+	ex, qm := 0, 0
+	for _, p := range [2]string{title, text} {
+		for i := 0; i < len(p); i++ {
+			switch p[i] {
+			case '!':
+				ex++
+			case '?':
+				qm++
+			}
+		}
+	}
+	e := float64(min(ex, 4)) * 0.292
+	switch {
+	case qm > 3:
+		e += 0.96
+	case qm > 1:
+		e += float64(qm) * 0.18
+	}
+	return e
+}
+
+// normalize squashes a valence sum into -1..1.
+func normalize(sum float64) float64 {
+	c := sum / math.Sqrt(sum*sum+vaderAlpha)
+	return max(-1, min(1, c))
+}
