@@ -1,0 +1,249 @@
+// Package bluesky collects Bluesky posts that match the brands through
+// app.bsky.feed.searchPosts, with an app-password session
+// (com.atproto.server.createSession) that is refreshed when it expires.
+package bluesky
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
+)
+
+// Kind is the registered type name.
+const Kind = "bluesky"
+
+// DefaultService is the PDS that hosts most accounts; it serves the
+// session and proxies searchPosts to the Bluesky AppView.
+const DefaultService = "https://bsky.social"
+
+// appPasswordsPage is where app passwords come from.
+const appPasswordsPage = "https://bsky.app/settings/app-passwords"
+
+func init() {
+	collectors.Register(Kind, func() collectors.Collector { return &Bluesky{} })
+}
+
+// Bluesky is one Bluesky search source; the struct is its config.
+type Bluesky struct {
+	Handle      string      `yaml:"handle"`       // the account that searches, e.g. acme.bsky.social (or its DID)
+	AppPassword mw.Secret   `yaml:"app_password"` // an app password of that account, not its main password
+	Query       string      `yaml:"query"`        // default: one search per brand keyword
+	Lang        string      `yaml:"lang"`         // only posts in this language (e.g. id)
+	Limit       int         `yaml:"limit"`        // posts per page, default and maximum 100
+	MaxPages    int         `yaml:"max_pages"`    // per query and run, default 3
+	Lookback    mw.Duration `yaml:"lookback"`     // first run: how far back, default 24h
+	AuthorReach *bool       `yaml:"author_reach"` // fetch followers counts (getProfiles, 1 request per 25 authors), default true
+	Service     string      `yaml:"service"`      // PDS base URL, default https://bsky.social
+
+	env     collectors.Env
+	queries []string
+	reach   bool
+
+	mu   sync.Mutex
+	sess session
+}
+
+var (
+	_ collectors.Collector = (*Bluesky)(nil)
+	_ collectors.Initer    = (*Bluesky)(nil)
+)
+
+// Init checks the config. It does not touch the network.
+func (b *Bluesky) Init(env collectors.Env) error {
+	if env.Log == nil {
+		env.Log = slog.Default()
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	b.env = env
+	b.Handle = strings.TrimPrefix(strings.TrimSpace(b.Handle), "@")
+	if b.Handle == "" || b.AppPassword == "" {
+		return fmt.Errorf("bluesky needs handle and app_password (create an app password at %s)", appPasswordsPage)
+	}
+	if b.Limit <= 0 {
+		b.Limit = 100
+	}
+	if b.Limit > 100 {
+		return fmt.Errorf("limit %d is above the API's maximum of 100", b.Limit)
+	}
+	if b.MaxPages <= 0 {
+		b.MaxPages = 3
+	}
+	if b.Lookback <= 0 {
+		b.Lookback = mw.Duration(24 * time.Hour)
+	}
+	b.reach = b.AuthorReach == nil || *b.AuthorReach
+	if b.Service == "" {
+		b.Service = DefaultService
+	}
+	u, err := url.Parse(b.Service)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("invalid service %q: want https://pds.example", b.Service)
+	}
+	b.Service = strings.TrimRight(b.Service, "/")
+	b.queries = queries(b.Query, collectors.SearchTerms(env.Brands))
+	if len(b.queries) == 0 {
+		return errors.New("bluesky needs a query or brands with keywords")
+	}
+	return nil
+}
+
+func queries(explicit string, terms []string) []string {
+	if explicit != "" {
+		return []string{explicit}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range terms {
+		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
+		k := strings.ToLower(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if strings.ContainsRune(t, ' ') {
+			t = `"` + t + `"`
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// Collect runs each query from its own mark (cursor Extra "since:<query>",
+// the newest indexedAt read, RFC 3339) with sort=latest and returns the new
+// posts, deduplicated across queries and runs (cursor Seen).
+//
+// Pages are read newest first until a post older than the mark, the end of
+// the results, or max_pages (older surplus is then skipped with a
+// warning). The mark moves only when a query completes; when a later page
+// fails, the posts already read are returned and remembered in Seen, so the
+// next run re-reads that window without duplicates.
+func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
+	for k, v := range cur.Extra {
+		next.Extra[k] = v
+	}
+	now := b.env.Now()
+	var out []mw.Mention
+	var firstErr error
+	for _, q := range b.queries {
+		key := "since:" + q
+		since, err := time.Parse(time.RFC3339Nano, next.Extra[key])
+		if err != nil {
+			since = now.Add(-time.Duration(b.Lookback)).UTC()
+		}
+		posts, newest, err := b.search(ctx, q, since, &next)
+		for _, p := range posts {
+			next.Remember(p.NativeID)
+			out = append(out, p)
+			if p.Published.After(next.LastTime) {
+				next.LastTime = p.Published
+			}
+		}
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("bluesky: searching %q: %w", q, err)
+			}
+			if collectors.IsAuth(err) {
+				break // the same session fails every query
+			}
+			continue
+		}
+		next.Extra[key] = newest.UTC().Format(time.RFC3339Nano)
+	}
+	if b.reach && len(out) > 0 && firstErr == nil {
+		b.addReach(ctx, out)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
+	return out, next, firstErr
+}
+
+// search reads the pages of one query indexed at or after since, skipping
+// posts in cur.Seen. newest is the newest indexedAt read (since if none).
+func (b *Bluesky) search(ctx context.Context, q string, since time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
+	newest = since
+	cursor := ""
+	for page := 0; page < b.MaxPages; page++ {
+		v := url.Values{}
+		v.Set("q", q)
+		v.Set("sort", "latest")
+		v.Set("since", since.Format(time.RFC3339Nano))
+		v.Set("limit", strconv.Itoa(b.Limit))
+		if b.Lang != "" {
+			v.Set("lang", b.Lang)
+		}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		body, err := b.xrpcGet(ctx, "app.bsky.feed.searchPosts", v)
+		if err != nil {
+			return out, newest, err
+		}
+		p, err := Parse(body)
+		if err != nil {
+			return out, newest, fmt.Errorf("page %d: %w", page, err)
+		}
+		reached := false
+		for i, m := range p.Items {
+			at := p.Indexed[i]
+			if at.Before(since) {
+				reached = true
+				continue
+			}
+			if at.After(newest) {
+				newest = at
+			}
+			if cur.HasSeen(m.NativeID) {
+				continue
+			}
+			out = append(out, m)
+		}
+		if reached || p.Cursor == "" || p.N == 0 {
+			return out, newest, nil
+		}
+		cursor = p.Cursor
+		if page+1 == b.MaxPages {
+			b.env.Log.Warn("more new posts than max_pages allows; older ones are skipped (raise max_pages or shorten the interval)", "query", q, "max_pages", b.MaxPages)
+		}
+	}
+	return out, newest, nil
+}
+
+// addReach fills AuthorReach from app.bsky.actor.getProfiles (25 actors a
+// request). It is best effort: a failure is logged and leaves reach 0.
+func (b *Bluesky) addReach(ctx context.Context, items []mw.Mention) {
+	var actors []string
+	seen := map[string]bool{}
+	for _, m := range items {
+		if a := m.Author; a != "" && !seen[a] {
+			seen[a] = true
+			actors = append(actors, a)
+		}
+	}
+	followers := map[string]uint32{}
+	for i := 0; i < len(actors); i += 25 {
+		v := url.Values{"actors": actors[i:min(i+25, len(actors))]}
+		body, err := b.xrpcGet(ctx, "app.bsky.actor.getProfiles", v)
+		if err == nil {
+			err = ParseProfiles(body, followers)
+		}
+		if err != nil {
+			b.env.Log.Warn("author reach left at 0: fetching profiles failed", "err", err)
+			return
+		}
+	}
+	for i := range items {
+		items[i].AuthorReach = followers[items[i].Author]
+	}
+}
