@@ -50,7 +50,7 @@ type Config struct {
 	ConfirmOf      int     // window of the confirmation, at most 32, default 1
 
 	// Baseline.
-	LevelHalfLife    time.Duration // half-life of the level EWMA, default 6h
+	LevelHalfLife    time.Duration // half-life of the level EWMA, default 24h
 	SeasonHalfLife   time.Duration // half-life of the time-of-day and day-of-week factors, default 7 days of their own updates
 	Winsor           float64       // updates see the count clipped at expected + Winsor standard deviations, default 3
 	EpisodeDamp      float64       // weight of updates inside an episode, relative to normal, default 0.1
@@ -102,7 +102,7 @@ func (c Config) withDefaults() Config {
 		c.Confirm = c.ConfirmOf
 	}
 	if c.LevelHalfLife <= 0 {
-		c.LevelHalfLife = 6 * time.Hour
+		c.LevelHalfLife = 24 * time.Hour
 	}
 	if c.SeasonHalfLife <= 0 {
 		c.SeasonHalfLife = 7 * 24 * time.Hour
