@@ -1,0 +1,378 @@
+package alerts
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
+)
+
+var ctx = context.Background()
+
+// receiver is a local Slack (or webhook) endpoint that records bodies and
+// can answer with scripted statuses first.
+type receiver struct {
+	mu       sync.Mutex
+	bodies   []string
+	headers  []http.Header
+	statuses []int // answered in order before 200
+	requests int
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	if len(r.statuses) > 0 {
+		st := r.statuses[0]
+		r.statuses = r.statuses[1:]
+		if st == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "1")
+		}
+		w.WriteHeader(st)
+		return
+	}
+	r.bodies = append(r.bodies, string(body))
+	r.headers = append(r.headers, req.Header.Clone())
+	w.Write([]byte("ok"))
+}
+
+func (r *receiver) messages() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.bodies...)
+}
+
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func slackTo(t *testing.T, r *receiver) []Notifier {
+	t.Helper()
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T/B/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []Notifier{s}
+}
+
+var t0 = time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+
+func mention(i int, at time.Time, label mw.Label, text string) mw.Mention {
+	m := mw.Mention{
+		Brand: "acme", Source: "news", Kind: "rss", NativeID: fmt.Sprintf("n%d", i), URL: fmt.Sprintf("https://example.com/%d", i),
+		Author: fmt.Sprintf("user%d", i), Text: text, Published: at, Collected: at, Lang: "en", Label: label,
+		Stage: mw.AMOT, Aspects: []string{"delivery"}, Reach: 1,
+	}
+	if label == mw.Negative {
+		m.Sentiment = -0.5
+	}
+	m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+	return m
+}
+
+// feed stores and observes the mentions of each bucket, then ticks at its
+// end, like the run loop does.
+func feed(t *testing.T, l *Loop, st store.Store, start time.Time, buckets []int, label mw.Label, text string) time.Time {
+	t.Helper()
+	id := 0
+	b := start
+	for _, n := range buckets {
+		var ms []mw.Mention
+		for i := 0; i < n; i++ {
+			id++
+			ms = append(ms, mention(int(b.Unix())*1000+id, b.Add(time.Duration(i)*time.Second), label, text))
+		}
+		if err := st.InsertMentions(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe(ms)
+		b = b.Add(5 * time.Minute)
+		if err := l.Tick(ctx, b); err != nil {
+			t.Fatalf("Tick(%s): %v", b, err)
+		}
+	}
+	return b
+}
+
+func newLoop(st store.Store, ns []Notifier, cfg mw.AlertsConfig) *Loop {
+	if cfg.Bucket == 0 {
+		cfg.Bucket = mw.Duration(5 * time.Minute)
+	}
+	cfg.Threshold = 10
+	l := NewLoop(cfg, st, ns, nil)
+	l.SetDetector(NewThreshold(cfg))
+	l.Brands = map[string]bool{"acme": true}
+	return l
+}
+
+const evil = "Acme lost my parcel <!channel> <@U123> <http://evil.example|click here> & more"
+
+func TestSpikeFiresOnceThenResolves(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	end := feed(t, l, st, t0, []int{1, 2, 0, 1, 14, 20, 12, 1, 0, 0, 0}, mw.Negative, evil)
+
+	msgs := r.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("Slack got %d messages, want 2 (firing, resolved):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	if !strings.Contains(msgs[0], "Negative delivery mentions of acme") {
+		t.Errorf("firing message lacks the headline: %s", msgs[0])
+	}
+	if !strings.Contains(msgs[1], "Resolved") {
+		t.Errorf("second message is not the resolution: %s", msgs[1])
+	}
+	for _, bad := range []string{"<!channel>", "<@U123>", "<http://evil.example|click here>"} {
+		if strings.Contains(msgs[0], bad) || strings.Contains(msgs[0], jsonEsc(bad)) {
+			t.Errorf("untrusted %q reached Slack unescaped", bad)
+		}
+	}
+	if !strings.Contains(msgs[0], jsonEsc("&lt;!channel&gt;")) {
+		t.Errorf("escaped mention text missing from the evidence: %s", msgs[0])
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 {
+		t.Fatalf("stored %d alerts, want 1 episode", len(as))
+	}
+	a := as[0]
+	if a.State != mw.Resolved || a.NotifiedState != mw.Resolved || a.NotifyCount != 2 || a.Count != 20 {
+		t.Errorf("stored alert %+v", a)
+	}
+	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 5 {
+		t.Errorf("episode start %s scope %s evidence %d", a.StartedAt, a.Scope, len(a.MentionIDs))
+	}
+	if a.Breakdown["stage:amot"] == 0 {
+		t.Errorf("no stage breakdown: %v", a.Breakdown)
+	}
+	// More ticks change nothing.
+	if err := l.Tick(ctx, end.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.messages()); n != 2 {
+		t.Fatalf("after quiet ticks Slack has %d messages", n)
+	}
+}
+
+func jsonEsc(s string) string {
+	b, _ := json.Marshal(s)
+	return strings.Trim(string(b), `"`)
+}
+
+func TestRateLimitedStillOneMessage(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{statuses: []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	feed(t, l, st, t0, []int{0, 0, 15, 15}, mw.Negative, "late delivery")
+	if msgs := r.messages(); len(msgs) != 1 {
+		t.Fatalf("Slack shows %d messages after 429 then 503 then 200, want exactly 1", len(msgs))
+	}
+	if r.requests != 3 {
+		t.Errorf("%d requests, want 3 (429, 503, 200)", r.requests)
+	}
+}
+
+func TestPermanentErrorStaysPendingThenDelivers(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{statuses: []int{http.StatusNotFound}}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	l.Observe([]mw.Mention{})
+	ms := make([]mw.Mention, 12)
+	for i := range ms {
+		ms[i] = mention(i, t0, mw.Negative, "late")
+	}
+	st.InsertMentions(ctx, ms)
+	l.Observe(ms)
+	err := l.Tick(ctx, t0.Add(5*time.Minute))
+	if err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("Tick after a 404: %v, want the delivery error", err)
+	}
+	if r.requests != 1 {
+		t.Fatalf("a 404 was retried: %d requests", r.requests)
+	}
+	a, _ := st.Alerts(ctx, store.AlertQuery{})
+	if len(a) != 1 || a[0].NotifiedState != "" {
+		t.Fatalf("undelivered alert must stay pending: %+v", a)
+	}
+	// The next tick tries again (the webhook was fixed).
+	if err := l.Tick(ctx, t0.Add(6*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("after the fix: %d messages, want 1", n)
+	}
+}
+
+func TestRestartNeitherResendsNorForgets(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	ns := slackTo(t, r)
+	l1 := newLoop(st, ns, mw.AlertsConfig{RepeatInterval: mw.Duration(time.Hour)})
+	end := feed(t, l1, st, t0, []int{0, 0, 15, 15}, mw.Negative, "late")
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("first run: %d messages", n)
+	}
+	// Restart mid-episode: warm from the store, keep ticking while it fires.
+	l2 := newLoop(st, ns, mw.AlertsConfig{RepeatInterval: mw.Duration(time.Hour)})
+	if err := l2.Warm(ctx, end); err != nil {
+		t.Fatal(err)
+	}
+	end = feed(t, l2, st, end, []int{15}, mw.Negative, "late")
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("after restart: %d messages, want still 1 (no re-send)", n)
+	}
+	// Still firing an hour later: one repeat.
+	end = feed(t, l2, st, end, []int{15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15}, mw.Negative, "late")
+	msgs := r.messages()
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "Still firing") {
+		t.Fatalf("after an hour of firing: %d messages, want a repeat", len(msgs))
+	}
+	// It ends: the restarted loop resolves the episode it did not start.
+	feed(t, l2, st, end, []int{0, 0, 0}, mw.Negative, "late")
+	msgs = r.messages()
+	if len(msgs) != 3 || !strings.Contains(msgs[2], "Resolved") {
+		t.Fatalf("resolution after restart: %d messages", len(msgs))
+	}
+}
+
+func TestCriticalMentionWithAuthorHistory(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{Critical: mw.CriticalConfig{Keywords: []string{"keracunan", "data leak"}}})
+	earlier := mention(1, t0.Add(-48*time.Hour), mw.Negative, "Pesanan saya belum sampai")
+	earlier.Author, earlier.Source = "budi", "appstore"
+	other := mention(2, t0.Add(-24*time.Hour), mw.Neutral, "Acme ada promo?")
+	other.Author, other.Source = "budi", "x"
+	crit := mention(3, t0, mw.Negative, "Anak saya keracunan setelah makan produk Acme <!here>")
+	crit.Author = "budi"
+	harmless := mention(4, t0, mw.Negative, "my data leaks everywhere") // "leaks" is not "leak"
+	st.InsertMentions(ctx, []mw.Mention{earlier, other, crit, harmless})
+	l.Observe([]mw.Mention{crit, harmless})
+	l.Observe([]mw.Mention{crit}) // collected twice
+	if err := l.Tick(ctx, t0.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	msgs := r.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1 critical alert", len(msgs))
+	}
+	m := msgs[0]
+	for _, want := range []string{"Critical mention of acme", "keracunan", "budi's earlier mentions", "appstore", "https://example.com/1", "https://example.com/2"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("critical message lacks %q:\n%s", want, m)
+		}
+	}
+	if strings.Contains(m, "<!here>") {
+		t.Error("<!here> reached Slack")
+	}
+	// A restarted loop that sees the mention again does not alert twice.
+	l2 := newLoop(st, l.notifiers, l.cfg)
+	l2.Observe([]mw.Mention{crit})
+	if err := l2.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("critical mention alerted %d times", n)
+	}
+}
+
+func TestSilenceMutes(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	if err := st.SaveSilence(ctx, mw.Silence{ID: "s", Brand: "acme", Until: t0.Add(24 * time.Hour), Reason: "courier strike"}); err != nil {
+		t.Fatal(err)
+	}
+	feed(t, l, st, t0, []int{0, 15, 15, 0, 0, 0}, mw.Negative, "late")
+	if n := len(r.messages()); n != 0 {
+		t.Fatalf("a silenced brand got %d messages", n)
+	}
+	as, _ := st.Alerts(ctx, store.AlertQuery{})
+	if len(as) != 1 || as[0].State != mw.Resolved {
+		t.Fatalf("silenced alerts are still recorded: %+v", as)
+	}
+}
+
+func TestWebhookSignedWithDeliveryKey(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{statuses: []int{http.StatusBadGateway}}
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	wh, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL), Secret: "s3cret"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLoop(st, []Notifier{wh}, mw.AlertsConfig{})
+	feed(t, l, st, t0, []int{0, 12, 0, 0, 0}, mw.Negative, "late")
+	if len(r.bodies) != 2 {
+		t.Fatalf("webhook got %d bodies, want firing and resolved", len(r.bodies))
+	}
+	for i, body := range r.bodies {
+		mac := hmac.New(sha256.New, []byte("s3cret"))
+		mac.Write([]byte(body))
+		if got, want := r.headers[i].Get("X-Mentionwatch-Signature"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
+			t.Errorf("signature %q, want %q", got, want)
+		}
+		var p WebhookPayload
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.DeliveryKey != r.headers[i].Get("X-Mentionwatch-Delivery") || p.DeliveryKey == "" {
+			t.Errorf("delivery key %q vs header %q", p.DeliveryKey, r.headers[i].Get("X-Mentionwatch-Delivery"))
+		}
+	}
+	var first WebhookPayload
+	json.Unmarshal([]byte(r.bodies[0]), &first)
+	if first.Event != "alert.firing" || len(first.Top) == 0 || first.Alert.Count != 12 {
+		t.Errorf("firing payload %+v", first)
+	}
+}
+
+func TestEscapeMrkdwnAndLinks(t *testing.T) {
+	cases := map[string]string{
+		"<!channel> & <@U1>":       "&lt;!channel&gt; &amp; &lt;@U1&gt;",
+		"<http://x.example|click>": "&lt;http://x.example|click&gt;",
+		"plain":                    "plain",
+	}
+	for in, want := range cases {
+		if got := EscapeMrkdwn(in); got != want {
+			t.Errorf("EscapeMrkdwn(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := slackLink("javascript:alert(1)", "x<y"); got != "x&lt;y" {
+		t.Errorf("unsafe scheme linked: %q", got)
+	}
+	if got := slackLink("https://example.com/a|<!channel>", "t|<b>"); strings.Contains(got, "<!channel>") || strings.Count(got, "|") != 1 {
+		t.Errorf("link breaks out: %q", got)
+	}
+}
