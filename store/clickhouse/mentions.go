@@ -177,11 +177,11 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	case q.Step < 0 || q.Step%time.Second != 0:
 		return nil, fmt.Errorf("clickhouse: querying series: step %s is not a whole, positive number of seconds", q.Step)
 	case q.Step == 0:
-		bucket = "toUInt32(0)"
+		bucket = "toUInt64(0)"
 	case q.Step == time.Hour:
-		bucket = "toUInt32(toStartOfHour(published))"
+		bucket = "toUInt64(toStartOfHour(published))"
 	default:
-		bucket = "intDiv(toUInt32(published), ?) * ?"
+		bucket = "toUInt64(intDiv(toUInt32(published), ?) * ?)"
 		step := uint32(q.Step / time.Second)
 		args = append(args, step, step)
 	}
@@ -208,7 +208,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	}
 	args = append(args, w.args...)
 	// Deduplicate by id first (see Mentions), then count.
-	query := fmt.Sprintf(`SELECT %s AS bucket, brand, toString(%s) AS key,
+	query := fmt.Sprintf(`SELECT %s AS bucket, brand, toString(%s) AS grp,
     count() AS n, countIf(label = 'negative') AS neg
 FROM (
     SELECT id, version, published, brand, label, stage, source, lang, aspects
@@ -216,8 +216,8 @@ FROM (
     ORDER BY version DESC
     LIMIT 1 BY id
 )
-GROUP BY bucket, brand, key
-ORDER BY bucket, brand, key`, bucket, key, s.MentionsTable(), w.String())
+GROUP BY bucket, brand, grp
+ORDER BY bucket, brand, grp`, bucket, key, s.MentionsTable(), w.String())
 	rows, err := s.conn.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying series: %w", err)
@@ -227,7 +227,7 @@ ORDER BY bucket, brand, key`, bucket, key, s.MentionsTable(), w.String())
 	for rows.Next() {
 		var (
 			p store.SeriesPoint
-			b uint32
+			b uint64
 		)
 		if err := rows.Scan(&b, &p.Brand, &p.Key, &p.Count, &p.Negative); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading series: %w", err)
