@@ -7,6 +7,7 @@ type AlertsConfig struct {
 	Threshold      int             `yaml:"threshold"`       // fixed detector only: negatives per bucket that fire, default 10
 	Detector       string          `yaml:"detector"`        // spike (default: adaptive baseline) | threshold
 	Sensitivity    float64         `yaml:"sensitivity"`     // spike detector: higher fires earlier and more often; default 1
+	Warmup         Duration        `yaml:"warmup"`          // spike detector: history a series needs before it can fire, default 24h
 	MaxLateness    Duration        `yaml:"max_lateness"`    // mentions published longer ago than this when collected are stored but not counted; default 2h
 	RepeatInterval Duration        `yaml:"repeat_interval"` // re-notify while firing, default 4h
 	DashboardURL   string          `yaml:"dashboard_url"`   // linked from notifications

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/detect"
 	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -85,9 +86,29 @@ func NewLoop(cfg mw.AlertsConfig, st store.Store, ns []Notifier, log *slog.Logge
 	return l
 }
 
-// NewDetector returns the detector named by cfg.Detector.
+// NewDetector returns the detector named by cfg.Detector: the adaptive
+// spike detector (default) or the fixed threshold.
 func NewDetector(cfg mw.AlertsConfig) Detector {
-	return NewThreshold(cfg)
+	if cfg.Detector == "threshold" {
+		return NewThreshold(cfg)
+	}
+	bucket := cfg.Bucket.Or(5 * time.Minute)
+	dc := detect.Config{Bucket: bucket, MinCount: float64(cfg.MinCount)}
+	if cfg.Sensitivity > 0 {
+		dc.FireScore = 6 / cfg.Sensitivity
+	}
+	if w := cfg.Warmup.D(); w > 0 {
+		dc.WarmupBuckets = max(1, int(w/bucket))
+	}
+	return spike{detect.New(dc)}
+}
+
+// spike adapts detect.Detector to the loop.
+type spike struct{ d *detect.Detector }
+
+func (s spike) Step(series string, bucket time.Time, value, total float64) Decision {
+	d := s.d.Step(series, bucket, value, total)
+	return Decision{Firing: d.Firing, Onset: d.Onset, Resolved: d.Resolved, Expected: d.Expected, Factor: d.Factor, Score: d.Score}
 }
 
 // SetDetector replaces the detector (tests, eval).

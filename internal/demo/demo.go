@@ -290,6 +290,7 @@ store:
 alerts:
   bucket: 5m
   min_count: 5
+  warmup: 2h      # the demo has a day of history; production default is 24h
   repeat_interval: 4h
 `, base, dbPath)
 }
