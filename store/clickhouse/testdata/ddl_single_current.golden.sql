@@ -1,0 +1,140 @@
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version UInt32,
+    name String,
+    applied DateTime('UTC')
+)
+ENGINE = ReplacingMergeTree(applied)
+ORDER BY version;
+
+CREATE TABLE IF NOT EXISTS mentions (
+    id String,
+    brand LowCardinality(String),
+    source LowCardinality(String),
+    kind LowCardinality(String),
+    native_id String,
+    url String,
+    author String,
+    author_reach UInt32,
+    title String,
+    text String,
+    rating Float32,
+    published DateTime('UTC'),
+    collected DateTime('UTC'),
+    lang LowCardinality(String),
+    sentiment Float32,
+    label LowCardinality(String),
+    stage LowCardinality(String),
+    stage_confidence Float32,
+    aspects Array(LowCardinality(String)),
+    reach Float32,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(published)
+ORDER BY (brand, published, id)
+TTL published + toIntervalDay(90);
+
+CREATE TABLE IF NOT EXISTS mentions_hourly (
+    hour DateTime('UTC'),
+    brand LowCardinality(String),
+    label LowCardinality(String),
+    stage LowCardinality(String),
+    source LowCardinality(String),
+    lang LowCardinality(String),
+    mentions UInt64,
+    reach_sum Float64,
+    sentiment_sum Float64
+)
+ENGINE = SummingMergeTree()
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, label, stage, source, lang)
+TTL hour + toIntervalDay(90);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS mentions_hourly_mv TO mentions_hourly AS
+SELECT
+    toStartOfHour(published) AS hour,
+    brand, label, stage, source, lang,
+    count() AS mentions,
+    sum(toFloat64(reach)) AS reach_sum,
+    sum(toFloat64(sentiment)) AS sentiment_sum
+FROM mentions
+GROUP BY hour, brand, label, stage, source, lang;
+
+CREATE TABLE IF NOT EXISTS aspects_hourly (
+    hour DateTime('UTC'),
+    brand LowCardinality(String),
+    aspect LowCardinality(String),
+    label LowCardinality(String),
+    stage LowCardinality(String),
+    mentions UInt64
+)
+ENGINE = SummingMergeTree()
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, aspect, label, stage)
+TTL hour + toIntervalDay(90);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS aspects_hourly_mv TO aspects_hourly AS
+SELECT
+    toStartOfHour(published) AS hour,
+    brand, aspect, label, stage,
+    count() AS mentions
+FROM mentions
+ARRAY JOIN arrayDistinct(aspects) AS aspect
+GROUP BY hour, brand, aspect, label, stage;
+
+CREATE TABLE IF NOT EXISTS source_state (
+    source String,
+    kind String,
+    cursor String,
+    last_run DateTime('UTC'),
+    last_success DateTime('UTC'),
+    last_error String,
+    last_error_at DateTime('UTC'),
+    items_last_run Int64,
+    total_items UInt64,
+    consecutive_errors Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY source;
+
+CREATE TABLE IF NOT EXISTS alerts (
+    id String,
+    brand LowCardinality(String),
+    kind LowCardinality(String),
+    scope LowCardinality(String),
+    state LowCardinality(String),
+    started_at DateTime('UTC'),
+    updated_at DateTime('UTC'),
+    resolved_at DateTime('UTC'),
+    count Float64,
+    baseline Float64,
+    factor Float64,
+    neg_share Float64,
+    summary String,
+    mention_ids Array(String),
+    breakdown_keys Array(String),
+    breakdown_values Array(UInt64),
+    notified_state LowCardinality(String),
+    notified_at DateTime('UTC'),
+    notify_count Int64,
+    acked_at DateTime('UTC'),
+    acked_by String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(started_at)
+ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS silences (
+    id String,
+    brand String,
+    scope String,
+    until DateTime('UTC'),
+    reason String,
+    created_by String,
+    created_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
