@@ -126,4 +126,3 @@ func TestRetentionSetsTTLWhereSupported(t *testing.T) {
 		t.Errorf("retention change not applied: %q", engine)
 	}
 }
-
