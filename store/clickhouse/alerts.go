@@ -156,7 +156,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 }
 
 // Silences returns the latest version of each silence still active at
-// activeAt (Until after it), oldest first.
+// activeAt (Until after it), the first to end first.
 func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
 	query := fmt.Sprintf(`SELECT * FROM (
     SELECT id, brand, scope, until, reason, created_by, created_at, version
@@ -165,7 +165,7 @@ func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence,
     LIMIT 1 BY id
 )
 WHERE until > toDateTime(?)
-ORDER BY created_at, id`, s.schema.Read(tableSilences))
+ORDER BY until, id`, s.schema.Read(tableSilences))
 	rows, err := s.conn.Query(ctx, query, toSec(activeAt))
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying silences: %w", err)

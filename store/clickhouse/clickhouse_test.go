@@ -500,7 +500,7 @@ func TestSilences(t *testing.T) {
 	}
 	farStored := far
 	farStored.Until = time.Unix(maxDateTime, 0).UTC() // clamped to DateTime's range
-	if diff := cmp.Diff([]mw.Silence{a, b, farStored}, got); diff != "" {
+	if diff := cmp.Diff([]mw.Silence{b, a, farStored}, got); diff != "" {
 		t.Errorf("active silences (-want +got):\n%s", diff)
 	}
 	// Ending a silence early replaces it.
