@@ -1,0 +1,148 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+var sqlBlock = regexp.MustCompile("(?s)```sql\n(.*?)```")
+
+// docQueries returns every ```sql block of docs/SCHEMA.md with the heading
+// above it.
+func docQueries(t *testing.T) (titles, queries []string) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/SCHEMA.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	for _, m := range sqlBlock.FindAllStringSubmatchIndex(text, -1) {
+		title := "query"
+		if i := strings.LastIndex(text[:m[0]], "\n### "); i >= 0 {
+			title = strings.TrimSpace(strings.SplitN(text[i+5:], "\n", 2)[0])
+		}
+		titles = append(titles, title)
+		queries = append(queries, text[m[2]:m[3]])
+	}
+	return titles, queries
+}
+
+// sampleData fills s with mentions of acme and two competitors over the
+// last days, alerts and source states, so every documented query has rows
+// to return.
+func sampleData(t *testing.T, s *Store, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	hour := now.Truncate(time.Hour)
+	brands := []string{"acme", "globex", "initech"}
+	sources := []struct{ name, kind string }{{"news", "rss"}, {"reviews-acme", "reviews"}, {"hn", "hackernews"}}
+	stages := mw.Stages
+	aspects := [][]string{{"delivery"}, {"price", "delivery"}, {"service"}, {"app", "refund"}, nil}
+	labels := []mw.Label{mw.Negative, mw.Neutral, mw.Negative, mw.Positive}
+	var ms []mw.Mention
+	for i := 0; i < 240; i++ {
+		brand := brands[i%len(brands)]
+		if i%5 == 0 {
+			brand = "acme" // the tracked brand is talked about most
+		}
+		src := sources[i%len(sources)]
+		label := labels[i%len(labels)]
+		m := mw.Mention{
+			Brand: brand, Source: src.name, Kind: src.kind, NativeID: fmt.Sprintf("post-%d", i),
+			URL: fmt.Sprintf("https://example.com/%d", i), Author: fmt.Sprintf("user%d", i%7),
+			AuthorReach: uint32(i * 13 % 5000), Title: fmt.Sprintf("Post %d", i),
+			Text:      fmt.Sprintf("%s was %s again, post %d", brand, label, i),
+			Published: hour.Add(-time.Duration(i%40) * time.Hour).Add(time.Duration(i%50) * time.Minute),
+			Lang:      []string{"en", "id", "en", "other"}[i%4],
+			Label:     label, Stage: stages[i%len(stages)], StageConfidence: 0.8,
+			Aspects: aspects[i%len(aspects)], Reach: float32(i%9) + 0.5,
+		}
+		if m.Published.After(now) {
+			m.Published = m.Published.Add(-time.Hour)
+		}
+		m.Collected = m.Published.Add(2 * time.Minute)
+		switch label {
+		case mw.Negative:
+			m.Sentiment = -0.2 - float32(i%8)/10
+		case mw.Positive:
+			m.Sentiment = 0.6
+		}
+		if src.kind == "reviews" {
+			m.Rating = float32(1 + i%5)
+		}
+		m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+		ms = append(ms, m)
+	}
+	if err := s.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	var neg []string
+	for _, m := range ms {
+		if m.Brand == "acme" && m.Label == mw.Negative && len(neg) < 5 {
+			neg = append(neg, m.ID)
+		}
+	}
+	firing := ms[0].Published.Truncate(time.Hour) // an hour with negative acme mentions
+	for _, a := range []mw.Alert{
+		{ID: "acme-spike-amot", Brand: "acme", Kind: mw.AlertSpike, Scope: "stage:amot", State: mw.Firing,
+			StartedAt: firing, UpdatedAt: firing.Add(10 * time.Minute), Count: 14, Baseline: 3, Factor: 4.7, NegShare: 0.8,
+			Summary: "14 negative mentions at amot", MentionIDs: neg,
+			Breakdown: map[string]uint64{"stage:amot": 14, "aspect:delivery": 11},
+			NotifiedState: mw.Firing, NotifiedAt: firing.Add(11 * time.Minute), NotifyCount: 1},
+		{ID: "acme-critical-1", Brand: "acme", Kind: mw.AlertCritical, Scope: "mention", State: mw.Resolved,
+			StartedAt: hour.Add(-20 * time.Hour), UpdatedAt: hour.Add(-18 * time.Hour), ResolvedAt: hour.Add(-18 * time.Hour),
+			Count: 1, Baseline: 0, Factor: 1, NegShare: 1, Summary: "high-reach complaint", MentionIDs: neg[:1],
+			Breakdown: map[string]uint64{"aspect:refund": 1}, AckedAt: hour.Add(-19 * time.Hour), AckedBy: "ops"},
+	} {
+		if err := s.SaveAlert(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range []store.SourceState{
+		{Source: "news", Kind: "rss", Cursor: mw.Cursor{ETag: `"abc"`, LastTime: hour}, LastRun: hour, LastSuccess: hour, ItemsLastRun: 12, TotalItems: 400},
+		{Source: "hn", Kind: "hackernews", Cursor: mw.Cursor{LastID: "40123"}, LastRun: hour, LastSuccess: hour.Add(-time.Hour),
+			LastError: "HTTP 503 from hn.algolia.com", LastErrorAt: hour, ConsecutiveErrors: 2, TotalItems: 90},
+	} {
+		if err := s.SaveSourceState(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSchemaDocQueries runs every query of docs/SCHEMA.md against a
+// migrated database with sample data: each must run and return rows.
+func TestSchemaDocQueries(t *testing.T) {
+	titles, queries := docQueries(t)
+	if len(queries) < 10 {
+		t.Fatalf("docs/SCHEMA.md has %d sql examples, want at least 10", len(queries))
+	}
+	s := openFresh(t)
+	sampleData(t, s, time.Now().UTC())
+	for i, q := range queries {
+		t.Run(fmt.Sprintf("%02d %s", i+1, titles[i]), func(t *testing.T) {
+			rows, err := s.Conn().Query(context.Background(), q)
+			if err != nil {
+				t.Fatalf("query fails on ClickHouse %s: %v\n%s", s.ServerVersion(), err, q)
+			}
+			defer rows.Close()
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatalf("reading rows on ClickHouse %s: %v\n%s", s.ServerVersion(), err, q)
+			}
+			if n == 0 {
+				t.Errorf("query returns no rows from the sample data:\n%s", q)
+			}
+		})
+	}
+}
