@@ -95,7 +95,7 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 		{ID: "acme-spike-amot", Brand: "acme", Kind: mw.AlertSpike, Scope: "stage:amot", State: mw.Firing,
 			StartedAt: firing, UpdatedAt: firing.Add(10 * time.Minute), Count: 14, Baseline: 3, Factor: 4.7, NegShare: 0.8,
 			Summary: "14 negative mentions at amot", MentionIDs: neg,
-			Breakdown: map[string]uint64{"stage:amot": 14, "aspect:delivery": 11},
+			Breakdown:     map[string]uint64{"stage:amot": 14, "aspect:delivery": 11},
 			NotifiedState: mw.Firing, NotifiedAt: firing.Add(11 * time.Minute), NotifyCount: 1},
 		{ID: "acme-critical-1", Brand: "acme", Kind: mw.AlertCritical, Scope: "mention", State: mw.Resolved,
 			StartedAt: hour.Add(-20 * time.Hour), UpdatedAt: hour.Add(-18 * time.Hour), ResolvedAt: hour.Add(-18 * time.Hour),
