@@ -36,6 +36,10 @@ const (
 	kwNor
 	kwAt
 	kwVery
+	kwToo
+	kwModal     // should, would, could
+	kwHave      // have
+	kwModalHave // should've, would've, could've
 )
 
 // Language evidence flags on a word.
@@ -170,7 +174,7 @@ var boosters = map[string]float32{
 	"purely": bIncr, "quite": bIncr, "really": bIncr, "remarkably": bIncr, "so": bIncr,
 	"substantially": bIncr, "thoroughly": bIncr, "total": bIncr, "totally": bIncr,
 	"tremendous": bIncr, "tremendously": bIncr, "uber": bIncr, "unbelievably": bIncr,
-	"unusually": bIncr, "utter": bIncr, "utterly": bIncr, "very": bIncr, "super": bIncr,
+	"unusually": bIncr, "utter": bIncr, "utterly": bIncr, "very": bIncr,
 	"almost": bDecr, "barely": bDecr, "hardly": bDecr, "kinda": bDecr, "kindof": bDecr,
 	"kind-of": bDecr, "less": bDecr, "little": bDecr, "marginal": bDecr, "marginally": bDecr,
 	"occasional": bDecr, "occasionally": bDecr, "partly": bDecr, "scarce": bDecr,
@@ -191,5 +195,7 @@ var negations = []string{
 var specials = map[string]uint8{
 	"but": kwBut, "no": kwNo, "least": kwLeast, "never": kwNever, "so": kwSo, "this": kwThis,
 	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
-	"nor": kwNor, "at": kwAt, "very": kwVery,
+	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo,
+	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
+	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }

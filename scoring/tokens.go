@@ -15,6 +15,7 @@ type token struct {
 	a, b  int32     // the lower-case word is scratch.buf[a:b]
 	upper bool      // ALL CAPS in the original (Python's str.isupper)
 	nt    bool      // contains "n't" (VADER counts it as a negation)
+	brk   bool      // followed by clause punctuation (, ; : . ! ?)
 }
 
 // scratch holds the per-call buffers. Pooled, so steady-state scoring
@@ -132,6 +133,12 @@ func (s *scratch) word(f string) {
 	}
 	upper, lower := s.lower(f[lo:hi])
 	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower}
+	for k := hi; k < len(f); k++ {
+		switch f[k] {
+		case ',', ';', ':', '.', '!', '?':
+			t.brk = true
+		}
+	}
 	w := s.buf[a:]
 	t.w = vocab[string(w)]
 	if t.w != nil && t.w.idNorm != "" {

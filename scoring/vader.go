@@ -11,12 +11,17 @@ import "math"
 
 const (
 	vaderAlpha = 15 // normalisation: x / sqrt(x² + alpha)
+	tooValence = -1.0
+	// negWeight scales negative valences: in reviews and posts a negative
+	// word weighs more than the lexicon's isolated rating (set on the
+	// shape of the English sets, see docs/SCORING.md).
+	negWeight = 1.2
 )
 
 // phraseVal is a domain phrase's valence, applied at its last word.
 type phraseVal struct {
-	pos int32
-	val float32
+	pos, n int32 // last word, words
+	val    float32
 }
 
 func (s *scratch) inLex(j int) bool {
@@ -59,13 +64,20 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 			sent = append(sent, 0)
 			continue
 		}
-		v := w.valence
+		v := shrink(w.valence)
 		if w.special == kwNo && i+1 < n && s.inLex(i+1) {
 			v = 0 // "no" before a lexicon word negates it instead
 		}
-		if i > 0 && s.special(i-1) == kwNo || i > 1 && s.special(i-2) == kwNo ||
-			i > 2 && s.special(i-3) == kwNo && (s.special(i-1) == kwOr || s.special(i-1) == kwNor) {
-			v = w.valence * nScalar
+		reach := 3 // words before i in the same clause, at most 3
+		for k := 1; k <= 3; k++ {
+			if i-k < 0 || toks[i-k].brk {
+				reach = k - 1
+				break
+			}
+		}
+		if reach > 0 && i > 0 && s.special(i-1) == kwNo || reach > 1 && i > 1 && s.special(i-2) == kwNo ||
+			reach > 2 && i > 2 && s.special(i-3) == kwNo && (s.special(i-1) == kwOr || s.special(i-1) == kwNor) {
+			v = shrink(w.valence) * nScalar
 		}
 		if t.upper && capDiff {
 			if v > 0 {
@@ -74,7 +86,7 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 				v -= cIncr
 			}
 		}
-		for si := 0; si < 3; si++ {
+		for si := 0; si < reach; si++ {
 			j := i - (si + 1)
 			if j < 0 || s.inLex(j) {
 				continue
@@ -92,7 +104,46 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 		sent = append(sent, v)
 	}
 	for _, p := range pv {
+		// The phrase replaces its words' own valences.
+		for k := p.pos - p.n + 1; k < p.pos; k++ {
+			sent[k] = 0
+		}
 		sent[p.pos] = p.val
+	}
+	for i, t := range toks {
+		if t.w == nil {
+			continue
+		}
+		switch t.w.special {
+		case kwToo:
+			// "too slow", "too expensive", "too tepid": excess is a
+			// complaint; a positive word after "too" turns mildly negative.
+			if i+1 < n && !t.brk {
+				if sent[i+1] > 0 {
+					sent[i+1] *= -0.5
+				} else if sent[i+1] == 0 {
+					sent[i+1] = tooValence
+				}
+			}
+		case kwModal, kwModalHave:
+			// Counterfactuals: "should have been great", "would've liked"
+			// wish for what did not happen.
+			k := i + 1
+			if t.w.special == kwModal {
+				if k >= n || s.special(k) != kwHave || t.brk {
+					continue
+				}
+				k++
+			}
+			for end := min(n, k+3); k < end; k++ {
+				if sent[k] > 0 {
+					sent[k] *= -0.5
+				}
+				if toks[k].brk {
+					break
+				}
+			}
+		}
 	}
 	for i, t := range toks {
 		if t.w != nil && t.w.special == kwBut {
@@ -109,6 +160,9 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	}
 	var sum float64
 	for _, v := range sent {
+		if v < 0 {
+			v *= negWeight
+		}
 		sum += float64(v)
 	}
 	s.sent = sent
@@ -199,4 +253,17 @@ func punctEmphasis(title, text string) float64 {
 func normalize(sum float64) float64 {
 	c := sum / math.Sqrt(sum*sum+vaderAlpha)
 	return max(-1, min(1, c))
+}
+
+var shrinkD float32 = 0
+
+// shrink soft-thresholds a lexicon valence.
+func shrink(v float32) float32 {
+	switch {
+	case v > shrinkD:
+		return v - shrinkD
+	case v < -shrinkD:
+		return v + shrinkD
+	}
+	return 0
 }
