@@ -16,6 +16,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
+	"github.com/mentionwatch/mentionwatch/collectors/textutil"
 )
 
 func init() {
@@ -171,8 +172,8 @@ func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit i
 			Kind:      kind,
 			NativeID:  id,
 			URL:       link,
-			Title:     PlainText(it.Title),
-			Text:      PlainText(firstNonEmpty(it.Content, it.Description)),
+			Title:     textutil.PlainText(it.Title),
+			Text:      textutil.PlainText(firstNonEmpty(it.Content, it.Description)),
 			Published: published(it, now),
 			Collected: now,
 		}
@@ -185,7 +186,7 @@ func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit i
 			if u, err := url.Parse(link); err == nil && u.Host != "" {
 				m.Author = strings.TrimPrefix(u.Host, "www.")
 			} else {
-				m.Author = PlainText(feed.Title)
+				m.Author = textutil.PlainText(feed.Title)
 			}
 		}
 		if m.Published.After(next.LastTime) {
