@@ -20,7 +20,7 @@ func openFresh(t *testing.T) *Store {
 	return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
 }
 
-func openDSN(t *testing.T, dsn string, cfg mw.StoreConfig) *Store {
+func openDSN(t testing.TB, dsn string, cfg mw.StoreConfig) *Store {
 	t.Helper()
 	cfg.Type = "clickhouse"
 	cfg.DSN = mw.Secret(dsn)
