@@ -52,17 +52,23 @@ type Writer struct {
 	log   *slog.Logger
 	spool *spool
 
-	mu      sync.Mutex // guards buf, since, stats
-	buf     []mw.Mention
-	since   time.Time
-	stats   Stats
-	ioMu    sync.Mutex // serialises store and spool I/O, so batches keep their order
-	retry   *backoff.ExponentialBackOff
-	retryAt time.Time // next replay attempt (under ioMu)
+	mu       sync.Mutex // guards buf, since, failed, asyncErr, stats
+	buf      []mw.Mention
+	since    time.Time
+	failed   []mw.Mention // batches the background flusher could not store or spool
+	asyncErr error
+	closed   bool
+	stats    Stats
+	queue    chan []mw.Mention // full batches for the flusher
+	inflight sync.WaitGroup    // batches queued or being stored
+	ioMu     sync.Mutex        // serialises store and spool I/O, so batches keep their order
+	retry    *backoff.ExponentialBackOff
+	retryAt  time.Time // next replay attempt (under ioMu)
 
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	closeQ sync.Once
 }
 
 // New opens (or creates) the spool and starts the background flusher. Any
@@ -96,47 +102,102 @@ func New(st Inserter, opt Options) (*Writer, error) {
 	w := &Writer{
 		st: st, opt: opt, log: opt.Log.With("component", "writer"), spool: sp,
 		retry: b, stop: make(chan struct{}), done: make(chan struct{}),
+		queue: make(chan []mw.Mention, 1),
 	}
 	if n, size := sp.depth(); n > 0 {
 		w.log.Info("spool holds batches from an earlier run; replaying them", "batches", n, "bytes", size, "dir", opt.SpoolDir)
 	}
 	go w.loop()
+	go w.flusher()
 	return w, nil
 }
 
-// Write buffers ms. When the buffer reaches BatchSize it is flushed before
-// Write returns, so memory stays bounded by the batch size.
+// Write buffers ms. A full buffer goes to the background flusher while the
+// caller goes on filling the next one; Write blocks while one batch is
+// already queued, so memory stays bounded by about three batches. Write
+// fails when an earlier background flush could not store or spool its
+// batch (the spool is full): those mentions are kept and retried by Flush.
 func (w *Writer) Write(ctx context.Context, ms []mw.Mention) error {
 	for len(ms) > 0 {
 		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			return errors.New("writer: closed")
+		}
+		if err := w.asyncErr; err != nil {
+			w.mu.Unlock()
+			return err
+		}
 		if len(w.buf) == 0 {
 			w.since = time.Now()
+			if w.buf == nil {
+				w.buf = make([]mw.Mention, 0, w.opt.BatchSize)
+			}
 		}
 		n := min(len(ms), w.opt.BatchSize-len(w.buf))
 		w.buf = append(w.buf, ms[:n]...)
-		full := len(w.buf) >= w.opt.BatchSize
+		var full []mw.Mention
+		if len(w.buf) >= w.opt.BatchSize {
+			full, w.buf = w.buf, nil
+			w.inflight.Add(1)
+		}
 		w.mu.Unlock()
 		ms = ms[n:]
-		if full {
-			if err := w.Flush(ctx); err != nil {
-				return err
+		if full != nil {
+			select {
+			case w.queue <- full:
+			case <-ctx.Done():
+				w.mu.Lock()
+				w.buf = append(full, w.buf...)
+				w.mu.Unlock()
+				w.inflight.Done()
+				return ctx.Err()
 			}
 		}
 	}
 	return nil
 }
 
+// flusher stores the batches Write queues, in order.
+func (w *Writer) flusher() {
+	for batch := range w.queue {
+		w.ioMu.Lock()
+		err := w.storeLocked(context.Background(), batch)
+		w.ioMu.Unlock()
+		if err != nil {
+			w.mu.Lock()
+			w.failed = append(w.failed, batch...)
+			w.asyncErr = err
+			w.mu.Unlock()
+			w.log.Error("batch could be neither stored nor spooled; kept in memory", "mentions", len(batch), "err", err)
+		}
+		w.inflight.Done()
+	}
+}
+
 // Flush makes everything buffered durable: inserted into the store or,
 // when the store fails, spooled. It fails only when the spool cannot take
 // the batch (full or unwritable); the batch then stays buffered.
 func (w *Writer) Flush(ctx context.Context) error {
+	w.inflight.Wait()
 	w.ioMu.Lock()
 	defer w.ioMu.Unlock()
 	w.mu.Lock()
-	batch := w.buf
-	w.buf = nil
+	batch := append(w.failed, w.buf...)
+	w.failed, w.buf, w.asyncErr = nil, nil, nil
 	w.mu.Unlock()
+	if err := w.storeLocked(ctx, batch); err != nil {
+		w.mu.Lock()
+		w.buf = append(batch, w.buf...)
+		w.mu.Unlock()
+		return err
+	}
+	return nil
+}
 
+// storeLocked replays the spool, then inserts batch, or spools it behind
+// older spooled batches. Called with ioMu held.
+func (w *Writer) storeLocked(ctx context.Context, batch []mw.Mention) error {
 	w.replayLocked(ctx, true)
 	if len(batch) == 0 {
 		return nil
@@ -151,9 +212,6 @@ func (w *Writer) Flush(ctx context.Context) error {
 	}
 	// Batches queue behind older spooled ones, to keep their order.
 	if err := w.spool.push(batch); err != nil {
-		w.mu.Lock()
-		w.buf = append(batch, w.buf...)
-		w.mu.Unlock()
 		return fmt.Errorf("writer: %w", err)
 	}
 	w.count(func(s *Stats) { s.Spooled += uint64(len(batch)) })
@@ -245,7 +303,7 @@ func (w *Writer) loop() {
 func (w *Writer) Stats() Stats {
 	w.mu.Lock()
 	s := w.stats
-	s.Buffered = len(w.buf)
+	s.Buffered = len(w.buf) + len(w.failed)
 	w.mu.Unlock()
 	s.SpoolBatches, s.SpoolBytes = w.spool.depth()
 	return s
@@ -260,6 +318,11 @@ func (w *Writer) Close(ctx context.Context) error {
 	w.once.Do(func() { close(w.stop) })
 	<-w.done
 	err := w.Flush(ctx)
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.inflight.Wait() // a Write that got in before closed was set
+	w.closeQ.Do(func() { close(w.queue) })
 	if n, size := w.spool.depth(); n > 0 {
 		w.log.Warn("stopping with batches in the spool; the next run replays them", "batches", n, "bytes", size, "dir", w.opt.SpoolDir)
 	}

@@ -80,8 +80,13 @@ func TestFlushBySize(t *testing.T) {
 	if err := w.Write(ctx, mentions("a", 7)); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(st.order()); got != 6 {
-		t.Fatalf("after writing 7 with batch size 3: %d stored, want 6 (two full batches)", got)
+	// Full batches are stored in the background.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(st.order()) < 6 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after writing 7 with batch size 3: %d stored, want 6 (two full batches)", len(st.order()))
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if s := w.Stats(); s.Buffered != 1 {
 		t.Fatalf("buffered %d, want 1", s.Buffered)
@@ -248,5 +253,46 @@ func TestCorruptSegmentMovedAside(t *testing.T) {
 func TestNoSpoolDir(t *testing.T) {
 	if _, err := New(&fakeStore{}, Options{}); err == nil {
 		t.Fatal("no spool dir: no error")
+	}
+}
+
+func TestWriteAfterClose(t *testing.T) {
+	w := newWriter(t, &fakeStore{}, Options{BatchSize: 1})
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(ctx, mentions("a", 3)); err == nil {
+		t.Fatal("Write after Close: no error")
+	}
+}
+
+// TestBackgroundSpoolFullKeepsMentions: a full batch the background flusher
+// can neither store nor spool is kept, reported by the next Write, and
+// stored by a later Flush.
+func TestBackgroundSpoolFullKeepsMentions(t *testing.T) {
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 10, FlushInterval: time.Hour, SpoolMaxBytes: 100})
+	if err := w.Write(ctx, mentions("a", 10)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	deadline := time.Now().Add(10 * time.Second)
+	for err == nil && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+		err = w.Write(ctx, nil)
+		if err == nil {
+			err = w.Write(ctx, mentions("b", 1))
+		}
+	}
+	if !errors.Is(err, ErrSpoolFull) {
+		t.Fatalf("Write after a failed background flush: %v, want ErrSpoolFull", err)
+	}
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := st.order()
+	if len(got) < 10 || got[0] != "a000" {
+		t.Fatalf("kept mentions not stored in order: %v", got)
 	}
 }
