@@ -193,7 +193,22 @@ var (
 	not no don't can't won't isn't it's have has had do does did will would should could
 	just so very what which who when where why how all any some if than then there here
 	from by about after before up out over again still already got get really because
-	anyone thinking buying worth money`
+	anyone thinking buying worth money as into through during until while about against
+	between each few more most other such only own same too can will now am him them
+	she's he's you're we're they're i'll you'll we'll i'd you'd let's that's what's
+	there's here's who's don't doesn't didn't wasn't weren't hasn't haven't hadn't
+	won't wouldn't shouldn't couldn't mustn't us ours yours hers theirs itself myself
+	yourself what whom whose also both either neither every much many another
+	something anything nothing everything someone everyone nobody today tonight
+	tomorrow yesterday day time people thing things way back well even new old first
+	last long great little right big high different small large next early young
+	important public bad same able go going gone went come came make made know knew
+	think thought see saw look want give take took tell told say said work call try
+	ask need feel become leave put mean keep let begin seem help show hear play run
+	move live believe bring happen write provide sit stand lose pay meet include
+	continue set learn change lead understand watch follow stop create speak read
+	spend grow open walk win offer remember love consider appear buy wait serve die
+	send expect build stay fall cut reach kill remain movie film story plot`
 	idWords = `yang dan di ke dari ini itu untuk dengan tidak tak bukan belum sudah udah
 	saya aku kamu kami kita mereka dia ada adalah akan juga atau tapi tetapi karena
 	jadi kalau kalo sangat banget sekali lagi masih bisa harus mau pengen sama buat
@@ -243,7 +258,9 @@ func loadTables() {
 			word(k).idNorm = v
 			word(k).lang |= langID
 		}
-		word(v).lang |= langID
+		if !word(v).vader {
+			word(v).lang |= langID
+		}
 	}
 	for p, v := range domainValence {
 		c := cueFor(p)

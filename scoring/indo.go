@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 )
 
 // The Indonesian sentiment model: multinomial logistic regression over
@@ -19,6 +20,12 @@ import (
 //
 //go:embed model/sentiment_id.bin.gz
 var idModelData []byte
+
+// idWordList marks Indonesian for language detection: frequent SmSA
+// training words that are not English (written by the same command).
+//
+//go:embed model/id_words.txt
+var idWordList string
 
 // Classes, in model order.
 const (
@@ -54,6 +61,9 @@ func init() {
 		panic(fmt.Sprintf("scoring: embedded model/sentiment_id.bin.gz: %v", err)) // build defect
 	}
 	sentimentID = m
+	for _, w := range strings.Fields(idWordList) {
+		word(w).lang |= langID
+	}
 }
 
 const idModelMagic = "MWSID1"

@@ -57,6 +57,7 @@ type wordInfo struct {
 	id      uint32  // dense id, for phrase keys
 	valence float32 // VADER valence, or the domain lexicon's
 	inLex   bool    // valence is set (VADER treats lexicon words apart)
+	vader   bool    // in the VADER lexicon itself
 	booster float32 // VADER booster/dampener scalar, 0 if none
 	negate  bool    // English negation word
 	special uint8   // kw* constant
@@ -126,7 +127,7 @@ func loadVADER(lex, emo []byte) error {
 			return fmt.Errorf("vader_lexicon.txt line %d: valence %q: %w", n, f[1], err)
 		}
 		wi := word(strings.ToLower(f[0]))
-		wi.valence, wi.inLex = float32(v), true
+		wi.valence, wi.inLex, wi.vader = float32(v), true, true
 	}
 	sc = bufio.NewScanner(bytes.NewReader(emo))
 	for sc.Scan() {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -291,4 +292,63 @@ func (r *TrainResult) WriteModel(path string) error {
 func (r *TrainResult) Describe() string {
 	c := r.Config
 	return fmt.Sprintf("2^%d buckets, char %d-%d-grams, bigrams %v, negation %v", c.Bits, c.CharMin, c.CharMax, c.Bigrams, c.Negate)
+}
+
+// IDWordList returns the words that mark Indonesian for language
+// detection: the most frequent words of the training texts (at least
+// minCount occurrences, at most max words) that are neither English
+// function words nor English lexicon words. Sorted by frequency, then
+// alphabetically, so the list is deterministic.
+func IDWordList(train []Labeled, minCount, maxWords int) []string {
+	counts := map[string]int{}
+	s := getScratch()
+	defer putScratch(s)
+	for _, ex := range train {
+		s.buf, s.toks = s.buf[:0], s.toks[:0]
+		s.tokenize(ex.Text)
+		for _, t := range s.toks {
+			w := s.buf[t.a:t.b]
+			if len(w) < 2 || !isLetters(w) {
+				continue
+			}
+			counts[string(w)]++
+		}
+	}
+	var words []string
+	for w, c := range counts {
+		if c < minCount {
+			continue
+		}
+		if wi := vocab[w]; wi != nil && (wi.lang&(langEN|langOther) != 0 || wi.vader) {
+			continue
+		}
+		words = append(words, w)
+	}
+	slices.SortFunc(words, func(a, b string) int {
+		if d := counts[b] - counts[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	if len(words) > maxWords {
+		words = words[:maxWords]
+	}
+	return words
+}
+
+func isLetters(w []byte) bool {
+	for _, c := range w {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteWordList writes one word per line.
+func WriteWordList(path string, words []string) error {
+	if err := os.WriteFile(path, []byte(strings.Join(words, "\n")+"\n"), 0o644); err != nil {
+		return fmt.Errorf("writing word list: %w", err)
+	}
+	return nil
 }

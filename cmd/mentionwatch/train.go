@@ -26,8 +26,9 @@ func init() {
 		Long: `Trains multinomial logistic regression over hashed word, bigram, negation
 and character n-gram features on DIR/sentiment-id/smsa_train.tsv, compares
 the feature sets of the grid on DIR/sentiment-id/smsa_valid.tsv after each
-epoch, and writes the best model. Deterministic: the same data gives the
-same bytes. Rebuild the embedded model with
+epoch, and writes the best model, plus id_words.txt (frequent non-English
+training words, for language detection) next to it. Deterministic: the
+same data gives the same bytes. Rebuild the embedded model with
   mentionwatch train sentiment-id --data ../shared/data --out scoring/model/sentiment_id.bin.gz
 then rebuild the binary.`,
 		Args: cobra.NoArgs,
@@ -57,7 +58,12 @@ then rebuild the binary.`,
 			if err := res.WriteModel(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d, smsa_valid macro-F1 %.4f\n", out, res.Describe(), res.Epoch, res.MacroF1)
+			wordsOut := filepath.Join(filepath.Dir(out), "id_words.txt")
+			if err := scoring.WriteWordList(wordsOut, scoring.IDWordList(train, 3, 4000)); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d, smsa_valid macro-F1 %.4f\nwrote %s\n",
+				out, res.Describe(), res.Epoch, res.MacroF1, wordsOut)
 			return nil
 		},
 	}
