@@ -504,3 +504,13 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// HasBrand reports whether name is a configured brand (not a competitor).
+func (c *Config) HasBrand(name string) bool {
+	for _, b := range c.Brands {
+		if b.Name == name {
+			return true
+		}
+	}
+	return false
+}

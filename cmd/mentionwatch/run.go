@@ -46,6 +46,7 @@ func init() {
 				}()
 			}
 			run("scheduler", a.scheduler().Run)
+			run("writer stats", a.reportWriter)
 			run("alerts", a.alerts.Run)
 			if cfg.Web.Listen != "" && webStarter != nil {
 				run("web", func(ctx context.Context) error { return webStarter(ctx, a) })
@@ -60,4 +61,26 @@ func init() {
 			return nil
 		},
 	})
+}
+
+// reportWriter logs the writer's spool every minute while it holds
+// batches (the store is failing), and its counters every 15 minutes.
+func (a *app) reportWriter(ctx context.Context) error {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for i := 1; ; i++ {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		s := a.writer.Stats()
+		switch {
+		case s.SpoolBatches > 0:
+			a.log.Warn("store failing: mentions wait in the spool", "spool_batches", s.SpoolBatches, "spool_bytes", s.SpoolBytes,
+				"spooled", s.Spooled, "replayed", s.Replayed, "last_error", s.LastInsertErr)
+		case i%15 == 0:
+			a.log.Info("writer", "stored", s.Stored, "spooled", s.Spooled, "replayed", s.Replayed, "insert_errors", s.InsertErrors, "spool_batches", 0)
+		}
+	}
 }

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+)
+
+func init() {
+	silence := &cobra.Command{Use: "silence", Short: "Mute alerts of a brand (or one scope) for a while"}
+	var (
+		brand, scope, reason, by string
+		dur                      time.Duration
+	)
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Add a silence: mentionwatch silence add --brand acme --for 2h --reason \"courier strike\"",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dur <= 0 {
+				return errors.New("silence add: --for must be a positive duration such as 2h or 90m")
+			}
+			if reason == "" {
+				return errors.New("silence add: --reason is required, so that the team knows why alerts are muted")
+			}
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			if brand != "" && !cfg.HasBrand(brand) {
+				return fmt.Errorf("silence add: no brand %q in %s", brand, cfg.File)
+			}
+			log := newLogger(cfg.Log)
+			st, err := openStore(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if by == "" {
+				by = os.Getenv("USER")
+			}
+			now := time.Now().UTC()
+			s := mw.Silence{
+				ID: alerts.ID("silence", brand, scope, now.Format(time.RFC3339Nano)), Brand: brand, Scope: scope,
+				Until: now.Add(dur), Reason: reason, CreatedBy: by, CreatedAt: now,
+			}
+			if err := st.SaveSilence(cmd.Context(), s); err != nil {
+				return err
+			}
+			what := "every brand"
+			if brand != "" {
+				what = brand
+			}
+			if scope != "" {
+				what += " (" + scope + ")"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "silenced %s until %s: %s (id %s)\n", what, s.Until.Format(time.RFC3339), reason, s.ID)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&brand, "brand", "", "brand to mute (default: every brand)")
+	add.Flags().StringVar(&scope, "scope", "", `scope to mute, e.g. "aspect:delivery" or "stage:amot" (default: every scope)`)
+	add.Flags().DurationVar(&dur, "for", 0, "how long, e.g. 2h")
+	add.Flags().StringVar(&reason, "reason", "", "why (shown in logs and the dashboard)")
+	add.Flags().StringVar(&by, "by", "", "who (default $USER)")
+
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List active silences",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := openStore(cmd.Context(), cfg, newLogger(cfg.Log))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ss, err := st.Silences(cmd.Context(), time.Now())
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tBRAND\tSCOPE\tUNTIL\tBY\tREASON")
+			for _, s := range ss {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orAll(s.Brand), orAll(s.Scope), s.Until.Format(time.RFC3339), s.CreatedBy, s.Reason)
+			}
+			return tw.Flush()
+		},
+	}
+	silence.AddCommand(add, list)
+	rootCmd.AddCommand(silence)
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "*"
+	}
+	return s
+}
