@@ -350,8 +350,16 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 			return t.Sub(now)
 		}
 	}
-	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset"} {
+	// X: x-rate-limit-reset (epoch); Bluesky: RateLimit-Reset (epoch);
+	// Mastodon: X-RateLimit-Reset (ISO 8601 time).
+	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset", "Ratelimit-Reset"} {
 		if v := h.Get(k); v != "" {
+			if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
+				if d := t.Sub(now); d > 0 {
+					return d
+				}
+				continue
+			}
 			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
 				if n > 1e9 { // an epoch
 					if d := time.Unix(n, 0).Sub(now); d > 0 {
@@ -369,8 +377,8 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 func snippet(b []byte) string {
 	s := strings.ToValidUTF8(string(b), "?")
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	if len(s) > 500 {
+		s = strings.ToValidUTF8(s[:500], "") + "…"
 	}
 	return s
 }

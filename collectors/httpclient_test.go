@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,5 +88,28 @@ func TestNextDelayBacksOff(t *testing.T) {
 	}
 	if d := NextDelay(time.Minute, 0, time.Hour); d != time.Hour {
 		t.Fatalf("retry-after: %v", d)
+	}
+}
+
+func TestParseRetryAfterVariants(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		header, value string
+		want          time.Duration
+	}{
+		{"Retry-After", "7", 7 * time.Second},
+		{"Retry-After", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{"X-Rate-Limit-Reset", strconv.FormatInt(now.Add(time.Minute).Unix(), 10), time.Minute},    // X
+		{"RateLimit-Reset", strconv.FormatInt(now.Add(2*time.Minute).Unix(), 10), 2 * time.Minute}, // Bluesky
+		{"X-RateLimit-Reset", now.Add(5 * time.Minute).Format(time.RFC3339Nano), 5 * time.Minute},  // Mastodon
+		{"X-RateLimit-Reset", now.Add(-time.Minute).Format(time.RFC3339), 0},
+		{"Retry-After", "soon", 0},
+	}
+	for _, c := range cases {
+		h := http.Header{}
+		h.Set(c.header, c.value)
+		if got := parseRetryAfter(h, now); got != c.want {
+			t.Errorf("%s: %s = %v, want %v", c.header, c.value, got, c.want)
+		}
 	}
 }
