@@ -18,6 +18,14 @@
 // -log10 of the upper tail P(X >= count); an episode starts when the score,
 // the count and the factor all clear their gates, and resolves after a few
 // consecutive quiet buckets (hysteresis).
+//
+// Two more mechanisms shape the onsets. A slow detector judges the rolling
+// sum of the last few hours (each bucket clipped as for the baseline
+// updates) with its own dispersion, so a sustained doubling that no single
+// bucket makes surprising still starts an episode, while one big bucket
+// cannot. And after an episode resolves, a cooldown holds back new onsets
+// for a day unless a bucket clearly beats the last episode's peak: the
+// follow-up waves of one story do not alert again.
 package detect
 
 import (
@@ -59,6 +67,20 @@ type Config struct {
 	DisableSeasonal  bool          // use the level alone (for series without a daily rhythm)
 	MinShareFactor   float64       // if > 0 and total is known, also require share / baseline share >= this
 	ShareHalfLifeBkt int           // half-life of the baseline negative share, in buckets with mentions, default 2016
+
+	// Slow detector: the sum of the last SlowWindow of buckets, each clipped
+	// like a baseline update, against the sum of their expectations, with its
+	// own quasi-Poisson dispersion. It starts an episode when its score
+	// reaches SlowScore and the sum is at least 1.5 × expected, and keeps an
+	// episode from going quiet while it stays hot.
+	SlowWindow time.Duration // default 3h, at most 48 buckets; negative disables
+	SlowScore  float64       // default 6
+
+	// Cooldown: after an episode resolves, no new onset for Cooldown unless
+	// the bucket's score reaches CooldownOverride × the peak score of the
+	// episode before.
+	Cooldown         time.Duration // default 24h; negative disables
+	CooldownOverride float64       // default 1.5
 }
 
 func (c Config) withDefaults() Config {
@@ -74,7 +96,7 @@ func (c Config) withDefaults() Config {
 		c.Location = time.UTC
 	}
 	def(&c.MinCount, 5)
-	def(&c.FireScore, 6)
+	def(&c.FireScore, 10)
 	def(&c.MinFactor, 2)
 	def(&c.ResolveScore, 2)
 	if c.TailQuantile <= 0 || c.TailQuantile >= 1 {
@@ -120,6 +142,17 @@ func (c Config) withDefaults() Config {
 	if c.ShareHalfLifeBkt <= 0 {
 		c.ShareHalfLifeBkt = 7 * perDay
 	}
+	if c.SlowWindow == 0 {
+		c.SlowWindow = 3 * time.Hour
+	}
+	if c.SlowWindow > maxSlow*c.Bucket {
+		c.SlowWindow = maxSlow * c.Bucket
+	}
+	def(&c.SlowScore, 6)
+	if c.Cooldown == 0 {
+		c.Cooldown = 24 * time.Hour
+	}
+	def(&c.CooldownOverride, 1.5)
 	return c
 }
 
@@ -137,6 +170,12 @@ type Decision struct {
 	Share     float64 // value / total, 0 when total is unknown
 	// BaseShare is the baseline negative share (0 until a total is known).
 	BaseShare float64
+	// SlowScore and SlowFactor judge the sum over the last SlowWindow
+	// (buckets clipped as for the baseline) against its expectation; Slow
+	// is true when that sum alone is enough to start an episode.
+	SlowScore  float64
+	SlowFactor float64
+	Slow       bool
 }
 
 // Detector holds the state of many series. It is not safe for concurrent
@@ -150,6 +189,7 @@ type Detector struct {
 	dowAlpha    float64
 	shareAlpha  float64
 	bucketsHour float64
+	slowN       int // buckets in the slow window, 0 when disabled
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -176,6 +216,7 @@ func New(cfg Config) *Detector {
 		dowAlpha:    halfAlpha(seasonDays / 7 * perDay),
 		shareAlpha:  halfAlpha(float64(cfg.ShareHalfLifeBkt)),
 		bucketsHour: float64(time.Hour) / b,
+		slowN:       max(0, int(cfg.SlowWindow/cfg.Bucket)),
 	}
 }
 

@@ -86,7 +86,9 @@ func TestBurstFiresQuicklyAndResolves(t *testing.T) {
 }
 
 func TestPriorSpikeBarelyMovesBaseline(t *testing.T) {
-	d := New(Config{})
+	// The cooldown would hold back the second burst (TestCooldown): this
+	// test is about the baseline, so it is off here.
+	d := New(Config{Cooldown: -1})
 	r := rand.New(rand.NewPCG(3, 3))
 	feed(d, r, "acme", 0, 7*day, flat(20))
 	before := d.series["acme"].dec.Expected
@@ -103,6 +105,100 @@ func TestPriorSpikeBarelyMovesBaseline(t *testing.T) {
 	feed(d, r, "acme", i+1, day, flat(20))
 	if on := feed(d, r, "acme", i+1+day, 6, flat(200)); len(on) == 0 {
 		t.Error("a second 10× burst a day after the first did not fire")
+	}
+}
+
+func TestCooldown(t *testing.T) {
+	d := New(Config{})
+	r := rand.New(rand.NewPCG(9, 9))
+	feed(d, r, "acme", 0, 7*day, flat(20))
+	i := 7 * day
+	burst := func(v float64, n int) (onset bool) {
+		for k := 0; k < n; k++ {
+			if d.Step("acme", t0.Add(time.Duration(i)*5*time.Minute), v, 0).Onset {
+				onset = true
+			}
+			i++
+		}
+		return onset
+	}
+	if !burst(100, 6) {
+		t.Fatal("a 5× burst did not fire")
+	}
+	feed(d, r, "acme", i, 6*12, flat(20)) // resolves within the hour
+	i += 6 * 12
+	if d.series["acme"].firing {
+		t.Fatal("the episode did not resolve")
+	}
+	// Six hours after: a wave of the same size is the same story.
+	if burst(100, 6) {
+		t.Error("a burst like the last one fired within the cooldown")
+	}
+	feed(d, r, "acme", i, 2*12, flat(20))
+	i += 2 * 12
+	// A clearly larger one fires within the cooldown.
+	if !burst(400, 3) {
+		t.Error("a burst far above the last peak did not fire within the cooldown")
+	}
+	feed(d, r, "acme", i, 2*day, flat(20))
+	i += 2 * day
+	// After the cooldown the same size fires again.
+	if !burst(100, 6) {
+		t.Error("a 5× burst two days later did not fire")
+	}
+	// Disabled, the second wave fires.
+	d2 := New(Config{Cooldown: -1})
+	feed(d2, r, "acme", 0, 7*day, flat(20))
+	var onsets int
+	for k, v := range []float64{100, 100, 100, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 100, 100} {
+		if d2.Step("acme", t0.Add(time.Duration(7*day+k)*5*time.Minute), v, 0).Onset {
+			onsets++
+		}
+	}
+	if onsets != 2 {
+		t.Errorf("cooldown off: %d onsets for two bursts, want 2", onsets)
+	}
+}
+
+func TestSlowDetectorCatchesSustainedRise(t *testing.T) {
+	// A doubling that lasts hours: no 5-minute bucket is surprising enough
+	// for the fast score, but the 3-hour sum is.
+	d := New(Config{})
+	r := rand.New(rand.NewPCG(10, 10))
+	feed(d, r, "acme", 0, 7*day, flat(6))
+	fast := New(Config{SlowWindow: -1})
+	r2 := rand.New(rand.NewPCG(10, 10))
+	feed(fast, r2, "acme", 0, 7*day, flat(6))
+	start := 7 * day
+	onset, fastOnset := -1, -1
+	for i := start; i < start+6*12; i++ {
+		v := poisson(r, 13)
+		at := t0.Add(time.Duration(i) * 5 * time.Minute)
+		dec := d.Step("acme", at, v, 0)
+		if dec.Onset && onset < 0 {
+			onset = i
+			if !dec.Slow || dec.SlowFactor < 1.5 {
+				t.Errorf("onset not from the slow detector: %+v", dec)
+			}
+		}
+		if fast.Step("acme", at, v, 0).Onset && fastOnset < 0 {
+			fastOnset = i
+		}
+	}
+	if onset < 0 || onset > start+3*12 {
+		t.Errorf("a sustained doubling started an episode at %d, want within 3h of %d", onset, start)
+	}
+	if fastOnset >= 0 {
+		t.Logf("the fast score alone also fired, at %d", fastOnset)
+	}
+	// One huge bucket does not make the slow sum hot for the hours after it.
+	d = New(Config{Cooldown: -1})
+	feed(d, r, "b", 0, 7*day, flat(6))
+	d.Step("b", t0.Add(time.Duration(7*day)*5*time.Minute), 600, 0)
+	for i := 7*day + 1; i < 7*day+3*12; i++ {
+		if dec := d.Step("b", t0.Add(time.Duration(i)*5*time.Minute), poisson(r, 6), 0); dec.Slow {
+			t.Fatalf("bucket %d after one spike: slow detector hot (%+v)", i-7*day, dec)
+		}
 	}
 }
 

@@ -27,10 +27,29 @@ type series struct {
 	firing bool
 	quiet  int // consecutive quiet buckets inside an episode
 	dec    Decision
+
+	// Cooldown: when the last episode resolved, and its peak score.
+	resolvedAt time.Time
+	peak       float64
+
+	// Slow detector: ring of the last buckets' clipped counts and
+	// expectations, their sums, dispersion and tail quantile of the sum.
+	slowX, slowE   [maxSlow]float64
+	slowPos        int
+	slowSumX       float64
+	slowSumE       float64
+	slowPhi        float64
+	slowTailFilled int // buckets in the ring so far
 }
 
+// maxSlow bounds the slow detector's window, in buckets.
+const maxSlow = 48
+
+// slowMinFactor: the slow sum must reach this multiple of its expectation.
+const slowMinFactor = 1.5
+
 func newSeries() *series {
-	s := &series{phi: 1}
+	s := &series{phi: 1, slowPhi: 1}
 	for i := range s.hod {
 		s.hod[i] = 1
 	}
@@ -88,8 +107,26 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	if cfg.TailMargin > 0 {
 		dec.Threshold = math.Max(dec.Threshold, cfg.TailMargin*math.Expm1(s.tailQ))
 	}
-	hot := s.n >= cfg.WarmupBuckets && value >= cfg.MinCount &&
-		score >= dec.Threshold && factor >= cfg.MinFactor && shareOK
+	warm := s.n >= cfg.WarmupBuckets && value >= cfg.MinCount && shareOK
+	hot := warm && score >= dec.Threshold && factor >= cfg.MinFactor
+
+	// The bucket as the baseline update will see it: clipped at expected +
+	// Winsor standard deviations (and at least clipFactor × expected).
+	x := value
+	if s.n > 0 {
+		if hi := math.Max(expected+cfg.Winsor*math.Sqrt(s.phi*mean), clipFactor*expected); x > hi {
+			x = hi
+		}
+	}
+	slowHot := d.slow(s, &dec, x, expected) && warm
+	dec.Slow = slowHot
+	hot = hot || slowHot
+
+	// Cooldown: a day after an episode, only a clearly larger one starts.
+	if cfg.Cooldown > 0 && !s.resolvedAt.IsZero() && t.Sub(s.resolvedAt) < cfg.Cooldown &&
+		score < cfg.CooldownOverride*s.peak {
+		hot = false
+	}
 	// Move the tail quantile: up by eta×q when exceeded, down by eta×(1-q)
 	// otherwise, so it settles where a fraction 1-q of buckets exceed it.
 	eta := tailEta
@@ -103,22 +140,30 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.hot |= 1
 	}
 	confirmed := hot && bits.OnesCount32(s.hot&(1<<cfg.ConfirmOf-1)) >= cfg.Confirm
-	quiet := value < cfg.MinCount || score < cfg.ResolveScore || factor < cfg.ResolveFactor
+	// A sustained rise keeps its episode while the rate stays up, even if
+	// single buckets look ordinary.
+	quiet := (value < cfg.MinCount || score < cfg.ResolveScore || factor < cfg.ResolveFactor) &&
+		!(slowHot && factor >= cfg.ResolveFactor)
 
 	switch {
 	case !s.firing && confirmed:
 		s.firing, s.quiet = true, 0
 		dec.Onset = true
+		s.peak = 0
 	case s.firing && quiet:
 		s.quiet++
 		if s.quiet >= cfg.ResolveBuckets {
 			s.firing, s.quiet = false, 0
 			dec.Resolved = true
+			s.resolvedAt = t
 		}
 	case s.firing:
 		s.quiet = 0
 	}
 	dec.Firing = s.firing
+	if s.firing {
+		s.peak = math.Max(s.peak, score)
+	}
 
 	// Update the baseline. Inside an episode (or on a hot bucket that did not
 	// start one) the update is damped; every update sees the count clipped at
@@ -127,17 +172,51 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	if s.firing || hot || dec.Resolved {
 		w = cfg.EpisodeDamp
 	}
-	x := value
-	if s.n > 0 {
-		if hi := math.Max(expected+cfg.Winsor*math.Sqrt(s.phi*mean), clipFactor*expected); x > hi {
-			x = hi
-		}
-	}
 	d.update(s, h, wd, x, expected, mean, w, total)
 	s.n++
 	s.last = t
 	s.dec = dec
 	return dec
+}
+
+// slow moves the slow detector's window on by one bucket (clipped count x,
+// expectation expected), fills dec.SlowScore and dec.SlowFactor, updates the
+// slow dispersion and reports whether the sum is hot. The sum of clipped
+// counts grows only when many buckets run above expectation together: one
+// huge bucket adds at most its clip.
+func (d *Detector) slow(s *series, dec *Decision, x, expected float64) bool {
+	nb := d.slowN
+	if nb <= 0 {
+		return false
+	}
+	p := s.slowPos
+	s.slowSumX += x - s.slowX[p]
+	s.slowSumE += expected - s.slowE[p]
+	s.slowX[p], s.slowE[p] = x, expected
+	s.slowPos = (p + 1) % nb
+	if s.slowPos == 0 { // re-add from scratch once per lap: no drift
+		s.slowSumX, s.slowSumE = 0, 0
+		for k := 0; k < nb; k++ {
+			s.slowSumX += s.slowX[k]
+			s.slowSumE += s.slowE[k]
+		}
+	}
+	if s.slowTailFilled < nb {
+		s.slowTailFilled++
+		return false
+	}
+	mean := math.Max(s.slowSumE, minMean)
+	dec.SlowScore = tailScore(s.slowSumX, mean, s.slowPhi)
+	dec.SlowFactor = s.slowSumX / math.Max(s.slowSumE, 1)
+	hot := dec.SlowScore >= d.cfg.SlowScore && dec.SlowFactor >= slowMinFactor
+	w := 1.0
+	if s.firing || hot {
+		w = d.cfg.EpisodeDamp
+	}
+	r := (s.slowSumX - s.slowSumE) * (s.slowSumX - s.slowSumE) / mean
+	s.slowPhi += math.Max(d.levelAlpha/4, 1/float64(s.n+1)) * w * (r - s.slowPhi)
+	s.slowPhi = math.Min(math.Max(s.slowPhi, 1), maxPhi)
+	return hot
 }
 
 // update moves level, seasonal factors, dispersion and share towards the

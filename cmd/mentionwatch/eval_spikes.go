@@ -59,6 +59,10 @@ detection, and scores them with the NAB standard profile.`,
 	f.IntVar(&cfg.ResolveBuckets, "resolve-buckets", 0, "consecutive quiet buckets that resolve an episode (0: default)")
 	f.Float64Var(&cfg.TailQuantile, "tail-quantile", 0, "quantile of the series' own scores tracked online (0: default)")
 	f.Float64Var(&cfg.TailMargin, "tail-margin", 0, "an onset needs score >= this × the tail quantile (0: default, <0: off)")
+	f.DurationVar(&cfg.SlowWindow, "slow-window", 0, "window of the slow (sustained-rise) detector (0: default, <0: off)")
+	f.Float64Var(&cfg.SlowScore, "slow-score", 0, "-log10 p-value of the slow window's sum that starts an episode (0: default)")
+	f.DurationVar(&cfg.Cooldown, "cooldown", 0, "no new onset this long after an episode resolves (0: default, <0: off)")
+	f.Float64Var(&cfg.CooldownOverride, "cooldown-override", 0, "... unless the score reaches this × the last episode's peak (0: default)")
 	evalCmd.AddCommand(cmd)
 }
 
@@ -78,6 +82,8 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 		s.MeanDelay, s.MeanStart)
 	fmt.Fprintf(w, "detector: bucket %s, min count %g, fire score %g, min factor %g, resolve after %d quiet buckets, repeat %s\n",
 		cfg.Bucket, cfg.MinCount, cfg.FireScore, cfg.MinFactor, cfg.ResolveBuckets, repeat)
+	fmt.Fprintf(w, "slow window %s (score %g), cooldown %s (override at %g × the last peak)\n",
+		cfg.SlowWindow, cfg.SlowScore, cfg.Cooldown, cfg.CooldownOverride)
 }
 
 func meanDelay(d []int) string {

@@ -30,8 +30,8 @@ func TestEvalMentionVolume(t *testing.T) {
 	s := Summarize(reports)
 	t.Logf("NAB standard %.1f, windows %d/%d, FP %d, mean delay %+.1f buckets from the anomaly point, %.1f from the window start",
 		s.Normalized, s.TP, s.Windows, s.FP, s.MeanDelay, s.MeanStart)
-	if s.Normalized < 72 {
-		t.Errorf("NAB standard score %.1f, want >= 72", s.Normalized)
+	if s.Normalized < 83 {
+		t.Errorf("NAB standard score %.1f, want >= 83", s.Normalized)
 	}
 	// Online: every detection comes from a row of the file, in order.
 	for _, r := range reports {
