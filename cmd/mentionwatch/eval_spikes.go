@@ -20,6 +20,7 @@ func init() {
 		dataDir    string
 		detections string
 		repeat     time.Duration
+		loo        bool
 		cfg        detect.Config
 	)
 	cmd := &cobra.Command{
@@ -39,6 +40,9 @@ detection, and scores them with the NAB standard profile.`,
 			reports := nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
 			bar.Finish()
 			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports)
+			if loo {
+				printLeaveOneOut(cmd.OutOrStdout(), files, cfg, repeat)
+			}
 			if detections != "" {
 				if err := writeDetections(detections, reports); err != nil {
 					return err
@@ -51,6 +55,7 @@ detection, and scores them with the NAB standard profile.`,
 	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files")
 	f.StringVar(&detections, "detections", "", "write file,timestamp for every detection (onsets and repeats) to this CSV")
 	f.DurationVar(&repeat, "repeat", 4*time.Hour, "repeat interval while an episode fires (0: onsets only)")
+	f.BoolVar(&loo, "loo", false, "also run the leave-one-file-out check: tune fire score, slow window and score, cooldown on the other files, score each file")
 	f.Float64Var(&cfg.FireScore, "fire-score", 0, "-log10 p-value that starts an episode (0: default)")
 	f.Float64Var(&cfg.MinFactor, "min-factor", 0, "count / expected needed to start an episode (0: default)")
 	f.Float64Var(&cfg.MinCount, "min-count", 0, "minimum count that may fire (0: default)")
@@ -84,6 +89,21 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 		cfg.Bucket, cfg.MinCount, cfg.FireScore, cfg.MinFactor, cfg.ResolveBuckets, repeat)
 	fmt.Fprintf(w, "slow window %s (score %g), cooldown %s (override at %g × the last peak)\n",
 		cfg.SlowWindow, cfg.SlowScore, cfg.Cooldown, cfg.CooldownOverride)
+}
+
+func printLeaveOneOut(w io.Writer, files []nab.File, base detect.Config, repeat time.Duration) {
+	grid := nab.Grid(base)
+	folds, score := nab.LeaveOneOut(files, grid, repeat)
+	fmt.Fprintf(w, "\nleave one file out (%d configurations tuned on the other files):\n", len(grid))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
+	for _, f := range folds {
+		c := detect.New(grid[f.Pick]).Config()
+		fmt.Fprintf(tw, "%s\tfire %g, slow %s/%g, cooldown %s\t%.1f\t%.1f\t\n", f.Held, c.FireScore, c.SlowWindow,
+			c.SlowScore, c.Cooldown, f.Train, nab.Normalized([]nab.Result{f.Result}))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "NAB standard score over the held-out files: %.1f\n", score)
 }
 
 func meanDelay(d []int) string {

@@ -119,3 +119,40 @@ func TestLoadDirErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestLeaveOneOut(t *testing.T) {
+	// Three synthetic files, each a flat series with one burst; the windows
+	// ask for it. A configuration that cannot fire (huge fire score, slow
+	// detector off) loses everywhere, so every fold picks the other one.
+	var files []File
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k := 0; k < 3; k++ {
+		f := File{Name: string(rune('a'+k)) + ".csv"}
+		for i := 0; i < 1500; i++ {
+			v := float64(10 + i%3)
+			if i >= 1000+50*k && i < 1006+50*k {
+				v = 200
+			}
+			f.Times = append(f.Times, t0.Add(time.Duration(i)*5*time.Minute))
+			f.Values = append(f.Values, v)
+		}
+		f.Windows = []Window{{Start: 950 + 50*k, End: 1100 + 50*k, Anomaly: 1000 + 50*k}}
+		files = append(files, f)
+	}
+	cands := []detect.Config{{FireScore: 1e6, SlowWindow: -1}, {}}
+	folds, score := LeaveOneOut(files, cands, 0)
+	if len(folds) != 3 {
+		t.Fatalf("%d folds", len(folds))
+	}
+	for _, f := range folds {
+		if f.Pick != 1 || f.Result.TP != 1 {
+			t.Errorf("fold %s: pick %d, result %+v", f.Held, f.Pick, f.Result)
+		}
+	}
+	if score < 50 {
+		t.Errorf("leave-one-out score %.1f", score)
+	}
+	if g := Grid(detect.Config{}); len(g) != 192 || g[0].FireScore != 6 {
+		t.Errorf("grid of %d configurations", len(g))
+	}
+}
