@@ -182,63 +182,81 @@ func benchIngest(ctx context.Context, out, errw io.Writer, dsn string, rows, bat
 	for r := 0; r < rounds; r++ {
 		from, to := rows*r/rounds, rows*(r+1)/rounds
 
-		// mentionwatch's writer, fed in collector-sized chunks.
-		runtime.GC()
-		stop := make(chan struct{})
-		go peak.sample(stop)
-		start := time.Now()
-		w, err := writer.New(ws, writer.Options{BatchSize: batch, FlushInterval: time.Hour, SpoolDir: spool, Log: log})
-		if err != nil {
-			return err
-		}
-		chunk := make([]mw.Mention, 0, 500)
-		for i := from; i < to; i++ {
-			chunk = append(chunk, benchMention(i, t0))
-			if len(chunk) == cap(chunk) || i == to-1 {
-				if err := w.Write(ctx, chunk); err != nil {
-					return err
-				}
-				wbar.Add(int64(len(chunk)))
-				chunk = chunk[:0]
-			}
-		}
-		if err := w.Close(ctx); err != nil {
-			return err
-		}
-		writerDur += time.Since(start)
-		close(stop)
-		if s := w.Stats(); s.Spooled > 0 {
-			return fmt.Errorf("bench ingest: %d mentions went to the spool (the server failed during the run); the figure would be meaningless", s.Spooled)
-		}
-		rss = max(rss, peakRSS())
-
-		// The raw driver: PrepareBatch, Append row by row, Send.
-		runtime.GC()
-		start = time.Now()
-		for bfrom := from; bfrom < to; bfrom += batch {
-			b, err := rs.Conn().PrepareBatch(ctx, insert)
+		runWriter := func() error {
+			// mentionwatch's writer, fed in collector-sized chunks.
+			runtime.GC()
+			stop := make(chan struct{})
+			go peak.sample(stop)
+			start := time.Now()
+			w, err := writer.New(ws, writer.Options{BatchSize: batch, FlushInterval: time.Hour, SpoolDir: spool, Log: log})
 			if err != nil {
-				return fmt.Errorf("bench ingest: raw batch: %w", err)
+				return err
 			}
-			bto := min(to, bfrom+batch)
-			for i := bfrom; i < bto; i++ {
-				m := benchMention(i, t0)
-				asp := m.Aspects
-				if asp == nil {
-					asp = []string{}
-				}
-				if err := b.Append(m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author, m.AuthorReach,
-					m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
-					string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, uint64(i+1)); err != nil {
-					return fmt.Errorf("bench ingest: raw append: %w", err)
+			chunk := make([]mw.Mention, 0, 500)
+			for i := from; i < to; i++ {
+				chunk = append(chunk, benchMention(i, t0))
+				if len(chunk) == cap(chunk) || i == to-1 {
+					if err := w.Write(ctx, chunk); err != nil {
+						return err
+					}
+					wbar.Add(int64(len(chunk)))
+					chunk = chunk[:0]
 				}
 			}
-			if err := b.Send(); err != nil {
-				return fmt.Errorf("bench ingest: raw send: %w", err)
+			if err := w.Close(ctx); err != nil {
+				return err
 			}
-			rbar.Add(int64(bto - bfrom))
+			writerDur += time.Since(start)
+			close(stop)
+			if s := w.Stats(); s.Spooled > 0 {
+				return fmt.Errorf("bench ingest: %d mentions went to the spool (the server failed during the run); the figure would be meaningless", s.Spooled)
+			}
+			rss = max(rss, peakRSS())
+
+			return nil
 		}
-		rawDur += time.Since(start)
+		runRaw := func() error {
+			// The raw driver: PrepareBatch, Append row by row, Send.
+			runtime.GC()
+			start := time.Now()
+			for bfrom := from; bfrom < to; bfrom += batch {
+				b, err := rs.Conn().PrepareBatch(ctx, insert)
+				if err != nil {
+					return fmt.Errorf("bench ingest: raw batch: %w", err)
+				}
+				bto := min(to, bfrom+batch)
+				for i := bfrom; i < bto; i++ {
+					m := benchMention(i, t0)
+					asp := m.Aspects
+					if asp == nil {
+						asp = []string{}
+					}
+					if err := b.Append(m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author, m.AuthorReach,
+						m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
+						string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, uint64(i+1)); err != nil {
+						return fmt.Errorf("bench ingest: raw append: %w", err)
+					}
+				}
+				if err := b.Send(); err != nil {
+					return fmt.Errorf("bench ingest: raw send: %w", err)
+				}
+				rbar.Add(int64(bto - bfrom))
+			}
+			rawDur += time.Since(start)
+			return nil
+		}
+		// Alternate which path goes first, so neither always meets the
+		// server's merges of the other's rows.
+		first, second := runWriter, runRaw
+		if r%2 == 1 {
+			first, second = runRaw, runWriter
+		}
+		if err := first(); err != nil {
+			return err
+		}
+		if err := second(); err != nil {
+			return err
+		}
 	}
 	wbar.Finish()
 	rbar.Finish()
