@@ -40,7 +40,7 @@ type Config struct {
 	Location *time.Location // time zone for time of day and day of week, default UTC
 
 	// Sensitivity.
-	FireScore float64 // -log10 tail p-value that starts an episode, default 6
+	FireScore float64 // -log10 tail p-value that starts an episode, default 10
 	MinFactor float64 // count / expected needed to start an episode, default 2
 
 	// Adaptive tail: a series that is routinely spiky must spike beyond its
