@@ -14,6 +14,9 @@ type Decision struct {
 	Expected float64 // the baseline for this bucket
 	Factor   float64 // value / max(expected, 1)
 	Score    float64 // how anomalous; comparable across series
+
+	Slow       bool    // a sustained rise over hours (not a single-bucket burst) holds the episode
+	SlowFactor float64 // that rise against the baseline
 }
 
 // Detector judges series of negative counts, bucket by bucket. It is pure:

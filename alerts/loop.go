@@ -52,6 +52,7 @@ type Loop struct {
 	open       map[int64]map[string]*counts // bucket start (Unix s) -> series -> counts
 	lastClosed time.Time                    // end of the last closed bucket
 	known      map[string]bool              // every series seen
+	brandSince map[string]time.Time         // first bucket stepped for each brand
 	episodes   map[string]*mw.Alert         // brand -> firing spike episode
 	critical   []mw.Mention                 // critical mentions not yet turned into alerts
 	pending    map[string]*mw.Alert         // alerts whose state changed or must repeat
@@ -73,6 +74,7 @@ func NewLoop(cfg mw.AlertsConfig, st store.Store, ns []Notifier, log *slog.Logge
 		DeliveryTimeout: 2 * time.Minute,
 		open:            map[int64]map[string]*counts{},
 		known:           map[string]bool{},
+		brandSince:      map[string]time.Time{},
 		episodes:        map[string]*mw.Alert{},
 		pending:         map[string]*mw.Alert{},
 		delivered:       map[string]map[string]bool{},
@@ -108,7 +110,8 @@ type spike struct{ d *detect.Detector }
 
 func (s spike) Step(series string, bucket time.Time, value, total float64) Decision {
 	d := s.d.Step(series, bucket, value, total)
-	return Decision{Firing: d.Firing, Onset: d.Onset, Resolved: d.Resolved, Expected: d.Expected, Factor: d.Factor, Score: d.Score}
+	return Decision{Firing: d.Firing, Onset: d.Onset, Resolved: d.Resolved, Expected: d.Expected, Factor: d.Factor, Score: d.Score,
+		Slow: d.Slow, SlowFactor: d.SlowFactor}
 }
 
 // SetDetector replaces the detector (tests, eval).
@@ -267,11 +270,16 @@ func (l *Loop) Warm(ctx context.Context, now time.Time) error {
 	for _, k := range keys {
 		first := end
 		for b := range vals[k] {
-			if t := time.Unix(b, 0); t.Before(first) {
+			if t := time.Unix(b, 0).UTC(); t.Before(first) {
 				first = t
 			}
 		}
-		for t := first; t.Before(end); t = t.Add(l.bucket) {
+		brand, _ := splitSeries(k)
+		if since, ok := l.brandSince[brand]; !ok || first.Before(since) {
+			l.brandSince[brand] = first
+		}
+		brand, _ = splitSeries(k)
+		for t := l.brandSince[brand]; t.Before(end); t = t.Add(l.bucket) {
 			c := vals[k][t.Unix()]
 			l.det.Step(k, t.UTC(), c.neg, c.total)
 		}
@@ -352,6 +360,9 @@ func (l *Loop) closeBuckets(now time.Time) []*mw.Alert {
 		bc := l.open[b.Unix()]
 		delete(l.open, b.Unix())
 		for k := range bc {
+			if !l.known[k] {
+				l.backfill(k, b)
+			}
 			l.known[k] = true
 		}
 		changed = append(changed, l.closeBucket(b, bc)...)
@@ -364,6 +375,26 @@ func (l *Loop) closeBuckets(now time.Time) []*mw.Alert {
 		}
 	}
 	return changed
+}
+
+// backfill steps a series seen for the first time with zeros for the
+// buckets its brand has already been watched (at most a week), so that a
+// new stage or aspect of a known brand is judged against the brand's
+// history instead of waiting out the detector's warm-up. A brand seen for
+// the first time starts its history at b.
+func (l *Loop) backfill(series string, b time.Time) {
+	brand, _ := splitSeries(series)
+	since, ok := l.brandSince[brand]
+	if !ok {
+		l.brandSince[brand] = b
+		return
+	}
+	if from := b.Add(-7 * 24 * time.Hour); since.Before(from) {
+		since = from
+	}
+	for t := since; t.Before(b); t = t.Add(l.bucket) {
+		l.det.Step(series, t, 0, 0)
+	}
 }
 
 type seriesDecision struct {
@@ -460,6 +491,9 @@ func setPeak(a *mw.Alert, sd *seriesDecision, breakdown map[string]uint64, bucke
 	a.Breakdown = breakdown
 	a.Summary = fmt.Sprintf("%.0f negative %s mentions in %s against a baseline of %.1f (×%.1f)",
 		a.Count, ScopeLabel(sd.scope), bucket, a.Baseline, a.Factor)
+	if sd.d.Slow && !sd.d.Onset {
+		a.Summary += fmt.Sprintf("; a sustained rise over the last hours (×%.1f)", sd.d.SlowFactor)
+	}
 }
 
 func (l *Loop) takeCritical() []mw.Mention {

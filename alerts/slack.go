@@ -223,7 +223,12 @@ func SlackMessage(n Notification) (string, []slack.Block) {
 }
 
 func mentionLine(m mw.Mention) string {
-	label := clip(strings.TrimSpace(m.Title+" "+m.Text), 280)
+	body := strings.TrimSpace(m.Title + " " + m.Text)
+	// Feeds often make the title from the start of the text.
+	if t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m.Title), "…")); t != "" && strings.HasPrefix(strings.TrimSpace(m.Text), t) {
+		body = strings.TrimSpace(m.Text)
+	}
+	label := clip(body, 280)
 	if label == "" {
 		label = m.URL
 	}
