@@ -376,3 +376,45 @@ func TestEscapeMrkdwnAndLinks(t *testing.T) {
 		t.Errorf("link breaks out: %q", got)
 	}
 }
+
+// TestSlackBotToken posts through chat.postMessage with a bot token and
+// channel (a local stand-in for Slack's Web API).
+func TestSlackBotToken(t *testing.T) {
+	var (
+		mu      sync.Mutex
+		auth    string
+		channel string
+		calls   int
+	)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		calls++
+		auth, channel = r.Header.Get("Authorization"), r.FormValue("channel")
+		if tok := r.FormValue("token"); auth == "" && tok != "" {
+			auth = "Bearer " + tok
+		}
+		mu.Unlock()
+		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true,"channel":"C123","ts":"1700000000.000100"}`))
+	}))
+	defer api.Close()
+	s, err := NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#brand-alerts", APIURL: api.URL + "/api/"}, api.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, Scope: "stage:amot", State: mw.Firing, StartedAt: t0, Count: 9, Baseline: 1, Factor: 9}
+	if err := s.Send(ctx, Notification{Alert: a}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if calls != 1 || auth != "Bearer xoxb-test" || channel != "#brand-alerts" {
+		t.Fatalf("calls=%d auth=%q channel=%q", calls, auth, channel)
+	}
+	if _, err := NewSlack(mw.SlackConfig{BotToken: "xoxb-test"}, api.Client()); err == nil {
+		t.Error("bot token without channel: no error")
+	}
+}
