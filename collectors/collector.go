@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,6 +144,31 @@ func brandsFor(all []mw.Brand, only []string) []mw.Brand {
 				out = append(out, b)
 			}
 		}
+	}
+	return out
+}
+
+// SearchQueries is the explicit query when set, else one query per
+// distinct search term (case-insensitive), with any leading '#' or '@'
+// dropped and multi-word terms quoted as phrases. Search APIs that AND the
+// words of one query (Algolia, Bluesky, Mastodon) need one query per term.
+func SearchQueries(explicit string, terms []string) []string {
+	if explicit != "" {
+		return []string{explicit}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range terms {
+		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
+		k := strings.ToLower(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if strings.ContainsRune(t, ' ') {
+			t = `"` + t + `"`
+		}
+		out = append(out, t)
 	}
 	return out
 }

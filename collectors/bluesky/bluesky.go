@@ -92,32 +92,11 @@ func (b *Bluesky) Init(env collectors.Env) error {
 		return fmt.Errorf("invalid service %q: want https://pds.example", b.Service)
 	}
 	b.Service = strings.TrimRight(b.Service, "/")
-	b.queries = queries(b.Query, collectors.SearchTerms(env.Brands))
+	b.queries = collectors.SearchQueries(b.Query, collectors.SearchTerms(env.Brands))
 	if len(b.queries) == 0 {
 		return errors.New("bluesky needs a query or brands with keywords")
 	}
 	return nil
-}
-
-func queries(explicit string, terms []string) []string {
-	if explicit != "" {
-		return []string{explicit}
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range terms {
-		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
-		k := strings.ToLower(t)
-		if t == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		if strings.ContainsRune(t, ' ') {
-			t = `"` + t + `"`
-		}
-		out = append(out, t)
-	}
-	return out
 }
 
 // Collect runs each query from its own mark (cursor Extra "since:<query>",

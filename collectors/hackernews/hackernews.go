@@ -76,34 +76,11 @@ func (h *HackerNews) Init(env collectors.Env) error {
 		return fmt.Errorf("invalid base_url %q: %w", h.BaseURL, err)
 	}
 	h.BaseURL = strings.TrimRight(h.BaseURL, "/")
-	h.queries = queries(h.Query, collectors.SearchTerms(env.Brands))
+	h.queries = collectors.SearchQueries(h.Query, collectors.SearchTerms(env.Brands))
 	if len(h.queries) == 0 {
 		return errors.New("hackernews needs a query or brands with keywords")
 	}
 	return nil
-}
-
-// queries is the explicit query, or one query per distinct search term
-// (Algolia ANDs the words of one query, so terms cannot be OR-ed in one).
-func queries(explicit string, terms []string) []string {
-	if explicit != "" {
-		return []string{explicit}
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range terms {
-		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
-		k := strings.ToLower(t)
-		if t == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		if strings.ContainsRune(t, ' ') {
-			t = `"` + t + `"`
-		}
-		out = append(out, t)
-	}
-	return out
 }
 
 // Collect runs each query from its own high-water mark (cursor Extra

@@ -115,7 +115,7 @@ func (m *Mastodon) Init(env collectors.Env) error {
 		search = *m.Search
 	}
 	if search {
-		for _, q := range searchQueries(m.Query, terms) {
+		for _, q := range collectors.SearchQueries(m.Query, terms) {
 			v := url.Values{"q": {q}, "type": {"statuses"}, "resolve": {"false"}}
 			m.streams = append(m.streams, stream{key: "search:" + q, path: "/api/v2/search", query: v, search: true})
 		}
@@ -142,27 +142,6 @@ func hashtags(in []string) []string {
 			continue
 		}
 		seen[t] = true
-		out = append(out, t)
-	}
-	return out
-}
-
-func searchQueries(explicit string, terms []string) []string {
-	if explicit != "" {
-		return []string{explicit}
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range terms {
-		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
-		k := strings.ToLower(t)
-		if t == "" || seen[k] {
-			continue
-		}
-		seen[k] = true
-		if strings.ContainsRune(t, ' ') {
-			t = `"` + t + `"`
-		}
 		out = append(out, t)
 	}
 	return out
