@@ -1,12 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/demo"
 )
 
 func TestCheckConfigNamesMisspelledKeyAndLine(t *testing.T) {
@@ -59,5 +65,50 @@ func TestDemo(t *testing.T) {
 	last := lines[len(lines)-1]
 	if !strings.HasPrefix(last, "demo: collected=") || strings.Contains(last, "alerts=0") || strings.Contains(last, "stored=0") {
 		t.Fatalf("last line %q\n%s", last, out)
+	}
+}
+
+// TestCollectOnceOneSource runs one source of the demo feeds once and
+// prints its scored mentions as JSON lines; a second run finds nothing new
+// (its cursor is in the store).
+func TestCollectOnceOneSource(t *testing.T) {
+	bin := buildBinary(t)
+	now := time.Now().UTC()
+	feeds := httptest.NewServer(demo.Handler(func() time.Time { return now }, demo.Posts(now)))
+	defer feeds.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	text := strings.Replace(demo.ConfigYAML(feeds.URL, filepath.Join(dir, "mw.db")), "store:\n", "store:\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	os.WriteFile(cfg, []byte(text), 0o644)
+
+	run := func() (stdout, stderr string) {
+		var o, e strings.Builder
+		cmd := exec.Command(bin, "collect", "--once", "--source", "demo-ulasan", "-c", cfg)
+		cmd.Stdout, cmd.Stderr, cmd.Dir = &o, &e, dir
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("collect: %v\n%s", err, e.String())
+		}
+		return o.String(), e.String()
+	}
+	out, errOut := run()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("collect printed %d lines:\n%s\n%s", len(lines), out, errOut)
+	}
+	for _, l := range lines {
+		var m mw.Mention
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON mention: %q: %v", l, err)
+		}
+		if m.Source != "demo-ulasan" || m.ID == "" || m.Label == "" || m.Lang == "" {
+			t.Fatalf("mention %+v: wrong source or not scored", m)
+		}
+	}
+	if !strings.Contains(errOut, "demo-ulasan: items=") || strings.Contains(errOut, "demo-news") {
+		t.Errorf("summary should name only the chosen source:\n%s", errOut)
+	}
+	out, errOut = run()
+	if strings.TrimSpace(out) != "" {
+		t.Errorf("second run printed mentions again (cursor not kept):\n%s\n%s", out, errOut)
 	}
 }
