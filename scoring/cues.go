@@ -255,7 +255,7 @@ var idNegators = []string{"tidak", "belum", "bukan", "jangan", "tanpa", "kurang"
 func loadTables() {
 	for k, v := range idSlang {
 		if k != v {
-			word(k).idNorm = v
+			word(k).idNorm, word(k).norm = v, word(v)
 			word(k).lang |= langID
 		}
 		if !word(v).vader {

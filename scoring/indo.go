@@ -55,15 +55,17 @@ type idModel struct {
 
 var sentimentID *idModel
 
-func init() {
+// loadIDModel decodes the embedded model and word list.
+func loadIDModel() error {
 	m, err := decodeIDModel(idModelData)
 	if err != nil {
-		panic(fmt.Sprintf("scoring: embedded model/sentiment_id.bin.gz: %v", err)) // build defect
+		return fmt.Errorf("scoring: embedded model/sentiment_id.bin.gz: %w", err) // build defect
 	}
 	sentimentID = m
 	for _, w := range strings.Fields(idWordList) {
 		word(w).lang |= langID
 	}
+	return nil
 }
 
 const idModelMagic = "MWSID1"

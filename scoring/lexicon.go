@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,19 +54,20 @@ const (
 // vocabulary is built once at init and never written after, so scorers
 // share it without locks.
 type wordInfo struct {
-	s       string  // the word itself
-	id      uint32  // dense id, for phrase keys
-	valence float32 // VADER valence, or the domain lexicon's
-	inLex   bool    // valence is set (VADER treats lexicon words apart)
-	vader   bool    // in the VADER lexicon itself
-	booster float32 // VADER booster/dampener scalar, 0 if none
-	negate  bool    // English negation word
-	special uint8   // kw* constant
-	lang    uint8   // lang* flags: a stopword or marker of that language
-	idNeg   bool    // Indonesian negator (after normalising)
-	idNorm  string  // Indonesian normal form of a slang spelling, "" if none
-	phrase  bool    // first or middle word of some phrase
-	cue     *cue    // stage/aspect/domain cue carried by the word alone
+	s       string    // the word itself
+	id      uint32    // dense id, for phrase keys
+	valence float32   // VADER valence, or the domain lexicon's
+	inLex   bool      // valence is set (VADER treats lexicon words apart)
+	vader   bool      // in the VADER lexicon itself
+	booster float32   // VADER booster/dampener scalar, 0 if none
+	negate  bool      // English negation word
+	special uint8     // kw* constant
+	lang    uint8     // lang* flags: a stopword or marker of that language
+	idNeg   bool      // Indonesian negator (after normalising)
+	idNorm  string    // Indonesian normal form of a slang spelling, "" if none
+	norm    *wordInfo // the entry of idNorm
+	phrase  bool      // first or middle word of some phrase
+	cue     *cue      // stage/aspect/domain cue carried by the word alone
 }
 
 // cue is what a word or phrase signals beyond the VADER lexicon.
@@ -81,6 +83,7 @@ var (
 	phrases     = map[uint64]*cue{} // key: phraseKey of 2 or 3 word ids
 	prefixes    = map[uint64]bool{} // 2-word prefixes of 3-word phrases
 	emoji       = map[rune][]string{}
+	emojiInfo   = map[rune][]*wordInfo{}
 	nextWordID  uint32
 	maxPhraseID = uint32(1<<21 - 1)
 )
@@ -108,9 +111,77 @@ func init() {
 		panic(err) // embedded data: a failure here is a build defect
 	}
 	loadTables()
+	if err := loadIDModel(); err != nil {
+		panic(err)
+	}
 	if nextWordID > maxPhraseID {
 		panic("scoring: vocabulary too large for phrase keys")
 	}
+	lex = buildTable(vocab)
+}
+
+// lexTable is the read-only vocabulary used while scoring: open
+// addressing over a fast byte hash, looked up with the scratch buffer's
+// bytes directly (no string conversion, no Swiss-table probing overhead).
+type lexTable struct {
+	mask  uint32
+	slots []lexSlot
+}
+
+type lexSlot struct {
+	h uint32
+	w *wordInfo // nil: empty
+}
+
+var lex *lexTable
+
+func buildTable(m map[string]*wordInfo) *lexTable {
+	n := uint32(1)
+	for n < uint32(len(m))*3 {
+		n <<= 1
+	}
+	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
+	for w, wi := range m {
+		h := hashBytes([]byte(w))
+		i := h & t.mask
+		for t.slots[i].w != nil {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = lexSlot{h: h, w: wi}
+	}
+	return t
+}
+
+// get returns the word's entry, or nil.
+func (t *lexTable) get(b []byte) *wordInfo {
+	h := hashBytes(b)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.w == nil {
+			return nil
+		}
+		if sl.h == h && sl.w.s == string(b) {
+			return sl.w
+		}
+	}
+}
+
+// hashBytes mixes 8 bytes at a time.
+func hashBytes(b []byte) uint32 {
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		b = b[8:]
+	}
+	var tail uint64
+	for i, c := range b {
+		tail |= uint64(c) << (8 * i)
+	}
+	h = (h ^ tail) * 0x94d049bb133111eb
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return uint32(h >> 32)
 }
 
 // loadVADER parses the word lexicon (word TAB valence TAB sd TAB ratings)
@@ -141,6 +212,11 @@ func loadVADER(lex, emo []byte) error {
 			word(w)
 		}
 		emoji[r] = words
+		infos := make([]*wordInfo, len(words))
+		for i, w := range words {
+			infos[i] = word(w)
+		}
+		emojiInfo[r] = infos
 	}
 	for w, b := range boosters {
 		word(w).booster = b

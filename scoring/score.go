@@ -58,12 +58,12 @@ func (sc *scorer) Score(m *mw.Mention) {
 	}
 	s.tokenize(m.Text)
 	en, id, ot := s.scan()
-	m.Lang = detectLang(s, m.Title, m.Text, en, id, ot)
+	m.Lang = detectLang(s, en, id, ot)
 	var v float64
 	if m.Lang == "id" {
 		v = s.sentimentID()
 	} else {
-		v = s.sentimentEN(m.Title, m.Text)
+		v = s.sentimentEN()
 	}
 	v = fuseRating(v, m.Rating)
 	m.Sentiment = float32(v)
@@ -171,10 +171,10 @@ func (s *scratch) ratingShape(t token) bool {
 
 // English sentiment: the VADER method, damped for long texts, then a
 // wider neutral band for weak positives.
-func (s *scratch) sentimentEN(title, text string) float64 {
+func (s *scratch) sentimentEN() float64 {
 	sum := s.vader(s.pv)
 	if sum != 0 {
-		e := punctEmphasis(title, text)
+		e := s.punctEmphasis()
 		if sum > 0 {
 			sum += e
 		} else {
@@ -263,9 +263,8 @@ func fuseRating(v float64, rating float32) float64 {
 
 // detectLang decides en, id or other from function-word counts, then
 // word shapes, then the script.
-func detectLang(s *scratch, title, text string, en, id, ot int) string {
-	latin, nonLatin := scriptCounts(title, text)
-	if nonLatin > latin {
+func detectLang(s *scratch, en, id, ot int) string {
+	if s.nonLatin > s.latin {
 		return "other"
 	}
 	switch {
@@ -309,25 +308,6 @@ func hasSuffix(w []byte, suf string) bool {
 
 func hasPrefix(w []byte, pre string) bool {
 	return len(w) > len(pre)+2 && string(w[:len(pre)]) == pre
-}
-
-// scriptCounts counts Latin and other-script letters, cheaply.
-func scriptCounts(parts ...string) (latin, other int) {
-	for _, p := range parts {
-		for _, r := range p {
-			switch {
-			case r < 0x80:
-				if r|0x20 >= 'a' && r|0x20 <= 'z' {
-					latin++
-				}
-			case r < 0x250:
-				latin++ // Latin-1 and Latin Extended
-			case r >= 0x370 && r < 0x2000 || r >= 0x3040 && r < 0xA000 || r >= 0xAC00 && r < 0xD7B0:
-				other++ // Greek, Cyrillic, Arabic, Indic, CJK, Hangul...
-			}
-		}
-	}
-	return latin, other
 }
 
 // reach weights: log-scaled author reach times a source weight.

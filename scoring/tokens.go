@@ -29,6 +29,9 @@ type scratch struct {
 	stage [numStages]float32
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
+	// Counted while tokenizing.
+	excl, quest     int // '!' and '?'
+	latin, nonLatin int // letters by script
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -40,6 +43,7 @@ func getScratch() *scratch {
 	s := scratchPool.Get().(*scratch)
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
+	s.excl, s.quest, s.latin, s.nonLatin = 0, 0, 0, 0
 	return s
 }
 
@@ -59,19 +63,68 @@ func isPunct(c byte) bool {
 	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
 }
 
-// tokenize appends the tokens of text to s.toks.
+// Byte classes for the tokenizer's ASCII fast path.
+const (
+	cSpace uint8 = 1 << iota
+	cPunct
+	cUpper
+	cLower
+	cHigh // non-ASCII byte
+	cMark // '!' or '?'
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case isSpace(b):
+			t[c] = cSpace
+		case isPunct(b):
+			t[c] = cPunct
+			if b == '!' || b == '?' {
+				t[c] |= cMark
+			}
+		case 'A' <= b && b <= 'Z':
+			t[c] = cUpper
+		case 'a' <= b && b <= 'z':
+			t[c] = cLower
+		case b >= utf8.RuneSelf:
+			t[c] = cHigh
+		}
+	}
+	return t
+}()
+
+// tokenize appends the tokens of text to s.toks, and counts '!', '?' and
+// letters by script on the way.
 func (s *scratch) tokenize(text string) {
-	i := 0
-	for i < len(text) {
-		for i < len(text) && isSpace(text[i]) {
+	n := len(text)
+	for i := 0; i < n; {
+		if byteClass[text[i]]&cSpace != 0 {
 			i++
+			continue
 		}
 		j := i
-		for j < len(text) && !isSpace(text[j]) {
+		var acc uint8
+		for j < n {
+			k := byteClass[text[j]]
+			if k&cSpace != 0 {
+				break
+			}
+			if k&cMark != 0 {
+				if text[j] == '!' {
+					s.excl++
+				} else {
+					s.quest++
+				}
+			}
+			acc |= k
 			j++
 		}
-		if j > i {
+		if acc&cHigh != 0 {
 			s.field(text[i:j])
+		} else {
+			s.word(text[i:j])
 		}
 		i = j
 	}
@@ -88,14 +141,14 @@ func (s *scratch) field(f string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(f[i:])
-		if words, ok := emoji[r]; ok {
+		if infos, ok := emojiInfo[r]; ok {
 			if i > start {
 				s.word(f[start:i])
 			}
-			for _, w := range words {
+			for _, wi := range infos {
 				a := len(s.buf)
-				s.buf = append(s.buf, w...)
-				s.toks = append(s.toks, token{w: vocab[w], a: int32(a), b: int32(len(s.buf))})
+				s.buf = append(s.buf, wi.s...)
+				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf))})
 			}
 			start = i + size
 		}
@@ -109,10 +162,10 @@ func (s *scratch) field(f string) {
 // word adds one token: lower-cased into buf, looked up once.
 func (s *scratch) word(f string) {
 	lo, hi := 0, len(f)
-	for lo < hi && isPunct(f[lo]) {
+	for lo < hi && byteClass[f[lo]]&cPunct != 0 {
 		lo++
 	}
-	for hi > lo && isPunct(f[hi-1]) {
+	for hi > lo && byteClass[f[hi-1]]&cPunct != 0 {
 		hi--
 	}
 	a := len(s.buf)
@@ -121,7 +174,7 @@ func (s *scratch) word(f string) {
 		// Short words keep their punctuation when that is a known
 		// emoticon (":)", ":d", "<3"); otherwise the stripped word counts.
 		s.lower(f)
-		if w := vocab[string(s.buf[a:])]; w != nil {
+		if w := lex.get(s.buf[a:]); w != nil {
 			t = token{w: w, a: int32(a), b: int32(len(s.buf))}
 			s.toks = append(s.toks, t)
 			return
@@ -140,19 +193,16 @@ func (s *scratch) word(f string) {
 		}
 	}
 	w := s.buf[a:]
-	t.w = vocab[string(w)]
+	t.w = lex.get(w)
 	if t.w != nil && t.w.idNorm != "" {
 		// Slang: the token becomes the normal form, text included.
-		t.w = vocab[t.w.idNorm]
+		t.w = t.w.norm
 		a := len(s.buf)
 		s.buf = append(s.buf, t.w.s...)
 		t.a, t.b = int32(a), int32(len(s.buf))
 	}
-	for k := 0; k+2 < len(w); k++ {
-		if w[k] == 'n' && w[k+1] == '\'' && w[k+2] == 't' {
-			t.nt = true
-			break
-		}
+	if len(w) > 3 && w[len(w)-2] == '\'' {
+		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
 	}
 	s.toks = append(s.toks, t)
 }
@@ -163,12 +213,14 @@ func (s *scratch) lower(f string) (hasUpper, hasLower bool) {
 	for i := 0; i < len(f); {
 		c := f[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case 'A' <= c && c <= 'Z':
+			switch byteClass[c] {
+			case cUpper:
 				hasUpper = true
 				c += 'a' - 'A'
-			case 'a' <= c && c <= 'z':
+				s.latin++
+			case cLower:
 				hasLower = true
+				s.latin++
 			}
 			s.buf = append(s.buf, c)
 			i++
@@ -182,6 +234,13 @@ func (s *scratch) lower(f string) (hasUpper, hasLower bool) {
 			hasUpper = true
 		} else if unicode.IsLower(r) {
 			hasLower = true
+		}
+		if unicode.IsLetter(r) {
+			if r < 0x250 {
+				s.latin++ // Latin-1 and Latin Extended
+			} else {
+				s.nonLatin++
+			}
 		}
 		s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
 		i += size

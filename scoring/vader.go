@@ -226,25 +226,15 @@ func (s *scratch) leastCheck(v float32, i int) float32 {
 	return v
 }
 
-// punctEmphasis is VADER's '!' and '?' amplifier over title and text.
-func punctEmphasis(title, text string) float64 {
-	ex, qm := 0, 0
-	for _, p := range [2]string{title, text} {
-		for i := 0; i < len(p); i++ {
-			switch p[i] {
-			case '!':
-				ex++
-			case '?':
-				qm++
-			}
-		}
-	}
-	e := float64(min(ex, 4)) * 0.292
+// punctEmphasis is VADER's '!' and '?' amplifier, from the counts the
+// tokenizer kept.
+func (s *scratch) punctEmphasis() float64 {
+	e := float64(min(s.excl, 4)) * 0.292
 	switch {
-	case qm > 3:
+	case s.quest > 3:
 		e += 0.96
-	case qm > 1:
-		e += float64(qm) * 0.18
+	case s.quest > 1:
+		e += float64(s.quest) * 0.18
 	}
 	return e
 }
