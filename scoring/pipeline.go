@@ -25,13 +25,24 @@ func NewPipeline(brands []mw.Brand, scorer Scorer) *Pipeline {
 	return &Pipeline{match: NewMatcher(brands), scorer: scorer}
 }
 
+// OwnPageKinds are source types whose items sit on one brand's own page
+// (an app's reviews, a product's review page): their texts rarely name the
+// brand, so a source of these kinds limited to one brand assigns its items
+// to that brand when no brand is named.
+var OwnPageKinds = map[string]bool{"appstore": true, "reviews": true}
+
 // Process turns raw items (Brand and ID empty) into one scored mention per
-// matched brand. Items that name no brand are dropped. When only is not
-// empty, brands outside it (and their competitors) are ignored.
+// matched brand. Items that name no brand are dropped, except on a source
+// of an OwnPageKinds type limited to one brand. When only is not empty,
+// brands outside it (and their competitors) are ignored.
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 	out := make([]mw.Mention, 0, len(raw))
 	for _, item := range raw {
-		for _, brand := range p.match.Match(item.Title + "\n" + item.Text) {
+		brands := p.match.Match(item.Title + "\n" + item.Text)
+		if len(brands) == 0 && len(only) == 1 && OwnPageKinds[item.Kind] {
+			brands = only
+		}
+		for _, brand := range brands {
 			if len(only) > 0 && !contains(only, brand) && !contains(only, p.match.Owner(brand)) {
 				continue
 			}
