@@ -293,6 +293,30 @@ func (c *Config) validate() error {
 	if c.Store.Type == "clickhouse" && c.Store.DSN == "" {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
 	}
+	return c.Alerts.validate(c.File, names)
+}
+
+func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
+	switch a.Detector {
+	case "", "spike", "threshold":
+	default:
+		return &ConfigError{File: file, Key: "alerts.detector", Msg: fmt.Sprintf("unknown detector %q (use spike or threshold)", a.Detector)}
+	}
+	if a.Bucket != 0 && a.Bucket.D() < time.Minute {
+		return &ConfigError{File: file, Key: "alerts.bucket", Msg: "a bucket shorter than 1m is too noisy to judge; use 1m or more"}
+	}
+	if a.MinCount < 0 || a.Threshold < 0 || a.Sensitivity < 0 {
+		return &ConfigError{File: file, Key: "alerts", Msg: "min_count, threshold and sensitivity cannot be negative"}
+	}
+	for i, s := range a.Silences {
+		key := fmt.Sprintf("alerts.silences[%d]", i)
+		if _, err := time.Parse(time.RFC3339, s.Until); err != nil {
+			return &ConfigError{File: file, Key: key + ".until", Msg: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-12-01T00:00:00Z", s.Until)}
+		}
+		if s.Brand != "" && !brands[s.Brand] {
+			return &ConfigError{File: file, Key: key + ".brand", Msg: fmt.Sprintf("unknown brand %q", s.Brand)}
+		}
+	}
 	return nil
 }
 

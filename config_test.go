@@ -74,3 +74,22 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestAlertsValidation(t *testing.T) {
+	base := "brands:\n  - name: Acme\n    keywords: [acme]\nalerts:\n"
+	cases := map[string]string{
+		"  detector: magic\n": "alerts.detector",
+		"  bucket: 10s\n":     "alerts.bucket",
+		"  silences:\n    - {brand: Acme, until: tomorrow}\n":                 "alerts.silences[0].until",
+		"  silences:\n    - {brand: Nope, until: \"2026-12-01T00:00:00Z\"}\n": "alerts.silences[0].brand",
+	}
+	for snippet, key := range cases {
+		_, err := ParseConfig("c.yaml", []byte(base+snippet), func(string) (string, bool) { return "", false })
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%q: error %v, want one naming %s", snippet, err, key)
+		}
+	}
+	if _, err := ParseConfig("c.yaml", []byte(base+"  detector: threshold\n  silences:\n    - {brand: Acme, until: \"2026-12-01T00:00:00Z\"}\n"), func(string) (string, bool) { return "", false }); err != nil {
+		t.Errorf("valid alerts config: %v", err)
+	}
+}
