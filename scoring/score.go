@@ -223,7 +223,7 @@ func (s *scratch) sentimentID() float64 {
 	v := float64(p[clsPos] - p[clsNeg])
 	if s.dom <= -2 && cls != clsNeg {
 		cls, v = clsNeg, min(v, 0)-0.1
-	} else if s.dom >= 2 && cls == clsNeu {
+	} else if s.dom >= 2 && cls != clsPos {
 		cls, v = clsPos, max(v, 0)+0.1
 	}
 	switch cls {

@@ -1,0 +1,301 @@
+package scoring
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+func score(text string) mw.Mention {
+	m := mw.Mention{Text: text}
+	NewScorer(nil).Score(&m)
+	return m
+}
+
+func TestEnglishRules(t *testing.T) {
+	pos := score("The food is good").Sentiment
+	if pos <= 0.05 {
+		t.Fatalf("good: %v, want positive", pos)
+	}
+	if neg := score("The food is not good").Sentiment; neg >= 0 {
+		t.Errorf("negation: %v, want negative", neg)
+	}
+	if v := score("The food isn't good").Sentiment; v >= 0 {
+		t.Errorf("n't negation: %v, want negative", v)
+	}
+	if v := score("The food is very good").Sentiment; v <= pos {
+		t.Errorf("booster: %v, want above %v", v, pos)
+	}
+	if v := score("The food is good!!!").Sentiment; v <= pos {
+		t.Errorf("exclamation: %v, want above %v", v, pos)
+	}
+	if v := score("The food is GOOD, said the chef").Sentiment; v <= score("The food is good, said the chef").Sentiment {
+		t.Errorf("ALL CAPS among mixed case should emphasise: %v", v)
+	}
+	// "but": the clause after it dominates.
+	if v := score("The food is good but the service is terrible").Sentiment; v >= 0 {
+		t.Errorf("good but terrible: %v, want negative", v)
+	}
+	if v := score("The service is terrible but the food is great").Sentiment; v <= 0 {
+		t.Errorf("terrible but great: %v, want positive", v)
+	}
+	// Negation stops at clause punctuation: "not bad. great" stays positive.
+	if v := score("Not bad. Great stuff").Sentiment; v <= 0 {
+		t.Errorf("clause-bounded negation: %v", v)
+	}
+	// Emoji count through the emoji lexicon's descriptions.
+	if v := score("Delivery today 😍").Sentiment; v <= 0 {
+		t.Errorf("heart-eyes emoji: %v, want positive", v)
+	}
+	if v := score("Delivery today 😠").Sentiment; v >= 0 {
+		t.Errorf("pouting emoji: %v, want negative", v)
+	}
+}
+
+func TestComplaintLexicon(t *testing.T) {
+	for _, text := range []string{
+		"The app keeps crashing after the update and support never replies!",
+		"My order is late again.",
+		"This is a scam, I want a refund.",
+		"Arrived broken and it stopped working after a day.",
+		"Total waste of money, do not buy.",
+		"The price is too high for what you get.",
+	} {
+		m := score(text)
+		if m.Label != mw.Negative || m.Sentiment > -0.05 {
+			t.Errorf("%q: %v %v, want negative", text, m.Label, m.Sentiment)
+		}
+	}
+}
+
+func TestIndonesian(t *testing.T) {
+	for text, want := range map[string]mw.Label{
+		"makanannya enak banget, pelayanan ramah":       mw.Positive,
+		"mantul bgt, pasti repeat order":                mw.Positive,
+		"gak enak, kecewa banget":                       mw.Negative,
+		"aplikasinya lemot parah, nyesel download":      mw.Negative,
+		"kapok belanja di sini, barang rusak semua":     mw.Negative,
+		"paket belum sampai juga padahal udah seminggu": mw.Negative,
+		"nggak bagus": mw.Negative,
+		"pelayanannya tidak ramah dan tidak profesional": mw.Negative,
+	} {
+		m := score(text)
+		if m.Lang != "id" {
+			t.Errorf("%q: lang %q, want id", text, m.Lang)
+		}
+		if m.Label != want {
+			t.Errorf("%q: %v (%v), want %v", text, m.Label, m.Sentiment, want)
+		}
+	}
+}
+
+func TestSlangNormalised(t *testing.T) {
+	s := getScratch()
+	defer putScratch(s)
+	s.tokenize("Gak bgt, nggak blm tdk")
+	var got []string
+	for _, tk := range s.toks {
+		got = append(got, string(s.buf[tk.a:tk.b]))
+	}
+	want := []string{"tidak", "banget", "tidak", "belum", "tidak"}
+	if !slices.Equal(got, want) {
+		t.Errorf("normalised %q, want %q", got, want)
+	}
+	if !s.toks[0].w.idNeg {
+		t.Error("gak should be an Indonesian negator")
+	}
+}
+
+func TestLang(t *testing.T) {
+	for text, want := range map[string]string{
+		"Anyone here tried the new vacuum? Thinking of buying one.":  "en",
+		"Ada yang pernah pakai blender ini? Bagus gak?":              "id",
+		"Pesanan saya belum dikirim sampai sekarang":                 "id",
+		"Это очень хороший пылесос, рекомендую":                      "other",
+		"これはとても良い掃除機です":                                              "other",
+		"Le service client est vraiment très lent pour une commande": "other",
+	} {
+		if got := score(text).Lang; got != want {
+			t.Errorf("%q: lang %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestRatingFusion(t *testing.T) {
+	for _, c := range []struct {
+		text   string
+		rating float32
+		check  func(float32) bool
+		want   string
+	}{
+		{"Great product, love it", 1, func(v float32) bool { return v < 0.05 }, "1 star never positive"},
+		{"Great product, love it", 2, func(v float32) bool { return v < 0.05 }, "2 stars never positive"},
+		{"It is fine", 1, func(v float32) bool { return v <= -0.05 }, "1 star on a neutral text is negative"},
+		{"A bit slow to start", 5, func(v float32) bool { return v > -0.05 }, "5 stars, mild complaint: not negative"},
+		{"Horrible, broken, a scam, worst purchase ever!", 5, func(v float32) bool { return v <= -0.05 }, "5 stars, strongly negative text stays negative"},
+		{"Great product, love it", 0, func(v float32) bool { return v >= 0.05 }, "no rating: text decides"},
+	} {
+		m := mw.Mention{Text: c.text, Rating: c.rating}
+		NewScorer(nil).Score(&m)
+		if !c.check(m.Sentiment) {
+			t.Errorf("%s: %q rating %v gave %v", c.want, c.text, c.rating, m.Sentiment)
+		}
+		if (m.Sentiment >= 0.05) != (m.Label == mw.Positive) || (m.Sentiment <= -0.05) != (m.Label == mw.Negative) {
+			t.Errorf("%q: label %v inconsistent with %v", c.text, m.Label, m.Sentiment)
+		}
+	}
+}
+
+func TestStage(t *testing.T) {
+	for text, want := range map[string]mw.Stage{
+		"Should I buy the Nimbus headphones or the Sonic ones? Which is better?": mw.ZMOT,
+		"Rekomendasi sepatu lari dong, bingung mau beli yang mana":               mw.ZMOT,
+		"First impression of the new Nimbus packaging: looks cheap":              mw.FMOT,
+		"Kesan pertama buka kemasannya, rapi banget":                             mw.FMOT,
+		"Where is my order? The tracking number shows nothing":                   mw.AMOT,
+		"Paket belum sampai, resi tidak bisa dilacak":                            mw.AMOT,
+		"Been using these headphones for a month, the battery is still fine":     mw.SMOT,
+		"CS nya lama banget balas chat, udah 2 hari":                             mw.SMOT,
+		"Do not buy from this shop, warning everyone":                            mw.LMOT,
+		"Jangan beli di toko ini guys, kapok":                                    mw.LMOT,
+		"Nimbus announces quarterly earnings and new CEO":                        mw.StageUnknown,
+		"Nimbus membuka lowongan kerja untuk insinyur":                           mw.StageUnknown,
+	} {
+		m := score(text)
+		if m.Stage != want {
+			t.Errorf("%q: stage %v, want %v", text, m.Stage, want)
+		}
+		if m.StageConfidence <= 0 || m.StageConfidence > 1 {
+			t.Errorf("%q: confidence %v out of (0,1]", text, m.StageConfidence)
+		}
+	}
+	// A star rating is a review: feedback to others.
+	m := mw.Mention{Text: "Works as described", Rating: 4}
+	NewScorer(nil).Score(&m)
+	if m.Stage != mw.LMOT {
+		t.Errorf("rated review: stage %v, want lmot", m.Stage)
+	}
+}
+
+func TestAspects(t *testing.T) {
+	for text, want := range map[string][]string{
+		"The courier lost my package":                     {"delivery"},
+		"Way too expensive for what it is":                {"price"},
+		"Customer service was rude on the phone":          {"service"},
+		"The app crashes at login":                        {"app"},
+		"Still waiting for my refund, charged twice":      {"refund"},
+		"Build quality is poor, it broke in a week":       {"quality"},
+		"Harga mahal, pengiriman lama, CS tidak membalas": {"delivery", "price", "service"},
+		"Just a sunny day":                                nil,
+	} {
+		got := score(text).Aspects
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: aspects %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestBrandAspects(t *testing.T) {
+	brands := []mw.Brand{{
+		Name:        "Acme",
+		Competitors: []mw.Competitor{{Name: "Roboclean"}},
+		Aspects: map[string][]string{
+			"suction": {"suction", "daya hisap"},
+			"price":   {"monthly plan"},
+		},
+	}}
+	sc := NewScorer(brands)
+	for _, c := range []struct {
+		brand, text string
+		want        []string
+	}{
+		{"Acme", "The suction is weak", []string{"suction"}},
+		{"Roboclean", "Daya hisap lemah", []string{"suction"}},
+		{"Acme", "The monthly plan went up", []string{"price"}},
+		{"Acme", "The courier was late, suction fine", []string{"delivery", "suction"}},
+		{"Other", "The suction is weak", nil},
+	} {
+		m := mw.Mention{Brand: c.brand, Text: c.text}
+		sc.Score(&m)
+		if !slices.Equal(m.Aspects, c.want) {
+			t.Errorf("%s %q: aspects %q, want %q", c.brand, c.text, m.Aspects, c.want)
+		}
+	}
+}
+
+func TestDemoLateDelivery(t *testing.T) {
+	// internal/demo's burst: late-delivery complaints in both languages.
+	for _, text := range []string{
+		"My Acme order is two weeks late and tracking hasn't moved. Where is my parcel?",
+		"Acme delivery is a joke. Paid 10 days ago, parcel still hasn't arrived.",
+		"Paket Acme belum sampai juga padahal udah dua minggu, kecewa banget.",
+		"Kurir Acme bilang paket hilang, gimana ini Acme?!",
+	} {
+		m := score(text)
+		if m.Label != mw.Negative || m.Stage != mw.AMOT || !slices.Contains(m.Aspects, "delivery") {
+			t.Errorf("%q: %v %v %q, want negative amot delivery", text, m.Label, m.Stage, m.Aspects)
+		}
+	}
+}
+
+func TestReach(t *testing.T) {
+	small := reachWeight(10, "reddit")
+	big := reachWeight(100000, "reddit")
+	if !(big > small && small >= 1) {
+		t.Errorf("reach not increasing: %v %v", small, big)
+	}
+	if news, forum := reachWeight(1000, "rss"), reachWeight(1000, "reddit"); news <= forum {
+		t.Errorf("news %v should weigh more than forum %v", news, forum)
+	}
+	if w := reachWeight(0, "unknown-kind"); w != 1 {
+		t.Errorf("no reach, unknown kind: %v, want 1", w)
+	}
+}
+
+func TestConcurrentScore(t *testing.T) {
+	sc := NewScorer(nil)
+	texts := []string{"The app keeps crashing after the update and support never replies!",
+		"Paket belum sampai, kecewa", "Great product 😍", "Rekomendasi HP dong"}
+	want := make([]mw.Mention, len(texts))
+	for i, tx := range texts {
+		want[i] = mw.Mention{Text: tx}
+		sc.Score(&want[i])
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 200; k++ {
+				i := k % len(texts)
+				m := mw.Mention{Text: texts[i]}
+				sc.Score(&m)
+				if m.Sentiment != want[i].Sentiment || m.Stage != want[i].Stage {
+					t.Errorf("concurrent %q: %v %v, want %v %v", texts[i], m.Sentiment, m.Stage, want[i].Sentiment, want[i].Stage)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestSteadyStateAllocs(t *testing.T) {
+	sc := NewScorer(nil)
+	m := mw.Mention{Text: "The app keeps crashing after the update and support never replies!"}
+	sc.Score(&m)
+	if a := testing.AllocsPerRun(100, func() { sc.Score(&m) }); a > 0.5 {
+		t.Errorf("allocs per Score = %v, want 0", a)
+	}
+}
+
+func TestOddInput(t *testing.T) {
+	for _, text := range []string{"", "   ", "!!!", "\xff\xfe broken utf8", ":) :( <3", string(make([]byte, 5000))} {
+		m := score(text)
+		if m.Sentiment < -1 || m.Sentiment > 1 || m.Label == "" || m.Stage == "" {
+			t.Errorf("%q: bad result %+v", text, m)
+		}
+	}
+}
