@@ -85,6 +85,7 @@ var (
 	emoji       = map[rune][]string{}
 	emojiInfo   = map[rune][]*wordInfo{}
 	nextWordID  uint32
+	slab        []wordInfo
 	maxPhraseID = uint32(1<<21 - 1)
 )
 
@@ -93,7 +94,11 @@ func word(w string) *wordInfo {
 		return wi
 	}
 	nextWordID++
-	wi := &wordInfo{id: nextWordID, s: w}
+	if len(slab) == cap(slab) {
+		slab = make([]wordInfo, 0, 1024) // entries close together in memory
+	}
+	slab = append(slab, wordInfo{id: nextWordID, s: w})
+	wi := &slab[len(slab)-1]
 	vocab[w] = wi
 	return wi
 }
@@ -124,30 +129,26 @@ func init() {
 // addressing over a fast byte hash, looked up with the scratch buffer's
 // bytes directly (no string conversion, no Swiss-table probing overhead).
 type lexTable struct {
-	mask  uint32
-	slots []lexSlot
-}
-
-type lexSlot struct {
-	h uint32
-	w *wordInfo // nil: empty
+	mask uint32
+	hs   []uint32    // hash of each slot's word, probed first (one cache line holds 16)
+	ws   []*wordInfo // nil: empty
 }
 
 var lex *lexTable
 
 func buildTable(m map[string]*wordInfo) *lexTable {
 	n := uint32(1)
-	for n < uint32(len(m))*3 {
+	for n < uint32(len(m))*2 {
 		n <<= 1
 	}
-	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
+	t := &lexTable{mask: n - 1, hs: make([]uint32, n), ws: make([]*wordInfo, n)}
 	for w, wi := range m {
 		h := hashBytes([]byte(w))
 		i := h & t.mask
-		for t.slots[i].w != nil {
+		for t.ws[i] != nil {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = lexSlot{h: h, w: wi}
+		t.hs[i], t.ws[i] = h, wi
 	}
 	return t
 }
@@ -156,12 +157,13 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 func (t *lexTable) get(b []byte) *wordInfo {
 	h := hashBytes(b)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := &t.slots[i]
-		if sl.w == nil {
-			return nil
+		if t.hs[i] == h {
+			if w := t.ws[i]; w != nil && w.s == string(b) {
+				return w
+			}
 		}
-		if sl.h == h && sl.w.s == string(b) {
-			return sl.w
+		if t.ws[i] == nil {
+			return nil
 		}
 	}
 }
