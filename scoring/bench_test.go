@@ -11,24 +11,24 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// benchTexts are the texts both benchmarks score: the English tweets and
-// product reviews and the Indonesian SmSA validation set when the shared
-// data is present (in that order, interleaved by line), else the demo's
-// kinds of mentions.
-func benchTexts(b *testing.B) []string {
-	var texts []string
+// benchSets are the texts both benchmarks score, per set: the English
+// tweets and product reviews and the Indonesian SmSA validation set when
+// the shared data is present, else the demo's kinds of mentions.
+func benchSets(b *testing.B) [][2]any {
+	var sets [][2]any
 	for _, f := range []struct {
-		path string
-		col  int
+		name, path string
+		col        int
 	}{
-		{"../../shared/data/sentiment-en/tweets.tsv", 2},
-		{"../../shared/data/sentiment-en/product_reviews.tsv", 2},
-		{"../../shared/data/sentiment-id/smsa_valid.tsv", 0},
+		{"tweets", "../../shared/data/sentiment-en/tweets.tsv", 2},
+		{"product_reviews", "../../shared/data/sentiment-en/product_reviews.tsv", 2},
+		{"smsa_valid", "../../shared/data/sentiment-id/smsa_valid.tsv", 0},
 	} {
 		fh, err := os.Open(f.path)
 		if err != nil {
 			continue
 		}
+		var texts []string
 		sc := bufio.NewScanner(fh)
 		for sc.Scan() {
 			if cols := strings.Split(sc.Text(), "\t"); len(cols) > f.col {
@@ -36,43 +36,53 @@ func benchTexts(b *testing.B) []string {
 			}
 		}
 		fh.Close()
+		sets = append(sets, [2]any{f.name, texts})
 	}
-	if len(texts) == 0 {
-		texts = []string{
+	if len(sets) == 0 {
+		sets = append(sets, [2]any{"demo", []string{
 			"The app keeps crashing after the update and support never replies!",
 			"My Acme order is two weeks late and tracking hasn't moved. Where is my parcel?",
 			"Highly recommend the Acme X2, best vacuum I've owned.",
 			"Paket Acme belum sampai juga padahal udah dua minggu, kecewa banget.",
 			"Acme X2 mantul bgt, rumah jadi bersih tiap hari!",
 			"Ada yang pernah pakai Acme X2? Bagus gak?",
-		}
+		}})
 	}
-	b.Logf("%d texts", len(texts))
-	return texts
+	var all []string
+	for _, s := range sets {
+		all = append(all, s[1].([]string)...)
+	}
+	return append([][2]any{{"all", all}}, sets...)
 }
 
 // BenchmarkScore is the whole scorer: language, sentiment, stage, aspects
 // and reach, one text per op.
 func BenchmarkScore(b *testing.B) {
-	texts := benchTexts(b)
-	sc := NewScorer(nil)
-	var m mw.Mention
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		m.Text = texts[i%len(texts)]
-		sc.Score(&m)
+	for _, set := range benchSets(b) {
+		texts := set[1].([]string)
+		b.Run(set[0].(string), func(b *testing.B) {
+			sc := NewScorer(nil)
+			var m mw.Mention
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				m.Text = texts[i%len(texts)]
+				sc.Score(&m)
+			}
+		})
 	}
 }
 
 // BenchmarkGovader is the baseline: govader's sentiment alone on the same
 // texts, one text per op.
 func BenchmarkGovader(b *testing.B) {
-	texts := benchTexts(b)
 	g := govader.NewSentimentIntensityAnalyzer()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		g.PolarityScores(texts[i%len(texts)])
+	for _, set := range benchSets(b) {
+		texts := set[1].([]string)
+		b.Run(set[0].(string), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				g.PolarityScores(texts[i%len(texts)])
+			}
+		})
 	}
 }

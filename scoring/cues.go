@@ -256,7 +256,7 @@ var idNegators = []string{"tidak", "belum", "bukan", "jangan", "tanpa", "kurang"
 func loadTables() {
 	for k, v := range idSlang {
 		if k != v {
-			word(k).idNorm, word(k).norm = v, word(v)
+			word(k).norm = word(v)
 			word(k).lang |= langID
 		}
 		if !word(v).vader {
@@ -299,8 +299,8 @@ func cueFor(p string) *cue {
 	var last *wordInfo
 	for i, w := range f {
 		wi := word(w)
-		if wi.idNorm != "" {
-			wi = word(wi.idNorm)
+		if wi.norm != nil {
+			wi = wi.norm
 		}
 		ids[i], last = wi.id, wi
 		if i < len(f)-1 {
@@ -315,13 +315,13 @@ func cueFor(p string) *cue {
 		return last.cue
 	case 2, 3:
 		if len(f) == 3 {
-			prefixes[phraseKey(ids[0], ids[1])] = true
+			prefixMap[phraseKey(ids[0], ids[1])] = true
 		}
 		k := phraseKey(ids...)
-		if phrases[k] == nil {
-			phrases[k] = &cue{}
+		if phraseMap[k] == nil {
+			phraseMap[k] = &cue{}
 		}
-		return phrases[k]
+		return phraseMap[k]
 	}
 	panic("scoring: cue phrase longer than three words: " + p)
 }

@@ -55,19 +55,18 @@ const (
 // share it without locks.
 type wordInfo struct {
 	s       string    // the word itself
+	norm    *wordInfo // Indonesian normal form of a slang spelling, nil if none
+	cue     *cue      // stage/aspect/domain cue carried by the word alone
 	id      uint32    // dense id, for phrase keys
 	valence float32   // VADER valence, or the domain lexicon's
+	booster float32   // VADER booster/dampener scalar, 0 if none
 	inLex   bool      // valence is set (VADER treats lexicon words apart)
 	vader   bool      // in the VADER lexicon itself
-	booster float32   // VADER booster/dampener scalar, 0 if none
 	negate  bool      // English negation word
 	special uint8     // kw* constant
 	lang    uint8     // lang* flags: a stopword or marker of that language
 	idNeg   bool      // Indonesian negator (after normalising)
-	idNorm  string    // Indonesian normal form of a slang spelling, "" if none
-	norm    *wordInfo // the entry of idNorm
 	phrase  bool      // first or middle word of some phrase
-	cue     *cue      // stage/aspect/domain cue carried by the word alone
 }
 
 // cue is what a word or phrase signals beyond the VADER lexicon.
@@ -80,8 +79,9 @@ type cue struct {
 
 var (
 	vocab       = map[string]*wordInfo{}
-	phrases     = map[uint64]*cue{} // key: phraseKey of 2 or 3 word ids
-	prefixes    = map[uint64]bool{} // 2-word prefixes of 3-word phrases
+	phraseMap   = map[uint64]*cue{} // key: phraseKey of 2 or 3 word ids (built at init)
+	prefixMap   = map[uint64]bool{} // 2-word prefixes of 3-word phrases
+	phrases     *phraseTable        // both, for scoring
 	emoji       = map[rune][]string{}
 	emojiInfo   = map[rune][]*wordInfo{}
 	nextWordID  uint32
@@ -123,15 +123,78 @@ func init() {
 		panic("scoring: vocabulary too large for phrase keys")
 	}
 	lex = buildTable(vocab)
+	phrases = buildPhraseTable(phraseMap, prefixMap)
+}
+
+// phraseTable maps phrase keys to cues (and marks 3-word prefixes), with
+// open addressing: cheaper than a Go map on the hot path.
+type phraseTable struct {
+	mask  uint32
+	slots []phraseSlot
+}
+
+type phraseSlot struct {
+	key    uint64 // 0: empty (word ids start at 1)
+	c      *cue
+	prefix bool
+}
+
+func buildPhraseTable(m map[uint64]*cue, prefixes map[uint64]bool) *phraseTable {
+	n := uint32(1)
+	for n < uint32(len(m)+len(prefixes))*2 {
+		n <<= 1
+	}
+	t := &phraseTable{mask: n - 1, slots: make([]phraseSlot, n)}
+	put := func(k uint64) *phraseSlot {
+		i := uint32(mix64(k)) & t.mask
+		for t.slots[i].key != 0 && t.slots[i].key != k {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i].key = k
+		return &t.slots[i]
+	}
+	for k, c := range m {
+		put(k).c = c
+	}
+	for k := range prefixes {
+		put(k).prefix = true
+	}
+	return t
+}
+
+// get returns the phrase's cue (nil if none) and whether it begins a
+// longer phrase.
+func (t *phraseTable) get(k uint64) (*cue, bool) {
+	for i := uint32(mix64(k)) & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.key == k {
+			return sl.c, sl.prefix
+		}
+		if sl.key == 0 {
+			return nil, false
+		}
+	}
+}
+
+func mix64(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	return k
 }
 
 // lexTable is the read-only vocabulary used while scoring: open
 // addressing over a fast byte hash, looked up with the scratch buffer's
 // bytes directly (no string conversion, no Swiss-table probing overhead).
 type lexTable struct {
-	mask uint32
-	hs   []uint32    // hash of each slot's word, probed first (one cache line holds 16)
-	ws   []*wordInfo // nil: empty
+	mask  uint32
+	slots []lexSlot
+}
+
+// lexSlot is 16 bytes: a probe touches one cache line.
+type lexSlot struct {
+	h uint32
+	w *wordInfo // nil: empty
 }
 
 var lex *lexTable
@@ -141,14 +204,14 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 	for n < uint32(len(m))*2 {
 		n <<= 1
 	}
-	t := &lexTable{mask: n - 1, hs: make([]uint32, n), ws: make([]*wordInfo, n)}
+	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
 	for w, wi := range m {
 		h := hashBytes([]byte(w))
 		i := h & t.mask
-		for t.ws[i] != nil {
+		for t.slots[i].w != nil {
 			i = (i + 1) & t.mask
 		}
-		t.hs[i], t.ws[i] = h, wi
+		t.slots[i] = lexSlot{h: h, w: wi}
 	}
 	return t
 }
@@ -157,13 +220,12 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 func (t *lexTable) get(b []byte) *wordInfo {
 	h := hashBytes(b)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		if t.hs[i] == h {
-			if w := t.ws[i]; w != nil && w.s == string(b) {
-				return w
-			}
-		}
-		if t.ws[i] == nil {
+		sl := t.slots[i]
+		if sl.w == nil {
 			return nil
+		}
+		if sl.h == h && sl.w.s == string(b) {
+			return sl.w
 		}
 	}
 }

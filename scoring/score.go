@@ -120,11 +120,12 @@ func (s *scratch) scan() (en, id, ot int) {
 		}
 		if w.phrase && i+1 < n && toks[i+1].w != nil {
 			k2 := phraseKey(w.id, toks[i+1].w.id)
-			if c := phrases[k2]; c != nil {
+			c, prefix := phrases.get(k2)
+			if c != nil {
 				s.apply(c, i+1, 2)
 			}
-			if prefixes[k2] && i+2 < n && toks[i+2].w != nil {
-				if c := phrases[phraseKey(w.id, toks[i+1].w.id, toks[i+2].w.id)]; c != nil {
+			if prefix && i+2 < n && toks[i+2].w != nil {
+				if c, _ := phrases.get(phraseKey(w.id, toks[i+1].w.id, toks[i+2].w.id)); c != nil {
 					s.apply(c, i+2, 3)
 				}
 			}

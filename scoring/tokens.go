@@ -124,7 +124,7 @@ func (s *scratch) tokenize(text string) {
 		if acc&cHigh != 0 {
 			s.field(text[i:j])
 		} else {
-			s.word(text[i:j])
+			s.word(text[i:j], true)
 		}
 		i = j
 	}
@@ -143,7 +143,7 @@ func (s *scratch) field(f string) {
 		r, size := utf8.DecodeRuneInString(f[i:])
 		if infos, ok := emojiInfo[r]; ok {
 			if i > start {
-				s.word(f[start:i])
+				s.word(f[start:i], false)
 			}
 			for _, wi := range infos {
 				a := len(s.buf)
@@ -155,12 +155,12 @@ func (s *scratch) field(f string) {
 		i += size
 	}
 	if start < len(f) {
-		s.word(f[start:])
+		s.word(f[start:], false)
 	}
 }
 
 // word adds one token: lower-cased into buf, looked up once.
-func (s *scratch) word(f string) {
+func (s *scratch) word(f string, ascii bool) {
 	lo, hi := 0, len(f)
 	for lo < hi && byteClass[f[lo]]&cPunct != 0 {
 		lo++
@@ -184,7 +184,12 @@ func (s *scratch) word(f string) {
 			return // punctuation only
 		}
 	}
-	upper, lower := s.lower(f[lo:hi])
+	var upper, lower bool
+	if ascii {
+		upper, lower = s.lowerASCII(f[lo:hi])
+	} else {
+		upper, lower = s.lower(f[lo:hi])
+	}
 	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower}
 	for k := hi; k < len(f); k++ {
 		switch f[k] {
@@ -194,7 +199,7 @@ func (s *scratch) word(f string) {
 	}
 	w := s.buf[a:]
 	t.w = lex.get(w)
-	if t.w != nil && t.w.idNorm != "" {
+	if t.w != nil && t.w.norm != nil {
 		// Slang: the token becomes the normal form, text included.
 		t.w = t.w.norm
 		a := len(s.buf)
@@ -245,6 +250,27 @@ func (s *scratch) lower(f string) (hasUpper, hasLower bool) {
 		s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
 		i += size
 	}
+	return hasUpper, hasLower
+}
+
+// lowerASCII is lower for ASCII-only f: one copy, then in place.
+func (s *scratch) lowerASCII(f string) (hasUpper, hasLower bool) {
+	a := len(s.buf)
+	s.buf = append(s.buf, f...)
+	b := s.buf[a:]
+	letters := 0
+	for i, c := range b {
+		switch byteClass[c] {
+		case cUpper:
+			b[i] = c + ('a' - 'A')
+			hasUpper = true
+			letters++
+		case cLower:
+			hasLower = true
+			letters++
+		}
+	}
+	s.latin += letters
 	return hasUpper, hasLower
 }
 
