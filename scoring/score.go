@@ -118,6 +118,14 @@ func (s *scratch) scan() (en, id, ot int) {
 		if w.cue != nil {
 			s.apply(w.cue, i, 1)
 		}
+		switch w.special {
+		case kwBut:
+			if s.butAt < 0 {
+				s.butAt = i
+			}
+		case kwToo, kwModal, kwModalHave:
+			s.mods = append(s.mods, int32(i))
+		}
 		if w.phrase && i+1 < n && toks[i+1].w != nil {
 			k2 := phraseKey(w.id, toks[i+1].w.id)
 			c, prefix := phrases.get(k2)

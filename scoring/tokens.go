@@ -32,6 +32,10 @@ type scratch struct {
 	// Counted while tokenizing.
 	excl, quest     int // '!' and '?'
 	latin, nonLatin int // letters by script
+	nUpper          int // ALL-CAPS tokens
+	// Found by scan.
+	butAt int     // first "but", -1 if none
+	mods  []int32 // positions of "too", "should (have)", "would've", ...
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -43,7 +47,8 @@ func getScratch() *scratch {
 	s := scratchPool.Get().(*scratch)
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
-	s.excl, s.quest, s.latin, s.nonLatin = 0, 0, 0, 0
+	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
+	s.butAt, s.mods = -1, s.mods[:0]
 	return s
 }
 
@@ -191,6 +196,9 @@ func (s *scratch) word(f string, ascii bool) {
 		upper, lower = s.lower(f[lo:hi])
 	}
 	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower}
+	if t.upper {
+		s.nUpper++
+	}
 	for k := hi; k < len(f); k++ {
 		switch f[k] {
 		case ',', ';', ':', '.', '!', '?':

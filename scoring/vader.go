@@ -46,13 +46,7 @@ func (s *scratch) negated(j int) bool {
 func (s *scratch) vader(pv []phraseVal) float64 {
 	toks := s.toks
 	n := len(toks)
-	nUpper := 0
-	for _, t := range toks {
-		if t.upper {
-			nUpper++
-		}
-	}
-	capDiff := nUpper > 0 && nUpper < n
+	capDiff := s.nUpper > 0 && s.nUpper < n
 	sent := s.sent[:0]
 	for i, t := range toks {
 		w := t.w
@@ -110,10 +104,9 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 		}
 		sent[p.pos] = p.val
 	}
-	for i, t := range toks {
-		if t.w == nil {
-			continue
-		}
+	for _, i32 := range s.mods {
+		i := int(i32)
+		t := toks[i]
 		switch t.w.special {
 		case kwToo:
 			// "too slow", "too expensive", "too tepid": excess is a
@@ -145,17 +138,14 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 			}
 		}
 	}
-	for i, t := range toks {
-		if t.w != nil && t.w.special == kwBut {
-			for k := range sent {
-				switch {
-				case k < i:
-					sent[k] *= 0.5
-				case k > i:
-					sent[k] *= 1.5
-				}
+	if i := s.butAt; i >= 0 {
+		for k := range sent {
+			switch {
+			case k < i:
+				sent[k] *= 0.5
+			case k > i:
+				sent[k] *= 1.5
 			}
-			break
 		}
 	}
 	var sum float64
