@@ -92,54 +92,58 @@ func labelOf(v float64) mw.Label {
 	return mw.Neutral
 }
 
-// scan walks the tokens once: language evidence, word and phrase cues
-// (stage, aspects, domain valence). Phrase valences go to s.pv.
-func (s *scratch) scan() (en, id, ot int) {
+// scan returns the language evidence gathered while tokenizing.
+func (s *scratch) scan() (en, id, ot int) { return s.en, s.id, s.ot }
+
+// see records what token i signals, as soon as it is tokenized: language
+// evidence, word cues, phrases ending at i (stage, aspects, domain
+// valence; phrase valences go to s.pv), and the positions the VADER rules
+// need.
+func (s *scratch) see(i int) {
 	toks := s.toks
-	n := len(toks)
-	s.pv = s.pv[:0]
-	for i, t := range toks {
-		w := t.w
-		if w == nil {
-			if shape := s.ratingShape(t); shape {
-				s.stage[stL] += 3
+	w := toks[i].w
+	if w == nil {
+		if s.ratingShape(toks[i]) {
+			s.stage[stL] += 3
+		}
+		return
+	}
+	if w.lang&langEN != 0 || w.inLex && w.lang == 0 && w.cue == nil {
+		s.en++ // function words, and sentiment words of the English lexicon
+	}
+	if w.lang&langID != 0 {
+		s.id++
+	}
+	if w.lang&langOther != 0 {
+		s.ot++
+	}
+	if w.cue != nil {
+		s.apply(w.cue, i, 1)
+	}
+	switch w.special {
+	case kwBut:
+		if s.butAt < 0 {
+			s.butAt = i
+		}
+	case kwToo, kwModal, kwModalHave:
+		s.mods = append(s.mods, int32(i))
+	}
+	if i >= 1 {
+		if p := toks[i-1].w; p != nil && p.phrase {
+			if c, _ := phrases.get(phraseKey(p.id, w.id)); c != nil {
+				s.apply(c, i, 2)
 			}
-			continue
-		}
-		if w.lang&langEN != 0 || w.inLex && w.lang == 0 && w.cue == nil {
-			en++ // function words, and sentiment words of the English lexicon
-		}
-		if w.lang&langID != 0 {
-			id++
-		}
-		if w.lang&langOther != 0 {
-			ot++
-		}
-		if w.cue != nil {
-			s.apply(w.cue, i, 1)
-		}
-		switch w.special {
-		case kwBut:
-			if s.butAt < 0 {
-				s.butAt = i
-			}
-		case kwToo, kwModal, kwModalHave:
-			s.mods = append(s.mods, int32(i))
-		}
-		if w.phrase && i+1 < n && toks[i+1].w != nil {
-			k2 := phraseKey(w.id, toks[i+1].w.id)
-			c, prefix := phrases.get(k2)
-			if c != nil {
-				s.apply(c, i+1, 2)
-			}
-			if prefix && i+2 < n && toks[i+2].w != nil {
-				if c, _ := phrases.get(phraseKey(w.id, toks[i+1].w.id, toks[i+2].w.id)); c != nil {
-					s.apply(c, i+2, 3)
+			if i >= 2 {
+				if pp := toks[i-2].w; pp != nil && pp.phrase {
+					if _, prefix := phrases.get(phraseKey(pp.id, p.id)); prefix {
+						if c, _ := phrases.get(phraseKey(pp.id, p.id, w.id)); c != nil {
+							s.apply(c, i, 3)
+						}
+					}
 				}
 			}
 		}
 	}
-	return en, id, ot
 }
 
 func (s *scratch) apply(c *cue, pos, words int) {

@@ -33,6 +33,7 @@ type scratch struct {
 	excl, quest     int // '!' and '?'
 	latin, nonLatin int // letters by script
 	nUpper          int // ALL-CAPS tokens
+	en, id, ot      int // words that are evidence for English, Indonesian, other
 	// Found by scan.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
@@ -48,6 +49,7 @@ func getScratch() *scratch {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
+	s.en, s.id, s.ot = 0, 0, 0
 	s.butAt, s.mods = -1, s.mods[:0]
 	return s
 }
@@ -154,6 +156,7 @@ func (s *scratch) field(f string) {
 				a := len(s.buf)
 				s.buf = append(s.buf, wi.s...)
 				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf))})
+				s.see(len(s.toks) - 1)
 			}
 			start = i + size
 		}
@@ -182,6 +185,7 @@ func (s *scratch) word(f string, ascii bool) {
 		if w := lex.get(s.buf[a:]); w != nil {
 			t = token{w: w, a: int32(a), b: int32(len(s.buf))}
 			s.toks = append(s.toks, t)
+			s.see(len(s.toks) - 1)
 			return
 		}
 		s.buf = s.buf[:a]
@@ -218,6 +222,7 @@ func (s *scratch) word(f string, ascii bool) {
 		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
 	}
 	s.toks = append(s.toks, t)
+	s.see(len(s.toks) - 1)
 }
 
 // lower appends the lower case of f to buf and reports whether f has
@@ -266,21 +271,28 @@ func (s *scratch) lowerASCII(f string) (hasUpper, hasLower bool) {
 	a := len(s.buf)
 	s.buf = append(s.buf, f...)
 	b := s.buf[a:]
+	var acc uint8
 	letters := 0
 	for i, c := range b {
-		switch byteClass[c] {
-		case cUpper:
-			b[i] = c + ('a' - 'A')
-			hasUpper = true
-			letters++
-		case cLower:
-			hasLower = true
-			letters++
-		}
+		k := byteClass[c]
+		acc |= k
+		letters += int(k>>2) & 1
+		letters += int(k>>3) & 1
+		b[i] = lowerASCIITable[c]
 	}
 	s.latin += letters
-	return hasUpper, hasLower
+	return acc&cUpper != 0, acc&cLower != 0
 }
+
+var lowerASCIITable = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c + 'a' - 'A')
+		}
+	}
+	return t
+}()
 
 // str returns the token's lower-case word as a string view (no copy is
 // kept beyond the call; callers use it only for lookups).
