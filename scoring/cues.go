@@ -82,6 +82,9 @@ var domainValence = map[string]float32{
 // evidence: a phrase that settles the stage on its own weighs 2 or more.
 var stageCues = [numStages]map[string]float32{
 	stZ: {
+		"is it worth": 2.5, "worth buying": 3, "any thoughts on": 2, "thinking about": 1.2,
+		"planning": 1, "wishlist": 2, "ada yang tau": 2.5, "ada yang tahu": 2.5,
+		"gimana kualitasnya": 2.5, "minat": 1.5, "which should": 2, "or should i": 2,
 		"anyone tried": 2.5, "anyone here": 1.5, "has anyone": 2, "have you tried": 1.5,
 		"anyone used": 2.5, "anyone using": 2, "thinking of buying": 3, "thinking about buying": 3,
 		"thinking of getting": 3, "planning to buy": 3, "planning to get": 3, "worth it": 2,
@@ -98,6 +101,7 @@ var stageCues = [numStages]map[string]float32{
 		"dong": 0.8, "saran": 1.5, "mending": 1.5, "atau": 0.5, "pilih": 1,
 	},
 	stF: {
+		"first day": 1.5, "just opened": 2, "just unboxed": 3, "baru dibuka": 2, "baru datang": 1.5,
 		"first impression": 3, "first impressions": 3, "first look": 3, "first time": 1.5,
 		"unboxing": 3, "unboxed": 3, "just saw": 2, "just got": 1.5, "packaging": 2.5,
 		"display": 1.5, "store page": 2.5, "listing": 2, "of the box": 2.5, "new store": 1.5,
@@ -107,6 +111,9 @@ var stageCues = [numStages]map[string]float32{
 		"baru lihat": 2, "lihat display": 2, "etalase": 2,
 	},
 	stA: {
+		"booking": 1.5, "ticket": 1, "tiket": 1.2, "not received": 2.5, "haven't received": 2.5,
+		"belum diterima": 2.5, "belum masuk": 1.5, "confirmation email": 2.5, "delivery date": 2.5,
+		"pemasangan": 1.5, "jadwal pemasangan": 2.5, "estimasi": 1.5, "still not here": 2.5,
 		"order": 1.2, "ordered": 1.5, "my order": 2, "package": 2, "parcel": 2.5, "shipping": 2,
 		"shipped": 2.5, "delivery": 1.8, "courier": 2.5, "tracking": 2.5, "tracking number": 3,
 		"dispatched": 2.5, "dispatch": 2, "in transit": 3, "out for delivery": 3, "arrived": 1.5,
@@ -119,6 +126,9 @@ var stageCues = [numStages]map[string]float32{
 		"telat": 1.2, "terlambat": 1.2, "cod": 1.5, "barangnya": 0.8,
 	},
 	stS: {
+		"signal": 1.5, "sinyal": 1.5, "internet": 1, "kulit": 1.5, "jerawat": 1.5, "room": 1,
+		"kamar": 1, "stayed": 1.5, "menginap": 1.5, "tasted": 1.5, "after using": 2,
+		"setelah pakai": 2, "setelah dipakai": 2, "hotline nya": 1.5, "tagihan": 0.8,
 		"using": 1.5, "been using": 2.5, "use": 0.8, "used": 0.5, "battery": 2, "support": 2,
 		"customer service": 2.5, "customer support": 2.5, "agent": 2, "called": 1.5, "call": 1,
 		"chat": 1.2, "every time": 1.5, "keeps": 1.2, "crashing": 2, "crash": 1.5, "crashes": 1.5,
@@ -132,6 +142,9 @@ var stageCues = [numStages]map[string]float32{
 		"lag": 1.2, "ngelag": 1.5, "mati": 1, "habis": 0.8, "berisik": 1.2, "halus": 1,
 	},
 	stL: {
+		"rate": 1.5, "review jujur": 2.5, "jangan pernah": 2.5, "tidak recommended": 3,
+		"never buy": 3, "not recommend": 3, "recommend this": 2, "overall": 1.5,
+		"secara keseluruhan": 2, "would recommend": 3, "must buy": 2.5, "wajib beli": 2.5,
 		"highly recommend": 3, "recommend": 1.5, "i recommend": 2, "do not buy": 3.5,
 		"don't buy": 3.5, "never again": 3, "never ordering": 3, "never buying": 3,
 		"warning": 2.5, "warn": 2, "warning everyone": 3, "avoid": 2, "stay away": 3,
@@ -145,6 +158,8 @@ var stageCues = [numStages]map[string]float32{
 		"the best": 1, "terbaik": 1, "disappointed": 0.5,
 	},
 	stU: {
+		"merger": 3, "akuisisi": 3, "kuartal": 2.5, "meluncurkan": 1.5, "rekrutmen": 2.5,
+		"launch event": 2, "press": 1.5, "appoints": 2.5, "menunjuk": 1.5,
 		"announces": 3, "announced": 3, "announce": 2.5, "earnings": 3, "quarterly": 2.5,
 		"hiring": 3, "hires": 2.5, "ipo": 3, "shares": 2, "stock": 1.5, "ceo": 2,
 		"partnership": 2.5, "partners with": 2.5, "sponsor": 2, "sponsorship": 2.5,
