@@ -35,21 +35,30 @@ func TestEvalGoals(t *testing.T) {
 			t.Logf("%s %s = %.3f", r.Set, metric, v)
 		}
 	}
+	// Achieved figures (docs/BENCHMARKS.md), checked with a margin of 0.01.
+	const margin = 0.01
 	sent := get("sentiment")
-	// govader's figures from the data README, to beat on every English set.
-	for set, gov := range map[string][2]float64{
-		"tweets": {0.873, 0.703}, "product_reviews": {0.590, 0.559}, "movie_reviews": {0.423, 0.421},
+	for _, c := range []struct {
+		set, metric string
+		achieved    float64
+	}{
+		{"tweets", "pearson_r", 0.872}, {"tweets", "macro_f1", 0.716},
+		{"product_reviews", "pearson_r", 0.642}, {"product_reviews", "macro_f1", 0.595},
+		{"movie_reviews", "pearson_r", 0.470}, {"movie_reviews", "macro_f1", 0.437},
+		{"smsa_valid", "macro_f1", 0.859},
 	} {
-		at(sent[set], "pearson_r", gov[0]-0.01)
-		at(sent[set], "macro_f1", gov[1]+0.005)
+		at(sent[c.set], c.metric, c.achieved-margin)
+	}
+	for _, set := range []string{"tweets", "product_reviews", "movie_reviews"} {
 		at(sent[set], "lang_en", 0.97)
 	}
-	at(sent["smsa_valid"], "macro_f1", 0.85)
 	at(sent["smsa_valid"], "lang_id", 0.97)
+	// The goals that are met must stay met.
+	at(sent["smsa_valid"], "macro_f1", 0.85)
 	st := get("stage")["moments/dev"]
 	at(st, "accuracy_en", 0.85)
 	at(st, "accuracy_id", 0.85)
 	asp := get("aspects")["casa_valid"]
-	at(asp, "price_f1", 0.6)
-	at(asp, "service_f1", 0.6)
+	at(asp, "price_f1", 0.765-margin)
+	at(asp, "service_f1", 1.0-margin)
 }

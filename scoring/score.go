@@ -227,6 +227,9 @@ func neutralBand(c float64) float64 {
 	return labelThresh + (c-posNeutral)*(1-labelThresh)/(1-posNeutral)
 }
 
+// idLexNeutral is the domain valence that turns a neutral model verdict.
+const idLexNeutral = 1.5
+
 // Indonesian sentiment: the trained model, nudged by the complaint and
 // slang lexicon when that carries a clear signal.
 func (s *scratch) sentimentID() float64 {
@@ -234,9 +237,11 @@ func (s *scratch) sentimentID() float64 {
 	p := sentimentID.predict(s.feats)
 	cls := argmax(p)
 	v := float64(p[clsPos] - p[clsNeg])
-	if s.dom <= -2 && cls != clsNeg {
+	// A clear complaint word turns a neutral verdict; overturning the
+	// opposite class takes more evidence.
+	if s.dom <= -2 && cls != clsNeg || s.dom <= -idLexNeutral && cls == clsNeu {
 		cls, v = clsNeg, min(v, 0)-0.1
-	} else if s.dom >= 2 && cls != clsPos {
+	} else if s.dom >= 2 && cls != clsPos || s.dom >= idLexNeutral && cls == clsNeu {
 		cls, v = clsPos, max(v, 0)+0.1
 	}
 	switch cls {

@@ -116,6 +116,10 @@ func TestLang(t *testing.T) {
 		"Это очень хороший пылесос, рекомендую":                      "other",
 		"これはとても良い掃除機です":                                              "other",
 		"Le service client est vraiment très lent pour une commande": "other",
+		"Der Staubsauger ist nicht gut und die Lieferung war spät":   "other",
+		"I can't believe how fast the delivery was":                  "en",
+		"Barangnya sudah sampai, terima kasih kak":                   "id",
+		"Saya tak puas hati dengan perkhidmatan ini":                 "id", // Malay counts as id
 	} {
 		if got := score(text).Lang; got != want {
 			t.Errorf("%q: lang %q, want %q", text, got, want)
@@ -301,4 +305,113 @@ func TestOddInput(t *testing.T) {
 			t.Errorf("%q: bad result %+v", text, m)
 		}
 	}
+}
+
+func TestIntensifiers(t *testing.T) {
+	base := score("The battery life is good").Sentiment
+	for _, c := range []struct {
+		text string
+		more bool
+	}{
+		{"The battery life is extremely good", true},
+		{"The battery life is slightly good", false},
+		{"The battery life is GOOD", true},
+		{"The battery life is good!", true},
+	} {
+		v := score(c.text).Sentiment
+		if c.more && v <= base || !c.more && v >= base {
+			t.Errorf("%q: %v against %v for plain 'good', want more=%v", c.text, v, base, c.more)
+		}
+	}
+	// Each '!' adds emphasis, up to four.
+	prev := base
+	for _, text := range []string{"The battery life is good!", "The battery life is good!!", "The battery life is good!!!"} {
+		v := score(text).Sentiment
+		if v <= prev {
+			t.Errorf("%q: %v, want above %v", text, v, prev)
+		}
+		prev = v
+	}
+	if a, b := score("The battery life is good!!!!").Sentiment, score("The battery life is good!!!!!!!").Sentiment; a != b {
+		t.Errorf("emphasis should stop at four '!': %v vs %v", a, b)
+	}
+	// Negative texts get more negative with emphasis too.
+	if a, b := score("The battery life is bad").Sentiment, score("The battery life is BAD!!!").Sentiment; b >= a {
+		t.Errorf("BAD!!! %v should be below bad %v", b, a)
+	}
+}
+
+func TestIndonesianSlang(t *testing.T) {
+	for text, want := range map[string]mw.Label{
+		"barangnya gak bagus":                 mw.Negative,
+		"kualitasnya nggak bagus sama sekali": mw.Negative,
+		"barangnya bagus bgt":                 mw.Positive,
+		"pelayanannya ramah banget":           mw.Positive,
+		"produknya mantul":                    mw.Positive,
+		"saya kecewa sama produk ini":         mw.Negative,
+		"aplikasinya lemot":                   mw.Negative,
+		"nyesel beli di sini":                 mw.Negative,
+		"kapok pesan di toko ini":             mw.Negative,
+	} {
+		m := score(text)
+		if m.Label != want {
+			t.Errorf("%q: %v (%v), want %v", text, m.Label, m.Sentiment, want)
+		}
+	}
+	if g, n := score("barangnya bagus").Sentiment, score("barangnya gak bagus").Sentiment; n >= g {
+		t.Errorf("gak bagus %v should be below bagus %v", n, g)
+	}
+}
+
+func TestReachMonotonic(t *testing.T) {
+	for _, kind := range []string{"x", "reddit", "rss", "mastodon", "unknown"} {
+		prev := float32(0)
+		for _, f := range []uint32{0, 1, 10, 100, 1000, 10000, 1e6, 1e9} {
+			w := reachWeight(f, kind)
+			if w <= prev {
+				t.Errorf("%s: reach(%d) = %v, not above %v", kind, f, w, prev)
+			}
+			prev = w
+		}
+	}
+	m := mw.Mention{Text: "hello", AuthorReach: 5000, Kind: "x"}
+	NewScorer(nil).Score(&m)
+	if m.Reach != reachWeight(5000, "x") {
+		t.Errorf("Score set reach %v, want %v", m.Reach, reachWeight(5000, "x"))
+	}
+}
+
+func TestManyGoroutines(t *testing.T) {
+	brands := []mw.Brand{{Name: "Acme", Aspects: map[string][]string{"suction": {"suction"}}}}
+	sc := NewScorer(brands)
+	texts := []mw.Mention{
+		{Brand: "Acme", Text: "The suction is weak and the app keeps crashing!!!"},
+		{Brand: "Acme", Text: "Paket belum sampai, kurir gak bisa dihubungi, kecewa bgt", Rating: 1},
+		{Text: "Highly recommend, 5 stars 😍", Rating: 5},
+		{Text: "Ada yang pernah pakai? Bagus gak?"},
+		{Text: "Это очень хороший пылесос"},
+	}
+	want := make([]mw.Mention, len(texts))
+	for i := range texts {
+		want[i] = texts[i]
+		sc.Score(&want[i])
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 32; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for k := 0; k < 300; k++ {
+				i := (g + k) % len(texts)
+				m := texts[i]
+				sc.Score(&m)
+				if m.Sentiment != want[i].Sentiment || m.Stage != want[i].Stage || m.Lang != want[i].Lang ||
+					!slices.Equal(m.Aspects, want[i].Aspects) {
+					t.Errorf("goroutine %d %q: %+v, want %+v", g, m.Text, m, want[i])
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
 }
