@@ -3,9 +3,11 @@ package scoring
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -54,19 +56,22 @@ const (
 // vocabulary is built once at init and never written after, so scorers
 // share it without locks.
 type wordInfo struct {
-	s       string    // the word itself
+	// Read for every token (the first half of the 64-byte entry).
+	key     uint64    // first 8 bytes of the word, little-endian, zero-padded
 	norm    *wordInfo // Indonesian normal form of a slang spelling, nil if none
 	cue     *cue      // stage/aspect/domain cue carried by the word alone
 	id      uint32    // dense id, for phrase keys
-	valence float32   // VADER valence, or the domain lexicon's
-	booster float32   // VADER booster/dampener scalar, 0 if none
-	inLex   bool      // valence is set (VADER treats lexicon words apart)
-	vader   bool      // in the VADER lexicon itself
-	negate  bool      // English negation word
-	special uint8     // kw* constant
 	lang    uint8     // lang* flags: a stopword or marker of that language
-	idNeg   bool      // Indonesian negator (after normalising)
+	special uint8     // kw* constant
+	inLex   bool      // valence is set (VADER treats lexicon words apart)
 	phrase  bool      // first or middle word of some phrase
+	// Read by the sentiment rules.
+	valence float32 // VADER valence, or the domain lexicon's
+	booster float32 // VADER booster/dampener scalar, 0 if none
+	s       string  // the word itself
+	vader   bool    // in the VADER lexicon itself
+	negate  bool    // English negation word
+	idNeg   bool    // Indonesian negator (after normalising)
 }
 
 // cue is what a word or phrase signals beyond the VADER lexicon.
@@ -95,7 +100,7 @@ func word(w string) *wordInfo {
 	}
 	nextWordID++
 	if len(slab) == cap(slab) {
-		slab = make([]wordInfo, 0, 1024) // entries close together in memory
+		slab = make([]wordInfo, 0, 16384) // entries close together in memory
 	}
 	slab = append(slab, wordInfo{id: nextWordID, s: w})
 	wi := &slab[len(slab)-1]
@@ -185,16 +190,21 @@ func mix64(k uint64) uint64 {
 
 // lexTable is the read-only vocabulary used while scoring: open
 // addressing over a fast byte hash, looked up with the scratch buffer's
-// bytes directly (no string conversion, no Swiss-table probing overhead).
+// bytes directly (no string conversion). Slots are 8 bytes (32k slots:
+// 256 KiB, so the table stays in cache): the word's length and 24 bits of
+// its hash, and its id. A word that is not in the vocabulary is settled by
+// the slots alone; a match is confirmed on the entry, which the caller
+// reads next anyway: its first 8 bytes are stored in it, and longer
+// words compare their tail with the word's text, kept in one arena.
 type lexTable struct {
 	mask  uint32
 	slots []lexSlot
+	byID  []*wordInfo // word id → entry
 }
 
-// lexSlot is 16 bytes: a probe touches one cache line.
 type lexSlot struct {
-	h uint32
-	w *wordInfo // nil: empty
+	meta uint32 // length<<24 | 24 bits of the hash
+	id   uint32 // word id; 0: empty slot
 }
 
 var lex *lexTable
@@ -204,48 +214,85 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 	for n < uint32(len(m))*2 {
 		n <<= 1
 	}
-	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
-	for w, wi := range m {
-		h := hashBytes([]byte(w))
+	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n), byID: make([]*wordInfo, nextWordID+1)}
+	// Words' text in one arena, in id order, so tail compares stay local.
+	ws := make([]*wordInfo, 0, len(m))
+	size := 0
+	for _, wi := range m {
+		ws = append(ws, wi)
+		size += len(wi.s)
+	}
+	slices.SortFunc(ws, func(a, b *wordInfo) int { return cmp.Compare(a.id, b.id) })
+	var arena strings.Builder
+	arena.Grow(size)
+	for _, wi := range ws {
+		arena.WriteString(wi.s)
+	}
+	all, off := arena.String(), 0
+	for _, wi := range ws {
+		wi.s, off = all[off:off+len(wi.s)], off+len(wi.s)
+		t.byID[wi.id] = wi
+		b := []byte(wi.s)
+		if len(b) > 255 {
+			continue // no token is that long in practice; never matched
+		}
+		h, key, meta := lexKey(b)
+		wi.key = key
 		i := h & t.mask
-		for t.slots[i].w != nil {
+		for t.slots[i].id != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = lexSlot{h: h, w: wi}
+		t.slots[i] = lexSlot{meta: meta, id: wi.id}
+	}
+	return t
+}
+
+// lexKey returns the probe start hash, the first-8-bytes key and the
+// length-and-hash check of a word.
+func lexKey(b []byte) (h uint32, key uint64, meta uint32) {
+	h = hashBytes(b)
+	if len(b) >= 8 {
+		key = binary.LittleEndian.Uint64(b)
+	} else {
+		key = tailBytes(b)
+	}
+	return h, key, uint32(min(len(b), 255))<<24 | h>>8
+}
+
+// tailBytes returns the last len(b)%8 bytes of b, zero-padded, reading
+// one 8-byte word when b's capacity allows (the scratch buffer keeps
+// slack for this).
+func tailBytes(b []byte) uint64 {
+	r := len(b) & 7
+	if r == 0 {
+		return 0
+	}
+	off := len(b) - r
+	if cap(b)-off >= 8 {
+		return binary.LittleEndian.Uint64(b[off:off+8]) & (1<<(8*r) - 1)
+	}
+	var t uint64
+	for i, c := range b[off:] {
+		t |= uint64(c) << (8 * i)
 	}
 	return t
 }
 
 // get returns the word's entry, or nil.
 func (t *lexTable) get(b []byte) *wordInfo {
-	h := hashBytes(b)
+	h, key, meta := lexKey(b)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := t.slots[i]
-		if sl.w == nil {
+		if sl.id == 0 {
 			return nil
 		}
-		if sl.h == h && sl.w.s == string(b) {
-			return sl.w
+		if sl.meta == meta {
+			w := t.byID[sl.id]
+			if w.key == key && (len(b) <= 8 || w.s[8:] == string(b[8:])) {
+				return w
+			}
 		}
 	}
-}
-
-// hashBytes mixes 8 bytes at a time.
-func hashBytes(b []byte) uint32 {
-	h := uint64(len(b)) * 0x9e3779b97f4a7c15
-	for len(b) >= 8 {
-		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
-		h ^= h >> 31
-		b = b[8:]
-	}
-	var tail uint64
-	for i, c := range b {
-		tail |= uint64(c) << (8 * i)
-	}
-	h = (h ^ tail) * 0x94d049bb133111eb
-	h ^= h >> 29
-	h *= 0xbf58476d1ce4e5b9
-	return uint32(h >> 32)
 }
 
 // loadVADER parses the word lexicon (word TAB valence TAB sd TAB ratings)
@@ -339,4 +386,18 @@ var specials = map[string]uint8{
 	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo,
 	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
+}
+
+// hashBytes mixes 8 bytes at a time.
+func hashBytes(b []byte) uint32 {
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		b = b[8:]
+	}
+	h = (h ^ tailBytes(b)) * 0x94d049bb133111eb
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return uint32(h >> 32)
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -103,7 +104,8 @@ var byteClass = func() (t [256]uint8) {
 }()
 
 // tokenize appends the tokens of text to s.toks, and counts '!', '?' and
-// letters by script on the way.
+// letters by script on the way. ASCII fields are classified, lower-cased
+// into buf and counted in one loop over their bytes.
 func (s *scratch) tokenize(text string) {
 	n := len(text)
 	for i := 0; i < n; {
@@ -111,30 +113,98 @@ func (s *scratch) tokenize(text string) {
 			i++
 			continue
 		}
+		// Room for the field's lower case, plus slack for the lexicon's
+		// 8-byte loads.
+		if cap(s.buf)-len(s.buf) < n-i+8 {
+			s.buf = slices.Grow(s.buf, n-i+8)
+		}
+		a := len(s.buf)
+		dst := s.buf[a:cap(s.buf)]
 		j := i
 		var acc uint8
-		for j < n {
-			k := byteClass[text[j]]
+		letters := 0
+		for ; j < n; j++ {
+			c := text[j]
+			k := byteClass[c]
 			if k&cSpace != 0 {
 				break
 			}
-			if k&cMark != 0 {
-				if text[j] == '!' {
+			dst[j-i] = lowerASCIITable[c]
+			acc |= k
+			letters += int(k>>2|k>>3) & 1 // cUpper or cLower: one letter
+		}
+		f := text[i:j]
+		i = j
+		if acc&cMark != 0 {
+			for k := 0; k < len(f); k++ {
+				switch f[k] {
+				case '!':
 					s.excl++
-				} else {
+				case '?':
 					s.quest++
 				}
 			}
-			acc |= k
-			j++
 		}
 		if acc&cHigh != 0 {
-			s.field(text[i:j])
-		} else {
-			s.word(text[i:j], true)
+			s.field(f)
+			continue
 		}
-		i = j
+		s.buf = s.buf[:a+len(f)]
+		s.latin += letters
+		s.wordASCII(a, acc, f)
 	}
+}
+
+// wordASCII adds the token of the ASCII field f, whose lower case is
+// buf[a:a+len(f)] and whose byte classes are acc.
+func (s *scratch) wordASCII(a int, acc uint8, f string) {
+	lo, hi := 0, len(f)
+	var brk bool
+	if acc&cPunct != 0 {
+		for lo < hi && byteClass[f[lo]]&cPunct != 0 {
+			lo++
+		}
+		for hi > lo && byteClass[f[hi-1]]&cPunct != 0 {
+			hi--
+		}
+		if (lo > 0 || hi < len(f)) && hi-lo <= 2 {
+			// Short words keep their punctuation when that is a known
+			// emoticon (":)", ":d", "<3"); otherwise the stripped word counts.
+			if w := lex.get(s.buf[a:]); w != nil {
+				s.toks = append(s.toks, token{w: w, a: int32(a), b: int32(len(s.buf))})
+				s.see(len(s.toks) - 1)
+				return
+			}
+			if hi == lo {
+				s.buf = s.buf[:a]
+				return // punctuation only
+			}
+		}
+		for k := hi; k < len(f); k++ {
+			switch f[k] {
+			case ',', ';', ':', '.', '!', '?':
+				brk = true
+			}
+		}
+	}
+	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk}
+	if t.upper {
+		s.nUpper++
+	}
+	w := s.buf[t.a:t.b]
+	t.w = lex.get(w)
+	if t.w != nil && t.w.norm != nil {
+		// Slang: the token becomes the normal form, text included.
+		t.w = t.w.norm
+		a := len(s.buf)
+		s.buf = append(s.buf, t.w.s...)
+		t.a, t.b = int32(a), int32(len(s.buf))
+	}
+	if len(w) > 3 && w[len(w)-2] == '\'' {
+		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
+	}
+	s.toks = append(s.toks, t)
+	s.see(len(s.toks) - 1)
 }
 
 // field tokenizes one whitespace-separated field.
