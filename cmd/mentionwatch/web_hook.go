@@ -1,0 +1,26 @@
+package main
+
+import (
+	"context"
+
+	"github.com/mentionwatch/mentionwatch/web"
+)
+
+// The daemon serves the dashboard when web.listen is set.
+func init() {
+	webStarter = func(ctx context.Context, a *app) error {
+		h, err := web.New(web.Options{
+			Store:  a.store,
+			Brands: a.cfg.Brands,
+			Auth:   a.cfg.Web,
+			Counters: func() web.Counters {
+				return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
+			},
+			Log: a.log.With("component", "web"),
+		})
+		if err != nil {
+			return err
+		}
+		return web.Serve(ctx, a.cfg.Web, h, a.log.With("component", "web"))
+	}
+}

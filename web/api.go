@@ -1,0 +1,315 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// queryTimeout bounds the store queries behind one request.
+const queryTimeout = 30 * time.Second
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w) // escapes <, > and & in strings
+	enc.Encode(v)
+}
+
+// apiError is the body of every failed API call.
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status >= 500 {
+		h.opt.Log.Error("dashboard request failed", "path", r.URL.Path, "err", err)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, apiError{Error: err.Error()})
+		return
+	}
+	http.Error(w, err.Error(), status)
+}
+
+// withView parses the view and runs f with a bounded context.
+func (h *Handler) withView(w http.ResponseWriter, r *http.Request, f func(ctx context.Context, v view) (any, error)) {
+	v, err := h.parseView(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	out, err := f(ctx, v)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// BrandInfo lists a tracked brand and its competitors.
+type BrandInfo struct {
+	Name        string   `json:"name"`
+	Competitors []string `json:"competitors"`
+}
+
+func (h *Handler) apiBrands(w http.ResponseWriter, _ *http.Request) {
+	out := []BrandInfo{}
+	for _, b := range h.opt.Brands {
+		bi := BrandInfo{Name: b.Name, Competitors: []string{}}
+		for _, c := range b.Competitors {
+			bi.Competitors = append(bi.Competitors, c.Name)
+		}
+		out = append(out, bi)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (h *Handler) apiSeries(w http.ResponseWriter, r *http.Request) {
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.series(ctx, v) })
+}
+
+func (h *Handler) apiJourney(w http.ResponseWriter, r *http.Request) {
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.journey(ctx, v) })
+}
+
+func (h *Handler) apiAspects(w http.ResponseWriter, r *http.Request) {
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.aspects(ctx, v) })
+}
+
+func (h *Handler) apiShareOfVoice(w http.ResponseWriter, r *http.Request) {
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.shareOfVoice(ctx, v) })
+}
+
+// apiMentions: top negative mentions by impact for the view, or, with
+// author=, that author's mentions across brands and sources.
+func (h *Handler) apiMentions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 20
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			h.fail(w, r, http.StatusBadRequest, fmt.Errorf("limit %q: want 1..500", s))
+			return
+		}
+		limit = n
+	}
+	if author := q.Get("author"); author != "" {
+		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+		defer cancel()
+		ms, err := h.opt.Store.Mentions(ctx, store.MentionQuery{Author: author, Limit: limit})
+		if err != nil {
+			h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the author's mentions: %w", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, wrap(ms))
+		return
+	}
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.topNegative(ctx, v, limit) })
+}
+
+// AlertsResponse is the alerts list and the active silences.
+type AlertsResponse struct {
+	Alerts   []Alert   `json:"alerts"`
+	Silences []Silence `json:"silences"`
+}
+
+func (h *Handler) apiAlerts(w http.ResponseWriter, r *http.Request) {
+	h.withView(w, r, func(ctx context.Context, v view) (any, error) {
+		as, ss, err := h.alertList(ctx, v)
+		return AlertsResponse{Alerts: as, Silences: silenceViews(ss)}, err
+	})
+}
+
+func (h *Handler) apiSilences(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	ss, err := h.opt.Store.Silences(ctx, h.opt.Now())
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, silenceViews(ss))
+}
+
+func (h *Handler) apiSources(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	s, err := h.sources(ctx)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s)
+}
+
+// actionBody is the optional JSON (or form) body of ack and resolve.
+type actionBody struct {
+	By string `json:"by"`
+}
+
+// readBody decodes a small JSON body or a form into v.
+func readBody(r *http.Request, v any) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("reading JSON body: %w", err)
+		}
+		return nil
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
+	return r.ParseForm()
+}
+
+var errBadAction = errors.New("bad action")
+
+// act loads the alert named in the path, applies f and saves it.
+func (h *Handler) act(r *http.Request, f func(a *mw.Alert, by string, now time.Time) error) (mw.Alert, int, error) {
+	var body actionBody
+	if err := readBody(r, &body); err != nil {
+		return mw.Alert{}, http.StatusBadRequest, err
+	}
+	if body.By == "" {
+		body.By = r.PostFormValue("by")
+	}
+	id := r.PathValue("id")
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	a, err := h.opt.Store.Alert(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return mw.Alert{}, http.StatusNotFound, fmt.Errorf("alert %q not found", id)
+	}
+	if err != nil {
+		return mw.Alert{}, http.StatusInternalServerError, fmt.Errorf("reading alert %s: %w", id, err)
+	}
+	now := h.opt.Now().UTC()
+	if err := f(&a, h.user(r, body.By), now); err != nil {
+		return a, http.StatusConflict, err
+	}
+	if err := h.opt.Store.SaveAlert(ctx, a); err != nil {
+		return a, http.StatusInternalServerError, fmt.Errorf("saving alert %s: %w", id, err)
+	}
+	return a, http.StatusOK, nil
+}
+
+func ack(a *mw.Alert, by string, now time.Time) error {
+	if !a.AckedAt.IsZero() {
+		return nil // the first acknowledgement counts for time to first response
+	}
+	a.AckedAt, a.AckedBy = now, by
+	return nil
+}
+
+func resolve(a *mw.Alert, by string, now time.Time) error {
+	if a.State == mw.Resolved {
+		return nil
+	}
+	a.State, a.ResolvedAt, a.UpdatedAt = mw.Resolved, now, now
+	if a.AckedAt.IsZero() {
+		a.AckedAt, a.AckedBy = now, by
+	}
+	return nil
+}
+
+func (h *Handler) apiAck(w http.ResponseWriter, r *http.Request) {
+	a, status, err := h.act(r, ack)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	writeJSON(w, status, alertView(a))
+}
+
+func (h *Handler) apiResolve(w http.ResponseWriter, r *http.Request) {
+	a, status, err := h.act(r, resolve)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	writeJSON(w, status, alertView(a))
+}
+
+// SilenceRequest creates a silence. Give For (a duration such as 4h or 1d)
+// or Until (RFC 3339).
+type SilenceRequest struct {
+	Brand  string `json:"brand"` // "" = every brand
+	Scope  string `json:"scope"` // "" = every scope
+	For    string `json:"for"`
+	Until  string `json:"until"`
+	Reason string `json:"reason"`
+	By     string `json:"by"`
+}
+
+func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
+	var req SilenceRequest
+	if err := readBody(r, &req); err != nil {
+		return mw.Silence{}, http.StatusBadRequest, err
+	}
+	if r.PostForm != nil {
+		req = SilenceRequest{Brand: r.PostFormValue("brand"), Scope: r.PostFormValue("scope"), For: r.PostFormValue("for"),
+			Until: r.PostFormValue("until"), Reason: r.PostFormValue("reason"), By: r.PostFormValue("by")}
+	}
+	now := h.opt.Now().UTC()
+	var until time.Time
+	switch {
+	case req.Until != "":
+		t, err := time.Parse(time.RFC3339, req.Until)
+		if err != nil {
+			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("until %q: want RFC 3339, e.g. 2026-01-02T15:04:05Z", req.Until)
+		}
+		until = t.UTC()
+	case req.For != "":
+		d, err := mw.ParseDuration(req.For)
+		if err != nil {
+			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("for: %w", err)
+		}
+		until = now.Add(d)
+	default:
+		return mw.Silence{}, http.StatusBadRequest, errors.New("silence needs for (e.g. 4h) or until (RFC 3339)")
+	}
+	if !until.After(now) {
+		return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("silence would end at %s, which is not in the future", until.Format(time.RFC3339))
+	}
+	if until.Sub(now) > 366*24*time.Hour {
+		return mw.Silence{}, http.StatusBadRequest, errors.New("silence longer than a year")
+	}
+	if req.Brand != "" && len(h.opt.Brands) > 0 {
+		if _, ok := h.brand(req.Brand); !ok {
+			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("brand %q is not configured", req.Brand)
+		}
+	}
+	var id [8]byte
+	rand.Read(id[:])
+	s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: req.Brand, Scope: req.Scope, Until: until, Reason: strings.TrimSpace(req.Reason),
+		CreatedBy: h.user(r, req.By), CreatedAt: now}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
+		return s, http.StatusInternalServerError, fmt.Errorf("saving silence: %w", err)
+	}
+	return s, http.StatusCreated, nil
+}
+
+func (h *Handler) apiSilence(w http.ResponseWriter, r *http.Request) {
+	s, status, err := h.silence(r)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	writeJSON(w, status, Silence(s))
+}

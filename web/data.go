@@ -1,0 +1,503 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Ranges the page offers, and the bucket step each one uses.
+var ranges = []struct {
+	Name string
+	Span time.Duration
+	Step time.Duration
+}{
+	{"24h", 24 * time.Hour, 5 * time.Minute},
+	{"7d", 7 * 24 * time.Hour, time.Hour},
+	{"30d", 30 * 24 * time.Hour, 6 * time.Hour},
+	{"90d", 90 * 24 * time.Hour, 24 * time.Hour},
+}
+
+// stepFor picks the bucket width for a span: at most about 300 buckets.
+func stepFor(span time.Duration) time.Duration {
+	for _, r := range ranges {
+		if span <= r.Span {
+			return r.Step
+		}
+	}
+	return 24 * time.Hour
+}
+
+// view is what one request asks for: a brand and a time window.
+type view struct {
+	Brand string
+	Range string // 24h | 7d | 30d | 90d, or "" for an explicit from/to
+	From  time.Time
+	To    time.Time
+	Step  time.Duration
+}
+
+// parseView reads brand, range (default 7d) or from/to (Unix seconds or
+// RFC 3339) from the query string.
+func (h *Handler) parseView(q url.Values) (view, error) {
+	v := view{Brand: q.Get("brand")}
+	if v.Brand == "" && len(h.opt.Brands) > 0 {
+		v.Brand = h.opt.Brands[0].Name
+	}
+	if v.Brand == "" {
+		return v, errors.New("no brand: pass brand= (no brands are configured)")
+	}
+	now := h.opt.Now().UTC()
+	if q.Get("from") != "" || q.Get("to") != "" {
+		from, err := parseTime(q.Get("from"))
+		if err != nil {
+			return v, fmt.Errorf("from: %w", err)
+		}
+		to := now
+		if q.Get("to") != "" {
+			if to, err = parseTime(q.Get("to")); err != nil {
+				return v, fmt.Errorf("to: %w", err)
+			}
+		}
+		if !from.Before(to) {
+			return v, fmt.Errorf("from %s is not before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+		}
+		if to.Sub(from) > 366*24*time.Hour {
+			return v, errors.New("from..to spans more than a year")
+		}
+		v.Step = stepFor(to.Sub(from))
+		v.From, v.To = from.Truncate(v.Step), to
+		return v, nil
+	}
+	v.Range = q.Get("range")
+	if v.Range == "" {
+		v.Range = "7d"
+	}
+	for _, r := range ranges {
+		if r.Name == v.Range {
+			v.Step = r.Step
+			// Whole buckets: the window ends with the bucket holding now.
+			v.To = now.Truncate(r.Step).Add(r.Step)
+			v.From = v.To.Add(-r.Span)
+			return v, nil
+		}
+	}
+	return v, fmt.Errorf("range %q: want 24h, 7d, 30d or 90d", v.Range)
+}
+
+func parseTime(s string) (time.Time, error) {
+	var sec int64
+	if _, err := fmt.Sscanf(s, "%d", &sec); err == nil && !strings.ContainsAny(s, "-:T") {
+		return time.Unix(sec, 0).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither Unix seconds nor RFC 3339", s)
+	}
+	return t.UTC(), nil
+}
+
+// brand returns the configured brand named name.
+func (h *Handler) brand(name string) (mw.Brand, bool) {
+	for _, b := range h.opt.Brands {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return mw.Brand{}, false
+}
+
+// Series is mention volume per bucket by sentiment, for one brand.
+type Series struct {
+	Brand       string        `json:"brand"`
+	From        time.Time     `json:"from"`
+	To          time.Time     `json:"to"`
+	StepSeconds int64         `json:"step_seconds"`
+	T           []int64       `json:"t"` // bucket starts, Unix seconds
+	Negative    []uint64      `json:"negative"`
+	Neutral     []uint64      `json:"neutral"`
+	Positive    []uint64      `json:"positive"`
+	Alerts      []AlertMarker `json:"alerts"`
+}
+
+// AlertMarker places an alert on the volume chart.
+type AlertMarker struct {
+	ID      string `json:"id"`
+	T       int64  `json:"t"` // StartedAt, Unix seconds
+	State   string `json:"state"`
+	Kind    string `json:"kind"`
+	Scope   string `json:"scope"`
+	Summary string `json:"summary"`
+}
+
+func buckets(v view) []time.Time {
+	var out []time.Time
+	for t := v.From.Truncate(v.Step); t.Before(v.To); t = t.Add(v.Step) {
+		out = append(out, t)
+	}
+	return out
+}
+
+func (h *Handler) series(ctx context.Context, v view) (Series, error) {
+	pts, err := h.opt.Store.Series(ctx, store.SeriesQuery{Brands: []string{v.Brand}, From: v.From, To: v.To, Step: v.Step, GroupBy: store.GroupLabel})
+	if err != nil {
+		return Series{}, fmt.Errorf("reading volume: %w", err)
+	}
+	bs := buckets(v)
+	s := Series{Brand: v.Brand, From: v.From, To: v.To, StepSeconds: int64(v.Step / time.Second),
+		T: make([]int64, len(bs)), Negative: make([]uint64, len(bs)), Neutral: make([]uint64, len(bs)), Positive: make([]uint64, len(bs)),
+		Alerts: []AlertMarker{}}
+	idx := make(map[int64]int, len(bs))
+	for i, b := range bs {
+		s.T[i] = b.Unix()
+		idx[b.Unix()] = i
+	}
+	for _, p := range pts {
+		i, ok := idx[p.Bucket.Truncate(v.Step).Unix()]
+		if !ok {
+			continue
+		}
+		switch mw.Label(p.Key) {
+		case mw.Negative:
+			s.Negative[i] += p.Count
+		case mw.Positive:
+			s.Positive[i] += p.Count
+		default:
+			s.Neutral[i] += p.Count
+		}
+	}
+	as, err := h.opt.Store.Alerts(ctx, store.AlertQuery{Brand: v.Brand, Since: v.From, Limit: 200})
+	if err != nil {
+		return Series{}, fmt.Errorf("reading alerts: %w", err)
+	}
+	for _, a := range as {
+		if a.StartedAt.Before(v.From) || !a.StartedAt.Before(v.To) {
+			continue
+		}
+		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary})
+	}
+	return s, nil
+}
+
+// Share is a count and its negative part.
+type Share struct {
+	Count    uint64  `json:"count"`
+	Negative uint64  `json:"negative"`
+	NegShare float64 `json:"neg_share"` // Negative / Count, 0 when Count is 0
+}
+
+func share(count, neg uint64) Share {
+	s := Share{Count: count, Negative: neg}
+	if count > 0 {
+		s.NegShare = float64(neg) / float64(count)
+	}
+	return s
+}
+
+// JourneyStage is one moment of truth.
+type JourneyStage struct {
+	Stage string `json:"stage"`
+	Share
+	Pain float64 `json:"pain"` // this stage's part of all negative mentions, 0..1
+}
+
+func (h *Handler) journey(ctx context.Context, v view) ([]JourneyStage, error) {
+	pts, err := h.opt.Store.Series(ctx, store.SeriesQuery{Brands: []string{v.Brand}, From: v.From, To: v.To, GroupBy: store.GroupStage})
+	if err != nil {
+		return nil, fmt.Errorf("reading journey: %w", err)
+	}
+	by := map[string][2]uint64{}
+	var negAll uint64
+	for _, p := range pts {
+		c := by[p.Key]
+		by[p.Key] = [2]uint64{c[0] + p.Count, c[1] + p.Negative}
+		negAll += p.Negative
+	}
+	out := make([]JourneyStage, 0, len(mw.Stages))
+	for _, st := range mw.Stages {
+		c := by[string(st)]
+		js := JourneyStage{Stage: string(st), Share: share(c[0], c[1])}
+		if negAll > 0 {
+			js.Pain = float64(c[1]) / float64(negAll)
+		}
+		out = append(out, js)
+	}
+	return out, nil
+}
+
+// Aspect is one aspect's volume and negative share now and in the window
+// before, of the same length.
+type Aspect struct {
+	Aspect string `json:"aspect"`
+	Share
+	Previous Share `json:"previous"`
+	// Trend is the change in negative share against the previous window,
+	// in points (0.1 = ten percentage points more negative).
+	Trend float64 `json:"trend"`
+	// Growth is the change in negative count: (now - before) / max(before, 1).
+	Growth float64 `json:"growth"`
+}
+
+func (h *Handler) aspects(ctx context.Context, v view) ([]Aspect, error) {
+	span := v.To.Sub(v.From)
+	var now, before []store.SeriesPoint
+	var err error
+	if now, err = h.opt.Store.Series(ctx, store.SeriesQuery{Brands: []string{v.Brand}, From: v.From, To: v.To, GroupBy: store.GroupAspect}); err != nil {
+		return nil, fmt.Errorf("reading aspects: %w", err)
+	}
+	if before, err = h.opt.Store.Series(ctx, store.SeriesQuery{Brands: []string{v.Brand}, From: v.From.Add(-span), To: v.From, GroupBy: store.GroupAspect}); err != nil {
+		return nil, fmt.Errorf("reading aspects of the previous window: %w", err)
+	}
+	cur, prev := map[string][2]uint64{}, map[string][2]uint64{}
+	for _, p := range now {
+		c := cur[p.Key]
+		cur[p.Key] = [2]uint64{c[0] + p.Count, c[1] + p.Negative}
+	}
+	for _, p := range before {
+		c := prev[p.Key]
+		prev[p.Key] = [2]uint64{c[0] + p.Count, c[1] + p.Negative}
+	}
+	out := []Aspect{}
+	for k, c := range cur {
+		if k == "" {
+			continue
+		}
+		p := prev[k]
+		a := Aspect{Aspect: k, Share: share(c[0], c[1]), Previous: share(p[0], p[1])}
+		a.Trend = a.NegShare - a.Previous.NegShare
+		a.Growth = (float64(c[1]) - float64(p[1])) / max(float64(p[1]), 1)
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].NegShare != out[j].NegShare {
+			return out[i].NegShare > out[j].NegShare
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Aspect < out[j].Aspect
+	})
+	return out, nil
+}
+
+// ShareOfVoice compares a brand with its configured competitors.
+type ShareOfVoice struct {
+	Brand       string     `json:"brand"`
+	StepSeconds int64      `json:"step_seconds"`
+	T           []int64    `json:"t"`
+	Brands      []SOVBrand `json:"brands"` // the brand first, then its competitors
+}
+
+// SOVBrand is one brand's part of the conversation.
+type SOVBrand struct {
+	Name string `json:"name"`
+	Share
+	Voice  float64  `json:"voice"`  // Count / all brands' count, 0..1
+	Counts []uint64 `json:"counts"` // per bucket, aligned with T
+}
+
+func (h *Handler) shareOfVoice(ctx context.Context, v view) (ShareOfVoice, error) {
+	names := []string{v.Brand}
+	if b, ok := h.brand(v.Brand); ok {
+		for _, c := range b.Competitors {
+			if !slices.Contains(names, c.Name) {
+				names = append(names, c.Name)
+			}
+		}
+	}
+	pts, err := h.opt.Store.Series(ctx, store.SeriesQuery{Brands: names, From: v.From, To: v.To, Step: v.Step, GroupBy: store.GroupNone})
+	if err != nil {
+		return ShareOfVoice{}, fmt.Errorf("reading share of voice: %w", err)
+	}
+	bs := buckets(v)
+	sov := ShareOfVoice{Brand: v.Brand, StepSeconds: int64(v.Step / time.Second), T: make([]int64, len(bs))}
+	idx := make(map[int64]int, len(bs))
+	for i, b := range bs {
+		sov.T[i] = b.Unix()
+		idx[b.Unix()] = i
+	}
+	pos := map[string]int{}
+	for i, n := range names {
+		pos[n] = i
+		sov.Brands = append(sov.Brands, SOVBrand{Name: n, Counts: make([]uint64, len(bs))})
+	}
+	var total uint64
+	for _, p := range pts {
+		j, ok := pos[p.Brand]
+		if !ok {
+			continue
+		}
+		b := &sov.Brands[j]
+		b.Count += p.Count
+		b.Negative += p.Negative
+		total += p.Count
+		if i, ok := idx[p.Bucket.Truncate(v.Step).Unix()]; ok {
+			b.Counts[i] += p.Count
+		}
+	}
+	for i := range sov.Brands {
+		b := &sov.Brands[i]
+		b.Share = share(b.Count, b.Negative)
+		if total > 0 {
+			b.Voice = float64(b.Count) / float64(total)
+		}
+	}
+	return sov, nil
+}
+
+// Mention is a stored mention as the dashboard shows it.
+type Mention struct {
+	mw.Mention
+	Impact float64 `json:"impact"` // negativity × reach
+}
+
+func (h *Handler) topNegative(ctx context.Context, v view, limit int) ([]Mention, error) {
+	ms, err := h.opt.Store.Mentions(ctx, store.MentionQuery{Brands: []string{v.Brand}, From: v.From, To: v.To, Label: mw.Negative, OrderBy: store.ByImpact, Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("reading top negative mentions: %w", err)
+	}
+	return wrap(ms), nil
+}
+
+func wrap(ms []mw.Mention) []Mention {
+	out := make([]Mention, len(ms))
+	for i := range ms {
+		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
+	}
+	return out
+}
+
+// Alert is a stored alert as the dashboard and API show it.
+type Alert struct {
+	ID         string            `json:"id"`
+	Brand      string            `json:"brand"`
+	Kind       string            `json:"kind"`
+	Scope      string            `json:"scope"`
+	State      mw.AlertState     `json:"state"`
+	StartedAt  time.Time         `json:"started_at"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+	ResolvedAt *time.Time        `json:"resolved_at,omitempty"`
+	Count      float64           `json:"count"`
+	Baseline   float64           `json:"baseline"`
+	Factor     float64           `json:"factor"`
+	NegShare   float64           `json:"neg_share"`
+	Summary    string            `json:"summary"`
+	MentionIDs []string          `json:"mention_ids"`
+	Breakdown  map[string]uint64 `json:"breakdown,omitempty"`
+	Notified   int               `json:"notify_count"`
+	AckedAt    *time.Time        `json:"acked_at,omitempty"`
+	AckedBy    string            `json:"acked_by,omitempty"`
+	Silenced   bool              `json:"silenced"` // an active silence matches it
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func alertView(a mw.Alert) Alert {
+	ids := a.MentionIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt,
+		ResolvedAt: timePtr(a.ResolvedAt), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
+		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(a.AckedAt), AckedBy: a.AckedBy}
+}
+
+// Silence is an active silence as the API shows it.
+type Silence struct {
+	ID        string    `json:"id"`
+	Brand     string    `json:"brand"`
+	Scope     string    `json:"scope"`
+	Until     time.Time `json:"until"`
+	Reason    string    `json:"reason"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func silenceViews(ss []mw.Silence) []Silence {
+	out := make([]Silence, len(ss))
+	for i, s := range ss {
+		out[i] = Silence(s)
+	}
+	return out
+}
+
+func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence, error) {
+	as, err := h.opt.Store.Alerts(ctx, store.AlertQuery{Brand: v.Brand, Since: v.From, Limit: 100})
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading alerts: %w", err)
+	}
+	now := h.opt.Now()
+	ss, err := h.opt.Store.Silences(ctx, now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading silences: %w", err)
+	}
+	out := make([]Alert, len(as))
+	for i, a := range as {
+		out[i] = alertView(a)
+		for _, s := range ss {
+			if s.Matches(a, now) {
+				out[i].Silenced = true
+			}
+		}
+	}
+	// Firing first, newest first within each state.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].State == mw.Firing && out[j].State != mw.Firing })
+	return out, ss, nil
+}
+
+// Source is one source's health.
+type Source struct {
+	Source            string     `json:"source"`
+	Kind              string     `json:"kind"`
+	LastRun           *time.Time `json:"last_run,omitempty"`
+	LastSuccess       *time.Time `json:"last_success,omitempty"`
+	LastError         string     `json:"last_error,omitempty"`
+	LastErrorAt       *time.Time `json:"last_error_at,omitempty"`
+	ItemsLastRun      int        `json:"items_last_run"`
+	TotalItems        uint64     `json:"total_items"`
+	ConsecutiveErrors int        `json:"consecutive_errors"`
+	Healthy           bool       `json:"healthy"` // it succeeded and has not failed since
+}
+
+// Sources is source health plus the writer's spool.
+type Sources struct {
+	Sources      []Source `json:"sources"`
+	SpoolKnown   bool     `json:"spool_known"`
+	SpoolBatches int      `json:"spool_batches"`
+	SpoolBytes   int64    `json:"spool_bytes"`
+}
+
+func (h *Handler) sources(ctx context.Context) (Sources, error) {
+	sts, err := h.opt.Store.SourceStates(ctx)
+	if err != nil {
+		return Sources{}, fmt.Errorf("reading source states: %w", err)
+	}
+	out := Sources{Sources: make([]Source, len(sts))}
+	for i, s := range sts {
+		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: timePtr(s.LastRun), LastSuccess: timePtr(s.LastSuccess),
+			LastError: s.LastError, LastErrorAt: timePtr(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
+			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
+	}
+	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })
+	switch {
+	case h.opt.Counters != nil:
+		ws := h.opt.Counters().Writer
+		out.SpoolKnown, out.SpoolBatches, out.SpoolBytes = true, ws.SpoolBatches, ws.SpoolBytes
+	case h.opt.Spool != nil:
+		out.SpoolBatches, out.SpoolBytes, out.SpoolKnown = h.opt.Spool()
+	}
+	return out, nil
+}

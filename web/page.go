@@ -1,0 +1,259 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+type pageTemplates struct{ t *template.Template }
+
+var funcs = template.FuncMap{
+	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"points": func(f float64) string {
+		if math.Abs(f) < 0.005 {
+			return "±0 pts"
+		}
+		return fmt.Sprintf("%+.0f pts", f*100)
+	},
+	"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"ago": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"timeptr": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"bytes": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d B", n)
+	},
+	"clip": func(s string, n int) string {
+		r := []rune(s)
+		if len(r) <= n {
+			return s
+		}
+		return string(r[:n]) + "…"
+	},
+	// href keeps only http(s) links; html/template escapes the rest too.
+	"href": func(s string) string {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return ""
+		}
+		return s
+	},
+	"upper": strings.ToUpper,
+	"stage": stageName,
+}
+
+func parseTemplates() (*pageTemplates, error) {
+	t, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parsing templates: %w", err)
+	}
+	return &pageTemplates{t: t}, nil
+}
+
+// pageData is everything the page shows.
+type pageData struct {
+	View     view
+	Brands   []string
+	Ranges   []string
+	Query    template.URL // brand and range, for links and fragment URLs
+	Journey  []JourneyStage
+	Aspects  []Aspect
+	SOV      ShareOfVoice
+	Mentions []Mention
+	Alerts   alertsData
+	Sources  Sources
+}
+
+type alertsData struct {
+	Query    template.URL
+	Brand    string
+	Alerts   []Alert
+	Silences []Silence
+	Message  string
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, data any) {
+	var buf bytes.Buffer
+	if err := h.page.t.ExecuteTemplate(&buf, name, data); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("rendering %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+// viewQuery encodes v as a query string (url.Values.Encode output, safe
+// to place in a URL attribute as is).
+func viewQuery(v view) template.URL {
+	q := url.Values{"brand": {v.Brand}}
+	if v.Range != "" {
+		q.Set("range", v.Range)
+	} else {
+		q.Set("from", fmt.Sprint(v.From.Unix()))
+		q.Set("to", fmt.Sprint(v.To.Unix()))
+	}
+	return template.URL(q.Encode())
+}
+
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
+	v, err := h.parseView(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	d := pageData{View: v, Query: viewQuery(v)}
+	for _, b := range h.opt.Brands {
+		d.Brands = append(d.Brands, b.Name)
+	}
+	for _, rg := range ranges {
+		d.Ranges = append(d.Ranges, rg.Name)
+	}
+	// The page's queries are independent: run them side by side.
+	errc := make(chan error, 6)
+	go func() { var err error; d.Journey, err = h.journey(ctx, v); errc <- err }()
+	go func() { var err error; d.Aspects, err = h.aspects(ctx, v); errc <- err }()
+	go func() { var err error; d.SOV, err = h.shareOfVoice(ctx, v); errc <- err }()
+	go func() { var err error; d.Mentions, err = h.topNegative(ctx, v, 20); errc <- err }()
+	go func() { var err error; d.Alerts, err = h.alertsData(ctx, v, ""); errc <- err }()
+	go func() { var err error; d.Sources, err = h.sources(ctx); errc <- err }()
+	for range 6 {
+		if e := <-errc; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	h.render(w, r, "page.html", d)
+}
+
+func (h *Handler) alertsData(ctx context.Context, v view, msg string) (alertsData, error) {
+	as, ss, err := h.alertList(ctx, v)
+	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Silences: silenceViews(ss), Message: msg}, err
+}
+
+// uiAlertsAfter renders the alerts section after an action.
+func (h *Handler) uiAlertsAfter(w http.ResponseWriter, r *http.Request, msg string) {
+	v, err := h.parseView(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	d, err := h.alertsData(ctx, v, msg)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	h.render(w, r, "alerts", d)
+}
+
+func (h *Handler) uiAlerts(w http.ResponseWriter, r *http.Request) { h.uiAlertsAfter(w, r, "") }
+
+func (h *Handler) uiAck(w http.ResponseWriter, r *http.Request) {
+	a, status, err := h.act(r, ack)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.Format("15:04 UTC")))
+}
+
+func (h *Handler) uiResolve(w http.ResponseWriter, r *http.Request) {
+	if _, status, err := h.act(r, resolve); err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	h.uiAlertsAfter(w, r, "Resolved.")
+}
+
+func (h *Handler) uiSilence(w http.ResponseWriter, r *http.Request) {
+	s, status, err := h.silence(r)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	scope := s.Scope
+	if scope == "" {
+		scope = "every scope"
+	}
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.Format("2006-01-02 15:04 UTC")))
+}
+
+func (h *Handler) uiSources(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	s, err := h.sources(ctx)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	h.render(w, r, "sources", s)
+}
+
+type authorData struct {
+	Author   string
+	Mentions []Mention
+}
+
+func (h *Handler) uiAuthor(w http.ResponseWriter, r *http.Request) {
+	author := r.URL.Query().Get("author")
+	if author == "" {
+		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("author= is required"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	ms, err := h.opt.Store.Mentions(ctx, store.MentionQuery{Author: author, Limit: 20})
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the author's mentions: %w", err))
+		return
+	}
+	h.render(w, r, "author", authorData{Author: author, Mentions: wrap(ms)})
+}
+
+// stageName is the journey label of a stage.
+func stageName(s string) string {
+	switch mw.Stage(s) {
+	case mw.ZMOT:
+		return "ZMOT · research"
+	case mw.FMOT:
+		return "FMOT · first look"
+	case mw.AMOT:
+		return "AMOT · waiting"
+	case mw.SMOT:
+		return "SMOT · using"
+	case mw.LMOT:
+		return "LMOT · telling others"
+	}
+	return "unknown"
+}

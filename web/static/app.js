@@ -1,0 +1,126 @@
+// mentionwatch dashboard charts. Data comes from the JSON API; text is
+// drawn on canvas or set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var colors = { negative: "#c0392b", neutral: "#7f8c8d", positive: "#27ae60" };
+  var palette = ["#2760b0", "#e67e22", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d"];
+  var charts = {};
+
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) { return r.json().then(function (e) { throw new Error(e.error || r.statusText); }); }
+      return r.json();
+    });
+  }
+
+  function showError(el, err) {
+    var p = document.createElement("p");
+    p.className = "error";
+    p.textContent = "Could not load chart: " + err.message;
+    el.replaceChildren(p);
+  }
+
+  function width(el) { return Math.max(300, el.clientWidth || 600); }
+
+  // Vertical markers at alert starts, drawn on the canvas.
+  function alertMarkers(getAlerts) {
+    return {
+      hooks: {
+        draw: [function (u) {
+          var alerts = getAlerts();
+          var ctx = u.ctx;
+          ctx.save();
+          ctx.font = Math.round(11 * devicePixelRatio) + "px system-ui, sans-serif";
+          for (var i = 0; i < alerts.length; i++) {
+            var a = alerts[i];
+            var x = Math.round(u.valToPos(a.t, "x", true));
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) { continue; }
+            ctx.strokeStyle = a.state === "firing" ? "#c0392b" : "#e67e22";
+            ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.fillStyle = ctx.strokeStyle;
+            ctx.fillText("⚠ " + a.scope, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+          }
+          ctx.restore();
+        }]
+      }
+    };
+  }
+
+  function volumeData(s) { return [s.t, s.negative, s.neutral, s.positive]; }
+
+  function volumeChart(el) {
+    var src = el.getAttribute("data-src");
+    var brand = el.getAttribute("data-brand") || "";
+    var state = { alerts: [] };
+    fetchJSON(src).then(function (s) {
+      state.alerts = s.alerts || [];
+      var opts = {
+        width: width(el), height: 300,
+        title: brand,
+        cursor: { drag: { x: true, y: false, setScale: false } },
+        scales: { x: { time: true } },
+        series: [
+          {},
+          { label: "negative", stroke: colors.negative, fill: "rgba(192,57,43,0.12)", width: 2 },
+          { label: "neutral", stroke: colors.neutral, width: 1.5 },
+          { label: "positive", stroke: colors.positive, width: 1.5 }
+        ],
+        axes: [{}, { label: "mentions" }],
+        plugins: [alertMarkers(function () { return state.alerts; })],
+        hooks: {
+          setSelect: [function (u) {
+            if (u.select.width < 5) { return; }
+            var from = Math.floor(u.posToVal(u.select.left, "x"));
+            var to = Math.ceil(u.posToVal(u.select.left + u.select.width, "x"));
+            u.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
+            var q = new URLSearchParams({ brand: brand, from: String(from), to: String(to) });
+            fetchJSON("/api/series?" + q.toString()).then(function (z) {
+              state.alerts = z.alerts || [];
+              u.setData(volumeData(z));
+            }).catch(function (err) { showError(el, err); });
+          }]
+        }
+      };
+      el.replaceChildren();
+      var u = new uPlot(opts, volumeData(s), el);
+      charts.volume = { u: u, reset: function () { state.alerts = s.alerts || []; u.setData(volumeData(s)); } };
+      el.setAttribute("data-rendered", "true");
+    }).catch(function (err) { showError(el, err); });
+  }
+
+  function sovChart(el) {
+    fetchJSON(el.getAttribute("data-src")).then(function (s) {
+      var data = [s.t];
+      var series = [{}];
+      (s.brands || []).forEach(function (b, i) {
+        data.push(b.counts);
+        series.push({ label: b.name, stroke: palette[i % palette.length], width: i === 0 ? 2 : 1.5 });
+      });
+      el.replaceChildren();
+      new uPlot({ width: width(el), height: 200, scales: { x: { time: true } }, series: series,
+        cursor: { drag: { x: true, y: false } }, axes: [{}, { label: "mentions" }] }, data, el);
+      el.setAttribute("data-rendered", "true");
+    }).catch(function (err) { showError(el, err); });
+  }
+
+  function init(root) {
+    var els = (root || document).querySelectorAll(".chart[data-chart]");
+    els.forEach(function (el) {
+      if (el.getAttribute("data-rendered")) { return; }
+      if (el.getAttribute("data-chart") === "volume") { volumeChart(el); } else { sovChart(el); }
+    });
+    (root || document).querySelectorAll("[data-reset]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var c = charts[b.getAttribute("data-reset")];
+        if (c) { c.reset(); }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+})();

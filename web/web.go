@@ -1,0 +1,275 @@
+// Package web serves the dashboard: one page, a JSON API under /api/ for
+// everything the page shows, Prometheus metrics on /metrics, and /healthz
+// and /readyz. Assets (htmx, uPlot) are embedded; nothing loads from a CDN.
+//
+// Off loopback every request needs the configured bearer token or basic
+// auth credentials (CheckAuth refuses to start without them), and POST
+// actions must come from the dashboard's own origin.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/writer"
+)
+
+//go:embed static templates
+var assets embed.FS
+
+// Counters are the daemon's running totals. Serving the dashboard alone
+// (mentionwatch serve) has none.
+type Counters struct {
+	Collected int64        // raw items collected
+	Stored    int64        // scored mentions handed to the writer
+	Writer    writer.Stats // the writer's counters and spool depth
+}
+
+// Options configure the handler.
+type Options struct {
+	Store  store.Store // required
+	Brands []mw.Brand  // tracked brands and their competitors
+	Auth   mw.WebConfig
+	// Counters, when set, feeds /metrics and the spool depth shown under
+	// source health. Called once per scrape or page view; must be cheap.
+	Counters func() Counters
+	// Spool, when Counters is nil, reports the batches and bytes waiting in
+	// the writer's spool (read from its directory). ok is false when unknown.
+	Spool func() (batches int, bytes int64, ok bool)
+	Log   *slog.Logger
+	Now   func() time.Time // default time.Now
+}
+
+// Handler is the dashboard. Build it with New.
+type Handler struct {
+	opt     Options
+	mux     *http.ServeMux
+	page    *pageTemplates
+	metrics *metrics
+	static  http.Handler
+	csrf    *http.CrossOriginProtection
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New builds the dashboard handler. It does not check auth against a
+// listen address: Serve (or CheckAuth) does.
+func New(opt Options) (*Handler, error) {
+	if opt.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	pt, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: embedded assets: %w", err)
+	}
+	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection()}
+	h.metrics = newMetrics(h)
+	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) routes() {
+	handle := func(pattern string, f http.HandlerFunc) {
+		h.mux.Handle(pattern, h.metrics.instrument(pattern, f))
+	}
+	handle("GET /{$}", h.servePage)
+	handle("GET /static/", h.serveStatic)
+	handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	handle("GET /readyz", h.serveReady)
+	h.mux.Handle("GET /metrics", h.metrics.handler())
+
+	handle("GET /api/brands", h.apiBrands)
+	handle("GET /api/series", h.apiSeries)
+	handle("GET /api/journey", h.apiJourney)
+	handle("GET /api/aspects", h.apiAspects)
+	handle("GET /api/share-of-voice", h.apiShareOfVoice)
+	handle("GET /api/mentions", h.apiMentions)
+	handle("GET /api/alerts", h.apiAlerts)
+	handle("POST /api/alerts/{id}/ack", h.apiAck)
+	handle("POST /api/alerts/{id}/resolve", h.apiResolve)
+	handle("GET /api/silences", h.apiSilences)
+	handle("POST /api/silences", h.apiSilence)
+	handle("GET /api/sources", h.apiSources)
+
+	// Fragments the page swaps in with htmx.
+	handle("GET /ui/author", h.uiAuthor)
+	handle("GET /ui/alerts", h.uiAlerts)
+	handle("POST /ui/alerts/{id}/ack", h.uiAck)
+	handle("POST /ui/alerts/{id}/resolve", h.uiResolve)
+	handle("POST /ui/silences", h.uiSilence)
+	handle("GET /ui/sources", h.uiSources)
+}
+
+// ServeHTTP applies security headers, auth and the same-origin check, then
+// routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Frame-Options", "DENY")
+	if r.URL.Path != "/healthz" {
+		if !h.authorized(r) {
+			if h.opt.Auth.Username != "" {
+				hd.Set("WWW-Authenticate", `Basic realm="mentionwatch", charset="UTF-8"`)
+			} else {
+				hd.Set("WWW-Authenticate", `Bearer realm="mentionwatch"`)
+			}
+			http.Error(w, "unauthorized: send web.token as a Bearer token or web.username/web.password as basic auth", http.StatusUnauthorized)
+			return
+		}
+	}
+	if err := h.csrf.Check(r); err != nil {
+		http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// authorized reports whether r carries the configured credentials. With
+// none configured (loopback only; see CheckAuth) every request is allowed.
+func (h *Handler) authorized(r *http.Request) bool {
+	a := h.opt.Auth
+	if a.Token == "" && a.Username == "" {
+		return true
+	}
+	if a.Token != "" {
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && equal(strings.TrimSpace(tok), a.Token.Value()) {
+			return true
+		}
+	}
+	if a.Username != "" {
+		if u, p, ok := r.BasicAuth(); ok && equal(u, a.Username) && equal(p, a.Password.Value()) {
+			return true
+		}
+	}
+	return false
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// user names who acted, for AckedBy and CreatedBy: the basic-auth user,
+// else the name the client gave, else "token" or "dashboard".
+func (h *Handler) user(r *http.Request, given string) string {
+	if u, _, ok := r.BasicAuth(); ok && h.opt.Auth.Username != "" {
+		return u
+	}
+	if given = strings.TrimSpace(given); given != "" {
+		if len(given) > 64 {
+			given = given[:64]
+		}
+		return given
+	}
+	if h.opt.Auth.Token != "" {
+		return "token"
+	}
+	return "dashboard"
+}
+
+// CheckAuth refuses a listen address off loopback without credentials.
+func CheckAuth(cfg mw.WebConfig) error {
+	if cfg.Listen == "" {
+		return errors.New("web: no listen address (set web.listen, e.g. 127.0.0.1:8080)")
+	}
+	host, _, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("web.listen %q: %w (want host:port, e.g. 127.0.0.1:8080)", cfg.Listen, err)
+	}
+	if cfg.Username != "" && cfg.Password == "" {
+		return fmt.Errorf("web.username is set but web.password is empty")
+	}
+	if cfg.Token != "" || cfg.Username != "" || isLoopback(host) {
+		return nil
+	}
+	return fmt.Errorf("web.listen %q is not a loopback address: set web.token (bearer) or web.username and web.password (basic auth), "+
+		"or listen on 127.0.0.1", cfg.Listen)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	h.static.ServeHTTP(w, r)
+}
+
+func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if _, err := h.opt.Store.SourceStates(ctx); err != nil {
+		h.opt.Log.Warn("readiness: store unreachable", "err", err)
+		http.Error(w, "store unreachable: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// Serve listens on cfg.Listen and serves h until ctx ends, then shuts
+// down gracefully (in-flight requests get 10 s).
+func Serve(ctx context.Context, cfg mw.WebConfig, h http.Handler, log *slog.Logger) error {
+	if err := CheckAuth(cfg); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("web: listening on %s (web.listen): %w", cfg.Listen, err)
+	}
+	return ServeListener(ctx, ln, h, log)
+}
+
+// ServeListener serves h on ln until ctx ends.
+func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("dashboard listening", "url", "http://"+ln.Addr().String()+"/")
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("web: shutting down: %w", err)
+	}
+	return nil
+}
