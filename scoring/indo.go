@@ -49,8 +49,12 @@ type featConfig struct {
 // idModel is a trained model. Read-only after load.
 type idModel struct {
 	cfg  featConfig
-	w    []float32 // bucket*numClasses + class
+	w    []float32 // bucket*numClasses + class (training)
 	bias [numClasses]float32
+	// A decoded model keeps the stored int16 weights (weight = q*scale):
+	// half the memory of float32, so more of it stays in cache.
+	q     []int16
+	scale float32
 }
 
 var sentimentID *idModel
@@ -136,10 +140,7 @@ func decodeIDModel(data []byte) (*idModel, error) {
 	if err := binary.Read(r, binary.LittleEndian, q); err != nil {
 		return nil, fmt.Errorf("reading weights: %w", err)
 	}
-	m.w = make([]float32, len(q))
-	for i, v := range q {
-		m.w[i] = float32(v) * scale
-	}
+	m.q, m.scale = q, scale
 	return m, nil
 }
 
@@ -177,7 +178,7 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 	var gram [16]byte
 	for _, t := range s.toks {
 		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
-		u := fnv(seedWord, w)
+		u := t.h            // hashBytes(w), from the vocabulary lookup
 		dst = append(dst, u&mask)
 		if c.Bigrams {
 			dst = append(dst, mix(prev, u)&mask)
@@ -222,6 +223,20 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 // predict returns class probabilities for the feature buckets.
 func (m *idModel) predict(feats []uint32) [numClasses]float32 {
 	var z [numClasses]float32
+	if m.q != nil {
+		var zq [numClasses]int32
+		for _, f := range feats {
+			q := m.q[int(f)*numClasses : int(f)*numClasses+numClasses]
+			zq[0] += int32(q[0])
+			zq[1] += int32(q[1])
+			zq[2] += int32(q[2])
+		}
+		x := featScale(len(feats)) * m.scale
+		for c := range z {
+			z[c] = float32(zq[c])*x + m.bias[c]
+		}
+		return softmax(z)
+	}
 	for _, f := range feats {
 		w := m.w[int(f)*numClasses : int(f)*numClasses+numClasses]
 		z[0] += w[0]

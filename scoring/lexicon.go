@@ -61,17 +61,17 @@ type wordInfo struct {
 	norm    *wordInfo // Indonesian normal form of a slang spelling, nil if none
 	cue     *cue      // stage/aspect/domain cue carried by the word alone
 	id      uint32    // dense id, for phrase keys
+	h       uint32    // hashBytes of the word (the Indonesian model's word feature)
+	valence float32   // VADER valence, or the domain lexicon's
 	lang    uint8     // lang* flags: a stopword or marker of that language
 	special uint8     // kw* constant
 	inLex   bool      // valence is set (VADER treats lexicon words apart)
 	phrase  bool      // first or middle word of some phrase
-	// Read by the sentiment rules.
-	valence float32 // VADER valence, or the domain lexicon's
-	booster float32 // VADER booster/dampener scalar, 0 if none
-	s       string  // the word itself
-	vader   bool    // in the VADER lexicon itself
-	negate  bool    // English negation word
-	idNeg   bool    // Indonesian negator (after normalising)
+	booster int8      // VADER booster (+1) or dampener (-1), in units of bIncr
+	vader   bool      // in the VADER lexicon itself
+	negate  bool      // English negation word
+	idNeg   bool      // Indonesian negator (after normalising)
+	s       string    // the word itself
 }
 
 // cue is what a word or phrase signals beyond the VADER lexicon.
@@ -237,7 +237,7 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 			continue // no token is that long in practice; never matched
 		}
 		h, key, meta := lexKey(b)
-		wi.key = key
+		wi.key, wi.h = key, h
 		i := h & t.mask
 		for t.slots[i].id != 0 {
 			i = (i + 1) & t.mask
@@ -280,16 +280,22 @@ func tailBytes(b []byte) uint64 {
 
 // get returns the word's entry, or nil.
 func (t *lexTable) get(b []byte) *wordInfo {
+	w, _ := t.lookup(b)
+	return w
+}
+
+// lookup returns the word's entry (nil if none) and its hash.
+func (t *lexTable) lookup(b []byte) (*wordInfo, uint32) {
 	h, key, meta := lexKey(b)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := t.slots[i]
 		if sl.id == 0 {
-			return nil
+			return nil, h
 		}
 		if sl.meta == meta {
 			w := t.byID[sl.id]
 			if w.key == key && (len(b) <= 8 || w.s[8:] == string(b[8:])) {
-				return w
+				return w, h
 			}
 		}
 	}
@@ -330,7 +336,7 @@ func loadVADER(lex, emo []byte) error {
 		emojiInfo[r] = infos
 	}
 	for w, b := range boosters {
-		word(w).booster = b
+		word(w).booster = int8(b / bIncr)
 	}
 	for _, w := range negations {
 		word(w).negate = true

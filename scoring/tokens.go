@@ -1,10 +1,13 @@
 package scoring
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // token is one word of a text, VADER style: whitespace-separated, with
@@ -14,6 +17,7 @@ import (
 type token struct {
 	w     *wordInfo // nil when the word is not in the vocabulary
 	a, b  int32     // the lower-case word is scratch.buf[a:b]
+	h     uint32    // hashBytes of that word
 	upper bool      // ALL CAPS in the original (Python's str.isupper)
 	nt    bool      // contains "n't" (VADER counts it as a negation)
 	brk   bool      // followed by clause punctuation (, ; : . ! ?)
@@ -123,6 +127,31 @@ func (s *scratch) tokenize(text string) {
 		j := i
 		var acc uint8
 		letters := 0
+		// Eight bytes at a time while they are ASCII letters.
+		for j+8 <= n {
+			x := binary.LittleEndian.Uint64(unsafeBytes(text[j : j+8]))
+			lowerM, upperM := letterMasks(x)
+			run := lowerM | upperM
+			binary.LittleEndian.PutUint64(dst[j-i:], x|upperM>>2)
+			k := 8
+			if run != swarHigh {
+				// The letters stop at byte k: count only those.
+				k = bits.TrailingZeros64(^run&swarHigh) / 8
+				m := uint64(1)<<(8*k) - 1
+				lowerM, upperM = lowerM&m, upperM&m
+			}
+			if upperM != 0 {
+				acc |= cUpper
+			}
+			if lowerM != 0 {
+				acc |= cLower
+			}
+			letters += k
+			j += k
+			if k < 8 {
+				break
+			}
+		}
 		for ; j < n; j++ {
 			c := text[j]
 			k := byteClass[c]
@@ -155,6 +184,26 @@ func (s *scratch) tokenize(text string) {
 	}
 }
 
+const (
+	swarLow  = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// letterMasks returns, for the eight bytes of x, 0x80 in each byte that is
+// an ASCII lower-case letter (lower) or upper-case letter (upper).
+func letterMasks(x uint64) (lower, upper uint64) {
+	ascii := ^x & swarHigh
+	y := x &^ swarHigh // no carries between bytes below
+	geA := y + swarLow*(0x80-'a')
+	gtZ := y + swarLow*(0x80-'z'-1)
+	geAU := y + swarLow*(0x80-'A')
+	gtZU := y + swarLow*(0x80-'Z'-1)
+	return geA &^ gtZ & ascii, geAU &^ gtZU & ascii
+}
+
+// unsafeBytes views s as bytes, for 8-byte loads; the bytes are only read.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
 // wordASCII adds the token of the ASCII field f, whose lower case is
 // buf[a:a+len(f)] and whose byte classes are acc.
 func (s *scratch) wordASCII(a int, acc uint8, f string) {
@@ -171,7 +220,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 			// Short words keep their punctuation when that is a known
 			// emoticon (":)", ":d", "<3"); otherwise the stripped word counts.
 			if w := lex.get(s.buf[a:]); w != nil {
-				s.toks = append(s.toks, token{w: w, a: int32(a), b: int32(len(s.buf))})
+				s.toks = append(s.toks, token{w: w, a: int32(a), b: int32(len(s.buf)), h: w.h})
 				s.see(len(s.toks) - 1)
 				return
 			}
@@ -192,10 +241,11 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		s.nUpper++
 	}
 	w := s.buf[t.a:t.b]
-	t.w = lex.get(w)
+	t.w, t.h = lex.lookup(w)
 	if t.w != nil && t.w.norm != nil {
 		// Slang: the token becomes the normal form, text included.
 		t.w = t.w.norm
+		t.h = t.w.h
 		a := len(s.buf)
 		s.buf = append(s.buf, t.w.s...)
 		t.a, t.b = int32(a), int32(len(s.buf))
@@ -225,7 +275,7 @@ func (s *scratch) field(f string) {
 			for _, wi := range infos {
 				a := len(s.buf)
 				s.buf = append(s.buf, wi.s...)
-				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf))})
+				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf)), h: wi.h})
 				s.see(len(s.toks) - 1)
 			}
 			start = i + size
@@ -253,7 +303,7 @@ func (s *scratch) word(f string, ascii bool) {
 		// emoticon (":)", ":d", "<3"); otherwise the stripped word counts.
 		s.lower(f)
 		if w := lex.get(s.buf[a:]); w != nil {
-			t = token{w: w, a: int32(a), b: int32(len(s.buf))}
+			t = token{w: w, a: int32(a), b: int32(len(s.buf)), h: w.h}
 			s.toks = append(s.toks, t)
 			s.see(len(s.toks) - 1)
 			return
@@ -280,10 +330,11 @@ func (s *scratch) word(f string, ascii bool) {
 		}
 	}
 	w := s.buf[a:]
-	t.w = lex.get(w)
+	t.w, t.h = lex.lookup(w)
 	if t.w != nil && t.w.norm != nil {
 		// Slang: the token becomes the normal form, text included.
 		t.w = t.w.norm
+		t.h = t.w.h
 		a := len(s.buf)
 		s.buf = append(s.buf, t.w.s...)
 		t.a, t.b = int32(a), int32(len(s.buf))

@@ -65,8 +65,13 @@ func TestTrainDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.cfg != a.Config || m.bias != a.Model.bias || len(m.w) != len(a.Model.w) {
+	if m.cfg != a.Config || m.bias != a.Model.bias || len(m.q) != len(a.Model.w) {
 		t.Fatalf("decoded model differs: %+v vs %+v", m.cfg, a.Config)
+	}
+	for i, q := range m.q {
+		if d := float32(q)*m.scale - a.Model.w[i]; d > m.scale || d < -m.scale {
+			t.Fatalf("weight %d decodes to %v, trained %v", i, float32(q)*m.scale, a.Model.w[i])
+		}
 	}
 	// Even 600 rows learn something: better than always predicting one class.
 	if a.MacroF1 < 0.4 {

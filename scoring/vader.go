@@ -165,7 +165,7 @@ func (s *scratch) boost(j int, v float32, capDiff bool) float32 {
 	if t.w == nil || t.w.booster == 0 {
 		return 0
 	}
-	b := t.w.booster
+	b := float32(t.w.booster) * bIncr
 	if v < 0 {
 		b = -b
 	}
