@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/chtest"
+	"github.com/mentionwatch/mentionwatch/internal/demo"
+	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// browserProbe would change the page if the browser ran it: a script sets
+// the title, a broken image's handler adds an element.
+const browserProbe = `<script>document.title='XSS-RAN'</script><img src="/nope.png" onerror="document.body.appendChild(document.createElement('xss-ran'))">`
+
+// chromium finds Debian's chromium. Without it the test skips locally and
+// fails in CI (CI=true), where .ci/run installs it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if chtest.InCI() {
+		t.Fatal("chromium is not installed (CI=true: the browser test must run; apt-get install chromium)")
+	}
+	t.Skip("chromium is not installed")
+	return ""
+}
+
+// runChromium runs headless chromium on url with extra flags and returns
+// its stdout. Virtual time lets the page's fetches and charts finish.
+func runChromium(t *testing.T, bin, url string, extra ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := append([]string{"--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+		"--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + t.TempDir(), "--virtual-time-budget=10000"}, extra...)
+	args = append(args, url)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", extra, err, tail(errb.String(), 2000))
+	}
+	return out.String()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// seedDemo stores the demo day scored by the real pipeline, an alert at
+// the complaint burst, and a negative, far-reaching mention carrying the
+// probe.
+func seedDemo(t *testing.T, st store.Store, now time.Time) []mw.Brand {
+	t.Helper()
+	cfg, err := mw.ParseConfig("demo.yaml", []byte(demo.ConfigYAML("http://127.0.0.1:1", "demo.db")), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []mw.Mention
+	for _, p := range demo.Posts(now) {
+		raw = append(raw, mw.Mention{Source: "demo-" + p.Feed, Kind: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
+			Title: p.Title, Text: p.Text, Published: p.Published, Collected: now})
+	}
+	ms := scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)).Process(raw, nil)
+	probe := mw.Mention{Brand: "Acme", Source: "demo-community", Kind: "rss", NativeID: "probe", URL: "https://community.example.org/p/probe",
+		Author: "mallory", AuthorReach: 90000, Title: browserProbe, Text: "Acme never delivered my order. " + browserProbe,
+		Published: now.Add(-90 * time.Minute), Collected: now, Lang: "en", Sentiment: -0.95, Label: mw.Negative, Stage: mw.AMOT,
+		StageConfidence: 0.9, Aspects: []string{"delivery"}, Reach: 50}
+	probe.ID = mw.MentionID(probe.Brand, probe.Kind, probe.NativeID)
+	ms = append(ms, probe)
+	ctx := context.Background()
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	start := demo.BurstStart(now)
+	if err := st.SaveAlert(ctx, mw.Alert{ID: "burst", Brand: "Acme", Kind: mw.AlertSpike, Scope: "aspect:delivery", State: mw.Firing,
+		StartedAt: start, UpdatedAt: start, Count: 13, Baseline: 0.5, Factor: 13, NegShare: 1,
+		Summary: "13 negative delivery mentions " + browserProbe, MentionIDs: []string{probe.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Kind: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 12, TotalItems: 60}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Brands
+}
+
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("TEST_ARTIFACTS_DIR")
+	if dir == "" {
+		dir = filepath.Join("testdata", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+
+	// Control: the same probe on a page that does not escape it runs, so
+	// the checks below would see it if the dashboard let it through.
+	control := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<!doctype html><html><head><title>control</title></head><body>" + browserProbe + "</body></html>"))
+	}))
+	defer control.Close()
+	dom := runChromium(t, bin, control.URL, "--dump-dom")
+	if !strings.Contains(dom, "XSS-RAN") || !strings.Contains(dom, "<xss-ran>") {
+		t.Fatalf("control: the probe did not run on an unescaped page, so this test could not detect it:\n%s", tail(dom, 1000))
+	}
+
+	now := time.Now().UTC()
+	st := openStore(t)
+	brands := seedDemo(t, st, now)
+	h, err := New(Options{Store: st, Brands: brands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	url := srv.URL + "/?brand=Acme&range=24h"
+
+	dom = runChromium(t, bin, url, "--dump-dom")
+	// The server sends no canvas: uPlot draws two once the API answers.
+	if n := strings.Count(dom, "<canvas"); n < 2 {
+		t.Errorf("%d canvases in the rendered page; want the volume and share-of-voice charts:\n%s", n, tail(dom, 3000))
+	}
+	if n := strings.Count(dom, `data-rendered="true"`); n != 2 {
+		t.Errorf("%d charts marked rendered; want 2", n)
+	}
+	if !regexp.MustCompile(`class="uplot[^"]*"`).MatchString(dom) {
+		t.Errorf("no uPlot chart element in the rendered page")
+	}
+	if strings.Contains(dom, "Could not load chart") {
+		t.Errorf("a chart failed to load")
+	}
+	if m := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(dom); m == nil || m[1] != "mentionwatch · Acme" {
+		t.Errorf("title %v: the probe ran or the page changed it", m)
+	}
+	if strings.Contains(dom, "<xss-ran") || strings.Contains(dom, "XSS-RAN'</script>") {
+		t.Errorf("the probe ran or sits in the DOM as markup")
+	}
+	if !strings.Contains(dom, "&lt;script&gt;document.title='XSS-RAN'&lt;/script&gt;") {
+		t.Errorf("the probe's text is not shown escaped")
+	}
+	for _, want := range []string{"AMOT · waiting", "Roboclean", "Acknowledge", "demo-news"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered page lacks %q", want)
+		}
+	}
+
+	shot := filepath.Join(artifactsDir(t), "dashboard.png")
+	runChromium(t, bin, url, "--screenshot="+shot, "--window-size=1280,2000", "--hide-scrollbars")
+	b, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if !bytes.HasPrefix(b, []byte("\x89PNG")) || len(b) < 20000 {
+		t.Errorf("screenshot %s: %d bytes, not a PNG of a rendered page", shot, len(b))
+	}
+	t.Logf("screenshot saved to %s", shot)
+}
