@@ -286,7 +286,14 @@ func (t *lexTable) get(b []byte) *wordInfo {
 
 // lookup returns the word's entry (nil if none) and its hash.
 func (t *lexTable) lookup(b []byte) (*wordInfo, uint32) {
-	h, key, meta := lexKey(b)
+	h, key, _ := lexKey(b)
+	return t.lookupHashed(b, h, key)
+}
+
+// lookupHashed is lookup with the word's hash and first-8-bytes key
+// already known.
+func (t *lexTable) lookupHashed(b []byte, h uint32, key uint64) (*wordInfo, uint32) {
+	meta := uint32(min(len(b), 255))<<24 | h>>8
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := t.slots[i]
 		if sl.id == 0 {
@@ -394,15 +401,27 @@ var specials = map[string]uint8{
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }
 
-// hashBytes mixes 8 bytes at a time.
+// hashBytes mixes 8 bytes at a time (the tokenizer computes the same hash
+// chunk by chunk while it scans a word).
 func hashBytes(b []byte) uint32 {
-	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	h, n := uint64(hashSeed), len(b)
 	for len(b) >= 8 {
-		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
-		h ^= h >> 31
+		h = hashChunk(h, binary.LittleEndian.Uint64(b))
 		b = b[8:]
 	}
-	h = (h ^ tailBytes(b)) * 0x94d049bb133111eb
+	return hashFinal(h, tailBytes(b), n)
+}
+
+const hashSeed = 0x9e3779b97f4a7c15
+
+func hashChunk(h, x uint64) uint64 {
+	h = (h ^ x) * 0xbf58476d1ce4e5b9
+	return h ^ h>>31
+}
+
+// hashFinal mixes in the last len%8 bytes (zero-padded) and the length.
+func hashFinal(h, tail uint64, n int) uint32 {
+	h = (h ^ tail ^ uint64(n)<<56) * 0x94d049bb133111eb
 	h ^= h >> 29
 	h *= 0xbf58476d1ce4e5b9
 	return uint32(h >> 32)

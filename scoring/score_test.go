@@ -415,3 +415,31 @@ func TestManyGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestTokenHash checks that every token's hash, however the tokenizer
+// computed it (eight bytes at a time while scanning, or after stripping
+// punctuation), is hashBytes of the token's text, and that lookups agree
+// with the vocabulary map.
+func TestTokenHash(t *testing.T) {
+	s := getScratch()
+	defer putScratch(s)
+	for _, text := range []string{
+		"The app keeps CRASHING after the update!!! support never replies :( 😠",
+		"Paket gak nyampe2, kecewa bgt sama kurirnya... #kapok @acme",
+		"abcdefgh abcdefghijklmnop x Internationalization don't \"quoted\" end",
+		"unbelievably extraordinarily",
+		"short",
+	} {
+		s.buf, s.toks = s.buf[:0], s.toks[:0]
+		s.tokenize(text)
+		for _, tk := range s.toks {
+			w := s.buf[tk.a:tk.b]
+			if tk.h != hashBytes(w) {
+				t.Errorf("%q: token %q hash %x, want %x", text, w, tk.h, hashBytes(w))
+			}
+			if want := vocab[string(w)]; want != nil && tk.w != want && want.norm == nil {
+				t.Errorf("%q: token %q looked up as %v, want %v", text, w, tk.w, want)
+			}
+		}
+	}
+}

@@ -112,6 +112,7 @@ var byteClass = func() (t [256]uint8) {
 // into buf and counted in one loop over their bytes.
 func (s *scratch) tokenize(text string) {
 	n := len(text)
+fields:
 	for i := 0; i < n; {
 		if byteClass[text[i]]&cSpace != 0 {
 			i++
@@ -127,18 +128,21 @@ func (s *scratch) tokenize(text string) {
 		j := i
 		var acc uint8
 		letters := 0
-		// Eight bytes at a time while they are ASCII letters.
+		// Eight bytes at a time while they are ASCII letters, hashing the
+		// lower case as it goes (hashBytes, chunk by chunk).
+		hh, first := uint64(hashSeed), uint64(0)
 		for j+8 <= n {
 			x := binary.LittleEndian.Uint64(unsafeBytes(text[j : j+8]))
 			lowerM, upperM := letterMasks(x)
 			run := lowerM | upperM
-			binary.LittleEndian.PutUint64(dst[j-i:], x|upperM>>2)
+			lowered := x | upperM>>2
+			binary.LittleEndian.PutUint64(dst[j-i:], lowered)
 			k := 8
 			if run != swarHigh {
 				// The letters stop at byte k: count only those.
 				k = bits.TrailingZeros64(^run&swarHigh) / 8
 				m := uint64(1)<<(8*k) - 1
-				lowerM, upperM = lowerM&m, upperM&m
+				lowerM, upperM, lowered = lowerM&m, upperM&m, lowered&m
 			}
 			if upperM != 0 {
 				acc |= cUpper
@@ -148,9 +152,27 @@ func (s *scratch) tokenize(text string) {
 			}
 			letters += k
 			j += k
-			if k < 8 {
-				break
+			if k == 8 {
+				if j-i == 8 {
+					first = lowered
+				}
+				hh = hashChunk(hh, lowered)
+				continue
 			}
+			if j == n || byteClass[text[j]]&cSpace != 0 {
+				// The field is letters only: its hash and key are known.
+				if j-i < 8 {
+					first = lowered
+				}
+				if j > i {
+					s.buf = s.buf[:a+j-i]
+					s.latin += letters
+					s.wordLetters(a, acc, j-i, hashFinal(hh, lowered, j-i), first)
+				}
+				i = j
+				continue fields
+			}
+			break
 		}
 		for ; j < n; j++ {
 			c := text[j]
@@ -182,6 +204,30 @@ func (s *scratch) tokenize(text string) {
 		s.latin += letters
 		s.wordASCII(a, acc, f)
 	}
+}
+
+// wordLetters adds the token of an ASCII field of n letters, whose lower
+// case is buf[a:a+n], whose hash and first 8 bytes are known.
+func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
+	t := token{a: int32(a), b: int32(a + n), upper: acc&cLower == 0}
+	if t.upper {
+		s.nUpper++
+	}
+	t.w, t.h = lex.lookupHashed(s.buf[a:a+n], h, key)
+	if t.w != nil && t.w.norm != nil {
+		s.normalise(&t)
+	}
+	s.toks = append(s.toks, t)
+	s.see(len(s.toks) - 1)
+}
+
+// normalise makes a slang token its normal form, text included.
+func (s *scratch) normalise(t *token) {
+	t.w = t.w.norm
+	t.h = t.w.h
+	a := len(s.buf)
+	s.buf = append(s.buf, t.w.s...)
+	t.a, t.b = int32(a), int32(len(s.buf))
 }
 
 const (
@@ -243,12 +289,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	w := s.buf[t.a:t.b]
 	t.w, t.h = lex.lookup(w)
 	if t.w != nil && t.w.norm != nil {
-		// Slang: the token becomes the normal form, text included.
-		t.w = t.w.norm
-		t.h = t.w.h
-		a := len(s.buf)
-		s.buf = append(s.buf, t.w.s...)
-		t.a, t.b = int32(a), int32(len(s.buf))
+		s.normalise(&t)
 	}
 	if len(w) > 3 && w[len(w)-2] == '\'' {
 		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
@@ -332,12 +373,7 @@ func (s *scratch) word(f string, ascii bool) {
 	w := s.buf[a:]
 	t.w, t.h = lex.lookup(w)
 	if t.w != nil && t.w.norm != nil {
-		// Slang: the token becomes the normal form, text included.
-		t.w = t.w.norm
-		t.h = t.w.h
-		a := len(s.buf)
-		s.buf = append(s.buf, t.w.s...)
-		t.a, t.b = int32(a), int32(len(s.buf))
+		s.normalise(&t)
 	}
 	if len(w) > 3 && w[len(w)-2] == '\'' {
 		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
