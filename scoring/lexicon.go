@@ -64,6 +64,7 @@ type wordInfo struct {
 	h       uint32    // hashBytes of the word (the Indonesian model's word feature)
 	valence float32   // VADER valence, or the domain lexicon's
 	lang    uint8     // lang* flags: a stopword or marker of that language
+	ev      uint8     // evidence bits the token adds: langEN, langID, langOther (see loadTables)
 	special uint8     // kw* constant
 	inLex   bool      // valence is set (VADER treats lexicon words apart)
 	phrase  bool      // first or middle word of some phrase
@@ -90,20 +91,25 @@ var (
 	emoji       = map[rune][]string{}
 	emojiInfo   = map[rune][]*wordInfo{}
 	nextWordID  uint32
-	slab        []wordInfo
+	words       = make([]wordInfo, 1, maxWords) // by id; entries never move (id 0 unused)
 	maxPhraseID = uint32(1<<21 - 1)
 )
+
+// maxWords bounds the vocabulary (about 14k words now): one array of
+// 64-byte entries, indexed by id, so a lookup goes from slot to entry
+// without a pointer load.
+const maxWords = 1 << 15
 
 func word(w string) *wordInfo {
 	if wi, ok := vocab[w]; ok {
 		return wi
 	}
 	nextWordID++
-	if len(slab) == cap(slab) {
-		slab = make([]wordInfo, 0, 16384) // entries close together in memory
+	if len(words) == cap(words) {
+		panic("scoring: vocabulary larger than maxWords") // a build defect
 	}
-	slab = append(slab, wordInfo{id: nextWordID, s: w})
-	wi := &slab[len(slab)-1]
+	words = append(words, wordInfo{id: nextWordID, s: w})
+	wi := &words[len(words)-1]
 	vocab[w] = wi
 	return wi
 }
@@ -199,7 +205,6 @@ func mix64(k uint64) uint64 {
 type lexTable struct {
 	mask  uint32
 	slots []lexSlot
-	byID  []*wordInfo // word id → entry
 }
 
 type lexSlot struct {
@@ -214,7 +219,7 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 	for n < uint32(len(m))*2 {
 		n <<= 1
 	}
-	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n), byID: make([]*wordInfo, nextWordID+1)}
+	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
 	// Words' text in one arena, in id order, so tail compares stay local.
 	ws := make([]*wordInfo, 0, len(m))
 	size := 0
@@ -231,13 +236,18 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 	all, off := arena.String(), 0
 	for _, wi := range ws {
 		wi.s, off = all[off:off+len(wi.s)], off+len(wi.s)
-		t.byID[wi.id] = wi
 		b := []byte(wi.s)
 		if len(b) > 255 {
 			continue // no token is that long in practice; never matched
 		}
 		h, key, meta := lexKey(b)
 		wi.key, wi.h = key, h
+		// Language evidence: function words of each language, and
+		// sentiment words of the English lexicon that are nothing else.
+		wi.ev = wi.lang & (langID | langOther)
+		if wi.lang&langEN != 0 || wi.inLex && wi.lang == 0 && wi.cue == nil {
+			wi.ev |= langEN
+		}
 		i := h & t.mask
 		for t.slots[i].id != 0 {
 			i = (i + 1) & t.mask
@@ -300,7 +310,7 @@ func (t *lexTable) lookupHashed(b []byte, h uint32, key uint64) (*wordInfo, uint
 			return nil, h
 		}
 		if sl.meta == meta {
-			w := t.byID[sl.id]
+			w := &words[sl.id]
 			if w.key == key && (len(b) <= 8 || w.s[8:] == string(b[8:])) {
 				return w, h
 			}

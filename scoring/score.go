@@ -103,20 +103,15 @@ func (s *scratch) see(i int) {
 	toks := s.toks
 	w := toks[i].w
 	if w == nil {
-		if s.ratingShape(toks[i]) {
+		if toks[i].punct && s.ratingShape(toks[i]) {
 			s.stage[stL] += 3
 		}
 		return
 	}
-	if w.lang&langEN != 0 || w.inLex && w.lang == 0 && w.cue == nil {
-		s.en++ // function words, and sentiment words of the English lexicon
-	}
-	if w.lang&langID != 0 {
-		s.id++
-	}
-	if w.lang&langOther != 0 {
-		s.ot++
-	}
+	ev := int(w.ev) // branch-free language evidence
+	s.en += ev & 1
+	s.id += ev >> 1 & 1
+	s.ot += ev >> 2 & 1
 	if w.cue != nil {
 		s.apply(w.cue, i, 1)
 	}

@@ -21,6 +21,7 @@ type token struct {
 	upper bool      // ALL CAPS in the original (Python's str.isupper)
 	nt    bool      // contains "n't" (VADER counts it as a negation)
 	brk   bool      // followed by clause punctuation (, ; : . ! ?)
+	punct bool      // the field had punctuation or non-ASCII bytes (may be a "4/5" rating)
 }
 
 // scratch holds the per-call buffers. Pooled, so steady-state scoring
@@ -282,7 +283,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 			}
 		}
 	}
-	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk}
+	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, punct: acc&cPunct != 0}
 	if t.upper {
 		s.nUpper++
 	}
@@ -360,7 +361,7 @@ func (s *scratch) word(f string, ascii bool) {
 	} else {
 		upper, lower = s.lower(f[lo:hi])
 	}
-	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower}
+	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower, punct: true}
 	if t.upper {
 		s.nUpper++
 	}
