@@ -204,11 +204,26 @@ const (
 )
 
 func lengthDamping(words int) float64 {
+	if words < len(dampTable) {
+		return dampTable[words]
+	}
+	return damping(words)
+}
+
+func damping(words int) float64 {
 	if words < 5 {
 		return 1
 	}
 	return 1 + dampK*max(0, math.Log(float64(words))-dampFrom)
 }
+
+// dampTable holds damping for the usual text lengths (no log per text).
+var dampTable = func() (t [256]float64) {
+	for n := range t {
+		t[n] = damping(n)
+	}
+	return t
+}()
 
 // neutralBand maps compounds in [0, posNeutral) below the label threshold,
 // monotonically, so ranking (and r) barely moves.
@@ -333,9 +348,14 @@ var kindWeight = map[string]float64{
 // reachWeight is (1 + log10(1 + reach)) × the source kind's weight
 // (1 when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7.
 func reachWeight(reach uint32, kind string) float32 {
-	w, ok := kindWeight[strings.ToLower(kind)]
+	w, ok := kindWeight[kind]
 	if !ok {
-		w = 1
+		if w, ok = kindWeight[strings.ToLower(kind)]; !ok {
+			w = 1
+		}
+	}
+	if reach == 0 {
+		return float32(w)
 	}
 	return float32(w * (1 + math.Log10(1+float64(reach))))
 }
