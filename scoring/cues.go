@@ -271,10 +271,10 @@ var idNegators = []string{"tidak", "belum", "bukan", "jangan", "tanpa", "kurang"
 func loadTables() {
 	for k, v := range idSlang {
 		if k != v {
-			word(k).norm = word(v)
+			word(k).normID = uint16(word(v).id)
 			word(k).lang |= langID
 		}
-		if !word(v).vader {
+		if !word(v).vader() {
 			word(v).lang |= langID
 		}
 	}
@@ -283,7 +283,8 @@ func loadTables() {
 		c.valence, c.hasVal = v, true
 		if !strings.Contains(p, " ") {
 			wi := word(p)
-			wi.valence, wi.inLex = v, true
+			wi.valence = v
+			wi.flags |= fInLex
 		}
 	}
 	for st, m := range stageCues {
@@ -302,7 +303,7 @@ func loadTables() {
 		}
 	}
 	for _, w := range idNegators {
-		word(w).idNeg = true
+		word(w).flags |= fIDNeg
 	}
 }
 
@@ -314,20 +315,21 @@ func cueFor(p string) *cue {
 	var last *wordInfo
 	for i, w := range f {
 		wi := word(w)
-		if wi.norm != nil {
-			wi = wi.norm
+		if n := wi.norm(); n != nil {
+			wi = n
 		}
 		ids[i], last = wi.id, wi
 		if i < len(f)-1 {
-			wi.phrase = true
+			wi.flags |= fPhrase
 		}
 	}
 	switch len(f) {
 	case 1:
-		if last.cue == nil {
-			last.cue = &cue{}
+		if last.cueID == 0 {
+			last.cueID = uint16(len(wordCues))
+			wordCues = append(wordCues, &cue{})
 		}
-		return last.cue
+		return wordCues[last.cueID]
 	case 2, 3:
 		if len(f) == 3 {
 			prefixMap[phraseKey(ids[0], ids[1])] = true

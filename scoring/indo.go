@@ -189,7 +189,7 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 				dst = append(dst, mix(seedNeg, u)&mask)
 				negLeft--
 			}
-			if t.w != nil && t.w.idNeg {
+			if t.w != nil && t.w.idNeg() {
 				negLeft = 2
 			}
 		}

@@ -3,11 +3,9 @@ package scoring
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	_ "embed"
 	"encoding/binary"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,24 +53,56 @@ const (
 // wordInfo is everything the scorer knows about one lower-case word. The
 // vocabulary is built once at init and never written after, so scorers
 // share it without locks.
+//
+// An entry is 32 bytes, two to a cache line (the whole vocabulary is
+// about 430 KiB): the normal form and the cue are indexes, the flags bits,
+// and the word's text lives in wordText.
 type wordInfo struct {
-	// Read for every token (the first half of the 64-byte entry).
-	key     uint64    // first 8 bytes of the word, little-endian, zero-padded
-	norm    *wordInfo // Indonesian normal form of a slang spelling, nil if none
-	cue     *cue      // stage/aspect/domain cue carried by the word alone
-	id      uint32    // dense id, for phrase keys
-	h       uint32    // hashBytes of the word (the Indonesian model's word feature)
-	valence float32   // VADER valence, or the domain lexicon's
-	lang    uint8     // lang* flags: a stopword or marker of that language
-	ev      uint8     // evidence bits the token adds: langEN, langID, langOther (see loadTables)
-	special uint8     // kw* constant
-	inLex   bool      // valence is set (VADER treats lexicon words apart)
-	phrase  bool      // first or middle word of some phrase
-	booster int8      // VADER booster (+1) or dampener (-1), in units of bIncr
-	vader   bool      // in the VADER lexicon itself
-	negate  bool      // English negation word
-	idNeg   bool      // Indonesian negator (after normalising)
-	s       string    // the word itself
+	key     uint64  // first 8 bytes of the word, little-endian, zero-padded
+	id      uint32  // dense id, for phrase keys and wordText
+	h       uint32  // hashBytes of the word (the Indonesian model's word feature)
+	valence float32 // VADER valence, or the domain lexicon's
+	normID  uint16  // id of the Indonesian normal form of a slang spelling, 0 if none
+	cueID   uint16  // index in wordCues of the word's own cue, 0 if none
+	lang    uint8   // lang* flags: a stopword or marker of that language
+	ev      uint8   // evidence bits the token adds: langEN, langID, langOther (see buildTable)
+	special uint8   // kw* constant
+	booster int8    // VADER booster (+1) or dampener (-1), in units of bIncr
+	flags   uint8   // f* bits
+}
+
+// Word flags.
+const (
+	fInLex  uint8 = 1 << iota // valence is set (VADER treats lexicon words apart)
+	fPhrase                   // first or middle word of some phrase
+	fVader                    // in the VADER lexicon itself
+	fNegate                   // English negation word
+	fIDNeg                    // Indonesian negator (after normalising)
+)
+
+func (w *wordInfo) inLex() bool  { return w.flags&fInLex != 0 }
+func (w *wordInfo) phrase() bool { return w.flags&fPhrase != 0 }
+func (w *wordInfo) vader() bool  { return w.flags&fVader != 0 }
+func (w *wordInfo) negate() bool { return w.flags&fNegate != 0 }
+func (w *wordInfo) idNeg() bool  { return w.flags&fIDNeg != 0 }
+
+// text is the word itself.
+func (w *wordInfo) text() string { return wordText[w.id] }
+
+// norm is the word's Indonesian normal form, nil if none.
+func (w *wordInfo) norm() *wordInfo {
+	if w.normID == 0 {
+		return nil
+	}
+	return &words[w.normID]
+}
+
+// cue is the word's own cue, nil if none.
+func (w *wordInfo) cue() *cue {
+	if w.cueID == 0 {
+		return nil
+	}
+	return wordCues[w.cueID]
 }
 
 // cue is what a word or phrase signals beyond the VADER lexicon.
@@ -92,11 +122,13 @@ var (
 	emojiInfo   = map[rune][]*wordInfo{}
 	nextWordID  uint32
 	words       = make([]wordInfo, 1, maxWords) // by id; entries never move (id 0 unused)
+	wordText    = []string{""}                  // by id
+	wordCues    = []*cue{nil}                   // by cueID
 	maxPhraseID = uint32(1<<21 - 1)
 )
 
 // maxWords bounds the vocabulary (about 14k words now): one array of
-// 64-byte entries, indexed by id, so a lookup goes from slot to entry
+// 32-byte entries, indexed by id, so a lookup goes from slot to entry
 // without a pointer load.
 const maxWords = 1 << 15
 
@@ -108,7 +140,8 @@ func word(w string) *wordInfo {
 	if len(words) == cap(words) {
 		panic("scoring: vocabulary larger than maxWords") // a build defect
 	}
-	words = append(words, wordInfo{id: nextWordID, s: w})
+	words = append(words, wordInfo{id: nextWordID})
+	wordText = append(wordText, w)
 	wi := &words[len(words)-1]
 	vocab[w] = wi
 	return wi
@@ -221,22 +254,22 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 	}
 	t := &lexTable{mask: n - 1, slots: make([]lexSlot, n)}
 	// Words' text in one arena, in id order, so tail compares stay local.
-	ws := make([]*wordInfo, 0, len(m))
 	size := 0
-	for _, wi := range m {
-		ws = append(ws, wi)
-		size += len(wi.s)
+	for _, w := range wordText {
+		size += len(w)
 	}
-	slices.SortFunc(ws, func(a, b *wordInfo) int { return cmp.Compare(a.id, b.id) })
 	var arena strings.Builder
 	arena.Grow(size)
-	for _, wi := range ws {
-		arena.WriteString(wi.s)
+	for _, w := range wordText {
+		arena.WriteString(w)
 	}
 	all, off := arena.String(), 0
-	for _, wi := range ws {
-		wi.s, off = all[off:off+len(wi.s)], off+len(wi.s)
-		b := []byte(wi.s)
+	for id := range wordText {
+		wordText[id], off = all[off:off+len(wordText[id])], off+len(wordText[id])
+	}
+	for id := 1; id < len(words); id++ {
+		wi := &words[id]
+		b := []byte(wordText[id])
 		if len(b) > 255 {
 			continue // no token is that long in practice; never matched
 		}
@@ -245,7 +278,7 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 		// Language evidence: function words of each language, and
 		// sentiment words of the English lexicon that are nothing else.
 		wi.ev = wi.lang & (langID | langOther)
-		if wi.lang&langEN != 0 || wi.inLex && wi.lang == 0 && wi.cue == nil {
+		if wi.lang&langEN != 0 || wi.inLex() && wi.lang == 0 && wi.cueID == 0 {
 			wi.ev |= langEN
 		}
 		i := h & t.mask
@@ -311,7 +344,7 @@ func (t *lexTable) lookupHashed(b []byte, h uint32, key uint64) (*wordInfo, uint
 		}
 		if sl.meta == meta {
 			w := &words[sl.id]
-			if w.key == key && (len(b) <= 8 || w.s[8:] == string(b[8:])) {
+			if w.key == key && (len(b) <= 8 || wordText[sl.id][8:] == string(b[8:])) {
 				return w, h
 			}
 		}
@@ -332,7 +365,8 @@ func loadVADER(lex, emo []byte) error {
 			return fmt.Errorf("vader_lexicon.txt line %d: valence %q: %w", n, f[1], err)
 		}
 		wi := word(strings.ToLower(f[0]))
-		wi.valence, wi.inLex, wi.vader = float32(v), true, true
+		wi.valence = float32(v)
+		wi.flags |= fInLex | fVader
 	}
 	sc = bufio.NewScanner(bytes.NewReader(emo))
 	for sc.Scan() {
@@ -356,7 +390,7 @@ func loadVADER(lex, emo []byte) error {
 		word(w).booster = int8(b / bIncr)
 	}
 	for _, w := range negations {
-		word(w).negate = true
+		word(w).flags |= fNegate
 	}
 	for w, k := range specials {
 		word(w).special = k

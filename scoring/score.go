@@ -112,8 +112,8 @@ func (s *scratch) see(i int) {
 	s.en += ev & 1
 	s.id += ev >> 1 & 1
 	s.ot += ev >> 2 & 1
-	if w.cue != nil {
-		s.apply(w.cue, i, 1)
+	if w.cueID != 0 {
+		s.apply(wordCues[w.cueID], i, 1)
 	}
 	switch w.special {
 	case kwBut:
@@ -124,12 +124,12 @@ func (s *scratch) see(i int) {
 		s.mods = append(s.mods, int32(i))
 	}
 	if i >= 1 {
-		if p := toks[i-1].w; p != nil && p.phrase {
+		if p := toks[i-1].w; p != nil && p.phrase() {
 			if c, _ := phrases.get(phraseKey(p.id, w.id)); c != nil {
 				s.apply(c, i, 2)
 			}
 			if i >= 2 {
-				if pp := toks[i-2].w; pp != nil && pp.phrase {
+				if pp := toks[i-2].w; pp != nil && pp.phrase() {
 					if _, prefix := phrases.get(phraseKey(pp.id, p.id)); prefix {
 						if c, _ := phrases.get(phraseKey(pp.id, p.id, w.id)); c != nil {
 							s.apply(c, i, 3)
@@ -315,7 +315,7 @@ func detectLang(s *scratch, en, id, ot int) string {
 			hasSuffix(w, "'s"), hasSuffix(w, "ness"), hasSuffix(w, "th"):
 			ei++
 		}
-		if t.w != nil && t.w.inLex && t.w.lang == 0 {
+		if t.w != nil && t.w.inLex() && t.w.lang == 0 {
 			ei++
 		}
 	}

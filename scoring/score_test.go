@@ -103,7 +103,7 @@ func TestSlangNormalised(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("normalised %q, want %q", got, want)
 	}
-	if !s.toks[0].w.idNeg {
+	if !s.toks[0].w.idNeg() {
 		t.Error("gak should be an Indonesian negator")
 	}
 }
@@ -437,7 +437,7 @@ func TestTokenHash(t *testing.T) {
 			if tk.h != hashBytes(w) {
 				t.Errorf("%q: token %q hash %x, want %x", text, w, tk.h, hashBytes(w))
 			}
-			if want := vocab[string(w)]; want != nil && tk.w != want && want.norm == nil {
+			if want := vocab[string(w)]; want != nil && tk.w != want && want.normID == 0 {
 				t.Errorf("%q: token %q looked up as %v, want %v", text, w, tk.w, want)
 			}
 		}

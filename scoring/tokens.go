@@ -215,7 +215,7 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 		s.nUpper++
 	}
 	t.w, t.h = lex.lookupHashed(s.buf[a:a+n], h, key)
-	if t.w != nil && t.w.norm != nil {
+	if t.w != nil && t.w.normID != 0 {
 		s.normalise(&t)
 	}
 	s.toks = append(s.toks, t)
@@ -224,10 +224,10 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 
 // normalise makes a slang token its normal form, text included.
 func (s *scratch) normalise(t *token) {
-	t.w = t.w.norm
+	t.w = &words[t.w.normID]
 	t.h = t.w.h
 	a := len(s.buf)
-	s.buf = append(s.buf, t.w.s...)
+	s.buf = append(s.buf, wordText[t.w.id]...)
 	t.a, t.b = int32(a), int32(len(s.buf))
 }
 
@@ -289,7 +289,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	}
 	w := s.buf[t.a:t.b]
 	t.w, t.h = lex.lookup(w)
-	if t.w != nil && t.w.norm != nil {
+	if t.w != nil && t.w.normID != 0 {
 		s.normalise(&t)
 	}
 	if len(w) > 3 && w[len(w)-2] == '\'' {
@@ -316,7 +316,7 @@ func (s *scratch) field(f string) {
 			}
 			for _, wi := range infos {
 				a := len(s.buf)
-				s.buf = append(s.buf, wi.s...)
+				s.buf = append(s.buf, wordText[wi.id]...)
 				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf)), h: wi.h})
 				s.see(len(s.toks) - 1)
 			}
@@ -373,7 +373,7 @@ func (s *scratch) word(f string, ascii bool) {
 	}
 	w := s.buf[a:]
 	t.w, t.h = lex.lookup(w)
-	if t.w != nil && t.w.norm != nil {
+	if t.w != nil && t.w.normID != 0 {
 		s.normalise(&t)
 	}
 	if len(w) > 3 && w[len(w)-2] == '\'' {

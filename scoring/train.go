@@ -319,7 +319,7 @@ func IDWordList(train []Labeled, minCount, maxWords int) []string {
 		if c < minCount {
 			continue
 		}
-		if wi := vocab[w]; wi != nil && (wi.lang&(langEN|langOther) != 0 || wi.vader) {
+		if wi := vocab[w]; wi != nil && (wi.lang&(langEN|langOther) != 0 || wi.vader()) {
 			continue
 		}
 		words = append(words, w)

@@ -26,7 +26,7 @@ type phraseVal struct {
 
 func (s *scratch) inLex(j int) bool {
 	w := s.toks[j].w
-	return w != nil && w.inLex
+	return w != nil && w.inLex()
 }
 
 func (s *scratch) special(j int) uint8 {
@@ -38,7 +38,7 @@ func (s *scratch) special(j int) uint8 {
 
 func (s *scratch) negated(j int) bool {
 	t := s.toks[j]
-	return t.nt || t.w != nil && t.w.negate
+	return t.nt || t.w != nil && t.w.negate()
 }
 
 // vader returns the sum of valences of s.toks, before punctuation
@@ -51,7 +51,7 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	for i, t := range toks {
 		w := t.w
 		switch {
-		case w == nil || w.booster != 0 || !w.inLex:
+		case w == nil || w.booster != 0 || !w.inLex():
 			sent = append(sent, 0)
 			continue
 		case w.special == kwKind && i+1 < n && s.special(i+1) == kwOf:
