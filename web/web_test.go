@@ -87,13 +87,19 @@ func openStore(t *testing.T) *sqlite.Store {
 func newTestHandler(t *testing.T, auth mw.WebConfig) (*Handler, *sqlite.Store) {
 	t.Helper()
 	st := openStore(t)
+	return newTestHandlerOn(t, st, auth), st
+}
+
+// newTestHandlerOn seeds st and serves it.
+func newTestHandlerOn(t *testing.T, st store.Store, auth mw.WebConfig) *Handler {
+	t.Helper()
 	seed(t, st)
 	h, err := New(Options{Store: st, Brands: testBrands, Auth: auth, Now: func() time.Time { return testNow },
 		Spool: func() (int, int64, bool) { return 2, 2048, true }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, st
+	return h
 }
 
 func do(t *testing.T, h http.Handler, method, target string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
