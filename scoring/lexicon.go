@@ -69,6 +69,7 @@ type wordInfo struct {
 	special uint8   // kw* constant
 	booster int8    // VADER booster (+1) or dampener (-1), in units of bIncr
 	flags   uint8   // f* bits
+	n       uint8   // length of the word in bytes (at most 255 are looked up)
 }
 
 // Word flags.
@@ -130,7 +131,7 @@ var (
 // maxWords bounds the vocabulary (about 14k words now): one array of
 // 32-byte entries, indexed by id, so a lookup goes from slot to entry
 // without a pointer load.
-const maxWords = 1 << 15
+const maxWords = 1 << slotIDBits
 
 func word(w string) *wordInfo {
 	if wi, ok := vocab[w]; ok {
@@ -229,21 +230,23 @@ func mix64(k uint64) uint64 {
 
 // lexTable is the read-only vocabulary used while scoring: open
 // addressing over a fast byte hash, looked up with the scratch buffer's
-// bytes directly (no string conversion). Slots are 8 bytes (32k slots:
-// 256 KiB, so the table stays in cache): the word's length and 24 bits of
-// its hash, and its id. A word that is not in the vocabulary is settled by
-// the slots alone; a match is confirmed on the entry, which the caller
-// reads next anyway: its first 8 bytes are stored in it, and longer
-// words compare their tail with the word's text, kept in one arena.
+// bytes directly (no string conversion). Slots are 4 bytes (32k slots:
+// 128 KiB, so the table stays in cache): the word's id and 17 bits of its
+// hash. A word that is not in the vocabulary is settled by the slots
+// alone (but for one in 130k); a match is confirmed on the entry, which
+// the caller reads next anyway: its length and first 8 bytes are stored
+// in it, and longer words compare their tail with the word's text, kept
+// in one arena.
 type lexTable struct {
 	mask  uint32
 	slots []lexSlot
 }
 
-type lexSlot struct {
-	meta uint32 // length<<24 | 24 bits of the hash
-	id   uint32 // word id; 0: empty slot
-}
+// lexSlot is 4 bytes: the word id in the low 15 bits (0: empty), 17
+// bits of the hash above.
+type lexSlot uint32
+
+const slotIDBits = 15 // maxWords = 1<<slotIDBits
 
 var lex *lexTable
 
@@ -273,8 +276,8 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 		if len(b) > 255 {
 			continue // no token is that long in practice; never matched
 		}
-		h, key, meta := lexKey(b)
-		wi.key, wi.h = key, h
+		h, key, _ := lexKey(b)
+		wi.key, wi.h, wi.n = key, h, uint8(len(b))
 		// Language evidence: function words of each language, and
 		// sentiment words of the English lexicon that are nothing else.
 		wi.ev = wi.lang & (langID | langOther)
@@ -282,10 +285,10 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 			wi.ev |= langEN
 		}
 		i := h & t.mask
-		for t.slots[i].id != 0 {
+		for t.slots[i] != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = lexSlot{meta: meta, id: wi.id}
+		t.slots[i] = lexSlot(h&^(1<<slotIDBits-1) | wi.id)
 	}
 	return t
 }
@@ -336,15 +339,16 @@ func (t *lexTable) lookup(b []byte) (*wordInfo, uint32) {
 // lookupHashed is lookup with the word's hash and first-8-bytes key
 // already known.
 func (t *lexTable) lookupHashed(b []byte, h uint32, key uint64) (*wordInfo, uint32) {
-	meta := uint32(min(len(b), 255))<<24 | h>>8
+	frag := h &^ (1<<slotIDBits - 1)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := t.slots[i]
-		if sl.id == 0 {
+		sl := uint32(t.slots[i])
+		if sl == 0 {
 			return nil, h
 		}
-		if sl.meta == meta {
-			w := &words[sl.id]
-			if w.key == key && (len(b) <= 8 || wordText[sl.id][8:] == string(b[8:])) {
+		if sl&^(1<<slotIDBits-1) == frag {
+			id := sl & (1<<slotIDBits - 1)
+			w := &words[id]
+			if w.key == key && int(w.n) == len(b) && (len(b) <= 8 || wordText[id][8:] == string(b[8:])) {
 				return w, h
 			}
 		}
