@@ -112,6 +112,9 @@ func (s *scratch) see(i int) {
 	s.en += ev & 1
 	s.id += ev >> 1 & 1
 	s.ot += ev >> 2 & 1
+	if w.flags&fInLex != 0 && w.booster == 0 {
+		s.lexAt = append(s.lexAt, int32(i))
+	}
 	if w.cueID != 0 {
 		s.apply(wordCues[w.cueID], i, 1)
 	}

@@ -43,6 +43,7 @@ type scratch struct {
 	// Found by scan.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
+	lexAt []int32 // positions of lexicon words that carry a valence
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -52,12 +53,17 @@ var scratchPool = sync.Pool{New: func() any {
 
 func getScratch() *scratch {
 	s := scratchPool.Get().(*scratch)
+	s.reset()
+	return s
+}
+
+// reset empties s for the next text, keeping its buffers.
+func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
 	s.en, s.id, s.ot = 0, 0, 0
-	s.butAt, s.mods = -1, s.mods[:0]
-	return s
+	s.butAt, s.mods, s.lexAt = -1, s.mods[:0], s.lexAt[:0]
 }
 
 func putScratch(s *scratch) {

@@ -170,7 +170,7 @@ func featurize(set []Labeled, cfg featConfig) [][]uint32 {
 	defer putScratch(s)
 	out := make([][]uint32, len(set))
 	for i, ex := range set {
-		s.buf, s.toks = s.buf[:0], s.toks[:0]
+		s.reset()
 		s.tokenize(ex.Text)
 		out[i] = s.features(cfg, nil)
 	}
@@ -304,7 +304,7 @@ func IDWordList(train []Labeled, minCount, maxWords int) []string {
 	s := getScratch()
 	defer putScratch(s)
 	for _, ex := range train {
-		s.buf, s.toks = s.buf[:0], s.toks[:0]
+		s.reset()
 		s.tokenize(ex.Text)
 		for _, t := range s.toks {
 			w := s.buf[t.a:t.b]

@@ -47,15 +47,17 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	toks := s.toks
 	n := len(toks)
 	capDiff := s.nUpper > 0 && s.nUpper < n
-	sent := s.sent[:0]
-	for i, t := range toks {
+	if cap(s.sent) < n {
+		s.sent = make([]float32, n)
+	}
+	sent := s.sent[:n]
+	clear(sent)
+	// Only the lexicon words (found while tokenizing) carry a valence.
+	for _, i32 := range s.lexAt {
+		i := int(i32)
+		t := toks[i]
 		w := t.w
-		switch {
-		case w == nil || w.booster != 0 || !w.inLex():
-			sent = append(sent, 0)
-			continue
-		case w.special == kwKind && i+1 < n && s.special(i+1) == kwOf:
-			sent = append(sent, 0)
+		if w.special == kwKind && i+1 < n && s.special(i+1) == kwOf {
 			continue
 		}
 		v := shrink(w.valence)
@@ -94,8 +96,7 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 			v += b
 			v = s.negationCheck(v, si, i)
 		}
-		v = s.leastCheck(v, i)
-		sent = append(sent, v)
+		sent[i] = s.leastCheck(v, i)
 	}
 	for _, p := range pv {
 		// The phrase replaces its words' own valences.
