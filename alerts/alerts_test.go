@@ -418,3 +418,62 @@ func TestSlackBotToken(t *testing.T) {
 		t.Error("bot token without channel: no error")
 	}
 }
+
+// An acknowledgement or resolution made in the dashboard (saved to the
+// store) survives the loop's own saves; a resolution is told to Slack once
+// and no new episode opens while the spike goes on.
+func TestOperatorAckAndResolveAreKept(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	b := feed(t, l, st, t0, []int{1, 2, 0, 1, 14}, mw.Negative, evil)
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil || len(as) != 1 || as[0].State != mw.Firing {
+		t.Fatalf("before the operator: alerts %+v, err %v", as, err)
+	}
+	ackAt := b.Add(time.Minute).UTC()
+	a := as[0]
+	a.AckedAt, a.AckedBy = ackAt, "dana"
+	if err := st.SaveAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	// A higher peak makes the loop save the episode again.
+	b = feed(t, l, st, b, []int{30}, mw.Negative, evil)
+	got, err := st.Alert(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Count != 30 || !got.AckedAt.Equal(ackAt) || got.AckedBy != "dana" {
+		t.Fatalf("after the loop's save: count %v acked %s by %q, want 30, %s by dana", got.Count, got.AckedAt, got.AckedBy, ackAt)
+	}
+	// The operator resolves while the spike goes on.
+	got.State, got.ResolvedAt, got.UpdatedAt = mw.Resolved, b.UTC(), b.UTC()
+	if err := st.SaveAlert(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	b = feed(t, l, st, b, []int{25, 20}, mw.Negative, evil)
+	msgs := r.messages()
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "Resolved") {
+		t.Fatalf("Slack got %d messages, want firing then resolved:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	// Calm, then a new burst: a new episode.
+	b = feed(t, l, st, b, []int{0, 0, 1}, mw.Negative, evil)
+	feed(t, l, st, b, []int{18}, mw.Negative, evil)
+	as, err = st.Alerts(ctx, store.AlertQuery{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[mw.AlertState]int{}
+	for _, x := range as {
+		states[x.State]++
+		if x.ID == a.ID && (x.State != mw.Resolved || x.NotifiedState != mw.Resolved || !x.AckedAt.Equal(ackAt)) {
+			t.Errorf("operator-resolved alert stored as %+v", x)
+		}
+	}
+	if len(as) != 2 || states[mw.Firing] != 1 || states[mw.Resolved] != 1 {
+		t.Errorf("alerts after a new burst: %d (%v), want the resolved one and one new firing", len(as), states)
+	}
+	if n := len(r.messages()); n != 3 {
+		t.Errorf("Slack has %d messages, want 3 (firing, resolved by operator, new firing)", n)
+	}
+}

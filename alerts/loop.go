@@ -312,10 +312,13 @@ func (l *Loop) Warm(ctx context.Context, now time.Time) error {
 // what is due. Errors from the store leave the work pending for the next
 // tick.
 func (l *Loop) Tick(ctx context.Context, now time.Time) error {
+	var errs []error
+	if err := l.adoptOperatorChanges(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	changed := l.closeBuckets(now)
 	crit := l.takeCritical()
 
-	var errs []error
 	for _, m := range crit {
 		a, err := l.criticalAlert(ctx, m, now)
 		if err != nil {
@@ -452,6 +455,12 @@ func (l *Loop) closeBucket(b time.Time, bc map[string]*counts) []*mw.Alert {
 			l.pending[a.ID] = a
 			changed = append(changed, a)
 			l.log.Info("spike alert firing", "brand", brand, "scope", a.Scope, "count", a.Count, "baseline", a.Baseline, "alert", a.ID)
+		case ep != nil && ep.State == mw.Resolved:
+			// Resolved by an operator while the spike went on: no new
+			// episode until the series calms down.
+			if best == nil {
+				delete(l.episodes, brand)
+			}
 		case best != nil:
 			if best.c.neg > ep.Count {
 				setPeak(ep, best, breakdown, l.bucket)
@@ -467,6 +476,47 @@ func (l *Loop) closeBucket(b time.Time, bc map[string]*counts) []*mw.Alert {
 		}
 	}
 	return changed
+}
+
+// adoptOperatorChanges reads back the open alerts the loop holds and
+// takes what operators did in the dashboard: an acknowledgement is kept
+// (the loop's own saves would otherwise erase it), and a resolution ends
+// the episode. A resolved alert that was notified as firing is then
+// notified once more, as resolved, so the channel sees who closed it.
+func (l *Loop) adoptOperatorChanges(ctx context.Context) error {
+	l.mu.Lock()
+	held := map[string]*mw.Alert{}
+	for _, a := range l.pending {
+		held[a.ID] = a
+	}
+	for _, a := range l.episodes {
+		held[a.ID] = a
+	}
+	l.mu.Unlock()
+	var errs []error
+	for id, a := range held {
+		if a.State == mw.Resolved && a.AckedAt.IsZero() {
+			continue
+		}
+		stored, err := l.st.Alert(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // not saved yet
+		} else if err != nil {
+			errs = append(errs, fmt.Errorf("reading alert %s for operator changes: %w", id, err))
+			continue
+		}
+		l.mu.Lock()
+		if a.AckedAt.IsZero() && !stored.AckedAt.IsZero() {
+			a.AckedAt, a.AckedBy = stored.AckedAt, stored.AckedBy
+		}
+		if a.State == mw.Firing && stored.State == mw.Resolved {
+			a.State, a.ResolvedAt, a.UpdatedAt = mw.Resolved, stored.ResolvedAt, stored.UpdatedAt
+			l.pending[a.ID] = a
+			l.log.Info("alert resolved by an operator", "alert", a.ID, "brand", a.Brand, "by", a.AckedBy)
+		}
+		l.mu.Unlock()
+	}
+	return errors.Join(errs...)
 }
 
 // specificity prefers "aspect:delivery" over "stage:amot" over "brand"
