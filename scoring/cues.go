@@ -49,6 +49,7 @@ var domainValence = map[string]float32{
 	"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "kiss of death": -1.5,
 	"to die for": 3, "beating heart": 3.1, "broken heart": -2.9, "bus stop": 0,
 	"customer service": 0, "out for delivery": 0.6,
+	"can't wait": 1.8, "cant wait": 1.8, "cannot wait": 1.8,
 	// Review complaints the general lexicon lacks (products, apps, media).
 	"mediocre": -1.8, "bland": -1.3, "tedious": -1.8, "forgettable": -1.5, "predictable": -0.9,
 	"overlong": -1.3, "tepid": -1.2, "lacks": -1.3, "lacking": -1.3, "lackluster": -1.8,
