@@ -443,3 +443,15 @@ func TestTokenHash(t *testing.T) {
 		}
 	}
 }
+
+// A clause that ends in '?' asks rather than asserts: its words weigh less.
+func TestQuestionDamped(t *testing.T) {
+	q, a := score("is the new app good?").Sentiment, score("the new app is good.").Sentiment
+	if !(q > 0 && q < a) {
+		t.Errorf("question %v, assertion %v: want 0 < question < assertion", q, a)
+	}
+	// Only the asking clause: "great news, is it tomorrow?" keeps its assertion.
+	if v, w := score("Great news, is it tomorrow?").Sentiment, score("Great news, it is tomorrow").Sentiment; v != w {
+		t.Errorf("damping leaked across the clause: %v, want %v", v, w)
+	}
+}

@@ -21,6 +21,7 @@ type token struct {
 	upper bool      // ALL CAPS in the original (Python's str.isupper)
 	nt    bool      // contains "n't" (VADER counts it as a negation)
 	brk   bool      // followed by clause punctuation (, ; : . ! ?)
+	q     bool      // followed by '?': its clause is a question
 	punct bool      // the field had punctuation or non-ASCII bytes (may be a "4/5" rating)
 }
 
@@ -261,7 +262,7 @@ func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 // buf[a:a+len(f)] and whose byte classes are acc.
 func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	lo, hi := 0, len(f)
-	var brk bool
+	var brk, q bool
 	if acc&cPunct != 0 {
 		for lo < hi && byteClass[f[lo]]&cPunct != 0 {
 			lo++
@@ -284,12 +285,14 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		}
 		for k := hi; k < len(f); k++ {
 			switch f[k] {
-			case ',', ';', ':', '.', '!', '?':
+			case '?':
+				brk, q = true, true
+			case ',', ';', ':', '.', '!':
 				brk = true
 			}
 		}
 	}
-	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, punct: acc&cPunct != 0}
+	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
 	if t.upper {
 		s.nUpper++
 	}
@@ -373,7 +376,9 @@ func (s *scratch) word(f string, ascii bool) {
 	}
 	for k := hi; k < len(f); k++ {
 		switch f[k] {
-		case ',', ';', ':', '.', '!', '?':
+		case '?':
+			t.brk, t.q = true, true
+		case ',', ';', ':', '.', '!':
 			t.brk = true
 		}
 	}

@@ -16,6 +16,10 @@ const (
 	// word weighs more than the lexicon's isolated rating (set on the
 	// shape of the English sets, see docs/SCORING.md).
 	negWeight = 1.2
+	// questionWeight scales the valences of a clause that ends in '?':
+	// "what was your favourite part?" asks, it does not assert (set on the
+	// shape of the English sets, see docs/SCORING.md).
+	questionWeight = 0.5
 )
 
 // phraseVal is a domain phrase's valence, applied at its last word.
@@ -96,7 +100,11 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 			v += b
 			v = s.negationCheck(v, si, i)
 		}
-		sent[i] = s.leastCheck(v, i)
+		v = s.leastCheck(v, i)
+		if s.inQuestion(i) {
+			v *= questionWeight
+		}
+		sent[i] = v
 	}
 	for _, p := range pv {
 		// The phrase replaces its words' own valences.
@@ -158,6 +166,14 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	}
 	s.sent = sent
 	return sum
+}
+
+// inQuestion reports whether the clause of token i ends in '?'.
+func (s *scratch) inQuestion(i int) bool {
+	toks := s.toks
+	for ; i < len(toks)-1 && !toks[i].brk; i++ {
+	}
+	return toks[i].q
 }
 
 // boost is VADER's scalar_inc_dec: the booster effect of word j on valence v.
