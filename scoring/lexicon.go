@@ -41,6 +41,7 @@ const (
 	kwModal     // should, would, could
 	kwHave      // have
 	kwModalHave // should've, would've, could've
+	kwLike      // like: a verb after a subject or adverb, else a preposition
 )
 
 // Language evidence flags on a word.
@@ -74,11 +75,12 @@ type wordInfo struct {
 
 // Word flags.
 const (
-	fInLex  uint8 = 1 << iota // valence is set (VADER treats lexicon words apart)
-	fPhrase                   // first or middle word of some phrase
-	fVader                    // in the VADER lexicon itself
-	fNegate                   // English negation word
-	fIDNeg                    // Indonesian negator (after normalising)
+	fInLex    uint8 = 1 << iota // valence is set (VADER treats lexicon words apart)
+	fPhrase                     // first or middle word of some phrase
+	fVader                      // in the VADER lexicon itself
+	fNegate                     // English negation word
+	fIDNeg                      // Indonesian negator (after normalising)
+	fLikeVerb                   // "like" after it is the verb (I, you, would, really, ...)
 )
 
 func (w *wordInfo) inLex() bool  { return w.flags&fInLex != 0 }
@@ -396,6 +398,9 @@ func loadVADER(lex, emo []byte) error {
 	for _, w := range negations {
 		word(w).flags |= fNegate
 	}
+	for _, w := range strings.Fields(likeVerbBefore) {
+		word(w).flags |= fLikeVerb
+	}
 	for w, k := range specials {
 		word(w).special = k
 	}
@@ -431,6 +436,13 @@ var boosters = map[string]float32{
 	"sortof": bDecr, "sort-of": bDecr,
 }
 
+// likeVerbBefore are the words after which "like" is the verb ("I like
+// it", "would like", "really like"); elsewhere it is mostly the
+// preposition ("looks like", "plays like a sitcom") and carries no
+// valence. Negations and boosters count too.
+const likeVerbBefore = `i you we they u ya people who i'd we'd you'd they'd would really also
+	do does did dont didnt doesnt never not always totally just to kinda actually still genuinely truly`
+
 var negations = []string{
 	"aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't",
 	"aren't", "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt",
@@ -444,7 +456,7 @@ var negations = []string{
 var specials = map[string]uint8{
 	"but": kwBut, "no": kwNo, "least": kwLeast, "never": kwNever, "so": kwSo, "this": kwThis,
 	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
-	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo,
+	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo, "like": kwLike,
 	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }

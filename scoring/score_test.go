@@ -455,3 +455,19 @@ func TestQuestionDamped(t *testing.T) {
 		t.Errorf("damping leaked across the clause: %v, want %v", v, w)
 	}
 }
+
+// "like" is the verb after a subject, an auxiliary, an adverb or a
+// negation; elsewhere it is the preposition and carries no valence.
+func TestLikeVerbOrPreposition(t *testing.T) {
+	if v := score("It looks like rain tomorrow").Sentiment; v != 0 {
+		t.Errorf("preposition: %v, want 0", v)
+	}
+	for _, text := range []string{"I like the new app", "We really like the new app", "would like the blue one"} {
+		if v := score(text).Sentiment; v <= 0.05 {
+			t.Errorf("%q: %v, want positive", text, v)
+		}
+	}
+	if v := score("I don't like the new app").Sentiment; v >= -0.05 {
+		t.Errorf("negated verb: %v, want negative", v)
+	}
+}

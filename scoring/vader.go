@@ -101,6 +101,9 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 			v = s.negationCheck(v, si, i)
 		}
 		v = s.leastCheck(v, i)
+		if w.special == kwLike && i > 0 && !s.likeVerb(i-1) {
+			v = 0 // the preposition: "looks like", "plays like a sitcom"
+		}
 		if s.inQuestion(i) {
 			v *= questionWeight
 		}
@@ -166,6 +169,12 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	}
 	s.sent = sent
 	return sum
+}
+
+// likeVerb reports whether "like" after token j is the verb.
+func (s *scratch) likeVerb(j int) bool {
+	t := s.toks[j]
+	return t.nt || t.w != nil && (t.w.flags&fLikeVerb != 0 || t.w.booster != 0 || t.w.negate())
 }
 
 // inQuestion reports whether the clause of token i ends in '?'.
