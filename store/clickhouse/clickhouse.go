@@ -221,6 +221,14 @@ func (w *where) in(column string, values []string) {
 	w.add(column+" IN ("+placeholders(len(values))+")", args...)
 }
 
+// and returns the conditions of w and o together.
+func (w where) and(o where) where {
+	return where{
+		conds: append(append([]string{}, w.conds...), o.conds...),
+		args:  append(append([]any{}, w.args...), o.args...),
+	}
+}
+
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""

@@ -82,10 +82,20 @@ const mentionSelect = `SELECT id, brand, source, kind, native_id, url, author, a
     label, stage, stage_confidence, aspects, reach, version`
 
 // Mentions returns the latest version of the mentions matching q, newest
-// first or by impact (negativity × reach, then newest).
+// first or by impact (negativity × reach, then newest). Every filter
+// applies to the latest version of a mention, never to an older one.
+//
+// Reading with FINAL would make ClickHouse collapse every version of every
+// row in range before sorting. Instead the rows are ranked without
+// deduplicating, over narrow columns, and the best candidates are checked
+// against the latest version of their ID: a row that is its ID's latest
+// version and passes the filters is a result. If K candidates yield at
+// least n results, those are the true top n (any better latest row would
+// rank among the K). Otherwise K grows; past maxCandidates (a query naming
+// that many IDs nears ClickHouse's max_query_size) the deduplicating read
+// does the work.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
-	// Key filters narrow the read; the others apply to the latest version
-	// of each mention only, never to an older version of it.
+	// key narrows the read by the sort key; rest filters the other columns.
 	var key, rest where
 	if len(q.Brands) > 0 {
 		key.in("brand", q.Brands)
@@ -123,24 +133,182 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 	default:
 		return nil, fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact)
 	}
-	// The sort key holds published, so FINAL collapses re-inserts of an ID
-	// only while published is unchanged; LIMIT 1 BY id keeps the newest
-	// version of an ID whose published time changed.
 	n := limit(q.Limit)
-	query := fmt.Sprintf(`SELECT * FROM (
+	for k := n + n/2 + 16; k <= maxCandidates; k *= 4 {
+		top, exhausted, err := s.topLatest(ctx, q.Brands, key.and(rest), order, n, k)
+		if err != nil {
+			return nil, err
+		}
+		if len(top) >= n || exhausted {
+			ms, ok, err := s.fetchMentions(ctx, q.Brands, top)
+			if err != nil || ok {
+				return ms, err
+			}
+			break // a write raced the read
+		}
+	}
+	return s.mentionsFinal(ctx, key, rest, order, n)
+}
+
+// maxCandidates bounds the IDs one query names (32 hex digits each).
+const maxCandidates = 4000
+
+// candidate is a ranked row: an ID, the version of that row, its time.
+type candidate struct {
+	id        string
+	version   uint64
+	published int64
+}
+
+// topLatest ranks up to k rows matching w and keeps, in order, the first n
+// that are the latest version of their ID. exhausted reports that fewer
+// than k rows matched, so no better row exists.
+func (s *Store) topLatest(ctx context.Context, brands []string, w where, order string, n, k int) (top []candidate, exhausted bool, err error) {
+	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT id, version, toInt64(toUInt32(published))
+FROM %s%s
+ORDER BY %s
+LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
+	var cands []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.version, &c.published); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		}
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	if len(cands) == 0 {
+		return nil, true, nil
+	}
+	latest, err := s.latestVersions(ctx, brands, cands)
+	if err != nil {
+		return nil, false, err
+	}
+	seen := make(map[string]bool, len(cands))
+	for _, c := range cands {
+		if len(top) == n {
+			break
+		}
+		if seen[c.id] || latest[c.id] != c.version {
+			continue
+		}
+		seen[c.id] = true
+		top = append(top, c)
+	}
+	return top, len(cands) < k, nil
+}
+
+// latestVersions returns the highest version stored for each candidate's
+// ID, whatever its time or labels. The brand filter only narrows the read:
+// an ID belongs to one brand.
+func (s *Store) latestVersions(ctx context.Context, brands []string, cands []candidate) (map[string]uint64, error) {
+	var w where
+	if len(brands) > 0 {
+		w.in("brand", brands)
+	}
+	ids := make([]string, 0, len(cands))
+	seen := make(map[string]bool, len(cands))
+	for _, c := range cands {
+		if !seen[c.id] {
+			seen[c.id] = true
+			ids = append(ids, c.id)
+		}
+	}
+	w.in("id", ids)
+	rows, err := s.conn.Query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: checking mention versions: %w", err)
+	}
+	defer rows.Close()
+	latest := make(map[string]uint64, len(ids))
+	for rows.Next() {
+		var (
+			id string
+			v  uint64
+		)
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading mention versions: %w", err)
+		}
+		latest[id] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: reading mention versions: %w", err)
+	}
+	return latest, nil
+}
+
+// fetchMentions reads the chosen rows whole, in the candidates' order. The
+// rows' own times bound the read to the partitions and key ranges that
+// hold them.
+func (s *Store) fetchMentions(ctx context.Context, brands []string, top []candidate) ([]mw.Mention, bool, error) {
+	if len(top) == 0 {
+		return []mw.Mention{}, true, nil
+	}
+	var w where
+	if len(brands) > 0 {
+		w.in("brand", brands)
+	}
+	lo, hi := top[0].published, top[0].published
+	ids := make([]string, len(top))
+	for i, c := range top {
+		lo, hi = min(lo, c.published), max(hi, c.published)
+		ids[i] = c.id
+	}
+	w.add("published >= toDateTime(?) AND published <= toDateTime(?)", lo, hi)
+	w.in("id", ids)
+	ms, err := s.scanMentions(ctx, fmt.Sprintf(`%s
+FROM %s%s
+ORDER BY version DESC
+LIMIT 1 BY id`, mentionSelect, s.MentionsTable(), w.String()), len(top), w.args...)
+	if err != nil {
+		return nil, false, err
+	}
+	pos := make(map[string]int, len(top))
+	for i, c := range top {
+		pos[c.id] = i
+	}
+	out := make([]mw.Mention, len(top))
+	found := 0
+	for _, m := range ms {
+		if i, ok := pos[m.ID]; ok {
+			out[i] = m
+			found++
+		}
+	}
+	// A newer write of a chosen ID that moved its time raced the read:
+	// rare; the caller reads again the slow way.
+	return out, found == len(top), nil
+}
+
+// mentionsFinal deduplicates every row the key selects (FINAL, then the
+// newest version of an ID whose published time changed), then filters
+// what is left and ranks it.
+func (s *Store) mentionsFinal(ctx context.Context, key, rest where, order string, n int) ([]mw.Mention, error) {
+	return s.scanMentions(ctx, fmt.Sprintf(`SELECT * FROM (
 %s
 FROM %s FINAL%s
 ORDER BY version DESC
 LIMIT 1 BY id
 )%s
 ORDER BY %s
-LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), order, n)
-	rows, err := s.conn.Query(ctx, query, append(key.args, rest.args...)...)
+LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), order, n), min(n, 1024), append(key.args, rest.args...)...)
+}
+
+// scanMentions runs a query selecting mentionSelect's columns.
+func (s *Store) scanMentions(ctx context.Context, query string, capacity int, args ...any) ([]mw.Mention, error) {
+	rows, err := s.conn.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
 	}
 	defer rows.Close()
-	out := make([]mw.Mention, 0, min(n, 1024))
+	out := make([]mw.Mention, 0, capacity)
 	for rows.Next() {
 		var (
 			m                    mw.Mention
@@ -207,15 +375,14 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 		w.add("published < toDateTime(?)", toSec(q.To))
 	}
 	args = append(args, w.args...)
-	// Deduplicate by id first (see Mentions), then count.
+	// Count distinct IDs rather than rows: a mention written twice (a
+	// replayed batch, a source read again) counts once, without the cost of
+	// collapsing versions with FINAL. A mention whose label, stage or
+	// aspects changed between versions counts under both values until the
+	// background merge keeps only its latest version.
 	query := fmt.Sprintf(`SELECT %s AS bucket, brand, toString(%s) AS grp,
-    count() AS n, countIf(label = 'negative') AS neg
-FROM (
-    SELECT id, version, published, brand, label, stage, source, lang, aspects
-    FROM %s FINAL%s
-    ORDER BY version DESC
-    LIMIT 1 BY id
-)
+    uniqExact(id) AS n, uniqExactIf(id, label = 'negative') AS neg
+FROM %s%s
 GROUP BY bucket, brand, grp
 ORDER BY bucket, brand, grp`, bucket, key, s.MentionsTable(), w.String())
 	rows, err := s.conn.Query(ctx, query, args...)

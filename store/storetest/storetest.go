@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Dedupe", func(t *testing.T) { testDedupe(t, open) })
 	t.Run("MentionFilters", func(t *testing.T) { testMentionFilters(t, open) })
 	t.Run("ImpactOrder", func(t *testing.T) { testImpactOrder(t, open) })
+	t.Run("FiltersSeeLatestVersion", func(t *testing.T) { testFiltersSeeLatestVersion(t, open) })
 	t.Run("Series", func(t *testing.T) { testSeries(t, open) })
 	t.Run("SourceState", func(t *testing.T) { testSourceState(t, open) })
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
@@ -192,6 +193,50 @@ func testMentionFilters(t *testing.T, open Opener) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// Filters and ranking see only the latest version of a mention, even when
+// many older versions would rank first, when the latest moved out of the
+// time range, or when it changed author.
+func testFiltersSeeLatestVersion(t *testing.T, open Opener) {
+	s := open(t)
+	var first, later []mw.Mention
+	for i := 0; i < 60; i++ {
+		m := Mention("acme", fmt.Sprintf("v%02d", i), T0.Add(time.Duration(i)*time.Minute), mw.Negative)
+		m.Reach = float32(100 - i) // v00 has the highest impact
+		m.Author = "old-author"
+		first = append(first, m)
+		if i < 50 { // rescored: no longer negative, and by another author
+			m.Label, m.Sentiment, m.Author = mw.Positive, 0.5, "new-author"
+			later = append(later, m)
+		}
+	}
+	insert(t, s, first...)
+	insert(t, s, later...)
+	got := ids(query(t, s, store.MentionQuery{Brands: []string{"acme"}, Label: mw.Negative, OrderBy: store.ByImpact, Limit: 3}))
+	if diff := cmp.Diff([]string{"v50", "v51", "v52"}, got); diff != "" {
+		t.Errorf("top negative by impact after rescoring (-want +got):\n%s", diff)
+	}
+	got = ids(query(t, s, store.MentionQuery{Author: "old-author", Limit: 100}))
+	if len(got) != 10 || got[0] != "v59" || got[9] != "v50" {
+		t.Errorf("old author's mentions: %v, want v59..v50", got)
+	}
+	if n := len(query(t, s, store.MentionQuery{Author: "new-author", Limit: 100})); n != 50 {
+		t.Errorf("new author's mentions: %d, want 50", n)
+	}
+	// The latest version of v59 moved a day later: a range that holds only
+	// its old time no longer finds it.
+	moved := first[59]
+	moved.Published = moved.Published.Add(24 * time.Hour)
+	insert(t, s, moved)
+	got = ids(query(t, s, store.MentionQuery{From: T0.Add(59 * time.Minute), To: T0.Add(time.Hour)}))
+	if len(got) != 0 {
+		t.Errorf("range holding only an old version's time: got %v, want none", got)
+	}
+	got = ids(query(t, s, store.MentionQuery{From: T0.Add(24 * time.Hour), To: T0.Add(25 * time.Hour)}))
+	if diff := cmp.Diff([]string{"v59"}, got); diff != "" {
+		t.Errorf("range holding the latest version's time (-want +got):\n%s", diff)
 	}
 }
 
