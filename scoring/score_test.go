@@ -471,3 +471,20 @@ func TestLikeVerbOrPreposition(t *testing.T) {
 		t.Errorf("negated verb: %v, want negative", v)
 	}
 }
+
+// A negated predicate without a sentiment word reports a shortfall; a
+// negated sentiment word keeps VADER's negation instead.
+func TestNegatedPredicate(t *testing.T) {
+	for _, text := range []string{"It doesn't have a timer.", "The player won't read my discs", "The remote doesn't respond"} {
+		if m := score(text); m.Label != mw.Negative {
+			t.Errorf("%q: %v (%v), want negative", text, m.Label, m.Sentiment)
+		}
+	}
+	if v := score("It doesn't have any problems").Sentiment; v <= 0 {
+		t.Errorf("negated complaint: %v, want positive", v)
+	}
+	// Not across clauses: "Not now. Great phone" stays positive.
+	if v := score("Not now. Great phone").Sentiment; v <= 0.05 {
+		t.Errorf("clause-bounded: %v, want positive", v)
+	}
+}

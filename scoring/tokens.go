@@ -45,6 +45,7 @@ type scratch struct {
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
 	lexAt []int32 // positions of lexicon words that carry a valence
+	negAt []int32 // positions of English negations ("not", "never", "n't")
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -64,7 +65,7 @@ func (s *scratch) reset() {
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
 	s.en, s.id, s.ot = 0, 0, 0
-	s.butAt, s.mods, s.lexAt = -1, s.mods[:0], s.lexAt[:0]
+	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
 }
 
 func putScratch(s *scratch) {
@@ -226,7 +227,16 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 		s.normalise(&t)
 	}
 	s.toks = append(s.toks, t)
+	s.noteNegation(t)
 	s.see(len(s.toks) - 1)
+}
+
+// noteNegation records the position of the token just added when it is
+// an English negation.
+func (s *scratch) noteNegation(t token) {
+	if t.nt || t.w != nil && t.w.flags&fNegate != 0 {
+		s.negAt = append(s.negAt, int32(len(s.toks)-1))
+	}
 }
 
 // normalise makes a slang token its normal form, text included.
@@ -305,6 +315,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
 	}
 	s.toks = append(s.toks, t)
+	s.noteNegation(t)
 	s.see(len(s.toks) - 1)
 }
 
@@ -391,6 +402,7 @@ func (s *scratch) word(f string, ascii bool) {
 		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
 	}
 	s.toks = append(s.toks, t)
+	s.noteNegation(t)
 	s.see(len(s.toks) - 1)
 }
 

@@ -20,6 +20,11 @@ const (
 	// "what was your favourite part?" asks, it does not assert (set on the
 	// shape of the English sets, see docs/SCORING.md).
 	questionWeight = 0.5
+	// negPredicate is the valence of a negated predicate that carries no
+	// sentiment word: "doesn't have a timer", "won't play DVDs", "never
+	// reaches the emotion of". Reviewers mostly negate to report a
+	// shortfall (set on the shape of the English sets, see docs/SCORING.md).
+	negPredicate = -0.3
 )
 
 // phraseVal is a domain phrase's valence, applied at its last word.
@@ -116,6 +121,11 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 		}
 		sent[p.pos] = p.val
 	}
+	for _, j32 := range s.negAt {
+		if j := int(j32); j+1 < n && !toks[j].brk && !s.valenceAfter(j, sent) {
+			sent[j+1] += negPredicate
+		}
+	}
 	for _, i32 := range s.mods {
 		i := int(i32)
 		t := toks[i]
@@ -169,6 +179,20 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	}
 	s.sent = sent
 	return sum
+}
+
+// valenceAfter reports whether one of the three words after j, in its
+// clause, carries a valence (the negation then applies to it).
+func (s *scratch) valenceAfter(j int, sent []float32) bool {
+	for k := j + 1; k < min(len(sent), j+4); k++ {
+		if sent[k] != 0 || s.inLex(k) {
+			return true
+		}
+		if s.toks[k].brk {
+			break
+		}
+	}
+	return false
 }
 
 // likeVerb reports whether "like" after token j is the verb.
