@@ -42,6 +42,7 @@ const (
 	kwHave      // have
 	kwModalHave // should've, would've, could've
 	kwLike      // like: a verb after a subject or adverb, else a preposition
+	kwSort      // sort ("sort of" dampens, like "kind of")
 )
 
 // Language evidence flags on a word.
@@ -457,6 +458,7 @@ var specials = map[string]uint8{
 	"but": kwBut, "no": kwNo, "least": kwLeast, "never": kwNever, "so": kwSo, "this": kwThis,
 	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
 	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo, "like": kwLike,
+	"sort":   kwSort,
 	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }

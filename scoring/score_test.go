@@ -488,3 +488,16 @@ func TestNegatedPredicate(t *testing.T) {
 		t.Errorf("clause-bounded: %v, want positive", v)
 	}
 }
+
+// "kind of" and "sort of" dampen like "kinda" (VADER's booster bigrams).
+func TestKindOfDampens(t *testing.T) {
+	plain := score("The food was good").Sentiment
+	for _, text := range []string{"The food was kind of good", "The food was sort of good"} {
+		if v := score(text).Sentiment; !(v > 0 && v < plain) {
+			t.Errorf("%q: %v, want between 0 and %v", text, v, plain)
+		}
+	}
+	if v, bad := score("The food was kind of bad").Sentiment, score("The food was bad").Sentiment; !(v < 0 && v > bad) {
+		t.Errorf("kind of bad: %v, want between %v and 0", v, bad)
+	}
+}

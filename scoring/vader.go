@@ -212,7 +212,17 @@ func (s *scratch) inQuestion(i int) bool {
 // boost is VADER's scalar_inc_dec: the booster effect of word j on valence v.
 func (s *scratch) boost(j int, v float32, capDiff bool) float32 {
 	t := s.toks[j]
-	if t.w == nil || t.w.booster == 0 {
+	if t.w == nil {
+		return 0
+	}
+	if t.w.special == kwOf && j > 0 && (s.special(j-1) == kwKind || s.special(j-1) == kwSort) {
+		// "kind of", "sort of": a two-word dampener.
+		if v < 0 {
+			return -bDecr
+		}
+		return bDecr
+	}
+	if t.w.booster == 0 {
 		return 0
 	}
 	b := float32(t.w.booster) * bIncr
@@ -247,7 +257,9 @@ func (s *scratch) negationCheck(v float32, si, i int) float32 {
 	case 2:
 		p3, p2, p1 := s.special(i-3), s.special(i-2), s.special(i-1)
 		switch {
-		case p3 == kwNever && (p2 == kwSo || p2 == kwThis || p1 == kwSo || p1 == kwThis):
+		case p3 == kwNever && (p2 == kwSo || p2 == kwThis), p1 == kwSo || p1 == kwThis:
+			// As the reference implementation reads it: "never so/this"
+			// three back, or "so"/"this" just before, emphasise.
 			v *= 1.25
 		case p3 == kwWithout && (p2 == kwDoubt || p1 == kwDoubt):
 		case s.negated(i - 3):
