@@ -293,6 +293,11 @@ func (c *Config) validate() error {
 	if c.Store.Type == "clickhouse" && c.Store.DSN == "" {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
 	}
+	if c.Web.Listen != "" {
+		if err := c.Web.Check(); err != nil {
+			return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+		}
+	}
 	return c.Alerts.validate(c.File, names)
 }
 

@@ -32,6 +32,8 @@ func TestUnknownKeyNamesFileLineKey(t *testing.T) {
 		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  bucket: 5x\n", `invalid duration`},
 		{"brands: [{name: A, keywords: [a]}]\nstore: {type: mysql}\n", `unknown store type`},
 		{"brands: [{name: A, keywords: [a]}]\nsources: [{name: s}]\n", `missing type`},
+		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml: web: web.listen "0.0.0.0:8080" is not a loopback address: set web.token`},
+		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \":8080\", username: ops}\n", `web.password is empty`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

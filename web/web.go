@@ -189,31 +189,13 @@ func (h *Handler) user(r *http.Request, given string) string {
 	return "dashboard"
 }
 
-// CheckAuth refuses a listen address off loopback without credentials.
+// CheckAuth refuses a listen address off loopback without credentials
+// (the same check config loading makes when web.listen is set).
 func CheckAuth(cfg mw.WebConfig) error {
-	if cfg.Listen == "" {
-		return errors.New("web: no listen address (set web.listen, e.g. 127.0.0.1:8080)")
+	if err := cfg.Check(); err != nil {
+		return fmt.Errorf("web: %w", err)
 	}
-	host, _, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("web.listen %q: %w (want host:port, e.g. 127.0.0.1:8080)", cfg.Listen, err)
-	}
-	if cfg.Username != "" && cfg.Password == "" {
-		return fmt.Errorf("web.username is set but web.password is empty")
-	}
-	if cfg.Token != "" || cfg.Username != "" || isLoopback(host) {
-		return nil
-	}
-	return fmt.Errorf("web.listen %q is not a loopback address: set web.token (bearer) or web.username and web.password (basic auth), "+
-		"or listen on 127.0.0.1", cfg.Listen)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return nil
 }
 
 func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
