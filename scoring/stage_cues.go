@@ -3,7 +3,27 @@ package scoring
 // stageCues gives each moment of truth its signals, English and
 // Indonesian (normal forms: slang is normalised first). Weights are
 // evidence: a phrase that settles the stage on its own weighs 2 or more.
-var stageCues = [numStages]map[string]float32{
+// It merges the core cues (written with moments/dev.tsv in view) with the
+// wide vocabularies of stage_vocab.go (written by class of signal from the
+// moments README, across domains); a phrase in both keeps the larger weight.
+var stageCues = mergeStageCues(stageCuesCore, stageVocab)
+
+func mergeStageCues(sets ...[numStages]map[string]float32) (out [numStages]map[string]float32) {
+	for st := range out {
+		out[st] = map[string]float32{}
+		for _, set := range sets {
+			for p, w := range set[st] {
+				if w > out[st][p] {
+					out[st][p] = w
+				}
+			}
+		}
+	}
+	return out
+}
+
+// stageCuesCore are the first cues, written with moments/dev.tsv in view.
+var stageCuesCore = [numStages]map[string]float32{
 	stZ: {
 		// Asking before buying (README: recommendations, experiences,
 		// comparisons, "worth it?"), in general words of both languages.
