@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
@@ -206,6 +208,10 @@ func TestPermanentErrorStaysPendingThenDelivers(t *testing.T) {
 	st := openStore(t)
 	r := &receiver{statuses: []int{http.StatusNotFound}}
 	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	var attempts []string
+	l.OnDeliver = func(notifier string, a mw.Alert, err error) {
+		attempts = append(attempts, fmt.Sprintf("%s %s %s %v", notifier, a.Kind, a.State, err != nil))
+	}
 	l.Observe([]mw.Mention{})
 	ms := make([]mw.Mention, 12)
 	for i := range ms {
@@ -230,6 +236,9 @@ func TestPermanentErrorStaysPendingThenDelivers(t *testing.T) {
 	}
 	if n := len(r.messages()); n != 1 {
 		t.Fatalf("after the fix: %d messages, want 1", n)
+	}
+	if diff := cmp.Diff([]string{"slack spike firing true", "slack spike firing false"}, attempts); diff != "" {
+		t.Errorf("OnDeliver calls (-want +got):\n%s", diff)
 	}
 }
 

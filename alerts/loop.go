@@ -44,6 +44,9 @@ type Loop struct {
 	// Brands, when set, limits spike and critical alerts to these brands
 	// (competitors are tracked for share of voice, not alerted on).
 	Brands map[string]bool
+	// OnDeliver, if set, is called after each notification attempt (its
+	// retries done), with the error if it failed (for metrics).
+	OnDeliver func(notifier string, a mw.Alert, err error)
 	// DeliveryTimeout bounds one notification's retries within a tick;
 	// what is not delivered stays pending for the next tick.
 	DeliveryTimeout time.Duration
@@ -682,7 +685,11 @@ func (l *Loop) deliver(ctx context.Context, a *mw.Alert) error {
 		if done {
 			continue
 		}
-		if err := Deliver(ctx, nt, n, l.DeliveryTimeout, l.log); err != nil {
+		err := Deliver(ctx, nt, n, l.DeliveryTimeout, l.log)
+		if l.OnDeliver != nil {
+			l.OnDeliver(nt.Name(), *a, err)
+		}
+		if err != nil {
 			l.log.Error("alert not delivered; it stays pending", "notifier", nt.Name(), "alert", a.ID, "err", err)
 			errs = append(errs, fmt.Errorf("delivering alert %s: %w", a.ID, err))
 			continue

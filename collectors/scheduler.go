@@ -35,7 +35,8 @@ type Scheduler struct {
 	Log     *slog.Logger
 	Now     func() time.Time // default time.Now
 
-	// OnRun, if set, is called after each run (for metrics).
+	// OnRun, if set, is called after each run, failed ones included (for
+	// metrics).
 	OnRun func(src *Source, items int, err error, took time.Duration)
 }
 
@@ -115,6 +116,9 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	res.Source = name
 	log := s.log().With("source", name, "type", src.Config.Type)
 	start := s.now()
+	if s.OnRun != nil {
+		defer func() { s.OnRun(src, res.Items, res.Err, s.now().Sub(start)) }()
+	}
 	st, err := s.Store.SourceState(ctx, name)
 	if err != nil {
 		res.Err = fmt.Errorf("loading state of source %s: %w", name, err)
@@ -160,9 +164,6 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 		log.Error("source run failed", "err", res.Err, "items", len(items), "took", took.Round(time.Millisecond))
 	} else {
 		log.Info("source run", "items", len(items), "took", took.Round(time.Millisecond))
-	}
-	if s.OnRun != nil {
-		s.OnRun(src, len(items), res.Err, took)
 	}
 	return res
 }

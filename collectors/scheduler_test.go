@@ -3,6 +3,7 @@ package collectors
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -81,9 +82,14 @@ func TestSinkFailureKeepsCursor(t *testing.T) {
 	}}
 	st := &memState{states: map[string]store.SourceState{"s": {Source: "s", Cursor: mw.Cursor{LastID: "0"}}}}
 	s := &Scheduler{Store: st, Sink: func(context.Context, *Source, []mw.Mention) error { return errors.New("disk full") }}
+	var runs []error
+	s.OnRun = func(_ *Source, _ int, err error, _ time.Duration) { runs = append(runs, err) }
 	res := s.RunOnce(context.Background(), src("s", c, time.Minute))
 	if res.Err == nil || st.states["s"].Cursor.LastID != "0" || st.states["s"].ConsecutiveErrors != 1 {
 		t.Fatalf("res %+v state %+v", res, st.states["s"])
+	}
+	if len(runs) != 1 || runs[0] == nil || !strings.Contains(runs[0].Error(), "disk full") {
+		t.Errorf("OnRun calls after a failed sink: %v, want one with the error", runs)
 	}
 }
 

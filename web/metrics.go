@@ -34,6 +34,9 @@ func newMetrics(h *Handler) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.state,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if h.opt.Runs != nil {
+		m.reg.MustRegister(h.opt.Runs.collectors()...)
+	}
 	return m
 }
 

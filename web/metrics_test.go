@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,7 +14,12 @@ import (
 func TestMetrics(t *testing.T) {
 	st := openStore(t)
 	seed(t, st)
-	h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow },
+	runs := NewRunMetrics()
+	runs.ObserveRun("news", "rss", 7, nil, 300*time.Millisecond)
+	runs.ObserveRun("news", "rss", 2, errors.New("feed broke"), time.Second)
+	runs.ObserveDelivery("slack", mw.AlertSpike, string(mw.Firing), nil)
+	runs.ObserveDelivery("webhook", mw.AlertSpike, string(mw.Firing), errors.New("503"))
+	h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }, Runs: runs,
 		Counters: func() Counters {
 			return Counters{Collected: 120, Stored: 100, Writer: writer.Stats{Stored: 90, Spooled: 10, InsertErrors: 2, SpoolBatches: 1, SpoolBytes: 4096}}
 		}})
@@ -47,6 +53,12 @@ func TestMetrics(t *testing.T) {
 		"mentionwatch_store_up 1",
 		`mentionwatch_http_request_duration_seconds_count{code="200",route="GET /api/journey"} 1`,
 		"go_goroutines",
+		`mentionwatch_source_runs_total{kind="rss",result="ok",source="news"} 1`,
+		`mentionwatch_source_runs_total{kind="rss",result="error",source="news"} 1`,
+		`mentionwatch_source_items_collected_total{kind="rss",source="news"} 9`,
+		`mentionwatch_source_run_duration_seconds_count{kind="rss",source="news"} 2`,
+		`mentionwatch_alert_notifications_total{kind="spike",notifier="slack",result="sent",state="firing"} 1`,
+		`mentionwatch_alert_notifications_total{kind="spike",notifier="webhook",result="failed",state="firing"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -47,8 +47,11 @@ type Options struct {
 	// Spool, when Counters is nil, reports the batches and bytes waiting in
 	// the writer's spool (read from its directory). ok is false when unknown.
 	Spool func() (batches int, bytes int64, ok bool)
-	Log   *slog.Logger
-	Now   func() time.Time // default time.Now
+	// Runs, when set, adds the daemon's run and notification counters to
+	// /metrics.
+	Runs *RunMetrics
+	Log  *slog.Logger
+	Now  func() time.Time // default time.Now
 }
 
 // Handler is the dashboard. Build it with New.

@@ -15,6 +15,7 @@ import (
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 	"github.com/mentionwatch/mentionwatch/store/writer"
+	"github.com/mentionwatch/mentionwatch/web"
 )
 
 // openClickHouse is set by store_clickhouse.go.
@@ -62,8 +63,9 @@ type app struct {
 	sources  []*collectors.Source
 	alerts   *alerts.Loop
 
-	collected atomic.Int64 // raw items collected
-	stored    atomic.Int64 // scored mentions handed to the writer
+	runs      *web.RunMetrics // run and notification counters for /metrics; nil without web.listen
+	collected atomic.Int64    // raw items collected
+	stored    atomic.Int64    // scored mentions handed to the writer
 }
 
 func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
@@ -141,7 +143,21 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 }
 
 func (a *app) scheduler() *collectors.Scheduler {
-	return &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log}
+	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log}
+	if a.runs != nil {
+		s.OnRun = func(src *collectors.Source, items int, err error, took time.Duration) {
+			a.runs.ObserveRun(src.Config.Name, src.Config.Type, items, err, took)
+		}
+	}
+	return s
+}
+
+// countRuns feeds the run and notification counters that /metrics exports.
+func (a *app) countRuns() {
+	a.runs = web.NewRunMetrics()
+	a.alerts.OnDeliver = func(notifier string, al mw.Alert, err error) {
+		a.runs.ObserveDelivery(notifier, al.Kind, string(al.State), err)
+	}
 }
 
 // close flushes the writer (spooling what cannot be stored) and closes the

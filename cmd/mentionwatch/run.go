@@ -34,6 +34,9 @@ func init() {
 			if err := a.alerts.Warm(ctx, time.Now()); err != nil {
 				log.Warn("warming the alert detector from the store failed; it starts cold", "err", err)
 			}
+			if cfg.Web.Listen != "" {
+				a.countRuns()
+			}
 			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", cfg.Store.Type)
 			var wg sync.WaitGroup
 			run := func(name string, f func(context.Context) error) {

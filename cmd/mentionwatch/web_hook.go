@@ -13,6 +13,7 @@ func init() {
 			Store:  a.store,
 			Brands: a.cfg.Brands,
 			Auth:   a.cfg.Web,
+			Runs:   a.runs,
 			Counters: func() web.Counters {
 				return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
 			},
