@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"bytes"
 	"math"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -16,14 +17,105 @@ var stagePriority = [...]int{stL, stS, stZ, stA, stF, stU}
 // minStageEvidence is the evidence below which a mention is "unknown".
 const minStageEvidence = 1.0
 
+// Structural signals: evidence from the shape of a mention rather than
+// from one cue (docs/SCORING.md).
+const (
+	stageQuestion = 1.5 // a question: asking before buying
+	stageAddress  = 1.0 // words addressed to others, not in a question: advice, warnings
+	stageDuration = 1.0 // a duration ("2 weeks", "six months", "sebulan"): time in use
+	stageStars    = 3.0 // star glyphs: a rating
+)
+
+// Word classes for the structural signals, by word id.
+const (
+	wcUnit     uint8 = 1 << iota // a unit of time
+	wcCount                      // a number word or "a few"
+	wcSelfUnit                   // a word that is a count and a unit ("sebulan", "fortnight")
+	wcYou                        // addresses others
+)
+
+var stageClassWords = map[uint8][]string{
+	wcUnit: {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
+		"hrs", "km", "miles", "hari", "minggu", "bulan", "tahun", "jam", "pekan", "kali"},
+	wcCount: {"a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+		"ten", "few", "several", "couple", "satu", "dua", "tiga", "empat", "lima", "enam",
+		"tujuh", "delapan", "sembilan", "sepuluh", "beberapa", "berapa"},
+	wcSelfUnit: {"sebulan", "seminggu", "setahun", "sehari", "seharian", "fortnight",
+		"berbulan-bulan", "bertahun-tahun", "berminggu-minggu"},
+	wcYou: {"you", "your", "you're", "y'all", "yall", "guys", "kalian", "gaes", "gais",
+		"people", "everyone", "folks", "anyone", "kamu", "lo", "lu"},
+}
+
+// stageClass holds the class bits of each word, by id; filled at init
+// from stageClassWords (their words are registered with the vocabulary
+// by stageClassRegistered, before the lookup table is built).
+var (
+	stageClass           []uint8
+	stageClassRegistered = func() bool {
+		for _, ws := range stageClassWords {
+			for _, w := range ws {
+				word(w)
+			}
+		}
+		return true
+	}()
+)
+
+func init() {
+	_ = stageClassRegistered
+	stageClass = make([]uint8, len(words))
+	for bit, ws := range stageClassWords {
+		for _, w := range ws {
+			wi := vocab[w]
+			if n := wi.norm(); n != nil {
+				wi = n
+			}
+			stageClass[wi.id] |= bit
+		}
+	}
+}
+
+var starGlyph = []byte("★")
+
+// structure adds the structural signals to the cue evidence.
+func (s *scratch) structure(ev *[numStages]float32) {
+	if s.quest > 0 {
+		ev[stZ] += stageQuestion
+	}
+	var you, dur bool
+	prevCount := false
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.w == nil {
+			b := s.buf[t.a:t.b]
+			prevCount = len(b) > 0 && b[0] >= '0' && b[0] <= '9'
+			continue
+		}
+		c := stageClass[t.w.id]
+		you = you || c&wcYou != 0
+		dur = dur || c&wcSelfUnit != 0 || prevCount && c&wcUnit != 0
+		prevCount = c&wcCount != 0
+	}
+	if you && s.quest == 0 {
+		ev[stL] += stageAddress
+	}
+	if dur {
+		ev[stS] += stageDuration
+	}
+	if bytes.Contains(s.buf, starGlyph) {
+		ev[stL] += stageStars
+	}
+}
+
 // decideStage picks the moment of truth from the cue evidence gathered by
-// scan. The confidence is the winner's share of the evidence, discounted
-// when the evidence is thin.
+// scan and the structural signals. The confidence is the winner's share
+// of the evidence, discounted when the evidence is thin.
 func (s *scratch) decideStage(rating float32) (mw.Stage, float32) {
 	ev := s.stage
 	if rating > 0 {
 		ev[stL] += 2 // a star rating is a review: feedback to others
 	}
+	s.structure(&ev)
 	best, total := -1, 0.0
 	for _, st := range stagePriority {
 		e := float64(ev[st])

@@ -50,7 +50,7 @@ func TestStageTuneFloor(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		got, want float64
-	}{{"en", en, 0.739}, {"id", id, 0.833}, {"all", all, 0.785}} {
+	}{{"en", en, 0.847}, {"id", id, 0.880}, {"all", all, 0.863}} {
 		if c.got < c.want-margin {
 			t.Errorf("stage_tune accuracy_%s = %.3f, want >= %.3f", c.name, c.got, c.want-margin)
 		}
