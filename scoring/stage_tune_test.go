@@ -50,7 +50,7 @@ func TestStageTuneFloor(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		got, want float64
-	}{{"en", en, 0.847}, {"id", id, 0.880}, {"all", all, 0.863}} {
+	}{{"en", en, 0.910}, {"id", id, 0.898}, {"all", all, 0.904}} {
 		if c.got < c.want-margin {
 			t.Errorf("stage_tune accuracy_%s = %.3f, want >= %.3f", c.name, c.got, c.want-margin)
 		}

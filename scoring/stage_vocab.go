@@ -85,6 +85,8 @@ var stageVocab = [numStages]map[string]float32{
 		"installed the app": 2, "new app": 1.5, "redesign": 2, "redesigned": 2, "new design": 2,
 		"new look": 2, "new logo": 1.5,
 		// Seeing it: store, shelf, listing, ads, looks and feel.
+		"lewat depan": 2.5, "lewat": 1, "estetik": 1.5, "interiornya": 1.5, "signup": 1.5,
+		"look around": 1.5, "right away": 0.8, "walk-in": 1.5, "sekilas": 2.5,
 		"landing page": 2, "product page": 2.5, "product photos": 2, "photos": 1, "pictures": 1,
 		"the ad": 1.5, "ads": 1.2, "billboard": 2, "teaser": 1.5, "just saw": 2.5, "saw": 1,
 		"spotted": 2, "came across": 2, "stumbled": 1.5, "noticed": 1, "walked into": 2.5,
@@ -116,6 +118,7 @@ var stageVocab = [numStages]map[string]float32{
 		"pending": 2, "deducted": 1.5, "debited": 1.5, "money was taken": 2.5, "receipt": 1,
 		"cancel my order": 3, "cancelled my order": 3, "canceled my order": 3,
 		// Shipping, couriers and tracking.
+		"packed": 2, "waiting on": 2, "ready in": 1.5, "ready by": 2, "pick up": 1, "pickup": 1,
 		"ship": 1.5, "shipment": 2.5, "deliver": 1.5, "delivered": 1.5, "delivering": 2,
 		"driver": 1, "rider": 1.5, "track": 1.5, "tracker": 1, "arrive": 1.5, "arrival": 1.5,
 		"eta": 2.5, "expected": 1, "expected by": 2.5, "due": 0.8, "waiting for": 1.8,
@@ -158,6 +161,10 @@ var stageVocab = [numStages]map[string]float32{
 		"again": 0.5, "now": 0.3, "since": 0.8, "for weeks": 1.5, "for months": 1.2,
 		"for days": 1.2, "a week": 0.8, "two weeks": 1.5, "three weeks": 1.5, "a month": 0.8,
 		// Faults of goods, apps and networks.
+		"noise": 1.5, "clicking": 1.5, "buzzing": 1.5, "humming": 1.2, "squeaking": 1.5, "squeaky": 1.5,
+		"not cold": 2, "isn't cold": 2, "won't turn": 2, "not charging": 2.5, "every few": 1.5,
+		"started": 1, "stopped charging": 2.5, "dead pixel": 2.5, "peeling": 1.5, "faded": 1.5,
+		"shrunk": 2, "tore": 1.5, "ripped": 1.5, "loose": 1, "wobbly": 1.5, "smell": 0.8,
 		"battery life": 2, "drains": 2, "draining": 2, "overheats": 2, "overheating": 2,
 		"charging": 1.5, "charger": 1.2, "screen": 1, "camera": 0.8, "speaker": 1, "sound": 0.5,
 		"wifi": 1.5, "wi-fi": 1.5, "connection": 1.2, "outage": 2, "outages": 2,
@@ -237,6 +244,10 @@ var stageVocab = [numStages]map[string]float32{
 		"must-have": 2.5, "best purchase": 3, "best decision": 2.5, "no regrets": 2.5,
 		"regret": 1.5, "regret buying": 3, "10/10": 3,
 		// Advice and warnings addressed to others.
+		"get it": 1.5, "keep your": 2, "reminder": 2, "friendly reminder": 3, "if you get": 1.5,
+		"fine if": 1.5, "good if": 1.5, "great if": 1.5, "just buy": 2, "don't bother": 3,
+		"yang nyari": 2, "yang cari": 2, "jawabannya": 1.5, "ini jawabannya": 2.5, "pikir ulang": 2.5,
+		"mending pikir": 3, "cari yang lain": 2.5, "cari lain": 2,
 		"beware": 3, "be careful": 2.5, "be warned": 3, "heads up": 2, "learn from": 2,
 		"take my advice": 3, "trust me": 2, "you guys": 2, "y'all": 2, "yall": 2, "folks": 1.5,
 		"if you're": 1.2, "if you are": 1, "if you want": 1.5, "if you need": 1.5,
@@ -295,7 +306,7 @@ var stageVocab = [numStages]map[string]float32{
 		"new ceo": 3, "opens its": 2.5, "its first": 1.5, "worldwide": 1.5, "nationwide": 1.5,
 		// Indonesian.
 		"diumumkan": 2.5, "pengumuman": 2, "luncurkan": 2, "diluncurkan": 2,
-		"meresmikan": 3, "diresmikan": 3, "ekspansi": 2.5, "memperluas": 2, "cabang baru": 2.5,
+		"meresmikan": 3, "diresmikan": 3, "ekspansi": 2.5, "memperluas": 2, "cabang baru": 1,
 		"gerai baru": 2.5, "direktur utama": 3, "dirut": 3, "komisaris": 3, "pendiri": 2,
 		"manajemen": 1.5, "ditunjuk": 2, "mengundurkan": 3, "phk": 3, "karyawan": 1.5,
 		"loker": 2.5, "magang": 2.5, "rugi": 1.5, "kerugian": 1.5, "omzet": 2.5,
