@@ -135,12 +135,12 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 	}
 	n := limit(q.Limit)
 	for k := n + n/2 + 16; k <= maxCandidates; k *= 4 {
-		top, exhausted, err := s.topLatest(ctx, q.Brands, key.and(rest), order, n, k)
+		top, exhausted, err := s.topLatest(ctx, key.and(rest), order, n, k)
 		if err != nil {
 			return nil, err
 		}
 		if len(top) >= n || exhausted {
-			ms, ok, err := s.fetchMentions(ctx, q.Brands, top)
+			ms, ok, err := s.fetchMentions(ctx, top)
 			if err != nil || ok {
 				return ms, err
 			}
@@ -153,18 +153,19 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 // maxCandidates bounds the IDs one query names (32 hex digits each).
 const maxCandidates = 4000
 
-// candidate is a ranked row: an ID, the version of that row, its time.
+// candidate is a ranked row: its sort key (brand, time, ID) and version.
 type candidate struct {
+	brand     string
+	published int64
 	id        string
 	version   uint64
-	published int64
 }
 
 // topLatest ranks up to k rows matching w and keeps, in order, the first n
 // that are the latest version of their ID. exhausted reports that fewer
 // than k rows matched, so no better row exists.
-func (s *Store) topLatest(ctx context.Context, brands []string, w where, order string, n, k int) (top []candidate, exhausted bool, err error) {
-	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT id, version, toInt64(toUInt32(published))
+func (s *Store) topLatest(ctx context.Context, w where, order string, n, k int) (top []candidate, exhausted bool, err error) {
+	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT brand, toInt64(toUInt32(published)), id, version
 FROM %s%s
 ORDER BY %s
 LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
@@ -174,7 +175,7 @@ LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
 	var cands []candidate
 	for rows.Next() {
 		var c candidate
-		if err := rows.Scan(&c.id, &c.version, &c.published); err != nil {
+		if err := rows.Scan(&c.brand, &c.published, &c.id, &c.version); err != nil {
 			rows.Close()
 			return nil, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
 		}
@@ -187,7 +188,7 @@ LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
 	if len(cands) == 0 {
 		return nil, true, nil
 	}
-	latest, err := s.latestVersions(ctx, brands, cands)
+	latest, err := s.latestVersions(ctx, cands)
 	if err != nil {
 		return nil, false, err
 	}
@@ -206,21 +207,23 @@ LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
 }
 
 // latestVersions returns the highest version stored for each candidate's
-// ID, whatever its time or labels. The brand filter only narrows the read:
-// an ID belongs to one brand.
-func (s *Store) latestVersions(ctx context.Context, brands []string, cands []candidate) (map[string]uint64, error) {
-	var w where
-	if len(brands) > 0 {
-		w.in("brand", brands)
-	}
-	ids := make([]string, 0, len(cands))
+// ID, whatever its time or labels. The brands narrow the read: an ID
+// belongs to one brand (MentionID hashes it).
+func (s *Store) latestVersions(ctx context.Context, cands []candidate) (map[string]uint64, error) {
+	var ids, brands []string
 	seen := make(map[string]bool, len(cands))
 	for _, c := range cands {
 		if !seen[c.id] {
 			seen[c.id] = true
 			ids = append(ids, c.id)
 		}
+		if !seen["\x00"+c.brand] {
+			seen["\x00"+c.brand] = true
+			brands = append(brands, c.brand)
+		}
 	}
+	var w where
+	w.in("brand", brands)
 	w.in("id", ids)
 	rows, err := s.conn.Query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
 	if err != nil {
@@ -244,25 +247,22 @@ func (s *Store) latestVersions(ctx context.Context, brands []string, cands []can
 	return latest, nil
 }
 
-// fetchMentions reads the chosen rows whole, in the candidates' order. The
-// rows' own times bound the read to the partitions and key ranges that
-// hold them.
-func (s *Store) fetchMentions(ctx context.Context, brands []string, top []candidate) ([]mw.Mention, bool, error) {
+// fetchMentions reads the chosen rows whole, in the candidates' order, by
+// their full sort key: the primary index then finds exactly the granules
+// that hold them (an ID list alone makes ClickHouse read every ID in
+// range, and an author's rows lie scattered over the whole table).
+func (s *Store) fetchMentions(ctx context.Context, top []candidate) ([]mw.Mention, bool, error) {
 	if len(top) == 0 {
 		return []mw.Mention{}, true, nil
 	}
 	var w where
-	if len(brands) > 0 {
-		w.in("brand", brands)
-	}
-	lo, hi := top[0].published, top[0].published
-	ids := make([]string, len(top))
+	tuples := make([]string, len(top))
+	args := make([]any, 0, 3*len(top))
 	for i, c := range top {
-		lo, hi = min(lo, c.published), max(hi, c.published)
-		ids[i] = c.id
+		tuples[i] = "(?, toDateTime(?), ?)"
+		args = append(args, c.brand, c.published, c.id)
 	}
-	w.add("published >= toDateTime(?) AND published <= toDateTime(?)", lo, hi)
-	w.in("id", ids)
+	w.add("(brand, published, id) IN ("+strings.Join(tuples, ", ")+")", args...)
 	ms, err := s.scanMentions(ctx, fmt.Sprintf(`%s
 FROM %s%s
 ORDER BY version DESC
