@@ -124,14 +124,15 @@ func (h *Handler) apiMentions(w http.ResponseWriter, r *http.Request) {
 
 // AlertsResponse is the alerts list and the active silences.
 type AlertsResponse struct {
-	Alerts   []Alert   `json:"alerts"`
-	Silences []Silence `json:"silences"`
+	Alerts   []Alert       `json:"alerts"`
+	Response ResponseTimes `json:"response"`
+	Silences []Silence     `json:"silences"`
 }
 
 func (h *Handler) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	h.withView(w, r, func(ctx context.Context, v view) (any, error) {
 		as, ss, err := h.alertList(ctx, v)
-		return AlertsResponse{Alerts: as, Silences: silenceViews(ss)}, err
+		return AlertsResponse{Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss)}, err
 	})
 }
 

@@ -458,6 +458,43 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	return out, ss, nil
 }
 
+// ResponseTimes is the team's time to first response over the alerts of
+// the view: from an alert's start to its first acknowledgement (or to a
+// resolution from the dashboard, which acknowledges too).
+type ResponseTimes struct {
+	Alerts        int     `json:"alerts"`
+	Acknowledged  int     `json:"acknowledged"`
+	MedianSeconds float64 `json:"median_seconds"` // 0 when none was acknowledged
+	P90Seconds    float64 `json:"p90_seconds"`
+}
+
+func responseTimes(as []Alert) ResponseTimes {
+	r := ResponseTimes{Alerts: len(as)}
+	var secs []float64
+	for _, a := range as {
+		if a.AckedAt != nil {
+			secs = append(secs, max(a.AckedAt.Sub(a.StartedAt).Seconds(), 0))
+		}
+	}
+	r.Acknowledged = len(secs)
+	if len(secs) > 0 {
+		sort.Float64s(secs)
+		r.MedianSeconds = quantile(secs, 0.5)
+		r.P90Seconds = quantile(secs, 0.9)
+	}
+	return r
+}
+
+// quantile interpolates linearly between the closest ranks of sorted xs.
+func quantile(xs []float64, q float64) float64 {
+	pos := q * float64(len(xs)-1)
+	i := int(pos)
+	if i+1 >= len(xs) {
+		return xs[len(xs)-1]
+	}
+	return xs[i] + (pos-float64(i))*(xs[i+1]-xs[i])
+}
+
 // Source is one source's health.
 type Source struct {
 	Source            string     `json:"source"`

@@ -26,6 +26,9 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%+.0f pts", f*100)
 	},
 	"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"dur": func(sec float64) string {
+		return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
+	},
 	"ago": func(t time.Time) string {
 		if t.IsZero() {
 			return "never"
@@ -92,6 +95,7 @@ type alertsData struct {
 	Query    template.URL
 	Brand    string
 	Alerts   []Alert
+	Response ResponseTimes
 	Silences []Silence
 	Message  string
 }
@@ -157,7 +161,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) alertsData(ctx context.Context, v view, msg string) (alertsData, error) {
 	as, ss, err := h.alertList(ctx, v)
-	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Silences: silenceViews(ss), Message: msg}, err
+	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss), Message: msg}, err
 }
 
 // uiAlertsAfter renders the alerts section after an action.

@@ -355,6 +355,18 @@ func TestAckResolveSilence(t *testing.T) {
 	if a, _ = st.Alert(ctx, "a1"); a.AckedBy != "rina" {
 		t.Errorf("second ack replaced the first: %q", a.AckedBy)
 	}
+	// The time to first response is reported: a1 started 2 h before its ack.
+	w = do(t, h, "GET", "/api/alerts?brand=Acme&range=24h", nil)
+	var acked AlertsResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &acked); err != nil {
+		t.Fatalf("alerts: %v %s", err, w.Body)
+	}
+	if want := (ResponseTimes{Alerts: 2, Acknowledged: 1, MedianSeconds: 7200, P90Seconds: 7200}); acked.Response != want {
+		t.Errorf("response times %+v, want %+v", acked.Response, want)
+	}
+	if w = do(t, h, "GET", "/?brand=Acme&range=24h", nil); !strings.Contains(w.Body.String(), "Time to first response: median <strong>2h0m0s</strong>") {
+		t.Errorf("page lacks the time to first response")
+	}
 
 	// The page's button posts a form and gets the alerts section back.
 	w = do(t, h, "POST", "/ui/alerts/a1/resolve?brand=Acme&range=24h", strings.NewReader(""),
