@@ -82,16 +82,22 @@ func (s *scratch) structure(ev *[numStages]float32) {
 	if s.quest > 0 {
 		ev[stZ] += stageQuestion
 	}
-	var you, dur bool
+	var you, dur, stars bool
 	prevCount := false
+	class := stageClass
 	for i := range s.toks {
 		t := &s.toks[i]
 		if t.w == nil {
-			b := s.buf[t.a:t.b]
-			prevCount = len(b) > 0 && b[0] >= '0' && b[0] <= '9'
+			// Digits count; star glyphs are a rating.
+			prevCount = false
+			if t.b > t.a {
+				c0 := s.buf[t.a]
+				prevCount = c0 >= '0' && c0 <= '9'
+				stars = stars || c0 == starGlyph[0] && bytes.HasPrefix(s.buf[t.a:t.b], starGlyph)
+			}
 			continue
 		}
-		c := stageClass[t.w.id]
+		c := class[t.w.id]
 		you = you || c&wcYou != 0
 		dur = dur || c&wcSelfUnit != 0 || prevCount && c&wcUnit != 0
 		prevCount = c&wcCount != 0
@@ -102,7 +108,7 @@ func (s *scratch) structure(ev *[numStages]float32) {
 	if dur {
 		ev[stS] += stageDuration
 	}
-	if bytes.Contains(s.buf, starGlyph) {
+	if stars {
 		ev[stL] += stageStars
 	}
 }
