@@ -194,10 +194,10 @@ func loadTables() {
 	for k, v := range idSlang {
 		if k != v {
 			word(k).normID = uint16(word(v).id)
-			word(k).lang |= langID
+			word(k).lang |= langID | langIDCore
 		}
 		if !word(v).vader() {
-			word(v).lang |= langID
+			word(v).lang |= langID | langIDCore
 		}
 	}
 	for p, v := range domainValence {
@@ -219,7 +219,7 @@ func loadTables() {
 			cueFor(p).aspects |= bit
 		}
 	}
-	for flag, list := range map[uint8]string{langEN: enWords, langID: idWords, langOther: otherWords} {
+	for flag, list := range map[uint8]string{langEN: enWords, langID | langIDCore: idWords, langOther: otherWords} {
 		for _, w := range strings.Fields(list) {
 			word(w).lang |= flag
 		}

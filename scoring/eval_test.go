@@ -50,9 +50,9 @@ func TestEvalGoals(t *testing.T) {
 		at(sent[c.set], c.metric, c.achieved-margin)
 	}
 	for _, set := range []string{"tweets", "product_reviews", "movie_reviews"} {
-		at(sent[set], "lang_en", 0.97)
+		at(sent[set], "lang_en", 0.99) // 0.998, 0.998, 1.000
 	}
-	at(sent["smsa_valid"], "lang_id", 0.97)
+	at(sent["smsa_valid"], "lang_id", 0.99) // 0.998
 	// The goals that are met must stay met.
 	at(sent["smsa_valid"], "macro_f1", 0.85)
 	st := get("stage")["moments/dev"]

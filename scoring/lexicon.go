@@ -50,6 +50,20 @@ const (
 	langEN uint8 = 1 << iota
 	langID
 	langOther
+	langIDCore // a curated Indonesian function word or slang spelling (strong evidence)
+	langENWord // a word of the English descriptions in the emoji lexicon
+)
+
+// Evidence a token adds (wordInfo.ev): weights for English (bits 0-1),
+// Indonesian (bits 2-3) and other (bits 4-5), and whether the Indonesian
+// evidence is core (bit 6). Function words weigh 2; English sentiment and
+// description words, and the Indonesian words learned from SmSA (which
+// include loanwords: menu, steak, video), weigh 1.
+const (
+	evENShift   = 0
+	evIDShift   = 2
+	evOTShift   = 4
+	evCoreShift = 6
 )
 
 // wordInfo is everything the scorer knows about one lower-case word. The
@@ -67,7 +81,7 @@ type wordInfo struct {
 	normID  uint16  // id of the Indonesian normal form of a slang spelling, 0 if none
 	cueID   uint16  // index in wordCues of the word's own cue, 0 if none
 	lang    uint8   // lang* flags: a stopword or marker of that language
-	ev      uint8   // evidence bits the token adds: langEN, langID, langOther (see buildTable)
+	ev      uint8   // language evidence the token adds (ev* shifts, see buildTable)
 	special uint8   // kw* constant
 	booster int8    // VADER booster (+1) or dampener (-1), in units of bIncr
 	flags   uint8   // f* bits
@@ -281,12 +295,7 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 		}
 		h, key, _ := lexKey(b)
 		wi.key, wi.h, wi.n = key, h, uint8(len(b))
-		// Language evidence: function words of each language, and
-		// sentiment words of the English lexicon that are nothing else.
-		wi.ev = wi.lang & (langID | langOther)
-		if wi.lang&langEN != 0 || wi.inLex() && wi.lang == 0 && wi.cueID == 0 {
-			wi.ev |= langEN
-		}
+		wi.ev = langEvidence(wi)
 		i := h & t.mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & t.mask
@@ -294,6 +303,37 @@ func buildTable(m map[string]*wordInfo) *lexTable {
 		t.slots[i] = lexSlot(h&^(1<<slotIDBits-1) | wi.id)
 	}
 	return t
+}
+
+// langEvidence is the language evidence of a word: function words of each
+// language weigh 2 (curated Indonesian words and slang are core evidence),
+// words learned from the Indonesian training set weigh 1 for Indonesian
+// unless English lexicons hold them too, and English lexicon words that
+// are nothing else weigh 1 for English.
+func langEvidence(wi *wordInfo) uint8 {
+	var en, id, ot uint8
+	core := wi.lang&langIDCore != 0
+	switch {
+	case core:
+		id = 2
+	case wi.lang&langID != 0 && wi.lang&(langENWord|langEN) == 0:
+		id = 1
+	}
+	if wi.lang&langOther != 0 {
+		ot = 2
+	}
+	switch {
+	case wi.lang&langEN != 0:
+		en = 2
+	case core || wi.lang&langOther != 0 || wi.cueID != 0 && wi.lang&langID != 0:
+	case wi.inLex() && wi.cueID == 0 && wi.lang&langID == 0:
+		en = 1
+	}
+	ev := en<<evENShift | id<<evIDShift | ot<<evOTShift
+	if core {
+		ev |= 1 << evCoreShift
+	}
+	return ev
 }
 
 // lexKey returns the probe start hash, the first-8-bytes key and the
@@ -384,7 +424,7 @@ func loadVADER(lex, emo []byte) error {
 		}
 		words := strings.Fields(strings.ToLower(desc))
 		for _, w := range words {
-			word(w)
+			word(w).lang |= langENWord
 		}
 		emoji[r] = words
 		infos := make([]*wordInfo, len(words))

@@ -109,9 +109,13 @@ func (s *scratch) see(i int) {
 		return
 	}
 	ev := int(w.ev) // branch-free language evidence
-	s.en += ev & 1
-	s.id += ev >> 1 & 1
-	s.ot += ev >> 2 & 1
+	if toks[i].noLang {
+		ev = 0
+	}
+	s.en += ev >> evENShift & 3
+	s.id += ev >> evIDShift & 3
+	s.ot += ev >> evOTShift & 3
+	s.idCore += ev >> evCoreShift & 1
 	if w.flags&fInLex != 0 && w.booster == 0 {
 		s.lexAt = append(s.lexAt, int32(i))
 	}
@@ -292,45 +296,61 @@ func fuseRating(v float64, rating float32) float64 {
 	return max(-1, min(1, v))
 }
 
-// detectLang decides en, id or other from function-word counts, then
-// word shapes, then the script.
+// detectLang decides en, id or other from weighted function-word
+// evidence, then word shapes, then the script. Indonesian needs positive
+// evidence of its own: a core word (function word, particle, slang) or
+// Indonesian word shapes, since the words learned from the Indonesian
+// training set include English loanwords. "other" needs function words of
+// another language or a non-Latin script; a Latin-script text with no
+// evidence either way is English, the default.
 func detectLang(s *scratch, en, id, ot int) string {
-	if s.nonLatin > s.latin {
+	if s.nonLatin > s.latin || s.latin == 0 {
 		return "other"
 	}
 	switch {
 	case ot > en && ot > id:
 		return "other"
-	case id > en:
+	case id > en && s.idCore > 0:
 		return "id"
 	case en > id:
 		return "en"
 	}
-	// No or equal function-word evidence: word shapes.
-	ei, ii := 0, 0
+	// A tie, or Indonesian evidence from learned words only: word shapes.
+	ei, ii := en, id
 	for _, t := range s.toks {
+		if t.noLang {
+			continue
+		}
 		w := s.buf[t.a:t.b]
 		switch {
 		case hasSuffix(w, "nya"), hasSuffix(w, "kan"), hasSuffix(w, "lah"), hasPrefix(w, "meng"),
 			hasPrefix(w, "meny"), hasPrefix(w, "ber"), hasPrefix(w, "ter") && len(w) > 5, hasPrefix(w, "peng"):
-			ii++
+			ii += 2
 		case hasSuffix(w, "ing"), hasSuffix(w, "ed"), hasSuffix(w, "tion"), hasSuffix(w, "ly"),
-			hasSuffix(w, "'s"), hasSuffix(w, "ness"), hasSuffix(w, "th"):
-			ei++
-		}
-		if t.w != nil && t.w.inLex() && t.w.lang == 0 {
-			ei++
+			hasSuffix(w, "'s"), hasSuffix(w, "ness"), englishSpelling(w):
+			ei += 2
 		}
 	}
-	switch {
-	case ii > ei:
+	if ii > ei {
 		return "id"
-	case ei > ii:
-		return "en"
-	case en > 0:
-		return "en" // a tie between function words: English is the default
 	}
-	return "other"
+	return "en"
+}
+
+// englishSpelling reports letter groups of English spelling that
+// Indonesian spelling does not use (it writes foto, teh, kue, sepatu):
+// ph, th, ck, wh, and a final y.
+func englishSpelling(w []byte) bool {
+	if len(w) > 2 && w[len(w)-1] == 'y' {
+		return true
+	}
+	for i := 0; i+1 < len(w); i++ {
+		switch string(w[i : i+2]) {
+		case "ph", "th", "ck", "wh":
+			return true
+		}
+	}
+	return false
 }
 
 func hasSuffix(w []byte, suf string) bool {

@@ -15,14 +15,15 @@ import (
 // (so emoticons like ":)" survive). Emoji become the words of their
 // description.
 type token struct {
-	w     *wordInfo // nil when the word is not in the vocabulary
-	a, b  int32     // the lower-case word is scratch.buf[a:b]
-	h     uint32    // hashBytes of that word
-	upper bool      // ALL CAPS in the original (Python's str.isupper)
-	nt    bool      // contains "n't" (VADER counts it as a negation)
-	brk   bool      // followed by clause punctuation (, ; : . ! ?)
-	q     bool      // followed by '?': its clause is a question
-	punct bool      // the field had punctuation or non-ASCII bytes (may be a "4/5" rating)
+	w      *wordInfo // nil when the word is not in the vocabulary
+	a, b   int32     // the lower-case word is scratch.buf[a:b]
+	h      uint32    // hashBytes of that word
+	upper  bool      // ALL CAPS in the original (Python's str.isupper)
+	nt     bool      // contains "n't" (VADER counts it as a negation)
+	brk    bool      // followed by clause punctuation (, ; : . ! ?)
+	q      bool      // followed by '?': its clause is a question
+	punct  bool      // the field had punctuation or non-ASCII bytes (may be a "4/5" rating)
+	noLang bool      // an @handle or a URL: no language evidence
 }
 
 // scratch holds the per-call buffers. Pooled, so steady-state scoring
@@ -40,7 +41,8 @@ type scratch struct {
 	excl, quest     int // '!' and '?'
 	latin, nonLatin int // letters by script
 	nUpper          int // ALL-CAPS tokens
-	en, id, ot      int // words that are evidence for English, Indonesian, other
+	en, id, ot      int // weighted language evidence for English, Indonesian, other
+	idCore          int // core Indonesian words (function words, slang)
 	// Found by scan.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
@@ -64,7 +66,7 @@ func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
-	s.en, s.id, s.ot = 0, 0, 0
+	s.en, s.id, s.ot, s.idCore = 0, 0, 0, 0
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
 }
 
@@ -303,6 +305,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		}
 	}
 	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
+	t.noLang = acc&cPunct != 0 && isHandleOrURL(f)
 	if t.upper {
 		s.nUpper++
 	}
@@ -317,6 +320,20 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	s.toks = append(s.toks, t)
 	s.noteNegation(t)
 	s.see(len(s.toks) - 1)
+}
+
+// isHandleOrURL reports an @handle, a URL or a web address: names, not
+// words of the text's language.
+func isHandleOrURL(f string) bool {
+	if f[0] == '@' {
+		return true
+	}
+	for i := 0; i+3 <= len(f); i++ {
+		if f[i] == ':' && f[i+1] == '/' && f[i+2] == '/' {
+			return true
+		}
+	}
+	return len(f) > 4 && (f[:4] == "www." || f[:4] == "WWW.")
 }
 
 // field tokenizes one whitespace-separated field.
@@ -337,7 +354,9 @@ func (s *scratch) field(f string) {
 			for _, wi := range infos {
 				a := len(s.buf)
 				s.buf = append(s.buf, wordText[wi.id]...)
-				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf)), h: wi.h})
+				// An emoji's description is English, whatever the text's
+				// language: its words are no language evidence.
+				s.toks = append(s.toks, token{w: wi, a: int32(a), b: int32(len(s.buf)), h: wi.h, noLang: true})
 				s.see(len(s.toks) - 1)
 			}
 			start = i + size
