@@ -255,6 +255,9 @@ func cueFor(p string) *cue {
 	case 2, 3:
 		if len(f) == 3 {
 			prefixMap[phraseKey(ids[0], ids[1])] = true
+			last.flags |= fEnd3
+		} else {
+			last.flags |= fEnd2
 		}
 		k := phraseKey(ids...)
 		if phraseMap[k] == nil {

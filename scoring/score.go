@@ -130,12 +130,15 @@ func (s *scratch) see(i int) {
 	case kwToo, kwModal, kwModalHave:
 		s.mods = append(s.mods, int32(i))
 	}
-	if i >= 1 {
+	// Phrases ending at i: only words that end some phrase are looked up.
+	if i >= 1 && w.flags&(fEnd2|fEnd3) != 0 {
 		if p := toks[i-1].w; p != nil && p.phrase() {
-			if c, _ := phrases.get(phraseKey(p.id, w.id)); c != nil {
-				s.apply(c, i, 2)
+			if w.flags&fEnd2 != 0 {
+				if c, _ := phrases.get(phraseKey(p.id, w.id)); c != nil {
+					s.apply(c, i, 2)
+				}
 			}
-			if i >= 2 {
+			if i >= 2 && w.flags&fEnd3 != 0 {
 				if pp := toks[i-2].w; pp != nil && pp.phrase() {
 					if _, prefix := phrases.get(phraseKey(pp.id, p.id)); prefix {
 						if c, _ := phrases.get(phraseKey(pp.id, p.id, w.id)); c != nil {
