@@ -211,24 +211,9 @@ func BenchmarkParse(b *testing.B) {
 	}
 	feed["feed"].(map[string]any)["entry"] = many
 	body, _ := json.Marshal(feed)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r Response
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := Parse(body, "us", "123456789"); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[Response](b, body, benchItems, func(body []byte) error {
+		_, err := Parse(body, "us", "123456789")
+		return err
 	})
 }
 

@@ -437,24 +437,9 @@ func BenchmarkParse(b *testing.B) {
 	}
 	r["posts"], r["cursor"] = posts, "100"
 	body, _ := json.Marshal(r)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r SearchResponse
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := Parse(body); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[SearchResponse](b, body, benchItems, func(body []byte) error {
+		_, err := Parse(body)
+		return err
 	})
 }
 

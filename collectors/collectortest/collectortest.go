@@ -230,3 +230,28 @@ func CheckItems(t testing.TB, kind string, items []mw.Mention) {
 		}
 	}
 }
+
+// BenchParse runs the parse-rate pair of sub-benchmarks over one response
+// body: "unmarshal" decodes it into a fresh T with encoding/json (the
+// baseline), "parse" runs the collector's own parse (decode and map to
+// mentions). Both report bytes/s and items/s, so their ratio is the
+// figure docs/BENCHMARKS.md records.
+func BenchParse[T any](b *testing.B, body []byte, items int, parse func([]byte) error) {
+	b.Helper()
+	run := func(name string, f func() error) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if err := f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(items*b.N)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+	run("unmarshal", func() error {
+		var r T
+		return json.Unmarshal(body, &r)
+	})
+	run("parse", func() error { return parse(body) })
+}

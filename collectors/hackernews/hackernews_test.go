@@ -219,24 +219,9 @@ func FuzzParse(f *testing.F) {
 // json.Unmarshal of the same payload into Response.
 func BenchmarkParse(b *testing.B) {
 	body := benchPayload(b)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r Response
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchHits*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, _, err := Parse(body); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchHits*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[Response](b, body, benchHits, func(body []byte) error {
+		_, _, err := Parse(body)
+		return err
 	})
 }
 

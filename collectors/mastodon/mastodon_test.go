@@ -361,23 +361,8 @@ func BenchmarkParse(b *testing.B) {
 		page = append(page, c)
 	}
 	body, _ := json.Marshal(page)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r []*gomastodon.Status
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := ParseTimeline(body, "mastodon.social"); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[[]*gomastodon.Status](b, body, benchItems, func(body []byte) error {
+		_, err := ParseTimeline(body, "mastodon.social")
+		return err
 	})
 }

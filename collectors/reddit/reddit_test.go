@@ -272,24 +272,9 @@ func BenchmarkParse(b *testing.B) {
 	}
 	l["data"].(map[string]any)["children"] = many
 	body, _ := json.Marshal(l)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r Listing
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := Parse(body); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[Listing](b, body, benchItems, func(body []byte) error {
+		_, err := Parse(body)
+		return err
 	})
 }
 

@@ -343,23 +343,8 @@ func BenchmarkParse(b *testing.B) {
 	}
 	r.Meta.NextToken = "b26v89c19zqg8o3fo7gesq314yb9l2l4ptqy"
 	body, _ := json.Marshal(r)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r Response
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := Parse(body); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[Response](b, body, benchItems, func(body []byte) error {
+		_, err := Parse(body)
+		return err
 	})
 }

@@ -373,23 +373,8 @@ func BenchmarkParse(b *testing.B) {
 	}
 	r["items"], r["nextPageToken"] = items, "QURTSl9pMkw"
 	body, _ := json.Marshal(r)
-	b.Run("unmarshal", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var r CommentThreadListResponse
-			if err := json.Unmarshal(body, &r); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
-	})
-	b.Run("parse", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := ParseThreads(body, "Acme kettle review"); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(benchItems*b.N)/b.Elapsed().Seconds(), "items/s")
+	ct.BenchParse[CommentThreadListResponse](b, body, benchItems, func(body []byte) error {
+		_, err := ParseThreads(body, "Acme kettle review")
+		return err
 	})
 }
