@@ -211,14 +211,14 @@ LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
 // belongs to one brand (MentionID hashes it).
 func (s *Store) latestVersions(ctx context.Context, cands []candidate) (map[string]uint64, error) {
 	var ids, brands []string
-	seen := make(map[string]bool, len(cands))
+	seenID, seenBrand := make(map[string]bool, len(cands)), map[string]bool{}
 	for _, c := range cands {
-		if !seen[c.id] {
-			seen[c.id] = true
+		if !seenID[c.id] {
+			seenID[c.id] = true
 			ids = append(ids, c.id)
 		}
-		if !seen["\x00"+c.brand] {
-			seen["\x00"+c.brand] = true
+		if !seenBrand[c.brand] {
+			seenBrand[c.brand] = true
 			brands = append(brands, c.brand)
 		}
 	}
