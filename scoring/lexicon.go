@@ -86,6 +86,7 @@ type wordInfo struct {
 	booster int8    // VADER booster (+1) or dampener (-1), in units of bIncr
 	flags   uint8   // f* bits
 	n       uint8   // length of the word in bytes (at most 255 are looked up)
+	class   uint8   // wc* bits: the word's class for the structural stage signals
 }
 
 // Word flags.

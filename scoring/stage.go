@@ -46,69 +46,73 @@ var stageClassWords = map[uint8][]string{
 		"people", "everyone", "folks", "anyone", "kamu", "lo", "lu"},
 }
 
-// stageClass holds the class bits of each word, by id; filled at init
-// from stageClassWords (their words are registered with the vocabulary
-// by stageClassRegistered, before the lookup table is built).
-var (
-	stageClass           []uint8
-	stageClassRegistered = func() bool {
-		for _, ws := range stageClassWords {
-			for _, w := range ws {
-				word(w)
-			}
+// stageClassRegistered registers the class words with the vocabulary
+// before the lookup table is built; init sets their class bits (on the
+// normal form of a slang spelling, which is what tokens carry).
+var stageClassRegistered = func() bool {
+	for _, ws := range stageClassWords {
+		for _, w := range ws {
+			word(w)
 		}
-		return true
-	}()
-)
+	}
+	return true
+}()
 
 func init() {
 	_ = stageClassRegistered
-	stageClass = make([]uint8, len(words))
 	for bit, ws := range stageClassWords {
 		for _, w := range ws {
 			wi := vocab[w]
 			if n := wi.norm(); n != nil {
 				wi = n
 			}
-			stageClass[wi.id] |= bit
+			wi.class |= bit
 		}
 	}
 }
 
 var starGlyph = []byte("★")
 
+// noteStructure records the structural signals of token i, as it is
+// tokenized: words addressed to others, a duration (a count then a unit
+// of time, or a word that is both), star glyphs.
+func (s *scratch) noteStructure(i int) {
+	t := &s.toks[i]
+	if t.w == nil {
+		// Star glyphs are a rating.
+		s.stars = s.stars || t.b > t.a && s.buf[t.a] == starGlyph[0] && bytes.HasPrefix(s.buf[t.a:t.b], starGlyph)
+		return
+	}
+	c := t.w.class
+	if c == 0 {
+		return
+	}
+	s.you = s.you || c&wcYou != 0
+	s.dur = s.dur || c&wcSelfUnit != 0 || c&wcUnit != 0 && i > 0 && s.isCount(i-1)
+}
+
+// isCount reports a token that counts: a number word or one starting with
+// a digit.
+func (s *scratch) isCount(i int) bool {
+	t := &s.toks[i]
+	if t.w == nil {
+		return t.b > t.a && s.buf[t.a] >= '0' && s.buf[t.a] <= '9'
+	}
+	return t.w.class&wcCount != 0
+}
+
 // structure adds the structural signals to the cue evidence.
 func (s *scratch) structure(ev *[numStages]float32) {
 	if s.quest > 0 {
 		ev[stZ] += stageQuestion
 	}
-	var you, dur, stars bool
-	prevCount := false
-	class := stageClass
-	for i := range s.toks {
-		t := &s.toks[i]
-		if t.w == nil {
-			// Digits count; star glyphs are a rating.
-			prevCount = false
-			if t.b > t.a {
-				c0 := s.buf[t.a]
-				prevCount = c0 >= '0' && c0 <= '9'
-				stars = stars || c0 == starGlyph[0] && bytes.HasPrefix(s.buf[t.a:t.b], starGlyph)
-			}
-			continue
-		}
-		c := class[t.w.id]
-		you = you || c&wcYou != 0
-		dur = dur || c&wcSelfUnit != 0 || prevCount && c&wcUnit != 0
-		prevCount = c&wcCount != 0
-	}
-	if you && s.quest == 0 {
+	if s.you && s.quest == 0 {
 		ev[stL] += stageAddress
 	}
-	if dur {
+	if s.dur {
 		ev[stS] += stageDuration
 	}
-	if stars {
+	if s.stars {
 		ev[stL] += stageStars
 	}
 }

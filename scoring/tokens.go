@@ -38,11 +38,12 @@ type scratch struct {
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
 	// Counted while tokenizing.
-	excl, quest     int // '!' and '?'
-	latin, nonLatin int // letters by script
-	nUpper          int // ALL-CAPS tokens
-	en, id, ot      int // weighted language evidence for English, Indonesian, other
-	idCore          int // core Indonesian words (function words, slang)
+	excl, quest     int  // '!' and '?'
+	latin, nonLatin int  // letters by script
+	nUpper          int  // ALL-CAPS tokens
+	you, dur, stars bool // structural stage signals (noteStructure)
+	en, id, ot      int  // weighted language evidence for English, Indonesian, other
+	idCore          int  // core Indonesian words (function words, slang)
 	// Found by scan.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
@@ -67,6 +68,7 @@ func (s *scratch) reset() {
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
 	s.en, s.id, s.ot, s.idCore = 0, 0, 0, 0
+	s.you, s.dur, s.stars = false, false, false
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
 }
 
