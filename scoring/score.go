@@ -188,8 +188,8 @@ func (s *scratch) ratingShape(t token) bool {
 	return d == "5" || d == "10"
 }
 
-// English sentiment: the VADER method, damped for long texts, then a
-// wider neutral band for weak positives.
+// English sentiment: the VADER method, damped for long texts and for link
+// shares, then a wider neutral band for weak positives.
 func (s *scratch) sentimentEN() float64 {
 	sum := s.vader(s.pv)
 	if sum != 0 {
@@ -200,6 +200,9 @@ func (s *scratch) sentimentEN() float64 {
 			sum -= e
 		}
 	}
+	if s.urls > 0 {
+		sum *= linkShare
+	}
 	return neutralBand(normalize(sum / lengthDamping(len(s.toks))))
 }
 
@@ -208,9 +211,13 @@ func (s *scratch) sentimentEN() float64 {
 // and raters call weakly positive texts neutral more often than weakly
 // negative ones.
 const (
-	dampK       = 0.4 // strength of the length damping
-	dampFrom    = 1.5 // ln(words) from which it starts (~4-5 words)
-	posNeutral  = 0.2 // compounds in [0, posNeutral) map into the neutral zone
+	dampK      = 0.4 // strength of the length damping
+	dampFrom   = 1.5 // ln(words) from which it starts (~4-5 words)
+	posNeutral = 0.2 // compounds in [0, posNeutral) map into the neutral zone
+	// A post that shares a link mostly reports (a headline, an
+	// announcement): raters read its words milder. Chosen on the odd
+	// tweets (F1 0.721 -> 0.735), checked on the even ones (0.725 -> 0.734).
+	linkShare   = 0.6
 	labelThresh = 0.05
 )
 

@@ -501,3 +501,23 @@ func TestKindOfDampens(t *testing.T) {
 		t.Errorf("kind of bad: %v, want between %v and 0", v, bad)
 	}
 }
+
+// A post that shares a link reads milder than the same words alone; an
+// @handle is not a link.
+func TestLinkShareDamped(t *testing.T) {
+	for _, text := range []string{"Terrible storm hits the coast, many homes destroyed", "Great win for the home team tonight"} {
+		plain := score(text).Sentiment
+		link := score(text + " http://example.com/a").Sentiment
+		www := score(text + " www.example.com").Sentiment
+		handle := score(text + " @example").Sentiment
+		if !(abs32(link) < abs32(plain) && link*plain > 0) || www != link {
+			t.Errorf("%q: plain %v, with link %v, with www %v: want the link milder, same sign", text, plain, link, www)
+		}
+		// One more word lengthens the text a little; the link damping is 0.6.
+		if r := handle / plain; r < 0.95 || r > 1 {
+			t.Errorf("%q: with @handle %v, plain %v: want no link damping", text, handle, plain)
+		}
+	}
+}
+
+func abs32(v float32) float32 { return max(v, -v) }

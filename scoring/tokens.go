@@ -41,6 +41,7 @@ type scratch struct {
 	excl, quest     int  // '!' and '?'
 	latin, nonLatin int  // letters by script
 	nUpper          int  // ALL-CAPS tokens
+	urls            int  // links (not @handles) among the tokens
 	you, dur, stars bool // structural stage signals (noteStructure)
 	en, id, ot      int  // weighted language evidence for English, Indonesian, other
 	idCore          int  // core Indonesian words (function words, slang)
@@ -66,7 +67,7 @@ func getScratch() *scratch {
 func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
-	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper = 0, 0, 0, 0, 0
+	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
 	s.en, s.id, s.ot, s.idCore = 0, 0, 0, 0
 	s.you, s.dur, s.stars = false, false, false
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
@@ -308,6 +309,9 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	}
 	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
 	t.noLang = acc&cPunct != 0 && isHandleOrURL(f)
+	if t.noLang && f[0] != '@' {
+		s.urls++
+	}
 	if t.upper {
 		s.nUpper++
 	}
