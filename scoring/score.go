@@ -102,12 +102,15 @@ func (s *scratch) scan() (en, id, ot int) { return s.en, s.id, s.ot }
 func (s *scratch) see(i int) {
 	toks := s.toks
 	w := toks[i].w
-	s.noteStructure(i)
 	if w == nil {
 		if toks[i].punct && s.ratingShape(toks[i]) {
 			s.stage[stL] += 3
 		}
+		s.noteStars(toks[i])
 		return
+	}
+	if w.class != 0 {
+		s.noteClass(i, w.class)
 	}
 	ev := int(w.ev) // branch-free language evidence
 	if toks[i].noLang {

@@ -73,20 +73,15 @@ func init() {
 
 var starGlyph = []byte("★")
 
-// noteStructure records the structural signals of token i, as it is
-// tokenized: words addressed to others, a duration (a count then a unit
-// of time, or a word that is both), star glyphs.
-func (s *scratch) noteStructure(i int) {
-	t := &s.toks[i]
-	if t.w == nil {
-		// Star glyphs are a rating.
-		s.stars = s.stars || t.b > t.a && s.buf[t.a] == starGlyph[0] && bytes.HasPrefix(s.buf[t.a:t.b], starGlyph)
-		return
-	}
-	c := t.w.class
-	if c == 0 {
-		return
-	}
+// noteStars records star glyphs ("★★★★☆") in an unknown token: a rating.
+func (s *scratch) noteStars(t token) {
+	s.stars = s.stars || t.b > t.a && s.buf[t.a] == starGlyph[0] && bytes.HasPrefix(s.buf[t.a:t.b], starGlyph)
+}
+
+// noteClass records the structural signals of token i, a word of class c
+// (not 0): words addressed to others, a duration (a count then a unit of
+// time, or a word that is both).
+func (s *scratch) noteClass(i int, c uint8) {
 	s.you = s.you || c&wcYou != 0
 	s.dur = s.dur || c&wcSelfUnit != 0 || c&wcUnit != 0 && i > 0 && s.isCount(i-1)
 }

@@ -42,7 +42,7 @@ type scratch struct {
 	latin, nonLatin int  // letters by script
 	nUpper          int  // ALL-CAPS tokens
 	urls            int  // links (not @handles) among the tokens
-	you, dur, stars bool // structural stage signals (noteStructure)
+	you, dur, stars bool // structural stage signals (noteClass, noteStars)
 	en, id, ot      int  // weighted language evidence for English, Indonesian, other
 	idCore          int  // core Indonesian words (function words, slang)
 	// Found by scan.
