@@ -509,9 +509,11 @@ func TestLinkShareDamped(t *testing.T) {
 		plain := score(text).Sentiment
 		link := score(text + " http://example.com/a").Sentiment
 		www := score(text + " www.example.com").Sentiment
+		accented := score(text + " https://example.com/café").Sentiment // non-ASCII field
 		handle := score(text + " @example").Sentiment
-		if !(abs32(link) < abs32(plain) && link*plain > 0) || www != link {
-			t.Errorf("%q: plain %v, with link %v, with www %v: want the link milder, same sign", text, plain, link, www)
+		if !(abs32(link) < abs32(plain) && link*plain > 0) || www != link || accented != link {
+			t.Errorf("%q: plain %v, with link %v, www %v, accented %v: want each link milder, same sign",
+				text, plain, link, www, accented)
 		}
 		// One more word lengthens the text a little; the link damping is 0.6.
 		if r := handle / plain; r < 0.95 || r > 1 {

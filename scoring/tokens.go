@@ -308,9 +308,8 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		}
 	}
 	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
-	t.noLang = acc&cPunct != 0 && isHandleOrURL(f)
-	if t.noLang && f[0] != '@' {
-		s.urls++
+	if acc&cPunct != 0 {
+		s.markName(&t, f)
 	}
 	if t.upper {
 		s.nUpper++
@@ -326,6 +325,14 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 	s.toks = append(s.toks, t)
 	s.noteNegation(t)
 	s.see(len(s.toks) - 1)
+}
+
+// markName marks a token whose field f is an @handle or a link as no
+// language evidence, and counts the links.
+func (s *scratch) markName(t *token, f string) {
+	if t.noLang = isHandleOrURL(f); t.noLang && f[0] != '@' {
+		s.urls++
+	}
 }
 
 // isHandleOrURL reports an @handle, a URL or a web address: names, not
@@ -407,6 +414,7 @@ func (s *scratch) word(f string, ascii bool) {
 		upper, lower = s.lower(f[lo:hi])
 	}
 	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower, punct: true}
+	s.markName(&t, f)
 	if t.upper {
 		s.nUpper++
 	}
