@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unsafe"
 )
 
 // The Indonesian sentiment model: multinomial logistic regression over
@@ -218,6 +219,64 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 		dst = append(dst, mix(prev, seedBigram)&mask)
 	}
 	return dst
+}
+
+// predictText returns class probabilities for s.toks: the same as
+// predict(features(cfg)), summed as the tokens are walked, without the
+// feature list. Scoring uses it; training, which keeps the lists, uses
+// features and predict. The sums are of int16 weights in int32, so the
+// order of the terms does not change the result.
+func (m *idModel) predictText(s *scratch) [numClasses]float32 {
+	c := m.cfg
+	if m.q == nil || c.CharMax > 0 {
+		s.feats = s.features(c, s.feats[:0])
+		return m.predict(s.feats)
+	}
+	mask := uint32(1)<<c.Bits - 1
+	// The weights as rows of one bucket's three classes: one bounds check
+	// per feature instead of three.
+	rows := unsafe.Slice((*[numClasses]int16)(unsafe.Pointer(unsafe.SliceData(m.q))), len(m.q)/numClasses)
+	var z0, z1, z2 int32
+	add := func(f uint32) {
+		r := &rows[f&mask]
+		z0 += int32(r[0])
+		z1 += int32(r[1])
+		z2 += int32(r[2])
+	}
+	n := 0
+	var prev uint32 = seedBigram
+	negLeft := 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		u := t.h
+		add(u)
+		n++
+		if c.Bigrams {
+			add(mix(prev, u))
+			prev = u
+			n++
+		}
+		if c.Negate {
+			if negLeft > 0 {
+				add(mix(seedNeg, u))
+				negLeft--
+				n++
+			}
+			if t.w != nil && t.w.idNeg() {
+				negLeft = 2
+			}
+		}
+	}
+	if c.Bigrams {
+		add(mix(prev, seedBigram))
+		n++
+	}
+	x := featScale(n) * m.scale
+	var z [numClasses]float32
+	for k, v := range [numClasses]int32{z0, z1, z2} {
+		z[k] = float32(v)*x + m.bias[k]
+	}
+	return softmax(z)
 }
 
 // predict returns class probabilities for the feature buckets.

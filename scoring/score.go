@@ -264,8 +264,7 @@ const idLexNeutral = 1.5
 // Indonesian sentiment: the trained model, nudged by the complaint and
 // slang lexicon when that carries a clear signal.
 func (s *scratch) sentimentID() float64 {
-	s.feats = s.features(sentimentID.cfg, s.feats[:0])
-	p := sentimentID.predict(s.feats)
+	p := sentimentID.predictText(s)
 	cls := argmax(p)
 	v := float64(p[clsPos] - p[clsNeg])
 	// A clear complaint word turns a neutral verdict; overturning the
@@ -375,22 +374,37 @@ func hasPrefix(w []byte, pre string) bool {
 	return len(w) > len(pre)+2 && string(w[:len(pre)]) == pre
 }
 
-// reach weights: log-scaled author reach times a source weight.
-var kindWeight = map[string]float64{
-	"rss": 1.5, "news": 1.5, "reviews": 1.3, "appstore": 1.3, "playstore": 1.3,
-	"x": 1.2, "twitter": 1.2, "hackernews": 1.1, "reddit": 1.0, "mastodon": 0.9,
-	"youtube": 1.2, "web": 1.0,
+// sourceWeight is how far a mention from a source kind carries: news and
+// review sites more than forums (1 when the kind is unknown). A switch,
+// not a map: it runs once per mention, and a map lookup cost more than
+// the rest of the reach weight.
+func sourceWeight(kind string) float64 {
+	switch kind {
+	case "rss", "news":
+		return 1.5
+	case "reviews", "appstore", "playstore":
+		return 1.3
+	case "x", "twitter", "youtube":
+		return 1.2
+	case "hackernews":
+		return 1.1
+	case "reddit", "web":
+		return 1.0
+	case "mastodon", "bluesky":
+		return 0.9
+	}
+	for i := 0; i < len(kind); i++ {
+		if 'A' <= kind[i] && kind[i] <= 'Z' {
+			return sourceWeight(strings.ToLower(kind))
+		}
+	}
+	return 1
 }
 
 // reachWeight is (1 + log10(1 + reach)) × the source kind's weight
 // (1 when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7.
 func reachWeight(reach uint32, kind string) float32 {
-	w, ok := kindWeight[kind]
-	if !ok {
-		if w, ok = kindWeight[strings.ToLower(kind)]; !ok {
-			w = 1
-		}
-	}
+	w := sourceWeight(kind)
 	if reach == 0 {
 		return float32(w)
 	}

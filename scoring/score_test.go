@@ -256,6 +256,9 @@ func TestReach(t *testing.T) {
 	if w := reachWeight(0, "unknown-kind"); w != 1 {
 		t.Errorf("no reach, unknown kind: %v, want 1", w)
 	}
+	if upper, lower := reachWeight(1000, "RSS"), reachWeight(1000, "rss"); upper != lower || lower <= reachWeight(1000, "unknown-kind") {
+		t.Errorf("kind is case-insensitive: RSS %v, rss %v", upper, lower)
+	}
 }
 
 func TestConcurrentScore(t *testing.T) {

@@ -94,3 +94,30 @@ func gz(raw []byte) []byte {
 	zw.Close()
 	return b.Bytes()
 }
+
+// TestPredictTextMatchesFeatures: scoring's fused walk over the tokens
+// gives exactly what training's feature lists give, for the shipped model
+// and for one with character n-grams (which takes the feature path).
+func TestPredictTextMatchesFeatures(t *testing.T) {
+	texts := []string{
+		"", "bagus", "Paket belum sampai juga padahal udah dua minggu, kecewa banget.",
+		"gak bagus sama sekali, tidak enak dan tidak murah", "Acme X2 mantul bgt 😀 rumah jadi bersih!",
+		"pelayanan nya lemot bgt, nyesel kapok gak akan balik lagi", "tidak tidak tidak buruk",
+	}
+	charModel := &idModel{cfg: featConfig{Bits: 10, CharMin: 2, CharMax: 3, Bigrams: true, Negate: true},
+		q: make([]int16, (1<<10)*numClasses), scale: 0.01}
+	for i := range charModel.q {
+		charModel.q[i] = int16(i*7919%2001 - 1000)
+	}
+	for _, m := range []*idModel{sentimentID, charModel} {
+		for _, text := range texts {
+			s := getScratch()
+			s.tokenize(text)
+			want := m.predict(s.features(m.cfg, nil))
+			if got := m.predictText(s); got != want {
+				t.Errorf("%+v %q: predictText %v, predict(features) %v", m.cfg, text, got, want)
+			}
+			putScratch(s)
+		}
+	}
+}
