@@ -87,6 +87,7 @@ type wordInfo struct {
 	flags   uint8   // f* bits
 	n       uint8   // length of the word in bytes (at most 255 are looked up)
 	class   uint8   // wc* bits: the word's class for the structural stage signals
+	act     uint8   // nonzero when see has more to do than count language evidence (markActive)
 }
 
 // Word flags.
@@ -205,8 +206,10 @@ func init() {
 	if nextWordID > maxPhraseID {
 		panic("scoring: vocabulary too large for phrase keys")
 	}
+	setStageClasses()
 	lex = buildTable(vocab)
 	phrases = buildPhraseTable(phraseMap, prefixMap)
+	markActive()
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with

@@ -57,8 +57,7 @@ func (sc *scorer) Score(m *mw.Mention) {
 		s.tokenize(m.Title)
 	}
 	s.tokenize(m.Text)
-	en, id, ot := s.scan()
-	m.Lang = detectLang(s, en, id, ot)
+	m.Lang = detectLang(s)
 	var v float64
 	if m.Lang == "id" {
 		v = s.sentimentID()
@@ -92,34 +91,97 @@ func labelOf(v float64) mw.Label {
 	return mw.Neutral
 }
 
-// scan returns the language evidence gathered while tokenizing.
-func (s *scratch) scan() (en, id, ot int) { return s.en, s.id, s.ot }
-
 // see records what token i signals, as soon as it is tokenized: language
 // evidence, word cues, phrases ending at i (stage, aspects, domain
 // valence; phrase valences go to s.pv), and the positions the VADER rules
-// need.
+// need. Most tokens are plain words that only add language evidence:
+// their act byte is 0 and see stops there.
 func (s *scratch) see(i int) {
-	toks := s.toks
-	w := toks[i].w
+	t := &s.toks[i]
+	w := t.w
 	if w == nil {
-		if toks[i].punct && s.ratingShape(toks[i]) {
+		if t.punct && s.ratingShape(*t) {
 			s.stage[stL] += 3
 		}
-		s.noteStars(toks[i])
+		s.noteStars(*t)
 		return
 	}
+	if !t.noLang {
+		s.ev += evPacked[w.ev]
+		s.evAny |= w.ev
+	}
+	if w.act != 0 {
+		s.seeMore(i, w)
+	}
+}
+
+// Packed language evidence: English, Indonesian and other counted in
+// 21-bit fields of one word, so a token adds its evidence with one add.
+// The fields cannot overflow below 2^21/3 tokens; langCounts recounts
+// texts longer than that.
+const (
+	evField      = 21
+	evFieldMask  = 1<<evField - 1
+	maxPackedEvs = (1<<evField - 1) / 3
+)
+
+var evPacked = func() (t [256]uint64) {
+	for ev := range t {
+		t[ev] = uint64(ev>>evENShift&3) | uint64(ev>>evIDShift&3)<<evField | uint64(ev>>evOTShift&3)<<(2*evField)
+	}
+	return t
+}()
+
+// langCounts returns the language evidence of the text: weights for
+// English, Indonesian and other, and whether any word is core Indonesian.
+func (s *scratch) langCounts() (en, id, ot int, core bool) {
+	if len(s.toks) > maxPackedEvs {
+		return s.recountLang()
+	}
+	return int(s.ev & evFieldMask), int(s.ev >> evField & evFieldMask), int(s.ev >> (2 * evField) & evFieldMask),
+		s.evAny>>evCoreShift&1 != 0
+}
+
+// recountLang is langCounts token by token, for texts too long for the
+// packed fields.
+func (s *scratch) recountLang() (en, id, ot int, core bool) {
+	var any uint8
+	for _, t := range s.toks {
+		if t.w == nil || t.noLang {
+			continue
+		}
+		ev := int(t.w.ev)
+		en += ev >> evENShift & 3
+		id += ev >> evIDShift & 3
+		ot += ev >> evOTShift & 3
+		any |= t.w.ev
+	}
+	return en, id, ot, any>>evCoreShift&1 != 0
+}
+
+// markActive sets the act byte of the words for which see does more than
+// count language evidence. It runs once the vocabulary is complete.
+func markActive() {
+	for id := 1; id < len(words); id++ {
+		w := &words[id]
+		if w.class != 0 || w.flags&fInLex != 0 && w.booster == 0 || w.cueID != 0 ||
+			w.flags&(fEnd2|fEnd3) != 0 {
+			w.act = 1
+		}
+		switch w.special {
+		case kwBut, kwToo, kwModal, kwModalHave:
+			w.act = 1
+		}
+	}
+}
+
+// seeMore is see for a word with a class, a valence, a cue, a special
+// role or the end of a phrase.
+func (s *scratch) seeMore(i int, w *wordInfo) {
+	toks := s.toks
 	if w.class != 0 {
 		s.noteClass(i, w.class)
 	}
-	ev := int(w.ev) // branch-free language evidence
-	if toks[i].noLang {
-		ev = 0
-	}
-	s.en += ev >> evENShift & 3
-	s.id += ev >> evIDShift & 3
-	s.ot += ev >> evOTShift & 3
-	s.idCore += ev >> evCoreShift & 1
 	if w.flags&fInLex != 0 && w.booster == 0 {
 		s.lexAt = append(s.lexAt, int32(i))
 	}
@@ -316,14 +378,15 @@ func fuseRating(v float64, rating float32) float64 {
 // training set include English loanwords. "other" needs function words of
 // another language or a non-Latin script; a Latin-script text with no
 // evidence either way is English, the default.
-func detectLang(s *scratch, en, id, ot int) string {
+func detectLang(s *scratch) string {
+	en, id, ot, core := s.langCounts()
 	if s.nonLatin > s.latin || s.latin == 0 {
 		return "other"
 	}
 	switch {
 	case ot > en && ot > id:
 		return "other"
-	case id > en && s.idCore > 0:
+	case id > en && core:
 		return "id"
 	case en > id:
 		return "en"

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -526,3 +527,29 @@ func TestLinkShareDamped(t *testing.T) {
 }
 
 func abs32(v float32) float32 { return max(v, -v) }
+
+// TestLangCountsPacked: the packed evidence counted while tokenizing
+// equals a recount token by token, and a text long enough to overflow the
+// packed fields is still detected by its words.
+func TestLangCountsPacked(t *testing.T) {
+	for _, text := range []string{
+		"", "the parcel is late and I want a refund", "paketnya belum sampai juga, kecewa bgt",
+		"@acme ini gimana sih https://acme.id/x", "der Kunde ist nicht zufrieden", "😀 mantul",
+	} {
+		s := getScratch()
+		s.tokenize(text)
+		en, id, ot, core := s.langCounts()
+		ren, rid, rot, rcore := s.recountLang()
+		if en != ren || id != rid || ot != rot || core != rcore {
+			t.Errorf("%q: packed %d %d %d %v, recount %d %d %d %v", text, en, id, ot, core, ren, rid, rot, rcore)
+		}
+		putScratch(s)
+	}
+	if testing.Short() {
+		return
+	}
+	long := strings.Repeat("yang ", maxPackedEvs+10) + "bagus"
+	if m := score(long); m.Lang != "id" {
+		t.Errorf("%d words of Indonesian: lang %q, want id", maxPackedEvs+11, m.Lang)
+	}
+}

@@ -46,23 +46,14 @@ var stageClassWords = map[uint8][]string{
 		"people", "everyone", "folks", "anyone", "kamu", "lo", "lu"},
 }
 
-// stageClassRegistered registers the class words with the vocabulary
-// before the lookup table is built; init sets their class bits (on the
-// normal form of a slang spelling, which is what tokens carry).
-var stageClassRegistered = func() bool {
-	for _, ws := range stageClassWords {
-		for _, w := range ws {
-			word(w)
-		}
-	}
-	return true
-}()
-
-func init() {
-	_ = stageClassRegistered
+// setStageClasses registers the class words with the vocabulary and sets
+// their class bits (on the normal form of a slang spelling, which is what
+// tokens carry). The vocabulary's init calls it once the slang is loaded,
+// before the lookup table is built.
+func setStageClasses() {
 	for bit, ws := range stageClassWords {
 		for _, w := range ws {
-			wi := vocab[w]
+			wi := word(w)
 			if n := wi.norm(); n != nil {
 				wi = n
 			}

@@ -38,13 +38,13 @@ type scratch struct {
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
 	// Counted while tokenizing.
-	excl, quest     int  // '!' and '?'
-	latin, nonLatin int  // letters by script
-	nUpper          int  // ALL-CAPS tokens
-	urls            int  // links (not @handles) among the tokens
-	you, dur, stars bool // structural stage signals (noteClass, noteStars)
-	en, id, ot      int  // weighted language evidence for English, Indonesian, other
-	idCore          int  // core Indonesian words (function words, slang)
+	excl, quest     int    // '!' and '?'
+	latin, nonLatin int    // letters by script
+	nUpper          int    // ALL-CAPS tokens
+	urls            int    // links (not @handles) among the tokens
+	you, dur, stars bool   // structural stage signals (noteClass, noteStars)
+	ev              uint64 // language evidence, packed (evPacked, langCounts)
+	evAny           uint8  // the ev bits of all words, or-ed (a core Indonesian word?)
 	// Found by scan.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
@@ -68,7 +68,7 @@ func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
-	s.en, s.id, s.ot, s.idCore = 0, 0, 0, 0
+	s.ev, s.evAny = 0, 0
 	s.you, s.dur, s.stars = false, false, false
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
 }
