@@ -553,3 +553,44 @@ func TestLangCountsPacked(t *testing.T) {
 		t.Errorf("%d words of Indonesian: lang %q, want id", maxPackedEvs+11, m.Lang)
 	}
 }
+
+// TestWordLettersLookup: the tokenizer's written-out vocabulary probe for
+// letters-only words finds what the vocabulary map holds, for every
+// letters-only word in it (and near misses that are not), in lower case
+// and in capitals.
+func TestWordLettersLookup(t *testing.T) {
+	s := getScratch()
+	defer putScratch(s)
+	letters := func(w string) bool {
+		for i := 0; i < len(w); i++ {
+			if w[i] < 'a' || w[i] > 'z' {
+				return false
+			}
+		}
+		return w != ""
+	}
+	checked := 0
+	for text := range vocab {
+		if !letters(text) {
+			continue
+		}
+		for _, probe := range []string{text, strings.ToUpper(text), text + "q", text[:len(text)-1]} {
+			if probe == "" {
+				continue
+			}
+			want := vocab[strings.ToLower(probe)]
+			if want != nil && want.normID != 0 {
+				want = want.norm()
+			}
+			s.reset()
+			s.tokenize(probe)
+			if len(s.toks) != 1 || s.toks[0].w != want {
+				t.Fatalf("%q (vocabulary word %q): tokens %+v, want one with entry %p", probe, text, s.toks, want)
+			}
+			checked++
+		}
+	}
+	if checked < 10000 {
+		t.Errorf("only %d probes checked", checked)
+	}
+}

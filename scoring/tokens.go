@@ -221,19 +221,52 @@ fields:
 }
 
 // wordLetters adds the token of an ASCII field of n letters, whose lower
-// case is buf[a:a+n], whose hash and first 8 bytes are known.
+// case is buf[a:a+n], whose hash and first 8 bytes are known. Most tokens
+// come here, so it does the vocabulary probe and see's plain-word path in
+// line: a letters-only word is never a rating or stars, and its evidence
+// counts unless it is an @handle or a link, which have punctuation.
 func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
-	t := token{a: int32(a), b: int32(a + n), upper: acc&cLower == 0}
-	if t.upper {
+	// lookupHashed's probe, written out: as a call (it is too big to
+	// inline) it cost 5% of Score. TestWordLettersLookup keeps the two
+	// in step.
+	var w *wordInfo
+	frag := h &^ (1<<slotIDBits - 1)
+	for i := h & lex.mask; ; i = (i + 1) & lex.mask {
+		sl := uint32(lex.slots[i])
+		if sl == 0 {
+			break
+		}
+		if sl&^(1<<slotIDBits-1) == frag {
+			id := sl & (1<<slotIDBits - 1)
+			e := &words[id]
+			if e.key == key && int(e.n) == n && (n <= 8 || wordText[id][8:] == string(s.buf[a+8:a+n])) {
+				w = e
+				break
+			}
+		}
+	}
+	upper := acc&cLower == 0
+	if upper {
 		s.nUpper++
 	}
-	t.w, t.h = lex.lookupHashed(s.buf[a:a+n], h, key)
-	if t.w != nil && t.w.normID != 0 {
+	if w == nil {
+		s.toks = append(s.toks, token{a: int32(a), b: int32(a + n), h: h, upper: upper})
+		return
+	}
+	t := token{w: w, a: int32(a), b: int32(a + n), h: h, upper: upper}
+	if w.normID != 0 {
 		s.normalise(&t)
+		w = t.w
 	}
 	s.toks = append(s.toks, t)
-	s.noteNegation(t)
-	s.see(len(s.toks) - 1)
+	if w.flags&fNegate != 0 {
+		s.negAt = append(s.negAt, int32(len(s.toks)-1))
+	}
+	s.ev += evPacked[w.ev]
+	s.evAny |= w.ev
+	if w.act != 0 {
+		s.seeMore(len(s.toks)-1, w)
+	}
 }
 
 // noteNegation records the position of the token just added when it is
