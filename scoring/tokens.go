@@ -43,6 +43,7 @@ type scratch struct {
 	nUpper          int    // ALL-CAPS tokens
 	urls            int    // links (not @handles) among the tokens
 	you, dur, stars bool   // structural stage signals (noteClass, noteStars)
+	left            int    // bytes of the text still to tokenize (reserve)
 	ev              uint64 // language evidence, packed (evPacked, langCounts)
 	evAny           uint8  // the ev bits of all words, or-ed (a core Indonesian word?)
 	// Found by scan.
@@ -126,16 +127,12 @@ var byteClass = func() (t [256]uint8) {
 // into buf and counted in one loop over their bytes.
 func (s *scratch) tokenize(text string) {
 	n := len(text)
+	s.reserve(n)
 fields:
 	for i := 0; i < n; {
 		if byteClass[text[i]]&cSpace != 0 {
 			i++
 			continue
-		}
-		// Room for the field's lower case, plus slack for the lexicon's
-		// 8-byte loads.
-		if cap(s.buf)-len(s.buf) < n-i+8 {
-			s.buf = slices.Grow(s.buf, n-i+8)
 		}
 		a := len(s.buf)
 		dst := s.buf[a:cap(s.buf)]
@@ -181,9 +178,10 @@ fields:
 				if j > i {
 					s.buf = s.buf[:a+j-i]
 					s.latin += letters
+					s.left = n - j
 					s.wordLetters(a, acc, j-i, hashFinal(hh, lowered, j-i), first)
 				}
-				i = j
+				i = j + 1 // the space (or the end)
 				continue fields
 			}
 			break
@@ -212,11 +210,25 @@ fields:
 		}
 		if acc&cHigh != 0 {
 			s.field(f)
+			s.reserve(n - i) // emoji descriptions may have used the room
 			continue
 		}
 		s.buf = s.buf[:a+len(f)]
 		s.latin += letters
+		s.left = n - i
 		s.wordASCII(a, acc, f)
+	}
+}
+
+// reserve makes room in buf for the lower case of n more bytes of text,
+// which the ASCII paths write in place, eight bytes at a time, plus 8
+// bytes of slack for the lexicon's 8-byte loads. Checked once per text,
+// not per field; the rare appends (a slang word's normal form, emoji
+// descriptions) restore it.
+func (s *scratch) reserve(n int) {
+	s.left = n
+	if cap(s.buf)-len(s.buf) < n+8 {
+		s.buf = slices.Grow(s.buf, n+8)
 	}
 }
 
@@ -284,6 +296,9 @@ func (s *scratch) normalise(t *token) {
 	a := len(s.buf)
 	s.buf = append(s.buf, wordText[t.w.id]...)
 	t.a, t.b = int32(a), int32(len(s.buf))
+	if cap(s.buf)-len(s.buf) < s.left+8 {
+		s.buf = slices.Grow(s.buf, s.left+8) // keep the room reserve made
+	}
 }
 
 const (
