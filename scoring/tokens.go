@@ -96,8 +96,9 @@ const (
 	cPunct
 	cUpper
 	cLower
-	cHigh // non-ASCII byte
-	cMark // '!' or '?'
+	cHigh  // non-ASCII byte
+	cMark  // '!' or '?'
+	cColon // ':' (a link has one)
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -108,8 +109,11 @@ var byteClass = func() (t [256]uint8) {
 			t[c] = cSpace
 		case isPunct(b):
 			t[c] = cPunct
-			if b == '!' || b == '?' {
+			switch b {
+			case '!', '?':
 				t[c] |= cMark
+			case ':':
+				t[c] |= cColon
 			}
 		case 'A' <= b && b <= 'Z':
 			t[c] = cUpper
@@ -155,12 +159,9 @@ fields:
 				m := uint64(1)<<(8*k) - 1
 				lowerM, upperM, lowered = lowerM&m, upperM&m, lowered&m
 			}
-			if upperM != 0 {
-				acc |= cUpper
-			}
-			if lowerM != 0 {
-				acc |= cLower
-			}
+			// Without branches: whether a word has capitals is data, and
+			// a mispredicted branch costs more than these instructions.
+			acc |= cUpper*b2u(upperM != 0) | cLower*b2u(lowerM != 0)
 			letters += k
 			j += k
 			if k == 8 {
@@ -197,7 +198,7 @@ fields:
 			letters += int(k>>2|k>>3) & 1 // cUpper or cLower: one letter
 		}
 		f := text[i:j]
-		i = j
+		i = j + 1 // the space (or the end)
 		if acc&cMark != 0 {
 			for k := 0; k < len(f); k++ {
 				switch f[k] {
@@ -210,12 +211,12 @@ fields:
 		}
 		if acc&cHigh != 0 {
 			s.field(f)
-			s.reserve(n - i) // emoji descriptions may have used the room
+			s.reserve(n - j) // emoji descriptions may have used the room
 			continue
 		}
 		s.buf = s.buf[:a+len(f)]
 		s.latin += letters
-		s.left = n - i
+		s.left = n - j
 		s.wordASCII(a, acc, f)
 	}
 }
@@ -241,7 +242,10 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 	// lookupHashed's probe, written out: as a call (it is too big to
 	// inline) it cost 5% of Score. TestWordLettersLookup keeps the two
 	// in step.
-	var w *wordInfo
+	// An unknown word gets the zero entry (words[0], id 0: no evidence, no
+	// flags), so that known and unknown words take the same path below,
+	// without a branch on what the text says.
+	w := &words[0]
 	frag := h &^ (1<<slotIDBits - 1)
 	for i := h & lex.mask; ; i = (i + 1) & lex.mask {
 		sl := uint32(lex.slots[i])
@@ -258,14 +262,11 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 		}
 	}
 	upper := acc&cLower == 0
-	if upper {
-		s.nUpper++
-	}
-	if w == nil {
-		s.toks = append(s.toks, token{a: int32(a), b: int32(a + n), h: h, upper: upper})
-		return
-	}
+	s.nUpper += int(b2u(upper))
 	t := token{w: w, a: int32(a), b: int32(a + n), h: h, upper: upper}
+	if w.id == 0 {
+		t.w = nil
+	}
 	if w.normID != 0 {
 		s.normalise(&t)
 		w = t.w
@@ -356,8 +357,8 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 		}
 	}
 	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
-	if acc&cPunct != 0 {
-		s.markName(&t, f)
+	if acc&cColon != 0 || f[0] == '@' || f[0]|0x20 == 'w' {
+		s.markName(&t, f) // may be an @handle or a link
 	}
 	if t.upper {
 		s.nUpper++
