@@ -594,3 +594,40 @@ func TestWordLettersLookup(t *testing.T) {
 		t.Errorf("only %d probes checked", checked)
 	}
 }
+
+// TestTrailingPunctuation: a word followed by punctuation ("good,",
+// "why?!") is the word, marked as ending a clause (and a question for
+// '?'), whichever path the tokenizer takes for it; '!' and '?' are counted.
+func TestTrailingPunctuation(t *testing.T) {
+	s := getScratch()
+	defer putScratch(s)
+	for _, c := range []struct {
+		field, word string
+		brk, q      bool
+		excl, quest int
+	}{
+		{"good,", "good", true, false, 0, 0},
+		{"Terrible!!", "terrible", true, false, 2, 0},
+		{"why?!", "why", true, true, 1, 1},
+		{"really...", "really", true, false, 0, 0},
+		{"dogs'", "dogs", false, false, 0, 0},
+		{"internationalization;", "internationalization", true, false, 0, 0},
+		{"ok?", "ok", true, true, 0, 1},          // short: the general path
+		{"(great)", "great", false, false, 0, 0}, // leading punctuation: the general path
+	} {
+		s.reset()
+		s.tokenize(c.field + " next")
+		if len(s.toks) != 2 {
+			t.Fatalf("%q: %d tokens, want 2", c.field, len(s.toks))
+		}
+		tk := s.toks[0]
+		if got := string(s.buf[tk.a:tk.b]); got != c.word || tk.brk != c.brk || tk.q != c.q || !tk.punct ||
+			s.excl != c.excl || s.quest != c.quest {
+			t.Errorf("%q: word %q brk %v q %v punct %v, %d '!' %d '?'; want %q %v %v true, %d %d",
+				c.field, got, tk.brk, tk.q, tk.punct, s.excl, s.quest, c.word, c.brk, c.q, c.excl, c.quest)
+		}
+		if want := vocab[c.word]; want != nil && want.normID == 0 && tk.w != want {
+			t.Errorf("%q: entry %v, want %v", c.field, tk.w, want)
+		}
+	}
+}

@@ -185,6 +185,29 @@ fields:
 				i = j + 1 // the space (or the end)
 				continue fields
 			}
+			if w := j - i; w > 2 && byteClass[text[j]]&cPunct != 0 {
+				// Letters, then punctuation up to the space: "good,",
+				// "why?!". The word is the letters, whose hash and key are
+				// known; only a link ("http://") or a short word that may
+				// be an emoticon ("xd:") takes the general path.
+				e, tail := j, uint8(0)
+				for e < n && byteClass[text[e]]&cPunct != 0 {
+					tail |= byteClass[text[e]]
+					e++
+				}
+				if (e == n || byteClass[text[e]]&cSpace != 0) && tail&cColon == 0 {
+					if w < 8 {
+						first = lowered
+					}
+					s.buf = s.buf[:a+w]
+					s.latin += letters
+					s.left = n - e
+					s.wordLetters(a, acc, w, hashFinal(hh, lowered, w), first)
+					s.punctAfter(text[j:e])
+					i = e + 1
+					continue fields
+				}
+			}
 			break
 		}
 		for ; j < n; j++ {
@@ -221,6 +244,27 @@ fields:
 	}
 }
 
+// punctAfter marks the token just added as followed by the punctuation p:
+// a clause break, a question, and counts '!' and '?'
+// as tokenize does. The token's word was already seen: see and seeMore
+// do not read these marks.
+func (s *scratch) punctAfter(p string) {
+	t := &s.toks[len(s.toks)-1]
+	t.punct = true
+	for k := 0; k < len(p); k++ {
+		switch p[k] {
+		case '?':
+			t.brk, t.q = true, true
+			s.quest++
+		case '!':
+			t.brk = true
+			s.excl++
+		case ',', ';', ':', '.':
+			t.brk = true
+		}
+	}
+}
+
 // reserve makes room in buf for the lower case of n more bytes of text,
 // which the ASCII paths write in place, eight bytes at a time, plus 8
 // bytes of slack for the lexicon's 8-byte loads. Checked once per text,
@@ -233,11 +277,13 @@ func (s *scratch) reserve(n int) {
 	}
 }
 
-// wordLetters adds the token of an ASCII field of n letters, whose lower
-// case is buf[a:a+n], whose hash and first 8 bytes are known. Most tokens
-// come here, so it does the vocabulary probe and see's plain-word path in
-// line: a letters-only word is never a rating or stars, and its evidence
-// counts unless it is an @handle or a link, which have punctuation.
+// wordLetters adds the token of n ASCII letters (a whole field, or the
+// letters before a field's trailing punctuation), whose lower case is
+// buf[a:a+n], whose hash and first 8 bytes are known. Most tokens come
+// here, so it does the vocabulary probe and see's plain-word path in
+// line: a word of letters is never a rating or stars, and its evidence
+// counts (an @handle or a link has punctuation before or inside it, and
+// takes the general path).
 func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 	// lookupHashed's probe, written out: as a call (it is too big to
 	// inline) it cost 5% of Score. TestWordLettersLookup keeps the two
