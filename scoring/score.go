@@ -106,7 +106,14 @@ func (s *scratch) see(i int) {
 		s.noteStars(*t)
 		return
 	}
-	if !t.noLang {
+	s.seeWord(i, w, !t.noLang)
+}
+
+// seeWord is see for token i, of word w: it counts the word's language
+// evidence (when lang) with one add, and hands a word that signals more
+// (act) to seeMore.
+func (s *scratch) seeWord(i int, w *wordInfo, lang bool) {
+	if lang {
 		s.ev += evPacked[w.ev]
 		s.evAny |= w.ev
 	}

@@ -46,7 +46,7 @@ type scratch struct {
 	left            int    // bytes of the text still to tokenize (reserve)
 	ev              uint64 // language evidence, packed (evPacked, langCounts)
 	evAny           uint8  // the ev bits of all words, or-ed (a core Indonesian word?)
-	// Found by scan.
+	// Found by see.
 	butAt int     // first "but", -1 if none
 	mods  []int32 // positions of "too", "should (have)", "would've", ...
 	lexAt []int32 // positions of lexicon words that carry a valence
@@ -244,25 +244,36 @@ fields:
 	}
 }
 
-// punctAfter marks the token just added as followed by the punctuation p:
-// a clause break, a question, and counts '!' and '?'
-// as tokenize does. The token's word was already seen: see and seeMore
-// do not read these marks.
+// punctAfter marks the token just added as followed by the punctuation p
+// (a clause break, a question) and counts its '!' and '?', as the general
+// path does for a field with punctuation. The token's word was already
+// seen: see and seeMore do not read these marks.
 func (s *scratch) punctAfter(p string) {
 	t := &s.toks[len(s.toks)-1]
 	t.punct = true
+	var excl, quest int
+	t.brk, t.q, excl, quest = clauseMarks(p)
+	s.excl += excl
+	s.quest += quest
+}
+
+// clauseMarks reports whether the punctuation p after a word ends a clause
+// (, ; : . ! ?) and whether it asks a question (?), and counts its '!'
+// and '?'.
+func clauseMarks(p string) (brk, q bool, excl, quest int) {
 	for k := 0; k < len(p); k++ {
 		switch p[k] {
 		case '?':
-			t.brk, t.q = true, true
-			s.quest++
+			brk, q = true, true
+			quest++
 		case '!':
-			t.brk = true
-			s.excl++
+			brk = true
+			excl++
 		case ',', ';', ':', '.':
-			t.brk = true
+			brk = true
 		}
 	}
+	return brk, q, excl, quest
 }
 
 // reserve makes room in buf for the lower case of n more bytes of text,
@@ -281,9 +292,10 @@ func (s *scratch) reserve(n int) {
 // letters before a field's trailing punctuation), whose lower case is
 // buf[a:a+n], whose hash and first 8 bytes are known. Most tokens come
 // here, so it does the vocabulary probe and see's plain-word path in
-// line: a word of letters is never a rating or stars, and its evidence
-// counts (an @handle or a link has punctuation before or inside it, and
-// takes the general path).
+// line (seeWord): a word of letters is never a rating or stars, and its
+// evidence counts (an @handle or a link has punctuation before or inside
+// it, and takes the general path). An unknown word's zero entry adds
+// nothing there.
 func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 	// lookupHashed's probe, written out: as a call (it is too big to
 	// inline) it cost 5% of Score. TestWordLettersLookup keeps the two
@@ -318,14 +330,10 @@ func (s *scratch) wordLetters(a int, acc uint8, n int, h uint32, key uint64) {
 		w = t.w
 	}
 	s.toks = append(s.toks, t)
-	if w.flags&fNegate != 0 {
+	if w.flags&fNegate != 0 { // noteNegation, without its nil check: w is never nil here
 		s.negAt = append(s.negAt, int32(len(s.toks)-1))
 	}
-	s.ev += evPacked[w.ev]
-	s.evAny |= w.ev
-	if w.act != 0 {
-		s.seeMore(len(s.toks)-1, w)
-	}
+	s.seeWord(len(s.toks)-1, w, true)
 }
 
 // noteNegation records the position of the token just added when it is
@@ -393,14 +401,7 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 				return // punctuation only
 			}
 		}
-		for k := hi; k < len(f); k++ {
-			switch f[k] {
-			case '?':
-				brk, q = true, true
-			case ',', ';', ':', '.', '!':
-				brk = true
-			}
-		}
+		brk, q, _, _ = clauseMarks(f[hi:]) // tokenize counted the field's marks
 	}
 	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
 	if acc&cColon != 0 || f[0] == '@' || f[0]|0x20 == 'w' {
@@ -513,14 +514,7 @@ func (s *scratch) word(f string, ascii bool) {
 	if t.upper {
 		s.nUpper++
 	}
-	for k := hi; k < len(f); k++ {
-		switch f[k] {
-		case '?':
-			t.brk, t.q = true, true
-		case ',', ';', ':', '.', '!':
-			t.brk = true
-		}
-	}
+	t.brk, t.q, _, _ = clauseMarks(f[hi:]) // tokenize counted the field's marks
 	w := s.buf[a:]
 	t.w, t.h = lex.lookup(w)
 	if t.w != nil && t.w.normID != 0 {
