@@ -2,10 +2,8 @@ package scoring
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -97,11 +95,7 @@ func (m *idModel) encode(w io.Writer) error {
 		q[i] = int16(math.Round(float64(v / scale)))
 	}
 	binary.Write(&raw, binary.LittleEndian, q)
-	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if _, err := zw.Write(raw.Bytes()); err != nil {
-		return err
-	}
-	return zw.Close()
+	return writeModel(w, raw.Bytes())
 }
 
 func b2u(b bool) uint8 {
@@ -112,20 +106,14 @@ func b2u(b bool) uint8 {
 }
 
 func decodeIDModel(data []byte) (*idModel, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	r, err := openModel(data, idModelMagic, "sentiment-id")
 	if err != nil {
-		return nil, fmt.Errorf("reading model: %w", err)
+		return nil, err
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("reading model: %w", err)
-	}
-	if !bytes.HasPrefix(raw, []byte(idModelMagic)) || len(raw) < len(idModelMagic)+5 {
-		return nil, errors.New("not a sentiment-id model (bad magic)")
-	}
-	r := bytes.NewReader(raw[len(idModelMagic):])
 	var hdr [5]byte
-	io.ReadFull(r, hdr[:])
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, fmt.Errorf("sentiment-id model: no header: %w", err)
+	}
 	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 {
 		return nil, fmt.Errorf("bad hash size 2^%d", m.cfg.Bits)

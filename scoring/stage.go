@@ -103,15 +103,35 @@ func (s *scratch) structure(ev *[numStages]float32) {
 	}
 }
 
-// decideStage picks the moment of truth from the cue evidence gathered by
-// scan and the structural signals. The confidence is the winner's share
-// of the evidence, discounted when the evidence is thin.
-func (s *scratch) decideStage(rating float32) (mw.Stage, float32) {
+// stageEvidence is the rules' evidence for each moment of truth: the cues
+// gathered while tokenizing, the structural signals and a star rating.
+func (s *scratch) stageEvidence(rating float32) [numStages]float32 {
 	ev := s.stage
 	if rating > 0 {
 		ev[stL] += 2 // a star rating is a review: feedback to others
 	}
 	s.structure(&ev)
+	return ev
+}
+
+// decideStage picks the moment of truth. The rules decide whether the
+// mention is a customer moment at all: with less than minStageEvidence for
+// every stage nothing in it is one, and it is unknown (a model trained on
+// brand mentions alone would put everyday chatter in some stage). When
+// one stage's evidence leads clearly, the rules decide which; otherwise
+// the stage model weighs the rules' evidence with the text's words
+// (stage_model.go), and the confidence is its probability for the stage
+// it picks.
+func (s *scratch) decideStage(rating float32) (mw.Stage, float32) {
+	st, p := stageMdl.decide(s, s.stageEvidence(rating))
+	return stageOf[st], p
+}
+
+// rulesStage is the rules' decision alone (when their winner leads
+// clearly, and in TestStageCV to measure what the model adds): the stage with the most evidence, ties by intent,
+// unknown below minStageEvidence. The confidence is the winner's share of
+// the evidence, discounted when the evidence is thin.
+func rulesStage(ev [numStages]float32) (int, float32) {
 	best, total := -1, 0.0
 	for _, st := range stagePriority {
 		e := float64(ev[st])
@@ -123,8 +143,7 @@ func (s *scratch) decideStage(rating float32) (mw.Stage, float32) {
 	top := float64(ev[best])
 	if top < minStageEvidence {
 		// No customer moment: unknown, more sure when nothing at all fired.
-		return mw.StageUnknown, float32(0.6 - 0.3*top/minStageEvidence)
+		return stU, float32(0.6 - 0.3*top/minStageEvidence)
 	}
-	conf := top / total * (1 - math.Exp(-top/1.5))
-	return stageOf[best], float32(conf)
+	return best, float32(top / total * (1 - math.Exp(-top/1.5)))
 }

@@ -2,27 +2,42 @@ package scoring
 
 import "testing"
 
-// stageHeldoutPath was written blind (other brands, other phrasings, by a
-// writer who never saw the cue lists) and measured once, after the rules
-// of 2026-11-26 were done. Do not write rules from its errors: it is the
-// project's own estimate of accuracy on mentions nobody tuned for. When
-// rules change, report the new figure and lower nothing silently.
-const stageHeldoutPath = "testdata/stage_heldout.tsv"
+// The held-out stage sets were written blind (other brands, domains and
+// phrasings, by writers who never saw the cue lists or the model's
+// training rows) and are measured, not tuned on: do not write rules or
+// train from their errors. They are the project's estimate of accuracy on
+// mentions nobody tuned for. When the rules or the model change, report
+// the new figures (docs/BENCHMARKS.md) and lower nothing silently.
+//
+// stage_heldout.tsv: measured after the rules of 2026-11-26 (0.775), and
+// once more after the stage model (0.833). stage_heldout2.tsv: measured
+// once, after the stage model (0.842; the rules alone 0.817).
+var stageHeldout = []struct {
+	path        string
+	en, id, all float64 // the shipped scorer
+	rulesAll    float64 // the rules alone
+}{
+	{"testdata/stage_heldout.tsv", 0.850, 0.817, 0.833, 0.775},
+	{"testdata/stage_heldout2.tsv", 0.833, 0.850, 0.842, 0.817},
+}
 
 func TestStageHeldout(t *testing.T) {
-	set, err := readMoments(stageHeldoutPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	en, id, all := stageAccuracy(set.Items, scorerStage(NewScorer(nil)))
-	t.Logf("stage_heldout: en=%.3f id=%.3f all=%.3f (n=%d)", en, id, all, len(set.Items))
-	// Achieved figures (docs/BENCHMARKS.md), with a margin of 0.01.
-	for _, c := range []struct {
-		name      string
-		got, want float64
-	}{{"en", en, 0.817}, {"id", id, 0.733}, {"all", all, 0.775}} {
-		if c.got < c.want-0.01 {
-			t.Errorf("stage_heldout accuracy_%s = %.3f, want >= %.3f", c.name, c.got, c.want-0.01)
+	for _, h := range stageHeldout {
+		set, err := readMoments(h.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, id, all := stageAccuracy(set.Items, scorerStage(NewScorer(nil)))
+		_, _, rules := stageAccuracy(set.Items, rulesOnly)
+		t.Logf("%s: en=%.3f id=%.3f all=%.3f, rules alone %.3f (n=%d)", h.path, en, id, all, rules, len(set.Items))
+		// Achieved figures, with a margin of 0.01.
+		for _, c := range []struct {
+			name      string
+			got, want float64
+		}{{"en", en, h.en}, {"id", id, h.id}, {"all", all, h.all}, {"rules alone", rules, h.rulesAll}} {
+			if c.got < c.want-0.01 {
+				t.Errorf("%s accuracy %s = %.3f, want >= %.3f", h.path, c.name, c.got, c.want-0.01)
+			}
 		}
 	}
 }

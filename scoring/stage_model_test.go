@@ -1,233 +1,38 @@
 package scoring
 
 import (
-	"fmt"
-	"math"
+	"bytes"
+	"compress/gzip"
+	"io"
 	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
 	"testing"
-
-	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// An experiment, kept so it can be rerun: a stage model (multinomial
-// logistic regression over hashed word unigrams and bigrams, the tokens'
-// vocabulary hashes, plus the rules' evidence as features) trained on
-// moments/dev.tsv and the other folds of testdata/stage_tune.tsv, blended
-// with the rules. Its cross-validated gain over the rules alone was within
-// a few rows of 219 (docs/BENCHMARKS.md), not worth its weights and time
-// per text, so it is not shipped.
+const stageTrainPath = "testdata/stage_train.tsv"
 
-const (
-	stageHashBits = 12
-	stageBuckets  = 1 << stageHashBits
-	stageEvFeats  = numStages // the evidence of each stage is a feature
-)
-
-// stageModel holds the weights, stage by stage for each feature.
-type stageModel struct {
-	w     []float32                        // stageBuckets × numStages
-	ev    [stageEvFeats][numStages]float32 // evidence features
-	bias  [numStages]float32
-	blend float32 // weight of the model's logits against the rules' evidence
-}
-
-// stageBucketsOf appends the feature buckets of the tokens to dst.
-func (s *scratch) stageBucketsOf(dst []uint32) []uint32 {
-	prev := uint32(0x9e3779b9)
-	for i := range s.toks {
-		h := s.toks[i].h
-		if h == 0 {
-			continue
+// stageTrainingRows are the rows the shipped model is trained on, in the
+// order `mentionwatch train stage` reads them.
+func stageTrainingRows(t *testing.T) (dev, tune, train []EvalItem) {
+	t.Helper()
+	var err error
+	if dev, err = ReadStageRows(dataDir + "/moments/dev.tsv"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip(err)
 		}
-		dst = append(dst, h&(stageBuckets-1))
-		b := (prev*0x85ebca6b ^ h) * 0xc2b2ae35
-		dst = append(dst, (b>>16^b)&(stageBuckets-1))
-		prev = h
+		t.Fatal(err)
 	}
-	return dst
+	if tune, err = ReadStageRows(stageTunePath); err != nil {
+		t.Fatal(err)
+	}
+	if train, err = ReadStageRows(stageTrainPath); err != nil {
+		t.Fatal(err)
+	}
+	return dev, tune, train
 }
 
-// stageEvScale scales the evidence features for the model.
-const stageEvScale = 1.0 / 3
-
-// logits returns the model's logits for the buckets and evidence.
-func (m *stageModel) logits(buckets []uint32, ev *[numStages]float32) (z [numStages]float32) {
-	z = m.bias
-	x := float32(1 / math.Sqrt(float64(len(buckets)+1)))
-	var acc [numStages]float32
-	for _, f := range buckets {
-		w := m.w[int(f)*numStages : int(f)*numStages+numStages]
-		for c := range acc {
-			acc[c] += w[c]
-		}
-	}
-	for c := range z {
-		z[c] += acc[c] * x
-	}
-	for k := range ev {
-		e := ev[k] * stageEvScale
-		if e == 0 {
-			continue
-		}
-		for c := range z {
-			z[c] += e * m.ev[k][c]
-		}
-	}
-	return z
-}
-
-// stageExample is one training row: its buckets, evidence and label.
-type stageExample struct {
-	buckets []uint32
-	ev      [numStages]float32
-	label   int
-}
-
-// stageExampleOf computes the features of a text as scoring sees them.
-func stageExampleOf(text string, label int) stageExample {
-	s := getScratch()
-	defer putScratch(s)
-	s.tokenize(text)
-	ev := s.stage
-	s.structure(&ev)
-	return stageExample{buckets: s.stageBucketsOf(nil), ev: ev, label: label}
-}
-
-// StageTrainOptions controls TrainStageModel.
-type StageTrainOptions struct {
-	Epochs int     // passes over the data (default 60)
-	Rate   float64 // AdaGrad rate (default 0.3)
-	L2     float64 // L2 penalty on word weights per example (default 1e-3)
-	Blend  float64 // weight of the model's logits in the blend (default 1)
-	Seed   uint64
-}
-
-func (o StageTrainOptions) withDefaults() StageTrainOptions {
-	if o.Epochs == 0 {
-		o.Epochs = 60
-	}
-	if o.Rate == 0 {
-		o.Rate = 0.3
-	}
-	if o.L2 == 0 {
-		o.L2 = 1e-3
-	}
-	if o.Blend == 0 {
-		o.Blend = 1
-	}
-	return o
-}
-
-// stageIndex maps a stage to its evidence index.
-func stageIndex(st string) (int, bool) {
-	for i, s := range stageOf {
-		if string(s) == st {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// TrainStageModel fits the stage model on items (text and gold stage).
-// Deterministic for given items and options.
-func TrainStageModel(items []EvalItem, o StageTrainOptions) (*stageModel, error) {
-	o = o.withDefaults()
-	var ex []stageExample
-	for _, it := range items {
-		l, ok := stageIndex(string(it.Stage))
-		if !ok {
-			return nil, fmt.Errorf("training stage model: unknown stage %q", it.Stage)
-		}
-		ex = append(ex, stageExampleOf(it.Text, l))
-	}
-	if len(ex) == 0 {
-		return nil, fmt.Errorf("training stage model: no rows")
-	}
-	m := &stageModel{w: make([]float32, stageBuckets*numStages), blend: float32(o.Blend)}
-	gw := make([]float64, len(m.w))
-	var gev [stageEvFeats][numStages]float64
-	var gb [numStages]float64
-	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
-	order := make([]int, len(ex))
-	for i := range order {
-		order[i] = i
-	}
-	const eps = 1e-8
-	for ep := 0; ep < o.Epochs; ep++ {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, i := range order {
-			e := &ex[i]
-			z := m.logits(e.buckets, &e.ev)
-			p := softmaxStage(z)
-			x := float32(1 / math.Sqrt(float64(len(e.buckets)+1)))
-			for c := 0; c < numStages; c++ {
-				g := float64(p[c])
-				if c == e.label {
-					g--
-				}
-				gb[c] += g * g
-				m.bias[c] -= float32(o.Rate * g / math.Sqrt(gb[c]+eps))
-				for k := range e.ev {
-					if e.ev[k] == 0 {
-						continue
-					}
-					gk := g * float64(e.ev[k]*stageEvScale)
-					gev[k][c] += gk * gk
-					m.ev[k][c] -= float32(o.Rate * gk / math.Sqrt(gev[k][c]+eps))
-				}
-				for _, f := range e.buckets {
-					j := int(f)*numStages + c
-					gf := g*float64(x) + o.L2*float64(m.w[j])
-					gw[j] += gf * gf
-					m.w[j] -= float32(o.Rate * gf / math.Sqrt(gw[j]+eps))
-				}
-			}
-		}
-	}
-	return m, nil
-}
-
-func softmaxStage(z [numStages]float32) (p [numStages]float32) {
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
-	}
-	var sum float32
-	for i, v := range z {
-		p[i] = float32(math.Exp(float64(v - mx)))
-		sum += p[i]
-	}
-	for i := range p {
-		p[i] /= sum
-	}
-	return p
-}
-
-// blendStage picks the stage from the rules' evidence and the model's
-// logits: unknown stands at minStageEvidence (as in the rules alone),
-// and the model's logits, centred, are added with weight blend.
-func blendStage(ev [numStages]float32, z *[numStages]float32, blend float32) int {
-	ev[stU] = max(ev[stU], minStageEvidence)
-	if z != nil {
-		var mean float32
-		for _, v := range z {
-			mean += v
-		}
-		mean /= numStages
-		for c := range ev {
-			ev[c] += blend * (z[c] - mean)
-		}
-	}
-	best := -1
-	for _, st := range stagePriority {
-		if best < 0 || ev[st] > ev[best] {
-			best = st
-		}
-	}
-	return best
-}
-
-// stageFolds splits items into k folds by row index.
 func stageFolds(n, k int) [][]int {
 	f := make([][]int, k)
 	for i := 0; i < n; i++ {
@@ -236,105 +41,214 @@ func stageFolds(n, k int) [][]int {
 	return f
 }
 
-// stageCV returns the k-fold cross-validated accuracy on tune (en, id,
-// all) of the rules alone, the model alone and the blend, training each
-// fold's model on dev plus the other folds.
-func stageCV(t *testing.T, dev, tune []EvalItem, k int, o StageTrainOptions, blends []float32) map[string][3]float64 {
-	out := map[string][3]float64{}
-	ok := map[string]*[3]float64{}
+type cvResult struct{ rules, model [3]float64 } // en, id, all
+
+// stageCV trains on base plus all but one fold of rows, for each of k
+// folds, and scores the held-out fold with the rules alone and the model.
+func stageCV(t *testing.T, base, rows []EvalItem, k int, o StageTrainOptions) cvResult {
+	var ok [2][3]float64
 	var n [3]float64
-	add := func(name string, lang string, hit bool) {
-		if ok[name] == nil {
-			ok[name] = &[3]float64{}
-		}
-		if !hit {
-			return
-		}
-		li := 0
-		if lang == "id" {
-			li = 1
-		}
-		ok[name][li]++
-		ok[name][2]++
-	}
-	for _, fold := range stageFolds(len(tune), k) {
+	for _, fold := range stageFolds(len(rows), k) {
 		in := map[int]bool{}
 		for _, i := range fold {
 			in[i] = true
 		}
-		train := append([]EvalItem(nil), dev...)
-		for i, it := range tune {
+		train := append([]EvalItem(nil), base...)
+		for i, it := range rows {
 			if !in[i] {
 				train = append(train, it)
 			}
 		}
-		m, err := TrainStageModel(train, o)
+		m, err := TrainStage(train, o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, i := range fold {
-			it := tune[i]
+			it := rows[i]
 			gold, _ := stageIndex(string(it.Stage))
-			e := stageExampleOf(it.Text, gold)
-			z := m.logits(e.buckets, &e.ev)
 			li := 0
 			if it.Lang == "id" {
 				li = 1
 			}
 			n[li]++
 			n[2]++
-			add("rules", it.Lang, blendStage(e.ev, nil, 0) == gold)
-			add("model", it.Lang, argmaxStage(z) == gold)
-			for _, b := range blends {
-				add(fmt.Sprintf("blend%.2f", b), it.Lang, blendStage(e.ev, &z, b) == gold)
+			s := getScratch()
+			s.tokenize(it.Text)
+			ev := s.stageEvidence(0)
+			r, _ := rulesStage(ev)
+			mc, _ := m.decide(s, ev)
+			putScratch(s)
+			for j, c := range []int{r, mc} {
+				if c == gold {
+					ok[j][li]++
+					ok[j][2]++
+				}
 			}
 		}
 	}
-	for name, v := range ok {
-		out[name] = [3]float64{v[0] / n[0], v[1] / n[1], v[2] / n[2]}
+	var res cvResult
+	for i := range n {
+		res.rules[i], res.model[i] = ok[0][i]/n[i], ok[1][i]/n[i]
 	}
-	return out
+	return res
 }
 
-func argmaxStage(z [numStages]float32) int {
-	best := 0
-	for c := range z {
-		if z[c] > z[best] {
-			best = c
-		}
-	}
-	return best
-}
-
-// TestStageCV checks that the rules hold on every fifth of the tuning set,
-// not only on the whole, and logs the 5-fold cross-validated accuracy of
-// the stage model experiment (trained on dev.tsv and the other folds) and
-// of its blends with the rules. go test -run TestStageCV -v ./scoring
-func TestStageCV(t *testing.T) {
-	dev, err := readMoments(dataDir + "/moments/dev.tsv")
-	if err != nil {
-		t.Skip(err)
-	}
-	tune, err := readMoments(stageTunePath)
+// TestStageModelReproducible checks that the embedded model is what
+// `mentionwatch train stage` makes from the rows in the tree. It fails when
+// the cues, the vocabulary or the tokenizer changed the model's inputs:
+// retrain then (the message says how).
+func TestStageModelReproducible(t *testing.T) {
+	dev, tune, train := stageTrainingRows(t)
+	m, err := TrainStage(append(append(dev, tune...), train...), StageTrainOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fold := range stageFolds(len(tune.Items), 5) {
-		var items []EvalItem
-		for _, i := range fold {
-			items = append(items, tune.Items[i])
-		}
-		_, _, all := stageAccuracy(items, func(it EvalItem) mw.Stage { return stageOf[stageExampleOf(it.Text, 0).decide()] })
-		if all < 0.80 {
-			t.Errorf("rules on a fifth of stage_tune: accuracy %.3f, want >= 0.80", all)
-		}
+	var b bytes.Buffer
+	if err := m.Encode(&b); err != nil {
+		t.Fatal(err)
 	}
-	o := StageTrainOptions{L2: 1e-2}
-	res := stageCV(t, dev.Items, tune.Items, 5, o, []float32{0.5, 1, 2})
-	for _, name := range []string{"rules", "model", "blend0.50", "blend1.00", "blend2.00"} {
-		r := res[name]
-		t.Logf("%+v %-10s en=%.3f id=%.3f all=%.3f", o, name, r[0], r[1], r[2])
+	if !bytes.Equal(b.Bytes(), stageModelData) {
+		t.Errorf("model/stage.bin.gz is not what its rows train (%d bytes, retrained %d): run\n"+
+			"  go run ./cmd/mentionwatch train stage --data ../shared/data --out scoring/model/stage.bin.gz\n"+
+			"from the repository root and commit the model", len(stageModelData), b.Len())
 	}
 }
 
-func (e stageExample) decide() int { return blendStage(e.ev, nil, 0) }
+// TestStageCV measures what the model adds to the rules on mentions the
+// rules were not written from: 5-fold cross-validation over
+// testdata/stage_train.tsv, each fold's model trained on dev.tsv,
+// stage_tune.tsv and the other folds, the decision made as decideStage
+// makes it. The model is shipped for this gain; the test pins it.
+func TestStageCV(t *testing.T) {
+	dev, tune, train := stageTrainingRows(t)
+	r := stageCV(t, append(dev, tune...), train, 5, StageTrainOptions{})
+	t.Logf("stage_train, 5-fold: rules en=%.3f id=%.3f all=%.3f; model en=%.3f id=%.3f all=%.3f (n=%d)",
+		r.rules[0], r.rules[1], r.rules[2], r.model[0], r.model[1], r.model[2], len(train))
+	// Achieved (docs/BENCHMARKS.md): rules 0.808, model 0.864.
+	if r.model[2] < 0.85 || r.model[2] < r.rules[2]+0.03 {
+		t.Errorf("cross-validated stage accuracy: model %.3f, rules %.3f; want the model >= 0.85 and >= rules + 0.03",
+			r.model[2], r.rules[2])
+	}
+}
+
+// TestStageModelCodec round-trips a model and checks that damaged model
+// files give errors, not panics or a silently wrong model.
+func TestStageModelCodec(t *testing.T) {
+	m, err := TrainStage([]EvalItem{
+		{Text: "Where is my parcel? Tracking has not moved", Stage: "amot"},
+		{Text: "Highly recommend it, five stars", Stage: "lmot"},
+		{Text: "Paket belum sampai juga", Stage: "amot"},
+	}, StageTrainOptions{Epochs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := m.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeStageModel(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.scale != m.scale || got.bias != m.bias || got.ev != m.ev || !slices.Equal(got.q, m.q) {
+		t.Error("decoded model differs from the encoded one")
+	}
+	if slices.Max(m.q) == 0 && slices.Min(m.q) == 0 {
+		t.Error("training left every word weight at zero")
+	}
+	raw := func(mutate func([]byte) []byte) []byte {
+		zr, _ := gzip.NewReader(bytes.NewReader(b.Bytes()))
+		p, _ := io.ReadAll(zr)
+		var out bytes.Buffer
+		zw := gzip.NewWriter(&out)
+		zw.Write(mutate(p))
+		zw.Close()
+		return out.Bytes()
+	}
+	for name, data := range map[string][]byte{
+		"not gzip":  []byte("MWSTG1"),
+		"bad magic": raw(func(p []byte) []byte { p[0] = 'X'; return p }),
+		"bad bits":  raw(func(p []byte) []byte { p[len(stageModelMagic)] = 30; return p }),
+		"truncated": raw(func(p []byte) []byte { return p[:len(p)-3] }),
+		"trailing":  raw(func(p []byte) []byte { return append(p, 0) }),
+	} {
+		if _, err := decodeStageModel(data); err == nil {
+			t.Errorf("%s: decoded without an error", name)
+		}
+	}
+	if _, err := TrainStage([]EvalItem{{Text: "x", Stage: "later"}}, StageTrainOptions{}); err == nil {
+		t.Error("TrainStage accepted an unknown stage")
+	}
+}
+
+// TestDecideStageGate checks the split of work in decideStage: a mention
+// with no stage evidence is unknown whatever its words, one with evidence
+// gets the model's stage and probability.
+func TestDecideStageGate(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text string
+		want string
+	}{
+		{"thunder and lightning tonight, what a sky", "unknown"},
+		{"My order still hasn't arrived and the courier won't answer", "amot"},
+		{"Udah 3 minggu pakai, baterainya makin boros", "smot"},
+		{"Do not buy this, worst purchase ever. Never again.", "lmot"},
+	} {
+		r := ScoreText(sc, c.text)
+		if string(r.Stage) != c.want {
+			t.Errorf("%q: stage %s, want %s", c.text, r.Stage, c.want)
+		}
+		if r.StageConfidence <= 0 || r.StageConfidence > 1 {
+			t.Errorf("%q: confidence %v, want in (0, 1]", c.text, r.StageConfidence)
+		}
+	}
+}
+
+// TestStageLogitsPacked checks the packed word sums against plain sums of
+// the int16 weights, for short texts and for texts long enough to flush
+// the lanes several times.
+func TestStageLogitsPacked(t *testing.T) {
+	texts := []string{"", "paket", "Where is my parcel? Tracking has not moved since Monday",
+		strings.Repeat("kurir lama banget, ", 40), strings.Repeat("great battery life ", 100) + "worst update ever"}
+	for _, m := range []*StageModel{stageMdl, randomStageModel()} {
+		for _, text := range texts {
+			s := getScratch()
+			s.tokenize(text)
+			ev := s.stageEvidence(0)
+			got := m.logits(s, &ev)
+			var acc [numStages]int64
+			n := 0
+			for i := range s.toks {
+				if h := s.toks[i].h; h != 0 {
+					for c := range acc {
+						acc[c] += int64(m.q[stageBucket(h)*numStages+c])
+					}
+					n++
+				}
+			}
+			want := m.bias
+			for c := range want {
+				want[c] += float32(acc[c]) * (m.scale * stageWordScale(n))
+			}
+			m.addEvidence(&want, &ev)
+			putScratch(s)
+			if got != want {
+				t.Errorf("%d tokens: logits %v, want %v", n, got, want)
+			}
+		}
+	}
+}
+
+// randomStageModel has weights across the whole int16 range.
+func randomStageModel() *StageModel {
+	m := newStageModel()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range m.q {
+		m.q[i] = int16(r.IntN(65535) - 32767)
+	}
+	m.q[0], m.q[1] = 32767, -32767
+	m.scale = 1e-3
+	m.pack()
+	return m
+}

@@ -71,6 +71,60 @@ then rebuild the binary.`,
 	cmd.Flags().StringVar(&out, "out", "scoring/model/sentiment_id.bin.gz", "model file to write")
 	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs per feature set (0: default)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print validation macro-F1 after every epoch")
-	trainCmd.AddCommand(cmd)
+	trainCmd.AddCommand(cmd, trainStageCmd())
 	rootCmd.AddCommand(trainCmd)
+}
+
+// stageRows are the project's hand-labelled mentions the stage model
+// learns from, besides DIR/moments/dev.tsv.
+var stageRows = []string{"scoring/testdata/stage_tune.tsv", "scoring/testdata/stage_train.tsv"}
+
+func trainStageCmd() *cobra.Command {
+	var (
+		data, out string
+		rows      []string
+	)
+	cmd := &cobra.Command{
+		Use:   "stage --data DIR [--out FILE] [--rows FILE,...]",
+		Short: "Train the moment-of-truth stage model on the hand-labelled mentions",
+		Long: `Trains the stage model (logistic regression over the rules' evidence and
+the words of each mention) on DIR/moments/dev.tsv and the project's labelled
+mentions (--rows, default scoring/testdata/stage_tune.tsv and
+stage_train.tsv; columns stage, lang, sentiment, text). Deterministic: the
+same rows give the same bytes. Retrain after changing the stage cues, the
+vocabulary or the tokenizer (TestStageModelReproducible tells you when),
+then rebuild the binary:
+  mentionwatch train stage --data ../shared/data --out scoring/model/stage.bin.gz`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			all, err := scoring.ReadStageRows(filepath.Join(data, "moments", "dev.tsv"))
+			if err != nil {
+				return fmt.Errorf("%w (is --data the shared data directory?)", err)
+			}
+			for _, p := range rows {
+				r, err := scoring.ReadStageRows(p)
+				if err != nil {
+					return fmt.Errorf("%w (run from the repository root, or pass --rows)", err)
+				}
+				all = append(all, r...)
+			}
+			var opts scoring.StageTrainOptions
+			bar := progress.New("train stage", opts.TotalWork(len(all)))
+			opts.Progress = bar.Add
+			m, err := scoring.TrainStage(all, opts)
+			bar.Finish()
+			if err != nil {
+				return err
+			}
+			if err := m.WriteFile(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d rows; rebuild the binary to embed it\n", out, len(all))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&data, "data", "../shared/data", "data directory (holds moments/dev.tsv)")
+	cmd.Flags().StringVar(&out, "out", "scoring/model/stage.bin.gz", "model file to write")
+	cmd.Flags().StringSliceVar(&rows, "rows", stageRows, "labelled mention files to train on, besides dev.tsv")
+	return cmd
 }

@@ -1,0 +1,198 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+)
+
+// ReadStageRows reads hand-labelled mentions (stage TAB lang TAB
+// sentiment TAB text, with a header: the format of moments/dev.tsv).
+func ReadStageRows(path string) ([]EvalItem, error) {
+	s, err := readMoments(path)
+	return s.Items, err
+}
+
+// StageTrainOptions controls TrainStage. The zero value is the shipped
+// model's setting.
+type StageTrainOptions struct {
+	Bits     uint8         // word buckets: 1<<Bits (default 11)
+	Epochs   int           // passes over the rows (default 30)
+	Rate     float64       // AdaGrad rate (default 0.3)
+	L2       float64       // L2 penalty on word weights, per row (default 3e-4)
+	Seed     uint64        // shuffling seed
+	Progress func(n int64) // called with the rows done, if set
+}
+
+func (o StageTrainOptions) withDefaults() StageTrainOptions {
+	if o.Epochs == 0 {
+		o.Epochs = 30
+	}
+	if o.Rate == 0 {
+		o.Rate = 0.3
+	}
+	if o.L2 == 0 {
+		o.L2 = 3e-4
+	}
+	return o
+}
+
+// TotalWork is the number of rows TrainStage reports through Progress.
+func (o StageTrainOptions) TotalWork(rows int) int64 {
+	return int64(o.withDefaults().Epochs * rows)
+}
+
+// stageExample is one training row as scoring sees it: its word buckets,
+// the rules' evidence and the gold stage.
+type stageExample struct {
+	buckets []uint32
+	ev      [numStages]float32
+	label   int
+}
+
+// stageExampleOf computes the features of a text as decideStage does.
+func stageExampleOf(text string, label int) stageExample {
+	s := getScratch()
+	defer putScratch(s)
+	s.tokenize(text)
+	e := stageExample{ev: s.stageEvidence(0), label: label}
+	for i := range s.toks {
+		if h := s.toks[i].h; h != 0 {
+			e.buckets = append(e.buckets, uint32(stageBucket(h)))
+		}
+	}
+	return e
+}
+
+// stageIndex maps a stage name to its class.
+func stageIndex(st string) (int, bool) {
+	for i, s := range stageOf {
+		if string(s) == st {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// TrainStage fits the stage model on rows (text and gold stage) by
+// AdaGrad on the softmax loss, then stores the word weights as int16.
+// Deterministic: the same rows and options give the same model.
+func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
+	o = o.withDefaults()
+	m := newStageModel()
+	var ex []stageExample
+	for i, it := range rows {
+		l, ok := stageIndex(string(it.Stage))
+		if !ok {
+			return nil, fmt.Errorf("training stage model: row %d: unknown stage %q", i+1, it.Stage)
+		}
+		ex = append(ex, stageExampleOf(it.Text, l))
+	}
+	if len(ex) == 0 {
+		return nil, fmt.Errorf("training stage model: no rows")
+	}
+	w := make([]float64, len(m.q))
+	gw := make([]float64, len(m.q))
+	var (
+		ev, gev [numStages][numStages]float64
+		b, gb   [numStages]float64
+	)
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	order := make([]int, len(ex))
+	for i := range order {
+		order[i] = i
+	}
+	const eps = 1e-8
+	step := func(g float64, sum *float64) float64 {
+		*sum += g * g
+		return o.Rate * g / math.Sqrt(*sum+eps)
+	}
+	for ep := 0; ep < o.Epochs; ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			e := &ex[i]
+			x := float64(stageWordScale(len(e.buckets)))
+			var z [numStages]float64
+			for c := range z {
+				z[c] = b[c]
+				for _, f := range e.buckets {
+					z[c] += w[int(f)*numStages+c] * x
+				}
+				for k := range e.ev {
+					z[c] += float64(e.ev[k]*stageEvScale) * ev[k][c]
+				}
+			}
+			p := softmax64(z)
+			for c := range z {
+				g := p[c]
+				if c == e.label {
+					g--
+				}
+				b[c] -= step(g, &gb[c])
+				for k := range e.ev {
+					if e.ev[k] != 0 {
+						ev[k][c] -= step(g*float64(e.ev[k]*stageEvScale), &gev[k][c])
+					}
+				}
+				for _, f := range e.buckets {
+					j := int(f)*numStages + c
+					w[j] -= step(g*x+o.L2*w[j], &gw[j])
+				}
+			}
+		}
+		if o.Progress != nil {
+			o.Progress(int64(len(ex)))
+		}
+	}
+	for c := range b {
+		m.bias[c] = float32(b[c])
+		for k := range ev {
+			m.ev[k][c] = float32(ev[k][c])
+		}
+	}
+	var maxAbs float64
+	for _, v := range w {
+		maxAbs = max(maxAbs, math.Abs(v))
+	}
+	if maxAbs > 0 {
+		m.scale = float32(maxAbs / 32767)
+	}
+	for i, v := range w {
+		m.q[i] = int16(math.Round(v / float64(m.scale)))
+	}
+	m.pack()
+	return m, nil
+}
+
+func softmax64(z [numStages]float64) (p [numStages]float64) {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for i, v := range z {
+		p[i] = math.Exp(v - mx)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}
+
+// WriteFile writes the model in the embedded format to path.
+func (m *StageModel) WriteFile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing stage model: %w", err)
+	}
+	if err := m.Encode(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing stage model %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing stage model %s: %w", path, err)
+	}
+	return nil
+}
