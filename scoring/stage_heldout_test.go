@@ -9,19 +9,18 @@ import "testing"
 // mentions nobody tuned for. When the rules or the model change, report
 // the new figures (docs/BENCHMARKS.md) and lower nothing silently.
 //
-// stage_heldout.tsv: measured after the rules of 2026-11-26 (0.775), and
-// after the stage model (0.833). stage_heldout2.tsv: measured after the
-// first stage model (0.842; the rules alone 0.817) and after its
-// retraining on twice the rows (0.858). stage_heldout3.tsv: measured once,
-// after that retraining (0.892; the rules alone 0.833).
+// Each was measured after each stage model, never to choose between
+// them (docs/BENCHMARKS.md has the steps); these are the figures of the
+// model trained on 1,200 rows. stage_heldout3.tsv was first measured after
+// the model on 720 rows.
 var stageHeldout = []struct {
 	path        string
 	en, id, all float64 // the shipped scorer
 	rulesAll    float64 // the rules alone
 }{
-	{"testdata/stage_heldout.tsv", 0.850, 0.817, 0.833, 0.775},
-	{"testdata/stage_heldout2.tsv", 0.850, 0.867, 0.858, 0.817},
-	{"testdata/stage_heldout3.tsv", 0.867, 0.917, 0.892, 0.833},
+	{"testdata/stage_heldout.tsv", 0.850, 0.833, 0.842, 0.775},
+	{"testdata/stage_heldout2.tsv", 0.883, 0.883, 0.883, 0.817},
+	{"testdata/stage_heldout3.tsv", 0.850, 0.933, 0.892, 0.833},
 }
 
 func TestStageHeldout(t *testing.T) {

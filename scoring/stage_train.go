@@ -58,9 +58,7 @@ func stageExampleOf(text string, label int) stageExample {
 	s.tokenize(text)
 	e := stageExample{ev: s.stageEvidence(0), label: label}
 	for i := range s.toks {
-		if h := s.toks[i].h; h != 0 {
-			e.buckets = append(e.buckets, uint32(stageBucket(h)))
-		}
+		e.buckets = append(e.buckets, uint32(stageBucket(s.toks[i].h)))
 	}
 	return e
 }
