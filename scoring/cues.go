@@ -1,6 +1,9 @@
 package scoring
 
 import (
+	_ "embed"
+	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -189,8 +192,52 @@ var idSlang = map[string]string{
 // idNegators negate the next words in Indonesian (after normalising).
 var idNegators = []string{"tidak", "belum", "bukan", "jangan", "tanpa", "kurang", "tidak_ada"}
 
+// reviewLexicon holds reviewers' evaluative words and phrases the VADER
+// lexicon lacks (lexicon/review_lexicon.tsv: the project's own, see its
+// header). Entries of domainValence take precedence over it.
+//
+//go:embed lexicon/review_lexicon.tsv
+var reviewLexicon string
+
+// parseLexicon reads "entry TAB valence" lines; '#' starts a comment line.
+func parseLexicon(name, data string) (map[string]float32, error) {
+	out := map[string]float32{}
+	for n, line := range strings.Split(data, "\n") {
+		if line = strings.TrimSpace(line); line == "" || line[0] == '#' {
+			continue
+		}
+		p, v, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s line %d: want entry<TAB>valence", name, n+1)
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 32)
+		if err != nil || x < -4 || x > 4 {
+			return nil, fmt.Errorf("%s line %d: valence %q: want a number from -4 to 4", name, n+1, v)
+		}
+		p = strings.ToLower(strings.TrimSpace(p))
+		if k := len(strings.Fields(p)); k == 0 || k > 3 {
+			return nil, fmt.Errorf("%s line %d: %q: want one to three words", name, n+1, p)
+		}
+		out[p] = float32(x)
+	}
+	return out, nil
+}
+
 // loadTables builds the vocabulary entries for the tables above.
 func loadTables() {
+	review, err := parseLexicon("lexicon/review_lexicon.tsv", reviewLexicon)
+	if err != nil {
+		panic(err) // embedded data: a build defect
+	}
+	for p, v := range review {
+		if _, ok := domainValence[p]; ok {
+			continue
+		}
+		if w, ok := vocab[p]; ok && w.vader() {
+			continue // VADER's own rating stands
+		}
+		domainValence[p] = v
+	}
 	for k, v := range idSlang {
 		if k != v {
 			word(k).normID = uint16(word(v).id)

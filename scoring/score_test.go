@@ -631,3 +631,35 @@ func TestTrailingPunctuation(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewLexicon checks that the review lexicon is loaded (its words
+// and phrases carry their valence) and that bad lexicon lines are errors.
+func TestReviewLexicon(t *testing.T) {
+	review, err := parseLexicon("review", reviewLexicon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(review) < 500 {
+		t.Errorf("review lexicon has %d entries, want the shipped 575", len(review))
+	}
+	sc := NewScorer(nil)
+	for text, neg := range map[string]bool{
+		"The sequel was underwhelming":    true,
+		"Such a letdown":                  true,
+		"The hotel room was spotless":     false,
+		"The staff went above and beyond": false,
+	} {
+		r := ScoreText(sc, text)
+		if want := map[bool]string{true: "negative", false: "positive"}[neg]; string(r.Label) != want {
+			t.Errorf("%q: %s (%v), want %s", text, r.Label, r.Sentiment, want)
+		}
+	}
+	for _, bad := range []string{"good", "good\tx", "good\t9", "too many words here\t1", "\t1"} {
+		if _, err := parseLexicon("test", bad); err == nil {
+			t.Errorf("%q: parsed without an error", bad)
+		}
+	}
+	if m, err := parseLexicon("test", "# comment\n\nfell flat\t-1.5\n"); err != nil || m["fell flat"] != -1.5 {
+		t.Errorf("comment and blank lines: %v, %v", m, err)
+	}
+}
