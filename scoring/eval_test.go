@@ -43,8 +43,8 @@ func TestEvalGoals(t *testing.T) {
 		achieved    float64
 	}{
 		{"tweets", "pearson_r", 0.874}, {"tweets", "macro_f1", 0.734},
-		{"product_reviews", "pearson_r", 0.677}, {"product_reviews", "macro_f1", 0.612},
-		{"movie_reviews", "pearson_r", 0.524}, {"movie_reviews", "macro_f1", 0.467},
+		{"product_reviews", "pearson_r", 0.680}, {"product_reviews", "macro_f1", 0.618},
+		{"movie_reviews", "pearson_r", 0.560}, {"movie_reviews", "macro_f1", 0.480},
 		{"smsa_valid", "macro_f1", 0.861},
 	} {
 		at(sent[c.set], c.metric, c.achieved-margin)
@@ -55,6 +55,9 @@ func TestEvalGoals(t *testing.T) {
 	at(sent["smsa_valid"], "lang_id", 0.99) // 0.998
 	// The goals that are met must stay met.
 	at(sent["smsa_valid"], "macro_f1", 0.85)
+	at(sent["product_reviews"], "pearson_r", 0.65)
+	at(sent["product_reviews"], "macro_f1", 0.609)
+	at(sent["movie_reviews"], "macro_f1", 0.471)
 	st := get("stage")["moments/dev"]
 	at(st, "accuracy_en", 0.85)
 	at(st, "accuracy_id", 0.85)
