@@ -250,3 +250,22 @@ func randomStageModel() *StageModel {
 	m.pack()
 	return m
 }
+
+// TestStageEvidenceNonNegative guards an assumption of decide, which
+// compares the evidence as float bits: no cue adds negative evidence.
+func TestStageEvidenceNonNegative(t *testing.T) {
+	all := append([]*cue(nil), wordCues[1:]...)
+	for _, c := range phraseMap {
+		all = append(all, c)
+	}
+	for _, c := range all {
+		for st, w := range c.stage {
+			if w < 0 || w != w {
+				t.Fatalf("a cue adds %v evidence for stage %d: decide needs evidence >= 0", w, st)
+			}
+		}
+	}
+	if stageQuestion < 0 || stageAddress < 0 || stageDuration < 0 || stageStars < 0 {
+		t.Fatal("a structural signal is negative")
+	}
+}
