@@ -264,7 +264,8 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 	for k, v := range [numClasses]int32{z0, z1, z2} {
 		z[k] = float32(v)*x + m.bias[k]
 	}
-	return softmax(z)
+	softmax(z[:])
+	return z
 }
 
 // predict returns class probabilities for the feature buckets.
@@ -282,7 +283,8 @@ func (m *idModel) predict(feats []uint32) [numClasses]float32 {
 		for c := range z {
 			z[c] = float32(zq[c])*x + m.bias[c]
 		}
-		return softmax(z)
+		softmax(z[:])
+		return z
 	}
 	for _, f := range feats {
 		w := m.w[int(f)*numClasses : int(f)*numClasses+numClasses]
@@ -294,19 +296,7 @@ func (m *idModel) predict(feats []uint32) [numClasses]float32 {
 	for c := range z {
 		z[c] = z[c]*x + m.bias[c]
 	}
-	return softmax(z)
-}
-
-func softmax(z [numClasses]float32) [numClasses]float32 {
-	mx := max(z[0], z[1], z[2])
-	var sum float32
-	for i := range z {
-		z[i] = float32(math.Exp(float64(z[i] - mx)))
-		sum += z[i]
-	}
-	for i := range z {
-		z[i] /= sum
-	}
+	softmax(z[:])
 	return z
 }
 

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"math"
+	"os"
 )
 
 // The embedded models are gzip of a magic string and little-endian
@@ -17,6 +19,22 @@ func writeModel(w io.Writer, raw []byte) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// writeModelFile writes a model to path with its encode method.
+func writeModelFile(path string, encode func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	if err := encode(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing model %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing model %s: %w", path, err)
+	}
+	return nil
 }
 
 // openModel un-gzips data and checks its magic; it returns a reader of
@@ -34,4 +52,22 @@ func openModel(data []byte, magic, what string) (*bytes.Reader, error) {
 		return nil, fmt.Errorf("not a %s model (bad magic)", what)
 	}
 	return bytes.NewReader(raw[len(magic):]), nil
+}
+
+// softmax turns the scores z into probabilities, in place (the
+// Indonesian sentiment model scores in float32, the stage model trains
+// in float64).
+func softmax[F float32 | float64](z []F) {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var sum F
+	for i, v := range z {
+		z[i] = F(math.Exp(float64(v - mx)))
+		sum += z[i]
+	}
+	for i := range z {
+		z[i] /= sum
+	}
 }

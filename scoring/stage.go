@@ -127,10 +127,11 @@ func (s *scratch) decideStage(rating float32) (mw.Stage, float32) {
 	return stageOf[st], p
 }
 
-// rulesStage is the rules' decision alone (when their winner leads
-// clearly, and in TestStageCV to measure what the model adds): the stage with the most evidence, ties by intent,
-// unknown below minStageEvidence. The confidence is the winner's share of
-// the evidence, discounted when the evidence is thin.
+// rulesStage is the rules' decision alone, used when their winner leads
+// clearly (and in TestStageCV, to measure what the model adds): the stage
+// with the most evidence, ties by intent, unknown below minStageEvidence.
+// The confidence is the winner's share of the evidence, discounted when
+// the evidence is thin.
 func rulesStage(ev [numStages]float32) (int, float32) {
 	best, total := -1, 0.0
 	for _, st := range stagePriority {

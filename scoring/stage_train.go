@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 )
 
 // ReadStageRows reads hand-labelled mentions (stage TAB lang TAB
@@ -17,7 +16,6 @@ func ReadStageRows(path string) ([]EvalItem, error) {
 // StageTrainOptions controls TrainStage. The zero value is the shipped
 // model's setting.
 type StageTrainOptions struct {
-	Bits     uint8         // word buckets: 1<<Bits (default 11)
 	Epochs   int           // passes over the rows (default 30)
 	Rate     float64       // AdaGrad rate (default 0.3)
 	L2       float64       // L2 penalty on word weights, per row (default 3e-4)
@@ -121,7 +119,8 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 					z[c] += float64(e.ev[k]*stageEvScale) * ev[k][c]
 				}
 			}
-			p := softmax64(z)
+			p := z
+			softmax(p[:])
 			for c := range z {
 				g := p[c]
 				if c == e.label {
@@ -163,34 +162,7 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 	return m, nil
 }
 
-func softmax64(z [numStages]float64) (p [numStages]float64) {
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
-	}
-	var sum float64
-	for i, v := range z {
-		p[i] = math.Exp(v - mx)
-		sum += p[i]
-	}
-	for i := range p {
-		p[i] /= sum
-	}
-	return p
-}
-
 // WriteFile writes the model in the embedded format to path.
 func (m *StageModel) WriteFile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("writing stage model: %w", err)
-	}
-	if err := m.Encode(f); err != nil {
-		f.Close()
-		return fmt.Errorf("writing stage model %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing stage model %s: %w", path, err)
-	}
-	return nil
+	return writeModelFile(path, m.Encode)
 }

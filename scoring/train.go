@@ -274,18 +274,7 @@ func (cm *confusion) accuracy() float64 {
 
 // WriteModel writes the trained model in the embedded format.
 func (r *TrainResult) WriteModel(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("writing model: %w", err)
-	}
-	if err := r.Model.encode(f); err != nil {
-		f.Close()
-		return fmt.Errorf("writing model %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing model %s: %w", path, err)
-	}
-	return nil
+	return writeModelFile(path, r.Model.encode)
 }
 
 // Describe names the selected feature set.
