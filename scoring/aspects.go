@@ -39,7 +39,8 @@ func newBrandAspects(cfg map[string][]string) *brandAspects {
 		ba.names = append(ba.names, strings.ToLower(strings.TrimSpace(name)))
 	}
 	slices.Sort(ba.names)
-	for name, kws := range cfg {
+	for _, name := range sortedKeys(cfg) {
+		kws := cfg[name]
 		idx := slices.Index(ba.names, strings.ToLower(strings.TrimSpace(name)))
 		for _, kw := range kws {
 			words := strings.Fields(Fold(kw))

@@ -229,7 +229,8 @@ func loadTables() {
 	if err != nil {
 		panic(err) // embedded data: a build defect
 	}
-	for p, v := range review {
+	for _, p := range sortedKeys(review) {
+		v := review[p]
 		if _, ok := domainValence[p]; ok {
 			continue
 		}
@@ -238,7 +239,8 @@ func loadTables() {
 		}
 		domainValence[p] = v
 	}
-	for k, v := range idSlang {
+	for _, k := range sortedKeys(idSlang) {
+		v := idSlang[k]
 		if k != v {
 			word(k).normID = uint16(word(v).id)
 			word(k).lang |= langID | langIDCore
@@ -247,7 +249,8 @@ func loadTables() {
 			word(v).lang |= langID | langIDCore
 		}
 	}
-	for p, v := range domainValence {
+	for _, p := range sortedKeys(domainValence) {
+		v := domainValence[p]
 		c := cueFor(p)
 		c.valence, c.hasVal = v, true
 		if !strings.Contains(p, " ") {
@@ -257,18 +260,21 @@ func loadTables() {
 		}
 	}
 	for st, m := range stageCues {
-		for p, w := range m {
-			cueFor(p).stage[st] += w
+		for _, p := range sortedKeys(m) {
+			cueFor(p).stage[st] += m[p]
 		}
 	}
-	for bit, list := range aspectCues {
-		for _, p := range list {
+	for _, bit := range sortedKeys(aspectCues) {
+		for _, p := range aspectCues[bit] {
 			cueFor(p).aspects |= bit
 		}
 	}
-	for flag, list := range map[uint8]string{langEN: enWords, langID | langIDCore: idWords, langOther: otherWords} {
-		for _, w := range strings.Fields(list) {
-			word(w).lang |= flag
+	for _, l := range []struct {
+		flag  uint8
+		words string
+	}{{langEN, enWords}, {langID | langIDCore, idWords}, {langOther, otherWords}} {
+		for _, w := range strings.Fields(l.words) {
+			word(w).lang |= l.flag
 		}
 	}
 	for _, w := range idNegators {

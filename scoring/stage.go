@@ -51,8 +51,8 @@ var stageClassWords = map[uint8][]string{
 // tokens carry). The vocabulary's init calls it once the slang is loaded,
 // before the lookup table is built.
 func setStageClasses() {
-	for bit, ws := range stageClassWords {
-		for _, w := range ws {
+	for _, bit := range sortedKeys(stageClassWords) {
+		for _, w := range stageClassWords[bit] {
 			wi := word(w)
 			if n := wi.norm(); n != nil {
 				wi = n

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Counts the instructions and branch mispredictions per text of the
 # scorer (BenchmarkScore) and of govader (BenchmarkGovader), set by set,
-# with valgrind. Unlike timings on a shared machine, the counts repeat to
-# within about 1%, so they show what a change to the scorer is worth.
+# with valgrind. Unlike timings on a shared machine, the scorer's counts
+# repeat to within about 2% (init builds its tables in a fixed order, see
+# TestLayoutDeterministic), so they show what a change to it is worth.
 #
 # Each figure is the difference between a run over one cycle of the set's
 # texts and a run over three cycles, divided by two cycles' texts: start-up
 # cancels out and every text counts once per cycle, so both scorers see
 # the same mix (a window that is not whole cycles favours whichever
 # scorer the short texts favour). The median of three runs is printed.
+#
+# The scorer runs with GOGC=off. It allocates nothing per text (0
+# allocs/op), so a collection during its run only collects the loading's
+# garbage, and whether one falls in the short or the long run is chance:
+# that moved its per-text count by up to 60% between runs. govader runs with
+# the collector on, since collecting its per-text garbage is part of its
+# cost; its counts vary by up to 10% between runs, from where its rare
+# collections fall and from its maps' random hash seeds (4% with GOGC=off).
 #
 # Needs valgrind (apt-get install -y valgrind) and ../shared/data.
 # Usage: scripts/instructions.sh [set...]   (default: all tweets product_reviews smsa_valid)
@@ -34,7 +43,9 @@ go test -c -o "$bin" .
 
 # run BENCH N: prints "instructions mispredictions" of the whole process.
 run() {
-  GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --branch-sim=yes \
+  local gc=100
+  [[ $1 == Score/* ]] && gc=off
+  GOGC=$gc GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --branch-sim=yes \
     --cachegrind-out-file=/dev/null "$bin" -test.run '^$' -test.bench "$1" \
     -test.benchtime "${2}x" 2>&1 | sed 's/==[0-9]*==//' |
     awk '/I *refs/{gsub(",","",$3); i=$3} /Mispredicts/{gsub(",","",$2); m=$2} END{print i, m}'
