@@ -34,6 +34,9 @@ type Alert struct {
 	Factor   float64 // Count / max(Baseline, 1)
 	NegShare float64 // negative share in the bucket, 0..1
 	Summary  string  // one line for humans
+	// Reason says why a critical alert fired ("mentions \"keracunan\"
+	// (poisoning)", "1-star review on playstore"); empty for spikes.
+	Reason string
 
 	MentionIDs []string          // evidence, best first
 	Breakdown  map[string]uint64 // "stage:amot" / "aspect:delivery" -> negative count

@@ -1,0 +1,35 @@
+package detect
+
+import "time"
+
+// Peek judges the open bucket of a series from its count so far, without
+// changing any state: it answers "if the bucket closed now with this count,
+// would an episode start?". The alert loop calls it between closed buckets
+// so that a burst fires as soon as its partial count is already
+// surprising, instead of waiting for the bucket to close. A partial count
+// can only understate the bucket, so a Peek that fires is never premature
+// under the detector's own model.
+func (d *Detector) Peek(name string, bucket time.Time, value, total float64) Decision {
+	s := d.series[name]
+	if s == nil {
+		return Decision{}
+	}
+	if s.n > 0 && !bucket.After(s.last) {
+		return s.current()
+	}
+	cp := *s // series is a value of fixed-size arrays: the copy is the state
+	if !(value > 0) {
+		value = 0
+	}
+	if !(total > 0) {
+		total = 0
+	}
+	if s.n > 0 {
+		missing := int(bucket.Sub(s.last)/d.cfg.Bucket) - 1
+		missing = min(missing, d.cfg.MaxGapBuckets)
+		for i := missing; i >= 1; i-- {
+			d.step(&cp, bucket.Add(-time.Duration(i)*d.cfg.Bucket), 0, 0)
+		}
+	}
+	return d.step(&cp, bucket, value, total)
+}
