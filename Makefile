@@ -2,18 +2,23 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test lint vet fmt-check fuzz bench tidy demo
+.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos
 
 all: build
 
 build:
 	$(GO) build -o bin/mentionwatch ./cmd/mentionwatch
 
-## test: vet, gofmt check, then every test with the race detector.
+## test: vet, gofmt check, staticcheck, then every test with the race detector.
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
 
-lint: vet fmt-check
+lint: vet fmt-check staticcheck
+
+## staticcheck: pinned; fetched once through the module proxy, then cached.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

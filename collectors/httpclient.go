@@ -175,7 +175,7 @@ func (c *HTTPClient) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("invalid URL %q: want http(s)://host/...", MaskURL(r.URL))
+		return nil, fmt.Errorf("invalid URL %q: want an http(s) URL with a host", MaskURL(r.URL))
 	}
 	if r.CheckRobots && c.robots {
 		if err := c.checkRobots(ctx, u); err != nil {
