@@ -4,6 +4,9 @@
 package scoring
 
 import (
+	"context"
+	"fmt"
+
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
@@ -36,8 +39,20 @@ var OwnPageKinds = map[string]bool{"appstore": true, "reviews": true}
 // of an OwnPageKinds type limited to one brand. When only is not empty,
 // brands outside it (and their competitors) are ignored.
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
+	out, _ := p.ProcessContext(context.Background(), raw, only)
+	return out
+}
+
+// ProcessContext is Process that stops between items once ctx ends, with
+// ctx's error and no mentions: a shutdown does not wait for a large batch
+// to be scored (its items are not acknowledged, so the next run collects
+// them again). One item takes at most the scoring of MaxScoredBytes.
+func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []string) ([]mw.Mention, error) {
 	out := make([]mw.Mention, 0, len(raw))
-	for _, item := range raw {
+	for i, item := range raw {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("scoring %d items: stopped after %d: %w", len(raw), i, err)
+		}
 		brands := p.match.Match(item.Title + "\n" + item.Text)
 		if len(brands) == 0 && len(only) == 1 && OwnPageKinds[item.Kind] {
 			brands = only
@@ -54,7 +69,7 @@ func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 			out = append(out, m)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func contains(list []string, s string) bool {

@@ -126,9 +126,14 @@ func (a *app) sink(ctx context.Context, src *collectors.Source, items []mw.Menti
 // while the store is down).
 func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Mention) ([]mw.Mention, error) {
 	a.collected.Add(int64(len(items)))
-	// Items already collected are written even while shutting down.
+	// Scoring stops between items when the daemon shuts down; the run's
+	// cursor is then not saved, so the next run collects them again.
+	ms, err := a.pipeline.ProcessContext(ctx, items, src.Config.Brands)
+	if err != nil {
+		return nil, err
+	}
+	// Mentions already scored are written even while shutting down.
 	ctx = context.WithoutCancel(ctx)
-	ms := a.pipeline.Process(items, src.Config.Brands)
 	if len(ms) == 0 {
 		return nil, nil
 	}
