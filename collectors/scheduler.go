@@ -45,7 +45,7 @@ type RunResult struct {
 	Source string
 	Items  int
 	Err    error
-	Stop   bool          // the source cannot go on (credentials): not rescheduled
+	Stop   bool          // the source's credentials were rejected: not rescheduled
 	Wait   time.Duration // the service asked us to wait this long
 }
 
@@ -152,7 +152,9 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	res.Items = len(items)
 	res.Err = cerr
 	if cerr != nil {
-		res.Stop = IsAuth(cerr)
+		// A 401 or 403 stops only a source whose credentials were sent
+		// and rejected; without credentials it is retried with backoff.
+		res.Stop = IsAuth(cerr) && HasCredentials(src.Collector)
 		res.Wait, _ = RetryAfter(cerr)
 		if ctx.Err() != nil && errors.Is(cerr, context.Canceled) {
 			res.Err = nil // shutting down

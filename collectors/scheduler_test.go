@@ -3,6 +3,8 @@ package collectors
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,10 +47,18 @@ func src(name string, c Collector, every time.Duration) *Source {
 	return &Source{Config: mw.SourceConfig{Name: name, Type: "fake", Interval: mw.Duration(every)}, Collector: c}
 }
 
+// credentialedCollector is a source configured with credentials, as x or
+// reddit are: a 401 or 403 means they were rejected.
+type credentialedCollector struct {
+	fakeCollector
+	Token mw.Secret `yaml:"token"`
+}
+
 func TestSchedulerStopsSourceOnAuthErrorOthersGoOn(t *testing.T) {
-	auth := &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	auth := &credentialedCollector{Token: "t0ken"}
+	auth.fn = func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://api.example.com", Status: 401}
-	}}
+	}
 	good := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return []mw.Mention{{NativeID: string(rune('a' + n))}}, mw.Cursor{LastID: string(rune('a' + n))}, nil
 	}}
@@ -106,5 +116,41 @@ func TestPartialItemsBeforeErrorAreKept(t *testing.T) {
 	}
 	if res.Stop {
 		t.Fatal("a malformed page must not stop the source")
+	}
+}
+
+// A source without credentials (rss, reviews) that gets a 401 or 403, as
+// a CDN's bot check answers, backs off and tries again like after a 5xx;
+// it stops only when credentials it sent were rejected.
+func TestSchedulerRetriesAuthErrorWithoutCredentials(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		c := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+			if n <= 2 {
+				return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://shop.example.com/feed", Status: status}
+			}
+			return []mw.Mention{{NativeID: fmt.Sprint(n)}}, mw.Cursor{LastID: fmt.Sprint(n)}, nil
+		}}
+		s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
+		for run := 1; run <= 2; run++ {
+			res := s.RunOnce(context.Background(), src("feed", c, time.Minute))
+			if res.Stop || res.Err == nil {
+				t.Fatalf("HTTP %d on a source without credentials, run %d: stop %v, err %v; want an error that is retried", status, run, res.Stop, res.Err)
+			}
+		}
+		if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 1 {
+			t.Fatalf("third run after HTTP %d: %+v, want 1 item", status, res)
+		}
+		cred := &credentialedCollector{Token: "t0ken"}
+		cred.fn = c.fn
+		if res := s.RunOnce(context.Background(), src("api", cred, time.Minute)); !res.Stop {
+			t.Errorf("HTTP %d with credentials configured: stop %v, want the source stopped until its credentials are fixed", status, res.Stop)
+		}
+		empty := &credentialedCollector{}
+		empty.fn = func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+			return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://api.example.com", Status: status}
+		}
+		if res := s.RunOnce(context.Background(), src("public", empty, time.Minute)); res.Stop {
+			t.Errorf("HTTP %d on a source whose credential fields are empty: stopped, want retried", status)
+		}
 	}
 }
