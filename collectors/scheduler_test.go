@@ -154,3 +154,150 @@ func TestSchedulerRetriesAuthErrorWithoutCredentials(t *testing.T) {
 		}
 	}
 }
+
+// downState is a store that does not answer.
+type downState struct{ store.Store }
+
+func (downState) SourceState(context.Context, string) (store.SourceState, error) {
+	return store.SourceState{}, errors.New("dial tcp 127.0.0.1:9000: connection refused")
+}
+
+func (downState) SaveSourceState(context.Context, store.SourceState) error {
+	return errors.New("dial tcp 127.0.0.1:9000: connection refused")
+}
+
+// pagedCollector returns the items after its cursor's LastID, three per run.
+func pagedCollector() *fakeCollector {
+	return &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		from := 0
+		if cur.LastID != "" {
+			fmt.Sscan(cur.LastID, &from)
+		}
+		var ms []mw.Mention
+		for i := from + 1; i <= from+3; i++ {
+			ms = append(ms, mw.Mention{NativeID: fmt.Sprint(i)})
+		}
+		return ms, mw.Cursor{LastID: fmt.Sprint(from + 3)}, nil
+	}}
+}
+
+// While the store is down, sources go on collecting from cursors kept in
+// memory and in the state directory, and a restart resumes from the file.
+func TestSchedulerCollectsWhileStoreDown(t *testing.T) {
+	dir := &StateDir{Dir: t.TempDir()}
+	var got []string
+	sink := func(_ context.Context, _ *Source, ms []mw.Mention) error {
+		for _, m := range ms {
+			got = append(got, m.NativeID)
+		}
+		return nil
+	}
+	c := pagedCollector()
+	s := &Scheduler{Store: downState{}, StateDir: dir, Sink: sink}
+	for run := 1; run <= 2; run++ {
+		if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 3 {
+			t.Fatalf("run %d with the store down: %+v, want 3 items and no error", run, res)
+		}
+	}
+	// A restart while the store is still down resumes from the state file.
+	s = &Scheduler{Store: downState{}, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 3 {
+		t.Fatalf("run after restart: %+v", res)
+	}
+	if want := "1 2 3 4 5 6 7 8 9"; fmt.Sprint(got) != "["+want+"]" {
+		t.Errorf("collected %v, want [%s]: each item once, in order", got, want)
+	}
+	// When the store is back, the newer of its state and the file wins.
+	mem := &memState{states: map[string]store.SourceState{"feed": {Source: "feed", Cursor: mw.Cursor{LastID: "3"}, LastRun: time.Unix(1, 0)}}}
+	s = &Scheduler{Store: mem, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Items != 3 || got[len(got)-1] != "12" {
+		t.Fatalf("after the store came back: %+v, last item %s; want items 10-12 (the file is newer than the store)", res, got[len(got)-1])
+	}
+	if mem.states["feed"].Cursor.LastID != "12" {
+		t.Errorf("store cursor %q after it came back, want 12", mem.states["feed"].Cursor.LastID)
+	}
+}
+
+// A feed longer than the collector's cursor remembers (mw.MaxSeen ids) is
+// not collected again on every poll: the scheduler's window drops the ids
+// it admitted and items older than its watermark window.
+func TestSchedulerDedupsBigFeed(t *testing.T) {
+	base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	feed := make([]mw.Mention, 6000)
+	for i := range feed {
+		feed[i] = mw.Mention{NativeID: fmt.Sprintf("item-%d", i), Published: base.Add(-time.Duration(i) * time.Minute)}
+	}
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		// As rss does: the items whose ids the cursor does not hold.
+		next := mw.Cursor{Seen: append([]string(nil), cur.Seen...)}
+		var out []mw.Mention
+		for _, m := range feed {
+			if !cur.HasSeen(m.NativeID) {
+				out = append(out, m)
+				next.Remember(m.NativeID)
+			}
+		}
+		return out, next, nil
+	}}
+	stored := map[string]int{}
+	s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, StateDir: &StateDir{Dir: t.TempDir()},
+		Now: func() time.Time { return base.Add(time.Hour) },
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error {
+			for _, m := range ms {
+				stored[m.NativeID]++
+			}
+			return nil
+		}}
+	runs := []int{}
+	for range 3 {
+		runs = append(runs, s.RunOnce(context.Background(), src("big", c, time.Minute)).Items)
+	}
+	// Two new items, and one published long before the window.
+	feed = append([]mw.Mention{
+		{NativeID: "new-1", Published: base.Add(time.Minute)},
+		{NativeID: "new-2"},
+		{NativeID: "ancient", Published: base.Add(-30 * 24 * time.Hour)},
+	}, feed...)
+	runs = append(runs, s.RunOnce(context.Background(), src("big", c, time.Minute)).Items)
+	if fmt.Sprint(runs) != "[6000 0 0 2]" {
+		t.Errorf("items per run %v, want [6000 0 0 2]", runs)
+	}
+	for id, n := range stored {
+		if n > 1 {
+			t.Fatalf("item %s handed to the sink %d times", id, n)
+		}
+	}
+	if _, ok := stored["ancient"]; ok {
+		t.Error("an item older than the watermark window was taken as new")
+	}
+	w := s.states["big"].Window
+	// new-2 has no date: it counts as published at the run's time.
+	if len(w.IDs) > 6002 || w.Mark != base.Add(time.Hour) {
+		t.Errorf("window holds %d ids, mark %v; want at most 6002 and %v", len(w.IDs), w.Mark, base.Add(time.Hour))
+	}
+}
+
+// The window forgets ids older than its watermark minus DedupSlack, and
+// keeps at most MaxWindowIDs.
+func TestWindowBounded(t *testing.T) {
+	var w Window
+	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	w.Admit([]mw.Mention{{NativeID: "old", Published: now.Add(-8 * 24 * time.Hour)}, {NativeID: "recent", Published: now.Add(-time.Hour)}}, now)
+	if _, ok := w.IDs["old"]; ok || len(w.IDs) != 1 {
+		t.Errorf("ids %v: want only recent", w.IDs)
+	}
+	if fresh, _, stale := w.Filter([]mw.Mention{{NativeID: "old", Published: now.Add(-8 * 24 * time.Hour)}}); len(fresh) != 0 || stale != 1 {
+		t.Errorf("an item older than the window: fresh %d stale %d", len(fresh), stale)
+	}
+	many := make([]mw.Mention, MaxWindowIDs+10)
+	for i := range many {
+		many[i] = mw.Mention{NativeID: fmt.Sprint(i), Published: now.Add(-time.Duration(i) * time.Second)}
+	}
+	w.Admit(many, now)
+	if len(w.IDs) > MaxWindowIDs || w.Floor.IsZero() {
+		t.Errorf("%d ids kept (floor %v), want at most %d", len(w.IDs), w.Floor, MaxWindowIDs)
+	}
+	if fresh, _, _ := w.Filter([]mw.Mention{{NativeID: fmt.Sprint(MaxWindowIDs + 5), Published: now.Add(-time.Duration(MaxWindowIDs+5) * time.Second)}}); len(fresh) != 0 {
+		t.Error("an evicted id older than the floor came back as new")
+	}
+}

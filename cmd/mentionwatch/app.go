@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -81,10 +82,6 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	if err != nil {
 		return nil, err
 	}
-	spool := cfg.Store.SpoolDir
-	if spool == "" {
-		spool = "spool"
-	}
 	a := &app{
 		cfg:      cfg,
 		log:      log,
@@ -100,7 +97,7 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	a.writer, err = writer.New(st, writer.Options{
 		BatchSize:     cfg.Store.BatchSize,
 		FlushInterval: cfg.Store.FlushInterval.D(),
-		SpoolDir:      spool,
+		SpoolDir:      a.spoolDir(),
 		SpoolMaxBytes: cfg.Store.SpoolMaxBytes,
 		Log:           log,
 	})
@@ -109,6 +106,15 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 		return nil, fmt.Errorf("starting writer: %w", err)
 	}
 	return a, nil
+}
+
+// spoolDir is the writer's spool; the sources' state files live in its
+// sources/ subdirectory.
+func (a *app) spoolDir() string {
+	if a.cfg.Store.SpoolDir == "" {
+		return "spool"
+	}
+	return a.cfg.Store.SpoolDir
 }
 
 // sink scores a source's raw items, makes them durable and feeds them to
@@ -148,7 +154,8 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 }
 
 func (a *app) scheduler() *collectors.Scheduler {
-	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log}
+	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log,
+		StateDir: &collectors.StateDir{Dir: filepath.Join(a.spoolDir(), "sources")}}
 	if a.runs != nil {
 		s.OnRun = func(src *collectors.Source, items int, err error, took time.Duration) {
 			a.runs.ObserveRun(src.Config.Name, src.Config.Type, items, err, took)
