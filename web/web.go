@@ -50,8 +50,12 @@ type Options struct {
 	// Runs, when set, adds the daemon's run and notification counters to
 	// /metrics.
 	Runs *RunMetrics
-	Log  *slog.Logger
-	Now  func() time.Time // default time.Now
+	// Ready, when set, is what /readyz reports: nil for ready, else why not
+	// (the daemon passes the writer's health: store inserts failing, the
+	// spool's disk full). Without it /readyz asks the store.
+	Ready func() error
+	Log   *slog.Logger
+	Now   func() time.Time // default time.Now
 }
 
 // Handler is the dashboard. Build it with New.
@@ -60,8 +64,10 @@ type Handler struct {
 	mux     *http.ServeMux
 	page    *pageTemplates
 	metrics *metrics
-	static  http.Handler
-	csrf    *http.CrossOriginProtection
+	// snapshots is the store state /metrics serves.
+	snapshots snapshotCache
+	static    http.Handler
+	csrf      *http.CrossOriginProtection
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -207,6 +213,15 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	if h.opt.Ready != nil {
+		if err := h.opt.Ready(); err != nil {
+			h.opt.Log.Warn("readiness: writes failing", "err", err)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if _, err := h.opt.Store.SourceStates(ctx); err != nil {

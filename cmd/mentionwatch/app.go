@@ -70,6 +70,13 @@ type app struct {
 }
 
 func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
+	return newAppWith(ctx, cfg, log, openStore)
+}
+
+// newAppWith is newApp with the way the store is opened: the daemon's run
+// passes openStoreOrRetry, so it starts while ClickHouse is away.
+func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
+	open func(context.Context, *mw.Config, *slog.Logger) (store.Store, error)) (*app, error) {
 	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
 	if err != nil {
 		return nil, err
@@ -78,7 +85,7 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := open(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,8 @@ func init() {
 			Counters: func() web.Counters {
 				return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
 			},
-			Log: a.log.With("component", "web"),
+			Ready: a.ready,
+			Log:   a.log.With("component", "web"),
 		})
 		if err != nil {
 			return err
