@@ -71,7 +71,10 @@ func (w *Window) Filter(items []mw.Mention) (fresh []mw.Mention, dupes, stale in
 // now: their ids join the window, the watermark moves to the newest
 // publish time (capped at now, so a bogus future date cannot make every
 // later item stale), and ids that fell out of the window are forgotten.
-func (w *Window) Admit(items []mw.Mention, now time.Time) {
+func (w *Window) Admit(items []mw.Mention, now time.Time) { w.admit(items, now, MaxWindowIDs) }
+
+// admit is Admit keeping at most limit ids.
+func (w *Window) admit(items []mw.Mention, now time.Time, limit int) {
 	if w.IDs == nil {
 		w.IDs = make(map[string]time.Time, len(items))
 	}
@@ -94,7 +97,7 @@ func (w *Window) Admit(items []mw.Mention, now time.Time) {
 			delete(w.IDs, id)
 		}
 	}
-	if over := len(w.IDs) - MaxWindowIDs; over > 0 {
+	if over := len(w.IDs) - limit; over > 0 {
 		times := make([]time.Time, 0, len(w.IDs))
 		for _, t := range w.IDs {
 			times = append(times, t)

@@ -112,12 +112,18 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	want := expectedMentions(t, cfg, posts)
 
 	runFor := func(d time.Duration) string {
-		var stderr bytes.Buffer
+		stderr := &lockedBuffer{}
 		cmd := exec.Command(bin, "run", "-c", cfgPath)
-		cmd.Stderr = &stderr
+		cmd.Stderr = stderr
 		cmd.Dir = dir
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		// SIGINT before the daemon handles it would kill it outright (on
+		// a loaded machine start-up took longer than d): wait until it
+		// says it runs, then give it d.
+		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "mentionwatch running") && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(d)
 		cmd.Process.Signal(syscall.SIGINT)
@@ -146,4 +152,22 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	if n != want || unique != want {
 		t.Fatalf("stored %d mentions (%d unique), want %d\nfirst run:\n%s\nsecond run:\n%s", n, unique, want, log1, log2)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer a process writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
