@@ -41,5 +41,9 @@ tidy:
 	$(GO) mod tidy
 	git diff --exit-code go.mod go.sum
 
+## chaos: fault scenarios against the real daemon (about 10 minutes; not part of test).
+chaos:
+	bash scripts/chaos.sh
+
 demo:
 	$(GO) run ./cmd/mentionwatch demo
