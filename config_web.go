@@ -13,6 +13,10 @@ type WebConfig struct {
 	Token    Secret `yaml:"token"`    // bearer token, required off loopback (or basic auth)
 	Username string `yaml:"username"` // basic auth
 	Password Secret `yaml:"password"` // basic auth
+	// Hosts are the names the dashboard answers to besides the listen
+	// host, localhost and IP addresses (DNS-rebinding defence); add the
+	// name users and the reverse proxy use.
+	Hosts []string `yaml:"hosts"`
 }
 
 // Check refuses a listen address off loopback without credentials: the

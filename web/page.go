@@ -83,6 +83,7 @@ type pageData struct {
 	Brands   []string
 	Ranges   []string
 	Query    template.URL // brand and range, for links and fragment URLs
+	CSRF     string       // sent by htmx on every request (hosts.go)
 	Journey  []JourneyStage
 	Aspects  []Aspect
 	SOV      ShareOfVoice
@@ -132,7 +133,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	d := pageData{View: v, Query: viewQuery(v)}
+	d := pageData{View: v, Query: viewQuery(v), CSRF: h.csrfToken}
 	for _, b := range h.opt.Brands {
 		d.Brands = append(d.Brands, b.Name)
 	}

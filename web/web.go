@@ -4,7 +4,10 @@
 //
 // Off loopback every request needs the configured bearer token or basic
 // auth credentials (CheckAuth refuses to start without them), and POST
-// actions must come from the dashboard's own origin.
+// actions must come from the dashboard's own origin. Only the listen
+// host, localhost, IP addresses and web.hosts are served (a DNS-rebinding
+// page gets 421), and without credentials a POST needs the page's CSRF
+// token (hosts.go).
 package web
 
 import (
@@ -62,6 +65,10 @@ type Handler struct {
 	metrics *metrics
 	static  http.Handler
 	csrf    *http.CrossOriginProtection
+	// csrfToken is a random per-process token the page hands to htmx;
+	// without configured credentials a POST must carry it.
+	csrfToken string
+	hosts     hostSet // names served (hosts.go)
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -86,7 +93,8 @@ func New(opt Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: embedded assets: %w", err)
 	}
-	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection()}
+	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
+		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth)}
 	h.metrics = newMetrics(h)
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
 	h.routes()
@@ -134,6 +142,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
+	if r.URL.Path != "/healthz" && !h.hosts.allows(r.Host) {
+		// DNS rebinding: a page under another name reached this address.
+		http.Error(w, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
+			"add the name to web.hosts if it is yours", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.URL.Path != "/healthz" {
 		if !h.authorized(r) {
 			if h.opt.Auth.Username != "" {
@@ -147,6 +161,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := h.csrf.Check(r); err != nil {
 		http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
+		return
+	}
+	if msg := h.checkStateChange(r); msg != "" {
+		http.Error(w, msg, http.StatusForbidden)
 		return
 	}
 	h.mux.ServeHTTP(w, r)
