@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // DefaultUserAgent identifies mentionwatch to the sites it reads.
@@ -415,30 +416,7 @@ func snippet(b []byte) string {
 	return out.String()
 }
 
-var secretParams = []string{"key", "api_key", "apikey", "token", "access_token", "client_secret", "password", "secret", "sig", "signature"}
-
-// MaskURL hides credentials in a URL (user info and secret-looking query
-// parameters) so it can be logged.
-func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	if u.User != nil {
-		u.User = url.User("<secret>")
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		for _, s := range secretParams {
-			if strings.EqualFold(k, s) {
-				q.Set(k, "<secret>")
-				changed = true
-			}
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+// MaskURL hides credentials in a URL (user info, query values but for
+// harmless ones such as q and page, fragments, webhook tokens in paths) so
+// it can be logged: internal/redact.URL.
+func MaskURL(raw string) string { return redact.URL(raw) }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/writer"
 )
@@ -228,6 +229,7 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if _, err := h.opt.Store.SourceStates(ctx); err != nil {
+		err = redact.Error(err) // a DSN may carry a password
 		h.opt.Log.Warn("readiness: store unreachable", "err", err)
 		http.Error(w, "store unreachable: "+err.Error(), http.StatusServiceUnavailable)
 		return
