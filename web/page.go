@@ -65,8 +65,12 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"upper": strings.ToUpper,
-	"stage": stageName,
+	// q and pathesc encode a value for a query string or a path segment in
+	// attributes html/template does not treat as URLs (hx-get, hx-post).
+	"q":       url.QueryEscape,
+	"pathesc": url.PathEscape,
+	"upper":   strings.ToUpper,
+	"stage":   stageName,
 }
 
 func parseTemplates() (*pageTemplates, error) {
