@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 )
 
@@ -37,6 +38,11 @@ func (w WebConfig) Check() error {
 	}
 	if w.Username != "" && w.Password == "" {
 		return errors.New("web.username is set but web.password is empty")
+	}
+	for _, h := range w.Hosts {
+		if _, err := netip.ParsePrefix(h); err == nil || !validAllowHost(h) {
+			return fmt.Errorf("web.hosts: %q is not a host name (write mentions.example.com, without scheme, port or path)", h)
+		}
 	}
 	if err := w.checkTLS(); err != nil {
 		return err

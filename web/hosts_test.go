@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
-	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // TestRebindingHostRefused: a DNS-rebinding page reaches the loopback
@@ -102,5 +101,15 @@ func TestStateChangeNeedsCredentialsOrToken(t *testing.T) {
 	if w := do(t, h2, "POST", "/api/alerts/a1/ack", body(), "Content-Type", "application/json", "Authorization", "Bearer s3cret"); w.Code != http.StatusOK {
 		t.Errorf("ack with the bearer token: %d %s", w.Code, w.Body)
 	}
-	var _ store.Store = st
+}
+
+func TestHostsConfigChecked(t *testing.T) {
+	for _, h := range []string{"https://mentions.example.com", "mentions.example.com:8443", "10.0.0.0/8", "a b"} {
+		if err := CheckAuth(mw.WebConfig{Listen: "127.0.0.1:8080", Hosts: []string{h}}); err == nil || !strings.Contains(err.Error(), "web.hosts") {
+			t.Errorf("web.hosts %q: %v; want an error naming web.hosts", h, err)
+		}
+	}
+	if err := CheckAuth(mw.WebConfig{Listen: "127.0.0.1:8080", Hosts: []string{"mentions.example.com", "192.0.2.7"}}); err != nil {
+		t.Errorf("valid web.hosts: %v", err)
+	}
 }

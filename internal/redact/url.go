@@ -10,7 +10,7 @@ import (
 var plainParams = map[string]bool{
 	"q": true, "query": true, "page": true, "limit": true, "count": true, "sort": true, "order": true,
 	"lang": true, "hl": true, "gl": true, "ceid": true, "format": true, "raw_json": true, "part": true,
-	"type": true, "max_results": true, "maxresults": true, "per_page": true, "t": true, "restrict_sr": true,
+	"type": true, "max_results": true, "maxresults": true, "per_page": true, "restrict_sr": true,
 	"expansions": true, "tweet.fields": true, "user.fields": true,
 }
 
