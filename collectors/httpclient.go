@@ -180,7 +180,7 @@ func (c *HTTPClient) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("invalid URL %q: want http(s)://host/...", MaskURL(r.URL))
+		return nil, fmt.Errorf("invalid URL %q: want an http(s)://host/path URL", MaskURL(r.URL))
 	}
 	if err := c.guard.checkURL(u); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskURL(u.String()), err)
