@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -39,7 +41,16 @@ detection, and scores them with the NAB standard profile.`,
 			bar := progress.New("eval spikes", int64(len(files)))
 			reports := nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
 			bar.Finish()
-			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports)
+			anchors, err := nab.ReadAnchors(filepath.Join(dataDir, "anchors.tsv"))
+			if err != nil {
+				return err
+			}
+			if anchors == nil { // mention-volume: the NAB directory beside it holds them
+				if anchors, err = nab.ReadAnchors(filepath.Join(dataDir, "..", "nab", "anchors.tsv")); err != nil {
+					return err
+				}
+			}
+			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports, anchors)
 			if loo {
 				printLeaveOneOut(cmd.OutOrStdout(), files, cfg, repeat)
 			}
@@ -71,21 +82,59 @@ detection, and scores them with the NAB standard profile.`,
 	evalCmd.AddCommand(cmd)
 }
 
-func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, reports []nab.FileReport) {
+func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, reports []nab.FileReport, anchors nab.Anchors) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\trows\twindows\tTP\tmissed\tFP\tdetections\traw\tnormalized\tdelay\t")
+	fmt.Fprintln(tw, "file\trows\tmerged\twindows\tTP\tmissed\tFP\tdetections\traw\tnormalized\tdelay\t")
+	merged, late := 0, 0
 	for _, r := range reports {
 		res := r.Result
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.1f\t%s\t\n", r.Name, r.Rows, res.Windows, res.TP,
-			res.Missed, res.FP, len(r.Detections), res.Raw, nab.Normalized([]nab.Result{res}), meanDelay(res.Delays))
+		merged += r.Merged
+		late += r.Late
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t\n", r.Name, r.Rows, r.Merged+r.Late, res.Windows, res.TP,
+			res.Missed, res.FP, len(r.Detections), res.Raw, normStr(nab.Summarize([]nab.FileReport{r}).Normalized), meanDelay(res.Delays))
 	}
 	tw.Flush()
+	if merged > 0 || late > 0 {
+		fmt.Fprintf(w, "\n%d rows repeated the timestamp of the row before and were merged into it (mean value); %d rows went back in time and were dropped; scores count every row\n", merged, late)
+	}
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "category\tfiles\twindows\tTP\tFP\traw\tnormalized\tARTime\tnumenta\t")
+	names := func(rs []nab.FileReport) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = r.Name
+		}
+		return out
+	}
+	anchor := func(det string, files []string, windows int) string {
+		v, ok := anchors.Score(det, files)
+		if !ok || windows == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f", v)
+	}
+	for _, c := range nab.ByCategory(reports) {
+		var files []string
+		for _, r := range reports {
+			if r.Category == c.Category {
+				files = append(files, r.Name)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t%s\t\n", c.Category, c.Files, c.Windows, c.TP, c.FP, c.Raw,
+			normStr(c.Normalized), anchor("ARTime", files, c.Windows), anchor("numenta", files, c.Windows))
+	}
 	s := nab.Summarize(reports)
-	fmt.Fprintf(w, "\nNAB standard score (normalized, %d files, %d windows): %.1f\n", len(reports), s.Windows, s.Normalized)
+	fmt.Fprintf(tw, "all\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t%s\t\n", s.Files, s.Windows, s.TP, s.FP, s.Raw,
+		normStr(s.Normalized), anchor("ARTime", names(reports), s.Windows), anchor("numenta", names(reports), s.Windows))
+	tw.Flush()
+	fmt.Fprintf(w, "(a category without windows has no normalized score; its false positives count in \"all\", which is normalised over every file together, as NAB and anchors.tsv do)\n")
+	fmt.Fprintf(w, "\nNAB standard score (normalized, %d files, %d windows): %s\n", len(reports), s.Windows, normStr(s.Normalized))
 	fmt.Fprintf(w, "windows detected %d/%d, false positives %d\n", s.TP, s.Windows, s.FP)
 	fmt.Fprintf(w, "mean detection delay: %+.1f buckets from the labelled anomaly point, %.1f from the window start\n",
 		s.MeanDelay, s.MeanStart)
-	fmt.Fprintf(w, "detector: bucket %s, min count %g, fire score %g, min factor %g, resolve after %d quiet buckets, repeat %s\n",
+	fmt.Fprintf(w, "detector: bucket %s (0s: each file's median interval), min count %g, fire score %g, min factor %g, resolve after %d quiet buckets, repeat %s\n",
 		cfg.Bucket, cfg.MinCount, cfg.FireScore, cfg.MinFactor, cfg.ResolveBuckets, repeat)
 	fmt.Fprintf(w, "slow window %s (score %g), cooldown %s (override at %g × the last peak)\n",
 		cfg.SlowWindow, cfg.SlowScore, cfg.Cooldown, cfg.CooldownOverride)
@@ -104,6 +153,13 @@ func printLeaveOneOut(w io.Writer, files []nab.File, base detect.Config, repeat 
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out files: %.1f\n", score)
+}
+
+func normStr(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
 }
 
 func meanDelay(d []int) string {

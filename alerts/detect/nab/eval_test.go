@@ -96,7 +96,6 @@ func TestLoadDirErrors(t *testing.T) {
 	for name, c := range map[string]struct{ csv, labels, want string }{
 		"bad value":     {strings.Replace(good, ",2\n", ",x\n", 1), labels, `line 3: value "x"`},
 		"bad time":      {strings.Replace(good, "00:05:00", "noon", 1), labels, `line 3: timestamp "2015-01-01 noon"`},
-		"out of order":  {strings.Replace(good, "00:10:00", "00:01:00", 1), labels, "not after the previous row"},
 		"empty window":  {good, strings.Replace(labels, "00:05:00.000000", "00:06:00.000000", 1) + "", "holds no rows"},
 		"bad json":      {good, "{", "parsing"},
 		"missing csv":   {"", labels, "a.csv"},
@@ -117,6 +116,45 @@ func TestLoadDirErrors(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestLoadRepeatsAndLateRows(t *testing.T) {
+	dir := t.TempDir()
+	body := "timestamp,value\n" +
+		"2015-01-01 00:00:00,1\n" +
+		"2015-01-01 00:05:00,2\n" +
+		"2015-01-01 00:05:00,4\n" + // a repeat: merged, mean 3
+		"2015-01-01 00:05:00,6\n" + // mean 4
+		"2015-01-01 00:00:00,9\n" + // back in time: dropped
+		"2015-01-01 00:10:00,-2.5\n" // real-valued, negative
+	labels := `{"x_a.csv": {"windows": [["2015-01-01 00:10:00", "2015-01-01 00:10:00"]], "anomalies": []}}`
+	if err := os.WriteFile(filepath.Join(dir, "x_a.csv"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "labels.json"), []byte(labels), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := files[0]
+	if f.Rows != 6 || f.Merged != 2 || f.Late != 1 || len(f.Times) != 3 || f.Category() != "x" {
+		t.Fatalf("rows %d merged %d late %d points %d category %q", f.Rows, f.Merged, f.Late, len(f.Times), f.Category())
+	}
+	if want := []float64{1, 4, -2.5}; f.Values[0] != want[0] || f.Values[1] != want[1] || f.Values[2] != want[2] {
+		t.Errorf("values %v, want %v", f.Values, want)
+	}
+	if want := []int{0, 1, 5}; f.Row[0] != want[0] || f.Row[1] != want[1] || f.Row[2] != want[2] {
+		t.Errorf("rows %v, want %v", f.Row, want)
+	}
+	// The window is in CSV rows: the 00:10 point is row 5.
+	if w := f.Windows[0]; w.Start != 5 || w.End != 5 {
+		t.Errorf("window %+v, want rows 5..5", w)
+	}
+	if f.Interval() != 5*time.Minute {
+		t.Errorf("interval %s", f.Interval())
 	}
 }
 
