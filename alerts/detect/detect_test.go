@@ -343,3 +343,48 @@ func BenchmarkStep(b *testing.B) {
 		d.Step(names[k], t0.Add(time.Duration(bucket)*5*time.Minute), vals[(bucket+k)%len(vals)], 50)
 	}
 }
+
+// ewmaBaseline is the simplest online detector with the same shape (a map
+// of series, a time zone conversion, an EW mean and variance, a z-score):
+// the baseline BenchmarkStep's cost is reported against.
+type ewmaBaseline struct {
+	loc    *time.Location
+	series map[string]*[3]float64
+}
+
+func (b *ewmaBaseline) step(name string, t time.Time, v float64) bool {
+	s := b.series[name]
+	if s == nil {
+		s = new([3]float64)
+		b.series[name] = s
+	}
+	_ = t.In(b.loc).Hour()
+	z := (v - s[0]) / math.Sqrt(s[1]+1)
+	s[0] += 0.01 * (v - s[0])
+	s[1] += 0.01 * ((v-s[0])*(v-s[0]) - s[1])
+	return z > 4
+}
+
+func BenchmarkEWMABaseline(b *testing.B) {
+	names := make([]string, 100)
+	for k := range names {
+		names[k] = "acme|aspect:" + string(rune('a'+k%26)) + string(rune('a'+k/26))
+	}
+	d := &ewmaBaseline{loc: time.UTC, series: map[string]*[3]float64{}}
+	r := rand.New(rand.NewPCG(8, 8))
+	vals := make([]float64, 4096)
+	for k := range vals {
+		vals[k] = poisson(r, 8)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		bucket := day + i/len(names)
+		k := i % len(names)
+		if d.step(names[k], t0.Add(time.Duration(bucket)*5*time.Minute), vals[(bucket+k)%len(vals)]) {
+			n++
+		}
+	}
+	_ = n
+}

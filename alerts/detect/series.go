@@ -118,10 +118,9 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		u1, ub := math.Max(pred, minMean), math.Max(expected, minMean)
 		phi1 := math.Min(math.Max(v1/lv, 1), maxPhi)
 		phib := math.Min(math.Max(s.vr/lv, 1), maxPhi)
-		if r1 > 0 {
-			z = zOfScore(tailScore(value, u1, phi1)) // the count's own tail
-		} else {
-			z = r1 / math.Sqrt(phi1*u1)
+		z = r1 / math.Sqrt(phi1*u1)
+		if z > 1 { // the count's own tail where it matters (and costs)
+			z = zOfScore(tailScore(value, u1, phi1))
 		}
 		sd = math.Sqrt(phib * ub)
 	} else {

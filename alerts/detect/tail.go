@@ -85,7 +85,7 @@ func zOfScore(score float64) float64 {
 		if z < 1e-6 {
 			z = 1e-6
 		}
-		if math.Abs(step) < 1e-9 {
+		if math.Abs(step) < 1e-7 {
 			break
 		}
 	}
