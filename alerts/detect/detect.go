@@ -14,18 +14,22 @@
 //
 //   - Prediction: expected(t) = level + hourOfDay[h(t)] + dayOfWeek[d(t)],
 //     an exponentially weighted level plus additive daily and weekly
-//     profiles, with the residual variance tracked the same way. Every
-//     update sees the residual clipped at Winsor standard deviations, and
-//     buckets of an episode update with a much smaller weight, so a spike
-//     barely moves the baseline.
+//     profiles, plus the part of the last residual that persists (a lag-1
+//     regression of the residual on itself, between 0 and 0.9). The
+//     residual variance is tracked the same way. Every update sees the
+//     residual clipped at Winsor standard deviations, and buckets of an
+//     episode update with a much smaller weight, so a spike barely moves the
+//     baseline.
 //   - Surprise of one bucket (the fast horizon), as a signed z: for a count
-//     series (every value so far a non-negative integer) the upper tail is
-//     the quasi-Poisson tail P(X >= count) with dispersion phi =
-//     variance/expected >= 1, so 0 -> 5 on a sparse series is judged as a
-//     count; below the expectation, and for real-valued series, it is the
-//     residual over its standard deviation.
+//     series (every value so far a non-negative integer, and not far less
+//     noisy than Poisson) the upper tail is the quasi-Poisson tail
+//     P(X >= count) with mean the prediction and variance phi × mean, phi =
+//     residual variance / mean level >= 1, so 0 -> 5 on a sparse series is
+//     judged as a count and a quiet night by its own small mean; otherwise
+//     it is the residual over its standard deviation.
 //   - Surprise of a run (the slow horizon): an exponentially weighted mean of
-//     the clipped z over SlowHalfLife, scaled to unit variance, so a sustained
+//     the clipped z against the baseline (without the lag-1 part) over
+//     SlowHalfLife, scaled to unit variance, so a sustained
 //     shift that no single bucket makes surprising still shows, and one huge
 //     bucket cannot.
 //   - Scores are -log10 of the one-sided normal tail of the z in the watched

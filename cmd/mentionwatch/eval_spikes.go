@@ -30,11 +30,17 @@ func init() {
 	)
 	cmd := &cobra.Command{
 		Use:   "spikes",
-		Short: "Run the spike detector online over NAB mention-volume files and print the NAB standard score",
+		Short: "Run the spike detector online over NAB files and print the NAB standard score per category and overall",
 		Long: `Runs the spike detector online over every CSV named in DIR/labels.json
-(timestamp,value; the value is the count, the total is unknown), turns each
-episode's onset and each repeat (every --repeat while it still fires) into a
-detection, and scores them with the NAB standard profile.`,
+(timestamp,value; any finite value; the total is unknown), one detector per
+file with the bucket set to the file's median interval and one configuration
+for every file: the defaults, --direction both, missing rows skipped, no
+count floor. Rows repeating the timestamp of the row before are merged
+(mean); rows going back in time are dropped; both are reported. Each episode
+onset is a detection (and, with --repeat, each repeat while it fires); they
+are scored with the NAB standard profile per file, per category (the name
+before the first '_') and over all files, next to ARTime's and Numenta HTM's
+scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := detect.ParseDirection(direction)
