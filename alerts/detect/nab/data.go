@@ -53,7 +53,7 @@ type label struct {
 func LoadDir(dir string) ([]File, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
 	if err != nil {
-		return nil, fmt.Errorf("nab: reading labels: %w", err)
+		return nil, fmt.Errorf("nab: reading labels (point --data at a directory holding labels.json and its CSV files, e.g. ../shared/data/nab): %w", err)
 	}
 	var labels map[string]label
 	if err := json.Unmarshal(raw, &labels); err != nil {
