@@ -105,7 +105,7 @@ func (f *chaosFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // daemon is one `mentionwatch run` process.
 type daemon struct {
 	cmd    *exec.Cmd
-	stderr *lockedBuffer
+	stderr *syncBuffer
 }
 
 type chaosRun struct {
@@ -115,11 +115,11 @@ type chaosRun struct {
 	cfgPath string
 	dsn     string
 	listen  string
-	logs    []*lockedBuffer
+	logs    []*syncBuffer
 }
 
 func (c *chaosRun) start() *daemon {
-	buf := &lockedBuffer{}
+	buf := &syncBuffer{}
 	cmd := exec.Command(c.bin, "run", "-c", c.cfgPath)
 	cmd.Stderr = buf
 	cmd.Dir = c.dir
@@ -253,6 +253,31 @@ func (c *chaosRun) report(name string, sent int, note string) {
 	}
 }
 
+// outage runs the daemon while feed publishes: fault after 5 s, during
+// halfway through phase (its note is returned), recover after phase; then
+// the feed stops and the daemon stops once the store holds every item.
+func (c *chaosRun) outage(feed *chaosFeed, phase time.Duration, fault func() error, during func() string, recover func() error) string {
+	d := c.start()
+	feed.setProducing(true)
+	time.Sleep(5 * time.Second)
+	if err := fault(); err != nil {
+		c.t.Fatal(err)
+	}
+	time.Sleep(phase / 2)
+	note := during()
+	time.Sleep(phase / 2)
+	if err := recover(); err != nil {
+		c.t.Fatal(err)
+	}
+	// After a 403 storm the source may still be backing off: give it
+	// time to come back before the feed stops.
+	time.Sleep(5 * time.Second)
+	feed.setProducing(false)
+	c.settle(feed.sent())
+	d.stop(c.t)
+	return note
+}
+
 func startFeed(t *testing.T, prefix string, rate float64, window int) (*chaosFeed, string) {
 	f := &chaosFeed{prefix: prefix, start: time.Now().Add(-time.Hour).UTC(), rate: rate, window: window, lastTick: time.Now()}
 	srv := httptest.NewServer(f)
@@ -274,46 +299,22 @@ func TestChaos(t *testing.T) {
 	t.Run("clickhouse-stopped", func(t *testing.T) {
 		feed, url := startFeed(t, "stop", 5, 2000)
 		c := newChaos(t, srv, url, "", "")
-		d := c.start()
-		feed.setProducing(true)
-		time.Sleep(5 * time.Second)
-		srv.Stop()
-		time.Sleep(phase / 2)
-		ready := c.ready()
-		time.Sleep(phase / 2)
-		if err := srv.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(5 * time.Second)
-		feed.setProducing(false)
-		c.settle(feed.sent())
-		d.stop(t)
-		c.report("clickhouse stopped", feed.sent(), fmt.Sprintf("readyz_during=%d", ready))
+		note := c.outage(feed, phase, srv.Stop, func() string { return fmt.Sprintf("readyz_during=%d", c.ready()) }, srv.Start)
+		c.report("clickhouse stopped", feed.sent(), note)
 	})
 
 	t.Run("clickhouse-frozen", func(t *testing.T) {
 		feed, url := startFeed(t, "freeze", 5, 2000)
 		c := newChaos(t, srv, url, "", "")
-		d := c.start()
-		feed.setProducing(true)
-		time.Sleep(5 * time.Second)
-		srv.Freeze()
-		time.Sleep(phase / 2)
-		start := time.Now()
-		cl := http.Client{Timeout: 15 * time.Second}
-		res, err := cl.Get("http://" + c.listen + "/metrics")
-		took := time.Since(start)
-		if err == nil {
-			res.Body.Close()
-		}
-		ready := c.ready()
-		time.Sleep(phase / 2)
-		srv.Thaw()
-		time.Sleep(5 * time.Second)
-		feed.setProducing(false)
-		c.settle(feed.sent())
-		d.stop(t)
-		c.report("clickhouse frozen", feed.sent(), fmt.Sprintf("readyz_during=%d metrics_during=%s", ready, took.Round(time.Millisecond)))
+		note := c.outage(feed, phase, srv.Freeze, func() string {
+			start := time.Now()
+			cl := http.Client{Timeout: 15 * time.Second}
+			if res, err := cl.Get("http://" + c.listen + "/metrics"); err == nil {
+				res.Body.Close()
+			}
+			return fmt.Sprintf("readyz_during=%d metrics_during=%s", c.ready(), time.Since(start).Round(time.Millisecond))
+		}, srv.Thaw)
+		c.report("clickhouse frozen", feed.sent(), note)
 	})
 
 	t.Run("spool-disk-full", func(t *testing.T) {
@@ -367,22 +368,18 @@ func TestChaos(t *testing.T) {
 	t.Run("403-storm", func(t *testing.T) {
 		feed, url := startFeed(t, "forbid", 5, 2000)
 		c := newChaos(t, srv, url, "", "")
-		d := c.start()
-		feed.setProducing(true)
-		time.Sleep(5 * time.Second)
+		forbid := func(on bool) func() error {
+			return func() error {
+				feed.mu.Lock()
+				defer feed.mu.Unlock()
+				feed.forbid = on
+				return nil
+			}
+		}
+		c.outage(feed, phase, forbid(true), func() string { return "" }, forbid(false))
 		feed.mu.Lock()
-		feed.forbid = true
-		feed.mu.Unlock()
-		time.Sleep(phase / 2)
-		feed.mu.Lock()
-		feed.forbid = false
 		forbidden := feed.forbidden
 		feed.mu.Unlock()
-		// Backoff after the storm may be up to interval × 2^errors: wait.
-		time.Sleep(phase / 2)
-		feed.setProducing(false)
-		c.settle(feed.sent())
-		d.stop(t)
 		c.report("403 storm", feed.sent(), fmt.Sprintf("403s_served=%d", forbidden))
 	})
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -112,7 +111,7 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	want := expectedMentions(t, cfg, posts)
 
 	runFor := func(d time.Duration) string {
-		stderr := &lockedBuffer{}
+		stderr := &syncBuffer{}
 		cmd := exec.Command(bin, "run", "-c", cfgPath)
 		cmd.Stderr = stderr
 		cmd.Dir = dir
@@ -152,22 +151,4 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	if n != want || unique != want {
 		t.Fatalf("stored %d mentions (%d unique), want %d\nfirst run:\n%s\nsecond run:\n%s", n, unique, want, log1, log2)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer a process writes while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -62,8 +62,8 @@ type Writer struct {
 	queue    chan []mw.Mention // full batches for the flusher
 	inflight sync.WaitGroup    // batches queued or being stored
 	ioMu     sync.Mutex        // serialises store and spool I/O, so batches keep their order
-	failing  error // the last store insert or spool write failed with this; nil once one succeeds (under mu)
-	spoolErr error // the last spool write failed (a full disk); nil once one succeeds (under mu)
+	failing  error             // the last store insert or spool write failed with this; nil once one succeeds (under mu)
+	spoolErr error             // the last spool write failed (a full disk); nil once one succeeds (under mu)
 	retry    *backoff.ExponentialBackOff
 	retryAt  time.Time // next replay attempt (under ioMu)
 
