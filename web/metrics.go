@@ -222,14 +222,7 @@ type snapshotCache struct {
 // get returns the latest snapshot (nil before the first one answered),
 // starting a refresh when it is older than snapshotMaxAge.
 func (c *snapshotCache) get(opt Options) *storeSnapshot {
-	c.mu.Lock()
-	snap := c.snap
-	if (snap == nil || time.Since(snap.at) > snapshotMaxAge) && c.refreshing == nil {
-		c.refreshing = make(chan struct{})
-		go c.refresh(opt, c.refreshing)
-	}
-	wait := c.refreshing
-	c.mu.Unlock()
+	snap, wait := c.kick(opt)
 	if snap != nil || wait == nil {
 		return snap
 	}
@@ -242,6 +235,19 @@ func (c *snapshotCache) get(opt Options) *storeSnapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.snap
+}
+
+// kick starts a refresh when the snapshot is missing or old and none
+// runs; it returns the snapshot and the running refresh's done channel.
+// New kicks once, so the first scrape usually finds a snapshot.
+func (c *snapshotCache) kick(opt Options) (*storeSnapshot, chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if (c.snap == nil || time.Since(c.snap.at) > snapshotMaxAge) && c.refreshing == nil {
+		c.refreshing = make(chan struct{})
+		go c.refresh(opt, c.refreshing)
+	}
+	return c.snap, c.refreshing
 }
 
 func (c *snapshotCache) refresh(opt Options, done chan struct{}) {

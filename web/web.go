@@ -106,6 +106,7 @@ func New(opt Options) (*Handler, error) {
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
 		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle()}
 	h.metrics = newMetrics(h)
+	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
 	h.assets = static
 	h.routes()
