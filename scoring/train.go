@@ -256,6 +256,23 @@ func (cm *confusion) f1(c int) float64 {
 	return 2 * float64(tp) / float64(2*tp+fp+fn)
 }
 
+// recall is the share of class c's gold items predicted as c.
+func (cm *confusion) recall(c int) float64 {
+	n := 0
+	for p := range cm[c] {
+		n += cm[c][p]
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(cm[c][c]) / float64(n)
+}
+
+// macroRecall is the mean of the per-class recalls (the SemEval metric).
+func (cm *confusion) macroRecall() float64 {
+	return (cm.recall(clsNeg) + cm.recall(clsNeu) + cm.recall(clsPos)) / numClasses
+}
+
 func (cm *confusion) accuracy() float64 {
 	ok, n := 0, 0
 	for g := range cm {
