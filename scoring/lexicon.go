@@ -215,6 +215,9 @@ func init() {
 	if err := loadIDModel(); err != nil {
 		panic(err)
 	}
+	if err := loadENModel(); err != nil {
+		panic(err)
+	}
 	if nextWordID > maxPhraseID {
 		panic("scoring: vocabulary too large for phrase keys")
 	}
@@ -222,6 +225,9 @@ func init() {
 	lex = buildTable(vocab)
 	phrases = buildPhraseTable(phraseMap, prefixMap)
 	markActive()
+	if sentimentEN != nil {
+		sentimentEN.linkWords()
+	}
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with
