@@ -280,6 +280,7 @@ func loadTables() {
 	for _, w := range idNegators {
 		word(w).flags |= fIDNeg
 	}
+	markHarm()
 }
 
 // cueFor returns the cue of a word or phrase of up to three words,

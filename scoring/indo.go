@@ -42,7 +42,16 @@ type featConfig struct {
 	CharMin uint8 // character n-gram sizes, 0 for none
 	CharMax uint8
 	Bigrams bool
-	Negate  bool // mark the two words after a negator
+	Negate  bool  // mark the words after a negator
+	NegWin  uint8 // how many words a negation reaches (0: 2)
+	Stem    bool  // add each word's canonical form (id_morph.go)
+}
+
+func (c featConfig) negWin() int {
+	if c.NegWin == 0 {
+		return 2
+	}
+	return int(c.NegWin)
 }
 
 // idModel is a trained model. Read-only after load.
@@ -71,7 +80,7 @@ func loadIDModel() error {
 	return nil
 }
 
-const idModelMagic = "MWSID1"
+const idModelMagic = "MWSID2"
 
 // encode writes the model: gzip of magic, config, bias, a scale, then one
 // int16 per weight (weight = q*scale).
@@ -79,7 +88,7 @@ func (m *idModel) encode(w io.Writer) error {
 	var raw bytes.Buffer
 	raw.WriteString(idModelMagic)
 	c := m.cfg
-	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate)})
+	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate), c.NegWin, b2u(c.Stem)})
 	var maxAbs float32
 	for _, v := range m.w {
 		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
@@ -107,14 +116,20 @@ func b2u(b bool) uint8 {
 
 func decodeIDModel(data []byte) (*idModel, error) {
 	r, err := openModel(data, idModelMagic, "sentiment-id")
+	hdrLen := 7
 	if err != nil {
-		return nil, err
+		// The first format: no negation window or stems.
+		if r, err = openModel(data, "MWSID1", "sentiment-id"); err != nil {
+			return nil, err
+		}
+		hdrLen = 5
 	}
-	var hdr [5]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+	var hdr [7]byte
+	if _, err := io.ReadFull(r, hdr[:hdrLen]); err != nil {
 		return nil, fmt.Errorf("sentiment-id model: no header: %w", err)
 	}
-	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1}}
+	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1,
+		NegWin: hdr[5], Stem: hdr[6] == 1}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 {
 		return nil, fmt.Errorf("bad hash size 2^%d", m.cfg.Bits)
 	}
@@ -165,10 +180,14 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 	var prev uint32 = seedBigram
 	negLeft := 0
 	var gram [16]byte
-	for _, t := range s.toks {
+	for i := range s.toks {
+		t := &s.toks[i]
 		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
 		u := t.h            // hashBytes(w), from the vocabulary lookup
 		dst = append(dst, u&mask)
+		if c.Stem {
+			dst = append(dst, s.idCanon(t)&mask)
+		}
 		if c.Bigrams {
 			dst = append(dst, mix(prev, u)&mask)
 			prev = u
@@ -179,7 +198,7 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 				negLeft--
 			}
 			if t.w != nil && t.w.idNeg() {
-				negLeft = 2
+				negLeft = c.negWin()
 			}
 		}
 		if c.CharMax > 0 && len(w) <= 40 {
@@ -239,6 +258,10 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 		u := t.h
 		add(u)
 		n++
+		if c.Stem {
+			add(s.idCanon(t))
+			n++
+		}
 		if c.Bigrams {
 			add(mix(prev, u))
 			prev = u
@@ -251,7 +274,7 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 				n++
 			}
 			if t.w != nil && t.w.idNeg() {
-				negLeft = 2
+				negLeft = c.negWin()
 			}
 		}
 	}

@@ -136,6 +136,7 @@ type cue struct {
 	aspects uint16             // aspect bits
 	valence float32            // domain valence (-4..4), 0 if none
 	hasVal  bool
+	harm    bool // reports harm (complaints.go)
 }
 
 var (

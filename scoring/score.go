@@ -64,6 +64,7 @@ func (sc *scorer) Score(m *mw.Mention) {
 	} else {
 		v = s.sentimentEN()
 	}
+	v = s.settle(v)
 	v = fuseRating(v, m.Rating)
 	m.Sentiment = float32(v)
 	m.Label = labelOf(v)
@@ -230,11 +231,51 @@ func (s *scratch) apply(c *cue, pos, words int) {
 	}
 	s.asp |= c.aspects
 	if c.hasVal {
-		s.dom += c.valence
+		v := c.valence
+		if words == 1 && pos > 0 && s.negatedWord(pos-1) {
+			// "tidak ramah" complains, "not broken" mildly praises.
+			v *= -0.5
+		}
+		s.dom += v
+		if v < 0 {
+			s.domNeg += v
+		} else {
+			s.domPos += v
+		}
 		if words > 1 {
 			s.pv = append(s.pv, phraseVal{pos: int32(pos), n: int32(words), val: c.valence})
+			s.phraseReplaces(pos, words, c.valence)
 		}
 	}
+	s.harm = s.harm || c.harm
+}
+
+// phraseReplaces takes back the valences of the words of a phrase that
+// ends at pos from the negative and positive sums, when the phrase's
+// valence has the other sign: "tidak kecewa" praises, "no complaints"
+// does not complain. (Same-sign phrases add to their words, as s.dom
+// always has.)
+func (s *scratch) phraseReplaces(pos, words int, v float32) {
+	for k := pos - words + 1; k <= pos; k++ {
+		w := s.toks[k].w
+		if w == nil || w.cueID == 0 {
+			continue
+		}
+		if c := wordCues[w.cueID]; c.hasVal {
+			switch {
+			case v > 0 && c.valence < 0:
+				s.domNeg -= c.valence
+			case v < 0 && c.valence > 0:
+				s.domPos -= c.valence
+			}
+		}
+	}
+}
+
+// negatedWord reports an English or Indonesian negation at token j.
+func (s *scratch) negatedWord(j int) bool {
+	t := &s.toks[j]
+	return t.nt || t.w != nil && (t.w.negate() || t.w.idNeg())
 }
 
 // ratingShape reports a "4/5", "1/5", "10/10" or "4.5/5" token.

@@ -80,7 +80,7 @@ func TestTrainDeterministic(t *testing.T) {
 }
 
 func TestDecodeBadModel(t *testing.T) {
-	for _, data := range [][]byte{nil, []byte("not gzip"), gz([]byte("MWSID0xxxxx")), gz([]byte("MWSID1\x03\x00\x00\x00\x00"))} {
+	for _, data := range [][]byte{nil, []byte("not gzip"), gz([]byte("MWSID0xxxxx")), gz([]byte("MWSID2\x03\x00\x00\x00\x00\x00\x00"))} {
 		if _, err := decodeIDModel(data); err == nil {
 			t.Errorf("%q: want an error", data)
 		}
