@@ -253,7 +253,7 @@ func loadTables() {
 		v := domainValence[p]
 		c := cueFor(p)
 		c.valence, c.hasVal = v, true
-		if !strings.Contains(p, " ") {
+		if !strings.Contains(p, " ") && !(keepVADER[p] && word(p).vader()) {
 			wi := word(p)
 			wi.valence = v
 			wi.flags |= fInLex

@@ -239,8 +239,10 @@ func (s *scratch) apply(c *cue, pos, words int) {
 		s.dom += v
 		if v < 0 {
 			s.domNeg += v
+			s.lastNeg = int32(pos)
 		} else {
 			s.domPos += v
+			s.lastPos = int32(pos)
 		}
 		if words > 1 {
 			s.pv = append(s.pv, phraseVal{pos: int32(pos), n: int32(words), val: c.valence})
