@@ -56,10 +56,15 @@ var idSlangHash = func() map[uint32]uint32 {
 // idCanon is the hash of the canonical form of token t: its slang
 // normal form's stem, else its own stem.
 func (s *scratch) idCanon(t *token) uint32 {
-	if c, ok := idSlangHash[t.h]; ok {
+	return canonOf(s.buf[t.a:t.b], t.h)
+}
+
+// canonOf is idCanon for the word w of hash h.
+func canonOf(w []byte, h uint32) uint32 {
+	if c, ok := idSlangHash[h]; ok {
 		return c
 	}
-	return fnv(seedStem, idStem(s.buf[t.a:t.b]))
+	return fnv(seedStem, idStem(w))
 }
 
 // idStem strips one particle (-nya, -lah, -kah, -pun, -ku, -mu), one

@@ -63,6 +63,38 @@ type idModel struct {
 	// half the memory of float32, so more of it stays in cache.
 	q     []int16
 	scale float32
+	// wrow holds, by word id, the sum of a vocabulary word's unigram row
+	// and (with stems) its canonical form's row (linkWords): a known word
+	// then costs one read of a dense array whose frequent entries stay in
+	// cache, instead of two random rows of the hashed table.
+	wrow [][numClasses]int32
+}
+
+// linkWords fills m.wrow for every word of the vocabulary. It runs once
+// the vocabulary is complete.
+func (m *idModel) linkWords() {
+	if m.q == nil {
+		return
+	}
+	mask := uint32(1)<<m.cfg.Bits - 1
+	m.wrow = make([][numClasses]int32, len(words))
+	for id := 1; id < len(words); id++ {
+		w := &words[id]
+		for _, f := range m.wordFeats(w) {
+			b := int(f&mask) * numClasses
+			for c := range numClasses {
+				m.wrow[id][c] += int32(m.q[b+c])
+			}
+		}
+	}
+}
+
+// wordFeats are the hashes of the features word w adds on its own.
+func (m *idModel) wordFeats(w *wordInfo) []uint32 {
+	if m.cfg.Stem {
+		return []uint32{w.h, canonOf([]byte(w.text()), w.h)}
+	}
+	return []uint32{w.h}
 }
 
 var sentimentID *idModel
@@ -256,10 +288,19 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 	for i := range s.toks {
 		t := &s.toks[i]
 		u := t.h
-		add(u)
+		if t.w != nil && t.w.h == u && m.wrow != nil {
+			r := &m.wrow[t.w.id]
+			z0 += r[0]
+			z1 += r[1]
+			z2 += r[2]
+		} else {
+			add(u)
+			if c.Stem {
+				add(s.idCanon(t))
+			}
+		}
 		n++
 		if c.Stem {
-			add(s.idCanon(t))
 			n++
 		}
 		if c.Bigrams {

@@ -229,6 +229,7 @@ func init() {
 	if sentimentEN != nil {
 		sentimentEN.linkWords()
 	}
+	sentimentID.linkWords()
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with
