@@ -129,7 +129,7 @@ func newLoop(st store.Store, ns []Notifier, cfg mw.AlertsConfig) *Loop {
 	}
 	cfg.Threshold = 10
 	l := NewLoop(cfg, st, ns, nil)
-	l.SetDetector(NewThreshold(cfg))
+	l.NewDetector = func() Detector { return NewThreshold(cfg) }
 	l.Brands = map[string]bool{"acme": true}
 	return l
 }
@@ -305,7 +305,7 @@ func TestCriticalMentionWithAuthorHistory(t *testing.T) {
 		t.Error("<!here> reached Slack")
 	}
 	// A restarted loop that sees the mention again does not alert twice.
-	l2 := newLoop(st, l.notifiers, l.cfg)
+	l2 := newLoop(st, l.out.notifiers, l.cfg)
 	l2.Observe([]mw.Mention{crit})
 	if err := l2.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
 		t.Fatal(err)
