@@ -129,21 +129,44 @@ func (o *outbox) flush(ctx context.Context, now time.Time) []error {
 			}
 			continue
 		}
-		if s, ok := silenced(silences, *a, now); ok {
-			o.log.Info("alert silenced; not notifying", "alert", a.ID, "brand", a.Brand, "scope", a.Scope, "silence", s.Reason, "until", s.Until)
-			a.NotifiedState, a.NotifiedAt = a.State, now.UTC()
-		} else if err := o.deliver(ctx, a); err != nil {
-			errs = append(errs, err)
-			continue
-		} else {
-			a.NotifiedState, a.NotifiedAt = a.State, now.UTC()
-			a.NotifyCount++
+		if a.Kind == mw.AlertSpike && a.State == mw.Resolved && a.NotifiedState == "" {
+			// A wave that had ended by the time it was read (collected by
+			// `collect --once`, or late): it is told as firing, with its
+			// evidence, then as resolved.
+			if err := o.tell(ctx, a, now, silences, mw.Firing); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 		}
-		if err := o.st.SaveAlert(ctx, *a); err != nil {
-			errs = append(errs, fmt.Errorf("saving alert %s after notifying: %w", a.ID, err))
+		if err := o.tell(ctx, a, now, silences, a.State); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs
+}
+
+// tell delivers a in state (its own, or firing for a wave that ended
+// before it was told) unless a silence mutes it, and saves the outcome.
+func (o *outbox) tell(ctx context.Context, a *mw.Alert, now time.Time, silences []mw.Silence, state mw.AlertState) error {
+	shown := *a
+	shown.State = state
+	if state == mw.Firing {
+		shown.ResolvedAt = time.Time{}
+	}
+	if s, ok := silenced(silences, shown, now); ok {
+		o.log.Info("alert silenced; not notifying", "alert", a.ID, "brand", a.Brand, "scope", a.Scope, "silence", s.Reason, "until", s.Until)
+		a.NotifiedState, a.NotifiedAt = state, now.UTC()
+	} else if err := o.deliver(ctx, &shown); err != nil {
+		return err
+	} else {
+		a.NotifiedState, a.NotifiedAt = state, now.UTC()
+		a.NotifyCount++
+		a.MentionIDs = shown.MentionIDs
+	}
+	if err := o.st.SaveAlert(ctx, *a); err != nil {
+		return fmt.Errorf("saving alert %s after notifying: %w", a.ID, err)
+	}
+	return nil
 }
 
 func (o *outbox) silences(ctx context.Context, now time.Time) ([]mw.Silence, error) {
