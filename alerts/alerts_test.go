@@ -486,3 +486,71 @@ func TestOperatorAckAndResolveAreKept(t *testing.T) {
 		t.Errorf("Slack has %d messages, want 3 (firing, resolved by operator, new firing)", n)
 	}
 }
+
+// TestMentionCollectedTwiceCountsOnce (issue 16, item 8): a big feed read
+// again hands the same mentions over twice; the loop counts what the store
+// holds, by distinct id, so 6 complaints collected twice are 6, below the
+// threshold of 10, and 12 collected twice fire with a count of 12.
+func TestMentionCollectedTwiceCountsOnce(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	collect := func(n int, at time.Time) {
+		ms := make([]mw.Mention, n)
+		for i := range ms {
+			ms[i] = mention(int(at.Unix())+i, at.Add(time.Duration(i)*time.Second), mw.Negative, "late parcel")
+		}
+		for pass := 0; pass < 2; pass++ {
+			for i := range ms {
+				ms[i].Collected = at.Add(time.Duration(pass) * time.Minute)
+			}
+			if err := st.InsertMentions(ctx, ms); err != nil {
+				t.Fatal(err)
+			}
+			l.Observe(ms)
+		}
+	}
+	collect(6, t0)
+	if err := l.Tick(ctx, t0.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := st.Alerts(ctx, store.AlertQuery{}); len(as) != 0 || len(r.messages()) != 0 {
+		t.Fatalf("6 mentions collected twice fired: %+v", as)
+	}
+	collect(12, t0.Add(5*time.Minute))
+	if err := l.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil || len(as) != 1 || as[0].Count != 12 {
+		t.Fatalf("12 mentions collected twice: alerts %+v (%v), want one with count 12", as, err)
+	}
+}
+
+// TestNoSpikeWithoutNegatives: a detector still firing from an old wave
+// when the loop starts (the restart that sent "×0.0: 0 negative mentions")
+// opens no episode; only an onset with negative mentions does.
+func TestNoSpikeWithoutNegatives(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	// The wave is older than the horizon: the detector fires through the
+	// quiet buckets after it, but no episode may open there.
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{MaxLateness: mw.Duration(10 * time.Minute)})
+	ms := make([]mw.Mention, 20)
+	for i := range ms {
+		ms[i] = mention(i, t0, mw.Negative, "late")
+	}
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(15*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := st.Alerts(ctx, store.AlertQuery{}); len(as) != 0 || len(r.messages()) != 0 {
+		t.Fatalf("alerts %+v and %d messages without a negative mention after the horizon", as, len(r.messages()))
+	}
+	ob := &outbox{log: l.log, pending: map[string]*mw.Alert{}}
+	if ob.put(&mw.Alert{ID: "x", Kind: mw.AlertSpike, State: mw.Firing, Count: 0}) {
+		t.Fatal("the outbox took a firing spike with no negative mention")
+	}
+}
