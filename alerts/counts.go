@@ -81,7 +81,7 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 			changed = t
 		}
 	}
-	for k, old := range h.vals {
+	for k, old := range h.vals { // a bucket that changed or emptied
 		for b, c := range old {
 			if b < lo || b >= hi {
 				continue
@@ -89,7 +89,20 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 			if n, ok := fresh[k][b]; !ok || n != c {
 				note(b)
 			}
-			delete(old, b)
+		}
+	}
+	for k, bs := range fresh { // a bucket that appeared
+		for b := range bs {
+			if _, ok := h.vals[k][b]; !ok {
+				note(b)
+			}
+		}
+	}
+	for _, old := range h.vals {
+		for b := range old {
+			if b >= lo && b < hi {
+				delete(old, b)
+			}
 		}
 	}
 	for k, bs := range fresh {
@@ -99,9 +112,6 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 		}
 		brand, _ := splitSeries(k)
 		for b, c := range bs {
-			if _, ok := h.vals[k][b]; !ok {
-				note(b)
-			}
 			h.vals[k][b] = c
 			if t := time.Unix(b, 0).UTC(); h.first[brand].IsZero() || t.Before(h.first[brand]) {
 				h.first[brand] = t
