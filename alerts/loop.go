@@ -125,9 +125,17 @@ func (l *Loop) Observe(ms []mw.Mention) {
 	}
 	l.obsMu.Lock()
 	l.observed = append(l.observed, ms...)
+	if n := len(l.observed); n > maxObserved {
+		// Nobody ticks (collect --once) or ticks fall far behind: the scan
+		// of the store judges the dropped ones from their collected time.
+		l.observed = append([]mw.Mention(nil), l.observed[n-maxObserved:]...)
+	}
 	l.obsMu.Unlock()
 	l.Nudge()
 }
+
+// maxObserved bounds the mentions Observe queues between ticks.
+const maxObserved = 50000
 
 // Nudge asks Run to tick now (a collection stored mentions). It never
 // blocks.
