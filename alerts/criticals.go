@@ -54,8 +54,12 @@ type criticals struct {
 }
 
 func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowed func(string) bool) *criticals {
+	maxAge := cfg.MaxAge.D()
+	if maxAge <= 0 {
+		maxAge = 7 * 24 * time.Hour
+	}
 	return &criticals{
-		st: st, cfg: cfg, match: critical.New(cfg.Keywords), maxAge: cfg.MaxAge.Or(7 * 24 * time.Hour),
+		st: st, cfg: cfg, match: critical.New(cfg.Keywords), maxAge: maxAge,
 		brands: brands, allowed: allowed, checked: map[string]time.Time{},
 	}
 }

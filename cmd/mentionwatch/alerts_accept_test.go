@@ -404,6 +404,15 @@ func TestAcceptLateReviewAndIndonesianCriticalAlertOnce(t *testing.T) {
 		defer b.close()
 		h.run(b, 2, time.Minute)
 
+		ms, err := b.store.Mentions(context.Background(), store.MentionQuery{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if strings.Contains(m.Text, "keracunan") && (m.Label != mw.Positive || m.Lang != "id") {
+				t.Fatalf("the poisoning report is scored %s/%s; the test needs an Indonesian mention labelled positive", m.Lang, m.Label)
+			}
+		}
 		as := alertsOf(t, b)
 		var ids []string
 		for _, x := range as {
