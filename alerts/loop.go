@@ -301,7 +301,14 @@ func (l *Loop) spikes(ctx context.Context, now time.Time) ([]*mw.Alert, error) {
 		peek = viewOf(true)
 	}
 	var out []*mw.Alert
-	for _, brand := range brandsOf(l.judge.keys) {
+	brands := brandsOf(l.judge.keys)
+	for brand := range l.eps.open { // an episode whose brand went silent still resolves
+		if len(keysOf[brand]) == 0 {
+			brands = append(brands, brand)
+		}
+	}
+	sort.Strings(brands)
+	for _, brand := range brands {
 		if !l.allowed(brand) {
 			continue
 		}
