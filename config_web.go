@@ -13,6 +13,11 @@ type WebConfig struct {
 	Token    Secret `yaml:"token"`    // bearer token, required off loopback (or basic auth)
 	Username string `yaml:"username"` // basic auth
 	Password Secret `yaml:"password"` // basic auth
+	// LinkSecret keys the signed, expiring action links in notifications
+	// (Acknowledge, Silence 4 h). Empty: a random key is generated once and
+	// kept in LinkSecretFile, so run and serve share it.
+	LinkSecret     Secret `yaml:"link_secret"`
+	LinkSecretFile string `yaml:"link_secret_file"` // default mentionwatch.linkkey, next to the working directory's database
 }
 
 // Check refuses a listen address off loopback without credentials: the
