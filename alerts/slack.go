@@ -77,4 +77,3 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 	}
 	return &DeliveryError{Notifier: s.Name(), Err: err}
 }
-

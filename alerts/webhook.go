@@ -104,11 +104,11 @@ type webhookAlert struct {
 	Summary    string            `json:"summary"`
 	Breakdown  map[string]uint64 `json:"breakdown,omitempty"`
 
-	Reason         string `json:"reason,omitempty"`           // why a critical alert fired
-	BaselineWords  string `json:"baseline_words,omitempty"`   // "40 negative in 5 min; usually 0–2" (spikes)
-	UsualLow       int    `json:"usual_low"`                  // the bucket's usual range (UsualRange of baseline)
-	UsualHigh      int    `json:"usual_high"`                 //
-	StartedAtLocal string `json:"started_at_local"`           // started_at in timezone, RFC 3339 with its offset
+	Reason         string `json:"reason,omitempty"`            // why a critical alert fired
+	BaselineWords  string `json:"baseline_words,omitempty"`    // "40 negative in 5 min; usually 0–2" (spikes)
+	UsualLow       int    `json:"usual_low"`                   // the bucket's usual range (UsualRange of baseline)
+	UsualHigh      int    `json:"usual_high"`                  //
+	StartedAtLocal string `json:"started_at_local"`            // started_at in timezone, RFC 3339 with its offset
 	ResolvedLocal  string `json:"resolved_at_local,omitempty"` // resolved_at likewise
 }
 
