@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -214,7 +213,7 @@ func historySections(n Notification) []slack.Block {
 func footer(n Notification) slack.Block {
 	parts := []string{"mentionwatch alert " + escClip(n.Alert.ID, 80, true)}
 	zone := n.Location.String()
-	_, off := time.Now().In(n.Location).Zone()
+	_, off := n.Alert.StartedAt.In(n.Location).Zone()
 	if off != 0 || zone != "UTC" {
 		zone += " (UTC" + offsetWords(off) + ")"
 	}
