@@ -12,65 +12,71 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
 type pageTemplates struct{ t *template.Template }
 
-var funcs = template.FuncMap{
-	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"points": func(f float64) string {
-		if math.Abs(f) < 0.005 {
-			return "±0 pts"
-		}
-		return fmt.Sprintf("%+.0f pts", f*100)
-	},
-	"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
-	"dur": func(sec float64) string {
-		return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
-	},
-	"ago": func(t time.Time) string {
-		if t.IsZero() {
-			return "never"
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"timeptr": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"bytes": func(n int64) string {
-		switch {
-		case n >= 1<<20:
-			return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-		case n >= 1<<10:
-			return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-		}
-		return fmt.Sprintf("%d B", n)
-	},
-	"clip": func(s string, n int) string {
-		r := []rune(s)
-		if len(r) <= n {
+// funcMap holds the templates' functions; times show in loc.
+func funcMap(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"points": func(f float64) string {
+			if math.Abs(f) < 0.005 {
+				return "±0 pts"
+			}
+			return fmt.Sprintf("%+.0f pts", f*100)
+		},
+		"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"dur": func(sec float64) string {
+			return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
+		},
+		"ago": func(t time.Time) string {
+			if t.IsZero() {
+				return "never"
+			}
+			return t.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		"timeptr": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		"bytes": func(n int64) string {
+			switch {
+			case n >= 1<<20:
+				return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+			case n >= 1<<10:
+				return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+			}
+			return fmt.Sprintf("%d B", n)
+		},
+		"clip": func(s string, n int) string {
+			r := []rune(s)
+			if len(r) <= n {
+				return s
+			}
+			return string(r[:n]) + "…"
+		},
+		// href keeps only http(s) links; html/template escapes the rest too.
+		"href": func(s string) string {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+				return ""
+			}
 			return s
-		}
-		return string(r[:n]) + "…"
-	},
-	// href keeps only http(s) links; html/template escapes the rest too.
-	"href": func(s string) string {
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			return ""
-		}
-		return s
-	},
-	"upper": strings.ToUpper,
-	"stage": stageName,
+		},
+		"upper": strings.ToUpper,
+		"stage": stageName,
+		"scope": alerts.ScopeLabel,
+		"zone":  func() string { return loc.String() },
+	}
 }
 
-func parseTemplates() (*pageTemplates, error) {
-	t, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
+func parseTemplates(loc *time.Location) (*pageTemplates, error) {
+	t, err := template.New("").Funcs(funcMap(loc)).ParseFS(assets, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parsing templates: %w", err)
 	}
@@ -161,7 +167,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) alertsData(ctx context.Context, v view, msg string) (alertsData, error) {
 	as, ss, err := h.alertList(ctx, v)
-	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss), Message: msg}, err
+	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss, h.opt.Location), Message: msg}, err
 }
 
 // uiAlertsAfter renders the alerts section after an action.
@@ -189,7 +195,7 @@ func (h *Handler) uiAck(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	h.uiAlertsAfter(w, r, fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.Format("15:04 UTC")))
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("15:04 MST")))
 }
 
 func (h *Handler) uiResolve(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +216,7 @@ func (h *Handler) uiSilence(w http.ResponseWriter, r *http.Request) {
 	if scope == "" {
 		scope = "every scope"
 	}
-	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.Format("2006-01-02 15:04 UTC")))
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST")))
 }
 
 func (h *Handler) uiSources(w http.ResponseWriter, r *http.Request) {
@@ -242,22 +248,9 @@ func (h *Handler) uiAuthor(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the author's mentions: %w", err))
 		return
 	}
-	h.render(w, r, "author", authorData{Author: author, Mentions: wrap(ms)})
+	h.render(w, r, "author", authorData{Author: author, Mentions: wrap(ms, h.opt.Location)})
 }
 
-// stageName is the journey label of a stage.
-func stageName(s string) string {
-	switch mw.Stage(s) {
-	case mw.ZMOT:
-		return "ZMOT · research"
-	case mw.FMOT:
-		return "FMOT · first look"
-	case mw.AMOT:
-		return "AMOT · waiting"
-	case mw.SMOT:
-		return "SMOT · using"
-	case mw.LMOT:
-		return "LMOT · telling others"
-	}
-	return "unknown"
-}
+// stageName is the journey label of a stage, in plain words: "AMOT:
+// waiting for delivery".
+func stageName(s string) string { return alerts.StageLabel(mw.Stage(s)) }
