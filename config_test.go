@@ -124,11 +124,11 @@ func TestTimezone(t *testing.T) {
 
 func TestLinkSecretNeverPrints(t *testing.T) {
 	yml := "brands: [{name: A, keywords: [a]}]\nweb:\n  listen: 127.0.0.1:8080\n  link_secret: ${LINK}\n"
-	cfg, err := ParseConfig("c.yaml", []byte(yml), env(map[string]string{"LINK": "s3cr3t-link-key"}))
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(map[string]string{"LINK": "s3cr3t-link-key-0123"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Web.LinkSecret.Value() != "s3cr3t-link-key" {
+	if cfg.Web.LinkSecret.Value() != "s3cr3t-link-key-0123" {
 		t.Fatal("link secret not expanded")
 	}
 	js, _ := json.Marshal(cfg)

@@ -35,9 +35,14 @@ func LoadTimezone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// validateTimezone checks timezone: and, with it, the action-link key
+// that notifications sign with (alerts/actionlink).
 func (c *Config) validateTimezone() error {
 	if _, err := LoadTimezone(c.Timezone); err != nil {
 		return &ConfigError{File: c.File, Key: "timezone", Msg: err.Error()}
+	}
+	if s := c.Web.LinkSecret.Value(); s != "" && len(s) < 16 {
+		return &ConfigError{File: c.File, Key: "web.link_secret", Msg: "shorter than 16 characters: use a long random value (openssl rand -hex 32)"}
 	}
 	return nil
 }
