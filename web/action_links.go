@@ -87,9 +87,7 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := h.opt.Store.SaveAlert(ctx, a); err != nil {
-			h.opt.Log.Error("saving an acknowledgement from an action link failed", "alert", a.ID, "err", err)
-			h.renderAction(w, r, http.StatusInternalServerError, actionPage{Status: "error", Title: "Not acknowledged",
-				Message: "Saving the alert failed: " + err.Error() + ". Try again, or acknowledge in the dashboard.", OpenURL: p.OpenURL})
+			h.saveFailed(w, r, "Not acknowledged", "acknowledge", a.ID, p.OpenURL, err)
 			return
 		}
 		p.Title = "Acknowledged"
@@ -101,9 +99,7 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 		s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: a.Brand, Scope: a.Scope, Until: now.Add(actionlink.SilenceFor),
 			Reason: "silenced from a notification link: " + alerts.Headline(a), CreatedBy: by, CreatedAt: now}
 		if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
-			h.opt.Log.Error("saving a silence from an action link failed", "alert", a.ID, "err", err)
-			h.renderAction(w, r, http.StatusInternalServerError, actionPage{Status: "error", Title: "Not silenced",
-				Message: "Saving the silence failed: " + err.Error() + ". Try again, or silence in the dashboard.", OpenURL: p.OpenURL})
+			h.saveFailed(w, r, "Not silenced", "silence", a.ID, p.OpenURL, err)
 			return
 		}
 		p.Title = "Silenced"
@@ -113,6 +109,13 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 	v := h.alertView(a)
 	p.Alert = &v
 	h.renderAction(w, r, http.StatusOK, p)
+}
+
+// saveFailed logs a failed save of an action and shows what to do.
+func (h *Handler) saveFailed(w http.ResponseWriter, r *http.Request, title, verb, alertID, openURL string, err error) {
+	h.opt.Log.Error("saving an action link's change failed", "action", verb, "alert", alertID, "err", err)
+	h.renderAction(w, r, http.StatusInternalServerError, actionPage{Status: "error", Title: title,
+		Message: "Saving failed: " + err.Error() + ". Try again, or " + verb + " in the dashboard.", OpenURL: openURL})
 }
 
 // checkLink verifies a link and loads its alert. On failure it returns the

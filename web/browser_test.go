@@ -102,6 +102,20 @@ func seedDemo(t *testing.T, st store.Store, now time.Time) []mw.Brand {
 	return cfg.Brands
 }
 
+// demoServer serves the seeded demo day until the test ends.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	st := openStore(t)
+	brands := seedDemo(t, st, time.Now().UTC())
+	h, err := New(Options{Store: st, Brands: brands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 func artifactsDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("TEST_ARTIFACTS_DIR")
@@ -132,15 +146,7 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 		t.Fatalf("control: the probe did not run on an unescaped page, so this test could not detect it:\n%s", tail(dom, 1000))
 	}
 
-	now := time.Now().UTC()
-	st := openStore(t)
-	brands := seedDemo(t, st, now)
-	h, err := New(Options{Store: st, Brands: brands})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := demoServer(t)
 	url := srv.URL + "/?brand=Acme&range=24h"
 
 	dom = runChromium(t, bin, url, "--dump-dom")
@@ -192,15 +198,7 @@ func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
 		t.Skip("browser test in -short mode")
 	}
 	bin := chromium(t)
-	now := time.Now().UTC()
-	st := openStore(t)
-	brands := seedDemo(t, st, now)
-	h, err := New(Options{Store: st, Brands: brands})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := demoServer(t)
 
 	dom := runChromium(t, bin, srv.URL+"/#alert=burst", "--dump-dom")
 	focus := regexp.MustCompile(`(?s)<section id="alert-focus"[^>]*>(.*?)</section>`).FindStringSubmatch(dom)
