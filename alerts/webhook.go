@@ -186,7 +186,11 @@ func humanText(n Notification) string {
 		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
 		m := n.Top[0]
-		lines = append(lines, fmt.Sprintf("Posted %s on %s by %s: %s", timeWords(m.Published, loc), m.Source, m.Author, clip(mentionBody(m), 500)))
+		by := ""
+		if m.Author != "" {
+			by = " by " + m.Author
+		}
+		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), m.Source, by, clip(mentionBody(m), 500)))
 		if m.URL != "" {
 			lines = append(lines, m.URL)
 		}
