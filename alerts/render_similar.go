@@ -28,7 +28,7 @@ const maxShingleWords = 200
 
 // GroupSimilar groups near-duplicate mentions, keeping the input order of
 // each group's first mention. Texts are compared after folding case and
-// dropping links, @handles, numbers and punctuation, by the Jaccard
+// dropping links, @handles, numbers, apostrophes and other punctuation, by the Jaccard
 // similarity of their word pairs. A mention with no words left is a group
 // of its own. Cost: O(n·groups·words), n being at most EvidenceLimit.
 func GroupSimilar(ms []mw.Mention) []Group {
@@ -78,13 +78,17 @@ func normWords(s string) []string {
 			break
 		}
 		lf := strings.ToLower(f)
-		if strings.HasPrefix(lf, "http://") || strings.HasPrefix(lf, "https://") || strings.HasPrefix(lf, "www.") || strings.HasPrefix(f, "@") {
+		// Links (also with their punctuation stripped: "http//tco/x") and
+		// handles say who or where, not what.
+		if strings.HasPrefix(lf, "http") || strings.HasPrefix(lf, "www.") || strings.HasPrefix(f, "@") {
 			continue
 		}
 		var b strings.Builder
 		for _, r := range lf {
 			if unicode.IsLetter(r) {
 				b.WriteRune(r)
+			} else if r == '\'' || r == '’' {
+				// "don't" and "dont" are one word
 			} else if b.Len() > 0 {
 				out = appendWord(out, b.String())
 				b.Reset()
