@@ -34,10 +34,12 @@ func readTweets(t *testing.T, path string) []string {
 // retweet, another link, shouting, stripped punctuation, a word dropped, a
 // word appended.
 var perturb = map[string]func(string) string{
-	"retweet":     func(s string) string { return "RT @someone: " + s },
-	"other link":  func(s string) string { return s + " https://t.co/Zx81kQ" },
-	"upper case":  strings.ToUpper,
-	"no punct":    func(s string) string { return strings.Map(func(r rune) rune { return map[bool]rune{true: -1, false: r}[strings.ContainsRune(".,!?;:'\"", r)] }, s) },
+	"retweet":    func(s string) string { return "RT @someone: " + s },
+	"other link": func(s string) string { return s + " https://t.co/Zx81kQ" },
+	"upper case": strings.ToUpper,
+	"no punct": func(s string) string {
+		return strings.Map(func(r rune) rune { return map[bool]rune{true: -1, false: r}[strings.ContainsRune(".,!?;:'\"", r)] }, s)
+	},
 	"first word":  func(s string) string { _, rest, _ := strings.Cut(s, " "); return rest },
 	"word added":  func(s string) string { return s + " again" },
 	"handle+link": func(s string) string { return "@KopiSenjaID " + s + " http://bit.ly/3xY" },
