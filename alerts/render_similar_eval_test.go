@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +39,12 @@ var perturb = map[string]func(string) string{
 	"other link": func(s string) string { return s + " https://t.co/Zx81kQ" },
 	"upper case": strings.ToUpper,
 	"no punct": func(s string) string {
-		return strings.Map(func(r rune) rune { return map[bool]rune{true: -1, false: r}[strings.ContainsRune(".,!?;:'\"", r)] }, s)
+		return strings.Map(func(r rune) rune {
+			if strings.ContainsRune(".,!?;:'\"", r) {
+				return -1
+			}
+			return r
+		}, s)
 	},
 	"first word":  func(s string) string { _, rest, _ := strings.Cut(s, " "); return rest },
 	"word added":  func(s string) string { return s + " again" },
@@ -106,7 +112,7 @@ func TestGroupSimilarOnTweets(t *testing.T) {
 		for name := range perturb {
 			names = append(names, name)
 		}
-		sortStrings(names)
+		slices.Sort(names)
 		var parts []string
 		for _, n := range names {
 			parts = append(parts, fmt.Sprintf("%s %.3f", n, recall[n]))
@@ -125,14 +131,6 @@ func TestGroupSimilarOnTweets(t *testing.T) {
 			if r < 0.9 {
 				t.Errorf("%s: near-copy recall for %s is %.3f", file, n, r)
 			}
-		}
-	}
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
 }
