@@ -224,6 +224,10 @@ func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
 		t.Errorf("the alerts panel is not above the volume chart (%d, %d)", ia, iv)
 	}
 
+	shot := filepath.Join(artifactsDir(t), "alert-focus.png")
+	runChromium(t, bin, srv.URL+"/#alert=burst", "--screenshot="+shot, "--window-size=1280,1400", "--hide-scrollbars")
+	t.Logf("screenshot saved to %s", shot)
+
 	dom = runChromium(t, bin, srv.URL+"/#alert=nope", "--dump-dom")
 	if !strings.Contains(dom, `data-alert-missing="nope"`) || !strings.Contains(dom, "Alert nope was not found") {
 		t.Errorf("an unknown alert id is not reported in place:\n%s", tail(dom, 2000))
