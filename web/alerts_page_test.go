@@ -257,4 +257,7 @@ func TestAPITimesInZone(t *testing.T) {
 	if !strings.HasSuffix(s["from"].(string), "+07:00") {
 		t.Errorf("series from %v", s["from"])
 	}
+	if ms, _ := s["alerts"].([]any); len(ms) == 0 || ms[0].(map[string]any)["label"] != "delivery and shipping" {
+		t.Errorf("chart markers %v: want the scope in words", s["alerts"])
+	}
 }

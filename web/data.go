@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -136,6 +137,7 @@ type AlertMarker struct {
 	Kind    string `json:"kind"`
 	Scope   string `json:"scope"`
 	Summary string `json:"summary"`
+	Label   string `json:"label"` // the scope in words, drawn on the chart
 }
 
 func buckets(v view) []time.Time {
@@ -182,7 +184,8 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		if a.StartedAt.Before(v.From) || !a.StartedAt.Before(v.To) {
 			continue
 		}
-		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary})
+		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary,
+			Label: alerts.ScopeLabel(a.Scope)})
 	}
 	return s, nil
 }

@@ -43,7 +43,7 @@
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
             ctx.fillStyle = ctx.strokeStyle;
-            ctx.fillText("⚠ " + a.scope, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+            ctx.fillText("⚠ " + (a.label || a.scope), x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
           }
           ctx.restore();
         }]
