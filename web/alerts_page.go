@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -20,6 +21,26 @@ func (h *Handler) alertRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /ui/alert", h.uiAlert)
 	handle("GET /a/{action}", h.actionConfirm)
 	handle("POST /a/{action}", h.actionPerform)
+}
+
+// zoneFuncs override the page's time functions to show times in loc, with
+// the zone's abbreviation ("2026-03-10 17:00 WIB").
+func zoneFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"ago": func(t time.Time) string {
+			if t.IsZero() {
+				return "never"
+			}
+			return t.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		"timeptr": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		"zone": func() string { return loc.String() },
+	}
 }
 
 // alertView is a's view with its times in the configured zone and its

@@ -18,65 +18,63 @@ import (
 
 type pageTemplates struct{ t *template.Template }
 
-// funcMap holds the templates' functions; times show in loc.
-func funcMap(loc *time.Location) template.FuncMap {
-	return template.FuncMap{
-		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-		"points": func(f float64) string {
-			if math.Abs(f) < 0.005 {
-				return "±0 pts"
-			}
-			return fmt.Sprintf("%+.0f pts", f*100)
-		},
-		"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
-		"dur": func(sec float64) string {
-			return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
-		},
-		"ago": func(t time.Time) string {
-			if t.IsZero() {
-				return "never"
-			}
-			return t.In(loc).Format("2006-01-02 15:04 MST")
-		},
-		"timeptr": func(t *time.Time) string {
-			if t == nil {
-				return ""
-			}
-			return t.In(loc).Format("2006-01-02 15:04 MST")
-		},
-		"bytes": func(n int64) string {
-			switch {
-			case n >= 1<<20:
-				return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-			case n >= 1<<10:
-				return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-			}
-			return fmt.Sprintf("%d B", n)
-		},
-		"clip": func(s string, n int) string {
-			r := []rune(s)
-			if len(r) <= n {
-				return s
-			}
-			return string(r[:n]) + "…"
-		},
-		// href keeps only http(s) links; html/template escapes the rest too.
-		"href": func(s string) string {
-			u, err := url.Parse(s)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-				return ""
-			}
+var funcs = template.FuncMap{
+	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"points": func(f float64) string {
+		if math.Abs(f) < 0.005 {
+			return "±0 pts"
+		}
+		return fmt.Sprintf("%+.0f pts", f*100)
+	},
+	"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"dur": func(sec float64) string {
+		return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
+	},
+	"ago": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"timeptr": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"bytes": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d B", n)
+	},
+	"clip": func(s string, n int) string {
+		r := []rune(s)
+		if len(r) <= n {
 			return s
-		},
-		"upper": strings.ToUpper,
-		"stage": stageName,
-		"scope": alerts.ScopeLabel,
-		"zone":  func() string { return loc.String() },
-	}
+		}
+		return string(r[:n]) + "…"
+	},
+	// href keeps only http(s) links; html/template escapes the rest too.
+	"href": func(s string) string {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return ""
+		}
+		return s
+	},
+	"upper": strings.ToUpper,
+	"stage": stageName,
+	"scope": alerts.ScopeLabel,
 }
 
+// parseTemplates parses the pages; zoneFuncs replaces the UTC time
+// functions of funcs with ones that show loc.
 func parseTemplates(loc *time.Location) (*pageTemplates, error) {
-	t, err := template.New("").Funcs(funcMap(loc)).ParseFS(assets, "templates/*.html")
+	t, err := template.New("").Funcs(funcs).Funcs(zoneFuncs(loc)).ParseFS(assets, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parsing templates: %w", err)
 	}
