@@ -12,6 +12,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -544,7 +545,7 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 	for i, s := range sts {
 		in := func(t time.Time) *time.Time { return timePtr(t.In(h.opt.Location)) }
 		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
-			LastError: s.LastError, LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
+			LastError: redact.String(s.LastError), LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
 	}
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })

@@ -66,9 +66,13 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"upper": strings.ToUpper,
-	"stage": stageName,
-	"scope": alerts.ScopeLabel,
+	// q and pathesc encode a value for a query string or a path segment in
+	// attributes html/template does not treat as URLs (hx-get, hx-post).
+	"q":       url.QueryEscape,
+	"pathesc": url.PathEscape,
+	"upper":   strings.ToUpper,
+	"stage":   stageName,
+	"scope":   alerts.ScopeLabel,
 }
 
 // parseTemplates parses the pages; zoneFuncs replaces the UTC time
@@ -87,6 +91,7 @@ type pageData struct {
 	Brands   []string
 	Ranges   []string
 	Query    template.URL // brand and range, for links and fragment URLs
+	CSRF     string       // sent by htmx on every request (hosts.go)
 	Journey  []JourneyStage
 	Aspects  []Aspect
 	SOV      ShareOfVoice
@@ -136,7 +141,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	d := pageData{View: v, Query: viewQuery(v)}
+	d := pageData{View: v, Query: viewQuery(v), CSRF: h.csrfToken}
 	for _, b := range h.opt.Brands {
 		d.Brands = append(d.Brands, b.Name)
 	}
