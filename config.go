@@ -20,6 +20,9 @@ import (
 type Config struct {
 	File string `yaml:"-"` // path it was loaded from, for error messages
 
+	// Timezone is the IANA zone times are shown in (config_time.go).
+	Timezone string `yaml:"timezone"`
+
 	Brands    []Brand         `yaml:"brands"`
 	Sources   []SourceConfig  `yaml:"sources"`
 	HTTP      HTTPConfig      `yaml:"http"`
@@ -295,6 +298,9 @@ func (c *Config) validate() error {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
 	}
 	if err := c.checkURLs(); err != nil {
+		return err
+	}
+	if err := c.validateTimezone(); err != nil {
 		return err
 	}
 	if c.Web.Listen != "" {

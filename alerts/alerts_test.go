@@ -146,7 +146,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("Slack got %d messages, want 2 (firing, resolved):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
 	}
-	if !strings.Contains(msgs[0], "Negative delivery mentions of acme") {
+	if !strings.Contains(msgs[0], "Spike in negative mentions of acme (delivery and shipping)") {
 		t.Errorf("firing message lacks the headline: %s", msgs[0])
 	}
 	if !strings.Contains(msgs[1], "Resolved") {
