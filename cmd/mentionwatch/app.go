@@ -69,6 +69,9 @@ type app struct {
 }
 
 func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
+	for _, w := range cfg.Warnings {
+		log.Warn("config warning (check-config --strict fails on it)", "warning", w)
+	}
 	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
 	if err != nil {
 		return nil, err

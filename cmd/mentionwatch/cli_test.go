@@ -112,3 +112,39 @@ func TestCollectOnceOneSource(t *testing.T) {
 		t.Errorf("second run printed mentions again (cursor not kept):\n%s\n%s", out, errOut)
 	}
 }
+
+// TestCheckConfigWarnsAndStrict: an unset ${VAR} in a notifier is a warning
+// (exit 0) that --strict turns into a failure; a negative interval is an
+// error with its line, so `run` never gets to the scheduler with it.
+func TestCheckConfigWarnsAndStrict(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte("brands:\n  - name: Acme\n    keywords: [acme]\nnotifiers:\n  slack:\n    webhook_url: ${MW_TEST_UNSET_HOOK}\n"), 0o644)
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(bin, append([]string{"check-config", "-c", path}, args...)...)
+		cmd.Env = append(os.Environ(), "MW_TEST_UNSET_HOOK=")
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return string(out), ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	out, code := run()
+	if code != 0 || !strings.Contains(out, "warning: "+path+":6: notifiers.slack.webhook_url: ${MW_TEST_UNSET_HOOK} is empty") {
+		t.Errorf("check-config: exit %d\n%s", code, out)
+	}
+	out, code = run("--strict")
+	if code == 0 || !strings.Contains(out, "1 warning") {
+		t.Errorf("check-config --strict: exit %d\n%s", code, out)
+	}
+
+	os.WriteFile(path, []byte("brands:\n  - name: Acme\n    keywords: [acme]\nsources:\n  - name: news\n    type: rss\n    url: https://example.com/feed\n    interval: -5m\n"), 0o644)
+	if out, code = run(); code != 2 || !strings.Contains(out, "config.yaml:8: sources[news].interval") {
+		t.Errorf("negative interval: exit %d\n%s", code, out)
+	}
+}
