@@ -148,3 +148,32 @@ func TestCheckConfigWarnsAndStrict(t *testing.T) {
 		t.Errorf("negative interval: exit %d\n%s", code, out)
 	}
 }
+
+// TestCollectOnceFailsWhenASourceFails: one failing source makes `collect
+// --once` exit non-zero and name it, while the others' mentions are stored.
+func TestCollectOnceFailsWhenASourceFails(t *testing.T) {
+	bin := buildBinary(t)
+	now := time.Now().UTC()
+	feeds := httptest.NewServer(demo.Handler(func() time.Time { return now }, demo.Posts(now)))
+	defer feeds.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	db := filepath.Join(dir, "mw.db")
+	text := demo.ConfigYAML(feeds.URL, db)
+	text = strings.Replace(text, "store:\n", "store:\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	text = strings.Replace(text, "sources:\n", "sources:\n  - {name: broken-feed, type: rss, url: \""+feeds.URL+"/no-such-feed.rss\"}\n", 1)
+	os.WriteFile(cfg, []byte(text), 0o644)
+	cmd := exec.Command(bin, "collect", "--once", "--print=false", "-c", cfg)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+		t.Fatalf("collect exited 0 with a failing source:\n%s", out)
+	}
+	if !strings.Contains(string(out), "1 of 4 sources failed: broken-feed") {
+		t.Errorf("output does not name the failed source:\n%s", out)
+	}
+	if n, _ := countMentions(t, db); n == 0 {
+		t.Errorf("the working sources' mentions were not stored:\n%s", out)
+	}
+}
