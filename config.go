@@ -81,6 +81,12 @@ const (
 	MaxSourceInterval = 30 * 24 * time.Hour
 )
 
+// OwnPageTypes are the source types whose items sit on one brand's own page
+// (an app's reviews, a product's review page) and rarely name the brand.
+// Such a source needs exactly one brand; with a single brand configured it
+// is that brand by default. scoring.OwnPageKinds is the same list.
+var OwnPageTypes = []string{"appstore", "reviews"}
+
 // SourceCommonKeys are the keys every source takes.
 var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"}
 
@@ -332,7 +338,7 @@ func (c *Config) validate() error {
 		}
 	}
 	seen := map[string]bool{}
-	for _, s := range c.Sources {
+	for i, s := range c.Sources {
 		if s.Name == "" {
 			return &ConfigError{File: c.File, Line: s.Line, Key: "sources.name", Msg: "every source needs a name"}
 		}
@@ -354,6 +360,14 @@ func (c *Config) validate() error {
 		for _, b := range s.Brands {
 			if !names[b] {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
+			}
+		}
+		if contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+			if len(s.Brands) == 0 && len(c.Brands) == 1 {
+				c.Sources[i].Brands = []string{c.Brands[0].Name}
+			} else {
+				return &ConfigError{File: c.File, Line: s.Line, Key: "sources[" + s.Name + "].brands",
+					Msg: fmt.Sprintf("a %s source needs exactly one brand (brands: [%s]): its reviews rarely name the brand they are about, and would be dropped", s.Type, c.Brands[0].Name)}
 			}
 		}
 	}

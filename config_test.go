@@ -184,3 +184,32 @@ func TestConfigSizeCapped(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestOwnPageSourcesNeedOneBrand: reviews on a brand's own page rarely name
+// it, so a reviews or appstore source must say whose page it is; otherwise
+// every review would be dropped while the cursor moves past it.
+func TestOwnPageSourcesNeedOneBrand(t *testing.T) {
+	two := "brands:\n  - {name: A, keywords: [a]}\n  - {name: B, keywords: [b]}\nsources:\n  - name: r\n    type: reviews\n    url: https://e.com/r\n"
+	_, err := ParseConfig("c.yaml", []byte(two), env(nil))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: sources[r].brands: a reviews source needs exactly one brand") {
+		t.Errorf("two brands, none on the source: err = %v", err)
+	}
+	if _, err := ParseConfig("c.yaml", []byte(two+"    brands: [A, B]\n"), env(nil)); err == nil {
+		t.Error("two brands on a reviews source: no error")
+	}
+	cfg, err := ParseConfig("c.yaml", []byte(two+"    brands: [B]\n"), env(nil))
+	if err != nil || len(cfg.Sources[0].Brands) != 1 {
+		t.Errorf("one brand: %v", err)
+	}
+	one := "brands:\n  - {name: A, keywords: [a], competitors: [{name: C, keywords: [c]}]}\nsources:\n  - {name: r, type: appstore, app_id: \"1\"}\n  - {name: n, type: rss, url: https://e.com/f}\n"
+	cfg, err = ParseConfig("c.yaml", []byte(one), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0].Brands; len(got) != 1 || got[0] != "A" {
+		t.Errorf("the only brand is not the appstore source's default: %q", got)
+	}
+	if got := cfg.Sources[1].Brands; len(got) != 0 {
+		t.Errorf("rss source got brands %q", got)
+	}
+}
