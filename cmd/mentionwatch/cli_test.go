@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/demo"
 	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
 func TestCheckConfigNamesMisspelledKeyAndLine(t *testing.T) {
@@ -189,5 +192,73 @@ func TestOwnPageTypesAgree(t *testing.T) {
 		if !scoring.OwnPageKinds[k] {
 			t.Errorf("%s is an own-page type in config, not in scoring", k)
 		}
+	}
+}
+
+// TestSourceReset clears a source's cursor in the store and says what it
+// held; an unknown name is an error.
+func TestSourceReset(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mw.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(demo.ConfigYAML("http://127.0.0.1:1", db)), 0o644)
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	last := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	err = st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Kind: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
+		Cursor: mw.Cursor{LastTime: last, Seen: []string{"a", "b", "c"}, ETag: `"v1"`}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "source", "reset", "demo-news", "-c", cfgPath).CombinedOutput()
+	if err != nil {
+		t.Fatalf("source reset: %v\n%s", err, out)
+	}
+	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	st, err = sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.SourceState(ctx, "demo-news")
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if describeCursor(got.Cursor) != "" || got.TotalItems != 47 {
+		t.Errorf("after reset: %+v", got)
+	}
+	out, err = exec.Command(bin, "source", "reset", "no-such-source", "-c", cfgPath).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `no source "no-such-source"`) {
+		t.Errorf("unknown source: %v\n%s", err, out)
+	}
+}
+
+// TestMigrateSaysWhatItDid: on a fresh database migrate says it created the
+// schema; a second run says it is up to date.
+func TestMigrateSaysWhatItDid(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fresh.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(demo.ConfigYAML("http://127.0.0.1:1", db)), 0o644)
+	out, err := exec.Command(bin, "migrate", "-c", cfgPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "created the embedded store "+db) || !strings.Contains(string(out), "schema version 0 to ") {
+		t.Errorf("fresh migrate: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "migrate", "-c", cfgPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "up to date at schema version") {
+		t.Errorf("second migrate: %v\n%s", err, out)
 	}
 }
