@@ -41,11 +41,7 @@ func init() {
 			for _, s := range srcs {
 				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
 			}
-			st := cfg.Store.Type
-			if st == "" {
-				st = "embedded"
-			}
-			fmt.Fprintf(out, "store: %s\n", st)
+			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			if strict && len(cfg.Warnings) > 0 {
 				return fmt.Errorf("%s: %d warning(s) and --strict: set the variables named above or remove the keys", cfg.File, len(cfg.Warnings))
 			}
