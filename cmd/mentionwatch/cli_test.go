@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -260,5 +261,39 @@ func TestMigrateSaysWhatItDid(t *testing.T) {
 	out, err = exec.Command(bin, "migrate", "-c", cfgPath).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "up to date at schema version") {
 		t.Errorf("second migrate: %v\n%s", err, out)
+	}
+}
+
+// TestVersionShowsRevision: the version names the VCS revision and commit
+// time Go records in a build (debug.ReadBuildInfo), not just "dev";
+// `version` and `--version` print the same.
+func TestVersionShowsRevision(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/mentionwatch/mentionwatch", Version: "(devel)"},
+		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "dfa311ad3011c0ffee0123456789abcdef012345"},
+			{Key: "vcs.time", Value: "2026-12-02T05:40:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if got, want := describeBuild("dev", info), "dev (rev dfa311ad3011, committed 2026-12-02T05:40:00Z, modified, go1.26.8)"; got != want {
+		t.Errorf("describeBuild = %q, want %q", got, want)
+	}
+	info.Main.Version, info.Settings = "v1.4.0", nil
+	if got := describeBuild("dev", info); got != "v1.4.0 (go1.26.8)" {
+		t.Errorf("go install build: %q", got)
+	}
+
+	bin := buildBinary(t)
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag, err := exec.Command(bin, "--version").Output()
+	if err != nil || string(flag) != string(out) {
+		t.Errorf("--version = %q, %v; version = %q", flag, err, out)
+	}
+	// A test build has VCS stamps unless GOFLAGS=-buildvcs=false or the
+	// checkout is a git worktree (Go stamps only a .git directory).
+	meta, _ := exec.Command("go", "version", "-m", bin).Output()
+	if i := strings.Index(string(meta), "vcs.revision="); i >= 0 {
+		if rev := string(meta[i+len("vcs.revision=") : i+len("vcs.revision=")+12]); !strings.Contains(string(out), "rev "+rev) {
+			t.Errorf("version = %q, want rev %s", out, rev)
+		}
 	}
 }
