@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -70,6 +72,16 @@ func TestDemo(t *testing.T) {
 	last := lines[len(lines)-1]
 	if !strings.HasPrefix(last, "demo: collected=") || strings.Contains(last, "alerts=0") || strings.Contains(last, "stored=0") {
 		t.Fatalf("last line %q\n%s", last, out)
+	}
+	// More mentions are stored than items collected (an item naming Acme
+	// and its competitor is one mention per brand); the demo says so.
+	var collected, stored, alerts int
+	fmt.Sscanf(last, "demo: collected=%d stored=%d alerts=%d", &collected, &stored, &alerts)
+	if stored > collected && !strings.Contains(string(out), "one mention per brand it names") {
+		t.Errorf("stored %d > collected %d without an explanation:\n%s", stored, collected, out)
+	}
+	if !regexp.MustCompile(`demo: \d+ items named both a brand and its competitor`).MatchString(string(out)) {
+		t.Errorf("no count of items naming two brands:\n%s", out)
 	}
 }
 
