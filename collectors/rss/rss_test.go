@@ -302,7 +302,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		feed, err := Parse(data)
+		feed, err := Parse(data, "")
 		if err != nil {
 			return
 		}
