@@ -215,7 +215,11 @@ func TestSourceReset(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "mw.db")
 	cfgPath := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfgPath, []byte(demo.ConfigYAML("http://127.0.0.1:1", db)), 0o644)
+	spool := filepath.Join(dir, "spool")
+	os.WriteFile(cfgPath, []byte(strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
+	stateFile := filepath.Join(spool, "sources", "demo-news.json")
+	os.MkdirAll(filepath.Dir(stateFile), 0o755)
+	os.WriteFile(stateFile, []byte(`{"state":{"Source":"demo-news"},"window":{}}`), 0o644)
 	st, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +239,7 @@ func TestSourceReset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("source reset: %v\n%s", err, out)
 	}
-	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids"} {
+	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids", "local state file " + stateFile + " removed"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -251,6 +255,9 @@ func TestSourceReset(t *testing.T) {
 	}
 	if describeCursor(got.Cursor) != "" || got.TotalItems != 47 {
 		t.Errorf("after reset: %+v", got)
+	}
+	if _, err := os.Stat(stateFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("local state file still there: %v", err)
 	}
 	out, err = exec.Command(bin, "source", "reset", "no-such-source", "-c", cfgPath).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), `no source "no-such-source"`) {

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,21 +48,44 @@ func init() {
 				return fmt.Errorf("source reset: no source %q in %s or in the store (see `mentionwatch check-config`)", name, cfg.File)
 			}
 			out := cmd.OutOrStdout()
-			if describeCursor(state.Cursor) == "" {
+			var done []string
+			if was := describeCursor(state.Cursor); was != "" {
+				state.Source = name
+				state.Cursor = mw.Cursor{}
+				if err := st.SaveSourceState(cmd.Context(), state); err != nil {
+					return fmt.Errorf("source reset %s: saving its state: %w", name, err)
+				}
+				done = append(done, fmt.Sprintf("cursor cleared in the %s store (it held %s)", storeType(cfg), was))
+			}
+			// The daemon also keeps each source's state (cursor and dedup
+			// window) in a file under the spool directory, and prefers the
+			// newer of file and store at start: remove it too.
+			file := sourceStateFile(cfg, name)
+			switch err := os.Remove(file); {
+			case err == nil:
+				done = append(done, "local state file "+file+" removed")
+			case !errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("source reset %s: removing its local state %s: %w", name, file, err)
+			}
+			if len(done) == 0 {
 				fmt.Fprintf(out, "source reset: %s had no cursor; nothing to reset\n", name)
 				return nil
 			}
-			was := describeCursor(state.Cursor)
-			state.Source = name
-			state.Cursor = mw.Cursor{}
-			if err := st.SaveSourceState(cmd.Context(), state); err != nil {
-				return fmt.Errorf("source reset %s: saving its state: %w", name, err)
-			}
-			fmt.Fprintf(out, "source reset: %s: cursor cleared in the %s store (it held %s); its next run starts from the beginning\n", name, storeType(cfg), was)
+			fmt.Fprintf(out, "source reset: %s: %s; its next run starts from the beginning\n", name, strings.Join(done, "; "))
 			return nil
 		},
 	})
 	rootCmd.AddCommand(source)
+}
+
+// sourceStateFile is where the daemon keeps a source's state besides the
+// store: <store.spool_dir>/sources/<name>.json (collectors.StateDir).
+func sourceStateFile(cfg *mw.Config, name string) string {
+	spool := cfg.Store.SpoolDir
+	if spool == "" {
+		spool = "spool"
+	}
+	return filepath.Join(spool, "sources", url.PathEscape(name)+".json")
 }
 
 // describeCursor says what a cursor holds, "" for an empty one.
