@@ -299,9 +299,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if root.Kind != yaml.MappingNode {
 		return nil, &ConfigError{File: file, Line: root.Line, Msg: "not a mentionwatch config: expected a YAML mapping of keys (brands:, sources:, ...); check the -c path"}
 	}
-	var warnings []string
-	expandEnv(file, root, "", lookup, &warnings)
-	cfg := &Config{File: file, Warnings: warnings}
+	var unset []envWarning
+	expandEnv(file, root, "", lookup, &unset)
+	cfg := &Config{File: file}
 	if err := DecodeStrict(file, root, cfg); err != nil {
 		return nil, err
 	}
@@ -317,8 +317,22 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	// A disabled source's unset variable is expected (the example config
+	// ships one), not a warning.
+	for _, w := range unset {
+		off := false
+		for _, s := range cfg.Sources {
+			off = off || (s.Disabled && strings.HasPrefix(w.path, ".sources["+s.Name+"]."))
+		}
+		if !off {
+			cfg.Warnings = append(cfg.Warnings, w.msg)
+		}
+	}
 	return cfg, nil
 }
+
+// envWarning is an unset ${VAR} at a key path (".notifiers.slack.url").
+type envWarning struct{ path, msg string }
 
 func (c *Config) validate() error {
 	if len(c.Brands) == 0 {
@@ -416,7 +430,7 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // expandEnv replaces ${VAR} in every scalar value. An unset or empty
 // variable expands to "" (the feature that needs it then reports it as
 // missing, or is off) and adds a warning naming the line and key.
-func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (string, bool), warnings *[]string) {
+func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (string, bool), warnings *[]envWarning) {
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
 			v, ok := lookup(ref[2 : len(ref)-1])
@@ -429,7 +443,7 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 				if strings.HasPrefix(path, ".notifiers.") {
 					msg += " and this notifier is off"
 				}
-				*warnings = append(*warnings, msg)
+				*warnings = append(*warnings, envWarning{path, msg})
 			}
 			return v
 		})

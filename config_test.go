@@ -213,3 +213,14 @@ func TestOwnPageSourcesNeedOneBrand(t *testing.T) {
 		t.Errorf("rss source got brands %q", got)
 	}
 }
+
+func TestUnsetVariableInDisabledSourceIsQuiet(t *testing.T) {
+	yml := "brands: [{name: A, keywords: [a]}]\nsources:\n  - {name: off, type: rss, url: \"${FEED_URL}\", disabled: true}\n  - {name: on, type: rss, url: \"${OTHER_URL}\"}\n"
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "sources[on].url: ${OTHER_URL} is not set") {
+		t.Errorf("warnings = %q", cfg.Warnings)
+	}
+}
