@@ -100,6 +100,7 @@ type HTTPConfig struct {
 	PerHostBurst   int      `yaml:"per_host_burst"`  // default 2
 	RespectRobots  *bool    `yaml:"respect_robots"`  // default true (page scraping)
 	AllowLoopback  bool     `yaml:"allow_loopback"`  // for tests and demo only
+	AllowHosts     []string `yaml:"allow_hosts"`     // internal hosts, IPs or CIDRs collectors may reach (config_urls.go)
 	RetryMax       int      `yaml:"retry_max"`       // in-run retries on 429/5xx, default 2
 	RetryMaxWait   Duration `yaml:"retry_max_wait"`  // longest Retry-After honoured in-run, default 30s
 }
@@ -392,6 +393,9 @@ func (c *Config) validate() error {
 	}
 	if c.Store.Type == "clickhouse" && c.Store.DSN == "" {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
+	}
+	if err := c.checkURLs(); err != nil {
+		return err
 	}
 	if c.Web.Listen != "" {
 		if err := c.Web.Check(); err != nil {

@@ -100,7 +100,7 @@ func NewDetector(cfg mw.AlertsConfig) Detector {
 	bucket := cfg.Bucket.Or(5 * time.Minute)
 	dc := detect.Config{Bucket: bucket, MinCount: float64(cfg.MinCount)}
 	if cfg.Sensitivity > 0 {
-		dc.FireScore = 6 / cfg.Sensitivity
+		dc.Sensitivity = cfg.Sensitivity // divides the detector's thresholds
 	}
 	if w := cfg.Warmup.D(); w > 0 {
 		dc.WarmupBuckets = max(1, int(w/bucket))

@@ -11,6 +11,7 @@ import (
 	"github.com/cenkalti/backoff/v5"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // Notification is what a notifier sends: the alert and its evidence.
@@ -75,7 +76,10 @@ func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.D
 	attempt := 0
 	_, err := backoff.Retry(ctx, func() (struct{}, error) {
 		attempt++
-		err := nt.Send(ctx, n)
+		// Notifier errors embed the webhook URL (a *url.Error): redact here,
+		// where they are produced, so neither the log lines below nor the
+		// caller's see its secrets.
+		err := redact.Error(nt.Send(ctx, n))
 		if err == nil {
 			return struct{}{}, nil
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -34,6 +35,7 @@ type apiError struct {
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	err = redact.Error(err) // store errors may name a DSN
 	if status >= 500 {
 		h.opt.Log.Error("dashboard request failed", "path", r.URL.Path, "err", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -536,7 +537,7 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 	out := Sources{Sources: make([]Source, len(sts))}
 	for i, s := range sts {
 		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: timePtr(s.LastRun), LastSuccess: timePtr(s.LastSuccess),
-			LastError: s.LastError, LastErrorAt: timePtr(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
+			LastError: redact.String(s.LastError), LastErrorAt: timePtr(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
 	}
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })

@@ -65,8 +65,12 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"upper": strings.ToUpper,
-	"stage": stageName,
+	// q and pathesc encode a value for a query string or a path segment in
+	// attributes html/template does not treat as URLs (hx-get, hx-post).
+	"q":       url.QueryEscape,
+	"pathesc": url.PathEscape,
+	"upper":   strings.ToUpper,
+	"stage":   stageName,
 }
 
 func parseTemplates() (*pageTemplates, error) {
@@ -83,6 +87,7 @@ type pageData struct {
 	Brands   []string
 	Ranges   []string
 	Query    template.URL // brand and range, for links and fragment URLs
+	CSRF     string       // sent by htmx on every request (hosts.go)
 	Journey  []JourneyStage
 	Aspects  []Aspect
 	SOV      ShareOfVoice
@@ -132,7 +137,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	d := pageData{View: v, Query: viewQuery(v)}
+	d := pageData{View: v, Query: viewQuery(v), CSRF: h.csrfToken}
 	for _, b := range h.opt.Brands {
 		d.Brands = append(d.Brands, b.Name)
 	}
