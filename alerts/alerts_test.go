@@ -146,7 +146,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("Slack got %d messages, want 2 (firing, resolved):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
 	}
-	if !strings.Contains(msgs[0], "Negative delivery mentions of acme") {
+	if !strings.Contains(msgs[0], "Spike in negative mentions of acme (delivery and shipping)") {
 		t.Errorf("firing message lacks the headline: %s", msgs[0])
 	}
 	if !strings.Contains(msgs[1], "Resolved") {
@@ -171,7 +171,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if a.State != mw.Resolved || a.NotifiedState != mw.Resolved || a.NotifyCount != 2 || a.Count != 20 {
 		t.Errorf("stored alert %+v", a)
 	}
-	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 5 {
+	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 15 { // every negative delivery mention of the episode, up to EvidenceLimit
 		t.Errorf("episode start %s scope %s evidence %d", a.StartedAt, a.Scope, len(a.MentionIDs))
 	}
 	if a.Breakdown["stage:amot"] == 0 {

@@ -199,8 +199,7 @@ func specificity(scope string) int {
 // spikeSummary is the one-line summary of a spike at its peak.
 func spikeSummary(bucket time.Duration) func(*mw.Alert, *seriesDecision) {
 	return func(a *mw.Alert, sd *seriesDecision) {
-		a.Summary = fmt.Sprintf("%.0f negative %s mentions in %s against a baseline of %.1f (×%.1f)",
-			a.Count, ScopeLabel(sd.scope), bucket, a.Baseline, a.Factor)
+		a.Summary = ScopeLabel(sd.scope) + ": " + BaselineWords(a.Count, a.Baseline, bucket)
 		if sd.d.Slow && !sd.d.Onset {
 			a.Summary += fmt.Sprintf("; a sustained rise over the last hours (×%.1f)", sd.d.SlowFactor)
 		}

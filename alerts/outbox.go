@@ -260,7 +260,7 @@ func (o *outbox) evidence(ctx context.Context, a *mw.Alert) (Notification, error
 	}
 	q := store.MentionQuery{
 		Brands: []string{a.Brand}, From: a.StartedAt.Add(-o.bucket), To: a.UpdatedAt.Add(o.bucket),
-		Label: mw.Negative, OrderBy: store.ByImpact, Limit: 5,
+		Label: mw.Negative, OrderBy: store.ByImpact, Limit: EvidenceLimit,
 	}
 	if a.NotifyCount > 0 { // a repeat shows what came since the last message
 		q.From = a.NotifiedAt.Add(-o.bucket)

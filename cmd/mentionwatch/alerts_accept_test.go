@@ -176,6 +176,7 @@ sources:
 http:
   per_host_rps: 100
   per_host_burst: 100
+  allow_loopback: true
 store:
 %[2]s  spool_dir: %[3]q
 notifiers:
@@ -272,7 +273,8 @@ func readSlack(t *testing.T, msgs []received) []sent {
 					Text string `json:"text"`
 				} `json:"text"`
 				Elements []struct {
-					Text string `json:"text"`
+					Type string          `json:"type"`
+					Text json.RawMessage `json:"text"` // a string in context blocks, an object on buttons
 				} `json:"elements"`
 			} `json:"blocks"`
 		}
@@ -288,13 +290,23 @@ func readSlack(t *testing.T, msgs []received) []sent {
 		}
 		for _, b := range body.Blocks {
 			for _, e := range b.Elements {
-				if id, ok := strings.CutPrefix(e.Text, "mentionwatch alert "); ok {
-					s.Alert = id
+				var text string
+				if e.Type != "mrkdwn" || json.Unmarshal(e.Text, &text) != nil {
+					continue
+				}
+				if rest, ok := strings.CutPrefix(text, "mentionwatch alert "); ok {
+					s.Alert, _, _ = strings.Cut(rest, " ")
 				}
 			}
-			if b.Type == "section" && b.Text != nil && strings.HasPrefix(b.Text.Text, "<http") && s.Text == "" {
-				_, rest, _ := strings.Cut(b.Text.Text, "|")
-				s.Text, _, _ = strings.Cut(rest, ">\n")
+			if b.Type != "section" || b.Text == nil || s.Text != "" {
+				continue
+			}
+			switch t := b.Text.Text; {
+			case strings.HasPrefix(t, "*The mention*\n>"): // a critical mention, quoted
+				s.Text, _, _ = strings.Cut(strings.TrimPrefix(t, "*The mention*\n>"), "\n")
+			case strings.HasPrefix(t, "<http"): // a spike's top mention, linked
+				_, rest, _ := strings.Cut(t, "|")
+				s.Text, _, _ = strings.Cut(rest, ">")
 			}
 		}
 		out = append(out, s)
