@@ -185,24 +185,7 @@ func (s *scratch) enFeatures(c enConfig, rule float64, dst []uint32) []uint32 {
 			}
 		}
 		if c.CharMax > 0 && !t.noLang && len(w) <= 24 {
-			// "<word>" n-grams, built in a small window.
-			for n := int(c.CharMin); n <= int(c.CharMax); n++ {
-				for i := -1; i+n <= len(w)+1; i++ {
-					k := 0
-					for j := i; j < i+n; j++ {
-						switch {
-						case j < 0:
-							gram[k] = '<'
-						case j >= len(w):
-							gram[k] = '>'
-						default:
-							gram[k] = w[j]
-						}
-						k++
-					}
-					dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
-				}
-			}
+			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
 		}
 	}
 	if c.Bigrams {

@@ -26,6 +26,7 @@ var enTestTexts = []string{
 // The scorer sums the model's weights as it walks the tokens; training
 // builds feature lists. Both must give the same scores.
 func TestENInlineMatches(t *testing.T) {
+	loadModels()
 	m := sentimentEN
 	if m == nil {
 		t.Skip("no English model embedded")

@@ -99,17 +99,21 @@ func (m *idModel) wordFeats(w *wordInfo) []uint32 {
 
 var sentimentID *idModel
 
-// loadIDModel decodes the embedded model and word list.
+// loadIDModel decodes the embedded model.
 func loadIDModel() error {
 	m, err := decodeIDModel(idModelData)
 	if err != nil {
 		return fmt.Errorf("scoring: embedded model/sentiment_id.bin.gz: %w", err) // build defect
 	}
 	sentimentID = m
+	return nil
+}
+
+// loadIDWords marks the embedded word list's words as Indonesian.
+func loadIDWords() {
 	for _, w := range strings.Fields(idWordList) {
 		word(w).lang |= langID
 	}
-	return nil
 }
 
 const idModelMagic = "MWSID2"
@@ -211,7 +215,6 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 	mask := uint32(1)<<c.Bits - 1
 	var prev uint32 = seedBigram
 	negLeft := 0
-	var gram [16]byte
 	for i := range s.toks {
 		t := &s.toks[i]
 		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
@@ -234,28 +237,35 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 			}
 		}
 		if c.CharMax > 0 && len(w) <= 40 {
-			// "<word>" n-grams, built in a small window.
-			for n := int(c.CharMin); n <= int(c.CharMax); n++ {
-				for i := -1; i+n <= len(w)+1; i++ {
-					k := 0
-					for j := i; j < i+n; j++ {
-						switch {
-						case j < 0:
-							gram[k] = '<'
-						case j >= len(w):
-							gram[k] = '>'
-						default:
-							gram[k] = w[j]
-						}
-						k++
-					}
-					dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
-				}
-			}
+			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
 		}
 	}
 	if c.Bigrams {
 		dst = append(dst, mix(prev, seedBigram)&mask)
+	}
+	return dst
+}
+
+// charGrams appends the hashed "<word>" character n-grams of w, of sizes
+// cmin to cmax (at most 16), to dst.
+func charGrams(dst []uint32, w []byte, cmin, cmax int, mask uint32) []uint32 {
+	var gram [16]byte
+	for n := cmin; n <= min(cmax, len(gram)); n++ {
+		for i := -1; i+n <= len(w)+1; i++ {
+			k := 0
+			for j := i; j < i+n; j++ {
+				switch {
+				case j < 0:
+					gram[k] = '<'
+				case j >= len(w):
+					gram[k] = '>'
+				default:
+					gram[k] = w[j]
+				}
+				k++
+			}
+			dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
+		}
 	}
 	return dst
 }

@@ -23,6 +23,7 @@ var _ Scorer = (*scorer)(nil)
 // brand's `aspects` config adds aspects (or keywords to built-in ones) for
 // its mentions and its competitors'.
 func NewScorer(brands []mw.Brand) Scorer {
+	loadModels()
 	sc := &scorer{brands: map[string]*brandAspects{}}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
@@ -313,16 +314,7 @@ func (s *scratch) sentimentEN() float64 {
 	}
 	p, cls := sentimentEN.predictEN(s, rule)
 	v := enBlend*float64(p[clsPos]-p[clsNeg]) + (1-enBlend)*neutralBand(rule)
-
-	switch cls {
-	case clsNeu:
-		v = max(-0.049, min(0.049, v))
-	case clsPos:
-		v = max(0.05, v)
-	default:
-		v = min(-0.05, v)
-	}
-	return max(-1, min(1, v))
+	return inClass(v, cls)
 }
 
 // enBlend is the model's share of the English score, p(pos) - p(neg); the
@@ -415,6 +407,12 @@ func (s *scratch) sentimentID() float64 {
 	} else if s.dom >= 2 && cls != clsPos || s.dom >= idLexNeutral && cls == clsNeu {
 		cls, v = clsPos, max(v, 0)+0.1
 	}
+	return inClass(v, cls)
+}
+
+// inClass places the score v inside or outside ±0.05 to agree with the
+// class cls, within -1..1.
+func inClass(v float64, cls int) float64 {
 	switch cls {
 	case clsNeu:
 		v = max(-0.049, min(0.049, v))

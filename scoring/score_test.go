@@ -19,6 +19,7 @@ func score(text string) mw.Mention {
 // of the test (the trained model reads their output; these tests pin the
 // rules themselves). Not for parallel tests: it swaps a package variable.
 func rulesOnlyEN(t *testing.T) {
+	loadModels()
 	m := sentimentEN
 	sentimentEN = nil
 	t.Cleanup(func() { sentimentEN = m })

@@ -109,6 +109,7 @@ func TestPredictTextMatchesFeatures(t *testing.T) {
 	for i := range charModel.q {
 		charModel.q[i] = int16(i*7919%2001 - 1000)
 	}
+	loadModels()
 	for _, m := range []*idModel{sentimentID, charModel} {
 		for _, text := range texts {
 			s := getScratch()
