@@ -26,6 +26,7 @@ const (
 	fCall               // everyone, ajak, kalian: a call to others
 	fTrouble            // roach, kasar, refund, worst: what makes a post spread
 	fApproved           // approved, aman, terdaftar: a regulator's good news
+	fCommerce           // store, kurir, makan, produk, hospital: a business is involved
 	nFeat
 )
 
@@ -43,6 +44,7 @@ type term struct {
 	need   feats    // evidence needed within win words, either side (0: none)
 	before feats    // subject needed within win words before
 	block  feats    // cancels within win words, same sentence
+	ctx    feats    // needed anywhere in the text
 	win    int      // window for need, before and block
 	follow []uint32 // next words that cancel ("polisi tidur")
 	noNeg  bool     // negation does not apply (the term holds its own)
@@ -120,6 +122,7 @@ type spec struct {
 	need   feats
 	before feats
 	block  feats
+	ctx    feats
 	win    int
 	follow string
 	noNeg  bool
@@ -169,7 +172,7 @@ func (l *lexicon) add(sp spec) {
 		if len(ws) > ringN {
 			panic("critical: term longer than ringN words: " + text)
 		}
-		t := term{text: text, cat: sp.cat, need: sp.need, before: sp.before, block: sp.block, win: win,
+		t := term{text: text, cat: sp.cat, need: sp.need, before: sp.before, block: sp.block, ctx: sp.ctx, win: win,
 			follow: follow, noNeg: sp.noNeg}
 		for _, w := range ws {
 			if w == "*" {

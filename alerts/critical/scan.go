@@ -19,7 +19,8 @@ type hit struct {
 	term       int32
 	start, end int  // word positions
 	sent       int  // sentence of the last word
-	ready      bool // its evidence is there; waits only for blockers
+	ready      bool // its evidence near it is there
+	ctxOK      bool // its context anywhere in the text is there
 }
 
 // scan is the state of one walk over one text. It lives on Find's stack:
@@ -39,9 +40,14 @@ type scan struct {
 	n           int   // bytes in buf
 	long        bool  // the word overflowed buf
 	tag         bool  // the word follows '#'
+	handle      bool  // the word follows '@': a handle, never a term
+	camel       bool  // an upper-case letter follows a lower-case one in the word
 	run3        int   // length of the current run of one letter
 	found       int32 // the first confirmed term, -1 until then
+	foundEnd    int   // its last word's position
+	foundSent   int   // its sentence
 	topic       bool  // a sport or politics word was seen: the text cannot alert
+	seen        feats // every feature seen so far
 }
 
 type slot struct {
@@ -73,12 +79,18 @@ func (s *scan) run(text string) int32 {
 			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
 				s.add(c)
 			case 'A' <= c && c <= 'Z':
+				if s.n > 0 && s.buf[s.n-1] >= 'a' && s.buf[s.n-1] <= 'z' {
+					s.camel = true // HomeMart, iPhone: a brand's spelling
+				}
 				s.add(c + 'a' - 'A')
 			case c == '\'':
 				// inside a word: didn't -> didnt
 			case c == '#':
 				s.flush()
 				s.tag = true
+			case c == '@':
+				s.flush()
+				s.handle = true
 			case c == '.':
 				s.flush()
 				if !(i < len(text) && isAlnum(text[i]) && i >= 2 && isAlnum(text[i-2])) {
@@ -117,7 +129,7 @@ func (s *scan) run(text string) int32 {
 		return s.found
 	}
 	for i := 0; i < s.np; i++ {
-		if s.pend[i].ready {
+		if s.pend[i].ready && s.pend[i].ctxOK {
 			return s.pend[i].term
 		}
 	}
@@ -158,14 +170,18 @@ func (s *scan) breakSentence() {
 // flush ends the current word, if any.
 func (s *scan) flush() {
 	if s.n == 0 {
-		s.tag = false
+		s.tag, s.handle = false, false
 		return
 	}
 	var id uint32
-	if !s.long {
+	if !s.long && !s.handle {
 		id = s.lex.lookup(s.buf[:s.n], s.tag)
 	}
-	s.n, s.long, s.tag, s.run3 = 0, false, false, 0
+	var extra feats
+	if s.camel && !s.tag && !s.handle {
+		extra = bit(fCommerce)
+	}
+	s.n, s.long, s.tag, s.handle, s.camel, s.run3 = 0, false, false, false, false, 0
 	if s.topic {
 		return // nothing can alert any more
 	}
@@ -173,17 +189,23 @@ func (s *scan) flush() {
 		s.topic = true
 		return
 	}
-	if s.found < 0 {
-		s.word(id)
+	if s.found >= 0 { // a fiction word soon after in its sentence withdraws it
+		if s.lex.words[id].feats&bit(fFiction) != 0 && s.sent == s.foundSent && s.pos-s.foundEnd <= ficWin {
+			s.found = -1
+		} else {
+			s.pos++
+			return
+		}
 	}
+	s.word(id, extra)
 }
 
 // word processes the word at s.pos with lexicon id (0: unknown).
-func (s *scan) word(id uint32) {
+func (s *scan) word(id uint32, extra feats) {
 	p := s.pos
 	s.pos++
 	w := &s.lex.words[id]
-	f := w.feats
+	f := w.feats | extra
 	if f&bit(fClauseBreak) != 0 {
 		s.clause++
 	}
@@ -204,8 +226,11 @@ func (s *scan) word(id uint32) {
 		if !drop && !h.ready && t.need&f != 0 && p-h.end <= t.win {
 			h.ready = true
 		}
-		if !drop && h.ready && (t.block == 0 || p-h.end > t.win || s.sent != h.sent) {
-			s.found = h.term
+		if t.ctx&f != 0 {
+			h.ctxOK = true
+		}
+		if !drop && h.ready && h.ctxOK && (t.block == 0 || p-h.end > t.win || s.sent != h.sent) {
+			s.confirm(h.term, h.end)
 			return
 		}
 		if !drop && !h.ready && p-h.end > t.win {
@@ -220,6 +245,7 @@ func (s *scan) word(id uint32) {
 	}
 	// 2. Remember the word.
 	s.ring[p%ringN] = slot{id: id, sent: s.sent}
+	s.seen |= f
 	for b := 0; f != 0 && b < nFeat; b++ {
 		if f&bit(b) != 0 {
 			s.last2[b] = s.last[b]
@@ -249,6 +275,13 @@ func (s *scan) word(id uint32) {
 		if t.cat == "" || !s.matches(t, p) {
 			continue
 		}
+		if t.cat == catCommerce { // a phrase that names a business ("rumah sakit")
+			s.seen |= bit(fCommerce)
+			for i := 0; i < s.np; i++ {
+				s.pend[i].ctxOK = true
+			}
+			continue
+		}
 		start := p - len(t.ids) + 1
 		if start >= sup {
 			continue
@@ -261,8 +294,9 @@ func (s *scan) word(id uint32) {
 		}
 		h := hit{term: ti, start: start, end: p, sent: s.sent}
 		h.ready = t.need == 0 || s.near(t.need, start, p, t.win)
-		if h.ready && len(t.follow) == 0 && t.block == 0 {
-			s.found = ti
+		h.ctxOK = t.ctx == 0 || s.seen&t.ctx != 0
+		if h.ready && h.ctxOK && len(t.follow) == 0 && t.block == 0 {
+			s.confirm(ti, p)
 			return
 		}
 		if s.np == maxPending { // the oldest has the least time left
@@ -351,4 +385,8 @@ func (s *scan) near(need feats, start, end, win int) bool {
 		}
 	}
 	return false
+}
+
+func (s *scan) confirm(term int32, end int) {
+	s.found, s.foundEnd, s.foundSent = term, end, s.sent
 }

@@ -9,7 +9,8 @@ package critical
 var featureWords = map[int]string{
 	fNeg: `not|no|never|nothing|hardly|almost|nearly|dont|didnt|doesnt|isnt|wasnt|arent|werent|wont|cant|couldnt|
 		thought|bukan|tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|kagak|gag|hampir|kirain|kiraain|kukira|kupikir|
-		untung|kayak|kyk|serasa|seolah|jangan|jgn|jngn|dont`,
+		untung|kayak|kyk|serasa|seolah|jangan|jgn|jngn|if|could|would|might|pray|hope|semoga|bisa|kalau|
+		kalo|klo|jika|seandainya|andai`,
 	fFiction: `movie|movies|film|films|drama|dramas|drakor|sinetron|series|episode|episodes|documentary|documentaries|
 		novel|trailer|anime|show|shows|character|characters|tokoh|karakter|plot|season|fiction|lagu|song|songs|lyrics|
 		album|nonton|watching|game|games|academy`,
@@ -20,7 +21,8 @@ var featureWords = map[int]string{
 		republicans|gop|congress|senator|hillary|romney|clinton|politician|politicians|politisi|
 		istana|fpi|nkri|komunis|aqidah|agama|islam|ormas|tni|apbd|gubernur|wagub|pemimpin|aparat|makar|
 		pancasila|syariah|khilafah|demo|mahasiswa|pejabat|menteri|dprd|bupati|walikota|caleg|golkar|pdip|
-		pks|gerindra|demokrat|parliament|minister|goal|goals|touchdown|innings|wicket|nascar|wwe`,
+		pks|gerindra|demokrat|parliament|minister|goal|goals|touchdown|innings|wicket|nascar|wwe|parpol|poll|
+		polls|electoral|barca|debut|tournament|championship|olympics|ufc|boxing|f1|motogp`,
 	fClauseBreak: `but|tapi|tp|ternyata|trnyata|however|although|padahal|namun`,
 	fPerson: `son|daughter|father|dad|mom|mum|mother|mama|papa|ibu|bapak|ayah|nenek|kakek|grandma|grandmother|grandpa|
 		grandfather|husband|wife|suami|istri|child|children|kid|kids|baby|babies|bayi|balita|bocah|anak|adik|adek|kakak|
@@ -33,7 +35,8 @@ var featureWords = map[int]string{
 	fThing: `phone|phones|iphone|hp|handphone|battery|baterai|batre|laptop|router|wifi|engine|car|mobil|motor|plant|
 		plants|tanaman|app|aplikasi|lampu|light|lights|tv|charger|printer|computer|pc|console|speaker|headphones|
 		earbuds|bulb|lamp|camera|signal|sinyal|server|website|site|mesin|flowers|bunga|account|akun|screen|layar|
-		keyboard|mouse|tablet|ipad|watch|jam|conversation|chat|game|series|show|dream|hope|joke|meme|trend|vibe|
+		keyboard|mouse|tablet|ipad|watch|jam|service|services|layanan|support|business|industry|market|career|
+		conversation|chat|game|series|show|dream|hope|joke|meme|trend|vibe|
 		mood|party|band`,
 	fDevice: `battery|batteries|baterai|batre|phone|hp|handphone|iphone|charger|charging|dicas|ngecas|powerbank|power|
 		laptop|stove|kompor|gas|lpg|tabung|cylinder|heater|pemanas|ebike|scooter|skuter|motor|car|mobil|bus|truck|
@@ -85,6 +88,28 @@ var featureWords = map[int]string{
 		kelakuan|oknum|nyolong|kasus|case|lalat|fly|dirty|kotor|jorok|disgusting|jijik|scam|nipu|penipu|
 		muntah`,
 	fApproved: `approved|approves|approval|certified|bersertifikat|terdaftar|aman|safe|legit|halal|lulus|passed`,
+
+	fCommerce: `product|products|produk|store|stores|toko|shop|shops|mall|restaurant|restaurants|resto|restoran|
+		warung|cafe|kafe|hotel|app|aplikasi|order|ordered|pesan|pesanan|delivery|deliveries|kurir|courier|driver|
+		drivers|rider|ojol|ojek|seller|sellers|penjual|service|layanan|pelayanan|brand|merk|merek|beli|bought|buy|
+		buying|purchased|purchase|paket|package|parcel|ate|eat|eating|makan|makanan|minum|minuman|food|drink|
+		pengunjung|visitor|visitors|guest|guests|passenger|passengers|penumpang|employee|employees|karyawan|pegawai|
+		worker|workers|staff|pabrik|factory|warehouse|gudang|hospital|rs|klinik|clinic|doctor|dokter|perawat|nurse|
+		nursing|company|perusahaan|pt|customer|customers|pelanggan|konsumen|nasabah|bank|airline|maskapai|flight|
+		penerbangan|bus|kereta|taxi|branch|cabang|outlet|gerai|ruko|indomaret|alfamart|depot|evacuated|evacuate|dievakuasi|evakuasi|parkiran|parking|taksi|travel|park|wahana|waterpark|pool|kolam|gym|salon|spa|groomer|vet|toy|
+		mainan|stroller|kibble|formula|susu|obat|medicine|pills|syrup|sirup|drug|vaccine|vaksin|charger|battery|
+		baterai|device|elevator|escalator|lift|eskalator|apartment|apartemen|building|gedung|ekspedisi|market|
+		supermarket|minimarket|catering|katering|jajan|jajanan|menu|treatment|perawatan|skincare|kosmetik|cosmetic|
+		cream|krim|serum|merchant|marketplace|olshop|refund|warranty|garansi|manager|manajer|cs|admin|puskesmas|
+		igd|ugd|er|contractor|kontraktor|landlord|developer|pengembang|school|sekolah|daycare|tukang|bengkel|
+		mechanic|montir|product|site|website|rental|sewa|ride|trip|perjalanan|tour|umroh|concert|konser|event|
+		acara|shipping|pengiriman|ambulance|ambulans|recall|fda|bpom|hoverboard|wheel|shelf|shelves|bottle|botol|
+		blender|knife|pisau|machine|mesin|toaster|heater|stove|kompor|chair|kursi|table|meja|glass|kaca|door|pintu|
+		brakes|brake|rem|seatbelt|helmet|helm|scooter|ebike|treadmill|trampoline|
+		ladder|tangga|cable|kabel|cord|plug|appliance|kettle|dryer|oven|microwave|fryer|lamp|lampu|toys|crib|
+		playground|escalator|ride|wahana|rollercoaster|pill|tablet|capsule|kapsul|jamu|suplemen|supplement|
+		lotion|shampoo|sampo|dye|cat|pewarna|smoothing|rebonding|massage|pijat|tattoo|tato|surgery|operasi|
+		implant|filler|botox|laser|vape|rokok|cigarette|charger|powerbank|laptop|phone|hp|iphone|handphone`,
 }
 
 // prefixes find words by their beginning (hashtags and rare affixes).
@@ -100,7 +125,12 @@ var prefixes = []struct {
 	{"penipu", "penipu", false},
 }
 
+// catCommerce marks phrases that count as the fCommerce context.
+const catCommerce = "@commerce"
+
 var specs = []spec{
+	{cat: catCommerce, terms: `rumah sakit|dokter hewan|car seat|power bank|nursing home|theme park|water park|
+		food court|customer service|call center|dealer resmi`, noNeg: true},
 	// Suppressors: a question about a harm or a cleared suspicion cancels
 	// the terms inside it.
 	{cat: "", terms: `is this a scam|is it a scam|is this legit|is it legit|legit or scam|scam or legit|
@@ -117,14 +147,14 @@ var specs = []spec{
 	{cat: "poisoning", terms: `vomiting|vomit|vomited|throwing up|threw up|puking|puked|diarrhea|diarrhoea|nauseous|
 		muntah|mencret|diare|mual|sakit perut|perut melilit|keram perut|food sick`, need: bit(fFood), win: 14},
 	{cat: "poisoning", terms: `expired|kadaluarsa|kedaluwarsa|basi|spoiled|rotten|busuk|mold|moldy|berjamur|jamuran|
-		belatung|ulat|kecoa|cockroach|roach|worms|maggots|glass|kaca|metal|besi|plastic|plastik|foreign object`,
+		belatung|ulat|kecoa|cockroach|roach|worms|maggots|foreign object`,
 		need: bit(fSymptom), win: 14},
 	{cat: "poisoning", terms: `allergic reaction|reaksi alergi|alergi parah|anaphylactic|anaphylaxis|anafilaksis|
 		epipen|sesak napas|sesak nafas|gagal ginjal|kidney failure|overdose|overdosis|heart palpitations|
 		emergency room|the er|er visit|igd|ugd|hospitalized|hospitalised|rushed to hospital|rushed to the hospital`},
 
 	// Injury.
-	{cat: "injury", terms: `injured|injuries|got hurt|badly hurt|seriously hurt|was hurt|were hurt|concussion|
+	{cat: "injury", ctx: bit(fCommerce), terms: `injured|injuries|got hurt|badly hurt|seriously hurt|was hurt|were hurt|concussion|
 		fractured|fracture|stitches|dijahit|chemical burns|chemical burn|luka bakar|electrocuted|electric shock|
 		kesetrum|kesetrom|tersetrum|tersengat listrik|choked on|choking on|tersedak|keselek|berdarah|
 		luka luka|terluka|cedera|melepuh|iritasi|bernanah|pingsan|ambulance|ambulans|kecelakaan|car crash|bus crash|
@@ -133,31 +163,31 @@ var specs = []spec{
 		dirawat di rs|dirawat di rumah sakit|dilarikan ke rs|dilarikan ke rumah sakit|masuk rs|masuk rumah sakit|
 		dibawa ke rs|dibawa ke rumah sakit|rawat inap|fisioterapi|needed surgery|dioperasi`,
 		follow: "up|time|report|hati"},
-	{cat: "injury", terms: `bleeding|bled`, follow: "me|edge|heart|money|cash|out"},
-	{cat: "injury", terms: `luka|lecet|hurt|burned|burnt|burn|burns|broke|broken|patah|cut|sliced|scalded|swollen|
+	{cat: "injury", ctx: bit(fCommerce), terms: `bleeding|bled`, follow: "me|edge|heart|money|cash|out"},
+	{cat: "injury", ctx: bit(fCommerce), terms: `luka|lecet|hurt|burned|burnt|burn|burns|broke|broken|patah|cut|sliced|scalded|swollen|
 		swelling|bengkak|rash|ruam|robek|sobek|kebakar|bruised|bruises|memar|gatal|perih|keseleo|terkilir|sprained|
 		jatuh|jatoh|fell|kepeleset|terpeleset|slipped`,
-		need: bit(fBody), win: 4, follow: "hati"},
-	{cat: "injury", terms: `accident|crashed`, need: bit(fBody) | bit(fSymptom) | bit(fHospVerb), win: 6},
+		need: bit(fBody), win: 4, follow: "hati|rata|cinta"},
+	{cat: "injury", ctx: bit(fCommerce), terms: `accident|crashed`, need: bit(fBody) | bit(fSymptom) | bit(fHospVerb), win: 6},
 
 	// Death: a person or an animal must be the subject of "died" or "mati".
-	{cat: "death", terms: `meninggal|meninggal dunia|tewas|wafat|passed away|lost his life|lost her life|
+	{cat: "death", ctx: bit(fCommerce), terms: `meninggal|meninggal dunia|tewas|wafat|passed away|lost his life|lost her life|
 		lost their lives|lost their life|korban jiwa|korban tewas|was killed|were killed|got killed|been killed|
 		killed in|killed by|merenggut nyawa|renggut nyawa|nyawa melayang|drowned|drowning|died from|
 		death of my|meninggalnya`,
 		follow: "error|errors|flaw|mistake"},
-	{cat: "death", terms: `died|dies|dead|dying|mati|tenggelam|killed|meninggoy|koit|modar`,
+	{cat: "death", ctx: bit(fCommerce), terms: `died|dies|dead|dying|mati|tenggelam|killed|meninggoy|koit|modar`,
 		before: bit(fPerson), win: 4, follow: "inside|batre|baterai|lampu|gaya|total|listrik|to|for|down|off|out|of|it|me|the|a|an|exam|test|ujian|tired|inside"},
 
 	// Fire and explosions: a fire word needs a device or place, or a second
 	// fire word, nearby.
-	{cat: "fire", terms: `caught fire|catch fire|catches fire|catching fire|burst into flames|in flames|up in flames|
+	{cat: "fire", ctx: bit(fCommerce), terms: `caught fire|catch fire|catches fire|catching fire|burst into flames|in flames|up in flames|
 		burned down|burnt down|set on fire|set fire|on fire right|kebakaran hebat|percikan api|semburan api|
 		nyembur api|kobaran api|api membesar|terbakar habis|ludes terbakar|hangus terbakar|blew up in|exploded in|
 		meledak di|fire broke out|gas leak|kebocoran gas|gas bocor`, follow: "mulut|lidah"},
-	{cat: "fire", terms: `fire|fires|flames|blaze|exploded|explode|explodes|exploding|explosion|
+	{cat: "fire", ctx: bit(fCommerce), terms: `fire|fires|flames|blaze|exploded|explode|explodes|exploding|explosion|
 		ignited|sparks|sparking|overheated|overheating|burning|kebakaran|terbakar|kebakar|meledak|
-		ledakan|berasap|hangus|korslet|korsleting|konslet|gembung|swollen|gosong`,
+		ledakan|berasap|hangus|korslet|korsleting|konslet|gembung|swollen`,
 		need: bit(fDevice) | bit(fFireW), win: 8, follow: "jenggot|semangat|station|sale|deal|alarm|drill|with|emblem|phone|tv|stick|tablet|hd"},
 
 	// Fraud and scams.
@@ -189,7 +219,7 @@ var specs = []spec{
 		take them to court|see you in court|small claims|class action|cease and desist|my lawyer|our lawyer|
 		my lawyers|our lawyers|my attorney|our attorney|legal complaint|legal threat|
 		gugat|gugatan|menggugat|digugat|tergugat|penggugat|somasi|mensomasi|disomasi|jalur hukum|ranah hukum|
-		proses hukum|langkah hukum|tindakan hukum|tuntutan hukum|dituntut|menuntut ganti rugi|tuntut ganti rugi|
+		proses hukum|langkah hukum|tindakan hukum|tuntutan hukum|dituntut ganti rugi|dituntut secara hukum|dituntut pidana|menuntut ganti rugi|tuntut ganti rugi|
 		mempidanakan|dipidanakan|pidanakan|dipidana|uu ite|pencemaran nama baik|ke pengadilan|di pengadilan|
 		pengacara kami|pengacara saya|kuasa hukum|defamation|libel|jalur hukum`},
 
@@ -204,12 +234,12 @@ var specs = []spec{
 	// Regulators.
 	{cat: "regulator", terms: `bpom|badan pom|ylki|bpkn|consumer protection|perlindungan konsumen|cfpb|
 		better business bureau|trading standards|food safety authority|food safety agency|health department|
-		health inspector|health inspectors|health inspection|dinas kesehatan|dinkes|attorney general|
+		health inspector|health inspectors|health inspection|attorney general|
 		product recall|recall of|voluntary recall|issued a recall|announced a recall|ditarik dari peredaran|
 		tarik produk|menarik produk|penarikan produk|tanpa izin edar|tidak ada izin edar|ga ada izin edar|
-		gak ada izin edar|tidak punya izin edar|tidak terdaftar`,
+		gak ada izin edar|tidak punya izin edar`,
 		block: bit(fApproved), win: 6},
-	{cat: "regulator", terms: `fda|ftc|ojk|kominfo|komdigi|bpsk|kemendag|ombudsman`,
+	{cat: "regulator", terms: `fda|ftc|ojk|kominfo|komdigi|bpsk|kemendag|ombudsman|dinkes|dinas kesehatan`,
 		need: bit(fReport), win: 6, block: bit(fApproved)},
 
 	// Boycotts.
