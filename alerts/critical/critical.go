@@ -50,6 +50,14 @@ func (m *Matcher) Find(text string) (Harm, bool) {
 	return Harm{}, false
 }
 
+// steps runs Find and also returns the scanner's inner-loop iterations
+// (for the linearity test).
+func (m *Matcher) steps(text string) (bool, int) {
+	var s scan
+	s.init(m.lex)
+	return s.run(text) >= 0, s.steps
+}
+
 // Categories lists the built-in categories in a stable order.
 func Categories() []string {
 	return []string{"poisoning", "injury", "death", "fire", "fraud", "leak", "legal", "police", "regulator", "boycott", "viral"}

@@ -66,6 +66,7 @@ type wordInfo struct {
 
 type prefix struct {
 	p       []byte
+	hash    uint32
 	id      uint32
 	tagOnly bool
 }
@@ -76,6 +77,9 @@ type lexicon struct {
 	words    []wordInfo // index 0: unknown word
 	terms    []term
 	prefixes []prefix
+	table    []slot32 // open addressing over ids, probed by FNV-1a hash
+	text     []string // id -> word
+	mask     uint32
 }
 
 func (l *lexicon) id(w string) uint32 {
@@ -88,26 +92,81 @@ func (l *lexicon) id(w string) uint32 {
 	return id
 }
 
-// lookup finds a folded word: as is, without Indonesian reduplication
-// ("muntah2"), without the "-nya" suffix ("datanya"), or by prefix
-// ("#BoycottAcme", "boikotan"). It does not allocate.
-func (l *lexicon) lookup(b []byte, tag bool) uint32 {
-	if id, ok := l.ids[string(b)]; ok {
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnv(s string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// slot is an entry of the open-addressing word table; id 0 is empty.
+type slot32 struct {
+	hash, id uint32
+}
+
+// index builds the word table that lookup probes with the hash the scanner
+// computed while reading the word (no second pass over its bytes).
+func (l *lexicon) index() {
+	size := 1
+	for size < 2*len(l.words) {
+		size *= 2
+	}
+	l.table = make([]slot32, size)
+	l.text = make([]string, len(l.words))
+	l.mask = uint32(size - 1)
+	for w, id := range l.ids {
+		l.text[id] = w
+		h := fnv(w)
+		i := h & l.mask
+		for l.table[i].id != 0 {
+			i = (i + 1) & l.mask
+		}
+		l.table[i] = slot32{hash: h, id: id}
+	}
+	for i := range l.prefixes {
+		l.prefixes[i].hash = fnv(string(l.prefixes[i].p))
+	}
+}
+
+func (l *lexicon) find(b []byte, h uint32) uint32 {
+	for i := h & l.mask; ; i = (i + 1) & l.mask {
+		e := l.table[i]
+		if e.id == 0 {
+			return 0
+		}
+		if e.hash == h && l.text[e.id] == string(b) {
+			return e.id
+		}
+	}
+}
+
+// lookup finds a folded word b, whose prefix hashes are hs (hs[i] hashes
+// b[:i]): as is, without Indonesian reduplication ("muntah2"), without the
+// "-nya" suffix ("datanya"), or by prefix ("#BoycottAcme", "scammed"). It
+// does not allocate.
+func (l *lexicon) lookup(b []byte, hs []uint32, tag bool) uint32 {
+	n := len(b)
+	if id := l.find(b, hs[n]); id != 0 {
 		return id
 	}
-	n := len(b)
 	if n > 3 && b[n-1] == '2' && b[n-2] >= 'a' && b[n-2] <= 'z' {
-		if id, ok := l.ids[string(b[:n-1])]; ok {
+		if id := l.find(b[:n-1], hs[n-1]); id != 0 {
 			return id
 		}
 	}
-	if n > 6 && string(b[n-3:]) == "nya" {
-		if id, ok := l.ids[string(b[:n-3])]; ok {
+	if n > 6 && b[n-3] == 'n' && b[n-2] == 'y' && b[n-1] == 'a' {
+		if id := l.find(b[:n-3], hs[n-3]); id != 0 {
 			return id
 		}
 	}
 	for _, p := range l.prefixes {
-		if (tag || !p.tagOnly) && bytes.HasPrefix(b, p.p) {
+		if k := len(p.p); n >= k && hs[k] == p.hash && (tag || !p.tagOnly) && bytes.Equal(b[:k], p.p) {
 			return p.id
 		}
 	}
@@ -137,6 +196,9 @@ func build(extra []string) *lexicon {
 			}
 		}
 	}
+	for _, w := range strings.Split(plainWords, "|") {
+		l.id(w)
+	}
 	for _, sp := range specs {
 		l.add(sp)
 	}
@@ -149,6 +211,7 @@ func build(extra []string) *lexicon {
 	for _, p := range prefixes {
 		l.prefixes = append(l.prefixes, prefix{p: []byte(p.p), id: l.id(p.word), tagOnly: p.tagOnly})
 	}
+	l.index()
 	return l
 }
 

@@ -9,7 +9,7 @@ const (
 	maxWord    = 40 // longer words are not looked up (no term is that long)
 	ringN      = 8  // longest phrase, in words
 	maxPending = 8  // hits waiting for evidence or for the next word
-	negWin     = 3  // a negation this many words before a term cancels it
+	negWin     = 4  // a negation this many words before a term cancels it
 	ficWin     = 8  // a fiction word this close in the same sentence cancels a term
 	never      = -1 << 30
 )
@@ -37,17 +37,19 @@ type scan struct {
 	pend        [maxPending]hit
 	np          int
 	buf         [maxWord]byte
-	n           int   // bytes in buf
-	long        bool  // the word overflowed buf
-	tag         bool  // the word follows '#'
-	handle      bool  // the word follows '@': a handle, never a term
-	camel       bool  // an upper-case letter follows a lower-case one in the word
-	run3        int   // length of the current run of one letter
-	found       int32 // the first confirmed term, -1 until then
-	foundEnd    int   // its last word's position
-	foundSent   int   // its sentence
-	topic       bool  // a sport or politics word was seen: the text cannot alert
-	seen        feats // every feature seen so far
+	hs          [maxWord + 1]uint32 // hs[i]: FNV-1a hash of buf[:i]
+	n           int                 // bytes in buf
+	long        bool                // the word overflowed buf
+	tag         bool                // the word follows '#'
+	handle      bool                // the word follows '@': a handle, never a term
+	camel       bool                // an upper-case letter follows a lower-case one in the word
+	run3        int                 // length of the current run of one letter
+	found       int32               // the first confirmed term, -1 until then
+	foundEnd    int                 // its last word's position
+	foundSent   int                 // its sentence
+	topic       bool                // a sport or politics word was seen: the text cannot alert
+	seen        feats               // every feature seen so far
+	steps       int                 // inner-loop iterations, for the linearity test
 }
 
 type slot struct {
@@ -58,6 +60,7 @@ type slot struct {
 func (s *scan) init(l *lexicon) {
 	s.lex = l
 	s.found = -1
+	s.hs[0] = fnvOffset
 	for i := range s.last {
 		s.last[i], s.last2[i] = never, never
 	}
@@ -159,6 +162,7 @@ func (s *scan) add(c byte) {
 		return
 	}
 	s.buf[s.n] = c
+	s.hs[s.n+1] = (s.hs[s.n] ^ uint32(c)) * fnvPrime
 	s.n++
 }
 
@@ -175,7 +179,7 @@ func (s *scan) flush() {
 	}
 	var id uint32
 	if !s.long && !s.handle {
-		id = s.lex.lookup(s.buf[:s.n], s.tag)
+		id = s.lex.lookup(s.buf[:s.n], s.hs[:s.n+1], s.tag)
 	}
 	var extra feats
 	if s.camel && !s.tag && !s.handle {
@@ -204,6 +208,7 @@ func (s *scan) flush() {
 func (s *scan) word(id uint32, extra feats) {
 	p := s.pos
 	s.pos++
+	s.steps++
 	w := &s.lex.words[id]
 	f := w.feats | extra
 	if f&bit(fClauseBreak) != 0 {
@@ -212,6 +217,7 @@ func (s *scan) word(id uint32, extra feats) {
 	// 1. Pending hits see this word: a blocking next word, a fiction word,
 	// a blocker or the evidence they wait for.
 	for i := 0; i < s.np; {
+		s.steps++
 		h := &s.pend[i]
 		t := &s.lex.terms[h.term]
 		drop := false
@@ -256,6 +262,7 @@ func (s *scan) word(id uint32, extra feats) {
 	// cancels the terms inside it and the hits pending there.
 	sup := p + 1
 	for _, ti := range w.ends {
+		s.steps++
 		if t := &s.lex.terms[ti]; t.cat == "" && s.matches(t, p) && p-len(t.ids)+1 < sup {
 			sup = p - len(t.ids) + 1
 		}
@@ -271,6 +278,7 @@ func (s *scan) word(id uint32, extra feats) {
 		}
 	}
 	for _, ti := range w.ends {
+		s.steps++
 		t := &s.lex.terms[ti]
 		if t.cat == "" || !s.matches(t, p) {
 			continue
@@ -316,6 +324,7 @@ func (s *scan) matches(t *term, p int) bool {
 	}
 	sent := s.ring[p%ringN].sent
 	for j := 0; j < n; j++ {
+		s.steps++
 		sl := s.ring[(p-j)%ringN]
 		want := t.ids[n-1-j]
 		if sl.sent != sent || (want != anyWord && sl.id != want) {

@@ -112,6 +112,10 @@ var featureWords = map[int]string{
 		implant|filler|botox|laser|vape|rokok|cigarette|charger|powerbank|laptop|phone|hp|iphone|handphone`,
 }
 
+// plainWords are words that must not be read as another word: "kayaknya"
+// (apparently) is not "kayak" (like) with -nya.
+var plainWords = `kayaknya|kyknya|kayanya|kynya|sepertinya|rasanya`
+
 // prefixes find words by their beginning (hashtags and rare affixes).
 var prefixes = []struct {
 	p, word string
@@ -122,6 +126,7 @@ var prefixes = []struct {
 	{"memboikot", "boikot", false},
 	{"delete", "#delete", true},
 	{"scamm", "scam", false},
+	{"scame", "scam", false},
 	{"penipu", "penipu", false},
 }
 
