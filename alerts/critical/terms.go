@@ -12,17 +12,17 @@ var featureWords = map[int]string{
 		untung|kayak|kyk|serasa|seolah|jangan|jgn|jngn|if|could|would|might|pray|hope|semoga|bisa|kalau|
 		kalo|klo|jika|seandainya|andai`,
 	fFiction: `movie|movies|film|films|drama|dramas|drakor|sinetron|series|episode|episodes|documentary|documentaries|
-		novel|trailer|anime|show|shows|character|characters|tokoh|karakter|plot|season|fiction|lagu|song|songs|lyrics|
-		album|nonton|watching|game|games|academy`,
-	fTopic: `match|matches|season|squad|reserve|nfl|nba|mlb|nhl|football|rugby|soccer|cricket|preseason|player|
-		players|qb|coach|league|striker|fifa|premiership|playoffs|sepakbola|timnas|pemain|
+		novel|trailer|anime|character|characters|tokoh|karakter|plot|season|fiction|lagu|song|songs|lyrics|
+		album|academy|sitcom|tvshow`,
+	fTopic: `squad|nfl|nba|mlb|nhl|football|rugby|soccer|cricket|preseason|
+		players|qb|league|striker|fifa|premiership|playoffs|sepakbola|timnas|pemain|
 		rakyat|presiden|jokowi|prabowo|partai|pemilih|pencitraan|kampanye|pilpres|capres|cawapres|pilkada|dpr|
-		rezim|koruptor|umat|ahok|anies|kafir|pki|cebong|kampret|president|obama|trump|election|vote|democrats|
+		rezim|koruptor|umat|ahok|anies|kafir|pki|cebong|kampret|president|obama|trump|election|democrats|
 		republicans|gop|congress|senator|hillary|romney|clinton|politician|politicians|politisi|
 		istana|fpi|nkri|komunis|aqidah|agama|islam|ormas|tni|apbd|gubernur|wagub|pemimpin|aparat|makar|
-		pancasila|syariah|khilafah|demo|mahasiswa|pejabat|menteri|dprd|bupati|walikota|caleg|golkar|pdip|
+		pancasila|syariah|khilafah|pejabat|menteri|dprd|bupati|walikota|caleg|golkar|pdip|
 		pks|gerindra|demokrat|parliament|minister|goal|goals|touchdown|innings|wicket|nascar|wwe|parpol|poll|
-		polls|electoral|barca|debut|tournament|championship|olympics|ufc|boxing|f1|motogp`,
+		polls|electoral|barca|tournament|championship|olympics|ufc|boxing|f1|motogp`,
 	fClauseBreak: `but|tapi|tp|ternyata|trnyata|however|although|padahal|namun`,
 	fPerson: `son|daughter|father|dad|mom|mum|mother|mama|papa|ibu|bapak|ayah|nenek|kakek|grandma|grandmother|grandpa|
 		grandfather|husband|wife|suami|istri|child|children|kid|kids|baby|babies|bayi|balita|bocah|anak|adik|adek|kakak|
