@@ -7,15 +7,15 @@ import "testing"
 // least 0.95. Precision is logged; the set's near-misses are hard on
 // purpose.
 func TestHeldOutRecall(t *testing.T) {
-	checkSet(t, "../testdata/critical_heldout.tsv", 0.95)
+	checkSet(t, "../testdata/critical_heldout.tsv", 0.95, 0.5)
 }
 
 // TestDevSet scores the set the matcher was designed on.
 func TestDevSet(t *testing.T) {
-	checkSet(t, "../testdata/critical_dev.tsv", 0.95)
+	checkSet(t, "../testdata/critical_dev.tsv", 0.95, 0.4)
 }
 
-func checkSet(t *testing.T, path string, minRecall float64) {
+func checkSet(t *testing.T, path string, minRecall, minID float64) {
 	t.Helper()
 	ex, err := ReadSet(path)
 	if err != nil {
@@ -32,8 +32,8 @@ func checkSet(t *testing.T, path string, minRecall float64) {
 			t.Errorf("%s: language %q is neither en nor id", path, e.Lang)
 		}
 	}
-	if len(ex) < 150 || id*2 < len(ex)-1 {
-		t.Fatalf("%s: %d rows (%d en, %d id): want at least 150, half Indonesian", path, len(ex), en, id)
+	if len(ex) < 150 || float64(id) < minID*float64(len(ex)) {
+		t.Fatalf("%s: %d rows (%d en, %d id): want at least 150, %.0f%% Indonesian", path, len(ex), en, id, 100*minID)
 	}
 	s := Evaluate(New(nil), ex)
 	t.Logf("%s: %d rows, recall %.3f (%d/%d), precision %.3f (%d/%d)", path, len(ex), s.All.Recall(),
@@ -52,7 +52,7 @@ func checkSet(t *testing.T, path string, minRecall float64) {
 func TestReadSetErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ body, want string }{
-		{"critical\ten\tfire\n", "4 fields"},
+		{"critical\ten\tfire\n", "got 3 fields"},
 		{"maybe\ten\tfire\ttext\n", "neither critical nor ok"},
 	} {
 		p := dir + "/set.tsv"
