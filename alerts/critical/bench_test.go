@@ -2,7 +2,6 @@ package critical
 
 import (
 	"os"
-	"runtime"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -46,7 +45,6 @@ func BenchmarkFind(b *testing.B) {
 	texts := benchTexts(b)
 	m := New(nil)
 	b.ReportAllocs()
-	runtime.GC()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Find(texts[i%len(texts)])
@@ -61,7 +59,6 @@ func BenchmarkScoreBaseline(b *testing.B) {
 	sc := scoring.NewScorer(nil)
 	var m mw.Mention
 	b.ReportAllocs()
-	runtime.GC()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Text = texts[i%len(texts)]

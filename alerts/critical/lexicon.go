@@ -66,7 +66,6 @@ type wordInfo struct {
 
 type prefix struct {
 	p       []byte
-	hash    uint32
 	id      uint32
 	tagOnly bool
 }
@@ -77,9 +76,12 @@ type lexicon struct {
 	words    []wordInfo // index 0: unknown word
 	terms    []term
 	prefixes []prefix
-	table    []slot32 // open addressing over ids, probed by FNV-1a hash
+	table    []slot32 // open addressing over ids by FNV-1a hash
 	text     []string // id -> word
 	mask     uint32
+
+	minPrefix   int       // shortest prefix
+	prefixFirst [4]uint64 // bit set of the prefixes' first bytes
 }
 
 func (l *lexicon) id(w string) uint32 {
@@ -105,13 +107,20 @@ func fnv(s string) uint32 {
 	return h
 }
 
+func fnvBytes(b []byte) uint32 {
+	h := uint32(fnvOffset)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return h
+}
+
 // slot is an entry of the open-addressing word table; id 0 is empty.
 type slot32 struct {
 	hash, id uint32
 }
 
-// index builds the word table that lookup probes with the hash the scanner
-// computed while reading the word (no second pass over its bytes).
+// index builds the word table that lookup probes.
 func (l *lexicon) index() {
 	size := 1
 	for size < 2*len(l.words) {
@@ -129,8 +138,11 @@ func (l *lexicon) index() {
 		}
 		l.table[i] = slot32{hash: h, id: id}
 	}
+	l.minPrefix = maxWord + 1
 	for i := range l.prefixes {
-		l.prefixes[i].hash = fnv(string(l.prefixes[i].p))
+		p := l.prefixes[i].p
+		l.prefixFirst[p[0]>>6] |= 1 << (p[0] & 63)
+		l.minPrefix = min(l.minPrefix, len(p))
 	}
 }
 
@@ -146,27 +158,29 @@ func (l *lexicon) find(b []byte, h uint32) uint32 {
 	}
 }
 
-// lookup finds a folded word b, whose prefix hashes are hs (hs[i] hashes
-// b[:i]): as is, without Indonesian reduplication ("muntah2"), without the
+// lookup finds a folded word b: as is, without Indonesian reduplication ("muntah2"), without the
 // "-nya" suffix ("datanya"), or by prefix ("#BoycottAcme", "scammed"). It
 // does not allocate.
-func (l *lexicon) lookup(b []byte, hs []uint32, tag bool) uint32 {
+func (l *lexicon) lookup(b []byte, tag bool) uint32 {
 	n := len(b)
-	if id := l.find(b, hs[n]); id != 0 {
+	if id := l.find(b, fnvBytes(b)); id != 0 {
 		return id
 	}
 	if n > 3 && b[n-1] == '2' && b[n-2] >= 'a' && b[n-2] <= 'z' {
-		if id := l.find(b[:n-1], hs[n-1]); id != 0 {
+		if id := l.find(b[:n-1], fnvBytes(b[:n-1])); id != 0 {
 			return id
 		}
 	}
 	if n > 6 && b[n-3] == 'n' && b[n-2] == 'y' && b[n-1] == 'a' {
-		if id := l.find(b[:n-3], hs[n-3]); id != 0 {
+		if id := l.find(b[:n-3], fnvBytes(b[:n-3])); id != 0 {
 			return id
 		}
 	}
+	if n < l.minPrefix || l.prefixFirst[b[0]>>6]&(1<<(b[0]&63)) == 0 {
+		return 0
+	}
 	for _, p := range l.prefixes {
-		if k := len(p.p); n >= k && hs[k] == p.hash && (tag || !p.tagOnly) && bytes.Equal(b[:k], p.p) {
+		if k := len(p.p); n >= k && (tag || !p.tagOnly) && bytes.Equal(b[:k], p.p) {
 			return p.id
 		}
 	}

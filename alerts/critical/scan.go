@@ -1,6 +1,7 @@
 package critical
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -37,19 +38,18 @@ type scan struct {
 	pend        [maxPending]hit
 	np          int
 	buf         [maxWord]byte
-	hs          [maxWord + 1]uint32 // hs[i]: FNV-1a hash of buf[:i]
-	n           int                 // bytes in buf
-	long        bool                // the word overflowed buf
-	tag         bool                // the word follows '#'
-	handle      bool                // the word follows '@': a handle, never a term
-	camel       bool                // an upper-case letter follows a lower-case one in the word
-	run3        int                 // length of the current run of one letter
-	found       int32               // the first confirmed term, -1 until then
-	foundEnd    int                 // its last word's position
-	foundSent   int                 // its sentence
-	topic       bool                // a sport or politics word was seen: the text cannot alert
-	seen        feats               // every feature seen so far
-	steps       int                 // inner-loop iterations, for the linearity test
+	n           int   // bytes in buf
+	long        bool  // the word overflowed buf
+	tag         bool  // the word follows '#'
+	handle      bool  // the word follows '@': a handle, never a term
+	camel       bool  // an upper-case letter follows a lower-case one in the word
+	run3        int   // length of the current run of one letter
+	found       int32 // the first confirmed term, -1 until then
+	foundEnd    int   // its last word's position
+	foundSent   int   // its sentence
+	topic       bool  // a sport or politics word was seen: the text cannot alert
+	seen        feats // every feature seen so far
+	steps       int   // inner-loop iterations, for the linearity test
 }
 
 type slot struct {
@@ -60,7 +60,6 @@ type slot struct {
 func (s *scan) init(l *lexicon) {
 	s.lex = l
 	s.found = -1
-	s.hs[0] = fnvOffset
 	for i := range s.last {
 		s.last[i], s.last2[i] = never, never
 	}
@@ -76,6 +75,10 @@ func (s *scan) init(l *lexicon) {
 func (s *scan) run(text string) int32 {
 	for i := 0; i < len(text); {
 		c := text[i]
+		if k := byteClass[c]; k == clLower || k == clUpper {
+			i = s.letters(text, i)
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch {
@@ -139,6 +142,75 @@ func (s *scan) run(text string) int32 {
 	return -1
 }
 
+// Byte classes of the fast path: ASCII letters and digits extend a word,
+// apostrophes are skipped inside it, anything else leaves the fast path.
+const (
+	clOther = iota
+	clLower // a-z, 0-9
+	clUpper // A-Z
+	clApos  // '
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLower
+		t[c-'a'+'A'] = clUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clLower
+	}
+	t['\''] = clApos
+	return t
+}()
+
+// letters is add over a run of ASCII letters, digits and apostrophes
+// starting at i, with the word's state in registers; it returns the index
+// after the run. It does exactly what the byte-by-byte path does.
+func (s *scan) letters(text string, i int) int {
+	n, run3, camel, long := s.n, s.run3, s.camel, s.long
+	buf := &s.buf
+	prev := byte(0) // buf[n-1] when n > 0
+	if n > 0 {
+		prev = buf[n-1]
+	}
+	for ; i < len(text); i++ {
+		c := text[i]
+		switch byteClass[c] {
+		case clLower:
+		case clUpper:
+			if n > 0 && prev-'a' < 26 {
+				camel = true
+			}
+			c += 'a' - 'A'
+		case clApos:
+			continue
+		default:
+			s.n, s.run3, s.camel, s.long = n, run3, camel, long
+			return i
+		}
+		if n > 0 && prev == c && c >= 'a' {
+			run3++
+			if run3 >= 2 {
+				if run3 == 2 {
+					n--
+				}
+				continue
+			}
+		} else {
+			run3 = 0
+		}
+		if n == maxWord {
+			long = true
+			continue
+		}
+		buf[n] = c
+		prev = c
+		n++
+	}
+	s.n, s.run3, s.camel, s.long = n, run3, camel, long
+	return i
+}
+
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
@@ -162,7 +234,6 @@ func (s *scan) add(c byte) {
 		return
 	}
 	s.buf[s.n] = c
-	s.hs[s.n+1] = (s.hs[s.n] ^ uint32(c)) * fnvPrime
 	s.n++
 }
 
@@ -179,7 +250,7 @@ func (s *scan) flush() {
 	}
 	var id uint32
 	if !s.long && !s.handle {
-		id = s.lex.lookup(s.buf[:s.n], s.hs[:s.n+1], s.tag)
+		id = s.lex.lookup(s.buf[:s.n], s.tag)
 	}
 	var extra feats
 	if s.camel && !s.tag && !s.handle {
@@ -209,6 +280,10 @@ func (s *scan) word(id uint32, extra feats) {
 	p := s.pos
 	s.pos++
 	s.steps++
+	if id == 0 && extra == 0 && s.np == 0 { // the common case: nothing to do but remember it
+		s.ring[uint(p)%ringN] = slot{id: 0, sent: s.sent}
+		return
+	}
 	w := &s.lex.words[id]
 	f := w.feats | extra
 	if f&bit(fClauseBreak) != 0 {
@@ -252,11 +327,10 @@ func (s *scan) word(id uint32, extra feats) {
 	// 2. Remember the word.
 	s.ring[p%ringN] = slot{id: id, sent: s.sent}
 	s.seen |= f
-	for b := 0; f != 0 && b < nFeat; b++ {
-		if f&bit(b) != 0 {
-			s.last2[b] = s.last[b]
-			s.last[b], s.lastSent[b], s.lastClause[b] = p, s.sent, s.clause
-		}
+	for rest := uint32(f); rest != 0; rest &= rest - 1 {
+		b := bits.TrailingZeros32(rest)
+		s.last2[b] = s.last[b]
+		s.last[b], s.lastSent[b], s.lastClause[b] = p, s.sent, s.clause
 	}
 	// 3. Terms that end with this word. A suppressor ("is this a scam")
 	// cancels the terms inside it and the hits pending there.
