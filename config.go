@@ -20,6 +20,9 @@ import (
 type Config struct {
 	File string `yaml:"-"` // path it was loaded from, for error messages
 
+	// Timezone is the IANA zone times are shown in (config_time.go).
+	Timezone string `yaml:"timezone"`
+
 	Brands    []Brand         `yaml:"brands"`
 	Sources   []SourceConfig  `yaml:"sources"`
 	HTTP      HTTPConfig      `yaml:"http"`
@@ -81,6 +84,7 @@ type HTTPConfig struct {
 	PerHostBurst   int      `yaml:"per_host_burst"`  // default 2
 	RespectRobots  *bool    `yaml:"respect_robots"`  // default true (page scraping)
 	AllowLoopback  bool     `yaml:"allow_loopback"`  // for tests and demo only
+	AllowHosts     []string `yaml:"allow_hosts"`     // internal hosts, IPs or CIDRs collectors may reach (config_urls.go)
 	RetryMax       int      `yaml:"retry_max"`       // in-run retries on 429/5xx, default 2
 	RetryMaxWait   Duration `yaml:"retry_max_wait"`  // longest Retry-After honoured in-run, default 30s
 }
@@ -292,6 +296,12 @@ func (c *Config) validate() error {
 	}
 	if c.Store.Type == "clickhouse" && c.Store.DSN == "" {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
+	}
+	if err := c.checkURLs(); err != nil {
+		return err
+	}
+	if err := c.validateTimezone(); err != nil {
+		return err
 	}
 	if c.Web.Listen != "" {
 		if err := c.Web.Check(); err != nil {

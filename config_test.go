@@ -95,3 +95,44 @@ func TestAlertsValidation(t *testing.T) {
 		t.Errorf("valid alerts config: %v", err)
 	}
 }
+
+func TestTimezone(t *testing.T) {
+	base := "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want, err string }{
+		{base, "UTC", ""},
+		{base + "timezone: Asia/Jakarta\n", "Asia/Jakarta", ""},
+		{base + "timezone: UTC\n", "UTC", ""},
+		{base + "timezone: Asia/Jakartaa\n", "", `c.yaml: timezone: unknown time zone "Asia/Jakartaa": use an IANA name such as Asia/Jakarta`},
+		{base + "timezone: Local\n", "", `c.yaml: timezone: "Local" depends on the host`},
+		{base + "timezone: ../../etc/passwd\n", "", `unknown time zone`},
+	} {
+		cfg, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yml, err)
+		}
+		if got := cfg.Location().String(); got != tc.want {
+			t.Errorf("%q: location %s, want %s", tc.yml, got, tc.want)
+		}
+	}
+}
+
+func TestLinkSecretNeverPrints(t *testing.T) {
+	yml := "brands: [{name: A, keywords: [a]}]\nweb:\n  listen: 127.0.0.1:8080\n  link_secret: ${LINK}\n"
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(map[string]string{"LINK": "s3cr3t-link-key-0123"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Web.LinkSecret.Value() != "s3cr3t-link-key-0123" {
+		t.Fatal("link secret not expanded")
+	}
+	js, _ := json.Marshal(cfg)
+	if out := fmt.Sprintf("%v %+v %s", cfg, cfg.Web, js); strings.Contains(out, "s3cr3t") || !strings.Contains(out, "<secret>") {
+		t.Errorf("link secret leaks or is not shown as <secret>: %s", out)
+	}
+}

@@ -6,18 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/temoto/robotstxt"
 	"golang.org/x/time/rate"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // DefaultUserAgent identifies mentionwatch to the sites it reads.
@@ -107,6 +109,7 @@ type HTTPClient struct {
 	robots    bool
 	retryMax  int
 	retryWait time.Duration
+	guard     *dialGuard // judges every address dialled (dialguard.go)
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -121,16 +124,17 @@ type robotsEntry struct {
 // NewHTTPClient builds the client from config, with defaults.
 func NewHTTPClient(cfg mw.HTTPConfig) *HTTPClient {
 	connect := cfg.ConnectTimeout.Or(10 * time.Second)
+	guard := newDialGuard(cfg.AllowLoopback, cfg.AllowHosts, connect)
 	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy:                 guard.proxy,
+		DialContext:           guard.DialContext,
 		TLSHandshakeTimeout:   connect,
 		ResponseHeaderTimeout: cfg.Timeout.Or(30 * time.Second),
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
 	}
 	c := &HTTPClient{
-		client:    &http.Client{Transport: tr, Timeout: cfg.Timeout.Or(30 * time.Second)},
+		client:    &http.Client{Transport: tr, Timeout: cfg.Timeout.Or(30 * time.Second), CheckRedirect: guard.checkRedirect},
 		ua:        cfg.UserAgent,
 		maxBody:   cfg.MaxBodyBytes,
 		rps:       cfg.PerHostRPS,
@@ -138,6 +142,7 @@ func NewHTTPClient(cfg mw.HTTPConfig) *HTTPClient {
 		robots:    cfg.RespectRobots == nil || *cfg.RespectRobots,
 		retryMax:  cfg.RetryMax,
 		retryWait: cfg.RetryMaxWait.Or(30 * time.Second),
+		guard:     guard,
 		limiters:  map[string]*rate.Limiter{},
 		robotsBy:  map[string]robotsEntry{},
 	}
@@ -175,7 +180,10 @@ func (c *HTTPClient) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("invalid URL %q: want http(s)://host/...", MaskURL(r.URL))
+		return nil, fmt.Errorf("invalid URL %q: want an http(s)://host/path URL", MaskURL(r.URL))
+	}
+	if err := c.guard.checkURL(u); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskURL(u.String()), err)
 	}
 	if r.CheckRobots && c.robots {
 		if err := c.checkRobots(ctx, u); err != nil {
@@ -374,39 +382,41 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
+// snippetMax bounds the start of an error body kept for logs and the
+// dashboard.
+const snippetMax = 512
+
+// snippet is the start of an error body for logs and the dashboard: at most
+// snippetMax bytes, whitespace runs collapsed, and control and invalid
+// characters escaped (\x1b, \x00), so a body cannot drive a terminal or
+// hide text. HTML is left to the dashboard's escaping.
 func snippet(b []byte) string {
-	s := strings.ToValidUTF8(string(b), "?")
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 500 {
-		s = strings.ToValidUTF8(s[:500], "") + "…"
+	if len(b) > 4*snippetMax {
+		b = b[:4*snippetMax]
 	}
-	return s
-}
-
-var secretParams = []string{"key", "api_key", "apikey", "token", "access_token", "client_secret", "password", "secret", "sig", "signature"}
-
-// MaskURL hides credentials in a URL (user info and secret-looking query
-// parameters) so it can be logged.
-func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	if u.User != nil {
-		u.User = url.User("<secret>")
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		for _, s := range secretParams {
-			if strings.EqualFold(k, s) {
-				q.Set(k, "<secret>")
-				changed = true
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "\uFFFD")), " ")
+	var out strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (unicode.Is(unicode.Cf, r)) {
+			q := strconv.QuoteRune(r) // '\x1b'
+			r := q[1 : len(q)-1]
+			if out.Len()+len(r) > snippetMax {
+				out.WriteString("…")
+				break
 			}
+			out.WriteString(r)
+			continue
 		}
+		if out.Len()+utf8.RuneLen(r) > snippetMax {
+			out.WriteString("…")
+			break
+		}
+		out.WriteRune(r)
 	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return out.String()
 }
+
+// MaskURL hides credentials in a URL (user info, query values but for
+// harmless ones such as q and page, fragments, webhook tokens in paths) so
+// it can be logged: internal/redact.URL.
+func MaskURL(raw string) string { return redact.URL(raw) }

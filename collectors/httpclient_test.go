@@ -24,7 +24,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer srv.Close()
-	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100})
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, AllowLoopback: true})
 	start := time.Now()
 	resp, err := c.Get(context.Background(), srv.URL, nil)
 	if err != nil || string(resp.Body) != "ok" || calls.Load() != 2 {
@@ -41,7 +41,7 @@ func TestLongRetryAfterReturnedToScheduler(t *testing.T) {
 		http.Error(w, "quota", http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
-	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100}).Get(context.Background(), srv.URL, nil)
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, AllowLoopback: true}).Get(context.Background(), srv.URL, nil)
 	if d, ok := RetryAfter(err); !ok || d != time.Hour {
 		t.Fatalf("RetryAfter = %v %v (err %v)", d, ok, err)
 	}
@@ -59,7 +59,7 @@ func TestRobots(t *testing.T) {
 		w.Write([]byte("page"))
 	}))
 	defer srv.Close()
-	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100})
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, AllowLoopback: true})
 	if _, err := c.Do(context.Background(), Request{URL: srv.URL + "/reviews", CheckRobots: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -136,6 +138,7 @@ type AlertMarker struct {
 	Kind    string `json:"kind"`
 	Scope   string `json:"scope"`
 	Summary string `json:"summary"`
+	Label   string `json:"label"` // the scope in words, drawn on the chart
 }
 
 func buckets(v view) []time.Time {
@@ -152,7 +155,7 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		return Series{}, fmt.Errorf("reading volume: %w", err)
 	}
 	bs := buckets(v)
-	s := Series{Brand: v.Brand, From: v.From, To: v.To, StepSeconds: int64(v.Step / time.Second),
+	s := Series{Brand: v.Brand, From: v.From.In(h.opt.Location), To: v.To.In(h.opt.Location), StepSeconds: int64(v.Step / time.Second),
 		T: make([]int64, len(bs)), Negative: make([]uint64, len(bs)), Neutral: make([]uint64, len(bs)), Positive: make([]uint64, len(bs)),
 		Alerts: []AlertMarker{}}
 	idx := make(map[int64]int, len(bs))
@@ -182,7 +185,8 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		if a.StartedAt.Before(v.From) || !a.StartedAt.Before(v.To) {
 			continue
 		}
-		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary})
+		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary,
+			Label: alerts.ScopeLabel(a.Scope)})
 	}
 	return s, nil
 }
@@ -364,13 +368,15 @@ func (h *Handler) topNegative(ctx context.Context, v view, limit int) ([]Mention
 	if err != nil {
 		return nil, fmt.Errorf("reading top negative mentions: %w", err)
 	}
-	return wrap(ms), nil
+	return wrap(ms, h.opt.Location), nil
 }
 
-func wrap(ms []mw.Mention) []Mention {
+// wrap makes the dashboard's mentions, their times in loc.
+func wrap(ms []mw.Mention, loc *time.Location) []Mention {
 	out := make([]Mention, len(ms))
 	for i := range ms {
 		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
+		out[i].Published, out[i].Collected = ms[i].Published.In(loc), ms[i].Collected.In(loc)
 	}
 	return out
 }
@@ -396,6 +402,14 @@ type Alert struct {
 	AckedAt    *time.Time        `json:"acked_at,omitempty"`
 	AckedBy    string            `json:"acked_by,omitempty"`
 	Silenced   bool              `json:"silenced"` // an active silence matches it
+
+	// In words (alerts_page.go): the headline, why it fired (the baseline
+	// as "40 negative in 5 min; usually 0–2", or a critical reason), and a
+	// critical alert's mention with its text and link.
+	Headline string   `json:"headline"`
+	Why      string   `json:"why"`
+	Reason   string   `json:"reason,omitempty"`
+	Mention  *Mention `json:"mention,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -405,14 +419,15 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func alertView(a mw.Alert) Alert {
+func alertView(a mw.Alert, loc *time.Location) Alert {
 	ids := a.MentionIDs
 	if ids == nil {
 		ids = []string{}
 	}
-	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt,
-		ResolvedAt: timePtr(a.ResolvedAt), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
-		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(a.AckedAt), AckedBy: a.AckedBy}
+	in := func(t time.Time) time.Time { return t.In(loc) }
+	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: in(a.StartedAt), UpdatedAt: in(a.UpdatedAt),
+		ResolvedAt: timePtr(in(a.ResolvedAt)), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
+		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(in(a.AckedAt)), AckedBy: a.AckedBy}
 }
 
 // Silence is an active silence as the API shows it.
@@ -426,9 +441,10 @@ type Silence struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func silenceViews(ss []mw.Silence) []Silence {
+func silenceViews(ss []mw.Silence, loc *time.Location) []Silence {
 	out := make([]Silence, len(ss))
 	for i, s := range ss {
+		s.Until, s.CreatedAt = s.Until.In(loc), s.CreatedAt.In(loc)
 		out[i] = Silence(s)
 	}
 	return out
@@ -446,7 +462,7 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	}
 	out := make([]Alert, len(as))
 	for i, a := range as {
-		out[i] = alertView(a)
+		out[i] = h.alertView(a)
 		for _, s := range ss {
 			if s.Matches(a, now) {
 				out[i].Silenced = true
@@ -455,6 +471,9 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	}
 	// Firing first, newest first within each state.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].State == mw.Firing && out[j].State != mw.Firing })
+	if err := h.attachCriticalMentions(ctx, out); err != nil {
+		return nil, nil, err
+	}
 	return out, ss, nil
 }
 
@@ -524,8 +543,9 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 	}
 	out := Sources{Sources: make([]Source, len(sts))}
 	for i, s := range sts {
-		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: timePtr(s.LastRun), LastSuccess: timePtr(s.LastSuccess),
-			LastError: s.LastError, LastErrorAt: timePtr(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
+		in := func(t time.Time) *time.Time { return timePtr(t.In(h.opt.Location)) }
+		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
+			LastError: redact.String(s.LastError), LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
 	}
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })

@@ -4,12 +4,16 @@
 //
 // Off loopback every request needs the configured bearer token or basic
 // auth credentials (CheckAuth refuses to start without them), and POST
-// actions must come from the dashboard's own origin.
+// actions must come from the dashboard's own origin. Only the listen
+// host, localhost, IP addresses and web.hosts are served (a DNS-rebinding
+// page gets 421), and without credentials a POST needs the page's CSRF
+// token (hosts.go).
 package web
 
 import (
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"embed"
 	"errors"
 	"fmt"
@@ -21,6 +25,8 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/writer"
 )
@@ -52,6 +58,14 @@ type Options struct {
 	Runs *RunMetrics
 	Log  *slog.Logger
 	Now  func() time.Time // default time.Now
+
+	// Alert presentation (alerts_page.go): the zone times are shown in (the
+	// API keeps RFC 3339 with its offset; default UTC), the alert bucket
+	// (for "40 negative in 5 min"; default 5 min), and the signer of the
+	// notifications' Acknowledge / Silence links (nil: /a/ links are off).
+	Location *time.Location
+	Bucket   time.Duration
+	Links    *actionlink.Signer
 }
 
 // Handler is the dashboard. Build it with New.
@@ -61,7 +75,13 @@ type Handler struct {
 	page    *pageTemplates
 	metrics *metrics
 	static  http.Handler
+	assets  fs.FS // the files under static/
 	csrf    *http.CrossOriginProtection
+	// csrfToken is a random per-process token the page hands to htmx;
+	// without configured credentials a POST must carry it.
+	csrfToken string
+	hosts     hostSet        // names served (hosts.go)
+	logins    *loginThrottle // failed logins per client (login.go)
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -78,7 +98,13 @@ func New(opt Options) (*Handler, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	pt, err := parseTemplates()
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Bucket <= 0 {
+		opt.Bucket = 5 * time.Minute
+	}
+	pt, err := parseTemplates(opt.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +112,11 @@ func New(opt Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: embedded assets: %w", err)
 	}
-	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection()}
+	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
+		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle()}
 	h.metrics = newMetrics(h)
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
+	h.assets = static
 	h.routes()
 	return h, nil
 }
@@ -123,6 +151,7 @@ func (h *Handler) routes() {
 	handle("POST /ui/alerts/{id}/resolve", h.uiResolve)
 	handle("POST /ui/silences", h.uiSilence)
 	handle("GET /ui/sources", h.uiSources)
+	h.alertRoutes(handle)
 }
 
 // ServeHTTP applies security headers, auth and the same-origin check, then
@@ -134,19 +163,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
-	if r.URL.Path != "/healthz" {
-		if !h.authorized(r) {
-			if h.opt.Auth.Username != "" {
-				hd.Set("WWW-Authenticate", `Basic realm="mentionwatch", charset="UTF-8"`)
-			} else {
-				hd.Set("WWW-Authenticate", `Bearer realm="mentionwatch"`)
-			}
-			http.Error(w, "unauthorized: send web.token as a Bearer token or web.username/web.password as basic auth", http.StatusUnauthorized)
-			return
-		}
+	if r.URL.Path != "/healthz" && !h.hosts.allows(r.Host) {
+		// DNS rebinding: a page under another name reached this address.
+		http.Error(w, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
+			"add the name to web.hosts if it is yours", http.StatusMisdirectedRequest)
+		return
+	}
+	if r.URL.Path != "/healthz" && !h.checkLogin(w, r) {
+		return
 	}
 	if err := h.csrf.Check(r); err != nil {
 		http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
+		return
+	}
+	if msg := h.checkStateChange(r); msg != "" {
+		http.Error(w, msg, http.StatusForbidden)
 		return
 	}
 	h.mux.ServeHTTP(w, r)
@@ -201,7 +232,14 @@ func CheckAuth(cfg mw.WebConfig) error {
 	return nil
 }
 
+// serveStatic serves the embedded assets: files only, 404 for a
+// directory (no listing) or anything missing.
 func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if fi, err := fs.Stat(h.assets, name); name == "" || strings.HasSuffix(name, "/") || err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	h.static.ServeHTTP(w, r)
 }
@@ -210,6 +248,7 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if _, err := h.opt.Store.SourceStates(ctx); err != nil {
+		err = redact.Error(err) // a DSN may carry a password
 		h.opt.Log.Warn("readiness: store unreachable", "err", err)
 		http.Error(w, "store unreachable: "+err.Error(), http.StatusServiceUnavailable)
 		return
@@ -223,12 +262,36 @@ func Serve(ctx context.Context, cfg mw.WebConfig, h http.Handler, log *slog.Logg
 	if err := CheckAuth(cfg); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := Listen(cfg)
 	if err != nil {
-		return fmt.Errorf("web: listening on %s (web.listen): %w", cfg.Listen, err)
+		return err
 	}
 	return ServeListener(ctx, ln, h, log)
 }
+
+// Listen opens cfg.Listen, with TLS when web.tls_cert and web.tls_key
+// are set.
+func Listen(cfg mw.WebConfig) (net.Listener, error) {
+	var tc *tls.Config
+	if cfg.TLSCert != "" || cfg.TLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("web: loading web.tls_cert and web.tls_key: %w", err)
+		}
+		tc = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("web: listening on %s (web.listen): %w", cfg.Listen, err)
+	}
+	if tc != nil {
+		return tlsListener{tls.NewListener(ln, tc)}, nil
+	}
+	return ln, nil
+}
+
+// tlsListener marks a listener that speaks TLS, for the log line.
+type tlsListener struct{ net.Listener }
 
 // ServeListener serves h on ln until ctx ends.
 func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
@@ -245,7 +308,11 @@ func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, log *sl
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("dashboard listening", "url", "http://"+ln.Addr().String()+"/")
+	scheme := "http"
+	if _, ok := ln.(tlsListener); ok {
+		scheme = "https"
+	}
+	log.Info("dashboard listening", "url", scheme+"://"+ln.Addr().String()+"/")
 	select {
 	case err := <-errc:
 		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)

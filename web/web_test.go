@@ -105,7 +105,12 @@ func newTestHandlerOn(t *testing.T, st store.Store, auth mw.WebConfig) *Handler 
 func do(t *testing.T, h http.Handler, method, target string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest(method, target, body)
+	r.Host = "127.0.0.1:8080" // a loopback dashboard, unless the test names a Host
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if strings.EqualFold(hdr[i], "Host") {
+			r.Host = hdr[i+1]
+			continue
+		}
 		r.Header.Set(hdr[i], hdr[i+1])
 	}
 	w := httptest.NewRecorder()
@@ -310,7 +315,7 @@ func TestPageEscapesAndSetsCSP(t *testing.T) {
 			t.Errorf("page contains %q unescaped", bad)
 		}
 	}
-	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=", `data-chart="volume"`, "AMOT · waiting",
+	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=", `data-chart="volume"`, "AMOT: waiting for delivery",
 		"Roboclean", "Acknowledge", "x: 401 unauthorized", "2 batches, 2.0 KiB waiting", `/static/vendor/uPlot-1.6.31.iife.min.js`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
@@ -339,7 +344,7 @@ func TestPageEscapesAndSetsCSP(t *testing.T) {
 func TestAckResolveSilence(t *testing.T) {
 	h, st := newTestHandler(t, mw.WebConfig{})
 	ctx := context.Background()
-	w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"rina"}`), "Content-Type", "application/json")
+	w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"rina"}`), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
 	if w.Code != http.StatusOK {
 		t.Fatalf("ack: %d %s", w.Code, w.Body)
 	}
@@ -351,7 +356,7 @@ func TestAckResolveSilence(t *testing.T) {
 		t.Errorf("after ack: acked %v by %q, %s", a.AckedAt, a.AckedBy, a.State)
 	}
 	// A second acknowledgement keeps the first (time to first response).
-	do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"joko"}`), "Content-Type", "application/json")
+	do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"joko"}`), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
 	if a, _ = st.Alert(ctx, "a1"); a.AckedBy != "rina" {
 		t.Errorf("second ack replaced the first: %q", a.AckedBy)
 	}
@@ -370,7 +375,7 @@ func TestAckResolveSilence(t *testing.T) {
 
 	// The page's button posts a form and gets the alerts section back.
 	w = do(t, h, "POST", "/ui/alerts/a1/resolve?brand=Acme&range=24h", strings.NewReader(""),
-		"Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+		"Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true", "Sec-Fetch-Site", "same-origin", "X-CSRF-Token", h.csrfToken)
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="alerts"`) || !strings.Contains(w.Body.String(), "Resolved.") {
 		t.Fatalf("resolve: %d %s", w.Code, w.Body)
 	}
@@ -379,7 +384,7 @@ func TestAckResolveSilence(t *testing.T) {
 	}
 
 	w = do(t, h, "POST", "/api/silences", strings.NewReader(`{"brand":"Acme","scope":"aspect:delivery","for":"4h","reason":"known courier outage"}`),
-		"Content-Type", "application/json")
+		"Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
 	if w.Code != http.StatusCreated {
 		t.Fatalf("silence: %d %s", w.Code, w.Body)
 	}
@@ -398,7 +403,7 @@ func TestAckResolveSilence(t *testing.T) {
 
 	// The form on the page.
 	form := url.Values{"brand": {"Acme"}, "scope": {"mention"}, "for": {"1d"}}
-	w = do(t, h, "POST", "/ui/silences?brand=Acme&range=24h", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded")
+	w = do(t, h, "POST", "/ui/silences?brand=Acme&range=24h", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Silenced mention until") {
 		t.Errorf("silence form: %d %s", w.Code, w.Body)
 	}
@@ -414,7 +419,7 @@ func TestAckResolveSilence(t *testing.T) {
 		{"/api/silences", `{"brand":"Nope","for":"1h"}`, http.StatusBadRequest},
 		{"/api/silences", `{"for":"1h","colour":"red"}`, http.StatusBadRequest},
 	} {
-		if w := do(t, h, "POST", tc.target, strings.NewReader(tc.body), "Content-Type", "application/json"); w.Code != tc.code {
+		if w := do(t, h, "POST", tc.target, strings.NewReader(tc.body), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != tc.code {
 			t.Errorf("POST %s %s: %d %s; want %d", tc.target, tc.body, w.Code, w.Body, tc.code)
 		}
 	}
@@ -426,7 +431,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		{"Sec-Fetch-Site", "cross-site"},
 		{"Origin", "https://evil.example"},
 	} {
-		w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{}`), append([]string{"Content-Type", "application/json"}, hdr...)...)
+		w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{}`), append([]string{"Content-Type", "application/json", "X-CSRF-Token", h.csrfToken}, hdr...)...)
 		if w.Code != http.StatusForbidden {
 			t.Errorf("cross-origin ack with %v: %d; want 403", hdr, w.Code)
 		}
@@ -515,6 +520,7 @@ func TestTokenAndBasicAuth(t *testing.T) {
 	}
 	// Basic auth names who acknowledged.
 	r := httptest.NewRequest("POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"someone else"}`))
+	r.Host = "127.0.0.1:8080"
 	r.Header.Set("Content-Type", "application/json")
 	r.SetBasicAuth("ops", "pw")
 	w := httptest.NewRecorder()

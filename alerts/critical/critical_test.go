@@ -79,6 +79,8 @@ var cases = []struct {
 	{"I'm sick of waiting", ""},
 	{"bored to death in the queue", ""},
 	{"love the leak-proof bottle", ""},
+	{"my data leaks everywhere", ""}, // no event: "leaked" is one
+	{"the app leaked my data", "leak"},
 	{"the police drama on their app is great", ""},
 	{"their new ad went viral and it's funny", ""},
 	{"my plants died while I was away", ""},

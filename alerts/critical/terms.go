@@ -214,7 +214,7 @@ var specs = []spec{
 		dark web|doxxed|doxxing|doxed|privacy violation|privacy breach|pelanggaran privasi|data breach|data leak|
 		data leaked|data bocor|data dijual|kebocoran data|bocor data|compromised account|account compromised|
 		sim swap`, follow: "of|kontrak"},
-	{cat: "leak", terms: `leak|leaked|leaks|leaking|bocor|bocorin|dibocorin|dibocorkan|membocorkan|kebocoran|exposed|
+	{cat: "leak", terms: `leaked|bocor|bocorin|dibocorin|dibocorkan|membocorkan|kebocoran|exposed|
 		tersebar|disebar|disebarin|disebarkan|nyebar|nyebarin|menyebar|menyebarkan|compromised|
 		accessed|diakses|dilanggar|disalahgunakan|dicuri|stolen|hacked|hacker|hackers|hack`,
 		need: bit(fData), win: 6},

@@ -1,4 +1,5 @@
-// Package detect is the online spike detector for negative-mention counts.
+// Package detect is the online spike detector for mention counts and other
+// series (negative share, reach-weighted volume, any metric).
 //
 // A Detector holds many series ("acme", "acme|stage:amot",
 // "acme|aspect:delivery"). Each closed bucket of a series goes through Step,
@@ -7,74 +8,150 @@
 // of buckets, and warming up at start-up is feeding the stored history
 // through Step.
 //
-// Model, per series: expected(t) = level × hourOfDay[h(t)] × dayOfWeek[d(t)].
-// The level is an EWMA of the deseasonalised count; the seasonal factors are
-// EWMAs of the count's ratio to the rest of the model, so they start at 1 and
-// sharpen as history accumulates. Every update uses the count winsorised at
-// the expected value plus a few standard deviations, and buckets of an active
-// episode update with a much smaller weight, so an earlier spike barely moves
-// the baseline. The spread is quasi-Poisson: variance = phi × expected, with
-// phi >= 1 an EWMA of the squared Pearson residual. A bucket's score is
-// -log10 of the upper tail P(X >= count); an episode starts when the score,
-// the count and the factor all clear their gates, and resolves after a few
-// consecutive quiet buckets (hysteresis).
+// Model, per series: a prediction of the next bucket, then how surprising
+// the bucket is under it, on two horizons, calibrated against the series'
+// own history of surprises.
 //
-// Two more mechanisms shape the onsets. A slow detector judges the rolling
-// sum of the last few hours (each bucket clipped as for the baseline
-// updates) with its own dispersion, so a sustained doubling that no single
-// bucket makes surprising still starts an episode, while one big bucket
-// cannot. And after an episode resolves, a cooldown holds back new onsets
-// for a day unless a bucket clearly beats the last episode's peak: the
-// follow-up waves of one story do not alert again.
+//   - Prediction: expected(t) = level + hourOfDay[h(t)] + dayOfWeek[d(t)],
+//     an exponentially weighted level plus additive daily and weekly
+//     profiles, plus the part of the last residual that persists (a lag-1
+//     regression of the residual on itself, between 0 and 0.9). The
+//     residual variance is tracked the same way. Every update sees the
+//     residual clipped at Winsor standard deviations, and buckets of an
+//     episode update with a much smaller weight, so a spike barely moves the
+//     baseline.
+//   - Surprise of one bucket (the fast horizon), as a signed z: for a count
+//     series (every value so far a non-negative integer, and not far less
+//     noisy than Poisson) the upper tail is the quasi-Poisson tail
+//     P(X >= count) with mean the prediction and variance phi × mean, phi =
+//     residual variance / mean level >= 1, so 0 -> 5 on a sparse series is
+//     judged as a count and a quiet night by its own small mean; otherwise
+//     it is the residual over its standard deviation.
+//   - Surprise of a run (the slow horizon): an exponentially weighted mean of
+//     the clipped z against the baseline (without the lag-1 part) over
+//     SlowHalfLife, scaled to unit variance, so a sustained
+//     shift that no single bucket makes surprising still shows, and one huge
+//     bucket cannot.
+//   - Scores are -log10 of the one-sided normal tail of the z in the watched
+//     Direction (up, down or both). The model's p-values are not exact on
+//     real data (residuals are heavier-tailed and correlated), so each
+//     series also tracks a high quantile of its own scores, and an onset
+//     needs the score to clear both FireScore and TailMargin × that
+//     quantile: a routinely jumpy series must jump beyond its habit.
+//
+// An episode starts when either horizon is hot (and the count floor is met),
+// and resolves after ResolveBuckets consecutive quiet buckets. After it
+// resolves, a cooldown holds back new onsets unless a bucket clearly beats
+// the last episode's peak: the follow-up waves of one story do not alert
+// again.
 package detect
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
 
+// Direction is which departures from the expectation the detector watches.
+type Direction int
+
+const (
+	// Up watches rises only: a spike of negative mentions (the product
+	// default).
+	Up Direction = iota
+	// Down watches drops only: a source that went silent.
+	Down
+	// Both watches both.
+	Both
+)
+
+func (d Direction) String() string {
+	switch d {
+	case Down:
+		return "down"
+	case Both:
+		return "both"
+	}
+	return "up"
+}
+
+// ParseDirection reads "up", "down" or "both" ("" is up).
+func ParseDirection(s string) (Direction, error) {
+	switch s {
+	case "", "up":
+		return Up, nil
+	case "down":
+		return Down, nil
+	case "both":
+		return Both, nil
+	}
+	return Up, fmt.Errorf("direction %q: want up, down or both", s)
+}
+
+// Gaps is what a bucket missing between two Steps of a series means.
+type Gaps int
+
+const (
+	// GapsZero: a missing bucket held nothing (counts: no mentions), so it
+	// is fed as a zero (the product default).
+	GapsZero Gaps = iota
+	// GapsSkip: a missing bucket is a missing reading (a sampled metric);
+	// it is not judged and does not move the baseline.
+	GapsSkip
+)
+
 // Config tunes a Detector. The zero value of every field means its default.
+// The defaults were chosen by leave-one-category-out cross-validation on the
+// 53 NAB files (docs/BENCHMARKS.md); docs/ALERTS.md says what each knob is
+// for.
 type Config struct {
-	Bucket   time.Duration  // bucket width, default 5m
-	MinCount float64        // below this many negatives in a bucket nothing fires, default 5
-	Location *time.Location // time zone for time of day and day of week, default UTC
+	Bucket    time.Duration  // bucket width, default 5m
+	Location  *time.Location // time zone for time of day and day of week, default UTC
+	Direction Direction      // default Up
+	Gaps      Gaps           // default GapsZero
 
-	// Sensitivity.
-	FireScore float64 // -log10 tail p-value that starts an episode, default 10
-	MinFactor float64 // count / expected needed to start an episode, default 2
+	// MinCount is a product gate, not part of the model: a rise to fewer
+	// than MinCount never starts an episode (drops are not gated). Default
+	// 5; a negative value means no floor (0 means the default).
+	MinCount float64
 
-	// Adaptive tail: a series that is routinely spiky must spike beyond its
-	// own habit. The detector tracks the TailQuantile quantile of its scores
-	// (stochastic approximation, bounded memory) and an onset also needs
-	// score >= TailMargin × that quantile.
-	TailQuantile float64 // default 0.995
-	TailMargin   float64 // default 2; a negative value disables the adaptive tail
+	// Sensitivity divides both thresholds below (FireScore and
+	// TailMargin): 2 fires on surprises half as large in -log10
+	// probability, 0.5 only on twice as large. Default 1.
+	Sensitivity float64
+
+	// FireScore is the least -log10 tail probability that starts an
+	// episode, on either horizon. Default from FireEvery: a series that
+	// follows its model exactly (steady Poisson counts) crosses it by
+	// chance about once per FireEvery, counting both horizons (and both
+	// tails with Direction Both): FireScore = -log10(Bucket / FireEvery /
+	// tests), 3.6 for 5-minute buckets watched upwards. Real series are
+	// heavier-tailed than their model, so the series' own tail
+	// (TailMargin) often decides.
+	FireScore float64
+	FireEvery time.Duration // default 7 days
+	// SlowScore is the same for the slow horizon; default FireScore.
+	SlowScore float64
+	// TailMargin: an onset also needs the score to reach TailMargin × the
+	// level the series' own scores exceed once in 1/(1-TailQuantile)
+	// buckets (tracked online, per horizon): a routinely jumpy series must
+	// jump beyond its habit. Default 1; negative disables.
+	TailMargin   float64
+	TailQuantile float64 // default 0.9995: one bucket in 2,000 (a week of 5-minute buckets)
 
 	// Hysteresis.
-	ResolveScore   float64 // an episode is quiet while its score is below this, default 2
-	ResolveFactor  float64 // ... and its factor below this, default 1.5
-	ResolveBuckets int     // consecutive quiet buckets that resolve an episode, default 12 (1h)
-	Confirm        int     // hot buckets among the last ConfirmOf that start an episode, default 1
-	ConfirmOf      int     // window of the confirmation, at most 32, default 1
+	ResolveScore   float64 // a bucket is quiet while its score is below this and the slow horizon is not hot, default 2
+	ResolveBuckets int     // consecutive quiet buckets that resolve an episode, default 12 (1h of 5m buckets)
 
 	// Baseline.
-	LevelHalfLife    time.Duration // half-life of the level EWMA, default 24h
-	SeasonHalfLife   time.Duration // half-life of the time-of-day and day-of-week factors, default 7 days of their own updates
-	Winsor           float64       // updates see the count clipped at expected + Winsor standard deviations, default 3
-	EpisodeDamp      float64       // weight of updates inside an episode, relative to normal, default 0.1
-	WarmupBuckets    int           // buckets of history before anything fires, default 1 day
-	MaxGapBuckets    int           // a gap longer than this is not filled with zeros bucket by bucket, default 1 week
-	DisableSeasonal  bool          // use the level alone (for series without a daily rhythm)
-	MinShareFactor   float64       // if > 0 and total is known, also require share / baseline share >= this
-	ShareHalfLifeBkt int           // half-life of the baseline negative share, in buckets with mentions, default 2016
-
-	// Slow detector: the sum of the last SlowWindow of buckets, each clipped
-	// like a baseline update, against the sum of their expectations, with its
-	// own quasi-Poisson dispersion. It starts an episode when its score
-	// reaches SlowScore and the sum is at least 1.5 × expected, and keeps an
-	// episode from going quiet while it stays hot.
-	SlowWindow time.Duration // default 3h, at most 48 buckets; negative disables
-	SlowScore  float64       // default 6
+	LevelHalfLife   time.Duration // half-life of the level, default 24h
+	SeasonHalfLife  time.Duration // half-life of the daily and weekly profiles, in days of their own updates, default 7 days
+	SlowHalfLife    time.Duration // half-life of the slow horizon's mean of z, default 1h
+	Winsor          float64       // updates see the residual clipped at this many standard deviations, default 3
+	EpisodeDamp     float64       // weight of updates inside an episode, relative to normal, default 0.1
+	WarmupBuckets   int           // buckets of history before anything fires, default 1 day
+	MaxGapBuckets   int           // a GapsZero gap longer than this is not filled bucket by bucket, default 1 week
+	DisableSeasonal bool          // use the level alone
 
 	// Cooldown: after an episode resolves, no new onset for Cooldown unless
 	// the bucket's score reaches CooldownOverride × the peak score of the
@@ -95,33 +172,33 @@ func (c Config) withDefaults() Config {
 	if c.Location == nil {
 		c.Location = time.UTC
 	}
-	def(&c.MinCount, 5)
-	def(&c.FireScore, 10)
-	def(&c.MinFactor, 2)
-	def(&c.ResolveScore, 2)
-	if c.TailQuantile <= 0 || c.TailQuantile >= 1 {
-		c.TailQuantile = 0.995
+	switch {
+	case c.MinCount == 0:
+		c.MinCount = 5
+	case c.MinCount < 0:
+		c.MinCount = 0
 	}
+	def(&c.Sensitivity, 1)
+	if c.FireEvery <= 0 {
+		c.FireEvery = 7 * 24 * time.Hour
+	}
+	// Two horizons, and two tails when both directions are watched: each
+	// gets its share of the chance rate (Bonferroni).
+	tests := 2.0
+	if c.Direction == Both {
+		tests = 4
+	}
+	def(&c.FireScore, math.Max(1, -math.Log10(float64(c.Bucket)/float64(c.FireEvery)/tests)))
+	def(&c.SlowScore, c.FireScore)
 	if c.TailMargin == 0 {
-		c.TailMargin = 2
+		c.TailMargin = 1
 	}
-	def(&c.ResolveFactor, 1.5)
-	def(&c.Winsor, 3)
-	def(&c.EpisodeDamp, 0.1)
+	if c.TailQuantile <= 0 || c.TailQuantile >= 1 {
+		c.TailQuantile = 0.9995
+	}
+	def(&c.ResolveScore, 2)
 	if c.ResolveBuckets <= 0 {
 		c.ResolveBuckets = 12
-	}
-	if c.ConfirmOf <= 0 {
-		c.ConfirmOf = 1
-	}
-	if c.ConfirmOf > 32 {
-		c.ConfirmOf = 32
-	}
-	if c.Confirm <= 0 {
-		c.Confirm = 1
-	}
-	if c.Confirm > c.ConfirmOf {
-		c.Confirm = c.ConfirmOf
 	}
 	if c.LevelHalfLife <= 0 {
 		c.LevelHalfLife = 24 * time.Hour
@@ -129,6 +206,11 @@ func (c Config) withDefaults() Config {
 	if c.SeasonHalfLife <= 0 {
 		c.SeasonHalfLife = 7 * 24 * time.Hour
 	}
+	if c.SlowHalfLife <= 0 {
+		c.SlowHalfLife = time.Hour
+	}
+	def(&c.Winsor, 3)
+	def(&c.EpisodeDamp, 0.1)
 	perDay := int(24 * time.Hour / c.Bucket)
 	if perDay < 1 {
 		perDay = 1
@@ -139,16 +221,6 @@ func (c Config) withDefaults() Config {
 	if c.MaxGapBuckets <= 0 {
 		c.MaxGapBuckets = 7 * perDay
 	}
-	if c.ShareHalfLifeBkt <= 0 {
-		c.ShareHalfLifeBkt = 7 * perDay
-	}
-	if c.SlowWindow == 0 {
-		c.SlowWindow = 3 * time.Hour
-	}
-	if c.SlowWindow > maxSlow*c.Bucket {
-		c.SlowWindow = maxSlow * c.Bucket
-	}
-	def(&c.SlowScore, 6)
 	if c.Cooldown == 0 {
 		c.Cooldown = 24 * time.Hour
 	}
@@ -161,18 +233,22 @@ type Decision struct {
 	Firing   bool    // the episode is active after this bucket
 	Onset    bool    // this bucket started an episode
 	Resolved bool    // this bucket ended an episode (hysteresis)
-	Expected float64 // baseline count for this bucket
+	Expected float64 // the prediction for this bucket
 	Factor   float64 // value / max(expected, 1)
-	Score    float64 // -log10 of the upper tail P(X >= value) under the baseline
+	// Z is the bucket's signed surprise in standard deviations (positive:
+	// above the expectation), Score the -log10 tail probability of Z in
+	// the watched direction.
+	Z     float64
+	Score float64
 	// Threshold is the score this bucket needed to start an episode:
-	// FireScore, raised by the adaptive tail for a routinely spiky series.
+	// FireScore, raised by the series' own tail of scores.
 	Threshold float64
 	Share     float64 // value / total, 0 when total is unknown
-	// BaseShare is the baseline negative share (0 until a total is known).
-	BaseShare float64
-	// SlowScore and SlowFactor judge the sum over the last SlowWindow
-	// (buckets clipped as for the baseline) against its expectation; Slow
-	// is true when that sum alone is enough to start an episode.
+	// SlowZ and SlowScore judge the recent run of buckets (the slow
+	// horizon) the same way; Slow is true when it alone is enough to start
+	// an episode. SlowFactor is the recent mean of the values against the
+	// recent mean of their expectations.
+	SlowZ      float64
 	SlowScore  float64
 	SlowFactor float64
 	Slow       bool
@@ -184,12 +260,13 @@ type Detector struct {
 	cfg    Config
 	series map[string]*series
 
-	levelAlpha  float64
-	hodAlpha    float64
-	dowAlpha    float64
-	shareAlpha  float64
-	bucketsHour float64
-	slowN       int // buckets in the slow window, 0 when disabled
+	levelAlpha float64
+	hodAlpha   float64
+	dowAlpha   float64
+	slowAlpha  float64
+	slowNorm   float64 // standard deviation of the slow mean of iid unit z
+	perDay     int
+	slots      int // time-of-day slots
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -204,6 +281,8 @@ func New(cfg Config) *Detector {
 	}
 	perDay := float64(24*time.Hour) / b
 	seasonDays := float64(cfg.SeasonHalfLife) / float64(24*time.Hour)
+	slow := halfAlpha(float64(cfg.SlowHalfLife) / b)
+	slots := min(max(1, int(perDay)), maxSlots)
 	return &Detector{
 		cfg:    cfg,
 		series: make(map[string]*series),
@@ -212,11 +291,12 @@ func New(cfg Config) *Detector {
 		// An hour-of-day slot gets perDay/24 updates a day, a day-of-week
 		// slot perDay updates a week: both forget at SeasonHalfLife in days
 		// of their own data.
-		hodAlpha:    halfAlpha(seasonDays * perDay / 24),
-		dowAlpha:    halfAlpha(seasonDays / 7 * perDay),
-		shareAlpha:  halfAlpha(float64(cfg.ShareHalfLifeBkt)),
-		bucketsHour: float64(time.Hour) / b,
-		slowN:       max(0, int(cfg.SlowWindow/cfg.Bucket)),
+		hodAlpha:  halfAlpha(seasonDays * math.Max(perDay/float64(slots), 1)),
+		dowAlpha:  halfAlpha(seasonDays / 7 * perDay),
+		slowAlpha: slow,
+		slowNorm:  math.Sqrt(slow / (2 - slow)),
+		perDay:    max(1, int(perDay)),
+		slots:     slots,
 	}
 }
 
@@ -229,40 +309,45 @@ func (d *Detector) Len() int { return len(d.series) }
 // Forget drops a series (for example a brand removed from config).
 func (d *Detector) Forget(name string) { delete(d.series, name) }
 
-// Step feeds one closed bucket of one series: value is the negative count in
-// the bucket, total the count of all mentions in it (0 if unknown). Buckets of
-// a series must arrive in time order; a bucket missing between two calls
-// counts as zero (gaps longer than MaxGapBuckets only age the state). A
-// bucket at or before the series' last one changes nothing and returns the
-// current state with Onset and Resolved false. Negative or NaN values count
-// as zero. Step allocates only when it meets a new series.
+// Step feeds one closed bucket of one series: value is the count (or any
+// real value) in the bucket, total the count of all mentions in it (0 if
+// unknown; it only fills Decision.Share). Buckets of a series must arrive in
+// time order; with GapsZero a bucket missing between two calls counts as
+// zero (gaps longer than MaxGapBuckets only age the state), with GapsSkip it
+// is skipped. A bucket at or before the series' last one changes nothing and
+// returns the current state with Onset and Resolved false. NaN and infinite
+// values count as zero. Step allocates only when it meets a new series.
 func (d *Detector) Step(name string, bucket time.Time, value, total float64) Decision {
 	s := d.series[name]
 	if s == nil {
 		s = newSeries()
 		d.series[name] = s
 	}
-	if !(value > 0) { // also catches NaN
+	if math.IsNaN(value) || math.IsInf(value, 0) {
 		value = 0
 	}
 	if !(total > 0) || math.IsInf(total, 0) {
 		total = 0
-	}
-	if math.IsInf(value, 0) {
-		value = 0
 	}
 	if s.n > 0 {
 		gap := bucket.Sub(s.last)
 		if gap <= 0 {
 			return s.current()
 		}
-		missing := int(gap/d.cfg.Bucket) - 1
-		if missing > d.cfg.MaxGapBuckets {
-			missing = d.cfg.MaxGapBuckets
-		}
-		for i := missing; i >= 1; i-- {
-			d.step(s, bucket.Add(-time.Duration(i)*d.cfg.Bucket), 0, 0)
-		}
+		d.fillGap(s, bucket)
 	}
 	return d.step(s, bucket, value, total)
+}
+
+// fillGap feeds the zero buckets between the series' last bucket and bucket
+// (GapsZero only).
+func (d *Detector) fillGap(s *series, bucket time.Time) {
+	if d.cfg.Gaps != GapsZero {
+		return
+	}
+	missing := int(bucket.Sub(s.last)/d.cfg.Bucket) - 1
+	missing = min(missing, d.cfg.MaxGapBuckets)
+	for i := missing; i >= 1; i-- {
+		d.step(s, bucket.Add(-time.Duration(i)*d.cfg.Bucket), 0, 0)
+	}
 }

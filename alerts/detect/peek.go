@@ -1,6 +1,9 @@
 package detect
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Peek judges the open bucket of a series from its count so far, without
 // changing any state: it answers "if the bucket closed now with this count,
@@ -18,18 +21,14 @@ func (d *Detector) Peek(name string, bucket time.Time, value, total float64) Dec
 		return s.current()
 	}
 	cp := *s // series is a value of fixed-size arrays: the copy is the state
-	if !(value > 0) {
+	if math.IsNaN(value) || math.IsInf(value, 0) {
 		value = 0
 	}
 	if !(total > 0) {
 		total = 0
 	}
 	if s.n > 0 {
-		missing := int(bucket.Sub(s.last)/d.cfg.Bucket) - 1
-		missing = min(missing, d.cfg.MaxGapBuckets)
-		for i := missing; i >= 1; i-- {
-			d.step(&cp, bucket.Add(-time.Duration(i)*d.cfg.Bucket), 0, 0)
-		}
+		d.fillGap(&cp, bucket)
 	}
 	return d.step(&cp, bucket, value, total)
 }

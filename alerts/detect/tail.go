@@ -46,3 +46,48 @@ func logPoissonUpper(k, mu float64) float64 {
 	}
 	return lead + math.Log(sum)
 }
+
+// normScore is -log10 P(Z >= z) for a standard normal Z (0 for z <= 0).
+func normScore(z float64) float64 {
+	if !(z > 0) {
+		return 0
+	}
+	return -logNormUpper(z) / math.Ln10
+}
+
+// logNormUpper is ln P(Z >= z), z > 0, accurate far into the tail.
+func logNormUpper(z float64) float64 {
+	if z < 8 {
+		return math.Log(0.5 * math.Erfc(z/math.Sqrt2))
+	}
+	z2 := z * z // asymptotic series of Mills' ratio
+	return -z2/2 - math.Log(z) - 0.5*math.Log(2*math.Pi) + math.Log(1-1/z2+3/(z2*z2))
+}
+
+// zOfScore inverts normScore: the z whose upper tail is 10^-score. Newton's
+// method on ln Q(z), from the asymptotic start sqrt(2 score ln 10).
+func zOfScore(score float64) float64 {
+	if !(score > math.Log10(2)) { // P >= 1/2: at or below the mean
+		return 0
+	}
+	score = math.Min(score, 300)
+	target := -score * math.Ln10
+	z := math.Sqrt(2 * score * math.Ln10)
+	if score < 0.5 {
+		z = 0.5
+	}
+	for i := 0; i < 20; i++ {
+		lq := logNormUpper(z)
+		// d/dz ln Q(z) = -phi(z)/Q(z)
+		dl := -math.Exp(-z*z/2 - 0.5*math.Log(2*math.Pi) - lq)
+		step := (lq - target) / dl
+		z -= step
+		if z < 1e-6 {
+			z = 1e-6
+		}
+		if math.Abs(step) < 1e-7 {
+			break
+		}
+	}
+	return z
+}

@@ -9,6 +9,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
@@ -62,6 +63,7 @@ type app struct {
 	pipeline *scoring.Pipeline
 	sources  []*collectors.Source
 	alerts   *alerts.Loop
+	links    *actionlink.Signer // signs and checks notification action links; nil without dashboard_url and web.listen
 
 	runs      *web.RunMetrics // run and notification counters for /metrics; nil without web.listen
 	collected atomic.Int64    // raw items collected
@@ -73,7 +75,11 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	if err != nil {
 		return nil, err
 	}
-	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log)
+	links, err := linkSigner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log, alerts.WithPresentation(alerts.PresentationFor(cfg, links)))
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}
@@ -92,6 +98,7 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 		pipeline: scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)),
 		sources:  srcs,
 		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
+		links:    links,
 	}
 	a.alerts.Brands = map[string]bool{}
 	for _, b := range cfg.Brands {

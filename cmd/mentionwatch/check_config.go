@@ -42,6 +42,7 @@ func init() {
 				st = "embedded"
 			}
 			fmt.Fprintf(out, "store: %s\n", st)
+			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
 			return nil
 		},
 	})

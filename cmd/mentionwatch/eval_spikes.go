@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
+	"runtime"
 	"text/tabwriter"
 	"time"
 
@@ -20,18 +23,35 @@ func init() {
 		dataDir    string
 		detections string
 		repeat     time.Duration
-		loo        bool
+		cv         string
 		cfg        detect.Config
+		direction  string
+		fillZero   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "spikes",
-		Short: "Run the spike detector online over NAB mention-volume files and print the NAB standard score",
+		Short: "Run the spike detector online over NAB files and print the NAB standard score per category and overall",
 		Long: `Runs the spike detector online over every CSV named in DIR/labels.json
-(timestamp,value; the value is the count, the total is unknown), turns each
-episode's onset and each repeat (every --repeat while it still fires) into a
-detection, and scores them with the NAB standard profile.`,
+(timestamp,value; any finite value; the total is unknown), one detector per
+file with the bucket set to the file's median interval and one configuration
+for every file: the defaults, --direction both, missing rows skipped, no
+count floor. Rows repeating the timestamp of the row before are merged
+(mean); rows going back in time are dropped; both are reported. Each episode
+onset is a detection (and, with --repeat, each repeat while it fires); they
+are scored with the NAB standard profile per file, per category (the name
+before the first '_') and over all files, next to ARTime's and Numenta HTM's
+scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := detect.ParseDirection(direction)
+			if err != nil {
+				return fmt.Errorf("--direction: %w", err)
+			}
+			cfg.Direction = dir
+			cfg.Gaps = detect.GapsSkip
+			if fillZero {
+				cfg.Gaps = detect.GapsZero
+			}
 			files, err := nab.LoadDir(dataDir)
 			if err != nil {
 				return err
@@ -39,9 +59,21 @@ detection, and scores them with the NAB standard profile.`,
 			bar := progress.New("eval spikes", int64(len(files)))
 			reports := nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
 			bar.Finish()
-			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports)
-			if loo {
-				printLeaveOneOut(cmd.OutOrStdout(), files, cfg, repeat)
+			anchors, err := nab.ReadAnchors(filepath.Join(dataDir, "anchors.tsv"))
+			if err != nil {
+				return err
+			}
+			if anchors == nil { // mention-volume: the NAB directory beside it holds them
+				if anchors, err = nab.ReadAnchors(filepath.Join(dataDir, "..", "nab", "anchors.tsv")); err != nil {
+					return err
+				}
+			}
+			printSpikeReports(cmd.OutOrStdout(), detect.New(cfg).Config(), repeat, reports, anchors)
+			if cv != "" {
+				if cv != "category" && cv != "file" {
+					return fmt.Errorf("--cv %q: want category or file", cv)
+				}
+				printCrossValidation(cmd.OutOrStdout(), files, cfg, repeat, cv == "file")
 			}
 			if detections != "" {
 				if err := writeDetections(detections, reports); err != nil {
@@ -54,56 +86,119 @@ detection, and scores them with the NAB standard profile.`,
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files")
 	f.StringVar(&detections, "detections", "", "write file,timestamp for every detection (onsets and repeats) to this CSV")
-	f.DurationVar(&repeat, "repeat", 4*time.Hour, "repeat interval while an episode fires (0: onsets only)")
-	f.BoolVar(&loo, "loo", false, "also run the leave-one-file-out check: tune fire score, slow window and score, cooldown on the other files, score each file")
-	f.Float64Var(&cfg.FireScore, "fire-score", 0, "-log10 p-value that starts an episode (0: default)")
-	f.Float64Var(&cfg.MinFactor, "min-factor", 0, "count / expected needed to start an episode (0: default)")
-	f.Float64Var(&cfg.MinCount, "min-count", 0, "minimum count that may fire (0: default)")
-	f.IntVar(&cfg.Confirm, "confirm", 0, "hot buckets among the last --confirm-of that start an episode (0: default)")
-	f.IntVar(&cfg.ConfirmOf, "confirm-of", 0, "window of the confirmation in buckets (0: default)")
-	f.IntVar(&cfg.ResolveBuckets, "resolve-buckets", 0, "consecutive quiet buckets that resolve an episode (0: default)")
+	f.DurationVar(&repeat, "repeat", 0, "also count a detection every this long while an episode fires (0: onsets only, one alert per episode as the product sends)")
+	f.StringVar(&cv, "cv", "", "also cross-validate the defaults: leave one \"category\" (or \"file\") out, choosing among nab.Grid on the rest")
+	f.StringVar(&direction, "direction", "both", "departures the detector watches: up, down or both (NAB labels both rises and drops)")
+	f.BoolVar(&fillZero, "gaps-zero", false, "feed a missing bucket as a zero (mention counts) instead of skipping it (sampled metrics, as NAB's files are)")
+	f.Float64Var(&cfg.MinCount, "min-count", -1, "the product's count floor for rises (-1: none, as for real-valued series; 0: the product default)")
+	f.DurationVar(&cfg.FireEvery, "fire-every", 0, "chance rate of the model threshold: a series that follows its model fires about once per this (0: default)")
+	f.Float64Var(&cfg.FireScore, "fire-score", 0, "-log10 tail probability that starts an episode (0: from --fire-every)")
+	f.Float64Var(&cfg.SlowScore, "slow-score", 0, "the same for the slow horizon (0: the fire score)")
+	f.Float64Var(&cfg.TailMargin, "tail-margin", 0, "an onset needs score >= this × the series' own tail quantile (0: default, <0: off)")
 	f.Float64Var(&cfg.TailQuantile, "tail-quantile", 0, "quantile of the series' own scores tracked online (0: default)")
-	f.Float64Var(&cfg.TailMargin, "tail-margin", 0, "an onset needs score >= this × the tail quantile (0: default, <0: off)")
-	f.DurationVar(&cfg.SlowWindow, "slow-window", 0, "window of the slow (sustained-rise) detector (0: default, <0: off)")
-	f.Float64Var(&cfg.SlowScore, "slow-score", 0, "-log10 p-value of the slow window's sum that starts an episode (0: default)")
+	f.IntVar(&cfg.ResolveBuckets, "resolve-buckets", 0, "consecutive quiet buckets that resolve an episode (0: default)")
+	f.DurationVar(&cfg.LevelHalfLife, "level-half-life", 0, "half-life of the level (0: default)")
+	f.DurationVar(&cfg.SlowHalfLife, "slow-half-life", 0, "half-life of the slow horizon (0: default)")
 	f.DurationVar(&cfg.Cooldown, "cooldown", 0, "no new onset this long after an episode resolves (0: default, <0: off)")
 	f.Float64Var(&cfg.CooldownOverride, "cooldown-override", 0, "... unless the score reaches this × the last episode's peak (0: default)")
+	f.BoolVar(&cfg.DisableSeasonal, "no-seasonal", false, "level only, no daily and weekly profiles")
 	evalCmd.AddCommand(cmd)
 }
 
-func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, reports []nab.FileReport) {
+func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, reports []nab.FileReport, anchors nab.Anchors) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\trows\twindows\tTP\tmissed\tFP\tdetections\traw\tnormalized\tdelay\t")
+	fmt.Fprintln(tw, "file\trows\tmerged\twindows\tTP\tmissed\tFP\tdetections\traw\tnormalized\tdelay\t")
+	merged, late := 0, 0
 	for _, r := range reports {
 		res := r.Result
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.1f\t%s\t\n", r.Name, r.Rows, res.Windows, res.TP,
-			res.Missed, res.FP, len(r.Detections), res.Raw, nab.Normalized([]nab.Result{res}), meanDelay(res.Delays))
+		merged += r.Merged
+		late += r.Late
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t\n", r.Name, r.Rows, r.Merged+r.Late, res.Windows, res.TP,
+			res.Missed, res.FP, len(r.Detections), res.Raw, normStr(nab.Summarize([]nab.FileReport{r}).Normalized), meanDelay(res.Delays))
 	}
 	tw.Flush()
+	if merged > 0 || late > 0 {
+		fmt.Fprintf(w, "\n%d rows repeated the timestamp of the row before and were merged into it (mean value); %d rows went back in time and were dropped; scores count every row\n", merged, late)
+	}
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "category\tfiles\twindows\tTP\tFP\traw\tnormalized\tARTime\tnumenta\t")
+	names := func(rs []nab.FileReport) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = r.Name
+		}
+		return out
+	}
+	anchor := func(det string, files []string, windows int) string {
+		v, ok := anchors.Score(det, files)
+		if !ok || windows == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f", v)
+	}
+	for _, c := range nab.ByCategory(reports) {
+		var files []string
+		for _, r := range reports {
+			if r.Category == c.Category {
+				files = append(files, r.Name)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t%s\t\n", c.Category, c.Files, c.Windows, c.TP, c.FP, c.Raw,
+			normStr(c.Normalized), anchor("ARTime", files, c.Windows), anchor("numenta", files, c.Windows))
+	}
 	s := nab.Summarize(reports)
-	fmt.Fprintf(w, "\nNAB standard score (normalized, %d files, %d windows): %.1f\n", len(reports), s.Windows, s.Normalized)
+	fmt.Fprintf(tw, "all\t%d\t%d\t%d\t%d\t%.3f\t%s\t%s\t%s\t\n", s.Files, s.Windows, s.TP, s.FP, s.Raw,
+		normStr(s.Normalized), anchor("ARTime", names(reports), s.Windows), anchor("numenta", names(reports), s.Windows))
+	tw.Flush()
+	fmt.Fprintf(w, "(a category without windows has no normalized score; its false positives count in \"all\", which is normalised over every file together, as NAB and anchors.tsv do)\n")
+	fmt.Fprintf(w, "\nNAB standard score (normalized, %d files, %d windows): %s\n", len(reports), s.Windows, normStr(s.Normalized))
 	fmt.Fprintf(w, "windows detected %d/%d, false positives %d\n", s.TP, s.Windows, s.FP)
 	fmt.Fprintf(w, "mean detection delay: %+.1f buckets from the labelled anomaly point, %.1f from the window start\n",
 		s.MeanDelay, s.MeanStart)
-	fmt.Fprintf(w, "detector: bucket %s, min count %g, fire score %g, min factor %g, resolve after %d quiet buckets, repeat %s\n",
-		cfg.Bucket, cfg.MinCount, cfg.FireScore, cfg.MinFactor, cfg.ResolveBuckets, repeat)
-	fmt.Fprintf(w, "slow window %s (score %g), cooldown %s (override at %g × the last peak)\n",
-		cfg.SlowWindow, cfg.SlowScore, cfg.Cooldown, cfg.CooldownOverride)
+	fmt.Fprintf(w, "detector: one configuration for every file; bucket: each file's median interval; direction %s; gaps %s; count floor %g; fire every %s (fire score %.2f at 5m buckets), tail margin %g × the %g quantile of the series' own scores\n",
+		cfg.Direction, map[detect.Gaps]string{detect.GapsZero: "zero", detect.GapsSkip: "skipped"}[cfg.Gaps], cfg.MinCount, cfg.FireEvery, cfg.FireScore, cfg.TailMargin, cfg.TailQuantile)
+	fmt.Fprintf(w, "level half-life %s, slow half-life %s, seasonal %v, resolve after %d quiet buckets, cooldown %s (override at %g × the last peak), repeat %s\n",
+		cfg.LevelHalfLife, cfg.SlowHalfLife, !cfg.DisableSeasonal, cfg.ResolveBuckets, cfg.Cooldown, cfg.CooldownOverride, repeat)
 }
 
-func printLeaveOneOut(w io.Writer, files []nab.File, base detect.Config, repeat time.Duration) {
+func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) {
 	grid := nab.Grid(base)
-	folds, score := nab.LeaveOneOut(files, grid, repeat)
-	fmt.Fprintf(w, "\nleave one file out (%d configurations tuned on the other files):\n", len(grid))
+	group, what := nab.ByCategoryOf, "category"
+	if byFile {
+		group, what = nab.ByFile, "file"
+	}
+	folds, score := nab.CrossValidate(files, grid, repeat, group, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "\nleave one %s out (%d configurations; each held-out %s is scored with the one that did best on the others):\n", what, len(grid), what)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
 	for _, f := range folds {
 		c := detect.New(grid[f.Pick]).Config()
-		fmt.Fprintf(tw, "%s\tfire %g, slow %s/%g, cooldown %s\t%.1f\t%.1f\t\n", f.Held, c.FireScore, c.SlowWindow,
-			c.SlowScore, c.Cooldown, f.Train, nab.Normalized([]nab.Result{f.Result}))
+		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
+			c.TailQuantile, c.LevelHalfLife, f.Train, normStr(held(f.Results)))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "NAB standard score over the held-out files: %.1f\n", score)
+	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)
+}
+
+// held is the normalized score of a fold's results, NaN without windows.
+func held(rs []nab.Result) float64 {
+	n := 0
+	for _, r := range rs {
+		n += r.Windows
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return nab.Normalized(rs)
+}
+
+func normStr(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
 }
 
 func meanDelay(d []int) string {

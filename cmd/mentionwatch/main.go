@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // version is set by the linker: -ldflags "-X main.version=v1.2.3".
@@ -48,7 +49,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "mentionwatch:", err)
+		fmt.Fprintln(os.Stderr, "mentionwatch:", redact.String(err.Error()))
 		var ce *mw.ConfigError
 		if errors.As(err, &ce) {
 			os.Exit(2)
@@ -72,8 +73,10 @@ func newLogger(cfg mw.LogConfig) *slog.Logger {
 		lvl = slog.LevelError
 	}
 	opts := &slog.HandlerOptions{Level: lvl}
+	// Every line passes through redact: URLs lose their secrets and the
+	// config's secrets print as <secret>, whoever logs them.
 	if cfg.Format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(redact.NewHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(redact.NewHandler(slog.NewTextHandler(os.Stderr, opts)))
 }

@@ -41,7 +41,7 @@ const Brands = `brands:
 // HTTP returns a client for tests: no rate limit to speak of, no in-run
 // retries, so 429 and 5xx come straight back as *collectors.HTTPError.
 func HTTP() *collectors.HTTPClient {
-	return collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1})
+	return collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
 }
 
 // Config returns the full config text for one source named "test" of type

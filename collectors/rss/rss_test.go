@@ -32,6 +32,7 @@ func newFeed(t *testing.T, url string, cfg mw.HTTPConfig) *Feed {
 	if cfg.RetryMax == 0 {
 		cfg.RetryMax = -1
 	}
+	cfg.AllowLoopback = true // the feeds are httptest servers on 127.0.0.1
 	f := &Feed{URL: url}
 	err := f.Init(collectors.Env{Name: "test", Type: "rss", HTTP: collectors.NewHTTPClient(cfg), Now: func() time.Time { return testNow }})
 	if err != nil {
@@ -148,7 +149,7 @@ func TestGoogleNewsPreset(t *testing.T) {
 	}))
 	defer srv.Close()
 	f := &Feed{Preset: PresetGoogleNews, BaseURL: srv.URL, Lang: "id", Country: "ID"}
-	env := collectors.Env{Type: "rss", HTTP: collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100}), Now: time.Now,
+	env := collectors.Env{Type: "rss", HTTP: collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, AllowLoopback: true}), Now: time.Now,
 		Brands: []mw.Brand{{Name: "Acme", Keywords: []string{"acme", "acme store"}}}}
 	if err := f.Init(env); err != nil {
 		t.Fatal(err)
@@ -235,7 +236,7 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, RetryMax: -1}), nil)
+	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, RetryMax: -1, AllowLoopback: true}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -282,6 +282,7 @@ sources:
   - {name: demo-ulasan, type: rss, url: "%[1]s/ulasan.atom", interval: 5m}
   - {name: demo-community, type: rss, url: "%[1]s/community.json", interval: 5m}
 http:
+  allow_loopback: true   # the demo feeds are served from this machine
   per_host_rps: 50
   per_host_burst: 10
 store:

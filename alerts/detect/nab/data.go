@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,11 +16,32 @@ import (
 )
 
 // File is one NAB series with its labelled windows as row indices.
+//
+// Rows that repeat a timestamp (NAB has a few, e.g. the hour a daylight
+// saving clock repeats) are merged into one point whose value is their mean:
+// a repeat is a second reading of the same instant, so summing would invent
+// a spike. A row whose timestamp goes back before the row before (one NAB
+// file replays an hour) is dropped and counted in Late: an online detector
+// has already judged that time. Scoring stays on the file's own rows, as NAB's and the anchors'
+// scores are: Rows, the windows and the probation count every CSV row, and a
+// detection at point i is a detection at row Row[i], the first row of its
+// timestamp.
 type File struct {
-	Name    string // base name, e.g. Twitter_volume_AAPL.csv
-	Times   []time.Time
-	Values  []float64
-	Windows []Window
+	Name    string      // base name, e.g. Twitter_volume_AAPL.csv
+	Times   []time.Time // one per distinct timestamp, increasing
+	Values  []float64   // the mean of the rows at Times[i]
+	Row     []int       // the first CSV row (0-based, header excluded) of Times[i]
+	Rows    int         // CSV rows, repeats included
+	Merged  int         // rows merged into the row before, of the same timestamp
+	Late    int         // rows dropped because their timestamp is before the row before
+	Windows []Window    // in CSV rows
+}
+
+// Category is the part of the name before the first '_' (NAB's directory:
+// realTweets, artificialWithAnomaly, ...), or the whole name without it.
+func (f File) Category() string {
+	c, _, _ := strings.Cut(strings.TrimSuffix(f.Name, ".csv"), "_")
+	return c
 }
 
 type label struct {
@@ -31,7 +53,7 @@ type label struct {
 func LoadDir(dir string) ([]File, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
 	if err != nil {
-		return nil, fmt.Errorf("nab: reading labels: %w", err)
+		return nil, fmt.Errorf("nab: reading labels (point --data at a directory holding labels.json and its CSV files, e.g. ../shared/data/nab): %w", err)
 	}
 	var labels map[string]label
 	if err := json.Unmarshal(raw, &labels); err != nil {
@@ -85,8 +107,8 @@ func loadFile(path string, l label) (File, error) {
 			return File{}, fmt.Errorf("nab: labels for %s: window end %q: %w", f.Name, w[1], err)
 		}
 		win := Window{
-			Start:   sort.Search(len(f.Times), func(i int) bool { return !f.Times[i].Before(start) }),
-			End:     sort.Search(len(f.Times), func(i int) bool { return f.Times[i].After(end) }) - 1,
+			Start:   rowAtOrAfter(f, start),
+			End:     rowAtOrAfter(f, end.Add(time.Nanosecond)) - 1,
 			Anomaly: -1,
 		}
 		if win.End < win.Start {
@@ -94,7 +116,7 @@ func loadFile(path string, l label) (File, error) {
 		}
 		for _, a := range anomalies {
 			if !a.Before(start) && !a.After(end) {
-				win.Anomaly = sort.Search(len(f.Times), func(i int) bool { return !f.Times[i].Before(a) })
+				win.Anomaly = rowAtOrAfter(f, a)
 				break
 			}
 		}
@@ -109,11 +131,46 @@ func loadFile(path string, l label) (File, error) {
 	return f, nil
 }
 
-// readCSV reads timestamp,value rows (with a header) in time order.
+// Interval is the median spacing of the file's timestamps (5 minutes for a
+// file of fewer than two points).
+func (f File) Interval() time.Duration {
+	if len(f.Times) < 2 {
+		return 5 * time.Minute
+	}
+	d := make([]time.Duration, len(f.Times)-1)
+	for i := 1; i < len(f.Times); i++ {
+		d[i-1] = f.Times[i].Sub(f.Times[i-1])
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2]
+}
+
+// row is the CSV row of point i (i itself for a File built in code).
+func (f File) row(i int) int {
+	if f.Row == nil {
+		return i
+	}
+	return f.Row[i]
+}
+
+// rowAtOrAfter is the first CSV row whose timestamp is at or after t
+// (f.Rows if none).
+func rowAtOrAfter(f File, t time.Time) int {
+	i := sort.Search(len(f.Times), func(i int) bool { return !f.Times[i].Before(t) })
+	if i == len(f.Times) {
+		return f.Rows
+	}
+	return f.Row[i]
+}
+
+// readCSV reads timestamp,value rows (with a header) in time order, merging
+// rows that repeat the previous timestamp (see File). Values may be any
+// finite real number.
 func readCSV(r io.Reader, f *File) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 2
 	header := true
+	repeats := 0 // rows at the current timestamp
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -137,11 +194,25 @@ func readCSV(r io.Reader, f *File) error {
 		if err != nil {
 			return fmt.Errorf("line %d: value %q: %w", line, rec[1], err)
 		}
-		if n := len(f.Times); n > 0 && !t.After(f.Times[n-1]) {
-			return fmt.Errorf("line %d: timestamp %s not after the previous row", line, rec[0])
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("line %d: value %q is not a finite number", line, rec[1])
 		}
-		f.Times = append(f.Times, t)
-		f.Values = append(f.Values, v)
+		n := len(f.Times)
+		switch {
+		case n > 0 && t.Equal(f.Times[n-1]):
+			f.Merged++
+			repeats++
+			f.Values[n-1] += (v - f.Values[n-1]) / float64(repeats) // running mean
+		case n > 0 && t.Before(f.Times[n-1]):
+			f.Late++ // the detector has moved past it: online, it cannot be judged
+			repeats = 0
+		default:
+			repeats = 1
+			f.Times = append(f.Times, t)
+			f.Values = append(f.Values, v)
+			f.Row = append(f.Row, f.Rows)
+		}
+		f.Rows++
 	}
 	if len(f.Times) == 0 {
 		return errors.New("no rows")

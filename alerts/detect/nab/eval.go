@@ -1,6 +1,7 @@
 package nab
 
 import (
+	"math"
 	"time"
 
 	"github.com/mentionwatch/mentionwatch/alerts/detect"
@@ -17,7 +18,10 @@ type Detection struct {
 // FileReport is the evaluation of one file.
 type FileReport struct {
 	Name       string
-	Rows       int
+	Category   string // File.Category
+	Rows       int    // CSV rows
+	Merged     int    // File.Merged
+	Late       int    // File.Late
 	Result     Result
 	Detections []Detection
 }
@@ -27,21 +31,32 @@ type FileReport struct {
 // repeats into detections and scores them. A repeat is a detection every
 // repeat interval while an episode still fires (0: onsets only). progress,
 // if not nil, is called after each file.
+//
+// Each file gets its own Detector; when cfg.Bucket is zero its bucket is the
+// file's median sampling interval (File.Interval), as a user would set the
+// bucket to the series' resolution.
 func Run(files []File, cfg detect.Config, repeat time.Duration, progress func(done, total int, name string)) []FileReport {
-	det := detect.New(cfg)
 	out := make([]FileReport, 0, len(files))
 	for k, f := range files {
-		rep := FileReport{Name: f.Name, Rows: len(f.Values)}
+		fc := cfg
+		if fc.Bucket <= 0 {
+			fc.Bucket = f.Interval()
+		}
+		det := detect.New(fc)
+		rep := FileReport{Name: f.Name, Category: f.Category(), Rows: f.Rows, Merged: f.Merged, Late: f.Late}
+		if f.Row == nil { // built in code, not read: one row per point
+			rep.Rows = len(f.Values)
+		}
 		var lastAlert time.Time
 		for i, v := range f.Values {
 			t := f.Times[i]
 			dec := det.Step(f.Name, t, v, 0)
 			switch {
 			case dec.Onset:
-				rep.Detections = append(rep.Detections, Detection{Index: i, Time: t})
+				rep.Detections = append(rep.Detections, Detection{Index: f.row(i), Time: t})
 				lastAlert = t
 			case dec.Firing && repeat > 0 && t.Sub(lastAlert) >= repeat:
-				rep.Detections = append(rep.Detections, Detection{Index: i, Time: t, Repeat: true})
+				rep.Detections = append(rep.Detections, Detection{Index: f.row(i), Time: t, Repeat: true})
 				lastAlert = t
 			}
 		}
@@ -60,7 +75,9 @@ func Run(files []File, cfg detect.Config, repeat time.Duration, progress func(do
 
 // Summary totals a run over files.
 type Summary struct {
-	Normalized float64 // NAB standard normalized score
+	Files      int
+	Normalized float64 // NAB standard normalized score; NaN when no file has a window
+	Raw        float64 // summed raw score
 	Windows    int
 	TP, FP     int
 	Missed     int
@@ -73,8 +90,10 @@ func Summarize(reports []FileReport) Summary {
 	var s Summary
 	results := make([]Result, len(reports))
 	var delay, start, nd, ns int
+	s.Files = len(reports)
 	for i, r := range reports {
 		results[i] = r.Result
+		s.Raw += r.Result.Raw
 		s.Windows += r.Result.Windows
 		s.TP += r.Result.TP
 		s.FP += r.Result.FP
@@ -89,6 +108,9 @@ func Summarize(reports []FileReport) Summary {
 		}
 	}
 	s.Normalized = Normalized(results)
+	if s.Windows == 0 {
+		s.Normalized = math.NaN()
+	}
 	if nd > 0 {
 		s.MeanDelay = float64(delay) / float64(nd)
 	}
@@ -96,4 +118,30 @@ func Summarize(reports []FileReport) Summary {
 		s.MeanStart = float64(start) / float64(ns)
 	}
 	return s
+}
+
+// CategorySummary is the summary of the files of one category.
+type CategorySummary struct {
+	Category string
+	Summary
+}
+
+// ByCategory summarises reports per category, in order of first appearance.
+// Each category is normalised over its own files; a category without windows
+// (artificialNoAnomaly) has no normalised score, only its raw false-positive
+// cost, which the overall figure includes.
+func ByCategory(reports []FileReport) []CategorySummary {
+	var order []string
+	groups := map[string][]FileReport{}
+	for _, r := range reports {
+		if _, ok := groups[r.Category]; !ok {
+			order = append(order, r.Category)
+		}
+		groups[r.Category] = append(groups[r.Category], r)
+	}
+	out := make([]CategorySummary, 0, len(order))
+	for _, c := range order {
+		out = append(out, CategorySummary{Category: c, Summary: Summarize(groups[c])})
+	}
+	return out
 }

@@ -3,8 +3,10 @@ package nab
 import (
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,32 +17,93 @@ import (
 // dataDir is ../shared/data/mention-volume relative to the project root.
 const dataDir = "../../../../shared/data/mention-volume"
 
-func TestEvalMentionVolume(t *testing.T) {
-	files, err := LoadDir(dataDir)
+// nabDir is ../shared/data/nab relative to the project root.
+const nabDir = "../../../../shared/data/nab"
+
+// EvalConfig is the configuration eval spikes scores NAB files with: the
+// defaults, both directions (NAB labels drops as well as rises), missing
+// rows skipped (the files are sampled metrics) and no count floor (most are
+// not counts).
+func evalConfig() detect.Config {
+	return detect.Config{Direction: detect.Both, Gaps: detect.GapsSkip, MinCount: -1}
+}
+
+func loadOrSkip(t *testing.T, dir string) []File {
+	files, err := LoadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not present", dataDir)
+		t.Skipf("%s not present", dir)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports := Run(files, detect.Config{}, 4*time.Hour, nil)
-	for _, r := range reports {
-		t.Logf("%s: TP %d/%d FP %d raw %.3f delays %v", r.Name, r.Result.TP, r.Result.Windows, r.Result.FP, r.Result.Raw, r.Result.Delays)
-	}
-	s := Summarize(reports)
-	t.Logf("NAB standard %.1f, windows %d/%d, FP %d, mean delay %+.1f buckets from the anomaly point, %.1f from the window start",
-		s.Normalized, s.TP, s.Windows, s.FP, s.MeanDelay, s.MeanStart)
-	if s.Normalized < 83 {
-		t.Errorf("NAB standard score %.1f, want >= 83", s.Normalized)
-	}
-	// Online: every detection comes from a row of the file, in order.
-	for _, r := range reports {
-		for i := 1; i < len(r.Detections); i++ {
-			if r.Detections[i].Index <= r.Detections[i-1].Index {
-				t.Fatalf("%s: detections out of order", r.Name)
+	return files
+}
+
+func TestEvalMentionVolume(t *testing.T) {
+	files := loadOrSkip(t, dataDir)
+	for _, c := range []struct {
+		name string
+		cfg  detect.Config
+	}{
+		{"eval (both directions, no floor)", evalConfig()},
+		{"product (rises, floor 5, empty buckets are zeros)", detect.Config{}},
+	} {
+		reports := Run(files, c.cfg, 0, nil)
+		s := Summarize(reports)
+		t.Logf("%s: NAB standard %.1f, windows %d/%d, FP %d", c.name, s.Normalized, s.TP, s.Windows, s.FP)
+		if s.Normalized < 80 { // the goal on realTweets; the defaults were not chosen on these files
+			t.Errorf("%s: NAB standard score %.1f, want >= 80", c.name, s.Normalized)
+		}
+		for _, r := range reports { // online: detections in order, from the file's rows
+			for i := 1; i < len(r.Detections); i++ {
+				if r.Detections[i].Index <= r.Detections[i-1].Index {
+					t.Fatalf("%s: detections out of order", r.Name)
+				}
 			}
 		}
 	}
+}
+
+func TestEvalNAB(t *testing.T) {
+	files := loadOrSkip(t, nabDir)
+	if len(files) != 53 {
+		t.Fatalf("%d files, want 53", len(files))
+	}
+	reports := Run(files, evalConfig(), 0, nil)
+	s := Summarize(reports)
+	for _, c := range ByCategory(reports) {
+		t.Logf("%-22s %2d files %3d windows: %s", c.Category, c.Files, c.Windows, fmtScore(c.Normalized))
+	}
+	t.Logf("all: NAB standard %.1f, windows %d/%d, FP %d", s.Normalized, s.TP, s.Windows, s.FP)
+	if s.Windows != 99 {
+		t.Errorf("%d windows, want 99", s.Windows)
+	}
+	// A guard against regressions, below the figure in docs/BENCHMARKS.md.
+	if s.Normalized < 62 {
+		t.Errorf("NAB standard score %.1f on the 53 files, want >= 62", s.Normalized)
+	}
+	// The anchors are scored with the same rules: ARTime's 74.0 over all 53.
+	anchors, err := ReadAnchors(nabDir + "/anchors.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	if v, ok := anchors.Score("ARTime", names); !ok || math.Abs(v-74.0) > 0.05 {
+		t.Errorf("ARTime over the 53 files: %.2f (%v), anchors.tsv says 74.0", v, ok)
+	}
+	if v, ok := anchors.Score("numenta", names); !ok || math.Abs(v-70.2) > 0.05 {
+		t.Errorf("numenta over the 53 files: %.2f (%v), anchors.tsv says 70.2", v, ok)
+	}
+}
+
+func fmtScore(v float64) string {
+	if math.IsNaN(v) {
+		return "no windows"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
 func TestRunRepeats(t *testing.T) {
@@ -56,7 +119,7 @@ func TestRunRepeats(t *testing.T) {
 		f.Values = append(f.Values, v)
 	}
 	f.Windows = []Window{{Start: 1400, End: 1700, Anomaly: 1500}}
-	rep := Run([]File{f}, detect.Config{}, 4*time.Hour, nil)[0]
+	rep := Run([]File{f}, detect.Config{Cooldown: -1}, 4*time.Hour, nil)[0]
 	var onsets, repeats int
 	for _, d := range rep.Detections {
 		if d.Repeat {
@@ -96,7 +159,6 @@ func TestLoadDirErrors(t *testing.T) {
 	for name, c := range map[string]struct{ csv, labels, want string }{
 		"bad value":     {strings.Replace(good, ",2\n", ",x\n", 1), labels, `line 3: value "x"`},
 		"bad time":      {strings.Replace(good, "00:05:00", "noon", 1), labels, `line 3: timestamp "2015-01-01 noon"`},
-		"out of order":  {strings.Replace(good, "00:10:00", "00:01:00", 1), labels, "not after the previous row"},
 		"empty window":  {good, strings.Replace(labels, "00:05:00.000000", "00:06:00.000000", 1) + "", "holds no rows"},
 		"bad json":      {good, "{", "parsing"},
 		"missing csv":   {"", labels, "a.csv"},
@@ -120,6 +182,45 @@ func TestLoadDirErrors(t *testing.T) {
 	}
 }
 
+func TestLoadRepeatsAndLateRows(t *testing.T) {
+	dir := t.TempDir()
+	body := "timestamp,value\n" +
+		"2015-01-01 00:00:00,1\n" +
+		"2015-01-01 00:05:00,2\n" +
+		"2015-01-01 00:05:00,4\n" + // a repeat: merged, mean 3
+		"2015-01-01 00:05:00,6\n" + // mean 4
+		"2015-01-01 00:00:00,9\n" + // back in time: dropped
+		"2015-01-01 00:10:00,-2.5\n" // real-valued, negative
+	labels := `{"x_a.csv": {"windows": [["2015-01-01 00:10:00", "2015-01-01 00:10:00"]], "anomalies": []}}`
+	if err := os.WriteFile(filepath.Join(dir, "x_a.csv"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "labels.json"), []byte(labels), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := files[0]
+	if f.Rows != 6 || f.Merged != 2 || f.Late != 1 || len(f.Times) != 3 || f.Category() != "x" {
+		t.Fatalf("rows %d merged %d late %d points %d category %q", f.Rows, f.Merged, f.Late, len(f.Times), f.Category())
+	}
+	if want := []float64{1, 4, -2.5}; f.Values[0] != want[0] || f.Values[1] != want[1] || f.Values[2] != want[2] {
+		t.Errorf("values %v, want %v", f.Values, want)
+	}
+	if want := []int{0, 1, 5}; f.Row[0] != want[0] || f.Row[1] != want[1] || f.Row[2] != want[2] {
+		t.Errorf("rows %v, want %v", f.Row, want)
+	}
+	// The window is in CSV rows: the 00:10 point is row 5.
+	if w := f.Windows[0]; w.Start != 5 || w.End != 5 {
+		t.Errorf("window %+v, want rows 5..5", w)
+	}
+	if f.Interval() != 5*time.Minute {
+		t.Errorf("interval %s", f.Interval())
+	}
+}
+
 func TestLeaveOneOut(t *testing.T) {
 	// Three synthetic files, each a flat series with one burst; the windows
 	// ask for it. A configuration that cannot fire (huge fire score, slow
@@ -139,20 +240,20 @@ func TestLeaveOneOut(t *testing.T) {
 		f.Windows = []Window{{Start: 950 + 50*k, End: 1100 + 50*k, Anomaly: 1000 + 50*k}}
 		files = append(files, f)
 	}
-	cands := []detect.Config{{FireScore: 1e6, SlowWindow: -1}, {}}
+	cands := []detect.Config{{FireScore: 1e6}, {}}
 	folds, score := LeaveOneOut(files, cands, 0)
 	if len(folds) != 3 {
 		t.Fatalf("%d folds", len(folds))
 	}
 	for _, f := range folds {
-		if f.Pick != 1 || f.Result.TP != 1 {
-			t.Errorf("fold %s: pick %d, result %+v", f.Held, f.Pick, f.Result)
+		if f.Pick != 1 || len(f.Results) != 1 || f.Results[0].TP != 1 {
+			t.Errorf("fold %s: pick %d, results %+v", f.Held, f.Pick, f.Results)
 		}
 	}
 	if score < 50 {
 		t.Errorf("leave-one-out score %.1f", score)
 	}
-	if g := Grid(detect.Config{}); len(g) != 192 || g[0].FireScore != 6 {
+	if g := Grid(detect.Config{}); len(g) != 24 || g[0].FireEvery != 3*24*time.Hour {
 		t.Errorf("grid of %d configurations", len(g))
 	}
 }

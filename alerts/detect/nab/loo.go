@@ -1,40 +1,58 @@
 package nab
 
 import (
+	"sync"
 	"time"
 
 	"github.com/mentionwatch/mentionwatch/alerts/detect"
 )
 
-// Fold is one round of a leave-one-file-out check: the configuration that
-// scored best on every other file, and its result on the held-out file.
+// Fold is one round of a leave-one-group-out check: the configuration that
+// scored best on every other group, and its results on the held-out group.
 type Fold struct {
-	Held   string  // the held-out file
-	Pick   int     // index of the chosen configuration
-	Train  float64 // its normalized score on the other files
-	Result Result  // its result on the held-out file
+	Held    string   // the held-out group (a category, or a file)
+	Files   []string // its files
+	Pick    int      // index of the chosen configuration
+	Train   float64  // its normalized score on the other groups
+	Results []Result // its results on the held-out files
 }
 
-// LeaveOneOut runs every configuration over every file, then for each file
-// picks the configuration with the best normalized score on the other files
-// (the first one on a tie) and scores the held-out file with it. The
-// normalized score of the held-out results together is the figure to report
-// next to the score of a configuration tuned on all files.
-func LeaveOneOut(files []File, cands []detect.Config, repeat time.Duration) ([]Fold, float64) {
-	res := make([][]Result, len(cands))
-	for i, c := range cands {
-		for _, r := range Run(files, c, repeat, nil) {
-			res[i] = append(res[i], r.Result)
+// ByFile groups files one per group (leave one file out).
+func ByFile(f File) string { return f.Name }
+
+// ByCategoryOf groups files by File.Category (leave one category out).
+func ByCategoryOf(f File) string { return f.Category() }
+
+// CrossValidate runs every configuration over every file (workers at a
+// time), then for each group picks the configuration with the best
+// normalized score on the files of the other groups (the first one on a
+// tie) and scores the held-out group with it. The normalized score of all
+// held-out results together is the figure to report next to the score of a
+// configuration chosen on all files: no file's own result chose the
+// configuration it is scored with.
+func CrossValidate(files []File, cands []detect.Config, repeat time.Duration, group func(File) string, workers int) ([]Fold, float64) {
+	res := RunAll(files, cands, repeat, workers)
+	var order []string
+	members := map[string][]int{}
+	for k, f := range files {
+		g := group(f)
+		if _, ok := members[g]; !ok {
+			order = append(order, g)
 		}
+		members[g] = append(members[g], k)
 	}
-	folds := make([]Fold, 0, len(files))
-	held := make([]Result, 0, len(files))
-	for h := range files {
-		f := Fold{Held: files[h].Name, Pick: -1}
+	folds := make([]Fold, 0, len(order))
+	var held []Result
+	for _, g := range order {
+		in := map[int]bool{}
+		for _, k := range members[g] {
+			in[k] = true
+		}
+		f := Fold{Held: g, Pick: -1}
 		for i := range cands {
-			rest := make([]Result, 0, len(files)-1)
+			rest := make([]Result, 0, len(files))
 			for k := range files {
-				if k != h {
+				if !in[k] {
 					rest = append(rest, res[i][k])
 				}
 			}
@@ -42,28 +60,60 @@ func LeaveOneOut(files []File, cands []detect.Config, repeat time.Duration) ([]F
 				f.Pick, f.Train = i, s
 			}
 		}
-		if f.Pick >= 0 {
-			f.Result = res[f.Pick][h]
-			held = append(held, f.Result)
+		for _, k := range members[g] {
+			f.Files = append(f.Files, files[k].Name)
+			f.Results = append(f.Results, res[f.Pick][k])
 		}
+		held = append(held, f.Results...)
 		folds = append(folds, f)
 	}
 	return folds, Normalized(held)
 }
 
-// Grid is the set of configurations the leave-one-out check tunes over:
-// the fire score, the slow detector's score and window, and the cooldown,
-// the other fields as in base.
+// LeaveOneOut is CrossValidate with one file per group.
+func LeaveOneOut(files []File, cands []detect.Config, repeat time.Duration) ([]Fold, float64) {
+	return CrossValidate(files, cands, repeat, ByFile, 1)
+}
+
+// RunAll scores every configuration on every file: res[config][file].
+func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers int) [][]Result {
+	res := make([][]Result, len(cands))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, workers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rs := make([]Result, len(files))
+				for k, r := range Run(files, cands[i], repeat, nil) {
+					rs[k] = r.Result
+				}
+				res[i] = rs
+			}
+		}()
+	}
+	for i := range cands {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return res
+}
+
+// Grid is the set of configurations the cross-validation chooses among:
+// the chance rate of the model's threshold (FireEvery), the quantile of the
+// series' own scores (TailQuantile) and the level's half-life, the other
+// fields as in base. The defaults are the choice of every fold but one
+// (docs/BENCHMARKS.md).
 func Grid(base detect.Config) []detect.Config {
 	var out []detect.Config
-	for _, fs := range []float64{6, 8, 10, 12} {
-		for _, cd := range []time.Duration{12 * time.Hour, 24 * time.Hour, 36 * time.Hour} {
-			for _, ss := range []float64{4, 5, 6, 8} {
-				for _, sw := range []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour, 4 * time.Hour} {
-					c := base
-					c.FireScore, c.Cooldown, c.SlowScore, c.SlowWindow = fs, cd, ss, sw
-					out = append(out, c)
-				}
+	for _, fe := range []time.Duration{3 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour} {
+		for _, q := range []float64{0.999, 0.9995, 0.9998} {
+			for _, lh := range []time.Duration{6 * time.Hour, 24 * time.Hour} {
+				c := base
+				c.FireEvery, c.TailQuantile, c.LevelHalfLife = fe, q, lh
+				out = append(out, c)
 			}
 		}
 	}

@@ -1,0 +1,307 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ErrBlockedAddress is wrapped by every refusal of the dial guard.
+var ErrBlockedAddress = errors.New("address not allowed")
+
+// BlockedAddrError says which address the dial guard refused and why.
+type BlockedAddrError struct {
+	Host   string     // the host name dialled ("" when the dial named an IP)
+	IP     netip.Addr // the address it resolved to
+	Reason string     // "loopback", "private", "cloud metadata", ...
+}
+
+func (e *BlockedAddrError) Error() string {
+	who := e.IP.String()
+	if e.Host != "" && e.Host != who {
+		who = fmt.Sprintf("%s (%s)", e.Host, e.IP)
+	}
+	fix := "list the host or its network in http.allow_hosts if this source really is internal"
+	switch e.Reason {
+	case "loopback":
+		fix = "set http.allow_loopback: true for local tests and demos, or list it in http.allow_hosts"
+	case "cloud metadata":
+		fix = "cloud metadata endpoints are never fetched"
+	}
+	return fmt.Sprintf("refusing to connect to %s: %s address (%s)", who, e.Reason, fix)
+}
+
+func (e *BlockedAddrError) Unwrap() error { return ErrBlockedAddress }
+
+// metadataAddrs are cloud instance-metadata endpoints: refused even when an
+// allow-list entry covers them (metadata.google.internal resolves to the
+// first).
+var metadataAddrs = []netip.Addr{
+	netip.MustParseAddr("169.254.169.254"), // AWS, GCP, Azure, DigitalOcean, ...
+	netip.MustParseAddr("169.254.170.2"),   // AWS ECS task metadata
+	netip.MustParseAddr("100.100.100.200"), // Alibaba Cloud
+	netip.MustParseAddr("fd00:ec2::254"),   // AWS over IPv6
+}
+
+// reservedNets are refused besides what netip's predicates name.
+var reservedNets = []struct {
+	p      netip.Prefix
+	reason string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "carrier-grade NAT"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "reserved"},
+	{netip.MustParsePrefix("192.0.2.0/24"), "documentation"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "documentation"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "documentation"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"}, // and 255.255.255.255
+	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
+	{netip.MustParsePrefix("100::/64"), "discard"},
+}
+
+// embeddedV4 are IPv6 prefixes that carry an IPv4 address in their last
+// (NAT64) or second and third (6to4) words; the IPv4 address is judged.
+var (
+	nat64  = netip.MustParsePrefix("64:ff9b::/96")
+	sixTo4 = netip.MustParsePrefix("2002::/16")
+)
+
+// blockedReason says why ip may not be dialled, or "" when it may.
+// allowLoopback lets loopback addresses (127.0.0.0/8, ::1) through.
+func blockedReason(ip netip.Addr, allowLoopback bool) string {
+	ip = ip.Unmap()
+	for _, m := range metadataAddrs {
+		if ip == m {
+			return "cloud metadata"
+		}
+	}
+	if ip.Is6() && nat64.Contains(ip) {
+		b := ip.As16()
+		return blockedReason(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), allowLoopback)
+	}
+	if ip.Is6() && sixTo4.Contains(ip) {
+		b := ip.As16()
+		return blockedReason(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}), allowLoopback)
+	}
+	switch {
+	case ip.IsLoopback():
+		if allowLoopback {
+			return ""
+		}
+		return "loopback"
+	case ip.IsUnspecified():
+		return "unspecified"
+	case ip.IsLinkLocalUnicast():
+		return "link-local"
+	case ip.IsPrivate():
+		return "private"
+	case ip.IsMulticast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
+		return "multicast"
+	}
+	for _, r := range reservedNets {
+		if r.p.Contains(ip) {
+			return r.reason
+		}
+	}
+	return ""
+}
+
+// dialGuard is the collectors' dialer: it resolves a host itself, judges
+// every address it is about to connect to, and connects to that very
+// address, so a redirect to an internal address or a DNS answer that
+// changes between checks (rebinding) cannot reach loopback, private,
+// link-local or cloud-metadata addresses. The same check runs again in the
+// socket's Control hook, just before connect(2).
+//
+// Allowed are: loopback when allowLoopback; addresses inside nets; every
+// address of a host named in names. Metadata addresses never. Dials to the
+// HTTP proxy the environment names are not judged (the proxy resolves the
+// target; it must enforce its own egress policy).
+//
+// It is safe for concurrent use; its fields are set before first use.
+type dialGuard struct {
+	allowLoopback bool
+	nets          []netip.Prefix
+	names         map[string]bool // lower case, no trailing dot
+	dialer        net.Dialer
+	// lookup resolves a host name; tests replace it so no real name is
+	// resolved and no metadata address is dialled.
+	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+
+	mu      sync.Mutex
+	proxies map[string]bool // host:port of proxies in use
+}
+
+// newDialGuard builds the guard from http.allow_loopback and
+// http.allow_hosts (host names, IP addresses and CIDR prefixes; invalid
+// entries are reported by config validation and ignored here).
+func newDialGuard(allowLoopback bool, allowHosts []string, connect time.Duration) *dialGuard {
+	g := &dialGuard{allowLoopback: allowLoopback, names: map[string]bool{}, proxies: map[string]bool{}}
+	for _, h := range allowHosts {
+		h = strings.TrimSpace(h)
+		if p, err := netip.ParsePrefix(h); err == nil {
+			g.nets = append(g.nets, p.Masked())
+		} else if ip, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil {
+			g.nets = append(g.nets, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+		} else if h != "" {
+			g.names[normalizeHost(h)] = true
+		}
+	}
+	g.dialer = net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second, Control: g.control}
+	g.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	}
+	return g
+}
+
+func normalizeHost(h string) string { return strings.TrimSuffix(strings.ToLower(h), ".") }
+
+// check judges ip, dialled for host ("" for an IP literal).
+func (g *dialGuard) check(host string, ip netip.Addr) error {
+	ip = ip.Unmap()
+	reason := blockedReason(ip, g.allowLoopback)
+	if reason == "" || reason == "cloud metadata" {
+		if reason == "" {
+			return nil
+		}
+		return &BlockedAddrError{Host: host, IP: ip, Reason: reason}
+	}
+	if host != "" && g.names[normalizeHost(host)] {
+		return nil
+	}
+	for _, p := range g.nets {
+		if p.Contains(ip) {
+			return nil
+		}
+	}
+	return &BlockedAddrError{Host: host, IP: ip, Reason: reason}
+}
+
+// control runs just before connect(2) on the address actually dialled: a
+// second check of what DialContext judged, which also covers any dial that
+// did not go through it. Hosts allowed by name are dialled without it.
+func (g *dialGuard) control(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("dial guard: unexpected address %q: %w", address, ErrBlockedAddress)
+	}
+	return g.check("", ap.Addr())
+}
+
+// DialContext is the transport's dialer.
+func (g *dialGuard) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("dialing %s: %w", addr, err)
+	}
+	if g.isProxy(addr) {
+		d := g.dialer
+		d.Control = nil
+		return d.DialContext(ctx, network, addr)
+	}
+	var ips []netip.Addr
+	name := ""
+	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		ips = []netip.Addr{ip}
+	} else {
+		name = host
+		if ips, err = g.lookup(ctx, host); err != nil {
+			return nil, fmt.Errorf("resolving %s: %w", host, err)
+		}
+	}
+	allowedName := name != "" && g.names[normalizeHost(name)]
+	var firstErr error
+	for _, ip := range ips {
+		ip = ip.Unmap()
+		if (network == "tcp4" && !ip.Is4()) || (network == "tcp6" && !ip.Is6()) {
+			continue
+		}
+		if err := g.check(name, ip); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		d := g.dialer
+		if allowedName {
+			d.Control = nil // judged by name above; the metadata check still ran
+		}
+		conn, err := d.DialContext(ctx, network, netip.AddrPortFrom(ip, portNumber(port)).String())
+		if err == nil {
+			return conn, nil
+		}
+		if firstErr == nil || errors.Is(firstErr, ErrBlockedAddress) {
+			firstErr = err
+		}
+	}
+	if firstErr == nil {
+		firstErr = fmt.Errorf("resolving %s: no usable address", host)
+	}
+	return nil, firstErr
+}
+
+func portNumber(s string) uint16 {
+	var n uint16
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint16(c-'0')
+	}
+	return n
+}
+
+// proxy is the transport's Proxy function: the environment's proxy, whose
+// address the guard then lets through.
+func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
+	u, err := http.ProxyFromEnvironment(req)
+	if u != nil {
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[u.Scheme]
+		}
+		g.mu.Lock()
+		g.proxies[net.JoinHostPort(u.Hostname(), port)] = true
+		g.mu.Unlock()
+	}
+	return u, err
+}
+
+func (g *dialGuard) isProxy(addr string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.proxies[addr]
+}
+
+// checkURL refuses a URL whose scheme is not http(s), and one that names
+// a refused IP address literally (caught before any proxy sees it).
+func (g *dialGuard) checkURL(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("scheme %q refused: only http and https are fetched", u.Scheme)
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil {
+		return g.check("", ip)
+	}
+	return nil
+}
+
+// checkRedirect is the client's CheckRedirect: at most 10 redirects, each
+// to an http(s) URL (the dialer judges its address).
+func (g *dialGuard) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if err := g.checkURL(req.URL); err != nil {
+		return fmt.Errorf("redirect to %s refused: %w", MaskURL(req.URL.String()), err)
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// fakeResolver maps host names to addresses so no test resolves a real
+// name; an unknown name fails as a real "no such host" would.
+func fakeResolver(m map[string]string) func(context.Context, string) ([]netip.Addr, error) {
+	return func(_ context.Context, host string) ([]netip.Addr, error) {
+		if a, ok := m[strings.ToLower(host)]; ok {
+			return []netip.Addr{netip.MustParseAddr(a)}, nil
+		}
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+}
+
+// TestRedirectToInternalRefused: a feed on an allowed host redirects to
+// loopback, to the metadata address literally and by name; the client
+// refuses each before connecting, with an error that names the address
+// and what to do, and the internal page is never fetched.
+func TestRedirectToInternalRefused(t *testing.T) {
+	var internal atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/internal":
+			internal.Add(1)
+			w.Write([]byte("internal admin page"))
+		case "/to-loopback":
+			http.Redirect(w, r, "http://127.0.0.1:"+r.Host[strings.LastIndex(r.Host, ":")+1:]+"/internal", http.StatusFound)
+		case "/to-metadata":
+			http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+		case "/to-metadata-name":
+			http.Redirect(w, r, "http://metadata.google.internal/computeMetadata/v1/", http.StatusFound)
+		case "/to-rebound":
+			http.Redirect(w, r, "http://rebound.example/", http.StatusFound)
+		case "/to-file":
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		default:
+			w.Write([]byte("feed"))
+		}
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowHosts: []string{"feed.example"}})
+	c.guard.lookup = fakeResolver(map[string]string{
+		"feed.example":             "127.0.0.1", // allowed by name
+		"metadata.google.internal": "169.254.169.254",
+		"rebound.example":          "10.1.2.3",
+	})
+	base := "http://feed.example:" + port
+	if resp, err := c.Get(context.Background(), base+"/feed", nil); err != nil || string(resp.Body) != "feed" {
+		t.Fatalf("allowed host: %v", err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{"/to-loopback", "refusing to connect to 127.0.0.1: loopback address"},
+		{"/to-metadata", "refusing to connect to 169.254.169.254: cloud metadata address"},
+		{"/to-metadata-name", "metadata.google.internal (169.254.169.254): cloud metadata address"},
+		{"/to-rebound", "rebound.example (10.1.2.3): private address"},
+		{"/to-file", `scheme "file" refused`},
+	} {
+		_, err := c.Get(context.Background(), base+tc.path, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v; want one containing %q", tc.path, err, tc.want)
+		}
+		if tc.path != "/to-file" && !errors.Is(err, ErrBlockedAddress) {
+			t.Errorf("%s: %v is not ErrBlockedAddress", tc.path, err)
+		}
+	}
+	if n := internal.Load(); n != 0 {
+		t.Fatalf("the internal page was fetched %d times", n)
+	}
+}
+
+// TestLoopbackNeedsAllowLoopback: an httptest server on 127.0.0.1 is
+// refused by default and reached with allow_loopback or an allow-list.
+func TestLoopbackNeedsAllowLoopback(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100}).Get(context.Background(), srv.URL, nil)
+	if err == nil || !strings.Contains(err.Error(), "http.allow_loopback") {
+		t.Fatalf("loopback without allow_loopback: %v; want a refusal naming http.allow_loopback", err)
+	}
+	for _, cfg := range []mw.HTTPConfig{
+		{PerHostRPS: 100, AllowLoopback: true},
+		{PerHostRPS: 100, AllowHosts: []string{"127.0.0.0/8"}},
+		{PerHostRPS: 100, AllowHosts: []string{"127.0.0.1"}},
+	} {
+		if resp, err := NewHTTPClient(cfg).Get(context.Background(), srv.URL, nil); err != nil || string(resp.Body) != "ok" {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}
+
+func TestBlockedReason(t *testing.T) {
+	for _, tc := range []struct {
+		ip, reason string
+	}{
+		{"127.0.0.1", "loopback"}, {"::1", "loopback"}, {"::ffff:127.0.0.1", "loopback"},
+		{"10.0.0.1", "private"}, {"172.16.5.4", "private"}, {"192.168.1.1", "private"}, {"fd12::1", "private"},
+		{"100.64.0.1", "carrier-grade NAT"}, {"169.254.1.1", "link-local"}, {"fe80::1", "link-local"},
+		{"169.254.169.254", "cloud metadata"}, {"fd00:ec2::254", "cloud metadata"},
+		{"0.0.0.0", "unspecified"}, {"::", "unspecified"}, {"224.0.0.1", "multicast"}, {"ff02::1", "multicast"},
+		{"255.255.255.255", "reserved"}, {"64:ff9b::7f00:1", "loopback"}, {"2002:a00:1::", "private"},
+		{"93.184.216.34", ""}, {"2606:4700::1111", ""},
+	} {
+		if got := blockedReason(netip.MustParseAddr(tc.ip), false); got != tc.reason {
+			t.Errorf("%s: %q, want %q", tc.ip, got, tc.reason)
+		}
+	}
+	if got := blockedReason(netip.MustParseAddr("127.0.0.1"), true); got != "" {
+		t.Errorf("allow_loopback: 127.0.0.1 still refused (%s)", got)
+	}
+	if got := blockedReason(netip.MustParseAddr("169.254.169.254"), true); got == "" {
+		t.Errorf("allow_loopback let the metadata address through")
+	}
+	// The Control hook judges the address connect(2) gets.
+	g := newDialGuard(false, []string{"10.9.0.0/16"}, 0)
+	if err := g.control("tcp4", "127.0.0.1:80", nil); !errors.Is(err, ErrBlockedAddress) {
+		t.Errorf("control 127.0.0.1: %v", err)
+	}
+	if err := g.control("tcp4", "10.9.1.1:80", nil); err != nil {
+		t.Errorf("control in the allowed CIDR: %v", err)
+	}
+}
+
+// TestErrorBodyCutAndEscaped: the body of an error response is shown in
+// logs and on the dashboard cut to 512 bytes and with control characters
+// (terminal escapes, NUL) escaped.
+func TestErrorBodyCutAndEscaped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, "\x1b[31mred\x1b[0m\x00 boom ", strings.Repeat("x", 5000))
+	}))
+	defer srv.Close()
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, RetryMax: -1, AllowLoopback: true}).Get(context.Background(), srv.URL, nil)
+	var he *HTTPError
+	if !errors.As(err, &he) {
+		t.Fatalf("err %v", err)
+	}
+	if len(he.Snippet) > 512+len("…") || strings.ContainsAny(he.Snippet, "\x1b\x00") || !strings.Contains(he.Snippet, `\x1b[31mred`) {
+		t.Fatalf("snippet %d bytes: %q", len(he.Snippet), he.Snippet)
+	}
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"html"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// TestLoginThrottledPerClient: failed logins from one client drain its
+// budget; then it gets 429 with Retry-After whatever it sends, while
+// another client is unaffected; the budget refills with time. Every
+// failure is logged with client, user and count.
+func TestLoginThrottledPerClient(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	var logBuf bytes.Buffer
+	var mu sync.Mutex
+	now := testNow
+	h, err := New(Options{Store: st, Brands: testBrands, Auth: mw.WebConfig{Listen: "0.0.0.0:8080", Username: "ops", Password: "pw"},
+		Log: slog.New(slog.NewJSONHandler(&logBuf, nil)),
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(client, user, pass string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/api/brands", nil)
+		r.Host, r.RemoteAddr = "127.0.0.1:8080", client+":40000"
+		r.SetBasicAuth(user, pass)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	var codes []int
+	for i := 0; i < 12; i++ {
+		codes = append(codes, get("192.0.2.1", "admin", "guess"+strconv.Itoa(i)).Code)
+	}
+	if codes[0] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
+		t.Fatalf("codes for 12 wrong passwords: %v; want 401 first, 429 at the end", codes)
+	}
+	w := get("192.0.2.1", "ops", "pw")
+	if w.Code != http.StatusTooManyRequests {
+		t.Fatalf("right password while throttled: %d; want 429 (no password test while throttled)", w.Code)
+	}
+	ra, err := strconv.Atoi(w.Header().Get("Retry-After"))
+	if err != nil || ra < 1 {
+		t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+	}
+	if w := get("198.51.100.7", "ops", "pw"); w.Code != http.StatusOK {
+		t.Fatalf("another client: %d; want 200", w.Code)
+	}
+	mu.Lock()
+	now = now.Add(time.Duration(ra) * time.Second)
+	mu.Unlock()
+	if w := get("192.0.2.1", "ops", "pw"); w.Code != http.StatusOK {
+		t.Fatalf("after Retry-After: %d; want 200", w.Code)
+	}
+	logs := logBuf.String()
+	for _, want := range []string{`"msg":"login failed"`, `"client":"192.0.2.1"`, `"user":"admin"`, `"failures":3`, `"msg":"login throttled"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, "guess") {
+		t.Errorf("a tried password was logged")
+	}
+}
+
+// TestStaticNoDirectoryListing: /static/ serves files, never a listing.
+func TestStaticNoDirectoryListing(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	for _, p := range []string{"/static/", "/static/vendor/", "/static/vendor", "/static/nope.js"} {
+		if w := do(t, h, "GET", p, nil); w.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d; want 404\n%.200s", p, w.Code, w.Body)
+		}
+	}
+	if w := do(t, h, "GET", "/static/app.js", nil); w.Code != http.StatusOK {
+		t.Errorf("GET /static/app.js: %d", w.Code)
+	}
+}
+
+// TestQueryValuesEncoded: an author name with &, =, # and spaces goes into
+// hx-get as one percent-encoded value, not as extra parameters.
+func TestQueryValuesEncoded(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	author := "eve&brand=Roboclean#frag x+y"
+	m := mention("Acme", "m9", author, -0.95, mw.Negative, mw.AMOT, 50, time.Hour)
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	page := do(t, h, "GET", "/?brand=Acme&range=24h", nil).Body.String()
+	found := false
+	for _, m := range regexp.MustCompile(`(hx-get|hx-post|href)="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		u, err := url.Parse(html.UnescapeString(m[2]))
+		if err != nil {
+			t.Errorf("%s=%q does not parse: %v", m[1], m[2], err)
+			continue
+		}
+		if u.Path == "/ui/author" {
+			if q := u.Query(); len(q) != 1 || len(q["author"]) != 1 || u.Fragment != "" {
+				t.Errorf("hx-get %q reads as %v #%q; want one author value", m[2], q, u.Fragment)
+			}
+			found = found || u.Query().Get("author") == author
+		}
+	}
+	if !found {
+		t.Fatalf("no author history link for %q on the page", author)
+	}
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1 and returns their
+// paths and a pool that trusts the certificate.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mentionwatch test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// TestTLS: with web.tls_cert and web.tls_key the dashboard speaks HTTPS;
+// check-config refuses files that do not load, naming the key.
+func TestTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	cfg := mw.WebConfig{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile}
+	if err := CheckAuth(cfg); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	ln, err := Listen(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ServeListener(ctx, ln, h, nil) }()
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get("https://" + ln.Addr().String() + "/api/brands")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.TLS == nil || !strings.Contains(string(b), "Acme") {
+		t.Errorf("HTTPS GET: %d tls=%v %s", resp.StatusCode, resp.TLS != nil, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		cfg  mw.WebConfig
+		want string
+	}{
+		{mw.WebConfig{Listen: "127.0.0.1:8443", TLSCert: certFile}, "web.tls_key"},
+		{mw.WebConfig{Listen: "127.0.0.1:8443", TLSCert: filepath.Join(t.TempDir(), "missing.pem"), TLSKey: keyFile}, "web.tls_cert"},
+		{mw.WebConfig{Listen: "127.0.0.1:8443", TLSCert: keyFile, TLSKey: certFile}, "web.tls_cert"},
+		{mw.WebConfig{Listen: "0.0.0.0:8443", TLSCert: certFile, TLSKey: keyFile}, "web.token"},
+	} {
+		if err := CheckAuth(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v; want an error naming %s", tc.cfg, err, tc.want)
+		}
+	}
+	yml := "brands: [{name: A, keywords: [a]}]\nweb: {listen: \"127.0.0.1:8443\", tls_cert: /nonexistent/cert.pem, tls_key: /nonexistent/key.pem}\n"
+	if _, err := mw.ParseConfig("c.yaml", []byte(yml), func(string) (string, bool) { return "", false }); err == nil || !strings.Contains(err.Error(), "web.tls_cert") {
+		t.Errorf("check-config with missing TLS files: %v", err)
+	}
+}
