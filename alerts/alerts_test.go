@@ -171,7 +171,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if a.State != mw.Resolved || a.NotifiedState != mw.Resolved || a.NotifyCount != 2 || a.Count != 20 {
 		t.Errorf("stored alert %+v", a)
 	}
-	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 5 {
+	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 15 { // every negative delivery mention of the episode, up to EvidenceLimit
 		t.Errorf("episode start %s scope %s evidence %d", a.StartedAt, a.Scope, len(a.MentionIDs))
 	}
 	if a.Breakdown["stage:amot"] == 0 {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,14 +96,24 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	return v, fmt.Errorf("range %q: want 24h, 7d, 30d or 90d", v.Range)
 }
 
+// maxUnix is 9999-12-31T23:59:59Z, the last second RFC 3339 can write.
+const maxUnix = 253402300799
+
+// parseTime reads from= and to=: integer Unix seconds (digits only, 0 to
+// year 9999) or RFC 3339 (fractional seconds allowed). Anything else,
+// including forms that merely start like one ("1e9", "123abc", "1.5"), is
+// an error naming the accepted forms.
 func parseTime(s string) (time.Time, error) {
-	var sec int64
-	if _, err := fmt.Sscanf(s, "%d", &sec); err == nil && !strings.ContainsAny(s, "-:T") {
-		return time.Unix(sec, 0).UTC(), nil
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && sec <= maxUnix {
+			return time.Unix(sec, 0).UTC(), nil
+		}
+		return time.Time{}, fmt.Errorf("%.40q is out of range: want Unix seconds up to %d, or RFC 3339", s, maxUnix)
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither Unix seconds nor RFC 3339", s)
+		return time.Time{}, fmt.Errorf("%.40q is neither integer Unix seconds (1700000000) nor RFC 3339 (2026-12-01T08:00:00Z)", s)
 	}
 	return t.UTC(), nil
 }

@@ -24,16 +24,26 @@ var openClickHouse func(ctx context.Context, cfg mw.StoreConfig, log *slog.Logge
 
 // openStore opens the configured store and migrates it.
 func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
+	st, err := dialStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrating store: %w", err)
+	}
+	return st, nil
+}
+
+// dialStore opens the configured store without migrating it.
+func dialStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
 	var (
 		st  store.Store
 		err error
 	)
 	switch cfg.Store.Type {
 	case "", "embedded":
-		path := cfg.Store.Path
-		if path == "" {
-			path = "mentionwatch.db"
-		}
+		path := embeddedPath(cfg)
 		st, err = sqlite.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
@@ -46,10 +56,6 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 		if err != nil {
 			return nil, fmt.Errorf("opening clickhouse store: %w (check store.dsn and that the server is reachable)", err)
 		}
-	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("migrating store: %w", err)
 	}
 	return st, nil
 }
@@ -71,6 +77,9 @@ type app struct {
 }
 
 func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
+	for _, w := range cfg.Warnings {
+		log.Warn("config warning (check-config --strict fails on it)", "warning", w)
+	}
 	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
 	if err != nil {
 		return nil, err

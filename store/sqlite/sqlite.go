@@ -144,6 +144,23 @@ var migrations = []string{
 	CREATE INDEX IF NOT EXISTS mentions_collected ON mentions (collected);`,
 }
 
+// MigrationVersion returns the schema version recorded in the file, 0
+// before the first Migrate.
+func (s *Store) MigrationVersion(ctx context.Context) (uint32, error) {
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return 0, fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var v uint32
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
+	}
+	return v, nil
+}
+
 // Migrate applies the migrations not applied yet. It is idempotent.
 func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
