@@ -57,13 +57,13 @@ func TestAPIOnClickHouse(t *testing.T) {
 	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), xssProbe) || !strings.Contains(w.Body.String(), "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Errorf("page: %d, probe escaped: %v", w.Code, strings.Contains(w.Body.String(), "&lt;script&gt;"))
 	}
-	if w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"rina"}`), "Content-Type", "application/json"); w.Code != http.StatusOK {
+	if w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"rina"}`), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusOK {
 		t.Fatalf("ack: %d %s", w.Code, w.Body)
 	}
 	if a, err := st.Alert(ctx, "a1"); err != nil || !a.AckedAt.Equal(testNow) || a.AckedBy != "rina" {
 		t.Errorf("after ack: %+v %v", a, err)
 	}
-	if w := do(t, h, "POST", "/api/silences", strings.NewReader(`{"brand":"Acme","for":"1h"}`), "Content-Type", "application/json"); w.Code != http.StatusCreated {
+	if w := do(t, h, "POST", "/api/silences", strings.NewReader(`{"brand":"Acme","for":"1h"}`), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusCreated {
 		t.Errorf("silence: %d %s", w.Code, w.Body)
 	}
 	if w := do(t, h, "GET", "/readyz", nil); w.Code != http.StatusOK {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -112,12 +111,22 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	want := expectedMentions(t, cfg, posts)
 
 	runFor := func(d time.Duration) string {
-		var stderr bytes.Buffer
+		var stderr syncBuffer
 		cmd := exec.Command(bin, "run", "-c", cfgPath)
 		cmd.Stderr = &stderr
 		cmd.Dir = dir
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		// SIGINT must find the handler installed: wait for the line run logs
+		// once it is up (a loaded machine can take longer than d to get there),
+		// then for d more.
+		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "mentionwatch running"); {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("run did not start within 60s\n%s", stderr.String())
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 		time.Sleep(d)
 		cmd.Process.Signal(syscall.SIGINT)
