@@ -6,8 +6,12 @@ PKGS := ./...
 
 all: build
 
+# VERSION names the build; `mentionwatch version` adds the VCS revision and
+# commit time Go stamps (none in a git worktree or with -buildvcs=false).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
 build:
-	$(GO) build -o bin/mentionwatch ./cmd/mentionwatch
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/mentionwatch ./cmd/mentionwatch
 
 ## test: vet, gofmt check, staticcheck, then every test with the race detector.
 test: lint

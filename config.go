@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +22,13 @@ import (
 // file: config_store.go, config_alerts.go, config_web.go.
 type Config struct {
 	File string `yaml:"-"` // path it was loaded from, for error messages
+	// Warnings are problems that do not stop the config from loading (an
+	// unset ${VAR}, which turns its feature off), as "file:line: key: msg".
+	// check-config prints them and fails on them with --strict.
+	Warnings []string `yaml:"-"`
+
+	// Timezone is the IANA zone times are shown in (config_time.go).
+	Timezone string `yaml:"timezone"`
 
 	Brands    []Brand         `yaml:"brands"`
 	Sources   []SourceConfig  `yaml:"sources"`
@@ -67,6 +77,18 @@ type SourceConfig struct {
 	Node *yaml.Node `yaml:"-"` // the whole mapping, for the type's own keys
 	Line int        `yaml:"-"`
 }
+
+// MinSourceInterval and MaxSourceInterval bound a source's interval.
+const (
+	MinSourceInterval = time.Second
+	MaxSourceInterval = 30 * 24 * time.Hour
+)
+
+// OwnPageTypes are the source types whose items sit on one brand's own page
+// (an app's reviews, a product's review page) and rarely name the brand.
+// Such a source needs exactly one brand; with a single brand configured it
+// is that brand by default. scoring.OwnPageKinds is the same list.
+var OwnPageTypes = []string{"appstore", "reviews"}
 
 // SourceCommonKeys are the keys every source takes.
 var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"}
@@ -160,26 +182,58 @@ func (d Duration) Or(def time.Duration) time.Duration {
 	return time.Duration(d)
 }
 
-// UnmarshalYAML reads a duration string.
+// UnmarshalYAML reads a duration string. Negative durations are refused:
+// no setting means anything by one. The error carries the value's line.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := ParseDuration(n.Value)
+	v, err := parseConfigDuration(n.Value)
 	if err != nil {
-		return err
+		return &lineError{line: n.Line, err: err}
 	}
 	*d = Duration(v)
 	return nil
 }
 
+// parseConfigDuration is ParseDuration without negative values.
+func parseConfigDuration(s string) (time.Duration, error) {
+	v, err := ParseDuration(s)
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("duration %q is negative (use 90s, 5m, 2h or 1d)", s)
+	}
+	return v, nil
+}
+
+// lineError is an error found at a line of the YAML file; DecodeStrict
+// reports it there rather than at the start of the mapping.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return e.err.Error() }
+func (e *lineError) Unwrap() error { return e.err }
+
 // MarshalYAML writes a duration string.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
-// ParseDuration is time.ParseDuration plus a "d" (24h) unit.
+// maxDays is the longest "Nd" duration a time.Duration holds.
+const maxDays = float64(math.MaxInt64) / float64(24*time.Hour)
+
+// ParseDuration is time.ParseDuration plus a "d" (24h) unit ("1d", "1.5d";
+// the "d" form stands alone, it does not combine with other units). A value
+// that does not fit a time.Duration (about 292 years) is an error, as are
+// NaN and infinities.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, "d") {
-		var n float64
-		if _, err := fmt.Sscanf(s, "%gd", &n); err != nil {
-			return 0, fmt.Errorf("invalid duration %q", s)
+	if num, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(num, 64)
+		if err != nil || num == "" || strings.ContainsAny(num, "xXpPnNiI_") {
+			return 0, fmt.Errorf("invalid duration %q (use 90s, 5m, 2h or 1d)", s)
+		}
+		if math.Abs(n) >= maxDays {
+			return 0, fmt.Errorf("duration %q is too long (at most %.0fd)", s, math.Floor(maxDays))
 		}
 		return time.Duration(n * float64(24*time.Hour)), nil
 	}
@@ -209,29 +263,48 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", loc, e.Msg)
 }
 
+// MaxConfigBytes is the largest config file LoadConfig reads. Real configs
+// are a few KiB; the cap keeps `-c /dev/zero` from reading forever.
+const MaxConfigBytes = 4 << 20
+
 // LoadConfig reads, expands and strictly checks a config file.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w (create one from the example config.yaml)", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading config %s: %w", path, err)
+	}
+	if len(data) > MaxConfigBytes {
+		return nil, &ConfigError{File: path, Msg: "larger than 4 MiB, so not a mentionwatch config; check the -c path"}
 	}
 	return ParseConfig(path, data, os.LookupEnv)
 }
 
-// ParseConfig parses config text. lookup resolves ${VAR} references.
+// ParseConfig parses config text. lookup resolves ${VAR} references. Errors
+// about text that is not a config never quote the text: -c pointed at the
+// wrong file (say /etc/shadow) must not print that file.
 func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		if errors.Is(err, io.EOF) {
+			return nil, &ConfigError{File: file, Msg: "empty config"}
+		}
+		return nil, &ConfigError{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ConfigError{File: file, Msg: "empty config"}
 	}
 	root := doc.Content[0]
-	if err := expandEnv(file, root, lookup); err != nil {
-		return nil, err
+	if root.Kind != yaml.MappingNode {
+		return nil, &ConfigError{File: file, Line: root.Line, Msg: "not a mentionwatch config: expected a YAML mapping of keys (brands:, sources:, ...); check the -c path"}
 	}
+	var unset []envWarning
+	expandEnv(file, root, "", lookup, &unset)
 	cfg := &Config{File: file}
 	if err := DecodeStrict(file, root, cfg); err != nil {
 		return nil, err
@@ -248,8 +321,22 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	// A disabled source's unset variable is expected (the example config
+	// ships one), not a warning.
+	for _, w := range unset {
+		off := false
+		for _, s := range cfg.Sources {
+			off = off || (s.Disabled && strings.HasPrefix(w.path, ".sources["+s.Name+"]."))
+		}
+		if !off {
+			cfg.Warnings = append(cfg.Warnings, w.msg)
+		}
+	}
 	return cfg, nil
 }
+
+// envWarning is an unset ${VAR} at a key path (".notifiers.slack.url").
+type envWarning struct{ path, msg string }
 
 func (c *Config) validate() error {
 	if len(c.Brands) == 0 {
@@ -269,7 +356,7 @@ func (c *Config) validate() error {
 		}
 	}
 	seen := map[string]bool{}
-	for _, s := range c.Sources {
+	for i, s := range c.Sources {
 		if s.Name == "" {
 			return &ConfigError{File: c.File, Line: s.Line, Key: "sources.name", Msg: "every source needs a name"}
 		}
@@ -280,9 +367,25 @@ func (c *Config) validate() error {
 		if s.Type == "" {
 			return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".type", Msg: "missing type (see `mentionwatch collectors`)"}
 		}
+		if iv := s.Interval.D(); iv != 0 && (iv < MinSourceInterval || iv > MaxSourceInterval) {
+			line := s.Line
+			if n := mappingValue(s.Node, "interval"); n != nil {
+				line = n.Line
+			}
+			return &ConfigError{File: c.File, Line: line, Key: "sources[" + s.Name + "].interval",
+				Msg: fmt.Sprintf("%s is out of range: use %s to %s (default 15m)", s.Interval.D(), MinSourceInterval, "30d")}
+		}
 		for _, b := range s.Brands {
 			if !names[b] {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
+			}
+		}
+		if contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+			if len(s.Brands) == 0 && len(c.Brands) == 1 {
+				c.Sources[i].Brands = []string{c.Brands[0].Name}
+			} else {
+				return &ConfigError{File: c.File, Line: s.Line, Key: "sources[" + s.Name + "].brands",
+					Msg: fmt.Sprintf("a %s source needs exactly one brand (brands: [%s]): its reviews rarely name the brand they are about, and would be dropped", s.Type, c.Brands[0].Name)}
 			}
 		}
 	}
@@ -295,6 +398,9 @@ func (c *Config) validate() error {
 		return &ConfigError{File: c.File, Key: "store.dsn", Msg: "clickhouse store needs a dsn (for example ${MENTIONWATCH_CLICKHOUSE_DSN})"}
 	}
 	if err := c.checkURLs(); err != nil {
+		return err
+	}
+	if err := c.validateTimezone(); err != nil {
 		return err
 	}
 	if c.Web.Listen != "" {
@@ -331,25 +437,48 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
-// expandEnv replaces ${VAR} in every scalar value. An unset variable
-// expands to "" (the feature that needs it then reports it as missing).
-func expandEnv(file string, n *yaml.Node, lookup func(string) (string, bool)) error {
+// expandEnv replaces ${VAR} in every scalar value. An unset or empty
+// variable expands to "" (the feature that needs it then reports it as
+// missing, or is off) and adds a warning naming the line and key.
+func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (string, bool), warnings *[]envWarning) {
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
-			v, _ := lookup(ref[2 : len(ref)-1])
+			v, ok := lookup(ref[2 : len(ref)-1])
+			if !ok || v == "" {
+				state := "is not set"
+				if ok {
+					state = "is empty"
+				}
+				msg := fmt.Sprintf("%s:%d: %s: %s %s, so it expands to \"\"", file, n.Line, trimPath(path), ref, state)
+				if strings.HasPrefix(path, ".notifiers.") {
+					msg += " and this notifier is off"
+				}
+				*warnings = append(*warnings, envWarning{path, msg})
+			}
 			return v
 		})
 	}
-	for _, c := range n.Content {
-		if err := expandEnv(file, c, lookup); err != nil {
-			return err
+	for i, c := range n.Content {
+		sub := path
+		switch n.Kind {
+		case yaml.MappingNode:
+			if i%2 == 0 {
+				continue // keys are not expanded
+			}
+			sub = path + "." + n.Content[i-1].Value
+		case yaml.SequenceNode:
+			if name := mappingValue(c, "name"); name != nil {
+				sub = fmt.Sprintf("%s[%s]", path, name.Value)
+			} else {
+				sub = fmt.Sprintf("%s[%d]", path, i)
+			}
 		}
+		expandEnv(file, c, sub, lookup, warnings)
 	}
-	return nil
 }
 
 func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -378,6 +507,10 @@ func DecodeStrict(file string, n *yaml.Node, out any, skip ...string) error {
 		n = &c
 	}
 	if err := n.Decode(out); err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return &ConfigError{File: file, Line: le.line, Msg: le.err.Error()}
+		}
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
 			return &ConfigError{File: file, Msg: strings.Join(te.Errors, "; ")}
@@ -408,6 +541,9 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []st
 	if t == yamlNodeType {
 		return nil
 	}
+	if t == durationType {
+		return checkDuration(file, n, path)
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
@@ -436,6 +572,11 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []st
 						known[s] = nil
 					}
 				}
+				if !plausibleKey.MatchString(k.Value) {
+					// Not a key anyone would type: the file is not a
+					// config, and its text may be secret. Do not quote it.
+					return &ConfigError{File: file, Line: k.Line, Key: trimPath(path), Msg: "not a mentionwatch config: this line is not a YAML key of the config; check the -c path"}
+				}
 				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, known)}
 			}
 			if err := checkKeys(file, v, ft, path+"."+k.Value, nil); err != nil {
@@ -453,6 +594,11 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []st
 				}
 				if t.Elem() == reflect.TypeOf(SourceConfig{}) {
 					// A source's own keys are checked by its type.
+					if iv := mappingValue(c, "interval"); iv != nil {
+						if err := checkDuration(file, iv, sub+".interval"); err != nil {
+							return err
+						}
+					}
 					continue
 				}
 				if err := checkKeys(file, c, t.Elem(), sub, nil); err != nil {
@@ -468,6 +614,27 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []st
 				}
 			}
 		}
+	}
+	return nil
+}
+
+var (
+	durationType = reflect.TypeOf(Duration(0))
+	// plausibleKey is what a config key looks like; anything else is not
+	// quoted back in errors.
+	plausibleKey = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+)
+
+// checkDuration reports a bad duration at its own line and key.
+func checkDuration(file string, n *yaml.Node, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return nil
+	}
+	if _, err := parseConfigDuration(n.Value); err != nil {
+		return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: err.Error()}
 	}
 	return nil
 }

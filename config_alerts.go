@@ -8,7 +8,7 @@ type AlertsConfig struct {
 	Detector       string          `yaml:"detector"`        // spike (default: adaptive baseline) | threshold
 	Sensitivity    float64         `yaml:"sensitivity"`     // spike detector: higher fires earlier and more often; default 1
 	Warmup         Duration        `yaml:"warmup"`          // spike detector: history a series needs before it can fire, default 24h
-	MaxLateness    Duration        `yaml:"max_lateness"`    // mentions published longer ago than this when collected are stored but not counted; default 2h
+	MaxLateness    Duration        `yaml:"max_lateness"`    // the horizon: buckets are re-read and re-judged this long after they close (late mentions count in their own bucket); no spike starts in an older bucket, so backfill never fires one; default 2h
 	RepeatInterval Duration        `yaml:"repeat_interval"` // re-notify while firing, default 4h
 	DashboardURL   string          `yaml:"dashboard_url"`   // linked from notifications
 	Critical       CriticalConfig  `yaml:"critical"`
@@ -17,14 +17,19 @@ type AlertsConfig struct {
 
 // CriticalConfig says which single mentions alert on their own.
 type CriticalConfig struct {
-	// Keywords (any language) that make a negative or neutral mention
-	// critical: lawsuit, food poisoning, keracunan, data leak, bocor...
+	// Keywords (any language) that make a mention critical whatever its
+	// sentiment label, on top of the built-in harms (alerts/critical):
+	// lawsuit, food poisoning, keracunan, data leak, bocor...
 	Keywords []string `yaml:"keywords"`
 	// MinReach: a negative mention from an author with at least this many
 	// followers is critical. 0 disables.
 	MinReach uint32 `yaml:"min_reach"`
 	// OneStarSources: a 1-star review on one of these sources is critical.
 	OneStarSources []string `yaml:"one_star_sources"`
+	// MaxAge: a critical mention alerts when it is first collected if it
+	// was published at most this long before; older backfill is stored
+	// but never alerts. Default 7 days.
+	MaxAge Duration `yaml:"max_age"`
 }
 
 // SilenceConfig is a silence written in config.

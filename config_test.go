@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -93,5 +96,172 @@ func TestAlertsValidation(t *testing.T) {
 	}
 	if _, err := ParseConfig("c.yaml", []byte(base+"  detector: threshold\n  silences:\n    - {brand: Acme, until: \"2026-12-01T00:00:00Z\"}\n"), func(string) (string, bool) { return "", false }); err != nil {
 		t.Errorf("valid alerts config: %v", err)
+	}
+}
+
+func TestTimezone(t *testing.T) {
+	base := "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want, err string }{
+		{base, "UTC", ""},
+		{base + "timezone: Asia/Jakarta\n", "Asia/Jakarta", ""},
+		{base + "timezone: UTC\n", "UTC", ""},
+		{base + "timezone: Asia/Jakartaa\n", "", `c.yaml: timezone: unknown time zone "Asia/Jakartaa": use an IANA name such as Asia/Jakarta`},
+		{base + "timezone: Local\n", "", `c.yaml: timezone: "Local" depends on the host`},
+		{base + "timezone: ../../etc/passwd\n", "", `unknown time zone`},
+	} {
+		cfg, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yml, err)
+		}
+		if got := cfg.Location().String(); got != tc.want {
+			t.Errorf("%q: location %s, want %s", tc.yml, got, tc.want)
+		}
+	}
+}
+
+func TestLinkSecretNeverPrints(t *testing.T) {
+	yml := "brands: [{name: A, keywords: [a]}]\nweb:\n  listen: 127.0.0.1:8080\n  link_secret: ${LINK}\n"
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(map[string]string{"LINK": "s3cr3t-link-key-0123"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Web.LinkSecret.Value() != "s3cr3t-link-key-0123" {
+		t.Fatal("link secret not expanded")
+	}
+	js, _ := json.Marshal(cfg)
+	if out := fmt.Sprintf("%v %+v %s", cfg, cfg.Web, js); strings.Contains(out, "s3cr3t") || !strings.Contains(out, "<secret>") {
+		t.Errorf("link secret leaks or is not shown as <secret>: %s", out)
+	}
+}
+
+// TestBadDurationsAreConfigErrors: negative and overflowing durations fail
+// with the file, the line of the value and its key, so `run` never sees them.
+func TestBadDurationsAreConfigErrors(t *testing.T) {
+	src := "brands: [{name: A, keywords: [a]}]\nsources:\n  - name: s\n    type: rss\n    url: https://e.com/f\n    interval: %s\n"
+	for _, v := range []string{"-5m", "-1d", "1e9d", "NaNd", "infd", "1dd", "0.5s"} {
+		_, err := ParseConfig("c.yaml", []byte(fmt.Sprintf(src, v)), env(nil))
+		if err == nil || !strings.Contains(err.Error(), "c.yaml:6: sources[s].interval") {
+			t.Errorf("interval %s: err = %v, want one at c.yaml:6 naming sources[s].interval", v, err)
+		}
+	}
+	for _, tc := range []struct{ yml, want string }{
+		{"brands: [{name: A, keywords: [a]}]\nhttp:\n  timeout: -30s\n", "c.yaml:3: http.timeout"},
+		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  bucket: 5x\n", "c.yaml:3: alerts.bucket: invalid duration"},
+		{"brands: [{name: A, keywords: [a]}]\nalerts:\n\n  warmup: -1h\n", "c.yaml:4: alerts.warmup"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want %q", err, tc.want)
+		}
+	}
+	if _, err := ParseConfig("c.yaml", []byte(fmt.Sprintf(src, "1d")), env(nil)); err != nil {
+		t.Errorf("interval 1d: %v", err)
+	}
+}
+
+func TestParseDurationRejectsOverflowAndJunk(t *testing.T) {
+	for _, in := range []string{"1e9d", "1dd", "NaNd", "+Infd", "d", "1 d", "5m d"} {
+		if d, err := ParseDuration(in); err == nil {
+			t.Errorf("%q = %v, want an error", in, d)
+		}
+	}
+	if d, err := ParseDuration("1.5d"); err != nil || d != 36*time.Hour {
+		t.Errorf("1.5d = %v, %v", d, err)
+	}
+}
+
+// TestUnsetVariableWarns: an unset ${VAR} turns a notifier off; the config
+// says so in its warnings (check-config prints them and fails on --strict).
+func TestUnsetVariableWarns(t *testing.T) {
+	yml := "brands: [{name: A, keywords: [a]}]\nnotifiers:\n  slack:\n    webhook_url: ${SLACK_WEBHOOK_URL}\n"
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "c.yaml:4: notifiers.slack.webhook_url: ${SLACK_WEBHOOK_URL} is not set") ||
+		!strings.Contains(cfg.Warnings[0], "notifier is off") {
+		t.Errorf("warnings = %q", cfg.Warnings)
+	}
+	cfg, err = ParseConfig("c.yaml", []byte(yml), env(map[string]string{"SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/X"}))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Errorf("set variable: %v %q", err, cfg.Warnings)
+	}
+}
+
+// TestNonYAMLFileIsNotEchoed: pointing -c at a system file must not print
+// its contents in the error.
+func TestNonYAMLFileIsNotEchoed(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"shadow": "root:$6$saltsalt$HASHSECRET:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+		"passwd": "root:x:0:0:HASHSECRET:/root:/bin/bash\n",
+		"binary": "\x00\x01HASHSECRET\xff\xfe",
+		"list":   "- HASHSECRET\n- other\n",
+		"ini":    "[section]\nkey = HASHSECRET\n",
+	} {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(body), 0o600)
+		_, err := LoadConfig(path)
+		if err == nil || strings.Contains(err.Error(), "HASHSECRET") || !strings.Contains(err.Error(), "YAML") {
+			t.Errorf("%s: err = %v, want a YAML error that does not echo the file", name, err)
+		}
+	}
+}
+
+// TestConfigSizeCapped: /dev/zero (or any huge file) is refused after the
+// cap instead of being read without end.
+func TestConfigSizeCapped(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := LoadConfig("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "larger than 4 MiB") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestOwnPageSourcesNeedOneBrand: reviews on a brand's own page rarely name
+// it, so a reviews or appstore source must say whose page it is; otherwise
+// every review would be dropped while the cursor moves past it.
+func TestOwnPageSourcesNeedOneBrand(t *testing.T) {
+	two := "brands:\n  - {name: A, keywords: [a]}\n  - {name: B, keywords: [b]}\nsources:\n  - name: r\n    type: reviews\n    url: https://e.com/r\n"
+	_, err := ParseConfig("c.yaml", []byte(two), env(nil))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: sources[r].brands: a reviews source needs exactly one brand") {
+		t.Errorf("two brands, none on the source: err = %v", err)
+	}
+	if _, err := ParseConfig("c.yaml", []byte(two+"    brands: [A, B]\n"), env(nil)); err == nil {
+		t.Error("two brands on a reviews source: no error")
+	}
+	cfg, err := ParseConfig("c.yaml", []byte(two+"    brands: [B]\n"), env(nil))
+	if err != nil || len(cfg.Sources[0].Brands) != 1 {
+		t.Errorf("one brand: %v", err)
+	}
+	one := "brands:\n  - {name: A, keywords: [a], competitors: [{name: C, keywords: [c]}]}\nsources:\n  - {name: r, type: appstore, app_id: \"1\"}\n  - {name: n, type: rss, url: https://e.com/f}\n"
+	cfg, err = ParseConfig("c.yaml", []byte(one), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0].Brands; len(got) != 1 || got[0] != "A" {
+		t.Errorf("the only brand is not the appstore source's default: %q", got)
+	}
+	if got := cfg.Sources[1].Brands; len(got) != 0 {
+		t.Errorf("rss source got brands %q", got)
+	}
+}
+
+func TestUnsetVariableInDisabledSourceIsQuiet(t *testing.T) {
+	yml := "brands: [{name: A, keywords: [a]}]\nsources:\n  - {name: off, type: rss, url: \"${FEED_URL}\", disabled: true}\n  - {name: on, type: rss, url: \"${OTHER_URL}\"}\n"
+	cfg, err := ParseConfig("c.yaml", []byte(yml), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "sources[on].url: ${OTHER_URL} is not set") {
+		t.Errorf("warnings = %q", cfg.Warnings)
 	}
 }

@@ -24,6 +24,11 @@ type WebConfig struct {
 	// (docs/OPERATIONS.md).
 	TLSCert string `yaml:"tls_cert"`
 	TLSKey  string `yaml:"tls_key"`
+	// LinkSecret keys the signed, expiring action links in notifications
+	// (Acknowledge, Silence 4 h). Empty: a random key is generated once and
+	// kept in LinkSecretFile, so run and serve share it.
+	LinkSecret     Secret `yaml:"link_secret"`
+	LinkSecretFile string `yaml:"link_secret_file"` // default mentionwatch.linkkey, next to the working directory's database
 }
 
 // Check refuses a listen address off loopback without credentials: the

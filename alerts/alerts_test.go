@@ -129,7 +129,7 @@ func newLoop(st store.Store, ns []Notifier, cfg mw.AlertsConfig) *Loop {
 	}
 	cfg.Threshold = 10
 	l := NewLoop(cfg, st, ns, nil)
-	l.SetDetector(NewThreshold(cfg))
+	l.NewDetector = func() Detector { return NewThreshold(cfg) }
 	l.Brands = map[string]bool{"acme": true}
 	return l
 }
@@ -146,7 +146,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("Slack got %d messages, want 2 (firing, resolved):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
 	}
-	if !strings.Contains(msgs[0], "Negative delivery mentions of acme") {
+	if !strings.Contains(msgs[0], "Spike in negative mentions of acme (delivery and shipping)") {
 		t.Errorf("firing message lacks the headline: %s", msgs[0])
 	}
 	if !strings.Contains(msgs[1], "Resolved") {
@@ -171,7 +171,7 @@ func TestSpikeFiresOnceThenResolves(t *testing.T) {
 	if a.State != mw.Resolved || a.NotifiedState != mw.Resolved || a.NotifyCount != 2 || a.Count != 20 {
 		t.Errorf("stored alert %+v", a)
 	}
-	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 5 {
+	if a.StartedAt != t0.Add(20*time.Minute) || a.Scope != "aspect:delivery" || len(a.MentionIDs) != 15 { // every negative delivery mention of the episode, up to EvidenceLimit
 		t.Errorf("episode start %s scope %s evidence %d", a.StartedAt, a.Scope, len(a.MentionIDs))
 	}
 	if a.Breakdown["stage:amot"] == 0 {
@@ -305,13 +305,43 @@ func TestCriticalMentionWithAuthorHistory(t *testing.T) {
 		t.Error("<!here> reached Slack")
 	}
 	// A restarted loop that sees the mention again does not alert twice.
-	l2 := newLoop(st, l.notifiers, l.cfg)
+	l2 := newLoop(st, l.out.notifiers, l.cfg)
 	l2.Observe([]mw.Mention{crit})
 	if err := l2.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(r.messages()); n != 1 {
 		t.Fatalf("critical mention alerted %d times", n)
+	}
+}
+
+// TestCriticalWhateverTheLabel: a harm report the scorer labelled
+// positive (thanks and emoji around a poisoning) still alerts, through the
+// built-in harms alone (no keywords configured), once.
+func TestCriticalWhateverTheLabel(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	crit := mention(7, t0, mw.Positive, "Adik saya keracunan setelah minum Kopi Senja, sekarang di rumah sakit. Makasih ya kak 🙏")
+	crit.Lang, crit.Sentiment = "id", 0.31
+	praise := mention(8, t0, mw.Positive, "Kopi Senja mantul banget, makasih kak")
+	st.InsertMentions(ctx, []mw.Mention{crit, praise})
+	l.Observe([]mw.Mention{crit, praise})
+	for i := 1; i <= 3; i++ {
+		if err := l.Tick(ctx, t0.Add(time.Duration(i)*5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := r.messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "Critical mention of acme") || !strings.Contains(msgs[0], "keracunan") {
+		t.Fatalf("want one critical alert for the positive-labelled poisoning report, got %d:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || as[0].Kind != mw.AlertCritical || !strings.Contains(as[0].Reason, "keracunan") || as[0].MentionIDs[0] != crit.ID {
+		t.Fatalf("stored alerts %+v", as)
 	}
 }
 
@@ -484,5 +514,163 @@ func TestOperatorAckAndResolveAreKept(t *testing.T) {
 	}
 	if n := len(r.messages()); n != 3 {
 		t.Errorf("Slack has %d messages, want 3 (firing, resolved by operator, new firing)", n)
+	}
+}
+
+// TestMentionCollectedTwiceCountsOnce (issue 16, item 8): a big feed read
+// again hands the same mentions over twice; the loop counts what the store
+// holds, by distinct id, so 6 complaints collected twice are 6, below the
+// threshold of 10, and 12 collected twice fire with a count of 12.
+func TestMentionCollectedTwiceCountsOnce(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	collect := func(n int, at time.Time) {
+		ms := make([]mw.Mention, n)
+		for i := range ms {
+			ms[i] = mention(int(at.Unix())+i, at.Add(time.Duration(i)*time.Second), mw.Negative, "late parcel")
+		}
+		for pass := 0; pass < 2; pass++ {
+			for i := range ms {
+				ms[i].Collected = at.Add(time.Duration(pass) * time.Minute)
+			}
+			if err := st.InsertMentions(ctx, ms); err != nil {
+				t.Fatal(err)
+			}
+			l.Observe(ms)
+		}
+	}
+	collect(6, t0)
+	if err := l.Tick(ctx, t0.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := st.Alerts(ctx, store.AlertQuery{}); len(as) != 0 || len(r.messages()) != 0 {
+		t.Fatalf("6 mentions collected twice fired: %+v", as)
+	}
+	collect(12, t0.Add(5*time.Minute))
+	if err := l.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil || len(as) != 1 || as[0].Count != 12 {
+		t.Fatalf("12 mentions collected twice: alerts %+v (%v), want one with count 12", as, err)
+	}
+}
+
+// TestNoSpikeWithoutNegatives: a detector still firing from an old wave
+// when the loop starts (the restart that sent "×0.0: 0 negative mentions")
+// opens no episode; only an onset with negative mentions does.
+func TestNoSpikeWithoutNegatives(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	// The wave is older than the horizon: the detector fires through the
+	// quiet buckets after it, but no episode may open there.
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{MaxLateness: mw.Duration(10 * time.Minute)})
+	ms := make([]mw.Mention, 20)
+	for i := range ms {
+		ms[i] = mention(i, t0, mw.Negative, "late")
+	}
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(15*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := st.Alerts(ctx, store.AlertQuery{}); len(as) != 0 || len(r.messages()) != 0 {
+		t.Fatalf("alerts %+v and %d messages without a negative mention after the horizon", as, len(r.messages()))
+	}
+	ob := &outbox{log: l.log, pending: map[string]*mw.Alert{}}
+	if ob.put(&mw.Alert{ID: "x", Kind: mw.AlertSpike, State: mw.Firing, Count: 0}) {
+		t.Fatal("the outbox took a firing spike with no negative mention")
+	}
+}
+
+// TestLateMentionsReopenTheirBucket: complaints published in a bucket that
+// closed quiet, collected 15 minutes late (within max_lateness), count in
+// their own bucket: the episode starts there, once, however many ticks
+// re-read it; the judge rebuilt the detector for it.
+func TestLateMentionsReopenTheirBucket(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	end := feed(t, l, st, t0, []int{1, 0, 1, 0, 0, 0}, mw.Negative, "late parcel") // t0+30m
+	if n := len(r.messages()); n != 0 {
+		t.Fatalf("quiet buckets sent %d messages", n)
+	}
+	rebuilds := l.judge.Rebuilds
+	late := t0.Add(15 * time.Minute) // a bucket that closed quiet
+	ms := make([]mw.Mention, 14)
+	for i := range ms {
+		ms[i] = mention(9000+i, late.Add(time.Duration(i)*time.Second), mw.Negative, "late parcel")
+		ms[i].Collected = end
+	}
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := l.Tick(ctx, end.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil || len(as) != 1 {
+		t.Fatalf("alerts %+v (%v), want one episode", as, err)
+	}
+	if !as[0].StartedAt.Equal(late) || as[0].Count != 14 {
+		t.Errorf("episode started %s with %v negatives, want %s with 14", as[0].StartedAt, as[0].Count, late)
+	}
+	if l.judge.Rebuilds != rebuilds+1 {
+		t.Errorf("%d rebuilds for one late change, want 1", l.judge.Rebuilds-rebuilds)
+	}
+	msgs := r.messages()
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "Resolved") {
+		t.Fatalf("Slack got %d messages, want the late episode told firing then resolved:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+}
+
+// TestPeekFiresBeforeTheBucketCloses: with the adaptive detector (the
+// default), a burst in the open bucket fires on the tick after it is
+// stored, and the episode keeps its start when the bucket closes.
+func TestPeekFiresBeforeTheBucketCloses(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	cfg := mw.AlertsConfig{Bucket: mw.Duration(5 * time.Minute), Warmup: mw.Duration(2 * time.Hour)}
+	l := NewLoop(cfg, st, slackTo(t, r), nil)
+	l.Brands = map[string]bool{"acme": true}
+	var hist []mw.Mention
+	for i := 0; i < 6*12; i++ { // six hours, one neutral and now and then a negative mention per bucket
+		label := mw.Neutral
+		if i%4 == 0 {
+			label = mw.Negative
+		}
+		hist = append(hist, mention(i, t0.Add(time.Duration(i)*5*time.Minute+time.Minute), label, "acme parcel"))
+	}
+	if err := st.InsertMentions(ctx, hist); err != nil {
+		t.Fatal(err)
+	}
+	open := t0.Add(6 * time.Hour)
+	if err := l.Tick(ctx, open.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	burst := make([]mw.Mention, 25)
+	for i := range burst {
+		burst[i] = mention(5000+i, open.Add(time.Duration(i)*time.Second), mw.Negative, "acme parcel lost")
+	}
+	if err := st.InsertMentions(ctx, burst); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, open.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	msgs := r.messages()
+	if len(msgs) != 1 || strings.Contains(msgs[0], "Resolved") {
+		t.Fatalf("one minute into the bucket Slack got %d messages, want the firing one", len(msgs))
+	}
+	if err := l.Tick(ctx, open.Add(5*time.Minute)); err != nil { // the bucket closes
+		t.Fatal(err)
+	}
+	as, _ := st.Alerts(ctx, store.AlertQuery{})
+	if len(as) != 1 || !as[0].StartedAt.Equal(open) || as[0].Count != 25 || len(r.messages()) != 1 {
+		t.Fatalf("after the bucket closed: alerts %+v, %d messages; want the same episode from %s", as, len(r.messages()), open)
 	}
 }

@@ -4,29 +4,49 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/detect"
 )
 
-// Decision is a detector's verdict on one closed bucket of one series.
-type Decision struct {
-	Firing   bool    // an episode is active after this bucket
-	Onset    bool    // this bucket started it
-	Resolved bool    // this bucket ended it
-	Expected float64 // the baseline for this bucket
-	Factor   float64 // value / max(expected, 1)
-	Score    float64 // how anomalous; comparable across series
-
-	Slow       bool    // a sustained rise over hours (not a single-bucket burst) holds the episode
-	SlowFactor float64 // that rise against the baseline
-}
+// Decision is a detector's verdict on one bucket of one series. There is
+// one type: the adaptive detector's (alerts/detect), which the fixed
+// threshold also returns.
+type Decision = detect.Decision
 
 // Detector judges series of negative counts, bucket by bucket. It is pure:
 // it takes the bucket time as an argument and does no I/O, so the loop can
-// warm it from the store and the eval can replay files through it.
+// rebuild it from the store and the eval can replay files through it.
+// *detect.Detector implements it. It is not safe for concurrent use: the
+// loop's tick goroutine owns it.
 type Detector interface {
 	// Step feeds the closed bucket of one series: value is the negative
 	// count, total all mentions (0 if unknown). Buckets of a series arrive
-	// in order; the caller feeds zeros for empty buckets.
+	// in order; a bucket missing between two calls counts as zero.
 	Step(series string, bucket time.Time, value, total float64) Decision
+	// Peek judges the open bucket from its count so far without changing
+	// any state: what Step would say if the bucket closed now.
+	Peek(series string, bucket time.Time, value, total float64) Decision
+}
+
+var (
+	_ Detector = (*detect.Detector)(nil)
+	_ Detector = (*Threshold)(nil)
+)
+
+// NewDetector returns the detector named by cfg.Detector: the adaptive
+// spike detector (default) or the fixed threshold.
+func NewDetector(cfg mw.AlertsConfig) Detector {
+	if cfg.Detector == "threshold" {
+		return NewThreshold(cfg)
+	}
+	bucket := cfg.Bucket.Or(5 * time.Minute)
+	dc := detect.Config{Bucket: bucket, MinCount: float64(cfg.MinCount)}
+	if cfg.Sensitivity > 0 {
+		dc.Sensitivity = cfg.Sensitivity // divides the detector's thresholds
+	}
+	if w := cfg.Warmup.D(); w > 0 {
+		dc.WarmupBuckets = max(1, int(w/bucket))
+	}
+	return detect.New(dc)
 }
 
 // Threshold is the fixed detector (alerts.detector: threshold): a series
@@ -43,6 +63,7 @@ type thState struct {
 	quiet    int
 	expected float64 // EWMA of quiet buckets, for the message
 	n        int
+	last     time.Time
 }
 
 // NewThreshold returns the fixed detector for cfg.
@@ -59,13 +80,36 @@ func NewThreshold(cfg mw.AlertsConfig) *Threshold {
 }
 
 // Step implements Detector.
-func (d *Threshold) Step(series string, _ time.Time, value, _ float64) Decision {
+func (d *Threshold) Step(series string, bucket time.Time, value, _ float64) Decision {
 	s := d.state[series]
 	if s == nil {
 		s = &thState{}
 		d.state[series] = s
 	}
-	dec := Decision{Expected: s.expected, Factor: value / max(s.expected, 1)}
+	if !s.last.IsZero() && !bucket.After(s.last) {
+		return Decision{Firing: s.firing, Expected: s.expected}
+	}
+	dec := d.judge(s, value)
+	s.last = bucket
+	return dec
+}
+
+// Peek implements Detector: Step on a copy of the series' state.
+func (d *Threshold) Peek(series string, bucket time.Time, value, total float64) Decision {
+	s := d.state[series]
+	if s == nil {
+		return Decision{}
+	}
+	if !s.last.IsZero() && !bucket.After(s.last) {
+		return Decision{Firing: s.firing, Expected: s.expected}
+	}
+	cp := *s
+	return d.judge(&cp, value)
+}
+
+// judge moves s through one bucket holding value negatives.
+func (d *Threshold) judge(s *thState, value float64) Decision {
+	dec := Decision{Expected: s.expected, Factor: value / max(s.expected, 1), Threshold: 1}
 	high := value >= d.Threshold && value >= d.MinCount
 	switch {
 	case high && !s.firing:

@@ -14,13 +14,25 @@ import (
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
-// Notification is what a notifier sends: the alert and its evidence.
+// Notification is what a notifier sends: the alert and its evidence. The
+// loop fills Alert, Top, History and DashboardURL; a notifier fills the
+// presentation fields it leaves zero (Location, Bucket, Links) from its
+// Presentation before rendering, so renderers are pure functions of it.
 type Notification struct {
 	Alert        mw.Alert
-	Top          []mw.Mention            // the top mentions, by negativity × reach
+	Top          []mw.Mention            // the top mentions, by negativity × reach; up to EvidenceLimit, near-copies included
 	History      map[string][]mw.Mention // critical alerts: the author's earlier mentions, by author
 	DashboardURL string
+
+	Location *time.Location // times are shown in it; nil = UTC
+	Bucket   time.Duration  // the detector's bucket ("40 negative in 5 min"); 0 = 5 min
+	Links    ActionLinks    // the dashboard deep link and signed action links
 }
+
+// EvidenceLimit is how many top mentions a notification wants: renderers
+// group near-copies (GroupSimilar) and show the first groups, so the loop
+// should fetch more than it shows.
+const EvidenceLimit = 50
 
 // Notifier delivers notifications. Send returns a *DeliveryError to say
 // whether a retry can help.
@@ -99,9 +111,20 @@ func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.D
 	return err
 }
 
+// Option configures the notifiers NewNotifiers builds.
+type Option func(*Presentation)
+
+// WithPresentation sets the time zone, bucket and action-link signer the
+// notifiers render with.
+func WithPresentation(p Presentation) Option { return func(dst *Presentation) { *dst = p } }
+
 // NewNotifiers builds the configured notifiers; none is valid (alerts are
 // then only stored and shown in the dashboard).
-func NewNotifiers(cfg mw.NotifiersConfig, log *slog.Logger) ([]Notifier, error) {
+func NewNotifiers(cfg mw.NotifiersConfig, log *slog.Logger, opts ...Option) ([]Notifier, error) {
+	var p Presentation
+	for _, o := range opts {
+		o(&p)
+	}
 	var ns []Notifier
 	client := &http.Client{Timeout: 20 * time.Second}
 	if c := cfg.Slack; c != nil {
@@ -110,6 +133,7 @@ func NewNotifiers(cfg mw.NotifiersConfig, log *slog.Logger) ([]Notifier, error) 
 			return nil, err
 		}
 		if s != nil {
+			s.Presentation = p
 			ns = append(ns, s)
 		}
 	}
@@ -118,6 +142,7 @@ func NewNotifiers(cfg mw.NotifiersConfig, log *slog.Logger) ([]Notifier, error) 
 		if err != nil {
 			return nil, err
 		}
+		w.Presentation = p
 		ns = append(ns, w)
 	}
 	if len(ns) == 0 && log != nil {

@@ -12,7 +12,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -24,6 +26,9 @@ import (
 // notification number always carry the same key, so receivers can drop a
 // retried send they already took.
 type Webhook struct {
+	// Presentation is set before the first Send and only read after.
+	Presentation Presentation
+
 	url    string
 	secret []byte
 	header string
@@ -46,7 +51,9 @@ func NewWebhook(cfg mw.WebhookConfig, client *http.Client) (*Webhook, error) {
 // Name implements Notifier.
 func (w *Webhook) Name() string { return "webhook" }
 
-// WebhookPayload is the JSON body.
+// WebhookPayload is the JSON body. Fields are only ever added: receivers
+// written against an older payload keep working. Times in alert and
+// top_mentions are UTC; text and the *_local fields use timezone.
 type WebhookPayload struct {
 	Event        string       `json:"event"` // alert.firing | alert.repeat | alert.resolved
 	DeliveryKey  string       `json:"delivery_key"`
@@ -56,6 +63,30 @@ type WebhookPayload struct {
 	History      []authorHist `json:"author_history,omitempty"`
 	DashboardURL string       `json:"dashboard_url,omitempty"`
 	SentAt       time.Time    `json:"sent_at"`
+
+	// Text is the alert for people, plain text (not escaped for any
+	// markup): headline, what happened in words, since when, in timezone.
+	Text     string `json:"text"`
+	Timezone string `json:"timezone"` // IANA name of the zone Text uses
+	// Similar groups top_mentions into near-copies, in order: each group's
+	// first id is the one a message shows.
+	Similar []similarGroup `json:"similar,omitempty"`
+	// Actions are the dashboard links: open the alert, and the signed,
+	// expiring links that acknowledge it or silence it for 4 h (each asks
+	// for a confirmation before it acts).
+	Actions *webhookActions `json:"actions,omitempty"`
+}
+
+type similarGroup struct {
+	Count      int      `json:"count"`
+	MentionIDs []string `json:"mention_ids"`
+}
+
+type webhookActions struct {
+	Open        string     `json:"open,omitempty"`
+	Acknowledge string     `json:"acknowledge,omitempty"`
+	Silence     string     `json:"silence,omitempty"`
+	Expires     *time.Time `json:"expires,omitempty"`
 }
 
 type webhookAlert struct {
@@ -72,6 +103,13 @@ type webhookAlert struct {
 	NegShare   float64           `json:"negative_share"`
 	Summary    string            `json:"summary"`
 	Breakdown  map[string]uint64 `json:"breakdown,omitempty"`
+
+	Reason         string `json:"reason,omitempty"`            // why a critical alert fired
+	BaselineWords  string `json:"baseline_words,omitempty"`    // "40 negative in 5 min; usually 0–2" (spikes)
+	UsualLow       int    `json:"usual_low"`                   // the bucket's usual range (UsualRange of baseline)
+	UsualHigh      int    `json:"usual_high"`                  //
+	StartedAtLocal string `json:"started_at_local"`            // started_at in timezone, RFC 3339 with its offset
+	ResolvedLocal  string `json:"resolved_at_local,omitempty"` // resolved_at likewise
 }
 
 type authorHist struct {
@@ -85,9 +123,11 @@ func DeliveryKey(a mw.Alert) string {
 	return fmt.Sprintf("%s:%s:%d", a.ID, a.State, a.NotifyCount+1)
 }
 
-// Send implements Notifier.
-func (w *Webhook) Send(ctx context.Context, n Notification) error {
-	a := n.Alert
+// Payload builds the webhook body for n, sent at sentAt. n's presentation
+// fields must be complete (Send does it).
+func Payload(n Notification, sentAt time.Time) WebhookPayload {
+	n = Presentation{}.complete(n)
+	a, loc := n.Alert, n.Location
 	event := "alert.firing"
 	switch {
 	case a.State == mw.Resolved:
@@ -97,20 +137,80 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	p := WebhookPayload{
 		Event: event, DeliveryKey: DeliveryKey(a), Headline: Headline(a), Top: n.Top, DashboardURL: n.DashboardURL,
-		SentAt: time.Now().UTC(),
+		SentAt: sentAt.UTC(), Timezone: loc.String(), Text: humanText(n),
 		Alert: webhookAlert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: a.StartedAt,
-			Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary, Breakdown: a.Breakdown},
+			Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary, Breakdown: a.Breakdown,
+			Reason: a.Reason, StartedAtLocal: a.StartedAt.In(loc).Format(time.RFC3339)},
+	}
+	if a.Kind != mw.AlertCritical {
+		p.Alert.BaselineWords = BaselineWords(a.Count, a.Baseline, n.Bucket)
+		p.Alert.UsualLow, p.Alert.UsualHigh = UsualRange(a.Baseline)
 	}
 	if !a.ResolvedAt.IsZero() {
 		t := a.ResolvedAt
 		p.Alert.ResolvedAt = &t
+		p.Alert.ResolvedLocal = t.In(loc).Format(time.RFC3339)
 	}
-	for au, hist := range n.History {
-		p.History = append(p.History, authorHist{Author: au, Mentions: hist})
+	authors := make([]string, 0, len(n.History))
+	for au := range n.History {
+		authors = append(authors, au)
+	}
+	sort.Strings(authors)
+	for _, au := range authors {
+		p.History = append(p.History, authorHist{Author: au, Mentions: n.History[au]})
 	}
 	if p.Top == nil {
 		p.Top = []mw.Mention{}
 	}
+	if gs := GroupSimilar(n.Top); len(gs) < len(n.Top) {
+		for _, g := range gs {
+			p.Similar = append(p.Similar, similarGroup{Count: g.Count, MentionIDs: g.IDs})
+		}
+	}
+	if l := n.Links; l.Open != "" || l.Ack != "" {
+		p.Actions = &webhookActions{Open: l.Open, Acknowledge: l.Ack, Silence: l.Silence}
+		if !l.Expires.IsZero() && l.Ack != "" {
+			e := l.Expires.UTC()
+			p.Actions.Expires = &e
+		}
+	}
+	return p
+}
+
+// humanText is the payload's text: plain, in the configured zone.
+func humanText(n Notification) string {
+	a, loc := n.Alert, n.Location
+	lines := []string{Headline(a), Why(a, n.Bucket)}
+	switch {
+	case a.State == mw.Resolved:
+		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
+	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
+		m := n.Top[0]
+		by := ""
+		if m.Author != "" {
+			by = " by " + m.Author
+		}
+		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), m.Source, by, clip(mentionBody(m), 500)))
+		if m.URL != "" {
+			lines = append(lines, m.URL)
+		}
+	default:
+		lines = append(lines, "Since "+timeWords(a.StartedAt, loc))
+	}
+	if n.Links.Open != "" {
+		lines = append(lines, "Open: "+n.Links.Open)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Send implements Notifier.
+func (w *Webhook) Send(ctx context.Context, n Notification) error {
+	now := time.Now
+	if w.Presentation.Now != nil {
+		now = w.Presentation.Now
+	}
+	p := Payload(w.Presentation.complete(n), now())
+	event := p.Event
 	body, err := json.Marshal(p)
 	if err != nil {
 		return &DeliveryError{Notifier: w.Name(), Permanent: true, Err: err}

@@ -77,6 +77,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 func (s *Scheduler) loop(ctx context.Context, src *Source) {
 	interval := src.Config.Interval.Or(DefaultInterval)
+	if interval <= 0 { // config validation refuses these; never panic on one
+		interval = DefaultInterval
+	}
 	// A little jitter so sources sharing a host don't start in lockstep.
 	wait := time.Duration(rand.Int64N(int64(min(interval/10, time.Second)) + 1))
 	errs := 0

@@ -44,27 +44,39 @@ type Store interface {
 	SaveSilence(ctx context.Context, s mw.Silence) error
 	// Silences returns silences still active at t (Until after t).
 	Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error)
+
+	// Watermark returns the time last saved under name (the zero time if
+	// none). The alert loop keeps how far it has read mentions by their
+	// collected time here, so that "first collected" survives restarts and
+	// a `collect --once` made by another process.
+	Watermark(ctx context.Context, name string) (time.Time, error)
+	// SaveWatermark replaces the time saved under name.
+	SaveWatermark(ctx context.Context, name string, t time.Time) error
 }
 
 // Order of returned mentions.
 const (
 	ByPublished = "published" // newest first (default)
 	ByImpact    = "impact"    // negativity × reach, highest first
+	ByCollected = "collected" // oldest collected first, then id
 )
 
 // MentionQuery selects mentions. Zero fields do not filter.
 type MentionQuery struct {
-	Brands  []string
-	From    time.Time // Published >= From
-	To      time.Time // Published < To
-	Label   mw.Label
-	Stage   mw.Stage
-	Aspect  string
-	Author  string // exact author, across all sources
-	Source  string
-	IDs     []string
-	OrderBy string // ByPublished | ByImpact
-	Limit   int    // 0 = 100
+	Brands []string
+	From   time.Time // Published >= From
+	To     time.Time // Published < To
+	Label  mw.Label
+	Stage  mw.Stage
+	Aspect string
+	Author string // exact author, across all sources
+	Source string
+	IDs    []string
+	// CollectedFrom keeps mentions with Collected >= CollectedFrom. With
+	// ByCollected it pages through what was stored since a watermark.
+	CollectedFrom time.Time
+	OrderBy       string // ByPublished | ByImpact | ByCollected
+	Limit         int    // 0 = 100
 }
 
 // Group keys for Series.

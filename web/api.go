@@ -118,7 +118,7 @@ func (h *Handler) apiMentions(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the author's mentions: %w", err))
 			return
 		}
-		writeJSON(w, http.StatusOK, wrap(ms))
+		writeJSON(w, http.StatusOK, wrap(ms, h.opt.Location))
 		return
 	}
 	h.withView(w, r, func(ctx context.Context, v view) (any, error) { return h.topNegative(ctx, v, limit) })
@@ -134,7 +134,7 @@ type AlertsResponse struct {
 func (h *Handler) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	h.withView(w, r, func(ctx context.Context, v view) (any, error) {
 		as, ss, err := h.alertList(ctx, v)
-		return AlertsResponse{Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss)}, err
+		return AlertsResponse{Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss, h.opt.Location)}, err
 	})
 }
 
@@ -146,7 +146,7 @@ func (h *Handler) apiSilences(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, silenceViews(ss))
+	writeJSON(w, http.StatusOK, silenceViews(ss, h.opt.Location))
 }
 
 func (h *Handler) apiSources(w http.ResponseWriter, r *http.Request) {
@@ -233,7 +233,7 @@ func (h *Handler) apiAck(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	writeJSON(w, status, alertView(a))
+	writeJSON(w, status, h.alertView(a))
 }
 
 func (h *Handler) apiResolve(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +242,7 @@ func (h *Handler) apiResolve(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	writeJSON(w, status, alertView(a))
+	writeJSON(w, status, h.alertView(a))
 }
 
 // SilenceRequest creates a silence. Give For (a duration such as 4h or 1d)
@@ -312,5 +312,5 @@ func (h *Handler) apiSilence(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	writeJSON(w, status, Silence(s))
+	writeJSON(w, status, silenceViews([]mw.Silence{s}, h.opt.Location)[0])
 }

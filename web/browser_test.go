@@ -84,6 +84,20 @@ func seedDemo(t *testing.T, st store.Store, now time.Time) []mw.Brand {
 	return cfg.Brands
 }
 
+// demoServer serves the seeded demo day until the test ends.
+func demoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	st := openStore(t)
+	brands := seedDemo(t, st, time.Now().UTC())
+	h, err := New(Options{Store: st, Brands: brands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 func artifactsDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("TEST_ARTIFACTS_DIR")
@@ -115,15 +129,7 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 		t.Fatalf("control: the probe did not run on an unescaped page, so this test could not detect it:\n%s", tail(dom, 1000))
 	}
 
-	now := time.Now().UTC()
-	st := openStore(t)
-	brands := seedDemo(t, st, now)
-	h, err := New(Options{Store: st, Brands: brands})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := demoServer(t)
 	url := srv.URL + "/?brand=Acme&range=24h"
 
 	// Wait until both charts are drawn (or failed), not for a time budget.
@@ -150,7 +156,7 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 	if !strings.Contains(dom, "&lt;script&gt;document.title='XSS-RAN'&lt;/script&gt;") {
 		t.Errorf("the probe's text is not shown escaped")
 	}
-	for _, want := range []string{"AMOT · waiting", "Roboclean", "Acknowledge", "demo-news"} {
+	for _, want := range []string{"AMOT: waiting for delivery", "Roboclean", "Acknowledge", "demo-news"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered page lacks %q", want)
 		}
@@ -165,4 +171,54 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 		t.Errorf("screenshot %s: %d bytes, not a PNG of a rendered page", shot, len(b))
 	}
 	t.Logf("screenshot saved to %s", shot)
+}
+
+// TestBrowserDeepLinkFocusesAlert: /#alert=<id> shows that alert at the top
+// of the page, focused, with its evidence, and marks its row in the list;
+// an unknown id says so in place.
+func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	srv := demoServer(t)
+
+	br := openBrowser(t, bin, 1280, 1400)
+	// Wait until the page has focused the alert (app.js marks it).
+	focused := `document.querySelector('#alert-focus [data-focused="true"]')`
+	dom := br.load(srv.URL+"/#alert=burst", focused)
+	focus := regexp.MustCompile(`(?s)<section id="alert-focus"[^>]*>(.*?)</section>`).FindStringSubmatch(dom)
+	if focus == nil {
+		t.Fatalf("no #alert-focus section in the rendered page:\n%s", tail(dom, 3000))
+	}
+	if strings.Contains(dom, `<section id="alert-focus" class="wide" aria-live="polite" hidden`) {
+		t.Errorf("#alert-focus is still hidden")
+	}
+	for _, want := range []string{`data-alert="burst"`, `data-focused="true"`, "Spike in negative mentions of Acme (delivery and shipping)",
+		"13 negative in 5 min; usually 0–2", "Acme never delivered my order."} {
+		if !strings.Contains(focus[1], want) {
+			t.Errorf("focused alert lacks %q:\n%s", want, focus[1])
+		}
+	}
+	if !regexp.MustCompile(`<tr class="alert firing spike focused"[^>]*data-alert="burst"`).MatchString(dom) {
+		t.Errorf("the alert's row is not marked focused")
+	}
+	if strings.Contains(dom, "<xss-ran") || strings.Contains(dom, "XSS-RAN'</script>") {
+		t.Errorf("the probe ran or sits in the DOM as markup")
+	}
+	if ia, iv := strings.Index(dom, `id="alerts"`), strings.Index(dom, `id="volume"`); ia < 0 || ia > iv {
+		t.Errorf("the alerts panel is not above the volume chart (%d, %d)", ia, iv)
+	}
+
+	shot := filepath.Join(artifactsDir(t), "alert-focus.png")
+	if err := os.WriteFile(shot, br.screenshot(), 0o644); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	t.Logf("screenshot saved to %s", shot)
+
+	br.load("about:blank", "true") // a new document, not a hash change
+	dom = br.load(srv.URL+"/#alert=nope", focused)
+	if !strings.Contains(dom, `data-alert-missing="nope"`) || !strings.Contains(dom, "Alert nope was not found") {
+		t.Errorf("an unknown alert id is not reported in place:\n%s", tail(dom, 2000))
+	}
 }

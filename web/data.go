@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -94,14 +96,24 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	return v, fmt.Errorf("range %q: want 24h, 7d, 30d or 90d", v.Range)
 }
 
+// maxUnix is 9999-12-31T23:59:59Z, the last second RFC 3339 can write.
+const maxUnix = 253402300799
+
+// parseTime reads from= and to=: integer Unix seconds (digits only, 0 to
+// year 9999) or RFC 3339 (fractional seconds allowed). Anything else,
+// including forms that merely start like one ("1e9", "123abc", "1.5"), is
+// an error naming the accepted forms.
 func parseTime(s string) (time.Time, error) {
-	var sec int64
-	if _, err := fmt.Sscanf(s, "%d", &sec); err == nil && !strings.ContainsAny(s, "-:T") {
-		return time.Unix(sec, 0).UTC(), nil
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && sec <= maxUnix {
+			return time.Unix(sec, 0).UTC(), nil
+		}
+		return time.Time{}, fmt.Errorf("%.40q is out of range: want Unix seconds up to %d, or RFC 3339", s, maxUnix)
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither Unix seconds nor RFC 3339", s)
+		return time.Time{}, fmt.Errorf("%.40q is neither integer Unix seconds (1700000000) nor RFC 3339 (2026-12-01T08:00:00Z)", s)
 	}
 	return t.UTC(), nil
 }
@@ -137,6 +149,7 @@ type AlertMarker struct {
 	Kind    string `json:"kind"`
 	Scope   string `json:"scope"`
 	Summary string `json:"summary"`
+	Label   string `json:"label"` // the scope in words, drawn on the chart
 }
 
 func buckets(v view) []time.Time {
@@ -153,7 +166,7 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		return Series{}, fmt.Errorf("reading volume: %w", err)
 	}
 	bs := buckets(v)
-	s := Series{Brand: v.Brand, From: v.From, To: v.To, StepSeconds: int64(v.Step / time.Second),
+	s := Series{Brand: v.Brand, From: v.From.In(h.opt.Location), To: v.To.In(h.opt.Location), StepSeconds: int64(v.Step / time.Second),
 		T: make([]int64, len(bs)), Negative: make([]uint64, len(bs)), Neutral: make([]uint64, len(bs)), Positive: make([]uint64, len(bs)),
 		Alerts: []AlertMarker{}}
 	idx := make(map[int64]int, len(bs))
@@ -183,7 +196,8 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		if a.StartedAt.Before(v.From) || !a.StartedAt.Before(v.To) {
 			continue
 		}
-		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary})
+		s.Alerts = append(s.Alerts, AlertMarker{ID: a.ID, T: a.StartedAt.Unix(), State: string(a.State), Kind: a.Kind, Scope: a.Scope, Summary: a.Summary,
+			Label: alerts.ScopeLabel(a.Scope)})
 	}
 	return s, nil
 }
@@ -365,13 +379,15 @@ func (h *Handler) topNegative(ctx context.Context, v view, limit int) ([]Mention
 	if err != nil {
 		return nil, fmt.Errorf("reading top negative mentions: %w", err)
 	}
-	return wrap(ms), nil
+	return wrap(ms, h.opt.Location), nil
 }
 
-func wrap(ms []mw.Mention) []Mention {
+// wrap makes the dashboard's mentions, their times in loc.
+func wrap(ms []mw.Mention, loc *time.Location) []Mention {
 	out := make([]Mention, len(ms))
 	for i := range ms {
 		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
+		out[i].Published, out[i].Collected = ms[i].Published.In(loc), ms[i].Collected.In(loc)
 	}
 	return out
 }
@@ -397,6 +413,14 @@ type Alert struct {
 	AckedAt    *time.Time        `json:"acked_at,omitempty"`
 	AckedBy    string            `json:"acked_by,omitempty"`
 	Silenced   bool              `json:"silenced"` // an active silence matches it
+
+	// In words (alerts_page.go): the headline, why it fired (the baseline
+	// as "40 negative in 5 min; usually 0–2", or a critical reason), and a
+	// critical alert's mention with its text and link.
+	Headline string   `json:"headline"`
+	Why      string   `json:"why"`
+	Reason   string   `json:"reason,omitempty"`
+	Mention  *Mention `json:"mention,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -406,14 +430,15 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func alertView(a mw.Alert) Alert {
+func alertView(a mw.Alert, loc *time.Location) Alert {
 	ids := a.MentionIDs
 	if ids == nil {
 		ids = []string{}
 	}
-	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: a.StartedAt, UpdatedAt: a.UpdatedAt,
-		ResolvedAt: timePtr(a.ResolvedAt), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
-		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(a.AckedAt), AckedBy: a.AckedBy}
+	in := func(t time.Time) time.Time { return t.In(loc) }
+	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: in(a.StartedAt), UpdatedAt: in(a.UpdatedAt),
+		ResolvedAt: timePtr(in(a.ResolvedAt)), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
+		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(in(a.AckedAt)), AckedBy: a.AckedBy}
 }
 
 // Silence is an active silence as the API shows it.
@@ -427,9 +452,10 @@ type Silence struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func silenceViews(ss []mw.Silence) []Silence {
+func silenceViews(ss []mw.Silence, loc *time.Location) []Silence {
 	out := make([]Silence, len(ss))
 	for i, s := range ss {
+		s.Until, s.CreatedAt = s.Until.In(loc), s.CreatedAt.In(loc)
 		out[i] = Silence(s)
 	}
 	return out
@@ -447,7 +473,7 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	}
 	out := make([]Alert, len(as))
 	for i, a := range as {
-		out[i] = alertView(a)
+		out[i] = h.alertView(a)
 		for _, s := range ss {
 			if s.Matches(a, now) {
 				out[i].Silenced = true
@@ -456,6 +482,9 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	}
 	// Firing first, newest first within each state.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].State == mw.Firing && out[j].State != mw.Firing })
+	if err := h.attachCriticalMentions(ctx, out); err != nil {
+		return nil, nil, err
+	}
 	return out, ss, nil
 }
 
@@ -525,8 +554,9 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 	}
 	out := Sources{Sources: make([]Source, len(sts))}
 	for i, s := range sts {
-		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: timePtr(s.LastRun), LastSuccess: timePtr(s.LastSuccess),
-			LastError: redact.String(s.LastError), LastErrorAt: timePtr(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
+		in := func(t time.Time) *time.Time { return timePtr(t.In(h.opt.Location)) }
+		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
+			LastError: redact.String(s.LastError), LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
 	}
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })

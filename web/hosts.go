@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 )
 
 // csrfHeader carries the page's token on state-changing requests when no
@@ -78,7 +79,11 @@ func (h *Handler) checkStateChange(r *http.Request) string {
 			return "forbidden: cross-origin request"
 		}
 	}
-	if h.opt.Auth.Token == "" && h.opt.Auth.Username == "" && !equal(r.Header.Get(csrfHeader), h.csrfToken) {
+	// A signed action link (/a/ack, /a/silence from a notification) carries
+	// its own credential, an HMAC a rebinding page cannot forge; its
+	// handler verifies it (action_links.go).
+	if h.opt.Auth.Token == "" && h.opt.Auth.Username == "" && !equal(r.Header.Get(csrfHeader), h.csrfToken) &&
+		!strings.HasPrefix(r.URL.Path, actionlink.PathPrefix) {
 		return "forbidden: state-changing requests need the dashboard page's " + csrfHeader +
 			" header, or set web.token (scripts) or web.username/web.password"
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -71,10 +72,13 @@ var funcs = template.FuncMap{
 	"pathesc": url.PathEscape,
 	"upper":   strings.ToUpper,
 	"stage":   stageName,
+	"scope":   alerts.ScopeLabel,
 }
 
-func parseTemplates() (*pageTemplates, error) {
-	t, err := template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
+// parseTemplates parses the pages; zoneFuncs replaces the UTC time
+// functions of funcs with ones that show loc.
+func parseTemplates(loc *time.Location) (*pageTemplates, error) {
+	t, err := template.New("").Funcs(funcs).Funcs(zoneFuncs(loc)).ParseFS(assets, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parsing templates: %w", err)
 	}
@@ -166,7 +170,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) alertsData(ctx context.Context, v view, msg string) (alertsData, error) {
 	as, ss, err := h.alertList(ctx, v)
-	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss), Message: msg}, err
+	return alertsData{Query: viewQuery(v), Brand: v.Brand, Alerts: as, Response: responseTimes(as), Silences: silenceViews(ss, h.opt.Location), Message: msg}, err
 }
 
 // uiAlertsAfter renders the alerts section after an action.
@@ -194,7 +198,7 @@ func (h *Handler) uiAck(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	h.uiAlertsAfter(w, r, fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.Format("15:04 UTC")))
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("15:04 MST")))
 }
 
 func (h *Handler) uiResolve(w http.ResponseWriter, r *http.Request) {
@@ -215,7 +219,7 @@ func (h *Handler) uiSilence(w http.ResponseWriter, r *http.Request) {
 	if scope == "" {
 		scope = "every scope"
 	}
-	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.Format("2006-01-02 15:04 UTC")))
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST")))
 }
 
 func (h *Handler) uiSources(w http.ResponseWriter, r *http.Request) {
@@ -247,22 +251,9 @@ func (h *Handler) uiAuthor(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the author's mentions: %w", err))
 		return
 	}
-	h.render(w, r, "author", authorData{Author: author, Mentions: wrap(ms)})
+	h.render(w, r, "author", authorData{Author: author, Mentions: wrap(ms, h.opt.Location)})
 }
 
-// stageName is the journey label of a stage.
-func stageName(s string) string {
-	switch mw.Stage(s) {
-	case mw.ZMOT:
-		return "ZMOT · research"
-	case mw.FMOT:
-		return "FMOT · first look"
-	case mw.AMOT:
-		return "AMOT · waiting"
-	case mw.SMOT:
-		return "SMOT · using"
-	case mw.LMOT:
-		return "LMOT · telling others"
-	}
-	return "unknown"
-}
+// stageName is the journey label of a stage, in plain words: "AMOT:
+// waiting for delivery".
+func stageName(s string) string { return alerts.StageLabel(mw.Stage(s)) }

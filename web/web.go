@@ -25,6 +25,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/writer"
@@ -61,6 +62,14 @@ type Options struct {
 	Ready func() error
 	Log   *slog.Logger
 	Now   func() time.Time // default time.Now
+
+	// Alert presentation (alerts_page.go): the zone times are shown in (the
+	// API keeps RFC 3339 with its offset; default UTC), the alert bucket
+	// (for "40 negative in 5 min"; default 5 min), and the signer of the
+	// notifications' Acknowledge / Silence links (nil: /a/ links are off).
+	Location *time.Location
+	Bucket   time.Duration
+	Links    *actionlink.Signer
 }
 
 // Handler is the dashboard. Build it with New.
@@ -95,7 +104,13 @@ func New(opt Options) (*Handler, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	pt, err := parseTemplates()
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Bucket <= 0 {
+		opt.Bucket = 5 * time.Minute
+	}
+	pt, err := parseTemplates(opt.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +158,7 @@ func (h *Handler) routes() {
 	handle("POST /ui/alerts/{id}/resolve", h.uiResolve)
 	handle("POST /ui/silences", h.uiSilence)
 	handle("GET /ui/sources", h.uiSources)
+	h.alertRoutes(handle)
 }
 
 // ServeHTTP applies security headers, auth and the same-origin check, then

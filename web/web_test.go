@@ -315,7 +315,7 @@ func TestPageEscapesAndSetsCSP(t *testing.T) {
 			t.Errorf("page contains %q unescaped", bad)
 		}
 	}
-	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=", `data-chart="volume"`, "AMOT · waiting",
+	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=", `data-chart="volume"`, "AMOT: waiting for delivery",
 		"Roboclean", "Acknowledge", "x: 401 unauthorized", "2 batches, 2.0 KiB waiting", `/static/vendor/uPlot-1.6.31.iife.min.js`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)

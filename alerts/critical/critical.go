@@ -1,84 +1,82 @@
 // Package critical finds the single mentions that need an answer now,
 // whatever their sentiment label: a harm (poisoning, injury, death, fire),
 // fraud or a scam, a data leak, a lawsuit, the police or a regulator, a
-// boycott, a post going viral, in English or Indonesian.
+// boycott, a post going viral, in English or Indonesian with slang and
+// affixes (keracunan, diracunin, ketipu, dibocorin, polisikan, viralin).
 //
-// The matcher is pure (no I/O, no clock) and linear in the text's length.
+// A term is strong (it alerts alone: "keracunan", "lawsuit") or needs
+// evidence near it: a word of a context class within a few words on either
+// side ("bocor" needs data, "exploded" needs a device or a second fire
+// word), or a subject before it ("died" needs a person or an animal, so "my
+// son died" alerts and "my phone died" does not). A negation just before a
+// term ("not a scam", "bukan penipuan", "kirain ketipu"), a fiction word in
+// the same sentence ("police drama", "drakor") or a blocking next word
+// ("polisi tidur", "kebakaran jenggot") cancels it.
+//
+// The matcher is pure (no I/O, no clock), walks the text once with a
+// bounded look-back and look-ahead, so it is linear in the text's length,
+// and allocates nothing per call.
 package critical
-
-import (
-	"strings"
-
-	"github.com/mentionwatch/mentionwatch/scoring"
-)
 
 // Harm is why a text is critical.
 type Harm struct {
 	Category string // poisoning, injury, death, fire, fraud, leak, legal, police, regulator, boycott, viral, custom
-	Term     string // the words that matched, as folded
+	Term     string // the lexicon term that matched, folded ("keracunan", "lapor polisi")
+	Label    string // the category for people, in both languages ("poisoning / keracunan")
 }
 
-// Matcher finds harms in text. It is safe for concurrent use.
+// Matcher finds harms in text. It is immutable after New and safe for
+// concurrent use.
 type Matcher struct {
-	extra []string // folded, space padded
+	lex *lexicon
 }
 
 // New returns a Matcher with the built-in harms plus extra keywords from
-// config (any language), which match whole words.
+// config (any language, one or more words each), which match whole words
+// and alert alone, under the category "custom".
 func New(extra []string) *Matcher {
-	m := &Matcher{}
-	for _, k := range extra {
-		if w := words(k); strings.TrimSpace(w) != "" {
-			m.extra = append(m.extra, w)
-		}
-	}
-	return m
+	return &Matcher{lex: build(extra)}
 }
 
-// builtin is the first cut of the harm terms; see the package docs.
-var builtin = map[string][]string{
-	"poisoning": {"food poisoning", "poisoned", "keracunan", "diracun"},
-	"injury":    {"injured", "hospital", "rumah sakit", "luka"},
-	"death":     {"died", "death", "meninggal", "tewas"},
-	"fire":      {"caught fire", "exploded", "kebakaran", "meledak"},
-	"fraud":     {"scam", "fraud", "penipuan", "ketipu", "tertipu"},
-	"leak":      {"data leak", "data breach", "bocor"},
-	"legal":     {"lawsuit", "sue", "gugat"},
-	"police":    {"police", "polisi"},
-	"regulator": {"bpom", "ylki"},
-	"boycott":   {"boycott", "boikot"},
-	"viral":     {"viral", "viralin", "viralkan"},
-}
-
-// Find reports the first harm in text.
+// Find reports the first harm in text (in reading order of where its
+// evidence completes), or false.
 func (m *Matcher) Find(text string) (Harm, bool) {
-	w := words(text)
-	for _, cat := range []string{"poisoning", "injury", "death", "fire", "fraud", "leak", "legal", "police", "regulator", "boycott", "viral"} {
-		for _, t := range builtin[cat] {
-			if strings.Contains(w, " "+t+" ") {
-				return Harm{Category: cat, Term: t}, true
-			}
-		}
-	}
-	for _, k := range m.extra {
-		if strings.Contains(w, k) {
-			return Harm{Category: "custom", Term: strings.TrimSpace(k)}, true
-		}
+	var s scan
+	s.init(m.lex)
+	if t := s.run(text); t >= 0 {
+		tm := &m.lex.terms[t]
+		return Harm{Category: tm.cat, Term: tm.text, Label: labels[tm.cat]}, true
 	}
 	return Harm{}, false
 }
 
-// words folds s to its words, space separated and padded, so that a term
-// matches whole words only.
-func words(s string) string {
-	var b strings.Builder
-	b.WriteByte(' ')
-	for _, t := range scoring.Tokenize(scoring.Fold(s)) {
-		b.WriteString(t.Word)
-		b.WriteByte(' ')
-	}
-	if b.Len() == 1 {
-		b.WriteByte(' ')
-	}
-	return b.String()
+// steps runs Find and also returns the scanner's inner-loop iterations
+// (for the linearity test).
+func (m *Matcher) steps(text string) (bool, int) {
+	var s scan
+	s.init(m.lex)
+	return s.run(text) >= 0, s.steps
 }
+
+// Categories lists the built-in categories in a stable order.
+func Categories() []string {
+	return []string{"poisoning", "injury", "death", "fire", "fraud", "leak", "legal", "police", "regulator", "boycott", "viral"}
+}
+
+var labels = map[string]string{
+	"poisoning": "poisoning / keracunan",
+	"injury":    "injury / cedera",
+	"death":     "death / kematian",
+	"fire":      "fire or explosion / kebakaran atau ledakan",
+	"fraud":     "fraud or scam / penipuan",
+	"leak":      "data leak / kebocoran data",
+	"legal":     "legal threat / ancaman hukum",
+	"police":    "police / polisi",
+	"regulator": "regulator / regulator",
+	"boycott":   "boycott / boikot",
+	"viral":     "going viral / viral",
+	"custom":    "keyword / kata kunci",
+}
+
+// Label returns the human label of a category ("" if unknown).
+func Label(category string) string { return labels[category] }

@@ -10,6 +10,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
@@ -24,16 +25,26 @@ var openClickHouse func(ctx context.Context, cfg mw.StoreConfig, log *slog.Logge
 
 // openStore opens the configured store and migrates it.
 func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
+	st, err := dialStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrating store: %w", err)
+	}
+	return st, nil
+}
+
+// dialStore opens the configured store without migrating it.
+func dialStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
 	var (
 		st  store.Store
 		err error
 	)
 	switch cfg.Store.Type {
 	case "", "embedded":
-		path := cfg.Store.Path
-		if path == "" {
-			path = "mentionwatch.db"
-		}
+		path := embeddedPath(cfg)
 		st, err = sqlite.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
@@ -47,10 +58,6 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 			return nil, fmt.Errorf("opening clickhouse store: %w (check store.dsn and that the server is reachable)", err)
 		}
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("migrating store: %w", err)
-	}
 	return st, nil
 }
 
@@ -63,6 +70,7 @@ type app struct {
 	pipeline *scoring.Pipeline
 	sources  []*collectors.Source
 	alerts   *alerts.Loop
+	links    *actionlink.Signer // signs and checks notification action links; nil without dashboard_url and web.listen
 
 	runs      *web.RunMetrics // run and notification counters for /metrics; nil without web.listen
 	collected atomic.Int64    // raw items collected
@@ -77,11 +85,18 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 // passes openStoreOrRetry, so it starts while ClickHouse is away.
 func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 	open func(context.Context, *mw.Config, *slog.Logger) (store.Store, error)) (*app, error) {
+	for _, w := range cfg.Warnings {
+		log.Warn("config warning (check-config --strict fails on it)", "warning", w)
+	}
 	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
 	if err != nil {
 		return nil, err
 	}
-	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log)
+	links, err := linkSigner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log, alerts.WithPresentation(alerts.PresentationFor(cfg, links)))
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}
@@ -96,6 +111,7 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 		pipeline: scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)),
 		sources:  srcs,
 		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
+		links:    links,
 	}
 	a.alerts.Brands = map[string]bool{}
 	for _, b := range cfg.Brands {

@@ -10,14 +10,18 @@ import (
 )
 
 func init() {
-	rootCmd.AddCommand(&cobra.Command{
-		Use:   "check-config",
-		Short: "Check the config file strictly and print a summary",
+	var strict bool
+	check := &cobra.Command{
+		Use:   "check-config [--strict]",
+		Short: "Check the config file strictly and print a summary; --strict fails on warnings too",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
 				return err
+			}
+			for _, w := range cfg.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 			}
 			log := newLogger(cfg.Log)
 			srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
@@ -37,14 +41,16 @@ func init() {
 			for _, s := range srcs {
 				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
 			}
-			st := cfg.Store.Type
-			if st == "" {
-				st = "embedded"
+			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
+			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
+			if strict && len(cfg.Warnings) > 0 {
+				return fmt.Errorf("%s: %d warning(s) and --strict: set the variables named above or remove the keys", cfg.File, len(cfg.Warnings))
 			}
-			fmt.Fprintf(out, "store: %s\n", st)
 			return nil
 		},
-	})
+	}
+	check.Flags().BoolVar(&strict, "strict", false, "fail on warnings (such as an unset ${VAR}) too")
+	rootCmd.AddCommand(check)
 	rootCmd.AddCommand(&cobra.Command{
 		Use:   "collectors",
 		Short: "List the registered source types, one per line",

@@ -1,18 +1,25 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/demo"
+	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
 func TestCheckConfigNamesMisspelledKeyAndLine(t *testing.T) {
@@ -66,6 +73,16 @@ func TestDemo(t *testing.T) {
 	if !strings.HasPrefix(last, "demo: collected=") || strings.Contains(last, "alerts=0") || strings.Contains(last, "stored=0") {
 		t.Fatalf("last line %q\n%s", last, out)
 	}
+	// More mentions are stored than items collected (an item naming Acme
+	// and its competitor is one mention per brand); the demo says so.
+	var collected, stored, alerts int
+	fmt.Sscanf(last, "demo: collected=%d stored=%d alerts=%d", &collected, &stored, &alerts)
+	if stored > collected && !strings.Contains(string(out), "one mention per brand it names") {
+		t.Errorf("stored %d > collected %d without an explanation:\n%s", stored, collected, out)
+	}
+	if !regexp.MustCompile(`demo: \d+ items named both a brand and its competitor`).MatchString(string(out)) {
+		t.Errorf("no count of items naming two brands:\n%s", out)
+	}
 }
 
 // TestCollectOnceOneSource runs one source of the demo feeds once and
@@ -110,5 +127,192 @@ func TestCollectOnceOneSource(t *testing.T) {
 	out, errOut = run()
 	if strings.TrimSpace(out) != "" {
 		t.Errorf("second run printed mentions again (cursor not kept):\n%s\n%s", out, errOut)
+	}
+}
+
+// TestCheckConfigWarnsAndStrict: an unset ${VAR} in a notifier is a warning
+// (exit 0) that --strict turns into a failure; a negative interval is an
+// error with its line, so `run` never gets to the scheduler with it.
+func TestCheckConfigWarnsAndStrict(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte("brands:\n  - name: Acme\n    keywords: [acme]\nnotifiers:\n  slack:\n    webhook_url: ${MW_TEST_UNSET_HOOK}\n"), 0o644)
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(bin, append([]string{"check-config", "-c", path}, args...)...)
+		cmd.Env = append(os.Environ(), "MW_TEST_UNSET_HOOK=")
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return string(out), ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	out, code := run()
+	if code != 0 || !strings.Contains(out, "warning: "+path+":6: notifiers.slack.webhook_url: ${MW_TEST_UNSET_HOOK} is empty") {
+		t.Errorf("check-config: exit %d\n%s", code, out)
+	}
+	out, code = run("--strict")
+	if code == 0 || !strings.Contains(out, "1 warning") {
+		t.Errorf("check-config --strict: exit %d\n%s", code, out)
+	}
+
+	os.WriteFile(path, []byte("brands:\n  - name: Acme\n    keywords: [acme]\nsources:\n  - name: news\n    type: rss\n    url: https://example.com/feed\n    interval: -5m\n"), 0o644)
+	if out, code = run(); code != 2 || !strings.Contains(out, "config.yaml:8: sources[news].interval") {
+		t.Errorf("negative interval: exit %d\n%s", code, out)
+	}
+}
+
+// TestCollectOnceFailsWhenASourceFails: one failing source makes `collect
+// --once` exit non-zero and name it, while the others' mentions are stored.
+func TestCollectOnceFailsWhenASourceFails(t *testing.T) {
+	bin := buildBinary(t)
+	now := time.Now().UTC()
+	feeds := httptest.NewServer(demo.Handler(func() time.Time { return now }, demo.Posts(now)))
+	defer feeds.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	db := filepath.Join(dir, "mw.db")
+	text := demo.ConfigYAML(feeds.URL, db)
+	text = strings.Replace(text, "store:\n", "store:\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	text = strings.Replace(text, "sources:\n", "sources:\n  - {name: broken-feed, type: rss, url: \""+feeds.URL+"/no-such-feed.rss\"}\n", 1)
+	os.WriteFile(cfg, []byte(text), 0o644)
+	cmd := exec.Command(bin, "collect", "--once", "--print=false", "-c", cfg)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+		t.Fatalf("collect exited 0 with a failing source:\n%s", out)
+	}
+	if !strings.Contains(string(out), "1 of 4 sources failed: broken-feed") {
+		t.Errorf("output does not name the failed source:\n%s", out)
+	}
+	if n, _ := countMentions(t, db); n == 0 {
+		t.Errorf("the working sources' mentions were not stored:\n%s", out)
+	}
+}
+
+// TestOwnPageTypesAgree: config's list of own-page source types (which need
+// one brand) is the pipeline's.
+func TestOwnPageTypesAgree(t *testing.T) {
+	if len(mw.OwnPageTypes) != len(scoring.OwnPageKinds) {
+		t.Fatalf("config %v, scoring %v", mw.OwnPageTypes, scoring.OwnPageKinds)
+	}
+	for _, k := range mw.OwnPageTypes {
+		if !scoring.OwnPageKinds[k] {
+			t.Errorf("%s is an own-page type in config, not in scoring", k)
+		}
+	}
+}
+
+// TestSourceReset clears a source's cursor in the store and says what it
+// held; an unknown name is an error.
+func TestSourceReset(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mw.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	spool := filepath.Join(dir, "spool")
+	os.WriteFile(cfgPath, []byte(strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
+	stateFile := filepath.Join(spool, "sources", "demo-news.json")
+	os.MkdirAll(filepath.Dir(stateFile), 0o755)
+	os.WriteFile(stateFile, []byte(`{"state":{"Source":"demo-news"},"window":{}}`), 0o644)
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	last := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	err = st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Kind: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
+		Cursor: mw.Cursor{LastTime: last, Seen: []string{"a", "b", "c"}, ETag: `"v1"`}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "source", "reset", "demo-news", "-c", cfgPath).CombinedOutput()
+	if err != nil {
+		t.Fatalf("source reset: %v\n%s", err, out)
+	}
+	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids", "local state file " + stateFile + " removed"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	st, err = sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.SourceState(ctx, "demo-news")
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if describeCursor(got.Cursor) != "" || got.TotalItems != 47 {
+		t.Errorf("after reset: %+v", got)
+	}
+	if _, err := os.Stat(stateFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("local state file still there: %v", err)
+	}
+	out, err = exec.Command(bin, "source", "reset", "no-such-source", "-c", cfgPath).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `no source "no-such-source"`) {
+		t.Errorf("unknown source: %v\n%s", err, out)
+	}
+}
+
+// TestMigrateSaysWhatItDid: on a fresh database migrate says it created the
+// schema; a second run says it is up to date.
+func TestMigrateSaysWhatItDid(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fresh.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(demo.ConfigYAML("http://127.0.0.1:1", db)), 0o644)
+	out, err := exec.Command(bin, "migrate", "-c", cfgPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "created the embedded store "+db) || !strings.Contains(string(out), "schema version 0 to ") {
+		t.Errorf("fresh migrate: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "migrate", "-c", cfgPath).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "up to date at schema version") {
+		t.Errorf("second migrate: %v\n%s", err, out)
+	}
+}
+
+// TestVersionShowsRevision: the version names the VCS revision and commit
+// time Go records in a build (debug.ReadBuildInfo), not just "dev";
+// `version` and `--version` print the same.
+func TestVersionShowsRevision(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/mentionwatch/mentionwatch", Version: "(devel)"},
+		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "dfa311ad3011c0ffee0123456789abcdef012345"},
+			{Key: "vcs.time", Value: "2026-12-02T05:40:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if got, want := describeBuild("dev", info), "dev (rev dfa311ad3011, committed 2026-12-02T05:40:00Z, modified, go1.26.8)"; got != want {
+		t.Errorf("describeBuild = %q, want %q", got, want)
+	}
+	info.Main.Version, info.Settings = "v1.4.0", nil
+	if got := describeBuild("dev", info); got != "v1.4.0 (go1.26.8)" {
+		t.Errorf("go install build: %q", got)
+	}
+
+	bin := buildBinary(t)
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag, err := exec.Command(bin, "--version").Output()
+	if err != nil || string(flag) != string(out) {
+		t.Errorf("--version = %q, %v; version = %q", flag, err, out)
+	}
+	// A test build has VCS stamps unless GOFLAGS=-buildvcs=false or the
+	// checkout is a git worktree (Go stamps only a .git directory).
+	meta, _ := exec.Command("go", "version", "-m", bin).Output()
+	if i := strings.Index(string(meta), "vcs.revision="); i >= 0 {
+		if rev := string(meta[i+len("vcs.revision=") : i+len("vcs.revision=")+12]); !strings.Contains(string(out), "rev "+rev) {
+			t.Errorf("version = %q, want rev %s", out, rev)
+		}
 	}
 }

@@ -121,6 +121,7 @@ func runDemo(ctx context.Context, out io.Writer, dbPath string) error {
 	}
 	fmt.Fprintf(out, "demo: stored %d mentions: %d negative, %d neutral, %d positive; languages %v\n",
 		len(mentions), labels[mw.Negative], labels[mw.Neutral], labels[mw.Positive], langs)
+	explainCounts(out, a.collected.Load(), mentions)
 
 	// Replay the day through the alert loop, bucket by bucket, with a fresh
 	// loop that has not seen the stored mentions yet.
@@ -163,4 +164,31 @@ func indent(s string) string {
 		s = s[:1500] + "…"
 	}
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// explainCounts says why the stored count differs from the collected one:
+// an item is stored once per brand it names (a brand and its competitor
+// make two mentions), and an item naming no brand is not stored.
+func explainCounts(out io.Writer, collected int64, mentions []mw.Mention) {
+	perItem := map[[2]string]int{}
+	perBrand := map[string]int{}
+	for _, m := range mentions {
+		perItem[[2]string{m.Source, m.NativeID}]++
+		perBrand[m.Brand]++
+	}
+	multi := 0
+	for _, n := range perItem {
+		if n > 1 {
+			multi++
+		}
+	}
+	brands := make([]string, 0, len(perBrand))
+	for b, n := range perBrand {
+		brands = append(brands, fmt.Sprintf("%s %d", b, n))
+	}
+	sort.Strings(brands)
+	fmt.Fprintf(out, "demo: %d mentions from %d items: an item is stored as one mention per brand it names (%s)\n",
+		len(mentions), collected, strings.Join(brands, ", "))
+	fmt.Fprintf(out, "demo: %d items named both a brand and its competitor; %d named no brand and were not stored\n",
+		multi, max(collected-int64(len(perItem)), 0))
 }

@@ -18,7 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
-// version is set by the linker: -ldflags "-X main.version=v1.2.3".
+// version is set by the linker: -ldflags "-X main.version=v1.2.3". Without
+// it, version.go adds the VCS revision and time from the build info.
 var version = "dev"
 
 var (
@@ -38,10 +39,12 @@ var (
 
 func init() {
 	rootCmd.PersistentFlags().StringVarP(&configPath, "config", "c", "config.yaml", "config file")
+	rootCmd.Version = versionString()
+	rootCmd.SetVersionTemplate("mentionwatch {{.Version}}\n")
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
-		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "mentionwatch", version) },
+		Short: "Print the version, VCS revision and commit time",
+		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "mentionwatch", rootCmd.Version) },
 	})
 }
 

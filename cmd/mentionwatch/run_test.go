@@ -111,18 +111,22 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	want := expectedMentions(t, cfg, posts)
 
 	runFor := func(d time.Duration) string {
-		stderr := &syncBuffer{}
+		var stderr syncBuffer
 		cmd := exec.Command(bin, "run", "-c", cfgPath)
-		cmd.Stderr = stderr
+		cmd.Stderr = &stderr
 		cmd.Dir = dir
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// SIGINT before the daemon handles it would kill it outright (on
-		// a loaded machine start-up took longer than d): wait until it
-		// says it runs, then give it d.
-		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "mentionwatch running") && time.Now().Before(deadline); {
-			time.Sleep(20 * time.Millisecond)
+		// SIGINT must find the handler installed: wait for the line run logs
+		// once it is up (a loaded machine can take longer than d to get there),
+		// then for d more.
+		for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "mentionwatch running"); {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("run did not start within 60s\n%s", stderr.String())
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 		time.Sleep(d)
 		cmd.Process.Signal(syscall.SIGINT)

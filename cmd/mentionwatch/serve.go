@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -45,9 +46,14 @@ func init() {
 			if spoolDir == "" {
 				spoolDir = "spool"
 			}
+			links, err := linkSigner(cfg)
+			if err != nil {
+				return err
+			}
 			h, err := web.New(web.Options{
 				Store: st, Brands: cfg.Brands, Auth: cfg.Web, Log: log.With("component", "web"),
-				Spool: func() (int, int64, bool) { return spoolDepth(spoolDir) },
+				Spool:    func() (int, int64, bool) { return spoolDepth(spoolDir) },
+				Location: cfg.Location(), Bucket: cfg.Alerts.Bucket.Or(5 * time.Minute), Links: links,
 			})
 			if err != nil {
 				return err

@@ -192,3 +192,19 @@ func (a *app) ready() error {
 	}
 	return a.writer.Healthy()
 }
+
+func (r *retryStore) Watermark(ctx context.Context, name string) (time.Time, error) {
+	st, err := r.get()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return st.Watermark(ctx, name)
+}
+
+func (r *retryStore) SaveWatermark(ctx context.Context, name string, t time.Time) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveWatermark(ctx, name, t)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/mentionwatch/mentionwatch/web"
 )
@@ -17,8 +18,11 @@ func init() {
 			Counters: func() web.Counters {
 				return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
 			},
-			Ready: a.ready,
-			Log:   a.log.With("component", "web"),
+			Ready:    a.ready,
+			Log:      a.log.With("component", "web"),
+			Location: a.cfg.Location(),
+			Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),
+			Links:    a.links,
 		})
 		if err != nil {
 			return err

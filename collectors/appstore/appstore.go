@@ -97,7 +97,8 @@ func (a *AppStore) Init(env collectors.Env) error {
 
 // Collect reads each storefront's most recent reviews, newest first, until
 // it reaches reviews it has already seen (cursor Extra "since:<country>",
-// the newest review time) or max_pages. When a later page fails, reviews
+// the newest review time, and "lastid:<country>", the highest review id,
+// for entries without a date) or max_pages. When a later page fails, reviews
 // already read are returned and remembered in cursor Seen while the mark
 // stays, so the next run re-reads the window without duplicates.
 func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
@@ -108,12 +109,12 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 	var out []mw.Mention
 	var firstErr error
 	for _, c := range a.Countries {
-		key := "since:" + c
+		key, idKey := "since:"+c, "lastid:"+c
 		var since time.Time
 		if v := next.Extra[key]; v != "" {
 			since, _ = time.Parse(time.RFC3339, v)
 		}
-		items, newest, err := a.country(ctx, c, since, &next)
+		items, newest, newestID, err := a.country(ctx, c, since, next.Extra[idKey], &next)
 		out = append(out, items...)
 		for _, m := range items {
 			if m.Published.After(next.LastTime) {
@@ -132,31 +133,48 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 		if newest.After(since) {
 			next.Extra[key] = newest.Format(time.RFC3339)
 		}
+		if newestID != "" {
+			next.Extra[idKey] = newestID
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
 	return out, next, firstErr
 }
 
-func (a *AppStore) country(ctx context.Context, c string, since time.Time, cur *mw.Cursor) (items []mw.Mention, newest time.Time, err error) {
-	newest = since
+// country reads one storefront's pages, newest first, until it reaches a
+// review at or before the marks: since (the newest review time seen) for
+// dated reviews, lastID (the highest review id seen; ids grow with time)
+// for entries without "updated", which the older feed shape omits. Those
+// get the collection time as their published time. It returns the new
+// marks.
+func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastID string, cur *mw.Cursor) (items []mw.Mention, newest time.Time, newestID string, err error) {
+	newest, newestID = since, lastID
+	now := a.env.Now().UTC()
 	for page := 1; page <= a.MaxPages; page++ {
 		u := a.BaseURL + "/" + c + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + a.AppID + "/sortby=mostrecent/json"
 		resp, err := a.env.HTTP.Get(ctx, u, nil)
 		if err != nil {
-			return items, newest, err
+			return items, newest, newestID, err
 		}
 		p, err := Parse(resp.Body, c, a.AppID)
 		if err != nil {
-			return items, newest, fmt.Errorf("page %d: %w", page, err)
+			return items, newest, newestID, fmt.Errorf("page %d: %w", page, err)
 		}
 		reached := false
 		for _, m := range p.Items {
-			if !since.IsZero() && !m.Published.After(since) {
+			id := strings.TrimPrefix(m.NativeID, c+":")
+			dated := !m.Published.IsZero()
+			if (dated && !since.IsZero() && !m.Published.After(since)) || (!dated && idAtOrBefore(id, lastID)) {
 				reached = true
 				continue
 			}
-			if m.Published.After(newest) {
+			if !dated {
+				m.Published = now
+			} else if m.Published.After(newest) {
 				newest = m.Published
+			}
+			if !idAtOrBefore(id, newestID) {
+				newestID = id
 			}
 			if cur.HasSeen(m.NativeID) {
 				continue
@@ -167,5 +185,19 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, cur *
 			break
 		}
 	}
-	return items, newest, nil
+	return items, newest, newestID, nil
+}
+
+// idAtOrBefore reports whether review id is a number no greater than mark
+// (both decimal strings, compared without overflow). A non-numeric id, or
+// no mark, is never before it.
+func idAtOrBefore(id, mark string) bool {
+	if mark == "" || !digits.MatchString(id) || !digits.MatchString(mark) {
+		return false
+	}
+	id, mark = strings.TrimLeft(id, "0"), strings.TrimLeft(mark, "0")
+	if len(id) != len(mark) {
+		return len(id) < len(mark)
+	}
+	return id <= mark
 }

@@ -3,7 +3,9 @@ package reddit
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
+	"net/url"
 	"strings"
 	"time"
 
@@ -36,6 +38,7 @@ type ThingData struct {
 	Selftext             string  `json:"selftext"`
 	Body                 string  `json:"body"`       // comments
 	LinkTitle            string  `json:"link_title"` // comments
+	LinkID               string  `json:"link_id"`    // comments: the post's fullname, t3_xxx
 	Author               string  `json:"author"`
 	Permalink            string  `json:"permalink"`
 	URL                  string  `json:"url"`
@@ -73,6 +76,17 @@ func Parse(body []byte) (Page, error) {
 	return p, nil
 }
 
+// markdownText is the plain text of a title, selftext or body fetched with
+// raw_json=1: markdown, not HTML, so "<module>" or "<praw.Config object>"
+// is text and no tag is stripped. Entities are decoded, as Reddit's
+// renderer shows them ("&amp;" reads "&").
+func markdownText(s string) string {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	return textutil.Clean(s)
+}
+
 func toMention(t *Thing) (mw.Mention, bool) {
 	d := &t.Data
 	if d.Name == "" || (t.Kind != "t3" && t.Kind != "t1") {
@@ -83,17 +97,22 @@ func toMention(t *Thing) (mw.Mention, bool) {
 		NativeID: d.Name,
 		Author:   textutil.Clean(d.Author),
 	}
-	if strings.HasPrefix(d.Permalink, "/") {
+	switch {
+	case strings.HasPrefix(d.Permalink, "/"):
 		m.URL = "https://www.reddit.com" + d.Permalink
-	} else if d.URL != "" {
+	case t.Kind == "t1" && strings.HasPrefix(d.LinkID, "t3_") && d.ID != "":
+		// Some comment listings omit permalink; /comments/<post>/_/<id>/
+		// is the comment's canonical address.
+		m.URL = "https://www.reddit.com/comments/" + url.PathEscape(strings.TrimPrefix(d.LinkID, "t3_")) + "/_/" + url.PathEscape(d.ID) + "/"
+	case d.URL != "" && t.Kind == "t3":
 		m.URL = d.URL
 	}
 	if t.Kind == "t1" {
-		m.Title = textutil.PlainText(d.LinkTitle)
-		m.Text = textutil.PlainText(d.Body)
+		m.Title = markdownText(d.LinkTitle)
+		m.Text = markdownText(d.Body)
 	} else {
-		m.Title = textutil.PlainText(d.Title)
-		m.Text = textutil.PlainText(d.Selftext)
+		m.Title = markdownText(d.Title)
+		m.Text = markdownText(d.Selftext)
 	}
 	// The author's karma needs one more call per author; the audience of
 	// the subreddit is what the listing gives.

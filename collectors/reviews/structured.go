@@ -128,16 +128,18 @@ func num(v any) float64 {
 }
 
 // name reads an author: a string, a Person/Organization, or a list.
+// JSON-LD strings often carry HTML escaping ("Garlic &amp; Zest",
+// "Ren&#233;e"): it is decoded, as for titles and texts.
 func name(v any) string {
 	switch x := v.(type) {
 	case map[string]any:
-		return textutil.Clean(str(x["name"]))
+		return textutil.PlainText(str(x["name"]))
 	case []any:
 		if len(x) > 0 {
 			return name(x[0])
 		}
 	}
-	return textutil.Clean(str(v))
+	return textutil.PlainText(str(v))
 }
 
 // microdata reads itemscope elements typed schema.org/Review.

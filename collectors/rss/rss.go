@@ -10,9 +10,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
@@ -116,7 +116,7 @@ func (f *Feed) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cur
 	if resp.NotModified {
 		return nil, cur, nil
 	}
-	feed, err := Parse(resp.Body)
+	feed, err := Parse(resp.Body, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, cur, fmt.Errorf("parsing feed %s: %w", collectors.MaskURL(f.url), err)
 	}
@@ -126,21 +126,55 @@ func (f *Feed) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cur
 	return items, next, nil
 }
 
-// Parse reads RSS, Atom or JSON Feed. Invalid UTF-8 is replaced rather than
-// failing the whole feed.
-func Parse(body []byte) (*gofeed.Feed, error) {
+// Parse reads RSS, Atom or JSON Feed served with contentType (for its
+// charset; may be empty). Whatever the declared encoding, the text comes
+// out as the publisher meant it, and characters XML forbids are dropped
+// rather than failing the feed (toUTF8).
+func Parse(body []byte, contentType string) (*gofeed.Feed, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, errors.New("empty document")
 	}
 	p := gofeed.NewParser()
-	feed, err := p.Parse(bytes.NewReader(body))
-	if err != nil && !utf8.Valid(body) {
-		feed, err = p.Parse(bytes.NewReader(bytes.ToValidUTF8(body, []byte("\uFFFD"))))
-	}
+	p.RSSTranslator = sourceTranslator{}
+	return p.Parse(bytes.NewReader(toUTF8(body, contentType)))
+}
+
+// Keys of gofeed.Item.Custom that sourceTranslator sets.
+const (
+	customSource    = "mentionwatch_source"     // <source> text: the outlet (Google News)
+	customSourceURL = "mentionwatch_source_url" // <source url=...>
+)
+
+// sourceTranslator is gofeed's RSS translator plus each item's <source>
+// (RSS 2.0: the channel the item came from; Google News names the outlet
+// there), kept in Item.Custom. A channel's webMaster (Google News:
+// news-webmaster@google.com) is the feed's technical contact, not the
+// author of its items, so it is not kept as the feed's author.
+type sourceTranslator struct{ gofeed.DefaultRSSTranslator }
+
+func (t sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	out, err := t.DefaultRSSTranslator.Translate(feed)
 	if err != nil {
 		return nil, err
 	}
-	return feed, nil
+	rf, ok := feed.(*rss.Feed)
+	if !ok {
+		return out, nil
+	}
+	if rf.ManagingEditor == "" && rf.WebMaster != "" && len(out.Authors) > 0 && strings.Contains(rf.WebMaster, out.Authors[0].Email+out.Authors[0].Name) {
+		out.Author, out.Authors = nil, nil
+	}
+	for i, it := range rf.Items {
+		if it == nil || it.Source == nil || i >= len(out.Items) || out.Items[i] == nil {
+			continue
+		}
+		if out.Items[i].Custom == nil {
+			out.Items[i].Custom = map[string]string{}
+		}
+		out.Items[i].Custom[customSource] = strings.TrimSpace(it.Source.Title)
+		out.Items[i].Custom[customSourceURL] = strings.TrimSpace(it.Source.URL)
+	}
+	return out, nil
 }
 
 // Items maps new feed items to raw mentions and advances the cursor.
@@ -168,27 +202,25 @@ func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit i
 			break
 		}
 		ids = append(ids, id)
+		outlet := textutil.PlainText(it.Custom[customSource])
+		title := textutil.PlainText(it.Title)
+		if outlet != "" {
+			// Google News titles end with " - <outlet>".
+			title = strings.TrimSpace(strings.TrimSuffix(title, " - "+outlet))
+		}
 		m := mw.Mention{
 			Kind:      kind,
 			NativeID:  id,
 			URL:       link,
-			Title:     textutil.PlainText(it.Title),
+			Title:     title,
 			Text:      textutil.PlainText(firstNonEmpty(it.Content, it.Description)),
 			Published: published(it, now),
 			Collected: now,
 		}
-		if len(it.Authors) > 0 && it.Authors[0] != nil {
-			m.Author = strings.TrimSpace(firstNonEmpty(it.Authors[0].Name, it.Authors[0].Email))
-		}
-		if m.Author == "" {
-			// News and alert feeds name no author: the publishing site is
-			// the voice that reaches readers.
-			if u, err := url.Parse(link); err == nil && u.Host != "" {
-				m.Author = strings.TrimPrefix(u.Host, "www.")
-			} else {
-				m.Author = textutil.PlainText(feed.Title)
-			}
-		}
+		// The item's author, else the outlet it came from (<source>), else
+		// the feed's author. Never the link's host: on a feed with no
+		// authors that would make one "author" of unrelated articles.
+		m.Author = firstNonEmpty(personName(it.Authors), outlet, personName(feed.Authors))
 		if m.Published.After(next.LastTime) {
 			next.LastTime = m.Published
 		}
@@ -221,6 +253,14 @@ func UnwrapGoogleLink(link string) string {
 		}
 	}
 	return link
+}
+
+// personName is the first person's name, else e-mail address.
+func personName(ps []*gofeed.Person) string {
+	if len(ps) == 0 || ps[0] == nil {
+		return ""
+	}
+	return textutil.PlainText(firstNonEmpty(ps[0].Name, ps[0].Email))
 }
 
 func firstNonEmpty(vs ...string) string {

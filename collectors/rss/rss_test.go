@@ -293,7 +293,9 @@ func TestConfigRejectsUnknownKey(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"news.rss", "alerts.atom", "social.json", "malformed.xml", "invalid_utf8.xml"} {
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"invalid\"?><rss><channel><item><title>tr\xe8s\x00 &#0; &#x110000;</title></item></channel></rss>"))
+	f.Add([]byte("\xff\xfe<\x00r\x00s\x00s\x00>\x00"))
+	for _, name := range []string{"news.rss", "alerts.atom", "social.json", "malformed.xml", "invalid_utf8.xml", "google_news.rss"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -301,7 +303,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		feed, err := Parse(data)
+		feed, err := Parse(data, "text/xml; charset=iso-8859-1")
 		if err != nil {
 			return
 		}

@@ -30,6 +30,11 @@ type Tweet struct {
 	Lang                string       `json:"lang"`
 	PublicMetrics       TweetMetrics `json:"public_metrics"`
 	EditHistoryTweetIDs []string     `json:"edit_history_tweet_ids"`
+	// NoteTweet holds the whole text of a post longer than 280 characters,
+	// whose Text is cut ("…" and a t.co link).
+	NoteTweet *struct {
+		Text string `json:"text"`
+	} `json:"note_tweet"`
 }
 
 // TweetMetrics are a post's public counts.
@@ -116,6 +121,9 @@ func toMention(t *Tweet, u *User) mw.Mention {
 		NativeID: t.ID,
 		URL:      "https://x.com/i/web/status/" + t.ID,
 		Text:     textutil.PlainText(t.Text), // the API escapes &, < and >
+	}
+	if t.NoteTweet != nil && strings.TrimSpace(t.NoteTweet.Text) != "" {
+		m.Text = textutil.PlainText(t.NoteTweet.Text)
 	}
 	if u != nil {
 		if name := textutil.Clean(u.Username); validUsername(name) {

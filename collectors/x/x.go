@@ -35,7 +35,7 @@ const portal = "https://developer.x.com/en/portal/dashboard"
 
 // Fields asked for on every search.
 const (
-	tweetFields = "created_at,public_metrics,lang,author_id"
+	tweetFields = "created_at,public_metrics,lang,author_id,note_tweet"
 	userFields  = "username,public_metrics"
 )
 

@@ -15,7 +15,7 @@ var alertColumns = []string{
 	"id", "brand", "kind", "scope", "state", "started_at", "updated_at", "resolved_at",
 	"count", "baseline", "factor", "neg_share", "summary",
 	"mention_ids", "breakdown_keys", "breakdown_values",
-	"notified_state", "notified_at", "notify_count", "acked_at", "acked_by", "version",
+	"notified_state", "notified_at", "notify_count", "acked_at", "acked_by", "reason", "version",
 }
 
 // SaveAlert inserts a new version of alert a.ID; reads see the latest.
@@ -41,7 +41,7 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), toSec(a.StartedAt), toSec(a.UpdatedAt), toSec(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary,
 		ids, keys, values,
-		string(a.NotifiedState), toSec(a.NotifiedAt), int64(a.NotifyCount), toSec(a.AckedAt), a.AckedBy, s.nextVersion(1))
+		string(a.NotifiedState), toSec(a.NotifiedAt), int64(a.NotifyCount), toSec(a.AckedAt), a.AckedBy, a.Reason, s.nextVersion(1))
 	if err != nil {
 		return fmt.Errorf("clickhouse: saving alert %q: %w", a.ID, err)
 	}
@@ -87,7 +87,7 @@ func (s *Store) alerts(ctx context.Context, w where, n int) ([]mw.Alert, error) 
     SELECT id, brand, kind, scope, state, started_at, updated_at, resolved_at,
         count, baseline, factor, neg_share, summary,
         mention_ids, breakdown_keys, breakdown_values,
-        notified_state, notified_at, notify_count, acked_at, acked_by, version
+        notified_state, notified_at, notify_count, acked_at, acked_by, reason, version
     FROM %s FINAL
     ORDER BY version DESC
     LIMIT 1 BY id
@@ -113,7 +113,7 @@ LIMIT %d`, s.schema.Read(tableAlerts), w.String(), n)
 		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
 			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary,
 			&a.MentionIDs, &keys, &values,
-			&notified, &notifiedAt, &notifyCount, &ack, &a.AckedBy, &version); err != nil {
+			&notified, &notifiedAt, &notifyCount, &ack, &a.AckedBy, &a.Reason, &version); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading alerts: %w", err)
 		}
 		if len(keys) != len(values) {
@@ -188,4 +188,36 @@ ORDER BY until, id`, s.schema.Read(tableSilences))
 		return nil, fmt.Errorf("clickhouse: reading silences: %w", err)
 	}
 	return out, nil
+}
+
+var watermarkColumns = []string{"name", "at", "version"}
+
+// Watermark returns the latest time saved under name, or the zero time.
+func (s *Store) Watermark(ctx context.Context, name string) (time.Time, error) {
+	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT toInt64(toUInt32(at)) FROM %s FINAL
+WHERE name = ?
+ORDER BY version DESC
+LIMIT 1`, s.schema.Read(tableWatermarks)), name)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("clickhouse: reading watermark %q: %w", name, err)
+	}
+	defer rows.Close()
+	var at int64
+	if rows.Next() {
+		if err := rows.Scan(&at); err != nil {
+			return time.Time{}, fmt.Errorf("clickhouse: reading watermark %q: %w", name, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return time.Time{}, fmt.Errorf("clickhouse: reading watermark %q: %w", name, err)
+	}
+	return fromSec(at), nil
+}
+
+// SaveWatermark saves t under name (a new version; reads see the latest).
+func (s *Store) SaveWatermark(ctx context.Context, name string, t time.Time) error {
+	if err := s.insertRow(ctx, tableWatermarks, watermarkColumns, name, toSec(t), s.nextVersion(1)); err != nil {
+		return fmt.Errorf("clickhouse: saving watermark %q: %w", name, err)
+	}
+	return nil
 }

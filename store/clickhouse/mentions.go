@@ -130,8 +130,13 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		order = "published DESC, id"
 	case store.ByImpact:
 		order = "if(sentiment < 0, -sentiment * greatest(reach, 1), 0) DESC, published DESC, id"
+	case store.ByCollected:
+		return s.mentionsCollected(ctx, key, rest, q)
 	default:
-		return nil, fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact)
+		return nil, fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q, %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+	}
+	if !q.CollectedFrom.IsZero() {
+		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
 	n := limit(q.Limit)
 	for k := n + n/2 + 16; k <= maxCandidates; k *= 4 {
@@ -148,6 +153,26 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		}
 	}
 	return s.mentionsFinal(ctx, key, rest, order, n)
+}
+
+// mentionsCollected reads what was stored since q.CollectedFrom, oldest
+// collected first: the alert loop's scan for mentions it has not judged
+// yet. The collected filter narrows the rows before the latest version of
+// each ID is picked, so the read is of recent rows only, never FINAL over
+// the whole published range.
+func (s *Store) mentionsCollected(ctx context.Context, key, rest where, q store.MentionQuery) ([]mw.Mention, error) {
+	if !q.CollectedFrom.IsZero() {
+		key.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
+	}
+	n := limit(q.Limit)
+	return s.scanMentions(ctx, fmt.Sprintf(`SELECT * FROM (
+%s
+FROM %s%s
+ORDER BY version DESC
+LIMIT 1 BY id
+)%s
+ORDER BY collected, id
+LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), n), min(n, 1024), append(key.args, rest.args...)...)
 }
 
 // maxCandidates bounds the IDs one query names (32 hex digits each).

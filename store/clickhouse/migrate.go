@@ -29,6 +29,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return fmt.Errorf("clickhouse: migration %d (%s), statement %d: %w", m.Version, m.Name, i+1, err)
 			}
 		}
+		for _, c := range m.Columns {
+			if err := s.addColumn(ctx, c); err != nil {
+				return fmt.Errorf("clickhouse: migration %d (%s): %w", m.Version, m.Name, err)
+			}
+		}
 		// Inserts go through a native batch: ClickHouse 18.16 waits for a
 		// data block after INSERT ... VALUES sent as a plain query.
 		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"},
@@ -38,6 +43,30 @@ func (s *Store) Migrate(ctx context.Context) error {
 		s.log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	return s.syncTTL(ctx)
+}
+
+// addColumn adds c unless the table has it already (a migration that was
+// interrupted after its ALTER).
+func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
+	tables := []string{c.Table}
+	if s.schema.Cluster != "" {
+		tables = append(tables, c.Table+DistributedSuffix)
+	}
+	stmts := s.schema.addColumn(c)
+	for i, t := range tables {
+		var n uint64
+		err := s.conn.QueryRow(ctx, "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = ? AND name = ?", t, c.Name).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("checking for column %s.%s: %w", t, c.Name, err)
+		}
+		if n > 0 {
+			continue
+		}
+		if err := s.conn.Exec(ctx, stmts[i]); err != nil {
+			return fmt.Errorf("adding column %s.%s: %w", t, c.Name, err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {

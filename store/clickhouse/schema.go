@@ -19,10 +19,29 @@ type Schema struct {
 
 // Migration is one schema version: statements run in order, each idempotent
 // (IF NOT EXISTS), so a migration interrupted half-way can run again.
+// Columns are added after the statements, each only when system.columns
+// lacks it: ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS.
 type Migration struct {
 	Version    uint32
 	Name       string
 	Statements []string
+	Columns    []AddColumn
+}
+
+// AddColumn adds one column to a table (and to its Distributed table in
+// cluster mode).
+type AddColumn struct {
+	Table, Name, Type string
+}
+
+// Statements returns the ALTERs that add c: the local table, then the
+// Distributed table over it in cluster mode.
+func (s Schema) addColumn(c AddColumn) []string {
+	stmts := []string{fmt.Sprintf("ALTER TABLE %s%s ADD COLUMN %s %s", c.Table, s.onCluster(), c.Name, c.Type)}
+	if s.Cluster != "" {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s%s ADD COLUMN %s %s", c.Table+DistributedSuffix, s.onCluster(), c.Name, c.Type))
+	}
+	return stmts
 }
 
 // Table names. In cluster mode reads and writes go to the Distributed table
@@ -37,6 +56,7 @@ const (
 	tableSourceState   = "source_state"
 	tableAlerts        = "alerts"
 	tableSilences      = "silences"
+	tableWatermarks    = "watermarks"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -262,6 +282,15 @@ ORDER BY id`, tableAlerts, s.onCluster(), str, str, str, str, str, s.engine("Rep
 ENGINE = %s
 ORDER BY id`, tableSilences, s.onCluster(), s.engine("Replacing", tableSilences, "version")),
 		}, tableAlerts, "cityHash64(id)"), tableSilences, "cityHash64(id)")},
+
+		{Version: 5, Name: "alert reason and watermarks", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    name String,
+    at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+ORDER BY name`, tableWatermarks, s.onCluster(), s.engine("Replacing", tableWatermarks, "version"))}, tableWatermarks, "cityHash64(name)"),
+			Columns: []AddColumn{{Table: tableAlerts, Name: "reason", Type: "String"}}},
 	}
 }
 

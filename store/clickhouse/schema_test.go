@@ -16,6 +16,9 @@ func allDDL(s Schema) []string {
 	out := []string{s.MigrationsTable()}
 	for _, m := range s.Migrations() {
 		out = append(out, m.Statements...)
+		for _, c := range m.Columns {
+			out = append(out, s.addColumn(c)...)
+		}
 	}
 	return out
 }
@@ -58,6 +61,9 @@ func TestClusterDDL(t *testing.T) {
 		if !strings.Contains(head, " ON CLUSTER mw_cluster") {
 			t.Errorf("statement without ON CLUSTER: %s", head)
 		}
+		if strings.HasPrefix(stmt, "ALTER TABLE ") {
+			continue // ADD COLUMN: checked to be ON CLUSTER above
+		}
 		name := strings.Fields(strings.SplitN(head, "IF NOT EXISTS ", 2)[1])[0]
 		for _, m := range engineRe.FindAllStringSubmatch(stmt, -1) {
 			engine, args := m[1], m[2]
@@ -77,6 +83,7 @@ func TestClusterDDL(t *testing.T) {
 	for table, key := range map[string]string{
 		"mentions": "cityHash64(id)", "mentions_hourly": "rand()", "aspects_hourly": "rand()",
 		"source_state": "cityHash64(source)", "alerts": "cityHash64(id)", "silences": "cityHash64(id)",
+		"watermarks": "cityHash64(name)",
 	} {
 		want := "mw_cluster, analytics, " + table + ", " + key
 		if got := distributed[table+"_all"]; got != want {

@@ -133,6 +133,32 @@ var migrations = []string{
 		created_by TEXT NOT NULL,
 		created_at INTEGER NOT NULL
 	);`,
+	// 2: why a critical alert fired (Alert.Reason); the alert loop's
+	// watermarks; mentions by collected time (the loop reads what was
+	// stored since its watermark).
+	`ALTER TABLE alerts ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+	CREATE TABLE IF NOT EXISTS watermarks (
+		name TEXT PRIMARY KEY,
+		at   INTEGER NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS mentions_collected ON mentions (collected);`,
+}
+
+// MigrationVersion returns the schema version recorded in the file, 0
+// before the first Migrate.
+func (s *Store) MigrationVersion(ctx context.Context) (uint32, error) {
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return 0, fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var v uint32
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
+	}
+	return v, nil
 }
 
 // Migrate applies the migrations not applied yet. It is idempotent.
@@ -287,9 +313,19 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		w.add("source = ?", q.Source)
 	}
 	w.in("id", q.IDs)
-	order := " ORDER BY published DESC, id"
-	if q.OrderBy == store.ByImpact {
+	if !q.CollectedFrom.IsZero() {
+		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
+	}
+	var order string
+	switch q.OrderBy {
+	case "", store.ByPublished:
+		order = " ORDER BY published DESC, id"
+	case store.ByImpact:
 		order = " ORDER BY CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END DESC, published DESC, id"
+	case store.ByCollected:
+		order = " ORDER BY collected, id"
+	default:
+		return nil, fmt.Errorf("sqlite %s: querying mentions: unknown order %q (want %q, %q or %q)", s.path, q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -448,7 +484,7 @@ func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error
 }
 
 const alertCols = `id, brand, kind, scope, state, started_at, updated_at, resolved_at, count, baseline, factor, neg_share,
-	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by`
+	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason`
 
 // SaveAlert inserts or replaces the alert with a.ID.
 func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
@@ -459,10 +495,10 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 	}
 	breakdown, _ := json.Marshal(bd)
 	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO alerts (`+alertCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), ms(a.StartedAt), ms(a.UpdatedAt), ms(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary, string(ids), string(breakdown),
-		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy)
+		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving alert %s: %w", s.path, a.ID, err)
 	}
@@ -515,7 +551,7 @@ func (s *Store) alerts(ctx context.Context, where string, args []any, limit int)
 		)
 		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
 			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary, &ids, &bd, &nstate, &nat,
-			&a.NotifyCount, &ak, &a.AckedBy); err != nil {
+			&a.NotifyCount, &ak, &a.AckedBy, &a.Reason); err != nil {
 			return nil, fmt.Errorf("sqlite %s: alerts: %w", s.path, err)
 		}
 		a.State, a.NotifiedState = mw.AlertState(state), mw.AlertState(nstate)
@@ -569,4 +605,25 @@ func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence,
 		out = append(out, sl)
 	}
 	return out, rows.Err()
+}
+
+// Watermark returns the time saved under name, or the zero time.
+func (s *Store) Watermark(ctx context.Context, name string) (time.Time, error) {
+	var at int64
+	err := s.db.QueryRowContext(ctx, `SELECT at FROM watermarks WHERE name = ?`, name).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite %s: reading watermark %s: %w", s.path, name, err)
+	}
+	return fromMS(at), nil
+}
+
+// SaveWatermark replaces the time saved under name.
+func (s *Store) SaveWatermark(ctx context.Context, name string, t time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO watermarks (name, at) VALUES (?, ?)`, name, ms(t)); err != nil {
+		return fmt.Errorf("sqlite %s: saving watermark %s: %w", s.path, name, err)
+	}
+	return nil
 }

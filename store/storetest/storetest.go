@@ -58,6 +58,58 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
+	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
+	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
+}
+
+// testCollectedSince: the alert loop pages through what was stored since
+// its watermark, oldest collected first, each mention once, whatever its
+// published time (a late review published days ago comes in order of
+// collection).
+func testCollectedSince(t *testing.T, open Opener) {
+	s := open(t)
+	late := Mention("acme", "late", T0.Add(-72*time.Hour), mw.Positive)
+	late.Collected = T0.Add(2 * time.Minute)
+	before := Mention("acme", "before", T0, mw.Negative)
+	before.Collected = T0.Add(-time.Hour)
+	a := Mention("acme", "a", T0, mw.Negative)
+	a.Collected = T0.Add(time.Minute)
+	other := Mention("globex", "g", T0, mw.Negative)
+	other.Collected = T0.Add(3 * time.Minute)
+	insert(t, s, late, before, a, other)
+	insert(t, s, a) // collected twice
+	got := query(t, s, store.MentionQuery{Brands: []string{"acme"}, CollectedFrom: T0, OrderBy: store.ByCollected, Limit: 10})
+	if diff := cmp.Diff([]string{"a", "late"}, ids(got)); diff != "" {
+		t.Errorf("collected since T0 (-want +got):\n%s", diff)
+	}
+	got = query(t, s, store.MentionQuery{CollectedFrom: T0, From: T0.Add(-24 * time.Hour), OrderBy: store.ByCollected, Limit: 10})
+	if diff := cmp.Diff([]string{"a", "g"}, ids(got)); diff != "" {
+		t.Errorf("collected since T0, published in the last day (-want +got):\n%s", diff)
+	}
+	got = query(t, s, store.MentionQuery{CollectedFrom: T0, Label: mw.Negative})
+	if diff := cmp.Diff([]string{"a", "g"}, ids(got)); len(got) != 2 || (diff != "" && cmp.Diff([]string{"g", "a"}, ids(got)) != "") {
+		t.Errorf("collected since T0, negative, by published: %v", ids(got))
+	}
+}
+
+func testWatermark(t *testing.T, open Opener) {
+	s := open(t)
+	got, err := s.Watermark(ctx, "alerts.collected")
+	if err != nil || !got.IsZero() {
+		t.Fatalf("unset watermark: %v, %v; want the zero time", got, err)
+	}
+	for _, at := range []time.Time{T0, T0.Add(90 * time.Second)} {
+		if err := s.SaveWatermark(ctx, "alerts.collected", at); err != nil {
+			t.Fatalf("SaveWatermark: %v", err)
+		}
+	}
+	if err := s.SaveWatermark(ctx, "other", T0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Watermark(ctx, "alerts.collected")
+	if err != nil || !got.Equal(T0.Add(90*time.Second)) {
+		t.Fatalf("watermark: %v, %v; want the last saved %v", got, err, T0.Add(90*time.Second))
+	}
 }
 
 var ctx = context.Background()
@@ -375,6 +427,7 @@ func testAlerts(t *testing.T, open Opener) {
 		StartedAt: T0, UpdatedAt: T0, Count: 12, Baseline: 2.5, Factor: 4.8, NegShare: 0.75,
 		Summary: "12 negative mentions about delivery", MentionIDs: []string{"x", "y"},
 		Breakdown: map[string]uint64{"stage:amot": 10, "aspect:delivery": 12},
+		Reason:    `mentions "keracunan" (poisoning)`,
 	}
 	if err := s.SaveAlert(ctx, a); err != nil {
 		t.Fatalf("SaveAlert: %v", err)

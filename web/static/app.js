@@ -43,7 +43,7 @@
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
             ctx.fillStyle = ctx.strokeStyle;
-            ctx.fillText("⚠ " + a.scope, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+            ctx.fillText("⚠ " + (a.label || a.scope), x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
           }
           ctx.restore();
         }]
@@ -122,5 +122,43 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // /#alert=<id> opens that alert: the server renders it into
+  // #alert-focus (htmx swaps server-escaped HTML), the page scrolls to it and
+  // focuses it, and its row in the alerts list is marked.
+  function alertFromHash() {
+    var m = /^#alert=([A-Za-z0-9_.:%-]{1,400})$/.exec(location.hash || "");
+    if (!m) { return ""; }
+    try { return decodeURIComponent(m[1]); } catch (e) { return ""; }
+  }
+
+  function focusAlert() {
+    var id = alertFromHash();
+    var box = document.getElementById("alert-focus");
+    if (!id || !box || typeof htmx === "undefined") { return; }
+    htmx.ajax("GET", "/ui/alert?id=" + encodeURIComponent(id), { target: box, swap: "innerHTML" }).then(function () {
+      box.hidden = false;
+      var el = box.querySelector("[data-alert]") || box.querySelector("[data-alert-missing]");
+      if (el) {
+        el.setAttribute("data-focused", "true");
+        if (el.focus) { el.focus({ preventScroll: true }); }
+      }
+      box.scrollIntoView({ block: "start" });
+      markRow(id);
+    });
+  }
+
+  function markRow(id) {
+    document.querySelectorAll("tr.alert.focused").forEach(function (tr) { tr.classList.remove("focused"); });
+    document.querySelectorAll("tr.alert[data-alert]").forEach(function (tr) {
+      if (tr.getAttribute("data-alert") === id) { tr.classList.add("focused"); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); focusAlert(); });
+  window.addEventListener("hashchange", focusAlert);
+  // The alerts list refreshes every minute: keep the focused row marked.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var id = alertFromHash();
+    if (id && e.target && e.target.id === "alerts") { markRow(id); }
+  });
 })();

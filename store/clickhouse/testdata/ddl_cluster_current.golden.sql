@@ -156,3 +156,18 @@ ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));
 
 CREATE TABLE IF NOT EXISTS silences_all ON CLUSTER mw_cluster AS silences
 ENGINE = Distributed(mw_cluster, analytics, silences, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS watermarks ON CLUSTER mw_cluster (
+    name String,
+    at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/watermarks', '{replica}', version)
+ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS watermarks_all ON CLUSTER mw_cluster AS watermarks
+ENGINE = Distributed(mw_cluster, analytics, watermarks, cityHash64(name));
+
+ALTER TABLE alerts ON CLUSTER mw_cluster ADD COLUMN reason String;
+
+ALTER TABLE alerts_all ON CLUSTER mw_cluster ADD COLUMN reason String;

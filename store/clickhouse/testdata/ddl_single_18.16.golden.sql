@@ -135,3 +135,13 @@ CREATE TABLE IF NOT EXISTS silences (
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS watermarks (
+    name String,
+    at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY name;
+
+ALTER TABLE alerts ADD COLUMN reason String;

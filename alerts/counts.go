@@ -1,0 +1,159 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Scopes of a brand's series.
+const (
+	ScopeBrand   = "brand"
+	ScopeMention = "mention"
+)
+
+func seriesKey(brand, scope string) string { return brand + "\x1f" + scope }
+
+func splitSeries(key string) (brand, scope string) {
+	brand, scope, _ = strings.Cut(key, "\x1f")
+	return brand, scope
+}
+
+// counts is one bucket of one series: negative and all mentions.
+type counts struct{ neg, total float64 }
+
+// history is the counts per bucket of every series (a brand, and each of
+// its stages and aspects), as the store holds them: mentions bucketed by
+// publish time, each mention counted once however often it was collected
+// (the stores count distinct ids). The loop re-reads the recent buckets
+// every tick, so a late mention counts in its own bucket.
+//
+// A history is owned by the goroutine that calls Loop.Tick; it has no lock.
+type history struct {
+	st     store.Store
+	bucket time.Duration
+	brands []string // nil: every brand in the store
+
+	vals  map[string]map[int64]counts // series -> bucket start (Unix s) -> counts
+	first map[string]time.Time        // brand -> first bucket with a mention
+}
+
+func newHistory(st store.Store, bucket time.Duration, brands []string) *history {
+	return &history{st: st, bucket: bucket, brands: brands, vals: map[string]map[int64]counts{}, first: map[string]time.Time{}}
+}
+
+// read replaces the counts of the buckets in [from, to) with the store's.
+// It reports the earliest bucket whose counts changed (the zero time if
+// none did) and whether a series appeared that the history did not hold.
+func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Time, newSeries bool, err error) {
+	fresh := map[string]map[int64]counts{}
+	for _, g := range []string{store.GroupNone, store.GroupStage, store.GroupAspect} {
+		pts, err := h.st.Series(ctx, store.SeriesQuery{Brands: h.brands, From: from, To: to, Step: h.bucket, GroupBy: g})
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("counting mentions per bucket: %w", err)
+		}
+		for _, p := range pts {
+			sc := ScopeBrand
+			switch g {
+			case store.GroupStage:
+				if p.Key == string(mw.StageUnknown) || p.Key == "" {
+					continue
+				}
+				sc = "stage:" + p.Key
+			case store.GroupAspect:
+				sc = "aspect:" + p.Key
+			}
+			k := seriesKey(p.Brand, sc)
+			if fresh[k] == nil {
+				fresh[k] = map[int64]counts{}
+			}
+			fresh[k][p.Bucket.Unix()] = counts{neg: float64(p.Negative), total: float64(p.Count)}
+		}
+	}
+	lo, hi := from.Unix(), to.Unix()
+	note := func(b int64) {
+		if t := time.Unix(b, 0).UTC(); changed.IsZero() || t.Before(changed) {
+			changed = t
+		}
+	}
+	for k, old := range h.vals { // a bucket that changed or emptied
+		for b, c := range old {
+			if b < lo || b >= hi {
+				continue
+			}
+			if n, ok := fresh[k][b]; !ok || n != c {
+				note(b)
+			}
+		}
+	}
+	for k, bs := range fresh { // a bucket that appeared
+		for b := range bs {
+			if _, ok := h.vals[k][b]; !ok {
+				note(b)
+			}
+		}
+	}
+	for _, old := range h.vals {
+		for b := range old {
+			if b >= lo && b < hi {
+				delete(old, b)
+			}
+		}
+	}
+	for k, bs := range fresh {
+		if h.vals[k] == nil {
+			h.vals[k] = map[int64]counts{}
+			newSeries = true
+		}
+		brand, _ := splitSeries(k)
+		for b, c := range bs {
+			h.vals[k][b] = c
+			if t := time.Unix(b, 0).UTC(); h.first[brand].IsZero() || t.Before(h.first[brand]) {
+				h.first[brand] = t
+			}
+		}
+	}
+	return changed, newSeries, nil
+}
+
+// at returns the counts of series k in the bucket starting at b.
+func (h *history) at(k string, b time.Time) counts { return h.vals[k][b.Unix()] }
+
+// series lists every series held, sorted.
+func (h *history) series() []string {
+	out := make([]string, 0, len(h.vals))
+	for k := range h.vals {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// start is the first bucket series k is judged from: its brand's first
+// mention, so that a new stage or aspect of a known brand is judged
+// against the brand's history rather than waiting out a warm-up.
+func (h *history) start(k string) time.Time {
+	brand, _ := splitSeries(k)
+	return h.first[brand]
+}
+
+// forget drops the buckets before t.
+func (h *history) forget(t time.Time) {
+	cut := t.Unix()
+	for k, bs := range h.vals {
+		for b := range bs {
+			if b < cut {
+				delete(bs, b)
+			}
+		}
+		brand, _ := splitSeries(k)
+		if h.first[brand].Before(t) {
+			h.first[brand] = t
+		}
+	}
+}

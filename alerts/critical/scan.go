@@ -1,0 +1,475 @@
+package critical
+
+import (
+	"math/bits"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	maxWord    = 40 // longer words are not looked up (no term is that long)
+	ringN      = 8  // longest phrase, in words
+	maxPending = 8  // hits waiting for evidence or for the next word
+	negWin     = 4  // a negation this many words before a term cancels it
+	ficWin     = 8  // a fiction word this close in the same sentence cancels a term
+	never      = -1 << 30
+)
+
+// hit is a term found in the text, not yet confirmed.
+type hit struct {
+	term       int32
+	start, end int  // word positions
+	sent       int  // sentence of the last word
+	ready      bool // its evidence near it is there
+	ctxOK      bool // its context anywhere in the text is there
+}
+
+// scan is the state of one walk over one text. It lives on Find's stack:
+// fixed-size arrays only, so a walk allocates nothing.
+type scan struct {
+	lex         *lexicon
+	pos         int // position of the next word
+	sent        int // sentence counter (. ! ? and line breaks)
+	clause      int // clause counter (also , ; : and but/tapi)
+	ring        [ringN]slot
+	last, last2 [nFeat]int // last two positions carrying each feature
+	lastSent    [nFeat]int
+	lastClause  [nFeat]int
+	pend        [maxPending]hit
+	np          int
+	buf         [maxWord]byte
+	n           int   // bytes in buf
+	long        bool  // the word overflowed buf
+	tag         bool  // the word follows '#'
+	handle      bool  // the word follows '@': a handle, never a term
+	camel       bool  // an upper-case letter follows a lower-case one in the word
+	run3        int   // length of the current run of one letter
+	found       int32 // the first confirmed term, -1 until then
+	foundEnd    int   // its last word's position
+	foundSent   int   // its sentence
+	topic       bool  // a sport or politics word was seen: the text cannot alert
+	seen        feats // every feature seen so far
+	steps       int   // inner-loop iterations, for the linearity test
+}
+
+type slot struct {
+	id   uint32
+	sent int
+}
+
+func (s *scan) init(l *lexicon) {
+	s.lex = l
+	s.found = -1
+	for i := range s.last {
+		s.last[i], s.last2[i] = never, never
+	}
+	for i := range s.ring {
+		s.ring[i].sent = -1
+	}
+}
+
+// run walks text once and returns the index of the first confirmed term,
+// or -1. A sport or politics word anywhere in the text makes it -1: such
+// texts are about a match or a campaign, not a customer's harm. Every byte is looked at once; each word does a bounded amount of
+// work (its terms, the pending hits, a ring of ringN words).
+func (s *scan) run(text string) int32 {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if k := byteClass[c]; k == clLower || k == clUpper {
+			i = s.letters(text, i)
+			continue
+		}
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				s.add(c)
+			case 'A' <= c && c <= 'Z':
+				if s.n > 0 && s.buf[s.n-1] >= 'a' && s.buf[s.n-1] <= 'z' {
+					s.camel = true // HomeMart, iPhone: a brand's spelling
+				}
+				s.add(c + 'a' - 'A')
+			case c == '\'':
+				// inside a word: didn't -> didnt
+			case c == '#':
+				s.flush()
+				s.tag = true
+			case c == '@':
+				s.flush()
+				s.handle = true
+			case c == '.':
+				s.flush()
+				if !(i < len(text) && isAlnum(text[i]) && i >= 2 && isAlnum(text[i-2])) {
+					s.breakSentence() // e.coli and 3.39 stay one sentence
+				}
+			case c == '!' || c == '?' || c == '\n':
+				s.flush()
+				s.breakSentence()
+			case c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"':
+				s.flush()
+				s.clause++
+			default:
+				s.flush()
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
+		case r == '\u2019': // right single quote as apostrophe
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			var b [utf8.UTFMax]byte
+			n := utf8.EncodeRune(b[:], unicode.ToLower(r))
+			for _, x := range b[:n] {
+				s.add(x)
+			}
+		default:
+			s.flush()
+		}
+	}
+	s.flush()
+	if s.topic {
+		return -1
+	}
+	if s.found >= 0 {
+		return s.found
+	}
+	for i := 0; i < s.np; i++ {
+		if s.pend[i].ready && s.pend[i].ctxOK {
+			return s.pend[i].term
+		}
+	}
+	return -1
+}
+
+// Byte classes of the fast path: ASCII letters and digits extend a word,
+// apostrophes are skipped inside it, anything else leaves the fast path.
+const (
+	clOther = iota
+	clLower // a-z, 0-9
+	clUpper // A-Z
+	clApos  // '
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clLower
+		t[c-'a'+'A'] = clUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clLower
+	}
+	t['\''] = clApos
+	return t
+}()
+
+// letters is add over a run of ASCII letters, digits and apostrophes
+// starting at i, with the word's state in registers; it returns the index
+// after the run. It does exactly what the byte-by-byte path does.
+func (s *scan) letters(text string, i int) int {
+	n, run3, camel, long := s.n, s.run3, s.camel, s.long
+	buf := &s.buf
+	prev := byte(0) // buf[n-1] when n > 0
+	if n > 0 {
+		prev = buf[n-1]
+	}
+	for ; i < len(text); i++ {
+		c := text[i]
+		switch byteClass[c] {
+		case clLower:
+		case clUpper:
+			if n > 0 && prev-'a' < 26 {
+				camel = true
+			}
+			c += 'a' - 'A'
+		case clApos:
+			continue
+		default:
+			s.n, s.run3, s.camel, s.long = n, run3, camel, long
+			return i
+		}
+		if n > 0 && prev == c && c >= 'a' {
+			run3++
+			if run3 >= 2 {
+				if run3 == 2 {
+					n--
+				}
+				continue
+			}
+		} else {
+			run3 = 0
+		}
+		if n == maxWord {
+			long = true
+			continue
+		}
+		buf[n] = c
+		prev = c
+		n++
+	}
+	s.n, s.run3, s.camel, s.long = n, run3, camel, long
+	return i
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// add appends a folded byte to the current word; a run of three or more of
+// one letter is cut to one (scammm -> scam, diaaare -> diare).
+func (s *scan) add(c byte) {
+	if s.n > 0 && s.buf[s.n-1] == c && c >= 'a' {
+		s.run3++
+		if s.run3 >= 2 {
+			if s.run3 == 2 {
+				s.n-- // the run is three long: keep one
+			}
+			return
+		}
+	} else {
+		s.run3 = 0
+	}
+	if s.n == maxWord {
+		s.long = true
+		return
+	}
+	s.buf[s.n] = c
+	s.n++
+}
+
+func (s *scan) breakSentence() {
+	s.sent++
+	s.clause++
+}
+
+// flush ends the current word, if any.
+func (s *scan) flush() {
+	if s.n == 0 {
+		s.tag, s.handle = false, false
+		return
+	}
+	var id uint32
+	if !s.long && !s.handle {
+		id = s.lex.lookup(s.buf[:s.n], s.tag)
+	}
+	var extra feats
+	if s.camel && !s.tag && !s.handle {
+		extra = bit(fCommerce)
+	}
+	s.n, s.long, s.tag, s.handle, s.camel, s.run3 = 0, false, false, false, false, 0
+	if s.topic {
+		return // nothing can alert any more
+	}
+	if s.lex.words[id].feats&bit(fTopic) != 0 {
+		s.topic = true
+		return
+	}
+	if s.found >= 0 { // a fiction word soon after in its sentence withdraws it
+		if s.lex.words[id].feats&bit(fFiction) != 0 && s.sent == s.foundSent && s.pos-s.foundEnd <= ficWin {
+			s.found = -1
+		} else {
+			s.pos++
+			return
+		}
+	}
+	s.word(id, extra)
+}
+
+// word processes the word at s.pos with lexicon id (0: unknown).
+func (s *scan) word(id uint32, extra feats) {
+	p := s.pos
+	s.pos++
+	s.steps++
+	if id == 0 && extra == 0 && s.np == 0 { // the common case: nothing to do but remember it
+		s.ring[uint(p)%ringN] = slot{id: 0, sent: s.sent}
+		return
+	}
+	w := &s.lex.words[id]
+	f := w.feats | extra
+	if f&bit(fClauseBreak) != 0 {
+		s.clause++
+	}
+	// 1. Pending hits see this word: a blocking next word, a fiction word,
+	// a blocker or the evidence they wait for.
+	for i := 0; i < s.np; {
+		s.steps++
+		h := &s.pend[i]
+		t := &s.lex.terms[h.term]
+		drop := false
+		switch {
+		case p == h.end+1 && t.follows(id):
+			drop = true
+		case f&bit(fFiction) != 0 && s.sent == h.sent && p-h.end <= ficWin:
+			drop = true
+		case t.block != 0 && f&t.block != 0 && s.sent == h.sent && p-h.end <= t.win:
+			drop = true
+		}
+		if !drop && !h.ready && t.need&f != 0 && p-h.end <= t.win {
+			h.ready = true
+		}
+		if t.ctx&f != 0 {
+			h.ctxOK = true
+		}
+		if !drop && h.ready && h.ctxOK && (t.block == 0 || p-h.end > t.win || s.sent != h.sent) {
+			s.confirm(h.term, h.end)
+			return
+		}
+		if !drop && !h.ready && p-h.end > t.win {
+			drop = true
+		}
+		if drop {
+			s.np--
+			s.pend[i] = s.pend[s.np]
+			continue
+		}
+		i++
+	}
+	// 2. Remember the word.
+	s.ring[p%ringN] = slot{id: id, sent: s.sent}
+	s.seen |= f
+	for rest := uint32(f); rest != 0; rest &= rest - 1 {
+		b := bits.TrailingZeros32(rest)
+		s.last2[b] = s.last[b]
+		s.last[b], s.lastSent[b], s.lastClause[b] = p, s.sent, s.clause
+	}
+	// 3. Terms that end with this word. A suppressor ("is this a scam")
+	// cancels the terms inside it and the hits pending there.
+	sup := p + 1
+	for _, ti := range w.ends {
+		s.steps++
+		if t := &s.lex.terms[ti]; t.cat == "" && s.matches(t, p) && p-len(t.ids)+1 < sup {
+			sup = p - len(t.ids) + 1
+		}
+	}
+	if sup <= p {
+		for i := 0; i < s.np; {
+			if s.pend[i].start >= sup {
+				s.np--
+				s.pend[i] = s.pend[s.np]
+				continue
+			}
+			i++
+		}
+	}
+	for _, ti := range w.ends {
+		s.steps++
+		t := &s.lex.terms[ti]
+		if t.cat == "" || !s.matches(t, p) {
+			continue
+		}
+		if t.cat == catCommerce { // a phrase that names a business ("rumah sakit")
+			s.seen |= bit(fCommerce)
+			for i := 0; i < s.np; i++ {
+				s.pend[i].ctxOK = true
+			}
+			continue
+		}
+		start := p - len(t.ids) + 1
+		if start >= sup {
+			continue
+		}
+		if s.cancelled(t, start) {
+			continue
+		}
+		if t.before != 0 && !s.subject(t, start) {
+			continue
+		}
+		h := hit{term: ti, start: start, end: p, sent: s.sent}
+		h.ready = t.need == 0 || s.near(t.need, start, p, t.win)
+		h.ctxOK = t.ctx == 0 || s.seen&t.ctx != 0
+		if h.ready && h.ctxOK && len(t.follow) == 0 && t.block == 0 {
+			s.confirm(ti, p)
+			return
+		}
+		if s.np == maxPending { // the oldest has the least time left
+			copy(s.pend[:], s.pend[1:])
+			s.np--
+		}
+		s.pend[s.np] = h
+		s.np++
+	}
+}
+
+// matches says whether t's words end at position p, in one sentence.
+func (s *scan) matches(t *term, p int) bool {
+	n := len(t.ids)
+	if n > p+1 {
+		return false
+	}
+	sent := s.ring[p%ringN].sent
+	for j := 0; j < n; j++ {
+		s.steps++
+		sl := s.ring[(p-j)%ringN]
+		want := t.ids[n-1-j]
+		if sl.sent != sent || (want != anyWord && sl.id != want) {
+			return false
+		}
+	}
+	return true
+}
+
+// cancelled says whether a negation just before start (same clause) or a
+// fiction word or blocker earlier in the sentence cancels the term.
+func (s *scan) cancelled(t *term, start int) bool {
+	if !t.noNeg {
+		if l := s.last[fNeg]; l < start && l >= start-negWin && s.lastClause[fNeg] == s.clause {
+			return true
+		}
+	}
+	if l := s.last[fFiction]; l < start && l >= start-ficWin && s.lastSent[fFiction] == s.sent {
+		return true
+	}
+	for b := 0; t.block != 0 && b < nFeat; b++ {
+		if t.block&bit(b) != 0 {
+			if l := s.last[b]; l < start && l >= start-t.win && s.lastSent[b] == s.sent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// subject says whether a word of t.before stands within t.win words before
+// start, in the same sentence, with no thing word after it ("my son's
+// phone died" is about the phone).
+func (s *scan) subject(t *term, start int) bool {
+	thing := s.last[fThing]
+	for b := 0; b < nFeat; b++ {
+		if t.before&bit(b) == 0 {
+			continue
+		}
+		l := s.last[b]
+		if l >= start { // the term's own word: look one further back
+			l = s.last2[b]
+		}
+		if l < start && l >= start-t.win && s.lastSent[b] == s.sent && (thing < l || thing >= start) {
+			return true
+		}
+	}
+	return false
+}
+
+// near says whether a word of need stands within win words before start,
+// outside the term's own words [start, end].
+func (s *scan) near(need feats, start, end, win int) bool {
+	for b := 0; b < nFeat; b++ {
+		if need&bit(b) == 0 {
+			continue
+		}
+		l := s.last[b]
+		if l >= start && l <= end {
+			l = s.last2[b]
+		}
+		if l >= start && l <= end { // both inside the term: no outside evidence seen
+			continue
+		}
+		if l < start && l >= start-win {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scan) confirm(term int32, end int) {
+	s.found, s.foundEnd, s.foundSent = term, end, s.sent
+}

@@ -1,0 +1,188 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// WatermarkCollected names the store watermark of the critical scan: the
+// newest collected time it has judged.
+const WatermarkCollected = "alerts.collected"
+
+// scanOverlap is how far before its watermark the scan reads again. A
+// mention's collected time is when its source's run started; a slow run
+// stores its items later than a quicker run that started after it. Each
+// mention is judged once per process whatever the overlap (the checked
+// set), and alerts once whatever the process (its alert id is asked of the
+// store first).
+const scanOverlap = 15 * time.Minute
+
+// scanPage bounds one read of the scan.
+const scanPage = 5000
+
+// criticals turns single critical mentions into alerts when they are
+// first collected: a harm (alerts/critical, whatever the sentiment label),
+// a negative mention by a big author (min_reach) or a 1-star review on a
+// one_star_sources source. The mention must be younger than max_age when
+// it is judged; backfill older than that is stored but never alerts.
+//
+// It reads what the store holds since its persisted watermark over the
+// mentions' collected time, so mentions stored by `collect --once`, by an
+// earlier run or while the loop was stopped are judged on the next tick,
+// exactly once. Mentions the daemon's own sink hands over (Loop.Observe)
+// are judged at once, even while the store cannot be read.
+//
+// criticals is owned by the goroutine that calls Loop.Tick; it has no lock.
+type criticals struct {
+	st      store.Store
+	cfg     mw.CriticalConfig
+	match   *critical.Matcher
+	maxAge  time.Duration
+	brands  []string
+	allowed func(brand string) bool
+
+	watermark time.Time            // newest collected time judged
+	loaded    bool                 // watermark read from the store
+	checked   map[string]time.Time // mention id -> collected, judged within the overlap
+	retry     []mw.Mention         // critical mentions whose alert could not be checked yet
+}
+
+func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowed func(string) bool) *criticals {
+	maxAge := cfg.MaxAge.D()
+	if maxAge <= 0 {
+		maxAge = 7 * 24 * time.Hour
+	}
+	return &criticals{
+		st: st, cfg: cfg, match: critical.New(cfg.Keywords), maxAge: maxAge,
+		brands: brands, allowed: allowed, checked: map[string]time.Time{},
+	}
+}
+
+// reason says why m is critical, or "".
+func (c *criticals) reason(m *mw.Mention) string {
+	if h, ok := c.match.Find(m.Title + "\n" + m.Text); ok {
+		return fmt.Sprintf("mentions %q (%s)", h.Term, h.Category)
+	}
+	if c.cfg.MinReach > 0 && m.Label == mw.Negative && m.AuthorReach >= c.cfg.MinReach {
+		return fmt.Sprintf("negative mention by %s with %s followers", m.Author, humanCount(m.AuthorReach))
+	}
+	if m.Rating > 0 && m.Rating <= 1.5 {
+		for _, s := range c.cfg.OneStarSources {
+			if s == m.Source {
+				return "1-star review on " + m.Source
+			}
+		}
+	}
+	return ""
+}
+
+// scan judges the mentions observed in process and those stored since the
+// watermark, and returns the new critical alerts. The watermark moves only
+// past what was read; errors leave the rest for the next tick.
+func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Mention) ([]*mw.Alert, error) {
+	var errs []error
+	var found []*mw.Alert
+	judge := func(m mw.Mention) {
+		if _, done := c.checked[m.ID]; done || (c.allowed != nil && !c.allowed(m.Brand)) {
+			return
+		}
+		c.checked[m.ID] = m.Collected
+		if now.Sub(m.Published) > c.maxAge {
+			return
+		}
+		if why := c.reason(&m); why != "" {
+			if a, err := c.alert(ctx, m, why, now); err != nil {
+				errs = append(errs, err)
+			} else if a != nil {
+				found = append(found, a)
+			}
+		}
+	}
+	retry := c.retry
+	c.retry = nil
+	for _, m := range retry {
+		delete(c.checked, m.ID)
+		judge(m)
+	}
+	for _, m := range observed {
+		judge(m)
+	}
+	if err := c.readStored(ctx, now, judge); err != nil {
+		errs = append(errs, err)
+	}
+	for id, at := range c.checked {
+		if at.Before(c.watermark.Add(-scanOverlap)) {
+			delete(c.checked, id)
+		}
+	}
+	return found, errors.Join(errs...)
+}
+
+// readStored judges what the store holds since the watermark, page by
+// page, and saves the watermark it reached.
+func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw.Mention)) error {
+	if !c.loaded {
+		w, err := c.st.Watermark(ctx, WatermarkCollected)
+		if err != nil {
+			return fmt.Errorf("reading the critical scan's watermark: %w", err)
+		}
+		c.watermark, c.loaded = w, true
+	}
+	start := c.watermark
+	from := time.Time{}
+	if !start.IsZero() {
+		from = start.Add(-scanOverlap)
+	}
+	for {
+		ms, err := c.st.Mentions(ctx, store.MentionQuery{
+			Brands: c.brands, From: now.Add(-c.maxAge), CollectedFrom: from, OrderBy: store.ByCollected, Limit: scanPage,
+		})
+		if err != nil {
+			return fmt.Errorf("reading mentions collected since %s: %w", from.Format(time.RFC3339), err)
+		}
+		for _, m := range ms {
+			judge(m)
+			if m.Collected.After(c.watermark) {
+				c.watermark = m.Collected
+			}
+		}
+		if len(ms) < scanPage || !ms[len(ms)-1].Collected.After(from) {
+			break // done, or a page of one collected second: the overlap reads the rest next tick
+		}
+		from = ms[len(ms)-1].Collected
+	}
+	if c.watermark.After(start) {
+		if err := c.st.SaveWatermark(ctx, WatermarkCollected, c.watermark); err != nil {
+			return fmt.Errorf("saving the critical scan's watermark: %w", err)
+		}
+	}
+	return nil
+}
+
+// alert turns critical mention m into an alert, once per mention: the
+// store is asked first, so a restart or a second process does not alert
+// again. A store error keeps m for the next tick.
+func (c *criticals) alert(ctx context.Context, m mw.Mention, why string, now time.Time) (*mw.Alert, error) {
+	id := ID(m.Brand, mw.AlertCritical, m.ID)
+	if _, err := c.st.Alert(ctx, id); err == nil {
+		return nil, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		c.retry = append(c.retry, m)
+		return nil, fmt.Errorf("checking critical alert %s: %w", id, err)
+	}
+	a := &mw.Alert{
+		ID: id, Brand: m.Brand, Kind: mw.AlertCritical, Scope: ScopeMention, State: mw.Firing,
+		StartedAt: m.Published.UTC(), UpdatedAt: now.UTC(), Count: 1, Factor: 1, Reason: why,
+		Summary: fmt.Sprintf("%s (%s, %s)", why, m.Source, m.Label), MentionIDs: []string{m.ID},
+	}
+	if m.Label == mw.Negative {
+		a.NegShare = 1
+	}
+	return a, nil
+}

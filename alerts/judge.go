@@ -1,0 +1,87 @@
+package alerts
+
+import "time"
+
+// judge runs the detector over the history's closed buckets and keeps its
+// decisions for the buckets the loop still evaluates (those after the
+// horizon). The detector is sequential, so when a closed bucket's count
+// changes (a late mention) or a new series appears, the judge rebuilds it
+// from the history: its decisions are then exactly those of a loop that
+// had seen every mention on time, and of a restarted loop reading the same
+// store. Otherwise it steps only the buckets that closed since the last
+// tick.
+//
+// A judge is owned by the goroutine that calls Loop.Tick; it has no lock.
+type judge struct {
+	newDet func() Detector
+	bucket time.Duration
+
+	det      Detector
+	stepped  time.Time                     // end of the last closed bucket stepped, for every series
+	keys     []string                      // the series the detector holds, sorted
+	decs     map[int64]map[string]Decision // bucket start (Unix s) -> series -> decision
+	Rebuilds int                           // full rebuilds so far (for tests and logs)
+	Steps    int                           // detector steps so far
+}
+
+func newJudge(newDet func() Detector, bucket time.Duration) *judge {
+	return &judge{newDet: newDet, bucket: bucket, decs: map[int64]map[string]Decision{}}
+}
+
+// advance brings the detector to closedEnd (the end of the last closed
+// bucket), keeping the decisions of buckets from keepFrom on. changed is
+// the earliest bucket whose counts changed since the last call (zero if
+// none); newSeries says the history holds a series the detector lacks.
+func (j *judge) advance(h *history, closedEnd, keepFrom, changed time.Time, newSeries bool) {
+	rebuild := j.det == nil || newSeries || (!changed.IsZero() && changed.Before(j.stepped)) || closedEnd.Before(j.stepped)
+	if rebuild {
+		j.det = j.newDet()
+		j.keys = h.series()
+		j.decs = map[int64]map[string]Decision{}
+		j.stepped = time.Time{}
+		j.Rebuilds++
+		for _, k := range j.keys {
+			for b := h.start(k); b.Before(closedEnd); b = b.Add(j.bucket) {
+				j.step(h, k, b, keepFrom)
+			}
+		}
+	} else {
+		for b := j.stepped; b.Before(closedEnd); b = b.Add(j.bucket) {
+			for _, k := range j.keys {
+				if !b.Before(h.start(k)) {
+					j.step(h, k, b, keepFrom)
+				}
+			}
+		}
+	}
+	j.stepped = closedEnd
+	for b := range j.decs {
+		if b < keepFrom.Unix() {
+			delete(j.decs, b)
+		}
+	}
+}
+
+func (j *judge) step(h *history, k string, b, keepFrom time.Time) {
+	c := h.at(k, b)
+	d := j.det.Step(k, b, c.neg, c.total)
+	j.Steps++
+	if b.Before(keepFrom) {
+		return
+	}
+	m := j.decs[b.Unix()]
+	if m == nil {
+		m = map[string]Decision{}
+		j.decs[b.Unix()] = m
+	}
+	m[k] = d
+}
+
+// decision is the detector's verdict on series k at closed bucket b.
+func (j *judge) decision(k string, b time.Time) Decision { return j.decs[b.Unix()][k] }
+
+// peek judges series k's open bucket from its count so far.
+func (j *judge) peek(h *history, k string, open time.Time) Decision {
+	c := h.at(k, open)
+	return j.det.Peek(k, open, c.neg, c.total)
+}

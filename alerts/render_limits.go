@@ -1,0 +1,198 @@
+package alerts
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// Block Kit limits (api.slack.com/reference/block-kit). Lengths are counted
+// in UTF-16 code units, which is never less than Slack's character count.
+const (
+	maxBlocks      = 50   // blocks per message
+	maxSectionText = 3000 // a section's text
+	maxHeaderText  = 150  // a header's plain text
+	maxButtonText  = 75   // a button's label
+	maxButtonURL   = 3000 // a button's url
+	maxContextText = 3000 // a context element's text
+	maxFallback    = 3000 // the message's top-level text, shown in notifications
+	// maxLinkURL bounds a URL written into mrkdwn text. A longer one is not
+	// linked (cutting it would break it): the dashboard link stands in.
+	maxLinkURL = 1000
+)
+
+// slackLen counts s in UTF-16 code units.
+func slackLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// pings are Slack's broadcast words; an app's message can notify a whole
+// channel with them, so they are broken with a zero-width space.
+var pings = []string{"channel", "here", "everyone"}
+
+// EscapeMrkdwn makes untrusted text inert in Slack mrkdwn: &, < and > are
+// the only control characters Slack asks to escape, and escaping them
+// disarms <!channel>, <@U123> and <http://x|click>; a bare @channel,
+// @here or @everyone gets a zero-width space after the @.
+func EscapeMrkdwn(s string) string { return escClip(s, -1, false) }
+
+// escClip escapes s for mrkdwn and cuts it to at most n UTF-16 units (n <
+// 0: no limit), ending in "…", on a word boundary when one is near. It never
+// cuts inside an entity. With fold, runs of white space become one space.
+func escClip(s string, n int, fold bool) string {
+	if fold {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	var b strings.Builder
+	used, lastSpace, lastSpaceUsed := 0, -1, 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var piece string
+		switch r {
+		case '&':
+			piece = "&amp;"
+		case '<':
+			piece = "&lt;"
+		case '>':
+			piece = "&gt;"
+		case '@':
+			piece = "@"
+			for _, p := range pings {
+				if len(s) >= i+1+len(p) && strings.EqualFold(s[i+1:i+1+len(p)], p) {
+					piece = "@\u200b"
+				}
+			}
+		default:
+			piece = s[i : i+size]
+		}
+		w := slackLen(piece)
+		if n >= 0 && used+w > n-1 && (used+w > n || i+size < len(s)) {
+			out := b.String()
+			if lastSpace > 0 && lastSpaceUsed > n/2 {
+				out = out[:lastSpace]
+			}
+			return strings.TrimRight(out, " ") + "…"
+		}
+		if r == ' ' {
+			lastSpace, lastSpaceUsed = b.Len(), used
+		}
+		b.WriteString(piece)
+		used += w
+		i += size
+	}
+	return b.String()
+}
+
+// safeURL returns raw made safe to place in <url|label> or a button, or ""
+// when it is not an http(s) URL or is longer than max once escaped.
+func safeURL(raw string, max int) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	safe := strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", " ", "%20", "&", "&amp;").Replace(u.String())
+	if slackLen(safe) > max {
+		return ""
+	}
+	return safe
+}
+
+// slackLink returns a mrkdwn link to an http(s) URL, or the escaped label
+// alone when the URL is unsafe or too long. The URL cannot break out of
+// the <...|...>.
+func slackLink(raw, label string) string {
+	esc := EscapeMrkdwn(strings.ReplaceAll(label, "|", "¦"))
+	if u := safeURL(raw, maxLinkURL); u != "" {
+		return "<" + u + "|" + esc + ">"
+	}
+	return esc
+}
+
+// linkOr links an already escaped label to raw, else to fallback (the
+// dashboard), else leaves it plain.
+func linkOr(raw, fallback, escLabel string) string {
+	escLabel = strings.ReplaceAll(escLabel, "|", "¦")
+	for _, u := range []string{raw, fallback} {
+		if s := safeURL(u, maxLinkURL); s != "" {
+			return "<" + s + "|" + escLabel + ">"
+		}
+	}
+	return escLabel
+}
+
+// clip shortens plain text to n runes on a word boundary (no escaping).
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+// section collects the lines of one section's text within maxSectionText.
+type section struct {
+	lines []string
+	n     int
+}
+
+// add appends line if it fits and reports whether it did.
+func (s *section) add(line string) bool {
+	w := slackLen(line)
+	if len(s.lines) > 0 {
+		w++
+	}
+	if s.n+w > maxSectionText {
+		return false
+	}
+	s.lines = append(s.lines, line)
+	s.n += w
+	return true
+}
+
+func (s *section) block() slack.Block {
+	return mrkdwnSection(strings.Join(s.lines, "\n"))
+}
+
+func mrkdwnSection(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
+}
+
+// button is a URL button, or nil when the URL cannot be used.
+func button(id, label, raw string, style slack.Style) slack.BlockElement {
+	u := safeURL(raw, maxButtonURL)
+	if u == "" {
+		return nil
+	}
+	// Buttons take the URL as is: undo the mrkdwn escape of &.
+	u = strings.ReplaceAll(u, "&amp;", "&")
+	if slackLen(u) > maxButtonURL {
+		return nil
+	}
+	b := slack.NewButtonBlockElement(id, id, slack.NewTextBlockObject(slack.PlainTextType, clip(label, maxButtonText-1), false, false)).WithURL(u)
+	if style != "" {
+		b = b.WithStyle(style)
+	}
+	return b
+}
+
+// capBlocks keeps at most maxBlocks, always keeping the last (the footer).
+func capBlocks(bs []slack.Block) []slack.Block {
+	if len(bs) <= maxBlocks {
+		return bs
+	}
+	return append(bs[:maxBlocks-1:maxBlocks-1], bs[len(bs)-1])
+}

@@ -1,0 +1,319 @@
+package alerts
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Evidence shown in one message.
+const (
+	shownGroups   = 5 // groups of near-copies among the top mentions
+	shownAuthors  = 3 // authors whose history is shown
+	shownHistory  = 5 // earlier mentions per author
+	mentionLabel  = 500
+	criticalText  = 1500
+	authorLabel   = 60
+	sourceLabel   = 40
+	historyLabel  = 120
+	reasonLabel   = 600
+	breakdownShow = 8
+)
+
+// SlackMessage renders n as a fallback text and Block Kit blocks: the
+// headline, what happened in words (the baseline as "40 negative in 5 min;
+// usually 0–2", the stage and aspect named), URL buttons (Open, Acknowledge,
+// Silence 4 h) that need no Slack interactivity, the top mentions with
+// near-copies grouped, and for a critical alert the mention's text, link,
+// reason and its author's earlier mentions. Times are in n.Location.
+//
+// Every piece of mention text is escaped, and every block stays within
+// Block Kit's limits whatever the input's size: at most 50 blocks and 3,000
+// characters per section; a URL too long to link whole is not linked.
+// Fields n leaves zero take the defaults of a zero Presentation.
+func SlackMessage(n Notification) (string, []slack.Block) {
+	n = Presentation{}.complete(n)
+	a := n.Alert
+	head := Headline(a)
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(head, maxHeaderText-10), false, false)),
+		factsSection(n),
+	}
+	if act := actions(n); act != nil {
+		blocks = append(blocks, act)
+	}
+	if a.State != mw.Resolved && len(n.Top) > 0 {
+		if a.Kind == mw.AlertCritical {
+			blocks = append(blocks, slack.NewDividerBlock(), criticalSection(n))
+		} else {
+			blocks = append(blocks, slack.NewDividerBlock())
+			blocks = append(blocks, topSections(n)...)
+		}
+	}
+	blocks = append(blocks, historySections(n)...)
+	blocks = append(blocks, footer(n))
+	fallback := escClip(head+": "+Why(a, n.Bucket), maxFallback, true)
+	return fallback, capBlocks(blocks)
+}
+
+// factsSection says what happened, where and since when.
+func factsSection(n Notification) slack.Block {
+	a, loc := n.Alert, n.Location
+	var s section
+	switch {
+	case a.Kind == mw.AlertCritical:
+		s.add("*Why:* " + escClip(Why(a, n.Bucket), reasonLabel, true))
+		if len(n.Top) > 0 {
+			m := n.Top[0]
+			posted := fmt.Sprintf("*Posted:* %s on %s", timeWords(m.Published, loc), escClip(m.Source, sourceLabel, true))
+			if m.Author != "" {
+				posted += " by " + escClip(m.Author, authorLabel, true)
+			}
+			s.add(posted)
+		}
+		if a.State == mw.Resolved {
+			s.add(fmt.Sprintf("*Closed:* %s", timeWords(a.ResolvedAt, loc)))
+		}
+	case a.State == mw.Resolved:
+		s.add(fmt.Sprintf("*Episode:* %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
+		s.add("*Peak:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
+	default:
+		s.add("*What happened:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
+		if a.NegShare > 0 {
+			s.add(fmt.Sprintf("*Negative share:* %.0f%% of that bucket's mentions", 100*a.NegShare))
+		}
+		s.add("*Since:* " + timeWords(a.StartedAt, loc))
+	}
+	if bd := breakdownLine(a.Breakdown); bd != "" {
+		s.add("*Breakdown:* " + bd)
+	}
+	return s.block()
+}
+
+// actions are URL buttons: they open the dashboard, where the signed
+// links ask for a confirmation before they act.
+func actions(n Notification) slack.Block {
+	var els []slack.BlockElement
+	add := func(e slack.BlockElement) {
+		if e != nil {
+			els = append(els, e)
+		}
+	}
+	if n.Alert.Kind == mw.AlertCritical && n.Alert.State != mw.Resolved && len(n.Top) > 0 {
+		add(button("post", "Open the post", n.Top[0].URL, ""))
+	}
+	add(button("open", "Open in mentionwatch", n.Links.Open, ""))
+	if n.Alert.State != mw.Resolved && n.Alert.AckedAt.IsZero() {
+		add(button("ack", "Acknowledge", n.Links.Ack, slack.StylePrimary))
+	}
+	if n.Alert.State != mw.Resolved {
+		add(button("silence", "Silence 4 h", n.Links.Silence, ""))
+	}
+	if len(els) == 0 {
+		return nil
+	}
+	return slack.NewActionBlock("actions", els...)
+}
+
+// topSections list the top mentions, near-copies grouped.
+func topSections(n Notification) []slack.Block {
+	groups := GroupSimilar(n.Top)
+	title := "*Top mentions* (by negativity × reach)"
+	if len(groups) < len(n.Top) {
+		title = fmt.Sprintf("*Top mentions* (by negativity × reach; %d mentions, near-copies grouped)", len(n.Top))
+	}
+	out := []slack.Block{mrkdwnSection(title)}
+	for i, g := range groups {
+		if i == shownGroups {
+			rest := 0
+			for _, r := range groups[i:] {
+				rest += r.Count
+			}
+			out = append(out, mrkdwnSection(fmt.Sprintf("_…and %d more in %d groups: open in mentionwatch_", rest, len(groups)-i)))
+			break
+		}
+		var s section
+		s.add(linkOr(g.Mention.URL, n.Links.Open, escClip(mentionBody(g.Mention), mentionLabel, true)))
+		meta := metaLine(g.Mention)
+		if g.Count > 1 {
+			similar := fmt.Sprintf("*×%d similar*", g.Count)
+			if g.Authors > 1 {
+				similar += fmt.Sprintf(" from %d authors", g.Authors)
+			}
+			meta = similar + " · " + meta
+		}
+		s.add(meta)
+		out = append(out, s.block())
+	}
+	return out
+}
+
+// criticalSection shows the critical mention: its text, its link and who
+// wrote it.
+func criticalSection(n Notification) slack.Block {
+	m := n.Top[0]
+	var s section
+	s.add("*The mention*")
+	s.add(">" + escClip(mentionBody(m), criticalText, true))
+	if u := safeURL(m.URL, maxLinkURL); u != "" {
+		s.add("<" + u + "|" + escClip(linkName(m.URL), 80, true) + ">")
+	} else if m.URL != "" {
+		s.add("_The link is too long to show here: use Open the post or the dashboard._")
+	}
+	s.add(metaLine(m))
+	return s.block()
+}
+
+// historySections show each author's earlier mentions (critical alerts).
+func historySections(n Notification) []slack.Block {
+	if n.Alert.State == mw.Resolved {
+		return nil
+	}
+	authors := make([]string, 0, len(n.History))
+	for au := range n.History {
+		authors = append(authors, au)
+	}
+	sort.Strings(authors)
+	var out []slack.Block
+	for i, au := range authors {
+		if i == shownAuthors {
+			break
+		}
+		hist := n.History[au]
+		var s section
+		name := escClip(au, authorLabel, true)
+		if len(hist) == 0 {
+			s.add(fmt.Sprintf("*%s* has no earlier mentions: a first contact", name))
+			out = append(out, s.block())
+			continue
+		}
+		s.add(fmt.Sprintf("*%s's earlier mentions* (%d, across sources)", name, len(hist)))
+		for j, m := range hist {
+			if j == shownHistory {
+				s.add(fmt.Sprintf("…and %d more", len(hist)-j))
+				break
+			}
+			label := escClip(m.Title+" "+m.Text, historyLabel, true)
+			pre := fmt.Sprintf("• %s · %s · %s: ", m.Published.In(n.Location).Format("Jan 2"), escClip(m.Source, sourceLabel, true), m.Label)
+			if !s.add(pre+linkOr(m.URL, "", label)) && !s.add(pre+label) {
+				s.add(fmt.Sprintf("…and %d more", len(hist)-j))
+				break
+			}
+		}
+		out = append(out, s.block())
+	}
+	return out
+}
+
+func footer(n Notification) slack.Block {
+	parts := []string{"mentionwatch alert " + escClip(n.Alert.ID, 80, true)}
+	zone := n.Location.String()
+	_, off := n.Alert.StartedAt.In(n.Location).Zone()
+	if off != 0 || zone != "UTC" {
+		zone += " (UTC" + offsetWords(off) + ")"
+	}
+	parts = append(parts, "times in "+zone)
+	if !n.Links.Expires.IsZero() && n.Links.Ack != "" {
+		parts = append(parts, "action links work until "+timeWords(n.Links.Expires, n.Location))
+	}
+	text := strings.Join(parts, " · ")
+	return slack.NewContextBlock("footer", slack.NewTextBlockObject(slack.MarkdownType, escClip(text, maxContextText, false), false, false))
+}
+
+func offsetWords(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	if sec%3600 == 0 {
+		return fmt.Sprintf("%s%d", sign, sec/3600)
+	}
+	return fmt.Sprintf("%s%d:%02d", sign, sec/3600, sec%3600/60)
+}
+
+// mentionBody is the text of m without a title that repeats its start.
+func mentionBody(m mw.Mention) string {
+	body := strings.TrimSpace(m.Title + " " + m.Text)
+	// Feeds often make the title from the start of the text.
+	if t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m.Title), "…")); t != "" && strings.HasPrefix(strings.TrimSpace(m.Text), t) {
+		body = strings.TrimSpace(m.Text)
+	}
+	if body == "" {
+		body = m.URL
+	}
+	return body
+}
+
+// linkName is the host of a URL, for a short link label.
+func linkName(raw string) string {
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			rest = rest[:j]
+		}
+		return "Open the post on " + rest
+	}
+	return "Open the post"
+}
+
+// metaLine is the italic line under a mention: source, language, stage in
+// words, author, reach, rating, sentiment.
+func metaLine(m mw.Mention) string {
+	meta := []string{escClip(m.Source, sourceLabel, true)}
+	if m.Lang != "" {
+		meta = append(meta, escClip(m.Lang, 8, true))
+	}
+	if m.Stage != "" && m.Stage != mw.StageUnknown {
+		meta = append(meta, StageLabel(m.Stage))
+	}
+	if m.Author != "" {
+		meta = append(meta, "by "+escClip(m.Author, authorLabel, true))
+	}
+	if m.AuthorReach > 0 {
+		meta = append(meta, humanCount(m.AuthorReach)+" followers")
+	}
+	if m.Rating > 0 {
+		meta = append(meta, fmt.Sprintf("%.0f★", m.Rating))
+	}
+	return fmt.Sprintf("_%s · sentiment %.2f_", strings.Join(meta, " · "), m.Sentiment)
+}
+
+func humanCount(n uint32) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 10_000:
+		return fmt.Sprintf("%.0fk", math.Round(float64(n)/1e3))
+	}
+	return fmt.Sprint(n)
+}
+
+func breakdownLine(bd map[string]uint64) string {
+	type kv struct {
+		k string
+		v uint64
+	}
+	var kvs []kv
+	for k, v := range bd {
+		kvs = append(kvs, kv{k, v})
+	}
+	sort.Slice(kvs, func(i, j int) bool {
+		if kvs[i].v != kvs[j].v {
+			return kvs[i].v > kvs[j].v
+		}
+		return kvs[i].k < kvs[j].k
+	})
+	var parts []string
+	for i, e := range kvs {
+		if i == breakdownShow {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", escClip(ScopeLabel(e.k), 80, true), e.v))
+	}
+	return strings.Join(parts, " · ")
+}

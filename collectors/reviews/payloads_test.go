@@ -1,0 +1,58 @@
+package reviews
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/mentionwatch/mentionwatch/collectors"
+)
+
+// TestRecipeReviewsEntitiesAndShortTimes: recipe sites (WordPress recipe
+// plugins) escape HTML inside JSON-LD strings and write ISO times without
+// seconds; authors come out unescaped and the times are read.
+func TestRecipeReviewsEntitiesAndShortTimes(t *testing.T) {
+	body, err := os.ReadFile("testdata/recipe_jsonld.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Reviews{URL: "https://garlicandzest.example/acme-chili-crisp-noodles/"}
+	if err := r.Init(collectors.Env{}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	p, err := r.ParsePage(body, r.URL, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		author, text string
+		published    time.Time
+	}{
+		{"Garlic & Zest", "We tested this with Acme chili crisp & it was perfect.", time.Date(2011, 4, 25, 15, 49, 0, 0, time.UTC)},
+		{"Renée O'Brien", "Good, but the Acme jar leaked in shipping.", time.Date(2012, 1, 3, 1, 5, 0, 0, time.UTC)},
+		{"Tom & Jerry", "Our favourite Acme recipe.", time.Date(2013, 6, 30, 21, 10, 0, 0, time.UTC)},
+	}
+	if len(p.Items) != len(want) {
+		t.Fatalf("%d reviews, want %d", len(p.Items), len(want))
+	}
+	for i, m := range p.Items {
+		if m.Author != want[i].author || m.Text != want[i].text || !m.Published.Equal(want[i].published) {
+			t.Errorf("review %d: %q %q %v; want %q %q %v", i, m.Author, m.Text, m.Published, want[i].author, want[i].text, want[i].published)
+		}
+	}
+}
+
+func TestParseDateShortISO(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"2011-04-25T15:49Z":      time.Date(2011, 4, 25, 15, 49, 0, 0, time.UTC),
+		"2011-04-25T15:49+07:00": time.Date(2011, 4, 25, 8, 49, 0, 0, time.UTC),
+		"2011-04-25T15:49+0700":  time.Date(2011, 4, 25, 8, 49, 0, 0, time.UTC),
+		"2011-04-25 15:49":       time.Date(2011, 4, 25, 15, 49, 0, 0, time.UTC),
+		"2011-04-25T15:49:30Z":   time.Date(2011, 4, 25, 15, 49, 30, 0, time.UTC),
+	} {
+		if got := parseDate(in); !got.Equal(want) {
+			t.Errorf("parseDate(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package clickhouse
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/chtest"
+)
+
+// TestUpgradeAddsAlertReason: a database at schema version 4 (before
+// Alert.Reason and the watermarks) holding an alert migrates to the
+// current version on the server under test (18.16 in CI): the alert reads
+// back with an empty reason, a new one keeps its reason, and adding the
+// column again (a migration interrupted after its ALTER) is a no-op.
+func TestUpgradeAddsAlertReason(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(chtest.Fresh(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		t.Fatal(err)
+	}
+	var added []AddColumn
+	for _, m := range s.schema.Migrations() {
+		if m.Version > 4 {
+			added = append(added, m.Columns...)
+			continue
+		}
+		for _, stmt := range m.Statements {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				t.Fatalf("migration %d: %v", m.Version, err)
+			}
+		}
+		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"}, m.Version, m.Name, toSec(time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := []string{"id", "brand", "kind", "scope", "state", "started_at", "updated_at", "resolved_at",
+		"count", "baseline", "factor", "neg_share", "summary", "mention_ids", "breakdown_keys", "breakdown_values",
+		"notified_state", "notified_at", "notify_count", "acked_at", "acked_by", "version"}
+	if err := s.insertLocal(ctx, tableAlerts, old, "v4", "acme", mw.AlertCritical, "mention", "firing", toSec(t0), toSec(t0), int64(0),
+		1.0, 0.0, 1.0, 1.0, "mentions \"lawsuit\"", []string{"m1"}, []string{}, []uint64{}, "firing", toSec(t0), int64(1), int64(0), "", uint64(1)); err != nil {
+		t.Fatalf("inserting a version-4 alert: %v", err)
+	}
+	if v, err := s.MigrationVersion(ctx); err != nil || v != 4 {
+		t.Fatalf("before: version %d, %v", v, err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate from version 4: %v", err)
+	}
+	if v, err := s.MigrationVersion(ctx); err != nil || v != uint32(len(s.schema.Migrations())) {
+		t.Fatalf("after: version %d, %v", v, err)
+	}
+	a, err := s.Alert(ctx, "v4")
+	if err != nil || a.Reason != "" || a.Summary != "mentions \"lawsuit\"" {
+		t.Fatalf("old alert after the upgrade: %+v, %v", a, err)
+	}
+	a.ID, a.Reason = "v5", `mentions "lawsuit" (legal)`
+	if err := s.SaveAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Alert(ctx, "v5"); err != nil || got.Reason != a.Reason {
+		t.Fatalf("new alert: reason %q, %v", got.Reason, err)
+	}
+	for _, c := range added {
+		if err := s.addColumn(ctx, c); err != nil {
+			t.Fatalf("adding %s.%s again: %v", c.Table, c.Name, err)
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// actionPage is the page a signed action link shows: a confirmation (GET),
+// the outcome (POST) or why the link cannot be used.
+type actionPage struct {
+	Status  string // confirm | done | error
+	Title   string
+	Message string
+	Action  string // ack | silence
+	Button  string // the confirmation button's label
+	Alert   *Alert
+	ID      string
+	Exp     string
+	Sig     string
+	Expires string // when the link stops working, in the configured zone
+	OpenURL string // the alert in the dashboard
+}
+
+var actionLabels = map[string]string{
+	actionlink.Ack:     "Acknowledge",
+	actionlink.Silence: "Silence 4 h",
+}
+
+// actionConfirm (GET /a/{action}) checks the link and asks for a
+// confirmation. It never changes state: link previews and unfurlers that
+// fetch the URL cannot acknowledge or silence anything.
+func (h *Handler) actionConfirm(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p, a, status := h.checkLink(r, r.PathValue("action"), q.Get("id"), q.Get("exp"), q.Get("sig"))
+	if status != http.StatusOK {
+		h.renderAction(w, r, status, p)
+		return
+	}
+	p.Status, p.Button = "confirm", actionLabels[p.Action]
+	switch p.Action {
+	case actionlink.Ack:
+		p.Title = "Acknowledge this alert?"
+		if !a.AckedAt.IsZero() {
+			p.Message = fmt.Sprintf("Already acknowledged by %s at %s; acknowledging again changes nothing.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("2006-01-02 15:04 MST"))
+		}
+	case actionlink.Silence:
+		p.Title = "Silence this alert for 4 hours?"
+		p.Message = fmt.Sprintf("No notification about %s · %s until %s.", a.Brand, alerts.ScopeLabel(a.Scope),
+			h.opt.Now().Add(actionlink.SilenceFor).In(h.opt.Location).Format("2006-01-02 15:04 MST"))
+	}
+	h.renderAction(w, r, http.StatusOK, p)
+}
+
+// actionPerform (POST /a/{action}) checks the link again and acts.
+func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		h.renderAction(w, r, http.StatusBadRequest, actionPage{Status: "error", Title: "Bad request", Message: "Reading the form: " + err.Error()})
+		return
+	}
+	f := r.PostForm
+	p, a, status := h.checkLink(r, r.PathValue("action"), f.Get("id"), f.Get("exp"), f.Get("sig"))
+	if status != http.StatusOK {
+		h.renderAction(w, r, status, p)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	now := h.opt.Now().UTC()
+	by := h.user(r, f.Get("by"))
+	p.Status = "done"
+	switch p.Action {
+	case actionlink.Ack:
+		if err := ack(&a, by, now); err != nil {
+			h.renderAction(w, r, http.StatusConflict, actionPage{Status: "error", Title: "Not acknowledged", Message: err.Error(), OpenURL: p.OpenURL})
+			return
+		}
+		if err := h.opt.Store.SaveAlert(ctx, a); err != nil {
+			h.saveFailed(w, r, "Not acknowledged", "acknowledge", a.ID, p.OpenURL, err)
+			return
+		}
+		p.Title = "Acknowledged"
+		p.Message = fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("2006-01-02 15:04 MST"))
+		h.opt.Log.Info("alert acknowledged from an action link", "alert", a.ID, "by", by)
+	case actionlink.Silence:
+		var id [8]byte
+		rand.Read(id[:])
+		s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: a.Brand, Scope: a.Scope, Until: now.Add(actionlink.SilenceFor),
+			Reason: "silenced from a notification link: " + alerts.Headline(a), CreatedBy: by, CreatedAt: now}
+		if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
+			h.saveFailed(w, r, "Not silenced", "silence", a.ID, p.OpenURL, err)
+			return
+		}
+		p.Title = "Silenced"
+		p.Message = fmt.Sprintf("%s · %s is silenced until %s (by %s).", a.Brand, alerts.ScopeLabel(a.Scope), s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST"), by)
+		h.opt.Log.Info("alert silenced from an action link", "alert", a.ID, "brand", a.Brand, "scope", a.Scope, "until", s.Until, "by", by)
+	}
+	v := h.alertView(a)
+	p.Alert = &v
+	h.renderAction(w, r, http.StatusOK, p)
+}
+
+// saveFailed logs a failed save of an action and shows what to do.
+func (h *Handler) saveFailed(w http.ResponseWriter, r *http.Request, title, verb, alertID, openURL string, err error) {
+	h.opt.Log.Error("saving an action link's change failed", "action", verb, "alert", alertID, "err", err)
+	h.renderAction(w, r, http.StatusInternalServerError, actionPage{Status: "error", Title: title,
+		Message: "Saving failed: " + err.Error() + ". Try again, or " + verb + " in the dashboard.", OpenURL: openURL})
+}
+
+// checkLink verifies a link and loads its alert. On failure it returns the
+// error page to show and its status.
+func (h *Handler) checkLink(r *http.Request, action, id, exp, sig string) (actionPage, mw.Alert, int) {
+	p := actionPage{Action: action, ID: id, Exp: exp, Sig: sig}
+	if alertIDPattern.MatchString(id) {
+		p.OpenURL = "/#alert=" + url.QueryEscape(id)
+	}
+	if h.opt.Links == nil {
+		return actionPage{Status: "error", Title: "Action links are off",
+			Message: "This dashboard has no key for action links: start it with the daemon's config (web.link_secret, or the key file it generated) to use them.",
+			OpenURL: p.OpenURL}, mw.Alert{}, http.StatusNotFound
+	}
+	at, err := h.opt.Links.Verify(action, id, exp, sig, h.opt.Now())
+	var ee *actionlink.ExpiredError
+	switch {
+	case errors.As(err, &ee):
+		return actionPage{Status: "error", Title: "This link has expired", Message: strings.Replace(err.Error(), at.UTC().Format("2006-01-02T15:04:05Z"),
+			at.In(h.opt.Location).Format("2006-01-02 15:04 MST"), 1), OpenURL: p.OpenURL}, mw.Alert{}, http.StatusGone
+	case errors.Is(err, actionlink.ErrUnknown):
+		return actionPage{Status: "error", Title: "Unknown action", Message: err.Error(), OpenURL: p.OpenURL}, mw.Alert{}, http.StatusNotFound
+	case err != nil:
+		h.opt.Log.Warn("action link with a bad signature", "action", action, "alert", clipLog(id), "remote", r.RemoteAddr)
+		return actionPage{Status: "error", Title: "This link is not valid", Message: err.Error(), OpenURL: p.OpenURL}, mw.Alert{}, http.StatusForbidden
+	}
+	p.Expires = at.In(h.opt.Location).Format("2006-01-02 15:04 MST")
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	a, err := h.opt.Store.Alert(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return actionPage{Status: "error", Title: "Alert not found", Message: fmt.Sprintf("Alert %s is not in the store (deleted, or older than the retention).", id)}, a, http.StatusNotFound
+	}
+	if err != nil {
+		h.opt.Log.Error("reading the alert of an action link failed", "alert", id, "err", err)
+		return actionPage{Status: "error", Title: "The store did not answer", Message: "Reading the alert failed: " + err.Error() + ". Try again in a minute."}, a, http.StatusInternalServerError
+	}
+	v := h.alertView(a)
+	p.Alert = &v
+	return p, a, http.StatusOK
+}
+
+func clipLog(s string) string {
+	if len(s) > 64 {
+		return s[:64]
+	}
+	return s
+}
+
+func (h *Handler) renderAction(w http.ResponseWriter, r *http.Request, status int, p actionPage) {
+	// The link's signature is in the URL: never send it on as a referrer.
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+	if status == http.StatusOK {
+		h.render(w, r, "action-page", p)
+		return
+	}
+	var buf strings.Builder
+	if err := h.page.t.ExecuteTemplate(&buf, "action-page", p); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("rendering action-page: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}

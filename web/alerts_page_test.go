@@ -1,0 +1,263 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// alertHandler serves the seeded store in Asia/Jakarta with action links.
+func alertHandler(t *testing.T, st store.Store, signer *actionlink.Signer) *Handler {
+	t.Helper()
+	seed(t, st)
+	loc, err := mw.LoadTimezone("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A critical alert whose mention has text and a link.
+	m2 := mention("Acme", "m2", "bob", -0.5, mw.Negative, mw.SMOT, 1, 3*time.Hour, "app")
+	if err := st.SaveAlert(context.Background(), mw.Alert{ID: "c1", Brand: "Acme", Kind: mw.AlertCritical, Scope: "mention", State: mw.Firing,
+		StartedAt: testNow.Add(-3 * time.Hour), UpdatedAt: testNow.Add(-3 * time.Hour), Count: 1, Factor: 1,
+		Reason: `mentions "lawsuit" (legal threat)`, Summary: `mentions "lawsuit" (legal threat)`, MentionIDs: []string{m2.ID}, NotifyCount: 1}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }, Location: loc, Links: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func testSigner(t *testing.T) *actionlink.Signer {
+	t.Helper()
+	s, err := actionlink.New([]byte("web-test-link-key-0123456789"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// linkPath turns a signed URL into the path and query the handler sees.
+func linkPath(t *testing.T, raw string) (string, url.Values) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Path, u.Query()
+}
+
+func TestActionLinks(t *testing.T) {
+	st := openStore(t)
+	signer := testSigner(t)
+	h := alertHandler(t, st, signer)
+	ctx := context.Background()
+	exp := testNow.Add(actionlink.TTL)
+	ackURL := signer.URL("https://mw.example.com", actionlink.Ack, "a1", exp)
+	path, q := linkPath(t, ackURL)
+
+	// GET shows a confirmation and changes nothing (an unfurler's fetch).
+	w := do(t, h, "GET", path+"?"+q.Encode(), nil)
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, "Acknowledge this alert?") || !strings.Contains(body, `<form method="post" action="/a/ack">`) ||
+		!strings.Contains(body, "Spike in negative mentions of Acme (delivery and shipping)") || !strings.Contains(body, "This link works until 2026-03-17 19:00 WIB") {
+		t.Fatalf("confirmation: %d %s", w.Code, body)
+	}
+	if w.Header().Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("Referrer-Policy %q", w.Header().Get("Referrer-Policy"))
+	}
+	if strings.Contains(body, xssProbe) {
+		t.Errorf("the confirmation page shows the probe unescaped")
+	}
+	if a, _ := st.Alert(ctx, "a1"); !a.AckedAt.IsZero() {
+		t.Fatal("a GET acknowledged the alert")
+	}
+
+	// POST from the page acts.
+	form := url.Values{"id": {q.Get("id")}, "exp": {q.Get("exp")}, "sig": {q.Get("sig")}, "by": {"rina"}}
+	post := func(path string, f url.Values, hdr ...string) *httptest.ResponseRecorder {
+		return do(t, h, "POST", path, strings.NewReader(f.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin"}, hdr...)...)
+	}
+	w = post("/a/ack", form)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Acknowledged by rina at 2026-03-10 19:00 WIB.") {
+		t.Fatalf("ack POST: %d %s", w.Code, w.Body)
+	}
+	if a, _ := st.Alert(ctx, "a1"); !a.AckedAt.Equal(testNow) || a.AckedBy != "rina" {
+		t.Errorf("after the POST: acked %v by %q", a.AckedAt, a.AckedBy)
+	}
+	// A second GET says so.
+	if w = do(t, h, "GET", path+"?"+q.Encode(), nil); !strings.Contains(w.Body.String(), "Already acknowledged by rina at 2026-03-10 19:00 WIB") {
+		t.Errorf("second GET: %s", w.Body)
+	}
+
+	// Silence 4 h.
+	_, sq := linkPath(t, signer.URL("https://mw.example.com/", actionlink.Silence, "a1", exp))
+	w = post("/a/silence", url.Values{"id": {"a1"}, "exp": {sq.Get("exp")}, "sig": {sq.Get("sig")}})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Acme · delivery and shipping is silenced until 2026-03-10 23:00 WIB (by dashboard).") {
+		t.Fatalf("silence POST: %d %s", w.Code, w.Body)
+	}
+	ss, err := st.Silences(ctx, testNow)
+	if err != nil || len(ss) != 1 || ss[0].Brand != "Acme" || ss[0].Scope != "aspect:delivery" || !ss[0].Until.Equal(testNow.Add(4*time.Hour)) {
+		t.Fatalf("silences %+v %v", ss, err)
+	}
+
+	// Bad links get a clear page and change nothing.
+	expired := signer.URL("", actionlink.Ack, "c1", testNow)
+	ep, eq := linkPath(t, expired)
+	for _, tc := range []struct {
+		name, method, target string
+		form                 url.Values
+		code                 int
+		want                 string
+	}{
+		{"expired", "GET", ep + "?" + eq.Encode(), nil, http.StatusGone, "this link expired at 2026-03-10 19:00 WIB"},
+		{"expired POST", "POST", "/a/ack", url.Values{"id": {"c1"}, "exp": {eq.Get("exp")}, "sig": {eq.Get("sig")}}, http.StatusGone, "This link has expired"},
+		{"forged id", "GET", "/a/ack?id=c1&exp=" + q.Get("exp") + "&sig=" + q.Get("sig"), nil, http.StatusForbidden, "signature does not match"},
+		{"forged POST", "POST", "/a/ack", url.Values{"id": {"c1"}, "exp": {q.Get("exp")}, "sig": {q.Get("sig")}}, http.StatusForbidden, "This link is not valid"},
+		{"ack link used to silence", "POST", "/a/silence", form, http.StatusForbidden, "signature does not match"},
+		{"no signature", "GET", "/a/ack?id=c1", nil, http.StatusForbidden, "signature does not match"},
+		{"unknown action", "GET", "/a/resolve?" + q.Encode(), nil, http.StatusNotFound, "unknown action"},
+		{"unknown alert", "GET", func() string {
+			p, q := linkPath(t, signer.URL("", actionlink.Ack, "gone", exp))
+			return p + "?" + q.Encode()
+		}(), nil, http.StatusNotFound, "Alert gone is not in the store"},
+	} {
+		var w *httptest.ResponseRecorder
+		if tc.method == "GET" {
+			w = do(t, h, "GET", tc.target, nil)
+		} else {
+			w = post(tc.target, tc.form)
+		}
+		if w.Code != tc.code || !strings.Contains(w.Body.String(), tc.want) || !strings.Contains(w.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %q\n%s; want %d with %q", tc.name, w.Code, w.Header().Get("Content-Type"), w.Body, tc.code, tc.want)
+		}
+	}
+	if a, _ := st.Alert(ctx, "c1"); !a.AckedAt.IsZero() {
+		t.Error("a bad link acknowledged c1")
+	}
+	if ss, _ := st.Silences(ctx, testNow); len(ss) != 1 {
+		t.Errorf("a bad link silenced: %d silences", len(ss))
+	}
+	// A cross-site POST is refused before the link is looked at.
+	if w := post("/a/ack", url.Values{"id": {"c1"}}, "Sec-Fetch-Site", "cross-site"); w.Code != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d", w.Code)
+	}
+	// Without a key the links are off.
+	off, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := do(t, off, "GET", path+"?"+q.Encode(), nil); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "Action links are off") {
+		t.Errorf("links off: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestAlertFocusFragment(t *testing.T) {
+	h := alertHandler(t, openStore(t), testSigner(t))
+	w := do(t, h, "GET", "/ui/alert?id=a1", nil)
+	body := w.Body.String()
+	for _, want := range []string{
+		`data-alert="a1"`, "Spike in negative mentions of Acme (delivery and shipping)", "12 negative in 5 min; usually 0–3",
+		"2026-03-10 17:00 WIB", "&lt;script&gt;alert(1)&lt;/script&gt;", "AMOT: waiting for delivery", `href="/?brand=Acme&amp;range=7d#alert=a1"`,
+		`hx-post="/ui/alerts/a1/ack?brand=Acme&amp;range=7d"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("focus fragment lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, xssProbe) || strings.Contains(body, "javascript:alert") {
+		t.Errorf("focus fragment carries the probe")
+	}
+	w = do(t, h, "GET", "/ui/alert?id=c1", nil)
+	for _, want := range []string{"Critical mention of Acme", `mentions &#34;lawsuit&#34; (legal threat)`, "text m2", `href="https://example.org/m2"`, "SMOT: using it"} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("critical focus lacks %q:\n%s", want, w.Body)
+		}
+	}
+	if w = do(t, h, "GET", "/ui/alert?id=nope", nil); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `data-alert-missing="nope"`) {
+		t.Errorf("unknown alert: %d %s", w.Code, w.Body)
+	}
+	if w = do(t, h, "GET", "/ui/alert?id=%3Cx%3E", nil); w.Code != http.StatusBadRequest {
+		t.Errorf("bad id: %d", w.Code)
+	}
+}
+
+func TestAlertsPanelFirstWithCriticalText(t *testing.T) {
+	h := alertHandler(t, openStore(t), nil)
+	w := do(t, h, "GET", "/?brand=Acme&range=24h", nil)
+	body := w.Body.String()
+	ia, iv := strings.Index(body, `id="alerts"`), strings.Index(body, `id="volume"`)
+	if ia < 0 || iv < 0 || ia > iv {
+		t.Errorf("alerts panel at %d, volume chart at %d: the alerts panel must come first", ia, iv)
+	}
+	if f := strings.Index(body, `id="alert-focus"`); f < 0 || f > ia {
+		t.Errorf("no #alert-focus above the alerts panel")
+	}
+	row := body[strings.Index(body, `data-alert="c1"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	for _, want := range []string{"Critical mention of Acme", "mentions &#34;lawsuit&#34; (legal threat)", `<blockquote class="mention-text">text m2</blockquote>`,
+		`<a href="https://example.org/m2" rel="noopener noreferrer nofollow" target="_blank">open the post</a>`, "by bob", `href="#alert=c1"`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("critical row lacks %q:\n%s", want, row)
+		}
+	}
+	for _, want := range []string{"times in Asia/Jakarta", "12 negative in 5 min; usually 0–3", "2026-03-10 17:00 WIB"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "UTC</td>") {
+		t.Errorf("page still shows UTC times")
+	}
+}
+
+func TestAPITimesInZone(t *testing.T) {
+	h := alertHandler(t, openStore(t), nil)
+	w := do(t, h, "GET", "/api/alerts?brand=Acme&range=24h", nil)
+	var raw struct {
+		Alerts []map[string]any `json:"alerts"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	var a1 map[string]any
+	for _, a := range raw.Alerts {
+		if a["id"] == "a1" {
+			a1 = a
+		}
+	}
+	if a1 == nil || a1["started_at"] != "2026-03-10T17:00:00+07:00" || a1["why"] != "12 negative in 5 min; usually 0–3" {
+		t.Fatalf("a1 in the API: %v", a1)
+	}
+	var c1 map[string]any
+	for _, a := range raw.Alerts {
+		if a["id"] == "c1" {
+			c1 = a
+		}
+	}
+	if m, _ := c1["mention"].(map[string]any); m == nil || m["text"] != "text m2" || m["published"] != "2026-03-10T16:00:00+07:00" || c1["why"] != `mentions "lawsuit" (legal threat)` {
+		t.Errorf("c1 in the API: %v", c1)
+	}
+	var ms []map[string]any
+	getJSON(t, h, "/api/mentions?brand=Acme&range=24h", &ms)
+	if len(ms) == 0 || !strings.HasSuffix(ms[0]["published"].(string), "+07:00") {
+		t.Errorf("mentions: %v", ms)
+	}
+	var s map[string]any
+	getJSON(t, h, "/api/series?brand=Acme&range=24h", &s)
+	if !strings.HasSuffix(s["from"].(string), "+07:00") {
+		t.Errorf("series from %v", s["from"])
+	}
+	if ms, _ := s["alerts"].([]any); len(ms) == 0 || ms[0].(map[string]any)["label"] != "delivery and shipping" {
+		t.Errorf("chart markers %v: want the scope in words", s["alerts"])
+	}
+}

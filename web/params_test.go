@@ -1,0 +1,50 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// TestParseTimeStrict: from/to take integer Unix seconds or RFC 3339, and
+// nothing that merely starts like one ("1e9" was read as 1 s, "123abc" as
+// 123).
+func TestParseTimeStrict(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"1700000000":                time.Unix(1700000000, 0).UTC(),
+		"0":                         time.Unix(0, 0).UTC(),
+		"2026-12-01T08:00:00Z":      time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
+		"2026-12-01T15:00:00+07:00": time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
+		"2026-12-01T08:00:00.5Z":    time.Date(2026, 12, 1, 8, 0, 0, 5e8, time.UTC),
+	} {
+		got, err := parseTime(in)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1e9", "123abc", "1.5", "+1700000000", " 1700000000", "0x10", "1_000", "99999999999999999999", "-5", "", "2026-12-01", "yesterday"} {
+		if got, err := parseTime(in); err == nil {
+			t.Errorf("parseTime(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestLaxTimesAreBadRequests(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	for _, target := range []string{
+		"/api/series?from=1e9",
+		"/api/series?from=123abc",
+		"/api/series?from=1700000000&to=1700003600x",
+		"/api/mentions?from=1e9",
+	} {
+		w := do(t, h, "GET", target, nil)
+		var e apiError
+		if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, "Unix seconds") {
+			t.Errorf("GET %s: %d %s; want 400 naming the accepted forms", target, w.Code, w.Body)
+		}
+	}
+}
