@@ -3,6 +3,7 @@ package query
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 type op uint8
@@ -51,9 +52,10 @@ func (n *node) write(b *strings.Builder) {
 	case opTerm:
 		b.WriteString(termString(n.toks, n.wild))
 	case opField:
-		b.WriteString(n.field + ":" + quoteIfNeeded(n.value))
 		if n.wild {
-			b.WriteByte('*')
+			b.WriteString(n.field + ":" + n.value + "*")
+		} else {
+			b.WriteString(n.field + ":" + quoteIfNeeded(n.value))
 		}
 	case opNot:
 		b.WriteString("NOT ")
@@ -90,17 +92,19 @@ func termString(toks []Token, wild bool) string {
 		b.WriteString(t.Word)
 	}
 	s := b.String()
-	if len(toks) > 1 {
+	switch {
+	case wild:
+		// A bare word with a wildcard ("acme.sto*"): its tokens joined by
+		// a non-word character, so it reads back as the same tokens.
+		s = strings.ReplaceAll(s, " ", ".") + "*"
+	case len(toks) > 1:
 		s = `"` + s + `"`
-	}
-	if wild {
-		s += "*"
 	}
 	return s
 }
 
 func quoteIfNeeded(v string) string {
-	if strings.ContainsAny(v, " \t()\"") || v == "" {
+	if v == "" || strings.ContainsFunc(v, unicode.IsSpace) || strings.ContainsAny(v, "()\"*") || strings.HasPrefix(v, "//") {
 		return `"` + v + `"`
 	}
 	return v

@@ -170,7 +170,7 @@ func (p *parser) next() error {
 		p.cur = item{kind: itNear, col: col, n: n}
 		return nil
 	}
-	if i := strings.IndexByte(word, ':'); i > 0 && isFieldName(word[:i]) {
+	if i := strings.IndexByte(word, ':'); i > 0 && isFieldName(word[:i]) && !strings.HasPrefix(word[i+1:], "//") {
 		name := strings.ToLower(word[:i])
 		known := false
 		for _, f := range fieldNames {
@@ -213,8 +213,8 @@ func fieldExample(name string) string {
 	return "type:appstore"
 }
 
-// isFieldName: a field name is ASCII letters only, so "12:30" and
-// "http://x" with a digit or slash before the colon stay words.
+// isFieldName: a field name is ASCII letters only, so "12:30" stays a
+// word; so does a URL ("https://acme.id", a "//" after the colon).
 func isFieldName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20
