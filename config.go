@@ -346,7 +346,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 }
 
 // checkQuery checks a brand's or competitor's query, or its keywords when
-// it has no query. key is "brands.Acme" or "brands.Acme.competitors.X".
+// it has no query. key is "brands[Acme]" or "brands[Acme].competitors[X]".
 func (c *Config) checkQuery(key, q string, line int, keywords, exclude []string) error {
 	if q == "" {
 		if len(keywords) == 0 {
@@ -404,14 +404,14 @@ func (c *Config) validate() error {
 		if b.Name == "" {
 			return &ConfigError{File: c.File, Key: "brands.name", Msg: "every brand needs a name"}
 		}
-		key := "brands." + b.Name
+		key := "brands[" + b.Name + "]"
 		if err := c.checkQuery(key, b.Query, b.QueryLine, b.Keywords, b.Exclude); err != nil {
 			return err
 		}
 		names[b.Name] = true
 		for _, cp := range b.Competitors {
 			names[cp.Name] = true
-			if err := c.checkQuery(key+".competitors."+cp.Name, cp.Query, cp.QueryLine, cp.Keywords, cp.Exclude); err != nil {
+			if err := c.checkQuery(key+".competitors["+cp.Name+"]", cp.Query, cp.QueryLine, cp.Keywords, cp.Exclude); err != nil {
 				return err
 			}
 		}
