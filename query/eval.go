@@ -44,6 +44,14 @@ func (q *Query) MatchPrepared(p *Prepared) bool { return q.root.eval(p) }
 func (n *node) eval(p *Prepared) bool {
 	switch n.op {
 	case opTerm:
+		if first := n.toks[0]; len(n.toks) == 1 && !n.wild { // the common case, inlined
+			for i := range p.toks {
+				if t := &p.toks[i]; t.Word == first.Word && (first.Prefix == 0 || t.Prefix == first.Prefix) {
+					return true
+				}
+			}
+			return false
+		}
 		for i := 0; i+len(n.toks) <= len(p.toks); i++ {
 			if n.at(p.toks, i) {
 				return true
