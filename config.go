@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mentionwatch/mentionwatch/query"
 )
 
 // Config is the whole of config.yaml. Each area's section lives in its own
@@ -49,6 +51,10 @@ type Brand struct {
 	Keywords []string `yaml:"keywords"`
 	// Exclude: a text containing any of these is not a mention.
 	Exclude []string `yaml:"exclude"`
+	// Query is a boolean query (docs/QUERIES.md), instead of Keywords and
+	// Exclude; those compile to "(k1 OR k2) NOT (e1 OR e2)".
+	Query     string `yaml:"query"`
+	QueryLine int    `yaml:"-"` // line of the query: key, for errors
 	// Competitors are tracked like brands, for share of voice.
 	Competitors []Competitor `yaml:"competitors"`
 	// Languages the brand is discussed in (en, id); empty means any.
@@ -62,6 +68,9 @@ type Competitor struct {
 	Name     string   `yaml:"name"`
 	Keywords []string `yaml:"keywords"`
 	Exclude  []string `yaml:"exclude"`
+	// Query is a boolean query, as for Brand.
+	Query     string `yaml:"query"`
+	QueryLine int    `yaml:"-"`
 }
 
 // SourceConfig is one configured source. The keys beyond the common ones
@@ -318,6 +327,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 			}
 		}
 	}
+	setQueryLines(cfg, mappingValue(root, "brands"))
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -335,6 +345,53 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	return cfg, nil
 }
 
+// checkQuery checks a brand's or competitor's query, or its keywords when
+// it has no query. key is "brands[Acme]" or "brands[Acme].competitors[X]".
+func (c *Config) checkQuery(key, q string, line int, keywords, exclude []string) error {
+	if q == "" {
+		if len(keywords) == 0 {
+			return &ConfigError{File: c.File, Key: key + ".keywords", Msg: "at least one keyword (or a query:) is required"}
+		}
+		return nil
+	}
+	if len(keywords) > 0 || len(exclude) > 0 {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: "give either query: or keywords:/exclude:, not both (keywords [a, b] with exclude [c] is the query (a OR b) NOT c)"}
+	}
+	parsed, err := query.Parse(q)
+	if err != nil {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: err.Error() + " (docs/QUERIES.md has the grammar)"}
+	}
+	if !parsed.NeedsTerm() {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: "the query matches texts that contain none of its words (it has only NOT and field filters); add a word or phrase the brand is known by"}
+	}
+	return nil
+}
+
+// setQueryLines records the line of each brand's and competitor's query:
+// key, from the brands sequence node.
+func setQueryLines(cfg *Config, brands *yaml.Node) {
+	if brands == nil || brands.Kind != yaml.SequenceNode {
+		return
+	}
+	for i, bn := range brands.Content {
+		if i >= len(cfg.Brands) {
+			return
+		}
+		if q := mappingValue(bn, "query"); q != nil {
+			cfg.Brands[i].QueryLine = q.Line
+		}
+		comps := mappingValue(bn, "competitors")
+		if comps == nil || comps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, cn := range comps.Content {
+			if q := mappingValue(cn, "query"); q != nil && j < len(cfg.Brands[i].Competitors) {
+				cfg.Brands[i].Competitors[j].QueryLine = q.Line
+			}
+		}
+	}
+}
+
 // envWarning is an unset ${VAR} at a key path (".notifiers.slack.url").
 type envWarning struct{ path, msg string }
 
@@ -347,12 +404,16 @@ func (c *Config) validate() error {
 		if b.Name == "" {
 			return &ConfigError{File: c.File, Key: "brands.name", Msg: "every brand needs a name"}
 		}
-		if len(b.Keywords) == 0 {
-			return &ConfigError{File: c.File, Key: "brands." + b.Name + ".keywords", Msg: "at least one keyword is required"}
+		key := "brands[" + b.Name + "]"
+		if err := c.checkQuery(key, b.Query, b.QueryLine, b.Keywords, b.Exclude); err != nil {
+			return err
 		}
 		names[b.Name] = true
 		for _, cp := range b.Competitors {
 			names[cp.Name] = true
+			if err := c.checkQuery(key+".competitors["+cp.Name+"]", cp.Query, cp.QueryLine, cp.Keywords, cp.Exclude); err != nil {
+				return err
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -685,25 +746,7 @@ func suggest(key string, fields map[string]reflect.Type) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func editDistance(a, b string) int { return query.EditDistance(a, b) }
 
 // HasBrand reports whether name is a configured brand (not a competitor).
 func (c *Config) HasBrand(name string) bool {

@@ -38,7 +38,7 @@ var OwnPageKinds = map[string]bool{"appstore": true, "reviews": true}
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 	out := make([]mw.Mention, 0, len(raw))
 	for _, item := range raw {
-		brands := p.match.Match(item.Title + "\n" + item.Text)
+		brands := p.match.MatchMention(&item)
 		if len(brands) == 0 && len(only) == 1 && OwnPageKinds[item.Kind] {
 			brands = only
 		}
