@@ -13,6 +13,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 )
 
 // Collector is one configured source. The scheduler calls Collect on its
@@ -178,10 +179,24 @@ func SearchQueries(explicit string, terms []string) []string {
 func SearchTerms(brands []mw.Brand) []string {
 	var out []string
 	for _, b := range brands {
-		out = append(out, b.Keywords...)
+		out = append(out, termsOf(b.Keywords, b.Query)...)
 		for _, c := range b.Competitors {
-			out = append(out, c.Keywords...)
+			out = append(out, termsOf(c.Keywords, c.Query)...)
 		}
 	}
 	return out
+}
+
+// termsOf is what a brand (or competitor) asks a search API for: its
+// keywords, or the words and phrases its boolean query looks for outside a
+// NOT (config validation has already parsed the query).
+func termsOf(keywords []string, q string) []string {
+	if q == "" {
+		return keywords
+	}
+	parsed, err := query.Parse(q)
+	if err != nil {
+		return nil
+	}
+	return parsed.Terms()
 }

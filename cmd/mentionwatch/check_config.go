@@ -35,7 +35,11 @@ func init() {
 			fmt.Fprintf(out, "%s: ok\n", cfg.File)
 			fmt.Fprintf(out, "brands: %d\n", len(cfg.Brands))
 			for _, b := range cfg.Brands {
-				fmt.Fprintf(out, "  %s: %d keywords, %d competitors\n", b.Name, len(b.Keywords), len(b.Competitors))
+				if b.Query != "" {
+					fmt.Fprintf(out, "  %s: query %q, %d competitors\n", b.Name, b.Query, len(b.Competitors))
+				} else {
+					fmt.Fprintf(out, "  %s: %d keywords, %d competitors\n", b.Name, len(b.Keywords), len(b.Competitors))
+				}
 			}
 			fmt.Fprintf(out, "sources: %d enabled of %d\n", len(srcs), len(cfg.Sources))
 			for _, s := range srcs {
