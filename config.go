@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -371,7 +372,7 @@ func (c *Config) validate() error {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
 			}
 		}
-		if contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+		if slices.Contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
 			if len(s.Brands) == 0 && len(c.Brands) == 1 {
 				c.Sources[i].Brands = []string{c.Brands[0].Name}
 			} else {
@@ -517,15 +518,6 @@ func checkDuration(n *yaml.Node, path string) error {
 }
 
 func trimPath(p string) string { return strings.TrimPrefix(p, ".") }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // HasBrand reports whether name is a configured brand (not a competitor).
 func (c *Config) HasBrand(name string) bool {
