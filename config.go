@@ -302,7 +302,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		return nil, err
 	}
 	// Keep each source's node for its type's own keys.
-	if srcs := yamlstrict.MappingValue(root, "sources"); srcs != nil {
+	if srcs := mappingValue(root, "sources"); srcs != nil {
 		for i, n := range srcs.Content {
 			if i < len(cfg.Sources) {
 				cfg.Sources[i].Node = n
@@ -361,7 +361,7 @@ func (c *Config) validate() error {
 		}
 		if iv := s.Interval.D(); iv != 0 && (iv < MinSourceInterval || iv > MaxSourceInterval) {
 			line := s.Line
-			if n := yamlstrict.MappingValue(s.Node, "interval"); n != nil {
+			if n := mappingValue(s.Node, "interval"); n != nil {
 				line = n.Line
 			}
 			return &ConfigError{File: c.File, Line: line, Key: "sources[" + s.Name + "].interval",
@@ -465,6 +465,9 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 	}
 }
 
+// mappingValue is the value of key in mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node { return yamlstrict.MappingValue(n, key) }
+
 // DecodeStrict decodes n into out, failing on any key that out does not
 // have, with the file, line and key path (internal/yamlstrict). Keys listed
 // in skip are allowed at the top level without being decoded here. The
@@ -495,7 +498,7 @@ func checkConfigNode(n *yaml.Node, t reflect.Type, path string) (bool, error) {
 	case durationType:
 		return true, checkDuration(n, path)
 	case sourceConfigType:
-		if iv := yamlstrict.MappingValue(n, "interval"); iv != nil {
+		if iv := mappingValue(n, "interval"); iv != nil {
 			return true, checkDuration(iv, path+".interval")
 		}
 		return true, nil
