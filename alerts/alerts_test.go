@@ -315,6 +315,36 @@ func TestCriticalMentionWithAuthorHistory(t *testing.T) {
 	}
 }
 
+// TestCriticalWhateverTheLabel: a harm report the scorer labelled
+// positive (thanks and emoji around a poisoning) still alerts, through the
+// built-in harms alone (no keywords configured), once.
+func TestCriticalWhateverTheLabel(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	crit := mention(7, t0, mw.Positive, "Adik saya keracunan setelah minum Kopi Senja, sekarang di rumah sakit. Makasih ya kak 🙏")
+	crit.Lang, crit.Sentiment = "id", 0.31
+	praise := mention(8, t0, mw.Positive, "Kopi Senja mantul banget, makasih kak")
+	st.InsertMentions(ctx, []mw.Mention{crit, praise})
+	l.Observe([]mw.Mention{crit, praise})
+	for i := 1; i <= 3; i++ {
+		if err := l.Tick(ctx, t0.Add(time.Duration(i)*5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := r.messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "Critical mention of acme") || !strings.Contains(msgs[0], "keracunan") {
+		t.Fatalf("want one critical alert for the positive-labelled poisoning report, got %d:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || as[0].Kind != mw.AlertCritical || !strings.Contains(as[0].Reason, "keracunan") || as[0].MentionIDs[0] != crit.ID {
+		t.Fatalf("stored alerts %+v", as)
+	}
+}
+
 func TestSilenceMutes(t *testing.T) {
 	st := openStore(t)
 	r := &receiver{}

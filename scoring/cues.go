@@ -253,7 +253,7 @@ func loadTables() {
 		v := domainValence[p]
 		c := cueFor(p)
 		c.valence, c.hasVal = v, true
-		if !strings.Contains(p, " ") {
+		if !strings.Contains(p, " ") && !(keepVADER[p] && word(p).vader()) {
 			wi := word(p)
 			wi.valence = v
 			wi.flags |= fInLex
@@ -280,6 +280,7 @@ func loadTables() {
 	for _, w := range idNegators {
 		word(w).flags |= fIDNeg
 	}
+	markHarm()
 }
 
 // cueFor returns the cue of a word or phrase of up to three words,

@@ -22,7 +22,7 @@ import (
 // EvalSet is one labelled data set.
 type EvalSet struct {
 	Name  string
-	Kind  string // "en-rating", "id-class", "stage", "casa"
+	Kind  string // "en-rating", "en-class", "id-class", "mentions", "stage", "casa"
 	Items []EvalItem
 }
 
@@ -34,6 +34,7 @@ type EvalItem struct {
 	Stage   mw.Stage          // stage
 	Lang    string            // stage
 	Aspects map[string]string // casa: aspect → positive | neutral | negative
+	Harm    bool              // mentions: the writer marked it as reporting harm
 }
 
 // Metric is one named figure of a set.
@@ -76,11 +77,20 @@ func LoadEval(dataDir, what string) ([]EvalSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		sem, err := readSemEval(semevalTestPath(dataDir), "semeval_2016test")
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, sem)
 		s := EvalSet{Name: "smsa_valid", Kind: "id-class"}
 		for _, l := range valid {
 			s.Items = append(s.Items, EvalItem{Text: l.Text, Class: l.Class})
 		}
-		return append(sets, s), nil
+		ms, err := mentionSets()
+		if err != nil {
+			return nil, err
+		}
+		return append(append(sets, s), ms...), nil
 	case "stage":
 		s, err := readMoments(filepath.Join(dataDir, "moments", "dev.tsv"))
 		if err != nil {
@@ -205,9 +215,19 @@ func readCASA(path string) (EvalSet, error) {
 	return s, nil
 }
 
+// Judge fills the scoring fields of a mention (Scorer.Score, or a
+// baseline's stand-in).
+type Judge func(m *mw.Mention)
+
 // Eval scores every item of sets with sc and computes each set's metrics.
 // progress, if not nil, is called with the number of items done.
 func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
+	return EvalWith(sc.Score, sets, progress)
+}
+
+// EvalWith is Eval with any judge: the CLI runs govader through it on the
+// same sets in the same run.
+func EvalWith(judge Judge, sets []EvalSet, progress func(int64)) []EvalResult {
 	var out []EvalResult
 	for _, set := range sets {
 		res := EvalResult{Set: set.Name, N: len(set.Items)}
@@ -215,12 +235,14 @@ func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
 			pred, gold []float64
 			cm         confusion
 			lang       int
+			harmPos    int
 			stageOK    = map[string][2]int{}
 			asp        = map[string]*aspectCount{"price": {}, "service": {}}
+			byLang     = map[string]*confusion{}
 		)
 		for i, it := range set.Items {
 			m := mw.Mention{Text: it.Text}
-			sc.Score(&m)
+			judge(&m)
 			switch set.Kind {
 			case "en-rating":
 				pred, gold = append(pred, float64(m.Sentiment)), append(gold, it.Rating)
@@ -228,10 +250,22 @@ func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
 				if m.Lang == "en" {
 					lang++
 				}
-			case "id-class":
+			case "en-class", "id-class":
 				cm.add(it.Class, labelClass(m.Label))
-				if m.Lang == "id" {
+				if set.Kind == "en-class" && m.Lang == "en" || set.Kind == "id-class" && m.Lang == "id" {
 					lang++
+				}
+			case "mentions":
+				cm.add(it.Class, labelClass(m.Label))
+				if byLang[it.Lang] == nil {
+					byLang[it.Lang] = &confusion{}
+				}
+				byLang[it.Lang].add(it.Class, labelClass(m.Label))
+				if m.Lang == it.Lang {
+					lang++
+				}
+				if it.Harm && m.Label == mw.Positive {
+					harmPos++
 				}
 			case "stage":
 				c := stageOK[it.Lang]
@@ -252,13 +286,27 @@ func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
 				progress(int64(i%256 + 1))
 			}
 		}
+		n := float64(len(set.Items))
 		switch set.Kind {
 		case "en-rating":
 			res.Metrics = []Metric{{"pearson_r", pearson(pred, gold)}, {"macro_f1", cm.macroF1()},
-				{"accuracy", cm.accuracy()}, {"lang_en", float64(lang) / float64(len(set.Items))}}
+				{"macro_recall", cm.macroRecall()}, {"accuracy", cm.accuracy()}, {"lang_en", float64(lang) / n}}
+		case "en-class":
+			res.Metrics = []Metric{{"macro_recall", cm.macroRecall()}, {"macro_f1", cm.macroF1()},
+				{"accuracy", cm.accuracy()}, {"lang_en", float64(lang) / n}}
 		case "id-class":
-			res.Metrics = []Metric{{"macro_f1", cm.macroF1()}, {"accuracy", cm.accuracy()},
-				{"lang_id", float64(lang) / float64(len(set.Items))}}
+			res.Metrics = []Metric{{"macro_f1", cm.macroF1()}, {"macro_recall", cm.macroRecall()},
+				{"accuracy", cm.accuracy()}, {"lang_id", float64(lang) / n}}
+		case "mentions":
+			res.Metrics = []Metric{{"neg_recall", cm.recall(clsNeg)}, {"macro_f1", cm.macroF1()},
+				{"macro_recall", cm.macroRecall()}, {"harm_positive", float64(harmPos)}}
+			for _, l := range []string{"en", "id"} {
+				if c := byLang[l]; c != nil {
+					res.Metrics = append(res.Metrics, Metric{"neg_recall_" + l, c.recall(clsNeg)},
+						Metric{"macro_f1_" + l, c.macroF1()})
+				}
+			}
+			res.Metrics = append(res.Metrics, Metric{"lang_accuracy", float64(lang) / n})
 		case "stage":
 			all := [2]int{}
 			for _, l := range []string{"en", "id"} {
@@ -269,7 +317,7 @@ func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
 				}
 			}
 			res.Metrics = append(res.Metrics, Metric{"accuracy", float64(all[0]) / float64(max(all[1], 1))},
-				Metric{"lang_accuracy", float64(lang) / float64(len(set.Items))})
+				Metric{"lang_accuracy", float64(lang) / n})
 		case "casa":
 			for _, name := range []string{"price", "service"} {
 				a := asp[name]

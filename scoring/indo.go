@@ -42,7 +42,16 @@ type featConfig struct {
 	CharMin uint8 // character n-gram sizes, 0 for none
 	CharMax uint8
 	Bigrams bool
-	Negate  bool // mark the two words after a negator
+	Negate  bool  // mark the words after a negator
+	NegWin  uint8 // how many words a negation reaches (0: 2)
+	Stem    bool  // add each word's canonical form (id_morph.go)
+}
+
+func (c featConfig) negWin() int {
+	if c.NegWin == 0 {
+		return 2
+	}
+	return int(c.NegWin)
 }
 
 // idModel is a trained model. Read-only after load.
@@ -54,24 +63,60 @@ type idModel struct {
 	// half the memory of float32, so more of it stays in cache.
 	q     []int16
 	scale float32
+	// wrow holds, by word id, the sum of a vocabulary word's unigram row
+	// and (with stems) its canonical form's row (linkWords): a known word
+	// then costs one read of a dense array whose frequent entries stay in
+	// cache, instead of two random rows of the hashed table.
+	wrow [][numClasses]int32
+}
+
+// linkWords fills m.wrow for every word of the vocabulary. It runs once
+// the vocabulary is complete.
+func (m *idModel) linkWords() {
+	if m.q == nil {
+		return
+	}
+	mask := uint32(1)<<m.cfg.Bits - 1
+	m.wrow = make([][numClasses]int32, len(words))
+	for id := 1; id < len(words); id++ {
+		w := &words[id]
+		for _, f := range m.wordFeats(w) {
+			b := int(f&mask) * numClasses
+			for c := range numClasses {
+				m.wrow[id][c] += int32(m.q[b+c])
+			}
+		}
+	}
+}
+
+// wordFeats are the hashes of the features word w adds on its own.
+func (m *idModel) wordFeats(w *wordInfo) []uint32 {
+	if m.cfg.Stem {
+		return []uint32{w.h, canonOf([]byte(w.text()), w.h)}
+	}
+	return []uint32{w.h}
 }
 
 var sentimentID *idModel
 
-// loadIDModel decodes the embedded model and word list.
+// loadIDModel decodes the embedded model.
 func loadIDModel() error {
 	m, err := decodeIDModel(idModelData)
 	if err != nil {
 		return fmt.Errorf("scoring: embedded model/sentiment_id.bin.gz: %w", err) // build defect
 	}
 	sentimentID = m
-	for _, w := range strings.Fields(idWordList) {
-		word(w).lang |= langID
-	}
 	return nil
 }
 
-const idModelMagic = "MWSID1"
+// loadIDWords marks the embedded word list's words as Indonesian.
+func loadIDWords() {
+	for _, w := range strings.Fields(idWordList) {
+		word(w).lang |= langID
+	}
+}
+
+const idModelMagic = "MWSID2"
 
 // encode writes the model: gzip of magic, config, bias, a scale, then one
 // int16 per weight (weight = q*scale).
@@ -79,7 +124,7 @@ func (m *idModel) encode(w io.Writer) error {
 	var raw bytes.Buffer
 	raw.WriteString(idModelMagic)
 	c := m.cfg
-	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate)})
+	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate), c.NegWin, b2u(c.Stem)})
 	var maxAbs float32
 	for _, v := range m.w {
 		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
@@ -107,14 +152,20 @@ func b2u(b bool) uint8 {
 
 func decodeIDModel(data []byte) (*idModel, error) {
 	r, err := openModel(data, idModelMagic, "sentiment-id")
+	hdrLen := 7
 	if err != nil {
-		return nil, err
+		// The first format: no negation window or stems.
+		if r, err = openModel(data, "MWSID1", "sentiment-id"); err != nil {
+			return nil, err
+		}
+		hdrLen = 5
 	}
-	var hdr [5]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+	var hdr [7]byte
+	if _, err := io.ReadFull(r, hdr[:hdrLen]); err != nil {
 		return nil, fmt.Errorf("sentiment-id model: no header: %w", err)
 	}
-	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1}}
+	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1,
+		NegWin: hdr[5], Stem: hdr[6] == 1}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 {
 		return nil, fmt.Errorf("bad hash size 2^%d", m.cfg.Bits)
 	}
@@ -164,11 +215,14 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 	mask := uint32(1)<<c.Bits - 1
 	var prev uint32 = seedBigram
 	negLeft := 0
-	var gram [16]byte
-	for _, t := range s.toks {
+	for i := range s.toks {
+		t := &s.toks[i]
 		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
 		u := t.h            // hashBytes(w), from the vocabulary lookup
 		dst = append(dst, u&mask)
+		if c.Stem {
+			dst = append(dst, s.idCanon(t)&mask)
+		}
 		if c.Bigrams {
 			dst = append(dst, mix(prev, u)&mask)
 			prev = u
@@ -179,32 +233,39 @@ func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
 				negLeft--
 			}
 			if t.w != nil && t.w.idNeg() {
-				negLeft = 2
+				negLeft = c.negWin()
 			}
 		}
 		if c.CharMax > 0 && len(w) <= 40 {
-			// "<word>" n-grams, built in a small window.
-			for n := int(c.CharMin); n <= int(c.CharMax); n++ {
-				for i := -1; i+n <= len(w)+1; i++ {
-					k := 0
-					for j := i; j < i+n; j++ {
-						switch {
-						case j < 0:
-							gram[k] = '<'
-						case j >= len(w):
-							gram[k] = '>'
-						default:
-							gram[k] = w[j]
-						}
-						k++
-					}
-					dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
-				}
-			}
+			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
 		}
 	}
 	if c.Bigrams {
 		dst = append(dst, mix(prev, seedBigram)&mask)
+	}
+	return dst
+}
+
+// charGrams appends the hashed "<word>" character n-grams of w, of sizes
+// cmin to cmax (at most 16), to dst.
+func charGrams(dst []uint32, w []byte, cmin, cmax int, mask uint32) []uint32 {
+	var gram [16]byte
+	for n := cmin; n <= min(cmax, len(gram)); n++ {
+		for i := -1; i+n <= len(w)+1; i++ {
+			k := 0
+			for j := i; j < i+n; j++ {
+				switch {
+				case j < 0:
+					gram[k] = '<'
+				case j >= len(w):
+					gram[k] = '>'
+				default:
+					gram[k] = w[j]
+				}
+				k++
+			}
+			dst = append(dst, fnv(seedChar+uint32(n), gram[:k])&mask)
+		}
 	}
 	return dst
 }
@@ -237,8 +298,21 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 	for i := range s.toks {
 		t := &s.toks[i]
 		u := t.h
-		add(u)
+		if t.w != nil && t.w.h == u && m.wrow != nil {
+			r := &m.wrow[t.w.id]
+			z0 += r[0]
+			z1 += r[1]
+			z2 += r[2]
+		} else {
+			add(u)
+			if c.Stem {
+				add(s.idCanon(t))
+			}
+		}
 		n++
+		if c.Stem {
+			n++
+		}
 		if c.Bigrams {
 			add(mix(prev, u))
 			prev = u
@@ -251,7 +325,7 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 				n++
 			}
 			if t.w != nil && t.w.idNeg() {
-				negLeft = 2
+				negLeft = c.negWin()
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -136,6 +137,7 @@ type cue struct {
 	aspects uint16             // aspect bits
 	valence float32            // domain valence (-4..4), 0 if none
 	hasVal  bool
+	harm    bool // reports harm (complaints.go)
 }
 
 var (
@@ -212,9 +214,7 @@ func init() {
 		panic(err) // embedded data: a failure here is a build defect
 	}
 	loadTables()
-	if err := loadIDModel(); err != nil {
-		panic(err)
-	}
+	loadIDWords()
 	if nextWordID > maxPhraseID {
 		panic("scoring: vocabulary too large for phrase keys")
 	}
@@ -222,6 +222,28 @@ func init() {
 	lex = buildTable(vocab)
 	phrases = buildPhraseTable(phraseMap, prefixMap)
 	markActive()
+}
+
+// modelsOnce guards loadModels.
+var modelsOnce sync.Once
+
+// loadModels decodes the embedded sentiment models and links them to the
+// vocabulary, once, when the first scorer is made: the commands that
+// score nothing start without the cost (about 0.1 s of CPU), and a
+// daemon installs its signal handlers sooner.
+func loadModels() {
+	modelsOnce.Do(func() {
+		if err := loadIDModel(); err != nil {
+			panic(err) // embedded data: a build defect
+		}
+		if err := loadENModel(); err != nil {
+			panic(err)
+		}
+		if sentimentEN != nil {
+			sentimentEN.linkWords()
+		}
+		sentimentID.linkWords()
+	})
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with

@@ -15,6 +15,16 @@ func score(text string) mw.Mention {
 	return m
 }
 
+// rulesOnlyEN scores English with the VADER-method rules alone for the rest
+// of the test (the trained model reads their output; these tests pin the
+// rules themselves). Not for parallel tests: it swaps a package variable.
+func rulesOnlyEN(t *testing.T) {
+	loadModels()
+	m := sentimentEN
+	sentimentEN = nil
+	t.Cleanup(func() { sentimentEN = m })
+}
+
 func TestEnglishRules(t *testing.T) {
 	pos := score("The food is good").Sentiment
 	if pos <= 0.05 {
@@ -312,6 +322,7 @@ func TestOddInput(t *testing.T) {
 }
 
 func TestIntensifiers(t *testing.T) {
+	rulesOnlyEN(t)
 	base := score("The battery life is good").Sentiment
 	for _, c := range []struct {
 		text string
@@ -450,6 +461,7 @@ func TestTokenHash(t *testing.T) {
 
 // A clause that ends in '?' asks rather than asserts: its words weigh less.
 func TestQuestionDamped(t *testing.T) {
+	rulesOnlyEN(t)
 	q, a := score("is the new app good?").Sentiment, score("the new app is good.").Sentiment
 	if !(q > 0 && q < a) {
 		t.Errorf("question %v, assertion %v: want 0 < question < assertion", q, a)
@@ -463,6 +475,7 @@ func TestQuestionDamped(t *testing.T) {
 // "like" is the verb after a subject, an auxiliary, an adverb or a
 // negation; elsewhere it is the preposition and carries no valence.
 func TestLikeVerbOrPreposition(t *testing.T) {
+	rulesOnlyEN(t)
 	if v := score("It looks like rain tomorrow").Sentiment; v != 0 {
 		t.Errorf("preposition: %v, want 0", v)
 	}
@@ -479,6 +492,7 @@ func TestLikeVerbOrPreposition(t *testing.T) {
 // A negated predicate without a sentiment word reports a shortfall; a
 // negated sentiment word keeps VADER's negation instead.
 func TestNegatedPredicate(t *testing.T) {
+	rulesOnlyEN(t)
 	for _, text := range []string{"It doesn't have a timer.", "The player won't read my discs", "The remote doesn't respond"} {
 		if m := score(text); m.Label != mw.Negative {
 			t.Errorf("%q: %v (%v), want negative", text, m.Label, m.Sentiment)
@@ -635,6 +649,7 @@ func TestTrailingPunctuation(t *testing.T) {
 // TestReviewLexicon checks that the review lexicon is loaded (its words
 // and phrases carry their valence) and that bad lexicon lines are errors.
 func TestReviewLexicon(t *testing.T) {
+	rulesOnlyEN(t)
 	review, err := parseLexicon("review", reviewLexicon)
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,11 @@ type scratch struct {
 	stage [numStages]float32
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
+	// The negative and the positive domain valences apart, and whether a
+	// harm cue was seen (complaints.go, settle).
+	domNeg, domPos   float32
+	lastNeg, lastPos int32 // the last token of a negative and a positive cue, -1 if none
+	harm             bool
 	// Counted while tokenizing.
 	excl, quest     int    // '!' and '?'
 	latin, nonLatin int    // letters by script
@@ -68,6 +73,8 @@ func getScratch() *scratch {
 func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
+	s.domNeg, s.domPos, s.harm = 0, 0, false
+	s.lastNeg, s.lastPos = -1, -1
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
 	s.ev, s.evAny = 0, 0
 	s.you, s.dur, s.stars = false, false, false

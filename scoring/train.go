@@ -62,13 +62,14 @@ func classOf(label string) (int, bool) {
 
 // TrainOptions controls TrainSentimentID.
 type TrainOptions struct {
-	Epochs   int           // per configuration; the best epoch on valid is kept (default 12)
+	Epochs   int           // per configuration; the best epoch is kept (default 16)
 	Progress func(n int64) // called with examples processed, may be nil
 	Log      io.Writer     // one line per configuration and epoch, may be nil
 	Configs  []featConfig  // nil: DefaultTrainConfigs
 	Seed     uint64        // shuffling seed (the result is deterministic for a seed)
 	Rate     float64       // AdaGrad learning rate, default 0.2
 	L2       float64       // L2 penalty per update, default 1e-6
+	use      []int         // the rows to train on (a cross-validation fold's complement); nil: all
 }
 
 // DefaultTrainConfigs is the grid of feature sets the trainer compares on
@@ -99,7 +100,7 @@ func (o TrainOptions) TotalWork(train, valid int) int64 {
 
 func (o TrainOptions) epochs() int {
 	if o.Epochs <= 0 {
-		return 12
+		return 16
 	}
 	return o.Epochs
 }
@@ -107,7 +108,8 @@ func (o TrainOptions) epochs() int {
 // TrainSentimentID trains the Indonesian sentiment model on train with
 // AdaGrad multinomial logistic regression, once per feature
 // configuration, and keeps the configuration and epoch with the best
-// macro-F1 on valid. Deterministic for given data and options.
+// macro-F1 on valid. Deterministic for given data and options. The
+// shipped model is chosen by cross-validation instead (SelectSentimentID).
 func TrainSentimentID(train, valid []Labeled, o TrainOptions) (*TrainResult, error) {
 	if len(train) == 0 || len(valid) == 0 {
 		return nil, fmt.Errorf("training sentiment-id: empty train or valid set")
@@ -116,6 +118,31 @@ func TrainSentimentID(train, valid []Labeled, o TrainOptions) (*TrainResult, err
 	if cfgs == nil {
 		cfgs = DefaultTrainConfigs
 	}
+	var best *TrainResult
+	for _, cfg := range cfgs {
+		tf, vf := featurize(train, cfg), featurize(valid, cfg)
+		trainIDEpochs(tf, train, cfg, o, func(ep int, m *idModel) {
+			f1 := evalFeats(m, vf, valid)
+			if o.Progress != nil {
+				o.Progress(int64(len(train) + len(valid)))
+			}
+			if o.Log != nil {
+				fmt.Fprintf(o.Log, "%s epoch=%d valid_macro_f1=%.4f\n", describeID(cfg), ep, f1)
+			}
+			if best == nil || f1 > best.MacroF1 {
+				snap := &idModel{cfg: cfg, w: append([]float32(nil), m.w...), bias: m.bias}
+				best = &TrainResult{Model: snap, Config: cfg, Epoch: ep, MacroF1: f1}
+			}
+		})
+	}
+	return best, nil
+}
+
+// trainIDEpochs trains a model of cfg on the examples of tf and set (the
+// rows of use, all rows when use is nil) for o.epochs() epochs, calling
+// after with the model after each epoch. Class weights are the inverse
+// class frequencies, so macro-F1 is what is optimised.
+func trainIDEpochs(tf [][]uint32, set []Labeled, cfg featConfig, o TrainOptions, after func(ep int, m *idModel)) {
 	rate, l2 := o.Rate, o.L2
 	if rate == 0 {
 		rate = 0.2
@@ -123,46 +150,32 @@ func TrainSentimentID(train, valid []Labeled, o TrainOptions) (*TrainResult, err
 	if l2 == 0 {
 		l2 = 1e-6
 	}
-	var best *TrainResult
-	for _, cfg := range cfgs {
-		tf, vf := featurize(train, cfg), featurize(valid, cfg)
-		// Class weights: inverse frequency, so macro-F1 is what is optimised.
-		var count [numClasses]float64
-		for _, ex := range train {
-			count[ex.Class]++
-		}
-		var cw [numClasses]float64
-		for c := range cw {
-			cw[c] = float64(len(train)) / (numClasses * max(count[c], 1))
-		}
-		m := &idModel{cfg: cfg, w: make([]float32, (1<<cfg.Bits)*numClasses)}
-		g := make([]float32, len(m.w))
-		var gb [numClasses]float32
-		order := make([]int, len(train))
-		for i := range order {
-			order[i] = i
-		}
-		rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
-		for ep := 1; ep <= o.epochs(); ep++ {
-			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-			for _, i := range order {
-				m.step(tf[i], train[i].Class, cw, g, &gb, float32(rate), float32(l2))
-			}
-			f1 := evalFeats(m, vf, valid)
-			if o.Progress != nil {
-				o.Progress(int64(len(train) + len(valid)))
-			}
-			if o.Log != nil {
-				fmt.Fprintf(o.Log, "bits=%d char=%d-%d bigrams=%v negate=%v epoch=%d valid_macro_f1=%.4f\n",
-					cfg.Bits, cfg.CharMin, cfg.CharMax, cfg.Bigrams, cfg.Negate, ep, f1)
-			}
-			if best == nil || f1 > best.MacroF1 {
-				snap := &idModel{cfg: cfg, w: append([]float32(nil), m.w...), bias: m.bias}
-				best = &TrainResult{Model: snap, Config: cfg, Epoch: ep, MacroF1: f1}
-			}
-		}
+	var order []int
+	for i := range set {
+		order = append(order, i)
 	}
-	return best, nil
+	if o.use != nil {
+		order = append(order[:0], o.use...)
+	}
+	var count [numClasses]float64
+	for _, i := range order {
+		count[set[i].Class]++
+	}
+	var cw [numClasses]float64
+	for c := range cw {
+		cw[c] = float64(len(order)) / (numClasses * max(count[c], 1))
+	}
+	m := &idModel{cfg: cfg, w: make([]float32, (1<<cfg.Bits)*numClasses)}
+	g := make([]float32, len(m.w))
+	var gb [numClasses]float32
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	for ep := 1; ep <= o.epochs(); ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			m.step(tf[i], set[i].Class, cw, g, &gb, float32(rate), float32(l2))
+		}
+		after(ep, m)
+	}
 }
 
 func featurize(set []Labeled, cfg featConfig) [][]uint32 {
@@ -256,6 +269,23 @@ func (cm *confusion) f1(c int) float64 {
 	return 2 * float64(tp) / float64(2*tp+fp+fn)
 }
 
+// recall is the share of class c's gold items predicted as c.
+func (cm *confusion) recall(c int) float64 {
+	n := 0
+	for p := range cm[c] {
+		n += cm[c][p]
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(cm[c][c]) / float64(n)
+}
+
+// macroRecall is the mean of the per-class recalls (the SemEval metric).
+func (cm *confusion) macroRecall() float64 {
+	return (cm.recall(clsNeg) + cm.recall(clsNeu) + cm.recall(clsPos)) / numClasses
+}
+
 func (cm *confusion) accuracy() float64 {
 	ok, n := 0, 0
 	for g := range cm {
@@ -279,8 +309,12 @@ func (r *TrainResult) WriteModel(path string) error {
 
 // Describe names the selected feature set.
 func (r *TrainResult) Describe() string {
-	c := r.Config
-	return fmt.Sprintf("2^%d buckets, char %d-%d-grams, bigrams %v, negation %v", c.Bits, c.CharMin, c.CharMax, c.Bigrams, c.Negate)
+	return describeID(r.Config)
+}
+
+func describeID(c featConfig) string {
+	return fmt.Sprintf("2^%d buckets, char %d-%d-grams, bigrams %v, negation %v (%d words), stems %v",
+		c.Bits, c.CharMin, c.CharMax, c.Bigrams, c.Negate, c.negWin(), c.Stem)
 }
 
 // IDWordList returns the words that mark Indonesian for language

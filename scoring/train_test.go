@@ -80,7 +80,7 @@ func TestTrainDeterministic(t *testing.T) {
 }
 
 func TestDecodeBadModel(t *testing.T) {
-	for _, data := range [][]byte{nil, []byte("not gzip"), gz([]byte("MWSID0xxxxx")), gz([]byte("MWSID1\x03\x00\x00\x00\x00"))} {
+	for _, data := range [][]byte{nil, []byte("not gzip"), gz([]byte("MWSID0xxxxx")), gz([]byte("MWSID2\x03\x00\x00\x00\x00\x00\x00"))} {
 		if _, err := decodeIDModel(data); err == nil {
 			t.Errorf("%q: want an error", data)
 		}
@@ -109,6 +109,7 @@ func TestPredictTextMatchesFeatures(t *testing.T) {
 	for i := range charModel.q {
 		charModel.q[i] = int16(i*7919%2001 - 1000)
 	}
+	loadModels()
 	for _, m := range []*idModel{sentimentID, charModel} {
 		for _, text := range texts {
 			s := getScratch()

@@ -420,9 +420,12 @@ func TestAcceptLateReviewAndIndonesianCriticalAlertOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The critical alert does not depend on the label. Since issue 17
+		// the scorer never labels a harm report positive (its thanks
+		// notwithstanding), so the test checks the language only.
 		for _, m := range ms {
-			if strings.Contains(m.Text, "keracunan") && (m.Label != mw.Positive || m.Lang != "id") {
-				t.Fatalf("the poisoning report is scored %s/%s; the test needs an Indonesian mention labelled positive", m.Lang, m.Label)
+			if strings.Contains(m.Text, "keracunan") && m.Lang != "id" {
+				t.Fatalf("the poisoning report is scored %s/%s; the test needs an Indonesian mention", m.Lang, m.Label)
 			}
 		}
 		as := alertsOf(t, b)

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/jonreiter/govader"
 	"github.com/spf13/cobra"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/progress"
 	"github.com/mentionwatch/mentionwatch/scoring"
 )
@@ -16,7 +18,7 @@ func init() {
 	for _, what := range []string{"sentiment", "stage", "aspects"} {
 		var dataDir string
 		short := map[string]string{
-			"sentiment": "Sentiment: Pearson r and 3-class macro-F1 on sentiment-en, macro-F1 on smsa_valid",
+			"sentiment": "Sentiment: macro-recall, macro-F1, r and language accuracy on every set, and govader's on the same sets",
 			"stage":     "Moment of truth: accuracy per language on moments/dev.tsv",
 			"aspects":   "Aspects: F1 of price and service detection on CASA casa_valid.csv",
 		}[what]
@@ -33,10 +35,22 @@ func init() {
 				for _, s := range sets {
 					total += len(s.Items)
 				}
-				bar := progress.New("eval "+what, int64(total))
+				runs := int64(total)
+				if what == "sentiment" {
+					runs *= 2 // and govader on the same sets
+				}
+				bar := progress.New("eval "+what, runs)
 				res := scoring.Eval(scoring.NewScorer(nil), sets, bar.Add)
+				var base []scoring.EvalResult
+				if what == "sentiment" {
+					base = scoring.EvalWith(govaderJudge(), sets, bar.Add)
+				}
 				bar.Finish()
 				printEval(cmd.OutOrStdout(), res)
+				if base != nil {
+					fmt.Fprintln(cmd.OutOrStdout(), "\ngovader (label at ±0.05 of its compound), same sets, same run:")
+					printEval(cmd.OutOrStdout(), baselineMetrics(base))
+				}
 				return nil
 			},
 		}
@@ -55,4 +69,37 @@ func printEval(w io.Writer, res []scoring.EvalResult) {
 		fmt.Fprintf(tw, "%s\tn=%d\t%s\n", r.Set, r.N, strings.Join(parts, "  "))
 	}
 	tw.Flush()
+}
+
+// govaderJudge scores a mention's sentiment with govader, the baseline:
+// its compound, labelled at ±0.05 as the VADER authors advise.
+func govaderJudge() scoring.Judge {
+	g := govader.NewSentimentIntensityAnalyzer()
+	return func(m *mw.Mention) {
+		c := g.PolarityScores(m.Text).Compound
+		m.Sentiment = float32(c)
+		switch {
+		case c >= 0.05:
+			m.Label = mw.Positive
+		case c <= -0.05:
+			m.Label = mw.Negative
+		default:
+			m.Label = mw.Neutral
+		}
+	}
+}
+
+// baselineMetrics keeps the figures a sentiment-only baseline has: no
+// language detection.
+func baselineMetrics(res []scoring.EvalResult) []scoring.EvalResult {
+	out := make([]scoring.EvalResult, len(res))
+	for i, r := range res {
+		out[i] = scoring.EvalResult{Set: r.Set, N: r.N}
+		for _, m := range r.Metrics {
+			if !strings.HasPrefix(m.Name, "lang") {
+				out[i].Metrics = append(out[i].Metrics, m)
+			}
+		}
+	}
+	return out
 }
