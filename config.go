@@ -6,17 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mentionwatch/mentionwatch/internal/yamlstrict"
 	"github.com/mentionwatch/mentionwatch/query"
 )
 
@@ -196,7 +197,7 @@ func (d Duration) Or(def time.Duration) time.Duration {
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseConfigDuration(n.Value)
 	if err != nil {
-		return &lineError{line: n.Line, err: err}
+		return &yamlstrict.LineError{Line: n.Line, Err: err}
 	}
 	*d = Duration(v)
 	return nil
@@ -213,16 +214,6 @@ func parseConfigDuration(s string) (time.Duration, error) {
 	}
 	return v, nil
 }
-
-// lineError is an error found at a line of the YAML file; DecodeStrict
-// reports it there rather than at the start of the mapping.
-type lineError struct {
-	line int
-	err  error
-}
-
-func (e *lineError) Error() string { return e.err.Error() }
-func (e *lineError) Unwrap() error { return e.err }
 
 // MarshalYAML writes a duration string.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
@@ -441,7 +432,7 @@ func (c *Config) validate() error {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
 			}
 		}
-		if contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+		if slices.Contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
 			if len(s.Brands) == 0 && len(c.Brands) == 1 {
 				c.Sources[i].Brands = []string{c.Brands[0].Name}
 			} else {
@@ -528,166 +519,55 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 			}
 			sub = path + "." + n.Content[i-1].Value
 		case yaml.SequenceNode:
-			if name := mappingValue(c, "name"); name != nil {
-				sub = fmt.Sprintf("%s[%s]", path, name.Value)
-			} else {
-				sub = fmt.Sprintf("%s[%d]", path, i)
-			}
+			sub = yamlstrict.ItemPath(path, i, c)
 		}
 		expandEnv(file, c, sub, lookup, warnings)
 	}
 }
 
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
+// mappingValue is the value of key in mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node { return yamlstrict.MappingValue(n, key) }
 
 // DecodeStrict decodes n into out, failing on any key that out does not
-// have, with the file, line and key path. Keys listed in skip are allowed at
-// the top level without being decoded here.
+// have, with the file, line and key path (internal/yamlstrict). Keys listed
+// in skip are allowed at the top level without being decoded here. The
+// error is a *ConfigError.
 func DecodeStrict(file string, n *yaml.Node, out any, skip ...string) error {
-	if err := checkKeys(file, n, reflect.TypeOf(out), "", skip); err != nil {
-		return err
+	err := yamlstrict.Decode(n, out, yamlstrict.Options{
+		Skip:    skip,
+		Hook:    checkConfigNode,
+		NotAKey: "not a mentionwatch config: this line is not a YAML key of the config; check the -c path",
+	})
+	var e *yamlstrict.Error
+	if errors.As(err, &e) {
+		return &ConfigError{File: file, Line: e.Line, Key: e.Key, Msg: e.Msg}
 	}
-	if len(skip) > 0 && n.Kind == yaml.MappingNode {
-		c := *n
-		c.Content = nil
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if !contains(skip, n.Content[i].Value) {
-				c.Content = append(c.Content, n.Content[i], n.Content[i+1])
-			}
-		}
-		n = &c
-	}
-	if err := n.Decode(out); err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return &ConfigError{File: file, Line: le.line, Msg: le.err.Error()}
-		}
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return &ConfigError{File: file, Msg: strings.Join(te.Errors, "; ")}
-		}
-		return &ConfigError{File: file, Line: n.Line, Msg: err.Error()}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-var yamlNodeType = reflect.TypeOf(yaml.Node{})
-
-func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []string) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if t == yamlNodeType {
-		return nil
-	}
-	if t == durationType {
-		return checkDuration(file, n, path)
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "") {
-				return nil
-			}
-			if reflect.PointerTo(t).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) {
-				return nil
-			}
-			return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: "expected a mapping"}
-		}
-		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if path == "" && contains(skip, k.Value) {
-				continue
-			}
-			ft, ok := fields[k.Value]
-			if !ok {
-				known := fields
-				if path == "" && len(skip) > 0 {
-					// The skipped keys (a source's common keys) are valid
-					// here too, so a typo of them is suggested.
-					known = maps.Clone(fields)
-					for _, s := range skip {
-						known[s] = nil
-					}
-				}
-				if !plausibleKey.MatchString(k.Value) {
-					// Not a key anyone would type: the file is not a
-					// config, and its text may be secret. Do not quote it.
-					return &ConfigError{File: file, Line: k.Line, Key: trimPath(path), Msg: "not a mentionwatch config: this line is not a YAML key of the config; check the -c path"}
-				}
-				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, known)}
-			}
-			if err := checkKeys(file, v, ft, path+"."+k.Value, nil); err != nil {
-				return err
-			}
-		}
-	case reflect.Slice:
-		if n.Kind == yaml.SequenceNode {
-			for i, c := range n.Content {
-				sub := path
-				if name := mappingValue(c, "name"); name != nil {
-					sub = fmt.Sprintf("%s[%s]", path, name.Value)
-				} else {
-					sub = fmt.Sprintf("%s[%d]", path, i)
-				}
-				if t.Elem() == reflect.TypeOf(SourceConfig{}) {
-					// A source's own keys are checked by its type.
-					if iv := mappingValue(c, "interval"); iv != nil {
-						if err := checkDuration(file, iv, sub+".interval"); err != nil {
-							return err
-						}
-					}
-					continue
-				}
-				if err := checkKeys(file, c, t.Elem(), sub, nil); err != nil {
-					return err
-				}
-			}
-		}
-	case reflect.Map:
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if err := checkKeys(file, n.Content[i+1], t.Elem(), path+"."+n.Content[i].Value, nil); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return err
 }
 
 var (
-	durationType = reflect.TypeOf(Duration(0))
-	// plausibleKey is what a config key looks like; anything else is not
-	// quoted back in errors.
-	plausibleKey = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+	durationType     = reflect.TypeOf(Duration(0))
+	sourceConfigType = reflect.TypeOf(SourceConfig{})
 )
 
+// checkConfigNode is DecodeStrict's yamlstrict.Hook: a Duration is checked
+// at its own line and key, and a source's keys are left to its type
+// (collectors.Build) except its common interval.
+func checkConfigNode(n *yaml.Node, t reflect.Type, path string) (bool, error) {
+	switch t {
+	case durationType:
+		return true, checkDuration(n, path)
+	case sourceConfigType:
+		if iv := mappingValue(n, "interval"); iv != nil {
+			return true, checkDuration(iv, path+".interval")
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
 // checkDuration reports a bad duration at its own line and key.
-func checkDuration(file string, n *yaml.Node, path string) error {
+func checkDuration(n *yaml.Node, path string) error {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -695,58 +575,12 @@ func checkDuration(file string, n *yaml.Node, path string) error {
 		return nil
 	}
 	if _, err := parseConfigDuration(n.Value); err != nil {
-		return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: err.Error()}
+		return &yamlstrict.Error{Line: n.Line, Key: path, Msg: err.Error()}
 	}
 	return nil
 }
 
 func trimPath(p string) string { return strings.TrimPrefix(p, ".") }
-
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			for k, v := range yamlFields(ft) {
-				out[k] = v
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f.Type
-	}
-	return out
-}
-
-// suggest names the closest known key, for typos.
-func suggest(key string, fields map[string]reflect.Type) string {
-	best, bestD := "", 3
-	for k := range fields {
-		if d := editDistance(key, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int { return query.EditDistance(a, b) }
 
 // HasBrand reports whether name is a configured brand (not a competitor).
 func (c *Config) HasBrand(name string) bool {

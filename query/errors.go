@@ -1,6 +1,10 @@
 package query
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mentionwatch/mentionwatch/internal/editdist"
+)
 
 // Error is a query that does not parse. Col is the 1-based column, counted
 // in characters (runes), of the place the parser gave up.
@@ -28,22 +32,4 @@ func suggestField(name string) string {
 
 // EditDistance is the Levenshtein distance of two short names, counted in
 // bytes. The config's "did you mean" uses it too.
-func EditDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func EditDistance(a, b string) int { return editdist.Levenshtein(a, b) }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -60,12 +59,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (b *Bluesky) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	b.env = env
 	b.Handle = strings.TrimPrefix(strings.TrimSpace(b.Handle), "@")
 	if b.Handle == "" || b.AppPassword == "" {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -47,12 +46,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (h *HackerNews) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	h.env = env
 	if h.Tags == "" {
 		h.Tags = "(story,comment)"

@@ -14,13 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -69,12 +67,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (m *Mastodon) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	m.env = env
 	if m.Server == "" {
 		return errors.New("mastodon needs server, the instance's base URL (e.g. https://mastodon.social)")

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -66,12 +65,6 @@ var (
 // without touching the network (so a shared config can list it before the
 // app is registered). With only one of the two it fails.
 func (r *Reddit) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	r.env = env
 	switch {
 	case r.ClientID == "" && r.ClientSecret == "":

@@ -8,11 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
@@ -47,12 +45,6 @@ var (
 // Init checks the config and compiles the selectors. It does not touch the
 // network.
 func (r *Reviews) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	r.env = env
 	u, err := url.Parse(r.URL)
 	if r.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,12 +63,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (x *X) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	x.env = env
 	if x.BearerToken == "" {
 		return fmt.Errorf("x needs bearer_token (the app-only bearer token of an app in a project: %s)", portal)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -60,12 +59,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (y *YouTube) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	y.env = env
 	if y.APIKey == "" {
 		return fmt.Errorf("youtube needs api_key (a YouTube Data API v3 key: %s)", credentialsPage)
