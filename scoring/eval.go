@@ -221,7 +221,7 @@ type Judge func(m *mw.Mention)
 
 // Eval scores every item of sets with sc and computes each set's metrics.
 // progress, if not nil, is called with the number of items done.
-func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
+func Eval(sc *Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
 	return EvalWith(sc.Score, sets, progress)
 }
 

@@ -4,27 +4,22 @@
 package scoring
 
 import (
+	"slices"
+
 	mw "github.com/mentionwatch/mentionwatch"
 )
-
-// Scorer fills the scoring fields of one mention in place: Lang,
-// Sentiment, Label, Stage, StageConfidence, Aspects and Reach. It must be
-// safe for concurrent use and must not do I/O.
-type Scorer interface {
-	Score(m *mw.Mention)
-}
 
 // Pipeline matches raw items to brands and scores the mentions.
 type Pipeline struct {
 	match   *Matcher
-	scorer  Scorer
+	scorer  *Scorer
 	ownPage map[string]bool // source types declared mw.SourceTraits.OwnPage
 }
 
 // NewPipeline builds the chain for the configured brands. It reads the
 // source types' traits (mw.SourceTypeTable) once: call it after the
 // collectors' init() has registered them.
-func NewPipeline(brands []mw.Brand, scorer Scorer) *Pipeline {
+func NewPipeline(brands []mw.Brand, scorer *Scorer) *Pipeline {
 	own := map[string]bool{}
 	for k, t := range mw.SourceTypeTable() {
 		if t.OwnPage {
@@ -48,7 +43,7 @@ func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 			brands = only
 		}
 		for _, brand := range brands {
-			if len(only) > 0 && !contains(only, brand) && !contains(only, p.match.Owner(brand)) {
+			if len(only) > 0 && !slices.Contains(only, brand) && !slices.Contains(only, p.match.Owner(brand)) {
 				continue
 			}
 			m := item
@@ -60,13 +55,4 @@ func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

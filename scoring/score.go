@@ -8,27 +8,27 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// scorer is the default Scorer: language from function words and word
-// shapes, English sentiment by the VADER method plus a complaint lexicon,
-// Indonesian sentiment by a trained model plus a slang normaliser, star
-// rating fusion, moment-of-truth rules in both languages, aspect keywords
-// (extendable per brand) and a reach weight. It holds only read-only
-// tables, so one scorer serves every goroutine.
-type scorer struct {
+// Scorer fills the scoring fields of one mention in place (Lang,
+// Sentiment, Label, Stage, StageConfidence, Aspects, Reach) without I/O:
+// language from function words and word shapes, English sentiment by the
+// VADER method plus a complaint lexicon, Indonesian sentiment by a trained
+// model plus a slang normaliser, star rating fusion, moment-of-truth rules
+// in both languages, aspect keywords (extendable per brand) and a reach
+// weight. It holds only read-only tables, so one Scorer serves every
+// goroutine.
+type Scorer struct {
 	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
 	weights []kindWeight             // reach weight per source type, as declared at registration
 }
-
-var _ Scorer = (*scorer)(nil)
 
 // NewScorer returns the default scorer for the configured brands. A
 // brand's `aspects` config adds aspects (or keywords to built-in ones) for
 // its mentions and its competitors'. It reads the source types' reach
 // weights (mw.SourceTypeTable) once: call it after the collectors'
 // init() has registered them.
-func NewScorer(brands []mw.Brand) Scorer {
+func NewScorer(brands []mw.Brand) *Scorer {
 	loadModels()
-	sc := &scorer{brands: map[string]*brandAspects{}, weights: kindWeights()}
+	sc := &Scorer{brands: map[string]*brandAspects{}, weights: kindWeights()}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
 			continue
@@ -55,7 +55,7 @@ type Result struct {
 // Score fills Lang, Sentiment, Label, Stage, StageConfidence, Aspects and
 // Reach of m. The Aspects slice may be shared between mentions: replace
 // it, don't modify it in place.
-func (sc *scorer) Score(m *mw.Mention) {
+func (sc *Scorer) Score(m *mw.Mention) {
 	s := getScratch()
 	defer putScratch(s)
 	if m.Title != "" {
@@ -79,7 +79,7 @@ func (sc *scorer) Score(m *mw.Mention) {
 }
 
 // ScoreText scores a bare text (the CLI's `score` command).
-func ScoreText(sc Scorer, text string) Result {
+func ScoreText(sc *Scorer, text string) Result {
 	m := mw.Mention{Text: text}
 	sc.Score(&m)
 	return Result{Lang: m.Lang, Sentiment: m.Sentiment, Label: m.Label, Stage: m.Stage,
@@ -540,7 +540,7 @@ func kindWeights() []kindWeight {
 // registered type has that name; an upper-case kind is looked up in lower
 // case). A scan of a short slice, not a map: it runs once per mention,
 // and a string comparison stops at the length for most entries.
-func (sc *scorer) sourceWeight(kind string) float64 {
+func (sc *Scorer) sourceWeight(kind string) float64 {
 	for _, kw := range sc.weights {
 		if kw.kind == kind {
 			return kw.w
@@ -557,7 +557,7 @@ func (sc *scorer) sourceWeight(kind string) float64 {
 // reachWeight is (1 + log10(1 + reach)) × the source kind's weight
 // (mw.UnknownReachWeight when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7
 // for a forum.
-func (sc *scorer) reachWeight(reach uint32, kind string) float32 {
+func (sc *Scorer) reachWeight(reach uint32, kind string) float32 {
 	w := sc.sourceWeight(kind)
 	if reach == 0 {
 		return float32(w)

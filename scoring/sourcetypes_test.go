@@ -13,7 +13,7 @@ import (
 // reachScorer is a scorer built after every real source type has
 // registered (not at package initialisation: NewScorer needs this
 // package's init() to have built the vocabulary).
-var reachScorer = sync.OnceValue(func() *scorer { return NewScorer(nil).(*scorer) })
+var reachScorer = sync.OnceValue(func() *Scorer { return NewScorer(nil) })
 
 // legacySourceWeight is the per-kind table scoring hard-coded before the
 // source types declared their own weights (commit f08b02a), kept here only

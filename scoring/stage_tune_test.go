@@ -32,7 +32,7 @@ func stageAccuracy(items []EvalItem, pred func(EvalItem) mw.Stage) (en, id, all 
 	return ok[0] / max(n[0], 1), ok[1] / max(n[1], 1), ok[2] / max(n[2], 1)
 }
 
-func scorerStage(sc Scorer) func(EvalItem) mw.Stage {
+func scorerStage(sc *Scorer) func(EvalItem) mw.Stage {
 	return func(it EvalItem) mw.Stage { return ScoreText(sc, it.Text).Stage }
 }
 
