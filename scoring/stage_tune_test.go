@@ -41,7 +41,7 @@ func scorerStage(sc *Scorer) func(EvalItem) mw.Stage {
 // trained on these rows too, so this is in-sample: TestStageCV and the
 // held-out sets measure generalisation.
 func TestStageTuneFloor(t *testing.T) {
-	set, err := readMoments(stageTunePath)
+	set, err := ReadMoments(stageTunePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestStageTuneFloor(t *testing.T) {
 // STAGE_DUMP=A (odd rows), B (even rows) or all logs the rows the rules
 // get wrong, with their cue evidence.
 func TestStageTuneHalves(t *testing.T) {
-	set, err := readMoments(stageTunePath)
+	set, err := ReadMoments(stageTunePath)
 	if err != nil {
 		t.Fatal(err)
 	}
