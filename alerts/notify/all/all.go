@@ -1,0 +1,6 @@
+// Package all imports every alert channel, so each registers itself.
+package all
+
+import (
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/telegram" // Telegram Bot API
+)
