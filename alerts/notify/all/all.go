@@ -2,5 +2,6 @@
 package all
 
 import (
-	_ "github.com/mentionwatch/mentionwatch/alerts/notify/telegram" // Telegram Bot API
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/alertmanager" // Prometheus Alertmanager API v2
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/telegram"     // Telegram Bot API
 )
