@@ -13,7 +13,7 @@ import (
 const Hostile = `<b>Refund NOW</b> </a><a href="https://evil.example">click</a> *bold* _it_ <!channel> & [x](https://evil.example) &amp; @here`
 
 // Sample is the notification `mentionwatch notify test` sends: a firing
-// spike of brand "Sample" with two mentions carrying Hostile text, marked
+// spike of brand "Sample" with two mentions, the first carrying Hostile text, the second a javascript: URL that must not become a link, marked
 // as a test in its summary. dashboard may be "".
 func Sample(now time.Time, dashboard string) alerts.Notification {
 	now = now.UTC().Truncate(time.Minute)
@@ -24,7 +24,7 @@ func Sample(now time.Time, dashboard string) alerts.Notification {
 	}
 	top := []mw.Mention{
 		{ID: "m1", Source: "sample", Author: "<i>angry</i> customer", Text: "Order late again " + Hostile, URL: "https://example.com/post/1?a=1&b=2", Published: now.Add(-8 * time.Minute)},
-		{ID: "m2", Source: "sample", Author: "someone", Text: "javascript link " + Hostile, URL: "javascript:alert(1)", Published: now.Add(-6 * time.Minute)},
+		{ID: "m2", Source: "sample", Author: "someone", Text: "Second complaint: the javascript link in the app never loads and support is silent", URL: "javascript:alert(1)", Published: now.Add(-6 * time.Minute)},
 	}
 	return alerts.Notification{Alert: a, Top: top, DashboardURL: dashboard}
 }
