@@ -31,7 +31,6 @@ type Env struct {
 	Name         string              // the channel's name, its key under notifiers:
 	HTTP         *http.Client        // shared client with a timeout
 	Presentation alerts.Presentation // time zone, bucket, action links
-	Repeat       time.Duration       // alerts.repeat_interval (default 4h): the loop re-sends a firing alert this often
 	Log          *slog.Logger        // scoped with notifier=<name>
 	Now          func() time.Time
 	// Context ends when the program stops: a channel that works in the
@@ -159,7 +158,7 @@ func BuildOne(cfg *mw.Config, name string, log *slog.Logger, o Options) (alerts.
 			return nil, err
 		}
 	}
-	env := Env{Name: name, HTTP: o.HTTP, Presentation: o.Presentation, Repeat: cfg.Alerts.RepeatInterval.Or(4 * time.Hour),
+	env := Env{Name: name, HTTP: o.HTTP, Presentation: o.Presentation,
 		Log: log.With("notifier", name), Now: o.Now, Context: o.Context}
 	if env.HTTP == nil {
 		env.HTTP = &http.Client{Timeout: 20 * time.Second}
