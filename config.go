@@ -121,6 +121,11 @@ type LogConfig struct {
 type NotifiersConfig struct {
 	Slack   *SlackConfig   `yaml:"slack"`
 	Webhook *WebhookConfig `yaml:"webhook"`
+
+	// Channels holds every other key (telegram, teams, alertmanager,
+	// email...): each is a registered channel whose struct is its config,
+	// decoded strictly by alerts/notify.Build. Keys are channel names.
+	Channels map[string]*yaml.Node `yaml:"-"`
 }
 
 // SlackConfig posts alerts to Slack: an incoming webhook, or a bot token
@@ -311,6 +316,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 			}
 		}
 	}
+	cfg.Notifiers.Channels = notifierChannels(mappingValue(root, "notifiers"))
 	setQueryLines(cfg, mappingValue(root, "brands"))
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -550,6 +556,8 @@ func checkConfigNode(n *yaml.Node, t reflect.Type, path string) (bool, error) {
 	switch t {
 	case durationType:
 		return true, checkDuration(n, path)
+	case notifiersConfigType:
+		return true, checkNotifiers(n, path)
 	case sourceConfigType:
 		if iv := mappingValue(n, "interval"); iv != nil {
 			return true, checkDuration(iv, path+".interval")

@@ -10,6 +10,8 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/all" // every alert channel
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
@@ -83,7 +85,7 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	if err != nil {
 		return nil, err
 	}
-	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log, alerts.WithPresentation(alerts.PresentationFor(cfg, links)))
+	notifiers, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, links), Context: ctx})
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
@@ -28,7 +31,12 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if _, err := alerts.NewNotifiers(cfg.Notifiers, log); err != nil {
+			ns, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, nil)})
+			if err != nil {
+				var ce *mw.ConfigError
+				if errors.As(err, &ce) {
+					return err
+				}
 				return fmt.Errorf("%s: notifiers: %w", cfg.File, err)
 			}
 			out := cmd.OutOrStdout()
@@ -44,6 +52,10 @@ func init() {
 			fmt.Fprintf(out, "sources: %d enabled of %d\n", len(srcs), len(cfg.Sources))
 			for _, s := range srcs {
 				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
+			}
+			fmt.Fprintf(out, "notifiers: %d\n", len(ns))
+			for _, n := range ns {
+				fmt.Fprintf(out, "  %s\n", n.Name())
 			}
 			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
