@@ -10,7 +10,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,12 +92,6 @@ const (
 	MinSourceInterval = time.Second
 	MaxSourceInterval = 30 * 24 * time.Hour
 )
-
-// OwnPageTypes are the source types whose items sit on one brand's own page
-// (an app's reviews, a product's review page) and rarely name the brand.
-// Such a source needs exactly one brand; with a single brand configured it
-// is that brand by default. scoring.OwnPageKinds is the same list.
-var OwnPageTypes = []string{"appstore", "reviews"}
 
 // SourceCommonKeys are the keys every source takes.
 var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"}
@@ -438,7 +431,7 @@ func (c *Config) validate() error {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
 			}
 		}
-		if slices.Contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+		if tr, _ := SourceTypeTraits(s.Type); tr.OwnPage && len(s.Brands) != 1 {
 			if len(s.Brands) == 0 && len(c.Brands) == 1 {
 				c.Sources[i].Brands = []string{c.Brands[0].Name}
 			} else {

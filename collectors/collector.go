@@ -52,12 +52,19 @@ var (
 	registry = map[string]Factory{}
 )
 
-// Register adds a source type. Collectors call it from init().
-func Register(typ string, f Factory) {
+// Register adds a source type with what it declares about itself (its
+// reach weight, whether it is a brand's own page; see mw.SourceTraits),
+// which config validation and scoring read by the type's name. Collectors
+// call it from init(). A type registered twice, or one that declares no
+// reach weight, panics at start-up with the reason.
+func Register(typ string, traits mw.SourceTraits, f Factory) {
 	regMu.Lock()
 	defer regMu.Unlock()
 	if _, dup := registry[typ]; dup {
 		panic("collectors: type registered twice: " + typ)
+	}
+	if err := mw.DeclareSourceType(typ, traits); err != nil {
+		panic("collectors: " + err.Error())
 	}
 	registry[typ] = f
 }

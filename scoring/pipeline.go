@@ -4,46 +4,46 @@
 package scoring
 
 import (
+	"slices"
+
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// Scorer fills the scoring fields of one mention in place: Lang,
-// Sentiment, Label, Stage, StageConfidence, Aspects and Reach. It must be
-// safe for concurrent use and must not do I/O.
-type Scorer interface {
-	Score(m *mw.Mention)
-}
-
 // Pipeline matches raw items to brands and scores the mentions.
 type Pipeline struct {
-	match  *Matcher
-	scorer Scorer
+	match   *Matcher
+	scorer  *Scorer
+	ownPage map[string]bool // source types declared mw.SourceTraits.OwnPage
 }
 
-// NewPipeline builds the chain for the configured brands.
-func NewPipeline(brands []mw.Brand, scorer Scorer) *Pipeline {
-	return &Pipeline{match: NewMatcher(brands), scorer: scorer}
+// NewPipeline builds the chain for the configured brands. It reads the
+// source types' traits (mw.SourceTypeTable) once: call it after the
+// collectors' init() has registered them.
+func NewPipeline(brands []mw.Brand, scorer *Scorer) *Pipeline {
+	own := map[string]bool{}
+	for k, t := range mw.SourceTypeTable() {
+		if t.OwnPage {
+			own[k] = true
+		}
+	}
+	return &Pipeline{match: NewMatcher(brands), scorer: scorer, ownPage: own}
 }
-
-// OwnPageKinds are source types whose items sit on one brand's own page
-// (an app's reviews, a product's review page): their texts rarely name the
-// brand, so a source of these kinds limited to one brand assigns its items
-// to that brand when no brand is named.
-var OwnPageKinds = map[string]bool{"appstore": true, "reviews": true}
 
 // Process turns raw items (Brand and ID empty) into one scored mention per
 // matched brand. Items that name no brand are dropped, except on a source
-// of an OwnPageKinds type limited to one brand. When only is not empty,
-// brands outside it (and their competitors) are ignored.
+// limited to one brand whose type is a brand's own page (an app's reviews,
+// a product's review page: their texts rarely name the brand), where they
+// are that brand's. When only is not empty, brands outside it (and their
+// competitors) are ignored.
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 	out := make([]mw.Mention, 0, len(raw))
 	for _, item := range raw {
 		brands := p.match.MatchMention(&item)
-		if len(brands) == 0 && len(only) == 1 && OwnPageKinds[item.Kind] {
+		if len(brands) == 0 && len(only) == 1 && p.ownPage[item.Kind] {
 			brands = only
 		}
 		for _, brand := range brands {
-			if len(only) > 0 && !contains(only, brand) && !contains(only, p.match.Owner(brand)) {
+			if len(only) > 0 && !slices.Contains(only, brand) && !slices.Contains(only, p.match.Owner(brand)) {
 				continue
 			}
 			m := item
@@ -55,13 +55,4 @@ func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -29,7 +29,7 @@ const DefaultService = "https://bsky.social"
 const appPasswordsPage = "https://bsky.app/settings/app-passwords"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Bluesky{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
 }
 
 // Bluesky is one Bluesky search source; the struct is its config.

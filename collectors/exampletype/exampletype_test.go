@@ -20,13 +20,30 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
 	"github.com/mentionwatch/mentionwatch/collectors/collectortest"
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
 // kind is the type: name in config.yaml.
 const kind = "example-forum"
 
+// init registers the type with what it declares about itself: a small
+// forum carries a little less than reddit's 1.0, and a forum is not a
+// brand's own page. Scoring reads the weight by the type's name
+// (TestDeclaredWeightScores).
 func init() {
-	collectors.Register(kind, func() collectors.Collector { return &Forum{} })
+	collectors.Register(kind, mw.SourceTraits{ReachWeight: exampleWeight}, func() collectors.Collector { return &Forum{} })
+}
+
+const exampleWeight = 0.8
+
+// TestDeclaredWeightScores: the scorer weighs this type's mentions by the
+// weight declared above, though nothing in scoring names the type.
+func TestDeclaredWeightScores(t *testing.T) {
+	m := mw.Mention{Kind: kind, Text: "the acme vacuum is fine"}
+	scoring.NewScorer(nil).Score(&m)
+	if m.Reach != float32(exampleWeight) {
+		t.Errorf("reach %v, want the declared %v", m.Reach, exampleWeight)
+	}
 }
 
 // Forum searches a forum's JSON search API for the brands' keywords. The

@@ -23,7 +23,7 @@ const Kind = "hackernews"
 const DefaultBaseURL = "https://hn.algolia.com/api/v1"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &HackerNews{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
 }
 
 // HackerNews is one HN search source; the struct is its config.

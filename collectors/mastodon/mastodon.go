@@ -32,7 +32,7 @@ const Kind = "mastodon"
 const MaxLimit = 40
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Mastodon{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
 }
 
 // Mastodon is one instance's hashtag timelines and search; the struct is

@@ -29,7 +29,7 @@ const (
 const appsPage = "https://www.reddit.com/prefs/apps"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Reddit{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
 }
 
 // Reddit is one Reddit search source; the struct is its config.

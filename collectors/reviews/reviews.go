@@ -20,7 +20,7 @@ import (
 const Kind = "reviews"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Reviews{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
 }
 
 // Reviews is one review-page source; the struct is its config.

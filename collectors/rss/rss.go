@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	collectors.Register("rss", func() collectors.Collector { return &Feed{} })
+	collectors.Register("rss", mw.SourceTraits{ReachWeight: 1.5}, func() collectors.Collector { return &Feed{} })
 }
 
 // Presets.

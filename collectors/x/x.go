@@ -39,7 +39,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &X{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
 }
 
 // X is one X recent-search source; the struct is its config.

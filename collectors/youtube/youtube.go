@@ -34,7 +34,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &YouTube{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
 }
 
 // YouTube is one YouTube comments source; the struct is its config.
