@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"reflect"
@@ -16,6 +15,9 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mentionwatch/mentionwatch/internal/yamlstrict"
+	"github.com/mentionwatch/mentionwatch/query"
 )
 
 // Config is the whole of config.yaml. Each area's section lives in its own
@@ -49,6 +51,10 @@ type Brand struct {
 	Keywords []string `yaml:"keywords"`
 	// Exclude: a text containing any of these is not a mention.
 	Exclude []string `yaml:"exclude"`
+	// Query is a boolean query (docs/QUERIES.md), instead of Keywords and
+	// Exclude; those compile to "(k1 OR k2) NOT (e1 OR e2)".
+	Query     string `yaml:"query"`
+	QueryLine int    `yaml:"-"` // line of the query: key, for errors
 	// Competitors are tracked like brands, for share of voice.
 	Competitors []Competitor `yaml:"competitors"`
 	// Languages the brand is discussed in (en, id); empty means any.
@@ -62,6 +68,9 @@ type Competitor struct {
 	Name     string   `yaml:"name"`
 	Keywords []string `yaml:"keywords"`
 	Exclude  []string `yaml:"exclude"`
+	// Query is a boolean query, as for Brand.
+	Query     string `yaml:"query"`
+	QueryLine int    `yaml:"-"`
 }
 
 // SourceConfig is one configured source. The keys beyond the common ones
@@ -83,12 +92,6 @@ const (
 	MinSourceInterval = time.Second
 	MaxSourceInterval = 30 * 24 * time.Hour
 )
-
-// OwnPageTypes are the source types whose items sit on one brand's own page
-// (an app's reviews, a product's review page) and rarely name the brand.
-// Such a source needs exactly one brand; with a single brand configured it
-// is that brand by default. scoring.OwnPageKinds is the same list.
-var OwnPageTypes = []string{"appstore", "reviews"}
 
 // SourceCommonKeys are the keys every source takes.
 var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"}
@@ -118,6 +121,11 @@ type LogConfig struct {
 type NotifiersConfig struct {
 	Slack   *SlackConfig   `yaml:"slack"`
 	Webhook *WebhookConfig `yaml:"webhook"`
+
+	// Channels holds every other key (telegram, teams, alertmanager,
+	// email...): each is a registered channel whose struct is its config,
+	// decoded strictly by alerts/notify.Build. Keys are channel names.
+	Channels map[string]*yaml.Node `yaml:"-"`
 }
 
 // SlackConfig posts alerts to Slack: an incoming webhook, or a bot token
@@ -187,7 +195,7 @@ func (d Duration) Or(def time.Duration) time.Duration {
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseConfigDuration(n.Value)
 	if err != nil {
-		return &lineError{line: n.Line, err: err}
+		return &yamlstrict.LineError{Line: n.Line, Err: err}
 	}
 	*d = Duration(v)
 	return nil
@@ -204,16 +212,6 @@ func parseConfigDuration(s string) (time.Duration, error) {
 	}
 	return v, nil
 }
-
-// lineError is an error found at a line of the YAML file; DecodeStrict
-// reports it there rather than at the start of the mapping.
-type lineError struct {
-	line int
-	err  error
-}
-
-func (e *lineError) Error() string { return e.err.Error() }
-func (e *lineError) Unwrap() error { return e.err }
 
 // MarshalYAML writes a duration string.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
@@ -318,6 +316,8 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 			}
 		}
 	}
+	cfg.Notifiers.Channels = notifierChannels(mappingValue(root, "notifiers"))
+	setQueryLines(cfg, mappingValue(root, "brands"))
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -335,6 +335,53 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	return cfg, nil
 }
 
+// checkQuery checks a brand's or competitor's query, or its keywords when
+// it has no query. key is "brands[Acme]" or "brands[Acme].competitors[X]".
+func (c *Config) checkQuery(key, q string, line int, keywords, exclude []string) error {
+	if q == "" {
+		if len(keywords) == 0 {
+			return &ConfigError{File: c.File, Key: key + ".keywords", Msg: "at least one keyword (or a query:) is required"}
+		}
+		return nil
+	}
+	if len(keywords) > 0 || len(exclude) > 0 {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: "give either query: or keywords:/exclude:, not both (keywords [a, b] with exclude [c] is the query (a OR b) NOT c)"}
+	}
+	parsed, err := query.Parse(q)
+	if err != nil {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: err.Error() + " (docs/QUERIES.md has the grammar)"}
+	}
+	if !parsed.NeedsTerm() {
+		return &ConfigError{File: c.File, Line: line, Key: key + ".query", Msg: "the query matches texts that contain none of its words (it has only NOT and field filters); add a word or phrase the brand is known by"}
+	}
+	return nil
+}
+
+// setQueryLines records the line of each brand's and competitor's query:
+// key, from the brands sequence node.
+func setQueryLines(cfg *Config, brands *yaml.Node) {
+	if brands == nil || brands.Kind != yaml.SequenceNode {
+		return
+	}
+	for i, bn := range brands.Content {
+		if i >= len(cfg.Brands) {
+			return
+		}
+		if q := mappingValue(bn, "query"); q != nil {
+			cfg.Brands[i].QueryLine = q.Line
+		}
+		comps := mappingValue(bn, "competitors")
+		if comps == nil || comps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, cn := range comps.Content {
+			if q := mappingValue(cn, "query"); q != nil && j < len(cfg.Brands[i].Competitors) {
+				cfg.Brands[i].Competitors[j].QueryLine = q.Line
+			}
+		}
+	}
+}
+
 // envWarning is an unset ${VAR} at a key path (".notifiers.slack.url").
 type envWarning struct{ path, msg string }
 
@@ -347,12 +394,16 @@ func (c *Config) validate() error {
 		if b.Name == "" {
 			return &ConfigError{File: c.File, Key: "brands.name", Msg: "every brand needs a name"}
 		}
-		if len(b.Keywords) == 0 {
-			return &ConfigError{File: c.File, Key: "brands." + b.Name + ".keywords", Msg: "at least one keyword is required"}
+		key := "brands[" + b.Name + "]"
+		if err := c.checkQuery(key, b.Query, b.QueryLine, b.Keywords, b.Exclude); err != nil {
+			return err
 		}
 		names[b.Name] = true
 		for _, cp := range b.Competitors {
 			names[cp.Name] = true
+			if err := c.checkQuery(key+".competitors["+cp.Name+"]", cp.Query, cp.QueryLine, cp.Keywords, cp.Exclude); err != nil {
+				return err
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -380,7 +431,7 @@ func (c *Config) validate() error {
 				return &ConfigError{File: c.File, Line: s.Line, Key: "sources." + s.Name + ".brands", Msg: fmt.Sprintf("unknown brand %q", b)}
 			}
 		}
-		if contains(OwnPageTypes, s.Type) && len(s.Brands) != 1 {
+		if tr, _ := SourceTypeTraits(s.Type); tr.OwnPage && len(s.Brands) != 1 {
 			if len(s.Brands) == 0 && len(c.Brands) == 1 {
 				c.Sources[i].Brands = []string{c.Brands[0].Name}
 			} else {
@@ -467,166 +518,57 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 			}
 			sub = path + "." + n.Content[i-1].Value
 		case yaml.SequenceNode:
-			if name := mappingValue(c, "name"); name != nil {
-				sub = fmt.Sprintf("%s[%s]", path, name.Value)
-			} else {
-				sub = fmt.Sprintf("%s[%d]", path, i)
-			}
+			sub = yamlstrict.ItemPath(path, i, c)
 		}
 		expandEnv(file, c, sub, lookup, warnings)
 	}
 }
 
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
+// mappingValue is the value of key in mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node { return yamlstrict.MappingValue(n, key) }
 
 // DecodeStrict decodes n into out, failing on any key that out does not
-// have, with the file, line and key path. Keys listed in skip are allowed at
-// the top level without being decoded here.
+// have, with the file, line and key path (internal/yamlstrict). Keys listed
+// in skip are allowed at the top level without being decoded here. The
+// error is a *ConfigError.
 func DecodeStrict(file string, n *yaml.Node, out any, skip ...string) error {
-	if err := checkKeys(file, n, reflect.TypeOf(out), "", skip); err != nil {
-		return err
+	err := yamlstrict.Decode(n, out, yamlstrict.Options{
+		Skip:    skip,
+		Hook:    checkConfigNode,
+		NotAKey: "not a mentionwatch config: this line is not a YAML key of the config; check the -c path",
+	})
+	var e *yamlstrict.Error
+	if errors.As(err, &e) {
+		return &ConfigError{File: file, Line: e.Line, Key: e.Key, Msg: e.Msg}
 	}
-	if len(skip) > 0 && n.Kind == yaml.MappingNode {
-		c := *n
-		c.Content = nil
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if !contains(skip, n.Content[i].Value) {
-				c.Content = append(c.Content, n.Content[i], n.Content[i+1])
-			}
-		}
-		n = &c
-	}
-	if err := n.Decode(out); err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return &ConfigError{File: file, Line: le.line, Msg: le.err.Error()}
-		}
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return &ConfigError{File: file, Msg: strings.Join(te.Errors, "; ")}
-		}
-		return &ConfigError{File: file, Line: n.Line, Msg: err.Error()}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-var yamlNodeType = reflect.TypeOf(yaml.Node{})
-
-func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, skip []string) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if t == yamlNodeType {
-		return nil
-	}
-	if t == durationType {
-		return checkDuration(file, n, path)
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "") {
-				return nil
-			}
-			if reflect.PointerTo(t).Implements(reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()) {
-				return nil
-			}
-			return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: "expected a mapping"}
-		}
-		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if path == "" && contains(skip, k.Value) {
-				continue
-			}
-			ft, ok := fields[k.Value]
-			if !ok {
-				known := fields
-				if path == "" && len(skip) > 0 {
-					// The skipped keys (a source's common keys) are valid
-					// here too, so a typo of them is suggested.
-					known = maps.Clone(fields)
-					for _, s := range skip {
-						known[s] = nil
-					}
-				}
-				if !plausibleKey.MatchString(k.Value) {
-					// Not a key anyone would type: the file is not a
-					// config, and its text may be secret. Do not quote it.
-					return &ConfigError{File: file, Line: k.Line, Key: trimPath(path), Msg: "not a mentionwatch config: this line is not a YAML key of the config; check the -c path"}
-				}
-				return &ConfigError{File: file, Line: k.Line, Key: trimPath(path + "." + k.Value), Msg: "unknown key" + suggest(k.Value, known)}
-			}
-			if err := checkKeys(file, v, ft, path+"."+k.Value, nil); err != nil {
-				return err
-			}
-		}
-	case reflect.Slice:
-		if n.Kind == yaml.SequenceNode {
-			for i, c := range n.Content {
-				sub := path
-				if name := mappingValue(c, "name"); name != nil {
-					sub = fmt.Sprintf("%s[%s]", path, name.Value)
-				} else {
-					sub = fmt.Sprintf("%s[%d]", path, i)
-				}
-				if t.Elem() == reflect.TypeOf(SourceConfig{}) {
-					// A source's own keys are checked by its type.
-					if iv := mappingValue(c, "interval"); iv != nil {
-						if err := checkDuration(file, iv, sub+".interval"); err != nil {
-							return err
-						}
-					}
-					continue
-				}
-				if err := checkKeys(file, c, t.Elem(), sub, nil); err != nil {
-					return err
-				}
-			}
-		}
-	case reflect.Map:
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if err := checkKeys(file, n.Content[i+1], t.Elem(), path+"."+n.Content[i].Value, nil); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return err
 }
 
 var (
-	durationType = reflect.TypeOf(Duration(0))
-	// plausibleKey is what a config key looks like; anything else is not
-	// quoted back in errors.
-	plausibleKey = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+	durationType     = reflect.TypeOf(Duration(0))
+	sourceConfigType = reflect.TypeOf(SourceConfig{})
 )
 
+// checkConfigNode is DecodeStrict's yamlstrict.Hook: a Duration is checked
+// at its own line and key, and a source's keys are left to its type
+// (collectors.Build) except its common interval.
+func checkConfigNode(n *yaml.Node, t reflect.Type, path string) (bool, error) {
+	switch t {
+	case durationType:
+		return true, checkDuration(n, path)
+	case notifiersConfigType:
+		return true, checkNotifiers(n, path)
+	case sourceConfigType:
+		if iv := mappingValue(n, "interval"); iv != nil {
+			return true, checkDuration(iv, path+".interval")
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
 // checkDuration reports a bad duration at its own line and key.
-func checkDuration(file string, n *yaml.Node, path string) error {
+func checkDuration(n *yaml.Node, path string) error {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -634,76 +576,12 @@ func checkDuration(file string, n *yaml.Node, path string) error {
 		return nil
 	}
 	if _, err := parseConfigDuration(n.Value); err != nil {
-		return &ConfigError{File: file, Line: n.Line, Key: trimPath(path), Msg: err.Error()}
+		return &yamlstrict.Error{Line: n.Line, Key: path, Msg: err.Error()}
 	}
 	return nil
 }
 
 func trimPath(p string) string { return strings.TrimPrefix(p, ".") }
-
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		if strings.Contains(opts, "inline") {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			for k, v := range yamlFields(ft) {
-				out[k] = v
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f.Type
-	}
-	return out
-}
-
-// suggest names the closest known key, for typos.
-func suggest(key string, fields map[string]reflect.Type) string {
-	best, bestD := "", 3
-	for k := range fields {
-		if d := editDistance(key, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
 
 // HasBrand reports whether name is a configured brand (not a competitor).
 func (c *Config) HasBrand(name string) bool {

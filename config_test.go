@@ -230,6 +230,9 @@ func TestConfigSizeCapped(t *testing.T) {
 // it, so a reviews or appstore source must say whose page it is; otherwise
 // every review would be dropped while the cursor moves past it.
 func TestOwnPageSourcesNeedOneBrand(t *testing.T) {
+	declareForTest(t, "reviews", SourceTraits{ReachWeight: 1.3, OwnPage: true})
+	declareForTest(t, "appstore", SourceTraits{ReachWeight: 1.3, OwnPage: true})
+	declareForTest(t, "rss", SourceTraits{ReachWeight: 1.5})
 	two := "brands:\n  - {name: A, keywords: [a]}\n  - {name: B, keywords: [b]}\nsources:\n  - name: r\n    type: reviews\n    url: https://e.com/r\n"
 	_, err := ParseConfig("c.yaml", []byte(two), env(nil))
 	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: sources[r].brands: a reviews source needs exactly one brand") {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 )
 
 // Collector is one configured source. The scheduler calls Collect on its
@@ -51,12 +52,19 @@ var (
 	registry = map[string]Factory{}
 )
 
-// Register adds a source type. Collectors call it from init().
-func Register(typ string, f Factory) {
+// Register adds a source type with what it declares about itself (its
+// reach weight, whether it is a brand's own page; see mw.SourceTraits),
+// which config validation and scoring read by the type's name. Collectors
+// call it from init(). A type registered twice, or one that declares no
+// reach weight, panics at start-up with the reason.
+func Register(typ string, traits mw.SourceTraits, f Factory) {
 	regMu.Lock()
 	defer regMu.Unlock()
 	if _, dup := registry[typ]; dup {
 		panic("collectors: type registered twice: " + typ)
+	}
+	if err := mw.DeclareSourceType(typ, traits); err != nil {
+		panic("collectors: " + err.Error())
 	}
 	registry[typ] = f
 }
@@ -178,10 +186,24 @@ func SearchQueries(explicit string, terms []string) []string {
 func SearchTerms(brands []mw.Brand) []string {
 	var out []string
 	for _, b := range brands {
-		out = append(out, b.Keywords...)
+		out = append(out, termsOf(b.Keywords, b.Query)...)
 		for _, c := range b.Competitors {
-			out = append(out, c.Keywords...)
+			out = append(out, termsOf(c.Keywords, c.Query)...)
 		}
 	}
 	return out
+}
+
+// termsOf is what a brand (or competitor) asks a search API for: its
+// keywords, or the words and phrases its boolean query looks for outside a
+// NOT (config validation has already parsed the query).
+func termsOf(keywords []string, q string) []string {
+	if q == "" {
+		return keywords
+	}
+	parsed, err := query.Parse(q)
+	if err != nil {
+		return nil
+	}
+	return parsed.Terms()
 }

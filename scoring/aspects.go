@@ -55,7 +55,7 @@ func newBrandAspects(cfg map[string][]string) *brandAspects {
 
 // aspects returns the mention's aspects: the built-in cues found by scan,
 // plus the brand's own keywords.
-func (sc *scorer) aspects(s *scratch, brand string) []string {
+func (sc *Scorer) aspects(s *scratch, brand string) []string {
 	bits := s.asp
 	var ba *brandAspects
 	if len(sc.brands) > 0 && brand != "" {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -23,6 +22,21 @@ var enTestTexts = []string{
 	"Xyzzyq qwertyuiop zzzzzzzz",
 }
 
+// complaintSet reads one of the complaint and praise sets, which the
+// evaluation (scoring/training) embeds.
+func complaintSet(t *testing.T, name string) EvalSet {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("training", "testdata", name+".tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := ParseMentions(name, string(data))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return set
+}
+
 // The scorer sums the model's weights as it walks the tokens; training
 // builds feature lists. Both must give the same scores.
 func TestENInlineMatches(t *testing.T) {
@@ -32,11 +46,9 @@ func TestENInlineMatches(t *testing.T) {
 		t.Skip("no English model embedded")
 	}
 	texts := enTestTexts
-	for _, f := range []string{complaintsDesign, complaintsUnseen} {
-		for _, line := range strings.Split(f, "\n") {
-			if p := strings.SplitN(line, "\t", 4); len(p) == 4 {
-				texts = append(texts, p[3])
-			}
+	for _, name := range []string{"complaints_design", "complaints_unseen"} {
+		for _, it := range complaintSet(t, name).Items {
+			texts = append(texts, it.Text)
 		}
 	}
 	s := getScratch()
@@ -57,10 +69,7 @@ func TestENInlineMatches(t *testing.T) {
 
 // Training is deterministic: the same rows give the same bytes.
 func TestENTrainDeterministic(t *testing.T) {
-	set, err := parseMentions("design", complaintsDesign)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := complaintSet(t, "complaints_design")
 	var train, valid []Labeled
 	for i, it := range set.Items {
 		l := Labeled{Text: it.Text, Class: it.Class}

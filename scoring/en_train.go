@@ -184,15 +184,15 @@ func (m *enModel) stepEN(ex *enExample, cw [numClasses]float32, g []float32, gb 
 }
 
 func enMacroRecall(m *enModel, set []enExample) float64 {
-	var cm confusion
+	var cm Confusion
 	for i := range set {
 		z := m.scores(set[i].feats, &set[i].dense)
 		for c := range z {
 			z[c] += m.adj[c]
 		}
-		cm.add(set[i].class, argmax(z))
+		cm.Add(set[i].class, argmax(z))
 	}
-	return cm.macroRecall()
+	return cm.MacroRecall()
 }
 
 // tuneOffsets sets m.adj to the negative and positive offsets (steps of
@@ -207,14 +207,14 @@ func (m *enModel) tuneOffsets(set []enExample) float64 {
 	for a := 0; a <= 40; a++ {
 		for b := 0; b <= 40; b++ {
 			adj := [numClasses]float32{offsetStep(a), 0, offsetStep(b)}
-			var cm confusion
+			var cm Confusion
 			for i, z := range zs {
 				for c := range z {
 					z[c] += adj[c]
 				}
-				cm.add(set[i].class, argmax(z))
+				cm.Add(set[i].class, argmax(z))
 			}
-			if mr := cm.macroRecall(); mr > bestMR+1e-12 {
+			if mr := cm.MacroRecall(); mr > bestMR+1e-12 {
 				bestMR, best = mr, adj
 			}
 		}

@@ -75,11 +75,11 @@ func CrossValidateID(train []Labeled, o TrainOptions) (*CVResult, error) {
 			fo := o
 			fo.use = use
 			trainIDEpochs(tf, train, cfg, fo, func(ep int, m *idModel) {
-				var cm confusion
+				var cm Confusion
 				for _, i := range held {
-					cm.add(train[i].Class, argmax(m.predict(tf[i])))
+					cm.Add(train[i].Class, argmax(m.predict(tf[i])))
 				}
-				row.FoldF1[ep-1] = append(row.FoldF1[ep-1], cm.macroF1())
+				row.FoldF1[ep-1] = append(row.FoldF1[ep-1], cm.MacroF1())
 				if o.Progress != nil {
 					o.Progress(int64(len(train)))
 				}

@@ -34,6 +34,14 @@ const (
 	numClasses
 )
 
+// ClassNeg, ClassNeu and ClassPos are the classes' numbers in labelled
+// data (EvalItem.Class, Labeled.Class) and in Confusion.
+const (
+	ClassNeg = clsNeg
+	ClassNeu = clsNeu
+	ClassPos = clsPos
+)
+
 var classNames = [numClasses]string{"negative", "neutral", "positive"}
 
 // featConfig selects the features; it is stored with the weights.

@@ -113,7 +113,7 @@ func TestProcessContextStops(t *testing.T) {
 // breaks, bypassing MaxScoredBytes, to show the scorer itself is linear:
 // ns/word stays flat as the text grows (docs/BENCHMARKS.md).
 func BenchmarkScoreLength(b *testing.B) {
-	sc := NewScorer(nil).(*scorer)
+	sc := NewScorer(nil)
 	for _, n := range []int{1000, 10000, 100000, 1000000} {
 		text := runOnText(n)
 		b.Run(fmt.Sprintf("words=%d", n), func(b *testing.B) {

@@ -6,38 +6,37 @@ package scoring
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// Scorer fills the scoring fields of one mention in place: Lang,
-// Sentiment, Label, Stage, StageConfidence, Aspects and Reach. It must be
-// safe for concurrent use and must not do I/O.
-type Scorer interface {
-	Score(m *mw.Mention)
-}
-
 // Pipeline matches raw items to brands and scores the mentions.
 type Pipeline struct {
-	match  *Matcher
-	scorer Scorer
+	match   *Matcher
+	scorer  *Scorer
+	ownPage map[string]bool // source types declared mw.SourceTraits.OwnPage
 }
 
-// NewPipeline builds the chain for the configured brands.
-func NewPipeline(brands []mw.Brand, scorer Scorer) *Pipeline {
-	return &Pipeline{match: NewMatcher(brands), scorer: scorer}
+// NewPipeline builds the chain for the configured brands. It reads the
+// source types' traits (mw.SourceTypeTable) once: call it after the
+// collectors' init() has registered them.
+func NewPipeline(brands []mw.Brand, scorer *Scorer) *Pipeline {
+	own := map[string]bool{}
+	for k, t := range mw.SourceTypeTable() {
+		if t.OwnPage {
+			own[k] = true
+		}
+	}
+	return &Pipeline{match: NewMatcher(brands), scorer: scorer, ownPage: own}
 }
-
-// OwnPageKinds are source types whose items sit on one brand's own page
-// (an app's reviews, a product's review page): their texts rarely name the
-// brand, so a source of these kinds limited to one brand assigns its items
-// to that brand when no brand is named.
-var OwnPageKinds = map[string]bool{"appstore": true, "reviews": true}
 
 // Process turns raw items (Brand and ID empty) into one scored mention per
 // matched brand. Items that name no brand are dropped, except on a source
-// of an OwnPageKinds type limited to one brand. When only is not empty,
-// brands outside it (and their competitors) are ignored.
+// limited to one brand whose type is a brand's own page (an app's reviews,
+// a product's review page: their texts rarely name the brand), where they
+// are that brand's. When only is not empty, brands outside it (and their
+// competitors) are ignored.
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 	out, _ := p.ProcessContext(context.Background(), raw, only)
 	return out
@@ -53,12 +52,12 @@ func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("scoring %d items: stopped after %d: %w", len(raw), i, err)
 		}
-		brands := p.match.Match(item.Title + "\n" + item.Text)
-		if len(brands) == 0 && len(only) == 1 && OwnPageKinds[item.Kind] {
+		brands := p.match.MatchMention(&item)
+		if len(brands) == 0 && len(only) == 1 && p.ownPage[item.Kind] {
 			brands = only
 		}
 		for _, brand := range brands {
-			if len(only) > 0 && !contains(only, brand) && !contains(only, p.match.Owner(brand)) {
+			if len(only) > 0 && !slices.Contains(only, brand) && !slices.Contains(only, p.match.Owner(brand)) {
 				continue
 			}
 			m := item
@@ -70,13 +69,4 @@ func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []
 		}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -6,16 +6,12 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-type nopScorer struct{}
-
-func (nopScorer) Score(m *mw.Mention) { m.Label = mw.Neutral }
-
 func TestProcessOwnPageReviews(t *testing.T) {
 	brands := []mw.Brand{
 		{Name: "Acme", Keywords: []string{"acme"}, Competitors: []mw.Competitor{{Name: "Roboclean", Keywords: []string{"roboclean"}}}},
 		{Name: "Globex", Keywords: []string{"globex"}},
 	}
-	p := NewPipeline(brands, nopScorer{})
+	p := NewPipeline(brands, NewScorer(nil))
 	review := mw.Mention{Kind: "appstore", NativeID: "r1", Text: "Crashes every time I open it. 1 star."}
 	named := mw.Mention{Kind: "appstore", NativeID: "r2", Text: "Better than Roboclean"}
 	feedItem := mw.Mention{Kind: "rss", NativeID: "f1", Text: "Crashes every time"}

@@ -2,30 +2,34 @@ package scoring
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// scorer is the default Scorer: language from function words and word
-// shapes, English sentiment by the VADER method plus a complaint lexicon,
-// Indonesian sentiment by a trained model plus a slang normaliser, star
-// rating fusion, moment-of-truth rules in both languages, aspect keywords
-// (extendable per brand) and a reach weight. It holds only read-only
-// tables, so one scorer serves every goroutine.
-type scorer struct {
-	brands map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
+// Scorer fills the scoring fields of one mention in place (Lang,
+// Sentiment, Label, Stage, StageConfidence, Aspects, Reach) without I/O:
+// language from function words and word shapes, English sentiment by the
+// VADER method plus a complaint lexicon, Indonesian sentiment by a trained
+// model plus a slang normaliser, star rating fusion, moment-of-truth rules
+// in both languages, aspect keywords (extendable per brand) and a reach
+// weight. It holds only read-only tables, so one Scorer serves every
+// goroutine.
+type Scorer struct {
+	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
+	weights []kindWeight             // reach weight per source type, as declared at registration
 }
-
-var _ Scorer = (*scorer)(nil)
 
 // NewScorer returns the default scorer for the configured brands. A
 // brand's `aspects` config adds aspects (or keywords to built-in ones) for
-// its mentions and its competitors'.
-func NewScorer(brands []mw.Brand) Scorer {
+// its mentions and its competitors'. It reads the source types' reach
+// weights (mw.SourceTypeTable) once: call it after the collectors'
+// init() has registered them.
+func NewScorer(brands []mw.Brand) *Scorer {
 	loadModels()
-	sc := &scorer{brands: map[string]*brandAspects{}}
+	sc := &Scorer{brands: map[string]*brandAspects{}, weights: kindWeights()}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
 			continue
@@ -52,13 +56,13 @@ type Result struct {
 // Score fills Lang, Sentiment, Label, Stage, StageConfidence, Aspects and
 // Reach of m. The Aspects slice may be shared between mentions: replace
 // it, don't modify it in place.
-func (sc *scorer) Score(m *mw.Mention) {
+func (sc *Scorer) Score(m *mw.Mention) {
 	sc.score(m, capScored(m.Title), capScored(m.Text))
 }
 
 // score is Score over the given title and text (capped by Score; the
 // length benchmark passes them whole).
-func (sc *scorer) score(m *mw.Mention, title, text string) {
+func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	s := getScratch()
 	defer putScratch(s)
 	if title != "" {
@@ -78,7 +82,7 @@ func (sc *scorer) score(m *mw.Mention, title, text string) {
 	m.Label = labelOf(v)
 	m.Stage, m.StageConfidence = s.decideStage(m.Rating)
 	m.Aspects = sc.aspects(s, m.Brand)
-	m.Reach = reachWeight(m.AuthorReach, m.Kind)
+	m.Reach = sc.reachWeight(m.AuthorReach, m.Kind)
 }
 
 // MaxScoredBytes caps the bytes of a title and of a text that are scored:
@@ -102,7 +106,7 @@ func capScored(text string) string {
 }
 
 // ScoreText scores a bare text (the CLI's `score` command).
-func ScoreText(sc Scorer, text string) Result {
+func ScoreText(sc *Scorer, text string) Result {
 	m := mw.Mention{Text: text}
 	sc.Score(&m)
 	return Result{Lang: m.Lang, Sentiment: m.Sentiment, Label: m.Label, Stage: m.Stage,
@@ -541,37 +545,47 @@ func hasPrefix(w []byte, pre string) bool {
 	return len(w) > len(pre)+2 && string(w[:len(pre)]) == pre
 }
 
-// sourceWeight is how far a mention from a source kind carries: news and
-// review sites more than forums (1 when the kind is unknown). A switch,
-// not a map: it runs once per mention, and a map lookup cost more than
-// the rest of the reach weight.
-func sourceWeight(kind string) float64 {
-	switch kind {
-	case "rss", "news":
-		return 1.5
-	case "reviews", "appstore", "playstore":
-		return 1.3
-	case "x", "twitter", "youtube":
-		return 1.2
-	case "hackernews":
-		return 1.1
-	case "reddit", "web":
-		return 1.0
-	case "mastodon", "bluesky":
-		return 0.9
+// kindWeight is one source type's declared reach weight.
+type kindWeight struct {
+	kind string
+	w    float64
+}
+
+// kindWeights snapshots the reach weights the registered source types
+// declare (mw.SourceTraits), sorted by type name.
+func kindWeights() []kindWeight {
+	var out []kindWeight
+	for k, t := range mw.SourceTypeTable() {
+		out = append(out, kindWeight{k, t.ReachWeight})
+	}
+	slices.SortFunc(out, func(a, b kindWeight) int { return strings.Compare(a.kind, b.kind) })
+	return out
+}
+
+// sourceWeight is how far a mention from a source kind carries, as its
+// source type declared at registration (mw.UnknownReachWeight when no
+// registered type has that name; an upper-case kind is looked up in lower
+// case). A scan of a short slice, not a map: it runs once per mention,
+// and a string comparison stops at the length for most entries.
+func (sc *Scorer) sourceWeight(kind string) float64 {
+	for _, kw := range sc.weights {
+		if kw.kind == kind {
+			return kw.w
+		}
 	}
 	for i := 0; i < len(kind); i++ {
 		if 'A' <= kind[i] && kind[i] <= 'Z' {
-			return sourceWeight(strings.ToLower(kind))
+			return sc.sourceWeight(strings.ToLower(kind))
 		}
 	}
-	return 1
+	return mw.UnknownReachWeight
 }
 
 // reachWeight is (1 + log10(1 + reach)) × the source kind's weight
-// (1 when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7.
-func reachWeight(reach uint32, kind string) float32 {
-	w := sourceWeight(kind)
+// (mw.UnknownReachWeight when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7
+// for a forum.
+func (sc *Scorer) reachWeight(reach uint32, kind string) float32 {
+	w := sc.sourceWeight(kind)
 	if reach == 0 {
 		return float32(w)
 	}

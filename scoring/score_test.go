@@ -256,18 +256,18 @@ func TestDemoLateDelivery(t *testing.T) {
 }
 
 func TestReach(t *testing.T) {
-	small := reachWeight(10, "reddit")
-	big := reachWeight(100000, "reddit")
+	small := reachScorer().reachWeight(10, "reddit")
+	big := reachScorer().reachWeight(100000, "reddit")
 	if !(big > small && small >= 1) {
 		t.Errorf("reach not increasing: %v %v", small, big)
 	}
-	if news, forum := reachWeight(1000, "rss"), reachWeight(1000, "reddit"); news <= forum {
+	if news, forum := reachScorer().reachWeight(1000, "rss"), reachScorer().reachWeight(1000, "reddit"); news <= forum {
 		t.Errorf("news %v should weigh more than forum %v", news, forum)
 	}
-	if w := reachWeight(0, "unknown-kind"); w != 1 {
+	if w := reachScorer().reachWeight(0, "unknown-kind"); w != 1 {
 		t.Errorf("no reach, unknown kind: %v, want 1", w)
 	}
-	if upper, lower := reachWeight(1000, "RSS"), reachWeight(1000, "rss"); upper != lower || lower <= reachWeight(1000, "unknown-kind") {
+	if upper, lower := reachScorer().reachWeight(1000, "RSS"), reachScorer().reachWeight(1000, "rss"); upper != lower || lower <= reachScorer().reachWeight(1000, "unknown-kind") {
 		t.Errorf("kind is case-insensitive: RSS %v, rss %v", upper, lower)
 	}
 }
@@ -382,7 +382,7 @@ func TestReachMonotonic(t *testing.T) {
 	for _, kind := range []string{"x", "reddit", "rss", "mastodon", "unknown"} {
 		prev := float32(0)
 		for _, f := range []uint32{0, 1, 10, 100, 1000, 10000, 1e6, 1e9} {
-			w := reachWeight(f, kind)
+			w := reachScorer().reachWeight(f, kind)
 			if w <= prev {
 				t.Errorf("%s: reach(%d) = %v, not above %v", kind, f, w, prev)
 			}
@@ -391,8 +391,8 @@ func TestReachMonotonic(t *testing.T) {
 	}
 	m := mw.Mention{Text: "hello", AuthorReach: 5000, Kind: "x"}
 	NewScorer(nil).Score(&m)
-	if m.Reach != reachWeight(5000, "x") {
-		t.Errorf("Score set reach %v, want %v", m.Reach, reachWeight(5000, "x"))
+	if m.Reach != reachScorer().reachWeight(5000, "x") {
+		t.Errorf("Score set reach %v, want %v", m.Reach, reachScorer().reachWeight(5000, "x"))
 	}
 }
 

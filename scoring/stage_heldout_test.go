@@ -25,7 +25,7 @@ var stageHeldout = []struct {
 
 func TestStageHeldout(t *testing.T) {
 	for _, h := range stageHeldout {
-		set, err := readMoments(h.path)
+		set, err := ReadMoments(h.path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 // ReadStageRows reads hand-labelled mentions (stage TAB lang TAB
 // sentiment TAB text, with a header: the format of moments/dev.tsv).
 func ReadStageRows(path string) ([]EvalItem, error) {
-	s, err := readMoments(path)
+	s, err := ReadMoments(path)
 	return s.Items, err
 }
 

@@ -32,7 +32,7 @@ func stageAccuracy(items []EvalItem, pred func(EvalItem) mw.Stage) (en, id, all 
 	return ok[0] / max(n[0], 1), ok[1] / max(n[1], 1), ok[2] / max(n[2], 1)
 }
 
-func scorerStage(sc Scorer) func(EvalItem) mw.Stage {
+func scorerStage(sc *Scorer) func(EvalItem) mw.Stage {
 	return func(it EvalItem) mw.Stage { return ScoreText(sc, it.Text).Stage }
 }
 
@@ -41,7 +41,7 @@ func scorerStage(sc Scorer) func(EvalItem) mw.Stage {
 // trained on these rows too, so this is in-sample: TestStageCV and the
 // held-out sets measure generalisation.
 func TestStageTuneFloor(t *testing.T) {
-	set, err := readMoments(stageTunePath)
+	set, err := ReadMoments(stageTunePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestStageTuneFloor(t *testing.T) {
 // STAGE_DUMP=A (odd rows), B (even rows) or all logs the rows the rules
 // get wrong, with their cue evidence.
 func TestStageTuneHalves(t *testing.T) {
-	set, err := readMoments(stageTunePath)
+	set, err := ReadMoments(stageTunePath)
 	if err != nil {
 		t.Fatal(err)
 	}

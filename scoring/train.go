@@ -218,11 +218,11 @@ func (m *idModel) step(feats []uint32, y int, cw [numClasses]float64, g []float3
 }
 
 func evalFeats(m *idModel, feats [][]uint32, gold []Labeled) float64 {
-	var cm confusion
+	var cm Confusion
 	for i, f := range feats {
-		cm.add(gold[i].Class, argmax(m.predict(f)))
+		cm.Add(gold[i].Class, argmax(m.predict(f)))
 	}
-	return cm.macroF1()
+	return cm.MacroF1()
 }
 
 func argmax(p [numClasses]float32) int {
@@ -235,21 +235,25 @@ func argmax(p [numClasses]float32) int {
 	return b
 }
 
-// confusion is a 3-class confusion matrix: [gold][predicted].
-type confusion [numClasses][numClasses]int
+// Confusion is a 3-class confusion matrix, [gold][predicted], indexed by
+// ClassNeg, ClassNeu and ClassPos. Training selects by it and the
+// evaluation (scoring/training) reports from it.
+type Confusion [numClasses][numClasses]int
 
-func (cm *confusion) add(gold, pred int) { cm[gold][pred]++ }
+// Add counts one item of class gold predicted as pred.
+func (cm *Confusion) Add(gold, pred int) { cm[gold][pred]++ }
 
-// macroF1 is the mean of the per-class F1 scores.
-func (cm *confusion) macroF1() float64 {
+// MacroF1 is the mean of the per-class F1 scores.
+func (cm *Confusion) MacroF1() float64 {
 	var sum float64
 	for c := 0; c < numClasses; c++ {
-		sum += cm.f1(c)
+		sum += cm.F1(c)
 	}
 	return sum / numClasses
 }
 
-func (cm *confusion) f1(c int) float64 {
+// F1 is class c's F1 score.
+func (cm *Confusion) F1(c int) float64 {
 	tp, fp, fn := 0, 0, 0
 	for g := 0; g < numClasses; g++ {
 		for p := 0; p < numClasses; p++ {
@@ -269,8 +273,8 @@ func (cm *confusion) f1(c int) float64 {
 	return 2 * float64(tp) / float64(2*tp+fp+fn)
 }
 
-// recall is the share of class c's gold items predicted as c.
-func (cm *confusion) recall(c int) float64 {
+// Recall is the share of class c's gold items predicted as c.
+func (cm *Confusion) Recall(c int) float64 {
 	n := 0
 	for p := range cm[c] {
 		n += cm[c][p]
@@ -281,12 +285,13 @@ func (cm *confusion) recall(c int) float64 {
 	return float64(cm[c][c]) / float64(n)
 }
 
-// macroRecall is the mean of the per-class recalls (the SemEval metric).
-func (cm *confusion) macroRecall() float64 {
-	return (cm.recall(clsNeg) + cm.recall(clsNeu) + cm.recall(clsPos)) / numClasses
+// MacroRecall is the mean of the per-class recalls (the SemEval metric).
+func (cm *Confusion) MacroRecall() float64 {
+	return (cm.Recall(clsNeg) + cm.Recall(clsNeu) + cm.Recall(clsPos)) / numClasses
 }
 
-func (cm *confusion) accuracy() float64 {
+// Accuracy is the share of items predicted as their gold class.
+func (cm *Confusion) Accuracy() float64 {
 	ok, n := 0, 0
 	for g := range cm {
 		for p := range cm[g] {

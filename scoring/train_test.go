@@ -8,6 +8,10 @@ import (
 	"testing"
 )
 
+// dataDir is the shared evaluation data (../shared/data from the
+// worktree root); tests that need it skip when it is absent.
+const dataDir = "../../shared/data"
+
 // TestTrainDeterministic trains twice on a small slice of smsa_train and
 // expects the same weights and the same encoded bytes.
 func TestTrainDeterministic(t *testing.T) {

@@ -11,17 +11,17 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/all" // every alert channel
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/clickhouse"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 	"github.com/mentionwatch/mentionwatch/store/writer"
 	"github.com/mentionwatch/mentionwatch/web"
 )
-
-// openClickHouse is set by store_clickhouse.go.
-var openClickHouse func(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (store.Store, error)
 
 // openStore opens the configured store and migrates it.
 func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
@@ -50,10 +50,7 @@ func dialStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
 		}
 	case "clickhouse":
-		if openClickHouse == nil {
-			return nil, fmt.Errorf("this build has no ClickHouse store; use store.type: embedded")
-		}
-		st, err = openClickHouse(ctx, cfg.Store, log)
+		st, err = clickhouse.Open(ctx, cfg.Store, log)
 		if err != nil {
 			return nil, fmt.Errorf("opening clickhouse store: %w (check store.dsn and that the server is reachable)", err)
 		}
@@ -96,7 +93,7 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
-	notifiers, err := alerts.NewNotifiers(cfg.Notifiers, log, alerts.WithPresentation(alerts.PresentationFor(cfg, links)))
+	notifiers, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, links), Context: ctx})
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}

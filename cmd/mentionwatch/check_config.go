@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
@@ -28,18 +31,31 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if _, err := alerts.NewNotifiers(cfg.Notifiers, log); err != nil {
+			ns, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, nil)})
+			if err != nil {
+				var ce *mw.ConfigError
+				if errors.As(err, &ce) {
+					return err
+				}
 				return fmt.Errorf("%s: notifiers: %w", cfg.File, err)
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "%s: ok\n", cfg.File)
 			fmt.Fprintf(out, "brands: %d\n", len(cfg.Brands))
 			for _, b := range cfg.Brands {
-				fmt.Fprintf(out, "  %s: %d keywords, %d competitors\n", b.Name, len(b.Keywords), len(b.Competitors))
+				if b.Query != "" {
+					fmt.Fprintf(out, "  %s: query %q, %d competitors\n", b.Name, b.Query, len(b.Competitors))
+				} else {
+					fmt.Fprintf(out, "  %s: %d keywords, %d competitors\n", b.Name, len(b.Keywords), len(b.Competitors))
+				}
 			}
 			fmt.Fprintf(out, "sources: %d enabled of %d\n", len(srcs), len(cfg.Sources))
 			for _, s := range srcs {
 				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
+			}
+			fmt.Fprintf(out, "notifiers: %d\n", len(ns))
+			for _, n := range ns {
+				fmt.Fprintf(out, "  %s\n", n.Name())
 			}
 			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())

@@ -17,7 +17,6 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/demo"
-	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
@@ -192,19 +191,6 @@ func TestCollectOnceFailsWhenASourceFails(t *testing.T) {
 	}
 	if n, _ := countMentions(t, db); n == 0 {
 		t.Errorf("the working sources' mentions were not stored:\n%s", out)
-	}
-}
-
-// TestOwnPageTypesAgree: config's list of own-page source types (which need
-// one brand) is the pipeline's.
-func TestOwnPageTypesAgree(t *testing.T) {
-	if len(mw.OwnPageTypes) != len(scoring.OwnPageKinds) {
-		t.Fatalf("config %v, scoring %v", mw.OwnPageTypes, scoring.OwnPageKinds)
-	}
-	for _, k := range mw.OwnPageTypes {
-		if !scoring.OwnPageKinds[k] {
-			t.Errorf("%s is an own-page type in config, not in scoring", k)
-		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/progress"
 	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/scoring/training"
 )
 
 func init() {
@@ -27,7 +28,7 @@ func init() {
 			Short: short,
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				sets, err := scoring.LoadEval(dataDir, what)
+				sets, err := training.LoadEval(dataDir, what)
 				if err != nil {
 					return err
 				}
@@ -40,10 +41,10 @@ func init() {
 					runs *= 2 // and govader on the same sets
 				}
 				bar := progress.New("eval "+what, runs)
-				res := scoring.Eval(scoring.NewScorer(nil), sets, bar.Add)
-				var base []scoring.EvalResult
+				res := training.Eval(scoring.NewScorer(nil), sets, bar.Add)
+				var base []training.EvalResult
 				if what == "sentiment" {
-					base = scoring.EvalWith(govaderJudge(), sets, bar.Add)
+					base = training.EvalWith(govaderJudge(), sets, bar.Add)
 				}
 				bar.Finish()
 				printEval(cmd.OutOrStdout(), res)
@@ -59,7 +60,7 @@ func init() {
 	}
 }
 
-func printEval(w io.Writer, res []scoring.EvalResult) {
+func printEval(w io.Writer, res []training.EvalResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range res {
 		var parts []string
@@ -73,7 +74,7 @@ func printEval(w io.Writer, res []scoring.EvalResult) {
 
 // govaderJudge scores a mention's sentiment with govader, the baseline:
 // its compound, labelled at ±0.05 as the VADER authors advise.
-func govaderJudge() scoring.Judge {
+func govaderJudge() training.Judge {
 	g := govader.NewSentimentIntensityAnalyzer()
 	return func(m *mw.Mention) {
 		c := g.PolarityScores(m.Text).Compound
@@ -91,10 +92,10 @@ func govaderJudge() scoring.Judge {
 
 // baselineMetrics keeps the figures a sentiment-only baseline has: no
 // language detection.
-func baselineMetrics(res []scoring.EvalResult) []scoring.EvalResult {
-	out := make([]scoring.EvalResult, len(res))
+func baselineMetrics(res []training.EvalResult) []training.EvalResult {
+	out := make([]training.EvalResult, len(res))
 	for i, r := range res {
-		out[i] = scoring.EvalResult{Set: r.Set, N: r.N}
+		out[i] = training.EvalResult{Set: r.Set, N: r.N}
 		for _, m := range r.Metrics {
 			if !strings.HasPrefix(m.Name, "lang") {
 				out[i].Metrics = append(out[i].Metrics, m)

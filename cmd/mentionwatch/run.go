@@ -8,10 +8,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// webStarter serves the dashboard, API and /metrics when web.listen is set.
-// The web files set it; it blocks until ctx ends.
-var webStarter func(ctx context.Context, a *app) error
-
 func init() {
 	rootCmd.AddCommand(&cobra.Command{
 		Use:   "run",
@@ -51,8 +47,8 @@ func init() {
 			run("scheduler", a.scheduler().Run)
 			run("writer stats", a.reportWriter)
 			run("alerts", a.alerts.Run)
-			if cfg.Web.Listen != "" && webStarter != nil {
-				run("web", func(ctx context.Context) error { return webStarter(ctx, a) })
+			if cfg.Web.Listen != "" {
+				run("web", a.serveWeb)
 			}
 			<-ctx.Done()
 			log.Info("shutting down: finishing runs and flushing mentions")

@@ -7,26 +7,25 @@ import (
 	"github.com/mentionwatch/mentionwatch/web"
 )
 
-// The daemon serves the dashboard when web.listen is set.
-func init() {
-	webStarter = func(ctx context.Context, a *app) error {
-		h, err := web.New(web.Options{
-			Store:  a.store,
-			Brands: a.cfg.Brands,
-			Auth:   a.cfg.Web,
-			Runs:   a.runs,
-			Counters: func() web.Counters {
-				return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
-			},
-			Ready:    a.ready,
-			Log:      a.log.With("component", "web"),
-			Location: a.cfg.Location(),
-			Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),
-			Links:    a.links,
-		})
-		if err != nil {
-			return err
-		}
-		return web.Serve(ctx, a.cfg.Web, h, a.log.With("component", "web"))
+// serveWeb serves the dashboard, API and /metrics on web.listen until ctx
+// ends. run starts it in its own goroutine when web.listen is set.
+func (a *app) serveWeb(ctx context.Context) error {
+	h, err := web.New(web.Options{
+		Store:  a.store,
+		Brands: a.cfg.Brands,
+		Auth:   a.cfg.Web,
+		Runs:   a.runs,
+		Counters: func() web.Counters {
+			return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
+		},
+		Ready:    a.ready,
+		Log:      a.log.With("component", "web"),
+		Location: a.cfg.Location(),
+		Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),
+		Links:    a.links,
+	})
+	if err != nil {
+		return err
 	}
+	return web.Serve(ctx, a.cfg.Web, h, a.log.With("component", "web"))
 }

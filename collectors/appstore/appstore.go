@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"sort"
@@ -29,7 +28,7 @@ const DefaultBaseURL = "https://itunes.apple.com"
 const MaxFeedPages = 10
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &AppStore{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
 }
 
 // AppStore is one app's reviews source; the struct is its config.
@@ -55,12 +54,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (a *AppStore) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	a.env = env
 	a.AppID = strings.TrimPrefix(strings.TrimSpace(a.AppID), "id")
 	if !digits.MatchString(a.AppID) {

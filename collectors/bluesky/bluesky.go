@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -30,7 +29,7 @@ const DefaultService = "https://bsky.social"
 const appPasswordsPage = "https://bsky.app/settings/app-passwords"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Bluesky{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
 }
 
 // Bluesky is one Bluesky search source; the struct is its config.
@@ -60,12 +59,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (b *Bluesky) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	b.env = env
 	b.Handle = strings.TrimPrefix(strings.TrimSpace(b.Handle), "@")
 	if b.Handle == "" || b.AppPassword == "" {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -24,7 +23,7 @@ const Kind = "hackernews"
 const DefaultBaseURL = "https://hn.algolia.com/api/v1"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &HackerNews{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
 }
 
 // HackerNews is one HN search source; the struct is its config.
@@ -47,12 +46,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (h *HackerNews) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	h.env = env
 	if h.Tags == "" {
 		h.Tags = "(story,comment)"

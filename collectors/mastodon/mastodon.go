@@ -14,13 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -34,7 +32,7 @@ const Kind = "mastodon"
 const MaxLimit = 40
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Mastodon{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
 }
 
 // Mastodon is one instance's hashtag timelines and search; the struct is
@@ -69,12 +67,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (m *Mastodon) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	m.env = env
 	if m.Server == "" {
 		return errors.New("mastodon needs server, the instance's base URL (e.g. https://mastodon.social)")

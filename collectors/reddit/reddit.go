@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -30,7 +29,7 @@ const (
 const appsPage = "https://www.reddit.com/prefs/apps"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Reddit{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
 }
 
 // Reddit is one Reddit search source; the struct is its config.
@@ -66,12 +65,6 @@ var (
 // without touching the network (so a shared config can list it before the
 // app is registered). With only one of the two it fails.
 func (r *Reddit) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	r.env = env
 	switch {
 	case r.ClientID == "" && r.ClientSecret == "":

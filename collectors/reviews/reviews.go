@@ -8,11 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
@@ -22,7 +20,7 @@ import (
 const Kind = "reviews"
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &Reviews{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
 }
 
 // Reviews is one review-page source; the struct is its config.
@@ -47,12 +45,6 @@ var (
 // Init checks the config and compiles the selectors. It does not touch the
 // network.
 func (r *Reviews) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	r.env = env
 	u, err := url.Parse(r.URL)
 	if r.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 )
 
 func init() {
-	collectors.Register("rss", func() collectors.Collector { return &Feed{} })
+	collectors.Register("rss", mw.SourceTraits{ReachWeight: 1.5}, func() collectors.Collector { return &Feed{} })
 }
 
 // Presets.
@@ -195,7 +196,7 @@ func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit i
 		if id == "" {
 			id = strings.TrimSpace(it.Title)
 		}
-		if id == "" || next.HasSeen(id) || contains(ids, id) {
+		if id == "" || next.HasSeen(id) || slices.Contains(ids, id) {
 			continue
 		}
 		if len(out) >= limit {
@@ -270,13 +271,4 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,7 +39,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &X{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
 }
 
 // X is one X recent-search source; the struct is its config.
@@ -64,12 +63,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (x *X) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	x.env = env
 	if x.BearerToken == "" {
 		return fmt.Errorf("x needs bearer_token (the app-only bearer token of an app in a project: %s)", portal)

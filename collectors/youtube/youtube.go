@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -35,7 +34,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, func() collectors.Collector { return &YouTube{} })
+	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
 }
 
 // YouTube is one YouTube comments source; the struct is its config.
@@ -60,12 +59,6 @@ var (
 
 // Init checks the config. It does not touch the network.
 func (y *YouTube) Init(env collectors.Env) error {
-	if env.Log == nil {
-		env.Log = slog.Default()
-	}
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	y.env = env
 	if y.APIKey == "" {
 		return fmt.Errorf("youtube needs api_key (a YouTube Data API v3 key: %s)", credentialsPage)

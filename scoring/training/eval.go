@@ -1,7 +1,6 @@
-package scoring
+package training
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,29 +12,12 @@ import (
 	"strings"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
 // This file measures the scorer on the labelled sets under a data
 // directory (../shared/data, see its README.md). It does I/O; the scorer
 // it measures does not.
-
-// EvalSet is one labelled data set.
-type EvalSet struct {
-	Name  string
-	Kind  string // "en-rating", "en-class", "id-class", "mentions", "stage", "casa"
-	Items []EvalItem
-}
-
-// EvalItem is one labelled text.
-type EvalItem struct {
-	Text    string
-	Rating  float64           // en-rating: mean human rating, -4..4
-	Class   int               // id-class: clsNeg, clsNeu, clsPos
-	Stage   mw.Stage          // stage
-	Lang    string            // stage
-	Aspects map[string]string // casa: aspect → positive | neutral | negative
-	Harm    bool              // mentions: the writer marked it as reporting harm
-}
 
 // Metric is one named figure of a set.
 type Metric struct {
@@ -62,10 +44,10 @@ func (r EvalResult) Get(name string) float64 {
 
 // LoadEval reads the sets an eval needs: what is "sentiment", "stage" or
 // "aspects".
-func LoadEval(dataDir, what string) ([]EvalSet, error) {
+func LoadEval(dataDir, what string) ([]scoring.EvalSet, error) {
 	switch what {
 	case "sentiment":
-		var sets []EvalSet
+		var sets []scoring.EvalSet
 		for _, n := range []string{"tweets", "product_reviews", "movie_reviews"} {
 			s, err := readRatings(filepath.Join(dataDir, "sentiment-en", n+".tsv"), n)
 			if err != nil {
@@ -73,7 +55,7 @@ func LoadEval(dataDir, what string) ([]EvalSet, error) {
 			}
 			sets = append(sets, s)
 		}
-		valid, err := ReadSmSA(filepath.Join(dataDir, "sentiment-id", "smsa_valid.tsv"))
+		valid, err := scoring.ReadSmSA(filepath.Join(dataDir, "sentiment-id", "smsa_valid.tsv"))
 		if err != nil {
 			return nil, err
 		}
@@ -82,9 +64,9 @@ func LoadEval(dataDir, what string) ([]EvalSet, error) {
 			return nil, err
 		}
 		sets = append(sets, sem)
-		s := EvalSet{Name: "smsa_valid", Kind: "id-class"}
+		s := scoring.EvalSet{Name: "smsa_valid", Kind: "id-class"}
 		for _, l := range valid {
-			s.Items = append(s.Items, EvalItem{Text: l.Text, Class: l.Class})
+			s.Items = append(s.Items, scoring.EvalItem{Text: l.Text, Class: l.Class})
 		}
 		ms, err := mentionSets()
 		if err != nil {
@@ -92,47 +74,25 @@ func LoadEval(dataDir, what string) ([]EvalSet, error) {
 		}
 		return append(append(sets, s), ms...), nil
 	case "stage":
-		s, err := readMoments(filepath.Join(dataDir, "moments", "dev.tsv"))
+		s, err := scoring.ReadMoments(filepath.Join(dataDir, "moments", "dev.tsv"))
 		if err != nil {
 			return nil, err
 		}
-		return []EvalSet{s}, nil
+		return []scoring.EvalSet{s}, nil
 	case "aspects":
 		s, err := readCASA(filepath.Join(dataDir, "aspects-id", "casa_valid.csv"))
 		if err != nil {
 			return nil, err
 		}
-		return []EvalSet{s}, nil
+		return []scoring.EvalSet{s}, nil
 	}
 	return nil, fmt.Errorf("unknown eval %q (want sentiment, stage or aspects)", what)
 }
 
-func readLines(path string, fn func(n int, line string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		if err := fn(n, sc.Text()); err != nil {
-			return fmt.Errorf("%s line %d: %w", path, n, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	return nil
-}
-
 // readRatings reads id TAB mean_rating TAB text.
-func readRatings(path, name string) (EvalSet, error) {
-	s := EvalSet{Name: name, Kind: "en-rating"}
-	err := readLines(path, func(_ int, line string) error {
+func readRatings(path, name string) (scoring.EvalSet, error) {
+	s := scoring.EvalSet{Name: name, Kind: "en-rating"}
+	err := scoring.ReadLines(path, func(_ int, line string) error {
 		f := strings.SplitN(line, "\t", 3)
 		if len(f) != 3 {
 			return errors.New("want id<TAB>mean_rating<TAB>text")
@@ -141,36 +101,7 @@ func readRatings(path, name string) (EvalSet, error) {
 		if err != nil {
 			return fmt.Errorf("mean_rating %q: %w", f[1], err)
 		}
-		s.Items = append(s.Items, EvalItem{Text: f[2], Rating: r})
-		return nil
-	})
-	if err == nil && len(s.Items) == 0 {
-		err = fmt.Errorf("%s: no rows", path)
-	}
-	return s, err
-}
-
-// readMoments reads stage TAB lang TAB sentiment TAB text, with a header.
-func readMoments(path string) (EvalSet, error) {
-	s := EvalSet{Name: "moments/dev", Kind: "stage"}
-	err := readLines(path, func(n int, line string) error {
-		f := strings.SplitN(line, "\t", 4)
-		if len(f) != 4 {
-			return errors.New("want stage<TAB>lang<TAB>sentiment<TAB>text")
-		}
-		if f[0] == "stage" {
-			return nil // header
-		}
-		st := mw.Stage(f[0])
-		known := false
-		for _, k := range mw.Stages {
-			known = known || k == st
-		}
-		if !known {
-			return fmt.Errorf("unknown stage %q", f[0])
-		}
-		c, _ := classOf(f[2])
-		s.Items = append(s.Items, EvalItem{Text: f[3], Stage: st, Lang: f[1], Class: c})
+		s.Items = append(s.Items, scoring.EvalItem{Text: f[2], Rating: r})
 		return nil
 	})
 	if err == nil && len(s.Items) == 0 {
@@ -180,8 +111,8 @@ func readMoments(path string) (EvalSet, error) {
 }
 
 // readCASA reads sentence,aspect... with a header row.
-func readCASA(path string) (EvalSet, error) {
-	s := EvalSet{Name: "casa_valid", Kind: "casa"}
+func readCASA(path string) (scoring.EvalSet, error) {
+	s := scoring.EvalSet{Name: "casa_valid", Kind: "casa"}
 	f, err := os.Open(path)
 	if err != nil {
 		return s, fmt.Errorf("reading %s: %w", path, err)
@@ -203,7 +134,7 @@ func readCASA(path string) (EvalSet, error) {
 		if err != nil {
 			return s, fmt.Errorf("reading %s: %w", path, err)
 		}
-		it := EvalItem{Text: rec[0], Aspects: map[string]string{}}
+		it := scoring.EvalItem{Text: rec[0], Aspects: map[string]string{}}
 		for i := 1; i < len(head) && i < len(rec); i++ {
 			it.Aspects[head[i]] = rec[i]
 		}
@@ -221,24 +152,24 @@ type Judge func(m *mw.Mention)
 
 // Eval scores every item of sets with sc and computes each set's metrics.
 // progress, if not nil, is called with the number of items done.
-func Eval(sc Scorer, sets []EvalSet, progress func(int64)) []EvalResult {
+func Eval(sc *scoring.Scorer, sets []scoring.EvalSet, progress func(int64)) []EvalResult {
 	return EvalWith(sc.Score, sets, progress)
 }
 
 // EvalWith is Eval with any judge: the CLI runs govader through it on the
 // same sets in the same run.
-func EvalWith(judge Judge, sets []EvalSet, progress func(int64)) []EvalResult {
+func EvalWith(judge Judge, sets []scoring.EvalSet, progress func(int64)) []EvalResult {
 	var out []EvalResult
 	for _, set := range sets {
 		res := EvalResult{Set: set.Name, N: len(set.Items)}
 		var (
 			pred, gold []float64
-			cm         confusion
+			cm         scoring.Confusion
 			lang       int
 			harmPos    int
 			stageOK    = map[string][2]int{}
 			asp        = map[string]*aspectCount{"price": {}, "service": {}}
-			byLang     = map[string]*confusion{}
+			byLang     = map[string]*scoring.Confusion{}
 		)
 		for i, it := range set.Items {
 			m := mw.Mention{Text: it.Text}
@@ -246,21 +177,21 @@ func EvalWith(judge Judge, sets []EvalSet, progress func(int64)) []EvalResult {
 			switch set.Kind {
 			case "en-rating":
 				pred, gold = append(pred, float64(m.Sentiment)), append(gold, it.Rating)
-				cm.add(goldClass(it.Rating), labelClass(m.Label))
+				cm.Add(goldClass(it.Rating), labelClass(m.Label))
 				if m.Lang == "en" {
 					lang++
 				}
 			case "en-class", "id-class":
-				cm.add(it.Class, labelClass(m.Label))
+				cm.Add(it.Class, labelClass(m.Label))
 				if set.Kind == "en-class" && m.Lang == "en" || set.Kind == "id-class" && m.Lang == "id" {
 					lang++
 				}
 			case "mentions":
-				cm.add(it.Class, labelClass(m.Label))
+				cm.Add(it.Class, labelClass(m.Label))
 				if byLang[it.Lang] == nil {
-					byLang[it.Lang] = &confusion{}
+					byLang[it.Lang] = &scoring.Confusion{}
 				}
-				byLang[it.Lang].add(it.Class, labelClass(m.Label))
+				byLang[it.Lang].Add(it.Class, labelClass(m.Label))
 				if m.Lang == it.Lang {
 					lang++
 				}
@@ -289,21 +220,21 @@ func EvalWith(judge Judge, sets []EvalSet, progress func(int64)) []EvalResult {
 		n := float64(len(set.Items))
 		switch set.Kind {
 		case "en-rating":
-			res.Metrics = []Metric{{"pearson_r", pearson(pred, gold)}, {"macro_f1", cm.macroF1()},
-				{"macro_recall", cm.macroRecall()}, {"accuracy", cm.accuracy()}, {"lang_en", float64(lang) / n}}
+			res.Metrics = []Metric{{"pearson_r", pearson(pred, gold)}, {"macro_f1", cm.MacroF1()},
+				{"macro_recall", cm.MacroRecall()}, {"accuracy", cm.Accuracy()}, {"lang_en", float64(lang) / n}}
 		case "en-class":
-			res.Metrics = []Metric{{"macro_recall", cm.macroRecall()}, {"macro_f1", cm.macroF1()},
-				{"accuracy", cm.accuracy()}, {"lang_en", float64(lang) / n}}
+			res.Metrics = []Metric{{"macro_recall", cm.MacroRecall()}, {"macro_f1", cm.MacroF1()},
+				{"accuracy", cm.Accuracy()}, {"lang_en", float64(lang) / n}}
 		case "id-class":
-			res.Metrics = []Metric{{"macro_f1", cm.macroF1()}, {"macro_recall", cm.macroRecall()},
-				{"accuracy", cm.accuracy()}, {"lang_id", float64(lang) / n}}
+			res.Metrics = []Metric{{"macro_f1", cm.MacroF1()}, {"macro_recall", cm.MacroRecall()},
+				{"accuracy", cm.Accuracy()}, {"lang_id", float64(lang) / n}}
 		case "mentions":
-			res.Metrics = []Metric{{"neg_recall", cm.recall(clsNeg)}, {"macro_f1", cm.macroF1()},
-				{"macro_recall", cm.macroRecall()}, {"harm_positive", float64(harmPos)}}
+			res.Metrics = []Metric{{"neg_recall", cm.Recall(scoring.ClassNeg)}, {"macro_f1", cm.MacroF1()},
+				{"macro_recall", cm.MacroRecall()}, {"harm_positive", float64(harmPos)}}
 			for _, l := range []string{"en", "id"} {
 				if c := byLang[l]; c != nil {
-					res.Metrics = append(res.Metrics, Metric{"neg_recall_" + l, c.recall(clsNeg)},
-						Metric{"macro_f1_" + l, c.macroF1()})
+					res.Metrics = append(res.Metrics, Metric{"neg_recall_" + l, c.Recall(scoring.ClassNeg)},
+						Metric{"macro_f1_" + l, c.MacroF1()})
 				}
 			}
 			res.Metrics = append(res.Metrics, Metric{"lang_accuracy", float64(lang) / n})
@@ -335,21 +266,21 @@ func EvalWith(judge Judge, sets []EvalSet, progress func(int64)) []EvalResult {
 func goldClass(r float64) int {
 	switch {
 	case r >= 0.5:
-		return clsPos
+		return scoring.ClassPos
 	case r <= -0.5:
-		return clsNeg
+		return scoring.ClassNeg
 	}
-	return clsNeu
+	return scoring.ClassNeu
 }
 
 func labelClass(l mw.Label) int {
 	switch l {
 	case mw.Positive:
-		return clsPos
+		return scoring.ClassPos
 	case mw.Negative:
-		return clsNeg
+		return scoring.ClassNeg
 	}
-	return clsNeu
+	return scoring.ClassNeu
 }
 
 func pearson(x, y []float64) float64 {

@@ -1,11 +1,13 @@
-package scoring
+package training
 
 import (
 	"os"
 	"testing"
+
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
-const dataDir = "../../shared/data"
+const dataDir = "../../../shared/data"
 
 // TestEvalGoals runs the evals over the shared data when it is present and
 // checks the figures loosely (docs/BENCHMARKS.md has the exact ones). The
@@ -15,7 +17,7 @@ func TestEvalGoals(t *testing.T) {
 	if _, err := os.Stat(dataDir); err != nil {
 		t.Skip("no shared data at", dataDir)
 	}
-	sc := NewScorer(nil)
+	sc := scoring.NewScorer(nil)
 	get := func(what string) map[string]EvalResult {
 		sets, err := LoadEval(dataDir, what)
 		if err != nil {

@@ -1,0 +1,111 @@
+package alerts
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Content is an alert's message as plain, unescaped text fields: what the
+// channels of alerts/notify render, each escaping every field for its own
+// format. Mention text in it is untrusted.
+type Content struct {
+	Headline string     // Headline(a)
+	Why      string     // Why(a, bucket)
+	When     string     // "Since Wed Dec 2 10:03 WIB", or the resolved episode
+	Evidence []Evidence // near-copies grouped, the most impactful first; at most MaxEvidence
+	More     int        // further groups left out
+	Open     string     // dashboard deep link ("" without dashboard_url)
+	Ack      string     // signed acknowledge link, or ""
+	Silence  string     // signed silence link, or ""
+}
+
+// Evidence is one mention shown (with its near-copies counted).
+type Evidence struct {
+	When    string // published, in the presentation's zone
+	Source  string
+	Author  string
+	Text    string // clipped to MaxEvidenceRunes on a word boundary
+	URL     string // "" unless an absolute http(s) URL
+	Similar int    // near-copies besides this one
+}
+
+// MaxEvidence and MaxEvidenceRunes bound what a message carries.
+const (
+	MaxEvidence      = 5
+	MaxEvidenceRunes = 500
+)
+
+// ContentOf completes n from p and returns its content.
+func ContentOf(p Presentation, n Notification) Content {
+	n = p.complete(n)
+	a, loc := n.Alert, n.Location
+	c := Content{Headline: Headline(a), Why: Why(a, n.Bucket), Open: n.Links.Open, Ack: n.Links.Ack, Silence: n.Links.Silence}
+	if a.State == mw.Resolved {
+		c.When = fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt)))
+	} else {
+		c.When = "Since " + timeWords(a.StartedAt, loc)
+	}
+	for i, g := range GroupSimilar(n.Top) {
+		if i >= MaxEvidence {
+			c.More++
+			continue
+		}
+		m := g.Mention
+		e := Evidence{When: timeWords(m.Published, loc), Source: m.Source, Author: clip(m.Author, 80), Text: clip(mentionBody(m), MaxEvidenceRunes), Similar: g.Count - 1}
+		if HTTPURL(m.URL) {
+			e.URL = m.URL
+		}
+		c.Evidence = append(c.Evidence, e)
+	}
+	return c
+}
+
+// PlainText is the content as plain text lines (no markup), for channels
+// that show text as is.
+func (c Content) PlainText() string {
+	lines := []string{c.Headline, c.Why, c.When}
+	for _, e := range c.Evidence {
+		lines = append(lines, "", "• "+e.Line())
+		if e.URL != "" {
+			lines = append(lines, "  "+e.URL)
+		}
+	}
+	if c.More > 0 {
+		lines = append(lines, "", fmt.Sprintf("and %d more in the dashboard", c.More))
+	}
+	if c.Open != "" {
+		lines = append(lines, "", "Open: "+c.Open)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Line is the evidence in one plain line: when, where, who, what.
+func (e Evidence) Line() string {
+	by := ""
+	if e.Author != "" {
+		by = " by " + e.Author
+	}
+	s := fmt.Sprintf("%s on %s%s: %s", e.When, e.Source, by, e.Text)
+	if e.Similar > 0 {
+		s += fmt.Sprintf(" (+%d similar)", e.Similar)
+	}
+	return s
+}
+
+// HTTPURL says whether raw is an absolute http(s) URL, the only links a
+// channel should make clickable.
+func HTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// Classify turns an HTTP status into a *DeliveryError for notifier name
+// (nil for 2xx with a nil err): a 4xx other than 408/429 is permanent, and
+// retryAfter (from a 429) tells Deliver how long to wait.
+func Classify(name string, status int, retryAfter time.Duration, err error) error {
+	return classify(name, status, retryAfter, err)
+}

@@ -1,0 +1,242 @@
+package alertmanager
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+)
+
+func newAM(t *testing.T, base string, resend time.Duration, ctx context.Context) *Alertmanager {
+	t.Helper()
+	a := &Alertmanager{URL: base, ResendInterval: mw.Duration(resend), Labels: map[string]string{"env": "test"}}
+	err := a.Init(notify.Env{Name: "alertmanager", HTTP: &http.Client{Timeout: 5 * time.Second}, Now: time.Now,
+		Log: slog.New(slog.DiscardHandler), Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestAlertLabelsAndEscaping(t *testing.T) {
+	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "https://dash.example/")
+	n.Alert.Scope = "stage+aspect:amot/delivery"
+	pa := Alert(alerts.Presentation{}, n, map[string]string{"env": "prod"}, time.Time{})
+	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": "Sample", "scope": "stage+aspect:amot/delivery",
+		"stage": "amot", "aspect": "delivery", "severity": "spike", "env": "prod", "alert_id": n.Alert.ID}
+	for k, v := range want {
+		if pa.Labels[k] != v {
+			t.Errorf("label %s = %q, want %q", k, pa.Labels[k], v)
+		}
+	}
+	if pa.GeneratorURL != "https://dash.example/#alert="+n.Alert.ID {
+		t.Errorf("generatorURL %q", pa.GeneratorURL)
+	}
+	// Annotations are data: the hostile text arrives literally (every
+	// Alertmanager template escapes it for its own receiver), and the JSON
+	// body carries no raw markup.
+	if !strings.Contains(pa.Annotations["evidence"], notify.Hostile) {
+		t.Errorf("evidence lost the literal text: %q", pa.Annotations["evidence"])
+	}
+	body, _ := json.Marshal([]PostableAlert{pa})
+	for _, raw := range []string{"<b>", "</a>", "<!channel>"} {
+		if strings.Contains(string(body), raw) {
+			t.Errorf("raw %q in the JSON body", raw)
+		}
+	}
+	if !strings.Contains(pa.Annotations["links"], "https://example.com/post/1") || strings.Contains(pa.Annotations["links"], "javascript:") {
+		t.Errorf("links %q", pa.Annotations["links"])
+	}
+}
+
+func TestStatusClasses(t *testing.T) {
+	for _, c := range []struct {
+		status    int
+		body      string
+		permanent bool
+	}{
+		{400, `"start time must be before end time"`, true},
+		{500, `"internal"`, false},
+		{503, ``, false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(c.status)
+			io.WriteString(w, c.body)
+		}))
+		a := newAM(t, srv.URL, time.Minute, context.Background())
+		err := a.Send(context.Background(), notify.Sample(time.Now(), ""))
+		var de *alerts.DeliveryError
+		if !errors.As(err, &de) || de.Permanent != c.permanent {
+			t.Errorf("HTTP %d: err %v, want permanent=%v", c.status, err, c.permanent)
+		}
+		srv.Close()
+	}
+}
+
+// startAlertmanager starts Debian's Alertmanager on a free loopback port
+// with a temporary storage directory and returns its base URL. It skips
+// when the binary is absent, except under CI=true.
+func startAlertmanager(t *testing.T) string {
+	t.Helper()
+	bin := "/usr/bin/prometheus-alertmanager"
+	if _, err := os.Stat(bin); err != nil {
+		if b, err := exec.LookPath("alertmanager"); err == nil {
+			bin = b
+		} else if os.Getenv("CI") == "true" {
+			t.Fatal("prometheus-alertmanager is not installed: .ci/run installs it (apt-get install prometheus-alertmanager)")
+		} else {
+			t.Skip("prometheus-alertmanager not installed (apt-get install prometheus-alertmanager)")
+		}
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "alertmanager.yml")
+	if err := os.WriteFile(cfg, []byte("route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("alertmanager output:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	waitFor(t, "Alertmanager ready", func() bool {
+		resp, err := http.Get(base + "/-/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	return base
+}
+
+// waitFor polls cond until it holds; it fails after a minute (a bound on
+// a hang, not a timing assertion).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// gettableAlert is what GET /api/v2/alerts returns, the fields we check.
+type gettableAlert struct {
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	EndsAt       time.Time         `json:"endsAt"`
+	GeneratorURL string            `json:"generatorURL"`
+	Status       struct {
+		State string `json:"state"`
+	} `json:"status"`
+}
+
+func listAlerts(t *testing.T, base string) []gettableAlert {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v2/alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out []gettableAlert
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("GET /api/v2/alerts: %v", err)
+	}
+	return out
+}
+
+func TestRealAlertmanagerFiringRepostResolved(t *testing.T) {
+	base := startAlertmanager(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAM(t, base, time.Second, ctx)
+	n := notify.Sample(time.Now(), "http://127.0.0.1:8080/")
+	n.Alert.Scope = "stage:amot"
+	if err := alerts.Deliver(ctx, a, n, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	var first gettableAlert
+	waitFor(t, "the alert active", func() bool {
+		for _, g := range listAlerts(t, base) {
+			if g.Labels["alert_id"] == n.Alert.ID && g.Status.State == "active" {
+				first = g
+				return true
+			}
+		}
+		return false
+	})
+	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": "Sample", "scope": "stage:amot", "stage": "amot", "severity": "spike", "env": "test"}
+	for k, v := range want {
+		if first.Labels[k] != v {
+			t.Errorf("label %s = %q, want %q", k, first.Labels[k], v)
+		}
+	}
+	if !strings.Contains(first.Annotations["evidence"], notify.Hostile) || first.Annotations["summary"] == "" {
+		t.Errorf("annotations %v", first.Annotations)
+	}
+	if first.GeneratorURL != "http://127.0.0.1:8080/#alert="+n.Alert.ID {
+		t.Errorf("generatorURL %q", first.GeneratorURL)
+	}
+	// The background re-post moves endsAt on while the alert fires.
+	waitFor(t, "a re-post extending endsAt", func() bool {
+		for _, g := range listAlerts(t, base) {
+			if g.Labels["alert_id"] == n.Alert.ID && g.EndsAt.After(first.EndsAt) {
+				return true
+			}
+		}
+		return false
+	})
+	n.Alert.State = mw.Resolved
+	n.Alert.ResolvedAt = time.Now().Add(-time.Second)
+	if err := alerts.Deliver(ctx, a, n, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	// Resolved alerts leave the API's list of active ones.
+	waitFor(t, "the alert resolved", func() bool {
+		for _, g := range listAlerts(t, base) {
+			if g.Labels["alert_id"] == n.Alert.ID {
+				return false
+			}
+		}
+		return true
+	})
+	a.mu.Lock()
+	left := len(a.firing)
+	a.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d alerts still re-posted after resolve", left)
+	}
+}

@@ -1,0 +1,171 @@
+// Package email sends alerts over SMTP (STARTTLS or implicit TLS, with
+// auth) as multipart/alternative mail: an HTML alert with the evidence and
+// the same content as plain text. It uses wneessen/go-mail.
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
+)
+
+func init() { notify.Register("email", func() notify.Channel { return &Email{} }) }
+
+// Email is the channel and its config (notifiers.email).
+type Email struct {
+	Host     string    `yaml:"host"`     // SMTP server
+	Port     int       `yaml:"port"`     // default 587 (starttls), 465 (tls), 25 (none)
+	Security string    `yaml:"security"` // starttls (default) | tls | none (a local relay only; no auth then)
+	Username string    `yaml:"username"` // SMTP auth; empty = none
+	Password mw.Secret `yaml:"password"` //
+	From     string    `yaml:"from"`     // "Mentionwatch <alerts@example.com>"
+	To       []string  `yaml:"to"`       // recipients
+	// SubjectPrefix starts every subject; default "[mentionwatch] ".
+	SubjectPrefix *string `yaml:"subject_prefix"`
+
+	env       notify.Env
+	tlsConfig *tls.Config // tests: trust their own CA; nil = system roots
+}
+
+// Init implements notify.Channel.
+func (e *Email) Init(env notify.Env) error {
+	e.env = env
+	if e.Host == "" {
+		return errors.New("host is required (your SMTP server, e.g. smtp.example.com)")
+	}
+	switch e.Security {
+	case "", "starttls":
+		e.Security = "starttls"
+		if e.Port == 0 {
+			e.Port = 587
+		}
+	case "tls":
+		if e.Port == 0 {
+			e.Port = 465
+		}
+	case "none":
+		if e.Username != "" || e.Password.Value() != "" {
+			return errors.New("security: none would send the password in clear text: use starttls or tls, or drop username and password (a local relay)")
+		}
+		if e.Port == 0 {
+			e.Port = 25
+		}
+	default:
+		return fmt.Errorf("security %q: want starttls, tls or none", e.Security)
+	}
+	if e.Port < 1 || e.Port > 65535 {
+		return fmt.Errorf("port %d is out of range", e.Port)
+	}
+	if e.Password.Value() != "" && e.Username == "" {
+		return errors.New("password needs username")
+	}
+	if _, err := mail.ParseAddress(e.From); err != nil {
+		return fmt.Errorf("from %q is not a mail address: %v", e.From, err)
+	}
+	if len(e.To) == 0 {
+		return errors.New("to needs at least one recipient")
+	}
+	for _, t := range e.To {
+		if _, err := mail.ParseAddress(t); err != nil {
+			return fmt.Errorf("to %q is not a mail address: %v", t, err)
+		}
+	}
+	if e.SubjectPrefix == nil {
+		p := "[mentionwatch] "
+		e.SubjectPrefix = &p
+	}
+	return nil
+}
+
+func (e *Email) timeout() time.Duration {
+	if e.env.HTTP != nil && e.env.HTTP.Timeout > 0 {
+		return e.env.HTTP.Timeout
+	}
+	return 20 * time.Second
+}
+
+// Name implements alerts.Notifier.
+func (e *Email) Name() string { return "email" }
+
+// Message builds the mail for content c.
+func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) {
+	m := gomail.NewMsg()
+	if err := m.From(e.From); err != nil {
+		return nil, err
+	}
+	if err := m.To(e.To...); err != nil {
+		return nil, err
+	}
+	// Headers cannot carry line breaks: a brand name could.
+	m.Subject(strings.Join(strings.Fields(*e.SubjectPrefix+c.Headline), " "))
+	m.SetDate()
+	m.SetMessageID()
+	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
+	html, err := HTML(c)
+	if err != nil {
+		return nil, err
+	}
+	m.AddAlternativeString(gomail.TypeTextHTML, html)
+	return m, nil
+}
+
+// Send implements alerts.Notifier.
+func (e *Email) Send(ctx context.Context, n alerts.Notification) error {
+	m, err := e.Message(alerts.ContentOf(e.env.Presentation, n))
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
+	}
+	opts := []gomail.Option{gomail.WithPort(e.Port), gomail.WithTimeout(e.timeout())}
+	tc := e.tlsConfig
+	if tc == nil {
+		tc = &tls.Config{ServerName: e.Host, MinVersion: tls.VersionTLS12}
+	}
+	switch e.Security {
+	case "tls":
+		opts = append(opts, gomail.WithSSL(), gomail.WithTLSConfig(tc))
+	case "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory), gomail.WithTLSConfig(tc))
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if e.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(e.Username), gomail.WithPassword(e.Password.Value()))
+	}
+	cl, err := gomail.NewClient(e.Host, opts...)
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("configuring SMTP: %w", err)}
+	}
+	if err := cl.DialAndSendWithContext(ctx, m); err != nil {
+		return classify(e.Name(), err)
+	}
+	return nil
+}
+
+// classify: an SMTP 4xx (greylisting, rate limits, a full mailbox) is
+// temporary and retried with backoff; a 5xx reply is permanent; a failed
+// connection is retried.
+func classify(name string, err error) error {
+	err = redact.Error(err)
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		switch {
+		case se.IsTemp() || (code >= 400 && code < 500):
+			return &alerts.DeliveryError{Notifier: name, Err: fmt.Errorf("SMTP %d, temporary: %w", code, err)}
+		case code >= 500:
+			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
+		}
+	}
+	return &alerts.DeliveryError{Notifier: name, Err: err}
+}

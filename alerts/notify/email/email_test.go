@@ -1,0 +1,267 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"math/big"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+)
+
+var now = time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+
+// server is a real SMTP server (emersion/go-smtp) in the test process,
+// offering STARTTLS (or implicit TLS) and PLAIN auth only over TLS.
+type server struct {
+	mu       sync.Mutex
+	msgs     [][]byte
+	rcpts    []string
+	authed   bool
+	tlsSeen  bool
+	rcptFail *smtp.SMTPError // reply to RCPT, when set
+}
+
+type session struct {
+	s    *server
+	conn *smtp.Conn
+}
+
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "alerts" || pass != "s3cretPASSWORD" {
+			return errors.New("invalid credentials")
+		}
+		s.s.mu.Lock()
+		s.s.authed = true
+		s.s.mu.Unlock()
+		return nil
+	}), nil
+}
+func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.s.mu.Lock()
+	defer s.s.mu.Unlock()
+	if s.s.rcptFail != nil {
+		return s.s.rcptFail
+	}
+	if _, ok := s.conn.TLSConnectionState(); ok {
+		s.s.tlsSeen = true
+	}
+	s.s.rcpts = append(s.s.rcpts, to)
+	return nil
+}
+func (s *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	s.s.mu.Lock()
+	s.s.msgs = append(s.s.msgs, b)
+	s.s.mu.Unlock()
+	return err
+}
+func (s *session) Reset()        {}
+func (s *session) Logout() error { return nil }
+
+// start serves on loopback; implicit selects TLS from the first byte
+// rather than STARTTLS. It returns the port and a client TLS config that
+// trusts the server's self-signed certificate.
+func (srv *server) start(t *testing.T, implicit bool) (int, *tls.Config) {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: now.Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: srv, conn: c}, nil }))
+	s.Domain = "localhost"
+	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	var l net.Listener
+	if implicit {
+		l, err = tls.Listen("tcp", "127.0.0.1:0", s.TLSConfig)
+	} else {
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	return l.Addr().(*net.TCPAddr).Port, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+}
+
+func newEmail(t *testing.T, port int, security string, tc *tls.Config) *Email {
+	t.Helper()
+	e := &Email{Host: "127.0.0.1", Port: port, Security: security, Username: "alerts", Password: mw.Secret("s3cretPASSWORD"),
+		From: "Mentionwatch <alerts@example.com>", To: []string{"care@example.com", "lead@example.com"}}
+	if err := e.Init(notify.Env{Name: "email", HTTP: &http.Client{Timeout: 10 * time.Second}, Now: func() time.Time { return now }}); err != nil {
+		t.Fatal(err)
+	}
+	e.tlsConfig = tc
+	return e
+}
+
+// parts parses a received message: its subject and its text/plain and
+// text/html parts, decoded.
+func parts(t *testing.T, raw []byte) (subject, plain, html string) {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/alternative" {
+		t.Fatalf("Content-Type %q (%v), want multipart/alternative", m.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			body = quotedprintable.NewReader(p)
+		}
+		b, _ := io.ReadAll(body)
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			plain = string(b)
+		case "text/html":
+			html = string(b)
+		}
+	}
+	return subject, plain, html
+}
+
+func TestSendMultipartOverSTARTTLSWithAuth(t *testing.T) {
+	for _, sec := range []string{"starttls", "tls"} {
+		t.Run(sec, func(t *testing.T) {
+			srv := &server{}
+			port, tc := srv.start(t, sec == "tls")
+			e := newEmail(t, port, sec, tc)
+			if err := e.Send(context.Background(), notify.Sample(now, "https://dash.example/")); err != nil {
+				t.Fatal(err)
+			}
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			if !srv.authed || !srv.tlsSeen || len(srv.msgs) != 1 || strings.Join(srv.rcpts, ",") != "care@example.com,lead@example.com" {
+				t.Fatalf("authed %v tls %v msgs %d rcpts %v", srv.authed, srv.tlsSeen, len(srv.msgs), srv.rcpts)
+			}
+			subject, plain, html := parts(t, srv.msgs[0])
+			if !strings.HasPrefix(subject, "[mentionwatch] Negative spike") && !strings.HasPrefix(subject, "[mentionwatch] ") {
+				t.Errorf("subject %q", subject)
+			}
+			// Both parts carry the same content: the evidence is in each.
+			for _, p := range []string{plain, html} {
+				for _, want := range []string{"Sample", "angry", "Order late again", "javascript link"} {
+					if !strings.Contains(p, want) {
+						t.Errorf("part lacks %q:\n%s", want, p)
+					}
+				}
+			}
+			if !strings.Contains(plain, notify.Hostile) {
+				t.Errorf("plain part does not show the text literally:\n%s", plain)
+			}
+			for _, raw := range []string{"<b>Refund", "</a><a href=\"https://evil", "<!channel>", "<i>angry"} {
+				if strings.Contains(html, raw) {
+					t.Errorf("hostile %q unescaped in the HTML part", raw)
+				}
+			}
+			for _, esc := range []string{"&lt;b&gt;Refund NOW&lt;/b&gt;", "&lt;/a&gt;", "*bold*", "&lt;!channel&gt;"} {
+				if !strings.Contains(html, esc) {
+					t.Errorf("HTML part lacks escaped %q", esc)
+				}
+			}
+			if strings.Contains(html, `href="javascript`) || !strings.Contains(html, `href="https://example.com/post/1?a=1&amp;b=2"`) || !strings.Contains(html, `href="https://dash.example/#alert=`) {
+				t.Errorf("links in the HTML part:\n%s", html)
+			}
+		})
+	}
+}
+
+func TestSMTPReplyClasses(t *testing.T) {
+	for _, c := range []struct {
+		code      int
+		permanent bool
+	}{{450, false}, {421, false}, {550, true}, {554, true}} {
+		t.Run(strconv.Itoa(c.code), func(t *testing.T) {
+			srv := &server{rcptFail: &smtp.SMTPError{Code: c.code, EnhancedCode: smtp.EnhancedCode{c.code / 100, 1, 1}, Message: "mailbox says no"}}
+			port, tc := srv.start(t, false)
+			err := newEmail(t, port, "starttls", tc).Send(context.Background(), notify.Sample(now, ""))
+			var de *alerts.DeliveryError
+			if !errors.As(err, &de) || de.Permanent != c.permanent {
+				t.Fatalf("err %v, want permanent=%v", err, c.permanent)
+			}
+			if strings.Contains(err.Error(), "s3cretPASSWORD") {
+				t.Errorf("password in error")
+			}
+		})
+	}
+}
+
+func TestSTARTTLSIsMandatory(t *testing.T) {
+	// A server whose certificate the client does not trust: the mail
+	// must not go (in clear or otherwise).
+	srv := &server{}
+	port, _ := srv.start(t, false)
+	e := newEmail(t, port, "starttls", &tls.Config{RootCAs: x509.NewCertPool(), ServerName: "127.0.0.1"})
+	if err := e.Send(context.Background(), notify.Sample(now, "")); err == nil {
+		t.Fatal("sent over an untrusted TLS connection")
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.msgs) != 0 || srv.authed {
+		t.Errorf("server got %d messages, authed %v", len(srv.msgs), srv.authed)
+	}
+}
+
+func TestInitChecks(t *testing.T) {
+	for _, c := range []struct {
+		e    Email
+		want string
+	}{
+		{Email{From: "a@b.c", To: []string{"d@e.f"}}, "host is required"},
+		{Email{Host: "h", Security: "none", Username: "u", Password: "pppppp", From: "a@b.c", To: []string{"d@e.f"}}, "clear text"},
+		{Email{Host: "h", Security: "ssl", From: "a@b.c", To: []string{"d@e.f"}}, "want starttls, tls or none"},
+		{Email{Host: "h", From: "nobody", To: []string{"d@e.f"}}, "not a mail address"},
+		{Email{Host: "h", From: "a@b.c"}, "at least one recipient"},
+	} {
+		if err := c.e.Init(notify.Env{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.e, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+// Package teams posts alerts to a Microsoft Teams channel through a
+// Workflows (Power Automate) webhook, as an Adaptive Card.
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
+)
+
+func init() { notify.Register("teams", func() notify.Channel { return &Teams{} }) }
+
+// Teams is the channel and its config (notifiers.teams).
+type Teams struct {
+	// WebhookURL is the URL of a "When a Teams webhook request is
+	// received" workflow; its sig= parameter is the credential.
+	WebhookURL mw.Secret `yaml:"webhook_url"`
+
+	env notify.Env
+}
+
+// Init implements notify.Channel.
+func (t *Teams) Init(env notify.Env) error {
+	t.env = env
+	u, err := url.Parse(t.WebhookURL.Value())
+	if t.WebhookURL.Value() == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("webhook_url must be the http(s) URL of a Teams workflow (Teams: channel → Workflows → \"Post to a channel when a webhook request is received\")")
+	}
+	redact.Register(t.WebhookURL.Value())
+	return nil
+}
+
+// Name implements alerts.Notifier.
+func (t *Teams) Name() string { return "teams" }
+
+// Send implements alerts.Notifier.
+func (t *Teams) Send(ctx context.Context, n alerts.Notification) error {
+	body, err := json.Marshal(Message(alerts.ContentOf(t.env.Presentation, n)))
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.WebhookURL.Value(), bytes.NewReader(body))
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: errors.New("building the request failed: check notifiers.teams.webhook_url")}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.env.HTTP.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("POST workflow webhook: %w", ue.Err)
+		}
+		return &alerts.DeliveryError{Notifier: t.Name(), Err: redact.Error(err)}
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
+	// Workflows answer errors as {"error":{"code":"...","message":"..."}}.
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	msg := http.StatusText(resp.StatusCode)
+	if json.Unmarshal(raw, &e) == nil && e.Error.Code != "" {
+		msg = e.Error.Code + ": " + e.Error.Message
+	}
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound {
+		msg += " (check notifiers.teams.webhook_url: the workflow may be off or its URL regenerated)"
+	}
+	return alerts.Classify(t.Name(), resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("teams: "+msg)))
+}
+
+// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+func retryAfter(h string) time.Duration {
+	h = strings.TrimSpace(h)
+	if s, err := strconv.Atoi(h); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

@@ -1,0 +1,114 @@
+package telegram
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
+)
+
+// MaxRunes is Telegram's limit on a message's text. It counts characters
+// after entity parsing; split measures the HTML source in UTF-16 code
+// units, which is never less, so a part is never rejected as too long.
+const MaxRunes = 4096
+
+// Escape escapes untrusted text for parse_mode HTML: Telegram asks for
+// exactly &, < and > (and " inside an attribute, which Escape covers too),
+// so "<b>" and "</a>" in a mention show as text.
+func Escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// block is one paragraph of a message: its HTML, whose tags all close
+// inside it, and the same as plain text for when it alone is too long.
+type block struct{ html, plain string }
+
+// render returns the message as blocks of Telegram HTML, in order.
+func render(c alerts.Content) []block {
+	bs := []block{
+		{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When},
+	}
+	for _, e := range c.Evidence {
+		html := "• " + Escape(e.Line())
+		if e.URL != "" {
+			html += "\n" + link(e.URL, "Open the post")
+		}
+		bs = append(bs, block{html: html, plain: "• " + e.Line() + "\n" + e.URL})
+	}
+	if c.More > 0 {
+		s := fmt.Sprintf("and %d more in the dashboard", c.More)
+		bs = append(bs, block{html: Escape(s), plain: s})
+	}
+	var links []string
+	for _, l := range []struct{ url, label string }{{c.Open, "Open in the dashboard"}, {c.Ack, "Acknowledge"}, {c.Silence, "Silence 4 h"}} {
+		if alerts.HTTPURL(l.url) {
+			links = append(links, link(l.url, l.label))
+		}
+	}
+	if len(links) > 0 {
+		bs = append(bs, block{html: strings.Join(links, " · "), plain: c.Open})
+	}
+	return bs
+}
+
+func link(u, label string) string { return `<a href="` + Escape(u) + `">` + Escape(label) + `</a>` }
+
+func size(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// split packs blocks into messages of at most limit UTF-16 units, joined
+// by blank lines. A cut falls only between blocks, so never inside a tag,
+// an entity or an open element; a block longer than limit on its own is
+// sent as its plain text, escaped and cut outside entities.
+func split(bs []block, limit int) []string {
+	var out []string
+	cur := ""
+	flush := func() {
+		if cur != "" {
+			out = append(out, cur)
+			cur = ""
+		}
+	}
+	for _, b := range bs {
+		pieces := []string{b.html}
+		if size(b.html) > limit {
+			pieces = cutEscaped(b.plain, limit)
+		}
+		for _, p := range pieces {
+			switch {
+			case cur == "":
+				cur = p
+			case size(cur)+2+size(p) <= limit:
+				cur += "\n\n" + p
+			default:
+				flush()
+				cur = p
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// cutEscaped escapes plain and cuts it into pieces of at most limit units,
+// each cut between whole characters and never inside an entity.
+func cutEscaped(plain string, limit int) []string {
+	var out []string
+	var sb strings.Builder
+	n := 0
+	for _, r := range plain {
+		e := Escape(string(r))
+		w := size(e)
+		if n+w > limit {
+			out = append(out, sb.String())
+			sb.Reset()
+			n = 0
+		}
+		sb.WriteString(e)
+		n += w
+	}
+	if sb.Len() > 0 {
+		out = append(out, sb.String())
+	}
+	return out
+}

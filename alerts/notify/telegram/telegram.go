@@ -1,0 +1,162 @@
+// Package telegram sends alerts through the Telegram Bot API (sendMessage,
+// parse_mode HTML), split at Telegram's 4,096-character limit.
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
+)
+
+func init() { notify.Register("telegram", func() notify.Channel { return &Telegram{} }) }
+
+// Telegram is the channel and its config (notifiers.telegram).
+type Telegram struct {
+	BotToken mw.Secret `yaml:"bot_token"` // from @BotFather; it is part of every request's URL path
+	ChatID   string    `yaml:"chat_id"`   // a numeric chat id ("-100…" for channels and supergroups) or "@channelname"
+	APIURL   string    `yaml:"api_url"`   // default https://api.telegram.org (a local Bot API server, or tests)
+	Silent   bool      `yaml:"silent"`    // disable_notification: deliver without sound
+
+	env notify.Env
+	// mu guards sent: how many parts of a split message each delivery key
+	// has delivered, so a retry after part 2 failed does not send part 1
+	// again. Entries go when the delivery completes.
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+// Init implements notify.Channel.
+func (t *Telegram) Init(env notify.Env) error {
+	t.env = env
+	t.sent = map[string]int{}
+	if t.BotToken.Value() == "" {
+		return errors.New("bot_token is required (create a bot with @BotFather and put its token here, or ${TELEGRAM_BOT_TOKEN})")
+	}
+	if strings.ContainsAny(t.BotToken.Value(), "/?# ") {
+		return errors.New("bot_token is not a bot token (it looks like 123456:ABC-DEF…; give the token, not a URL)")
+	}
+	if t.ChatID == "" {
+		return errors.New("chat_id is required (a numeric chat id, or @channelname for a public channel)")
+	}
+	if t.APIURL == "" {
+		t.APIURL = "https://api.telegram.org"
+	}
+	if u, err := url.Parse(t.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("api_url %q is not an http(s) URL", t.APIURL)
+	}
+	t.APIURL = strings.TrimSuffix(t.APIURL, "/")
+	redact.Register(t.BotToken.Value())
+	return nil
+}
+
+// Name implements alerts.Notifier.
+func (t *Telegram) Name() string { return "telegram" }
+
+type sendMessage struct {
+	ChatID              string `json:"chat_id"`
+	Text                string `json:"text"`
+	ParseMode           string `json:"parse_mode"`
+	DisableNotification bool   `json:"disable_notification,omitempty"`
+	LinkPreview         struct {
+		IsDisabled bool `json:"is_disabled"`
+	} `json:"link_preview_options"`
+}
+
+// apiResponse is the Bot API's envelope, errors included:
+// {"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5","parameters":{"retry_after":5}}.
+type apiResponse struct {
+	OK          bool   `json:"ok"`
+	ErrorCode   int    `json:"error_code"`
+	Description string `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// Send implements alerts.Notifier: the message's parts in order, each
+// part once per delivery however often Deliver retries.
+func (t *Telegram) Send(ctx context.Context, n alerts.Notification) error {
+	parts := split(render(alerts.ContentOf(t.env.Presentation, n)), MaxRunes)
+	key := alerts.DeliveryKey(n.Alert)
+	t.mu.Lock()
+	done := t.sent[key]
+	t.mu.Unlock()
+	for i := done; i < len(parts); i++ {
+		if err := t.post(ctx, parts[i]); err != nil {
+			return err
+		}
+		t.mu.Lock()
+		t.sent[key] = i + 1
+		t.mu.Unlock()
+	}
+	t.mu.Lock()
+	delete(t.sent, key)
+	t.mu.Unlock()
+	return nil
+}
+
+func (t *Telegram) post(ctx context.Context, text string) error {
+	m := sendMessage{ChatID: t.ChatID, Text: text, ParseMode: "HTML", DisableNotification: t.Silent}
+	m.LinkPreview.IsDisabled = true
+	body, err := json.Marshal(m)
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.APIURL+"/bot"+t.BotToken.Value()+"/sendMessage", bytes.NewReader(body))
+	if err != nil {
+		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: errors.New("building the request failed: check notifiers.telegram.api_url")}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.env.HTTP.Do(req)
+	if err != nil {
+		// A *url.Error quotes the URL, and the URL holds the token:
+		// keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("POST sendMessage: %w", ue.Err)
+		}
+		return &alerts.DeliveryError{Notifier: t.Name(), Err: redact.Error(err)}
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var r apiResponse
+	if json.Unmarshal(raw, &r) == nil && r.OK && resp.StatusCode/100 == 2 {
+		return nil
+	}
+	desc := strings.TrimSpace(r.Description)
+	if desc == "" {
+		desc = http.StatusText(resp.StatusCode)
+	}
+	status := resp.StatusCode
+	if r.ErrorCode != 0 {
+		status = r.ErrorCode
+	}
+	var retry time.Duration
+	if r.Parameters.RetryAfter > 0 {
+		retry = time.Duration(r.Parameters.RetryAfter) * time.Second
+	}
+	hint := ""
+	switch status {
+	case http.StatusUnauthorized, http.StatusNotFound:
+		hint = " (check notifiers.telegram.bot_token)"
+	case http.StatusBadRequest, http.StatusForbidden:
+		hint = " (check notifiers.telegram.chat_id, and that the bot is a member of the chat)"
+	}
+	if status/100 == 2 { // 200 with ok:false or an unreadable body
+		status = http.StatusBadGateway
+	}
+	return alerts.Classify(t.Name(), status, retry, redact.Error(fmt.Errorf("telegram: %s%s", desc, hint)))
+}

@@ -1,0 +1,244 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify"
+)
+
+const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+var now = time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+
+// botAPI is an httptest server shaped like the Bot API: it answers
+// /bot<token>/sendMessage with replies[i] for the i-th call (the last one
+// repeats) and records the requests.
+type botAPI struct {
+	mu      sync.Mutex
+	got     []sendMessage
+	replies []reply
+}
+
+type reply struct {
+	status int
+	body   string
+}
+
+func (b *botAPI) serve(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/bot"+token+"/sendMessage" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"ok":false,"error_code":404,"description":"Not Found"}`))
+			return
+		}
+		var m sendMessage
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			t.Errorf("body: %v", err)
+		}
+		b.mu.Lock()
+		b.got = append(b.got, m)
+		rp := b.replies[min(len(b.got), len(b.replies))-1]
+		b.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rp.status)
+		w.Write([]byte(rp.body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+const okBody = `{"ok":true,"result":{"message_id":42,"chat":{"id":-1001234567890,"type":"supergroup"},"date":1764644400,"text":"x"}}`
+
+func newTelegram(t *testing.T, api string) *Telegram {
+	t.Helper()
+	tg := &Telegram{BotToken: mw.Secret(token), ChatID: "-1001234567890", APIURL: api}
+	if err := tg.Init(notify.Env{Name: "telegram", HTTP: &http.Client{Timeout: 5 * time.Second}, Now: func() time.Time { return now }}); err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+func TestSendEscapesHostileText(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}}}
+	srv := b.serve(t)
+	tg := newTelegram(t, srv.URL)
+	if err := tg.Send(context.Background(), notify.Sample(now, "https://dash.example/")); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 {
+		t.Fatalf("%d messages, want 1", len(b.got))
+	}
+	m := b.got[0]
+	if m.ParseMode != "HTML" || m.ChatID != "-1001234567890" || !m.LinkPreview.IsDisabled {
+		t.Errorf("request %+v", m)
+	}
+	for _, raw := range []string{"<b>Refund", "</a><a href=\"https://evil", "<!channel>", "<i>angry"} {
+		if strings.Contains(m.Text, raw) {
+			t.Errorf("hostile %q reached Telegram unescaped:\n%s", raw, m.Text)
+		}
+	}
+	for _, lit := range []string{"&lt;b&gt;Refund NOW&lt;/b&gt;", "&lt;/a&gt;", "*bold*", "&lt;!channel&gt;", "&amp;amp;"} {
+		if !strings.Contains(m.Text, lit) {
+			t.Errorf("missing escaped %q in:\n%s", lit, m.Text)
+		}
+	}
+	if strings.Contains(m.Text, "javascript:") && strings.Contains(m.Text, `href="javascript`) {
+		t.Errorf("javascript: URL made a link")
+	}
+	if !strings.Contains(m.Text, `<a href="https://example.com/post/1?a=1&amp;b=2">`) || !strings.Contains(m.Text, `<a href="https://dash.example/#alert=`) {
+		t.Errorf("links missing:\n%s", m.Text)
+	}
+	checkHTML(t, m.Text)
+}
+
+// checkHTML checks a part is well-formed Telegram HTML: only b and a tags,
+// balanced, every & starts an entity.
+func checkHTML(t *testing.T, s string) {
+	t.Helper()
+	tag := regexp.MustCompile(`<(/?)(b|a)( href="[^"<>]*")?>`)
+	depth := map[string]int{}
+	rest := s
+	for {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		m := tag.FindStringSubmatch(rest[i:])
+		if m == nil || !strings.HasPrefix(rest[i:], m[0]) {
+			t.Fatalf("stray < at %q", rest[i:min(len(rest), i+30)])
+		}
+		if m[1] == "/" {
+			depth[m[2]]--
+		} else {
+			depth[m[2]]++
+		}
+		if depth[m[2]] < 0 || depth[m[2]] > 1 {
+			t.Fatalf("unbalanced <%s%s> in part", m[1], m[2])
+		}
+		rest = rest[i+len(m[0]):]
+	}
+	for k, d := range depth {
+		if d != 0 {
+			t.Fatalf("<%s> left open", k)
+		}
+	}
+	ent := regexp.MustCompile(`&(amp|lt|gt|quot);`)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' && !ent.MatchString(s[i:min(len(s), i+6)]) {
+			t.Fatalf("broken entity at %q", s[i:min(len(s), i+8)])
+		}
+	}
+}
+
+func TestSplitLongMessages(t *testing.T) {
+	n := notify.Sample(now, "https://dash.example/")
+	n.Top = nil
+	for i := range 40 {
+		// distinct, long, full of characters that escape to entities
+		n.Top = append(n.Top, mw.Mention{ID: string(rune('a' + i)), Source: "x", Text: strings.Repeat(string(rune('a'+i%26))+"<&> ", 200) + strings.Repeat("z", i), Published: now})
+	}
+	c := alerts.ContentOf(alerts.Presentation{}, n)
+	c.Evidence = append(c.Evidence, c.Evidence...)
+	c.Evidence = append(c.Evidence, c.Evidence...) // 20 blocks of ~2.5k source units
+	parts := split(render(c), MaxRunes)
+	if len(parts) < 2 {
+		t.Fatalf("%d parts, want a split", len(parts))
+	}
+	for i, p := range parts {
+		if size(p) > MaxRunes {
+			t.Errorf("part %d has %d units", i, size(p))
+		}
+		checkHTML(t, p)
+	}
+	// One block longer than the limit by itself goes as escaped plain text.
+	huge := []block{{html: "<b>" + strings.Repeat("&lt;", 3000) + "</b>", plain: strings.Repeat("<", 3000)}}
+	ps := split(huge, MaxRunes)
+	if len(ps) != 3 {
+		t.Fatalf("%d parts, want 3", len(ps))
+	}
+	for _, p := range ps {
+		if size(p) > MaxRunes {
+			t.Errorf("part of %d units", size(p))
+		}
+		checkHTML(t, p)
+	}
+}
+
+func TestStatusClasses(t *testing.T) {
+	cases := []struct {
+		name      string
+		r         reply
+		permanent bool
+		retry     time.Duration
+	}{
+		{"429", reply{429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}`}, false, 7 * time.Second},
+		{"400", reply{400, `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`}, true, 0},
+		{"403", reply{403, `{"ok":false,"error_code":403,"description":"Forbidden: bot was kicked from the supergroup chat"}`}, true, 0},
+		{"401", reply{401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`}, true, 0},
+		{"502", reply{502, `<html>Bad Gateway</html>`}, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := &botAPI{replies: []reply{c.r}}
+			tg := newTelegram(t, b.serve(t).URL)
+			err := tg.Send(context.Background(), notify.Sample(now, ""))
+			var de *alerts.DeliveryError
+			if !errors.As(err, &de) {
+				t.Fatalf("err %v, want a DeliveryError", err)
+			}
+			if de.Permanent != c.permanent || de.RetryAfter != c.retry {
+				t.Errorf("permanent %v retry %s, want %v %s (%v)", de.Permanent, de.RetryAfter, c.permanent, c.retry, err)
+			}
+			if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "AAHdq") {
+				t.Errorf("token in error: %v", err)
+			}
+		})
+	}
+}
+
+func TestDeliverRetriesAfter429WithoutResending(t *testing.T) {
+	// Part 1 goes, part 2 is rate limited once, then goes: Deliver retries
+	// and part 1 is not sent twice.
+	b := &botAPI{replies: []reply{{200, okBody}, {429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`}, {200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	n := notify.Sample(now, "")
+	for i := range 30 {
+		n.Top = append(n.Top, mw.Mention{ID: string(rune('A' + i)), Source: "x", Text: strings.Repeat(string(rune('A'+i))+"<> ", 150), Published: now})
+	}
+	n.Top = n.Top[2:]
+	if len(split(render(alerts.ContentOf(alerts.Presentation{}, n)), MaxRunes)) != 2 {
+		t.Skip("fixture no longer splits in two")
+	}
+	if err := alerts.Deliver(context.Background(), tg, n, time.Minute, discard()); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 3 || b.got[0].Text == b.got[2].Text || b.got[1].Text != b.got[2].Text {
+		t.Errorf("%d requests; want part 1, part 2 (429), part 2", len(b.got))
+	}
+}
+
+func TestNetworkErrorHidesToken(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	api := srv.URL
+	srv.Close()
+	tg := newTelegram(t, api)
+	err := tg.Send(context.Background(), notify.Sample(now, ""))
+	if err == nil || strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "AAHdq") {
+		t.Fatalf("err %v", err)
+	}
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || de.Permanent {
+		t.Errorf("a network error must be retryable: %v", err)
+	}
+}

@@ -1,0 +1,71 @@
+package query
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold lowercases s and strips diacritics ("Café" -> "cafe"). Invalid UTF-8
+// bytes become spaces. scoring.Fold is this function.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, " ")) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// Token is a word of folded text. Prefix is '@' or '#' for handles and
+// hashtags, 0 otherwise.
+type Token struct {
+	Word   string
+	Prefix byte
+}
+
+// Tokenize splits folded text into words of letters, digits and '_',
+// keeping a leading '@' or '#'. scoring.Tokenize is this function.
+func Tokenize(folded string) []Token {
+	return appendTokens(nil, folded)
+}
+
+// appendTokens is Tokenize appending to out, so a caller can reuse a buffer.
+func appendTokens(out []Token, folded string) []Token {
+	start, prefix := -1, byte(0)
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			out = append(out, Token{Word: folded[start:end], Prefix: prefix})
+		}
+		start, prefix = -1, 0
+	}
+	for i, r := range folded {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+		switch {
+		case word && start < 0:
+			start = i
+			if i > 0 && (folded[i-1] == '@' || folded[i-1] == '#') {
+				prefix = folded[i-1]
+			}
+		case !word && start >= 0:
+			flush(i)
+		}
+	}
+	flush(len(folded))
+	return out
+}
