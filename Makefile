@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test lint vet fmt-check fuzz bench tidy demo
+.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos
 
 all: build
 
@@ -13,11 +13,16 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/mentionwatch ./cmd/mentionwatch
 
-## test: vet, gofmt check, then every test with the race detector.
+## test: vet, gofmt check, staticcheck, then every test with the race detector.
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
 
-lint: vet fmt-check
+lint: vet fmt-check staticcheck
+
+## staticcheck: pinned; fetched once through the module proxy, then cached.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)
@@ -39,6 +44,10 @@ bench:
 tidy:
 	$(GO) mod tidy
 	git diff --exit-code go.mod go.sum
+
+## chaos: fault scenarios against the real daemon (about 10 minutes; not part of test).
+chaos:
+	bash scripts/chaos.sh
 
 demo:
 	$(GO) run ./cmd/mentionwatch demo

@@ -27,13 +27,24 @@ type Sink func(ctx context.Context, src *Source, items []mw.Mention) error
 
 // Scheduler runs every source on its own interval, with jitter, and with
 // exponential backoff after errors. One source's failure, slowness or panic
-// never stops the others. Cursors and health persist in the store.
+// never stops the others. Each source's state (cursor, health and dedup
+// Window) is kept in memory, saved to StateDir after every run and to the
+// store when it answers: collection goes on while the store is down (the
+// writer spools), and a restart resumes from the newer of the file and
+// the store.
 type Scheduler struct {
 	Sources []*Source
 	Store   store.Store
-	Sink    Sink
-	Log     *slog.Logger
-	Now     func() time.Time // default time.Now
+	// StateDir, when set, keeps every source's state on local disk (the
+	// daemon uses the spool's directory). Without it a source whose store
+	// state cannot be read starts from an empty cursor.
+	StateDir *StateDir
+	Sink     Sink
+	Log      *slog.Logger
+	Now      func() time.Time // default time.Now
+
+	mu     sync.Mutex             // guards states (each entry is owned by its source's goroutine)
+	states map[string]*savedState // sources that ran in this process
 
 	// OnRun, if set, is called after each run, failed ones included (for
 	// metrics).
@@ -45,7 +56,7 @@ type RunResult struct {
 	Source string
 	Items  int
 	Err    error
-	Stop   bool          // the source cannot go on (credentials): not rescheduled
+	Stop   bool          // the source's credentials were rejected: not rescheduled
 	Wait   time.Duration // the service asked us to wait this long
 }
 
@@ -112,8 +123,54 @@ func NextDelay(interval time.Duration, consecutiveErrors int, asked time.Duratio
 	return max(d, asked)
 }
 
-// RunOnce runs one source now: load its cursor, collect, hand the items to
-// the sink, then save the new cursor and the source's health.
+// storeTimeout bounds reading a source's state from the store: a hung
+// store must not hold collection up.
+const storeTimeout = 5 * time.Second
+
+// state returns the state of src: kept in memory after its first run in
+// this process; before that, the newer (by LastRun) of the state file and
+// the store's, or whichever answers.
+func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *savedState {
+	name := src.Config.Name
+	s.mu.Lock()
+	st := s.states[name]
+	s.mu.Unlock()
+	if st != nil {
+		return st
+	}
+	st = &savedState{}
+	var fromFile bool
+	if s.StateDir != nil {
+		var err error
+		*st, fromFile, err = s.StateDir.load(name)
+		if err != nil {
+			log.Warn("state file unreadable; using the store's state", "err", err)
+		}
+	}
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	stored, err := s.Store.SourceState(sctx, name)
+	cancel()
+	switch {
+	case err != nil && fromFile:
+		log.Warn("store unreachable; resuming the source from its state file", "err", err)
+	case err != nil:
+		log.Warn("store unreachable and no state file; the source starts from an empty cursor (ids deduplicate what is collected again)", "err", err)
+	case !fromFile || stored.LastRun.After(st.State.LastRun):
+		st.State = stored
+	}
+	st.State.Source, st.State.Kind = name, src.Config.Type
+	s.mu.Lock()
+	if s.states == nil {
+		s.states = map[string]*savedState{}
+	}
+	s.states[name] = st
+	s.mu.Unlock()
+	return st
+}
+
+// RunOnce runs one source now: collect from its cursor, drop the items its
+// dedup window has seen, hand the rest to the sink, then save the new
+// cursor and the source's health.
 func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	name := src.Config.Name
 	res.Source = name
@@ -122,13 +179,8 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	if s.OnRun != nil {
 		defer func() { s.OnRun(src, res.Items, res.Err, s.now().Sub(start)) }()
 	}
-	st, err := s.Store.SourceState(ctx, name)
-	if err != nil {
-		res.Err = fmt.Errorf("loading state of source %s: %w", name, err)
-		log.Error("source run failed", "err", res.Err)
-		return res
-	}
-	st.Source, st.Kind = name, src.Config.Type
+	saved := s.state(ctx, log, src)
+	st := saved.State
 
 	items, next, cerr := s.collect(ctx, src, st.Cursor)
 	for i := range items {
@@ -140,14 +192,19 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 			items[i].Collected = start.UTC()
 		}
 	}
+	items, dupes, stale := saved.Window.Filter(items)
+	if dupes+stale > 0 {
+		log.Debug("items seen before dropped", "repeated", dupes, "older_than_window", stale)
+	}
 	// Items collected before an error are kept.
 	if len(items) > 0 {
 		if err := s.Sink(ctx, src, items); err != nil {
 			res.Err = fmt.Errorf("storing %d items from source %s: %w", len(items), name, err)
-			s.saveState(ctx, log, st, start, 0, res.Err)
+			s.saveState(ctx, log, saved, st, start, 0, res.Err)
 			log.Error("source run failed", "err", res.Err)
 			return res
 		}
+		saved.Window.Admit(items, start.UTC())
 	}
 	if !cursorEmpty(next) {
 		st.Cursor = next
@@ -155,13 +212,15 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	res.Items = len(items)
 	res.Err = cerr
 	if cerr != nil {
-		res.Stop = IsAuth(cerr)
+		// A 401 or 403 stops only a source whose credentials were sent
+		// and rejected; without credentials it is retried with backoff.
+		res.Stop = IsAuth(cerr) && HasCredentials(src.Collector)
 		res.Wait, _ = RetryAfter(cerr)
 		if ctx.Err() != nil && errors.Is(cerr, context.Canceled) {
 			res.Err = nil // shutting down
 		}
 	}
-	s.saveState(ctx, log, st, start, len(items), res.Err)
+	s.saveState(ctx, log, saved, st, start, len(items), res.Err)
 	took := s.now().Sub(start)
 	if res.Err != nil {
 		log.Error("source run failed", "err", res.Err, "items", len(items), "took", took.Round(time.Millisecond))
@@ -181,7 +240,9 @@ func (s *Scheduler) collect(ctx context.Context, src *Source, cur mw.Cursor) (it
 	return src.Collector.Collect(ctx, cur)
 }
 
-func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, st store.SourceState, start time.Time, n int, runErr error) {
+// saveState records the run in memory, then in the state file, then in
+// the store; the file and the store failing are logged, not fatal.
+func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *savedState, st store.SourceState, start time.Time, n int, runErr error) {
 	st.LastRun = start.UTC()
 	st.ItemsLastRun = n
 	st.TotalItems += uint64(n)
@@ -193,11 +254,17 @@ func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, st store.So
 		st.LastSuccess = start.UTC()
 		st.ConsecutiveErrors = 0
 	}
+	saved.State = st
+	if s.StateDir != nil {
+		if err := s.StateDir.save(*saved); err != nil {
+			log.Error("saving source state file; a restart may collect this run's items again", "err", err)
+		}
+	}
 	// Saving state must survive shutdown: use a short context of its own.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
 	if err := s.Store.SaveSourceState(sctx, st); err != nil {
-		log.Error("saving source state", "err", err)
+		log.Warn("saving source state in the store failed; kept in memory and in the state file", "err", err)
 	}
 }
 

@@ -3,6 +3,8 @@ package collectors
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,10 +47,18 @@ func src(name string, c Collector, every time.Duration) *Source {
 	return &Source{Config: mw.SourceConfig{Name: name, Type: "fake", Interval: mw.Duration(every)}, Collector: c}
 }
 
+// credentialedCollector is a source configured with credentials, as x or
+// reddit are: a 401 or 403 means they were rejected.
+type credentialedCollector struct {
+	fakeCollector
+	Token mw.Secret `yaml:"token"`
+}
+
 func TestSchedulerStopsSourceOnAuthErrorOthersGoOn(t *testing.T) {
-	auth := &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	auth := &credentialedCollector{Token: "t0ken"}
+	auth.fn = func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://api.example.com", Status: 401}
-	}}
+	}
 	good := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return []mw.Mention{{NativeID: string(rune('a' + n))}}, mw.Cursor{LastID: string(rune('a' + n))}, nil
 	}}
@@ -106,5 +116,190 @@ func TestPartialItemsBeforeErrorAreKept(t *testing.T) {
 	}
 	if res.Stop {
 		t.Fatal("a malformed page must not stop the source")
+	}
+}
+
+// A source without credentials (rss, reviews) that gets a 401 or 403, as
+// a CDN's bot check answers, backs off and tries again like after a 5xx;
+// it stops only when credentials it sent were rejected.
+func TestSchedulerRetriesAuthErrorWithoutCredentials(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		c := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+			if n <= 2 {
+				return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://shop.example.com/feed", Status: status}
+			}
+			return []mw.Mention{{NativeID: fmt.Sprint(n)}}, mw.Cursor{LastID: fmt.Sprint(n)}, nil
+		}}
+		s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
+		for run := 1; run <= 2; run++ {
+			res := s.RunOnce(context.Background(), src("feed", c, time.Minute))
+			if res.Stop || res.Err == nil {
+				t.Fatalf("HTTP %d on a source without credentials, run %d: stop %v, err %v; want an error that is retried", status, run, res.Stop, res.Err)
+			}
+		}
+		if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 1 {
+			t.Fatalf("third run after HTTP %d: %+v, want 1 item", status, res)
+		}
+		cred := &credentialedCollector{Token: "t0ken"}
+		cred.fn = c.fn
+		if res := s.RunOnce(context.Background(), src("api", cred, time.Minute)); !res.Stop {
+			t.Errorf("HTTP %d with credentials configured: stop %v, want the source stopped until its credentials are fixed", status, res.Stop)
+		}
+		empty := &credentialedCollector{}
+		empty.fn = func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+			return nil, mw.Cursor{}, &HTTPError{Method: "GET", URL: "https://api.example.com", Status: status}
+		}
+		if res := s.RunOnce(context.Background(), src("public", empty, time.Minute)); res.Stop {
+			t.Errorf("HTTP %d on a source whose credential fields are empty: stopped, want retried", status)
+		}
+	}
+}
+
+// downState is a store that does not answer.
+type downState struct{ store.Store }
+
+func (downState) SourceState(context.Context, string) (store.SourceState, error) {
+	return store.SourceState{}, errors.New("dial tcp 127.0.0.1:9000: connection refused")
+}
+
+func (downState) SaveSourceState(context.Context, store.SourceState) error {
+	return errors.New("dial tcp 127.0.0.1:9000: connection refused")
+}
+
+// pagedCollector returns the items after its cursor's LastID, three per run.
+func pagedCollector() *fakeCollector {
+	return &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		from := 0
+		if cur.LastID != "" {
+			fmt.Sscan(cur.LastID, &from)
+		}
+		var ms []mw.Mention
+		for i := from + 1; i <= from+3; i++ {
+			ms = append(ms, mw.Mention{NativeID: fmt.Sprint(i)})
+		}
+		return ms, mw.Cursor{LastID: fmt.Sprint(from + 3)}, nil
+	}}
+}
+
+// While the store is down, sources go on collecting from cursors kept in
+// memory and in the state directory, and a restart resumes from the file.
+func TestSchedulerCollectsWhileStoreDown(t *testing.T) {
+	dir := &StateDir{Dir: t.TempDir()}
+	var got []string
+	sink := func(_ context.Context, _ *Source, ms []mw.Mention) error {
+		for _, m := range ms {
+			got = append(got, m.NativeID)
+		}
+		return nil
+	}
+	c := pagedCollector()
+	s := &Scheduler{Store: downState{}, StateDir: dir, Sink: sink}
+	for run := 1; run <= 2; run++ {
+		if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 3 {
+			t.Fatalf("run %d with the store down: %+v, want 3 items and no error", run, res)
+		}
+	}
+	// A restart while the store is still down resumes from the state file.
+	s = &Scheduler{Store: downState{}, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 3 {
+		t.Fatalf("run after restart: %+v", res)
+	}
+	if want := "1 2 3 4 5 6 7 8 9"; fmt.Sprint(got) != "["+want+"]" {
+		t.Errorf("collected %v, want [%s]: each item once, in order", got, want)
+	}
+	// When the store is back, the newer of its state and the file wins.
+	mem := &memState{states: map[string]store.SourceState{"feed": {Source: "feed", Cursor: mw.Cursor{LastID: "3"}, LastRun: time.Unix(1, 0)}}}
+	s = &Scheduler{Store: mem, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Items != 3 || got[len(got)-1] != "12" {
+		t.Fatalf("after the store came back: %+v, last item %s; want items 10-12 (the file is newer than the store)", res, got[len(got)-1])
+	}
+	if mem.states["feed"].Cursor.LastID != "12" {
+		t.Errorf("store cursor %q after it came back, want 12", mem.states["feed"].Cursor.LastID)
+	}
+}
+
+// A feed longer than the collector's cursor remembers (mw.MaxSeen ids; the
+// issue's 6,000-item feed came back as 4,000 "new" items per poll) is
+// not collected again on every poll: the scheduler's window drops the ids
+// it admitted and items older than its watermark window.
+func TestSchedulerDedupsBigFeed(t *testing.T) {
+	base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	feed := make([]mw.Mention, mw.MaxSeen+500)
+	for i := range feed {
+		feed[i] = mw.Mention{NativeID: fmt.Sprintf("item-%d", i), Published: base.Add(-time.Duration(i) * time.Minute)}
+	}
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		// As rss does: the items whose ids the cursor does not hold.
+		next := mw.Cursor{Seen: append([]string(nil), cur.Seen...)}
+		var out []mw.Mention
+		for _, m := range feed {
+			if !cur.HasSeen(m.NativeID) {
+				out = append(out, m)
+				next.Remember(m.NativeID)
+			}
+		}
+		return out, next, nil
+	}}
+	stored := map[string]int{}
+	s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, StateDir: &StateDir{Dir: t.TempDir()},
+		Now: func() time.Time { return base.Add(time.Hour) },
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error {
+			for _, m := range ms {
+				stored[m.NativeID]++
+			}
+			return nil
+		}}
+	runs := []int{}
+	for range 3 {
+		runs = append(runs, s.RunOnce(context.Background(), src("big", c, time.Minute)).Items)
+	}
+	// Two new items, and one published long before the window.
+	feed = append([]mw.Mention{
+		{NativeID: "new-1", Published: base.Add(time.Minute)},
+		{NativeID: "new-2"},
+		{NativeID: "ancient", Published: base.Add(-30 * 24 * time.Hour)},
+	}, feed...)
+	runs = append(runs, s.RunOnce(context.Background(), src("big", c, time.Minute)).Items)
+	if want := fmt.Sprintf("[%d 0 0 2]", len(feed)-3); fmt.Sprint(runs) != want {
+		t.Errorf("items per run %v, want %s (the collector alone gives %d on every later run)", runs, want, len(feed)-3-mw.MaxSeen)
+	}
+	for id, n := range stored {
+		if n > 1 {
+			t.Fatalf("item %s handed to the sink %d times", id, n)
+		}
+	}
+	if _, ok := stored["ancient"]; ok {
+		t.Error("an item older than the watermark window was taken as new")
+	}
+	w := s.states["big"].Window
+	// new-2 has no date: it counts as published at the run's time.
+	if len(w.IDs) > len(feed)-1 || w.Mark != base.Add(time.Hour) {
+		t.Errorf("window holds %d ids, mark %v; want at most %d and %v", len(w.IDs), w.Mark, len(feed)-1, base.Add(time.Hour))
+	}
+}
+
+// The window forgets ids older than its watermark minus DedupSlack, and
+// keeps at most MaxWindowIDs.
+func TestWindowBounded(t *testing.T) {
+	var w Window
+	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	w.Admit([]mw.Mention{{NativeID: "old", Published: now.Add(-8 * 24 * time.Hour)}, {NativeID: "recent", Published: now.Add(-time.Hour)}}, now)
+	if _, ok := w.IDs["old"]; ok || len(w.IDs) != 1 {
+		t.Errorf("ids %v: want only recent", w.IDs)
+	}
+	if fresh, _, stale := w.Filter([]mw.Mention{{NativeID: "old", Published: now.Add(-8 * 24 * time.Hour)}}); len(fresh) != 0 || stale != 1 {
+		t.Errorf("an item older than the window: fresh %d stale %d", len(fresh), stale)
+	}
+	const limit = 1000 // admit with a small limit: MaxWindowIDs works the same
+	many := make([]mw.Mention, limit+10)
+	for i := range many {
+		many[i] = mw.Mention{NativeID: fmt.Sprint(i), Published: now.Add(-time.Duration(i) * time.Second)}
+	}
+	w.admit(many, now, limit)
+	if len(w.IDs) > limit || w.Floor.IsZero() {
+		t.Errorf("%d ids kept (floor %v), want at most %d", len(w.IDs), w.Floor, limit)
+	}
+	if fresh, _, _ := w.Filter([]mw.Mention{{NativeID: fmt.Sprint(limit + 5), Published: now.Add(-time.Duration(limit+5) * time.Second)}}); len(fresh) != 0 {
+		t.Error("an evicted id older than the floor came back as new")
 	}
 }

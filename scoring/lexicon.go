@@ -123,14 +123,6 @@ func (w *wordInfo) norm() *wordInfo {
 	return &words[w.normID]
 }
 
-// cue is the word's own cue, nil if none.
-func (w *wordInfo) cue() *cue {
-	if w.cueID == 0 {
-		return nil
-	}
-	return wordCues[w.cueID]
-}
-
 // cue is what a word or phrase signals beyond the VADER lexicon.
 type cue struct {
 	stage   [numStages]float32 // evidence for each moment of truth

@@ -4,6 +4,8 @@
 package scoring
 
 import (
+	"context"
+	"fmt"
 	"slices"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -36,8 +38,20 @@ func NewPipeline(brands []mw.Brand, scorer *Scorer) *Pipeline {
 // are that brand's. When only is not empty, brands outside it (and their
 // competitors) are ignored.
 func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
+	out, _ := p.ProcessContext(context.Background(), raw, only)
+	return out
+}
+
+// ProcessContext is Process that stops between items once ctx ends, with
+// ctx's error and no mentions: a shutdown does not wait for a large batch
+// to be scored (its items are not acknowledged, so the next run collects
+// them again). One item takes at most the scoring of MaxScoredBytes.
+func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []string) ([]mw.Mention, error) {
 	out := make([]mw.Mention, 0, len(raw))
-	for _, item := range raw {
+	for i, item := range raw {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("scoring %d items: stopped after %d: %w", len(raw), i, err)
+		}
 		brands := p.match.MatchMention(&item)
 		if len(brands) == 0 && len(only) == 1 && p.ownPage[item.Kind] {
 			brands = only
@@ -54,5 +68,5 @@ func (p *Pipeline) Process(raw []mw.Mention, only []string) []mw.Mention {
 			out = append(out, m)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -603,7 +603,3 @@ var lowerASCIITable = func() (t [256]byte) {
 	}
 	return t
 }()
-
-// str returns the token's lower-case word as a string view (no copy is
-// kept beyond the call; callers use it only for lookups).
-func (s *scratch) str(t token) []byte { return s.buf[t.a:t.b] }

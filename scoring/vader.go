@@ -61,6 +61,7 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 	}
 	sent := s.sent[:n]
 	clear(sent)
+	qc := clauseCursor{from: 1, end: 0}
 	// Only the lexicon words (found while tokenizing) carry a valence.
 	for _, i32 := range s.lexAt {
 		i := int(i32)
@@ -109,7 +110,7 @@ func (s *scratch) vader(pv []phraseVal) float64 {
 		if w.special == kwLike && i > 0 && !s.likeVerb(i-1) {
 			v = 0 // the preposition: "looks like", "plays like a sitcom"
 		}
-		if s.inQuestion(i) {
+		if s.inQuestion(&qc, i) {
 			v *= questionWeight
 		}
 		sent[i] = v
@@ -201,12 +202,30 @@ func (s *scratch) likeVerb(j int) bool {
 	return t.nt || t.w != nil && (t.w.flags&fLikeVerb != 0 || t.w.booster != 0 || t.w.negate())
 }
 
+// clauseCursor remembers the last clause inQuestion scanned: every token
+// in [from, end] has its clause end at end, because none before end
+// breaks a clause. vader asks for ascending positions (s.lexAt), so each
+// token is scanned at most once per text and the whole pass is linear;
+// scanning afresh per lexicon word was quadratic in a text without
+// clause breaks (320k words took 29 s).
+type clauseCursor struct {
+	from, end int // the scanned span; from > end when nothing is scanned
+	q         bool
+	steps     int // tokens scanned so far (the linearity test reads it)
+}
+
 // inQuestion reports whether the clause of token i ends in '?'.
-func (s *scratch) inQuestion(i int) bool {
+func (s *scratch) inQuestion(c *clauseCursor, i int) bool {
+	if i >= c.from && i <= c.end {
+		return c.q
+	}
 	toks := s.toks
+	c.from = i
 	for ; i < len(toks)-1 && !toks[i].brk; i++ {
 	}
-	return toks[i].q
+	c.steps += i - c.from + 1
+	c.end, c.q = i, toks[i].q
+	return c.q
 }
 
 // boost is VADER's scalar_inc_dec: the booster effect of word j on valence v.

@@ -179,8 +179,6 @@ func readBody(r *http.Request, v any) error {
 	return r.ParseForm()
 }
 
-var errBadAction = errors.New("bad action")
-
 // act loads the alert named in the path, applies f and saves it.
 func (h *Handler) act(r *http.Request, f func(a *mw.Alert, by string, now time.Time) error) (mw.Alert, int, error) {
 	var body actionBody

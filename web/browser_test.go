@@ -40,24 +40,6 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// runChromium runs headless chromium on url with extra flags and returns
-// its stdout. Virtual time lets the page's fetches and charts finish.
-func runChromium(t *testing.T, bin, url string, extra ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	args := append([]string{"--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-		"--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + t.TempDir(), "--virtual-time-budget=10000"}, extra...)
-	args = append(args, url)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", extra, err, tail(errb.String(), 2000))
-	}
-	return out.String()
-}
-
 func tail(s string, n int) string {
 	if len(s) > n {
 		return s[len(s)-n:]
@@ -141,7 +123,8 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 		w.Write([]byte("<!doctype html><html><head><title>control</title></head><body>" + browserProbe + "</body></html>"))
 	}))
 	defer control.Close()
-	dom := runChromium(t, bin, control.URL, "--dump-dom")
+	br := openBrowser(t, bin, 1280, 2000)
+	dom := br.load(control.URL, `document.querySelector("xss-ran")`)
 	if !strings.Contains(dom, "XSS-RAN") || !strings.Contains(dom, "<xss-ran>") {
 		t.Fatalf("control: the probe did not run on an unescaped page, so this test could not detect it:\n%s", tail(dom, 1000))
 	}
@@ -149,7 +132,8 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 	srv := demoServer(t)
 	url := srv.URL + "/?brand=Acme&range=24h"
 
-	dom = runChromium(t, bin, url, "--dump-dom")
+	// Wait until both charts are drawn (or failed), not for a time budget.
+	dom = br.load(url, `document.querySelectorAll('.chart[data-rendered="true"], .chart .error').length >= 2`)
 	// The server sends no canvas: uPlot draws two once the API answers.
 	if n := strings.Count(dom, "<canvas"); n < 2 {
 		t.Errorf("%d canvases in the rendered page; want the volume and share-of-voice charts:\n%s", n, tail(dom, 3000))
@@ -179,9 +163,8 @@ func TestBrowserRendersChartsAndProbeStaysInert(t *testing.T) {
 	}
 
 	shot := filepath.Join(artifactsDir(t), "dashboard.png")
-	runChromium(t, bin, url, "--screenshot="+shot, "--window-size=1280,2000", "--hide-scrollbars")
-	b, err := os.ReadFile(shot)
-	if err != nil {
+	b := br.screenshot()
+	if err := os.WriteFile(shot, b, 0o644); err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	if !bytes.HasPrefix(b, []byte("\x89PNG")) || len(b) < 20000 {
@@ -200,7 +183,10 @@ func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
 	bin := chromium(t)
 	srv := demoServer(t)
 
-	dom := runChromium(t, bin, srv.URL+"/#alert=burst", "--dump-dom")
+	br := openBrowser(t, bin, 1280, 1400)
+	// Wait until the page has focused the alert (app.js marks it).
+	focused := `document.querySelector('#alert-focus [data-focused="true"]')`
+	dom := br.load(srv.URL+"/#alert=burst", focused)
 	focus := regexp.MustCompile(`(?s)<section id="alert-focus"[^>]*>(.*?)</section>`).FindStringSubmatch(dom)
 	if focus == nil {
 		t.Fatalf("no #alert-focus section in the rendered page:\n%s", tail(dom, 3000))
@@ -225,10 +211,13 @@ func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
 	}
 
 	shot := filepath.Join(artifactsDir(t), "alert-focus.png")
-	runChromium(t, bin, srv.URL+"/#alert=burst", "--screenshot="+shot, "--window-size=1280,1400", "--hide-scrollbars")
+	if err := os.WriteFile(shot, br.screenshot(), 0o644); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
 	t.Logf("screenshot saved to %s", shot)
 
-	dom = runChromium(t, bin, srv.URL+"/#alert=nope", "--dump-dom")
+	br.load("about:blank", "true") // a new document, not a hash change
+	dom = br.load(srv.URL+"/#alert=nope", focused)
 	if !strings.Contains(dom, `data-alert-missing="nope"`) || !strings.Contains(dom, "Alert nope was not found") {
 		t.Errorf("an unknown alert id is not reported in place:\n%s", tail(dom, 2000))
 	}

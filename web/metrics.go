@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,8 +92,9 @@ var (
 	descSpoolBytes     = prometheus.NewDesc("mentionwatch_writer_spool_bytes", "Bytes waiting in the writer's spool.", nil, nil)
 	descBuffered       = prometheus.NewDesc("mentionwatch_writer_buffered", "Mentions waiting in the writer's memory buffer.", nil, nil)
 
-	descStoreUp        = prometheus.NewDesc("mentionwatch_store_up", "1 when the store answered this scrape's queries.", nil, nil)
-	descScrapeDuration = prometheus.NewDesc("mentionwatch_store_scrape_duration_seconds", "Time the store took to answer this scrape's queries.", nil, nil)
+	descStoreUp        = prometheus.NewDesc("mentionwatch_store_up", "1 when the store answered the last snapshot's queries (refreshed in the background, at most every 10 s).", nil, nil)
+	descScrapeDuration = prometheus.NewDesc("mentionwatch_store_scrape_duration_seconds", "Time the store took to answer the last snapshot's queries.", nil, nil)
+	descSnapshotAge    = prometheus.NewDesc("mentionwatch_store_snapshot_age_seconds", "Age of the store snapshot the source and alert gauges come from.", nil, nil)
 	descSourceItems    = prometheus.NewDesc("mentionwatch_source_items_total", "Items a source has collected over its life (from the store).", []string{"source", "kind"}, nil)
 	descSourceLastRun  = prometheus.NewDesc("mentionwatch_source_items_last_run", "Items a source collected in its last run.", []string{"source", "kind"}, nil)
 	descSourceErrors   = prometheus.NewDesc("mentionwatch_source_consecutive_errors", "Runs in a row that failed, per source; 0 when the last run succeeded.", []string{"source", "kind"}, nil)
@@ -111,7 +113,7 @@ type stateCollector struct{ h *Handler }
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descCollected, descStored, descDropped, descWriterStored, descWriterSpooled, descWriterReplayed,
 		descWriterErrors, descSpoolBatches, descSpoolBytes, descBuffered, descStoreUp, descScrapeDuration, descSourceItems, descSourceLastRun,
-		descSourceErrors, descSourceSuccess, descSourceErrorAt, descAlerts, descAlertSends, descAlertsUnacked} {
+		descSourceErrors, descSourceSuccess, descSourceErrorAt, descAlerts, descAlertSends, descAlertsUnacked, descSnapshotAge} {
 		ch <- d
 	}
 }
@@ -150,21 +152,20 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	start := time.Now()
-	sts, err := opt.Store.SourceStates(ctx)
-	var as []mw.Alert
-	if err == nil {
-		as, err = opt.Store.Alerts(ctx, store.AlertQuery{Since: opt.Now().Add(-30 * 24 * time.Hour), Limit: 10000})
+	snap := c.h.snapshots.get(opt)
+	if snap == nil {
+		// The first refresh has not answered yet (a hung store).
+		gauge(descStoreUp, 0)
+		return
 	}
-	gauge(descScrapeDuration, time.Since(start).Seconds())
-	if err != nil {
-		opt.Log.Warn("metrics: store unreachable", "err", err)
+	gauge(descScrapeDuration, snap.took.Seconds())
+	gauge(descSnapshotAge, time.Since(snap.at).Seconds())
+	if snap.err != nil {
 		gauge(descStoreUp, 0)
 		return
 	}
 	gauge(descStoreUp, 1)
+	sts, as := snap.sts, snap.alerts
 	for _, s := range sts {
 		counter(descSourceItems, float64(s.TotalItems), s.Source, s.Kind)
 		gauge(descSourceLastRun, float64(s.ItemsLastRun), s.Source, s.Kind)
@@ -190,4 +191,80 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descAlertSends, v, k[0], k[1])
 	}
 	gauge(descAlertsUnacked, unacked)
+}
+
+// Snapshot timing: /metrics serves the store's source and alert state from
+// a snapshot refreshed in the background, so a hung store never holds a
+// scrape up (it took 10 s while ClickHouse hung).
+const (
+	snapshotMaxAge    = 10 * time.Second // a scrape after this starts a refresh
+	snapshotTimeout   = 10 * time.Second // one refresh's queries
+	snapshotFirstWait = 2 * time.Second  // the first scrape waits this long for the first snapshot
+)
+
+// storeSnapshot is what the store answered at one refresh.
+type storeSnapshot struct {
+	sts    []store.SourceState
+	alerts []mw.Alert
+	err    error
+	took   time.Duration
+	at     time.Time
+}
+
+// snapshotCache holds the latest snapshot; at most one refresh runs at a
+// time, in its own goroutine, which ends within snapshotTimeout.
+type snapshotCache struct {
+	mu         sync.Mutex
+	snap       *storeSnapshot
+	refreshing chan struct{} // closed when the running refresh ends; nil when none runs
+}
+
+// get returns the latest snapshot (nil before the first one answered),
+// starting a refresh when it is older than snapshotMaxAge.
+func (c *snapshotCache) get(opt Options) *storeSnapshot {
+	snap, wait := c.kick(opt)
+	if snap != nil || wait == nil {
+		return snap
+	}
+	t := time.NewTimer(snapshotFirstWait)
+	defer t.Stop()
+	select {
+	case <-wait:
+	case <-t.C:
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snap
+}
+
+// kick starts a refresh when the snapshot is missing or old and none
+// runs; it returns the snapshot and the running refresh's done channel.
+// New kicks once, so the first scrape usually finds a snapshot.
+func (c *snapshotCache) kick(opt Options) (*storeSnapshot, chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if (c.snap == nil || time.Since(c.snap.at) > snapshotMaxAge) && c.refreshing == nil {
+		c.refreshing = make(chan struct{})
+		go c.refresh(opt, c.refreshing)
+	}
+	return c.snap, c.refreshing
+}
+
+func (c *snapshotCache) refresh(opt Options, done chan struct{}) {
+	ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
+	defer cancel()
+	start := time.Now()
+	snap := &storeSnapshot{}
+	snap.sts, snap.err = opt.Store.SourceStates(ctx)
+	if snap.err == nil {
+		snap.alerts, snap.err = opt.Store.Alerts(ctx, store.AlertQuery{Since: opt.Now().Add(-30 * 24 * time.Hour), Limit: 10000})
+	}
+	snap.took, snap.at = time.Since(start), time.Now()
+	if snap.err != nil {
+		opt.Log.Warn("metrics: store unreachable", "err", snap.err)
+	}
+	c.mu.Lock()
+	c.snap, c.refreshing = snap, nil
+	c.mu.Unlock()
+	close(done)
 }

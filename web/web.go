@@ -56,8 +56,12 @@ type Options struct {
 	// Runs, when set, adds the daemon's run and notification counters to
 	// /metrics.
 	Runs *RunMetrics
-	Log  *slog.Logger
-	Now  func() time.Time // default time.Now
+	// Ready, when set, is what /readyz reports: nil for ready, else why not
+	// (the daemon passes the writer's health: store inserts failing, the
+	// spool's disk full). Without it /readyz asks the store.
+	Ready func() error
+	Log   *slog.Logger
+	Now   func() time.Time // default time.Now
 
 	// Alert presentation (alerts_page.go): the zone times are shown in (the
 	// API keeps RFC 3339 with its offset; default UTC), the alert bucket
@@ -74,9 +78,11 @@ type Handler struct {
 	mux     *http.ServeMux
 	page    *pageTemplates
 	metrics *metrics
-	static  http.Handler
-	assets  fs.FS // the files under static/
-	csrf    *http.CrossOriginProtection
+	// snapshots is the store state /metrics serves.
+	snapshots snapshotCache
+	static    http.Handler
+	assets    fs.FS // the files under static/
+	csrf      *http.CrossOriginProtection
 	// csrfToken is a random per-process token the page hands to htmx;
 	// without configured credentials a POST must carry it.
 	csrfToken string
@@ -115,6 +121,7 @@ func New(opt Options) (*Handler, error) {
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
 		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle()}
 	h.metrics = newMetrics(h)
+	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
 	h.assets = static
 	h.routes()
@@ -245,6 +252,16 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	if h.opt.Ready != nil {
+		if err := h.opt.Ready(); err != nil {
+			err = redact.Error(err) // a store error may name a DSN
+			h.opt.Log.Warn("readiness: writes failing", "err", err)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if _, err := h.opt.Store.SourceStates(ctx); err != nil {

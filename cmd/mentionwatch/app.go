@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,13 @@ type app struct {
 }
 
 func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error) {
+	return newAppWith(ctx, cfg, log, openStore)
+}
+
+// newAppWith is newApp with the way the store is opened: the daemon's run
+// passes openStoreOrRetry, so it starts while ClickHouse is away.
+func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
+	open func(context.Context, *mw.Config, *slog.Logger) (store.Store, error)) (*app, error) {
 	for _, w := range cfg.Warnings {
 		log.Warn("config warning (check-config --strict fails on it)", "warning", w)
 	}
@@ -89,13 +97,9 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := open(ctx, cfg, log)
 	if err != nil {
 		return nil, err
-	}
-	spool := cfg.Store.SpoolDir
-	if spool == "" {
-		spool = "spool"
 	}
 	a := &app{
 		cfg:      cfg,
@@ -113,7 +117,7 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 	a.writer, err = writer.New(st, writer.Options{
 		BatchSize:     cfg.Store.BatchSize,
 		FlushInterval: cfg.Store.FlushInterval.D(),
-		SpoolDir:      spool,
+		SpoolDir:      a.spoolDir(),
 		SpoolMaxBytes: cfg.Store.SpoolMaxBytes,
 		Log:           log,
 	})
@@ -122,6 +126,15 @@ func newApp(ctx context.Context, cfg *mw.Config, log *slog.Logger) (*app, error)
 		return nil, fmt.Errorf("starting writer: %w", err)
 	}
 	return a, nil
+}
+
+// spoolDir is the writer's spool; the sources' state files live in its
+// sources/ subdirectory.
+func (a *app) spoolDir() string {
+	if a.cfg.Store.SpoolDir == "" {
+		return "spool"
+	}
+	return a.cfg.Store.SpoolDir
 }
 
 // sink scores a source's raw items, makes them durable and feeds them to
@@ -139,9 +152,14 @@ func (a *app) sink(ctx context.Context, src *collectors.Source, items []mw.Menti
 // while the store is down).
 func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Mention) ([]mw.Mention, error) {
 	a.collected.Add(int64(len(items)))
-	// Items already collected are written even while shutting down.
+	// Scoring stops between items when the daemon shuts down; the run's
+	// cursor is then not saved, so the next run collects them again.
+	ms, err := a.pipeline.ProcessContext(ctx, items, src.Config.Brands)
+	if err != nil {
+		return nil, err
+	}
+	// Mentions already scored are written even while shutting down.
 	ctx = context.WithoutCancel(ctx)
-	ms := a.pipeline.Process(items, src.Config.Brands)
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -156,7 +174,8 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 }
 
 func (a *app) scheduler() *collectors.Scheduler {
-	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log}
+	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log,
+		StateDir: &collectors.StateDir{Dir: filepath.Join(a.spoolDir(), "sources")}}
 	if a.runs != nil {
 		s.OnRun = func(src *collectors.Source, items int, err error, took time.Duration) {
 			a.runs.ObserveRun(src.Config.Name, src.Config.Type, items, err, took)

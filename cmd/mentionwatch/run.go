@@ -23,7 +23,7 @@ func init() {
 			}
 			log := newLogger(cfg.Log)
 			ctx := cmd.Context()
-			a, err := newApp(ctx, cfg, log)
+			a, err := newAppWith(ctx, cfg, log, openStoreOrRetry)
 			if err != nil {
 				return err
 			}

@@ -18,6 +18,7 @@ func (a *app) serveWeb(ctx context.Context) error {
 		Counters: func() web.Counters {
 			return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
 		},
+		Ready:    a.ready,
 		Log:      a.log.With("component", "web"),
 		Location: a.cfg.Location(),
 		Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),

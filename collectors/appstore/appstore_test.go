@@ -106,7 +106,7 @@ func TestCountriesAndPartialFailure(t *testing.T) {
 	srv := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/us/rss/customerreviews/page=2/") {
 			w.Header().Set("Retry-After", "30")
-			http.Error(w, "busy", 503)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		fake.ServeHTTP(w, r)

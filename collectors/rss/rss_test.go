@@ -187,7 +187,7 @@ func TestBrokenInputs(t *testing.T) {
 			}
 		}, mw.HTTPConfig{Timeout: mw.Duration(300 * time.Millisecond)}, "timed out"},
 		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }, mw.HTTPConfig{}, "HTTP 500"},
-		{"401", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 401) }, mw.HTTPConfig{}, "credentials"},
+		{"401", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusUnauthorized) }, mw.HTTPConfig{}, "credentials"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
@@ -277,9 +277,7 @@ sources:
 type panicky struct{}
 
 func (panicky) Collect(context.Context, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	var m map[string]int
-	m["x"]++
-	return nil, mw.Cursor{}, nil
+	panic("collector bug: index out of range")
 }
 
 func TestConfigRejectsUnknownKey(t *testing.T) {

@@ -190,6 +190,22 @@ func (s *Server) Kill() error {
 	return s.stopLocked(syscall.SIGKILL)
 }
 
+// Freeze stops the server's process with SIGSTOP (a hung server: its
+// connections stay open and nothing answers); Thaw resumes it (SIGCONT).
+func (s *Server) Freeze() error { return s.signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server.
+func (s *Server) Thaw() error { return s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig syscall.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return errors.New("server not running")
+	}
+	return s.cmd.Process.Signal(sig)
+}
+
 func (s *Server) stopLocked(sig syscall.Signal) error {
 	if s.cmd == nil {
 		return nil

@@ -24,12 +24,26 @@ var ErrSpoolFull = errors.New("spool full")
 type spool struct {
 	dir string
 	max int64
+	// create opens a new temporary segment file; os.CreateTemp except in
+	// tests, which inject write and fsync failures through it.
+	create func(dir, pattern string) (segmentFile, error)
 
 	mu    sync.Mutex
 	segs  []segment // oldest first
 	bytes int64
 	next  uint64
 }
+
+// segmentFile is what push needs of a new segment file.
+type segmentFile interface {
+	Write(p []byte) (int, error)
+	Sync() error
+	Stat() (os.FileInfo, error)
+	Close() error
+	Name() string
+}
+
+func createTemp(dir, pattern string) (segmentFile, error) { return os.CreateTemp(dir, pattern) }
 
 type segment struct {
 	name string
@@ -46,7 +60,7 @@ func openSpool(dir string, limit int64) (*spool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spool %s: %w", dir, err)
 	}
-	s := &spool{dir: dir, max: limit, next: 1}
+	s := &spool{dir: dir, max: limit, next: 1, create: createTemp}
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasSuffix(name, ".tmp") {
@@ -86,7 +100,7 @@ func (s *spool) depth() (int, int64) {
 
 // push writes batch as a new segment, durably.
 func (s *spool) push(batch []mw.Mention) error {
-	tmp, err := os.CreateTemp(s.dir, "batch-*.tmp")
+	tmp, err := s.create(s.dir, "batch-*.tmp")
 	if err != nil {
 		return fmt.Errorf("spool %s: %w", s.dir, err)
 	}
@@ -99,7 +113,10 @@ func (s *spool) push(batch []mw.Mention) error {
 			return fmt.Errorf("spool %s: encoding: %w", s.dir, err)
 		}
 	}
-	if err := bw.Flush(); err == nil {
+	// err is assigned, not declared: a Flush or fsync error must reach the
+	// check below, or a batch that is not on disk would be acknowledged.
+	err = bw.Flush()
+	if err == nil {
 		err = tmp.Sync()
 	}
 	info, serr := tmp.Stat()

@@ -62,6 +62,8 @@ type Writer struct {
 	queue    chan []mw.Mention // full batches for the flusher
 	inflight sync.WaitGroup    // batches queued or being stored
 	ioMu     sync.Mutex        // serialises store and spool I/O, so batches keep their order
+	failing  error             // the last store insert or spool write failed with this; nil once one succeeds (under mu)
+	spoolErr error             // the last spool write failed (a full disk); nil once one succeeds (under mu)
 	retry    *backoff.ExponentialBackOff
 	retryAt  time.Time // next replay attempt (under ioMu)
 
@@ -205,16 +207,18 @@ func (w *Writer) storeLocked(ctx context.Context, batch []mw.Mention) error {
 	if w.spool.empty() {
 		err := w.insert(ctx, batch)
 		if err == nil {
-			w.count(func(s *Stats) { s.Stored += uint64(len(batch)) })
+			w.count(func(s *Stats) { s.Stored += uint64(len(batch)); w.spoolErr = nil })
 			return nil
 		}
 		w.log.Warn("store insert failed; spooling the batch", "mentions", len(batch), "err", err)
 	}
 	// Batches queue behind older spooled ones, to keep their order.
 	if err := w.spool.push(batch); err != nil {
-		return fmt.Errorf("writer: %w", err)
+		err = fmt.Errorf("writer: %w", err)
+		w.count(func(*Stats) { w.spoolErr = err })
+		return err
 	}
-	w.count(func(s *Stats) { s.Spooled += uint64(len(batch)) })
+	w.count(func(s *Stats) { s.Spooled += uint64(len(batch)); w.spoolErr = nil })
 	return nil
 }
 
@@ -223,7 +227,9 @@ func (w *Writer) insert(ctx context.Context, batch []mw.Mention) error {
 	defer cancel()
 	err := w.st.InsertMentions(ctx, batch)
 	if err != nil {
-		w.count(func(s *Stats) { s.InsertErrors++; s.LastInsertErr = err.Error() })
+		w.count(func(s *Stats) { s.InsertErrors++; s.LastInsertErr = err.Error(); w.failing = err })
+	} else {
+		w.count(func(*Stats) { w.failing = nil })
 	}
 	return err
 }
@@ -307,6 +313,26 @@ func (w *Writer) Stats() Stats {
 	w.mu.Unlock()
 	s.SpoolBatches, s.SpoolBytes = w.spool.depth()
 	return s
+}
+
+// Healthy returns nil while writes reach the store, and otherwise why
+// not: the last insert failed (the store is down or hung; batches go to
+// the spool) or the last spool write failed (a full or unwritable disk;
+// mentions wait in memory). Either clears with the next success. The
+// daemon's /readyz reports it.
+func (w *Writer) Healthy() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.spoolErr != nil && w.failing != nil:
+		return fmt.Errorf("store inserts failing (%v) and the spool cannot take batches: %w", w.failing, w.spoolErr)
+	case w.spoolErr != nil:
+		return w.spoolErr
+	case w.failing != nil:
+		n, size := w.spool.depth()
+		return fmt.Errorf("store inserts failing, %d batches (%d bytes) spooled: %w", n, size, w.failing)
+	}
+	return nil
 }
 
 // SpoolDepth returns the batches and bytes waiting in the spool.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -294,5 +295,37 @@ func TestBackgroundSpoolFullKeepsMentions(t *testing.T) {
 	got := st.order()
 	if len(got) < 10 || got[0] != "a000" {
 		t.Fatalf("kept mentions not stored in order: %v", got)
+	}
+}
+
+// Healthy reports failing writes while the store is down and while the
+// spool cannot take batches, and clears when writes succeed again.
+func TestHealthy(t *testing.T) {
+	st := &fakeStore{}
+	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolMaxBytes: 600})
+	if err := w.Healthy(); err != nil {
+		t.Fatalf("a new writer: %v", err)
+	}
+	st.setDown(true)
+	w.Write(ctx, mentions("a", 1))
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Healthy(); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("store down, batch spooled: Healthy() = %v, want the insert error", err)
+	}
+	w.Write(ctx, mentions("b", 20))
+	if err := w.Flush(ctx); !errors.Is(err, ErrSpoolFull) {
+		t.Fatalf("Flush: %v", err)
+	}
+	if err := w.Healthy(); !errors.Is(err, ErrSpoolFull) {
+		t.Fatalf("spool full: Healthy() = %v, want ErrSpoolFull", err)
+	}
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Healthy(); err != nil {
+		t.Fatalf("store back, spool drained: Healthy() = %v", err)
 	}
 }

@@ -1,0 +1,95 @@
+package collectors
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// savedState is one source's state as the scheduler keeps it: what the
+// store holds (cursor and health) plus the dedup window, which only the
+// local file holds.
+type savedState struct {
+	State  store.SourceState `json:"state"`
+	Window Window            `json:"window"`
+}
+
+// StateDir keeps each source's state in a file of its own, so collection
+// goes on while the store is down and resumes where it was after a
+// restart. The daemon puts it in the spool's directory (spool/sources).
+// Each write goes to a temporary file that is fsynced and renamed over the
+// old one, then the directory is fsynced: a file is always a whole state.
+// Calls for one source come from its scheduler goroutine only.
+type StateDir struct{ Dir string }
+
+func (d StateDir) path(source string) string {
+	return filepath.Join(d.Dir, url.PathEscape(source)+".json")
+}
+
+// load returns the saved state of source; ok is false when there is none.
+func (d StateDir) load(source string) (st savedState, ok bool, err error) {
+	b, err := os.ReadFile(d.path(source))
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("reading state of source %s: %w", source, err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, false, fmt.Errorf("reading state of source %s from %s: %w (delete the file to start the source from the store's cursor)", source, d.path(source), err)
+	}
+	return st, true, nil
+}
+
+// save writes the state of source atomically.
+func (d StateDir) save(st savedState) error {
+	if err := os.MkdirAll(d.Dir, 0o750); err != nil {
+		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
+	}
+	tmp, err := os.CreateTemp(d.Dir, ".state-*.tmp")
+	if err != nil {
+		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
+	}
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), d.path(st.State.Source))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("saving state of source %s in %s: %w", st.State.Source, d.Dir, err)
+	}
+	dir, err := os.Open(d.Dir)
+	if err != nil {
+		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
+	}
+	defer dir.Close()
+	if err := dir.Sync(); err != nil {
+		return fmt.Errorf("saving state of source %s: syncing %s: %w", st.State.Source, d.Dir, err)
+	}
+	return nil
+}
+
+// Reset deletes the saved state of source (with the store's, it makes the
+// source start from scratch).
+func (d StateDir) Reset(source string) error {
+	if err := os.Remove(d.path(source)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("resetting state of source %s: %w", source, err)
+	}
+	return nil
+}

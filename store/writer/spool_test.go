@@ -1,0 +1,84 @@
+package writer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+)
+
+// failingFile wraps a real temporary file and fails its writes or its
+// fsync, as a full disk or a failing device does.
+type failingFile struct {
+	*os.File
+	failWrite, failSync bool
+}
+
+var errInjected = errors.New("injected I/O error")
+
+func (f *failingFile) Write(p []byte) (int, error) {
+	if f.failWrite {
+		return 0, errInjected
+	}
+	return f.File.Write(p)
+}
+
+func (f *failingFile) Sync() error {
+	if f.failSync {
+		return errInjected
+	}
+	return f.File.Sync()
+}
+
+// A batch whose bytes or fsync did not reach the disk must not be reported
+// as spooled: Flush fails, the mentions stay buffered, and no segment is
+// left behind for a later replay.
+func TestSpoolPushReportsWriteAndSyncErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		failWrite, failSync bool
+	}{
+		{"flush", true, false},
+		{"fsync", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := &fakeStore{down: true}
+			w, err := New(st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close(context.Background())
+			w.spool.create = func(dir, pattern string) (segmentFile, error) {
+				f, err := os.CreateTemp(dir, pattern)
+				if err != nil {
+					return nil, err
+				}
+				return &failingFile{File: f, failWrite: tc.failWrite, failSync: tc.failSync}, nil
+			}
+			if err := w.Write(context.Background(), mentions("a", 3)); err != nil {
+				t.Fatal(err)
+			}
+			err = w.Flush(context.Background())
+			if !errors.Is(err, errInjected) {
+				t.Fatalf("Flush with a failing %s = %v, want the injected error", tc.name, err)
+			}
+			if s := w.Stats(); s.Spooled != 0 || s.SpoolBatches != 0 || s.Buffered != 3 {
+				t.Errorf("after a failed %s: spooled %d, spool batches %d, buffered %d; want 0, 0, 3", tc.name, s.Spooled, s.SpoolBatches, s.Buffered)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				t.Errorf("file left in the spool after a failed %s: %s", tc.name, e.Name())
+			}
+			// Once the disk recovers, the same mentions are spooled.
+			w.spool.create = createTemp
+			if err := w.Flush(context.Background()); err != nil {
+				t.Fatalf("Flush after recovery: %v", err)
+			}
+			if s := w.Stats(); s.Spooled != 3 || s.SpoolBatches != 1 {
+				t.Errorf("after recovery: spooled %d, batches %d; want 3, 1", s.Spooled, s.SpoolBatches)
+			}
+		})
+	}
+}
