@@ -28,6 +28,9 @@ type savedState struct {
 // Calls for one source come from its scheduler goroutine only.
 type StateDir struct{ Dir string }
 
+// File is where the state of source is kept (for `source reset`).
+func (d StateDir) File(source string) string { return d.path(source) }
+
 func (d StateDir) path(source string) string {
 	return filepath.Join(d.Dir, url.PathEscape(source)+".json")
 }

@@ -130,6 +130,15 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 
 // spoolDir is the writer's spool; the sources' state files live in its
 // sources/ subdirectory.
+// sourceStateDir is where the sources' local state lives under a spool
+// directory ("" means the default, ./spool).
+func sourceStateDir(spool string) *collectors.StateDir {
+	if spool == "" {
+		spool = "spool"
+	}
+	return &collectors.StateDir{Dir: filepath.Join(spool, "sources")}
+}
+
 func (a *app) spoolDir() string {
 	if a.cfg.Store.SpoolDir == "" {
 		return "spool"
@@ -175,7 +184,7 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 
 func (a *app) scheduler() *collectors.Scheduler {
 	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log,
-		StateDir: &collectors.StateDir{Dir: filepath.Join(a.spoolDir(), "sources")}}
+		StateDir: sourceStateDir(a.spoolDir())}
 	if a.runs != nil {
 		s.OnRun = func(src *collectors.Source, items int, err error, took time.Duration) {
 			a.runs.ObserveRun(src.Config.Name, src.Config.Type, items, err, took)

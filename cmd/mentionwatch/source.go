@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,13 +77,9 @@ func init() {
 }
 
 // sourceStateFile is where the daemon keeps a source's state besides the
-// store: <store.spool_dir>/sources/<name>.json (collectors.StateDir).
+// store (the StateDir that newApp gives the scheduler).
 func sourceStateFile(cfg *mw.Config, name string) string {
-	spool := cfg.Store.SpoolDir
-	if spool == "" {
-		spool = "spool"
-	}
-	return filepath.Join(spool, "sources", url.PathEscape(name)+".json")
+	return sourceStateDir(cfg.Store.SpoolDir).File(name)
 }
 
 // describeCursor says what a cursor holds, "" for an empty one.
