@@ -94,7 +94,7 @@ func (s *Store) alerts(ctx context.Context, w where, n int) ([]mw.Alert, error) 
 )%s
 ORDER BY started_at DESC, id
 LIMIT %d`, s.schema.Read(tableAlerts), w.String(), n)
-	rows, err := s.conn.Query(ctx, query, w.args...)
+	rows, err := s.query(ctx, query, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying alerts: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence,
 )
 WHERE until > toDateTime(?)
 ORDER BY until, id`, s.schema.Read(tableSilences))
-	rows, err := s.conn.Query(ctx, query, toSec(activeAt))
+	rows, err := s.query(ctx, query, toSec(activeAt))
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying silences: %w", err)
 	}
@@ -194,7 +194,7 @@ var watermarkColumns = []string{"name", "at", "version"}
 
 // Watermark returns the latest time saved under name, or the zero time.
 func (s *Store) Watermark(ctx context.Context, name string) (time.Time, error) {
-	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT toInt64(toUInt32(at)) FROM %s FINAL
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toInt64(toUInt32(at)) FROM %s FINAL
 WHERE name = ?
 ORDER BY version DESC
 LIMIT 1`, s.schema.Read(tableWatermarks)), name)

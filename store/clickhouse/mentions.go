@@ -190,7 +190,7 @@ type candidate struct {
 // that are the latest version of their ID. exhausted reports that fewer
 // than k rows matched, so no better row exists.
 func (s *Store) topLatest(ctx context.Context, w where, order string, n, k int) (top []candidate, exhausted bool, err error) {
-	rows, err := s.conn.Query(ctx, fmt.Sprintf(`SELECT brand, toInt64(toUInt32(published)), id, version
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT brand, toInt64(toUInt32(published)), id, version
 FROM %s%s
 ORDER BY %s
 LIMIT %d`, s.MentionsTable(), w.String(), order, k), w.args...)
@@ -250,7 +250,7 @@ func (s *Store) latestVersions(ctx context.Context, cands []candidate) (map[stri
 	var w where
 	w.in("brand", brands)
 	w.in("id", ids)
-	rows, err := s.conn.Query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
+	rows, err := s.query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: checking mention versions: %w", err)
 	}
@@ -328,7 +328,7 @@ LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), order,
 
 // scanMentions runs a query selecting mentionSelect's columns.
 func (s *Store) scanMentions(ctx context.Context, query string, capacity int, args ...any) ([]mw.Mention, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
 	}
@@ -412,7 +412,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 FROM %s%s
 GROUP BY bucket, brand, grp
 ORDER BY bucket, brand, grp`, bucket, key, s.MentionsTable(), w.String())
-	rows, err := s.conn.Query(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying series: %w", err)
 	}

@@ -70,7 +70,7 @@ func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {
-	rows, err := s.conn.Query(ctx, "SELECT version FROM "+tableMigrations+" FINAL")
+	rows, err := s.query(ctx, "SELECT version FROM "+tableMigrations+" FINAL")
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
 	}

@@ -40,7 +40,7 @@ ORDER BY version DESC
 LIMIT 1 BY source
 )
 ORDER BY source`, stateSelect, s.schema.Read(tableSourceState), where)
-	rows, err := s.conn.Query(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying source state: %w", err)
 	}
