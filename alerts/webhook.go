@@ -233,7 +233,7 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return classify(w.Name(), resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), nil)
+	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), nil)
 }
 
 // Sign returns the hex HMAC-SHA256 of body.
@@ -243,7 +243,10 @@ func Sign(secret, body []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func retryAfter(v string) time.Duration {
+// RetryAfter reads a Retry-After header, in seconds or as an HTTP date; 0
+// when it is absent or unreadable. Every HTTP notifier reads it here.
+func RetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}

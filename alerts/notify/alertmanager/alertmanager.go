@@ -238,13 +238,5 @@ func (a *Alertmanager) post(ctx context.Context, batch []PostableAlert) error {
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
-	return alerts.Classify(a.Name(), resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("alertmanager: "+msg)))
-}
-
-func retryAfter(h string) time.Duration {
-	var s int
-	if _, err := fmt.Sscanf(h, "%d", &s); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	return 0
+	return alerts.Classify(a.Name(), resp.StatusCode, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("alertmanager: "+msg)))
 }

@@ -11,9 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
-	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -84,19 +81,5 @@ func (t *Teams) Send(ctx context.Context, n alerts.Notification) error {
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound {
 		msg += " (check notifiers.teams.webhook_url: the workflow may be off or its URL regenerated)"
 	}
-	return alerts.Classify(t.Name(), resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("teams: "+msg)))
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(h string) time.Duration {
-	h = strings.TrimSpace(h)
-	if s, err := strconv.Atoi(h); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
+	return alerts.Classify(t.Name(), resp.StatusCode, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("teams: "+msg)))
 }
