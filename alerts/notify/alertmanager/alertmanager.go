@@ -9,12 +9,10 @@
 package alertmanager
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -210,22 +208,18 @@ func (a *Alertmanager) post(ctx context.Context, batch []PostableAlert) error {
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: a.Name(), Permanent: true, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL+"/api/v2/alerts", bytes.NewReader(body))
+	resp, raw, err := notify.Post{Notifier: a.Name(), What: "POST /api/v2/alerts", URL: a.URL + "/api/v2/alerts",
+		Hint: "is Alertmanager running at notifiers.alertmanager.url?", Limit: 4 << 10,
+		Header: func(req *http.Request) {
+			if t := a.BearerToken.Value(); t != "" {
+				req.Header.Set("Authorization", "Bearer "+t)
+			} else if a.Username != "" {
+				req.SetBasicAuth(a.Username, a.Password.Value())
+			}
+		}}.Send(ctx, a.env.HTTP, body)
 	if err != nil {
-		return &alerts.DeliveryError{Notifier: a.Name(), Permanent: true, Err: fmt.Errorf("building the request: %w (check notifiers.alertmanager.url)", err)}
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if t := a.BearerToken.Value(); t != "" {
-		req.Header.Set("Authorization", "Bearer "+t)
-	} else if a.Username != "" {
-		req.SetBasicAuth(a.Username, a.Password.Value())
-	}
-	resp, err := a.env.HTTP.Do(req)
-	if err != nil {
-		return &alerts.DeliveryError{Notifier: a.Name(), Err: redact.Error(fmt.Errorf("POST /api/v2/alerts: %w (is Alertmanager running at notifiers.alertmanager.url?)", err))}
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}

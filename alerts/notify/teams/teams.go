@@ -3,12 +3,9 @@
 package teams
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -49,21 +46,11 @@ func (t *Teams) Send(ctx context.Context, n alerts.Notification) error {
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.WebhookURL.Value(), bytes.NewReader(body))
+	resp, raw, err := notify.Post{Notifier: t.Name(), What: "POST workflow webhook", URL: t.WebhookURL.Value(),
+		Hint: "check notifiers.teams.webhook_url", Limit: 16 << 10}.Send(ctx, t.env.HTTP, body)
 	if err != nil {
-		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: errors.New("building the request failed: check notifiers.teams.webhook_url")}
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.env.HTTP.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = fmt.Errorf("POST workflow webhook: %w", ue.Err)
-		}
-		return &alerts.DeliveryError{Notifier: t.Name(), Err: redact.Error(err)}
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}

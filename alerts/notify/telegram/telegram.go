@@ -3,12 +3,10 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -115,23 +113,11 @@ func (t *Telegram) post(ctx context.Context, text string) error {
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.APIURL+"/bot"+t.BotToken.Value()+"/sendMessage", bytes.NewReader(body))
+	resp, raw, err := notify.Post{Notifier: t.Name(), What: "POST sendMessage", URL: t.APIURL + "/bot" + t.BotToken.Value() + "/sendMessage",
+		Hint: "check notifiers.telegram.api_url and the network", Limit: 64 << 10}.Send(ctx, t.env.HTTP, body)
 	if err != nil {
-		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: errors.New("building the request failed: check notifiers.telegram.api_url")}
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.env.HTTP.Do(req)
-	if err != nil {
-		// A *url.Error quotes the URL, and the URL holds the token:
-		// keep only the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = fmt.Errorf("POST sendMessage: %w", ue.Err)
-		}
-		return &alerts.DeliveryError{Notifier: t.Name(), Err: redact.Error(err)}
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	var r apiResponse
 	if json.Unmarshal(raw, &r) == nil && r.OK && resp.StatusCode/100 == 2 {
 		return nil

@@ -1,0 +1,53 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
+)
+
+// Post is one JSON POST of an HTTP channel: the request and what an error
+// says. Telegram, Teams and Alertmanager send through it.
+type Post struct {
+	Notifier string                // the channel's name, for DeliveryError
+	What     string                // the request, as errors name it: "POST sendMessage"
+	URL      string                // may hold a token: never printed
+	Hint     string                // what to check when the request cannot be made or sent
+	Limit    int64                 // bytes of the answer to read
+	Header   func(r *http.Request) // extra headers (auth), optional
+}
+
+// Send posts body and returns the response (its body already closed) and up
+// to Limit bytes of it. A request that cannot be built is a permanent
+// DeliveryError; one that cannot be sent is a retryable one that keeps the
+// cause but not the URL (a *url.Error quotes it), redacted.
+func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, &alerts.DeliveryError{Notifier: p.Notifier, Permanent: true,
+			Err: fmt.Errorf("building the request failed (%s)", p.Hint)}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if p.Header != nil {
+		p.Header(req)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, nil, &alerts.DeliveryError{Notifier: p.Notifier,
+			Err: redact.Error(fmt.Errorf("%s: %w (%s)", p.What, err, p.Hint))}
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, p.Limit))
+	return resp, raw, nil
+}
