@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
+	runUsers(t, open) // users.go
 }
 
 // testCollectedSince: the alert loop pages through what was stored since
