@@ -96,6 +96,7 @@ type Handler struct {
 	users     store.UserStore
 	proxies   []netip.Prefix // web.proxy.trusted
 	hashSlots chan struct{}  // password verifications running (auth_login.go)
+	patterns  []string       // every route, for the tests that walk them
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -149,6 +150,7 @@ func New(opt Options) (*Handler, error) {
 
 func (h *Handler) routes() {
 	handle := func(pattern string, f http.HandlerFunc) {
+		h.patterns = append(h.patterns, pattern)
 		h.mux.Handle(pattern, h.metrics.instrument(pattern, f))
 	}
 	handle("GET /{$}", h.servePage)
