@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/web"
 )
@@ -363,6 +364,7 @@ func readPassword(cmd *cobra.Command, prompt string) (string, error) {
 }
 
 func checkPassword(pw string) (string, error) {
+	redact.Register(pw) // whatever prints it later prints <secret>
 	if len(pw) < web.MinPasswordLen {
 		return "", fmt.Errorf("the password has %d characters; use at least %d", len(pw), web.MinPasswordLen)
 	}
