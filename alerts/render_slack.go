@@ -82,6 +82,9 @@ func factsSection(n Notification) slack.Block {
 	case a.State == mw.Resolved:
 		s.add(fmt.Sprintf("*Episode:* %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
 		s.add("*Peak:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
+		if a.Reason != "" {
+			s.add("*Why closed:* " + escClip(a.Reason, reasonLabel, true))
+		}
 	default:
 		s.add("*What happened:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
 		if a.NegShare > 0 {
