@@ -148,3 +148,39 @@ ENGINE = ReplacingMergeTree(version)
 ORDER BY name;
 
 ALTER TABLE alerts ADD COLUMN reason String;
+
+CREATE TABLE IF NOT EXISTS users (
+    name String,
+    role String,
+    password_hash String,
+    disabled UInt8,
+    password_set DateTime('UTC'),
+    created DateTime('UTC'),
+    updated DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id String,
+    user String,
+    name String,
+    hash String,
+    created DateTime('UTC'),
+    revoked DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id String,
+    user String,
+    created DateTime('UTC'),
+    expires DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(created)
+ORDER BY id;
