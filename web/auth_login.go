@@ -185,8 +185,12 @@ func (h *Handler) checkPassword(ctx context.Context, name, password string) (str
 	if name == "" || password == "" || len(name) > 256 || len(password) > 1024 {
 		return "", errWrongPassword
 	}
-	h.hashSlots <- struct{}{}
-	defer func() { <-h.hashSlots }()
+	select {
+	case h.hashSlots <- struct{}{}:
+		defer func() { <-h.hashSlots }()
+	case <-ctx.Done():
+		return "", &authError{status: http.StatusServiceUnavailable, msg: "too many logins at once; try again in a minute"}
+	}
 	u, err := h.users.User(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
