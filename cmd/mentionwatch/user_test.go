@@ -56,6 +56,10 @@ func TestUserCLI(t *testing.T) {
 		t.Fatalf("serve with users on and no admin: %v\n%s", err, stderr)
 	}
 
+	if out, _, err := userCLI(t, cfg, "", "check-config"); err != nil || !strings.Contains(out, "dashboard access: named users") {
+		t.Errorf("check-config: %v\n%s", err, out)
+	}
+
 	out, stderr, err := userCLI(t, cfg, pw+"\n", "user", "add", "ana", "--role", "agent")
 	if err != nil || !strings.Contains(out, "added agent user ana") {
 		t.Fatalf("user add: %v\n%s%s", err, out, stderr)
