@@ -37,30 +37,44 @@ const (
 // requests may name who acts in a "by" field.
 func (a Actor) Named() bool { return a.Via != ViaBearer && a.Via != ViaLocal && a.Via != "" }
 
-type actorKey struct{}
+// actorCtxKey is the context key of the request's Actor.
+type actorCtxKey struct{}
 
 // actorFrom returns the authenticated user of r (set by ServeHTTP); the
 // zero Actor, whose role allows nothing, for a request that reached no
 // credential check (the login page).
 func actorFrom(r *http.Request) Actor {
-	a, _ := r.Context().Value(actorKey{}).(Actor)
+	a, _ := r.Context().Value(actorCtxKey{}).(Actor)
 	return a
 }
 
 func withActor(r *http.Request, a Actor) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+	return r.WithContext(context.WithValue(r.Context(), actorCtxKey{}, a))
 }
 
 // requireRole wraps a handler that changes state: it answers 403 unless
 // the request's actor has at least role min. Every state-changing route is
 // registered through it (routes in web.go, alert_routes in alerts_page.go).
 func requireRole(min mw.Role, f http.HandlerFunc) http.HandlerFunc {
+	check := roleCheck(min)
 	return func(w http.ResponseWriter, r *http.Request) {
-		if a := actorFrom(r); !a.Role.Allows(min) {
-			http.Error(w, forbiddenMessage(a, min), http.StatusForbidden)
+		if err := check(r); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
 			return
 		}
 		f(w, r)
+	}
+}
+
+// roleCheck returns the check requireRole makes, for handlers that answer
+// a refusal themselves: nil when r's actor has at least role min, else
+// the reason (to send with 403).
+func roleCheck(min mw.Role) func(*http.Request) error {
+	return func(r *http.Request) error {
+		if a := actorFrom(r); !a.Role.Allows(min) {
+			return errors.New(forbiddenMessage(a, min))
+		}
+		return nil
 	}
 }
 
