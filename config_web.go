@@ -163,8 +163,8 @@ func (w WebConfig) Check() error {
 	if w.Token != "" || w.Username != "" || w.Users.Enabled || w.Proxy.UserHeader != "" || IsLoopbackHost(host) {
 		return nil
 	}
-	return fmt.Errorf("web.listen %q is not a loopback address: set web.users.enabled (named users; mentionwatch user add), "+
-		"web.token (bearer) or web.username and web.password (basic auth), or listen on 127.0.0.1", w.Listen)
+	return fmt.Errorf("web.listen %q is not a loopback address: set web.token (bearer) or web.username and web.password (basic auth), "+
+		"or web.users.enabled (named users: mentionwatch user add), or listen on 127.0.0.1", w.Listen)
 }
 
 // checkTLS loads web.tls_cert and web.tls_key when either is set.
