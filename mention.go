@@ -6,6 +6,8 @@ package mentionwatch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -108,6 +110,18 @@ func (c *Cursor) Remember(ids ...string) {
 	if n := len(c.Seen); n > MaxSeen {
 		c.Seen = append([]string(nil), c.Seen[n-MaxSeen:]...)
 	}
+}
+
+// Clone returns a copy of c that shares no memory with it, so a collector
+// can build its next cursor while cur stays as the scheduler saved it (a
+// failed run keeps cur). Extra is never nil in the copy: a collector may
+// write to it directly. An empty Extra marshals as an absent one.
+func (c Cursor) Clone() Cursor {
+	n := c
+	n.Seen = slices.Clone(c.Seen)
+	n.Extra = make(map[string]string, len(c.Extra))
+	maps.Copy(n.Extra, c.Extra)
+	return n
 }
 
 // HasSeen reports whether id is in c.Seen.

@@ -95,10 +95,7 @@ func (a *AppStore) Init(env collectors.Env) error {
 // already read are returned and remembered in cursor Seen while the mark
 // stays, so the next run re-reads the window without duplicates.
 func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	var out []mw.Mention
 	var firstErr error
 	for _, c := range a.Countries {

@@ -102,10 +102,7 @@ func (b *Bluesky) Init(env collectors.Env) error {
 // fails, the posts already read are returned and remembered in Seen, so the
 // next run re-reads that window without duplicates.
 func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	now := b.env.Now()
 	var out []mw.Mention
 	var firstErr error

@@ -86,10 +86,7 @@ func (h *HackerNews) Init(env collectors.Env) error {
 // hits already read are returned and remembered in cursor Seen, and the
 // mark stays, so the next run re-reads that window without duplicates.
 func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	now := h.env.Now()
 	var out []mw.Mention
 	got := map[string]bool{}

@@ -137,7 +137,7 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		})
 		return nil, cur, nil
 	}
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	since := cur.LastTime
 	newest := since
 	var out []mw.Mention

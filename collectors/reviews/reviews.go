@@ -89,7 +89,7 @@ func (r *Reviews) Init(env collectors.Env) error {
 // later page fails, the reviews of earlier pages are returned and
 // remembered, and the error names the page.
 func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{Seen: append([]string(nil), cur.Seen...), ETag: cur.ETag, LastModified: cur.LastModified, LastTime: cur.LastTime}
+	next := cur.Clone()
 	now := r.env.Now().UTC()
 	var out []mw.Mention
 	visited := map[string]bool{}

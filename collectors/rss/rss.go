@@ -180,8 +180,7 @@ func (t sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 
 // Items maps new feed items to raw mentions and advances the cursor.
 func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit int) ([]mw.Mention, mw.Cursor) {
-	next := cur
-	next.Seen = append([]string(nil), cur.Seen...)
+	next := cur.Clone()
 	var out []mw.Mention
 	var ids []string
 	for _, it := range feed.Items {

@@ -130,7 +130,7 @@ func (x *X) Init(env collectors.Env) error {
 // duplicates; running out of requests returns a 429 error that asks the
 // scheduler to wait until x-rate-limit-reset.
 func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastID: cur.LastID, LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	newest := cur.LastID
 	var out []mw.Mention
 	token := ""

@@ -135,7 +135,7 @@ type target struct {
 // mark stays, so the next run re-reads the window without duplicates.
 // Comments published at the mark itself are told apart by Seen.
 func (y *YouTube) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	since := cur.LastTime
 	if since.IsZero() {
 		since = y.env.Now().Add(-time.Duration(y.Lookback)).UTC()
