@@ -34,7 +34,7 @@ type Sink func(ctx context.Context, src *Source, items []mw.Mention) error
 // the store.
 type Scheduler struct {
 	Sources []*Source
-	Store   store.Store
+	Store   StateStore // each source's saved state; a store.Store is one
 	// StateDir, when set, keeps every source's state on local disk (the
 	// daemon uses the spool's directory). Without it a source whose store
 	// state cannot be read starts from an empty cursor.
