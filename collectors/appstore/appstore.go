@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "appstore"
+// Type is the registered type name.
+const Type = "appstore"
 
 // DefaultBaseURL is where the feeds live.
 const DefaultBaseURL = "https://itunes.apple.com"
@@ -28,7 +28,7 @@ const DefaultBaseURL = "https://itunes.apple.com"
 const MaxFeedPages = 10
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
 }
 
 // AppStore is one app's reviews source; the struct is its config.

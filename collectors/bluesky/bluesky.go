@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "bluesky"
+// Type is the registered type name.
+const Type = "bluesky"
 
 // DefaultService is the PDS that hosts most accounts; it serves the
 // session and proxies searchPosts to the Bluesky AppView.
@@ -29,7 +29,7 @@ const DefaultService = "https://bsky.social"
 const appPasswordsPage = "https://bsky.app/settings/app-passwords"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
 }
 
 // Bluesky is one Bluesky search source; the struct is its config.

@@ -16,14 +16,14 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "hackernews"
+// Type is the registered type name.
+const Type = "hackernews"
 
 // DefaultBaseURL is the Algolia HN API.
 const DefaultBaseURL = "https://hn.algolia.com/api/v1"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
 }
 
 // HackerNews is one HN search source; the struct is its config.

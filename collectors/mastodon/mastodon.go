@@ -25,14 +25,14 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "mastodon"
+// Type is the registered type name.
+const Type = "mastodon"
 
 // MaxLimit is the API's largest page for timelines and search.
 const MaxLimit = 40
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
 }
 
 // Mastodon is one instance's hashtag timelines and search; the struct is

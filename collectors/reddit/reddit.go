@@ -16,8 +16,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "reddit"
+// Type is the registered type name.
+const Type = "reddit"
 
 // Default endpoints.
 const (
@@ -29,7 +29,7 @@ const (
 const appsPage = "https://www.reddit.com/prefs/apps"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
 }
 
 // Reddit is one Reddit search source; the struct is its config.

@@ -16,11 +16,11 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "reviews"
+// Type is the registered type name.
+const Type = "reviews"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
 }
 
 // Reviews is one review-page source; the struct is its config.

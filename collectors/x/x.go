@@ -20,8 +20,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "x"
+// Type is the registered type name.
+const Type = "x"
 
 // DefaultBaseURL is the X API.
 const DefaultBaseURL = "https://api.x.com"
@@ -39,7 +39,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
 }
 
 // X is one X recent-search source; the struct is its config.

@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "youtube"
+// Type is the registered type name.
+const Type = "youtube"
 
 // DefaultBaseURL is the Data API v3.
 const DefaultBaseURL = "https://www.googleapis.com/youtube/v3"
@@ -34,7 +34,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
 }
 
 // YouTube is one YouTube comments source; the struct is its config.
