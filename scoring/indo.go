@@ -151,13 +151,6 @@ func (m *idModel) encode(w io.Writer) error {
 	return writeModel(w, raw.Bytes())
 }
 
-func b2u(b bool) uint8 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func decodeIDModel(data []byte) (*idModel, error) {
 	r, err := openModel(data, idModelMagic, "sentiment-id")
 	hdrLen := 7
