@@ -39,11 +39,11 @@ type htmlTop struct {
 // anyway. Styles are inline, tables for layout: mail clients drop <style>
 // and most CSS layout.
 var page = template.Must(template.New("digest").Funcs(template.FuncMap{
-	"num":       num,
-	"diff":      diff,
-	"pct":       pct,
-	"ratio":     ratio,
-	"points":    points,
+	"num":    num,
+	"diff":   diff,
+	"pct":    pct,
+	"ratio":  ratio,
+	"points": points,
 }).Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#1d1c1d;background:#ffffff">

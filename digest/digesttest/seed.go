@@ -39,7 +39,9 @@ type Writer interface {
 	SaveAlert(ctx context.Context, a mw.Alert) error
 }
 
-func at(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, min, 0, 0, Jakarta).UTC() }
+func at(day, hour, min int) time.Time {
+	return time.Date(2026, 11, day, hour, min, 0, 0, Jakarta).UTC()
+}
 
 type spec struct {
 	brand, native, source, author, text, url string
