@@ -233,3 +233,31 @@ type failing struct{ digest.Reader }
 func (failing) Totals(context.Context, store.TotalsQuery) ([]store.BrandTotals, error) {
 	return nil, errors.New("store down")
 }
+
+// A digest longer than one Telegram message is split between sections,
+// each part within the limit, nothing lost.
+func TestTelegramSplitsLongDigests(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	long := strings.Repeat("Sangat panjang nama merek ", 20) // 520 characters
+	r.Alerts = nil
+	for i := 0; i < 10; i++ {
+		r.Alerts = append(r.Alerts, digest.Alert{Headline: long, Why: long, StartedAt: r.Window.From})
+	}
+	parts := digest.Telegram(r)
+	if len(parts) < 2 {
+		t.Fatalf("%d part(s) for a digest of %d characters", len(parts), len([]rune(strings.Join(parts, ""))))
+	}
+	for i, p := range parts {
+		if n := len([]rune(p)); n > 4096 {
+			t.Errorf("part %d has %d characters", i, n)
+		}
+		if strings.Count(p, "<b>") != strings.Count(p, "</b>") {
+			t.Errorf("part %d splits a tag", i)
+		}
+	}
+	// Each alert line is cut to 600 characters: its headline whole, its
+	// reason clipped.
+	if got := strings.Count(strings.Join(parts, ""), long); got != 10 {
+		t.Errorf("%d of 10 long headlines survived", got)
+	}
+}

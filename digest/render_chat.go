@@ -30,7 +30,7 @@ func (c chat) sections(r *Report) []string {
 			cur = nil
 		}
 	}
-	add("%s", b(e(r.title())))
+	add("%s", b(e(clipLine(r.title()))))
 	add("%s", e(r.zoneNote()))
 	for _, h := range r.Highlights() {
 		add("• %s", e(h))
@@ -51,13 +51,13 @@ func (c chat) sections(r *Report) []string {
 		add("No aspect was mentioned.")
 	}
 	for _, a := range r.Aspects {
-		add("• %s", e(a.line()))
+		add("• %s", e(clipLine(a.line())))
 	}
 	flush()
 	if len(r.Voice) > 0 {
 		add("%s", b("Share of voice"))
 		for _, v := range r.Voice {
-			add("• %s", e(v.line()))
+			add("• %s", e(clipLine(v.line())))
 		}
 		flush()
 	}
@@ -66,9 +66,9 @@ func (c chat) sections(r *Report) []string {
 		add("No negative mention.")
 	}
 	for i, t := range r.Top {
-		by := e(t.byline())
+		by := e(clipLine(t.byline()))
 		if u := t.link(); u != "" {
-			by = c.link(u, t.byline())
+			by = c.link(u, clipLine(t.byline()))
 		}
 		add("%d. %s\n%s", i+1, by, e(mentionText(t.Mention, mentionRunes)))
 	}
@@ -76,7 +76,7 @@ func (c chat) sections(r *Report) []string {
 	add("%s", b("Alerts and time to first response"))
 	add("%s", e(r.AlertSummary()))
 	for _, a := range r.Alerts {
-		add("• %s", e(a.line()))
+		add("• %s", e(clipLine(a.line())))
 	}
 	if m := r.moreAlerts(); m != "" {
 		add("%s", e(m))
@@ -118,19 +118,38 @@ func Telegram(r *Report) []string {
 			}
 			return `<a href="` + telegram.Escape(u) + `">` + telegram.Escape(label) + `</a>`
 		}}
+	return pack(c.sections(r), telegram.MaxRunes)
+}
+
+// pack joins sections with blank lines into messages of at most limit
+// UTF-16 units. A section too long for one message is cut between its
+// lines, each of which is far shorter (clipLine), so no tag or entity is
+// ever cut.
+func pack(sections []string, limit int) []string {
 	var parts []string
 	cur := ""
-	for _, s := range c.sections(r) {
-		// A section is a few hundred characters (mentions are cut to
-		// mentionRunes); one alone never nears the limit.
-		if cur != "" && utf16Len(cur)+2+utf16Len(s) > telegram.MaxRunes {
+	add := func(s, sep string) {
+		if cur != "" && utf16Len(cur)+len(sep)+utf16Len(s) > limit {
 			parts = append(parts, cur)
 			cur = ""
 		}
 		if cur != "" {
-			cur += "\n\n"
+			cur += sep
 		}
 		cur += s
+	}
+	for _, s := range sections {
+		if utf16Len(s) <= limit {
+			add(s, "\n\n")
+			continue
+		}
+		for i, line := range strings.Split(s, "\n") {
+			sep := "\n"
+			if i == 0 {
+				sep = "\n\n"
+			}
+			add(line, sep)
+		}
 	}
 	if cur != "" {
 		parts = append(parts, cur)
@@ -143,3 +162,18 @@ func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 // maxLinkURL bounds a link in a Telegram digest; a longer URL is left out
 // (cutting would break it) so that a section stays far below the limit.
 const maxLinkURL = 1000
+
+// maxLineRunes bounds a line of a chat digest before escaping: brand,
+// aspect and alert texts are not bounded by the config, and a line must
+// stay far below Telegram's 4,096 even when escaping makes every character
+// six ("&quot;").
+const maxLineRunes = 600
+
+// clipLine cuts plain text to maxLineRunes.
+func clipLine(s string) string {
+	r := []rune(s)
+	if len(r) <= maxLineRunes {
+		return s
+	}
+	return string(r[:maxLineRunes-1]) + "…"
+}
