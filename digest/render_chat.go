@@ -170,10 +170,4 @@ const maxLinkURL = 1000
 const maxLineRunes = 600
 
 // clipLine cuts plain text to maxLineRunes.
-func clipLine(s string) string {
-	r := []rune(s)
-	if len(r) <= maxLineRunes {
-		return s
-	}
-	return string(r[:maxLineRunes-1]) + "…"
-}
+func clipLine(s string) string { return alerts.Clip(s, maxLineRunes) }

@@ -182,25 +182,7 @@ func when(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
 
 // mentionText is a mention's title and text on one line, cut to n runes.
 func mentionText(m mw.Mention, n int) string {
-	s := strings.TrimSpace(m.Title)
-	if t := strings.TrimSpace(m.Text); t != "" && !strings.HasPrefix(t, s) {
-		if s != "" {
-			s += ": "
-		}
-		s += t
-	} else if t != "" {
-		s = t
-	}
-	s = strings.Join(strings.Fields(strings.Map(visible, s)), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := string(r[:n])
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
+	return alerts.Clip(strings.Map(visible, alerts.MentionBody(m)), n)
 }
 
 // byline is "@author on playstore, Tue 1 Dec 14:03 (+2 similar)".

@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -12,16 +13,7 @@ import (
 // (argMax over version), so a mention re-scored from neutral to negative
 // counts as negative only, even before the background merge.
 func (s *Store) Totals(ctx context.Context, q store.TotalsQuery) ([]store.BrandTotals, error) {
-	var w where
-	if len(q.Brands) > 0 {
-		w.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		w.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		w.add("published < toDateTime(?)", toSec(q.To))
-	}
+	w := brandsPublished(q.Brands, q.From, q.To)
 	query := fmt.Sprintf(`SELECT brand, count() AS n,
     countIf(lbl = 'negative'), countIf(lbl = 'neutral'), countIf(lbl = 'positive'),
     sum(toFloat64(sent))
@@ -49,4 +41,20 @@ ORDER BY brand`, s.MentionsTable(), w.String())
 		return nil, fmt.Errorf("clickhouse: reading totals: %w", err)
 	}
 	return out, nil
+}
+
+// brandsPublished filters mentions of brands (all when empty) published
+// in [from, to) (a zero bound does not filter).
+func brandsPublished(brands []string, from, to time.Time) where {
+	var w where
+	if len(brands) > 0 {
+		w.in("brand", brands)
+	}
+	if !from.IsZero() {
+		w.add("published >= toDateTime(?)", toSec(from))
+	}
+	if !to.IsZero() {
+		w.add("published < toDateTime(?)", toSec(to))
+	}
+	return w
 }
