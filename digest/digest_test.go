@@ -107,8 +107,8 @@ func TestTotalsAndShareOfVoice(t *testing.T) {
 		t.Errorf("%d daily buckets holding %d mentions; want 7 and 28", len(r.Volume), days)
 	}
 	d := build(t, seeded(t), digest.Daily, digesttest.DayEnd)
-	if len(d.Volume) != 24 || d.Window.From.Day() != 30 {
-		t.Errorf("daily: %d hourly buckets from %v; want 24 from 30 Nov", len(d.Volume), d.Window.From)
+	if len(d.Volume) != 24 || d.Window.From.Day() != 25 || d.Now.Count != 6 || d.AlertCount != 1 {
+		t.Errorf("daily: %d hourly buckets from %v, %d mentions, %d alerts; want 24 from 25 Nov, 6, 1", len(d.Volume), d.Window.From, d.Now.Count, d.AlertCount)
 	}
 }
 

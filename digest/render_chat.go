@@ -40,6 +40,7 @@ func (c chat) sections(r *Report) []string {
 	for _, row := range r.volumeRows() {
 		add("%s: %s (before %s, %s)", e(row[0]), b(e(row[1])), e(row[2]), e(row[3]))
 	}
+	add("%s", e(r.bucketsLine()))
 	flush()
 	add("%s", b("Customer journey: negative mentions by stage"))
 	for _, s := range r.Journey {

@@ -18,6 +18,7 @@ type htmlPage struct {
 	JourneyImg htmlImage
 	Top        []htmlTop
 	More       string
+	Buckets    string
 }
 
 type htmlImage struct {
@@ -61,11 +62,12 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 <img src="{{.VolumeImg.Src}}" alt="{{.VolumeImg.Alt}}" width="{{.VolumeImg.W}}" height="{{.VolumeImg.H}}" style="display:block;max-width:100%;height:auto;border:0">
 <p style="margin:2px 0 8px;color:#616061;font-size:12px"><span style="color:#d93f3f">■</span> negative <span style="color:#b8b8b8">■</span> neutral <span style="color:#2e9e5b">■</span> positive</p>
 <table cellpadding="4" cellspacing="0" style="border-collapse:collapse">
-<tr style="color:#616061;text-align:right"><th></th><th>this {{.Noun}}</th><th>before</th><th>change</th></tr>
+<tr style="color:#616061;text-align:right"><th></th><th>{{.Noun}}</th><th>previous</th><th>change</th></tr>
 {{- range .Rows}}
 <tr style="text-align:right;border-top:1px solid #e8e8e8"><td style="text-align:left">{{index . 0}}</td><td><b>{{index . 1}}</b></td><td>{{index . 2}}</td><td>{{index . 3}}</td></tr>
 {{- end}}
 </table>
+<p style="margin:6px 0 0;color:#616061;font-size:12px">{{.Buckets}}</p>
 
 <h2 style="font-size:16px;margin:16px 0 6px">Customer journey: negative mentions by stage</h2>
 <img src="{{.JourneyImg.Src}}" alt="{{.JourneyImg.Alt}}" width="{{.JourneyImg.W}}" height="{{.JourneyImg.H}}" style="display:block;max-width:100%;height:auto;border:0">
@@ -145,7 +147,7 @@ func DataSrc(i Image) template.URL {
 // HTML renders the digest with its charts, which src places.
 func HTML(r *Report, charts []Image, src ImageSrc) (string, error) {
 	p := htmlPage{Report: r, Title: r.title(), Note: r.zoneNote(), Highlights: r.Highlights(), Noun: r.Window.Period.Noun(),
-		Rows: r.volumeRows(), More: r.moreAlerts()}
+		Rows: r.volumeRows(), More: r.moreAlerts(), Buckets: r.bucketsLine()}
 	for _, c := range charts {
 		img := htmlImage{Src: src(c), Alt: c.Alt, W: c.W, H: c.H}
 		switch c.Name {

@@ -27,6 +27,31 @@ func (r *Report) volumeRows() [][4]string {
 	}
 }
 
+// bucketsLine lists the volume chart's bars in words: every day of a
+// weekly digest, the hours that had mentions in a daily one. Mentions
+// (negative in brackets).
+func (r *Report) bucketsLine() string {
+	var parts []string
+	for _, b := range r.Volume {
+		label := b.Start.Format("Mon 2")
+		if r.Window.Period == Daily {
+			if b.Total() == 0 {
+				continue
+			}
+			label = b.Start.Format("15:04")
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s (%s)", label, num(b.Total()), num(b.Negative)))
+	}
+	head := "Per day, mentions (negative): "
+	if r.Window.Period == Daily {
+		head = "Per hour with mentions, mentions (negative): "
+		if len(parts) == 0 {
+			return "No mentions in any hour."
+		}
+	}
+	return head + strings.Join(parts, " · ")
+}
+
 func (s Stage) line() string {
 	return fmt.Sprintf("%s (%s): %s negative of %s (was %s, %s)", s.StageName(), s.Words, num(s.Negative), num(s.Count), num(s.PrevNegative), diff(s.Negative, s.PrevNegative))
 }
@@ -45,7 +70,8 @@ func (a Aspect) before() string {
 }
 
 func (v Voice) line() string {
-	return fmt.Sprintf("%s: %s of voice (was %s, %s), %s mentions, %s negative", v.Name, pct(v.Share), pct(v.PrevShare), points(v.Share, v.PrevShare), num(v.Count), pct(v.NegShare))
+	return fmt.Sprintf("%s: %s of voice (was %s, %s), %s mention%s, %s negative", v.Name, pct(v.Share), pct(v.PrevShare), points(v.Share, v.PrevShare),
+		num(v.Count), plural(int(min(v.Count, 2))), pct(v.NegShare))
 }
 
 func (a Alert) line() string {
@@ -75,10 +101,11 @@ func Text(r *Report) string {
 		line("* %s", h)
 	}
 	head("Volume and sentiment")
-	line("%-24s %10s %10s  %s", "", "this "+r.Window.Period.Noun(), "before", "change")
+	line("%-24s %10s %10s  %s", "", r.Window.Period.Noun(), "previous", "change")
 	for _, row := range r.volumeRows() {
 		line("%-24s %10s %10s  %s", row[0], row[1], row[2], row[3])
 	}
+	line("%s", r.bucketsLine())
 	head("Customer journey: negative mentions by stage")
 	for _, s := range r.Journey {
 		line("- %s", s.line())

@@ -29,7 +29,7 @@ func TestWindowEnding(t *testing.T) {
 		title    string
 		hours    float64
 	}{
-		{"daily", digest.Daily, digesttest.DayEnd, digesttest.Jakarta, "2026-11-30T00:00:00+07:00", "2026-12-01T00:00:00+07:00", "2026-11-29T00:00:00+07:00", "Mon 30 Nov 2026", 24},
+		{"daily", digest.Daily, digesttest.DayEnd, digesttest.Jakarta, "2026-11-25T00:00:00+07:00", "2026-11-26T00:00:00+07:00", "2026-11-24T00:00:00+07:00", "Wed 25 Nov 2026", 24},
 		{"weekly", digest.Weekly, digesttest.WeekEnd, digesttest.Jakarta, "2026-11-23T00:00:00+07:00", "2026-11-30T00:00:00+07:00", "2026-11-16T00:00:00+07:00", "23 – 29 Nov 2026", 168},
 		// 25 Oct 2026: clocks go back in Berlin, the day has 25 hours.
 		{"dst day", digest.Daily, time.Date(2026, 10, 26, 8, 0, 0, 0, berlin), berlin, "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "Sun 25 Oct 2026", 25},

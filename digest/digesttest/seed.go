@@ -17,10 +17,11 @@ import (
 var Jakarta = time.FixedZone("WIB", 7*3600)
 
 // WeekEnd ends the week 23–29 Nov 2026 (Monday 30 Nov 08:00 WIB): the
-// weekly digest's clock. DayEnd (Tuesday 1 Dec 08:00 WIB) ends Monday 30 Nov.
+// weekly digest's clock. DayEnd (Thursday 26 Nov 08:00 WIB) ends
+// Wednesday 25 Nov, the day of the near-copies and an acknowledged alert.
 var (
 	WeekEnd = time.Date(2026, 11, 30, 8, 0, 0, 0, Jakarta)
-	DayEnd  = time.Date(2026, 12, 1, 8, 0, 0, 0, Jakarta)
+	DayEnd  = time.Date(2026, 11, 26, 8, 0, 0, 0, Jakarta)
 )
 
 // Hostile is the shared hostile text (alerts/notify.Hostile): tags,
