@@ -254,3 +254,21 @@ func (a *app) runDigests(ctx context.Context) error {
 	a.log.Info("digests scheduled", "digests", len(entries), "timezone", a.cfg.Location().String())
 	return s.Run(ctx, time.Now, time.Minute)
 }
+
+// printDigests lists the scheduled digests for check-config: "Acme weekly,
+// Monday 08:30 Asia/Jakarta: the 7 days before -> slack, lead@example.com".
+func printDigests(out io.Writer, cfg *mw.Config) {
+	if len(cfg.Digests) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "digests: %d\n", len(cfg.Digests))
+	for _, d := range cfg.Digests {
+		h, m, _ := d.Clock()
+		when, covers := fmt.Sprintf("daily %02d:%02d", h, m), "the day before"
+		if d.Period == "weekly" {
+			wd, _ := d.Day()
+			when, covers = fmt.Sprintf("%s %02d:%02d", wd, h, m), "the 7 days before"
+		}
+		fmt.Fprintf(out, "  %s %s, %s %s: %s -> %s\n", d.Brand, d.Period, when, cfg.Location(), covers, strings.Join(d.To, ", "))
+	}
+}

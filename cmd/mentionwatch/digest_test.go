@@ -79,6 +79,14 @@ func TestDigestCommand(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
 	}
+	withDigests := strings.ReplaceAll(digestConfig, "%DB%", filepath.Join(dir, "mw.db")) +
+		"notifiers:\n  email: {host: smtp.example.com, from: a@example.com, to: [b@example.com]}\n" +
+		"digests:\n  - {brand: Acme, period: weekly, at: \"08:30\", to: [email, lead@example.com]}\n"
+	os.WriteFile(cfg, []byte(withDigests), 0o644)
+	b, err := exec.Command(bin, "check-config", "-c", cfg).CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "digests: 1\n  Acme weekly, Monday 08:30 Asia/Jakarta: the 7 days before -> email, lead@example.com\n") {
+		t.Errorf("check-config: %v\n%s", err, b)
+	}
 	for _, bad := range [][]string{{"--brand", "Nope"}, {"--period", "month"}, {"--end", "30/11/2026"}, {"--format", "pdf"}} {
 		b, err := exec.Command(bin, append([]string{"digest", "-c", cfg}, bad...)...).CombinedOutput()
 		if err == nil || !strings.Contains(string(b), strings.TrimPrefix(bad[0], "--")) {
