@@ -151,6 +151,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 			}
 		}
 	}
+	log.Debug("digests checked", "delivered", delivered)
 	return delivered
 }
 
