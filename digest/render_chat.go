@@ -77,7 +77,11 @@ func (c chat) sections(r *Report) []string {
 	add("%s", b("Alerts and time to first response"))
 	add("%s", e(r.AlertSummary()))
 	for _, a := range r.Alerts {
-		add("• %s", e(clipLine(a.line())))
+		l := e(clipLine(a.line()))
+		if a.Link != "" {
+			l += " " + c.link(a.Link, "open")
+		}
+		add("• %s", l)
 	}
 	if m := r.moreAlerts(); m != "" {
 		add("%s", e(m))

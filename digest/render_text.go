@@ -138,6 +138,9 @@ func Text(r *Report) string {
 	line("%s", r.AlertSummary())
 	for _, a := range r.Alerts {
 		line("- %s", a.line())
+		if a.Link != "" {
+			line("  %s", a.Link)
+		}
 	}
 	if m := r.moreAlerts(); m != "" {
 		line("%s", m)

@@ -87,6 +87,7 @@ type Top struct {
 type Alert struct {
 	Headline  string
 	Why       string
+	Link      string // the alert in the dashboard, or ""
 	Kind      string
 	State     mw.AlertState
 	StartedAt time.Time // local
@@ -113,6 +114,8 @@ type Report struct {
 	AlertCount, Acked int
 	MedianResponse    time.Duration
 	Dashboard         string // link to the dashboard for the period, or ""
+
+	base string // the dashboard's base URL, for links to alerts
 }
 
 // Options say which digest to build.
@@ -134,7 +137,7 @@ func Build(ctx context.Context, r Reader, o Options) (*Report, error) {
 	w := WindowEnding(o.Period, o.End, loc)
 	rep := &Report{Brand: o.Brand.Name, Window: w}
 	if o.Dashboard != "" && alerts.HTTPURL(o.Dashboard) {
-		rep.Dashboard = dashboardLink(o.Dashboard, o.Brand.Name, w)
+		rep.Dashboard, rep.base = dashboardLink(o.Dashboard, o.Brand.Name, w), o.Dashboard
 	}
 	names := []string{o.Brand.Name}
 	for _, c := range o.Brand.Competitors {
@@ -355,7 +358,8 @@ func readAlerts(ctx context.Context, r Reader, rep *Report, _ []string, bucket t
 			continue // still firing from before the period
 		}
 		rep.AlertCount++
-		v := Alert{Headline: alerts.Headline(a), Why: alerts.Why(a, bucket), Kind: a.Kind, State: a.State, StartedAt: a.StartedAt.In(loc)}
+		v := Alert{Headline: alerts.Headline(a), Why: alerts.Why(a, bucket), Kind: a.Kind, State: a.State, StartedAt: a.StartedAt.In(loc),
+			Link: alerts.DeepLink(rep.base, a.ID)}
 		if !a.AckedAt.IsZero() {
 			v.Acked, v.AckedAt, v.AckedBy = true, a.AckedAt.In(loc), a.AckedBy
 			v.Response = max(a.AckedAt.Sub(a.StartedAt), 0)
