@@ -114,7 +114,7 @@ type SeriesPoint struct {
 // SourceState is a source's cursor and health.
 type SourceState struct {
 	Source            string
-	Kind              string
+	Type              string
 	Cursor            mw.Cursor
 	LastRun           time.Time
 	LastSuccess       time.Time
