@@ -68,10 +68,10 @@ func (s spec) mention() mw.Mention {
 	if reach == 0 {
 		reach = 1
 	}
-	m := mw.Mention{Brand: s.brand, Source: src, Kind: "rss", NativeID: s.native, URL: url, Author: s.author, Text: s.text,
+	m := mw.Mention{Brand: s.brand, Source: src, Type: "rss", NativeID: s.native, URL: url, Author: s.author, Text: s.text,
 		Rating: s.rating, Published: s.at, Collected: s.at.Add(time.Minute), Lang: "en", Sentiment: sent, Label: s.label,
 		Stage: s.stage, StageConfidence: 0.8, Aspects: s.aspects, Reach: reach}
-	m.ID = mw.MentionID(s.brand, m.Kind, s.native)
+	m.ID = mw.MentionID(s.brand, m.Type, s.native)
 	return m
 }
 
