@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -109,27 +111,23 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 	if len(q.IDs) > 0 {
 		key.in("id", q.IDs)
 	}
-	if q.Label != "" {
-		rest.add("label = ?", string(q.Label))
-	}
-	if q.Stage != "" {
-		rest.add("stage = ?", string(q.Stage))
-	}
-	if q.Aspect != "" {
-		rest.add("has(aspects, ?)", q.Aspect)
-	}
-	if q.Author != "" {
-		rest.add("author = ?", q.Author)
-	}
-	if q.Source != "" {
-		rest.add("source = ?", q.Source)
-	}
+	s.filters(&rest, q)
 	var order string
 	switch q.OrderBy {
 	case "", store.ByPublished:
 		order = "published DESC, id"
+		if a := q.After; a != nil {
+			p := toSec(a.Published)
+			key.add("published <= toDateTime(?)", p) // prunes partitions and granules
+			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
+		}
 	case store.ByImpact:
-		order = "if(sentiment < 0, -sentiment * greatest(reach, 1), 0) DESC, published DESC, id"
+		order = impactExpr + " DESC, published DESC, id"
+		if a := q.After; a != nil {
+			p := toSec(a.Published)
+			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
+				a.Impact, a.Impact, p, p, a.ID)
+		}
 	case store.ByCollected:
 		return s.mentionsCollected(ctx, key, rest, q)
 	default:
@@ -335,21 +333,9 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 	defer rows.Close()
 	out := make([]mw.Mention, 0, capacity)
 	for rows.Next() {
-		var (
-			m                    mw.Mention
-			label, stage         string
-			published, collected int64
-			version              uint64
-		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
-			&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-			&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
-			return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
-		}
-		m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
-		m.Published, m.Collected = fromSec(published), fromSec(collected)
-		if len(m.Aspects) == 0 {
-			m.Aspects = nil
+		m, err := scanMention(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, m)
 	}
@@ -357,6 +343,27 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 		return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	return out, nil
+}
+
+// scanMention reads one row of mentionSelect's columns.
+func scanMention(rows driver.Rows) (mw.Mention, error) {
+	var (
+		m                    mw.Mention
+		label, stage         string
+		published, collected int64
+		version              uint64
+	)
+	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
+		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
+	m.Published, m.Collected = fromSec(published), fromSec(collected)
+	if len(m.Aspects) == 0 {
+		m.Aspects = nil
+	}
+	return m, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,

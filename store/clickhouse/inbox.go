@@ -1,0 +1,330 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// impactExpr is Mention.Impact in SQL, in float64 like the Go method, so
+// that a cursor's impact compares exactly with the stored rows'.
+const impactExpr = "if(sentiment < 0, -toFloat64(sentiment) * greatest(toFloat64(reach), 1), 0)"
+
+// latestTriage selects each mention's latest triage row (argMax over the
+// version; no FINAL, which 18.16 runs single-threaded per part).
+func (s *Store) latestTriage(cols string) string {
+	return fmt.Sprintf("SELECT mention_id, %s FROM %s GROUP BY mention_id", cols, s.schema.Read(tableTriage))
+}
+
+// filters adds q's non-key filters to w: columns of the mention, its
+// triage (a subquery over the latest triage rows) and the text search.
+func (s *Store) filters(w *where, q store.MentionQuery) {
+	eq := func(col, v string) {
+		if v != "" {
+			w.add(col+" = ?", v)
+		}
+	}
+	eq("label", string(q.Label))
+	eq("stage", string(q.Stage))
+	eq("author", q.Author)
+	eq("source", q.Source)
+	eq("kind", q.Kind)
+	eq("lang", q.Lang)
+	if q.Aspect != "" {
+		w.add("has(aspects, ?)", q.Aspect)
+	}
+	if q.MinRating > 0 {
+		w.add("rating >= ?", float64(q.MinRating))
+	}
+	if q.MaxRating > 0 {
+		w.add("rating <= ?", float64(q.MaxRating))
+	}
+	if q.Tag != "" {
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(tags, version) AS t")+") WHERE has(t, ?))", q.Tag)
+	}
+	if q.Assignee != "" {
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a = ?)", q.Assignee)
+	}
+	switch q.State {
+	case "":
+	case store.StateNew:
+		w.add("id NOT IN (SELECT mention_id FROM ("+s.latestTriage("argMax(state, version) AS st")+") WHERE st != ?)", string(store.StateNew))
+	default:
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(state, version) AS st")+") WHERE st = ?)", string(q.State))
+	}
+	// Search: a case-insensitive substring scan of title and text, word by
+	// word (ClickHouse 18.16 has no skip indexes). It is a superset of
+	// what the query evaluator accepts, which has the last word.
+	for _, c := range q.Search {
+		var alts []string
+		var args []any
+		for _, t := range c {
+			if len(t.Words) == 0 {
+				continue
+			}
+			var all []string
+			for _, word := range t.Words {
+				all = append(all, "(positionCaseInsensitiveUTF8(title, ?) > 0 OR positionCaseInsensitiveUTF8(text, ?) > 0)")
+				args = append(args, word, word)
+			}
+			alts = append(alts, "("+strings.Join(all, " AND ")+")")
+		}
+		if len(alts) > 0 {
+			w.add("("+strings.Join(alts, " OR ")+")", args...)
+		}
+	}
+}
+
+// EachMention streams every mention matching q, deduplicated like
+// mentionsFinal, in q's order. The server sorts; this process holds one
+// block of rows at a time.
+func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	var key, rest where
+	if len(q.Brands) > 0 {
+		key.in("brand", q.Brands)
+	}
+	if !q.From.IsZero() {
+		key.add("published >= toDateTime(?)", toSec(q.From))
+	}
+	if !q.To.IsZero() {
+		key.add("published < toDateTime(?)", toSec(q.To))
+	}
+	if len(q.IDs) > 0 {
+		key.in("id", q.IDs)
+	}
+	s.filters(&rest, q)
+	if !q.CollectedFrom.IsZero() {
+		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
+	}
+	var order string
+	switch q.OrderBy {
+	case "", store.ByPublished:
+		order = "published DESC, id"
+		if a := q.After; a != nil {
+			p := toSec(a.Published)
+			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
+		}
+	case store.ByImpact:
+		order = impactExpr + " DESC, published DESC, id"
+		if a := q.After; a != nil {
+			p := toSec(a.Published)
+			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
+				a.Impact, a.Impact, p, p, a.ID)
+		}
+	case store.ByCollected:
+		order = "collected, id"
+	default:
+		return fmt.Errorf("clickhouse: querying mentions: unknown order %q", q.OrderBy)
+	}
+	lim := ""
+	if q.Limit > 0 {
+		lim = fmt.Sprintf("\nLIMIT %d", q.Limit)
+	}
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
+%s
+FROM %s FINAL%s
+ORDER BY version DESC
+LIMIT 1 BY id
+)%s
+ORDER BY %s%s`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), order, lim), append(key.args, rest.args...)...)
+	if err != nil {
+		return fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMention(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	return nil
+}
+
+// AuthorHistory counts each author's mentions and reads their newest
+// perAuthor, in two queries for all authors.
+func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	var as []string
+	for _, a := range authors {
+		if a != "" && !slices.Contains(as, a) {
+			as = append(as, a)
+		}
+	}
+	out := map[string]store.AuthorHistory{}
+	if len(as) == 0 {
+		return out, nil
+	}
+	var w where
+	w.in("author", as)
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
+%s
+FROM %s%s
+ORDER BY version DESC
+LIMIT 1 BY id
+)
+ORDER BY published DESC, id
+LIMIT %d BY author`, mentionSelect, s.MentionsTable(), w.String(), max(perAuthor, 1)), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
+	}
+	for rows.Next() {
+		m, err := scanMention(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h := out[m.Author]
+		h.Recent = append(h.Recent, m)
+		out[m.Author] = h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
+	}
+	rows, err = s.query(ctx, fmt.Sprintf("SELECT author, uniqExact(id) FROM %s%s\nGROUP BY author", s.MentionsTable(), w.String()), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: counting authors' mentions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			a string
+			n uint64
+		)
+		if err := rows.Scan(&a, &n); err != nil {
+			return nil, fmt.Errorf("clickhouse: counting authors' mentions: %w", err)
+		}
+		if h, ok := out[a]; ok {
+			h.Count = n
+			out[a] = h
+		}
+	}
+	return out, rows.Err()
+}
+
+var triageColumns = []string{"mention_id", "tags", "assignee", "state", "note", "updated_at", "updated_by", "version"}
+var auditColumns = []string{"mention_id", "at", "actor", "field", "old", "new", "seq"}
+
+// Triage reads the latest triage row of each id.
+func (s *Store) Triage(ctx context.Context, ids []string) (map[string]store.Triage, error) {
+	out := map[string]store.Triage{}
+	for chunk := range slices.Chunk(ids, maxCandidates) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT mention_id, argMax(tags, version), argMax(assignee, version), argMax(state, version),
+    argMax(note, version), toInt64(argMax(updated_at, version)), argMax(updated_by, version)
+FROM %s%s
+GROUP BY mention_id`, s.schema.Read(tableTriage), w.String()), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+		}
+		for rows.Next() {
+			var (
+				t       store.Triage
+				state   string
+				updated int64
+			)
+			if err := rows.Scan(&t.MentionID, &t.Tags, &t.Assignee, &state, &t.Note, &updated, &t.UpdatedBy); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+			}
+			if len(t.Tags) == 0 {
+				t.Tags = nil
+			}
+			t.State, t.UpdatedAt = store.TriageState(state), fromSec(updated)
+			out[t.MentionID] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// SaveTriage inserts the new triage rows, then the audit entries: two
+// INSERTs, not one transaction (ClickHouse has none). A failure between
+// them leaves the state changed without its audit; the caller reports the
+// error and the change can be made again.
+func (s *Store) SaveTriage(ctx context.Context, ts []store.Triage, audit []store.AuditEntry) error {
+	ctx = s.writeCtx(ctx)
+	if len(ts) > 0 {
+		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.schema.Read(tableTriage)+" ("+strings.Join(triageColumns, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("clickhouse: preparing triage insert: %w", err)
+		}
+		defer batch.Abort()
+		v := s.nextVersion(len(ts))
+		for i, t := range ts {
+			tags := t.Tags
+			if tags == nil {
+				tags = []string{}
+			}
+			if err := batch.Append(t.MentionID, tags, t.Assignee, string(t.State), t.Note, toSec(t.UpdatedAt), t.UpdatedBy, v+uint64(i)); err != nil {
+				return fmt.Errorf("clickhouse: saving the triage of mention %s: %w", t.MentionID, err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return fmt.Errorf("clickhouse: saving triage of %d mentions: %w", len(ts), err)
+		}
+	}
+	if len(audit) > 0 {
+		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.schema.Read(tableAudit)+" ("+strings.Join(auditColumns, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("clickhouse: preparing audit insert: %w", err)
+		}
+		defer batch.Abort()
+		v := s.nextVersion(len(audit))
+		for i, a := range audit {
+			if err := batch.Append(a.MentionID, toSec(a.At), a.Actor, a.Field, a.Old, a.New, v+uint64(i)); err != nil {
+				return fmt.Errorf("clickhouse: recording the audit of mention %s: %w", a.MentionID, err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return fmt.Errorf("clickhouse: recording %d audit entries: %w", len(audit), err)
+		}
+	}
+	return nil
+}
+
+// Audit reads the trail of ids, oldest first.
+func (s *Store) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
+	var out []store.AuditEntry
+	for chunk := range slices.Chunk(ids, maxCandidates) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT mention_id, toInt64(at), actor, field, old, new
+FROM %s%s
+ORDER BY at, seq`, s.schema.Read(tableAudit), w.String()), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+		}
+		for rows.Next() {
+			var (
+				a  store.AuditEntry
+				at int64
+			)
+			if err := rows.Scan(&a.MentionID, &at, &a.Actor, &a.Field, &a.Old, &a.New); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+			}
+			a.At = fromSec(at)
+			out = append(out, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b store.AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
