@@ -13,6 +13,7 @@ func (a *app) serveWeb(ctx context.Context) error {
 	h, err := web.New(web.Options{
 		Store:  a.store,
 		Brands: a.cfg.Brands,
+		Sources: a.cfg.Sources,
 		Auth:   a.cfg.Web,
 		Runs:   a.runs,
 		Counters: func() web.Counters {
