@@ -157,7 +157,14 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		return FeedPage{}, err
 	}
 	page := FeedPage{Rows: []FeedRow{}, Next: next, Partial: partial}
-	groups := alerts.GroupSimilar(ms)
+	var groups []alerts.Group
+	if f.Group {
+		groups = alerts.GroupSimilar(ms)
+	} else {
+		for _, m := range ms {
+			groups = append(groups, alerts.Group{Mention: m, Count: 1, IDs: []string{m.ID}, Authors: min(len(m.Author), 1)})
+		}
+	}
 	var ids, authors []string
 	for _, g := range groups {
 		ids = append(ids, g.IDs...)

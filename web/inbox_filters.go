@@ -39,6 +39,7 @@ type feedFilter struct {
 	Order  string             // orderNewest | orderImpact
 	Limit  int                // page size
 	Ranged bool               // from/to or range= was given
+	Group  bool               // group near-duplicates on the page (group=0 turns it off)
 }
 
 // badValue is the 400 for a value outside the valid ones: it lists them and
@@ -192,7 +193,14 @@ func decodeCursor(s, order string) (*store.Cursor, error) {
 // parseFeed reads an inbox view from q. Every named value is checked
 // against the valid ones; a bad one is an error for a 400.
 func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimit int) (feedFilter, error) {
-	f := feedFilter{Raw: url.Values{}, Order: orderNewest, Limit: defLimit}
+	f := feedFilter{Raw: url.Values{}, Order: orderNewest, Limit: defLimit, Group: true}
+	switch g := q.Get("group"); g {
+	case "", "1", "true":
+	case "0", "false":
+		f.Group = false
+	default:
+		return f, badValue("group", g, []string{"0", "1"})
+	}
 	for k, vs := range q {
 		if k != "cursor" && k != "limit" && len(vs) > 0 && vs[0] != "" {
 			f.Raw[k] = vs[:1]

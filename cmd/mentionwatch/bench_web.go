@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -30,6 +32,7 @@ func init() {
 		rows     int
 		requests int
 		keep     bool
+		merge    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "web",
@@ -42,13 +45,14 @@ func init() {
 			"is created and dropped afterwards unless --keep is set.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep)
+			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep, merge)
 		},
 	}
 	cmd.Flags().StringVar(&dsn, "store", "", "ClickHouse DSN; empty = the embedded store in a temporary file")
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "mentions to seed")
 	cmd.Flags().IntVar(&requests, "requests", 30, "timed requests per endpoint")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the bench database")
+	cmd.Flags().BoolVar(&merge, "merge", false, "ClickHouse: OPTIMIZE TABLE mentions FINAL after seeding (the state background merges reach)")
 	benchCmd.AddCommand(cmd)
 }
 
@@ -162,7 +166,7 @@ func seedBenchWeb(ctx context.Context, errw io.Writer, st store.Store, rows int,
 	return nil
 }
 
-func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep bool) error {
+func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep, merge bool) error {
 	if rows < 1 || requests < 1 {
 		return fmt.Errorf("bench web: --rows and --requests must be positive")
 	}
@@ -177,6 +181,19 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		return err
 	}
 	fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
+	if chs, ok := st.(*clickhouse.Store); ok {
+		if merge {
+			mstart := time.Now()
+			if err := chs.Conn().Exec(ctx, "OPTIMIZE TABLE mentions FINAL"); err != nil {
+				return fmt.Errorf("bench web: merging: %w", err)
+			}
+			fmt.Fprintf(errw, "bench web: OPTIMIZE TABLE mentions FINAL took %s\n", time.Since(mstart).Round(time.Second))
+		}
+		var parts uint64
+		if err := chs.Conn().QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'mentions' AND active").Scan(&parts); err == nil {
+			fmt.Fprintf(out, "web: clickhouse mentions active parts=%d (merge=%v)\n", parts, merge)
+		}
+	}
 
 	h, err := web.New(web.Options{Store: st, Brands: benchWebBrands, Now: func() time.Time { return now }})
 	if err != nil {
@@ -194,6 +211,14 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		"/api/mentions?author=user123",
 		"/api/alerts?brand=acme&range=30d",
 		"/api/sources",
+		// The inbox (issue 18): the page, the feed's first page, a filtered
+		// first page, a common and a rare word, a page by impact.
+		"/mentions?brand=acme",
+		"/api/mentions?brand=acme&feed=1",
+		"/api/mentions?brand=acme&lang=id&stage=amot&label=negative",
+		"/api/mentions?brand=acme&q=parcel",
+		"/api/mentions?brand=acme&q=" + strconv.Itoa(rows-4),
+		"/api/mentions?brand=acme&order=impact&range=7d",
 	}
 	client := srv.Client()
 	get := func(path string) (time.Duration, error) {
@@ -237,5 +262,46 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 		fmt.Fprintf(out, "web %s %s: p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", kind, e, pct(0.5), pct(0.95), float64(ds[len(ds)-1].Microseconds())/1000)
 	}
+	return benchExport(ctx, out, client, srv.URL, kind)
+}
+
+// benchExport times a CSV export of every mention over HTTP, and reports
+// the process's peak RSS during it (VmHWM, reset first through
+// /proc/self/clear_refs) and the peak Go heap.
+func benchExport(ctx context.Context, out io.Writer, client *http.Client, base, kind string) error {
+	runtime.GC()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM; best effort
+	var peak memPeak
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { peak.sample(stop); close(done) }()
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/mentions/export?format=csv", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	var lines int
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		lines += bytes.Count(buf[:n], []byte("\n"))
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			resp.Body.Close()
+			return fmt.Errorf("bench web: reading the export: %w", err)
+		}
+	}
+	resp.Body.Close()
+	took := time.Since(start)
+	close(stop)
+	<-done
+	fmt.Fprintf(out, "web %s export csv: lines=%d seconds=%.1f rows_per_s=%.0f peak_rss_mib=%.0f peak_heap_mib=%.0f\n", kind, lines,
+		took.Seconds(), float64(lines-1)/took.Seconds(), peakRSS(), float64(peak.heap.Load())/(1<<20))
 	return nil
 }
