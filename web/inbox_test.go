@@ -60,11 +60,11 @@ func TestFeedFiltersAndPaging(t *testing.T) {
 		t.Errorf("pages %v, want %v", seen, want)
 	}
 	cases := map[string][]string{
-		"brand=Acme&label=negative&stage=amot":   {"m1", "m6"},
-		"competitor=Roboclean":                   {"m5"},
-		"brand=Acme&order=impact&label=negative": {"m1", "m6", "m2"},
-		"author=alice&range=7d&feed=1":                  {"m5", "m1", "m3"},
-		"aspect=price":                           {"m4"},
+		"brand=Acme&label=negative&stage=amot":        {"m1", "m6"},
+		"competitor=Roboclean":                        {"m5"},
+		"brand=Acme&order=impact&label=negative":      {"m1", "m6", "m2"},
+		"author=alice&range=7d&feed=1":                {"m5", "m1", "m3"},
+		"aspect=price":                                {"m4"},
 		"q=" + url.QueryEscape("text AND (m2 OR m4)"): {"m2", "m4"},
 	}
 	for qs, want := range cases {
@@ -84,19 +84,19 @@ func TestMistypedValuesAre400(t *testing.T) {
 	h, st := newTestHandler(t, mw.WebConfig{})
 	seed(t, st)
 	cases := map[string]string{
-		"/api/mentions?brand=Nope":                   `valid: Acme, Roboclean`,
-		"/api/mentions?brand=acme&feed=1":            `did you mean \"Acme\"`,
-		"/api/series?brand=acme":                     `did you mean \"Acme\"`,
-		"/api/share-of-voice?brand=Nope":             `valid: Acme, Roboclean`,
-		"/api/mentions?label=negatif":                `did you mean \"negative\"`,
-		"/api/mentions?source=nws":                   `valid: news, x`,
-		"/api/mentions?stage=AMOT":                   `did you mean \"amot\"`,
-		"/api/mentions?state=done":                   `valid: new, in_progress, handled, ignored`,
-		"/api/mentions?lang=fr":                      `valid: en, id, other`,
+		"/api/mentions?brand=Nope":                    `valid: Acme, Roboclean`,
+		"/api/mentions?brand=acme&feed=1":             `did you mean \"Acme\"`,
+		"/api/series?brand=acme":                      `did you mean \"Acme\"`,
+		"/api/share-of-voice?brand=Nope":              `valid: Acme, Roboclean`,
+		"/api/mentions?label=negatif":                 `did you mean \"negative\"`,
+		"/api/mentions?source=nws":                    `valid: news, x`,
+		"/api/mentions?stage=AMOT":                    `did you mean \"amot\"`,
+		"/api/mentions?state=done":                    `valid: new, in_progress, handled, ignored`,
+		"/api/mentions?lang=fr":                       `valid: en, id, other`,
 		"/api/mentions?q=" + url.QueryEscape("a AND"): `column 6`,
-		"/api/mentions/export?format=xls":            `valid: csv, jsonl`,
-		"/api/mentions?rating=9":                     `stars 1..5`,
-		"/api/mentions?cursor=garbage":               `not a cursor`,
+		"/api/mentions/export?format=xls":             `valid: csv, jsonl`,
+		"/api/mentions?rating=9":                      `stars 1..5`,
+		"/api/mentions?cursor=garbage":                `not a cursor`,
 	}
 	for target, want := range cases {
 		w := do(t, h, "GET", target, nil)

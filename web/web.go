@@ -54,7 +54,7 @@ type Options struct {
 	// state (tags, assignee, state, note): nil to allow, else the reason
 	// for a 403. The role check (agents yes, viewers no) goes here.
 	CanTriage func(r *http.Request) error
-	Auth   mw.WebConfig
+	Auth      mw.WebConfig
 	// Counters, when set, feeds /metrics and the spool depth shown under
 	// source health. Called once per scrape or page view; must be cheap.
 	Counters func() Counters
