@@ -52,9 +52,13 @@ func init() {
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "mentions to seed")
 	cmd.Flags().IntVar(&requests, "requests", 30, "timed requests per endpoint")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the bench database")
+	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "ClickHouse: use (and keep) this database; seeding is skipped when it already holds --rows mentions")
 	cmd.Flags().BoolVar(&merge, "merge", false, "ClickHouse: OPTIMIZE TABLE mentions FINAL after seeding (the state background merges reach)")
 	benchCmd.AddCommand(cmd)
 }
+
+// benchWebDatabase is --database.
+var benchWebDatabase string
 
 // benchWebBrands: acme is tracked, the other bench brands are its competitors.
 var benchWebBrands = []mw.Brand{{Name: "acme", Keywords: []string{"acme"}, Competitors: []mw.Competitor{
@@ -89,6 +93,9 @@ func benchWebStore(ctx context.Context, errw io.Writer, dsn string, keep bool) (
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
 	db := "mw_bench_web_" + hex.EncodeToString(suffix)
+	if benchWebDatabase != "" {
+		db, keep = benchWebDatabase, true
+	}
 	log := newLogger(mw.LogConfig{Level: "warn"})
 	admin, err := clickhouse.Open(ctx, mw.StoreConfig{DSN: mw.Secret(dsn)}, log)
 	if err != nil {
@@ -177,24 +184,18 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 	defer cleanup()
 	now := time.Now().UTC()
 	seedStart := time.Now()
-	if err := seedBenchWeb(ctx, errw, st, rows, now); err != nil {
-		return err
+	var have uint64
+	if chs, ok := st.(*clickhouse.Store); ok && benchWebDatabase != "" {
+		chs.Conn().QueryRow(ctx, "SELECT uniqExact(id) FROM mentions").Scan(&have)
 	}
-	fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
-	if chs, ok := st.(*clickhouse.Store); ok {
-		if merge {
-			mstart := time.Now()
-			if err := chs.Conn().Exec(ctx, "OPTIMIZE TABLE mentions FINAL"); err != nil {
-				return fmt.Errorf("bench web: merging: %w", err)
-			}
-			fmt.Fprintf(errw, "bench web: OPTIMIZE TABLE mentions FINAL took %s\n", time.Since(mstart).Round(time.Second))
+	if have >= uint64(rows) {
+		fmt.Fprintf(errw, "bench web: %s holds %d mentions already; not seeding\n", benchWebDatabase, have)
+	} else {
+		if err := seedBenchWeb(ctx, errw, st, rows, now); err != nil {
+			return err
 		}
-		var parts uint64
-		if err := chs.Conn().QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'mentions' AND active").Scan(&parts); err == nil {
-			fmt.Fprintf(out, "web: clickhouse mentions active parts=%d (merge=%v)\n", parts, merge)
-		}
+		fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
 	}
-
 	h, err := web.New(web.Options{Store: st, Brands: benchWebBrands, Now: func() time.Time { return now }})
 	if err != nil {
 		return err
@@ -243,6 +244,11 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 			return err
 		}
 	}
+	if chs, ok := st.(*clickhouse.Store); ok {
+		if err := benchMergeState(ctx, out, errw, chs, merge, requests, endpoints[:5], get); err != nil {
+			return err
+		}
+	}
 	took := make([][]time.Duration, len(endpoints))
 	for r := 0; r < requests; r++ {
 		for i, e := range endpoints {
@@ -263,6 +269,45 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		fmt.Fprintf(out, "web %s %s: p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", kind, e, pct(0.5), pct(0.95), float64(ds[len(ds)-1].Microseconds())/1000)
 	}
 	return benchExport(ctx, out, client, srv.URL, kind)
+}
+
+// benchMergeState reports the mentions table's parts and running merges.
+// With merge it first times the dashboard's aggregate endpoints in that
+// state (right after seeding), then merges the table to one part per
+// partition (OPTIMIZE ... FINAL), so the run that follows is of the
+// merged state; the two are measured in the same process, back to back.
+func benchMergeState(ctx context.Context, out, errw io.Writer, chs *clickhouse.Store, merge bool, requests int, probe []string,
+	get func(string) (time.Duration, error)) error {
+	state := func(when string) {
+		var parts, merges uint64
+		chs.Conn().QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'mentions' AND active").Scan(&parts)
+		chs.Conn().QueryRow(ctx, "SELECT count() FROM system.merges WHERE database = currentDatabase()").Scan(&merges)
+		fmt.Fprintf(out, "web: clickhouse %s: mentions active parts=%d running merges=%d\n", when, parts, merges)
+	}
+	state("after seeding")
+	if !merge {
+		return nil
+	}
+	for _, e := range probe {
+		var ds []time.Duration
+		for range requests {
+			d, err := get(e)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+		}
+		slices.Sort(ds)
+		fmt.Fprintf(out, "web clickhouse before-merge %s: p50_ms=%.1f p95_ms=%.1f\n", e,
+			float64(ds[len(ds)/2].Microseconds())/1000, float64(ds[min(len(ds)-1, len(ds)*95/100)].Microseconds())/1000)
+	}
+	mstart := time.Now()
+	if err := chs.Conn().Exec(ctx, "OPTIMIZE TABLE mentions FINAL"); err != nil {
+		return fmt.Errorf("bench web: merging: %w", err)
+	}
+	fmt.Fprintf(errw, "bench web: OPTIMIZE TABLE mentions FINAL took %s\n", time.Since(mstart).Round(time.Second))
+	state("after OPTIMIZE FINAL")
+	return nil
 }
 
 // benchExport times a CSV export of every mention over HTTP, and reports

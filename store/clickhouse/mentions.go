@@ -347,23 +347,38 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 
 // scanMention reads one row of mentionSelect's columns.
 func scanMention(rows driver.Rows) (mw.Mention, error) {
+	m, _, _, err := scanRow(rows, false)
+	return m, err
+}
+
+// scanMentionKeep reads mentionSelect's columns and a UInt8 after them.
+func scanMentionKeep(rows driver.Rows) (mw.Mention, uint64, bool, error) {
+	return scanRow(rows, true)
+}
+
+func scanRow(rows driver.Rows, withKeep bool) (mw.Mention, uint64, bool, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
 		published, collected int64
 		version              uint64
+		keep                 uint8
 	)
-	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
-		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version}
+	if withKeep {
+		dst = append(dst, &keep)
+	}
+	if err := rows.Scan(dst...); err != nil {
+		return m, 0, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
 	m.Published, m.Collected = fromSec(published), fromSec(collected)
 	if len(m.Aspects) == 0 {
 		m.Aspects = nil
 	}
-	return m, nil
+	return m, version, keep == 1, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,

@@ -254,8 +254,27 @@ func testEachMention(t *testing.T, open Opener) {
 	if len(got) != 30 || got[0] != "e29" || got[29] != "e00" {
 		t.Errorf("streamed %d mentions (%v), want 30 newest first", len(got), got)
 	}
-	stop := errors.New("stop")
+	// Filters see the latest version only; limits stop the stream.
+	changed := ms[5]
+	changed.Label, changed.Sentiment = mw.Positive, 0.5
+	insert(t, s, changed)
 	n := 0
+	err = s.EachMention(context.Background(), store.MentionQuery{Label: mw.Negative}, func(m mw.Mention) error {
+		n++
+		if m.NativeID == "e05" {
+			t.Errorf("e05 is positive now but was streamed as negative")
+		}
+		return nil
+	})
+	if err != nil || n != 29 {
+		t.Errorf("negative: %d streamed, err %v; want 29", n, err)
+	}
+	n = 0
+	if err := s.EachMention(context.Background(), store.MentionQuery{Limit: 7}, func(mw.Mention) error { n++; return nil }); err != nil || n != 7 {
+		t.Errorf("limit 7: %d streamed, err %v", n, err)
+	}
+	stop := errors.New("stop")
+	n = 0
 	err = s.EachMention(context.Background(), store.MentionQuery{}, func(mw.Mention) error {
 		n++
 		if n == 5 {
