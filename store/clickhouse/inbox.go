@@ -299,8 +299,10 @@ ORDER BY %s%s`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), o
 	return nil
 }
 
-// AuthorHistory counts each author's mentions and reads their newest
-// perAuthor, in two queries for all authors.
+// AuthorHistory reads, in one narrow scan (PREWHERE on author: 18.16
+// would otherwise read every column of every row), each author's ids with
+// their versions and times, counts the distinct ids, picks the newest
+// perAuthor, and reads only those rows whole by their sort key.
 func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
 	var as []string
 	for _, a := range authors {
@@ -312,52 +314,65 @@ func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor i
 	if len(as) == 0 {
 		return out, nil
 	}
-	var w where
-	w.in("author", as)
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
-%s
-FROM %s%s
-ORDER BY version DESC
-LIMIT 1 BY id
-)
-ORDER BY published DESC, id
-LIMIT %d BY author`, mentionSelect, s.MentionsTable(), w.String(), max(perAuthor, 1)), w.args...)
+	args := make([]any, len(as))
+	for i, a := range as {
+		args[i] = a
+	}
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT author, brand, toInt64(toUInt32(published)), id, version
+FROM %s
+PREWHERE author IN (%s)`, s.MentionsTable(), placeholders(len(as))), args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 	}
+	byAuthor := map[string]map[string]candidate{}
 	for rows.Next() {
-		m, err := scanMention(rows)
-		if err != nil {
+		var (
+			a string
+			c candidate
+		)
+		if err := rows.Scan(&a, &c.brand, &c.published, &c.id, &c.version); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 		}
-		h := out[m.Author]
-		h.Recent = append(h.Recent, m)
-		out[m.Author] = h
+		if byAuthor[a] == nil {
+			byAuthor[a] = map[string]candidate{}
+		}
+		if old, ok := byAuthor[a][c.id]; !ok || c.version > old.version {
+			byAuthor[a][c.id] = c
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 	}
-	rows, err = s.query(ctx, fmt.Sprintf("SELECT author, uniqExact(id) FROM %s%s\nGROUP BY author", s.MentionsTable(), w.String()), w.args...)
+	var chosen []candidate
+	for a, ids := range byAuthor {
+		cs := make([]candidate, 0, len(ids))
+		for _, c := range ids {
+			cs = append(cs, c)
+		}
+		slices.SortFunc(cs, func(x, y candidate) int {
+			if x.published != y.published {
+				return int(y.published - x.published)
+			}
+			return strings.Compare(x.id, y.id)
+		})
+		chosen = append(chosen, cs[:min(len(cs), max(perAuthor, 1))]...)
+		out[a] = store.AuthorHistory{Count: uint64(len(ids))}
+	}
+	ms, _, err := s.fetchMentions(ctx, chosen)
 	if err != nil {
-		return nil, fmt.Errorf("clickhouse: counting authors' mentions: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			a string
-			n uint64
-		)
-		if err := rows.Scan(&a, &n); err != nil {
-			return nil, fmt.Errorf("clickhouse: counting authors' mentions: %w", err)
+	for _, m := range ms {
+		if m.ID == "" {
+			continue // a write moved it meanwhile
 		}
-		if h, ok := out[a]; ok {
-			h.Count = n
-			out[a] = h
-		}
+		h := out[m.Author]
+		h.Recent = append(h.Recent, m)
+		out[m.Author] = h
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 var triageColumns = []string{"mention_id", "tags", "assignee", "state", "note", "updated_at", "updated_by", "version"}
