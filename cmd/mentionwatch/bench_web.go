@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -268,7 +269,36 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 		fmt.Fprintf(out, "web %s %s: p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", kind, e, pct(0.5), pct(0.95), float64(ds[len(ds)-1].Microseconds())/1000)
 	}
-	return benchExport(ctx, out, client, srv.URL, kind)
+	if err := benchExport(ctx, out, client, srv.URL, kind); err != nil {
+		return err
+	}
+	if chs, ok := st.(*clickhouse.Store); ok {
+		return benchRawRead(ctx, out, chs)
+	}
+	return nil
+}
+
+// benchRawRead is the export's baseline: every stored row's columns read
+// through the driver in storage order (rows decoded, not scanned into
+// mentions): no sort, no dedup, no HTTP, no CSV. It runs right after the
+// export in the same process.
+func benchRawRead(ctx context.Context, out io.Writer, chs *clickhouse.Store) error {
+	start := time.Now()
+	rows, err := chs.Conn().Query(ctx, "SELECT "+strings.Join(clickhouse.MentionColumns, ", ")+" FROM mentions")
+	if err != nil {
+		return fmt.Errorf("bench web: raw read: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("bench web: raw read: %w", err)
+	}
+	took := time.Since(start)
+	fmt.Fprintf(out, "web clickhouse baseline raw read: rows=%d seconds=%.1f rows_per_s=%.0f\n", n, took.Seconds(), float64(n)/took.Seconds())
+	return nil
 }
 
 // benchMergeState reports the mentions table's parts and running merges.
