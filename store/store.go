@@ -89,7 +89,7 @@ type MentionQuery struct {
 	Aspect string
 	Author string // exact author, across all sources
 	Source string
-	Kind   string // source type (rss, appstore, x, ...)
+	Type   string // source type (rss, appstore, x, ...)
 	Lang   string
 	// MinRating and MaxRating keep reviews rated within [Min, Max]; 0 does
 	// not bound.
@@ -143,7 +143,7 @@ type SeriesPoint struct {
 // SourceState is a source's cursor and health.
 type SourceState struct {
 	Source            string
-	Kind              string
+	Type              string
 	Cursor            mw.Cursor
 	LastRun           time.Time
 	LastSuccess       time.Time

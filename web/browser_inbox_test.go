@@ -51,15 +51,15 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	}
 	var ms []mw.Mention
 	for i, text := range texts {
-		m := mw.Mention{Brand: "Acme", Source: "news", Kind: "rss", NativeID: fmt.Sprintf("id%d", i), URL: "https://example.org/id" + fmt.Sprint(i),
+		m := mw.Mention{Brand: "Acme", Source: "news", Type: "rss", NativeID: fmt.Sprintf("id%d", i), URL: "https://example.org/id" + fmt.Sprint(i),
 			Author: fmt.Sprintf("pelanggan%d", i), Title: "Keluhan", Text: text, Published: now.Add(-time.Duration(i+1) * time.Minute), Collected: now,
 			Lang: "id", Sentiment: -0.7, Label: mw.Negative, Stage: mw.AMOT, Aspects: []string{"delivery"}, Reach: 1}
-		m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 		ms = append(ms, m)
 	}
 	other := ms[0] // the same complaint in English: filtered out by lang
 	other.NativeID, other.Lang, other.Text = "en0", "en", "My package has not arrived, paket belum sampai they say"
-	other.ID = mw.MentionID(other.Brand, other.Kind, other.NativeID)
+	other.ID = mw.MentionID(other.Brand, other.Type, other.NativeID)
 	ms = append(ms, other)
 	if err := st.InsertMentions(context.Background(), ms); err != nil {
 		t.Fatal(err)

@@ -76,7 +76,7 @@ type AuthorMention struct {
 	ID        string    `json:"id"`
 	Brand     string    `json:"brand"`
 	Source    string    `json:"source"`
-	Kind      string    `json:"type"`
+	Type      string    `json:"type"`
 	Published time.Time `json:"published"`
 	Label     mw.Label  `json:"label"`
 	Title     string    `json:"title"`
@@ -197,7 +197,7 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 					continue
 				}
 				if len(v.Recent) < historyPerAuthor {
-					v.Recent = append(v.Recent, AuthorMention{ID: m.ID, Brand: m.Brand, Source: m.Source, Kind: m.Kind,
+					v.Recent = append(v.Recent, AuthorMention{ID: m.ID, Brand: m.Brand, Source: m.Source, Type: m.Type,
 						Published: m.Published.In(h.opt.Location), Label: m.Label, Title: m.Title, URL: m.URL})
 				}
 			}

@@ -92,7 +92,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 		if cw != nil {
-			rec[0], rec[1], rec[2], rec[3] = m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Kind)
+			rec[0], rec[1], rec[2], rec[3] = m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Type)
 			rec[4], rec[5] = m.Published.UTC().Format(time.RFC3339), m.Collected.UTC().Format(time.RFC3339)
 			rec[6], rec[7], rec[8] = csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL)
 			rec[9], rec[10], rec[11], rec[12] = csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label)

@@ -231,7 +231,7 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 		valid func() []string
 	}{
 		{"source", &f.Q.Source, func() []string { return h.sourceNames(ctx) }},
-		{"type", &f.Q.Kind, h.typeNames},
+		{"type", &f.Q.Type, h.typeNames},
 		{"lang", &f.Q.Lang, func() []string { return langNames }},
 		{"aspect", &f.Q.Aspect, func() []string { return scoring.AspectNames(h.opt.Brands) }},
 	}
@@ -329,7 +329,7 @@ func (f *feedFilter) matches(m *mw.Mention) bool {
 	if f.Query == nil {
 		return true
 	}
-	return f.Query.Match(query.Doc{Text: m.Title + "\n" + m.Text, Lang: m.Lang, Source: m.Source, Type: m.Kind, Author: m.Author})
+	return f.Query.Match(query.Doc{Text: m.Title + "\n" + m.Text, Lang: m.Lang, Source: m.Source, Type: m.Type, Author: m.Author})
 }
 
 // isFeed reports whether q asks for the inbox feed rather than the

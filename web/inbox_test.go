@@ -220,9 +220,9 @@ func TestInboxAndMatcherAgree(t *testing.T) {
 	now := testNow
 	var all []mw.Mention
 	for _, p := range demo.Posts(now) {
-		m := mw.Mention{Brand: "Acme", Source: "demo-" + p.Feed, Kind: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
+		m := mw.Mention{Brand: "Acme", Source: "demo-" + p.Feed, Type: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
 			Title: p.Title, Text: p.Text, Published: p.Published, Collected: now, Lang: "en", Label: mw.Neutral, Stage: mw.StageUnknown}
-		m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 		all = append(all, m)
 	}
 	if err := st.InsertMentions(context.Background(), all); err != nil {

@@ -22,6 +22,30 @@ func (s *Store) latestTriage(cols string) string {
 	return fmt.Sprintf("SELECT mention_id, %s FROM %s GROUP BY mention_id", cols, s.schema.Read(tableTriage))
 }
 
+// orderAfter returns the ORDER BY of q (ByPublished or ByImpact) and adds
+// the keyset condition of q.After: rows strictly after the cursor's row in
+// that order. published <= the cursor's time also narrows the primary key.
+func orderAfter(q store.MentionQuery, key, rest *where) (string, error) {
+	a := q.After
+	switch q.OrderBy {
+	case "", store.ByPublished:
+		if a != nil {
+			p := toSec(a.Published)
+			key.add("published <= toDateTime(?)", p)
+			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
+		}
+		return "published DESC, id", nil
+	case store.ByImpact:
+		if a != nil {
+			p := toSec(a.Published)
+			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
+				a.Impact, a.Impact, p, p, a.ID)
+		}
+		return impactExpr + " DESC, published DESC, id", nil
+	}
+	return "", fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q, %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+}
+
 // filters adds q's non-key filters to w: columns of the mention, its
 // triage (a subquery over the latest triage rows) and the text search.
 func (s *Store) filters(w *where, q store.MentionQuery) {
@@ -34,7 +58,7 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 	eq("stage", string(q.Stage))
 	eq("author", q.Author)
 	eq("source", q.Source)
-	eq("kind", q.Kind)
+	eq("kind", q.Type)
 	eq("lang", q.Lang)
 	if q.Aspect != "" {
 		w.add("has(aspects, ?)", q.Aspect)
@@ -105,26 +129,18 @@ func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(m
 	if !q.CollectedFrom.IsZero() {
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
-	var order string
-	switch q.OrderBy {
-	case "", store.ByPublished:
-		if a := q.After; a != nil {
-			p := toSec(a.Published)
-			key.add("published <= toDateTime(?)", p)
-			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
+	if q.OrderBy == "" || q.OrderBy == store.ByPublished {
+		if _, err := orderAfter(q, &key, &rest); err != nil {
+			return err
 		}
 		return s.eachNewest(ctx, key, rest, q.Limit, fn)
-	case store.ByImpact:
-		order = impactExpr + " DESC, published DESC, id"
-		if a := q.After; a != nil {
-			p := toSec(a.Published)
-			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
-				a.Impact, a.Impact, p, p, a.ID)
+	}
+	order := "collected, id"
+	if q.OrderBy != store.ByCollected {
+		var err error
+		if order, err = orderAfter(q, &key, &rest); err != nil {
+			return err
 		}
-	case store.ByCollected:
-		order = "collected, id"
-	default:
-		return fmt.Errorf("clickhouse: querying mentions: unknown order %q", q.OrderBy)
 	}
 	lim := ""
 	if q.Limit > 0 {

@@ -46,7 +46,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 		if m.ID == "" {
 			return fmt.Errorf("clickhouse: inserting mentions: mention %d (source %q, url %q) has no id", i, m.Source, m.URL)
 		}
-		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Kind, m.NativeID
+		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Type, m.NativeID
 		url[i], author[i], title[i], text[i] = m.URL, m.Author, m.Title, m.Text
 		lang[i], label[i], stage[i] = m.Lang, string(m.Label), string(m.Stage)
 		authorReach[i] = m.AuthorReach
@@ -112,26 +112,12 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		key.in("id", q.IDs)
 	}
 	s.filters(&rest, q)
-	var order string
-	switch q.OrderBy {
-	case "", store.ByPublished:
-		order = "published DESC, id"
-		if a := q.After; a != nil {
-			p := toSec(a.Published)
-			key.add("published <= toDateTime(?)", p) // prunes partitions and granules
-			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
-		}
-	case store.ByImpact:
-		order = impactExpr + " DESC, published DESC, id"
-		if a := q.After; a != nil {
-			p := toSec(a.Published)
-			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
-				a.Impact, a.Impact, p, p, a.ID)
-		}
-	case store.ByCollected:
+	if q.OrderBy == store.ByCollected {
 		return s.mentionsCollected(ctx, key, rest, q)
-	default:
-		return nil, fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q, %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+	}
+	order, err := orderAfter(q, &key, &rest)
+	if err != nil {
+		return nil, err
 	}
 	if !q.CollectedFrom.IsZero() {
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
@@ -364,7 +350,7 @@ func scanRow(rows driver.Rows, withKeep bool) (mw.Mention, uint64, bool, error) 
 		version              uint64
 		keep                 uint8
 	)
-	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
 		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version}
 	if withKeep {

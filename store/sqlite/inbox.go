@@ -97,7 +97,7 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	eq("stage", string(q.Stage))
 	eq("author", q.Author)
 	eq("source", q.Source)
-	eq("kind", q.Kind)
+	eq("kind", q.Type)
 	eq("lang", q.Lang)
 	if q.Aspect != "" {
 		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
@@ -190,7 +190,7 @@ func (s *Store) scanMention(rows *sql.Rows) (mw.Mention, error) {
 		pub, col               int64
 		label, stage, asp      string
 	)
-	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &reach,
+	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &reach,
 		&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
 		return m, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
 	}

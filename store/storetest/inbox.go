@@ -91,7 +91,7 @@ func testPaging(t *testing.T, open Opener) {
 func testInboxFilters(t *testing.T, open Opener) {
 	s := open(t)
 	a := Mention("acme", "a", T0, mw.Negative)
-	a.Lang, a.Kind, a.Rating = "id", "appstore", 1
+	a.Lang, a.Type, a.Rating = "id", "appstore", 1
 	b := Mention("acme", "b", T0.Add(time.Minute), mw.Negative)
 	b.Lang, b.Rating = "en", 4
 	c := Mention("acme", "c", T0.Add(2*time.Minute), mw.Positive)
@@ -103,7 +103,7 @@ func testInboxFilters(t *testing.T, open Opener) {
 		want []string
 	}{
 		{"lang", store.MentionQuery{Lang: "id"}, []string{c.NativeID, a.NativeID}},
-		{"type", store.MentionQuery{Kind: "appstore"}, []string{a.NativeID}},
+		{"type", store.MentionQuery{Type: "appstore"}, []string{a.NativeID}},
 		{"rating", store.MentionQuery{MinRating: 1, MaxRating: 2}, []string{a.NativeID}},
 		{"lang and label", store.MentionQuery{Lang: "id", Label: mw.Negative}, []string{a.NativeID}},
 	}
