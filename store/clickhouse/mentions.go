@@ -389,16 +389,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	default:
 		return nil, fmt.Errorf("clickhouse: querying series: unknown group %q", q.GroupBy)
 	}
-	var w where
-	if len(q.Brands) > 0 {
-		w.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		w.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		w.add("published < toDateTime(?)", toSec(q.To))
-	}
+	w := brandsPublished(q.Brands, q.From, q.To)
 	args = append(args, w.args...)
 	// Count distinct IDs rather than rows: a mention written twice (a
 	// replayed batch, a source read again) counts once, without the cost of

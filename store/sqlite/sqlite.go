@@ -529,6 +529,9 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 	if !q.Since.IsZero() {
 		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
 	}
+	if !q.Until.IsZero() {
+		w.add("started_at < ?", q.Until.UnixMilli())
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 100

@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
+	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
+	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 }
 
 // testCollectedSince: the alert loop pages through what was stored since
