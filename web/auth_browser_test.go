@@ -10,9 +10,9 @@ import (
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
-// waitFor polls a JavaScript condition in the page until it holds; it
+// waitUntil polls a JavaScript condition in the page until it holds; it
 // fails after a minute (a hang, not a timing assertion).
-func (b *browser) waitFor(what, cond string) {
+func (b *browser) waitUntil(what, cond string) {
 	b.t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
@@ -59,7 +59,7 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 
 	br := openBrowser(t, bin, 1280, 1400)
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme&range=24h"}, nil) // redirected
-	br.waitFor("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
 	var next string
 	br.eval(`document.querySelector('input[name=next]').value`, &next)
 	if next != "/?brand=Acme&range=24h" {
@@ -68,10 +68,10 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 	// A wrong password first: the page says so and stays.
 	br.eval(`(() => { const f = document.querySelector('form.login-form');
 		f.username.value = 'ana'; f.password.value = 'not-the-password'; f.submit(); return true })()`, new(bool))
-	br.waitFor("the refusal", `document.querySelector('.login-form .error')`)
+	br.waitUntil("the refusal", `document.querySelector('.login-form .error')`)
 	br.eval(`(() => { const f = document.querySelector('form.login-form');
 		f.password.value = 'agent-password-22'; f.submit(); return true })()`, new(bool))
-	br.waitFor("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
+	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
 	var who, role string
 	br.eval(`document.querySelector('#me-name').textContent`, &who)
 	br.eval(`document.querySelector('header .me .role').textContent`, &role)
@@ -85,18 +85,18 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 	}
 
 	// Acknowledge the alert from the dashboard: stored with her name.
-	br.waitFor("the alert's button", `document.querySelector('#alerts tr[data-alert="burst"] button.ack')`)
+	br.waitUntil("the alert's button", `document.querySelector('#alerts tr[data-alert="burst"] button.ack')`)
 	br.eval(`(() => { document.querySelector('#alerts tr[data-alert="burst"] button.ack').click(); return true })()`, new(bool))
-	br.waitFor("the acknowledgement", `document.querySelector('#alerts') && document.querySelector('#alerts').textContent.includes('Acknowledged by ana')`)
+	br.waitUntil("the acknowledgement", `document.querySelector('#alerts') && document.querySelector('#alerts').textContent.includes('Acknowledged by ana')`)
 	a, err := st.Alert(ctx, "burst")
 	if err != nil || a.AckedBy != "ana" {
 		t.Errorf("stored alert: acked_by %q, %v; want ana", a.AckedBy, err)
 	}
 
 	br.eval(`(() => { document.querySelector('#logout').click(); return true })()`, new(bool))
-	br.waitFor("the login page after logging out", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	br.waitUntil("the login page after logging out", `location.pathname === '/login' && document.querySelector('form.login-form')`)
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme"}, nil)
-	br.waitFor("the login page again", `location.pathname === '/login' && location.search.includes('next=')`)
+	br.waitUntil("the login page again", `location.pathname === '/login' && location.search.includes('next=')`)
 
 	// The store holds ana's sessions, every one ended by the logout.
 	var n, live int

@@ -47,7 +47,15 @@ type Counters struct {
 type Options struct {
 	Store  store.Store // required
 	Brands []mw.Brand  // tracked brands and their competitors
-	Auth   mw.WebConfig
+	// Sources are the configured sources: the inbox checks source= and
+	// type= against them (without them, against the store's sources and
+	// the registered types).
+	Sources []mw.SourceConfig
+	// CanTriage, when set, decides whether a request may change triage
+	// state (tags, assignee, state, note): nil to allow, else the reason
+	// for a 403. The role check (agents yes, viewers no) goes here.
+	CanTriage func(r *http.Request) error
+	Auth      mw.WebConfig
 	// Counters, when set, feeds /metrics and the spool depth shown under
 	// source health. Called once per scrape or page view; must be cheap.
 	Counters func() Counters
@@ -134,6 +142,9 @@ func New(opt Options) (*Handler, error) {
 	if opt.Users == nil {
 		opt.Users, _ = opt.Store.(store.UserStore)
 	}
+	if opt.CanTriage == nil {
+		opt.CanTriage = roleCheck(mw.RoleAgent) // triage is an agent's (auth.go)
+	}
 	if opt.Auth.Users.Enabled && opt.Users == nil {
 		return nil, errors.New("web: web.users.enabled needs a store that keeps users")
 	}
@@ -165,6 +176,7 @@ func (h *Handler) routes() {
 	handle("GET /api/aspects", h.apiAspects)
 	handle("GET /api/share-of-voice", h.apiShareOfVoice)
 	handle("GET /api/mentions", h.apiMentions)
+	h.inboxRoutes(handle)
 	handle("GET /api/alerts", h.apiAlerts)
 	handle("POST /api/alerts/{id}/ack", requireRole(mw.RoleAgent, h.apiAck))
 	handle("POST /api/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.apiResolve))
