@@ -88,6 +88,8 @@ type Loop struct {
 	eps    *episodes
 	crit   *criticals
 	out    *outbox
+
+	stats loopStats // written after each tick, read by /metrics (stats.go)
 }
 
 // NewLoop builds the loop for cfg.
@@ -258,6 +260,7 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 		}
 	}
 	errs = append(errs, l.out.flush(ctx, now)...)
+	l.recordStats(now)
 	return errors.Join(errs...)
 }
 
