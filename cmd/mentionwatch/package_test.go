@@ -298,3 +298,45 @@ func checkMetricsWithPromtool(t *testing.T, scrape []byte) {
 		t.Errorf("promtool check metrics: %v\n%s\nscrape:\n%s", err, out, scrape)
 	}
 }
+
+// MENTIONWATCH_CONFIG names the config when -c is not given; -c wins over
+// it; without either, ./config.yaml.
+func TestConfigFromEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(good, []byte(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.yaml")
+	run := func(env string, args ...string) (string, error) {
+		cmd := exec.Command(bin, append([]string{"check-config"}, args...)...)
+		cmd.Dir = dir // no config.yaml here
+		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		if env != "" {
+			cmd.Env = append(cmd.Env, "MENTIONWATCH_CONFIG="+env)
+		}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, c := range []struct {
+		name, env string
+		args      []string
+		ok        bool
+		mentions  string
+	}{
+		{"variable", good, nil, true, good},
+		{"flag wins", missing, []string{"-c", good}, true, good},
+		{"flag wins when it is wrong", good, []string{"--config", missing}, false, missing},
+		{"variable names a missing file", missing, nil, false, missing},
+		{"neither: ./config.yaml", "", nil, false, "config.yaml"},
+	} {
+		out, err := run(c.env, c.args...)
+		if (err == nil) != c.ok || !strings.Contains(out, c.mentions) {
+			t.Errorf("%s: err %v, output:\n%s\nwant ok=%v and %q named", c.name, err, out, c.ok, c.mentions)
+		}
+	}
+}
