@@ -340,3 +340,39 @@ func TestConfigFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// compose.yaml's mentionwatch config passes check-config --strict with the
+// variables compose sets, and its Alertmanager config passes amtool (Debian's
+// prometheus-alertmanager, which .ci/run installs).
+func TestComposeConfigs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	abs, err := filepath.Abs(filepath.Join("..", "..", "contrib", "compose", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "check-config", "--strict")
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{
+		"MENTIONWATCH_CONFIG=" + abs,
+		"MENTIONWATCH_CLICKHOUSE_DSN=clickhouse://mentionwatch:pw@clickhouse:9000/mentionwatch?compress=lz4",
+		"MENTIONWATCH_WEB_TOKEN=0123456789abcdef0123456789abcdef",
+		"SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T0/B0/x",
+	}
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "store: clickhouse") {
+		t.Errorf("check-config --strict on contrib/compose/config.yaml: %v\n%s", err, out)
+	}
+
+	amtool, err := exec.LookPath("amtool")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("amtool not installed (apt-get install prometheus-alertmanager)")
+		}
+		t.Skip("amtool not installed (apt-get install prometheus-alertmanager)")
+	}
+	if out, err := exec.Command(amtool, "check-config", filepath.Join("..", "..", "contrib", "compose", "alertmanager.yml")).CombinedOutput(); err != nil {
+		t.Errorf("amtool check-config contrib/compose/alertmanager.yml: %v\n%s", err, out)
+	}
+}
