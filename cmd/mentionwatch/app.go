@@ -205,13 +205,19 @@ func (a *app) countRuns() {
 	for _, src := range a.sources {
 		a.runs.SetInterval(src.Config.Name, src.Config.Type, src.Config.Interval.Or(collectors.DefaultInterval))
 	}
-	a.runs.WatchAlertLoop(func() (web.AlertLoopStats, bool) {
-		s, ok := a.alerts.Stats()
-		return web.AlertLoopStats{LastTick: s.LastTick, Pending: s.Pending, OldestDue: s.OldestDue}, ok
-	})
+	a.runs.WatchAlertLoop(a.alertLoopStats)
 	a.alerts.OnDeliver = func(notifier string, al mw.Alert, err error) {
 		a.runs.ObserveDelivery(notifier, al.Kind, string(al.State), err)
 	}
+}
+
+// alertLoopStats is what /metrics reports of the alert loop this process
+// runs: its last tick and its outbox; ok is false before the first tick.
+// (With coordination only the leader's loop runs: a member that does not
+// lead must report ok false, so that the rules leave its stale figures out.)
+func (a *app) alertLoopStats() (web.AlertLoopStats, bool) {
+	s, ok := a.alerts.Stats()
+	return web.AlertLoopStats{LastTick: s.LastTick, Pending: s.Pending, OldestDue: s.OldestDue}, ok
 }
 
 // close flushes the writer (spooling what cannot be stored) and closes the
