@@ -91,6 +91,8 @@ type Loop struct {
 	crit   *criticals
 	drops  *drops // nil unless alerts.drops.enabled
 	out    *outbox
+
+	stats loopStats // written after each tick, read by /metrics (stats.go)
 }
 
 // NewLoop builds the loop for cfg.
@@ -281,6 +283,7 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 		}
 	}
 	errs = append(errs, l.out.flush(ctx, now)...)
+	l.recordStats(now)
 	return errors.Join(errs...)
 }
 

@@ -34,6 +34,7 @@ type outbox struct {
 
 	pending   map[string]*mw.Alert       // alert id -> alert with something to tell
 	delivered map[string]map[string]bool // delivery key -> notifier -> done
+	dueSince  map[string]time.Time       // delivery key -> first tick that found it due and undelivered (stats.go)
 }
 
 func newOutbox(st store.Store, ns []Notifier, cfg mw.AlertsConfig, bucket time.Duration, log *slog.Logger) *outbox {
