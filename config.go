@@ -457,6 +457,9 @@ func (c *Config) validate() error {
 	if err := c.validateTimezone(); err != nil {
 		return err
 	}
+	if err := c.Web.CheckAccess(); err != nil {
+		return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+	}
 	if c.Web.Listen != "" {
 		if err := c.Web.Check(); err != nil {
 			return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}

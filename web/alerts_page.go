@@ -12,6 +12,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -20,7 +21,18 @@ import (
 func (h *Handler) alertRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /ui/alert", h.uiAlert)
 	handle("GET /a/{action}", h.actionConfirm)
-	handle("POST /a/{action}", h.actionPerform)
+	handle("POST /a/{action}", func(w http.ResponseWriter, r *http.Request) {
+		requireRole(actionRole(r.PathValue("action")), h.actionPerform)(w, r)
+	})
+}
+
+// actionRole is the role an action link's action needs: silencing is an
+// admin's, acknowledging an agent's (the same as in the dashboard).
+func actionRole(action string) mw.Role {
+	if action == actionlink.Silence {
+		return mw.RoleAdmin
+	}
+	return mw.RoleAgent
 }
 
 // zoneFuncs override the page's time functions to show times in loc, with

@@ -2,13 +2,16 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/chtest"
+	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/clickhouse"
 )
 
@@ -68,5 +71,56 @@ func TestAPIOnClickHouse(t *testing.T) {
 	}
 	if w := do(t, h, "GET", "/readyz", nil); w.Code != http.StatusOK {
 		t.Errorf("readyz: %d", w.Code)
+	}
+}
+
+// TestUsersOnClickHouse: named users over the ClickHouse store: an agent
+// logs in, acknowledges (recorded by name), a viewer's token is refused,
+// logging out ends the session.
+func TestUsersOnClickHouse(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	ctx := context.Background()
+	st, err := clickhouse.Open(ctx, mw.StoreConfig{DSN: mw.Secret(dsn)}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := HashPassword("agent-password-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []store.User{{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: testNow.Add(-time.Hour)},
+		{Name: "vic", Role: mw.RoleViewer}} {
+		if err := st.SaveUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, id, dig := NewAPIToken()
+	if err := st.SaveToken(ctx, store.APIToken{ID: id, User: "vic", Hash: dig, Created: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	h := newTestHandlerOn(t, st, mw.WebConfig{Listen: "127.0.0.1:8080", Users: mw.WebUsersConfig{Enabled: true}})
+	if err := CheckAdmins(ctx, h.opt.Auth, st); !errors.Is(err, ErrNoAdmin) {
+		t.Errorf("CheckAdmins with an agent and a viewer: %v; want ErrNoAdmin", err)
+	}
+
+	w := do(t, h, "POST", "/login", strings.NewReader("username=ana&password=agent-password-22"), "Content-Type", "application/x-www-form-urlencoded")
+	c := sessionOf(t, w)
+	cookie := c.Name + "=" + c.Value
+	if w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{}`), "Cookie", cookie, csrfHeader, h.csrfToken, "Content-Type", "application/json"); w.Code != http.StatusOK {
+		t.Fatalf("agent ack: %d %s", w.Code, w.Body)
+	}
+	if a, err := st.Alert(ctx, "a1"); err != nil || a.AckedBy != "ana" {
+		t.Errorf("acked_by %q, %v; want ana", a.AckedBy, err)
+	}
+	if w := do(t, h, "POST", "/api/alerts/a2/ack", strings.NewReader(`{}`), "Authorization", "Bearer "+tok); w.Code != http.StatusForbidden {
+		t.Errorf("viewer token ack: %d; want 403", w.Code)
+	}
+	do(t, h, "POST", "/logout", nil, "Cookie", cookie, csrfHeader, h.csrfToken)
+	if w := do(t, h, "GET", "/api/me", nil, "Cookie", cookie); w.Code != http.StatusUnauthorized {
+		t.Errorf("after logout: %d; want 401", w.Code)
 	}
 }

@@ -67,8 +67,12 @@ func unsafeMethod(m string) bool {
 }
 
 // checkStateChange refuses a state-changing request whose Origin names
-// another host, and, without configured credentials (loopback), one that
-// lacks the page's CSRF token. It returns the reason, or "" to go on.
+// another host, and one that lacks the page's CSRF token when it is
+// authenticated by something a browser sends by itself: the session
+// cookie, the proxy's identity (its own cookie), or nothing at all
+// (loopback without credentials). Logging in needs no token (there is no
+// session yet; the Origin checks above and in ServeHTTP apply). It returns
+// the reason, or "" to go on.
 func (h *Handler) checkStateChange(r *http.Request) string {
 	if !unsafeMethod(r.Method) {
 		return ""
@@ -82,10 +86,15 @@ func (h *Handler) checkStateChange(r *http.Request) string {
 	// A signed action link (/a/ack, /a/silence from a notification) carries
 	// its own credential, an HMAC a rebinding page cannot forge; its
 	// handler verifies it (action_links.go).
-	if h.opt.Auth.Token == "" && h.opt.Auth.Username == "" && !equal(r.Header.Get(csrfHeader), h.csrfToken) &&
-		!strings.HasPrefix(r.URL.Path, actionlink.PathPrefix) {
-		return "forbidden: state-changing requests need the dashboard page's " + csrfHeader +
-			" header, or set web.token (scripts) or web.username/web.password"
+	if strings.HasPrefix(r.URL.Path, actionlink.PathPrefix) || r.URL.Path == "/login" {
+		return ""
+	}
+	switch actorFrom(r).Via {
+	case ViaSession, ViaProxy, ViaLocal:
+		if !equal(r.Header.Get(csrfHeader), h.csrfToken) {
+			return "forbidden: state-changing requests need the dashboard page's " + csrfHeader +
+				" header (reload the page), or an API token as a Bearer token for scripts (mentionwatch user token add NAME)"
+		}
 	}
 	return ""
 }

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"math"
-	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -102,52 +105,108 @@ func (lt *loginThrottle) prune(now time.Time) {
 	}
 }
 
-// clientIP is the address the request came from. Behind a reverse proxy
-// that is the proxy's: throttle logins there too (docs/OPERATIONS.md).
-func clientIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
-
-// hasCredentials reports whether r tries to log in.
+// hasCredentials reports whether r tries to log in with a header.
 func hasCredentials(r *http.Request) bool { return r.Header.Get("Authorization") != "" }
 
-// checkLogin applies auth with throttling. It writes the refusal and
-// returns false when the request may not go on.
-func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) bool {
-	a := h.opt.Auth
-	if a.Token == "" && a.Username == "" {
-		return true // loopback without credentials (CheckAuth)
-	}
-	client, now := clientIP(r), h.opt.Now()
+// checkLogin authenticates r (auth.go) with throttling. It returns r with
+// its Actor, or writes the refusal and returns nil. Requests without
+// credentials go on with no actor to the login page, the assets and
+// /healthz only.
+func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Request {
+	client, now := h.clientIP(r), h.opt.Now()
 	if hasCredentials(r) {
 		if d := h.logins.wait(client, now); d > 0 {
-			secs := int(math.Ceil(d.Seconds()))
-			h.opt.Log.Warn("login throttled", "client", client, "retry_after_seconds", secs)
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			http.Error(w, "too many failed logins from this address: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
-			return false
+			h.throttled(w, client, d)
+			return nil
 		}
 	}
-	if h.authorized(r) {
-		h.logins.succeed(client)
-		return true
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	a, err := h.authenticate(ctx, r, now)
+	cancel()
+	if err == nil {
+		if hasCredentials(r) {
+			h.logins.succeed(client)
+		}
+		return withActor(r, a)
 	}
-	if hasCredentials(r) {
+	if errors.Is(err, errNoCredentials) {
+		if publicPath(r) {
+			return r
+		}
+		h.askLogin(w, r)
+		return nil
+	}
+	var ae *authError
+	if !errors.As(err, &ae) {
+		ae = &authError{status: http.StatusInternalServerError, msg: err.Error()}
+	}
+	if ae.count {
 		user, _, _ := r.BasicAuth()
 		if user == "" {
 			user = "(bearer token)"
 		}
 		n := h.logins.fail(client, now)
-		h.opt.Log.Warn("login failed", "client", client, "user", user, "failures", n)
+		h.opt.Log.Warn("login failed", "client", client, "user", clipLog(user), "failures", n)
 	}
-	if a.Username != "" {
+	if ae.status == http.StatusUnauthorized {
+		h.challenge(w)
+	}
+	http.Error(w, ae.msg, ae.status)
+	return nil
+}
+
+// throttled answers 429 to a client with no failed logins left.
+func (h *Handler) throttled(w http.ResponseWriter, client string, d time.Duration) {
+	secs := int(math.Ceil(d.Seconds()))
+	h.opt.Log.Warn("login throttled", "client", client, "retry_after_seconds", secs)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	http.Error(w, "too many failed logins from this address: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
+}
+
+// challenge names the schemes a client may authenticate with.
+func (h *Handler) challenge(w http.ResponseWriter) {
+	a := h.opt.Auth
+	switch {
+	case a.Username != "" && !a.Users.Enabled:
 		w.Header().Set("WWW-Authenticate", `Basic realm="mentionwatch", charset="UTF-8"`)
-	} else {
+	default:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mentionwatch"`)
 	}
-	http.Error(w, "unauthorized: send web.token as a Bearer token or web.username/web.password as basic auth", http.StatusUnauthorized)
-	return false
+}
+
+// askLogin answers a request without credentials: a browser asking for a
+// page is sent to the login page (with named users), anything else gets
+// 401 saying what to send.
+func (h *Handler) askLogin(w http.ResponseWriter, r *http.Request) {
+	a := h.opt.Auth
+	if a.Users.Enabled && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" {
+		if r.Header.Get("HX-Request") != "" {
+			w.Header().Set("HX-Redirect", "/login")
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	h.challenge(w)
+	var how []string
+	if a.Users.Enabled {
+		how = append(how, "log in at /login, or send a user's API token as a Bearer token (mentionwatch user token add NAME)")
+	}
+	if a.Token != "" {
+		how = append(how, "send web.token as a Bearer token")
+	}
+	if a.Username != "" {
+		how = append(how, "send web.username/web.password as basic auth")
+	}
+	if a.Proxy.UserHeader != "" {
+		how = append(how, "come through the proxy in web.proxy.trusted")
+	}
+	http.Error(w, "unauthorized: "+strings.Join(how, "; or "), http.StatusUnauthorized)
+}
+
+// publicPath: what a request without credentials may reach.
+func publicPath(r *http.Request) bool {
+	p := r.URL.Path
+	return p == "/healthz" || p == "/login" || strings.HasPrefix(p, "/static/")
 }

@@ -93,6 +93,7 @@ type pageData struct {
 	Ranges   []string
 	Query    template.URL // brand and range, for links and fragment URLs
 	CSRF     string       // sent by htmx on every request (hosts.go)
+	Me       Actor        // who is looking (auth.go)
 	Journey  []JourneyStage
 	Aspects  []Aspect
 	SOV      ShareOfVoice
@@ -142,7 +143,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	d := pageData{View: v, Query: viewQuery(v), CSRF: h.csrfToken}
+	d := pageData{View: v, Query: viewQuery(v), CSRF: h.csrfToken, Me: actorFrom(r)}
 	for _, b := range h.opt.Brands {
 		d.Brands = append(d.Brands, b.Name)
 	}

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -78,6 +79,10 @@ type Options struct {
 	Location *time.Location
 	Bucket   time.Duration
 	Links    *actionlink.Signer
+
+	// Users holds named users, API tokens and sessions (web.users). Nil:
+	// Store's, when it implements store.UserStore (both stores do).
+	Users store.UserStore
 }
 
 // Handler is the dashboard. Build it with New.
@@ -96,6 +101,10 @@ type Handler struct {
 	csrfToken string
 	hosts     hostSet        // names served (hosts.go)
 	logins    *loginThrottle // failed logins per client (login.go)
+	users     store.UserStore
+	proxies   []netip.Prefix // web.proxy.trusted
+	hashSlots chan struct{}  // password verifications running (auth_login.go)
+	patterns  []string       // every route, for the tests that walk them
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -126,8 +135,22 @@ func New(opt Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: embedded assets: %w", err)
 	}
+	proxies, err := opt.Auth.Proxy.TrustedPrefixes()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if opt.Users == nil {
+		opt.Users, _ = opt.Store.(store.UserStore)
+	}
+	if opt.CanTriage == nil {
+		opt.CanTriage = roleCheck(mw.RoleAgent) // triage is an agent's (auth.go)
+	}
+	if opt.Auth.Users.Enabled && opt.Users == nil {
+		return nil, errors.New("web: web.users.enabled needs a store that keeps users")
+	}
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
-		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle()}
+		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
+		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots)}
 	h.metrics = newMetrics(h)
 	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
@@ -138,6 +161,7 @@ func New(opt Options) (*Handler, error) {
 
 func (h *Handler) routes() {
 	handle := func(pattern string, f http.HandlerFunc) {
+		h.patterns = append(h.patterns, pattern)
 		h.mux.Handle(pattern, h.metrics.instrument(pattern, f))
 	}
 	handle("GET /{$}", h.servePage)
@@ -154,18 +178,22 @@ func (h *Handler) routes() {
 	handle("GET /api/mentions", h.apiMentions)
 	h.inboxRoutes(handle)
 	handle("GET /api/alerts", h.apiAlerts)
-	handle("POST /api/alerts/{id}/ack", h.apiAck)
-	handle("POST /api/alerts/{id}/resolve", h.apiResolve)
+	handle("POST /api/alerts/{id}/ack", requireRole(mw.RoleAgent, h.apiAck))
+	handle("POST /api/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.apiResolve))
 	handle("GET /api/silences", h.apiSilences)
-	handle("POST /api/silences", h.apiSilence)
+	handle("POST /api/silences", requireRole(mw.RoleAdmin, h.apiSilence))
+	handle("GET /api/me", h.apiMe)
+	handle("GET /login", h.serveLogin)
+	handle("POST /login", h.login)
+	handle("POST /logout", h.logout)
 	handle("GET /api/sources", h.apiSources)
 
 	// Fragments the page swaps in with htmx.
 	handle("GET /ui/author", h.uiAuthor)
 	handle("GET /ui/alerts", h.uiAlerts)
-	handle("POST /ui/alerts/{id}/ack", h.uiAck)
-	handle("POST /ui/alerts/{id}/resolve", h.uiResolve)
-	handle("POST /ui/silences", h.uiSilence)
+	handle("POST /ui/alerts/{id}/ack", requireRole(mw.RoleAgent, h.uiAck))
+	handle("POST /ui/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.uiResolve))
+	handle("POST /ui/silences", requireRole(mw.RoleAdmin, h.uiSilence))
 	handle("GET /ui/sources", h.uiSources)
 	h.alertRoutes(handle)
 }
@@ -185,8 +213,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"add the name to web.hosts if it is yours", http.StatusMisdirectedRequest)
 		return
 	}
-	if r.URL.Path != "/healthz" && !h.checkLogin(w, r) {
-		return
+	if r.URL.Path != "/healthz" {
+		if r = h.checkLogin(w, r); r == nil {
+			return
+		}
 	}
 	if err := h.csrf.Check(r); err != nil {
 		http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
@@ -196,36 +226,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, http.StatusForbidden)
 		return
 	}
+	// Default deny: a viewer changes nothing, whichever route; the routes
+	// themselves say which role they need (requireRole).
+	if unsafeMethod(r.Method) && r.URL.Path != "/login" && r.URL.Path != "/logout" {
+		if a := actorFrom(r); !a.Role.Allows(mw.RoleAgent) {
+			http.Error(w, forbiddenMessage(a, mw.RoleAgent), http.StatusForbidden)
+			return
+		}
+	}
 	h.mux.ServeHTTP(w, r)
-}
-
-// authorized reports whether r carries the configured credentials. With
-// none configured (loopback only; see CheckAuth) every request is allowed.
-func (h *Handler) authorized(r *http.Request) bool {
-	a := h.opt.Auth
-	if a.Token == "" && a.Username == "" {
-		return true
-	}
-	if a.Token != "" {
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && equal(strings.TrimSpace(tok), a.Token.Value()) {
-			return true
-		}
-	}
-	if a.Username != "" {
-		if u, p, ok := r.BasicAuth(); ok && equal(u, a.Username) && equal(p, a.Password.Value()) {
-			return true
-		}
-	}
-	return false
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-// user names who acted, for AckedBy and CreatedBy: the basic-auth user,
-// else the name the client gave, else "token" or "dashboard".
+// user names who acted, for AckedBy and CreatedBy: the authenticated
+// user. Only a shared credential (web.token, loopback without
+// credentials), which names nobody, may say who it is in given (a
+// request's "by" field); else it is "token" or "dashboard".
 func (h *Handler) user(r *http.Request, given string) string {
-	if u, _, ok := r.BasicAuth(); ok && h.opt.Auth.Username != "" {
-		return u
+	a := actorFrom(r)
+	if a.Named() {
+		return a.Name
 	}
 	if given = strings.TrimSpace(given); given != "" {
 		if len(given) > 64 {
@@ -233,8 +254,8 @@ func (h *Handler) user(r *http.Request, given string) string {
 		}
 		return given
 	}
-	if h.opt.Auth.Token != "" {
-		return "token"
+	if a.Name != "" {
+		return a.Name
 	}
 	return "dashboard"
 }

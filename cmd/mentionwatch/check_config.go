@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -59,6 +60,7 @@ func init() {
 			}
 			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
+			fmt.Fprintf(out, "dashboard access: %s\n", webAccess(cfg.Web))
 			printDigests(out, cfg)
 			if strict && len(cfg.Warnings) > 0 {
 				return fmt.Errorf("%s: %d warning(s) and --strict: set the variables named above or remove the keys", cfg.File, len(cfg.Warnings))
@@ -78,4 +80,25 @@ func init() {
 			}
 		},
 	})
+}
+
+// webAccess says who may use the dashboard, for check-config.
+func webAccess(w mw.WebConfig) string {
+	var ways []string
+	if w.Users.Enabled {
+		ways = append(ways, "named users (mentionwatch user list)")
+	}
+	if w.Proxy.UserHeader != "" {
+		ways = append(ways, fmt.Sprintf("users named by the proxy in %s from %d trusted address(es)", w.Proxy.UserHeader, len(w.Proxy.Trusted)))
+	}
+	if w.Token != "" {
+		ways = append(ways, "web.token (admin)")
+	}
+	if w.Username != "" {
+		ways = append(ways, "web.username (admin)")
+	}
+	if len(ways) == 0 {
+		return "anyone who reaches the listen address (loopback only)"
+	}
+	return strings.Join(ways, ", ")
 }

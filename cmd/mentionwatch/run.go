@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/web"
 )
 
 func init() {
@@ -32,6 +36,14 @@ func init() {
 			}
 			if cfg.Web.Listen != "" {
 				a.countRuns()
+				us, _ := a.store.(store.UserStore)
+				switch err := web.CheckAdmins(ctx, cfg.Web, us); {
+				case errors.Is(err, web.ErrNoAdmin):
+					a.close()
+					return err
+				case err != nil:
+					log.Warn("could not check that an admin exists (the store is not reachable yet)", "err", err)
+				}
 			}
 			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", cfg.Store.Type)
 			var wg sync.WaitGroup

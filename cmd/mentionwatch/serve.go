@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/web"
 )
 
@@ -18,7 +19,8 @@ func init() {
 		Long: "Serve opens the configured store and serves the dashboard, the JSON API under /api/, /metrics,\n" +
 			"/healthz and /readyz on web.listen (default 127.0.0.1:8080) until SIGINT or SIGTERM. It collects\n" +
 			"nothing: run `mentionwatch run` for that (which also serves the dashboard when web.listen is set).\n" +
-			"Off loopback it refuses to start without web.token or web.username and web.password.",
+			"Off loopback it refuses to start without credentials: named users (web.users.enabled, with an admin\n" +
+			"made by `mentionwatch user add`), web.proxy.user_header, web.token, or web.username and web.password.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig()
@@ -42,6 +44,10 @@ func init() {
 				return err
 			}
 			defer st.Close()
+			us, _ := st.(store.UserStore)
+			if err := web.CheckAdmins(ctx, cfg.Web, us); err != nil {
+				return err
+			}
 			spoolDir := cfg.Store.SpoolDir
 			if spoolDir == "" {
 				spoolDir = "spool"

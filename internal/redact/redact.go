@@ -3,8 +3,10 @@
 // query values (but for a few harmless parameters), fragments and the
 // secret path segments of webhook services (hooks.slack.com/services/...,
 // Discord, Microsoft Teams, Telegram bots, and token-like segments
-// anywhere); and every secret registered with Register (config.Secret
-// values register themselves when a config is decoded) prints as <secret>.
+// anywhere); the dashboard's API tokens (mwt_<id>_<secret>) keep only
+// their id; and every secret registered with Register (config.Secret
+// values and passwords typed into `mentionwatch user` register
+// themselves) prints as <secret>.
 //
 // All functions are safe for concurrent use. The registry is process-wide:
 // a secret, once registered, is redacted until the process exits.
@@ -89,13 +91,21 @@ func Register(secrets ...string) {
 // to a space, quote or angle bracket.
 var urlInText = regexp.MustCompile("(?i)\\b[a-z][a-z0-9+.-]{1,15}://[^\\s\"'<>`]+")
 
-// String returns s with every registered secret and every URL redacted.
+// apiToken finds the dashboard's API tokens (web/auth_secret.go):
+// mwt_<12 hex id>_<secret>. The id stays, for `user token revoke`.
+var apiToken = regexp.MustCompile(`\b(mwt_[0-9a-f]{12}_)[A-Za-z0-9_-]+`)
+
+// String returns s with every registered secret, every API token's secret
+// and every URL redacted.
 func String(s string) string {
 	mu.RLock()
 	r := replacer
 	mu.RUnlock()
 	if r != nil {
 		s = r.Replace(s)
+	}
+	if strings.Contains(s, "mwt_") {
+		s = apiToken.ReplaceAllString(s, "${1}"+Mask)
 	}
 	if !strings.Contains(s, "://") {
 		return s

@@ -88,3 +88,22 @@ func TestHandler(t *testing.T) {
 		t.Errorf("log line lost fields: %s", out)
 	}
 }
+
+// TestAPITokensRedacted: a dashboard API token in a log line or error
+// keeps its id (for `user token revoke`) and loses its secret, through
+// String and the slog handler.
+func TestAPITokensRedacted(t *testing.T) {
+	tok := "mwt_0123456789ab_Zm9vYmFyLWJhei1xdXV4LXNlY3JldC12YWx1ZS0xMjM0NQ"
+	got := String("request with Authorization: Bearer " + tok + " refused")
+	if strings.Contains(got, "Zm9vYmFy") || !strings.Contains(got, "mwt_0123456789ab_"+Mask) {
+		t.Errorf("String = %q; want the id kept and the secret masked", got)
+	}
+	var buf bytes.Buffer
+	slog.New(NewHandler(slog.NewTextHandler(&buf, nil))).Info("token used", "token", tok, "err", errors.New("bad "+tok))
+	if strings.Contains(buf.String(), "Zm9vYmFy") {
+		t.Errorf("the handler logged a token's secret:\n%s", buf.String())
+	}
+	if s := "mwt_ is a prefix; mwt_xyz_abc is not a token"; String(s) != s {
+		t.Errorf("String changed text without a token: %q", String(s))
+	}
+}

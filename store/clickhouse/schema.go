@@ -59,6 +59,9 @@ const (
 	tableWatermarks    = "watermarks"
 	tableTriage        = "mention_triage"
 	tableAudit         = "mention_audit"
+	tableUsers         = "users"
+	tableAPITokens     = "api_tokens"
+	tableSessions      = "sessions"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -320,6 +323,41 @@ ENGINE = %s
 PARTITION BY toYYYYMM(at)
 ORDER BY (mention_id, seq)`, tableAudit, s.onCluster(), str, s.engine("", tableAudit)),
 		}, tableTriage, "cityHash64(mention_id)"), tableAudit, "cityHash64(mention_id)")},
+		{Version: 7, Name: "users, API tokens and sessions", Statements: s.withDistributed(s.withDistributed(s.withDistributed([]string{
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    name String,
+    role String,
+    password_hash String,
+    disabled UInt8,
+    password_set DateTime('UTC'),
+    created DateTime('UTC'),
+    updated DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+ORDER BY name`, tableUsers, s.onCluster(), s.engine("Replacing", tableUsers, "version")),
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    id String,
+    user String,
+    name String,
+    hash String,
+    created DateTime('UTC'),
+    revoked DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+ORDER BY id`, tableAPITokens, s.onCluster(), s.engine("Replacing", tableAPITokens, "version")),
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    id String,
+    user String,
+    created DateTime('UTC'),
+    expires DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(created)
+ORDER BY id`, tableSessions, s.onCluster(), s.engine("Replacing", tableSessions, "version")),
+		}, tableUsers, "cityHash64(name)"), tableAPITokens, "cityHash64(id)"), tableSessions, "cityHash64(id)")},
 	}
 }
 

@@ -146,6 +146,32 @@ var migrations = []string{
 	// full-text search over title and text (FTS5, kept in step by
 	// triggers; InsertMentions upserts, so a rewrite is an UPDATE).
 	migrationInbox,
+	// 4: the dashboard's named users, their API tokens and login sessions
+	// (users.go). Only digests of secrets are stored.
+	`CREATE TABLE IF NOT EXISTS users (
+		name          TEXT PRIMARY KEY,
+		role          TEXT NOT NULL,
+		password_hash TEXT NOT NULL,
+		disabled      INTEGER NOT NULL,
+		password_set  INTEGER NOT NULL,
+		created       INTEGER NOT NULL,
+		updated       INTEGER NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS api_tokens (
+		id      TEXT PRIMARY KEY,
+		user    TEXT NOT NULL,
+		name    TEXT NOT NULL,
+		hash    TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		revoked INTEGER NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS sessions (
+		id      TEXT PRIMARY KEY,
+		user    TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		expires INTEGER NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);`,
 }
 
 // MigrationVersion returns the schema version recorded in the file, 0

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
+	runUsers(t, open) // users.go
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 }

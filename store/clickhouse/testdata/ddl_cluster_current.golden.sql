@@ -203,3 +203,48 @@ ENGINE = Distributed(mw_cluster, analytics, mention_triage, cityHash64(mention_i
 
 CREATE TABLE IF NOT EXISTS mention_audit_all ON CLUSTER mw_cluster AS mention_audit
 ENGINE = Distributed(mw_cluster, analytics, mention_audit, cityHash64(mention_id));
+
+CREATE TABLE IF NOT EXISTS users ON CLUSTER mw_cluster (
+    name String,
+    role String,
+    password_hash String,
+    disabled UInt8,
+    password_set DateTime('UTC'),
+    created DateTime('UTC'),
+    updated DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/users', '{replica}', version)
+ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS api_tokens ON CLUSTER mw_cluster (
+    id String,
+    user String,
+    name String,
+    hash String,
+    created DateTime('UTC'),
+    revoked DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/api_tokens', '{replica}', version)
+ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS sessions ON CLUSTER mw_cluster (
+    id String,
+    user String,
+    created DateTime('UTC'),
+    expires DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/sessions', '{replica}', version)
+PARTITION BY toYYYYMM(created)
+ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS users_all ON CLUSTER mw_cluster AS users
+ENGINE = Distributed(mw_cluster, analytics, users, cityHash64(name));
+
+CREATE TABLE IF NOT EXISTS api_tokens_all ON CLUSTER mw_cluster AS api_tokens
+ENGINE = Distributed(mw_cluster, analytics, api_tokens, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS sessions_all ON CLUSTER mw_cluster AS sessions
+ENGINE = Distributed(mw_cluster, analytics, sessions, cityHash64(id));

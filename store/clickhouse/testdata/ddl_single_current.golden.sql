@@ -174,3 +174,39 @@ CREATE TABLE IF NOT EXISTS mention_audit (
 ENGINE = MergeTree()
 PARTITION BY toYYYYMM(at)
 ORDER BY (mention_id, seq);
+
+CREATE TABLE IF NOT EXISTS users (
+    name String,
+    role String,
+    password_hash String,
+    disabled UInt8,
+    password_set DateTime('UTC'),
+    created DateTime('UTC'),
+    updated DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY name;
+
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id String,
+    user String,
+    name String,
+    hash String,
+    created DateTime('UTC'),
+    revoked DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id String,
+    user String,
+    created DateTime('UTC'),
+    expires DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(created)
+ORDER BY id;

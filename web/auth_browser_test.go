@@ -1,0 +1,108 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// waitUntil polls a JavaScript condition in the page until it holds; it
+// fails after a minute (a hang, not a timing assertion).
+func (b *browser) waitUntil(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var ok bool
+		b.eval("document.readyState === 'complete' && !!("+cond+")", &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			var dom string
+			b.eval("location.href + '\\n' + document.documentElement.outerHTML", &dom)
+			b.t.Fatalf("%s: still not true after a minute: %s\n%s", what, cond, tail(dom, 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBrowserAgentLogsInAcksAndLogsOut: in a real browser an agent is sent
+// to the login page, logs in, sees their name, acknowledges an alert (the
+// store records them) and logs out; the session then no longer opens the
+// dashboard.
+func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st := openStore(t)
+	now := time.Now().UTC()
+	brands := seedDemo(t, st, now)
+	hash, err := HashPassword("agent-password-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.SaveUser(ctx, store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	br := openBrowser(t, bin, 1280, 1400)
+	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme&range=24h"}, nil) // redirected
+	br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	var next string
+	br.eval(`document.querySelector('input[name=next]').value`, &next)
+	if next != "/?brand=Acme&range=24h" {
+		t.Errorf("the login page will return to %q; want the page asked for", next)
+	}
+	// A wrong password first: the page says so and stays.
+	br.eval(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = 'ana'; f.password.value = 'not-the-password'; f.submit(); return true })()`, new(bool))
+	br.waitUntil("the refusal", `document.querySelector('.login-form .error')`)
+	br.eval(`(() => { const f = document.querySelector('form.login-form');
+		f.password.value = 'agent-password-22'; f.submit(); return true })()`, new(bool))
+	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
+	var who, role string
+	br.eval(`document.querySelector('#me-name').textContent`, &who)
+	br.eval(`document.querySelector('header .me .role').textContent`, &role)
+	if who != "ana" || role != "agent" {
+		t.Errorf("the header shows %q (%q); want ana (agent)", who, role)
+	}
+	var cookieVisible bool
+	br.eval(`document.cookie.includes('mw_session')`, &cookieVisible)
+	if cookieVisible {
+		t.Error("the session cookie is visible to scripts (not HttpOnly)")
+	}
+
+	// Acknowledge the alert from the dashboard: stored with her name.
+	br.waitUntil("the alert's button", `document.querySelector('#alerts tr[data-alert="burst"] button.ack')`)
+	br.eval(`(() => { document.querySelector('#alerts tr[data-alert="burst"] button.ack').click(); return true })()`, new(bool))
+	br.waitUntil("the acknowledgement", `document.querySelector('#alerts') && document.querySelector('#alerts').textContent.includes('Acknowledged by ana')`)
+	a, err := st.Alert(ctx, "burst")
+	if err != nil || a.AckedBy != "ana" {
+		t.Errorf("stored alert: acked_by %q, %v; want ana", a.AckedBy, err)
+	}
+
+	br.eval(`(() => { document.querySelector('#logout').click(); return true })()`, new(bool))
+	br.waitUntil("the login page after logging out", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme"}, nil)
+	br.waitUntil("the login page again", `location.pathname === '/login' && location.search.includes('next=')`)
+
+	// The store holds ana's sessions, every one ended by the logout.
+	var n, live int
+	err = st.DB().QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(expires > ?), 0) FROM sessions WHERE user = ?`,
+		time.Now().Add(time.Second).UnixMilli(), "ana").Scan(&n, &live)
+	if err != nil || n != 1 || live != 0 {
+		t.Errorf("ana's sessions: %d, %d still live (%v); want 1, 0", n, live, err)
+	}
+}
