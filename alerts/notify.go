@@ -52,6 +52,8 @@ type DeliveryError struct {
 
 func (e *DeliveryError) Error() string {
 	switch {
+	case e.Status == http.StatusTooManyRequests && e.Err != nil && e.Err.Error() != http.StatusText(e.Status):
+		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s): %v", e.Notifier, e.RetryAfter, e.Err)
 	case e.Status == http.StatusTooManyRequests:
 		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s)", e.Notifier, e.RetryAfter)
 	case e.Permanent:
