@@ -208,3 +208,19 @@ func (r *retryStore) SaveWatermark(ctx context.Context, name string, t time.Time
 	}
 	return st.SaveWatermark(ctx, name, t)
 }
+
+func (r *retryStore) SaveDelivery(ctx context.Context, d mw.Delivery) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveDelivery(ctx, d)
+}
+
+func (r *retryStore) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Deliveries(ctx, q)
+}

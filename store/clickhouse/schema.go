@@ -57,6 +57,7 @@ const (
 	tableAlerts        = "alerts"
 	tableSilences      = "silences"
 	tableWatermarks    = "watermarks"
+	tableDeliveries    = "deliveries"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -291,6 +292,22 @@ ORDER BY id`, tableSilences, s.onCluster(), s.engine("Replacing", tableSilences,
 ENGINE = %s
 ORDER BY name`, tableWatermarks, s.onCluster(), s.engine("Replacing", tableWatermarks, "version"))}, tableWatermarks, "cityHash64(name)"),
 			Columns: []AddColumn{{Table: tableAlerts, Name: "reason", Type: "String"}}},
+
+		{Version: 6, Name: "delivery log", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    key String,
+    alert_id String,
+    receiver %s,
+    attempt Int64,
+    status %s,
+    error String,
+    at DateTime('UTC'),
+    next_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(at)
+ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onCluster(), str, str,
+			s.engine("Replacing", tableDeliveries, "version"))}, tableDeliveries, "cityHash64(alert_id)")},
 	}
 }
 
