@@ -162,6 +162,9 @@ func (b *Bucket) Take(now time.Time) (bool, time.Time) {
 		b.tokens--
 		return true, time.Time{}
 	}
-	wait := time.Duration((1 - b.tokens) * float64(b.every))
-	return false, now.Add(wait).Truncate(time.Second).Add(time.Second)
+	next := now.Add(time.Duration((1 - b.tokens) * float64(b.every)))
+	if t := next.Truncate(time.Second); !t.Equal(next) { // whole seconds, rounded up
+		next = t.Add(time.Second)
+	}
+	return false, next
 }
