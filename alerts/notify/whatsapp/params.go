@@ -62,10 +62,8 @@ func Params(c alerts.Content, a mw.Alert, names []string, max int) []string {
 // marks become look-alikes that format nothing (* ∗, _ ˍ, ~ ∼, ` ˋ); the
 // text is clipped on a word boundary with "…".
 func Sanitize(s string, max int) string {
-	return clip(inert.Replace(squeeze(s)), max)
+	return clip(alerts.InertMarks(squeeze(s)), max)
 }
-
-var inert = strings.NewReplacer("*", "\u2217", "_", "\u02cd", "~", "\u223c", "`", "\u02cb")
 
 // squeeze turns every run of white space into one space and drops control
 // and zero-width characters.
