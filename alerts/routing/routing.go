@@ -227,10 +227,10 @@ func (r *Router) Describe(w io.Writer) {
 		fmt.Fprintf(w, "  %d. %s: %s -> %s (then %s)\n", i+1, rt.name, match, strings.Join(rt.receivers, ", "), then)
 	}
 	def := strings.Join(r.def, ", ")
-	if def == "" {
-		def = "(none: alerts are stored and shown in the dashboard only)"
-	}
-	if r.defAll {
+	switch {
+	case def == "":
+		def = "(no notifier: alerts are stored and shown in the dashboard only)"
+	case r.defAll:
 		def += " (every notifier)"
 	}
 	fmt.Fprintf(w, "  default (no route matched) -> %s\n", def)
