@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -271,5 +272,70 @@ func TestRoutingQuietHoursAndRateLimit(t *testing.T) {
 	}
 	if ops.got() != 2 || care.got() != 1 {
 		t.Fatalf("an hour later: ops %d (want 2), care %d (want 1)", ops.got(), care.got())
+	}
+}
+
+// blocking answers only once released, then 200.
+type blocking struct {
+	flaky
+	release chan struct{}
+}
+
+func (b *blocking) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	<-b.release
+	b.flaky.ServeHTTP(w, r)
+}
+
+// TestRunDoesNotWaitForAStuckReceiver: under Run, a receiver whose
+// request hangs holds up neither the loop nor the other receiver: the
+// next alert reaches the healthy one while the stuck one still hangs.
+func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
+	st := openStore(t)
+	stuck := &blocking{flaky: flaky{t: t}, release: make(chan struct{})}
+	ok := &flaky{t: t}
+	l := newLoop(st, []Notifier{slackNamed(t, "stuck", stuck), slackNamed(t, "ok", ok)}, mw.AlertsConfig{
+		Critical: mw.CriticalConfig{Keywords: []string{"keracunan"}}})
+	ticks := make(chan time.Time)
+	var mu sync.Mutex
+	now := t0
+	l.Ticks, l.Now = ticks, func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- l.Run(runCtx) }()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("gave up waiting for %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	burst(t, st, l, t0)
+	mu.Lock()
+	now = t0.Add(5 * time.Minute)
+	mu.Unlock()
+	ticks <- now
+	waitFor("the spike at the healthy receiver", func() bool { return ok.got() == 1 })
+
+	crit := mention(999, t0.Add(5*time.Minute), mw.Neutral, "keracunan")
+	st.InsertMentions(ctx, []mw.Mention{crit})
+	l.Observe([]mw.Mention{crit})
+	mu.Lock()
+	now = t0.Add(6 * time.Minute)
+	mu.Unlock()
+	ticks <- now
+	waitFor("the critical alert at the healthy receiver while the other hangs", func() bool { return ok.got() == 2 })
+	if stuck.got() != 0 {
+		t.Fatalf("the stuck receiver answered: %d", stuck.got())
+	}
+	close(stuck.release)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if stuck.got() != 1 {
+		t.Errorf("the stuck receiver's first message, once released: %d", stuck.got())
 	}
 }
