@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -114,13 +113,11 @@ func (w *WhatsApp) Init(env notify.Env) error {
 	if !apiVersion.MatchString(w.APIVersion) {
 		return fmt.Errorf("api_version %q is not a Graph API version such as v21.0", w.APIVersion)
 	}
-	if w.APIURL == "" {
-		w.APIURL = "https://graph.facebook.com"
+	api, err := notify.APIURL(w.APIURL, "https://graph.facebook.com")
+	if err != nil {
+		return err
 	}
-	if u, err := url.Parse(w.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("api_url %q is not an http(s) URL", w.APIURL)
-	}
-	w.APIURL = strings.TrimSuffix(w.APIURL, "/")
+	w.APIURL = api
 	redact.Register(w.AccessToken.Value())
 	return nil
 }
