@@ -12,6 +12,7 @@ type AlertsConfig struct {
 	RepeatInterval Duration        `yaml:"repeat_interval"` // re-notify while firing, default 4h
 	DashboardURL   string          `yaml:"dashboard_url"`   // linked from notifications
 	Critical       CriticalConfig  `yaml:"critical"`
+	Drops          DropsConfig     `yaml:"drops"`
 	Silences       []SilenceConfig `yaml:"silences"`
 	Routing        RoutingConfig   `yaml:"routing"`
 }
@@ -37,8 +38,8 @@ type RoutingConfig struct {
 type RouteConfig struct {
 	Name     string   `yaml:"name"`     // shown by check-config and in logs
 	Brands   []string `yaml:"brands"`   // brand names, exact
-	Scopes   []string `yaml:"scopes"`   // brand, stage:amot, aspect:delivery, mention; * globs (stage:*)
-	Severity []string `yaml:"severity"` // spike | critical
+	Scopes   []string `yaml:"scopes"`   // brand, stage:amot, aspect:delivery, mention, volume; * globs (stage:*)
+	Severity []string `yaml:"severity"` // spike | critical | drop
 	Langs    []string `yaml:"langs"`    // en, id, other: the critical mention's language, a spike's most common one
 	// Receivers get the alerts this route matches.
 	Receivers []string `yaml:"receivers"`
@@ -64,6 +65,18 @@ type ReceiverConfig struct {
 type RateLimitConfig struct {
 	Burst int      `yaml:"burst"`
 	Every Duration `yaml:"every"`
+}
+
+// DropsConfig turns on the drop watch: an alert when a brand's mention
+// volume (all mentions, not only negative ones) falls far below its usual
+// level, the sign that a source went silent (a feed moved, a token expired
+// without an error, a page changed its layout).
+type DropsConfig struct {
+	Enabled bool `yaml:"enabled"`
+	// MinPerHour: a brand is watched for drops only while it usually gets
+	// at least this many mentions an hour; below it silence is normal.
+	// Default 12.
+	MinPerHour float64 `yaml:"min_per_hour"`
 }
 
 // CriticalConfig says which single mentions alert on their own.

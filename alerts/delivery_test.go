@@ -307,7 +307,8 @@ func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
 		deadline := time.Now().Add(20 * time.Second)
 		for !cond() {
 			if time.Now().After(deadline) {
-				t.Fatalf("gave up waiting for %s", what)
+				ds, _ := st.Deliveries(ctx, store.DeliveryQuery{})
+				t.Fatalf("gave up waiting for %s; delivery log: %+v", what, ds)
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -331,11 +332,12 @@ func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
 		t.Fatalf("the stuck receiver answered: %d", stuck.got())
 	}
 	close(stuck.release)
+	waitFor("the stuck receiver's first message, once released", func() bool { return stuck.got() == 1 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if stuck.got() != 1 {
-		t.Errorf("the stuck receiver's first message, once released: %d", stuck.got())
+	if ok.got() != 2 || stuck.got() != 1 {
+		t.Errorf("at the end: healthy %d, stuck %d messages; want 2 and 1", ok.got(), stuck.got())
 	}
 }

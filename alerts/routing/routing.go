@@ -26,7 +26,7 @@ import (
 // Attrs are what routes match on.
 type Attrs struct {
 	Brand  string
-	Kind   string   // mw.AlertSpike | mw.AlertCritical (the severity)
+	Kind   string   // mw.AlertSpike | mw.AlertCritical | mw.AlertDrop (the severity)
 	Scopes []string // the alert's scope; a critical mention adds its stage:x and aspect:y
 	Lang   string   // en, id, other; "" when unknown
 }
@@ -90,13 +90,13 @@ func New(cfg *mw.Config, receivers []string) (*Router, error) {
 			}
 		}
 		for j, s := range rt.Severity {
-			if s != mw.AlertSpike && s != mw.AlertCritical {
-				return nil, bad(fmt.Sprintf("%s.severity[%d]", key, j), "%q is not a severity (use spike or critical)", s)
+			if s != mw.AlertSpike && s != mw.AlertCritical && s != mw.AlertDrop {
+				return nil, bad(fmt.Sprintf("%s.severity[%d]", key, j), "%q is not a severity (use spike, critical or drop)", s)
 			}
 		}
 		for j, s := range rt.Scopes {
 			if _, err := path.Match(s, ""); err != nil || !validScope(s) {
-				return nil, bad(fmt.Sprintf("%s.scopes[%d]", key, j), "%q is not a scope (brand, mention, stage:<stage>, aspect:<aspect>, with * globs such as stage:*)", s)
+				return nil, bad(fmt.Sprintf("%s.scopes[%d]", key, j), "%q is not a scope (brand, mention, volume, stage:<stage>, aspect:<aspect>, with * globs such as stage:*)", s)
 			}
 		}
 		name := rt.Name
@@ -134,7 +134,7 @@ func New(cfg *mw.Config, receivers []string) (*Router, error) {
 }
 
 func validScope(s string) bool {
-	if s == "brand" || s == "mention" || s == "*" {
+	if s == "brand" || s == "mention" || s == "volume" || s == "*" {
 		return true
 	}
 	k, v, ok := strings.Cut(s, ":")

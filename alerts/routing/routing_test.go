@@ -81,7 +81,7 @@ func TestConfigErrors(t *testing.T) {
 	cases := []struct{ yaml, want string }{
 		{"    routes: [{receivers: [slak]}]\n", `alerts.routing.routes[0].receivers[0]: receiver "slak" is not a configured notifier`},
 		{"    routes: [{brands: [initech], receivers: [slack]}]\n", `routes[0].brands[0]: unknown brand "initech"`},
-		{"    routes: [{severity: [high], receivers: [slack]}]\n", `"high" is not a severity`},
+		{"    routes: [{severity: [high], receivers: [slack]}]\n", `"high" is not a severity (use spike, critical or drop)`},
 		{"    routes: [{scopes: [\"stage\"], receivers: [slack]}]\n", `"stage" is not a scope`},
 		{"    routes: [{brands: [acme]}]\n", `routes[0].receivers: a route needs at least one receiver`},
 		{"    default: [pager]\n", `alerts.routing.default[0]: receiver "pager"`},
