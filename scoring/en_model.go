@@ -145,53 +145,12 @@ const (
 	seedRule   = 0x4cf5ad43
 )
 
-// enFeatures appends the hashed feature buckets of s.toks to dst; rule is
-// the rules' compound.
+// enFeatures appends the hashed feature buckets of s.toks to dst
+// (hashFeatures, English), then the bin of rule, the rules' compound.
 func (s *scratch) enFeatures(c enConfig, rule float64, dst []uint32) []uint32 {
-	mask := uint32(1)<<c.Bits - 1
-	var prev uint32 = seedBigram
-	negLeft := 0
-	var gram [16]byte
-	for i := range s.toks {
-		t := &s.toks[i]
-		w := s.buf[t.a:t.b]
-		u := t.h
-		if t.noLang {
-			if isLink(w) {
-				u = seedLink
-			} else {
-				u = seedHandle
-			}
-		} else if t.w == nil {
-			if n := squeeze(w, gram[:]); n > 0 {
-				u = hashBytes(gram[:n]) // "sooooo" as "soo"
-			}
-		}
-		dst = append(dst, u&mask)
-		if c.Bigrams {
-			dst = append(dst, mix(prev, u)&mask)
-			prev = u
-		}
-		if c.Negate {
-			if negLeft > 0 {
-				dst = append(dst, mix(seedNeg, u)&mask)
-				negLeft--
-			}
-			if s.negated(i) {
-				negLeft = 3
-			}
-			if t.brk {
-				negLeft = 0
-			}
-		}
-		if c.CharMax > 0 && !t.noLang && len(w) <= 24 {
-			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
-		}
-	}
-	if c.Bigrams {
-		dst = append(dst, mix(prev, seedBigram)&mask)
-	}
+	dst = s.hashFeatures(hashing{bits: c.Bits, bigrams: c.Bigrams, negate: c.Negate, charMin: c.CharMin, charMax: c.CharMax, en: true}, dst)
 	if c.RuleBin {
+		mask := uint32(1)<<c.Bits - 1
 		bin := uint32(max(0, min(7, int((rule+1)*4))))
 		dst = append(dst, mix(seedRule, bin)&mask)
 	}

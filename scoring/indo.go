@@ -151,13 +151,6 @@ func (m *idModel) encode(w io.Writer) error {
 	return writeModel(w, raw.Bytes())
 }
 
-func b2u(b bool) uint8 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func decodeIDModel(data []byte) (*idModel, error) {
 	r, err := openModel(data, idModelMagic, "sentiment-id")
 	hdrLen := 7
@@ -218,40 +211,11 @@ func mix(a, b uint32) uint32 {
 	return h
 }
 
-// features appends the hashed feature buckets of s.toks to dst.
+// features appends the hashed feature buckets of s.toks to dst
+// (hashFeatures, Indonesian).
 func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
-	mask := uint32(1)<<c.Bits - 1
-	var prev uint32 = seedBigram
-	negLeft := 0
-	for i := range s.toks {
-		t := &s.toks[i]
-		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
-		u := t.h            // hashBytes(w), from the vocabulary lookup
-		dst = append(dst, u&mask)
-		if c.Stem {
-			dst = append(dst, s.idCanon(t)&mask)
-		}
-		if c.Bigrams {
-			dst = append(dst, mix(prev, u)&mask)
-			prev = u
-		}
-		if c.Negate {
-			if negLeft > 0 {
-				dst = append(dst, mix(seedNeg, u)&mask)
-				negLeft--
-			}
-			if t.w != nil && t.w.idNeg() {
-				negLeft = c.negWin()
-			}
-		}
-		if c.CharMax > 0 && len(w) <= 40 {
-			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
-		}
-	}
-	if c.Bigrams {
-		dst = append(dst, mix(prev, seedBigram)&mask)
-	}
-	return dst
+	return s.hashFeatures(hashing{bits: c.Bits, bigrams: c.Bigrams, negate: c.Negate, stem: c.Stem,
+		charMin: c.CharMin, charMax: c.CharMax, negWin: c.negWin()}, dst)
 }
 
 // charGrams appends the hashed "<word>" character n-grams of w, of sizes

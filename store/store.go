@@ -27,6 +27,9 @@ type Store interface {
 	Mentions(ctx context.Context, q MentionQuery) ([]mw.Mention, error)
 	// Series counts mentions (and negative ones) per time bucket and key.
 	Series(ctx context.Context, q SeriesQuery) ([]SeriesPoint, error)
+	// Totals counts each brand's mentions by label and sums their
+	// sentiment, over one time range (digests, share of voice).
+	Totals(ctx context.Context, q TotalsQuery) ([]BrandTotals, error)
 
 	// SourceState returns a source's cursor and health; a zero state with
 	// Source set when the source never ran.
@@ -125,7 +128,7 @@ type SeriesPoint struct {
 // SourceState is a source's cursor and health.
 type SourceState struct {
 	Source            string
-	Kind              string
+	Type              string
 	Cursor            mw.Cursor
 	LastRun           time.Time
 	LastSuccess       time.Time
@@ -141,5 +144,33 @@ type AlertQuery struct {
 	Brand string
 	State mw.AlertState
 	Since time.Time // StartedAt >= Since, or still firing
+	Until time.Time // StartedAt < Until
 	Limit int       // 0 = 100
+}
+
+// TotalsQuery selects the mentions Totals counts: Published in [From, To)
+// (zero bounds do not filter), of Brands (empty = every brand).
+type TotalsQuery struct {
+	Brands []string
+	From   time.Time
+	To     time.Time
+}
+
+// BrandTotals is one brand's mentions over a TotalsQuery's range, each
+// mention counted once (its latest version).
+type BrandTotals struct {
+	Brand                       string
+	Count                       uint64
+	Negative, Neutral, Positive uint64
+	// SentimentSum adds up the mentions' sentiment scores (-1..1); Mean
+	// divides it by Count.
+	SentimentSum float64
+}
+
+// Mean is the average sentiment score, 0 when there are no mentions.
+func (t BrandTotals) Mean() float64 {
+	if t.Count == 0 {
+		return 0
+	}
+	return t.SentimentSum / float64(t.Count)
 }

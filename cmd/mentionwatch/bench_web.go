@@ -155,7 +155,7 @@ func seedBenchWeb(ctx context.Context, errw io.Writer, st store.Store, rows int,
 		}
 	}
 	for _, s := range []string{"news", "reviews", "appstore", "x", "reddit", "mastodon"} {
-		if err := st.SaveSourceState(ctx, store.SourceState{Source: s, Kind: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 40, TotalItems: uint64(rows / 6)}); err != nil {
+		if err := st.SaveSourceState(ctx, store.SourceState{Source: s, Type: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 40, TotalItems: uint64(rows / 6)}); err != nil {
 			return fmt.Errorf("bench web: seeding source states: %w", err)
 		}
 	}

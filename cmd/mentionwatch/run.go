@@ -47,6 +47,7 @@ func init() {
 			run("scheduler", a.scheduler().Run)
 			run("writer stats", a.reportWriter)
 			run("alerts", a.alerts.Run)
+			run("digests", a.runDigests)
 			if cfg.Web.Listen != "" {
 				run("web", a.serveWeb)
 			}

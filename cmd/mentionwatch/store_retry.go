@@ -117,6 +117,14 @@ func (r *retryStore) Series(ctx context.Context, q store.SeriesQuery) ([]store.S
 	return st.Series(ctx, q)
 }
 
+func (r *retryStore) Totals(ctx context.Context, q store.TotalsQuery) ([]store.BrandTotals, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Totals(ctx, q)
+}
+
 func (r *retryStore) SourceState(ctx context.Context, source string) (store.SourceState, error) {
 	st, err := r.get()
 	if err != nil {

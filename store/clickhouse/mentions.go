@@ -44,7 +44,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 		if m.ID == "" {
 			return fmt.Errorf("clickhouse: inserting mentions: mention %d (source %q, url %q) has no id", i, m.Source, m.URL)
 		}
-		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Kind, m.NativeID
+		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Type, m.NativeID
 		url[i], author[i], title[i], text[i] = m.URL, m.Author, m.Title, m.Text
 		lang[i], label[i], stage[i] = m.Lang, string(m.Label), string(m.Stage)
 		authorReach[i] = m.AuthorReach
@@ -341,7 +341,7 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 			published, collected int64
 			version              uint64
 		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 			&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
 			&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
@@ -389,16 +389,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	default:
 		return nil, fmt.Errorf("clickhouse: querying series: unknown group %q", q.GroupBy)
 	}
-	var w where
-	if len(q.Brands) > 0 {
-		w.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		w.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		w.add("published < toDateTime(?)", toSec(q.To))
-	}
+	w := brandsPublished(q.Brands, q.From, q.To)
 	args = append(args, w.args...)
 	// Count distinct IDs rather than rows: a mention written twice (a
 	// replayed batch, a source read again) counts once, without the cost of

@@ -246,7 +246,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 	for i := range batch {
 		m := &batch[i]
 		asp, _ := json.Marshal(nonNil(m.Aspects))
-		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author,
+		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
 			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
 			string(asp), float64(m.Reach)); err != nil {
@@ -361,7 +361,7 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 			pub, col               int64
 			label, stage, asp      string
 		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &reach,
+		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &reach,
 			&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
 			return nil, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
 		}
@@ -471,7 +471,7 @@ func (s *Store) sourceStates(ctx context.Context, where string, args ...any) ([]
 			run, succ, errAt, total  int64
 			items, consecutiveErrors int64
 		)
-		if err := rows.Scan(&st.Source, &st.Kind, &cur, &run, &succ, &st.LastError, &errAt, &items, &total, &consecutiveErrors); err != nil {
+		if err := rows.Scan(&st.Source, &st.Type, &cur, &run, &succ, &st.LastError, &errAt, &items, &total, &consecutiveErrors); err != nil {
 			return nil, fmt.Errorf("sqlite %s: source state: %w", s.path, err)
 		}
 		if err := json.Unmarshal([]byte(cur), &st.Cursor); err != nil {
@@ -491,7 +491,7 @@ func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error
 		return err
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO source_state (`+stateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.Source, st.Kind, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
+		st.Source, st.Type, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
 		st.ItemsLastRun, int64(st.TotalItems), st.ConsecutiveErrors)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving state of source %s: %w", s.path, st.Source, err)
@@ -544,6 +544,9 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 	}
 	if !q.Since.IsZero() {
 		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
+	}
+	if !q.Until.IsZero() {
+		w.add("started_at < ?", q.Until.UnixMilli())
 	}
 	limit := q.Limit
 	if limit <= 0 {
