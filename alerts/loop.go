@@ -428,6 +428,18 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 }
 
+// Idle blocks until no receiver's worker is running: the deliveries the
+// ticks so far handed over are done (sent, or failed and waiting for their
+// next attempt). Tests that drive Run with their own clock call it after a
+// tick. It may be called from any goroutine, and returns at once before
+// the first tick.
+func (l *Loop) Idle() {
+	l.tickMu.Lock()
+	q := l.out.q
+	l.tickMu.Unlock()
+	q.settle()
+}
+
 // restoreDeliveries reads the delivery log of the last 7 days: every
 // notification routed to a receiver is remembered (it is never queued
 // twice), and those not yet sent are queued again, rebuilt from the

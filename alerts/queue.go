@@ -102,13 +102,16 @@ type queues struct {
 	byName    map[string]*rqueue
 	order     []string
 	wg        sync.WaitGroup
-	mu        sync.Mutex // guards errs and serialises onDeliver
+	mu        sync.Mutex // guards errs and running, serialises onDeliver
+	idle      *sync.Cond // on mu: broadcast when a worker ends
+	running   int        // workers started and not ended
 	errs      []error
 	onDeliver func(notifier string, a mw.Alert, err error)
 }
 
 func newQueues(st store.Store, ns []Notifier, router *routing.Router, log *slog.Logger) *queues {
 	q := &queues{st: st, log: log, timeout: 2 * time.Minute, byName: map[string]*rqueue{}}
+	q.idle = sync.NewCond(&q.mu)
 	for _, nt := range ns {
 		var p *routing.Policy
 		if router != nil {
@@ -144,8 +147,17 @@ func (q *queues) dispatch(ctx context.Context, now time.Time) {
 			continue
 		}
 		q.wg.Add(1)
+		q.mu.Lock()
+		q.running++
+		q.mu.Unlock()
 		go func() {
 			defer q.wg.Done()
+			defer func() {
+				q.mu.Lock()
+				q.running--
+				q.idle.Broadcast()
+				q.mu.Unlock()
+			}()
 			q.work(ctx, r, now)
 		}()
 	}
@@ -159,6 +171,16 @@ func (q *queues) wait() error {
 	err := errors.Join(q.errs...)
 	q.errs = nil
 	return err
+}
+
+// settle blocks until no worker is running. Unlike wait it may be called
+// from any goroutine while ticks go on.
+func (q *queues) settle() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.running > 0 {
+		q.idle.Wait()
+	}
 }
 
 func slicesAny(js []*job, f func(*job) bool) bool {
