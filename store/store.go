@@ -56,6 +56,24 @@ type Store interface {
 	// SaveWatermark replaces the time saved under name.
 	SaveWatermark(ctx context.Context, name string, t time.Time) error
 
+	// EachMention calls fn with every mention matching q, in q's order
+	// (q.Limit 0 = no limit), reading rows from the store as fn consumes
+	// them: memory stays flat however many match. An error from fn stops
+	// the read and is returned.
+	EachMention(ctx context.Context, q MentionQuery, fn func(mw.Mention) error) error
+	// AuthorHistory returns, for each of authors that wrote anything, how
+	// many mentions they wrote and their newest perAuthor, across brands.
+	AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]AuthorHistory, error)
+
+	// Triage returns the stored triage of the ids that have one.
+	Triage(ctx context.Context, ids []string) (map[string]Triage, error)
+	// SaveTriage replaces the triage of each ts[i].MentionID and appends
+	// audit to the audit trail. Callers compute the new state and the
+	// entries (web/inbox_triage.go); the store keeps them.
+	SaveTriage(ctx context.Context, ts []Triage, audit []AuditEntry) error
+	// Audit returns the audit trail of the ids, oldest first.
+	Audit(ctx context.Context, ids []string) ([]AuditEntry, error)
+
 	// SaveDelivery appends d to the delivery log. Saving the same (Key,
 	// Receiver, Attempt, Status) twice keeps one record.
 	SaveDelivery(ctx context.Context, d mw.Delivery) error
@@ -88,7 +106,21 @@ type MentionQuery struct {
 	Aspect string
 	Author string // exact author, across all sources
 	Source string
-	IDs    []string
+	Type   string // source type (rss, appstore, x, ...)
+	Lang   string
+	// MinRating and MaxRating keep reviews rated within [Min, Max]; 0 does
+	// not bound.
+	MinRating, MaxRating float32
+	IDs                  []string
+	// Triage filters: a tag, an assignee, a state (StateNew also matches
+	// mentions never triaged).
+	Tag      string
+	Assignee string
+	State    TriageState
+	// Search keeps mentions whose title or text satisfies every clause.
+	Search []SearchClause
+	// After, with ByPublished or ByImpact, starts after this row.
+	After *Cursor
 	// CollectedFrom keeps mentions with Collected >= CollectedFrom. With
 	// ByCollected it pages through what was stored since a watermark.
 	CollectedFrom time.Time

@@ -58,6 +58,9 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	if v.Brand == "" {
 		return v, errors.New("no brand: pass brand= (no brands are configured)")
 	}
+	if err := h.checkBrand(v.Brand); err != nil {
+		return v, err
+	}
 	now := h.opt.Now().UTC()
 	if q.Get("from") != "" || q.Get("to") != "" {
 		from, err := parseTime(q.Get("from"))

@@ -217,6 +217,46 @@ func (r *retryStore) SaveWatermark(ctx context.Context, name string, t time.Time
 	return st.SaveWatermark(ctx, name, t)
 }
 
+func (r *retryStore) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.EachMention(ctx, q, fn)
+}
+
+func (r *retryStore) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.AuthorHistory(ctx, authors, perAuthor)
+}
+
+func (r *retryStore) Triage(ctx context.Context, ids []string) (map[string]store.Triage, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Triage(ctx, ids)
+}
+
+func (r *retryStore) SaveTriage(ctx context.Context, ts []store.Triage, audit []store.AuditEntry) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveTriage(ctx, ts, audit)
+}
+
+func (r *retryStore) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Audit(ctx, ids)
+}
+
 func (r *retryStore) SaveDelivery(ctx context.Context, d mw.Delivery) error {
 	st, err := r.get()
 	if err != nil {

@@ -142,7 +142,11 @@ var migrations = []string{
 		at   INTEGER NOT NULL
 	);
 	CREATE INDEX IF NOT EXISTS mentions_collected ON mentions (collected);`,
-	// 3: the delivery log: each alert notification's way to each receiver
+	// 3: the inbox (docs/SCHEMA.md): triage state and its audit trail, and
+	// full-text search over title and text (FTS5, kept in step by
+	// triggers; InsertMentions upserts, so a rewrite is an UPDATE).
+	migrationInbox,
+	// 4: the delivery log: each alert notification's way to each receiver
 	// (queued, attempts, holds, sent), for retries that survive a restart
 	// and for the dashboard.
 	`CREATE TABLE IF NOT EXISTS deliveries (
@@ -237,8 +241,8 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO mentions (`+mentionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
@@ -310,74 +314,15 @@ func timeRange(w *where, from, to time.Time) {
 
 // Mentions returns the mentions matching q.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
-	var w where
-	w.in("brand", q.Brands)
-	timeRange(&w, q.From, q.To)
-	if q.Label != "" {
-		w.add("label = ?", string(q.Label))
-	}
-	if q.Stage != "" {
-		w.add("stage = ?", string(q.Stage))
-	}
-	if q.Aspect != "" {
-		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
-	}
-	if q.Author != "" {
-		w.add("author = ?", q.Author)
-	}
-	if q.Source != "" {
-		w.add("source = ?", q.Source)
-	}
-	w.in("id", q.IDs)
-	if !q.CollectedFrom.IsZero() {
-		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
-	}
-	var order string
-	switch q.OrderBy {
-	case "", store.ByPublished:
-		order = " ORDER BY published DESC, id"
-	case store.ByImpact:
-		order = " ORDER BY CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END DESC, published DESC, id"
-	case store.ByCollected:
-		order = " ORDER BY collected, id"
-	default:
-		return nil, fmt.Errorf("sqlite %s: querying mentions: unknown order %q (want %q, %q or %q)", s.path, q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+mentionCols+` FROM mentions`+w.String()+order+` LIMIT ?`, append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
-	}
-	defer rows.Close()
 	var out []mw.Mention
-	for rows.Next() {
-		var (
-			m                      mw.Mention
-			reach                  int64
-			rating, sent, conf, rw float64
-			pub, col               int64
-			label, stage, asp      string
-		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &reach,
-			&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
-			return nil, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
-		}
-		m.AuthorReach = uint32(reach)
-		m.Rating, m.Sentiment, m.StageConfidence, m.Reach = float32(rating), float32(sent), float32(conf), float32(rw)
-		m.Published, m.Collected = fromMS(pub), fromMS(col)
-		m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
-		if err := json.Unmarshal([]byte(asp), &m.Aspects); err != nil {
-			return nil, fmt.Errorf("sqlite %s: mention %s: bad aspects %q: %w", s.path, m.ID, asp, err)
-		}
-		if len(m.Aspects) == 0 {
-			m.Aspects = nil
-		}
-		out = append(out, m)
+	if q.Limit <= 0 {
+		q.Limit = 100
 	}
-	return out, rows.Err()
+	err := s.EachMention(ctx, q, func(m mw.Mention) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, err
 }
 
 var groupCols = map[string]string{

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
+	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
 	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
