@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos
+.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos promtool release systemd-verify
 
 all: build
 
@@ -10,12 +10,48 @@ all: build
 # commit time Go stamps (none in a git worktree or with -buildvcs=false).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/mentionwatch ./cmd/mentionwatch
+# CGO_ENABLED=0: every dependency is pure Go (the SQLite driver is
+# modernc.org/sqlite), so the binary is static and runs in a scratch or
+# distroless image; the Dockerfile runs this same target.
+LDFLAGS := -s -w -X main.version=$(VERSION)
 
-## test: vet, gofmt check, staticcheck, then every test with the race detector.
-test: lint
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/mentionwatch ./cmd/mentionwatch
+
+## release: static binaries for each platform in dist/, named
+## mentionwatch-VERSION-OS-ARCH, with the version stamped in, and
+## dist/SHA256SUMS over them (check with `cd dist && sha256sum -c SHA256SUMS`).
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64
+release:
+	rm -rf dist && mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; out=dist/mentionwatch-$(VERSION)-$$os-$$arch; \
+	  echo "release: $$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$out ./cmd/mentionwatch; \
+	done
+	cd dist && sha256sum mentionwatch-* > SHA256SUMS && cat SHA256SUMS
+
+## systemd-verify: systemd-analyze verify and security on
+## contrib/systemd/mentionwatch.service (skips without systemd-analyze,
+## except with CI=true).
+systemd-verify:
+	GO=$(GO) bash scripts/systemd-verify.sh
+
+## test: vet, gofmt check, staticcheck, the Prometheus rules and the
+## systemd unit, then every test with the race detector.
+test: lint promtool systemd-verify
 	$(GO) test -race -count=1 $(PKGS)
+
+## promtool: check and unit-test the Prometheus rules in contrib/prometheus.
+## Without promtool (Debian package prometheus) it skips, except with
+## CI=true, where .ci/run installs it.
+promtool:
+	@if ! command -v promtool >/dev/null 2>&1; then \
+	  if [ "$$CI" = true ]; then echo "promtool: not installed (apt-get install prometheus)"; exit 1; fi; \
+	  echo "promtool: not installed, skipping the rule tests (apt-get install prometheus)"; exit 0; \
+	fi; \
+	promtool check rules contrib/prometheus/mentionwatch.rules.yml && \
+	cd contrib/prometheus && promtool test rules mentionwatch.rules.test.yml
 
 lint: vet fmt-check staticcheck
 

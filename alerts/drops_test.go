@@ -28,7 +28,7 @@ func TestDropWatchFiresWhenASourceGoesSilent(t *testing.T) {
 		st := openStore(t)
 		r := &receiver{}
 		l := newLoop(st, slackTo(t, r), mw.AlertsConfig{Drops: mw.DropsConfig{Enabled: enabled}})
-		feed(t, l, st, t0, volume, mw.Neutral, "Acme coffee this morning")
+		feedHistoryThen(t, l, st, t0, volume, 36*12, mw.Neutral, "Acme coffee this morning")
 		msgs := r.messages()
 		if !enabled {
 			if len(msgs) != 0 {
@@ -80,8 +80,33 @@ func TestDropWatchIgnoresQuietBrands(t *testing.T) {
 	for i := 0; i < 36*12; i += 12 {
 		volume[i] = 1
 	}
-	feed(t, l, st, t0, volume, mw.Neutral, "Acme")
+	feedHistoryThen(t, l, st, t0, volume, 36*12, mw.Neutral, "Acme")
 	if msgs := r.messages(); len(msgs) != 0 {
 		t.Errorf("a quiet brand's silence alerted:\n%s", strings.Join(msgs, "\n---\n"))
 	}
+}
+
+// feedHistoryThen stores the first history buckets in one batch and ticks
+// once at their end (the loop rebuilds the detector from the store, as at
+// start-up), then feeds the rest bucket by bucket like feed: the same
+// decisions at a fraction of the ticks.
+func feedHistoryThen(t *testing.T, l *Loop, st store.Store, start time.Time, buckets []int, history int, label mw.Label, text string) {
+	t.Helper()
+	var ms []mw.Mention
+	id := 0
+	for i, n := range buckets[:history] {
+		b := start.Add(time.Duration(i) * 5 * time.Minute)
+		for j := 0; j < n; j++ {
+			id++
+			ms = append(ms, mention(int(b.Unix())*1000+id, b.Add(time.Duration(j)*time.Second), label, text))
+		}
+	}
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	rest := start.Add(time.Duration(history) * 5 * time.Minute)
+	if err := l.Tick(ctx, rest); err != nil {
+		t.Fatal(err)
+	}
+	feed(t, l, st, rest, buckets[history:], label, text)
 }

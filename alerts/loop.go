@@ -99,6 +99,8 @@ type Loop struct {
 	crit   *criticals
 	drops  *drops // nil unless alerts.drops.enabled
 	out    *outbox
+
+	stats loopStats // written after each tick, read by /metrics (stats.go)
 }
 
 // NewLoop builds the loop for cfg.
@@ -301,6 +303,7 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 			errs = append(errs, err)
 		}
 	}
+	l.recordStats(now)
 	return errors.Join(errs...)
 }
 
@@ -450,9 +453,13 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 		return 0, fmt.Errorf("loading the delivery log: %w", err)
 	}
 	attempts := map[string]int{}
+	queuedAt := map[string]time.Time{}
 	for _, d := range ds {
 		k := d.Key + "\x00" + d.Receiver
 		attempts[k] = max(attempts[k], d.Attempt)
+		if q, ok := queuedAt[k]; !ok || d.At.Before(q) {
+			queuedAt[k] = d.At
+		}
 	}
 	alerts := map[string]*mw.Alert{}
 	restored := 0
@@ -505,7 +512,7 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 		if next.IsZero() {
 			next = now
 		}
-		if r.add(id, &job{key: d.Key, n: n, attempts: attempts[d.Key+"\x00"+d.Receiver], nextAt: next}) {
+		if r.add(id, &job{key: d.Key, n: n, attempts: attempts[d.Key+"\x00"+d.Receiver], nextAt: next, since: queuedAt[d.Key+"\x00"+d.Receiver]}) {
 			restored++
 		}
 	}

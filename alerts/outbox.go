@@ -35,7 +35,8 @@ type outbox struct {
 	router *routing.Router // nil: every notifier, no quiet hours or limits
 	q      *queues         // built by Loop.warm
 
-	pending map[string]*mw.Alert // alert id -> alert with something to tell
+	pending  map[string]*mw.Alert // alert id -> alert with something to tell
+	dueSince map[string]time.Time // delivery key -> first tick that found it due and not queued (stats.go)
 }
 
 func newOutbox(st store.Store, ns []Notifier, cfg mw.AlertsConfig, bucket time.Duration, log *slog.Logger) *outbox {
@@ -220,7 +221,7 @@ func (o *outbox) enqueue(ctx context.Context, a *mw.Alert, now time.Time) error 
 			errs = append(errs, fmt.Errorf("queueing alert %s for %s: %w", a.ID, name, err))
 			continue
 		}
-		r.add(a.ID, &job{key: key, n: n, nextAt: now})
+		r.add(a.ID, &job{key: key, n: n, nextAt: now, since: now})
 	}
 	o.log.Info("alert routed", "alert", a.ID, "kind", a.Kind, "state", a.State, "brand", a.Brand, "scope", a.Scope,
 		"routes", strings.Join(routes, ", "), "receivers", strings.Join(names, ", "))

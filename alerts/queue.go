@@ -38,6 +38,7 @@ type job struct {
 	attempts int          // sends tried so far, over every round
 	rounds   int          // rounds that ended in failure
 	nextAt   time.Time    // not before
+	since    time.Time    // when it was queued (stats)
 	held     string       // the hold last recorded ("" = none), so a hold is logged once
 }
 
@@ -262,7 +263,7 @@ func (q *queues) work(ctx context.Context, r *rqueue, now time.Time) {
 		if errors.As(last, &de) {
 			retry, permanent = de.RetryAfter, de.Permanent
 		}
-		j.nextAt = at().Add(roundBackoff(j.rounds, retry))
+		j.nextAt = now.Add(roundBackoff(j.rounds, retry)) // from the tick: rounds are paced by ticks
 		q.record(ctx, mw.Delivery{Key: j.key, AlertID: a.ID, Receiver: name, Attempt: j.attempts, Status: mw.DeliveryRetrying,
 			Error: redact.Error(err).Error(), At: at(), NextAt: j.nextAt})
 		q.log.Error("alert not delivered; it stays queued for this receiver", "notifier", name, "alert", a.ID, "attempts", j.attempts, "next_at", j.nextAt, "err", err)

@@ -23,9 +23,9 @@ type hashing struct {
 // hashFeatures appends the hashed feature buckets of s.toks to dst: for
 // each token its word, then its stem, its bigram with the word before,
 // its negation mark and its character n-grams, as c asks; then the last
-// bigram. Training and the models' fallback path read these lists; the
-// shipped models' in-line scorers (scoresInline, predictText) sum the
-// same buckets without them (TestENInlineMatches,
+// bigram. Training (IDFeatures, ENFeatures) and the models' fallback path
+// read these lists; the shipped models' in-line scorers (scoresInline,
+// predictText) sum the same buckets without them (TestENInlineMatches,
 // TestPredictTextMatchesFeatures).
 func (s *scratch) hashFeatures(c hashing, dst []uint32) []uint32 {
 	mask := uint32(1)<<c.bits - 1

@@ -429,7 +429,7 @@ const idLexNeutral = 1.5
 // slang lexicon when that carries a clear signal.
 func (s *scratch) sentimentID() float64 {
 	p := sentimentID.predictText(s)
-	cls := argmax(p)
+	cls := Argmax(p)
 	v := float64(p[clsPos] - p[clsNeg])
 	// A clear complaint word turns a neutral verdict; overturning the
 	// opposite class takes more evidence.

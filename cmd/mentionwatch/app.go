@@ -185,6 +185,11 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 		return nil, err
 	}
 	a.stored.Add(int64(len(ms)))
+	if a.runs != nil {
+		for i := range ms {
+			a.runs.ObserveLag(src.Config.Type, ms[i].Published, ms[i].Collected)
+		}
+	}
 	return ms, nil
 }
 
@@ -199,12 +204,26 @@ func (a *app) scheduler() *collectors.Scheduler {
 	return s
 }
 
-// countRuns feeds the run and notification counters that /metrics exports.
+// countRuns feeds the run and notification counters, the collection lag,
+// the sources' intervals and the alert loop's stats that /metrics exports.
 func (a *app) countRuns() {
 	a.runs = web.NewRunMetrics()
+	for _, src := range a.sources {
+		a.runs.SetInterval(src.Config.Name, src.Config.Type, src.Config.Interval.Or(collectors.DefaultInterval))
+	}
+	a.runs.WatchAlertLoop(a.alertLoopStats)
 	a.alerts.OnDeliver = func(notifier string, al mw.Alert, err error) {
 		a.runs.ObserveDelivery(notifier, al.Kind, string(al.State), err)
 	}
+}
+
+// alertLoopStats is what /metrics reports of the alert loop this process
+// runs: its last tick and its outbox; ok is false before the first tick.
+// (With coordination only the leader's loop runs: a member that does not
+// lead must report ok false, so that the rules leave its stale figures out.)
+func (a *app) alertLoopStats() (web.AlertLoopStats, bool) {
+	s, ok := a.alerts.Stats()
+	return web.AlertLoopStats{LastTick: s.LastTick, Pending: s.Pending, OldestDue: s.OldestDue}, ok
 }
 
 // close flushes the writer (spooling what cannot be stored) and closes the

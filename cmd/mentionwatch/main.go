@@ -38,7 +38,8 @@ var (
 )
 
 func init() {
-	rootCmd.PersistentFlags().StringVarP(&configPath, "config", "c", "config.yaml", "config file")
+	rootCmd.PersistentFlags().StringVarP(&configPath, "config", "c", "config.yaml",
+		"config file; without -c, $"+configEnv+" when set (the flag wins over the variable)")
 	rootCmd.Version = versionString()
 	rootCmd.SetVersionTemplate("mentionwatch {{.Version}}\n")
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
@@ -61,8 +62,27 @@ func main() {
 	}
 }
 
-// loadConfig reads --config.
-func loadConfig() (*mw.Config, error) { return mw.LoadConfig(configPath) }
+// configEnv names the environment variable that gives the config file when
+// -c/--config is not on the command line (containers, systemd units).
+const configEnv = "MENTIONWATCH_CONFIG"
+
+// loadConfig reads the config file: --config when given, else
+// $MENTIONWATCH_CONFIG when set and not empty, else ./config.yaml.
+func loadConfig() (*mw.Config, error) {
+	return mw.LoadConfig(resolveConfigPath(rootCmd.PersistentFlags().Changed("config"), configPath, os.LookupEnv))
+}
+
+// resolveConfigPath is loadConfig's choice: the flag when it was set on the
+// command line, else the variable, else the flag's default.
+func resolveConfigPath(flagSet bool, flag string, getenv func(string) (string, bool)) string {
+	if flagSet {
+		return flag
+	}
+	if v, ok := getenv(configEnv); ok && v != "" {
+		return v
+	}
+	return flag
+}
 
 // newLogger builds the slog logger the config asks for.
 func newLogger(cfg mw.LogConfig) *slog.Logger {
