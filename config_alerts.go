@@ -14,6 +14,57 @@ type AlertsConfig struct {
 	Critical       CriticalConfig  `yaml:"critical"`
 	Drops          DropsConfig     `yaml:"drops"`
 	Silences       []SilenceConfig `yaml:"silences"`
+	Routing        RoutingConfig   `yaml:"routing"`
+}
+
+// RoutingConfig sends each alert to named receivers: the notifiers under
+// notifiers:, by name (slack, webhook, telegram, email...). Routes are
+// tried in order; the first that matches decides, unless it says continue:
+// true, when the next ones are tried too (Alertmanager's semantics). An
+// alert no route matched goes to Default. Without routing: every alert
+// goes to every configured notifier. alerts/routing checks and resolves
+// it; docs/ALERTS.md has examples.
+type RoutingConfig struct {
+	Routes []RouteConfig `yaml:"routes"`
+	// Default are the receivers of an alert no route matched; empty means
+	// every configured notifier.
+	Default []string `yaml:"default"`
+	// Receivers holds each receiver's delivery settings, by name.
+	Receivers map[string]ReceiverConfig `yaml:"receivers"`
+}
+
+// RouteConfig is one routing rule. Empty lists match everything; a list
+// matches when any of its values does.
+type RouteConfig struct {
+	Name     string   `yaml:"name"`     // shown by check-config and in logs
+	Brands   []string `yaml:"brands"`   // brand names, exact
+	Scopes   []string `yaml:"scopes"`   // brand, stage:amot, aspect:delivery, mention, volume; * globs (stage:*)
+	Severity []string `yaml:"severity"` // spike | critical | drop
+	Langs    []string `yaml:"langs"`    // en, id, other: the critical mention's language, a spike's most common one
+	// Receivers get the alerts this route matches.
+	Receivers []string `yaml:"receivers"`
+	// Continue: after a match, try the next routes too.
+	Continue bool `yaml:"continue"`
+}
+
+// ReceiverConfig is one receiver's delivery settings.
+type ReceiverConfig struct {
+	// TimeZone of QuietHours, an IANA name; default timezone:.
+	TimeZone string `yaml:"time_zone"`
+	// QuietHours "22:00-07:00": spike alerts wait until they end (they are
+	// delayed, not dropped).
+	QuietHours string `yaml:"quiet_hours"`
+	// QuietCritical: critical alerts go through quiet hours; default true.
+	QuietCritical *bool `yaml:"quiet_critical"`
+	// RateLimit: a token bucket of Burst messages, one more every Every.
+	// What is over it waits for a token (delayed, never dropped).
+	RateLimit RateLimitConfig `yaml:"rate_limit"`
+}
+
+// RateLimitConfig is a token bucket; Burst 0 is no limit.
+type RateLimitConfig struct {
+	Burst int      `yaml:"burst"`
+	Every Duration `yaml:"every"`
 }
 
 // DropsConfig turns on the drop watch: an alert when a brand's mention

@@ -226,9 +226,16 @@ func TestPermanentErrorStaysPendingThenDelivers(t *testing.T) {
 	if r.requests != 1 {
 		t.Fatalf("a 404 was retried: %d requests", r.requests)
 	}
-	a, _ := st.Alerts(ctx, store.AlertQuery{})
-	if len(a) != 1 || a[0].NotifiedState != "" {
-		t.Fatalf("undelivered alert must stay pending: %+v", a)
+	// The alert is queued for Slack: the delivery log says the attempt
+	// failed and when the next is due.
+	ds, err := st.Deliveries(ctx, store.DeliveryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := Latest(ds)
+	if len(cur) != 1 || cur[0].Receiver != "slack" || cur[0].Status != mw.DeliveryRetrying || cur[0].Attempt != 1 ||
+		!strings.Contains(cur[0].Error, "404") || cur[0].NextAt.After(t0.Add(6*time.Minute)) {
+		t.Fatalf("undelivered alert must stay queued with its error: %+v", cur)
 	}
 	// The next tick tries again (the webhook was fixed).
 	if err := l.Tick(ctx, t0.Add(6*time.Minute)); err != nil {
@@ -305,7 +312,7 @@ func TestCriticalMentionWithAuthorHistory(t *testing.T) {
 		t.Error("<!here> reached Slack")
 	}
 	// A restarted loop that sees the mention again does not alert twice.
-	l2 := newLoop(st, l.out.notifiers, l.cfg)
+	l2 := newLoop(st, l.out.ns, l.cfg)
 	l2.Observe([]mw.Mention{crit})
 	if err := l2.Tick(ctx, t0.Add(10*time.Minute)); err != nil {
 		t.Fatal(err)

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -63,9 +64,15 @@ type Loop struct {
 	// retries done), with the error if it failed (for metrics). Set it
 	// before the first Tick.
 	OnDeliver func(notifier string, a mw.Alert, err error)
-	// DeliveryTimeout bounds one notification's retries within a tick;
-	// what is not delivered stays pending for the next tick.
+	// DeliveryTimeout bounds one notification's retries to one receiver
+	// within a round; what is not delivered stays queued for that receiver
+	// and is tried again after a backoff (30 s doubling to 30 min, or the
+	// service's Retry-After).
 	DeliveryTimeout time.Duration
+	// Router routes alerts to receivers and holds each receiver's quiet
+	// hours and rate limit; nil sends every alert to every notifier. Set
+	// it before the first Tick.
+	Router *routing.Router
 	// NewDetector builds a detector; the loop rebuilds it from the store's
 	// counts when a late mention changes a closed bucket. Default: the one
 	// cfg names.
@@ -85,6 +92,7 @@ type Loop struct {
 
 	tickMu sync.Mutex // held by Warm and Tick; guards everything below
 	warmed bool
+	async  bool // Run: Tick does not wait for the receivers' workers
 	hist   *history
 	judge  *judge
 	eps    *episodes
@@ -183,7 +191,13 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	if l.cfg.Drops.Enabled {
 		l.drops = newDrops(l.cfg, l.bucket)
 	}
-	l.out.timeout, l.out.onDeliver = l.DeliveryTimeout, l.OnDeliver
+	l.out.router = l.Router
+	l.out.q = newQueues(l.st, l.out.ns, l.Router, l.log)
+	l.out.q.timeout, l.out.q.onDeliver = l.DeliveryTimeout, l.OnDeliver
+	restored, err := l.restoreDeliveries(ctx, now)
+	if err != nil {
+		return err
+	}
 	open := now.Truncate(l.bucket)
 	if _, _, err := l.hist.read(ctx, open.Add(-keepHistory), open.Add(l.bucket)); err != nil {
 		return fmt.Errorf("warming from the store: %w", err)
@@ -209,7 +223,7 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 		}
 	}
 	l.warmed = true
-	l.log.Info("alert loop warmed from the store", "series", len(l.hist.vals), "from", open.Add(-keepHistory), "firing", len(l.eps.open), "pending", pending)
+	l.log.Info("alert loop warmed from the store", "series", len(l.hist.vals), "from", open.Add(-keepHistory), "firing", len(l.eps.open), "pending", pending, "queued_deliveries", restored)
 	return nil
 }
 
@@ -283,6 +297,12 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 		}
 	}
 	errs = append(errs, l.out.flush(ctx, now)...)
+	l.out.q.dispatch(ctx, now)
+	if !l.async {
+		if err := l.out.q.wait(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	l.recordStats(now)
 	return errors.Join(errs...)
 }
@@ -384,6 +404,20 @@ func (l *Loop) Run(ctx context.Context) error {
 		defer t.Stop()
 		ticks = t.C
 	}
+	// Receivers deliver on their own workers: a tick hands them their due
+	// jobs and does not wait, so a receiver that is down or slow delays
+	// neither the loop nor the other receivers. Their errors are logged
+	// where they happen.
+	l.tickMu.Lock()
+	l.async = true
+	l.tickMu.Unlock()
+	defer func() {
+		l.tickMu.Lock()
+		defer l.tickMu.Unlock()
+		if l.out.q != nil {
+			l.out.q.wait() // no worker outlives Run
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -395,4 +429,92 @@ func (l *Loop) Run(ctx context.Context) error {
 			l.log.Error("alert tick failed; retrying next tick", "err", err)
 		}
 	}
+}
+
+// Idle blocks until no receiver's worker is running: the deliveries the
+// ticks so far handed over are done (sent, or failed and waiting for their
+// next attempt). Tests that drive Run with their own clock call it after a
+// tick. It may be called from any goroutine, and returns at once before
+// the first tick.
+func (l *Loop) Idle() {
+	l.tickMu.Lock()
+	q := l.out.q
+	l.tickMu.Unlock()
+	q.settle()
+}
+
+// restoreDeliveries reads the delivery log of the last 7 days: every
+// notification routed to a receiver is remembered (it is never queued
+// twice), and those not yet sent are queued again, rebuilt from the
+// stored alert, with their attempt count and next attempt time.
+func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error) {
+	ds, err := l.st.Deliveries(ctx, store.DeliveryQuery{Since: now.Add(-7 * 24 * time.Hour), Limit: 100000})
+	if err != nil {
+		return 0, fmt.Errorf("loading the delivery log: %w", err)
+	}
+	attempts := map[string]int{}
+	queuedAt := map[string]time.Time{}
+	for _, d := range ds {
+		k := d.Key + "\x00" + d.Receiver
+		attempts[k] = max(attempts[k], d.Attempt)
+		if q, ok := queuedAt[k]; !ok || d.At.Before(q) {
+			queuedAt[k] = d.At
+		}
+	}
+	alerts := map[string]*mw.Alert{}
+	restored := 0
+	for _, d := range Latest(ds) {
+		r := l.out.q.byName[d.Receiver]
+		if r == nil {
+			if !d.Final() {
+				l.log.Warn("a queued delivery names a receiver that is no longer configured; it stays in the delivery log", "alert", d.AlertID, "receiver", d.Receiver, "key", d.Key)
+			}
+			continue
+		}
+		if d.Final() {
+			r.mu.Lock()
+			r.remember(d.AlertID, d.Key)
+			r.mu.Unlock()
+			continue
+		}
+		id, state, num, ok := parseKey(d.Key)
+		if !ok || id != d.AlertID {
+			l.log.Warn("skipping a delivery record with a malformed key", "key", d.Key, "alert", d.AlertID)
+			continue
+		}
+		a, seen := alerts[id]
+		if !seen {
+			got, err := l.st.Alert(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				l.log.Warn("a queued delivery names an alert the store does not hold", "alert", id, "receiver", d.Receiver)
+				alerts[id] = nil
+				continue
+			} else if err != nil {
+				return restored, fmt.Errorf("loading alert %s of a queued delivery: %w", id, err)
+			}
+			a = &got
+			alerts[id] = a
+		}
+		if a == nil {
+			continue
+		}
+		shown := *a
+		shown.State, shown.NotifyCount = state, num-1
+		if state == mw.Firing {
+			shown.ResolvedAt = time.Time{}
+		}
+		n, err := l.out.evidence(ctx, &shown)
+		if err != nil {
+			l.log.Warn("collecting evidence of a queued delivery failed; sending without it", "alert", id, "err", err)
+		}
+		n.Alert = shown
+		next := d.NextAt
+		if next.IsZero() {
+			next = now
+		}
+		if r.add(id, &job{key: d.Key, n: n, attempts: attempts[d.Key+"\x00"+d.Receiver], nextAt: next, since: queuedAt[d.Key+"\x00"+d.Receiver]}) {
+			restored++
+		}
+	}
+	return restored, nil
 }

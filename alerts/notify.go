@@ -52,6 +52,8 @@ type DeliveryError struct {
 
 func (e *DeliveryError) Error() string {
 	switch {
+	case e.Status == http.StatusTooManyRequests && e.Err != nil && e.Err.Error() != http.StatusText(e.Status):
+		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s): %v", e.Notifier, e.RetryAfter, e.Err)
 	case e.Status == http.StatusTooManyRequests:
 		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s)", e.Notifier, e.RetryAfter)
 	case e.Permanent:
@@ -82,6 +84,12 @@ func classify(name string, status int, retryAfter time.Duration, err error) erro
 // and 429 (honouring Retry-After), no retry on other 4xx. It gives up after
 // maxElapsed; the loop keeps the alert pending and tries again next tick.
 func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.Duration, log *slog.Logger) error {
+	return deliver(ctx, nt, n, maxElapsed, log, nil)
+}
+
+// deliver is Deliver that calls onAttempt (if not nil) after each
+// attempt with its error, nil when it went through.
+func deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.Duration, log *slog.Logger, onAttempt func(error)) error {
 	b := backoff.NewExponentialBackOff()
 	b.InitialInterval = 250 * time.Millisecond
 	b.MaxInterval = 30 * time.Second
@@ -92,6 +100,9 @@ func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.D
 		// where they are produced, so neither the log lines below nor the
 		// caller's see its secrets.
 		err := redact.Error(nt.Send(ctx, n))
+		if onAttempt != nil {
+			onAttempt(err)
+		}
 		if err == nil {
 			return struct{}{}, nil
 		}

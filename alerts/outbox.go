@@ -10,37 +10,39 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // outbox holds the alerts that have something to tell: a state not yet
-// delivered to every notifier, or a spike still firing that is due a
-// repeat. It delivers them with their evidence, honours silences, records
-// which notifier took which notification (so a retry after a partial
-// failure does not post twice), saves the outcome to the store and
-// retires alerts with nothing left to do.
+// handed to every receiver it routes to, or a spike still firing that is
+// due a repeat. It gathers the evidence, honours silences, routes each
+// notification (alerts/routing) and queues it for each of its receivers
+// with a "queued" delivery record, saves the outcome to the store and
+// retires alerts with nothing left to do. The receivers' queues (queue.go)
+// deliver, each on its own worker.
 //
-// An outbox is owned by the goroutine that calls Loop.Tick; it has no lock.
+// An outbox is owned by the goroutine that calls Loop.Tick; it has no
+// lock. Its queues are shared with their workers (see rqueue).
 type outbox struct {
-	st        store.Store
-	notifiers []Notifier
-	log       *slog.Logger
-	cfg       mw.AlertsConfig
-	bucket    time.Duration
-	repeat    time.Duration
+	st     store.Store
+	ns     []Notifier
+	log    *slog.Logger
+	cfg    mw.AlertsConfig
+	bucket time.Duration
+	repeat time.Duration
 
-	timeout   time.Duration                                // one notification's retries within a tick
-	onDeliver func(notifier string, a mw.Alert, err error) // may be nil
+	router *routing.Router // nil: every notifier, no quiet hours or limits
+	q      *queues         // built by Loop.warm
 
-	pending   map[string]*mw.Alert       // alert id -> alert with something to tell
-	delivered map[string]map[string]bool // delivery key -> notifier -> done
-	dueSince  map[string]time.Time       // delivery key -> first tick that found it due and undelivered (stats.go)
+	pending  map[string]*mw.Alert // alert id -> alert with something to tell
+	dueSince map[string]time.Time // delivery key -> first tick that found it due and not queued (stats.go)
 }
 
 func newOutbox(st store.Store, ns []Notifier, cfg mw.AlertsConfig, bucket time.Duration, log *slog.Logger) *outbox {
 	return &outbox{
-		st: st, notifiers: ns, log: log, cfg: cfg, bucket: bucket, repeat: cfg.RepeatInterval.Or(4 * time.Hour),
-		timeout: 2 * time.Minute, pending: map[string]*mw.Alert{}, delivered: map[string]map[string]bool{},
+		st: st, ns: ns, log: log, cfg: cfg, bucket: bucket, repeat: cfg.RepeatInterval.Or(4 * time.Hour),
+		pending: map[string]*mw.Alert{}, q: newQueues(st, ns, nil, log),
 	}
 }
 
@@ -107,6 +109,9 @@ func (o *outbox) flush(ctx context.Context, now time.Time) []error {
 			due = append(due, a) // saved below, not sent
 		case a.State == mw.Resolved:
 			delete(o.pending, id)
+			for _, r := range o.q.byName {
+				r.forget(id)
+			}
 		}
 	}
 	sort.Slice(due, func(i, j int) bool {
@@ -157,7 +162,7 @@ func (o *outbox) tell(ctx context.Context, a *mw.Alert, now time.Time, silences 
 	if s, ok := silenced(silences, shown, now); ok {
 		o.log.Info("alert silenced; not notifying", "alert", a.ID, "brand", a.Brand, "scope", a.Scope, "silence", s.Reason, "until", s.Until)
 		a.NotifiedState, a.NotifiedAt = state, now.UTC()
-	} else if err := o.deliver(ctx, &shown); err != nil {
+	} else if err := o.enqueue(ctx, &shown, now); err != nil {
 		return err
 	} else {
 		a.NotifiedState, a.NotifiedAt = state, now.UTC()
@@ -194,39 +199,79 @@ func silenced(ss []mw.Silence, a mw.Alert, now time.Time) (mw.Silence, bool) {
 	return mw.Silence{}, false
 }
 
-// deliver sends a to every notifier that has not taken this notification
-// yet, with the evidence.
-func (o *outbox) deliver(ctx context.Context, a *mw.Alert) error {
+// enqueue routes a and queues it, with its evidence, for each of its
+// receivers that does not have this notification yet, saving a "queued"
+// delivery record first. It fails (and a stays pending, to be queued next
+// tick for the receivers that were missed) when a record cannot be saved.
+func (o *outbox) enqueue(ctx context.Context, a *mw.Alert, now time.Time) error {
 	n, err := o.evidence(ctx, a)
 	if err != nil {
 		o.log.Warn("collecting evidence failed; notifying without it", "alert", a.ID, "err", err)
 	}
 	n.Alert = *a
 	key := DeliveryKey(*a)
+	names, routes := o.route(n)
 	var errs []error
-	for _, nt := range o.notifiers {
-		if o.delivered[key][nt.Name()] {
+	for _, name := range names {
+		r := o.q.byName[name]
+		if r == nil || r.has(a.ID, key) {
 			continue
 		}
-		err := Deliver(ctx, nt, n, o.timeout, o.log)
-		if o.onDeliver != nil {
-			o.onDeliver(nt.Name(), *a, err)
-		}
-		if err != nil {
-			o.log.Error("alert not delivered; it stays pending", "notifier", nt.Name(), "alert", a.ID, "err", err)
-			errs = append(errs, fmt.Errorf("delivering alert %s: %w", a.ID, err))
+		if err := o.st.SaveDelivery(ctx, mw.Delivery{Key: key, AlertID: a.ID, Receiver: name, Status: mw.DeliveryQueued, At: now.UTC(), NextAt: now.UTC()}); err != nil {
+			errs = append(errs, fmt.Errorf("queueing alert %s for %s: %w", a.ID, name, err))
 			continue
 		}
-		if o.delivered[key] == nil {
-			o.delivered[key] = map[string]bool{}
-		}
-		o.delivered[key][nt.Name()] = true
-		o.log.Info("alert delivered", "notifier", nt.Name(), "alert", a.ID, "kind", a.Kind, "state", a.State, "brand", a.Brand, "scope", a.Scope)
+		r.add(a.ID, &job{key: key, n: n, nextAt: now, since: now})
 	}
-	if len(errs) == 0 {
-		delete(o.delivered, key)
-	}
+	o.log.Info("alert routed", "alert", a.ID, "kind", a.Kind, "state", a.State, "brand", a.Brand, "scope", a.Scope,
+		"routes", strings.Join(routes, ", "), "receivers", strings.Join(names, ", "))
 	return errors.Join(errs...)
+}
+
+// route returns the receivers of n and the routes that chose them.
+func (o *outbox) route(n Notification) (names, routes []string) {
+	if o.router == nil {
+		for _, nt := range o.ns {
+			names = append(names, nt.Name())
+		}
+		return names, []string{"default"}
+	}
+	return o.router.Route(AttrsOf(n))
+}
+
+// AttrsOf returns what routes match n on: its brand and kind, its scope
+// (and, for a critical mention, the mention's stage:x and aspect:y), and
+// its language: the critical mention's, or the most common one of a
+// spike's evidence.
+func AttrsOf(n Notification) routing.Attrs {
+	a := n.Alert
+	at := routing.Attrs{Brand: a.Brand, Kind: a.Kind, Scopes: []string{a.Scope}}
+	if len(n.Top) == 0 {
+		return at
+	}
+	if a.Kind == mw.AlertCritical {
+		m := n.Top[0]
+		at.Lang = m.Lang
+		if m.Stage != "" {
+			at.Scopes = append(at.Scopes, "stage:"+string(m.Stage))
+		}
+		for _, asp := range m.Aspects {
+			at.Scopes = append(at.Scopes, "aspect:"+asp)
+		}
+		return at
+	}
+	count := map[string]int{}
+	for _, m := range n.Top {
+		if m.Lang != "" {
+			count[m.Lang]++
+		}
+	}
+	for l, c := range count {
+		if c > count[at.Lang] || c == count[at.Lang] && l < at.Lang {
+			at.Lang = l
+		}
+	}
+	return at
 }
 
 // evidence finds the top mentions of the alert's scope and, for a critical

@@ -3,6 +3,7 @@ package alerts
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -42,13 +43,45 @@ var pings = []string{"channel", "here", "everyone"}
 // EscapeMrkdwn makes untrusted text inert in Slack mrkdwn: &, < and > are
 // the only control characters Slack asks to escape, and escaping them
 // disarms <!channel>, <@U123> and <http://x|click>; a bare @channel,
-// @here or @everyone gets a zero-width space after the @.
+// @here or @everyone gets a zero-width space after the @. Slack has no
+// escape for its formatting marks, so * _ ~ ` become look-alikes that
+// format nothing (InertMarks).
 func EscapeMrkdwn(s string) string { return escClip(s, -1, false) }
 
-// escClip escapes s for mrkdwn and cuts it to at most n UTF-16 units (n <
-// 0: no limit), ending in "…", on a word boundary when one is near. It never
-// cuts inside an entity. With fold, runs of white space become one space.
-func escClip(s string, n int, fold bool) string {
+// InertMarks replaces the emphasis marks of Slack mrkdwn and WhatsApp
+// (* _ ~ `) with look-alikes that no client reads as formatting (∗ ˍ ∼ ˋ),
+// except inside a word (rina_w, a*b), where neither client formats.
+func InertMarks(s string) string {
+	if !strings.ContainsAny(s, "*_~`") {
+		return s
+	}
+	rs := []rune(s)
+	word := func(i int) bool { return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i])) }
+	var b strings.Builder
+	for i, r := range rs {
+		if alt, ok := inertMark[r]; ok && !(word(i-1) && word(i+1)) {
+			r = alt
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var inertMark = map[rune]rune{'*': '\u2217', '_': '\u02cd', '~': '\u223c', '`': '\u02cb'}
+
+// escClip escapes untrusted s for mrkdwn (EscapeMrkdwn) and cuts it to at
+// most n UTF-16 units (n < 0: no limit), ending in "…", on a word boundary
+// when one is near. It never cuts inside an entity. With fold, runs of
+// white space become one space.
+func escClip(s string, n int, fold bool) string { return escClipMarks(s, n, fold, true) }
+
+// escClipMarks is escClip that leaves the formatting marks alone unless
+// marks: for the renderer's own text (a time zone such as
+// America/Los_Angeles).
+func escClipMarks(s string, n int, fold, marks bool) string {
+	if marks {
+		s = InertMarks(s)
+	}
 	if fold {
 		s = strings.Join(strings.Fields(s), " ")
 	}

@@ -232,7 +232,7 @@ func footer(n Notification) slack.Block {
 		parts = append(parts, "action links work until "+timeWords(n.Links.Expires, n.Location))
 	}
 	text := strings.Join(parts, " · ")
-	return slack.NewContextBlock("footer", slack.NewTextBlockObject(slack.MarkdownType, escClip(text, maxContextText, false), false, false))
+	return slack.NewContextBlock("footer", slack.NewTextBlockObject(slack.MarkdownType, escClipMarks(text, maxContextText, false, false), false, false))
 }
 
 func offsetWords(sec int) string {

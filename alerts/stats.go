@@ -37,7 +37,8 @@ func (l *Loop) recordStats(now time.Time) {
 	l.stats.mu.Unlock()
 }
 
-// owed counts the notifications due and not delivered after a flush, and
+// owed counts the notifications due and not delivered after a flush (not
+// yet queued, or queued for a receiver and not sent), and
 // when the longest-waiting one first became due. It remembers, per
 // delivery key, the first tick that found it due (a state change, or a
 // repeat that came round), and forgets the keys delivered since. Owned by
@@ -68,5 +69,18 @@ func (o *outbox) owed(now time.Time) (int, time.Time) {
 			delete(o.dueSince, key)
 		}
 	}
-	return len(live), oldest
+	// What the receivers' queues hold: each (notification, receiver) not
+	// sent yet counts, since it was queued.
+	n := len(live)
+	for _, r := range o.q.byName {
+		r.mu.Lock()
+		for _, j := range r.jobs {
+			n++
+			if oldest.IsZero() || j.since.Before(oldest) {
+				oldest = j.since
+			}
+		}
+		r.mu.Unlock()
+	}
+	return n, oldest
 }

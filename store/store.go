@@ -73,6 +73,20 @@ type Store interface {
 	SaveTriage(ctx context.Context, ts []Triage, audit []AuditEntry) error
 	// Audit returns the audit trail of the ids, oldest first.
 	Audit(ctx context.Context, ids []string) ([]AuditEntry, error)
+
+	// SaveDelivery appends d to the delivery log. Saving the same (Key,
+	// Receiver, Attempt, Status) twice keeps one record.
+	SaveDelivery(ctx context.Context, d mw.Delivery) error
+	// Deliveries returns the records matching q, oldest first (by At,
+	// then Attempt).
+	Deliveries(ctx context.Context, q DeliveryQuery) ([]mw.Delivery, error)
+}
+
+// DeliveryQuery selects delivery records. Zero fields do not filter.
+type DeliveryQuery struct {
+	AlertIDs []string
+	Since    time.Time // At >= Since
+	Limit    int       // 0 = 1000; the newest records are kept
 }
 
 // Order of returned mentions.

@@ -20,6 +20,7 @@ import (
 // /#alert=<id> opens, and the signed action links of notifications.
 func (h *Handler) alertRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /ui/alert", h.uiAlert)
+	handle("GET /api/alerts/{id}/deliveries", h.apiAlertDeliveries)
 	handle("GET /a/{action}", h.actionConfirm)
 	handle("POST /a/{action}", func(w http.ResponseWriter, r *http.Request) {
 		requireRole(actionRole(r.PathValue("action")), h.actionPerform)(w, r)
@@ -105,6 +106,7 @@ type focusData struct {
 	Found    bool
 	Alert    Alert
 	Groups   []focusGroup // the evidence, near-copies grouped
+	Log      []Delivery   // the alert's delivery log, oldest first
 	Query    template.URL // the alert's brand, for the buttons' refresh of the list
 	BrandURL string       // the alert's brand's dashboard, focused on it
 }
@@ -163,6 +165,10 @@ func (h *Handler) uiAlert(w http.ResponseWriter, r *http.Request) {
 		for _, g := range alerts.GroupSimilar(ms) {
 			d.Groups = append(d.Groups, focusGroup{Mention: byID[g.Mention.ID], Count: g.Count})
 		}
+	}
+	if d.Log, err = h.alertDeliveries(ctx, id); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
 	}
 	q := url.Values{"brand": {a.Brand}, "range": {"7d"}}
 	d.Query = template.URL(q.Encode())

@@ -261,3 +261,55 @@ func TestAPITimesInZone(t *testing.T) {
 		t.Errorf("chart markers %v: want the scope in words", s["alerts"])
 	}
 }
+
+// TestDeliveriesShownPerAlert: the alerts panel shows where each
+// notification stands with each receiver, the focused alert the whole
+// log, and /api/alerts/{id}/deliveries returns it; an error quoting
+// hostile text stays inert.
+func TestDeliveriesShownPerAlert(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil)
+	ctx := context.Background()
+	at := testNow.Add(-2 * time.Hour)
+	for _, d := range []mw.Delivery{
+		{Key: "c1:firing:1", AlertID: "c1", Receiver: "slack", Status: mw.DeliveryQueued, At: at},
+		{Key: "c1:firing:1", AlertID: "c1", Receiver: "telegram", Status: mw.DeliveryQueued, At: at},
+		{Key: "c1:firing:1", AlertID: "c1", Receiver: "slack", Attempt: 1, Status: mw.DeliverySent, At: at.Add(time.Second)},
+		{Key: "c1:firing:1", AlertID: "c1", Receiver: "telegram", Attempt: 3, Status: mw.DeliveryRetrying,
+			Error: "telegram: HTTP 502: <b>bad gateway</b>", At: at.Add(time.Minute), NextAt: at.Add(3 * time.Minute)},
+	} {
+		if err := st.SaveDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := do(t, h, "GET", "/?brand=Acme&range=24h", nil).Body.String()
+	row := body[strings.Index(body, `data-alert="c1"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	for _, want := range []string{`<strong>slack</strong> firing #1: sent`, `<strong>telegram</strong> firing #1: retrying after 3 attempts, next 2026-03-10 ` /* time in WIB */, "&lt;b&gt;bad gateway&lt;/b&gt;"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("alert row lacks %q:\n%s", want, row)
+		}
+	}
+	if strings.Contains(body, "<b>bad gateway") {
+		t.Error("a delivery error reached the page unescaped")
+	}
+	focus := do(t, h, "GET", "/ui/alert?id=c1", nil).Body.String()
+	if strings.Count(focus, `<tr class="delivery `) != 4 || !strings.Contains(focus, "Deliveries") {
+		t.Errorf("focused alert's delivery log:\n%s", focus)
+	}
+	var log []Delivery
+	getJSON(t, h, "/api/alerts/c1/deliveries", &log)
+	if len(log) != 4 || log[3].Receiver != "telegram" || log[3].Attempt != 3 || log[3].NextAt == nil || log[3].Notification != "firing #1" {
+		t.Errorf("API delivery log: %+v", log)
+	}
+	var resp AlertsResponse
+	getJSON(t, h, "/api/alerts?brand=Acme&range=24h", &resp)
+	for _, a := range resp.Alerts {
+		if a.ID == "c1" && (len(a.Deliveries) != 2 || a.Deliveries[0].Status != mw.DeliverySent) {
+			t.Errorf("API alert deliveries: %+v", a.Deliveries)
+		}
+	}
+	if w := do(t, h, "GET", "/api/alerts/nope/deliveries", nil); w.Code != http.StatusNotFound {
+		t.Errorf("unknown alert: %d", w.Code)
+	}
+}

@@ -424,6 +424,9 @@ type Alert struct {
 	Why      string   `json:"why"`
 	Reason   string   `json:"reason,omitempty"`
 	Mention  *Mention `json:"mention,omitempty"`
+	// Deliveries: each notification's status with each receiver
+	// (alert_deliveries.go); the focused alert shows the whole log.
+	Deliveries []Delivery `json:"deliveries"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -486,6 +489,9 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 	// Firing first, newest first within each state.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].State == mw.Firing && out[j].State != mw.Firing })
 	if err := h.attachCriticalMentions(ctx, out); err != nil {
+		return nil, nil, err
+	}
+	if err := h.attachDeliveries(ctx, out); err != nil {
 		return nil, nil, err
 	}
 	return out, ss, nil

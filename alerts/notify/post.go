@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
@@ -50,4 +51,16 @@ func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Resp
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, p.Limit))
 	return resp, raw, nil
+}
+
+// APIURL returns a channel's api_url: def when raw is empty, without a
+// trailing slash; an error when it is not an absolute http(s) URL.
+func APIURL(raw, def string) (string, error) {
+	if raw == "" {
+		raw = def
+	}
+	if u, err := url.Parse(raw); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("api_url %q is not an http(s) URL", raw)
+	}
+	return strings.TrimSuffix(raw, "/"), nil
 }

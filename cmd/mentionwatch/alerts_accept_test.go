@@ -559,8 +559,9 @@ func burst(t *testing.T, h *harness, waitForClose bool) time.Duration {
 	go func() { a.alerts.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	// tick runs one tick and returns once it is done (the second send
-	// waits for Run to come back to its select).
-	tick := func() { ticks <- h.clock(); ticks <- h.clock() }
+	// waits for Run to come back to its select) and the receivers'
+	// workers it started have finished.
+	tick := func() { ticks <- h.clock(); ticks <- h.clock(); a.alerts.Idle() }
 	tick()
 
 	h.site.add(wave("burst", 30, now.Add(-30*time.Second), complaint)...)

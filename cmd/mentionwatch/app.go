@@ -13,6 +13,7 @@ import (
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
 	_ "github.com/mentionwatch/mentionwatch/alerts/notify/all" // every alert channel
+	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
 	"github.com/mentionwatch/mentionwatch/scoring"
@@ -97,6 +98,10 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 	if err != nil {
 		return nil, fmt.Errorf("configuring notifiers: %w", err)
 	}
+	router, err := routing.New(cfg, notifierNames(notifiers))
+	if err != nil {
+		return nil, err
+	}
 	st, err := open(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -110,6 +115,7 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
 		links:    links,
 	}
+	a.alerts.Router = router
 	a.alerts.Brands = map[string]bool{}
 	for _, b := range cfg.Brands {
 		a.alerts.Brands[b.Name] = true
@@ -231,4 +237,13 @@ func (a *app) close() error {
 		return fmt.Errorf("flushing writer: %w", werr)
 	}
 	return serr
+}
+
+// notifierNames lists the names of ns: the receivers routes may name.
+func notifierNames(ns []alerts.Notifier) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Name()
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
@@ -40,6 +41,10 @@ func init() {
 				}
 				return fmt.Errorf("%s: notifiers: %w", cfg.File, err)
 			}
+			router, err := routing.New(cfg, notifierNames(ns))
+			if err != nil {
+				return err
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "%s: ok\n", cfg.File)
 			fmt.Fprintf(out, "brands: %d\n", len(cfg.Brands))
@@ -58,6 +63,7 @@ func init() {
 			for _, n := range ns {
 				fmt.Fprintf(out, "  %s\n", n.Name())
 			}
+			router.Describe(out)
 			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
 			fmt.Fprintf(out, "dashboard access: %s\n", webAccess(cfg.Web))

@@ -256,3 +256,19 @@ func (r *retryStore) Audit(ctx context.Context, ids []string) ([]store.AuditEntr
 	}
 	return st.Audit(ctx, ids)
 }
+
+func (r *retryStore) SaveDelivery(ctx context.Context, d mw.Delivery) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveDelivery(ctx, d)
+}
+
+func (r *retryStore) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Deliveries(ctx, q)
+}

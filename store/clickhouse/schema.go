@@ -62,6 +62,7 @@ const (
 	tableUsers         = "users"
 	tableAPITokens     = "api_tokens"
 	tableSessions      = "sessions"
+	tableDeliveries    = "deliveries"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -358,6 +359,21 @@ ENGINE = %s
 PARTITION BY toYYYYMM(created)
 ORDER BY id`, tableSessions, s.onCluster(), s.engine("Replacing", tableSessions, "version")),
 		}, tableUsers, "cityHash64(name)"), tableAPITokens, "cityHash64(id)"), tableSessions, "cityHash64(id)")},
+		{Version: 8, Name: "delivery log", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    key String,
+    alert_id String,
+    receiver %s,
+    attempt Int64,
+    status %s,
+    error String,
+    at DateTime('UTC'),
+    next_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(at)
+ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onCluster(), str, str,
+			s.engine("Replacing", tableDeliveries, "version"))}, tableDeliveries, "cityHash64(alert_id)")},
 	}
 }
 

@@ -106,6 +106,17 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 			t.Fatal(err)
 		}
 	}
+	for _, d := range []mw.Delivery{
+		{Key: "acme-spike-amot:firing:1", AlertID: "acme-spike-amot", Receiver: "slack", Status: mw.DeliveryQueued, At: firing.Add(11 * time.Minute)},
+		{Key: "acme-spike-amot:firing:1", AlertID: "acme-spike-amot", Receiver: "slack", Attempt: 1, Status: mw.DeliverySent, At: firing.Add(11 * time.Minute)},
+		{Key: "acme-spike-amot:firing:1", AlertID: "acme-spike-amot", Receiver: "telegram", Status: mw.DeliveryQueued, At: firing.Add(11 * time.Minute)},
+		{Key: "acme-spike-amot:firing:1", AlertID: "acme-spike-amot", Receiver: "telegram", Attempt: 1, Status: mw.DeliveryRetrying,
+			Error: "telegram: rate limited (HTTP 429, retry after 5s)", At: firing.Add(12 * time.Minute), NextAt: firing.Add(13 * time.Minute)},
+	} {
+		if err := s.SaveDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, st := range []store.SourceState{
 		{Source: "news", Type: "rss", Cursor: mw.Cursor{ETag: `"abc"`, LastTime: hour}, LastRun: hour, LastSuccess: hour, ItemsLastRun: 12, TotalItems: 400},
 		{Source: "hn", Type: "hackernews", Cursor: mw.Cursor{LastID: "40123"}, LastRun: hour, LastSuccess: hour.Add(-time.Hour),

@@ -172,6 +172,22 @@ var migrations = []string{
 		expires INTEGER NOT NULL
 	);
 	CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);`,
+	// 5: the delivery log: each alert notification's way to each receiver
+	// (queued, attempts, holds, sent), for retries that survive a restart
+	// and for the dashboard.
+	`CREATE TABLE IF NOT EXISTS deliveries (
+		key      TEXT NOT NULL,
+		alert_id TEXT NOT NULL,
+		receiver TEXT NOT NULL,
+		attempt  INTEGER NOT NULL,
+		status   TEXT NOT NULL,
+		error    TEXT NOT NULL,
+		at       INTEGER NOT NULL, -- Unix milliseconds, UTC
+		next_at  INTEGER NOT NULL,
+		PRIMARY KEY (key, receiver, attempt, status)
+	);
+	CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_id);
+	CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);`,
 }
 
 // MigrationVersion returns the schema version recorded in the file, 0
@@ -600,4 +616,49 @@ func (s *Store) SaveWatermark(ctx context.Context, name string, t time.Time) err
 		return fmt.Errorf("sqlite %s: saving watermark %s: %w", s.path, name, err)
 	}
 	return nil
+}
+
+// SaveDelivery appends d to the delivery log (the same key, receiver,
+// attempt and status replace each other).
+func (s *Store) SaveDelivery(ctx context.Context, d mw.Delivery) error {
+	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO deliveries (key, alert_id, receiver, attempt, status, error, at, next_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.Key, d.AlertID, d.Receiver, d.Attempt, d.Status, d.Error, ms(d.At), ms(d.NextAt))
+	if err != nil {
+		return fmt.Errorf("sqlite %s: saving delivery %s to %s: %w", s.path, d.Key, d.Receiver, err)
+	}
+	return nil
+}
+
+// Deliveries returns the newest q.Limit records matching q, oldest first.
+func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
+	var w where
+	if len(q.AlertIDs) > 0 {
+		w.in("alert_id", q.AlertIDs)
+	}
+	if !q.Since.IsZero() {
+		w.add("at >= ?", q.Since.UnixMilli())
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT key, alert_id, receiver, attempt, status, error, at, next_at FROM (
+		SELECT * FROM deliveries`+w.String()+` ORDER BY at DESC, attempt DESC LIMIT ?) ORDER BY at, attempt, status`, append(w.args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: deliveries: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []mw.Delivery
+	for rows.Next() {
+		var (
+			d        mw.Delivery
+			at, next int64
+		)
+		if err := rows.Scan(&d.Key, &d.AlertID, &d.Receiver, &d.Attempt, &d.Status, &d.Error, &at, &next); err != nil {
+			return nil, fmt.Errorf("sqlite %s: deliveries: %w", s.path, err)
+		}
+		d.At, d.NextAt = fromMS(at), fromMS(next)
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

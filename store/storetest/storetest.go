@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -62,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
 	runUsers(t, open) // users.go
+	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 }
@@ -113,6 +115,49 @@ func testWatermark(t *testing.T, open Opener) {
 	got, err = s.Watermark(ctx, "alerts.collected")
 	if err != nil || !got.Equal(T0.Add(90*time.Second)) {
 		t.Fatalf("watermark: %v, %v; want the last saved %v", got, err, T0.Add(90*time.Second))
+	}
+}
+
+// testDeliveries: the delivery log keeps every record, once, with its
+// fields; filters by alert and time; the newest Limit records, oldest first.
+func testDeliveries(t *testing.T, open Opener) {
+	s := open(t)
+	recs := []mw.Delivery{
+		{Key: "a1:firing:1", AlertID: "a1", Receiver: "slack", Status: mw.DeliveryQueued, At: T0},
+		{Key: "a1:firing:1", AlertID: "a1", Receiver: "telegram", Status: mw.DeliveryQueued, At: T0},
+		{Key: "a1:firing:1", AlertID: "a1", Receiver: "slack", Attempt: 1, Status: mw.DeliverySent, At: T0.Add(time.Second)},
+		{Key: "a1:firing:1", AlertID: "a1", Receiver: "telegram", Attempt: 1, Status: mw.DeliveryRetrying,
+			Error: "telegram: rate limited (HTTP 429, retry after 5s) <b>x</b> 'quote", At: T0.Add(2 * time.Second), NextAt: T0.Add(7 * time.Second)},
+		{Key: "a2:firing:1", AlertID: "a2", Receiver: "email", Status: mw.DeliveryDelayed, Error: "quiet hours", At: T0.Add(3 * time.Second), NextAt: T0.Add(8 * time.Hour)},
+	}
+	for _, d := range recs {
+		if err := s.SaveDelivery(ctx, d); err != nil {
+			t.Fatalf("SaveDelivery: %v", err)
+		}
+	}
+	if err := s.SaveDelivery(ctx, recs[2]); err != nil { // saved twice: kept once
+		t.Fatal(err)
+	}
+	got, err := s.Deliveries(ctx, store.DeliveryQuery{AlertIDs: []string{"a1"}})
+	if err != nil {
+		t.Fatalf("Deliveries: %v", err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d records of a1, want 4: %+v", len(got), got)
+	}
+	if !reflect.DeepEqual(got[3], recs[3]) {
+		t.Errorf("last record of a1:\n got %+v\nwant %+v", got[3], recs[3])
+	}
+	if got[2].Status != mw.DeliverySent || got[0].Status != mw.DeliveryQueued {
+		t.Errorf("not oldest first: %+v", got)
+	}
+	all, err := s.Deliveries(ctx, store.DeliveryQuery{Since: T0.Add(2 * time.Second)})
+	if err != nil || len(all) != 2 || all[1].AlertID != "a2" {
+		t.Fatalf("since T0+2s: %+v, %v", all, err)
+	}
+	newest, err := s.Deliveries(ctx, store.DeliveryQuery{Limit: 2})
+	if err != nil || len(newest) != 2 || newest[0].Receiver != "telegram" || newest[1].Receiver != "email" {
+		t.Fatalf("limit 2: %+v, %v", newest, err)
 	}
 }
 

@@ -6,4 +6,5 @@ import (
 	_ "github.com/mentionwatch/mentionwatch/alerts/notify/email"        // SMTP, wneessen/go-mail
 	_ "github.com/mentionwatch/mentionwatch/alerts/notify/teams"        // Microsoft Teams workflow webhook, Adaptive Card
 	_ "github.com/mentionwatch/mentionwatch/alerts/notify/telegram"     // Telegram Bot API
+	_ "github.com/mentionwatch/mentionwatch/alerts/notify/whatsapp"     // Meta WhatsApp Cloud API, template messages
 )

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -49,13 +48,11 @@ func (t *Telegram) Init(env notify.Env) error {
 	if t.ChatID == "" {
 		return errors.New("chat_id is required (a numeric chat id, or @channelname for a public channel)")
 	}
-	if t.APIURL == "" {
-		t.APIURL = "https://api.telegram.org"
+	api, err := notify.APIURL(t.APIURL, "https://api.telegram.org")
+	if err != nil {
+		return err
 	}
-	if u, err := url.Parse(t.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("api_url %q is not an http(s) URL", t.APIURL)
-	}
-	t.APIURL = strings.TrimSuffix(t.APIURL, "/")
+	t.APIURL = api
 	redact.Register(t.BotToken.Value())
 	return nil
 }

@@ -248,3 +248,21 @@ ENGINE = Distributed(mw_cluster, analytics, api_tokens, cityHash64(id));
 
 CREATE TABLE IF NOT EXISTS sessions_all ON CLUSTER mw_cluster AS sessions
 ENGINE = Distributed(mw_cluster, analytics, sessions, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS deliveries ON CLUSTER mw_cluster (
+    key String,
+    alert_id String,
+    receiver LowCardinality(String),
+    attempt Int64,
+    status LowCardinality(String),
+    error String,
+    at DateTime('UTC'),
+    next_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/deliveries', '{replica}', version)
+PARTITION BY toYYYYMM(at)
+ORDER BY (alert_id, key, receiver, attempt, status);
+
+CREATE TABLE IF NOT EXISTS deliveries_all ON CLUSTER mw_cluster AS deliveries
+ENGINE = Distributed(mw_cluster, analytics, deliveries, cityHash64(alert_id));

@@ -207,3 +207,18 @@ CREATE TABLE IF NOT EXISTS sessions (
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(created)
 ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS deliveries (
+    key String,
+    alert_id String,
+    receiver String,
+    attempt Int64,
+    status String,
+    error String,
+    at DateTime('UTC'),
+    next_at DateTime('UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(at)
+ORDER BY (alert_id, key, receiver, attempt, status);
