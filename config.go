@@ -40,6 +40,9 @@ type Config struct {
 	Notifiers NotifiersConfig `yaml:"notifiers"`
 	Web       WebConfig       `yaml:"web"`
 	Log       LogConfig       `yaml:"log"`
+	// Coordination shares the work among several run processes
+	// (config_coordination.go).
+	Coordination CoordinationConfig `yaml:"coordination"`
 }
 
 // Brand is a tracked brand and the queries that find it.
@@ -450,6 +453,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.checkURLs(); err != nil {
 		return err
+	}
+	if err := c.Coordination.check(c.Store.Type); err != nil {
+		return &ConfigError{File: c.File, Key: "coordination", Msg: err.Error()}
 	}
 	if err := c.validateTimezone(); err != nil {
 		return err
