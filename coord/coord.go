@@ -121,6 +121,10 @@ func New(cfg Config) (*Coordinator, error) {
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
 	}
+	// Held until c.conn is set: the event callback may fire before
+	// Connect returns.
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
 		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent))
 	if err != nil {
@@ -138,6 +142,11 @@ func (c *Coordinator) ID() string { return c.cfg.ID }
 // Call it after the alert loop and the sources stopped.
 func (c *Coordinator) Close() {
 	c.conn.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endSessionLocked()
+	c.connected = false
+	c.notifyLocked()
 }
 
 // stepDownAfter is how long a disconnected leader keeps leading. The
