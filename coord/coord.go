@@ -83,6 +83,7 @@ type Coordinator struct {
 	changed        chan struct{}      // closed and replaced on every change
 	newSession     chan struct{}      // signalled when a session starts
 	leaderSince    time.Time
+	epoch          int64 // bumped when our election node may have stopped being the lowest: a new session or a node joined again
 }
 
 // DefaultRoot is the ZooKeeper path used when Config.Root is empty.
@@ -174,6 +175,7 @@ func (c *Coordinator) onEvent(ev zk.Event) {
 		if sid != c.session {
 			c.endSessionLocked()
 			c.session = sid
+			c.epoch++
 			select {
 			case c.newSession <- struct{}{}:
 			default:
@@ -490,6 +492,9 @@ func (c *Coordinator) elect(ctx context.Context, node string) {
 				continue
 			}
 			node = path.Base(created)
+			c.mu.Lock()
+			c.epoch++
+			c.mu.Unlock()
 			continue
 		case idx == 0:
 			c.setElected(true)
@@ -546,10 +551,21 @@ func (c *Coordinator) setElected(v bool) {
 // Lead calls run each time this member becomes the leader, with a context
 // that ends when it stops leading (or ctx ends), until ctx ends. run must
 // return when its context ends; the next term starts only after it has.
-func (c *Coordinator) Lead(ctx context.Context, run func(context.Context)) error {
+//
+// resumed is true when the term follows this member's previous term in
+// the same session with the same election node: the member stepped down
+// only because ZooKeeper was out of reach, and since its node stayed the
+// lowest no other member can have led in between, so in-memory state of
+// the previous term is still right. Otherwise state must be rebuilt from
+// the store.
+func (c *Coordinator) Lead(ctx context.Context, run func(ctx context.Context, resumed bool)) error {
+	lastEpoch := int64(-1)
 	for {
 		ch := c.Changed()
-		if !c.IsLeader() {
+		c.mu.Lock()
+		leading, epoch := c.isLeaderLocked(), c.epoch
+		c.mu.Unlock()
+		if !leading {
 			select {
 			case <-ctx.Done():
 				return nil
@@ -574,8 +590,10 @@ func (c *Coordinator) Lead(ctx context.Context, run func(context.Context)) error
 				}
 			}
 		}()
-		c.log.Info("leading: the alert loop runs on this member")
-		run(term)
+		resumed := epoch == lastEpoch
+		lastEpoch = epoch
+		c.log.Info("leading: the alert loop runs on this member", "resumed", resumed)
+		run(term, resumed)
 		cancel()
 		<-done
 		if ctx.Err() != nil {

@@ -32,7 +32,7 @@ var rootSeq atomic.Int64
 func testRoot() string { return fmt.Sprintf("/mwtest-%d-%d", os.Getpid(), rootSeq.Add(1)) }
 
 // start runs a member; lead, if set, is its leadership term.
-func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func(context.Context)) *member {
+func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func(context.Context, bool)) *member {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	c, err := New(Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout, Log: log})
@@ -96,7 +96,10 @@ func TestElectionOneLeaderAndFailover(t *testing.T) {
 	zk := zktest.Start(t)
 	root := testRoot()
 	var active, maxActive, terms atomic.Int32
-	lead := func(ctx context.Context) {
+	lead := func(ctx context.Context, resumed bool) {
+		if resumed {
+			t.Error("a first term reported resumed")
+		}
 		n := active.Add(1)
 		terms.Add(1)
 		for {

@@ -9,6 +9,8 @@
 package coord
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,8 +23,18 @@ import (
 func TestLosingZooKeeperStopsAlertingKeepsCollecting(t *testing.T) {
 	zk := zktest.Start(t)
 	root := testRoot()
-	a := start(t, zk.Addr, root, "a", 6*time.Second, nil)
-	b := start(t, zk.Addr, root, "b", 6*time.Second, nil)
+	var mu sync.Mutex
+	terms := map[string][]bool{} // member -> resumed flag of each term
+	lead := func(id string) func(context.Context, bool) {
+		return func(ctx context.Context, resumed bool) {
+			mu.Lock()
+			terms[id] = append(terms[id], resumed)
+			mu.Unlock()
+			<-ctx.Done()
+		}
+	}
+	a := start(t, zk.Addr, root, "a", 6*time.Second, lead("a"))
+	b := start(t, zk.Addr, root, "b", 6*time.Second, lead("b"))
 	waitFor(t, "two members and a leader", func() bool {
 		n, _ := leaders(a, b)
 		return n == 1 && seeMembers(2, a, b)()
@@ -58,6 +70,17 @@ func TestLosingZooKeeperStopsAlertingKeepsCollecting(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the same leader again", func() bool { return leader.IsLeader() && leader.Status().Connected })
+	waitFor(t, "the leader's second term", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(terms[leader.ID()]) == 2
+	})
+	mu.Lock()
+	got := terms[leader.ID()]
+	mu.Unlock()
+	if got[0] || !got[1] {
+		t.Fatalf("leader's terms resumed=%v, want [false true]: the same session kept its node, so nobody else led", got)
+	}
 	for _, s := range mine {
 		if r, fresh, _ := a.Begin(s); !r || fresh {
 			t.Fatalf("source %s: after the restart run=%v fresh=%v, want the lock kept", s, r, fresh)

@@ -38,21 +38,30 @@ func (a *app) observe(ms []mw.Mention) {
 	}
 }
 
-// leadAlerts runs the alert loop while this member leads. Each term gets
-// a new loop warmed from the store (alert state, outbox, watermarks), so
-// a new leader neither re-announces what an earlier one sent nor loses
-// what it left pending.
+// leadAlerts runs the alert loop while this member leads. A term gets a
+// new loop warmed from the store (alert state, outbox, watermarks), so a
+// new leader neither re-announces what an earlier one sent nor loses what
+// it left pending. A term that resumes this member's own previous one
+// (it stepped down only while ZooKeeper was out of reach, and nobody else
+// can have led) keeps its loop: what it delivered but could not save yet
+// (ClickHouse's replicated tables are read-only without ZooKeeper) is not
+// sent again.
 func (a *app) leadAlerts(ctx context.Context) error {
-	return a.coord.Lead(ctx, func(term context.Context) {
-		l := alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
-		l.Brands, l.OnDeliver = a.alerts.Brands, a.alerts.OnDeliver
+	var l *alerts.Loop
+	return a.coord.Lead(ctx, func(term context.Context, resumed bool) {
 		start := time.Now()
-		if err := l.Warm(term, start); err != nil {
-			a.log.Warn("warming the alert loop from the store failed; its first tick tries again", "err", err)
+		if l == nil || !resumed {
+			l = alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
+			l.Brands, l.OnDeliver = a.alerts.Brands, a.alerts.OnDeliver
+			if err := l.Warm(term, start); err != nil {
+				a.log.Warn("warming the alert loop from the store failed; its first tick tries again", "err", err)
+			}
+			a.log.Info("alert loop resumed from the store", "warm_took", time.Since(start).Round(time.Millisecond))
+		} else {
+			a.log.Info("alert loop resumed where this member left it")
 		}
 		a.term.Store(l)
 		defer a.term.Store(nil)
-		a.log.Info("alert loop resumed from the store", "warm_took", time.Since(start).Round(time.Millisecond))
 		if err := l.Run(term); err != nil && term.Err() == nil {
 			a.log.Error("alert loop stopped", "err", err)
 		}
