@@ -15,6 +15,7 @@ const (
 const (
 	AlertSpike    = "spike"    // a wave of negative mentions against the baseline
 	AlertCritical = "critical" // one mention that needs an answer now
+	AlertDrop     = "drop"     // a brand's mention volume far below its usual level: a source may have gone silent
 )
 
 // Alert is one episode: it starts firing, may be repeated while it fires,
@@ -22,14 +23,14 @@ const (
 type Alert struct {
 	ID         string     // stable for the episode: brand, kind, scope, start
 	Brand      string     //
-	Kind       string     // AlertSpike | AlertCritical
+	Kind       string     // AlertSpike | AlertCritical | AlertDrop
 	Scope      string     // "brand", "stage:amot", "aspect:delivery", "mention"
 	State      AlertState // firing | resolved
 	StartedAt  time.Time  // first bucket of the episode
 	UpdatedAt  time.Time  // last evaluation that changed it
 	ResolvedAt time.Time  // zero while firing
 
-	Count    float64 // negative mentions in the bucket that fired (peak)
+	Count    float64 // negative mentions in the bucket that fired (peak); for a drop, all mentions in its lowest bucket
 	Baseline float64 // expected count for that bucket
 	Factor   float64 // Count / max(Baseline, 1)
 	NegShare float64 // negative share in the bucket, 0..1

@@ -477,6 +477,9 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 	if a.Bucket != 0 && a.Bucket.D() < time.Minute {
 		return &ConfigError{File: file, Key: "alerts.bucket", Msg: "a bucket shorter than 1m is too noisy to judge; use 1m or more"}
 	}
+	if a.Drops.MinPerHour < 0 {
+		return &ConfigError{File: file, Key: "alerts.drops.min_per_hour", Msg: "cannot be negative; it is the usual hourly volume below which a brand's silence is normal (default 12)"}
+	}
 	if a.MinCount < 0 || a.Threshold < 0 || a.Sensitivity < 0 {
 		return &ConfigError{File: file, Key: "alerts", Msg: "min_count, threshold and sensitivity cannot be negative"}
 	}

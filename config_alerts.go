@@ -12,7 +12,20 @@ type AlertsConfig struct {
 	RepeatInterval Duration        `yaml:"repeat_interval"` // re-notify while firing, default 4h
 	DashboardURL   string          `yaml:"dashboard_url"`   // linked from notifications
 	Critical       CriticalConfig  `yaml:"critical"`
+	Drops          DropsConfig     `yaml:"drops"`
 	Silences       []SilenceConfig `yaml:"silences"`
+}
+
+// DropsConfig turns on the drop watch: an alert when a brand's mention
+// volume (all mentions, not only negative ones) falls far below its usual
+// level, the sign that a source went silent (a feed moved, a token expired
+// without an error, a page changed its layout).
+type DropsConfig struct {
+	Enabled bool `yaml:"enabled"`
+	// MinPerHour: a brand is watched for drops only while it usually gets
+	// at least this many mentions an hour; below it silence is normal.
+	// Default 12.
+	MinPerHour float64 `yaml:"min_per_hour"`
 }
 
 // CriticalConfig says which single mentions alert on their own.

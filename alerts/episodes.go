@@ -91,6 +91,9 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 			}
 		case !anyFiring(sds) && b.After(ep.StartedAt):
 			ep.State, ep.ResolvedAt, ep.UpdatedAt = mw.Resolved, end.UTC(), end.UTC()
+			if rebaselined(sds) {
+				ep.Reason = NewNormalReason
+			}
 			delete(e.open, brand)
 			e.floor[brand] = end
 			note(ep)
@@ -226,4 +229,20 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// NewNormalReason is a spike episode's Reason when it resolved because it
+// lasted the detector's MaxEpisode: the level it reached is the baseline
+// from now on, so it does not alert again, but it has not gone away.
+const NewNormalReason = "still above the usual level after 2 days: that level is now the baseline, and only a further rise alerts"
+
+// rebaselined says whether any series of a bucket ended its episode as a
+// new normal.
+func rebaselined(sds []seriesDecision) bool {
+	for _, sd := range sds {
+		if sd.d.Rebaselined {
+			return true
+		}
+	}
+	return false
 }

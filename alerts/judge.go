@@ -1,6 +1,9 @@
 package alerts
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // judge runs the detector over the history's closed buckets and keeps its
 // decisions for the buckets the loop still evaluates (those after the
@@ -15,6 +18,10 @@ import "time"
 type judge struct {
 	newDet func() Detector
 	bucket time.Duration
+	// value is what the detector judges in a bucket (default the negative
+	// count); only, if set, limits the series judged.
+	value func(counts) float64
+	only  func(key string) bool
 
 	det      Detector
 	stepped  time.Time                     // end of the last closed bucket stepped, for every series
@@ -25,7 +32,8 @@ type judge struct {
 }
 
 func newJudge(newDet func() Detector, bucket time.Duration) *judge {
-	return &judge{newDet: newDet, bucket: bucket, decs: map[int64]map[string]Decision{}}
+	return &judge{newDet: newDet, bucket: bucket, decs: map[int64]map[string]Decision{},
+		value: func(c counts) float64 { return c.neg }}
 }
 
 // advance brings the detector to closedEnd (the end of the last closed
@@ -37,6 +45,9 @@ func (j *judge) advance(h *history, closedEnd, keepFrom, changed time.Time, newS
 	if rebuild {
 		j.det = j.newDet()
 		j.keys = h.series()
+		if j.only != nil {
+			j.keys = slices.DeleteFunc(j.keys, func(k string) bool { return !j.only(k) })
+		}
 		j.decs = map[int64]map[string]Decision{}
 		j.stepped = time.Time{}
 		j.Rebuilds++
@@ -64,7 +75,7 @@ func (j *judge) advance(h *history, closedEnd, keepFrom, changed time.Time, newS
 
 func (j *judge) step(h *history, k string, b, keepFrom time.Time) {
 	c := h.at(k, b)
-	d := j.det.Step(k, b, c.neg, c.total)
+	d := j.det.Step(k, b, j.value(c), c.total)
 	j.Steps++
 	if b.Before(keepFrom) {
 		return
@@ -83,5 +94,5 @@ func (j *judge) decision(k string, b time.Time) Decision { return j.decs[b.Unix(
 // peek judges series k's open bucket from its count so far.
 func (j *judge) peek(h *history, k string, open time.Time) Decision {
 	c := h.at(k, open)
-	return j.det.Peek(k, open, c.neg, c.total)
+	return j.det.Peek(k, open, j.value(c), c.total)
 }

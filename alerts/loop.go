@@ -13,6 +13,8 @@
 //   - judge.go: the detector run over those counts, rebuilt when a late
 //     mention changes a closed bucket;
 //   - episodes.go: the per-brand spike episode (open, peak, resolve);
+//   - drops.go: the drop watch (alerts.drops), each brand's whole volume
+//     judged downwards on closed buckets;
 //   - criticals.go: single critical mentions, judged once when first
 //     collected (a persisted watermark over collected time);
 //   - outbox.go: pending notifications, deliveries, silences;
@@ -87,6 +89,7 @@ type Loop struct {
 	judge  *judge
 	eps    *episodes
 	crit   *criticals
+	drops  *drops // nil unless alerts.drops.enabled
 	out    *outbox
 }
 
@@ -174,6 +177,10 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	l.judge = newJudge(l.NewDetector, l.bucket)
 	l.eps = newEpisodes(l.bucket)
 	l.crit = newCriticals(l.st, l.cfg.Critical, brands, l.allowed)
+	l.drops = nil
+	if l.cfg.Drops.Enabled {
+		l.drops = newDrops(l.cfg, l.bucket)
+	}
 	l.out.timeout, l.out.onDeliver = l.DeliveryTimeout, l.OnDeliver
 	open := now.Truncate(l.bucket)
 	if _, _, err := l.hist.read(ctx, open.Add(-keepHistory), open.Add(l.bucket)); err != nil {
@@ -191,6 +198,9 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 			continue
 		}
 		l.eps.adopt(a)
+		if l.drops != nil {
+			l.drops.adopt(a)
+		}
 		if a.State != a.NotifiedState || a.State == mw.Firing {
 			l.out.pending[a.ID] = a
 			pending++
@@ -224,6 +234,11 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 	for _, a := range l.eps.open {
 		held = append(held, a)
 	}
+	if l.drops != nil {
+		for _, a := range l.drops.open {
+			held = append(held, a)
+		}
+	}
 	if err := l.out.adoptOperatorChanges(ctx, held); err != nil {
 		errs = append(errs, err)
 	}
@@ -231,6 +246,14 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 		if ep.State == mw.Resolved { // by an operator: no new episode until the detector starts one
 			delete(l.eps.open, brand)
 			l.eps.adopt(ep)
+		}
+	}
+	if l.drops != nil {
+		for brand, a := range l.drops.open {
+			if a.State == mw.Resolved {
+				delete(l.drops.open, brand)
+				l.drops.adopt(a)
+			}
 		}
 	}
 
@@ -301,6 +324,19 @@ func (l *Loop) spikes(ctx context.Context, now time.Time) ([]*mw.Alert, error) {
 		peek = viewOf(true)
 	}
 	var out []*mw.Alert
+	if l.drops != nil {
+		l.drops.judge.advance(l.hist, open, horizon, changed, newSeries)
+		for _, brand := range brandsOf(l.drops.judge.keys) {
+			if !l.allowed(brand) {
+				continue
+			}
+			for _, a := range l.drops.walk(l.hist, brand, horizon, open) {
+				l.log.Info("drop alert "+string(a.State), "brand", brand, "count", a.Count, "baseline", a.Baseline,
+					"started_at", a.StartedAt, "alert", a.ID)
+				out = append(out, a)
+			}
+		}
+	}
 	brands := brandsOf(l.judge.keys)
 	for brand := range l.eps.open { // an episode whose brand went silent still resolves
 		if len(keysOf[brand]) == 0 {

@@ -89,7 +89,7 @@ func (o *outbox) due(a *mw.Alert, now time.Time) bool {
 	if a.State != a.NotifiedState {
 		return true
 	}
-	return a.State == mw.Firing && a.Kind == mw.AlertSpike && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
+	return a.State == mw.Firing && a.Kind != mw.AlertCritical && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
 }
 
 // flush delivers every pending alert that is due, saves the outcome and
@@ -129,8 +129,8 @@ func (o *outbox) flush(ctx context.Context, now time.Time) []error {
 			}
 			continue
 		}
-		if a.Kind == mw.AlertSpike && a.State == mw.Resolved && a.NotifiedState == "" {
-			// A wave that had ended by the time it was read (collected by
+		if a.Kind != mw.AlertCritical && a.State == mw.Resolved && a.NotifiedState == "" {
+			// A wave (or a drop) that had ended by the time it was read (collected by
 			// `collect --once`, or late): it is told as firing, with its
 			// evidence, then as resolved.
 			if err := o.tell(ctx, a, now, silences, mw.Firing); err != nil {

@@ -81,9 +81,19 @@ func factsSection(n Notification) slack.Block {
 		}
 	case a.State == mw.Resolved:
 		s.add(fmt.Sprintf("*Episode:* %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
-		s.add("*Peak:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
+		if a.Kind == mw.AlertDrop {
+			s.add("*Lowest:* " + AmountWords(a, n.Bucket))
+		} else {
+			s.add("*Peak:* " + AmountWords(a, n.Bucket))
+		}
+		if a.Reason != "" {
+			s.add("*Why closed:* " + escClip(a.Reason, reasonLabel, true))
+		}
 	default:
-		s.add("*What happened:* " + BaselineWords(a.Count, a.Baseline, n.Bucket))
+		s.add("*What happened:* " + AmountWords(a, n.Bucket))
+		if a.Kind == mw.AlertDrop {
+			s.add("*What to do:* " + escClip(DropAdvice, reasonLabel, true))
+		}
 		if a.NegShare > 0 {
 			s.add(fmt.Sprintf("*Negative share:* %.0f%% of that bucket's mentions", 100*a.NegShare))
 		}

@@ -174,6 +174,10 @@ func Headline(a mw.Alert) string {
 		return fmt.Sprintf("Resolved: critical mention of %s", a.Brand)
 	case a.Kind == mw.AlertCritical:
 		return fmt.Sprintf("Critical mention of %s", a.Brand)
+	case a.Kind == mw.AlertDrop && a.State == mw.Resolved:
+		return fmt.Sprintf("Resolved: mentions of %s back to their usual level", a.Brand)
+	case a.Kind == mw.AlertDrop:
+		return fmt.Sprintf("Mentions of %s dropped far below usual", a.Brand)
 	case a.State == mw.Resolved:
 		return fmt.Sprintf("Resolved: negative mentions of %s%s", a.Brand, scope)
 	case a.NotifyCount > 0:
@@ -191,8 +195,21 @@ func Why(a mw.Alert, bucket time.Duration) string {
 		}
 		return a.Summary
 	}
+	if a.Kind == mw.AlertDrop {
+		return AmountWords(a, bucket) + ". " + DropAdvice
+	}
+	return AmountWords(a, bucket)
+}
+
+// AmountWords is a spike's or a drop's count against its baseline, in
+// words: "40 negative in 5 min; usually 0–2", "3 mentions in 5 min;
+// usually 40–52".
+func AmountWords(a mw.Alert, bucket time.Duration) string {
 	if bucket <= 0 {
 		bucket = 5 * time.Minute
+	}
+	if a.Kind == mw.AlertDrop {
+		return DropWords(a.Count, a.Baseline, bucket)
 	}
 	return BaselineWords(a.Count, a.Baseline, bucket)
 }

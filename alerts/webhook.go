@@ -143,7 +143,7 @@ func Payload(n Notification, sentAt time.Time) WebhookPayload {
 			Reason: a.Reason, StartedAtLocal: a.StartedAt.In(loc).Format(time.RFC3339)},
 	}
 	if a.Kind != mw.AlertCritical {
-		p.Alert.BaselineWords = BaselineWords(a.Count, a.Baseline, n.Bucket)
+		p.Alert.BaselineWords = AmountWords(a, n.Bucket)
 		p.Alert.UsualLow, p.Alert.UsualHigh = UsualRange(a.Baseline)
 	}
 	if !a.ResolvedAt.IsZero() {

@@ -158,6 +158,15 @@ type Config struct {
 	// episode before.
 	Cooldown         time.Duration // default 24h; negative disables
 	CooldownOverride float64       // default 1.5
+
+	// MaxEpisode: an episode still firing this long after its onset is a
+	// new normal, not an incident: it resolves (Decision.Rebaselined) and
+	// the level moves to the recent values, so the next incident on the
+	// new level can be seen. Inside an episode the baseline learns at a
+	// tenth of its pace (EpisodeDamp), so without this a lasting shift
+	// would hold one episode open for weeks. Default 2 days; negative
+	// disables.
+	MaxEpisode time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -225,6 +234,9 @@ func (c Config) withDefaults() Config {
 		c.Cooldown = 24 * time.Hour
 	}
 	def(&c.CooldownOverride, 1.5)
+	if c.MaxEpisode == 0 {
+		c.MaxEpisode = 48 * time.Hour
+	}
 	return c
 }
 
@@ -252,6 +264,9 @@ type Decision struct {
 	SlowScore  float64
 	SlowFactor float64
 	Slow       bool
+	// Rebaselined is set with Resolved when the episode ended because it
+	// lasted MaxEpisode: the new level is the baseline from now on.
+	Rebaselined bool
 }
 
 // Detector holds the state of many series. It is not safe for concurrent
@@ -267,6 +282,7 @@ type Detector struct {
 	slowNorm   float64 // standard deviation of the slow mean of iid unit z
 	perDay     int
 	slots      int // time-of-day slots
+	maxEpisode int // MaxEpisode in buckets (MaxInt when disabled)
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -291,12 +307,13 @@ func New(cfg Config) *Detector {
 		// An hour-of-day slot gets perDay/24 updates a day, a day-of-week
 		// slot perDay updates a week: both forget at SeasonHalfLife in days
 		// of their own data.
-		hodAlpha:  halfAlpha(seasonDays * math.Max(perDay/float64(slots), 1)),
-		dowAlpha:  halfAlpha(seasonDays / 7 * perDay),
-		slowAlpha: slow,
-		slowNorm:  math.Sqrt(slow / (2 - slow)),
-		perDay:    max(1, int(perDay)),
-		slots:     slots,
+		hodAlpha:   halfAlpha(seasonDays * math.Max(perDay/float64(slots), 1)),
+		dowAlpha:   halfAlpha(seasonDays / 7 * perDay),
+		slowAlpha:  slow,
+		slowNorm:   math.Sqrt(slow / (2 - slow)),
+		perDay:     max(1, int(perDay)),
+		slots:      slots,
+		maxEpisode: maxEpisodeBuckets(cfg),
 	}
 }
 
@@ -350,4 +367,13 @@ func (d *Detector) fillGap(s *series, bucket time.Time) {
 	for i := missing; i >= 1; i-- {
 		d.step(s, bucket.Add(-time.Duration(i)*d.cfg.Bucket), 0, 0)
 	}
+}
+
+// maxEpisodeBuckets is MaxEpisode in buckets, at least 1; MaxInt when
+// disabled.
+func maxEpisodeBuckets(cfg Config) int {
+	if cfg.MaxEpisode < 0 {
+		return math.MaxInt
+	}
+	return max(1, int(cfg.MaxEpisode/cfg.Bucket))
 }

@@ -35,6 +35,8 @@ type series struct {
 	// Cooldown: when the last episode resolved, and its peak score.
 	resolvedAt time.Time
 	peak       float64
+
+	episodeBuckets int // buckets since the episode's onset
 }
 
 func newSeries() *series { return &series{counts: true} }
@@ -183,6 +185,7 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.firing, s.quiet = true, 0
 		dec.Onset = true
 		s.peak = 0
+		s.episodeBuckets = 0
 	case s.firing && quiet:
 		s.quiet++
 		if s.quiet >= cfg.ResolveBuckets {
@@ -193,9 +196,20 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	case s.firing:
 		s.quiet = 0
 	}
+	if s.firing && s.episodeBuckets >= d.maxEpisode {
+		// A departure that has lasted MaxEpisode is the new normal: the
+		// level moves to where the recent values are, the slow horizon
+		// forgets, and the episode ends (the cooldown follows).
+		s.level += s.slowX - s.slowE
+		s.slow, s.slowE = 0, s.slowX
+		s.firing, s.quiet = false, 0
+		dec.Resolved, dec.Rebaselined = true, true
+		s.resolvedAt = t
+	}
 	dec.Firing = s.firing
 	if s.firing {
 		s.peak = math.Max(s.peak, math.Max(dec.Score, dec.SlowScore))
+		s.episodeBuckets++
 	}
 
 	// Update the model. Inside an episode (or on a hot bucket that did not

@@ -101,6 +101,7 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 	f.DurationVar(&cfg.SlowHalfLife, "slow-half-life", 0, "half-life of the slow horizon (0: default)")
 	f.DurationVar(&cfg.Cooldown, "cooldown", 0, "no new onset this long after an episode resolves (0: default, <0: off)")
 	f.Float64Var(&cfg.CooldownOverride, "cooldown-override", 0, "... unless the score reaches this × the last episode's peak (0: default)")
+	f.DurationVar(&cfg.MaxEpisode, "max-episode", 0, "an episode firing this long becomes the new normal and resolves (0: default, <0: off)")
 	f.BoolVar(&cfg.DisableSeasonal, "no-seasonal", false, "level only, no daily and weekly profiles")
 	evalCmd.AddCommand(cmd)
 }
@@ -159,8 +160,8 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 		s.MeanDelay, s.MeanStart)
 	fmt.Fprintf(w, "detector: one configuration for every file; bucket: each file's median interval; direction %s; gaps %s; count floor %g; fire every %s (fire score %.2f at 5m buckets), tail margin %g × the %g quantile of the series' own scores\n",
 		cfg.Direction, map[detect.Gaps]string{detect.GapsZero: "zero", detect.GapsSkip: "skipped"}[cfg.Gaps], cfg.MinCount, cfg.FireEvery, cfg.FireScore, cfg.TailMargin, cfg.TailQuantile)
-	fmt.Fprintf(w, "level half-life %s, slow half-life %s, seasonal %v, resolve after %d quiet buckets, cooldown %s (override at %g × the last peak), repeat %s\n",
-		cfg.LevelHalfLife, cfg.SlowHalfLife, !cfg.DisableSeasonal, cfg.ResolveBuckets, cfg.Cooldown, cfg.CooldownOverride, repeat)
+	fmt.Fprintf(w, "level half-life %s, slow half-life %s, seasonal %v, resolve after %d quiet buckets, cooldown %s (override at %g × the last peak), max episode %s, repeat %s\n",
+		cfg.LevelHalfLife, cfg.SlowHalfLife, !cfg.DisableSeasonal, cfg.ResolveBuckets, cfg.Cooldown, cfg.CooldownOverride, maxEpisode(cfg.MaxEpisode), repeat)
 }
 
 func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) {
@@ -175,8 +176,8 @@ func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, rep
 	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
 	for _, f := range folds {
 		c := detect.New(grid[f.Pick]).Config()
-		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
-			c.TailQuantile, c.LevelHalfLife, f.Train, normStr(held(f.Results)))
+		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
+			c.TailQuantile, c.LevelHalfLife, maxEpisode(c.MaxEpisode), f.Train, normStr(held(f.Results)))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)
@@ -232,4 +233,12 @@ func writeDetections(path string, reports []nab.FileReport) error {
 		return fmt.Errorf("writing detections to %s: %w", path, err)
 	}
 	return nil
+}
+
+// maxEpisode prints Config.MaxEpisode ("off" when disabled).
+func maxEpisode(d time.Duration) string {
+	if d < 0 {
+		return "off"
+	}
+	return d.String()
 }

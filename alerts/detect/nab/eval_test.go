@@ -253,7 +253,7 @@ func TestLeaveOneOut(t *testing.T) {
 	if score < 50 {
 		t.Errorf("leave-one-out score %.1f", score)
 	}
-	if g := Grid(detect.Config{}); len(g) != 24 || g[0].FireEvery != 3*24*time.Hour {
+	if g := Grid(detect.Config{}); len(g) != 48 || g[0].FireEvery != 3*24*time.Hour {
 		t.Errorf("grid of %d configurations", len(g))
 	}
 }

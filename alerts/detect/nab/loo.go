@@ -103,7 +103,8 @@ func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers i
 
 // Grid is the set of configurations the cross-validation chooses among:
 // the chance rate of the model's threshold (FireEvery), the quantile of the
-// series' own scores (TailQuantile) and the level's half-life, the other
+// series' own scores (TailQuantile), the level's half-life and whether a
+// lasting shift becomes the new normal after two days (MaxEpisode), the other
 // fields as in base. The defaults are the choice of every fold but one
 // (docs/BENCHMARKS.md).
 func Grid(base detect.Config) []detect.Config {
@@ -111,9 +112,11 @@ func Grid(base detect.Config) []detect.Config {
 	for _, fe := range []time.Duration{3 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour} {
 		for _, q := range []float64{0.999, 0.9995, 0.9998} {
 			for _, lh := range []time.Duration{6 * time.Hour, 24 * time.Hour} {
-				c := base
-				c.FireEvery, c.TailQuantile, c.LevelHalfLife = fe, q, lh
-				out = append(out, c)
+				for _, me := range []time.Duration{-1, 48 * time.Hour} {
+					c := base
+					c.FireEvery, c.TailQuantile, c.LevelHalfLife, c.MaxEpisode = fe, q, lh, me
+					out = append(out, c)
+				}
 			}
 		}
 	}
