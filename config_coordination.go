@@ -41,7 +41,7 @@ func (c CoordinationConfig) check(storeType string) error {
 		return fmt.Errorf("session_timeout %s is out of range: use 2s to 5m (default 10s)", t)
 	}
 	if strings.ContainsAny(c.ID, "/\x00") || c.ID == "." || c.ID == ".." {
-		return fmt.Errorf("id %q: no '/' and not . or ..", c.ID)
+		return fmt.Errorf("id %q: no '/', and neither . nor .. as a whole (use a name such as m1)", c.ID)
 	}
 	if storeType != "clickhouse" {
 		return fmt.Errorf("coordination needs store.type: clickhouse (the members share the store; an embedded store is one process's file)")

@@ -112,7 +112,7 @@ func New(cfg Config) (*Coordinator, error) {
 		cfg.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	if strings.ContainsAny(cfg.ID, "/\x00") || cfg.ID == "." || cfg.ID == ".." {
-		return nil, fmt.Errorf("coordination.id %q: no '/' or NUL, and not . or ..", cfg.ID)
+		return nil, fmt.Errorf("coordination.id %q: no '/' or NUL, and neither . nor .. as a whole (use a name such as m1)", cfg.ID)
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)

@@ -301,15 +301,6 @@ func (m *clusterMember) kill() {
 	<-m.done
 }
 
-func (m *clusterMember) stop() {
-	m.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-m.done:
-	case <-time.After(40 * time.Second):
-		m.kill()
-	}
-}
-
 // gauge reads one unlabelled gauge from the member's /metrics (-1 when it
 // does not answer).
 func (m *clusterMember) gauge(name string) float64 {
