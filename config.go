@@ -40,6 +40,8 @@ type Config struct {
 	Notifiers NotifiersConfig `yaml:"notifiers"`
 	Web       WebConfig       `yaml:"web"`
 	Log       LogConfig       `yaml:"log"`
+	// Digests are scheduled summaries per brand (config_digests.go).
+	Digests []DigestConfig `yaml:"digests"`
 	// Coordination shares the work among several run processes
 	// (config_coordination.go).
 	Coordination CoordinationConfig `yaml:"coordination"`
@@ -321,6 +323,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	cfg.Notifiers.Channels = notifierChannels(mappingValue(root, "notifiers"))
 	setQueryLines(cfg, mappingValue(root, "brands"))
+	setDigestLines(cfg, mappingValue(root, "digests"))
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -464,6 +467,9 @@ func (c *Config) validate() error {
 		if err := c.Web.Check(); err != nil {
 			return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
 		}
+	}
+	if err := c.validateDigests(); err != nil {
+		return err
 	}
 	return c.Alerts.validate(c.File, names)
 }

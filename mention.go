@@ -6,6 +6,8 @@ package mentionwatch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -38,10 +40,10 @@ var Stages = []Stage{ZMOT, FMOT, AMOT, SMOT, LMOT, StageUnknown}
 // Mention is one public text that names a tracked brand. Fields map 1:1 to
 // store columns (see docs/SCHEMA.md).
 type Mention struct {
-	ID          string    `json:"id"`           // stable: MentionID(brand, kind, native id)
+	ID          string    `json:"id"`           // stable: MentionID(brand, type, native id)
 	Brand       string    `json:"brand"`        // configured brand or competitor it matched
 	Source      string    `json:"source"`       // configured source name
-	Kind        string    `json:"kind"`         // source type: rss, reviews, appstore, x, ...
+	Type        string    `json:"kind"`         // source type (JSON and column "kind"): rss, reviews, appstore, x, ...
 	NativeID    string    `json:"native_id"`    // the service's own id, or the canonical URL
 	URL         string    `json:"url"`          // link to the original post
 	Author      string    `json:"author"`       // handle or display name, as the service gives it
@@ -63,13 +65,13 @@ type Mention struct {
 }
 
 // MentionID returns the stable id of a mention: a hash of the brand, the
-// source kind and the native id (or canonical URL). The same post matched by
+// source type and the native id (or canonical URL). The same post matched by
 // two brands gives two mentions, one per brand.
-func MentionID(brand, kind, nativeID string) string {
+func MentionID(brand, typ, nativeID string) string {
 	h := sha256.New()
 	h.Write([]byte(brand))
 	h.Write([]byte{0})
-	h.Write([]byte(kind))
+	h.Write([]byte(typ))
 	h.Write([]byte{0})
 	h.Write([]byte(nativeID))
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -108,6 +110,18 @@ func (c *Cursor) Remember(ids ...string) {
 	if n := len(c.Seen); n > MaxSeen {
 		c.Seen = append([]string(nil), c.Seen[n-MaxSeen:]...)
 	}
+}
+
+// Clone returns a copy of c that shares no memory with it, so a collector
+// can build its next cursor while cur stays as the scheduler saved it (a
+// failed run keeps cur). Extra is never nil in the copy: a collector may
+// write to it directly. An empty Extra marshals as an absent one.
+func (c Cursor) Clone() Cursor {
+	n := c
+	n.Seen = slices.Clone(c.Seen)
+	n.Extra = make(map[string]string, len(c.Extra))
+	maps.Copy(n.Extra, c.Extra)
+	return n
 }
 
 // HasSeen reports whether id is in c.Seen.

@@ -24,7 +24,7 @@ type SourceTraits struct {
 	OwnPage bool
 }
 
-// UnknownReachWeight is the reach weight of a mention whose Kind no
+// UnknownReachWeight is the reach weight of a mention whose Type no
 // registered source type declares: a bare text scored by the CLI, or a
 // stored mention of a type since removed.
 const UnknownReachWeight = 1.0

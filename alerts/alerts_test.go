@@ -88,14 +88,14 @@ var t0 = time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
 
 func mention(i int, at time.Time, label mw.Label, text string) mw.Mention {
 	m := mw.Mention{
-		Brand: "acme", Source: "news", Kind: "rss", NativeID: fmt.Sprintf("n%d", i), URL: fmt.Sprintf("https://example.com/%d", i),
+		Brand: "acme", Source: "news", Type: "rss", NativeID: fmt.Sprintf("n%d", i), URL: fmt.Sprintf("https://example.com/%d", i),
 		Author: fmt.Sprintf("user%d", i), Text: text, Published: at, Collected: at, Lang: "en", Label: label,
 		Stage: mw.AMOT, Aspects: []string{"delivery"}, Reach: 1,
 	}
 	if label == mw.Negative {
 		m.Sentiment = -0.5
 	}
-	m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+	m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 	return m
 }
 

@@ -89,7 +89,7 @@ func waveNotification() Notification {
 	var top []mw.Mention
 	for i, txt := range copyText {
 		m := mention(100+i, at, mw.Negative, txt)
-		m.Brand, m.Source, m.Kind = "Kopi Senja", "x", "x"
+		m.Brand, m.Source, m.Type = "Kopi Senja", "x", "x"
 		m.Author = fmt.Sprintf("buyer%d", i%3)
 		m.Sentiment = -0.8
 		top = append(top, m)

@@ -61,6 +61,11 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 	} else {
 		err = slack.PostWebhookCustomHTTPContext(ctx, s.webhook, s.http, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
 	}
+	return s.deliveryError(err)
+}
+
+// deliveryError classifies a Slack API or webhook error (nil for nil).
+func (s *Slack) deliveryError(err error) error {
 	if err == nil {
 		return nil
 	}

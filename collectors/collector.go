@@ -18,7 +18,7 @@ import (
 
 // Collector is one configured source. The scheduler calls Collect on its
 // interval; calls never overlap on one instance. Collect returns the items
-// it found since cur (raw: Brand and ID empty, Kind, Source, NativeID and
+// it found since cur (raw: Brand and ID empty, Type, Source, NativeID and
 // Collected set) and the cursor to resume from. On error it may still return
 // items collected before the failure together with an advanced cursor; the
 // scheduler stores them and keeps the old cursor only when the new one is

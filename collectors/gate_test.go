@@ -10,6 +10,26 @@ import (
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
+// gateState is a store holding source states only.
+type gateState struct {
+	store.Store
+	mu     sync.Mutex
+	states map[string]store.SourceState
+}
+
+func (m *gateState) SourceState(_ context.Context, name string) (store.SourceState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.states[name], nil
+}
+
+func (m *gateState) SaveSourceState(_ context.Context, st store.SourceState) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.states[st.Source] = st
+	return nil
+}
+
 // fakeGate hands sources over as a test says, and checks that End follows
 // every Begin that allowed a run.
 type fakeGate struct {
@@ -84,7 +104,7 @@ func TestGateDecidesWhichSourcesRun(t *testing.T) {
 		}}
 	}
 	a, b := collector("a"), collector("b")
-	st := &memState{states: map[string]store.SourceState{
+	st := &gateState{states: map[string]store.SourceState{
 		"b": {Source: "b", Cursor: mw.Cursor{LastID: "b-from-another-member"}, LastRun: time.Now()},
 	}}
 	g := &fakeGate{mine: map[string]bool{"a": true}, held: map[string]bool{}, running: map[string]bool{}, changed: make(chan struct{}), t: t}

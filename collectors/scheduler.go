@@ -34,7 +34,7 @@ type Sink func(ctx context.Context, src *Source, items []mw.Mention) error
 // the store.
 type Scheduler struct {
 	Sources []*Source
-	Store   store.Store
+	Store   StateStore // each source's saved state; a store.Store is one
 	// StateDir, when set, keeps every source's state on local disk (the
 	// daemon uses the spool's directory). Without it a source whose store
 	// state cannot be read starts from an empty cursor.
@@ -227,7 +227,7 @@ func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *s
 	case !fromFile || stored.LastRun.After(st.State.LastRun):
 		st.State = stored
 	}
-	st.State.Source, st.State.Kind = name, src.Config.Type
+	st.State.Source, st.State.Type = name, src.Config.Type
 	s.mu.Lock()
 	if s.states == nil {
 		s.states = map[string]*savedState{}
@@ -254,8 +254,8 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	items, next, cerr := s.collect(ctx, src, st.Cursor)
 	for i := range items {
 		items[i].Source = name
-		if items[i].Kind == "" {
-			items[i].Kind = src.Config.Type
+		if items[i].Type == "" {
+			items[i].Type = src.Config.Type
 		}
 		if items[i].Collected.IsZero() {
 			items[i].Collected = start.UTC()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,25 +13,6 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
 )
-
-type memState struct {
-	store.Store
-	mu     sync.Mutex
-	states map[string]store.SourceState
-}
-
-func (m *memState) SourceState(_ context.Context, name string) (store.SourceState, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.states[name], nil
-}
-
-func (m *memState) SaveSourceState(_ context.Context, st store.SourceState) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.states[st.Source] = st
-	return nil
-}
 
 type fakeCollector struct {
 	calls atomic.Int32
@@ -62,7 +42,7 @@ func TestSchedulerStopsSourceOnAuthErrorOthersGoOn(t *testing.T) {
 	good := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return []mw.Mention{{NativeID: string(rune('a' + n))}}, mw.Cursor{LastID: string(rune('a' + n))}, nil
 	}}
-	st := &memState{states: map[string]store.SourceState{}}
+	st := NewMemStates()
 	var stored atomic.Int32
 	s := &Scheduler{
 		Sources: []*Source{src("auth", auth, 20*time.Millisecond), src("good", good, 20*time.Millisecond)},
@@ -81,7 +61,7 @@ func TestSchedulerStopsSourceOnAuthErrorOthersGoOn(t *testing.T) {
 	if good.calls.Load() < 3 || stored.Load() != good.calls.Load() {
 		t.Errorf("good source ran %d times, stored %d", good.calls.Load(), stored.Load())
 	}
-	if st.states["good"].Cursor.LastID == "" || st.states["auth"].LastError == "" {
+	if st.Saved("good").Cursor.LastID == "" || st.Saved("auth").LastError == "" {
 		t.Errorf("states: %+v", st.states)
 	}
 }
@@ -90,13 +70,13 @@ func TestSinkFailureKeepsCursor(t *testing.T) {
 	c := &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return []mw.Mention{{NativeID: "1"}}, mw.Cursor{LastID: "1"}, nil
 	}}
-	st := &memState{states: map[string]store.SourceState{"s": {Source: "s", Cursor: mw.Cursor{LastID: "0"}}}}
+	st := NewMemStates(store.SourceState{Source: "s", Cursor: mw.Cursor{LastID: "0"}})
 	s := &Scheduler{Store: st, Sink: func(context.Context, *Source, []mw.Mention) error { return errors.New("disk full") }}
 	var runs []error
 	s.OnRun = func(_ *Source, _ int, err error, _ time.Duration) { runs = append(runs, err) }
 	res := s.RunOnce(context.Background(), src("s", c, time.Minute))
-	if res.Err == nil || st.states["s"].Cursor.LastID != "0" || st.states["s"].ConsecutiveErrors != 1 {
-		t.Fatalf("res %+v state %+v", res, st.states["s"])
+	if res.Err == nil || st.Saved("s").Cursor.LastID != "0" || st.Saved("s").ConsecutiveErrors != 1 {
+		t.Fatalf("res %+v state %+v", res, st.Saved("s"))
 	}
 	if len(runs) != 1 || runs[0] == nil || !strings.Contains(runs[0].Error(), "disk full") {
 		t.Errorf("OnRun calls after a failed sink: %v, want one with the error", runs)
@@ -107,12 +87,12 @@ func TestPartialItemsBeforeErrorAreKept(t *testing.T) {
 	c := &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 		return []mw.Mention{{NativeID: "1"}, {NativeID: "2"}}, mw.Cursor{LastID: "2"}, errors.New("page 2: malformed JSON")
 	}}
-	st := &memState{states: map[string]store.SourceState{}}
+	st := NewMemStates()
 	var got int
 	s := &Scheduler{Store: st, Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { got += len(ms); return nil }}
 	res := s.RunOnce(context.Background(), src("s", c, time.Minute))
-	if got != 2 || res.Err == nil || st.states["s"].Cursor.LastID != "2" {
-		t.Fatalf("got %d res %+v state %+v", got, res, st.states["s"])
+	if got != 2 || res.Err == nil || st.Saved("s").Cursor.LastID != "2" {
+		t.Fatalf("got %d res %+v state %+v", got, res, st.Saved("s"))
 	}
 	if res.Stop {
 		t.Fatal("a malformed page must not stop the source")
@@ -130,7 +110,7 @@ func TestSchedulerRetriesAuthErrorWithoutCredentials(t *testing.T) {
 			}
 			return []mw.Mention{{NativeID: fmt.Sprint(n)}}, mw.Cursor{LastID: fmt.Sprint(n)}, nil
 		}}
-		s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
+		s := &Scheduler{Store: NewMemStates(), Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
 		for run := 1; run <= 2; run++ {
 			res := s.RunOnce(context.Background(), src("feed", c, time.Minute))
 			if res.Stop || res.Err == nil {
@@ -156,7 +136,7 @@ func TestSchedulerRetriesAuthErrorWithoutCredentials(t *testing.T) {
 }
 
 // downState is a store that does not answer.
-type downState struct{ store.Store }
+type downState struct{}
 
 func (downState) SourceState(context.Context, string) (store.SourceState, error) {
 	return store.SourceState{}, errors.New("dial tcp 127.0.0.1:9000: connection refused")
@@ -208,13 +188,13 @@ func TestSchedulerCollectsWhileStoreDown(t *testing.T) {
 		t.Errorf("collected %v, want [%s]: each item once, in order", got, want)
 	}
 	// When the store is back, the newer of its state and the file wins.
-	mem := &memState{states: map[string]store.SourceState{"feed": {Source: "feed", Cursor: mw.Cursor{LastID: "3"}, LastRun: time.Unix(1, 0)}}}
+	mem := NewMemStates(store.SourceState{Source: "feed", Cursor: mw.Cursor{LastID: "3"}, LastRun: time.Unix(1, 0)})
 	s = &Scheduler{Store: mem, StateDir: dir, Sink: sink}
 	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Items != 3 || got[len(got)-1] != "12" {
 		t.Fatalf("after the store came back: %+v, last item %s; want items 10-12 (the file is newer than the store)", res, got[len(got)-1])
 	}
-	if mem.states["feed"].Cursor.LastID != "12" {
-		t.Errorf("store cursor %q after it came back, want 12", mem.states["feed"].Cursor.LastID)
+	if mem.Saved("feed").Cursor.LastID != "12" {
+		t.Errorf("store cursor %q after it came back, want 12", mem.Saved("feed").Cursor.LastID)
 	}
 }
 
@@ -241,7 +221,7 @@ func TestSchedulerDedupsBigFeed(t *testing.T) {
 		return out, next, nil
 	}}
 	stored := map[string]int{}
-	s := &Scheduler{Store: &memState{states: map[string]store.SourceState{}}, StateDir: &StateDir{Dir: t.TempDir()},
+	s := &Scheduler{Store: NewMemStates(), StateDir: &StateDir{Dir: t.TempDir()},
 		Now: func() time.Time { return base.Add(time.Hour) },
 		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error {
 			for _, m := range ms {

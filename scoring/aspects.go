@@ -3,6 +3,8 @@ package scoring
 import (
 	"slices"
 	"strings"
+
+	mw "github.com/mentionwatch/mentionwatch"
 )
 
 // aspectSets holds one read-only slice per combination of built-in
@@ -112,4 +114,19 @@ func (s *scratch) matchWords(i int, words []string) bool {
 		}
 	}
 	return true
+}
+
+// AspectNames returns the aspects the scorer knows by default and those
+// brands add in their configuration (brands[i].Aspects), sorted.
+func AspectNames(brands []mw.Brand) []string {
+	out := slices.Clone(aspectNames)
+	for _, b := range brands {
+		for name := range b.Aspects {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -15,15 +15,15 @@ import (
 // the VADER-method rules' own reading of the text (compound, positive and
 // negative valence sums, negation, '!' and '?', links, ALL CAPS), trained
 // on SemEval 2013-2016 Task 4A tweets by `mentionwatch train sentiment-en`
-// (en_train.go, docs/SCORING.md). The texts are not shipped, only the
+// (scoring/training/train_en.go, docs/SCORING.md). The texts are not shipped, only the
 // weights.
 //
 //go:embed model/sentiment_en.bin.gz
 var enModelData []byte
 
-// enConfig selects the English model's features; it is stored with the
+// ENConfig selects the English model's features; it is stored with the
 // weights.
-type enConfig struct {
+type ENConfig struct {
 	Bits    uint8 // hash space: 1<<Bits buckets
 	Bigrams bool
 	Negate  bool  // mark the words in a negation's scope (to the clause end, at most 3)
@@ -47,7 +47,7 @@ const (
 
 // enModel is a trained English model. Read-only after load.
 type enModel struct {
-	cfg   enConfig
+	cfg   ENConfig
 	w     []float32 // training: bucket*numClasses + class
 	q     []int16   // decoded: weight = q*scale
 	scale float32
@@ -116,7 +116,7 @@ func decodeENModel(data []byte) (*enModel, error) {
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, fmt.Errorf("sentiment-en model: no header: %w", err)
 	}
-	m := &enModel{cfg: enConfig{Bits: hdr[0], Bigrams: hdr[1] == 1, Negate: hdr[2] == 1, CharMin: hdr[3], CharMax: hdr[4], RuleBin: hdr[5] == 1}}
+	m := &enModel{cfg: ENConfig{Bits: hdr[0], Bigrams: hdr[1] == 1, Negate: hdr[2] == 1, CharMin: hdr[3], CharMax: hdr[4], RuleBin: hdr[5] == 1}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 || m.cfg.CharMax > 8 || m.cfg.CharMin > m.cfg.CharMax {
 		return nil, fmt.Errorf("bad sentiment-en header %v", hdr)
 	}
@@ -145,53 +145,12 @@ const (
 	seedRule   = 0x4cf5ad43
 )
 
-// enFeatures appends the hashed feature buckets of s.toks to dst; rule is
-// the rules' compound.
-func (s *scratch) enFeatures(c enConfig, rule float64, dst []uint32) []uint32 {
-	mask := uint32(1)<<c.Bits - 1
-	var prev uint32 = seedBigram
-	negLeft := 0
-	var gram [16]byte
-	for i := range s.toks {
-		t := &s.toks[i]
-		w := s.buf[t.a:t.b]
-		u := t.h
-		if t.noLang {
-			if isLink(w) {
-				u = seedLink
-			} else {
-				u = seedHandle
-			}
-		} else if t.w == nil {
-			if n := squeeze(w, gram[:]); n > 0 {
-				u = hashBytes(gram[:n]) // "sooooo" as "soo"
-			}
-		}
-		dst = append(dst, u&mask)
-		if c.Bigrams {
-			dst = append(dst, mix(prev, u)&mask)
-			prev = u
-		}
-		if c.Negate {
-			if negLeft > 0 {
-				dst = append(dst, mix(seedNeg, u)&mask)
-				negLeft--
-			}
-			if s.negated(i) {
-				negLeft = 3
-			}
-			if t.brk {
-				negLeft = 0
-			}
-		}
-		if c.CharMax > 0 && !t.noLang && len(w) <= 24 {
-			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
-		}
-	}
-	if c.Bigrams {
-		dst = append(dst, mix(prev, seedBigram)&mask)
-	}
+// enFeatures appends the hashed feature buckets of s.toks to dst
+// (hashFeatures, English), then the bin of rule, the rules' compound.
+func (s *scratch) enFeatures(c ENConfig, rule float64, dst []uint32) []uint32 {
+	dst = s.hashFeatures(hashing{bits: c.Bits, bigrams: c.Bigrams, negate: c.Negate, charMin: c.CharMin, charMax: c.CharMax, en: true}, dst)
 	if c.RuleBin {
+		mask := uint32(1)<<c.Bits - 1
 		bin := uint32(max(0, min(7, int((rule+1)*4))))
 		dst = append(dst, mix(seedRule, bin)&mask)
 	}
@@ -327,7 +286,7 @@ func (m *enModel) predictEN(s *scratch, rule float64) ([numClasses]float32, int)
 		za[k] += m.adj[k]
 	}
 	softmax(z[:])
-	return z, argmax(za)
+	return z, Argmax(za)
 }
 
 // scoresInline is scores(enFeatures(...)) for a model of unigrams,

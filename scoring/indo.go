@@ -15,7 +15,7 @@ import (
 // hashed features (word unigrams and bigrams of slang-normalised words,
 // words under negation, character n-grams), trained on IndoNLU SmSA
 // (Apache-2.0, see model/INDONLU_LICENSE.txt) by `mentionwatch train
-// sentiment-id`, see train.go and docs/SCORING.md.
+// sentiment-id`, see scoring/training/train_id.go and docs/SCORING.md.
 //
 //go:embed model/sentiment_id.bin.gz
 var idModelData []byte
@@ -44,8 +44,8 @@ const (
 
 var classNames = [numClasses]string{"negative", "neutral", "positive"}
 
-// featConfig selects the features; it is stored with the weights.
-type featConfig struct {
+// IDConfig selects the Indonesian model's features; it is stored with the weights.
+type IDConfig struct {
 	Bits    uint8 // hash space: 1<<Bits buckets
 	CharMin uint8 // character n-gram sizes, 0 for none
 	CharMax uint8
@@ -55,7 +55,8 @@ type featConfig struct {
 	Stem    bool  // add each word's canonical form (id_morph.go)
 }
 
-func (c featConfig) negWin() int {
+// NegWindow is how many words a negation reaches.
+func (c IDConfig) NegWindow() int {
 	if c.NegWin == 0 {
 		return 2
 	}
@@ -64,7 +65,7 @@ func (c featConfig) negWin() int {
 
 // idModel is a trained model. Read-only after load.
 type idModel struct {
-	cfg  featConfig
+	cfg  IDConfig
 	w    []float32 // bucket*numClasses + class (training)
 	bias [numClasses]float32
 	// A decoded model keeps the stored int16 weights (weight = q*scale):
@@ -151,13 +152,6 @@ func (m *idModel) encode(w io.Writer) error {
 	return writeModel(w, raw.Bytes())
 }
 
-func b2u(b bool) uint8 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func decodeIDModel(data []byte) (*idModel, error) {
 	r, err := openModel(data, idModelMagic, "sentiment-id")
 	hdrLen := 7
@@ -172,7 +166,7 @@ func decodeIDModel(data []byte) (*idModel, error) {
 	if _, err := io.ReadFull(r, hdr[:hdrLen]); err != nil {
 		return nil, fmt.Errorf("sentiment-id model: no header: %w", err)
 	}
-	m := &idModel{cfg: featConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1,
+	m := &idModel{cfg: IDConfig{Bits: hdr[0], CharMin: hdr[1], CharMax: hdr[2], Bigrams: hdr[3] == 1, Negate: hdr[4] == 1,
 		NegWin: hdr[5], Stem: hdr[6] == 1}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 {
 		return nil, fmt.Errorf("bad hash size 2^%d", m.cfg.Bits)
@@ -218,40 +212,11 @@ func mix(a, b uint32) uint32 {
 	return h
 }
 
-// features appends the hashed feature buckets of s.toks to dst.
-func (s *scratch) features(c featConfig, dst []uint32) []uint32 {
-	mask := uint32(1)<<c.Bits - 1
-	var prev uint32 = seedBigram
-	negLeft := 0
-	for i := range s.toks {
-		t := &s.toks[i]
-		w := s.buf[t.a:t.b] // slang already normalised by the tokenizer
-		u := t.h            // hashBytes(w), from the vocabulary lookup
-		dst = append(dst, u&mask)
-		if c.Stem {
-			dst = append(dst, s.idCanon(t)&mask)
-		}
-		if c.Bigrams {
-			dst = append(dst, mix(prev, u)&mask)
-			prev = u
-		}
-		if c.Negate {
-			if negLeft > 0 {
-				dst = append(dst, mix(seedNeg, u)&mask)
-				negLeft--
-			}
-			if t.w != nil && t.w.idNeg() {
-				negLeft = c.negWin()
-			}
-		}
-		if c.CharMax > 0 && len(w) <= 40 {
-			dst = charGrams(dst, w, int(c.CharMin), int(c.CharMax), mask)
-		}
-	}
-	if c.Bigrams {
-		dst = append(dst, mix(prev, seedBigram)&mask)
-	}
-	return dst
+// features appends the hashed feature buckets of s.toks to dst
+// (hashFeatures, Indonesian).
+func (s *scratch) features(c IDConfig, dst []uint32) []uint32 {
+	return s.hashFeatures(hashing{bits: c.Bits, bigrams: c.Bigrams, negate: c.Negate, stem: c.Stem,
+		charMin: c.CharMin, charMax: c.CharMax, negWin: c.NegWindow()}, dst)
 }
 
 // charGrams appends the hashed "<word>" character n-grams of w, of sizes
@@ -333,7 +298,7 @@ func (m *idModel) predictText(s *scratch) [numClasses]float32 {
 				n++
 			}
 			if t.w != nil && t.w.idNeg() {
-				negLeft = c.negWin()
+				negLeft = c.NegWindow()
 			}
 		}
 	}
@@ -389,4 +354,16 @@ func featScale(n int) float32 {
 		return 0
 	}
 	return float32(1 / math.Sqrt(float64(n)))
+}
+
+// Argmax is the class with the highest probability, the first on ties
+// (scoring, and the trainers' selection).
+func Argmax(p [NumClasses]float32) int {
+	b := 0
+	for c := 1; c < numClasses; c++ {
+		if p[c] > p[b] {
+			b = c
+		}
+	}
+	return b
 }

@@ -10,9 +10,9 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 )
 
-// This file holds the labelled data's types and readers, which both the
-// training code (still in this package) and the evaluation
-// (scoring/training) read. Nothing here runs per mention.
+// This file holds the labelled data's types and readers, which the model
+// trainers and the evaluation (both in scoring/training) read, and the
+// tests of this package. Nothing here runs per mention.
 
 // EvalSet is one labelled data set.
 type EvalSet struct {
@@ -176,4 +176,53 @@ func cleanSemEval(t string) string {
 		b.WriteByte(t[i])
 	}
 	return b.String()
+}
+
+// Labeled is a text with a gold class (negative, neutral or positive).
+type Labeled struct {
+	Text  string
+	Class int // clsNeg, clsNeu, clsPos
+}
+
+// ReadSmSA reads an IndoNLU SmSA file: text TAB label per line.
+func ReadSmSA(path string) ([]Labeled, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	var out []Labeled
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		i := strings.LastIndexByte(line, '\t')
+		if i < 0 {
+			return nil, fmt.Errorf("%s line %d: want text<TAB>label", path, n)
+		}
+		c, ok := classOf(strings.TrimSpace(line[i+1:]))
+		if !ok {
+			return nil, fmt.Errorf("%s line %d: unknown label %q", path, n, line[i+1:])
+		}
+		out = append(out, Labeled{Text: line[:i], Class: c})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no rows", path)
+	}
+	return out, nil
+}
+
+func classOf(label string) (int, bool) {
+	for c, n := range classNames {
+		if n == label {
+			return c, true
+		}
+	}
+	return 0, false
 }

@@ -95,7 +95,7 @@ func TestProcessContextStops(t *testing.T) {
 	p := NewPipeline([]mw.Brand{{Name: "Acme", Keywords: []string{"acme"}}}, NewScorer(nil))
 	raw := make([]mw.Mention, 100)
 	for i := range raw {
-		raw[i] = mw.Mention{NativeID: fmt.Sprint(i), Kind: "rss", Text: "acme is good"}
+		raw[i] = mw.Mention{NativeID: fmt.Sprint(i), Type: "rss", Text: "acme is good"}
 	}
 	ms, err := p.ProcessContext(context.Background(), raw, nil)
 	if err != nil || len(ms) != len(raw) {

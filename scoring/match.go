@@ -81,11 +81,11 @@ func (m *Matcher) Match(text string) []string {
 
 // MatchMention returns the brands and competitors a collected item names:
 // its title and text ("title\ntext") against the words of each query, and
-// its source, type (Kind), author and language against the field filters.
+// its source, type, author and language against the field filters.
 // When a query filters on lang: and the item has no Lang yet, the language
 // is detected as the scorer would.
 func (m *Matcher) MatchMention(item *mw.Mention) []string {
-	doc := query.Doc{Text: item.Title + "\n" + item.Text, Lang: item.Lang, Source: item.Source, Type: item.Kind, Author: item.Author}
+	doc := query.Doc{Text: item.Title + "\n" + item.Text, Lang: item.Lang, Source: item.Source, Type: item.Type, Author: item.Author}
 	if m.needLang && doc.Lang == "" {
 		doc.Lang = langOf(item.Title, item.Text)
 	}

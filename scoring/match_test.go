@@ -51,8 +51,8 @@ func TestPipelineOnePerBrandStableIDs(t *testing.T) {
 	brands := []mw.Brand{{Name: "Acme", Keywords: []string{"acme"}, Competitors: []mw.Competitor{{Name: "Roboclean", Keywords: []string{"roboclean"}}}}}
 	p := NewPipeline(brands, NewScorer(brands))
 	raw := []mw.Mention{
-		{Kind: "rss", NativeID: "1", Text: "Acme or Roboclean, which is better?"},
-		{Kind: "rss", NativeID: "2", Text: "nothing relevant"},
+		{Type: "rss", NativeID: "1", Text: "Acme or Roboclean, which is better?"},
+		{Type: "rss", NativeID: "2", Text: "nothing relevant"},
 	}
 	out := p.Process(raw, nil)
 	if len(out) != 2 || out[0].Brand != "Acme" || out[1].Brand != "Roboclean" || out[0].ID == out[1].ID {
@@ -198,12 +198,12 @@ func TestConfigQueryEqualsDirectQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := []mw.Mention{
-		{Text: "Acme store rusak lagi", Source: "play", Kind: "appstore", Author: "budi"},
-		{Title: "Paket", Text: "paket saya belum juga sampai, kecewa", Source: "x", Kind: "x", Author: "@bot"},
+		{Text: "Acme store rusak lagi", Source: "play", Type: "appstore", Author: "budi"},
+		{Title: "Paket", Text: "paket saya belum juga sampai, kecewa", Source: "x", Type: "x", Author: "@bot"},
 		{Text: "#PromoGajian kopi senja", Author: "@bot"},
-		{Text: "kopi senja enak", Author: "rina", Kind: "rss"},
-		{Text: "acme spam spam", Kind: "appstore"},
-		{Text: "my parcel has not arrived, acme store", Lang: "en", Kind: "appstore", Source: "play"},
+		{Text: "kopi senja enak", Author: "rina", Type: "rss"},
+		{Text: "acme spam spam", Type: "appstore"},
+		{Text: "my parcel has not arrived, acme store", Lang: "en", Type: "appstore", Source: "play"},
 	}
 	for _, it := range items {
 		got := m.MatchMention(&it)
@@ -213,7 +213,7 @@ func TestConfigQueryEqualsDirectQuery(t *testing.T) {
 			if lang == "" {
 				lang = langOf(it.Title, it.Text)
 			}
-			doc := query.Doc{Text: it.Title + "\n" + it.Text, Lang: lang, Source: it.Source, Type: it.Kind, Author: it.Author}
+			doc := query.Doc{Text: it.Title + "\n" + it.Text, Lang: lang, Source: it.Source, Type: it.Type, Author: it.Author}
 			if query.MustParse(qs).Match(doc) {
 				want = append(want, brands[i].Name)
 			}

@@ -21,8 +21,8 @@ func writeModel(w io.Writer, raw []byte) error {
 	return zw.Close()
 }
 
-// writeModelFile writes a model to path with its encode method.
-func writeModelFile(path string, encode func(io.Writer) error) error {
+// WriteModelFile writes a model to path with its Encode method.
+func WriteModelFile(path string, encode func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("writing model: %w", err)

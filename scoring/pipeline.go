@@ -53,7 +53,7 @@ func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []
 			return nil, fmt.Errorf("scoring %d items: stopped after %d: %w", len(raw), i, err)
 		}
 		brands := p.match.MatchMention(&item)
-		if len(brands) == 0 && len(only) == 1 && p.ownPage[item.Kind] {
+		if len(brands) == 0 && len(only) == 1 && p.ownPage[item.Type] {
 			brands = only
 		}
 		for _, brand := range brands {
@@ -62,7 +62,7 @@ func (p *Pipeline) ProcessContext(ctx context.Context, raw []mw.Mention, only []
 			}
 			m := item
 			m.Brand = brand
-			m.ID = mw.MentionID(brand, m.Kind, m.NativeID)
+			m.ID = mw.MentionID(brand, m.Type, m.NativeID)
 			m.Aspects = nil
 			p.scorer.Score(&m)
 			out = append(out, m)

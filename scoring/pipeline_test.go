@@ -12,9 +12,9 @@ func TestProcessOwnPageReviews(t *testing.T) {
 		{Name: "Globex", Keywords: []string{"globex"}},
 	}
 	p := NewPipeline(brands, NewScorer(nil))
-	review := mw.Mention{Kind: "appstore", NativeID: "r1", Text: "Crashes every time I open it. 1 star."}
-	named := mw.Mention{Kind: "appstore", NativeID: "r2", Text: "Better than Roboclean"}
-	feedItem := mw.Mention{Kind: "rss", NativeID: "f1", Text: "Crashes every time"}
+	review := mw.Mention{Type: "appstore", NativeID: "r1", Text: "Crashes every time I open it. 1 star."}
+	named := mw.Mention{Type: "appstore", NativeID: "r2", Text: "Better than Roboclean"}
+	feedItem := mw.Mention{Type: "rss", NativeID: "f1", Text: "Crashes every time"}
 
 	got := p.Process([]mw.Mention{review, named, feedItem}, []string{"Acme"})
 	if len(got) != 2 {

@@ -19,7 +19,7 @@ import (
 // goroutine.
 type Scorer struct {
 	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
-	weights []kindWeight             // reach weight per source type, as declared at registration
+	weights []typeWeight             // reach weight per source type, as declared at registration
 }
 
 // NewScorer returns the default scorer for the configured brands. A
@@ -29,7 +29,7 @@ type Scorer struct {
 // init() has registered them.
 func NewScorer(brands []mw.Brand) *Scorer {
 	loadModels()
-	sc := &Scorer{brands: map[string]*brandAspects{}, weights: kindWeights()}
+	sc := &Scorer{brands: map[string]*brandAspects{}, weights: typeWeights()}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
 			continue
@@ -82,7 +82,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	m.Label = labelOf(v)
 	m.Stage, m.StageConfidence = s.decideStage(m.Rating)
 	m.Aspects = sc.aspects(s, m.Brand)
-	m.Reach = sc.reachWeight(m.AuthorReach, m.Kind)
+	m.Reach = sc.reachWeight(m.AuthorReach, m.Type)
 }
 
 // MaxScoredBytes caps the bytes of a title and of a text that are scored:
@@ -429,7 +429,7 @@ const idLexNeutral = 1.5
 // slang lexicon when that carries a clear signal.
 func (s *scratch) sentimentID() float64 {
 	p := sentimentID.predictText(s)
-	cls := argmax(p)
+	cls := Argmax(p)
 	v := float64(p[clsPos] - p[clsNeg])
 	// A clear complaint word turns a neutral verdict; overturning the
 	// opposite class takes more evidence.
@@ -545,47 +545,47 @@ func hasPrefix(w []byte, pre string) bool {
 	return len(w) > len(pre)+2 && string(w[:len(pre)]) == pre
 }
 
-// kindWeight is one source type's declared reach weight.
-type kindWeight struct {
-	kind string
-	w    float64
+// typeWeight is one source type's declared reach weight.
+type typeWeight struct {
+	typ string
+	w   float64
 }
 
-// kindWeights snapshots the reach weights the registered source types
+// typeWeights snapshots the reach weights the registered source types
 // declare (mw.SourceTraits), sorted by type name.
-func kindWeights() []kindWeight {
-	var out []kindWeight
+func typeWeights() []typeWeight {
+	var out []typeWeight
 	for k, t := range mw.SourceTypeTable() {
-		out = append(out, kindWeight{k, t.ReachWeight})
+		out = append(out, typeWeight{k, t.ReachWeight})
 	}
-	slices.SortFunc(out, func(a, b kindWeight) int { return strings.Compare(a.kind, b.kind) })
+	slices.SortFunc(out, func(a, b typeWeight) int { return strings.Compare(a.typ, b.typ) })
 	return out
 }
 
-// sourceWeight is how far a mention from a source kind carries, as its
+// sourceWeight is how far a mention from a source type carries, as its
 // source type declared at registration (mw.UnknownReachWeight when no
-// registered type has that name; an upper-case kind is looked up in lower
+// registered type has that name; an upper-case type is looked up in lower
 // case). A scan of a short slice, not a map: it runs once per mention,
 // and a string comparison stops at the length for most entries.
-func (sc *Scorer) sourceWeight(kind string) float64 {
-	for _, kw := range sc.weights {
-		if kw.kind == kind {
-			return kw.w
+func (sc *Scorer) sourceWeight(typ string) float64 {
+	for _, tw := range sc.weights {
+		if tw.typ == typ {
+			return tw.w
 		}
 	}
-	for i := 0; i < len(kind); i++ {
-		if 'A' <= kind[i] && kind[i] <= 'Z' {
-			return sc.sourceWeight(strings.ToLower(kind))
+	for i := 0; i < len(typ); i++ {
+		if 'A' <= typ[i] && typ[i] <= 'Z' {
+			return sc.sourceWeight(strings.ToLower(typ))
 		}
 	}
 	return mw.UnknownReachWeight
 }
 
-// reachWeight is (1 + log10(1 + reach)) × the source kind's weight
+// reachWeight is (1 + log10(1 + reach)) × the source type's weight
 // (mw.UnknownReachWeight when unknown): 1 follower ≈ 1.3, 1k ≈ 4, 1M ≈ 7
 // for a forum.
-func (sc *Scorer) reachWeight(reach uint32, kind string) float32 {
-	w := sc.sourceWeight(kind)
+func (sc *Scorer) reachWeight(reach uint32, typ string) float32 {
+	w := sc.sourceWeight(typ)
 	if reach == 0 {
 		return float32(w)
 	}

@@ -389,7 +389,7 @@ func TestReachMonotonic(t *testing.T) {
 			prev = w
 		}
 	}
-	m := mw.Mention{Text: "hello", AuthorReach: 5000, Kind: "x"}
+	m := mw.Mention{Text: "hello", AuthorReach: 5000, Type: "x"}
 	NewScorer(nil).Score(&m)
 	if m.Reach != reachScorer().reachWeight(5000, "x") {
 		t.Errorf("Score set reach %v, want %v", m.Reach, reachScorer().reachWeight(5000, "x"))

@@ -15,7 +15,8 @@ import (
 // what the cue lists know; the word weights learn how mentions the lists
 // miss are written. It is trained on the project's hand-labelled mentions
 // (moments/dev.tsv, testdata/stage_tune.tsv, testdata/stage_train.tsv) by
-// `mentionwatch train stage`, see stage_train.go and docs/SCORING.md.
+// `mentionwatch train stage`, see scoring/training/train_stage.go and
+// docs/SCORING.md.
 // On mentions the rules were never written from, the rules alone decide
 // 0.82 of them right and the rules with the model 0.87 (5-fold
 // cross-validation, TestStageCV); on three blind held-out sets, 0.81 and
@@ -24,7 +25,8 @@ import (
 //go:embed model/stage.bin.gz
 var stageModelData []byte
 
-// StageModel is a trained stage model (see TrainStage). Read-only after load.
+// StageModel is a trained stage model (NewStageModel, built by
+// scoring/training.TrainStage). Read-only after load.
 type StageModel struct {
 	// q holds numStages int16 weights per word bucket (weight = q*scale).
 	q     []int16

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // token is one word of a text, VADER style: whitespace-separated, with
@@ -247,7 +246,7 @@ fields:
 		s.buf = s.buf[:a+len(f)]
 		s.latin += letters
 		s.left = n - j
-		s.wordASCII(a, acc, f)
+		s.word(a, acc, f)
 	}
 }
 
@@ -363,29 +362,15 @@ func (s *scratch) normalise(t *token) {
 	}
 }
 
-const (
-	swarLow  = 0x0101010101010101
-	swarHigh = 0x8080808080808080
-)
-
-// letterMasks returns, for the eight bytes of x, 0x80 in each byte that is
-// an ASCII lower-case letter (lower) or upper-case letter (upper).
-func letterMasks(x uint64) (lower, upper uint64) {
-	ascii := ^x & swarHigh
-	y := x &^ swarHigh // no carries between bytes below
-	geA := y + swarLow*(0x80-'a')
-	gtZ := y + swarLow*(0x80-'z'-1)
-	geAU := y + swarLow*(0x80-'A')
-	gtZU := y + swarLow*(0x80-'Z'-1)
-	return geA &^ gtZ & ascii, geAU &^ gtZU & ascii
-}
-
-// unsafeBytes views s as bytes, for 8-byte loads; the bytes are only read.
-func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
-
-// wordASCII adds the token of the ASCII field f, whose lower case is
-// buf[a:a+len(f)] and whose byte classes are acc.
-func (s *scratch) wordASCII(a int, acc uint8, f string) {
+// word adds the token of the field f, or of a field's part between emoji,
+// whose lower case the caller has appended at buf[a:]. acc is f's byte
+// classes: cUpper and cLower whether it has capital and small letters (of
+// any script), cPunct and cColon its ASCII punctuation, cHigh a non-ASCII
+// byte anywhere in its field. The caller has counted f's letters and its
+// '!' and '?'. Only ASCII punctuation is stripped from the ends, and it
+// lower-cases to itself, so the word's bytes in buf start lo bytes after a
+// and end as many bytes before the end of buf as were stripped from f.
+func (s *scratch) word(a int, acc uint8, f string) {
 	lo, hi := 0, len(f)
 	var brk, q bool
 	if acc&cPunct != 0 {
@@ -408,9 +393,10 @@ func (s *scratch) wordASCII(a int, acc uint8, f string) {
 				return // punctuation only
 			}
 		}
-		brk, q, _, _ = clauseMarks(f[hi:]) // tokenize counted the field's marks
+		brk, q, _, _ = clauseMarks(f[hi:]) // the caller counted the field's marks
 	}
-	t := token{a: int32(a + lo), b: int32(a + hi), upper: acc&cUpper != 0 && acc&cLower == 0, brk: brk, q: q, punct: acc&cPunct != 0}
+	t := token{a: int32(a + lo), b: int32(len(s.buf) - (len(f) - hi)), upper: acc&cUpper != 0 && acc&cLower == 0,
+		brk: brk, q: q, punct: acc&(cPunct|cHigh) != 0}
 	if acc&cColon != 0 || f[0] == '@' || f[0]|0x20 == 'w' {
 		s.markName(&t, f) // may be an @handle or a link
 	}
@@ -465,7 +451,7 @@ func (s *scratch) field(f string) {
 		r, size := utf8.DecodeRuneInString(f[i:])
 		if infos, ok := emojiInfo[r]; ok {
 			if i > start {
-				s.word(f[start:i], false)
+				s.part(f[start:i])
 			}
 			for _, wi := range infos {
 				a := len(s.buf)
@@ -480,88 +466,41 @@ func (s *scratch) field(f string) {
 		i += size
 	}
 	if start < len(f) {
-		s.word(f[start:], false)
+		s.part(f[start:])
 	}
 }
 
-// word adds one token: lower-cased into buf, looked up once.
-func (s *scratch) word(f string, ascii bool) {
-	lo, hi := 0, len(f)
-	for lo < hi && byteClass[f[lo]]&cPunct != 0 {
-		lo++
-	}
-	for hi > lo && byteClass[f[hi-1]]&cPunct != 0 {
-		hi--
-	}
+// part adds the token of p, a part of a field with non-ASCII bytes
+// between emoji (or all of it).
+func (s *scratch) part(p string) {
 	a := len(s.buf)
-	var t token
-	if (lo > 0 || hi < len(f)) && hi-lo <= 2 {
-		// Short words keep their punctuation when that is a known
-		// emoticon (":)", ":d", "<3"); otherwise the stripped word counts.
-		s.lower(f)
-		if w := lex.get(s.buf[a:]); w != nil {
-			t = token{w: w, a: int32(a), b: int32(len(s.buf)), h: w.h}
-			s.toks = append(s.toks, t)
-			s.see(len(s.toks) - 1)
-			return
-		}
-		s.buf = s.buf[:a]
-		if hi == lo {
-			return // punctuation only
-		}
-	}
-	var upper, lower bool
-	if ascii {
-		upper, lower = s.lowerASCII(f[lo:hi])
-	} else {
-		upper, lower = s.lower(f[lo:hi])
-	}
-	t = token{a: int32(a), b: int32(len(s.buf)), upper: upper && !lower, punct: true}
-	s.markName(&t, f)
-	if t.upper {
-		s.nUpper++
-	}
-	t.brk, t.q, _, _ = clauseMarks(f[hi:]) // tokenize counted the field's marks
-	w := s.buf[a:]
-	t.w, t.h = lex.lookup(w)
-	if t.w != nil && t.w.normID != 0 {
-		s.normalise(&t)
-	}
-	if len(w) > 3 && w[len(w)-2] == '\'' {
-		t.nt = w[len(w)-3] == 'n' && w[len(w)-1] == 't' // "don't", "isn't"
-	}
-	s.toks = append(s.toks, t)
-	s.noteNegation(t)
-	s.see(len(s.toks) - 1)
+	s.word(a, s.lower(p)|cHigh, p)
 }
 
-// lower appends the lower case of f to buf and reports whether f has
-// upper-case and lower-case letters.
-func (s *scratch) lower(f string) (hasUpper, hasLower bool) {
+// lower appends the lower case of f to buf (typographic apostrophes as
+// '), counts its letters by script, and returns its byte classes: those
+// of its ASCII bytes, cHigh for any other, and cUpper and cLower for
+// letters of any script.
+func (s *scratch) lower(f string) (acc uint8) {
 	for i := 0; i < len(f); {
 		c := f[i]
 		if c < utf8.RuneSelf {
-			switch byteClass[c] {
-			case cUpper:
-				hasUpper = true
-				c += 'a' - 'A'
-				s.latin++
-			case cLower:
-				hasLower = true
-				s.latin++
-			}
-			s.buf = append(s.buf, c)
+			k := byteClass[c]
+			acc |= k
+			s.latin += int(k>>2|k>>3) & 1 // cUpper or cLower: one letter
+			s.buf = append(s.buf, lowerASCIITable[c])
 			i++
 			continue
 		}
+		acc |= cHigh
 		r, size := utf8.DecodeRuneInString(f[i:])
 		if r == '\u2019' || r == '\u2018' {
 			r = '\'' // typographic apostrophes: "don’t" is "don't"
 		}
 		if unicode.IsUpper(r) {
-			hasUpper = true
+			acc |= cUpper
 		} else if unicode.IsLower(r) {
-			hasLower = true
+			acc |= cLower
 		}
 		if unicode.IsLetter(r) {
 			if r < 0x250 {
@@ -573,25 +512,7 @@ func (s *scratch) lower(f string) (hasUpper, hasLower bool) {
 		s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
 		i += size
 	}
-	return hasUpper, hasLower
-}
-
-// lowerASCII is lower for ASCII-only f: one copy, then in place.
-func (s *scratch) lowerASCII(f string) (hasUpper, hasLower bool) {
-	a := len(s.buf)
-	s.buf = append(s.buf, f...)
-	b := s.buf[a:]
-	var acc uint8
-	letters := 0
-	for i, c := range b {
-		k := byteClass[c]
-		acc |= k
-		letters += int(k>>2) & 1
-		letters += int(k>>3) & 1
-		b[i] = lowerASCIITable[c]
-	}
-	s.latin += letters
-	return acc&cUpper != 0, acc&cLower != 0
+	return acc
 }
 
 var lowerASCIITable = func() (t [256]byte) {

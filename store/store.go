@@ -27,6 +27,9 @@ type Store interface {
 	Mentions(ctx context.Context, q MentionQuery) ([]mw.Mention, error)
 	// Series counts mentions (and negative ones) per time bucket and key.
 	Series(ctx context.Context, q SeriesQuery) ([]SeriesPoint, error)
+	// Totals counts each brand's mentions by label and sums their
+	// sentiment, over one time range (digests, share of voice).
+	Totals(ctx context.Context, q TotalsQuery) ([]BrandTotals, error)
 
 	// SourceState returns a source's cursor and health; a zero state with
 	// Source set when the source never ran.
@@ -52,6 +55,24 @@ type Store interface {
 	Watermark(ctx context.Context, name string) (time.Time, error)
 	// SaveWatermark replaces the time saved under name.
 	SaveWatermark(ctx context.Context, name string, t time.Time) error
+
+	// EachMention calls fn with every mention matching q, in q's order
+	// (q.Limit 0 = no limit), reading rows from the store as fn consumes
+	// them: memory stays flat however many match. An error from fn stops
+	// the read and is returned.
+	EachMention(ctx context.Context, q MentionQuery, fn func(mw.Mention) error) error
+	// AuthorHistory returns, for each of authors that wrote anything, how
+	// many mentions they wrote and their newest perAuthor, across brands.
+	AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]AuthorHistory, error)
+
+	// Triage returns the stored triage of the ids that have one.
+	Triage(ctx context.Context, ids []string) (map[string]Triage, error)
+	// SaveTriage replaces the triage of each ts[i].MentionID and appends
+	// audit to the audit trail. Callers compute the new state and the
+	// entries (web/inbox_triage.go); the store keeps them.
+	SaveTriage(ctx context.Context, ts []Triage, audit []AuditEntry) error
+	// Audit returns the audit trail of the ids, oldest first.
+	Audit(ctx context.Context, ids []string) ([]AuditEntry, error)
 }
 
 // Order of returned mentions.
@@ -71,7 +92,21 @@ type MentionQuery struct {
 	Aspect string
 	Author string // exact author, across all sources
 	Source string
-	IDs    []string
+	Type   string // source type (rss, appstore, x, ...)
+	Lang   string
+	// MinRating and MaxRating keep reviews rated within [Min, Max]; 0 does
+	// not bound.
+	MinRating, MaxRating float32
+	IDs                  []string
+	// Triage filters: a tag, an assignee, a state (StateNew also matches
+	// mentions never triaged).
+	Tag      string
+	Assignee string
+	State    TriageState
+	// Search keeps mentions whose title or text satisfies every clause.
+	Search []SearchClause
+	// After, with ByPublished or ByImpact, starts after this row.
+	After *Cursor
 	// CollectedFrom keeps mentions with Collected >= CollectedFrom. With
 	// ByCollected it pages through what was stored since a watermark.
 	CollectedFrom time.Time
@@ -111,7 +146,7 @@ type SeriesPoint struct {
 // SourceState is a source's cursor and health.
 type SourceState struct {
 	Source            string
-	Kind              string
+	Type              string
 	Cursor            mw.Cursor
 	LastRun           time.Time
 	LastSuccess       time.Time
@@ -127,5 +162,33 @@ type AlertQuery struct {
 	Brand string
 	State mw.AlertState
 	Since time.Time // StartedAt >= Since, or still firing
+	Until time.Time // StartedAt < Until
 	Limit int       // 0 = 100
+}
+
+// TotalsQuery selects the mentions Totals counts: Published in [From, To)
+// (zero bounds do not filter), of Brands (empty = every brand).
+type TotalsQuery struct {
+	Brands []string
+	From   time.Time
+	To     time.Time
+}
+
+// BrandTotals is one brand's mentions over a TotalsQuery's range, each
+// mention counted once (its latest version).
+type BrandTotals struct {
+	Brand                       string
+	Count                       uint64
+	Negative, Neutral, Positive uint64
+	// SentimentSum adds up the mentions' sentiment scores (-1..1); Mean
+	// divides it by Count.
+	SentimentSum float64
+}
+
+// Mean is the average sentiment score, 0 when there are no mentions.
+func (t BrandTotals) Mean() float64 {
+	if t.Count == 0 {
+		return 0
+	}
+	return t.SentimentSum / float64(t.Count)
 }

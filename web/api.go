@@ -99,8 +99,15 @@ func (h *Handler) apiShareOfVoice(w http.ResponseWriter, r *http.Request) {
 
 // apiMentions: top negative mentions by impact for the view, or, with
 // author=, that author's mentions across brands and sources.
+//
+// With any inbox parameter (feedParams: q, label, order, cursor, feed=1,
+// ...) it is the inbox feed instead: a FeedPage (inbox_api.go).
 func (h *Handler) apiMentions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if isFeed(q) {
+		h.apiFeed(w, r)
+		return
+	}
 	limit := 20
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)

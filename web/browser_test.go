@@ -58,15 +58,15 @@ func seedDemo(t *testing.T, st store.Store, now time.Time) []mw.Brand {
 	}
 	var raw []mw.Mention
 	for _, p := range demo.Posts(now) {
-		raw = append(raw, mw.Mention{Source: "demo-" + p.Feed, Kind: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
+		raw = append(raw, mw.Mention{Source: "demo-" + p.Feed, Type: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
 			Title: p.Title, Text: p.Text, Published: p.Published, Collected: now})
 	}
 	ms := scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands)).Process(raw, nil)
-	probe := mw.Mention{Brand: "Acme", Source: "demo-community", Kind: "rss", NativeID: "probe", URL: "https://community.example.org/p/probe",
+	probe := mw.Mention{Brand: "Acme", Source: "demo-community", Type: "rss", NativeID: "probe", URL: "https://community.example.org/p/probe",
 		Author: "mallory", AuthorReach: 90000, Title: browserProbe, Text: "Acme never delivered my order. " + browserProbe,
 		Published: now.Add(-90 * time.Minute), Collected: now, Lang: "en", Sentiment: -0.95, Label: mw.Negative, Stage: mw.AMOT,
 		StageConfidence: 0.9, Aspects: []string{"delivery"}, Reach: 50}
-	probe.ID = mw.MentionID(probe.Brand, probe.Kind, probe.NativeID)
+	probe.ID = mw.MentionID(probe.Brand, probe.Type, probe.NativeID)
 	ms = append(ms, probe)
 	ctx := context.Background()
 	if err := st.InsertMentions(ctx, ms); err != nil {
@@ -78,7 +78,7 @@ func seedDemo(t *testing.T, st store.Store, now time.Time) []mw.Brand {
 		Summary: "13 negative delivery mentions " + browserProbe, MentionIDs: []string{probe.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Kind: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 12, TotalItems: 60}); err != nil {
+	if err := st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Type: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 12, TotalItems: 60}); err != nil {
 		t.Fatal(err)
 	}
 	return cfg.Brands

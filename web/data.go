@@ -58,6 +58,9 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	if v.Brand == "" {
 		return v, errors.New("no brand: pass brand= (no brands are configured)")
 	}
+	if err := h.checkBrand(v.Brand); err != nil {
+		return v, err
+	}
 	now := h.opt.Now().UTC()
 	if q.Get("from") != "" || q.Get("to") != "" {
 		from, err := parseTime(q.Get("from"))
@@ -555,7 +558,7 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 	out := Sources{Sources: make([]Source, len(sts))}
 	for i, s := range sts {
 		in := func(t time.Time) *time.Time { return timePtr(t.In(h.opt.Location)) }
-		out.Sources[i] = Source{Source: s.Source, Kind: s.Kind, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
+		out.Sources[i] = Source{Source: s.Source, Kind: s.Type, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
 			LastError: redact.String(s.LastError), LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
 	}

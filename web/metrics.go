@@ -168,11 +168,11 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descStoreUp, 1)
 	sts, as := snap.sts, snap.alerts
 	for _, s := range sts {
-		counter(descSourceItems, float64(s.TotalItems), s.Source, s.Kind)
-		gauge(descSourceLastRun, float64(s.ItemsLastRun), s.Source, s.Kind)
-		gauge(descSourceErrors, float64(s.ConsecutiveErrors), s.Source, s.Kind)
-		gauge(descSourceSuccess, unix(s.LastSuccess), s.Source, s.Kind)
-		gauge(descSourceErrorAt, unix(s.LastErrorAt), s.Source, s.Kind)
+		counter(descSourceItems, float64(s.TotalItems), s.Source, s.Type)
+		gauge(descSourceLastRun, float64(s.ItemsLastRun), s.Source, s.Type)
+		gauge(descSourceErrors, float64(s.ConsecutiveErrors), s.Source, s.Type)
+		gauge(descSourceSuccess, unix(s.LastSuccess), s.Source, s.Type)
+		gauge(descSourceErrorAt, unix(s.LastErrorAt), s.Source, s.Type)
 	}
 	type key struct{ brand, kind, state string }
 	states := map[key]float64{}

@@ -73,6 +73,7 @@ var funcs = template.FuncMap{
 	"upper":   strings.ToUpper,
 	"stage":   stageName,
 	"scope":   alerts.ScopeLabel,
+	"list":    func(s ...string) []string { return s },
 }
 
 // parseTemplates parses the pages; zoneFuncs replaces the UTC time

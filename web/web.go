@@ -47,7 +47,15 @@ type Counters struct {
 type Options struct {
 	Store  store.Store // required
 	Brands []mw.Brand  // tracked brands and their competitors
-	Auth   mw.WebConfig
+	// Sources are the configured sources: the inbox checks source= and
+	// type= against them (without them, against the store's sources and
+	// the registered types).
+	Sources []mw.SourceConfig
+	// CanTriage, when set, decides whether a request may change triage
+	// state (tags, assignee, state, note): nil to allow, else the reason
+	// for a 403. The role check (agents yes, viewers no) goes here.
+	CanTriage func(r *http.Request) error
+	Auth      mw.WebConfig
 	// Counters, when set, feeds /metrics and the spool depth shown under
 	// source health. Called once per scrape or page view; must be cheap.
 	Counters func() Counters
@@ -151,6 +159,7 @@ func (h *Handler) routes() {
 	handle("GET /api/aspects", h.apiAspects)
 	handle("GET /api/share-of-voice", h.apiShareOfVoice)
 	handle("GET /api/mentions", h.apiMentions)
+	h.inboxRoutes(handle)
 	handle("GET /api/alerts", h.apiAlerts)
 	handle("POST /api/alerts/{id}/ack", h.apiAck)
 	handle("POST /api/alerts/{id}/resolve", h.apiResolve)

@@ -24,10 +24,10 @@ const xssProbe = `<script>alert(1)</script>`
 var testBrands = []mw.Brand{{Name: "Acme", Keywords: []string{"acme"}, Competitors: []mw.Competitor{{Name: "Roboclean", Keywords: []string{"roboclean"}}}}}
 
 func mention(brand, native, author string, sent float32, label mw.Label, stage mw.Stage, reach float32, ago time.Duration, aspects ...string) mw.Mention {
-	m := mw.Mention{Brand: brand, Source: "news", Kind: "rss", NativeID: native, URL: "https://example.org/" + native, Author: author,
+	m := mw.Mention{Brand: brand, Source: "news", Type: "rss", NativeID: native, URL: "https://example.org/" + native, Author: author,
 		Title: "title " + native, Text: "text " + native, Published: testNow.Add(-ago), Collected: testNow, Lang: "en",
 		Sentiment: sent, Label: label, Stage: stage, StageConfidence: 0.8, Aspects: aspects, Reach: reach}
-	m.ID = mw.MentionID(brand, m.Kind, native)
+	m.ID = mw.MentionID(brand, m.Type, native)
 	return m
 }
 
@@ -62,8 +62,8 @@ func seed(t *testing.T, st store.Store) {
 		}
 	}
 	for _, s := range []store.SourceState{
-		{Source: "news", Kind: "rss", LastRun: testNow.Add(-time.Minute), LastSuccess: testNow.Add(-time.Minute), ItemsLastRun: 4, TotalItems: 40},
-		{Source: "x", Kind: "x", LastRun: testNow.Add(-time.Minute), LastError: "x: 401 unauthorized", LastErrorAt: testNow.Add(-time.Minute), ConsecutiveErrors: 3},
+		{Source: "news", Type: "rss", LastRun: testNow.Add(-time.Minute), LastSuccess: testNow.Add(-time.Minute), ItemsLastRun: 4, TotalItems: 40},
+		{Source: "x", Type: "x", LastRun: testNow.Add(-time.Minute), LastError: "x: 401 unauthorized", LastErrorAt: testNow.Add(-time.Minute), ConsecutiveErrors: 3},
 	} {
 		if err := st.SaveSourceState(ctx, s); err != nil {
 			t.Fatal(err)

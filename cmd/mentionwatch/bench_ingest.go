@@ -65,7 +65,7 @@ func benchMention(i int, t0 time.Time) mw.Mention {
 	aspects := [...][]string{{"delivery"}, {"price"}, nil, {"service", "refund"}, {"app"}, nil, {"quality"}}
 	n := strconv.Itoa(i)
 	m := mw.Mention{
-		Brand: brands[i%len(brands)], Source: sources[i%len(sources)], Kind: "rss", NativeID: "bench-" + n,
+		Brand: brands[i%len(brands)], Source: sources[i%len(sources)], Type: "rss", NativeID: "bench-" + n,
 		URL: "https://example.com/posts/" + n, Author: "user" + strconv.Itoa(i%50000), AuthorReach: uint32(i % 100000),
 		Title: "Order " + n + " from the shop",
 		Text: "Paket saya belum sampai juga padahal sudah seminggu, kurirnya gak jelas. My parcel " + n +
@@ -74,7 +74,7 @@ func benchMention(i int, t0 time.Time) mw.Mention {
 		Lang: "id", Sentiment: float32(i%200-100) / 100, Label: labels[i%len(labels)], Stage: stages[i%len(stages)],
 		StageConfidence: 0.7, Aspects: aspects[i%len(aspects)], Reach: 1 + float32(i%7),
 	}
-	m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+	m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 	return m
 }
 
@@ -231,7 +231,7 @@ func benchIngest(ctx context.Context, out, errw io.Writer, dsn string, rows, bat
 					if asp == nil {
 						asp = []string{}
 					}
-					if err := b.Append(m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author, m.AuthorReach,
+					if err := b.Append(m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach,
 						m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
 						string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, uint64(i+1)); err != nil {
 						return fmt.Errorf("bench ingest: raw append: %w", err)

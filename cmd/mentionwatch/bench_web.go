@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,8 +11,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +33,7 @@ func init() {
 		rows     int
 		requests int
 		keep     bool
+		merge    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "web",
@@ -42,15 +46,20 @@ func init() {
 			"is created and dropped afterwards unless --keep is set.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep)
+			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep, merge)
 		},
 	}
 	cmd.Flags().StringVar(&dsn, "store", "", "ClickHouse DSN; empty = the embedded store in a temporary file")
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "mentions to seed")
 	cmd.Flags().IntVar(&requests, "requests", 30, "timed requests per endpoint")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the bench database")
+	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "ClickHouse: use (and keep) this database; seeding is skipped when it already holds --rows mentions")
+	cmd.Flags().BoolVar(&merge, "merge", false, "ClickHouse: OPTIMIZE TABLE mentions FINAL after seeding (the state background merges reach)")
 	benchCmd.AddCommand(cmd)
 }
+
+// benchWebDatabase is --database.
+var benchWebDatabase string
 
 // benchWebBrands: acme is tracked, the other bench brands are its competitors.
 var benchWebBrands = []mw.Brand{{Name: "acme", Keywords: []string{"acme"}, Competitors: []mw.Competitor{
@@ -85,6 +94,9 @@ func benchWebStore(ctx context.Context, errw io.Writer, dsn string, keep bool) (
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
 	db := "mw_bench_web_" + hex.EncodeToString(suffix)
+	if benchWebDatabase != "" {
+		db, keep = benchWebDatabase, true
+	}
 	log := newLogger(mw.LogConfig{Level: "warn"})
 	admin, err := clickhouse.Open(ctx, mw.StoreConfig{DSN: mw.Secret(dsn)}, log)
 	if err != nil {
@@ -155,14 +167,14 @@ func seedBenchWeb(ctx context.Context, errw io.Writer, st store.Store, rows int,
 		}
 	}
 	for _, s := range []string{"news", "reviews", "appstore", "x", "reddit", "mastodon"} {
-		if err := st.SaveSourceState(ctx, store.SourceState{Source: s, Kind: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 40, TotalItems: uint64(rows / 6)}); err != nil {
+		if err := st.SaveSourceState(ctx, store.SourceState{Source: s, Type: "rss", LastRun: now, LastSuccess: now, ItemsLastRun: 40, TotalItems: uint64(rows / 6)}); err != nil {
 			return fmt.Errorf("bench web: seeding source states: %w", err)
 		}
 	}
 	return nil
 }
 
-func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep bool) error {
+func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep, merge bool) error {
 	if rows < 1 || requests < 1 {
 		return fmt.Errorf("bench web: --rows and --requests must be positive")
 	}
@@ -173,11 +185,18 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 	defer cleanup()
 	now := time.Now().UTC()
 	seedStart := time.Now()
-	if err := seedBenchWeb(ctx, errw, st, rows, now); err != nil {
-		return err
+	var have uint64
+	if chs, ok := st.(*clickhouse.Store); ok && benchWebDatabase != "" {
+		chs.Conn().QueryRow(ctx, "SELECT uniqExact(id) FROM mentions").Scan(&have)
 	}
-	fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
-
+	if have >= uint64(rows) {
+		fmt.Fprintf(errw, "bench web: %s holds %d mentions already; not seeding\n", benchWebDatabase, have)
+	} else {
+		if err := seedBenchWeb(ctx, errw, st, rows, now); err != nil {
+			return err
+		}
+		fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
+	}
 	h, err := web.New(web.Options{Store: st, Brands: benchWebBrands, Now: func() time.Time { return now }})
 	if err != nil {
 		return err
@@ -194,6 +213,14 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		"/api/mentions?author=user123",
 		"/api/alerts?brand=acme&range=30d",
 		"/api/sources",
+		// The inbox (issue 18): the page, the feed's first page, a filtered
+		// first page, a common and a rare word, a page by impact.
+		"/mentions?brand=acme",
+		"/api/mentions?brand=acme&feed=1",
+		"/api/mentions?brand=acme&lang=id&stage=amot&label=negative",
+		"/api/mentions?brand=acme&q=parcel",
+		"/api/mentions?brand=acme&q=" + strconv.Itoa(rows-4),
+		"/api/mentions?brand=acme&order=impact&range=7d",
 	}
 	client := srv.Client()
 	get := func(path string) (time.Duration, error) {
@@ -218,6 +245,11 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 			return err
 		}
 	}
+	if chs, ok := st.(*clickhouse.Store); ok {
+		if err := benchMergeState(ctx, out, errw, chs, merge, requests, endpoints[:5], get); err != nil {
+			return err
+		}
+	}
 	took := make([][]time.Duration, len(endpoints))
 	for r := 0; r < requests; r++ {
 		for i, e := range endpoints {
@@ -237,5 +269,114 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 		fmt.Fprintf(out, "web %s %s: p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", kind, e, pct(0.5), pct(0.95), float64(ds[len(ds)-1].Microseconds())/1000)
 	}
+	if err := benchExport(ctx, out, client, srv.URL, kind); err != nil {
+		return err
+	}
+	if chs, ok := st.(*clickhouse.Store); ok {
+		return benchRawRead(ctx, out, chs)
+	}
+	return nil
+}
+
+// benchRawRead is the export's baseline: every stored row's columns read
+// through the driver in storage order (rows decoded, not scanned into
+// mentions): no sort, no dedup, no HTTP, no CSV. It runs right after the
+// export in the same process.
+func benchRawRead(ctx context.Context, out io.Writer, chs *clickhouse.Store) error {
+	start := time.Now()
+	rows, err := chs.Conn().Query(ctx, "SELECT "+strings.Join(clickhouse.MentionColumns, ", ")+" FROM mentions")
+	if err != nil {
+		return fmt.Errorf("bench web: raw read: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("bench web: raw read: %w", err)
+	}
+	took := time.Since(start)
+	fmt.Fprintf(out, "web clickhouse baseline raw read: rows=%d seconds=%.1f rows_per_s=%.0f\n", n, took.Seconds(), float64(n)/took.Seconds())
+	return nil
+}
+
+// benchMergeState reports the mentions table's parts and running merges.
+// With merge it first times the dashboard's aggregate endpoints in that
+// state (right after seeding), then merges the table to one part per
+// partition (OPTIMIZE ... FINAL), so the run that follows is of the
+// merged state; the two are measured in the same process, back to back.
+func benchMergeState(ctx context.Context, out, errw io.Writer, chs *clickhouse.Store, merge bool, requests int, probe []string,
+	get func(string) (time.Duration, error)) error {
+	state := func(when string) {
+		var parts, merges uint64
+		chs.Conn().QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'mentions' AND active").Scan(&parts)
+		chs.Conn().QueryRow(ctx, "SELECT count() FROM system.merges WHERE database = currentDatabase()").Scan(&merges)
+		fmt.Fprintf(out, "web: clickhouse %s: mentions active parts=%d running merges=%d\n", when, parts, merges)
+	}
+	state("after seeding")
+	if !merge {
+		return nil
+	}
+	for _, e := range probe {
+		var ds []time.Duration
+		for range requests {
+			d, err := get(e)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+		}
+		slices.Sort(ds)
+		fmt.Fprintf(out, "web clickhouse before-merge %s: p50_ms=%.1f p95_ms=%.1f\n", e,
+			float64(ds[len(ds)/2].Microseconds())/1000, float64(ds[min(len(ds)-1, len(ds)*95/100)].Microseconds())/1000)
+	}
+	mstart := time.Now()
+	if err := chs.Conn().Exec(ctx, "OPTIMIZE TABLE mentions FINAL"); err != nil {
+		return fmt.Errorf("bench web: merging: %w", err)
+	}
+	fmt.Fprintf(errw, "bench web: OPTIMIZE TABLE mentions FINAL took %s\n", time.Since(mstart).Round(time.Second))
+	state("after OPTIMIZE FINAL")
+	return nil
+}
+
+// benchExport times a CSV export of every mention over HTTP, and reports
+// the process's peak RSS during it (VmHWM, reset first through
+// /proc/self/clear_refs) and the peak Go heap.
+func benchExport(ctx context.Context, out io.Writer, client *http.Client, base, kind string) error {
+	runtime.GC()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM; best effort
+	var peak memPeak
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { peak.sample(stop); close(done) }()
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/mentions/export?format=csv", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	var lines int
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		lines += bytes.Count(buf[:n], []byte("\n"))
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			resp.Body.Close()
+			return fmt.Errorf("bench web: reading the export: %w", err)
+		}
+	}
+	resp.Body.Close()
+	took := time.Since(start)
+	close(stop)
+	<-done
+	fmt.Fprintf(out, "web %s export csv: lines=%d seconds=%.1f rows_per_s=%.0f peak_rss_mib=%.0f peak_heap_mib=%.0f\n", kind, lines,
+		took.Seconds(), float64(lines-1)/took.Seconds(), peakRSS(), float64(peak.heap.Load())/(1<<20))
 	return nil
 }

@@ -59,6 +59,7 @@ func init() {
 			}
 			fmt.Fprintf(out, "store: %s\n", storeType(cfg))
 			fmt.Fprintf(out, "timezone: %s\n", cfg.Location())
+			printDigests(out, cfg)
 			if strict && len(cfg.Warnings) > 0 {
 				return fmt.Errorf("%s: %d warning(s) and --strict: set the variables named above or remove the keys", cfg.File, len(cfg.Warnings))
 			}

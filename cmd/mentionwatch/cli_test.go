@@ -215,7 +215,7 @@ func TestSourceReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-	err = st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Kind: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
+	err = st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Type: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
 		Cursor: mw.Cursor{LastTime: last, Seen: []string{"a", "b", "c"}, ETag: `"v1"`}})
 	st.Close()
 	if err != nil {

@@ -38,7 +38,7 @@ func (a *app) observe(ms []mw.Mention) {
 	}
 }
 
-// leadAlerts runs the alert loop while this member leads. A term gets a
+// leadAlerts runs the alert loop and the digests while this member leads. A term gets a
 // new loop warmed from the store (alert state, outbox, watermarks), so a
 // new leader neither re-announces what an earlier one sent nor loses what
 // it left pending. A term that resumes this member's own previous one
@@ -62,9 +62,19 @@ func (a *app) leadAlerts(ctx context.Context) error {
 		}
 		a.term.Store(l)
 		defer a.term.Store(nil)
+		// The digests go out from the leader too; each send is recorded in
+		// the store, so a new leader does not send one again.
+		digests := make(chan struct{})
+		go func() {
+			defer close(digests)
+			if err := a.runDigests(term); err != nil && term.Err() == nil {
+				a.log.Error("digests stopped", "err", err)
+			}
+		}()
 		if err := l.Run(term); err != nil && term.Err() == nil {
 			a.log.Error("alert loop stopped", "err", err)
 		}
+		<-digests
 	})
 }
 

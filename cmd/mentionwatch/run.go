@@ -54,9 +54,11 @@ func init() {
 			run("writer stats", a.reportWriter)
 			if a.coord == nil {
 				run("alerts", a.alerts.Run)
+				run("digests", a.runDigests)
 			} else {
 				// Coordinated: the scheduler asks the coordinator before
-				// each run; only the leader runs the alert loop.
+				// each run; only the leader runs the alert loop and the
+				// digests.
 				run("coordination", a.coord.Run)
 				run("alerts", a.leadAlerts)
 			}

@@ -54,7 +54,7 @@ func expectedMentions(t *testing.T, cfg *mw.Config, posts []demo.Post) int {
 	p := scoring.NewPipeline(cfg.Brands, scoring.NewScorer(cfg.Brands))
 	var raw []mw.Mention
 	for _, post := range posts {
-		raw = append(raw, mw.Mention{Kind: "rss", NativeID: post.ID, Title: post.Title, Text: post.Text})
+		raw = append(raw, mw.Mention{Type: "rss", NativeID: post.ID, Title: post.Title, Text: post.Text})
 	}
 	return len(p.Process(raw, nil))
 }

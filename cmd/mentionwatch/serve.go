@@ -51,7 +51,7 @@ func init() {
 				return err
 			}
 			h, err := web.New(web.Options{
-				Store: st, Brands: cfg.Brands, Auth: cfg.Web, Log: log.With("component", "web"),
+				Store: st, Brands: cfg.Brands, Sources: cfg.Sources, Auth: cfg.Web, Log: log.With("component", "web"),
 				Spool:    func() (int, int64, bool) { return spoolDepth(spoolDir) },
 				Location: cfg.Location(), Bucket: cfg.Alerts.Bucket.Or(5 * time.Minute), Links: links,
 			})

@@ -117,6 +117,14 @@ func (r *retryStore) Series(ctx context.Context, q store.SeriesQuery) ([]store.S
 	return st.Series(ctx, q)
 }
 
+func (r *retryStore) Totals(ctx context.Context, q store.TotalsQuery) ([]store.BrandTotals, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Totals(ctx, q)
+}
+
 func (r *retryStore) SourceState(ctx context.Context, source string) (store.SourceState, error) {
 	st, err := r.get()
 	if err != nil {
@@ -207,4 +215,44 @@ func (r *retryStore) SaveWatermark(ctx context.Context, name string, t time.Time
 		return err
 	}
 	return st.SaveWatermark(ctx, name, t)
+}
+
+func (r *retryStore) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.EachMention(ctx, q, fn)
+}
+
+func (r *retryStore) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.AuthorHistory(ctx, authors, perAuthor)
+}
+
+func (r *retryStore) Triage(ctx context.Context, ids []string) (map[string]store.Triage, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Triage(ctx, ids)
+}
+
+func (r *retryStore) SaveTriage(ctx context.Context, ts []store.Triage, audit []store.AuditEntry) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveTriage(ctx, ts, audit)
+}
+
+func (r *retryStore) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Audit(ctx, ids)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mentionwatch/mentionwatch/internal/progress"
 	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/scoring/training"
 )
 
 // trainCmd groups `mentionwatch train <model>`.
@@ -45,7 +46,7 @@ then rebuild the binary.`,
 			if err != nil {
 				return err
 			}
-			opts := scoring.TrainOptions{Epochs: epochs, Seed: 1}
+			opts := training.TrainOptions{Epochs: epochs, Seed: 1}
 			bar := progress.New("train sentiment-id", opts.CVWork(len(train)))
 			opts.Progress = bar.Add
 			if verbose {
@@ -53,18 +54,18 @@ then rebuild the binary.`,
 			} else {
 				opts.Log = io.Discard
 			}
-			cv, err := scoring.CrossValidateID(train, opts)
+			cv, err := training.CrossValidateID(train, opts)
 			if err != nil {
 				bar.Finish()
 				return err
 			}
-			res := scoring.TrainSelectedID(train, cv.Config, cv.Epoch, opts)
+			res := training.TrainSelectedID(train, cv.Config, cv.Epoch, opts)
 			bar.Finish()
 			if err := res.WriteModel(out); err != nil {
 				return err
 			}
 			wordsOut := filepath.Join(filepath.Dir(out), "id_words.txt")
-			if err := scoring.WriteWordList(wordsOut, scoring.IDWordList(train, 3, 4000)); err != nil {
+			if err := training.WriteWordList(wordsOut, training.IDWordList(train, 3, 4000)); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d; 5-fold cross-validated macro-F1 on smsa_train %.4f (folds %.4f); model alone on smsa_valid (chooses nothing) %.4f\nwrote %s\n",
@@ -102,26 +103,26 @@ then rebuild the binary:
   mentionwatch train stage --data ../shared/data --out scoring/model/stage.bin.gz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			all, err := scoring.ReadStageRows(filepath.Join(data, "moments", "dev.tsv"))
+			all, err := training.ReadStageRows(filepath.Join(data, "moments", "dev.tsv"))
 			if err != nil {
 				return fmt.Errorf("%w (is --data the shared data directory?)", err)
 			}
 			for _, p := range rows {
-				r, err := scoring.ReadStageRows(p)
+				r, err := training.ReadStageRows(p)
 				if err != nil {
 					return fmt.Errorf("%w (run from the repository root, or pass --rows)", err)
 				}
 				all = append(all, r...)
 			}
-			var opts scoring.StageTrainOptions
+			var opts training.StageTrainOptions
 			bar := progress.New("train stage", opts.TotalWork(len(all)))
 			opts.Progress = bar.Add
-			m, err := scoring.TrainStage(all, opts)
+			m, err := training.TrainStage(all, opts)
 			bar.Finish()
 			if err != nil {
 				return err
 			}
-			if err := m.WriteFile(out); err != nil {
+			if err := scoring.WriteModelFile(out, m.Encode); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d rows; rebuild the binary to embed it\n", out, len(all))
@@ -156,18 +157,18 @@ then rebuild the binary. The weights may ship; the tweets may not.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir := filepath.Join(data, "sentiment-en", "semeval")
 			var train []scoring.Labeled
-			for _, f := range scoring.SemEvalTrainFiles {
+			for _, f := range training.SemEvalTrainFiles {
 				rows, err := scoring.ReadSemEval(filepath.Join(dir, f))
 				if err != nil {
 					return fmt.Errorf("%w (is --data the shared data directory?)", err)
 				}
 				train = append(train, rows...)
 			}
-			valid, err := scoring.ReadSemEval(filepath.Join(dir, scoring.SemEvalValidFile))
+			valid, err := scoring.ReadSemEval(filepath.Join(dir, training.SemEvalValidFile))
 			if err != nil {
 				return err
 			}
-			opts := scoring.ENTrainOptions{Epochs: epochs, Seed: 1}
+			opts := training.ENTrainOptions{Epochs: epochs, Seed: 1}
 			bar := progress.New("train sentiment-en", opts.TotalWork(len(train), len(valid)))
 			opts.Progress = bar.Add
 			if verbose {
@@ -175,7 +176,7 @@ then rebuild the binary. The weights may ship; the tweets may not.`,
 			} else {
 				opts.Log = io.Discard
 			}
-			res, err := scoring.TrainSentimentEN(train, valid, opts)
+			res, err := training.TrainSentimentEN(train, valid, opts)
 			bar.Finish()
 			if err != nil {
 				return err
@@ -184,7 +185,7 @@ then rebuild the binary. The weights may ship; the tweets may not.`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d, %s macro-recall %.4f (%.4f before offsets); %d training tweets\n",
-				out, res.Describe(), res.Epoch, scoring.SemEvalValidFile, res.MacroRecall, res.RawRecall, len(train))
+				out, res.Describe(), res.Epoch, training.SemEvalValidFile, res.MacroRecall, res.RawRecall, len(train))
 			return nil
 		},
 	}

@@ -11,10 +11,11 @@ import (
 // ends. run starts it in its own goroutine when web.listen is set.
 func (a *app) serveWeb(ctx context.Context) error {
 	opt := web.Options{
-		Store:  a.store,
-		Brands: a.cfg.Brands,
-		Auth:   a.cfg.Web,
-		Runs:   a.runs,
+		Store:   a.store,
+		Brands:  a.cfg.Brands,
+		Sources: a.cfg.Sources,
+		Auth:    a.cfg.Web,
+		Runs:    a.runs,
 		Counters: func() web.Counters {
 			return web.Counters{Collected: a.collected.Load(), Stored: a.stored.Load(), Writer: a.writer.Stats()}
 		},

@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "appstore"
+// Type is the registered type name.
+const Type = "appstore"
 
 // DefaultBaseURL is where the feeds live.
 const DefaultBaseURL = "https://itunes.apple.com"
@@ -28,7 +28,7 @@ const DefaultBaseURL = "https://itunes.apple.com"
 const MaxFeedPages = 10
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
 }
 
 // AppStore is one app's reviews source; the struct is its config.
@@ -95,10 +95,7 @@ func (a *AppStore) Init(env collectors.Env) error {
 // already read are returned and remembered in cursor Seen while the mark
 // stays, so the next run re-reads the window without duplicates.
 func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	var out []mw.Mention
 	var firstErr error
 	for _, c := range a.Countries {

@@ -55,12 +55,12 @@ func (f *fakeFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "app_id: id123456789\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, "app_id: id123456789\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "reviews.golden.json", items, *update)
 	if len(items) != 4 || strings.Join(fake.requests, ",") != "us/1,us/2" {
 		t.Fatalf("items = %d, requests = %v; want 4 items from 2 pages (last page link)", len(items), fake.requests)
@@ -111,7 +111,7 @@ func TestCountriesAndPartialFailure(t *testing.T) {
 		}
 		fake.ServeHTTP(w, r)
 	})
-	src := ct.Build(t, Kind, "app_id: '123456789'\ncountries: [US, id]\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, "app_id: '123456789'\ncountries: [US, id]\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantHTTPStatus(t, err, 503)
 	ct.WantRetryAfter(t, err, 30*time.Second)
@@ -152,7 +152,7 @@ func TestErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := ct.Serve(t, tc.h)
-			src := ct.Build(t, Kind, "app_id: '123456789'\nbase_url: "+srv.URL)
+			src := ct.Build(t, Type, "app_id: '123456789'\nbase_url: "+srv.URL)
 			items, _, err := ct.Collect(t, src, mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
@@ -163,10 +163,10 @@ func TestErrors(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "country: us", "app_id is required")
-	ct.WantBuildError(t, Kind, "app_id: '1'\ncountry: usa", "two-letter")
-	ct.WantBuildError(t, Kind, "app_id: '1'\nmax_pages: 11", "at most 10")
-	ct.WantBuildError(t, Kind, "app_id: '1'\nappid: 2", "appid")
+	ct.WantBuildError(t, Type, "country: us", "app_id is required")
+	ct.WantBuildError(t, Type, "app_id: '1'\ncountry: usa", "two-letter")
+	ct.WantBuildError(t, Type, "app_id: '1'\nmax_pages: 11", "at most 10")
+	ct.WantBuildError(t, Type, "app_id: '1'\nappid: 2", "appid")
 }
 
 func TestSingleEntryObject(t *testing.T) {

@@ -116,7 +116,7 @@ func Parse(body []byte, country, appID string) (Page, error) {
 			continue
 		}
 		m := mw.Mention{
-			Kind:     Kind,
+			Type:     Type,
 			NativeID: country + ":" + e.ID.Label,
 			URL:      "https://apps.apple.com/" + country + "/app/id" + appID + "?see-all=reviews",
 			Author:   textutil.Clean(e.Author.Name.Label),

@@ -15,7 +15,7 @@ import (
 func TestEntriesWithoutUpdated(t *testing.T) {
 	fake := &fakeFeed{pages: map[string]string{"us/1": string(ct.Fixture(t, "no_updated.json"))}}
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "app_id: id123456789\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, "app_id: id123456789\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)

@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "bluesky"
+// Type is the registered type name.
+const Type = "bluesky"
 
 // DefaultService is the PDS that hosts most accounts; it serves the
 // session and proxies searchPosts to the Bluesky AppView.
@@ -29,7 +29,7 @@ const DefaultService = "https://bsky.social"
 const appPasswordsPage = "https://bsky.app/settings/app-passwords"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Bluesky{} })
 }
 
 // Bluesky is one Bluesky search source; the struct is its config.
@@ -102,10 +102,7 @@ func (b *Bluesky) Init(env collectors.Env) error {
 // fails, the posts already read are returned and remembered in Seen, so the
 // next run re-reads that window without duplicates.
 func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	now := b.env.Now()
 	var out []mw.Mention
 	var firstErr error

@@ -197,12 +197,12 @@ func config(url string) string {
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL)+"\nlimit: 2")
+	src := ct.Build(t, Type, config(srv.URL)+"\nlimit: 2")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "search.golden.json", items, *update)
 	if c, r, s := fake.counts(); len(items) != 4 || c != 1 || r != 0 || s != 2 {
 		t.Fatalf("items %d, sessions %d, refreshes %d, searches %d; want 4 posts of the last 24h in 2 pages, one login", len(items), c, r, s)
@@ -234,7 +234,7 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 func TestExpiredAccessTokenIsRefreshed(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL))
+	src := ct.Build(t, Type, config(srv.URL))
 	if _, _, err := ct.Collect(t, src, mw.Cursor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestRefreshesBeforeExp(t *testing.T) {
 	fake := newFake(t)
 	fake.accessExp = ct.Now.Add(30 * time.Second)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL)+"\nauthor_reach: false")
+	src := ct.Build(t, Type, config(srv.URL)+"\nauthor_reach: false")
 	if _, _, err := ct.Collect(t, src, mw.Cursor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -284,14 +284,14 @@ func TestRefreshesBeforeExp(t *testing.T) {
 func TestBadAppPassword(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, strings.Replace(config(srv.URL), password, "my-main-password", 1))
+	src := ct.Build(t, Type, strings.Replace(config(srv.URL), password, "my-main-password", 1))
 	items, _, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantAuth(t, err, "bluesky", "handle/app_password", "bsky.app/settings/app-passwords")
 	if len(items) != 0 || strings.Contains(err.Error(), "my-main-password") {
 		t.Fatalf("items %d, err %v", len(items), err)
 	}
 	// A 2FA account's main password: 400 AuthFactorTokenRequired.
-	src = ct.Build(t, Kind, config(ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+	src = ct.Build(t, Type, config(ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		xrpcErr(w, 400, "AuthFactorTokenRequired", "A sign in code has been sent to your email address")
 	}).URL))
 	_, _, err = ct.Collect(t, src, mw.Cursor{})
@@ -334,7 +334,7 @@ func TestErrors(t *testing.T) {
 			fake := newFake(t)
 			fake.hook = tc.h
 			srv := ct.Serve(t, fake.ServeHTTP)
-			items, _, err := ct.Collect(t, ct.Build(t, Kind, config(srv.URL)), mw.Cursor{})
+			items, _, err := ct.Collect(t, ct.Build(t, Type, config(srv.URL)), mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
 				t.Errorf("items = %d, want 0", len(items))
@@ -346,7 +346,7 @@ func TestErrors(t *testing.T) {
 func TestQueriesFromBrands(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, strings.Replace(config(srv.URL), "query: acme", "lang: id\nauthor_reach: false", 1))
+	src := ct.Build(t, Type, strings.Replace(config(srv.URL), "query: acme", "lang: id\nauthor_reach: false", 1))
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
@@ -365,10 +365,10 @@ func TestQueriesFromBrands(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "handle: acme.bsky.social", "app_password", "app-passwords")
-	ct.WantBuildError(t, Kind, "handle: a\napp_password: b\nlimit: 101", "limit")
-	ct.WantBuildError(t, Kind, "handle: a\napp_password: b\nservice: bsky.social", "service")
-	ct.WantBuildError(t, Kind, "handle: a\napp_password: b\npassword: c", "password")
+	ct.WantBuildError(t, Type, "handle: acme.bsky.social", "app_password", "app-passwords")
+	ct.WantBuildError(t, Type, "handle: a\napp_password: b\nlimit: 101", "limit")
+	ct.WantBuildError(t, Type, "handle: a\napp_password: b\nservice: bsky.social", "service")
+	ct.WantBuildError(t, Type, "handle: a\napp_password: b\npassword: c", "password")
 }
 
 func TestURLMapping(t *testing.T) {
@@ -449,13 +449,13 @@ func TestThroughScheduler(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
 	run := ct.NewRunner()
-	if res := run.RunOnce(t, ct.Build(t, Kind, config(srv.URL))); res.Err != nil || res.Items != 4 {
+	if res := run.RunOnce(t, ct.Build(t, Type, config(srv.URL))); res.Err != nil || res.Items != 4 {
 		t.Fatalf("first run = %+v", res)
 	}
-	if res := run.RunOnce(t, ct.Build(t, Kind, config(srv.URL))); res.Err != nil || res.Items != 0 {
+	if res := run.RunOnce(t, ct.Build(t, Type, config(srv.URL))); res.Err != nil || res.Items != 0 {
 		t.Fatalf("second run = %+v, want nothing new", res)
 	}
-	res := run.RunOnce(t, ct.Build(t, Kind, strings.Replace(config(srv.URL), password, "wrong", 1)))
+	res := run.RunOnce(t, ct.Build(t, Type, strings.Replace(config(srv.URL), password, "wrong", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "app_password") {
 		t.Fatalf("bad password run = %+v, want the source stopped naming app_password", res)
 	}

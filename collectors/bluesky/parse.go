@@ -86,7 +86,7 @@ func toMention(v *PostView) (mw.Mention, time.Time, bool) {
 	}
 	indexed := parseTime(v.IndexedAt)
 	m := mw.Mention{
-		Kind:      Kind,
+		Type:      Type,
 		NativeID:  v.URI,
 		URL:       "https://bsky.app/profile/" + profile + "/post/" + rkey,
 		Author:    profile,                       // the DID when the handle does not verify

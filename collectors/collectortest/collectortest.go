@@ -210,15 +210,15 @@ func WantErrorContains(t testing.TB, err error, want ...string) {
 	}
 }
 
-// CheckItems checks the invariants every collected item must hold: a Kind
+// CheckItems checks the invariants every collected item must hold: a Type
 // and NativeID, a UTC time, no Brand or ID (the matcher fills them), and a
 // rating within 0..5.
-func CheckItems(t testing.TB, kind string, items []mw.Mention) {
+func CheckItems(t testing.TB, typ string, items []mw.Mention) {
 	t.Helper()
 	for i, m := range items {
 		switch {
-		case m.Kind != kind:
-			t.Errorf("item %d: kind %q, want %q", i, m.Kind, kind)
+		case m.Type != typ:
+			t.Errorf("item %d: type %q, want %q", i, m.Type, typ)
 		case m.NativeID == "":
 			t.Errorf("item %d: empty native id", i)
 		case m.Published.Location() != time.UTC:

@@ -39,7 +39,7 @@ const exampleWeight = 0.8
 // TestDeclaredWeightScores: the scorer weighs this type's mentions by the
 // weight declared above, though nothing in scoring names the type.
 func TestDeclaredWeightScores(t *testing.T) {
-	m := mw.Mention{Kind: kind, Text: "the acme vacuum is fine"}
+	m := mw.Mention{Type: kind, Text: "the acme vacuum is fine"}
 	scoring.NewScorer(nil).Score(&m)
 	if m.Reach != float32(exampleWeight) {
 		t.Errorf("reach %v, want the declared %v", m.Reach, exampleWeight)
@@ -109,7 +109,7 @@ func (f *Forum) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cu
 					continue
 				}
 				next.Remember(p.ID)
-				out = append(out, mw.Mention{Kind: kind, Source: f.env.Name, NativeID: p.ID, URL: p.URL,
+				out = append(out, mw.Mention{Type: kind, Source: f.env.Name, NativeID: p.ID, URL: p.URL,
 					Author: p.Author, Text: p.Body, Published: p.Created.UTC(), Collected: now})
 			}
 		}

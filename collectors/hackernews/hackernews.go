@@ -16,14 +16,14 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "hackernews"
+// Type is the registered type name.
+const Type = "hackernews"
 
 // DefaultBaseURL is the Algolia HN API.
 const DefaultBaseURL = "https://hn.algolia.com/api/v1"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.1}, func() collectors.Collector { return &HackerNews{} })
 }
 
 // HackerNews is one HN search source; the struct is its config.
@@ -86,10 +86,7 @@ func (h *HackerNews) Init(env collectors.Env) error {
 // hits already read are returned and remembered in cursor Seen, and the
 // mark stays, so the next run re-reads that window without duplicates.
 func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	now := h.env.Now()
 	var out []mw.Mention
 	got := map[string]bool{}

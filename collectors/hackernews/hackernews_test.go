@@ -81,12 +81,12 @@ func (f *fakeAlgolia) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "base_url: "+srv.URL+"\nhits_per_page: 3\nquery: acme")
+	src := ct.Build(t, Type, "base_url: "+srv.URL+"\nhits_per_page: 3\nquery: acme")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "search.golden.json", items, *update)
 	if len(fake.requests) != 2 {
 		t.Errorf("requests = %d, want 2 pages", len(fake.requests))
@@ -112,7 +112,7 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 func TestQueriesFromBrands(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "base_url: "+srv.URL)
+	src := ct.Build(t, Type, "base_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestLaterPageFailsKeepsEarlierItems(t *testing.T) {
 	fake := newFake(t)
 	fake.failPage = 1
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "base_url: "+srv.URL+"\nhits_per_page: 2\nquery: acme")
+	src := ct.Build(t, Type, "base_url: "+srv.URL+"\nhits_per_page: 2\nquery: acme")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantHTTPStatus(t, err, 500)
 	ct.WantErrorContains(t, err, "hackernews", `"acme"`)
@@ -176,7 +176,7 @@ func TestErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := ct.Serve(t, tc.h)
-			src := ct.Build(t, Kind, "base_url: "+srv.URL+"\nquery: acme")
+			src := ct.Build(t, Type, "base_url: "+srv.URL+"\nquery: acme")
 			items, _, err := ct.Collect(t, src, mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != tc.nItems {
@@ -187,9 +187,9 @@ func TestErrors(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "hits_per_page: 5000", "hits_per_page")
-	ct.WantBuildError(t, Kind, "base_url: ::nope", "base_url")
-	ct.WantBuildError(t, Kind, "qurey: acme", "qurey")
+	ct.WantBuildError(t, Type, "hits_per_page: 5000", "hits_per_page")
+	ct.WantBuildError(t, Type, "base_url: ::nope", "base_url")
+	ct.WantBuildError(t, Type, "qurey: acme", "qurey")
 }
 
 func FuzzParse(f *testing.F) {

@@ -63,7 +63,7 @@ func toMention(h *Hit) (mw.Mention, bool) {
 		return mw.Mention{}, false
 	}
 	m := mw.Mention{
-		Kind:      Kind,
+		Type:      Type,
 		NativeID:  h.ObjectID,
 		URL:       "https://news.ycombinator.com/item?id=" + h.ObjectID,
 		Author:    textutil.Clean(h.Author),

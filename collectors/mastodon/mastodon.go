@@ -25,14 +25,14 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "mastodon"
+// Type is the registered type name.
+const Type = "mastodon"
 
 // MaxLimit is the API's largest page for timelines and search.
 const MaxLimit = 40
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 0.9}, func() collectors.Collector { return &Mastodon{} })
 }
 
 // Mastodon is one instance's hashtag timelines and search; the struct is
@@ -149,10 +149,7 @@ func hashtags(in []string) []string {
 // mark moves with every page read, even when a later page fails. Statuses
 // found by two streams are returned once (cursor Seen).
 func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{Seen: append([]string(nil), cur.Seen...), Extra: map[string]string{}}
-	for k, v := range cur.Extra {
-		next.Extra[k] = v
-	}
+	next := cur.Clone()
 	var out []mw.Mention
 	var firstErr error
 	for _, s := range m.streams {
@@ -175,9 +172,6 @@ func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 		if it.Published.After(next.LastTime) {
 			next.LastTime = it.Published
 		}
-	}
-	if next.LastTime.Before(cur.LastTime) {
-		next.LastTime = cur.LastTime
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
 	return out, next, firstErr

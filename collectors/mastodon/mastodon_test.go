@@ -125,12 +125,12 @@ func (f *fakeMastodon) reset() {
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "server: "+srv.URL+"\nhashtags: ['#Acme']")
+	src := ct.Build(t, Type, "server: "+srv.URL+"\nhashtags: ['#Acme']")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "tag.golden.json", items, *update)
 	if len(items) != 4 {
 		t.Fatalf("items = %d, want 4 (the boost skipped)", len(items))
@@ -168,7 +168,7 @@ func host(u string) string { return strings.Split(strings.TrimPrefix(u, "http://
 func TestBoundedPagesSkipNothing(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "server: "+srv.URL+"\nhashtags: [acme]\nlimit: 2\nmax_pages: 1")
+	src := ct.Build(t, Type, "server: "+srv.URL+"\nhashtags: [acme]\nlimit: 2\nmax_pages: 1")
 	cur := mw.Cursor{Extra: map[string]string{"tag:acme": "113540800000000001"}}
 	var got []string
 	for run := 0; run < 3; run++ {
@@ -194,7 +194,7 @@ func TestBoundedPagesSkipNothing(t *testing.T) {
 func TestSearchWithToken(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "server: "+srv.URL+"\nhashtags: [acme]\nquery: acme\naccess_token: tok")
+	src := ct.Build(t, Type, "server: "+srv.URL+"\nhashtags: [acme]\nquery: acme\naccess_token: tok")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestSearchWithToken(t *testing.T) {
 func TestHashtagsFromBrands(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "server: "+srv.URL+"\nlocal: true")
+	src := ct.Build(t, Type, "server: "+srv.URL+"\nlocal: true")
 	if _, _, err := ct.Collect(t, src, mw.Cursor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestErrors(t *testing.T) {
 			if !strings.Contains(conf, "hashtags") {
 				conf += "\nhashtags: [acme]"
 			}
-			items, _, err := ct.Collect(t, ct.Build(t, Kind, conf), mw.Cursor{})
+			items, _, err := ct.Collect(t, ct.Build(t, Type, conf), mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
 				t.Errorf("items = %d, want 0", len(items))
@@ -285,11 +285,11 @@ func TestErrors(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "hashtags: [acme]", "server")
-	ct.WantBuildError(t, Kind, "server: mastodon.social", "invalid server")
-	ct.WantBuildError(t, Kind, "server: https://m.example\nlimit: 80", "limit")
-	ct.WantBuildError(t, Kind, "server: https://m.example\nsearch: true", "access_token")
-	ct.WantBuildError(t, Kind, "server: https://m.example\nhashtag: [acme]", "hashtag")
+	ct.WantBuildError(t, Type, "hashtags: [acme]", "server")
+	ct.WantBuildError(t, Type, "server: mastodon.social", "invalid server")
+	ct.WantBuildError(t, Type, "server: https://m.example\nlimit: 80", "limit")
+	ct.WantBuildError(t, Type, "server: https://m.example\nsearch: true", "access_token")
+	ct.WantBuildError(t, Type, "server: https://m.example\nhashtag: [acme]", "hashtag")
 }
 
 // The scheduler stops the source on a rejected token; a second scheduled
@@ -299,13 +299,13 @@ func TestThroughScheduler(t *testing.T) {
 	srv := ct.Serve(t, fake.ServeHTTP)
 	run := ct.NewRunner()
 	conf := "server: " + srv.URL + "\nhashtags: [acme]\naccess_token: tok"
-	if res := run.RunOnce(t, ct.Build(t, Kind, conf)); res.Err != nil || res.Items != 4 {
+	if res := run.RunOnce(t, ct.Build(t, Type, conf)); res.Err != nil || res.Items != 4 {
 		t.Fatalf("first run = %+v", res)
 	}
-	if res := run.RunOnce(t, ct.Build(t, Kind, conf)); res.Err != nil || res.Items != 0 {
+	if res := run.RunOnce(t, ct.Build(t, Type, conf)); res.Err != nil || res.Items != 0 {
 		t.Fatalf("second run = %+v, want nothing new", res)
 	}
-	res := run.RunOnce(t, ct.Build(t, Kind, strings.Replace(conf, "access_token: tok", "access_token: revoked", 1)))
+	res := run.RunOnce(t, ct.Build(t, Type, strings.Replace(conf, "access_token: tok", "access_token: revoked", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "access_token") {
 		t.Fatalf("bad token run = %+v, want the source stopped naming access_token", res)
 	}

@@ -67,7 +67,7 @@ func toMention(s *gomastodon.Status, host string) (mw.Mention, bool) {
 		id = "https://" + host + "/statuses/" + string(s.ID)
 	}
 	m := mw.Mention{
-		Kind:      Kind,
+		Type:      Type,
 		NativeID:  textutil.Clean(id),
 		URL:       textutil.Clean(s.URL),
 		Author:    textutil.Clean(acct(s.Account.Acct, host)),

@@ -93,7 +93,7 @@ func toMention(t *Thing) (mw.Mention, bool) {
 		return mw.Mention{}, false
 	}
 	m := mw.Mention{
-		Kind:     Kind,
+		Type:     Type,
 		NativeID: d.Name,
 		Author:   textutil.Clean(d.Author),
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "reddit"
+// Type is the registered type name.
+const Type = "reddit"
 
 // Default endpoints.
 const (
@@ -29,7 +29,7 @@ const (
 const appsPage = "https://www.reddit.com/prefs/apps"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.0}, func() collectors.Collector { return &Reddit{} })
 }
 
 // Reddit is one Reddit search source; the struct is its config.
@@ -137,7 +137,7 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		})
 		return nil, cur, nil
 	}
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	since := cur.LastTime
 	newest := since
 	var out []mw.Mention

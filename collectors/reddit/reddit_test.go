@@ -82,12 +82,12 @@ func config(url string) string {
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL))
+	src := ct.Build(t, Type, config(srv.URL))
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "search.golden.json", items, *update)
 	if len(items) != 4 || len(fake.searches) != 2 || fake.tokens != 1 {
 		t.Fatalf("items %d, searches %v, tokens %d", len(items), fake.searches, fake.tokens)
@@ -132,7 +132,7 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 func TestTokenRefreshOn401(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL)+"\nsubreddits: [r/indonesia, Frugal]")
+	src := ct.Build(t, Type, config(srv.URL)+"\nsubreddits: [r/indonesia, Frugal]")
 	if _, _, err := ct.Collect(t, src, mw.Cursor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestTokenRefreshOn401(t *testing.T) {
 func TestBadCredentials(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, strings.Replace(config(srv.URL), "csecret", "wrong", 1))
+	src := ct.Build(t, Type, strings.Replace(config(srv.URL), "csecret", "wrong", 1))
 	items, _, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantAuth(t, err, "client_id/client_secret", "reddit.com/prefs/apps")
 	if len(items) != 0 || strings.Contains(err.Error(), "wrong") {
@@ -163,19 +163,19 @@ func TestAPIRejectsEveryToken(t *testing.T) {
 	fake := newFake(t)
 	fake.searchHook = ct.Status(403, `{"message": "Forbidden", "error": 403}`)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL))
+	src := ct.Build(t, Type, config(srv.URL))
 	_, _, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantAuth(t, err, "client_id/client_secret")
 }
 
 func TestDisabledWithoutCredentials(t *testing.T) {
-	src := ct.Build(t, Kind, "api_url: http://127.0.0.1:1\ntoken_url: http://127.0.0.1:1")
+	src := ct.Build(t, Type, "api_url: http://127.0.0.1:1\ntoken_url: http://127.0.0.1:1")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{LastID: "keep"})
 	if err != nil || len(items) != 0 || cur.LastID != "keep" {
 		t.Fatalf("disabled source: %d items, %+v, %v", len(items), cur, err)
 	}
-	ct.WantBuildError(t, Kind, "client_id: only", "both client_id and client_secret")
-	ct.WantBuildError(t, Kind, "client_id: a\nclient_secret: b\ntype: users", "type")
+	ct.WantBuildError(t, Type, "client_id: only", "both client_id and client_secret")
+	ct.WantBuildError(t, Type, "client_id: a\nclient_secret: b\ntype: users", "type")
 }
 
 func TestErrors(t *testing.T) {
@@ -208,7 +208,7 @@ func TestErrors(t *testing.T) {
 			fake := newFake(t)
 			fake.searchHook = tc.h
 			srv := ct.Serve(t, fake.ServeHTTP)
-			src := ct.Build(t, Kind, config(srv.URL))
+			src := ct.Build(t, Type, config(srv.URL))
 			items, _, err := ct.Collect(t, src, mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
@@ -222,7 +222,7 @@ func TestLaterPageFails(t *testing.T) {
 	fake := newFake(t)
 	fake.pages["t3_1h09x2"] = "{not json"
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, config(srv.URL))
+	src := ct.Build(t, Type, config(srv.URL))
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantErrorContains(t, err, "decoding Reddit listing")
 	if len(items) != 3 || len(cur.Seen) != 3 || !cur.LastTime.IsZero() {
@@ -284,16 +284,16 @@ func TestThroughScheduler(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
 	run := ct.NewRunner()
-	res := run.RunOnce(t, ct.Build(t, Kind, config(srv.URL)))
+	res := run.RunOnce(t, ct.Build(t, Type, config(srv.URL)))
 	if res.Err != nil || res.Items != 4 || res.Stop {
 		t.Fatalf("first run = %+v", res)
 	}
-	src := ct.Build(t, Kind, config(srv.URL))
+	src := ct.Build(t, Type, config(srv.URL))
 	res = run.RunOnce(t, src)
 	if res.Err != nil || res.Items != 0 {
 		t.Fatalf("second run = %+v, want nothing new", res)
 	}
-	res = run.RunOnce(t, ct.Build(t, Kind, strings.Replace(config(srv.URL), "csecret", "bad", 1)))
+	res = run.RunOnce(t, ct.Build(t, Type, strings.Replace(config(srv.URL), "csecret", "bad", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "client_id/client_secret") {
 		t.Fatalf("bad credentials run = %+v, want the source stopped naming the credential", res)
 	}

@@ -56,7 +56,7 @@ func (r *Reviews) ParsePage(body []byte, pageURL string, now time.Time) (Page, e
 
 func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
 	m := mw.Mention{
-		Kind:   Kind,
+		Type:   Type,
 		Author: textutil.Clean(rv.Author),
 		Title:  textutil.Clean(rv.Title),
 		Text:   textutil.Clean(rv.Text),

@@ -16,11 +16,11 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "reviews"
+// Type is the registered type name.
+const Type = "reviews"
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
 }
 
 // Reviews is one review-page source; the struct is its config.
@@ -89,7 +89,7 @@ func (r *Reviews) Init(env collectors.Env) error {
 // later page fails, the reviews of earlier pages are returned and
 // remembered, and the error names the page.
 func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{Seen: append([]string(nil), cur.Seen...), ETag: cur.ETag, LastModified: cur.LastModified, LastTime: cur.LastTime}
+	next := cur.Clone()
 	now := r.env.Now().UTC()
 	var out []mw.Mention
 	visited := map[string]bool{}

@@ -95,12 +95,12 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			site := newSite(t)
 			srv := ct.Serve(t, site.ServeHTTP)
-			src := ct.Build(t, Kind, "url: "+srv.URL+tc.path+"\n"+tc.extra)
+			src := ct.Build(t, Type, "url: "+srv.URL+tc.path+"\n"+tc.extra)
 			items, _, err := ct.Collect(t, src, mw.Cursor{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ct.CheckItems(t, Kind, items)
+			ct.CheckItems(t, Type, items)
 			if len(items) != tc.want {
 				t.Errorf("items = %d, want %d", len(items), tc.want)
 			}
@@ -118,7 +118,7 @@ func TestGolden(t *testing.T) {
 func TestSecondRunReturnsOnlyNew(t *testing.T) {
 	site := newSite(t)
 	srv := ct.Serve(t, site.ServeHTTP)
-	src := ct.Build(t, Kind, "url: "+srv.URL+"/product/acme-kettle/\npreset: woocommerce")
+	src := ct.Build(t, Type, "url: "+srv.URL+"/product/acme-kettle/\npreset: woocommerce")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil || len(items) != 4 {
 		t.Fatalf("first run: %d items, %v", len(items), err)
@@ -166,7 +166,7 @@ func TestLaterPageFails(t *testing.T) {
 		}
 		site.ServeHTTP(w, r)
 	})
-	src := ct.Build(t, Kind, "url: "+srv.URL+"/review/www.acme.example\npreset: trustpilot")
+	src := ct.Build(t, Type, "url: "+srv.URL+"/review/www.acme.example\npreset: trustpilot")
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	ct.WantHTTPStatus(t, err, 429)
 	ct.WantRetryAfter(t, err, 90*time.Second)
@@ -201,7 +201,7 @@ func TestErrors(t *testing.T) {
 				}
 				tc.h(w, r)
 			})
-			src := ct.Build(t, Kind, "url: "+srv.URL+"/reviews\npreset: woocommerce")
+			src := ct.Build(t, Type, "url: "+srv.URL+"/reviews\npreset: woocommerce")
 			items, _, err := ct.Collect(t, src, mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
@@ -214,12 +214,12 @@ func TestErrors(t *testing.T) {
 func TestEmptyAndRobots(t *testing.T) {
 	site := newSite(t)
 	srv := ct.Serve(t, site.ServeHTTP)
-	src := ct.Build(t, Kind, "url: "+srv.URL+"/empty\npreset: woocommerce")
+	src := ct.Build(t, Type, "url: "+srv.URL+"/empty\npreset: woocommerce")
 	items, _, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil || len(items) != 0 {
 		t.Fatalf("empty page: %d items, %v", len(items), err)
 	}
-	src = ct.Build(t, Kind, "url: "+srv.URL+"/private/reviews\npreset: trustpilot")
+	src = ct.Build(t, Type, "url: "+srv.URL+"/private/reviews\npreset: trustpilot")
 	_, _, err = ct.Collect(t, src, mw.Cursor{})
 	if !errors.Is(err, collectors.ErrRobots) {
 		t.Fatalf("err = %v, want robots.txt refusal", err)
@@ -232,19 +232,19 @@ func TestEmptyAndRobots(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "preset: trustpilot", "url")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\npreset: yelp", "unknown preset", "trustpilot, woocommerce")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\nselectors:\n  item: 'div[['", "selectors.item")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\nselectors:\n  item: li\n  rating_regex: '(['", "rating_regex")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\nselectors:\n  text: p", "need item")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\nselectors:\n  itme: li", "itme")
-	ct.WantBuildError(t, Kind, "url: https://x.example/\nstructured: false", "selectors.item")
+	ct.WantBuildError(t, Type, "preset: trustpilot", "url")
+	ct.WantBuildError(t, Type, "url: https://x.example/\npreset: yelp", "unknown preset", "trustpilot, woocommerce")
+	ct.WantBuildError(t, Type, "url: https://x.example/\nselectors:\n  item: 'div[['", "selectors.item")
+	ct.WantBuildError(t, Type, "url: https://x.example/\nselectors:\n  item: li\n  rating_regex: '(['", "rating_regex")
+	ct.WantBuildError(t, Type, "url: https://x.example/\nselectors:\n  text: p", "need item")
+	ct.WantBuildError(t, Type, "url: https://x.example/\nselectors:\n  itme: li", "itme")
+	ct.WantBuildError(t, Type, "url: https://x.example/\nstructured: false", "selectors.item")
 }
 
 func TestCustomSelectorsPercentRating(t *testing.T) {
 	site := newSite(t)
 	srv := ct.Serve(t, site.ServeHTTP)
-	src := ct.Build(t, Kind, `url: `+srv.URL+`/product/acme-kettle/
+	src := ct.Build(t, Type, `url: `+srv.URL+`/product/acme-kettle/
 max_pages: 1
 structured: false
 selectors:

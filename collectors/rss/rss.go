@@ -179,9 +179,8 @@ func (t sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 }
 
 // Items maps new feed items to raw mentions and advances the cursor.
-func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit int) ([]mw.Mention, mw.Cursor) {
-	next := cur
-	next.Seen = append([]string(nil), cur.Seen...)
+func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit int) ([]mw.Mention, mw.Cursor) {
+	next := cur.Clone()
 	var out []mw.Mention
 	var ids []string
 	for _, it := range feed.Items {
@@ -210,7 +209,7 @@ func Items(feed *gofeed.Feed, kind string, cur mw.Cursor, now time.Time, limit i
 			title = strings.TrimSpace(strings.TrimSuffix(title, " - "+outlet))
 		}
 		m := mw.Mention{
-			Kind:      kind,
+			Type:      typ,
 			NativeID:  id,
 			URL:       link,
 			Title:     title,

@@ -241,7 +241,7 @@ sources:
 		t.Fatal(err)
 	}
 	srcs = append(srcs, &collectors.Source{Config: mw.SourceConfig{Name: "panics", Type: "rss"}, Collector: panicky{}})
-	st := newMemState()
+	st := collectors.NewMemStates()
 	var stored atomic.Int64
 	s := &collectors.Scheduler{Sources: srcs, Store: st, Sink: func(_ context.Context, _ *collectors.Source, ms []mw.Mention) error {
 		stored.Add(int64(len(ms)))
@@ -258,15 +258,15 @@ sources:
 		if results[name].Err == nil {
 			t.Errorf("%s: expected an error", name)
 		}
-		if got := st.states[name]; got.LastError == "" || got.ConsecutiveErrors != 1 {
+		if got := st.Saved(name); got.LastError == "" || got.ConsecutiveErrors != 1 {
 			t.Errorf("%s: state not recorded: %+v", name, got)
 		}
 	}
 	if !strings.Contains(results["panics"].Err.Error(), "panicked") {
 		t.Errorf("panic not reported: %v", results["panics"].Err)
 	}
-	if stored.Load() != 3 || st.states["good"].Cursor.ETag == "" {
-		t.Fatalf("stored %d, good cursor %+v", stored.Load(), st.states["good"].Cursor)
+	if stored.Load() != 3 || st.Saved("good").Cursor.ETag == "" {
+		t.Fatalf("stored %d, good cursor %+v", stored.Load(), st.Saved("good").Cursor)
 	}
 	// Restart: the persisted cursor means nothing is collected again.
 	if r := s.RunOnce(context.Background(), srcs[0]); r.Items != 0 || r.Err != nil {

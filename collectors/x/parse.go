@@ -117,7 +117,7 @@ func Parse(body []byte) (Page, error) {
 
 func toMention(t *Tweet, u *User) mw.Mention {
 	m := mw.Mention{
-		Kind:     Kind,
+		Type:     Type,
 		NativeID: t.ID,
 		URL:      "https://x.com/i/web/status/" + t.ID,
 		Text:     textutil.PlainText(t.Text), // the API escapes &, < and >

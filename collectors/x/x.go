@@ -20,8 +20,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "x"
+// Type is the registered type name.
+const Type = "x"
 
 // DefaultBaseURL is the X API.
 const DefaultBaseURL = "https://api.x.com"
@@ -39,7 +39,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &X{} })
 }
 
 // X is one X recent-search source; the struct is its config.
@@ -130,7 +130,7 @@ func (x *X) Init(env collectors.Env) error {
 // duplicates; running out of requests returns a 429 error that asks the
 // scheduler to wait until x-rate-limit-reset.
 func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastID: cur.LastID, LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	newest := cur.LastID
 	var out []mw.Mention
 	token := ""

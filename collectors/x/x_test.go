@@ -131,12 +131,12 @@ const conf = "bearer_token: AAAAtoken\nmax_results: 10"
 func TestCollectGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, conf+"\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, conf+"\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "search.golden.json", items, *update)
 	r := fake.reqs()
 	if len(items) != 4 || len(r) != 1 || cur.LastID != "1992551234567890005" {
@@ -167,14 +167,14 @@ func TestPagesBounded(t *testing.T) {
 	fake := newFake(t)
 	fake.add(21) // 25 tweets: 3 pages of 10
 	srv := ct.Serve(t, fake.ServeHTTP)
-	items, cur, err := ct.Collect(t, ct.Build(t, Kind, conf+"\nbase_url: "+srv.URL), mw.Cursor{})
+	items, cur, err := ct.Collect(t, ct.Build(t, Type, conf+"\nbase_url: "+srv.URL), mw.Cursor{})
 	if err != nil || len(items) != 25 || len(fake.reqs()) != 3 {
 		t.Fatalf("3 pages: %d items, %d requests, %v", len(items), len(fake.reqs()), err)
 	}
 	if !strings.Contains(fake.reqs()[2], "next_token=b26v89c19zqg8o3f20") {
 		t.Errorf("third page = %s", fake.reqs()[2])
 	}
-	items, cur2, err := ct.Collect(t, ct.Build(t, Kind, conf+"\nmax_pages: 2\nbase_url: "+srv.URL), mw.Cursor{})
+	items, cur2, err := ct.Collect(t, ct.Build(t, Type, conf+"\nmax_pages: 2\nbase_url: "+srv.URL), mw.Cursor{})
 	if err != nil || len(items) != 20 || cur2.LastID != cur.LastID {
 		t.Fatalf("max_pages 2: %d items, %+v, %v; want 20 and the mark at the newest", len(items), cur2, err)
 	}
@@ -187,7 +187,7 @@ func TestRateLimitRemainingZero(t *testing.T) {
 	fake.add(21)
 	fake.remaining = 1
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, conf+"\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, conf+"\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{LastID: "1992520000000000002"})
 	ct.WantHTTPStatus(t, err, 429)
 	ct.WantRetryAfter(t, err, 15*time.Minute)
@@ -262,7 +262,7 @@ func TestErrors(t *testing.T) {
 			if tc.token != "" {
 				c = strings.Replace(c, "AAAAtoken", tc.token, 1)
 			}
-			items, _, err := ct.Collect(t, ct.Build(t, Kind, c), mw.Cursor{})
+			items, _, err := ct.Collect(t, ct.Build(t, Type, c), mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
 				t.Errorf("items = %d, want 0", len(items))
@@ -272,11 +272,11 @@ func TestErrors(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "query: acme", "bearer_token", "developer.x.com")
-	ct.WantBuildError(t, Kind, "bearer_token: t\nmax_results: 5", "max_results")
-	ct.WantBuildError(t, Kind, "bearer_token: t\nquery: "+strings.Repeat("acme OR ", 70)+"acme", "512")
-	ct.WantBuildError(t, Kind, "bearer_token: t\nsince_id: 1", "since_id")
-	src := ct.Build(t, Kind, "bearer_token: t\nquery: '@AcmeID OR #acme'\nlang: id\nexclude_retweets: false")
+	ct.WantBuildError(t, Type, "query: acme", "bearer_token", "developer.x.com")
+	ct.WantBuildError(t, Type, "bearer_token: t\nmax_results: 5", "max_results")
+	ct.WantBuildError(t, Type, "bearer_token: t\nquery: "+strings.Repeat("acme OR ", 70)+"acme", "512")
+	ct.WantBuildError(t, Type, "bearer_token: t\nsince_id: 1", "since_id")
+	src := ct.Build(t, Type, "bearer_token: t\nquery: '@AcmeID OR #acme'\nlang: id\nexclude_retweets: false")
 	if q := src.Collector.(*X).query; q != "@AcmeID OR #acme lang:id" {
 		t.Errorf("query = %q", q)
 	}
@@ -289,13 +289,13 @@ func TestThroughScheduler(t *testing.T) {
 	srv := ct.Serve(t, fake.ServeHTTP)
 	run := ct.NewRunner()
 	c := conf + "\nbase_url: " + srv.URL
-	if res := run.RunOnce(t, ct.Build(t, Kind, c)); res.Err != nil || res.Items != 4 {
+	if res := run.RunOnce(t, ct.Build(t, Type, c)); res.Err != nil || res.Items != 4 {
 		t.Fatalf("first run = %+v", res)
 	}
-	if res := run.RunOnce(t, ct.Build(t, Kind, c)); res.Err != nil || res.Items != 0 {
+	if res := run.RunOnce(t, ct.Build(t, Type, c)); res.Err != nil || res.Items != 0 {
 		t.Fatalf("second run = %+v, want nothing new", res)
 	}
-	res := run.RunOnce(t, ct.Build(t, Kind, strings.Replace(c, "AAAAtoken", "revoked", 1)))
+	res := run.RunOnce(t, ct.Build(t, Type, strings.Replace(c, "AAAAtoken", "revoked", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "bearer_token") {
 		t.Fatalf("bad token run = %+v, want the source stopped naming bearer_token", res)
 	}

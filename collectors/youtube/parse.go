@@ -117,7 +117,7 @@ func toMention(t *CommentThread, title string) (mw.Mention, bool) {
 		return mw.Mention{}, false
 	}
 	m := mw.Mention{
-		Kind:     Kind,
+		Type:     Type,
 		NativeID: t.ID,
 		URL:      "https://www.youtube.com/watch?v=" + url.QueryEscape(video) + "&lc=" + url.QueryEscape(t.ID),
 		Author:   textutil.Clean(c.AuthorDisplayName),

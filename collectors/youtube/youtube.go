@@ -18,8 +18,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors"
 )
 
-// Kind is the registered type name.
-const Kind = "youtube"
+// Type is the registered type name.
+const Type = "youtube"
 
 // DefaultBaseURL is the Data API v3.
 const DefaultBaseURL = "https://www.googleapis.com/youtube/v3"
@@ -34,7 +34,7 @@ const (
 )
 
 func init() {
-	collectors.Register(Kind, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.2}, func() collectors.Collector { return &YouTube{} })
 }
 
 // YouTube is one YouTube comments source; the struct is its config.
@@ -135,7 +135,7 @@ type target struct {
 // mark stays, so the next run re-reads the window without duplicates.
 // Comments published at the mark itself are told apart by Seen.
 func (y *YouTube) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := mw.Cursor{LastTime: cur.LastTime, Seen: append([]string(nil), cur.Seen...)}
+	next := cur.Clone()
 	since := cur.LastTime
 	if since.IsZero() {
 		since = y.env.Now().Add(-time.Duration(y.Lookback)).UTC()

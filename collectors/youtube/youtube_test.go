@@ -150,12 +150,12 @@ func (f *fakeYouTube) callList() []string {
 func TestChannelGoldenAndSecondRun(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "api_key: "+key+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, "api_key: "+key+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "channel.golden.json", items, *update)
 	if calls := fake.callList(); len(items) != 4 || len(calls) != 1 || !strings.Contains(calls[0], "allThreadsRelatedToChannelId="+channel) {
 		t.Fatalf("items %d, calls %v; want the 4 threads of the last 7 days in one call", len(items), calls)
@@ -181,12 +181,12 @@ func TestChannelGoldenAndSecondRun(t *testing.T) {
 func TestSearchModeGolden(t *testing.T) {
 	fake := newFake(t)
 	srv := ct.Serve(t, fake.ServeHTTP)
-	src := ct.Build(t, Kind, "api_key: "+key+"\nmax_videos: 3\nlang: id\nbase_url: "+srv.URL)
+	src := ct.Build(t, Type, "api_key: "+key+"\nmax_videos: 3\nlang: id\nbase_url: "+srv.URL)
 	items, cur, err := ct.Collect(t, src, mw.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct.CheckItems(t, Kind, items)
+	ct.CheckItems(t, Type, items)
 	ct.Golden(t, "search.golden.json", items, *update)
 	calls := fake.callList()
 	if len(items) != 4 || len(calls) != 4 {
@@ -209,11 +209,11 @@ func TestPagesBoundedAndLaterPageFails(t *testing.T) {
 	fake.pageSize = 2
 	srv := ct.Serve(t, fake.ServeHTTP)
 	conf := "api_key: " + key + "\nchannel_id: " + channel + "\nbase_url: " + srv.URL
-	items, _, err := ct.Collect(t, ct.Build(t, Kind, conf+"\nmax_pages: 1"), mw.Cursor{})
+	items, _, err := ct.Collect(t, ct.Build(t, Type, conf+"\nmax_pages: 1"), mw.Cursor{})
 	if err != nil || len(items) != 2 {
 		t.Fatalf("max_pages 1: %d items, %v; want the first page only", len(items), err)
 	}
-	src := ct.Build(t, Kind, conf)
+	src := ct.Build(t, Type, conf)
 	fake.hook = func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("pageToken") != "" {
 			w.WriteHeader(503)
@@ -291,7 +291,7 @@ func TestErrors(t *testing.T) {
 			if tc.key != "" {
 				k = tc.key
 			}
-			items, _, err := ct.Collect(t, ct.Build(t, Kind, "api_key: "+k+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL), mw.Cursor{})
+			items, _, err := ct.Collect(t, ct.Build(t, Type, "api_key: "+k+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL), mw.Cursor{})
 			tc.check(t, err)
 			if len(items) != 0 {
 				t.Errorf("items = %d, want 0", len(items))
@@ -301,10 +301,10 @@ func TestErrors(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	ct.WantBuildError(t, Kind, "channel_id: "+channel, "api_key", "console.cloud.google.com")
-	ct.WantBuildError(t, Kind, "api_key: k\nchannel_id: '@acme'", "channel_id", "UC")
-	ct.WantBuildError(t, Kind, "api_key: k\nmax_videos: 51", "max_videos")
-	ct.WantBuildError(t, Kind, "api_key: k\nvideo_id: x", "video_id")
+	ct.WantBuildError(t, Type, "channel_id: "+channel, "api_key", "console.cloud.google.com")
+	ct.WantBuildError(t, Type, "api_key: k\nchannel_id: '@acme'", "channel_id", "UC")
+	ct.WantBuildError(t, Type, "api_key: k\nmax_videos: 51", "max_videos")
+	ct.WantBuildError(t, Type, "api_key: k\nvideo_id: x", "video_id")
 }
 
 // The scheduler stops the source on a bad key; a second scheduled run
@@ -314,13 +314,13 @@ func TestThroughScheduler(t *testing.T) {
 	srv := ct.Serve(t, fake.ServeHTTP)
 	run := ct.NewRunner()
 	conf := "api_key: " + key + "\nchannel_id: " + channel + "\nbase_url: " + srv.URL
-	if res := run.RunOnce(t, ct.Build(t, Kind, conf)); res.Err != nil || res.Items != 4 {
+	if res := run.RunOnce(t, ct.Build(t, Type, conf)); res.Err != nil || res.Items != 4 {
 		t.Fatalf("first run = %+v", res)
 	}
-	if res := run.RunOnce(t, ct.Build(t, Kind, conf)); res.Err != nil || res.Items != 0 {
+	if res := run.RunOnce(t, ct.Build(t, Type, conf)); res.Err != nil || res.Items != 0 {
 		t.Fatalf("second run = %+v, want nothing new", res)
 	}
-	res := run.RunOnce(t, ct.Build(t, Kind, strings.Replace(conf, key, "AIzaRevoked", 1)))
+	res := run.RunOnce(t, ct.Build(t, Type, strings.Replace(conf, key, "AIzaRevoked", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "api_key") {
 		t.Fatalf("bad key run = %+v, want the source stopped naming api_key", res)
 	}

@@ -4,8 +4,20 @@
 // `mentionwatch eval sentiment|stage|aspects`. It does I/O; nothing in it
 // runs per mention, and package scoring does not import it.
 //
-// The model training code (scoring/train.go, en_train.go, stage_train.go,
-// id_cv.go) is still in package scoring: it reads the models' unexported
-// features and weights, and moves here once those have a narrow exported
-// form (issue 21 item 3).
+// It also trains the three shipped models, for `mentionwatch train
+// sentiment-en|sentiment-id|stage`: train_en.go (English, selected on
+// SemEval 2016devtest), train_id.go and id_cv.go (Indonesian, selected by
+// 5-fold cross-validation on smsa_train; IDWordList for language
+// detection) and train_stage.go (the stage model). Confusion is the
+// figures both the trainers and the evaluation report.
+//
+// The trainers read package scoring only through its training surface
+// (scoring/trainable.go): the features of a text, computed by the very
+// functions the scorers use (IDFeatures, ENFeatures, StageFeatures over
+// the one tokenizer and hashFeatures), the weights as plain structs
+// (IDWeights, ENWeights, StageWeights) whose Encode and NewStageModel
+// write the embedded model format, and WriteModelFile. They own the
+// weight slices they train; nothing here is shared between goroutines.
+// TestENModelReproducible and TestStageModelReproducible (here) check that
+// the embedded models are what their data trains, byte for byte.
 package training

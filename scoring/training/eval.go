@@ -164,12 +164,12 @@ func EvalWith(judge Judge, sets []scoring.EvalSet, progress func(int64)) []EvalR
 		res := EvalResult{Set: set.Name, N: len(set.Items)}
 		var (
 			pred, gold []float64
-			cm         scoring.Confusion
+			cm         Confusion
 			lang       int
 			harmPos    int
 			stageOK    = map[string][2]int{}
 			asp        = map[string]*aspectCount{"price": {}, "service": {}}
-			byLang     = map[string]*scoring.Confusion{}
+			byLang     = map[string]*Confusion{}
 		)
 		for i, it := range set.Items {
 			m := mw.Mention{Text: it.Text}
@@ -189,7 +189,7 @@ func EvalWith(judge Judge, sets []scoring.EvalSet, progress func(int64)) []EvalR
 			case "mentions":
 				cm.Add(it.Class, labelClass(m.Label))
 				if byLang[it.Lang] == nil {
-					byLang[it.Lang] = &scoring.Confusion{}
+					byLang[it.Lang] = &Confusion{}
 				}
 				byLang[it.Lang].Add(it.Class, labelClass(m.Label))
 				if m.Lang == it.Lang {

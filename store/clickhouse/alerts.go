@@ -76,6 +76,9 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 	if !q.Since.IsZero() {
 		w.add("(started_at >= toDateTime(?) OR state = ?)", toSec(q.Since), string(mw.Firing))
 	}
+	if !q.Until.IsZero() {
+		w.add("started_at < toDateTime(?)", toSec(q.Until))
+	}
 	return s.alerts(ctx, w, limit(q.Limit))
 }
 

@@ -47,7 +47,7 @@ func mention(brand, native string, offset time.Duration, label mw.Label, stage m
 		sent = 0.5
 	}
 	return mw.Mention{
-		ID: mw.MentionID(brand, "rss", native), Brand: brand, Source: "news", Kind: "rss",
+		ID: mw.MentionID(brand, "rss", native), Brand: brand, Source: "news", Type: "rss",
 		NativeID: native, URL: "https://example.com/" + native, Author: "author-" + native,
 		AuthorReach: 10, Title: "title " + native, Text: "text " + native,
 		Published: t0.Add(offset), Collected: t0.Add(offset + time.Minute),
@@ -366,7 +366,7 @@ func TestSourceState(t *testing.T) {
 		t.Errorf("state of a source that never ran (-want +got):\n%s", diff)
 	}
 	st := store.SourceState{
-		Source: "hn", Kind: "hackernews",
+		Source: "hn", Type: "hackernews",
 		Cursor: mw.Cursor{LastID: "42", LastTime: t0, ETag: `W/"x"`, LastModified: "Mon, 06 May 2024 10:00:00 GMT",
 			Seen: []string{"a", "b"}, Extra: map[string]string{"q:acme": "1714989600"}},
 		LastRun: t0.Add(time.Minute), LastSuccess: t0, LastError: "HTTP 503 from hn", LastErrorAt: t0.Add(time.Minute),
@@ -379,7 +379,7 @@ func TestSourceState(t *testing.T) {
 	if err := s.SaveSourceState(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	other := store.SourceState{Source: "feed", Kind: "rss"}
+	other := store.SourceState{Source: "feed", Type: "rss"}
 	if err := s.SaveSourceState(ctx, other); err != nil {
 		t.Fatal(err)
 	}

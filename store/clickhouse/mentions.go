@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -44,7 +46,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 		if m.ID == "" {
 			return fmt.Errorf("clickhouse: inserting mentions: mention %d (source %q, url %q) has no id", i, m.Source, m.URL)
 		}
-		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Kind, m.NativeID
+		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Type, m.NativeID
 		url[i], author[i], title[i], text[i] = m.URL, m.Author, m.Title, m.Text
 		lang[i], label[i], stage[i] = m.Lang, string(m.Label), string(m.Stage)
 		authorReach[i] = m.AuthorReach
@@ -109,31 +111,13 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 	if len(q.IDs) > 0 {
 		key.in("id", q.IDs)
 	}
-	if q.Label != "" {
-		rest.add("label = ?", string(q.Label))
-	}
-	if q.Stage != "" {
-		rest.add("stage = ?", string(q.Stage))
-	}
-	if q.Aspect != "" {
-		rest.add("has(aspects, ?)", q.Aspect)
-	}
-	if q.Author != "" {
-		rest.add("author = ?", q.Author)
-	}
-	if q.Source != "" {
-		rest.add("source = ?", q.Source)
-	}
-	var order string
-	switch q.OrderBy {
-	case "", store.ByPublished:
-		order = "published DESC, id"
-	case store.ByImpact:
-		order = "if(sentiment < 0, -sentiment * greatest(reach, 1), 0) DESC, published DESC, id"
-	case store.ByCollected:
+	s.filters(&rest, q)
+	if q.OrderBy == store.ByCollected {
 		return s.mentionsCollected(ctx, key, rest, q)
-	default:
-		return nil, fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q, %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+	}
+	order, err := orderAfter(q, &key, &rest)
+	if err != nil {
+		return nil, err
 	}
 	if !q.CollectedFrom.IsZero() {
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
@@ -335,21 +319,9 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 	defer rows.Close()
 	out := make([]mw.Mention, 0, capacity)
 	for rows.Next() {
-		var (
-			m                    mw.Mention
-			label, stage         string
-			published, collected int64
-			version              uint64
-		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
-			&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-			&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
-			return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
-		}
-		m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
-		m.Published, m.Collected = fromSec(published), fromSec(collected)
-		if len(m.Aspects) == 0 {
-			m.Aspects = nil
+		m, err := scanMention(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, m)
 	}
@@ -357,6 +329,42 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 		return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	return out, nil
+}
+
+// scanMention reads one row of mentionSelect's columns.
+func scanMention(rows driver.Rows) (mw.Mention, error) {
+	m, _, _, err := scanRow(rows, false)
+	return m, err
+}
+
+// scanMentionKeep reads mentionSelect's columns and a UInt8 after them.
+func scanMentionKeep(rows driver.Rows) (mw.Mention, uint64, bool, error) {
+	return scanRow(rows, true)
+}
+
+func scanRow(rows driver.Rows, withKeep bool) (mw.Mention, uint64, bool, error) {
+	var (
+		m                    mw.Mention
+		label, stage         string
+		published, collected int64
+		version              uint64
+		keep                 uint8
+	)
+	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version}
+	if withKeep {
+		dst = append(dst, &keep)
+	}
+	if err := rows.Scan(dst...); err != nil {
+		return m, 0, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
+	m.Published, m.Collected = fromSec(published), fromSec(collected)
+	if len(m.Aspects) == 0 {
+		m.Aspects = nil
+	}
+	return m, version, keep == 1, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,
@@ -389,16 +397,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	default:
 		return nil, fmt.Errorf("clickhouse: querying series: unknown group %q", q.GroupBy)
 	}
-	var w where
-	if len(q.Brands) > 0 {
-		w.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		w.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		w.add("published < toDateTime(?)", toSec(q.To))
-	}
+	w := brandsPublished(q.Brands, q.From, q.To)
 	args = append(args, w.args...)
 	// Count distinct IDs rather than rows: a mention written twice (a
 	// replayed batch, a source read again) counts once, without the cost of

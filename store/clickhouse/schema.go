@@ -66,6 +66,8 @@ const (
 	tableAlerts        = "alerts"
 	tableSilences      = "silences"
 	tableWatermarks    = "watermarks"
+	tableTriage        = "mention_triage"
+	tableAudit         = "mention_audit"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -300,6 +302,33 @@ ORDER BY id`, tableSilences, s.onCluster(), s.engine("Replacing", tableSilences,
 ENGINE = %s
 ORDER BY name`, tableWatermarks, s.onCluster(), s.engine("Replacing", tableWatermarks, "version"))}, tableWatermarks, "cityHash64(name)"),
 			Columns: []AddColumn{{Table: tableAlerts, Name: "reason", Type: "String", ShardKey: "cityHash64(id)"}}},
+
+		{Version: 6, Name: "inbox triage and audit", Statements: s.withDistributed(s.withDistributed([]string{
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    mention_id String,
+    tags Array(String),
+    assignee String,
+    state %s,
+    note String,
+    updated_at DateTime('UTC'),
+    updated_by String,
+    version UInt64
+)
+ENGINE = %s
+ORDER BY mention_id`, tableTriage, s.onCluster(), str, s.engine("Replacing", tableTriage, "version")),
+			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    mention_id String,
+    at DateTime('UTC'),
+    actor String,
+    field %s,
+    old String,
+    new String,
+    seq UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(at)
+ORDER BY (mention_id, seq)`, tableAudit, s.onCluster(), str, s.engine("", tableAudit)),
+		}, tableTriage, "cityHash64(mention_id)"), tableAudit, "cityHash64(mention_id)")},
 	}
 }
 

@@ -56,7 +56,7 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 		src := sources[i%len(sources)]
 		label := labels[i%len(labels)]
 		m := mw.Mention{
-			Brand: brand, Source: src.name, Kind: src.kind, NativeID: fmt.Sprintf("post-%d", i),
+			Brand: brand, Source: src.name, Type: src.kind, NativeID: fmt.Sprintf("post-%d", i),
 			URL: fmt.Sprintf("https://example.com/%d", i), Author: fmt.Sprintf("user%d", i%7),
 			AuthorReach: uint32(i * 13 % 5000), Title: fmt.Sprintf("Post %d", i),
 			Text:      fmt.Sprintf("%s was %s again, post %d", brand, label, i),
@@ -78,7 +78,7 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 		if src.kind == "reviews" {
 			m.Rating = float32(1 + i%5)
 		}
-		m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 		ms = append(ms, m)
 	}
 	if err := s.InsertMentions(ctx, ms); err != nil {
@@ -107,8 +107,8 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 		}
 	}
 	for _, st := range []store.SourceState{
-		{Source: "news", Kind: "rss", Cursor: mw.Cursor{ETag: `"abc"`, LastTime: hour}, LastRun: hour, LastSuccess: hour, ItemsLastRun: 12, TotalItems: 400},
-		{Source: "hn", Kind: "hackernews", Cursor: mw.Cursor{LastID: "40123"}, LastRun: hour, LastSuccess: hour.Add(-time.Hour),
+		{Source: "news", Type: "rss", Cursor: mw.Cursor{ETag: `"abc"`, LastTime: hour}, LastRun: hour, LastSuccess: hour, ItemsLastRun: 12, TotalItems: 400},
+		{Source: "hn", Type: "hackernews", Cursor: mw.Cursor{LastID: "40123"}, LastRun: hour, LastSuccess: hour.Add(-time.Hour),
 			LastError: "HTTP 503 from hn.algolia.com", LastErrorAt: hour, ConsecutiveErrors: 2, TotalItems: 90},
 	} {
 		if err := s.SaveSourceState(ctx, st); err != nil {

@@ -54,7 +54,7 @@ ORDER BY source`, stateSelect, s.schema.Read(tableSourceState), where)
 			itemsLastRun, consecutive       int64
 			version                         uint64
 		)
-		if err := rows.Scan(&st.Source, &st.Kind, &cursor, &lastRun, &lastSuccess, &st.LastError, &lastError,
+		if err := rows.Scan(&st.Source, &st.Type, &cursor, &lastRun, &lastSuccess, &st.LastError, &lastError,
 			&itemsLastRun, &st.TotalItems, &consecutive, &version); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading source state: %w", err)
 		}
@@ -84,7 +84,7 @@ func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error
 		return fmt.Errorf("clickhouse: encoding the cursor of source %q: %w", st.Source, err)
 	}
 	err = s.insertRow(ctx, tableSourceState, sourceStateColumns,
-		st.Source, st.Kind, string(cursor), toSec(st.LastRun), toSec(st.LastSuccess), st.LastError, toSec(st.LastErrorAt),
+		st.Source, st.Type, string(cursor), toSec(st.LastRun), toSec(st.LastSuccess), st.LastError, toSec(st.LastErrorAt),
 		int64(st.ItemsLastRun), st.TotalItems, int64(st.ConsecutiveErrors), s.nextVersion(1))
 	if err != nil {
 		return fmt.Errorf("clickhouse: saving the state of source %q: %w", st.Source, err)

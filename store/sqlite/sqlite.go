@@ -142,6 +142,10 @@ var migrations = []string{
 		at   INTEGER NOT NULL
 	);
 	CREATE INDEX IF NOT EXISTS mentions_collected ON mentions (collected);`,
+	// 3: the inbox (docs/SCHEMA.md): triage state and its audit trail, and
+	// full-text search over title and text (FTS5, kept in step by
+	// triggers; InsertMentions upserts, so a rewrite is an UPDATE).
+	migrationInbox,
 }
 
 // MigrationVersion returns the schema version recorded in the file, 0
@@ -221,8 +225,8 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO mentions (`+mentionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
@@ -230,7 +234,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 	for i := range batch {
 		m := &batch[i]
 		asp, _ := json.Marshal(nonNil(m.Aspects))
-		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Kind, m.NativeID, m.URL, m.Author,
+		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
 			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
 			string(asp), float64(m.Reach)); err != nil {
@@ -294,74 +298,15 @@ func timeRange(w *where, from, to time.Time) {
 
 // Mentions returns the mentions matching q.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
-	var w where
-	w.in("brand", q.Brands)
-	timeRange(&w, q.From, q.To)
-	if q.Label != "" {
-		w.add("label = ?", string(q.Label))
-	}
-	if q.Stage != "" {
-		w.add("stage = ?", string(q.Stage))
-	}
-	if q.Aspect != "" {
-		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
-	}
-	if q.Author != "" {
-		w.add("author = ?", q.Author)
-	}
-	if q.Source != "" {
-		w.add("source = ?", q.Source)
-	}
-	w.in("id", q.IDs)
-	if !q.CollectedFrom.IsZero() {
-		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
-	}
-	var order string
-	switch q.OrderBy {
-	case "", store.ByPublished:
-		order = " ORDER BY published DESC, id"
-	case store.ByImpact:
-		order = " ORDER BY CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END DESC, published DESC, id"
-	case store.ByCollected:
-		order = " ORDER BY collected, id"
-	default:
-		return nil, fmt.Errorf("sqlite %s: querying mentions: unknown order %q (want %q, %q or %q)", s.path, q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+mentionCols+` FROM mentions`+w.String()+order+` LIMIT ?`, append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
-	}
-	defer rows.Close()
 	var out []mw.Mention
-	for rows.Next() {
-		var (
-			m                      mw.Mention
-			reach                  int64
-			rating, sent, conf, rw float64
-			pub, col               int64
-			label, stage, asp      string
-		)
-		if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Kind, &m.NativeID, &m.URL, &m.Author, &reach,
-			&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
-			return nil, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
-		}
-		m.AuthorReach = uint32(reach)
-		m.Rating, m.Sentiment, m.StageConfidence, m.Reach = float32(rating), float32(sent), float32(conf), float32(rw)
-		m.Published, m.Collected = fromMS(pub), fromMS(col)
-		m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
-		if err := json.Unmarshal([]byte(asp), &m.Aspects); err != nil {
-			return nil, fmt.Errorf("sqlite %s: mention %s: bad aspects %q: %w", s.path, m.ID, asp, err)
-		}
-		if len(m.Aspects) == 0 {
-			m.Aspects = nil
-		}
-		out = append(out, m)
+	if q.Limit <= 0 {
+		q.Limit = 100
 	}
-	return out, rows.Err()
+	err := s.EachMention(ctx, q, func(m mw.Mention) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, err
 }
 
 var groupCols = map[string]string{
@@ -455,7 +400,7 @@ func (s *Store) sourceStates(ctx context.Context, where string, args ...any) ([]
 			run, succ, errAt, total  int64
 			items, consecutiveErrors int64
 		)
-		if err := rows.Scan(&st.Source, &st.Kind, &cur, &run, &succ, &st.LastError, &errAt, &items, &total, &consecutiveErrors); err != nil {
+		if err := rows.Scan(&st.Source, &st.Type, &cur, &run, &succ, &st.LastError, &errAt, &items, &total, &consecutiveErrors); err != nil {
 			return nil, fmt.Errorf("sqlite %s: source state: %w", s.path, err)
 		}
 		if err := json.Unmarshal([]byte(cur), &st.Cursor); err != nil {
@@ -475,7 +420,7 @@ func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error
 		return err
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO source_state (`+stateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.Source, st.Kind, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
+		st.Source, st.Type, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
 		st.ItemsLastRun, int64(st.TotalItems), st.ConsecutiveErrors)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving state of source %s: %w", s.path, st.Source, err)
@@ -528,6 +473,9 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 	}
 	if !q.Since.IsZero() {
 		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
+	}
+	if !q.Until.IsZero() {
+		w.add("started_at < ?", q.Until.UnixMilli())
 	}
 	limit := q.Limit
 	if limit <= 0 {

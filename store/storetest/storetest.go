@@ -28,7 +28,7 @@ var T0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 // Mention returns a complete mention for tests.
 func Mention(brand, native string, at time.Time, label mw.Label) mw.Mention {
 	m := mw.Mention{
-		Brand: brand, Source: "news", Kind: "rss", NativeID: native,
+		Brand: brand, Source: "news", Type: "rss", NativeID: native,
 		URL: "https://example.com/" + native, Author: "author-" + native, AuthorReach: 120,
 		Title: "Title " + native, Text: "Text about " + brand + " «ünïcode» 'quotes' <b>", Rating: 0,
 		Published: at, Collected: at.Add(time.Minute),
@@ -41,7 +41,7 @@ func Mention(brand, native string, at time.Time, label mw.Label) mw.Mention {
 	case mw.Positive:
 		m.Sentiment = 0.7
 	}
-	m.ID = mw.MentionID(brand, m.Kind, native)
+	m.ID = mw.MentionID(brand, m.Type, native)
 	return m
 }
 
@@ -58,8 +58,11 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
+	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
+	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
+	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 }
 
 // testCollectedSince: the alert loop pages through what was stored since
@@ -384,7 +387,7 @@ func testSourceState(t *testing.T, open Opener) {
 		t.Errorf("never ran (-want +got):\n%s", diff)
 	}
 	want := store.SourceState{
-		Source: "news", Kind: "rss",
+		Source: "news", Type: "rss",
 		Cursor: mw.Cursor{LastID: "42", LastTime: T0, ETag: `W/"abc"`, LastModified: "Mon, 02 Mar 2026 10:00:00 GMT",
 			Seen: []string{"a", "b"}, Extra: map[string]string{"q:acme": "17"}},
 		LastRun: T0.Add(time.Minute), LastSuccess: T0, LastError: "HTTP 500 from example.com", LastErrorAt: T0.Add(time.Minute),
@@ -405,7 +408,7 @@ func testSourceState(t *testing.T, open Opener) {
 	if err := s.SaveSourceState(ctx, want); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveSourceState(ctx, store.SourceState{Source: "appstore", Kind: "appstore"}); err != nil {
+	if err := s.SaveSourceState(ctx, store.SourceState{Source: "appstore", Type: "appstore"}); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.SourceStates(ctx)

@@ -45,10 +45,10 @@ func TestClickHouseOutageLosesNothing(t *testing.T) {
 	}
 	t0 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
 	mention := func(i int) mw.Mention {
-		m := mw.Mention{Brand: "acme", Source: "news", Kind: "rss", NativeID: strconv.Itoa(i), URL: "https://example.com/" + strconv.Itoa(i),
+		m := mw.Mention{Brand: "acme", Source: "news", Type: "rss", NativeID: strconv.Itoa(i), URL: "https://example.com/" + strconv.Itoa(i),
 			Text: "paket belum sampai", Published: t0.Add(time.Duration(i) * time.Second), Collected: t0, Lang: "id",
 			Label: mw.Negative, Stage: mw.AMOT, Aspects: []string{"delivery"}}
-		m.ID = mw.MentionID(m.Brand, m.Kind, m.NativeID)
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 		return m
 	}
 	write := func(from, to int) {

@@ -126,6 +126,11 @@ func (e *Email) Send(ctx context.Context, n alerts.Notification) error {
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
 	}
+	return e.dialAndSend(ctx, m)
+}
+
+// dialAndSend sends m over the configured SMTP connection.
+func (e *Email) dialAndSend(ctx context.Context, m *gomail.Msg) error {
 	opts := []gomail.Option{gomail.WithPort(e.Port), gomail.WithTimeout(e.timeout())}
 	tc := e.tlsConfig
 	if tc == nil {

@@ -174,3 +174,35 @@ DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
 
 CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
 ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS mention_triage ON CLUSTER mw_cluster (
+    mention_id String,
+    tags Array(String),
+    assignee String,
+    state LowCardinality(String),
+    note String,
+    updated_at DateTime('UTC'),
+    updated_by String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/mention_triage', '{replica}', version)
+ORDER BY mention_id;
+
+CREATE TABLE IF NOT EXISTS mention_audit ON CLUSTER mw_cluster (
+    mention_id String,
+    at DateTime('UTC'),
+    actor String,
+    field LowCardinality(String),
+    old String,
+    new String,
+    seq UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/analytics/mention_audit', '{replica}')
+PARTITION BY toYYYYMM(at)
+ORDER BY (mention_id, seq);
+
+CREATE TABLE IF NOT EXISTS mention_triage_all ON CLUSTER mw_cluster AS mention_triage
+ENGINE = Distributed(mw_cluster, analytics, mention_triage, cityHash64(mention_id));
+
+CREATE TABLE IF NOT EXISTS mention_audit_all ON CLUSTER mw_cluster AS mention_audit
+ENGINE = Distributed(mw_cluster, analytics, mention_audit, cityHash64(mention_id));

@@ -148,3 +148,29 @@ ENGINE = ReplacingMergeTree(version)
 ORDER BY name;
 
 ALTER TABLE alerts ADD COLUMN reason String;
+
+CREATE TABLE IF NOT EXISTS mention_triage (
+    mention_id String,
+    tags Array(String),
+    assignee String,
+    state LowCardinality(String),
+    note String,
+    updated_at DateTime('UTC'),
+    updated_by String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY mention_id;
+
+CREATE TABLE IF NOT EXISTS mention_audit (
+    mention_id String,
+    at DateTime('UTC'),
+    actor String,
+    field LowCardinality(String),
+    old String,
+    new String,
+    seq UInt64
+)
+ENGINE = MergeTree()
+PARTITION BY toYYYYMM(at)
+ORDER BY (mention_id, seq);

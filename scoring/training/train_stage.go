@@ -1,15 +1,22 @@
-package scoring
+package training
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
+
+// The stage model's trainer: AdaGrad on the softmax loss over
+// scoring.StageFeatures.
+
+const numStages = scoring.NumStages
 
 // ReadStageRows reads hand-labelled mentions (stage TAB lang TAB
 // sentiment TAB text, with a header: the format of moments/dev.tsv).
-func ReadStageRows(path string) ([]EvalItem, error) {
-	s, err := ReadMoments(path)
+func ReadStageRows(path string) ([]scoring.EvalItem, error) {
+	s, err := scoring.ReadMoments(path)
 	return s.Items, err
 }
 
@@ -49,47 +56,36 @@ type stageExample struct {
 	label   int
 }
 
-// stageExampleOf computes the features of a text as decideStage does.
-func stageExampleOf(text string, label int) stageExample {
-	s := getScratch()
-	defer putScratch(s)
-	s.tokenize(text)
-	e := stageExample{ev: s.stageEvidence(0), label: label}
-	for i := range s.toks {
-		e.buckets = append(e.buckets, uint32(stageBucket(s.toks[i].h)))
-	}
-	return e
-}
-
-// stageIndex maps a stage name to its class.
-func stageIndex(st string) (int, bool) {
-	for i, s := range stageOf {
-		if string(s) == st {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // TrainStage fits the stage model on rows (text and gold stage) by
 // AdaGrad on the softmax loss, then stores the word weights as int16.
 // Deterministic: the same rows and options give the same model.
-func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
+func TrainStage(rows []scoring.EvalItem, o StageTrainOptions) (*scoring.StageModel, error) {
+	w, err := trainStageWeights(rows, o)
+	if err != nil {
+		return nil, err
+	}
+	return scoring.NewStageModel(w)
+}
+
+// trainStageWeights is TrainStage's training, before the model is built.
+func trainStageWeights(rows []scoring.EvalItem, o StageTrainOptions) (scoring.StageWeights, error) {
 	o = o.withDefaults()
-	m := newStageModel()
 	var ex []stageExample
 	for i, it := range rows {
-		l, ok := stageIndex(string(it.Stage))
+		l, ok := scoring.StageClass(it.Stage)
 		if !ok {
-			return nil, fmt.Errorf("training stage model: row %d: unknown stage %q", i+1, it.Stage)
+			return scoring.StageWeights{}, fmt.Errorf("training stage model: row %d: unknown stage %q", i+1, it.Stage)
 		}
-		ex = append(ex, stageExampleOf(it.Text, l))
+		e := stageExample{label: l}
+		e.buckets, e.ev = scoring.StageFeatures(it.Text, nil)
+		ex = append(ex, e)
 	}
 	if len(ex) == 0 {
-		return nil, fmt.Errorf("training stage model: no rows")
+		return scoring.StageWeights{}, fmt.Errorf("training stage model: no rows")
 	}
-	w := make([]float64, len(m.q))
-	gw := make([]float64, len(m.q))
+	m := scoring.StageWeights{Q: make([]int16, scoring.StageBuckets*numStages), Scale: 1}
+	w := make([]float64, len(m.Q))
+	gw := make([]float64, len(m.Q))
 	var (
 		ev, gev [numStages][numStages]float64
 		b, gb   [numStages]float64
@@ -108,7 +104,7 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := &ex[i]
-			x := float64(stageWordScale(len(e.buckets)))
+			x := float64(scoring.StageWordScale(len(e.buckets)))
 			var z [numStages]float64
 			for c := range z {
 				z[c] = b[c]
@@ -116,11 +112,11 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 					z[c] += w[int(f)*numStages+c] * x
 				}
 				for k := range e.ev {
-					z[c] += float64(e.ev[k]*stageEvScale) * ev[k][c]
+					z[c] += float64(e.ev[k]*scoring.StageEvScale) * ev[k][c]
 				}
 			}
 			p := z
-			softmax(p[:])
+			scoring.Softmax(p[:])
 			for c := range z {
 				g := p[c]
 				if c == e.label {
@@ -129,7 +125,7 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 				b[c] -= step(g, &gb[c])
 				for k := range e.ev {
 					if e.ev[k] != 0 {
-						ev[k][c] -= step(g*float64(e.ev[k]*stageEvScale), &gev[k][c])
+						ev[k][c] -= step(g*float64(e.ev[k]*scoring.StageEvScale), &gev[k][c])
 					}
 				}
 				for _, f := range e.buckets {
@@ -143,9 +139,9 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 		}
 	}
 	for c := range b {
-		m.bias[c] = float32(b[c])
+		m.Bias[c] = float32(b[c])
 		for k := range ev {
-			m.ev[k][c] = float32(ev[k][c])
+			m.Evidence[k][c] = float32(ev[k][c])
 		}
 	}
 	var maxAbs float64
@@ -153,16 +149,10 @@ func TrainStage(rows []EvalItem, o StageTrainOptions) (*StageModel, error) {
 		maxAbs = max(maxAbs, math.Abs(v))
 	}
 	if maxAbs > 0 {
-		m.scale = float32(maxAbs / 32767)
+		m.Scale = float32(maxAbs / 32767)
 	}
 	for i, v := range w {
-		m.q[i] = int16(math.Round(v / float64(m.scale)))
+		m.Q[i] = int16(math.Round(v / float64(m.Scale)))
 	}
-	m.pack()
 	return m, nil
-}
-
-// WriteFile writes the model in the embedded format to path.
-func (m *StageModel) WriteFile(path string) error {
-	return writeModelFile(path, m.Encode)
 }

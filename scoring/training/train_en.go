@@ -1,21 +1,28 @@
-package scoring
+package training
 
 import (
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
+
+// The English sentiment model's trainer: AdaGrad multinomial logistic
+// regression over scoring.ENFeatures.
+
+const numDense = scoring.NumDense
 
 // ENTrainOptions controls TrainSentimentEN.
 type ENTrainOptions struct {
-	Epochs   int           // per configuration; the best epoch on valid is kept (default 8)
-	Configs  []enConfig    // nil: DefaultENConfigs
-	Seed     uint64        // shuffling seed (the result is deterministic for a seed)
-	Rate     float64       // AdaGrad learning rate, default 0.2
-	L2       float64       // L2 penalty per update, default 1e-6
-	Progress func(n int64) // called with examples processed, may be nil
-	Log      io.Writer     // one line per configuration and epoch, may be nil
+	Epochs   int                // per configuration; the best epoch on valid is kept (default 8)
+	Configs  []scoring.ENConfig // nil: DefaultENConfigs
+	Seed     uint64             // shuffling seed (the result is deterministic for a seed)
+	Rate     float64            // AdaGrad learning rate, default 0.2
+	L2       float64            // L2 penalty per update, default 1e-6
+	Progress func(n int64)      // called with examples processed, may be nil
+	Log      io.Writer          // one line per configuration and epoch, may be nil
 	// ClassPow is the power of the inverse class frequency each class's
 	// examples weigh (1: balanced; 0: unweighted). Default 1.
 	ClassPow float64
@@ -23,13 +30,13 @@ type ENTrainOptions struct {
 
 // DefaultENConfigs is the grid the English trainer compares on the
 // validation tweets.
-var DefaultENConfigs = []enConfig{
+var DefaultENConfigs = []scoring.ENConfig{
 	{Bits: 18, Bigrams: false, Negate: true, RuleBin: true},
 	{Bits: 17, Bigrams: false, Negate: true, RuleBin: true},
 	{Bits: 16, Bigrams: false, Negate: true, RuleBin: true},
 }
 
-func (o ENTrainOptions) configs() []enConfig {
+func (o ENTrainOptions) configs() []scoring.ENConfig {
 	if o.Configs == nil {
 		return DefaultENConfigs
 	}
@@ -50,7 +57,7 @@ func (o ENTrainOptions) TotalWork(train, valid int) int64 {
 
 // ENTrainResult is the selected English model and its validation figures.
 type ENTrainResult struct {
-	Model       *enModel
+	Model       *scoring.ENWeights
 	Epoch       int
 	MacroRecall float64 // on valid, after the class offsets
 	RawRecall   float64 // on valid, plain arg-max
@@ -65,15 +72,11 @@ type enExample struct {
 
 // featurizeEN tokenizes each text and computes its hashed and rule
 // features.
-func featurizeEN(set []Labeled, cfg enConfig) []enExample {
-	s := getScratch()
-	defer putScratch(s)
+func featurizeEN(set []scoring.Labeled, cfg scoring.ENConfig) []enExample {
 	out := make([]enExample, len(set))
 	for i, ex := range set {
-		s.reset()
-		s.tokenize(ex.Text)
-		rule := s.ruleCompoundEN()
-		out[i] = enExample{feats: s.enFeatures(cfg, rule, nil), dense: s.enDense(rule), class: ex.Class}
+		feats, dense := scoring.ENFeatures(ex.Text, cfg, nil)
+		out[i] = enExample{feats: feats, dense: dense, class: ex.Class}
 	}
 	return out
 }
@@ -84,7 +87,7 @@ func featurizeEN(set []Labeled, cfg enConfig) []enExample {
 // configuration and epoch with the best macro-recall on valid, then
 // picks the class offsets that maximise macro-recall on valid.
 // Deterministic for given data and options.
-func TrainSentimentEN(train, valid []Labeled, o ENTrainOptions) (*ENTrainResult, error) {
+func TrainSentimentEN(train, valid []scoring.Labeled, o ENTrainOptions) (*ENTrainResult, error) {
 	if len(train) == 0 || len(valid) == 0 {
 		return nil, fmt.Errorf("training sentiment-en: empty train or valid set")
 	}
@@ -112,8 +115,8 @@ func TrainSentimentEN(train, valid []Labeled, o ENTrainOptions) (*ENTrainResult,
 	var best *ENTrainResult
 	for _, cfg := range o.configs() {
 		tf, vf := featurizeEN(train, cfg), featurizeEN(valid, cfg)
-		m := &enModel{cfg: cfg, w: make([]float32, (1<<cfg.Bits)*numClasses)}
-		g := make([]float32, len(m.w))
+		m := &scoring.ENWeights{Config: cfg, W: make([]float32, (1<<cfg.Bits)*numClasses)}
+		g := make([]float32, len(m.W))
 		var gb [numClasses]float32
 		var gd [numDense][numClasses]float32
 		order := make([]int, len(tf))
@@ -124,7 +127,7 @@ func TrainSentimentEN(train, valid []Labeled, o ENTrainOptions) (*ENTrainResult,
 		for ep := 1; ep <= o.epochs(); ep++ {
 			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 			for _, i := range order {
-				m.stepEN(&tf[i], cw, g, &gb, &gd, rate, l2)
+				stepEN(m, &tf[i], cw, g, &gb, &gd, rate, l2)
 			}
 			mr := enMacroRecall(m, vf)
 			if o.Progress != nil {
@@ -135,24 +138,24 @@ func TrainSentimentEN(train, valid []Labeled, o ENTrainOptions) (*ENTrainResult,
 					cfg.Bits, cfg.Bigrams, cfg.Negate, ep, mr)
 			}
 			if best == nil || mr > best.RawRecall {
-				snap := &enModel{cfg: cfg, w: append([]float32(nil), m.w...), dense: m.dense, bias: m.bias}
+				snap := &scoring.ENWeights{Config: cfg, W: append([]float32(nil), m.W...), Dense: m.Dense, Bias: m.Bias}
 				best = &ENTrainResult{Model: snap, Epoch: ep, RawRecall: mr, MacroRecall: mr}
 			}
 		}
-		if best.Model.cfg == cfg {
+		if best.Model.Config == cfg {
 			// The offsets for this configuration's best epoch.
-			best.MacroRecall = best.Model.tuneOffsets(vf)
+			best.MacroRecall = tuneOffsets(best.Model, vf)
 		}
 	}
 	return best, nil
 }
 
-// stepEN is one AdaGrad update on one example.
-func (m *enModel) stepEN(ex *enExample, cw [numClasses]float32, g []float32, gb *[numClasses]float32,
+// stepEN is one AdaGrad update of m on one example.
+func stepEN(m *scoring.ENWeights, ex *enExample, cw [numClasses]float32, g []float32, gb *[numClasses]float32,
 	gd *[numDense][numClasses]float32, rate, l2 float32) {
-	z := m.scores(ex.feats, &ex.dense)
-	softmax(z[:])
-	x := featScale(len(ex.feats))
+	z := m.Scores(ex.feats, &ex.dense)
+	scoring.Softmax(z[:])
+	x := scoring.FeatScale(len(ex.feats))
 	var d [numClasses]float32
 	for c := range d {
 		t := float32(0)
@@ -163,45 +166,37 @@ func (m *enModel) stepEN(ex *enExample, cw [numClasses]float32, g []float32, gb 
 	}
 	for c := range d {
 		gb[c] += d[c] * d[c]
-		m.bias[c] -= rate * d[c] / float32(math.Sqrt(float64(gb[c])+1e-8))
+		m.Bias[c] -= rate * d[c] / float32(math.Sqrt(float64(gb[c])+1e-8))
 		for k := range ex.dense {
 			if v := ex.dense[k]; v != 0 {
 				gr := d[c] * v
 				gd[k][c] += gr * gr
-				m.dense[k][c] -= rate * gr / float32(math.Sqrt(float64(gd[k][c])+1e-8))
+				m.Dense[k][c] -= rate * gr / float32(math.Sqrt(float64(gd[k][c])+1e-8))
 			}
 		}
 	}
-	for _, f := range ex.feats {
-		base := int(f) * numClasses
-		for c := range d {
-			k := base + c
-			gr := d[c]*x + l2*m.w[k]
-			g[k] += gr * gr
-			m.w[k] -= rate * gr / float32(math.Sqrt(float64(g[k])+1e-8))
-		}
-	}
+	stepHashed(m.W, g, ex.feats, &d, x, rate, l2)
 }
 
-func enMacroRecall(m *enModel, set []enExample) float64 {
+func enMacroRecall(m *scoring.ENWeights, set []enExample) float64 {
 	var cm Confusion
 	for i := range set {
-		z := m.scores(set[i].feats, &set[i].dense)
+		z := m.Scores(set[i].feats, &set[i].dense)
 		for c := range z {
-			z[c] += m.adj[c]
+			z[c] += m.Adj[c]
 		}
-		cm.Add(set[i].class, argmax(z))
+		cm.Add(set[i].class, scoring.Argmax(z))
 	}
 	return cm.MacroRecall()
 }
 
-// tuneOffsets sets m.adj to the negative and positive offsets (steps of
+// tuneOffsets sets m.Adj to the negative and positive offsets (steps of
 // 0.05 in [-1, 1], neutral fixed at 0) with the best macro-recall on set,
 // the smallest offsets first on ties, and returns that macro-recall.
-func (m *enModel) tuneOffsets(set []enExample) float64 {
+func tuneOffsets(m *scoring.ENWeights, set []enExample) float64 {
 	zs := make([][numClasses]float32, len(set))
 	for i := range set {
-		zs[i] = m.scores(set[i].feats, &set[i].dense)
+		zs[i] = m.Scores(set[i].feats, &set[i].dense)
 	}
 	bestMR, best := -1.0, [numClasses]float32{}
 	for a := 0; a <= 40; a++ {
@@ -212,14 +207,14 @@ func (m *enModel) tuneOffsets(set []enExample) float64 {
 				for c := range z {
 					z[c] += adj[c]
 				}
-				cm.Add(set[i].class, argmax(z))
+				cm.Add(set[i].class, scoring.Argmax(z))
 			}
 			if mr := cm.MacroRecall(); mr > bestMR+1e-12 {
 				bestMR, best = mr, adj
 			}
 		}
 	}
-	m.adj = best
+	m.Adj = best
 	return bestMR
 }
 
@@ -235,14 +230,14 @@ func offsetStep(i int) float32 {
 
 // WriteModel writes the trained model in the embedded format.
 func (r *ENTrainResult) WriteModel(path string) error {
-	return writeModelFile(path, r.Model.encode)
+	return scoring.WriteModelFile(path, r.Model.Encode)
 }
 
 // Describe names the selected features and offsets.
 func (r *ENTrainResult) Describe() string {
-	c := r.Model.cfg
+	c := r.Model.Config
 	return fmt.Sprintf("2^%d buckets, bigrams %v, negation %v, offsets neg %+.2f pos %+.2f",
-		c.Bits, c.Bigrams, c.Negate, r.Model.adj[clsNeg], r.Model.adj[clsPos])
+		c.Bits, c.Bigrams, c.Negate, r.Model.Adj[scoring.ClassNeg], r.Model.Adj[scoring.ClassPos])
 }
 
 // SemEval files the English model learns from (under

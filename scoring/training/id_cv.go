@@ -1,8 +1,10 @@
-package scoring
+package training
 
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
 // The Indonesian model is selected by cross-validation on smsa_train:
@@ -12,7 +14,7 @@ import (
 const CVFolds = 5
 
 // CVConfigs is the grid of feature sets compared in cross-validation.
-var CVConfigs = []featConfig{
+var CVConfigs = []scoring.IDConfig{
 	{Bits: 20, Bigrams: true, Negate: true},
 	{Bits: 20, Bigrams: true, Negate: true, Stem: true},
 	{Bits: 20, Bigrams: true, Negate: true, Stem: true, NegWin: 3},
@@ -20,7 +22,7 @@ var CVConfigs = []featConfig{
 
 // CVRow is one configuration's cross-validated macro-F1 after each epoch.
 type CVRow struct {
-	Config featConfig
+	Config scoring.IDConfig
 	MeanF1 []float64   // by epoch-1: mean over the folds
 	FoldF1 [][]float64 // by epoch-1, then fold
 }
@@ -29,17 +31,21 @@ type CVRow struct {
 // configuration and epoch.
 type CVResult struct {
 	Rows   []CVRow
-	Config featConfig
+	Config scoring.IDConfig
 	Epoch  int
 	MeanF1 float64
 	Folds  []float64 // the chosen configuration's per-fold macro-F1 at Epoch
 }
 
-// cvFold assigns a text to a fold by a hash of its text, so that the
-// repeated texts of SmSA land in the same fold and a fold never scores
-// a text its model was trained on.
+// cvFold assigns a text to a fold by a hash of its text (FNV-1a from a
+// seeded basis), so that the repeated texts of SmSA land in the same fold
+// and a fold never scores a text its model was trained on.
 func cvFold(text string) int {
-	return int(fnv(0x7f4a7c15, []byte(text)) % CVFolds)
+	h := uint32(0x7f4a7c15) ^ 2166136261
+	for i := 0; i < len(text); i++ {
+		h = (h ^ uint32(text[i])) * 16777619
+	}
+	return int(h % CVFolds)
 }
 
 // CrossValidateID trains every configuration of o.Configs (CVConfigs when
@@ -47,7 +53,7 @@ func cvFold(text string) int {
 // for each fold, and picks the configuration and epoch with the best mean
 // macro-F1 (the earlier epoch and the earlier configuration on ties).
 // Deterministic.
-func CrossValidateID(train []Labeled, o TrainOptions) (*CVResult, error) {
+func CrossValidateID(train []scoring.Labeled, o TrainOptions) (*CVResult, error) {
 	if len(train) < CVFolds*10 {
 		return nil, fmt.Errorf("cross-validating sentiment-id: %d rows, want at least %d", len(train), CVFolds*10)
 	}
@@ -74,10 +80,10 @@ func CrossValidateID(train []Labeled, o TrainOptions) (*CVResult, error) {
 			}
 			fo := o
 			fo.use = use
-			trainIDEpochs(tf, train, cfg, fo, func(ep int, m *idModel) {
+			trainIDEpochs(tf, train, cfg, fo, func(ep int, m *scoring.IDWeights) {
 				var cm Confusion
 				for _, i := range held {
-					cm.Add(train[i].Class, argmax(m.predict(tf[i])))
+					cm.Add(train[i].Class, scoring.Argmax(m.Predict(tf[i])))
 				}
 				row.FoldF1[ep-1] = append(row.FoldF1[ep-1], cm.MacroF1())
 				if o.Progress != nil {
@@ -105,11 +111,11 @@ func CrossValidateID(train []Labeled, o TrainOptions) (*CVResult, error) {
 
 // TrainSelectedID trains the chosen configuration on all of train for
 // the chosen number of epochs.
-func TrainSelectedID(train []Labeled, cfg featConfig, epochs int, o TrainOptions) *TrainResult {
+func TrainSelectedID(train []scoring.Labeled, cfg scoring.IDConfig, epochs int, o TrainOptions) *TrainResult {
 	tf := featurize(train, cfg)
 	o.Epochs = epochs
 	var out *TrainResult
-	trainIDEpochs(tf, train, cfg, o, func(ep int, m *idModel) {
+	trainIDEpochs(tf, train, cfg, o, func(ep int, m *scoring.IDWeights) {
 		if o.Progress != nil {
 			o.Progress(int64(len(train)))
 		}
@@ -132,6 +138,6 @@ func (o TrainOptions) CVWork(train int) int64 {
 
 // MacroF1On is the model's macro-F1 (arg-max of its probabilities, no
 // lexicon) on set.
-func (r *TrainResult) MacroF1On(set []Labeled) float64 {
+func (r *TrainResult) MacroF1On(set []scoring.Labeled) float64 {
 	return evalFeats(r.Model, featurize(set, r.Config), set)
 }

@@ -1,0 +1,263 @@
+package digest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/png"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/digest"
+	"github.com/mentionwatch/mentionwatch/digest/digesttest"
+	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
+)
+
+// The hostile mention is inert in every format: no tag, link or ping of
+// its own survives, and its text still shows.
+func TestHostileTextIsInertInEveryFormat(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	d, err := digest.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []string{"<b>Refund", "</a><a href", "<!channel>", "<i>angry", "<https://evil", "javascript:"}
+	formats := map[string]string{"html": d.HTML, "slack": d.Slack, "telegram": strings.Join(d.Telegram, "\n")}
+	for name, s := range formats {
+		for _, bad := range raw {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s: hostile %q is live", name, bad)
+			}
+		}
+		if !strings.Contains(s, "Refund NOW") || !strings.Contains(s, "click") {
+			t.Errorf("%s: the hostile mention's words are missing", name)
+		}
+	}
+	for name, s := range map[string]string{"html": d.HTML, "telegram": strings.Join(d.Telegram, "\n")} {
+		if strings.Contains(s, `href="https://evil.example"`) {
+			t.Errorf("%s: the hostile link is live", name)
+		}
+	}
+	if strings.Contains(d.Slack, "*bold*") || strings.Contains(d.Slack, "@here") {
+		t.Error("slack: *bold* or @here in a mention would format or ping")
+	}
+	if !strings.Contains(d.Text, digesttest.Hostile) {
+		t.Error("text: the mention is not shown literally")
+	}
+	// The javascript: mention is listed without a link in every format.
+	if strings.Count(d.Text, "Refund still missing") != 1 || strings.Contains(d.Text, "javascript") {
+		t.Error("text: the javascript: mention should show once, without its URL")
+	}
+}
+
+// Near-copies are one entry with a count; the top list is ordered by
+// impact.
+func TestTopMentionsGroupNearCopies(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	if len(r.Top) != digest.TopMentions {
+		t.Fatalf("%d top mentions, want %d", len(r.Top), digest.TopMentions)
+	}
+	if r.Top[0].Mention.NativeID != "hostile" || r.Top[1].Mention.NativeID != "dup1" || r.Top[1].Similar != 2 {
+		t.Errorf("top: %s, then %s with %d similar; want hostile, then dup1 with 2", r.Top[0].Mention.NativeID, r.Top[1].Mention.NativeID, r.Top[1].Similar)
+	}
+}
+
+// Alerts of the period only; time to first response is ack - start, "n/a"
+// when nobody acknowledged.
+func TestAlertsAndResponseTimes(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	if r.AlertCount != 3 || r.Acked != 2 {
+		t.Fatalf("%d alerts, %d acknowledged; want 3 and 2", r.AlertCount, r.Acked)
+	}
+	var got []string
+	for _, a := range r.Alerts {
+		got = append(got, a.ResponseWords())
+	}
+	if strings.Join(got, ",") != "2 h 5 min,n/a,14 min" {
+		t.Errorf("responses %v, want newest first: 2 h 5 min, n/a, 14 min", got)
+	}
+	// Median of 14 min and 125 min.
+	if r.MedianResponse != 69*time.Minute+30*time.Second {
+		t.Errorf("median %v, want 1h9m30s", r.MedianResponse)
+	}
+}
+
+// Volume against the previous period and share of voice, from the fixed
+// data's known counts.
+func TestTotalsAndShareOfVoice(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	if r.Now.Count != 28 || r.Now.Negative != 8 || r.Prev.Count != 20 || r.Prev.Negative != 4 {
+		t.Errorf("now %+v, before %+v; want 28 (8 negative) and 20 (4 negative)", r.Now, r.Prev)
+	}
+	if len(r.Voice) != 3 || r.Voice[0].Name != "Acme" || r.Voice[0].Count != 28 || r.Voice[1].Count != 15 || r.Voice[2].Count != 5 {
+		t.Fatalf("voice %+v", r.Voice)
+	}
+	if s := r.Voice[0].Share; s < 0.583 || s > 0.584 {
+		t.Errorf("Acme's share %v, want 28/48", s)
+	}
+	var days uint64
+	for _, b := range r.Volume {
+		days += b.Total()
+	}
+	if len(r.Volume) != 7 || days != 28 {
+		t.Errorf("%d daily buckets holding %d mentions; want 7 and 28", len(r.Volume), days)
+	}
+	d := build(t, seeded(t), digest.Daily, digesttest.DayEnd)
+	if len(d.Volume) != 24 || d.Window.From.Day() != 25 || d.Now.Count != 6 || d.AlertCount != 1 {
+		t.Errorf("daily: %d hourly buckets from %v, %d mentions, %d alerts; want 24 from 25 Nov, 6, 1", len(d.Volume), d.Window.From, d.Now.Count, d.AlertCount)
+	}
+}
+
+// An empty store still makes a digest that says so.
+func TestEmptyDigest(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, digest.Daily, digesttest.DayEnd)
+	d, err := digest.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0 mentions (no change", "No negative mention.", "No aspect was mentioned.", "No alerts."} {
+		if !strings.Contains(d.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, d.Text)
+		}
+	}
+}
+
+// Charts are PNGs of the stated size whose bars follow the numbers: the
+// busiest day's bar is the full plot height, and each bar's negative part
+// is in proportion.
+func TestChartsFollowTheNumbers(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	for _, c := range digest.Charts(r) {
+		img, err := png.Decode(bytes.NewReader(c.PNG))
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		if b := img.Bounds(); b.Dx() != c.W || b.Dy() != c.H {
+			t.Errorf("%s: %dx%d, want %dx%d", c.Name, b.Dx(), b.Dy(), c.W, c.H)
+		}
+	}
+	img, _ := png.Decode(bytes.NewReader(digest.VolumeChart(r).PNG))
+	var top uint64
+	for _, b := range r.Volume {
+		top = max(top, b.Total())
+	}
+	slot := (600 - 8) / len(r.Volume)
+	const plot = 160 - 4 - 1 - 4
+	for i, b := range r.Volume {
+		x := 4 + i*slot + slot/2
+		var neg, all int
+		for y := 0; y < 160; y++ {
+			rr, g, bb, _ := img.At(x, y).RGBA()
+			switch {
+			case rr>>8 == 0xd9 && g>>8 == 0x3f && bb>>8 == 0x3f:
+				neg++
+				all++
+			case rr>>8 == 0xb8 && g>>8 == 0xb8, rr>>8 == 0x2e && g>>8 == 0x9e:
+				all++
+			}
+		}
+		wantAll := int(float64(b.Total())/float64(top)*plot + 0.5)
+		if d := all - wantAll; d < -2 || d > 2 {
+			t.Errorf("day %d: bar %d px, want about %d (%d of %d mentions)", i, all, wantAll, b.Total(), top)
+		}
+		wantNeg := int(float64(b.Negative)/float64(top)*plot + 0.5)
+		if d := neg - wantNeg; d < -1 || d > 1 {
+			t.Errorf("day %d: negative part %d px, want about %d", i, neg, wantNeg)
+		}
+	}
+}
+
+// Control characters and bidirectional overrides do not reach any format.
+func TestControlCharactersDropped(t *testing.T) {
+	st := seeded(t)
+	m := digesttest.Mentions()[0]
+	m.NativeID, m.ID = "ctl", mw.MentionID("Acme", "rss", "ctl")
+	m.Text, m.Reach = "Bad \x1b[31mred\x1b[0m \u202Eevil\u202C end", 1000
+	if err := st.InsertMentions(ctx, []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, st, digest.Weekly, digesttest.WeekEnd)
+	d, err := digest.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{d.Text, d.HTML, d.Slack, strings.Join(d.Telegram, "")} {
+		if strings.ContainsAny(s, "\x1b\u202E\u202C") {
+			t.Error("a control character or bidi override reached the output")
+		}
+	}
+	if !strings.Contains(d.Text, "Bad [31mred[0m evil end") {
+		t.Errorf("text should keep the visible characters:\n%s", d.Text)
+	}
+}
+
+// Telegram parts each fit the limit and together hold every section.
+func TestTelegramParts(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	parts := digest.Telegram(r)
+	all := strings.Join(parts, "\n\n")
+	for _, p := range parts {
+		if n := len([]rune(p)); n > 4096 {
+			t.Errorf("part of %d characters", n)
+		}
+	}
+	for _, h := range []string{"Volume and sentiment", "Customer journey", "Top aspects", "Share of voice", "Top negative mentions", "Alerts and time to first response"} {
+		if !strings.Contains(all, h) {
+			t.Errorf("telegram lacks %q", h)
+		}
+	}
+}
+
+// A store error names what was being read.
+func TestStoreErrorsAreWrapped(t *testing.T) {
+	_, err := digest.Build(ctx, failing{}, digest.Options{Brand: digesttest.Brand(), Period: digest.Daily, End: digesttest.DayEnd})
+	if err == nil || !strings.Contains(err.Error(), "building the daily digest of Acme: reading totals: store down") {
+		t.Errorf("error %v", err)
+	}
+}
+
+type failing struct{ digest.Reader }
+
+func (failing) Totals(context.Context, store.TotalsQuery) ([]store.BrandTotals, error) {
+	return nil, errors.New("store down")
+}
+
+// A digest longer than one Telegram message is split between sections,
+// each part within the limit, nothing lost.
+func TestTelegramSplitsLongDigests(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	long := strings.Repeat("Sangat panjang nama merek ", 20) // 520 characters
+	r.Alerts = nil
+	for i := 0; i < 10; i++ {
+		r.Alerts = append(r.Alerts, digest.Alert{Headline: long, Why: long, StartedAt: r.Window.From})
+	}
+	parts := digest.Telegram(r)
+	if len(parts) < 2 {
+		t.Fatalf("%d part(s) for a digest of %d characters", len(parts), len([]rune(strings.Join(parts, ""))))
+	}
+	for i, p := range parts {
+		if n := len([]rune(p)); n > 4096 {
+			t.Errorf("part %d has %d characters", i, n)
+		}
+		if strings.Count(p, "<b>") != strings.Count(p, "</b>") {
+			t.Errorf("part %d splits a tag", i)
+		}
+	}
+	// Each alert line is cut to 600 characters: its headline whole, its
+	// reason clipped.
+	if got := strings.Count(strings.Join(parts, ""), long); got != 10 {
+		t.Errorf("%d of 10 long headlines survived", got)
+	}
+}

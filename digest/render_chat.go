@@ -1,0 +1,178 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/notify/telegram"
+)
+
+// chat is the shape the Slack and Telegram digests share: a title, then
+// sections of lines. esc escapes untrusted text, bold and link format.
+type chat struct {
+	esc  func(string) string
+	bold func(string) string // of escaped text
+	link func(url, label string) string
+}
+
+// sections renders the digest as sections, each a paragraph of lines in
+// the chat's markup.
+func (c chat) sections(r *Report) []string {
+	e, b := c.esc, c.bold
+	var out []string
+	var cur []string
+	add := func(format string, args ...any) { cur = append(cur, fmt.Sprintf(format, args...)) }
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	add("%s", b(e(clipLine(r.title()))))
+	add("%s", e(r.zoneNote()))
+	for _, h := range r.Highlights() {
+		add("• %s", e(h))
+	}
+	flush()
+	add("%s", b("Volume and sentiment"))
+	for _, row := range r.volumeRows() {
+		add("%s: %s (before %s, %s)", e(row[0]), b(e(row[1])), e(row[2]), e(row[3]))
+	}
+	add("%s", e(r.bucketsLine()))
+	flush()
+	add("%s", b("Customer journey: negative mentions by stage"))
+	for _, s := range r.Journey {
+		add("• %s", e(s.line()))
+	}
+	flush()
+	add("%s", b("Top aspects and what changed"))
+	if len(r.Aspects) == 0 {
+		add("No aspect was mentioned.")
+	}
+	for _, a := range r.Aspects {
+		add("• %s", e(clipLine(a.line())))
+	}
+	flush()
+	if len(r.Voice) > 0 {
+		add("%s", b("Share of voice"))
+		for _, v := range r.Voice {
+			add("• %s", e(clipLine(v.line())))
+		}
+		flush()
+	}
+	add("%s", b("Top negative mentions"))
+	if len(r.Top) == 0 {
+		add("No negative mention.")
+	}
+	for i, t := range r.Top {
+		by := e(clipLine(t.byline()))
+		if u := t.link(); u != "" {
+			by = c.link(u, clipLine(t.byline()))
+		}
+		add("%d. %s\n%s", i+1, by, e(mentionText(t.Mention, mentionRunes)))
+	}
+	flush()
+	add("%s", b("Alerts and time to first response"))
+	add("%s", e(r.AlertSummary()))
+	for _, a := range r.Alerts {
+		l := e(clipLine(a.line()))
+		if a.Link != "" {
+			l += " " + c.link(a.Link, "open")
+		}
+		add("• %s", l)
+	}
+	if m := r.moreAlerts(); m != "" {
+		add("%s", e(m))
+	}
+	if r.Dashboard != "" {
+		add("%s", c.link(r.Dashboard, "Open the dashboard for this "+r.Window.Period.Noun()))
+	}
+	flush()
+	return out
+}
+
+// slackMarks are mrkdwn's formatting characters. Slack has no escape for
+// them; a zero-width space on each side stops a pair from formatting
+// (Slack formats *x* only at a word boundary), so "*bold*" in a mention
+// shows as typed.
+var slackMarks = strings.NewReplacer("*", "\u200b*\u200b", "_", "\u200b_\u200b", "~", "\u200b~\u200b", "`", "\u200b`\u200b")
+
+// escSlack makes untrusted text inert in mrkdwn: alerts.EscapeMrkdwn (&,
+// <, >, @channel) and the formatting characters.
+func escSlack(s string) string { return slackMarks.Replace(alerts.EscapeMrkdwn(s)) }
+
+// Slack renders the digest as one Slack mrkdwn text (a webhook's or
+// chat.postMessage's text, up to 40,000 characters; a digest is a few
+// thousand). Mention text is escaped (alerts.EscapeMrkdwn): <!channel>,
+// <url|label> and @here are inert.
+func Slack(r *Report) string {
+	c := chat{esc: escSlack, bold: func(s string) string { return "*" + s + "*" }, link: alerts.SlackLink}
+	return strings.Join(c.sections(r), "\n\n")
+}
+
+// Telegram renders the digest as Telegram HTML messages (parse_mode
+// HTML), split between sections so that each fits telegram.MaxRunes.
+// Mention text is escaped with telegram.Escape, links are http(s) only.
+func Telegram(r *Report) []string {
+	c := chat{esc: telegram.Escape, bold: func(s string) string { return "<b>" + s + "</b>" },
+		link: func(u, label string) string {
+			if !alerts.HTTPURL(u) || len(u) > maxLinkURL {
+				return telegram.Escape(label)
+			}
+			return `<a href="` + telegram.Escape(u) + `">` + telegram.Escape(label) + `</a>`
+		}}
+	return pack(c.sections(r), telegram.MaxRunes)
+}
+
+// pack joins sections with blank lines into messages of at most limit
+// UTF-16 units. A section too long for one message is cut between its
+// lines, each of which is far shorter (clipLine), so no tag or entity is
+// ever cut.
+func pack(sections []string, limit int) []string {
+	var parts []string
+	cur := ""
+	add := func(s, sep string) {
+		if cur != "" && utf16Len(cur)+len(sep)+utf16Len(s) > limit {
+			parts = append(parts, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += sep
+		}
+		cur += s
+	}
+	for _, s := range sections {
+		if utf16Len(s) <= limit {
+			add(s, "\n\n")
+			continue
+		}
+		for i, line := range strings.Split(s, "\n") {
+			sep := "\n"
+			if i == 0 {
+				sep = "\n\n"
+			}
+			add(line, sep)
+		}
+	}
+	if cur != "" {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// maxLinkURL bounds a link in a Telegram digest; a longer URL is left out
+// (cutting would break it) so that a section stays far below the limit.
+const maxLinkURL = 1000
+
+// maxLineRunes bounds a line of a chat digest before escaping: brand,
+// aspect and alert texts are not bounded by the config, and a line must
+// stay far below Telegram's 4,096 even when escaping makes every character
+// six ("&quot;").
+const maxLineRunes = 600
+
+// clipLine cuts plain text to maxLineRunes.
+func clipLine(s string) string { return alerts.Clip(s, maxLineRunes) }

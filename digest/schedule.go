@@ -1,0 +1,188 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Entry is one configured digest (config digests:).
+type Entry struct {
+	Brand   mw.Brand
+	Period  Period
+	Hour    int          // local time of day it is sent at
+	Minute  int          //
+	Weekday time.Weekday // weekly digests: the day they are sent
+	To      []string     // receiver names or mail addresses
+}
+
+// LatestDue is the most recent time at or before now the entry was due:
+// today at Hour:Minute in loc (or the previous day), and for a weekly
+// entry the latest such time on its Weekday. A local time a daylight
+// saving change skips is taken as time.Date normalises it.
+func (e Entry) LatestDue(now time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := now.In(loc)
+	for back := 0; back <= 8; back++ {
+		d := time.Date(n.Year(), n.Month(), n.Day()-back, e.Hour, e.Minute, 0, 0, loc)
+		if d.After(now) {
+			continue
+		}
+		if e.Period == Weekly && d.Weekday() != e.Weekday {
+			continue
+		}
+		return d
+	}
+	return time.Time{} // unreachable: a week back always has the weekday
+}
+
+// key names what the store remembers for one entry and receiver: the due
+// time of the last digest delivered.
+func (e Entry) key(to string) string {
+	return "digest:" + e.Brand.Name + ":" + string(e.Period) + ":" + to
+}
+
+// Store is what the scheduler reads and where it records sent digests.
+type Store interface {
+	Reader
+	Watermark(ctx context.Context, name string) (time.Time, error)
+	SaveWatermark(ctx context.Context, name string, t time.Time) error
+}
+
+// Deliver sends d to one receiver (a configured channel's name or a mail
+// address). An error means it was not delivered; the scheduler retries.
+type Deliver func(ctx context.Context, to string, d *Rendered) error
+
+// Scheduler sends each entry's digest to each of its receivers once per
+// due time. What was sent is recorded in the store (Watermark under
+// "digest:<brand>:<period>:<receiver>"), so a restart neither repeats a
+// digest nor forgets one: after downtime the latest due digest is sent
+// once, the ones missed before it are skipped. With no record yet (a new
+// entry), the latest due digest is sent at the first tick.
+//
+// Tick and Run are called from one goroutine, which owns the scheduler's
+// state.
+type Scheduler struct {
+	Entries     []Entry
+	Store       Store
+	Deliver     Deliver
+	Location    *time.Location
+	Dashboard   string
+	AlertBucket time.Duration
+	Log         *slog.Logger
+
+	sent  map[string]time.Time // key -> due delivered, in case recording it failed
+	retry map[string]backoff   // key -> when a failed delivery is tried again
+}
+
+type backoff struct {
+	due  time.Time
+	at   time.Time
+	wait time.Duration
+}
+
+// Backoff bounds between retries of a failed delivery.
+const (
+	firstRetry = time.Minute
+	maxRetry   = time.Hour
+)
+
+// Tick sends every digest due at now that was not sent yet. It returns
+// how many deliveries succeeded; failures are logged and retried on a
+// later tick, after a backoff.
+func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
+	if s.sent == nil {
+		s.sent, s.retry = map[string]time.Time{}, map[string]backoff{}
+	}
+	log := s.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	delivered := 0
+	for _, e := range s.Entries {
+		due := e.LatestDue(now, s.Location)
+		var rendered *Rendered
+		for _, to := range e.To {
+			key := e.key(to)
+			if !s.sent[key].Before(due) {
+				continue
+			}
+			if b, ok := s.retry[key]; ok && b.due.Equal(due) && now.Before(b.at) {
+				continue
+			}
+			last, err := s.Store.Watermark(ctx, key)
+			if err != nil {
+				log.Warn("digest: reading what was sent failed; trying again in a minute", "brand", e.Brand.Name, "period", string(e.Period), "err", err)
+				continue
+			}
+			if !last.Before(due) {
+				s.sent[key] = last
+				continue
+			}
+			if rendered == nil {
+				rendered, err = s.render(ctx, e, due)
+				if err != nil {
+					log.Error("digest: building failed; trying again in a minute (check the store)", "brand", e.Brand.Name, "period", string(e.Period), "err", err)
+					break
+				}
+			}
+			if err := s.Deliver(ctx, to, rendered); err != nil {
+				b := s.retry[key]
+				if !b.due.Equal(due) {
+					b = backoff{due: due}
+				}
+				b.wait = min(max(b.wait*2, firstRetry), maxRetry)
+				b.at = now.Add(b.wait)
+				s.retry[key] = b
+				log.Warn("digest: delivery failed", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "retry_in", b.wait.String(), "err", err)
+				continue
+			}
+			delete(s.retry, key)
+			s.sent[key] = due
+			delivered++
+			log.Info("digest sent", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "due", due.Format(time.RFC3339))
+			if err := s.Store.SaveWatermark(ctx, key, due); err != nil {
+				log.Error("digest: recording the delivery failed; this process will not send it again, but a restart may (check the store)", "key", key, "err", err)
+			}
+		}
+	}
+	log.Debug("digests checked", "delivered", delivered)
+	return delivered
+}
+
+func (s *Scheduler) render(ctx context.Context, e Entry, due time.Time) (*Rendered, error) {
+	r, err := Build(ctx, s.Store, Options{Brand: e.Brand, Period: e.Period, End: due, Location: s.Location, Dashboard: s.Dashboard, AlertBucket: s.AlertBucket})
+	if err != nil {
+		return nil, err
+	}
+	return Render(r)
+}
+
+// Run ticks every interval (a minute when 0) until ctx ends, reading the
+// time from now. It is the daemon's digest goroutine.
+func (s *Scheduler) Run(ctx context.Context, now func() time.Time, interval time.Duration) error {
+	if len(s.Entries) == 0 {
+		return nil
+	}
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	if s.Deliver == nil || s.Store == nil {
+		return fmt.Errorf("digest scheduler: Store and Deliver are required")
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		s.Tick(ctx, now())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package digest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mentionwatch/mentionwatch/digest"
+	"github.com/mentionwatch/mentionwatch/digest/digesttest"
+)
+
+func TestWindowEnding(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		p        digest.Period
+		end      time.Time
+		loc      *time.Location
+		from, to string
+		prev     string
+		title    string
+		hours    float64
+	}{
+		{"daily", digest.Daily, digesttest.DayEnd, digesttest.Jakarta, "2026-11-25T00:00:00+07:00", "2026-11-26T00:00:00+07:00", "2026-11-24T00:00:00+07:00", "Wed 25 Nov 2026", 24},
+		{"weekly", digest.Weekly, digesttest.WeekEnd, digesttest.Jakarta, "2026-11-23T00:00:00+07:00", "2026-11-30T00:00:00+07:00", "2026-11-16T00:00:00+07:00", "23 – 29 Nov 2026", 168},
+		// 25 Oct 2026: clocks go back in Berlin, the day has 25 hours.
+		{"dst day", digest.Daily, time.Date(2026, 10, 26, 8, 0, 0, 0, berlin), berlin, "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "Sun 25 Oct 2026", 25},
+		{"across months", digest.Weekly, time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC), time.UTC, "2026-11-25T00:00:00Z", "2026-12-02T00:00:00Z", "2026-11-18T00:00:00Z", "25 Nov – 1 Dec 2026", 168},
+		{"across years", digest.Weekly, time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC), time.UTC, "2026-12-27T00:00:00Z", "2027-01-03T00:00:00Z", "2026-12-20T00:00:00Z", "27 Dec 2026 – 2 Jan 2027", 168},
+	}
+	for _, c := range cases {
+		w := digest.WindowEnding(c.p, c.end, c.loc)
+		if got := w.From.Format(time.RFC3339); got != c.from {
+			t.Errorf("%s: from %s, want %s", c.name, got, c.from)
+		}
+		if got := w.To.Format(time.RFC3339); got != c.to {
+			t.Errorf("%s: to %s, want %s", c.name, got, c.to)
+		}
+		if got := w.PrevFrom.Format(time.RFC3339); got != c.prev {
+			t.Errorf("%s: previous from %s, want %s", c.name, got, c.prev)
+		}
+		if got := w.Title(); got != c.title {
+			t.Errorf("%s: title %q, want %q", c.name, got, c.title)
+		}
+		if h := w.To.Sub(w.From).Hours(); h != c.hours {
+			t.Errorf("%s: %v hours, want %v", c.name, h, c.hours)
+		}
+	}
+}
+
+func TestLatestDue(t *testing.T) {
+	loc := digesttest.Jakarta
+	daily := digest.Entry{Period: digest.Daily, Hour: 8}
+	weekly := digest.Entry{Period: digest.Weekly, Hour: 8, Minute: 30, Weekday: time.Monday}
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, loc) }
+	cases := []struct {
+		e        digest.Entry
+		now, due time.Time
+	}{
+		{daily, at(30, 7, 59), at(29, 8, 0)},
+		{daily, at(30, 8, 0), at(30, 8, 0)},
+		{daily, at(30, 23, 0), at(30, 8, 0)},
+		{weekly, at(30, 8, 29), at(23, 8, 30)}, // Monday, just before
+		{weekly, at(30, 8, 30), at(30, 8, 30)},
+		{weekly, time.Date(2026, 12, 6, 23, 0, 0, 0, loc), at(30, 8, 30)}, // the Sunday after
+	}
+	for i, c := range cases {
+		if got := c.e.LatestDue(c.now, loc); !got.Equal(c.due) {
+			t.Errorf("%d: LatestDue(%s) = %s, want %s", i, c.now.Format(time.RFC3339), got.Format(time.RFC3339), c.due.Format(time.RFC3339))
+		}
+	}
+}
+
+// sink records deliveries and fails for receivers listed in fail.
+type sink struct {
+	got  []string // "to subject"
+	fail map[string]bool
+}
+
+func (s *sink) deliver(_ context.Context, to string, d *digest.Rendered) error {
+	if s.fail[to] {
+		return errors.New("smtp 451 try later")
+	}
+	s.got = append(s.got, to+" "+d.Subject)
+	return nil
+}
+
+func newScheduler(st digest.Store, s *sink) *digest.Scheduler {
+	return &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Weekly, Hour: 8, Weekday: time.Monday,
+		To: []string{"email", "lead@example.com"}}}, Store: st, Deliver: s.deliver, Location: digesttest.Jakarta,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// Each due digest goes to each receiver once: ticks repeat, the process
+// restarts (a new scheduler on the same store), and nothing is sent twice.
+func TestSchedulerSendsOncePerDue(t *testing.T) {
+	st := seeded(t)
+	s := &sink{}
+	sch := newScheduler(st, s)
+	mon := digesttest.WeekEnd // Monday 08:00 WIB
+	// No record yet: the latest due digest (the Monday before) is sent.
+	if n := sch.Tick(ctx, mon.Add(-time.Minute)); n != 2 || !strings.HasSuffix(s.got[0], "16 – 22 Nov 2026") {
+		t.Fatalf("first tick sent %d: %v", n, s.got)
+	}
+	s.got = nil
+	for _, now := range []time.Time{mon, mon.Add(time.Minute), mon.Add(time.Hour)} {
+		sch.Tick(ctx, now)
+	}
+	want := []string{"email Acme weekly digest: 23 – 29 Nov 2026", "lead@example.com Acme weekly digest: 23 – 29 Nov 2026"}
+	if fmt.Sprint(s.got) != fmt.Sprint(want) {
+		t.Fatalf("sent %v, want %v", s.got, want)
+	}
+	restarted := newScheduler(st, s)
+	if n := restarted.Tick(ctx, mon.Add(2*time.Hour)); n != 0 {
+		t.Errorf("after a restart %d digests were sent again", n)
+	}
+}
+
+// After downtime the latest missed digest is sent once; older ones are
+// skipped.
+func TestSchedulerCatchesUpOnce(t *testing.T) {
+	st := seeded(t)
+	s := &sink{}
+	sch := newScheduler(st, s)
+	sch.Tick(ctx, digesttest.WeekEnd.Add(-7*24*time.Hour)) // sent for 9-15 Nov, then down for three weeks
+	s.got = nil
+	back := digesttest.WeekEnd.Add(14*24*time.Hour + 3*time.Hour)
+	sch.Tick(ctx, back)
+	sch.Tick(ctx, back.Add(time.Minute))
+	if len(s.got) != 2 || !strings.HasSuffix(s.got[0], "7 – 13 Dec 2026") {
+		t.Errorf("after downtime sent %v, want the week of 7 – 13 Dec once per receiver", s.got)
+	}
+}
+
+// A failing receiver is retried after a backoff and never holds up the
+// others, which are not sent twice.
+func TestSchedulerRetriesAFailingReceiver(t *testing.T) {
+	st := seeded(t)
+	s := &sink{fail: map[string]bool{"email": true}}
+	sch := newScheduler(st, s)
+	mon := digesttest.WeekEnd
+	sch.Tick(ctx, mon.Add(-time.Minute)) // settle the previous week
+	s.got = nil
+	sch.Tick(ctx, mon)
+	if fmt.Sprint(s.got) != "[lead@example.com Acme weekly digest: 23 – 29 Nov 2026]" {
+		t.Fatalf("sent %v", s.got)
+	}
+	s.fail = nil
+	sch.Tick(ctx, mon.Add(30*time.Second)) // within the first backoff (1 min)
+	if len(s.got) != 1 {
+		t.Fatalf("retried before the backoff: %v", s.got)
+	}
+	sch.Tick(ctx, mon.Add(time.Minute))
+	if len(s.got) != 2 || !strings.HasPrefix(s.got[1], "email ") {
+		t.Fatalf("after the backoff sent %v", s.got)
+	}
+	sch.Tick(ctx, mon.Add(2*time.Minute))
+	if len(s.got) != 2 {
+		t.Errorf("sent again: %v", s.got)
+	}
+}

@@ -1,0 +1,227 @@
+package digest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+)
+
+// num prints a count with thousands separators: 12,345.
+func num(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// pct prints a share as a whole percentage: 23%.
+func pct(f float64) string { return fmt.Sprintf("%.0f%%", math.Round(f*100)) }
+
+// change prints how a count moved against the previous period: "+12%",
+// "-8%", "no change", "new" (from zero), "-100%".
+func change(cur, prev uint64) string {
+	switch {
+	case cur == prev:
+		return "no change"
+	case prev == 0:
+		return "new"
+	}
+	d := (float64(cur) - float64(prev)) / float64(prev) * 100
+	return fmt.Sprintf("%+.0f%%", math.Round(d))
+}
+
+// diff prints a count's difference: "+8", "-3", "±0".
+func diff(cur, prev uint64) string {
+	if cur == prev {
+		return "±0"
+	}
+	return fmt.Sprintf("%+d", int64(cur)-int64(prev))
+}
+
+// points prints a change in share in percentage points: "+5 pts".
+func points(cur, prev float64) string {
+	d := math.Round((cur - prev) * 100)
+	if d == 0 {
+		return "±0 pts"
+	}
+	return fmt.Sprintf("%+.0f pts", d)
+}
+
+// score prints a mean sentiment score: "+0.12", "-0.05".
+func score(f float64) string {
+	s := fmt.Sprintf("%+.2f", f)
+	if s == "-0.00" {
+		s = "+0.00"
+	}
+	return s
+}
+
+// Dur prints a time to first response: "45 s", "14 min", "2 h 5 min",
+// "1 d 3 h".
+func Dur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%d h", h)
+		}
+		return fmt.Sprintf("%d h %d min", h, m)
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return fmt.Sprintf("%d d", days)
+	}
+	return fmt.Sprintf("%d d %d h", days, h)
+}
+
+// ResponseWords is an alert's time to first response, or "n/a" when nobody
+// acknowledged it.
+func (a Alert) ResponseWords() string {
+	if !a.Acked {
+		return "n/a"
+	}
+	return Dur(a.Response)
+}
+
+// StageName is "AMOT" ("unknown" for mentions without a stage).
+func (s Stage) StageName() string {
+	if s.Stage == mw.StageUnknown || s.Stage == "" {
+		return "unknown"
+	}
+	return strings.ToUpper(string(s.Stage))
+}
+
+// Subject is the mail subject: "Acme daily digest: Tue 1 Dec 2026".
+func (r *Report) Subject() string {
+	return fmt.Sprintf("%s %s digest: %s", r.Brand, r.Window.Period, r.Window.Title())
+}
+
+// Highlights are the digest's main findings as plain sentences, in the
+// order the sections follow. Renderers escape them for their format.
+func (r *Report) Highlights() []string {
+	noun := r.Window.Period.Noun()
+	out := []string{fmt.Sprintf("%s mentions (%s on the previous %s, %s).", num(r.Now.Count), change(r.Now.Count, r.Prev.Count), noun, num(r.Prev.Count))}
+	out = append(out, fmt.Sprintf("%s negative (was %s, %s); mean sentiment %s (was %s).",
+		pct(r.Now.NegShare()), pct(r.Prev.NegShare()), points(r.Now.NegShare(), r.Prev.NegShare()), score(r.Now.Mean), score(r.Prev.Mean)))
+	if s, ok := r.worstStage(); ok {
+		out = append(out, fmt.Sprintf("Most negatives at %s (%s): %s, was %s.", s.StageName(), s.Words, num(s.Negative), num(s.PrevNegative)))
+	}
+	if a, ok := r.biggestAspectMove(); ok {
+		dir := "up"
+		if a.Negative < a.PrevNegative {
+			dir = "down"
+		}
+		out = append(out, fmt.Sprintf("Biggest change: %s, %s negative, %s from %s.", a.Words, num(a.Negative), dir, num(a.PrevNegative)))
+	}
+	if len(r.Voice) > 1 {
+		v := r.Voice[0]
+		out = append(out, fmt.Sprintf("Share of voice %s (was %s) against %d competitor%s.", pct(v.Share), pct(v.PrevShare), len(r.Voice)-1, plural(len(r.Voice)-1)))
+	}
+	out = append(out, r.AlertSummary())
+	return out
+}
+
+// AlertSummary is "3 alerts; 2 acknowledged, median first response 14
+// min" or "No alerts.".
+func (r *Report) AlertSummary() string {
+	if r.AlertCount == 0 {
+		return "No alerts."
+	}
+	med := "n/a"
+	if r.Acked > 0 {
+		med = Dur(r.MedianResponse)
+	}
+	return fmt.Sprintf("%d alert%s; %d acknowledged; median time to first response %s.", r.AlertCount, plural(r.AlertCount), r.Acked, med)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (r *Report) worstStage() (Stage, bool) {
+	var best Stage
+	for _, s := range r.Journey {
+		if s.Negative > best.Negative {
+			best = s
+		}
+	}
+	return best, best.Negative > 0
+}
+
+func (r *Report) biggestAspectMove() (Aspect, bool) {
+	var best Aspect
+	var bestD int64
+	for _, a := range r.Aspects {
+		d := int64(a.Negative) - int64(a.PrevNegative)
+		if d < 0 {
+			d = -d
+		}
+		if d > bestD {
+			best, bestD = a, d
+		}
+	}
+	return best, bestD > 0
+}
+
+// when prints a mention's or alert's time: "Tue 1 Dec 14:03".
+func when(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
+
+// mentionText is a mention's title and text on one line, cut to n runes.
+func mentionText(m mw.Mention, n int) string {
+	return alerts.Clip(strings.Map(visible, alerts.MentionBody(m)), n)
+}
+
+// byline is "@author on playstore, Tue 1 Dec 14:03 (+2 similar)".
+func (t Top) byline() string {
+	m := t.Mention
+	s := m.Source
+	if m.Author != "" {
+		s = m.Author + " on " + s
+	}
+	s += ", " + when(m.Published)
+	if m.Rating > 0 {
+		s += fmt.Sprintf(", %.0f★", m.Rating)
+	}
+	if t.Similar > 0 {
+		s += fmt.Sprintf(" (+%d similar)", t.Similar)
+	}
+	return s
+}
+
+// link is the mention's http(s) URL, or "".
+func (t Top) link() string {
+	if alerts.HTTPURL(t.Mention.URL) {
+		return t.Mention.URL
+	}
+	return ""
+}
+
+// mentionRunes bounds a mention's text in a digest.
+const mentionRunes = 280
+
+// visible drops control characters (terminal escapes in the text part)
+// and bidirectional overrides, which could reorder the text around a
+// mention in every format; white space stays for strings.Fields.
+func visible(r rune) rune {
+	switch {
+	case r == '\n' || r == '\t' || r == '\r':
+		return ' '
+	case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return -1
+	}
+	return r
+}

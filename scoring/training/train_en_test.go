@@ -1,0 +1,86 @@
+package training
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mentionwatch/mentionwatch/scoring"
+)
+
+// embeddedENModel is the English model package scoring embeds.
+const embeddedENModel = "../model/sentiment_en.bin.gz"
+
+// Training is deterministic: the same rows give the same bytes.
+func TestENTrainDeterministic(t *testing.T) {
+	sets, err := mentionSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := sets[0] // complaints_design
+	var train, valid []scoring.Labeled
+	for i, it := range set.Items {
+		l := scoring.Labeled{Text: it.Text, Class: it.Class}
+		if i%4 == 0 {
+			valid = append(valid, l)
+		} else {
+			train = append(train, l)
+		}
+	}
+	opts := ENTrainOptions{Seed: 1, Epochs: 3, Configs: []scoring.ENConfig{{Bits: 12, Negate: true, RuleBin: true}}}
+	var out [2]bytes.Buffer
+	for i := range out {
+		r, err := TrainSentimentEN(train, valid, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Model.Encode(&out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		t.Error("two trainings on the same rows wrote different bytes")
+	}
+}
+
+// The embedded model is what `mentionwatch train sentiment-en` builds
+// from the shared data (about 10 s; skipped with -short or without the
+// data). It fails after a change to the tokenizer, the rules or the
+// vocabulary that moves the features: retrain then.
+func TestENModelReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := filepath.Join(dataDir, "sentiment-en", "semeval")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("no shared data at", dir)
+	}
+	var train []scoring.Labeled
+	for _, f := range SemEvalTrainFiles {
+		r, err := scoring.ReadSemEval(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		train = append(train, r...)
+	}
+	valid, err := scoring.ReadSemEval(filepath.Join(dir, SemEvalValidFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := TrainSentimentEN(train, valid, ENTrainOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.Model.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := os.ReadFile(embeddedENModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), embedded) {
+		t.Error("the embedded model/sentiment_en.bin.gz is not what its data trains: run mentionwatch train sentiment-en --data ../shared/data and rebuild")
+	}
+}

@@ -1,0 +1,510 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// impactExpr is Mention.Impact in SQL, in float64 like the Go method, so
+// that a cursor's impact compares exactly with the stored rows'.
+const impactExpr = "if(sentiment < 0, -toFloat64(sentiment) * greatest(toFloat64(reach), 1), 0)"
+
+// latestTriage selects each mention's latest triage row (argMax over the
+// version; no FINAL, which 18.16 runs single-threaded per part).
+func (s *Store) latestTriage(cols string) string {
+	return fmt.Sprintf("SELECT mention_id, %s FROM %s GROUP BY mention_id", cols, s.schema.Read(tableTriage))
+}
+
+// orderAfter returns the ORDER BY of q (ByPublished or ByImpact) and adds
+// the keyset condition of q.After: rows strictly after the cursor's row in
+// that order. published <= the cursor's time also narrows the primary key.
+func orderAfter(q store.MentionQuery, key, rest *where) (string, error) {
+	a := q.After
+	switch q.OrderBy {
+	case "", store.ByPublished:
+		if a != nil {
+			p := toSec(a.Published)
+			key.add("published <= toDateTime(?)", p)
+			rest.add("(published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))", p, p, a.ID)
+		}
+		return "published DESC, id", nil
+	case store.ByImpact:
+		if a != nil {
+			p := toSec(a.Published)
+			rest.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < toDateTime(?) OR (published = toDateTime(?) AND id > ?))))",
+				a.Impact, a.Impact, p, p, a.ID)
+		}
+		return impactExpr + " DESC, published DESC, id", nil
+	}
+	return "", fmt.Errorf("clickhouse: querying mentions: unknown order %q (want %q, %q or %q)", q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+}
+
+// filters adds q's non-key filters to w: columns of the mention, its
+// triage (a subquery over the latest triage rows) and the text search.
+func (s *Store) filters(w *where, q store.MentionQuery) {
+	eq := func(col, v string) {
+		if v != "" {
+			w.add(col+" = ?", v)
+		}
+	}
+	eq("label", string(q.Label))
+	eq("stage", string(q.Stage))
+	eq("author", q.Author)
+	eq("source", q.Source)
+	eq("kind", q.Type)
+	eq("lang", q.Lang)
+	if q.Aspect != "" {
+		w.add("has(aspects, ?)", q.Aspect)
+	}
+	if q.MinRating > 0 {
+		w.add("rating >= ?", float64(q.MinRating))
+	}
+	if q.MaxRating > 0 {
+		w.add("rating <= ?", float64(q.MaxRating))
+	}
+	if q.Tag != "" {
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(tags, version) AS t")+") WHERE has(t, ?))", q.Tag)
+	}
+	if q.Assignee != "" {
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a = ?)", q.Assignee)
+	}
+	switch q.State {
+	case "":
+	case store.StateNew:
+		w.add("id NOT IN (SELECT mention_id FROM ("+s.latestTriage("argMax(state, version) AS st")+") WHERE st != ?)", string(store.StateNew))
+	default:
+		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(state, version) AS st")+") WHERE st = ?)", string(q.State))
+	}
+	// Search: a case-insensitive substring scan of title and text, word by
+	// word (ClickHouse 18.16 has no skip indexes). It is a superset of
+	// what the query evaluator accepts, which has the last word.
+	for _, c := range q.Search {
+		var alts []string
+		var args []any
+		for _, t := range c {
+			if len(t.Words) == 0 {
+				continue
+			}
+			var all []string
+			for _, word := range t.Words {
+				all = append(all, "(positionCaseInsensitiveUTF8(title, ?) > 0 OR positionCaseInsensitiveUTF8(text, ?) > 0)")
+				args = append(args, word, word)
+			}
+			alts = append(alts, "("+strings.Join(all, " AND ")+")")
+		}
+		if len(alts) > 0 {
+			w.add("("+strings.Join(alts, " OR ")+")", args...)
+		}
+	}
+}
+
+// exportBlockRows is the block size EachMention asks the server for.
+const exportBlockRows = 4096
+
+// EachMention streams every mention matching q, deduplicated like
+// mentionsFinal, in q's order. The server sorts; this process holds one
+// block of rows at a time.
+func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	var key, rest where
+	if len(q.Brands) > 0 {
+		key.in("brand", q.Brands)
+	}
+	if !q.From.IsZero() {
+		key.add("published >= toDateTime(?)", toSec(q.From))
+	}
+	if !q.To.IsZero() {
+		key.add("published < toDateTime(?)", toSec(q.To))
+	}
+	if len(q.IDs) > 0 {
+		key.in("id", q.IDs)
+	}
+	s.filters(&rest, q)
+	if !q.CollectedFrom.IsZero() {
+		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
+	}
+	if q.OrderBy == "" || q.OrderBy == store.ByPublished {
+		if _, err := orderAfter(q, &key, &rest); err != nil {
+			return err
+		}
+		return s.eachNewest(ctx, key, rest, q.Limit, fn)
+	}
+	order := "collected, id"
+	if q.OrderBy != store.ByCollected {
+		var err error
+		if order, err = orderAfter(q, &key, &rest); err != nil {
+			return err
+		}
+	}
+	lim := ""
+	if q.Limit > 0 {
+		lim = fmt.Sprintf("\nLIMIT %d", q.Limit)
+	}
+	return s.streamMentions(ctx, key, rest, order, lim, fn)
+}
+
+// windowRows is about how many rows one window of eachNewest holds.
+const windowRows = 20_000
+
+// eachNewest streams newest first without a server-side sort or FINAL:
+// on ClickHouse 18.16 sorting a million whole rows costs about eight times
+// reading them. It counts the rows per hour (one narrow query), then reads
+// windows of consecutive hours holding about windowRows rows (or one hour,
+// however many it holds), newest window first, in storage order; each
+// window is deduplicated (the latest version of each id), filtered and
+// sorted here. Memory is one window. The primary key (brand, published,
+// id) makes each window read only its granules when brands are known, so
+// the brands of the view are read first too. A mention whose latest
+// version moved to another window also shows its older version in the
+// old window, as FINAL would.
+func (s *Store) eachNewest(ctx context.Context, key, rest where, limit int, fn func(mw.Mention) error) error {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS h, groupUniqArray(brand), count()
+FROM %s%s
+GROUP BY h
+ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
+	if err != nil {
+		return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	type window struct {
+		from, to int64 // [from, to) in Unix seconds
+		brands   []string
+	}
+	var windows []window
+	var inCur uint64
+	for rows.Next() {
+		var (
+			h      uint32
+			brands []string
+			c      uint64
+		)
+		if err := rows.Scan(&h, &brands, &c); err != nil {
+			rows.Close()
+			return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+		}
+		if len(windows) == 0 || inCur+c > windowRows {
+			windows = append(windows, window{to: int64(h) + 3600})
+			inCur = 0
+		}
+		w := &windows[len(windows)-1]
+		w.from = int64(h)
+		for _, b := range brands {
+			if !slices.Contains(w.brands, b) {
+				w.brands = append(w.brands, b)
+			}
+		}
+		inCur += c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	keep := "1"
+	if len(rest.conds) > 0 {
+		keep = strings.Join(rest.conds, " AND ")
+	}
+	n := 0
+	for _, w := range windows {
+		var k where
+		k.in("brand", w.brands)
+		k = k.and(key)
+		k.add("published >= toDateTime(?)", w.from)
+		k.add("published < toDateTime(?)", w.to)
+		ms, err := s.readWindow(ctx, k, keep, rest.args)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if limit > 0 && n == limit {
+				return nil
+			}
+			n++
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readWindow reads the rows key selects, keeps the latest version of each
+// id when it passes keep (rest's conditions, as a column), and sorts them
+// newest first.
+func (s *Store) readWindow(ctx context.Context, key where, keep string, keepArgs []any) ([]mw.Mention, error) {
+	ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"max_block_size": exportBlockRows}))
+	rows, err := s.query(ctx, fmt.Sprintf(`%s, toUInt8(%s) AS keep
+FROM %s%s`, mentionSelect, keep, s.MentionsTable(), key.String()), append(append([]any{}, keepArgs...), key.args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
+	defer rows.Close()
+	type row struct {
+		m       mw.Mention
+		version uint64
+		keep    bool
+	}
+	var all []row
+	latest := map[string]int{}
+	for rows.Next() {
+		m, version, k, err := scanMentionKeep(rows)
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := latest[m.ID]; ok {
+			if all[i].version >= version {
+				continue
+			}
+			all[i] = row{m, version, k}
+			continue
+		}
+		latest[m.ID] = len(all)
+		all = append(all, row{m, version, k})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	out := make([]mw.Mention, 0, len(all))
+	for _, r := range all {
+		if r.keep {
+			out = append(out, r.m)
+		}
+	}
+	slices.SortFunc(out, func(a, b mw.Mention) int {
+		if c := b.Published.Compare(a.Published); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// streamMentions runs the deduplicating read of mentionsFinal without a
+// limit and hands each row to fn.
+func (s *Store) streamMentions(ctx context.Context, key, rest where, order, lim string, fn func(mw.Mention) error) error {
+	// Small blocks: the driver holds a few decoded blocks at a time, so
+	// their size is this process's memory for the whole stream.
+	ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"max_block_size": exportBlockRows}))
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
+%s
+FROM %s FINAL%s
+ORDER BY version DESC
+LIMIT 1 BY id
+)%s
+ORDER BY %s%s`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), order, lim), append(key.args, rest.args...)...)
+	if err != nil {
+		return fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMention(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	return nil
+}
+
+// AuthorHistory reads, in one narrow scan (PREWHERE on author: 18.16
+// would otherwise read every column of every row), each author's ids with
+// their versions and times, counts the distinct ids, picks the newest
+// perAuthor, and reads only those rows whole by their sort key.
+func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	var as []string
+	for _, a := range authors {
+		if a != "" && !slices.Contains(as, a) {
+			as = append(as, a)
+		}
+	}
+	out := map[string]store.AuthorHistory{}
+	if len(as) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(as))
+	for i, a := range as {
+		args[i] = a
+	}
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT author, brand, toInt64(toUInt32(published)), id, version
+FROM %s
+PREWHERE author IN (%s)`, s.MentionsTable(), placeholders(len(as))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
+	}
+	byAuthor := map[string]map[string]candidate{}
+	for rows.Next() {
+		var (
+			a string
+			c candidate
+		)
+		if err := rows.Scan(&a, &c.brand, &c.published, &c.id, &c.version); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
+		}
+		if byAuthor[a] == nil {
+			byAuthor[a] = map[string]candidate{}
+		}
+		if old, ok := byAuthor[a][c.id]; !ok || c.version > old.version {
+			byAuthor[a][c.id] = c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
+	}
+	var chosen []candidate
+	for a, ids := range byAuthor {
+		cs := make([]candidate, 0, len(ids))
+		for _, c := range ids {
+			cs = append(cs, c)
+		}
+		slices.SortFunc(cs, func(x, y candidate) int {
+			if x.published != y.published {
+				return int(y.published - x.published)
+			}
+			return strings.Compare(x.id, y.id)
+		})
+		chosen = append(chosen, cs[:min(len(cs), max(perAuthor, 1))]...)
+		out[a] = store.AuthorHistory{Count: uint64(len(ids))}
+	}
+	ms, _, err := s.fetchMentions(ctx, chosen)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.ID == "" {
+			continue // a write moved it meanwhile
+		}
+		h := out[m.Author]
+		h.Recent = append(h.Recent, m)
+		out[m.Author] = h
+	}
+	return out, nil
+}
+
+var triageColumns = []string{"mention_id", "tags", "assignee", "state", "note", "updated_at", "updated_by", "version"}
+var auditColumns = []string{"mention_id", "at", "actor", "field", "old", "new", "seq"}
+
+// Triage reads the latest triage row of each id.
+func (s *Store) Triage(ctx context.Context, ids []string) (map[string]store.Triage, error) {
+	out := map[string]store.Triage{}
+	for chunk := range slices.Chunk(ids, maxCandidates) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT mention_id, argMax(tags, version), argMax(assignee, version), argMax(state, version),
+    argMax(note, version), toInt64(argMax(updated_at, version)), argMax(updated_by, version)
+FROM %s%s
+GROUP BY mention_id`, s.schema.Read(tableTriage), w.String()), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+		}
+		for rows.Next() {
+			var (
+				t       store.Triage
+				state   string
+				updated int64
+			)
+			if err := rows.Scan(&t.MentionID, &t.Tags, &t.Assignee, &state, &t.Note, &updated, &t.UpdatedBy); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+			}
+			if len(t.Tags) == 0 {
+				t.Tags = nil
+			}
+			t.State, t.UpdatedAt = store.TriageState(state), fromSec(updated)
+			out[t.MentionID] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading triage: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// SaveTriage inserts the new triage rows, then the audit entries: two
+// INSERTs, not one transaction (ClickHouse has none). A failure between
+// them leaves the state changed without its audit; the caller reports the
+// error and the change can be made again.
+func (s *Store) SaveTriage(ctx context.Context, ts []store.Triage, audit []store.AuditEntry) error {
+	ctx = s.writeCtx(ctx)
+	if len(ts) > 0 {
+		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.schema.Read(tableTriage)+" ("+strings.Join(triageColumns, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("clickhouse: preparing triage insert: %w", err)
+		}
+		defer batch.Abort()
+		v := s.nextVersion(len(ts))
+		for i, t := range ts {
+			tags := t.Tags
+			if tags == nil {
+				tags = []string{}
+			}
+			if err := batch.Append(t.MentionID, tags, t.Assignee, string(t.State), t.Note, toSec(t.UpdatedAt), t.UpdatedBy, v+uint64(i)); err != nil {
+				return fmt.Errorf("clickhouse: saving the triage of mention %s: %w", t.MentionID, err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return fmt.Errorf("clickhouse: saving triage of %d mentions: %w", len(ts), err)
+		}
+	}
+	if len(audit) > 0 {
+		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.schema.Read(tableAudit)+" ("+strings.Join(auditColumns, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("clickhouse: preparing audit insert: %w", err)
+		}
+		defer batch.Abort()
+		v := s.nextVersion(len(audit))
+		for i, a := range audit {
+			if err := batch.Append(a.MentionID, toSec(a.At), a.Actor, a.Field, a.Old, a.New, v+uint64(i)); err != nil {
+				return fmt.Errorf("clickhouse: recording the audit of mention %s: %w", a.MentionID, err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return fmt.Errorf("clickhouse: recording %d audit entries: %w", len(audit), err)
+		}
+	}
+	return nil
+}
+
+// Audit reads the trail of ids, oldest first.
+func (s *Store) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
+	var out []store.AuditEntry
+	for chunk := range slices.Chunk(ids, maxCandidates) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT mention_id, toInt64(at), actor, field, old, new
+FROM %s%s
+ORDER BY at, seq`, s.schema.Read(tableAudit), w.String()), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+		}
+		for rows.Next() {
+			var (
+				a  store.AuditEntry
+				at int64
+			)
+			if err := rows.Scan(&a.MentionID, &at, &a.Actor, &a.Field, &a.Old, &a.New); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+			}
+			a.At = fromSec(at)
+			out = append(out, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading the audit trail: %w", err)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b store.AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}

@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// migrationInbox is schema version 3.
+const migrationInbox = `CREATE TABLE IF NOT EXISTS mention_triage (
+		mention_id TEXT PRIMARY KEY,
+		tags       TEXT NOT NULL, -- JSON array, sorted
+		assignee   TEXT NOT NULL,
+		state      TEXT NOT NULL,
+		note       TEXT NOT NULL,
+		updated_at INTEGER NOT NULL,
+		updated_by TEXT NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS mention_triage_assignee ON mention_triage (assignee);
+	CREATE INDEX IF NOT EXISTS mention_triage_state ON mention_triage (state);
+	CREATE TABLE IF NOT EXISTS mention_audit (
+		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+		mention_id TEXT NOT NULL,
+		at         INTEGER NOT NULL,
+		actor      TEXT NOT NULL,
+		field      TEXT NOT NULL,
+		old        TEXT NOT NULL,
+		new        TEXT NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS mention_audit_mention ON mention_audit (mention_id, seq);
+	CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(title, text, content='mentions', content_rowid='rowid',
+		tokenize="unicode61 remove_diacritics 2 tokenchars '_'");
+	CREATE TRIGGER IF NOT EXISTS mentions_fts_insert AFTER INSERT ON mentions BEGIN
+		INSERT INTO mentions_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+	END;
+	CREATE TRIGGER IF NOT EXISTS mentions_fts_delete AFTER DELETE ON mentions BEGIN
+		INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+	END;
+	CREATE TRIGGER IF NOT EXISTS mentions_fts_update AFTER UPDATE ON mentions BEGIN
+		INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+		INSERT INTO mentions_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+	END;
+	INSERT INTO mentions_fts (mentions_fts) VALUES ('rebuild');`
+
+// upsertMention makes a second write of an id an UPDATE (the FTS triggers
+// see it; INSERT OR REPLACE would delete without firing them).
+const upsertMention = ` ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, source = excluded.source, kind = excluded.kind,
+	native_id = excluded.native_id, url = excluded.url, author = excluded.author, author_reach = excluded.author_reach,
+	title = excluded.title, text = excluded.text, rating = excluded.rating, published = excluded.published,
+	collected = excluded.collected, lang = excluded.lang, sentiment = excluded.sentiment, label = excluded.label,
+	stage = excluded.stage, stage_confidence = excluded.stage_confidence, aspects = excluded.aspects, reach = excluded.reach`
+
+// impactExpr is Mention.Impact in SQL, in the same float64 arithmetic, so
+// a cursor's impact compares exactly.
+const impactExpr = `(CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END)`
+
+// ftsQuery writes search clauses as an FTS5 expression: clauses ANDed,
+// terms ORed, each term a quoted phrase (a prefix with *).
+func ftsQuery(cs []store.SearchClause) string {
+	var parts []string
+	for _, c := range cs {
+		var alts []string
+		for _, t := range c {
+			if len(t.Words) == 0 {
+				continue
+			}
+			p := `"` + strings.ReplaceAll(strings.Join(t.Words, " "), `"`, `""`) + `"`
+			if t.Prefix {
+				p += " *"
+			}
+			alts = append(alts, p)
+		}
+		if len(alts) > 0 {
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// mentionFilter builds the WHERE clause and ORDER BY of q.
+func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
+	var w where
+	w.in("brand", q.Brands)
+	timeRange(&w, q.From, q.To)
+	eq := func(col, v string) {
+		if v != "" {
+			w.add(col+" = ?", v)
+		}
+	}
+	eq("label", string(q.Label))
+	eq("stage", string(q.Stage))
+	eq("author", q.Author)
+	eq("source", q.Source)
+	eq("kind", q.Type)
+	eq("lang", q.Lang)
+	if q.Aspect != "" {
+		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
+	}
+	if q.MinRating > 0 {
+		w.add("rating >= ?", float64(q.MinRating))
+	}
+	if q.MaxRating > 0 {
+		w.add("rating <= ?", float64(q.MaxRating))
+	}
+	w.in("id", q.IDs)
+	if !q.CollectedFrom.IsZero() {
+		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
+	}
+	if q.Tag != "" {
+		w.add("id IN (SELECT mention_id FROM mention_triage, json_each(mention_triage.tags) WHERE json_each.value = ?)", q.Tag)
+	}
+	if q.Assignee != "" {
+		w.add("id IN (SELECT mention_id FROM mention_triage WHERE assignee = ?)", q.Assignee)
+	}
+	switch q.State {
+	case "":
+	case store.StateNew:
+		w.add("id NOT IN (SELECT mention_id FROM mention_triage WHERE state != ?)", string(store.StateNew))
+	default:
+		w.add("id IN (SELECT mention_id FROM mention_triage WHERE state = ?)", string(q.State))
+	}
+	if fq := ftsQuery(q.Search); fq != "" {
+		w.add("rowid IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)", fq)
+	}
+	var order string
+	switch q.OrderBy {
+	case "", store.ByPublished:
+		order = " ORDER BY published DESC, id"
+		if a := q.After; a != nil {
+			p := a.Published.UnixMilli()
+			w.add("(published < ? OR (published = ? AND id > ?))", p, p, a.ID)
+		}
+	case store.ByImpact:
+		order = " ORDER BY " + impactExpr + " DESC, published DESC, id"
+		if a := q.After; a != nil {
+			p := a.Published.UnixMilli()
+			w.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < ? OR (published = ? AND id > ?))))", a.Impact, a.Impact, p, p, a.ID)
+		}
+	case store.ByCollected:
+		order = " ORDER BY collected, id"
+	default:
+		return w, "", fmt.Errorf("sqlite %s: querying mentions: unknown order %q (want %q, %q or %q)", s.path, q.OrderBy, store.ByPublished, store.ByImpact, store.ByCollected)
+	}
+	return w, order, nil
+}
+
+// EachMention streams the mentions matching q to fn.
+func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	w, order, err := s.mentionFilter(q)
+	if err != nil {
+		return err
+	}
+	query := `SELECT ` + mentionCols + ` FROM mentions` + w.String() + order
+	args := w.args
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := s.scanMention(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: reading mentions: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *Store) scanMention(rows *sql.Rows) (mw.Mention, error) {
+	var (
+		m                      mw.Mention
+		reach                  int64
+		rating, sent, conf, rw float64
+		pub, col               int64
+		label, stage, asp      string
+	)
+	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &reach,
+		&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
+		return m, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
+	}
+	m.AuthorReach = uint32(reach)
+	m.Rating, m.Sentiment, m.StageConfidence, m.Reach = float32(rating), float32(sent), float32(conf), float32(rw)
+	m.Published, m.Collected = fromMS(pub), fromMS(col)
+	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
+	if err := json.Unmarshal([]byte(asp), &m.Aspects); err != nil {
+		return m, fmt.Errorf("sqlite %s: mention %s: bad aspects %q: %w", s.path, m.ID, asp, err)
+	}
+	if len(m.Aspects) == 0 {
+		m.Aspects = nil
+	}
+	return m, nil
+}
+
+// AuthorHistory answers from the author index, one author at a time.
+func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	out := map[string]store.AuthorHistory{}
+	for _, a := range authors {
+		if a == "" {
+			continue
+		}
+		if _, done := out[a]; done {
+			continue
+		}
+		var h store.AuthorHistory
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mentions WHERE author = ?`, a).Scan(&h.Count); err != nil {
+			return nil, fmt.Errorf("sqlite %s: counting the mentions of an author: %w", s.path, err)
+		}
+		if h.Count == 0 {
+			continue
+		}
+		ms, err := s.Mentions(ctx, store.MentionQuery{Author: a, Limit: max(perAuthor, 1)})
+		if err != nil {
+			return nil, err
+		}
+		h.Recent = ms
+		out[a] = h
+	}
+	return out, nil
+}
+
+// Triage reads the triage rows of ids.
+func (s *Store) Triage(ctx context.Context, ids []string) (map[string]store.Triage, error) {
+	out := map[string]store.Triage{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.db.QueryContext(ctx, `SELECT mention_id, tags, assignee, state, note, updated_at, updated_by FROM mention_triage`+w.String(), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite %s: reading triage: %w", s.path, err)
+		}
+		for rows.Next() {
+			var (
+				t       store.Triage
+				tags    string
+				state   string
+				updated int64
+			)
+			if err := rows.Scan(&t.MentionID, &tags, &t.Assignee, &state, &t.Note, &updated, &t.UpdatedBy); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite %s: reading triage: %w", s.path, err)
+			}
+			if err := json.Unmarshal([]byte(tags), &t.Tags); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite %s: mention %s: bad tags %q: %w", s.path, t.MentionID, tags, err)
+			}
+			t.State, t.UpdatedAt = store.TriageState(state), fromMS(updated)
+			out[t.MentionID] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite %s: reading triage: %w", s.path, err)
+		}
+	}
+	return out, nil
+}
+
+// SaveTriage writes the states and the audit entries in one transaction.
+func (s *Store) SaveTriage(ctx context.Context, ts []store.Triage, audit []store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	for _, t := range ts {
+		tags, _ := json.Marshal(nonNil(t.Tags))
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO mention_triage (mention_id, tags, assignee, state, note, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.MentionID, string(tags), t.Assignee, string(t.State), t.Note, ms(t.UpdatedAt), t.UpdatedBy); err != nil {
+			return fmt.Errorf("sqlite %s: saving the triage of mention %s: %w", s.path, t.MentionID, err)
+		}
+	}
+	for _, a := range audit {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mention_audit (mention_id, at, actor, field, old, new) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.MentionID, ms(a.At), a.Actor, a.Field, a.Old, a.New); err != nil {
+			return fmt.Errorf("sqlite %s: recording the audit of mention %s: %w", s.path, a.MentionID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite %s: saving triage: %w", s.path, err)
+	}
+	return nil
+}
+
+// Audit reads the trail of ids, oldest first.
+func (s *Store) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
+	var out []store.AuditEntry
+	for chunk := range slices.Chunk(ids, 500) {
+		var w where
+		w.in("mention_id", chunk)
+		rows, err := s.db.QueryContext(ctx, `SELECT mention_id, at, actor, field, old, new FROM mention_audit`+w.String()+` ORDER BY seq`, w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite %s: reading the audit trail: %w", s.path, err)
+		}
+		for rows.Next() {
+			var (
+				a  store.AuditEntry
+				at int64
+			)
+			if err := rows.Scan(&a.MentionID, &at, &a.Actor, &a.Field, &a.Old, &a.New); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite %s: reading the audit trail: %w", s.path, err)
+			}
+			a.At = fromMS(at)
+			out = append(out, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite %s: reading the audit trail: %w", s.path, err)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b store.AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}

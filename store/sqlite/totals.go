@@ -1,0 +1,31 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Totals counts each brand's mentions by label and sums their sentiment
+// over [q.From, q.To). A mention is one row (its id is the primary key).
+func (s *Store) Totals(ctx context.Context, q store.TotalsQuery) ([]store.BrandTotals, error) {
+	var w where
+	w.in("brand", q.Brands)
+	timeRange(&w, q.From, q.To)
+	rows, err := s.db.QueryContext(ctx, `SELECT brand, COUNT(*), SUM(label = 'negative'), SUM(label = 'neutral'), SUM(label = 'positive'),
+		TOTAL(sentiment) FROM mentions`+w.String()+` GROUP BY brand ORDER BY brand`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: totals: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []store.BrandTotals
+	for rows.Next() {
+		var t store.BrandTotals
+		if err := rows.Scan(&t.Brand, &t.Count, &t.Negative, &t.Neutral, &t.Positive, &t.SentimentSum); err != nil {
+			return nil, fmt.Errorf("sqlite %s: totals: %w", s.path, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

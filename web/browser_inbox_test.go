@@ -1,0 +1,138 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// waitFor polls cond in the page until it is true (a minute at most).
+func (b *browser) waitFor(cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var ok bool
+		b.eval("document.readyState === 'complete' && !!("+cond+")", &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			var dom string
+			b.eval("document.documentElement.outerHTML", &dom)
+			b.t.Fatalf("still not true after a minute: %s\n%s", cond, tail(dom, 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBrowserInboxWorkflow drives the mentions page as an agent would:
+// filter to Indonesian AMOT negatives of Acme, search a phrase, tick three
+// mentions, assign them, tag them and mark them handled in one action; then
+// it checks the stored triage and the audit trail.
+func TestBrowserInboxWorkflow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st := openStore(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	texts := []string{
+		"Paket belum sampai sudah lima hari, kurir tidak bisa dihubungi",
+		"Kenapa paket belum sampai juga? Nomor resi tidak bergerak sejak Senin",
+		"Sudah bayar ongkir mahal tapi paket belum sampai, tolong dicek admin",
+		"Pesanan saya paket belum sampai dan CS hanya membalas dengan template",
+		"Aplikasinya error terus waktu checkout", // no phrase
+	}
+	var ms []mw.Mention
+	for i, text := range texts {
+		m := mw.Mention{Brand: "Acme", Source: "news", Type: "rss", NativeID: fmt.Sprintf("id%d", i), URL: "https://example.org/id" + fmt.Sprint(i),
+			Author: fmt.Sprintf("pelanggan%d", i), Title: "Keluhan", Text: text, Published: now.Add(-time.Duration(i+1) * time.Minute), Collected: now,
+			Lang: "id", Sentiment: -0.7, Label: mw.Negative, Stage: mw.AMOT, Aspects: []string{"delivery"}, Reach: 1}
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
+		ms = append(ms, m)
+	}
+	other := ms[0] // the same complaint in English: filtered out by lang
+	other.NativeID, other.Lang, other.Text = "en0", "en", "My package has not arrived, paket belum sampai they say"
+	other.ID = mw.MentionID(other.Brand, other.Type, other.NativeID)
+	ms = append(ms, other)
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Store: st, Brands: testBrands, Sources: []mw.SourceConfig{{Name: "news", Type: "rss"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	br := openBrowser(t, bin, 1280, 1600)
+
+	// users18 hook: sign in as an agent here (and, as a viewer, expect the
+	// triage POST below to be refused through Options.CanTriage).
+	br.load(srv.URL+"/mentions", `document.querySelector("#filters")`)
+	var ok bool
+	br.eval(`(function(){
+	  var f = document.querySelector("#filters");
+	  f.brand.value = "Acme"; f.lang.value = "id"; f.stage.value = "amot"; f.label.value = "negative";
+	  f.q.value = '"paket belum sampai"';
+	  document.querySelector("#apply").click();
+	  return true; })()`, &ok)
+	br.waitFor(`location.search.indexOf("q=") >= 0 && document.querySelectorAll("tr.row").length > 0`)
+	var shown []string
+	br.eval(`Array.from(document.querySelectorAll("tr.row")).map(function(r){ return r.getAttribute("data-id"); })`, &shown)
+	want := []string{ms[0].ID, ms[1].ID, ms[2].ID, ms[3].ID}
+	if !slices.Equal(shown, want) {
+		t.Fatalf("rows shown %v, want the four Indonesian AMOT negatives with the phrase %v", shown, want)
+	}
+	br.eval(`(function(){
+	  var boxes = document.querySelectorAll("tr.row input[type=checkbox]");
+	  for (var i = 0; i < 3; i++) { boxes[i].checked = true; }
+	  document.querySelector("#t-assignee").value = "rina";
+	  document.querySelector("#t-add-tag").value = "kurir";
+	  document.querySelector("#t-state").value = "handled";
+	  document.querySelector("#t-apply").click();
+	  return true; })()`, &ok)
+	br.waitFor(`document.querySelector("#inbox-message") && document.querySelectorAll("tr.row .audit").length === 3`)
+	var msg string
+	br.eval(`document.querySelector("#inbox-message").textContent`, &msg)
+	if msg != "3 of 3 mentions changed" {
+		t.Errorf("message %q", msg)
+	}
+
+	ctx := context.Background()
+	tri, err := st.Triage(ctx, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range want {
+		tr, found := tri[id]
+		if i == 3 {
+			if found {
+				t.Errorf("the unticked mention was changed: %+v", tr)
+			}
+			continue
+		}
+		if !found || tr.Assignee != "rina" || tr.State != store.StateHandled || !slices.Equal(tr.Tags, []string{"kurir"}) || tr.UpdatedBy != "dashboard" {
+			t.Errorf("mention %d triage %+v, want rina, handled, #kurir by dashboard", i, tr)
+		}
+	}
+	trail, err := st.Audit(ctx, want[:3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]int{}
+	for _, a := range trail {
+		fields[a.Field]++
+		if a.Actor != "dashboard" {
+			t.Errorf("audit actor %q", a.Actor)
+		}
+	}
+	if len(trail) != 9 || fields["assignee"] != 3 || fields["state"] != 3 || fields["tags"] != 3 {
+		t.Errorf("audit %+v, want assignee, state and tags for each of the three", trail)
+	}
+}

@@ -1,0 +1,245 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Inbox limits.
+const (
+	feedDefaultLimit = 50
+	feedMaxLimit     = 200
+	// feedScanRounds bounds the store pages read for one feed page when q=
+	// rejects most rows the word search let through; the page then ends
+	// early with a cursor to go on (FeedPage.Partial).
+	feedScanRounds   = 20
+	historyPerAuthor = 3
+)
+
+func (h *Handler) inboxRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /api/mentions/export", h.apiExport)
+	handle("GET /api/mentions/{id}/audit", h.apiAudit)
+	handle("POST /api/mentions/triage", h.apiTriage)
+	handle("POST /api/mentions/bulk", h.apiBulk)
+	handle("GET /mentions", h.serveInbox)
+	handle("POST /ui/mentions/triage", h.uiTriage)
+}
+
+// FeedPage is one page of the inbox.
+type FeedPage struct {
+	Rows []FeedRow `json:"rows"`
+	// Next is the cursor of the following page ("" at the end): pass it
+	// as cursor= with the same filters.
+	Next string `json:"next,omitempty"`
+	// Partial: q= rejected so many rows that the page ended early; Next
+	// goes on from where the scan stopped.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// FeedRow is a mention and its near-copies on the page, its triage and its
+// author's other mentions.
+type FeedRow struct {
+	Mention
+	Count   int              `json:"count"` // mentions in the group, this one included
+	IDs     []string         `json:"ids"`   // the group's ids; triage them together
+	Authors int              `json:"authors"`
+	Triage  TriageView       `json:"triage"`
+	History *AuthorHistoryV  `json:"author_history,omitempty"`
+	Audit   []AuditEntryView `json:"audit,omitempty"` // on the page only
+}
+
+// TriageView is a mention's triage as the API shows it.
+type TriageView struct {
+	Tags      []string   `json:"tags"`
+	Assignee  string     `json:"assignee"`
+	State     string     `json:"state"`
+	Note      string     `json:"note"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedBy string     `json:"updated_by,omitempty"`
+}
+
+// AuthorHistoryV is the author's other mentions, across brands and sources.
+type AuthorHistoryV struct {
+	Count  uint64          `json:"count"` // other mentions by the author
+	Recent []AuthorMention `json:"recent"`
+}
+
+// AuthorMention is one of them, briefly.
+type AuthorMention struct {
+	ID        string    `json:"id"`
+	Brand     string    `json:"brand"`
+	Source    string    `json:"source"`
+	Type      string    `json:"type"`
+	Published time.Time `json:"published"`
+	Label     mw.Label  `json:"label"`
+	Title     string    `json:"title"`
+	URL       string    `json:"url"`
+}
+
+// AuditEntryView is one recorded change.
+type AuditEntryView struct {
+	MentionID string    `json:"mention_id"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+	Field     string    `json:"field"`
+	Old       string    `json:"old"`
+	New       string    `json:"new"`
+}
+
+func triageView(t store.Triage, loc *time.Location) TriageView {
+	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, UpdatedBy: t.UpdatedBy}
+	if v.Tags == nil {
+		v.Tags = []string{}
+	}
+	if v.State == "" {
+		v.State = string(store.StateNew)
+	}
+	if !t.UpdatedAt.IsZero() {
+		at := t.UpdatedAt.In(loc)
+		v.UpdatedAt = &at
+	}
+	return v
+}
+
+func auditViews(as []store.AuditEntry, loc *time.Location) []AuditEntryView {
+	out := make([]AuditEntryView, len(as))
+	for i, a := range as {
+		out[i] = AuditEntryView{MentionID: a.MentionID, At: a.At.In(loc), Actor: a.Actor, Field: a.Field, Old: a.Old, New: a.New}
+	}
+	return out
+}
+
+// scanFeed reads the rows of one page: store pages in f's order, each row
+// checked against q=, until the page is full or the rows end.
+func (h *Handler) scanFeed(ctx context.Context, f feedFilter) (rows []mw.Mention, next string, partial bool, err error) {
+	q := f.Q
+	q.Limit = f.Limit
+	if f.Query != nil {
+		q.Limit = max(f.Limit, 100)
+	}
+	for round := 0; ; round++ {
+		batch, err := h.opt.Store.Mentions(ctx, q)
+		if err != nil {
+			return nil, "", false, fmt.Errorf("reading mentions: %w", err)
+		}
+		for i := range batch {
+			if !f.matches(&batch[i]) {
+				continue
+			}
+			rows = append(rows, batch[i])
+			if len(rows) == f.Limit {
+				return rows, encodeCursor(f.Order, batch[i]), false, nil
+			}
+		}
+		if len(batch) < q.Limit {
+			return rows, "", false, nil
+		}
+		last := batch[len(batch)-1]
+		q.After = &store.Cursor{Published: last.Published, Impact: last.Impact(), ID: last.ID}
+		if round+1 == feedScanRounds {
+			return rows, encodeCursor(f.Order, last), true, nil
+		}
+	}
+}
+
+// feedPage builds a page: rows grouped by near-duplicates (within the
+// page), with triage and author history.
+func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (FeedPage, error) {
+	ms, next, partial, err := h.scanFeed(ctx, f)
+	if err != nil {
+		return FeedPage{}, err
+	}
+	page := FeedPage{Rows: []FeedRow{}, Next: next, Partial: partial}
+	var groups []alerts.Group
+	if f.Group {
+		groups = alerts.GroupSimilar(ms)
+	} else {
+		for _, m := range ms {
+			groups = append(groups, alerts.Group{Mention: m, Count: 1, IDs: []string{m.ID}, Authors: min(len(m.Author), 1)})
+		}
+	}
+	var ids, authors []string
+	for _, g := range groups {
+		ids = append(ids, g.IDs...)
+		if g.Mention.Author != "" {
+			authors = append(authors, g.Mention.Author)
+		}
+	}
+	triage, err := h.opt.Store.Triage(ctx, ids)
+	if err != nil {
+		return page, fmt.Errorf("reading triage: %w", err)
+	}
+	hist, err := h.opt.Store.AuthorHistory(ctx, authors, historyPerAuthor+1)
+	if err != nil {
+		return page, fmt.Errorf("reading authors' history: %w", err)
+	}
+	var trail []store.AuditEntry
+	if withAudit {
+		if trail, err = h.opt.Store.Audit(ctx, ids); err != nil {
+			return page, fmt.Errorf("reading the audit trail: %w", err)
+		}
+	}
+	for _, g := range groups {
+		row := FeedRow{Mention: wrap([]mw.Mention{g.Mention}, h.opt.Location)[0], Count: g.Count, IDs: g.IDs, Authors: g.Authors,
+			Triage: triageView(triage[g.Mention.ID], h.opt.Location)}
+		if ah, ok := hist[g.Mention.Author]; ok {
+			v := &AuthorHistoryV{Count: ah.Count, Recent: []AuthorMention{}}
+			for _, m := range ah.Recent {
+				if slices.Contains(g.IDs, m.ID) {
+					v.Count--
+					continue
+				}
+				if len(v.Recent) < historyPerAuthor {
+					v.Recent = append(v.Recent, AuthorMention{ID: m.ID, Brand: m.Brand, Source: m.Source, Type: m.Type,
+						Published: m.Published.In(h.opt.Location), Label: m.Label, Title: m.Title, URL: m.URL})
+				}
+			}
+			if v.Count > 0 {
+				row.History = v
+			}
+		}
+		for _, a := range trail {
+			if slices.Contains(g.IDs, a.MentionID) {
+				row.Audit = append(row.Audit, auditViews([]store.AuditEntry{a}, h.opt.Location)...)
+			}
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return page, nil
+}
+
+// apiFeed serves GET /api/mentions with inbox parameters.
+func (h *Handler) apiFeed(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	f, err := h.parseFeed(ctx, r.URL.Query(), feedDefaultLimit, feedMaxLimit)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	page, err := h.feedPage(ctx, f, false)
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// apiAudit serves a mention's audit trail, oldest first.
+func (h *Handler) apiAudit(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	trail, err := h.opt.Store.Audit(ctx, []string{r.PathValue("id")})
+	if err != nil {
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the audit trail: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, auditViews(trail, h.opt.Location))
+}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+)
+
+// inboxData is what the mentions page shows.
+type inboxData struct {
+	CSRF      string
+	Filter    url.Values   // the view's filters, to refill the form
+	View      template.URL // the same, encoded, for links and the triage form
+	Next      template.URL // the next page's URL ("" at the end)
+	Page      FeedPage
+	Brands    []string
+	Options   map[string][]string // valid values of each select
+	Message   string
+	Error     string
+	ExportCSV template.URL
+	ExportJL  template.URL
+}
+
+// serveInbox renders GET /mentions: filters, search, the page of rows with
+// their triage and audit trail, paging and export links. A bad filter is
+// shown on the page with a 400.
+func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	vals := r.URL.Query()
+	d := inboxData{CSRF: h.csrfToken, Brands: h.brandNames(), Message: vals.Get("msg"), Page: FeedPage{Rows: []FeedRow{}}}
+	vals.Del("msg")
+	d.Options = map[string][]string{
+		"competitor": h.competitorNames(""), "source": h.sourceNames(ctx), "type": h.typeNames(), "lang": langNames,
+		"label": labelNames, "stage": stageNames(), "state": stateNames(), "order": {orderNewest, orderImpact},
+	}
+	f, err := h.parseFeed(ctx, vals, feedDefaultLimit, feedMaxLimit)
+	f.Raw.Del("msg")
+	status := http.StatusOK
+	if err == nil {
+		d.Page, err = h.feedPage(ctx, f, true)
+		if err != nil {
+			status = http.StatusInternalServerError
+		}
+	} else {
+		status = http.StatusBadRequest
+	}
+	if err != nil {
+		d.Error = err.Error()
+	}
+	d.Filter = f.Raw
+	d.View = template.URL(f.Raw.Encode())
+	if d.Page.Next != "" {
+		n := url.Values{}
+		for k, v := range f.Raw {
+			n[k] = v
+		}
+		n.Set("cursor", d.Page.Next)
+		d.Next = template.URL("/mentions?" + n.Encode())
+	}
+	exp := url.Values{}
+	for k, v := range f.Raw {
+		exp[k] = v
+	}
+	exp.Set("format", "csv")
+	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
+	exp.Set("format", "jsonl")
+	d.ExportJL = template.URL("/api/mentions/export?" + exp.Encode())
+	if status != http.StatusOK {
+		w.WriteHeader(status)
+	}
+	h.render(w, r, "inbox.html", d)
+}

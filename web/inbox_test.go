@@ -1,0 +1,282 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/demo"
+	"github.com/mentionwatch/mentionwatch/scoring"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+func feed(t *testing.T, h http.Handler, target string) FeedPage {
+	t.Helper()
+	var p FeedPage
+	getJSON(t, h, target, &p)
+	return p
+}
+
+func postJSON(t *testing.T, h *Handler, target string, body any, want int) *TriageResult {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	w := do(t, h, "POST", target, strings.NewReader(string(b)), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	if w.Code != want {
+		t.Fatalf("POST %s: %d %s, want %d", target, w.Code, w.Body.String(), want)
+	}
+	var res TriageResult
+	json.Unmarshal(w.Body.Bytes(), &res)
+	return &res
+}
+
+func TestFeedFiltersAndPaging(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	p := feed(t, h, "/api/mentions?group=0&limit=2")
+	if len(p.Rows) != 2 || p.Rows[0].NativeID != "m5" || p.Next == "" {
+		t.Fatalf("first page %+v", p)
+	}
+	var seen []string
+	for cursor := ""; ; {
+		p := feed(t, h, "/api/mentions?group=0&limit=2&cursor="+url.QueryEscape(cursor))
+		for _, r := range p.Rows {
+			seen = append(seen, r.NativeID)
+		}
+		if p.Next == "" {
+			break
+		}
+		cursor = p.Next
+	}
+	if want := []string{"m5", "m1", "m2", "m3", "m4", "m6"}; !slices.Equal(seen, want) {
+		t.Errorf("pages %v, want %v", seen, want)
+	}
+	cases := map[string][]string{
+		"brand=Acme&label=negative&stage=amot":        {"m1", "m6"},
+		"competitor=Roboclean":                        {"m5"},
+		"brand=Acme&order=impact&label=negative":      {"m1", "m6", "m2"},
+		"author=alice&range=7d&feed=1":                {"m5", "m1", "m3"},
+		"aspect=price":                                {"m4"},
+		"q=" + url.QueryEscape("text AND (m2 OR m4)"): {"m2", "m4"},
+	}
+	for qs, want := range cases {
+		var got []string
+		for _, r := range feed(t, h, "/api/mentions?group=0&"+qs).Rows {
+			got = append(got, r.NativeID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", qs, got, want)
+		}
+	}
+}
+
+// A mistyped brand, source or filter value is a 400 listing the valid
+// ones, on the inbox and on the dashboard's endpoints alike.
+func TestMistypedValuesAre400(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	cases := map[string]string{
+		"/api/mentions?brand=Nope":                    `valid: Acme, Roboclean`,
+		"/api/mentions?brand=acme&feed=1":             `did you mean \"Acme\"`,
+		"/api/series?brand=acme":                      `did you mean \"Acme\"`,
+		"/api/share-of-voice?brand=Nope":              `valid: Acme, Roboclean`,
+		"/api/mentions?label=negatif":                 `did you mean \"negative\"`,
+		"/api/mentions?source=nws":                    `valid: news, x`,
+		"/api/mentions?stage=AMOT":                    `did you mean \"amot\"`,
+		"/api/mentions?state=done":                    `valid: new, in_progress, handled, ignored`,
+		"/api/mentions?lang=fr":                       `valid: en, id, other`,
+		"/api/mentions?q=" + url.QueryEscape("a AND"): `column 6`,
+		"/api/mentions/export?format=xls":             `valid: csv, jsonl`,
+		"/api/mentions?rating=9":                      `stars 1..5`,
+		"/api/mentions?cursor=garbage":                `not a cursor`,
+	}
+	for target, want := range cases {
+		w := do(t, h, "GET", target, nil)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("%s: %d %s, want 400 containing %s", target, w.Code, w.Body.String(), want)
+		}
+	}
+	if w := do(t, h, "GET", "/mentions?brand=Nope", nil); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "valid: Acme, Roboclean") {
+		t.Errorf("the page: %d", w.Code)
+	}
+}
+
+func TestTriageAuditAndBulk(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	p := feed(t, h, "/api/mentions?brand=Acme&label=negative")
+	ids := []string{p.Rows[0].ID, p.Rows[1].ID}
+	assignee, state := "rina", "in_progress"
+	res := postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{Assignee: &assignee, State: &state, AddTags: []string{"vip", "delivery"}}}, http.StatusOK)
+	if res.Changed != 2 {
+		t.Fatalf("changed %d, want 2", res.Changed)
+	}
+	// The same change again changes nothing and records nothing.
+	if res := postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{Assignee: &assignee}}, http.StatusOK); res.Changed != 0 {
+		t.Errorf("a no-op changed %d", res.Changed)
+	}
+	got := feed(t, h, "/api/mentions?assignee=rina&tag=vip&state=in_progress")
+	if len(got.Rows) != 2 || got.Rows[0].Triage.Assignee != "rina" || !slices.Equal(got.Rows[0].Triage.Tags, []string{"delivery", "vip"}) {
+		t.Fatalf("filtered by triage: %+v", got.Rows)
+	}
+	var trail []AuditEntryView
+	getJSON(t, h, "/api/mentions/"+ids[0]+"/audit", &trail)
+	if len(trail) != 3 || trail[0].Actor != "dashboard" {
+		t.Fatalf("audit %+v, want assignee, state, tags by dashboard", trail)
+	}
+	// The actor comes from the request context when login put one there.
+	handled := "handled"
+	b, _ := json.Marshal(TriageRequest{IDs: ids[:1], TriageChange: TriageChange{State: &handled}})
+	r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	w := serve(h, WithActor(r, "joko"))
+	if w.Code != http.StatusOK {
+		t.Fatal(w.Body.String())
+	}
+	tr, _ := st.Audit(context.Background(), ids[:1])
+	if last := tr[len(tr)-1]; last.Actor != "joko" || last.Field != "state" || last.Old != "in_progress" || last.New != "handled" {
+		t.Errorf("last audit %+v", last)
+	}
+	// Bulk: every negative Acme mention, capped at 2 of 3.
+	ignored := "ignored"
+	res = postJSON(t, h, "/api/mentions/bulk", BulkRequest{Filter: "brand=Acme&label=negative", Max: 2, TriageChange: TriageChange{State: &ignored}}, http.StatusOK)
+	if !res.Capped || res.Applied != 2 || res.Matched != 3 {
+		t.Errorf("bulk %+v, want capped, 2 applied of more than 2", res)
+	}
+	postJSON(t, h, "/api/mentions/bulk", BulkRequest{Filter: "brand=Nope", TriageChange: TriageChange{State: &ignored}}, http.StatusBadRequest)
+	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: []string{"nope"}, TriageChange: TriageChange{State: &ignored}}, http.StatusNotFound)
+	bad := "done"
+	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{State: &bad}}, http.StatusBadRequest)
+	// A role check refuses before anything changes.
+	h.opt.CanTriage = func(*http.Request) error { return fmt.Errorf("viewers cannot change triage") }
+	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{State: &ignored}}, http.StatusForbidden)
+	postJSON(t, h, "/api/mentions/bulk", BulkRequest{Filter: "brand=Acme", TriageChange: TriageChange{State: &ignored}}, http.StatusForbidden)
+}
+
+func TestExportEscapesAndStreams(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	m := mention("Acme", "formula", "=cmd|' /C calc'!A0", -0.2, mw.Negative, mw.SMOT, 1, time.Hour)
+	m.Text = "=HYPERLINK(\"http://evil\")"
+	st.InsertMentions(context.Background(), []mw.Mention{m})
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme", nil)
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", w.Code, w.Header())
+	}
+	recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 7 || recs[0][0] != "id" {
+		t.Fatalf("%d records, want header + 6 Acme mentions", len(recs))
+	}
+	for _, rec := range recs[1:] {
+		for _, cell := range rec {
+			if strings.HasPrefix(cell, "=") {
+				t.Errorf("cell %q would run as a formula", cell)
+			}
+		}
+	}
+	w = do(t, h, "GET", "/api/mentions/export?format=jsonl&label=negative", nil)
+	lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")
+	if len(lines) != 5 || strings.Contains(w.Body.String(), "<script>") {
+		t.Errorf("jsonl: %d lines (want 5), raw markup: %v", len(lines), strings.Contains(w.Body.String(), "<script>"))
+	}
+}
+
+func TestFeedGroupsNearDuplicatesAndShowsHistory(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	var ms []mw.Mention
+	for i, a := range []string{"u1", "u2", "u3"} {
+		m := mention("Acme", fmt.Sprintf("d%d", i), a, -0.5, mw.Negative, mw.AMOT, 1, time.Duration(i+1)*time.Minute)
+		m.Text = "RT: Acme lost my parcel again and support does not answer at all " + strings.Repeat("!", i)
+		ms = append(ms, m)
+	}
+	old := mention("Acme", "old", "u1", -0.5, mw.Negative, mw.SMOT, 1, 48*time.Hour)
+	old.Source = "reviews"
+	ms = append(ms, old)
+	st.InsertMentions(context.Background(), ms)
+	p := feed(t, h, "/api/mentions?q=parcel")
+	if len(p.Rows) != 1 || p.Rows[0].Count != 3 || len(p.Rows[0].IDs) != 3 || p.Rows[0].Authors != 3 {
+		t.Fatalf("rows %+v, want one group of 3", p.Rows)
+	}
+	if hi := p.Rows[0].History; hi == nil || hi.Count != 1 || hi.Recent[0].Source != "reviews" {
+		t.Errorf("history %+v, want u1's review", hi)
+	}
+}
+
+// The inbox's q= and the collectors' matcher give the same mentions for
+// the same query: the matcher decides on every demo post, the inbox
+// searches the stored posts.
+func TestInboxAndMatcherAgree(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	now := testNow
+	var all []mw.Mention
+	for _, p := range demo.Posts(now) {
+		m := mw.Mention{Brand: "Acme", Source: "demo-" + p.Feed, Type: "rss", NativeID: p.ID, URL: p.URL, Author: p.Author,
+			Title: p.Title, Text: p.Text, Published: p.Published, Collected: now, Lang: "en", Label: mw.Neutral, Stage: mw.StageUnknown}
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
+		all = append(all, m)
+	}
+	if err := st.InsertMentions(context.Background(), all); err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{
+		`acme`, `acme AND (late OR refund)`, `"never arrived"`, `acme NEAR/3 order`, `(kurir OR courier) AND NOT acme`,
+		`refund* OR delivery`, `acme AND NOT (great OR love)`, `source:demo-community AND acme`, `author:dana OR #acme`,
+	}
+	for _, qs := range queries {
+		matcher, err := scoring.CompileMatcher([]mw.Brand{{Name: "Q", Query: qs}})
+		if err != nil {
+			t.Fatalf("%s: %v", qs, err)
+		}
+		var want []string
+		for i := range all {
+			if len(matcher.MatchMention(&all[i])) > 0 {
+				want = append(want, all[i].ID)
+			}
+		}
+		var got []string
+		for cursor := ""; ; {
+			p := feed(t, h, "/api/mentions?limit=7&q="+url.QueryEscape(qs)+"&cursor="+url.QueryEscape(cursor))
+			for _, r := range p.Rows {
+				got = append(got, r.IDs...)
+			}
+			if p.Next == "" {
+				break
+			}
+			cursor = p.Next
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			t.Errorf("%s: matcher %d mentions, inbox %d", qs, len(want), len(got))
+		}
+		if len(want) == 0 && qs == "acme" {
+			t.Fatal("the demo day names acme: the corpus is wrong")
+		}
+	}
+	_ = store.StateNew
+}
+
+func httpRequest(method, target, body string, hdr ...string) *http.Request {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r.Host = "127.0.0.1:8080"
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	return r
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}

@@ -1,0 +1,391 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// Triage limits.
+const (
+	maxTriageIDs  = 500  // ids in one POST /api/mentions/triage
+	bulkDefault   = 500  // mentions a bulk action changes unless max= says otherwise
+	bulkMax       = 5000 // the most one bulk action may change
+	maxTags       = 20
+	maxTagLen     = 40
+	maxNoteLen    = 2000
+	maxAssigneeLn = 64
+)
+
+// TriageChange is what to change on the mentions: nil fields stay.
+type TriageChange struct {
+	Assignee   *string  `json:"assignee,omitempty"`
+	State      *string  `json:"state,omitempty"`
+	Note       *string  `json:"note,omitempty"`
+	AddTags    []string `json:"add_tags,omitempty"`
+	RemoveTags []string `json:"remove_tags,omitempty"`
+}
+
+// TriageRequest changes the listed mentions (a group: all its ids).
+type TriageRequest struct {
+	IDs []string `json:"ids"`
+	TriageChange
+}
+
+// BulkRequest changes the mentions of a filtered view: Filter is the
+// view's query string as the feed takes it ("brand=Acme&lang=id&q=...").
+type BulkRequest struct {
+	Filter string `json:"filter"`
+	Max    int    `json:"max"` // default 500, at most 5000
+	TriageChange
+}
+
+// TriageResult reports what a triage action did.
+type TriageResult struct {
+	Matched int      `json:"matched"` // mentions the request named or the filter matched (up to max+1)
+	Applied int      `json:"applied"` // mentions the change was applied to
+	Changed int      `json:"changed"` // of those, mentions whose triage actually changed
+	Capped  bool     `json:"capped"`  // the filter matched more than max; only the first max (in the view's order) were changed
+	IDs     []string `json:"ids"`     // the mentions applied to
+}
+
+// check validates the change and normalises tags.
+func (c *TriageChange) check() error {
+	if c.Assignee == nil && c.State == nil && c.Note == nil && len(c.AddTags) == 0 && len(c.RemoveTags) == 0 {
+		return errors.New("nothing to change: give assignee, state, note, add_tags or remove_tags")
+	}
+	if c.State != nil {
+		if err := checkOne("state", *c.State, stateNames()); err != nil || *c.State == "" {
+			return badValue("state", *c.State, stateNames())
+		}
+	}
+	if c.Assignee != nil {
+		a := strings.TrimSpace(*c.Assignee)
+		if utf8.RuneCountInString(a) > maxAssigneeLn {
+			return fmt.Errorf("assignee: longer than %d characters", maxAssigneeLn)
+		}
+		c.Assignee = &a
+	}
+	if c.Note != nil && utf8.RuneCountInString(*c.Note) > maxNoteLen {
+		return fmt.Errorf("note: longer than %d characters", maxNoteLen)
+	}
+	for _, tags := range []*[]string{&c.AddTags, &c.RemoveTags} {
+		var out []string
+		for _, t := range *tags {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			if utf8.RuneCountInString(t) > maxTagLen || strings.ContainsAny(t, ",\n") {
+				return fmt.Errorf("tag %.60q: at most %d characters, no commas", t, maxTagLen)
+			}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		*tags = out
+	}
+	return nil
+}
+
+// apply computes the new triage of one mention and the audit entries.
+func (c *TriageChange) apply(old store.Triage, id, actor string, now time.Time) (store.Triage, []store.AuditEntry) {
+	t := old
+	t.MentionID = id
+	if t.State == "" {
+		t.State = store.StateNew
+	}
+	oldState := t.State
+	var audit []store.AuditEntry
+	rec := func(field, o, n string) {
+		if o != n {
+			audit = append(audit, store.AuditEntry{MentionID: id, At: now, Actor: actor, Field: field, Old: o, New: n})
+		}
+	}
+	if c.Assignee != nil {
+		rec("assignee", t.Assignee, *c.Assignee)
+		t.Assignee = *c.Assignee
+	}
+	if c.State != nil {
+		t.State = store.TriageState(*c.State)
+		rec("state", string(oldState), string(t.State))
+	}
+	if c.Note != nil {
+		rec("note", t.Note, *c.Note)
+		t.Note = *c.Note
+	}
+	if len(c.AddTags) > 0 || len(c.RemoveTags) > 0 {
+		tags := slices.Clone(t.Tags)
+		for _, a := range c.AddTags {
+			if !slices.Contains(tags, a) {
+				tags = append(tags, a)
+			}
+		}
+		tags = slices.DeleteFunc(tags, func(s string) bool { return slices.Contains(c.RemoveTags, s) })
+		slices.Sort(tags)
+		rec("tags", strings.Join(t.Tags, ","), strings.Join(tags, ","))
+		t.Tags = tags
+	}
+	if len(audit) > 0 {
+		t.UpdatedAt, t.UpdatedBy = now, actor
+	}
+	return t, audit
+}
+
+// changeTriage is the one place triage state changes: every state-changing
+// inbox handler (API and page) comes through here, after canTriage. It
+// reads the current triage of ids, applies c, and saves the mentions that
+// changed with their audit entries.
+func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []string, c TriageChange) (TriageResult, int, error) {
+	if err := h.canTriage(r); err != nil {
+		return TriageResult{}, http.StatusForbidden, err
+	}
+	if err := c.check(); err != nil {
+		return TriageResult{}, http.StatusBadRequest, err
+	}
+	actor, now := h.actorFrom(r), h.opt.Now().UTC().Truncate(time.Second)
+	res := TriageResult{Applied: len(ids), IDs: ids}
+	old, err := h.opt.Store.Triage(ctx, ids)
+	if err != nil {
+		return res, http.StatusInternalServerError, fmt.Errorf("reading triage: %w", err)
+	}
+	var ts []store.Triage
+	var audit []store.AuditEntry
+	for _, id := range ids {
+		t, a := c.apply(old[id], id, actor, now)
+		if len(a) > 0 {
+			ts = append(ts, t)
+			audit = append(audit, a...)
+		}
+	}
+	res.Changed = len(ts)
+	if len(ts) == 0 {
+		return res, http.StatusOK, nil
+	}
+	if err := h.opt.Store.SaveTriage(ctx, ts, audit); err != nil {
+		return res, http.StatusInternalServerError, fmt.Errorf("saving triage: %w", err)
+	}
+	h.opt.Log.Info("triage changed", "actor", actor, "mentions", len(ts), "audit_entries", len(audit))
+	return res, http.StatusOK, nil
+}
+
+// knownIDs checks that every id names a stored mention.
+func (h *Handler) knownIDs(ctx context.Context, ids []string) error {
+	found := map[string]bool{}
+	for chunk := range slices.Chunk(ids, 200) {
+		ms, err := h.opt.Store.Mentions(ctx, store.MentionQuery{IDs: chunk, Limit: len(chunk)})
+		if err != nil {
+			return fmt.Errorf("reading mentions: %w", err)
+		}
+		for _, m := range ms {
+			found[m.ID] = true
+		}
+	}
+	var missing []string
+	for _, id := range ids {
+		if !found[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no such mention: %s", strings.Join(missing[:min(len(missing), 5)], ", "))
+	}
+	return nil
+}
+
+func cleanIDs(ids []string) ([]string, error) {
+	var out []string
+	for _, id := range ids {
+		for _, p := range strings.Split(id, ",") {
+			if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("ids: name at least one mention")
+	}
+	if len(out) > maxTriageIDs {
+		return nil, fmt.Errorf("ids: %d mentions, at most %d at once; use POST /api/mentions/bulk for a filtered view", len(out), maxTriageIDs)
+	}
+	return out, nil
+}
+
+// apiTriage serves POST /api/mentions/triage.
+func (h *Handler) apiTriage(w http.ResponseWriter, r *http.Request) {
+	var req TriageRequest
+	if err := readJSONBody(r, &req); err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ids, err := cleanIDs(req.IDs)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if err := h.knownIDs(ctx, ids); err != nil {
+		h.fail(w, r, http.StatusNotFound, err)
+		return
+	}
+	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange)
+	res.Matched = len(ids)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	writeJSON(w, status, res)
+}
+
+// bulkIDs collects up to max ids of the filtered view (and one more, to
+// know it was capped).
+func (h *Handler) bulkIDs(ctx context.Context, filter string, max int) ([]string, bool, error) {
+	vals, err := url.ParseQuery(strings.TrimPrefix(filter, "?"))
+	if err != nil {
+		return nil, false, fmt.Errorf("filter: not a query string: %w", err)
+	}
+	vals.Del("cursor")
+	vals.Del("limit")
+	f, err := h.parseFeed(ctx, vals, 0, 1)
+	if err != nil {
+		return nil, false, fmt.Errorf("filter: %w", err)
+	}
+	var ids []string
+	capped := false
+	stop := errors.New("capped")
+	err = h.opt.Store.EachMention(ctx, f.Q, func(m mw.Mention) error {
+		if !f.matches(&m) {
+			return nil
+		}
+		if len(ids) == max {
+			capped = true
+			return stop
+		}
+		ids = append(ids, m.ID)
+		return nil
+	})
+	if err != nil && !errors.Is(err, stop) {
+		return nil, false, fmt.Errorf("reading the filtered mentions: %w", err)
+	}
+	return ids, capped, nil
+}
+
+// apiBulk serves POST /api/mentions/bulk.
+func (h *Handler) apiBulk(w http.ResponseWriter, r *http.Request) {
+	var req BulkRequest
+	if err := readJSONBody(r, &req); err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	if req.Max == 0 {
+		req.Max = bulkDefault
+	}
+	if req.Max < 1 || req.Max > bulkMax {
+		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("max %d: want 1..%d", req.Max, bulkMax))
+		return
+	}
+	if err := h.canTriage(r); err != nil { // before reading the view
+		h.fail(w, r, http.StatusForbidden, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	ids, capped, err := h.bulkIDs(ctx, req.Filter, req.Max)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	if len(ids) == 0 {
+		writeJSON(w, http.StatusOK, TriageResult{IDs: []string{}})
+		return
+	}
+	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	res.Matched, res.Capped = len(ids), capped
+	if capped {
+		res.Matched++
+	}
+	writeJSON(w, status, res)
+}
+
+// readJSONBody decodes a small JSON body strictly.
+func readJSONBody(r *http.Request, v any) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		return errors.New("send a JSON body with Content-Type: application/json")
+	}
+	return readBody(r, v)
+}
+
+// formChange reads a triage change from the page's form: assignee (with
+// "-" to unassign), state, add_tag, remove_tag and note; empty fields stay.
+func formChange(r *http.Request) TriageChange {
+	var c TriageChange
+	if a := r.PostFormValue("assignee"); a != "" {
+		if a == "-" {
+			a = ""
+		}
+		c.Assignee = &a
+	}
+	if s := r.PostFormValue("state"); s != "" {
+		c.State = &s
+	}
+	if n := r.PostFormValue("note"); n != "" {
+		c.Note = &n
+	}
+	if t := r.PostFormValue("add_tag"); t != "" {
+		c.AddTags = strings.Split(t, ",")
+	}
+	if t := r.PostFormValue("remove_tag"); t != "" {
+		c.RemoveTags = strings.Split(t, ",")
+	}
+	return c
+}
+
+// uiTriage applies the page's triage form to the checked rows, then sends
+// the browser back to the same view with a message.
+func (h *Handler) uiTriage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("reading the form: %w", err))
+		return
+	}
+	ids, err := cleanIDs(r.PostForm["id"])
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, errors.New("tick at least one mention"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if err := h.knownIDs(ctx, ids); err != nil {
+		h.fail(w, r, http.StatusNotFound, err)
+		return
+	}
+	res, status, err := h.changeTriage(ctx, r, ids, formChange(r))
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	view, _ := url.ParseQuery(r.PostFormValue("view"))
+	view.Set("msg", strconv.Itoa(res.Changed)+" of "+strconv.Itoa(len(ids))+" mentions changed")
+	target := "/mentions?" + view.Encode()
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", target)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
