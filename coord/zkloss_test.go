@@ -17,6 +17,9 @@ import (
 	"github.com/mentionwatch/mentionwatch/internal/zktest"
 )
 
+// The session timeout is 30 s so that the restart (about 3 s, but 44 s
+// once on a loaded machine) ends well within the session.
+//
 // TestLosingZooKeeperStopsAlertingKeepsCollecting: while ZooKeeper is down
 // the leader steps down but every member still runs the sources it holds;
 // after a restart within the session the same sessions lead and hold again.
@@ -33,8 +36,8 @@ func TestLosingZooKeeperStopsAlertingKeepsCollecting(t *testing.T) {
 			<-ctx.Done()
 		}
 	}
-	a := start(t, zk.Addr, root, "a", 6*time.Second, lead("a"))
-	b := start(t, zk.Addr, root, "b", 6*time.Second, lead("b"))
+	a := start(t, zk.Addr, root, "a", 30*time.Second, lead("a"))
+	b := start(t, zk.Addr, root, "b", 30*time.Second, lead("b"))
 	waitFor(t, "two members and a leader", func() bool {
 		n, _ := leaders(a, b)
 		return n == 1 && seeMembers(2, a, b)()
