@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos promtool release systemd-verify
+.PHONY: all build test lint vet fmt-check staticcheck fuzz bench tidy demo chaos promtool release systemd-verify cluster-test
 
 all: build
 
@@ -84,6 +84,11 @@ tidy:
 ## chaos: fault scenarios against the real daemon (about 10 minutes; not part of test).
 chaos:
 	bash scripts/chaos.sh
+
+## cluster-test: ZooKeeper, a 2x2 ClickHouse cluster and several run
+## members on loopback; failover and fault scenarios (about 5 minutes).
+cluster-test:
+	bash scripts/cluster-test.sh
 
 demo:
 	$(GO) run ./cmd/mentionwatch demo

@@ -42,6 +42,9 @@ type Config struct {
 	Log       LogConfig       `yaml:"log"`
 	// Digests are scheduled summaries per brand (config_digests.go).
 	Digests []DigestConfig `yaml:"digests"`
+	// Coordination shares the work among several run processes
+	// (config_coordination.go).
+	Coordination CoordinationConfig `yaml:"coordination"`
 }
 
 // Brand is a tracked brand and the queries that find it.
@@ -453,6 +456,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.checkURLs(); err != nil {
 		return err
+	}
+	if err := c.Coordination.check(c.Store.Type); err != nil {
+		return &ConfigError{File: c.File, Key: "coordination", Msg: err.Error()}
 	}
 	if err := c.validateTimezone(); err != nil {
 		return err

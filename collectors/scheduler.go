@@ -49,6 +49,24 @@ type Scheduler struct {
 	// OnRun, if set, is called after each run, failed ones included (for
 	// metrics).
 	OnRun func(src *Source, items int, err error, took time.Duration)
+
+	// Gate, when set, decides which sources this process runs (several
+	// processes sharing the sources: package coord). Nil runs them all.
+	Gate Gate
+}
+
+// Gate is asked before each run of a source whether this process runs it.
+// Begin reports run, and fresh when the source was just taken over
+// (another process may have run it since: its state is re-read); when not
+// run, retry > 0 asks to ask again after that long, 0 to wait for Changed
+// or the source's interval. Every Begin that returned run is followed by
+// End after the run. Changed returns a channel closed when the answer may
+// have changed; Holds reports whether the source is this process's now.
+type Gate interface {
+	Begin(source string) (run, fresh bool, retry time.Duration)
+	End(source string)
+	Changed() <-chan struct{}
+	Holds(source string) bool
 }
 
 // RunResult is the outcome of one source run.
@@ -84,14 +102,26 @@ func (s *Scheduler) loop(ctx context.Context, src *Source) {
 	wait := time.Duration(rand.Int64N(int64(min(interval/10, time.Second)) + 1))
 	errs := 0
 	for {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !s.sleep(ctx, src, wait) {
 			return
-		case <-t.C:
+		}
+		if s.Gate != nil {
+			run, fresh, retry := s.Gate.Begin(src.Config.Name)
+			if !run {
+				wait = retry
+				if retry <= 0 {
+					wait = interval
+				}
+				continue
+			}
+			if fresh {
+				s.forget(src.Config.Name)
+			}
 		}
 		res := s.RunOnce(ctx, src)
+		if s.Gate != nil {
+			s.Gate.End(src.Config.Name)
+		}
 		if res.Stop {
 			s.log().Error("source stopped; fix its config and restart", "source", src.Config.Name, "err", res.Err)
 			return
@@ -106,6 +136,45 @@ func (s *Scheduler) loop(ctx context.Context, src *Source) {
 		}
 		wait = NextDelay(interval, errs, res.Wait)
 	}
+}
+
+// sleep waits d, or less when the Gate hands this source over (it then
+// runs at once, after a little jitter); it reports false when ctx ended.
+func (s *Scheduler) sleep(ctx context.Context, src *Source, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		var changed <-chan struct{}
+		if s.Gate != nil {
+			changed = s.Gate.Changed()
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case <-changed:
+			if !s.Gate.Holds(src.Config.Name) {
+				// Possibly ours now: ask (Begin takes the lock).
+				j := time.NewTimer(time.Duration(rand.Int64N(int64(200*time.Millisecond)) + 1))
+				select {
+				case <-ctx.Done():
+					j.Stop()
+					return false
+				case <-j.C:
+				}
+				return true
+			}
+		}
+	}
+}
+
+// forget drops the in-memory state of a source, so that its next run
+// reads it again from the state file and the store.
+func (s *Scheduler) forget(name string) {
+	s.mu.Lock()
+	delete(s.states, name)
+	s.mu.Unlock()
 }
 
 // NextDelay is the wait before a source's next run: its interval with ±10%

@@ -38,6 +38,7 @@ func newMetrics(h *Handler) *metrics {
 	if h.opt.Runs != nil {
 		m.reg.MustRegister(h.opt.Runs.collectors()...)
 	}
+	m.reg.MustRegister(h.opt.Collectors...)
 	return m
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/writer"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 //go:embed static templates
@@ -69,8 +70,14 @@ type Options struct {
 	// (the daemon passes the writer's health: store inserts failing, the
 	// spool's disk full). Without it /readyz asks the store.
 	Ready func() error
-	Log   *slog.Logger
-	Now   func() time.Time // default time.Now
+	// ReadyDetail, when set, adds its line to what /readyz answers (the
+	// daemon's coordination state); it does not change the status.
+	ReadyDetail func() string
+	// Collectors are more metrics for /metrics (the daemon's coordination
+	// gauges).
+	Collectors []prometheus.Collector
+	Log        *slog.Logger
+	Now        func() time.Time // default time.Now
 
 	// Alert presentation (alerts_page.go): the zone times are shown in (the
 	// API keeps RFC 3339 with its offset; default UTC), the alert bucket
@@ -286,10 +293,10 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 		if err := h.opt.Ready(); err != nil {
 			err = redact.Error(err) // a store error may name a DSN
 			h.opt.Log.Warn("readiness: writes failing", "err", err)
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			http.Error(w, "not ready: "+err.Error()+"\n"+strings.TrimSpace(h.readyDetail()), http.StatusServiceUnavailable)
 			return
 		}
-		w.Write([]byte("ready\n"))
+		w.Write([]byte("ready\n" + h.readyDetail()))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
@@ -300,7 +307,15 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "store unreachable: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
-	w.Write([]byte("ready\n"))
+	w.Write([]byte("ready\n" + h.readyDetail()))
+}
+
+// readyDetail is ReadyDetail's line, or "".
+func (h *Handler) readyDetail() string {
+	if h.opt.ReadyDetail == nil {
+		return ""
+	}
+	return h.opt.ReadyDetail() + "\n"
 }
 
 // Serve listens on cfg.Listen and serves h until ctx ends, then shuts

@@ -16,6 +16,7 @@ import (
 	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/collectors"
 	_ "github.com/mentionwatch/mentionwatch/collectors/all" // every source type
+	"github.com/mentionwatch/mentionwatch/coord"
 	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/clickhouse"
@@ -70,6 +71,10 @@ type app struct {
 	alerts   *alerts.Loop
 	links    *actionlink.Signer // signs and checks notification action links; nil without dashboard_url and web.listen
 
+	notifiers []alerts.Notifier
+	coord     *coord.Coordinator          // nil without coordination: this process does everything
+	term      atomic.Pointer[alerts.Loop] // with coordination: the alert loop of the current leadership term, nil when not leading
+
 	runs      *web.RunMetrics // run and notification counters for /metrics; nil without web.listen
 	collected atomic.Int64    // raw items collected
 	stored    atomic.Int64    // scored mentions handed to the writer
@@ -114,6 +119,8 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 		sources:  srcs,
 		alerts:   alerts.NewLoop(cfg.Alerts, st, notifiers, log),
 		links:    links,
+
+		notifiers: notifiers,
 	}
 	a.alerts.Router = router
 	a.alerts.Brands = map[string]bool{}
@@ -159,7 +166,7 @@ func (a *app) sink(ctx context.Context, src *collectors.Source, items []mw.Menti
 	if err != nil {
 		return err
 	}
-	a.alerts.Observe(ms)
+	a.observe(ms)
 	return nil
 }
 
@@ -196,6 +203,9 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 func (a *app) scheduler() *collectors.Scheduler {
 	s := &collectors.Scheduler{Sources: a.sources, Store: a.store, Sink: a.sink, Log: a.log,
 		StateDir: sourceStateDir(a.spoolDir())}
+	if a.coord != nil {
+		s.Gate = a.coord
+	}
 	if a.runs != nil {
 		s.OnRun = func(src *collectors.Source, items int, err error, took time.Duration) {
 			a.runs.ObserveRun(src.Config.Name, src.Config.Type, items, err, took)

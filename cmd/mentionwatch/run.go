@@ -31,8 +31,14 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if err := a.alerts.Warm(ctx, time.Now()); err != nil {
-				log.Warn("warming the alert detector from the store failed; it starts cold", "err", err)
+			if err := a.startCoordination(); err != nil {
+				a.close()
+				return err
+			}
+			if a.coord == nil {
+				if err := a.alerts.Warm(ctx, time.Now()); err != nil {
+					log.Warn("warming the alert detector from the store failed; it starts cold", "err", err)
+				}
 			}
 			if cfg.Web.Listen != "" {
 				a.countRuns()
@@ -58,14 +64,25 @@ func init() {
 			}
 			run("scheduler", a.scheduler().Run)
 			run("writer stats", a.reportWriter)
-			run("alerts", a.alerts.Run)
-			run("digests", a.runDigests)
+			if a.coord == nil {
+				run("alerts", a.alerts.Run)
+				run("digests", a.runDigests)
+			} else {
+				// Coordinated: the scheduler asks the coordinator before
+				// each run; only the leader runs the alert loop and the
+				// digests.
+				run("coordination", a.coord.Run)
+				run("alerts", a.leadAlerts)
+			}
 			if cfg.Web.Listen != "" {
 				run("web", a.serveWeb)
 			}
 			<-ctx.Done()
 			log.Info("shutting down: finishing runs and flushing mentions")
 			wg.Wait()
+			if a.coord != nil {
+				a.coord.Close() // after the runs ended: the locks go with the session
+			}
 			if err := a.close(); err != nil {
 				return err
 			}

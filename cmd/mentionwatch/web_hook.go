@@ -10,7 +10,7 @@ import (
 // serveWeb serves the dashboard, API and /metrics on web.listen until ctx
 // ends. run starts it in its own goroutine when web.listen is set.
 func (a *app) serveWeb(ctx context.Context) error {
-	h, err := web.New(web.Options{
+	opt := web.Options{
 		Store:   a.store,
 		Brands:  a.cfg.Brands,
 		Sources: a.cfg.Sources,
@@ -24,7 +24,12 @@ func (a *app) serveWeb(ctx context.Context) error {
 		Location: a.cfg.Location(),
 		Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),
 		Links:    a.links,
-	})
+	}
+	if a.coord != nil {
+		opt.ReadyDetail = a.coordDetail
+		opt.Collectors = append(opt.Collectors, a.coord.Collector())
+	}
+	h, err := web.New(opt)
 	if err != nil {
 		return err
 	}

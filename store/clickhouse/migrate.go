@@ -62,8 +62,16 @@ func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
 		if n > 0 {
 			continue
 		}
-		if err := s.conn.Exec(ctx, stmts[i]); err != nil {
-			return fmt.Errorf("adding column %s.%s: %w", t, c.Name, err)
+		// The local table's ALTER, then the Distributed table's
+		// statements (schema.addColumn).
+		todo := stmts[:1]
+		if i > 0 {
+			todo = stmts[1:]
+		}
+		for _, stmt := range todo {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("adding column %s.%s: %w", t, c.Name, err)
+			}
 		}
 	}
 	return nil

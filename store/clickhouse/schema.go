@@ -29,17 +29,26 @@ type Migration struct {
 }
 
 // AddColumn adds one column to a table (and to its Distributed table in
-// cluster mode).
+// cluster mode, sharded by ShardKey).
 type AddColumn struct {
 	Table, Name, Type string
+	ShardKey          string
 }
 
-// Statements returns the ALTERs that add c: the local table, then the
-// Distributed table over it in cluster mode.
+// addColumn returns the statements that add c: the ALTER of the local
+// table, then in cluster mode the Distributed table dropped and created
+// again over the altered table. ClickHouse 18.16 refuses ALTER ... ON
+// CLUSTER on a table that is not replicated when the cluster's shards use
+// internal_replication ("Table alerts_all isn't replicated, but shard #2
+// is replicated according to its cluster definition"); a Distributed
+// table holds no rows (the store inserts synchronously), so recreating it
+// loses nothing.
 func (s Schema) addColumn(c AddColumn) []string {
 	stmts := []string{fmt.Sprintf("ALTER TABLE %s%s ADD COLUMN %s %s", c.Table, s.onCluster(), c.Name, c.Type)}
 	if s.Cluster != "" {
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s%s ADD COLUMN %s %s", c.Table+DistributedSuffix, s.onCluster(), c.Name, c.Type))
+		stmts = append(stmts,
+			fmt.Sprintf("DROP TABLE IF EXISTS %s%s", quoteIdent(c.Table+DistributedSuffix), s.onCluster()),
+			s.distributed(c.Table, c.ShardKey))
 	}
 	return stmts
 }
@@ -296,7 +305,7 @@ ORDER BY id`, tableSilences, s.onCluster(), s.engine("Replacing", tableSilences,
 )
 ENGINE = %s
 ORDER BY name`, tableWatermarks, s.onCluster(), s.engine("Replacing", tableWatermarks, "version"))}, tableWatermarks, "cityHash64(name)"),
-			Columns: []AddColumn{{Table: tableAlerts, Name: "reason", Type: "String"}}},
+			Columns: []AddColumn{{Table: tableAlerts, Name: "reason", Type: "String", ShardKey: "cityHash64(id)"}}},
 
 		{Version: 6, Name: "inbox triage and audit", Statements: s.withDistributed(s.withDistributed([]string{
 			fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (

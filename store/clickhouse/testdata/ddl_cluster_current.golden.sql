@@ -170,7 +170,10 @@ ENGINE = Distributed(mw_cluster, analytics, watermarks, cityHash64(name));
 
 ALTER TABLE alerts ON CLUSTER mw_cluster ADD COLUMN reason String;
 
-ALTER TABLE alerts_all ON CLUSTER mw_cluster ADD COLUMN reason String;
+DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
+ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));
 
 CREATE TABLE IF NOT EXISTS mention_triage ON CLUSTER mw_cluster (
     mention_id String,

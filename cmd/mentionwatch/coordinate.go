@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/coord"
+)
+
+// startCoordination connects to ZooKeeper when the config has a
+// coordination section; without one a.coord stays nil and run works alone.
+func (a *app) startCoordination() error {
+	c := a.cfg.Coordination
+	if !c.Enabled() {
+		return nil
+	}
+	co, err := coord.New(coord.Config{Servers: c.ZooKeeper, Root: c.Root, SessionTimeout: c.SessionTimeout.D(), ID: c.ID, Log: a.log})
+	if err != nil {
+		return err
+	}
+	a.coord = co
+	return nil
+}
+
+// observe hands freshly stored mentions to the alert loop that runs in this
+// process: always the one loop alone, the current term's loop while this
+// member leads with coordination, none otherwise (the leader's loop reads
+// them from the store).
+func (a *app) observe(ms []mw.Mention) {
+	if a.coord == nil {
+		a.alerts.Observe(ms)
+		return
+	}
+	if l := a.term.Load(); l != nil {
+		l.Observe(ms)
+	}
+}
+
+// leadAlerts runs the alert loop and the digests while this member leads. A term gets a
+// new loop warmed from the store (alert state, outbox, watermarks), so a
+// new leader neither re-announces what an earlier one sent nor loses what
+// it left pending. A term that resumes this member's own previous one
+// (it stepped down only while ZooKeeper was out of reach, and nobody else
+// can have led) keeps its loop: what it delivered but could not save yet
+// (ClickHouse's replicated tables are read-only without ZooKeeper) is not
+// sent again.
+func (a *app) leadAlerts(ctx context.Context) error {
+	var l *alerts.Loop
+	return a.coord.Lead(ctx, func(term context.Context, resumed bool) {
+		start := time.Now()
+		if l == nil || !resumed {
+			l = alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
+			l.Brands, l.OnDeliver = a.alerts.Brands, a.alerts.OnDeliver
+			if err := l.Warm(term, start); err != nil {
+				a.log.Warn("warming the alert loop from the store failed; its first tick tries again", "err", err)
+			}
+			a.log.Info("alert loop resumed from the store", "warm_took", time.Since(start).Round(time.Millisecond))
+		} else {
+			a.log.Info("alert loop resumed where this member left it")
+		}
+		a.term.Store(l)
+		defer a.term.Store(nil)
+		// The digests go out from the leader too; each send is recorded in
+		// the store, so a new leader does not send one again.
+		digests := make(chan struct{})
+		go func() {
+			defer close(digests)
+			if err := a.runDigests(term); err != nil && term.Err() == nil {
+				a.log.Error("digests stopped", "err", err)
+			}
+		}()
+		if err := l.Run(term); err != nil && term.Err() == nil {
+			a.log.Error("alert loop stopped", "err", err)
+		}
+		<-digests
+	})
+}
+
+// coordDetail is the /readyz line about coordination ("" without it).
+func (a *app) coordDetail() string {
+	if a.coord == nil {
+		return ""
+	}
+	return a.coord.Status().Detail()
+}

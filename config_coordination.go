@@ -1,0 +1,50 @@
+package mentionwatch
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// CoordinationConfig lets several `run` processes share the work through
+// ZooKeeper (or ClickHouse Keeper): one leader runs the alert loop, the
+// sources are spread over the live members (docs/OPERATIONS.md). Without
+// zookeeper servers the process works alone.
+type CoordinationConfig struct {
+	ZooKeeper      []string `yaml:"zookeeper"`       // host:port of each server
+	Root           string   `yaml:"root"`            // ZooKeeper path, default /mentionwatch; one per deployment
+	SessionTimeout Duration `yaml:"session_timeout"` // default 10s; a member that vanishes is replaced after about this long
+	ID             string   `yaml:"id"`              // member id, unique among live members; default host name and pid
+}
+
+// Enabled reports whether coordination is configured.
+func (c CoordinationConfig) Enabled() bool { return len(c.ZooKeeper) > 0 }
+
+// check validates the section; store is the configured store type.
+func (c CoordinationConfig) check(storeType string) error {
+	if !c.Enabled() {
+		if c.Root != "" || c.ID != "" || c.SessionTimeout != 0 {
+			return fmt.Errorf("root, id or session_timeout is set but zookeeper is empty (list the servers: zookeeper: [zk1:2181, ...])")
+		}
+		return nil
+	}
+	for _, s := range c.ZooKeeper {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			return fmt.Errorf("zookeeper server %q: %w (want host:port, e.g. zk1:2181)", s, err)
+		}
+	}
+	if c.Root != "" && (!strings.HasPrefix(c.Root, "/") || (len(c.Root) > 1 && strings.HasSuffix(c.Root, "/"))) {
+		return fmt.Errorf("root %q: want an absolute ZooKeeper path such as /mentionwatch", c.Root)
+	}
+	if t := c.SessionTimeout.D(); t != 0 && (t < 2*time.Second || t > 5*time.Minute) {
+		return fmt.Errorf("session_timeout %s is out of range: use 2s to 5m (default 10s)", t)
+	}
+	if strings.ContainsAny(c.ID, "/\x00") || c.ID == "." || c.ID == ".." {
+		return fmt.Errorf("id %q: no '/', and neither . nor .. as a whole (use a name such as m1)", c.ID)
+	}
+	if storeType != "clickhouse" {
+		return fmt.Errorf("coordination needs store.type: clickhouse (the members share the store; an embedded store is one process's file)")
+	}
+	return nil
+}

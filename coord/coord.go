@@ -1,0 +1,718 @@
+// Package coord coordinates several `mentionwatch run` processes through
+// ZooKeeper (or ClickHouse Keeper, which speaks the same protocol): the
+// service a ClickHouse cluster already needs.
+//
+// Under Config.Root it keeps:
+//
+//	members/<id>          one ephemeral node per live process ({"id","host"})
+//	election/…-n_<seq>    ephemeral-sequential nodes; the lowest is the leader
+//	locks/<source>        an ephemeral node per source, held by the member running it
+//
+// Membership: each process registers an ephemeral node; the member list,
+// watched, feeds rendezvous hashing (Owner), which spreads the sources over
+// the live members so that a departure or an arrival moves only that
+// member's share.
+//
+// Leadership: the standard recipe. Each process creates an
+// ephemeral-sequential node and watches only its predecessor; the lowest
+// node leads. Only the leader runs the alert loop (Lead). Leadership is
+// kept across a disconnect shorter than what the server can tolerate, and
+// given up when the session expires (see stepDownAfter).
+//
+// Locks: before running a source a member takes its lock (Begin); it keeps
+// the lock while it owns the source and releases it after the run in
+// progress when a rebalance gives the source to another member (End or the
+// member watch), so two members never run one source at once.
+//
+// Losing ZooKeeper: the leader stops alerting once its session may have
+// expired; every member keeps running the sources it holds locks for (the
+// store deduplicates by id) and reports the state in Status and metrics.
+//
+// Goroutines: Run owns the session (registration, member watch, election).
+// The ZooKeeper client's event callback updates the connection state.
+// Begin, End, Changed, IsLeader and Status may be called from any goroutine;
+// mu guards the shared state.
+package coord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+)
+
+// Config configures a Coordinator.
+type Config struct {
+	Servers        []string      // ZooKeeper host:port list (required)
+	Root           string        // default /mentionwatch
+	SessionTimeout time.Duration // default 10s
+	ID             string        // this member's id, unique among live members (default: host name and pid)
+	Host           string        // shown in the member node (default: host name)
+	Log            *slog.Logger
+}
+
+// Coordinator is one member's view of the cluster. Build it with New, then
+// call Run.
+type Coordinator struct {
+	cfg  Config
+	log  *slog.Logger
+	conn *zk.Conn
+
+	mu             sync.Mutex
+	connected      bool      // the client has a live connection with a session
+	session        int64     // current session id; 0 before the first or after expiry
+	disconnectedAt time.Time // when the connection was lost (zero while connected)
+	stepDown       bool      // disconnected long enough that the session may have expired
+	grace          *time.Timer
+	sessionDone    context.CancelFunc // ends the current session's work (at expiry)
+	elected        bool               // our election node is the lowest in the current session
+	members        []string           // live member ids, sorted
+	held           map[string]bool    // source locks this session holds
+	running        map[string]bool    // sources whose run is in progress (between Begin and End)
+	releasing      map[string]bool    // locks being deleted
+	changed        chan struct{}      // closed and replaced on every change
+	newSession     chan struct{}      // signalled when a session starts
+	leaderSince    time.Time
+	epoch          int64 // bumped when our election node may have stopped being the lowest: a new session or a node joined again
+}
+
+// DefaultRoot is the ZooKeeper path used when Config.Root is empty.
+const DefaultRoot = "/mentionwatch"
+
+// New connects to ZooKeeper in the background; it fails only on a bad
+// configuration. Close it when done.
+func New(cfg Config) (*Coordinator, error) {
+	if len(cfg.Servers) == 0 {
+		return nil, errors.New("coordination: no zookeeper servers (set coordination.zookeeper: [host:port, ...])")
+	}
+	if cfg.Root == "" {
+		cfg.Root = DefaultRoot
+	}
+	if !strings.HasPrefix(cfg.Root, "/") || (len(cfg.Root) > 1 && strings.HasSuffix(cfg.Root, "/")) {
+		return nil, fmt.Errorf("coordination.root %q: want an absolute ZooKeeper path such as /mentionwatch", cfg.Root)
+	}
+	if cfg.SessionTimeout <= 0 {
+		cfg.SessionTimeout = 10 * time.Second
+	}
+	host, _ := os.Hostname()
+	if cfg.Host == "" {
+		cfg.Host = host
+	}
+	if cfg.ID == "" {
+		cfg.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	if strings.ContainsAny(cfg.ID, "/\x00") || cfg.ID == "." || cfg.ID == ".." {
+		return nil, fmt.Errorf("coordination.id %q: no '/' or NUL, and neither . nor .. as a whole (use a name such as m1)", cfg.ID)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &Coordinator{
+		cfg: cfg, log: cfg.Log.With("component", "coordination", "member", cfg.ID),
+		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
+		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
+	}
+	// Held until c.conn is set: the event callback may fire before
+	// Connect returns.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
+		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent))
+	if err != nil {
+		return nil, fmt.Errorf("coordination: connecting to zookeeper %v: %w", cfg.Servers, err)
+	}
+	c.conn = conn
+	return c, nil
+}
+
+// ID is this member's id.
+func (c *Coordinator) ID() string { return c.cfg.ID }
+
+// Close ends the session: the member, election and lock nodes vanish at
+// once, so the others take over without waiting for a session timeout.
+// Call it after the alert loop and the sources stopped.
+func (c *Coordinator) Close() {
+	c.conn.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endSessionLocked()
+	c.connected = false
+	c.notifyLocked()
+}
+
+// stepDownAfter is how long a disconnected leader keeps leading. The
+// client notices a silent server after 2/3 of the session timeout and the
+// server expires the session one timeout after it last heard from the
+// client, so the session may be gone as soon as a third of the timeout
+// after the disconnect is noticed: the leader steps down then, before
+// another member can be elected. A shorter disconnect keeps leadership.
+func (c *Coordinator) stepDownAfter() time.Duration { return c.cfg.SessionTimeout / 3 }
+
+// onEvent is the client's callback for session events; it must not block.
+func (c *Coordinator) onEvent(ev zk.Event) {
+	if ev.Type != zk.EventSession {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch ev.State {
+	case zk.StateHasSession:
+		sid := c.conn.SessionID()
+		c.connected, c.disconnectedAt, c.stepDown = true, time.Time{}, false
+		if c.grace != nil {
+			c.grace.Stop()
+		}
+		if sid != c.session {
+			c.endSessionLocked()
+			c.session = sid
+			c.epoch++
+			select {
+			case c.newSession <- struct{}{}:
+			default:
+			}
+			c.log.Info("zookeeper session started", "server", ev.Server, "session", fmt.Sprintf("%#x", sid))
+		} else {
+			c.log.Info("zookeeper reconnected; session kept", "server", ev.Server)
+		}
+		c.notifyLocked()
+	case zk.StateDisconnected:
+		if !c.connected {
+			return
+		}
+		c.connected, c.disconnectedAt = false, time.Now()
+		c.log.Warn("zookeeper connection lost; collection goes on, alerting stops if it is not back soon",
+			"leader", c.elected, "step_down_after", c.stepDownAfter())
+		c.grace = time.AfterFunc(c.stepDownAfter(), func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if !c.connected && !c.stepDown {
+				c.stepDown = true
+				if c.elected {
+					c.log.Warn("zookeeper still unreachable: the session may have expired, so this member stops alerting; collection goes on",
+						"disconnected_for", time.Since(c.disconnectedAt).Round(time.Millisecond))
+				}
+				c.notifyLocked()
+			}
+		})
+		c.notifyLocked()
+	case zk.StateExpired:
+		c.log.Warn("zookeeper session expired: leadership and source locks are gone; re-registering")
+		c.endSessionLocked()
+		c.notifyLocked()
+	}
+}
+
+// endSessionLocked forgets what the old session held.
+func (c *Coordinator) endSessionLocked() {
+	if c.sessionDone != nil {
+		c.sessionDone()
+		c.sessionDone = nil
+	}
+	c.session, c.elected = 0, false
+	c.held = map[string]bool{}
+}
+
+// notifyLocked wakes everyone waiting on Changed.
+func (c *Coordinator) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// Changed returns a channel closed at the next change of leadership,
+// membership or connection.
+func (c *Coordinator) Changed() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changed
+}
+
+// IsLeader reports whether this member leads now: its election node is the
+// lowest and its session is not in doubt.
+func (c *Coordinator) IsLeader() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.isLeaderLocked()
+}
+
+func (c *Coordinator) isLeaderLocked() bool { return c.elected && !c.stepDown && c.session != 0 }
+
+// Status is a snapshot for metrics and /readyz.
+type Status struct {
+	Connected      bool
+	Leader         bool
+	Members        []string
+	SourcesOwned   int           // source locks held
+	DisconnectedAt time.Time     // zero while connected
+	Disconnected   time.Duration // how long, at the time of the snapshot
+}
+
+// Status returns the current state.
+func (c *Coordinator) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := Status{Connected: c.connected && c.session != 0, Leader: c.isLeaderLocked(),
+		Members: append([]string(nil), c.members...), SourcesOwned: len(c.held), DisconnectedAt: c.disconnectedAt}
+	if !c.disconnectedAt.IsZero() {
+		s.Disconnected = time.Since(c.disconnectedAt)
+	}
+	return s
+}
+
+// Detail is one line for /readyz: the member's role and ZooKeeper state.
+func (s Status) Detail() string {
+	role := "follower"
+	if s.Leader {
+		role = "leader (runs the alert loop)"
+	}
+	if !s.Connected {
+		if s.DisconnectedAt.IsZero() {
+			return "coordination: no zookeeper session yet; not alerting, collecting only sources already held"
+		}
+		return fmt.Sprintf("coordination: zookeeper unreachable for %s; %s; collecting the %d sources held",
+			s.Disconnected.Round(time.Second), role, s.SourcesOwned)
+	}
+	return fmt.Sprintf("coordination: %s, %d members, %d sources held", role, len(s.Members), s.SourcesOwned)
+}
+
+// Run keeps this member registered and in the election, session after
+// session, until ctx ends.
+func (c *Coordinator) Run(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.newSession:
+		}
+		c.mu.Lock()
+		sid := c.session
+		sctx, cancel := context.WithCancel(ctx)
+		c.sessionDone = cancel
+		c.mu.Unlock()
+		if sid == 0 {
+			cancel()
+			continue
+		}
+		c.serve(sctx, sid)
+		cancel()
+	}
+}
+
+// serve registers the member, then watches the members and runs the
+// election until the session ends.
+func (c *Coordinator) serve(ctx context.Context, sid int64) {
+	for _, p := range []string{c.cfg.Root, c.path("members"), c.path("election"), c.path("locks")} {
+		if !c.retry(ctx, "creating "+p, func() error { return c.ensure(p) }) {
+			return
+		}
+	}
+	if !c.retry(ctx, "registering the member", func() error { return c.register(sid) }) {
+		return
+	}
+	var node string
+	if !c.retry(ctx, "joining the election", func() error {
+		var err error
+		node, err = c.conn.CreateProtectedEphemeralSequential(c.path("election", "n_"), []byte(c.cfg.ID), zk.WorldACL(zk.PermAll))
+		return err
+	}) {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.watchMembers(ctx)
+	}()
+	c.elect(ctx, path.Base(node))
+	wg.Wait()
+}
+
+// retry calls f until it succeeds or ctx ends, waiting a second (or for a
+// reconnection) between attempts. It reports whether f succeeded.
+func (c *Coordinator) retry(ctx context.Context, what string, f func() error) bool {
+	for i := 0; ; i++ {
+		err := f()
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		if i == 0 || i%30 == 0 {
+			c.log.Warn("coordination: "+what+" failed; retrying", "err", err)
+		}
+		c.pause(ctx)
+		if ctx.Err() != nil {
+			return false
+		}
+	}
+}
+
+// pause waits a second, or less if the connection state changes.
+func (c *Coordinator) pause(ctx context.Context) {
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-c.Changed():
+	}
+}
+
+func (c *Coordinator) path(parts ...string) string {
+	return path.Join(append([]string{c.cfg.Root}, parts...)...)
+}
+
+// ensure creates a persistent node if it is missing.
+func (c *Coordinator) ensure(p string) error {
+	_, err := c.conn.Create(p, nil, 0, zk.WorldACL(zk.PermAll))
+	if err != nil && !errors.Is(err, zk.ErrNodeExists) {
+		return fmt.Errorf("creating %s: %w", p, err)
+	}
+	return nil
+}
+
+// memberInfo is the data of a member node.
+type memberInfo struct {
+	ID   string `json:"id"`
+	Host string `json:"host"`
+	PID  int    `json:"pid"`
+}
+
+// register creates the member node. A node of the same id held by another
+// session is a second process with this id, or a killed one whose session
+// has not expired yet: register fails until it is gone.
+func (c *Coordinator) register(sid int64) error {
+	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid()})
+	p := c.path("members", c.cfg.ID)
+	_, err := c.conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
+	if errors.Is(err, zk.ErrNodeExists) {
+		_, st, gerr := c.conn.Get(p)
+		if gerr == nil && st.EphemeralOwner == sid {
+			return nil // created by our own earlier attempt
+		}
+		return fmt.Errorf("member id %q is registered by another session (a second process with this coordination.id, "+
+			"or a killed one whose session expires within %s)", c.cfg.ID, c.cfg.SessionTimeout)
+	}
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", p, err)
+	}
+	c.log.Info("member registered", "host", c.cfg.Host)
+	return nil
+}
+
+// watchMembers keeps the member list current until ctx ends.
+func (c *Coordinator) watchMembers(ctx context.Context) {
+	for ctx.Err() == nil {
+		ids, _, ev, err := c.conn.ChildrenW(c.path("members"))
+		if err != nil {
+			if ctx.Err() == nil {
+				c.log.Debug("reading members failed; retrying", "err", err)
+			}
+			c.pause(ctx)
+			continue
+		}
+		c.setMembers(ids)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ev:
+		}
+	}
+}
+
+// setMembers records the member list and releases the locks of sources
+// that moved to another member and are not running now.
+func (c *Coordinator) setMembers(ids []string) {
+	sort.Strings(ids)
+	c.mu.Lock()
+	if strings.Join(ids, "\x00") == strings.Join(c.members, "\x00") {
+		c.mu.Unlock()
+		return
+	}
+	old := c.members
+	c.members = ids
+	var release []string
+	for src := range c.held {
+		if !c.running[src] && Owner(src, ids) != c.cfg.ID {
+			release = append(release, src)
+		}
+	}
+	sid := c.session
+	c.notifyLocked()
+	c.mu.Unlock()
+	c.log.Info("members changed", "members", ids, "before", old, "releasing", len(release))
+	for _, src := range release {
+		c.release(src, sid)
+	}
+}
+
+// seq is the sequence number ZooKeeper appended to a sequential node.
+func seq(node string) string {
+	if i := strings.LastIndex(node, "n_"); i >= 0 {
+		return node[i+2:]
+	}
+	return node
+}
+
+// elect runs the election recipe until ctx ends: if our node is the lowest
+// we lead; otherwise watch only the next lower node (no herd effect when
+// the leader goes) and look again when it goes.
+func (c *Coordinator) elect(ctx context.Context, node string) {
+	for ctx.Err() == nil {
+		kids, _, err := c.conn.Children(c.path("election"))
+		if err != nil {
+			c.pause(ctx)
+			continue
+		}
+		sort.Slice(kids, func(i, j int) bool { return seq(kids[i]) < seq(kids[j]) })
+		idx := -1
+		for i, k := range kids {
+			if k == node {
+				idx = i
+			}
+		}
+		switch {
+		case idx < 0:
+			// Our node is gone although the session lives (deleted by
+			// hand): join again.
+			c.log.Warn("election node vanished; joining the election again", "node", node)
+			created, err := c.conn.CreateProtectedEphemeralSequential(c.path("election", "n_"), []byte(c.cfg.ID), zk.WorldACL(zk.PermAll))
+			if err != nil {
+				c.pause(ctx)
+				continue
+			}
+			node = path.Base(created)
+			c.mu.Lock()
+			c.epoch++
+			c.mu.Unlock()
+			continue
+		case idx == 0:
+			c.setElected(true)
+			// Leader until the session ends or the node is deleted.
+			ok, _, ev, err := c.conn.ExistsW(c.path("election", node))
+			if err != nil || !ok {
+				c.setElected(false)
+				c.pause(ctx)
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case e := <-ev:
+				if e.Type == zk.EventNotWatching {
+					return // the session ended
+				}
+				c.setElected(false)
+			}
+		default:
+			pred := kids[idx-1]
+			ok, _, ev, err := c.conn.ExistsW(c.path("election", pred))
+			if err != nil {
+				c.pause(ctx)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			c.log.Debug("waiting for the predecessor in the election", "predecessor", pred, "position", idx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-ev:
+			}
+		}
+	}
+}
+
+func (c *Coordinator) setElected(v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.elected == v {
+		return
+	}
+	c.elected = v
+	if v {
+		c.leaderSince = time.Now()
+		c.log.Info("elected leader")
+	}
+	c.notifyLocked()
+}
+
+// Lead calls run each time this member becomes the leader, with a context
+// that ends when it stops leading (or ctx ends), until ctx ends. run must
+// return when its context ends; the next term starts only after it has.
+//
+// resumed is true when the term follows this member's previous term in
+// the same session with the same election node: the member stepped down
+// only because ZooKeeper was out of reach, and since its node stayed the
+// lowest no other member can have led in between, so in-memory state of
+// the previous term is still right. Otherwise state must be rebuilt from
+// the store.
+func (c *Coordinator) Lead(ctx context.Context, run func(ctx context.Context, resumed bool)) error {
+	lastEpoch := int64(-1)
+	for {
+		ch := c.Changed()
+		c.mu.Lock()
+		leading, epoch := c.isLeaderLocked(), c.epoch
+		c.mu.Unlock()
+		if !leading {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-ch:
+			}
+			continue
+		}
+		term, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				ch := c.Changed()
+				if !c.IsLeader() {
+					cancel()
+					return
+				}
+				select {
+				case <-term.Done():
+					return
+				case <-ch:
+				}
+			}
+		}()
+		resumed := epoch == lastEpoch
+		lastEpoch = epoch
+		c.log.Info("leading: the alert loop runs on this member", "resumed", resumed)
+		run(term, resumed)
+		cancel()
+		<-done
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.log.Warn("no longer leading: the alert loop stopped on this member")
+	}
+}
+
+// lockName turns a source name into one ZooKeeper node name.
+func lockName(source string) string { return "s-" + url.PathEscape(source) }
+
+// Begin is called before each run of source. run reports whether this
+// member may run it now: it owns the source by rendezvous hashing and holds
+// its lock (fresh when the lock was just taken: another member may have
+// run the source since, so its state must be re-read from the store).
+// Without ZooKeeper a member runs only the sources it already holds. When
+// run is false, retry > 0 asks to try again after that long (the lock is
+// still held by the previous owner's run, or ZooKeeper did not answer);
+// retry 0 means wait for Changed. Every Begin that returns run must be
+// followed by End.
+func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration) {
+	c.mu.Lock()
+	sid, held := c.session, c.held[source]
+	if c.releasing[source] {
+		c.mu.Unlock()
+		return false, false, time.Second
+	}
+	if held && (!c.connected || Owner(source, c.members) == c.cfg.ID) {
+		c.running[source] = true
+		c.mu.Unlock()
+		return true, false, 0
+	}
+	if !c.connected || sid == 0 || Owner(source, c.members) != c.cfg.ID {
+		c.mu.Unlock()
+		if held {
+			c.release(source, sid) // moved away and not running
+		}
+		return false, false, 0
+	}
+	c.mu.Unlock()
+	p := c.path("locks", lockName(source))
+	_, err := c.conn.Create(p, []byte(c.cfg.ID), zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
+	if errors.Is(err, zk.ErrNodeExists) {
+		// Ours if a create whose answer was lost made it.
+		data, st, gerr := c.conn.Get(p)
+		if gerr != nil || st.EphemeralOwner != sid {
+			c.log.Debug("source lock held by another member; waiting for its run to end", "source", source, "holder", string(data))
+			return false, false, time.Second
+		}
+		err = nil
+	}
+	if err != nil {
+		c.log.Debug("taking source lock failed", "source", source, "err", err)
+		return false, false, time.Second
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session != sid {
+		// The session ended while we created the node: it went with it.
+		return false, false, time.Second
+	}
+	c.held[source], c.running[source] = true, true
+	c.log.Info("source lock taken", "source", source)
+	return true, true, 0
+}
+
+// End is called after a run that Begin allowed. The lock stays while the
+// member owns the source, and is released now if a rebalance moved it.
+func (c *Coordinator) End(source string) {
+	c.mu.Lock()
+	delete(c.running, source)
+	release := c.held[source] && c.connected && c.session != 0 && Owner(source, c.members) != c.cfg.ID
+	sid := c.session
+	c.mu.Unlock()
+	if release {
+		c.release(source, sid)
+	}
+}
+
+// Holds reports whether this member holds source's lock.
+func (c *Coordinator) Holds(source string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.held[source]
+}
+
+// release gives up source's lock if session sid holds it and the source
+// is not running. The lock is dropped from held first, so Begin cannot
+// run the source on a lock that is being deleted.
+func (c *Coordinator) release(source string, sid int64) {
+	c.mu.Lock()
+	if c.session != sid || c.running[source] || !c.held[source] || c.releasing[source] {
+		c.mu.Unlock()
+		return
+	}
+	delete(c.held, source)
+	c.releasing[source] = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.releasing, source)
+		c.mu.Unlock()
+	}()
+	p := c.path("locks", lockName(source))
+	_, st, err := c.conn.Get(p)
+	if err == nil && st.EphemeralOwner == sid {
+		err = c.conn.Delete(p, st.Version)
+	}
+	if err != nil && !errors.Is(err, zk.ErrNoNode) {
+		c.log.Warn("releasing source lock failed; it goes when the session ends", "source", source, "err", err)
+		return
+	}
+	c.log.Info("source lock released: the source moved to another member", "source", source)
+}
+
+// zkLogger sends the client's own messages to slog at debug level.
+type zkLogger struct{ log *slog.Logger }
+
+func (l zkLogger) Printf(format string, args ...any) {
+	l.log.Debug("zookeeper client: " + fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,211 @@
+package coord
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mentionwatch/mentionwatch/internal/zktest"
+)
+
+// member is a running Coordinator; stop ends its Run and Lead, then its
+// session.
+type member struct {
+	*Coordinator
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+func (m *member) stop() {
+	m.cancel()
+	m.done.Wait()
+	m.Close()
+}
+
+var rootSeq atomic.Int64
+
+func testRoot() string { return fmt.Sprintf("/mwtest-%d-%d", os.Getpid(), rootSeq.Add(1)) }
+
+// start runs a member; lead, if set, is its leadership term.
+func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func(context.Context, bool)) *member {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c, err := New(Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &member{Coordinator: c, cancel: cancel}
+	m.done.Add(1)
+	go func() { defer m.done.Done(); c.Run(ctx) }()
+	if lead != nil {
+		m.done.Add(1)
+		go func() { defer m.done.Done(); c.Lead(ctx, lead) }()
+	}
+	t.Cleanup(m.stop)
+	return m
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
+
+// waitFor polls cond until it holds, failing the test after a minute.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func leaders(ms ...*member) (n int, who *member) {
+	for _, m := range ms {
+		if m.IsLeader() {
+			n++
+			who = m
+		}
+	}
+	return n, who
+}
+
+func seeMembers(n int, ms ...*member) func() bool {
+	return func() bool {
+		for _, m := range ms {
+			if len(m.Status().Members) != n {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// TestElectionOneLeaderAndFailover: three members elect exactly one
+// leader; when it leaves the next one leads, and two terms never overlap.
+func TestElectionOneLeaderAndFailover(t *testing.T) {
+	zk := zktest.Start(t)
+	root := testRoot()
+	var active, maxActive, terms atomic.Int32
+	lead := func(ctx context.Context, resumed bool) {
+		if resumed {
+			t.Error("a first term reported resumed")
+		}
+		n := active.Add(1)
+		terms.Add(1)
+		for {
+			m := maxActive.Load()
+			if n <= m || maxActive.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		<-ctx.Done()
+		active.Add(-1)
+	}
+	a := start(t, zk.Addr, root, "a", 4*time.Second, lead)
+	b := start(t, zk.Addr, root, "b", 4*time.Second, lead)
+	c := start(t, zk.Addr, root, "c", 4*time.Second, lead)
+	all := []*member{a, b, c}
+	waitFor(t, "three members and one leader", func() bool {
+		n, _ := leaders(all...)
+		return n == 1 && seeMembers(3, all...)()
+	})
+	_, old := leaders(all...)
+	waitFor(t, "the leader's term", func() bool { return active.Load() == 1 })
+
+	old.stop()
+	var rest []*member
+	for _, m := range all {
+		if m != old {
+			rest = append(rest, m)
+		}
+	}
+	waitFor(t, "a new leader among the two left", func() bool {
+		n, _ := leaders(rest...)
+		return n == 1 && seeMembers(2, rest...)()
+	})
+	waitFor(t, "the new leader's term", func() bool { return active.Load() == 1 && terms.Load() == 2 })
+	if m := maxActive.Load(); m != 1 {
+		t.Fatalf("%d leadership terms ran at once, want 1", m)
+	}
+	if n, _ := leaders(old); n != 0 {
+		t.Fatal("the stopped member still reports leading")
+	}
+}
+
+// TestSourceLocksFollowRendezvousAndWaitForRuns: each source runs on its
+// rendezvous owner only; when a member joins, a source that moves to it is
+// taken only after the previous owner's run has ended.
+func TestSourceLocksFollowRendezvousAndWaitForRuns(t *testing.T) {
+	zk := zktest.Start(t)
+	root := testRoot()
+	a := start(t, zk.Addr, root, "a", 4*time.Second, nil)
+	b := start(t, zk.Addr, root, "b", 4*time.Second, nil)
+	waitFor(t, "two members", seeMembers(2, a, b))
+	srcs := keys(40)
+	running := map[string]*member{}
+	for _, s := range srcs {
+		ra, freshA, _ := a.Begin(s)
+		rb, _, _ := b.Begin(s)
+		if ra == rb {
+			t.Fatalf("source %s: a runs=%v, b runs=%v; want exactly one", s, ra, rb)
+		}
+		owner := map[bool]string{true: "a", false: "b"}[ra]
+		if want := Owner(s, []string{"a", "b"}); owner != want {
+			t.Fatalf("source %s runs on %s, its rendezvous owner is %s", s, owner, want)
+		}
+		if ra && !freshA {
+			t.Fatalf("source %s: first Begin on a is not fresh", s)
+		}
+		running[s] = map[bool]*member{true: a, false: b}[ra]
+	}
+	// Half the runs end; the other half are still running when c joins.
+	ended := map[string]bool{}
+	for i, s := range srcs {
+		if i%2 == 0 {
+			running[s].End(s)
+			ended[s] = true
+		}
+	}
+	c := start(t, zk.Addr, root, "c", 4*time.Second, nil)
+	waitFor(t, "three members", seeMembers(3, a, b, c))
+	members := []string{"a", "b", "c"}
+	var toC, waited int
+	for _, s := range srcs {
+		if Owner(s, members) != "c" {
+			// Not moved: the old owner goes on holding it.
+			if r, fresh, _ := running[s].Begin(s); ended[s] && (!r || fresh) {
+				t.Fatalf("source %s: its owner lost it when c joined (run=%v fresh=%v)", s, r, fresh)
+			}
+			continue
+		}
+		toC++
+		if !ended[s] {
+			// Its run goes on: c must wait.
+			if r, _, retry := c.Begin(s); r || retry <= 0 {
+				t.Fatalf("source %s: c may run it (run=%v retry=%s) while %s's run goes on", s, r, retry, running[s].ID())
+			}
+			running[s].End(s)
+			waited++
+		}
+		waitFor(t, "c to take "+s, func() bool { r, fresh, _ := c.Begin(s); return r && fresh })
+		if r, _, _ := running[s].Begin(s); r {
+			t.Fatalf("source %s: the old owner %s may run it after c took it", s, running[s].ID())
+		}
+	}
+	if toC == 0 || waited == 0 {
+		t.Fatalf("%d sources moved to c, %d of them waited for a run: the test checked nothing", toC, waited)
+	}
+	if got := c.Status().SourcesOwned; got != toC {
+		t.Fatalf("c holds %d locks, want %d", got, toC)
+	}
+}
