@@ -64,7 +64,21 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	if err := st.InsertMentions(context.Background(), ms); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Options{Store: st, Brands: testBrands, Sources: []mw.SourceConfig{{Name: "news", Type: "rss"}}})
+	ctx := context.Background()
+	for _, u := range []struct {
+		name, password string
+		role           mw.Role
+	}{{"ana", "agent-password-22", mw.RoleAgent}, {"vic", "viewer-password-22", mw.RoleViewer}} {
+		hash, err := HashPassword(u.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveUser(ctx, store.User{Name: u.name, Role: u.role, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := New(Options{Store: st, Brands: testBrands, Sources: []mw.SourceConfig{{Name: "news", Type: "rss"}},
+		Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,9 +86,16 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	defer srv.Close()
 	br := openBrowser(t, bin, 1280, 1600)
 
-	// users18 hook: sign in as an agent here (and, as a viewer, expect the
-	// triage POST below to be refused through Options.CanTriage).
-	br.load(srv.URL+"/mentions", `document.querySelector("#filters")`)
+	// Log in as the agent: the login page sends her on to the inbox.
+	login := func(user, password string) {
+		t.Helper()
+		br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions"}, nil)
+		br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+		br.eval(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = '`+user+`'; f.password.value = '`+password+`'; f.submit(); return true })()`, new(bool))
+		br.waitUntil("the inbox as "+user, `location.pathname === '/mentions' && document.querySelector("#filters")`)
+	}
+	login("ana", "agent-password-22")
 	var ok bool
 	br.eval(`(function(){
 	  var f = document.querySelector("#filters");
@@ -104,7 +125,6 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 
-	ctx := context.Background()
 	tri, err := st.Triage(ctx, want)
 	if err != nil {
 		t.Fatal(err)
@@ -117,8 +137,8 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 			}
 			continue
 		}
-		if !found || tr.Assignee != "rina" || tr.State != store.StateHandled || !slices.Equal(tr.Tags, []string{"kurir"}) || tr.UpdatedBy != "dashboard" {
-			t.Errorf("mention %d triage %+v, want rina, handled, #kurir by dashboard", i, tr)
+		if !found || tr.Assignee != "rina" || tr.State != store.StateHandled || !slices.Equal(tr.Tags, []string{"kurir"}) || tr.UpdatedBy != "ana" {
+			t.Errorf("mention %d triage %+v, want rina, handled, #kurir by ana", i, tr)
 		}
 	}
 	trail, err := st.Audit(ctx, want[:3])
@@ -128,11 +148,51 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	fields := map[string]int{}
 	for _, a := range trail {
 		fields[a.Field]++
-		if a.Actor != "dashboard" {
+		if a.Actor != "ana" {
 			t.Errorf("audit actor %q", a.Actor)
 		}
 	}
 	if len(trail) != 9 || fields["assignee"] != 3 || fields["state"] != 3 || fields["tags"] != 3 {
 		t.Errorf("audit %+v, want assignee, state and tags for each of the three", trail)
+	}
+
+	// The agent logs out; a viewer logs in, sees the same rows, and her
+	// attempt to change the fourth is refused: nothing is stored.
+	br.eval(`(() => { document.querySelector('#logout').click(); return true })()`, new(bool))
+	br.waitUntil("the login page after logging out", `location.pathname === '/login'`)
+	login("vic", "viewer-password-22")
+	br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions?brand=Acme&lang=id&stage=amot&label=negative"}, nil)
+	br.waitUntil("the viewer's rows", `document.querySelector('tr.row input[value="`+want[3]+`"]')`)
+	// No triage bar for her; a change sent anyway (as the page's own form
+	// would, with its CSRF token) is refused.
+	var readOnly bool
+	br.eval(`!document.querySelector("#t-apply") && !!document.querySelector("#read-only")`, &readOnly)
+	if !readOnly {
+		t.Error("the viewer is shown the triage bar")
+	}
+	var status int
+	br.evalAsync(`(async () => {
+	  const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+	  const body = new URLSearchParams({id: "`+want[3]+`", state: "ignored"});
+	  const r = await fetch("/ui/mentions/triage", {method: "POST", body, headers: {"X-CSRF-Token": csrf, "HX-Request": "true"}});
+	  return r.status; })()`, &status)
+	if status != 403 {
+		t.Errorf("a viewer's triage POST answered %d, want 403", status)
+	}
+	var page string
+	br.eval(`document.body.textContent`, &page)
+	tri, err = st.Triage(ctx, want[3:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, found := tri[want[3]]; found {
+		t.Errorf("a viewer changed a mention: %+v (page: %s)", tr, tail(page, 500))
+	}
+	after, err := st.Audit(ctx, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(trail) {
+		t.Errorf("the viewer's attempt left audit entries: %+v", after[len(trail):])
 	}
 }

@@ -127,6 +127,18 @@ func (b *browser) call(method string, params any, v any) {
 // eval returns the value of a JavaScript expression in the page.
 func (b *browser) eval(expr string, v any) {
 	b.t.Helper()
+	b.evaluate(expr, false, v)
+}
+
+// evalAsync is eval for an expression that returns a promise: it waits for
+// the promise and returns its value.
+func (b *browser) evalAsync(expr string, v any) {
+	b.t.Helper()
+	b.evaluate(expr, true, v)
+}
+
+func (b *browser) evaluate(expr string, await bool, v any) {
+	b.t.Helper()
 	var res struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
@@ -135,7 +147,7 @@ func (b *browser) eval(expr string, v any) {
 			Text string `json:"text"`
 		} `json:"exceptionDetails"`
 	}
-	b.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true}, &res)
+	b.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": await}, &res)
 	if res.ExceptionDetails != nil {
 		b.t.Fatalf("evaluating %q: %s", expr, res.ExceptionDetails.Text)
 	}

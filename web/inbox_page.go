@@ -10,6 +10,7 @@ import (
 // inboxData is what the mentions page shows.
 type inboxData struct {
 	CSRF      string
+	Me        Actor        // who is looking (auth.go)
 	Filter    url.Values   // the view's filters, to refill the form
 	View      template.URL // the same, encoded, for links and the triage form
 	Next      template.URL // the next page's URL ("" at the end)
@@ -29,7 +30,7 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	vals := r.URL.Query()
-	d := inboxData{CSRF: h.csrfToken, Brands: h.brandNames(), Message: vals.Get("msg"), Page: FeedPage{Rows: []FeedRow{}}}
+	d := inboxData{CSRF: h.csrfToken, Me: actorFrom(r), Brands: h.brandNames(), Message: vals.Get("msg"), Page: FeedPage{Rows: []FeedRow{}}}
 	vals.Del("msg")
 	d.Options = map[string][]string{
 		"competitor": h.competitorNames(""), "source": h.sourceNames(ctx), "type": h.typeNames(), "lang": langNames,
