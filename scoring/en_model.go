@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"unsafe"
 )
 
@@ -90,19 +89,8 @@ func (m *enModel) encode(w io.Writer) error {
 	binary.Write(&raw, binary.LittleEndian, m.bias)
 	binary.Write(&raw, binary.LittleEndian, m.adj)
 	binary.Write(&raw, binary.LittleEndian, m.dense)
-	var maxAbs float32
-	for _, v := range m.w {
-		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
-	}
-	scale := maxAbs / 32767
-	if scale == 0 {
-		scale = 1
-	}
+	scale, q := quantize(m.w)
 	binary.Write(&raw, binary.LittleEndian, scale)
-	q := make([]int16, len(m.w))
-	for i, v := range m.w {
-		q[i] = int16(math.Round(float64(v / scale)))
-	}
 	binary.Write(&raw, binary.LittleEndian, q)
 	return writeModel(w, raw.Bytes())
 }

@@ -134,20 +134,9 @@ func (m *idModel) encode(w io.Writer) error {
 	raw.WriteString(idModelMagic)
 	c := m.cfg
 	raw.Write([]byte{c.Bits, c.CharMin, c.CharMax, b2u(c.Bigrams), b2u(c.Negate), c.NegWin, b2u(c.Stem)})
-	var maxAbs float32
-	for _, v := range m.w {
-		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
-	}
-	scale := maxAbs / 32767
-	if scale == 0 {
-		scale = 1
-	}
+	scale, q := quantize(m.w)
 	binary.Write(&raw, binary.LittleEndian, m.bias)
 	binary.Write(&raw, binary.LittleEndian, scale)
-	q := make([]int16, len(m.w))
-	for i, v := range m.w {
-		q[i] = int16(math.Round(float64(v / scale)))
-	}
 	binary.Write(&raw, binary.LittleEndian, q)
 	return writeModel(w, raw.Bytes())
 }

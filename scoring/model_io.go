@@ -71,3 +71,21 @@ func softmax[F float32 | float64](z []F) {
 		z[i] /= sum
 	}
 }
+
+// quantize stores weights as int16 with one scale (weight = q*scale):
+// the largest magnitude maps to 32767; all-zero weights get scale 1.
+func quantize(w []float32) (scale float32, q []int16) {
+	var maxAbs float32
+	for _, v := range w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
+	}
+	scale = maxAbs / 32767
+	if scale == 0 {
+		scale = 1
+	}
+	q = make([]int16, len(w))
+	for i, v := range w {
+		q[i] = int16(math.Round(float64(v / scale)))
+	}
+	return scale, q
+}
