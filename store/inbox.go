@@ -68,3 +68,22 @@ type AuthorHistory struct {
 	Count  uint64       // mentions by the author
 	Recent []mw.Mention // the newest few, newest first
 }
+
+// ColumnFilter is a filter that is one column equal to one value.
+type ColumnFilter struct{ Column, Value string }
+
+// ColumnEquals lists q's filters that are a column of the mentions table
+// equal to a value (label, stage, author, source, kind, lang), by the
+// column names both stores use; unset fields are left out.
+func (q MentionQuery) ColumnEquals() []ColumnFilter {
+	var out []ColumnFilter
+	for _, f := range []ColumnFilter{
+		{"label", string(q.Label)}, {"stage", string(q.Stage)}, {"author", q.Author},
+		{"source", q.Source}, {"kind", q.Type}, {"lang", q.Lang},
+	} {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -49,17 +49,9 @@ func orderAfter(q store.MentionQuery, key, rest *where) (string, error) {
 // filters adds q's non-key filters to w: columns of the mention, its
 // triage (a subquery over the latest triage rows) and the text search.
 func (s *Store) filters(w *where, q store.MentionQuery) {
-	eq := func(col, v string) {
-		if v != "" {
-			w.add(col+" = ?", v)
-		}
+	for _, f := range q.ColumnEquals() {
+		w.add(f.Column+" = ?", f.Value)
 	}
-	eq("label", string(q.Label))
-	eq("stage", string(q.Stage))
-	eq("author", q.Author)
-	eq("source", q.Source)
-	eq("kind", q.Type)
-	eq("lang", q.Lang)
 	if q.Aspect != "" {
 		w.add("has(aspects, ?)", q.Aspect)
 	}

@@ -88,17 +88,9 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	var w where
 	w.in("brand", q.Brands)
 	timeRange(&w, q.From, q.To)
-	eq := func(col, v string) {
-		if v != "" {
-			w.add(col+" = ?", v)
-		}
+	for _, f := range q.ColumnEquals() {
+		w.add(f.Column+" = ?", f.Value)
 	}
-	eq("label", string(q.Label))
-	eq("stage", string(q.Stage))
-	eq("author", q.Author)
-	eq("source", q.Source)
-	eq("kind", q.Type)
-	eq("lang", q.Lang)
 	if q.Aspect != "" {
 		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
 	}
