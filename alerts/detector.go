@@ -38,15 +38,22 @@ func NewDetector(cfg mw.AlertsConfig) Detector {
 	if cfg.Detector == "threshold" {
 		return NewThreshold(cfg)
 	}
-	bucket := cfg.Bucket.Or(5 * time.Minute)
-	dc := detect.Config{Bucket: bucket, MinCount: float64(cfg.MinCount)}
+	dc := detectConfig(cfg, cfg.Bucket.Or(5*time.Minute))
+	dc.MinCount = float64(cfg.MinCount)
+	return detect.New(dc)
+}
+
+// detectConfig is the adaptive detector's configuration from the alerts
+// settings every series shares: bucket, sensitivity and warm-up.
+func detectConfig(cfg mw.AlertsConfig, bucket time.Duration) detect.Config {
+	dc := detect.Config{Bucket: bucket}
 	if cfg.Sensitivity > 0 {
 		dc.Sensitivity = cfg.Sensitivity // divides the detector's thresholds
 	}
 	if w := cfg.Warmup.D(); w > 0 {
 		dc.WarmupBuckets = max(1, int(w/bucket))
 	}
-	return detect.New(dc)
+	return dc
 }
 
 // Threshold is the fixed detector (alerts.detector: threshold): a series

@@ -32,13 +32,8 @@ func newDrops(cfg mw.AlertsConfig, bucket time.Duration) *drops {
 	if minPerHour <= 0 {
 		minPerHour = 12
 	}
-	dc := detect.Config{Bucket: bucket, Direction: detect.Down}
-	if cfg.Sensitivity > 0 {
-		dc.Sensitivity = cfg.Sensitivity
-	}
-	if w := cfg.Warmup.D(); w > 0 {
-		dc.WarmupBuckets = max(1, int(w/bucket))
-	}
+	dc := detectConfig(cfg, bucket)
+	dc.Direction = detect.Down
 	j := newJudge(func() Detector { return detect.New(dc) }, bucket)
 	j.value = func(c counts) float64 { return c.total }
 	j.only = func(k string) bool { _, scope := splitSeries(k); return scope == ScopeBrand }
