@@ -31,9 +31,10 @@ type stateBatcher struct {
 	save  func(ctx context.Context, sts []store.SourceState) error
 	delay time.Duration
 
-	ioMu sync.Mutex // one write at a time
-	mu   sync.Mutex // guards cur
-	cur  *stateBatch
+	ioMu   sync.Mutex // one write at a time
+	mu     sync.Mutex // guards cur and active
+	cur    *stateBatch
+	active int // Saves in progress
 }
 
 type stateBatch struct {
@@ -43,9 +44,23 @@ type stateBatch struct {
 }
 
 // Save adds st to the open batch and waits until that batch is written or
-// ctx ends.
+// ctx ends. A Save with no other in progress (sources run one after
+// another, as collect --once does) writes at once.
 func (b *stateBatcher) Save(ctx context.Context, st store.SourceState) error {
 	b.mu.Lock()
+	b.active++
+	alone := b.active == 1 && b.cur == nil
+	defer func() {
+		b.mu.Lock()
+		b.active--
+		b.mu.Unlock()
+	}()
+	if alone {
+		b.mu.Unlock()
+		b.ioMu.Lock()
+		defer b.ioMu.Unlock()
+		return b.save(ctx, []store.SourceState{st})
+	}
 	bt := b.cur
 	if bt == nil {
 		bt = &stateBatch{done: make(chan struct{})}

@@ -95,7 +95,7 @@ func batchSizes(bs [][]string) []int {
 // returns once all of them are stored, the full batches included.
 func TestCommitLargerThanABatch(t *testing.T) {
 	st := &fakeStore{}
-	w := newWriter(t, st, Options{BatchSize: 4, FlushInterval: time.Hour, CommitDelay: time.Millisecond})
+	w := newWriter(t, st, Options{BatchSize: 4, FlushInterval: time.Hour, CommitDelay: time.Hour})
 	ms := mentions("a", 10)
 	if err := w.Commit(ctx, ms); err != nil {
 		t.Fatal(err)
@@ -111,7 +111,9 @@ func TestCommitLargerThanABatch(t *testing.T) {
 // mentions are in the spool, and they reach the store when it is back.
 func TestCommitSpoolsWhileTheStoreIsDown(t *testing.T) {
 	st := &fakeStore{down: true}
-	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, CommitDelay: time.Millisecond})
+	// A Commit with no other in progress flushes at once: the hour's
+	// delay is never waited.
+	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, CommitDelay: time.Hour})
 	if err := w.Commit(ctx, mentions("a", 5)); err != nil {
 		t.Fatalf("Commit with the store down: %v, want the batch spooled", err)
 	}
@@ -132,7 +134,7 @@ func TestCommitSpoolsWhileTheStoreIsDown(t *testing.T) {
 // flush.
 func TestCommitFailsWhenTheSpoolIsFull(t *testing.T) {
 	st := &fakeStore{down: true}
-	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolMaxBytes: 600, CommitDelay: time.Millisecond})
+	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolMaxBytes: 600, CommitDelay: time.Hour})
 	err := w.Commit(ctx, mentions("a", 20))
 	if !errors.Is(err, ErrSpoolFull) {
 		t.Fatalf("Commit with the store down and a full spool: %v, want ErrSpoolFull", err)
@@ -152,21 +154,29 @@ func TestCommitFailsWhenTheSpoolIsFull(t *testing.T) {
 // TestCloseFlushesWaitingCommits: a Commit waiting for the committer when
 // the writer closes is answered by Close's flush.
 func TestCloseFlushesWaitingCommits(t *testing.T) {
-	st := &fakeStore{}
+	st := &gatedStore{entered: make(chan struct{}), release: make(chan struct{})}
 	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, CommitDelay: time.Hour})
-	done := make(chan error, 1)
-	go func() { done <- w.Commit(ctx, mentions("a", 3)) }()
-	waitUntil(t, "the Commit's mentions buffered", func() bool { return w.Stats().Buffered == 3 })
-	if err := w.Close(ctx); err != nil {
+	first := make(chan error, 1)
+	go func() { first <- w.Commit(ctx, mentions("a", 1)) }() // alone: flushes at once, and its insert waits
+	<-st.entered
+	second := make(chan error, 1)
+	go func() { second <- w.Commit(ctx, mentions("b", 3)) }() // waits for the committer's flush, an hour away
+	waitUntil(t, "the second Commit's mentions buffered", func() bool { return w.Stats().Buffered == 3 })
+	closed := make(chan error, 1)
+	go func() { closed <- w.Close(ctx) }()
+	close(st.release)
+	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
-		t.Fatalf("Commit answered by Close: %v", err)
+	for _, c := range []chan error{first, second} {
+		if err := <-c; err != nil {
+			t.Fatalf("Commit answered by Close: %v", err)
+		}
 	}
-	if got := st.order(); len(got) != 3 {
-		t.Fatalf("stored %v after Close, want the 3 mentions", got)
+	if got := st.order(); len(got) != 4 {
+		t.Fatalf("stored %v after Close, want the 4 mentions", got)
 	}
-	if err := w.Commit(ctx, mentions("b", 1)); err == nil {
+	if err := w.Commit(ctx, mentions("c", 1)); err == nil {
 		t.Fatal("Commit after Close succeeded")
 	}
 }

@@ -80,6 +80,7 @@ type Writer struct {
 	failedAt  uint64
 	failErr   error
 	flushed   chan struct{}
+	commits   int           // Commits in progress
 	commitReq chan struct{} // asks the committer for a flush
 	closeDone chan struct{} // closed when Close's flush has ended; closeErr is its result
 	closeErr  error
@@ -231,13 +232,27 @@ func (w *Writer) Flush(ctx context.Context) error {
 // would, but concurrent Commits share the flush: the committer flushes
 // CommitDelay after the first of them asks, so the mentions of many
 // source runs go to the store in one insert instead of one each (the
-// daemon's sink; each run saves its cursor only after Commit returns).
-// It fails, as Flush does, when the flush that took ms could neither
-// store nor spool them (they stay buffered for the next flush), and when
-// ctx ends first (they are then flushed later, or by Close).
+// daemon's sink; each run saves its cursor only after Commit returns). A
+// Commit with no other in progress (collect --once runs its sources one
+// after another) flushes at once. It fails, as Flush does, when the
+// flush that took ms could neither store nor spool them (they stay
+// buffered for the next flush), and when ctx ends first (they are then
+// flushed later, or by Close).
 func (w *Writer) Commit(ctx context.Context, ms []mw.Mention) error {
+	w.mu.Lock()
+	w.commits++
+	alone := w.commits == 1
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.commits--
+		w.mu.Unlock()
+	}()
 	if err := w.Write(ctx, ms); err != nil {
 		return err
+	}
+	if alone {
+		return w.Flush(ctx)
 	}
 	// Batches Write queued are stored (or kept in failed, which the next
 	// Flush takes); the rest of ms is in buf, which the next Flush to
