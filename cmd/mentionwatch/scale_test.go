@@ -11,7 +11,8 @@
 // measured window, the p99 collection lag (collected - published, which
 // includes the wait for the source's next run), each member's CPU, the
 // INSERT statements the ClickHouse server took per second, and the load
-// average. SCALE_MEMBERS=1,3 (the default) lists the configurations.
+// average. SCALE_MEMBERS=1,3 (the default) lists the configurations;
+// SCALE_BIN runs another mentionwatch binary (an older build, to compare).
 package main
 
 import (
@@ -85,6 +86,9 @@ func TestClusterScale(t *testing.T) {
 		t.Skip("a bench: set MENTIONWATCH_SCALE=1")
 	}
 	bin := buildBinary(t)
+	if b := os.Getenv("SCALE_BIN"); b != "" { // another build, to compare
+		bin = b
+	}
 	zk := zktest.Start(t)
 	ch := chtest.StartPrivate(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -176,9 +180,18 @@ log: {level: warn}
 			"SELECT quantile(0.5)(toInt64(collected) - toInt64(published)), quantile(0.99)(toInt64(collected) - toInt64(published)) FROM mentions WHERE collected >= ? AND collected < ?",
 			t0.UTC().Truncate(time.Second), t1.UTC().Truncate(time.Second)).Scan(&p50, &p99)
 		rate := float64(c1-c0) / t1.Sub(t0).Seconds()
-		fmt.Printf("scale: members=%d sources=%d offered=%.0f/s stored=%.0f/s lag p50=%.0fs p99=%.0fs cpu per member=%s clickhouse inserts=%.1f/s load average=%s\n",
+		// Completeness: of the posts published during the window shifted
+		// 30 s back (so that every one had time to be collected), how
+		// many are stored, once each. A post still unseen when it leaves
+		// its feed's 30 s window is lost.
+		time.Sleep(20 * time.Second)
+		p0, p1 := t0.Add(-30*time.Second).UTC().Truncate(time.Second), t1.Add(-30*time.Second).UTC().Truncate(time.Second)
+		var got uint64
+		st.Conn().QueryRow(context.Background(), "SELECT uniqExact(id) FROM mentions WHERE published >= ? AND published < ?", p0, p1).Scan(&got)
+		complete := 100 * float64(got) / (p1.Sub(p0).Seconds() * scaleSources * scalePerSec)
+		fmt.Printf("scale: members=%d sources=%d offered=%.0f/s stored=%.0f/s lag p50=%.0fs p99=%.0fs cpu per member=%s clickhouse inserts=%.1f/s complete=%.1f%% load average=%s\n",
 			members, scaleSources, scaleSources*scalePerSec, rate, p50, p99, strings.Join(cpus, " "),
-			float64(i1-i0)/t1.Sub(t0).Seconds(), strings.Join(strings.Fields(string(load))[:3], " "))
+			float64(i1-i0)/t1.Sub(t0).Seconds(), complete, strings.Join(strings.Fields(string(load))[:3], " "))
 		for _, p := range procs {
 			p.Process.Signal(syscall.SIGKILL)
 			p.Wait()
