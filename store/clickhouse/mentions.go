@@ -332,39 +332,60 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 }
 
 // scanMention reads one row of mentionSelect's columns.
-func scanMention(rows driver.Rows) (mw.Mention, error) {
-	m, _, _, err := scanRow(rows, false)
-	return m, err
+func scanMention(rows driver.Rows) (mw.Mention, error) { return scanRow(rows) }
+
+// rowScanner reads rows of mentionSelect's columns and a UInt8 after
+// them into windowRows, with one set of scan targets for all rows (a
+// fresh []any of pointers per row would cost an allocation of the row
+// and of the slice each time).
+type rowScanner struct {
+	r                    windowRow
+	label, stage         string
+	published, collected int64
+	keep                 uint8
+	dst                  []any
 }
 
-// scanMentionKeep reads mentionSelect's columns and a UInt8 after them.
-func scanMentionKeep(rows driver.Rows) (mw.Mention, uint64, bool, error) {
-	return scanRow(rows, true)
+// scan reads the current row of rows into r.
+func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
+	if sc.dst == nil {
+		m := &sc.r.m
+		sc.dst = []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+			&m.Title, &m.Text, &m.Rating, &sc.published, &sc.collected, &m.Lang, &m.Sentiment,
+			&sc.label, &sc.stage, &m.StageConfidence, &m.Aspects, &m.Reach, &sc.r.version, &sc.keep}
+	}
+	if err := rows.Scan(sc.dst...); err != nil {
+		return fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	m := &sc.r.m
+	m.Label, m.Stage = mw.Label(sc.label), mw.Stage(sc.stage)
+	m.Published, m.Collected = fromSec(sc.published), fromSec(sc.collected)
+	if len(m.Aspects) == 0 {
+		m.Aspects = nil
+	}
+	sc.r.keep = sc.keep == 1
+	*r = sc.r
+	return nil
 }
 
-func scanRow(rows driver.Rows, withKeep bool) (mw.Mention, uint64, bool, error) {
+func scanRow(rows driver.Rows) (mw.Mention, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
 		published, collected int64
 		version              uint64
-		keep                 uint8
 	)
-	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version}
-	if withKeep {
-		dst = append(dst, &keep)
-	}
-	if err := rows.Scan(dst...); err != nil {
-		return m, 0, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
+		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
 	m.Published, m.Collected = fromSec(published), fromSec(collected)
 	if len(m.Aspects) == 0 {
 		m.Aspects = nil
 	}
-	return m, version, keep == 1, nil
+	return m, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,
