@@ -17,3 +17,14 @@ func TestConformance(t *testing.T) {
 		return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
 	})
 }
+
+// TestEachMentionSmallWindows runs the stream-against-pages check with
+// export windows of a few rows, so that every view spans many windows.
+func TestEachMentionSmallWindows(t *testing.T) {
+	chtest.DSN(t)
+	defer func(n uint64) { windowRows = n }(windowRows)
+	windowRows = 7
+	storetest.EachMatchesPages(t, func(t *testing.T) store.Store {
+		return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
+	})
+}
