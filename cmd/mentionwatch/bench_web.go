@@ -56,7 +56,7 @@ func init() {
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "mentions to seed")
 	cmd.Flags().IntVar(&requests, "requests", 30, "timed requests per endpoint")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the bench database")
-	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "ClickHouse: use (and keep) this database; seeding is skipped when it already holds --rows mentions")
+	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "use (and keep) this ClickHouse database, or this embedded store file; seeding is skipped when it already holds --rows mentions")
 	cmd.Flags().BoolVar(&merge, "merge", false, "ClickHouse: OPTIMIZE TABLE mentions FINAL after seeding (the state background merges reach)")
 	cmd.Flags().StringVar(&opt.only, "only", "", "time only the endpoints matching this regular expression (the baseline /api/mentions?brand=acme&range=30d is always timed)")
 	cmd.Flags().BoolVar(&opt.export, "export", true, "time the CSV export of every mention (and, on ClickHouse, the raw read after it)")
@@ -84,11 +84,18 @@ var benchWebBrands = []mw.Brand{{Name: "acme", Keywords: []string{"acme"}, Compe
 
 func benchWebStore(ctx context.Context, errw io.Writer, dsn string, keep bool) (store.Store, string, func(), error) {
 	if dsn == "" {
-		dir, err := os.MkdirTemp("", "mentionwatch-bench-web-")
-		if err != nil {
-			return nil, "", nil, err
+		var (
+			dir, path string
+			err       error
+		)
+		if benchWebDatabase != "" { // a file kept by an earlier run
+			path, keep = benchWebDatabase, true
+		} else {
+			if dir, err = os.MkdirTemp("", "mentionwatch-bench-web-"); err != nil {
+				return nil, "", nil, err
+			}
+			path = filepath.Join(dir, "bench.db")
 		}
-		path := filepath.Join(dir, "bench.db")
 		st, err := sqlite.Open(path)
 		if err != nil {
 			os.RemoveAll(dir)
@@ -212,6 +219,14 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 	var have uint64
 	if chs, ok := st.(*clickhouse.Store); ok && benchWebDatabase != "" {
 		chs.Conn().QueryRow(ctx, "SELECT uniqExact(id) FROM mentions").Scan(&have)
+	} else if benchWebDatabase != "" {
+		pts, err := st.Series(ctx, store.SeriesQuery{GroupBy: store.GroupNone})
+		if err != nil {
+			return err
+		}
+		for _, p := range pts {
+			have += p.Count
+		}
 	}
 	if have >= uint64(rows) {
 		fmt.Fprintf(errw, "bench web: %s holds %d mentions already; not seeding\n", benchWebDatabase, have)
