@@ -18,13 +18,15 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// TestEachMentionSmallWindows runs the stream-against-pages check with
-// export windows of a few rows, so that every view spans many windows.
-func TestEachMentionSmallWindows(t *testing.T) {
+// TestConformanceSmallWindows runs the suite again with windows of a few
+// rows: the export's (EachMention) and the newest-first pages' (the first
+// window of Mentions spans one candidate set, each next one twice that),
+// so that every view spans many windows.
+func TestConformanceSmallWindows(t *testing.T) {
 	chtest.DSN(t)
-	defer func(n uint64) { windowRows = n }(windowRows)
-	windowRows = 7
-	storetest.EachMatchesPages(t, func(t *testing.T) store.Store {
+	defer func(w, f, g uint64) { windowRows, newestFirstRows, newestGrowth = w, f, g }(windowRows, newestFirstRows, newestGrowth)
+	windowRows, newestFirstRows, newestGrowth = 7, 1, 2
+	storetest.Run(t, func(t *testing.T) store.Store {
 		return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
 	})
 }

@@ -123,6 +123,12 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
 	n := limit(q.Limit)
+	if (q.OrderBy == "" || q.OrderBy == store.ByPublished) && q.Author == "" && len(q.IDs) == 0 {
+		ms, ok, err := s.mentionsNewest(ctx, key, rest, order, n)
+		if err != nil || ok {
+			return ms, err
+		}
+	}
 	for k := n + n/2 + 16; k <= maxCandidates; k *= 4 {
 		top, exhausted, err := s.topLatest(ctx, key.and(rest), order, n, k)
 		if err != nil {
@@ -137,6 +143,82 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		}
 	}
 	return s.mentionsFinal(ctx, key, rest, order, n)
+}
+
+// newestFirstRows is how many stored rows the first window of
+// mentionsNewest spans, in units of the candidates it ranks; each next
+// window spans newestGrowth times more. Variables only so that tests can
+// make windows of a few rows.
+var (
+	newestFirstRows uint64 = 32
+	newestGrowth    uint64 = 16
+)
+
+// mentionsNewest answers a newest-first page from the newest rows only:
+// ranking every row the filters keep (a search on a word reads the title
+// and text of all of them) costs the same whether the page is found in
+// the last hour or needs the whole range. It counts the rows per hour
+// (one narrow read of published) and ranks, as Mentions does, within a
+// window of the newest hours holding about newestFirstRows times the
+// candidates, then within windows newestGrowth times larger. A window
+// that yields n latest versions holds the true first page: every row
+// outside it is older, and the version check looks at the ID's rows
+// everywhere. ok is false when no window answered (too few matches even
+// in the largest, or too many stale versions): the caller reads the
+// whole range.
+func (s *Store) mentionsNewest(ctx context.Context, key, rest where, order string, n int) (ms []mw.Mention, ok bool, err error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS h, count()
+FROM %s%s
+GROUP BY h
+ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	var froms []uint32 // the windows' lower bounds, newest first
+	first := n + n/2 + 16
+	target, seen := newestFirstRows*uint64(first), uint64(0)
+	for rows.Next() {
+		var (
+			h uint32
+			c uint64
+		)
+		if err := rows.Scan(&h, &c); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+		}
+		seen += c
+		if seen >= target {
+			froms = append(froms, h)
+			target *= newestGrowth
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	if len(froms) > 0 && seen < target/newestGrowth*2 {
+		// The last window holds nearly everything: leave it to the
+		// caller's read of the whole range.
+		froms = froms[:len(froms)-1]
+	}
+	for _, from := range froms {
+		win := key.and(where{})
+		win.add("published >= toDateTime(?)", from)
+		for k := first; k <= maxCandidates; k *= 4 {
+			top, exhausted, err := s.topLatest(ctx, win.and(rest), order, n, k)
+			if err != nil {
+				return nil, false, err
+			}
+			if len(top) >= n {
+				ms, ok, err := s.fetchMentions(ctx, top)
+				return ms, ok, err
+			}
+			if exhausted {
+				break // too few matches here: the next window
+			}
+		}
+	}
+	return nil, false, nil
 }
 
 // mentionsCollected reads what was stored since q.CollectedFrom, oldest
