@@ -163,9 +163,10 @@ var (
 // candidates, then within windows newestGrowth times larger. A window
 // that yields n latest versions holds the true first page: every row
 // outside it is older, and the version check looks at the ID's rows
-// everywhere. ok is false when no window answered (too few matches even
-// in the largest, or too many stale versions): the caller reads the
-// whole range.
+// everywhere. A window with too few matches sets the size of the next
+// from its rate of matches; one with none (a rare word) ends the windows.
+// ok is false when no window answered (too few matches, or too many stale
+// versions): the caller reads the whole range.
 func (s *Store) mentionsNewest(ctx context.Context, key, rest where, order string, n int) (ms []mw.Mention, ok bool, err error) {
 	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS h, count()
 FROM %s%s
@@ -174,7 +175,11 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
-	var froms []uint32 // the windows' lower bounds, newest first
+	type window struct {
+		from uint32 // lower bound (an hour), newest window first
+		rows uint64 // stored rows from it to the top of the range
+	}
+	var wins []window
 	first := n + n/2 + 16
 	target, seen := newestFirstRows*uint64(first), uint64(0)
 	for rows.Next() {
@@ -188,7 +193,7 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 		}
 		seen += c
 		if seen >= target {
-			froms = append(froms, h)
+			wins = append(wins, window{h, seen})
 			target *= newestGrowth
 		}
 	}
@@ -196,14 +201,12 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
-	if len(froms) > 0 && seen < target/newestGrowth*2 {
-		// The last window holds nearly everything: leave it to the
-		// caller's read of the whole range.
-		froms = froms[:len(froms)-1]
-	}
-	for _, from := range froms {
+	for i := 0; i < len(wins); i++ {
+		if wins[i].rows*2 > seen {
+			break // nearly everything: the caller's read of the whole range
+		}
 		win := key.and(where{})
-		win.add("published >= toDateTime(?)", from)
+		win.add("published >= toDateTime(?)", wins[i].from)
 		for k := first; k <= maxCandidates; k *= 4 {
 			top, exhausted, err := s.topLatest(ctx, win.and(rest), order, n, k)
 			if err != nil {
@@ -213,9 +216,20 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 				ms, ok, err := s.fetchMentions(ctx, top)
 				return ms, ok, err
 			}
-			if exhausted {
-				break // too few matches here: the next window
+			if !exhausted {
+				continue
 			}
+			// Too few matches here. At this window's rate the page needs
+			// about rows × n / matches rows: skip the windows smaller
+			// than that (all of them for a word that matched nothing).
+			if len(top) == 0 {
+				return nil, false, nil
+			}
+			need := wins[i].rows * uint64(n) / uint64(len(top))
+			for i+1 < len(wins) && wins[i+1].rows < need {
+				i++
+			}
+			break
 		}
 	}
 	return nil, false, nil
