@@ -160,7 +160,8 @@ var windowRows uint64 = 20_000
 // the current one to fn, so the server's read and this process's sorting
 // and fn overlap. The channel is unbuffered, so memory is at most two
 // windows: the one fn is given and the one being read. fn runs on the
-// caller's goroutine only; the reader stops when EachMention returns.
+// caller's goroutine only; the reader is stopped and waited for before
+// EachMention returns.
 func (s *Store) eachNewest(ctx context.Context, key, rest where, limit int, fn func(mw.Mention) error) error {
 	windows, err := s.newestWindows(ctx, key)
 	if err != nil {
@@ -171,12 +172,16 @@ func (s *Store) eachNewest(ctx context.Context, key, rest where, limit int, fn f
 		keep = strings.Join(rest.conds, " AND ")
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	type result struct {
 		win *mentionWindow
 		err error
 	}
 	ch := make(chan result)
+	defer func() { // stop the reader and wait for it: it never outlives the call
+		cancel()
+		for range ch {
+		}
+	}()
 	go func() { // the reader: owns each window until it sends it
 		defer close(ch)
 		for _, w := range windows {

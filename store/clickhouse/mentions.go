@@ -427,11 +427,8 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 	return out, nil
 }
 
-// scanMention reads one row of mentionSelect's columns.
-func scanMention(rows driver.Rows) (mw.Mention, error) { return scanRow(rows) }
-
 // rowScanner reads rows of mentionSelect's columns and a UInt8 after
-// them into windowRows, with one set of scan targets for all rows (a
+// them into windowRows (the export's windows), with one set of scan targets for all rows (a
 // fresh []any of pointers per row would cost an allocation of the row
 // and of the slice each time).
 type rowScanner struct {
@@ -464,7 +461,8 @@ func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
 	return nil
 }
 
-func scanRow(rows driver.Rows) (mw.Mention, error) {
+// scanMention reads one row of mentionSelect's columns.
+func scanMention(rows driver.Rows) (mw.Mention, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
