@@ -36,8 +36,9 @@ func complaintSet(t *testing.T, name string) EvalSet {
 	return set
 }
 
-// The scorer sums the model's weights as it walks the tokens; training
-// builds feature lists. Both must give the same scores.
+// The scorer sums the first member's weights as it walks the tokens;
+// training builds feature lists. Both must give the same scores, and the
+// scorer's ensemble the members' average.
 func TestENInlineMatches(t *testing.T) {
 	loadModels()
 	m := sentimentEN
@@ -50,6 +51,9 @@ func TestENInlineMatches(t *testing.T) {
 			texts = append(texts, it.Text)
 		}
 	}
+	if m.cfg.Bigrams || m.cfg.CharMax > 0 {
+		t.Fatal("the first member is not the one scored in-line")
+	}
 	s := getScratch()
 	defer putScratch(s)
 	for _, text := range texts {
@@ -57,11 +61,29 @@ func TestENInlineMatches(t *testing.T) {
 		s.tokenize(text)
 		rule := s.ruleCompoundEN()
 		d := s.enDense(rule)
-		feats := s.enFeatures(m.cfg, rule, nil)
-		want := m.scores(feats, &d)
-		got := m.scoresInline(s, rule, &d)
-		if got != want {
+		want := m.scores(m.cfg.features(s, rule), &d)
+		if got := m.scoresInline(s, rule, &d); got != want {
 			t.Errorf("%q: inline scores %v, feature list %v", text, got, want)
 		}
+		// The scorer averages the members' scores as training does
+		// (AverageScores) and adds the offsets before the arg-max.
+		per := [][NumClasses]float32{want}
+		for _, mm := range m.more {
+			per = append(per, mm.scores(mm.cfg.features(s, rule), &d))
+		}
+		z := AverageScores(per)
+		za := z
+		for k := range za {
+			za[k] += m.adj[k]
+		}
+		softmax(z[:])
+		if p, cls := m.predictEN(s, rule); p != z || cls != Argmax(za) {
+			t.Errorf("%q: scorer %v class %d, members averaged %v class %d", text, p, cls, z, Argmax(za))
+		}
 	}
+}
+
+// features is the feature list of s under c (a fresh slice).
+func (c ENConfig) features(s *scratch, rule float64) []uint32 {
+	return s.enFeatures(c, rule, nil)
 }

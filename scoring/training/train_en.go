@@ -75,13 +75,13 @@ func LoadENData(dataDir string) (ENData, error) {
 
 // ENTrainOptions controls TrainSentimentEN.
 type ENTrainOptions struct {
-	Epochs   int                // epochs compared in cross-validation (default 5)
-	Configs  []scoring.ENConfig // nil: DefaultENConfigs
+	Epochs   int                // epochs compared in cross-validation (default 4)
+	Members  []scoring.ENConfig // the ensemble's members; nil: DefaultENMembers
 	Seed     uint64             // shuffling seed (the result is deterministic for a seed)
 	Rate     float64            // AdaGrad learning rate, default 0.2
 	L2       float64            // L2 penalty per update, default 1e-6
 	Progress func(n int64)      // called with examples processed, may be nil
-	Log      io.Writer          // one line per configuration and epoch, may be nil
+	Log      io.Writer          // one line per epoch, may be nil
 	// ClassPow is the power of the inverse class frequency each class's
 	// examples weigh (1: balanced; 0: unweighted). Default 1.
 	ClassPow float64
@@ -93,21 +93,30 @@ type ENTrainOptions struct {
 	ReviewWeight float64
 }
 
-// DefaultENConfigs is the grid the English trainer compares.
-var DefaultENConfigs = []scoring.ENConfig{
-	{Bits: 18, Bigrams: false, Negate: true, RuleBin: true},
+// DefaultENMembers are the English ensemble's members, each a logistic
+// regression over its own features: words (2^18 buckets, scored in-line
+// from by-id rows); words and bigrams (2^17); character 4-grams of each
+// word (2^16). Cross-validated on the 2016 tweets (docs/BENCHMARKS.md):
+// the words alone 0.5987, the three 0.6045; with 2^20 and 2^18 buckets
+// for the second and third 0.6070, but their weight tables then cost
+// twice the scoring time of the words alone (cache misses), over the
+// speed budget.
+var DefaultENMembers = []scoring.ENConfig{
+	{Bits: 18, Negate: true, RuleBin: true},
+	{Bits: 17, Bigrams: true, Negate: true, RuleBin: true},
+	{Bits: 16, Negate: true, RuleBin: true, CharMin: 4, CharMax: 4},
 }
 
-func (o ENTrainOptions) configs() []scoring.ENConfig {
-	if o.Configs == nil {
-		return DefaultENConfigs
+func (o ENTrainOptions) members() []scoring.ENConfig {
+	if o.Members == nil {
+		return DefaultENMembers
 	}
-	return o.Configs
+	return o.Members
 }
 
 func (o ENTrainOptions) epochs() int {
 	if o.Epochs <= 0 {
-		return 5
+		return 4 // the best epoch was 2 or 3 in every cross-validation of 5
 	}
 	return o.Epochs
 }
@@ -115,13 +124,13 @@ func (o ENTrainOptions) epochs() int {
 // TotalWork is the number of examples TrainSentimentEN processes (an
 // upper bound: the final training stops at the chosen epoch).
 func (o ENTrainOptions) TotalWork(d ENData) int64 {
-	return int64(len(o.configs())*CVFolds*o.epochs()*d.Len() + o.epochs()*d.Len())
+	return int64(len(o.members()) * (CVFolds + 1) * o.epochs() * d.Len())
 }
 
 // ENTrainResult is the selected English model and its cross-validated
 // figures.
 type ENTrainResult struct {
-	Model       *scoring.ENWeights
+	Model       *scoring.ENModel
 	Epoch       int
 	MacroRecall float64 // held-out 2016 folds, pooled, after the class offsets
 	RawRecall   float64 // the same, plain arg-max (mean over folds)
@@ -209,20 +218,20 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, epochs int, after
 	}
 }
 
-// TrainSentimentEN cross-validates every configuration of o on d: for
-// each of CVFolds folds it trains on d.Base and the other folds of
-// d.Folded (and of d.Reviews with o.ReviewWeight) (AdaGrad multinomial logistic regression,
-// inverse-frequency class weights, so that macro-recall is what is
-// optimised) and scores the held-out fold after every epoch. For each
-// configuration and epoch the class offsets are picked on the held-out
-// 2016 tweets (tuneOffsets: the one-standard-error rule over the folds);
-// the configuration and epoch with the best mean macro-recall at their
-// offsets win (the earlier on ties). The model is then trained on all of
-// d (the reviews only with o.ReviewWeight) for that many epochs and gets
-// those offsets.
-// Deterministic for given data and options.
+// TrainSentimentEN cross-validates the ensemble of o.Members on d: for
+// each of CVFolds folds it trains every member on d.Base and the other
+// folds of d.Folded (and of d.Reviews with o.ReviewWeight) (AdaGrad
+// multinomial logistic regression, inverse-frequency class weights, so
+// that macro-recall is what is optimised) and scores the held-out fold
+// after every epoch, the members' scores averaged. For each epoch the
+// class offsets are picked on the held-out 2016 tweets (tuneOffsets: the
+// one-standard-error rule over the folds); the epoch with the best mean
+// macro-recall at its offsets wins (the earlier on ties). Every member is
+// then trained on all of d (the reviews only with o.ReviewWeight) for
+// that many epochs, and the ensemble gets those offsets. Deterministic
+// for given data and options.
 func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
-	if len(d.Base)+len(d.Folded) == 0 || len(d.Folded) < CVFolds*10 {
+	if len(d.Folded) < CVFolds*10 {
 		return nil, fmt.Errorf("training sentiment-en: %d texts to cross-validate on, want at least %d", len(d.Folded), CVFolds*10)
 	}
 	t := enTrainer{rate: float32(o.Rate), l2: float32(o.L2), pow: o.ClassPow, seed: o.Seed, reviews: float32(o.ReviewWeight)}
@@ -237,32 +246,32 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 	} else if t.pow < 0 {
 		t.pow = 0
 	}
+	members, ne := o.members(), o.epochs()
 	foldF, foldR := textFolds(d.Folded), textFolds(d.Reviews)
-	var (
-		best    *ENTrainResult
-		bestCfg scoring.ENConfig
-		bestAdj [numClasses]float32
-	)
-	for _, cfg := range o.configs() {
-		base, folded, rev := featurizeEN(d.Base, cfg), featurizeEN(d.Folded, cfg), featurizeReviews(d.Reviews, cfg)
-		ne := o.epochs()
-		pooled := make([][][numClasses]float32, ne) // by epoch: held-out scores of folded, in index order
-		for ep := range pooled {
-			pooled[ep] = make([][numClasses]float32, len(folded))
+	// Held-out scores by epoch, member and text.
+	zf, zr := make([][][][numClasses]float32, ne), make([][][][numClasses]float32, ne)
+	for ep := range zf {
+		zf[ep], zr[ep] = make([][][numClasses]float32, len(members)), make([][][numClasses]float32, len(members))
+		for mi := range members {
+			zf[ep][mi], zr[ep][mi] = make([][numClasses]float32, len(d.Folded)), make([][numClasses]float32, len(d.Reviews))
 		}
-		pooledR := make([][][numClasses]float32, ne)
-		for ep := range pooledR {
-			pooledR[ep] = make([][numClasses]float32, len(rev))
+	}
+	var folded []enExample // the first member's, for the classes
+	for mi, cfg := range members {
+		base, fx, rev := featurizeEN(d.Base, cfg), featurizeEN(d.Folded, cfg), featurizeReviews(d.Reviews, cfg)
+		if mi == 0 {
+			folded = fx
 		}
-		raw := make([]float64, ne)
+		tm := t
+		tm.seed = t.seed + uint64(mi)
 		for k := 0; k < CVFolds; k++ {
 			set := refs(base)
 			var heldF, heldR []int
-			for i := range folded {
+			for i := range fx {
 				if foldF[i] == k {
 					heldF = append(heldF, i)
 				} else {
-					set = append(set, &folded[i])
+					set = append(set, &fx[i])
 				}
 			}
 			for i := range rev {
@@ -272,54 +281,90 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 					set = append(set, &rev[i])
 				}
 			}
-			t.run(set, cfg, ne, func(ep int, m *scoring.ENWeights) {
-				var cm Confusion
+			tm.run(set, cfg, ne, func(ep int, m *scoring.ENWeights) {
 				for _, i := range heldF {
-					z := m.Scores(folded[i].feats, &folded[i].dense)
-					pooled[ep-1][i] = z
-					cm.Add(folded[i].class, scoring.Argmax(z))
+					zf[ep-1][mi][i] = m.Scores(fx[i].feats, &fx[i].dense)
 				}
-				raw[ep-1] += cm.MacroRecall() / CVFolds
 				for _, i := range heldR {
-					pooledR[ep-1][i] = m.Scores(rev[i].feats, &rev[i].dense)
+					zr[ep-1][mi][i] = m.Scores(rev[i].feats, &rev[i].dense)
 				}
 				if o.Progress != nil {
 					o.Progress(int64(len(set)))
 				}
 			})
 		}
-		for ep := 1; ep <= ne; ep++ {
-			adj, mr := tuneOffsets(pooled[ep-1], folded, foldF)
-			var cr Confusion
-			for i, z := range pooledR[ep-1] {
-				cr.Add(rev[i].class, argmaxAdj(z, adj))
+	}
+	var (
+		best    *ENTrainResult
+		bestAdj [numClasses]float32
+	)
+	for ep := 1; ep <= ne; ep++ {
+		avg := func(z [][][numClasses]float32, i int) [numClasses]float32 {
+			per := make([][numClasses]float32, len(members))
+			for mi := range members {
+				per[mi] = z[mi][i]
 			}
-			rf := cr.MacroF1()
-			if o.Log != nil {
-				fmt.Fprintf(o.Log, "bits=%d bigrams=%v negate=%v epoch=%d cv_macro_recall=%.4f (offsets neg %+.2f pos %+.2f; plain arg-max %.4f) review_folds_macro_f1=%.4f\n",
-					cfg.Bits, cfg.Bigrams, cfg.Negate, ep, mr, adj[scoring.ClassNeg], adj[scoring.ClassPos], raw[ep-1], rf)
+			return scoring.AverageScores(per)
+		}
+		za := make([][numClasses]float32, len(d.Folded))
+		var cm [CVFolds]Confusion
+		var solo [][CVFolds]Confusion = make([][CVFolds]Confusion, len(members))
+		for i := range za {
+			za[i] = avg(zf[ep-1], i)
+			cm[foldF[i]].Add(folded[i].class, scoring.Argmax(za[i]))
+			for mi := range members {
+				solo[mi][foldF[i]].Add(folded[i].class, scoring.Argmax(zf[ep-1][mi][i]))
 			}
-			if best == nil || mr > best.MacroRecall+1e-12 {
-				best = &ENTrainResult{Epoch: ep, MacroRecall: mr, RawRecall: raw[ep-1], ReviewsF1: rf}
-				bestCfg, bestAdj = cfg, adj
+		}
+		raw := meanRecall(cm[:])
+		adj, mr := tuneOffsets(za, folded, foldF)
+		var cr Confusion
+		for i := range d.Reviews {
+			cr.Add(d.Reviews[i].Class, argmaxAdj(avg(zr[ep-1], i), adj))
+		}
+		rf := cr.MacroF1()
+		if o.Log != nil {
+			var sb strings.Builder
+			for mi := range members {
+				fmt.Fprintf(&sb, " %.4f", meanRecall(solo[mi][:]))
 			}
+			fmt.Fprintf(o.Log, "epoch=%d cv_macro_recall=%.4f (offsets neg %+.2f pos %+.2f; plain arg-max %.4f; members alone%s) review_folds_macro_f1=%.4f\n",
+				ep, mr, adj[scoring.ClassNeg], adj[scoring.ClassPos], raw, sb.String(), rf)
+		}
+		if best == nil || mr > best.MacroRecall+1e-12 {
+			best = &ENTrainResult{Epoch: ep, MacroRecall: mr, RawRecall: raw, ReviewsF1: rf}
+			bestAdj = adj
 		}
 	}
-	// The final model: all of d, the chosen configuration and epoch.
-	set := append(append(featurizeEN(d.Base, bestCfg), featurizeEN(d.Folded, bestCfg)...), featurizeReviews(d.Reviews, bestCfg)...)
-	if t.reviews <= 0 {
-		set = set[:len(d.Base)+len(d.Folded)]
+	// The final model: every member on all of d for the chosen epochs.
+	best.Model = &scoring.ENModel{Adj: bestAdj}
+	for mi, cfg := range members {
+		set := append(featurizeEN(d.Base, cfg), featurizeEN(d.Folded, cfg)...)
+		if t.reviews > 0 {
+			set = append(set, featurizeReviews(d.Reviews, cfg)...)
+		}
+		tm := t
+		tm.seed = t.seed + uint64(mi)
+		tm.run(refs(set), cfg, best.Epoch, func(ep int, m *scoring.ENWeights) {
+			if o.Progress != nil {
+				o.Progress(int64(len(set)))
+			}
+			if ep == best.Epoch {
+				best.Model.Members = append(best.Model.Members, &scoring.ENWeights{Config: cfg, W: m.W, Dense: m.Dense, Bias: m.Bias})
+			}
+		})
+		best.Texts = len(set)
 	}
-	t.run(refs(set), bestCfg, best.Epoch, func(ep int, m *scoring.ENWeights) {
-		if o.Progress != nil {
-			o.Progress(int64(len(set)))
-		}
-		if ep == best.Epoch {
-			best.Model = &scoring.ENWeights{Config: bestCfg, W: m.W, Dense: m.Dense, Bias: m.Bias, Adj: bestAdj}
-		}
-	})
-	best.Texts = len(set)
 	return best, nil
+}
+
+// meanRecall is the mean macro-recall of the folds' confusions.
+func meanRecall(cm []Confusion) float64 {
+	var s float64
+	for k := range cm {
+		s += cm[k].MacroRecall() / float64(len(cm))
+	}
+	return s
 }
 
 // textFolds is each text's cross-validation fold (cvFold).
@@ -447,9 +492,24 @@ func (r *ENTrainResult) WriteModel(path string) error {
 	return scoring.WriteModelFile(path, r.Model.Encode)
 }
 
-// Describe names the selected features and offsets.
+// Describe names the members and the offsets.
 func (r *ENTrainResult) Describe() string {
-	c := r.Model.Config
-	return fmt.Sprintf("2^%d buckets, bigrams %v, negation %v, offsets neg %+.2f pos %+.2f",
-		c.Bits, c.Bigrams, c.Negate, r.Model.Adj[scoring.ClassNeg], r.Model.Adj[scoring.ClassPos])
+	var b strings.Builder
+	for i, w := range r.Model.Members {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		c := w.Config
+		fmt.Fprintf(&b, "2^%d", c.Bits)
+		switch {
+		case c.Bigrams:
+			b.WriteString(" words+bigrams")
+		case c.CharMax > 0:
+			fmt.Fprintf(&b, " char %d-%d-grams", c.CharMin, c.CharMax)
+		default:
+			b.WriteString(" words")
+		}
+	}
+	fmt.Fprintf(&b, ", offsets neg %+.2f pos %+.2f", r.Model.Adj[scoring.ClassNeg], r.Model.Adj[scoring.ClassPos])
+	return b.String()
 }

@@ -31,7 +31,7 @@ func TestENTrainDeterministic(t *testing.T) {
 			d.Folded = append(d.Folded, l)
 		}
 	}
-	opts := ENTrainOptions{Seed: 1, Epochs: 3, Configs: []scoring.ENConfig{{Bits: 12, Negate: true, RuleBin: true}}}
+	opts := ENTrainOptions{Seed: 1, Epochs: 3, Members: []scoring.ENConfig{{Bits: 12, Negate: true, RuleBin: true}, {Bits: 12, Bigrams: true, CharMin: 4, CharMax: 4}}}
 	var out [2]bytes.Buffer
 	for i := range out {
 		r, err := TrainSentimentEN(d, opts)
