@@ -87,3 +87,22 @@ func TestENInlineMatches(t *testing.T) {
 func (c ENConfig) features(s *scratch, rule float64) []uint32 {
 	return s.enFeatures(c, rule, nil)
 }
+
+// enCharGrams yields the grams of charGrams (one per position, the ends
+// marked), hashed otherwise: as many, and different grams apart.
+func TestENCharGrams(t *testing.T) {
+	for _, w := range []string{"", "a", "ok", "good", "sooo", "unbelievable", "12345678901"} {
+		for _, r := range [][2]int{{4, 4}, {3, 5}, {1, 8}, {2, 9}} {
+			got := enCharGrams(nil, []byte(w), r[0], r[1], 1<<30-1)
+			want := charGrams(nil, []byte(w), r[0], min(r[1], 8), 1<<30-1)
+			if len(got) != len(want) {
+				t.Errorf("%q %v: %d grams, charGrams %d", w, r, len(got), len(want))
+			}
+		}
+	}
+	a := enCharGrams(nil, []byte("good"), 4, 4, 1<<30-1)
+	b := enCharGrams(nil, []byte("food"), 4, 4, 1<<30-1)
+	if len(a) != 3 || a[0] == b[0] || a[1] == b[1] || a[2] != b[2] {
+		t.Errorf("good %v, food %v: want <goo, good, ood> and <foo, food, ood>: only the last the same", a, b)
+	}
+}

@@ -96,9 +96,9 @@ type ENTrainOptions struct {
 // DefaultENMembers are the English ensemble's members, each a logistic
 // regression over its own features: words (2^18 buckets, scored in-line
 // from by-id rows); words and bigrams (2^17); character 4-grams of each
-// word (2^16). Cross-validated on the 2016 tweets (docs/BENCHMARKS.md):
-// the words alone 0.5987, the three 0.6045; with 2^20 and 2^18 buckets
-// for the second and third 0.6070, but their weight tables then cost
+// word (2^16, enCharGrams). Cross-validated on the 2016 tweets
+// (docs/BENCHMARKS.md): the words alone 0.5987, the three 0.6029. Larger
+// tables for the second and third (2^20, 2^18) gave 0.6070, but cost
 // twice the scoring time of the words alone (cache misses), over the
 // speed budget.
 var DefaultENMembers = []scoring.ENConfig{
