@@ -277,14 +277,17 @@ func (m *enModel) scores(feats []uint32, d *[numDense]float32) [numClasses]float
 	return z
 }
 
-// linkWords fills m.wrow from q, for every word of the vocabulary. It
-// runs once the vocabulary is complete.
+// linkWords fills m.wrow from q, for every word of the vocabulary, and
+// the other members'. It runs once the vocabulary is complete.
 func (m *enModel) linkWords() {
 	mask := uint32(1)<<m.cfg.Bits - 1
 	m.wrow = make([][numClasses]int16, len(words))
 	for id := 1; id < len(words); id++ {
 		b := int(words[id].h&mask) * numClasses
 		copy(m.wrow[id][:], m.q[b:b+numClasses])
+	}
+	for _, mm := range m.more {
+		mm.linkWords()
 	}
 }
 
@@ -314,22 +317,22 @@ func (m *enModel) predictEN(s *scratch, rule float64) ([numClasses]float32, int)
 	return z, Argmax(za)
 }
 
-// memberScores is one member's scores of s. A member of unigrams,
-// negation scope and the rules' bin sums its weights as the tokens are
-// walked, without the feature list (scoresInline, TestENInlineMatches);
-// the others build the list in s.feats. The sums are of int16 weights in
-// int32, so the order of the terms does not matter.
+// memberScores is one member's scores of s, summed as the tokens are
+// walked, without the feature list (scoresInline, TestENInlineMatches),
+// once the vocabulary is linked (linkWords); before that from the list.
+// The sums are of int16 weights in int32, so the order of the terms does
+// not matter.
 func (m *enModel) memberScores(s *scratch, rule float64, d *[numDense]float32) [numClasses]float32 {
-	c := m.cfg
-	if m.wrow == nil || c.Bigrams || c.CharMax > 0 {
-		s.feats = s.enFeatures(c, rule, s.feats[:0])
+	if m.wrow == nil {
+		s.feats = s.enFeatures(m.cfg, rule, s.feats[:0])
 		return m.scores(s.feats, d)
 	}
 	return m.scoresInline(s, rule, d)
 }
 
-// scoresInline is scores(enFeatures(...)) for a model of unigrams,
-// negation scope and the rules' bin.
+// scoresInline is scores(enFeatures(...)), summed as the tokens are
+// walked: known words read their rows by word id (wrow), the other
+// features from the hashed table.
 func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [numClasses]float32 {
 	c := m.cfg
 	mask := uint32(1)<<c.Bits - 1
@@ -342,6 +345,7 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 	}
 	n := 0
 	negLeft := 0
+	var prev uint32 = seedBigram
 	var gram [16]byte
 	for i := range s.toks {
 		t := &s.toks[i]
@@ -364,6 +368,11 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 			add(&rows[u&mask])
 		}
 		n++
+		if c.Bigrams {
+			add(&rows[mix(prev, u)&mask])
+			prev = u
+			n++
+		}
 		if c.Negate {
 			if negLeft > 0 {
 				add(&rows[mix(seedNeg, u)&mask])
@@ -377,6 +386,18 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 				negLeft = 0
 			}
 		}
+		if c.CharMax > 0 && !t.noLang && t.b-t.a <= 24 {
+			// s.feats is free here: the grams' buckets, then summed.
+			s.feats = enCharGrams(s.feats[:0], s.buf[t.a:t.b], int(c.CharMin), int(c.CharMax), mask)
+			for _, f := range s.feats {
+				add(&rows[f])
+			}
+			n += len(s.feats)
+		}
+	}
+	if c.Bigrams {
+		add(&rows[mix(prev, seedBigram)&mask])
+		n++
 	}
 	if c.RuleBin {
 		bin := uint32(max(0, min(7, int((rule+1)*4))))
