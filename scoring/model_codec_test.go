@@ -51,12 +51,12 @@ func randomWeights(r *rand.Rand, w []float32) {
 	}
 }
 
-// TestENWeightsRoundTrip: the same for the English ensemble, with the
-// rule features' weights and the class offsets.
-func TestENWeightsRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	e := &ENModel{Adj: [numClasses]float32{0.1, 0, -0.05}}
-	for i, c := range []ENConfig{{Bits: 12, Negate: true, RuleBin: true}, {Bits: 10, Bigrams: true}, {Bits: 11, CharMin: 4, CharMax: 4}} {
+// randomENModel is an English model of members cfgs with random weights
+// and offsets adj, as training holds it and as encoded and decoded.
+func randomENModel(t *testing.T, r *rand.Rand, adj [numClasses]float32, cfgs ...ENConfig) (*ENModel, *enModel) {
+	t.Helper()
+	e := &ENModel{Adj: adj}
+	for i, c := range cfgs {
 		w := &ENWeights{Config: c, W: make([]float32, (1<<c.Bits)*numClasses), Bias: [numClasses]float32{0.5, -1, float32(i)}}
 		randomWeights(r, w.W)
 		for k := range w.Dense {
@@ -72,6 +72,14 @@ func TestENWeightsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e, m
+}
+
+// TestENWeightsRoundTrip: the same for the English ensemble, with the
+// rule features' weights and the class offsets.
+func TestENWeightsRoundTrip(t *testing.T) {
+	e, m := randomENModel(t, rand.New(rand.NewPCG(5, 6)), [numClasses]float32{0.1, 0, -0.05},
+		ENConfig{Bits: 12, Negate: true, RuleBin: true}, ENConfig{Bits: 10, Bigrams: true}, ENConfig{Bits: 11, CharMin: 4, CharMax: 4})
 	if m.adj != e.Adj || len(m.more) != len(e.Members)-1 {
 		t.Fatalf("decoded offsets %v and %d more members, want %v and %d", m.adj, len(m.more), e.Adj, len(e.Members)-1)
 	}

@@ -142,6 +142,7 @@ func trainSentimentENCmd() *cobra.Command {
 		verbose   bool
 		reviewW   float64
 		classPow  float64
+		ensemble  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sentiment-en --data DIR [--out FILE]",
@@ -166,6 +167,9 @@ then rebuild the binary. The weights may ship; the texts may not.`,
 				return err
 			}
 			opts := training.ENTrainOptions{Epochs: epochs, Seed: 1, ReviewWeight: reviewW, ClassPow: classPow}
+			if ensemble {
+				opts.Members = training.EnsembleENMembers
+			}
 			bar := progress.New("train sentiment-en", opts.TotalWork(d))
 			opts.Progress = bar.Add
 			if verbose {
@@ -189,6 +193,7 @@ then rebuild the binary. The weights may ship; the texts may not.`,
 	cmd.Flags().StringVar(&data, "data", "../shared/data", "data directory (holds sentiment-en/semeval/)")
 	cmd.Flags().StringVar(&out, "out", "scoring/model/sentiment_en.bin.gz", "model file to write")
 	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs compared in cross-validation (0: default)")
+	cmd.Flags().BoolVar(&ensemble, "ensemble", false, "train the ensemble of three (words, bigrams, character 4-grams): better figures, about 1.45x the English scoring time")
 	cmd.Flags().Float64Var(&classPow, "class-pow", 0, "power of the inverse class frequency the classes weigh (0: default 1; negative: unweighted)")
 	cmd.Flags().Float64Var(&reviewW, "review-weight", 0, "train on the movie review sentences too, at this weight against the tweets (0: scored only, the default)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the cross-validated figures of every epoch")
