@@ -1,13 +1,11 @@
 package web
 
 import (
+	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -31,11 +29,28 @@ type ExportRow struct {
 // csvCell keeps a spreadsheet from reading untrusted text as a formula:
 // a cell starting with = + - @ or a tab/CR gets a leading apostrophe.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if formulaStart(s) {
 		return "'" + s
 	}
 	return s
 }
+
+// formulaStart reports whether a spreadsheet would read s as a formula.
+func formulaStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// exportBufferBytes is the export's write buffer: large writes reach the
+// connection in few system calls (the ResponseWriter's own buffer is 4
+// KiB).
+const exportBufferBytes = 64 << 10
 
 // apiExport streams every mention of the filtered view as CSV or JSON Lines
 // (format=csv|jsonl), newest first or by impact, without a row limit
@@ -75,30 +90,23 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	}
 	flusher, _ := w.(http.Flusher)
 	var (
-		cw   *csv.Writer
+		bw   = bufio.NewWriterSize(w, exportBufferBytes)
+		cw   *csvRows
 		enc  *json.Encoder
 		rows int
-		rec  = make([]string, len(exportColumns))
 	)
 	if format == "csv" {
-		cw = csv.NewWriter(w)
-		cw.Write(exportColumns)
+		cw = &csvRows{w: bw}
+		cw.header(exportColumns)
 	} else {
-		enc = json.NewEncoder(w) // escapes <, > and &
+		enc = json.NewEncoder(bw) // escapes <, > and &
 	}
-	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 32) }
 	err = h.opt.Store.EachMention(ctx, q, func(m mw.Mention) error {
 		if !f.matches(&m) {
 			return nil
 		}
 		if cw != nil {
-			rec[0], rec[1], rec[2], rec[3] = m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Type)
-			rec[4], rec[5] = m.Published.UTC().Format(time.RFC3339), m.Collected.UTC().Format(time.RFC3339)
-			rec[6], rec[7], rec[8] = csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL)
-			rec[9], rec[10], rec[11], rec[12] = csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label)
-			rec[13], rec[14], rec[15] = ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";"))
-			rec[16], rec[17], rec[18] = ff(float64(m.Rating)), ff(float64(m.Reach)), strconv.FormatFloat(m.Impact(), 'g', -1, 64)
-			if err := cw.Write(rec); err != nil {
+			if err := cw.mention(&m); err != nil {
 				return err
 			}
 		} else if err := enc.Encode(ExportRow{Mention: m, Impact: m.Impact()}); err != nil {
@@ -106,8 +114,8 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		}
 		rows++
 		if rows%exportFlushRows == 0 {
-			if cw != nil {
-				cw.Flush()
+			if err := bw.Flush(); err != nil {
+				return err
 			}
 			if flusher != nil {
 				flusher.Flush()
@@ -115,9 +123,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		}
 		return ctx.Err()
 	})
-	if cw != nil {
-		cw.Flush()
-	}
+	bw.Flush()
 	if err != nil && ctx.Err() == nil {
 		// The header is sent: the client sees a truncated file; the log
 		// says why.

@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +36,7 @@ func init() {
 		requests int
 		keep     bool
 		merge    bool
+		opt      benchWebOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "web",
@@ -46,17 +49,31 @@ func init() {
 			"is created and dropped afterwards unless --keep is set.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep, merge)
+			return benchWeb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), dsn, rows, requests, keep, merge, opt)
 		},
 	}
 	cmd.Flags().StringVar(&dsn, "store", "", "ClickHouse DSN; empty = the embedded store in a temporary file")
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "mentions to seed")
 	cmd.Flags().IntVar(&requests, "requests", 30, "timed requests per endpoint")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the bench database")
-	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "ClickHouse: use (and keep) this database; seeding is skipped when it already holds --rows mentions")
+	cmd.Flags().StringVar(&benchWebDatabase, "database", "", "use (and keep) this ClickHouse database, or this embedded store file; seeding is skipped when it already holds --rows mentions")
 	cmd.Flags().BoolVar(&merge, "merge", false, "ClickHouse: OPTIMIZE TABLE mentions FINAL after seeding (the state background merges reach)")
+	cmd.Flags().StringVar(&opt.only, "only", "", "time only the endpoints matching this regular expression (the baseline /api/mentions?brand=acme&range=30d is always timed)")
+	cmd.Flags().BoolVar(&opt.export, "export", true, "time the CSV export of every mention (and, on ClickHouse, the raw read after it)")
+	cmd.Flags().StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the export to this file")
 	benchCmd.AddCommand(cmd)
 }
+
+// benchWebOptions are the flags that choose what bench web times.
+type benchWebOptions struct {
+	only       string // regexp over the endpoints; "" = all
+	export     bool
+	cpuProfile string
+}
+
+// benchWebBaseline is the request every other is compared with, in the
+// same process and the same interleaved rounds.
+const benchWebBaseline = "/api/mentions?brand=acme&range=30d"
 
 // benchWebDatabase is --database.
 var benchWebDatabase string
@@ -67,11 +84,18 @@ var benchWebBrands = []mw.Brand{{Name: "acme", Keywords: []string{"acme"}, Compe
 
 func benchWebStore(ctx context.Context, errw io.Writer, dsn string, keep bool) (store.Store, string, func(), error) {
 	if dsn == "" {
-		dir, err := os.MkdirTemp("", "mentionwatch-bench-web-")
-		if err != nil {
-			return nil, "", nil, err
+		var (
+			dir, path string
+			err       error
+		)
+		if benchWebDatabase != "" { // a file kept by an earlier run
+			path, keep = benchWebDatabase, true
+		} else {
+			if dir, err = os.MkdirTemp("", "mentionwatch-bench-web-"); err != nil {
+				return nil, "", nil, err
+			}
+			path = filepath.Join(dir, "bench.db")
 		}
-		path := filepath.Join(dir, "bench.db")
 		st, err := sqlite.Open(path)
 		if err != nil {
 			os.RemoveAll(dir)
@@ -174,9 +198,16 @@ func seedBenchWeb(ctx context.Context, errw io.Writer, st store.Store, rows int,
 	return nil
 }
 
-func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep, merge bool) error {
+func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, requests int, keep, merge bool, opt benchWebOptions) error {
 	if rows < 1 || requests < 1 {
 		return fmt.Errorf("bench web: --rows and --requests must be positive")
+	}
+	var only *regexp.Regexp
+	if opt.only != "" {
+		var err error
+		if only, err = regexp.Compile(opt.only); err != nil {
+			return fmt.Errorf("bench web: --only: %w", err)
+		}
 	}
 	st, kind, cleanup, err := benchWebStore(ctx, errw, dsn, keep)
 	if err != nil {
@@ -188,6 +219,14 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 	var have uint64
 	if chs, ok := st.(*clickhouse.Store); ok && benchWebDatabase != "" {
 		chs.Conn().QueryRow(ctx, "SELECT uniqExact(id) FROM mentions").Scan(&have)
+	} else if benchWebDatabase != "" {
+		pts, err := st.Series(ctx, store.SeriesQuery{GroupBy: store.GroupNone})
+		if err != nil {
+			return err
+		}
+		for _, p := range pts {
+			have += p.Count
+		}
 	}
 	if have >= uint64(rows) {
 		fmt.Fprintf(errw, "bench web: %s holds %d mentions already; not seeding\n", benchWebDatabase, have)
@@ -204,12 +243,12 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	endpoints := []string{
+		benchWebBaseline,
 		"/?brand=acme&range=30d",
 		"/api/series?brand=acme&range=30d",
 		"/api/journey?brand=acme&range=30d",
 		"/api/aspects?brand=acme&range=30d",
 		"/api/share-of-voice?brand=acme&range=30d",
-		"/api/mentions?brand=acme&range=30d",
 		"/api/mentions?author=user123",
 		"/api/alerts?brand=acme&range=30d",
 		"/api/sources",
@@ -221,6 +260,9 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		"/api/mentions?brand=acme&q=parcel",
 		"/api/mentions?brand=acme&q=" + strconv.Itoa(rows-4),
 		"/api/mentions?brand=acme&order=impact&range=7d",
+	}
+	if only != nil {
+		endpoints = slices.DeleteFunc(endpoints, func(e string) bool { return e != benchWebBaseline && !only.MatchString(e) })
 	}
 	client := srv.Client()
 	get := func(path string) (time.Duration, error) {
@@ -246,7 +288,7 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 	}
 	if chs, ok := st.(*clickhouse.Store); ok {
-		if err := benchMergeState(ctx, out, errw, chs, merge, requests, endpoints[:5], get); err != nil {
+		if err := benchMergeState(ctx, out, errw, chs, merge, requests, endpoints[:min(5, len(endpoints))], get); err != nil {
 			return err
 		}
 	}
@@ -269,13 +311,56 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 		fmt.Fprintf(out, "web %s %s: p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", kind, e, pct(0.5), pct(0.95), float64(ds[len(ds)-1].Microseconds())/1000)
 	}
-	if err := benchExport(ctx, out, client, srv.URL, kind); err != nil {
+	printBenchRatios(out, kind, endpoints, took)
+	fmt.Fprintf(out, "web: load average %s", loadAverage())
+	if !opt.export {
+		return nil
+	}
+	if opt.cpuProfile != "" {
+		f, err := os.Create(opt.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench web: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench web: --cpuprofile: %w", err)
+		}
+	}
+	err = benchExport(ctx, out, client, srv.URL, kind)
+	if opt.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		return err
 	}
 	if chs, ok := st.(*clickhouse.Store); ok {
 		return benchRawRead(ctx, out, chs)
 	}
 	return nil
+}
+
+// printBenchRatios prints each endpoint's p50 and p95 as a ratio to the
+// baseline's p50, measured in the same rounds.
+func printBenchRatios(out io.Writer, kind string, endpoints []string, took [][]time.Duration) {
+	i := slices.Index(endpoints, benchWebBaseline)
+	if i < 0 || len(took[i]) == 0 {
+		return
+	}
+	base := took[i][len(took[i])/2]
+	for j, e := range endpoints {
+		ds := took[j] // sorted
+		fmt.Fprintf(out, "web %s ratio %s: p50=%.2f p95=%.2f (x baseline p50 %.1f ms)\n", kind, e,
+			float64(ds[len(ds)/2])/float64(base), float64(ds[min(len(ds)-1, int(0.95*float64(len(ds))))])/float64(base), float64(base.Microseconds())/1000)
+	}
+}
+
+// loadAverage is /proc/loadavg's first three fields and a newline, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ") + "\n"
+	}
+	return "?\n"
 }
 
 // benchRawRead is the export's baseline: every stored row's columns read

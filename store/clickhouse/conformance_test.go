@@ -17,3 +17,16 @@ func TestConformance(t *testing.T) {
 		return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
 	})
 }
+
+// TestConformanceSmallWindows runs the suite again with windows of a few
+// rows: the export's (EachMention) and the newest-first pages' (the first
+// window of Mentions spans one candidate set, each next one twice that),
+// so that every view spans many windows.
+func TestConformanceSmallWindows(t *testing.T) {
+	chtest.DSN(t)
+	defer func(w, f, g uint64) { windowRows, newestFirstRows, newestGrowth = w, f, g }(windowRows, newestFirstRows, newestGrowth)
+	windowRows, newestFirstRows, newestGrowth = 7, 1, 2
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openDSN(t, chtest.Fresh(t), mw.StoreConfig{})
+	})
+}

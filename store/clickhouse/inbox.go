@@ -141,8 +141,9 @@ func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(m
 	return s.streamMentions(ctx, key, rest, order, lim, fn)
 }
 
-// windowRows is about how many rows one window of eachNewest holds.
-const windowRows = 20_000
+// windowRows is about how many rows one window of eachNewest holds (a
+// variable so that tests can make windows of a few rows).
+var windowRows uint64 = 20_000
 
 // eachNewest streams newest first without a server-side sort or FINAL:
 // on ClickHouse 18.16 sorting a million whole rows costs about eight times
@@ -150,25 +151,94 @@ const windowRows = 20_000
 // windows of consecutive hours holding about windowRows rows (or one hour,
 // however many it holds), newest window first, in storage order; each
 // window is deduplicated (the latest version of each id), filtered and
-// sorted here. Memory is one window. The primary key (brand, published,
-// id) makes each window read only its granules when brands are known, so
-// the brands of the view are read first too. A mention whose latest
-// version moved to another window also shows its older version in the
-// old window, as FINAL would.
+// sorted here. The primary key (brand, published, id) makes each window
+// read only its granules when brands are known, so the brands of the view
+// are read first too. A mention whose latest version moved to another
+// window also shows its older version in the old window, as FINAL would.
+//
+// One goroutine reads the next window while the caller's goroutine hands
+// the current one to fn, so the server's read and this process's sorting
+// and fn overlap. The channel is unbuffered, so memory is at most two
+// windows: the one fn is given and the one being read. fn runs on the
+// caller's goroutine only; the reader is stopped and waited for before
+// EachMention returns.
 func (s *Store) eachNewest(ctx context.Context, key, rest where, limit int, fn func(mw.Mention) error) error {
+	windows, err := s.newestWindows(ctx, key)
+	if err != nil {
+		return err
+	}
+	keep := "1"
+	if len(rest.conds) > 0 {
+		keep = strings.Join(rest.conds, " AND ")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	type result struct {
+		win *mentionWindow
+		err error
+	}
+	ch := make(chan result)
+	defer func() { // stop the reader and wait for it: it never outlives the call
+		cancel()
+		for range ch {
+		}
+	}()
+	go func() { // the reader: owns each window until it sends it
+		defer close(ch)
+		for _, w := range windows {
+			var k where
+			k.in("brand", w.brands)
+			k = k.and(key)
+			k.add("published >= toDateTime(?)", w.from)
+			k.add("published < toDateTime(?)", w.to)
+			win, err := s.readWindow(ctx, k, keep, rest.args, w.rows)
+			select {
+			case ch <- result{win, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	n := 0
+	for r := range ch {
+		if r.err != nil {
+			return r.err
+		}
+		for _, i := range r.win.order {
+			if limit > 0 && n == limit {
+				return nil
+			}
+			n++
+			if err := fn(r.win.rows[i].m); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// newestWindow is a span of hours [from, to) in Unix seconds, the brands
+// stored in it and how many rows (all versions) it holds.
+type newestWindow struct {
+	from, to int64
+	brands   []string
+	rows     uint64
+}
+
+// newestWindows counts the rows key selects per hour and groups
+// consecutive hours, newest first, into windows of about windowRows rows.
+func (s *Store) newestWindows(ctx context.Context, key where) ([]newestWindow, error) {
 	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS h, groupUniqArray(brand), count()
 FROM %s%s
 GROUP BY h
 ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 	if err != nil {
-		return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+		return nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
-	type window struct {
-		from, to int64 // [from, to) in Unix seconds
-		brands   []string
-	}
-	var windows []window
-	var inCur uint64
+	defer rows.Close()
+	var windows []newestWindow
 	for rows.Next() {
 		var (
 			h      uint32
@@ -176,12 +246,10 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 			c      uint64
 		)
 		if err := rows.Scan(&h, &brands, &c); err != nil {
-			rows.Close()
-			return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+			return nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 		}
-		if len(windows) == 0 || inCur+c > windowRows {
-			windows = append(windows, window{to: int64(h) + 3600})
-			inCur = 0
+		if len(windows) == 0 || windows[len(windows)-1].rows+c > windowRows {
+			windows = append(windows, newestWindow{to: int64(h) + 3600})
 		}
 		w := &windows[len(windows)-1]
 		w.from = int64(h)
@@ -190,44 +258,35 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 				w.brands = append(w.brands, b)
 			}
 		}
-		inCur += c
+		w.rows += c
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+		return nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
-	keep := "1"
-	if len(rest.conds) > 0 {
-		keep = strings.Join(rest.conds, " AND ")
-	}
-	n := 0
-	for _, w := range windows {
-		var k where
-		k.in("brand", w.brands)
-		k = k.and(key)
-		k.add("published >= toDateTime(?)", w.from)
-		k.add("published < toDateTime(?)", w.to)
-		ms, err := s.readWindow(ctx, k, keep, rest.args)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if limit > 0 && n == limit {
-				return nil
-			}
-			n++
-			if err := fn(m); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return windows, nil
 }
 
-// readWindow reads the rows key selects, keeps the latest version of each
-// id when it passes keep (rest's conditions, as a column), and sorts them
-// newest first.
-func (s *Store) readWindow(ctx context.Context, key where, keep string, keepArgs []any) ([]mw.Mention, error) {
+// windowRow is one stored row of a window: a mention, its version and
+// whether its filters kept it.
+type windowRow struct {
+	m       mw.Mention
+	version uint64
+	keep    bool
+}
+
+// mentionWindow is a window's rows in storage order and, in order, the
+// positions of the rows to stream: each id's latest version, kept by the
+// filters, newest first (ties by id). Sorting positions, not the rows,
+// moves 4 bytes per swap instead of a whole mention.
+type mentionWindow struct {
+	rows  []windowRow
+	order []int32
+}
+
+// readWindow reads the rows key selects (about expect of them), keeps the
+// latest version of each id when it passes keep (rest's conditions, as a
+// column), and orders them newest first.
+func (s *Store) readWindow(ctx context.Context, key where, keep string, keepArgs []any, expect uint64) (*mentionWindow, error) {
 	ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"max_block_size": exportBlockRows}))
 	rows, err := s.query(ctx, fmt.Sprintf(`%s, toUInt8(%s) AS keep
 FROM %s%s`, mentionSelect, keep, s.MentionsTable(), key.String()), append(append([]any{}, keepArgs...), key.args...)...)
@@ -235,44 +294,42 @@ FROM %s%s`, mentionSelect, keep, s.MentionsTable(), key.String()), append(append
 		return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
 	}
 	defer rows.Close()
-	type row struct {
-		m       mw.Mention
-		version uint64
-		keep    bool
-	}
-	var all []row
-	latest := map[string]int{}
+	// A few more rows than counted may arrive (a write since the count).
+	win := &mentionWindow{rows: make([]windowRow, 0, expect+expect/16+16)}
+	latest := make(map[string]int32, expect)
+	var sc rowScanner
 	for rows.Next() {
-		m, version, k, err := scanMentionKeep(rows)
-		if err != nil {
+		win.rows = append(win.rows, windowRow{})
+		r := &win.rows[len(win.rows)-1]
+		if err := sc.scan(rows, r); err != nil {
 			return nil, err
 		}
-		if i, ok := latest[m.ID]; ok {
-			if all[i].version >= version {
-				continue
+		if i, ok := latest[r.m.ID]; ok {
+			if win.rows[i].version < r.version {
+				win.rows[i] = *r
 			}
-			all[i] = row{m, version, k}
+			win.rows = win.rows[:len(win.rows)-1]
 			continue
 		}
-		latest[m.ID] = len(all)
-		all = append(all, row{m, version, k})
+		latest[r.m.ID] = int32(len(win.rows) - 1)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
-	out := make([]mw.Mention, 0, len(all))
-	for _, r := range all {
-		if r.keep {
-			out = append(out, r.m)
+	win.order = make([]int32, 0, len(win.rows))
+	for i := range win.rows {
+		if win.rows[i].keep {
+			win.order = append(win.order, int32(i))
 		}
 	}
-	slices.SortFunc(out, func(a, b mw.Mention) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
+	slices.SortFunc(win.order, func(a, b int32) int {
+		x, y := &win.rows[a].m, &win.rows[b].m
+		if c := y.Published.Compare(x.Published); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(x.ID, y.ID)
 	})
-	return out, nil
+	return win, nil
 }
 
 // streamMentions runs the deduplicating read of mentionsFinal without a

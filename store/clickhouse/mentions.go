@@ -123,6 +123,12 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
 	n := limit(q.Limit)
+	if (q.OrderBy == "" || q.OrderBy == store.ByPublished) && q.Author == "" && len(q.IDs) == 0 {
+		ms, ok, err := s.mentionsNewest(ctx, key, rest, order, n)
+		if err != nil || ok {
+			return ms, err
+		}
+	}
 	for k := n + n/2 + 16; k <= maxCandidates; k *= 4 {
 		top, exhausted, err := s.topLatest(ctx, key.and(rest), order, n, k)
 		if err != nil {
@@ -137,6 +143,96 @@ func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mentio
 		}
 	}
 	return s.mentionsFinal(ctx, key, rest, order, n)
+}
+
+// newestFirstRows is how many stored rows the first window of
+// mentionsNewest spans, in units of the candidates it ranks; each next
+// window spans newestGrowth times more. Variables only so that tests can
+// make windows of a few rows.
+var (
+	newestFirstRows uint64 = 32
+	newestGrowth    uint64 = 16
+)
+
+// mentionsNewest answers a newest-first page from the newest rows only:
+// ranking every row the filters keep (a search on a word reads the title
+// and text of all of them) costs the same whether the page is found in
+// the last hour or needs the whole range. It counts the rows per hour
+// (one narrow read of published) and ranks, as Mentions does, within a
+// window of the newest hours holding about newestFirstRows times the
+// candidates, then within windows newestGrowth times larger. A window
+// that yields n latest versions holds the true first page: every row
+// outside it is older, and the version check looks at the ID's rows
+// everywhere. A window with too few matches sets the size of the next
+// from its rate of matches; one with none (a rare word) ends the windows.
+// ok is false when no window answered (too few matches, or too many stale
+// versions): the caller reads the whole range.
+func (s *Store) mentionsNewest(ctx context.Context, key, rest where, order string, n int) (ms []mw.Mention, ok bool, err error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS h, count()
+FROM %s%s
+GROUP BY h
+ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	type window struct {
+		from uint32 // lower bound (an hour), newest window first
+		rows uint64 // stored rows from it to the top of the range
+	}
+	var wins []window
+	first := n + n/2 + 16
+	target, seen := newestFirstRows*uint64(first), uint64(0)
+	for rows.Next() {
+		var (
+			h uint32
+			c uint64
+		)
+		if err := rows.Scan(&h, &c); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+		}
+		seen += c
+		if seen >= target {
+			wins = append(wins, window{h, seen})
+			target *= newestGrowth
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
+	}
+	for i := 0; i < len(wins); i++ {
+		if wins[i].rows*2 > seen {
+			break // nearly everything: the caller's read of the whole range
+		}
+		win := key.and(where{})
+		win.add("published >= toDateTime(?)", wins[i].from)
+		for k := first; k <= maxCandidates; k *= 4 {
+			top, exhausted, err := s.topLatest(ctx, win.and(rest), order, n, k)
+			if err != nil {
+				return nil, false, err
+			}
+			if len(top) >= n {
+				ms, ok, err := s.fetchMentions(ctx, top)
+				return ms, ok, err
+			}
+			if !exhausted {
+				continue
+			}
+			// Too few matches here. At this window's rate the page needs
+			// about rows × n / matches rows: skip the windows smaller
+			// than that (all of them for a word that matched nothing).
+			if len(top) == 0 {
+				return nil, false, nil
+			}
+			need := wins[i].rows * uint64(n) / uint64(len(top))
+			for i+1 < len(wins) && wins[i+1].rows < need {
+				i++
+			}
+			break
+		}
+	}
+	return nil, false, nil
 }
 
 // mentionsCollected reads what was stored since q.CollectedFrom, oldest
@@ -331,40 +427,59 @@ func (s *Store) scanMentions(ctx context.Context, query string, capacity int, ar
 	return out, nil
 }
 
+// rowScanner reads rows of mentionSelect's columns and a UInt8 after
+// them into windowRows (the export's windows), with one set of scan targets for all rows (a
+// fresh []any of pointers per row would cost an allocation of the row
+// and of the slice each time).
+type rowScanner struct {
+	r                    windowRow
+	label, stage         string
+	published, collected int64
+	keep                 uint8
+	dst                  []any
+}
+
+// scan reads the current row of rows into r.
+func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
+	if sc.dst == nil {
+		m := &sc.r.m
+		sc.dst = []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+			&m.Title, &m.Text, &m.Rating, &sc.published, &sc.collected, &m.Lang, &m.Sentiment,
+			&sc.label, &sc.stage, &m.StageConfidence, &m.Aspects, &m.Reach, &sc.r.version, &sc.keep}
+	}
+	if err := rows.Scan(sc.dst...); err != nil {
+		return fmt.Errorf("clickhouse: reading mentions: %w", err)
+	}
+	m := &sc.r.m
+	m.Label, m.Stage = mw.Label(sc.label), mw.Stage(sc.stage)
+	m.Published, m.Collected = fromSec(sc.published), fromSec(sc.collected)
+	if len(m.Aspects) == 0 {
+		m.Aspects = nil
+	}
+	sc.r.keep = sc.keep == 1
+	*r = sc.r
+	return nil
+}
+
 // scanMention reads one row of mentionSelect's columns.
 func scanMention(rows driver.Rows) (mw.Mention, error) {
-	m, _, _, err := scanRow(rows, false)
-	return m, err
-}
-
-// scanMentionKeep reads mentionSelect's columns and a UInt8 after them.
-func scanMentionKeep(rows driver.Rows) (mw.Mention, uint64, bool, error) {
-	return scanRow(rows, true)
-}
-
-func scanRow(rows driver.Rows, withKeep bool) (mw.Mention, uint64, bool, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
 		published, collected int64
 		version              uint64
-		keep                 uint8
 	)
-	dst := []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
+	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version}
-	if withKeep {
-		dst = append(dst, &keep)
-	}
-	if err := rows.Scan(dst...); err != nil {
-		return m, 0, false, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
+		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
 	m.Published, m.Collected = fromSec(published), fromSec(collected)
 	if len(m.Aspects) == 0 {
 		m.Aspects = nil
 	}
-	return m, version, keep == 1, nil
+	return m, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,

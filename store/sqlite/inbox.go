@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -142,8 +143,16 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	return w, order, nil
 }
 
-// EachMention streams the mentions matching q to fn.
+// EachMention streams the mentions matching q to fn. A page (q.Limit >
+// 0) searching for a word found in many mentions walks the order's index
+// instead of asking FTS5 for every match (eachWalk).
 func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	if q.Limit > 0 && len(q.Search) > 0 {
+		done, err := s.eachWalk(ctx, q, fn)
+		if done || err != nil {
+			return err
+		}
+	}
 	w, order, err := s.mentionFilter(q)
 	if err != nil {
 		return err
@@ -154,24 +163,120 @@ func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(m
 		query += ` LIMIT ?`
 		args = append(args, q.Limit)
 	}
+	_, err = s.streamMentions(ctx, query, args, fn)
+	return err
+}
+
+// ftsLookupCost is how many rowids FTS5 hands back (the IN plan's cost
+// per match) in the time of one check of one mention against the search
+// by its rowid (the walk's cost per candidate): about 250 at 1,000,000
+// mentions (docs/BENCHMARKS.md, "The inbox (issue 18)"). Variables only
+// so that tests can make the walk run on a few mentions.
+var ftsLookupCost = 250.0
+
+// walkSlack is how many times the expected candidates the walk reads
+// before it gives up and leaves the page to the IN plan.
+var walkSlack int64 = 4
+
+// walkHook, when set (tests), learns whether each walk answered.
+var walkHook func(done bool)
+
+// eachWalk answers a page of a search for a frequent word by walking the
+// mentions in the page's order (over the index of the order and the
+// other filters) and checking each against FTS5 by rowid, instead of
+// collecting every matching rowid first, which costs as many steps as
+// there are matches (a word in every one of a million mentions: seconds).
+//
+// It counts the matches up to the break-even point, sqrt(limit × rows ×
+// ftsLookupCost), where the walk's expected checks (limit × rows /
+// matches) cost what the IN plan's matches cost; below it, done is false
+// and the caller runs the IN plan. Otherwise it checks the first
+// walkSlack × limit × rows / matches candidates. If they hold the page,
+// or are all there is, those are exactly the rows the IN plan would give
+// (the order is total: it ends with the id), and done is true. If not
+// (the word is frequent but rare among these candidates), done is false
+// and nothing was passed to fn: the walk cost at most that many checks.
+func (s *Store) eachWalk(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) (done bool, err error) {
+	fq := ftsQuery(q.Search)
+	if fq == "" {
+		return false, nil
+	}
+	var rows int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM mentions`).Scan(&rows); err != nil {
+		return false, fmt.Errorf("sqlite %s: counting mentions: %w", s.path, err)
+	}
+	breakEven := int64(math.Sqrt(float64(q.Limit) * float64(rows) * ftsLookupCost))
+	var matches int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)`,
+		fq, breakEven).Scan(&matches); err != nil {
+		return false, fmt.Errorf("sqlite %s: counting search matches: %w", s.path, err)
+	}
+	if matches == 0 || matches < breakEven {
+		return false, nil
+	}
+	candidates := walkSlack*int64(q.Limit)*rows/matches + int64(q.Limit)
+	rest := q
+	rest.Search = nil
+	w, order, err := s.mentionFilter(rest)
+	if err != nil {
+		return false, err
+	}
+	// The candidates subquery is named mentions, so the order's columns
+	// name its columns.
+	query := `SELECT ` + mentionCols + ` FROM (SELECT rowid AS fts_rowid, * FROM mentions` + w.String() + order + ` LIMIT ?) AS mentions
+	WHERE EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND mentions_fts.rowid = mentions.fts_rowid)` + order + ` LIMIT ?`
+	args := append(append(append([]any{}, w.args...), candidates), fq, q.Limit)
+	var page []mw.Mention
+	if _, err := s.streamMentions(ctx, query, args, func(m mw.Mention) error { page = append(page, m); return nil }); err != nil {
+		return false, err
+	}
+	if len(page) < q.Limit {
+		var read int64
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM mentions`+w.String()+` LIMIT ?)`,
+			append(append([]any{}, w.args...), candidates)...).Scan(&read); err != nil {
+			return false, fmt.Errorf("sqlite %s: counting candidates: %w", s.path, err)
+		}
+		if read == candidates {
+			if walkHook != nil {
+				walkHook(false)
+			}
+			return false, nil // more candidates lie beyond: the IN plan decides
+		}
+	}
+	if walkHook != nil {
+		walkHook(true)
+	}
+	for _, m := range page {
+		if err := fn(m); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// streamMentions runs a query selecting mentionCols and hands each row to
+// fn, returning how many it handed.
+func (s *Store) streamMentions(ctx context.Context, query string, args []any, fn func(mw.Mention) error) (int, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
+		return 0, fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
 		m, err := s.scanMention(rows)
 		if err != nil {
-			return err
+			return n, err
 		}
+		n++
 		if err := fn(m); err != nil {
-			return err
+			return n, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite %s: reading mentions: %w", s.path, err)
+		return n, fmt.Errorf("sqlite %s: reading mentions: %w", s.path, err)
 	}
-	return nil
+	return n, nil
 }
 
 func (s *Store) scanMention(rows *sql.Rows) (mw.Mention, error) {

@@ -62,3 +62,33 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopening: %v %+v", err, got)
 	}
 }
+
+// TestSearchWalkGivesTheSamePages runs the conformance suite's stream
+// against pages check again with the walk of frequent words switched on
+// for a few hundred mentions: once with room for the walk to answer, once
+// with so few candidates that it often gives up and leaves the page to
+// the IN plan. Both must give the rows the IN plan gives.
+func TestSearchWalkGivesTheSamePages(t *testing.T) {
+	defer func(c float64, sl int64) { ftsLookupCost, walkSlack, walkHook = c, sl, nil }(ftsLookupCost, walkSlack)
+	for _, tc := range []struct {
+		name  string
+		slack int64
+	}{{"walk answers", 4}, {"walk gives up", 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var answered, gaveUp int
+			ftsLookupCost, walkSlack = 0.001, tc.slack
+			walkHook = func(done bool) {
+				if done {
+					answered++
+				} else {
+					gaveUp++
+				}
+			}
+			storetest.EachMatchesPages(t, open)
+			t.Logf("walks: %d answered, %d gave up", answered, gaveUp)
+			if answered == 0 || (tc.slack == 0 && gaveUp == 0) {
+				t.Errorf("walks: %d answered, %d gave up; the test did not exercise the walk", answered, gaveUp)
+			}
+		})
+	}
+}

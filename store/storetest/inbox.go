@@ -22,6 +22,7 @@ func runInbox(t *testing.T, open Opener) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("TriageAndAudit", func(t *testing.T) { testTriageAndAudit(t, open) })
 	t.Run("EachMention", func(t *testing.T) { testEachMention(t, open) })
+	t.Run("EachMatchesPages", func(t *testing.T) { EachMatchesPages(t, open) })
 	t.Run("AuthorHistory", func(t *testing.T) { testAuthorHistory(t, open) })
 }
 
@@ -284,6 +285,90 @@ func testEachMention(t *testing.T, open Opener) {
 	})
 	if !errors.Is(err, stop) || n != 5 {
 		t.Errorf("stopping after 5: n=%d err=%v", n, err)
+	}
+}
+
+// EachMatchesPages checks that streaming a view (EachMention, what the
+// export reads) gives the same mentions in the same order as paging
+// through it with Mentions and its cursor, newest first and by impact,
+// with filters, with a word found in most mentions, a rare word and a
+// phrase, over mentions spread across many hours (several of
+// ClickHouse's export windows when a test makes them small) with shared
+// times, rewritten mentions, and changed labels and texts. Exported so a
+// store can run it again with its own tuning (small windows, small
+// thresholds).
+func EachMatchesPages(t *testing.T, open Opener) {
+	s := open(t)
+	var ms []mw.Mention
+	for i := 0; i < 240; i++ {
+		brand := []string{"acme", "globex"}[i%2]
+		label := []mw.Label{mw.Negative, mw.Neutral, mw.Positive}[i%3]
+		// Pairs share a time; 240 mentions over about 20 hours.
+		m := Mention(brand, fmt.Sprintf("w%03d", i), T0.Add(time.Duration(i/2)*10*time.Minute), label)
+		m.Text = "parcel late again"
+		if i%4 == 0 {
+			m.Text = "the parcel arrived"
+		}
+		if i%17 == 0 {
+			m.Text = "refund please"
+		}
+		if i%53 == 0 {
+			m.Text = "zanzibar parcel"
+		}
+		m.Reach = float32(1 + i%7)
+		m.Sentiment = float32(i%5-2) / 4
+		ms = append(ms, m)
+	}
+	insert(t, s, ms...)
+	// Later versions: same time, another label, text or reach.
+	var again []mw.Mention
+	for i := 0; i < len(ms); i += 9 {
+		m := ms[i]
+		m.Label, m.Sentiment = mw.Positive, 0.5
+		if i%2 == 0 {
+			m.Text = "refund now"
+		}
+		m.Reach += 3
+		again = append(again, m)
+	}
+	insert(t, s, again...)
+	insert(t, s, ms[1], ms[2]) // the same version written twice
+	w := func(words ...string) store.SearchTerm { return store.SearchTerm{Words: words} }
+	for _, tc := range []struct {
+		name string
+		q    store.MentionQuery
+	}{
+		{"all", store.MentionQuery{}},
+		{"acme", store.MentionQuery{Brands: []string{"acme"}}},
+		{"negative", store.MentionQuery{Label: mw.Negative}},
+		{"time range", store.MentionQuery{From: T0.Add(3 * time.Hour), To: T0.Add(11 * time.Hour)}},
+		{"word in most", store.MentionQuery{Search: []store.SearchClause{{w("parcel")}}}},
+		{"word in most, acme, negative", store.MentionQuery{Brands: []string{"acme"}, Label: mw.Negative, Search: []store.SearchClause{{w("parcel")}}}},
+		{"rare word", store.MentionQuery{Search: []store.SearchClause{{w("zanzibar")}}}},
+		{"phrase", store.MentionQuery{Search: []store.SearchClause{{w("parcel", "late")}}}},
+		{"two clauses", store.MentionQuery{Search: []store.SearchClause{{w("parcel")}, {w("arrived"), w("again")}}}},
+		{"by impact", store.MentionQuery{OrderBy: store.ByImpact}},
+		{"by impact, word in most", store.MentionQuery{OrderBy: store.ByImpact, Search: []store.SearchClause{{w("parcel")}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var streamed []string
+			err := s.EachMention(ctx, tc.q, func(m mw.Mention) error {
+				streamed = append(streamed, m.NativeID)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := tc.q
+			q.Limit = 11
+			paged := page(t, s, q, nil)
+			if len(paged) == 0 {
+				t.Fatal("the view is empty; the test needs mentions in it")
+			}
+			if diff := cmp.Diff(paged, streamed, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("EachMention against the pages of Mentions (-pages +streamed):\n%s", diff)
+			}
+		})
 	}
 }
 
