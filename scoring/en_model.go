@@ -9,13 +9,15 @@ import (
 	"unsafe"
 )
 
-// The English sentiment model: multinomial logistic regression over
-// hashed word unigrams and bigrams, the words in a negation's scope, and
-// the VADER-method rules' own reading of the text (compound, positive and
-// negative valence sums, negation, '!' and '?', links, ALL CAPS), trained
-// on SemEval 2013-2016 Task 4A tweets by `mentionwatch train sentiment-en`
-// (scoring/training/train_en.go, docs/SCORING.md). The texts are not shipped, only the
-// weights.
+// The English sentiment model: an ensemble of multinomial logistic
+// regressions, each over its own hashed features of the text (word
+// unigrams; unigrams and bigrams; character 4-grams of each word), all
+// with the words in a negation's scope and the VADER-method rules' own
+// reading of the text (compound, positive and negative valence sums,
+// negation, '!' and '?', links, ALL CAPS); their class scores are
+// averaged. Trained on SemEval 2013-2016 Task 4A tweets by `mentionwatch
+// train sentiment-en` (scoring/training/train_en.go, docs/SCORING.md).
+// The texts are not shipped, only the weights.
 //
 //go:embed model/sentiment_en.bin.gz
 var enModelData []byte
@@ -53,8 +55,11 @@ type enModel struct {
 	dense [numDense][numClasses]float32
 	bias  [numClasses]float32
 	// adj is added to the scores before the arg-max: class offsets chosen
-	// for macro-recall on the held-out tweets.
+	// for macro-recall on the held-out tweets (the first member's only).
 	adj [numClasses]float32
+	// more are the other members of the ensemble (the first member's
+	// only): their scores are averaged with this model's, in order.
+	more []*enModel
 	// wrow holds each vocabulary word's row of q by word id (linkWords):
 	// the words of a text then read their weights from a dense array
 	// whose frequent entries stay in cache, instead of from random rows of
@@ -64,7 +69,7 @@ type enModel struct {
 
 var sentimentEN *enModel
 
-const enModelMagic = "MWSEN1"
+const enModelMagic = "MWSEN2"
 
 // loadENModel decodes the embedded model. An empty file (a build before
 // the first training) leaves the rules alone in charge.
@@ -80,18 +85,22 @@ func loadENModel() error {
 	return nil
 }
 
-// encode writes the model: gzip of magic, config, bias, offsets, dense
-// weights, a scale, then one int16 per hashed weight.
+// encode writes the model: gzip of magic, the offsets, the number of
+// members, then each member: its config, bias, dense weights, a scale,
+// then one int16 per hashed weight.
 func (m *enModel) encode(w io.Writer) error {
 	var raw bytes.Buffer
 	raw.WriteString(enModelMagic)
-	raw.Write([]byte{m.cfg.Bits, b2u(m.cfg.Bigrams), b2u(m.cfg.Negate), m.cfg.CharMin, m.cfg.CharMax, b2u(m.cfg.RuleBin), numDense})
-	binary.Write(&raw, binary.LittleEndian, m.bias)
 	binary.Write(&raw, binary.LittleEndian, m.adj)
-	binary.Write(&raw, binary.LittleEndian, m.dense)
-	scale, q := quantize(m.w)
-	binary.Write(&raw, binary.LittleEndian, scale)
-	binary.Write(&raw, binary.LittleEndian, q)
+	raw.WriteByte(byte(1 + len(m.more)))
+	for _, mm := range append([]*enModel{m}, m.more...) {
+		raw.Write([]byte{mm.cfg.Bits, b2u(mm.cfg.Bigrams), b2u(mm.cfg.Negate), mm.cfg.CharMin, mm.cfg.CharMax, b2u(mm.cfg.RuleBin), numDense})
+		binary.Write(&raw, binary.LittleEndian, mm.bias)
+		binary.Write(&raw, binary.LittleEndian, mm.dense)
+		scale, q := quantize(mm.w)
+		binary.Write(&raw, binary.LittleEndian, scale)
+		binary.Write(&raw, binary.LittleEndian, q)
+	}
 	return writeModel(w, raw.Bytes())
 }
 
@@ -100,6 +109,31 @@ func decodeENModel(data []byte) (*enModel, error) {
 	if err != nil {
 		return nil, err
 	}
+	var adj [numClasses]float32
+	if err := binary.Read(r, binary.LittleEndian, &adj); err != nil {
+		return nil, fmt.Errorf("reading sentiment-en model: %w", err)
+	}
+	n, err := r.ReadByte()
+	if err != nil || n == 0 || n > 8 {
+		return nil, fmt.Errorf("sentiment-en model: bad member count %d (%v)", n, err)
+	}
+	var first *enModel
+	for range int(n) {
+		m, err := decodeENMember(r)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = m
+		} else {
+			first.more = append(first.more, m)
+		}
+	}
+	first.adj = adj
+	return first, nil
+}
+
+func decodeENMember(r *bytes.Reader) (*enModel, error) {
 	var hdr [7]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, fmt.Errorf("sentiment-en model: no header: %w", err)
@@ -111,7 +145,7 @@ func decodeENModel(data []byte) (*enModel, error) {
 	if hdr[6] != numDense {
 		return nil, fmt.Errorf("model has %d rule features, this build %d: retrain with mentionwatch train sentiment-en", hdr[6], numDense)
 	}
-	for _, v := range []any{&m.bias, &m.adj, &m.dense, &m.scale} {
+	for _, v := range []any{&m.bias, &m.dense, &m.scale} {
 		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
 			return nil, fmt.Errorf("reading sentiment-en model: %w", err)
 		}
@@ -243,8 +277,8 @@ func (m *enModel) scores(feats []uint32, d *[numDense]float32) [numClasses]float
 	return z
 }
 
-// linkWords fills m.wrow from q, for every word of the vocabulary. It
-// runs once the vocabulary is complete.
+// linkWords fills m.wrow from q, for every word of the vocabulary, and
+// the other members'. It runs once the vocabulary is complete.
 func (m *enModel) linkWords() {
 	mask := uint32(1)<<m.cfg.Bits - 1
 	m.wrow = make([][numClasses]int16, len(words))
@@ -252,22 +286,28 @@ func (m *enModel) linkWords() {
 		b := int(words[id].h&mask) * numClasses
 		copy(m.wrow[id][:], m.q[b:b+numClasses])
 	}
+	for _, mm := range m.more {
+		mm.linkWords()
+	}
 }
 
 // predictEN returns the class probabilities and the chosen class (the
-// arg-max after the offsets) for s, whose rules' compound is rule. It
-// sums the same weights as scores(enFeatures(...)) as the tokens are
-// walked, without the feature list (TestENInlineMatches); the sums are of
-// int16 weights in int32, so the order of the terms does not matter.
+// arg-max after the offsets) for s, whose rules' compound is rule: the
+// members' scores (memberScores), averaged.
 func (m *enModel) predictEN(s *scratch, rule float64) ([numClasses]float32, int) {
-	c := m.cfg
 	d := s.enDense(rule)
-	var z [numClasses]float32
-	if m.wrow == nil || c.Bigrams || c.CharMax > 0 {
-		s.feats = s.enFeatures(c, rule, s.feats[:0])
-		z = m.scores(s.feats, &d)
-	} else {
-		z = m.scoresInline(s, rule, &d)
+	z := m.memberScores(s, rule, &d)
+	if len(m.more) > 0 {
+		for _, mm := range m.more {
+			zm := mm.memberScores(s, rule, &d)
+			for k := range z {
+				z[k] += zm[k]
+			}
+		}
+		inv := 1 / float32(1+len(m.more))
+		for k := range z {
+			z[k] *= inv
+		}
 	}
 	za := z
 	for k := range za {
@@ -277,8 +317,22 @@ func (m *enModel) predictEN(s *scratch, rule float64) ([numClasses]float32, int)
 	return z, Argmax(za)
 }
 
-// scoresInline is scores(enFeatures(...)) for a model of unigrams,
-// negation scope and the rules' bin.
+// memberScores is one member's scores of s, summed as the tokens are
+// walked, without the feature list (scoresInline, TestENInlineMatches),
+// once the vocabulary is linked (linkWords); before that from the list.
+// The sums are of int16 weights in int32, so the order of the terms does
+// not matter.
+func (m *enModel) memberScores(s *scratch, rule float64, d *[numDense]float32) [numClasses]float32 {
+	if m.wrow == nil {
+		s.feats = s.enFeatures(m.cfg, rule, s.feats[:0])
+		return m.scores(s.feats, d)
+	}
+	return m.scoresInline(s, rule, d)
+}
+
+// scoresInline is scores(enFeatures(...)), summed as the tokens are
+// walked: known words read their rows by word id (wrow), the other
+// features from the hashed table.
 func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [numClasses]float32 {
 	c := m.cfg
 	mask := uint32(1)<<c.Bits - 1
@@ -291,6 +345,7 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 	}
 	n := 0
 	negLeft := 0
+	var prev uint32 = seedBigram
 	var gram [16]byte
 	for i := range s.toks {
 		t := &s.toks[i]
@@ -313,6 +368,11 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 			add(&rows[u&mask])
 		}
 		n++
+		if c.Bigrams {
+			add(&rows[mix(prev, u)&mask])
+			prev = u
+			n++
+		}
 		if c.Negate {
 			if negLeft > 0 {
 				add(&rows[mix(seedNeg, u)&mask])
@@ -326,6 +386,18 @@ func (m *enModel) scoresInline(s *scratch, rule float64, d *[numDense]float32) [
 				negLeft = 0
 			}
 		}
+		if c.CharMax > 0 && !t.noLang && t.b-t.a <= 24 {
+			// s.feats is free here: the grams' buckets, then summed.
+			s.feats = enCharGrams(s.feats[:0], s.buf[t.a:t.b], int(c.CharMin), int(c.CharMax), mask)
+			for _, f := range s.feats {
+				add(&rows[f])
+			}
+			n += len(s.feats)
+		}
+	}
+	if c.Bigrams {
+		add(&rows[mix(prev, seedBigram)&mask])
+		n++
 	}
 	if c.RuleBin {
 		bin := uint32(max(0, min(7, int((rule+1)*4))))

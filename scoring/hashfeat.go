@@ -73,12 +73,43 @@ func (s *scratch) hashFeatures(c hashing, dst []uint32) []uint32 {
 				negLeft = c.negWin
 			}
 		}
-		if c.charMax > 0 && (c.en && !t.noLang && len(w) <= 24 || !c.en && len(w) <= 40) {
+		switch {
+		case c.charMax == 0:
+		case c.en && !t.noLang && len(w) <= 24:
+			dst = enCharGrams(dst, w, int(c.charMin), int(c.charMax), mask)
+		case !c.en && len(w) <= 40:
 			dst = charGrams(dst, w, int(c.charMin), int(c.charMax), mask)
 		}
 	}
 	if c.bigrams {
 		dst = append(dst, mix(prev, seedBigram)&mask)
+	}
+	return dst
+}
+
+// enCharGrams appends the buckets of w's character n-grams, n in [cmin,
+// min(cmax, 8)], with '<' and '>' marking the word's ends (the grams of
+// charGrams): each gram's bytes, packed into a uint64 as the word is
+// walked once per n, are mixed by one multiplication. The English model
+// hashes its grams so (a cheaper hash than charGrams' FNV byte loop).
+func enCharGrams(dst []uint32, w []byte, cmin, cmax int, mask uint32) []uint32 {
+	for n := max(cmin, 1); n <= min(cmax, 8); n++ {
+		keep := uint64(1)<<(8*n) - 1 // all ones for n = 8
+		seed := uint64(n) * 0x9e3779b97f4a7c15
+		var win uint64
+		for i := -1; i <= len(w); i++ {
+			c := byte('<')
+			switch {
+			case i == len(w):
+				c = '>'
+			case i >= 0:
+				c = w[i]
+			}
+			win = (win<<8 | uint64(c)) & keep
+			if i+2 >= n {
+				dst = append(dst, uint32(((win^seed)*0xff51afd7ed558ccd)>>32)&mask)
+			}
+		}
 	}
 	return dst
 }

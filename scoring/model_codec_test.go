@@ -51,30 +51,49 @@ func randomWeights(r *rand.Rand, w []float32) {
 	}
 }
 
-// TestENWeightsRoundTrip: the same for English weights, with the rule
-// features' weights and the class offsets.
-func TestENWeightsRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	w := &ENWeights{Config: ENConfig{Bits: 12, Negate: true, RuleBin: true},
-		W: make([]float32, (1<<12)*numClasses), Bias: [numClasses]float32{0.5, -1, 0.25}, Adj: [numClasses]float32{0.1, 0, -0.05}}
-	randomWeights(r, w.W)
-	for k := range w.Dense {
-		randomWeights(r, w.Dense[k][:])
+// randomENModel is an English model of members cfgs with random weights
+// and offsets adj, as training holds it and as encoded and decoded.
+func randomENModel(t *testing.T, r *rand.Rand, adj [numClasses]float32, cfgs ...ENConfig) (*ENModel, *enModel) {
+	t.Helper()
+	e := &ENModel{Adj: adj}
+	for i, c := range cfgs {
+		w := &ENWeights{Config: c, W: make([]float32, (1<<c.Bits)*numClasses), Bias: [numClasses]float32{0.5, -1, float32(i)}}
+		randomWeights(r, w.W)
+		for k := range w.Dense {
+			randomWeights(r, w.Dense[k][:])
+		}
+		e.Members = append(e.Members, w)
 	}
 	var b bytes.Buffer
-	if err := w.Encode(&b); err != nil {
+	if err := e.Encode(&b); err != nil {
 		t.Fatal(err)
 	}
 	m, err := decodeENModel(b.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.cfg != w.Config || m.bias != w.Bias || m.adj != w.Adj || m.dense != w.Dense || len(m.q) != len(w.W) {
-		t.Fatalf("decoded model differs: %+v vs %+v", m.cfg, w.Config)
+	return e, m
+}
+
+// TestENWeightsRoundTrip: the same for the English ensemble, with the
+// rule features' weights and the class offsets.
+func TestENWeightsRoundTrip(t *testing.T) {
+	e, m := randomENModel(t, rand.New(rand.NewPCG(5, 6)), [numClasses]float32{0.1, 0, -0.05},
+		ENConfig{Bits: 12, Negate: true, RuleBin: true}, ENConfig{Bits: 10, Bigrams: true}, ENConfig{Bits: 11, CharMin: 4, CharMax: 4})
+	if m.adj != e.Adj || len(m.more) != len(e.Members)-1 {
+		t.Fatalf("decoded offsets %v and %d more members, want %v and %d", m.adj, len(m.more), e.Adj, len(e.Members)-1)
 	}
-	checkQuantised(t, m.q, m.scale, w.W)
-	if _, err := decodeENModel([]byte("not a model")); err == nil {
-		t.Error("garbage decoded without an error")
+	for i, mm := range append([]*enModel{m}, m.more...) {
+		w := e.Members[i]
+		if mm.cfg != w.Config || mm.bias != w.Bias || mm.dense != w.Dense || len(mm.q) != len(w.W) {
+			t.Fatalf("member %d differs: %+v vs %+v", i, mm.cfg, w.Config)
+		}
+		checkQuantised(t, mm.q, mm.scale, w.W)
+	}
+	for _, data := range [][]byte{[]byte("not a model"), gz([]byte("MWSEN2")), gz(append([]byte("MWSEN2"), make([]byte, 12)...))} {
+		if _, err := decodeENModel(data); err == nil {
+			t.Errorf("%q decoded without an error", data)
+		}
 	}
 }
 

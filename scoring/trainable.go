@@ -113,27 +113,61 @@ func (w *IDWeights) Predict(feats []uint32) [NumClasses]float32 { return w.model
 // Encode writes the model in the embedded format (weights as int16).
 func (w *IDWeights) Encode(out io.Writer) error { return w.model().encode(out) }
 
-// ENWeights is an English sentiment model as training holds it.
+// ENWeights is one member of the English sentiment model as training
+// holds it.
 type ENWeights struct {
 	Config ENConfig
 	W      []float32 // bucket*NumClasses + class
 	Dense  [NumDense][NumClasses]float32
 	Bias   [NumClasses]float32
-	Adj    [NumClasses]float32 // added to the scores before the arg-max
 }
 
 func (w *ENWeights) model() *enModel {
-	return &enModel{cfg: w.Config, w: w.W, dense: w.Dense, bias: w.Bias, adj: w.Adj}
+	return &enModel{cfg: w.Config, w: w.W, dense: w.Dense, bias: w.Bias}
 }
 
-// Scores returns the class scores (before softmax and Adj) of the feature
+// Scores returns the member's class scores (before softmax) of the feature
 // buckets and rule features.
 func (w *ENWeights) Scores(feats []uint32, d *[NumDense]float32) [NumClasses]float32 {
 	return w.model().scores(feats, d)
 }
 
+// ENModel is the English sentiment model as training holds it: members
+// whose scores are averaged, and class offsets.
+type ENModel struct {
+	Members []*ENWeights
+	Adj     [NumClasses]float32 // added to the averaged scores before the arg-max
+}
+
+// AverageScores averages the members' scores z as the scorer does.
+func AverageScores(z [][NumClasses]float32) [NumClasses]float32 {
+	out := z[0]
+	if len(z) > 1 {
+		for _, zm := range z[1:] {
+			for k := range out {
+				out[k] += zm[k]
+			}
+		}
+		inv := 1 / float32(len(z))
+		for k := range out {
+			out[k] *= inv
+		}
+	}
+	return out
+}
+
 // Encode writes the model in the embedded format (weights as int16).
-func (w *ENWeights) Encode(out io.Writer) error { return w.model().encode(out) }
+func (e *ENModel) Encode(out io.Writer) error {
+	if len(e.Members) == 0 || len(e.Members) > 8 {
+		return fmt.Errorf("sentiment-en model: %d members, want 1 to 8", len(e.Members))
+	}
+	m := e.Members[0].model()
+	m.adj = e.Adj
+	for _, w := range e.Members[1:] {
+		m.more = append(m.more, w.model())
+	}
+	return m.encode(out)
+}
 
 // StageWeights is a trained stage model: Q[bucket*NumStages+class] int16
 // word weights (weight = Q*Scale), Evidence[k][c] the weight of stage k's

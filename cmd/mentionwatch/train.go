@@ -140,43 +140,44 @@ func trainSentimentENCmd() *cobra.Command {
 		data, out string
 		epochs    int
 		verbose   bool
+		reviewW   float64
+		classPow  float64
+		ensemble  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sentiment-en --data DIR [--out FILE]",
-		Short: "Train the English sentiment model on SemEval tweets (selects on 2016devtest)",
-		Long: `Trains multinomial logistic regression over hashed words, bigrams, the words
-in a negation's scope and the VADER-method rules' reading of each text, on
-DIR/sentiment-en/semeval/ (2013-2016 train, dev and test files; never
-2016test.tsv, the evaluation set), compares the feature sets of the grid on
-2016devtest.tsv after each epoch, keeps the best, picks class offsets for
-macro-recall on the same file and writes the model. Deterministic: the
-same data gives the same bytes. Rebuild the embedded model with
+		Short: "Train the English sentiment model on SemEval tweets (selects by cross-validation)",
+		Long: `Trains multinomial logistic regression over hashed words, the words in a
+negation's scope and the VADER-method rules' reading of each text, on
+DIR/sentiment-en/semeval/ (the 2013-2016 train, dev and test files; never
+2016test.tsv, the evaluation set). The epoch and the class offsets are
+chosen by 5-fold cross-validation: the 2013-2015 files are always trained
+on, the 2016 files are split by text hash, and the macro-recall of the
+held-out 2016 tweets decides (the offsets by the one-standard-error rule).
+DIR/sentiment-en/movie_reviews.tsv is scored in the same folds, to report
+(trained on only with --review-weight). The model is then trained on all
+the tweets and written. Deterministic: the same data gives the
+same bytes. Rebuild the embedded model with
   mentionwatch train sentiment-en --data ../shared/data --out scoring/model/sentiment_en.bin.gz
-then rebuild the binary. The weights may ship; the tweets may not.`,
+then rebuild the binary. The weights may ship; the texts may not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir := filepath.Join(data, "sentiment-en", "semeval")
-			var train []scoring.Labeled
-			for _, f := range training.SemEvalTrainFiles {
-				rows, err := scoring.ReadSemEval(filepath.Join(dir, f))
-				if err != nil {
-					return fmt.Errorf("%w (is --data the shared data directory?)", err)
-				}
-				train = append(train, rows...)
-			}
-			valid, err := scoring.ReadSemEval(filepath.Join(dir, training.SemEvalValidFile))
+			d, err := training.LoadENData(data)
 			if err != nil {
 				return err
 			}
-			opts := training.ENTrainOptions{Epochs: epochs, Seed: 1}
-			bar := progress.New("train sentiment-en", opts.TotalWork(len(train), len(valid)))
+			opts := training.ENTrainOptions{Epochs: epochs, Seed: 1, ReviewWeight: reviewW, ClassPow: classPow}
+			if ensemble {
+				opts.Members = training.EnsembleENMembers
+			}
+			bar := progress.New("train sentiment-en", opts.TotalWork(d))
 			opts.Progress = bar.Add
 			if verbose {
 				opts.Log = cmd.ErrOrStderr()
 			} else {
 				opts.Log = io.Discard
 			}
-			res, err := training.TrainSentimentEN(train, valid, opts)
+			res, err := training.TrainSentimentEN(d, opts)
 			bar.Finish()
 			if err != nil {
 				return err
@@ -184,14 +185,17 @@ then rebuild the binary. The weights may ship; the tweets may not.`,
 			if err := res.WriteModel(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d, %s macro-recall %.4f (%.4f before offsets); %d training tweets\n",
-				out, res.Describe(), res.Epoch, training.SemEvalValidFile, res.MacroRecall, res.RawRecall, len(train))
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d; cross-validated on the 2016 tweets: macro-recall %.4f (%.4f before offsets), review folds macro-F1 %.4f; trained on %d texts\n",
+				out, res.Describe(), res.Epoch, res.MacroRecall, res.RawRecall, res.ReviewsF1, res.Texts)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&data, "data", "../shared/data", "data directory (holds sentiment-en/semeval/)")
 	cmd.Flags().StringVar(&out, "out", "scoring/model/sentiment_en.bin.gz", "model file to write")
-	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs per feature set (0: default)")
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print validation macro-recall after every epoch")
+	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs compared in cross-validation (0: default)")
+	cmd.Flags().BoolVar(&ensemble, "ensemble", false, "train the ensemble of three (words, bigrams, character 4-grams): better figures, about 1.45x the English scoring time")
+	cmd.Flags().Float64Var(&classPow, "class-pow", 0, "power of the inverse class frequency the classes weigh (0: default 1; negative: unweighted)")
+	cmd.Flags().Float64Var(&reviewW, "review-weight", 0, "train on the movie review sentences too, at this weight against the tweets (0: scored only, the default)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the cross-validated figures of every epoch")
 	return cmd
 }

@@ -19,19 +19,22 @@ func TestENTrainDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := sets[0] // complaints_design
-	var train, valid []scoring.Labeled
+	var d ENData
 	for i, it := range set.Items {
 		l := scoring.Labeled{Text: it.Text, Class: it.Class}
-		if i%4 == 0 {
-			valid = append(valid, l)
-		} else {
-			train = append(train, l)
+		switch i % 4 {
+		case 0:
+			d.Base = append(d.Base, l)
+		case 1:
+			d.Reviews = append(d.Reviews, l)
+		default:
+			d.Folded = append(d.Folded, l)
 		}
 	}
-	opts := ENTrainOptions{Seed: 1, Epochs: 3, Configs: []scoring.ENConfig{{Bits: 12, Negate: true, RuleBin: true}}}
+	opts := ENTrainOptions{Seed: 1, Epochs: 3, Members: []scoring.ENConfig{{Bits: 12, Negate: true, RuleBin: true}, {Bits: 12, Bigrams: true, CharMin: 4, CharMax: 4}}}
 	var out [2]bytes.Buffer
 	for i := range out {
-		r, err := TrainSentimentEN(train, valid, opts)
+		r, err := TrainSentimentEN(d, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,19 +59,11 @@ func TestENModelReproducible(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no shared data at", dir)
 	}
-	var train []scoring.Labeled
-	for _, f := range SemEvalTrainFiles {
-		r, err := scoring.ReadSemEval(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		train = append(train, r...)
-	}
-	valid, err := scoring.ReadSemEval(filepath.Join(dir, SemEvalValidFile))
+	d, err := LoadENData(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := TrainSentimentEN(train, valid, ENTrainOptions{Seed: 1})
+	r, err := TrainSentimentEN(d, ENTrainOptions{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
