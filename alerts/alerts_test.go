@@ -681,3 +681,46 @@ func TestPeekFiresBeforeTheBucketCloses(t *testing.T) {
 		t.Fatalf("after the bucket closed: alerts %+v, %d messages; want the same episode from %s", as, len(r.messages()), open)
 	}
 }
+
+// TestThresholdFiresInASeriesFirstBucket: with the fixed threshold, a burst
+// in the first bucket a brand's series has (a fresh install, or a brand
+// first mentioned now) fires on the tick after it is stored, not when the
+// bucket closes: the threshold needs no history. (The cluster test waited
+// up to a whole bucket for it when its burst fell in the first minute of
+// data.)
+func TestThresholdFiresInASeriesFirstBucket(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{Bucket: mw.Duration(time.Minute)})
+	open := t0
+	neutral := []mw.Mention{mention(1, open, mw.Neutral, "acme opened a store")}
+	if err := st.InsertMentions(ctx, neutral); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, open.Add(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	burst := make([]mw.Mention, 12)
+	for i := range burst {
+		burst[i] = mention(100+i, open.Add(10*time.Second), mw.Negative, "acme parcel lost")
+	}
+	if err := st.InsertMentions(ctx, burst); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, open.Add(15*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := r.messages(); len(msgs) != 1 || strings.Contains(msgs[0], "Resolved") {
+		t.Fatalf("15 s into the series' first bucket Slack got %d messages, want the firing one:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	if err := l.Tick(ctx, open.Add(time.Minute)); err != nil { // the bucket closes
+		t.Fatal(err)
+	}
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || !as[0].StartedAt.Equal(open) || as[0].Count != 12 || len(r.messages()) != 1 {
+		t.Fatalf("after the bucket closed: alerts %+v, %d messages; want the same episode from %s", as, len(r.messages()), open)
+	}
+}

@@ -101,16 +101,19 @@ func (d *Threshold) Step(series string, bucket time.Time, value, _ float64) Deci
 	return dec
 }
 
-// Peek implements Detector: Step on a copy of the series' state.
+// Peek implements Detector: Step on a copy of the series' state. A series
+// never stepped (its first bucket is the open one: a new install, or a
+// brand first mentioned now) is judged from a fresh state, as Step would
+// judge it when the bucket closes: a fixed threshold needs no history, so
+// a burst in it fires at once rather than up to a bucket later.
 func (d *Threshold) Peek(series string, bucket time.Time, value, total float64) Decision {
-	s := d.state[series]
-	if s == nil {
-		return Decision{}
+	var cp thState
+	if s := d.state[series]; s != nil {
+		if !s.last.IsZero() && !bucket.After(s.last) {
+			return Decision{Firing: s.firing, Expected: s.expected}
+		}
+		cp = *s
 	}
-	if !s.last.IsZero() && !bucket.After(s.last) {
-		return Decision{Firing: s.firing, Expected: s.expected}
-	}
-	cp := *s
 	return d.judge(&cp, value)
 }
 

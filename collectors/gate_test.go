@@ -30,6 +30,13 @@ func (m *gateState) SaveSourceState(_ context.Context, st store.SourceState) err
 	return nil
 }
 
+func (m *gateState) SaveSourceStates(ctx context.Context, sts []store.SourceState) error {
+	for _, st := range sts {
+		m.SaveSourceState(ctx, st)
+	}
+	return nil
+}
+
 // fakeGate hands sources over as a test says, and checks that End follows
 // every Begin that allowed a run.
 type fakeGate struct {

@@ -53,6 +53,14 @@ type Scheduler struct {
 	// Gate, when set, decides which sources this process runs (several
 	// processes sharing the sources: package coord). Nil runs them all.
 	Gate Gate
+
+	// StateSaveDelay is how long the saves of concurrent runs are gathered
+	// into one write when Store is a StatesSaver; default
+	// DefaultStateSaveDelay. Set it before Run.
+	StateSaveDelay time.Duration
+
+	batchOnce sync.Once
+	batcher   *stateBatcher // nil unless Store is a StatesSaver
 }
 
 // Gate is asked before each run of a source whether this process runs it.
@@ -332,9 +340,27 @@ func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *save
 	// Saving state must survive shutdown: use a short context of its own.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
-	if err := s.Store.SaveSourceState(sctx, st); err != nil {
+	if err := s.saveToStore(sctx, st); err != nil {
 		log.Warn("saving source state in the store failed; kept in memory and in the state file", "err", err)
 	}
+}
+
+// saveToStore saves st in the store: gathered with the saves of
+// concurrent runs into one write when the store takes several at once.
+func (s *Scheduler) saveToStore(ctx context.Context, st store.SourceState) error {
+	s.batchOnce.Do(func() {
+		if ss, ok := s.Store.(StatesSaver); ok {
+			d := s.StateSaveDelay
+			if d <= 0 {
+				d = DefaultStateSaveDelay
+			}
+			s.batcher = &stateBatcher{save: ss.SaveSourceStates, delay: d}
+		}
+	})
+	if s.batcher != nil {
+		return s.batcher.Save(ctx, st)
+	}
+	return s.Store.SaveSourceState(ctx, st)
 }
 
 func cursorEmpty(c mw.Cursor) bool {

@@ -35,6 +35,10 @@ type Store interface {
 	// Source set when the source never ran.
 	SourceState(ctx context.Context, source string) (SourceState, error)
 	SaveSourceState(ctx context.Context, st SourceState) error
+	// SaveSourceStates saves several sources' states in one write (the
+	// scheduler gathers the saves of concurrent runs); a source listed
+	// twice keeps its later entry.
+	SaveSourceStates(ctx context.Context, sts []SourceState) error
 	SourceStates(ctx context.Context) ([]SourceState, error)
 
 	// SaveAlert inserts or replaces the alert with a.ID.

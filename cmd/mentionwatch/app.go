@@ -170,7 +170,7 @@ func (a *app) sink(ctx context.Context, src *collectors.Source, items []mw.Menti
 	return nil
 }
 
-// persist scores raw items and writes them, flushed (stored, or spooled
+// persist scores raw items and writes them, durably (stored, or spooled
 // while the store is down).
 func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Mention) ([]mw.Mention, error) {
 	a.collected.Add(int64(len(items)))
@@ -185,10 +185,9 @@ func (a *app) persist(ctx context.Context, src *collectors.Source, items []mw.Me
 	if len(ms) == 0 {
 		return nil, nil
 	}
-	if err := a.writer.Write(ctx, ms); err != nil {
-		return nil, err
-	}
-	if err := a.writer.Flush(ctx); err != nil {
+	// Durable before the cursor moves; the writer's committer gathers the
+	// mentions of concurrent runs into one insert.
+	if err := a.writer.Commit(ctx, ms); err != nil {
 		return nil, err
 	}
 	a.stored.Add(int64(len(ms)))

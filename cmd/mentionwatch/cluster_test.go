@@ -523,6 +523,14 @@ func TestCluster(t *testing.T) {
 
 	prodCtx, stopProducing := context.WithCancel(context.Background())
 	defer stopProducing()
+	if os.Getenv("CLUSTER_FIRST_BUCKET") != "" {
+		// Start the feeds just after a minute begins, so that Acme's burst
+		// falls in the first bucket of its series: the case that made one
+		// run in five time out before the fixed threshold judged a series'
+		// first bucket (alerts.TestThresholdFiresInASeriesFirstBucket).
+		now := time.Now()
+		time.Sleep(now.Truncate(time.Minute).Add(time.Minute + time.Second).Sub(now))
+	}
 	go c.feeds.produce(prodCtx)
 	for _, id := range []string{"m1", "m2", "m3"} {
 		c.start(id)
@@ -535,7 +543,9 @@ func TestCluster(t *testing.T) {
 
 	// 1. Kill -9 the leader in the middle of Acme's episode.
 	c.feeds.burst("Acme", 24)
+	burstAt := time.Now()
 	acme := c.firing("Acme", 40*time.Second)
+	fmt.Printf("cluster: Acme's burst at :%02d of its minute fired after %s\n", burstAt.Second(), time.Since(burstAt).Round(100*time.Millisecond))
 	old := c.leader()
 	if old == nil {
 		t.Fatal("no single leader after Acme fired")

@@ -9,7 +9,10 @@
 //
 // It prints, per configuration: mentions stored per second over the
 // measured window, the p99 collection lag (collected - published, which
-// includes the wait for the source's next run), and each member's CPU.
+// includes the wait for the source's next run), each member's CPU, the
+// INSERT statements the ClickHouse server took per second, and the load
+// average. SCALE_MEMBERS=1,3 (the default) lists the configurations;
+// SCALE_BIN runs another mentionwatch binary (an older build, to compare).
 package main
 
 import (
@@ -35,8 +38,9 @@ import (
 
 const (
 	scaleSources = 1000
-	scalePerSec  = 2.0 // posts a second per source: 2,000/s in all
-	scaleWindow  = 30 * time.Second
+	scalePerSec  = 2.0              // posts a second per source: 2,000/s in all
+	scaleWarmup  = 45 * time.Second // the first runs take the feeds' 30 s backlog
+	scaleWindow  = 60 * time.Second
 )
 
 // scaleFeeds serves source s's posts of the last 30 s; post k of source s
@@ -82,6 +86,9 @@ func TestClusterScale(t *testing.T) {
 		t.Skip("a bench: set MENTIONWATCH_SCALE=1")
 	}
 	bin := buildBinary(t)
+	if b := os.Getenv("SCALE_BIN"); b != "" { // another build, to compare
+		bin = b
+	}
 	zk := zktest.Start(t)
 	ch := chtest.StartPrivate(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -93,7 +100,18 @@ func TestClusterScale(t *testing.T) {
 	defer srv.Close()
 	feedURL := "http://" + ln.Addr().String()
 
-	for _, members := range []int{1, 3} {
+	configs := []int{1, 3}
+	if v := os.Getenv("SCALE_MEMBERS"); v != "" {
+		configs = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				t.Fatalf("SCALE_MEMBERS=%q: want a list of member counts like 1,3", v)
+			}
+			configs = append(configs, n)
+		}
+	}
+	for _, members := range configs {
 		dsn := chtest.FreshOn(t, ch.DSN())
 		dir := t.TempDir()
 		root := fmt.Sprintf("/scale-%d", members)
@@ -139,14 +157,20 @@ log: {level: warn}
 			st.Conn().QueryRow(context.Background(), "SELECT count() FROM mentions").Scan(&n)
 			return n
 		}
-		time.Sleep(30 * time.Second) // warm-up: the first runs take the 30 s backlog
-		c0, t0 := count(), time.Now()
+		inserts := func() uint64 {
+			var n uint64
+			st.Conn().QueryRow(context.Background(), "SELECT value FROM system.events WHERE event = 'InsertQuery'").Scan(&n)
+			return n
+		}
+		time.Sleep(scaleWarmup)
+		c0, i0, t0 := count(), inserts(), time.Now()
 		cpu0 := make([]float64, len(procs))
 		for i, p := range procs {
 			cpu0[i] = cpuSeconds(p.Process.Pid)
 		}
 		time.Sleep(scaleWindow)
-		c1, t1 := count(), time.Now()
+		c1, i1, t1 := count(), inserts(), time.Now()
+		load, _ := os.ReadFile("/proc/loadavg")
 		var cpus []string
 		for i, p := range procs {
 			cpus = append(cpus, fmt.Sprintf("%.0f%%", 100*(cpuSeconds(p.Process.Pid)-cpu0[i])/t1.Sub(t0).Seconds()))
@@ -156,8 +180,18 @@ log: {level: warn}
 			"SELECT quantile(0.5)(toInt64(collected) - toInt64(published)), quantile(0.99)(toInt64(collected) - toInt64(published)) FROM mentions WHERE collected >= ? AND collected < ?",
 			t0.UTC().Truncate(time.Second), t1.UTC().Truncate(time.Second)).Scan(&p50, &p99)
 		rate := float64(c1-c0) / t1.Sub(t0).Seconds()
-		fmt.Printf("scale: members=%d sources=%d offered=%.0f/s stored=%.0f/s lag p50=%.0fs p99=%.0fs cpu per member=%s\n",
-			members, scaleSources, scaleSources*scalePerSec, rate, p50, p99, strings.Join(cpus, " "))
+		// Completeness: of the posts published during the window shifted
+		// 30 s back (so that every one had time to be collected), how
+		// many are stored, once each. A post still unseen when it leaves
+		// its feed's 30 s window is lost.
+		time.Sleep(20 * time.Second)
+		p0, p1 := t0.Add(-30*time.Second).UTC().Truncate(time.Second), t1.Add(-30*time.Second).UTC().Truncate(time.Second)
+		var got uint64
+		st.Conn().QueryRow(context.Background(), "SELECT uniqExact(id) FROM mentions WHERE published >= ? AND published < ?", p0, p1).Scan(&got)
+		complete := 100 * float64(got) / (p1.Sub(p0).Seconds() * scaleSources * scalePerSec)
+		fmt.Printf("scale: members=%d sources=%d offered=%.0f/s stored=%.0f/s lag p50=%.0fs p99=%.0fs cpu per member=%s clickhouse inserts=%.1f/s complete=%.1f%% load average=%s\n",
+			members, scaleSources, scaleSources*scalePerSec, rate, p50, p99, strings.Join(cpus, " "),
+			float64(i1-i0)/t1.Sub(t0).Seconds(), complete, strings.Join(strings.Fields(string(load))[:3], " "))
 		for _, p := range procs {
 			p.Process.Signal(syscall.SIGKILL)
 			p.Wait()

@@ -141,6 +141,14 @@ func (r *retryStore) SaveSourceState(ctx context.Context, s store.SourceState) e
 	return st.SaveSourceState(ctx, s)
 }
 
+func (r *retryStore) SaveSourceStates(ctx context.Context, s []store.SourceState) error {
+	st, err := r.get()
+	if err != nil {
+		return err
+	}
+	return st.SaveSourceStates(ctx, s)
+}
+
 func (r *retryStore) SourceStates(ctx context.Context) ([]store.SourceState, error) {
 	st, err := r.get()
 	if err != nil {

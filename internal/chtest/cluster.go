@@ -78,6 +78,7 @@ func StartCluster(t testing.TB, zkAddr, name string, shards, replicas int) *Clus
         <replica>r%d</replica>
     </macros>
     <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+    <merge_tree><old_parts_lifetime>10</old_parts_lifetime></merge_tree>
 `, interserver, zkHost, zkPort, remote, s+1, r+1)
 			if err := srv.writeConfig(); err != nil {
 				t.Fatalf("chtest: %v", err)

@@ -244,13 +244,25 @@ func (s *Store) insertRow(ctx context.Context, table string, columns []string, v
 
 // insertLocal inserts one row into exactly the table named.
 func (s *Store) insertLocal(ctx context.Context, table string, columns []string, values ...any) error {
+	return s.insertRowsLocal(ctx, table, columns, [][]any{values})
+}
+
+// insertRows inserts rows into table (its Distributed table in cluster
+// mode) in one native batch naming its columns.
+func (s *Store) insertRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	return s.insertRowsLocal(s.writeCtx(ctx), s.schema.Read(table), columns, rows)
+}
+
+func (s *Store) insertRowsLocal(ctx context.Context, table string, columns []string, rows [][]any) error {
 	batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+strings.Join(columns, ", ")+")")
 	if err != nil {
 		return err
 	}
 	defer batch.Abort()
-	if err := batch.Append(values...); err != nil {
-		return err
+	for _, values := range rows {
+		if err := batch.Append(values...); err != nil {
+			return err
+		}
 	}
 	return batch.Send()
 }

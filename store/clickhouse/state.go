@@ -76,18 +76,34 @@ ORDER BY source`, stateSelect, s.schema.Read(tableSourceState), where)
 // SaveSourceState replaces the state of st.Source. The cursor is stored as
 // JSON text.
 func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error {
-	if st.Source == "" {
-		return fmt.Errorf("clickhouse: saving source state: no source name")
+	return s.SaveSourceStates(ctx, []store.SourceState{st})
+}
+
+// SaveSourceStates replaces the states of several sources in one insert
+// (the scheduler gathers the saves of concurrent runs). A source listed
+// twice keeps the later entry.
+func (s *Store) SaveSourceStates(ctx context.Context, sts []store.SourceState) error {
+	if len(sts) == 0 {
+		return nil
 	}
-	cursor, err := json.Marshal(st.Cursor)
-	if err != nil {
-		return fmt.Errorf("clickhouse: encoding the cursor of source %q: %w", st.Source, err)
+	v := s.nextVersion(len(sts))
+	rows := make([][]any, 0, len(sts))
+	for i, st := range sts {
+		if st.Source == "" {
+			return fmt.Errorf("clickhouse: saving source state: no source name")
+		}
+		cursor, err := json.Marshal(st.Cursor)
+		if err != nil {
+			return fmt.Errorf("clickhouse: encoding the cursor of source %q: %w", st.Source, err)
+		}
+		rows = append(rows, []any{st.Source, st.Type, string(cursor), toSec(st.LastRun), toSec(st.LastSuccess), st.LastError, toSec(st.LastErrorAt),
+			int64(st.ItemsLastRun), st.TotalItems, int64(st.ConsecutiveErrors), v + uint64(i)})
 	}
-	err = s.insertRow(ctx, tableSourceState, sourceStateColumns,
-		st.Source, st.Type, string(cursor), toSec(st.LastRun), toSec(st.LastSuccess), st.LastError, toSec(st.LastErrorAt),
-		int64(st.ItemsLastRun), st.TotalItems, int64(st.ConsecutiveErrors), s.nextVersion(1))
-	if err != nil {
-		return fmt.Errorf("clickhouse: saving the state of source %q: %w", st.Source, err)
+	if err := s.insertRows(ctx, tableSourceState, sourceStateColumns, rows); err != nil {
+		if len(sts) == 1 {
+			return fmt.Errorf("clickhouse: saving the state of source %q: %w", sts[0].Source, err)
+		}
+		return fmt.Errorf("clickhouse: saving the state of %d sources: %w", len(sts), err)
 	}
 	return nil
 }

@@ -457,15 +457,37 @@ func (s *Store) sourceStates(ctx context.Context, where string, args ...any) ([]
 
 // SaveSourceState replaces a source's state.
 func (s *Store) SaveSourceState(ctx context.Context, st store.SourceState) error {
-	cur, err := json.Marshal(st.Cursor)
-	if err != nil {
-		return err
+	return s.SaveSourceStates(ctx, []store.SourceState{st})
+}
+
+// SaveSourceStates replaces the states of several sources in one
+// transaction (the scheduler gathers the saves of concurrent runs).
+func (s *Store) SaveSourceStates(ctx context.Context, sts []store.SourceState) error {
+	if len(sts) == 0 {
+		return nil
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO source_state (`+stateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.Source, st.Type, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
-		st.ItemsLastRun, int64(st.TotalItems), st.ConsecutiveErrors)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite %s: saving state of source %s: %w", s.path, st.Source, err)
+		return fmt.Errorf("sqlite %s: saving source state: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO source_state (`+stateCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: saving source state: %w", s.path, err)
+	}
+	defer stmt.Close()
+	for _, st := range sts {
+		cur, err := json.Marshal(st.Cursor)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, st.Source, st.Type, string(cur), ms(st.LastRun), ms(st.LastSuccess), st.LastError, ms(st.LastErrorAt),
+			st.ItemsLastRun, int64(st.TotalItems), st.ConsecutiveErrors); err != nil {
+			return fmt.Errorf("sqlite %s: saving state of source %s: %w", s.path, st.Source, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite %s: saving source state: %w", s.path, err)
 	}
 	return nil
 }

@@ -464,6 +464,24 @@ func testSourceState(t *testing.T, open Opener) {
 	if len(all) != 2 || all[0].Source != "appstore" || all[1].Source != "news" || all[1].Cursor.LastID != "43" {
 		t.Fatalf("SourceStates: got %+v, want appstore then news with the latest cursor", all)
 	}
+	// Several sources in one write; a source listed twice keeps the later
+	// entry.
+	batch := []store.SourceState{
+		{Source: "news", Type: "rss", Cursor: mw.Cursor{LastID: "44"}, ItemsLastRun: 1},
+		{Source: "hn", Type: "hackernews", Cursor: mw.Cursor{LastID: "9"}},
+		{Source: "news", Type: "rss", Cursor: mw.Cursor{LastID: "45"}, ItemsLastRun: 2},
+	}
+	if err := s.SaveSourceStates(ctx, batch); err != nil {
+		t.Fatalf("SaveSourceStates: %v", err)
+	}
+	all, err = s.SourceStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 || all[0].Source != "appstore" || all[1].Source != "hn" || all[1].Cursor.LastID != "9" ||
+		all[2].Source != "news" || all[2].Cursor.LastID != "45" || all[2].ItemsLastRun != 2 {
+		t.Fatalf("after SaveSourceStates: got %+v, want appstore, hn, then news with the later entry", all)
+	}
 }
 
 func testAlerts(t *testing.T, open Opener) {

@@ -30,7 +30,11 @@ type Options struct {
 	SpoolDir      string        // required: where batches wait while the store is down
 	SpoolMaxBytes int64         // default 1 GiB; a full spool makes Flush fail
 	InsertTimeout time.Duration // one insert attempt; default 30s
-	Log           *slog.Logger
+	// CommitDelay is how long Commit gathers the mentions of concurrent
+	// Commits before one flush makes them all durable; default 200ms (at
+	// most FlushInterval).
+	CommitDelay time.Duration
+	Log         *slog.Logger
 }
 
 // Stats are the writer's counters since it started.
@@ -67,10 +71,25 @@ type Writer struct {
 	retry    *backoff.ExponentialBackOff
 	retryAt  time.Time // next replay attempt (under ioMu)
 
-	stop   chan struct{}
-	done   chan struct{}
-	once   sync.Once
-	closeQ sync.Once
+	// Group commit (under mu): Flush numbers the buffers it takes; durable
+	// is the number of the last Flush that stored or spooled its batch,
+	// failedAt/failErr the last one that could not; flushed is closed and
+	// replaced after every Flush, to wake the Commits waiting on them.
+	flushes   uint64
+	durable   uint64
+	failedAt  uint64
+	failErr   error
+	flushed   chan struct{}
+	commits   int           // Commits in progress
+	commitReq chan struct{} // asks the committer for a flush
+	closeDone chan struct{} // closed when Close's flush has ended; closeErr is its result
+	closeErr  error
+
+	stop      chan struct{}
+	done      chan struct{}
+	once      sync.Once
+	closeQ    sync.Once
+	closeOnce sync.Once
 }
 
 // New opens (or creates) the spool and starts the background flusher. Any
@@ -88,6 +107,9 @@ func New(st Inserter, opt Options) (*Writer, error) {
 	if opt.InsertTimeout <= 0 {
 		opt.InsertTimeout = 30 * time.Second
 	}
+	if opt.CommitDelay <= 0 {
+		opt.CommitDelay = min(200*time.Millisecond, opt.FlushInterval)
+	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
@@ -104,13 +126,15 @@ func New(st Inserter, opt Options) (*Writer, error) {
 	w := &Writer{
 		st: st, opt: opt, log: opt.Log.With("component", "writer"), spool: sp,
 		retry: b, stop: make(chan struct{}), done: make(chan struct{}),
-		queue: make(chan []mw.Mention, 1),
+		queue:   make(chan []mw.Mention, 1),
+		flushed: make(chan struct{}), commitReq: make(chan struct{}, 1), closeDone: make(chan struct{}),
 	}
 	if n, size := sp.depth(); n > 0 {
 		w.log.Info("spool holds batches from an earlier run; replaying them", "batches", n, "bytes", size, "dir", opt.SpoolDir)
 	}
 	go w.loop()
 	go w.flusher()
+	go w.committer()
 	return w, nil
 }
 
@@ -187,14 +211,103 @@ func (w *Writer) Flush(ctx context.Context) error {
 	w.mu.Lock()
 	batch := append(w.failed, w.buf...)
 	w.failed, w.buf, w.asyncErr = nil, nil, nil
+	w.flushes++
+	n := w.flushes
 	w.mu.Unlock()
-	if err := w.storeLocked(ctx, batch); err != nil {
-		w.mu.Lock()
+	err := w.storeLocked(ctx, batch)
+	w.mu.Lock()
+	if err != nil {
 		w.buf = append(batch, w.buf...)
+		w.failedAt, w.failErr = n, err
+	} else {
+		w.durable = n
+	}
+	close(w.flushed)
+	w.flushed = make(chan struct{})
+	w.mu.Unlock()
+	return err
+}
+
+// Commit writes ms and returns once they are durable, as Write then Flush
+// would, but concurrent Commits share the flush: the committer flushes
+// CommitDelay after the first of them asks, so the mentions of many
+// source runs go to the store in one insert instead of one each (the
+// daemon's sink; each run saves its cursor only after Commit returns). A
+// Commit with no other in progress (collect --once runs its sources one
+// after another) flushes at once. It fails, as Flush does, when the
+// flush that took ms could neither store nor spool them (they stay
+// buffered for the next flush), and when ctx ends first (they are then
+// flushed later, or by Close).
+func (w *Writer) Commit(ctx context.Context, ms []mw.Mention) error {
+	w.mu.Lock()
+	w.commits++
+	alone := w.commits == 1
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.commits--
 		w.mu.Unlock()
+	}()
+	if err := w.Write(ctx, ms); err != nil {
 		return err
 	}
-	return nil
+	if alone {
+		return w.Flush(ctx)
+	}
+	// Batches Write queued are stored (or kept in failed, which the next
+	// Flush takes); the rest of ms is in buf, which the next Flush to
+	// start takes.
+	w.inflight.Wait()
+	w.mu.Lock()
+	target := w.flushes + 1
+	w.mu.Unlock()
+	select {
+	case w.commitReq <- struct{}{}:
+	default: // a flush is already asked for
+	}
+	for {
+		w.mu.Lock()
+		durable, failedAt, failErr, flushed := w.durable, w.failedAt, w.failErr, w.flushed
+		w.mu.Unlock()
+		switch {
+		case durable >= target:
+			return nil
+		case failedAt >= target:
+			return failErr
+		}
+		select {
+		case <-flushed:
+		case <-w.closeDone:
+			// Close's flush, which started after the last Write got in,
+			// took ms if no earlier flush did.
+			return w.closeErr
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// committer runs the flushes Commit asks for, CommitDelay after the first
+// ask, so that the Commits of that interval share one insert. Flushes are
+// serialised (ioMu): what arrives while one inserts goes with the next.
+func (w *Writer) committer() {
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-w.commitReq:
+		}
+		t := time.NewTimer(w.opt.CommitDelay)
+		select {
+		case <-w.stop: // Close flushes what is waiting
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if err := w.Flush(context.Background()); err != nil {
+			w.log.Error("flush failed; mentions kept in memory", "err", err)
+		}
+	}
 }
 
 // storeLocked replays the spool, then inserts batch, or spools it behind
@@ -343,10 +456,16 @@ func (w *Writer) SpoolDepth() (int, int64) { return w.spool.depth() }
 func (w *Writer) Close(ctx context.Context) error {
 	w.once.Do(func() { close(w.stop) })
 	<-w.done
-	err := w.Flush(ctx)
+	// Refuse new writes first, so that this last flush takes every
+	// mention a Commit is waiting for.
 	w.mu.Lock()
 	w.closed = true
 	w.mu.Unlock()
+	err := w.Flush(ctx)
+	w.closeOnce.Do(func() {
+		w.closeErr = err
+		close(w.closeDone)
+	})
 	w.inflight.Wait() // a Write that got in before closed was set
 	w.closeQ.Do(func() { close(w.queue) })
 	if n, size := w.spool.depth(); n > 0 {
