@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every Fuzz* target in the module for a short time each.
+# Runs every Fuzz* target in the module briefly: $1 is go test's -fuzztime,
+# a count of executions (10000x) or a duration (5s).
 set -euo pipefail
-t=${1:-5s}
+t=${1:-20000x}
 cd "$(dirname "$0")/.."
 grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
   pkg=./$(dirname "${f#./}")
