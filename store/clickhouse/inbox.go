@@ -104,20 +104,7 @@ const exportBlockRows = 4096
 // mentionsFinal, in q's order. The server sorts; this process holds one
 // block of rows at a time.
 func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
-	var key, rest where
-	if len(q.Brands) > 0 {
-		key.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		key.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		key.add("published < toDateTime(?)", toSec(q.To))
-	}
-	if len(q.IDs) > 0 {
-		key.in("id", q.IDs)
-	}
-	s.filters(&rest, q)
+	key, rest := s.mentionWhere(q)
 	if !q.CollectedFrom.IsZero() {
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}

@@ -83,6 +83,25 @@ const mentionSelect = `SELECT id, brand, source, kind, native_id, url, author, a
     title, text, rating, published, collected, lang, sentiment,
     label, stage, stage_confidence, aspects, reach, version`
 
+// mentionWhere splits q's conditions: key narrows the read by the sort key
+// (brand, published, id), rest filters the other columns.
+func (s *Store) mentionWhere(q store.MentionQuery) (key, rest where) {
+	if len(q.Brands) > 0 {
+		key.in("brand", q.Brands)
+	}
+	if !q.From.IsZero() {
+		key.add("published >= toDateTime(?)", toSec(q.From))
+	}
+	if !q.To.IsZero() {
+		key.add("published < toDateTime(?)", toSec(q.To))
+	}
+	if len(q.IDs) > 0 {
+		key.in("id", q.IDs)
+	}
+	s.filters(&rest, q)
+	return key, rest
+}
+
 // Mentions returns the latest version of the mentions matching q, newest
 // first or by impact (negativity × reach, then newest). Every filter
 // applies to the latest version of a mention, never to an older one.
@@ -97,21 +116,7 @@ const mentionSelect = `SELECT id, brand, source, kind, native_id, url, author, a
 // that many IDs nears ClickHouse's max_query_size) the deduplicating read
 // does the work.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
-	// key narrows the read by the sort key; rest filters the other columns.
-	var key, rest where
-	if len(q.Brands) > 0 {
-		key.in("brand", q.Brands)
-	}
-	if !q.From.IsZero() {
-		key.add("published >= toDateTime(?)", toSec(q.From))
-	}
-	if !q.To.IsZero() {
-		key.add("published < toDateTime(?)", toSec(q.To))
-	}
-	if len(q.IDs) > 0 {
-		key.in("id", q.IDs)
-	}
-	s.filters(&rest, q)
+	key, rest := s.mentionWhere(q)
 	if q.OrderBy == store.ByCollected {
 		return s.mentionsCollected(ctx, key, rest, q)
 	}
