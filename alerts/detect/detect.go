@@ -283,6 +283,10 @@ type Detector struct {
 	perDay     int
 	slots      int // time-of-day slots
 	maxEpisode int // MaxEpisode in buckets (MaxInt when disabled)
+
+	perSlot      float64 // buckets per time-of-day slot (at least 1)
+	weekAlpha    float64 // hour-of-week correction (weekly.go)
+	weekErrAlpha float64 // its recent squared errors
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -314,6 +318,10 @@ func New(cfg Config) *Detector {
 		perDay:     max(1, int(perDay)),
 		slots:      slots,
 		maxEpisode: maxEpisodeBuckets(cfg),
+		// An hour-of-week slot gets perDay/slots updates a week.
+		perSlot:      math.Max(perDay/float64(slots), 1),
+		weekAlpha:    halfAlpha(weeklyHalfLifeWeeks * math.Max(perDay/float64(slots), 1)),
+		weekErrAlpha: halfAlpha(weeklyErrHalfLifeDays * perDay),
 	}
 }
 

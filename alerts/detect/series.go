@@ -20,6 +20,13 @@ type series struct {
 	dow    [7]float64 // day-of-week profile, mean 0
 	dowN   [7]int     // updates per weekday slot
 
+	// Hour-of-week correction (weekly.go): what the additive profiles
+	// miss at each time-of-day slot of each weekday, and the recent
+	// squared errors of the prediction without and with it.
+	week       [7 * maxSlots]float64
+	weekN      [7 * maxSlots]int32
+	errA, errB float64
+
 	prevR float64 // the last bucket's residual against the baseline, clipped
 	cov   float64 // EW lag-1 covariance of the residual
 	vr1   float64 // variance of the residual after the lag-1 correction
@@ -73,9 +80,14 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.counts = false
 	}
 	expected := s.level
+	ws := wd*d.slots + h // hour-of-week slot
+	weekly := 0.0
 	if !cfg.DisableSeasonal {
 		expected += s.season(d, h, wd)
+		weekly = d.weekly(s, ws)
 	}
+	expA := expected // the prediction without the hour-of-week correction
+	expected += weekly
 	if s.n == 0 {
 		expected = value // no history: the first bucket is its own baseline
 	}
@@ -230,6 +242,9 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.vr1 += q * (r1*r1 - s.vr1)
 	}
 	s.prevR = r
+	if !cfg.DisableSeasonal && s.n > 0 {
+		d.updateWeekly(s, ws, expected+r-expA, w)
+	}
 	d.update(s, h, wd, expected+r, r*r, w)
 	s.n++
 	s.last = t
