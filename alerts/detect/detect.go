@@ -125,11 +125,11 @@ type Config struct {
 	// follows its model exactly (steady Poisson counts) crosses it by
 	// chance about once per FireEvery, counting both horizons (and both
 	// tails with Direction Both): FireScore = -log10(Bucket / FireEvery /
-	// tests), 3.6 for 5-minute buckets watched upwards. Real series are
+	// tests), 3.9 for 5-minute buckets watched upwards. Real series are
 	// heavier-tailed than their model, so the series' own tail
 	// (TailMargin) often decides.
 	FireScore float64
-	FireEvery time.Duration // default 7 days
+	FireEvery time.Duration // default 14 days
 	// SlowScore is the same for the slow horizon; default FireScore.
 	SlowScore float64
 	// TailMargin: an onset also needs the score to reach TailMargin × the
@@ -155,8 +155,9 @@ type Config struct {
 
 	// Cooldown: after an episode resolves, no new onset for Cooldown unless
 	// the bucket's score reaches CooldownOverride × the peak score of the
-	// episode before.
-	Cooldown         time.Duration // default 24h; negative disables
+	// episode before. Shorter than a day, so that an incident that comes
+	// back at the same hour the next day is seen.
+	Cooldown         time.Duration // default 18h; negative disables
 	CooldownOverride float64       // default 1.5
 
 	// MaxEpisode: an episode still firing this long after its onset is a
@@ -189,7 +190,7 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.Sensitivity, 1)
 	if c.FireEvery <= 0 {
-		c.FireEvery = 7 * 24 * time.Hour
+		c.FireEvery = 14 * 24 * time.Hour
 	}
 	// Two horizons, and two tails when both directions are watched: each
 	// gets its share of the chance rate (Bonferroni).
@@ -231,7 +232,7 @@ func (c Config) withDefaults() Config {
 		c.MaxGapBuckets = 7 * perDay
 	}
 	if c.Cooldown == 0 {
-		c.Cooldown = 24 * time.Hour
+		c.Cooldown = 18 * time.Hour
 	}
 	def(&c.CooldownOverride, 1.5)
 	if c.MaxEpisode == 0 {

@@ -14,6 +14,7 @@ type series struct {
 	counts bool              // every value so far a non-negative integer
 	level  float64           // deseasonalised mean
 	vr     float64           // variance of the residual (EW, winsorised)
+	absR   float64           // mean absolute residual (EW, not clipped): scaleFloor
 	hod    [maxSlots]float64 // time-of-day profile; its mean (hodSum/slots) is taken out
 	hodN   [maxSlots]int32   // updates per slot
 	hodSum float64
@@ -60,6 +61,16 @@ const tailEta = 0.1
 
 // Upper bound of the count dispersion: beyond it a series is noise.
 const maxPhi = 1e4
+
+// scaleFloor: the standard deviation of a real-valued series' residual is
+// at least this × its mean absolute residual, unclipped. Winsorising
+// protects the variance from a spike, but on a series that is flat between
+// routine spikes (disk writes, a load balancer's request bursts) it makes
+// the variance collapse to the flat stretches' tiny spread, and every
+// routine spike scores astronomically (z of 1e9), faster than the series'
+// own tail can learn. For Gaussian residuals the mean absolute value is
+// 0.8 standard deviations, so the floor (0.4) never binds there.
+const scaleFloor = 0.5
 
 // maxBeta bounds the lag-1 correction: the prediction never simply repeats
 // the last bucket.
@@ -138,9 +149,15 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		}
 		sd = math.Sqrt(phib * ub)
 	} else {
-		z = r1 / math.Sqrt(v1+varFloor(s.level))
+		sd1 := math.Sqrt(v1 + varFloor(s.level))
 		sd = math.Sqrt(s.vr + varFloor(s.level))
+		if s.n > clipAfter { // see scaleFloor
+			sd1 = math.Max(sd1, scaleFloor*s.absR)
+			sd = math.Max(sd, scaleFloor*s.absR)
+		}
+		z = r1 / sd1
 	}
+	s.absR += math.Max(d.levelAlpha/4, 1/float64(s.n+1)) * (math.Abs(r) - s.absR)
 	zb = r / sd
 	if s.n == 0 {
 		z, zb = 0, 0
