@@ -28,6 +28,12 @@ type series struct {
 	weekN      [7 * maxSlots]int32
 	errA, errB float64
 
+	// Daily habits (habit.go), per 10-minute slot of the day.
+	habitDay   [habitSlots]int32   // the last day with a hot bucket in the slot
+	habitRun   [habitSlots]uint8   // consecutive days with one, ending habitDay
+	habitScore [habitSlots]float32 // the largest score of that day's hot buckets there
+	habitPrev  [habitSlots]float32 // the day before's, near this time, when the run began today
+
 	prevR float64 // the last bucket's residual against the baseline, clipped
 	cov   float64 // EW lag-1 covariance of the residual
 	vr1   float64 // variance of the residual after the lag-1 correction
@@ -199,6 +205,9 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	slowHot := warm && dec.SlowScore >= slowThr
 	dec.Slow = slowHot
 	hot := fastHot || slowHot
+	if hot && d.habitual(s, lt, math.Max(dec.Score, dec.SlowScore)) {
+		hot = false
+	}
 
 	// Cooldown: a while after an episode, only a clearly larger one starts.
 	if cfg.Cooldown > 0 && !s.resolvedAt.IsZero() && t.Sub(s.resolvedAt) < cfg.Cooldown &&
