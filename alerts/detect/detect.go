@@ -288,6 +288,7 @@ type Detector struct {
 	perSlot      float64 // buckets per time-of-day slot (at least 1)
 	weekAlpha    float64 // hour-of-week correction (weekly.go)
 	weekErrAlpha float64 // its recent squared errors
+	runAlpha     float64 // the distribution of the short run of scores (likelihood.go)
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -323,6 +324,7 @@ func New(cfg Config) *Detector {
 		perSlot:      math.Max(perDay/float64(slots), 1),
 		weekAlpha:    halfAlpha(weeklyHalfLifeWeeks * math.Max(perDay/float64(slots), 1)),
 		weekErrAlpha: halfAlpha(weeklyErrHalfLifeDays * perDay),
+		runAlpha:     halfAlpha(runWindowDays * perDay),
 	}
 }
 

@@ -34,6 +34,10 @@ type series struct {
 	habitScore [habitSlots]float32 // the largest score of that day's hot buckets there
 	habitPrev  [habitSlots]float32 // the day before's, near this time, when the run began today
 
+	// The run of fast scores against its recent habit (likelihood.go).
+	runShort, runMean, runVar float64
+	runN                      int
+
 	prevR float64 // the last bucket's residual against the baseline, clipped
 	cov   float64 // EW lag-1 covariance of the residual
 	vr1   float64 // variance of the residual after the lag-1 correction
@@ -201,7 +205,8 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	// The count floor is a product gate on rises.
 	floorOK := cfg.MinCount <= 0 || value >= cfg.MinCount || cfg.Direction == Down || (cfg.Direction == Both && z < 0)
 	warm := s.n >= cfg.WarmupBuckets && floorOK
-	fastHot := warm && dec.Score >= dec.Threshold
+	out := d.standsOut(s, dec.Score) // every bucket: it tracks the run
+	fastHot := warm && dec.Score >= dec.Threshold && out
 	slowHot := warm && dec.SlowScore >= slowThr
 	dec.Slow = slowHot
 	hot := fastHot || slowHot
