@@ -26,8 +26,11 @@ const runSpan = 3
 // runWindowDays is the half-life of the short run's distribution.
 const runWindowDays = 7
 
-// runScore is the least -log10 tail probability of the short run.
+// runScore is the least -log10 tail probability of the short run; runZ
+// the standard normal z with that tail.
 const runScore = 2
+
+var runZ = zOfScore(runScore)
 
 // standsOut moves the short run of scores by this bucket's score and says
 // whether it stands out from its distribution over the recent week (which
@@ -39,7 +42,7 @@ func (d *Detector) standsOut(s *series, score float64) bool {
 	}
 	s.runShort += 2.0 / (runSpan + 1) * (u - s.runShort)
 	dev := s.runShort - s.runMean
-	out := normScore(dev/math.Sqrt(s.runVar+1e-6)) >= runScore
+	out := dev >= runZ*math.Sqrt(s.runVar+1e-6) // normScore(dev/sd) >= runScore
 	a := math.Max(d.runAlpha, 1/float64(s.runN+1))
 	s.runMean += a * dev
 	s.runVar += a * (dev*dev - s.runVar)
