@@ -19,7 +19,9 @@
 //     residual variance is tracked the same way. Every update sees the
 //     residual clipped at Winsor standard deviations, and buckets of an
 //     episode update with a much smaller weight, so a spike barely moves the
-//     baseline.
+//     baseline. Where the week's hours have their own shape (weekends
+//     unlike weekdays), an hour-of-week correction is added while it
+//     predicts clearly better (weekly.go).
 //   - Surprise of one bucket (the fast horizon), as a signed z: for a count
 //     series (every value so far a non-negative integer, and not far less
 //     noisy than Poisson) the upper tail is the quasi-Poisson tail
@@ -37,13 +39,16 @@
 //     real data (residuals are heavier-tailed and correlated), so each
 //     series also tracks a high quantile of its own scores, and an onset
 //     needs the score to clear both FireScore and TailMargin × that
-//     quantile: a routinely jumpy series must jump beyond its habit.
+//     quantile: a routinely jumpy series must jump beyond its habit. A
+//     fast onset also needs the short run of scores to stand out from its
+//     last week (likelihood.go).
 //
 // An episode starts when either horizon is hot (and the count floor is met),
 // and resolves after ResolveBuckets consecutive quiet buckets. After it
 // resolves, a cooldown holds back new onsets unless a bucket clearly beats
 // the last episode's peak: the follow-up waves of one story do not alert
-// again.
+// again, and a spike that came at the same time of day on each of the two
+// days before is a scheduled job's, not an incident (habit.go).
 package detect
 
 import (
