@@ -154,7 +154,6 @@ type enExample struct {
 	feats  []uint32
 	dense  [numDense]float32
 	emb    []float32 // embedding features (enEmbed.features), nil without vectors
-	clus   []uint32  // cluster weight rows of the words (enEmbed.clusters)
 	class  int
 	review bool
 }
@@ -175,7 +174,6 @@ func featurizeEN(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed) []enEx
 		out[i] = enExample{feats: feats, dense: dense, class: ex.Class}
 		if e != nil {
 			out[i].emb = e.features(feats)
-			out[i].clus = e.clusters(feats)
 		}
 	}
 	return out
@@ -197,9 +195,6 @@ type enTrainer struct {
 	reviews  float32 // weight of the review texts
 	// The embedding projection's rate and L2 penalty.
 	embRate, embL2 float32
-	// warm is the first epochs, in which the hashed weights do not learn
-	// (ENEmbedOptions.Warm).
-	warm int
 }
 
 // run trains a model of cfg on set for epochs epochs, calling after(ep,
@@ -230,7 +225,7 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, e *enEmbed, epoch
 	var gd [numDense][numClasses]float32
 	var p, gp []float32
 	if e != nil {
-		p = make([]float32, e.paramLen())
+		p = make([]float32, e.projLen())
 		gp = make([]float32, len(p))
 	}
 	order := make([]int, len(set))
@@ -241,10 +236,9 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, e *enEmbed, epoch
 	for ep := 1; ep <= epochs; ep++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			d := stepEN(m, p, set[i], cw[src(set[i])][set[i].class], g, &gb, &gd, t.rate, t.l2, ep > t.warm)
+			d := stepEN(m, p, set[i], cw[src(set[i])][set[i].class], g, &gb, &gd, t.rate, t.l2)
 			if p != nil {
 				stepEmb(p, gp, set[i].emb, &d, t.embRate, t.embL2)
-				stepHashed(p, gp, set[i].clus, &d, scoring.FeatScale(len(set[i].feats)), t.rate, t.l2)
 			}
 		}
 		after(ep, m, p)
@@ -280,9 +274,6 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 		t.pow = 0
 	}
 	t.embRate, t.embL2 = float32(o.Embed.Rate), float32(o.Embed.L2)
-	if o.Embed.Vectors != nil {
-		t.warm = o.Embed.Warm
-	}
 	if t.embRate == 0 {
 		t.embRate = t.rate
 	}
@@ -395,9 +386,6 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 			bestAdj = adj
 		}
 	}
-	if o.Embed.Mean {
-		return best, fmt.Errorf("training sentiment-en: mean-pooled word vectors do not fold into the model's weights (cross-validation only)")
-	}
 	// The final model: every member on all of d for the chosen epochs.
 	best.Model = &scoring.ENModel{Adj: bestAdj}
 	if e := o.Embed; e.Vectors != nil {
@@ -460,12 +448,6 @@ func scoreEN(m *scoring.ENWeights, p []float32, ex *enExample) [numClasses]float
 	z := m.Scores(ex.feats, &ex.dense)
 	if p != nil {
 		projectEmb(&z, p, ex.emb)
-		x := scoring.FeatScale(len(ex.feats))
-		for _, c := range ex.clus {
-			for k := range z {
-				z[k] += x * p[int(c)*numClasses+k]
-			}
-		}
 	}
 	return z
 }
@@ -474,7 +456,7 @@ func scoreEN(m *scoring.ENWeights, p []float32, ex *enExample) [numClasses]float
 // output error (the class weight times probability minus target), for
 // the embedding projection p's update.
 func stepEN(m *scoring.ENWeights, p []float32, ex *enExample, cw float32, g []float32, gb *[numClasses]float32,
-	gd *[numDense][numClasses]float32, rate, l2 float32, hashed bool) [numClasses]float32 {
+	gd *[numDense][numClasses]float32, rate, l2 float32) [numClasses]float32 {
 	z := scoreEN(m, p, ex)
 	scoring.Softmax(z[:])
 	x := scoring.FeatScale(len(ex.feats))
@@ -497,9 +479,7 @@ func stepEN(m *scoring.ENWeights, p []float32, ex *enExample, cw float32, g []fl
 			}
 		}
 	}
-	if hashed {
-		stepHashed(m.W, g, ex.feats, &d, x, rate, l2)
-	}
+	stepHashed(m.W, g, ex.feats, &d, x, rate, l2)
 	return d
 }
 

@@ -32,20 +32,6 @@ type ENEmbedOptions struct {
 	Scale   float64 // each vector times this (default 1)
 	L2      float64 // L2 penalty on P per update (default the hashed weights')
 	Rate    float64 // AdaGrad rate of P (default the hashed weights')
-	// Mean pools the vectors of the text's word buckets by their mean
-	// instead of the features' scaled sum: for cross-validation only, as
-	// a mean does not fold into per-bucket weights.
-	Mean bool
-	// Clusters, when set, groups the placed words by their vectors
-	// (spherical k-means, clusterWords): Clusters[0] groups at the first
-	// level, then each group is split into Clusters[l] at level l. Each
-	// group has a weight per class, learned with the rest; a word's
-	// groups' weights fold into its bucket as P's projection does.
-	Clusters []int
-	// Warm is the number of first epochs in which only P, the rules'
-	// weights and the bias learn (the word vectors first); the hashed
-	// weights then learn what the vectors leave. Counted in the epochs.
-	Warm int
 }
 
 // DefaultENEmbed is the shipped setting, chosen by cross-validation on
@@ -75,18 +61,10 @@ type enEmbed struct {
 	slot []int32
 	kind []uint8
 	vec  []float32 // slot s's vector is vec[s*dims:], scaled
-	// clus[s*levels+l] is slot s's cluster weight row at level l (an
-	// index past the projection's rows), or -1 (negated words' slots).
-	clus    []int32
-	nClus   int // cluster weight rows in all
-	nLevels int
 }
 
 // projLen is the length of the projection P (dims x classes per kind).
 func (e *enEmbed) projLen() int { return e.o.kinds() * e.dims * numClasses }
-
-// paramLen is the length of the parameters P and the cluster weights.
-func (e *enEmbed) paramLen() int { return e.projLen() + e.nClus*numClasses }
 
 // placeEmbeddings places o's vectors on cfg's buckets.
 func placeEmbeddings(o ENEmbedOptions, cfg scoring.ENConfig) (*enEmbed, error) {
@@ -104,31 +82,12 @@ func placeEmbeddings(o ENEmbedOptions, cfg scoring.ENConfig) (*enEmbed, error) {
 	for i := range e.slot {
 		e.slot[i] = -1
 	}
-	var cl [][]int32 // cluster of each word at each level
-	if len(o.Clusters) > 0 {
-		cl = clusterWords(o.Vectors, n, o.Clusters)
-		e.nLevels = len(o.Clusters)
-	}
-	levelBase := make([]int32, len(o.Clusters))
-	size := 1
-	for l, k := range o.Clusters {
-		size *= k
-		levelBase[l] = int32(e.projLen()/numClasses + e.nClus)
-		e.nClus += size
-	}
-	put := func(b uint32, k uint8, v []float32, word int) {
+	put := func(b uint32, k uint8, v []float32) {
 		if e.slot[b] >= 0 {
 			return // a more frequent word has it
 		}
 		e.slot[b] = int32(len(e.vec) / e.dims)
 		e.kind[b] = k
-		for l := range e.nLevels {
-			if k == 0 {
-				e.clus = append(e.clus, levelBase[l]+cl[l][word])
-			} else {
-				e.clus = append(e.clus, -1)
-			}
-		}
 		scale := float32(o.Scale)
 		if o.Unit {
 			var ss float64
@@ -148,64 +107,32 @@ func placeEmbeddings(o ENEmbedOptions, cfg scoring.ENConfig) (*enEmbed, error) {
 		if !ok {
 			continue
 		}
-		put(plain, 0, o.Vectors.Vec(i), i)
+		put(plain, 0, o.Vectors.Vec(i))
 		if o.Neg {
-			put(neg, 1, o.Vectors.Vec(i), i)
+			put(neg, 1, o.Vectors.Vec(i))
 		}
 	}
 	return e, nil
 }
 
-// clusters is the cluster weight rows of the text's features' buckets.
-func (e *enEmbed) clusters(feats []uint32) []uint32 {
-	if e.nLevels == 0 {
-		return nil
-	}
-	var out []uint32
-	for _, f := range feats {
-		if s := e.slot[f]; s >= 0 {
-			for _, c := range e.clus[int(s)*e.nLevels : (int(s)+1)*e.nLevels] {
-				if c >= 0 {
-					out = append(out, uint32(c))
-				}
-			}
-		}
-	}
-	return out
-}
-
 // features is the text's embedding features: per kind, the vectors of
-// its features' buckets, summed and scaled by scoring.FeatScale (or, with
-// Mean, the mean of its word buckets' vectors).
+// its features' buckets, summed and scaled by scoring.FeatScale.
 func (e *enEmbed) features(feats []uint32) []float32 {
 	out := make([]float32, e.o.kinds()*e.dims)
-	var cnt [2]int
 	for _, f := range feats {
 		s := e.slot[f]
 		if s < 0 {
 			continue
 		}
 		k := int(e.kind[f])
-		if k >= e.o.kinds() {
-			continue
-		}
-		cnt[k]++
 		dst := out[k*e.dims : (k+1)*e.dims]
 		for j, v := range e.vec[int(s)*e.dims : (int(s)+1)*e.dims] {
 			dst[j] += v
 		}
 	}
-	for k := range e.o.kinds() {
-		x := scoring.FeatScale(len(feats))
-		if e.o.Mean {
-			x = 0
-			if cnt[k] > 0 {
-				x = 1 / float32(cnt[k])
-			}
-		}
-		for j := range out[k*e.dims : (k+1)*e.dims] {
-			out[k*e.dims+j] *= x
-		}
+	x := scoring.FeatScale(len(feats))
+	for j := range out {
+		out[j] *= x
 	}
 	return out
 }
@@ -246,13 +173,6 @@ func (e *enEmbed) fold(w, p []float32) {
 		if s < 0 {
 			continue
 		}
-		for _, c := range e.clus[int(s)*e.nLevels : (int(s)+1)*e.nLevels] {
-			if c >= 0 {
-				for k := range numClasses {
-					w[b*numClasses+k] += p[int(c)*numClasses+k]
-				}
-			}
-		}
 		k := int(e.kind[b])
 		v := e.vec[int(s)*e.dims : (int(s)+1)*e.dims]
 		for c := range numClasses {
@@ -263,97 +183,4 @@ func (e *enEmbed) fold(w, p []float32) {
 			w[b*numClasses+c] += sum
 		}
 	}
-}
-
-// clusterWords groups the first n words of v by their unit vectors, level
-// by level (spherical k-means, 8 rounds): ks[0] groups of all n, then
-// each group of level l-1 split into ks[l]. It returns each word's group
-// at each level (level l's groups numbered parent*ks[l] + child). The
-// first centroids are the group's words at evenly spaced frequency ranks,
-// so the result is deterministic.
-func clusterWords(v *Embeddings, n int, ks []int) [][]int32 {
-	dims := v.Dims
-	unit := make([]float32, n*dims)
-	for i := range n {
-		var ss float64
-		for _, x := range v.Vec(i) {
-			ss += float64(x) * float64(x)
-		}
-		inv := float32(1 / math.Sqrt(max(ss, 1e-12)))
-		for j, x := range v.Vec(i) {
-			unit[i*dims+j] = x * inv
-		}
-	}
-	out := make([][]int32, len(ks))
-	groups := [][]int{make([]int, n)} // the words of each parent group
-	for i := range n {
-		groups[0][i] = i
-	}
-	for l, k := range ks {
-		out[l] = make([]int32, n)
-		var next [][]int
-		for parent, members := range groups {
-			assign := kmeans(unit, dims, members, k)
-			sub := make([][]int, k)
-			for mi, w := range members {
-				out[l][w] = int32(parent*k + assign[mi])
-				sub[assign[mi]] = append(sub[assign[mi]], w)
-			}
-			next = append(next, sub...)
-		}
-		groups = next
-	}
-	return out
-}
-
-// kmeans is spherical k-means of the words members (indexes into unit)
-// into k groups, 8 rounds; it returns each member's group.
-func kmeans(unit []float32, dims int, members []int, k int) []int {
-	assign := make([]int, len(members))
-	if len(members) <= k {
-		for i := range assign {
-			assign[i] = i
-		}
-		return assign
-	}
-	cent := make([]float32, k*dims)
-	for c := range k {
-		copy(cent[c*dims:(c+1)*dims], unit[members[c*len(members)/k]*dims:])
-	}
-	for range 8 {
-		for mi, w := range members {
-			x := unit[w*dims : (w+1)*dims]
-			best, bestDot := 0, float32(-2)
-			for c := range k {
-				var dot float32
-				for j, y := range cent[c*dims : (c+1)*dims] {
-					dot += x[j] * y
-				}
-				if dot > bestDot {
-					best, bestDot = c, dot
-				}
-			}
-			assign[mi] = best
-		}
-		sum := make([]float64, k*dims)
-		for mi, w := range members {
-			for j, x := range unit[w*dims : (w+1)*dims] {
-				sum[assign[mi]*dims+j] += float64(x)
-			}
-		}
-		for c := range k {
-			var ss float64
-			for _, x := range sum[c*dims : (c+1)*dims] {
-				ss += x * x
-			}
-			if ss == 0 {
-				continue // an empty group keeps its centroid
-			}
-			inv := 1 / math.Sqrt(ss)
-			for j := range dims {
-				cent[c*dims+j] = float32(sum[c*dims+j] * inv)
-			}
-		}
-	}
-	return assign
 }
