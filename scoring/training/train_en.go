@@ -98,7 +98,8 @@ type ENTrainOptions struct {
 
 // DefaultENMembers is the shipped English model: one logistic
 // regression over words (2^18 buckets), cross-validated on the 2016
-// tweets at 0.5987 (docs/BENCHMARKS.md).
+// tweets at 0.5987, and 0.6036 with the word vectors of DefaultENEmbed
+// (docs/BENCHMARKS.md).
 var DefaultENMembers = EnsembleENMembers[:1]
 
 // EnsembleENMembers are an ensemble of three (`train sentiment-en
