@@ -18,7 +18,7 @@ import (
 // (word, negated word); a projection P (dims x classes per kind) learned
 // with the hashed weights turns them into class scores. As every bucket's
 // vector is fixed, P's contribution is a per-bucket constant: after
-// training it is folded into the bucket's weights (foldEmbeddings), so the
+// training it is folded into the bucket's weights (enEmbed.fold), so the
 // shipped model has the same format and the same scoring cost as one
 // without vectors, and a word never seen in training scores by its
 // vector's projection.
