@@ -45,11 +45,12 @@ func LoadEmbeddings(path string, maxWords int) (*Embeddings, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	e, err := decodeEmbeddings(io.TeeReader(bufio.NewReaderSize(f, 1<<20), h), maxWords)
+	r := io.TeeReader(bufio.NewReaderSize(f, 1<<20), h) // every byte read is hashed
+	e, err := decodeEmbeddings(r, maxWords)
 	if err != nil {
 		return nil, fmt.Errorf("reading word vectors %s: %w (want the JSON file of %s)", path, err, EmbeddingsPackage)
 	}
-	if _, err := io.Copy(h, f); err != nil { // anything after the object
+	if _, err := io.Copy(io.Discard, r); err != nil { // what the decoder left unread
 		return nil, fmt.Errorf("reading word vectors %s: %w", path, err)
 	}
 	e.SHA256 = hex.EncodeToString(h.Sum(nil))

@@ -3,6 +3,8 @@ package training
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -171,16 +173,19 @@ func TestLoadEmbeddings(t *testing.T) {
 	dir := t.TempDir()
 	words := []string{"the", "good", "bad", "refund"}
 	path := filepath.Join(dir, "v.json")
-	if err := os.WriteFile(path, []byte(winkJSON(t, words, 3, func(i int) []float64 {
+	// Trailing bytes the decoder need not read are hashed too.
+	body := []byte(winkJSON(t, words, 3, func(i int) []float64 {
 		return []float64{float64(i), 0.5, -float64(i)}
-	})), 0o644); err != nil {
+	}) + "\n" + strings.Repeat(" ", 100000) + "\n")
+	if err := os.WriteFile(path, body, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	wantSum := sha256.Sum256(body)
 	e, err := LoadEmbeddings(path, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Dims != 3 || strings.Join(e.Words, " ") != "the good bad" || len(e.SHA256) != 64 {
+	if e.Dims != 3 || strings.Join(e.Words, " ") != "the good bad" || e.SHA256 != hex.EncodeToString(wantSum[:]) {
 		t.Fatalf("got dims %d, words %q, sha %q", e.Dims, e.Words, e.SHA256)
 	}
 	if v := e.Vec(2); v[0] != 2 || v[1] != 0.5 || v[2] != -2 {
