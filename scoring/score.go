@@ -108,8 +108,13 @@ func capScored(text string) string {
 }
 
 // ScoreText scores a bare text (the CLI's `score` command).
-func ScoreText(sc *Scorer, text string) Result {
-	m := mw.Mention{Text: text}
+func ScoreText(sc *Scorer, text string) Result { return ScoreTextAs(sc, text, "") }
+
+// ScoreTextAs scores a bare text as a mention of source type typ
+// (mw.Mention.Type): mw.ReviewType, or a type that declares Reviews,
+// scores English sentiment in the review register.
+func ScoreTextAs(sc *Scorer, text, typ string) Result {
+	m := mw.Mention{Text: text, Type: typ}
 	sc.Score(&m)
 	return Result{Lang: m.Lang, Sentiment: m.Sentiment, Label: m.Label, Stage: m.Stage,
 		StageConfidence: m.StageConfidence, Aspects: m.Aspects}
