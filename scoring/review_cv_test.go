@@ -18,12 +18,12 @@ const movieReviewsPath = "../../shared/data/sentiment-en/movie_reviews.tsv"
 
 // reviewItem is what each candidate labelling of a review sentence reads.
 type reviewItem struct {
-	gold     int     // class of the raters' mean (±0.5)
-	rating   float64 // raters' mean
-	z        [NumClasses]float32
-	cls      int     // the model's class (after its tweet offsets)
-	blend    float64 // enBlend·(p(pos) − p(neg)) + (1 − enBlend)·rules
-	rules    float64 // the rules' compound after the neutral band
+	gold     int                 // class of the raters' mean (±0.5)
+	rating   float64             // raters' mean
+	z        [NumClasses]float32 // log class probabilities
+	cls      int                 // the model's class (after its tweet offsets)
+	blend    float64             // enBlend·(p(pos) − p(neg)) + (1 − enBlend)·rules
+	rules    float64             // the rules' compound after the neutral band
 	settleAt func(float64) float64
 	fold     int
 }
@@ -137,15 +137,12 @@ func reviewItemOf(text string, rating float64) reviewItem {
 	s.neverComplains()
 	detectLang(s)
 	rule := s.ruleCompoundEN()
-	d := s.enDense(rule)
-	z := sentimentEN.memberScores(s, rule, &d)
-	za := z
-	for k := range za {
-		za[k] += sentimentEN.adj[k]
+	p, cls := sentimentEN.predictEN(s, rule)
+	var z [NumClasses]float32 // log p: the class scores but for a constant
+	for k := range z {
+		z[k] = float32(math.Log(float64(p[k])))
 	}
-	p := z
-	softmax(p[:])
-	it := reviewItem{rating: rating, z: z, cls: Argmax(za), rules: neutralBand(rule)}
+	it := reviewItem{rating: rating, z: z, cls: cls, rules: neutralBand(rule)}
 	it.blend = enBlend*float64(p[clsPos]-p[clsNeg]) + (1-enBlend)*it.rules
 	it.gold = clsNeu
 	if rating >= 0.5 {

@@ -87,15 +87,8 @@ func TestReviewRegisterContract(t *testing.T) {
 // step: the blend, clamped to -1..1, settled by the complaint cues, fused
 // with the rating.
 func reviewBlend(text string, rating float32) float64 {
-	s := getScratch()
-	defer putScratch(s)
-	s.tokenize(text)
-	s.neverComplains()
-	detectLang(s)
-	rule := s.ruleCompoundEN()
-	p, _ := sentimentEN.predictEN(s, rule)
-	v := enBlend*float64(p[clsPos]-p[clsNeg]) + (1-enBlend)*neutralBand(rule)
-	return fuseRating(s.settle(max(-1, min(1, v))), rating)
+	it := reviewItemOf(text, 0)
+	return fuseRating(it.settleAt(max(-1, min(1, it.blend))), rating)
 }
 
 // TestReviewsDeclared: the source types whose items are reviews are the
