@@ -72,6 +72,7 @@ const (
 	tableAPITokens     = "api_tokens"
 	tableSessions      = "sessions"
 	tableDeliveries    = "deliveries"
+	tableHourDistinct  = "mentions_hourly_distinct"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -383,6 +384,17 @@ ENGINE = %s
 PARTITION BY toYYYYMM(at)
 ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onCluster(), str, str,
 			s.engine("Replacing", tableDeliveries, "version"))}, tableDeliveries, "cityHash64(alert_id)")},
+		{Version: 9, Name: "distinct mentions per hour", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    brand %s,
+    hour DateTime('UTC'),
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour)%s`, tableHourDistinct, s.onCluster(), str,
+			s.engine("Replacing", tableHourDistinct, "inserted"), s.ttl("hour"))}, tableHourDistinct, "cityHash64(brand)")},
 	}
 }
 

@@ -269,3 +269,18 @@ ORDER BY (alert_id, key, receiver, attempt, status);
 
 CREATE TABLE IF NOT EXISTS deliveries_all ON CLUSTER mw_cluster AS deliveries
 ENGINE = Distributed(mw_cluster, analytics, deliveries, cityHash64(alert_id));
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct ON CLUSTER mw_cluster (
+    brand LowCardinality(String),
+    hour DateTime('UTC'),
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/mentions_hourly_distinct', '{replica}', inserted)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour)
+TTL hour + toIntervalDay(365);
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct_all ON CLUSTER mw_cluster AS mentions_hourly_distinct
+ENGINE = Distributed(mw_cluster, analytics, mentions_hourly_distinct, cityHash64(brand));

@@ -225,3 +225,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(at)
 ORDER BY (alert_id, key, receiver, attempt, status);
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct (
+    brand LowCardinality(String),
+    hour DateTime('UTC'),
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = ReplacingMergeTree(inserted)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour)
+TTL hour + toIntervalDay(90);

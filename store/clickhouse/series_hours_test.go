@@ -1,0 +1,134 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// TestKeptHoursMatchMentions checks that Series answered from the kept
+// hourly counts gives what the mentions table alone gives, through late
+// mentions, a mention written twice, a rewrite that changes the label,
+// a version that moves to another hour, and the merge that collapses
+// versions.
+func TestKeptHoursMatchMentions(t *testing.T) {
+	s := openFresh(t)
+	ctx := context.Background()
+	var ms []mw.Mention
+	for i := 0; i < 40; i++ {
+		brand := []string{"acme", "globex"}[i%2]
+		label := []mw.Label{mw.Negative, mw.Neutral, mw.Positive}[i%3]
+		// Hours 0..7 of t0, hour 5 left empty.
+		off := time.Duration(i%8)*time.Hour + time.Duration(i)*time.Minute
+		if i%8 == 5 {
+			off += time.Hour
+		}
+		ms = append(ms, mention(brand, fmt.Sprintf("m%d", i), off, label, mw.AMOT))
+	}
+	mustInsert(t, s, ms...)
+
+	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	queries := []store.SeriesQuery{
+		{Brands: []string{"acme"}, From: h(0), To: h(8), Step: time.Hour},
+		{Brands: []string{"acme", "globex"}, From: h(0), To: h(8), Step: 6 * time.Hour},
+		{Brands: []string{"globex", "nobody"}, From: h(-2), To: h(10)},
+		{Brands: []string{"acme", "globex"}, From: h(2), To: h(5), Step: 24 * time.Hour},
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, q := range queries {
+			if !s.keepsHours(q) {
+				t.Fatalf("%s: %+v is not answered from kept hours", stage, q)
+			}
+			want, err := s.seriesRaw(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Series(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: %v %v..%v step %v (-mentions +kept):\n%s", stage, q.Brands, q.From, q.To, q.Step, diff)
+			}
+		}
+	}
+	kept := func() uint64 { return queryUint(t, s, "SELECT count() FROM mentions_hourly_distinct") }
+
+	check("first read")
+	if kept() == 0 {
+		t.Fatal("the first read kept no hourly counts")
+	}
+	check("second read, from kept counts")
+
+	// A late mention in an hour already kept: the hour is counted again.
+	two := store.SeriesQuery{Brands: []string{"acme"}, From: h(2), To: h(3)}
+	before, err := s.Series(ctx, two)
+	if err != nil || len(before) != 1 {
+		t.Fatalf("hour 2 before the late mention: %+v, %v", before, err)
+	}
+	mustInsert(t, s, mention("acme", "late", 2*time.Hour+50*time.Minute, mw.Negative, mw.AMOT))
+	check("late mention")
+	after, err := s.Series(ctx, two)
+	if err != nil || len(after) != 1 || after[0].Count != before[0].Count+1 || after[0].Negative != before[0].Negative+1 {
+		t.Fatalf("hour 2 after a late negative mention: %+v (%v), before %+v", after, err, before)
+	}
+
+	// A mention written twice counts once; its hour is not kept while both
+	// rows are there.
+	mustInsert(t, s, ms[2])
+	check("mention written twice")
+	// A rewrite that turns a negative mention neutral: until the merge the
+	// hour counts it negative (its older version), after it not.
+	re := ms[3]
+	re.Label, re.Sentiment = mw.Neutral, 0
+	mustInsert(t, s, re)
+	// A version that moves a mention to another hour counts in both until
+	// it is written again in one.
+	moved := ms[4]
+	moved.Published = moved.Published.Add(2 * time.Hour)
+	mustInsert(t, s, moved)
+	check("rewrites before the merge")
+	if err := s.Conn().Exec(ctx, "OPTIMIZE TABLE mentions FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	check("after the merge")
+	check("after the merge, again")
+}
+
+// TestKeptHoursAreRead checks that a kept count is what Series returns for
+// its hour while the rows inserted into that hour match, and that an
+// insert into the hour makes Series count from mentions again.
+func TestKeptHoursAreRead(t *testing.T) {
+	s := openFresh(t)
+	ctx := context.Background()
+	mustInsert(t, s, mention("acme", "1", 5*time.Minute, mw.Negative, mw.AMOT),
+		mention("acme", "2", 6*time.Minute, mw.Positive, mw.AMOT))
+	inserted := queryUint(t, s, "SELECT sum(mentions) FROM mentions_hourly WHERE brand = 'acme'")
+	// A kept row that disagrees with mentions, to tell which was read.
+	if err := s.insertRows(ctx, tableHourDistinct, hourDistinctColumns, [][]any{{"acme", t0.Unix(), inserted, uint64(7), uint64(5)}}); err != nil {
+		t.Fatal(err)
+	}
+	q := store.SeriesQuery{Brands: []string{"acme"}, From: t0, To: t0.Add(time.Hour)}
+	got, err := s.Series(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Count: 7, Negative: 5}}; !cmp.Equal(want, got) {
+		t.Errorf("with a kept count: %+v, want %+v", got, want)
+	}
+	mustInsert(t, s, mention("acme", "3", 7*time.Minute, mw.Negative, mw.AMOT))
+	got, err = s.Series(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Count: 3, Negative: 2}}; !cmp.Equal(want, got) {
+		t.Errorf("after an insert into the hour: %+v, want %+v", got, want)
+	}
+}
