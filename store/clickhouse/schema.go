@@ -387,13 +387,16 @@ ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onClust
 		{Version: 9, Name: "distinct mentions per hour", Statements: s.withDistributed([]string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
     brand %s,
     hour DateTime('UTC'),
+    dimension %s,
+    total UInt8,
+    key String,
     inserted UInt64,
     mentions UInt64,
     negative UInt64
 )
 ENGINE = %s
 PARTITION BY toYYYYMM(hour)
-ORDER BY (brand, hour)%s`, tableHourDistinct, s.onCluster(), str,
+ORDER BY (brand, hour, dimension, total, key)%s`, tableHourDistinct, s.onCluster(), str, str,
 			s.engine("Replacing", tableHourDistinct, "inserted"), s.ttl("hour"))}, tableHourDistinct, "cityHash64(brand)")},
 	}
 }

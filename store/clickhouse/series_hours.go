@@ -12,31 +12,37 @@ import (
 
 // Distinct mentions per hour, counted once and kept.
 //
-// The dashboard's share of voice counts each brand's distinct mentions per
-// hour over 30 days: a uniqExact of a million IDs, about 40 % of the page's
-// server time on ClickHouse 18.16. Rollups fed by a materialized view do not
-// make that cheaper on 18.16 (an AggregatingMergeTree of uniqExactState
-// per hour, or a SummingMergeTree of ID arrays, merged at read time, cost
-// as much as the raw count; docs/BENCHMARKS.md), and a count of inserted
-// rows is not a count of mentions once one is written twice. So the exact
-// count of an hour is kept once it has been made, with the number of rows
-// inserted into that hour when it was made:
+// The dashboard counts each brand's distinct mentions (uniqExact of their
+// IDs) per hour over 30 days, in total (share of voice), by stage (the
+// journey) and by aspect: on ClickHouse 18.16 that is nearly all of the
+// page's server time over a million mentions. Rollups fed by a
+// materialized view do not make it cheaper on 18.16 (an
+// AggregatingMergeTree of uniqExactState per hour, or a SummingMergeTree
+// of ID arrays, merged at read time, cost as much as the raw count;
+// docs/BENCHMARKS.md), and a count of inserted rows is not a count of
+// mentions once one is written twice. So the exact counts of an hour are
+// kept once they have been made, with the number of rows inserted into
+// that hour when they were made:
 //
 //   - mentions_hourly (SummingMergeTree, filled by a materialized view on
 //     every INSERT into mentions) holds, per brand and hour, the number of
 //     rows ever inserted. Merges add rows up and never lower it, so any
 //     insert into an hour changes it and nothing else does.
-//   - mentions_hourly_distinct keeps (brand, hour, inserted, mentions,
-//     negative): the distinct mentions and negative ones of the hour,
-//     counted when mentions_hourly said inserted. A kept row counts only
-//     while inserted still equals mentions_hourly's sum; otherwise the hour
-//     is counted again from mentions and kept anew (ReplacingMergeTree on
-//     inserted: the newest count of an hour wins).
+//   - mentions_hourly_distinct keeps, per brand, hour and dimension (a
+//     Group* of store.SeriesQuery), the hour's total row (total = 1: all
+//     its distinct mentions and negative ones) and one row per key (the
+//     figures Series gives), counted when mentions_hourly said inserted.
+//     Rows count only while inserted still equals mentions_hourly's sum;
+//     otherwise the hour is counted again from mentions and kept anew
+//     (ReplacingMergeTree on inserted: the newest count of a key wins).
+//     The total row also says that the hour was counted, so an hour with
+//     no keys (no aspects) is kept too.
 //   - An hour is kept only when its rows held no two versions of a mention
-//     (count() = uniqExact): then no background merge can change what the
-//     raw count says, so the kept figure stays the raw figure until the
-//     next insert into that hour. An hour with an unmerged rewrite is
-//     counted from mentions on every read until a merge removes it.
+//     (count() = uniqExact over the hour): then no background merge can
+//     change what the raw count says, so the kept figures stay the raw
+//     figures until the next insert into that hour. An hour with an
+//     unmerged rewrite is counted from mentions on every read until a
+//     merge removes it.
 //
 // The insert's main table part is committed before its view's part, so a
 // count read after mentions_hourly sees at least the rows it lists. A
@@ -51,131 +57,152 @@ type hourKey struct {
 	hour  int64
 }
 
-// hourCount is an hour's distinct mentions and negative ones.
+// keyHour is one key of a brand's hour.
+type keyHour struct {
+	hourKey
+	key string
+}
+
+// hourCount is the distinct mentions and negative ones of a key or hour.
 type hourCount struct{ n, neg uint64 }
 
 // hourDistinctColumns are the columns of mentions_hourly_distinct, in
 // insert order.
-var hourDistinctColumns = []string{"brand", "hour", "inserted", "mentions", "negative"}
+var hourDistinctColumns = []string{"brand", "hour", "dimension", "total", "key", "inserted", "mentions", "negative"}
 
 // maxHourRuns bounds the time ranges one count from mentions names; more
 // runs of hours to count are read as one range.
 const maxHourRuns = 32
 
 // keepsHours reports whether q is answered from kept hourly counts: one
-// bucket or whole-hour buckets of all mentions (no grouping) of named
-// brands between whole hours, on a single server.
+// bucket or whole-hour buckets of named brands between whole hours, on a
+// single server.
 func (s *Store) keepsHours(q store.SeriesQuery) bool {
 	from, to := q.From.Unix(), q.To.Unix()
-	return s.schema.Cluster == "" && q.GroupBy == store.GroupNone && len(q.Brands) > 0 &&
+	return s.schema.Cluster == "" && len(q.Brands) > 0 && groupKeys(q.GroupBy) != "" &&
 		q.Step >= 0 && q.Step%time.Hour == 0 &&
 		!q.From.IsZero() && from > 0 && to <= maxDateTime && from < to && from%3600 == 0 && to%3600 == 0
 }
 
+// groupKeys is the array of a row's keys for a grouping, "[]" for none,
+// "" for an unknown one.
+func groupKeys(group string) string {
+	switch group {
+	case store.GroupNone:
+		return "[]"
+	case store.GroupLabel, store.GroupStage, store.GroupSource, store.GroupLang, store.GroupBrand:
+		return "[toString(" + group + ")]"
+	case store.GroupAspect:
+		return "arrayDistinct(aspects)"
+	}
+	return ""
+}
+
 // seriesByHour answers q (keepsHours(q)) from the kept counts of its hours,
 // counting from mentions the hours that have none (and keeping them). The
-// points are those Series gives from mentions alone.
+// points are those seriesRaw gives.
 func (s *Store) seriesByHour(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
 	from, to := q.From.Unix(), q.To.Unix()
-	inserted, kept, err := s.keptHours(ctx, q.Brands, from, to)
+	inserted, counted, kept, err := s.keptHours(ctx, q, from, to)
 	if err != nil {
 		return nil, err
 	}
-	counts := make(map[hourKey]hourCount, len(kept))
 	var todo []int64 // hours some brand has no kept count for, ascending
 	for h := from; h < to; h += 3600 {
-		missing := false
 		for _, b := range q.Brands {
-			k := hourKey{b, h}
-			if c, ok := kept[k]; ok {
-				counts[k] = c
-			} else {
-				missing = true
+			if !counted[hourKey{b, h}] {
+				todo = append(todo, h)
+				break
 			}
-		}
-		if missing {
-			todo = append(todo, h)
 		}
 	}
 	if len(todo) > 0 {
-		fresh, keep, err := s.countHours(ctx, q.Brands, todo, inserted)
+		fresh, keep, err := s.countHours(ctx, q, todo, inserted)
 		if err != nil {
 			return nil, err
 		}
 		for k, c := range fresh {
-			if _, ok := kept[k]; !ok {
-				counts[k] = c
+			if !counted[k.hourKey] {
+				kept[k] = c
 			}
 		}
 		s.keepHours(ctx, keep)
 	}
-	return hourPoints(q, counts), nil
+	return hourPoints(q, kept), nil
 }
 
-// keptHours reads, for brands' hours in [from, to), the rows inserted
-// (mentions_hourly) and the kept counts that are still current.
-func (s *Store) keptHours(ctx context.Context, brands []string, from, to int64) (inserted map[hourKey]uint64, kept map[hourKey]hourCount, err error) {
+// keptHours reads, for q's brands and hours in [from, to), the rows
+// inserted (mentions_hourly), which hours have current kept counts of
+// q.GroupBy, and those counts.
+func (s *Store) keptHours(ctx context.Context, q store.SeriesQuery, from, to int64) (inserted map[hourKey]uint64, counted map[hourKey]bool, kept map[keyHour]hourCount, err error) {
 	var w where
-	w.in("brand", brands)
+	w.in("brand", q.Brands)
 	w.add("hour >= toDateTime(?)", from)
 	w.add("hour < toDateTime(?)", to)
-	query := fmt.Sprintf(`SELECT toUInt8(0) AS kind, brand, toUInt32(hour) AS h, sum(mentions) AS a, toUInt64(0) AS b, toUInt64(0) AS c
+	k := w.and(where{})
+	k.add("dimension = ?", q.GroupBy)
+	query := fmt.Sprintf(`SELECT toUInt8(2) AS total, brand, toUInt32(hour) AS h, '' AS k, sum(mentions) AS a, toUInt64(0) AS b, toUInt64(0) AS c
 FROM %s%s
 GROUP BY brand, h
 UNION ALL
-SELECT toUInt8(1) AS kind, brand, toUInt32(hour) AS h, inserted AS a, mentions AS b, negative AS c
-FROM %s%s`, s.schema.Read(tableHourly), w.String(), s.schema.Read(tableHourDistinct), w.String())
-	rows, err := s.query(ctx, query, append(append([]any{}, w.args...), w.args...)...)
+SELECT total, brand, toUInt32(hour) AS h, key AS k, inserted AS a, mentions AS b, negative AS c
+FROM %s%s`, s.schema.Read(tableHourly), w.String(), s.schema.Read(tableHourDistinct), k.String())
+	rows, err := s.query(ctx, query, append(append([]any{}, w.args...), k.args...)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
+		return nil, nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
 	}
 	defer rows.Close()
 	type keptRow struct {
+		keyHour
+		total    bool
 		inserted uint64
 		hourCount
 	}
+	var found []keptRow
 	inserted = map[hourKey]uint64{}
-	var rowsKept []struct {
-		k hourKey
-		keptRow
-	}
 	for rows.Next() {
 		var (
-			kind    uint8
-			brand   string
-			h       uint32
-			a, b, c uint64
+			total      uint8
+			brand, key string
+			h          uint32
+			a, b, c    uint64
 		)
-		if err := rows.Scan(&kind, &brand, &h, &a, &b, &c); err != nil {
-			return nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
+		if err := rows.Scan(&total, &brand, &h, &key, &a, &b, &c); err != nil {
+			return nil, nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
 		}
-		k := hourKey{brand, int64(h)}
-		if kind == 0 {
-			inserted[k] = a
+		hk := hourKey{brand, int64(h)}
+		if total == 2 {
+			inserted[hk] = a
 			continue
 		}
-		rowsKept = append(rowsKept, struct {
-			k hourKey
-			keptRow
-		}{k, keptRow{a, hourCount{b, c}}})
+		found = append(found, keptRow{keyHour{hk, key}, total == 1, a, hourCount{b, c}})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
+		return nil, nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
 	}
-	kept = map[hourKey]hourCount{}
-	for _, r := range rowsKept {
-		if n, ok := inserted[r.k]; ok && n > 0 && r.inserted == n {
-			kept[r.k] = r.hourCount
+	counted, kept = map[hourKey]bool{}, map[keyHour]hourCount{}
+	for _, r := range found {
+		if n := inserted[r.hourKey]; n == 0 || r.inserted != n {
+			continue
+		}
+		switch {
+		case r.total:
+			counted[r.hourKey] = true
+			if q.GroupBy == store.GroupNone {
+				kept[keyHour{r.hourKey, ""}] = r.hourCount
+			}
+		case q.GroupBy != store.GroupNone:
+			kept[r.keyHour] = r.hourCount
 		}
 	}
-	return inserted, kept, nil
+	return inserted, counted, kept, nil
 }
 
-// countHours counts the distinct mentions of brands in the given hours
-// (ascending Unix seconds) from mentions, and returns with them the rows
-// worth keeping: hours with rows inserted per mentions_hourly and no two
-// versions of a mention among their rows.
-func (s *Store) countHours(ctx context.Context, brands []string, hours []int64, inserted map[hourKey]uint64) (map[hourKey]hourCount, [][]any, error) {
+// countHours counts q's figures in the given hours (ascending Unix
+// seconds) from mentions, and returns with them the rows worth keeping:
+// hours with rows inserted per mentions_hourly and no two versions of a
+// mention among their rows.
+func (s *Store) countHours(ctx context.Context, q store.SeriesQuery, hours []int64, inserted map[hourKey]uint64) (map[keyHour]hourCount, [][]any, error) {
 	type run struct{ from, to int64 }
 	var runs []run
 	for _, h := range hours {
@@ -189,7 +216,7 @@ func (s *Store) countHours(ctx context.Context, brands []string, hours []int64, 
 		runs = []run{{runs[0].from, runs[len(runs)-1].to}}
 	}
 	var w where
-	w.in("brand", brands)
+	w.in("brand", q.Brands)
 	conds := make([]string, len(runs))
 	var args []any
 	for i, r := range runs {
@@ -197,35 +224,64 @@ func (s *Store) countHours(ctx context.Context, brands []string, hours []int64, 
 		args = append(args, r.from, r.to)
 	}
 	w.add("("+strings.Join(conds, " OR ")+")", args...)
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS hour, brand, count() AS stored,
+	// Each row counts once in its hour's total and once under each key.
+	keys := "toUInt8(1) AS total, '' AS k"
+	from := s.MentionsTable()
+	if q.GroupBy != store.GroupNone {
+		keys = "tupleElement(g, 1) AS total, tupleElement(g, 2) AS k"
+		from += fmt.Sprintf("\nARRAY JOIN arrayPushFront(arrayMap(x -> (toUInt8(0), toString(x)), %s), (toUInt8(1), '')) AS g", groupKeys(q.GroupBy))
+	}
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT toUInt32(toStartOfHour(published)) AS hour, brand, %s, count() AS stored,
     uniqExact(cityHash64(id)) AS n, uniqExactIf(cityHash64(id), label = 'negative') AS neg
 FROM %s%s
-GROUP BY hour, brand`, s.MentionsTable(), w.String()), w.args...)
+GROUP BY hour, brand, total, k`, keys, from, w.String()), w.args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
 	defer rows.Close()
-	counts := map[hourKey]hourCount{}
-	var keep [][]any
+	type counted struct {
+		keyHour
+		total          bool
+		stored, n, neg uint64
+	}
+	var all []counted
+	keepable := map[hourKey]bool{}
 	for rows.Next() {
 		var (
-			h              uint32
-			brand          string
-			stored, n, neg uint64
+			c     counted
+			h     uint32
+			total uint8
 		)
-		if err := rows.Scan(&h, &brand, &stored, &n, &neg); err != nil {
+		if err := rows.Scan(&h, &c.brand, &total, &c.key, &c.stored, &c.n, &c.neg); err != nil {
 			return nil, nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 		}
-		k := hourKey{brand, int64(h)}
-		counts[k] = hourCount{n, neg}
-		if ins := inserted[k]; ins > 0 && stored == n && stored <= ins {
-			keep = append(keep, []any{brand, int64(h), ins, n, neg})
+		c.hour, c.total = int64(h), total == 1
+		if ins := inserted[c.hourKey]; c.total && ins > 0 && c.stored == c.n && c.stored <= ins {
+			keepable[c.hourKey] = true
 		}
+		all = append(all, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("clickhouse: counting mentions per hour: %w", err)
 	}
-	return counts, keep, nil
+	figures := map[keyHour]hourCount{}
+	var keep [][]any
+	for _, c := range all {
+		if c.total == (q.GroupBy == store.GroupNone) {
+			figures[c.keyHour] = hourCount{c.n, c.neg}
+		}
+		if keepable[c.hourKey] {
+			keep = append(keep, []any{c.brand, c.hour, q.GroupBy, b2u(c.total), c.key, inserted[c.hourKey], c.n, c.neg})
+		}
+	}
+	return figures, keep, nil
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // keepHours stores counted hours in mentions_hourly_distinct. A failure
@@ -243,12 +299,12 @@ func (s *Store) keepHours(ctx context.Context, rows [][]any) {
 	}
 }
 
-// hourPoints adds hours up into q's buckets, ordered by bucket and brand,
-// as Series does.
-func hourPoints(q store.SeriesQuery, counts map[hourKey]hourCount) []store.SeriesPoint {
+// hourPoints adds hours up into q's buckets, ordered by bucket, brand and
+// key, as seriesRaw does.
+func hourPoints(q store.SeriesQuery, counts map[keyHour]hourCount) []store.SeriesPoint {
 	type bucketKey struct {
-		bucket int64
-		brand  string
+		bucket     int64
+		brand, key string
 	}
 	step := int64(q.Step / time.Second)
 	sums := map[bucketKey]hourCount{}
@@ -256,7 +312,7 @@ func hourPoints(q store.SeriesQuery, counts map[hourKey]hourCount) []store.Serie
 		if c.n == 0 {
 			continue
 		}
-		b := bucketKey{0, k.brand}
+		b := bucketKey{0, k.brand, k.key}
 		if step > 0 {
 			b.bucket = k.hour / step * step
 		}
@@ -265,7 +321,7 @@ func hourPoints(q store.SeriesQuery, counts map[hourKey]hourCount) []store.Serie
 	}
 	out := make([]store.SeriesPoint, 0, len(sums))
 	for b, c := range sums {
-		p := store.SeriesPoint{Brand: b.brand, Count: c.n, Negative: c.neg, Bucket: q.From}
+		p := store.SeriesPoint{Brand: b.brand, Key: b.key, Count: c.n, Negative: c.neg, Bucket: q.From}
 		if step > 0 {
 			p.Bucket = time.Unix(b.bucket, 0).UTC()
 		}
@@ -275,7 +331,10 @@ func hourPoints(q store.SeriesQuery, counts map[hourKey]hourCount) []store.Serie
 		if !out[i].Bucket.Equal(out[j].Bucket) {
 			return out[i].Bucket.Before(out[j].Bucket)
 		}
-		return out[i].Brand < out[j].Brand
+		if out[i].Brand != out[j].Brand {
+			return out[i].Brand < out[j].Brand
+		}
+		return out[i].Key < out[j].Key
 	})
 	return out
 }

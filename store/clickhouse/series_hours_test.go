@@ -29,7 +29,9 @@ func TestKeptHoursMatchMentions(t *testing.T) {
 		if i%8 == 5 {
 			off += time.Hour
 		}
-		ms = append(ms, mention(brand, fmt.Sprintf("m%d", i), off, label, mw.AMOT))
+		stage := []mw.Stage{mw.AMOT, mw.SMOT, mw.LMOT}[i%5%3]
+		aspects := [][]string{{"delivery"}, {"price", "delivery"}, nil, {"app"}}[i%4]
+		ms = append(ms, mention(brand, fmt.Sprintf("m%d", i), off, label, stage, aspects...))
 	}
 	mustInsert(t, s, ms...)
 
@@ -39,6 +41,11 @@ func TestKeptHoursMatchMentions(t *testing.T) {
 		{Brands: []string{"acme", "globex"}, From: h(0), To: h(8), Step: 6 * time.Hour},
 		{Brands: []string{"globex", "nobody"}, From: h(-2), To: h(10)},
 		{Brands: []string{"acme", "globex"}, From: h(2), To: h(5), Step: 24 * time.Hour},
+	}
+	for _, g := range []string{store.GroupStage, store.GroupAspect, store.GroupLabel, store.GroupSource, store.GroupLang, store.GroupBrand} {
+		queries = append(queries,
+			store.SeriesQuery{Brands: []string{"acme"}, From: h(0), To: h(8), GroupBy: g},
+			store.SeriesQuery{Brands: []string{"acme", "globex"}, From: h(-1), To: h(9), Step: 2 * time.Hour, GroupBy: g})
 	}
 	check := func(stage string) {
 		t.Helper()
@@ -59,11 +66,11 @@ func TestKeptHoursMatchMentions(t *testing.T) {
 			}
 		}
 	}
-	kept := func() uint64 { return queryUint(t, s, "SELECT count() FROM mentions_hourly_distinct") }
-
 	check("first read")
-	if kept() == 0 {
-		t.Fatal("the first read kept no hourly counts")
+	for _, g := range []string{store.GroupNone, store.GroupStage, store.GroupAspect} {
+		if n := queryUint(t, s, "SELECT count() FROM mentions_hourly_distinct WHERE total = 1 AND dimension = '"+g+"'"); n == 0 {
+			t.Fatalf("the first read kept no hours of dimension %q", g)
+		}
 	}
 	check("second read, from kept counts")
 
@@ -84,10 +91,11 @@ func TestKeptHoursMatchMentions(t *testing.T) {
 	// rows are there.
 	mustInsert(t, s, ms[2])
 	check("mention written twice")
-	// A rewrite that turns a negative mention neutral: until the merge the
-	// hour counts it negative (its older version), after it not.
-	re := ms[3]
-	re.Label, re.Sentiment = mw.Neutral, 0
+	// A rewrite that turns a negative mention neutral and changes its stage
+	// and aspects: until the merge the hour counts it negative and under
+	// both stages and all aspects (its older version too), after it not.
+	re := ms[6]
+	re.Label, re.Sentiment, re.Stage, re.Aspects = mw.Neutral, 0, mw.ZMOT, []string{"refund"}
 	mustInsert(t, s, re)
 	// A version that moves a mention to another hour counts in both until
 	// it is written again in one.
@@ -112,7 +120,11 @@ func TestKeptHoursAreRead(t *testing.T) {
 		mention("acme", "2", 6*time.Minute, mw.Positive, mw.AMOT))
 	inserted := queryUint(t, s, "SELECT sum(mentions) FROM mentions_hourly WHERE brand = 'acme'")
 	// A kept row that disagrees with mentions, to tell which was read.
-	if err := s.insertRows(ctx, tableHourDistinct, hourDistinctColumns, [][]any{{"acme", t0.Unix(), inserted, uint64(7), uint64(5)}}); err != nil {
+	if err := s.insertRows(ctx, tableHourDistinct, hourDistinctColumns, [][]any{
+		{"acme", t0.Unix(), "", uint8(1), "", inserted, uint64(7), uint64(5)},
+		{"acme", t0.Unix(), "stage", uint8(1), "", inserted, uint64(7), uint64(5)},
+		{"acme", t0.Unix(), "stage", uint8(0), "zmot", inserted, uint64(7), uint64(5)},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	q := store.SeriesQuery{Brands: []string{"acme"}, From: t0, To: t0.Add(time.Hour)}
@@ -123,6 +135,15 @@ func TestKeptHoursAreRead(t *testing.T) {
 	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Count: 7, Negative: 5}}; !cmp.Equal(want, got) {
 		t.Errorf("with a kept count: %+v, want %+v", got, want)
 	}
+	byStage := q
+	byStage.GroupBy = store.GroupStage
+	got, err = s.Series(ctx, byStage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Key: "zmot", Count: 7, Negative: 5}}; !cmp.Equal(want, got) {
+		t.Errorf("with kept counts by stage: %+v, want %+v", got, want)
+	}
 	mustInsert(t, s, mention("acme", "3", 7*time.Minute, mw.Negative, mw.AMOT))
 	got, err = s.Series(ctx, q)
 	if err != nil {
@@ -130,5 +151,12 @@ func TestKeptHoursAreRead(t *testing.T) {
 	}
 	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Count: 3, Negative: 2}}; !cmp.Equal(want, got) {
 		t.Errorf("after an insert into the hour: %+v, want %+v", got, want)
+	}
+	got, err = s.Series(ctx, byStage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Key: "amot", Count: 3, Negative: 2}}; !cmp.Equal(want, got) {
+		t.Errorf("by stage after an insert into the hour: %+v, want %+v", got, want)
 	}
 }

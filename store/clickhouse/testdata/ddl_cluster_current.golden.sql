@@ -273,13 +273,16 @@ ENGINE = Distributed(mw_cluster, analytics, deliveries, cityHash64(alert_id));
 CREATE TABLE IF NOT EXISTS mentions_hourly_distinct ON CLUSTER mw_cluster (
     brand LowCardinality(String),
     hour DateTime('UTC'),
+    dimension LowCardinality(String),
+    total UInt8,
+    key String,
     inserted UInt64,
     mentions UInt64,
     negative UInt64
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/mentions_hourly_distinct', '{replica}', inserted)
 PARTITION BY toYYYYMM(hour)
-ORDER BY (brand, hour)
+ORDER BY (brand, hour, dimension, total, key)
 TTL hour + toIntervalDay(365);
 
 CREATE TABLE IF NOT EXISTS mentions_hourly_distinct_all ON CLUSTER mw_cluster AS mentions_hourly_distinct

@@ -226,10 +226,13 @@ ORDER BY (alert_id, key, receiver, attempt, status);
 CREATE TABLE IF NOT EXISTS mentions_hourly_distinct (
     brand String,
     hour DateTime('UTC'),
+    dimension String,
+    total UInt8,
+    key String,
     inserted UInt64,
     mentions UInt64,
     negative UInt64
 )
 ENGINE = ReplacingMergeTree(inserted)
 PARTITION BY toYYYYMM(hour)
-ORDER BY (brand, hour);
+ORDER BY (brand, hour, dimension, total, key);

@@ -229,11 +229,14 @@ ORDER BY (alert_id, key, receiver, attempt, status);
 CREATE TABLE IF NOT EXISTS mentions_hourly_distinct (
     brand LowCardinality(String),
     hour DateTime('UTC'),
+    dimension LowCardinality(String),
+    total UInt8,
+    key String,
     inserted UInt64,
     mentions UInt64,
     negative UInt64
 )
 ENGINE = ReplacingMergeTree(inserted)
 PARTITION BY toYYYYMM(hour)
-ORDER BY (brand, hour)
+ORDER BY (brand, hour, dimension, total, key)
 TTL hour + toIntervalDay(90);
