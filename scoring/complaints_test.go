@@ -30,6 +30,30 @@ func TestIssueComplaints(t *testing.T) {
 	}
 }
 
+// "tidak pernah X" complains when X is no complaint word and praises when
+// it is; a question with no cue is neutral, a question with one is not; a
+// booster after a cue strengthens it.
+func TestNeverAndQuestions(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"adminnya Tokoku gak pernah bales chat", mw.Negative},
+		{"Tokoku tidak pernah menjelaskan biaya tambahan itu", mw.Negative},
+		{"gak pernah kecewa belanja di Tokoku", mw.Positive},
+		{"warung Tokoku tidak pernah sepi pengunjung", mw.Positive},
+		{"bisa bayar pakai transfer bank gak sih di Tokoku?", mw.Neutral},
+		{"kenapa aplikasi Tokoku error terus?", mw.Negative},
+		{"kurir Tokoku cepet banget", mw.Positive}, // "kurir Tokoku cepet" alone is neutral
+
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+}
+
 // A harm is never positive, whatever praise surrounds it; a negated
 // complaint word is not a complaint.
 func TestSettle(t *testing.T) {

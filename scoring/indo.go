@@ -98,6 +98,19 @@ func (m *idModel) linkWords() {
 	}
 }
 
+// negationPraises reports whether the model's weight for "not X", the
+// negation feature of the word of token t, favours the positive class over
+// the negative one: the reviews it learned from say "tidak bosan", "tidak
+// kecewa" and "tidak sepi" in praise, and "tidak datang" and "tidak
+// dibalas" in complaint. An unseen "not X" does not praise.
+func (m *idModel) negationPraises(t *token) bool {
+	if m.q == nil || !m.cfg.Negate {
+		return false
+	}
+	b := int(mix(seedNeg, t.h)&(uint32(1)<<m.cfg.Bits-1)) * numClasses
+	return m.q[b+clsPos] > m.q[b+clsNeg]
+}
+
 // wordFeats are the hashes of the features word w adds on its own.
 func (m *idModel) wordFeats(w *wordInfo) []uint32 {
 	if m.cfg.Stem {

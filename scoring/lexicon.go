@@ -47,6 +47,8 @@ const (
 	kwModalHave // should've, would've, could've
 	kwLike      // like: a verb after a subject or adverb, else a preposition
 	kwSort      // sort ("sort of" dampens, like "kind of")
+	kwPernah    // Indonesian "pernah" (ever): "tidak pernah X" (complaints.go)
+	kwIDBoost   // Indonesian "banget", "bgt", "sekali" after a cue (complaints.go)
 )
 
 // Language evidence flags on a word.
@@ -549,6 +551,7 @@ var specials = map[string]uint8{
 	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
 	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo, "like": kwLike,
 	"sort":   kwSort,
+	"pernah": kwPernah, "banget": kwIDBoost, "bgt": kwIDBoost, "bener": kwIDBoost,
 	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }

@@ -69,6 +69,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 		s.tokenize(title)
 	}
 	s.tokenize(text)
+	s.neverComplains()
 	m.Lang = detectLang(s)
 	var v float64
 	if m.Lang == "id" {
@@ -235,6 +236,12 @@ func (s *scratch) seeMore(i int, w *wordInfo) {
 		}
 	case kwToo, kwModal, kwModalHave:
 		s.mods = append(s.mods, int32(i))
+	case kwPernah:
+		if i > 0 && s.toks[i-1].w != nil && s.toks[i-1].w.idNeg() {
+			s.neverAt = int32(i)
+		}
+	case kwIDBoost:
+		s.boostCue(i)
 	}
 	// Phrases ending at i: only words that end some phrase are looked up.
 	if i >= 1 && w.flags&(fEnd2|fEnd3) != 0 {
@@ -264,24 +271,34 @@ func (s *scratch) apply(c *cue, pos, words int) {
 	s.asp |= c.aspects
 	if c.hasVal {
 		v := c.valence
-		if words == 1 && pos > 0 && s.negatedWord(pos-1) {
-			// "tidak ramah" complains, "not broken" mildly praises.
+		if words == 1 && pos > 0 && (s.negatedWord(pos-1) || int32(pos-1) == s.neverAt) {
+			// "tidak ramah" complains, "not broken" mildly praises,
+			// "tidak pernah kecewa" praises.
 			v *= -0.5
 		}
-		s.dom += v
-		if v < 0 {
-			s.domNeg += v
-			s.lastNeg = int32(pos)
-		} else {
-			s.domPos += v
-			s.lastPos = int32(pos)
+		if first := int32(pos - words + 1); s.neverAt >= 0 && first <= s.neverAt+1 && s.neverAt+1 <= int32(pos) {
+			s.neverCue = true
 		}
+		s.lastCue, s.lastCueVal = int32(pos), v
+		s.addDomain(v, int32(pos))
 		if words > 1 {
 			s.pv = append(s.pv, phraseVal{pos: int32(pos), n: int32(words), val: c.valence})
 			s.phraseReplaces(pos, words, c.valence)
 		}
 	}
 	s.harm = s.harm || c.harm
+}
+
+// addDomain adds the domain valence v of a cue that ends at token pos.
+func (s *scratch) addDomain(v float32, pos int32) {
+	s.dom += v
+	if v < 0 {
+		s.domNeg += v
+		s.lastNeg = pos
+	} else {
+		s.domPos += v
+		s.lastPos = pos
+	}
 }
 
 // phraseReplaces takes back the valences of the words of a phrase that
@@ -425,6 +442,10 @@ func neutralBand(c float64) float64 {
 // idLexNeutral is the domain valence that turns a neutral model verdict.
 const idLexNeutral = 1.5
 
+// idAskNeutral is the model's negative probability under which a question
+// with no cue is neutral.
+const idAskNeutral = 0.8
+
 // Indonesian sentiment: the trained model, nudged by the complaint and
 // slang lexicon when that carries a clear signal.
 func (s *scratch) sentimentID() float64 {
@@ -433,6 +454,12 @@ func (s *scratch) sentimentID() float64 {
 	v := float64(p[clsPos] - p[clsNeg])
 	// A clear complaint word turns a neutral verdict; overturning the
 	// opposite class takes more evidence.
+	if cls == clsNeg && s.quest > 0 && s.domNeg == 0 && s.domPos == 0 && !s.harm && p[clsNeg] < idAskNeutral {
+		// A question with no complaint or praise cue asks ("bisa bayar
+		// pakai transfer tidak?"): the model, trained on reviews whose
+		// questions are mostly rhetorical complaints, reads it negative.
+		cls = clsNeu
+	}
 	if s.dom <= -2 && cls != clsNeg || s.dom <= -idLexNeutral && cls == clsNeu {
 		cls, v = clsNeg, min(v, 0)-0.1
 	} else if s.dom >= 2 && cls != clsPos || s.dom >= idLexNeutral && cls == clsNeu {

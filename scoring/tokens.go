@@ -41,6 +41,12 @@ type scratch struct {
 	domNeg, domPos   float32
 	lastNeg, lastPos int32 // the last token of a negative and a positive cue, -1 if none
 	harm             bool
+	// "tidak pernah" ends at neverAt (-1 if none); neverCue reports a cue
+	// right after it. lastCue is the last token of the last cue applied
+	// and lastCueVal its valence, for a booster after it (complaints.go).
+	neverAt, lastCue int32
+	neverCue         bool
+	lastCueVal       float32
 	// Counted while tokenizing.
 	excl, quest     int    // '!' and '?'
 	latin, nonLatin int    // letters by script
@@ -74,6 +80,7 @@ func (s *scratch) reset() {
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
 	s.domNeg, s.domPos, s.harm = 0, 0, false
 	s.lastNeg, s.lastPos = -1, -1
+	s.neverAt, s.lastCue, s.neverCue, s.lastCueVal = -1, -1, false, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
 	s.ev, s.evAny = 0, 0
 	s.you, s.dur, s.stars = false, false, false
