@@ -107,17 +107,24 @@ func (s *Store) seriesByHour(ctx context.Context, q store.SeriesQuery) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	var todo []int64 // hours some brand has no kept count for, ascending
-	for h := from; h < to; h += 3600 {
-		for _, b := range q.Brands {
+	todo := map[string][]int64{} // each brand's hours without a kept count, ascending
+	var brands []string
+	for _, b := range q.Brands {
+		if _, dup := todo[b]; dup {
+			continue
+		}
+		todo[b] = nil
+		for h := from; h < to; h += 3600 {
 			if !counted[hourKey{b, h}] {
-				todo = append(todo, h)
-				break
+				todo[b] = append(todo[b], h)
 			}
 		}
+		if len(todo[b]) > 0 {
+			brands = append(brands, b)
+		}
 	}
-	if len(todo) > 0 {
-		fresh, keep, err := s.countHours(ctx, q, todo, inserted)
+	if len(brands) > 0 {
+		fresh, keep, err := s.countHours(ctx, q, brands, todo, inserted)
 		if err != nil {
 			return nil, err
 		}
@@ -198,32 +205,37 @@ FROM %s%s`, s.schema.Read(tableHourly), w.String(), s.schema.Read(tableHourDisti
 	return inserted, counted, kept, nil
 }
 
-// countHours counts q's figures in the given hours (ascending Unix
-// seconds) from mentions, and returns with them the rows worth keeping:
-// hours with rows inserted per mentions_hourly and no two versions of a
-// mention among their rows.
-func (s *Store) countHours(ctx context.Context, q store.SeriesQuery, hours []int64, inserted map[hourKey]uint64) (map[keyHour]hourCount, [][]any, error) {
-	type run struct{ from, to int64 }
-	var runs []run
-	for _, h := range hours {
-		if n := len(runs); n > 0 && runs[n-1].to == h {
-			runs[n-1].to = h + 3600
-			continue
-		}
-		runs = append(runs, run{h, h + 3600})
-	}
-	if len(runs) > maxHourRuns {
-		runs = []run{{runs[0].from, runs[len(runs)-1].to}}
-	}
+// countHours counts q's figures from mentions in the given hours of each
+// brand (ascending Unix seconds), and returns with them the rows worth
+// keeping: hours with rows inserted per mentions_hourly and no two versions
+// of a mention among their rows.
+func (s *Store) countHours(ctx context.Context, q store.SeriesQuery, brands []string, hours map[string][]int64, inserted map[hourKey]uint64) (map[keyHour]hourCount, [][]any, error) {
 	var w where
-	w.in("brand", q.Brands)
-	conds := make([]string, len(runs))
+	w.in("brand", brands)
+	conds := make([]string, len(brands))
 	var args []any
-	for i, r := range runs {
-		conds[i] = "(published >= toDateTime(?) AND published < toDateTime(?))"
-		args = append(args, r.from, r.to)
+	for i, b := range brands {
+		type run struct{ from, to int64 }
+		var runs []run
+		for _, h := range hours[b] {
+			if n := len(runs); n > 0 && runs[n-1].to == h {
+				runs[n-1].to = h + 3600
+				continue
+			}
+			runs = append(runs, run{h, h + 3600})
+		}
+		if len(runs) > maxHourRuns {
+			runs = []run{{runs[0].from, runs[len(runs)-1].to}}
+		}
+		rs := make([]string, len(runs))
+		args = append(args, b)
+		for j, r := range runs {
+			rs[j] = "published >= toDateTime(?) AND published < toDateTime(?)"
+			args = append(args, r.from, r.to)
+		}
+		conds[i] = "brand = ? AND (" + strings.Join(rs, " OR ") + ")"
 	}
-	w.add("("+strings.Join(conds, " OR ")+")", args...)
+	w.add("(("+strings.Join(conds, ") OR (")+"))", args...)
 	// Each row counts once in its hour's total and once under each key.
 	keys := "toUInt8(1) AS total, '' AS k"
 	from := s.MentionsTable()
