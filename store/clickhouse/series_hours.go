@@ -47,7 +47,10 @@ import (
 // The insert's main table part is committed before its view's part, so a
 // count read after mentions_hourly sees at least the rows it lists. A
 // count made while an insert was half done is kept under the old sum and
-// so never used. With a cluster the tables are replicated independently
+// so never used (or not kept at all: more rows than inserted). This rests
+// on every insert into mentions reaching mentions_hourly: the view is part
+// of the INSERT, and an INSERT whose view failed returns an error, so the
+// writer sends the batch again. With a cluster the tables are replicated independently
 // (a replica may have the view's part before the mentions part), so
 // cluster stores always count from mentions.
 
