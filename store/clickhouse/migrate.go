@@ -114,6 +114,7 @@ var ttlTables = []struct{ table, column string }{
 	{tableHourly, "hour"},
 	{tableAspectsHourly, "hour"},
 	{tableHourDistinct, "hour"},
+	{tableHourRows, "hour"},
 }
 
 // syncTTL sets the tables' TTL to the configured retention when it differs

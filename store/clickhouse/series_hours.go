@@ -24,15 +24,16 @@ import (
 // kept once they have been made, with the number of rows inserted into
 // that hour when they were made:
 //
-//   - mentions_hourly (SummingMergeTree, filled by a materialized view on
-//     every INSERT into mentions) holds, per brand and hour, the number of
-//     rows ever inserted. Merges add rows up and never lower it, so any
-//     insert into an hour changes it and nothing else does.
+//   - mentions_hourly_rows (SummingMergeTree, filled by a materialized
+//     view on every INSERT into mentions, backfilled from mentions_hourly
+//     by migration 9) holds, per brand and hour, the number of rows ever
+//     inserted. Merges add rows up and never lower it, so any insert into
+//     an hour changes it and nothing else does.
 //   - mentions_hourly_distinct keeps, per brand, hour and dimension (a
 //     Group* of store.SeriesQuery), the hour's total row (total = 1: all
 //     its distinct mentions and negative ones) and one row per key (the
-//     figures Series gives), counted when mentions_hourly said inserted.
-//     Rows count only while inserted still equals mentions_hourly's sum;
+//     figures Series gives), counted when mentions_hourly_rows said inserted.
+//     Rows count only while inserted still equals mentions_hourly_rows' sum;
 //     otherwise the hour is counted again from mentions and kept anew
 //     (ReplacingMergeTree on inserted: the newest count of a key wins).
 //     The total row also says that the hour was counted, so an hour with
@@ -44,15 +45,15 @@ import (
 //     unmerged rewrite is counted from mentions on every read until a
 //     merge removes it.
 //
-// The insert's main table part is committed before its view's part, so a
-// count read after mentions_hourly sees at least the rows it lists. A
-// count made while an insert was half done is kept under the old sum and
-// so never used (or not kept at all: more rows than inserted). This rests
-// on every insert into mentions reaching mentions_hourly: the view is part
-// of the INSERT, and an INSERT whose view failed returns an error, so the
-// writer sends the batch again. With a cluster the tables are replicated independently
-// (a replica may have the view's part before the mentions part), so
-// cluster stores always count from mentions.
+// The insert's main table part is committed before its views' parts, so
+// a count read after mentions_hourly_rows sees at least the rows it
+// lists. A count made while an insert was half done is kept under the old
+// sum and so never used (or not kept at all: more rows than inserted).
+// This rests on every insert into mentions reaching mentions_hourly_rows:
+// the view is part of the INSERT, and an INSERT whose view failed returns
+// an error, so the writer sends the batch again. With a cluster the tables
+// are replicated independently (a replica may have the view's part before
+// the mentions part), so cluster stores always count from mentions.
 
 // hourKey is one brand's hour, in Unix seconds.
 type hourKey struct {
@@ -142,7 +143,7 @@ func (s *Store) seriesByHour(ctx context.Context, q store.SeriesQuery) ([]store.
 }
 
 // keptHours reads, for q's brands and hours in [from, to), the rows
-// inserted (mentions_hourly), which hours have current kept counts of
+// inserted (mentions_hourly_rows), which hours have current kept counts of
 // q.GroupBy, and those counts.
 func (s *Store) keptHours(ctx context.Context, q store.SeriesQuery, from, to int64) (inserted map[hourKey]uint64, counted map[hourKey]bool, kept map[keyHour]hourCount, err error) {
 	var w where
@@ -151,12 +152,12 @@ func (s *Store) keptHours(ctx context.Context, q store.SeriesQuery, from, to int
 	w.add("hour < toDateTime(?)", to)
 	k := w.and(where{})
 	k.add("dimension = ?", q.GroupBy)
-	query := fmt.Sprintf(`SELECT toUInt8(2) AS total, brand, toUInt32(hour) AS h, '' AS k, sum(mentions) AS a, toUInt64(0) AS b, toUInt64(0) AS c
+	query := fmt.Sprintf(`SELECT toUInt8(2) AS total, brand, toUInt32(hour) AS h, '' AS k, sum(rows) AS a, toUInt64(0) AS b, toUInt64(0) AS c
 FROM %s%s
 GROUP BY brand, h
 UNION ALL
 SELECT total, brand, toUInt32(hour) AS h, key AS k, inserted AS a, mentions AS b, negative AS c
-FROM %s%s`, s.schema.Read(tableHourly), w.String(), s.schema.Read(tableHourDistinct), k.String())
+FROM %s%s`, s.schema.Read(tableHourRows), w.String(), s.schema.Read(tableHourDistinct), k.String())
 	rows, err := s.query(ctx, query, append(append([]any{}, w.args...), k.args...)...)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("clickhouse: reading kept hourly counts: %w", err)
@@ -210,7 +211,7 @@ FROM %s%s`, s.schema.Read(tableHourly), w.String(), s.schema.Read(tableHourDisti
 
 // countHours counts q's figures from mentions in the given hours of each
 // brand (ascending Unix seconds), and returns with them the rows worth
-// keeping: hours with rows inserted per mentions_hourly and no two versions
+// keeping: hours with rows inserted per mentions_hourly_rows and no two versions
 // of a mention among their rows.
 func (s *Store) countHours(ctx context.Context, q store.SeriesQuery, brands []string, hours map[string][]int64, inserted map[hourKey]uint64) (map[keyHour]hourCount, [][]any, error) {
 	var w where

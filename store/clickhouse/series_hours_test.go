@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/chtest"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -118,7 +119,7 @@ func TestKeptHoursAreRead(t *testing.T) {
 	ctx := context.Background()
 	mustInsert(t, s, mention("acme", "1", 5*time.Minute, mw.Negative, mw.AMOT),
 		mention("acme", "2", 6*time.Minute, mw.Positive, mw.AMOT))
-	inserted := queryUint(t, s, "SELECT sum(mentions) FROM mentions_hourly WHERE brand = 'acme'")
+	inserted := queryUint(t, s, "SELECT sum(rows) FROM mentions_hourly_rows WHERE brand = 'acme'")
 	// A kept row that disagrees with mentions, to tell which was read.
 	if err := s.insertRows(ctx, tableHourDistinct, hourDistinctColumns, [][]any{
 		{"acme", t0.Unix(), "", uint8(1), "", inserted, uint64(7), uint64(5)},
@@ -158,5 +159,74 @@ func TestKeptHoursAreRead(t *testing.T) {
 	}
 	if want := []store.SeriesPoint{{Bucket: t0, Brand: "acme", Key: "amot", Count: 3, Negative: 2}}; !cmp.Equal(want, got) {
 		t.Errorf("by stage after an insert into the hour: %+v, want %+v", got, want)
+	}
+}
+
+// TestUpgradeBackfillsHourRows: mentions stored before migration 9 are
+// counted in mentions_hourly_rows by its backfill, so their hours are kept
+// like new ones, and the answers equal the raw path's.
+func TestUpgradeBackfillsHourRows(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(chtest.Fresh(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range s.schema.Migrations() {
+		if m.Version >= 9 {
+			break
+		}
+		for _, stmt := range m.Statements {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				t.Fatalf("migration %d: %v", m.Version, err)
+			}
+		}
+		for _, c := range m.Columns {
+			if err := s.addColumn(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"}, m.Version, m.Name, toSec(time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := []mw.Mention{
+		mention("acme", "1", 5*time.Minute, mw.Negative, mw.AMOT, "delivery"),
+		mention("acme", "2", 65*time.Minute, mw.Positive, mw.LMOT),
+		mention("globex", "3", 10*time.Minute, mw.Negative, mw.SMOT, "app"),
+	}
+	mustInsert(t, s, old...)
+	mustInsert(t, s, old[1]) // written twice
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate from version 8: %v", err)
+	}
+	if n := queryUint(t, s, "SELECT sum(rows) FROM mentions_hourly_rows"); n != 4 {
+		t.Fatalf("rows counted by the backfill: %d, want 4", n)
+	}
+	mustInsert(t, s, mention("acme", "4", 70*time.Minute, mw.Negative, mw.AMOT))
+	if n := queryUint(t, s, "SELECT sum(rows) FROM mentions_hourly_rows"); n != 5 {
+		t.Fatalf("rows after an insert: %d, want 5", n)
+	}
+	for _, g := range []string{store.GroupNone, store.GroupStage, store.GroupAspect} {
+		q := store.SeriesQuery{Brands: []string{"acme", "globex"}, From: t0, To: t0.Add(2 * time.Hour), Step: time.Hour, GroupBy: g}
+		for i := 0; i < 2; i++ { // counted, then kept
+			want, err := s.seriesRaw(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Series(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("group %q, read %d (-mentions +kept):\n%s", g, i+1, diff)
+			}
+		}
+	}
+	if n := queryUint(t, s, "SELECT count() FROM mentions_hourly_distinct WHERE total = 1 AND dimension = ''"); n == 0 {
+		t.Error("no hour of the old mentions was kept")
 	}
 }
