@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -137,6 +138,9 @@ func (s *Store) seriesByHour(ctx context.Context, q store.SeriesQuery) ([]store.
 				kept[k] = c
 			}
 		}
+		// A brand's many scattered hours are read as one range: keep only
+		// the hours that were not kept already.
+		keep = slices.DeleteFunc(keep, func(r []any) bool { return counted[hourKey{r[0].(string), r[1].(int64)}] })
 		s.keepHours(ctx, keep)
 	}
 	return hourPoints(q, kept), nil

@@ -230,3 +230,39 @@ func TestUpgradeBackfillsHourRows(t *testing.T) {
 		t.Error("no hour of the old mentions was kept")
 	}
 }
+
+// TestKeptHoursScatteredLateMentions: late mentions in more scattered hours
+// than one count names as ranges (maxHourRuns) are counted over one range
+// that also spans kept hours; the answers still equal the raw path's.
+func TestKeptHoursScatteredLateMentions(t *testing.T) {
+	s := openFresh(t)
+	ctx := context.Background()
+	var ms []mw.Mention
+	for i := 0; i < 4*maxHourRuns; i++ {
+		ms = append(ms, mention("acme", fmt.Sprintf("m%d", i), time.Duration(i)*time.Hour, []mw.Label{mw.Negative, mw.Positive}[i%2], mw.AMOT, "delivery"))
+	}
+	mustInsert(t, s, ms...)
+	q := store.SeriesQuery{Brands: []string{"acme"}, From: t0, To: t0.Add(time.Duration(4*maxHourRuns) * time.Hour), Step: 6 * time.Hour, GroupBy: store.GroupAspect}
+	check := func(stage string) {
+		t.Helper()
+		want, err := s.seriesRaw(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Series(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-mentions +kept):\n%s", stage, diff)
+		}
+	}
+	check("first read")
+	var late []mw.Mention
+	for i := 0; i < 4*maxHourRuns; i += 2 { // every other hour: 2*maxHourRuns runs
+		late = append(late, mention("acme", fmt.Sprintf("late%d", i), time.Duration(i)*time.Hour+30*time.Minute, mw.Negative, mw.AMOT, "price"))
+	}
+	mustInsert(t, s, late...)
+	check("late mentions in scattered hours")
+	check("read again, kept")
+}
