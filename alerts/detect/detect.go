@@ -19,7 +19,9 @@
 //     residual variance is tracked the same way. Every update sees the
 //     residual clipped at Winsor standard deviations, and buckets of an
 //     episode update with a much smaller weight, so a spike barely moves the
-//     baseline.
+//     baseline. Where the week's hours have their own shape (weekends
+//     unlike weekdays), an hour-of-week correction is added while it
+//     predicts clearly better (weekly.go).
 //   - Surprise of one bucket (the fast horizon), as a signed z: for a count
 //     series (every value so far a non-negative integer, and not far less
 //     noisy than Poisson) the upper tail is the quasi-Poisson tail
@@ -37,13 +39,16 @@
 //     real data (residuals are heavier-tailed and correlated), so each
 //     series also tracks a high quantile of its own scores, and an onset
 //     needs the score to clear both FireScore and TailMargin × that
-//     quantile: a routinely jumpy series must jump beyond its habit.
+//     quantile: a routinely jumpy series must jump beyond its habit. A
+//     fast onset also needs the short run of scores to stand out from its
+//     last week (likelihood.go).
 //
 // An episode starts when either horizon is hot (and the count floor is met),
 // and resolves after ResolveBuckets consecutive quiet buckets. After it
 // resolves, a cooldown holds back new onsets unless a bucket clearly beats
 // the last episode's peak: the follow-up waves of one story do not alert
-// again.
+// again, and a spike that came at the same time of day on each of the two
+// days before is a scheduled job's, not an incident (habit.go).
 package detect
 
 import (
@@ -125,11 +130,11 @@ type Config struct {
 	// follows its model exactly (steady Poisson counts) crosses it by
 	// chance about once per FireEvery, counting both horizons (and both
 	// tails with Direction Both): FireScore = -log10(Bucket / FireEvery /
-	// tests), 3.6 for 5-minute buckets watched upwards. Real series are
+	// tests), 3.9 for 5-minute buckets watched upwards. Real series are
 	// heavier-tailed than their model, so the series' own tail
 	// (TailMargin) often decides.
 	FireScore float64
-	FireEvery time.Duration // default 7 days
+	FireEvery time.Duration // default 14 days
 	// SlowScore is the same for the slow horizon; default FireScore.
 	SlowScore float64
 	// TailMargin: an onset also needs the score to reach TailMargin × the
@@ -155,8 +160,9 @@ type Config struct {
 
 	// Cooldown: after an episode resolves, no new onset for Cooldown unless
 	// the bucket's score reaches CooldownOverride × the peak score of the
-	// episode before.
-	Cooldown         time.Duration // default 24h; negative disables
+	// episode before. Shorter than a day, so that an incident that comes
+	// back at the same hour the next day is seen.
+	Cooldown         time.Duration // default 18h; negative disables
 	CooldownOverride float64       // default 1.5
 
 	// MaxEpisode: an episode still firing this long after its onset is a
@@ -189,7 +195,7 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.Sensitivity, 1)
 	if c.FireEvery <= 0 {
-		c.FireEvery = 7 * 24 * time.Hour
+		c.FireEvery = 14 * 24 * time.Hour
 	}
 	// Two horizons, and two tails when both directions are watched: each
 	// gets its share of the chance rate (Bonferroni).
@@ -231,7 +237,7 @@ func (c Config) withDefaults() Config {
 		c.MaxGapBuckets = 7 * perDay
 	}
 	if c.Cooldown == 0 {
-		c.Cooldown = 24 * time.Hour
+		c.Cooldown = 18 * time.Hour
 	}
 	def(&c.CooldownOverride, 1.5)
 	if c.MaxEpisode == 0 {
@@ -283,6 +289,11 @@ type Detector struct {
 	perDay     int
 	slots      int // time-of-day slots
 	maxEpisode int // MaxEpisode in buckets (MaxInt when disabled)
+
+	perSlot      float64 // buckets per time-of-day slot (at least 1)
+	weekAlpha    float64 // hour-of-week correction (weekly.go)
+	weekErrAlpha float64 // its recent squared errors
+	runAlpha     float64 // the distribution of the short run of scores (likelihood.go)
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -314,6 +325,11 @@ func New(cfg Config) *Detector {
 		perDay:     max(1, int(perDay)),
 		slots:      slots,
 		maxEpisode: maxEpisodeBuckets(cfg),
+		// An hour-of-week slot gets perDay/slots updates a week.
+		perSlot:      math.Max(perDay/float64(slots), 1),
+		weekAlpha:    halfAlpha(weeklyHalfLifeWeeks * math.Max(perDay/float64(slots), 1)),
+		weekErrAlpha: halfAlpha(weeklyErrHalfLifeDays * perDay),
+		runAlpha:     halfAlpha(runWindowDays * perDay),
 	}
 }
 

@@ -58,7 +58,8 @@ func TestRealValuedSeries(t *testing.T) {
 		t.Fatalf("onsets %v: the step at %d did not fire at once", onsets, 14*day)
 	}
 	// By design a series that follows its model crosses the threshold by
-	// chance about once a week (FireEvery): about two in these two weeks.
+	// chance about once in two weeks (FireEvery): about one in these two
+	// weeks.
 	if len(onsets) > 5 {
 		t.Errorf("%d onsets on a steady Gaussian metric before the step: %v", len(onsets)-1, onsets)
 	}

@@ -14,11 +14,29 @@ type series struct {
 	counts bool              // every value so far a non-negative integer
 	level  float64           // deseasonalised mean
 	vr     float64           // variance of the residual (EW, winsorised)
+	absR   float64           // mean absolute residual (EW, not clipped): scaleFloor
 	hod    [maxSlots]float64 // time-of-day profile; its mean (hodSum/slots) is taken out
 	hodN   [maxSlots]int32   // updates per slot
 	hodSum float64
 	dow    [7]float64 // day-of-week profile, mean 0
 	dowN   [7]int     // updates per weekday slot
+
+	// Hour-of-week correction (weekly.go): what the additive profiles
+	// miss at each time-of-day slot of each weekday, and the recent
+	// squared errors of the prediction without and with it.
+	week       [7 * maxSlots]float64
+	weekN      [7 * maxSlots]int32
+	errA, errB float64
+
+	// Daily habits (habit.go), per 10-minute slot of the day.
+	habitDay   [habitSlots]int32   // the last day with a hot bucket in the slot
+	habitRun   [habitSlots]uint8   // consecutive days with one, ending habitDay
+	habitScore [habitSlots]float32 // the largest score of that day's hot buckets there
+	habitPrev  [habitSlots]float32 // the day before's, near this time, when the run began today
+
+	// The run of fast scores against its recent habit (likelihood.go).
+	runShort, runMean, runVar float64
+	runN                      int
 
 	prevR float64 // the last bucket's residual against the baseline, clipped
 	cov   float64 // EW lag-1 covariance of the residual
@@ -54,6 +72,16 @@ const tailEta = 0.1
 // Upper bound of the count dispersion: beyond it a series is noise.
 const maxPhi = 1e4
 
+// scaleFloor: the standard deviation of a real-valued series' residual is
+// at least this × its mean absolute residual, unclipped. Winsorising
+// protects the variance from a spike, but on a series that is flat between
+// routine spikes (disk writes, a load balancer's request bursts) it makes
+// the variance collapse to the flat stretches' tiny spread, and every
+// routine spike scores astronomically (z of 1e9), faster than the series'
+// own tail can learn. For Gaussian residuals the mean absolute value is
+// 0.8 standard deviations, so the floor (0.4) never binds there.
+const scaleFloor = 0.5
+
 // maxBeta bounds the lag-1 correction: the prediction never simply repeats
 // the last bucket.
 const maxBeta = 0.9
@@ -73,9 +101,14 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.counts = false
 	}
 	expected := s.level
+	ws := wd*d.slots + h // hour-of-week slot
+	weekly := 0.0
 	if !cfg.DisableSeasonal {
 		expected += s.season(d, h, wd)
+		weekly = d.weekly(s, ws)
 	}
+	expA := expected // the prediction without the hour-of-week correction
+	expected += weekly
 	if s.n == 0 {
 		expected = value // no history: the first bucket is its own baseline
 	}
@@ -126,9 +159,15 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		}
 		sd = math.Sqrt(phib * ub)
 	} else {
-		z = r1 / math.Sqrt(v1+varFloor(s.level))
+		sd1 := math.Sqrt(v1 + varFloor(s.level))
 		sd = math.Sqrt(s.vr + varFloor(s.level))
+		if s.n > clipAfter { // see scaleFloor
+			sd1 = math.Max(sd1, scaleFloor*s.absR)
+			sd = math.Max(sd, scaleFloor*s.absR)
+		}
+		z = r1 / sd1
 	}
+	s.absR += math.Max(d.levelAlpha/4, 1/float64(s.n+1)) * (math.Abs(r) - s.absR)
 	zb = r / sd
 	if s.n == 0 {
 		z, zb = 0, 0
@@ -166,10 +205,14 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	// The count floor is a product gate on rises.
 	floorOK := cfg.MinCount <= 0 || value >= cfg.MinCount || cfg.Direction == Down || (cfg.Direction == Both && z < 0)
 	warm := s.n >= cfg.WarmupBuckets && floorOK
-	fastHot := warm && dec.Score >= dec.Threshold
+	out := d.standsOut(s, dec.Score) // every bucket: it tracks the run
+	fastHot := warm && dec.Score >= dec.Threshold && out
 	slowHot := warm && dec.SlowScore >= slowThr
 	dec.Slow = slowHot
 	hot := fastHot || slowHot
+	if hot && d.habitual(s, lt, math.Max(dec.Score, dec.SlowScore)) {
+		hot = false
+	}
 
 	// Cooldown: a while after an episode, only a clearly larger one starts.
 	if cfg.Cooldown > 0 && !s.resolvedAt.IsZero() && t.Sub(s.resolvedAt) < cfg.Cooldown &&
@@ -230,6 +273,9 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 		s.vr1 += q * (r1*r1 - s.vr1)
 	}
 	s.prevR = r
+	if !cfg.DisableSeasonal && s.n > 0 {
+		d.updateWeekly(s, ws, expected+r-expA, w)
+	}
 	d.update(s, h, wd, expected+r, r*r, w)
 	s.n++
 	s.last = t

@@ -103,9 +103,10 @@ func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers i
 
 // Grid is the set of configurations the cross-validation chooses among:
 // the chance rate of the model's threshold (FireEvery), the quantile of the
-// series' own scores (TailQuantile), the level's half-life and whether a
-// lasting shift becomes the new normal after two days (MaxEpisode), the other
-// fields as in base. The defaults are the choice of every fold but one
+// series' own scores (TailQuantile), the level's half-life, whether a
+// lasting shift becomes the new normal after two days (MaxEpisode) and the
+// cooldown after an episode (12h, 18h or a day), the other fields as in
+// base: 144 configurations. The defaults are the choice of every fold
 // (docs/BENCHMARKS.md).
 func Grid(base detect.Config) []detect.Config {
 	var out []detect.Config
@@ -113,9 +114,11 @@ func Grid(base detect.Config) []detect.Config {
 		for _, q := range []float64{0.999, 0.9995, 0.9998} {
 			for _, lh := range []time.Duration{6 * time.Hour, 24 * time.Hour} {
 				for _, me := range []time.Duration{-1, 48 * time.Hour} {
-					c := base
-					c.FireEvery, c.TailQuantile, c.LevelHalfLife, c.MaxEpisode = fe, q, lh, me
-					out = append(out, c)
+					for _, cd := range []time.Duration{12 * time.Hour, 18 * time.Hour, 24 * time.Hour} {
+						c := base
+						c.FireEvery, c.TailQuantile, c.LevelHalfLife, c.MaxEpisode, c.Cooldown = fe, q, lh, me, cd
+						out = append(out, c)
+					}
 				}
 			}
 		}
