@@ -22,7 +22,19 @@ type SourceTraits struct {
 	// source of this type needs exactly one brand (the only configured
 	// brand by default), and items that name no brand are that brand's.
 	OwnPage bool
+	// Reviews: the type's items are reviews, a customer's verdict on a
+	// product, app or place (an app store's reviews, a review page).
+	// Scoring reads their English sentiment in the review register
+	// (docs/SCORING.md): the label follows the blended score rather than
+	// the tweet-trained model's class.
+	Reviews bool
 }
+
+// ReviewType is the type (Mention.Type) of a review that comes from no
+// registered source: review texts imported or evaluated as such (`eval
+// sentiment` scores the VADER review sentences as ReviewType). The scorer
+// reads it as a type that declares Reviews.
+const ReviewType = "review"
 
 // UnknownReachWeight is the reach weight of a mention whose Type no
 // registered source type declares: a bare text scored by the CLI, or a

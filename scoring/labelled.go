@@ -16,8 +16,11 @@ import (
 
 // EvalSet is one labelled data set.
 type EvalSet struct {
-	Name  string
-	Kind  string // "en-rating", "en-class", "id-class", "mentions", "stage", "casa"
+	Name string
+	Kind string // "en-rating", "en-class", "id-class", "mentions", "stage", "casa"
+	// Type is the source type its items are scored as (mw.Mention.Type):
+	// mw.ReviewType for review sentences, "" (no source) otherwise.
+	Type  string
 	Items []EvalItem
 }
 

@@ -302,3 +302,35 @@ func TestVersionShowsRevision(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreType: `score --type review` scores the texts as reviews (the
+// review register labels by the blended score), and without it as before.
+func TestScoreType(t *testing.T) {
+	bin := buildBinary(t)
+	const text = "it's not a perfect movie , but it is an honest one .\n"
+	for _, c := range []struct {
+		args []string
+		want mw.Label
+	}{
+		{[]string{"score"}, mw.Negative},
+		{[]string{"score", "--type", "review"}, mw.Positive},
+		{[]string{"score", "--type", "appstore"}, mw.Positive},
+		{[]string{"score", "--type", "reddit"}, mw.Negative},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Stdin = strings.NewReader(text)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		var r struct {
+			Label mw.Label `json:"label"`
+		}
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatalf("%v: %v: %s", c.args, err, out)
+		}
+		if r.Label != c.want {
+			t.Errorf("%v: label %s, want %s", c.args, r.Label, c.want)
+		}
+	}
+}

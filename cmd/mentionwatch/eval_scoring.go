@@ -67,7 +67,11 @@ func printEval(w io.Writer, res []training.EvalResult) {
 		for _, m := range r.Metrics {
 			parts = append(parts, fmt.Sprintf("%s=%.3f", m.Name, m.Value))
 		}
-		fmt.Fprintf(tw, "%s\tn=%d\t%s\n", r.Set, r.N, strings.Join(parts, "  "))
+		name := r.Set
+		if r.Type != "" {
+			name += " (as type " + r.Type + ")"
+		}
+		fmt.Fprintf(tw, "%s\tn=%d\t%s\n", name, r.N, strings.Join(parts, "  "))
 	}
 	tw.Flush()
 }
@@ -95,7 +99,7 @@ func govaderJudge() training.Judge {
 func baselineMetrics(res []training.EvalResult) []training.EvalResult {
 	out := make([]training.EvalResult, len(res))
 	for i, r := range res {
-		out[i] = training.EvalResult{Set: r.Set, N: r.N}
+		out[i] = training.EvalResult{Set: r.Set, Type: r.Type, N: r.N}
 		for _, m := range r.Metrics {
 			if !strings.HasPrefix(m.Name, "lang") {
 				out[i].Metrics = append(out[i].Metrics, m)

@@ -11,13 +11,16 @@ import (
 )
 
 func init() {
-	rootCmd.AddCommand(&cobra.Command{
+	var typ string
+	cmd := &cobra.Command{
 		Use:   "score",
 		Short: "Score texts: one per line on stdin, one JSON object per line on stdout",
 		Long: `Reads one text per line on stdin and writes, for each, a JSON object with
 lang (en, id, other), sentiment (-1..1), label, stage, stage_confidence and
 aspects. No config is needed: brand-specific aspects come from a config
-only in collect and run.`,
+only in collect and run. --type review (or a review source's type, such as
+appstore) scores the texts as reviews: English sentiment in the review
+register (docs/SCORING.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sc := scoring.NewScorer(nil)
@@ -26,7 +29,7 @@ only in collect and run.`,
 			out := bufio.NewWriter(cmd.OutOrStdout())
 			enc := json.NewEncoder(out)
 			for n := 1; in.Scan(); n++ {
-				r := scoring.ScoreText(sc, in.Text())
+				r := scoring.ScoreTextAs(sc, in.Text(), typ)
 				if r.Aspects == nil {
 					r.Aspects = []string{}
 				}
@@ -39,5 +42,7 @@ only in collect and run.`,
 			}
 			return out.Flush()
 		},
-	})
+	}
+	cmd.Flags().StringVar(&typ, "type", "", "source type the texts are scored as (\"review\": review register; default none)")
+	rootCmd.AddCommand(cmd)
 }

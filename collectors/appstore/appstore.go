@@ -28,7 +28,7 @@ const DefaultBaseURL = "https://itunes.apple.com"
 const MaxFeedPages = 10
 
 func init() {
-	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &AppStore{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true, Reviews: true}, func() collectors.Collector { return &AppStore{} })
 }
 
 // AppStore is one app's reviews source; the struct is its config.

@@ -20,7 +20,7 @@ import (
 const Type = "reviews"
 
 func init() {
-	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true}, func() collectors.Collector { return &Reviews{} })
+	collectors.Register(Type, mw.SourceTraits{ReachWeight: 1.3, OwnPage: true, Reviews: true}, func() collectors.Collector { return &Reviews{} })
 }
 
 // Reviews is one review-page source; the struct is its config.

@@ -28,6 +28,7 @@ type Metric struct {
 // EvalResult is the figures of one set.
 type EvalResult struct {
 	Set     string
+	Type    string // the source type the set's items were scored as ("" none)
 	N       int
 	Metrics []Metric
 }
@@ -52,6 +53,11 @@ func LoadEval(dataDir, what string) ([]scoring.EvalSet, error) {
 			s, err := readRatings(filepath.Join(dataDir, "sentiment-en", n+".tsv"), n)
 			if err != nil {
 				return nil, err
+			}
+			if n != "tweets" {
+				// Review sentences are scored as reviews, as the
+				// mentions of review sources are (docs/SCORING.md).
+				s.Type = mw.ReviewType
 			}
 			sets = append(sets, s)
 		}
@@ -161,7 +167,7 @@ func Eval(sc *scoring.Scorer, sets []scoring.EvalSet, progress func(int64)) []Ev
 func EvalWith(judge Judge, sets []scoring.EvalSet, progress func(int64)) []EvalResult {
 	var out []EvalResult
 	for _, set := range sets {
-		res := EvalResult{Set: set.Name, N: len(set.Items)}
+		res := EvalResult{Set: set.Name, Type: set.Type, N: len(set.Items)}
 		var (
 			pred, gold []float64
 			cm         Confusion
@@ -172,7 +178,7 @@ func EvalWith(judge Judge, sets []scoring.EvalSet, progress func(int64)) []EvalR
 			byLang     = map[string]*Confusion{}
 		)
 		for i, it := range set.Items {
-			m := mw.Mention{Text: it.Text}
+			m := mw.Mention{Text: it.Text, Type: set.Type}
 			judge(&m)
 			switch set.Kind {
 			case "en-rating":

@@ -40,6 +40,7 @@ type Store struct {
 	major    int
 	minor    int
 	lastVers atomic.Uint64 // last row version handed out (see nextVersion)
+	keepOff  atomic.Bool   // keeping hourly counts failed once (series_hours.go)
 }
 
 // Open connects to the server named by cfg.DSN (clickhouse://user:pass@host:9000/db),

@@ -490,8 +490,18 @@ func scanMention(rows driver.Rows) (mw.Mention, error) {
 // Series counts mentions (and negative ones) per bucket, brand and key,
 // from the deduplicated mentions table. Buckets are Step wide and aligned
 // to the Unix epoch; with Step 0 there is one bucket, reported at From.
-// Points come ordered by bucket, brand, key.
+// Points come ordered by bucket, brand, key. Counts of all mentions of
+// named brands in whole hours come from the kept hourly counts
+// (series_hours.go), with the same result.
 func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
+	if s.keepsHours(q) {
+		return s.seriesByHour(ctx, q)
+	}
+	return s.seriesRaw(ctx, q)
+}
+
+// seriesRaw answers Series from the mentions table alone.
+func (s *Store) seriesRaw(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
 	var bucket string
 	var args []any
 	switch {

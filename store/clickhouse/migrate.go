@@ -113,6 +113,8 @@ var ttlTables = []struct{ table, column string }{
 	{tableMentions, "published"},
 	{tableHourly, "hour"},
 	{tableAspectsHourly, "hour"},
+	{tableHourDistinct, "hour"},
+	{tableHourRows, "hour"},
 }
 
 // syncTTL sets the tables' TTL to the configured retention when it differs

@@ -72,6 +72,9 @@ const (
 	tableAPITokens     = "api_tokens"
 	tableSessions      = "sessions"
 	tableDeliveries    = "deliveries"
+	tableHourDistinct  = "mentions_hourly_distinct"
+	tableHourRows      = "mentions_hourly_rows"
+	viewHourRows       = "mentions_hourly_rows_mv"
 )
 
 // DistributedSuffix names the Distributed table over a local table.
@@ -383,7 +386,53 @@ ENGINE = %s
 PARTITION BY toYYYYMM(at)
 ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onCluster(), str, str,
 			s.engine("Replacing", tableDeliveries, "version"))}, tableDeliveries, "cityHash64(alert_id)")},
+		{Version: 9, Name: "distinct mentions per hour", Statements: s.hourDistinct(str)},
 	}
+}
+
+// hourDistinct is migration 9: the rows ever inserted per brand and hour
+// (mentions_hourly_rows, a SummingMergeTree fed by a materialized view,
+// backfilled from mentions_hourly) and the exact counts kept per hour
+// (mentions_hourly_distinct); series_hours.go reads both. The view is
+// created before the backfill, so an insert in between counts twice and
+// none is missed; the counts only have to change on every insert, so a
+// backfill run twice (an interrupted migration) does no harm. Cluster
+// stores do not read the tables (series_hours.go), so they are not
+// backfilled: an INSERT would reach one shard only.
+func (s Schema) hourDistinct(str string) []string {
+	stmts := []string{
+		fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    brand %s,
+    hour DateTime('UTC'),
+    rows UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour)%s`, tableHourRows, s.onCluster(), str, s.engine("Summing", tableHourRows), s.ttl("hour")),
+		fmt.Sprintf(`CREATE MATERIALIZED VIEW IF NOT EXISTS %s%s TO %s AS
+SELECT brand, toStartOfHour(published) AS hour, count() AS rows
+FROM %s
+GROUP BY brand, hour`, viewHourRows, s.onCluster(), tableHourRows, tableMentions),
+	}
+	if s.Cluster == "" {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO %s (brand, hour, rows)
+SELECT brand, hour, sum(mentions) FROM %s GROUP BY brand, hour`, tableHourRows, tableHourly))
+	}
+	stmts = append(stmts, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s%s (
+    brand %s,
+    hour DateTime('UTC'),
+    dimension %s,
+    total UInt8,
+    key String,
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = %s
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, dimension, total, key)%s`, tableHourDistinct, s.onCluster(), str, str,
+		s.engine("Replacing", tableHourDistinct, "inserted"), s.ttl("hour")))
+	return s.withDistributed(s.withDistributed(stmts, tableHourRows, "rand()"), tableHourDistinct, "cityHash64(brand)")
 }
 
 // quoteIdent quotes an identifier with backticks when it is not a plain

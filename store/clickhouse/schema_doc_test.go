@@ -84,6 +84,11 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 	if err := s.InsertMentions(ctx, ms); err != nil {
 		t.Fatal(err)
 	}
+	// The dashboard's share of voice, which keeps the hours it counts in
+	// mentions_hourly_distinct.
+	if _, err := s.Series(ctx, store.SeriesQuery{Brands: brands, From: hour.Add(-48 * time.Hour), To: hour.Add(time.Hour), Step: 6 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
 	var neg []string
 	for _, m := range ms {
 		if m.Brand == "acme" && m.Label == mw.Negative && len(neg) < 5 {

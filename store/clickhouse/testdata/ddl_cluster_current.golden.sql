@@ -269,3 +269,39 @@ ORDER BY (alert_id, key, receiver, attempt, status);
 
 CREATE TABLE IF NOT EXISTS deliveries_all ON CLUSTER mw_cluster AS deliveries
 ENGINE = Distributed(mw_cluster, analytics, deliveries, cityHash64(alert_id));
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_rows ON CLUSTER mw_cluster (
+    brand LowCardinality(String),
+    hour DateTime('UTC'),
+    rows UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/analytics/mentions_hourly_rows', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour)
+TTL hour + toIntervalDay(365);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS mentions_hourly_rows_mv ON CLUSTER mw_cluster TO mentions_hourly_rows AS
+SELECT brand, toStartOfHour(published) AS hour, count() AS rows
+FROM mentions
+GROUP BY brand, hour;
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct ON CLUSTER mw_cluster (
+    brand LowCardinality(String),
+    hour DateTime('UTC'),
+    dimension LowCardinality(String),
+    total UInt8,
+    key String,
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/analytics/mentions_hourly_distinct', '{replica}', inserted)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, dimension, total, key)
+TTL hour + toIntervalDay(365);
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_rows_all ON CLUSTER mw_cluster AS mentions_hourly_rows
+ENGINE = Distributed(mw_cluster, analytics, mentions_hourly_rows, rand());
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct_all ON CLUSTER mw_cluster AS mentions_hourly_distinct
+ENGINE = Distributed(mw_cluster, analytics, mentions_hourly_distinct, cityHash64(brand));

@@ -222,3 +222,34 @@ CREATE TABLE IF NOT EXISTS deliveries (
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(at)
 ORDER BY (alert_id, key, receiver, attempt, status);
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_rows (
+    brand String,
+    hour DateTime('UTC'),
+    rows UInt64
+)
+ENGINE = SummingMergeTree()
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS mentions_hourly_rows_mv TO mentions_hourly_rows AS
+SELECT brand, toStartOfHour(published) AS hour, count() AS rows
+FROM mentions
+GROUP BY brand, hour;
+
+INSERT INTO mentions_hourly_rows (brand, hour, rows)
+SELECT brand, hour, sum(mentions) FROM mentions_hourly GROUP BY brand, hour;
+
+CREATE TABLE IF NOT EXISTS mentions_hourly_distinct (
+    brand String,
+    hour DateTime('UTC'),
+    dimension String,
+    total UInt8,
+    key String,
+    inserted UInt64,
+    mentions UInt64,
+    negative UInt64
+)
+ENGINE = ReplacingMergeTree(inserted)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (brand, hour, dimension, total, key);
