@@ -173,6 +173,35 @@ type Config struct {
 	// would hold one episode open for weeks. Default 2 days; negative
 	// disables.
 	MaxEpisode time.Duration
+
+	// Design holds the constants of the model's later rules. They are not
+	// settings a user should turn: they are here so that the
+	// leave-one-category-out cross-validation (nab.Grid) chooses them
+	// together with the knobs above. The zero value is the default.
+	Design Design
+}
+
+// Design is the set of the model's constants that the cross-validation
+// chooses (docs/BENCHMARKS.md); zero fields take their defaults.
+type Design struct {
+	// WeeklyGain: the hour-of-week correction is used while the recent
+	// squared error with it is below WeeklyGain × the error without it
+	// (weekly.go). Default 0.8.
+	WeeklyGain float64
+	// ScaleFloor: a real-valued series' residual standard deviation is at
+	// least ScaleFloor × its mean absolute residual (series.go). Default
+	// 0.5.
+	ScaleFloor float64
+	// HabitTolerance: how far from the same time of day a spike on each of
+	// the days before still makes a daily habit (habit.go). Default 30m,
+	// at most 2h; negative disables the habit rule.
+	HabitTolerance time.Duration
+	// RunSpan (buckets) and RunWindow (half-life) of the run test; RunScore
+	// its -log10 tail (likelihood.go). Defaults 3, 7 days, 2; a negative
+	// RunScore disables the test.
+	RunSpan   float64
+	RunWindow time.Duration
+	RunScore  float64
 }
 
 func (c Config) withDefaults() Config {
@@ -243,6 +272,20 @@ func (c Config) withDefaults() Config {
 	if c.MaxEpisode == 0 {
 		c.MaxEpisode = 48 * time.Hour
 	}
+	ds := &c.Design
+	def(&ds.WeeklyGain, 0.8)
+	def(&ds.ScaleFloor, 0.5)
+	if ds.HabitTolerance == 0 {
+		ds.HabitTolerance = 30 * time.Minute
+	}
+	ds.HabitTolerance = min(ds.HabitTolerance, 2*time.Hour)
+	def(&ds.RunSpan, 3)
+	if ds.RunWindow <= 0 {
+		ds.RunWindow = 7 * 24 * time.Hour
+	}
+	if ds.RunScore == 0 {
+		ds.RunScore = 2
+	}
 	return c
 }
 
@@ -294,6 +337,9 @@ type Detector struct {
 	weekAlpha    float64 // hour-of-week correction (weekly.go)
 	weekErrAlpha float64 // its recent squared errors
 	runAlpha     float64 // the distribution of the short run of scores (likelihood.go)
+	runWeight    float64 // the short run's EW weight
+	runZ         float64 // the z of the run test's tail; +Inf when disabled
+	habitReach   int     // habit tolerance in habit slots; -1 when disabled
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -329,7 +375,10 @@ func New(cfg Config) *Detector {
 		perSlot:      math.Max(perDay/float64(slots), 1),
 		weekAlpha:    halfAlpha(weeklyHalfLifeWeeks * math.Max(perDay/float64(slots), 1)),
 		weekErrAlpha: halfAlpha(weeklyErrHalfLifeDays * perDay),
-		runAlpha:     halfAlpha(runWindowDays * perDay),
+		runAlpha:     halfAlpha(float64(cfg.Design.RunWindow) / b),
+		runWeight:    2 / (cfg.Design.RunSpan + 1),
+		runZ:         runZOf(cfg.Design.RunScore),
+		habitReach:   habitReachOf(cfg.Design.HabitTolerance),
 	}
 }
 

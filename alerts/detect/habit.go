@@ -12,7 +12,7 @@ import (
 // without this rule each run would fire. An incident does not come back at
 // the same minute of the day three days running; a scheduled job does. So a
 // hot bucket does not start an episode when a hot bucket came within
-// habitTolerance of the same time of day on each of the habitDays days
+// Design.HabitTolerance of the same time of day on each of the habitDays days
 // before, unless it beats the largest of those by CooldownOverride (as a
 // larger wave beats the cooldown). Incidents that come back once, the next
 // day at the same hour, still fire.
@@ -21,21 +21,30 @@ import (
 // time of day before it is a habit.
 const habitDays = 2
 
-// habitSlot is the resolution of the time of day, habitTolerance how far
-// from the same time of day a spike on the day before still counts: the
-// daily jobs of the NAB CloudWatch files drift by 10 to 30 minutes from
-// one day to the next (10, 20, 30 and 40 minutes scored 72.5, 72.6, 72.9
-// and 72.9 on the 53 files).
+// habitSlot is the resolution of the time of day. Design.HabitTolerance
+// is how far from the same time of day a spike on the day before still
+// counts: the daily jobs of the NAB CloudWatch files drift by 10 to 30
+// minutes from one day to the next (chosen by cross-validation,
+// docs/BENCHMARKS.md).
 const (
-	habitSlot      = 10 * time.Minute
-	habitTolerance = 30 * time.Minute
-	habitSlots     = int(24 * time.Hour / habitSlot)
-	habitReach     = int(habitTolerance / habitSlot)
+	habitSlot  = 10 * time.Minute
+	habitSlots = int(24 * time.Hour / habitSlot)
 )
+
+// habitReachOf is a tolerance in habit slots; -1 (no habit) when negative.
+func habitReachOf(tol time.Duration) int {
+	if tol < 0 {
+		return -1
+	}
+	return int(tol / habitSlot)
+}
 
 // habitual records a hot bucket at local time lt with score and says
 // whether it repeats a daily habit (and is not clearly larger than it).
 func (d *Detector) habitual(s *series, lt time.Time, score float64) bool {
+	if d.habitReach < 0 {
+		return false
+	}
 	_, off := lt.Zone()
 	sec := lt.Unix() + int64(off)
 	day := int32(floorDiv(sec, 86400))
@@ -44,7 +53,7 @@ func (d *Detector) habitual(s *series, lt time.Time, score float64) bool {
 	// day, and the largest score of yesterday's: from a slot last hot
 	// yesterday, or from one already hot today (which kept both).
 	run, prev := 0, 0.0
-	for j := k - habitReach; j <= k+habitReach; j++ {
+	for j := k - d.habitReach; j <= k+d.habitReach; j++ {
 		jj := (j + habitSlots) % habitSlots
 		r, p := 0, 0.0
 		switch s.habitDay[jj] {

@@ -49,3 +49,39 @@ func TestDailyHabitStopsFiring(t *testing.T) {
 		t.Error("a first 03:00 spike did not fire")
 	}
 }
+
+// With the habit rule off (Design.HabitTolerance negative) the same daily
+// job fires every day; with a 10-minute tolerance a job that drifts by 30
+// minutes a day is no habit.
+func TestHabitToleranceDesign(t *testing.T) {
+	run := func(tol time.Duration, drift int) map[int]bool {
+		d := New(Config{Design: Design{HabitTolerance: tol}})
+		r := rand.New(rand.NewPCG(23, 23))
+		at := func(i int) time.Time { return t0.Add(time.Duration(i) * 5 * time.Minute) }
+		spikes := map[int]int{}
+		for dd := 1; dd < 6; dd++ {
+			spikes[dd*day+3*12+dd*drift] = dd
+		}
+		fired := map[int]bool{}
+		for i := 0; i < 6*day; i++ {
+			v := poisson(r, 20)
+			dd, ok := spikes[i]
+			if ok {
+				v = 100
+			}
+			if d.Step("acme", at(i), v, 0).Onset && ok {
+				fired[dd] = true
+			}
+		}
+		return fired
+	}
+	if f := run(-1, 0); len(f) != 5 {
+		t.Errorf("habit rule off: fired on days %v, want all 5", f)
+	}
+	if f := run(0, 0); len(f) != 2 {
+		t.Errorf("default tolerance, same minute: fired on days %v, want the first 2", f)
+	}
+	if f := run(10*time.Minute, 6); len(f) != 5 {
+		t.Errorf("10-minute tolerance, 30 minutes of drift a day: fired on days %v, want all 5", f)
+	}
+}

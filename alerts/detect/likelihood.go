@@ -5,32 +5,33 @@ import "math"
 // The run of surprise against its recent habit: the last stage of a fast
 // onset, after Numenta's anomaly likelihood. A bucket's fast score must
 // clear the thresholds, and the short run of scores it ends (an
-// exponentially weighted mean of log(1+score) over about runSpan buckets)
+// exponentially weighted mean of log(1+score) over about Design.RunSpan buckets)
 // must also stand out from how that short run has been distributed over
-// the last week (its EW mean and variance, half-life runWindowDays): its
+// the last week (its EW mean and variance, half-life a week): its
 // Gaussian tail probability under that distribution must be at most
-// 10^-runScore (1%). A series whose surprises come in a steady drizzle has
+// 10^-2 (1%). A series whose surprises come in a steady drizzle has
 // a high, wide distribution of short runs, so an isolated bucket just over
 // the threshold does not start an episode there; a calm series' burst
 // stands out at once (a burst of 30 complaints after a quiet hour passes
 // in its first bucket). The slow horizon is not filtered: it is already a
 // run.
 //
-// Chosen by leave-one-category-out cross-validation over runScore off, 1.5,
+// Chosen by leave-one-category-out cross-validation over RunScore off, 1.5,
 // 2 and 2.5 (with the 144 configurations of nab.Grid): every fold picked 2
 // (docs/BENCHMARKS.md).
 
-// runSpan is the span of the short run, in buckets (EW weight 2/(span+1)).
-const runSpan = 3
+// Design.RunSpan is the span of the short run, in buckets (EW weight
+// 2/(span+1)), Design.RunWindow the half-life of its distribution,
+// Design.RunScore the least -log10 tail probability of the short run.
 
-// runWindowDays is the half-life of the short run's distribution.
-const runWindowDays = 7
-
-// runScore is the least -log10 tail probability of the short run; runZ
-// the standard normal z with that tail.
-const runScore = 2
-
-var runZ = zOfScore(runScore)
+// runZOf is the standard normal z with tail 10^-score; a negative score
+// disables the test: -Inf, every run stands out.
+func runZOf(score float64) float64 {
+	if score < 0 {
+		return math.Inf(-1)
+	}
+	return zOfScore(score)
+}
 
 // standsOut moves the short run of scores by this bucket's score and says
 // whether it stands out from its distribution over the recent week (which
@@ -40,9 +41,9 @@ func (d *Detector) standsOut(s *series, score float64) bool {
 	if s.runN == 0 {
 		s.runShort, s.runMean, s.runVar = u, u, 1
 	}
-	s.runShort += 2.0 / (runSpan + 1) * (u - s.runShort)
+	s.runShort += d.runWeight * (u - s.runShort)
 	dev := s.runShort - s.runMean
-	out := dev >= runZ*math.Sqrt(s.runVar+1e-6) // normScore(dev/sd) >= runScore
+	out := dev >= d.runZ*math.Sqrt(s.runVar+1e-6) // normScore(dev/sd) >= RunScore
 	a := math.Max(d.runAlpha, 1/float64(s.runN+1))
 	s.runMean += a * dev
 	s.runVar += a * (dev*dev - s.runVar)

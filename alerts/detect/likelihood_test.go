@@ -28,3 +28,26 @@ func TestRunStandsOutAgainstItsHabit(t *testing.T) {
 		t.Error("three scores of 30 running do not stand out on the jumpy series")
 	}
 }
+
+// A negative Design.RunScore turns the run test off: standsOut always
+// passes, whatever the run's history.
+func TestRunTestOff(t *testing.T) {
+	d := New(Config{Design: Design{RunScore: -1}})
+	s := newSeries()
+	for i := 0; i < 100; i++ {
+		if !d.standsOut(s, 5) {
+			t.Fatalf("bucket %d: the run test is off but the run did not stand out", i)
+		}
+	}
+	on := New(Config{})
+	s = newSeries()
+	passed := 0
+	for i := 0; i < 100; i++ {
+		if on.standsOut(s, 5) {
+			passed++
+		}
+	}
+	if passed > 5 {
+		t.Errorf("run test on: a steady score of 5 stood out in %d of 100 buckets", passed)
+	}
+}

@@ -14,7 +14,7 @@ type series struct {
 	counts bool              // every value so far a non-negative integer
 	level  float64           // deseasonalised mean
 	vr     float64           // variance of the residual (EW, winsorised)
-	absR   float64           // mean absolute residual (EW, not clipped): scaleFloor
+	absR   float64           // mean absolute residual (EW, not clipped): the scale floor
 	hod    [maxSlots]float64 // time-of-day profile; its mean (hodSum/slots) is taken out
 	hodN   [maxSlots]int32   // updates per slot
 	hodSum float64
@@ -72,15 +72,16 @@ const tailEta = 0.1
 // Upper bound of the count dispersion: beyond it a series is noise.
 const maxPhi = 1e4
 
-// scaleFloor: the standard deviation of a real-valued series' residual is
-// at least this × its mean absolute residual, unclipped. Winsorising
+// The scale floor: the standard deviation of a real-valued series'
+// residual is at least Design.ScaleFloor × its mean absolute residual,
+// unclipped. Winsorising
 // protects the variance from a spike, but on a series that is flat between
 // routine spikes (disk writes, a load balancer's request bursts) it makes
 // the variance collapse to the flat stretches' tiny spread, and every
 // routine spike scores astronomically (z of 1e9), faster than the series'
 // own tail can learn. For Gaussian residuals the mean absolute value is
-// 0.8 standard deviations, so the floor (0.4) never binds there.
-const scaleFloor = 0.5
+// 0.8 standard deviations, so the default floor (Design.ScaleFloor 0.5:
+// 0.4 standard deviations) never binds there.
 
 // maxBeta bounds the lag-1 correction: the prediction never simply repeats
 // the last bucket.
@@ -161,9 +162,9 @@ func (d *Detector) step(s *series, t time.Time, value, total float64) Decision {
 	} else {
 		sd1 := math.Sqrt(v1 + varFloor(s.level))
 		sd = math.Sqrt(s.vr + varFloor(s.level))
-		if s.n > clipAfter { // see scaleFloor
-			sd1 = math.Max(sd1, scaleFloor*s.absR)
-			sd = math.Max(sd, scaleFloor*s.absR)
+		if s.n > clipAfter { // see the scale floor above
+			sd1 = math.Max(sd1, cfg.Design.ScaleFloor*s.absR)
+			sd = math.Max(sd, cfg.Design.ScaleFloor*s.absR)
 		}
 		z = r1 / sd1
 	}

@@ -10,15 +10,15 @@ import "math"
 // of what the additive prediction missed there, and adds it to the
 // prediction only while it has clearly helped: once the slot has two weeks
 // of data, and while the recent squared error with the correction is below
-// weeklyGain × the error without it. On series whose week is the daily
+// Design.WeeklyGain × the error without it. On series whose week is the daily
 // shape moved up or down (most mention counts) the correction does not
 // help by that much and stays out, so it cannot add noise there; an
 // hour-of-week profile always on cost the realTweets files 8 points
 // (docs/BENCHMARKS.md).
 
-// weeklyGain is how much smaller the recent squared error must be with the
-// correction than without it before the prediction uses it: 20%.
-const weeklyGain = 0.8
+// Design.WeeklyGain is how much smaller the recent squared error must be
+// with the correction than without it before the prediction uses it
+// (default 0.8: 20% smaller).
 
 // weeklyMinWeeks: a slot's correction is used once it has this many weeks
 // of data.
@@ -34,9 +34,9 @@ const weeklyErrHalfLifeDays = 7
 
 // weekly is the hour-of-week correction to add to the prediction of slot
 // ws: 0 until the slot has weeklyMinWeeks of data and while the correction
-// has not recently cut the squared error by 1 - weeklyGain.
+// has not recently cut the squared error by 1 - Design.WeeklyGain.
 func (d *Detector) weekly(s *series, ws int) float64 {
-	if float64(s.weekN[ws]) < weeklyMinWeeks*d.perSlot || !(s.errB < weeklyGain*s.errA) {
+	if float64(s.weekN[ws]) < weeklyMinWeeks*d.perSlot || !(s.errB < d.cfg.Design.WeeklyGain*s.errA) {
 		return 0
 	}
 	return s.week[ws]

@@ -53,7 +53,7 @@ func TestWeekendShapeLearned(t *testing.T) {
 	if at.Weekday() != time.Saturday || at.Hour() != 19 {
 		t.Fatalf("%s is not a Saturday at 19:00", at)
 	}
-	if s := d.series["x"]; !(s.errB < weeklyGain*s.errA) {
+	if s := d.series["x"]; !(s.errB < d.cfg.Design.WeeklyGain*s.errA) {
 		t.Fatalf("the correction is not in use: squared error %.1f with it, %.1f without", s.errB, s.errA)
 	}
 	dec := d.Peek("x", at, 90, 0)
@@ -80,7 +80,7 @@ func TestWeeklyStaysOutWhenAdditive(t *testing.T) {
 	if len(onsets) > 1 {
 		t.Errorf("weeks 4-6: %d onsets: %v", len(onsets), onsets)
 	}
-	if s := d.series["x"]; s.errB < weeklyGain*s.errA {
+	if s := d.series["x"]; s.errB < d.cfg.Design.WeeklyGain*s.errA {
 		t.Errorf("the correction is in use on an additive week: squared error %.1f with it, %.1f without", s.errB, s.errA)
 	}
 }

@@ -176,8 +176,9 @@ func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, rep
 	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
 	for _, f := range folds {
 		c := detect.New(grid[f.Pick]).Config()
-		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
-			c.TailQuantile, c.LevelHalfLife, maxEpisode(c.MaxEpisode), c.Cooldown, f.Train, normStr(held(f.Results)))
+		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s (override %g); weekly gain %g, scale floor %g, habit ±%s, run span %g window %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
+			c.TailQuantile, c.LevelHalfLife, maxEpisode(c.MaxEpisode), c.Cooldown, c.CooldownOverride, c.Design.WeeklyGain, c.Design.ScaleFloor, c.Design.HabitTolerance,
+			c.Design.RunSpan, c.Design.RunWindow, f.Train, normStr(held(f.Results)))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)

@@ -253,7 +253,15 @@ func TestLeaveOneOut(t *testing.T) {
 	if score < 50 {
 		t.Errorf("leave-one-out score %.1f", score)
 	}
-	if g := Grid(detect.Config{}); len(g) != 144 || g[0].FireEvery != 3*24*time.Hour || g[0].Cooldown != 12*time.Hour {
+	g := Grid(detect.Config{})
+	if len(g) != 576 || g[0].FireEvery != 7*24*time.Hour || g[0].Cooldown != 12*time.Hour || g[0].CooldownOverride != 1.25 {
 		t.Errorf("grid of %d configurations", len(g))
+	}
+	def, found := detect.New(detect.Config{}).Config(), false
+	for _, c := range g {
+		found = found || detect.New(c).Config() == def
+	}
+	if !found {
+		t.Errorf("the defaults are not in the grid")
 	}
 }
