@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mw "github.com/mentionwatch/mentionwatch"
-	"github.com/mentionwatch/mentionwatch/internal/chtest"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -54,17 +53,7 @@ func TestKeptHoursMatchMentions(t *testing.T) {
 			if !s.keepsHours(q) {
 				t.Fatalf("%s: %+v is not answered from kept hours", stage, q)
 			}
-			want, err := s.seriesRaw(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Series(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s: %v %v..%v step %v (-mentions +kept):\n%s", stage, q.Brands, q.From, q.To, q.Step, diff)
-			}
+			keptMatchesRaw(t, s, q, fmt.Sprintf("%s: %v %v..%v step %v", stage, q.Brands, q.From, q.To, q.Step))
 		}
 	}
 	check("first read")
@@ -167,32 +156,7 @@ func TestKeptHoursAreRead(t *testing.T) {
 // like new ones, and the answers equal the raw path's.
 func TestUpgradeBackfillsHourRows(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(chtest.Fresh(t))}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range s.schema.Migrations() {
-		if m.Version >= 9 {
-			break
-		}
-		for _, stmt := range m.Statements {
-			if err := s.conn.Exec(ctx, stmt); err != nil {
-				t.Fatalf("migration %d: %v", m.Version, err)
-			}
-		}
-		for _, c := range m.Columns {
-			if err := s.addColumn(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"}, m.Version, m.Name, toSec(time.Now())); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := openAtVersion(t, 8)
 	old := []mw.Mention{
 		mention("acme", "1", 5*time.Minute, mw.Negative, mw.AMOT, "delivery"),
 		mention("acme", "2", 65*time.Minute, mw.Positive, mw.LMOT),
@@ -213,17 +177,7 @@ func TestUpgradeBackfillsHourRows(t *testing.T) {
 	for _, g := range []string{store.GroupNone, store.GroupStage, store.GroupAspect} {
 		q := store.SeriesQuery{Brands: []string{"acme", "globex"}, From: t0, To: t0.Add(2 * time.Hour), Step: time.Hour, GroupBy: g}
 		for i := 0; i < 2; i++ { // counted, then kept
-			want, err := s.seriesRaw(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Series(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("group %q, read %d (-mentions +kept):\n%s", g, i+1, diff)
-			}
+			keptMatchesRaw(t, s, q, fmt.Sprintf("group %q, read %d", g, i+1))
 		}
 	}
 	if n := queryUint(t, s, "SELECT count() FROM mentions_hourly_distinct WHERE total = 1 AND dimension = ''"); n == 0 {
@@ -236,7 +190,6 @@ func TestUpgradeBackfillsHourRows(t *testing.T) {
 // that also spans kept hours; the answers still equal the raw path's.
 func TestKeptHoursScatteredLateMentions(t *testing.T) {
 	s := openFresh(t)
-	ctx := context.Background()
 	var ms []mw.Mention
 	for i := 0; i < 4*maxHourRuns; i++ {
 		ms = append(ms, mention("acme", fmt.Sprintf("m%d", i), time.Duration(i)*time.Hour, []mw.Label{mw.Negative, mw.Positive}[i%2], mw.AMOT, "delivery"))
@@ -245,17 +198,7 @@ func TestKeptHoursScatteredLateMentions(t *testing.T) {
 	q := store.SeriesQuery{Brands: []string{"acme"}, From: t0, To: t0.Add(time.Duration(4*maxHourRuns) * time.Hour), Step: 6 * time.Hour, GroupBy: store.GroupAspect}
 	check := func(stage string) {
 		t.Helper()
-		want, err := s.seriesRaw(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := s.Series(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s (-mentions +kept):\n%s", stage, diff)
-		}
+		keptMatchesRaw(t, s, q, stage)
 	}
 	check("first read")
 	var late []mw.Mention
@@ -265,4 +208,22 @@ func TestKeptHoursScatteredLateMentions(t *testing.T) {
 	mustInsert(t, s, late...)
 	check("late mentions in scattered hours")
 	check("read again, kept")
+}
+
+// keptMatchesRaw fails the test unless Series (which reads kept hours
+// where it can) answers q as the mentions table alone does.
+func keptMatchesRaw(t *testing.T, s *Store, q store.SeriesQuery, what string) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := s.seriesRaw(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Series(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s (-mentions +kept):\n%s", what, diff)
+	}
 }

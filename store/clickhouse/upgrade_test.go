@@ -16,27 +16,11 @@ import (
 // column again (a migration interrupted after its ALTER) is a no-op.
 func TestUpgradeAddsAlertReason(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(chtest.Fresh(t))}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
-		t.Fatal(err)
-	}
+	s := openAtVersion(t, 4)
 	var added []AddColumn
 	for _, m := range s.schema.Migrations() {
 		if m.Version > 4 {
 			added = append(added, m.Columns...)
-			continue
-		}
-		for _, stmt := range m.Statements {
-			if err := s.conn.Exec(ctx, stmt); err != nil {
-				t.Fatalf("migration %d: %v", m.Version, err)
-			}
-		}
-		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"}, m.Version, m.Name, toSec(time.Now())); err != nil {
-			t.Fatal(err)
 		}
 	}
 	old := []string{"id", "brand", "kind", "scope", "state", "started_at", "updated_at", "resolved_at",
@@ -71,4 +55,39 @@ func TestUpgradeAddsAlertReason(t *testing.T) {
 			t.Fatalf("adding %s.%s again: %v", c.Table, c.Name, err)
 		}
 	}
+}
+
+// openAtVersion opens a fresh database whose schema stops at migration
+// version: its statements and added columns applied and recorded, as a
+// server last migrated by that release left it.
+func openAtVersion(t *testing.T, version uint32) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(chtest.Fresh(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range s.schema.Migrations() {
+		if m.Version > version {
+			break
+		}
+		for _, stmt := range m.Statements {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				t.Fatalf("migration %d: %v", m.Version, err)
+			}
+		}
+		for _, c := range m.Columns {
+			if err := s.addColumn(ctx, c); err != nil {
+				t.Fatalf("migration %d: %v", m.Version, err)
+			}
+		}
+		if err := s.insertLocal(ctx, tableMigrations, []string{"version", "name", "applied"}, m.Version, m.Name, toSec(time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
 }
