@@ -27,6 +27,9 @@ var complaintsDesign2 string
 //go:embed testdata/complaints_unseen.tsv
 var complaintsUnseen string
 
+//go:embed testdata/complaints_unseen2.tsv
+var complaintsUnseen2 string
+
 // mentionSets returns the complaint and praise sets.
 func mentionSets() ([]scoring.EvalSet, error) {
 	var out []scoring.EvalSet
@@ -34,6 +37,7 @@ func mentionSets() ([]scoring.EvalSet, error) {
 		{"complaints_design", complaintsDesign},
 		{"complaints_design2", complaintsDesign2},
 		{"complaints_unseen", complaintsUnseen},
+		{"complaints_unseen2", complaintsUnseen2},
 	} {
 		s, err := scoring.ParseMentions(f.name, f.data)
 		if err != nil {
