@@ -20,21 +20,41 @@ var CVConfigs = []scoring.IDConfig{
 	{Bits: 20, Bigrams: true, Negate: true, Stem: true, NegWin: 3},
 }
 
-// CVRow is one configuration's cross-validated macro-F1 after each epoch.
+// ShippedID is the choice the cross-validation of `train sentiment-id`
+// made for the embedded model (TestIDModelReproducible retrains it).
+var ShippedID = struct {
+	Config        scoring.IDConfig
+	Epoch         int
+	MentionWeight int
+}{scoring.IDConfig{Bits: 20, Bigrams: true, Negate: true, Stem: true, NegWin: 3}, 16, 1}
+
+// CVRow is one configuration's cross-validated macro-F1 after each epoch,
+// at one weight of the brand mentions.
 type CVRow struct {
 	Config scoring.IDConfig
-	MeanF1 []float64   // by epoch-1: mean over the folds
-	FoldF1 [][]float64 // by epoch-1, then fold
+	// MentionWeight is how many times each training fold's brand-mention
+	// row is repeated among the SmSA rows (0: SmSA alone).
+	MentionWeight int
+	MeanF1        []float64   // by epoch-1: see CVResult.MeanF1
+	FoldF1        [][]float64 // by epoch-1, then fold: SmSA's held-out folds
+	SmSAF1        []float64   // by epoch-1: mean over SmSA's held-out folds
+	MentionF1     []float64   // by epoch-1: mean over the mentions' held-out folds (nil without mentions)
 }
 
 // CVResult is the selection: the grid's figures and the chosen
-// configuration and epoch.
+// configuration, mention weight and epoch.
 type CVResult struct {
-	Rows   []CVRow
-	Config scoring.IDConfig
-	Epoch  int
-	MeanF1 float64
-	Folds  []float64 // the chosen configuration's per-fold macro-F1 at Epoch
+	Rows          []CVRow
+	Config        scoring.IDConfig
+	MentionWeight int
+	Epoch         int
+	// MeanF1 is the mean macro-F1 of SmSA's held-out folds, or, with
+	// brand mentions, the average of that and the mentions' held-out
+	// folds' mean macro-F1 (reported; choose says what is maximised).
+	MeanF1    float64
+	SmSAF1    float64   // SmSA's held-out folds at the choice
+	MentionF1 float64   // the mentions' held-out folds at the choice (0 without mentions)
+	Folds     []float64 // SmSA's per-fold macro-F1 at the choice
 }
 
 // cvFold assigns a text to a fold by a hash of its text (FNV-1a from a
@@ -49,69 +69,181 @@ func cvFold(text string) int {
 }
 
 // CrossValidateID trains every configuration of o.Configs (CVConfigs when
-// nil) on four folds of train and scores the fifth after every epoch,
-// for each fold, and picks the configuration and epoch with the best mean
-// macro-F1 (the earlier epoch and the earlier configuration on ties).
-// Deterministic.
+// nil), at every weight of o.MentionWeights when o.Mentions is set, on
+// four folds of train (and of o.Mentions, each row repeated weight times)
+// and scores the fifth of each after every epoch. It picks the
+// configuration, weight and epoch by CVResult.choose. Deterministic.
 func CrossValidateID(train []scoring.Labeled, o TrainOptions) (*CVResult, error) {
 	if len(train) < CVFolds*10 {
 		return nil, fmt.Errorf("cross-validating sentiment-id: %d rows, want at least %d", len(train), CVFolds*10)
+	}
+	if len(o.Mentions) > 0 && len(o.Mentions) < CVFolds*10 {
+		return nil, fmt.Errorf("cross-validating sentiment-id: %d brand-mention rows, want none or at least %d", len(o.Mentions), CVFolds*10)
 	}
 	cfgs := o.Configs
 	if cfgs == nil {
 		cfgs = CVConfigs
 	}
-	fold := make([]int, len(train))
-	for i, ex := range train {
+	weights := o.mentionWeights()
+	all := append(slices.Clone(train), o.Mentions...)
+	fold := make([]int, len(all))
+	for i, ex := range all {
 		fold[i] = cvFold(ex.Text)
 	}
+	isMention := func(i int) bool { return i >= len(train) }
 	res := &CVResult{MeanF1: -1}
-	for _, cfg := range cfgs {
-		tf := featurize(train, cfg)
-		row := CVRow{Config: cfg, MeanF1: make([]float64, o.epochs()), FoldF1: make([][]float64, o.epochs())}
-		for k := 0; k < CVFolds; k++ {
-			var use, held []int
-			for i, f := range fold {
-				if f == k {
-					held = append(held, i)
-				} else {
-					use = append(use, i)
+	for _, w := range weights {
+		for _, cfg := range cfgs {
+			tf := featurize(all, cfg)
+			ne := o.epochs()
+			row := CVRow{Config: cfg, MentionWeight: w, MeanF1: make([]float64, ne), FoldF1: make([][]float64, ne),
+				SmSAF1: make([]float64, ne)}
+			var mentionF1 [][]float64
+			if len(o.Mentions) > 0 {
+				row.MentionF1 = make([]float64, ne)
+				mentionF1 = make([][]float64, ne)
+			}
+			for k := 0; k < CVFolds; k++ {
+				var use, held, heldM []int
+				for i, f := range fold {
+					switch {
+					case f == k && isMention(i):
+						heldM = append(heldM, i)
+					case f == k:
+						held = append(held, i)
+					case isMention(i):
+						for r := 0; r < w; r++ {
+							use = append(use, i)
+						}
+					default:
+						use = append(use, i)
+					}
+				}
+				fo := o
+				fo.use = use
+				trainIDEpochs(tf, all, cfg, fo, func(ep int, m *scoring.IDWeights) {
+					row.FoldF1[ep-1] = append(row.FoldF1[ep-1], foldF1(m, tf, all, held))
+					if mentionF1 != nil {
+						mentionF1[ep-1] = append(mentionF1[ep-1], foldF1(m, tf, all, heldM))
+					}
+					if o.Progress != nil {
+						o.Progress(int64(len(use) + len(held) + len(heldM)))
+					}
+				})
+			}
+			for e, fs := range row.FoldF1 {
+				row.SmSAF1[e] = mean(fs)
+				row.MeanF1[e] = row.SmSAF1[e]
+				if mentionF1 != nil {
+					row.MentionF1[e] = mean(mentionF1[e])
+					row.MeanF1[e] = (row.SmSAF1[e] + row.MentionF1[e]) / 2
+				}
+				if o.Log != nil {
+					fmt.Fprintf(o.Log, "%s mention_weight=%d epoch=%d cv_macro_f1=%.4f smsa=%.4f mentions=%.4f folds=%.4f\n",
+						describeID(cfg), w, e+1, row.MeanF1[e], row.SmSAF1[e], at(row.MentionF1, e), fs)
 				}
 			}
-			fo := o
-			fo.use = use
-			trainIDEpochs(tf, train, cfg, fo, func(ep int, m *scoring.IDWeights) {
-				var cm Confusion
-				for _, i := range held {
-					cm.Add(train[i].Class, scoring.Argmax(m.Predict(tf[i])))
-				}
-				row.FoldF1[ep-1] = append(row.FoldF1[ep-1], cm.MacroF1())
-				if o.Progress != nil {
-					o.Progress(int64(len(train)))
-				}
-			})
+			res.Rows = append(res.Rows, row)
 		}
-		for e, fs := range row.FoldF1 {
-			var sum float64
-			for _, f := range fs {
-				sum += f
-			}
-			row.MeanF1[e] = sum / float64(len(fs))
-			if o.Log != nil {
-				fmt.Fprintf(o.Log, "%s epoch=%d cv_macro_f1=%.4f folds=%.4f\n", describeID(cfg), e+1, row.MeanF1[e], fs)
-			}
-			if row.MeanF1[e] > res.MeanF1 {
-				res.Config, res.Epoch, res.MeanF1, res.Folds = cfg, e+1, row.MeanF1[e], slices.Clone(fs)
-			}
-		}
-		res.Rows = append(res.Rows, row)
 	}
+	res.choose()
 	return res, nil
+}
+
+// choose picks the configuration, weight and epoch. Without brand
+// mentions: the best SmSA figure. With them: the best mentions' figure
+// among the choices whose SmSA figure is at least the best of SmSA alone
+// (weight 0), so that learning brand mentions loses no ground on the
+// review text (issue 17's goal there is a cross-validated figure on
+// smsa_train); weight 0's best when no other choice qualifies. Ties go to
+// the earlier (smaller weight, earlier configuration, earlier epoch).
+func (res *CVResult) choose() {
+	floor := -1.0
+	for _, r := range res.Rows {
+		for _, f := range r.SmSAF1 {
+			if r.MentionWeight == 0 {
+				floor = max(floor, f)
+			}
+		}
+	}
+	pick := func(r CVRow, e int) {
+		res.Config, res.MentionWeight, res.Epoch = r.Config, r.MentionWeight, e+1
+		res.MeanF1, res.SmSAF1, res.MentionF1 = r.MeanF1[e], r.SmSAF1[e], at(r.MentionF1, e)
+		res.Folds = slices.Clone(r.FoldF1[e])
+	}
+	bestM := -1.0
+	for _, r := range res.Rows {
+		for e := range r.SmSAF1 {
+			if r.MentionF1 == nil || r.SmSAF1[e] < floor || r.MentionF1[e] <= bestM {
+				continue
+			}
+			bestM = r.MentionF1[e]
+			pick(r, e)
+		}
+	}
+	if bestM >= 0 {
+		return
+	}
+	best := -1.0
+	for _, r := range res.Rows {
+		for e := range r.SmSAF1 {
+			if r.MentionWeight == 0 && r.SmSAF1[e] > best {
+				best = r.SmSAF1[e]
+				pick(r, e)
+			}
+		}
+	}
+}
+
+// DefaultMentionWeights is the grid of brand-mention weights compared
+// when TrainOptions.Mentions is set: each mention row counts as this many
+// SmSA rows.
+var DefaultMentionWeights = []int{0, 1, 2, 4, 8, 16}
+
+func (o TrainOptions) mentionWeights() []int {
+	switch {
+	case len(o.Mentions) == 0:
+		return []int{0}
+	case o.MentionWeights != nil:
+		return o.MentionWeights
+	}
+	return DefaultMentionWeights
+}
+
+// foldF1 is the model's macro-F1 over the rows idx of set.
+func foldF1(m *scoring.IDWeights, tf [][]uint32, set []scoring.Labeled, idx []int) float64 {
+	var cm Confusion
+	for _, i := range idx {
+		cm.Add(set[i].Class, scoring.Argmax(m.Predict(tf[i])))
+	}
+	return cm.MacroF1()
+}
+
+func mean(xs []float64) float64 {
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(max(len(xs), 1))
+}
+
+func at(xs []float64, i int) float64 {
+	if i < len(xs) {
+		return xs[i]
+	}
+	return 0
 }
 
 // TrainSelectedID trains the chosen configuration on all of train for
 // the chosen number of epochs.
 func TrainSelectedID(train []scoring.Labeled, cfg scoring.IDConfig, epochs int, o TrainOptions) *TrainResult {
+	if o.MentionWeight > 0 && len(o.Mentions) > 0 {
+		all := slices.Clone(train)
+		for r := 0; r < o.MentionWeight; r++ {
+			all = append(all, o.Mentions...)
+		}
+		train = all
+	}
 	tf := featurize(train, cfg)
 	o.Epochs = epochs
 	var out *TrainResult
@@ -133,7 +265,14 @@ func (o TrainOptions) CVWork(train int) int64 {
 	if cfgs == nil {
 		cfgs = CVConfigs
 	}
-	return int64(len(cfgs)*CVFolds*o.epochs()*train + o.epochs()*train)
+	m := len(o.Mentions)
+	var work int64
+	for _, w := range o.mentionWeights() {
+		perEpoch := (CVFolds-1)*(train+w*m) + train + m // every fold: its training rows, then both held-out parts
+		work += int64(len(cfgs) * o.epochs() * perEpoch)
+	}
+	// The final model: the chosen weight is not known yet; count one.
+	return work + int64(o.epochs()*(train+m))
 }
 
 // MacroF1On is the model's macro-F1 (arg-max of its probabilities, no

@@ -31,10 +31,15 @@ type ENData struct {
 	// with ENTrainOptions.ReviewWeight: the VADER movie review sentences,
 	// classed by their mean rating (±0.5).
 	Reviews []scoring.Labeled
+	// Mentions are the project's own labelled brand mentions (English
+	// rows of MentionRows), split into the same folds and scored (each
+	// held-out fold's macro-F1 after the offsets), and trained on with
+	// ENTrainOptions.MentionWeight.
+	Mentions []scoring.Labeled
 }
 
 // Len is the number of texts of d.
-func (d ENData) Len() int { return len(d.Base) + len(d.Folded) + len(d.Reviews) }
+func (d ENData) Len() int { return len(d.Base) + len(d.Folded) + len(d.Reviews) + len(d.Mentions) }
 
 // SemEval files the English model learns from (under
 // sentiment-en/semeval/): the base files, then the 2016 files that are
@@ -91,10 +96,19 @@ type ENTrainOptions struct {
 	// the unseen product reviews, docs/BENCHMARKS.md) they are only
 	// scored.
 	ReviewWeight float64
+	// MentionWeight, when above 0, trains on d.Mentions too, their
+	// classes weighing that much each against a tweet of the same class
+	// (class weights are balanced within each source).
+	MentionWeight float64
 	// Embed adds pretrained word vectors (train_en_embed.go) when
 	// Embed.Vectors is set.
 	Embed ENEmbedOptions
 }
+
+// ShippedENMentionWeight is the weight of the brand-mention rows that
+// SelectENMentionWeight chose for the shipped model
+// (TestENModelReproducible trains at it).
+const ShippedENMentionWeight = 0
 
 // DefaultENMembers is the shipped English model: one logistic
 // regression over words (2^18 buckets), cross-validated on the 2016
@@ -146,6 +160,7 @@ type ENTrainResult struct {
 	FoldRecall  [CVFolds]float64 // each fold's, after the offsets
 	RawRecall   float64          // the same, plain arg-max (mean over folds)
 	ReviewsF1   float64          // held-out review folds, pooled, after the offsets
+	MentionsF1  float64          // held-out brand-mention folds, pooled, after the offsets
 	Texts       int              // texts the final model was trained on
 	Vectors     string           // the word vectors folded in, "" for none
 }
@@ -156,15 +171,18 @@ type enExample struct {
 	dense  [numDense]float32
 	emb    []float32 // embedding features (enEmbed.features), nil without vectors
 	class  int
-	review bool
+	source int // srcTweet, srcReview or srcMention
 }
 
-func src(ex *enExample) int {
-	if ex.review {
-		return 1
-	}
-	return 0
-}
+// The sources of the English training texts.
+const (
+	srcTweet = iota
+	srcReview
+	srcMention
+	numSources
+)
+
+func src(ex *enExample) int { return ex.source }
 
 // featurizeEN tokenizes each text and computes its hashed and rule
 // features, and its embedding features when e is not nil.
@@ -181,9 +199,13 @@ func featurizeEN(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed) []enEx
 }
 
 func featurizeReviews(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed) []enExample {
+	return featurizeSource(set, cfg, e, srcReview)
+}
+
+func featurizeSource(set []scoring.Labeled, cfg scoring.ENConfig, e *enEmbed, source int) []enExample {
 	out := featurizeEN(set, cfg, e)
 	for i := range out {
-		out[i].review = true
+		out[i].source = source
 	}
 	return out
 }
@@ -194,6 +216,7 @@ type enTrainer struct {
 	pow      float64
 	seed     uint64
 	reviews  float32 // weight of the review texts
+	mentions float32 // weight of the brand mentions
 	// The embedding projection's rate and L2 penalty.
 	embRate, embL2 float32
 }
@@ -203,20 +226,24 @@ type enTrainer struct {
 // nil without vectors: copy what must outlive the call). e is the
 // member's placed vectors, nil for none.
 func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, e *enEmbed, epochs int, after func(int, *scoring.ENWeights, []float32)) {
-	// Class weights within each source (tweets, reviews), so that each
-	// source's classes weigh alike; the reviews' weigh t.reviews in all.
-	var count [2][numClasses]float64
-	var n [2]float64
+	// Class weights within each source (tweets, reviews, mentions), so
+	// that each source's classes weigh alike; the reviews' weigh
+	// t.reviews, the mentions' t.mentions.
+	var count [numSources][numClasses]float64
+	var n [numSources]float64
 	for _, ex := range set {
 		count[src(ex)][ex.class]++
 		n[src(ex)]++
 	}
-	var cw [2][numClasses]float32
+	var cw [numSources][numClasses]float32
 	for s := range cw {
 		for c := range cw[s] {
 			cw[s][c] = float32(math.Pow(n[s]/(numClasses*max(count[s][c], 1)), t.pow))
-			if s == 1 {
+			switch s {
+			case srcReview:
 				cw[s][c] *= t.reviews
+			case srcMention:
+				cw[s][c] *= t.mentions
 			}
 		}
 	}
@@ -262,7 +289,7 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 	if len(d.Folded) < CVFolds*10 {
 		return nil, fmt.Errorf("training sentiment-en: %d texts to cross-validate on, want at least %d", len(d.Folded), CVFolds*10)
 	}
-	t := enTrainer{rate: float32(o.Rate), l2: float32(o.L2), pow: o.ClassPow, seed: o.Seed, reviews: float32(o.ReviewWeight)}
+	t := enTrainer{rate: float32(o.Rate), l2: float32(o.L2), pow: o.ClassPow, seed: o.Seed, reviews: float32(o.ReviewWeight), mentions: float32(o.MentionWeight)}
 	if t.rate == 0 {
 		t.rate = 0.2
 	}
@@ -289,19 +316,21 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 			return nil, fmt.Errorf("training sentiment-en: %w", err)
 		}
 	}
-	foldF, foldR := textFolds(d.Folded), textFolds(d.Reviews)
+	foldF, foldR, foldM := textFolds(d.Folded), textFolds(d.Reviews), textFolds(d.Mentions)
 	// Held-out scores by epoch, member and text.
-	zf, zr := make([][][][numClasses]float32, ne), make([][][][numClasses]float32, ne)
+	zf, zr, zm := make([][][][numClasses]float32, ne), make([][][][numClasses]float32, ne), make([][][][numClasses]float32, ne)
 	for ep := range zf {
-		zf[ep], zr[ep] = make([][][numClasses]float32, len(members)), make([][][numClasses]float32, len(members))
+		zf[ep], zr[ep], zm[ep] = make([][][numClasses]float32, len(members)), make([][][numClasses]float32, len(members)), make([][][numClasses]float32, len(members))
 		for mi := range members {
 			zf[ep][mi], zr[ep][mi] = make([][numClasses]float32, len(d.Folded)), make([][numClasses]float32, len(d.Reviews))
+			zm[ep][mi] = make([][numClasses]float32, len(d.Mentions))
 		}
 	}
 	var folded []enExample // the first member's, for the classes
 	for mi, cfg := range members {
 		e := embs[mi]
 		base, fx, rev := featurizeEN(d.Base, cfg, e), featurizeEN(d.Folded, cfg, e), featurizeReviews(d.Reviews, cfg, e)
+		men := featurizeSource(d.Mentions, cfg, e, srcMention)
 		if mi == 0 {
 			folded = fx
 		}
@@ -309,7 +338,7 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 		tm.seed = t.seed + uint64(mi)
 		for k := 0; k < CVFolds; k++ {
 			set := refs(base)
-			var heldF, heldR []int
+			var heldF, heldR, heldM []int
 			for i := range fx {
 				if foldF[i] == k {
 					heldF = append(heldF, i)
@@ -324,12 +353,22 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 					set = append(set, &rev[i])
 				}
 			}
+			for i := range men {
+				if foldM[i] == k {
+					heldM = append(heldM, i)
+				} else if t.mentions > 0 {
+					set = append(set, &men[i])
+				}
+			}
 			tm.run(set, cfg, e, ne, func(ep int, m *scoring.ENWeights, p []float32) {
 				for _, i := range heldF {
 					zf[ep-1][mi][i] = scoreEN(m, p, &fx[i])
 				}
 				for _, i := range heldR {
 					zr[ep-1][mi][i] = scoreEN(m, p, &rev[i])
+				}
+				for _, i := range heldM {
+					zm[ep-1][mi][i] = scoreEN(m, p, &men[i])
 				}
 				if o.Progress != nil {
 					o.Progress(int64(len(set)))
@@ -374,16 +413,21 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 			cr.Add(d.Reviews[i].Class, argmaxAdj(avg(zr[ep-1], i), adj))
 		}
 		rf := cr.MacroF1()
+		var cmen Confusion
+		for i := range d.Mentions {
+			cmen.Add(d.Mentions[i].Class, argmaxAdj(avg(zm[ep-1], i), adj))
+		}
+		mf := cmen.MacroF1()
 		if o.Log != nil {
 			var sb strings.Builder
 			for mi := range members {
 				fmt.Fprintf(&sb, " %.4f", meanRecall(solo[mi][:]))
 			}
-			fmt.Fprintf(o.Log, "epoch=%d cv_macro_recall=%.4f (offsets neg %+.2f pos %+.2f; plain arg-max %.4f; members alone%s) review_folds_macro_f1=%.4f\n",
-				ep, mr, adj[scoring.ClassNeg], adj[scoring.ClassPos], raw, sb.String(), rf)
+			fmt.Fprintf(o.Log, "epoch=%d cv_macro_recall=%.4f (offsets neg %+.2f pos %+.2f; plain arg-max %.4f; members alone%s) review_folds_macro_f1=%.4f mention_folds_macro_f1=%.4f\n",
+				ep, mr, adj[scoring.ClassNeg], adj[scoring.ClassPos], raw, sb.String(), rf, mf)
 		}
 		if best == nil || mr > best.MacroRecall+1e-12 {
-			best = &ENTrainResult{Epoch: ep, MacroRecall: mr, FoldRecall: perFold, RawRecall: raw, ReviewsF1: rf}
+			best = &ENTrainResult{Epoch: ep, MacroRecall: mr, FoldRecall: perFold, RawRecall: raw, ReviewsF1: rf, MentionsF1: mf}
 			bestAdj = adj
 		}
 	}
@@ -398,6 +442,9 @@ func TrainSentimentEN(d ENData, o ENTrainOptions) (*ENTrainResult, error) {
 		set := append(featurizeEN(d.Base, cfg, e), featurizeEN(d.Folded, cfg, e)...)
 		if t.reviews > 0 {
 			set = append(set, featurizeReviews(d.Reviews, cfg, e)...)
+		}
+		if t.mentions > 0 {
+			set = append(set, featurizeSource(d.Mentions, cfg, e, srcMention)...)
 		}
 		tm := t
 		tm.seed = t.seed + uint64(mi)

@@ -80,6 +80,10 @@ func TestENModelReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d.Mentions, err = ReadMentionRows(MentionRowsUnder("../.."), "en"); err != nil {
+		t.Fatal(err)
+	}
+	opts.MentionWeight = ShippedENMentionWeight
 	r, err := TrainSentimentEN(d, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,13 @@ type TrainOptions struct {
 	Seed     uint64             // shuffling seed (the result is deterministic for a seed)
 	Rate     float64            // AdaGrad learning rate, default 0.2
 	L2       float64            // L2 penalty per update, default 1e-6
-	use      []int              // the rows to train on (a cross-validation fold's complement); nil: all
+	// Mentions are brand-mention rows trained on besides SmSA, each
+	// repeated MentionWeight times (CrossValidateID chooses the weight
+	// among MentionWeights, nil: DefaultMentionWeights).
+	Mentions       []scoring.Labeled
+	MentionWeights []int
+	MentionWeight  int
+	use            []int // the rows to train on (a cross-validation fold's complement); nil: all
 }
 
 // DefaultTrainConfigs is the grid of feature sets the trainer compares on
