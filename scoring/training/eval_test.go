@@ -51,12 +51,12 @@ func TestEvalGoals(t *testing.T) {
 		{"movie_reviews", "pearson_r", 0.581}, {"movie_reviews", "macro_f1", 0.500},
 		{"semeval_2016test", "macro_recall", 0.656},
 		// smsa_valid was 0.867 before the Indonesian model learned the
-		// brand mentions (0.857 since; its cross-validated SmSA figure rose).
-		{"smsa_valid", "macro_f1", 0.857},
+		// brand mentions (0.859 since; its cross-validated SmSA figure rose).
+		{"smsa_valid", "macro_f1", 0.859},
 		{"complaints_design", "neg_recall", 0.982}, {"complaints_design", "macro_f1", 0.953},
 		{"complaints_design2", "neg_recall", 0.984}, {"complaints_design2", "macro_f1", 0.979},
-		{"complaints_unseen", "neg_recall", 0.855}, {"complaints_unseen", "macro_f1", 0.815},
-		{"complaints_unseen2", "neg_recall", 0.841}, {"complaints_unseen2", "macro_f1", 0.778},
+		{"complaints_unseen", "neg_recall", 0.855}, {"complaints_unseen", "macro_f1", 0.811},
+		{"complaints_unseen2", "neg_recall", 0.845}, {"complaints_unseen2", "macro_f1", 0.786},
 	} {
 		at(sent[c.set], c.metric, c.achieved-margin)
 	}

@@ -18,6 +18,8 @@ var MentionRows = []string{
 	"scoring/training/testdata/complaints_design2.tsv",
 	"scoring/training/mentions/train_id_a.tsv",
 	"scoring/training/mentions/train_mix_b.tsv",
+	"scoring/training/mentions/train_id_c.tsv",
+	"scoring/training/mentions/train_en_d.tsv",
 }
 
 // ReadMentionRows reads the rows of lang ("en" or "id") from the files at
