@@ -231,8 +231,8 @@ file keeps its format and scoring cost, and the vectors are not shipped.`,
 				weights = training.DefaultENMentionWeights
 			}
 			runs := len(weights)
-			if len(d.Mentions) == 0 || (len(weights) == 1 && weights[0] == 0) {
-				runs = 1
+			if len(d.Mentions) == 0 {
+				runs = 1 // SelectENMentionWeight has nothing to weigh
 			}
 			bar := progress.New("train sentiment-en", int64(runs)*opts.TotalWork(d))
 			opts.Progress = bar.Add

@@ -13,7 +13,7 @@ import (
 func TestChooseKeepsSmSA(t *testing.T) {
 	cfg := scoring.IDConfig{Bits: 20}
 	row := func(w int, smsa, ment []float64) CVRow {
-		r := CVRow{Config: cfg, MentionWeight: w, SmSAF1: smsa, MentionF1: ment, MeanF1: make([]float64, len(smsa))}
+		r := CVRow{Config: cfg, MentionWeight: w, SmSAF1: smsa, MentionF1: ment}
 		for e := range smsa {
 			r.FoldF1 = append(r.FoldF1, []float64{smsa[e]})
 		}

@@ -35,7 +35,6 @@ type CVRow struct {
 	// MentionWeight is how many times each training fold's brand-mention
 	// row is repeated among the SmSA rows (0: SmSA alone).
 	MentionWeight int
-	MeanF1        []float64   // by epoch-1: see CVResult.MeanF1
 	FoldF1        [][]float64 // by epoch-1, then fold: SmSA's held-out folds
 	SmSAF1        []float64   // by epoch-1: mean over SmSA's held-out folds
 	MentionF1     []float64   // by epoch-1: mean over the mentions' held-out folds (nil without mentions)
@@ -48,13 +47,9 @@ type CVResult struct {
 	Config        scoring.IDConfig
 	MentionWeight int
 	Epoch         int
-	// MeanF1 is the mean macro-F1 of SmSA's held-out folds, or, with
-	// brand mentions, the average of that and the mentions' held-out
-	// folds' mean macro-F1 (reported; choose says what is maximised).
-	MeanF1    float64
-	SmSAF1    float64   // SmSA's held-out folds at the choice
-	MentionF1 float64   // the mentions' held-out folds at the choice (0 without mentions)
-	Folds     []float64 // SmSA's per-fold macro-F1 at the choice
+	SmSAF1        float64   // SmSA's held-out folds at the choice
+	MentionF1     float64   // the mentions' held-out folds at the choice (0 without mentions)
+	Folds         []float64 // SmSA's per-fold macro-F1 at the choice
 }
 
 // cvFold assigns a text to a fold by a hash of its text (FNV-1a from a
@@ -91,13 +86,17 @@ func CrossValidateID(train []scoring.Labeled, o TrainOptions) (*CVResult, error)
 		fold[i] = cvFold(ex.Text)
 	}
 	isMention := func(i int) bool { return i >= len(train) }
-	res := &CVResult{MeanF1: -1}
+	// Features depend on the configuration alone: once each, not per weight.
+	tfs := make([][][]uint32, len(cfgs))
+	for c, cfg := range cfgs {
+		tfs[c] = featurize(all, cfg)
+	}
+	res := &CVResult{}
 	for _, w := range weights {
-		for _, cfg := range cfgs {
-			tf := featurize(all, cfg)
+		for c, cfg := range cfgs {
+			tf := tfs[c]
 			ne := o.epochs()
-			row := CVRow{Config: cfg, MentionWeight: w, MeanF1: make([]float64, ne), FoldF1: make([][]float64, ne),
-				SmSAF1: make([]float64, ne)}
+			row := CVRow{Config: cfg, MentionWeight: w, FoldF1: make([][]float64, ne), SmSAF1: make([]float64, ne)}
 			var mentionF1 [][]float64
 			if len(o.Mentions) > 0 {
 				row.MentionF1 = make([]float64, ne)
@@ -133,14 +132,12 @@ func CrossValidateID(train []scoring.Labeled, o TrainOptions) (*CVResult, error)
 			}
 			for e, fs := range row.FoldF1 {
 				row.SmSAF1[e] = mean(fs)
-				row.MeanF1[e] = row.SmSAF1[e]
 				if mentionF1 != nil {
 					row.MentionF1[e] = mean(mentionF1[e])
-					row.MeanF1[e] = (row.SmSAF1[e] + row.MentionF1[e]) / 2
 				}
 				if o.Log != nil {
-					fmt.Fprintf(o.Log, "%s mention_weight=%d epoch=%d cv_macro_f1=%.4f smsa=%.4f mentions=%.4f folds=%.4f\n",
-						describeID(cfg), w, e+1, row.MeanF1[e], row.SmSAF1[e], at(row.MentionF1, e), fs)
+					fmt.Fprintf(o.Log, "%s mention_weight=%d epoch=%d smsa=%.4f mentions=%.4f folds=%.4f\n",
+						describeID(cfg), w, e+1, row.SmSAF1[e], at(row.MentionF1, e), fs)
 				}
 			}
 			res.Rows = append(res.Rows, row)
@@ -168,7 +165,7 @@ func (res *CVResult) choose() {
 	}
 	pick := func(r CVRow, e int) {
 		res.Config, res.MentionWeight, res.Epoch = r.Config, r.MentionWeight, e+1
-		res.MeanF1, res.SmSAF1, res.MentionF1 = r.MeanF1[e], r.SmSAF1[e], at(r.MentionF1, e)
+		res.SmSAF1, res.MentionF1 = r.SmSAF1[e], at(r.MentionF1, e)
 		res.Folds = slices.Clone(r.FoldF1[e])
 	}
 	bestM := -1.0

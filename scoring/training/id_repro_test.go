@@ -1,7 +1,6 @@
 package training
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,15 +31,6 @@ func TestIDModelReproducible(t *testing.T) {
 	}
 	opts := TrainOptions{Seed: 1, Mentions: ments, MentionWeight: ShippedID.MentionWeight}
 	r := TrainSelectedID(train, ShippedID.Config, ShippedID.Epoch, opts)
-	var b bytes.Buffer
-	if err := r.Model.Encode(&b); err != nil {
-		t.Fatal(err)
-	}
-	embedded, err := os.ReadFile("../model/sentiment_id.bin.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), embedded) {
-		t.Error("the embedded model/sentiment_id.bin.gz is not what its data trains: run mentionwatch train sentiment-id --data ../shared/data, update ShippedID to its choice, and rebuild")
-	}
+	checkEmbedded(t, r.Model.Encode, "../model/sentiment_id.bin.gz",
+		"mentionwatch train sentiment-id --data ../shared/data, update ShippedID to its choice,")
 }

@@ -88,15 +88,6 @@ func TestENModelReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := r.Model.Encode(&b); err != nil {
-		t.Fatal(err)
-	}
-	embedded, err := os.ReadFile(embeddedENModel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), embedded) {
-		t.Error("the embedded model/sentiment_en.bin.gz is not what its data trains: run mentionwatch train sentiment-en --data ../shared/data --embeddings $MENTIONWATCH_EN_VECTORS and rebuild")
-	}
+	checkEmbedded(t, r.Model.Encode, embeddedENModel,
+		"mentionwatch train sentiment-en --data ../shared/data --embeddings $MENTIONWATCH_EN_VECTORS")
 }

@@ -1,7 +1,6 @@
 package training
 
 import (
-	"bytes"
 	"os"
 	"slices"
 	"testing"
@@ -100,19 +99,8 @@ func TestStageModelReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := m.Encode(&b); err != nil {
-		t.Fatal(err)
-	}
-	embedded, err := os.ReadFile("../model/stage.bin.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b.Bytes(), embedded) {
-		t.Errorf("model/stage.bin.gz is not what its rows train (%d bytes, retrained %d): run\n"+
-			"  go run ./cmd/mentionwatch train stage --data ../shared/data --out scoring/model/stage.bin.gz\n"+
-			"from the repository root and commit the model", len(embedded), b.Len())
-	}
+	checkEmbedded(t, m.Encode, "../model/stage.bin.gz",
+		"go run ./cmd/mentionwatch train stage --data ../shared/data --out scoring/model/stage.bin.gz from the repository root, commit the model,")
 }
 
 // TestStageCV measures what the model adds to the rules on mentions the
