@@ -30,6 +30,13 @@ var complaintsUnseen string
 //go:embed testdata/complaints_unseen2.tsv
 var complaintsUnseen2 string
 
+// complaints_unseen3 (eleventh session): 1,600 more mentions (800 English,
+// 800 Indonesian) by two more writers who saw no other file, scored once
+// when they arrived and kept aside: never trained on, errors never viewed.
+//
+//go:embed testdata/complaints_unseen3.tsv
+var complaintsUnseen3 string
+
 // mentionSets returns the complaint and praise sets.
 func mentionSets() ([]scoring.EvalSet, error) {
 	var out []scoring.EvalSet
@@ -38,6 +45,7 @@ func mentionSets() ([]scoring.EvalSet, error) {
 		{"complaints_design2", complaintsDesign2},
 		{"complaints_unseen", complaintsUnseen},
 		{"complaints_unseen2", complaintsUnseen2},
+		{"complaints_unseen3", complaintsUnseen3},
 	} {
 		s, err := scoring.ParseMentions(f.name, f.data)
 		if err != nil {
