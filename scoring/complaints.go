@@ -345,12 +345,16 @@ func (s *scratch) beforeBut(last int32) bool {
 	return s.butAt >= 0 && int(last) < s.butAt
 }
 
+// harmSettled is the most a harm leaves of a mention's score: clearly
+// negative.
+const harmSettled = -0.5
+
 // settle adjusts the score v of the text in s by its harm, complaint and
 // praise cues (see the file comment) and returns it.
 func (s *scratch) settle(v float64) float64 {
 	switch {
 	case s.harm:
-		return min(v, -0.5)
+		return min(v, harmSettled)
 	case s.domNeg <= complaintClear && v > -labelThresh && s.domNeg+s.domPos <= complaintNet &&
 		!s.beforeBut(s.lastNeg):
 		return -0.3

@@ -238,6 +238,7 @@ func loadModels() {
 		}
 		sentimentID.linkWords()
 	})
+	loadHarmGate()
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with

@@ -79,6 +79,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 		v = s.sentimentEN(src.review)
 	}
 	v = s.settle(v)
+	v = s.settleCritical(v, title, text)
 	v = fuseRating(v, m.Rating)
 	m.Sentiment = float32(v)
 	m.Label = labelOf(v)

@@ -1,10 +1,11 @@
-package critical
+package critical_test
 
 import (
 	"os"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
 	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
@@ -20,7 +21,7 @@ func benchTexts(b *testing.B) []string {
 		if err != nil {
 			continue
 		}
-		err = ReadTexts(fh, path, func(t string) { texts = append(texts, t) })
+		err = critical.ReadTexts(fh, path, func(t string) { texts = append(texts, t) })
 		fh.Close()
 		if err != nil {
 			b.Fatal(err)
@@ -28,7 +29,7 @@ func benchTexts(b *testing.B) []string {
 	}
 	if len(texts) == 0 {
 		for _, p := range []string{"../testdata/critical_dev.tsv", "../testdata/critical_heldout.tsv"} {
-			ex, err := ReadSet(p)
+			ex, err := critical.ReadSet(p)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -43,7 +44,7 @@ func benchTexts(b *testing.B) []string {
 // BenchmarkFind is the matcher, one text per op.
 func BenchmarkFind(b *testing.B) {
 	texts := benchTexts(b)
-	m := New(nil)
+	m := critical.New(nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -18,6 +18,8 @@
 // and allocates nothing per call.
 package critical
 
+import "strings"
+
 // Harm is why a text is critical.
 type Harm struct {
 	Category string // poisoning, injury, death, fire, fraud, leak, legal, police, regulator, boycott, viral, custom
@@ -48,6 +50,63 @@ func (m *Matcher) Find(text string) (Harm, bool) {
 		return Harm{Category: tm.cat, Term: tm.text, Label: labels[tm.cat]}, true
 	}
 	return Harm{}, false
+}
+
+// Triggers returns what a text must contain for Find to report a harm:
+// one of words (one word of each term, its longest, since a term matches
+// only with all its words), as a word of its own or followed by "nya" or
+// a reduplication "2" ("datanya", "muntah2"), or a word that begins with
+// one of prefixes.
+// Folded as Find folds (lower case). A caller that has already split a
+// text into words can skip Find on texts that contain none of them; the
+// converse does not hold (the term's other words and its evidence decide).
+func (m *Matcher) Triggers() (words, prefixes []string) {
+	l := m.lex
+	seen := map[uint32]bool{}
+	for _, t := range l.terms {
+		if t.cat == catCommerce || t.cat == "" {
+			continue // context for other terms, or a suppressor: never a harm
+		}
+		var pick uint32
+		for _, id := range t.ids {
+			if id != anyWord && (pick == 0 || rarer(l.text[id], l.text[pick])) {
+				pick = id
+			}
+		}
+		if !seen[pick] {
+			seen[pick] = true
+			words = append(words, l.text[pick])
+		}
+	}
+	for _, p := range l.prefixes {
+		prefixes = append(prefixes, string(p.p))
+	}
+	return words, prefixes
+}
+
+// commonWords are words that Triggers avoids picking for a term when it
+// has another: any word of a term would do, a rare one lets the caller
+// skip more texts.
+var commonWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the of in on at to for from by up out off over after so all this that is
+		are was were be been me my us him her them it made make get got getting going go let call called calling
+		right share news twitter di ke dari yang dan ini itu saya kami aku orang semua biar jangan buat sampai
+		tidak ada punya sudah udah eating drinking food seriously masuk their lost never beli bakal using pakai pada
+		please until news taking action menarik tanpa front bikin buy stop was got his life rt rumah over shop page
+		business biar tolong supaya share retweet class better`) {
+		commonWords[w] = true
+	}
+}
+
+// rarer reports whether word a is a better trigger than b: not a common
+// word where b is one, else longer.
+func rarer(a, b string) bool {
+	if commonWords[a] != commonWords[b] {
+		return commonWords[b]
+	}
+	return len(a) > len(b)
 }
 
 // steps runs Find and also returns the scanner's inner-loop iterations

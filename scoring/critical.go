@@ -1,0 +1,205 @@
+package scoring
+
+import (
+	"encoding/binary"
+	"sync"
+
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
+)
+
+// The scorer's own harm cues (complaints.go) settle a mention negative;
+// so does a harm that the critical-mention matcher finds (alerts/critical:
+// poisoning, injury, death, fire, fraud, a data leak, a lawsuit, the
+// police, a regulator, a boycott, a post going viral, with its context
+// rules, negations and slang). The alert loop alerts on the same matcher
+// whatever the label; this keeps the label from praising what the alert
+// calls a harm ("lapor YLKI", "mau aku viralin"). The matcher reads the
+// text again (about a microsecond), so it runs only on a mention about to
+// be labelled positive whose words include one of its triggers
+// (critical.Matcher.Triggers): most texts pay one probe per word.
+
+// harmMatch is the built-in matcher (a brand's extra keywords alert, but
+// do not settle the label).
+var (
+	harmOnce  sync.Once
+	harmMatch *critical.Matcher
+	harmGate  triggerSet
+)
+
+// triggerSet holds the hashBytes of the matcher's trigger words (and of
+// their "-nya" and "2" forms, and of the scorer's normal form of each,
+// since the tokenizer may have replaced a slang word), open addressing;
+// 0 marks an empty slot, so a word whose hash is 0 always passes.
+type triggerSet struct {
+	bloom    [1 << 10]uint64 // bit h>>16 set for every trigger hash: most words stop at this L1-resident test
+	mask     uint32
+	slots    []uint32
+	prefixes [][]byte
+	pre4     []uint32 // each prefix's first four bytes, little-endian
+	minPre   int
+}
+
+func loadHarmGate() {
+	harmOnce.Do(func() {
+		harmMatch = critical.New(nil)
+		trig, prefixes := harmMatch.Triggers()
+		var hs []uint32
+		for _, w := range trig {
+			for _, f := range []string{w, w + "nya", w + "2"} {
+				b := []byte(f)
+				hs = append(hs, hashBytes(b))
+				if e, _ := lex.lookup(b); e != nil && e.normID != 0 {
+					hs = append(hs, words[e.normID].h)
+				}
+			}
+		}
+		n := uint32(1)
+		for n < uint32(len(hs))*4 {
+			n <<= 1
+		}
+		harmGate = triggerSet{mask: n - 1, slots: make([]uint32, n), minPre: 1 << 30}
+		for _, h := range hs {
+			if h == 0 {
+				continue
+			}
+			i := h & harmGate.mask
+			for harmGate.slots[i] != 0 && harmGate.slots[i] != h {
+				i = (i + 1) & harmGate.mask
+			}
+			harmGate.slots[i] = h
+			harmGate.bloom[h>>22] |= 1 << (h >> 16 & 63)
+		}
+		for _, p := range prefixes {
+			if len(p) < 4 {
+				panic("scoring: a critical prefix shorter than 4 bytes: " + p)
+			}
+			harmGate.prefixes = append(harmGate.prefixes, []byte(p))
+			harmGate.pre4 = append(harmGate.pre4, binary.LittleEndian.Uint32([]byte(p)))
+			harmGate.minPre = min(harmGate.minPre, len(p))
+		}
+	})
+}
+
+// has reports whether the word w of hash h may be a trigger.
+func (g *triggerSet) has(w []byte, h uint32) bool {
+	if len(w) >= g.minPre && g.prefixed(w) {
+		return true
+	}
+	if h == 0 {
+		return true
+	}
+	if g.bloom[h>>22]&(1<<(h>>16&63)) == 0 {
+		return false
+	}
+	for i := h & g.mask; ; i = (i + 1) & g.mask {
+		switch g.slots[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// prefixed reports whether w begins with one of the prefixes.
+func (g *triggerSet) prefixed(w []byte) bool {
+	k := binary.LittleEndian.Uint32(w)
+	for j, p4 := range g.pre4 {
+		if k == p4 && len(w) >= len(g.prefixes[j]) && string(w[:len(g.prefixes[j])]) == string(g.prefixes[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHarm reports whether any token of s is one of the matcher's
+// triggers. A word unknown to the vocabulary (no known word has a run of
+// three letters) is also checked folded; a token with punctuation inside
+// ("hospital...cite") is several words to the matcher: each part is
+// checked.
+func (s *scratch) mayHarm() bool {
+	for i := range s.toks {
+		t := &s.toks[i]
+		w := s.buf[t.a:t.b]
+		if harmGate.has(w, t.h) || t.w == nil && len(w) >= 3 && harmGate.hasFolded(w) {
+			return true
+		}
+		if t.punct && harmGate.hasPart(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPart reports whether a run of letters and digits inside w is a
+// trigger.
+func (g *triggerSet) hasPart(w []byte) bool {
+	a := 0
+	for i := 0; i <= len(w); i++ {
+		if i < len(w) && (isAlnumByte(w[i]) || w[i] >= 0x80) {
+			continue
+		}
+		if i > a && i-a < len(w) && (g.has(w[a:i], hashBytes(w[a:i])) || g.hasFolded(w[a:i])) {
+			return true
+		}
+		a = i + 1
+	}
+	return false
+}
+
+// hasFolded reports whether w, with each run of three or more of a letter
+// cut to one as the matcher folds it ("keracunannn"), is a trigger; false
+// when w has no such run.
+func (g *triggerSet) hasFolded(w []byte) bool {
+	i := 2
+	for i < len(w) && (w[i] != w[i-1] || w[i] != w[i-2]) {
+		i++
+	}
+	if i >= len(w) {
+		return false // no run of three: most words stop here
+	}
+	var buf [48]byte
+	n, run := 0, false
+	for i, c := range w {
+		if i >= 2 && c == w[i-1] && c == w[i-2] && c >= 'a' {
+			if !run {
+				n-- // the run is three long: keep one
+				run = true
+			}
+			continue
+		}
+		if i >= 1 && c != w[i-1] {
+			run = false
+		}
+		if n == len(buf) {
+			return false // longer than any term word
+		}
+		buf[n] = c
+		n++
+	}
+	if n == len(w) {
+		return false
+	}
+	return g.has(buf[:n], hashBytes(buf[:n]))
+}
+
+func isAlnumByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// settleCritical returns v, made negative as settle makes a harm cue's,
+// when v would label the mention positive and the matcher finds a harm
+// in its title or text. A post going viral is the one category that can
+// be praise ("enak banget, mau aku viralin"): it alerts, but does not
+// settle the label.
+func (s *scratch) settleCritical(v float64, title, text string) float64 {
+	if v < labelThresh || !s.mayHarm() {
+		return v
+	}
+	for _, t := range [2]string{text, title} {
+		if h, ok := harmMatch.Find(t); ok && h.Category != "viral" {
+			return min(v, harmSettled)
+		}
+	}
+	return v
+}

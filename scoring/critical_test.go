@@ -1,0 +1,119 @@
+package scoring
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
+)
+
+// A harm that only the critical matcher knows (a regulator, a health
+// inspector) settles a mention that reads as praise negative, as the
+// scorer's own harm cues do; a post going viral, which can be praise,
+// does not; a text without harm keeps its label.
+func TestCriticalSettlesLabel(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text string
+		want mw.Label
+	}{
+		{"Pelayanan Kopi Senja ramah dan cepat, tapi saya tetap lapor YLKI soal harga", mw.Negative},
+		{"Kopi Senja enak banget, sampai BPOM harus tau", mw.Negative},
+		{"Great coffee at Brewly, filing a complaint with the FTC anyway", mw.Negative},
+		{"Best burger ever at Grillhaus, reported them to the health department though", mw.Negative},
+		{"Sumpah enak banget, mau aku viralin biar semua tau Kopi Senja", mw.Positive},
+		{"Great coffee at Brewly, the barista remembered my order", mw.Positive},
+	} {
+		m := mw.Mention{Text: c.text}
+		sc.Score(&m)
+		if m.Label != c.want {
+			t.Errorf("%q: %s (%.2f), want %s", c.text, m.Label, m.Sentiment, c.want)
+		}
+		// The title is read too.
+		m = mw.Mention{Title: c.text, Text: "see the post"}
+		sc.Score(&m)
+		if c.want == mw.Negative && m.Label == mw.Positive {
+			t.Errorf("title %q: positive (%.2f)", c.text, m.Sentiment)
+		}
+	}
+}
+
+// The scorer runs the matcher only on texts with one of its trigger
+// words (mayHarm): the gate must never hide a harm the matcher finds.
+// Checked on the critical sets (every harm category, slang and affixes)
+// and, where the shared data is present, on the sentiment sets.
+func TestHarmGateNeverHides(t *testing.T) {
+	loadModels()
+	var texts []string
+	for _, p := range []string{"critical_dev.tsv", "critical_heldout.tsv"} {
+		ex, err := critical.ReadSet(filepath.Join("..", "alerts", "testdata", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ex {
+			texts = append(texts, e.Text)
+		}
+	}
+	for _, name := range []string{"complaints_design", "complaints_design2"} {
+		for _, it := range complaintSet(t, name).Items {
+			texts = append(texts, it.Text)
+		}
+	}
+	for _, p := range []string{"../../shared/data/sentiment-en/tweets.tsv", "../../shared/data/sentiment-id/smsa_valid.tsv"} {
+		fh, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		err = critical.ReadTexts(fh, p, func(s string) { texts = append(texts, s) })
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := getScratch()
+	defer putScratch(s)
+	found := 0
+	for _, text := range texts {
+		if _, ok := harmMatch.Find(text); !ok {
+			continue
+		}
+		found++
+		s.reset()
+		s.tokenize(text)
+		if !s.mayHarm() {
+			t.Errorf("the matcher finds a harm in %q, the gate lets it pass unread", text)
+		}
+	}
+	if found < 300 {
+		t.Errorf("only %d of %d texts hold a harm: the critical sets did not load", found, len(texts))
+	}
+	t.Logf("%d texts, %d with a harm, none hidden by the gate", len(texts), found)
+}
+
+// The gate folds elongations and splits words at inner punctuation as the
+// matcher does.
+func TestHarmGateFolds(t *testing.T) {
+	loadModels()
+	s := getScratch()
+	defer putScratch(s)
+	for _, text := range []string{
+		"anak saya keracunannnn abis makan di Kopi Senja",
+		"my son was rushed to the hospital...after eating at Grillhaus",
+		"Love it but the battery EXPLODEDDD in my bag",
+	} {
+		if _, ok := harmMatch.Find(text); !ok {
+			t.Fatalf("the matcher finds no harm in %q", text)
+		}
+		s.reset()
+		s.tokenize(text)
+		if !s.mayHarm() {
+			t.Errorf("%q: the gate hides the harm", text)
+		}
+	}
+	var g triggerSet
+	if g.hasFolded([]byte("mantap")) {
+		t.Error("a word without a run of three folds")
+	}
+}
