@@ -16,22 +16,25 @@ import (
 // calls a harm ("lapor YLKI", "mau aku viralin"). The matcher reads the
 // text again (about a microsecond), so it runs only on a mention about to
 // be labelled positive whose words include one of its triggers
-// (critical.Matcher.Triggers): most texts pay one probe per word.
+// (critical.Matcher.Triggers): most texts pay a bit test per word.
 
 // harmMatch is the built-in matcher (a brand's extra keywords alert, but
-// do not settle the label).
+// do not settle the label); harmGate its trigger words.
 var (
 	harmOnce  sync.Once
 	harmMatch *critical.Matcher
 	harmGate  triggerSet
 )
 
-// triggerSet holds the hashBytes of the matcher's trigger words (and of
-// their "-nya" and "2" forms, and of the scorer's normal form of each,
-// since the tokenizer may have replaced a slang word), open addressing;
-// 0 marks an empty slot, so a word whose hash is 0 always passes.
+// triggerSet holds the matcher's trigger words (with their "-nya" and "2"
+// forms): those in the scorer's vocabulary as a bit per word id (the
+// token already holds its entry, and the slang normal form the tokenizer
+// may have put in its place is marked too), the others by hashBytes, in
+// a small Bloom filter (one bit) before an open-addressing table (0
+// marks an empty slot, so a word whose hash is 0 always passes).
 type triggerSet struct {
-	bloom    [1 << 10]uint64 // bit h>>16 set for every trigger hash: most words stop at this L1-resident test
+	byID     []uint64
+	bloom    [1 << 9]uint64
 	mask     uint32
 	slots    []uint32
 	prefixes [][]byte
@@ -43,44 +46,60 @@ func loadHarmGate() {
 	harmOnce.Do(func() {
 		harmMatch = critical.New(nil)
 		trig, prefixes := harmMatch.Triggers()
-		var hs []uint32
-		for _, w := range trig {
-			for _, f := range []string{w, w + "nya", w + "2"} {
-				b := []byte(f)
-				hs = append(hs, hashBytes(b))
-				if e, _ := lex.lookup(b); e != nil && e.normID != 0 {
-					hs = append(hs, words[e.normID].h)
-				}
-			}
-		}
-		n := uint32(1)
-		for n < uint32(len(hs))*4 {
-			n <<= 1
-		}
-		harmGate = triggerSet{mask: n - 1, slots: make([]uint32, n), minPre: 1 << 30}
-		for _, h := range hs {
-			if h == 0 {
-				continue
-			}
-			i := h & harmGate.mask
-			for harmGate.slots[i] != 0 && harmGate.slots[i] != h {
-				i = (i + 1) & harmGate.mask
-			}
-			harmGate.slots[i] = h
-			harmGate.bloom[h>>22] |= 1 << (h >> 16 & 63)
-		}
+		g := triggerSet{byID: make([]uint64, len(words)/64+1), minPre: 1 << 30}
 		for _, p := range prefixes {
 			if len(p) < 4 {
 				panic("scoring: a critical prefix shorter than 4 bytes: " + p)
 			}
-			harmGate.prefixes = append(harmGate.prefixes, []byte(p))
-			harmGate.pre4 = append(harmGate.pre4, binary.LittleEndian.Uint32([]byte(p)))
-			harmGate.minPre = min(harmGate.minPre, len(p))
+			g.prefixes = append(g.prefixes, []byte(p))
+			g.pre4 = append(g.pre4, binary.LittleEndian.Uint32([]byte(p)))
+			g.minPre = min(g.minPre, len(p))
 		}
+		var hs []uint32
+		for _, w := range trig {
+			for _, f := range []string{w, w + "nya", w + "2"} {
+				if e := lex.get([]byte(f)); e != nil {
+					g.markID(e.id)
+					if e.normID != 0 {
+						g.markID(uint32(e.normID))
+					}
+				} else {
+					hs = append(hs, hashBytes([]byte(f)))
+				}
+			}
+		}
+		for id := 1; id < len(words); id++ { // vocabulary words that begin with a prefix
+			if w := []byte(wordText[id]); len(w) >= g.minPre && g.prefixed(w) {
+				g.markID(uint32(id))
+			}
+		}
+		n := uint32(1)
+		for n < uint32(len(hs))*2 {
+			n <<= 1
+		}
+		g.mask, g.slots = n-1, make([]uint32, n)
+		for _, h := range hs {
+			if h == 0 {
+				continue
+			}
+			i := h & g.mask
+			for g.slots[i] != 0 && g.slots[i] != h {
+				i = (i + 1) & g.mask
+			}
+			g.slots[i] = h
+			g.bloom[h>>23] |= 1 << (h >> 16 & 63)
+		}
+		harmGate = g
 	})
 }
 
-// has reports whether the word w of hash h may be a trigger.
+func (g *triggerSet) markID(id uint32) { g.byID[id/64] |= 1 << (id % 64) }
+
+// known reports whether the vocabulary word e is a trigger.
+func (g *triggerSet) known(e *wordInfo) bool { return g.byID[e.id/64]&(1<<(e.id%64)) != 0 }
+
+// has reports whether the word w of hash h, not in the vocabulary, may
+// be a trigger.
 func (g *triggerSet) has(w []byte, h uint32) bool {
 	if len(w) >= g.minPre && g.prefixed(w) {
 		return true
@@ -88,7 +107,7 @@ func (g *triggerSet) has(w []byte, h uint32) bool {
 	if h == 0 {
 		return true
 	}
-	if g.bloom[h>>22]&(1<<(h>>16&63)) == 0 {
+	if g.bloom[h>>23]&(1<<(h>>16&63)) == 0 {
 		return false
 	}
 	for i := h & g.mask; ; i = (i + 1) & g.mask {
@@ -99,6 +118,15 @@ func (g *triggerSet) has(w []byte, h uint32) bool {
 			return false
 		}
 	}
+}
+
+// word reports whether the word w, known or not, may be a trigger.
+func (g *triggerSet) word(w []byte) bool {
+	e, h := lex.lookup(w)
+	if e != nil {
+		return g.known(e)
+	}
+	return g.has(w, h)
 }
 
 // prefixed reports whether w begins with one of the prefixes.
@@ -118,13 +146,17 @@ func (g *triggerSet) prefixed(w []byte) bool {
 // ("hospital...cite") is several words to the matcher: each part is
 // checked.
 func (s *scratch) mayHarm() bool {
+	g := &harmGate
 	for i := range s.toks {
 		t := &s.toks[i]
-		w := s.buf[t.a:t.b]
-		if harmGate.has(w, t.h) || t.w == nil && len(w) >= 3 && harmGate.hasFolded(w) {
+		if t.w != nil {
+			if g.known(t.w) {
+				return true
+			}
+		} else if w := s.buf[t.a:t.b]; g.has(w, t.h) || len(w) >= 3 && g.hasFolded(w) {
 			return true
 		}
-		if t.punct && harmGate.hasPart(w) {
+		if t.punct && g.hasPart(s.buf[t.a:t.b]) {
 			return true
 		}
 	}
@@ -139,7 +171,7 @@ func (g *triggerSet) hasPart(w []byte) bool {
 		if i < len(w) && (isAlnumByte(w[i]) || w[i] >= 0x80) {
 			continue
 		}
-		if i > a && i-a < len(w) && (g.has(w[a:i], hashBytes(w[a:i])) || g.hasFolded(w[a:i])) {
+		if i > a && i-a < len(w) && (g.word(w[a:i]) || g.hasFolded(w[a:i])) {
 			return true
 		}
 		a = i + 1
@@ -180,7 +212,7 @@ func (g *triggerSet) hasFolded(w []byte) bool {
 	if n == len(w) {
 		return false
 	}
-	return g.has(buf[:n], hashBytes(buf[:n]))
+	return g.word(buf[:n])
 }
 
 func isAlnumByte(c byte) bool {

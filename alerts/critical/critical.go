@@ -69,7 +69,7 @@ func (m *Matcher) Triggers() (words, prefixes []string) {
 		}
 		var pick uint32
 		for _, id := range t.ids {
-			if id != anyWord && (pick == 0 || rarer(l.text[id], l.text[pick])) {
+			if id != anyWord && (pick == 0 || l.rarer(id, pick)) {
 				pick = id
 			}
 		}
@@ -85,28 +85,42 @@ func (m *Matcher) Triggers() (words, prefixes []string) {
 }
 
 // commonWords are words that Triggers avoids picking for a term when it
-// has another: any word of a term would do, a rare one lets the caller
-// skip more texts.
+// has another (any word of a term would do; a rarer one lets a caller skip
+// more texts): function words of both languages, and words that the
+// tweets, product reviews and SmSA reviews use often (a speed heuristic:
+// it changes which texts reach Find, never what Find reports).
 var commonWords = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`a an the of in on at to for from by up out off over after so all this that is
-		are was were be been me my us him her them it made make get got getting going go let call called calling
-		right share news twitter di ke dari yang dan ini itu saya kami aku orang semua biar jangan buat sampai
-		tidak ada punya sudah udah eating drinking food seriously masuk their lost never beli bakal using pakai pada
-		please until news taking action menarik tanpa front bikin buy stop was got his life rt rumah over shop page
-		business biar tolong supaya share retweet class better`) {
+	for _, w := range strings.Fields(`a an the of in on at to for from by up out off over after into down as so all this that is are was were be
+		been me my us him her them it his their made make get got getting going go let call called calling right
+		share news twitter di ke dari yang dan ini itu saya kami aku orang semua biar jangan buat sampai tidak ada
+		punya sudah udah eating drinking food seriously masuk lost never beli bakal using pakai pada please until
+		taking action menarik tanpa front bikin buy stop life rt rumah shop page business tolong supaya retweet
+		class better`) {
 		commonWords[w] = true
 	}
 }
 
-// rarer reports whether word a is a better trigger than b: not a common
-// word where b is one, else longer.
-func rarer(a, b string) bool {
-	if commonWords[a] != commonWords[b] {
-		return commonWords[b]
+// rarer reports whether word a is a better trigger than b: a plain word
+// before a word of a feature class (the classes hold the context words:
+// negations, people, food, commerce...), before a common function word;
+// then the longer.
+func (l *lexicon) rarer(a, b uint32) bool {
+	if ra, rb := l.rank(a), l.rank(b); ra != rb {
+		return ra < rb
 	}
-	return len(a) > len(b)
+	return len(l.text[a]) > len(l.text[b])
+}
+
+func (l *lexicon) rank(id uint32) int {
+	switch {
+	case commonWords[l.text[id]]:
+		return 2
+	case l.words[id].feats != 0:
+		return 1
+	}
+	return 0
 }
 
 // steps runs Find and also returns the scanner's inner-loop iterations

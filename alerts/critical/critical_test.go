@@ -213,3 +213,54 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+// Every harm term holds one of the trigger words, so a caller that skips
+// texts without any skips no harm; the picks avoid function words where
+// a term has another word.
+func TestTriggersCoverEveryTerm(t *testing.T) {
+	m := New(nil)
+	words, prefixes := m.Triggers()
+	if len(prefixes) == 0 {
+		t.Error("no prefixes")
+	}
+	set := map[string]bool{}
+	for _, w := range words {
+		set[w] = true
+	}
+	l := m.lex
+	for _, tm := range l.terms {
+		if tm.cat == catCommerce || tm.cat == "" {
+			continue
+		}
+		covered, plain := false, false
+		for _, id := range tm.ids {
+			if id == anyWord {
+				continue
+			}
+			covered = covered || set[l.text[id]]
+			plain = plain || !commonWords[l.text[id]]
+		}
+		if !covered {
+			t.Errorf("term %q (%s): none of its words is a trigger", tm.text, tm.cat)
+		}
+		if plain && !l.anyTriggerPlain(tm, set) {
+			t.Errorf("term %q: only common words of it are triggers", tm.text)
+		}
+	}
+	for _, w := range []string{"keracunan", "bpom"} {
+		if !set[w] {
+			t.Errorf("%q is not a trigger", w)
+		}
+	}
+}
+
+// anyTriggerPlain reports whether one of t's words that is not a common
+// word is in set.
+func (l *lexicon) anyTriggerPlain(t term, set map[string]bool) bool {
+	for _, id := range t.ids {
+		if id != anyWord && set[l.text[id]] && !commonWords[l.text[id]] {
+			return true
+		}
+	}
+	return false
+}
