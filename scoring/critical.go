@@ -18,6 +18,10 @@ import (
 // be labelled positive whose words include one of its triggers
 // (critical.Matcher.Triggers): most texts pay a bit test per word.
 
+// notSettling is the harm category that alerts but does not settle the
+// label: a post going viral can be praise.
+const notSettling = "viral"
+
 // harmMatch is the built-in matcher (a brand's extra keywords alert, but
 // do not settle the label); harmGate its trigger words.
 var (
@@ -45,7 +49,7 @@ type triggerSet struct {
 func loadHarmGate() {
 	harmOnce.Do(func() {
 		harmMatch = critical.New(nil)
-		trig, prefixes := harmMatch.Triggers()
+		trig, prefixes := harmMatch.Triggers(notSettling)
 		g := triggerSet{byID: make([]uint64, len(words)/64+1), minPre: 1 << 30}
 		for _, p := range prefixes {
 			if len(p) < 4 {
@@ -229,7 +233,7 @@ func (s *scratch) settleCritical(v float64, title, text string) float64 {
 		return v
 	}
 	for _, t := range [2]string{text, title} {
-		if h, ok := harmMatch.Find(t); ok && h.Category != "viral" {
+		if h, ok := harmMatch.Find(t); ok && h.Category != notSettling {
 			return min(v, harmSettled)
 		}
 	}

@@ -41,7 +41,8 @@ func TestCriticalSettlesLabel(t *testing.T) {
 }
 
 // The scorer runs the matcher only on texts with one of its trigger
-// words (mayHarm): the gate must never hide a harm the matcher finds.
+// words (mayHarm): the gate must never hide a harm the matcher finds (of
+// the categories that settle the label).
 // Checked on the critical sets (every harm category, slang and affixes)
 // and, where the shared data is present, on the sentiment sets.
 func TestHarmGateNeverHides(t *testing.T) {
@@ -76,7 +77,7 @@ func TestHarmGateNeverHides(t *testing.T) {
 	defer putScratch(s)
 	found := 0
 	for _, text := range texts {
-		if _, ok := harmMatch.Find(text); !ok {
+		if h, ok := harmMatch.Find(text); !ok || h.Category == notSettling {
 			continue
 		}
 		found++
@@ -86,7 +87,7 @@ func TestHarmGateNeverHides(t *testing.T) {
 			t.Errorf("the matcher finds a harm in %q, the gate lets it pass unread", text)
 		}
 	}
-	if found < 300 {
+	if found < 250 {
 		t.Errorf("only %d of %d texts hold a harm: the critical sets did not load", found, len(texts))
 	}
 	t.Logf("%d texts, %d with a harm, none hidden by the gate", len(texts), found)

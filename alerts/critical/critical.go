@@ -18,7 +18,10 @@
 // and allocates nothing per call.
 package critical
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Harm is why a text is critical.
 type Harm struct {
@@ -52,20 +55,20 @@ func (m *Matcher) Find(text string) (Harm, bool) {
 	return Harm{}, false
 }
 
-// Triggers returns what a text must contain for Find to report a harm:
-// one of words (one word of each term, its longest, since a term matches
-// only with all its words), as a word of its own or followed by "nya" or
-// a reduplication "2" ("datanya", "muntah2"), or a word that begins with
-// one of prefixes.
-// Folded as Find folds (lower case). A caller that has already split a
-// text into words can skip Find on texts that contain none of them; the
-// converse does not hold (the term's other words and its evidence decide).
-func (m *Matcher) Triggers() (words, prefixes []string) {
+// Triggers returns what a text must contain for Find to report a harm of
+// a category not in skip: one of words (one word of each term, the
+// rarest by rarer, since a term matches only with all its words), as a
+// word of its own or followed by "nya" or a reduplication "2" ("datanya",
+// "muntah2"), or a word that begins with one of prefixes. Folded as Find
+// folds (lower case). A caller that has already split a text into words
+// can skip Find on texts that contain none of them; the converse does not
+// hold (the term's other words and its evidence decide).
+func (m *Matcher) Triggers(skip ...string) (words, prefixes []string) {
 	l := m.lex
 	seen := map[uint32]bool{}
 	for _, t := range l.terms {
-		if t.cat == catCommerce || t.cat == "" {
-			continue // context for other terms, or a suppressor: never a harm
+		if t.cat == catCommerce || t.cat == "" || slices.Contains(skip, t.cat) {
+			continue // context for other terms, a suppressor (never a harm), or skipped
 		}
 		var pick uint32
 		for _, id := range t.ids {
@@ -104,8 +107,8 @@ func init() {
 
 // rarer reports whether word a is a better trigger than b: a plain word
 // before a word of a feature class (the classes hold the context words:
-// negations, people, food, commerce...), before a common function word;
-// then the longer.
+// people, food, commerce...), before a common word, before a negation or
+// a clause break; then the longer.
 func (l *lexicon) rarer(a, b uint32) bool {
 	if ra, rb := l.rank(a), l.rank(b); ra != rb {
 		return ra < rb
@@ -115,6 +118,8 @@ func (l *lexicon) rarer(a, b uint32) bool {
 
 func (l *lexicon) rank(id uint32) int {
 	switch {
+	case l.words[id].feats&(bit(fNeg)|bit(fClauseBreak)) != 0:
+		return 3 // "ga", "tapi": in most sentences
 	case commonWords[l.text[id]]:
 		return 2
 	case l.words[id].feats != 0:
