@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"encoding/binary"
-	"sync"
 
 	"github.com/mentionwatch/mentionwatch/alerts/critical"
 )
@@ -25,7 +24,6 @@ const notSettling = "viral"
 // harmMatch is the built-in matcher (a brand's extra keywords alert, but
 // do not settle the label); harmGate its trigger words.
 var (
-	harmOnce  sync.Once
 	harmMatch *critical.Matcher
 	harmGate  triggerSet
 )
@@ -46,55 +44,55 @@ type triggerSet struct {
 	minPre   int
 }
 
+// loadHarmGate builds the matcher and its gate; loadModels calls it
+// once, after the vocabulary is built.
 func loadHarmGate() {
-	harmOnce.Do(func() {
-		harmMatch = critical.New(nil)
-		trig, prefixes := harmMatch.Triggers(notSettling)
-		g := triggerSet{byID: make([]uint64, len(words)/64+1), minPre: 1 << 30}
-		for _, p := range prefixes {
-			if len(p) < 4 {
-				panic("scoring: a critical prefix shorter than 4 bytes: " + p)
-			}
-			g.prefixes = append(g.prefixes, []byte(p))
-			g.pre4 = append(g.pre4, binary.LittleEndian.Uint32([]byte(p)))
-			g.minPre = min(g.minPre, len(p))
+	harmMatch = critical.New(nil)
+	trig, prefixes := harmMatch.Triggers(notSettling)
+	g := triggerSet{byID: make([]uint64, len(words)/64+1), minPre: 1 << 30}
+	for _, p := range prefixes {
+		if len(p) < 4 {
+			panic("scoring: a critical prefix shorter than 4 bytes: " + p)
 		}
-		var hs []uint32
-		for _, w := range trig {
-			for _, f := range []string{w, w + "nya", w + "2"} {
-				if e := lex.get([]byte(f)); e != nil {
-					g.markID(e.id)
-					if e.normID != 0 {
-						g.markID(uint32(e.normID))
-					}
-				} else {
-					hs = append(hs, hashBytes([]byte(f)))
+		g.prefixes = append(g.prefixes, []byte(p))
+		g.pre4 = append(g.pre4, binary.LittleEndian.Uint32([]byte(p)))
+		g.minPre = min(g.minPre, len(p))
+	}
+	var hs []uint32
+	for _, w := range trig {
+		for _, f := range []string{w, w + "nya", w + "2"} {
+			if e := lex.get([]byte(f)); e != nil {
+				g.markID(e.id)
+				if e.normID != 0 {
+					g.markID(uint32(e.normID))
 				}
+			} else {
+				hs = append(hs, hashBytes([]byte(f)))
 			}
 		}
-		for id := 1; id < len(words); id++ { // vocabulary words that begin with a prefix
-			if w := []byte(wordText[id]); len(w) >= g.minPre && g.prefixed(w) {
-				g.markID(uint32(id))
-			}
+	}
+	for id := 1; id < len(words); id++ { // vocabulary words that begin with a prefix
+		if w := []byte(wordText[id]); len(w) >= g.minPre && g.prefixed(w) {
+			g.markID(uint32(id))
 		}
-		n := uint32(1)
-		for n < uint32(len(hs))*2 {
-			n <<= 1
+	}
+	n := uint32(1)
+	for n < uint32(len(hs))*2 {
+		n <<= 1
+	}
+	g.mask, g.slots = n-1, make([]uint32, n)
+	for _, h := range hs {
+		if h == 0 {
+			continue
 		}
-		g.mask, g.slots = n-1, make([]uint32, n)
-		for _, h := range hs {
-			if h == 0 {
-				continue
-			}
-			i := h & g.mask
-			for g.slots[i] != 0 && g.slots[i] != h {
-				i = (i + 1) & g.mask
-			}
-			g.slots[i] = h
-			g.bloom[h>>23] |= 1 << (h >> 16 & 63)
+		i := h & g.mask
+		for g.slots[i] != 0 && g.slots[i] != h {
+			i = (i + 1) & g.mask
 		}
-		harmGate = g
-	})
+		g.slots[i] = h
+		g.bloom[h>>23] |= 1 << (h >> 16 & 63)
+	}
+	harmGate = g
 }
 
 func (g *triggerSet) markID(id uint32) { g.byID[id/64] |= 1 << (id % 64) }
@@ -167,12 +165,12 @@ func (s *scratch) mayHarm() bool {
 	return false
 }
 
-// hasPart reports whether a run of letters and digits inside w is a
+// hasPart reports whether a part of w between its ASCII punctuation is a
 // trigger.
 func (g *triggerSet) hasPart(w []byte) bool {
 	a := 0
 	for i := 0; i <= len(w); i++ {
-		if i < len(w) && (isAlnumByte(w[i]) || w[i] >= 0x80) {
+		if i < len(w) && byteClass[w[i]]&cPunct == 0 {
 			continue
 		}
 		if i > a && i-a < len(w) && (g.word(w[a:i]) || g.hasFolded(w[a:i])) {
@@ -219,10 +217,6 @@ func (g *triggerSet) hasFolded(w []byte) bool {
 	return g.word(buf[:n])
 }
 
-func isAlnumByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
 // settleCritical returns v, made negative as settle makes a harm cue's,
 // when v would label the mention positive and the matcher finds a harm
 // in its title or text. A post going viral is the one category that can
@@ -233,6 +227,9 @@ func (s *scratch) settleCritical(v float64, title, text string) float64 {
 		return v
 	}
 	for _, t := range [2]string{text, title} {
+		if t == "" {
+			continue
+		}
 		if h, ok := harmMatch.Find(t); ok && h.Category != notSettling {
 			return min(v, harmSettled)
 		}

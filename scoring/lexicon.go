@@ -237,8 +237,8 @@ func loadModels() {
 			sentimentEN.linkWords()
 		}
 		sentimentID.linkWords()
+		loadHarmGate()
 	})
-	loadHarmGate()
 }
 
 // phraseTable maps phrase keys to cues (and marks 3-word prefixes), with
