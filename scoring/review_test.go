@@ -12,12 +12,12 @@ import (
 var reviewTypes = []string{mw.ReviewType, "Review", "reviews", "appstore"}
 
 // TestReviewRegisterLabel: a review sentence the tweet-trained model
-// calls negative ("not a perfect movie" outweighs "honest" for it) is
-// labelled by the blended score in the review register, and by the
-// model's class anywhere else.
+// calls negative ("bad" outweighs its negation for it; the rules read
+// "not bad" as praise) is labelled by the blended score in the review
+// register, and by the model's class anywhere else.
 func TestReviewRegisterLabel(t *testing.T) {
 	sc := reachScorer()
-	const text = "it's not a perfect movie , but it is an honest one ."
+	const text = "not bad at all for the price"
 	plain := mw.Mention{Text: text}
 	sc.Score(&plain)
 	if plain.Label != mw.Negative {

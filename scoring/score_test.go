@@ -533,8 +533,9 @@ func TestLinkShareDamped(t *testing.T) {
 			t.Errorf("%q: plain %v, with link %v, www %v, accented %v: want each link milder, same sign",
 				text, plain, link, www, accented)
 		}
-		// One more word lengthens the text a little; the link damping is 0.6.
-		if r := handle / plain; r < 0.95 || r > 1 {
+		// One more token moves the score a little (its length, and the
+		// model's weight for it); the link damping is 0.6.
+		if r := handle / plain; r < 0.95 || r > 1.05 {
 			t.Errorf("%q: with @handle %v, plain %v: want no link damping", text, handle, plain)
 		}
 	}

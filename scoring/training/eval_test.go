@@ -45,19 +45,21 @@ func TestEvalGoals(t *testing.T) {
 		set, metric string
 		achieved    float64
 	}{
-		{"tweets", "pearson_r", 0.885}, {"tweets", "macro_f1", 0.708},
+		{"tweets", "pearson_r", 0.882}, {"tweets", "macro_f1", 0.708},
 		// The review sets are scored as type review (the review register).
-		{"product_reviews", "pearson_r", 0.698}, {"product_reviews", "macro_f1", 0.599},
-		{"movie_reviews", "pearson_r", 0.581}, {"movie_reviews", "macro_f1", 0.500},
-		{"semeval_2016test", "macro_recall", 0.656},
+		{"product_reviews", "pearson_r", 0.702}, {"product_reviews", "macro_f1", 0.595},
+		{"movie_reviews", "pearson_r", 0.576}, {"movie_reviews", "macro_f1", 0.487},
+		// 0.656 before the English model learned the brand mentions
+		// (twelfth session: 0.632 since; docs/BENCHMARKS.md).
+		{"semeval_2016test", "macro_recall", 0.632},
 		// smsa_valid was 0.867 before the Indonesian model learned the
 		// brand mentions (0.859 since; its cross-validated SmSA figure rose).
 		{"smsa_valid", "macro_f1", 0.859},
-		{"complaints_design", "neg_recall", 0.982}, {"complaints_design", "macro_f1", 0.953},
-		{"complaints_design2", "neg_recall", 0.984}, {"complaints_design2", "macro_f1", 0.979},
-		{"complaints_unseen", "neg_recall", 0.855}, {"complaints_unseen", "macro_f1", 0.811},
-		{"complaints_unseen2", "neg_recall", 0.845}, {"complaints_unseen2", "macro_f1", 0.786},
-		{"complaints_unseen3", "neg_recall", 0.874}, {"complaints_unseen3", "macro_f1", 0.814},
+		{"complaints_design", "neg_recall", 0.994}, {"complaints_design", "macro_f1", 0.994},
+		{"complaints_design2", "neg_recall", 1.000}, {"complaints_design2", "macro_f1", 1.000},
+		{"complaints_unseen", "neg_recall", 0.873}, {"complaints_unseen", "macro_f1", 0.858},
+		{"complaints_unseen2", "neg_recall", 0.918}, {"complaints_unseen2", "macro_f1", 0.871},
+		{"complaints_unseen3", "neg_recall", 0.933}, {"complaints_unseen3", "macro_f1", 0.886},
 	} {
 		at(sent[c.set], c.metric, c.achieved-margin)
 	}
