@@ -334,12 +334,16 @@ func wave(prefix string, n int, at time.Time, text string) []post {
 	return ps
 }
 
-// quiet is a few ordinary mentions an hour over the last hours.
+// quiet is a few ordinary mentions an hour over the last hours: praise,
+// so that none of them counts in a negative wave (one lands in the
+// wave's bucket at some minutes of the wall clock). "works fine, day N"
+// was labelled negative once the English model learned brand mentions,
+// where "day N" mostly counts the days of a wait.
 func quiet(now time.Time, hours int) []post {
 	var ps []post
 	for i := 0; i < hours*4; i++ {
 		ps = append(ps, post{id: fmt.Sprintf("q-%d", i), author: fmt.Sprintf("fan%d", i),
-			text: fmt.Sprintf("Acme vacuum works fine, day %d", i), published: now.Add(-time.Duration(i)*15*time.Minute - 7*time.Minute)})
+			text: fmt.Sprintf("Acme vacuum is great, day %d", i), published: now.Add(-time.Duration(i)*15*time.Minute - 7*time.Minute)})
 	}
 	return ps
 }
