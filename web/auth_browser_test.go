@@ -16,9 +16,7 @@ func (b *browser) waitUntil(what, cond string) {
 	b.t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		var ok bool
-		b.eval("document.readyState === 'complete' && !!("+cond+")", &ok)
-		if ok {
+		if b.poll("document.readyState === 'complete' && !!(" + cond + ")") {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -66,11 +64,11 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 		t.Errorf("the login page will return to %q; want the page asked for", next)
 	}
 	// A wrong password first: the page says so and stays.
-	br.eval(`(() => { const f = document.querySelector('form.login-form');
-		f.username.value = 'ana'; f.password.value = 'not-the-password'; f.submit(); return true })()`, new(bool))
+	br.act(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = 'ana'; f.password.value = 'not-the-password'; f.submit(); return true })()`)
 	br.waitUntil("the refusal", `document.querySelector('.login-form .error')`)
-	br.eval(`(() => { const f = document.querySelector('form.login-form');
-		f.password.value = 'agent-password-22'; f.submit(); return true })()`, new(bool))
+	br.act(`(() => { const f = document.querySelector('form.login-form');
+		f.password.value = 'agent-password-22'; f.submit(); return true })()`)
 	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
 	var who, role string
 	br.eval(`document.querySelector('#me-name').textContent`, &who)
@@ -86,14 +84,14 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 
 	// Acknowledge the alert from the dashboard: stored with her name.
 	br.waitUntil("the alert's button", `document.querySelector('#alerts tr[data-alert="burst"] button.ack')`)
-	br.eval(`(() => { document.querySelector('#alerts tr[data-alert="burst"] button.ack').click(); return true })()`, new(bool))
+	br.act(`(() => { document.querySelector('#alerts tr[data-alert="burst"] button.ack').click(); return true })()`)
 	br.waitUntil("the acknowledgement", `document.querySelector('#alerts') && document.querySelector('#alerts').textContent.includes('Acknowledged by ana')`)
 	a, err := st.Alert(ctx, "burst")
 	if err != nil || a.AckedBy != "ana" {
 		t.Errorf("stored alert: acked_by %q, %v; want ana", a.AckedBy, err)
 	}
 
-	br.eval(`(() => { document.querySelector('#logout').click(); return true })()`, new(bool))
+	br.act(`(() => { document.querySelector('#logout').click(); return true })()`)
 	br.waitUntil("the login page after logging out", `location.pathname === '/login' && document.querySelector('form.login-form')`)
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme"}, nil)
 	br.waitUntil("the login page again", `location.pathname === '/login' && location.search.includes('next=')`)

@@ -17,9 +17,7 @@ func (b *browser) waitFor(cond string) {
 	b.t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		var ok bool
-		b.eval("document.readyState === 'complete' && !!("+cond+")", &ok)
-		if ok {
+		if b.poll("document.readyState === 'complete' && !!(" + cond + ")") {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -91,18 +89,17 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		t.Helper()
 		br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions"}, nil)
 		br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
-		br.eval(`(() => { const f = document.querySelector('form.login-form');
-		f.username.value = '`+user+`'; f.password.value = '`+password+`'; f.submit(); return true })()`, new(bool))
+		br.act(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = '` + user + `'; f.password.value = '` + password + `'; f.submit(); return true })()`)
 		br.waitUntil("the inbox as "+user, `location.pathname === '/mentions' && document.querySelector("#filters")`)
 	}
 	login("ana", "agent-password-22")
-	var ok bool
-	br.eval(`(function(){
+	br.act(`(function(){
 	  var f = document.querySelector("#filters");
 	  f.brand.value = "Acme"; f.lang.value = "id"; f.stage.value = "amot"; f.label.value = "negative";
 	  f.q.value = '"paket belum sampai"';
 	  document.querySelector("#apply").click();
-	  return true; })()`, &ok)
+	  return true; })()`)
 	br.waitFor(`location.search.indexOf("q=") >= 0 && document.querySelectorAll("tr.row").length > 0`)
 	var shown []string
 	br.eval(`Array.from(document.querySelectorAll("tr.row")).map(function(r){ return r.getAttribute("data-id"); })`, &shown)
@@ -110,14 +107,14 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	if !slices.Equal(shown, want) {
 		t.Fatalf("rows shown %v, want the four Indonesian AMOT negatives with the phrase %v", shown, want)
 	}
-	br.eval(`(function(){
+	br.act(`(function(){
 	  var boxes = document.querySelectorAll("tr.row input[type=checkbox]");
 	  for (var i = 0; i < 3; i++) { boxes[i].checked = true; }
 	  document.querySelector("#t-assignee").value = "rina";
 	  document.querySelector("#t-add-tag").value = "kurir";
 	  document.querySelector("#t-state").value = "handled";
 	  document.querySelector("#t-apply").click();
-	  return true; })()`, &ok)
+	  return true; })()`)
 	br.waitFor(`document.querySelector("#inbox-message") && document.querySelectorAll("tr.row .audit").length === 3`)
 	var msg string
 	br.eval(`document.querySelector("#inbox-message").textContent`, &msg)
@@ -158,7 +155,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 
 	// The agent logs out; a viewer logs in, sees the same rows, and her
 	// attempt to change the fourth is refused: nothing is stored.
-	br.eval(`(() => { document.querySelector('#logout').click(); return true })()`, new(bool))
+	br.act(`(() => { document.querySelector('#logout').click(); return true })()`)
 	br.waitUntil("the login page after logging out", `location.pathname === '/login'`)
 	login("vic", "viewer-password-22")
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions?brand=Acme&lang=id&stage=amot&label=negative"}, nil)

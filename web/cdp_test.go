@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,8 +81,29 @@ func openBrowser(t *testing.T, bin string, width, height int) *browser {
 }
 
 // call sends one command (to the page's session once attached) and
-// decodes its result into v, skipping events.
+// decodes its result into v, skipping events. Any error fails the test.
 func (b *browser) call(method string, params any, v any) {
+	b.t.Helper()
+	if err := b.callErr(method, params, v); err != nil {
+		b.t.Fatalf("chromium %s: %v", method, err)
+	}
+}
+
+// navigating reports whether err is Chromium's answer to a command that
+// raced a navigation of the page: the page it was sent to is gone.
+func navigating(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "Inspected target navigated or closed") ||
+		strings.Contains(m, "Cannot find context with specified id") ||
+		strings.Contains(m, "Execution context was destroyed")
+}
+
+// callErr is call that returns the protocol's error reply instead of
+// failing; a broken pipe or a malformed reply still fails the test.
+func (b *browser) callErr(method string, params any, v any) error {
 	b.t.Helper()
 	b.next++
 	msg := map[string]any{"id": b.next, "method": method, "params": params}
@@ -113,14 +136,14 @@ func (b *browser) call(method string, params any, v any) {
 			continue // an event
 		}
 		if reply.Error != nil {
-			b.t.Fatalf("chromium %s: %s", method, reply.Error.Message)
+			return errors.New(reply.Error.Message)
 		}
 		if v != nil {
 			if err := json.Unmarshal(reply.Result, v); err != nil {
 				b.t.Fatalf("chromium %s result: %v", method, err)
 			}
 		}
-		return
+		return nil
 	}
 }
 
@@ -139,6 +162,38 @@ func (b *browser) evalAsync(expr string, v any) {
 
 func (b *browser) evaluate(expr string, await bool, v any) {
 	b.t.Helper()
+	if err := b.evaluateErr(expr, await, v); err != nil {
+		b.t.Fatalf("chromium Runtime.evaluate: %v", err)
+	}
+}
+
+// poll is eval for a condition checked again and again: a check that
+// raced a navigation of the page is false, not a failure.
+func (b *browser) poll(expr string) bool {
+	b.t.Helper()
+	var ok bool
+	if err := b.evaluateErr(expr, false, &ok); err != nil {
+		if navigating(err) {
+			return false
+		}
+		b.t.Fatalf("chromium Runtime.evaluate: %v", err)
+	}
+	return ok
+}
+
+// act runs a statement that may navigate the page (a click on a link or
+// a submit button): Chromium may then answer that the page is gone,
+// after the statement ran. The caller waits for the page it expects.
+func (b *browser) act(expr string) {
+	b.t.Helper()
+	if err := b.evaluateErr(expr, false, new(bool)); err != nil && !navigating(err) {
+		b.t.Fatalf("chromium Runtime.evaluate: %v", err)
+	}
+}
+
+// evaluateErr is evaluate that returns Chromium's error reply.
+func (b *browser) evaluateErr(expr string, await bool, v any) error {
+	b.t.Helper()
 	var res struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
@@ -147,13 +202,16 @@ func (b *browser) evaluate(expr string, await bool, v any) {
 			Text string `json:"text"`
 		} `json:"exceptionDetails"`
 	}
-	b.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": await}, &res)
+	if err := b.callErr("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": await}, &res); err != nil {
+		return err
+	}
 	if res.ExceptionDetails != nil {
 		b.t.Fatalf("evaluating %q: %s", expr, res.ExceptionDetails.Text)
 	}
 	if err := json.Unmarshal(res.Result.Value, v); err != nil {
 		b.t.Fatalf("evaluating %q: %v", expr, err)
 	}
+	return nil
 }
 
 // load opens url and waits until it has loaded and cond (a JavaScript
@@ -165,9 +223,7 @@ func (b *browser) load(url, cond string) string {
 	defer cancel()
 	check := fmt.Sprintf("location.href.startsWith(%q) && document.readyState === 'complete' && !!(%s)", url, cond)
 	for {
-		var ok bool
-		b.eval(check, &ok)
-		if ok {
+		if b.poll(check) {
 			break
 		}
 		select {
