@@ -57,9 +57,9 @@ func TestEvalGoals(t *testing.T) {
 		{"smsa_valid", "macro_f1", 0.859},
 		{"complaints_design", "neg_recall", 0.994}, {"complaints_design", "macro_f1", 0.994},
 		{"complaints_design2", "neg_recall", 1.000}, {"complaints_design2", "macro_f1", 1.000},
-		{"complaints_unseen", "neg_recall", 0.873}, {"complaints_unseen", "macro_f1", 0.858},
-		{"complaints_unseen2", "neg_recall", 0.918}, {"complaints_unseen2", "macro_f1", 0.871},
-		{"complaints_unseen3", "neg_recall", 0.933}, {"complaints_unseen3", "macro_f1", 0.886},
+		{"complaints_unseen", "neg_recall", 0.886}, {"complaints_unseen", "macro_f1", 0.870},
+		{"complaints_unseen2", "neg_recall", 0.918}, {"complaints_unseen2", "macro_f1", 0.884},
+		{"complaints_unseen3", "neg_recall", 0.940}, {"complaints_unseen3", "macro_f1", 0.899},
 	} {
 		at(sent[c.set], c.metric, c.achieved-margin)
 	}

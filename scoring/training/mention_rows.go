@@ -21,6 +21,7 @@ var MentionRows = []string{
 	"scoring/training/mentions/train_id_c.tsv",
 	"scoring/training/mentions/train_en_d.tsv",
 	"scoring/training/mentions/train_en_e.tsv",
+	"scoring/training/mentions/train_id_f.tsv",
 }
 
 // ReadMentionRows reads the rows of lang ("en" or "id") from the files at
