@@ -13,11 +13,11 @@ var reviewTypes = []string{mw.ReviewType, "Review", "reviews", "appstore"}
 
 // TestReviewRegisterLabel: a review sentence the tweet-trained model
 // calls negative ("bad" outweighs its negation for it; the rules read
-// "not bad" as praise) is labelled by the blended score in the review
+// the negated "bad" as praise) is labelled by the blended score in the review
 // register, and by the model's class anywhere else.
 func TestReviewRegisterLabel(t *testing.T) {
 	sc := reachScorer()
-	const text = "not bad at all for the price"
+	const text = "can't say anything bad about it"
 	plain := mw.Mention{Text: text}
 	sc.Score(&plain)
 	if plain.Label != mw.Negative {

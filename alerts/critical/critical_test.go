@@ -15,6 +15,8 @@ var cases = []struct {
 	{"whole family vomiting since we ate the dumplings from GoldenWok", "poisoning"},
 	{"threw up all night after the sushi delivery", "poisoning"},
 	{"the salad made me so sick", "poisoning"},
+	{"the \"nut free\" bowl had cashews in the sauce, my daughter needed her adrenaline pen", "poisoning"},
+	{"had to use the epi pen after their cookies", "poisoning"},
 	{"the charger burned my daughter's arm, we bought it at TechStore", "injury"},
 	{"my kid choked on a part of the toy", "injury"},
 	{"I was injured when the shelf at HomeMart fell on me", "injury"},

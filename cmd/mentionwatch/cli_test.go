@@ -307,7 +307,7 @@ func TestVersionShowsRevision(t *testing.T) {
 // review register labels by the blended score), and without it as before.
 func TestScoreType(t *testing.T) {
 	bin := buildBinary(t)
-	const text = "not bad at all for the price\n"
+	const text = "can't say anything bad about it\n"
 	for _, c := range []struct {
 		args []string
 		want mw.Label

@@ -26,7 +26,7 @@ var ShippedID = struct {
 	Config        scoring.IDConfig
 	Epoch         int
 	MentionWeight int
-}{scoring.IDConfig{Bits: 20, Bigrams: true, Negate: true, Stem: true}, 10, 4}
+}{scoring.IDConfig{Bits: 20, Bigrams: true, Negate: true, Stem: true}, 13, 8}
 
 // CVRow is one configuration's cross-validated macro-F1 after each epoch,
 // at one weight of the brand mentions.

@@ -22,6 +22,8 @@ var MentionRows = []string{
 	"scoring/training/mentions/train_en_d.tsv",
 	"scoring/training/mentions/train_en_e.tsv",
 	"scoring/training/mentions/train_id_f.tsv",
+	"scoring/training/mentions/train_en_g.tsv",
+	"scoring/training/mentions/train_id_h.tsv",
 }
 
 // ReadMentionRows reads the rows of lang ("en" or "id") from the files at

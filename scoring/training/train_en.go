@@ -108,7 +108,7 @@ type ENTrainOptions struct {
 // ShippedENMentionWeight is the weight of the brand-mention rows that
 // SelectENMentionWeight chose for the shipped model
 // (TestENModelReproducible trains at it).
-const ShippedENMentionWeight = 16
+const ShippedENMentionWeight = 4
 
 // DefaultENMembers is the shipped English model: one logistic
 // regression over words (2^18 buckets), cross-validated on the 2016
