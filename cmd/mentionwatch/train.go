@@ -38,10 +38,9 @@ chooses nothing. Deterministic: the same data gives the same bytes.
 The Indonesian rows of the project's own labelled brand mentions
 (--mentions) are trained on too, each repeated a weight of times chosen
 in the same cross-validation (--mention-weights): the mentions are split
-into folds the same way, and the choice is the best held-out macro-F1 on
-the mentions among the choices that score SmSA's held-out folds at least
-as well as SmSA alone's best: learning brand mentions loses no ground on
-the review text.
+into folds the same way, and the choice (configuration, weight and epoch)
+is the best sum of the held-out SmSA macro-F1 and the held-out mentions'
+macro-F1, each counting alike, as train sentiment-en chooses its weight.
 --mentions "" trains on SmSA alone.
 Rebuild the embedded model with
   mentionwatch train sentiment-id --data ../shared/data --out scoring/model/sentiment_id.bin.gz
