@@ -12,23 +12,6 @@ import (
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
-// waitFor polls cond in the page until it is true (a minute at most).
-func (b *browser) waitFor(cond string) {
-	b.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if b.poll("document.readyState === 'complete' && !!(" + cond + ")") {
-			return
-		}
-		if time.Now().After(deadline) {
-			var dom string
-			b.eval("document.documentElement.outerHTML", &dom)
-			b.t.Fatalf("still not true after a minute: %s\n%s", cond, tail(dom, 3000))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // TestBrowserInboxWorkflow drives the mentions page as an agent would:
 // filter to Indonesian AMOT negatives of Acme, search a phrase, tick three
 // mentions, assign them, tag them and mark them handled in one action; then
@@ -100,7 +83,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	  f.q.value = '"paket belum sampai"';
 	  document.querySelector("#apply").click();
 	  return true; })()`)
-	br.waitFor(`location.search.indexOf("q=") >= 0 && document.querySelectorAll("tr.row").length > 0`)
+	br.waitUntil("the filtered rows", `location.search.indexOf("q=") >= 0 && document.querySelectorAll("tr.row").length > 0`)
 	var shown []string
 	br.eval(`Array.from(document.querySelectorAll("tr.row")).map(function(r){ return r.getAttribute("data-id"); })`, &shown)
 	want := []string{ms[0].ID, ms[1].ID, ms[2].ID, ms[3].ID}
@@ -115,7 +98,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	  document.querySelector("#t-state").value = "handled";
 	  document.querySelector("#t-apply").click();
 	  return true; })()`)
-	br.waitFor(`document.querySelector("#inbox-message") && document.querySelectorAll("tr.row .audit").length === 3`)
+	br.waitUntil("the triage message", `document.querySelector("#inbox-message") && document.querySelectorAll("tr.row .audit").length === 3`)
 	var msg string
 	br.eval(`document.querySelector("#inbox-message").textContent`, &msg)
 	if msg != "3 of 3 mentions changed" {

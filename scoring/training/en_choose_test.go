@@ -16,18 +16,17 @@ func TestChooseENWeight(t *testing.T) {
 		row(16, 0.5871, 0.833, 0.482),
 		row(32, 0.5813, 0.900, 0.470), // the best sum, but the reviews lose ground
 	}
-	_, w, _, err := chooseENWeight(rows)
-	if err != nil || w != 16 {
-		t.Fatalf("chose weight %v (%v), want 16", w, err)
+	if w := chooseENWeight(rows).Weight; w != 16 {
+		t.Fatalf("chose weight %v, want 16", w)
 	}
 	for i := 1; i < len(rows); i++ {
 		rows[i].Result.ReviewsF1 = 0.47
 	}
-	if _, w, _, _ := chooseENWeight(rows); w != 0 {
+	if w := chooseENWeight(rows).Weight; w != 0 {
 		t.Fatalf("chose weight %v with every weight losing the reviews, want 0", w)
 	}
 	// A tie keeps the smaller weight.
-	if _, w, _, _ := chooseENWeight([]ENWeightRow{row(0, 0.6, 0.7, 0.48), row(1, 0.55, 0.75, 0.48)}); w != 0 {
+	if w := chooseENWeight([]ENWeightRow{row(0, 0.6, 0.7, 0.48), row(1, 0.55, 0.75, 0.48)}).Weight; w != 0 {
 		t.Fatalf("chose weight %v on a tie, want 0", w)
 	}
 }

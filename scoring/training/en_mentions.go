@@ -25,7 +25,8 @@ type ENWeightRow struct {
 //
 // Until the twelfth session the rule kept the tweets' figure at least
 // weight 0's, which kept the English model off the mentions at every
-// weight (docs/BENCHMARKS.md, "Brand mentions in the English model").
+// weight (docs/BENCHMARKS.md, "Brand mentions in training" and "Twelfth
+// session: the English model learns brand mentions").
 func SelectENMentionWeight(d ENData, o ENTrainOptions, weights []float64) (*ENTrainResult, float64, []ENWeightRow, error) {
 	if len(weights) == 0 || weights[0] != 0 {
 		return nil, 0, nil, fmt.Errorf("selecting the brand-mention weight: the weights %v must start with 0 (the tweets alone)", weights)
@@ -43,12 +44,13 @@ func SelectENMentionWeight(d ENData, o ENTrainOptions, weights []float64) (*ENTr
 			break // nothing to weigh
 		}
 	}
-	return chooseENWeight(rows)
+	best := chooseENWeight(rows)
+	return best.Result, best.Weight, rows, nil
 }
 
 // chooseENWeight applies SelectENMentionWeight's rule to its rows
 // (rows[0] is weight 0).
-func chooseENWeight(rows []ENWeightRow) (*ENTrainResult, float64, []ENWeightRow, error) {
+func chooseENWeight(rows []ENWeightRow) ENWeightRow {
 	floor := rows[0].Result.ReviewsF1
 	best := rows[0]
 	sum := func(r *ENTrainResult) float64 { return r.MacroRecall + r.MentionsF1 }
@@ -57,5 +59,5 @@ func chooseENWeight(rows []ENWeightRow) (*ENTrainResult, float64, []ENWeightRow,
 			best = r
 		}
 	}
-	return best.Result, best.Weight, rows, nil
+	return best
 }
