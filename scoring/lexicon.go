@@ -233,8 +233,14 @@ func loadModels() {
 		if err := loadENModel(); err != nil {
 			panic(err)
 		}
+		if err := loadReviewModel(); err != nil {
+			panic(err)
+		}
 		if sentimentEN != nil {
 			sentimentEN.linkWords()
+		}
+		if sentimentReview != nil {
+			sentimentReview.m.linkWords()
 		}
 		sentimentID.linkWords()
 		loadHarmGate()
