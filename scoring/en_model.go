@@ -96,20 +96,14 @@ func (m *enModel) encode(w io.Writer) error {
 	binary.Write(&raw, binary.LittleEndian, m.adj)
 	raw.WriteByte(byte(1 + len(m.more)))
 	for _, mm := range append([]*enModel{m}, m.more...) {
-		mm.encodeMember(&raw)
+		raw.Write([]byte{mm.cfg.Bits, b2u(mm.cfg.Bigrams), b2u(mm.cfg.Negate), mm.cfg.CharMin, mm.cfg.CharMax, b2u(mm.cfg.RuleBin), numDense})
+		binary.Write(&raw, binary.LittleEndian, mm.bias)
+		binary.Write(&raw, binary.LittleEndian, mm.dense)
+		scale, q := quantize(mm.w)
+		binary.Write(&raw, binary.LittleEndian, scale)
+		binary.Write(&raw, binary.LittleEndian, q)
 	}
 	return writeModel(w, raw.Bytes())
-}
-
-// encodeMember writes one member: its config, bias, dense weights, a
-// scale, then one int16 per hashed weight.
-func (m *enModel) encodeMember(raw *bytes.Buffer) {
-	raw.Write([]byte{m.cfg.Bits, b2u(m.cfg.Bigrams), b2u(m.cfg.Negate), m.cfg.CharMin, m.cfg.CharMax, b2u(m.cfg.RuleBin), numDense})
-	binary.Write(raw, binary.LittleEndian, m.bias)
-	binary.Write(raw, binary.LittleEndian, m.dense)
-	scale, q := quantize(m.w)
-	binary.Write(raw, binary.LittleEndian, scale)
-	binary.Write(raw, binary.LittleEndian, q)
 }
 
 func decodeENModel(data []byte) (*enModel, error) {

@@ -233,14 +233,8 @@ func loadModels() {
 		if err := loadENModel(); err != nil {
 			panic(err)
 		}
-		if err := loadReviewModel(); err != nil {
-			panic(err)
-		}
 		if sentimentEN != nil {
 			sentimentEN.linkWords()
-		}
-		if sentimentReview != nil {
-			sentimentReview.m.linkWords()
 		}
 		sentimentID.linkWords()
 		loadHarmGate()

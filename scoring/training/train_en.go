@@ -219,8 +219,6 @@ type enTrainer struct {
 	mentions float32 // weight of the brand mentions
 	// The embedding projection's rate and L2 penalty.
 	embRate, embL2 float32
-	// init, when not nil, is the model training starts from (copied).
-	init *scoring.ENWeights
 }
 
 // run trains a model of cfg on set for epochs epochs, calling after(ep,
@@ -250,10 +248,6 @@ func (t enTrainer) run(set []*enExample, cfg scoring.ENConfig, e *enEmbed, epoch
 		}
 	}
 	m := &scoring.ENWeights{Config: cfg, W: make([]float32, (1<<cfg.Bits)*numClasses)}
-	if t.init != nil {
-		copy(m.W, t.init.W)
-		m.Dense, m.Bias = t.init.Dense, t.init.Bias
-	}
 	g := make([]float32, len(m.W))
 	var gb [numClasses]float32
 	var gd [numDense][numClasses]float32
