@@ -10,7 +10,7 @@ var featureWords = map[int]string{
 	fNeg: `not|no|never|nothing|hardly|almost|nearly|dont|didnt|doesnt|isnt|wasnt|arent|werent|wont|cant|couldnt|
 		thought|bukan|tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|kagak|gag|hampir|kirain|kiraain|kukira|kupikir|
 		untung|kayak|kyk|serasa|seolah|jangan|jgn|jngn|if|could|would|might|pray|hope|semoga|bisa|kalau|
-		kalo|klo|jika|seandainya|andai`,
+		kalo|klo|jika|seandainya|andai|non|anti|tackle|tackling|combat|combating|prevent|preventing|prevention`,
 	fFiction: `movie|movies|film|films|drama|dramas|drakor|sinetron|series|episode|episodes|documentary|documentaries|
 		novel|trailer|anime|character|characters|tokoh|karakter|plot|season|fiction|lagu|song|songs|lyrics|
 		album|academy|sitcom|tvshow`,
@@ -49,7 +49,7 @@ var featureWords = map[int]string{
 	fFireW: `fire|fires|flames|flame|blaze|burning|burned|burnt|smoke|smoking|smoked|exploded|explode|explodes|
 		explosion|explosions|blew|burst|ignited|sparks|sparked|sparking|melted|melting|overheated|overheating|
 		kebakaran|terbakar|kebakar|meledak|ledakan|berasap|asap|hangus|gosong|korslet|korsleting|konslet|gembung|
-		swollen`,
+		swollen|swelled|scorched|scorch|smouldering|smoldering`,
 	fData: `data|address|addresses|alamat|nik|ktp|passport|passports|password|
 		passwords|records|record|nomor|number|numbers|email|emails|personal|pribadi|privasi|privacy|database|
 		identity|identitas|foto|photos|kontak|contacts|ssn|nasabah|account|accounts|akun`,
@@ -109,7 +109,8 @@ var featureWords = map[int]string{
 		ladder|tangga|cable|kabel|cord|plug|appliance|kettle|dryer|oven|microwave|fryer|lamp|lampu|toys|crib|
 		playground|escalator|ride|wahana|rollercoaster|pill|tablet|capsule|kapsul|jamu|suplemen|supplement|
 		lotion|shampoo|sampo|dye|cat|pewarna|smoothing|rebonding|massage|pijat|tattoo|tato|surgery|operasi|
-		implant|filler|botox|laser|vape|rokok|cigarette|charger|powerbank|laptop|phone|hp|iphone|handphone`,
+		implant|filler|botox|laser|vape|rokok|cigarette|charger|powerbank|laptop|phone|hp|iphone|handphone|
+		cooker|earbud|earbuds|headphone|headphones|speaker|meter|balcony|railing|airbag|airbags|van|taxi|cab`,
 }
 
 // plainWords are words that must not be read as another word: "kayaknya"
@@ -150,7 +151,10 @@ var specs = []spec{
 		made her sick|made them sick|sick as a dog|muntaber|glass shard|glass shards|shard of glass|pecahan kaca|serpihan kaca|
 		metal pieces|piece of metal|pieces of metal|metal shavings|keracunan massal`},
 	{cat: "poisoning", terms: `vomiting|vomit|vomited|throwing up|threw up|puking|puked|diarrhea|diarrhoea|nauseous|
-		muntah|mencret|diare|mual|sakit perut|perut melilit|keram perut|food sick`, need: bit(fFood), win: 14},
+		muntah|mencret|diare|mual|sakit perut|perut melilit|keram perut|food sick|violently sick|violently ill`,
+		need: bit(fFood), win: 14},
+	{cat: "poisoning", terms: `got sick|get sick|getting sick|fell sick|fell ill|became ill|became sick|sick too`,
+		need: bit(fFood), win: 14, follow: "of|and"},
 	{cat: "poisoning", terms: `expired|kadaluarsa|kedaluwarsa|basi|spoiled|rotten|busuk|mold|moldy|berjamur|jamuran|
 		belatung|ulat|kecoa|cockroach|roach|worms|maggots|foreign object`,
 		need: bit(fSymptom), win: 14},
@@ -167,14 +171,20 @@ var specs = []spec{
 		fatal crash|fatal accident|assaulted|beat up|dipukul|dianiaya|menganiaya|penganiayaan|dikeroyok|
 		tertimpa|ketimpa|kejepit|terjepit|blinded|paralyzed|lumpuh|hospital bed|in the hospital|in hospital|
 		dirawat di rs|dirawat di rumah sakit|dilarikan ke rs|dilarikan ke rumah sakit|masuk rs|masuk rumah sakit|
-		dibawa ke rs|dibawa ke rumah sakit|rawat inap|fisioterapi|needed surgery|dioperasi`,
+		dibawa ke rs|dibawa ke rumah sakit|rawat inap|fisioterapi|needed surgery|dioperasi|whiplash|concussed|
+		dislocated`,
 		follow: "up|time|report|hati"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `bleeding|bled`, follow: "me|edge|heart|money|cash|out"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `luka|lecet|hurt|burned|burnt|burn|burns|broke|broken|patah|cut|sliced|scalded|swollen|
 		swelling|bengkak|rash|ruam|robek|sobek|kebakar|bruised|bruises|memar|gatal|perih|keseleo|terkilir|sprained|
-		jatuh|jatoh|fell|kepeleset|terpeleset|slipped`,
+		jatuh|jatoh|fell|kepeleset|terpeleset|slipped|cracked|chipped|fractured|twisted|torn`,
 		need: bit(fBody), win: 4, follow: "hati|rata|cinta"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `accident|crashed`, need: bit(fBody) | bit(fSymptom) | bit(fHospVerb), win: 6},
+
+	// A near miss: someone could have died.
+	{cat: "injury", ctx: bit(fCommerce), terms: `could have died|couldve died|could have been killed|couldve been killed|
+		could have killed|couldve killed|nearly died|almost died|nearly killed|almost killed|nearly electrocuted|
+		almost electrocuted|nearly choked|almost choked`, noNeg: true, follow: "laughing|lol|of|from|inside|when|me|us|him|her"},
 
 	// Death: a person or an animal must be the subject of "died" or "mati".
 	{cat: "death", ctx: bit(fCommerce), terms: `meninggal|meninggal dunia|tewas|wafat|passed away|lost his life|lost her life|
@@ -193,8 +203,11 @@ var specs = []spec{
 		meledak di|fire broke out|gas leak|kebocoran gas|gas bocor`, follow: "mulut|lidah"},
 	{cat: "fire", ctx: bit(fCommerce), terms: `fire|fires|flames|blaze|exploded|explode|explodes|exploding|explosion|
 		ignited|sparks|sparking|overheated|overheating|burning|kebakaran|terbakar|kebakar|meledak|
-		ledakan|berasap|hangus|korslet|korsleting|konslet|gembung|swollen`,
-		need: bit(fDevice) | bit(fFireW), win: 8, follow: "jenggot|semangat|station|sale|deal|alarm|drill|with|emblem|phone|tv|stick|tablet|hd"},
+		ledakan|berasap|hangus|korslet|korsleting|konslet|gembung|swollen|sparked|scorched|
+		melted|melting|swelled|smouldering|smoldering`,
+		need: bit(fDevice) | bit(fFireW), win: 8, follow: "jenggot|semangat|station|sale|deal|alarm|drill|with|emblem|phone|tv|stick|tablet|hd|safety|hot|area|section|ban|gun"},
+	{cat: "fire", ctx: bit(fCommerce), terms: `smoking`, need: bit(fDevice) | bit(fFireW), win: 8,
+		follow: "di|area|room|section|zone|hot|ban|gun|jacket|beef|salmon|meat|ribs|brisket|bbq|deal|sale"},
 
 	// Fraud and scams.
 	{cat: "fraud", terms: `scam|scams|scammed|scammer|scammers|scamming|fraud|frauds|fraudulent|fraudster|
@@ -204,7 +217,10 @@ var specs = []spec{
 		unauthorized transactions|unauthorized transaction|unauthorized charges|unauthorized charge|
 		double charged|charged twice|charged me twice|charged * times|charged my card * times|stole my|
 		stealing from|dibawa kabur|bawa kabur|ripped me off|ripped off|rip off|ripoff|identity theft|
-		investasi bodong|pinjol ilegal`,
+		investasi bodong|pinjol ilegal|charges on my card|charges to my card|charges i didnt make|
+		transactions i didnt make|transaction i didnt make|i didnt authorise|i didnt authorize|never authorised|
+		never authorized|account in my name|accounts in my name|loan in my name|loans in my name|card in my name|
+		moneys gone|money is gone|money was gone|money gone`,
 		follow: "muslihat|awareness|alert|prevention|detection|detector|test|tests|call|calls|likely"},
 	{cat: "fraud", terms: `stole|stolen|stealing|steal|theft|nyolong|mencuri|dicuri|curi|raib|ilang|hilang|
 		lenyap|palsu|fake|kabur|drained|emptied|dikuras|terkuras|disedot`,

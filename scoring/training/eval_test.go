@@ -60,6 +60,8 @@ func TestEvalGoals(t *testing.T) {
 		{"complaints_unseen", "neg_recall", 0.867}, {"complaints_unseen", "macro_f1", 0.878},
 		{"complaints_unseen2", "neg_recall", 0.882}, {"complaints_unseen2", "macro_f1", 0.877},
 		{"complaints_unseen3", "neg_recall", 0.926}, {"complaints_unseen3", "macro_f1", 0.892},
+		// Hard cases by two more writers (thirteenth session), English only.
+		{"complaints_unseen4", "neg_recall", 0.783}, {"complaints_unseen4", "macro_f1", 0.756},
 	} {
 		at(sent[c.set], c.metric, c.achieved-margin)
 	}
@@ -70,7 +72,7 @@ func TestEvalGoals(t *testing.T) {
 		}
 	}
 	at(sent["smsa_valid"], "lang_id", 0.99) // 0.998
-	for _, set := range []string{"complaints_design", "complaints_design2", "complaints_unseen", "complaints_unseen2", "complaints_unseen3"} {
+	for _, set := range []string{"complaints_design", "complaints_design2", "complaints_unseen", "complaints_unseen2", "complaints_unseen3", "complaints_unseen4"} {
 		if n := sent[set].Get("harm_positive"); n != 0 {
 			t.Errorf("%s: %v harm mentions labelled positive, want 0", set, n)
 		}
