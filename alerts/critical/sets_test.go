@@ -17,7 +17,7 @@ func TestDevSet(t *testing.T) {
 
 // TestMentionSets scores the brand-mention sets, whose writers marked each
 // mention reporting harm, and holds what the matcher achieves on them
-// (docs/BENCHMARKS.md): the design set of the thirteenth session, whose
+// (docs/BENCHMARKS.md): the design sets of the thirteenth session, whose
 // misses were read, and the kept-aside complaint sets, whose were not.
 // Their writers' harm is wider than the 0.95 goal's set (recalls, burns,
 // stolen parcels), so the floors are the achieved figures less 0.02, not
@@ -27,11 +27,15 @@ func TestMentionSets(t *testing.T) {
 		path   string
 		recall float64
 	}{
-		{"../testdata/critical_mentions_design.tsv", 0.939},
-		{"../../scoring/training/testdata/complaints_unseen.tsv", 0.750},
+		{"../testdata/critical_mentions_design.tsv", 0.909},
+		{"../../scoring/training/testdata/complaints_design.tsv", 1.000},
+		{"../../scoring/training/testdata/complaints_design2.tsv", 0.944},
+		{"../../scoring/training/mentions/train_en_d.tsv", 0.929},
+		{"../../scoring/training/mentions/train_id_f.tsv", 0.900},
+		{"../../scoring/training/testdata/complaints_unseen.tsv", 0.800},
 		{"../../scoring/training/testdata/complaints_unseen2.tsv", 0.933},
-		{"../../scoring/training/testdata/complaints_unseen3.tsv", 0.904},
-		{"../../scoring/training/testdata/complaints_unseen4.tsv", 0.627},
+		{"../../scoring/training/testdata/complaints_unseen3.tsv", 0.916},
+		{"../../scoring/training/testdata/complaints_unseen4.tsv", 0.701},
 	} {
 		ex, err := ReadSet(c.path)
 		if err != nil {
@@ -40,8 +44,8 @@ func TestMentionSets(t *testing.T) {
 		s := Evaluate(New(nil), ex)
 		t.Logf("%s: %d rows, recall %.3f (%d/%d), precision %.3f", c.path, len(ex), s.All.Recall(),
 			s.All.TP, s.All.TP+s.All.FN, s.All.Precision())
-		if s.All.TP+s.All.FN < 20 {
-			t.Errorf("%s: %d harm rows, want at least 20 (read as a brand-mention set?)", c.path, s.All.TP+s.All.FN)
+		if s.All.TP+s.All.FN < 15 {
+			t.Errorf("%s: %d harm rows, want at least 15 (read as a brand-mention set?)", c.path, s.All.TP+s.All.FN)
 		}
 		if r := s.All.Recall(); r < c.recall-0.02 {
 			t.Errorf("%s: recall %.3f, want >= %.3f", c.path, r, c.recall-0.02)

@@ -52,10 +52,11 @@ var featureWords = map[int]string{
 		swollen|swelled|scorched|scorch|smouldering|smoldering`,
 	fData: `data|address|addresses|alamat|nik|ktp|passport|passports|password|
 		passwords|records|record|nomor|number|numbers|email|emails|personal|pribadi|privasi|privacy|database|
-		identity|identitas|foto|photos|kontak|contacts|ssn|nasabah|account|accounts|akun`,
+		identity|identitas|foto|photos|kontak|contacts|ssn|nasabah|account|accounts|akun|results|recordings|
+		lab|selfie`,
 	fMoney: `money|savings|cash|deposit|funds|fund|uang|duit|dana|saldo|rekening|transfer|ditransfer|card|kartu|
 		otp|pin|jt|juta|rb|ribu|rp|rupiah|million|dollars|bucks|payment|paid|bayar|dibayar|wallet|ewallet|bank|
-		atm|tabungan|gopay|ovo|shopeepay|paypal`,
+		atm|tabungan|gopay|ovo|shopeepay|paypal|btc|bitcoin|crypto|pounds|euros`,
 	fReport: `report|reported|reporting|call|called|calling|filed|file|filing|contacted|lapor|laporkan|dilaporkan|
 		melapor|melaporkan|laporan|laporin|ngadu|mengadu|mengadukan|diadukan|bawa|membawa|dibawa|ditangkap|tangkap|
 		menangkap|diamankan|arrested|arrest|arrests|detained|ditahan|involved|investigating|investigate|investigation|
@@ -76,7 +77,8 @@ var featureWords = map[int]string{
 	fBody: `hand|hands|arm|arms|leg|legs|foot|feet|finger|fingers|jari|jarinya|wrist|ankle|knee|lutut|head|kepala|face|
 		wajah|muka|mouth|mulut|lip|lips|bibir|eye|eyes|mata|skin|kulit|scalp|punggung|pinggang|neck|leher|
 		tangan|kaki|rib|ribs|hip|nose|hidung|teeth|gigi|tooth|bone|bones|tulang|chest|dada|shoulder|bahu|jaw|body|
-		badan|tubuh|alis`,
+		badan|tubuh|alis|palm|palms|forearm|forearms|eyebrow|eyebrows|eyelid|eyelids|cheek|cheeks|belly|stomach|
+		nail|nails|ear|ears|thumb|thumbs|toe|toes|lututku|tanganku|kakiku|gigiku|kepalaku`,
 	fHospVerb: `ended|rushed|admitted|landed|dilarikan|dirawat|larikan|ambulance|ambulans|dirujuk|hospital|er|
 		igd|ugd|stitches|dijahit`,
 	fCall: `everyone|everybody|semua|semuanya|ajak|ajakin|all|people|others|kalian|gaes|guys|orang|teman|temen|
@@ -110,7 +112,11 @@ var featureWords = map[int]string{
 		playground|escalator|ride|wahana|rollercoaster|pill|tablet|capsule|kapsul|jamu|suplemen|supplement|
 		lotion|shampoo|sampo|dye|cat|pewarna|smoothing|rebonding|massage|pijat|tattoo|tato|surgery|operasi|
 		implant|filler|botox|laser|vape|rokok|cigarette|charger|powerbank|laptop|phone|hp|iphone|handphone|
-		cooker|earbud|earbuds|headphone|headphones|speaker|meter|balcony|railing|airbag|airbags|van|taxi|cab`,
+		cooker|earbud|earbuds|headphone|headphones|speaker|meter|balcony|railing|airbag|airbags|van|taxi|cab|
+		jug|filter|fridge|seat|cinema|studio|pharmacy|vet|dentist|dental|carer|portal|blanket|
+		sunscreen|peel|retinol|straightener|kipas|setrika|heater|tracker|airline|
+		cabin|crew|pramugari|technician|teknisi|installer|garage|insurance|clinic|medical|tutors|kennel|
+		boarding|nursery|sabun|soap|helm|manicure|salon|dermatologist|gp|urgent|pilates`,
 }
 
 // plainWords are words that must not be read as another word: "kayaknya"
@@ -153,6 +159,11 @@ var specs = []spec{
 	{cat: "poisoning", terms: `vomiting|vomit|vomited|throwing up|threw up|puking|puked|diarrhea|diarrhoea|nauseous|
 		muntah|mencret|diare|mual|sakit perut|perut melilit|keram perut|food sick|violently sick|violently ill`,
 		need: bit(fFood), win: 14},
+	{cat: "poisoning", terms: `piece of glass|pieces of glass|glass in my|piece of plastic|pieces of plastic|
+		plastic in my|metal in my|staples in|staple in|potongan staples|potongan kaca|swallowed a|swallowed it|
+		swallowed one|almost swallowed|bau gas|smell of gas|smelled gas|carbon monoxide`},
+	{cat: "poisoning", terms: `really sick|so sick|very sick|violently sick|infeksi bakteri|food poisoning`,
+		need: bit(fFood), win: 14, follow: "of|and"},
 	{cat: "poisoning", terms: `got sick|get sick|getting sick|fell sick|fell ill|became ill|became sick|sick too`,
 		need: bit(fFood), win: 14, follow: "of|and"},
 	{cat: "poisoning", terms: `expired|kadaluarsa|kedaluwarsa|basi|spoiled|rotten|busuk|mold|moldy|berjamur|jamuran|
@@ -165,21 +176,33 @@ var specs = []spec{
 
 	// Injury.
 	{cat: "injury", ctx: bit(fCommerce), terms: `injured|injuries|got hurt|badly hurt|seriously hurt|was hurt|were hurt|concussion|
-		fractured|fracture|stitches|dijahit|chemical burns|chemical burn|luka bakar|electrocuted|electric shock|
+		fractured|fracture|stitches|dijahit|chemical burns|chemical burn|luka bakar|
 		kesetrum|kesetrom|tersetrum|tersengat listrik|choked on|choking on|tersedak|keselek|berdarah|
 		luka luka|terluka|cedera|melepuh|iritasi|bernanah|pingsan|ambulance|ambulans|kecelakaan|car crash|bus crash|
 		fatal crash|fatal accident|assaulted|beat up|dipukul|dianiaya|menganiaya|penganiayaan|dikeroyok|
 		tertimpa|ketimpa|kejepit|terjepit|blinded|paralyzed|lumpuh|hospital bed|in the hospital|in hospital|
 		dirawat di rs|dirawat di rumah sakit|dilarikan ke rs|dilarikan ke rumah sakit|masuk rs|masuk rumah sakit|
 		dibawa ke rs|dibawa ke rumah sakit|rawat inap|fisioterapi|needed surgery|dioperasi|whiplash|concussed|
-		dislocated`,
+		dislocated|second degree burns|second-degree burns|third degree burns|burn mark|burn marks|
+		stopped breathing|resuscitate|resuscitated|in urgent care|to urgent care|at urgent care|kepala bocor|
+		kepala gw bocor|kepala gue bocor|kepala saya bocor|kepalaku bocor|kepala aku bocor|
+		poison control|poison centre|poison center|gegar otak|hit my head|hit his head|hit her head|
+		banged my head|kebentur|terbentur|seriously ill|scared for my life|feared for my life|
+		fearing for my life|ugal ugalan|ugalugalan|reckless driving|driving recklessly|drove recklessly|
+		hampir nabrak|nyaris nabrak|rear ended`,
 		follow: "up|time|report|hati"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `bleeding|bled`, follow: "me|edge|heart|money|cash|out"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `luka|lecet|hurt|burned|burnt|burn|burns|broke|broken|patah|cut|sliced|scalded|swollen|
 		swelling|bengkak|rash|ruam|robek|sobek|kebakar|bruised|bruises|memar|gatal|perih|keseleo|terkilir|sprained|
-		jatuh|jatoh|fell|kepeleset|terpeleset|slipped|cracked|chipped|fractured|twisted|torn`,
+		jatuh|jatoh|fell|kepeleset|terpeleset|slipped|chipped|fractured|twisted|torn|blistered|
+		blisters|blister|singed|scalding|gash|retak|swelled|bentol|infection|infected|infeksi`,
 		need: bit(fBody), win: 4, follow: "hati|rata|cinta"},
 	{cat: "injury", ctx: bit(fCommerce), terms: `accident|crashed`, need: bit(fBody) | bit(fSymptom) | bit(fHospVerb), win: 6},
+
+	// Electric shocks, and medicine given wrong: no context needed.
+	{cat: "injury", terms: `nyetrum|disetrum|nyetrom`, need: bit(fDevice) | bit(fBody), win: 8},
+	{cat: "injury", terms: `electrocuted|electric shock|electric shocks|got shocked|gave me a shock|wrong dose|wrong dosage|wrong medication|wrong medicine|wrong pills|wrong tablets|wrong drug|
+		wrong sedative|someone elses medication|salah obat|salah dosis|overdosed`},
 
 	// A near miss: someone could have died.
 	{cat: "injury", ctx: bit(fCommerce), terms: `could have died|couldve died|could have been killed|couldve been killed|
@@ -200,7 +223,9 @@ var specs = []spec{
 	{cat: "fire", ctx: bit(fCommerce), terms: `caught fire|catch fire|catches fire|catching fire|burst into flames|in flames|up in flames|
 		burned down|burnt down|set on fire|set fire|on fire right|kebakaran hebat|percikan api|semburan api|
 		nyembur api|kobaran api|api membesar|terbakar habis|ludes terbakar|hangus terbakar|blew up in|exploded in|
-		meledak di|fire broke out|gas leak|kebocoran gas|gas bocor`, follow: "mulut|lidah"},
+		meledak di|fire broke out|gas leak|kebocoran gas|gas bocor|exit door was locked|fire exit was locked|
+		emergency exit was locked|fire exits were locked|fire exit blocked|fire exits blocked|pintu darurat dikunci|
+		hampir aja kebakaran|hampir kebakaran|nyulut api`, follow: "mulut|lidah"},
 	{cat: "fire", ctx: bit(fCommerce), terms: `fire|fires|flames|blaze|exploded|explode|explodes|exploding|explosion|
 		ignited|sparks|sparking|overheated|overheating|burning|kebakaran|terbakar|kebakar|meledak|
 		ledakan|berasap|hangus|korslet|korsleting|konslet|gembung|swollen|sparked|scorched|
@@ -220,17 +245,24 @@ var specs = []spec{
 		investasi bodong|pinjol ilegal|charges on my card|charges to my card|charges i didnt make|
 		transactions i didnt make|transaction i didnt make|i didnt authorise|i didnt authorize|never authorised|
 		never authorized|account in my name|accounts in my name|loan in my name|loans in my name|card in my name|
-		moneys gone|money is gone|money was gone|money gone`,
+		moneys gone|money is gone|money was gone|money gone|logged into my|got into my|hacked into my|
+		broke into my|someone used my|used my info|used my details|used my identity|took over my account|
+		account takeover|changed my password|changed the email|sim swapped|kebobol|kekuras|dikuras|
+		ngaku cs|mengaku cs|ngaku kurir|mengaku kurir|ngaku dari|minta kode otp|minta otp|sebutin kode otp|
+		sebutkan kode otp|pinjaman atas nama|pinjol atas nama`,
 		follow: "muslihat|awareness|alert|prevention|detection|detector|test|tests|call|calls|likely"},
 	{cat: "fraud", terms: `stole|stolen|stealing|steal|theft|nyolong|mencuri|dicuri|curi|raib|ilang|hilang|
-		lenyap|palsu|fake|kabur|drained|emptied|dikuras|terkuras|disedot`,
+		lenyap|palsu|fake|kabur|drained|emptied|dikuras|terkuras|disedot|withdrew|withdrawn|melayang|ludes|
+		didnt make|never made|never authorised|never authorized`,
 		need: bit(fMoney), win: 8},
 
 	// Data leaks.
 	{cat: "leak", terms: `breach|breached|dihack|dihek|dihak|diretas|meretas|peretas|peretasan|
 		dark web|doxxed|doxxing|doxed|privacy violation|privacy breach|pelanggaran privasi|data breach|data leak|
 		data leaked|data bocor|data dijual|kebocoran data|bocor data|compromised account|account compromised|
-		sim swap`, follow: "of|kontrak"},
+		sim swap|jual beli data|forum jual beli`, follow: "of|kontrak"},
+	{cat: "leak", terms: `strangers|another patient|another patients|another customers|other customers|public link`,
+		need: bit(fData), win: 6},
 	{cat: "leak", terms: `leaked|bocor|bocorin|dibocorin|dibocorkan|membocorkan|kebocoran|exposed|
 		tersebar|disebar|disebarin|disebarkan|nyebar|nyebarin|menyebar|menyebarkan|compromised|
 		accessed|diakses|dilanggar|disalahgunakan|dicuri|stolen|hacked|hacker|hackers|hack`,
@@ -243,7 +275,10 @@ var specs = []spec{
 		gugat|gugatan|menggugat|digugat|tergugat|penggugat|somasi|mensomasi|disomasi|jalur hukum|ranah hukum|
 		proses hukum|langkah hukum|tindakan hukum|tuntutan hukum|dituntut ganti rugi|dituntut secara hukum|dituntut pidana|menuntut ganti rugi|tuntut ganti rugi|
 		mempidanakan|dipidanakan|pidanakan|dipidana|uu ite|pencemaran nama baik|ke pengadilan|di pengadilan|
-		pengacara kami|pengacara saya|kuasa hukum|defamation|libel|jalur hukum`},
+		pengacara kami|pengacara saya|kuasa hukum|defamation|libel|jalur hukum|talking to a lawyer|
+		speaking to a lawyer|speaking to a solicitor|talking to a solicitor|contacted a lawyer|contacted an attorney|
+		contacted a solicitor|consulting a lawyer|lawyer up|lawyering up|gw tuntut|gue tuntut|saya tuntut|
+		aku tuntut|akan saya tuntut`},
 
 	// Police.
 	{cat: "police", terms: `polisikan|dipolisikan|mempolisikan|police report|police complaint|laporan polisi|
@@ -259,7 +294,9 @@ var specs = []spec{
 		health inspector|health inspectors|health inspection|attorney general|
 		product recall|recall of|voluntary recall|issued a recall|announced a recall|ditarik dari peredaran|
 		tarik produk|menarik produk|penarikan produk|tanpa izin edar|tidak ada izin edar|ga ada izin edar|
-		gak ada izin edar|tidak punya izin edar`,
+		gak ada izin edar|tidak punya izin edar|data protection authority|data regulator|medical board|
+		veterinary board|health board|cosmetology board|licensing board|environmental health|
+		consumer safety agency`,
 		block: bit(fApproved), win: 6},
 	{cat: "regulator", terms: `fda|ftc|ojk|kominfo|komdigi|bpsk|kemendag|ombudsman|dinkes|dinas kesehatan`,
 		need: bit(fReport), win: 6, block: bit(fApproved)},

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mentionwatch/mentionwatch/alerts/critical"
 	"github.com/mentionwatch/mentionwatch/internal/progress"
+	"github.com/mentionwatch/mentionwatch/scoring/training"
 )
 
 // criticalDesignSets are the sentiment files whose flagged texts were read
@@ -43,8 +45,8 @@ func init() {
   texts flagged as critical (goal: under 0.5% per set). Files whose flagged
   texts were read during design are marked "design"; the rest are "unseen".
 --show N prints up to N flagged texts per design file (never from unseen
-files) and the rows of the design sets (critical_dev,
-critical_mentions_design) the matcher gets wrong.`,
+files) and the rows of the design sets (critical_dev, *design*, train_*)
+the matcher gets wrong.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m := critical.New(nil)
@@ -64,24 +66,26 @@ critical_mentions_design) the matcher gets wrong.`,
 }
 
 // criticalSets are the labelled sets eval critical scores by default: the
-// matcher's design sets (their errors were read), the blind held-out set
-// the 0.95 goal was set on, and the project's brand-mention sets, whose
-// writers marked each mention that reports harm (the unseen ones were
-// never read for the matcher).
-var criticalSets = []string{
-	"alerts/testdata/critical_dev.tsv",
-	"alerts/testdata/critical_mentions_design.tsv",
-	"alerts/testdata/critical_heldout.tsv",
-	"scoring/training/testdata/complaints_unseen.tsv",
-	"scoring/training/testdata/complaints_unseen2.tsv",
-	"scoring/training/testdata/complaints_unseen3.tsv",
-	"scoring/training/testdata/complaints_unseen4.tsv",
-}
+// matcher's design sets (their errors were read: critical_dev, and the
+// brand-mention sets that design or train the scorer, whose writers marked
+// each mention that reports harm), the blind held-out set the 0.95 goal
+// was set on, and the kept-aside brand-mention sets (never read for the
+// matcher).
+var criticalSets = slices.Concat(
+	[]string{"alerts/testdata/critical_dev.tsv", "alerts/testdata/critical_mentions_design.tsv"},
+	training.MentionRows,
+	[]string{
+		"alerts/testdata/critical_heldout.tsv",
+		"scoring/training/testdata/complaints_unseen.tsv",
+		"scoring/training/testdata/complaints_unseen2.tsv",
+		"scoring/training/testdata/complaints_unseen3.tsv",
+		"scoring/training/testdata/complaints_unseen4.tsv",
+	})
 
 // designSet reports a labelled set whose errors may be read (--show).
 func designSet(path string) bool {
 	b := filepath.Base(path)
-	return strings.Contains(b, "_dev") || strings.Contains(b, "design")
+	return strings.Contains(b, "_dev") || strings.Contains(b, "design") || strings.HasPrefix(b, "train_")
 }
 
 func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int) error {
