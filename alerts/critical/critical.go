@@ -100,7 +100,10 @@ func init() {
 		share news twitter di ke dari yang dan ini itu saya kami aku orang semua biar jangan buat sampai tidak ada
 		punya sudah udah eating drinking food seriously masuk lost never beli bakal using pakai pada please until
 		taking action menarik tanpa front bikin buy stop life rt rumah shop page business tolong supaya retweet
-		class better`) {
+		class better aja have too very really used took name other another care gone hit ill wrong minta salah
+		public details board control second changed talking speaking consumer health forum glass plastic metal
+		smell became breathing marks potongan jual mengaku ngaku nyaris pinjaman blocked scared locked atas nama
+		cs kurir kode bau`) {
 		commonWords[w] = true
 	}
 }
