@@ -183,7 +183,7 @@ var specs = []spec{
 		tertimpa|ketimpa|kejepit|terjepit|blinded|paralyzed|lumpuh|hospital bed|in the hospital|in hospital|
 		dirawat di rs|dirawat di rumah sakit|dilarikan ke rs|dilarikan ke rumah sakit|masuk rs|masuk rumah sakit|
 		dibawa ke rs|dibawa ke rumah sakit|rawat inap|fisioterapi|needed surgery|dioperasi|whiplash|concussed|
-		dislocated|second degree burns|second-degree burns|third degree burns|burn mark|burn marks|
+		dislocated|second degree burns|third degree burns|burn mark|burn marks|
 		stopped breathing|resuscitate|resuscitated|in urgent care|to urgent care|at urgent care|kepala bocor|
 		kepala gw bocor|kepala gue bocor|kepala saya bocor|kepalaku bocor|kepala aku bocor|
 		poison control|poison centre|poison center|gegar otak|banged my head|kebentur|terbentur|seriously ill|scared for my life|feared for my life|
