@@ -1,6 +1,7 @@
 package critical
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -289,4 +290,30 @@ func (l *lexicon) anyTriggerPlain(t term, set map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// TestTermWordsAsScanned checks that every word of the lexicon is a word
+// the scanner can produce (lower case, letters and digits, no hyphen or
+// apostrophe): a term with "second-degree" in it could never match.
+func TestTermWordsAsScanned(t *testing.T) {
+	check := func(where, w string) {
+		if w == "*" || strings.HasPrefix(w, "#") { // any word; a hashtag (lookup's tag form)
+			return
+		}
+		if got := splitWords(w); len(got) != 1 || got[0] != w {
+			t.Errorf("%s: word %q is scanned as %q", where, w, got)
+		}
+	}
+	for _, tm := range New(nil).lex.terms {
+		for _, w := range strings.Fields(tm.text) {
+			check("term "+tm.text, w)
+		}
+	}
+	for f, list := range featureWords {
+		for _, w := range strings.Split(list, "|") {
+			if w = strings.TrimSpace(w); w != "" {
+				check(fmt.Sprintf("feature %d", f), w)
+			}
+		}
+	}
 }

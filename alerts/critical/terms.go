@@ -171,7 +171,7 @@ var specs = []spec{
 		need: bit(fSymptom), win: 14},
 	{cat: "poisoning", terms: `allergic reaction|reaksi alergi|alergi parah|anaphylactic|anaphylaxis|anafilaksis|
 		epipen|sesak napas|sesak nafas|gagal ginjal|kidney failure|overdose|overdosis|heart palpitations|
-		emergency room|the er|er visit|epi pen|epi-pen|adrenaline pen|adrenaline shot|igd|ugd|hospitalized|
+		emergency room|the er|er visit|epi pen|adrenaline pen|adrenaline shot|igd|ugd|hospitalized|
 		hospitalised|rushed to hospital|rushed to the hospital`},
 
 	// Injury.
