@@ -317,3 +317,17 @@ func TestTermWordsAsScanned(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRepeatedTerms checks that no term is listed twice for one harm
+// (the same words under two harms, with different evidence, are allowed:
+// "swollen" is a burn near a body part and a battery near a device).
+func TestNoRepeatedTerms(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tm := range New(nil).lex.terms {
+		k := tm.cat + "|" + tm.text
+		if seen[k] {
+			t.Errorf("%s term %q is listed twice", tm.cat, tm.text)
+		}
+		seen[k] = true
+	}
+}
