@@ -19,10 +19,7 @@ type Example struct {
 
 // ReadSet reads a labelled set. Lines starting with '#' and blank lines are
 // skipped; any other line must have four tab-separated fields and a label
-// of critical or ok. A file whose first line is the brand-mention sets'
-// header (sentiment, lang, harm, text: scoring/training/testdata) is read
-// in that format instead: harm yes is critical (category "harm"), no is a
-// near-miss or an ordinary mention.
+// of critical or ok.
 func ReadSet(path string) ([]Example, error) {
 	fh, err := os.Open(path)
 	if err != nil {
@@ -32,33 +29,14 @@ func ReadSet(path string) ([]Example, error) {
 	var out []Example
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	mentions := false
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if n == 1 && line == mentionsHeader {
-			mentions = true
-			continue
-		}
 		f := strings.SplitN(line, "\t", 4)
 		if len(f) != 4 {
-			if mentions {
-				return nil, fmt.Errorf("%s:%d: want sentiment<TAB>lang<TAB>harm<TAB>text, got %d fields", path, n, len(f))
-			}
 			return nil, fmt.Errorf("%s:%d: want label<TAB>lang<TAB>category<TAB>text, got %d fields", path, n, len(f))
-		}
-		if mentions {
-			switch f[2] {
-			case "yes":
-				out = append(out, Example{Critical: true, Lang: f[1], Category: "harm", Text: f[3]})
-			case "no":
-				out = append(out, Example{Lang: f[1], Category: "none", Text: f[3]})
-			default:
-				return nil, fmt.Errorf("%s:%d: harm %q is neither yes nor no", path, n, f[2])
-			}
-			continue
 		}
 		var crit bool
 		switch f[0] {
@@ -75,9 +53,6 @@ func ReadSet(path string) ([]Example, error) {
 	}
 	return out, nil
 }
-
-// mentionsHeader opens a brand-mention set (scoring/training/testdata).
-const mentionsHeader = "sentiment\tlang\tharm\ttext"
 
 // Counts is a confusion matrix of the matcher against a labelled set.
 type Counts struct {

@@ -15,44 +15,6 @@ func TestDevSet(t *testing.T) {
 	checkSet(t, "../testdata/critical_dev.tsv", 0.95, 0.4)
 }
 
-// TestMentionSets scores the brand-mention sets, whose writers marked each
-// mention reporting harm, and holds what the matcher achieves on them
-// (docs/BENCHMARKS.md): the design sets of the thirteenth session, whose
-// misses were read, and the kept-aside complaint sets, whose were not.
-// Their writers' harm is wider than the 0.95 goal's set (recalls, burns,
-// stolen parcels), so the floors are the achieved figures less 0.02, not
-// the goal.
-func TestMentionSets(t *testing.T) {
-	for _, c := range []struct {
-		path   string
-		recall float64
-	}{
-		{"../testdata/critical_mentions_design.tsv", 0.879},
-		{"../../scoring/training/testdata/complaints_design.tsv", 1.000},
-		{"../../scoring/training/testdata/complaints_design2.tsv", 0.889},
-		{"../../scoring/training/mentions/train_en_d.tsv", 0.905},
-		{"../../scoring/training/mentions/train_id_f.tsv", 0.900},
-		{"../../scoring/training/testdata/complaints_unseen.tsv", 0.800},
-		{"../../scoring/training/testdata/complaints_unseen2.tsv", 0.933},
-		{"../../scoring/training/testdata/complaints_unseen3.tsv", 0.916},
-		{"../../scoring/training/testdata/complaints_unseen4.tsv", 0.687},
-	} {
-		ex, err := ReadSet(c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := Evaluate(New(nil), ex)
-		t.Logf("%s: %d rows, recall %.3f (%d/%d), precision %.3f", c.path, len(ex), s.All.Recall(),
-			s.All.TP, s.All.TP+s.All.FN, s.All.Precision())
-		if s.All.TP+s.All.FN < 15 {
-			t.Errorf("%s: %d harm rows, want at least 15 (read as a brand-mention set?)", c.path, s.All.TP+s.All.FN)
-		}
-		if r := s.All.Recall(); r < c.recall-0.02 {
-			t.Errorf("%s: recall %.3f, want >= %.3f", c.path, r, c.recall-0.02)
-		}
-	}
-}
-
 func checkSet(t *testing.T, path string, minRecall, minID float64) {
 	t.Helper()
 	ex, err := ReadSet(path)
@@ -89,19 +51,17 @@ func checkSet(t *testing.T, path string, minRecall, minID float64) {
 
 func TestReadSetErrors(t *testing.T) {
 	dir := t.TempDir()
-	for _, c := range []struct{ body, want, at string }{
-		{"critical\ten\tfire\n", "got 3 fields", "set.tsv:1"},
-		{"maybe\ten\tfire\ttext\n", "neither critical nor ok", "set.tsv:1"},
-		{"sentiment\tlang\tharm\ttext\nnegative\ten\tmaybe\ttext\n", "neither yes nor no", "set.tsv:2"},
-		{"sentiment\tlang\tharm\ttext\nnegative\ten\tyes\n", "want sentiment<TAB>lang<TAB>harm<TAB>text", "set.tsv:2"},
+	for _, c := range []struct{ body, want string }{
+		{"critical\ten\tfire\n", "got 3 fields"},
+		{"maybe\ten\tfire\ttext\n", "neither critical nor ok"},
 	} {
 		p := dir + "/set.tsv"
 		if err := writeFile(p, c.body); err != nil {
 			t.Fatal(err)
 		}
 		_, err := ReadSet(p)
-		if err == nil || !contains(err.Error(), c.want) || !contains(err.Error(), c.at) {
-			t.Errorf("ReadSet(%q) error = %v, want one naming %s and %q", c.body, err, c.at, c.want)
+		if err == nil || !contains(err.Error(), c.want) || !contains(err.Error(), "set.tsv:1") {
+			t.Errorf("ReadSet(%q) error = %v, want one naming set.tsv:1 and %q", c.body, err, c.want)
 		}
 	}
 	if _, err := ReadSet(dir + "/missing.tsv"); err == nil {

@@ -93,7 +93,7 @@ func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int
 	fmt.Fprintln(tw, "labelled set\trows\tcritical\trecall\tprecision\ten recall\ten precision\tid recall\tid precision\t")
 	var wrong []string
 	for _, path := range sets {
-		ex, err := critical.ReadSet(path)
+		ex, err := training.ReadCriticalSet(path)
 		if err != nil {
 			return err
 		}
