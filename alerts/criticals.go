@@ -66,7 +66,10 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 
 // reason says why m is critical, or "".
 func (c *criticals) reason(m *mw.Mention) string {
-	if h, ok := c.match.Find(m.Title + "\n" + m.Text); ok {
+	if h, ok := c.match.Check(m.Title + "\n" + m.Text); ok {
+		if h.Category == critical.CatLearned {
+			return "reads as a report of harm (learned model; no listed phrase matched)"
+		}
 		return fmt.Sprintf("mentions %q (%s)", h.Term, h.Category)
 	}
 	if c.cfg.MinReach > 0 && m.Label == mw.Negative && m.AuthorReach >= c.cfg.MinReach {

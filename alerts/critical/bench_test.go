@@ -66,3 +66,16 @@ func BenchmarkScoreBaseline(b *testing.B) {
 		sc.Score(&m)
 	}
 }
+
+// BenchmarkCheck is what an alert asks of each mention: the lists, then
+// the learned model for the texts they clear (most of them).
+func BenchmarkCheck(b *testing.B) {
+	texts := benchTexts(b)
+	m := critical.New(nil)
+	critical.Learned()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Check(texts[i%len(texts)])
+	}
+}

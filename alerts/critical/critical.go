@@ -157,6 +157,7 @@ var labels = map[string]string{
 	"boycott":   "boycott / boikot",
 	"viral":     "going viral / viral",
 	"custom":    "keyword / kata kunci",
+	CatLearned:  "possible harm (learned model) / kemungkinan bahaya",
 }
 
 // Label returns the human label of a category ("" if unknown).

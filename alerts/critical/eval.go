@@ -94,11 +94,16 @@ type Score struct {
 	Wrong  []Example // ok rows flagged
 }
 
-// Evaluate runs m over the examples.
-func Evaluate(m *Matcher, ex []Example) Score {
+// Evaluate runs m over the examples as an alert does (Matcher.Check: the
+// phrase lists, then the learned model).
+func Evaluate(m *Matcher, ex []Example) Score { return EvaluateWith(m.Check, ex) }
+
+// EvaluateWith runs find over the examples (m.Find: the phrase lists
+// alone).
+func EvaluateWith(find func(string) (Harm, bool), ex []Example) Score {
 	s := Score{ByLang: map[string]*Counts{}}
 	for _, e := range ex {
-		_, got := m.Find(e.Text)
+		_, got := find(e.Text)
 		s.All.add(e.Critical, got)
 		c := s.ByLang[e.Lang]
 		if c == nil {

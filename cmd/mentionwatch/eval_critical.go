@@ -32,6 +32,7 @@ func init() {
 		dataDir string
 		sets    []string
 		show    int
+		lists   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "critical",
@@ -46,21 +47,29 @@ func init() {
   texts were read during design are marked "design"; the rest are "unseen".
 --show N prints up to N flagged texts per design file (never from unseen
 files) and the rows of the design sets (critical_dev, *design*, train_*)
-the matcher gets wrong.`,
+the matcher gets wrong.
+The matcher is what an alert asks (critical.Matcher.Check): the phrase
+lists, then the learned harm model for a text they clear; --lists-only
+scores the phrase lists alone.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m := critical.New(nil)
+			find := m.Check
+			if lists {
+				find = m.Find
+			}
 			out := cmd.OutOrStdout()
-			if err := printCriticalSets(out, m, sets, show); err != nil {
+			if err := printCriticalSets(out, find, sets, show); err != nil {
 				return err
 			}
-			return printFalseCritical(out, m, dataDir, show)
+			return printFalseCritical(out, find, dataDir, show)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", "../shared/data", "directory with sentiment-en/ and sentiment-id/")
 	f.StringSliceVar(&sets, "sets", criticalSets,
 		"labelled critical sets (label<TAB>lang<TAB>category<TAB>text, or brand-mention sets: sentiment<TAB>lang<TAB>harm<TAB>text)")
+	f.BoolVar(&lists, "lists-only", false, "score the phrase lists alone, without the learned harm model")
 	f.IntVar(&show, "show", 0, "print up to N flagged texts per design file, and the labelled rows missed or wrongly flagged")
 	evalCmd.AddCommand(cmd)
 }
@@ -88,7 +97,7 @@ func designSet(path string) bool {
 	return strings.Contains(b, "_dev") || strings.Contains(b, "design") || strings.HasPrefix(b, "train_")
 }
 
-func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int) error {
+func printCriticalSets(w io.Writer, find func(string) (critical.Harm, bool), sets []string, show int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "labelled set\trows\tcritical\trecall\tprecision\ten recall\ten precision\tid recall\tid precision\t")
 	var wrong []string
@@ -97,7 +106,7 @@ func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int
 		if err != nil {
 			return err
 		}
-		s := critical.Evaluate(m, ex)
+		s := critical.EvaluateWith(find, ex)
 		row := fmt.Sprintf("%s\t%d\t%d\t%.3f\t%.3f", filepath.Base(path), len(ex), s.All.TP+s.All.FN,
 			s.All.Recall(), s.All.Precision())
 		for _, lang := range []string{"en", "id"} {
@@ -113,7 +122,7 @@ func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int
 				wrong = append(wrong, fmt.Sprintf("%s missed  [%s %s] %q", filepath.Base(path), e.Lang, e.Category, e.Text))
 			}
 			for _, e := range s.Wrong {
-				h, _ := m.Find(e.Text)
+				h, _ := find(e.Text)
 				wrong = append(wrong, fmt.Sprintf("%s flagged [%s %s: %q] %q", filepath.Base(path), e.Lang, h.Category, h.Term, e.Text))
 			}
 		}
@@ -129,7 +138,7 @@ func printCriticalSets(w io.Writer, m *critical.Matcher, sets []string, show int
 
 // printFalseCritical prints the share of flagged texts in every sentiment
 // set under dir.
-func printFalseCritical(w io.Writer, m *critical.Matcher, dir string, show int) error {
+func printFalseCritical(w io.Writer, find func(string) (critical.Harm, bool), dir string, show int) error {
 	var files []string
 	for _, g := range []string{"sentiment-en/*.tsv", "sentiment-en/semeval/*.tsv", "sentiment-id/*.tsv"} {
 		got, err := filepath.Glob(filepath.Join(dir, g))
@@ -164,7 +173,7 @@ func printFalseCritical(w io.Writer, m *critical.Matcher, dir string, show int) 
 		}
 		err = critical.ReadTexts(fh, path, func(text string) {
 			r.texts++
-			if h, ok := m.Find(text); ok {
+			if h, ok := find(text); ok {
 				r.flagged++
 				r.byCat[h.Category]++
 				if r.kind == "design" && len(r.examples) < show {
@@ -224,7 +233,7 @@ func metMark(ok bool) string {
 
 func catCounts(m map[string]int) string {
 	var parts []string
-	for _, c := range append(critical.Categories(), "custom") {
+	for _, c := range append(critical.Categories(), "custom", critical.CatLearned) {
 		if m[c] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", c, m[c]))
 		}

@@ -94,7 +94,7 @@ then rebuild the binary.`,
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print validation macro-F1 after every epoch")
 	cmd.Flags().StringSliceVar(&mentions, "mentions", training.MentionRows, "labelled brand-mention files (sentiment, lang, harm, text) whose Indonesian rows are trained on too")
 	cmd.Flags().IntSliceVar(&weights, "mention-weights", nil, "weights of the brand-mention rows compared in cross-validation (default 0,1,2,4,8,16)")
-	trainCmd.AddCommand(cmd, trainStageCmd(), trainSentimentENCmd())
+	trainCmd.AddCommand(cmd, trainStageCmd(), trainSentimentENCmd(), trainHarmCmd())
 	rootCmd.AddCommand(trainCmd)
 }
 
