@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
 )
 
 // smallHarmData is critical_dev and a few hundred ordinary texts written
@@ -74,4 +76,29 @@ func TestLoadHarmDataErrors(t *testing.T) {
 	if _, err := LoadHarmData(t.TempDir(), []string{"missing.tsv"}, nil); err == nil {
 		t.Fatal("a missing labelled set loaded")
 	}
+}
+
+// The embedded learned harm model is what `mentionwatch train harm` builds
+// from the design sets (its threshold, chosen by the cross-validation that
+// command prints, is taken from the embedded file). It fails after a
+// change to the features, the sets, the phrase lists or the trainer:
+// retrain then.
+func TestHarmModelReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, HarmOrdinarySets[0])); err != nil {
+		t.Skip("no shared data at", dataDir)
+	}
+	labelled := make([]string, len(HarmDesignSets))
+	for i, p := range HarmDesignSets {
+		labelled[i] = filepath.Join("../..", p)
+	}
+	data, err := LoadHarmData(dataDir, labelled, HarmOrdinarySets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := TrainHarm(data, nil, HarmTrainOptions{})
+	m.Threshold = critical.Learned().Threshold
+	checkEmbedded(t, m.Encode, "../../alerts/critical/learned_model.bin.gz", "mentionwatch train harm --data ../shared/data")
 }
