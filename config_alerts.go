@@ -94,6 +94,9 @@ type CriticalConfig struct {
 	// was published at most this long before; older backfill is stored
 	// but never alerts. Default 7 days.
 	MaxAge Duration `yaml:"max_age"`
+	// ListsOnly turns off the learned harm model: only the phrase lists
+	// and Keywords make a mention critical by its words.
+	ListsOnly bool `yaml:"lists_only"`
 }
 
 // SilenceConfig is a silence written in config.

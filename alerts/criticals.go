@@ -66,7 +66,11 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 
 // reason says why m is critical, or "".
 func (c *criticals) reason(m *mw.Mention) string {
-	if h, ok := c.match.Check(m.Title + "\n" + m.Text); ok {
+	check := c.match.Check
+	if c.cfg.ListsOnly {
+		check = c.match.Find
+	}
+	if h, ok := check(m.Title + "\n" + m.Text); ok {
 		if h.Category == critical.CatLearned {
 			return "reads as a report of harm (learned model; no listed phrase matched)"
 		}

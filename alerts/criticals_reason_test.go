@@ -29,3 +29,15 @@ func TestCriticalReason(t *testing.T) {
 		t.Fatalf("negative label: %q", got)
 	}
 }
+
+func TestCriticalReasonListsOnly(t *testing.T) {
+	c := newCriticals(nil, mw.CriticalConfig{ListsOnly: true}, []string{"acme"}, nil)
+	m := mw.Mention{Text: "Ended up on a drip after eating the chicken at acme", Label: mw.Negative}
+	if got := c.reason(&m); got != "" {
+		t.Fatalf("lists_only: %q, want no reason", got)
+	}
+	m.Text = "Adik saya keracunan setelah makan di acme"
+	if got := c.reason(&m); got != `mentions "keracunan" (poisoning)` {
+		t.Fatalf("lists_only, a listed harm: %q", got)
+	}
+}
