@@ -178,3 +178,25 @@ func TestCheckLearnedHarm(t *testing.T) {
 		}
 	}
 }
+
+func FuzzLearned(f *testing.F) {
+	for _, c := range cases {
+		f.Add(c.text)
+	}
+	f.Add("\xff\xfe#@@##'’.3.3.e.coli!!\n\n")
+	f.Add(strings.Repeat("ááá", 30))
+	f.Add(strings.Repeat("x", 5000))
+	m := Learned()
+	f.Fuzz(func(t *testing.T, text string) {
+		p := m.Prob(text)
+		if !(p >= 0 && p <= 1) {
+			t.Fatalf("probability %v for %q", p, text)
+		}
+		// Work is bounded per byte: at most a word, a pair and 12 pieces
+		// per letter.
+		n := HarmFeatures(text, func(int, uint32) {})
+		if n[0]+n[1] > 14*len(text)+2 {
+			t.Fatalf("%d features for %d bytes", n[0]+n[1], len(text))
+		}
+	})
+}
