@@ -17,9 +17,8 @@ import (
 // The learned harm model: a second opinion beside the phrase lists, for
 // the harms they do not name. Other writers report a harm in words the
 // lists were never given ("ended up on a drip", "my savings balance is
-// zero"), and
-// the lists found 0.69-0.93 of the harms in the project's kept-aside
-// brand-mention sets against 0.96 of their own held-out set's.
+// zero"), and the lists found 0.69-0.93 of the harms in the project's
+// kept-aside brand-mention sets against 0.96 of their own held-out set's.
 //
 // It is logistic regression over hashed features of the lower-cased text:
 // words and word pairs, and the 3-5 letter pieces of each word (with a
