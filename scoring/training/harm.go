@@ -40,9 +40,9 @@ var HarmOrdinarySets = []string{
 type HarmExample struct {
 	Group   string // the set it came from (a labelled set, or "ordinary k" for fold k of the ordinary texts)
 	Harm    bool
-	Listed  bool     // the phrase lists already flag it
-	Labeled bool     // from a labelled set (else an ordinary text)
-	Snippet bool     // the first words of an ordinary text: trained on, not counted in the cross-validation's figures
+	Listed  bool // the phrase lists already flag it
+	Snippet bool // the first words of an ordinary text: trained on, not counted in the cross-validation's figures
+	text    string
 	feats   []uint32 // hashed index | block<<31, as critical.HarmFeatures emits them
 }
 
@@ -63,7 +63,7 @@ func LoadHarmData(dataDir string, labelled, ordinary []string) ([]HarmExample, e
 		}
 		for _, e := range ex {
 			_, listed := m.Find(e.Text)
-			out = append(out, harmExample(filepath.Base(p), e.Text, e.Critical, listed, true))
+			out = append(out, harmExample(filepath.Base(p), e.Text, e.Critical, listed))
 		}
 	}
 	for _, p := range ordinary {
@@ -77,14 +77,14 @@ func LoadHarmData(dataDir string, labelled, ordinary []string) ([]HarmExample, e
 			io.WriteString(h, text)
 			_, listed := m.Find(text)
 			group := fmt.Sprintf("ordinary %d", h.Sum32()%HarmFolds)
-			out = append(out, harmExample(group, text, false, listed, false))
+			out = append(out, harmExample(group, text, false, listed))
 			// Its first 1-5 words, learned as ordinary too: every text
 			// of the training sets is scaled to the same length, so
 			// without short ones the model has never seen a text with
 			// little evidence, and reads "acme opened a store" as
 			// likely a harm as not.
 			if words := strings.Fields(text); len(words) > 5 {
-				sn := harmExample(group, strings.Join(words[:1+h.Sum32()/HarmFolds%5], " "), false, false, false)
+				sn := harmExample(group, strings.Join(words[:1+h.Sum32()/HarmFolds%5], " "), false, false)
 				sn.Snippet = true
 				out = append(out, sn)
 			}
@@ -97,8 +97,8 @@ func LoadHarmData(dataDir string, labelled, ordinary []string) ([]HarmExample, e
 	return out, nil
 }
 
-func harmExample(group, text string, harm, listed, labelled bool) HarmExample {
-	e := HarmExample{Group: group, Harm: harm, Listed: listed, Labeled: labelled}
+func harmExample(group, text string, harm, listed bool) HarmExample {
+	e := HarmExample{Group: group, Harm: harm, Listed: listed, text: text}
 	critical.HarmFeatures(text, func(block int, h uint32) { e.feats = append(e.feats, h|uint32(block)<<31) })
 	return e
 }
@@ -225,15 +225,6 @@ func TrainHarm(data []HarmExample, keep func(i int) bool, o HarmTrainOptions) *c
 	return m
 }
 
-// harmProb is LearnedModel.Prob on a featurised example.
-func harmProb(m *critical.LearnedModel, e *HarmExample) float64 {
-	z := float64(m.Bias)
-	for k, v := range harmValues(e, nil) {
-		z += float64(m.W[e.feats[k]&^(1<<31)]) * v
-	}
-	return 1 / (1 + math.Exp(-z))
-}
-
 // HarmThresholds are the thresholds the cross-validation compares.
 var HarmThresholds = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99}
 
@@ -280,7 +271,7 @@ func CrossValidateHarm(data []HarmExample, o HarmTrainOptions) HarmCV {
 			m := TrainHarm(data, func(i int) bool { return data[i].Group != g }, o)
 			for i := range data {
 				if data[i].Group == g {
-					oof[i] = harmProb(m, &data[i])
+					oof[i] = m.Prob(data[i].text) // as an alert asks it
 				}
 			}
 		}()
@@ -354,7 +345,7 @@ func HarmWork(data []HarmExample, o HarmTrainOptions) int64 {
 // DescribeHarmCV renders the cross-validation's table.
 func DescribeHarmCV(cv HarmCV) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "out of fold (each labelled set and each fifth of the ordinary texts held out in turn): %d harms, %d ordinary texts; the phrase lists alone find %.3f of the harms (they were written on these sets)\n", cv.Harms, cv.Ordinary, cv.ListRecall)
+	fmt.Fprintf(&b, "out of fold (each labelled set and each fifth of the ordinary texts held out in turn): %d harms, %d non-harm texts; the phrase lists alone find %.3f of the harms (they were written on these sets)\n", cv.Harms, cv.Ordinary, cv.ListRecall)
 	fmt.Fprintf(&b, "threshold  recall (lists or model)  model alone  false criticals added\n")
 	for _, r := range cv.Rows {
 		mark := ""
