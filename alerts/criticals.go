@@ -42,7 +42,7 @@ const scanPage = 5000
 type criticals struct {
 	st      store.Store
 	cfg     mw.CriticalConfig
-	match   *critical.Matcher
+	check   func(text string) (critical.Harm, bool) // Matcher.Check, or Find with lists_only
 	maxAge  time.Duration
 	brands  []string
 	allowed func(brand string) bool
@@ -58,19 +58,20 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 	if maxAge <= 0 {
 		maxAge = 7 * 24 * time.Hour
 	}
+	m := critical.New(cfg.Keywords)
+	check := m.Check
+	if cfg.ListsOnly {
+		check = m.Find
+	}
 	return &criticals{
-		st: st, cfg: cfg, match: critical.New(cfg.Keywords), maxAge: maxAge,
+		st: st, cfg: cfg, check: check, maxAge: maxAge,
 		brands: brands, allowed: allowed, checked: map[string]time.Time{},
 	}
 }
 
 // reason says why m is critical, or "".
 func (c *criticals) reason(m *mw.Mention) string {
-	check := c.match.Check
-	if c.cfg.ListsOnly {
-		check = c.match.Find
-	}
-	if h, ok := check(m.Title + "\n" + m.Text); ok {
+	if h, ok := c.check(m.Title + "\n" + m.Text); ok {
 		if h.Category == critical.CatLearned {
 			return "reads as a report of harm (learned model; no listed phrase matched)"
 		}
