@@ -167,7 +167,7 @@ func TestCheckLearnedHarm(t *testing.T) {
 	m := New(nil)
 	for _, s := range []string{
 		"Ended up on a drip after eating the chicken at WokHouse",
-		"after the update my savings balance is zero and the bank says they can't trace it",
+		"anak gw diopname 3 hari abis makan nasi kotak dari katering itu",
 	} {
 		if _, listed := m.Find(s); listed {
 			t.Fatalf("%q: the lists match it; pick a text they clear", s)

@@ -83,6 +83,7 @@ scores the phrase lists alone.`,
 var criticalSets = slices.Concat(
 	[]string{"alerts/testdata/critical_dev.tsv", "alerts/testdata/critical_mentions_design.tsv"},
 	training.MentionRows,
+	training.HarmWriterSets,
 	[]string{
 		"alerts/testdata/critical_heldout.tsv",
 		"scoring/training/testdata/complaints_unseen.tsv",

@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,7 +25,19 @@ import (
 // scores them.
 
 // HarmDesignSets are the labelled sets the model learns harm from.
-var HarmDesignSets = append([]string{"alerts/testdata/critical_dev.tsv", "alerts/testdata/critical_mentions_design.tsv"}, MentionRows...)
+var HarmDesignSets = slices.Concat(
+	[]string{"alerts/testdata/critical_dev.tsv", "alerts/testdata/critical_mentions_design.tsv"},
+	MentionRows, HarmWriterSets)
+
+// HarmWriterSets are four harm and near-miss sets by writers who read no
+// project file (scoring/training/harms/README.md): the model learns from
+// them; the phrase lists were not written on them.
+var HarmWriterSets = []string{
+	"scoring/training/harms/harm_design_a.tsv",
+	"scoring/training/harms/harm_design_b.tsv",
+	"scoring/training/harms/harm_design_c.tsv",
+	"scoring/training/harms/harm_design_d.tsv",
+}
 
 // HarmOrdinarySets are the design sentiment sets (under the data
 // directory) whose texts the model learns as ordinary.
@@ -226,7 +239,7 @@ func TrainHarm(data []HarmExample, keep func(i int) bool, o HarmTrainOptions) *c
 }
 
 // HarmThresholds are the thresholds the cross-validation compares.
-var HarmThresholds = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99}
+var HarmThresholds = []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99}
 
 // HarmCVRow is one threshold's out-of-fold figures.
 type HarmCVRow struct {
