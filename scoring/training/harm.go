@@ -29,7 +29,7 @@ var HarmDesignSets = slices.Concat(
 	[]string{"alerts/testdata/critical_dev.tsv", "alerts/testdata/critical_mentions_design.tsv"},
 	MentionRows, HarmWriterSets)
 
-// HarmWriterSets are eight harm and near-miss sets by writers who read no
+// HarmWriterSets are twelve harm and near-miss sets by writers who read no
 // project file (scoring/training/harms/README.md): the model learns from
 // them; the phrase lists were not written on them.
 var HarmWriterSets = []string{
@@ -41,6 +41,10 @@ var HarmWriterSets = []string{
 	"scoring/training/harms/harm_design_f.tsv",
 	"scoring/training/harms/harm_design_g.tsv",
 	"scoring/training/harms/harm_design_h.tsv",
+	"scoring/training/harms/harm_design_i.tsv",
+	"scoring/training/harms/harm_design_j.tsv",
+	"scoring/training/harms/harm_design_k.tsv",
+	"scoring/training/harms/harm_design_l.tsv",
 }
 
 // HarmOrdinarySets are the design sentiment sets (under the data
