@@ -27,7 +27,8 @@ import (
 // does not score higher for being long (and a short one is scaled as if it
 // had MinScaleWords words). Trained by `mentionwatch train
 // harm` on the design sets only (the labelled harm sets whose errors were
-// read, and the design sentiment sets as ordinary texts); its threshold is
+// read, twelve harm and near-miss sets by writers who read no project
+// file, and the design sentiment sets as ordinary texts); its threshold is
 // the lowest at which it adds, out of fold, at most one false critical per
 // 2,000 ordinary texts (docs/ALERTS.md). A text the phrase lists clear is
 // flagged when the model's probability reaches that threshold.

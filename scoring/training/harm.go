@@ -17,7 +17,8 @@ import (
 
 // The learned harm model's training (critical.LearnedModel). It learns
 // from the design sets only: the labelled harm sets whose errors were read
-// while the phrase lists were written (HarmDesignSets), and the design
+// while the phrase lists were written, and twelve writers' harm and
+// near-miss sets the lists were not written on (HarmDesignSets), and the design
 // sentiment sets of ../shared/data as ordinary texts (HarmOrdinarySets:
 // the few harms in them count as ordinary, which errs towards flagging
 // less). The kept-aside sets (critical_heldout, complaints_unseen*) and
