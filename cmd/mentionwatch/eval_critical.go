@@ -77,7 +77,8 @@ scores the phrase lists alone.`,
 // criticalSets are the labelled sets eval critical scores by default: the
 // matcher's design sets (their errors were read: critical_dev, and the
 // brand-mention sets that design or train the scorer, whose writers marked
-// each mention that reports harm), the blind held-out set the 0.95 goal
+// each mention that reports harm; the writers' harm sets the learned
+// model learns from), the blind held-out set the 0.95 goal
 // was set on, and the kept-aside brand-mention sets (never read for the
 // matcher).
 var criticalSets = slices.Concat(

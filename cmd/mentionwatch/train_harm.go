@@ -21,13 +21,15 @@ func trainHarmCmd() *cobra.Command {
 		Long: `Trains the learned harm model (logistic regression over hashed words, word
 pairs and 3-5 letter pieces of words; alerts/critical/learned.go) on the
 design sets only: the labelled harm sets whose errors were read while the
-phrase lists were written (--labelled), and the design sentiment sets
+phrase lists were written and twelve writers' harm and near-miss sets
+(scoring/training/harms; --labelled), and the design sentiment sets
 under DIR as ordinary texts (--ordinary). Its one choice, the threshold,
 is made out of fold: each labelled set, and each fifth of the ordinary
 texts, is held out in turn, and the threshold is the lowest at which the
 model adds at most one false critical per 2,000 non-harm texts. The
 kept-aside sets are not read; eval critical scores them. Deterministic:
-the same data gives the same bytes. Rebuild the embedded model with
+the same data gives the same bytes (about 5 minutes on 2 cores). Rebuild
+the embedded model with
   mentionwatch train harm --data ../shared/data
 then rebuild the binary.`,
 		Args: cobra.NoArgs,

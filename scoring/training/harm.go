@@ -147,7 +147,7 @@ type HarmTrainOptions struct {
 	Epochs      int     // default 40
 	Rate        float64 // AdaGrad step, default 0.05
 	L2          float64 // per-update weight decay of the touched weights, default 1e-4
-	HarmWeight  float64 // weight of a harm example against an ordinary one, default 1 (5 while harms were 1.5% of the texts; with the writers' sets they are 5%)
+	HarmWeight  float64 // weight of a harm example against an ordinary one, default 1 (5 while harms were 1.5% of the texts; with the writers' sets they are 7%)
 	Seed        int64   // shuffling, default 1
 	Progress    func(int64)
 	FalseBudget float64 // the model may add at most this share of false criticals to the design texts, out of fold; default 1/2000
