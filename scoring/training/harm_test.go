@@ -87,6 +87,12 @@ func TestHarmModelReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	if raceEnabled {
+		// TrainHarm is one goroutine: the race detector checks nothing in
+		// it and makes it 10x slower (130 s). make test runs this test
+		// again without -race.
+		t.Skip("-race: make test runs it without the race detector")
+	}
 	if _, err := os.Stat(filepath.Join(dataDir, HarmOrdinarySets[0])); err != nil {
 		t.Skip("no shared data at", dataDir)
 	}
