@@ -65,7 +65,8 @@ type HarmExample struct {
 	Listed  bool // the phrase lists already flag it
 	Snippet bool // the first words of an ordinary text: trained on, not counted in the cross-validation's figures
 	text    string
-	feats   []uint32 // hashed index | block<<31, as critical.HarmFeatures emits them
+	feats   []uint32   // hashed index | block<<31, as critical.HarmFeatures emits them
+	scale   [2]float64 // each block's feature value, as critical.LearnedModel.Prob weighs it (critical.HarmScale)
 }
 
 // HarmFolds is the number of folds the ordinary texts are split into (by a
@@ -121,23 +122,11 @@ func LoadHarmData(dataDir string, labelled, ordinary []string) ([]HarmExample, e
 
 func harmExample(group, text string, harm, listed bool) HarmExample {
 	e := HarmExample{Group: group, Harm: harm, Listed: listed, text: text}
-	critical.HarmFeatures(text, func(block int, h uint32) { e.feats = append(e.feats, h|uint32(block)<<31) })
+	n := critical.HarmFeatures(text, func(block int, h uint32) { e.feats = append(e.feats, h|uint32(block)<<31) })
+	for b := range e.scale {
+		e.scale[b] = critical.HarmScale(b, n[b])
+	}
 	return e
-}
-
-// harmValues writes each feature's value into val (reused), as
-// critical.LearnedModel.Prob weighs it (critical.HarmScale).
-func harmValues(e *HarmExample, val []float64) []float64 {
-	val = val[:0]
-	var n [2]int
-	for _, f := range e.feats {
-		n[f>>31]++
-	}
-	for _, f := range e.feats {
-		b := int(f >> 31)
-		val = append(val, critical.HarmScale(b, n[b]))
-	}
-	return val
 }
 
 // HarmTrainOptions are the learner's settings. The defaults were compared
@@ -207,16 +196,14 @@ func TrainHarm(data []HarmExample, keep func(i int) bool, o HarmTrainOptions) *c
 			}
 		}
 	}
-	var val []float64
 	rng := rand.New(rand.NewSource(o.Seed))
 	for ep := 0; ep < o.Epochs; ep++ {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		for _, i := range order {
 			e := &data[i]
-			val = harmValues(e, val)
 			z := bias
-			for k, f := range e.feats {
-				z += w[f&^(1<<31)] * val[k]
+			for _, f := range e.feats {
+				z += w[f&^(1<<31)] * e.scale[f>>31]
 			}
 			p := 1 / (1 + math.Exp(-z))
 			y, cw := 0.0, 1.0
@@ -224,12 +211,12 @@ func TrainHarm(data []HarmExample, keep func(i int) bool, o HarmTrainOptions) *c
 				y, cw = 1, o.HarmWeight
 			}
 			g := (p - y) * cw
-			for k, f := range e.feats {
+			for _, f := range e.feats {
 				h := f &^ (1 << 31)
 				if df[h] < int32(o.MinDF) {
 					continue
 				}
-				gi := g*val[k] + o.L2*w[h]
+				gi := g*e.scale[f>>31] + o.L2*w[h]
 				g2[h] += gi * gi
 				w[h] -= o.Rate * gi / math.Sqrt(g2[h]+1e-8)
 			}
