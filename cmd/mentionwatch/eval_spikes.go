@@ -32,7 +32,9 @@ func init() {
 		Use:   "spikes",
 		Short: "Run the spike detector online over NAB files and print the NAB standard score per category and overall",
 		Long: `Runs the spike detector online over every CSV named in DIR/labels.json
-(timestamp,value; any finite value; the total is unknown), one detector per
+(timestamp,value; any finite value; the total is unknown), or, when DIR
+holds labels/combined_windows.json instead, every file of a NAB checkout
+(data/<category>/<file>.csv), one detector per
 file with the bucket set to the file's median interval and one configuration
 for every file: the defaults, --direction both, missing rows skipped, no
 count floor. Rows repeating the timestamp of the row before are merged
@@ -84,7 +86,7 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files")
+	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files, or the root of a NAB checkout")
 	f.StringVar(&detections, "detections", "", "write file,timestamp for every detection (onsets and repeats) to this CSV")
 	f.DurationVar(&repeat, "repeat", 0, "also count a detection every this long while an episode fires (0: onsets only, one alert per episode as the product sends)")
 	f.StringVar(&cv, "cv", "", "also cross-validate the defaults: leave one \"category\" (or \"file\") out, choosing among nab.Grid on the rest")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -49,18 +50,30 @@ type label struct {
 	Anomalies []string    `json:"anomalies"`
 }
 
-// LoadDir reads dir/labels.json and every CSV it names, in name order.
+// UnmarshalJSON reads a file's labels either as {"windows": [...],
+// "anomalies": [...]} (../shared/data) or as NAB's combined_windows.json
+// has them: the list of windows alone.
+func (l *label) UnmarshalJSON(b []byte) error {
+	var windows [][2]string
+	if err := json.Unmarshal(b, &windows); err == nil {
+		l.Windows = windows
+		return nil
+	}
+	type plain label
+	return json.Unmarshal(b, (*plain)(l))
+}
+
+// LoadDir reads the labelled files of dir, in name order. dir is either a
+// directory holding labels.json and the CSV files it names (as
+// ../shared/data/nab and ../shared/data/mention-volume do), or the root of
+// a NAB checkout: labels/combined_windows.json (and, for the anomaly points,
+// labels/combined_labels.json) with the CSV files under data/. A name with
+// a directory ("realTweets/Twitter_volume_GOOG.csv") is flattened to
+// realTweets_Twitter_volume_GOOG.csv, so its category is the directory's.
 func LoadDir(dir string) ([]File, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, "labels.json"))
+	labels, err := readLabels(dir)
 	if err != nil {
-		return nil, fmt.Errorf("nab: reading labels (point --data at a directory holding labels.json and its CSV files, e.g. ../shared/data/nab): %w", err)
-	}
-	var labels map[string]label
-	if err := json.Unmarshal(raw, &labels); err != nil {
-		return nil, fmt.Errorf("nab: parsing %s: %w", filepath.Join(dir, "labels.json"), err)
-	}
-	if len(labels) == 0 {
-		return nil, fmt.Errorf("nab: %s names no files", filepath.Join(dir, "labels.json"))
+		return nil, err
 	}
 	names := make([]string, 0, len(labels))
 	for n := range labels {
@@ -69,14 +82,78 @@ func LoadDir(dir string) ([]File, error) {
 	sort.Strings(names)
 	files := make([]File, 0, len(names))
 	for _, n := range names {
-		path := filepath.Join(dir, filepath.Base(n))
+		path, err := csvPath(dir, n)
+		if err != nil {
+			return nil, err
+		}
 		f, err := loadFile(path, labels[n])
 		if err != nil {
 			return nil, err
 		}
+		if d, base := filepath.Split(filepath.ToSlash(n)); d != "" {
+			f.Name = strings.ReplaceAll(strings.Trim(d, "/"), "/", "_") + "_" + base
+		}
 		files = append(files, f)
 	}
 	return files, nil
+}
+
+// readLabels reads dir/labels.json, or a NAB checkout's combined labels.
+func readLabels(dir string) (map[string]label, error) {
+	path := filepath.Join(dir, "labels.json")
+	raw, err := os.ReadFile(path)
+	nabRoot := false
+	if errors.Is(err, fs.ErrNotExist) {
+		nabPath := filepath.Join(dir, "labels", "combined_windows.json")
+		if raw2, err2 := os.ReadFile(nabPath); err2 == nil {
+			path, raw, err, nabRoot = nabPath, raw2, nil, true
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("nab: reading labels (point --data at a directory holding labels.json and its CSV files, e.g. ../shared/data/nab, or at a NAB checkout with labels/combined_windows.json): %w", err)
+	}
+	var labels map[string]label
+	if err := json.Unmarshal(raw, &labels); err != nil {
+		return nil, fmt.Errorf("nab: parsing %s: %w", path, err)
+	}
+	if len(labels) == 0 {
+		return nil, fmt.Errorf("nab: %s names no files", path)
+	}
+	if nabRoot { // the anomaly points, when the checkout has them
+		pointsPath := filepath.Join(dir, "labels", "combined_labels.json")
+		raw, err := os.ReadFile(pointsPath)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("nab: reading %s: %w", pointsPath, err)
+		default:
+			var points map[string][]string
+			if err := json.Unmarshal(raw, &points); err != nil {
+				return nil, fmt.Errorf("nab: parsing %s: %w", pointsPath, err)
+			}
+			for n, l := range labels {
+				l.Anomalies = points[n]
+				labels[n] = l
+			}
+		}
+	}
+	return labels, nil
+}
+
+// csvPath finds the CSV file a label names: beside labels.json by its base
+// name, at the name as a path under dir, or under dir/data (a NAB checkout).
+func csvPath(dir, name string) (string, error) {
+	rel := filepath.FromSlash(name)
+	if filepath.IsAbs(rel) || strings.HasPrefix(filepath.Clean(rel), "..") {
+		return "", fmt.Errorf("nab: labels name %q, which is outside %s: name files relative to it", name, dir)
+	}
+	tried := []string{filepath.Join(dir, filepath.Base(rel)), filepath.Join(dir, rel), filepath.Join(dir, "data", rel)}
+	for _, p := range tried {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("nab: labels name %s, but no CSV file is at %s", name, strings.Join(tried, ", "))
 }
 
 func loadFile(path string, l label) (File, error) {

@@ -182,6 +182,57 @@ func TestLoadDirErrors(t *testing.T) {
 	}
 }
 
+// A NAB checkout (labels/combined_windows.json with the windows as bare
+// lists, labels/combined_labels.json, CSV files under data/<category>/)
+// loads as the flat directories do, each file named by its category.
+func TestLoadDirNABCheckout(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"labels", filepath.Join("data", "realTweets")} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join("data", "realTweets", "Twitter_volume_X.csv"),
+		"timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,2\n2015-01-01 00:10:00,3\n")
+	write(filepath.Join("labels", "combined_windows.json"),
+		`{"realTweets/Twitter_volume_X.csv": [["2015-01-01 00:05:00.000000", "2015-01-01 00:10:00.000000"]]}`)
+	write(filepath.Join("labels", "combined_labels.json"),
+		`{"realTweets/Twitter_volume_X.csv": ["2015-01-01 00:10:00"]}`)
+	files, err := LoadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 {
+		t.Fatalf("got %d files, want 1", len(files))
+	}
+	f := files[0]
+	if f.Name != "realTweets_Twitter_volume_X.csv" || f.Category() != "realTweets" {
+		t.Errorf("name %q, category %q", f.Name, f.Category())
+	}
+	if len(f.Windows) != 1 || f.Windows[0] != (Window{Start: 1, End: 2, Anomaly: 2}) {
+		t.Errorf("windows %+v", f.Windows)
+	}
+
+	// Without combined_labels.json the windows still load (no anomaly points).
+	if err := os.Remove(filepath.Join(root, "labels", "combined_labels.json")); err != nil {
+		t.Fatal(err)
+	}
+	if files, err = LoadDir(root); err != nil || files[0].Windows[0].Anomaly != -1 {
+		t.Fatalf("without points: %+v, %v", files, err)
+	}
+
+	// A label naming a path outside the directory is refused, not read.
+	write(filepath.Join("labels", "combined_windows.json"), `{"../../etc/passwd": []}`)
+	if _, err := LoadDir(root); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("err = %v, want it to say the name is outside the directory", err)
+	}
+}
+
 func TestLoadRepeatsAndLateRows(t *testing.T) {
 	dir := t.TempDir()
 	body := "timestamp,value\n" +
