@@ -39,7 +39,8 @@ const (
 	MaxEvidenceRunes = 500
 )
 
-// ContentOf completes n from p and returns its content.
+// ContentOf completes n from p and returns its content, every text field
+// one visible line (Content.Visible).
 func ContentOf(p Presentation, n Notification) Content {
 	n = p.complete(n)
 	a, loc := n.Alert, n.Location
@@ -64,7 +65,7 @@ func ContentOf(p Presentation, n Notification) Content {
 		}
 		c.Evidence = append(c.Evidence, e)
 	}
-	return c
+	return c.Visible()
 }
 
 // PlainText is the content as plain text lines (no markup), for channels

@@ -78,7 +78,7 @@ func (c *criticals) reason(m *mw.Mention) string {
 		return fmt.Sprintf("mentions %q (%s)", h.Term, h.Category)
 	}
 	if c.cfg.MinReach > 0 && m.Label == mw.Negative && m.AuthorReach >= c.cfg.MinReach {
-		return fmt.Sprintf("negative mention by %s with %s followers", m.Author, humanCount(m.AuthorReach))
+		return fmt.Sprintf("negative mention by %s with %s followers", clip(m.Author, 80), humanCount(m.AuthorReach))
 	}
 	if m.Rating > 0 && m.Rating <= 1.5 {
 		for _, s := range c.cfg.OneStarSources {

@@ -83,7 +83,9 @@ func escClipMarks(s string, n int, fold, marks bool) string {
 		s = InertMarks(s)
 	}
 	if fold {
-		s = strings.Join(strings.Fields(s), " ")
+		s = OneLine(s)
+	} else {
+		s = visible(s)
 	}
 	var b strings.Builder
 	used, lastSpace, lastSpaceUsed := 0, -1, 0
@@ -162,9 +164,10 @@ func linkOr(raw, fallback, escLabel string) string {
 	return escLabel
 }
 
-// clip shortens plain text to n runes on a word boundary (no escaping).
+// clip shortens plain text to n runes on a word boundary, as one visible
+// line (OneLine; no escaping).
 func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = OneLine(s)
 	r := []rune(s)
 	if len(r) <= n {
 		return s

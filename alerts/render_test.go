@@ -426,3 +426,63 @@ func TestEscClip(t *testing.T) {
 		}
 	}
 }
+
+// Authors, texts and the reason that quotes them come from the internet:
+// in Slack they are one visible line each, with no control, bidi or
+// zero-width character left to forge a line or disguise a word.
+func TestSlackHostileAuthorIsOneVisibleLine(t *testing.T) {
+	hostile := "rina\u202Eesrever\u2066 \x1b[2J\x00\u200b\nOpen: https://evil.example/login"
+	n := waveNotification()
+	for i := range n.Top {
+		n.Top[i].Author = hostile
+		n.Top[i].Text = "paket\r\n*belum* datang\u202E " + hostile
+	}
+	n.Alert.Kind = mw.AlertCritical
+	n.Alert.Reason = "negative mention by " + hostile
+	text, blocks := SlackMessage(testPresentation(t).complete(n))
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case string:
+			all = append(all, v)
+		}
+	}
+	var decoded any
+	if err := json.Unmarshal(raw, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	walk(decoded)
+	all = append(all, text)
+	found := false
+	for _, s := range all {
+		for _, bad := range []string{"\u202E", "\u2066", "\x1b", "\x00", "\u200b", "\r"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%q reaches Slack in %q", bad, s)
+			}
+		}
+		if strings.Contains(s, "rinaesrever") {
+			found = true
+		}
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(line, ">_* "), "Open: https://evil") {
+				t.Errorf("the author forged a line of its own: %q", line)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the author's visible characters are gone: %q", all)
+	}
+}

@@ -2,8 +2,10 @@ package digest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/notify/telegram"
@@ -128,8 +130,9 @@ func Telegram(r *Report) []string {
 
 // pack joins sections with blank lines into messages of at most limit
 // UTF-16 units. A section too long for one message is cut between its
-// lines, each of which is far shorter (clipLine), so no tag or entity is
-// ever cut.
+// lines, so no tag or entity is ever cut. A line can still be too long on
+// its own (escaping makes a clipped line up to six times longer, and a link
+// adds its URL): it loses its tags and is cut outside entities (cutLine).
 func pack(sections []string, limit int) []string {
 	var parts []string
 	cur := ""
@@ -153,7 +156,10 @@ func pack(sections []string, limit int) []string {
 			if i == 0 {
 				sep = "\n\n"
 			}
-			add(line, sep)
+			for _, piece := range cutLine(line, limit) {
+				add(piece, sep)
+				sep = "\n"
+			}
 		}
 	}
 	if cur != "" {
@@ -163,6 +169,38 @@ func pack(sections []string, limit int) []string {
 }
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// tag matches the renderer's own tags (<b>, <a href="...">); untrusted
+// text holds no < or >, only their entities.
+var tag = regexp.MustCompile(`<[^>]*>`)
+
+// cutLine returns line as is when it fits limit, else its text without
+// tags cut into pieces of at most limit units, between whole characters
+// and entities.
+func cutLine(line string, limit int) []string {
+	if utf16Len(line) <= limit {
+		return []string{line}
+	}
+	text := tag.ReplaceAllString(line, "")
+	var out []string
+	start, n := 0, 0
+	for i := 0; i < len(text); {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		if text[i] == '&' {
+			if j := strings.IndexByte(text[i:], ';'); j > 0 {
+				size = j + 1
+			}
+		}
+		w := utf16Len(text[i : i+size])
+		if n+w > limit && n > 0 {
+			out = append(out, text[start:i])
+			start, n = i, 0
+		}
+		n += w
+		i += size
+	}
+	return append(out, text[start:])
+}
 
 // maxLinkURL bounds a link in a Telegram digest; a longer URL is left out
 // (cutting would break it) so that a section stays far below the limit.

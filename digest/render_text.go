@@ -75,9 +75,9 @@ func (v Voice) line() string {
 }
 
 func (a Alert) line() string {
-	s := fmt.Sprintf("%s %s: %s; first response %s", when(a.StartedAt), a.Headline, a.Why, a.ResponseWords())
-	if a.Acked && a.AckedBy != "" {
-		s += " by " + a.AckedBy
+	s := fmt.Sprintf("%s %s: %s; first response %s", when(a.StartedAt), oneLine(a.Headline), oneLine(a.Why), a.ResponseWords())
+	if by := oneLine(a.AckedBy); a.Acked && by != "" {
+		s += " by " + by
 	}
 	return s
 }

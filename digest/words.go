@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -182,15 +181,15 @@ func when(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
 
 // mentionText is a mention's title and text on one line, cut to n runes.
 func mentionText(m mw.Mention, n int) string {
-	return alerts.Clip(strings.Map(visible, alerts.MentionBody(m)), n)
+	return alerts.Clip(alerts.MentionBody(m), n)
 }
 
 // byline is "@author on playstore, Tue 1 Dec 14:03 (+2 similar)".
 func (t Top) byline() string {
 	m := t.Mention
-	s := m.Source
-	if m.Author != "" {
-		s = m.Author + " on " + s
+	s := oneLine(m.Source)
+	if a := oneLine(m.Author); a != "" {
+		s = a + " on " + s
 	}
 	s += ", " + when(m.Published)
 	if m.Rating > 0 {
@@ -213,15 +212,7 @@ func (t Top) link() string {
 // mentionRunes bounds a mention's text in a digest.
 const mentionRunes = 280
 
-// visible drops control characters (terminal escapes in the text part)
-// and bidirectional overrides, which could reorder the text around a
-// mention in every format; white space stays for strings.Fields.
-func visible(r rune) rune {
-	switch {
-	case r == '\n' || r == '\t' || r == '\r':
-		return ' '
-	case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-		return -1
-	}
-	return r
-}
+// oneLine is untrusted text (an author, a source, an alert's reason) as
+// one line of visible characters (alerts.OneLine): a line break in it
+// becomes a space, so it cannot start a line of its own in the text part.
+func oneLine(s string) string { return alerts.OneLine(s) }

@@ -13,6 +13,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -113,6 +114,7 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 
 // saveFailed logs a failed save of an action and shows what to do.
 func (h *Handler) saveFailed(w http.ResponseWriter, r *http.Request, title, verb, alertID, openURL string, err error) {
+	err = redact.Error(err) // a store error may name a DSN
 	h.opt.Log.Error("saving an action link's change failed", "action", verb, "alert", alertID, "err", err)
 	h.renderAction(w, r, http.StatusInternalServerError, actionPage{Status: "error", Title: title,
 		Message: "Saving failed: " + err.Error() + ". Try again, or " + verb + " in the dashboard.", OpenURL: openURL})
@@ -150,6 +152,7 @@ func (h *Handler) checkLink(r *http.Request, action, id, exp, sig string) (actio
 		return actionPage{Status: "error", Title: "Alert not found", Message: fmt.Sprintf("Alert %s is not in the store (deleted, or older than the retention).", id)}, a, http.StatusNotFound
 	}
 	if err != nil {
+		err = redact.Error(err) // a store error may name a DSN
 		h.opt.Log.Error("reading the alert of an action link failed", "alert", id, "err", err)
 		return actionPage{Status: "error", Title: "The store did not answer", Message: "Reading the alert failed: " + err.Error() + ". Try again in a minute."}, a, http.StatusInternalServerError
 	}

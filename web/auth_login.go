@@ -22,9 +22,16 @@ const (
 	secureSessionCookieName = "__Host-mw_session"
 )
 
-// sessionCookie returns the session secret r carries, "" if none.
+// sessionCookie returns the session secret r carries, "" if none. Over
+// HTTPS only the __Host- cookie counts: a plain one may have been planted
+// by a sibling subdomain or a plain-HTTP response, to log the browser in
+// as someone else.
 func (h *Handler) sessionCookie(r *http.Request) string {
-	for _, name := range []string{secureSessionCookieName, sessionCookieName} {
+	names := []string{secureSessionCookieName, sessionCookieName}
+	if h.secureRequest(r) {
+		names = names[:1]
+	}
+	for _, name := range names {
 		if c, err := r.Cookie(name); err == nil && c.Value != "" && len(c.Value) <= 128 {
 			return c.Value
 		}
@@ -113,9 +120,12 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 }
 
 // safeNext keeps a post-login target only when it is a path on this site.
+// Control characters are refused anywhere: browsers drop tabs and line
+// breaks from a Location, so "/\t/evil.example" would become
+// "//evil.example", another site.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/login") {
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) || strings.HasPrefix(next, "/login") {
 		return "/"
 	}
 	return next

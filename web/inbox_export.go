@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -88,7 +89,12 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		hd.Set("Content-Type", "application/x-ndjson; charset=utf-8")
 		hd.Set("Content-Disposition", `attachment; filename="`+name+`.jsonl"`)
 	}
-	flusher, _ := w.(http.Flusher)
+	// The response goes through wrappers (metrics.instrument): reach the
+	// connection's Flush and write deadline through the controller. The
+	// server's WriteTimeout (60 s, ServeListener) would cut a long
+	// download short; the export has exportTimeout instead.
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(exportTimeout)) // ErrNotSupported: keep the server's
 	var (
 		bw   = bufio.NewWriterSize(w, exportBufferBytes)
 		cw   *csvRows
@@ -117,8 +123,8 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 			if err := bw.Flush(); err != nil {
 				return err
 			}
-			if flusher != nil {
-				flusher.Flush()
+			if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+				return err // the client is gone
 			}
 		}
 		return ctx.Err()

@@ -5,6 +5,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
+
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // inboxData is what the mentions page shows.
@@ -30,7 +33,10 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	vals := r.URL.Query()
-	d := inboxData{CSRF: h.csrfToken, Me: actorFrom(r), Brands: h.brandNames(), Message: vals.Get("msg"), Page: FeedPage{Rows: []FeedRow{}}}
+	d := inboxData{CSRF: h.csrfToken, Me: actorFrom(r), Brands: h.brandNames(), Page: FeedPage{Rows: []FeedRow{}}}
+	if msg := vals.Get("msg"); triageMessage.MatchString(msg) {
+		d.Message = msg // only uiTriage's own words: a link cannot put text on the page
+	}
 	vals.Del("msg")
 	d.Options = map[string][]string{
 		"competitor": h.competitorNames(""), "source": h.sourceNames(ctx), "type": h.typeNames(), "lang": langNames,
@@ -48,6 +54,10 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	if err != nil {
+		err = redact.Error(err) // a store error may name a DSN
+		if status >= 500 {
+			h.opt.Log.Error("dashboard request failed", "path", r.URL.Path, "err", err)
+		}
 		d.Error = err.Error()
 	}
 	d.Filter = f.Raw
@@ -68,8 +78,8 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
 	exp.Set("format", "jsonl")
 	d.ExportJL = template.URL("/api/mentions/export?" + exp.Encode())
-	if status != http.StatusOK {
-		w.WriteHeader(status)
-	}
-	h.render(w, r, "inbox.html", d)
+	h.renderStatus(w, r, status, "inbox.html", d)
 }
+
+// triageMessage is the msg= uiTriage sends the browser back with.
+var triageMessage = regexp.MustCompile(`^[0-9]{1,9} of [0-9]{1,9} mentions changed$`)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,12 +13,13 @@ import (
 	"time"
 )
 
-// Failed logins are throttled per client IP with a token bucket: a client
-// may fail loginBurst times in a row, then once per loginRefill. While its
-// bucket is empty every request of that client that carries credentials
-// gets 429 with Retry-After, before the credentials are checked, so a
-// guesser learns nothing. Requests without credentials (a browser's first
-// request, before it asks for a password) cost nothing.
+// Failed logins are throttled per client IP (an IPv6 client: per /64) with
+// a token bucket: a client may fail loginBurst times in a row, then once
+// per loginRefill. While its bucket is empty every request of that client
+// that carries credentials gets 429 with Retry-After, before the
+// credentials are checked, so a guesser learns nothing. Requests without
+// credentials (a browser's first request, before it asks for a password)
+// cost nothing.
 const (
 	loginBurst   = 10
 	loginRefill  = 20 * time.Second // 3 guesses a minute, 4,320 a day at most
@@ -48,9 +50,28 @@ func (b *loginBucket) refill(now time.Time) {
 	}
 }
 
+// throttleKey is the bucket a client's failures count against: its IPv4
+// address, or its IPv6 /64. One host is usually given a whole /64, and
+// counting each of its addresses alone would give it 2^64 budgets.
+func throttleKey(client string) string {
+	a, err := netip.ParseAddr(client)
+	if err != nil {
+		return client
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return client
+	}
+	return p.String()
+}
+
 // wait returns how long client must wait before its credentials are
 // checked again, 0 if they may be checked now.
 func (lt *loginThrottle) wait(client string, now time.Time) time.Duration {
+	client = throttleKey(client)
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	b, ok := lt.clients[client]
@@ -66,6 +87,7 @@ func (lt *loginThrottle) wait(client string, now time.Time) time.Duration {
 
 // fail takes a token from client and returns its failures so far.
 func (lt *loginThrottle) fail(client string, now time.Time) int {
+	client = throttleKey(client)
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	b, ok := lt.clients[client]
@@ -84,6 +106,7 @@ func (lt *loginThrottle) fail(client string, now time.Time) int {
 
 // succeed forgets client's failure count (its bucket refills with time).
 func (lt *loginThrottle) succeed(client string) {
+	client = throttleKey(client)
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	if b, ok := lt.clients[client]; ok {

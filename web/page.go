@@ -112,6 +112,12 @@ type alertsData struct {
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, data any) {
+	h.renderStatus(w, r, http.StatusOK, name, data)
+}
+
+// renderStatus is render with another status than 200: the headers are
+// set before the status is written, which would drop them.
+func (h *Handler) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := h.page.t.ExecuteTemplate(&buf, name, data); err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("rendering %s: %w", name, err))
@@ -119,6 +125,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, da
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 

@@ -1,0 +1,71 @@
+package digest_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/mentionwatch/mentionwatch/alerts/notify/telegram"
+	"github.com/mentionwatch/mentionwatch/digest"
+	"github.com/mentionwatch/mentionwatch/digest/digesttest"
+)
+
+func units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// A top mention whose author and URL escape to six times their length
+// (&quot;, &amp;) still leaves every Telegram part within the limit that
+// telegram.PostHTML enforces, measured as Telegram does, in UTF-16 units.
+func TestTelegramPartsFitWithHostileLengths(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	for i := range r.Top {
+		r.Top[i].Mention.Author = strings.Repeat(`"&`, 400)
+		r.Top[i].Mention.URL = "https://evil.example/?" + strings.Repeat(`a&"`, 320)
+		r.Top[i].Mention.Text = strings.Repeat(`"`, 400)
+	}
+	for i := range r.Alerts {
+		r.Alerts[i].Headline = strings.Repeat(`"`, 700)
+		r.Alerts[i].Link = "https://dash.example/#alert=" + strings.Repeat("%22", 300)
+	}
+	parts := digest.Telegram(r)
+	for i, p := range parts {
+		if n := units(p); n > telegram.MaxRunes {
+			t.Errorf("part %d has %d UTF-16 units, more than %d: PostHTML refuses the digest", i+1, n, telegram.MaxRunes)
+		}
+		if strings.Count(p, "<a ") != strings.Count(p, "</a>") || strings.Count(p, "<b>") != strings.Count(p, "</b>") {
+			t.Errorf("part %d cuts an element", i+1)
+		}
+	}
+	if all := strings.Join(parts, "\n"); !strings.Contains(all, "Top negative mentions") || !strings.Contains(all, "&quot;&amp;&quot;&amp;") {
+		t.Errorf("the top mentions are missing")
+	}
+}
+
+// An author name, a source and an acknowledger are untrusted like the
+// mention's text: a line break in them cannot start a line of its own in
+// the text part, and control characters and bidi overrides reach no format.
+func TestBylineAndAlertLinesAreOneVisibleLine(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	const fake = "\nOpen the dashboard: https://evil.example/login"
+	r.Top[0].Mention.Author = "rina\u202Egnp.exe\x1b[2J" + fake
+	r.Top[0].Mention.Source = "rss\r\n2. forged entry"
+	r.Alerts[0].Why = "negative mention by mallory\u2066" + fake
+	r.Alerts[0].Acked, r.Alerts[0].AckedBy = true, "eve\x00\u202D"+fake
+	d, err := digest.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(d.Text, "\nOpen the dashboard: https://evil"); n != 0 {
+		t.Errorf("text: an author's line break starts %d forged line(s):\n%s", n, d.Text)
+	}
+	if strings.Contains(d.Text, "\n2. forged entry") {
+		t.Errorf("text: a source's line break forged an entry")
+	}
+	for name, s := range map[string]string{"text": d.Text, "html": d.HTML, "slack": d.Slack, "telegram": strings.Join(d.Telegram, "")} {
+		if strings.ContainsAny(s, "\x1b\x00\r\u202E\u202D\u2066") {
+			t.Errorf("%s: a control character or bidi override reached the output", name)
+		}
+	}
+	if !strings.Contains(strings.Join(strings.Fields(d.Text), " "), "rinagnp.exe[2J Open the dashboard: https://evil.example/login on rss 2. forged entry") {
+		t.Errorf("text: the byline's visible characters are lost:\n%s", d.Text)
+	}
+}
