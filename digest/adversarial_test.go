@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/mentionwatch/mentionwatch/alerts/notify/telegram"
 	"github.com/mentionwatch/mentionwatch/digest"
@@ -67,5 +68,38 @@ func TestBylineAndAlertLinesAreOneVisibleLine(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(strings.Fields(d.Text), " "), "rinagnp.exe[2J Open the dashboard: https://evil.example/login on rss 2. forged entry") {
 		t.Errorf("text: the byline's visible characters are lost:\n%s", d.Text)
+	}
+}
+
+// A Slack digest stays within Slack's 40,000-character text limit, cut
+// between whole lines (never inside an escape or a link), and says so.
+func TestSlackDigestWithinMessageLimit(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	pad := strings.Repeat("&<>", 200)
+	for i := range r.Top {
+		r.Top[i].Mention.Author = pad
+		r.Top[i].Mention.Text = pad + pad
+	}
+	r.Alerts = nil
+	for range 40 {
+		r.Alerts = append(r.Alerts, digest.Alert{Headline: pad, Why: pad, StartedAt: r.Window.From})
+	}
+	s := digest.Slack(r)
+	if n := utf8.RuneCountInString(s); n > 40000 {
+		t.Fatalf("the Slack digest has %d characters, over Slack's 40,000", n)
+	}
+	if !strings.HasSuffix(s, "the dashboard has it)") {
+		t.Errorf("a cut digest does not say it was cut: ...%s", s[max(0, len(s)-200):])
+	}
+	if i := strings.LastIndexByte(s, '&'); i >= 0 && !strings.HasPrefix(s[i:], "&amp;") && !strings.HasPrefix(s[i:], "&lt;") && !strings.HasPrefix(s[i:], "&gt;") {
+		t.Errorf("an escape is cut: %q", s[i:min(len(s), i+10)])
+	}
+	if !strings.Contains(s, "&amp;&lt;&gt;") {
+		t.Errorf("the escaped text is missing")
+	}
+	// An ordinary digest is left whole.
+	plain := digest.Slack(build(t, seeded(t), digest.Weekly, digesttest.WeekEnd))
+	if strings.Contains(plain, "left out") {
+		t.Errorf("an ordinary digest was cut")
 	}
 }

@@ -111,7 +111,34 @@ func escSlack(s string) string { return slackMarks.Replace(alerts.EscapeMrkdwn(s
 // <url|label> and @here are inert.
 func Slack(r *Report) string {
 	c := chat{esc: escSlack, bold: func(s string) string { return "*" + s + "*" }, link: alerts.SlackLink}
-	return strings.Join(c.sections(r), "\n\n")
+	return capLines(strings.Join(c.sections(r), "\n\n"), maxSlackText)
+}
+
+// maxSlackText keeps a Slack digest under Slack's 40,000-character limit
+// on a message's text, beyond which Slack cuts it wherever it falls
+// (inside an escape or a link). A digest reaches it only when its
+// mentions and alerts are padded with characters that escape long.
+const maxSlackText = 39000
+
+// capLines returns s when it has at most limit characters, else its
+// first whole lines that fit with a last line saying the rest is left out.
+func capLines(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	const more = "… (the rest is left out: Slack's message limit; the dashboard has it)"
+	budget := limit - utf8.RuneCountInString(more) - 1
+	var b strings.Builder
+	n := 0
+	for _, line := range strings.SplitAfter(s, "\n") {
+		w := utf8.RuneCountInString(line)
+		if n+w > budget {
+			break
+		}
+		b.WriteString(line)
+		n += w
+	}
+	return b.String() + "\n" + more
 }
 
 // Telegram renders the digest as Telegram HTML messages (parse_mode

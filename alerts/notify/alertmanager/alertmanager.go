@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -58,6 +59,10 @@ type PostableAlert struct {
 	GeneratorURL string            `json:"generatorURL,omitempty"`
 }
 
+// labelName is a valid Prometheus label name; Alertmanager refuses a post
+// with any other (400), which would fail every send.
+var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
 // builtinLabels are the labels every alert carries.
 var builtinLabels = []string{"alertname", "alert_id", "brand", "scope", "stage", "aspect", "severity"}
 
@@ -75,6 +80,9 @@ func (a *Alertmanager) Init(env notify.Env) error {
 		return fmt.Errorf("resend_interval %s is below 1s", a.resend)
 	}
 	for k := range a.Labels {
+		if !labelName.MatchString(k) || strings.HasPrefix(k, "__") {
+			return fmt.Errorf("labels.%q is not a Prometheus label name: use letters, digits and _, not starting with a digit or __ (e.g. env)", k)
+		}
 		for _, b := range builtinLabels {
 			if k == b {
 				return fmt.Errorf("labels.%s is set by mentionwatch; pick another name", k)

@@ -240,3 +240,26 @@ func TestRealAlertmanagerFiringRepostResolved(t *testing.T) {
 		t.Errorf("%d alerts still re-posted after resolve", left)
 	}
 }
+
+// A label Alertmanager would refuse (400 on every send) is a config error
+// at start, as is one that would replace a built-in label.
+func TestInitChecksLabelNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"env":       "",
+		"team_2":    "",
+		"bad-name":  "not a Prometheus label name",
+		"":          "not a Prometheus label name",
+		"2fast":     "not a Prometheus label name",
+		"__reserve": "not a Prometheus label name",
+		"brand":     "set by mentionwatch",
+	} {
+		a := &Alertmanager{URL: "http://127.0.0.1:9093", Labels: map[string]string{name: "x"}}
+		err := a.Init(notify.Env{Name: "alertmanager", HTTP: http.DefaultClient, Now: time.Now})
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("label %q: %v", name, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("label %q: err = %v, want it to say %q", name, err, want)
+		}
+	}
+}
