@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -66,6 +67,10 @@ var reservedNets = []struct {
 	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"}, // and 255.255.255.255
 	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
 	{netip.MustParsePrefix("100::/64"), "discard"},
+	{netip.MustParsePrefix("::/96"), "IPv4-compatible"},           // deprecated; ::1 and :: are judged before
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), "IPv4-translated"}, // SIIT
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use NAT64"},
+	{netip.MustParsePrefix("fec0::/10"), "site-local"},
 }
 
 // embeddedV4 are IPv6 prefixes that carry an IPv4 address in their last
@@ -136,6 +141,9 @@ type dialGuard struct {
 	// lookup resolves a host name; tests replace it so no real name is
 	// resolved and no metadata address is dialled.
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+	// envProxy picks the proxy for a request (http.ProxyFromEnvironment;
+	// tests replace it, as the environment is read only once).
+	envProxy func(*http.Request) (*url.URL, error)
 
 	mu      sync.Mutex
 	proxies map[string]bool // host:port of proxies in use
@@ -160,6 +168,7 @@ func newDialGuard(allowLoopback bool, allowHosts []string, connect time.Duration
 	g.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	}
+	g.envProxy = http.ProxyFromEnvironment
 	return g
 }
 
@@ -261,9 +270,16 @@ func portNumber(s string) uint16 {
 }
 
 // proxy is the transport's Proxy function: the environment's proxy, whose
-// address the guard then lets through.
+// address the guard then lets through. The proxy resolves and dials the
+// target, so DialContext never sees its address: the target is judged
+// here instead (checkProxied).
 func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
-	u, err := http.ProxyFromEnvironment(req)
+	u, err := g.envProxy(req)
+	if u != nil && err == nil {
+		if err := g.checkProxied(req.Context(), req.URL.Hostname()); err != nil {
+			return nil, err
+		}
+	}
 	if u != nil {
 		port := u.Port()
 		if port == "" {
@@ -274,6 +290,29 @@ func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
 		g.mu.Unlock()
 	}
 	return u, err
+}
+
+// checkProxied judges a target that a proxy will resolve: its address
+// when the host is one, else every address its name resolves to here. A
+// name this host cannot resolve is left to the proxy (on split-horizon
+// networks only the proxy can), whose own egress policy must then hold.
+func (g *dialGuard) checkProxied(ctx context.Context, host string) error {
+	if ip, ok := hostIP(host); ok {
+		return g.check("", ip)
+	}
+	if g.names[normalizeHost(host)] {
+		return nil
+	}
+	ips, err := g.lookup(ctx, host)
+	if err != nil {
+		return nil
+	}
+	for _, ip := range ips {
+		if err := g.check(host, ip); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (g *dialGuard) isProxy(addr string) bool {
@@ -288,7 +327,7 @@ func (g *dialGuard) checkURL(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("scheme %q refused: only http and https are fetched", u.Scheme)
 	}
-	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil {
+	if ip, ok := hostIP(u.Hostname()); ok {
 		return g.check("", ip)
 	}
 	return nil
@@ -304,4 +343,53 @@ func (g *dialGuard) checkRedirect(req *http.Request, via []*http.Request) error 
 		return fmt.Errorf("redirect to %s refused: %w", MaskURL(req.URL.String()), err)
 	}
 	return nil
+}
+
+// hostIP reads a URL's host as an IP address: a literal netip accepts, or
+// an IPv4 address in one of the forms inet_aton(3) and URL parsers accept
+// (2130706433, 0x7f.1, 0177.0.0.1), which a resolver or proxy would dial.
+func hostIP(host string) (netip.Addr, bool) {
+	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return ip, true
+	}
+	return parseLooseIPv4(host)
+}
+
+// parseLooseIPv4 parses the inet_aton forms of an IPv4 address: one to four
+// parts, each decimal, octal (leading 0) or hex (0x), the last filling the
+// remaining bytes; one trailing dot is allowed.
+func parseLooseIPv4(s string) (netip.Addr, bool) {
+	parts := strings.Split(strings.TrimSuffix(s, "."), ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var v uint64
+	for i, p := range parts {
+		base := 10
+		switch {
+		case len(p) >= 2 && (p[:2] == "0x" || p[:2] == "0X"):
+			base, p = 16, p[2:]
+			if p == "" {
+				p = "0"
+			}
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		if p == "" || p[0] == '+' || p[0] == '-' {
+			return netip.Addr{}, false
+		}
+		n, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		bits := uint(8)
+		if i == len(parts)-1 {
+			bits = uint(8 * (5 - len(parts)))
+		}
+		if n >= 1<<bits {
+			return netip.Addr{}, false
+		}
+		v = v<<bits | n
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
 }

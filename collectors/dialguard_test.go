@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -151,5 +153,89 @@ func TestErrorBodyCutAndEscaped(t *testing.T) {
 	}
 	if len(he.Snippet) > 512+len("…") || strings.ContainsAny(he.Snippet, "\x1b\x00") || !strings.Contains(he.Snippet, `\x1b[31mred`) {
 		t.Fatalf("snippet %d bytes: %q", len(he.Snippet), he.Snippet)
+	}
+}
+
+// TestProxiedTargetsJudged: with a proxy from the environment the proxy
+// resolves the target, so the dialer never sees its address. A name that
+// resolves to an internal address, and an IPv4 address written in the
+// decimal, hex or octal forms resolvers accept (2130706433, 0x7f.1,
+// 0177.0.0.1), must be refused before the request reaches the proxy; a
+// public name still goes through it.
+func TestProxiedTargetsJudged(t *testing.T) {
+	var proxied []string
+	var mu sync.Mutex
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		proxied = append(proxied, r.URL.String())
+		mu.Unlock()
+		w.Write([]byte("via proxy"))
+	}))
+	defer proxy.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1})
+	c.guard.lookup = fakeResolver(map[string]string{
+		"intranet.example":         "10.0.0.5",
+		"metadata.google.internal": "169.254.169.254",
+		"localhost.":               "127.0.0.1",
+		"public.example":           "93.184.216.34",
+	})
+	proxyURL, _ := url.Parse(proxy.URL)
+	c.guard.envProxy = func(*http.Request) (*url.URL, error) { return proxyURL, nil }
+
+	if resp, err := c.Get(context.Background(), "http://public.example/feed", nil); err != nil || string(resp.Body) != "via proxy" {
+		t.Fatalf("public name through the proxy: %v", err)
+	}
+	for _, target := range []string{
+		"http://intranet.example/admin",
+		"http://metadata.google.internal/computeMetadata/v1/",
+		"http://localhost./",
+		"http://2130706433/",
+		"http://0x7f.1/",
+		"http://0177.0.0.1/",
+		"http://0x7f000001/",
+		"http://10.1/",
+		"http://0/",
+	} {
+		_, err := c.Get(context.Background(), target, nil)
+		if !errors.Is(err, ErrBlockedAddress) {
+			t.Errorf("%s: err %v, want ErrBlockedAddress", target, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(proxied) != 1 {
+		t.Fatalf("the proxy was asked for %v; want only the public name", proxied)
+	}
+}
+
+func TestParseLooseIPv4(t *testing.T) {
+	for in, want := range map[string]string{
+		"2130706433": "127.0.0.1", "0x7f.1": "127.0.0.1", "0177.0.0.1": "127.0.0.1", "0x7f000001": "127.0.0.1",
+		"127.1": "127.0.0.1", "10.1.2": "10.1.0.2", "0": "0.0.0.0", "169.254.43518": "169.254.169.254",
+		"0xA9.0376.0xa9fe": "169.254.169.254", "1.2.3.4": "1.2.3.4", "127.0.0.1.": "127.0.0.1", "0x": "0.0.0.0",
+	} {
+		if got, ok := parseLooseIPv4(in); !ok || got.String() != want {
+			t.Errorf("%s: %v %v, want %s", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "example.com", "1.2.3.4.5", "256.1.1.1", "1.2.3.256", "09", "-1", "0x-1", "4294967296", "1..2", "1.2.3..", "a.b.c.d", "0x1g"} {
+		if got, ok := parseLooseIPv4(in); ok {
+			t.Errorf("%s: parsed as %v, want no address", in, got)
+		}
+	}
+}
+
+// TestBlockedReasonLegacyIPv6: IPv6 forms that carry or route to internal
+// IPv4 space or an internal site are refused too: IPv4-compatible
+// (::127.0.0.1), SIIT-translated (::ffff:0:a.b.c.d), local-use NAT64
+// (64:ff9b:1::/48) and site-local (fec0::/10).
+func TestBlockedReasonLegacyIPv6(t *testing.T) {
+	for _, s := range []string{"::7f00:1", "::a00:1", "::ffff:0:7f00:1", "64:ff9b:1::a00:1", "fec0::1"} {
+		if got := blockedReason(netip.MustParseAddr(s), false); got == "" {
+			t.Errorf("%s: allowed, want refused", s)
+		}
+	}
+	if got := blockedReason(netip.MustParseAddr("::1"), true); got != "" {
+		t.Errorf("::1 with allow_loopback: %q", got)
 	}
 }

@@ -242,9 +242,10 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 	if r.LastModified != "" {
 		req.Header.Set("If-Modified-Since", r.LastModified)
 	}
+	secrets := secretsOf(u, req.Header)
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskURL(u.String()), unwrapURLError(err))
+		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskURL(u.String()), scrubError(unwrapURLError(err), secrets))
 	}
 	defer resp.Body.Close()
 	out := &Response{
@@ -268,7 +269,7 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 	// decompressed bytes, so a gzip bomb is bounded too.
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading body: %w", r.Method, MaskURL(u.String()), unwrapURLError(err))
+		return nil, fmt.Errorf("%s %s: reading body: %w", r.Method, MaskURL(u.String()), scrubError(unwrapURLError(err), secrets))
 	}
 	if int64(len(data)) > c.maxBody {
 		return nil, fmt.Errorf("%s %s: %w (more than %d bytes; raise http.max_body_bytes if this is expected)", r.Method, MaskURL(u.String()), ErrBodyTooLarge, c.maxBody)
@@ -279,11 +280,55 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 			URL:        MaskURL(u.String()),
 			Status:     resp.StatusCode,
 			RetryAfter: parseRetryAfter(resp.Header, time.Now()),
-			Snippet:    snippet(data),
+			Snippet:    snippet([]byte(scrub(string(data[:min(len(data), 6*snippetMax)]), secrets))),
 		}
 	}
 	out.Body = data
 	return out, nil
+}
+
+// secretsOf lists what a request carries that must not come back in an
+// error: the credentials of its Authorization header and the query values
+// MaskURL hides. Servers echo them: a Location that keeps the query, an
+// error page that quotes the request.
+func secretsOf(u *url.URL, h http.Header) []string {
+	var out []string
+	if _, cred, ok := strings.Cut(h.Get("Authorization"), " "); ok && len(cred) >= 6 {
+		out = append(out, cred)
+	}
+	for k, vs := range u.Query() {
+		for _, v := range vs {
+			if len(v) >= 6 && strings.Contains(MaskURL("http://h/?"+url.Values{k: {v}}.Encode()), redact.Mask) {
+				out = append(out, v, url.QueryEscape(v))
+			}
+		}
+	}
+	return out
+}
+
+// scrub masks every secret in s.
+func scrub(s string, secrets []string) string {
+	for _, v := range secrets {
+		s = strings.ReplaceAll(s, v, redact.Mask)
+	}
+	return s
+}
+
+// scrubbedError is an error whose message had the request's secrets
+// masked; it unwraps to the original, for errors.Is and errors.As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func scrubError(err error, secrets []string) error {
+	if msg := scrub(err.Error(), secrets); msg != err.Error() {
+		return &scrubbedError{msg: msg, err: err}
+	}
+	return err
 }
 
 func unwrapURLError(err error) error {
@@ -348,11 +393,17 @@ func (c *HTTPClient) checkRobots(ctx context.Context, u *url.URL) error {
 }
 
 // parseRetryAfter reads Retry-After (seconds or HTTP date), or the
-// x-rate-limit-reset / x-ratelimit-reset epoch that some APIs send.
+// x-rate-limit-reset / x-ratelimit-reset epoch that some APIs send, capped
+// at MaxRetryAfter.
 func parseRetryAfter(h http.Header, now time.Time) time.Duration {
+	return min(retryAfterHeader(h, now), MaxRetryAfter)
+}
+
+func retryAfterHeader(h http.Header, now time.Time) time.Duration {
 	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second
+		if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && s >= 0 {
+			// Seconds beyond the cap would overflow a Duration.
+			return time.Duration(min(s, int64(MaxRetryAfter/time.Second))) * time.Second
 		}
 		if t, err := http.ParseTime(v); err == nil && t.After(now) {
 			return t.Sub(now)

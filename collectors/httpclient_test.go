@@ -113,3 +113,63 @@ func TestParseRetryAfterVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeRetryAfterCapped: a Retry-After (or rate-limit reset) of a year,
+// or one so large that seconds overflow a Duration, must not park the
+// source for years: the wait is capped at MaxRetryAfter.
+func TestHugeRetryAfterCapped(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ header, value string }{
+		{"Retry-After", "31536000"},                      // a year
+		{"Retry-After", "99999999999"},                   // overflows seconds → Duration
+		{"Retry-After", "9223372036854775807"},           // math.MaxInt64
+		{"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"}, // an HTTP date far away
+		{"X-Rate-Limit-Reset", "99999999999999"},         // an epoch far away
+		{"X-RateLimit-Reset", "9999-12-31T23:59:59Z"},
+	} {
+		h := http.Header{}
+		h.Set(tc.header, tc.value)
+		got := parseRetryAfter(h, now)
+		if got <= 0 || got > MaxRetryAfter {
+			t.Errorf("%s: %s = %v, want a wait in (0, %v]", tc.header, tc.value, got, MaxRetryAfter)
+		}
+	}
+	// A collector may build its own wait (x: x-rate-limit-reset); the
+	// scheduler caps what any service asks for.
+	if d := NextDelay(time.Minute, 1, 100*365*24*time.Hour); d > MaxRetryAfter {
+		t.Errorf("NextDelay with a 100-year Retry-After = %v, want at most %v", d, MaxRetryAfter)
+	}
+	if d := NextDelay(time.Minute, 1, 2*time.Hour); d < 2*time.Hour {
+		t.Errorf("NextDelay ignored a 2h Retry-After: %v", d)
+	}
+}
+
+// TestRequestSecretsNotEchoed: a server may echo the request back: a
+// redirect whose Location keeps the query (and fails to parse), an error
+// page that quotes the URL or the Authorization header. The API key in the
+// query and the bearer token must still print as <secret> in the error.
+func TestRequestSecretsNotEchoed(t *testing.T) {
+	const apiKey, bearer = "AIzaSyEchoedKey0001", "eyJhbGciOiJIUzI1NiJ9.echoed.token"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/bad-location":
+			w.Header().Set("Location", "http://[::1%zz/v3/search?"+r.URL.RawQuery)
+			w.WriteHeader(http.StatusFound)
+		case "/echo-url":
+			http.Error(w, `{"error": "no route for `+r.URL.String()+`"}`, http.StatusNotFound)
+		case "/echo-auth":
+			http.Error(w, "invalid token: "+r.Header.Get("Authorization"), http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
+	for _, path := range []string{"/bad-location", "/echo-url", "/echo-auth"} {
+		_, err := c.Get(context.Background(), srv.URL+path+"?part=snippet&key="+apiKey, http.Header{"Authorization": {"Bearer " + bearer}})
+		if err == nil {
+			t.Fatalf("%s: no error", path)
+		}
+		if msg := err.Error(); strings.Contains(msg, apiKey) || strings.Contains(msg, bearer) || !strings.Contains(msg, "<secret>") {
+			t.Errorf("%s: %s", path, msg)
+		}
+	}
+}

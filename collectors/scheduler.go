@@ -20,6 +20,11 @@ const DefaultInterval = 15 * time.Minute
 // MaxBackoff caps the wait after repeated errors.
 const MaxBackoff = 6 * time.Hour
 
+// MaxRetryAfter caps how long a service's Retry-After (or rate-limit
+// reset) can hold a source back: a bogus or hostile value of years must
+// not stop it for good. A daily quota resets within it.
+const MaxRetryAfter = 24 * time.Hour
+
 // Sink receives the raw items of one run. It must make them durable (stored
 // or spooled) before it returns nil: the cursor is saved only after that,
 // so a crash never skips items.
@@ -187,7 +192,7 @@ func (s *Scheduler) forget(name string) {
 
 // NextDelay is the wait before a source's next run: its interval with ±10%
 // jitter, or after n consecutive errors min(interval × 2^(n-1), MaxBackoff),
-// and never less than what the service asked for.
+// and never less than what the service asked for (up to MaxRetryAfter).
 func NextDelay(interval time.Duration, consecutiveErrors int, asked time.Duration) time.Duration {
 	d := interval
 	if consecutiveErrors > 0 {
@@ -197,7 +202,7 @@ func NextDelay(interval time.Duration, consecutiveErrors int, asked time.Duratio
 		}
 	}
 	d += time.Duration((rand.Float64()*0.2 - 0.1) * float64(d))
-	return max(d, asked)
+	return max(d, min(asked, MaxRetryAfter))
 }
 
 // storeTimeout bounds reading a source's state from the store: a hung

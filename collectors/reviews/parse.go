@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors/textutil"
@@ -93,28 +95,29 @@ func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
 func (r *Reviews) bySelectors(doc *goquery.Document) []rawReview {
 	var out []rawReview
 	s := r.sel
+	in := newWithin(doc)
 	doc.Find(s.Item).Each(func(_ int, it *goquery.Selection) {
 		rv := rawReview{
-			Author: first(it, s.Author, ""),
-			Title:  first(it, s.Title, ""),
-			Text:   first(it, s.Text, ""),
+			Author: in.text(it, s.Author, ""),
+			Title:  in.text(it, s.Title, ""),
+			Text:   in.text(it, s.Text, ""),
 		}
 		if s.ID != "" {
 			rv.ID = strings.TrimSpace(it.AttrOr(s.ID, ""))
 		}
 		if s.Link != "" {
-			rv.URL = strings.TrimSpace(it.Find(s.Link).First().AttrOr("href", ""))
+			rv.URL = strings.TrimSpace(in.first(it, s.Link).AttrOr("href", ""))
 		}
 		if s.Rating != "" {
-			rv.Rating = parseRating(first(it, s.Rating, s.RatingAttr), r.ratingRe, s.RatingMax)
+			rv.Rating = parseRating(in.text(it, s.Rating, s.RatingAttr), r.ratingRe, s.RatingMax)
 		}
 		if s.Date != "" {
-			d := it.Find(s.Date).First()
+			d := in.first(it, s.Date)
 			switch {
 			case s.DateAttr != "":
 				rv.Date = d.AttrOr(s.DateAttr, "")
 			default:
-				rv.Date = d.AttrOr("datetime", d.AttrOr("content", textutil.Clean(d.Text())))
+				rv.Date = mdValue(d)
 			}
 		}
 		out = append(out, rv)
@@ -122,18 +125,66 @@ func (r *Reviews) bySelectors(doc *goquery.Document) []rawReview {
 	return out
 }
 
-// first is the text (or attr) of the first match of sel inside it.
-func first(it *goquery.Selection, sel, attr string) string {
-	if sel == "" {
-		return ""
-	}
-	f := it.Find(sel).First()
-	if f.Length() == 0 {
-		if it.Is(sel) { // the item itself carries it
-			f = it
-		} else {
-			return ""
+// within finds the first match of a selector inside each item of a page in
+// time linear in the page, however deeply items nest: each selector is
+// matched once over the whole document, and the elements inside an item
+// are those numbered after it, up to its last descendant, in document
+// order.
+type within struct {
+	doc     *goquery.Document
+	pos     map[*html.Node]int // document order
+	last    map[*html.Node]int // pos of a node's last descendant
+	matches map[string][]*html.Node
+}
+
+func newWithin(doc *goquery.Document) *within {
+	w := &within{doc: doc, pos: map[*html.Node]int{}, last: map[*html.Node]int{}, matches: map[string][]*html.Node{}}
+	var number func(n *html.Node)
+	number = func(n *html.Node) { // the parser bounds the depth (512)
+		w.pos[n] = len(w.pos)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			number(c)
 		}
+		w.last[n] = len(w.pos) - 1
+	}
+	for _, n := range doc.Nodes {
+		number(n)
+	}
+	return w
+}
+
+// first is the first element inside it that matches sel, else it itself
+// when it matches (the item carries the field), else an empty selection.
+func (w *within) first(it *goquery.Selection, sel string) *goquery.Selection {
+	if sel == "" || it.Length() == 0 {
+		return it.FilterNodes()
+	}
+	ms, ok := w.matches[sel]
+	if !ok {
+		for _, n := range w.doc.Find(sel).Nodes {
+			if _, ok := w.pos[n]; ok {
+				ms = append(ms, n)
+			}
+		}
+		w.matches[sel] = ms
+	}
+	n := it.Get(0)
+	from, to := w.pos[n], w.last[n]
+	i := sort.Search(len(ms), func(i int) bool { return w.pos[ms[i]] > from })
+	if i < len(ms) && w.pos[ms[i]] <= to {
+		return it.FindNodes(ms[i])
+	}
+	if it.Is(sel) {
+		return it
+	}
+	return it.FilterNodes()
+}
+
+// text is the text (or attr) of the first match of sel inside it.
+func (w *within) text(it *goquery.Selection, sel, attr string) string {
+	f := w.first(it, sel)
+	if f.Length() == 0 {
+		return ""
 	}
 	if attr != "" {
 		return strings.TrimSpace(f.AttrOr(attr, ""))

@@ -2,6 +2,7 @@ package reviews
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +55,52 @@ func TestParseDateShortISO(t *testing.T) {
 		if got := parseDate(in); !got.Equal(want) {
 			t.Errorf("parseDate(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestNestedItemsStayLinear: a hostile page nests review items hundreds
+// deep over a wide bottom, and its review bodies each wrap the rest of the
+// page. Reading them must stay linear in the page (a bound the test checks
+// only as "finishes", never as a duration), and no item carries the whole
+// page as its text.
+func TestNestedItemsStayLinear(t *testing.T) {
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	wide := strings.Repeat(`<i itemprop="name">a</i>`, 100_000)
+	microdataPage := strings.Repeat(`<div itemscope itemtype="http://schema.org/Review"><div itemprop="reviewBody">`, 250) + wide
+	selectorPage := `<div id="reviews">` + strings.Repeat(`<div class="review"><div class="text">`, 250) + wide
+	for _, tc := range []struct {
+		name, page string
+		sel        Selectors
+	}{
+		{"microdata", microdataPage, Selectors{}},
+		{"selectors", selectorPage, Selectors{Item: "div.review", Author: ".author", Title: ".title", Text: ".text", Date: ".date", Rating: ".rating", Link: "a.permalink"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Reviews{URL: "https://shop.example/reviews", Selectors: tc.sel}
+			if err := r.Init(collectors.Env{}); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan Page, 1)
+			go func() {
+				p, err := r.ParsePage([]byte(tc.page), r.URL, now)
+				if err != nil {
+					t.Error(err)
+				}
+				done <- p
+			}()
+			select {
+			case p := <-done:
+				if len(p.Items) == 0 {
+					t.Fatal("no reviews read")
+				}
+				for _, m := range p.Items {
+					if len(m.Text) > maxFieldHTML {
+						t.Fatalf("a review's text is %d bytes: the whole page, not one review", len(m.Text))
+					}
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatal("parsing a 2.5 MB page of nested reviews did not finish: it is not linear in the page")
+			}
+		})
 	}
 }

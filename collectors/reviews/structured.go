@@ -2,6 +2,7 @@ package reviews
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -177,20 +178,54 @@ func microdata(doc *goquery.Document) []rawReview {
 }
 
 // prop finds the first element carrying itemprop name that belongs to
-// scope itself, not to an item nested in it.
+// scope itself, not to an item nested in it. It walks scope's subtree in
+// document order without entering nested items, so reading every property
+// of every item stays linear in the page.
 func prop(scope *goquery.Selection, name string) *goquery.Selection {
-	root := scope.Get(0)
-	return scope.Find(`[itemprop~="` + name + `"]`).FilterFunction(func(_ int, s *goquery.Selection) bool {
-		for p := s.Get(0).Parent; p != nil; p = p.Parent {
-			if p == root {
-				return true
+	if scope.Length() == 0 {
+		return scope
+	}
+	var find func(n *html.Node) *html.Node
+	find = func(n *html.Node) *html.Node { // the parser bounds the depth (512)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
 			}
-			if hasAttr(p, "itemscope") {
-				return false
+			if hasWord(attrOf(c, "itemprop"), name) {
+				return c
+			}
+			if !hasAttr(c, "itemscope") {
+				if f := find(c); f != nil {
+					return f
+				}
 			}
 		}
-		return false
-	}).First()
+		return nil
+	}
+	if f := find(scope.Get(0)); f != nil {
+		return scope.FindNodes(f)
+	}
+	return scope.FilterNodes()
+}
+
+// hasWord reports whether the white-space separated list v holds w, as
+// the CSS [attr~=w] selector does.
+func hasWord(v, w string) bool {
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' }) {
+		if f == w {
+			return true
+		}
+	}
+	return false
+}
+
+func attrOf(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 func hasAttr(n *html.Node, key string) bool {
@@ -216,13 +251,44 @@ func mdValue(s *goquery.Selection) string {
 	return textutil.PlainText(htmlOf(s))
 }
 
+// maxFieldHTML bounds the markup read for one field of a review.
+const maxFieldHTML = 64 << 10
+
+// htmlOf is the inner markup of s, at most maxFieldHTML bytes: a review
+// is far shorter, and an item whose field wraps the rest of the page (or
+// nested items) must not carry the whole page, once per item.
 func htmlOf(s *goquery.Selection) string {
 	if s.Length() == 0 {
 		return ""
 	}
-	h, err := s.Html()
-	if err != nil {
-		return s.Text()
+	w := &capWriter{max: maxFieldHTML}
+	for c := s.Get(0).FirstChild; c != nil; c = c.NextSibling {
+		if html.Render(w, c) != nil {
+			break
+		}
 	}
-	return h
+	return w.b.String()
+}
+
+// capWriter keeps the first max bytes written to it, then fails.
+type capWriter struct {
+	b   strings.Builder
+	max int
+}
+
+var errFieldFull = errors.New("field too long")
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	if room := w.max - w.b.Len(); len(p) > room {
+		w.b.Write(p[:max(room, 0)])
+		return max(room, 0), errFieldFull
+	}
+	return w.b.Write(p)
+}
+
+func (w *capWriter) WriteString(p string) (int, error) { return w.Write([]byte(p)) }
+
+func (w *capWriter) WriteByte(c byte) error {
+	_, err := w.Write([]byte{c})
+	return err
 }

@@ -200,6 +200,9 @@ func (y *YouTube) videos(ctx context.Context) ([]target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("youtube: searching videos for %q: %w", y.query, err)
 	}
+	if len(vs) > y.MaxVideos {
+		vs = vs[:y.MaxVideos] // more than asked for: keep the quota bound
+	}
 	out := make([]target, 0, len(vs))
 	for _, v := range vs {
 		out = append(out, target{param: "videoId", id: v.ID, title: v.Title})

@@ -378,3 +378,24 @@ func BenchmarkParse(b *testing.B) {
 		return err
 	})
 }
+
+// TestSearchAnswerBoundedByMaxVideos: a search answer with more videos
+// than maxResults asked for (a misbehaving proxy or mirror) must not make
+// one run read the comments of every one of them: the quota bound holds.
+func TestSearchAnswerBoundedByMaxVideos(t *testing.T) {
+	fake := newFake(t)
+	var ids []string
+	for i := range 200 {
+		ids = append(ids, fmt.Sprintf(`{"kind":"youtube#searchResult","id":{"kind":"youtube#video","videoId":"vidExtra%04d"},"snippet":{"title":"Acme %d"}}`, i, i))
+	}
+	fake.search = []byte(`{"kind":"youtube#searchListResponse","items":[` + strings.Join(ids, ",") + `]}`)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "api_key: "+key+"\nmax_videos: 3\nbase_url: "+srv.URL)
+	if _, _, err := ct.Collect(t, src, mw.Cursor{}); err != nil {
+		t.Fatal(err)
+	}
+	calls := fake.callList()
+	if bound := 1 + 3*src.Collector.(*YouTube).MaxPages; len(calls) > bound {
+		t.Fatalf("%d calls for max_videos 3; want at most %d (1 search + 3 videos × max_pages)", len(calls), bound)
+	}
+}
