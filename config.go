@@ -564,6 +564,7 @@ func DecodeStrict(file string, n *yaml.Node, out any, skip ...string) error {
 
 var (
 	durationType     = reflect.TypeOf(Duration(0))
+	secretType       = reflect.TypeOf(Secret(""))
 	sourceConfigType = reflect.TypeOf(SourceConfig{})
 )
 
@@ -576,13 +577,30 @@ func checkConfigNode(n *yaml.Node, t reflect.Type, path string) (bool, error) {
 		return true, checkDuration(n, path)
 	case notifiersConfigType:
 		return true, checkNotifiers(n, path)
+	case secretType:
+		return true, checkSecret(n, path)
 	case sourceConfigType:
+		if v := n; v.Kind != yaml.MappingNode && (v.Kind != yaml.AliasNode || v.Alias.Kind != yaml.MappingNode) {
+			return true, &yamlstrict.Error{Line: n.Line, Key: path, Msg: "expected a mapping of the source's keys (name:, type:, ...)"}
+		}
 		if iv := mappingValue(n, "interval"); iv != nil {
 			return true, checkDuration(iv, path+".interval")
 		}
 		return true, nil
 	}
 	return false, nil
+}
+
+// checkSecret reports a secret that is not a single value at its own line
+// and key (its value is never quoted).
+func checkSecret(n *yaml.Node, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		return &yamlstrict.Error{Line: n.Line, Key: path, Msg: "expected a single value (a text or ${VAR}), not a mapping or list"}
+	}
+	return nil
 }
 
 // checkDuration reports a bad duration at its own line and key.

@@ -268,3 +268,22 @@ func TestUnsetVariableInDisabledSourceIsQuiet(t *testing.T) {
 		t.Errorf("warnings = %q", cfg.Warnings)
 	}
 }
+
+// TestWrongTypesNameLineAndKey: a value of the wrong type is reported at
+// its own line and key, without quoting the value (a ${VAR} may have put
+// a secret there).
+func TestWrongTypesNameLineAndKey(t *testing.T) {
+	const b = "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want string }{
+		{b + "store:\n  batch_size: ${PW}\n", "c.yaml:3: store.batch_size: expected a whole number (int)"},
+		{b + "http:\n  respect_robots: sometimes\n", "c.yaml:3: http.respect_robots: expected true or false"},
+		{b + "notifiers:\n  slack:\n    webhook_url: {a: b}\n", "c.yaml:4: notifiers.slack.webhook_url: expected a single value"},
+		{b + "sources:\n  name: s\n", "c.yaml:3: sources: expected a list, not a mapping"},
+		{b + "sources: [abc]\n", "c.yaml:2: sources[0]: expected a mapping of the source's keys"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(map[string]string{"PW": "hunter2-secret"}))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+}

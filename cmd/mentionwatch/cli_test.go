@@ -333,4 +333,11 @@ func TestScoreType(t *testing.T) {
 			t.Errorf("%v: label %s, want %s", c.args, r.Label, c.want)
 		}
 	}
+	// A misspelt type is refused, not scored as no type.
+	cmd := exec.Command(bin, "score", "--type", "reveiw")
+	cmd.Stdin = strings.NewReader(text)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `--type "reveiw"`) {
+		t.Errorf("score --type reveiw: err %v, output %s; want a refusal naming the flag", err, out)
+	}
 }

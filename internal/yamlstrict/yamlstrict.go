@@ -82,7 +82,7 @@ type Options struct {
 // out. The first problem comes back as an *Error; out may then be partly
 // filled.
 func Decode(n *yaml.Node, out any, o Options) error {
-	w := walker{Options: o}
+	w := walker{Options: o, seen: map[seenKey]bool{}}
 	if err := w.check(n, reflect.TypeOf(out), ""); err != nil {
 		return err
 	}
@@ -141,7 +141,19 @@ var (
 	plausibleKey = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 )
 
-type walker struct{ Options }
+type walker struct {
+	Options
+	// seen holds the anchored nodes already checked against a type: an
+	// alias to one is not walked again. Walking every alias would expand
+	// them, and a few KiB of nested aliases ("billion laughs") would take
+	// the walk minutes before yaml.v3's own alias limit is ever reached.
+	seen map[seenKey]bool
+}
+
+type seenKey struct {
+	n *yaml.Node
+	t reflect.Type
+}
 
 // check walks n against t. path carries a leading "." below the top level
 // and is trimmed where it is shown.
@@ -160,15 +172,29 @@ func (w *walker) check(n *yaml.Node, t reflect.Type, path string) error {
 	if t == nodeType {
 		return nil
 	}
+	if n.Anchor != "" {
+		k := seenKey{n, t}
+		if w.seen[k] {
+			return nil // checked where it was first met; its errors came back then
+		}
+		w.seen[k] = true
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		return w.checkStruct(n, t, path)
 	case reflect.Slice:
-		if n.Kind == yaml.SequenceNode {
+		switch n.Kind {
+		case yaml.SequenceNode:
 			for i, c := range n.Content {
 				if err := w.check(c, t.Elem(), ItemPath(path, i, c)); err != nil {
 					return err
 				}
+			}
+		case yaml.MappingNode:
+			return &Error{Line: n.Line, Key: trim(path), Msg: "expected a list, not a mapping"}
+		case yaml.ScalarNode:
+			if n.Tag != "!!null" && n.Value != "" && !reflect.PointerTo(t).Implements(unmarshalerType) {
+				return &Error{Line: n.Line, Key: trim(path), Msg: "expected a list ([a, b] or one \"- item\" per line)"}
 			}
 		}
 	case reflect.Map:
@@ -178,6 +204,43 @@ func (w *walker) check(n *yaml.Node, t reflect.Type, path string) error {
 					return err
 				}
 			}
+		}
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return checkScalar(n, t, path)
+	}
+	return nil
+}
+
+// checkScalar decodes n into a throwaway t, so that a value of the wrong
+// type is reported at its own line and key; yaml.v3's own message names
+// neither the key nor, once collected, the line. The value is not quoted:
+// it may have come from a ${VAR} holding a secret. A type that decodes
+// itself (yaml.Unmarshaler) is left to its decoder.
+func checkScalar(n *yaml.Node, t reflect.Type, path string) error {
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil
+	}
+	want := "a single value"
+	switch t.Kind() {
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		want = "a whole number (" + t.Kind().String() + ")"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number, 0 or more (" + t.Kind().String() + ")"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return &Error{Line: n.Line, Key: trim(path), Msg: "expected " + want + ", not a mapping"}
+	case yaml.SequenceNode:
+		return &Error{Line: n.Line, Key: trim(path), Msg: "expected " + want + ", not a list"}
+	case yaml.ScalarNode:
+		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			return &Error{Line: n.Line, Key: trim(path), Msg: "expected " + want}
 		}
 	}
 	return nil

@@ -93,7 +93,12 @@ func TestDecodeErrors(t *testing.T) {
 		{"not a key", "title: x\n\"root:$6$salt$hash:19000\": 1\n", Options{}, Error{2, "", "this line is not a key of the document"}},
 		{"not a key, caller's message", "\"a b\": 1\n", Options{NotAKey: "not our config"}, Error{1, "", "not our config"}},
 		{"skipped key suggested", "title: x\ntyep: rss\n", Options{Skip: []string{"type"}}, Error{2, "tyep", `unknown key (did you mean "type"?)`}},
-		{"type error", "title: x\nitems: [{count: many}]\n", Options{}, Error{0, "", "line 2: cannot unmarshal !!str `many` into int"}},
+		{"type error", "title: x\nitems: [{count: many}]\n", Options{}, Error{2, "items[0].count", "expected a whole number (int)"}},
+		{"type error names no value", "title: x\nitems:\n  - name: a\n    count: hunter2-secret\n", Options{}, Error{4, "items[a].count", "expected a whole number (int)"}},
+		{"mapping for a scalar", "title: {a: b}\n", Options{}, Error{1, "title", "expected a single value, not a mapping"}},
+		{"list for a scalar", "items: [{count: [1, 2]}]\n", Options{}, Error{1, "items[0].count", "expected a whole number (int), not a list"}},
+		{"mapping for a list", "items: {name: a}\n", Options{}, Error{1, "items", "expected a list, not a mapping"}},
+		{"scalar for a list", "items: abc\n", Options{}, Error{1, "items", `expected a list ([a, b] or one "- item" per line)`}},
 		{"LineError from an Unmarshaler", "title: x\nwait: soon\n", Options{}, Error{2, "", `"soon" is not a number of seconds`}},
 		{"hook sees the caller's type", "items:\n  - name: a\n    wait: soon\n", Options{Hook: checkSeconds}, Error{3, "items[a].wait", "want seconds, like 30s"}},
 	} {
@@ -108,6 +113,40 @@ func TestDecodeErrors(t *testing.T) {
 				t.Errorf("err = %+v, want %+v", *e, tc.want)
 			}
 		})
+	}
+}
+
+// tree nests without limit, so aliases to aliases can multiply a small
+// document ("billion laughs").
+type tree struct {
+	Name string `yaml:"name"`
+	Kids []tree `yaml:"kids"`
+}
+
+// TestAliasesAreCheckedOnce: each level of this document holds ten
+// aliases to the level below, so walking every alias visits 10^6 nodes;
+// an anchored node is checked once per type instead, and the walk stays
+// linear in the document's size.
+func TestAliasesAreCheckedOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("kids:\n  - &l0 {name: leaf}\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&b, "  - &l%d {kids: [%s]}\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 10), ", "))
+	}
+	calls := 0
+	count := func(*yaml.Node, reflect.Type, string) (bool, error) { calls++; return false, nil }
+	var tr tree
+	// The decode itself may refuse the document (yaml.v3 limits
+	// aliasing); only the check's work is measured here.
+	_ = Decode(parse(t, b.String()), &tr, Options{Hook: count})
+	if calls > 500 {
+		t.Errorf("the check visited %d nodes of a 7-line document: it expands aliases", calls)
+	}
+	// An error inside an anchored node is still found, at the anchor.
+	err := Decode(parse(t, "kids:\n  - &a {name: x, nme: y}\n  - {kids: [*a, *a]}\n"), &tr, Options{})
+	var e *Error
+	if !errors.As(err, &e) || *e != (Error{2, "kids[x].nme", `unknown key (did you mean "name"?)`}) {
+		t.Errorf("err = %v, want the unknown key at line 2", err)
 	}
 }
 

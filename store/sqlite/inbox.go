@@ -71,7 +71,10 @@ func ftsQuery(cs []store.SearchClause) string {
 			if len(t.Words) == 0 {
 				continue
 			}
-			p := `"` + strings.ReplaceAll(strings.Join(t.Words, " "), `"`, `""`) + `"`
+			// FTS5 reads its query as C text, so a NUL would end it
+			// ("unterminated string"); the tokenizer splits words there
+			// anyway. Quotes double inside the phrase.
+			p := `"` + strings.NewReplacer(`"`, `""`, "\x00", " ").Replace(strings.Join(t.Words, " ")) + `"`
 			if t.Prefix {
 				p += " *"
 			}

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -31,6 +33,35 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := Open(filepath.Join(t.TempDir(), "missing-dir", "x", "mw.db")); err == nil {
 		t.Error("unwritable path: no error")
+	}
+}
+
+// TestOpenPathIsTheFile: store.path is a file name, not a URI: "?", "#"
+// and "%" in it name that file (they used to open "data" for "data#2.db",
+// and "a?b.db" for "a%3fb.db").
+func TestOpenPathIsTheFile(t *testing.T) {
+	for _, name := range []string{"data#2.db", "data?x=1.db", "50%off.db", "a%3fb.db", "with space.db"} {
+		dir := t.TempDir()
+		s, err := Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if err := s.Migrate(context.Background()); err != nil {
+			t.Errorf("%s: migrate: %v", name, err)
+		}
+		s.Close()
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []string
+		for _, e := range ents {
+			files = append(files, e.Name())
+		}
+		if !slices.Contains(files, name) || len(files) != 1 {
+			t.Errorf("store.path %q made the files %q", name, files)
+		}
 	}
 }
 

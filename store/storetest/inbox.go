@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ func runInbox(t *testing.T, open Opener) {
 	t.Run("Paging", func(t *testing.T) { testPaging(t, open) })
 	t.Run("InboxFilters", func(t *testing.T) { testInboxFilters(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
+	t.Run("UntrustedSearch", func(t *testing.T) { testUntrustedSearch(t, open) })
 	t.Run("TriageAndAudit", func(t *testing.T) { testTriageAndAudit(t, open) })
 	t.Run("EachMention", func(t *testing.T) { testEachMention(t, open) })
 	t.Run("EachMatchesPages", func(t *testing.T) { EachMatchesPages(t, open) })
@@ -169,6 +172,55 @@ func testSearch(t *testing.T, open Opener) {
 	}
 	if diff := cmp.Diff([]string{"s4", "s1"}, got); diff != "" {
 		t.Errorf("after a rewrite (-want +got):\n%s", diff)
+	}
+}
+
+// testUntrustedSearch: search words holding quotes, backslashes, NUL,
+// LIKE wildcards and query syntax, or thousands of bytes, neither fail nor
+// change the query: a word found in a text finds it, and no word finds a
+// text without it (a wildcard is no wildcard), in pages (Limit) and whole
+// reads alike. A store may still return the text holding the odd
+// characters (a substring match is a superset).
+func testUntrustedSearch(t *testing.T, open Opener) {
+	s := open(t)
+	odd := Mention("acme", "odd", T0, mw.Negative)
+	odd.Text = `say "hi" it's 100% back\slash`
+	plain := Mention("acme", "plain", T0.Add(time.Minute), mw.Negative)
+	plain.Text = "plain words only"
+	plain.Title = "plain title"
+	insert(t, s, odd, plain)
+	long := strings.Repeat("ü", 4<<10) // 8 KiB, half of query.MaxQueryBytes
+	for _, tc := range []struct {
+		words []string
+		want  bool // odd is found
+	}{
+		{[]string{`"hi"`}, true},
+		{[]string{`it's`}, true},
+		{[]string{`back\slash`}, true},
+		{[]string{"100%"}, true},
+		{[]string{"%"}, false},
+		{[]string{"_"}, false},
+		{[]string{"%%", "_%"}, false},
+		{[]string{`'`}, false},
+		{[]string{`\`}, false},
+		{[]string{`"`}, false},
+		{[]string{"\x00"}, false},
+		{[]string{"') OR 1=1 --"}, false},
+		{[]string{`NEAR(plain words)`}, false},
+		{[]string{long}, false},
+	} {
+		for _, limit := range []int{0, 10} {
+			q := store.MentionQuery{Search: []store.SearchClause{{{Words: tc.words}}}, Limit: limit}
+			got, err := s.Mentions(ctx, q)
+			if err != nil {
+				t.Errorf("search %.40q (limit %d): %v", tc.words, limit, err)
+				continue
+			}
+			natives := ids(got)
+			if slices.Contains(natives, "plain") || tc.want && !slices.Contains(natives, "odd") {
+				t.Errorf("search %.40q (limit %d) found %q; want odd: %v, never plain", tc.words, limit, natives, tc.want)
+			}
+		}
 	}
 }
 
