@@ -467,6 +467,11 @@ func snippet(b []byte) string {
 	return out.String()
 }
 
+// ServerText is text a service put in an answer (an error's title or
+// detail) made fit for an error message, as an error body's start is: at
+// most snippetMax bytes, control and format characters escaped.
+func ServerText(s string) string { return snippet([]byte(s)) }
+
 // MaskURL hides credentials in a URL (user info, query values but for
 // harmless ones such as q and page, fragments, webhook tokens in paths) so
 // it can be logged: internal/redact.URL.

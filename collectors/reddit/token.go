@@ -50,7 +50,7 @@ func (r *Reddit) accessToken(ctx context.Context) (string, error) {
 		// Reddit answers 200 {"error": "invalid_grant"} for some bad
 		// credentials.
 		return "", &collectors.HTTPError{Method: http.MethodPost, URL: r.TokenURL, Status: http.StatusUnauthorized,
-			Snippet: fmt.Sprintf("no access token (error %q): check client_id/client_secret at %s", t.Error, appsPage)}
+			Snippet: fmt.Sprintf("no access token (error %q): check client_id/client_secret at %s", collectors.ServerText(t.Error), appsPage)}
 	}
 	if t.ExpiresIn <= 0 {
 		t.ExpiresIn = 3600

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
 	"github.com/mentionwatch/mentionwatch/collectors/textutil"
 )
 
@@ -92,7 +93,7 @@ func Parse(body []byte) (Page, error) {
 	}
 	if r.Data == nil && r.Meta.ResultCount == 0 && r.Meta.NewestID == "" && len(r.Errors) > 0 {
 		e := r.Errors[0]
-		return Page{}, fmt.Errorf("X search answered only errors: %s: %s", e.Title, e.Detail)
+		return Page{}, fmt.Errorf("X search answered only errors: %s: %s", collectors.ServerText(e.Title), collectors.ServerText(e.Detail))
 	}
 	users := make(map[string]*User, len(r.Includes.Users))
 	for i := range r.Includes.Users {

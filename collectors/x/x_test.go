@@ -348,3 +348,21 @@ func BenchmarkParse(b *testing.B) {
 		return err
 	})
 }
+
+// A service's error text reaches our error message bounded and with its
+// control characters escaped, as an error body's start does.
+func TestOnlyErrorsTextIsBounded(t *testing.T) {
+	detail := "\x1b[2Jwipe" + strings.Repeat("d", 10000)
+	body := `{"errors":[{"title":"Bad\nRequest","detail":"` + strings.ReplaceAll(detail, "\x1b", `\u001b`) + `"}]}`
+	_, err := Parse([]byte(body))
+	if err == nil {
+		t.Fatal("no error for an answer of only errors")
+	}
+	msg := err.Error()
+	if strings.ContainsAny(msg, "\x1b\n") || !strings.Contains(msg, `\x1b`) {
+		t.Errorf("control characters not escaped: %q", msg[:min(len(msg), 120)])
+	}
+	if len(msg) > 1200 {
+		t.Errorf("error message of %d bytes: the service's text is not bounded", len(msg))
+	}
+}
