@@ -52,7 +52,11 @@ func Open(path string) (*Store, error) {
 	db.SetMaxOpenConns(4)
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite %s: %w (is the directory writable?)", path, err)
+		hint := "is the directory writable?"
+		if msg := err.Error(); strings.Contains(msg, "not a database") || strings.Contains(msg, "malformed") {
+			hint = "the file is not an intact mentionwatch database: restore it from a backup (docs/OPERATIONS.md) or point store.path at a new file"
+		}
+		return nil, fmt.Errorf("sqlite %s: %w (%s)", path, err, hint)
 	}
 	return &Store{db: db, path: path}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -121,5 +122,22 @@ func TestSearchWalkGivesTheSamePages(t *testing.T) {
 				t.Errorf("walks: %d answered, %d gave up; the test did not exercise the walk", answered, gaveUp)
 			}
 		})
+	}
+}
+
+// A file that is not a database says so and what to do, rather than
+// asking whether the directory is writable.
+func TestOpenCorruptFileSaysWhatToDo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mentions.db")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not sqlite at all ", 400)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err == nil {
+		err = s.Migrate(context.Background())
+		s.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "restore it from a backup") || strings.Contains(err.Error(), "writable") {
+		t.Errorf("err = %v, want it to say the file is not a database and to restore it", err)
 	}
 }
