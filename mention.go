@@ -104,9 +104,28 @@ type Cursor struct {
 // MaxSeen bounds Cursor.Seen.
 const MaxSeen = 2000
 
-// Remember adds ids to c.Seen, keeping the newest MaxSeen.
+// MaxNativeID bounds a native id as it is kept (in a cursor, a source's
+// dedup window and the store's native_id): a longer one (a feed may send
+// megabyte GUIDs) is kept as "sha256:" and its hex SHA-256 (BoundID), so
+// what a source keeps stays small whatever it sends.
+const MaxNativeID = 512
+
+// BoundID is id as it is kept: itself up to MaxNativeID bytes, else
+// "sha256:" and its hex SHA-256. The same id always gives the same result.
+func BoundID(id string) string {
+	if len(id) <= MaxNativeID {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Remember adds ids to c.Seen, keeping the newest MaxSeen (each as
+// BoundID keeps it).
 func (c *Cursor) Remember(ids ...string) {
-	c.Seen = append(c.Seen, ids...)
+	for _, id := range ids {
+		c.Seen = append(c.Seen, BoundID(id))
+	}
 	if n := len(c.Seen); n > MaxSeen {
 		c.Seen = append([]string(nil), c.Seen[n-MaxSeen:]...)
 	}
@@ -126,6 +145,7 @@ func (c Cursor) Clone() Cursor {
 
 // HasSeen reports whether id is in c.Seen.
 func (c *Cursor) HasSeen(id string) bool {
+	id = BoundID(id)
 	for _, s := range c.Seen {
 		if s == id {
 			return true

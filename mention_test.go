@@ -2,6 +2,7 @@ package mentionwatch
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,5 +31,23 @@ func TestCursorCloneSharesNothing(t *testing.T) {
 	want, _ := json.Marshal(Cursor{})
 	if string(got) != string(want) {
 		t.Errorf("clone of the empty cursor marshals as %s, the empty cursor as %s", got, want)
+	}
+}
+
+// A feed's megabyte ids cannot grow the cursor: a long id is kept as its
+// SHA-256 and still recognised.
+func TestCursorSeenBoundsLongIDs(t *testing.T) {
+	var c Cursor
+	long := strings.Repeat("g", 1<<20)
+	c.Remember("short-id", long)
+	if !c.HasSeen(long) || !c.HasSeen("short-id") || c.HasSeen(long+"x") {
+		t.Fatalf("HasSeen: %v %v %v", c.HasSeen(long), c.HasSeen("short-id"), c.HasSeen(long+"x"))
+	}
+	size := 0
+	for _, s := range c.Seen {
+		size += len(s)
+	}
+	if size > 300 {
+		t.Errorf("the cursor keeps %d bytes for two ids", size)
 	}
 }

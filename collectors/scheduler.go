@@ -267,6 +267,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	items, next, cerr := s.collect(ctx, src, st.Cursor)
 	for i := range items {
 		items[i].Source = name
+		items[i].NativeID = mw.BoundID(items[i].NativeID) // a megabyte GUID is kept as its hash
 		if items[i].Type == "" {
 			items[i].Type = src.Config.Type
 		}

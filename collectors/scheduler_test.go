@@ -258,6 +258,44 @@ func TestSchedulerDedupsBigFeed(t *testing.T) {
 	}
 }
 
+// A feed that sends megabyte ids cannot grow what the source keeps: the
+// window, the store's native id and the cursor hold each as its hash, and
+// the item is still recognised on the next run.
+func TestSchedulerBoundsHugeNativeIDs(t *testing.T) {
+	base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	huge := strings.Repeat("g", 1<<20)
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		next := cur.Clone()
+		next.Remember(huge)
+		return []mw.Mention{{NativeID: huge, Published: base}, {NativeID: "short", Published: base}}, next, nil
+	}}
+	var sunk []mw.Mention
+	s := &Scheduler{Store: NewMemStates(), Now: func() time.Time { return base.Add(time.Hour) },
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { sunk = append(sunk, ms...); return nil }}
+	for range 2 {
+		if res := s.RunOnce(context.Background(), src("huge", c, time.Minute)); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+	}
+	if len(sunk) != 2 {
+		t.Fatalf("%d items handed to the sink over two runs, want 2 (the second run's are repeats)", len(sunk))
+	}
+	size := 0
+	for _, m := range sunk {
+		size += len(m.NativeID)
+	}
+	st := s.states["huge"]
+	for id := range st.Window.IDs {
+		size += len(id)
+	}
+	for _, id := range st.State.Cursor.Seen {
+		size += len(id)
+	}
+	if size > 4*mw.MaxNativeID {
+		t.Errorf("%d bytes of ids kept for a 1 MiB id", size)
+	}
+}
+
 // The window forgets ids older than its watermark minus DedupSlack, and
 // keeps at most MaxWindowIDs.
 func TestWindowBounded(t *testing.T) {
