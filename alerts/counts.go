@@ -24,6 +24,25 @@ func splitSeries(key string) (brand, scope string) {
 	return brand, scope
 }
 
+// bucketOf is the start of the bucket of width d that holds t. Buckets
+// are aligned to the Unix epoch, as the stores count them (SQLite divides
+// milliseconds, ClickHouse seconds since 1970). time.Time.Truncate aligns
+// to year 1 instead: the same for a bucket that divides a day, but a 7m,
+// 11m or 25h bucket would start minutes or hours away from the store's,
+// and every bucket the loop asks for would read as empty.
+func bucketOf(t time.Time, d time.Duration) time.Time {
+	step := d.Milliseconds()
+	if step <= 0 {
+		return t.Truncate(d)
+	}
+	ms := t.UnixMilli()
+	r := ms % step
+	if r < 0 {
+		r += step
+	}
+	return time.UnixMilli(ms - r).UTC()
+}
+
 // counts is one bucket of one series: negative and all mentions.
 type counts struct{ neg, total float64 }
 

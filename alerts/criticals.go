@@ -147,6 +147,17 @@ func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw
 	if !start.IsZero() {
 		from = start.Add(-scanOverlap)
 	}
+	see := func(ms []mw.Mention) {
+		for _, m := range ms {
+			judge(m)
+			// Never past now: a collected time ahead of this clock (a
+			// member whose clock runs ahead) would otherwise carry the
+			// watermark, and the next reads, past what the others store.
+			if m.Collected.After(c.watermark) && !m.Collected.After(now) {
+				c.watermark = m.Collected
+			}
+		}
+	}
 	for {
 		ms, err := c.st.Mentions(ctx, store.MentionQuery{
 			Brands: c.brands, From: now.Add(-c.maxAge), CollectedFrom: from, OrderBy: store.ByCollected, Limit: scanPage,
@@ -154,14 +165,20 @@ func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw
 		if err != nil {
 			return fmt.Errorf("reading mentions collected since %s: %w", from.Format(time.RFC3339), err)
 		}
-		for _, m := range ms {
-			judge(m)
-			if m.Collected.After(c.watermark) {
-				c.watermark = m.Collected
-			}
+		see(ms)
+		if len(ms) < scanPage {
+			break
 		}
-		if len(ms) < scanPage || !ms[len(ms)-1].Collected.After(from) {
-			break // done, or a page of one collected second: the overlap reads the rest next tick
+		if !ms[len(ms)-1].Collected.After(from) {
+			// A full page of one collected time: a source run stores all
+			// its items with the run's start. Collected order has no
+			// cursor to page within it, and the next tick would read the
+			// same page again, so read everything collected since then in
+			// publish order, which has one.
+			if err := c.readAfter(ctx, now, from, see); err != nil {
+				return err
+			}
+			break
 		}
 		from = ms[len(ms)-1].Collected
 	}
@@ -171,6 +188,26 @@ func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw
 		}
 	}
 	return nil
+}
+
+// readAfter hands see every mention collected since from (and published
+// within max_age), page by page in publish order.
+func (c *criticals) readAfter(ctx context.Context, now, from time.Time, see func([]mw.Mention)) error {
+	var after *store.Cursor
+	for {
+		ms, err := c.st.Mentions(ctx, store.MentionQuery{
+			Brands: c.brands, From: now.Add(-c.maxAge), CollectedFrom: from, OrderBy: store.ByPublished, After: after, Limit: scanPage,
+		})
+		if err != nil {
+			return fmt.Errorf("reading mentions collected since %s: %w", from.Format(time.RFC3339), err)
+		}
+		see(ms)
+		if len(ms) < scanPage {
+			return nil
+		}
+		last := ms[len(ms)-1]
+		after = &store.Cursor{Published: last.Published, ID: last.ID}
+	}
 }
 
 // alert turns critical mention m into an alert, once per mention: the

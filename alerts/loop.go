@@ -198,7 +198,7 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	open := now.Truncate(l.bucket)
+	open := bucketOf(now, l.bucket)
 	if _, _, err := l.hist.read(ctx, open.Add(-keepHistory), open.Add(l.bucket)); err != nil {
 		return fmt.Errorf("warming from the store: %w", err)
 	}
@@ -310,14 +310,14 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 // spikes re-reads the counts after the horizon, advances the judge and
 // walks every brand's episode.
 func (l *Loop) spikes(ctx context.Context, now time.Time) ([]*mw.Alert, error) {
-	open := now.Truncate(l.bucket)
-	horizon := now.Add(-l.lateness).Truncate(l.bucket)
+	open := bucketOf(now, l.bucket)
+	horizon := bucketOf(now.Add(-l.lateness), l.bucket)
 	changed, newSeries, err := l.hist.read(ctx, horizon, open.Add(l.bucket))
 	if err != nil {
 		return nil, err
 	}
 	if old, ok := l.oldest(); ok && old.Before(open.Add(-keepHistory-24*time.Hour)) {
-		keep := open.Add(-keepHistory)
+		keep := bucketOf(open.Add(-keepHistory), l.bucket)
 		l.hist.forget(keep) // once a day: the rebuild below starts from the new first bucket
 		newSeries = true
 	}

@@ -90,6 +90,15 @@ func Deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.D
 // deliver is Deliver that calls onAttempt (if not nil) after each
 // attempt with its error, nil when it went through.
 func deliver(ctx context.Context, nt Notifier, n Notification, maxElapsed time.Duration, log *slog.Logger, onAttempt func(error)) error {
+	if maxElapsed > 0 {
+		// The backoff checks maxElapsed only between attempts: a Send that
+		// hangs (a server that accepts and never answers, a notifier
+		// without its own timeout) is cut here, or it would hold its
+		// receiver's worker, and a direct Tick, for ever.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, maxElapsed)
+		defer cancel()
+	}
 	b := backoff.NewExponentialBackOff()
 	b.InitialInterval = 250 * time.Millisecond
 	b.MaxInterval = 30 * time.Second

@@ -86,13 +86,13 @@ func (r *rqueue) forget(alertID string) {
 }
 
 // roundBackoff is the wait after a round of attempts failed: 30 s, doubling,
-// at most 30 min; a longer Retry-After wins.
+// at most 30 min; a longer Retry-After wins, up to maxRetryAfter.
 func roundBackoff(rounds int, retryAfter time.Duration) time.Duration {
 	d := 30 * time.Second
 	for i := 1; i < rounds && d < 30*time.Minute; i++ {
 		d *= 2
 	}
-	return max(min(d, 30*time.Minute), retryAfter)
+	return max(min(d, 30*time.Minute), min(retryAfter, maxRetryAfter))
 }
 
 // queues are the receivers of an outbox and their workers.
@@ -256,6 +256,10 @@ func (q *queues) work(ctx context.Context, r *rqueue, now time.Time) {
 		if last == nil {
 			last = err
 		}
+		// The send's own error: when a Retry-After outlasts the round, the
+		// backoff returns only "retry after N", which names neither the
+		// receiver nor the status.
+		err = last
 		j.rounds++
 		var de *DeliveryError
 		var retry time.Duration
@@ -337,3 +341,9 @@ func later(a, b mw.Delivery) bool {
 	}
 	return a.At.After(b.At)
 }
+
+// maxRetryAfter bounds the wait a service's Retry-After imposes on a
+// job. A service that asks for days (or, broken, for years) would
+// otherwise hold the notification that long, and the delivery log would
+// carry the wait across restarts: it is asked again after a day.
+const maxRetryAfter = 24 * time.Hour

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -250,8 +251,14 @@ func RetryAfter(v string) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	s, err := strconv.Atoi(v)
+	switch {
+	case err == nil && s >= 0:
+		// Saturate: seconds too many for a Duration must not wrap round
+		// to a short or negative wait.
+		return time.Duration(min(int64(s), math.MaxInt64/int64(time.Second))) * time.Second
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"):
+		return time.Duration(math.MaxInt64)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(0, time.Until(t))

@@ -81,10 +81,7 @@ func (p *Policy) Quiet(now time.Time) (bool, time.Time) {
 		return false, time.Time{}
 	}
 	l := now.In(p.Loc)
-	m := l.Hour()*60 + l.Minute()
-	in := p.QuietFrom < p.QuietTo && m >= p.QuietFrom && m < p.QuietTo ||
-		p.QuietFrom > p.QuietTo && (m >= p.QuietFrom || m < p.QuietTo)
-	if !in {
+	if !p.quietAt(l) {
 		return false, time.Time{}
 	}
 	end := time.Date(l.Year(), l.Month(), l.Day(), p.QuietTo/60, p.QuietTo%60, 0, 0, p.Loc)
@@ -92,7 +89,21 @@ func (p *Policy) Quiet(now time.Time) (bool, time.Time) {
 		d := l.AddDate(0, 0, 1)
 		end = time.Date(d.Year(), d.Month(), d.Day(), p.QuietTo/60, p.QuietTo%60, 0, 0, p.Loc)
 	}
+	// A clock change before that end: when it skips the end's wall time
+	// (Sao Paulo went from 23:59 to 01:00 at its DST start), time.Date
+	// gives an instant that may even be before now; when it jumps past
+	// the window, the window ends at the change.
+	if _, change := l.ZoneBounds(); change.After(now) && (!end.After(now) || change.Before(end)) && !p.quietAt(change.In(p.Loc)) {
+		end = change
+	}
 	return true, end
+}
+
+// quietAt reports whether local time l is inside the quiet window.
+func (p *Policy) quietAt(l time.Time) bool {
+	m := l.Hour()*60 + l.Minute()
+	return p.QuietFrom < p.QuietTo && m >= p.QuietFrom && m < p.QuietTo ||
+		p.QuietFrom > p.QuietTo && (m >= p.QuietFrom || m < p.QuietTo)
 }
 
 // Hold says whether a notification of kind must wait at now, until when,

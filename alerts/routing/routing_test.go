@@ -155,3 +155,39 @@ func TestBucket(t *testing.T) {
 		t.Fatal("a full bucket refused")
 	}
 }
+
+// TestQuietHoursEndAcrossClockChanges: where a clock change skips the
+// window's end (Sao Paulo's DST start at midnight) or jumps past it
+// (Berlin's spring change inside a 22:00-02:30 window), quiet hours end at
+// the first instant after now that is not quiet: never in the past, never
+// late; through a repeated hour (Berlin in October) they last to the
+// window's end.
+func TestQuietHoursEndAcrossClockChanges(t *testing.T) {
+	for _, tc := range []struct {
+		zone, window string
+		now, want    time.Time
+	}{
+		{"America/Sao_Paulo", "23:00-00:00", time.Date(2018, 11, 4, 2, 30, 0, 0, time.UTC), time.Date(2018, 11, 4, 3, 0, 0, 0, time.UTC)},
+		{"America/Sao_Paulo", "22:00-00:30", time.Date(2018, 11, 4, 2, 30, 0, 0, time.UTC), time.Date(2018, 11, 4, 3, 0, 0, 0, time.UTC)},
+		{"Europe/Berlin", "22:00-02:30", time.Date(2026, 3, 28, 23, 30, 0, 0, time.UTC), time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC)},
+		{"Europe/Berlin", "01:00-02:30", time.Date(2026, 10, 25, 0, 10, 0, 0, time.UTC), time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)},
+		{"Europe/Berlin", "22:00-07:00", time.Date(2026, 5, 4, 21, 0, 0, 0, time.UTC), time.Date(2026, 5, 5, 5, 0, 0, 0, time.UTC)},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Skip("no time zone data:", err)
+		}
+		from, to, ok := parseWindow(tc.window)
+		if !ok {
+			t.Fatalf("window %q", tc.window)
+		}
+		p := &Policy{Loc: loc, QuietFrom: from, QuietTo: to}
+		q, end := p.Quiet(tc.now)
+		if !q || !end.Equal(tc.want) {
+			t.Errorf("%s %s at %s: quiet %v until %s, want until %s", tc.zone, tc.window, tc.now.In(loc), q, end.In(loc), tc.want.In(loc))
+		}
+		if q, _ := p.Quiet(end); q {
+			t.Errorf("%s %s: still quiet at the end it gave, %s", tc.zone, tc.window, end.In(loc))
+		}
+	}
+}
