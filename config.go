@@ -486,6 +486,9 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 	if a.Bucket != 0 && a.Bucket.D() < time.Minute {
 		return &ConfigError{File: file, Key: "alerts.bucket", Msg: "a bucket shorter than 1m is too noisy to judge; use 1m or more"}
 	}
+	if a.Bucket.D()%time.Second != 0 {
+		return &ConfigError{File: file, Key: "alerts.bucket", Msg: fmt.Sprintf("%s is not a whole number of seconds, which the stores count buckets in; use e.g. 5m or 90s", a.Bucket.D())}
+	}
 	if a.Drops.MinPerHour < 0 {
 		return &ConfigError{File: file, Key: "alerts.drops.min_per_hour", Msg: "cannot be negative; it is the usual hourly volume below which a brand's silence is normal (default 12)"}
 	}

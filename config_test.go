@@ -85,6 +85,7 @@ func TestAlertsValidation(t *testing.T) {
 	cases := map[string]string{
 		"  detector: magic\n": "alerts.detector",
 		"  bucket: 10s\n":     "alerts.bucket",
+		"  bucket: 61500ms\n": "not a whole number of seconds",
 		"  silences:\n    - {brand: Acme, until: tomorrow}\n":                 "alerts.silences[0].until",
 		"  silences:\n    - {brand: Nope, until: \"2026-12-01T00:00:00Z\"}\n": "alerts.silences[0].brand",
 	}
