@@ -21,6 +21,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/scoring"
 )
 
 // Attrs are what routes match on.
@@ -54,6 +55,7 @@ type route struct {
 func New(cfg *mw.Config, receivers []string) (*Router, error) {
 	rc := cfg.Alerts.Routing
 	r := &Router{receivers: append([]string(nil), receivers...), policies: map[string]*Policy{}}
+	aspects := scoring.AspectNames(cfg.Brands)
 	known := map[string]bool{}
 	for _, n := range receivers {
 		known[n] = true
@@ -98,6 +100,9 @@ func New(cfg *mw.Config, receivers []string) (*Router, error) {
 			if _, err := path.Match(s, ""); err != nil || !validScope(s) {
 				return nil, bad(fmt.Sprintf("%s.scopes[%d]", key, j), "%q is not a scope (brand, mention, volume, stage:<stage>, aspect:<aspect>, with * globs such as stage:*)", s)
 			}
+			if msg := unknownScopeName(s, aspects); msg != "" {
+				return nil, bad(fmt.Sprintf("%s.scopes[%d]", key, j), "%s", msg)
+			}
 		}
 		name := rt.Name
 		if name == "" {
@@ -131,6 +136,32 @@ func New(cfg *mw.Config, receivers []string) (*Router, error) {
 		r.policies[n] = p
 	}
 	return r, nil
+}
+
+// unknownScopeName says why a stage or aspect scope without globs can
+// never match (a typo, a capital letter), or "".
+func unknownScopeName(s string, aspects []string) string {
+	k, v, _ := strings.Cut(s, ":")
+	if strings.ContainsAny(v, "*?[") {
+		return ""
+	}
+	switch k {
+	case "stage":
+		names := make([]string, 0, len(mw.Stages))
+		for _, st := range mw.Stages {
+			if string(st) == v {
+				return ""
+			}
+			names = append(names, string(st))
+		}
+		return fmt.Sprintf("%q names no stage, so it never matches; use one of %s", s, strings.Join(names, ", "))
+	case "aspect":
+		if slices.Contains(aspects, v) {
+			return ""
+		}
+		return fmt.Sprintf("%q names no aspect, so it never matches; use one of %s (or add it to a brand's aspects:)", s, strings.Join(aspects, ", "))
+	}
+	return ""
 }
 
 func validScope(s string) bool {

@@ -83,6 +83,8 @@ func TestConfigErrors(t *testing.T) {
 		{"    routes: [{brands: [initech], receivers: [slack]}]\n", `routes[0].brands[0]: unknown brand "initech"`},
 		{"    routes: [{severity: [high], receivers: [slack]}]\n", `"high" is not a severity (use spike, critical or drop)`},
 		{"    routes: [{scopes: [\"stage\"], receivers: [slack]}]\n", `"stage" is not a scope`},
+		{"    routes: [{scopes: [\"stage:amott\"], receivers: [slack]}]\n", `"stage:amott" names no stage, so it never matches; use one of zmot, fmot, amot`},
+		{"    routes: [{scopes: [\"aspect:Delivery\"], receivers: [slack]}]\n", `"aspect:Delivery" names no aspect, so it never matches; use one of app, delivery`},
 		{"    routes: [{brands: [acme]}]\n", `routes[0].receivers: a route needs at least one receiver`},
 		{"    default: [pager]\n", `alerts.routing.default[0]: receiver "pager"`},
 		{"    receivers: {sms: {quiet_hours: \"22:00-07:00\"}}\n", `alerts.routing.receivers.sms: "sms" is not a configured notifier`},
