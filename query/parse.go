@@ -50,7 +50,10 @@ func Parse(s string) (*Query, error) {
 	if len(s) > MaxQueryBytes {
 		return nil, errAt(1, "query is longer than %d bytes; split it into several brands or shorten it", MaxQueryBytes)
 	}
-	p := &parser{src: []rune(strings.ToValidUTF8(s, "\uFFFD"))}
+	// []rune makes each invalid byte its own U+FFFD, so columns count
+	// characters as utf8.RuneCountInString does (strings.ToValidUTF8 would
+	// merge a run of bad bytes into one and pull later columns back).
+	p := &parser{src: []rune(s)}
 	if err := p.next(); err != nil {
 		return nil, err
 	}

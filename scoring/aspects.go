@@ -45,14 +45,35 @@ func newBrandAspects(cfg map[string][]string) *brandAspects {
 		kws := cfg[name]
 		idx := slices.Index(ba.names, strings.ToLower(strings.TrimSpace(name)))
 		for _, kw := range kws {
-			words := strings.Fields(Fold(kw))
-			if len(words) == 0 {
-				continue
+			// The keyword's words as the scorer reads a text (lower case,
+			// punctuation stripped, slang as its normal form), once as
+			// written and once folded, so "Café" matches "café" and
+			// "cafe", "bgt" matches "bgt" and "#promo" the hashtag.
+			var seen [][]string
+			for _, form := range [2]string{kw, Fold(kw)} {
+				words := scoredWords(form)
+				if len(words) == 0 || slices.ContainsFunc(seen, func(w []string) bool { return slices.Equal(w, words) }) {
+					continue
+				}
+				seen = append(seen, words)
+				ba.first[words[0]] = append(ba.first[words[0]], brandMatch{words: words, aspect: idx})
 			}
-			ba.first[words[0]] = append(ba.first[words[0]], brandMatch{words: words, aspect: idx})
 		}
 	}
 	return ba
+}
+
+// scoredWords returns the words of text as the scorer's tokenizer makes
+// them, which is what aspects compares a brand's keywords with.
+func scoredWords(text string) []string {
+	s := getScratch()
+	defer putScratch(s)
+	s.tokenize(text)
+	words := make([]string, len(s.toks))
+	for i, t := range s.toks {
+		words[i] = string(s.buf[t.a:t.b])
+	}
+	return words
 }
 
 // aspects returns the mention's aspects: the built-in cues found by scan,

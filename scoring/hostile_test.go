@@ -1,0 +1,84 @@
+package scoring
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// A brand's aspect keywords match the text as the scorer reads it: a
+// keyword written with accents matches the text written with them (and
+// without), a slang keyword matches its slang (the tokenizer replaces
+// slang by its normal form), and a #hashtag keyword matches the hashtag
+// (the tokenizer strips the '#').
+func TestBrandAspectsReadLikeText(t *testing.T) {
+	sc := NewScorer([]mw.Brand{{Name: "Acme", Aspects: map[string][]string{
+		"ambience": {"Café", "crème brûlée"},
+		"slow":     {"lemot bgt", "gk nyampe"},
+		"promo":    {"#promo"},
+	}}})
+	for _, c := range []struct {
+		text string
+		want string
+	}{
+		{"the café was lovely", "ambience"},
+		{"THE CAFÉ WAS LOVELY", "ambience"},
+		{"the cafe was lovely", "ambience"},
+		{"the crème brûlée was great", "ambience"},
+		{"the creme brulee was great", "ambience"},
+		{"aplikasinya lemot bgt", "slow"},
+		{"aplikasinya lemot banget", "slow"},
+		{"paket gk nyampe", "slow"},
+		{"diskon #promo hari ini", "promo"},
+	} {
+		m := mw.Mention{Brand: "Acme", Text: c.text}
+		sc.Score(&m)
+		if !slices.Contains(m.Aspects, c.want) {
+			t.Errorf("%q: aspects %q, want %q among them", c.text, m.Aspects, c.want)
+		}
+	}
+	m := mw.Mention{Brand: "Acme", Text: "the cafeteria was lovely"}
+	if sc.Score(&m); slices.Contains(m.Aspects, "ambience") {
+		t.Errorf("%q: aspects %q; a keyword matches whole words only", m.Text, m.Aspects)
+	}
+}
+
+// Hostile texts of one repeated unit, longer than MaxScoredBytes, score
+// within range with a label that agrees with the score, and the matcher
+// (which reads the whole text) takes them too.
+func TestHostileTextsScore(t *testing.T) {
+	sc := NewScorer(nil)
+	mt := NewMatcher([]mw.Brand{{Name: "Acme", Query: `acme OR kecewa* OR "good bad" OR x NEAR/5 y lang:en`}})
+	for _, unit := range []string{
+		"a", "a ", "😀", "👨‍👩‍👧‍👦", "a\u0301\u0302\u0303", "\u0301", "مرحبا بالعالم ", "abcабвαβγ中文", "1234567890",
+		"#good ", "@acme ", "https://x.co/a ", "\xff\xfe", "\x00", "\x00 ", "not ", "very ", "tidak pernah ",
+		"kecewa banget ", "good? ", "but ", "too ", "should have been great ", "4/5 ", "★", ":) ", "don’t ",
+		"www.", "http://", "good😀", "gk", "GOOD ", "kind of ", "İ", "Ⱥ", "ｇｏｏｄ ", "sooooo", "never so ",
+		"food poisoning ", "keracunan enak ", "great love BPOM ", "good\u00a0", "bad\u3000",
+	} {
+		text := strings.Repeat(unit, (MaxScoredBytes*4)/len(unit)+1)
+		m := mw.Mention{Title: text, Text: text}
+		sc.Score(&m)
+		if m.Sentiment < -1 || m.Sentiment > 1 || m.StageConfidence < 0 || m.StageConfidence > 1 ||
+			m.Label != labelOf(float64(m.Sentiment)) || m.Stage == "" || m.Lang == "" {
+			t.Errorf("%q × %d: %+v", unit, len(text)/len(unit), m)
+		}
+		mt.MatchMention(&m)
+	}
+}
+
+// A text that is only links or handles says nothing: it is neutral.
+func TestLinkOnlyTextsNeutral(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, text := range []string{
+		"https://x.co/a", "https://example.com/terrible-horrible-worst-scam", "https://acme.com/awesome-great-love",
+		"www.acme.com", "http://bit.ly/3xYz https://t.co/kill", "@acme", "@acme @best_ever",
+	} {
+		m := mw.Mention{Text: text}
+		if sc.Score(&m); m.Label != mw.Neutral {
+			t.Errorf("%q: %s %v, want neutral", text, m.Label, m.Sentiment)
+		}
+	}
+}
