@@ -38,6 +38,11 @@ func TestMatch(t *testing.T) {
 		{"#acmeid", doc("@acmeid mantul"), false},
 		{"acme", doc("ordered from #acme today"), true},
 		{"acme", doc("ask @acme"), true},
+		// An e-mail's domain is no handle, a '#' inside a word no hashtag.
+		{"@acme", doc("mail budi@acme.com"), false},
+		{"acme", doc("mail budi@acme.com"), true},
+		{"#acme", doc("code in c#acme"), false},
+		{"@acme", doc("(@acme) and \"@acme\""), true},
 		// Wildcard suffix.
 		{"kecewa*", doc("sangat kekecewaan"), false},
 		{"kecewa*", doc("Kecewanya parah"), true},

@@ -46,6 +46,12 @@ func Tokenize(folded string) []Token {
 }
 
 // appendTokens is Tokenize appending to out, so a caller can reuse a buffer.
+// wordBefore reports whether s ends with a word character.
+func wordBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
+}
+
 func appendTokens(out []Token, folded string) []Token {
 	start, prefix := -1, byte(0)
 	flush := func(end int) {
@@ -59,7 +65,10 @@ func appendTokens(out []Token, folded string) []Token {
 		switch {
 		case word && start < 0:
 			start = i
-			if i > 0 && (folded[i-1] == '@' || folded[i-1] == '#') {
+			// A handle or hashtag starts after a non-word character: the
+			// "@acme" of "budi@acme.com" is an e-mail's domain, and the
+			// "#acme" of "c#acme" is not a hashtag.
+			if i > 0 && (folded[i-1] == '@' || folded[i-1] == '#') && !wordBefore(folded[:i-1]) {
 				prefix = folded[i-1]
 			}
 		case !word && start >= 0:
