@@ -20,6 +20,7 @@ import (
 type Scorer struct {
 	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
 	weights []typeWeight             // reach weight and review flag per source type, as declared at registration
+	names   *nameMask                // brand and competitor names that carry sentiment, blanked before scoring (names.go); nil if none
 }
 
 // NewScorer returns the default scorer for the configured brands. A
@@ -29,7 +30,7 @@ type Scorer struct {
 // init() has registered them.
 func NewScorer(brands []mw.Brand) *Scorer {
 	loadModels()
-	sc := &Scorer{brands: map[string]*brandAspects{}, weights: typeWeights()}
+	sc := &Scorer{brands: map[string]*brandAspects{}, weights: typeWeights(), names: newNameMask(brands)}
 	for _, b := range brands {
 		if len(b.Aspects) == 0 {
 			continue
@@ -57,7 +58,7 @@ type Result struct {
 // Reach of m. The Aspects slice may be shared between mentions: replace
 // it, don't modify it in place.
 func (sc *Scorer) Score(m *mw.Mention) {
-	sc.score(m, capScored(m.Title), capScored(m.Text))
+	sc.score(m, sc.names.apply(capScored(m.Title)), sc.names.apply(capScored(m.Text)))
 }
 
 // score is Score over the given title and text (capped by Score; the
