@@ -8,6 +8,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/critical"
+	"github.com/mentionwatch/mentionwatch/internal/namemask"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -46,6 +47,7 @@ type criticals struct {
 	maxAge  time.Duration
 	brands  []string
 	allowed func(brand string) bool
+	names   *namemask.Mask // brand and competitor names that read as a harm (maskNames)
 
 	watermark time.Time            // newest collected time judged
 	loaded    bool                 // watermark read from the store
@@ -69,9 +71,25 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 	}
 }
 
+// maskNames sets the names blanked out of a mention before the harm
+// check: those of names that the check alone flags. A brand or a
+// competitor may be named with a harm word (a perfume called Poison,
+// sunglasses called Police, a restaurant called Fire Kitchen), and every
+// mention of it would otherwise be a critical alert. The same words
+// elsewhere in the text still count.
+func (c *criticals) maskNames(names []string) {
+	var harmful []string
+	for _, n := range names {
+		if _, ok := c.check(n); ok {
+			harmful = append(harmful, n)
+		}
+	}
+	c.names = namemask.New(harmful)
+}
+
 // reason says why m is critical, or "".
 func (c *criticals) reason(m *mw.Mention) string {
-	if h, ok := c.check(m.Title + "\n" + m.Text); ok {
+	if h, ok := c.check(c.names.Apply(m.Title + "\n" + m.Text)); ok {
 		if h.Category == critical.CatLearned {
 			return "reads as a report of harm (learned model; no listed phrase matched)"
 		}

@@ -41,3 +41,34 @@ func TestCriticalReasonListsOnly(t *testing.T) {
 		t.Fatalf("lists_only, a listed harm: %q", got)
 	}
 }
+
+// A brand or competitor named with a harm word is a name, not a harm: its
+// mentions are not critical for the name alone, and a harm told about it
+// still is.
+func TestCriticalBrandNamedWithAHarmWord(t *testing.T) {
+	c := newCriticals(nil, mw.CriticalConfig{}, []string{"Lawsuit Coffee"}, nil)
+	ordinary := []string{"Lawsuit Coffee opened a new branch", "ngopi di Boikot Store tadi pagi", "Ambulance Chasers is a great band"}
+	for _, text := range ordinary {
+		m := mw.Mention{Text: text, Label: mw.Positive}
+		if c.reason(&m) == "" {
+			t.Fatalf("%q: the unmasked check does not flag it; the example no longer shows the problem", text)
+		}
+	}
+	c.maskNames([]string{"Lawsuit Coffee", "Acme", "Boikot Store", "Ambulance Chasers"})
+	for _, text := range ordinary {
+		m := mw.Mention{Text: text, Label: mw.Positive}
+		if got := c.reason(&m); got != "" {
+			t.Errorf("%q: reason %q for the name alone", text, got)
+		}
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"Adik saya keracunan setelah minum di Lawsuit Coffee", `mentions "keracunan" (poisoning)`},
+		{"we are filing a lawsuit against Lawsuit Coffee", `mentions "lawsuit" (legal)`},
+		{"ayo boikot Boikot Store", `mentions "boikot" (boycott)`},
+	} {
+		m := mw.Mention{Text: tc.text, Label: mw.Positive}
+		if got := c.reason(&m); got != tc.want {
+			t.Errorf("%q: reason %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

@@ -60,6 +60,10 @@ type Loop struct {
 	// (competitors are tracked for share of voice, not alerted on). Set it
 	// before the first Tick.
 	Brands map[string]bool
+	// Competitors are the competitors' names, for the critical check: a
+	// name that reads as a harm is blanked before it (criticals.go). Set
+	// it before the first Tick.
+	Competitors []string
 	// OnDeliver, if set, is called after each notification attempt (its
 	// retries done), with the error if it failed (for metrics). Set it
 	// before the first Tick.
@@ -187,6 +191,7 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	l.judge = newJudge(l.NewDetector, l.bucket)
 	l.eps = newEpisodes(l.bucket)
 	l.crit = newCriticals(l.st, l.cfg.Critical, brands, l.allowed)
+	l.crit.maskNames(append(append([]string(nil), brands...), l.Competitors...))
 	l.drops = nil
 	if l.cfg.Drops.Enabled {
 		l.drops = newDrops(l.cfg, l.bucket)

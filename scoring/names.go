@@ -1,13 +1,10 @@
 package scoring
 
 import (
-	"regexp"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/namemask"
 )
 
 // A brand's own name is not an opinion. "Happy Foods shipped my order"
@@ -22,14 +19,9 @@ import (
 // so the scoring of their mentions, and every evaluation figure, is as
 // before.
 
-// nameMask finds the configured names to blank out.
-type nameMask struct {
-	re *regexp.Regexp // the names, case-insensitive, longest first
-}
-
-// newNameMask returns the mask for brands' and competitors' names that
+// newNameMask returns the mask of brands' and competitors' names that
 // carry sentiment, nil when none does.
-func newNameMask(brands []mw.Brand) *nameMask {
+func newNameMask(brands []mw.Brand) *namemask.Mask {
 	var names []string
 	add := func(name string) {
 		if nameCarriesSentiment(name) && !slices.Contains(names, name) {
@@ -42,21 +34,7 @@ func newNameMask(brands []mw.Brand) *nameMask {
 			add(c.Name)
 		}
 	}
-	if len(names) == 0 {
-		return nil
-	}
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
-	alts := make([]string, len(names))
-	for i, n := range names {
-		// The name's words with any run of spaces or punctuation between
-		// them ("Happy Foods", "happy-foods", "Happy  Foods").
-		words := strings.FieldsFunc(n, func(r rune) bool { return !isNameRune(r) })
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		alts[i] = strings.Join(words, `[^\p{L}\p{N}_]+`)
-	}
-	return &nameMask{re: regexp.MustCompile(`(?i)(?:` + strings.Join(alts, "|") + `)`)}
+	return namemask.New(names)
 }
 
 // nameCarriesSentiment reports whether a word of name carries valence.
@@ -75,42 +53,4 @@ func nameCarriesSentiment(name string) bool {
 
 func hasValence(wi *wordInfo) bool {
 	return wi.inLex() || wi.cueID != 0 && wordCues[wi.cueID].hasVal
-}
-
-func isNameRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' }
-
-// apply returns s with every whole-word occurrence of a masked name
-// replaced by spaces (the same number of bytes). It allocates only when a
-// name occurs.
-func (nm *nameMask) apply(s string) string {
-	if nm == nil || s == "" {
-		return s
-	}
-	var b []byte
-	for pos := 0; pos < len(s); {
-		loc := nm.re.FindStringIndex(s[pos:])
-		if loc == nil {
-			break
-		}
-		start, end := pos+loc[0], pos+loc[1]
-		before, _ := utf8.DecodeLastRuneInString(s[:start])
-		after, _ := utf8.DecodeRuneInString(s[end:])
-		if (start > 0 && isNameRune(before)) || (end < len(s) && isNameRune(after)) {
-			// Inside a longer word ("Happy Foodsy"): not the name.
-			_, size := utf8.DecodeRuneInString(s[start:])
-			pos = start + max(size, 1)
-			continue
-		}
-		if b == nil {
-			b = []byte(s)
-		}
-		for i := start; i < end; i++ {
-			b[i] = ' '
-		}
-		pos = end
-	}
-	if b == nil {
-		return s
-	}
-	return string(b)
 }

@@ -72,10 +72,10 @@ func TestNameMaskAllocatesOnlyWhenANameOccurs(t *testing.T) {
 		t.Error("names without a sentiment word are masked")
 	}
 	text := "ordered from the shop, arrived fine"
-	if n := testing.AllocsPerRun(100, func() { _ = nm.apply(text) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _ = nm.Apply(text) }); n != 0 {
 		t.Errorf("%v allocations for a text without the name", n)
 	}
-	if got, want := nm.apply("x best buy, Best  Buy! bestbuy"), "x "+strings.Repeat(" ", 8)+", "+strings.Repeat(" ", 9)+"! bestbuy"; got != want {
+	if got, want := nm.Apply("x best buy, Best  Buy! bestbuy"), "x "+strings.Repeat(" ", 8)+", "+strings.Repeat(" ", 9)+"! bestbuy"; got != want {
 		t.Errorf("apply = %q", got)
 	}
 }

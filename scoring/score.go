@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/namemask"
 )
 
 // Scorer fills the scoring fields of one mention in place (Lang,
@@ -20,7 +21,7 @@ import (
 type Scorer struct {
 	brands  map[string]*brandAspects // folded brand or competitor name → its brand's extra aspects
 	weights []typeWeight             // reach weight and review flag per source type, as declared at registration
-	names   *nameMask                // brand and competitor names that carry sentiment, blanked before scoring (names.go); nil if none
+	names   *namemask.Mask           // brand and competitor names that carry sentiment, blanked before scoring (names.go); nil if none
 }
 
 // NewScorer returns the default scorer for the configured brands. A
@@ -58,7 +59,7 @@ type Result struct {
 // Reach of m. The Aspects slice may be shared between mentions: replace
 // it, don't modify it in place.
 func (sc *Scorer) Score(m *mw.Mention) {
-	sc.score(m, sc.names.apply(capScored(m.Title)), sc.names.apply(capScored(m.Text)))
+	sc.score(m, sc.names.Apply(capScored(m.Title)), sc.names.Apply(capScored(m.Text)))
 }
 
 // score is Score over the given title and text (capped by Score; the

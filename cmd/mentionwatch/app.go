@@ -126,6 +126,9 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 	a.alerts.Brands = map[string]bool{}
 	for _, b := range cfg.Brands {
 		a.alerts.Brands[b.Name] = true
+		for _, c := range b.Competitors {
+			a.alerts.Competitors = append(a.alerts.Competitors, c.Name)
+		}
 	}
 	a.writer, err = writer.New(st, writer.Options{
 		BatchSize:     cfg.Store.BatchSize,

@@ -1,0 +1,31 @@
+package namemask
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestApply(t *testing.T) {
+	m := New([]string{"Best Buy", "", "best  buy", "Poison"})
+	for in, want := range map[string]string{
+		"x best buy, Best  Buy! bestbuy": "x " + strings.Repeat(" ", 8) + ", " + strings.Repeat(" ", 9) + "! bestbuy",
+		"Dior POISON arrived; poisoned?": "Dior " + strings.Repeat(" ", 6) + " arrived; poisoned?",
+		"Best-Buy":                       strings.Repeat(" ", 8),
+		"":                               "",
+	} {
+		if got := m.Apply(in); got != want {
+			t.Errorf("Apply(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if New(nil) != nil || New([]string{" ", "--"}) != nil {
+		t.Error("a mask of no names is not nil")
+	}
+	var none *Mask
+	if none.Apply("best buy") != "best buy" {
+		t.Error("a nil mask blanked a name")
+	}
+	text := "ordered from the shop, arrived fine"
+	if n := testing.AllocsPerRun(100, func() { _ = m.Apply(text) }); n != 0 {
+		t.Errorf("%v allocations for a text without a name", n)
+	}
+}
