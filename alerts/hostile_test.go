@@ -283,3 +283,31 @@ func TestCriticalOfARemovedBrandIsNotSent(t *testing.T) {
 		t.Fatalf("%d messages for a brand that is not configured", n)
 	}
 }
+
+// An alert the outbox retires while a job of it is still queued is
+// forgotten once that job is delivered: the per-receiver memory of keys
+// does not grow with every such alert.
+func TestRetiredAlertForgottenWhenItsLastJobIsDone(t *testing.T) {
+	r := newRQueue(nil, nil)
+	j := &job{key: "k1", n: Notification{Alert: mw.Alert{ID: "a1"}}}
+	other := &job{key: "k2", n: Notification{Alert: mw.Alert{ID: "a2"}}}
+	if !r.add("a1", j) || !r.add("a2", other) {
+		t.Fatal("jobs not added")
+	}
+	r.forget("a1") // retired with its job still queued
+	if !r.has("a1", "k1") {
+		t.Fatal("a queued job's key was forgotten: it could be queued twice")
+	}
+	r.done(j)
+	if len(r.known) != 1 || r.has("a1", "k1") || len(r.retired) != 0 {
+		t.Errorf("after the last job: known %v, retired %v; want only a2", r.known, r.retired)
+	}
+	r.done(other) // not retired: remembered until the outbox retires it
+	if !r.has("a2", "k2") {
+		t.Error("a delivered job of a live alert was forgotten")
+	}
+	r.forget("a2")
+	if len(r.known) != 0 {
+		t.Errorf("known %v after every alert was retired", r.known)
+	}
+}

@@ -29,6 +29,9 @@ type rqueue struct {
 	jobs  []*job                     // pending, in the order they were routed
 	busy  bool                       // a worker is sending
 	known map[string]map[string]bool // alert id -> delivery keys routed here (any status)
+	// retired holds the alerts the outbox retired while a job of theirs
+	// was still queued: known forgets them when their last job is done.
+	retired map[string]bool
 }
 
 // job is one notification on its way to one receiver.
@@ -43,7 +46,7 @@ type job struct {
 }
 
 func newRQueue(nt Notifier, p *routing.Policy) *rqueue {
-	return &rqueue{nt: nt, policy: p, known: map[string]map[string]bool{}}
+	return &rqueue{nt: nt, policy: p, known: map[string]map[string]bool{}, retired: map[string]bool{}}
 }
 
 // has reports whether key was routed to r already.
@@ -72,17 +75,43 @@ func (r *rqueue) add(alertID string, j *job) bool {
 	return true
 }
 
-// forget drops what r remembers of alert id, once the outbox retired it
-// and no job of it is left.
+// forget drops what r remembers of alert id, once the outbox retired it:
+// now when no job of it is left, else when its last job is done.
 func (r *rqueue) forget(alertID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, j := range r.jobs {
-		if j.n.Alert.ID == alertID {
-			return
-		}
+	if r.queued(alertID) {
+		r.retired[alertID] = true
+		return
 	}
 	delete(r.known, alertID)
+}
+
+// queued reports whether a job of alert id is left; r.mu is held.
+func (r *rqueue) queued(alertID string) bool {
+	for _, j := range r.jobs {
+		if j.n.Alert.ID == alertID {
+			return true
+		}
+	}
+	return false
+}
+
+// done removes delivered job j, and forgets its alert when the outbox
+// retired it and this was its last job.
+func (r *rqueue) done(j *job) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, x := range r.jobs {
+		if x == j {
+			r.jobs = append(r.jobs[:i], r.jobs[i+1:]...)
+			break
+		}
+	}
+	if id := j.n.Alert.ID; r.retired[id] && !r.queued(id) {
+		delete(r.retired, id)
+		delete(r.known, id)
+	}
 }
 
 // roundBackoff is the wait after a round of attempts failed: 30 s, doubling,
@@ -242,14 +271,7 @@ func (q *queues) work(ctx context.Context, r *rqueue, now time.Time) {
 		}
 		q.mu.Unlock()
 		if err == nil {
-			r.mu.Lock()
-			for i, x := range r.jobs {
-				if x == j {
-					r.jobs = append(r.jobs[:i], r.jobs[i+1:]...)
-					break
-				}
-			}
-			r.mu.Unlock()
+			r.done(j)
 			q.log.Info("alert delivered", "notifier", name, "alert", a.ID, "kind", a.Kind, "state", a.State, "brand", a.Brand, "scope", a.Scope, "attempts", j.attempts)
 			continue
 		}
