@@ -38,11 +38,13 @@ systemd-verify:
 	GO=$(GO) bash scripts/systemd-verify.sh
 
 ## test: vet, gofmt check, staticcheck, the Prometheus rules and the
-## systemd unit, then every test with the race detector, then the harm
-## model's reproducibility without it (one goroutine; 10x slower under -race).
+## systemd unit, then every test with the race detector, then without it
+## the harm model's reproducibility (one goroutine; 10x slower under -race)
+## and the allocation checks (sync.Pool drops items at random under -race).
 test: lint promtool systemd-verify
 	$(GO) test -race -count=1 $(PKGS)
 	$(GO) test -count=1 -run '^TestHarmModelReproducible$$' ./scoring/training/
+	$(GO) test -count=1 -run 'Allocs$$' ./scoring/ ./internal/namemask/
 
 ## promtool: check and unit-test the Prometheus rules in contrib/prometheus.
 ## Without promtool (Debian package prometheus) it skips, except with

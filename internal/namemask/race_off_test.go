@@ -1,0 +1,5 @@
+//go:build !race
+
+package namemask
+
+const raceEnabled = false
