@@ -75,3 +75,30 @@ func TestNameMaskOnlyForSentimentNames(t *testing.T) {
 		t.Errorf("apply = %q", got)
 	}
 }
+
+var nameMaskTexts = []string{
+	"Paket dari toko ini belum sampai juga padahal udah seminggu, kecewa banget sama pelayanannya",
+	"I ordered the vacuum last week and it arrived broken. Support has not answered my emails.",
+	"Love the new app update, checkout is so much faster now!",
+	"Harga naik terus tapi kualitas turun, mending pindah ke kompetitor aja deh",
+}
+
+// BenchmarkNameMask scores the same texts without brands and with three
+// masked names configured (none of them in the texts): the mask's cost on
+// every mention (docs/BENCHMARKS.md).
+func BenchmarkNameMask(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		sc   *Scorer
+	}{
+		{"plain", NewScorer(nil)},
+		{"masked", NewScorer([]mw.Brand{{Name: "Best Buy", Competitors: []mw.Competitor{{Name: "Happy Foods"}, {Name: "Toko Kecewa"}}}})},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m := mw.Mention{Text: nameMaskTexts[i%len(nameMaskTexts)]}
+				bc.sc.Score(&m)
+			}
+		})
+	}
+}

@@ -36,3 +36,16 @@ func TestApplyAllocs(t *testing.T) {
 		t.Errorf("%v allocations for a text without a name", n)
 	}
 }
+
+func TestApplyUnicode(t *testing.T) {
+	m := New([]string{"Café Ñusa", "Toko Kecewa"})
+	for in, want := range map[string]string{
+		"ngopi di CAFÉ ÑUSA tadi":   "ngopi di " + strings.Repeat(" ", len("CAFÉ ÑUSA")) + " tadi",
+		"beli di toko-kecewa aja":   "beli di " + strings.Repeat(" ", 11) + " aja",
+		"tokokecewa, toko kecewaku": "tokokecewa, toko kecewaku",
+	} {
+		if got := m.Apply(in); got != want {
+			t.Errorf("Apply(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
