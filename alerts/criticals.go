@@ -73,8 +73,8 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 
 // maskNames sets the names blanked out of a mention before the harm
 // check: those of names that the check alone flags. A brand or a
-// competitor may be named with a harm word (a perfume called Poison,
-// sunglasses called Police, a restaurant called Fire Kitchen), and every
+// competitor may be named with a harm word (a café called Lawsuit Coffee,
+// a shop called Boikot Store, a band called Ambulance Chasers), and every
 // mention of it would otherwise be a critical alert. The same words
 // elsewhere in the text still count.
 func (c *criticals) maskNames(names []string) {

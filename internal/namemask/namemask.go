@@ -1,7 +1,6 @@
 // Package namemask blanks configured names (brands, competitors) out of a
 // text, so that a name made of ordinary words is not read as those words:
-// "Happy Foods" as praise, "Poison" (a perfume) or "Police" (sunglasses)
-// as a harm.
+// "Happy Foods" as praise, "Lawsuit Coffee" or "Boikot Store" as a harm.
 package namemask
 
 import (
