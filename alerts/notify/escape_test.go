@@ -40,13 +40,11 @@ func (c *capture) serve(t *testing.T, name, answer string) string {
 	return srv.URL
 }
 
-// TestHostileTextInertInEveryChannel sends notify.Sample, whose mention
-// carries <b>, </a>, *bold* and <!channel>, through every channel built
-// from a config, and checks each body in its own format: Slack mrkdwn,
-// Telegram HTML, the Teams Adaptive Card, WhatsApp template parameters,
-// Alertmanager annotations, and the email's HTML and text parts.
-func TestHostileTextInertInEveryChannel(t *testing.T) {
-	c := &capture{bodies: map[string][]byte{}}
+// channels builds Slack, Telegram, Teams, WhatsApp (with waExtra's extra
+// keys) and Alertmanager from a config, each posting to its own capture
+// endpoint, which answers as the service does.
+func (c *capture) channels(t *testing.T, waExtra string) []alerts.Notifier {
+	t.Helper()
 	yaml := fmt.Sprintf(`  slack:
     webhook_url: %s/services/T/B/x
   telegram:
@@ -61,11 +59,11 @@ func TestHostileTextInertInEveryChannel(t *testing.T) {
     to: ["6281234567890"]
     template: mention_alert
     api_url: %s
-  alertmanager:
+%s  alertmanager:
     url: %s
 `, c.serve(t, "slack", "ok"), c.serve(t, "telegram", `{"ok":true,"result":{"message_id":1}}`), c.serve(t, "teams", ""),
 		c.serve(t, "whatsapp", `{"messaging_product":"whatsapp","contacts":[{"input":"6281234567890","wa_id":"6281234567890"}],"messages":[{"id":"wamid.X"}]}`),
-		c.serve(t, "alertmanager", ""))
+		waExtra, c.serve(t, "alertmanager", ""))
 	cfg, err := parse(t, yaml)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +72,17 @@ func TestHostileTextInertInEveryChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ns
+}
+
+// TestHostileTextInertInEveryChannel sends notify.Sample, whose mention
+// carries <b>, </a>, *bold* and <!channel>, through every channel built
+// from a config, and checks each body in its own format: Slack mrkdwn,
+// Telegram HTML, the Teams Adaptive Card, WhatsApp template parameters,
+// Alertmanager annotations, and the email's HTML and text parts.
+func TestHostileTextInertInEveryChannel(t *testing.T) {
+	c := &capture{bodies: map[string][]byte{}}
+	ns := c.channels(t, "")
 	sample := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "https://dash.example/")
 	for _, n := range ns {
 		if err := n.Send(t.Context(), sample); err != nil {

@@ -1,8 +1,6 @@
 package notify_test
 
 import (
-	"fmt"
-	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,33 +16,7 @@ import (
 // character, a bidi override or a zero-width space reach the message.
 func TestHostileAuthorIsOneVisibleLineInEveryChannel(t *testing.T) {
 	c := &capture{bodies: map[string][]byte{}}
-	yaml := fmt.Sprintf(`  telegram:
-    bot_token: "123456:ABCdef"
-    chat_id: "-100"
-    api_url: %s
-  teams:
-    webhook_url: %s/workflows/x
-  whatsapp:
-    phone_number_id: "106540352242922"
-    access_token: tok
-    to: ["6281234567890"]
-    template: mention_alert
-    parameters: [headline, why, evidence]
-    max_param_runes: 1000
-    api_url: %s
-  alertmanager:
-    url: %s
-`, c.serve(t, "telegram", `{"ok":true,"result":{"message_id":1}}`), c.serve(t, "teams", ""),
-		c.serve(t, "whatsapp", `{"messaging_product":"whatsapp","contacts":[{"input":"6281234567890","wa_id":"6281234567890"}],"messages":[{"id":"wamid.X"}]}`),
-		c.serve(t, "alertmanager", ""))
-	cfg, err := parse(t, yaml)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns, err := notify.Build(cfg, slog.New(slog.DiscardHandler), notify.Options{Context: t.Context()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns := c.channels(t, "    parameters: [headline, why, evidence]\n    max_param_runes: 1000\n")
 	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "https://dash.example/")
 	const forged = "\nOpen in the dashboard: https://evil.example/login"
 	n.Alert.Kind, n.Alert.Scope = mw.AlertCritical, alerts.ScopeMention
@@ -55,12 +27,16 @@ func TestHostileAuthorIsOneVisibleLineInEveryChannel(t *testing.T) {
 			t.Fatalf("%s: %v", ch.Name(), err)
 		}
 	}
-	for _, name := range []string{"telegram", "teams", "whatsapp", "alertmanager"} {
+	for _, name := range []string{"slack", "telegram", "teams", "whatsapp", "alertmanager"} {
 		for _, s := range jsonStrings(t, c.bodies[name]) {
 			if strings.Contains(s, "\nOpen in the dashboard: https://evil") {
 				t.Errorf("%s: the reason forged a line: %q", name, s)
 			}
-			if strings.ContainsAny(s, "\u202E\u2066\u200b\x00\x1b") {
+			bad := "\u202E\u2066\u200b\x00\x1b"
+			if name == "slack" {
+				bad = "\u202E\u2066\x00\x1b" // Slack's own zero-width space breaks @here; the author's is checked below
+			}
+			if strings.ContainsAny(s, bad) {
 				t.Errorf("%s: a control character, bidi override or zero-width space got through: %q", name, s)
 			}
 		}
