@@ -13,6 +13,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -145,7 +146,7 @@ func TestRetryAfterDoesNotOverflow(t *testing.T) {
 
 // TestHugeRetryAfterDoesNotLoseTheNotification: a receiver that answers
 // 429 with a Retry-After of ten years holds the notification for at most
-// maxRetryAfter, not for ten years (which the delivery log would carry
+// retryafter.Max, not for ten years (which the delivery log would carry
 // across restarts).
 func TestHugeRetryAfterDoesNotLoseTheNotification(t *testing.T) {
 	st := openStore(t)
@@ -177,8 +178,8 @@ func TestHugeRetryAfterDoesNotLoseTheNotification(t *testing.T) {
 		t.Fatal("Tick after a 429: no error")
 	}
 	d := latestOf(t, st, "slack")
-	if len(d) != 1 || d[0].Status != mw.DeliveryRetrying || d[0].NextAt.After(now.Add(maxRetryAfter)) || !strings.Contains(d[0].Error, "429") {
-		t.Fatalf("after a ten-year Retry-After the delivery is %+v, want it retried within %s", d, maxRetryAfter)
+	if len(d) != 1 || d[0].Status != mw.DeliveryRetrying || d[0].NextAt.After(now.Add(retryafter.Max)) || !strings.Contains(d[0].Error, "429") {
+		t.Fatalf("after a ten-year Retry-After the delivery is %+v, want it retried within %s", d, retryafter.Max)
 	}
 	mu.Lock()
 	limited = false

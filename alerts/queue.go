@@ -14,6 +14,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/routing"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -115,13 +116,14 @@ func (r *rqueue) done(j *job) {
 }
 
 // roundBackoff is the wait after a round of attempts failed: 30 s, doubling,
-// at most 30 min; a longer Retry-After wins, up to maxRetryAfter.
+// at most 30 min; a longer Retry-After wins, up to retryafter.Max (a day:
+// the delivery log would carry a longer wait across restarts).
 func roundBackoff(rounds int, retryAfter time.Duration) time.Duration {
 	d := 30 * time.Second
 	for i := 1; i < rounds && d < 30*time.Minute; i++ {
 		d *= 2
 	}
-	return max(min(d, 30*time.Minute), min(retryAfter, maxRetryAfter))
+	return max(min(d, 30*time.Minute), min(retryAfter, retryafter.Max))
 }
 
 // queues are the receivers of an outbox and their workers.
@@ -363,9 +365,3 @@ func later(a, b mw.Delivery) bool {
 	}
 	return a.At.After(b.At)
 }
-
-// maxRetryAfter bounds the wait a service's Retry-After imposes on a
-// job. A service that asks for days (or, broken, for years) would
-// otherwise hold the notification that long, and the delivery log would
-// carry the wait across restarts: it is asked again after a day.
-const maxRetryAfter = 24 * time.Hour

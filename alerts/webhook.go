@@ -10,15 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
 // Webhook posts alerts as JSON. With a secret, the header (default
@@ -247,21 +246,6 @@ func Sign(secret, body []byte) string {
 // RetryAfter reads a Retry-After header, in seconds or as an HTTP date; 0
 // when it is absent or unreadable. Every HTTP notifier reads it here.
 func RetryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	s, err := strconv.Atoi(v)
-	switch {
-	case err == nil && s >= 0:
-		// Saturate: seconds too many for a Duration must not wrap round
-		// to a short or negative wait.
-		return time.Duration(min(int64(s), math.MaxInt64/int64(time.Second))) * time.Second
-	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"):
-		return time.Duration(math.MaxInt64)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, time.Until(t))
-	}
-	return 0
+	d, _ := retryafter.Parse(v, time.Now())
+	return d
 }

@@ -20,6 +20,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
 // DefaultUserAgent identifies mentionwatch to the sites it reads.
@@ -400,14 +401,8 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 }
 
 func retryAfterHeader(h http.Header, now time.Time) time.Duration {
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && s >= 0 {
-			// Seconds beyond the cap would overflow a Duration.
-			return time.Duration(min(s, int64(MaxRetryAfter/time.Second))) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil && t.After(now) {
-			return t.Sub(now)
-		}
+	if d, ok := retryafter.Parse(h.Get("Retry-After"), now); ok && d > 0 {
+		return d
 	}
 	// X: x-rate-limit-reset (epoch); Bluesky: RateLimit-Reset (epoch);
 	// Mastodon: X-RateLimit-Reset (ISO 8601 time).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -23,7 +24,7 @@ const MaxBackoff = 6 * time.Hour
 // MaxRetryAfter caps how long a service's Retry-After (or rate-limit
 // reset) can hold a source back: a bogus or hostile value of years must
 // not stop it for good. A daily quota resets within it.
-const MaxRetryAfter = 24 * time.Hour
+const MaxRetryAfter = retryafter.Max
 
 // Sink receives the raw items of one run. It must make them durable (stored
 // or spooled) before it returns nil: the cursor is saved only after that,
