@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"html/template"
 	"strings"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
 )
 
 // HTMLPage is what the HTML template reads.
@@ -45,7 +47,7 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 	"pct":    pct,
 	"ratio":  ratio,
 	"points": points,
-	"line":   oneLine,
+	"line":   alerts.OneLine,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#1d1c1d;background:#ffffff">

@@ -3,6 +3,8 @@ package digest
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
 )
 
 // Lines shared by the text, Slack and Telegram renderers, as plain text;
@@ -75,8 +77,8 @@ func (v Voice) line() string {
 }
 
 func (a Alert) line() string {
-	s := fmt.Sprintf("%s %s: %s; first response %s", when(a.StartedAt), oneLine(a.Headline), oneLine(a.Why), a.ResponseWords())
-	if by := oneLine(a.AckedBy); a.Acked && by != "" {
+	s := fmt.Sprintf("%s %s: %s; first response %s", when(a.StartedAt), alerts.OneLine(a.Headline), alerts.OneLine(a.Why), a.ResponseWords())
+	if by := alerts.OneLine(a.AckedBy); a.Acked && by != "" {
 		s += " by " + by
 	}
 	return s

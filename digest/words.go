@@ -187,8 +187,8 @@ func mentionText(m mw.Mention, n int) string {
 // byline is "@author on playstore, Tue 1 Dec 14:03 (+2 similar)".
 func (t Top) byline() string {
 	m := t.Mention
-	s := oneLine(m.Source)
-	if a := oneLine(m.Author); a != "" {
+	s := alerts.OneLine(m.Source)
+	if a := alerts.OneLine(m.Author); a != "" {
 		s = a + " on " + s
 	}
 	s += ", " + when(m.Published)
@@ -211,8 +211,3 @@ func (t Top) link() string {
 
 // mentionRunes bounds a mention's text in a digest.
 const mentionRunes = 280
-
-// oneLine is untrusted text (an author, a source, an alert's reason) as
-// one line of visible characters (alerts.OneLine): a line break in it
-// becomes a space, so it cannot start a line of its own in the text part.
-func oneLine(s string) string { return alerts.OneLine(s) }
