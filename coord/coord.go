@@ -332,7 +332,7 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 		defer wg.Done()
 		c.watchMembers(ctx)
 	}()
-	c.elect(ctx, path.Base(node))
+	c.elect(ctx, sid, path.Base(node))
 	wg.Wait()
 }
 
@@ -464,10 +464,10 @@ func seq(node string) string {
 	return node
 }
 
-// elect runs the election recipe until ctx ends: if our node is the lowest
-// we lead; otherwise watch only the next lower node (no herd effect when
-// the leader goes) and look again when it goes.
-func (c *Coordinator) elect(ctx context.Context, node string) {
+// elect runs the election recipe for session sid until ctx ends: if our
+// node is the lowest we lead; otherwise watch only the next lower node (no
+// herd effect when the leader goes) and look again when it goes.
+func (c *Coordinator) elect(ctx context.Context, sid int64, node string) {
 	for ctx.Err() == nil {
 		kids, _, err := c.conn.Children(c.path("election"))
 		if err != nil {
@@ -497,11 +497,11 @@ func (c *Coordinator) elect(ctx context.Context, node string) {
 			c.mu.Unlock()
 			continue
 		case idx == 0:
-			c.setElected(true)
+			c.setElected(sid, true)
 			// Leader until the session ends or the node is deleted.
 			ok, _, ev, err := c.conn.ExistsW(c.path("election", node))
 			if err != nil || !ok {
-				c.setElected(false)
+				c.setElected(sid, false)
 				c.pause(ctx)
 				continue
 			}
@@ -512,7 +512,7 @@ func (c *Coordinator) elect(ctx context.Context, node string) {
 				if e.Type == zk.EventNotWatching {
 					return // the session ended
 				}
-				c.setElected(false)
+				c.setElected(sid, false)
 			}
 		default:
 			pred := kids[idx-1]
@@ -534,10 +534,14 @@ func (c *Coordinator) elect(ctx context.Context, node string) {
 	}
 }
 
-func (c *Coordinator) setElected(v bool) {
+// setElected records the election's outcome as seen by session sid. An
+// outcome read in a session that has since ended is dropped: the old
+// session's node was the lowest, but the new session has not even joined
+// yet, and electing on it would let two members lead at once.
+func (c *Coordinator) setElected(sid int64, v bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.elected == v {
+	if c.session != sid || c.elected == v {
 		return
 	}
 	c.elected = v
