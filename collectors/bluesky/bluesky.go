@@ -93,8 +93,9 @@ func (b *Bluesky) Init(env collectors.Env) error {
 }
 
 // Collect runs each query from its own mark (cursor Extra "since:<query>",
-// the newest indexedAt read, RFC 3339) with sort=latest and returns the new
-// posts, deduplicated across queries and runs (cursor Seen).
+// the newest indexedAt read, RFC 3339, less IndexLag) with sort=latest and
+// returns the new posts, deduplicated across queries and runs (cursor
+// Seen).
 //
 // Pages are read newest first until a post older than the mark, the end of
 // the results, or max_pages (older surplus is then skipped with a
@@ -108,11 +109,13 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	var firstErr error
 	for _, q := range b.queries {
 		key := "since:" + q
-		since, err := time.Parse(time.RFC3339Nano, next.Extra[key])
+		mark, err := time.Parse(time.RFC3339Nano, next.Extra[key])
+		from := mark.Add(-IndexLag)
 		if err != nil {
-			since = now.Add(-time.Duration(b.Lookback)).UTC()
+			mark = now.Add(-time.Duration(b.Lookback)).UTC()
+			from = mark
 		}
-		posts, newest, err := b.search(ctx, q, since, &next)
+		posts, newest, err := b.search(ctx, q, from, mark, &next)
 		for _, p := range posts {
 			next.Remember(p.NativeID)
 			out = append(out, p)
@@ -138,10 +141,19 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	return out, next, firstErr
 }
 
-// search reads the pages of one query indexed at or after since, skipping
-// posts in cur.Seen. newest is the newest indexedAt read (since if none).
-func (b *Bluesky) search(ctx context.Context, q string, since time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
-	newest = since
+// IndexLag is how far before a query's mark (the newest indexedAt read)
+// the next run asks from. The search filters and sorts by sortAt, the
+// earlier of createdAt and indexedAt, so a post written before the mark
+// but indexed after the run that set it has a sortAt before the mark: a
+// search from the mark itself would never return it. Posts read again in
+// the overlap are told apart by cursor Seen (and the scheduler's window).
+const IndexLag = 10 * time.Minute
+
+// search reads the pages of one query whose sortAt is at or after since,
+// skipping posts in cur.Seen. newest is the newest indexedAt read (mark if
+// none is newer).
+func (b *Bluesky) search(ctx context.Context, q string, since, mark time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
+	newest = mark
 	cursor := ""
 	for page := 0; page < b.MaxPages; page++ {
 		v := url.Values{}

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,32 @@ func Collect(t testing.TB, src *collectors.Source, cur mw.Cursor) ([]mw.Mention,
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return src.Collector.Collect(ctx, cur)
+}
+
+// WantLate runs src from cur and wants exactly the items with the ids
+// want: those that reached the service's search after the run that set
+// cur's mark (indexed late, or in the mark's own second). A further run
+// must return nothing: the overlap read again is not returned twice. It
+// returns the cursor after the first of the two runs.
+func WantLate(t testing.TB, src *collectors.Source, cur mw.Cursor, want ...string) mw.Cursor {
+	t.Helper()
+	items, next, err := Collect(t, src, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range items {
+		got = append(got, m.NativeID)
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Fatalf("the run after the mark returned %q, want exactly %q (reached the search after the mark was set)", got, want)
+	}
+	if again, _, err := Collect(t, src, next); err != nil || len(again) != 0 {
+		t.Fatalf("the run after that returned %d items, %v; want none (the overlap is read again but not returned)", len(again), err)
+	}
+	return next
 }
 
 // Fixture reads testdata/name.

@@ -82,9 +82,11 @@ func (h *HackerNews) Init(env collectors.Env) error {
 //
 // The API lists newest first, so the mark moves only when every page of a
 // query was read (or the max_pages bound was reached, in which case older
-// surplus hits are skipped with a warning). When a later page fails, the
-// hits already read are returned and remembered in cursor Seen, and the
-// mark stays, so the next run re-reads that window without duplicates.
+// surplus hits are skipped with a warning). Each run asks from IndexLag
+// before the mark, for hits indexed late; the hits returned are remembered
+// in cursor Seen, so those read again are not returned twice. When a later
+// page fails, the mark stays, so the next run re-reads that window without
+// duplicates.
 func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	now := h.env.Now()
@@ -94,24 +96,24 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 	for _, q := range h.queries {
 		key := "since:" + q
 		since, _ := strconv.ParseInt(next.Extra[key], 10, 64)
+		from := since - int64(IndexLag/time.Second)
 		if since == 0 {
 			since = now.Add(-time.Duration(h.Lookback)).Unix()
+			from = since
 		}
-		items, newest, complete, err := h.search(ctx, q, since, &next)
+		items, newest, complete, err := h.search(ctx, q, from, since, &next)
 		for _, m := range items {
 			if got[m.NativeID] {
 				continue
 			}
 			got[m.NativeID] = true
 			out = append(out, m)
+			next.Remember(m.NativeID)
 			if m.Published.After(next.LastTime) {
 				next.LastTime = m.Published
 			}
 		}
 		if err != nil {
-			for _, m := range items {
-				next.Remember(m.NativeID)
-			}
 			if firstErr == nil {
 				firstErr = fmt.Errorf("hackernews: searching %q: %w", q, err)
 			}
@@ -127,10 +129,21 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 	return out, next, firstErr
 }
 
+// IndexLag is how far before a query's mark (the newest created_at_i read)
+// the next run asks from. Algolia indexes an item some time after it is
+// created, and not in order: a comment created in the mark's second, or
+// just before it, can become searchable after the run that set the mark;
+// asking only for created_at_i > mark never returned it. Hits read again
+// in the overlap are told apart by cursor Seen (and the scheduler's
+// window).
+const IndexLag = 10 * time.Minute
+
 // search reads the pages of one query newer than since. It skips hits in
-// cur.Seen (read in a failed run). complete is false when a page failed.
-func (h *HackerNews) search(ctx context.Context, q string, since int64, cur *mw.Cursor) (items []mw.Mention, newest int64, complete bool, err error) {
-	newest = since
+// cur.Seen (read before: in the overlap, or in a failed run). newest is the
+// newest created_at_i read (mark if none is newer); complete is false when
+// a page failed.
+func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cur *mw.Cursor) (items []mw.Mention, newest int64, complete bool, err error) {
+	newest = mark
 	for page := 0; page < h.MaxPages; page++ {
 		v := url.Values{}
 		v.Set("query", q)

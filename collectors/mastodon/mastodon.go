@@ -142,12 +142,14 @@ func hashtags(in []string) []string {
 // Collect reads every stream from its own mark (cursor Extra
 // "tag:<tag>"/"search:<q>", the newest status id read).
 //
-// The first run of a stream reads its newest page only. Later runs ask for
-// the statuses immediately newer than the mark (min_id) and walk forward,
-// page by page, up to max_pages: what is left is read by the next run,
-// nothing is skipped. Because each page is contiguous with the mark, the
-// mark moves with every page read, even when a later page fails. Statuses
-// found by two streams are returned once (cursor Seen).
+// The first run of a stream reads its newest page only. Later runs of a
+// hashtag timeline ask for the statuses immediately newer than the mark
+// (min_id) and walk forward, page by page, up to max_pages: what is left is
+// read by the next run, nothing is skipped. Because each page is contiguous
+// with the mark, the mark moves with every page read, even when a later
+// page fails. Search lists newest first whatever min_id says; see
+// readSearch. Statuses found by two streams, or read twice, are returned
+// once (cursor Seen).
 func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	var out []mw.Mention
@@ -180,17 +182,13 @@ func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 // read fetches the pages of one stream newer than its mark and moves the
 // mark in next.
 func (m *Mastodon) read(ctx context.Context, s stream, next *mw.Cursor) ([]mw.Mention, error) {
+	if s.search {
+		return m.readSearch(ctx, s, next)
+	}
 	mark := next.Extra[s.key]
 	var out []mw.Mention
 	for page := 0; page < m.MaxPages; page++ {
-		v := url.Values{}
-		for k, vs := range s.query {
-			v[k] = vs
-		}
-		v.Set("limit", strconv.Itoa(m.Limit))
-		if mark != "" {
-			v.Set("min_id", mark)
-		}
+		v := m.params(s, mark)
 		p, err := m.get(ctx, s, v)
 		if err != nil {
 			return out, err
@@ -208,6 +206,60 @@ func (m *Mastodon) read(ctx context.Context, s stream, next *mw.Cursor) ([]mw.Me
 		}
 	}
 	return out, nil
+}
+
+// readSearch fetches the search results of one stream newer than its
+// mark. Status search (Mastodon 4's StatusesSearchService) turns min_id
+// into an "after:" filter on created_at and lists the newest matches
+// first, by offset: a page with min_id is the newest limit statuses after
+// the mark, not those just after it, so walking forward from that page's
+// newest id (as on a timeline) would skip the ones in between. The pages
+// go down from the newest by offset until one is short or max_pages is
+// reached (older surplus is then skipped, with a warning), and the mark
+// moves to the newest status only then; when a page fails it stays, and
+// the statuses already read are told apart by cursor Seen.
+func (m *Mastodon) readSearch(ctx context.Context, s stream, next *mw.Cursor) ([]mw.Mention, error) {
+	mark := next.Extra[s.key]
+	newest := mark
+	var out []mw.Mention
+	for page := 0; page < m.MaxPages; page++ {
+		v := m.params(s, mark)
+		if page > 0 {
+			v.Set("offset", strconv.Itoa(page*m.Limit))
+		}
+		p, err := m.get(ctx, s, v)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p.Items...)
+		if CompareID(p.MaxID, newest) > 0 {
+			newest = p.MaxID
+		}
+		if mark == "" || p.N < m.Limit {
+			break // first run: the newest page only; or all read
+		}
+		if page+1 == m.MaxPages {
+			m.env.Log.Warn("more new statuses than max_pages allows; older ones are skipped (raise max_pages or shorten the interval)", "stream", s.key, "max_pages", m.MaxPages)
+		}
+	}
+	if newest != "" {
+		next.Extra[s.key] = newest
+	}
+	return out, nil
+}
+
+// params is the query of one page of stream s after mark ("" on the
+// stream's first run).
+func (m *Mastodon) params(s stream, mark string) url.Values {
+	v := url.Values{}
+	for k, vs := range s.query {
+		v[k] = vs
+	}
+	v.Set("limit", strconv.Itoa(m.Limit))
+	if mark != "" {
+		v.Set("min_id", mark)
+	}
+	return v
 }
 
 func (m *Mastodon) get(ctx context.Context, s stream, v url.Values) (Page, error) {

@@ -24,8 +24,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // fakeMastodon serves the hashtag timeline and status search of one
 // instance from the same statuses, newest first, honouring limit, min_id
-// (the page immediately newer), since_id and max_id like the real API.
-// Search needs the bearer token.
+// (the timeline: the page immediately newer; search: a filter on the
+// newest-first results), offset (search), since_id and max_id like the
+// real API. Search needs the bearer token.
 type fakeMastodon struct {
 	mu       sync.Mutex
 	statuses []json.RawMessage // newest first
@@ -92,7 +93,13 @@ func (f *fakeMastodon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		match = append(match, s)
 	}
-	if q.Get("min_id") != "" && len(match) > limit {
+	switch {
+	case search:
+		// Mastodon 4's StatusesSearchService turns min_id into an
+		// "after:" filter and lists the newest matches first, by offset.
+		off, _ := strconv.Atoi(q.Get("offset"))
+		match = match[min(off, len(match)):]
+	case q.Get("min_id") != "" && len(match) > limit:
 		match = match[len(match)-limit:] // the statuses immediately newer than min_id
 	}
 	match = match[:min(limit, len(match))]

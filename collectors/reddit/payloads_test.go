@@ -1,8 +1,14 @@
 package reddit
 
 import (
+	"encoding/json"
 	"os"
+	"strings"
 	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
+	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
 )
 
 // TestRawJSONIsMarkdown: with raw_json=1 Reddit returns markdown, where
@@ -33,4 +39,64 @@ func TestRawJSONIsMarkdown(t *testing.T) {
 	if want := "https://www.reddit.com/comments/1h2bq7/_/lz4k2pq/"; comment.URL != want {
 		t.Errorf("comment URL %q, want %q", comment.URL, want)
 	}
+}
+
+// TestClosedSubreddit: a subreddit that went private (or quarantined,
+// gated) answers 403 {"reason": "private", ...}. That is no credentials
+// problem: the error says which subreddits and why, and is not an auth
+// error, so the scheduler retries the source instead of stopping it.
+func TestClosedSubreddit(t *testing.T) {
+	for _, reason := range []string{"private", "quarantined", "gated"} {
+		t.Run(reason, func(t *testing.T) {
+			fake := newFake(t)
+			fake.searchHook = ct.Status(403, `{"reason": "`+reason+`", "message": "Forbidden", "error": 403}`)
+			srv := ct.Serve(t, fake.ServeHTTP)
+			src := ct.Build(t, Type, config(srv.URL)+"\nsubreddits: [indonesia, Frugal]")
+			_, _, err := ct.Collect(t, src, mw.Cursor{})
+			ct.WantErrorContains(t, err, "r/indonesia+Frugal", reason, "remove it from subreddits")
+			if collectors.IsAuth(err) || strings.Contains(err.Error(), "credentials") || strings.Contains(err.Error(), "client_id/client_secret") {
+				t.Fatalf("error %q blames the credentials; the source would be stopped", err)
+			}
+			if res := ct.NewRunner().RunOnce(t, src); res.Stop || res.Err == nil {
+				t.Fatalf("scheduled run = %+v, want an error that is retried", res)
+			}
+		})
+	}
+}
+
+// TestPostsIndexedAfterTheMark: Reddit's search lists a post some time
+// after it is made, and created_utc has whole seconds. A post made in the
+// mark's own second, or a minute before it, that shows up in search after
+// the run that set the mark was never returned: the run stopped at the
+// first item at or before the mark.
+func TestPostsIndexedAfterTheMark(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, config(srv.URL))
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 4 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	mark := float64(cur.LastTime.Unix())
+
+	var l map[string]any
+	json.Unmarshal(ct.Fixture(t, "search_page1.json"), &l)
+	children := l["data"].(map[string]any)["children"].([]any)
+	late := func(name string, created float64) any {
+		d := map[string]any{}
+		for k, v := range children[0].(map[string]any)["data"].(map[string]any) {
+			d[k] = v
+		}
+		d["name"], d["id"], d["created_utc"], d["edited"] = name, strings.TrimPrefix(name, "t3_"), created, false
+		d["author"], d["title"] = "[deleted]", "Acme "+name
+		return map[string]any{"kind": "t3", "data": d}
+	}
+	// Sorted by new: the late posts sit among the ones already read.
+	l["data"].(map[string]any)["children"] = append([]any{children[0], late("t3_1h0same", mark), late("t3_1h0min1", mark-60)}, children[1:]...)
+	b, _ := json.Marshal(l)
+	fake.mu.Lock()
+	fake.pages[""] = string(b)
+	fake.mu.Unlock()
+
+	ct.WantLate(t, src, cur, "t3_1h0same", "t3_1h0min1")
 }

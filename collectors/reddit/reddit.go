@@ -5,8 +5,10 @@ package reddit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -126,7 +128,8 @@ func (r *Reddit) Init(env collectors.Env) error {
 }
 
 // Collect searches newest first and pages with "after" until it reaches
-// items at or before the cursor's high-water mark (LastTime) or max_pages.
+// items older than IndexLag before the cursor's high-water mark (LastTime)
+// or max_pages; those read again in the overlap are told apart by Seen.
 // When a later page fails, the items already read are returned and
 // remembered in cursor Seen while the mark stays, so the next run re-reads
 // the window without duplicates.
@@ -139,8 +142,9 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 	}
 	next := cur.Clone()
 	since := cur.LastTime
+	from := since.Add(-IndexLag)
 	newest := since
-	var out []mw.Mention
+	var out, window []mw.Mention
 	after := ""
 	for page := 0; page < r.MaxPages; page++ {
 		p, err := r.search(ctx, after)
@@ -152,13 +156,14 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		}
 		reached := false
 		for _, m := range p.Items {
-			if !since.IsZero() && !m.Published.After(since) {
+			if !since.IsZero() && m.Published.Before(from) {
 				reached = true
 				continue
 			}
 			if m.Published.After(newest) {
 				newest = m.Published
 			}
+			window = append(window, m)
 			if next.HasSeen(m.NativeID) {
 				continue
 			}
@@ -173,9 +178,24 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		}
 	}
 	next.LastTime = newest
-	next.Seen = nil // the window was read in full
+	// The window was read in full: what the next run must not return
+	// again is what it reads again, the items within IndexLag of the mark.
+	next.Seen = nil
+	for _, m := range window {
+		if !m.Published.Before(newest.Add(-IndexLag)) {
+			next.Remember(m.NativeID)
+		}
+	}
 	return out, next, nil
 }
+
+// IndexLag is how far before the mark (the newest created_utc read) each
+// run keeps reading. Reddit's search lists a post some time after it is
+// made, not in order, and created_utc has whole seconds: a post made in
+// the mark's second, or just before it, that became searchable after the
+// run that set the mark was never returned when the run stopped at the
+// mark. The ids read in that overlap are kept in cursor Seen.
+const IndexLag = 10 * time.Minute
 
 // search fetches one page, getting or refreshing the token as needed and
 // retrying once with a fresh token on 401.
@@ -207,6 +227,14 @@ func (r *Reddit) search(ctx context.Context, after string) (Page, error) {
 				r.dropToken() // expired or revoked early: refresh once
 				continue
 			}
+			if reason := closedReason(err); reason != "" && len(r.Subreddits) > 0 {
+				// Not the credentials: a subreddit went private (the 2023
+				// blackouts closed thousands for days), was quarantined or
+				// gated. Reported without the 403, so the source is retried
+				// with backoff instead of stopped as if its app were bad.
+				return Page{}, fmt.Errorf("reddit refuses the listing of r/%s: a subreddit there is %s; remove it from subreddits or wait until it reopens (%s %s: HTTP 403: %s)",
+					strings.Join(r.Subreddits, "+"), collectors.ServerText(reason), he.Method, he.URL, he.Snippet)
+			}
 			if collectors.IsAuth(err) {
 				return Page{}, fmt.Errorf("the API refused the token of client_id/client_secret (check the app at %s and that it is not banned): %w", appsPage, err)
 			}
@@ -218,6 +246,24 @@ func (r *Reddit) search(ctx context.Context, after string) (Page, error) {
 		}
 		return p, nil
 	}
+}
+
+// closedReason is the "reason" of a 403 Reddit gives for a subreddit
+// closed to the app rather than for its credentials:
+// {"reason": "private", "message": "Forbidden", "error": 403}, or
+// "quarantined", "gated", "banned". "" for any other error.
+func closedReason(err error) string {
+	var he *collectors.HTTPError
+	if !errors.As(err, &he) || he.Status != http.StatusForbidden {
+		return ""
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if json.Unmarshal([]byte(he.Snippet), &body) != nil {
+		return ""
+	}
+	return body.Reason
 }
 
 func (r *Reddit) header(auth string) map[string][]string {

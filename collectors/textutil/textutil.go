@@ -57,8 +57,13 @@ func PlainText(s string) string {
 		case '<':
 			i = w.tag(s, i)
 		case '&':
-			j := strings.IndexByte(s[i:min(len(s), i+40)], ';')
-			if j <= 1 {
+			// An entity is '&', a name or number, ';': a space or tag
+			// before the ';' means a bare '&' ("R&D <a ...>; ...").
+			j := 1
+			for j < 40 && i+j < len(s) && isEntityByte(s[i+j]) {
+				j++
+			}
+			if j <= 1 || i+j >= len(s) || s[i+j] != ';' {
 				w.rune('&')
 				i++
 				continue
@@ -186,6 +191,10 @@ func tagName(s string) string {
 	}
 	return s
 }
+
+// isEntityByte reports whether c may appear between '&' and ';' of a
+// character reference (&amp; &#233; &#xE9;).
+func isEntityByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '#' }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 

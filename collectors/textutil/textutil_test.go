@@ -53,3 +53,21 @@ func TestPlainTextMore(t *testing.T) {
 		t.Errorf("Clean = %q", got)
 	}
 }
+
+// TestBareAmpersandBeforeMarkup: HTML in CDATA (feeds) and review bodies
+// carries bare '&' ("R&D", "Q&A", "Johnson & Johnson"). A ';' within 40
+// bytes after it, past a tag (a link's "&amp;" query, a sentence's ';'),
+// made the whole stretch one "entity" that was copied as text, tags and
+// attributes included.
+func TestBareAmpersandBeforeMarkup(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`R&D <a href="/p?x=1&amp;y=2">news</a> here`, "R&D news here"},
+		{"Johnson & Johnson <b>recall</b>; details", "Johnson & Johnson recall; details"},
+		{"Q&A<br>Acme &amp; co", "Q&A Acme & co"},
+		{"AT&T; ok &copy; &#233;t&#xE9;", "AT&T; ok © été"},
+	} {
+		if got := PlainText(tc.in); got != tc.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

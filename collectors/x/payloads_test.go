@@ -1,9 +1,13 @@
 package x
 
 import (
+	"net/http"
 	"os"
 	"strings"
 	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
 )
 
 // TestNoteTweetText: a post longer than 280 characters comes with its
@@ -33,5 +37,33 @@ func TestNoteTweetText(t *testing.T) {
 	}
 	if got := p.Items[1].Text; got != "Short one: Acme X2 still not here & no reply." {
 		t.Errorf("short post text = %q", got)
+	}
+}
+
+// A since_id from before recent search's 7 days (the source was stopped
+// for a week) is refused with 400 Invalid Request on every run; the run
+// reads the last 7 days instead of failing for good.
+func TestSinceIDOlderThanSevenDays(t *testing.T) {
+	fake := newFake(t)
+	const stale = "1519056945277198339"
+	srv := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since_id") == stale {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(400)
+			w.Write([]byte(`{"errors":[{"parameters":{"since_id":["` + stale + `"]},"message":"Invalid 'since_id':'` + stale + `'. 'since_id' must be a tweet id created after 2026-11-17T10:00:30Z. Please use a 'start_time' instead"}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}`))
+			return
+		}
+		fake.ServeHTTP(w, r)
+	})
+	src := ct.Build(t, Type, conf+"\nbase_url: "+srv.URL)
+	items, cur, err := ct.Collect(t, src, mw.Cursor{LastID: stale})
+	if err != nil {
+		t.Fatalf("collect with a since_id older than 7 days: %v", err)
+	}
+	if len(items) != 4 || cur.LastID != "1992551234567890005" {
+		t.Fatalf("items %d, cursor %+v; want the 4 posts of the last 7 days and the mark at the newest", len(items), cur)
+	}
+	if r := fake.reqs(); len(r) != 1 || strings.Contains(r[0], "since_id") {
+		t.Errorf("requests the fake served = %v, want one without since_id", r)
 	}
 }

@@ -140,8 +140,17 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 		}
 		return out, next, fmt.Errorf("x: searching %q: %w", x.query, err)
 	}
+	sinceID := cur.LastID
 	for page := 0; page < x.MaxPages; page++ {
-		p, hdr, err := x.search(ctx, cur.LastID, token)
+		p, hdr, err := x.search(ctx, sinceID, token)
+		if err != nil && page == 0 && sinceID != "" && sinceIDTooOld(err) {
+			// Recent search refuses a since_id older than its 7 days (the
+			// source was stopped or failing for a week): read the whole
+			// window instead; ids deduplicate what was read before.
+			x.env.Log.Warn("since_id is older than recent search's 7 days; reading the last 7 days instead (posts from the gap before them cannot be fetched)", "since_id", sinceID)
+			sinceID = ""
+			p, hdr, err = x.search(ctx, sinceID, token)
+		}
 		if err != nil {
 			return fail(err)
 		}
@@ -185,6 +194,15 @@ func (x *X) exhausted(h http.Header, kept int) error {
 	}
 	return &collectors.HTTPError{Method: http.MethodGet, URL: x.BaseURL + "/2/tweets/search/recent", Status: http.StatusTooManyRequests, RetryAfter: wait,
 		Snippet: fmt.Sprintf("x-rate-limit-remaining is 0 before the last page; %d posts kept, the rest after the reset", kept)}
+}
+
+// sinceIDTooOld reports the 400 recent search answers for a since_id from
+// before its 7-day window: {"errors":[{"parameters":{"since_id":[...]},
+// "message":"Invalid 'since_id':'...'. 'since_id' must be a tweet id created
+// after ..."}],"title":"Invalid Request",...}.
+func sinceIDTooOld(err error) bool {
+	var he *collectors.HTTPError
+	return errors.As(err, &he) && he.Status == http.StatusBadRequest && strings.Contains(he.Snippet, "since_id")
 }
 
 func (x *X) search(ctx context.Context, sinceID, token string) (Page, http.Header, error) {

@@ -273,6 +273,9 @@ func (y *YouTube) get(ctx context.Context, method string, v url.Values) ([]byte,
 		return nil, err
 	}
 	switch {
+	case he.Status == http.StatusForbidden && perMinute(he.Snippet):
+		return nil, &collectors.HTTPError{Method: he.Method, URL: he.URL, Status: http.StatusTooManyRequests, RetryAfter: time.Minute,
+			Snippet: "the project's per-minute limit was reached (rateLimitExceeded; it frees up within a minute; lower max_videos/max_pages if it recurs): " + he.Snippet}
 	case he.Status == http.StatusForbidden && strings.Contains(he.Snippet, "quota"):
 		return nil, &collectors.HTTPError{Method: he.Method, URL: he.URL, Status: http.StatusTooManyRequests, RetryAfter: untilQuotaReset(y.env.Now()),
 			Snippet: "daily quota exceeded (quotaExceeded; it resets at midnight Pacific time; lower max_videos/max_pages or lengthen the interval): " + he.Snippet}
@@ -283,6 +286,14 @@ func (y *YouTube) get(ctx context.Context, method string, v url.Values) ([]byte,
 		return nil, fmt.Errorf("the API refused api_key (check the key and that YouTube Data API v3 is enabled for its project at %s): %w", credentialsPage, he)
 	}
 	return nil, err
+}
+
+// perMinute reports a 403 for a short-term limit rather than the daily
+// quota: the reasons rateLimitExceeded and userRateLimitExceeded, or
+// Google Cloud's "Quota exceeded for quota metric ... per minute".
+func perMinute(body string) bool {
+	return strings.Contains(body, "rateLimitExceeded") || strings.Contains(body, "RateLimitExceeded") ||
+		strings.Contains(body, "per minute") || strings.Contains(body, "per user per 100 seconds")
 }
 
 // skippable reports an error about one video, not the source: comments

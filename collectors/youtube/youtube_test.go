@@ -39,6 +39,20 @@ const (
     ]
   }
 }`
+	perMinuteBody = `{
+  "error": {
+    "code": 403,
+    "message": "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'youtube.googleapis.com' for consumer 'project_number:123456789012'.",
+    "errors": [
+      {
+        "message": "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'youtube.googleapis.com' for consumer 'project_number:123456789012'.",
+        "domain": "usageLimits",
+        "reason": "rateLimitExceeded"
+      }
+    ],
+    "status": "PERMISSION_DENIED"
+  }
+}`
 	disabledBody = `{
   "error": {
     "code": 403,
@@ -257,6 +271,14 @@ func TestErrors(t *testing.T) {
 			// ct.Now is 02:00 Pacific (PST): 22h until midnight.
 			ct.WantRetryAfter(t, err, 22*time.Hour)
 			ct.WantErrorContains(t, err, "youtube", "quota")
+		}},
+		// The project's per-minute limit (Google Cloud quotas) also says
+		// "Quota exceeded", but it frees up within the minute: waiting
+		// until midnight Pacific stopped the source for up to a day.
+		{"403 per-minute limit", "", ct.Status(403, perMinuteBody), func(t *testing.T, err error) {
+			ct.WantHTTPStatus(t, err, 429)
+			ct.WantRetryAfter(t, err, time.Minute)
+			ct.WantErrorContains(t, err, "youtube", "per-minute")
 		}},
 		{"429", "", ct.Status(429, `{"error":{"code":429,"message":"Too many requests"}}`, "Retry-After", "30"), func(t *testing.T, err error) {
 			ct.WantHTTPStatus(t, err, 429)

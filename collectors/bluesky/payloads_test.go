@@ -1,0 +1,33 @@
+package bluesky
+
+import (
+	"encoding/json"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
+)
+
+// TestPostIndexedAfterTheMark: searchPosts filters "since" by sortAt, the
+// earlier of createdAt and indexedAt. A post written just before the mark
+// (the newest indexedAt read) but indexed after that run has its sortAt
+// before the mark; asking from the mark itself never returned it.
+func TestPostIndexedAfterTheMark(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, config(srv.URL))
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 4 || cur.Extra["since:acme"] != "2026-11-24T09:30:01.456Z" {
+		t.Fatalf("first run: %d items, %+v, %v", len(items), cur.Extra, err)
+	}
+	late := `{"uri":"at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbx9late2k2a","cid":"bafyreilate","author":{"did":"did:plc:rina4kq7x2vd3lmaa5oqzq6e","handle":"rina.bsky.social"},` +
+		`"record":{"$type":"app.bsky.feed.post","createdAt":"2026-11-24T09:29:58.000Z","text":"Acme kirim ulang paketnya, mantap"},"indexedAt":"2026-11-24T09:31:10.000Z"}`
+	fake.mu.Lock()
+	fake.posts = append([]json.RawMessage{json.RawMessage(late)}, fake.posts...)
+	fake.mu.Unlock()
+
+	cur = ct.WantLate(t, src, cur, "at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbx9late2k2a")
+	if cur.Extra["since:acme"] != "2026-11-24T09:31:10Z" {
+		t.Errorf("mark = %q, want the late post's indexedAt", cur.Extra["since:acme"])
+	}
+}
