@@ -87,6 +87,16 @@ func markdownText(s string) string {
 	return textutil.Clean(s)
 }
 
+// gone is s, or "" when s is the placeholder Reddit shows for a deleted
+// or removed account or text: "[deleted]" is no author (as one, it made a
+// single author of every deleted account) and no text to score.
+func gone(s string) string {
+	if s == "[deleted]" || s == "[removed]" {
+		return ""
+	}
+	return s
+}
+
 func toMention(t *Thing) (mw.Mention, bool) {
 	d := &t.Data
 	if d.Name == "" || (t.Kind != "t3" && t.Kind != "t1") {
@@ -95,7 +105,7 @@ func toMention(t *Thing) (mw.Mention, bool) {
 	m := mw.Mention{
 		Type:     Type,
 		NativeID: d.Name,
-		Author:   textutil.Clean(d.Author),
+		Author:   gone(textutil.Clean(d.Author)),
 	}
 	switch {
 	case strings.HasPrefix(d.Permalink, "/"):
@@ -109,10 +119,10 @@ func toMention(t *Thing) (mw.Mention, bool) {
 	}
 	if t.Kind == "t1" {
 		m.Title = markdownText(d.LinkTitle)
-		m.Text = markdownText(d.Body)
+		m.Text = gone(markdownText(d.Body))
 	} else {
 		m.Title = markdownText(d.Title)
-		m.Text = markdownText(d.Selftext)
+		m.Text = gone(markdownText(d.Selftext))
 	}
 	// The author's karma needs one more call per author; the audience of
 	// the subreddit is what the listing gives.

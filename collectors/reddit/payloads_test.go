@@ -100,3 +100,27 @@ func TestPostsIndexedAfterTheMark(t *testing.T) {
 
 	ct.WantLate(t, src, cur, "t3_1h0same", "t3_1h0min1")
 }
+
+// TestDeletedAuthorIsNoAuthor: Reddit shows every deleted account as the
+// author "[deleted]". Kept as a name, it made one author of every deleted
+// account, whose history then mixed strangers' complaints in the inbox.
+func TestDeletedAuthorIsNoAuthor(t *testing.T) {
+	body := `{"kind":"Listing","data":{"after":null,"children":[
+{"kind":"t3","data":{"name":"t3_1h0del","id":"1h0del","author":"[deleted]","title":"Acme never refunded me","selftext":"[deleted]","permalink":"/r/acme/comments/1h0del/x/","created_utc":1795513200.0,"subreddit":"acme"}},
+{"kind":"t1","data":{"name":"t1_lz0rem","id":"lz0rem","author":"[removed]","body":"Acme support ghosted me too","link_id":"t3_1h0del","permalink":"/r/acme/comments/1h0del/x/lz0rem/","created_utc":1795513260.0,"subreddit":"acme"}},
+{"kind":"t1","data":{"name":"t1_lz0ok","id":"lz0ok","author":"rina_k","body":"Same with Acme","link_id":"t3_1h0del","permalink":"/r/acme/comments/1h0del/x/lz0ok/","created_utc":1795513320.0,"subreddit":"acme"}}]}}`
+	p, err := Parse([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var authors []string
+	for _, m := range p.Items {
+		authors = append(authors, m.Author)
+	}
+	if strings.Join(authors, "|") != "||rina_k" {
+		t.Errorf("authors = %q, want none for [deleted] and [removed]", authors)
+	}
+	if p.Items[0].Text != "" || p.Items[0].Title != "Acme never refunded me" {
+		t.Errorf("deleted post: title %q text %q; want the title kept and no \"[deleted]\" body", p.Items[0].Title, p.Items[0].Text)
+	}
+}

@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors/textutil"
@@ -21,7 +23,23 @@ type Page struct {
 	Next  string // absolute URL of the next page, "" if none
 }
 
-// ParsePage reads the reviews of one page at pageURL: structured data
+// UTF8 returns a page's body as UTF-8. A body that is valid UTF-8 is
+// returned as it is, whatever it declares; otherwise it is decoded by the
+// charset of contentType, then of the page's meta tags, and windows-1252
+// when neither names one (the HTML standard's default for legacy pages).
+func UTF8(body []byte, contentType string) []byte {
+	if utf8.Valid(body) {
+		return body
+	}
+	enc, _, _ := charset.DetermineEncoding(body, contentType)
+	if out, err := enc.NewDecoder().Bytes(body); err == nil {
+		return out
+	}
+	return body
+}
+
+// ParsePage reads the reviews of one page at pageURL (body in UTF-8: see
+// UTF8): structured data
 // first (unless disabled); when it has no reviews, the selectors. now
 // stands in for a missing or unreadable review date.
 func (r *Reviews) ParsePage(body []byte, pageURL string, now time.Time) (Page, error) {

@@ -104,3 +104,82 @@ func TestNestedItemsStayLinear(t *testing.T) {
 		})
 	}
 }
+
+// parseOne parses page as the reviews of https://shop.example/acme and
+// returns its reviews' authors and texts.
+func parseOne(t *testing.T, page []byte, contentType string) []string {
+	t.Helper()
+	r := &Reviews{URL: "https://shop.example/acme"}
+	if err := r.Init(collectors.Env{}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.ParsePage(UTF8(page, contentType), r.URL, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range p.Items {
+		got = append(got, m.Author+": "+m.Text)
+	}
+	return got
+}
+
+// TestReviewSubtypes: schema.org's subtypes of Review (UserReview,
+// CriticReview, EmployerReview, ...) are reviews; sites that use them had
+// no reviews read.
+func TestReviewSubtypes(t *testing.T) {
+	page := `<html><head><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"Product","name":"Acme Kettle","review":[
+ {"@type":"UserReview","author":{"@type":"Person","name":"Rina"},"reviewBody":"Leaks after a week","datePublished":"2026-11-20"},
+ {"@type":["CriticReview"],"author":"Kettle Weekly","reviewBody":"Solid, but loud","datePublished":"2026-11-21"}]}
+</script></head><body></body></html>`
+	got := parseOne(t, []byte(page), "text/html")
+	if strings.Join(got, "|") != "Rina: Leaks after a week|Kettle Weekly: Solid, but loud" {
+		t.Errorf("JSON-LD subtypes: %q", got)
+	}
+	page = `<html><body>
+<div itemscope itemtype="https://schema.org/EmployerReview"><span itemprop="author">Budi</span><p itemprop="reviewBody">Gaji telat terus</p><meta itemprop="datePublished" content="2026-11-20"></div>
+</body></html>`
+	if got := parseOne(t, []byte(page), "text/html"); strings.Join(got, "|") != "Budi: Gaji telat terus" {
+		t.Errorf("microdata subtype: %q", got)
+	}
+}
+
+// TestJSONLDRawNewlines: hand-written or templated JSON-LD often has a
+// literal line break inside a string (a multi-line review body), which
+// strict JSON refuses; the whole script, and every review in it, was
+// skipped.
+func TestJSONLDRawNewlines(t *testing.T) {
+	page := "<html><head><script type=\"application/ld+json\">\n" +
+		`{"@context":"https://schema.org","@type":"Review","author":"Sari","reviewBody":"Paket datang rusak.` + "\r\n\t" + `Tidak ada balasan dari CS.","datePublished":"2026-11-20"}` +
+		"\n</script></head><body></body></html>"
+	got := parseOne(t, []byte(page), "text/html")
+	if len(got) != 1 || !strings.HasPrefix(got[0], "Sari: Paket datang rusak.") || !strings.HasSuffix(got[0], "Tidak ada balasan dari CS.") {
+		t.Errorf("reviews = %q, want Sari's review", got)
+	}
+}
+
+// TestLegacyCharsetPages: a page in ISO-8859-1 or windows-1252 (by its
+// Content-Type or its meta tag) was read as UTF-8, so every accented
+// letter became U+FFFD.
+func TestLegacyCharsetPages(t *testing.T) {
+	body := func(head string) []byte {
+		return []byte("<html><head>" + head + `<script type="application/ld+json">{"@type":"Review","author":"Ren` + "\xe9" + `e","reviewBody":"Caf` + "\xe9" + ` ti` + "\xe8" + `de, service lent","datePublished":"2026-11-20"}</script></head><body></body></html>`)
+	}
+	want := "Renée: Café tiède, service lent"
+	for _, tc := range []struct{ name, head, contentType string }{
+		{"Content-Type", "", "text/html; charset=ISO-8859-1"},
+		{"meta charset", `<meta charset="windows-1252">`, "text/html"},
+		{"meta http-equiv", `<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">`, ""},
+		{"undeclared", "", "text/html"},
+	} {
+		if got := parseOne(t, body(tc.head), tc.contentType); len(got) != 1 || got[0] != want {
+			t.Errorf("%s: %q, want %q", tc.name, got, want)
+		}
+	}
+	// UTF-8 stays as it is, whatever the page declares.
+	utf := []byte(`<html><head><meta charset="iso-8859-1"><script type="application/ld+json">{"@type":"Review","author":"Renée","reviewBody":"Café tiède, service lent"}</script></head></html>`)
+	if got := parseOne(t, utf, "text/html; charset=iso-8859-1"); len(got) != 1 || got[0] != want {
+		t.Errorf("UTF-8 declared latin-1: %q", got)
+	}
+}

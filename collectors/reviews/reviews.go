@@ -116,7 +116,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 		if ct := resp.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") {
 			return out, next, fmt.Errorf("reviews: page %d %s: got %s, not an HTML page (check url)", page, collectors.MaskURL(pageURL), ct)
 		}
-		p, err := r.ParsePage(resp.Body, stripFragment(resp.URL), now)
+		p, err := r.ParsePage(UTF8(resp.Body, resp.Header.Get("Content-Type")), stripFragment(resp.URL), now)
 		if err != nil {
 			return out, next, fmt.Errorf("reviews: page %d %s: %w", page, collectors.MaskURL(pageURL), err)
 		}

@@ -29,9 +29,14 @@ const maxDepth = 32
 func jsonLD(doc *goquery.Document) (out []rawReview, broken int) {
 	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
 		var v any
-		if err := json.Unmarshal([]byte(strings.TrimSpace(s.Text())), &v); err != nil {
-			broken++
-			return
+		raw := []byte(strings.TrimSpace(s.Text()))
+		if err := json.Unmarshal(raw, &v); err != nil {
+			// Templates often leave a line break inside a string (a
+			// multi-line review body): strict JSON refuses it.
+			if json.Unmarshal(escapeControls(raw), &v) != nil {
+				broken++
+				return
+			}
 		}
 		walk(v, 0, &out)
 	})
@@ -48,7 +53,7 @@ func walk(v any, depth int, out *[]rawReview) {
 			walk(e, depth+1, out)
 		}
 	case map[string]any:
-		if hasType(x["@type"], "Review") {
+		if isReview(x["@type"]) {
 			*out = append(*out, reviewFromLD(x))
 			return
 		}
@@ -59,6 +64,43 @@ func walk(v any, depth int, out *[]rawReview) {
 			walk(e, depth+1, out)
 		}
 	}
+}
+
+// reviewTypes are schema.org's Review and the subtypes that are a person's
+// or a publication's review of a product, service or employer (not
+// ClaimReview or MediaReview, which are fact checks).
+var reviewTypes = []string{"Review", "UserReview", "CriticReview", "EmployerReview"}
+
+func isReview(t any) bool {
+	for _, want := range reviewTypes {
+		if hasType(t, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// escapeControls escapes the raw control characters inside the strings of
+// a JSON text (a line break or tab in a string, which JSON forbids), in
+// one pass; outside strings they are whitespace and stay.
+func escapeControls(b []byte) []byte {
+	out := make([]byte, 0, len(b)+16)
+	in, esc := false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case c == '"':
+			in = !in
+		case in && c < 0x20:
+			out = append(out, fmt.Sprintf("\\u%04x", c)...)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func hasType(t any, want string) bool {
@@ -143,10 +185,20 @@ func name(v any) string {
 	return textutil.PlainText(str(v))
 }
 
-// microdata reads itemscope elements typed schema.org/Review.
+// reviewItems selects the itemscope elements typed as one of reviewTypes.
+var reviewItems = func() string {
+	var sel []string
+	for _, t := range reviewTypes {
+		sel = append(sel, `[itemscope][itemtype*="schema.org/`+t+`"]`)
+	}
+	return strings.Join(sel, ", ")
+}()
+
+// microdata reads itemscope elements typed schema.org/Review or one of its
+// subtypes (reviewTypes).
 func microdata(doc *goquery.Document) []rawReview {
 	var out []rawReview
-	doc.Find(`[itemscope][itemtype*="schema.org/Review"]`).Each(func(_ int, s *goquery.Selection) {
+	doc.Find(reviewItems).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(s.AttrOr("itemtype", ""), "schema.org/ReviewAction") {
 			return
 		}
