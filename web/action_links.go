@@ -71,13 +71,19 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	unlock, err := h.lockWrites(ctx) // from reading the alert (checkLink) to saving it
+	if err != nil {
+		h.renderAction(w, r, http.StatusServiceUnavailable, actionPage{Status: "error", Title: "Busy", Message: "Another change is being saved: try again."})
+		return
+	}
+	defer unlock()
 	p, a, status := h.checkLink(r, r.PathValue("action"), f.Get("id"), f.Get("exp"), f.Get("sig"))
 	if status != http.StatusOK {
 		h.renderAction(w, r, status, p)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
 	now := h.opt.Now().UTC()
 	by := h.user(r, f.Get("by"))
 	p.Status = "done"

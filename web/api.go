@@ -198,6 +198,11 @@ func (h *Handler) act(r *http.Request, f func(a *mw.Alert, by string, now time.T
 	id := r.PathValue("id")
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
+	unlock, err := h.lockWrites(ctx) // from reading the alert to saving it
+	if err != nil {
+		return mw.Alert{}, http.StatusServiceUnavailable, err
+	}
+	defer unlock()
 	a, err := h.opt.Store.Alert(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return mw.Alert{}, http.StatusNotFound, fmt.Errorf("alert %q not found", id)

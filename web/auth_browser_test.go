@@ -104,3 +104,44 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 		t.Errorf("ana's sessions: %d, %d still live (%v); want 1, 0", n, live, err)
 	}
 }
+
+// TestBrowserDeepLinkSurvivesLogin: a notification's "Open in
+// mentionwatch" link (/#alert=<id>) opened by someone not logged in goes
+// through the login page and still opens that alert: the fragment never
+// reaches the server, so the login page must carry it to where it
+// returns.
+func TestBrowserDeepLinkSurvivesLogin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st := openStore(t)
+	now := time.Now().UTC()
+	brands := seedDemo(t, st, now)
+	hash, err := HashPassword("agent-password-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveUser(context.Background(), store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	br := openBrowser(t, bin, 1280, 1400)
+	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme#alert=burst"}, nil) // redirected
+	br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	br.act(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = 'ana'; f.password.value = 'agent-password-22'; f.submit(); return true })()`)
+	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
+	var hash2 string
+	br.eval(`location.hash`, &hash2)
+	if hash2 != "#alert=burst" {
+		t.Fatalf("after logging in the page is %q; want the alert's link #alert=burst", hash2)
+	}
+	br.waitUntil("the focused alert", `document.querySelector('#alert-focus [data-focused="true"][data-alert="burst"]')`)
+}

@@ -166,6 +166,10 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		}
 	}
 	var ids, authors []string
+	authorOf := make(map[string]string, len(ms))
+	for _, m := range ms {
+		authorOf[m.ID] = m.Author
+	}
 	for _, g := range groups {
 		ids = append(ids, g.IDs...)
 		if g.Mention.Author != "" {
@@ -190,10 +194,16 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		row := FeedRow{Mention: wrap([]mw.Mention{g.Mention}, h.opt.Location)[0], Count: g.Count, IDs: g.IDs, Authors: g.Authors,
 			Triage: triageView(triage[g.Mention.ID], h.opt.Location)}
 		if ah, ok := hist[g.Mention.Author]; ok {
+			// Other mentions: the author's count less the row's own, which
+			// may be older than the few newest that Recent lists.
 			v := &AuthorHistoryV{Count: ah.Count, Recent: []AuthorMention{}}
+			for _, id := range g.IDs {
+				if authorOf[id] == g.Mention.Author && v.Count > 0 {
+					v.Count--
+				}
+			}
 			for _, m := range ah.Recent {
 				if slices.Contains(g.IDs, m.ID) {
-					v.Count--
 					continue
 				}
 				if len(v.Recent) < historyPerAuthor {

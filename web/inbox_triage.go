@@ -155,6 +155,11 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 	}
 	actor, now := h.actorFrom(r), h.opt.Now().UTC().Truncate(time.Second)
 	res := TriageResult{Applied: len(ids), IDs: ids}
+	unlock, err := h.lockWrites(ctx) // from reading the triage to saving it
+	if err != nil {
+		return res, http.StatusServiceUnavailable, err
+	}
+	defer unlock()
 	old, err := h.opt.Store.Triage(ctx, ids)
 	if err != nil {
 		return res, http.StatusInternalServerError, fmt.Errorf("reading triage: %w", err)
@@ -203,20 +208,26 @@ func (h *Handler) knownIDs(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// cleanIDs splits comma-separated ids, trims and deduplicates them, and
+// refuses more than maxTriageIDs as soon as it meets one more: the work is
+// bounded by the limit, not by the size of the body.
 func cleanIDs(ids []string) ([]string, error) {
 	var out []string
+	seen := map[string]bool{}
 	for _, id := range ids {
-		for _, p := range strings.Split(id, ",") {
-			if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
-				out = append(out, p)
+		for p := range strings.SplitSeq(id, ",") {
+			if p = strings.TrimSpace(p); p == "" || seen[p] {
+				continue
 			}
+			if len(out) == maxTriageIDs {
+				return nil, fmt.Errorf("ids: more than %d mentions at once; use POST /api/mentions/bulk for a filtered view", maxTriageIDs)
+			}
+			seen[p] = true
+			out = append(out, p)
 		}
 	}
 	if len(out) == 0 {
 		return nil, errors.New("ids: name at least one mention")
-	}
-	if len(out) > maxTriageIDs {
-		return nil, fmt.Errorf("ids: %d mentions, at most %d at once; use POST /api/mentions/bulk for a filtered view", len(out), maxTriageIDs)
 	}
 	return out, nil
 }

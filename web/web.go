@@ -111,7 +111,12 @@ type Handler struct {
 	users     store.UserStore
 	proxies   []netip.Prefix // web.proxy.trusted
 	hashSlots chan struct{}  // password verifications running (auth_login.go)
-	patterns  []string       // every route, for the tests that walk them
+	// writes is held by the request that reads, changes and saves triage
+	// or an alert (lockWrites), so that two agents' changes to the same
+	// mention or alert at once both land instead of the later save
+	// replacing the earlier with the state it read before it.
+	writes   chan struct{}
+	patterns []string // every route, for the tests that walk them
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -157,7 +162,7 @@ func New(opt Options) (*Handler, error) {
 	}
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
 		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
-		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots)}
+		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots), writes: make(chan struct{}, 1)}
 	h.metrics = newMetrics(h)
 	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
@@ -242,6 +247,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// lockWrites waits for the other read-modify-write of triage or alerts in
+// this process to finish (or ctx to end) and returns its unlock. The store
+// replaces a mention's triage and an alert as a whole, so without it two
+// requests reading the same state would each save their own change over
+// the other's.
+func (h *Handler) lockWrites(ctx context.Context) (unlock func(), err error) {
+	select {
+	case h.writes <- struct{}{}:
+		return func() { <-h.writes }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for another change to be saved: %w", ctx.Err())
+	}
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

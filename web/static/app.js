@@ -22,6 +22,15 @@
 
   function width(el) { return Math.max(300, el.clientWidth || 600); }
 
+  // The charts read their times in the dashboard's zone (timezone:, the
+  // page's data-tz), as every other time on the page, not in the
+  // browser's.
+  function inZone(el, opts) {
+    var tz = el.getAttribute("data-tz");
+    if (tz) { opts.tzDate = function (ts) { return uPlot.tzDate(new Date(ts * 1e3), tz); }; }
+    return opts;
+  }
+
   // Vertical markers at alert starts, drawn on the canvas.
   function alertMarkers(getAlerts) {
     return {
@@ -87,7 +96,7 @@
         }
       };
       el.replaceChildren();
-      var u = new uPlot(opts, volumeData(s), el);
+      var u = new uPlot(inZone(el, opts), volumeData(s), el);
       charts.volume = { u: u, reset: function () { state.alerts = s.alerts || []; u.setData(volumeData(s)); } };
       el.setAttribute("data-rendered", "true");
     }).catch(function (err) { showError(el, err); });
@@ -102,8 +111,8 @@
         series.push({ label: b.name, stroke: palette[i % palette.length], width: i === 0 ? 2 : 1.5 });
       });
       el.replaceChildren();
-      new uPlot({ width: width(el), height: 200, scales: { x: { time: true } }, series: series,
-        cursor: { drag: { x: true, y: false } }, axes: [{}, { label: "mentions" }] }, data, el);
+      new uPlot(inZone(el, { width: width(el), height: 200, scales: { x: { time: true } }, series: series,
+        cursor: { drag: { x: true, y: false } }, axes: [{}, { label: "mentions" }] }), data, el);
       el.setAttribute("data-rendered", "true");
     }).catch(function (err) { showError(el, err); });
   }
