@@ -78,6 +78,16 @@ type Scheduler struct {
 
 	sent  map[string]time.Time // key -> due delivered, in case recording it failed
 	retry map[string]backoff   // key -> when a failed delivery is tried again
+	// kept holds, by index in Entries, the digest a receiver failed to
+	// take, for its retries: they send what the others got, and a chat
+	// that took some of its parts resumes (telegram.PostHTML) instead of
+	// getting them twice. It goes once no receiver is left to retry.
+	kept map[int]keptDigest
+}
+
+type keptDigest struct {
+	due time.Time
+	r   *Rendered
 }
 
 type backoff struct {
@@ -97,16 +107,19 @@ const (
 // later tick, after a backoff.
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 	if s.sent == nil {
-		s.sent, s.retry = map[string]time.Time{}, map[string]backoff{}
+		s.sent, s.retry, s.kept = map[string]time.Time{}, map[string]backoff{}, map[int]keptDigest{}
 	}
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
 	}
 	delivered := 0
-	for _, e := range s.Entries {
+	for i, e := range s.Entries {
 		due := e.LatestDue(now, s.Location)
 		var rendered *Rendered
+		if k, ok := s.kept[i]; ok && k.due.Equal(due) {
+			rendered = k.r
+		}
 		for _, to := range e.To {
 			key := e.key(to)
 			if !s.sent[key].Before(due) {
@@ -148,6 +161,12 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 			log.Info("digest sent", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "due", due.Format(time.RFC3339))
 			if err := s.Store.SaveWatermark(ctx, key, due); err != nil {
 				log.Error("digest: recording the delivery failed; this process will not send it again, but a restart may (check the store)", "key", key, "err", err)
+			}
+		}
+		delete(s.kept, i)
+		for _, to := range e.To {
+			if b, ok := s.retry[e.key(to)]; ok && b.due.Equal(due) && rendered != nil {
+				s.kept[i] = keptDigest{due: due, r: rendered}
 			}
 		}
 	}

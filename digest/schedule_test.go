@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/digest"
 	"github.com/mentionwatch/mentionwatch/digest/digesttest"
 )
@@ -81,8 +82,9 @@ func TestLatestDue(t *testing.T) {
 
 // sink records deliveries and fails for receivers listed in fail.
 type sink struct {
-	got  []string // "to subject"
-	fail map[string]bool
+	got   []string // "to subject"
+	texts []string // the plain text of each, in order
+	fail  map[string]bool
 }
 
 func (s *sink) deliver(_ context.Context, to string, d *digest.Rendered) error {
@@ -90,6 +92,7 @@ func (s *sink) deliver(_ context.Context, to string, d *digest.Rendered) error {
 		return errors.New("smtp 451 try later")
 	}
 	s.got = append(s.got, to+" "+d.Subject)
+	s.texts = append(s.texts, d.Text)
 	return nil
 }
 
@@ -165,5 +168,45 @@ func TestSchedulerRetriesAFailingReceiver(t *testing.T) {
 	sch.Tick(ctx, mon.Add(2*time.Minute))
 	if len(s.got) != 2 {
 		t.Errorf("sent again: %v", s.got)
+	}
+}
+
+// A retry sends the digest that failed, not one built again from what the
+// store holds by then: every receiver gets the same figures, and a chat
+// that took part 1 before part 2 failed (telegram.PostHTML) resumes at
+// part 2 instead of getting part 1 again. Before, a mention collected
+// late between the attempts changed the digest, so Telegram sent it all
+// again.
+func TestSchedulerRetrySendsTheSameDigest(t *testing.T) {
+	st := seeded(t)
+	s := &sink{}
+	sch := newScheduler(st, s)
+	mon := digesttest.WeekEnd
+	sch.Tick(ctx, mon.Add(-time.Minute)) // settle the previous week
+	s.got, s.texts = nil, nil
+	s.fail = map[string]bool{"email": true}
+	sch.Tick(ctx, mon)
+	if len(s.texts) != 1 {
+		t.Fatalf("sent %v", s.got)
+	}
+	late := mw.Mention{Brand: "Acme", Source: "news", Type: "rss", NativeID: "late", URL: "https://example.com/late", Author: "w",
+		Text: "Acme lost my parcel and support hung up", Published: time.Date(2026, 11, 29, 12, 0, 0, 0, digesttest.Jakarta).UTC(),
+		Collected: mon.Add(30 * time.Second).UTC(), Lang: "en", Sentiment: -0.8, Label: mw.Negative, Stage: mw.AMOT, Aspects: []string{"delivery"}, Reach: 1}
+	late.ID = mw.MentionID("Acme", "rss", "late")
+	if err := st.InsertMentions(ctx, []mw.Mention{late}); err != nil {
+		t.Fatal(err)
+	}
+	if fresh := build(t, st, digest.Weekly, mon); digest.Text(fresh) == s.texts[0] {
+		t.Fatal("the late mention does not change the digest: the test shows nothing")
+	}
+	s.fail = nil
+	sch.Tick(ctx, mon.Add(time.Minute))
+	if len(s.texts) != 2 || s.texts[1] != s.texts[0] {
+		t.Errorf("the retry sent another digest than the first receiver got (%d sent)", len(s.texts))
+	}
+	// The kept digest does not stand in for the next due one.
+	sch.Tick(ctx, mon.Add(7*24*time.Hour))
+	if len(s.texts) != 4 || s.texts[2] == s.texts[0] {
+		t.Fatalf("next week sent %v", s.got)
 	}
 }

@@ -29,6 +29,12 @@ type Post struct {
 // to Limit bytes of it. A request that cannot be built is a permanent
 // DeliveryError; one that cannot be sent is a retryable one that keeps the
 // cause but not the URL (a *url.Error quotes it), redacted.
+//
+// A 307 or 308 redirect is followed (the POST and its body are kept). A
+// 301, 302 or 303 is not: Go's client would follow it with a GET without
+// the body, which many APIs answer with 200 (Alertmanager lists its
+// alerts), so the notification was lost and counted as delivered. It is a
+// permanent DeliveryError naming where the server points.
 func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Response, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(body))
 	if err != nil {
@@ -39,7 +45,7 @@ func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Resp
 	if p.Header != nil {
 		p.Header(req)
 	}
-	resp, err := c.Do(req)
+	resp, err := noMethodChange(c).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -50,7 +56,36 @@ func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Resp
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, p.Limit))
+	if resp.StatusCode/100 == 3 {
+		to := "no Location"
+		if loc, err := resp.Location(); err == nil {
+			loc.RawQuery, loc.Fragment, loc.User = "", "", nil // a query may carry a signature
+			to = loc.String()
+		}
+		return resp, raw, &alerts.DeliveryError{Notifier: p.Notifier, Status: resp.StatusCode, Permanent: true,
+			Err: redact.Error(fmt.Errorf("%s: the server redirects to %s, and a POST cannot follow it (%s: give the address it redirects to)", p.What, to, p.Hint))}
+	}
 	return resp, raw, nil
+}
+
+// noMethodChange returns a copy of c that does not follow a redirect
+// that would turn the POST into a GET.
+func noMethodChange(c *http.Client) *http.Client {
+	cc := *c
+	next := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[0].Method {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
 }
 
 // APIURL returns a channel's api_url: def when raw is empty, without a

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -36,11 +37,22 @@ type Email struct {
 
 	env       notify.Env
 	tlsConfig *tls.Config // tests: trust their own CA; nil = system roots
+	reached   *reached
+}
+
+// reached is, for each delivery (an alert's delivery key, a digest's
+// content) the server refused some recipients of, the recipients it took,
+// so a retry mails only the others. Entries go when the delivery
+// completes.
+type reached struct {
+	mu   sync.Mutex
+	sent map[string]map[string]bool
 }
 
 // Init implements notify.Channel.
 func (e *Email) Init(env notify.Env) error {
 	e.env = env
+	e.reached = &reached{sent: map[string]map[string]bool{}}
 	if e.Host == "" {
 		return errors.New("host is required (your SMTP server, e.g. smtp.example.com)")
 	}
@@ -99,12 +111,14 @@ func (e *Email) timeout() time.Duration {
 func (e *Email) Name() string { return "email" }
 
 // Message builds the mail for content c.
-func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) {
+func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) { return e.message(c, e.To) }
+
+func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	m := gomail.NewMsg()
 	if err := m.From(e.From); err != nil {
 		return nil, err
 	}
-	if err := m.To(e.To...); err != nil {
+	if err := m.To(to...); err != nil {
 		return nil, err
 	}
 	// Headers cannot carry line breaks: a brand name could.
@@ -122,15 +136,87 @@ func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) {
 
 // Send implements alerts.Notifier.
 func (e *Email) Send(ctx context.Context, n alerts.Notification) error {
-	m, err := e.Message(alerts.ContentOf(e.env.Presentation, n))
+	c := alerts.ContentOf(e.env.Presentation, n)
+	return e.deliver(ctx, alerts.DeliveryKey(n.Alert), e.To, func(to []string) (*gomail.Msg, error) { return e.message(c, to) })
+}
+
+// deliver mails what build makes to the recipients in all that key has not
+// reached yet, in one message. When the server refuses some of them at
+// RCPT TO (a removed mailbox: 550 5.1.1), which fails the message for
+// everyone, it mails each recipient on their own, so that the others get
+// it, and returns the refusal; a retry with the same key mails only the
+// recipients still missing.
+func (e *Email) deliver(ctx context.Context, key string, all []string, build func(to []string) (*gomail.Msg, error)) error {
+	r := e.reached
+	r.mu.Lock()
+	var to []string
+	for _, t := range all {
+		if !r.sent[key][t] {
+			to = append(to, t)
+		}
+	}
+	r.mu.Unlock()
+	m, err := build(to)
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
 	}
-	return e.dialAndSend(ctx, m)
+	err = e.dialAndSend(ctx, m)
+	if err == nil {
+		r.forget(key)
+		return nil
+	}
+	var se *gomail.SendError
+	if len(to) < 2 || !errors.As(err, &se) || se.Reason != gomail.ErrSMTPRcptTo {
+		return classify(e.Name(), err)
+	}
+	msgs := make([]*gomail.Msg, len(to))
+	for i, t := range to {
+		if msgs[i], err = build([]string{t}); err != nil {
+			return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
+		}
+	}
+	err = e.dialAndSend(ctx, msgs...)
+	if err == nil {
+		r.forget(key)
+		return nil
+	}
+	// A message without a send error was taken, unless none has one: then
+	// the connection failed before any was sent.
+	var refused []error
+	for _, m := range msgs {
+		if m.HasSendError() {
+			if m.SendErrorIsTemp() { // a temporary refusal first: it sets the class
+				refused = append([]error{m.SendError()}, refused...)
+			} else {
+				refused = append(refused, m.SendError())
+			}
+		}
+	}
+	if len(refused) == 0 {
+		return classify(e.Name(), err)
+	}
+	r.mu.Lock()
+	for i, m := range msgs {
+		if !m.HasSendError() {
+			if r.sent[key] == nil {
+				r.sent[key] = map[string]bool{}
+			}
+			r.sent[key][to[i]] = true
+		}
+	}
+	r.mu.Unlock()
+	return classify(e.Name(), errors.Join(refused...))
 }
 
-// dialAndSend sends m over the configured SMTP connection.
-func (e *Email) dialAndSend(ctx context.Context, m *gomail.Msg) error {
+func (r *reached) forget(key string) {
+	r.mu.Lock()
+	delete(r.sent, key)
+	r.mu.Unlock()
+}
+
+// dialAndSend sends msgs over one connection to the configured SMTP
+// server. Its error is go-mail's: each message keeps its own send error.
+func (e *Email) dialAndSend(ctx context.Context, msgs ...*gomail.Msg) error {
 	opts := []gomail.Option{gomail.WithPort(e.Port), gomail.WithTimeout(e.timeout())}
 	tc := e.tlsConfig
 	if tc == nil {
@@ -151,10 +237,7 @@ func (e *Email) dialAndSend(ctx context.Context, m *gomail.Msg) error {
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("configuring SMTP: %w", err)}
 	}
-	if err := cl.DialAndSendWithContext(ctx, m); err != nil {
-		return classify(e.Name(), err)
-	}
-	return nil
+	return cl.DialAndSendWithContext(ctx, msgs...)
 }
 
 // classify: an SMTP 4xx (greylisting, rate limits, a full mailbox) is
@@ -168,6 +251,8 @@ func classify(name string, err error) error {
 		switch {
 		case se.IsTemp() || (code >= 400 && code < 500):
 			return &alerts.DeliveryError{Notifier: name, Err: fmt.Errorf("SMTP %d, temporary: %w", code, err)}
+		case code >= 500 && se.Reason == gomail.ErrSMTPRcptTo:
+			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, recipient refused: %w (check notifiers.email.to, or the digest's address: the other recipients are mailed all the same)", code, err)}
 		case code >= 500:
 			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
 		}

@@ -43,11 +43,16 @@ type server struct {
 	authed   bool
 	tlsSeen  bool
 	rcptFail *smtp.SMTPError // reply to RCPT, when set
+	// refuse is the reply to RCPT of one address; envelopes are the
+	// recipients of each message taken, joined by spaces.
+	refuse    map[string]*smtp.SMTPError
+	envelopes []string
 }
 
 type session struct {
 	s    *server
 	conn *smtp.Conn
+	txn  []string // this transaction's accepted recipients
 }
 
 func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
@@ -69,6 +74,10 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if s.s.rcptFail != nil {
 		return s.s.rcptFail
 	}
+	if e := s.s.refuse[to]; e != nil {
+		return e
+	}
+	s.txn = append(s.txn, to)
 	if _, ok := s.conn.TLSConnectionState(); ok {
 		s.s.tlsSeen = true
 	}
@@ -79,10 +88,12 @@ func (s *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	s.s.mu.Lock()
 	s.s.msgs = append(s.s.msgs, b)
+	s.s.envelopes = append(s.s.envelopes, strings.Join(s.txn, " "))
 	s.s.mu.Unlock()
+	s.txn = nil
 	return err
 }
-func (s *session) Reset()        {}
+func (s *session) Reset()        { s.txn = nil }
 func (s *session) Logout() error { return nil }
 
 // start serves on loopback; implicit selects TLS from the first byte
@@ -230,6 +241,49 @@ func TestSMTPReplyClasses(t *testing.T) {
 				t.Errorf("password in error")
 			}
 		})
+	}
+}
+
+// TestOneRefusedRecipient: a server refuses one address at RCPT (a
+// colleague's mailbox removed, 550 5.1.1), and the whole message failed,
+// for good: nobody got alerts any more. Now the others get it, the error
+// names the refused address, and a later round tries only that one.
+func TestOneRefusedRecipient(t *testing.T) {
+	srv := &server{refuse: map[string]*smtp.SMTPError{
+		"gone@example.com": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown"}}}
+	port, tc := srv.start(t, false)
+	e := newEmail(t, port, "starttls", tc)
+	e.To = []string{"care@example.com", "gone@example.com", "lead@example.com"}
+	n := notify.Sample(now, "")
+	err := e.Send(context.Background(), n)
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "gone@example.com") || !strings.Contains(err.Error(), "notifiers.email.to") {
+		t.Fatalf("err %v, want a permanent error naming the refused address", err)
+	}
+	srv.mu.Lock()
+	got := strings.Join(srv.envelopes, ", ")
+	srv.mu.Unlock()
+	if got != "care@example.com, lead@example.com" {
+		t.Fatalf("messages went to %q, want one to each address taken", got)
+	}
+	delete(srv.refuse, "gone@example.com")
+	if err := e.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	got = strings.Join(srv.envelopes, ", ")
+	srv.mu.Unlock()
+	if got != "care@example.com, lead@example.com, gone@example.com" {
+		t.Errorf("after the retry messages went to %q, want the refused address only", got)
+	}
+	// The next notification goes to everyone in one message again.
+	if err := e.Send(context.Background(), notify.Sample(now.Add(time.Hour), "")); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if last := srv.envelopes[len(srv.envelopes)-1]; last != "care@example.com gone@example.com lead@example.com" {
+		t.Errorf("next message to %q", last)
 	}
 }
 

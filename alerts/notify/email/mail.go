@@ -3,6 +3,8 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -34,24 +36,26 @@ type Inline struct {
 // SendMail sends m through the channel's SMTP server, from its From, to
 // m.To or else its To. Errors are *alerts.DeliveryError, classified like
 // an alert's (4xx temporary, 5xx permanent).
+//
+// A recipient the server refuses does not keep the mail from the others
+// (as for alerts); a retry of the same mail, same subject, text and
+// recipients, mails only the recipients it has not reached.
 func (e *Email) SendMail(ctx context.Context, m Mail) error {
-	msg, err := e.mailMessage(m)
-	if err != nil {
-		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
-	}
-	return e.dialAndSend(ctx, msg)
-}
-
-func (e *Email) mailMessage(m Mail) (*gomail.Msg, error) {
 	to := m.To
 	if len(to) == 0 {
 		to = e.To
 	}
 	for _, t := range to {
 		if _, err := mail.ParseAddress(t); err != nil {
-			return nil, fmt.Errorf("recipient %q is not a mail address: %v", t, err)
+			return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: recipient %q is not a mail address: %v", t, err)}
 		}
 	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%d:%s%d:%s%q", len(m.Subject), m.Subject, len(m.Text), m.Text, to)
+	return e.deliver(ctx, "mail:"+hex.EncodeToString(h.Sum(nil)), to, func(to []string) (*gomail.Msg, error) { return e.mailMessage(m, to) })
+}
+
+func (e *Email) mailMessage(m Mail, to []string) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(e.From); err != nil {
 		return nil, err

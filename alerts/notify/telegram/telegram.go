@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
 func init() { notify.Register("telegram", func() notify.Channel { return &Telegram{} }) }
@@ -30,9 +33,11 @@ type Telegram struct {
 	env notify.Env
 	// mu guards sent: how many parts of a split message each delivery key
 	// has delivered, so a retry after part 2 failed does not send part 1
-	// again. Entries go when the delivery completes.
+	// again. Entries go when the delivery completes. It guards chat too:
+	// ChatID, or the id Telegram moved the chat to (migrate_to_chat_id).
 	mu   sync.Mutex
 	sent map[string]int
+	chat string
 }
 
 // Init implements notify.Channel.
@@ -53,6 +58,10 @@ func (t *Telegram) Init(env notify.Env) error {
 		return err
 	}
 	t.APIURL = api
+	t.chat = t.ChatID
+	if t.env.Log == nil {
+		t.env.Log = slog.Default()
+	}
 	redact.Register(t.BotToken.Value())
 	return nil
 }
@@ -77,7 +86,8 @@ type apiResponse struct {
 	ErrorCode   int    `json:"error_code"`
 	Description string `json:"description"`
 	Parameters  struct {
-		RetryAfter int `json:"retry_after"`
+		RetryAfter      int   `json:"retry_after"`
+		MigrateToChatID int64 `json:"migrate_to_chat_id"`
 	} `json:"parameters"`
 }
 
@@ -103,21 +113,47 @@ func (t *Telegram) Send(ctx context.Context, n alerts.Notification) error {
 	return nil
 }
 
+// post sends one message. When Telegram answers that the group became a
+// supergroup (400 with migrate_to_chat_id: the old id takes nothing
+// any more), it sends to the new id, now and from then on, and warns that
+// the config needs it.
 func (t *Telegram) post(ctx context.Context, text string) error {
-	m := sendMessage{ChatID: t.ChatID, Text: text, ParseMode: "HTML", DisableNotification: t.Silent}
+	t.mu.Lock()
+	chat := t.chat
+	t.mu.Unlock()
+	moved, err := t.postTo(ctx, chat, text)
+	if moved == 0 {
+		return err
+	}
+	to := strconv.FormatInt(moved, 10)
+	t.mu.Lock()
+	if t.chat == chat {
+		t.chat = to
+		t.env.Log.Warn("the Telegram group became a supergroup with a new chat id; sending there (set notifiers.telegram.chat_id to it, or a restart sends to the old id first again)",
+			"old_chat_id", chat, "chat_id", to)
+	}
+	t.mu.Unlock()
+	_, err = t.postTo(ctx, to, text)
+	return err
+}
+
+// postTo sends one message to chat; moved is the chat's new id when
+// Telegram answers that it moved.
+func (t *Telegram) postTo(ctx context.Context, chat, text string) (moved int64, err error) {
+	m := sendMessage{ChatID: chat, Text: text, ParseMode: "HTML", DisableNotification: t.Silent}
 	m.LinkPreview.IsDisabled = true
 	body, err := json.Marshal(m)
 	if err != nil {
-		return &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
+		return 0, &alerts.DeliveryError{Notifier: t.Name(), Permanent: true, Err: err}
 	}
 	resp, raw, err := notify.Post{Notifier: t.Name(), What: "POST sendMessage", URL: t.APIURL + "/bot" + t.BotToken.Value() + "/sendMessage",
 		Hint: "check notifiers.telegram.api_url and the network", Limit: 64 << 10}.Send(ctx, t.env.HTTP, body)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var r apiResponse
 	if json.Unmarshal(raw, &r) == nil && r.OK && resp.StatusCode/100 == 2 {
-		return nil
+		return 0, nil
 	}
 	desc := strings.TrimSpace(r.Description)
 	if desc == "" {
@@ -129,7 +165,8 @@ func (t *Telegram) post(ctx context.Context, text string) error {
 	}
 	var retry time.Duration
 	if r.Parameters.RetryAfter > 0 {
-		retry = time.Duration(r.Parameters.RetryAfter) * time.Second
+		// bounded as a Retry-After header is; seconds first, or it overflows
+		retry = time.Duration(min(r.Parameters.RetryAfter, int(retryafter.Max/time.Second))) * time.Second
 	}
 	hint := ""
 	switch status {
@@ -141,5 +178,9 @@ func (t *Telegram) post(ctx context.Context, text string) error {
 	if status/100 == 2 { // 200 with ok:false or an unreadable body
 		status = http.StatusBadGateway
 	}
-	return alerts.Classify(t.Name(), status, retry, redact.Error(fmt.Errorf("telegram: %s%s", desc, hint)))
+	if r.Parameters.MigrateToChatID != 0 && strconv.FormatInt(r.Parameters.MigrateToChatID, 10) != chat {
+		moved = r.Parameters.MigrateToChatID
+		hint = fmt.Sprintf(" (set notifiers.telegram.chat_id to %d, the supergroup's id)", moved)
+	}
+	return moved, alerts.Classify(t.Name(), status, retry, redact.Error(fmt.Errorf("telegram: %s%s", desc, hint)))
 }

@@ -242,3 +242,68 @@ func TestNetworkErrorHidesToken(t *testing.T) {
 		t.Errorf("a network error must be retryable: %v", err)
 	}
 }
+
+// TestMigratedGroup: Telegram upgrades a group to a supergroup (at 200
+// members, or when its history is made visible) under a new chat id, and
+// answers the old one with 400 and parameters.migrate_to_chat_id. Every
+// alert failed for good until someone read the log and edited chat_id;
+// now the message goes to the new id, and so do the following ones.
+func TestMigratedGroup(t *testing.T) {
+	b := &botAPI{replies: []reply{
+		{400, `{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001557912345}}`},
+		{200, okBody},
+	}}
+	tg := newTelegram(t, b.serve(t).URL)
+	if err := tg.Send(context.Background(), notify.Sample(now, "")); err != nil {
+		t.Fatalf("send after migration: %v", err)
+	}
+	if err := tg.Send(context.Background(), notify.Sample(now.Add(time.Hour), "")); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range b.got {
+		ids = append(ids, m.ChatID)
+	}
+	if want := []string{"-1001234567890", "-1001557912345", "-1001557912345"}; strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("chat ids %v, want %v", ids, want)
+	}
+}
+
+// TestRetryAfterBounded: a flood wait in the body is bounded like a
+// Retry-After header (retryafter.Max); a huge one overflowed the Duration.
+func TestRetryAfterBounded(t *testing.T) {
+	b := &botAPI{replies: []reply{{429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1000000000000","parameters":{"retry_after":1000000000000}}`}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	err := tg.Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || de.Permanent || de.RetryAfter != 24*time.Hour {
+		t.Fatalf("err %v, want a retry after 24h", err)
+	}
+}
+
+// TestPostHTMLResumes: the digest scheduler retries a digest whose part 2
+// failed (here a 429); part 1 was sent again each time, so the chat got
+// it twice.
+func TestPostHTMLResumes(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}, {429, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}`}, {200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	parts := []string{"<b>Acme weekly digest</b> part one", "part two"}
+	if err := tg.PostHTML(context.Background(), parts); err == nil {
+		t.Fatal("the 429 was not reported")
+	}
+	if err := tg.PostHTML(context.Background(), parts); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range b.got {
+		texts = append(texts, m.Text)
+	}
+	if want := []string{parts[0], parts[1], parts[1]}; strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("sent %q, want %q", texts, want)
+	}
+	// Once complete, the same digest may be sent again in full (another
+	// receiver's request, a manual `digest --send`).
+	if err := tg.PostHTML(context.Background(), parts); err != nil || len(b.got) != 5 {
+		t.Errorf("a completed digest sent again: %d requests, %v", len(b.got), err)
+	}
+}

@@ -8,6 +8,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -126,7 +127,9 @@ func (w *WhatsApp) Init(env notify.Env) error {
 func (w *WhatsApp) Name() string { return "whatsapp" }
 
 // Send implements alerts.Notifier: one template message per recipient,
-// each recipient once per delivery however often Deliver retries.
+// each recipient once per delivery however often Deliver retries. A
+// recipient Meta refuses on its own (recipientCodes) does not keep the
+// message from the others: Send goes on and returns that error at the end.
 func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 	params := Params(alerts.ContentOf(w.env.Presentation, n), n.Alert, w.Parameters, w.MaxParamRunes)
 	body := request{MessagingProduct: "whatsapp", RecipientType: "individual", Type: "template"}
@@ -138,6 +141,7 @@ func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 	}
 	body.Template.Components = []component{comp}
 	key := alerts.DeliveryKey(n.Alert)
+	var refused error
 	for _, to := range w.To {
 		w.mu.Lock()
 		done := w.sent[key][to]
@@ -146,7 +150,11 @@ func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 			continue
 		}
 		body.To = to
-		if err := w.post(ctx, body); err != nil {
+		if own, err := w.post(ctx, body); err != nil {
+			if own {
+				refused = cmp.Or(refused, err)
+				continue
+			}
 			return err
 		}
 		w.mu.Lock()
@@ -155,6 +163,9 @@ func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 		}
 		w.sent[key][to] = true
 		w.mu.Unlock()
+	}
+	if refused != nil {
+		return refused
 	}
 	w.mu.Lock()
 	delete(w.sent, key)
@@ -219,21 +230,28 @@ var throttled = map[int]time.Duration{4: time.Minute, 80007: time.Minute, 130429
 // unavailable).
 var transient = map[int]bool{1: true, 2: true, 131000: true, 131016: true, 133004: true}
 
-func (w *WhatsApp) post(ctx context.Context, m request) error {
+// recipientCodes are refusals of one recipient, not of the message:
+// 131021 (recipient is the sender), 131026 (undeliverable), 131030 (not in
+// a test number's allowed list), 131047 (outside the 24-hour window).
+var recipientCodes = map[int]bool{131021: true, 131026: true, 131030: true, 131047: true}
+
+// post sends m; own reports an error that refuses m's recipient only
+// (recipientCodes).
+func (w *WhatsApp) post(ctx context.Context, m request) (own bool, err error) {
 	body, err := json.Marshal(m)
 	if err != nil {
-		return &alerts.DeliveryError{Notifier: w.Name(), Permanent: true, Err: err}
+		return false, &alerts.DeliveryError{Notifier: w.Name(), Permanent: true, Err: err}
 	}
 	resp, raw, err := notify.Post{Notifier: w.Name(), What: "POST messages", URL: w.APIURL + "/" + w.APIVersion + "/" + w.PhoneNumberID + "/messages",
 		Hint: "check notifiers.whatsapp.api_url and the network", Limit: 64 << 10,
 		Header: func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+w.AccessToken.Value()) }}.Send(ctx, w.env.HTTP, body)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var r response
 	decodeErr := json.Unmarshal(raw, &r)
 	if resp.StatusCode/100 == 2 && decodeErr == nil && r.Error == nil && len(r.Messages) > 0 {
-		return nil
+		return false, nil
 	}
 	status := resp.StatusCode
 	retry := alerts.RetryAfter(resp.Header.Get("Retry-After"))
@@ -241,7 +259,7 @@ func (w *WhatsApp) post(ctx context.Context, m request) error {
 		if status/100 == 2 { // 200 without a message id: the answer is not the Cloud API's
 			status = http.StatusBadGateway
 		}
-		return alerts.Classify(w.Name(), status, retry, fmt.Errorf("whatsapp: %s", http.StatusText(status)))
+		return false, alerts.Classify(w.Name(), status, retry, fmt.Errorf("whatsapp: %s", http.StatusText(status)))
 	}
 	e := r.Error
 	msg := fmt.Sprintf("whatsapp: error %d", e.Code)
@@ -259,13 +277,13 @@ func (w *WhatsApp) post(ctx context.Context, m request) error {
 		if retry <= 0 {
 			retry = wait
 		}
-		return &alerts.DeliveryError{Notifier: w.Name(), Status: http.StatusTooManyRequests, RetryAfter: retry, Err: redact.Error(errors.New(msg))}
+		return false, &alerts.DeliveryError{Notifier: w.Name(), Status: http.StatusTooManyRequests, RetryAfter: retry, Err: redact.Error(errors.New(msg))}
 	}
 	if transient[e.Code] || status/100 == 5 {
 		if status/100 != 5 {
 			status = http.StatusServiceUnavailable
 		}
-		return &alerts.DeliveryError{Notifier: w.Name(), Status: status, Err: redact.Error(errors.New(msg))}
+		return false, &alerts.DeliveryError{Notifier: w.Name(), Status: status, Err: redact.Error(errors.New(msg))}
 	}
 	switch {
 	case e.Code == 190 || e.Code == 0 && status == http.StatusUnauthorized:
@@ -274,11 +292,11 @@ func (w *WhatsApp) post(ctx context.Context, m request) error {
 		msg += " (the token lacks the whatsapp_business_messaging permission)"
 	case e.Code >= 132000 && e.Code < 133000:
 		msg += " (check notifiers.whatsapp.template, language and parameters against the approved template)"
-	case e.Code == 131026 || e.Code == 131047:
-		msg += " (check notifiers.whatsapp.to: the recipient cannot receive this message)"
+	case recipientCodes[e.Code]:
+		msg += fmt.Sprintf(" (check notifiers.whatsapp.to: %s cannot receive this message; the other recipients are sent it all the same)", m.To)
 	}
 	if status/100 != 4 {
 		status = http.StatusBadRequest
 	}
-	return &alerts.DeliveryError{Notifier: w.Name(), Status: status, Permanent: true, Err: redact.Error(errors.New(msg))}
+	return recipientCodes[e.Code], &alerts.DeliveryError{Notifier: w.Name(), Status: status, Permanent: true, Err: redact.Error(errors.New(msg))}
 }

@@ -228,6 +228,31 @@ func TestRetryReachesOnlyTheMissingRecipient(t *testing.T) {
 	}
 }
 
+// TestOneUnreachableRecipient: a number Meta refuses on its own (not in
+// the test number's allowed list, 131030) stopped the send there, so the
+// recipients after it never got the alert while the error was permanent.
+// Now the others get it, the error names the number, and a later round
+// tries only that one.
+func TestOneUnreachableRecipient(t *testing.T) {
+	g := &graphAPI{replies: []reply{ok("6281111111111"),
+		{400, nil, `{"error":{"message":"(#131030) Recipient phone number not in allowed list","type":"OAuthException","code":131030,"error_data":{"messaging_product":"whatsapp","details":"Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again."},"error_subcode":2655007,"fbtrace_id":"Akf6"}}`},
+		ok("6283333333333")}}
+	w := newWhatsApp(t, g.serve(t).URL, "6281111111111", "6282222222222", "6283333333333")
+	err := w.Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "6282222222222") || !strings.Contains(err.Error(), "notifiers.whatsapp.to") {
+		t.Fatalf("err %v, want a permanent error naming recipient 2 and the key to check", err)
+	}
+	w.Send(context.Background(), notify.Sample(now, ""))
+	var to []string
+	for _, m := range g.got {
+		to = append(to, m.To)
+	}
+	if strings.Join(to, " ") != "6281111111111 6282222222222 6283333333333 6282222222222" {
+		t.Errorf("requests to %v; want 1, 2 (refused), 3, then only 2 again", to)
+	}
+}
+
 func TestConfigChecks(t *testing.T) {
 	head := "brands: [{name: A, keywords: [a]}]\nnotifiers:\n  whatsapp:\n"
 	good := "    phone_number_id: \"106540352242922\"\n    access_token: \"" + token + "\"\n    to: [\"+6281234567890\"]\n    template: mention_alert\n"
