@@ -19,22 +19,7 @@ func (t *Telegram) PostHTML(ctx context.Context, parts []string) error {
 			return fmt.Errorf("telegram: part %d has %d characters, more than %d", i+1, size(p), MaxRunes)
 		}
 	}
-	key := partsKey(parts)
-	t.mu.Lock()
-	done := t.sent[key]
-	t.mu.Unlock()
-	for i := done; i < len(parts); i++ {
-		if err := t.post(ctx, parts[i]); err != nil {
-			return err
-		}
-		t.mu.Lock()
-		t.sent[key] = i + 1
-		t.mu.Unlock()
-	}
-	t.mu.Lock()
-	delete(t.sent, key)
-	t.mu.Unlock()
-	return nil
+	return t.sendParts(ctx, partsKey(parts), parts)
 }
 
 // partsKey names a digest's parts in sent: a hash of them, apart from

@@ -95,7 +95,13 @@ type apiResponse struct {
 // part once per delivery however often Deliver retries.
 func (t *Telegram) Send(ctx context.Context, n alerts.Notification) error {
 	parts := split(render(alerts.ContentOf(t.env.Presentation, n)), MaxRunes)
-	key := alerts.DeliveryKey(n.Alert)
+	return t.sendParts(ctx, alerts.DeliveryKey(n.Alert), parts)
+}
+
+// sendParts posts parts in order, from the first that delivery key has
+// not yet delivered (a retry after part 2 failed does not send part 1
+// again), and forgets key once all are sent.
+func (t *Telegram) sendParts(ctx context.Context, key string, parts []string) error {
 	t.mu.Lock()
 	done := t.sent[key]
 	t.mu.Unlock()
