@@ -56,6 +56,8 @@ func (e *DeliveryError) Error() string {
 		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s): %v", e.Notifier, e.RetryAfter, e.Err)
 	case e.Status == http.StatusTooManyRequests:
 		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s)", e.Notifier, e.RetryAfter)
+	case e.Permanent && e.Status == 0: // refused without an HTTP status (an API's ok:false, SMTP)
+		return fmt.Sprintf("%s: refused, not retrying: %v", e.Notifier, e.Err)
 	case e.Permanent:
 		return fmt.Sprintf("%s: rejected with HTTP %d, not retrying: check the URL and credentials: %v", e.Notifier, e.Status, e.Err)
 	case e.Status != 0:
@@ -65,6 +67,33 @@ func (e *DeliveryError) Error() string {
 }
 
 func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// PostClient returns a copy of c that does not follow a redirect that
+// would turn a POST into a GET (301, 302, 303): Go's client follows those
+// with a GET without the body, which many APIs answer 200 (Alertmanager
+// lists its alerts), so a notification was lost and counted as delivered.
+// The 3xx then comes back as the response. 307 and 308 keep the POST and
+// its body, and are followed. Every notifier that POSTs uses it.
+func PostClient(c *http.Client) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cc := *c
+	next := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[0].Method {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
+}
 
 // classify turns an HTTP status into a DeliveryError (nil for 2xx).
 func classify(name string, status int, retryAfter time.Duration, err error) error {

@@ -1,9 +1,12 @@
 package alerts
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 // Slack posts Block Kit messages through an incoming webhook, or with a bot
@@ -59,9 +63,85 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 	if s.api != nil {
 		_, _, err = s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	} else {
-		err = slack.PostWebhookCustomHTTPContext(ctx, s.webhook, s.http, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
+		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
 	}
 	return s.deliveryError(err)
+}
+
+// postWebhook posts msg to the incoming webhook. Slack answers a refusal
+// with a 4xx and its reason as the body ("channel_is_archived",
+// "no_service", "invalid_payload"), which the error keeps.
+func (s *Slack) postWebhook(ctx context.Context, msg *slack.WebhookMessage) error {
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.webhook, bytes.NewReader(body))
+	if err != nil {
+		return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: redact.Error(err)}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := PostClient(s.http).Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it quotes the webhook's secret URL
+		}
+		return &DeliveryError{Notifier: s.Name(), Err: redact.Error(fmt.Errorf("posting to the incoming webhook: %w", err))}
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
+	reason := clip(OneLine(strings.TrimSpace(string(raw))), 200)
+	if resp.StatusCode/100 == 3 {
+		reason = "redirected, and a POST cannot follow it"
+	}
+	if reason == "" {
+		reason = http.StatusText(resp.StatusCode)
+	}
+	hint := ""
+	if h, ok := slackRefusals[reason]; ok {
+		hint = " (" + h + ")"
+	} else if resp.StatusCode/100 == 4 || resp.StatusCode/100 == 3 {
+		hint = " (check notifiers.slack.webhook_url: Slack → Apps → Incoming Webhooks)"
+	}
+	err = redact.Error(fmt.Errorf("incoming webhook: %s%s", reason, hint))
+	if resp.StatusCode/100 == 3 {
+		return &DeliveryError{Notifier: s.Name(), Status: resp.StatusCode, Permanent: true, Err: err}
+	}
+	return classify(s.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), err)
+}
+
+// slackRefusals are Slack's reasons for a message it will never take
+// (Web API ok:false errors and incoming webhooks' 4xx bodies), with what
+// to change. Any other reason (internal_error, service_unavailable,
+// request_timeout, ...) is Slack's own trouble and is retried.
+var slackRefusals = map[string]string{
+	"invalid_auth":      "check notifiers.slack.bot_token",
+	"not_authed":        "check notifiers.slack.bot_token",
+	"token_revoked":     "the token was revoked: set a new notifiers.slack.bot_token",
+	"token_expired":     "the token expired: set a new notifiers.slack.bot_token",
+	"account_inactive":  "the app's user or workspace is deactivated: set a new notifiers.slack.bot_token",
+	"missing_scope":     "give the app the chat:write scope, reinstall it and set its new notifiers.slack.bot_token",
+	"channel_not_found": "check notifiers.slack.channel; for a private channel invite the app, or use the channel's id",
+	"not_in_channel":    "invite the app to notifiers.slack.channel (/invite @app), or give it the chat:write.public scope",
+	"is_archived":       "the channel is archived: unarchive it or set another notifiers.slack.channel",
+	"restricted_action": "the workspace does not let the app post there: ask an admin, or set another notifiers.slack.channel",
+	// The message as built was refused: a retry sends the same message.
+	"invalid_blocks":        "Slack refused the message as built; please report it with the alert id",
+	"invalid_blocks_format": "Slack refused the message as built; please report it with the alert id",
+	"msg_too_long":          "Slack refused the message as built; please report it with the alert id",
+	"no_text":               "Slack refused the message as built; please report it with the alert id",
+	"invalid_payload":       "Slack refused the message as built; please report it with the alert id",
+	// Incoming webhooks.
+	"channel_is_archived":               "the webhook's channel is archived: unarchive it, or create a webhook for another channel and set notifiers.slack.webhook_url",
+	"no_service":                        "the webhook was removed or its app uninstalled: create a new one and set notifiers.slack.webhook_url",
+	"no_team":                           "the webhook's workspace is gone: create a new webhook and set notifiers.slack.webhook_url",
+	"team_disabled":                     "the webhook's workspace is disabled: create a new webhook and set notifiers.slack.webhook_url",
+	"action_prohibited":                 "an admin restricted posting to the webhook's channel: ask them, or set another notifiers.slack.webhook_url",
+	"posting_to_general_channel_denied": "only admins may post to that channel: use another channel's webhook in notifiers.slack.webhook_url",
 }
 
 // deliveryError classifies a Slack API or webhook error (nil for nil).
@@ -77,8 +157,11 @@ func (s *Slack) deliveryError(err error) error {
 	if errors.As(err, &sc) {
 		return classify(s.Name(), sc.Code, 0, err)
 	}
-	if strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "channel_not_found") || strings.Contains(err.Error(), "not_in_channel") {
-		return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: fmt.Errorf("%w (check notifiers.slack.bot_token and channel)", err)}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		if hint, ok := slackRefusals[se.Err]; ok {
+			return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: fmt.Errorf("%w (%s)", err, hint)}
+		}
 	}
-	return &DeliveryError{Notifier: s.Name(), Err: err}
+	return &DeliveryError{Notifier: s.Name(), Err: redact.Error(err)}
 }

@@ -227,12 +227,16 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	if len(w.secret) > 0 {
 		req.Header.Set(w.header, "sha256="+Sign(w.secret, body))
 	}
-	resp, err := w.http.Do(req)
+	resp, err := PostClient(w.http).Do(req)
 	if err != nil {
 		return &DeliveryError{Notifier: w.Name(), Err: err}
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 == 3 {
+		return &DeliveryError{Notifier: w.Name(), Status: resp.StatusCode, Permanent: true,
+			Err: errors.New("the server redirects, and a POST cannot follow it (set the webhook's url to the address it redirects to)")}
+	}
 	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), nil)
 }
 

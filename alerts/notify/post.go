@@ -45,7 +45,7 @@ func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Resp
 	if p.Header != nil {
 		p.Header(req)
 	}
-	resp, err := noMethodChange(c).Do(req)
+	resp, err := alerts.PostClient(c).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -66,26 +66,6 @@ func (p Post) Send(ctx context.Context, c *http.Client, body []byte) (*http.Resp
 			Err: redact.Error(fmt.Errorf("%s: the server redirects to %s, and a POST cannot follow it (%s: give the address it redirects to)", p.What, to, p.Hint))}
 	}
 	return resp, raw, nil
-}
-
-// noMethodChange returns a copy of c that does not follow a redirect
-// that would turn the POST into a GET.
-func noMethodChange(c *http.Client) *http.Client {
-	cc := *c
-	next := c.CheckRedirect
-	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.Method != via[0].Method {
-			return http.ErrUseLastResponse
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &cc
 }
 
 // APIURL returns a channel's api_url: def when raw is empty, without a

@@ -1,0 +1,121 @@
+package alerts
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// TestSlackRefusalsArePermanent: Slack answers a message it will never
+// take with ok:false (Web API) or a 4xx and a reason in the body
+// (incoming webhooks). Only three reasons were permanent, so an archived
+// channel, a revoked token or refused blocks were retried every round for
+// ever; a webhook's reason never reached the log; and every hint said to
+// check the token and channel. Each refusal is now permanent, names its
+// reason and says what to change; Slack's own trouble is retried.
+func TestSlackRefusalsArePermanent(t *testing.T) {
+	a := mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0, Count: 9, Baseline: 1, Factor: 9}
+	api := func(body string) *Slack {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(body))
+		}))
+		t.Cleanup(srv.Close)
+		s, err := NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#alerts", APIURL: srv.URL + "/api/"}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	hook := func(status int, body string) *Slack {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+		}))
+		t.Cleanup(srv.Close)
+		s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name      string
+		s         *Slack
+		permanent bool
+		want      []string
+	}{
+		{"archived channel", api(`{"ok":false,"error":"is_archived"}`), true, []string{"is_archived", "archived", "notifiers.slack.channel"}},
+		{"revoked token", api(`{"ok":false,"error":"token_revoked"}`), true, []string{"token_revoked", "notifiers.slack.bot_token"}},
+		{"missing scope", api(`{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"channels:read"}`), true, []string{"missing_scope", "chat:write"}},
+		{"not in channel", api(`{"ok":false,"error":"not_in_channel"}`), true, []string{"not_in_channel", "/invite"}},
+		{"blocks refused", api(`{"ok":false,"error":"invalid_blocks"}`), true, []string{"invalid_blocks"}},
+		{"slack trouble", api(`{"ok":false,"error":"internal_error"}`), false, []string{"internal_error"}},
+		{"webhook archived", hook(410, "channel_is_archived"), true, []string{"410", "channel_is_archived", "notifiers.slack.webhook_url"}},
+		{"webhook removed", hook(404, "no_service"), true, []string{"404", "no_service", "notifiers.slack.webhook_url"}},
+		{"webhook payload", hook(400, "invalid_payload"), true, []string{"400", "invalid_payload"}},
+		{"webhook down", hook(503, "<html>upstream connect error</html>"), false, []string{"503"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.s.Send(ctx, Notification{Alert: a})
+			var de *DeliveryError
+			if !errors.As(err, &de) {
+				t.Fatalf("Send = %v, want a DeliveryError", err)
+			}
+			if de.Permanent != tc.permanent {
+				t.Errorf("permanent = %v, want %v: %v", de.Permanent, tc.permanent, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "HTTP 0") || strings.Contains(err.Error(), "/services/T0") {
+				t.Errorf("error %q: a status it never had, or the webhook's secret path", err)
+			}
+		})
+	}
+}
+
+// TestWebhookRedirectIsNotDelivered: a 301/302/303 made Go's client
+// re-send the POST as a GET without its body; a server answering that GET
+// with 200 counted the lost notification as delivered. A 307 keeps the
+// POST and its body and is followed.
+func TestWebhookRedirectIsNotDelivered(t *testing.T) {
+	a := mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0, Count: 9, Baseline: 1, Factor: 9}
+	posts := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/moved":
+			http.Redirect(w, r, "/new", http.StatusFound)
+		case r.URL.Path == "/kept":
+			http.Redirect(w, r, "/new", http.StatusTemporaryRedirect)
+		case r.Method == http.MethodPost:
+			posts++
+		}
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path      string
+		delivered bool
+	}{{"/moved", false}, {"/kept", true}} {
+		posts = 0
+		wh, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL + tc.path)}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = wh.Send(ctx, Notification{Alert: a})
+		var de *DeliveryError
+		switch {
+		case tc.delivered && (err != nil || posts != 1):
+			t.Errorf("%s: err %v, %d POSTs; want the POST delivered at the new address", tc.path, err, posts)
+		case !tc.delivered && (!errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "redirect")):
+			t.Errorf("%s: err %v; want a permanent error about the redirect, not a delivery", tc.path, err)
+		}
+	}
+}
