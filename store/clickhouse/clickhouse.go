@@ -65,6 +65,16 @@ func Open(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (*Store, er
 	if opts.DialTimeout == 0 {
 		opts.DialTimeout = 10 * time.Second
 	}
+	// Query values are bound into the query text (clickhouse-go binds on
+	// the client), and a text longer than max_query_size (256 KiB by
+	// default) fails as a syntax error: a feed's 300 KB author name would
+	// break every inbox page showing it, and 4,000 candidate ids come near.
+	if _, set := opts.Settings["max_query_size"]; !set {
+		if opts.Settings == nil {
+			opts.Settings = ch.Settings{}
+		}
+		opts.Settings["max_query_size"] = maxQuerySize
+	}
 	opts.ClientInfo.Products = append(opts.ClientInfo.Products, struct{ Name, Version string }{"mentionwatch", "1"})
 	db := opts.Auth.Database
 	if db == "" {
@@ -77,7 +87,7 @@ func Open(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (*Store, er
 	s := &Store{conn: conn, log: log.With("store", "clickhouse")}
 	if err := conn.Ping(ctx); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("clickhouse: pinging %s: %w", strings.Join(opts.Addr, ","), err)
+		return nil, fmt.Errorf("clickhouse: pinging %s: %w (%s)", strings.Join(opts.Addr, ","), err, pingHint(err))
 	}
 	if err := conn.QueryRow(ctx, "SELECT version()").Scan(&s.version); err != nil {
 		conn.Close()
@@ -104,6 +114,25 @@ func Open(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (*Store, er
 		"low_cardinality", lc, "ttl", ttl)
 	return s, nil
 }
+
+// pingHint says what to do about a failed first contact with the server.
+func pingHint(err error) string {
+	var exc *ch.Exception
+	if errors.As(err, &exc) {
+		switch exc.Code {
+		case 192, 193, 516: // UNKNOWN_USER, WRONG_PASSWORD, AUTHENTICATION_FAILED
+			return "check the user and password in store.dsn"
+		case 81: // UNKNOWN_DATABASE
+			return "create the database (CREATE DATABASE name) or fix its name in store.dsn"
+		}
+		return "the server refused the connection; its log says why"
+	}
+	return "is the server running and reachable at that address? store.dsn must name its native port (9000 by default), not the HTTP port (8123)"
+}
+
+// maxQuerySize is the max_query_size the store asks for unless the DSN
+// sets one: room for values of several megabytes.
+const maxQuerySize = 64 << 20
 
 // parseVersion reads "major.minor[.patch...]".
 func parseVersion(v string) (major, minor int, err error) {

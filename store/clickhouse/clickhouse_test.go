@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -524,6 +526,37 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := Open(ctx, mw.StoreConfig{DSN: "clickhouse://[::1"}, nil); err == nil {
 		t.Error("malformed DSN: no error")
+	}
+}
+
+// TestOpenErrorsSayWhatToDo: a server that does not answer, a wrong
+// password and a missing database each name what to fix, and the
+// password in the DSN is never printed.
+func TestOpenErrorsSayWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	base, err := url.Parse(chtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongPassword := *base
+	wrongPassword.User = url.UserPassword("default", "s3cret-pw")
+	missingDB := *base
+	missingDB.Path = "/no_such_database_here"
+	for _, tc := range []struct{ name, dsn, want string }{
+		{"nothing listens", "clickhouse://default:s3cret-pw@127.0.0.1:1/default", "is the server running"},
+		{"wrong password", wrongPassword.String(), "check the user and password in store.dsn"},
+		{"missing database", missingDB.String(), "create the database"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(tc.dsn)}, nil)
+			if err == nil {
+				s.Close()
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("error %q: want it to say %q and not to print the password", err, tc.want)
+			}
+		})
 	}
 }
 

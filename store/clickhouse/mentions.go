@@ -21,9 +21,10 @@ var MentionColumns = []string{
 	"label", "stage", "stage_confidence", "aspects", "reach", "version",
 }
 
-// InsertMentions writes ms in one batch (one INSERT naming its columns).
-// Rows get increasing versions, so when an ID is written twice the later
-// write wins once the table is read with FINAL or merged.
+// InsertMentions writes ms, as store.Clean maps them, in one batch (one
+// INSERT naming its columns). Rows get increasing versions, so when an ID
+// is written twice the later write wins once the table is read with FINAL
+// or merged.
 func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 	if len(ms) == 0 {
 		return nil
@@ -42,7 +43,8 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 	)
 	v := s.nextVersion(n)
 	for i := range ms {
-		m := &ms[i]
+		c := store.Clean(ms[i])
+		m := &c
 		if m.ID == "" {
 			return fmt.Errorf("clickhouse: inserting mentions: mention %d (source %q, url %q) has no id", i, m.Source, m.URL)
 		}

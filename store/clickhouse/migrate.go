@@ -45,8 +45,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return s.syncTTL(ctx)
 }
 
+// beforeAddColumn, when set (tests), runs between the check for a column
+// and the ALTER that adds it: where another process's ALTER may land.
+var beforeAddColumn func(table, column string)
+
 // addColumn adds c unless the table has it already (a migration that was
-// interrupted after its ALTER).
+// interrupted after its ALTER). When the ALTER fails, the column may have
+// been added since the check by another process migrating at the same
+// time; then there is nothing left to do.
 func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
 	tables := []string{c.Table}
 	if s.schema.Cluster != "" {
@@ -54,13 +60,15 @@ func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
 	}
 	stmts := s.schema.addColumn(c)
 	for i, t := range tables {
-		var n uint64
-		err := s.conn.QueryRow(ctx, "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = ? AND name = ?", t, c.Name).Scan(&n)
+		has, err := s.hasColumn(ctx, t, c.Name)
 		if err != nil {
-			return fmt.Errorf("checking for column %s.%s: %w", t, c.Name, err)
+			return err
 		}
-		if n > 0 {
+		if has {
 			continue
+		}
+		if beforeAddColumn != nil {
+			beforeAddColumn(t, c.Name)
 		}
 		// The local table's ALTER, then the Distributed table's
 		// statements (schema.addColumn).
@@ -70,11 +78,24 @@ func (s *Store) addColumn(ctx context.Context, c AddColumn) error {
 		}
 		for _, stmt := range todo {
 			if err := s.conn.Exec(ctx, stmt); err != nil {
+				if has, cerr := s.hasColumn(ctx, t, c.Name); cerr == nil && has {
+					break // another process added it meanwhile
+				}
 				return fmt.Errorf("adding column %s.%s: %w", t, c.Name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// hasColumn reports whether table (in the store's database) has column.
+func (s *Store) hasColumn(ctx context.Context, table, column string) (bool, error) {
+	var n uint64
+	err := s.conn.QueryRow(ctx, "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = ? AND name = ?", table, column).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("checking for column %s.%s: %w", table, column, err)
+	}
+	return n > 0, nil
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {

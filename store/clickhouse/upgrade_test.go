@@ -91,3 +91,26 @@ func openAtVersion(t *testing.T, version uint32) *Store {
 	}
 	return s
 }
+
+// TestMigrateWhileAnotherProcessMigrates: two processes starting at once
+// on an older database both find alerts.reason missing; the one whose
+// ALTER comes second must not fail (ClickHouse 18.16: "column with this
+// name already exists"), as the column it wanted is there.
+func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
+	ctx := context.Background()
+	s := openAtVersion(t, 4)
+	defer func() { beforeAddColumn = nil }()
+	beforeAddColumn = func(table, column string) {
+		beforeAddColumn = nil
+		// The other process's ALTER, between this one's check and its own.
+		if err := s.conn.Exec(ctx, "ALTER TABLE "+table+" ADD COLUMN "+column+" String"); err != nil {
+			t.Errorf("the other process's ALTER: %v", err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate beside another process's: %v", err)
+	}
+	if v, err := s.MigrationVersion(ctx); err != nil || v != uint32(len(s.schema.Migrations())) {
+		t.Fatalf("after: version %d, %v", v, err)
+	}
+}

@@ -214,7 +214,12 @@ func (s *Store) MigrationVersion(ctx context.Context) (uint32, error) {
 	return v, nil
 }
 
-// Migrate applies the migrations not applied yet. It is idempotent.
+// beforeMigration, when set (tests), runs before the transaction of each
+// migration: where another process starting at once may apply it.
+var beforeMigration func(v int)
+
+// Migrate applies the migrations not applied yet. It is idempotent, and
+// safe while another process migrates the same file.
 func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite %s: creating schema_migrations: %w", s.path, err)
@@ -227,9 +232,23 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite %s: schema version %d is newer than this binary knows (%d); upgrade mentionwatch", s.path, have, len(migrations))
 	}
 	for v := have + 1; v <= len(migrations); v++ {
-		tx, err := s.db.BeginTx(ctx, nil)
+		if beforeMigration != nil {
+			beforeMigration(v)
+		}
+		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+		}
+		// Another process may have applied it since the version was read
+		// (two starting at once): its migrations are not idempotent.
+		var done int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite %s: migration %d: reading schema version: %w", s.path, v, err)
+		}
+		if done > 0 {
+			tx.Rollback()
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
 			tx.Rollback()
@@ -237,7 +256,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
-			return err
+			return fmt.Errorf("sqlite %s: recording migration %d: %w", s.path, v, err)
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
@@ -264,7 +283,8 @@ func fromMS(v int64) time.Time {
 const mentionCols = `id, brand, source, kind, native_id, url, author, author_reach, title, text, rating,
 	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach`
 
-// InsertMentions stores ms in one transaction; an existing id is replaced.
+// InsertMentions stores ms, as store.Clean maps them, in one transaction;
+// an existing id is replaced.
 func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 	if len(batch) == 0 {
 		return nil
@@ -281,7 +301,8 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 	}
 	defer stmt.Close()
 	for i := range batch {
-		m := &batch[i]
+		c := store.Clean(batch[i])
+		m := &c
 		asp, _ := json.Marshal(nonNil(m.Aspects))
 		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),

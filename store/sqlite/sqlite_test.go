@@ -141,3 +141,36 @@ func TestOpenCorruptFileSaysWhatToDo(t *testing.T) {
 		t.Errorf("err = %v, want it to say the file is not a database and to restore it", err)
 	}
 }
+
+// TestMigrateWhileAnotherProcessMigrates: two processes starting at once
+// on a new file both read schema version 0; the one that gets the write
+// lock second must find the migrations applied by the first and skip
+// them (it used to fail with "UNIQUE constraint failed" or "duplicate
+// column name").
+func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "mw.db")
+	first, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	defer func() { beforeMigration = nil }()
+	beforeMigration = func(int) {
+		beforeMigration = nil
+		if err := first.Migrate(ctx); err != nil { // the other process, between the read of the version and the write lock
+			t.Errorf("the other process's Migrate: %v", err)
+		}
+	}
+	if err := second.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate beside another process's: %v", err)
+	}
+	if v, err := second.MigrationVersion(ctx); err != nil || v != uint32(len(migrations)) {
+		t.Fatalf("version %d, %v; want %d", v, err, len(migrations))
+	}
+}

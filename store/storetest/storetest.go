@@ -59,6 +59,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
 	t.Run("UntrustedText", func(t *testing.T) { testUntrustedText(t, open) })
+	t.Run("NonFiniteScores", func(t *testing.T) { testNonFiniteScores(t, open) }) // edges.go
+	t.Run("InvalidUTF8", func(t *testing.T) { testInvalidUTF8(t, open) })
+	t.Run("HugeValues", func(t *testing.T) { testHugeValues(t, open) })
 	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // ErrSpoolFull is returned when a batch does not fit in the spool.
@@ -107,7 +108,10 @@ func (s *spool) push(batch []mw.Mention) error {
 	bw := bufio.NewWriterSize(tmp, 1<<16)
 	enc := json.NewEncoder(bw)
 	for i := range batch {
-		if err := enc.Encode(&batch[i]); err != nil {
+		// As the store keeps it: encoding/json refuses NaN and ±Inf, and
+		// one such score would keep the whole batch out of the spool.
+		m := store.Clean(batch[i])
+		if err := enc.Encode(&m); err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 			return fmt.Errorf("spool %s: encoding: %w", s.dir, err)

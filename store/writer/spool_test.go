@@ -3,6 +3,8 @@ package writer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -80,5 +82,32 @@ func TestSpoolPushReportsWriteAndSyncErrors(t *testing.T) {
 				t.Errorf("after recovery: spooled %d, batches %d; want 3, 1", s.Spooled, s.SpoolBatches)
 			}
 		})
+	}
+}
+
+// TestSpoolTakesNonFiniteScores: a batch holding a NaN or infinite score
+// (which encoding/json refuses) is spooled while the store is down, not
+// kept in memory failing every Flush, and reaches the store once it is
+// back, as store.Clean maps it.
+func TestSpoolTakesNonFiniteScores(t *testing.T) {
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour})
+	ms := mentions("a", 3)
+	ms[1].Sentiment, ms[1].Reach, ms[2].Rating = float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))
+	if err := w.Write(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatalf("Flush while the store is down: %v (the spool should take the batch)", err)
+	}
+	if n, _ := w.SpoolDepth(); n != 1 {
+		t.Fatalf("spool holds %d batches, want 1", n)
+	}
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(st.order()); got != "[a000 a001 a002]" {
+		t.Fatalf("stored %s, want [a000 a001 a002]", got)
 	}
 }

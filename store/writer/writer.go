@@ -160,7 +160,10 @@ func (w *Writer) Write(ctx context.Context, ms []mw.Mention) error {
 				w.buf = make([]mw.Mention, 0, w.opt.BatchSize)
 			}
 		}
-		n := min(len(ms), w.opt.BatchSize-len(w.buf))
+		// The buffer may hold more than a batch (a Write cancelled while
+		// waiting for the queue put its batch back in front of others'
+		// mentions): then it goes to the queue whole and ms waits a turn.
+		n := max(0, min(len(ms), w.opt.BatchSize-len(w.buf)))
 		w.buf = append(w.buf, ms[:n]...)
 		var full []mw.Mention
 		if len(w.buf) >= w.opt.BatchSize {

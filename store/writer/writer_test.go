@@ -329,3 +329,62 @@ func TestHealthy(t *testing.T) {
 		t.Fatalf("store back, spool drained: Healthy() = %v", err)
 	}
 }
+
+// slowStore holds every insert until release is closed, as a hung server
+// does.
+type slowStore struct {
+	fakeStore
+	release chan struct{}
+}
+
+func (s *slowStore) InsertMentions(ctx context.Context, ms []mw.Mention) error {
+	<-s.release
+	return s.fakeStore.InsertMentions(ctx, ms)
+}
+
+// TestWriteCancelledWhileQueueFull: a Write whose context ends while it
+// waits for room in the queue (the store hangs; a source run timed out)
+// puts its batch back in front of what others wrote meanwhile. The
+// buffer then holds more than a batch; the next Write used to panic
+// (slice bounds out of range) on it. Nothing is lost or doubled.
+func TestWriteCancelledWhileQueueFull(t *testing.T) {
+	st := &slowStore{release: make(chan struct{})}
+	w := newWriter(t, st, Options{BatchSize: 2, FlushInterval: time.Hour})
+	if err := w.Write(ctx, mentions("a", 4)); err != nil { // one batch in the flusher, one in the queue
+		t.Fatal(err)
+	}
+	if err := w.Write(ctx, mentions("b", 1)); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	blocked := make(chan error)
+	go func() { blocked <- w.Write(cctx, mentions("c", 1)) }() // fills the batch; waits for the queue
+	for w.Stats().Buffered != 0 {
+		time.Sleep(time.Millisecond) // until it took the full buffer
+	}
+	if err := w.Write(ctx, mentions("d", 1)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-blocked; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Write: %v, want context.Canceled", err)
+	}
+	done := make(chan error)
+	go func() { done <- w.Write(ctx, mentions("e", 1)) }()
+	close(st.release)
+	if err := <-done; err != nil {
+		t.Fatalf("Write after the cancelled one: %v", err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := st.order()
+	if len(got) != 8 {
+		t.Fatalf("stored %v, want the 8 mentions once each", got)
+	}
+	for id, n := range st.seen {
+		if n != 1 {
+			t.Errorf("%s stored %d times", id, n)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	mw "github.com/mentionwatch/mentionwatch"
+)
+
+// Clean returns m as both stores keep it (docs/SCHEMA.md, Conventions):
+//
+//   - a score that is not a number (NaN) is 0, and an infinite one the
+//     largest Float32 of its sign: SQLite cannot store NaN (it reads it
+//     as NULL), a NaN sorts nowhere in an impact ranking, and one NaN
+//     would turn a brand's sums and rollups into NaN for good;
+//   - in text that is not valid UTF-8, each byte that is not part of a
+//     valid sequence is replaced by U+FFFD, as the JSON API shows it:
+//     ClickHouse's case-insensitive search stops finding words after an
+//     invalid byte, and a filter on an author read from the API would
+//     not match the stored bytes.
+//
+// The ID is kept as it is: it is the key. m itself is not changed (its
+// Aspects are copied when one of them is).
+func Clean(m mw.Mention) mw.Mention {
+	for _, f := range []*float32{&m.Rating, &m.Sentiment, &m.StageConfidence, &m.Reach} {
+		*f = finite(*f)
+	}
+	for _, s := range []*string{&m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author,
+		&m.Title, &m.Text, &m.Lang} {
+		*s = validUTF8(*s)
+	}
+	m.Label, m.Stage = mw.Label(validUTF8(string(m.Label))), mw.Stage(validUTF8(string(m.Stage)))
+	if slices.ContainsFunc(m.Aspects, func(a string) bool { return !utf8.ValidString(a) }) {
+		aspects := make([]string, len(m.Aspects))
+		for i, a := range m.Aspects {
+			aspects[i] = validUTF8(a)
+		}
+		m.Aspects = aspects
+	}
+	return m
+}
+
+// finite maps NaN to 0 and ±Inf to ±math.MaxFloat32.
+func finite(f float32) float32 {
+	switch {
+	case f != f:
+		return 0
+	case math.IsInf(float64(f), 1):
+		return math.MaxFloat32
+	case math.IsInf(float64(f), -1):
+		return -math.MaxFloat32
+	}
+	return f
+}
+
+// validUTF8 replaces each byte of s that is not part of a valid UTF-8
+// sequence by U+FFFD, as encoding/json does.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s { // an invalid byte ranges as utf8.RuneError
+		b.WriteRune(r)
+	}
+	return b.String()
+}

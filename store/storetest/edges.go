@@ -1,0 +1,132 @@
+package storetest
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// testNonFiniteScores: scores that are NaN or infinite (a scorer's
+// division by zero) are stored as store.Clean maps them, in both stores:
+// the batch is not refused (SQLite reads NaN as NULL), a ranking by impact
+// pages through every mention, and sums stay numbers.
+func testNonFiniteScores(t *testing.T, open Opener) {
+	s := open(t)
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	a := Mention("acme", "nan", T0, mw.Negative)
+	a.Sentiment, a.Reach, a.Rating, a.StageConfidence = nan, nan, nan, nan
+	b := Mention("acme", "inf", T0.Add(time.Minute), mw.Negative)
+	b.Sentiment, b.Reach, b.Rating, b.StageConfidence = -inf, inf, inf, -inf
+	c := Mention("acme", "plain", T0.Add(2*time.Minute), mw.Negative)
+	if err := s.InsertMentions(ctx, []mw.Mention{a, b, c}); err != nil {
+		t.Fatalf("InsertMentions with NaN and infinite scores: %v", err)
+	}
+	got := query(t, s, store.MentionQuery{IDs: []string{a.ID, b.ID}, OrderBy: store.ByImpact})
+	want := []mw.Mention{b, a}
+	want[0].Sentiment, want[0].Reach, want[0].Rating, want[0].StageConfidence = -math.MaxFloat32, math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32
+	want[1].Sentiment, want[1].Reach, want[1].Rating, want[1].StageConfidence = 0, 0, 0, 0
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored scores (-want +got):\n%s", diff)
+	}
+	// Page through the impact ranking one mention at a time.
+	var seen []string
+	q := store.MentionQuery{OrderBy: store.ByImpact, Limit: 1}
+	for len(seen) < 5 {
+		page := query(t, s, q)
+		if len(page) == 0 {
+			break
+		}
+		m := page[0]
+		seen = append(seen, m.NativeID)
+		q.After = &store.Cursor{Published: m.Published, Impact: m.Impact(), ID: m.ID}
+	}
+	if diff := cmp.Diff([]string{"inf", "plain", "nan"}, seen); diff != "" {
+		t.Errorf("paging by impact (-want +got):\n%s", diff)
+	}
+	tot, err := s.Totals(ctx, store.TotalsQuery{})
+	if err != nil {
+		t.Fatalf("Totals: %v", err)
+	}
+	if len(tot) != 1 || tot[0].Count != 3 || math.IsNaN(tot[0].SentimentSum) || math.IsInf(tot[0].SentimentSum, 0) {
+		t.Errorf("totals: %+v, want 3 mentions and a finite sum", tot)
+	}
+}
+
+// testInvalidUTF8: text that is not valid UTF-8 (a feed in another
+// encoding) is stored with U+FFFD for each bad sequence, as the JSON API
+// shows it, so the search finds the words after it and a filter on the
+// author as the API gave it finds the mention, in both stores.
+func testInvalidUTF8(t *testing.T, open Opener) {
+	s := open(t)
+	m := Mention("acme", "latin1", T0, mw.Negative)
+	m.Author = "Jos\xe9"
+	m.Title = "caf\xe9 \xff"
+	m.Text = "pedido \xff\xfe atrasado, e\u0301 👩\u200d👩\u200d👧"
+	m.Aspects = []string{"deliv\xe9ry"}
+	insert(t, s, m)
+	want := m
+	want.Author = "Jos\uFFFD"
+	want.Title = "caf\uFFFD \uFFFD"
+	want.Text = "pedido \uFFFD\uFFFD atrasado, e\u0301 👩\u200d👩\u200d👧"
+	want.Aspects = []string{"deliv\uFFFDry"}
+	got := query(t, s, store.MentionQuery{IDs: []string{m.ID}})
+	if len(got) != 1 {
+		t.Fatalf("got %d mentions, want 1", len(got))
+	}
+	if diff := cmp.Diff(want, got[0], floatOpt); diff != "" {
+		t.Errorf("stored (-want +got):\n%s", diff)
+	}
+	search := []store.SearchClause{{{Words: []string{"atrasado"}}}}
+	if got := query(t, s, store.MentionQuery{Search: search}); len(got) != 1 {
+		t.Errorf("search for a word after invalid bytes: %d mentions, want 1", len(got))
+	}
+	if got := query(t, s, store.MentionQuery{Author: want.Author}); len(got) != 1 {
+		t.Errorf("filter on the author as the API shows it: %d mentions, want 1", len(got))
+	}
+}
+
+// testHugeValues: a hostile feed's megabyte text, a 300 KB author name
+// and an id as long (ids are hashes, but the store does not rely on it)
+// are stored, read back, and usable as filters. The author and the id
+// are query values, which ClickHouse used to refuse beyond its default
+// max_query_size (256 KiB) with a syntax error, breaking the inbox page
+// that showed such a mention.
+func testHugeValues(t *testing.T, open Opener) {
+	s := open(t)
+	big := Mention("acme", "big", T0, mw.Negative)
+	big.Author = strings.Repeat("a", 300_000)
+	big.Text = strings.Repeat("kata ", 400_000)
+	long := Mention("acme", "longid", T0.Add(time.Minute), mw.Negative)
+	long.ID = strings.Repeat("f", 300_000)
+	insert(t, s, big, long, Mention("acme", "small", T0.Add(2*time.Minute), mw.Negative))
+	if got := query(t, s, store.MentionQuery{}); len(got) != 3 {
+		t.Errorf("every mention: got %d, want 3", len(got))
+	}
+	got := query(t, s, store.MentionQuery{Author: big.Author})
+	if len(got) != 1 || got[0].Text != big.Text {
+		t.Errorf("filter on the huge author: %d mentions, want it with its text", len(got))
+	}
+	if got := query(t, s, store.MentionQuery{IDs: []string{long.ID}}); len(got) != 1 || got[0].ID != long.ID {
+		t.Errorf("filter on the long id: %d mentions, want 1", len(got))
+	}
+	h, err := s.AuthorHistory(ctx, []string{big.Author, "author-small"}, 2)
+	if err != nil {
+		t.Fatalf("AuthorHistory of the huge author: %v", err)
+	}
+	if h[big.Author].Count != 1 || h["author-small"].Count != 1 {
+		t.Errorf("AuthorHistory: %d and %d mentions, want 1 and 1", h[big.Author].Count, h["author-small"].Count)
+	}
+	tr := store.Triage{MentionID: long.ID, State: store.StateHandled, UpdatedAt: T0, UpdatedBy: "ops"}
+	if err := s.SaveTriage(ctx, []store.Triage{tr}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Triage(ctx, []string{long.ID}); err != nil || got[long.ID].State != store.StateHandled {
+		t.Errorf("triage of the long id: %+v, %v", got, err)
+	}
+}
