@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
@@ -269,6 +270,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	for i := range items {
 		items[i].Source = name
 		items[i].NativeID = mw.BoundID(items[i].NativeID) // a megabyte GUID is kept as its hash
+		boundFields(&items[i])
 		if items[i].Type == "" {
 			items[i].Type = src.Config.Type
 		}
@@ -312,6 +314,44 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 		log.Info("source run", "items", len(items), "took", took.Round(time.Millisecond))
 	}
 	return res
+}
+
+// Bounds on what one mention keeps of what a source sent. They are far
+// above any real author name, title, review or post (a long blog post in
+// a feed's content:encoded is some tens of KiB), and keep a hostile or
+// broken source from putting megabytes into the store, every inbox page
+// (author history) and every alert quoting a mention.
+const (
+	MaxAuthorBytes = 256
+	MaxTitleBytes  = 2 << 10
+	MaxTextBytes   = 64 << 10
+	MaxURLBytes    = 8 << 10
+)
+
+// boundFields cuts m's author, title and text to their bounds, on a
+// character boundary and ending with "…", and drops a URL longer than
+// MaxURLBytes (a cut URL would lead somewhere else).
+func boundFields(m *mw.Mention) {
+	m.Author = cut(m.Author, MaxAuthorBytes)
+	m.Title = cut(m.Title, MaxTitleBytes)
+	m.Text = cut(m.Text, MaxTextBytes)
+	if len(m.URL) > MaxURLBytes {
+		m.URL = ""
+	}
+}
+
+// cut returns s if it fits in n bytes, else its longest prefix that ends
+// on a character boundary and fits with "…" after it.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const ell = "…"
+	i := n - len(ell)
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + ell
 }
 
 // collect calls the collector, turning a panic into an error.

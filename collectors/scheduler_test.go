@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -319,5 +320,47 @@ func TestWindowBounded(t *testing.T) {
 	}
 	if fresh, _, _ := w.Filter([]mw.Mention{{NativeID: fmt.Sprint(limit + 5), Published: now.Add(-time.Duration(limit+5) * time.Second)}}); len(fresh) != 0 {
 		t.Error("an evicted id older than the floor came back as new")
+	}
+}
+
+// TestSchedulerBoundsHugeFields: nothing bounded what a source sends in a
+// mention's author, title, text or URL. A feed's 300 KB author name went
+// to the store, to every inbox page (its author history) and to every
+// alert quoting it. Each field is now bounded at collection, on a
+// character boundary; a URL too long to be real is dropped rather than
+// cut into a wrong one.
+func TestSchedulerBoundsHugeFields(t *testing.T) {
+	base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	long := func(n int) string { return strings.Repeat("é", n/2+1) } // 2 bytes a character
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		return []mw.Mention{
+			{NativeID: "big", Published: base, Author: long(300 << 10), Title: long(1 << 20), Text: long(4 << 20), URL: "https://example.com/?q=" + strings.Repeat("a", 1<<20)},
+			{NativeID: "small", Published: base, Author: "Budi", Title: "Paket telat", Text: "Paket saya belum sampai", URL: "https://example.com/p/1"},
+		}, cur, nil
+	}}
+	var sunk []mw.Mention
+	s := &Scheduler{Store: NewMemStates(), Now: func() time.Time { return base.Add(time.Hour) },
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { sunk = append(sunk, ms...); return nil }}
+	if res := s.RunOnce(context.Background(), src("big", c, time.Minute)); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if len(sunk) != 2 {
+		t.Fatalf("%d items, want 2", len(sunk))
+	}
+	big, small := sunk[0], sunk[1]
+	for _, f := range []struct {
+		name string
+		v    string
+		max  int
+	}{{"author", big.Author, MaxAuthorBytes}, {"title", big.Title, MaxTitleBytes}, {"text", big.Text, MaxTextBytes}} {
+		if len(f.v) > f.max || len(f.v) < f.max/2 || !utf8.ValidString(f.v) || !strings.HasSuffix(f.v, "…") {
+			t.Errorf("%s: %d bytes (valid UTF-8 %v), want at most %d, cut on a character with an ellipsis", f.name, len(f.v), utf8.ValidString(f.v), f.max)
+		}
+	}
+	if big.URL != "" {
+		t.Errorf("a %d-byte URL was kept", len(big.URL))
+	}
+	if small.Author != "Budi" || small.Title != "Paket telat" || small.Text != "Paket saya belum sampai" || small.URL != "https://example.com/p/1" {
+		t.Errorf("ordinary fields changed: %+v", small)
 	}
 }
