@@ -22,12 +22,14 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -468,6 +470,7 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 	}
 	alerts := map[string]*mw.Alert{}
 	restored := 0
+	told := map[[2]string]toldState{} // (alert, receiver) -> the last notification it took
 	for _, d := range Latest(ds) {
 		r := l.out.q.byName[d.Receiver]
 		if r == nil {
@@ -480,6 +483,9 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 			r.mu.Lock()
 			r.remember(d.AlertID, d.Key)
 			r.mu.Unlock()
+			if _, state, num, ok := parseKey(d.Key); ok && num > told[[2]string{d.AlertID, d.Receiver}].num {
+				told[[2]string{d.AlertID, d.Receiver}] = toldState{state, num}
+			}
 			continue
 		}
 		id, state, num, ok := parseKey(d.Key)
@@ -521,5 +527,53 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 			restored++
 		}
 	}
-	return restored, nil
+	return restored, l.resume(ctx, told, alerts)
+}
+
+// toldState is the state and number of a notification a receiver took.
+type toldState struct {
+	state mw.AlertState
+	num   int
+}
+
+// resume hands each Resumer the alerts still open whose last notification
+// it took was a firing one (told), so that a restart does not look to it
+// like they resolved. alerts caches the stored alerts already read.
+func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts map[string]*mw.Alert) error {
+	keys := make([][2]string, 0, len(told))
+	for k, t := range told {
+		if t.state == mw.Firing {
+			if _, ok := l.out.q.byName[k[1]].nt.(Resumer); ok {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
+	for _, k := range keys {
+		a, seen := alerts[k[0]]
+		if !seen {
+			got, err := l.st.Alert(ctx, k[0])
+			if errors.Is(err, store.ErrNotFound) {
+				alerts[k[0]] = nil
+				continue
+			} else if err != nil {
+				return fmt.Errorf("loading alert %s to resume it: %w", k[0], err)
+			}
+			a = &got
+			alerts[k[0]] = a
+		}
+		if a == nil || a.State == mw.Resolved {
+			continue
+		}
+		shown := *a
+		shown.NotifyCount = told[k].num
+		n, err := l.out.evidence(ctx, &shown)
+		if err != nil {
+			l.log.Warn("collecting evidence of a firing alert to resume failed; resuming without it", "alert", shown.ID, "err", err)
+		}
+		n.Alert = shown
+		l.out.q.byName[k[1]].nt.(Resumer).Resume(n)
+		l.log.Info("firing alert resumed on a receiver that keeps firing alerts alive", "alert", shown.ID, "receiver", k[1])
+	}
+	return nil
 }

@@ -68,6 +68,18 @@ func (e *DeliveryError) Error() string {
 
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
+// Resumer is a Notifier that keeps alive by itself the alerts it was told
+// are firing (Alertmanager's channel re-posts them, or Alertmanager
+// resolves them when their endsAt passes). At start the loop calls Resume
+// for each alert still open whose last notification this receiver took
+// was a firing one, so that a restart does not tell the receiver's users
+// those alerts resolved. Resume sends nothing by itself now; it is called
+// from the loop's goroutine before any delivery.
+type Resumer interface {
+	Notifier
+	Resume(n Notification)
+}
+
 // PostClient returns a copy of c that does not follow a redirect that
 // would turn a POST into a GET (301, 302, 303): Go's client follows those
 // with a GET without the body, which many APIs answer 200 (Alertmanager

@@ -175,22 +175,41 @@ func (a *Alertmanager) Send(ctx context.Context, n alerts.Notification) error {
 	}
 	a.mu.Unlock()
 	if n.Alert.State != mw.Resolved {
-		a.start.Do(func() { go a.repost(a.env.Context) })
+		a.start.Do(func() { go a.repost(a.env.Context, false) })
 	}
 	return nil
 }
 
-// repost re-posts the firing alerts every resend interval until ctx ends.
-// It runs on its own goroutine; a failure is logged and retried next time.
-func (a *Alertmanager) repost(ctx context.Context) {
+// Resume implements alerts.Resumer: at start, the loop hands over an
+// alert a previous process posted as firing and that still fires. It is
+// re-posted with the others, the first time at once, so that
+// Alertmanager does not resolve it when the old process's endsAt passes.
+func (a *Alertmanager) Resume(n alerts.Notification) {
+	if n.Alert.State == mw.Resolved {
+		return
+	}
+	pa := Alert(a.env.Presentation, n, a.Labels, a.env.Now().Add(4*a.resend))
+	a.mu.Lock()
+	a.firing[n.Alert.ID] = pa
+	a.mu.Unlock()
+	a.start.Do(func() { go a.repost(a.env.Context, true) })
+}
+
+// repost re-posts the firing alerts every resend interval until ctx ends,
+// and once at the start when now is set (resumed alerts). It runs on its
+// own goroutine; a failure is logged and retried next time.
+func (a *Alertmanager) repost(ctx context.Context, now bool) {
 	t := time.NewTicker(a.resend)
 	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		if !now {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
+		now = false
 		endsAt := a.env.Now().Add(4 * a.resend).UTC()
 		a.mu.Lock()
 		batch := make([]PostableAlert, 0, len(a.firing))

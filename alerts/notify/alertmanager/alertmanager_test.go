@@ -263,3 +263,53 @@ func TestInitChecksLabelNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRealAlertmanagerResumedAfterRestart: a new process forgot the alerts
+// the old one was keeping alive, so Alertmanager resolved them 4 intervals
+// later and told its receivers they had resolved while they still fired.
+// The loop now resumes them at start (alerts.Resumer): the new process
+// re-posts them without sending them again as new.
+func TestRealAlertmanagerResumedAfterRestart(t *testing.T) {
+	base := startAlertmanager(t)
+	ctx1, stop1 := context.WithCancel(context.Background())
+	a1 := newAM(t, base, time.Second, ctx1)
+	n := notify.Sample(time.Now(), "http://127.0.0.1:8080/")
+	if err := alerts.Deliver(ctx1, a1, n, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	var last time.Time
+	waitFor(t, "the alert active", func() bool {
+		for _, g := range listAlerts(t, base) {
+			if g.Labels["alert_id"] == n.Alert.ID && g.Status.State == "active" {
+				last = g.EndsAt
+				return true
+			}
+		}
+		return false
+	})
+	stop1() // the first process stops: nothing re-posts the alert any more
+
+	ctx2, stop2 := context.WithCancel(context.Background())
+	defer stop2()
+	a2 := newAM(t, base, time.Second, ctx2)
+	var _ alerts.Resumer = a2
+	a2.Resume(n)
+	waitFor(t, "the new process extending endsAt", func() bool {
+		for _, g := range listAlerts(t, base) {
+			if g.Labels["alert_id"] == n.Alert.ID && g.Status.State == "active" && g.EndsAt.After(last.Add(2*time.Second)) {
+				return true
+			}
+		}
+		return false
+	})
+	n.Alert.State, n.Alert.ResolvedAt = mw.Resolved, time.Now().Add(-time.Second)
+	if err := alerts.Deliver(ctx2, a2, n, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	a2.mu.Lock()
+	left := len(a2.firing)
+	a2.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d alerts still re-posted after resolve", left)
+	}
+}
