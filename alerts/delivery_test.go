@@ -341,3 +341,30 @@ func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
 		t.Errorf("at the end: healthy %d, stuck %d messages; want 2 (or 3 with a resolution) and at least 1", ok.got(), stuck.got())
 	}
 }
+
+// TestFailedAttemptsKeepTheRateLimitsTokens: a receiver's rate limit
+// counts the messages its people get. A token was taken before every
+// attempt, so a receiver that was down spent its tokens on failures, and
+// once back its first alert waited for a new token (an hour here).
+func TestFailedAttemptsKeepTheRateLimitsTokens(t *testing.T) {
+	st := openStore(t)
+	ops := &flaky{down: true, t: t}
+	l := newLoop(st, []Notifier{slackNamed(t, "ops", ops)}, mw.AlertsConfig{})
+	l.DeliveryTimeout = 300 * time.Millisecond
+	l.Router = routerFor(t, `    default: [ops]
+    receivers:
+      ops: {rate_limit: {burst: 1, every: 1h}}
+`, "ops")
+	burst(t, st, l, t0)
+	l.Tick(ctx, t0.Add(5*time.Minute)) // fails: ops is down
+	if ops.got() != 0 {
+		t.Fatalf("ops took %d messages while down", ops.got())
+	}
+	ops.set(false)
+	if err := l.Tick(ctx, t0.Add(6*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if ops.got() != 1 {
+		t.Fatalf("back up a minute later: ops has %d messages, want 1 (its one token was never used on a message)", ops.got())
+	}
+}

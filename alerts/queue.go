@@ -277,6 +277,7 @@ func (q *queues) work(ctx context.Context, r *rqueue, now time.Time) {
 			q.log.Info("alert delivered", "notifier", name, "alert", a.ID, "kind", a.Kind, "state", a.State, "brand", a.Brand, "scope", a.Scope, "attempts", j.attempts)
 			continue
 		}
+		r.policy.Refund() // the token Hold took bought no message
 		if last == nil {
 			last = err
 		}

@@ -124,6 +124,14 @@ func (p *Policy) Hold(now time.Time, kind string) (until time.Time, reason strin
 	return time.Time{}, ""
 }
 
+// Refund gives back the rate-limit token that Hold took for a delivery
+// that then failed.
+func (p *Policy) Refund() {
+	if p != nil && p.Bucket != nil {
+		p.Bucket.Refund()
+	}
+}
+
 func (p *Policy) String() string {
 	var parts []string
 	parts = append(parts, "time zone "+p.Loc.String())
@@ -159,6 +167,10 @@ type Bucket struct {
 func NewBucket(burst int, every time.Duration) *Bucket {
 	return &Bucket{burst: burst, every: every, tokens: float64(burst)}
 }
+
+// Refund gives back a token taken for a message that did not go out (the
+// receiver failed): the limit counts the messages people get, not tries.
+func (b *Bucket) Refund() { b.tokens = min(float64(b.burst), b.tokens+1) }
 
 // Take takes a token at now if there is one; otherwise it reports when
 // the next one arrives. Time going backwards adds nothing.
