@@ -164,16 +164,21 @@ func Alert(p alerts.Presentation, n alerts.Notification, extra map[string]string
 func (a *Alertmanager) Send(ctx context.Context, n alerts.Notification) error {
 	now := a.env.Now()
 	pa := Alert(a.env.Presentation, n, a.Labels, now.Add(4*a.resend))
+	if n.Alert.State == mw.Resolved {
+		// Off the re-post list first: while the resolve waits for a
+		// retry, a re-post must not mark the alert firing again.
+		a.mu.Lock()
+		delete(a.firing, n.Alert.ID)
+		a.mu.Unlock()
+	}
 	if err := a.post(ctx, []PostableAlert{pa}); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	if n.Alert.State == mw.Resolved {
-		delete(a.firing, n.Alert.ID)
-	} else {
+	if n.Alert.State != mw.Resolved {
+		a.mu.Lock()
 		a.firing[n.Alert.ID] = pa
+		a.mu.Unlock()
 	}
-	a.mu.Unlock()
 	if n.Alert.State != mw.Resolved {
 		a.start.Do(func() { go a.repost(a.env.Context, false) })
 	}

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -311,5 +312,42 @@ func TestRealAlertmanagerResumedAfterRestart(t *testing.T) {
 	a2.mu.Unlock()
 	if left != 0 {
 		t.Errorf("%d alerts still re-posted after resolve", left)
+	}
+}
+
+// TestFailedResolveStopsTheReposts: when the resolve could not be posted
+// (Alertmanager down), the alert stayed on the re-post list, so once
+// Alertmanager was back the re-posts could mark it firing again before
+// the resolve's retry went through.
+func TestFailedResolveStopsTheReposts(t *testing.T) {
+	up := true
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAM(t, srv.URL, time.Minute, ctx)
+	n := notify.Sample(time.Now(), "")
+	if err := a.Send(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	up = false
+	mu.Unlock()
+	n.Alert.State, n.Alert.ResolvedAt = mw.Resolved, time.Now()
+	if err := a.Send(ctx, n); err == nil {
+		t.Fatal("the resolve went through a server answering 503")
+	}
+	a.mu.Lock()
+	left := len(a.firing)
+	a.mu.Unlock()
+	if left != 0 {
+		t.Errorf("a resolved alert is still re-posted as firing (%d on the list) while its resolve waits for a retry", left)
 	}
 }
