@@ -103,7 +103,7 @@ var SourceCommonKeys = []string{"name", "type", "interval", "brands", "disabled"
 
 // HTTPConfig tunes the polite HTTP client that collectors share.
 type HTTPConfig struct {
-	UserAgent      string   `yaml:"user_agent"`      // default "mentionwatch/<version> (+https://github.com/mentionwatch/mentionwatch)"
+	UserAgent      string   `yaml:"user_agent"`      // default "mentionwatch/1 (+https://github.com/mentionwatch/mentionwatch)"
 	ConnectTimeout Duration `yaml:"connect_timeout"` // default 10s
 	Timeout        Duration `yaml:"timeout"`         // whole request, default 30s
 	MaxBodyBytes   int64    `yaml:"max_body_bytes"`  // default 10 MiB, after gzip too
@@ -112,7 +112,7 @@ type HTTPConfig struct {
 	RespectRobots  *bool    `yaml:"respect_robots"`  // default true (page scraping)
 	AllowLoopback  bool     `yaml:"allow_loopback"`  // for tests and demo only
 	AllowHosts     []string `yaml:"allow_hosts"`     // internal hosts, IPs or CIDRs collectors may reach (config_urls.go)
-	RetryMax       int      `yaml:"retry_max"`       // in-run retries on 429/5xx, default 2
+	RetryMax       int      `yaml:"retry_max"`       // in-run retries on 429/5xx, default 2 (0); negative: none
 	RetryMaxWait   Duration `yaml:"retry_max_wait"`  // longest Retry-After honoured in-run, default 30s
 }
 
@@ -297,7 +297,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		if errors.Is(err, io.EOF) {
 			return nil, &ConfigError{File: file, Msg: "empty config"}
 		}
-		return nil, &ConfigError{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, yamlSyntaxError(file, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ConfigError{File: file, Msg: "empty config"}
@@ -307,7 +307,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		return nil, &ConfigError{File: file, Line: root.Line, Msg: "not a mentionwatch config: expected a YAML mapping of keys (brands:, sources:, ...); check the -c path"}
 	}
 	var unset []envWarning
-	expandEnv(file, root, "", lookup, &unset)
+	if err := expandEnv(file, root, "", lookup, &unset); err != nil {
+		return nil, err
+	}
 	cfg := &Config{File: file}
 	if err := DecodeStrict(file, root, cfg); err != nil {
 		return nil, err
@@ -341,12 +343,52 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	return cfg, nil
 }
 
+// yamlParserProblems are the problems yaml.v3's parser (not its scanner)
+// reports; true marks those of a [ ] or { } collection. The parser gives
+// their line counting from 0 (and leaves it out on the first line), where
+// the scanner counts from 1: yamlSyntaxError corrects it. The line is that
+// of the construct being parsed, or of the problem.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or '}'":       true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected key":              false,
+	"did not find expected '-' indicator":    false,
+	"did not find expected node content":     false,
+	"found undefined tag handle":             false,
+	"did not find expected <document start>": false,
+}
+
+var yamlErrLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// yamlSyntaxError is a YAML syntax error as a ConfigError at its 1-based
+// line. It never quotes the file's text.
+func yamlSyntaxError(file string, data []byte, err error) *ConfigError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	flow, parser := yamlParserProblems[msg]
+	if !parser {
+		return &ConfigError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+	}
+	line++
+	if lines := bytes.Split(data, []byte("\n")); flow && line <= len(lines) && bytes.Contains(lines[line-1], []byte("${")) {
+		msg += ` (inside [ ] or { }, quote a ${VAR}: "${VAR}")`
+	}
+	return &ConfigError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
 // checkQuery checks a brand's or competitor's query, or its keywords when
 // it has no query. key is "brands[Acme]" or "brands[Acme].competitors[X]".
 func (c *Config) checkQuery(key, q string, line int, keywords, exclude []string) error {
 	if q == "" {
 		if len(keywords) == 0 {
 			return &ConfigError{File: c.File, Key: key + ".keywords", Msg: "at least one keyword (or a query:) is required"}
+		}
+		if _, ok := query.AnyExcept(keywords, nil); !ok {
+			return &ConfigError{File: c.File, Key: key + ".keywords", Msg: "no keyword has a letter or digit, so nothing would match (is a ${VAR} in them unset?)"}
 		}
 		return nil
 	}
@@ -446,6 +488,9 @@ func (c *Config) validate() error {
 			}
 		}
 	}
+	if err := c.checkNumbersAndLog(); err != nil {
+		return err
+	}
 	switch c.Store.Type {
 	case "", "embedded", "clickhouse":
 	default:
@@ -475,6 +520,39 @@ func (c *Config) validate() error {
 		return err
 	}
 	return c.Alerts.validate(c.File, names)
+}
+
+// checkNumbersAndLog refuses the values a reader would expect to mean
+// something but that the program would quietly replace by the default: a
+// negative size, rate or count, and an unknown log level or format.
+func (c *Config) checkNumbersAndLog() error {
+	for _, n := range []struct {
+		key string
+		bad bool
+		def string
+	}{
+		{"http.max_body_bytes", c.HTTP.MaxBodyBytes < 0, "10485760 (10 MiB)"},
+		{"http.per_host_rps", c.HTTP.PerHostRPS < 0 || math.IsNaN(c.HTTP.PerHostRPS) || math.IsInf(c.HTTP.PerHostRPS, 0), "1"},
+		{"http.per_host_burst", c.HTTP.PerHostBurst < 0, "2"},
+		{"store.batch_size", c.Store.BatchSize < 0, "10000"},
+		{"store.spool_max_bytes", c.Store.SpoolMaxBytes < 0, "1073741824 (1 GiB)"},
+		{"store.retention_days", c.Store.RetentionDays < 0, "0, keep everything"},
+	} {
+		if n.bad {
+			return &ConfigError{File: c.File, Key: n.key, Msg: "must be a number, 0 or more (0 or unset is the default, " + n.def + ")"}
+		}
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		return &ConfigError{File: c.File, Key: "log.level", Msg: fmt.Sprintf("unknown level %q (use debug, info, warn or error)", c.Log.Level)}
+	}
+	switch c.Log.Format {
+	case "", "text", "json":
+	default:
+		return &ConfigError{File: c.File, Key: "log.format", Msg: fmt.Sprintf("unknown format %q (use text or json)", c.Log.Format)}
+	}
+	return nil
 }
 
 func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
@@ -507,14 +585,27 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 	return nil
 }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+// envRef matches, leftmost first: the escape $${ (a literal "${"), a
+// ${NAME} reference, and any other "${", which is an error (a default such
+// as ${NAME:-x} is not supported and must not pass as literal text).
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{`)
 
-// expandEnv replaces ${VAR} in every scalar value. An unset or empty
-// variable expands to "" (the feature that needs it then reports it as
-// missing, or is off) and adds a warning naming the line and key.
-func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (string, bool), warnings *[]envWarning) {
+// expandEnv replaces ${VAR} in every scalar value, and $${ with a literal
+// "${". An unset or empty variable expands to "" (the feature that needs
+// it then reports it as missing, or is off) and adds a warning naming the
+// line and key. Any other "${" is an error at its line and key. Values are
+// scanned once: a variable's value is never expanded again.
+func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (string, bool), warnings *[]envWarning) error {
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		bad := false
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			switch ref {
+			case "$${":
+				return "${"
+			case "${":
+				bad = true
+				return ref
+			}
 			v, ok := lookup(ref[2 : len(ref)-1])
 			if !ok || v == "" {
 				state := "is not set"
@@ -529,6 +620,13 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 			}
 			return v
 		})
+		if bad {
+			// The text is not quoted: it may be a secret written inline.
+			return &ConfigError{File: file, Line: n.Line, Key: trimPath(path),
+				Msg: "a \"${\" that is not a ${NAME} reference (NAME is letters, digits and _; defaults such as ${NAME:-x} are not supported): " +
+					"set the variable, or write $${ for a literal \"${\""}
+		}
+		retypeExpanded(n)
 	}
 	for i, c := range n.Content {
 		sub := path
@@ -541,7 +639,32 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 		case yaml.SequenceNode:
 			sub = yamlstrict.ItemPath(path, i, c)
 		}
-		expandEnv(file, c, sub, lookup, warnings)
+		if err := expandEnv(file, c, sub, lookup, warnings); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// retypeExpanded types an unquoted value that held a ${VAR} by what it
+// expanded to, as if that had been written there: the parser typed it a
+// string while it read "${...}", so `retry_max: ${N}` or `disabled:
+// ${OFF}` would fail as "not a number" or "not true or false". "3", "2.5"
+// and "true" become a number and a bool; nothing at all ("") is an absent
+// value, so the key keeps its default; anything else stays a string. A
+// quoted or tagged value ("${N}", !!str ${N}) stays a string.
+func retypeExpanded(n *yaml.Node) {
+	if n.Style&(yaml.TaggedStyle|yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return
+	}
+	if n.Value == "" {
+		n.Tag = "!!null"
+		return
+	}
+	probe := yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}
+	switch tag := probe.ShortTag(); tag {
+	case "!!int", "!!float", "!!bool":
+		n.Tag = tag
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,41 +50,71 @@ func init() {
 					return fmt.Errorf("no enabled source named %q in %s (see `mentionwatch check-config`)", source, cfg.File)
 				}
 			}
-			out := cmd.OutOrStdout()
-			sched := a.scheduler()
-			if print {
-				inner := a.sink
-				sched.Sink = func(ctx context.Context, src *collectors.Source, items []mw.Mention) error {
-					for _, m := range a.pipeline.Process(items, src.Config.Brands) {
-						b, _ := json.Marshal(m)
-						fmt.Fprintln(out, string(b))
-					}
-					return inner(ctx, src, items)
-				}
-			}
-			var failed []string
-			for _, s := range srcs {
-				res := sched.RunOnce(cmd.Context(), s)
-				status := "ok"
-				if res.Err != nil {
-					status = "error: " + res.Err.Error()
-					failed = append(failed, s.Config.Name)
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: items=%d %s\n", s.Config.Name, res.Items, status)
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "collect: sources=%d failed=%d collected=%d stored=%d\n", len(srcs), len(failed), a.collected.Load(), a.stored.Load())
-			if len(failed) > 0 {
-				// What the other sources collected is stored (a.close
-				// flushes the writer); the exit status still says a run
-				// was incomplete, for cron and CI.
-				return fmt.Errorf("%d of %d sources failed: %s (see the errors above; the others' mentions are stored)",
-					len(failed), len(srcs), strings.Join(failed, ", "))
-			}
-			return nil
+			return a.collectOnce(cmd.Context(), srcs, cmd.OutOrStdout(), cmd.ErrOrStderr(), print)
 		},
 	}
 	cmd.Flags().BoolVar(&once, "once", false, "run each source once and exit")
 	cmd.Flags().StringVar(&source, "source", "", "only this source")
 	cmd.Flags().BoolVar(&print, "print", true, "print each scored mention as JSON on stdout")
 	rootCmd.AddCommand(cmd)
+}
+
+// collectOnce is `collect --once`: each of srcs once, in order, with a
+// line per source and a summary on errOut (and each scored mention as a
+// JSON line on out when print is set). It fails when a source failed, or
+// when ctx ends (SIGINT, SIGTERM) before every source has finished: the
+// mentions collected until then are stored (a.close flushes the writer),
+// and the sources that did not finish are named, for cron and CI.
+func (a *app) collectOnce(ctx context.Context, srcs []*collectors.Source, out, errOut io.Writer, print bool) error {
+	sched := a.scheduler()
+	if print {
+		inner := a.sink
+		sched.Sink = func(ctx context.Context, src *collectors.Source, items []mw.Mention) error {
+			for _, m := range a.pipeline.Process(items, src.Config.Brands) {
+				b, _ := json.Marshal(m)
+				fmt.Fprintln(out, string(b))
+			}
+			return inner(ctx, src, items)
+		}
+	}
+	var failed, unfinished []string
+	for _, s := range srcs {
+		if ctx.Err() != nil {
+			unfinished = append(unfinished, s.Config.Name)
+			fmt.Fprintf(errOut, "%s: not run: interrupted\n", s.Config.Name)
+			continue
+		}
+		res := sched.RunOnce(ctx, s)
+		status := "ok"
+		switch {
+		case ctx.Err() != nil:
+			// A run cut short by the stop is no error to the scheduler
+			// (the daemon's next run picks up), or fails with the stop
+			// as its cause; either way it did not finish. What it handed
+			// over before is stored.
+			status = "interrupted"
+			unfinished = append(unfinished, s.Config.Name)
+		case res.Err != nil:
+			status = "error: " + res.Err.Error()
+			failed = append(failed, s.Config.Name)
+		}
+		fmt.Fprintf(errOut, "%s: items=%d %s\n", s.Config.Name, res.Items, status)
+	}
+	fmt.Fprintf(errOut, "collect: sources=%d failed=%d interrupted=%d collected=%d stored=%d\n",
+		len(srcs), len(failed), len(unfinished), a.collected.Load(), a.stored.Load())
+	var errs []string
+	if len(failed) > 0 {
+		// What the other sources collected is stored (a.close flushes
+		// the writer); the exit status still says a run was incomplete.
+		errs = append(errs, fmt.Sprintf("%d of %d sources failed: %s (see the errors above; the others' mentions are stored)",
+			len(failed), len(srcs), strings.Join(failed, ", ")))
+	}
+	if len(unfinished) > 0 {
+		errs = append(errs, fmt.Sprintf("interrupted (%v): %d of %d sources did not finish: %s (the mentions collected before are stored; run it again to finish)",
+			context.Cause(ctx), len(unfinished), len(srcs), strings.Join(unfinished, ", ")))
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
 }

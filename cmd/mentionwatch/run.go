@@ -51,7 +51,14 @@ func init() {
 					log.Warn("could not check that an admin exists (the store is not reachable yet)", "err", err)
 				}
 			}
-			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", cfg.Store.Type)
+			var serveWeb func(context.Context) error
+			if cfg.Web.Listen != "" {
+				if serveWeb, err = a.startWeb(); err != nil {
+					a.close()
+					return err
+				}
+			}
+			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", storeType(cfg))
 			var wg sync.WaitGroup
 			run := func(name string, f func(context.Context) error) {
 				wg.Add(1)
@@ -74,8 +81,8 @@ func init() {
 				run("coordination", a.coord.Run)
 				run("alerts", a.leadAlerts)
 			}
-			if cfg.Web.Listen != "" {
-				run("web", a.serveWeb)
+			if serveWeb != nil {
+				run("web", serveWeb)
 			}
 			<-ctx.Done()
 			log.Info("shutting down: finishing runs and flushing mentions")

@@ -100,6 +100,7 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	db := filepath.Join(dir, "mw.db")
 	cfgText := demo.ConfigYAML(slow.URL, db) + "log: {level: info}\n"
 	cfgText = strings.Replace(cfgText, "store:\n", "store:\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	cfgText = strings.Replace(cfgText, "  type: embedded\n", "", 1) // the default
 	cfgPath := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
 		t.Fatal(err)
@@ -148,6 +149,9 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	log1 := runFor(500 * time.Millisecond)
 	if !strings.Contains(log1, "shutting down") || !strings.Contains(log1, "stopped") {
 		t.Fatalf("no graceful shutdown in log:\n%s", log1)
+	}
+	if !strings.Contains(log1, "store=embedded") {
+		t.Errorf("the start line does not name the default store:\n%s", log1)
 	}
 	// Second run: long enough for every source to finish, then SIGINT.
 	log2 := runFor(4 * time.Second)

@@ -17,7 +17,7 @@ func init() {
 	silence := &cobra.Command{Use: "silence", Short: "Mute alerts of a brand (or one scope) for a while"}
 	var (
 		brand, scope, reason, by string
-		dur                      time.Duration
+		dur                      configDuration
 	)
 	add := &cobra.Command{
 		Use:   "add",
@@ -25,7 +25,7 @@ func init() {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dur <= 0 {
-				return errors.New("silence add: --for must be a positive duration such as 2h or 90m")
+				return errors.New("silence add: --for must be a positive duration such as 90m, 2h or 1d")
 			}
 			if reason == "" {
 				return errors.New("silence add: --reason is required, so that the team knows why alerts are muted")
@@ -49,7 +49,7 @@ func init() {
 			now := time.Now().UTC()
 			s := mw.Silence{
 				ID: alerts.ID("silence", brand, scope, now.Format(time.RFC3339Nano)), Brand: brand, Scope: scope,
-				Until: now.Add(dur), Reason: reason, CreatedBy: by, CreatedAt: now,
+				Until: now.Add(time.Duration(dur)), Reason: reason, CreatedBy: by, CreatedAt: now,
 			}
 			if err := st.SaveSilence(cmd.Context(), s); err != nil {
 				return err
@@ -67,7 +67,7 @@ func init() {
 	}
 	add.Flags().StringVar(&brand, "brand", "", "brand to mute (default: every brand)")
 	add.Flags().StringVar(&scope, "scope", "", `scope to mute, e.g. "aspect:delivery" or "stage:amot" (default: every scope)`)
-	add.Flags().DurationVar(&dur, "for", 0, "how long, e.g. 2h")
+	add.Flags().Var(&dur, "for", "how long, e.g. 90m, 2h or 1d")
 	add.Flags().StringVar(&reason, "reason", "", "why (shown in logs and the dashboard)")
 	add.Flags().StringVar(&by, "by", "", "who (default $USER)")
 
@@ -107,3 +107,27 @@ func orAll(s string) string {
 	}
 	return s
 }
+
+// configDuration is a duration flag that reads what the config reads:
+// 90s, 15m, 2h, and 1d or 1.5d too.
+type configDuration time.Duration
+
+func (d *configDuration) Set(s string) error {
+	v, err := mw.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = configDuration(v)
+	return nil
+}
+
+// String is "" when unset, so that --help shows no default.
+func (d *configDuration) String() string {
+	if *d == 0 {
+		return ""
+	}
+	return time.Duration(*d).String()
+}
+
+// Type names the value in --help.
+func (d *configDuration) Type() string { return "duration" }

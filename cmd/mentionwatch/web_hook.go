@@ -7,9 +7,11 @@ import (
 	"github.com/mentionwatch/mentionwatch/web"
 )
 
-// serveWeb serves the dashboard, API and /metrics on web.listen until ctx
-// ends. run starts it in its own goroutine when web.listen is set.
-func (a *app) serveWeb(ctx context.Context) error {
+// startWeb builds the dashboard, API and /metrics and opens web.listen,
+// so that `run` fails at start on a port in use or a certificate that
+// does not load, instead of running on without its dashboard, metrics and
+// health checks. The function it returns serves until ctx ends.
+func (a *app) startWeb() (func(context.Context) error, error) {
 	opt := web.Options{
 		Store:   a.store,
 		Brands:  a.cfg.Brands,
@@ -29,9 +31,17 @@ func (a *app) serveWeb(ctx context.Context) error {
 		opt.ReadyDetail = a.coordDetail
 		opt.Collectors = append(opt.Collectors, a.coord.Collector())
 	}
+	if err := web.CheckAuth(a.cfg.Web); err != nil {
+		return nil, err
+	}
 	h, err := web.New(opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return web.Serve(ctx, a.cfg.Web, h, a.log.With("component", "web"))
+	ln, err := web.Listen(a.cfg.Web)
+	if err != nil {
+		return nil, err
+	}
+	log := a.log.With("component", "web")
+	return func(ctx context.Context) error { return web.ServeListener(ctx, ln, h, log) }, nil
 }

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mentionwatch/mentionwatch/internal/demo"
+)
+
+// TestSilenceForReadsConfigDurations: `silence add --for` reads durations
+// as the config does, days included ("1d" is the same as "24h"), and its
+// help says so without a meaningless default.
+func TestSilenceForReadsConfigDurations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "silence", "add", "--brand", "Acme", "--for", "1.5d", "--reason", "courier strike", "-c", cfg).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "silenced Acme until") {
+		t.Fatalf("silence add --for 1.5d: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "silence", "add", "--for", "-2h", "--reason", "x", "-c", cfg).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--for") {
+		t.Errorf("silence add --for -2h: %v\n%s", err, out)
+	}
+	out, _ = exec.Command(bin, "silence", "add", "--help").CombinedOutput()
+	if !strings.Contains(string(out), "1d") || strings.Contains(string(out), "(default 0s)") {
+		t.Errorf("help:\n%s", out)
+	}
+}
