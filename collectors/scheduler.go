@@ -235,6 +235,8 @@ func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *s
 	stored, err := s.Store.SourceState(sctx, name)
 	cancel()
 	switch {
+	case err != nil && ctx.Err() != nil:
+		log.Debug("reading the source's state from the store was cut off by shutdown", "err", err)
 	case err != nil && fromFile:
 		log.Warn("store unreachable; resuming the source from its state file", "err", err)
 	case err != nil:
@@ -306,11 +308,15 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 			res.Err = nil // shutting down
 		}
 	}
+	interrupted := ctx.Err() != nil
 	s.saveState(ctx, log, saved, st, start, len(items), res.Err)
 	took := s.now().Sub(start)
-	if res.Err != nil {
+	switch {
+	case res.Err != nil:
 		log.Error("source run failed", "err", res.Err, "items", len(items), "took", took.Round(time.Millisecond))
-	} else {
+	case interrupted:
+		log.Info("source run interrupted by shutdown; what it had read is kept", "items", len(items), "took", took.Round(time.Millisecond))
+	default:
 		log.Info("source run", "items", len(items), "took", took.Round(time.Millisecond))
 	}
 	return res

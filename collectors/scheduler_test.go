@@ -1,9 +1,11 @@
 package collectors
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -362,5 +364,41 @@ func TestSchedulerBoundsHugeFields(t *testing.T) {
 	}
 	if small.Author != "Budi" || small.Title != "Paket telat" || small.Text != "Paket saya belum sampai" || small.URL != "https://example.com/p/1" {
 		t.Errorf("ordinary fields changed: %+v", small)
+	}
+}
+
+// ctxStates answers like a store whose calls end with their context.
+type ctxStates struct{ *MemStates }
+
+func (c ctxStates) SourceState(ctx context.Context, source string) (store.SourceState, error) {
+	if err := ctx.Err(); err != nil {
+		return store.SourceState{}, err
+	}
+	return c.MemStates.SourceState(ctx, source)
+}
+
+// TestShutdownRunIsNotReportedAsAnOutage: a run cut off by shutdown
+// logged "store unreachable and no state file" (the store call had only
+// been cancelled) and then an ordinary "source run items=0", as if the
+// source had been read and was empty.
+func TestShutdownRunIsNotReportedAsAnOutage(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		return nil, cur, context.Canceled
+	}}
+	s := &Scheduler{Store: ctxStates{NewMemStates()}, Log: log,
+		Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res := s.RunOnce(ctx, src("news", c, time.Minute)); res.Err != nil {
+		t.Fatalf("a run cut off by shutdown is no error: %v", res.Err)
+	}
+	out := buf.String()
+	if strings.Contains(out, "unreachable") || strings.Contains(out, "WARN") || strings.Contains(out, "ERROR") {
+		t.Errorf("shutdown reported as trouble:\n%s", out)
+	}
+	if !strings.Contains(out, "interrupted") {
+		t.Errorf("the cut-off run is not said to be interrupted:\n%s", out)
 	}
 }
