@@ -73,12 +73,13 @@ type AuthorHistory struct {
 type ColumnFilter struct{ Column, Value string }
 
 // ColumnEquals lists q's filters that are a column of the mentions table
-// equal to a value (label, stage, author, source, kind, lang), by the
-// column names both stores use; unset fields are left out.
+// equal to a value (label, stage, source, kind, lang), by the column names
+// both stores use; unset fields are left out. Author is not one: it
+// matches by AuthorKey, which each store writes in its own SQL.
 func (q MentionQuery) ColumnEquals() []ColumnFilter {
 	var out []ColumnFilter
 	for _, f := range []ColumnFilter{
-		{"label", string(q.Label)}, {"stage", string(q.Stage)}, {"author", q.Author},
+		{"label", string(q.Label)}, {"stage", string(q.Stage)},
 		{"source", q.Source}, {"kind", q.Type}, {"lang", q.Lang},
 	} {
 		if f.Value != "" {

@@ -66,7 +66,10 @@ type Store interface {
 	// the read and is returned.
 	EachMention(ctx context.Context, q MentionQuery, fn func(mw.Mention) error) error
 	// AuthorHistory returns, for each of authors that wrote anything, how
-	// many mentions they wrote and their newest perAuthor, across brands.
+	// many mentions they wrote and their newest perAuthor, across brands
+	// and sources. Authors match by AuthorKey ("@Budi" wrote what "budi"
+	// wrote); the map is keyed by the strings passed, so several of them
+	// may map to one history. An author with an empty key is left out.
 	AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]AuthorHistory, error)
 
 	// Triage returns the stored triage of the ids that have one.
@@ -108,7 +111,7 @@ type MentionQuery struct {
 	Label  mw.Label
 	Stage  mw.Stage
 	Aspect string
-	Author string // exact author, across all sources
+	Author string // the same author by AuthorKey, across all sources
 	Source string
 	Type   string // source type (rss, appstore, x, ...)
 	Lang   string
@@ -150,6 +153,12 @@ type SeriesQuery struct {
 	To      time.Time
 	Step    time.Duration // bucket width, aligned to the Unix epoch; 0 = one bucket for the whole range
 	GroupBy string        // Group* constant
+	// Zone, when set, makes buckets follow its wall clock (zones.go): a
+	// step dividing a day starts at local multiples of it (hours at :30
+	// UTC in India), whole days start at local midnight (23 or 25 hours
+	// across DST), 7 days is the week from Monday. Nil (the alert loop)
+	// keeps fixed-width buckets aligned to the Unix epoch.
+	Zone *time.Location
 }
 
 // SeriesPoint is one bucket × brand × key.

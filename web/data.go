@@ -61,7 +61,7 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	if err := h.checkBrand(v.Brand); err != nil {
 		return v, err
 	}
-	now := h.opt.Now().UTC()
+	now, loc := h.opt.Now().UTC(), h.zone()
 	if q.Get("from") != "" || q.Get("to") != "" {
 		from, err := parseTime(q.Get("from"))
 		if err != nil {
@@ -80,7 +80,7 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 			return v, errors.New("from..to spans more than a year")
 		}
 		v.Step = stepFor(to.Sub(from))
-		v.From, v.To = from.Truncate(v.Step), to
+		v.From, v.To = store.BucketStart(from, v.Step, loc), to
 		return v, nil
 	}
 	v.Range = q.Get("range")
@@ -90,9 +90,12 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	for _, r := range ranges {
 		if r.Name == v.Range {
 			v.Step = r.Step
-			// Whole buckets: the window ends with the bucket holding now.
-			v.To = now.Truncate(r.Step).Add(r.Step)
-			v.From = v.To.Add(-r.Span)
+			// Whole buckets of the zone's clock (a day from local
+			// midnight): the window ends with the bucket holding now and
+			// starts Span before, on the bucket nearest (the same local
+			// time when daylight saving time changed in between).
+			v.To = store.NextBucket(store.BucketStart(now, r.Step, loc), r.Step, loc)
+			v.From = store.BucketStart(v.To.Add(-r.Span).Add(r.Step/2), r.Step, loc)
 			return v, nil
 		}
 	}
@@ -136,8 +139,8 @@ type Series struct {
 	Brand       string        `json:"brand"`
 	From        time.Time     `json:"from"`
 	To          time.Time     `json:"to"`
-	StepSeconds int64         `json:"step_seconds"`
-	T           []int64       `json:"t"` // bucket starts, Unix seconds
+	StepSeconds int64         `json:"step_seconds"` // nominal: a day across a DST change is 23 or 25 hours
+	T           []int64       `json:"t"`            // bucket starts in the dashboard's zone (local midnight for days), Unix seconds
 	Negative    []uint64      `json:"negative"`
 	Neutral     []uint64      `json:"neutral"`
 	Positive    []uint64      `json:"positive"`
@@ -155,20 +158,33 @@ type AlertMarker struct {
 	Label   string `json:"label"` // the scope in words, drawn on the chart
 }
 
-func buckets(v view) []time.Time {
-	var out []time.Time
-	for t := v.From.Truncate(v.Step); t.Before(v.To); t = t.Add(v.Step) {
-		out = append(out, t)
+// zone is the dashboard's time zone (timezone:), UTC if none.
+func (h *Handler) zone() *time.Location {
+	if h.opt.Location == nil {
+		return time.UTC
 	}
-	return out
+	return h.opt.Location
+}
+
+// seriesQuery is the store query of v's chart buckets: they follow the
+// dashboard zone's clock (a day runs from local midnight; hours start at
+// :30 UTC in India), as the charts label them.
+func (h *Handler) seriesQuery(v view, brands []string, group string) store.SeriesQuery {
+	return store.SeriesQuery{Brands: brands, From: v.From, To: v.To, Step: v.Step, GroupBy: group, Zone: h.zone()}
+}
+
+// buckets lists the starts of v's buckets in loc. A day bucket is a
+// calendar day, 23 or 25 hours long when daylight saving time changes.
+func buckets(v view, loc *time.Location) []time.Time {
+	return store.Buckets(v.From, v.To, v.Step, loc)
 }
 
 func (h *Handler) series(ctx context.Context, v view) (Series, error) {
-	pts, err := h.opt.Store.Series(ctx, store.SeriesQuery{Brands: []string{v.Brand}, From: v.From, To: v.To, Step: v.Step, GroupBy: store.GroupLabel})
+	pts, err := h.opt.Store.Series(ctx, h.seriesQuery(v, []string{v.Brand}, store.GroupLabel))
 	if err != nil {
 		return Series{}, fmt.Errorf("reading volume: %w", err)
 	}
-	bs := buckets(v)
+	bs := buckets(v, h.zone())
 	s := Series{Brand: v.Brand, From: v.From.In(h.opt.Location), To: v.To.In(h.opt.Location), StepSeconds: int64(v.Step / time.Second),
 		T: make([]int64, len(bs)), Negative: make([]uint64, len(bs)), Neutral: make([]uint64, len(bs)), Positive: make([]uint64, len(bs)),
 		Alerts: []AlertMarker{}}
@@ -178,7 +194,7 @@ func (h *Handler) series(ctx context.Context, v view) (Series, error) {
 		idx[b.Unix()] = i
 	}
 	for _, p := range pts {
-		i, ok := idx[p.Bucket.Truncate(v.Step).Unix()]
+		i, ok := idx[p.Bucket.Unix()]
 		if !ok {
 			continue
 		}
@@ -331,11 +347,11 @@ func (h *Handler) shareOfVoice(ctx context.Context, v view) (ShareOfVoice, error
 			}
 		}
 	}
-	pts, err := h.opt.Store.Series(ctx, store.SeriesQuery{Brands: names, From: v.From, To: v.To, Step: v.Step, GroupBy: store.GroupNone})
+	pts, err := h.opt.Store.Series(ctx, h.seriesQuery(v, names, store.GroupNone))
 	if err != nil {
 		return ShareOfVoice{}, fmt.Errorf("reading share of voice: %w", err)
 	}
-	bs := buckets(v)
+	bs := buckets(v, h.zone())
 	sov := ShareOfVoice{Brand: v.Brand, StepSeconds: int64(v.Step / time.Second), T: make([]int64, len(bs))}
 	idx := make(map[int64]int, len(bs))
 	for i, b := range bs {
@@ -357,7 +373,7 @@ func (h *Handler) shareOfVoice(ctx context.Context, v view) (ShareOfVoice, error
 		b.Count += p.Count
 		b.Negative += p.Negative
 		total += p.Count
-		if i, ok := idx[p.Bucket.Truncate(v.Step).Unix()]; ok {
+		if i, ok := idx[p.Bucket.Unix()]; ok {
 			b.Counts[i] += p.Count
 		}
 	}

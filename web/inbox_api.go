@@ -195,10 +195,13 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 			Triage: triageView(triage[g.Mention.ID], h.opt.Location)}
 		if ah, ok := hist[g.Mention.Author]; ok {
 			// Other mentions: the author's count less the row's own, which
-			// may be older than the few newest that Recent lists.
+			// may be older than the few newest that Recent lists. The store
+			// counts by store.AuthorKey, so the row's mentions by "@Budi"
+			// and by "budi" are both the author's own.
 			v := &AuthorHistoryV{Count: ah.Count, Recent: []AuthorMention{}}
+			key := store.AuthorKey(g.Mention.Author)
 			for _, id := range g.IDs {
-				if authorOf[id] == g.Mention.Author && v.Count > 0 {
+				if store.AuthorKey(authorOf[id]) == key && v.Count > 0 {
 					v.Count--
 				}
 			}

@@ -316,6 +316,44 @@ func TestAuthorHistoryCountsOthersOnly(t *testing.T) {
 	}
 }
 
+// TestAuthorHistoryByAuthorKey: a row by "@Budi" shows what "budi",
+// " budi " and "BUDI" wrote (store.AuthorKey), not what "budiman" wrote,
+// and a near-duplicate of the row by "budi" is the row's own mention,
+// not another one.
+func TestAuthorHistoryByAuthorKey(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	var ms []mw.Mention
+	for i, a := range []string{"@Budi", "budi", " budi ", "BUDI", "budiman"} {
+		m := mention("Acme", fmt.Sprintf("b%d", i), a, -0.5, mw.Negative, mw.AMOT, 1, time.Duration(i+1)*time.Hour)
+		m.Text = fmt.Sprintf("other complaint %d, about something else entirely %d", i, i*7)
+		if i < 2 {
+			m.Lang, m.Text = "id", "paket saya belum sampai sudah seminggu, tolong dicek" // one group of two
+		}
+		ms = append(ms, m)
+	}
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	p := feed(t, h, "/api/mentions?lang=id")
+	if len(p.Rows) != 1 || p.Rows[0].Author != "@Budi" || p.Rows[0].Count != 2 {
+		t.Fatalf("rows %+v; want one group of b0 (by @Budi) and b1", p.Rows)
+	}
+	hi := p.Rows[0].History
+	var recent []string
+	if hi != nil {
+		for _, r := range hi.Recent {
+			recent = append(recent, r.ID)
+		}
+	}
+	if want := []string{ms[2].ID, ms[3].ID}; hi == nil || hi.Count != 2 || !slices.Equal(recent, want) {
+		t.Errorf("history of @Budi's row: %+v; want 2 other mentions, by \" budi \" and \"BUDI\" (%v)", hi, want)
+	}
+	p = feed(t, h, "/api/mentions?author=budiman&feed=1")
+	if len(p.Rows) != 1 || p.Rows[0].History != nil {
+		t.Errorf("budiman's row: %+v; want one row, no history (budi is someone else)", p.Rows)
+	}
+}
+
 // TestTriageIDsBounded: a triage form or body naming a huge number of
 // ids is refused after the first 500 distinct ones, with work and memory
 // bounded by that, not by the body: 64,000 ids in one 300 KB field took

@@ -61,6 +61,7 @@ func init() {
 	cmd.Flags().StringVar(&opt.only, "only", "", "time only the endpoints matching this regular expression (the baseline /api/mentions?brand=acme&range=30d is always timed)")
 	cmd.Flags().BoolVar(&opt.export, "export", true, "time the CSV export of every mention (and, on ClickHouse, the raw read after it)")
 	cmd.Flags().StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the export to this file")
+	cmd.Flags().StringVar(&opt.timezone, "timezone", "", "the dashboard's timezone: (Asia/Jakarta: day and 6-hour buckets from local midnight); empty = UTC")
 	benchCmd.AddCommand(cmd)
 }
 
@@ -69,6 +70,7 @@ type benchWebOptions struct {
 	only       string // regexp over the endpoints; "" = all
 	export     bool
 	cpuProfile string
+	timezone   string
 }
 
 // benchWebBaseline is the request every other is compared with, in the
@@ -236,7 +238,11 @@ func benchWeb(ctx context.Context, out, errw io.Writer, dsn string, rows, reques
 		}
 		fmt.Fprintf(errw, "bench web: seeded %d mentions in %s\n", rows, time.Since(seedStart).Round(time.Second))
 	}
-	h, err := web.New(web.Options{Store: st, Brands: benchWebBrands, Now: func() time.Time { return now }})
+	loc, err := time.LoadLocation(opt.timezone)
+	if err != nil {
+		return fmt.Errorf("bench web: --timezone: %w", err)
+	}
+	h, err := web.New(web.Options{Store: st, Brands: benchWebBrands, Location: loc, Now: func() time.Time { return now }})
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 	for _, f := range q.ColumnEquals() {
 		w.add(f.Column+" = ?", f.Value)
 	}
+	if q.Author != "" {
+		w.authorIs(store.AuthorKey(q.Author))
+	}
 	if q.Aspect != "" {
 		w.add("has(aspects, ?)", q.Aspect)
 	}
@@ -351,54 +354,59 @@ ORDER BY %s%s`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), o
 	return nil
 }
 
-// AuthorHistory reads, in one narrow scan (PREWHERE on author: 18.16
-// would otherwise read every column of every row), each author's ids with
-// their versions and times, counts the distinct ids, picks the newest
-// perAuthor, and reads only those rows whole by their sort key.
+// AuthorHistory reads, in one narrow scan (PREWHERE on the author
+// column: 18.16 would otherwise read every column of every row; the
+// author key, which costs more, only for the rows that pass), each author
+// key's ids with their versions and times, counts the distinct ids, picks
+// the newest perAuthor, and reads only those rows whole by their sort
+// key. Authors sharing a key share its history.
 func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
-	var as []string
+	var keys []string
 	for _, a := range authors {
-		if a != "" && !slices.Contains(as, a) {
-			as = append(as, a)
+		if k := store.AuthorKey(a); k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
 	}
 	out := map[string]store.AuthorHistory{}
-	if len(as) == 0 {
+	if len(keys) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(as))
-	for i, a := range as {
-		args[i] = a
-	}
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT author, brand, toInt64(toUInt32(published)), id, version
+	narrow, args := authorNarrow(keys)
+	exact, exactArgs := authorExact(keys)
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT %s, brand, toInt64(toUInt32(published)), id, version
 FROM %s
-PREWHERE author IN (%s)`, s.MentionsTable(), placeholders(len(as))), args...)
+PREWHERE %s
+WHERE %s`, authorKeyExpr, s.MentionsTable(), narrow, exact), append(args, exactArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 	}
-	byAuthor := map[string]map[string]candidate{}
+	byKey := map[string]map[string]candidate{}
 	for rows.Next() {
 		var (
-			a string
+			k string
 			c candidate
 		)
-		if err := rows.Scan(&a, &c.brand, &c.published, &c.id, &c.version); err != nil {
+		if err := rows.Scan(&k, &c.brand, &c.published, &c.id, &c.version); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 		}
-		if byAuthor[a] == nil {
-			byAuthor[a] = map[string]candidate{}
+		if byKey[k] == nil {
+			byKey[k] = map[string]candidate{}
 		}
-		if old, ok := byAuthor[a][c.id]; !ok || c.version > old.version {
-			byAuthor[a][c.id] = c
+		if old, ok := byKey[k][c.id]; !ok || c.version > old.version {
+			byKey[k][c.id] = c
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 	}
-	var chosen []candidate
-	for a, ids := range byAuthor {
+	var (
+		chosen    []candidate
+		chosenKey []string // the key of each of chosen
+	)
+	hist := map[string]store.AuthorHistory{}
+	for k, ids := range byKey {
 		cs := make([]candidate, 0, len(ids))
 		for _, c := range ids {
 			cs = append(cs, c)
@@ -409,20 +417,29 @@ PREWHERE author IN (%s)`, s.MentionsTable(), placeholders(len(as))), args...)
 			}
 			return strings.Compare(x.id, y.id)
 		})
-		chosen = append(chosen, cs[:min(len(cs), max(perAuthor, 1))]...)
-		out[a] = store.AuthorHistory{Count: uint64(len(ids))}
+		cs = cs[:min(len(cs), max(perAuthor, 1))]
+		chosen = append(chosen, cs...)
+		for range cs {
+			chosenKey = append(chosenKey, k)
+		}
+		hist[k] = store.AuthorHistory{Count: uint64(len(ids))}
 	}
 	ms, _, err := s.fetchMentions(ctx, chosen)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms {
+	for i, m := range ms {
 		if m.ID == "" {
 			continue // a write moved it meanwhile
 		}
-		h := out[m.Author]
+		h := hist[chosenKey[i]]
 		h.Recent = append(h.Recent, m)
-		out[m.Author] = h
+		hist[chosenKey[i]] = h
+	}
+	for _, a := range authors {
+		if h, ok := hist[store.AuthorKey(a)]; ok {
+			out[a] = store.AuthorHistory{Count: h.Count, Recent: slices.Clone(h.Recent)}
+		}
 	}
 	return out, nil
 }

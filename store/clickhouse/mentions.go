@@ -494,12 +494,48 @@ func scanMention(rows driver.Rows) (mw.Mention, error) {
 // to the Unix epoch; with Step 0 there is one bucket, reported at From.
 // Points come ordered by bucket, brand, key. Counts of all mentions of
 // named brands in whole hours come from the kept hourly counts
-// (series_hours.go), with the same result.
+// (series_hours.go), with the same result. With a Zone, buckets follow
+// its wall clock (seriesInZone).
 func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
+	if q.Zone != nil && q.Step > 0 {
+		return s.seriesInZone(ctx, q)
+	}
 	if s.keepsHours(q) {
 		return s.seriesByHour(ctx, q)
 	}
 	return s.seriesRaw(ctx, q)
+}
+
+// seriesInZone answers a Series in q.Zone: it counts UTC-aligned buckets
+// fine enough that each lies inside one of q's local buckets
+// (store.FoldGrid), and adds them up in Go (store.FoldSeries). Zones whose
+// offsets and changes are whole hours (Jakarta, New York, Berlin) count
+// hours, from the kept hourly counts when the range is whole hours;
+// others (India, Adelaide: 30 minutes) count from mentions. Counts of
+// distinct IDs add up exactly: a mention's versions share its published
+// time, so they fall in one fine bucket. The zone and its rules never
+// reach SQL: they are Go's, the same in both stores and on any server.
+func (s *Store) seriesInZone(ctx context.Context, q store.SeriesQuery) ([]store.SeriesPoint, error) {
+	if err := store.CheckZoneStep(q.Step); err != nil {
+		return nil, fmt.Errorf("clickhouse: querying series: %w", err)
+	}
+	from, to := q.From, q.To
+	if from.Unix() < 0 {
+		from = time.Unix(0, 0)
+	}
+	if to.IsZero() || to.Unix() > maxDateTime {
+		to = time.Unix(maxDateTime, 0)
+	}
+	fine := q
+	fine.Zone, fine.Step = nil, store.FoldGrid(q.Zone, from, to, q.Step)
+	if fine.Step%time.Hour == 0 {
+		fine.Step = time.Hour
+	}
+	pts, err := s.Series(ctx, fine)
+	if err != nil {
+		return nil, err
+	}
+	return store.FoldSeries(q, pts), nil
 }
 
 // seriesRaw answers Series from the mentions table alone.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -347,14 +346,6 @@ func hourPoints(q store.SeriesQuery, counts map[keyHour]hourCount) []store.Serie
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Bucket.Equal(out[j].Bucket) {
-			return out[i].Bucket.Before(out[j].Bucket)
-		}
-		if out[i].Brand != out[j].Brand {
-			return out[i].Brand < out[j].Brand
-		}
-		return out[i].Key < out[j].Key
-	})
+	store.SortPoints(out)
 	return out
 }

@@ -95,6 +95,9 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	for _, f := range q.ColumnEquals() {
 		w.add(f.Column+" = ?", f.Value)
 	}
+	if q.Author != "" {
+		w.authorIs(store.AuthorKey(q.Author))
+	}
 	if q.Aspect != "" {
 		w.add("EXISTS (SELECT 1 FROM json_each(mentions.aspects) WHERE json_each.value = ?)", q.Aspect)
 	}
@@ -307,29 +310,34 @@ func (s *Store) scanMention(rows *sql.Rows) (mw.Mention, error) {
 	return m, nil
 }
 
-// AuthorHistory answers from the author index, one author at a time.
+// AuthorHistory answers from the index on the author key, one key at a
+// time; authors sharing a key share its history.
 func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
+	byKey := map[string]*store.AuthorHistory{}
 	out := map[string]store.AuthorHistory{}
 	for _, a := range authors {
-		if a == "" {
+		k := store.AuthorKey(a)
+		if k == "" {
 			continue
 		}
-		if _, done := out[a]; done {
-			continue
+		h, done := byKey[k]
+		if !done {
+			h = &store.AuthorHistory{}
+			byKey[k] = h
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mentions WHERE `+authorKeyExpr+` = ?`, k).Scan(&h.Count); err != nil {
+				return nil, fmt.Errorf("sqlite %s: counting the mentions of an author: %w", s.path, err)
+			}
+			if h.Count > 0 {
+				ms, err := s.Mentions(ctx, store.MentionQuery{Author: a, Limit: max(perAuthor, 1)})
+				if err != nil {
+					return nil, err
+				}
+				h.Recent = ms
+			}
 		}
-		var h store.AuthorHistory
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mentions WHERE author = ?`, a).Scan(&h.Count); err != nil {
-			return nil, fmt.Errorf("sqlite %s: counting the mentions of an author: %w", s.path, err)
+		if h.Count > 0 {
+			out[a] = store.AuthorHistory{Count: h.Count, Recent: slices.Clone(h.Recent)}
 		}
-		if h.Count == 0 {
-			continue
-		}
-		ms, err := s.Mentions(ctx, store.MentionQuery{Author: a, Limit: max(perAuthor, 1)})
-		if err != nil {
-			return nil, err
-		}
-		h.Recent = ms
-		out[a] = h
 	}
 	return out, nil
 }

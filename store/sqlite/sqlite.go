@@ -195,6 +195,9 @@ var migrations = []string{
 	);
 	CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_id);
 	CREATE INDEX IF NOT EXISTS deliveries_at ON deliveries (at);`,
+	// 6: authors match by store.AuthorKey (inbox.go, authorKeyExpr): an
+	// index on the key replaces the one on the exact author.
+	migrationAuthorKey,
 }
 
 // MigrationVersion returns the schema version recorded in the file, 0
@@ -412,6 +415,22 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 		bucket = "(published / ?) * ?"
 		bargs = []any{step, step}
 	}
+	zoned := q.Zone != nil && q.Step > 0
+	if zoned {
+		// Count in UTC-aligned buckets that each lie inside one local
+		// bucket, and fold them in Go (store/zones.go): exact for every
+		// zone, SQLite having no zone database of its own.
+		if err := store.CheckZoneStep(q.Step); err != nil {
+			return nil, fmt.Errorf("series: %w", err)
+		}
+		first, end, ok, err := s.seriesSpan(ctx, q, w)
+		if err != nil || !ok {
+			return nil, err
+		}
+		g := store.FoldGrid(q.Zone, first, end, q.Step).Milliseconds()
+		bucket = "(published - (published % ? + ?) % ?)"
+		bargs = []any{g, g, g}
+	}
 	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, COUNT(*), SUM(label = 'negative')
 		FROM ` + from + w.String() + ` GROUP BY b, brand, k ORDER BY b, brand, k`
 	rows, err := s.db.QueryContext(ctx, query, append(bargs, w.args...)...)
@@ -434,7 +453,33 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || !zoned {
+		return out, err
+	}
+	return store.FoldSeries(q, out), nil
+}
+
+// seriesSpan is q's range, its open ends closed by the mentions it
+// selects (w); ok is false when it selects none.
+func (s *Store) seriesSpan(ctx context.Context, q store.SeriesQuery, w where) (from, to time.Time, ok bool, err error) {
+	from, to = q.From, q.To
+	if !from.IsZero() && !to.IsZero() {
+		return from, to, true, nil
+	}
+	var lo, hi sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(published), MAX(published) FROM mentions`+w.String(), w.args...).Scan(&lo, &hi); err != nil {
+		return from, to, false, fmt.Errorf("sqlite %s: series: %w", s.path, err)
+	}
+	if !lo.Valid {
+		return from, to, false, nil
+	}
+	if from.IsZero() {
+		from = time.UnixMilli(lo.Int64)
+	}
+	if to.IsZero() {
+		to = time.UnixMilli(hi.Int64 + 1)
+	}
+	return from, to, true, nil
 }
 
 const stateCols = `source, kind, cursor, last_run, last_success, last_error, last_error_at, items_last_run, total_items, consecutive_errors`

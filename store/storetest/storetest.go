@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ImpactOrder", func(t *testing.T) { testImpactOrder(t, open) })
 	t.Run("FiltersSeeLatestVersion", func(t *testing.T) { testFiltersSeeLatestVersion(t, open) })
 	t.Run("Series", func(t *testing.T) { testSeries(t, open) })
+	runZones(t, open) // zones.go
 	t.Run("SourceState", func(t *testing.T) { testSourceState(t, open) })
 	t.Run("Alerts", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("Silences", func(t *testing.T) { testSilences(t, open) })
@@ -69,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
+	t.Run("AuthorKey", func(t *testing.T) { testAuthorKey(t, open) }) // authors.go
 }
 
 // testCollectedSince: the alert loop pages through what was stored since

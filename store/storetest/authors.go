@@ -1,0 +1,97 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// budiSpellings are one author by store.AuthorKey: the case, an '@' and
+// spaces around the handle do not make another person.
+var budiSpellings = []string{"Budi", "budi", "@budi", " budi "}
+
+// testAuthorKey: AuthorHistory and the Author filter match authors by
+// store.AuthorKey in every store, and key the history by the strings
+// asked for. The key folds ASCII only, so a non-ASCII name matches its
+// own spelling (SQLite's and ClickHouse's lower() fold ASCII only).
+func testAuthorKey(t *testing.T, open Opener) {
+	s := open(t)
+	var ms []mw.Mention
+	add := func(brand, source, author string) {
+		m := Mention(brand, fmt.Sprintf("a%d", len(ms)), T0.Add(time.Duration(len(ms))*time.Hour), mw.Negative)
+		m.Source, m.Author = source, author
+		ms = append(ms, m)
+	}
+	for i, a := range budiSpellings { // a0..a3, a3 the newest
+		add([]string{"acme", "globex"}[i%2], []string{"x", "reviews", "reddit"}[i%3], a)
+	}
+	add("acme", "x", "budiman")          // a4
+	add("acme", "reviews", "Élodie")     // a5
+	add("acme", "reviews", "élodie")     // a6: É and é are two letters here
+	add("globex", "mastodon", "Дмитрий") // a7
+	add("acme", "x", "")                 // a8: no author
+	insert(t, s, ms...)
+
+	asked := append(append([]string{}, budiSpellings...), "BUDI", "@Budi ", "budiman", "Élodie", "élodie", "Дмитрий", "дмитрий",
+		"nobody", "", "@", "  ")
+	h, err := s.AuthorHistory(ctx, asked, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for a, ah := range h {
+		got[a] = fmt.Sprintf("%d %v", ah.Count, ids(ah.Recent))
+	}
+	budi := "4 [a3 a2]"
+	want := map[string]string{
+		"Budi": budi, "budi": budi, "@budi": budi, " budi ": budi, "BUDI": budi, "@Budi ": budi,
+		"budiman": "1 [a4]", "Élodie": "1 [a5]", "élodie": "1 [a6]", "Дмитрий": "1 [a7]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AuthorHistory by author key (-want +got):\n%s", diff)
+	}
+
+	for _, c := range []struct {
+		author string
+		want   []string
+	}{
+		{"Budi", []string{"a3", "a2", "a1", "a0"}},
+		{"@BUDI", []string{"a3", "a2", "a1", "a0"}},
+		{" budi ", []string{"a3", "a2", "a1", "a0"}},
+		{"budiman", []string{"a4"}},
+		{"budima", []string{}},
+		{"Élodie", []string{"a5"}},
+		{"ÉLODIE", []string{"a5"}}, // the ASCII letters fold
+		{"élodie", []string{"a6"}},
+		{"дмитрий", []string{}},
+		{"@", []string{}}, // an empty key is nobody, not the authorless mention
+		{"  ", []string{}},
+	} {
+		q := store.MentionQuery{Author: c.author, Limit: 10}
+		if diff := cmp.Diff(c.want, ids(query(t, s, q))); diff != "" {
+			t.Errorf("Mentions of author %q (-want +got):\n%s", c.author, diff)
+		}
+		var each []string
+		if err := s.EachMention(ctx, q, func(m mw.Mention) error { each = append(each, m.NativeID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, append([]string{}, each...)); diff != "" {
+			t.Errorf("EachMention of author %q (-want +got):\n%s", c.author, diff)
+		}
+	}
+}
+
+// AuthorKeyProbes are author strings whose store.AuthorKey a store's SQL
+// twin of it must compute alike (each store's own test runs them): case,
+// '@' and spaces, and what must stay as it is (other white space,
+// non-ASCII letters that Unicode folding would change, a newline).
+var AuthorKeyProbes = []string{
+	"Budi", "budi", "@budi", " budi ", "  @BuDi  ", "@@Budi", "@ Budi", "budi@", "@", "  ", "", " @ ",
+	"\tBudi", "Budi\n", " a\nB ", "\u00a0Budi\u00a0", "Élodie", "ÉLODIE", "İSTANBUL", "\u212aelvin", "STRASSE ß",
+	"ＢＵＤＩ", "Дмитрий", "Jos\uFFFD", `x' OR 1=1 --`, `\\1 ?`,
+}
