@@ -385,3 +385,23 @@ func TestTriageIDsBounded(t *testing.T) {
 		t.Error("no ids accepted")
 	}
 }
+
+// TestUITriageTooManyTickedSaysSo: ticking more than 500 rows answered
+// "tick at least one mention", the message for ticking none.
+func TestUITriageTooManyTickedSaysSo(t *testing.T) {
+	h, err := New(Options{Store: openStore(t), Brands: testBrands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"state": {"handled"}}
+	for i := range 501 {
+		form.Add("id", fmt.Sprintf("m%d", i))
+	}
+	req := httptest.NewRequest("POST", "/ui/mentions/triage", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	h.uiTriage(w, req)
+	if body := w.Body.String(); w.Code != http.StatusBadRequest || !strings.Contains(body, "500") || strings.Contains(body, "at least one") {
+		t.Errorf("501 ticked: HTTP %d, %q; want a 400 naming the limit of 500", w.Code, body)
+	}
+}

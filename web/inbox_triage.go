@@ -208,6 +208,9 @@ func (h *Handler) knownIDs(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// errTooManyIDs is cleanIDs' error for more than maxTriageIDs ids.
+var errTooManyIDs = fmt.Errorf("more than %d mentions at once", maxTriageIDs)
+
 // cleanIDs splits comma-separated ids, trims and deduplicates them, and
 // refuses more than maxTriageIDs as soon as it meets one more: the work is
 // bounded by the limit, not by the size of the body.
@@ -220,7 +223,7 @@ func cleanIDs(ids []string) ([]string, error) {
 				continue
 			}
 			if len(out) == maxTriageIDs {
-				return nil, fmt.Errorf("ids: more than %d mentions at once; use POST /api/mentions/bulk for a filtered view", maxTriageIDs)
+				return nil, fmt.Errorf("ids: %w; use POST /api/mentions/bulk for a filtered view", errTooManyIDs)
 			}
 			seen[p] = true
 			out = append(out, p)
@@ -376,7 +379,11 @@ func (h *Handler) uiTriage(w http.ResponseWriter, r *http.Request) {
 	}
 	ids, err := cleanIDs(r.PostForm["id"])
 	if err != nil {
-		h.fail(w, r, http.StatusBadRequest, errors.New("tick at least one mention"))
+		msg := "tick at least one mention"
+		if errors.Is(err, errTooManyIDs) {
+			msg = fmt.Sprintf("more than %d mentions ticked: triage at most %d at once (POST /api/mentions/bulk changes a whole filtered view)", maxTriageIDs, maxTriageIDs)
+		}
+		h.fail(w, r, http.StatusBadRequest, errors.New(msg))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
