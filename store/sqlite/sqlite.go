@@ -10,7 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,6 +37,13 @@ var _ store.Store = (*Store)(nil)
 func Open(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty path (set store.path)")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlite %s: the path is a directory: set store.path to a file in it, such as %s", path, filepath.Join(path, "mentionwatch.db"))
+	} else if dir := filepath.Dir(path); err != nil {
+		if _, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("sqlite %s: the directory %s does not exist: create it, or set store.path to a file in an existing directory", path, dir)
+		}
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {

@@ -174,3 +174,23 @@ func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
 		t.Fatalf("version %d, %v; want %d", v, err, len(migrations))
 	}
 }
+
+// TestOpenMissingDirectoryOrDirectorySaysWhatToDo: a store.path in a
+// directory that does not exist, or naming a directory, asked whether
+// the directory was writable.
+func TestOpenMissingDirectoryOrDirectorySaysWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing", "mw.db"), "does not exist"},
+		{dir, "is a directory"},
+	} {
+		s, err := Open(tc.path)
+		if err == nil {
+			err = s.Migrate(context.Background())
+			s.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "writable") {
+			t.Errorf("%s: %v; want it to say the path %s", tc.path, err, tc.want)
+		}
+	}
+}
