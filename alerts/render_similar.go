@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // Group is a mention and its near-copies: the same sentence posted again,
@@ -13,7 +14,7 @@ type Group struct {
 	Mention mw.Mention // the first of the group in the input order (the most impactful)
 	Count   int        // mentions in the group, Mention included
 	IDs     []string   // their ids, in input order
-	Authors int        // distinct non-empty authors
+	Authors int        // distinct non-empty authors, told apart by store.AuthorKey
 }
 
 // similarJaccard is how much of two texts' word pairs must be shared for
@@ -58,7 +59,7 @@ func GroupSimilar(ms []mw.Mention) []Group {
 		}
 		hit.g.Count++
 		hit.g.IDs = append(hit.g.IDs, m.ID)
-		if a := strings.TrimSpace(m.Author); a != "" && !hit.auth[a] {
+		if a := store.AuthorKey(m.Author); a != "" && !hit.auth[a] {
 			hit.auth[a] = true
 			hit.g.Authors++
 		}

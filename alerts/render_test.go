@@ -404,6 +404,17 @@ func TestGroupSimilar(t *testing.T) {
 	if fmt.Sprint(counts) != "[2 1 1 1]" {
 		t.Errorf("groups %v, want [2 1 1 1]", counts)
 	}
+	// One person writing their handle two ways is one author, as in the
+	// inbox's author history (store.AuthorKey).
+	ms = []mw.Mention{
+		mention(1, t0, mw.Negative, "paket saya belum sampai juga"),
+		mention(2, t0, mw.Negative, "paket saya belum sampai juga!!"),
+		mention(3, t0, mw.Negative, "Paket saya belum sampai juga"),
+	}
+	ms[0].Author, ms[1].Author, ms[2].Author = "Budi", "@budi", "sari"
+	if gs = GroupSimilar(ms); len(gs) != 1 || gs[0].Authors != 2 {
+		t.Errorf("Budi, @budi, sari: %d groups, %d authors; want one group by 2 authors", len(gs), gs[0].Authors)
+	}
 }
 
 func TestEscClip(t *testing.T) {
