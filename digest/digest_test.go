@@ -261,3 +261,41 @@ func TestTelegramSplitsLongDigests(t *testing.T) {
 		t.Errorf("%d of 10 long headlines survived", got)
 	}
 }
+
+// TestDailyHoursInAHalfHourZone: the daily digest's hours are the
+// reader's hours. In India (+5:30) hourly counts aligned to UTC straddle
+// two local hours, so a mention at 10:15 was counted in the 09:00 bar.
+func TestDailyHoursInAHalfHourZone(t *testing.T) {
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 25, 10, 15, 0, 0, kolkata)
+	m := mw.Mention{ID: "k1", Brand: "Acme", Source: "news", Type: "rss", NativeID: "k1", Text: "Acme parcel late", Published: at, Collected: at, Label: mw.Negative, Lang: "en"}
+	if err := st.InsertMentions(ctx, []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := digest.Build(ctx, st, digest.Options{Brand: digesttest.Brand(), Period: digest.Daily, End: time.Date(2026, 11, 26, 8, 0, 0, 0, kolkata), Location: kolkata})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range r.Volume {
+		local := b.Start.In(kolkata).Hour()
+		if want := uint64(0); local == 10 {
+			want = 1
+			if b.Total() != want || b.Negative != 1 {
+				t.Errorf("the 10:00 bar holds %d (negative %d); want the 10:15 mention", b.Total(), b.Negative)
+			}
+		} else if b.Total() != want {
+			t.Errorf("the %02d:00 bar holds %d; want 0", local, b.Total())
+		}
+	}
+}

@@ -201,12 +201,16 @@ func readTotals(ctx context.Context, r Reader, rep *Report, names []string, _ ti
 	return nil
 }
 
-// readVolume reads hourly counts by label (hours align with the Unix
-// epoch, so with every whole-hour time zone) and folds them into the
-// period's hours (daily) or local days (weekly).
+// readVolume reads counts by label in the period's local hours (daily)
+// or local days (weekly): the store buckets them by the window's time
+// zone (store.SeriesQuery.Zone), exact in half-hour zones and across DST.
 func readVolume(ctx context.Context, r Reader, rep *Report, _ []string, _ time.Duration) error {
 	w := rep.Window
-	pts, err := r.Series(ctx, store.SeriesQuery{Brands: []string{rep.Brand}, From: w.From, To: w.To, Step: time.Hour, GroupBy: store.GroupLabel})
+	step := time.Hour
+	if w.Period != Daily {
+		step = 24 * time.Hour
+	}
+	pts, err := r.Series(ctx, store.SeriesQuery{Brands: []string{rep.Brand}, From: w.From, To: w.To, Step: step, Zone: w.From.Location(), GroupBy: store.GroupLabel})
 	if err != nil {
 		return fmt.Errorf("reading volume: %w", err)
 	}
