@@ -14,6 +14,15 @@ import (
 // ErrNotFound is returned when a single record asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrSchemaNewer is wrapped by Migrate when the store's schema was written
+// by a newer mentionwatch: this binary must not use it, and retrying does
+// not help.
+var ErrSchemaNewer = errors.New("schema newer than this binary knows")
+
+// SchemaNewerHint says what to do about ErrSchemaNewer.
+const SchemaNewerHint = "a newer mentionwatch wrote it: run that version or a later one (`mentionwatch version` prints this one's), " +
+	"or, to go back to this version, restore a backup taken before the upgrade (docs/OPERATIONS.md, \"Backups\")"
+
 // Store is safe for concurrent use. Writes are idempotent: inserting a
 // mention or saving an alert twice keeps one (the latest) version.
 type Store interface {

@@ -31,9 +31,9 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
+	if err := migrateStore(ctx, st, storeType(cfg)+" store"); err != nil {
 		st.Close()
-		return nil, fmt.Errorf("migrating store: %w", err)
+		return nil, err
 	}
 	return st, nil
 }

@@ -41,18 +41,18 @@ func init() {
 			// Before the first Migrate a ClickHouse store has no
 			// migrations table; reading it fails, which means version 0.
 			before, _ := schemaVersion(cmd.Context(), st)
-			if err := st.Migrate(cmd.Context()); err != nil {
-				return fmt.Errorf("migrating store: %w", err)
+			where := typ + " store"
+			if typ == "embedded" {
+				where += " " + embeddedPath(cfg)
+			}
+			if err := migrateStore(cmd.Context(), st, where); err != nil {
+				return err
 			}
 			after, err := schemaVersion(cmd.Context(), st)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			where := typ + " store"
-			if typ == "embedded" {
-				where += " " + embeddedPath(cfg)
-			}
 			switch {
 			case fresh:
 				fmt.Fprintf(out, "migrate: created the %s (schema version 0 to %d)\n", where, after)
@@ -83,4 +83,17 @@ func embeddedPath(cfg *mw.Config) string {
 		return "mentionwatch.db"
 	}
 	return cfg.Store.Path
+}
+
+// migrateStore brings st's schema to this binary's version; a store that
+// a newer mentionwatch wrote is refused (store.ErrSchemaNewer), by the
+// store itself, with what to do.
+func migrateStore(ctx context.Context, st store.Store, where string) error {
+	if err := st.Migrate(ctx); err != nil {
+		if errors.Is(err, store.ErrSchemaNewer) {
+			return fmt.Errorf("the %s: %w", where, err)
+		}
+		return fmt.Errorf("migrating store: %w", err)
+	}
+	return nil
 }

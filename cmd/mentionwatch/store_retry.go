@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -31,7 +32,7 @@ var _ store.Store = (*retryStore)(nil)
 // server that does not answer is retried in the background.
 func openStoreOrRetry(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
 	st, err := openStore(ctx, cfg, log)
-	if err == nil || cfg.Store.Type != "clickhouse" {
+	if err == nil || cfg.Store.Type != "clickhouse" || errors.Is(err, store.ErrSchemaNewer) {
 		return st, err
 	}
 	log.Warn("store unreachable at start-up; collecting anyway (cursors in the state files, mentions in the spool) and retrying the store in the background", "err", err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // Migrate creates the schema_migrations table, then runs every migration
@@ -19,6 +21,18 @@ func (s *Store) Migrate(ctx context.Context) error {
 	applied, err := s.appliedMigrations(ctx)
 	if err != nil {
 		return err
+	}
+	var known, have uint32
+	for _, m := range s.schema.Migrations() {
+		known = max(known, m.Version)
+	}
+	for v := range applied {
+		have = max(have, v)
+	}
+	if have > known {
+		// Migrating would report "up to date" and use tables whose shape
+		// this binary does not know.
+		return fmt.Errorf("clickhouse: schema version %d is newer than this binary knows (%d): %s: %w", have, known, store.SchemaNewerHint, store.ErrSchemaNewer)
 	}
 	for _, m := range s.schema.Migrations() {
 		if applied[m.Version] {

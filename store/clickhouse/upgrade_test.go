@@ -2,11 +2,14 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/chtest"
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // TestUpgradeAddsAlertReason: a database at schema version 4 (before
@@ -112,5 +115,19 @@ func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
 	}
 	if v, err := s.MigrationVersion(ctx); err != nil || v != uint32(len(s.schema.Migrations())) {
 		t.Fatalf("after: version %d, %v", v, err)
+	}
+}
+
+// TestMigrateRefusesANewerSchema: a database whose schema_migrations
+// records a version this binary does not know (a newer mentionwatch
+// migrated it) was reported up to date and used with this binary's idea
+// of the tables. Migrate now refuses it with store.ErrSchemaNewer.
+func TestMigrateRefusesANewerSchema(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations (version, name, applied) SELECT toUInt32(1000), 'from the future', now()")
+	err := s.Migrate(context.Background())
+	if !errors.Is(err, store.ErrSchemaNewer) || !strings.Contains(err.Error(), "schema version 1000") || !strings.Contains(err.Error(), "restore a backup") {
+		t.Fatalf("Migrate on a newer schema: %v; want store.ErrSchemaNewer with what to do", err)
 	}
 }

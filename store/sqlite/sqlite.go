@@ -242,7 +242,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite %s: reading schema version: %w", s.path, err)
 	}
 	if have > len(migrations) {
-		return fmt.Errorf("sqlite %s: schema version %d is newer than this binary knows (%d); upgrade mentionwatch", s.path, have, len(migrations))
+		return fmt.Errorf("sqlite %s: schema version %d is newer than this binary knows (%d): %s: %w", s.path, have, len(migrations), store.SchemaNewerHint, store.ErrSchemaNewer)
 	}
 	for v := have + 1; v <= len(migrations); v++ {
 		if beforeMigration != nil {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -192,5 +193,27 @@ func TestOpenMissingDirectoryOrDirectorySaysWhatToDo(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "writable") {
 			t.Errorf("%s: %v; want it to say the path %s", tc.path, err, tc.want)
 		}
+	}
+}
+
+// TestMigrateRefusesANewerSchema: a file a newer mentionwatch migrated is
+// refused with store.ErrSchemaNewer and what to do (it said only "upgrade
+// mentionwatch", not how to go back).
+func TestMigrateRefusesANewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mw.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (1000, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Migrate(context.Background())
+	if !errors.Is(err, store.ErrSchemaNewer) || !strings.Contains(err.Error(), "restore a backup") {
+		t.Fatalf("Migrate on a newer schema: %v; want store.ErrSchemaNewer with what to do", err)
 	}
 }

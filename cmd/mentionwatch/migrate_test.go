@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/chtest"
+	"github.com/mentionwatch/mentionwatch/internal/demo"
+)
+
+// TestClickHouseSchemaNewerThanBinaryIsRefused: a ClickHouse store whose
+// schema_migrations records a version this binary does not know (written
+// by a newer mentionwatch) is refused by migrate and run, with a message
+// that says what to do, instead of being reported "up to date" and
+// written with the old schema's idea of the tables. run does not take it
+// for an unreachable server to retry in the background.
+func TestClickHouseSchemaNewerThanBinaryIsRefused(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	ctx := context.Background()
+	cfg := &mw.Config{Store: mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(dsn)}}
+	st, err := openStore(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations (version, name, applied) SELECT toUInt32(1000), 'from the future', now()")
+
+	_, err = openStore(ctx, cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary knows") {
+		t.Fatalf("openStore on a newer schema: %v", err)
+	}
+	st, err = openStoreOrRetry(ctx, cfg, newLogger(mw.LogConfig{Level: "error"}))
+	if err == nil {
+		st.Close()
+		t.Fatal("openStoreOrRetry took a newer schema for an unreachable server")
+	}
+
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	text := strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "unused.db")),
+		"  type: embedded\n", "  type: clickhouse\n  dsn: "+dsn+"\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	os.WriteFile(cfgPath, []byte(text), 0o644)
+	out, err := exec.Command(buildBinary(t), "migrate", "-c", cfgPath).CombinedOutput()
+	if err == nil || strings.Contains(string(out), "up to date") {
+		t.Fatalf("migrate on a newer schema: %v\n%s", err, out)
+	}
+	for _, want := range []string{"schema version 1000", "newer than this binary knows", "mentionwatch version"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("migrate's error lacks %q:\n%s", want, out)
+		}
+	}
+}
