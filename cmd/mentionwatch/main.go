@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -120,4 +121,10 @@ func newLogger(cfg mw.LogConfig) *slog.Logger {
 		return slog.New(redact.NewHandler(slog.NewJSONHandler(os.Stderr, opts)))
 	}
 	return slog.New(redact.NewHandler(slog.NewTextHandler(os.Stderr, opts)))
+}
+
+// shownAt is t as the CLI prints it for people: in the configured
+// timezone:, with the zone's name ("2026-12-03 14:05 WIB").
+func shownAt(cfg *mw.Config, t time.Time) string {
+	return t.In(cfg.Location()).Format("2006-01-02 15:04 MST")
 }

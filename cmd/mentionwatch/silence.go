@@ -61,7 +61,7 @@ func init() {
 			if scope != "" {
 				what += " (" + scope + ")"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "silenced %s until %s: %s (id %s)\n", what, s.Until.Format(time.RFC3339), reason, s.ID)
+			fmt.Fprintf(cmd.OutOrStdout(), "silenced %s until %s: %s (id %s)\n", what, shownAt(cfg, s.Until), reason, s.ID)
 			return nil
 		},
 	}
@@ -92,7 +92,7 @@ func init() {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tBRAND\tSCOPE\tUNTIL\tBY\tREASON")
 			for _, s := range ss {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orAll(s.Brand), orAll(s.Scope), s.Until.Format(time.RFC3339), s.CreatedBy, s.Reason)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orAll(s.Brand), orAll(s.Scope), shownAt(cfg, s.Until), s.CreatedBy, s.Reason)
 			}
 			return tw.Flush()
 		},

@@ -36,3 +36,27 @@ func TestSilenceForReadsConfigDurations(t *testing.T) {
 		t.Errorf("help:\n%s", out)
 	}
 }
+
+// TestSilenceTimesInTheConfiguredZone: the CLI printed its times in UTC
+// while every other time people read is in timezone: (Slack, the
+// dashboard, digests).
+func TestSilenceTimesInTheConfiguredZone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	text := "timezone: Asia/Jakarta\n" + demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "silence", "add", "--brand", "Acme", "--for", "2h", "--reason", "courier strike", "-c", cfg).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), " WIB:") {
+		t.Fatalf("silence add: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "silence", "list", "-c", cfg).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), " WIB") || strings.Contains(string(out), "Z ") {
+		t.Errorf("silence list: %v\n%s", err, out)
+	}
+}

@@ -102,7 +102,7 @@ func init() {
 		Short: "List users: name, role, status, when the password was set, active API tokens",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withUsers(cmd, func(ctx context.Context, us store.UserStore, _ *mw.Config) error {
+			return withUsers(cmd, func(ctx context.Context, us store.UserStore, cfg *mw.Config) error {
 				users, err := us.Users(ctx)
 				if err != nil {
 					return err
@@ -131,7 +131,7 @@ func init() {
 					if u.PasswordHash == "" {
 						set = "no password"
 					} else if !u.PasswordSet.IsZero() {
-						set = u.PasswordSet.UTC().Format("2006-01-02 15:04 UTC")
+						set = shownAt(cfg, u.PasswordSet)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", u.Name, u.Role, status, set, active[u.Name])
 				}
@@ -236,7 +236,7 @@ func tokenCommand() *cobra.Command {
 			if len(args) == 1 {
 				who = args[0]
 			}
-			return withUsers(cmd, func(ctx context.Context, us store.UserStore, _ *mw.Config) error {
+			return withUsers(cmd, func(ctx context.Context, us store.UserStore, cfg *mw.Config) error {
 				ts, err := us.Tokens(ctx, who)
 				if err != nil {
 					return err
@@ -246,9 +246,9 @@ func tokenCommand() *cobra.Command {
 				for _, t := range ts {
 					status := "active"
 					if !t.Revoked.IsZero() {
-						status = "revoked " + t.Revoked.UTC().Format("2006-01-02 15:04 UTC")
+						status = "revoked " + shownAt(cfg, t.Revoked)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, t.Name, t.Created.UTC().Format("2006-01-02 15:04 UTC"), status)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, t.Name, shownAt(cfg, t.Created), status)
 				}
 				return tw.Flush()
 			})
