@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -263,6 +264,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 			tx.Rollback()
 			continue
 		}
+		// Some migrations rebuild an index over every mention: minutes on
+		// a large file, so say what start-up is doing.
+		start := time.Now()
+		if have > 0 {
+			slog.Info("sqlite: applying a schema migration (on a large file this can take minutes)", "path", s.path, "version", v)
+		}
 		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
@@ -273,6 +280,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+		}
+		if have > 0 {
+			slog.Info("sqlite: schema migration applied", "path", s.path, "version", v, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -215,5 +217,37 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 	err = s.Migrate(context.Background())
 	if !errors.Is(err, store.ErrSchemaNewer) || !strings.Contains(err.Error(), "restore a backup") {
 		t.Fatalf("Migrate on a newer schema: %v; want store.ErrSchemaNewer with what to do", err)
+	}
+}
+
+// TestUpgradeSaysWhatStartUpIsDoing: a migration that rebuilds an index
+// over every mention can take minutes on a large file, and start-up said
+// nothing meanwhile. Upgrading an existing file logs each migration, its
+// start and how long it took.
+func TestUpgradeSaysWhatStartUpIsDoing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mw.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the version before the newest migration (they are
+	// idempotent), as a file written by the previous release.
+	if _, err := s.DB().Exec(`DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(old)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); !strings.Contains(out, "applying a schema migration") || !strings.Contains(out, "schema migration applied") || !strings.Contains(out, "took=") {
+		t.Errorf("upgrade logged:\n%s", out)
 	}
 }
