@@ -107,7 +107,7 @@ func Open(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (*Store, er
 		RetentionDays:  cfg.RetentionDays,
 	}
 	if cfg.RetentionDays > 0 && !ttl {
-		s.log.Warn("retention_days needs table TTL (ClickHouse >= 19.6); old data will not be dropped automatically",
+		s.log.Warn("retention_days needs table TTL (ClickHouse >= 19.6); old data will not be dropped automatically: drop old monthly partitions by hand (docs/OPERATIONS.md, \"Retention\")",
 			"server_version", s.version, "retention_days", cfg.RetentionDays)
 	}
 	s.log.Debug("connected", "server_version", s.version, "database", db, "cluster", cfg.Cluster,
