@@ -62,6 +62,12 @@ func (r *retryStore) retry(open func(context.Context) (store.Store, error), log 
 		}
 		r.lastErr = err
 		r.mu.Unlock()
+		if errors.Is(err, store.ErrSchemaNewer) {
+			// Retrying cannot help: collected mentions stay in the spool
+			// for the version that can store them.
+			log.Error("store reachable but refused: stop this process and run the newer mentionwatch (mentions collected meanwhile are in the spool)", "err", err)
+			return
+		}
 		log.Warn("store still unreachable", "err", err, "retry_in", wait)
 		wait = min(wait*2, 30*time.Second)
 	}

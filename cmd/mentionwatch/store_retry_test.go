@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http/httptest"
@@ -45,6 +46,35 @@ func TestRetryStoreOpensLater(t *testing.T) {
 	<-r.done
 	if err := r.InsertMentions(context.Background(), []mw.Mention{{ID: "m1", Brand: "Acme", Published: time.Now()}}); err != nil {
 		t.Fatalf("after the store opened: %v", err)
+	}
+}
+
+// A store that answers at last but was written by a newer mentionwatch
+// stops the retries: retrying cannot help, and the background opener kept
+// trying it every 30 s for ever, logging it as unreachable.
+func TestRetryStoreStopsOnANewerSchema(t *testing.T) {
+	r := &retryStore{lastErr: errors.New("connection refused"), stop: make(chan struct{}), done: make(chan struct{})}
+	var buf bytes.Buffer
+	attempts := 0
+	go r.retry(func(ctx context.Context) (store.Store, error) {
+		attempts++
+		if attempts < 2 {
+			return nil, errors.New("connection refused")
+		}
+		return nil, fmt.Errorf("clickhouse: schema version 1000 is newer: %w", store.ErrSchemaNewer)
+	}, slog.New(slog.NewTextHandler(&buf, nil)))
+	select {
+	case <-r.done:
+	case <-time.After(20 * time.Second):
+		r.Close()
+		t.Fatalf("still retrying a newer schema after %d attempts", attempts)
+	}
+	defer r.Close()
+	if _, err := r.SourceStates(context.Background()); !errors.Is(err, store.ErrSchemaNewer) {
+		t.Errorf("calls fail with %v; want the refusal", err)
+	}
+	if !strings.Contains(buf.String(), "newer mentionwatch") {
+		t.Errorf("no word of what to do:\n%s", buf.String())
 	}
 }
 
