@@ -33,6 +33,11 @@ type node struct {
 	// opTerm: the folded tokens in a row; wild makes the last one a prefix.
 	toks []Token
 	wild bool
+	// opTerm, derived from toks and wild by newTerm (variants.go): vary
+	// lets the last word take -nya or a repeated last letter; joined is a
+	// phrase's words written as one ("kopikenangan"), "" when it has none.
+	vary   bool
+	joined string
 	// opField: the field, and the folded value (a prefix when wild).
 	field, value string
 	kids         []*node
@@ -52,10 +57,14 @@ func (n *node) write(b *strings.Builder) {
 	case opTerm:
 		b.WriteString(termString(n.toks, n.wild))
 	case opField:
+		v := n.value
+		if n.field == FieldAuthor && strings.HasPrefix(v, "@") {
+			v = "@" + v // the parser drops one leading @ of an author
+		}
 		if n.wild {
-			b.WriteString(n.field + ":" + n.value + "*")
+			b.WriteString(n.field + ":" + v + "*")
 		} else {
-			b.WriteString(n.field + ":" + quoteIfNeeded(n.value))
+			b.WriteString(n.field + ":" + quoteIfNeeded(v))
 		}
 	case opNot:
 		b.WriteString("NOT ")

@@ -1,6 +1,9 @@
 package query
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Doc is what a query is matched against: one mention's fields.
 type Doc struct {
@@ -15,19 +18,36 @@ type Doc struct {
 // (every brand's) against the same mention. Build it with Prepare; it is
 // read-only afterwards and may be shared by goroutines.
 type Prepared struct {
-	toks                      []Token
+	toks []Token
+	// Bit i of cand0 (i < 64) or of candMore (i >= 64) is set when
+	// toks[i] may be a variant of a shorter word (it ends in -nya or a run
+	// of one letter; variants.go), so matching one brand reads few words
+	// beyond the exact compare. Most mentions fit in cand0, allocating
+	// nothing.
+	cand0                     uint64
+	candMore                  []uint64
 	lang, source, typ, author string
 }
 
 // Prepare folds and tokenizes d. The cost is linear in the text.
 func Prepare(d Doc) Prepared {
-	return Prepared{
-		toks:   Tokenize(Fold(d.Text)),
+	p := Prepared{
 		lang:   Fold(strings.TrimSpace(d.Lang)),
 		source: Fold(strings.TrimSpace(d.Source)),
 		typ:    Fold(strings.TrimSpace(d.Type)),
 		author: strings.TrimPrefix(Fold(strings.TrimSpace(d.Author)), "@"),
 	}
+	p.toks = appendTokens(nil, Fold(d.Text), &p)
+	return p
+}
+
+// isCand reports whether toks[i] may be a variant.
+func (p *Prepared) isCand(i int) bool {
+	if i < 64 {
+		return p.cand0&(1<<i) != 0
+	}
+	k := i>>6 - 1
+	return k < len(p.candMore) && p.candMore[k]&(1<<(i&63)) != 0
 }
 
 // Match reports whether d matches q. To match many queries against one
@@ -50,10 +70,19 @@ func (n *node) eval(p *Prepared) bool {
 					return true
 				}
 			}
+			if n.vary {
+				w := first.Word
+				for set := p.cand0; set != 0; set &= set - 1 {
+					if tw := p.toks[bits.TrailingZeros64(set)].Word; len(tw) > len(w) && tw[0] == w[0] && variant(tw, w) {
+						return true
+					}
+				}
+				return p.candMore != nil && n.anyVariant(p, w)
+			}
 			return false
 		}
-		for i := 0; i+len(n.toks) <= len(p.toks); i++ {
-			if n.at(p.toks, i) {
+		for i := range p.toks {
+			if n.mayStart(p, i) && n.at(p, i) || n.joined != "" && (p.toks[i].Word == n.joined || p.isCand(i) && n.joinedAt(p, i)) {
 				return true
 			}
 		}
@@ -77,29 +106,35 @@ func (n *node) eval(p *Prepared) bool {
 		}
 		return false
 	case opNear:
-		return near(p.toks, n.kids[0], n.kids[1], n.dist)
+		return near(p, n.kids[0], n.kids[1], n.dist)
 	}
 	return false
 }
 
 // at reports whether the term's tokens occur in toks from i on. A plain
-// pattern word matches the word, the @handle and the #hashtag; "@x" only
-// the handle and "#x" only the hashtag.
-func (n *node) at(toks []Token, i int) bool {
+// pattern word matches the word, the @handle, the #hashtag and the
+// $cashtag; "@x" only the handle, "#x" only the hashtag, "$x" only the
+// cashtag. The last word may be a variant (variants.go).
+func (n *node) at(p *Prepared, i int) bool {
+	toks := p.toks
 	if i+len(n.toks) > len(toks) {
 		return false
 	}
 	last := len(n.toks) - 1
 	for j, pt := range n.toks {
-		t := toks[i+j]
-		if pt.Prefix != 0 && t.Prefix != pt.Prefix {
-			return false
-		}
-		if j == last && n.wild {
-			if !strings.HasPrefix(t.Word, pt.Word) {
+		t := &toks[i+j]
+		switch {
+		case t.Word == pt.Word:
+			if pt.Prefix != 0 && t.Prefix != pt.Prefix {
 				return false
 			}
-		} else if t.Word != pt.Word {
+		case j != last:
+			return false
+		case n.wild:
+			if pt.Prefix != 0 && t.Prefix != pt.Prefix || !strings.HasPrefix(t.Word, pt.Word) {
+				return false
+			}
+		case !n.vary || !p.isCand(i+j) || !variant(t.Word, pt.Word):
 			return false
 		}
 	}
@@ -110,21 +145,22 @@ func (n *node) at(toks []Token, i int) bool {
 // have at most dist words between them, in either order. One pass: at
 // each position j it remembers where the latest a and b occurrences that
 // end at or before j end, and checks the occurrences starting at j against
-// them. Terms have a fixed length, so the latest end is the nearest.
-func near(toks []Token, a, b *node, dist int) bool {
-	la, lb := len(a.toks), len(b.toks)
+// them. The gap depends only on where one ends and the other starts, so
+// the latest end is the nearest (a phrase's joined form is one token
+// long, its words in a row len(toks)).
+func near(p *Prepared, a, b *node, dist int) bool {
 	aEnd, bEnd := -1, -1
-	for j := 0; j <= len(toks); j++ {
-		if j >= la && a.at(toks, j-la) {
+	for j := 0; j <= len(p.toks); j++ {
+		if a.endsAt(p, j) {
 			aEnd = j
 		}
-		if j >= lb && b.at(toks, j-lb) {
+		if b.endsAt(p, j) {
 			bEnd = j
 		}
-		if aEnd >= 0 && j-aEnd <= dist && b.at(toks, j) {
+		if aEnd >= 0 && j-aEnd <= dist && b.span(p, j) > 0 {
 			return true
 		}
-		if bEnd >= 0 && j-bEnd <= dist && a.at(toks, j) {
+		if bEnd >= 0 && j-bEnd <= dist && a.span(p, j) > 0 {
 			return true
 		}
 	}

@@ -130,6 +130,9 @@ func (p *parser) next() error {
 		if err != nil {
 			return err
 		}
+		if p.glued() {
+			return p.gluedWord(col)
+		}
 		p.cur = item{kind: itPhrase, col: col, text: text}
 		return nil
 	case r == '-' && p.pos+1 < len(p.src) && !unicode.IsSpace(p.src[p.pos+1]) && p.src[p.pos+1] != ')':
@@ -200,7 +203,65 @@ func (p *parser) next() error {
 		p.cur = it
 		return nil
 	}
+	if p.glued() {
+		return p.gluedWord(col)
+	}
 	p.cur = item{kind: itWord, col: col, text: word}
+	return nil
+}
+
+// glued reports whether the next character continues the word or phrase
+// just read: a quote right after a letter or digit (Toys"R), or a letter
+// or digit right after a closing quote ("R"Us).
+func (p *parser) glued() bool {
+	if p.pos >= len(p.src) || p.pos == 0 {
+		return false
+	}
+	prev, r := p.src[p.pos-1], p.src[p.pos]
+	if r == '"' {
+		return isAlnum(prev)
+	}
+	return prev == '"' && isAlnum(r)
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// gluedWord reads on to the end of a name written with quotes inside it,
+// Toys"R"Us, which started at column col, and makes it one word: the
+// parts' words in a row, as "Toys R Us". A trailing * outside quotes is
+// still a wildcard; a * inside quotes is not. Each quote becomes a space,
+// so later columns stay right. A part that would be an operator or a
+// field ("a"OR b) is not glued.
+func (p *parser) gluedWord(col int) error {
+	for p.glued() {
+		if p.src[p.pos] == '"' {
+			if _, err := p.quoted(); err != nil {
+				return err
+			}
+			continue
+		}
+		end := p.pos
+		for end < len(p.src) && !isDelim(p.src[end]) {
+			end++
+		}
+		part := string(p.src[p.pos:end])
+		if i := strings.IndexByte(part, ':'); part == "AND" || part == "OR" || part == "NOT" || strings.HasPrefix(part, "NEAR") ||
+			i > 0 && isFieldName(part[:i]) {
+			break
+		}
+		p.pos = end
+	}
+	text := []rune(string(p.src[col-1 : p.pos]))
+	inQuote := false
+	for i, r := range text {
+		switch {
+		case r == '"':
+			inQuote, text[i] = !inQuote, ' '
+		case r == '*' && inQuote:
+			text[i] = ' '
+		}
+	}
+	p.cur = item{kind: itWord, col: col, text: string(text)}
 	return nil
 }
 
@@ -429,7 +490,7 @@ func termNode(it item) (*node, error) {
 	if wild && len([]rune(toks[len(toks)-1].Word)) < 2 {
 		return nil, errAt(it.col, "a wildcard needs at least 2 letters before the *")
 	}
-	return &node{op: opTerm, toks: toks, wild: wild}, nil
+	return newTerm(toks, wild), nil
 }
 
 // Phrase returns the query that matches text as one phrase, the way a
@@ -441,7 +502,7 @@ func Phrase(text string) (q *Query, ok bool) {
 	if len(toks) == 0 {
 		return nil, false
 	}
-	return &Query{root: &node{op: opTerm, toks: toks}}, true
+	return &Query{root: newTerm(toks, false)}, true
 }
 
 // AnyExcept returns the query "(k1 OR k2 ...) AND NOT (e1 OR e2 ...)" of

@@ -31,8 +31,22 @@ func TestPrecedence(t *testing.T) {
 		{"acm*", "acm*"},
 		{"lang:ID source:Play-Store author:@Budi type:appstore*", "(lang:id AND source:play-store AND author:budi AND type:appstore*)"},
 		{`author:"Budi Santoso"`, `author:"budi santoso"`},
+		{"Author:@@", "author:@@"}, // one @ is dropped, so a value starting with @ prints it back
+		{`author:"@@x"`, "author:@@x"},
+		{"author:@@x*", "author:@@x*"},
 		{"12:30 http://acme.id", `("12 30" AND "http acme id")`},
 		{"((a))", "a"},
+		// A quote glued to a word is part of the name; an operator or
+		// field after a closing quote is not.
+		{`Toys"R"Us`, `"toys r us"`},
+		{`"Toys"R"Us"`, `"toys r us"`},
+		{`Toys"R"Us*`, "toys.r.us*"},
+		{`E"*"TRADE`, `"e trade"`},
+		{`"a"OR b`, "(a OR b)"},
+		{`x"y"lang:id`, `("x y" AND lang:id)`},
+		{`source:"play store"`, `source:"play store"`},
+		{"$GOTO OR $aapl", "($goto OR $aapl)"},
+		{`ac*"me"`, "(ac* AND me)"}, // a wildcard ends the word
 	} {
 		q, err := Parse(tc.in)
 		if err != nil {
@@ -86,6 +100,8 @@ func TestParseErrors(t *testing.T) {
 		{`acme "..."`, "query: column 6: phrase has no letters or digits"},
 		{"ac*me", "query: column 3: a wildcard * goes only at the end of a word"},
 		{"a*", "query: column 1: a wildcard needs at least 2 letters before the *"},
+		{`acme Toys"R`, `query: column 10: unclosed quote: add the closing "`},
+		{`x Toys"R"U*s`, "query: column 11: a wildcard * goes only at the end of a word"},
 		{"kafé (ñusa OR", "query: column 14: expected a term after OR, found end of query"},
 	} {
 		_, err := Parse(tc.in)

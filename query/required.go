@@ -19,11 +19,7 @@ func (q *Query) Required() [][]Term { return q.root.required() }
 func (n *node) required() [][]Term {
 	switch n.op {
 	case opTerm:
-		t := Term{Words: make([]string, len(n.toks)), Prefix: n.wild}
-		for i, tok := range n.toks {
-			t.Words[i] = tok.Word
-		}
-		return [][]Term{{t}}
+		return [][]Term{n.forms()}
 	case opAnd, opNear:
 		var out [][]Term
 		for _, k := range n.kids {

@@ -7,10 +7,10 @@ import "github.com/mentionwatch/mentionwatch/query"
 // fold text the same way.
 func Fold(s string) string { return query.Fold(s) }
 
-// Token is a word of folded text. Prefix is '@' or '#' for handles and
-// hashtags, 0 otherwise.
+// Token is a word of folded text. Prefix is '@', '#' or '$' for handles,
+// hashtags and cashtags, 0 otherwise.
 type Token = query.Token
 
 // Tokenize splits folded text into words of letters, digits and '_',
-// keeping a leading '@' or '#'. It is query.Tokenize.
+// keeping a leading '@', '#' or '$'. It is query.Tokenize.
 func Tokenize(folded string) []Token { return query.Tokenize(folded) }

@@ -159,24 +159,62 @@ func corpusTexts(tb testing.TB) []string {
 }
 
 // TestQueryMatcherEqualsKeywordMatcher: keywords and excludes compiled to
-// one query give exactly the brands the keyword matcher gave, on every
-// line of the evaluation texts.
+// one query give the brands the keyword matcher gave, on every line of the
+// evaluation texts, except where the text holds a form of a keyword or an
+// exclude that the query language also reads as the name (query's name
+// forms: "gojek" for go-jek, "tidaknya" for tidak, "sayaaa" for saya).
+// Every difference is checked to be one of those: the texts are compared
+// again with the forms spelled out as the keyword matcher's words.
 func TestQueryMatcherEqualsKeywordMatcher(t *testing.T) {
 	texts := corpusTexts(t)
 	old, cur := newLegacyMatcher(corpusBrands), NewMatcher(corpusBrands)
-	matched := 0
+	matched, forms := 0, 0
 	for _, s := range texts {
 		a, b := old.Match(s), cur.Match(s)
 		if !reflect.DeepEqual(a, b) {
-			t.Fatalf("%q: keyword matcher %v, query matcher %v", s, a, b)
+			if c := old.Match(unform(s)); !reflect.DeepEqual(c, b) {
+				t.Fatalf("%q: keyword matcher %v (%v with name forms spelled out), query matcher %v", s, a, c, b)
+			}
+			forms++
 		}
 		if len(a) > 0 {
 			matched++
 		}
 	}
+	t.Logf("%d of %d texts differ only by a name form", forms, len(texts))
 	if matched < len(texts)/2 {
 		t.Fatalf("only %d of %d texts matched: the comparison says little", matched, len(texts))
 	}
+	if forms > len(texts)/100 {
+		t.Errorf("%d of %d texts differ by name forms: more than 1%%", forms, len(texts))
+	}
+}
+
+// unform spells out, for the keyword matcher, the name forms of the
+// corpus brands' words that the query language reads as the word: a
+// trailing -nya, a last letter repeated, and go-jek / e-commerce written
+// as one word.
+func unform(s string) string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		lw := strings.ToLower(w)
+		switch {
+		case lw == "gojek":
+			w = "go-jek"
+		case lw == "ecommerce":
+			w = "e-commerce"
+		}
+		for _, k := range []string{"tidak", "saya", "phone", "apple", "movie", "galaxy", "bagus", "sangat", "good", "bad", "user", "iphone"} {
+			if strings.HasPrefix(lw, k) && len(lw) > len(k) {
+				rest := lw[len(k):]
+				if rest == "nya" || strings.Trim(rest, k[len(k)-1:]) == "" {
+					w = k
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
 
 // TestConfigQueryEqualsDirectQuery: a brand's query: in the config and the
