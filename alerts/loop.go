@@ -468,7 +468,7 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 			queuedAt[k] = d.At
 		}
 	}
-	alerts := map[string]*mw.Alert{}
+	alerts := &storedAlerts{st: l.st, m: map[string]*mw.Alert{}}
 	restored := 0
 	told := map[[2]string]toldState{} // (alert, receiver) -> the last notification it took
 	for _, d := range Latest(ds) {
@@ -493,20 +493,12 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 			l.log.Warn("skipping a delivery record with a malformed key", "key", d.Key, "alert", d.AlertID)
 			continue
 		}
-		a, seen := alerts[id]
-		if !seen {
-			got, err := l.st.Alert(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
-				l.log.Warn("a queued delivery names an alert the store does not hold", "alert", id, "receiver", d.Receiver)
-				alerts[id] = nil
-				continue
-			} else if err != nil {
-				return restored, fmt.Errorf("loading alert %s of a queued delivery: %w", id, err)
-			}
-			a = &got
-			alerts[id] = a
+		a, err := alerts.get(ctx, id)
+		if err != nil {
+			return restored, fmt.Errorf("loading alert %s of a queued delivery: %w", id, err)
 		}
 		if a == nil {
+			l.log.Warn("a queued delivery names an alert the store does not hold", "alert", id, "receiver", d.Receiver)
 			continue
 		}
 		shown := *a
@@ -514,11 +506,7 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 		if state == mw.Firing {
 			shown.ResolvedAt = time.Time{}
 		}
-		n, err := l.out.evidence(ctx, &shown)
-		if err != nil {
-			l.log.Warn("collecting evidence of a queued delivery failed; sending without it", "alert", id, "err", err)
-		}
-		n.Alert = shown
+		n := l.told(ctx, shown)
 		next := d.NextAt
 		if next.IsZero() {
 			next = now
@@ -530,6 +518,39 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 	return restored, l.resume(ctx, told, alerts)
 }
 
+// storedAlerts reads alerts from the store once each, at start; an alert
+// the store does not hold is nil.
+type storedAlerts struct {
+	st store.Store
+	m  map[string]*mw.Alert
+}
+
+func (c *storedAlerts) get(ctx context.Context, id string) (*mw.Alert, error) {
+	if a, ok := c.m[id]; ok {
+		return a, nil
+	}
+	got, err := c.st.Alert(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		c.m[id] = nil
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c.m[id] = &got
+	return &got, nil
+}
+
+// told rebuilds the notification of shown, as a receiver was (or is to
+// be) told it, with its evidence; without it when that cannot be read.
+func (l *Loop) told(ctx context.Context, shown mw.Alert) Notification {
+	n, err := l.out.evidence(ctx, &shown)
+	if err != nil {
+		l.log.Warn("collecting the evidence of a restored notification failed; using it without", "alert", shown.ID, "err", err)
+	}
+	n.Alert = shown
+	return n
+}
+
 // toldState is the state and number of a notification a receiver took.
 type toldState struct {
 	state mw.AlertState
@@ -539,7 +560,7 @@ type toldState struct {
 // resume hands each Resumer the alerts still open whose last notification
 // it took was a firing one (told), so that a restart does not look to it
 // like they resolved. alerts caches the stored alerts already read.
-func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts map[string]*mw.Alert) error {
+func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts *storedAlerts) error {
 	keys := make([][2]string, 0, len(told))
 	for k, t := range told {
 		if t.state == mw.Firing {
@@ -550,28 +571,16 @@ func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts 
 	}
 	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
 	for _, k := range keys {
-		a, seen := alerts[k[0]]
-		if !seen {
-			got, err := l.st.Alert(ctx, k[0])
-			if errors.Is(err, store.ErrNotFound) {
-				alerts[k[0]] = nil
-				continue
-			} else if err != nil {
-				return fmt.Errorf("loading alert %s to resume it: %w", k[0], err)
-			}
-			a = &got
-			alerts[k[0]] = a
+		a, err := alerts.get(ctx, k[0])
+		if err != nil {
+			return fmt.Errorf("loading alert %s to resume it: %w", k[0], err)
 		}
 		if a == nil || a.State == mw.Resolved {
 			continue
 		}
 		shown := *a
 		shown.NotifyCount = told[k].num
-		n, err := l.out.evidence(ctx, &shown)
-		if err != nil {
-			l.log.Warn("collecting evidence of a firing alert to resume failed; resuming without it", "alert", shown.ID, "err", err)
-		}
-		n.Alert = shown
+		n := l.told(ctx, shown)
 		l.out.q.byName[k[1]].nt.(Resumer).Resume(n)
 		l.log.Info("firing alert resumed on a receiver that keeps firing alerts alive", "alert", shown.ID, "receiver", k[1])
 	}
