@@ -8,6 +8,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
 // waitUntil polls a JavaScript condition in the page until it holds; it
@@ -28,6 +29,29 @@ func (b *browser) waitUntil(what, cond string) {
 	}
 }
 
+// agentDashboard serves the demo's mentions behind the login page, with
+// one agent, "ana", whose password is agent-password-22.
+func agentDashboard(t *testing.T) (*sqlite.Store, *httptest.Server) {
+	t.Helper()
+	st := openStore(t)
+	now := time.Now().UTC()
+	brands := seedDemo(t, st, now)
+	hash, err := HashPassword("agent-password-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveUser(context.Background(), store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return st, srv
+}
+
 // TestBrowserAgentLogsInAcksAndLogsOut: in a real browser an agent is sent
 // to the login page, logs in, sees their name, acknowledges an alert (the
 // store records them) and logs out; the session then no longer opens the
@@ -37,23 +61,8 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 		t.Skip("browser test in -short mode")
 	}
 	bin := chromium(t)
-	st := openStore(t)
-	now := time.Now().UTC()
-	brands := seedDemo(t, st, now)
-	hash, err := HashPassword("agent-password-22")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, srv := agentDashboard(t)
 	ctx := context.Background()
-	if err := st.SaveUser(ctx, store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
 
 	br := openBrowser(t, bin, 1280, 1400)
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme&range=24h"}, nil) // redirected
@@ -115,22 +124,7 @@ func TestBrowserDeepLinkSurvivesLogin(t *testing.T) {
 		t.Skip("browser test in -short mode")
 	}
 	bin := chromium(t)
-	st := openStore(t)
-	now := time.Now().UTC()
-	brands := seedDemo(t, st, now)
-	hash, err := HashPassword("agent-password-22")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveUser(context.Background(), store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	_, srv := agentDashboard(t)
 
 	br := openBrowser(t, bin, 1280, 1400)
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme#alert=burst"}, nil) // redirected
