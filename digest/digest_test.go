@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"image/png"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/mentionwatch/mentionwatch/digest"
 	"github.com/mentionwatch/mentionwatch/digest/digesttest"
 	"github.com/mentionwatch/mentionwatch/store"
-	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
 // The hostile mention is inert in every format: no tag, link or ping of
@@ -114,14 +112,7 @@ func TestTotalsAndShareOfVoice(t *testing.T) {
 
 // An empty store still makes a digest that says so.
 func TestEmptyDigest(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := emptyStore(t)
 	r := build(t, st, digest.Daily, digesttest.DayEnd)
 	d, err := digest.Render(r)
 	if err != nil {
@@ -270,14 +261,7 @@ func TestDailyHoursInAHalfHourZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := emptyStore(t)
 	at := time.Date(2026, 11, 25, 10, 15, 0, 0, kolkata)
 	m := mw.Mention{ID: "k1", Brand: "Acme", Source: "news", Type: "rss", NativeID: "k1", Text: "Acme parcel late", Published: at, Collected: at, Label: mw.Negative, Lang: "en"}
 	if err := st.InsertMentions(ctx, []mw.Mention{m}); err != nil {

@@ -21,15 +21,22 @@ var ctx = context.Background()
 // seeded returns an embedded store holding digesttest's data.
 func seeded(t *testing.T) *sqlite.Store {
 	t.Helper()
+	st := emptyStore(t)
+	if err := digesttest.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// emptyStore is a new, migrated embedded store, closed at the test's end.
+func emptyStore(t *testing.T) *sqlite.Store {
+	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "mw.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := digesttest.Seed(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	return st
