@@ -17,12 +17,7 @@ func TestSilenceForReadsConfigDurations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin, cfg := buildBinary(t), demoConfigFile(t, "")
 	out, err := exec.Command(bin, "silence", "add", "--brand", "Acme", "--for", "1.5d", "--reason", "courier strike", "-c", cfg).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "silenced Acme until") {
 		t.Fatalf("silence add --for 1.5d: %v\n%s", err, out)
@@ -44,13 +39,7 @@ func TestSilenceTimesInTheConfiguredZone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	text := "timezone: Asia/Jakarta\n" + demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))
-	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin, cfg := buildBinary(t), demoConfigFile(t, "timezone: Asia/Jakarta\n")
 	out, err := exec.Command(bin, "silence", "add", "--brand", "Acme", "--for", "2h", "--reason", "courier strike", "-c", cfg).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), " WIB:") {
 		t.Fatalf("silence add: %v\n%s", err, out)
@@ -59,4 +48,17 @@ func TestSilenceTimesInTheConfiguredZone(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), " WIB") || strings.Contains(string(out), "Z ") {
 		t.Errorf("silence list: %v\n%s", err, out)
 	}
+}
+
+// demoConfigFile writes the demo's config (its store in the test's
+// directory, no reachable source) after the lines of head, and returns
+// its path.
+func demoConfigFile(t *testing.T, head string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(head+demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "mw.db"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
