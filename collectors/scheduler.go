@@ -19,6 +19,14 @@ import (
 // DefaultInterval is how often a source runs when its config says nothing.
 const DefaultInterval = 15 * time.Minute
 
+// IndexLag is how far before its mark a search source reads again on each
+// run. Search APIs (Reddit, Hacker News' Algolia, Bluesky) list an item
+// some time after it is written, and not in order, so a run that stopped
+// at the mark skipped items indexed late or in the mark's own second. The
+// ids read in the overlap are remembered (cursor Seen) and not returned
+// twice.
+const IndexLag = 10 * time.Minute
+
 // MaxBackoff caps the wait after repeated errors.
 const MaxBackoff = 6 * time.Hour
 

@@ -93,7 +93,7 @@ func (b *Bluesky) Init(env collectors.Env) error {
 }
 
 // Collect runs each query from its own mark (cursor Extra "since:<query>",
-// the newest indexedAt read, RFC 3339, less IndexLag) with sort=latest and
+// the newest indexedAt read, RFC 3339, less collectors.IndexLag) with sort=latest and
 // returns the new posts, deduplicated across queries and runs (cursor
 // Seen).
 //
@@ -110,7 +110,10 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	for _, q := range b.queries {
 		key := "since:" + q
 		mark, err := time.Parse(time.RFC3339Nano, next.Extra[key])
-		from := mark.Add(-IndexLag)
+		// Read back collectors.IndexLag: the search filters by sortAt, the
+		// earlier of createdAt and indexedAt, so a post written before the mark
+		// and indexed after the last run has a sortAt before the mark.
+		from := mark.Add(-collectors.IndexLag)
 		if err != nil {
 			mark = now.Add(-time.Duration(b.Lookback)).UTC()
 			from = mark
@@ -140,14 +143,6 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
 	return out, next, firstErr
 }
-
-// IndexLag is how far before a query's mark (the newest indexedAt read)
-// the next run asks from. The search filters and sorts by sortAt, the
-// earlier of createdAt and indexedAt, so a post written before the mark
-// but indexed after the run that set it has a sortAt before the mark: a
-// search from the mark itself would never return it. Posts read again in
-// the overlap are told apart by cursor Seen (and the scheduler's window).
-const IndexLag = 10 * time.Minute
 
 // search reads the pages of one query whose sortAt is at or after since,
 // skipping posts in cur.Seen. newest is the newest indexedAt read (mark if

@@ -82,7 +82,7 @@ func (h *HackerNews) Init(env collectors.Env) error {
 //
 // The API lists newest first, so the mark moves only when every page of a
 // query was read (or the max_pages bound was reached, in which case older
-// surplus hits are skipped with a warning). Each run asks from IndexLag
+// surplus hits are skipped with a warning). Each run asks from collectors.IndexLag
 // before the mark, for hits indexed late; the hits returned are remembered
 // in cursor Seen, so those read again are not returned twice. When a later
 // page fails, the mark stays, so the next run re-reads that window without
@@ -96,7 +96,9 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 	for _, q := range h.queries {
 		key := "since:" + q
 		since, _ := strconv.ParseInt(next.Extra[key], 10, 64)
-		from := since - int64(IndexLag/time.Second)
+		// Read back collectors.IndexLag: Algolia indexes a hit some time after it
+		// is created, not in order, so created_at_i > mark missed late hits.
+		from := since - int64(collectors.IndexLag/time.Second)
 		if since == 0 {
 			since = now.Add(-time.Duration(h.Lookback)).Unix()
 			from = since
@@ -128,15 +130,6 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
 	return out, next, firstErr
 }
-
-// IndexLag is how far before a query's mark (the newest created_at_i read)
-// the next run asks from. Algolia indexes an item some time after it is
-// created, and not in order: a comment created in the mark's second, or
-// just before it, can become searchable after the run that set the mark;
-// asking only for created_at_i > mark never returned it. Hits read again
-// in the overlap are told apart by cursor Seen (and the scheduler's
-// window).
-const IndexLag = 10 * time.Minute
 
 // search reads the pages of one query newer than since. It skips hits in
 // cur.Seen (read before: in the overlap, or in a failed run). newest is the

@@ -128,7 +128,7 @@ func (r *Reddit) Init(env collectors.Env) error {
 }
 
 // Collect searches newest first and pages with "after" until it reaches
-// items older than IndexLag before the cursor's high-water mark (LastTime)
+// items older than collectors.IndexLag before the cursor's high-water mark (LastTime)
 // or max_pages; those read again in the overlap are told apart by Seen.
 // When a later page fails, the items already read are returned and
 // remembered in cursor Seen while the mark stays, so the next run re-reads
@@ -142,7 +142,9 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 	}
 	next := cur.Clone()
 	since := cur.LastTime
-	from := since.Add(-IndexLag)
+	// Read back collectors.IndexLag: search lists a post some time after it
+	// is made, not in order, and created_utc has whole seconds.
+	from := since.Add(-collectors.IndexLag)
 	newest := since
 	var out, window []mw.Mention
 	after := ""
@@ -179,23 +181,15 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 	}
 	next.LastTime = newest
 	// The window was read in full: what the next run must not return
-	// again is what it reads again, the items within IndexLag of the mark.
+	// again is what it reads again, the items within collectors.IndexLag of the mark.
 	next.Seen = nil
 	for _, m := range window {
-		if !m.Published.Before(newest.Add(-IndexLag)) {
+		if !m.Published.Before(newest.Add(-collectors.IndexLag)) {
 			next.Remember(m.NativeID)
 		}
 	}
 	return out, next, nil
 }
-
-// IndexLag is how far before the mark (the newest created_utc read) each
-// run keeps reading. Reddit's search lists a post some time after it is
-// made, not in order, and created_utc has whole seconds: a post made in
-// the mark's second, or just before it, that became searchable after the
-// run that set the mark was never returned when the run stopped at the
-// mark. The ids read in that overlap are kept in cursor Seen.
-const IndexLag = 10 * time.Minute
 
 // search fetches one page, getting or refreshing the token as needed and
 // retrying once with a fresh token on 401.
