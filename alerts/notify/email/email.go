@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -37,22 +36,16 @@ type Email struct {
 
 	env       notify.Env
 	tlsConfig *tls.Config // tests: trust their own CA; nil = system roots
-	reached   *reached
-}
-
-// reached is, for each delivery (an alert's delivery key, a digest's
-// content) the server refused some recipients of, the recipients it took,
-// so a retry mails only the others. Entries go when the delivery
-// completes.
-type reached struct {
-	mu   sync.Mutex
-	sent map[string]map[string]bool
+	// reached: for each delivery (an alert's delivery key, a digest's
+	// content) the server refused some recipients of, the recipients it
+	// took, so a retry mails only the others.
+	reached *notify.Reached // a pointer: the config struct is copied
 }
 
 // Init implements notify.Channel.
 func (e *Email) Init(env notify.Env) error {
 	e.env = env
-	e.reached = &reached{sent: map[string]map[string]bool{}}
+	e.reached = &notify.Reached{}
 	if e.Host == "" {
 		return errors.New("host is required (your SMTP server, e.g. smtp.example.com)")
 	}
@@ -147,22 +140,14 @@ func (e *Email) Send(ctx context.Context, n alerts.Notification) error {
 // it, and returns the refusal; a retry with the same key mails only the
 // recipients still missing.
 func (e *Email) deliver(ctx context.Context, key string, all []string, build func(to []string) (*gomail.Msg, error)) error {
-	r := e.reached
-	r.mu.Lock()
-	var to []string
-	for _, t := range all {
-		if !r.sent[key][t] {
-			to = append(to, t)
-		}
-	}
-	r.mu.Unlock()
+	to := e.reached.Missing(key, all)
 	m, err := build(to)
 	if err != nil {
 		return &alerts.DeliveryError{Notifier: e.Name(), Permanent: true, Err: fmt.Errorf("building the mail: %w", err)}
 	}
 	err = e.dialAndSend(ctx, m)
 	if err == nil {
-		r.forget(key)
+		e.reached.Forget(key)
 		return nil
 	}
 	var se *gomail.SendError
@@ -177,7 +162,7 @@ func (e *Email) deliver(ctx context.Context, key string, all []string, build fun
 	}
 	err = e.dialAndSend(ctx, msgs...)
 	if err == nil {
-		r.forget(key)
+		e.reached.Forget(key)
 		return nil
 	}
 	// A message without a send error was taken, unless none has one: then
@@ -195,23 +180,12 @@ func (e *Email) deliver(ctx context.Context, key string, all []string, build fun
 	if len(refused) == 0 {
 		return classify(e.Name(), err)
 	}
-	r.mu.Lock()
 	for i, m := range msgs {
 		if !m.HasSendError() {
-			if r.sent[key] == nil {
-				r.sent[key] = map[string]bool{}
-			}
-			r.sent[key][to[i]] = true
+			e.reached.Mark(key, to[i])
 		}
 	}
-	r.mu.Unlock()
 	return classify(e.Name(), errors.Join(refused...))
-}
-
-func (r *reached) forget(key string) {
-	r.mu.Lock()
-	delete(r.sent, key)
-	r.mu.Unlock()
 }
 
 // dialAndSend sends msgs over one connection to the configured SMTP

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -46,10 +45,9 @@ type WhatsApp struct {
 	APIURL        string `yaml:"api_url"`     // default https://graph.facebook.com (tests)
 
 	env notify.Env
-	// mu guards sent: which recipients each delivery key has reached, so a
-	// retry after recipient 2 failed does not message recipient 1 again.
-	mu   sync.Mutex
-	sent map[string]map[string]bool
+	// reached: which recipients each delivery key has reached, so a retry
+	// after recipient 2 failed does not message recipient 1 again.
+	reached notify.Reached
 }
 
 // Parameter names a config may use.
@@ -65,7 +63,6 @@ var (
 // Init implements notify.Channel: it checks the config, without network.
 func (w *WhatsApp) Init(env notify.Env) error {
 	w.env = env
-	w.sent = map[string]map[string]bool{}
 	if !digits.MatchString(w.PhoneNumberID) {
 		return fmt.Errorf("phone_number_id %q is not a Phone Number ID (the digits shown in WhatsApp Manager > API Setup, not the phone number)", w.PhoneNumberID)
 	}
@@ -142,13 +139,7 @@ func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 	body.Template.Components = []component{comp}
 	key := alerts.DeliveryKey(n.Alert)
 	var refused error
-	for _, to := range w.To {
-		w.mu.Lock()
-		done := w.sent[key][to]
-		w.mu.Unlock()
-		if done {
-			continue
-		}
+	for _, to := range w.reached.Missing(key, w.To) {
 		body.To = to
 		if own, err := w.post(ctx, body); err != nil {
 			if own {
@@ -157,19 +148,12 @@ func (w *WhatsApp) Send(ctx context.Context, n alerts.Notification) error {
 			}
 			return err
 		}
-		w.mu.Lock()
-		if w.sent[key] == nil {
-			w.sent[key] = map[string]bool{}
-		}
-		w.sent[key][to] = true
-		w.mu.Unlock()
+		w.reached.Mark(key, to)
 	}
 	if refused != nil {
 		return refused
 	}
-	w.mu.Lock()
-	delete(w.sent, key)
-	w.mu.Unlock()
+	w.reached.Forget(key)
 	return nil
 }
 
