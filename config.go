@@ -88,7 +88,7 @@ type SourceConfig struct {
 	Brands   []string `yaml:"brands"`   // limit to these brands; empty = all
 	Disabled bool     `yaml:"disabled"`
 
-	Node *yaml.Node `yaml:"-"` // the whole mapping, for the type's own keys
+	Node *yaml.Node `yaml:"-" json:"-"` // the whole mapping, for the type's own keys: its secrets expanded, never printed
 	Line int        `yaml:"-"`
 }
 

@@ -1,8 +1,10 @@
 package mentionwatch
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
+	"sort"
 
 	"go.yaml.in/yaml/v3"
 
@@ -86,4 +88,21 @@ func notifierChannels(n *yaml.Node) map[string]*yaml.Node {
 		out[k] = v
 	}
 	return out
+}
+
+// MarshalJSON writes the config with Channels as their names only: their
+// YAML nodes hold each channel's keys as decoded text, tokens and
+// passwords expanded from ${ENV} included, which only the channel's own
+// struct (alerts/notify) prints as <secret>.
+func (n NotifiersConfig) MarshalJSON() ([]byte, error) {
+	type plain NotifiersConfig
+	names := make([]string, 0, len(n.Channels))
+	for name := range n.Channels {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return json.Marshal(struct {
+		plain
+		Channels []string `json:",omitempty"` // shadows plain.Channels
+	}{plain(n), names})
 }

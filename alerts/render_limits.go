@@ -179,6 +179,28 @@ func clip(s string, n int) string {
 	return cut + "…"
 }
 
+// clip16 is clip counting UTF-16 units, as Slack's limits do: for plain
+// text fields (a header) where an emoji counts two.
+func clip16(s string, n int) string {
+	s = OneLine(s)
+	if slackLen(s) <= n {
+		return s
+	}
+	used, end := 0, 0
+	for i, r := range s {
+		w := slackLen(string(r))
+		if used+w > n-1 { // room for "…"
+			break
+		}
+		used, end = used+w, i+utf8.RuneLen(r)
+	}
+	cut := s[:end]
+	if i := strings.LastIndexByte(cut, ' '); i > end/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
 // section collects the lines of one section's text within maxSectionText.
 type section struct {
 	lines []string

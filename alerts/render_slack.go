@@ -3,10 +3,12 @@ package alerts
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/net/idna"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -41,7 +43,7 @@ func SlackMessage(n Notification) (string, []slack.Block) {
 	a := n.Alert
 	head := Headline(a)
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(head, maxHeaderText-10), false, false)),
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip16(head, maxHeaderText-10), false, false)),
 		factsSection(n),
 	}
 	if act := actions(n); act != nil {
@@ -259,16 +261,20 @@ func mentionBody(m mw.Mention) string {
 	return body
 }
 
-// linkName is the host of a URL, for a short link label.
+// linkName is the host of a URL, for a short link label: the host the
+// link goes to, never the user info before an @ that could pass for one
+// ("https://www.brand.com…@evil.example"), and in punycode when it is not
+// ASCII, so look-alike letters cannot pass for a known name.
 func linkName(raw string) string {
-	if i := strings.Index(raw, "://"); i >= 0 {
-		rest := raw[i+3:]
-		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-			rest = rest[:j]
-		}
-		return "Open the post on " + rest
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return "Open the post"
 	}
-	return "Open the post"
+	host, err := idna.ToASCII(u.Hostname())
+	if err != nil {
+		return "Open the post"
+	}
+	return "Open the post on " + host
 }
 
 // metaLine is the italic line under a mention: source, language, stage in

@@ -56,6 +56,11 @@ func NewSlack(cfg mw.SlackConfig, client *http.Client) (*Slack, error) {
 // Name implements Notifier.
 func (s *Slack) Name() string { return "slack" }
 
+// Format prints the notifier as its kind only, whatever the verb: its
+// fields hold the webhook URL or the bot token, and fmt does not call
+// mw.Secret's own Format on unexported fields.
+func (s *Slack) Format(f fmt.State, _ rune) { fmt.Fprint(f, "alerts.Slack{<secret>}") }
+
 // Send implements Notifier.
 func (s *Slack) Send(ctx context.Context, n Notification) error {
 	text, blocks := SlackMessage(s.Presentation.complete(n))

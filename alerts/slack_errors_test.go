@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -116,6 +117,84 @@ func TestWebhookRedirectIsNotDelivered(t *testing.T) {
 			t.Errorf("%s: err %v, %d POSTs; want the POST delivered at the new address", tc.path, err, posts)
 		case !tc.delivered && (!errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "redirect")):
 			t.Errorf("%s: err %v; want a permanent error about the redirect, not a delivery", tc.path, err)
+		}
+	}
+}
+
+// TestSlackDigestWebhookLikeAlerts: a digest posted through the incoming
+// webhook (PostText) followed a 302 as a GET without its body, so a
+// server answering that GET with 200 counted the lost digest as
+// delivered, and Slack's refusal ("no_service") never reached the log. It
+// now goes through the same post as an alert.
+func TestSlackDigestWebhookLikeAlerts(t *testing.T) {
+	var gets, posts int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/services/T0/B0/moved":
+			http.Redirect(w, r, "/new", http.StatusFound)
+		case r.URL.Path == "/services/T0/B0/gone":
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte("no_service"))
+		case r.Method == http.MethodGet:
+			gets++
+		default:
+			posts++
+		}
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"moved", []string{"redirect"}},
+		{"gone", []string{"404", "no_service", "notifiers.slack.webhook_url"}},
+	} {
+		s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/" + tc.path)}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.PostText(ctx, "*Daily digest* of acme")
+		var de *DeliveryError
+		if !errors.As(err, &de) || !de.Permanent {
+			t.Fatalf("%s: PostText = %v (%d GETs); want a permanent DeliveryError", tc.path, err, gets)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not say %q", tc.path, err, w)
+			}
+		}
+	}
+	if gets != 0 || posts != 0 {
+		t.Errorf("%d GETs and %d POSTs reached the redirect's target; want none", gets, posts)
+	}
+	s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/ok")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PostText(ctx, "*Daily digest* of acme"); err != nil || posts != 1 {
+		t.Errorf("PostText = %v with %d POSTs; want it delivered once", err, posts)
+	}
+}
+
+// TestNotifiersPrintNoSecret: the Slack and webhook notifiers kept the
+// webhook URL and the signing secret as plain fields, so a notifier
+// printed with %v (a log line's "%+v" of it, a panic's value) showed them.
+// They print as <secret>, like the config they come from.
+func TestNotifiersPrintNoSecret(t *testing.T) {
+	s, err := NewSlack(mw.SlackConfig{WebhookURL: "https://hooks.slack.com/services/T0/B0/slackPATHsecret"}, http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWebhook(mw.WebhookConfig{URL: "https://hooks.example.com/in/hookPATHsecret", Secret: "signingKEYsecret"}, http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb+" "+verb, s, w)
+		for _, secret := range []string{"slackPATHsecret", "hookPATHsecret", "signingKEYsecret", fmt.Sprint([]byte("signingKEYsecret"))} {
+			if strings.Contains(out, strings.Trim(secret, "[]")) {
+				t.Errorf("%s shows %s: %s", verb, secret, out)
+			}
 		}
 	}
 }

@@ -8,13 +8,13 @@ import (
 
 // PostText posts one mrkdwn text (a digest) through the configured webhook
 // or bot channel. The caller escapes untrusted parts (EscapeMrkdwn). Errors
-// are *DeliveryError, classified like an alert's.
+// are *DeliveryError, classified like an alert's: through the webhook it
+// is the same post (a redirect is not followed as a GET, Slack's reason is
+// kept).
 func (s *Slack) PostText(ctx context.Context, text string) error {
-	var err error
-	if s.api != nil {
-		_, _, err = s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl())
-	} else {
-		err = slack.PostWebhookCustomHTTPContext(ctx, s.webhook, s.http, &slack.WebhookMessage{Text: text, UnfurlLinks: false})
+	if s.api == nil {
+		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, UnfurlLinks: false})
 	}
+	_, _, err := s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl())
 	return s.deliveryError(err)
 }

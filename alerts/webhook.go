@@ -51,6 +51,10 @@ func NewWebhook(cfg mw.WebhookConfig, client *http.Client) (*Webhook, error) {
 // Name implements Notifier.
 func (w *Webhook) Name() string { return "webhook" }
 
+// Format prints the notifier as its kind only, whatever the verb: its URL
+// may carry a token and its signing secret is a byte slice.
+func (w *Webhook) Format(f fmt.State, _ rune) { fmt.Fprint(f, "alerts.Webhook{<secret>}") }
+
 // WebhookPayload is the JSON body. Fields are only ever added: receivers
 // written against an older payload keep working. Times in alert and
 // top_mentions are UTC; text and the *_local fields use timezone.
@@ -185,13 +189,15 @@ func humanText(n Notification) string {
 	case a.State == mw.Resolved:
 		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
+		// The mention's fields are one line each (OneLine), and only an
+		// http(s) URL is shown: none can forge a line ("Open: ...").
 		m := n.Top[0]
 		by := ""
 		if m.Author != "" {
-			by = " by " + m.Author
+			by = " by " + clip(m.Author, 80)
 		}
-		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), m.Source, by, clip(mentionBody(m), 500)))
-		if m.URL != "" {
+		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), OneLine(m.Source), by, clip(mentionBody(m), 500)))
+		if HTTPURL(m.URL) {
 			lines = append(lines, m.URL)
 		}
 	default:

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -62,8 +63,36 @@ func block(spacing string, runs ...textRun) element {
 	return element{Type: "RichTextBlock", Inlines: runs, Spacing: spacing}
 }
 
-// Message is the webhook body for content c.
+// Teams takes a webhook message of about 28 KB; a Workflows trigger
+// answers 202 before its run posts the card, so a larger one is lost
+// without an error. Mention text, authors and URLs (up to 8 KB each, and
+// JSON writes < > & in six bytes) could make a card many times that.
+const (
+	maxCardBytes = 20 << 10 // the JSON of a message, with room to spare
+	maxActionURL = 2000     // a longer post URL gets no button: the dashboard link stands in
+)
+
+// Message is the webhook body for content c, within maxCardBytes: the
+// least impactful mentions are left out, and counted in "and N more",
+// until it fits.
 func Message(c alerts.Content) any {
+	for {
+		m := build(c)
+		b, err := json.Marshal(m)
+		if err != nil || len(b) <= maxCardBytes {
+			return m
+		}
+		if len(c.Evidence) == 0 { // only our own fields are left: shorten them
+			c.Headline, c.Why, c.When = alerts.Clip(c.Headline, 300), alerts.Clip(c.Why, 1000), alerts.Clip(c.When, 300)
+			return build(c)
+		}
+		c.Evidence = c.Evidence[:len(c.Evidence)-1]
+		c.More++
+	}
+}
+
+// build is the message for c, whatever its size.
+func build(c alerts.Content) message {
 	head := run(c.Headline)
 	head.Weight, head.Size, head.Color = "Bolder", "Medium", "Attention"
 	when := run(c.When)
@@ -85,7 +114,7 @@ func Message(c alerts.Content) any {
 			runs = append(runs, s)
 		}
 		body = append(body, block("Medium", runs...), block("None", run(e.Text)))
-		if e.URL != "" && len(actions) < 3 {
+		if e.URL != "" && len(e.URL) <= maxActionURL && len(actions) < 3 {
 			actions = append(actions, action{Type: "Action.OpenUrl", Title: fmt.Sprintf("Post %d", i+1), URL: e.URL})
 		}
 	}
