@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -76,12 +77,17 @@ func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowe
 // competitor may be named with a harm word (a café called Lawsuit Coffee,
 // a shop called Boikot Store, a band called Ambulance Chasers), and every
 // mention of it would otherwise be a critical alert. The same words
-// elsewhere in the text still count.
+// elsewhere in the text still count. A name of several words is also
+// blanked written as one, as hashtags and handles write it
+// ("#BoikotStore", "@LawsuitCoffee").
 func (c *criticals) maskNames(names []string) {
 	var harmful []string
 	for _, n := range names {
 		if _, ok := c.check(n); ok {
 			harmful = append(harmful, n)
+			if words := strings.Fields(n); len(words) > 1 {
+				harmful = append(harmful, strings.Join(words, ""))
+			}
 		}
 	}
 	c.names = namemask.New(harmful)

@@ -72,3 +72,26 @@ func TestCriticalBrandNamedWithAHarmWord(t *testing.T) {
 		}
 	}
 }
+
+// A brand named with a harm word is also written as one word, in a
+// hashtag or run together: that is the name too, not a harm.
+func TestCriticalBrandNameAsHashtag(t *testing.T) {
+	c := newCriticals(nil, mw.CriticalConfig{}, []string{"Boikot Store"}, nil)
+	c.maskNames([]string{"Boikot Store", "Lawsuit Coffee"})
+	for _, text := range []string{"ngopi di #BoikotStore tadi pagi", "ngopi di BoikotStore tadi pagi",
+		"#LawsuitCoffee opened a new branch", "thanks @LawsuitCoffee for the latte"} {
+		m := mw.Mention{Text: text, Label: mw.Positive}
+		if got := c.reason(&m); got != "" {
+			t.Errorf("%q: reason %q for the name alone", text, got)
+		}
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"ayo boikot #BoikotStore", `mentions "boikot" (boycott)`},
+		{"Adik saya keracunan setelah minum di #LawsuitCoffee", `mentions "keracunan" (poisoning)`},
+	} {
+		m := mw.Mention{Text: tc.text, Label: mw.Positive}
+		if got := c.reason(&m); got != tc.want {
+			t.Errorf("%q: reason %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

@@ -13,6 +13,11 @@
 // the same sentence ("police drama", "drakor") or a blocking next word
 // ("polisi tidur", "kebakaran jenggot") cancels it.
 //
+// Words are read through the disguises that hide them from a word list:
+// invisible characters, accents and look-alike letters (fold.go),
+// leetspeak ("sc4m", "p3nipuan"), letters spelled out one by one ("s c a
+// m", "F.O.O.D") and hashtags of two words ("#foodpoisoning").
+//
 // The matcher is pure (no I/O, no clock), walks the text once with a
 // bounded look-back and look-ahead, so it is linear in the text's length,
 // and allocates nothing per call.
@@ -62,7 +67,11 @@ func (m *Matcher) Find(text string) (Harm, bool) {
 // "muntah2"), or a word that begins with one of prefixes. Folded as Find
 // folds (lower case). A caller that has already split a text into words
 // can skip Find on texts that contain none of them; the converse does not
-// hold (the term's other words and its evidence decide).
+// hold (the term's other words and its evidence decide). Words Find
+// reads through a disguise (fold.go and scan.go: look-alike letters,
+// invisible characters, leetspeak "sc4m", letters spelled out "s c a m",
+// hashtags of two words "#foodpoisoning") hold none: a caller that skips
+// texts by Triggers misses those harms.
 func (m *Matcher) Triggers(skip ...string) (words, prefixes []string) {
 	l := m.lex
 	seen := map[uint32]bool{}

@@ -212,6 +212,10 @@ func TestLinear(t *testing.T) {
 	for _, unit := range []string{
 		"fire ", "polisi polisi ", "bocor leak ", "made my made my ", "died died died ",
 		"scam ", "a", " ", "keracunan massal ", "take them to take them to ",
+		// Disguised words and questions (fold.go, the question rules).
+		"s c a m ", "p e n i p u a n gak ", "scam or scam or ", "\u200b", "s\u200bc\u200ba\u200bm ",
+		"\u0455\u0441\u0430m ", "sc4m ", "#foodpoisoningfoodpoisoningfoodpoisoningfoodpoisoning ", "a.b.c.",
+		"@@a@b ", "penipuan gak sih ", "scam or legit or ", "ini penipuan atau ", "penipuan ini penipuan bukan ",
 	} {
 		for _, n := range []int{10, 100, 1000, 10000} {
 			text := strings.Repeat(unit, n)

@@ -27,6 +27,7 @@ const (
 	fTrouble            // roach, kasar, refund, worst: what makes a post spread
 	fApproved           // approved, aman, terdaftar: a regulator's good news
 	fCommerce           // store, kurir, makan, produk, hospital: a business is involved
+	fParticle           // sih, ya, kah: a question particle after "penipuan gak"
 	nFeat
 )
 
@@ -48,6 +49,7 @@ type term struct {
 	win    int      // window for need, before and block
 	follow []uint32 // next words that cancel ("polisi tidur")
 	noNeg  bool     // negation does not apply (the term holds its own)
+	final  bool     // a suppressor that ends in a negation, a question particle ("penipuan gak")
 }
 
 func (t *term) follows(id uint32) bool {
@@ -62,6 +64,7 @@ func (t *term) follows(id uint32) bool {
 type wordInfo struct {
 	feats feats
 	ends  []int32 // terms whose last word this is
+	inSup bool    // a word of a suppressor, after its first
 }
 
 type prefix struct {
@@ -75,6 +78,7 @@ type lexicon struct {
 	ids      map[string]uint32
 	words    []wordInfo // index 0: unknown word
 	terms    []term
+	sups     []int32 // the suppressors' terms
 	prefixes []prefix
 	table    []slot32 // open addressing over ids by FNV-1a hash
 	text     []string // id -> word
@@ -262,19 +266,29 @@ func (l *lexicon) add(sp spec) {
 		if last == anyWord {
 			panic("critical: term ends with '*': " + text)
 		}
+		if t.cat == "" {
+			t.final = l.words[last].feats&bit(fNeg) != 0
+			for _, id := range t.ids[1:] {
+				l.words[id].inSup = true
+			}
+			l.sups = append(l.sups, int32(len(l.terms)))
+		}
 		l.terms = append(l.terms, t)
 		l.words[last].ends = append(l.words[last].ends, int32(len(l.terms)-1))
 	}
 }
 
 // splitWords splits a config keyword the way the scanner splits texts:
-// letters and digits, lower-cased; apostrophes dropped.
+// letters and digits, lower-cased and folded (fold.go); apostrophes and
+// invisible characters dropped.
 func splitWords(s string) []string {
 	var out []string
 	var cur strings.Builder
 	for _, r := range s {
 		switch {
-		case r == '\'' || r == '\u2019':
+		case r == '\'' || r == '\u2019' || invisible(r):
+		case foldTable[r] != "":
+			cur.WriteString(foldTable[r])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			cur.WriteRune(unicode.ToLower(r))
 		case cur.Len() > 0:

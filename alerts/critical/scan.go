@@ -22,6 +22,8 @@ type hit struct {
 	sent       int  // sentence of the last word
 	ready      bool // its evidence near it is there
 	ctxOK      bool // its context anywhere in the text is there
+	q          bool // inside a question that ends in a particle ("penipuan gak"), if its clause ends there
+	qClause    int  // that question's clause
 }
 
 // scan is the state of one walk over one text. It lives on Find's stack:
@@ -43,6 +45,7 @@ type scan struct {
 	tag         bool  // the word follows '#'
 	handle      bool  // the word follows '@': a handle, never a term
 	camel       bool  // an upper-case letter follows a lower-case one in the word
+	spell       byte  // the separator of a word spelled out letter by letter ("s c a m"), or 0
 	run3        int   // length of the current run of one letter
 	found       int32 // the first confirmed term, -1 until then
 	foundEnd    int   // its last word's position
@@ -53,8 +56,8 @@ type scan struct {
 }
 
 type slot struct {
-	id   uint32
-	sent int
+	id           uint32
+	sent, clause int
 }
 
 func (s *scan) init(l *lexicon) {
@@ -81,6 +84,13 @@ func (s *scan) run(text string) int32 {
 		}
 		if c < utf8.RuneSelf {
 			i++
+			if s.n > 0 && (c == ' ' || c == '.' || c == '-' || c == '_' || c == '*') && s.spells(text, i, c) {
+				continue // "S C A M", "p-e-n-i-p-u-a-n", "F.O.O.D": one word
+			}
+			if c == '@' && s.n > 0 && i < len(text) && byteClass[text[i]] != clOther {
+				s.add('@') // "sc@m": a letter (leet); "budi@acme" is no handle either
+				continue
+			}
 			switch {
 			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
 				s.add(c)
@@ -115,8 +125,13 @@ func (s *scan) run(text string) int32 {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
-		switch {
+		switch fr := foldTable[r]; {
 		case r == '\u2019': // right single quote as apostrophe
+		case invisible(r): // "kera\u200bcunan", "pe\u0301nipuan" (fold.go)
+		case fr != "": // "ѕсаm", "ＳＣＡＭ", "pénipuan"
+			for j := 0; j < len(fr); j++ {
+				s.add(fr[j])
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			var b [utf8.UTFMax]byte
 			n := utf8.EncodeRune(b[:], unicode.ToLower(r))
@@ -135,7 +150,7 @@ func (s *scan) run(text string) int32 {
 		return s.found
 	}
 	for i := 0; i < s.np; i++ {
-		if s.pend[i].ready && s.pend[i].ctxOK {
+		if s.pend[i].ready && s.pend[i].ctxOK && !s.pend[i].q {
 			return s.pend[i].term
 		}
 	}
@@ -211,6 +226,26 @@ func (s *scan) letters(text string, i int) int {
 	return i
 }
 
+// spells reports whether the separator sep just before text[i] joins
+// letters spelled out one by one: the word so far is such letters (or
+// one, with two more after it, separated by sep alike), and text[i] is a
+// lone letter or digit. Other separators end the word: "F.O.O.D
+// P.O.I.S.O.N.I.N.G" is two.
+func (s *scan) spells(text string, i int, sep byte) bool {
+	lone := func(j int) bool {
+		return j < len(text) && isAlnum(text[j]) && (j+1 == len(text) || text[j+1] < utf8.RuneSelf && !isAlnum(text[j+1]) && text[j+1] != '\'')
+	}
+	if s.spell == 0 {
+		if s.n != 1 || i < 2 || i >= 3 && (text[i-3] >= utf8.RuneSelf || isAlnum(text[i-3]) || text[i-3] == '\'') ||
+			!lone(i) || i+2 >= len(text) || text[i+1] != sep || !lone(i+2) {
+			return false
+		}
+		s.spell = sep
+		return true
+	}
+	return sep == s.spell && lone(i)
+}
+
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
@@ -251,12 +286,31 @@ func (s *scan) flush() {
 	var id uint32
 	if !s.long && !s.handle {
 		id = s.lex.lookup(s.buf[:s.n], s.tag)
+		if id == 0 {
+			id = s.lookupLeet()
+		}
+		if id == 0 && s.spell != 0 && s.n > 3 && (s.buf[0] == 'a' || s.buf[0] == 'i') {
+			id = s.lex.lookup(s.buf[1:s.n], s.tag) // "a s c a m", "I g o t": the article or "I" went with it
+		}
 	}
 	var extra feats
-	if s.camel && !s.tag && !s.handle {
+	if s.camel && !s.tag && !s.handle && s.spell == 0 {
 		extra = bit(fCommerce)
 	}
-	s.n, s.long, s.tag, s.handle, s.camel, s.run3 = 0, false, false, false, false, 0
+	var id2 uint32
+	if id == 0 && s.tag && !s.long {
+		id, id2 = s.splitTag()
+	}
+	s.n, s.long, s.tag, s.handle, s.camel, s.run3, s.spell = 0, false, false, false, false, 0, 0
+	s.emit(id, extra)
+	if id2 != 0 {
+		s.emit(id2, 0)
+	}
+}
+
+// emit hands the word of lexicon id (0: unknown) to word, unless the text
+// can no longer alert or has alerted.
+func (s *scan) emit(id uint32, extra feats) {
 	if s.topic {
 		return // nothing can alert any more
 	}
@@ -275,13 +329,57 @@ func (s *scan) flush() {
 	s.word(id, extra)
 }
 
+// splitTag reads a hashtag that is no word of the lexicon as two words
+// that are ("#foodpoisoning", "#keracunanmassal", "#databreach"), the
+// longest first word first; 0, 0 if it splits into none. The two words
+// then go through the rules as if written apart ("#firesale" is "fire
+// sale", no harm).
+func (s *scan) splitTag() (uint32, uint32) {
+	b := s.buf[:s.n]
+	for k := len(b) - 2; k >= 2; k-- {
+		s.steps++
+		if a := s.lex.find(b[:k], fnvBytes(b[:k])); a != 0 {
+			if c := s.lex.find(b[k:], fnvBytes(b[k:])); c != 0 {
+				return a, c
+			}
+		}
+	}
+	return 0, 0
+}
+
+// leet maps the digits and signs that stand for letters ("sc4m",
+// "p3nipuan", "f1re", "b0cor", "sc@m") to them.
+var leet = [256]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a'}
+
+// lookupLeet looks the current word up with its leet signs read as
+// letters, when it has both (a number alone, "4jt" or "muntah2" are
+// looked up as they are).
+func (s *scan) lookupLeet() uint32 {
+	w := s.buf[:s.n]
+	letter, sign := false, false
+	for _, c := range w {
+		letter = letter || 'a' <= c && c <= 'z'
+		sign = sign || leet[c] != 0
+	}
+	if !letter || !sign {
+		return 0
+	}
+	var b [maxWord]byte
+	for j, c := range w {
+		if b[j] = c; leet[c] != 0 {
+			b[j] = leet[c]
+		}
+	}
+	return s.lex.lookup(b[:len(w)], s.tag)
+}
+
 // word processes the word at s.pos with lexicon id (0: unknown).
 func (s *scan) word(id uint32, extra feats) {
 	p := s.pos
 	s.pos++
 	s.steps++
 	if id == 0 && extra == 0 && s.np == 0 { // the common case: nothing to do but remember it
-		s.ring[uint(p)%ringN] = slot{id: 0, sent: s.sent}
+		s.ring[uint(p)%ringN] = slot{id: 0, sent: s.sent, clause: s.clause}
 		return
 	}
 	w := &s.lex.words[id]
@@ -289,7 +387,40 @@ func (s *scan) word(id uint32, extra feats) {
 	if f&bit(fClauseBreak) != 0 {
 		s.clause++
 	}
-	// 1. Pending hits see this word: a blocking next word, a fiction word,
+	// 1. A suppressor that ends with this word ("is this a scam") cancels
+	// the terms inside it, before this word can confirm a hit that waited
+	// for its next word. One that ends in a question particle ("penipuan
+	// gak") is a question only if its clause ends there or a particle
+	// follows ("penipuan gak?", "scam ga sih"): its hits wait for the next
+	// word ("scam ga dikirim" is a complaint).
+	s.ring[p%ringN] = slot{id: id, sent: s.sent, clause: s.clause}
+	sup, held := p+1, false
+	for _, ti := range w.ends {
+		s.steps++
+		if t := &s.lex.terms[ti]; t.cat == "" && s.matches(t, p) && p-len(t.ids)+1 < sup {
+			sup, held = p-len(t.ids)+1, t.final
+		}
+	}
+	for i := 0; i < s.np; {
+		h := &s.pend[i]
+		drop := false
+		switch {
+		case h.start >= sup && held:
+			h.q, h.qClause = true, s.clause
+		case h.start >= sup:
+			drop = true
+		case h.q:
+			drop = s.clause != h.qClause || f&bit(fParticle) != 0
+			h.q = false
+		}
+		if drop {
+			s.np--
+			s.pend[i] = s.pend[s.np]
+			continue
+		}
+		i++
+	}
+	// 2. Pending hits see this word: a blocking next word, a fiction word,
 	// a blocker or the evidence they wait for.
 	for i := 0; i < s.np; {
 		s.steps++
@@ -310,7 +441,8 @@ func (s *scan) word(id uint32, extra feats) {
 		if t.ctx&f != 0 {
 			h.ctxOK = true
 		}
-		if !drop && h.ready && h.ctxOK && (t.block == 0 || p-h.end > t.win || s.sent != h.sent) {
+		if !drop && !h.q && h.ready && h.ctxOK && (t.block == 0 || p-h.end > t.win || s.sent != h.sent) &&
+			!(w.inSup && s.inSuppressor(h.start, p)) {
 			s.confirm(h.term, h.end)
 			return
 		}
@@ -324,33 +456,14 @@ func (s *scan) word(id uint32, extra feats) {
 		}
 		i++
 	}
-	// 2. Remember the word.
-	s.ring[p%ringN] = slot{id: id, sent: s.sent}
+	// 3. Remember the word.
 	s.seen |= f
 	for rest := uint32(f); rest != 0; rest &= rest - 1 {
 		b := bits.TrailingZeros32(rest)
 		s.last2[b] = s.last[b]
 		s.last[b], s.lastSent[b], s.lastClause[b] = p, s.sent, s.clause
 	}
-	// 3. Terms that end with this word. A suppressor ("is this a scam")
-	// cancels the terms inside it and the hits pending there.
-	sup := p + 1
-	for _, ti := range w.ends {
-		s.steps++
-		if t := &s.lex.terms[ti]; t.cat == "" && s.matches(t, p) && p-len(t.ids)+1 < sup {
-			sup = p - len(t.ids) + 1
-		}
-	}
-	if sup <= p {
-		for i := 0; i < s.np; {
-			if s.pend[i].start >= sup {
-				s.np--
-				s.pend[i] = s.pend[s.np]
-				continue
-			}
-			i++
-		}
-	}
+	// 4. Terms that end with this word, outside a suppressor.
 	for _, ti := range w.ends {
 		s.steps++
 		t := &s.lex.terms[ti]
@@ -390,22 +503,43 @@ func (s *scan) word(id uint32, extra feats) {
 	}
 }
 
-// matches says whether t's words end at position p, in one sentence.
+// matches says whether t's words end at position p, in one sentence (a
+// suppressor: in one clause).
 func (s *scan) matches(t *term, p int) bool {
-	n := len(t.ids)
+	return s.prefixAt(t, len(t.ids), p)
+}
+
+// prefixAt says whether the first n words of t end at position p, in one
+// sentence (a suppressor: in one clause).
+func (s *scan) prefixAt(t *term, n, p int) bool {
 	if n > p+1 {
 		return false
 	}
-	sent := s.ring[p%ringN].sent
+	at := s.ring[p%ringN]
 	for j := 0; j < n; j++ {
 		s.steps++
 		sl := s.ring[(p-j)%ringN]
 		want := t.ids[n-1-j]
-		if sl.sent != sent || (want != anyWord && sl.id != want) {
+		if sl.sent != at.sent || (t.cat == "" && sl.clause != at.clause) || (want != anyWord && sl.id != want) {
 			return false
 		}
 	}
 	return true
+}
+
+// inSuppressor says whether the words up to p, from start or before,
+// begin a suppressor they may still complete ("scam or" of "scam or
+// legit"): a hit from start waits.
+func (s *scan) inSuppressor(start, p int) bool {
+	for _, ti := range s.lex.sups {
+		t := &s.lex.terms[ti]
+		for n := p - start + 1; n < len(t.ids); n++ {
+			if s.prefixAt(t, n, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cancelled says whether a negation just before start (same clause) or a

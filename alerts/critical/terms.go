@@ -89,6 +89,7 @@ var featureWords = map[int]string{
 		ditanggapi|tanggung|diem|ignore|ignoring|ignored|komplain|complaint|jerawatan|damaged|broken|overcharged|
 		kelakuan|oknum|nyolong|kasus|case|lalat|fly|dirty|kotor|jorok|disgusting|jijik|scam|nipu|penipu|
 		muntah`,
+	fParticle: `sih|ya|yah|yaa|kah|nih|dong|deh|kak|gan|sis|min|tuh`,
 	fApproved: `approved|approves|approval|certified|bersertifikat|terdaftar|aman|safe|legit|halal|lulus|passed`,
 
 	fCommerce: `product|products|produk|store|stores|toko|shop|shops|mall|restaurant|restaurants|resto|restoran|
