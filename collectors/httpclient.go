@@ -33,6 +33,15 @@ const robotsAgent = "mentionwatch"
 // larger than the configured maximum.
 var ErrBodyTooLarge = errors.New("response body too large")
 
+// maxHeaderBytes bounds a response's headers (net/http allows 10 MiB).
+const maxHeaderBytes = 1 << 20
+
+// maxValidator bounds an ETag or Last-Modified kept for conditional GET:
+// a source keeps them in its cursor and sends them back on every run, so
+// a server must not make them megabytes. A longer one is not kept (the
+// next fetch is unconditional).
+const maxValidator = 1024
+
 // ErrRobots is returned when robots.txt disallows a page.
 var ErrRobots = errors.New("disallowed by robots.txt")
 
@@ -127,12 +136,13 @@ func NewHTTPClient(cfg mw.HTTPConfig) *HTTPClient {
 	connect := cfg.ConnectTimeout.Or(10 * time.Second)
 	guard := newDialGuard(cfg.AllowLoopback, cfg.AllowHosts, connect)
 	tr := &http.Transport{
-		Proxy:                 guard.proxy,
-		DialContext:           guard.DialContext,
-		TLSHandshakeTimeout:   connect,
-		ResponseHeaderTimeout: cfg.Timeout.Or(30 * time.Second),
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       90 * time.Second,
+		Proxy:                  guard.proxy,
+		DialContext:            guard.DialContext,
+		TLSHandshakeTimeout:    connect,
+		ResponseHeaderTimeout:  cfg.Timeout.Or(30 * time.Second),
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		MaxIdleConnsPerHost:    4,
+		IdleConnTimeout:        90 * time.Second,
 	}
 	c := &HTTPClient{
 		client:    &http.Client{Transport: tr, Timeout: cfg.Timeout.Or(30 * time.Second), CheckRedirect: guard.checkRedirect},
@@ -252,8 +262,8 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 	out := &Response{
 		Status:       resp.StatusCode,
 		Header:       resp.Header,
-		ETag:         resp.Header.Get("ETag"),
-		LastModified: resp.Header.Get("Last-Modified"),
+		ETag:         validator(resp.Header.Get("ETag")),
+		LastModified: validator(resp.Header.Get("Last-Modified")),
 		URL:          resp.Request.URL.String(),
 	}
 	if resp.StatusCode == http.StatusNotModified {
@@ -270,10 +280,21 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 	// decompressed bytes, so a gzip bomb is bounded too.
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
+		var te interface{ Timeout() bool }
+		if ctx.Err() == nil && errors.As(err, &te) && te.Timeout() {
+			// The whole request has one deadline (http.timeout): a body sent
+			// a byte at a time, or without end, is cut there.
+			err = fmt.Errorf("timed out: %w (the server sends the body slowly or without end; raise http.timeout if it is expected)", err)
+		}
 		return nil, fmt.Errorf("%s %s: reading body: %w", r.Method, MaskURL(u.String()), scrubError(unwrapURLError(err), secrets))
 	}
 	if int64(len(data)) > c.maxBody {
 		return nil, fmt.Errorf("%s %s: %w (more than %d bytes; raise http.max_body_bytes if this is expected)", r.Method, MaskURL(u.String()), ErrBodyTooLarge, c.maxBody)
+	}
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !resp.Uncompressed && !strings.EqualFold(ce, "identity") && resp.StatusCode/100 == 2 && len(data) > 0 {
+		// Only gzip is asked for, and the transport decodes it; any other
+		// coding (br, deflate, gzip twice) would reach the parser as bytes.
+		return nil, fmt.Errorf("%s %s: the server sent a body in Content-Encoding %q, which was not asked for and is not decoded (a misconfigured server or CDN)", r.Method, MaskURL(u.String()), snippet([]byte(ce)))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &HTTPError{
@@ -286,6 +307,15 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 	}
 	out.Body = data
 	return out, nil
+}
+
+// validator is an ETag or Last-Modified as it is kept: "" when longer
+// than maxValidator.
+func validator(v string) string {
+	if len(v) > maxValidator {
+		return ""
+	}
+	return v
 }
 
 // secretsOf lists what a request carries that must not come back in an
@@ -366,6 +396,10 @@ func (c *HTTPClient) checkRobots(ctx context.Context, u *url.URL) error {
 		switch {
 		case err == nil:
 			status, body = resp.Status, resp.Body
+		case errors.As(err, &he) && (he.Status == http.StatusTooManyRequests || he.Status >= 500):
+			// Not a rule of the site but a passing failure: the page is not
+			// fetched this run, and robots.txt is asked again next run.
+			return fmt.Errorf("fetching robots.txt for %s: %w (the site's pages are fetched once robots.txt answers)", u.Host, err)
 		case errors.As(err, &he):
 			status = he.Status
 		default:

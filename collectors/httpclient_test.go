@@ -2,8 +2,10 @@ package collectors
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -171,5 +173,122 @@ func TestRequestSecretsNotEchoed(t *testing.T) {
 		if msg := err.Error(); strings.Contains(msg, apiKey) || strings.Contains(msg, bearer) || !strings.Contains(msg, "<secret>") {
 			t.Errorf("%s: %s", path, msg)
 		}
+	}
+}
+
+// TestHugeHeadersBounded: a server's headers are bounded, and an ETag or
+// Last-Modified that a source would keep in its cursor and send back on
+// every run is not kept when it is longer than maxValidator.
+func TestHugeHeadersBounded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/long-validators":
+			w.Header().Set("ETag", `"`+strings.Repeat("e", 64<<10)+`"`)
+			w.Header().Set("Last-Modified", strings.Repeat("Mon, 02 Jan 2006 ", 4<<10))
+		case "/huge-headers":
+			for i := range 3 {
+				w.Header().Set("X-Pad-"+strconv.Itoa(i), strings.Repeat("p", 1<<20))
+			}
+		}
+		w.Write([]byte("feed"))
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
+	resp, err := c.Get(context.Background(), srv.URL+"/long-validators", nil)
+	if err != nil || string(resp.Body) != "feed" {
+		t.Fatalf("long validators: %v", err)
+	}
+	if len(resp.ETag) > maxValidator || len(resp.LastModified) > maxValidator {
+		t.Fatalf("kept an ETag of %d bytes and a Last-Modified of %d bytes", len(resp.ETag), len(resp.LastModified))
+	}
+	if _, err := c.Get(context.Background(), srv.URL+"/huge-headers", nil); err == nil || !strings.Contains(err.Error(), "exceeded") {
+		t.Fatalf("3 MiB of headers: err %v, want one saying they exceeded the bound", err)
+	}
+}
+
+// TestUnaskedContentEncodingRefused: only gzip is asked for, and the
+// transport decodes it. A body in another coding (br, deflate, gzip twice)
+// is refused with an error that names it, instead of reaching a parser as
+// bytes that fail with "not a feed".
+func TestUnaskedContentEncodingRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", r.URL.Query().Get("ce"))
+		w.Write([]byte("\x1b\x03\x00\xf8\xa5\x40\x02"))
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
+	for _, ce := range []string{"br", "deflate", "gzip, gzip", "x-bomb"} {
+		_, err := c.Get(context.Background(), srv.URL+"/?ce="+url.QueryEscape(ce), nil)
+		if err == nil || !strings.Contains(err.Error(), "Content-Encoding "+strconv.Quote(ce)) {
+			t.Errorf("%s: err %v, want one naming the coding", ce, err)
+		}
+	}
+	if resp, err := c.Get(context.Background(), srv.URL+"/?ce=identity", nil); err != nil || len(resp.Body) == 0 {
+		t.Errorf("identity: %v", err)
+	}
+}
+
+// TestSlowBodyTimesOut: a server that sends its body a byte at a time
+// without end is cut by the one deadline of the whole request, and the
+// error says it timed out and what to change.
+func TestSlowBodyTimesOut(t *testing.T) {
+	done := make(chan struct{})
+	defer close(done)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for range 5000 {
+			select {
+			case <-done:
+				return
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+			}
+			w.Write([]byte("<"))
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true, Timeout: mw.Duration(300 * time.Millisecond)})
+	_, err := c.Get(context.Background(), srv.URL, nil)
+	if err == nil || !strings.Contains(err.Error(), "timed out") || !strings.Contains(err.Error(), "raise http.timeout") {
+		t.Fatalf("err %v, want a timeout that names http.timeout", err)
+	}
+}
+
+// TestRobotsServerErrorNotCached: a robots.txt that answers 503 is a
+// passing failure, not the site's rule: the page is not fetched, the error
+// says robots.txt failed (not that it disallows the page) and carries the
+// Retry-After, and the next run asks robots.txt again.
+func TestRobotsServerErrorNotCached(t *testing.T) {
+	var robots atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			if robots.Add(1) == 1 {
+				w.Header().Set("Retry-After", "120")
+				http.Error(w, "maintenance", http.StatusServiceUnavailable)
+				return
+			}
+			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+			return
+		}
+		w.Write([]byte("page"))
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
+	_, err := c.Do(context.Background(), Request{URL: srv.URL + "/reviews", CheckRobots: true})
+	if err == nil || errors.Is(err, ErrRobots) || !strings.Contains(err.Error(), "robots.txt") || !strings.Contains(err.Error(), "HTTP 503") {
+		t.Fatalf("robots.txt 503: err %v, want a robots.txt fetch failure, not a disallow", err)
+	}
+	if d, ok := RetryAfter(err); !ok || d != 2*time.Minute {
+		t.Errorf("RetryAfter = %v %v, want 2m", d, ok)
+	}
+	if resp, err := c.Do(context.Background(), Request{URL: srv.URL + "/reviews", CheckRobots: true}); err != nil || string(resp.Body) != "page" {
+		t.Fatalf("next run, robots.txt answers: %v", err)
+	}
+	if _, err := c.Do(context.Background(), Request{URL: srv.URL + "/private/x", CheckRobots: true}); !errors.Is(err, ErrRobots) {
+		t.Fatalf("disallowed page: %v", err)
 	}
 }

@@ -96,6 +96,12 @@ type Page struct {
 	LastPage int // from the rel=last link, 0 if absent
 }
 
+// MaxPageEntries bounds the entries of one page. Apple's pages hold 50;
+// a page of tens of thousands (a stand-in or broken service at base_url,
+// or a proxy in between) would cost seconds and hundreds of thousands of
+// mentions a run, so it is refused.
+const MaxPageEntries = 500
+
 // Parse decodes one feed page. Entries without a rating (the app's own
 // entry in older feeds) are skipped. country and appID build the fallback
 // review URL.
@@ -103,6 +109,9 @@ func Parse(body []byte, country, appID string) (Page, error) {
 	var r Response
 	if err := json.Unmarshal(body, &r); err != nil {
 		return Page{}, fmt.Errorf("decoding App Store reviews feed: %w (the feed changed or a proxy answered)", err)
+	}
+	if n := len(r.Feed.Entry); n > MaxPageEntries {
+		return Page{}, fmt.Errorf("the page has %d reviews; the App Store feed has at most 50 a page (%d accepted): not the App Store feed (check base_url, or a proxy in between)", n, MaxPageEntries)
 	}
 	p := Page{Items: make([]mw.Mention, 0, len(r.Feed.Entry))}
 	for _, l := range r.Feed.Link {

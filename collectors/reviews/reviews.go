@@ -80,21 +80,43 @@ func (r *Reviews) Init(env collectors.Env) error {
 	return nil
 }
 
+// MaxPerRun bounds the reviews one run returns. A review page shows tens;
+// a hostile or broken one can carry a JSON-LD array of a hundred thousand
+// within the body limit, which would cost gigabytes and seconds to keep
+// and score, and overflow the cursor's window of seen ids so the same
+// reviews came back every run. The rest are read on later runs.
+const MaxPerRun = 500
+
 // Collect reads the first page and follows next-page links up to
-// max_pages. Reviews are identified by their id (or link, or a hash of
-// author, date and text) and remembered in cursor Seen, so a second run
+// max_pages, and returns at most MaxPerRun reviews. Reviews are identified
+// by their id (or link, or a hash of author, date and text) and
+// remembered in cursor Seen, so a second run
 // returns only reviews it has not returned before; it stops paging at the
 // first page whose reviews were all seen. The first page is fetched
 // conditionally (ETag / Last-Modified): unchanged means nothing new. When a
 // later page fails, the reviews of earlier pages are returned and
 // remembered, and the error names the page.
-func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
-	next := cur.Clone()
+func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention, next mw.Cursor, err error) {
+	next = cur.Clone()
 	now := r.env.Now().UTC()
-	var out []mw.Mention
+	// Seen ids in a set, and remembered once when the run ends (also on
+	// an error): a page of many reviews stays linear.
+	seen := make(map[string]bool, len(cur.Seen))
+	for _, id := range cur.Seen {
+		seen[id] = true
+	}
+	var ids []string
+	defer func() {
+		next.Remember(ids...)
+		if len(out) >= MaxPerRun {
+			// The rest is read next run: page 1 must not answer 304.
+			next.ETag, next.LastModified = "", ""
+		}
+	}()
 	visited := map[string]bool{}
 	pageURL := r.URL
-	for page := 1; page <= r.MaxPages && pageURL != ""; page++ {
+	served := r.URL // where page 1 came from, after redirects
+	for page := 1; page <= r.MaxPages && pageURL != "" && len(out) < MaxPerRun; page++ {
 		visited[pageURL] = true
 		req := collectors.Request{URL: pageURL, CheckRobots: true}
 		if page == 1 {
@@ -112,6 +134,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 				return nil, next, nil
 			}
 			next.ETag, next.LastModified = resp.ETag, resp.LastModified
+			served = resp.URL
 		}
 		if ct := resp.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") {
 			return out, next, fmt.Errorf("reviews: page %d %s: got %s, not an HTML page (check url)", page, collectors.MaskURL(pageURL), ct)
@@ -125,10 +148,15 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 		}
 		fresh := 0
 		for _, m := range p.Items {
-			if next.HasSeen(m.NativeID) {
+			if seen[mw.BoundID(m.NativeID)] {
 				continue
 			}
-			next.Remember(m.NativeID)
+			if len(out) >= MaxPerRun {
+				r.env.Log.Warn("more reviews than one run takes; the rest come on later runs", "url", collectors.MaskURL(pageURL), "max_per_run", MaxPerRun)
+				break
+			}
+			seen[mw.BoundID(m.NativeID)] = true
+			ids = append(ids, m.NativeID)
 			out = append(out, m)
 			fresh++
 			if m.Published.After(next.LastTime) {
@@ -138,7 +166,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 		if fresh == 0 && len(p.Items) > 0 {
 			break // this page is all old: the rest is older still
 		}
-		pageURL = sameHost(r.URL, p.Next)
+		pageURL = sameHost(p.Next, r.URL, served)
 		if visited[pageURL] {
 			break
 		}
@@ -146,19 +174,22 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	return out, next, nil
 }
 
-// sameHost returns next if it is on base's host, else "" (a next link that
-// leaves the site is not followed).
-func sameHost(base, next string) string {
-	if next == "" {
+// sameHost returns next if it is on the host of one of sites, else "" (a
+// next link that leaves the site is not followed). The sites are the
+// configured URL and where its first page was served from: sites redirect
+// to their canonical host (acme.example → www.acme.example).
+func sameHost(next string, sites ...string) string {
+	n, err := url.Parse(next)
+	if next == "" || err != nil || (n.Scheme != "http" && n.Scheme != "https") {
 		return ""
 	}
-	b, err1 := url.Parse(base)
-	n, err2 := url.Parse(next)
-	if err1 != nil || err2 != nil || !strings.EqualFold(b.Host, n.Host) || (n.Scheme != "http" && n.Scheme != "https") {
-		return ""
+	for _, site := range sites {
+		if b, err := url.Parse(site); err == nil && strings.EqualFold(b.Host, n.Host) {
+			n.Fragment, n.RawFragment = "", ""
+			return n.String()
+		}
 	}
-	n.Fragment, n.RawFragment = "", ""
-	return n.String()
+	return ""
 }
 
 func stripFragment(u string) string {

@@ -23,7 +23,8 @@ var charRef = regexp.MustCompile(`&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));`)
 // toUTF8 returns body as UTF-8 XML or JSON that the parser can read, and
 // what it did, whatever the publisher declared:
 //
-//  1. A byte-order mark decides (UTF-8 is dropped, UTF-16 decoded).
+//  1. A byte-order mark decides (UTF-8 is dropped, UTF-16 decoded), or
+//     for UTF-16 without one, a NUL beside the first '<'.
 //  2. Bytes that are valid UTF-8 are UTF-8, whatever the Content-Type or
 //     the XML declaration claims (a UTF-8 feed under an ISO-8859-1 or
 //     windows-1252 declaration is common; decoding it again garbles it).
@@ -43,6 +44,17 @@ func toUTF8(body []byte, contentType string) []byte {
 		body = body[3:]
 	case bytes.HasPrefix(body, []byte("\xfe\xff")), bytes.HasPrefix(body, []byte("\xff\xfe")):
 		if b, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(body); err == nil {
+			body = b
+		}
+	case bytes.HasPrefix(body, []byte("<\x00")), bytes.HasPrefix(body, []byte("\x00<")):
+		// UTF-16 without a mark (XML 1.0 appendix F): the NUL beside the
+		// first '<' gives the byte order. Left as it is, the NULs would be
+		// dropped below and a declared encoding="UTF-16" then garble it.
+		order := unicode.LittleEndian
+		if body[0] == 0 {
+			order = unicode.BigEndian
+		}
+		if b, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(body); err == nil {
 			body = b
 		}
 	}

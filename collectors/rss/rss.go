@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -117,9 +118,12 @@ func (f *Feed) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cur
 	if resp.NotModified {
 		return nil, cur, nil
 	}
-	feed, err := Parse(resp.Body, resp.Header.Get("Content-Type"))
+	feed, cut, err := parse(resp.Body, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, cur, fmt.Errorf("parsing feed %s: %w", collectors.MaskURL(f.url), err)
+	}
+	if cut && f.env.Log != nil {
+		f.env.Log.Warn("the feed lists more items than are read from one document; the rest were not read", "url", collectors.MaskURL(f.url), "max_feed_items", MaxFeedItems)
 	}
 	now := f.env.Now().UTC()
 	items, next := Items(feed, f.env.Type, cur, now, f.MaxItems)
@@ -130,14 +134,66 @@ func (f *Feed) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cur
 // Parse reads RSS, Atom or JSON Feed served with contentType (for its
 // charset; may be empty). Whatever the declared encoding, the text comes
 // out as the publisher meant it, and characters XML forbids are dropped
-// rather than failing the feed (toUTF8).
+// rather than failing the feed (toUTF8). A document nested more than
+// MaxDepth elements deep is refused, and at most MaxFeedItems items are
+// read (boundXML, boundJSON).
 func Parse(body []byte, contentType string) (*gofeed.Feed, error) {
+	feed, _, err := parse(body, contentType)
+	return feed, err
+}
+
+// parse is Parse, and says whether items past MaxFeedItems were not read.
+func parse(body []byte, contentType string) (feed *gofeed.Feed, cut bool, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("empty document")
+		return nil, false, errors.New("empty document")
+	}
+	body = toUTF8(body, contentType)
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' {
+		body, cut = boundJSON(body)
+	} else if body, cut, err = boundXML(body); err != nil {
+		if looksHTML(body) { // HTML leaves <br> and <img> open
+			return nil, false, notAFeed(body)
+		}
+		return nil, false, err
 	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = sourceTranslator{}
-	return p.Parse(bytes.NewReader(toUTF8(body, contentType)))
+	feed, err = p.Parse(bytes.NewReader(body))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, false, notAFeed(body)
+	}
+	// gofeed takes any JSON object for a JSON Feed: an API's error object
+	// would be an empty feed, and the source would fail silently.
+	if err == nil && feed.FeedType == "json" && feed.FeedVersion == "" && !bytes.Contains(body, []byte(`"items"`)) {
+		return nil, false, notAFeed(body)
+	}
+	return feed, cut, err
+}
+
+// looksHTML reports whether body starts like an HTML page.
+func looksHTML(body []byte) bool {
+	lower := bytes.ToLower(body[:min(len(body), 1024)])
+	return bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<!doctype html"))
+}
+
+// htmlTitle finds an HTML page's title.
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>([^<]{0,300})`)
+
+// notAFeed says what a body that is no RSS, Atom or JSON feed is: most
+// often a consent, login or error page served with status 200.
+func notAFeed(body []byte) error {
+	head := body[:min(len(body), 64<<10)]
+	if looksHTML(body) {
+		title := ""
+		if m := htmlTitle.FindSubmatch(head); m != nil {
+			if t := textutil.PlainText(string(m[1])); t != "" {
+				title = fmt.Sprintf(" titled %q", collectors.ServerText(t))
+			}
+		}
+		return fmt.Errorf("got an HTML page%s, not a feed (a consent, login or error page answers like this; check url)", title)
+	}
+	start := bytes.TrimSpace(head)
+	return fmt.Errorf("not an RSS, Atom or JSON feed; it starts %q (check url)", collectors.ServerText(string(start[:min(len(start), 80)])))
 }
 
 // Keys of gofeed.Item.Custom that sourceTranslator sets.

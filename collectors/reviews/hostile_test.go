@@ -1,0 +1,83 @@
+package reviews
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
+)
+
+// TestHugeJSONLDArrayBounded: a page (5 MB, within the body limit) whose
+// JSON-LD is an array of 100,000 reviews used to come back whole from one
+// run, costing gigabytes while the cursor remembered them one by one; and,
+// as the cursor keeps only mw.MaxSeen ids, every later run returned the
+// same reviews again. A run returns at most MaxPerRun, the next run the
+// next ones (the page's ETag is not kept, so it is not answered with 304),
+// and no review twice.
+func TestHugeJSONLDArrayBounded(t *testing.T) {
+	const n = 100_000
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html><head><script type="application/ld+json">[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"@type":"Review","@id":"r%d","reviewBody":"Acme %d"}`, i, i)
+	}
+	b.WriteString(`]</script></head><body></body></html>`)
+	site := newSite(t)
+	site.set("/huge", b.String(), `"v1"`) // a run cut short must not save it
+	srv := ct.Serve(t, site.ServeHTTP)
+	src := ct.Build(t, Type, "url: "+srv.URL+"/huge\n")
+
+	got := map[string]bool{}
+	cur := mw.Cursor{}
+	for run := 1; run <= 3; run++ {
+		items, next, err := ct.Collect(t, src, cur)
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		if len(items) != MaxPerRun {
+			t.Fatalf("run %d: %d reviews, want %d", run, len(items), MaxPerRun)
+		}
+		for _, m := range items {
+			if got[m.NativeID] {
+				t.Fatalf("run %d: %s returned again", run, m.NativeID)
+			}
+			got[m.NativeID] = true
+		}
+		if len(next.Seen) != run*MaxPerRun {
+			t.Fatalf("run %d: cursor remembers %d ids, want %d", run, len(next.Seen), run*MaxPerRun)
+		}
+		cur = next
+	}
+}
+
+// TestNextPagesAfterHostRedirect: sites redirect the address configured
+// (acme.example) to their canonical host (www.acme.example), whose pages
+// link the next page on that host. Paging used to stop after page 1, as
+// the next link was not on the configured host; it follows links on the
+// host the first page was served from, and still no other.
+func TestNextPagesAfterHostRedirect(t *testing.T) {
+	site := newSite(t)
+	canonical := ct.Serve(t, site.ServeHTTP)
+	other := ct.Serve(t, site.ServeHTTP)
+	site.set("/review/www.acme.example?page=2", strings.Replace(site.pages["/review/www.acme.example?page=2"],
+		`</body>`, `<a rel="next" href="`+other.URL+`/review/www.acme.example?page=3">next</a></body>`, 1), `"v1"`)
+	site.set("/review/www.acme.example?page=3", site.pages["/review/www.acme.example"], `"v1"`)
+	apex := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, canonical.URL+r.URL.RequestURI(), http.StatusMovedPermanently)
+	})
+	src := ct.Build(t, Type, "url: "+apex.URL+"/review/www.acme.example\npreset: trustpilot\nmax_pages: 5")
+	items, _, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 5 || !slices.Contains(site.requests, "/review/www.acme.example?page=2") || slices.Contains(site.requests, "/review/www.acme.example?page=3") {
+		t.Fatalf("%d reviews, requests %v; want pages 1 and 2 of the canonical host, and no page of another host", len(items), site.requests)
+	}
+}
