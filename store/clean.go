@@ -21,9 +21,16 @@ import (
 //     invalid byte, and a filter on an author read from the API would
 //     not match the stored bytes.
 //
-// The ID is kept as it is: it is the key. m itself is not changed (its
-// Aspects are copied when one of them is).
+// The ID is kept as it is: it is the key. A mention without one gets the
+// ID the scoring pipeline gives, mw.MentionID(Brand, Type, NativeID):
+// ClickHouse refused a whole batch for one mention without an ID, and the
+// writer then retried that batch from its spool for ever, with every later
+// batch queued behind it (SQLite kept all such mentions as one, under "").
+// m itself is not changed (its Aspects are copied when one of them is).
 func Clean(m mw.Mention) mw.Mention {
+	if m.ID == "" {
+		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
+	}
 	for _, f := range []*float32{&m.Rating, &m.Sentiment, &m.StageConfidence, &m.Reach} {
 		*f = finite(*f)
 	}

@@ -224,13 +224,19 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// limit applies the store's default of 100.
+// limit applies the store's default of 100, and caps n at maxLimit: the
+// candidate counts derived from it (n + n/2 + 16) must not overflow into
+// a negative LIMIT, which the server refuses ("Bad get: has Int64").
 func limit(n int) int {
 	if n <= 0 {
 		return 100
 	}
-	return n
+	return min(n, maxLimit)
 }
+
+// maxLimit is more mentions than one call can hold in memory: a larger
+// Limit means "all of them".
+const maxLimit = math.MaxInt32
 
 // where collects filter conditions and their arguments.
 type where struct {

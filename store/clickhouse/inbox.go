@@ -107,6 +107,9 @@ const exportBlockRows = 4096
 // mentionsFinal, in q's order. The server sorts; this process holds one
 // block of rows at a time.
 func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	if err := store.CheckSearch(q.Search); err != nil {
+		return fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
 	key, rest := s.mentionWhere(q)
 	if !q.CollectedFrom.IsZero() {
 		rest.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))

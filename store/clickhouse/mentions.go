@@ -45,9 +45,6 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 	for i := range ms {
 		c := store.Clean(ms[i])
 		m := &c
-		if m.ID == "" {
-			return fmt.Errorf("clickhouse: inserting mentions: mention %d (source %q, url %q) has no id", i, m.Source, m.URL)
-		}
 		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Type, m.NativeID
 		url[i], author[i], title[i], text[i] = m.URL, m.Author, m.Title, m.Text
 		lang[i], label[i], stage[i] = m.Lang, string(m.Label), string(m.Stage)
@@ -118,6 +115,9 @@ func (s *Store) mentionWhere(q store.MentionQuery) (key, rest where) {
 // that many IDs nears ClickHouse's max_query_size) the deduplicating read
 // does the work.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
+	if err := store.CheckSearch(q.Search); err != nil {
+		return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
+	}
 	key, rest := s.mentionWhere(q)
 	if q.OrderBy == store.ByCollected {
 		return s.mentionsCollected(ctx, key, rest, q)
@@ -550,8 +550,11 @@ func (s *Store) seriesRaw(ctx context.Context, q store.SeriesQuery) ([]store.Ser
 	case q.Step == time.Hour:
 		bucket = "toUInt64(toStartOfHour(published))"
 	default:
-		bucket = "toUInt64(intDiv(toUInt32(published), ?) * ?)"
-		step := uint32(q.Step / time.Second)
+		bucket = "intDiv(toUInt64(toUInt32(published)), ?) * ?"
+		// 64 bits on both sides: a step of 2^32 s cut to 32 bits was 0 (a
+		// division by zero), and a 64-bit divisor of a 32-bit column
+		// aborts the 18.16 server (libdivide's 32-bit divider is 0).
+		step := uint64(q.Step / time.Second)
 		args = append(args, step, step)
 	}
 	var key string

@@ -153,6 +153,9 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 // 0) searching for a word found in many mentions walks the order's index
 // instead of asking FTS5 for every match (eachWalk).
 func (s *Store) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	if err := store.CheckSearch(q.Search); err != nil {
+		return fmt.Errorf("sqlite %s: querying mentions: %w", s.path, err)
+	}
 	if q.Limit > 0 && len(q.Search) > 0 {
 		done, err := s.eachWalk(ctx, q, fn)
 		if done || err != nil {

@@ -71,6 +71,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 	t.Run("AuthorKey", func(t *testing.T) { testAuthorKey(t, open) }) // authors.go
+	t.Run("AuthorHistoryLatestVersion", func(t *testing.T) { testAuthorHistoryLatestVersion(t, open) })
+	runHostile(t, open) // hostile.go
 }
 
 // testCollectedSince: the alert loop pages through what was stored since
