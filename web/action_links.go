@@ -2,13 +2,12 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -31,6 +30,7 @@ type actionPage struct {
 	Sig     string
 	Expires string // when the link stops working, in the configured zone
 	OpenURL string // the alert in the dashboard
+	expAt   time.Time
 }
 
 var actionLabels = map[string]string{
@@ -47,6 +47,14 @@ func (h *Handler) actionConfirm(w http.ResponseWriter, r *http.Request) {
 	if status != http.StatusOK {
 		h.renderAction(w, r, status, p)
 		return
+	}
+	if p.Action == actionlink.Silence {
+		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+		defer cancel()
+		if used, status := h.usedSilenceLink(ctx, &p); used {
+			h.renderAction(w, r, status, p)
+			return
+		}
 	}
 	p.Status, p.Button = "confirm", actionLabels[p.Action]
 	switch p.Action {
@@ -101,9 +109,11 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 		p.Message = fmt.Sprintf("Acknowledged by %s at %s.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("2006-01-02 15:04 MST"))
 		h.opt.Log.Info("alert acknowledged from an action link", "alert", a.ID, "by", by)
 	case actionlink.Silence:
-		var id [8]byte
-		rand.Read(id[:])
-		s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: a.Brand, Scope: a.Scope, Until: now.Add(actionlink.SilenceFor),
+		if used, status := h.usedSilenceLink(ctx, &p); used {
+			h.renderAction(w, r, status, p)
+			return
+		}
+		s := mw.Silence{ID: actionlink.SilenceID(a.ID, p.expAt), Brand: a.Brand, Scope: a.Scope, Until: now.Add(actionlink.SilenceFor),
 			Reason: "silenced from a notification link: " + alerts.Headline(a), CreatedBy: by, CreatedAt: now}
 		if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
 			h.saveFailed(w, r, "Not silenced", "silence", a.ID, p.OpenURL, err)
@@ -116,6 +126,41 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 	v := h.alertView(a)
 	p.Alert = &v
 	h.renderAction(w, r, http.StatusOK, p)
+}
+
+// usedSilenceLink reports whether the Silence link p was already used, and
+// then fills p with what it did. A link saves its silence under
+// actionlink.SilenceID, so a second press (a double submit, another
+// responder, the same message days later) finds it, whether it still
+// runs, ended or was lifted, and silences nothing more: a link acts once.
+// The silence began after the link was made (TTL before its expiry; a day
+// more for clocks that disagree), so the silences active since then hold
+// it.
+func (h *Handler) usedSilenceLink(ctx context.Context, p *actionPage) (bool, int) {
+	ss, err := h.opt.Store.Silences(ctx, p.expAt.Add(-actionlink.TTL-24*time.Hour))
+	if err != nil {
+		err = redact.Error(err) // a store error may name a DSN
+		h.opt.Log.Error("reading silences for an action link failed", "alert", p.ID, "err", err)
+		*p = actionPage{Status: "error", Title: "The store did not answer", Message: "Reading the silences failed: " + err.Error() + ". Try again in a minute.", OpenURL: p.OpenURL}
+		return true, http.StatusInternalServerError
+	}
+	sid := actionlink.SilenceID(p.ID, p.expAt)
+	for _, s := range ss {
+		if s.ID != sid {
+			continue
+		}
+		what := s.Brand + " · " + alerts.ScopeLabel(s.Scope)
+		until := s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST")
+		p.Status, p.Title = "error", "This link was already used"
+		if h.opt.Now().Before(s.Until) {
+			p.Message = fmt.Sprintf("%s is silenced until %s (by %s). A Silence link acts once: to change the silence, use the dashboard.", what, until, s.CreatedBy)
+		} else {
+			p.Message = fmt.Sprintf("It silenced %s from %s until %s (by %s). A Silence link acts once: to silence again, use the dashboard.",
+				what, s.CreatedAt.In(h.opt.Location).Format("2006-01-02 15:04 MST"), until, s.CreatedBy)
+		}
+		return true, http.StatusConflict
+	}
+	return false, http.StatusOK
 }
 
 // saveFailed logs a failed save of an action and shows what to do.
@@ -150,7 +195,7 @@ func (h *Handler) checkLink(r *http.Request, action, id, exp, sig string) (actio
 		h.opt.Log.Warn("action link with a bad signature", "action", action, "alert", clipLog(id), "remote", r.RemoteAddr)
 		return actionPage{Status: "error", Title: "This link is not valid", Message: err.Error(), OpenURL: p.OpenURL}, mw.Alert{}, http.StatusForbidden
 	}
-	p.Expires = at.In(h.opt.Location).Format("2006-01-02 15:04 MST")
+	p.Expires, p.expAt = at.In(h.opt.Location).Format("2006-01-02 15:04 MST"), at
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	a, err := h.opt.Store.Alert(ctx, id)
@@ -167,12 +212,7 @@ func (h *Handler) checkLink(r *http.Request, action, id, exp, sig string) (actio
 	return p, a, http.StatusOK
 }
 
-func clipLog(s string) string {
-	if len(s) > 64 {
-		return s[:64]
-	}
-	return s
-}
+func clipLog(s string) string { return clipBytes(s, 64) }
 
 func (h *Handler) renderAction(w http.ResponseWriter, r *http.Request, status int, p actionPage) {
 	// The link's signature is in the URL: never send it on as a referrer.

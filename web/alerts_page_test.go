@@ -313,3 +313,85 @@ func TestDeliveriesShownPerAlert(t *testing.T) {
 		t.Errorf("unknown alert: %d", w.Code)
 	}
 }
+
+// A Silence link acts once: pressing it again, while its silence runs,
+// after it ended or after it was lifted, silences nothing more and says
+// what the link did.
+func TestSilenceLinkActsOnce(t *testing.T) {
+	st := openStore(t)
+	signer := testSigner(t)
+	h := alertHandler(t, st, signer)
+	ctx := context.Background()
+	path, q := linkPath(t, signer.URL("https://mw.example.com", actionlink.Silence, "a1", testNow.Add(actionlink.TTL)))
+	post := func() *httptest.ResponseRecorder {
+		f := url.Values{"id": {q.Get("id")}, "exp": {q.Get("exp")}, "sig": {q.Get("sig")}, "by": {"rina"}}
+		return do(t, h, "POST", path, strings.NewReader(f.Encode()), "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin")
+	}
+	all := func() []mw.Silence {
+		ss, err := st.Silences(ctx, testNow.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ss
+	}
+	if w := post(); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "is silenced until 2026-03-10 23:00 WIB (by rina)") {
+		t.Fatalf("first press: %d %s", w.Code, w.Body)
+	}
+	first := all()
+	if len(first) != 1 {
+		t.Fatalf("silences after the first press: %+v", first)
+	}
+
+	// Pressed again an hour later (a double submit, a second responder):
+	// the silence stays as it was.
+	h.opt.Now = func() time.Time { return testNow.Add(time.Hour) }
+	w := post()
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "This link was already used") ||
+		!strings.Contains(w.Body.String(), "Acme · delivery and shipping is silenced until 2026-03-10 23:00 WIB (by rina)") {
+		t.Fatalf("second press: %d %s", w.Code, w.Body)
+	}
+	if ss := all(); len(ss) != 1 || !ss[0].Until.Equal(first[0].Until) {
+		t.Fatalf("the second press changed the silences: %+v", ss)
+	}
+	// The same link with its expiry written another way is the same link.
+	q.Set("exp", "0"+q.Get("exp"))
+	if w := post(); w.Code != http.StatusConflict {
+		t.Fatalf("the link with exp=0...: %d %s", w.Code, w.Body)
+	}
+	// Opening it again shows no button.
+	w = do(t, h, "GET", path+"?"+q.Encode(), nil)
+	if w.Code != http.StatusConflict || strings.Contains(w.Body.String(), "<form") || !strings.Contains(w.Body.String(), "This link was already used") {
+		t.Fatalf("GET of a used link: %d %s", w.Code, w.Body)
+	}
+
+	// After the silence ended, the old link does not silence again.
+	h.opt.Now = func() time.Time { return testNow.Add(6 * time.Hour) }
+	w = post()
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "silenced Acme · delivery and shipping from 2026-03-10 19:00 WIB until 2026-03-10 23:00 WIB (by rina)") {
+		t.Fatalf("press after the silence ended: %d %s", w.Code, w.Body)
+	}
+	if ss, _ := st.Silences(ctx, testNow.Add(6*time.Hour)); len(ss) != 0 {
+		t.Fatalf("an old link silenced again: %+v", ss)
+	}
+
+	// Lifted early by an admin (saved again, ending now): still used.
+	h.opt.Now = func() time.Time { return testNow.Add(2 * time.Hour) }
+	lifted := first[0]
+	lifted.Until = testNow.Add(90 * time.Minute)
+	if err := st.SaveSilence(ctx, lifted); err != nil {
+		t.Fatal(err)
+	}
+	if w := post(); w.Code != http.StatusConflict {
+		t.Fatalf("press after the silence was lifted: %d %s", w.Code, w.Body)
+	}
+	if ss, _ := st.Silences(ctx, testNow.Add(2*time.Hour)); len(ss) != 0 {
+		t.Fatalf("a lifted silence came back: %+v", ss)
+	}
+
+	// Another message's link (another expiry) still works.
+	_, q2 := linkPath(t, signer.URL("https://mw.example.com", actionlink.Silence, "a1", testNow.Add(actionlink.TTL+time.Minute)))
+	f := url.Values{"id": {"a1"}, "exp": {q2.Get("exp")}, "sig": {q2.Get("sig")}}
+	if w := do(t, h, "POST", path, strings.NewReader(f.Encode()), "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin"); w.Code != http.StatusOK {
+		t.Fatalf("a newer link: %d %s", w.Code, w.Body)
+	}
+}

@@ -172,18 +172,39 @@ type actionBody struct {
 	By string `json:"by"`
 }
 
-// readBody decodes a small JSON body or a form into v.
+// maxBody bounds the JSON or form body of an API call.
+const maxBody = 64 << 10
+
+// readBody decodes a small JSON body (one value; empty is none) or a form
+// into v. A body past maxBody is an error that says so.
 func readBody(r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("reading JSON body: %w", err)
+		err := dec.Decode(v)
+		if err == nil {
+			if _, next := dec.Token(); !errors.Is(next, io.EOF) {
+				err = errors.New("the body holds more than one JSON value; send one object")
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("reading JSON body: %w", bodyError(err))
 		}
 		return nil
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
-	return r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		return fmt.Errorf("reading the form: %w", bodyError(err))
+	}
+	return nil
+}
+
+// bodyError names the limit when err is a body past maxBody.
+func bodyError(err error) error {
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return fmt.Errorf("the body is larger than %d KiB; send a smaller one (a triage names at most %d ids; POST /api/mentions/bulk takes a filter)", maxBody>>10, maxTriageIDs)
+	}
+	return err
 }
 
 // act loads the alert named in the path, applies f and saves it.

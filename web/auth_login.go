@@ -122,9 +122,13 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 // safeNext keeps a post-login target only when it is a path on this site.
 // Control characters are refused anywhere: browsers drop tabs and line
 // breaks from a Location, so "/\t/evil.example" would become
-// "//evil.example", another site.
+// "//evil.example", another site. So are backslashes, which browsers read
+// as slashes, before the query: http.Redirect cleans the dot segments of
+// all that comes before a "?" (a fragment too), and "/x/../\\evil.example"
+// would leave as "/\\evil.example", that is //evil.example.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+	beforeQuery, _, _ := strings.Cut(next, "?")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(beforeQuery, "\\") ||
 		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) || strings.HasPrefix(next, "/login") {
 		return "/"
 	}

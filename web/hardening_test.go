@@ -37,6 +37,30 @@ func TestLoginNextControlCharacters(t *testing.T) {
 	}
 }
 
+// TestLoginNextDotSegmentsToBackslash: http.Redirect cleans dot segments,
+// so "/x/../\\evil.example" would leave as "/\\evil.example", which
+// browsers read as //evil.example, another site. Every target a login
+// sends the browser to stays on this site.
+func TestLoginNextDotSegmentsToBackslash(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{})
+	base, _ := url.Parse("https://dash.example/login")
+	for _, next := range []string{"/x/../\\evil.example", "/./\\evil.example", "/mentions/..\\/..\\/\\evil.example", "/x/../\\/evil.example", "/x#/../\\evil.example"} {
+		form := url.Values{"username": {"ana"}, "password": {"agent-password-22"}, "next": {next}}
+		w := e.req("POST", "/login", "192.0.2.9", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+		loc := w.Header().Get("Location")
+		// A browser reads a backslash in an http(s) URL as a slash.
+		u, err := base.Parse(strings.ReplaceAll(loc, "\\", "/"))
+		if w.Code != http.StatusSeeOther || err != nil || u.Host != "dash.example" {
+			t.Errorf("login with next=%q: %d to %q (host %q); want this site", next, w.Code, loc, u.Host)
+		}
+	}
+	for _, keep := range []string{"/mentions?q=a%5Cb", "/mentions?q=a\\b"} {
+		if got := safeNext(keep); got != keep {
+			t.Errorf("safeNext dropped a backslash in a query: %q", got)
+		}
+	}
+}
+
 // TestInboxMessageNotReflected: msg= is the inbox's own triage outcome;
 // any other text in it (a phisher's "call this number") is not shown.
 func TestInboxMessageNotReflected(t *testing.T) {

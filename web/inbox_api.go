@@ -57,12 +57,36 @@ type FeedRow struct {
 
 // TriageView is a mention's triage as the API shows it.
 type TriageView struct {
-	Tags      []string   `json:"tags"`
-	Assignee  string     `json:"assignee"`
-	State     string     `json:"state"`
-	Note      string     `json:"note"`
+	Tags     []string `json:"tags"`
+	Assignee string   `json:"assignee"`
+	State    string   `json:"state"`
+	Note     string   `json:"note"` // the latest note
+	// Notes are every note added to the mention, oldest first: a note
+	// adds to them and never replaces another.
+	Notes     []NoteView `json:"notes"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 	UpdatedBy string     `json:"updated_by,omitempty"`
+}
+
+// NoteView is one note: its words, who added it and when.
+type NoteView struct {
+	Text string    `json:"text"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// notesByMention lists each mention's notes from the audit trail (oldest
+// first): the trail keeps every note added, with who and when, where the
+// triage keeps only the latest. An entry that cleared the note (an empty
+// note, which older versions took) is no note.
+func notesByMention(trail []store.AuditEntry, loc *time.Location) map[string][]NoteView {
+	out := map[string][]NoteView{}
+	for _, a := range trail {
+		if a.Field == "note" && a.New != "" {
+			out[a.MentionID] = append(out[a.MentionID], NoteView{Text: a.New, By: a.Actor, At: a.At.In(loc)})
+		}
+	}
+	return out
 }
 
 // AuthorHistoryV is the author's other mentions, across brands and sources.
@@ -93,10 +117,13 @@ type AuditEntryView struct {
 	New       string    `json:"new"`
 }
 
-func triageView(t store.Triage, loc *time.Location) TriageView {
-	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, UpdatedBy: t.UpdatedBy}
+func triageView(t store.Triage, notes []NoteView, loc *time.Location) TriageView {
+	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, Notes: notes, UpdatedBy: t.UpdatedBy}
 	if v.Tags == nil {
 		v.Tags = []string{}
+	}
+	if v.Notes == nil {
+		v.Notes = []NoteView{}
 	}
 	if v.State == "" {
 		v.State = string(store.StateNew)
@@ -184,15 +211,27 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 	if err != nil {
 		return page, fmt.Errorf("reading authors' history: %w", err)
 	}
+	// The trail holds the rows' notes: read it for the page (withAudit),
+	// else for the rows that have a note.
+	trailIDs := ids
+	if !withAudit {
+		trailIDs = nil
+		for _, g := range groups {
+			if triage[g.Mention.ID].Note != "" {
+				trailIDs = append(trailIDs, g.Mention.ID)
+			}
+		}
+	}
 	var trail []store.AuditEntry
-	if withAudit {
-		if trail, err = h.opt.Store.Audit(ctx, ids); err != nil {
+	if len(trailIDs) > 0 {
+		if trail, err = h.opt.Store.Audit(ctx, trailIDs); err != nil {
 			return page, fmt.Errorf("reading the audit trail: %w", err)
 		}
 	}
+	notes := notesByMention(trail, h.opt.Location)
 	for _, g := range groups {
 		row := FeedRow{Mention: wrap([]mw.Mention{g.Mention}, h.opt.Location)[0], Count: g.Count, IDs: g.IDs, Authors: g.Authors,
-			Triage: triageView(triage[g.Mention.ID], h.opt.Location)}
+			Triage: triageView(triage[g.Mention.ID], notes[g.Mention.ID], h.opt.Location)}
 		if ah, ok := hist[g.Mention.Author]; ok {
 			// Other mentions: the author's count less the row's own, which
 			// may be older than the few newest that Recent lists. The store
@@ -219,7 +258,7 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 			}
 		}
 		for _, a := range trail {
-			if slices.Contains(g.IDs, a.MentionID) {
+			if withAudit && slices.Contains(g.IDs, a.MentionID) {
 				row.Audit = append(row.Audit, auditViews([]store.AuditEntry{a}, h.opt.Location)...)
 			}
 		}

@@ -291,6 +291,9 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 			}
 			f.Q.Search = append(f.Q.Search, sc)
 		}
+		if err := store.CheckSearch(f.Q.Search); err != nil {
+			return f, fmt.Errorf("q: %w", err)
+		}
 	}
 	switch o := q.Get("order"); o {
 	case "", orderNewest:

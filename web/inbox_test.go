@@ -405,3 +405,118 @@ func TestUITriageTooManyTickedSaysSo(t *testing.T) {
 		t.Errorf("501 ticked: HTTP %d, %q; want a 400 naming the limit of 500", w.Code, body)
 	}
 }
+
+// TestNotesAreKeptAsAList: two agents adding notes to one mention both
+// keep theirs, with author and time; a note never replaces another.
+func TestNotesAreKeptAsAList(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	id := mw.MentionID("Acme", "rss", "m1")
+	addNote := func(actor, note string, at time.Time, want int) {
+		t.Helper()
+		h.opt.Now = func() time.Time { return at }
+		b, _ := json.Marshal(TriageRequest{IDs: []string{id}, TriageChange: TriageChange{Note: &note}})
+		r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+		if w := serve(h, WithActor(r, actor)); w.Code != want {
+			t.Fatalf("%s adding %q: %d %s, want %d", actor, note, w.Code, w.Body, want)
+		}
+	}
+	addNote("rina", "called the customer", testNow.Add(time.Minute), http.StatusOK)
+	addNote("budi", "refund <b>sent</b>", testNow.Add(2*time.Minute), http.StatusOK)
+	addNote("joko", "called the customer", testNow.Add(3*time.Minute), http.StatusOK) // the same words, another agent
+	addNote("joko", "called the customer", testNow.Add(4*time.Minute), http.StatusOK) // joko's double submit
+	addNote("rina", " \n ", testNow.Add(5*time.Minute), http.StatusBadRequest)
+
+	want := []NoteView{
+		{Text: "called the customer", By: "rina", At: testNow.Add(time.Minute)},
+		{Text: "refund <b>sent</b>", By: "budi", At: testNow.Add(2 * time.Minute)},
+		{Text: "called the customer", By: "joko", At: testNow.Add(3 * time.Minute)},
+	}
+	for _, target := range []string{"/api/mentions?feed=1&group=0", "/api/mentions?feed=1&group=0&label=negative"} {
+		var row *FeedRow
+		p := feed(t, h, target)
+		for i := range p.Rows {
+			if p.Rows[i].ID == id {
+				row = &p.Rows[i]
+			}
+		}
+		if row == nil {
+			t.Fatalf("%s: no row %s", target, id)
+		}
+		got := row.Triage.Notes
+		if len(got) != len(want) {
+			t.Fatalf("%s: notes %+v, want %+v", target, got, want)
+		}
+		for i := range want {
+			if got[i].Text != want[i].Text || got[i].By != want[i].By || !got[i].At.Equal(want[i].At) {
+				t.Errorf("%s: note %d %+v, want %+v", target, i, got[i], want[i])
+			}
+		}
+		if row.Triage.Note != "called the customer" {
+			t.Errorf("%s: note %q, want the latest", target, row.Triage.Note)
+		}
+	}
+	body := do(t, h, "GET", "/mentions?group=0", nil).Body.String()
+	for _, s := range []string{"rina", "budi", "refund &lt;b&gt;sent&lt;/b&gt;", "2026-03-10 12:02 UTC"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the inbox page lacks %q", s)
+		}
+	}
+	if strings.Count(body, "called the customer") < 2 || strings.Contains(body, "<b>sent</b>") {
+		t.Errorf("the inbox page does not list every note, escaped:\n%s", body)
+	}
+}
+
+// TestJSONBodyTooLargeOrTrailingSaysSo: a JSON body past the limit is a
+// 400 that names the limit (not "unexpected EOF"), and a body with more
+// than one JSON value is refused rather than half applied.
+func TestJSONBodyTooLargeOrTrailingSaysSo(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	id := mw.MentionID("Acme", "rss", "m1")
+	post := func(target, body string) *httptest.ResponseRecorder {
+		return do(t, h, "POST", target, strings.NewReader(body), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	}
+	huge := `{"ids":["` + id + `"],"note":"` + strings.Repeat("n", 70<<10) + `"}`
+	for _, target := range []string{"/api/mentions/triage", "/api/mentions/bulk", "/api/silences", "/api/alerts/a1/ack"} {
+		w := post(target, huge)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "larger than 64 KiB") {
+			t.Errorf("%s with a 70 KiB body: %d %s", target, w.Code, w.Body)
+		}
+	}
+	w := post("/api/mentions/triage", `{"ids":["`+id+`"],"state":"handled"} {"ids":["`+id+`"],"state":"ignored"}`)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "one JSON value") {
+		t.Errorf("two JSON values: %d %s", w.Code, w.Body)
+	}
+	if tr, _ := st.Triage(context.Background(), []string{id}); tr[id].State != "" {
+		t.Errorf("a refused body changed the triage: %+v", tr[id])
+	}
+	// An empty body is still no body (ack and resolve take an optional one).
+	if w := post("/api/alerts/a1/ack", ""); w.Code == http.StatusBadRequest {
+		t.Errorf("empty body: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestTriageFormInvalidUTF8StoredValid: the page's form is not decoded
+// as JSON (which replaces bytes that are not UTF-8 with U+FFFD), so its
+// tags, assignee and note are made valid the same way before they are
+// stored: the API shows them as stored, and its values filter.
+func TestTriageFormInvalidUTF8StoredValid(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	id := mw.MentionID("Acme", "rss", "m1")
+	form := url.Values{"id": {id}, "add_tag": {"vip\xff"}, "assignee": {"rina\xfe\xfe"}, "note": {"called \xc3"}}
+	w := do(t, h, "POST", "/ui/mentions/triage", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("triage form: %d %s", w.Code, w.Body)
+	}
+	tr, err := st.Triage(context.Background(), []string{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tr[id]
+	if !slices.Equal(got.Tags, []string{"vip\uFFFD"}) || got.Assignee != "rina\uFFFD\uFFFD" || got.Note != "called \uFFFD" {
+		t.Fatalf("stored %q %q %q, want each bad byte as U+FFFD", got.Tags, got.Assignee, got.Note)
+	}
+	p := feed(t, h, "/api/mentions?group=0&tag="+url.QueryEscape("vip\uFFFD")+"&assignee="+url.QueryEscape("rina\uFFFD\uFFFD"))
+	if len(p.Rows) != 1 || p.Rows[0].ID != id {
+		t.Errorf("filtering by the tag and assignee the API shows: %d rows", len(p.Rows))
+	}
+}

@@ -69,6 +69,19 @@ func (c *TriageChange) check() error {
 			return badValue("state", *c.State, stateNames())
 		}
 	}
+	// The page's form is not JSON, whose decoder makes text valid UTF-8:
+	// make it so here, the same way (each bad byte becomes U+FFFD), so
+	// that what is stored is what the API shows and its values filter.
+	for _, p := range []*string{c.Assignee, c.State, c.Note} {
+		if p != nil {
+			*p = validUTF8(*p)
+		}
+	}
+	for _, tags := range [][]string{c.AddTags, c.RemoveTags} {
+		for i, t := range tags {
+			tags[i] = validUTF8(t)
+		}
+	}
 	if c.Assignee != nil {
 		a := strings.TrimSpace(*c.Assignee)
 		if utf8.RuneCountInString(a) > maxAssigneeLn {
@@ -76,8 +89,15 @@ func (c *TriageChange) check() error {
 		}
 		c.Assignee = &a
 	}
-	if c.Note != nil && utf8.RuneCountInString(*c.Note) > maxNoteLen {
-		return fmt.Errorf("note: longer than %d characters", maxNoteLen)
+	if c.Note != nil {
+		n := strings.TrimSpace(*c.Note)
+		if n == "" {
+			return errors.New("note: empty; a note adds to the mention's notes (each kept with who added it and when), so there is none to clear")
+		}
+		if utf8.RuneCountInString(n) > maxNoteLen {
+			return fmt.Errorf("note: longer than %d characters", maxNoteLen)
+		}
+		c.Note = &n
 	}
 	for _, tags := range []*[]string{&c.AddTags, &c.RemoveTags} {
 		var out []string
@@ -96,6 +116,19 @@ func (c *TriageChange) check() error {
 		*tags = out
 	}
 	return nil
+}
+
+// validUTF8 replaces each byte of s that is not part of a valid UTF-8
+// sequence by U+FFFD, as encoding/json does.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s { // an invalid byte ranges as utf8.RuneError
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // apply computes the new triage of one mention and the audit entries.
@@ -120,8 +153,12 @@ func (c *TriageChange) apply(old store.Triage, id, actor string, now time.Time) 
 		t.State = store.TriageState(*c.State)
 		rec("state", string(oldState), string(t.State))
 	}
-	if c.Note != nil {
-		rec("note", t.Note, *c.Note)
+	if c.Note != nil && (*c.Note != t.Note || actor != t.UpdatedBy) {
+		// A note adds to the notes (the audit trail keeps each, with who
+		// and when; notesByMention); the triage keeps the latest. The same
+		// words again from whoever last changed the mention are a repeated
+		// submit, not a new note.
+		audit = append(audit, store.AuditEntry{MentionID: id, At: now, Actor: actor, Field: "note", Old: t.Note, New: *c.Note})
 		t.Note = *c.Note
 	}
 	if len(c.AddTags) > 0 || len(c.RemoveTags) > 0 {
@@ -357,7 +394,7 @@ func formChange(r *http.Request) TriageChange {
 	if s := r.PostFormValue("state"); s != "" {
 		c.State = &s
 	}
-	if n := r.PostFormValue("note"); n != "" {
+	if n := r.PostFormValue("note"); strings.TrimSpace(n) != "" {
 		c.Note = &n
 	}
 	if t := r.PostFormValue("add_tag"); t != "" {

@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,5 +48,22 @@ func TestLaxTimesAreBadRequests(t *testing.T) {
 		if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, "Unix seconds") {
 			t.Errorf("GET %s: %d %s; want 400 naming the accepted forms", target, w.Code, w.Body)
 		}
+	}
+}
+
+// TestHugeSearchIsABadRequest: a search asking the store for more words
+// than it runs at once (store.MaxSearchWords) is the caller's to fix: a
+// 400 that says so, not the store's error as a 500.
+func TestHugeSearchIsABadRequest(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	words := make([]string, 400)
+	for i := range words {
+		words[i] = "w" + strconv.Itoa(i)
+	}
+	target := "/api/mentions?q=" + url.QueryEscape(strings.Join(words, " OR "))
+	w := do(t, h, "GET", target, nil)
+	var e apiError
+	if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, "at most 256") {
+		t.Errorf("GET /api/mentions?q=<400 alternatives>: %d %.300s; want 400 naming the limit", w.Code, w.Body)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
@@ -263,6 +264,17 @@ func (h *Handler) lockWrites(ctx context.Context) (unlock func(), err error) {
 	}
 }
 
+// clipBytes cuts s to at most n bytes, at a character boundary.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // user names who acted, for AckedBy and CreatedBy: the authenticated
@@ -275,10 +287,7 @@ func (h *Handler) user(r *http.Request, given string) string {
 		return a.Name
 	}
 	if given = strings.TrimSpace(given); given != "" {
-		if len(given) > 64 {
-			given = given[:64]
-		}
-		return given
+		return clipBytes(given, 64)
 	}
 	if a.Name != "" {
 		return a.Name

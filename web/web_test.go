@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -542,5 +543,23 @@ func TestHealthAndReady(t *testing.T) {
 	}
 	if w := do(t, h, "GET", "/healthz", nil); w.Code != http.StatusOK {
 		t.Errorf("/healthz: %d", w.Code)
+	}
+}
+
+// TestGivenNameClippedToWholeCharacters: a "by" name past 64 bytes is cut
+// at a character boundary, never inside one (which stores invalid UTF-8).
+func TestGivenNameClippedToWholeCharacters(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	by := "a" + strings.Repeat("é", 40) // 81 bytes; byte 64 is inside an é
+	w := do(t, h, "POST", "/api/alerts/a1/ack", strings.NewReader(`{"by":"`+by+`"}`), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	if w.Code != http.StatusOK {
+		t.Fatalf("ack: %d %s", w.Code, w.Body)
+	}
+	a, err := st.Alert(context.Background(), "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "a" + strings.Repeat("é", 31); a.AckedBy != want {
+		t.Errorf("acked by %q (valid UTF-8: %v), want %q", a.AckedBy, utf8.ValidString(a.AckedBy), want)
 	}
 }

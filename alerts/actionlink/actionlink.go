@@ -101,6 +101,16 @@ func (s *Signer) Verify(action, id, exp, sig string, now time.Time) (time.Time, 
 	return at, nil
 }
 
+// SilenceID is the id under which the Silence link for alert id expiring
+// at exp saves its silence. A link always names the same silence, however
+// its exp is written, so the dashboard can see that a link was used and
+// not silence again: a Silence link acts once. Each notification carries
+// its own link (its own expiry).
+func SilenceID(id string, exp time.Time) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "mentionwatch-silence-link-v1\x00%s\x00%d", id, exp.Unix()))
+	return "link-" + hex.EncodeToString(sum[:12])
+}
+
 // DefaultKeyFile is where a generated key is kept when web.link_secret is
 // unset.
 const DefaultKeyFile = "mentionwatch.linkkey"

@@ -87,3 +87,19 @@ func TestLoadKey(t *testing.T) {
 		t.Fatalf("unwritable: %v", err)
 	}
 }
+
+func TestSilenceIDNamesOneLink(t *testing.T) {
+	exp := time.Date(2026, 12, 9, 3, 0, 0, 0, time.UTC)
+	id := SilenceID("a1", exp)
+	if !strings.HasPrefix(id, "link-") || len(id) != len("link-")+24 {
+		t.Fatalf("SilenceID %q", id)
+	}
+	if again := SilenceID("a1", exp.In(time.FixedZone("WIB", 7*3600))); again != id {
+		t.Errorf("the same link in another zone: %q, want %q", again, id)
+	}
+	for _, other := range []string{SilenceID("a2", exp), SilenceID("a1", exp.Add(time.Second))} {
+		if other == id {
+			t.Errorf("another link named the same silence %q", id)
+		}
+	}
+}
