@@ -100,6 +100,10 @@ func (p *parser) describe() string {
 		return "AND"
 	case itOr:
 		return "OR"
+	case itNot:
+		return "NOT"
+	case itNear:
+		return "NEAR/" + itoa(p.cur.n)
 	}
 	return "term"
 }

@@ -103,6 +103,11 @@ func TestParseErrors(t *testing.T) {
 		{`acme Toys"R`, `query: column 10: unclosed quote: add the closing "`},
 		{`x Toys"R"U*s`, "query: column 11: a wildcard * goes only at the end of a word"},
 		{"kafé (ñusa OR", "query: column 14: expected a term after OR, found end of query"},
+		// The operator found is named as written, not as a "term".
+		{"NEAR/3 acme", "query: column 1: expected a term before NEAR/3"},
+		{"a NEAR/3 NOT b", "query: column 10: expected a term after NEAR/3, found NOT"},
+		{"a NEAR/3 -b", "query: column 10: expected a term after NEAR/3, found NOT"},
+		{"a OR NEAR/2 b", "query: column 6: expected a term after OR, found NEAR/2"},
 	} {
 		_, err := Parse(tc.in)
 		var qe *Error

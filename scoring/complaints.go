@@ -133,6 +133,16 @@ var complaintCues = map[string]float32{
 	"overpriced": -2.3, "too expensive": -2.2, "cheaply made": -2.3, "flimsy": -2.0, "poor quality": -2.5,
 	"bad service": -2.5, "terrible service": -2.8, "worst service": -3.0, "customer service is": -0.8,
 	"cancelled again": -2.3, "delayed again": -2.3, "again and again": -1.8, "not again": -1.8,
+	// English: the emoji of anger, contempt and exasperation, by the words
+	// the tokenizer replaces them with (lexicon/vader_emoji_lexicon.txt),
+	// where the VADER lexicon gives those words no valence: 😡 pouting
+	// face, 🤬 face with symbols on mouth, 🖕 middle finger, 🙄 face with
+	// rolling eyes, 😒 unamused face, 🤢 nauseated face, 💩 pile of poo,
+	// 🤦 person facepalming, ❌ cross mark. One angry face is a complaint;
+	// one mark of exasperation needs another cue.
+	"pouting face": -2.3, "symbols on mouth": -2.5, "middle finger": -2.5, "rolling eyes": -1.5,
+	"unamused face": -1.5, "nauseated face": -1.8, "pile of poo": -1.8, "facepalming": -1.5,
+	"cross mark": -1.5,
 	// Indonesian: deliveries and orders.
 	"tidak pernah datang": -3.0, "tidak pernah sampai": -3.0, "tidak pernah dikirim": -3.0,
 	"tidak datang": -2.2, "tidak dikirim": -2.2, "belum datang": -2.0, "belum diproses": -2.3,
@@ -336,6 +346,9 @@ const (
 	// 0.959 / 0.953).
 	complaintNet = -1.0
 	praiseClear  = 2.0 // positive domain valences summing to this or more
+	// negative domain valences summing to this or less after a sarcastic
+	// opener (praiseOpener)
+	sarcasmComplaint = -1.5
 )
 
 // beforeBut reports a cue that ends before the text's "but": the clause
@@ -344,6 +357,33 @@ const (
 func (s *scratch) beforeBut(last int32) bool {
 	return s.butAt >= 0 && int(last) < s.butAt
 }
+
+// praiseOpener returns 0 when a text opens with one word of strong
+// praise set off by punctuation ("Great,", "Perfect.", "Mantap!") and
+// praises with no other word of the lexicons, and -1 otherwise. Followed
+// by a complaint, such an opener is sarcasm ("great, another delayed
+// order"): settle reads the complaint. ("Great! Love it, though it came
+// late" praises again: no sarcasm.)
+func (s *scratch) praiseOpener() int32 {
+	if len(s.toks) < 3 || !s.toks[0].brk || s.toks[0].q || s.toks[0].w == nil {
+		return -1
+	}
+	w := s.toks[0].w
+	if !(w.inLex() && w.valence >= sarcasmPraise || w.cueID != 0 && wordCues[w.cueID].valence >= sarcasmPraise) {
+		return -1
+	}
+	for _, i := range s.lexAt {
+		if i > 0 && s.toks[i].w.valence > 0 {
+			return -1
+		}
+	}
+	return 0
+}
+
+// sarcasmPraise is the valence of the opening word that sarcasm uses
+// ("great" 3.1, "perfect" 2.7, "mantap" 2.4 in the lexicons), above the
+// mild words that open a plain remark ("thanks" 1.9, "good", "nice").
+const sarcasmPraise = 2.2
 
 // harmSettled is the most a harm leaves of a mention's score: clearly
 // negative.
@@ -356,6 +396,9 @@ func (s *scratch) settle(v float64) float64 {
 	case s.harm:
 		return min(v, harmSettled)
 	case s.domNeg <= complaintClear && v > -labelThresh && s.domNeg+s.domPos <= complaintNet &&
+		!s.beforeBut(s.lastNeg):
+		return -0.3
+	case s.domNeg <= sarcasmComplaint && v > -labelThresh && s.praiseOpener() == 0 && s.lastPos <= 0 &&
 		!s.beforeBut(s.lastNeg):
 		return -0.3
 	case s.domPos >= praiseClear && s.domNeg == 0 && v < labelThresh && !s.beforeBut(s.lastPos):
@@ -392,6 +435,66 @@ func (s *scratch) neverComplains() {
 		return
 	}
 	s.addDomain(neverValence, max(s.lastNeg, s.neverAt+1))
+}
+
+// A negated return: a negator, perhaps a word of intent, a verb of
+// buying or coming back, then "lagi" (again): "gak bakal beli lagi",
+// "tidak akan order lagi", "ga mau pakai lagi", "nggak bakal ke sini
+// lagi". The customer will not come back: a complaint as plain as "never
+// again". The Indonesian model reads "beli lagi" and "balik lagi" as the
+// praise they are without the negator.
+var returnVerbs, returnIntent, returnNeg, returnTo map[uint32]bool
+
+// returnWords lists the words of a negated return; markReturns makes them
+// sets of word ids.
+var returnWords = [4]string{
+	"beli belanja order pesan balik kembali datang langganan pakai coba kesini kesitu", // verbs
+	"akan bakal mau ingin pengen", // intent
+	"tidak jangan",                // negators (after normalising: gak, nggak, ga are tidak)
+	"sini situ",                   // "ke sini lagi"
+}
+
+// returnValence is the complaint valence of a negated return.
+const returnValence = -2.5
+
+// markReturns builds the sets of a negated return; loadTables calls it.
+func markReturns() {
+	sets := [4]*map[uint32]bool{&returnVerbs, &returnIntent, &returnNeg, &returnTo}
+	for k, words := range returnWords {
+		m := map[uint32]bool{}
+		for _, f := range strings.Fields(words) {
+			w := word(f)
+			if n := w.norm(); n != nil {
+				w = n
+			}
+			m[w.id] = true
+		}
+		*sets[k] = m
+	}
+}
+
+// in reports whether w is in the set.
+func in(set map[uint32]bool, w *wordInfo) bool { return w != nil && set[w.id] }
+
+// negatedReturn adds the complaint of a negated return that ends at
+// token i, "lagi", within one clause.
+func (s *scratch) negatedReturn(i int) {
+	j := i - 1 // the verb
+	if j < 1 || s.toks[j].brk {
+		return
+	}
+	if in(returnTo, s.toks[j].w) && s.toks[j-1].w != nil && s.toks[j-1].w.text() == "ke" {
+		j--
+	} else if !in(returnVerbs, s.toks[j].w) {
+		return
+	}
+	k := j - 1 // the negator
+	if k >= 1 && in(returnIntent, s.toks[k].w) && !s.toks[k].brk {
+		k--
+	}
+	if k >= 0 && in(returnNeg, s.toks[k].w) && !s.toks[k].brk {
+		s.addDomain(returnValence, int32(i))
+	}
 }
 
 // boostCue adds half the valence of a cue that ends just before the

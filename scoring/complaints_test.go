@@ -72,3 +72,102 @@ func TestSettle(t *testing.T) {
 		}
 	}
 }
+
+// The negative and the positive domain sums keep their signs: a phrase
+// takes back only what its words added with the other sign, after their
+// negation. "tidak nyesel" added praise twice (the negated word and the
+// phrase) and took back a complaint its word never added, which cancelled
+// the real complaint after it ("paket rusak") and settled the text as
+// praise; "not impressed" took praise out of a sum that had none.
+func TestPhraseTakesBackWhatItsWordsAdded(t *testing.T) {
+	loadModels()
+	for _, text := range []string{
+		"gak nyesel sih", "tidak kecewa", "tidak pernah kecewa", "not impressed", "no complaints",
+		"kurang ramah", "tidak recommended", "tidak rusak", "never again", "nothing broke, no complaints",
+	} {
+		s := getScratch()
+		s.tokenize(text)
+		if s.domNeg > 0 || s.domPos < 0 {
+			t.Errorf("%q: negative sum %.2f, positive sum %.2f; want <= 0 and >= 0", text, s.domNeg, s.domPos)
+		}
+		putScratch(s)
+	}
+	sc := NewScorer(nil)
+	if r := ScoreText(sc, "gak nyesel sih, tapi paket rusak"); r.Label != mw.Negative {
+		t.Errorf("no regrets, but the parcel is broken: %s (%.3f), want negative", r.Label, r.Sentiment)
+	}
+}
+
+// Praise after an Indonesian negation complains, whatever the model has
+// learned of the praise word alone.
+func TestIndonesianNegatedPraise(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, text := range []string{"nggak rekomen", "gak rekomen deh", "ga recommend sama sekali", "kurang cepat responnya"} {
+		if r := ScoreText(sc, text); r.Label != mw.Negative {
+			t.Errorf("%q: %s (%.3f), want negative", text, r.Label, r.Sentiment)
+		}
+	}
+	for _, text := range []string{"tidak pernah kecewa", "tidak ribet, pengiriman cepat"} {
+		if r := ScoreText(sc, text); r.Label != mw.Positive {
+			t.Errorf("%q: %s (%.3f), want positive (a negated complaint praises)", text, r.Label, r.Sentiment)
+		}
+	}
+}
+
+// The emoji of anger and contempt complain, alone or beside words that
+// say nothing; a smiling one still praises.
+func TestEmojiComplaints(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, text := range []string{"😡", "😡📦❌", "🤬🤬", "my order 😡", "🙄🙄", "🖕"} {
+		if r := ScoreText(sc, text); r.Label != mw.Negative {
+			t.Errorf("%q: %s (%.3f), want negative", text, r.Label, r.Sentiment)
+		}
+	}
+	if r := ScoreText(sc, "love it 😍"); r.Label != mw.Positive {
+		t.Errorf("love it 😍: %s (%.3f), want positive", r.Label, r.Sentiment)
+	}
+}
+
+// A text that opens with one word of strong praise set off by
+// punctuation and then complains, with no more praise, is sarcasm; the
+// same opener before good news, or before a "but" that turns to praise,
+// is not.
+func TestSarcasticOpener(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"great, another delayed order", mw.Negative},
+		{"Mantap, kurirnya telat lagi", mw.Negative},
+		{"Great, fixed it, thanks", mw.Positive},
+		{"Awesome, thanks for the refund", mw.Positive},
+		{"great, another delayed order, but the food was delicious", mw.Positive},
+		{"Great! Love it, though delivery was late", mw.Positive},
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+}
+
+// A negated return ("won't buy here again") complains; the return itself,
+// or a negation of something else before it, does not.
+func TestNegatedReturn(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"ga bakal beli lagi di sini", mw.Negative},
+		{"gak akan beli lagi", mw.Negative},
+		{"nggak bakal balik lagi ke sini", mw.Negative},
+		{"ga bakal ke sini lagi", mw.Negative},
+		{"pasti beli lagi", mw.Positive},
+		{"tidak perlu beli lagi karena awet", mw.Positive},
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"github.com/mentionwatch/mentionwatch/alerts/critical"
 )
@@ -223,7 +224,10 @@ func (g *triggerSet) hasFolded(w []byte) bool {
 // be praise ("enak banget, mau aku viralin"): it alerts, but does not
 // settle the label.
 func (s *scratch) settleCritical(v float64, title, text string) float64 {
-	if v < labelThresh || !s.mayHarm() {
+	// The tokenizer splits words at a zero-width space (a break between
+	// words); the matcher reads one inside a word as nothing
+	// ("kera\u200bcunan"), so a text with one is read again as well.
+	if v < labelThresh || !s.mayHarm() && !s.mayDisguise() && !hasZWSP(title) && !hasZWSP(text) {
 		return v
 	}
 	for _, t := range [2]string{text, title} {
@@ -235,4 +239,45 @@ func (s *scratch) settleCritical(v float64, title, text string) float64 {
 		}
 	}
 	return v
+}
+
+func hasZWSP(s string) bool { return strings.Contains(s, "\u200b") }
+
+// mayDisguise reports whether s has a word the trigger gate cannot see
+// but the matcher reads as one (alerts/critical, fold.go): an unknown
+// word with digits or '@' among its letters ("k3racunan", "sc@m"), with
+// letters beyond ASCII (look-alike or full-width letters: "ѕсаm"), or
+// three single letters in a row ("S C A M"). Such texts are rare, so the
+// matcher's second reading stays off the common path.
+func (s *scratch) mayDisguise() bool {
+	single := 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		w := s.buf[t.a:t.b]
+		if len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' {
+			if single++; single >= 3 {
+				return true
+			}
+			continue
+		}
+		single = 0
+		if t.w != nil || t.noLang || len(w) < 3 {
+			continue
+		}
+		var letters, marks bool
+		for j, c := range w {
+			switch {
+			case c >= 'a' && c <= 'z':
+				letters = true
+			case c >= '0' && c <= '9', c == '@' && j > 0, c == '$' && j > 0:
+				marks = true
+			case c >= 0x80:
+				return true
+			}
+		}
+		if letters && marks {
+			return true
+		}
+	}
+	return false
 }

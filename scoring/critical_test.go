@@ -25,6 +25,13 @@ func TestCriticalSettlesLabel(t *testing.T) {
 		{"Best burger ever at Grillhaus, reported them to the health department though", mw.Negative},
 		{"Sumpah enak banget, mau aku viralin biar semua tau Kopi Senja", mw.Positive},
 		{"Great coffee at Brewly, the barista remembered my order", mw.Positive},
+		// Harms in disguise, which the matcher reads (alerts/critical).
+		{"Pelayanan ramah banget, makanan enak, suka deh, tapi anakku k3racunan", mw.Negative},
+		{"Love the app, great design, but it is a total sc4m", mw.Negative},
+		{"Love the app, great design, but it is a total S C A M", mw.Negative},
+		{"Love the app, great design, but it is a total \u0455\u0441\u0430m", mw.Negative},
+		{"Pelayanan ramah banget, makanan enak, tapi anakku kera\u200bcunan", mw.Negative},
+		{"Love the app, great design, see you at 5pm, 10/10 would buy again", mw.Positive},
 	} {
 		m := mw.Mention{Text: c.text}
 		sc.Score(&m)
@@ -57,6 +64,15 @@ func TestHarmGateNeverHides(t *testing.T) {
 			texts = append(texts, e.Text)
 		}
 	}
+	// Harms in disguise (leetspeak, spelled out, look-alike letters): the
+	// gate's second look (mayDisguise) must pass them too.
+	hostile, err := critical.ReadSet(filepath.Join("..", "alerts", "critical", "testdata", "critical_hostile.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range hostile {
+		texts = append(texts, e.Text)
+	}
 	for _, name := range []string{"complaints_design", "complaints_design2"} {
 		for _, it := range complaintSet(t, name).Items {
 			texts = append(texts, it.Text)
@@ -83,7 +99,7 @@ func TestHarmGateNeverHides(t *testing.T) {
 		found++
 		s.reset()
 		s.tokenize(text)
-		if !s.mayHarm() {
+		if !s.mayHarm() && !s.mayDisguise() && !hasZWSP(text) {
 			t.Errorf("the matcher finds a harm in %q, the gate lets it pass unread", text)
 		}
 	}

@@ -281,6 +281,7 @@ func loadTables() {
 		word(w).flags |= fIDNeg
 	}
 	markHarm()
+	markReturns()
 }
 
 // cueFor returns the cue of a word or phrase of up to three words,

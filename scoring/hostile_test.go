@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +58,8 @@ func TestHostileTextsScore(t *testing.T) {
 		"kecewa banget ", "good? ", "but ", "too ", "should have been great ", "4/5 ", "★", ":) ", "don’t ",
 		"www.", "http://", "good😀", "gk", "GOOD ", "kind of ", "İ", "Ⱥ", "ｇｏｏｄ ", "sooooo", "never so ",
 		"food poisoning ", "keracunan enak ", "great love BPOM ", "good\u00a0", "bad\u3000",
+		"\u00a0", "\u200b", "a\u00ad", "\u200d", "\ufe0f", "\u202e", "1/5 ", "★☆", "great, ", "gak rekomen ",
+		"😡", "tidak kecewa ", "Terrible ",
 	} {
 		text := strings.Repeat(unit, (MaxScoredBytes*4)/len(unit)+1)
 		m := mw.Mention{Title: text, Text: text}
@@ -79,6 +82,38 @@ func TestLinkOnlyTextsNeutral(t *testing.T) {
 		m := mw.Mention{Text: text}
 		if sc.Score(&m); m.Label != mw.Neutral {
 			t.Errorf("%q: %s %v, want neutral", text, m.Label, m.Sentiment)
+		}
+	}
+}
+
+// Characters a reader does not see change no reading: a space beyond
+// ASCII (an HTML &nbsp; is U+00A0) or a zero-width space separates words
+// as a space does, an invisible character inside or beside a word
+// (soft hyphen, zero-width joiner, bidi mark, byte-order mark, variation
+// selector) is dropped, and an ASCII control character (a JSON "\u0000")
+// is a space. Each text scores as its plain twin.
+func TestInvisibleCharactersChangeNothing(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct{ text, plain string }{
+		{"the service was\u00a0terrible", "the service was terrible"},
+		{"the\u00a0service\u00a0was\u00a0terrible\u00a0and\u00a0slow", "the service was terrible and slow"},
+		{"the service was\u3000terrible", "the service was terrible"},
+		{"the service was\u2009terrible", "the service was terrible"},
+		{"the service was\u200bterrible", "the service was terrible"},
+		{"the service was terrible\u200b", "the service was terrible"},
+		{"the service was terrible\ufe0f", "the service was terrible"},
+		{"the service was ter\u00adrible", "the service was terrible"},
+		{"\ufeffthe service was terrible", "the service was terrible"},
+		{"\u202ethe service was terrible\u202c", "the service was terrible"},
+		{"the service was \u200e(terrible)\u200f", "the service was (terrible)"},
+		{"the service was terrible\x00 and slow\x1b", "the service was terrible and slow"},
+		{"pengirimannya\u00a0lama\u00a0banget,\u00a0kecewa", "pengirimannya lama banget, kecewa"},
+		{"kecewa\u200b banget", "kecewa banget"},
+		{"\u2764\ufe0f love it", "\u2764 love it"},
+	} {
+		got, want := ScoreText(sc, c.text), ScoreText(sc, c.plain)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%+q: %+v\nwant as %q: %+v", c.text, got, c.plain, want)
 		}
 	}
 }

@@ -49,6 +49,7 @@ const (
 	kwSort      // sort ("sort of" dampens, like "kind of")
 	kwPernah    // Indonesian "pernah" (ever): "tidak pernah X" (complaints.go)
 	kwIDBoost   // Indonesian "banget", "bgt", "sekali" after a cue (complaints.go)
+	kwLagi      // Indonesian "lagi" (again): "gak bakal beli lagi" (complaints.go)
 )
 
 // Language evidence flags on a word.
@@ -552,7 +553,7 @@ var specials = map[string]uint8{
 	"without": kwWithout, "doubt": kwDoubt, "kind": kwKind, "of": kwOf, "or": kwOr,
 	"nor": kwNor, "at": kwAt, "very": kwVery, "too": kwToo, "like": kwLike,
 	"sort":   kwSort,
-	"pernah": kwPernah, "banget": kwIDBoost, "bgt": kwIDBoost, "bener": kwIDBoost,
+	"pernah": kwPernah, "banget": kwIDBoost, "bgt": kwIDBoost, "bener": kwIDBoost, "lagi": kwLagi,
 	"should": kwModal, "would": kwModal, "could": kwModal, "have": kwHave,
 	"should've": kwModalHave, "would've": kwModalHave, "could've": kwModalHave,
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -147,6 +148,11 @@ func (s *scratch) see(i int) {
 			s.stage[stL] += 3
 		}
 		s.noteStars(*t)
+		if t.punct && !s.datePrefix(i) {
+			if v := s.ratingValence(*t); v != 0 {
+				s.addDomain(v, int32(i))
+			}
+		}
 		return
 	}
 	s.seeWord(i, w, !t.noLang)
@@ -219,7 +225,7 @@ func markActive() {
 			w.act = 1
 		}
 		switch w.special {
-		case kwBut, kwToo, kwModal, kwModalHave:
+		case kwBut, kwToo, kwModal, kwModalHave, kwLagi:
 			w.act = 1
 		}
 	}
@@ -251,6 +257,8 @@ func (s *scratch) seeMore(i int, w *wordInfo) {
 		}
 	case kwIDBoost:
 		s.boostCue(i)
+	case kwLagi:
+		s.negatedReturn(i)
 	}
 	// Phrases ending at i: only words that end some phrase are looked up.
 	if i >= 1 && w.flags&(fEnd2|fEnd3) != 0 {
@@ -280,10 +288,8 @@ func (s *scratch) apply(c *cue, pos, words int) {
 	s.asp |= c.aspects
 	if c.hasVal {
 		v := c.valence
-		if words == 1 && pos > 0 && (s.negatedWord(pos-1) || int32(pos-1) == s.neverAt) {
-			// "tidak ramah" complains, "not broken" mildly praises,
-			// "tidak pernah kecewa" praises.
-			v *= -0.5
+		if words == 1 {
+			v = s.wordValence(c, pos)
 		}
 		if first := int32(pos - words + 1); s.neverAt >= 0 && first <= s.neverAt+1 && s.neverAt+1 <= int32(pos) {
 			s.neverCue = true
@@ -310,11 +316,34 @@ func (s *scratch) addDomain(v float32, pos int32) {
 	}
 }
 
-// phraseReplaces takes back the valences of the words of a phrase that
-// ends at pos from the negative and positive sums, when the phrase's
-// valence has the other sign: "tidak kecewa" praises, "no complaints"
-// does not complain. (Same-sign phrases add to their words, as s.dom
-// always has.)
+// wordValence is the valence the one-word cue c adds at token pos: its
+// own, or, after a negation, the other way and halved ("not broken"
+// mildly praises, "tidak pernah kecewa" praises). Praise after an
+// Indonesian negation is a complaint as strong as the praise, and at
+// least a clear one (complaintClear): "gak rekomen", "kurang cepat",
+// "bukan terbaik" complain as plainly as "tidak puas" or "tidak ramah"
+// (complaintCues), and the Indonesian model, which has seldom seen the
+// praise negated, reads the praise.
+func (s *scratch) wordValence(c *cue, pos int) float32 {
+	if pos == 0 {
+		return c.valence
+	}
+	switch prev := s.toks[pos-1].w; {
+	case c.valence > 0 && prev != nil && prev.idNeg():
+		return -max(c.valence, -complaintClear)
+	case s.negatedWord(pos-1) || int32(pos-1) == s.neverAt:
+		return c.valence * -0.5
+	}
+	return c.valence
+}
+
+// phraseReplaces takes back the valences the words of a phrase that ends
+// at pos added to the negative and positive sums, when they have the
+// other sign than the phrase's: "no complaints" does not complain. A word
+// counts with the valence it added, after its negation: the "kecewa" of
+// "tidak kecewa" added praise, not a complaint, so there is no complaint
+// to take back. (Same-sign phrases add to their words, as s.dom always
+// has.)
 func (s *scratch) phraseReplaces(pos, words int, v float32) {
 	for k := pos - words + 1; k <= pos; k++ {
 		w := s.toks[k].w
@@ -322,11 +351,11 @@ func (s *scratch) phraseReplaces(pos, words int, v float32) {
 			continue
 		}
 		if c := wordCues[w.cueID]; c.hasVal {
-			switch {
-			case v > 0 && c.valence < 0:
-				s.domNeg -= c.valence
-			case v < 0 && c.valence > 0:
-				s.domPos -= c.valence
+			switch added := s.wordValence(c, k); {
+			case v > 0 && added < 0:
+				s.domNeg -= added
+			case v < 0 && added > 0:
+				s.domPos -= added
 			}
 		}
 	}
@@ -359,6 +388,91 @@ func (s *scratch) ratingShape(t token) bool {
 	}
 	d := string(w[slash+1:])
 	return d == "5" || d == "10"
+}
+
+// ratingValence is the complaint or praise of a rating written in the
+// text: a mark out of 5 or 10 ("1/5", "4.5/5", "2/10") or five star
+// glyphs ("★☆☆☆☆"). A fifth of the marks or less complains as "zero
+// stars" nearly does, two fifths less so; nine tenths or more praise as
+// "10/10" does, four fifths less so; a middle mark, or a token that is
+// no rating, is 0. "10/10" itself is a praise cue and never comes here.
+func (s *scratch) ratingValence(t token) float32 {
+	w := s.buf[t.a:t.b]
+	var got, of float64
+	if s.ratingShape(t) {
+		var ok bool
+		slash := bytes.IndexByte(w, '/')
+		if got, ok = decimal(w[:slash]); !ok {
+			return 0
+		}
+		of, _ = decimal(w[slash+1:])
+	} else {
+		for len(w) >= len(starGlyph) && (bytes.HasPrefix(w, starGlyph) || bytes.HasPrefix(w, emptyStar)) {
+			if w[2] == starGlyph[2] {
+				got++
+			}
+			of++
+			w = w[len(starGlyph):]
+		}
+		if len(w) > 0 || of != 5 {
+			return 0
+		}
+	}
+	switch r := got / of; {
+	case r > 1:
+		return 0 // no rating: "7/5"
+	case r >= 0.9:
+		return 2.5
+	case r >= 0.8:
+		return 1.5
+	case r <= 0.2:
+		return -2.5
+	case r <= 0.4:
+		return -1.8
+	}
+	return 0
+}
+
+// datePrefix reports whether the word before token i introduces a date:
+// then a "1/5" after it is the first of May or the fifth of January ("on
+// 5/5", "tgl 1/5"), not a mark.
+func (s *scratch) datePrefix(i int) bool {
+	if i == 0 {
+		return false
+	}
+	p := s.toks[i-1]
+	switch string(s.buf[p.a:p.b]) {
+	case "on", "by", "until", "till", "from", "since", "before", "after", "date", "dated", "due",
+		"tgl", "tanggal", "sejak", "sampai", "hingga", "mulai", "per", "pada", "sebelum", "setelah":
+		return true
+	}
+	return false
+}
+
+// emptyStar is the glyph of a star not given, as starGlyph is of one
+// given: the two differ in their last byte only.
+var emptyStar = []byte("☆")
+
+// decimal reads the digits of w with at most one '.' ("4", "4.5").
+func decimal(w []byte) (float64, bool) {
+	v, scale, dot, digits := 0.0, 1.0, false, 0
+	for _, c := range w {
+		switch {
+		case c == '.' && !dot:
+			dot = true
+		case c >= '0' && c <= '9':
+			digits++
+			if dot {
+				scale /= 10
+				v += float64(c-'0') * scale
+			} else {
+				v = v*10 + float64(c-'0')
+			}
+		default:
+			return 0, false
+		}
+	}
+	return v, digits > 0
 }
 
 // English sentiment: the VADER method, damped for long texts and for link
@@ -556,9 +670,12 @@ func detectLang(s *scratch) string {
 			continue
 		}
 		w := s.buf[t.a:t.b]
+		// A word of the English lexicon has no Indonesian shape:
+		// "terrible", "terrific" and "bereaved" are no ter- or ber- words.
+		lexEN := t.w != nil && t.w.vader()
 		switch {
-		case hasSuffix(w, "nya"), hasSuffix(w, "kan"), hasSuffix(w, "lah"), hasPrefix(w, "meng"),
-			hasPrefix(w, "meny"), hasPrefix(w, "ber"), hasPrefix(w, "ter") && len(w) > 5, hasPrefix(w, "peng"):
+		case !lexEN && (hasSuffix(w, "nya") || hasSuffix(w, "kan") || hasSuffix(w, "lah") || hasPrefix(w, "meng") ||
+			hasPrefix(w, "meny") || hasPrefix(w, "ber") || hasPrefix(w, "ter") && len(w) > 5 || hasPrefix(w, "peng")):
 			ii += 2
 		case hasSuffix(w, "ing"), hasSuffix(w, "ed"), hasSuffix(w, "tion"), hasSuffix(w, "ly"),
 			hasSuffix(w, "'s"), hasSuffix(w, "ness"), englishSpelling(w):

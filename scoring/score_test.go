@@ -131,6 +131,10 @@ func TestLang(t *testing.T) {
 		"I can't believe how fast the delivery was":                  "en",
 		"Barangnya sudah sampai, terima kasih kak":                   "id",
 		"Saya tak puas hati dengan perkhidmatan ini":                 "id", // Malay counts as id
+		// A word of the English lexicon that looks like a ter- word.
+		"Terrible!":          "en",
+		"terrible, terrible": "en",
+		"Terlambat lagi":     "id",
 	} {
 		if got := score(text).Lang; got != want {
 			t.Errorf("%q: lang %q, want %q", text, got, want)
@@ -159,6 +163,26 @@ func TestRatingFusion(t *testing.T) {
 		}
 		if (m.Sentiment >= 0.05) != (m.Label == mw.Positive) || (m.Sentiment <= -0.05) != (m.Label == mw.Negative) {
 			t.Errorf("%q: label %v inconsistent with %v", c.text, m.Label, m.Sentiment)
+		}
+	}
+}
+
+// A rating written in the text counts as a star rating does: a low mark
+// complains, a top mark praises, a middle one leaves the text to decide,
+// and a date written like a mark ("on 5/5") is no rating.
+func TestRatingInText(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"1/5", mw.Negative}, {"0/5", mw.Negative}, {"1/10", mw.Negative}, {"★☆☆☆☆", mw.Negative},
+		{"rating: 1/5.", mw.Negative}, {"5/5", mw.Positive}, {"4.5/5", mw.Positive}, {"9/10", mw.Positive},
+		{"★★★★★", mw.Positive}, {"★★★☆☆", mw.Neutral}, {"7/5", mw.Neutral}, {"the event is on 5/5", mw.Neutral},
+		{"promo tgl 1/5", mw.Neutral},
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
 		}
 	}
 }

@@ -94,8 +94,26 @@ func putScratch(s *scratch) {
 	scratchPool.Put(s)
 }
 
+// isSpace reports ASCII white space, and the other ASCII control
+// characters (NUL, ESC, DEL, ...): none of them is part of a word, and a
+// "terrible\x00" from a JSON "\u0000" is the word "terrible".
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+	return c <= ' ' || c == 0x7f
+}
+
+// breaksWord reports a character beyond ASCII that separates words as a
+// space does: the Unicode spaces (U+00A0 of an HTML &nbsp;, U+3000, the
+// thin and narrow spaces) and the zero-width space U+200B. A field is
+// split there, as at an emoji.
+func breaksWord(r rune) bool { return r == '\u200b' || unicode.IsSpace(r) }
+
+// invisible reports a character that shows nothing inside a word: the
+// format characters (soft hyphen, zero-width joiner and non-joiner, word
+// joiner, byte-order mark, the bidi marks, embeddings, overrides and
+// isolates) and the variation selectors (U+FE0F after "❤"). They are
+// dropped, so "terrible\u200e" and "ter\u00adrible" are "terrible".
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || 0xfe00 <= r && r <= 0xfe0f || 0xe0100 <= r && r <= 0xe01ef
 }
 
 // isPunct is Python's string.punctuation.
@@ -469,6 +487,11 @@ func (s *scratch) field(f string) {
 				s.see(len(s.toks) - 1)
 			}
 			start = i + size
+		} else if breaksWord(r) {
+			if i > start {
+				s.part(f[start:i])
+			}
+			start = i + size
 		}
 		i += size
 	}
@@ -478,10 +501,17 @@ func (s *scratch) field(f string) {
 }
 
 // part adds the token of p, a part of a field with non-ASCII bytes
-// between emoji (or all of it).
+// between emoji or spaces beyond ASCII (or all of it). The word is read
+// from its lower case in buf, which lower has written without the
+// invisible characters: so their place does not matter ("\u200e(good)"
+// is "good" as "(good)" is), and a part of them alone is no token.
 func (s *scratch) part(p string) {
 	a := len(s.buf)
-	s.word(a, s.lower(p)|cHigh, p)
+	acc := s.lower(p) | cHigh
+	if len(s.buf) == a {
+		return
+	}
+	s.word(a, acc, unsafeString(s.buf[a:]))
 }
 
 // lower appends the lower case of f to buf (typographic apostrophes as
@@ -501,6 +531,10 @@ func (s *scratch) lower(f string) (acc uint8) {
 		}
 		acc |= cHigh
 		r, size := utf8.DecodeRuneInString(f[i:])
+		if invisible(r) {
+			i += size
+			continue
+		}
 		if r == '\u2019' || r == '\u2018' {
 			r = '\'' // typographic apostrophes: "don’t" is "don't"
 		}

@@ -24,10 +24,13 @@ type refCounts struct{ excl, quest, latin, nonLatin, nUpper, urls int }
 
 // refTokenize is the tokenizer's contract written plainly, one rune at a
 // time, with maps and strings, and none of tokens.go's fast paths:
-//   - fields are split at ASCII white space; '!' and '?' are counted in
-//     every field;
+//   - fields are split at ASCII white space and control characters; '!'
+//     and '?' are counted in every field;
 //   - an emoji ends a part of its field and adds the words of its
-//     description (no language evidence);
+//     description (no language evidence); a space beyond ASCII (U+00A0,
+//     U+3000, ...) or the zero-width space ends a part too;
+//   - invisible characters (format characters, variation selectors) are
+//     dropped from a part; a part of them alone is nothing;
 //   - a part loses its leading and trailing ASCII punctuation, unless that
 //     leaves two bytes or fewer and the whole part, lower-cased, is in the
 //     vocabulary (an emoticon: ":)", "<3"); punctuation alone is nothing;
@@ -58,6 +61,9 @@ func refTokenize(text string) ([]refToken, refCounts) {
 					toks = append(toks, refToken{text: wi.text(), w: wi, noLang: true})
 				}
 				start = i + size
+			} else if breaksWord(r) {
+				toks = refPart(toks, &c, field[start:i], high)
+				start = i + size
 			}
 			i += size
 		}
@@ -67,6 +73,12 @@ func refTokenize(text string) ([]refToken, refCounts) {
 }
 
 func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
+	p = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, p)
 	if p == "" {
 		return toks
 	}
@@ -173,6 +185,8 @@ var tokenizerSeeds = []string{
 	"ok!😀 é, Don’t DON'T isn't WWW.ACME.COM www.a http://x.co @handle: #TAG",
 	"ÉCOLE Straße İstanbul ΣΟΦΙΑ日本語 مرحبا\u00a0nbsp", "a\tb\nc\rd\fe\vf", "..., !? ?! ':' ``",
 	"ABCDEFGHIJ abcdefghi ABCDEFGHIJKLMNOPQRS wow!!!!!!!!!!!!!!! x:y abcdefgh:ijk",
+	"was\u00a0terrible,\u3000kecewa\u200bbanget \u200e(good)\u200f ter\u00adrible \ufeffok \u2764\ufe0f \u200d \x00bad\x1b",
+	"\u202egood\u202c DON\u00adT\u00a0?! \u2003\u2003 \u00ad",
 }
 
 // The fast tokenizer (eight bytes at a time, hashing as it goes, with
