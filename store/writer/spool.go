@@ -2,9 +2,11 @@ package writer
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -150,41 +152,63 @@ func (s *spool) push(batch []mw.Mention) error {
 	return nil
 }
 
-// peek reads the oldest segment. A segment that cannot be decoded is moved
-// aside (renamed .bad) and dropped from the queue, with an error naming it.
-func (s *spool) peek() (string, []mw.Mention, error) {
+// peek reads the oldest segment. A segment that cannot be read at all is
+// moved aside (renamed .bad) and dropped from the queue, with an error
+// naming it. Lines of it that do not decode (a disk that corrupted a few
+// bytes) are copied to the segment's name + ".bad" and counted in bad;
+// the rest of the batch is returned, so one damaged mention does not cost
+// the others.
+func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 	s.mu.Lock()
 	seg := s.segs[0]
 	s.mu.Unlock()
 	path := filepath.Join(s.dir, seg.name)
-	batch, err := readSegment(path)
+	batch, badLines, err := readSegment(path)
+	if err == nil && len(badLines) > 0 {
+		if err = os.WriteFile(path+".bad", bytes.Join(badLines, nil), 0o600); err != nil {
+			err = fmt.Errorf("keeping %d undecodable lines aside: %w", len(badLines), err)
+		}
+	}
 	if err != nil {
 		s.mu.Lock()
 		s.segs = s.segs[1:]
 		s.bytes -= seg.size
 		s.mu.Unlock()
 		os.Rename(path, path+".bad")
-		return path, nil, err
+		return path, nil, 0, err
 	}
-	return seg.name, batch, nil
+	return seg.name, batch, len(badLines), nil
 }
 
-func readSegment(path string) ([]mw.Mention, error) {
+// readSegment decodes a segment, one mention per line (as push writes
+// them); lines that do not decode are returned as they are.
+func readSegment(path string) (batch []mw.Mention, bad [][]byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<16))
-	var batch []mw.Mention
-	for dec.More() {
-		var m mw.Mention
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("decoding mention %d: %w", len(batch)+1, err)
+	r := bufio.NewReaderSize(f, 1<<16)
+	for {
+		line, rerr := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var m mw.Mention
+			if json.Unmarshal(line, &m) != nil {
+				if line[len(line)-1] != '\n' {
+					line = append(line, '\n')
+				}
+				bad = append(bad, line)
+			} else {
+				batch = append(batch, m)
+			}
 		}
-		batch = append(batch, m)
+		if errors.Is(rerr, io.EOF) {
+			return batch, bad, nil
+		}
+		if rerr != nil {
+			return nil, nil, fmt.Errorf("reading after mention %d: %w", len(batch)+len(bad), rerr)
+		}
 	}
-	return batch, nil
 }
 
 // pop removes the oldest segment once it is stored.

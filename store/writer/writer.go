@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -357,9 +358,19 @@ func (w *Writer) replayLocked(ctx context.Context, force bool) {
 		return
 	}
 	for !w.spool.empty() {
-		seg, batch, err := w.spool.peek()
+		seg, batch, bad, err := w.spool.peek()
 		if err != nil {
 			w.log.Error("spooled batch unreadable; moved aside, fix or delete it by hand", "file", seg, "err", err)
+			continue
+		}
+		if bad > 0 {
+			w.log.Error("spooled batch has undecodable mentions; they are kept aside, the rest is replayed: fix or delete the .bad file by hand",
+				"file", filepath.Join(w.spool.dir, seg+".bad"), "undecodable", bad, "replayed", len(batch))
+		}
+		if len(batch) == 0 {
+			if err := w.spool.pop(seg); err != nil {
+				w.log.Error("removing an undecodable spool file failed", "file", seg, "err", err)
+			}
 			continue
 		}
 		if err := w.insert(ctx, batch); err != nil {

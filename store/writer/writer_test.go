@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -386,5 +387,48 @@ func TestWriteCancelledWhileQueueFull(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s stored %d times", id, n)
 		}
+	}
+}
+
+// TestCorruptLineKeepsTheRestOfItsSegment: a segment with one damaged
+// line (a disk that flipped a few bytes) used to be moved aside whole, and
+// every good mention in it was lost to the store. The good lines are
+// replayed; the damaged one is kept in the segment's .bad file.
+func TestCorruptLineKeepsTheRestOfItsSegment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	st := &fakeStore{down: true}
+	w := newWriter(t, st, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+	if err := w.Write(ctx, mentions("a", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil { // one batch of 3, spooled while the store is down
+		t.Fatal(err)
+	}
+	segs, _ := filepath.Glob(filepath.Join(dir, "*.batch"))
+	if len(segs) != 1 {
+		t.Fatalf("spool holds %v, want one segment", segs)
+	}
+	b, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	lines[1] = append([]byte("{\"id\": \x01garbled"), '\n')
+	if err := os.WriteFile(segs[0], bytes.Join(lines, nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st.setDown(false)
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.order(); len(got) != 2 {
+		t.Fatalf("stored %v, want the segment's 2 good mentions", got)
+	}
+	bad, err := os.ReadFile(segs[0] + ".bad")
+	if err != nil || !bytes.Contains(bad, []byte("garbled")) || bytes.Count(bad, []byte("\n")) != 1 {
+		t.Errorf("the damaged line is not kept aside alone: %q, %v", bad, err)
+	}
+	if _, err := os.Stat(segs[0]); !os.IsNotExist(err) {
+		t.Errorf("the replayed segment is still queued: %v", err)
 	}
 }
