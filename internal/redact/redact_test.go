@@ -25,6 +25,11 @@ func TestURL(t *testing.T) {
 		{"https://example.com/news/acme-recalls-vacuum-robots-2026", "https://example.com/news/acme-recalls-vacuum-robots-2026"},
 		{"clickhouse://default:pw@ch:9000/db?compress=lz4", "clickhouse://<secret>@ch:9000/db?compress=<secret>"},
 		{"https://example.com/", "https://example.com/"},
+		// Not a URL to net/url: the host still shows, user info and path do not.
+		{"http://%31%32%37.0.0.1/", "http://%31%32%37.0.0.1/<secret>"},
+		{"http://us%er:pw@ho%st/x?token=1", "http://<secret>@ho%st/<secret>"},
+		{"http://a b.example", "http://a b.example"},
+		{"http://ho\x01st/x", "http://<secret>/<secret>"},
 	} {
 		if got := URL(tc.in); got != tc.want {
 			t.Errorf("URL(%q) = %q, want %q", tc.in, got, tc.want)

@@ -16,12 +16,24 @@ var plainParams = map[string]bool{
 
 // URL redacts one URL: user info, query values (but plainParams),
 // fragment, and secret path segments. Text that does not parse as a URL
-// keeps only its scheme.
+// keeps only its scheme and its host (after any user info), so the
+// operator can still tell which URL was refused.
 func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Opaque != "" {
 		if i := strings.Index(raw, "://"); i > 0 {
-			return raw[:i+3] + Mask
+			rest := raw[i+3:]
+			host := rest[:strings.IndexAny(rest+"/", "/?#")]
+			if at := strings.LastIndexByte(host, '@'); at >= 0 {
+				host = Mask + "@" + host[at+1:]
+			}
+			if len(host) > 256 || strings.ContainsFunc(host, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+				host = Mask
+			}
+			if len(host) == len(rest) {
+				return raw[:i+3] + host
+			}
+			return raw[:i+3] + host + "/" + Mask
 		}
 		return Mask
 	}
