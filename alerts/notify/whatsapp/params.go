@@ -52,7 +52,56 @@ func Params(c alerts.Content, a mw.Alert, names []string, max int) []string {
 			out[i] = Sanitize(v, max)
 		}
 	}
+	fitBody(out, names)
 	return out
+}
+
+// ParamsBudget is how many characters the parameters may take together:
+// Meta refuses a template body over 1,024 characters (error 132005, for
+// every send alike), and the template's own text needs the rest.
+const ParamsBudget = 900
+
+// fitBody clips the text parameters (never link, which a clip would
+// break) to one common length, the largest at which the parameters
+// together fit ParamsBudget, so a long one gives up more than a short
+// one; none is clipped below minParamRunes.
+func fitBody(out, names []string) {
+	const minParamRunes = 20
+	lens := make([]int, len(out))
+	fixed, longest := 0, 0
+	for i, v := range out {
+		lens[i] = utf8.RuneCountInString(v)
+		if names[i] == "link" {
+			fixed += lens[i]
+		} else {
+			longest = max(longest, lens[i])
+		}
+	}
+	fits := func(l int) bool {
+		total := fixed
+		for i, n := range lens {
+			if names[i] != "link" {
+				total += min(n, l)
+			}
+		}
+		return total <= ParamsBudget
+	}
+	if fits(longest) {
+		return
+	}
+	lo, hi := minParamRunes, longest // fits(hi) is false
+	for lo+1 < hi {
+		if mid := (lo + hi) / 2; fits(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	for i, n := range lens {
+		if names[i] != "link" && n > lo {
+			out[i] = clip(out[i], lo)
+		}
+	}
 }
 
 // Sanitize makes s a valid template text parameter of at most max runes:

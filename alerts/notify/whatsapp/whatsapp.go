@@ -39,7 +39,8 @@ type WhatsApp struct {
 	// placeholders.
 	Parameters []string `yaml:"parameters"`
 	// MaxParamRunes bounds each parameter (default 300, at most 1024):
-	// Meta rejects a body over 1,024 characters (error 132005).
+	// Meta rejects a body over 1,024 characters (error 132005); all
+	// together are also kept to ParamsBudget.
 	MaxParamRunes int    `yaml:"max_param_runes"`
 	APIVersion    string `yaml:"api_version"` // Graph API version, default v21.0
 	APIURL        string `yaml:"api_url"`     // default https://graph.facebook.com (tests)

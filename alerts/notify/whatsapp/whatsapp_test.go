@@ -288,3 +288,32 @@ func TestConfigChecks(t *testing.T) {
 		t.Errorf("printed config leaks the token or hides nothing: %s", buf.String())
 	}
 }
+
+// TestParamsFitTheTemplateBody: Meta refuses a body over 1,024
+// characters (error 132005) for every send alike, so six parameters of
+// up to max_param_runes each (1,800 with the default 300) made every
+// alert fail for good. Together they now fit ParamsBudget, the longest
+// clipped first, and the link is never cut.
+func TestParamsFitTheTemplateBody(t *testing.T) {
+	long := strings.Repeat("paket belum sampai sudah dua minggu ", 40)
+	c := alerts.Content{Headline: long, Why: long, When: "Since Wed Dec 2 10:03 WIB",
+		Evidence: []alerts.Evidence{{Source: "x", Author: "budi", Text: long}, {Source: "x", Author: "rina", Text: long}},
+		Open:     "https://dash.example/#alert=" + strings.Repeat("a", 60)}
+	names := []string{"headline", "brand", "why", "when", "evidence", "link"}
+	for _, max := range []int{300, 1024} {
+		ps := Params(c, mw.Alert{Brand: "Kopi Senja"}, names, max)
+		total := 0
+		for _, p := range ps {
+			total += utf8.RuneCountInString(p)
+		}
+		if total > ParamsBudget {
+			t.Errorf("max %d: the parameters take %d characters together, over %d", max, total, ParamsBudget)
+		}
+		if ps[5] != c.Open || ps[1] != "Kopi Senja" || ps[3] != c.When {
+			t.Errorf("max %d: short parameters or the link were cut: %q", max, ps)
+		}
+		if !strings.HasSuffix(ps[0], "…") || utf8.RuneCountInString(ps[0]) < 100 {
+			t.Errorf("max %d: headline %q, want it clipped, not emptied", max, ps[0])
+		}
+	}
+}
