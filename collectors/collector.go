@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/query"
@@ -158,37 +159,129 @@ func brandsFor(all []mw.Brand, only []string) []mw.Brand {
 
 // SearchQueries is the explicit query when set, else one query per
 // distinct search term (case-insensitive), with any leading '#' or '@'
-// dropped and multi-word terms quoted as phrases. Search APIs that AND the
-// words of one query (Algolia, Bluesky, Mastodon) need one query per term.
+// dropped and terms of several words or with punctuation quoted
+// (QuoteTerm), then one query per joined form of a phrase ("kopi
+// kenangan" -> kopikenangan, query.Joined) that is not a term already:
+// these services match whole words, so the phrase alone misses
+// #KopiKenangan. Search APIs that AND the words of one query (Algolia,
+// Bluesky, Mastodon) need one query per term; a joined form costs one more
+// request per run.
 func SearchQueries(explicit string, terms []string) []string {
 	if explicit != "" {
 		return []string{explicit}
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, t := range terms {
+	add := func(t string) {
 		t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
 		k := strings.ToLower(t)
 		if t == "" || seen[k] {
-			continue
+			return
 		}
 		seen[k] = true
-		if strings.ContainsRune(t, ' ') {
-			t = `"` + t + `"`
-		}
-		out = append(out, t)
+		out = append(out, QuoteTerm(t))
+	}
+	for _, t := range terms {
+		add(t)
+	}
+	for _, t := range terms {
+		add(query.Joined(t))
 	}
 	return out
 }
 
+// QuoteTerm returns t as one search term: unchanged when it is a word
+// (letters, digits and '_', after an optional leading '#', '@' or '$'),
+// else quoted as a phrase with any '"' in it dropped, so that its spaces
+// and punctuation ("acme store", 7-Eleven, "foo:bar", "(ID)") are never
+// read as the service's syntax.
+func QuoteTerm(t string) string {
+	if t == "" {
+		return ""
+	}
+	body := t
+	if body != "" && strings.ContainsRune("#@$", rune(body[0])) {
+		body = body[1:]
+	}
+	if body != "" && !strings.ContainsFunc(body, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	}) {
+		return t
+	}
+	return `"` + strings.ReplaceAll(t, `"`, "") + `"`
+}
+
+// OrQuery is how a service that ORs alternatives in one request (X,
+// Reddit, Google News, YouTube) reads search terms.
+type OrQuery struct {
+	Sep    string                // between alternatives: " OR ", "|"
+	Term   func(string) string   // a term as the service reads it; "" leaves it out
+	Joined func(string) []string // the alternatives for a phrase's joined form ("kopikenangan", "#kopikenangan")
+	Fits   func(q string) bool   // whether the query fits the service's limit; nil: any
+}
+
+// Build ORs the distinct terms (case-insensitive, as Term gives them),
+// then adds the alternatives of each phrase's joined form (query.Joined)
+// while the query still fits. The terms themselves are always all there
+// (the caller checks their length); joined forms that do not fit are left
+// out and logged once at debug, so they never turn a valid config into an
+// error.
+func (o OrQuery) Build(terms []string, log *slog.Logger) string {
+	seen := map[string]bool{}
+	var alts []string
+	for _, t := range terms {
+		if t = o.Term(t); t != "" && !seen[strings.ToLower(t)] {
+			seen[strings.ToLower(t)] = true
+			alts = append(alts, t)
+		}
+	}
+	q := strings.Join(alts, o.Sep)
+	if o.Joined == nil {
+		return q
+	}
+	var left []string
+	for _, t := range terms {
+		j := query.Joined(t)
+		if j == "" {
+			continue
+		}
+		for _, f := range o.Joined(j) {
+			if seen[strings.ToLower(f)] {
+				continue
+			}
+			seen[strings.ToLower(f)] = true
+			if next := q + o.Sep + f; o.Fits == nil || o.Fits(next) {
+				q = next
+			} else {
+				left = append(left, f)
+			}
+		}
+	}
+	if len(left) > 0 && log != nil {
+		log.Debug("joined forms of phrases left out of the search query: it would pass the service's limit (set query to choose the terms yourself)", "left_out", left)
+	}
+	return q
+}
+
 // SearchTerms returns the keywords of brands (and their competitors), for
-// collectors that search a service by query.
+// collectors that search a service by query: trimmed, the outer quotes a
+// keyword may be written with dropped (as the matcher reads it,
+// query.Phrase), and those without a letter or digit (which match
+// nothing) left out.
 func SearchTerms(brands []mw.Brand) []string {
 	var out []string
+	add := func(terms []string) {
+		for _, t := range terms {
+			t = strings.Trim(strings.TrimSpace(t), `"`)
+			if strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+				out = append(out, strings.TrimSpace(t))
+			}
+		}
+	}
 	for _, b := range brands {
-		out = append(out, termsOf(b.Keywords, b.Query)...)
+		add(termsOf(b.Keywords, b.Query))
 		for _, c := range b.Competitors {
-			out = append(out, termsOf(c.Keywords, c.Query)...)
+			add(termsOf(c.Keywords, c.Query))
 		}
 	}
 	return out

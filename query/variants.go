@@ -208,3 +208,18 @@ func varied(words []string) []Term {
 	}
 	return out
 }
+
+// Joined returns the one-word form of a phrase that the phrase also
+// matches, as Phrase reads text ("Kopi Kenangan" -> "kopikenangan",
+// "go-jek" -> "gojek", "7-Eleven" -> "7eleven"): its folded words
+// together. It is "" for one word, a phrase with a handle or hashtag in it,
+// a joined form under minJoined letters ("H&M"), or text without letters
+// or digits. Collectors add it to the search terms they send a service
+// that matches whole words (docs/SOURCES.md, "Search query").
+func Joined(text string) string {
+	p, ok := Phrase(text)
+	if !ok {
+		return ""
+	}
+	return p.root.joined
+}

@@ -351,8 +351,8 @@ func TestQueriesFromBrands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 4 || len(fake.searches) != 3 || len(cur.Extra) != 3 {
-		t.Fatalf("items %d, searches %v, cursor %v; want 3 queries, posts once", len(items), fake.searches, cur.Extra)
+	if len(items) != 4 || len(fake.searches) != 4 || len(cur.Extra) != 4 {
+		t.Fatalf("items %d, searches %v, cursor %v; want 4 queries (acme, \"acme store\", globex, acmestore), posts once", len(items), fake.searches, cur.Extra)
 	}
 	if !strings.Contains(fake.searches[1], "q=%22acme+store%22") || !strings.Contains(fake.searches[1], "lang=id") {
 		t.Errorf("search = %s", fake.searches[1])

@@ -117,15 +117,19 @@ func TestQueriesFromBrands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// acme, "acme store" and globex each search; the fake ignores the
-	// query, so dedup leaves the 4 fixture hits.
-	if len(items) != 4 || len(fake.requests) != 3 {
+	// acme, "acme store", globex and acmestore (the phrase written as
+	// one word) each search; the fake ignores the query, so dedup leaves
+	// the 4 fixture hits.
+	if len(items) != 4 || len(fake.requests) != 4 {
 		t.Fatalf("items = %d, requests = %v", len(items), fake.requests)
 	}
 	if !strings.Contains(fake.requests[1], "query=%22acme+store%22") {
 		t.Errorf("phrase not quoted: %s", fake.requests[1])
 	}
-	if len(cur.Extra) != 3 {
+	if !strings.Contains(fake.requests[3], "query=acmestore&") {
+		t.Errorf("joined form not searched: %s", fake.requests[3])
+	}
+	if len(cur.Extra) != 4 {
 		t.Errorf("cursor extra = %v, want one mark per query", cur.Extra)
 	}
 }

@@ -27,6 +27,10 @@ const (
 	DefaultAPIURL   = "https://oauth.reddit.com"
 )
 
+// MaxQueryLen is the longest q the search API reads (its documentation:
+// "a string no longer than 512 characters").
+const MaxQueryLen = 512
+
 // appsPage is where credentials come from.
 const appsPage = "https://www.reddit.com/prefs/apps"
 
@@ -111,15 +115,15 @@ func (r *Reddit) Init(env collectors.Env) error {
 	r.APIURL = strings.TrimRight(r.APIURL, "/")
 	r.query = r.Query
 	if r.query == "" {
-		var terms []string
-		for _, t := range collectors.SearchTerms(env.Brands) {
-			t = strings.TrimLeft(t, "#@")
-			if strings.ContainsRune(t, ' ') {
-				t = `"` + t + `"`
-			}
-			terms = append(terms, t)
-		}
-		r.query = strings.Join(terms, " OR ")
+		r.query = collectors.OrQuery{
+			Sep:    " OR ",
+			Term:   func(t string) string { return collectors.QuoteTerm(strings.TrimLeft(t, "#@")) },
+			Joined: func(j string) []string { return []string{j} },
+			Fits:   func(q string) bool { return len(q) <= MaxQueryLen },
+		}.Build(collectors.SearchTerms(env.Brands), env.Log)
+	}
+	if len(r.query) > MaxQueryLen {
+		env.Log.Warn("the search query is longer than the 512 characters Reddit reads; set a shorter query or split the brands over two reddit sources", "length", len(r.query))
 	}
 	if r.query == "" {
 		return errors.New("reddit needs a query or brands with keywords")

@@ -34,6 +34,10 @@ const (
 // googleNewsBase is where Google News search feeds live.
 const googleNewsBase = "https://news.google.com/rss/search"
 
+// googleMaxWords is how many words of a query Google search reads; it
+// ignores the rest.
+const googleMaxWords = 32
+
 // Feed is one feed source; the struct is its config.
 type Feed struct {
 	URL      string `yaml:"url"`       // the feed URL (rss, google_alerts)
@@ -69,14 +73,14 @@ func (f *Feed) Init(env collectors.Env) error {
 	case PresetGoogleNews:
 		q := f.Query
 		if q == "" {
-			var terms []string
-			for _, t := range collectors.SearchTerms(env.Brands) {
-				if strings.ContainsRune(t, ' ') {
-					t = `"` + t + `"`
-				}
-				terms = append(terms, t)
-			}
-			q = strings.Join(terms, " OR ")
+			// Google reads the first 32 words of a query: a phrase's
+			// joined form goes in only while the query stays within them.
+			q = collectors.OrQuery{
+				Sep:    " OR ",
+				Term:   collectors.QuoteTerm,
+				Joined: func(j string) []string { return []string{j} },
+				Fits:   func(q string) bool { return len(strings.Fields(q)) <= googleMaxWords },
+			}.Build(collectors.SearchTerms(env.Brands), env.Log)
 		}
 		if q == "" {
 			return errors.New("google_news needs a query or brands with keywords")

@@ -157,7 +157,7 @@ func TestGoogleNewsPreset(t *testing.T) {
 	if _, _, err := f.Collect(context.Background(), mw.Cursor{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "ceid=ID%3Aid&gl=ID&hl=id&q=acme+OR+%22acme+store%22"
+	want := "ceid=ID%3Aid&gl=ID&hl=id&q=acme+OR+%22acme+store%22+OR+acmestore"
 	if gotQuery != want {
 		t.Fatalf("query = %s, want %s", gotQuery, want)
 	}

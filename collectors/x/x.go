@@ -83,35 +83,34 @@ func (x *X) Init(env collectors.Env) error {
 		return fmt.Errorf("invalid base_url %q: %w", x.BaseURL, err)
 	}
 	x.BaseURL = strings.TrimRight(x.BaseURL, "/")
+	var filters string
+	if x.ExcludeRetweets == nil || *x.ExcludeRetweets {
+		filters += " -is:retweet"
+	}
+	if x.Lang != "" {
+		filters += " lang:" + x.Lang
+	}
 	q := x.Query
 	if q == "" {
-		var terms []string
-		seen := map[string]bool{}
-		for _, t := range collectors.SearchTerms(env.Brands) {
-			t = strings.TrimSpace(t)
-			if t == "" || seen[strings.ToLower(t)] {
-				continue
+		// Keywords match tokens and # only hashtags: a phrase's joined
+		// form goes in as both ("kopikenangan OR #kopikenangan").
+		group := func(q string) string {
+			if strings.Contains(q, " OR ") {
+				return "(" + q + ")"
 			}
-			seen[strings.ToLower(t)] = true
-			if strings.ContainsRune(t, ' ') {
-				t = `"` + t + `"`
-			}
-			terms = append(terms, t)
+			return q
 		}
-		q = strings.Join(terms, " OR ")
-		if len(terms) > 1 {
-			q = "(" + q + ")"
-		}
+		q = group(collectors.OrQuery{
+			Sep:    " OR ",
+			Term:   collectors.QuoteTerm,
+			Joined: func(j string) []string { return []string{j, "#" + j} },
+			Fits:   func(q string) bool { return len(group(q)+filters) <= MaxQueryLen },
+		}.Build(collectors.SearchTerms(env.Brands), env.Log))
 	}
 	if q == "" {
 		return errors.New("x needs a query or brands with keywords")
 	}
-	if x.ExcludeRetweets == nil || *x.ExcludeRetweets {
-		q += " -is:retweet"
-	}
-	if x.Lang != "" {
-		q += " lang:" + x.Lang
-	}
+	q += filters
 	if len(q) > MaxQueryLen {
 		return fmt.Errorf("the query is %d characters, above the %d the API accepts; set a shorter query", len(q), MaxQueryLen)
 	}

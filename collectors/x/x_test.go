@@ -142,7 +142,7 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 	if len(items) != 4 || len(r) != 1 || cur.LastID != "1992551234567890005" {
 		t.Fatalf("items %d, requests %v, cursor %+v", len(items), r, cur)
 	}
-	if !strings.Contains(r[0], "query=%28acme+OR+%22acme+store%22+OR+globex%29+-is%3Aretweet") || strings.Contains(r[0], "since_id") {
+	if !strings.Contains(r[0], "query=%28acme+OR+%22acme+store%22+OR+globex+OR+acmestore+OR+%23acmestore%29+-is%3Aretweet") || strings.Contains(r[0], "since_id") {
 		t.Errorf("first query = %s", r[0])
 	}
 

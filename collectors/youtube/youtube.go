@@ -88,20 +88,13 @@ func (y *YouTube) Init(env collectors.Env) error {
 	if y.ChannelID == "" {
 		y.query = y.Query
 		if y.query == "" {
-			var terms []string
-			seen := map[string]bool{}
-			for _, t := range collectors.SearchTerms(env.Brands) {
-				t = strings.TrimSpace(strings.TrimLeft(t, "#@"))
-				if t == "" || seen[strings.ToLower(t)] {
-					continue
-				}
-				seen[strings.ToLower(t)] = true
-				if strings.ContainsRune(t, ' ') {
-					t = `"` + t + `"`
-				}
-				terms = append(terms, t)
-			}
-			y.query = strings.Join(terms, "|") // the API's OR
+			// One search.list call ORs every term with |, so a phrase's
+			// joined form costs no quota (docs/SOURCES.md, youtube).
+			y.query = collectors.OrQuery{
+				Sep:    "|", // the API's OR
+				Term:   func(t string) string { return collectors.QuoteTerm(strings.TrimSpace(strings.TrimLeft(t, "#@"))) },
+				Joined: func(j string) []string { return []string{j} },
+			}.Build(collectors.SearchTerms(env.Brands), env.Log)
 		}
 		if y.query == "" {
 			return errors.New("youtube needs channel_id, a query or brands with keywords")
