@@ -58,8 +58,13 @@ type history struct {
 	bucket time.Duration
 	brands []string // nil: every brand in the store
 
-	vals  map[string]map[int64]counts // series -> bucket start (Unix s) -> counts
-	first map[string]time.Time        // brand -> first bucket with a mention
+	vals   map[string]map[int64]counts // series -> bucket start (Unix s) -> counts
+	first  map[string]time.Time        // brand -> first bucket with a mention
+	forgot time.Time                   // the buckets before this were dropped (forget)
+	// dirty is, after each read, the series whose counts it changed and
+	// the earliest bucket that changed in each, so that the judges rebuild
+	// those series only.
+	dirty map[string]time.Time
 }
 
 func newHistory(st store.Store, bucket time.Duration, brands []string) *history {
@@ -95,9 +100,14 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 		}
 	}
 	lo, hi := from.Unix(), to.Unix()
-	note := func(b int64) {
-		if t := time.Unix(b, 0).UTC(); changed.IsZero() || t.Before(changed) {
+	h.dirty = map[string]time.Time{}
+	note := func(k string, b int64) {
+		t := time.Unix(b, 0).UTC()
+		if changed.IsZero() || t.Before(changed) {
 			changed = t
+		}
+		if d, ok := h.dirty[k]; !ok || t.Before(d) {
+			h.dirty[k] = t
 		}
 	}
 	for k, old := range h.vals { // a bucket that changed or emptied
@@ -106,14 +116,14 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 				continue
 			}
 			if n, ok := fresh[k][b]; !ok || n != c {
-				note(b)
+				note(k, b)
 			}
 		}
 	}
 	for k, bs := range fresh { // a bucket that appeared
 		for b := range bs {
 			if _, ok := h.vals[k][b]; !ok {
-				note(b)
+				note(k, b)
 			}
 		}
 	}
@@ -124,6 +134,7 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 			}
 		}
 	}
+	moved := map[string]bool{} // brands whose first bucket moved earlier
 	for k, bs := range fresh {
 		if h.vals[k] == nil {
 			h.vals[k] = map[int64]counts{}
@@ -133,8 +144,16 @@ func (h *history) read(ctx context.Context, from, to time.Time) (changed time.Ti
 		for b, c := range bs {
 			h.vals[k][b] = c
 			if t := time.Unix(b, 0).UTC(); h.first[brand].IsZero() || t.Before(h.first[brand]) {
+				moved[brand] = moved[brand] || !h.first[brand].IsZero()
 				h.first[brand] = t
 			}
+		}
+	}
+	// Every series of a brand is judged from the brand's first bucket
+	// (start): when a late mention moves it earlier, each of them changes.
+	for k := range h.vals {
+		if brand, _ := splitSeries(k); moved[brand] {
+			note(k, h.first[brand].Unix())
 		}
 	}
 	return changed, newSeries, nil
@@ -163,6 +182,7 @@ func (h *history) start(k string) time.Time {
 
 // forget drops the buckets before t.
 func (h *history) forget(t time.Time) {
+	h.forgot = t
 	cut := t.Unix()
 	for k, bs := range h.vals {
 		for b := range bs {

@@ -27,9 +27,15 @@ type Detector interface {
 	Peek(series string, bucket time.Time, value, total float64) Decision
 }
 
+// forgetter is a Detector whose series are independent and can be dropped
+// one by one: the judge then rebuilds only the series whose counts changed.
+type forgetter interface{ Forget(series string) }
+
 var (
-	_ Detector = (*detect.Detector)(nil)
-	_ Detector = (*Threshold)(nil)
+	_ Detector  = (*detect.Detector)(nil)
+	_ Detector  = (*Threshold)(nil)
+	_ forgetter = (*detect.Detector)(nil)
+	_ forgetter = (*Threshold)(nil)
 )
 
 // NewDetector returns the detector named by cfg.Detector: the adaptive
@@ -72,6 +78,9 @@ type thState struct {
 	n        int
 	last     time.Time
 }
+
+// Forget drops a series' state, for the judge to rebuild that series alone.
+func (d *Threshold) Forget(series string) { delete(d.state, series) }
 
 // NewThreshold returns the fixed detector for cfg.
 func NewThreshold(cfg mw.AlertsConfig) *Threshold {

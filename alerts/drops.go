@@ -60,6 +60,9 @@ func (d *drops) walk(h *history, brand string, horizon, closedEnd time.Time) []*
 	k := seriesKey(brand, ScopeBrand)
 	perHour := float64(time.Hour) / float64(d.bucket)
 	var changed []*mw.Alert
+	if d.floor[brand].After(closedEnd) { // a clock stepped back (episodes.walk)
+		d.floor[brand] = closedEnd
+	}
 	from := maxTime(horizon, d.floor[brand])
 	if a := d.open[brand]; a != nil {
 		from = maxTime(horizon, a.StartedAt)

@@ -75,6 +75,13 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 		}
 		changed = append(changed, a)
 	}
+	if e.floor[brand].After(closedEnd) {
+		// The last episode ended after the open bucket: a tick whose
+		// clock ran ahead resolved it, and the clock was stepped back
+		// since. Kept, it would bar every onset until the wall clock
+		// reaches it.
+		e.floor[brand] = closedEnd
+	}
 	from := maxTime(horizon, e.floor[brand])
 	if ep := e.open[brand]; ep != nil {
 		from = maxTime(horizon, ep.StartedAt)

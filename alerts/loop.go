@@ -213,6 +213,22 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("loading alerts: %w", err)
 	}
+	// The firing ones on their own: the newest 1000 of a week (a flood of
+	// critical mentions, thousands of brands) can crowd out an episode
+	// that started earlier and still fires, which would then never resolve.
+	firing, err := l.st.Alerts(ctx, store.AlertQuery{State: mw.Firing, Limit: 100000})
+	if err != nil {
+		return fmt.Errorf("loading firing alerts: %w", err)
+	}
+	read := make(map[string]bool, len(as))
+	for _, a := range as {
+		read[a.ID] = true
+	}
+	for _, a := range firing {
+		if !read[a.ID] {
+			as = append(as, a)
+		}
+	}
 	sort.Slice(as, func(i, j int) bool { return as[i].StartedAt.Before(as[j].StartedAt) })
 	pending := 0
 	for i := range as {
@@ -319,9 +335,20 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 func (l *Loop) spikes(ctx context.Context, now time.Time) ([]*mw.Alert, error) {
 	open := bucketOf(now, l.bucket)
 	horizon := bucketOf(now.Add(-l.lateness), l.bucket)
-	changed, newSeries, err := l.hist.read(ctx, horizon, open.Add(l.bucket))
+	from := horizon
+	if keep := bucketOf(open.Add(-keepHistory), l.bucket); l.hist.forgot.After(keep) && keep.Before(from) {
+		// A tick whose clock ran ahead forgot the history this one judges
+		// from, and the clock was stepped back since: read it again, as
+		// Warm does, or the detector starts over without a baseline.
+		from = keep
+	}
+	changed, newSeries, err := l.hist.read(ctx, from, open.Add(l.bucket))
 	if err != nil {
 		return nil, err
+	}
+	if from != horizon {
+		l.hist.forgot = from
+		l.log.Warn("the clock went back past history this loop had dropped; read 14 days of counts again", "now", now, "from", from)
 	}
 	if old, ok := l.oldest(); ok && old.Before(open.Add(-keepHistory-24*time.Hour)) {
 		keep := bucketOf(open.Add(-keepHistory), l.bucket)
@@ -559,7 +586,9 @@ type toldState struct {
 
 // resume hands each Resumer the alerts still open whose last notification
 // it took was a firing one (told), so that a restart does not look to it
-// like they resolved. alerts caches the stored alerts already read.
+// like they resolved; not those of a brand no longer configured, which
+// the loop will never resolve. alerts caches the stored alerts already
+// read.
 func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts *storedAlerts) error {
 	keys := make([][2]string, 0, len(told))
 	for k, t := range told {
@@ -575,8 +604,8 @@ func (l *Loop) resume(ctx context.Context, told map[[2]string]toldState, alerts 
 		if err != nil {
 			return fmt.Errorf("loading alert %s to resume it: %w", k[0], err)
 		}
-		if a == nil || a.State == mw.Resolved {
-			continue
+		if a == nil || a.State == mw.Resolved || !l.allowed(a.Brand) {
+			continue // a brand no longer configured: nothing will resolve it, so it expires there
 		}
 		shown := *a
 		shown.NotifyCount = told[k].num

@@ -122,7 +122,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 		}
 		for _, to := range e.To {
 			key := e.key(to)
-			if !s.sent[key].Before(due) {
+			if sent := s.sent[key]; !sent.Before(due) && !ahead(sent, now) {
 				continue
 			}
 			if b, ok := s.retry[key]; ok && b.due.Equal(due) && now.Before(b.at) {
@@ -133,7 +133,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 				log.Warn("digest: reading what was sent failed; trying again in a minute", "brand", e.Brand.Name, "period", string(e.Period), "err", err)
 				continue
 			}
-			if !last.Before(due) {
+			if ahead(last, now) {
+				log.Warn("digest: the record of the last one sent is ahead of the clock (the clock was stepped back); sending the one due now", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "recorded", last.Format(time.RFC3339), "due", due.Format(time.RFC3339))
+			} else if !last.Before(due) {
 				s.sent[key] = last
 				continue
 			}
@@ -173,6 +175,16 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 	log.Debug("digests checked", "delivered", delivered)
 	return delivered
 }
+
+// clockSlack is how far a record of a sent digest may be ahead of now
+// (another member's clock, a little fast) and still count as sent.
+const clockSlack = time.Hour
+
+// ahead says whether a due recorded as sent is later than now allows: it
+// was recorded while the clock ran ahead (a VM resumed with a wrong clock,
+// a bad time server) and stepped back since. Taken as sent, it would hold
+// every digest until the wall clock reaches it.
+func ahead(recorded, now time.Time) bool { return recorded.After(now.Add(clockSlack)) }
 
 func (s *Scheduler) render(ctx context.Context, e Entry, due time.Time) (*Rendered, error) {
 	r, err := Build(ctx, s.Store, Options{Brand: e.Brand, Period: e.Period, End: due, Location: s.Location, Dashboard: s.Dashboard, AlertBucket: s.AlertBucket})
