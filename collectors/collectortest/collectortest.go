@@ -62,21 +62,31 @@ func Config(typ, snippet string) string {
 
 // BuildErr builds the source and returns the config or Init error, if any.
 func BuildErr(typ, snippet string) (*collectors.Source, error) {
-	cfg, err := mw.ParseConfig("test.yaml", []byte(Config(typ, snippet)), func(string) (string, bool) { return "", false })
+	return buildErr(Config(typ, snippet))
+}
+
+func buildErr(text string) (*collectors.Source, error) {
+	cfg, err := mw.ParseConfig("test.yaml", []byte(text), func(string) (string, bool) { return "", false })
 	if err != nil {
 		return nil, err
 	}
 	return collectors.Build(cfg, cfg.Sources[0], collectors.Env{HTTP: HTTP(), Now: func() time.Time { return Now }})
 }
 
-// Build builds the source or fails the test.
-func Build(t testing.TB, typ, snippet string) *collectors.Source {
+// buildText builds the source of a whole config text or fails the test.
+func buildText(t testing.TB, typ, text string) *collectors.Source {
 	t.Helper()
-	src, err := BuildErr(typ, snippet)
+	src, err := buildErr(text)
 	if err != nil {
 		t.Fatalf("building %s source: %v", typ, err)
 	}
 	return src
+}
+
+// Build builds the source or fails the test.
+func Build(t testing.TB, typ, snippet string) *collectors.Source {
+	t.Helper()
+	return buildText(t, typ, Config(typ, snippet))
 }
 
 // WantBuildError fails the test unless building fails with an error that
