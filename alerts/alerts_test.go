@@ -644,18 +644,7 @@ func TestPeekFiresBeforeTheBucketCloses(t *testing.T) {
 	cfg := mw.AlertsConfig{Bucket: mw.Duration(5 * time.Minute), Warmup: mw.Duration(2 * time.Hour)}
 	l := NewLoop(cfg, st, slackTo(t, r), nil)
 	l.Brands = map[string]bool{"acme": true}
-	var hist []mw.Mention
-	for i := 0; i < 6*12; i++ { // six hours, one neutral and now and then a negative mention per bucket
-		label := mw.Neutral
-		if i%4 == 0 {
-			label = mw.Negative
-		}
-		hist = append(hist, mention(i, t0.Add(time.Duration(i)*5*time.Minute+time.Minute), label, "acme parcel"))
-	}
-	if err := st.InsertMentions(ctx, hist); err != nil {
-		t.Fatal(err)
-	}
-	open := t0.Add(6 * time.Hour)
+	open := seedSixHours(t, st)
 	if err := l.Tick(ctx, open.Add(30*time.Second)); err != nil {
 		t.Fatal(err)
 	}
@@ -723,4 +712,22 @@ func TestThresholdFiresInASeriesFirstBucket(t *testing.T) {
 	if len(as) != 1 || !as[0].StartedAt.Equal(open) || as[0].Count != 12 || len(r.messages()) != 1 {
 		t.Fatalf("after the bucket closed: alerts %+v, %d messages; want the same episode from %s", as, len(r.messages()), open)
 	}
+}
+
+// seedSixHours stores six hours of one mention of acme per 5-minute bucket
+// from t0 (every fourth negative) and returns the bucket after them.
+func seedSixHours(t *testing.T, st *sqlite.Store) time.Time {
+	t.Helper()
+	var hist []mw.Mention
+	for i := 0; i < 6*12; i++ {
+		label := mw.Neutral
+		if i%4 == 0 {
+			label = mw.Negative
+		}
+		hist = append(hist, mention(i, t0.Add(time.Duration(i)*5*time.Minute+time.Minute), label, "acme parcel"))
+	}
+	if err := st.InsertMentions(ctx, hist); err != nil {
+		t.Fatal(err)
+	}
+	return t0.Add(6 * time.Hour)
 }

@@ -59,18 +59,7 @@ func TestClockSteppedBackKeepsTheBaseline(t *testing.T) {
 	cfg := mw.AlertsConfig{Bucket: mw.Duration(5 * time.Minute), Warmup: mw.Duration(3 * time.Hour)}
 	l := NewLoop(cfg, st, slackTo(t, r), nil)
 	l.Brands = map[string]bool{"acme": true}
-	var hist []mw.Mention
-	for i := 0; i < 6*12; i++ { // six hours of one mention per bucket, now and then a negative one
-		label := mw.Neutral
-		if i%4 == 0 {
-			label = mw.Negative
-		}
-		hist = append(hist, mention(i, t0.Add(time.Duration(i)*5*time.Minute+time.Minute), label, "acme parcel"))
-	}
-	if err := st.InsertMentions(ctx, hist); err != nil {
-		t.Fatal(err)
-	}
-	open := t0.Add(6 * time.Hour)
+	open := seedSixHours(t, st)
 	for _, now := range []time.Time{open.Add(30 * time.Second), open.Add(20 * 24 * time.Hour), open.Add(40 * time.Second)} {
 		if err := l.Tick(ctx, now); err != nil {
 			t.Fatal(err)
