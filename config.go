@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -60,6 +61,7 @@ type Brand struct {
 	// Exclude; those compile to "(k1 OR k2) NOT (e1 OR e2)".
 	Query     string `yaml:"query"`
 	QueryLine int    `yaml:"-"` // line of the query: key, for errors
+	Line      int    `yaml:"-"` // line of the brand's item, for errors
 	// Competitors are tracked like brands, for share of voice.
 	Competitors []Competitor `yaml:"competitors"`
 	// Languages the brand is discussed in (en, id); empty means any.
@@ -277,6 +279,9 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("reading config: %w (create one from the example config.yaml)", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("reading config: %s is a directory: give the config file's path, such as -c %s", path, filepath.Join(path, "config.yaml"))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading config %s: %w", path, err)
@@ -301,6 +306,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ConfigError{File: file, Msg: "empty config"}
+	}
+	if err := checkOneDocument(file, data, dec); err != nil {
+		return nil, err
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -327,6 +335,10 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	setQueryLines(cfg, mappingValue(root, "brands"))
 	setDigestLines(cfg, mappingValue(root, "digests"))
 	if err := cfg.validate(); err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) && ce.Line == 0 && ce.Key != "" {
+			ce.Line = keyLine(root, ce.Key)
+		}
 		return nil, err
 	}
 	// A disabled source's unset variable is expected (the example config
@@ -341,6 +353,27 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		}
 	}
 	return cfg, nil
+}
+
+// checkOneDocument refuses a second YAML document after the first (a
+// "---" line followed by keys): it would be read by nothing, so its
+// settings would be silently ignored. Empty documents (a trailing "---")
+// and syntax errors in later documents are reported too.
+func checkOneDocument(file string, data []byte, dec *yaml.Decoder) error {
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return yamlSyntaxError(file, data, err)
+		}
+		if len(next.Content) > 0 && next.Content[0].Tag != "!!null" {
+			return &ConfigError{File: file, Line: next.Line, Msg: "a second YAML document starts here (---): mentionwatch reads only the first, " +
+				"so its settings would be ignored; merge them into the first document and remove the ---"}
+		}
+	}
 }
 
 // yamlParserProblems are the problems yaml.v3's parser (not its scanner)
@@ -415,6 +448,7 @@ func setQueryLines(cfg *Config, brands *yaml.Node) {
 		if i >= len(cfg.Brands) {
 			return
 		}
+		cfg.Brands[i].Line = bn.Line
 		if q := mappingValue(bn, "query"); q != nil {
 			cfg.Brands[i].QueryLine = q.Line
 		}
@@ -430,6 +464,86 @@ func setQueryLines(cfg *Config, brands *yaml.Node) {
 	}
 }
 
+// keyLine is the line of the key path that a check names without a line
+// ("timezone", "alerts.silences[0].until", "brands[Acme].keywords"): of the
+// deepest key of the path that the document has (an item by its name: or
+// its index), so that the error points at the line to fix. 0 when not even
+// the first key is there (the key is missing; its default was refused).
+func keyLine(root *yaml.Node, path string) int {
+	line, n := 0, root
+	for path != "" && n != nil {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		name := path
+		if i := strings.IndexAny(path, ".["); i >= 0 {
+			name = path[:i]
+		}
+		path = strings.TrimPrefix(path[len(name):], ".")
+		if name != "" {
+			var key *yaml.Node
+			key, n = mappingKey(n, name)
+			if key == nil {
+				return line
+			}
+			line = key.Line
+		}
+		// [item]: up to the "]" that ends the segment (a name may hold "]").
+		for strings.HasPrefix(path, "[") && n != nil {
+			end := -1
+			for i := 1; i < len(path); i++ {
+				if path[i] == ']' && (i+1 == len(path) || path[i+1] == '.' || path[i+1] == '[') {
+					end = i
+					break
+				}
+			}
+			if end < 0 {
+				return line
+			}
+			n = seqItem(n, path[1:end])
+			if n == nil {
+				return line
+			}
+			line = n.Line
+			path = strings.TrimPrefix(path[end+1:], ".")
+		}
+	}
+	return line
+}
+
+// mappingKey is the key node and value of key in mapping n.
+func mappingKey(n *yaml.Node, key string) (k, v *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// seqItem is the item of sequence n whose name: is sel, or else the item
+// at index sel.
+func seqItem(n *yaml.Node, sel string) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, it := range n.Content {
+		if name := mappingValue(it, "name"); name != nil && name.Value == sel {
+			return it
+		}
+	}
+	if i, err := strconv.Atoi(sel); err == nil && i >= 0 && i < len(n.Content) {
+		return n.Content[i]
+	}
+	return nil
+}
+
 // envWarning is an unset ${VAR} at a key path (".notifiers.slack.url").
 type envWarning struct{ path, msg string }
 
@@ -438,14 +552,20 @@ func (c *Config) validate() error {
 		return &ConfigError{File: c.File, Key: "brands", Msg: "at least one brand is required"}
 	}
 	names := map[string]bool{}
+	brandLines := map[string]int{}
 	for _, b := range c.Brands {
 		if b.Name == "" {
-			return &ConfigError{File: c.File, Key: "brands.name", Msg: "every brand needs a name"}
+			return &ConfigError{File: c.File, Line: b.Line, Key: "brands.name", Msg: "every brand needs a name"}
 		}
 		key := "brands[" + b.Name + "]"
 		if err := c.checkQuery(key, b.Query, b.QueryLine, b.Keywords, b.Exclude); err != nil {
 			return err
 		}
+		if first, dup := brandLines[b.Name]; dup {
+			return &ConfigError{File: c.File, Line: b.Line, Key: key + ".name", Msg: fmt.Sprintf("a second brand named %q (the first is at line %d): "+
+				"their mentions would be stored, counted and alerted on as one brand; merge their keywords into one, or rename one", b.Name, first)}
+		}
+		brandLines[b.Name] = b.Line
 		names[b.Name] = true
 		for _, cp := range b.Competitors {
 			names[cp.Name] = true
@@ -572,6 +692,11 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 	}
 	if a.MinCount < 0 || a.Threshold < 0 || a.Sensitivity < 0 {
 		return &ConfigError{File: file, Key: "alerts", Msg: "min_count, threshold and sensitivity cannot be negative"}
+	}
+	if math.IsNaN(a.Sensitivity) || math.IsInf(a.Sensitivity, 0) {
+		// It divides the detector's thresholds: .inf would fire on every
+		// bucket, .nan on none.
+		return &ConfigError{File: file, Key: "alerts.sensitivity", Msg: "must be a finite number above 0 (default 1; 2 fires earlier, 0.5 later)"}
 	}
 	for i, s := range a.Silences {
 		key := fmt.Sprintf("alerts.silences[%d]", i)

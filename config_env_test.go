@@ -81,16 +81,16 @@ func TestVariableEscapesAndBadReferences(t *testing.T) {
 func TestNegativeNumbersAndUnknownLogSettingsRefused(t *testing.T) {
 	const b = "brands: [{name: A, keywords: [a]}]\n"
 	for _, tc := range []struct{ yml, want string }{
-		{"http: {max_body_bytes: -1}", "c.yaml: http.max_body_bytes: must be a number, 0 or more"},
-		{"http: {per_host_rps: -0.5}", "c.yaml: http.per_host_rps: must be a number, 0 or more"},
-		{"http: {per_host_rps: .nan}", "c.yaml: http.per_host_rps: must be a number, 0 or more"},
-		{"http: {per_host_burst: -2}", "c.yaml: http.per_host_burst: must be a number, 0 or more"},
-		{"store: {batch_size: -10}", "c.yaml: store.batch_size: must be a number, 0 or more"},
-		{"store: {spool_max_bytes: -1}", "c.yaml: store.spool_max_bytes: must be a number, 0 or more"},
-		{"store: {retention_days: -30}", "c.yaml: store.retention_days: must be a number, 0 or more"},
-		{"log: {level: debgu}", `c.yaml: log.level: unknown level "debgu"`},
-		{"log: {format: jsn}", `c.yaml: log.format: unknown format "jsn"`},
-		{"log: {format: JSON}", `c.yaml: log.format: unknown format "JSON" (use text or json)`},
+		{"http: {max_body_bytes: -1}", "c.yaml:2: http.max_body_bytes: must be a number, 0 or more"},
+		{"http: {per_host_rps: -0.5}", "c.yaml:2: http.per_host_rps: must be a number, 0 or more"},
+		{"http: {per_host_rps: .nan}", "c.yaml:2: http.per_host_rps: must be a number, 0 or more"},
+		{"http: {per_host_burst: -2}", "c.yaml:2: http.per_host_burst: must be a number, 0 or more"},
+		{"store: {batch_size: -10}", "c.yaml:2: store.batch_size: must be a number, 0 or more"},
+		{"store: {spool_max_bytes: -1}", "c.yaml:2: store.spool_max_bytes: must be a number, 0 or more"},
+		{"store: {retention_days: -30}", "c.yaml:2: store.retention_days: must be a number, 0 or more"},
+		{"log: {level: debgu}", `c.yaml:2: log.level: unknown level "debgu"`},
+		{"log: {format: jsn}", `c.yaml:2: log.format: unknown format "jsn"`},
+		{"log: {format: JSON}", `c.yaml:2: log.format: unknown format "JSON" (use text or json)`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(b+tc.yml+"\n"), env(nil))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -108,7 +108,7 @@ func TestNegativeNumbersAndUnknownLogSettingsRefused(t *testing.T) {
 func TestKeywordsThatMatchNothingRefused(t *testing.T) {
 	yml := "brands:\n  - name: A\n    keywords: [\"${BRAND_KW}\", \"!!\"]\n"
 	_, err := ParseConfig("c.yaml", []byte(yml), env(nil))
-	if err == nil || !strings.Contains(err.Error(), "c.yaml: brands[A].keywords: no keyword has a letter or digit") {
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:3: brands[A].keywords: no keyword has a letter or digit") {
 		t.Errorf("err = %v", err)
 	}
 	if _, err := ParseConfig("c.yaml", []byte(yml), env(map[string]string{"BRAND_KW": "acme"})); err != nil {

@@ -18,7 +18,7 @@ func TestBrandQueryErrorsNameFileLineKeyColumn(t *testing.T) {
 		{"brands:\n  - name: Acme\n    keywords: [acme]\n    query: acme\n",
 			`c.yaml:4: brands[Acme].query: give either query: or keywords:/exclude:, not both`},
 		{"brands:\n  - name: Acme\n",
-			`c.yaml: brands[Acme].keywords: at least one keyword (or a query:) is required`},
+			`c.yaml:2: brands[Acme].keywords: at least one keyword (or a query:) is required`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {

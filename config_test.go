@@ -35,7 +35,7 @@ func TestUnknownKeyNamesFileLineKey(t *testing.T) {
 		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  bucket: 5x\n", `invalid duration`},
 		{"brands: [{name: A, keywords: [a]}]\nstore: {type: mysql}\n", `unknown store type`},
 		{"brands: [{name: A, keywords: [a]}]\nsources: [{name: s}]\n", `missing type`},
-		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml: web: web.listen "0.0.0.0:8080" is not a loopback address: set web.token`},
+		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml:2: web: web.listen "0.0.0.0:8080" is not a loopback address: set web.token`},
 		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \":8080\", username: ops}\n", `web.password is empty`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
@@ -88,6 +88,9 @@ func TestAlertsValidation(t *testing.T) {
 		"  bucket: 61500ms\n": "not a whole number of seconds",
 		"  silences:\n    - {brand: Acme, until: tomorrow}\n":                 "alerts.silences[0].until",
 		"  silences:\n    - {brand: Nope, until: \"2026-12-01T00:00:00Z\"}\n": "alerts.silences[0].brand",
+		// It divides the spike detector's thresholds: every bucket or none would fire.
+		"  sensitivity: .inf\n": "c.yaml:5: alerts.sensitivity: must be a finite number above 0",
+		"  sensitivity: .nan\n": "c.yaml:5: alerts.sensitivity: must be a finite number above 0",
 	}
 	for snippet, key := range cases {
 		_, err := ParseConfig("c.yaml", []byte(base+snippet), func(string) (string, bool) { return "", false })
@@ -106,8 +109,8 @@ func TestTimezone(t *testing.T) {
 		{base, "UTC", ""},
 		{base + "timezone: Asia/Jakarta\n", "Asia/Jakarta", ""},
 		{base + "timezone: UTC\n", "UTC", ""},
-		{base + "timezone: Asia/Jakartaa\n", "", `c.yaml: timezone: unknown time zone "Asia/Jakartaa": use an IANA name such as Asia/Jakarta`},
-		{base + "timezone: Local\n", "", `c.yaml: timezone: "Local" depends on the host`},
+		{base + "timezone: Asia/Jakartaa\n", "", `c.yaml:2: timezone: unknown time zone "Asia/Jakartaa": use an IANA name such as Asia/Jakarta`},
+		{base + "timezone: Local\n", "", `c.yaml:2: timezone: "Local" depends on the host`},
 		{base + "timezone: ../../etc/passwd\n", "", `unknown time zone`},
 	} {
 		cfg, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
@@ -286,5 +289,96 @@ func TestWrongTypesNameLineAndKey(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
 		}
+	}
+}
+
+// TestSecondYAMLDocumentRefused: settings after a "---" line form a second
+// YAML document, which nothing read: they were silently ignored. A
+// trailing empty document is harmless; a syntax error after it is not.
+func TestSecondYAMLDocumentRefused(t *testing.T) {
+	const b = "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want string }{
+		{b + "---\nalerts: {detector: threshold}\n", "c.yaml:2: a second YAML document starts here (---): mentionwatch reads only the first"},
+		{b + "---\n---\nlog: {level: debug}\n", "c.yaml:3: a second YAML document"},
+		{b + "---\nlog: {level: [\n", "not valid YAML"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+	for _, yml := range []string{b + "---\n", b + "...\n", "---\n" + b, b + "---\n# nothing more\n"} {
+		if _, err := ParseConfig("c.yaml", []byte(yml), env(nil)); err != nil {
+			t.Errorf("%q: %v", yml, err)
+		}
+	}
+}
+
+// TestDuplicateKeysNameLineAndKey: a key given twice was reported by the
+// YAML library as "c.yaml: line 8: mapping key ... already defined",
+// without the file:line form or the key path; a source's own keys too.
+func TestDuplicateKeysNameLineAndKey(t *testing.T) {
+	const b = "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want string }{
+		{b + "store:\n  type: embedded\n  type: clickhouse\n", "c.yaml:4: store.type: given twice (first at line 3): keep one"},
+		{b + "sources:\n  - name: s\n    type: rss\n    url: https://a.example/f\n    url: https://b.example/f\n", "c.yaml:6: sources[s].url: given twice (first at line 5)"},
+		{b + "notifiers:\n  telegram:\n    chat_id: \"1\"\n    chat_id: \"2\"\n", "c.yaml:5: notifiers.telegram.chat_id: given twice (first at line 4)"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+}
+
+// TestCheckErrorsNameTheLineOfTheirKey: the checks after decoding (time
+// zone, store type, silences, keywords...) named the key but no line.
+func TestCheckErrorsNameTheLineOfTheirKey(t *testing.T) {
+	for _, tc := range []struct{ yml, want string }{
+		{"brands: [{name: A, keywords: [a]}]\n\ntimezone: WIB\n", "c.yaml:3: timezone: unknown time zone"},
+		{"brands: [{name: A, keywords: [a]}]\nstore:\n  path: x.db\n  type: mysql\n", "c.yaml:4: store.type: unknown store type"},
+		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  silences:\n    - {brand: A, until: 2026-12-01T00:00:00Z}\n    - brand: A\n      until: tomorrow\n",
+			"c.yaml:6: alerts.silences[1].until:"},
+		{"brands:\n  - name: A\n    keywords: [a]\n  - name: \"B.v2 [beta]\"\n    keywords: [\"!!\"]\n", "c.yaml:5: brands[B.v2 [beta]].keywords:"},
+		{"brands:\n  - name: A\n    keywords: [a]\n    competitors:\n      - name: R\n        keywords: [\"--\"]\n", "c.yaml:6: brands[A].competitors[R].keywords:"},
+		// A required key that is missing: the line of its parent.
+		{"brands:\n  - name: A\n  - name: B\n", "c.yaml:2: brands[A].keywords: at least one keyword"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+}
+
+// TestDuplicateBrandNamesRefused: two brands of one name loaded, and were
+// stored, counted and alerted on as one brand, the second's competitors
+// left out of the first's digest.
+func TestDuplicateBrandNamesRefused(t *testing.T) {
+	yml := "brands:\n  - name: Acme\n    keywords: [acme]\n  - name: Globex\n    keywords: [globex]\n  - name: Acme\n    keywords: [acme store]\n"
+	_, err := ParseConfig("c.yaml", []byte(yml), env(nil))
+	want := `c.yaml:6: brands[Acme].name: a second brand named "Acme" (the first is at line 2)`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
+
+// TestConfigPathIsADirectory: -c naming a directory said only "read X: is
+// a directory"; it now says to name the file.
+func TestConfigPathIsADirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my conf ü")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(dir)
+	want := dir + " is a directory: give the config file's path, such as -c " + filepath.Join(dir, "config.yaml")
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	// A file on a path with spaces and non-ASCII letters loads.
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte("brands: [{name: A, keywords: [a]}]\n"), 0o644)
+	if cfg, err := LoadConfig(path); err != nil || cfg.File != path {
+		t.Errorf("%s: %v", path, err)
 	}
 }

@@ -54,6 +54,14 @@ func (c *Config) checkURLs() error {
 			return &ConfigError{File: c.File, Key: n.key, Msg: msg}
 		}
 	}
+	if u, err := url.Parse(strings.TrimSpace(c.Alerts.DashboardURL)); err == nil && u.User != nil {
+		return &ConfigError{File: c.File, Key: "alerts.dashboard_url", Msg: "has a user name or password in it (user:pass@), which every notification " +
+			"would show to everyone in its channel: remove it; the dashboard's own login (web.token, web.users) protects it"}
+	}
+	if i := strings.IndexFunc(c.HTTP.UserAgent, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
+		return &ConfigError{File: c.File, Key: "http.user_agent", Msg: "has a control character (a line break?), which no HTTP request may carry: " +
+			"every source would fail; write it on one line"}
+	}
 	for _, h := range c.HTTP.AllowHosts {
 		if !validAllowHost(h) {
 			return &ConfigError{File: c.File, Key: "http.allow_hosts",

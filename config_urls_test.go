@@ -36,3 +36,24 @@ func TestURLSchemesChecked(t *testing.T) {
 		t.Errorf("valid URLs refused: %v", err)
 	}
 }
+
+// TestDashboardURLCredentialsAndUserAgentRefused: a dashboard_url with
+// user:pass@ was linked, credentials and all, from every notification; a
+// user_agent with a line break loaded, and every request then failed.
+func TestDashboardURLCredentialsAndUserAgentRefused(t *testing.T) {
+	const b = "brands: [{name: A, keywords: [a]}]\n"
+	for _, tc := range []struct{ yml, want string }{
+		{b + "alerts:\n  dashboard_url: https://ops:hunter2@dash.example\n", "c.yaml:3: alerts.dashboard_url: has a user name or password in it"},
+		{b + "alerts:\n  dashboard_url: https://ops@dash.example/\n", "c.yaml:3: alerts.dashboard_url: has a user name or password in it"},
+		{b + "http:\n  user_agent: \"acme-monitor\\r\\nX-Injected: 1\"\n", "c.yaml:3: http.user_agent: has a control character"},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), func(string) (string, bool) { return "", false })
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+	ok := b + "alerts:\n  dashboard_url: https://dash.example/mw\nhttp:\n  user_agent: \"acme monitor\\t(ops@acme.example)\"\n"
+	if _, err := ParseConfig("c.yaml", []byte(ok), func(string) (string, bool) { return "", false }); err != nil {
+		t.Errorf("valid: %v", err)
+	}
+}

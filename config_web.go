@@ -142,9 +142,12 @@ func (w WebConfig) Check() error {
 	if w.Listen == "" {
 		return errors.New("no listen address (set web.listen, e.g. 127.0.0.1:8080)")
 	}
-	host, _, err := net.SplitHostPort(w.Listen)
+	host, port, err := net.SplitHostPort(w.Listen)
 	if err != nil {
 		return fmt.Errorf("web.listen %q: %w (want host:port, e.g. 127.0.0.1:8080)", w.Listen, err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil && port != "" { // a number (0-65535) or a service name
+		return fmt.Errorf("web.listen %q: port %q is not a number from 0 to 65535 (want host:port, e.g. 127.0.0.1:8080)", w.Listen, port)
 	}
 	if w.Username != "" && w.Password == "" {
 		return errors.New("web.username is set but web.password is empty")

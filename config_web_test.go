@@ -35,6 +35,8 @@ func TestWebAccessConfig(t *testing.T) {
 		"  proxy:\n    default_role: viewer\n":                                                 "web.proxy.user_header is empty",
 		"  users:\n    session_ttl: 10s\n":                                                     "web.users.session_ttl",
 		"  users:\n    enabld: true\n":                                                         "enabld",
+		"  listen: \"[::1]:99999\"\n":                                                          `port "99999" is not a number from 0 to 65535`,
+		"  listen: \"127.0.0.1:-1\"\n":                                                         `port "-1" is not a number`,
 	} {
 		_, err := ParseConfig("c.yaml", []byte(base+snippet), env)
 		if err == nil || !strings.Contains(err.Error(), want) {

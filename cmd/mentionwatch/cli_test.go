@@ -341,3 +341,47 @@ func TestScoreType(t *testing.T) {
 		t.Errorf("score --type reveiw: err %v, output %s; want a refusal naming the flag", err, out)
 	}
 }
+
+// TestBadFlagsSayWhereHelpIs: an unknown or malformed flag said only
+// "unknown flag: --bogus"; it now names the command's --help too.
+func TestBadFlagsSayWhereHelpIs(t *testing.T) {
+	bin := buildBinary(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"collect", "--once", "--bogus"}, "unknown flag: --bogus (see `mentionwatch collect --help`)"},
+		{[]string{"silence", "add", "--for", "-5m", "--reason", "strike"}, "silence add: --for must be a positive duration such as 90m, 2h or 1d"},
+		{[]string{"silence", "add", "--for", "1e9h", "--reason", "strike"}, `invalid duration "1e9h" (use 90s, 5m, 2h or 1d) (see ` + "`mentionwatch silence add --help`)"},
+	} {
+		out, err := exec.Command(bin, tc.args...).CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), tc.want) {
+			t.Errorf("%v: %v\n%s\nwant exit 1 and %q", tc.args, err, out, tc.want)
+		}
+	}
+}
+
+// TestUnknownNotifierOnCommandLine: `notify test nope` and `digest --send
+// nope` exited 2, "config.yaml: notifiers.nope: unknown notifier", as if
+// the config were wrong; the name on the command line is, so they exit 1
+// naming the command and the names to use.
+func TestUnknownNotifierOnCommandLine(t *testing.T) {
+	bin := buildBinary(t)
+	cfg, _ := writeUsersConfig(t, t.TempDir(), false)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"notify", "test", "nope"}, `notify test: no notifier "nope": name one configured under notifiers: (alertmanager, email, slack`},
+		{[]string{"digest", "--send", "nope"}, `digest --send: no notifier "nope": name one configured under notifiers:`},
+	} {
+		cmd := exec.Command(bin, append([]string{"-c", cfg}, tc.args...)...)
+		cmd.Dir = t.TempDir() // whatever it writes (a link key) stays there
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "notifiers.nope") {
+			t.Errorf("%v: %v\n%s\nwant exit 1 and %q", tc.args, err, out, tc.want)
+		}
+	}
+}

@@ -174,6 +174,9 @@ func newDigestDeliver(ctx context.Context, cfg *mw.Config, receivers []string, l
 		if _, done := chans[name]; done {
 			continue
 		}
+		if err := knownNotifier("digest --send", name); err != nil {
+			return nil, fmt.Errorf("%w or a mail address", err)
+		}
 		n, err := notify.BuildOne(cfg, name, log, notify.Options{Presentation: alerts.PresentationFor(cfg, nil), Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("digest receiver %s: %w", to, err)

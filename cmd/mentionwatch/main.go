@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -43,6 +44,10 @@ func init() {
 		"config file; without -c, $"+configEnv+" when set (the flag wins over the variable)")
 	rootCmd.Version = versionString()
 	rootCmd.SetVersionTemplate("mentionwatch {{.Version}}\n")
+	// An unknown or malformed flag says where the command's flags are.
+	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see `%s --help`)", err, cmd.CommandPath())
+	})
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, VCS revision and commit time",
@@ -51,7 +56,7 @@ func init() {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "mentionwatch:", redact.String(err.Error()))
@@ -61,6 +66,99 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// signalContext is the commands' context: SIGINT or SIGTERM ends it, and
+// each command stops gracefully (stores what it collected, names what did
+// not finish). The first signal also gives the signals back their default
+// action, before the context ends, so that a second one ends the process
+// at once whatever it is doing: Ctrl-C twice never leaves a hung command.
+// signal.NotifyContext would catch and drop every later signal.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			cancel(signalReceived(s.String() + " signal received"))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(context.Canceled)
+	}
+}
+
+// signalReceived is signalContext's cause: it reads as the signal, and is
+// context.Canceled, as signal.NotifyContext's is.
+type signalReceived string
+
+func (s signalReceived) Error() string      { return string(s) }
+func (signalReceived) Is(target error) bool { return target == context.Canceled }
+
+// interruptible is r whose reads end when ctx does, with an error that
+// says so: a command reading stdin (a password, `score`'s texts) stops at
+// SIGINT instead of waiting for a line that never comes. A read already
+// under way is left to finish in the background: the process is exiting.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	pending chan readResult // the read under way, if any
+	rest    []byte          // what a read returned beyond the caller's buffer
+	err     error           // and its error, returned after rest
+}
+
+type readResult struct {
+	b   []byte
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if len(c.rest) > 0 || c.err != nil {
+		n := copy(p, c.rest)
+		c.rest = c.rest[n:]
+		if len(c.rest) > 0 {
+			return n, nil
+		}
+		err := c.err
+		c.err = nil
+		return n, err
+	}
+	if c.pending == nil {
+		if c.ctx.Err() != nil {
+			return 0, interrupted(c.ctx)
+		}
+		buf, ch := make([]byte, len(p)), make(chan readResult, 1)
+		go func() {
+			n, err := c.r.Read(buf)
+			ch <- readResult{buf[:n], err}
+		}()
+		c.pending = ch
+	}
+	select {
+	case res := <-c.pending:
+		c.pending = nil
+		n := copy(p, res.b)
+		if c.rest = res.b[n:]; len(c.rest) > 0 {
+			c.err = res.err
+			return n, nil
+		}
+		return n, res.err
+	case <-c.ctx.Done():
+		return 0, interrupted(c.ctx)
+	}
+}
+
+// interrupted is the error of a command that ctx's end (a signal) stopped.
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("interrupted (%w)", context.Cause(ctx))
 }
 
 // configEnv names the environment variable that gives the config file when

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +21,9 @@ func init() {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
+				return err
+			}
+			if err := knownNotifier("notify test", args[0]); err != nil {
 				return err
 			}
 			log := newLogger(cfg.Log)
@@ -52,4 +57,14 @@ func init() {
 		},
 	})
 	rootCmd.AddCommand(notifyCmd)
+}
+
+// knownNotifier refuses a notifier name given on the command line that no
+// channel has: the mistake is the command's, not the config's (which an
+// unknown name under notifiers: would be, exit 2).
+func knownNotifier(what, name string) error {
+	if names := notify.Names(); !slices.Contains(names, name) {
+		return fmt.Errorf("%s: no notifier %q: name one configured under notifiers: (%s; `mentionwatch notify list`)", what, name, strings.Join(names, ", "))
+	}
+	return nil
 }

@@ -30,7 +30,7 @@ register (docs/SCORING.md).`,
 			if _, ok := mw.SourceTypeTraits(typ); typ != "" && typ != mw.ReviewType && !ok {
 				return fmt.Errorf("--type %q: not review or a source type (see `mentionwatch collectors`)", typ)
 			}
-			return scoreLines(cmd.InOrStdin(), cmd.OutOrStdout(), typ)
+			return scoreLines(interruptible(cmd.Context(), cmd.InOrStdin()), cmd.OutOrStdout(), typ)
 		},
 	}
 	cmd.Flags().StringVar(&typ, "type", "", "source type the texts are scored as (\"review\": review register; default none)")
@@ -41,7 +41,8 @@ register (docs/SCORING.md).`,
 // writes one JSON object per line to w. A line of any length is read:
 // the scorer reads its first scoring.MaxScoredBytes, so only those (and
 // one byte more, where the cut falls) are kept. What was scored before a
-// read error is written before the error returns.
+// read error is written before the error returns, and each result is
+// written as soon as the input has no further line waiting.
 func scoreLines(r io.Reader, w io.Writer, typ string) error {
 	sc := scoring.NewScorer(nil)
 	in := bufio.NewReaderSize(r, 64*1024)
@@ -81,6 +82,11 @@ func scoreLines(r io.Reader, w io.Writer, typ string) error {
 		}
 		if err := enc.Encode(res); err != nil {
 			return fmt.Errorf("writing line %d: %w", n, err)
+		}
+		if in.Buffered() == 0 { // the next line is not here yet (a person typing): show this one now
+			if err := out.Flush(); err != nil {
+				return fmt.Errorf("writing line %d: %w", n, err)
+			}
 		}
 		if errors.Is(err, io.EOF) {
 			return out.Flush()

@@ -336,13 +336,13 @@ func readPassword(cmd *cobra.Command, prompt string) (string, error) {
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		errw := cmd.ErrOrStderr()
 		fmt.Fprint(errw, prompt+": ")
-		a, err := term.ReadPassword(int(f.Fd()))
+		a, err := readTermPassword(cmd.Context(), int(f.Fd()))
 		fmt.Fprintln(errw)
 		if err != nil {
 			return "", fmt.Errorf("reading the password from the terminal: %w", err)
 		}
 		fmt.Fprint(errw, "Again: ")
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := readTermPassword(cmd.Context(), int(f.Fd()))
 		fmt.Fprintln(errw)
 		if err != nil {
 			return "", fmt.Errorf("reading the password from the terminal: %w", err)
@@ -352,7 +352,7 @@ func readPassword(cmd *cobra.Command, prompt string) (string, error) {
 		}
 		return checkPassword(string(a))
 	}
-	line, err := bufio.NewReader(io.LimitReader(in, 4096)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(interruptible(cmd.Context(), in), 4096)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("reading the password from stdin: %w", err)
 	}
@@ -361,6 +361,28 @@ func readPassword(cmd *cobra.Command, prompt string) (string, error) {
 		return "", errors.New("no password on stdin: run it in a terminal to be asked, or pipe the password in (printf '%s\\n' \"$PW\" | mentionwatch user ...)")
 	}
 	return checkPassword(pw)
+}
+
+// readTermPassword is term.ReadPassword that SIGINT (ctx's end) stops:
+// the terminal gets its echo back, and the command ends instead of
+// waiting for Enter with Ctrl-C caught and ignored.
+func readTermPassword(ctx context.Context, fd int) ([]byte, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return nil, err
+	}
+	ch := make(chan readResult, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		ch <- readResult{b, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.b, r.err
+	case <-ctx.Done():
+		term.Restore(fd, state) // ReadPassword turned the echo off
+		return nil, interrupted(ctx)
+	}
 }
 
 func checkPassword(pw string) (string, error) {

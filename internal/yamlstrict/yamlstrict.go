@@ -82,6 +82,9 @@ type Options struct {
 // out. The first problem comes back as an *Error; out may then be partly
 // filled.
 func Decode(n *yaml.Node, out any, o Options) error {
+	if err := checkDuplicateKeys(n, ""); err != nil {
+		return err
+	}
 	w := walker{Options: o, seen: map[seenKey]bool{}}
 	if err := w.check(n, reflect.TypeOf(out), ""); err != nil {
 		return err
@@ -241,6 +244,47 @@ func checkScalar(n *yaml.Node, t reflect.Type, path string) error {
 	case yaml.ScalarNode:
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
 			return &Error{Line: n.Line, Key: trim(path), Msg: "expected " + want}
+		}
+	}
+	return nil
+}
+
+// checkDuplicateKeys reports a key given twice in one mapping, anywhere
+// in the document (subtrees a Hook owns too), at the second one's line and
+// key path. yaml.v3 finds it only while decoding, and says neither the
+// file's line format nor the key path. Aliases are not followed: their
+// anchors are checked where they stand. Merge keys (<<) may repeat.
+func checkDuplicateKeys(n *yaml.Node, path string) error {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if err := checkDuplicateKeys(c, path); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if err := checkDuplicateKeys(c, ItemPath(path, i, c)); err != nil {
+				return err
+			}
+		}
+	case yaml.MappingNode:
+		first := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+				if line, dup := first[k.Value]; dup {
+					if !plausibleKey.MatchString(k.Value) { // not quoted: it may be a secret
+						return &Error{Line: k.Line, Key: trim(path), Msg: fmt.Sprintf("a key given twice (first at line %d): keep one", line)}
+					}
+					return &Error{Line: k.Line, Key: trim(path + "." + k.Value),
+						Msg: fmt.Sprintf("given twice (first at line %d): keep one, YAML does not merge them", line)}
+				}
+				first[k.Value] = k.Line
+			}
+			if err := checkDuplicateKeys(n.Content[i+1], path+"."+k.Value); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

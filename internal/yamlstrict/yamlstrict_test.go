@@ -101,6 +101,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"scalar for a list", "items: abc\n", Options{}, Error{1, "items", `expected a list ([a, b] or one "- item" per line)`}},
 		{"LineError from an Unmarshaler", "title: x\nwait: soon\n", Options{}, Error{2, "", `"soon" is not a number of seconds`}},
 		{"hook sees the caller's type", "items:\n  - name: a\n    wait: soon\n", Options{Hook: checkSeconds}, Error{3, "items[a].wait", "want seconds, like 30s"}},
+		// A key given twice: yaml.v3 found it only while decoding, as
+		// "line 3: mapping key ... already defined" with no key path.
+		{"duplicate top-level key", "title: x\nlabel: y\ntitle: z\n", Options{}, Error{3, "title", "given twice (first at line 1): keep one, YAML does not merge them"}},
+		{"duplicate key in an item", "items:\n  - name: a\n    count: 1\n    count: 2\n", Options{}, Error{4, "items[a].count", "given twice (first at line 3): keep one, YAML does not merge them"}},
+		{"duplicate key the hook owns", "items:\n  - name: a\n    wait: 1s\n    wait: 2s\n", Options{Hook: checkSeconds}, Error{4, "items[a].wait", "given twice (first at line 3): keep one, YAML does not merge them"}},
+		{"duplicate key in a node left raw", "raw:\n  a: 1\n  a: 2\n", Options{}, Error{3, "raw.a", "given twice (first at line 2): keep one, YAML does not merge them"}},
+		{"duplicate key not quoted", "by_key:\n  \"hunter2 secret\": {}\n  \"hunter2 secret\": {}\n", Options{}, Error{3, "by_key", "a key given twice (first at line 2): keep one"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var d doc

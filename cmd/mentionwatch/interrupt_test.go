@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// waitExit waits for cmd to end, failing the test when it is still running
+// a minute after it was told to stop (a hang, not a slow machine).
+func waitExit(t *testing.T, cmd *exec.Cmd, what string) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("%s: still running a minute after SIGINT", what)
+		return nil
+	}
+}
+
+// TestScoreInterruptedWhileReadingStdin: `score` waiting for its next line
+// ignored Ctrl-C (the signal only ended a context nothing read stdin
+// under), and a second Ctrl-C too. It now stops at the first, keeps what
+// it scored, and says it was interrupted.
+func TestScoreInterruptedWhileReadingStdin(t *testing.T) {
+	cmd := exec.Command(buildBinary(t), "score")
+	stdin, err := cmd.StdinPipe() // kept open: no EOF ever comes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hung := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() }) // unblocks the reads below
+	defer hung.Stop()
+	fmt.Fprintln(stdin, "Acme delivery is late again, terrible service")
+	out := bufio.NewReader(stdout)
+	// Its result comes while stdin stays open (it was held until EOF):
+	// the signal handler is in place.
+	first, err := out.ReadString('\n')
+	if err != nil || !strings.Contains(first, `"sentiment"`) {
+		cmd.Wait()
+		t.Fatalf("first result before stdin ends: %q, %v (killed after a minute)", first, err)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	rest, _ := io.ReadAll(out)
+	err = waitExit(t, cmd, "score")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "reading stdin, line 2: interrupted") {
+		t.Errorf("exit %v, stderr %q; want exit 1 naming the interruption", err, stderr.String())
+	}
+	if len(rest) != 0 {
+		t.Errorf("output after the interruption: %q", rest)
+	}
+}
+
+// TestSecondSignalEndsAHungCommand: a command that does not watch its
+// context (a long evaluation, a blocking call) kept running through any
+// number of Ctrl-C: signal.NotifyContext caught them all. The first signal
+// now ends the context as before, and the second ends the process.
+func TestSecondSignalEndsAHungCommand(t *testing.T) {
+	if os.Getenv("MENTIONWATCH_TEST_HUNG_COMMAND") == "1" {
+		ctx, stop := signalContext()
+		defer stop()
+		fmt.Println("ready")
+		<-ctx.Done()
+		fmt.Println("first signal")
+		time.Sleep(time.Hour) // a command that ignores its context
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondSignalEndsAHungCommand$")
+	cmd.Env = append(os.Environ(), "MENTIONWATCH_TEST_HUNG_COMMAND=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(stdout)
+	for _, want := range []string{"ready", "first signal"} {
+		line, err := out.ReadString('\n')
+		if err != nil || strings.TrimSpace(line) != want {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("helper said %q (%v), want %q", line, err, want)
+		}
+		cmd.Process.Signal(syscall.SIGINT)
+	}
+	err = waitExit(t, cmd, "the second signal")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("helper: %v, want it ended by SIGINT", err)
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("helper ended with %v, want by SIGINT", ee)
+	}
+}
