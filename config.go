@@ -662,6 +662,10 @@ func (c *Config) checkNumbersAndLog() error {
 			return &ConfigError{File: c.File, Key: n.key, Msg: "must be a number, 0 or more (0 or unset is the default, " + n.def + ")"}
 		}
 	}
+	if d := c.Store.FlushInterval.D(); d != 0 && d < 10*time.Millisecond {
+		// The writer's ticker runs at this period: 1ns would spin a core.
+		return &ConfigError{File: c.File, Key: "store.flush_interval", Msg: fmt.Sprintf("%s is too short: the writer checks its batch at this period; use 10ms or more (default 2s)", d)}
+	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
 	default:

@@ -88,6 +88,7 @@ func TestNegativeNumbersAndUnknownLogSettingsRefused(t *testing.T) {
 		{"store: {batch_size: -10}", "c.yaml:2: store.batch_size: must be a number, 0 or more"},
 		{"store: {spool_max_bytes: -1}", "c.yaml:2: store.spool_max_bytes: must be a number, 0 or more"},
 		{"store: {retention_days: -30}", "c.yaml:2: store.retention_days: must be a number, 0 or more"},
+		{"store: {flush_interval: 1ns}", "c.yaml:2: store.flush_interval: 1ns is too short"},
 		{"log: {level: debgu}", `c.yaml:2: log.level: unknown level "debgu"`},
 		{"log: {format: jsn}", `c.yaml:2: log.format: unknown format "jsn"`},
 		{"log: {format: JSON}", `c.yaml:2: log.format: unknown format "JSON" (use text or json)`},
@@ -97,7 +98,7 @@ func TestNegativeNumbersAndUnknownLogSettingsRefused(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tc.yml, err, tc.want)
 		}
 	}
-	cfg, err := ParseConfig("c.yaml", []byte(b+"log: {level: WARN, format: json}\nhttp: {retry_max: -1}\n"), env(nil))
+	cfg, err := ParseConfig("c.yaml", []byte(b+"log: {level: WARN, format: json}\nhttp: {retry_max: -1}\nstore: {flush_interval: 10ms}\n"), env(nil))
 	if err != nil || cfg.Log.Level != "WARN" {
 		t.Errorf("valid settings: %v", err)
 	}
