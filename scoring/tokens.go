@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -511,7 +512,19 @@ func (s *scratch) part(p string) {
 	if len(s.buf) == a {
 		return
 	}
-	s.word(a, acc, unsafeString(s.buf[a:]))
+	// word strips the part's ASCII punctuation as written: a typographic
+	// apostrophe, which lower wrote as ', is not ASCII punctuation
+	// ("0!’" keeps it). Only the invisible characters are left out (rare:
+	// the copy is made only then).
+	if strings.ContainsFunc(p, invisible) {
+		p = strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			return r
+		}, p)
+	}
+	s.word(a, acc, p)
 }
 
 // lower appends the lower case of f to buf (typographic apostrophes as
