@@ -44,10 +44,6 @@ func letterMasks(x uint64) (lower, upper uint64) {
 // so the string's immutability holds.
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
-// unsafeString is the bytes of b as a string, without a copy: for reading
-// only, while b is not written.
-func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
 // b2u is 1 for true, 0 for false, compiled without a branch (SETcc), so
 // that data the text decides (has the word capitals? is it Indonesian
 // evidence?) does not cost mispredicted branches: there, a mispredict
