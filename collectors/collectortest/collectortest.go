@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,31 +63,35 @@ func Config(typ, snippet string) string {
 
 // BuildErr builds the source and returns the config or Init error, if any.
 func BuildErr(typ, snippet string) (*collectors.Source, error) {
-	return buildErr(Config(typ, snippet))
+	return buildErr(Config(typ, snippet), nil)
 }
 
-func buildErr(text string) (*collectors.Source, error) {
+// BuildBrands builds a source of typ whose config has brands (a YAML
+// brands block) in place of Brands, logging at debug into the returned
+// buffer; the error is the config's or Init's.
+func BuildBrands(typ, brands, snippet string) (*collectors.Source, *bytes.Buffer, error) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	src, err := buildErr(strings.Replace(Config(typ, snippet), Brands, brands, 1), log)
+	return src, &logs, err
+}
+
+func buildErr(text string, log *slog.Logger) (*collectors.Source, error) {
 	cfg, err := mw.ParseConfig("test.yaml", []byte(text), func(string) (string, bool) { return "", false })
 	if err != nil {
 		return nil, err
 	}
-	return collectors.Build(cfg, cfg.Sources[0], collectors.Env{HTTP: HTTP(), Now: func() time.Time { return Now }})
-}
-
-// buildText builds the source of a whole config text or fails the test.
-func buildText(t testing.TB, typ, text string) *collectors.Source {
-	t.Helper()
-	src, err := buildErr(text)
-	if err != nil {
-		t.Fatalf("building %s source: %v", typ, err)
-	}
-	return src
+	return collectors.Build(cfg, cfg.Sources[0], collectors.Env{HTTP: HTTP(), Log: log, Now: func() time.Time { return Now }})
 }
 
 // Build builds the source or fails the test.
 func Build(t testing.TB, typ, snippet string) *collectors.Source {
 	t.Helper()
-	return buildText(t, typ, Config(typ, snippet))
+	src, err := BuildErr(typ, snippet)
+	if err != nil {
+		t.Fatalf("building %s source: %v", typ, err)
+	}
+	return src
 }
 
 // WantBuildError fails the test unless building fails with an error that

@@ -3,7 +3,6 @@ package collectortest
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -38,8 +37,10 @@ func PerTermSearch(t *testing.T, typ, param string, serve func(t *testing.T) (sn
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			snippet, searches := serve(t)
-			text := strings.Replace(Config(typ, snippet+"\n"+tc.conf), Brands, tc.brands, 1)
-			src := buildText(t, typ, text)
+			src, _, err := BuildBrands(typ, tc.brands, snippet+"\n"+tc.conf)
+			if err != nil {
+				t.Fatalf("building %s source: %v", typ, err)
+			}
 			if _, _, err := Collect(t, src, mw.Cursor{}); err != nil {
 				t.Fatal(err)
 			}
