@@ -35,7 +35,7 @@ func Prepare(d Doc) Prepared {
 		lang:   Fold(strings.TrimSpace(d.Lang)),
 		source: Fold(strings.TrimSpace(d.Source)),
 		typ:    Fold(strings.TrimSpace(d.Type)),
-		author: strings.TrimPrefix(Fold(strings.TrimSpace(d.Author)), "@"),
+		author: strings.TrimSpace(strings.TrimPrefix(Fold(strings.TrimSpace(d.Author)), "@")),
 	}
 	p.toks = appendTokens(nil, Fold(d.Text), &p)
 	return p

@@ -440,7 +440,7 @@ func (p *parser) parsePrimary(depth int) (*node, error) {
 		wild := !it.quote && strings.HasSuffix(v, "*")
 		v = strings.TrimSuffix(v, "*")
 		if it.field == FieldAuthor {
-			v = strings.TrimPrefix(v, "@")
+			v = strings.TrimSpace(strings.TrimPrefix(v, "@")) // "@ budi" is budi
 		}
 		if v == "" {
 			return nil, errAt(it.col, "expected a value after %s:, as in %s", it.field, fieldExample(it.field))

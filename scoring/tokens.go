@@ -220,14 +220,15 @@ fields:
 			if w := j - i; w > 2 && byteClass[text[j]]&cPunct != 0 {
 				// Letters, then punctuation up to the space: "good,",
 				// "why?!". The word is the letters, whose hash and key are
-				// known; only a link ("http://") or a short word that may
-				// be an emoticon ("xd:") takes the general path.
+				// known; only a link ("http://", "www.!") or a short word
+				// that may be an emoticon ("xd:") takes the general path.
 				e, tail := j, uint8(0)
 				for e < n && byteClass[text[e]]&cPunct != 0 {
 					tail |= byteClass[text[e]]
 					e++
 				}
-				if (e == n || byteClass[text[e]]&cSpace != 0) && tail&cColon == 0 {
+				if (e == n || byteClass[text[e]]&cSpace != 0) && tail&cColon == 0 &&
+					(w != 3 || text[j] != '.' || text[i]|0x20 != 'w') {
 					if w < 8 {
 						first = lowered
 					}
