@@ -45,6 +45,11 @@ type Alert struct {
 	NotifiedState AlertState // the last state delivered to every notifier
 	NotifiedAt    time.Time  // when it was delivered
 	NotifyCount   int        // deliveries, repeats included
+	// ToldCount is, for a critical alert, its Count (the mention and its
+	// near-copies) when its last message was due, told or silenced: the
+	// next message is due once Count reaches 10 × ToldCount (a story
+	// spreading). Zero for other kinds.
+	ToldCount float64
 
 	AckedAt time.Time // acknowledged in the dashboard; zero if not
 	AckedBy string

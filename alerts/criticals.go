@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -54,6 +55,10 @@ type criticals struct {
 	loaded    bool                 // watermark read from the store
 	checked   map[string]time.Time // mention id -> collected, judged within the overlap
 	retry     []mw.Mention         // critical mentions whose alert could not be checked yet
+	copies    copyGroups           // the alerts that near-copies join (critical_copies.go)
+	// pending returns the alert the outbox holds under an id, or nil: a
+	// copy is counted into the alert the outbox will save and tell.
+	pending func(id string) *mw.Alert
 }
 
 func newCriticals(st store.Store, cfg mw.CriticalConfig, brands []string, allowed func(string) bool) *criticals {
@@ -120,6 +125,47 @@ func (c *criticals) reason(m *mw.Mention) string {
 func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Mention) ([]*mw.Alert, error) {
 	var errs []error
 	var found []*mw.Alert
+	type critMention struct {
+		m   mw.Mention
+		why string
+	}
+	var crits []critMention
+	made := map[string]*mw.Alert{}
+	var copies []copied
+	// decide alerts the critical mentions judged so far, the earliest
+	// post first: a story's alert is its first post, whichever copy a
+	// source listed first.
+	decide := func() {
+		sort.SliceStable(crits, func(i, j int) bool {
+			if !crits[i].m.Published.Equal(crits[j].m.Published) {
+				return crits[i].m.Published.Before(crits[j].m.Published)
+			}
+			return crits[i].m.ID < crits[j].m.ID
+		})
+		for _, cm := range crits {
+			m, why := cm.m, cm.why
+			words := copyWords(&m)
+			if g := c.copies.match(m.Brand, words, now); g != nil {
+				if !g.ids[m.ID] { // not counted before a restart
+					copies = addCopy(copies, g, m)
+				}
+				continue
+			}
+			a, err := c.alert(ctx, m, why, now)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if a != nil {
+				found = append(found, a)
+				made[a.ID] = a
+			}
+			// Also when the store has the alert already (made before a
+			// restart and not adopted): its copies join it.
+			c.copies.open(m.Brand, ID(m.Brand, mw.AlertCritical, m.ID), words, []string{m.ID}, now, now)
+		}
+		crits = crits[:0]
+	}
 	judge := func(m mw.Mention) {
 		if _, done := c.checked[m.ID]; done || (c.allowed != nil && !c.allowed(m.Brand)) {
 			return
@@ -129,10 +175,9 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 			return
 		}
 		if why := c.reason(&m); why != "" {
-			if a, err := c.alert(ctx, m, why, now); err != nil {
-				errs = append(errs, err)
-			} else if a != nil {
-				found = append(found, a)
+			crits = append(crits, critMention{m, why})
+			if len(crits) == scanPage { // a flood: decided a page at a time
+				decide()
 			}
 		}
 	}
@@ -148,6 +193,12 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 	if err := c.readStored(ctx, now, judge); err != nil {
 		errs = append(errs, err)
 	}
+	decide()
+	grown, err := c.addCopies(ctx, now, copies, made)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	found = append(found, grown...)
 	for id, at := range c.checked {
 		if at.Before(c.watermark.Add(-scanOverlap)) {
 			delete(c.checked, id)

@@ -194,6 +194,7 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	l.eps = newEpisodes(l.bucket)
 	l.crit = newCriticals(l.st, l.cfg.Critical, brands, l.allowed)
 	l.crit.maskNames(append(append([]string(nil), brands...), l.Competitors...))
+	l.crit.pending = func(id string) *mw.Alert { return l.out.pending[id] }
 	l.drops = nil
 	if l.cfg.Drops.Enabled {
 		l.drops = newDrops(l.cfg, l.bucket)
@@ -230,6 +231,9 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 		}
 	}
 	sort.Slice(as, func(i, j int) bool { return as[i].StartedAt.Before(as[j].StartedAt) })
+	if err := l.crit.adoptCopies(ctx, now, as); err != nil {
+		return fmt.Errorf("warming from the store: %w", err)
+	}
 	pending := 0
 	for i := range as {
 		a := &as[i]

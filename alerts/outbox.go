@@ -87,12 +87,17 @@ func (o *outbox) adoptOperatorChanges(ctx context.Context, held []*mw.Alert) err
 	return errors.Join(errs...)
 }
 
-// due reports whether a must be notified now.
+// due reports whether a must be notified now: a new state, a spike's
+// repeat, or a critical mention whose near-copies grew tenfold since its
+// last message (critical_copies.go).
 func (o *outbox) due(a *mw.Alert, now time.Time) bool {
 	if a.State != a.NotifiedState {
 		return true
 	}
-	return a.State == mw.Firing && a.Kind != mw.AlertCritical && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
+	if a.Kind == mw.AlertCritical {
+		return a.State == mw.Firing && a.ToldCount >= 1 && a.Count >= spreadFactor*a.ToldCount
+	}
+	return a.State == mw.Firing && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
 }
 
 // flush delivers every pending alert that is due, saves the outcome and
@@ -168,6 +173,9 @@ func (o *outbox) tell(ctx context.Context, a *mw.Alert, now time.Time, silences 
 		a.NotifiedState, a.NotifiedAt = state, now.UTC()
 		a.NotifyCount++
 		a.MentionIDs = shown.MentionIDs
+	}
+	if a.Kind == mw.AlertCritical {
+		a.ToldCount = max(a.Count, 1) // told or silenced: the next message is due at 10 × as many
 	}
 	if err := o.st.SaveAlert(ctx, *a); err != nil {
 		return fmt.Errorf("saving alert %s after notifying: %w", a.ID, err)
@@ -283,10 +291,20 @@ func (o *outbox) evidence(ctx context.Context, a *mw.Alert) (Notification, error
 		return n, nil
 	}
 	if a.Kind == mw.AlertCritical {
-		top, err := o.st.Mentions(ctx, store.MentionQuery{IDs: a.MentionIDs, Limit: 5})
+		// The mention first, then its first copies, in the alert's order.
+		ids := a.MentionIDs[:min(len(a.MentionIDs), 5)]
+		if len(ids) == 0 {
+			return n, nil
+		}
+		top, err := o.st.Mentions(ctx, store.MentionQuery{IDs: ids, Limit: len(ids)})
 		if err != nil || len(top) == 0 {
 			return n, err
 		}
+		rank := make(map[string]int, len(ids))
+		for i, id := range ids {
+			rank[id] = i
+		}
+		sort.SliceStable(top, func(i, j int) bool { return rank[top[i].ID] < rank[top[j].ID] })
 		n.Top = top
 		m := top[0]
 		if m.Author != "" {

@@ -172,6 +172,9 @@ func Headline(a mw.Alert) string {
 	switch {
 	case a.Kind == mw.AlertCritical && a.State == mw.Resolved:
 		return fmt.Sprintf("Resolved: critical mention of %s", a.Brand)
+	case a.Kind == mw.AlertCritical && a.ToldCount >= 1:
+		// Told before: its near-copies grew tenfold (outbox.due).
+		return fmt.Sprintf("Critical mention of %s is spreading", a.Brand)
 	case a.Kind == mw.AlertCritical:
 		return fmt.Sprintf("Critical mention of %s", a.Brand)
 	case a.Kind == mw.AlertDrop && a.State == mw.Resolved:
@@ -190,10 +193,14 @@ func Headline(a mw.Alert) string {
 // baseline in words.
 func Why(a mw.Alert, bucket time.Duration) string {
 	if a.Kind == mw.AlertCritical {
-		if a.Reason != "" {
-			return a.Reason
+		why := a.Reason
+		if why == "" {
+			why = a.Summary
 		}
-		return a.Summary
+		if a.Count >= 2 {
+			why += fmt.Sprintf("; posted %s times (the mention and its near-copies)", humanCount(uint32(min(a.Count, math.MaxUint32))))
+		}
+		return why
 	}
 	if a.Kind == mw.AlertDrop {
 		return AmountWords(a, bucket) + ". " + DropAdvice

@@ -602,3 +602,47 @@ func burst(t *testing.T, h *harness, waitForClose bool) time.Duration {
 	}
 	return fired.Sub(collectedAt)
 }
+
+// TestAcceptCopiedHarmStoryAlertsOnceThenSpreads: a harm story that 50
+// accounts repost, collected over an hour, is one critical alert with the
+// first post's text, told again once as it spreads tenfold, and never a
+// spike (the copies come a few per bucket).
+func TestAcceptCopiedHarmStoryAlertsOnceThenSpreads(t *testing.T) {
+	backends(t, func(t *testing.T, h *harness) {
+		now := h.clock()
+		h.site.add(quiet(now, 2)...)
+		a := h.open()
+		defer a.close()
+		h.run(a, 1, 0)
+		const story = "Acme leaked my home address and card number, it is all over a forum now. Check yours! #%d"
+		h.site.add(wave("c", 5, now.Add(-4*time.Minute), story)...)
+		h.collectWith(a)
+		h.run(a, 2, time.Minute)
+		// 45 more copies, one every 40 s: under the spike threshold in
+		// every bucket.
+		var more []post
+		for i := 5; i < 50; i++ {
+			more = append(more, post{id: fmt.Sprintf("c-%d", i), author: fmt.Sprintf("c%d", i),
+				text: fmt.Sprintf("RT @c0: "+story, i), published: now.Add(-time.Hour + time.Duration(i)*40*time.Second)})
+		}
+		h.site.add(more...)
+		h.collectWith(a)
+		h.run(a, 2, time.Minute)
+
+		as := alertsOf(t, a)
+		if len(as) != 1 || as[0].Kind != mw.AlertCritical || as[0].Count != 50 || as[0].NotifyCount != 2 || as[0].ToldCount != 50 {
+			t.Fatalf("stored alerts %+v, want one critical alert counting 50, told twice", as)
+		}
+		first := fmt.Sprintf(story, 0)
+		got := readSlack(t, h.slack.all())
+		want := []sent{{Kind: mw.AlertCritical, State: "firing", Alert: as[0].ID, Text: first}, {Kind: mw.AlertCritical, State: "firing", Alert: as[0].ID, Text: first}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Slack got\n%+v\nwant\n%+v", got, want)
+		}
+		msgs := h.slack.all()
+		if !strings.Contains(msgs[0].body, "posted 5 times") || !strings.Contains(msgs[1].body, "Critical mention of Acme is spreading") ||
+			!strings.Contains(msgs[1].body, "posted 50 times") {
+			t.Fatalf("messages do not count the copies:\n%s\n---\n%s", msgs[0].body, msgs[1].body)
+		}
+	})
+}

@@ -387,6 +387,7 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onCluster(), str, str,
 			s.engine("Replacing", tableDeliveries, "version"))}, tableDeliveries, "cityHash64(alert_id)")},
 		{Version: 9, Name: "distinct mentions per hour", Statements: s.hourDistinct(str)},
+		{Version: 10, Name: "critical alert copies told", Columns: []AddColumn{{Table: tableAlerts, Name: "told_count", Type: "Float64", ShardKey: "cityHash64(id)"}}},
 	}
 }
 

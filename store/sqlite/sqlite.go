@@ -209,6 +209,9 @@ var migrations = []string{
 	// 6: authors match by store.AuthorKey (inbox.go, authorKeyExpr): an
 	// index on the key replaces the one on the exact author.
 	migrationAuthorKey,
+	// 7: a critical alert's copies when its last message was due
+	// (Alert.ToldCount).
+	`ALTER TABLE alerts ADD COLUMN told_count REAL NOT NULL DEFAULT 0;`,
 }
 
 // MigrationVersion returns the schema version recorded in the file, 0
@@ -586,7 +589,7 @@ func (s *Store) SaveSourceStates(ctx context.Context, sts []store.SourceState) e
 }
 
 const alertCols = `id, brand, kind, scope, state, started_at, updated_at, resolved_at, count, baseline, factor, neg_share,
-	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason`
+	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count`
 
 // SaveAlert inserts or replaces the alert with a.ID.
 func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
@@ -597,10 +600,10 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 	}
 	breakdown, _ := json.Marshal(bd)
 	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO alerts (`+alertCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), ms(a.StartedAt), ms(a.UpdatedAt), ms(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary, string(ids), string(breakdown),
-		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason)
+		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving alert %s: %w", s.path, a.ID, err)
 	}
@@ -656,7 +659,7 @@ func (s *Store) alerts(ctx context.Context, where string, args []any, limit int)
 		)
 		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
 			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary, &ids, &bd, &nstate, &nat,
-			&a.NotifyCount, &ak, &a.AckedBy, &a.Reason); err != nil {
+			&a.NotifyCount, &ak, &a.AckedBy, &a.Reason, &a.ToldCount); err != nil {
 			return nil, fmt.Errorf("sqlite %s: alerts: %w", s.path, err)
 		}
 		a.State, a.NotifiedState = mw.AlertState(state), mw.AlertState(nstate)

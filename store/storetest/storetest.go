@@ -522,7 +522,7 @@ func testAlerts(t *testing.T, open Opener) {
 	if err := s.SaveAlert(ctx, a); err != nil {
 		t.Fatalf("SaveAlert: %v", err)
 	}
-	a.NotifiedState, a.NotifiedAt, a.NotifyCount = mw.Firing, T0.Add(time.Second), 1
+	a.NotifiedState, a.NotifiedAt, a.NotifyCount, a.ToldCount = mw.Firing, T0.Add(time.Second), 1, 12
 	a.UpdatedAt = T0.Add(time.Second)
 	if err := s.SaveAlert(ctx, a); err != nil {
 		t.Fatal(err)

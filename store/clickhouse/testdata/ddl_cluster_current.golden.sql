@@ -305,3 +305,10 @@ ENGINE = Distributed(mw_cluster, analytics, mentions_hourly_rows, rand());
 
 CREATE TABLE IF NOT EXISTS mentions_hourly_distinct_all ON CLUSTER mw_cluster AS mentions_hourly_distinct
 ENGINE = Distributed(mw_cluster, analytics, mentions_hourly_distinct, cityHash64(brand));
+
+ALTER TABLE alerts ON CLUSTER mw_cluster ADD COLUMN told_count Float64;
+
+DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
+ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));

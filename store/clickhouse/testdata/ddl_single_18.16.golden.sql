@@ -253,3 +253,5 @@ CREATE TABLE IF NOT EXISTS mentions_hourly_distinct (
 ENGINE = ReplacingMergeTree(inserted)
 PARTITION BY toYYYYMM(hour)
 ORDER BY (brand, hour, dimension, total, key);
+
+ALTER TABLE alerts ADD COLUMN told_count Float64;

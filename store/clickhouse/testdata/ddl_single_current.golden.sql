@@ -258,3 +258,5 @@ ENGINE = ReplacingMergeTree(inserted)
 PARTITION BY toYYYYMM(hour)
 ORDER BY (brand, hour, dimension, total, key)
 TTL hour + toIntervalDay(90);
+
+ALTER TABLE alerts ADD COLUMN told_count Float64;

@@ -1,0 +1,241 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// A harm story is copied: retweeted, reposted, pasted into a review with
+// another link. Each copy is as critical as the first, but a team needs
+// one alert for the story, told again only as it spreads. So a critical
+// mention that is a near-copy of one already alerted (the same brand,
+// render_similar.go's word-pair similarity) joins that alert: its Count
+// is the mention and its copies, and it is notified again when the copies
+// grow tenfold (outbox.due).
+
+// copyWindow is how long a group takes copies after its last one: a story
+// still being copied keeps its alert; one copied again the next week is
+// a new alert.
+const copyWindow = 24 * time.Hour
+
+// copyMinWords is the fewest words (after normWords) a text needs to be
+// grouped: two short complaints ("kopi senja bikin keracunan") may share
+// their few word pairs by chance, and each is someone's own report.
+const copyMinWords = 6
+
+// maxCopyGroups bounds the groups held at once, over all brands; past it
+// the least recently copied is forgotten (a copy of it alerts anew).
+const maxCopyGroups = 1000
+
+// maxCopyIDs bounds an alert's MentionIDs: the first copies are its
+// evidence; Count goes on counting.
+const maxCopyIDs = 500
+
+// spreadFactor is how many times its last message's copies a critical
+// alert must count to be told again ("is spreading").
+const spreadFactor = 10
+
+// copyGroup is a critical alert and what its copies are compared with.
+type copyGroup struct {
+	alertID string
+	brand   string
+	key     string              // the first mention's words, joined
+	sh      map[string]struct{} // their word pairs
+	last    time.Time           // when the last copy was judged
+	ids     map[string]bool     // mentions counted in the alert
+}
+
+// copyGroups are the open groups, least recently copied first. Owned by
+// the goroutine that calls Loop.Tick, as criticals is.
+type copyGroups struct {
+	groups []*copyGroup
+}
+
+// copyWords are the words of m that copies are compared on.
+func copyWords(m *mw.Mention) []string {
+	return normWords(m.Title + " " + m.Text)
+}
+
+// match returns the open group of brand whose first mention words is a
+// near-copy of, or nil. Cost: O(groups × words).
+func (cg *copyGroups) match(brand string, words []string, now time.Time) *copyGroup {
+	if len(words) < copyMinWords {
+		return nil
+	}
+	key := strings.Join(words, " ")
+	var sh map[string]struct{}
+	for i := len(cg.groups) - 1; i >= 0; i-- { // the most recently copied first
+		g := cg.groups[i]
+		if g.brand != brand || now.Sub(g.last) > copyWindow {
+			continue
+		}
+		if g.key == key {
+			return g
+		}
+		if sh == nil {
+			sh = shingles(words)
+		}
+		// Jaccard ≥ similarJaccard needs the smaller set to be at least
+		// that share of the larger.
+		lo, hi := min(len(sh), len(g.sh)), max(len(sh), len(g.sh))
+		if float64(lo) >= similarJaccard*float64(hi) && jaccard(g.sh, sh) >= similarJaccard {
+			return g
+		}
+	}
+	return nil
+}
+
+// open starts the group of alert id, made for the mention whose words
+// are words, or refreshes it. It forgets groups past copyWindow, and the
+// least recently copied past maxCopyGroups.
+func (cg *copyGroups) open(brand, id string, words []string, mentionIDs []string, last, now time.Time) {
+	if len(words) < copyMinWords {
+		return
+	}
+	kept := cg.groups[:0]
+	for _, g := range cg.groups {
+		if g.alertID != id && now.Sub(g.last) <= copyWindow {
+			kept = append(kept, g)
+		}
+	}
+	cg.groups = kept
+	if len(cg.groups) >= maxCopyGroups {
+		cg.groups = append(cg.groups[:0], cg.groups[len(cg.groups)-maxCopyGroups+1:]...)
+	}
+	g := &copyGroup{alertID: id, brand: brand, key: strings.Join(words, " "), sh: shingles(words), last: last, ids: map[string]bool{}}
+	for _, m := range mentionIDs {
+		g.ids[m] = true
+	}
+	cg.groups = append(cg.groups, g)
+}
+
+// touch marks g as copied at now: it moves to the end of the order.
+func (cg *copyGroups) touch(g *copyGroup, now time.Time) {
+	g.last = now
+	for i, h := range cg.groups {
+		if h == g {
+			copy(cg.groups[i:], cg.groups[i+1:])
+			cg.groups[len(cg.groups)-1] = g
+			return
+		}
+	}
+}
+
+// drop forgets g (its alert is gone from the store).
+func (cg *copyGroups) drop(g *copyGroup) {
+	for i, h := range cg.groups {
+		if h == g {
+			cg.groups = append(cg.groups[:i], cg.groups[i+1:]...)
+			return
+		}
+	}
+}
+
+// adoptCopies rebuilds the groups of the critical alerts among as (the
+// alerts Loop.warm read) that took a copy, or were made, within
+// copyWindow of now, so that after a restart a copy joins its alert as
+// before. Their first mentions are read in one query.
+func (c *criticals) adoptCopies(ctx context.Context, now time.Time, as []mw.Alert) error {
+	byID := map[string]mw.Alert{}
+	var first []string
+	for _, a := range as {
+		if a.Kind != mw.AlertCritical || len(a.MentionIDs) == 0 || now.Sub(a.UpdatedAt) > copyWindow {
+			continue
+		}
+		if c.allowed != nil && !c.allowed(a.Brand) {
+			continue
+		}
+		byID[a.MentionIDs[0]] = a
+		first = append(first, a.MentionIDs[0])
+	}
+	if len(first) == 0 {
+		return nil
+	}
+	ms, err := c.st.Mentions(ctx, store.MentionQuery{IDs: first, Limit: len(first)})
+	if err != nil {
+		return fmt.Errorf("reading the first mentions of %d critical alerts (to group their copies): %w", len(first), err)
+	}
+	// Oldest last copy first, as open keeps them.
+	var adopted []mw.Alert
+	words := map[string][]string{}
+	for _, m := range ms {
+		if a, ok := byID[m.ID]; ok {
+			adopted = append(adopted, a)
+			words[a.ID] = copyWords(&m)
+		}
+	}
+	sort.SliceStable(adopted, func(i, j int) bool { return adopted[i].UpdatedAt.Before(adopted[j].UpdatedAt) })
+	for _, a := range adopted {
+		c.copies.open(a.Brand, a.ID, words[a.ID], a.MentionIDs, a.UpdatedAt, now)
+	}
+	return nil
+}
+
+// copied is the copies one scan found of one group.
+type copied struct {
+	g  *copyGroup
+	ms []mw.Mention
+}
+
+// addCopy adds m to the copies of g.
+func addCopy(cs []copied, g *copyGroup, m mw.Mention) []copied {
+	for i := range cs {
+		if cs[i].g == g {
+			cs[i].ms = append(cs[i].ms, m)
+			return cs
+		}
+	}
+	return append(cs, copied{g: g, ms: []mw.Mention{m}})
+}
+
+// addCopies counts the copies found in a scan into their alerts: an alert
+// made in the same scan (made), one the outbox holds (the pointer it will
+// save and tell), or else the stored one. It returns the alerts to save
+// that are not in made. A copy whose alert cannot be read waits for the
+// next tick; one whose alert is gone alerts on its own then.
+func (c *criticals) addCopies(ctx context.Context, now time.Time, found []copied, made map[string]*mw.Alert) ([]*mw.Alert, error) {
+	var out []*mw.Alert
+	var errs []error
+	for _, f := range found {
+		a := made[f.g.alertID]
+		if a == nil && c.pending != nil {
+			a = c.pending(f.g.alertID)
+		}
+		if a == nil {
+			stored, err := c.st.Alert(ctx, f.g.alertID)
+			if err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					c.copies.drop(f.g)
+				} else {
+					errs = append(errs, fmt.Errorf("reading critical alert %s to add %d copies: %w", f.g.alertID, len(f.ms), err))
+				}
+				c.retry = append(c.retry, f.ms...)
+				continue
+			}
+			a = &stored
+		}
+		for _, m := range f.ms {
+			if f.g.ids[m.ID] {
+				continue
+			}
+			f.g.ids[m.ID] = true
+			a.Count++
+			if len(a.MentionIDs) < maxCopyIDs {
+				a.MentionIDs = append(a.MentionIDs, m.ID)
+			}
+		}
+		a.UpdatedAt = now.UTC()
+		c.copies.touch(f.g, now)
+		if made[a.ID] == nil {
+			out = append(out, a)
+		}
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,206 @@
+package alerts
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+const story = "Acme leaked my home address and card number, it is all over a forum now. Check yours!"
+
+// copyOf is the n-th copy of text as people repost it: a retweet prefix,
+// a handle, another link, a number.
+func copyOf(n int, at time.Time, text string) mw.Mention {
+	forms := []string{"RT @sari: %s", "%s https://t.co/x%d", "@acme_id %s", "%s (%d)", "%s"}
+	f := forms[n%len(forms)]
+	var s string
+	if strings.Count(f, "%") == 2 {
+		s = fmt.Sprintf(f, text, n)
+	} else {
+		s = fmt.Sprintf(f, text)
+	}
+	m := mention(5000+n, at, mw.Neutral, s)
+	return m
+}
+
+func tickAt(t *testing.T, l *Loop, now time.Time) {
+	t.Helper()
+	if err := l.Tick(ctx, now); err != nil {
+		t.Fatalf("Tick(%s): %v", now, err)
+	}
+}
+
+func store1(t *testing.T, st store.Store, l *Loop, ms ...mw.Mention) {
+	t.Helper()
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	l.Observe(ms)
+}
+
+func criticalAlerts(t *testing.T, st store.Store) []mw.Alert {
+	t.Helper()
+	as, err := st.Alerts(ctx, store.AlertQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mw.Alert
+	for _, a := range as {
+		if a.Kind == mw.AlertCritical {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// TestCriticalCopiesOneAlertThenSpreading: a harm story that 60 accounts
+// repost is one critical alert, not 60. Its first message counts the
+// copies it came with; it is told again, as spreading, once its copies
+// grow tenfold; a restart neither forgets the group nor counts a copy
+// twice. Another story, and a short report that shares the story's
+// words, alert on their own.
+func TestCriticalCopiesOneAlertThenSpreading(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{RepeatInterval: mw.Duration(48 * time.Hour)})
+	at := t0
+	var first []mw.Mention
+	for i := 0; i < 3; i++ {
+		first = append(first, copyOf(i, at.Add(time.Duration(i)*time.Second), story))
+	}
+	other := mention(900, at, mw.Negative, "My Acme heater caught fire in the kitchen last night, the whole wall is black")
+	short := mention(901, at, mw.Negative, "Acme leaked my address") // four words: someone's own report
+	store1(t, st, l, append(first, other, short)...)
+	tickAt(t, l, at.Add(time.Minute))
+
+	msgs := r.messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want 3 (the story with its copies, the fire, the short report):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	var storyMsg string
+	for _, m := range msgs {
+		if strings.Contains(m, "card number") {
+			storyMsg = m
+		}
+	}
+	if !strings.Contains(storyMsg, "posted 3 times (the mention and its near-copies)") || strings.Contains(storyMsg, "spreading") {
+		t.Errorf("the story's first message does not count its copies:\n%s", storyMsg)
+	}
+	as := criticalAlerts(t, st)
+	if len(as) != 3 {
+		t.Fatalf("%d critical alerts, want 3: %+v", len(as), as)
+	}
+
+	// 26 more copies over an hour: 29 < 10 × 3, no message.
+	for i := 3; i < 29; i++ {
+		store1(t, st, l, copyOf(i, at.Add(time.Duration(i)*2*time.Minute), story))
+		if i%5 == 0 {
+			tickAt(t, l, at.Add(time.Duration(i)*2*time.Minute+time.Second))
+		}
+	}
+	tickAt(t, l, at.Add(time.Hour))
+	if n := len(r.messages()); n != 3 {
+		t.Fatalf("%d messages after 26 more copies, want still 3", n)
+	}
+
+	// A restart: the group is rebuilt from the store; copies it re-reads
+	// are not counted again.
+	l2 := newLoop(st, l.out.ns, l.cfg)
+	l2.Observe([]mw.Mention{copyOf(5, at.Add(10*time.Minute), story), copyOf(28, at.Add(56*time.Minute), story)})
+	tickAt(t, l2, at.Add(61*time.Minute))
+	a := storyAlert(t, st)
+	if a.Count != 29 || len(a.MentionIDs) != 29 || a.ToldCount != 3 || a.NotifyCount != 1 {
+		t.Fatalf("after the restart the story's alert is count %v, %d ids, told %v, notified %d; want 29, 29, 3, 1",
+			a.Count, len(a.MentionIDs), a.ToldCount, a.NotifyCount)
+	}
+	// The 30th copy: tenfold the first message's 3.
+	store1(t, st, l2, copyOf(29, at.Add(62*time.Minute), story))
+	tickAt(t, l2, at.Add(63*time.Minute))
+	msgs = r.messages()
+	if len(msgs) != 4 {
+		t.Fatalf("%d messages, want a 4th: the story spreading", len(msgs))
+	}
+	last := msgs[3]
+	for _, want := range []string{"Critical mention of acme is spreading", "posted 30 times", "card number", "https://example.com/5000"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the spreading message lacks %q:\n%s", want, last)
+		}
+	}
+	a = storyAlert(t, st)
+	if a.Count != 30 || a.ToldCount != 30 || a.NotifyCount != 2 || a.MentionIDs[0] != first[0].ID {
+		t.Fatalf("story alert %+v", a)
+	}
+	if n := len(criticalAlerts(t, st)); n != 3 {
+		t.Fatalf("%d critical alerts, want still 3", n)
+	}
+	if s, _ := l2.Stats(); s.Pending != 0 {
+		t.Errorf("%d notifications owed after the spreading message", s.Pending)
+	}
+
+	// A day after its last copy the group is closed: the story told again
+	// next week is a new alert.
+	later := at.Add(63*time.Minute + copyWindow + time.Hour)
+	store1(t, st, l2, copyOf(100, later, story))
+	tickAt(t, l2, later.Add(time.Minute))
+	if n := len(criticalAlerts(t, st)); n != 4 {
+		t.Fatalf("%d critical alerts, want 4: a copy after the window alerts anew", n)
+	}
+}
+
+func storyAlert(t *testing.T, st store.Store) mw.Alert {
+	t.Helper()
+	for _, a := range criticalAlerts(t, st) {
+		if len(a.MentionIDs) > 0 && a.MentionIDs[0] == mw.MentionID("acme", "rss", "n5000") {
+			return a
+		}
+	}
+	t.Fatal("no alert for the story")
+	return mw.Alert{}
+}
+
+// TestCriticalCopiesSpreadingWhileSilenced: a story that spreads while its
+// brand's critical alerts are silenced is not told, and is not owed: the
+// silence covered that message. It is told at the next tenfold after the
+// silence ends.
+func TestCriticalCopiesSpreadingWhileSilenced(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{RepeatInterval: mw.Duration(48 * time.Hour)})
+	store1(t, st, l, copyOf(0, t0, story))
+	tickAt(t, l, t0.Add(time.Minute))
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+	if err := st.SaveSilence(ctx, mw.Silence{ID: "s", Brand: "acme", Scope: ScopeMention, Until: t0.Add(4 * time.Hour), Reason: "handling it"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < 12; i++ {
+		store1(t, st, l, copyOf(i, t0.Add(time.Duration(i)*time.Minute), story))
+	}
+	tickAt(t, l, t0.Add(15*time.Minute))
+	tickAt(t, l, t0.Add(20*time.Minute))
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("%d messages while silenced, want 1", n)
+	}
+	if s, _ := l.Stats(); s.Pending != 0 {
+		t.Errorf("%d notifications owed while silenced", s.Pending)
+	}
+	a := storyAlert(t, st)
+	if a.Count != 12 || a.ToldCount != 12 || a.NotifyCount != 1 {
+		t.Fatalf("story alert count %v, told %v, notified %d; want 12, 12, 1", a.Count, a.ToldCount, a.NotifyCount)
+	}
+	var ms []mw.Mention
+	for i := 12; i < 120; i++ {
+		ms = append(ms, copyOf(i, t0.Add(5*time.Hour+time.Duration(i)*time.Second), story))
+	}
+	store1(t, st, l, ms...)
+	tickAt(t, l, t0.Add(5*time.Hour+3*time.Minute))
+	msgs := r.messages()
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "is spreading") || !strings.Contains(msgs[1], "posted 120 times") {
+		t.Fatalf("after the silence: %d messages, want the spreading one:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+}
