@@ -42,6 +42,13 @@ const maxCopyIDs = 500
 // alert must count to be told again ("is spreading").
 const spreadFactor = 10
 
+// spreading reports whether critical alert a, told before, counts ten
+// times the copies its last message did: a message is due, headed "is
+// spreading". Once told, ToldCount catches up and it no longer is.
+func spreading(a mw.Alert) bool {
+	return a.State == mw.Firing && a.ToldCount >= 1 && a.Count >= spreadFactor*a.ToldCount
+}
+
 // copyGroup is a critical alert and what its copies are compared with.
 type copyGroup struct {
 	alertID string

@@ -134,6 +134,10 @@ func TestCriticalCopiesOneAlertThenSpreading(t *testing.T) {
 	if a.Count != 30 || a.ToldCount != 30 || a.NotifyCount != 2 || a.MentionIDs[0] != first[0].ID {
 		t.Fatalf("story alert %+v", a)
 	}
+	// Told: the dashboard and digests head it as any critical alert.
+	if h := Headline(a); h != "Critical mention of acme" {
+		t.Errorf("stored alert's headline %q", h)
+	}
 	if n := len(criticalAlerts(t, st)); n != 3 {
 		t.Fatalf("%d critical alerts, want still 3", n)
 	}

@@ -95,7 +95,7 @@ func (o *outbox) due(a *mw.Alert, now time.Time) bool {
 		return true
 	}
 	if a.Kind == mw.AlertCritical {
-		return a.State == mw.Firing && a.ToldCount >= 1 && a.Count >= spreadFactor*a.ToldCount
+		return spreading(*a)
 	}
 	return a.State == mw.Firing && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
 }

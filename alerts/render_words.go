@@ -172,8 +172,7 @@ func Headline(a mw.Alert) string {
 	switch {
 	case a.Kind == mw.AlertCritical && a.State == mw.Resolved:
 		return fmt.Sprintf("Resolved: critical mention of %s", a.Brand)
-	case a.Kind == mw.AlertCritical && a.ToldCount >= 1:
-		// Told before: its near-copies grew tenfold (outbox.due).
+	case a.Kind == mw.AlertCritical && spreading(a):
 		return fmt.Sprintf("Critical mention of %s is spreading", a.Brand)
 	case a.Kind == mw.AlertCritical:
 		return fmt.Sprintf("Critical mention of %s", a.Brand)
