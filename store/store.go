@@ -50,7 +50,11 @@ type Store interface {
 	SaveSourceStates(ctx context.Context, sts []SourceState) error
 	SourceStates(ctx context.Context) ([]SourceState, error)
 
-	// SaveAlert inserts or replaces the alert with a.ID.
+	// SaveAlert inserts or replaces the alert with a.ID. An
+	// acknowledgement is never lost: when a has none (AckedAt zero), the
+	// stored one, if any, is kept. The alert loop saves the alerts it
+	// holds, and an operator may acknowledge one in the dashboard between
+	// the loop's read and its save.
 	SaveAlert(ctx context.Context, a mw.Alert) error
 	// Alert returns one alert, or ErrNotFound.
 	Alert(ctx context.Context, id string) (mw.Alert, error)

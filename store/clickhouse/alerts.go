@@ -19,10 +19,23 @@ var alertColumns = []string{
 }
 
 // SaveAlert inserts a new version of alert a.ID; reads see the latest.
-// The breakdown is stored as two arrays, keys sorted.
+// The breakdown is stored as two arrays, keys sorted. When a has no
+// acknowledgement, the latest stored one is read and kept
+// (store.Store.SaveAlert): ClickHouse has no conditional update, so an
+// acknowledgement saved between that read and this insert can still be
+// lost, a window of one query where the loop's was a whole tick.
 func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 	if a.ID == "" {
 		return fmt.Errorf("clickhouse: saving alert: no id (brand %q, kind %q)", a.Brand, a.Kind)
+	}
+	if a.AckedAt.IsZero() {
+		stored, err := s.Alert(ctx, a.ID)
+		switch {
+		case err == nil:
+			a.AckedAt, a.AckedBy = stored.AckedAt, stored.AckedBy
+		case !errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("clickhouse: saving alert %q: reading its acknowledgement: %w", a.ID, err)
+		}
 	}
 	keys := make([]string, 0, len(a.Breakdown))
 	for k := range a.Breakdown {

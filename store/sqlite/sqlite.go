@@ -591,7 +591,9 @@ func (s *Store) SaveSourceStates(ctx context.Context, sts []store.SourceState) e
 const alertCols = `id, brand, kind, scope, state, started_at, updated_at, resolved_at, count, baseline, factor, neg_share,
 	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count`
 
-// SaveAlert inserts or replaces the alert with a.ID.
+// SaveAlert inserts or replaces the alert with a.ID. An acknowledgement
+// stored is kept when a has none (store.Store.SaveAlert), in the same
+// statement.
 func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 	ids, _ := json.Marshal(nonNil(a.MentionIDs))
 	bd := a.Breakdown
@@ -599,8 +601,17 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 		bd = map[string]uint64{}
 	}
 	breakdown, _ := json.Marshal(bd)
-	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO alerts (`+alertCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO alerts (`+alertCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, kind = excluded.kind, scope = excluded.scope,
+			state = excluded.state, started_at = excluded.started_at, updated_at = excluded.updated_at,
+			resolved_at = excluded.resolved_at, count = excluded.count, baseline = excluded.baseline,
+			factor = excluded.factor, neg_share = excluded.neg_share, summary = excluded.summary,
+			mention_ids = excluded.mention_ids, breakdown = excluded.breakdown,
+			notified_state = excluded.notified_state, notified_at = excluded.notified_at,
+			notify_count = excluded.notify_count, reason = excluded.reason, told_count = excluded.told_count,
+			acked_by = CASE WHEN excluded.acked_at = 0 THEN alerts.acked_by ELSE excluded.acked_by END,
+			acked_at = CASE WHEN excluded.acked_at = 0 THEN alerts.acked_at ELSE excluded.acked_at END`,
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), ms(a.StartedAt), ms(a.UpdatedAt), ms(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary, string(ids), string(breakdown),
 		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount)

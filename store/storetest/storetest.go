@@ -583,6 +583,27 @@ func testAlerts(t *testing.T, open Opener) {
 	if diff := cmp.Diff([]string{"globex", "old-firing"}, alertIDs(store.AlertQuery{State: mw.Firing})); diff != "" {
 		t.Errorf("after resolving (-want +got):\n%s", diff)
 	}
+	// An operator acknowledges; the alert loop then saves the version it
+	// held, read before the acknowledgement: the acknowledgement stays.
+	acked := other
+	acked.AckedAt, acked.AckedBy = T0.Add(2*time.Hour), "dina"
+	if err := s.SaveAlert(ctx, acked); err != nil {
+		t.Fatal(err)
+	}
+	held := other
+	held.Count, held.UpdatedAt = 40, T0.Add(3*time.Hour)
+	if err := s.SaveAlert(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Alert(ctx, other.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := held
+	want.AckedAt, want.AckedBy = acked.AckedAt, acked.AckedBy
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("a save without an acknowledgement after one (-want +got):\n%s", diff)
+	}
 }
 
 func testSilences(t *testing.T, open Opener) {
