@@ -34,6 +34,12 @@ const copyMinWords = 6
 // the least recently copied is forgotten (a copy of it alerts anew).
 const maxCopyGroups = 1000
 
+// maxCompared bounds the groups a mention is compared with by word pairs,
+// the brand's most recently copied first, so that a flood of distinct
+// critical texts costs a bounded time per mention; an exact copy (the
+// same words) finds its group among all of them by key.
+const maxCompared = 64
+
 // maxCopyIDs bounds an alert's MentionIDs: the first copies are its
 // evidence; Count goes on counting.
 const maxCopyIDs = 500
@@ -63,6 +69,7 @@ type copyGroup struct {
 // the goroutine that calls Loop.Tick, as criticals is.
 type copyGroups struct {
 	groups []*copyGroup
+	byKey  map[string]*copyGroup // brand + "\x00" + key -> the group (the latest opened)
 }
 
 // copyWords are the words of m that copies are compared on.
@@ -77,15 +84,17 @@ func (cg *copyGroups) match(brand string, words []string, now time.Time) *copyGr
 		return nil
 	}
 	key := strings.Join(words, " ")
+	if g := cg.byKey[brand+"\x00"+key]; g != nil && now.Sub(g.last) <= copyWindow {
+		return g
+	}
 	var sh map[string]struct{}
-	for i := len(cg.groups) - 1; i >= 0; i-- { // the most recently copied first
+	compared := 0
+	for i := len(cg.groups) - 1; i >= 0 && compared < maxCompared; i-- { // the most recently copied first
 		g := cg.groups[i]
 		if g.brand != brand || now.Sub(g.last) > copyWindow {
 			continue
 		}
-		if g.key == key {
-			return g
-		}
+		compared++
 		if sh == nil {
 			sh = shingles(words)
 		}
@@ -110,17 +119,33 @@ func (cg *copyGroups) open(brand, id string, words []string, mentionIDs []string
 	for _, g := range cg.groups {
 		if g.alertID != id && now.Sub(g.last) <= copyWindow {
 			kept = append(kept, g)
+		} else {
+			cg.unkey(g)
 		}
 	}
 	cg.groups = kept
-	if len(cg.groups) >= maxCopyGroups {
-		cg.groups = append(cg.groups[:0], cg.groups[len(cg.groups)-maxCopyGroups+1:]...)
+	if n := len(cg.groups) - maxCopyGroups + 1; n > 0 {
+		for _, g := range cg.groups[:n] {
+			cg.unkey(g)
+		}
+		cg.groups = append(cg.groups[:0], cg.groups[n:]...)
 	}
 	g := &copyGroup{alertID: id, brand: brand, key: strings.Join(words, " "), sh: shingles(words), last: last, ids: map[string]bool{}}
 	for _, m := range mentionIDs {
 		g.ids[m] = true
 	}
 	cg.groups = append(cg.groups, g)
+	if cg.byKey == nil {
+		cg.byKey = map[string]*copyGroup{}
+	}
+	cg.byKey[brand+"\x00"+g.key] = g
+}
+
+// unkey removes g from the key index, unless a later group took its key.
+func (cg *copyGroups) unkey(g *copyGroup) {
+	if k := g.brand + "\x00" + g.key; cg.byKey[k] == g {
+		delete(cg.byKey, k)
+	}
 }
 
 // touch marks g as copied at now: it moves to the end of the order.
@@ -137,6 +162,7 @@ func (cg *copyGroups) touch(g *copyGroup, now time.Time) {
 
 // drop forgets g (its alert is gone from the store).
 func (cg *copyGroups) drop(g *copyGroup) {
+	cg.unkey(g)
 	for i, h := range cg.groups {
 		if h == g {
 			cg.groups = append(cg.groups[:i], cg.groups[i+1:]...)
