@@ -59,10 +59,12 @@ scores the phrase lists alone.`,
 				find = m.Find
 			}
 			out := cmd.OutOrStdout()
-			if err := printCriticalSets(out, find, sets, show); err != nil {
-				return err
-			}
-			return printFalseCritical(out, find, dataDir, show)
+			return compute(cmd.Context(), func() error {
+				if err := printCriticalSets(out, find, sets, show); err != nil {
+					return err
+				}
+				return printFalseCritical(out, find, dataDir, show)
+			})
 		},
 	}
 	f := cmd.Flags()

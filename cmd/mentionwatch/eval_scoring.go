@@ -41,12 +41,18 @@ func init() {
 					runs *= 2 // and govader on the same sets
 				}
 				bar := progress.New("eval "+what, runs)
-				res := training.Eval(scoring.NewScorer(nil), sets, bar.Add)
-				var base []training.EvalResult
-				if what == "sentiment" {
-					base = training.EvalWith(govaderJudge(), sets, bar.Add)
-				}
+				var res, base []training.EvalResult
+				err = compute(cmd.Context(), func() error {
+					res = training.Eval(scoring.NewScorer(nil), sets, bar.Add)
+					if what == "sentiment" {
+						base = training.EvalWith(govaderJudge(), sets, bar.Add)
+					}
+					return nil
+				})
 				bar.Finish()
+				if err != nil {
+					return err
+				}
 				printEval(cmd.OutOrStdout(), res)
 				if base != nil {
 					fmt.Fprintln(cmd.OutOrStdout(), "\ngovader (label at ±0.05 of its compound), same sets, same run:")

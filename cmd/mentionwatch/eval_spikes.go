@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -59,8 +60,15 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 				return err
 			}
 			bar := progress.New("eval spikes", int64(len(files)))
-			reports := nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
+			var reports []nab.FileReport
+			err = compute(cmd.Context(), func() error {
+				reports = nab.Run(files, cfg, repeat, func(int, int, string) { bar.Add(1) })
+				return nil
+			})
 			bar.Finish()
+			if err != nil {
+				return err
+			}
 			anchors, err := nab.ReadAnchors(filepath.Join(dataDir, "anchors.tsv"))
 			if err != nil {
 				return err
@@ -75,7 +83,9 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 				if cv != "category" && cv != "file" {
 					return fmt.Errorf("--cv %q: want category or file", cv)
 				}
-				printCrossValidation(cmd.OutOrStdout(), files, cfg, repeat, cv == "file")
+				if err := printCrossValidation(cmd.Context(), cmd.OutOrStdout(), files, cfg, repeat, cv == "file"); err != nil {
+					return err
+				}
 			}
 			if detections != "" {
 				if err := writeDetections(detections, reports); err != nil {
@@ -166,13 +176,25 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 		cfg.LevelHalfLife, cfg.SlowHalfLife, !cfg.DisableSeasonal, cfg.ResolveBuckets, cfg.Cooldown, cfg.CooldownOverride, maxEpisode(cfg.MaxEpisode), repeat)
 }
 
-func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) {
+func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) error {
 	grid := nab.Grid(base)
 	group, what := nab.ByCategoryOf, "category"
 	if byFile {
 		group, what = nab.ByFile, "file"
 	}
-	folds, score := nab.CrossValidate(files, grid, repeat, group, runtime.GOMAXPROCS(0))
+	var (
+		folds []nab.Fold
+		score float64
+	)
+	bar := progress.New("eval spikes --cv "+what, int64(len(grid)))
+	err := compute(ctx, func() error {
+		folds, score = nab.CrossValidate(files, grid, repeat, group, runtime.GOMAXPROCS(0), func() { bar.Add(1) })
+		return nil
+	})
+	bar.Finish()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nleave one %s out (%d configurations; each held-out %s is scored with the one that did best on the others):\n", what, len(grid), what)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
@@ -184,6 +206,7 @@ func printCrossValidation(w io.Writer, files []nab.File, base detect.Config, rep
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)
+	return nil
 }
 
 // held is the normalized score of a fold's results, NaN without windows.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,6 +31,24 @@ func waitExit(t *testing.T, cmd *exec.Cmd, what string) error {
 	}
 }
 
+// startPiped starts cmd with its stdout piped and its stderr collected; it
+// kills cmd after limit (a hang), which unblocks reads of the pipe.
+func startPiped(t *testing.T, cmd *exec.Cmd, limit time.Duration) (io.Reader, *strings.Builder) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := new(strings.Builder)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hung := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	t.Cleanup(func() { hung.Stop() })
+	return stdout, stderr
+}
+
 // TestScoreInterruptedWhileReadingStdin: `score` waiting for its next line
 // ignored Ctrl-C (the signal only ended a context nothing read stdin
 // under), and a second Ctrl-C too. It now stops at the first, keeps what
@@ -41,17 +60,7 @@ func TestScoreInterruptedWhileReadingStdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	hung := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() }) // unblocks the reads below
-	defer hung.Stop()
+	stdout, stderr := startPiped(t, cmd, time.Minute)
 	fmt.Fprintln(stdin, "Acme delivery is late again, terrible service")
 	out := bufio.NewReader(stdout)
 	// Its result comes while stdin stays open (it was held until EOF):
@@ -113,5 +122,60 @@ func TestSecondSignalEndsAHungCommand(t *testing.T) {
 	}
 	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
 		t.Errorf("helper ended with %v, want by SIGINT", ee)
+	}
+}
+
+// TestEvalInterruptedAtFirstSignal: eval and train commands ran their
+// computation to the end through a first Ctrl-C (nothing watched the
+// context; only a second one ended them, by the default handler). Here a
+// cross-validation is interrupted once: the command stops before its
+// result, exits 1 and says it was interrupted.
+func TestEvalInterruptedAtFirstSignal(t *testing.T) {
+	dir := t.TempDir()
+	// Two files of 20,000 five-minute buckets each: the 576-configuration
+	// cross-validation takes several seconds (9 here without the fix), the
+	// first run a fraction of one.
+	labels := "{"
+	for i, name := range []string{"a_one.csv", "b_two.csv"} {
+		var b strings.Builder
+		b.WriteString("timestamp,value\n")
+		start := time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC)
+		for k := range 20000 {
+			v := 50 + (k*7919+i*31)%23
+			if k >= 15000 && k < 15010 {
+				v *= 6
+			}
+			fmt.Fprintf(&b, "%s,%d\n", start.Add(time.Duration(k)*5*time.Minute).Format("2006-01-02 15:04:05"), v)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			labels += ","
+		}
+		w0 := start.Add(14900 * 5 * time.Minute).Format("2006-01-02 15:04:05.000000")
+		w1 := start.Add(15100 * 5 * time.Minute).Format("2006-01-02 15:04:05.000000")
+		labels += fmt.Sprintf(`%q: {"windows": [[%q, %q]]}`, name, w0, w1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "labels.json"), []byte(labels+"}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(buildBinary(t), "eval", "spikes", "--data", dir, "--cv", "category")
+	stdout, stderr := startPiped(t, cmd, 2*time.Minute)
+	// The first run's report ends with the overall line; the
+	// cross-validation starts after it.
+	out := bufio.NewScanner(stdout)
+	for out.Scan() && !strings.HasPrefix(strings.TrimSpace(out.Text()), "all") {
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	for out.Scan() {
+		if strings.Contains(out.Text(), "cross-validated") {
+			t.Errorf("the cross-validation ran to the end after SIGINT: %q", out.Text())
+		}
+	}
+	err := waitExit(t, cmd, "eval spikes --cv")
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted (interrupt signal received)") {
+		t.Errorf("exit %v, stderr %q; want exit 1 naming the interruption", err, stderr.String())
 	}
 }

@@ -68,14 +68,23 @@ then rebuild the binary.`,
 			} else {
 				opts.Log = io.Discard
 			}
-			cv, err := training.CrossValidateID(train, opts)
+			var (
+				cv  *training.CVResult
+				res *training.TrainResult
+			)
+			err = compute(cmd.Context(), func() error {
+				var err error
+				if cv, err = training.CrossValidateID(train, opts); err != nil {
+					return err
+				}
+				opts.MentionWeight = cv.MentionWeight
+				res = training.TrainSelectedID(train, cv.Config, cv.Epoch, opts)
+				return nil
+			})
+			bar.Finish()
 			if err != nil {
-				bar.Finish()
 				return err
 			}
-			opts.MentionWeight = cv.MentionWeight
-			res := training.TrainSelectedID(train, cv.Config, cv.Epoch, opts)
-			bar.Finish()
 			if err := res.WriteModel(out); err != nil {
 				return err
 			}
@@ -134,7 +143,12 @@ then rebuild the binary:
 			var opts training.StageTrainOptions
 			bar := progress.New("train stage", opts.TotalWork(len(all)))
 			opts.Progress = bar.Add
-			m, err := training.TrainStage(all, opts)
+			var m *scoring.StageModel
+			err = compute(cmd.Context(), func() error {
+				var err error
+				m, err = training.TrainStage(all, opts)
+				return err
+			})
 			bar.Finish()
 			if err != nil {
 				return err
@@ -245,12 +259,16 @@ file keeps its format and scoring cost, and the vectors are not shipped.`,
 				res  *training.ENTrainResult
 				rows []training.ENWeightRow
 			)
-			if len(weights) == 1 {
-				opts.MentionWeight = weights[0]
-				res, err = training.TrainSentimentEN(d, opts)
-			} else {
-				res, mentionW, rows, err = training.SelectENMentionWeight(d, opts, weights)
-			}
+			err = compute(cmd.Context(), func() error {
+				var err error
+				if len(weights) == 1 {
+					opts.MentionWeight = weights[0]
+					res, err = training.TrainSentimentEN(d, opts)
+				} else {
+					res, mentionW, rows, err = training.SelectENMentionWeight(d, opts, weights)
+				}
+				return err
+			})
 			bar.Finish()
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mentionwatch/mentionwatch/alerts/critical"
 	"github.com/mentionwatch/mentionwatch/internal/progress"
 	"github.com/mentionwatch/mentionwatch/scoring/training"
 )
@@ -41,9 +42,19 @@ then rebuild the binary.`,
 			var opts training.HarmTrainOptions
 			bar := progress.New("train harm", training.HarmWork(all, opts))
 			opts.Progress = bar.Add
-			cv := training.CrossValidateHarm(all, opts)
-			m := training.TrainHarm(all, nil, opts)
+			var (
+				cv training.HarmCV
+				m  *critical.LearnedModel
+			)
+			err = compute(cmd.Context(), func() error {
+				cv = training.CrossValidateHarm(all, opts)
+				m = training.TrainHarm(all, nil, opts)
+				return nil
+			})
 			bar.Finish()
+			if err != nil {
+				return err
+			}
 			m.Threshold = float32(cv.Pick.Threshold)
 			fh, err := os.Create(out)
 			if err != nil {

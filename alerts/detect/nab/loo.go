@@ -30,8 +30,8 @@ func ByCategoryOf(f File) string { return f.Category() }
 // held-out results together is the figure to report next to the score of a
 // configuration chosen on all files: no file's own result chose the
 // configuration it is scored with.
-func CrossValidate(files []File, cands []detect.Config, repeat time.Duration, group func(File) string, workers int) ([]Fold, float64) {
-	return PickFolds(files, RunAll(files, cands, repeat, workers), group)
+func CrossValidate(files []File, cands []detect.Config, repeat time.Duration, group func(File) string, workers int, done func()) ([]Fold, float64) {
+	return PickFolds(files, RunAll(files, cands, repeat, workers, done), group)
 }
 
 // PickFolds is CrossValidate on results already computed: res[config][file]
@@ -77,11 +77,13 @@ func PickFolds(files []File, res [][]Result, group func(File) string) ([]Fold, f
 
 // LeaveOneOut is CrossValidate with one file per group.
 func LeaveOneOut(files []File, cands []detect.Config, repeat time.Duration) ([]Fold, float64) {
-	return CrossValidate(files, cands, repeat, ByFile, 1)
+	return CrossValidate(files, cands, repeat, ByFile, 1, nil)
 }
 
 // RunAll scores every configuration on every file: res[config][file].
-func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers int) [][]Result {
+// done, when not nil, is called (from the workers) after each
+// configuration.
+func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers int, done func()) [][]Result {
 	res := make([][]Result, len(cands))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -95,6 +97,9 @@ func RunAll(files []File, cands []detect.Config, repeat time.Duration, workers i
 					rs[k] = r.Result
 				}
 				res[i] = rs
+				if done != nil {
+					done()
+				}
 			}
 		}()
 	}
