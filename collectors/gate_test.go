@@ -3,6 +3,7 @@ package collectors
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -149,4 +150,69 @@ func waitUntil(t *testing.T, cond func() bool) {
 		}
 	}
 	t.Fatal("timed out")
+}
+
+// ctxCollector is a collector that sees its context.
+type ctxCollector func(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error)
+
+func (f ctxCollector) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+	return f(ctx, cur)
+}
+
+// take withdraws source from this process, as an expired ZooKeeper session
+// does (its locks go with it), and wakes the scheduler.
+func (g *fakeGate) take(source string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.mine[source], g.held[source] = false, false
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+// TestRunStopsWhenItsLockGoes: a member whose ZooKeeper session expired in
+// the middle of a long run went on collecting beside the member that took
+// the lock over, and then wrote its older cursor over that member's in
+// the store. The run now stops when the lock goes: what it had read is
+// stored, the store's state is left to the new holder, End follows, and
+// the source does not run again until the gate gives it back.
+func TestRunStopsWhenItsLockGoes(t *testing.T) {
+	started := make(chan struct{})
+	var runs atomic.Int32
+	c := ctxCollector(func(ctx context.Context, _ mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		runs.Add(1)
+		close(started)
+		<-ctx.Done() // a long paginated run, cut off after its first page
+		return []mw.Mention{{NativeID: "page-1", Text: "read before the lock went"}}, mw.Cursor{LastID: "page-1"}, ctx.Err()
+	})
+	other := store.SourceState{Source: "a", Cursor: mw.Cursor{LastID: "the-new-holders"}, LastRun: time.Now()}
+	st := &gateState{states: map[string]store.SourceState{}}
+	g := &fakeGate{mine: map[string]bool{"a": true}, held: map[string]bool{}, running: map[string]bool{}, changed: make(chan struct{}), t: t}
+	var sunk atomic.Int32
+	s := &Scheduler{Sources: []*Source{src("a", c, time.Hour)}, Store: st, Gate: g,
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { sunk.Add(int32(len(ms))); return nil }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+
+	<-started
+	st.SaveSourceState(ctx, other) // the member that took the lock ran the source and saved
+	g.take("a")
+	waitUntil(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return g.ends == 1
+	})
+	if n := sunk.Load(); n != 1 {
+		t.Errorf("%d mentions stored from the cut-off run, want its 1", n)
+	}
+	if got, _ := st.SourceState(ctx, "a"); got.Cursor.LastID != "the-new-holders" {
+		t.Errorf("store's cursor %q after the cut-off run, want the new holder's", got.Cursor.LastID)
+	}
+	time.Sleep(50 * time.Millisecond) // a wrong reschedule would run it again now
+	if n := runs.Load(); n != 1 {
+		t.Errorf("%d runs, want 1: the source is no longer this member's", n)
+	}
+	cancel()
+	<-done
 }

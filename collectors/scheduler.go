@@ -141,9 +141,17 @@ func (s *Scheduler) loop(ctx context.Context, src *Source) {
 				s.forget(src.Config.Name)
 			}
 		}
-		res := s.RunOnce(ctx, src)
+		var (
+			res  RunResult
+			lost bool
+		)
 		if s.Gate != nil {
+			held, stop := s.whileHeld(ctx, src.Config.Name)
+			res = s.runOnce(ctx, held, src)
+			lost = stop()
 			s.Gate.End(src.Config.Name)
+		} else {
+			res = s.RunOnce(ctx, src)
 		}
 		if res.Stop {
 			s.log().Error("source stopped; fix its config and restart", "source", src.Config.Name, "err", res.Err)
@@ -152,12 +160,51 @@ func (s *Scheduler) loop(ctx context.Context, src *Source) {
 		if ctx.Err() != nil {
 			return
 		}
+		if lost {
+			wait = time.Second // Begin decides, with the new session, whether it is still ours
+			continue
+		}
 		if res.Err != nil {
 			errs++
 		} else {
 			errs = 0
 		}
 		wait = NextDelay(interval, errs, res.Wait)
+	}
+}
+
+// errLockLost is the cause of a run's end when the member lost the
+// source's lock while it ran: its ZooKeeper session expired or was
+// replaced, and another member may be running the source now.
+var errLockLost = errors.New("the source's lock went with the ZooKeeper session; another member may run it now")
+
+// whileHeld returns the context one run of source collects under: it ends
+// with ctx, or as soon as the Gate no longer holds the source's lock, so
+// that a member whose session expired stops its run instead of collecting
+// beside the member that took the lock over. stop ends the watch and
+// reports whether the lock was lost.
+func (s *Scheduler) whileHeld(ctx context.Context, source string) (context.Context, func() (lost bool)) {
+	held, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		for {
+			changed := s.Gate.Changed()
+			if !s.Gate.Holds(source) {
+				cancel(errLockLost)
+				return
+			}
+			select {
+			case <-changed:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return held, func() bool {
+		close(done)
+		lost := errors.Is(context.Cause(held), errLockLost)
+		cancel(nil)
+		return lost
 	}
 }
 
@@ -266,6 +313,14 @@ func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *s
 // dedup window has seen, hand the rest to the sink, then save the new
 // cursor and the source's health.
 func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
+	return s.runOnce(ctx, ctx, src)
+}
+
+// runOnce is RunOnce collecting under held (ctx or whileHeld's): when held
+// ends with the source's lock, what the run read is still stored and
+// scored under ctx, but its state is not saved in the store, where the
+// member that took the source over keeps it now.
+func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResult) {
 	name := src.Config.Name
 	res.Source = name
 	log := s.log().With("source", name, "type", src.Config.Type)
@@ -276,7 +331,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	saved := s.state(ctx, log, src)
 	st := saved.State
 
-	items, next, cerr := s.collect(ctx, src, st.Cursor)
+	items, next, cerr := s.collect(held, src, st.Cursor)
 	for i := range items {
 		items[i].Source = name
 		items[i].NativeID = mw.BoundID(items[i].NativeID) // a megabyte GUID is kept as its hash
@@ -296,7 +351,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 	if len(items) > 0 {
 		if err := s.Sink(ctx, src, items); err != nil {
 			res.Err = fmt.Errorf("storing %d items from source %s: %w", len(items), name, err)
-			s.saveState(ctx, log, saved, st, start, 0, res.Err)
+			s.saveState(ctx, log, saved, st, start, 0, res.Err, !errors.Is(context.Cause(held), errLockLost))
 			log.Error("source run failed", "err", res.Err)
 			return res
 		}
@@ -312,16 +367,20 @@ func (s *Scheduler) RunOnce(ctx context.Context, src *Source) (res RunResult) {
 		// and rejected; without credentials it is retried with backoff.
 		res.Stop = IsAuth(cerr) && HasCredentials(src.Collector)
 		res.Wait, _ = RetryAfter(cerr)
-		if ctx.Err() != nil && errors.Is(cerr, context.Canceled) {
-			res.Err = nil // shutting down
+		if held.Err() != nil && errors.Is(cerr, context.Canceled) {
+			res.Err = nil // shutting down, or the lock is gone
 		}
 	}
-	interrupted := ctx.Err() != nil
-	s.saveState(ctx, log, saved, st, start, len(items), res.Err)
+	interrupted := held.Err() != nil
+	lost := errors.Is(context.Cause(held), errLockLost)
+	s.saveState(ctx, log, saved, st, start, len(items), res.Err, !lost)
 	took := s.now().Sub(start)
 	switch {
 	case res.Err != nil:
 		log.Error("source run failed", "err", res.Err, "items", len(items), "took", took.Round(time.Millisecond))
+	case lost:
+		log.Warn("source run stopped: its lock went with the ZooKeeper session, so another member may run the source now; what it had read is kept",
+			"items", len(items), "took", took.Round(time.Millisecond))
 	case interrupted:
 		log.Info("source run interrupted by shutdown; what it had read is kept", "items", len(items), "took", took.Round(time.Millisecond))
 	default:
@@ -378,9 +437,10 @@ func (s *Scheduler) collect(ctx context.Context, src *Source, cur mw.Cursor) (it
 	return src.Collector.Collect(ctx, cur)
 }
 
-// saveState records the run in memory, then in the state file, then in
-// the store; the file and the store failing are logged, not fatal.
-func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *savedState, st store.SourceState, start time.Time, n int, runErr error) {
+// saveState records the run in memory, then in the state file, then
+// (toStore) in the store; the file and the store failing are logged, not
+// fatal.
+func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *savedState, st store.SourceState, start time.Time, n int, runErr error, toStore bool) {
 	st.LastRun = start.UTC()
 	st.ItemsLastRun = n
 	st.TotalItems += uint64(n)
@@ -397,6 +457,9 @@ func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *save
 		if err := s.StateDir.save(*saved); err != nil {
 			log.Error("saving source state file; a restart may collect this run's items again", "err", err)
 		}
+	}
+	if !toStore {
+		return
 	}
 	// Saving state must survive shutdown: use a short context of its own.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)

@@ -27,6 +27,8 @@
 // Losing ZooKeeper: the leader stops alerting once its session may have
 // expired; every member keeps running the sources it holds locks for (the
 // store deduplicates by id) and reports the state in Status and metrics.
+// When the session is known to have expired, Holds turns false for every
+// source and Changed fires, so the scheduler stops a run in progress.
 //
 // Goroutines: Run owns the session (registration, member watch, election).
 // The ZooKeeper client's event callback updates the connection state.
