@@ -50,7 +50,8 @@ const spreadFactor = 10
 
 // spreading reports whether critical alert a, told before, counts ten
 // times the copies its last message did: a message is due, headed "is
-// spreading". Once told, ToldCount catches up and it no longer is.
+// spreading". Once told, ToldCount catches up and it no longer is. A
+// resolved alert whose copies grow so fires again (addCopies).
 func spreading(a mw.Alert) bool {
 	return a.State == mw.Firing && a.ToldCount >= 1 && a.Count >= spreadFactor*a.ToldCount
 }
@@ -263,6 +264,12 @@ func (c *criticals) addCopies(ctx context.Context, now time.Time, found []copied
 			if len(a.MentionIDs) < maxCopyIDs {
 				a.MentionIDs = append(a.MentionIDs, m.ID)
 			}
+		}
+		if a.State == mw.Resolved && a.ToldCount >= 1 && a.Count >= spreadFactor*a.ToldCount {
+			// Resolved (quietly after repeat_interval, or by an operator)
+			// while the story goes on spreading: it fires again, and the
+			// message is headed "is spreading".
+			a.State, a.ResolvedAt = mw.Firing, time.Time{}
 		}
 		a.UpdatedAt = now.UTC()
 		c.copies.touch(f.g, now)

@@ -208,3 +208,49 @@ func TestCriticalCopiesSpreadingWhileSilenced(t *testing.T) {
 		t.Fatalf("after the silence: %d messages, want the spreading one:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
 	}
 }
+
+// TestCriticalCopiesSpreadingAfterResolved: a critical alert resolves
+// quietly after repeat_interval, and copies kept joining it silently: a
+// story that went on to be reposted a hundred times was never told
+// again. Tenfold copies now fire it again, headed "is spreading", and it
+// resolves quietly again after repeat_interval.
+func TestCriticalCopiesSpreadingAfterResolved(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{RepeatInterval: mw.Duration(time.Hour)})
+	at := t0
+	store1(t, st, l, copyOf(0, at, story), copyOf(1, at.Add(time.Second), story))
+	tickAt(t, l, at.Add(time.Minute))
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+	tickAt(t, l, at.Add(2*time.Hour))
+	if a := storyAlert(t, st); a.State != mw.Resolved || a.ToldCount != 2 {
+		t.Fatalf("after repeat_interval the story's alert is %v, told %v; want resolved, told 2", a.State, a.ToldCount)
+	}
+	// 17 more copies: 19 < 10 × 2, counted without a message.
+	for i := 2; i < 19; i++ {
+		store1(t, st, l, copyOf(i, at.Add(2*time.Hour+time.Duration(i)*time.Minute), story))
+	}
+	tickAt(t, l, at.Add(3*time.Hour))
+	if a := storyAlert(t, st); a.State != mw.Resolved || a.Count != 19 || len(r.messages()) != 1 {
+		t.Fatalf("after 17 more copies: %v, count %v, %d messages; want resolved, 19, 1", a.State, a.Count, len(r.messages()))
+	}
+	// The 20th: tenfold the message's 2.
+	store1(t, st, l, copyOf(19, at.Add(3*time.Hour+time.Minute), story))
+	tickAt(t, l, at.Add(3*time.Hour+2*time.Minute))
+	msgs := r.messages()
+	if len(msgs) != 2 || !strings.Contains(msgs[1], "Critical mention of acme is spreading") || !strings.Contains(msgs[1], "posted 20 times") {
+		t.Fatalf("%d messages, want a 2nd headed spreading with 20 posts:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	if a := storyAlert(t, st); a.State != mw.Firing || a.ToldCount != 20 || a.NotifyCount != 2 {
+		t.Fatalf("story alert %v, told %v, notified %d; want firing, 20, 2", a.State, a.ToldCount, a.NotifyCount)
+	}
+	tickAt(t, l, at.Add(5*time.Hour))
+	if a := storyAlert(t, st); a.State != mw.Resolved || len(r.messages()) != 2 {
+		t.Fatalf("an hour after the spreading message: %v, %d messages; want resolved quietly, 2", a.State, len(r.messages()))
+	}
+	if n := len(criticalAlerts(t, st)); n != 1 {
+		t.Fatalf("%d critical alerts, want the story's 1", n)
+	}
+}
