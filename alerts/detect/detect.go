@@ -174,6 +174,11 @@ type Config struct {
 	// disables.
 	MaxEpisode time.Duration
 
+	// Single judges with the configured model alone instead of the
+	// committee of paces (committee.go): a ninth of the cost, and the
+	// model's own rules without the vote (their tests use it).
+	Single bool
+
 	// Design holds the constants of the model's later rules. They are not
 	// settings a user should turn: they are here so that the
 	// leave-one-category-out cross-validation (nab.Grid) chooses them
@@ -202,6 +207,9 @@ type Design struct {
 	RunSpan   float64
 	RunWindow time.Duration
 	RunScore  float64
+	// Quorum: how many of the committee's 9 members must fire to start an
+	// episode (committee.go). Default 4.
+	Quorum int
 }
 
 func (c Config) withDefaults() Config {
@@ -286,6 +294,10 @@ func (c Config) withDefaults() Config {
 	if ds.RunScore == 0 {
 		ds.RunScore = 2
 	}
+	if ds.Quorum <= 0 {
+		ds.Quorum = defaultQuorum
+	}
+	ds.Quorum = min(ds.Quorum, len(committeeLevel)*len(committeeSlow))
 	return c
 }
 
@@ -340,6 +352,13 @@ type Detector struct {
 	runWeight    float64 // the short run's EW weight
 	runZ         float64 // the z of the run test's tail; +Inf when disabled
 	habitReach   int     // habit tolerance in habit slots; -1 when disabled
+
+	// The committee (committee.go), unless Config.Single: members hold
+	// the series, votes the committee's episodes.
+	members []*Detector
+	primary int
+	quorum  int
+	votes   map[string]*vote
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -356,6 +375,10 @@ func New(cfg Config) *Detector {
 	seasonDays := float64(cfg.SeasonHalfLife) / float64(24*time.Hour)
 	slow := halfAlpha(float64(cfg.SlowHalfLife) / b)
 	slots := min(max(1, int(perDay)), maxSlots)
+	if !cfg.Single {
+		ms, primary := newCommittee(cfg)
+		return &Detector{cfg: cfg, members: ms, primary: primary, quorum: cfg.Design.Quorum, votes: map[string]*vote{}}
+	}
 	return &Detector{
 		cfg:    cfg,
 		series: make(map[string]*series),
@@ -386,10 +409,21 @@ func New(cfg Config) *Detector {
 func (d *Detector) Config() Config { return d.cfg }
 
 // Len is the number of series the detector holds.
-func (d *Detector) Len() int { return len(d.series) }
+func (d *Detector) Len() int {
+	if d.members != nil {
+		return len(d.votes)
+	}
+	return len(d.series)
+}
 
 // Forget drops a series (for example a brand removed from config).
-func (d *Detector) Forget(name string) { delete(d.series, name) }
+func (d *Detector) Forget(name string) {
+	for _, m := range d.members {
+		m.Forget(name)
+	}
+	delete(d.votes, name)
+	delete(d.series, name)
+}
 
 // Step feeds one closed bucket of one series: value is the count (or any
 // real value) in the bucket, total the count of all mentions in it (0 if
@@ -400,6 +434,9 @@ func (d *Detector) Forget(name string) { delete(d.series, name) }
 // returns the current state with Onset and Resolved false. NaN and infinite
 // values count as zero. Step allocates only when it meets a new series.
 func (d *Detector) Step(name string, bucket time.Time, value, total float64) Decision {
+	if d.members != nil {
+		return d.decide(name, bucket, value, total, false)
+	}
 	s := d.series[name]
 	if s == nil {
 		s = newSeries()

@@ -88,7 +88,7 @@ func TestBurstFiresQuicklyAndResolves(t *testing.T) {
 func TestPriorSpikeBarelyMovesBaseline(t *testing.T) {
 	// The cooldown would hold back the second burst (TestCooldown): this
 	// test is about the baseline, so it is off here.
-	d := New(Config{Cooldown: -1})
+	d := New(Config{Cooldown: -1, Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(3, 3))
 	feed(d, r, "acme", 0, 7*day, flat(20))
 	before := d.series["acme"].dec.Expected
@@ -109,7 +109,7 @@ func TestPriorSpikeBarelyMovesBaseline(t *testing.T) {
 }
 
 func TestCooldown(t *testing.T) {
-	d := New(Config{})
+	d := New(Config{Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(9, 9))
 	feed(d, r, "acme", 0, 7*day, flat(20))
 	i := 7 * day
@@ -255,7 +255,7 @@ func TestSeasonalityLearned(t *testing.T) {
 }
 
 func TestOrderAndGaps(t *testing.T) {
-	d := New(Config{})
+	d := New(Config{Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(6, 6))
 	feed(d, r, "acme", 0, 2*day, flat(10))
 	last := t0.Add(time.Duration(2*day-1) * 5 * time.Minute)

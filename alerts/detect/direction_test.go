@@ -37,7 +37,7 @@ func TestDropFiresWithDirectionDown(t *testing.T) {
 func TestRealValuedSeries(t *testing.T) {
 	// A metric around -3.2 with spread 0.05, negative and not a count;
 	// then a step of 0.5 (10 standard deviations).
-	d := New(Config{MinCount: -1, Direction: Both})
+	d := New(Config{MinCount: -1, Direction: Both, Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(12, 12))
 	var onsets []int
 	for i := 0; i < 14*day+12; i++ {
@@ -69,7 +69,7 @@ func TestRealValuedSeries(t *testing.T) {
 }
 
 func TestPeekDoesNotMutate(t *testing.T) {
-	d := New(Config{})
+	d := New(Config{Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(13, 13))
 	feed(d, r, "acme", 0, 7*day, flat(10))
 	before := *d.series["acme"]
@@ -128,7 +128,7 @@ func TestDirectionParse(t *testing.T) {
 }
 
 func TestGapsSkip(t *testing.T) {
-	d := New(Config{Gaps: GapsSkip})
+	d := New(Config{Gaps: GapsSkip, Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(14, 14))
 	feed(d, r, "m", 0, 2*day, flat(10))
 	n := d.series["m"].n

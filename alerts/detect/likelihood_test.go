@@ -9,7 +9,7 @@ import (
 // week in which scores like it came all the time (a series noisier than its
 // model); a run of far larger scores stands out on both.
 func TestRunStandsOutAgainstItsHabit(t *testing.T) {
-	d := New(Config{})
+	d := New(Config{Single: true}) // the model's own rule
 	r := rand.New(rand.NewPCG(5, 5))
 	calm, jumpy := newSeries(), newSeries()
 	for i := 0; i < 7*day; i++ {
@@ -32,14 +32,14 @@ func TestRunStandsOutAgainstItsHabit(t *testing.T) {
 // A negative Design.RunScore turns the run test off: standsOut always
 // passes, whatever the run's history.
 func TestRunTestOff(t *testing.T) {
-	d := New(Config{Design: Design{RunScore: -1}})
+	d := New(Config{Design: Design{RunScore: -1}, Single: true})
 	s := newSeries()
 	for i := 0; i < 100; i++ {
 		if !d.standsOut(s, 5) {
 			t.Fatalf("bucket %d: the run test is off but the run did not stand out", i)
 		}
 	}
-	on := New(Config{})
+	on := New(Config{Single: true})
 	s = newSeries()
 	passed := 0
 	for i := 0; i < 100; i++ {

@@ -13,6 +13,9 @@ import (
 // can only understate the bucket, so a Peek that fires is never premature
 // under the detector's own model.
 func (d *Detector) Peek(name string, bucket time.Time, value, total float64) Decision {
+	if d.members != nil {
+		return d.decide(name, bucket, value, total, true)
+	}
 	s := d.series[name]
 	if s == nil {
 		return Decision{}

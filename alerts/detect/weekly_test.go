@@ -10,7 +10,7 @@ import (
 // from t0 (a Monday) and returns the detector and the onsets from week skip
 // on.
 func hourly(seed uint64, hours, skip int, mu func(wd time.Weekday, h int) float64) (*Detector, []time.Time) {
-	d := New(Config{Bucket: time.Hour})
+	d := New(Config{Bucket: time.Hour, Single: true}) // reads the model's state
 	r := rand.New(rand.NewPCG(seed, 7))
 	var onsets []time.Time
 	for i := 0; i < hours; i++ {

@@ -78,9 +78,10 @@ func TestEvalNAB(t *testing.T) {
 	if s.Windows != 99 {
 		t.Errorf("%d windows, want 99", s.Windows)
 	}
-	// A guard against regressions, below the figure in docs/BENCHMARKS.md.
-	if s.Normalized < 68 {
-		t.Errorf("NAB standard score %.1f on the 53 files, want >= 68", s.Normalized)
+	// The goal (ARTime's 74.0), a little under the figure in
+	// docs/BENCHMARKS.md (75.7, the committee; 73.5 one model alone).
+	if s.Normalized < 74 {
+		t.Errorf("NAB standard score %.1f on the 53 files, want >= 74", s.Normalized)
 	}
 	// The anchors are scored with the same rules: ARTime's 74.0 over all 53.
 	anchors, err := ReadAnchors(nabDir + "/anchors.tsv")

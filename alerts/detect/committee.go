@@ -1,0 +1,108 @@
+package detect
+
+import "time"
+
+// The committee. One model's two horizons forget at one pace each (the
+// level over LevelHalfLife, the run of surprises over SlowHalfLife), and
+// which pace is right differs from series to series and from incident to
+// incident: a fast-forgetting model adapts to a new level within hours
+// and misses a slow build-up, a slow one sees the build-up and fires on
+// every level shift. So a Detector is a committee of models that differ
+// only in those two paces, the configured ones times committeeLevel and
+// committeeSlow (9 models), and an episode starts when at least Quorum of
+// them fire, and resolves when none does. A single model's chance alarm
+// is rarely shared by enough of the others; an incident is. The design
+// and the quorum were chosen by leave-one-category-out cross-validation
+// on the 53 NAB files (docs/BENCHMARKS.md, "Twentieth session: a
+// committee of paces").
+
+// committeeLevel and committeeSlow scale LevelHalfLife and SlowHalfLife
+// for the committee's members; the middle member is the configured model,
+// whose numbers (expected value, factor, scores) a Decision reports.
+var (
+	committeeLevel = [...]float64{0.25, 1, 3}
+	committeeSlow  = [...]float64{0.5, 1, 2}
+)
+
+// defaultQuorum is how many of the 9 members must fire to start an
+// episode.
+const defaultQuorum = 4
+
+// vote is the committee's state of one series.
+type vote struct {
+	on   bool
+	last time.Time
+	n    int // buckets seen
+}
+
+// newCommittee returns the members of cfg's committee (cfg with defaults
+// filled in) and the index of the configured model among them.
+func newCommittee(cfg Config) ([]*Detector, int) {
+	var ms []*Detector
+	primary := 0
+	for _, lf := range committeeLevel {
+		for _, sf := range committeeSlow {
+			mc := cfg
+			mc.Single = true
+			if mc.MinCount == 0 { // no floor, which New reads as "the default"
+				mc.MinCount = -1
+			}
+			mc.LevelHalfLife = time.Duration(float64(cfg.LevelHalfLife) * lf)
+			mc.SlowHalfLife = time.Duration(float64(cfg.SlowHalfLife) * sf)
+			if lf == 1 && sf == 1 {
+				primary = len(ms)
+			}
+			ms = append(ms, New(mc))
+		}
+	}
+	return ms, primary
+}
+
+// decide runs every member on one bucket (Step, or Peek when peek) and
+// returns the committee's decision: the configured member's numbers, with
+// Firing, Onset and Resolved from the vote. A Peek changes no state.
+func (d *Detector) decide(name string, bucket time.Time, value, total float64, peek bool) Decision {
+	v := d.votes[name]
+	if v == nil {
+		if peek {
+			return Decision{}
+		}
+		v = &vote{}
+		d.votes[name] = v
+	}
+	var dec Decision
+	firing, rebaselined := 0, false
+	for i, m := range d.members {
+		var md Decision
+		if peek {
+			md = m.Peek(name, bucket, value, total)
+		} else {
+			md = m.Step(name, bucket, value, total)
+		}
+		if md.Firing {
+			firing++
+		}
+		rebaselined = rebaselined || md.Rebaselined
+		if i == d.primary {
+			dec = md
+		}
+	}
+	dec.Onset, dec.Resolved, dec.Rebaselined = false, false, false
+	if v.n > 0 && !bucket.After(v.last) { // a bucket already judged: the state as it is
+		dec.Firing = v.on
+		return dec
+	}
+	on := v.on
+	switch {
+	case !on && firing >= d.quorum:
+		on, dec.Onset = true, true
+	case on && firing == 0:
+		on, dec.Resolved, dec.Rebaselined = false, true, rebaselined
+	}
+	dec.Firing = on
+	if !peek {
+		v.on, v.last = on, bucket
+		v.n++
+	}
+	return dec
+}
