@@ -70,6 +70,14 @@ func openSpool(dir string, limit int64) (*spool, error) {
 			os.Remove(filepath.Join(dir, name)) // an interrupted write; its batch was never acknowledged
 			continue
 		}
+		if kept, ok := strings.CutSuffix(name, segSuffix+".bad"); ok {
+			// Kept aside for an operator: new segments number past it, so
+			// that their own .bad files do not overwrite it.
+			if seq, err := strconv.ParseUint(kept, 10, 64); err == nil {
+				s.next = max(s.next, seq+1)
+			}
+			continue
+		}
 		if !strings.HasSuffix(name, segSuffix) {
 			continue
 		}

@@ -1,11 +1,13 @@
 package writer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -109,5 +111,68 @@ func TestSpoolTakesNonFiniteScores(t *testing.T) {
 	}
 	if got := fmt.Sprint(st.order()); got != "[a000 a001 a002]" {
 		t.Fatalf("stored %s, want [a000 a001 a002]", got)
+	}
+}
+
+// damageSegment replaces the second line of the only segment in dir with
+// garbled bytes and returns the segment's path.
+func damageSegment(t *testing.T, dir, garble string) string {
+	t.Helper()
+	segs, _ := filepath.Glob(filepath.Join(dir, "*.batch"))
+	if len(segs) != 1 {
+		t.Fatalf("spool holds %v, want one segment", segs)
+	}
+	b, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	lines[1] = []byte(garble + "\n")
+	if err := os.WriteFile(segs[0], bytes.Join(lines, nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return segs[0]
+}
+
+// TestSpoolKeepsTheBadFilesOfAnEarlierRun: the undecodable lines of a
+// replayed segment are kept in its name + ".bad" for an operator. Once the
+// spool had drained, a restart numbered segments from 1 again, and the
+// next damaged segment's .bad file overwrote the earlier one.
+func TestSpoolKeepsTheBadFilesOfAnEarlierRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	for run, garble := range []string{"first-run-garble", "second-run-garble"} {
+		st := &fakeStore{down: true}
+		w, err := New(st, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ctx, mentions(fmt.Sprint(run), 3)); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		damageSegment(t, dir, garble)
+		st.setDown(false)
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := st.order(); len(got) != 2 {
+			t.Fatalf("run %d stored %v, want the segment's 2 good mentions", run, got)
+		}
+	}
+	bads, _ := filepath.Glob(filepath.Join(dir, "*.bad"))
+	var all []byte
+	for _, b := range bads {
+		data, _ := os.ReadFile(b)
+		all = append(all, data...)
+	}
+	for _, garble := range []string{"first-run-garble", "second-run-garble"} {
+		if !bytes.Contains(all, []byte(garble)) {
+			t.Errorf("the line %q kept aside is gone; .bad files: %v", garble, bads)
+		}
 	}
 }
