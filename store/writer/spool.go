@@ -189,7 +189,7 @@ func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 }
 
 // readSegment decodes a segment, one mention per line (as push writes
-// them); lines that do not decode are returned as they are.
+// them); lines that do not decode as a mention are returned as they are.
 func readSegment(path string) (batch []mw.Mention, bad [][]byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -201,7 +201,9 @@ func readSegment(path string) (batch []mw.Mention, bad [][]byte, err error) {
 		line, rerr := r.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
 			var m mw.Mention
-			if json.Unmarshal(line, &m) != nil {
+			// push writes every mention with its id: a line without one
+			// (null, {}, other keys) is damage too.
+			if json.Unmarshal(line, &m) != nil || m.ID == "" {
 				if line[len(line)-1] != '\n' {
 					line = append(line, '\n')
 				}

@@ -176,3 +176,35 @@ func TestSpoolKeepsTheBadFilesOfAnEarlierRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSpoolLinesThatAreNoMentionKeptAside: push writes every mention with
+// its id (store.Clean sets it), so a line of valid JSON that holds no
+// mention (null, {}, an object of other keys: a damaged or hand-edited
+// file) is damage. It used to replay as an empty mention, a row without
+// id in the store.
+func TestSpoolLinesThatAreNoMentionKeptAside(t *testing.T) {
+	for _, garble := range []string{`null`, `{}`, `{"foo":1}`, `"a string"`, `42`} {
+		t.Run(garble, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "spool")
+			st := &fakeStore{down: true}
+			w := newWriter(t, st, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+			if err := w.Write(ctx, mentions("a", 3)); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			seg := damageSegment(t, dir, garble)
+			st.setDown(false)
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(st.order()); got != "[a000 a002]" {
+				t.Errorf("stored %s, want [a000 a002]", got)
+			}
+			if bad, err := os.ReadFile(seg + ".bad"); err != nil || string(bad) != garble+"\n" {
+				t.Errorf("the line is not kept aside: %q, %v", bad, err)
+			}
+		})
+	}
+}
