@@ -171,12 +171,7 @@ func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 	seg := s.segs[0]
 	s.mu.Unlock()
 	path := filepath.Join(s.dir, seg.name)
-	batch, badLines, err := readSegment(path)
-	if err == nil && len(badLines) > 0 {
-		if err = os.WriteFile(path+".bad", bytes.Join(badLines, nil), 0o600); err != nil {
-			err = fmt.Errorf("keeping %d undecodable lines aside: %w", len(badLines), err)
-		}
-	}
+	batch, bad, err = readSegment(path)
 	if err != nil {
 		s.mu.Lock()
 		s.segs = s.segs[1:]
@@ -185,38 +180,92 @@ func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 		os.Rename(path, path+".bad")
 		return path, nil, 0, err
 	}
-	return seg.name, batch, len(badLines), nil
+	return seg.name, batch, bad, nil
 }
 
+// maxLine bounds a line read from a segment: far above any mention push
+// writes (the scheduler cuts a mention's text to 64 KiB and its title and
+// author below that; JSON escapes at most sextuple them), it keeps a
+// damaged segment with no newline in it (zeroed or garbled blocks) from
+// being read into memory whole. A longer line is damage.
+const maxLine = 4 << 20
+
 // readSegment decodes a segment, one mention per line (as push writes
-// them); lines that do not decode as a mention are returned as they are.
-func readSegment(path string) (batch []mw.Mention, bad [][]byte, err error) {
+// them). Lines that do not decode as a mention are copied, as they are
+// read, to path + ".bad" (created at the first one) and counted in bad.
+func readSegment(path string) (batch []mw.Mention, bad int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
+	var aside *os.File
+	defer func() {
+		if aside == nil {
+			return
+		}
+		if serr := errors.Join(aside.Sync(), aside.Close()); err == nil && serr != nil {
+			err = fmt.Errorf("keeping %d undecodable lines aside: %w", bad, serr)
+		}
+	}()
+	var last byte // of what was kept aside
+	keep := func(p []byte) error {
+		if len(p) == 0 {
+			return nil
+		}
+		if aside == nil {
+			var err error
+			if aside, err = os.OpenFile(path+".bad", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
+				return err
+			}
+		}
+		last = p[len(p)-1]
+		_, err := aside.Write(p)
+		return err
+	}
 	r := bufio.NewReaderSize(f, 1<<16)
+	var line []byte
+	damaged := false // line goes aside: past maxLine (the rest of it is kept as it is read), or not a mention
 	for {
-		line, rerr := r.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
+		frag, rerr := r.ReadSlice('\n')
+		var kerr error
+		switch {
+		case damaged:
+			kerr = keep(frag)
+		case len(line)+len(frag) > maxLine:
+			damaged = true
+			kerr = errors.Join(keep(line), keep(frag))
+		default:
+			line = append(line, frag...)
+		}
+		if errors.Is(rerr, bufio.ErrBufferFull) && kerr == nil {
+			continue
+		}
+		if kerr == nil && !damaged && len(bytes.TrimSpace(line)) > 0 {
 			var m mw.Mention
 			// push writes every mention with its id: a line without one
 			// (null, {}, other keys) is damage too.
-			if json.Unmarshal(line, &m) != nil || m.ID == "" {
-				if line[len(line)-1] != '\n' {
-					line = append(line, '\n')
-				}
-				bad = append(bad, line)
-			} else {
+			if json.Unmarshal(line, &m) == nil && m.ID != "" {
 				batch = append(batch, m)
+			} else {
+				damaged = true
+				kerr = keep(line)
 			}
 		}
-		if errors.Is(rerr, io.EOF) {
-			return batch, bad, nil
+		if kerr == nil && damaged {
+			bad++
+			if last != '\n' {
+				kerr = keep([]byte{'\n'})
+			}
 		}
-		if rerr != nil {
-			return nil, nil, fmt.Errorf("reading after mention %d: %w", len(batch)+len(bad), rerr)
+		line, damaged = line[:0], false
+		switch {
+		case kerr != nil:
+			return nil, 0, fmt.Errorf("keeping undecodable lines aside in %s.bad: %w", path, kerr)
+		case errors.Is(rerr, io.EOF):
+			return batch, bad, nil
+		case rerr != nil:
+			return nil, 0, fmt.Errorf("reading after mention %d: %w", len(batch)+bad, rerr)
 		}
 	}
 }

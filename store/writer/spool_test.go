@@ -3,11 +3,13 @@ package writer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -206,5 +208,58 @@ func TestSpoolLinesThatAreNoMentionKeptAside(t *testing.T) {
 				t.Errorf("the line is not kept aside: %q, %v", bad, err)
 			}
 		})
+	}
+}
+
+// TestSpoolHugeLineBounded: a damaged segment holding 100 MB without a
+// newline (a disk that zeroed or garbled a run of blocks) is read within
+// bounded memory: the huge line is copied aside as it is read, and the
+// good mentions around it are replayed.
+func TestSpoolHugeLineBounded(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "00000000000000000001.batch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := json.NewEncoder(f)
+	ms := mentions("a", 2)
+	enc.Encode(ms[0])
+	chunk := bytes.Repeat([]byte("x"), 1<<20)
+	const huge = 100
+	for range huge {
+		f.Write(chunk)
+	}
+	f.Write([]byte("\n"))
+	enc.Encode(ms[1])
+	f.Write(chunk) // and a damaged tail without a newline
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st := &fakeStore{}
+	w := newWriter(t, st, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if got := fmt.Sprint(st.order()); got != "[a000 a001]" {
+		t.Errorf("stored %s, want [a000 a001]", got)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 40<<20 {
+		t.Errorf("replaying a segment with a %d MB line allocated %d MB", huge, alloc>>20)
+	}
+	if took > 20*time.Second {
+		t.Errorf("replay took %v", took)
+	}
+	info, err := os.Stat(filepath.Join(dir, "00000000000000000001.batch.bad"))
+	if err != nil || info.Size() != (huge+1)<<20+2 {
+		t.Errorf("the damaged lines are not kept aside whole: %v, %v", info, err)
 	}
 }
