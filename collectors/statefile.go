@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -45,7 +46,14 @@ func (d StateDir) load(source string) (st savedState, ok bool, err error) {
 		return st, false, fmt.Errorf("reading state of source %s: %w", source, err)
 	}
 	if err := json.Unmarshal(b, &st); err != nil {
-		return st, false, fmt.Errorf("reading state of source %s from %s: %w (delete the file to start the source from the store's cursor)", source, d.path(source), err)
+		// Damaged (cut short, garbled, another shape): the run's save
+		// would overwrite it, so it is kept aside for an operator.
+		path := d.path(source)
+		aside := fmt.Sprintf("%s.%s.bad", path, time.Now().UTC().Format("20060102T150405.000000000Z"))
+		if rerr := os.Rename(path, aside); rerr != nil {
+			return savedState{}, false, fmt.Errorf("reading state of source %s from %s: %w (moving it aside failed: %v; the source goes on from the store's state)", source, path, err, rerr)
+		}
+		return savedState{}, false, fmt.Errorf("reading state of source %s from %s: %w (the file is kept as %s; the source goes on from the store's state)", source, path, err, aside)
 	}
 	return st, true, nil
 }
