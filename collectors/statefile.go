@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -36,19 +37,32 @@ func (d StateDir) path(source string) string {
 	return filepath.Join(d.Dir, url.PathEscape(source)+".json")
 }
 
+// maxStateFile bounds a state file: far above what a window of
+// MaxWindowIDs ids and a cursor make, it keeps a damaged file from being
+// read into memory whole.
+const maxStateFile = 512 << 20
+
 // load returns the saved state of source; ok is false when there is none.
+// A file that does not decode is kept aside (the run's save would
+// overwrite it) and reported.
 func (d StateDir) load(source string) (st savedState, ok bool, err error) {
-	b, err := os.ReadFile(d.path(source))
+	path := d.path(source)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, false, nil
 	}
 	if err != nil {
 		return st, false, fmt.Errorf("reading state of source %s: %w", source, err)
 	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		// Damaged (cut short, garbled, another shape): the run's save
-		// would overwrite it, so it is kept aside for an operator.
-		path := d.path(source)
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return st, false, fmt.Errorf("reading state of source %s: %w", source, err)
+	case !info.Mode().IsRegular():
+		return st, false, fmt.Errorf("reading state of source %s: %s is not a regular file (remove it)", source, path)
+	}
+	if err := decodeState(f, info.Size(), &st); err != nil {
 		aside := fmt.Sprintf("%s.%s.bad", path, time.Now().UTC().Format("20060102T150405.000000000Z"))
 		if rerr := os.Rename(path, aside); rerr != nil {
 			return savedState{}, false, fmt.Errorf("reading state of source %s from %s: %w (moving it aside failed: %v; the source goes on from the store's state)", source, path, err, rerr)
@@ -56,6 +70,25 @@ func (d StateDir) load(source string) (st savedState, ok bool, err error) {
 		return savedState{}, false, fmt.Errorf("reading state of source %s from %s: %w (the file is kept as %s; the source goes on from the store's state)", source, path, err, aside)
 	}
 	return st, true, nil
+}
+
+// decodeState decodes a state file of size bytes as it reads it, so that
+// one of zeros or garbage fails at its first bytes.
+func decodeState(r io.Reader, size int64, st *savedState) error {
+	switch {
+	case size == 0:
+		return errors.New("empty file")
+	case size > maxStateFile:
+		return fmt.Errorf("%d bytes, more than any state (%d)", size, maxStateFile)
+	}
+	dec := json.NewDecoder(io.LimitReader(r, maxStateFile))
+	if err := dec.Decode(st); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the state")
+	}
+	return nil
 }
 
 // save writes the state of source atomically.

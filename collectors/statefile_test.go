@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ func TestDamagedStateFileKeptAside(t *testing.T) {
 		"empty":       ``,
 		"garbage":     "\x00\x01\xffnot json",
 		"wrong shape": `[1,2,3]`,
+		"trailing":    `{"state":{"source":"feed"}} {"state"`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := &StateDir{Dir: t.TempDir()}
@@ -55,5 +57,29 @@ func TestDamagedStateFileKeptAside(t *testing.T) {
 				t.Errorf("state file after the run: %+v, %v, %v; want cursor 6", st.State.Cursor, ok, err)
 			}
 		})
+	}
+}
+
+// TestHugeStateFileBounded: a state file grown to a gigabyte of zeros
+// (blocks a crash left unwritten, a file extended by mistake) was read
+// into memory whole before it failed to decode.
+func TestHugeStateFileBounded(t *testing.T) {
+	dir := &StateDir{Dir: t.TempDir()}
+	if err := os.WriteFile(dir.File("feed"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(dir.File("feed"), 1<<30); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, ok, err := dir.load("feed")
+	runtime.ReadMemStats(&after)
+	if err == nil || ok {
+		t.Fatalf("a gigabyte of zeros loaded: ok %v, err %v", ok, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("loading it allocated %d MB", alloc>>20)
 	}
 }
