@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -146,8 +147,8 @@ func (s *spool) push(batch []mw.Mention) error {
 		return fmt.Errorf("%w: %d bytes in %d batches at %s (limit store.spool_max_bytes=%d); the store has been failing for a while: fix it, or raise the limit",
 			ErrSpoolFull, s.bytes, len(s.segs), s.dir, s.max)
 	}
-	name := fmt.Sprintf("%020d%s", s.next, segSuffix)
-	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, name)); err != nil {
+	name, err := s.place(tmp.Name())
+	if err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("spool %s: %w", s.dir, err)
 	}
@@ -158,6 +159,29 @@ func (s *spool) push(batch []mw.Mention) error {
 	s.segs = append(s.segs, segment{name: name, size: info.Size()})
 	s.bytes += info.Size()
 	return nil
+}
+
+// place gives the written batch file tmp the next free segment name.
+// Another process may spool here too (`collect --once` beside the
+// daemon): a name it took is skipped, never replaced. Called with mu held.
+func (s *spool) place(tmp string) (string, error) {
+	for ; ; s.next++ {
+		name := fmt.Sprintf("%020d%s", s.next, segSuffix)
+		path := filepath.Join(s.dir, name)
+		err := os.Link(tmp, path)
+		if err == nil {
+			os.Remove(tmp) // left behind, openSpool removes it
+			return name, nil
+		}
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		// A file system without hard links: rename, if the name is free.
+		if _, err := os.Lstat(path); err == nil {
+			continue
+		}
+		return name, os.Rename(tmp, path)
+	}
 }
 
 // peek reads the oldest segment. A segment that cannot be read at all is

@@ -263,3 +263,41 @@ func TestSpoolHugeLineBounded(t *testing.T) {
 		t.Errorf("the damaged lines are not kept aside whole: %v, %v", info, err)
 	}
 }
+
+// TestTwoWritersOnOneSpoolLoseNothing: `collect --once` run beside the
+// daemon (as the runbook suggests for a failing source) opens the same
+// spool. Both numbered their next segment alike, and the second rename
+// replaced the first writer's batch while the store was down.
+func TestTwoWritersOnOneSpoolLoseNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "spool")
+	st := &fakeStore{down: true}
+	daemon := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolDir: dir})
+	if err := daemon.Commit(ctx, mentions("a", 2)); err != nil {
+		t.Fatal(err)
+	}
+	once := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolDir: dir})
+	if err := daemon.Commit(ctx, mentions("b", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := once.Commit(ctx, mentions("c", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := once.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := daemon.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.setDown(false)
+	next := newWriter(t, st, Options{BatchSize: 100, FlushInterval: time.Hour, SpoolDir: dir})
+	if err := next.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, m := range append(append(mentions("a", 2), mentions("b", 2)...), mentions("c", 2)...) {
+		if st.seen[m.ID] == 0 {
+			t.Errorf("%s, spooled by Commit, never reached the store", m.ID)
+		}
+	}
+}
