@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -100,7 +101,7 @@ func (d StateDir) save(st savedState) error {
 	if err != nil {
 		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
 	}
-	tmp, err := os.CreateTemp(d.Dir, ".state-*.tmp")
+	tmp, err := os.CreateTemp(d.Dir, stateTemp)
 	if err != nil {
 		return fmt.Errorf("saving state of source %s: %w", st.State.Source, err)
 	}
@@ -127,6 +128,24 @@ func (d StateDir) save(st savedState) error {
 		return fmt.Errorf("saving state of source %s: syncing %s: %w", st.State.Source, d.Dir, err)
 	}
 	return nil
+}
+
+// stateTemp is the pattern of save's temporary files.
+const stateTemp = ".state-*.tmp"
+
+// removeTemps removes the temporary files of saves that a crash cut off
+// before their rename. One younger than a minute is spared: it may be
+// another process's save in progress.
+func (d StateDir) removeTemps(log *slog.Logger) {
+	temps, _ := filepath.Glob(filepath.Join(d.Dir, stateTemp))
+	for _, f := range temps {
+		if info, err := os.Lstat(f); err != nil || time.Since(info.ModTime()) < time.Minute {
+			continue
+		}
+		if err := os.Remove(f); err != nil {
+			log.Warn("removing a state file's leftover temporary copy", "file", f, "err", err)
+		}
+	}
 }
 
 // Reset deletes the saved state of source (with the store's, it makes the

@@ -83,3 +83,34 @@ func TestHugeStateFileBounded(t *testing.T) {
 		t.Errorf("loading it allocated %d MB", alloc>>20)
 	}
 }
+
+// TestRunRemovesLeftoverStateTemps: a crash between writing a state file's
+// temporary copy and renaming it left the copy behind, and every such
+// crash added one (up to a dedup window's size each) for good. Run removes
+// those an earlier process left; one younger than a minute may be another
+// process's save in progress (`collect --once` beside the daemon).
+func TestRunRemovesLeftoverStateTemps(t *testing.T) {
+	dir := &StateDir{Dir: t.TempDir()}
+	old, fresh := filepath.Join(dir.Dir, ".state-1.tmp"), filepath.Join(dir.Dir, ".state-2.tmp")
+	for _, f := range []string{old, fresh, dir.File("feed")} {
+		if err := os.WriteFile(f, []byte(`{}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hourAgo := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(old, hourAgo, hourAgo); err != nil {
+		t.Fatal(err)
+	}
+	s := &Scheduler{Store: NewMemStates(), StateDir: dir}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.Run(ctx)
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("leftover temporary state file still there: %v", err)
+	}
+	for _, f := range []string{fresh, dir.File("feed")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
