@@ -104,6 +104,9 @@ type RunResult struct {
 // Run runs every source until ctx ends, then returns after the current runs
 // finish.
 func (s *Scheduler) Run(ctx context.Context) error {
+	if s.StateDir != nil {
+		s.StateDir.removeTemps(s.log())
+	}
 	var wg sync.WaitGroup
 	for _, src := range s.Sources {
 		wg.Add(1)

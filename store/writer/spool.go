@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -68,6 +69,14 @@ func openSpool(dir string, limit int64) (*spool, error) {
 		name := e.Name()
 		if strings.HasSuffix(name, ".tmp") {
 			os.Remove(filepath.Join(dir, name)) // an interrupted write; its batch was never acknowledged
+			continue
+		}
+		if kept, ok := strings.CutSuffix(name, segSuffix+".bad"); ok {
+			// Kept aside for an operator: new segments number past it, so
+			// that their own .bad files do not overwrite it.
+			if seq, err := strconv.ParseUint(kept, 10, 64); err == nil {
+				s.next = max(s.next, seq+1)
+			}
 			continue
 		}
 		if !strings.HasSuffix(name, segSuffix) {
@@ -138,8 +147,8 @@ func (s *spool) push(batch []mw.Mention) error {
 		return fmt.Errorf("%w: %d bytes in %d batches at %s (limit store.spool_max_bytes=%d); the store has been failing for a while: fix it, or raise the limit",
 			ErrSpoolFull, s.bytes, len(s.segs), s.dir, s.max)
 	}
-	name := fmt.Sprintf("%020d%s", s.next, segSuffix)
-	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, name)); err != nil {
+	name, err := s.place(tmp.Name())
+	if err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("spool %s: %w", s.dir, err)
 	}
@@ -150,6 +159,29 @@ func (s *spool) push(batch []mw.Mention) error {
 	s.segs = append(s.segs, segment{name: name, size: info.Size()})
 	s.bytes += info.Size()
 	return nil
+}
+
+// place gives the written batch file tmp the next free segment name.
+// Another process may spool here too (`collect --once` beside the
+// daemon): a name it took is skipped, never replaced. Called with mu held.
+func (s *spool) place(tmp string) (string, error) {
+	for ; ; s.next++ {
+		name := fmt.Sprintf("%020d%s", s.next, segSuffix)
+		path := filepath.Join(s.dir, name)
+		err := os.Link(tmp, path)
+		if err == nil {
+			os.Remove(tmp) // left behind, openSpool removes it
+			return name, nil
+		}
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		// A file system without hard links: rename, if the name is free.
+		if _, err := os.Lstat(path); err == nil {
+			continue
+		}
+		return name, os.Rename(tmp, path)
+	}
 }
 
 // peek reads the oldest segment. A segment that cannot be read at all is
@@ -163,12 +195,7 @@ func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 	seg := s.segs[0]
 	s.mu.Unlock()
 	path := filepath.Join(s.dir, seg.name)
-	batch, badLines, err := readSegment(path)
-	if err == nil && len(badLines) > 0 {
-		if err = os.WriteFile(path+".bad", bytes.Join(badLines, nil), 0o600); err != nil {
-			err = fmt.Errorf("keeping %d undecodable lines aside: %w", len(badLines), err)
-		}
-	}
+	batch, bad, err = readSegment(path)
 	if err != nil {
 		s.mu.Lock()
 		s.segs = s.segs[1:]
@@ -177,36 +204,92 @@ func (s *spool) peek() (name string, batch []mw.Mention, bad int, err error) {
 		os.Rename(path, path+".bad")
 		return path, nil, 0, err
 	}
-	return seg.name, batch, len(badLines), nil
+	return seg.name, batch, bad, nil
 }
 
+// maxLine bounds a line read from a segment: far above any mention push
+// writes (the scheduler cuts a mention's text to 64 KiB and its title and
+// author below that; JSON escapes at most sextuple them), it keeps a
+// damaged segment with no newline in it (zeroed or garbled blocks) from
+// being read into memory whole. A longer line is damage.
+const maxLine = 4 << 20
+
 // readSegment decodes a segment, one mention per line (as push writes
-// them); lines that do not decode are returned as they are.
-func readSegment(path string) (batch []mw.Mention, bad [][]byte, err error) {
+// them). Lines that do not decode as a mention are copied, as they are
+// read, to path + ".bad" (created at the first one) and counted in bad.
+func readSegment(path string) (batch []mw.Mention, bad int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	for {
-		line, rerr := r.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			var m mw.Mention
-			if json.Unmarshal(line, &m) != nil {
-				if line[len(line)-1] != '\n' {
-					line = append(line, '\n')
-				}
-				bad = append(bad, line)
-			} else {
-				batch = append(batch, m)
+	var aside *os.File
+	defer func() {
+		if aside == nil {
+			return
+		}
+		if serr := errors.Join(aside.Sync(), aside.Close()); err == nil && serr != nil {
+			err = fmt.Errorf("keeping %d undecodable lines aside: %w", bad, serr)
+		}
+	}()
+	var last byte // of what was kept aside
+	keep := func(p []byte) error {
+		if len(p) == 0 {
+			return nil
+		}
+		if aside == nil {
+			var err error
+			if aside, err = os.OpenFile(path+".bad", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
+				return err
 			}
 		}
-		if errors.Is(rerr, io.EOF) {
-			return batch, bad, nil
+		last = p[len(p)-1]
+		_, err := aside.Write(p)
+		return err
+	}
+	r := bufio.NewReaderSize(f, 1<<16)
+	var line []byte
+	damaged := false // line goes aside: past maxLine (the rest of it is kept as it is read), or not a mention
+	for {
+		frag, rerr := r.ReadSlice('\n')
+		var kerr error
+		switch {
+		case damaged:
+			kerr = keep(frag)
+		case len(line)+len(frag) > maxLine:
+			damaged = true
+			kerr = errors.Join(keep(line), keep(frag))
+		default:
+			line = append(line, frag...)
 		}
-		if rerr != nil {
-			return nil, nil, fmt.Errorf("reading after mention %d: %w", len(batch)+len(bad), rerr)
+		if errors.Is(rerr, bufio.ErrBufferFull) && kerr == nil {
+			continue
+		}
+		if kerr == nil && !damaged && len(bytes.TrimSpace(line)) > 0 {
+			var m mw.Mention
+			// push writes every mention with its id: a line without one
+			// (null, {}, other keys) is damage too.
+			if json.Unmarshal(line, &m) == nil && m.ID != "" {
+				batch = append(batch, m)
+			} else {
+				damaged = true
+				kerr = keep(line)
+			}
+		}
+		if kerr == nil && damaged {
+			bad++
+			if last != '\n' {
+				kerr = keep([]byte{'\n'})
+			}
+		}
+		line, damaged = line[:0], false
+		switch {
+		case kerr != nil:
+			return nil, 0, fmt.Errorf("keeping undecodable lines aside in %s.bad: %w", path, kerr)
+		case errors.Is(rerr, io.EOF):
+			return batch, bad, nil
+		case rerr != nil:
+			return nil, 0, fmt.Errorf("reading after mention %d: %w", len(batch)+bad, rerr)
 		}
 	}
 }

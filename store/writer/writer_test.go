@@ -404,19 +404,7 @@ func TestCorruptLineKeepsTheRestOfItsSegment(t *testing.T) {
 	if err := w.Flush(ctx); err != nil { // one batch of 3, spooled while the store is down
 		t.Fatal(err)
 	}
-	segs, _ := filepath.Glob(filepath.Join(dir, "*.batch"))
-	if len(segs) != 1 {
-		t.Fatalf("spool holds %v, want one segment", segs)
-	}
-	b, err := os.ReadFile(segs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := bytes.SplitAfter(b, []byte("\n"))
-	lines[1] = append([]byte("{\"id\": \x01garbled"), '\n')
-	if err := os.WriteFile(segs[0], bytes.Join(lines, nil), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	seg := damageSegment(t, dir, "{\"id\": \x01garbled")
 	st.setDown(false)
 	if err := w.Flush(ctx); err != nil {
 		t.Fatal(err)
@@ -424,11 +412,11 @@ func TestCorruptLineKeepsTheRestOfItsSegment(t *testing.T) {
 	if got := st.order(); len(got) != 2 {
 		t.Fatalf("stored %v, want the segment's 2 good mentions", got)
 	}
-	bad, err := os.ReadFile(segs[0] + ".bad")
+	bad, err := os.ReadFile(seg + ".bad")
 	if err != nil || !bytes.Contains(bad, []byte("garbled")) || bytes.Count(bad, []byte("\n")) != 1 {
 		t.Errorf("the damaged line is not kept aside alone: %q, %v", bad, err)
 	}
-	if _, err := os.Stat(segs[0]); !os.IsNotExist(err) {
+	if _, err := os.Stat(seg); !os.IsNotExist(err) {
 		t.Errorf("the replayed segment is still queued: %v", err)
 	}
 }
