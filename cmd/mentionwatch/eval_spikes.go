@@ -115,6 +115,7 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 	f.Float64Var(&cfg.CooldownOverride, "cooldown-override", 0, "... unless the score reaches this × the last episode's peak (0: default)")
 	f.DurationVar(&cfg.MaxEpisode, "max-episode", 0, "an episode firing this long becomes the new normal and resolves (0: default, <0: off)")
 	f.BoolVar(&cfg.DisableSeasonal, "no-seasonal", false, "level only, no daily and weekly profiles")
+	f.BoolVar(&cfg.Single, "single", false, "one model instead of the committee of nine paces")
 	evalCmd.AddCommand(cmd)
 }
 
@@ -174,6 +175,11 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 		cfg.Direction, map[detect.Gaps]string{detect.GapsZero: "zero", detect.GapsSkip: "skipped"}[cfg.Gaps], cfg.MinCount, cfg.FireEvery, cfg.FireScore, cfg.TailMargin, cfg.TailQuantile)
 	fmt.Fprintf(w, "level half-life %s, slow half-life %s, seasonal %v, resolve after %d quiet buckets, cooldown %s (override at %g × the last peak), max episode %s, repeat %s\n",
 		cfg.LevelHalfLife, cfg.SlowHalfLife, !cfg.DisableSeasonal, cfg.ResolveBuckets, cfg.Cooldown, cfg.CooldownOverride, maxEpisode(cfg.MaxEpisode), repeat)
+	if cfg.Single {
+		fmt.Fprintln(w, "one model (--single)")
+	} else {
+		fmt.Fprintf(w, "a committee of 9 models (level half-life × 0.25, 1, 3; slow half-life × 0.5, 1, 2): an episode starts when %d fire\n", cfg.Design.Quorum)
+	}
 }
 
 func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) error {
