@@ -3,6 +3,7 @@ package mentionwatch
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -30,7 +31,7 @@ func (c CoordinationConfig) check(storeType string) error {
 		return nil
 	}
 	for _, s := range c.ZooKeeper {
-		if _, _, err := net.SplitHostPort(s); err != nil {
+		if err := checkZooKeeperServer(s); err != nil {
 			return fmt.Errorf("zookeeper server %q: %w (want host:port, e.g. zk1:2181)", s, err)
 		}
 	}
@@ -45,6 +46,26 @@ func (c CoordinationConfig) check(storeType string) error {
 	}
 	if storeType != "clickhouse" {
 		return fmt.Errorf("coordination needs store.type: clickhouse (the members share the store; an embedded store is one process's file)")
+	}
+	return nil
+}
+
+// checkZooKeeperServer checks one entry of coordination.zookeeper: the
+// client dials it as given, so anything but host:port would be retried
+// forever instead of refused here.
+func checkZooKeeperServer(s string) error {
+	if strings.Contains(s, ",") {
+		return fmt.Errorf("a connect string: give one list entry per server, e.g. zookeeper: [zk1:2181, zk2:2181]")
+	}
+	if strings.Contains(s, "/") {
+		return fmt.Errorf("no scheme or chroot path here; to keep the nodes under a path, set coordination.root")
+	}
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
 	}
 	return nil
 }
