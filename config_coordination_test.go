@@ -23,6 +23,9 @@ func TestCoordinationConfig(t *testing.T) {
 		{"chroot suffix", ch + "coordination: {zookeeper: [\"zk1:2181/mw\"]}\n", `zookeeper server "zk1:2181/mw"`},
 		{"port out of range", ch + "coordination: {zookeeper: [\"zk1:70000\"]}\n", `zookeeper server "zk1:70000"`},
 		{"connect string", ch + "coordination: {zookeeper: [\"zk1:2181,zk2:2181\"]}\n", "one list entry per server"},
+		{"emoji in id", ch + "coordination: {zookeeper: [\"zk1:2181\"], id: \"m\U0001F600\"}\n", "ZooKeeper refuses"},
+		{"control character in id", ch + "coordination: {zookeeper: [\"zk1:2181\"], id: \"m1\\r\"}\n", "ZooKeeper refuses"},
+		{"emoji in root", ch + "coordination: {zookeeper: [\"zk1:2181\"], root: \"/mw\U0001F600\"}\n", "ZooKeeper refuses"},
 		{"settings without servers", ch + "coordination: {id: m1}\n", "zookeeper is empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

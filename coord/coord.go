@@ -49,6 +49,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-zookeeper/zk"
 )
@@ -100,8 +101,8 @@ func New(cfg Config) (*Coordinator, error) {
 	if cfg.Root == "" {
 		cfg.Root = DefaultRoot
 	}
-	if !strings.HasPrefix(cfg.Root, "/") || (len(cfg.Root) > 1 && strings.HasSuffix(cfg.Root, "/")) {
-		return nil, fmt.Errorf("coordination.root %q: want an absolute ZooKeeper path such as /mentionwatch", cfg.Root)
+	if err := CheckRoot(cfg.Root); err != nil {
+		return nil, fmt.Errorf("coordination.root %q: %w", cfg.Root, err)
 	}
 	if cfg.SessionTimeout <= 0 {
 		cfg.SessionTimeout = 10 * time.Second
@@ -113,8 +114,8 @@ func New(cfg Config) (*Coordinator, error) {
 	if cfg.ID == "" {
 		cfg.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	if strings.ContainsAny(cfg.ID, "/\x00") || cfg.ID == "." || cfg.ID == ".." {
-		return nil, fmt.Errorf("coordination.id %q: no '/' or NUL, and neither . nor .. as a whole (use a name such as m1)", cfg.ID)
+	if err := CheckName(cfg.ID); err != nil {
+		return nil, fmt.Errorf("coordination.id %q: %w (use a name such as m1)", cfg.ID, err)
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -135,6 +136,43 @@ func New(cfg Config) (*Coordinator, error) {
 	}
 	c.conn = conn
 	return c, nil
+}
+
+// CheckName reports why ZooKeeper would refuse name as a node name (a
+// member id), or nil.
+func CheckName(name string) error {
+	if name == "" || name == "." || name == ".." {
+		return errors.New("not empty, and neither . nor .. as a whole")
+	}
+	if !utf8.ValidString(name) {
+		return errors.New("not valid UTF-8")
+	}
+	for _, r := range name {
+		switch {
+		case r == '/':
+			return errors.New("no '/'")
+		case r < 0x20, r >= 0x7f && r <= 0x9f, r >= 0xd800 && r <= 0xf8ff, r >= 0xfff0:
+			return fmt.Errorf("ZooKeeper refuses %U in a node name (no control, private-use or supplementary characters such as emoji)", r)
+		}
+	}
+	return nil
+}
+
+// CheckRoot reports why root is not a ZooKeeper path the coordinator can
+// use, or nil.
+func CheckRoot(root string) error {
+	if !strings.HasPrefix(root, "/") || (len(root) > 1 && strings.HasSuffix(root, "/")) {
+		return errors.New("want an absolute ZooKeeper path such as /mentionwatch")
+	}
+	if root == "/" {
+		return nil
+	}
+	for _, p := range strings.Split(root[1:], "/") {
+		if err := CheckName(p); err != nil {
+			return fmt.Errorf("element %q: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // ID is this member's id.
