@@ -440,6 +440,14 @@ func (c *Coordinator) register(sid int64) error {
 		if gerr == nil && st.EphemeralOwner == sid {
 			return nil // created by our own earlier attempt
 		}
+		if gerr == nil && st.EphemeralOwner == 0 {
+			// Persistent: no member made it, and it would never go away.
+			c.log.Warn("replacing a persistent node of this member's id under members/: no member made it", "node", p)
+			if err := c.conn.Delete(p, st.Version); err != nil && !errors.Is(err, zk.ErrNoNode) {
+				return fmt.Errorf("deleting the persistent node %s: %w (delete it by hand)", p, err)
+			}
+			return c.register(sid)
+		}
 		return fmt.Errorf("member id %q is registered by another session (a second process with this coordination.id, "+
 			"or a killed one whose session expires within %s)", c.cfg.ID, c.cfg.SessionTimeout)
 	}
@@ -452,6 +460,7 @@ func (c *Coordinator) register(sid int64) error {
 
 // watchMembers keeps the member list current until ctx ends.
 func (c *Coordinator) watchMembers(ctx context.Context) {
+	warned := map[string]bool{}
 	for ctx.Err() == nil {
 		ids, _, ev, err := c.conn.ChildrenW(c.path("members"))
 		if err != nil {
@@ -461,13 +470,34 @@ func (c *Coordinator) watchMembers(ctx context.Context) {
 			c.pause(ctx)
 			continue
 		}
-		c.setMembers(ids)
+		c.setMembers(c.liveMembers(ids, warned))
 		select {
 		case <-ctx.Done():
 			return
 		case <-ev:
 		}
 	}
+}
+
+// liveMembers drops the children of members/ that are persistent nodes:
+// no member made them (members' nodes are ephemeral), and counted as
+// members they would own sources that nobody runs. A child that cannot be
+// checked is kept.
+func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string {
+	live := make([]string, 0, len(ids))
+	for _, id := range ids {
+		p := c.path("members", id)
+		ok, st, err := c.conn.Exists(p)
+		if err == nil && ok && st.EphemeralOwner == 0 {
+			if !warned[id] {
+				warned[id] = true
+				c.log.Warn("ignoring a persistent node under members/: no live member made it; delete it", "node", p)
+			}
+			continue
+		}
+		live = append(live, id)
+	}
+	return live
 }
 
 // setMembers records the member list and releases the locks of sources

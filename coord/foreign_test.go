@@ -1,0 +1,83 @@
+package coord
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+
+	"github.com/mentionwatch/mentionwatch/internal/zktest"
+)
+
+// plant connects a plain client and creates nodes under root the way an
+// operator (zkCli) or another program might: persistent, with any data.
+func plant(t *testing.T, addr string, nodes ...string) *zk.Conn {
+	t.Helper()
+	conn, _, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogInfo(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Close)
+	waitFor(t, "a session", func() bool { return conn.State() == zk.StateHasSession })
+	for _, p := range nodes {
+		data, flags := []byte("garbage \xff{not json"), int32(0)
+		if strings.HasSuffix(p, "/n_") {
+			flags = zk.FlagSequence
+		}
+		if _, err := conn.Create(p, data, flags, zk.WorldACL(zk.PermAll)); err != nil {
+			t.Fatalf("creating %s: %v", p, err)
+		}
+	}
+	return conn
+}
+
+// within polls cond for d; it reports whether cond came true.
+func within(d time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// TestPersistentMemberNodeIsNotAMember: a persistent node under members/
+// (left by hand, with garbage data) is no live member: the sources it
+// would own by rendezvous hashing are run by the live members, not left
+// to nobody.
+func TestPersistentMemberNodeIsNotAMember(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	plant(t, s.Addr, root, root+"/members", root+"/members/ghost", root+"/members/"+strings.Repeat("x", 300))
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	waitFor(t, "a registered", func() bool { return len(a.Status().Members) > 0 })
+	if !within(5*time.Second, func() bool { return len(a.Status().Members) == 1 }) {
+		t.Errorf("members %v: want [a], the persistent nodes are nobody", a.Status().Members)
+	}
+	var notRun []string
+	for _, src := range keys(20) {
+		if r, _, _ := a.Begin(src); r {
+			a.End(src)
+		} else {
+			notRun = append(notRun, src)
+		}
+	}
+	if len(notRun) > 0 {
+		t.Fatalf("the only live member does not run %d of 20 sources: %v", len(notRun), notRun)
+	}
+}
+
+// TestPersistentNodeOfOwnIDIsReplaced: a persistent node under members/
+// named like this member (left by hand) does not keep it from registering
+// forever: no session holds it, so it is replaced by the member's own.
+func TestPersistentNodeOfOwnIDIsReplaced(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	plant(t, s.Addr, root, root+"/members", root+"/members/a")
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	if !within(10*time.Second, func() bool { r, _, _ := a.Begin("src"); return r }) {
+		t.Fatalf("member a never runs a source (members %v): the persistent node of its id keeps it from registering", a.Status().Members)
+	}
+	a.End("src")
+}
