@@ -45,6 +45,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -526,25 +527,43 @@ func (c *Coordinator) setMembers(ids []string) {
 	}
 }
 
-// seq is the sequence number ZooKeeper appended to a sequential node.
-func seq(node string) string {
-	if i := strings.LastIndex(node, "n_"); i >= 0 {
-		return node[i+2:]
+// seq is the sequence number ZooKeeper appended to a sequential node
+// ("…n_" and ten digits), and whether node has one.
+func seq(node string) (string, bool) {
+	i := strings.LastIndex(node, "n_")
+	if i < 0 || len(node)-(i+2) != 10 {
+		return "", false
 	}
-	return node
+	for _, r := range node[i+2:] {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	return node[i+2:], true
 }
 
 // elect runs the election recipe for session sid until ctx ends: if our
 // node is the lowest we lead; otherwise watch only the next lower node (no
 // herd effect when the leader goes) and look again when it goes.
+//
+// Nodes no member made never lead: those without a sequence number, and
+// persistent ones (created by hand), found when a member watches one.
 func (c *Coordinator) elect(ctx context.Context, sid int64, node string) {
+	foreign := map[string]bool{}
 	for ctx.Err() == nil {
 		kids, _, err := c.conn.Children(c.path("election"))
 		if err != nil {
 			c.pause(ctx)
 			continue
 		}
-		sort.Slice(kids, func(i, j int) bool { return seq(kids[i]) < seq(kids[j]) })
+		kids = slices.DeleteFunc(kids, func(k string) bool {
+			if _, ok := seq(k); !ok && !foreign[k] {
+				foreign[k] = true
+				c.log.Warn("ignoring a node under election/ without a sequence number: no member made it; delete it", "node", c.path("election", k))
+			}
+			return foreign[k]
+		})
+		sort.Slice(kids, func(i, j int) bool { a, _ := seq(kids[i]); b, _ := seq(kids[j]); return a < b })
 		idx := -1
 		for i, k := range kids {
 			if k == node {
@@ -586,12 +605,17 @@ func (c *Coordinator) elect(ctx context.Context, sid int64, node string) {
 			}
 		default:
 			pred := kids[idx-1]
-			ok, _, ev, err := c.conn.ExistsW(c.path("election", pred))
+			ok, st, ev, err := c.conn.ExistsW(c.path("election", pred))
 			if err != nil {
 				c.pause(ctx)
 				continue
 			}
 			if !ok {
+				continue
+			}
+			if st.EphemeralOwner == 0 {
+				foreign[pred] = true
+				c.log.Warn("ignoring a persistent node under election/: no member made it; delete it", "node", c.path("election", pred))
 				continue
 			}
 			c.log.Debug("waiting for the predecessor in the election", "predecessor", pred, "position", idx)

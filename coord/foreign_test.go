@@ -68,6 +68,21 @@ func TestPersistentMemberNodeIsNotAMember(t *testing.T) {
 	}
 }
 
+// TestForeignElectionNodesDoNotBlockLeadership: nodes under election/
+// that no member made (no sequence suffix, or persistent: created by
+// hand with zkCli's create -s) never lead, so they cannot leave the
+// cluster without an alert loop.
+func TestForeignElectionNodesDoNotBlockLeadership(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	plant(t, s.Addr, root, root+"/election", root+"/election/0", root+"/election/-old", root+"/election/n_")
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	waitFor(t, "a registered", func() bool { return len(a.Status().Members) == 1 })
+	if !within(10*time.Second, a.IsLeader) {
+		t.Fatal("the only member never leads: a foreign election node holds the lead")
+	}
+}
+
 // TestPersistentNodeOfOwnIDIsReplaced: a persistent node under members/
 // named like this member (left by hand) does not keep it from registering
 // forever: no session holds it, so it is replaced by the member's own.
