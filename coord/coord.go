@@ -738,6 +738,16 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 	if errors.Is(err, zk.ErrNodeExists) {
 		// Ours if a create whose answer was lost made it.
 		data, st, gerr := c.conn.Get(p)
+		if gerr == nil && st.EphemeralOwner == 0 {
+			// Persistent: no member's lock (they are ephemeral), and it
+			// would keep the source from running forever.
+			c.log.Warn("deleting a persistent node in place of a source lock: no member made it", "source", source, "node", p)
+			if err := c.conn.Delete(p, st.Version); err != nil && !errors.Is(err, zk.ErrNoNode) {
+				c.log.Warn("deleting the persistent lock node failed; delete it by hand", "source", source, "node", p, "err", err)
+				return false, false, time.Minute
+			}
+			return false, false, 10 * time.Millisecond
+		}
 		if gerr != nil || st.EphemeralOwner != sid {
 			c.log.Debug("source lock held by another member; waiting for its run to end", "source", source, "holder", string(data))
 			return false, false, time.Second

@@ -83,6 +83,21 @@ func TestForeignElectionNodesDoNotBlockLeadership(t *testing.T) {
 	}
 }
 
+// TestPersistentLockNodeDoesNotStopTheSource: a persistent node under
+// locks/ (no member's lock: members' locks are ephemeral) does not keep
+// the source from running forever.
+func TestPersistentLockNodeDoesNotStopTheSource(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	plant(t, s.Addr, root, root+"/locks", root+"/locks/"+lockName("src"))
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	waitFor(t, "a registered", func() bool { return len(a.Status().Members) == 1 })
+	if !within(10*time.Second, func() bool { r, _, _ := a.Begin("src"); return r }) {
+		t.Fatal("source src never runs: a persistent lock node blocks it")
+	}
+	a.End("src")
+}
+
 // TestPersistentNodeOfOwnIDIsReplaced: a persistent node under members/
 // named like this member (left by hand) does not keep it from registering
 // forever: no session holds it, so it is replaced by the member's own.
