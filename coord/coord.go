@@ -131,7 +131,8 @@ func New(cfg Config) (*Coordinator, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
-		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent))
+		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent),
+		zk.WithHostProvider(&hostList{}))
 	if err != nil {
 		return nil, fmt.Errorf("coordination: connecting to zookeeper %v: %w", cfg.Servers, err)
 	}
@@ -816,6 +817,49 @@ func (c *Coordinator) release(source string, sid int64) {
 		return
 	}
 	c.log.Info("source lock released: the source moved to another member", "source", source)
+}
+
+// hostList gives the client the servers as configured, one after the
+// other; the dialer resolves a name each time it connects. (The client's
+// own provider resolves every name once, in Connect, and fails when one
+// does not resolve: a server retired from DNS, or ZooKeeper's container
+// not started yet, kept the member from starting.)
+type hostList struct {
+	mu         sync.Mutex
+	servers    []string
+	curr, last int
+}
+
+func (h *hostList) Init(servers []string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.servers, h.curr, h.last = append([]string(nil), servers...), -1, -1
+	return nil
+}
+
+func (h *hostList) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.servers)
+}
+
+// Next returns the next server; retryStart is true once every server was
+// tried since the last connection (the client then waits a second).
+func (h *hostList) Next() (server string, retryStart bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.curr = (h.curr + 1) % len(h.servers)
+	retryStart = h.curr == h.last
+	if h.last == -1 {
+		h.last = 0
+	}
+	return h.servers[h.curr], retryStart
+}
+
+func (h *hostList) Connected() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = h.curr
 }
 
 // zkLogger sends the client's own messages to slog at debug level.
