@@ -49,6 +49,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -70,6 +71,7 @@ type Config struct {
 type Coordinator struct {
 	cfg  Config
 	log  *slog.Logger
+	zlog *zkLogger
 	conn *zk.Conn
 
 	mu             sync.Mutex
@@ -126,12 +128,13 @@ func New(cfg Config) (*Coordinator, error) {
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
 	}
+	c.zlog = &zkLogger{log: c.log}
 	// Held until c.conn is set: the event callback may fire before
 	// Connect returns.
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
-		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent),
+		zk.WithLogger(c.zlog), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent),
 		zk.WithHostProvider(&hostList{}))
 	if err != nil {
 		return nil, fmt.Errorf("coordination: connecting to zookeeper %v: %w", cfg.Servers, err)
@@ -329,11 +332,21 @@ func (s Status) Detail() string {
 // Run keeps this member registered and in the election, session after
 // session, until ctx ends.
 func (c *Coordinator) Run(ctx context.Context) error {
+	report := c.cfg.SessionTimeout // until a session, say so now and then
 	for {
+		t := time.NewTimer(report)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
+		case <-t.C:
+			c.log.Warn("no zookeeper session yet: this member collects nothing and does not alert until ZooKeeper answers; "+
+				"check coordination.zookeeper and that the servers run", "servers", c.cfg.Servers, "last_client_message", c.zlog.last())
+			report = time.Minute
+			continue
 		case <-c.newSession:
+			t.Stop()
+			report = c.cfg.SessionTimeout
 		}
 		c.mu.Lock()
 		sid := c.session
@@ -862,9 +875,22 @@ func (h *hostList) Connected() {
 	h.last = h.curr
 }
 
-// zkLogger sends the client's own messages to slog at debug level.
-type zkLogger struct{ log *slog.Logger }
+// zkLogger sends the client's own messages to slog at debug level, and
+// keeps the last one (the cause when no session comes).
+type zkLogger struct {
+	log *slog.Logger
+	msg atomic.Pointer[string]
+}
 
-func (l zkLogger) Printf(format string, args ...any) {
-	l.log.Debug("zookeeper client: " + fmt.Sprintf(format, args...))
+func (l *zkLogger) Printf(format string, args ...any) {
+	m := fmt.Sprintf(format, args...)
+	l.msg.Store(&m)
+	l.log.Debug("zookeeper client: " + m)
+}
+
+func (l *zkLogger) last() string {
+	if m := l.msg.Load(); m != nil {
+		return *m
+	}
+	return ""
 }

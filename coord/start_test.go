@@ -1,6 +1,10 @@
 package coord
 
 import (
+	"context"
+	"log/slog"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,4 +38,51 @@ func TestNoServerResolvesNoHang(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("Close took %s", d)
 	}
+}
+
+// TestUnreachableAtStartIsReported: a member that gets no session (no
+// ZooKeeper at the configured address) says so in its log, with the
+// cause, instead of collecting nothing in silence.
+func TestUnreachableAtStartIsReported(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := l.Addr().String()
+	l.Close()
+	lines := make(lineWriter, 100)
+	c, err := New(Config{Servers: []string{dead}, Root: testRoot(), ID: "a", SessionTimeout: 2 * time.Second,
+		Log: slog.New(slog.NewTextHandler(lines, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	defer func() { cancel(); <-done; c.Close() }()
+	timeout := time.After(6 * time.Second)
+	var log []string
+	for {
+		select {
+		case l := <-lines:
+			log = append(log, l)
+			if strings.Contains(l, "level=WARN") && strings.Contains(l, "no zookeeper session") &&
+				strings.Contains(l, dead) && strings.Contains(l, "connection refused") {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("nothing tells the operator that ZooKeeper is unreachable; the log:\n%s", strings.Join(log, ""))
+		}
+	}
+}
+
+// lineWriter hands each log record to a channel (dropped when it is full).
+type lineWriter chan string
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	select {
+	case w <- string(p):
+	default:
+	}
+	return len(p), nil
 }
