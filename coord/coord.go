@@ -377,7 +377,7 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 	if !c.retry(ctx, "joining the election", func() error {
 		var err error
 		node, err = c.conn.CreateProtectedEphemeralSequential(c.path("election", "n_"), []byte(c.cfg.ID), zk.WorldACL(zk.PermAll))
-		return err
+		return explain(err, c.path("election", "n_"))
 	}) {
 		return
 	}
@@ -427,13 +427,31 @@ func (c *Coordinator) path(parts ...string) string {
 	return path.Join(append([]string{c.cfg.Root}, parts...)...)
 }
 
-// ensure creates a persistent node if it is missing.
+// ensure creates a persistent node if it is missing. It looks first: the
+// parent's ACL may forbid creating even a node that exists (an operator
+// who made the tree, then the root read-only).
 func (c *Coordinator) ensure(p string) error {
+	if ok, _, err := c.conn.Exists(p); err == nil && ok {
+		return nil
+	}
 	_, err := c.conn.Create(p, nil, 0, zk.WorldACL(zk.PermAll))
 	if err != nil && !errors.Is(err, zk.ErrNodeExists) {
-		return fmt.Errorf("creating %s: %w", p, err)
+		return fmt.Errorf("creating %s: %w", p, explain(err, p))
 	}
 	return nil
+}
+
+// explain adds what to do to an error creating node p that only an
+// operator can fix.
+func explain(err error, p string) error {
+	switch {
+	case errors.Is(err, zk.ErrNoAuth):
+		return fmt.Errorf("%w: the ACL of %s does not let this member create nodes in it; "+
+			"give it create and delete rights there, or set coordination.root to a path of its own", err, path.Dir(p))
+	case errors.Is(err, zk.ErrNoChildrenForEphemerals):
+		return fmt.Errorf("%w: %s is an ephemeral node; delete it, or set coordination.root to a path of its own", err, path.Dir(p))
+	}
+	return err
 }
 
 // memberInfo is the data of a member node.
@@ -467,7 +485,7 @@ func (c *Coordinator) register(sid int64) error {
 			"or a killed one whose session expires within %s)", c.cfg.ID, c.cfg.SessionTimeout)
 	}
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", p, err)
+		return fmt.Errorf("creating %s: %w", p, explain(err, p))
 	}
 	c.log.Info("member registered", "host", c.cfg.Host)
 	return nil
@@ -767,6 +785,10 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 			return false, false, time.Second
 		}
 		err = nil
+	}
+	if errors.Is(err, zk.ErrNoAuth) {
+		c.log.Warn("taking source lock failed; the source does not run", "source", source, "err", explain(err, p))
+		return false, false, time.Minute
 	}
 	if err != nil {
 		c.log.Debug("taking source lock failed", "source", source, "err", err)

@@ -111,3 +111,49 @@ func TestPersistentNodeOfOwnIDIsReplaced(t *testing.T) {
 	}
 	a.End("src")
 }
+
+// TestRestrictiveACLsAreExplained: nodes under the root whose ACL keeps
+// the member from creating its nodes stop it from registering, or a
+// source from running; the log says which node and what to do, at warning
+// level (a lock that could not be taken was a debug line).
+func TestRestrictiveACLsAreExplained(t *testing.T) {
+	s := zktest.Start(t)
+	readOnly := func(t *testing.T, conn *zk.Conn, p string) {
+		if _, err := conn.Create(p, nil, 0, zk.WorldACL(zk.PermRead)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("root", func(t *testing.T) {
+		root := testRoot()
+		readOnly(t, plant(t, s.Addr), root)
+		_, lines := runLogged(t, s.Addr, root, 4*time.Second)
+		waitLog(t, lines, 10*time.Second, "level=WARN", root+"/members", "ACL")
+	})
+	t.Run("locks", func(t *testing.T) {
+		root := testRoot()
+		readOnly(t, plant(t, s.Addr, root), root+"/locks")
+		c, lines := runLogged(t, s.Addr, root, 4*time.Second)
+		waitFor(t, "a registered", func() bool { return len(c.Status().Members) == 1 })
+		if r, _, _ := c.Begin("src"); r {
+			t.Fatal("ran src without its lock")
+		}
+		waitLog(t, lines, 10*time.Second, "level=WARN", "source=src", root+"/locks", "ACL")
+	})
+}
+
+// TestPrecreatedNodesUnderARestrictedRoot: an operator may make the root
+// read-only once members/, election/ and locks/ exist, open, beneath it;
+// the member must not need to create what exists.
+func TestPrecreatedNodesUnderARestrictedRoot(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	conn := plant(t, s.Addr, root, root+"/members", root+"/election", root+"/locks")
+	if _, err := conn.SetACL(root, zk.WorldACL(zk.PermRead), -1); err != nil {
+		t.Fatal(err)
+	}
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	if !within(10*time.Second, func() bool { r, _, _ := a.Begin("src"); return r }) {
+		t.Fatalf("member a never runs a source (members %v)", a.Status().Members)
+	}
+	a.End("src")
+}

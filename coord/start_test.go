@@ -50,8 +50,16 @@ func TestUnreachableAtStartIsReported(t *testing.T) {
 	}
 	dead := l.Addr().String()
 	l.Close()
+	_, lines := runLogged(t, dead, testRoot(), 2*time.Second)
+	waitLog(t, lines, 6*time.Second, "level=WARN", "no zookeeper session", dead, "connection refused")
+}
+
+// runLogged runs member a (Run only) with its log, at info level and up,
+// on the returned channel; it stops when the test ends.
+func runLogged(t *testing.T, addr, root string, timeout time.Duration) (*Coordinator, lineWriter) {
+	t.Helper()
 	lines := make(lineWriter, 100)
-	c, err := New(Config{Servers: []string{dead}, Root: testRoot(), ID: "a", SessionTimeout: 2 * time.Second,
+	c, err := New(Config{Servers: []string{addr}, Root: root, ID: "a", SessionTimeout: timeout,
 		Log: slog.New(slog.NewTextHandler(lines, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -59,19 +67,28 @@ func TestUnreachableAtStartIsReported(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); c.Run(ctx) }()
-	defer func() { cancel(); <-done; c.Close() }()
-	timeout := time.After(6 * time.Second)
+	t.Cleanup(func() { cancel(); <-done; c.Close() })
+	return c, lines
+}
+
+// waitLog waits up to d for a log record holding every one of parts.
+func waitLog(t *testing.T, lines lineWriter, d time.Duration, parts ...string) {
+	t.Helper()
+	timeout := time.After(d)
 	var log []string
 	for {
 		select {
 		case l := <-lines:
 			log = append(log, l)
-			if strings.Contains(l, "level=WARN") && strings.Contains(l, "no zookeeper session") &&
-				strings.Contains(l, dead) && strings.Contains(l, "connection refused") {
+			found := true
+			for _, p := range parts {
+				found = found && strings.Contains(l, p)
+			}
+			if found {
 				return
 			}
 		case <-timeout:
-			t.Fatalf("nothing tells the operator that ZooKeeper is unreachable; the log:\n%s", strings.Join(log, ""))
+			t.Fatalf("no log record with %q; the log:\n%s", parts, strings.Join(log, ""))
 		}
 	}
 }
