@@ -76,6 +76,7 @@ type Coordinator struct {
 
 	mu             sync.Mutex
 	connected      bool      // the client has a live connection with a session
+	closing        bool      // Close was called
 	session        int64     // current session id; 0 before the first or after expiry
 	disconnectedAt time.Time // when the connection was lost (zero while connected)
 	stepDown       bool      // disconnected long enough that the session may have expired
@@ -187,6 +188,9 @@ func (c *Coordinator) ID() string { return c.cfg.ID }
 // once, so the others take over without waiting for a session timeout.
 // Call it after the alert loop and the sources stopped.
 func (c *Coordinator) Close() {
+	c.mu.Lock()
+	c.closing = true // the disconnection that follows is no loss
+	c.mu.Unlock()
 	c.conn.Close()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -231,7 +235,7 @@ func (c *Coordinator) onEvent(ev zk.Event) {
 		}
 		c.notifyLocked()
 	case zk.StateDisconnected:
-		if !c.connected {
+		if !c.connected || c.closing {
 			return
 		}
 		c.connected, c.disconnectedAt = false, time.Now()

@@ -103,3 +103,18 @@ func (w lineWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestCloseIsNotReportedAsALoss: a clean shutdown does not log that
+// ZooKeeper was lost (a warning an operator would chase).
+func TestCloseIsNotReportedAsALoss(t *testing.T) {
+	s := zktest.Start(t)
+	c, lines := runLogged(t, s.Addr, testRoot(), 4*time.Second)
+	waitFor(t, "a registered", func() bool { return len(c.Status().Members) == 1 })
+	c.Close()
+	time.Sleep(500 * time.Millisecond)
+	for len(lines) > 0 {
+		if l := <-lines; strings.Contains(l, "level=WARN") {
+			t.Errorf("warning at a clean close: %s", l)
+		}
+	}
+}
