@@ -389,7 +389,7 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		c.watchMembers(ctx)
+		c.watchMembers(ctx, sid)
 	}()
 	c.elect(ctx, sid, path.Base(node))
 	wg.Wait()
@@ -495,8 +495,9 @@ func (c *Coordinator) register(sid int64) error {
 	return nil
 }
 
-// watchMembers keeps the member list current until ctx ends.
-func (c *Coordinator) watchMembers(ctx context.Context) {
+// watchMembers keeps the member list of session sid current until ctx
+// ends.
+func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 	warned := map[string]bool{}
 	for ctx.Err() == nil {
 		ids, _, ev, err := c.conn.ChildrenW(c.path("members"))
@@ -507,7 +508,17 @@ func (c *Coordinator) watchMembers(ctx context.Context) {
 			c.pause(ctx)
 			continue
 		}
-		c.setMembers(c.liveMembers(ids, warned))
+		ids = c.liveMembers(ids, warned)
+		if !slices.Contains(ids, c.cfg.ID) {
+			// Our node was deleted by hand although the session lives:
+			// without it the member would own no source.
+			c.log.Warn("member node vanished; registering again")
+			if !c.retry(ctx, "registering the member again", func() error { return c.register(sid) }) {
+				return
+			}
+			continue
+		}
+		c.setMembers(ids)
 		select {
 		case <-ctx.Done():
 			return

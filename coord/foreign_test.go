@@ -157,3 +157,30 @@ func TestPrecreatedNodesUnderARestrictedRoot(t *testing.T) {
 	}
 	a.End("src")
 }
+
+// TestDeletedMemberNodeIsRegisteredAgain: a member whose node is deleted
+// by hand while its session lives registers again (as it joins the
+// election again when its election node goes) instead of running nothing
+// for the rest of its session.
+func TestDeletedMemberNodeIsRegisteredAgain(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	waitFor(t, "a registered", func() bool { return len(a.Status().Members) == 1 })
+	conn := plant(t, s.Addr)
+	if err := conn.Delete(root+"/members/a", -1); err != nil {
+		t.Fatal(err)
+	}
+	back := func() bool {
+		ok, _, err := conn.Exists(root + "/members/a")
+		if err != nil || !ok {
+			return false
+		}
+		r, _, _ := a.Begin("src")
+		return r
+	}
+	if !within(10*time.Second, back) {
+		t.Fatalf("member a is not registered again and running sources (members %v)", a.Status().Members)
+	}
+	a.End("src")
+}
