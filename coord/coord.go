@@ -38,6 +38,8 @@ package coord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -748,8 +750,19 @@ func (c *Coordinator) Lead(ctx context.Context, run func(ctx context.Context, re
 	}
 }
 
-// lockName turns a source name into one ZooKeeper node name.
-func lockName(source string) string { return "s-" + url.PathEscape(source) }
+// lockName turns a source name into one ZooKeeper node name. A name
+// that would make the node longer than maxLockName is hashed: ZooKeeper
+// drops the connection on a request over 1 MB.
+func lockName(source string) string {
+	if n := "s-" + url.PathEscape(source); len(n) <= maxLockName {
+		return n
+	}
+	sum := sha256.Sum256([]byte(source))
+	return "h-" + hex.EncodeToString(sum[:])
+}
+
+// maxLockName bounds a lock node's name; far above any sane source name.
+const maxLockName = 1024
 
 // Begin is called before each run of source. run reports whether this
 // member may run it now: it owns the source by rendezvous hashing and holds

@@ -184,3 +184,21 @@ func TestDeletedMemberNodeIsRegisteredAgain(t *testing.T) {
 	}
 	a.End("src")
 }
+
+// TestHugeSourceNameKeepsTheSession: a source whose name makes a lock
+// node larger than ZooKeeper takes (1 MB) runs like any other; its
+// request used to make the server drop the member's connection, every
+// second, taking leadership and every other source's lock operations
+// down with it.
+func TestHugeSourceNameKeepsTheSession(t *testing.T) {
+	s := zktest.Start(t)
+	a := start(t, s.Addr, testRoot(), "a", 4*time.Second, nil)
+	waitFor(t, "a registered and leading", func() bool { return a.IsLeader() && len(a.Status().Members) == 1 })
+	for _, src := range []string{strings.Repeat("y", 1200000), strings.Repeat("ü", 200000), strings.Repeat("y", 1200000) + "z"} {
+		r, _, _ := a.Begin(src)
+		if !r || !a.Status().Connected || !a.IsLeader() {
+			t.Fatalf("source of %d bytes: run=%v connected=%v leader=%v", len(src), r, a.Status().Connected, a.IsLeader())
+		}
+		a.End(src)
+	}
+}
