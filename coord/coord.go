@@ -131,13 +131,13 @@ func New(cfg Config) (*Coordinator, error) {
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
 	}
-	c.zlog = &zkLogger{log: c.log}
+	c.zlog = &zkLogger{log: c.log, asked: cfg.SessionTimeout}
 	// Held until c.conn is set: the event callback may fire before
 	// Connect returns.
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
-		zk.WithLogger(c.zlog), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent),
+		zk.WithLogger(c.zlog), zk.WithEventCallback(c.onEvent),
 		zk.WithHostProvider(&hostList{}))
 	if err != nil {
 		return nil, fmt.Errorf("coordination: connecting to zookeeper %v: %w", cfg.Servers, err)
@@ -207,7 +207,17 @@ func (c *Coordinator) Close() {
 // client, so the session may be gone as soon as a third of the timeout
 // after the disconnect is noticed: the leader steps down then, before
 // another member can be elected. A shorter disconnect keeps leadership.
-func (c *Coordinator) stepDownAfter() time.Duration { return c.cfg.SessionTimeout / 3 }
+func (c *Coordinator) stepDownAfter() time.Duration { return c.sessionTimeout() / 3 }
+
+// sessionTimeout is the timeout the server granted (it may cap the one
+// asked for: maxSessionTimeout, 40 s by default), or the configured one
+// before the first session.
+func (c *Coordinator) sessionTimeout() time.Duration {
+	if ms := c.zlog.timeout.Load(); ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return c.cfg.SessionTimeout
+}
 
 // onEvent is the client's callback for session events; it must not block.
 func (c *Coordinator) onEvent(ev zk.Event) {
@@ -488,7 +498,7 @@ func (c *Coordinator) register(sid int64) error {
 			return c.register(sid)
 		}
 		return fmt.Errorf("member id %q is registered by another session (a second process with this coordination.id, "+
-			"or a killed one whose session expires within %s)", c.cfg.ID, c.cfg.SessionTimeout)
+			"or a killed one whose session expires within %s)", c.cfg.ID, c.sessionTimeout())
 	}
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", p, explain(err, p))
@@ -926,13 +936,27 @@ func (h *hostList) Connected() {
 }
 
 // zkLogger sends the client's own messages to slog at debug level, and
-// keeps the last one (the cause when no session comes).
+// keeps the last one (the cause when no session comes) and the session
+// timeout the server granted, which the client tells nowhere else.
 type zkLogger struct {
-	log *slog.Logger
-	msg atomic.Pointer[string]
+	log     *slog.Logger
+	asked   time.Duration
+	msg     atomic.Pointer[string]
+	timeout atomic.Int64 // ms granted
 }
 
+// grantedFormat is the client's message on each new connection.
+const grantedFormat = "authenticated: id=%d, timeout=%d"
+
 func (l *zkLogger) Printf(format string, args ...any) {
+	if format == grantedFormat && len(args) == 2 {
+		if ms, ok := args[1].(int32); ok && ms > 0 {
+			if granted := time.Duration(ms) * time.Millisecond; l.timeout.Swap(int64(ms)) != int64(ms) && granted != l.asked {
+				l.log.Info("zookeeper granted another session timeout than coordination.session_timeout (the servers' min/maxSessionTimeout bound it)",
+					"granted", granted, "session_timeout", l.asked)
+			}
+		}
+	}
 	m := fmt.Sprintf(format, args...)
 	l.msg.Store(&m)
 	l.log.Debug("zookeeper client: " + m)
