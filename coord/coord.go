@@ -381,7 +381,14 @@ func (c *Coordinator) Run(ctx context.Context) error {
 // serve registers the member, then watches the members and runs the
 // election until the session ends.
 func (c *Coordinator) serve(ctx context.Context, sid int64) {
-	for _, p := range []string{c.cfg.Root, c.path("members"), c.path("election"), c.path("locks")} {
+	var nodes []string // the root's parents, the root, then its children
+	for i := 1; i < len(c.cfg.Root); i++ {
+		if c.cfg.Root[i] == '/' {
+			nodes = append(nodes, c.cfg.Root[:i])
+		}
+	}
+	nodes = append(nodes, c.cfg.Root, c.path("members"), c.path("election"), c.path("locks"))
+	for _, p := range nodes {
 		if !c.retry(ctx, "creating "+p, func() error { return c.ensure(p) }) {
 			return
 		}

@@ -118,3 +118,15 @@ func TestCloseIsNotReportedAsALoss(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedRootIsCreated: a root whose parents do not exist yet
+// (/mentionwatch/prod on a fresh ZooKeeper) is created with them; the
+// member used to retry "node does not exist" forever.
+func TestNestedRootIsCreated(t *testing.T) {
+	s := zktest.Start(t)
+	a := start(t, s.Addr, testRoot()+"/prod/eu", "a", 4*time.Second, nil)
+	if !within(10*time.Second, func() bool { r, _, _ := a.Begin("src"); return r }) {
+		t.Fatalf("member a never runs a source (members %v)", a.Status().Members)
+	}
+	a.End("src")
+}
