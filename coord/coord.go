@@ -546,23 +546,34 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 	}
 }
 
-// liveMembers drops the children of members/ that are persistent nodes:
-// no member made them (members' nodes are ephemeral), and counted as
-// members they would own sources that nobody runs. A child that cannot be
-// checked is kept.
+// liveMembers drops the children of members/ that no member made:
+// persistent nodes (members' nodes are ephemeral), and nodes whose data is
+// not a member's ({"id": the node's name, ...}: another program sharing
+// the root). Counted as members they would own sources that nobody runs.
+// A child that cannot be read is kept.
 func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string {
 	live := make([]string, 0, len(ids))
 	for _, id := range ids {
 		p := c.path("members", id)
-		ok, st, err := c.conn.Exists(p)
-		if err == nil && ok && st.EphemeralOwner == 0 {
-			if !warned[id] {
-				warned[id] = true
-				c.log.Warn("ignoring a persistent node under members/: no live member made it; delete it", "node", p)
-			}
-			continue
+		data, st, err := c.conn.Get(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			continue // gone since the listing
 		}
-		live = append(live, id)
+		why := ""
+		var info memberInfo
+		switch {
+		case err != nil:
+		case st.EphemeralOwner == 0:
+			why = "a persistent node"
+		case json.Unmarshal(data, &info) != nil || info.ID != id:
+			why = "its data is not a member's"
+		}
+		if why == "" {
+			live = append(live, id)
+		} else if !warned[id] {
+			warned[id] = true
+			c.log.Warn("ignoring a node under members/ that no member made ("+why+"); delete it, or give the other program another path", "node", p)
+		}
 	}
 	return live
 }

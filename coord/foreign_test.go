@@ -1,6 +1,7 @@
 package coord
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,17 +56,22 @@ func TestPersistentMemberNodeIsNotAMember(t *testing.T) {
 	if !within(5*time.Second, func() bool { return len(a.Status().Members) == 1 }) {
 		t.Errorf("members %v: want [a], the persistent nodes are nobody", a.Status().Members)
 	}
-	var notRun []string
-	for _, src := range keys(20) {
-		if r, _, _ := a.Begin(src); r {
-			a.End(src)
+	if n := notRun(a, 20); n > 0 {
+		t.Fatalf("members %v: the only live member does not run %d of 20 sources", a.Status().Members, n)
+	}
+}
+
+// notRun is how many of n sources m may not run now.
+func notRun(m *member, n int) int {
+	missed := 0
+	for _, src := range keys(n) {
+		if r, _, _ := m.Begin(src); r {
+			m.End(src)
 		} else {
-			notRun = append(notRun, src)
+			missed++
 		}
 	}
-	if len(notRun) > 0 {
-		t.Fatalf("the only live member does not run %d of 20 sources: %v", len(notRun), notRun)
-	}
+	return missed
 }
 
 // TestForeignElectionNodesDoNotBlockLeadership: nodes under election/
@@ -200,5 +206,24 @@ func TestHugeSourceNameKeepsTheSession(t *testing.T) {
 			t.Fatalf("source of %d bytes: run=%v connected=%v leader=%v", len(src), r, a.Status().Connected, a.IsLeader())
 		}
 		a.End(src)
+	}
+}
+
+// TestForeignLiveMemberNodeIsNotAMember: an ephemeral node under members/
+// whose data is not a member's ({"id": its name, ...}), left by another
+// program sharing the root, owns no source while its session lives.
+func TestForeignLiveMemberNodeIsNotAMember(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	conn := plant(t, s.Addr, root, root+"/members")
+	for name, data := range map[string]string{"ghost": "not json", "other": `{"id":"someone-else"}`, "empty": ""} {
+		if _, err := conn.Create(root+"/members/"+name, []byte(data), zk.FlagEphemeral, zk.WorldACL(zk.PermAll)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	waitFor(t, "a registered", func() bool { return slices.Contains(a.Status().Members, "a") })
+	if n := notRun(a, 20); n > 0 {
+		t.Fatalf("members %v: the only live member does not run %d of 20 sources", a.Status().Members, n)
 	}
 }
