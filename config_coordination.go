@@ -3,8 +3,11 @@ package mentionwatch
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mentionwatch/mentionwatch/coord"
 )
 
 // CoordinationConfig lets several `run` processes share the work through
@@ -30,21 +33,45 @@ func (c CoordinationConfig) check(storeType string) error {
 		return nil
 	}
 	for _, s := range c.ZooKeeper {
-		if _, _, err := net.SplitHostPort(s); err != nil {
+		if err := checkZooKeeperServer(s); err != nil {
 			return fmt.Errorf("zookeeper server %q: %w (want host:port, e.g. zk1:2181)", s, err)
 		}
 	}
-	if c.Root != "" && (!strings.HasPrefix(c.Root, "/") || (len(c.Root) > 1 && strings.HasSuffix(c.Root, "/"))) {
-		return fmt.Errorf("root %q: want an absolute ZooKeeper path such as /mentionwatch", c.Root)
+	if c.Root != "" {
+		if err := coord.CheckRoot(c.Root); err != nil {
+			return fmt.Errorf("root %q: %w", c.Root, err)
+		}
 	}
 	if t := c.SessionTimeout.D(); t != 0 && (t < 2*time.Second || t > 5*time.Minute) {
 		return fmt.Errorf("session_timeout %s is out of range: use 2s to 5m (default 10s)", t)
 	}
-	if strings.ContainsAny(c.ID, "/\x00") || c.ID == "." || c.ID == ".." {
-		return fmt.Errorf("id %q: no '/', and neither . nor .. as a whole (use a name such as m1)", c.ID)
+	if c.ID != "" {
+		if err := coord.CheckName(c.ID); err != nil {
+			return fmt.Errorf("id %q: %w (use a name such as m1)", c.ID, err)
+		}
 	}
 	if storeType != "clickhouse" {
 		return fmt.Errorf("coordination needs store.type: clickhouse (the members share the store; an embedded store is one process's file)")
+	}
+	return nil
+}
+
+// checkZooKeeperServer checks one entry of coordination.zookeeper: the
+// client dials it as given, so anything but host:port would be retried
+// forever instead of refused here.
+func checkZooKeeperServer(s string) error {
+	if strings.Contains(s, ",") {
+		return fmt.Errorf("a connect string: give one list entry per server, e.g. zookeeper: [zk1:2181, zk2:2181]")
+	}
+	if strings.Contains(s, "/") {
+		return fmt.Errorf("no scheme or chroot path here; to keep the nodes under a path, set coordination.root")
+	}
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
 	}
 	return nil
 }

@@ -38,6 +38,8 @@ package coord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,10 +47,13 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-zookeeper/zk"
 )
@@ -68,10 +73,12 @@ type Config struct {
 type Coordinator struct {
 	cfg  Config
 	log  *slog.Logger
+	zlog *zkLogger
 	conn *zk.Conn
 
 	mu             sync.Mutex
 	connected      bool      // the client has a live connection with a session
+	closing        bool      // Close was called
 	session        int64     // current session id; 0 before the first or after expiry
 	disconnectedAt time.Time // when the connection was lost (zero while connected)
 	stepDown       bool      // disconnected long enough that the session may have expired
@@ -100,8 +107,8 @@ func New(cfg Config) (*Coordinator, error) {
 	if cfg.Root == "" {
 		cfg.Root = DefaultRoot
 	}
-	if !strings.HasPrefix(cfg.Root, "/") || (len(cfg.Root) > 1 && strings.HasSuffix(cfg.Root, "/")) {
-		return nil, fmt.Errorf("coordination.root %q: want an absolute ZooKeeper path such as /mentionwatch", cfg.Root)
+	if err := CheckRoot(cfg.Root); err != nil {
+		return nil, fmt.Errorf("coordination.root %q: %w", cfg.Root, err)
 	}
 	if cfg.SessionTimeout <= 0 {
 		cfg.SessionTimeout = 10 * time.Second
@@ -113,8 +120,8 @@ func New(cfg Config) (*Coordinator, error) {
 	if cfg.ID == "" {
 		cfg.ID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	if strings.ContainsAny(cfg.ID, "/\x00") || cfg.ID == "." || cfg.ID == ".." {
-		return nil, fmt.Errorf("coordination.id %q: no '/' or NUL, and neither . nor .. as a whole (use a name such as m1)", cfg.ID)
+	if err := CheckName(cfg.ID); err != nil {
+		return nil, fmt.Errorf("coordination.id %q: %w (use a name such as m1)", cfg.ID, err)
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -124,17 +131,56 @@ func New(cfg Config) (*Coordinator, error) {
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
 	}
+	c.zlog = &zkLogger{log: c.log, asked: cfg.SessionTimeout}
 	// Held until c.conn is set: the event callback may fire before
 	// Connect returns.
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	conn, _, err := zk.Connect(cfg.Servers, cfg.SessionTimeout,
-		zk.WithLogger(zkLogger{c.log}), zk.WithLogInfo(false), zk.WithEventCallback(c.onEvent))
+		zk.WithLogger(c.zlog), zk.WithEventCallback(c.onEvent),
+		zk.WithHostProvider(&hostList{}))
 	if err != nil {
 		return nil, fmt.Errorf("coordination: connecting to zookeeper %v: %w", cfg.Servers, err)
 	}
 	c.conn = conn
 	return c, nil
+}
+
+// CheckName reports why ZooKeeper would refuse name as a node name (a
+// member id), or nil.
+func CheckName(name string) error {
+	if name == "" || name == "." || name == ".." {
+		return errors.New("not empty, and neither . nor .. as a whole")
+	}
+	if !utf8.ValidString(name) {
+		return errors.New("not valid UTF-8")
+	}
+	for _, r := range name {
+		switch {
+		case r == '/':
+			return errors.New("no '/'")
+		case r < 0x20, r >= 0x7f && r <= 0x9f, r >= 0xd800 && r <= 0xf8ff, r >= 0xfff0:
+			return fmt.Errorf("ZooKeeper refuses %U in a node name (no control, private-use or supplementary characters such as emoji)", r)
+		}
+	}
+	return nil
+}
+
+// CheckRoot reports why root is not a ZooKeeper path the coordinator can
+// use, or nil.
+func CheckRoot(root string) error {
+	if !strings.HasPrefix(root, "/") || (len(root) > 1 && strings.HasSuffix(root, "/")) {
+		return errors.New("want an absolute ZooKeeper path such as /mentionwatch")
+	}
+	if root == "/" {
+		return nil
+	}
+	for _, p := range strings.Split(root[1:], "/") {
+		if err := CheckName(p); err != nil {
+			return fmt.Errorf("element %q: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // ID is this member's id.
@@ -144,6 +190,9 @@ func (c *Coordinator) ID() string { return c.cfg.ID }
 // once, so the others take over without waiting for a session timeout.
 // Call it after the alert loop and the sources stopped.
 func (c *Coordinator) Close() {
+	c.mu.Lock()
+	c.closing = true // the disconnection that follows is no loss
+	c.mu.Unlock()
 	c.conn.Close()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -158,7 +207,17 @@ func (c *Coordinator) Close() {
 // client, so the session may be gone as soon as a third of the timeout
 // after the disconnect is noticed: the leader steps down then, before
 // another member can be elected. A shorter disconnect keeps leadership.
-func (c *Coordinator) stepDownAfter() time.Duration { return c.cfg.SessionTimeout / 3 }
+func (c *Coordinator) stepDownAfter() time.Duration { return c.sessionTimeout() / 3 }
+
+// sessionTimeout is the timeout the server granted (it may cap the one
+// asked for: maxSessionTimeout, 40 s by default), or the configured one
+// before the first session.
+func (c *Coordinator) sessionTimeout() time.Duration {
+	if ms := c.zlog.timeout.Load(); ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return c.cfg.SessionTimeout
+}
 
 // onEvent is the client's callback for session events; it must not block.
 func (c *Coordinator) onEvent(ev zk.Event) {
@@ -188,7 +247,7 @@ func (c *Coordinator) onEvent(ev zk.Event) {
 		}
 		c.notifyLocked()
 	case zk.StateDisconnected:
-		if !c.connected {
+		if !c.connected || c.closing {
 			return
 		}
 		c.connected, c.disconnectedAt = false, time.Now()
@@ -289,11 +348,21 @@ func (s Status) Detail() string {
 // Run keeps this member registered and in the election, session after
 // session, until ctx ends.
 func (c *Coordinator) Run(ctx context.Context) error {
+	report := c.cfg.SessionTimeout // until a session, say so now and then
 	for {
+		t := time.NewTimer(report)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
+		case <-t.C:
+			c.log.Warn("no zookeeper session yet: this member collects nothing and does not alert until ZooKeeper answers; "+
+				"check coordination.zookeeper and that the servers run", "servers", c.cfg.Servers, "last_client_message", c.zlog.last())
+			report = time.Minute
+			continue
 		case <-c.newSession:
+			t.Stop()
+			report = c.cfg.SessionTimeout
 		}
 		c.mu.Lock()
 		sid := c.session
@@ -312,7 +381,14 @@ func (c *Coordinator) Run(ctx context.Context) error {
 // serve registers the member, then watches the members and runs the
 // election until the session ends.
 func (c *Coordinator) serve(ctx context.Context, sid int64) {
-	for _, p := range []string{c.cfg.Root, c.path("members"), c.path("election"), c.path("locks")} {
+	var nodes []string // the root's parents, the root, then its children
+	for i := 1; i < len(c.cfg.Root); i++ {
+		if c.cfg.Root[i] == '/' {
+			nodes = append(nodes, c.cfg.Root[:i])
+		}
+	}
+	nodes = append(nodes, c.cfg.Root, c.path("members"), c.path("election"), c.path("locks"))
+	for _, p := range nodes {
 		if !c.retry(ctx, "creating "+p, func() error { return c.ensure(p) }) {
 			return
 		}
@@ -324,7 +400,7 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 	if !c.retry(ctx, "joining the election", func() error {
 		var err error
 		node, err = c.conn.CreateProtectedEphemeralSequential(c.path("election", "n_"), []byte(c.cfg.ID), zk.WorldACL(zk.PermAll))
-		return err
+		return explain(err, c.path("election", "n_"))
 	}) {
 		return
 	}
@@ -332,7 +408,7 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		c.watchMembers(ctx)
+		c.watchMembers(ctx, sid)
 	}()
 	c.elect(ctx, sid, path.Base(node))
 	wg.Wait()
@@ -374,13 +450,31 @@ func (c *Coordinator) path(parts ...string) string {
 	return path.Join(append([]string{c.cfg.Root}, parts...)...)
 }
 
-// ensure creates a persistent node if it is missing.
+// ensure creates a persistent node if it is missing. It looks first: the
+// parent's ACL may forbid creating even a node that exists (an operator
+// who made the tree, then the root read-only).
 func (c *Coordinator) ensure(p string) error {
+	if ok, _, err := c.conn.Exists(p); err == nil && ok {
+		return nil
+	}
 	_, err := c.conn.Create(p, nil, 0, zk.WorldACL(zk.PermAll))
 	if err != nil && !errors.Is(err, zk.ErrNodeExists) {
-		return fmt.Errorf("creating %s: %w", p, err)
+		return fmt.Errorf("creating %s: %w", p, explain(err, p))
 	}
 	return nil
+}
+
+// explain adds what to do to an error creating node p that only an
+// operator can fix.
+func explain(err error, p string) error {
+	switch {
+	case errors.Is(err, zk.ErrNoAuth):
+		return fmt.Errorf("%w: the ACL of %s does not let this member create nodes in it; "+
+			"give it create and delete rights there, or set coordination.root to a path of its own", err, path.Dir(p))
+	case errors.Is(err, zk.ErrNoChildrenForEphemerals):
+		return fmt.Errorf("%w: %s is an ephemeral node; delete it, or set coordination.root to a path of its own", err, path.Dir(p))
+	}
+	return err
 }
 
 // memberInfo is the data of a member node.
@@ -402,18 +496,28 @@ func (c *Coordinator) register(sid int64) error {
 		if gerr == nil && st.EphemeralOwner == sid {
 			return nil // created by our own earlier attempt
 		}
+		if gerr == nil && st.EphemeralOwner == 0 {
+			// Persistent: no member made it, and it would never go away.
+			c.log.Warn("replacing a persistent node of this member's id under members/: no member made it", "node", p)
+			if err := c.conn.Delete(p, st.Version); err != nil && !errors.Is(err, zk.ErrNoNode) {
+				return fmt.Errorf("deleting the persistent node %s: %w (delete it by hand)", p, err)
+			}
+			return c.register(sid)
+		}
 		return fmt.Errorf("member id %q is registered by another session (a second process with this coordination.id, "+
-			"or a killed one whose session expires within %s)", c.cfg.ID, c.cfg.SessionTimeout)
+			"or a killed one whose session expires within %s)", c.cfg.ID, c.sessionTimeout())
 	}
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", p, err)
+		return fmt.Errorf("creating %s: %w", p, explain(err, p))
 	}
 	c.log.Info("member registered", "host", c.cfg.Host)
 	return nil
 }
 
-// watchMembers keeps the member list current until ctx ends.
-func (c *Coordinator) watchMembers(ctx context.Context) {
+// watchMembers keeps the member list of session sid current until ctx
+// ends.
+func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
+	warned := map[string]bool{}
 	for ctx.Err() == nil {
 		ids, _, ev, err := c.conn.ChildrenW(c.path("members"))
 		if err != nil {
@@ -423,6 +527,16 @@ func (c *Coordinator) watchMembers(ctx context.Context) {
 			c.pause(ctx)
 			continue
 		}
+		ids = c.liveMembers(ids, warned)
+		if !slices.Contains(ids, c.cfg.ID) {
+			// Our node was deleted by hand although the session lives:
+			// without it the member would own no source.
+			c.log.Warn("member node vanished; registering again")
+			if !c.retry(ctx, "registering the member again", func() error { return c.register(sid) }) {
+				return
+			}
+			continue
+		}
 		c.setMembers(ids)
 		select {
 		case <-ctx.Done():
@@ -430,6 +544,38 @@ func (c *Coordinator) watchMembers(ctx context.Context) {
 		case <-ev:
 		}
 	}
+}
+
+// liveMembers drops the children of members/ that no member made:
+// persistent nodes (members' nodes are ephemeral), and nodes whose data is
+// not a member's ({"id": the node's name, ...}: another program sharing
+// the root). Counted as members they would own sources that nobody runs.
+// A child that cannot be read is kept.
+func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string {
+	live := make([]string, 0, len(ids))
+	for _, id := range ids {
+		p := c.path("members", id)
+		data, st, err := c.conn.Get(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			continue // gone since the listing
+		}
+		why := ""
+		var info memberInfo
+		switch {
+		case err != nil:
+		case st.EphemeralOwner == 0:
+			why = "a persistent node"
+		case json.Unmarshal(data, &info) != nil || info.ID != id:
+			why = "its data is not a member's"
+		}
+		if why == "" {
+			live = append(live, id)
+		} else if !warned[id] {
+			warned[id] = true
+			c.log.Warn("ignoring a node under members/ that no member made ("+why+"); delete it, or give the other program another path", "node", p)
+		}
+	}
+	return live
 }
 
 // setMembers records the member list and releases the locks of sources
@@ -458,25 +604,43 @@ func (c *Coordinator) setMembers(ids []string) {
 	}
 }
 
-// seq is the sequence number ZooKeeper appended to a sequential node.
-func seq(node string) string {
-	if i := strings.LastIndex(node, "n_"); i >= 0 {
-		return node[i+2:]
+// seq is the sequence number ZooKeeper appended to a sequential node
+// ("…n_" and ten digits), and whether node has one.
+func seq(node string) (string, bool) {
+	i := strings.LastIndex(node, "n_")
+	if i < 0 || len(node)-(i+2) != 10 {
+		return "", false
 	}
-	return node
+	for _, r := range node[i+2:] {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	return node[i+2:], true
 }
 
 // elect runs the election recipe for session sid until ctx ends: if our
 // node is the lowest we lead; otherwise watch only the next lower node (no
 // herd effect when the leader goes) and look again when it goes.
+//
+// Nodes no member made never lead: those without a sequence number, and
+// persistent ones (created by hand), found when a member watches one.
 func (c *Coordinator) elect(ctx context.Context, sid int64, node string) {
+	foreign := map[string]bool{}
 	for ctx.Err() == nil {
 		kids, _, err := c.conn.Children(c.path("election"))
 		if err != nil {
 			c.pause(ctx)
 			continue
 		}
-		sort.Slice(kids, func(i, j int) bool { return seq(kids[i]) < seq(kids[j]) })
+		kids = slices.DeleteFunc(kids, func(k string) bool {
+			if _, ok := seq(k); !ok && !foreign[k] {
+				foreign[k] = true
+				c.log.Warn("ignoring a node under election/ without a sequence number: no member made it; delete it", "node", c.path("election", k))
+			}
+			return foreign[k]
+		})
+		sort.Slice(kids, func(i, j int) bool { a, _ := seq(kids[i]); b, _ := seq(kids[j]); return a < b })
 		idx := -1
 		for i, k := range kids {
 			if k == node {
@@ -518,12 +682,17 @@ func (c *Coordinator) elect(ctx context.Context, sid int64, node string) {
 			}
 		default:
 			pred := kids[idx-1]
-			ok, _, ev, err := c.conn.ExistsW(c.path("election", pred))
+			ok, st, ev, err := c.conn.ExistsW(c.path("election", pred))
 			if err != nil {
 				c.pause(ctx)
 				continue
 			}
 			if !ok {
+				continue
+			}
+			if st.EphemeralOwner == 0 {
+				foreign[pred] = true
+				c.log.Warn("ignoring a persistent node under election/: no member made it; delete it", "node", c.path("election", pred))
 				continue
 			}
 			c.log.Debug("waiting for the predecessor in the election", "predecessor", pred, "position", idx)
@@ -609,8 +778,19 @@ func (c *Coordinator) Lead(ctx context.Context, run func(ctx context.Context, re
 	}
 }
 
-// lockName turns a source name into one ZooKeeper node name.
-func lockName(source string) string { return "s-" + url.PathEscape(source) }
+// lockName turns a source name into one ZooKeeper node name. A name
+// that would make the node longer than maxLockName is hashed: ZooKeeper
+// drops the connection on a request over 1 MB.
+func lockName(source string) string {
+	if n := "s-" + url.PathEscape(source); len(n) <= maxLockName {
+		return n
+	}
+	sum := sha256.Sum256([]byte(source))
+	return "h-" + hex.EncodeToString(sum[:])
+}
+
+// maxLockName bounds a lock node's name; far above any sane source name.
+const maxLockName = 1024
 
 // Begin is called before each run of source. run reports whether this
 // member may run it now: it owns the source by rendezvous hashing and holds
@@ -646,11 +826,25 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 	if errors.Is(err, zk.ErrNodeExists) {
 		// Ours if a create whose answer was lost made it.
 		data, st, gerr := c.conn.Get(p)
+		if gerr == nil && st.EphemeralOwner == 0 {
+			// Persistent: no member's lock (they are ephemeral), and it
+			// would keep the source from running forever.
+			c.log.Warn("deleting a persistent node in place of a source lock: no member made it", "source", source, "node", p)
+			if err := c.conn.Delete(p, st.Version); err != nil && !errors.Is(err, zk.ErrNoNode) {
+				c.log.Warn("deleting the persistent lock node failed; delete it by hand", "source", source, "node", p, "err", err)
+				return false, false, time.Minute
+			}
+			return false, false, 10 * time.Millisecond
+		}
 		if gerr != nil || st.EphemeralOwner != sid {
 			c.log.Debug("source lock held by another member; waiting for its run to end", "source", source, "holder", string(data))
 			return false, false, time.Second
 		}
 		err = nil
+	}
+	if errors.Is(err, zk.ErrNoAuth) {
+		c.log.Warn("taking source lock failed; the source does not run", "source", source, "err", explain(err, p))
+		return false, false, time.Minute
 	}
 	if err != nil {
 		c.log.Debug("taking source lock failed", "source", source, "err", err)
@@ -716,9 +910,79 @@ func (c *Coordinator) release(source string, sid int64) {
 	c.log.Info("source lock released: the source moved to another member", "source", source)
 }
 
-// zkLogger sends the client's own messages to slog at debug level.
-type zkLogger struct{ log *slog.Logger }
+// hostList gives the client the servers as configured, one after the
+// other; the dialer resolves a name each time it connects. (The client's
+// own provider resolves every name once, in Connect, and fails when one
+// does not resolve: a server retired from DNS, or ZooKeeper's container
+// not started yet, kept the member from starting.)
+type hostList struct {
+	mu         sync.Mutex
+	servers    []string
+	curr, last int
+}
 
-func (l zkLogger) Printf(format string, args ...any) {
-	l.log.Debug("zookeeper client: " + fmt.Sprintf(format, args...))
+func (h *hostList) Init(servers []string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.servers, h.curr, h.last = append([]string(nil), servers...), -1, -1
+	return nil
+}
+
+func (h *hostList) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.servers)
+}
+
+// Next returns the next server; retryStart is true once every server was
+// tried since the last connection (the client then waits a second).
+func (h *hostList) Next() (server string, retryStart bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.curr = (h.curr + 1) % len(h.servers)
+	retryStart = h.curr == h.last
+	if h.last == -1 {
+		h.last = 0
+	}
+	return h.servers[h.curr], retryStart
+}
+
+func (h *hostList) Connected() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = h.curr
+}
+
+// zkLogger sends the client's own messages to slog at debug level, and
+// keeps the last one (the cause when no session comes) and the session
+// timeout the server granted, which the client tells nowhere else.
+type zkLogger struct {
+	log     *slog.Logger
+	asked   time.Duration
+	msg     atomic.Pointer[string]
+	timeout atomic.Int64 // ms granted
+}
+
+// grantedFormat is the client's message on each new connection.
+const grantedFormat = "authenticated: id=%d, timeout=%d"
+
+func (l *zkLogger) Printf(format string, args ...any) {
+	if format == grantedFormat && len(args) == 2 {
+		if ms, ok := args[1].(int32); ok && ms > 0 {
+			if granted := time.Duration(ms) * time.Millisecond; l.timeout.Swap(int64(ms)) != int64(ms) && granted != l.asked {
+				l.log.Info("zookeeper granted another session timeout than coordination.session_timeout (the servers' min/maxSessionTimeout bound it)",
+					"granted", granted, "session_timeout", l.asked)
+			}
+		}
+	}
+	m := fmt.Sprintf(format, args...)
+	l.msg.Store(&m)
+	l.log.Debug("zookeeper client: " + m)
+}
+
+func (l *zkLogger) last() string {
+	if m := l.msg.Load(); m != nil {
+		return *m
+	}
+	return ""
 }
