@@ -91,9 +91,10 @@ func (p *Policy) Quiet(now time.Time) (bool, time.Time) {
 	}
 	// A clock change before that end: when it skips the end's wall time
 	// (Sao Paulo went from 23:59 to 01:00 at its DST start), time.Date
-	// gives an instant that may even be before now; when it jumps past
+	// gives an instant that may even be before now, or still inside the
+	// window (New York's skipped 02:30 is 01:30 EST); when it jumps past
 	// the window, the window ends at the change.
-	if _, change := l.ZoneBounds(); change.After(now) && (!end.After(now) || change.Before(end)) && !p.quietAt(change.In(p.Loc)) {
+	if _, change := l.ZoneBounds(); change.After(now) && (!end.After(now) || change.Before(end) || p.quietAt(end.In(p.Loc))) && !p.quietAt(change.In(p.Loc)) {
 		end = change
 	}
 	return true, end

@@ -174,6 +174,10 @@ func TestQuietHoursEndAcrossClockChanges(t *testing.T) {
 		{"Europe/Berlin", "22:00-02:30", time.Date(2026, 3, 28, 23, 30, 0, 0, time.UTC), time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC)},
 		{"Europe/Berlin", "01:00-02:30", time.Date(2026, 10, 25, 0, 10, 0, 0, time.UTC), time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)},
 		{"Europe/Berlin", "22:00-07:00", time.Date(2026, 5, 4, 21, 0, 0, 0, time.UTC), time.Date(2026, 5, 5, 5, 0, 0, 0, time.UTC)},
+		// New York springs forward at 02:00 EST: time.Date takes the
+		// skipped 02:30 as 01:30 EST, inside the window.
+		{"America/New_York", "01:00-02:30", time.Date(2026, 3, 8, 6, 0, 0, 0, time.UTC), time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC)},
+		{"America/New_York", "22:00-02:30", time.Date(2026, 3, 8, 3, 0, 0, 0, time.UTC), time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC)},
 	} {
 		loc, err := time.LoadLocation(tc.zone)
 		if err != nil {
