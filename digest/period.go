@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // Period is how long a digest looks back.
@@ -67,14 +69,20 @@ func WindowEnding(p Period, end time.Time, loc *time.Location) Window {
 		loc = time.UTC
 	}
 	e := end.In(loc)
-	to := time.Date(e.Year(), e.Month(), e.Day(), 0, 0, 0, 0, loc)
-	from := to.AddDate(0, 0, -p.Days())
-	return Window{Period: p, PrevFrom: from.AddDate(0, 0, -p.Days()), From: from, To: to}
+	y, m, d := e.Date()
+	return Window{Period: p, PrevFrom: dayStart(y, m, d-2*p.Days(), loc), From: dayStart(y, m, d-p.Days(), loc), To: dayStart(y, m, d, loc)}
+}
+
+// dayStart is the first instant of the local date y-m-d in loc: midnight,
+// or the instant the clock jumps past it where a change skips it
+// (Santiago), where time.Date gives 23:00 the day before.
+func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	return store.BucketStart(time.Date(y, m, d, 12, 0, 0, 0, loc), 24*time.Hour, loc).In(loc)
 }
 
 // Title is "Tue 1 Dec 2026" for a day, "23 – 29 Nov 2026" for a week.
 func (w Window) Title() string {
-	last := w.To.AddDate(0, 0, -1)
+	last := w.To.Add(-time.Second) // the last day's date (its midnight may be skipped)
 	if w.Period == Daily {
 		return w.From.Format("Mon 2 Jan 2006")
 	}

@@ -22,14 +22,14 @@ type Entry struct {
 // LatestDue is the most recent time at or before now the entry was due:
 // today at Hour:Minute in loc (or the previous day), and for a weekly
 // entry the latest such time on its Weekday. A local time a daylight
-// saving change skips is taken as time.Date normalises it.
+// saving change skips is due when the clock jumps past it (wallTime).
 func (e Entry) LatestDue(now time.Time, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
 	n := now.In(loc)
 	for back := 0; back <= 8; back++ {
-		d := time.Date(n.Year(), n.Month(), n.Day()-back, e.Hour, e.Minute, 0, 0, loc)
+		d := wallTime(n.Year(), n.Month(), n.Day()-back, e.Hour, e.Minute, loc)
 		if d.After(now) {
 			continue
 		}
@@ -39,6 +39,25 @@ func (e Entry) LatestDue(now time.Time, loc *time.Location) time.Time {
 		return d
 	}
 	return time.Time{} // unreachable: a week back always has the weekday
+}
+
+// wallTime is the date y-m-d at h:mi in loc. A time a clock change skips
+// (02:30 when Berlin or New York springs forward, midnight in Santiago) is
+// the instant the clock jumps past it: time.Date takes it an hour early in
+// zones west of UTC (01:30 EST), even on the day before (23:00 in
+// Santiago). A repeated time is the one time.Date picks.
+func wallTime(y int, mo time.Month, d, h, mi int, loc *time.Location) time.Time {
+	t := time.Date(y, mo, d, h, mi, 0, 0, loc)
+	want := time.Date(y, mo, d, h, mi, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	start, end := t.ZoneBounds()
+	switch {
+	case got.Before(want) && !end.IsZero():
+		return end
+	case got.After(want) && !start.IsZero():
+		return start
+	}
+	return t
 }
 
 // key names what the store remembers for one entry and receiver: the due

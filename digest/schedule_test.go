@@ -20,6 +20,10 @@ func TestWindowEnding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	santiago, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name     string
 		p        digest.Period
@@ -34,6 +38,11 @@ func TestWindowEnding(t *testing.T) {
 		{"weekly", digest.Weekly, digesttest.WeekEnd, digesttest.Jakarta, "2026-11-23T00:00:00+07:00", "2026-11-30T00:00:00+07:00", "2026-11-16T00:00:00+07:00", "23 – 29 Nov 2026", 168},
 		// 25 Oct 2026: clocks go back in Berlin, the day has 25 hours.
 		{"dst day", digest.Daily, time.Date(2026, 10, 26, 8, 0, 0, 0, berlin), berlin, "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "Sun 25 Oct 2026", 25},
+		// 6 Sep 2026: Santiago's clocks skip midnight (00:00 is 01:00).
+		{"skipped midnight", digest.Daily, time.Date(2026, 9, 7, 8, 0, 0, 0, santiago), santiago, "2026-09-06T01:00:00-03:00", "2026-09-07T00:00:00-03:00", "2026-09-05T00:00:00-04:00", "Sun 6 Sep 2026", 23},
+		{"skipped midnight, the day after", digest.Daily, time.Date(2026, 9, 6, 8, 0, 0, 0, santiago), santiago, "2026-09-05T00:00:00-04:00", "2026-09-06T01:00:00-03:00", "2026-09-04T00:00:00-04:00", "Sat 5 Sep 2026", 24},
+		{"week ending on a skipped midnight", digest.Weekly, time.Date(2026, 9, 6, 8, 0, 0, 0, santiago), santiago, "2026-08-30T00:00:00-04:00", "2026-09-06T01:00:00-03:00", "2026-08-23T00:00:00-04:00", "30 Aug – 5 Sep 2026", 168},
+		{"week after a skipped midnight", digest.Weekly, time.Date(2026, 9, 7, 8, 0, 0, 0, santiago), santiago, "2026-08-31T00:00:00-04:00", "2026-09-07T00:00:00-03:00", "2026-08-24T00:00:00-04:00", "31 Aug – 6 Sep 2026", 167},
 		{"across months", digest.Weekly, time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC), time.UTC, "2026-11-25T00:00:00Z", "2026-12-02T00:00:00Z", "2026-11-18T00:00:00Z", "25 Nov – 1 Dec 2026", 168},
 		{"across years", digest.Weekly, time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC), time.UTC, "2026-12-27T00:00:00Z", "2027-01-03T00:00:00Z", "2026-12-20T00:00:00Z", "27 Dec 2026 – 2 Jan 2027", 168},
 	}
@@ -76,6 +85,30 @@ func TestLatestDue(t *testing.T) {
 	for i, c := range cases {
 		if got := c.e.LatestDue(c.now, loc); !got.Equal(c.due) {
 			t.Errorf("%d: LatestDue(%s) = %s, want %s", i, c.now.Format(time.RFC3339), got.Format(time.RFC3339), c.due.Format(time.RFC3339))
+		}
+	}
+	// A time the clock skips is due when it jumps past it: 03:00 in
+	// Berlin and New York, 01:00 in Santiago. time.Date alone takes New
+	// York's 02:30 as 01:30 EST and Santiago's midnight as 23:00 the day
+	// before.
+	for _, c := range []struct {
+		zone      string
+		e         digest.Entry
+		now, want string
+	}{
+		{"Europe/Berlin", digest.Entry{Period: digest.Daily, Hour: 2, Minute: 30}, "2026-03-29T12:00:00+02:00", "2026-03-29T03:00:00+02:00"},
+		{"America/New_York", digest.Entry{Period: digest.Daily, Hour: 2, Minute: 30}, "2026-03-08T12:00:00-04:00", "2026-03-08T03:00:00-04:00"},
+		{"America/New_York", digest.Entry{Period: digest.Daily, Hour: 2, Minute: 30}, "2026-03-08T01:45:00-05:00", "2026-03-07T02:30:00-05:00"},
+		{"America/Santiago", digest.Entry{Period: digest.Weekly, Weekday: time.Sunday}, "2026-09-06T12:00:00-03:00", "2026-09-06T01:00:00-03:00"},
+		{"America/Santiago", digest.Entry{Period: digest.Daily}, "2026-09-05T23:30:00-04:00", "2026-09-05T00:00:00-04:00"},
+	} {
+		zl, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now, _ := time.Parse(time.RFC3339, c.now)
+		if got := c.e.LatestDue(now, zl).In(zl).Format(time.RFC3339); got != c.want {
+			t.Errorf("%s %s %02d:%02d at %s: due %s, want %s", c.zone, c.e.Period, c.e.Hour, c.e.Minute, c.now, got, c.want)
 		}
 	}
 }
@@ -208,5 +241,61 @@ func TestSchedulerRetrySendsTheSameDigest(t *testing.T) {
 	sch.Tick(ctx, mon.Add(7*24*time.Hour))
 	if len(s.texts) != 4 || s.texts[2] == s.texts[0] {
 		t.Fatalf("next week sent %v", s.got)
+	}
+}
+
+// A daily digest is sent once for each day, whatever a clock change does
+// to its local time: a time skipped in spring (02:30 in Berlin and New
+// York, midnight in Santiago, where 00:00 becomes 01:00) is due when the
+// clock jumps past it, a time repeated in autumn once. Before, Santiago's
+// skipped midnight was taken as 23:00 the day before: the digest of 4 Sep
+// went out twice and the one of 5 Sep never.
+func TestSchedulerDailyAcrossClockChanges(t *testing.T) {
+	st := emptyStore(t)
+	for _, c := range []struct {
+		zone         string
+		day          time.Time // the day of the change, 12:00 UTC
+		hour, minute int
+	}{
+		{"Europe/Berlin", time.Date(2026, 3, 29, 12, 0, 0, 0, time.UTC), 2, 30},
+		{"Europe/Berlin", time.Date(2026, 10, 25, 12, 0, 0, 0, time.UTC), 2, 30},
+		{"America/New_York", time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC), 2, 30},
+		{"America/New_York", time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC), 1, 30},
+		{"Australia/Adelaide", time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), 2, 30},
+		{"Australia/Adelaide", time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC), 2, 30},
+		{"America/Santiago", time.Date(2026, 9, 6, 12, 0, 0, 0, time.UTC), 0, 0},
+		{"America/Santiago", time.Date(2026, 4, 5, 12, 0, 0, 0, time.UTC), 23, 30},
+	} {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &sink{}
+		sch := &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Daily, Hour: c.hour, Minute: c.minute, To: []string{"email"}}},
+			Store: st, Deliver: s.deliver, Location: loc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		var sentAt []time.Time
+		for now := c.day.Add(-48 * time.Hour); now.Before(c.day.Add(48 * time.Hour)); now = now.Add(time.Minute) {
+			if n := sch.Tick(ctx, now); n > 0 {
+				sentAt = append(sentAt, now)
+			}
+		}
+		name := fmt.Sprintf("%s daily %02d:%02d around %s", c.zone, c.hour, c.minute, c.day.Format("2 Jan"))
+		// Days in order, each once: the first tick sends the latest due
+		// digest, each later one the next day's.
+		prev := time.Time{}
+		for i, got := range s.got {
+			title := strings.TrimPrefix(got, "email Acme daily digest: ")
+			d, err := time.Parse("Mon 2 Jan 2006", title) // a date: UTC has every midnight
+			if err != nil {
+				t.Fatalf("%s: subject %q: %v", name, got, err)
+			}
+			if i > 0 && !d.Equal(prev.AddDate(0, 0, 1)) {
+				t.Errorf("%s: sent %s after %s (at %s)", name, title, prev.Format("Mon 2 Jan"), sentAt[i].In(loc).Format("Mon 2 Jan 15:04 MST"))
+			}
+			prev = d
+		}
+		if len(s.got) != 5 { // the latest due at the first tick, then one a day
+			t.Errorf("%s: sent %d digests, want 5: %v", name, len(s.got), s.got)
+		}
 	}
 }
