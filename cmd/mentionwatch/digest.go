@@ -47,9 +47,13 @@ func init() {
 			loc := cfg.Location()
 			endAt := time.Now()
 			if end != "" {
-				if endAt, err = time.ParseInLocation("2006-01-02", end, loc); err != nil {
+				d, err := time.Parse("2006-01-02", end)
+				if err != nil {
 					return fmt.Errorf("--end %q: want a date such as 2026-11-30 (the period ends at its midnight, %s)", end, loc)
 				}
+				// Noon of the date: its midnight may be skipped
+				// (Santiago), and time.Date takes it as the day before.
+				endAt = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc)
 			}
 			switch format {
 			case "html", "text", "slack", "telegram":

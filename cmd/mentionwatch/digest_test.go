@@ -95,6 +95,21 @@ func TestDigestCommand(t *testing.T) {
 	}
 }
 
+// --end names a date: in Santiago, whose clocks skip midnight on 6 Sep
+// 2026, the day digest ending then covers 5 Sep. Before, the skipped
+// midnight was read as 23:00 on the 5th, and the digest covered the 4th.
+func TestDigestEndOnASkippedMidnight(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	conf := strings.ReplaceAll(strings.ReplaceAll(digestConfig, "%DB%", seededDB(t, dir)), "Asia/Jakarta", "America/Santiago")
+	os.WriteFile(cfg, []byte(conf), 0o644)
+	b, err := exec.Command(bin, "digest", "-c", cfg, "--period", "day", "--end", "2026-09-06", "--format", "text").CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "Sat 5 Sep 2026") {
+		t.Errorf("digest --end 2026-09-06 in Santiago: %v\n%s", err, b)
+	}
+}
+
 // The digest goes to Slack as escaped mrkdwn and to Telegram as HTML
 // messages, through the configured notifiers.
 func TestDigestDeliverSlackAndTelegram(t *testing.T) {
