@@ -283,3 +283,44 @@ func TestDailyHoursInAHalfHourZone(t *testing.T) {
 		}
 	}
 }
+
+// On the day clocks go back, 02:00 to 03:00 happens twice: the digest
+// tells the two apart by the zone's abbreviation (CEST, then CET), in the
+// hours under the chart and at the times of mentions and alerts; other
+// times carry none.
+func TestRepeatedHourIsTold(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := emptyStore(t)
+	var ms []mw.Mention
+	for i, c := range []struct {
+		at   time.Time
+		text string
+	}{
+		{time.Date(2026, 10, 25, 0, 10, 0, 0, time.UTC), "Acme lost my parcel"},                  // 02:10 CEST
+		{time.Date(2026, 10, 25, 1, 10, 0, 0, time.UTC), "Support at Acme never answers"},        // 02:10 CET
+		{time.Date(2026, 10, 25, 9, 0, 0, 0, time.UTC), "The Acme app crashes when I check out"}, // 10:00 CET
+	} {
+		id, at := string(rune('a'+i)), c.at
+		m := mw.Mention{Brand: "Acme", Source: "news", Type: "rss", NativeID: id, URL: "https://example.com/" + id, Author: "w",
+			Text: c.text, Published: at, Collected: at, Lang: "en", Sentiment: -0.8, Label: mw.Negative, Stage: mw.AMOT, Reach: 1}
+		m.ID = mw.MentionID("Acme", "rss", id)
+		ms = append(ms, m)
+	}
+	if err := st.InsertMentions(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	r, err := digest.Build(ctx, st, digest.Options{Brand: digesttest.Brand(), Period: digest.Daily, End: time.Date(2026, 10, 26, 8, 0, 0, 0, berlin),
+		Location: berlin, AlertBucket: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := digest.Text(r)
+	for _, want := range []string{"02:00 CEST: 1 (1)", "02:00 CET: 1 (1)", "10:00: 1 (1)", "Sun 25 Oct 02:10 CEST", "Sun 25 Oct 02:10 CET\n", "Sun 25 Oct 10:00\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the digest lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -48,6 +48,7 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 	"ratio":  ratio,
 	"points": points,
 	"line":   alerts.OneLine,
+	"when":   when,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#1d1c1d;background:#ffffff">
@@ -121,7 +122,7 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 <table cellpadding="4" cellspacing="0" style="border-collapse:collapse">
 <tr style="color:#616061"><th style="text-align:left">started</th><th style="text-align:left">alert</th><th style="text-align:right">first response</th></tr>
 {{- range .Alerts}}
-<tr style="border-top:1px solid #e8e8e8"><td style="white-space:nowrap">{{.StartedAt.Format "Mon 2 Jan 15:04"}}</td><td>{{if .Link}}<a href="{{.Link}}">{{line .Headline}}</a>{{else}}{{line .Headline}}{{end}}<br><span style="color:#616061">{{line .Why}}</span></td><td style="text-align:right">{{.ResponseWords}}{{if and .Acked (line .AckedBy)}} by {{line .AckedBy}}{{end}}</td></tr>
+<tr style="border-top:1px solid #e8e8e8"><td style="white-space:nowrap">{{when .StartedAt}}</td><td>{{if .Link}}<a href="{{.Link}}">{{line .Headline}}</a>{{else}}{{line .Headline}}{{end}}<br><span style="color:#616061">{{line .Why}}</span></td><td style="text-align:right">{{.ResponseWords}}{{if and .Acked (line .AckedBy)}} by {{line .AckedBy}}{{end}}</td></tr>
 {{- end}}
 </table>
 {{- end}}

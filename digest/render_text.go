@@ -40,7 +40,7 @@ func (r *Report) bucketsLine() string {
 			if b.Total() == 0 {
 				continue
 			}
-			label = b.Start.Format("15:04")
+			label = clock(b.Start, "15:04")
 		}
 		parts = append(parts, fmt.Sprintf("%s: %s (%s)", label, num(b.Total()), num(b.Negative)))
 	}

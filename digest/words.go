@@ -177,7 +177,35 @@ func (r *Report) biggestAspectMove() (Aspect, bool) {
 }
 
 // when prints a mention's or alert's time: "Tue 1 Dec 14:03".
-func when(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
+func when(t time.Time) string { return clock(t, "Mon 2 Jan 15:04") }
+
+// clock formats t with layout, and the zone's abbreviation after it when
+// the local time happens twice (the hour clocks go back): "02:10 CEST",
+// then "02:10 CET".
+func clock(t time.Time, layout string) string {
+	if repeated(t) {
+		layout += " MST"
+	}
+	return t.Format(layout)
+}
+
+// repeated says whether t's local clock reading happens twice: a change
+// of offset just before or after t sets the clock back over it.
+func repeated(t time.Time) bool {
+	_, off := t.Zone()
+	start, end := t.ZoneBounds()
+	if !start.IsZero() {
+		if _, prev := start.Add(-time.Second).Zone(); prev > off && t.Sub(start) < time.Duration(prev-off)*time.Second {
+			return true
+		}
+	}
+	if !end.IsZero() {
+		if _, next := end.Zone(); next < off && end.Sub(t) <= time.Duration(off-next)*time.Second {
+			return true
+		}
+	}
+	return false
+}
 
 // mentionText is a mention's title and text on one line, cut to n runes.
 func mentionText(m mw.Mention, n int) string {
