@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"golang.org/x/net/idna"
@@ -224,13 +225,26 @@ func historySections(n Notification) []slack.Block {
 
 func footer(n Notification) slack.Block {
 	parts := []string{"mentionwatch alert " + escClip(n.Alert.ID, 80, true)}
+	links := !n.Links.Expires.IsZero() && n.Links.Ack != ""
+	// The offsets of the times shown, in order: two across a change of
+	// daylight saving time.
 	zone := n.Location.String()
 	_, off := n.Alert.StartedAt.In(n.Location).Zone()
-	if off != 0 || zone != "UTC" {
-		zone += " (UTC" + offsetWords(off) + ")"
+	offs := []string{"UTC" + offsetWords(off)}
+	for _, t := range []time.Time{n.Alert.ResolvedAt, n.Links.Expires} {
+		if t.IsZero() || t.Equal(n.Links.Expires) && !links {
+			continue
+		}
+		if _, o := t.In(n.Location).Zone(); o != off {
+			off = o
+			offs = append(offs, "UTC"+offsetWords(o))
+		}
+	}
+	if len(offs) > 1 || off != 0 || zone != "UTC" {
+		zone += " (" + strings.Join(offs, ", then ") + ")"
 	}
 	parts = append(parts, "times in "+zone)
-	if !n.Links.Expires.IsZero() && n.Links.Ack != "" {
+	if links {
 		parts = append(parts, "action links work until "+timeWords(n.Links.Expires, n.Location))
 	}
 	text := strings.Join(parts, " · ")

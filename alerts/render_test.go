@@ -497,3 +497,39 @@ func TestSlackHostileAuthorIsOneVisibleLine(t *testing.T) {
 		t.Errorf("the author's visible characters are gone: %q", all)
 	}
 }
+
+// The footer names the zone's offset of every time the message shows:
+// across Berlin's spring change an episode starts at UTC+1 and ends at
+// UTC+2, and a link signed before it works until a time at UTC+2.
+// Before, the footer said UTC+1 alone, next to times in CEST.
+func TestSlackFooterOffsetsAcrossAClockChange(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC) // 01:30 CET
+	p := testPresentation(t)
+	p.Location, p.Now = berlin, func() time.Time { return start }
+	firing := waveNotification()
+	firing.Alert.StartedAt, firing.Alert.UpdatedAt = start, start
+	resolved := firing
+	resolved.Alert.State, resolved.Alert.ResolvedAt = mw.Resolved, start.Add(2*time.Hour) // 04:30 CEST
+	early := firing
+	early.Alert.StartedAt = start.Add(-7 * 24 * time.Hour)
+	p2 := p
+	p2.Now = func() time.Time { return early.Alert.StartedAt }
+	for name, c := range map[string]struct {
+		p    Presentation
+		n    Notification
+		want string
+	}{
+		"firing":        {p, firing, "times in Europe/Berlin (UTC+1, then UTC+2)"},
+		"resolved":      {p, resolved, "times in Europe/Berlin (UTC+1, then UTC+2)"},
+		"a week before": {p2, early, "times in Europe/Berlin (UTC+1)"},
+	} {
+		_, blocks := SlackMessage(c.p.complete(c.n))
+		if msg := string(rawJSON(t, blocks, "")); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: the footer lacks %q:\n%s", name, c.want, msg)
+		}
+	}
+}
