@@ -238,6 +238,9 @@ var beforeMigration func(v int)
 // Migrate applies the migrations not applied yet. It is idempotent, and
 // safe while another process migrates the same file.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.checkOurs(ctx); err != nil {
+		return err
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite %s: creating schema_migrations: %w", s.path, err)
 	}
@@ -289,6 +292,40 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// checkOurs refuses a file holding tables but no schema_migrations:
+// another program's database, which migrating would add mentionwatch's
+// tables to (or fail on a table of the same name). Migrate creates
+// schema_migrations before any other table, so every mentionwatch file
+// that has tables has it.
+func (s *Store) checkOurs(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+		}
+		if name == "schema_migrations" {
+			return nil
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	if len(tables) > 5 {
+		tables = append(tables[:5], "...")
+	}
+	return fmt.Errorf("sqlite %s: the file is a SQLite database but not a mentionwatch store (it has tables %s and no schema_migrations); it was left as it was: set store.path to a new file, which is created", s.path, strings.Join(tables, ", "))
 }
 
 // ms and fromMS map times to Unix milliseconds; the zero time is 0.

@@ -252,3 +252,30 @@ func TestUpgradeSaysWhatStartUpIsDoing(t *testing.T) {
 		t.Errorf("upgrade logged:\n%s", out)
 	}
 }
+
+// TestMigrateRefusesAnotherProgramsDatabase: store.path naming another
+// program's SQLite database got mentionwatch's tables added to it (or,
+// when it had a table named like one of them, failed with "no such
+// column: brand"). Migrate now refuses it, says why and what to do, and
+// leaves it as it was.
+func TestMigrateRefusesAnotherProgramsDatabase(t *testing.T) {
+	for _, table := range []string{"invoices (id INTEGER PRIMARY KEY, total REAL)", "mentions (x TEXT)"} {
+		path := filepath.Join(t.TempDir(), "other.db")
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec("CREATE TABLE " + table); err != nil {
+			t.Fatal(err)
+		}
+		err = s.Migrate(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "not a mentionwatch store") || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: Migrate: %v; want it to say the file is not a mentionwatch store", table, err)
+		}
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: the file has %d schema objects after Migrate (%v), want its 1", table, n, err)
+		}
+		s.Close()
+	}
+}
