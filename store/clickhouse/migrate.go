@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +17,9 @@ import (
 // With retention configured on a server with TTL support, it also brings
 // the tables' TTL in line with cfg.RetentionDays.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.checkTables(ctx); err != nil {
+		return err
+	}
 	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
 		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
 	}
@@ -57,6 +62,50 @@ func (s *Store) Migrate(ctx context.Context) error {
 		s.log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	return s.syncTTL(ctx)
+}
+
+// checkTables refuses a database holding a table of one of mentionwatch's
+// names that lacks columns the migration creating it defines: a table
+// created by hand or by another program, which the migrations (CREATE
+// TABLE IF NOT EXISTS) would take for theirs. Extra columns do no harm:
+// every INSERT names its columns.
+func (s *Store) checkTables(ctx context.Context) error {
+	want := s.schema.tableColumns()
+	rows, err := s.query(ctx, "SELECT table, name FROM system.columns WHERE database = currentDatabase()")
+	if err != nil {
+		return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+	}
+	defer rows.Close()
+	have := map[string]map[string]bool{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+		}
+		if _, ok := want[table]; !ok {
+			continue
+		}
+		if have[table] == nil {
+			have[table] = map[string]bool{}
+		}
+		have[table][column] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+	}
+	for _, t := range slices.Sorted(maps.Keys(have)) {
+		var lacks []string
+		for _, c := range want[t] {
+			if !have[t][c] {
+				lacks = append(lacks, c)
+			}
+		}
+		if len(lacks) > 0 {
+			return fmt.Errorf("clickhouse: database %s: table %s is not mentionwatch's (created by hand or by another program): it lacks the columns %s (docs/SCHEMA.md); nothing was changed: drop or rename it, or point store.dsn at another database",
+				s.schema.Database, t, strings.Join(lacks, ", "))
+		}
+	}
+	return nil
 }
 
 // beforeAddColumn, when set (tests), runs between the check for a column

@@ -131,3 +131,41 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 		t.Fatalf("Migrate on a newer schema: %v; want store.ErrSchemaNewer with what to do", err)
 	}
 }
+
+// TestMigrateRefusesTablesItDidNotCreate: a table of mentionwatch's name
+// created by hand or by another program, lacking columns mentionwatch
+// uses, failed the migration with "Unknown identifier: lang" (mentions),
+// was taken as mentionwatch's and failed every later write (alerts), or
+// failed with "Storage TinyLog doesn't support FINAL" (another tool's
+// schema_migrations). Migrate now names the table, the columns it lacks
+// and what to do, before changing anything; extra columns are fine.
+func TestMigrateRefusesTablesItDidNotCreate(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ table, ddl, lacks string }{
+		{"mentions", "CREATE TABLE mentions (ts DateTime, msg String) ENGINE = Log", "brand"},
+		{"alerts", "CREATE TABLE alerts (id String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id", "started_at"},
+		{"schema_migrations", "CREATE TABLE schema_migrations (version Int64, dirty UInt8, sequence UInt64) ENGINE = TinyLog", "applied"},
+	} {
+		dsn := chtest.Fresh(t)
+		chtest.Exec(t, dsn, tc.ddl)
+		s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(dsn)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Migrate(ctx)
+		if err == nil || !strings.Contains(err.Error(), "table "+tc.table) || !strings.Contains(err.Error(), tc.lacks) || !strings.Contains(err.Error(), "another database") {
+			t.Errorf("%s: Migrate: %v; want it to name the table, what it lacks and what to do", tc.table, err)
+		}
+		if n := queryUint(t, s, "SELECT count() FROM system.tables WHERE database = currentDatabase()"); n != 1 {
+			t.Errorf("%s: %d tables after the refused Migrate, want the 1 there was", tc.table, n)
+		}
+	}
+	// Extra columns are no reason to refuse.
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "ALTER TABLE mentions ADD COLUMN note String")
+	if err := s.Migrate(ctx); err != nil {
+		t.Errorf("Migrate with an extra column: %v", err)
+	}
+}
