@@ -47,10 +47,14 @@ func dialStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	switch cfg.Store.Type {
 	case "", "embedded":
 		path := embeddedPath(cfg)
-		st, err = sqlite.Open(path)
+		sq, err := sqlite.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
 		}
+		if log != nil {
+			sq.SetLogger(log)
+		}
+		st = sq
 	case "clickhouse":
 		st, err = clickhouse.Open(ctx, cfg.Store, log)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/chtest"
 	"github.com/mentionwatch/mentionwatch/internal/demo"
+	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
 // TestClickHouseSchemaNewerThanBinaryIsRefused: a ClickHouse store whose
@@ -52,6 +54,43 @@ func TestClickHouseSchemaNewerThanBinaryIsRefused(t *testing.T) {
 	for _, want := range []string{"schema version 1000", "newer than this binary knows", "mentionwatch version"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("migrate's error lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestEmbeddedUpgradeLogsThroughTheConfiguredLogger: upgrading an
+// embedded store logged its progress through Go's default logger, as
+// plain text lines among log.format json's, at any log.level.
+func TestEmbeddedUpgradeLogsThroughTheConfiguredLogger(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mw.db")
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	err = st.Migrate(ctx)
+	if err == nil { // the file as the previous release left it
+		_, err = st.DB().Exec(`ALTER TABLE alerts DROP COLUMN told_count; DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`)
+	}
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(demo.ConfigYAML("http://127.0.0.1:1", db)+"log:\n  format: json\n"), 0o644)
+	cmd := exec.Command(buildBinary(t), "migrate", "-c", cfgPath)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), "upgraded the embedded store") {
+		t.Fatalf("migrate: %v\n%s%s", err, out, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "schema migration applied") {
+		t.Errorf("the upgrade logged no progress:\n%s", stderr.String())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("log line is not JSON with log.format json: %s", line)
 		}
 	}
 }

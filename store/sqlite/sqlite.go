@@ -29,6 +29,7 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	log  *slog.Logger // nil: slog.Default()
 }
 
 var _ store.Store = (*Store)(nil)
@@ -70,6 +71,17 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite %s: %w (%s)", path, err, hint)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// SetLogger makes the store log (migration progress) to log rather than
+// to slog.Default(). Call it before Migrate.
+func (s *Store) SetLogger(log *slog.Logger) { s.log = log }
+
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 // DB exposes the handle for tools (bench, tests).
@@ -274,7 +286,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		// a large file, so say what start-up is doing.
 		start := time.Now()
 		if have > 0 {
-			slog.Info("sqlite: applying a schema migration (on a large file this can take minutes)", "path", s.path, "version", v)
+			s.logger().Info("sqlite: applying a schema migration (on a large file this can take minutes)", "path", s.path, "version", v)
 		}
 		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
 			tx.Rollback()
@@ -288,7 +300,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
 		}
 		if have > 0 {
-			slog.Info("sqlite: schema migration applied", "path", s.path, "version", v, "took", time.Since(start).Round(time.Millisecond))
+			s.logger().Info("sqlite: schema migration applied", "path", s.path, "version", v, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return nil
