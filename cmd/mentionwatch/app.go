@@ -31,7 +31,7 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	if err != nil {
 		return nil, err
 	}
-	if err := migrateStore(ctx, st, storeType(cfg)+" store"); err != nil {
+	if err := migrateStore(ctx, st, storeName(cfg, st)); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -42,12 +42,7 @@ func TestClickHouseSchemaNewerThanBinaryIsRefused(t *testing.T) {
 		t.Fatal("openStoreOrRetry took a newer schema for an unreachable server")
 	}
 
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "config.yaml")
-	text := strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "unused.db")),
-		"  type: embedded\n", "  type: clickhouse\n  dsn: "+dsn+"\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
-	os.WriteFile(cfgPath, []byte(text), 0o644)
-	out, err := exec.Command(buildBinary(t), "migrate", "-c", cfgPath).CombinedOutput()
+	out, err := exec.Command(buildBinary(t), "migrate", "-c", clickhouseConfig(t, dsn)).CombinedOutput()
 	if err == nil || strings.Contains(string(out), "up to date") {
 		t.Fatalf("migrate on a newer schema: %v\n%s", err, out)
 	}
@@ -56,6 +51,20 @@ func TestClickHouseSchemaNewerThanBinaryIsRefused(t *testing.T) {
 			t.Errorf("migrate's error lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// clickhouseConfig writes the demo's config with a ClickHouse store at
+// dsn and returns its path.
+func clickhouseConfig(t *testing.T, dsn string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	text := strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", filepath.Join(dir, "unused.db")),
+		"  type: embedded\n", "  type: clickhouse\n  dsn: "+dsn+"\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
+	if err := os.WriteFile(cfgPath, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
 }
 
 // TestEmbeddedUpgradeLogsThroughTheConfiguredLogger: upgrading an
@@ -92,5 +101,18 @@ func TestEmbeddedUpgradeLogsThroughTheConfiguredLogger(t *testing.T) {
 		if !json.Valid([]byte(line)) {
 			t.Errorf("log line is not JSON with log.format json: %s", line)
 		}
+	}
+}
+
+// TestMigrateErrorNamesTheStore: a ClickHouse migration that fails said
+// "migrating store: clickhouse: creating schema_migrations: ...", not
+// naming the server. (The database is part of store.dsn, a secret, so
+// printed errors show it as <secret>.)
+func TestMigrateErrorNamesTheStore(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	addr := strings.TrimPrefix(dsn[:strings.LastIndex(dsn, "/")], "clickhouse://")
+	out, err := exec.Command(buildBinary(t), "migrate", "-c", clickhouseConfig(t, dsn+"?readonly=1")).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "migrating the clickhouse store at "+addr+": ") || !strings.Contains(string(out), "schema_migrations") {
+		t.Fatalf("migrate on a read-only connection: %v\n%s", err, out)
 	}
 }

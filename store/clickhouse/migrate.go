@@ -73,14 +73,14 @@ func (s *Store) checkTables(ctx context.Context) error {
 	want := s.schema.tableColumns()
 	rows, err := s.query(ctx, "SELECT table, name FROM system.columns WHERE database = currentDatabase()")
 	if err != nil {
-		return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+		return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
 	}
 	defer rows.Close()
 	have := map[string]map[string]bool{}
 	for rows.Next() {
 		var table, column string
 		if err := rows.Scan(&table, &column); err != nil {
-			return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+			return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
 		}
 		if _, ok := want[table]; !ok {
 			continue
@@ -91,7 +91,7 @@ func (s *Store) checkTables(ctx context.Context) error {
 		have[table][column] = true
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("clickhouse: reading the columns of database %s: %w", s.schema.Database, err)
+		return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
 	}
 	for _, t := range slices.Sorted(maps.Keys(have)) {
 		var lacks []string
@@ -101,8 +101,8 @@ func (s *Store) checkTables(ctx context.Context) error {
 			}
 		}
 		if len(lacks) > 0 {
-			return fmt.Errorf("clickhouse: database %s: table %s is not mentionwatch's (created by hand or by another program): it lacks the columns %s (docs/SCHEMA.md); nothing was changed: drop or rename it, or point store.dsn at another database",
-				s.schema.Database, t, strings.Join(lacks, ", "))
+			return fmt.Errorf("clickhouse: table %s in the store's database is not mentionwatch's (created by hand or by another program): it lacks the columns %s (docs/SCHEMA.md); nothing was changed: drop or rename it, or point store.dsn at another database",
+				t, strings.Join(lacks, ", "))
 		}
 	}
 	return nil
