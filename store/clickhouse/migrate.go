@@ -17,15 +17,21 @@ import (
 // With retention configured on a server with TTL support, it also brings
 // the tables' TTL in line with cfg.RetentionDays.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.checkTables(ctx); err != nil {
+	// schema_migrations first: a store a newer mentionwatch migrated is
+	// refused as such, whatever its tables look like.
+	if err := s.checkTables(ctx, tableMigrations); err != nil {
 		return err
 	}
-	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
-		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
+	var exists uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = ?", tableMigrations).Scan(&exists); err != nil {
+		return fmt.Errorf("clickhouse: looking for %s: %w", tableMigrations, err)
 	}
-	applied, err := s.appliedMigrations(ctx)
-	if err != nil {
-		return err
+	applied := map[uint32]bool{}
+	if exists > 0 {
+		var err error
+		if applied, err = s.appliedMigrations(ctx); err != nil {
+			return err
+		}
 	}
 	var known, have uint32
 	for _, m := range s.schema.Migrations() {
@@ -38,6 +44,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		// Migrating would report "up to date" and use tables whose shape
 		// this binary does not know.
 		return fmt.Errorf("clickhouse: schema version %d is newer than this binary knows (%d): %s: %w", have, known, store.SchemaNewerHint, store.ErrSchemaNewer)
+	}
+	if err := s.checkTables(ctx); err != nil {
+		return err
+	}
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
 	}
 	for _, m := range s.schema.Migrations() {
 		if applied[m.Version] {
@@ -64,13 +76,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return s.syncTTL(ctx)
 }
 
-// checkTables refuses a database holding a table of one of mentionwatch's
-// names that lacks columns the migration creating it defines: a table
+// checkTables (of only the tables named, if any) refuses a database
+// holding a table of one of mentionwatch's names that lacks columns the migration creating it defines: a table
 // created by hand or by another program, which the migrations (CREATE
 // TABLE IF NOT EXISTS) would take for theirs. Extra columns do no harm:
 // every INSERT names its columns.
-func (s *Store) checkTables(ctx context.Context) error {
+func (s *Store) checkTables(ctx context.Context, only ...string) error {
 	want := s.schema.tableColumns()
+	if len(only) > 0 {
+		sub := map[string][]string{}
+		for _, t := range only {
+			sub[t] = want[t]
+		}
+		want = sub
+	}
 	rows, err := s.query(ctx, "SELECT table, name FROM system.columns WHERE database = currentDatabase()")
 	if err != nil {
 		return fmt.Errorf("clickhouse: reading the store's columns: %w", err)

@@ -169,3 +169,17 @@ func TestMigrateRefusesTablesItDidNotCreate(t *testing.T) {
 		t.Errorf("Migrate with an extra column: %v", err)
 	}
 }
+
+// TestNewerSchemaIsNotTakenForAForeignTable: a store a newer mentionwatch
+// migrated may lack a column this binary's tables had (a later migration
+// dropped it). It is refused as newer (store.ErrSchemaNewer), not as a
+// table that is not mentionwatch's, to be dropped.
+func TestNewerSchemaIsNotTakenForAForeignTable(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations (version, name, applied) SELECT toUInt32(1000), 'from the future', now()")
+	chtest.Exec(t, dsn, "ALTER TABLE alerts DROP COLUMN acked_by")
+	if err := s.Migrate(context.Background()); !errors.Is(err, store.ErrSchemaNewer) {
+		t.Fatalf("Migrate on a newer schema without alerts.acked_by: %v; want store.ErrSchemaNewer", err)
+	}
+}
