@@ -18,7 +18,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlitedrv "modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -269,7 +270,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
 		if err != nil {
-			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+			return fmt.Errorf("sqlite %s: migration %d: %w%s", s.path, v, err, busyHint(err))
 		}
 		// Another process may have applied it since the version was read
 		// (two starting at once): its migrations are not idempotent.
@@ -304,6 +305,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// busyHint says what to do when the write lock stayed taken longer than
+// busy_timeout: another process (run and serve started together) is
+// migrating the file, which on a large one takes minutes.
+func busyHint(err error) string {
+	var se *sqlitedrv.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
+		return " (another process holds the file's write lock, perhaps mentionwatch run, serve or migrate upgrading it: start this one again once that one is up)"
+	}
+	return ""
 }
 
 // checkOurs refuses a file holding tables but no schema_migrations:

@@ -220,27 +220,32 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 	}
 }
 
+// openPrevious opens the file at path as the previous release left it:
+// every migration applied but the newest. It is closed at the test's end.
+func openPrevious(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	all := migrations
+	migrations = all[:len(all)-1]
+	err = s.Migrate(context.Background())
+	migrations = all
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestUpgradeSaysWhatStartUpIsDoing: a migration that rebuilds an index
 // over every mention can take minutes on a large file, and start-up said
 // nothing meanwhile. Upgrading an existing file logs each migration, its
 // start and how long it took.
 func TestUpgradeSaysWhatStartUpIsDoing(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mw.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openPrevious(t, filepath.Join(t.TempDir(), "mw.db"))
 	ctx := context.Background()
-	// A file written by the previous release: every migration but the
-	// newest.
-	all := migrations
-	migrations = all[:len(all)-1]
-	err = s.Migrate(ctx)
-	migrations = all
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
 	old := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
@@ -277,5 +282,32 @@ func TestMigrateRefusesAnotherProgramsDatabase(t *testing.T) {
 			t.Errorf("%s: the file has %d schema objects after Migrate (%v), want its 1", table, n, err)
 		}
 		s.Close()
+	}
+}
+
+// TestMigrateBesideALongMigrationSaysWhatToDo: a process starting while
+// another holds the file's write lock longer than busy_timeout (run and
+// serve started together on a large file, one rebuilding an index for
+// minutes) failed with only "database is locked".
+func TestMigrateBesideALongMigrationSaysWhatToDo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for busy_timeout (10 s)")
+	}
+	path := filepath.Join(t.TempDir(), "mw.db")
+	s := openPrevious(t, path)
+	ctx := context.Background()
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.DB().BeginTx(ctx, nil) // the other process's long migration
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	err = s.Migrate(ctx)
+	if err == nil || !strings.Contains(err.Error(), "another process") {
+		t.Fatalf("Migrate while another process holds the write lock: %v; want it to say what to do", err)
 	}
 }
