@@ -181,7 +181,7 @@ func (s *Store) hasColumn(ctx context.Context, table, column string) (bool, erro
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {
-	rows, err := s.query(ctx, "SELECT version FROM "+tableMigrations+" FINAL")
+	rows, err := s.query(ctx, "SELECT DISTINCT version FROM "+tableMigrations) // a set: no FINAL, which some engines lack
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
 	}

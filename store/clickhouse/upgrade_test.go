@@ -183,3 +183,23 @@ func TestNewerSchemaIsNotTakenForAForeignTable(t *testing.T) {
 		t.Fatalf("Migrate on a newer schema without alerts.acked_by: %v; want store.ErrSchemaNewer", err)
 	}
 }
+
+// TestMigrationsTableRecreatedByHand: schema_migrations recreated by hand
+// (after damage) with the right columns but another engine, holding
+// duplicate rows, failed every Migrate with "Storage MergeTree doesn't
+// support FINAL"; which versions are applied needs no FINAL.
+func TestMigrationsTableRecreatedByHand(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "RENAME TABLE schema_migrations TO schema_migrations_old")
+	chtest.Exec(t, dsn, "CREATE TABLE schema_migrations (version UInt32, name String, applied DateTime('UTC')) ENGINE = MergeTree ORDER BY version")
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations SELECT * FROM schema_migrations_old")
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations SELECT * FROM schema_migrations_old")
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	if v, err := s.MigrationVersion(ctx); err != nil || v != uint32(len(s.schema.Migrations())) {
+		t.Fatalf("version %d, %v", v, err)
+	}
+}
