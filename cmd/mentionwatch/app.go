@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -33,9 +34,25 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	}
 	if err := migrateStore(ctx, st, storeName(cfg, st)); err != nil {
 		st.Close()
-		return nil, err
+		return nil, refusedError{err}
 	}
 	return st, nil
+}
+
+// refusedError is a store that was opened but whose migration failed: it
+// answers, so it is not unreachable.
+type refusedError struct{ err error }
+
+func (e refusedError) Error() string { return e.err.Error() }
+func (e refusedError) Unwrap() error { return e.err }
+
+// storeTrouble says what kept the store from opening: "unreachable", or
+// "refused" when it answered and its migration failed.
+func storeTrouble(err error) string {
+	if errors.As(err, new(refusedError)) {
+		return "refused"
+	}
+	return "unreachable"
 }
 
 // dialStore opens the configured store without migrating it.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,5 +116,23 @@ func TestMigrateErrorNamesTheStore(t *testing.T) {
 	out, err := exec.Command(buildBinary(t), "migrate", "-c", clickhouseConfig(t, dsn+"?readonly=1")).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "migrating the clickhouse store at "+addr+": ") || !strings.Contains(string(out), "schema_migrations") {
 		t.Fatalf("migrate on a read-only connection: %v\n%s", err, out)
+	}
+}
+
+// TestRunOnARefusedClickHouseDoesNotCallItUnreachable: run on a server
+// that answers but refuses the migration (a read-only user here; a table
+// that is not mentionwatch's) logged "store unreachable at start-up",
+// sending the operator to the network rather than to the error.
+func TestRunOnARefusedClickHouseDoesNotCallItUnreachable(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	cfg := &mw.Config{Store: mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(dsn + "?readonly=1")}}
+	var buf bytes.Buffer
+	st, err := openStoreOrRetry(context.Background(), cfg, slog.New(slog.NewTextHandler(&buf, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if out := buf.String(); strings.Contains(out, "unreachable") || !strings.Contains(out, "readonly") {
+		t.Errorf("run on a refusing server logged:\n%s", out)
 	}
 }
