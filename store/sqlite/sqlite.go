@@ -44,8 +44,10 @@ func Open(path string) (*Store, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("sqlite %s: the path is a directory: set store.path to a file in it, such as %s", path, filepath.Join(path, "mentionwatch.db"))
 	} else if dir := filepath.Dir(path); err != nil {
-		if _, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
+		if di, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
 			return nil, fmt.Errorf("sqlite %s: the directory %s does not exist: create it, or set store.path to a file in an existing directory", path, dir)
+		} else if derr == nil && !di.IsDir() {
+			return nil, fmt.Errorf("sqlite %s: %s is not a directory: set store.path to a file in an existing directory", path, dir)
 		}
 	}
 	q := url.Values{}

@@ -179,13 +179,18 @@ func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
 }
 
 // TestOpenMissingDirectoryOrDirectorySaysWhatToDo: a store.path in a
-// directory that does not exist, or naming a directory, asked whether
-// the directory was writable.
+// directory that does not exist, naming a directory, or in a "directory"
+// that is a file asked whether the directory was writable.
 func TestOpenMissingDirectoryOrDirectorySaysWhatToDo(t *testing.T) {
 	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing", "mw.db"), "does not exist"},
 		{dir, "is a directory"},
+		{filepath.Join(file, "mw.db"), file + " is not a directory"},
 	} {
 		s, err := Open(tc.path)
 		if err == nil {
