@@ -83,7 +83,7 @@ func embeddedPath(cfg *mw.Config) string {
 	return cfg.Store.Path
 }
 
-// storeName names st in messages: its type, and its file or database.
+// storeName names st in messages: its type, and its file or servers.
 func storeName(cfg *mw.Config, st store.Store) string {
 	if ch, ok := st.(*clickhouse.Store); ok {
 		return "clickhouse store at " + ch.Addr()

@@ -76,11 +76,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return s.syncTTL(ctx)
 }
 
-// checkTables (of only the tables named, if any) refuses a database
-// holding a table of one of mentionwatch's names that lacks columns the migration creating it defines: a table
-// created by hand or by another program, which the migrations (CREATE
-// TABLE IF NOT EXISTS) would take for theirs. Extra columns do no harm:
-// every INSERT names its columns.
+// checkTables refuses a database holding a table of one of
+// mentionwatch's names (of only the tables named, if any) that lacks
+// columns the migration creating it defines: a table created by hand or
+// by another program, which the migrations (CREATE TABLE IF NOT EXISTS)
+// would take for theirs. Extra columns do no harm: every INSERT names its
+// columns.
 func (s *Store) checkTables(ctx context.Context, only ...string) error {
 	want := s.schema.tableColumns()
 	if len(only) > 0 {
