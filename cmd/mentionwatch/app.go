@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -31,11 +32,27 @@ func openStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	if err != nil {
 		return nil, err
 	}
-	if err := migrateStore(ctx, st, storeType(cfg)+" store"); err != nil {
+	if err := migrateStore(ctx, st, storeName(cfg, st)); err != nil {
 		st.Close()
-		return nil, err
+		return nil, refusedError{err}
 	}
 	return st, nil
+}
+
+// refusedError is a store that was opened but whose migration failed: it
+// answers, so it is not unreachable.
+type refusedError struct{ err error }
+
+func (e refusedError) Error() string { return e.err.Error() }
+func (e refusedError) Unwrap() error { return e.err }
+
+// storeTrouble says what kept the store from opening: "unreachable", or
+// "refused" when it answered and its migration failed.
+func storeTrouble(err error) string {
+	if errors.As(err, new(refusedError)) {
+		return "refused"
+	}
+	return "unreachable"
 }
 
 // dialStore opens the configured store without migrating it.
@@ -47,10 +64,14 @@ func dialStore(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Sto
 	switch cfg.Store.Type {
 	case "", "embedded":
 		path := embeddedPath(cfg)
-		st, err = sqlite.Open(path)
+		sq, err := sqlite.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("opening embedded store %s: %w", path, err)
 		}
+		if log != nil {
+			sq.SetLogger(log)
+		}
+		st = sq
 	case "clickhouse":
 		st, err = clickhouse.Open(ctx, cfg.Store, log)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
+	"github.com/mentionwatch/mentionwatch/store/clickhouse"
 )
 
 // versioned is a store that reports its schema version (both stores do).
@@ -41,10 +42,7 @@ func init() {
 			// Before the first Migrate a ClickHouse store has no
 			// migrations table; reading it fails, which means version 0.
 			before, _ := schemaVersion(cmd.Context(), st)
-			where := typ + " store"
-			if typ == "embedded" {
-				where += " " + embeddedPath(cfg)
-			}
+			where := storeName(cfg, st)
 			if err := migrateStore(cmd.Context(), st, where); err != nil {
 				return err
 			}
@@ -85,6 +83,17 @@ func embeddedPath(cfg *mw.Config) string {
 	return cfg.Store.Path
 }
 
+// storeName names st in messages: its type, and its file or servers.
+func storeName(cfg *mw.Config, st store.Store) string {
+	if ch, ok := st.(*clickhouse.Store); ok {
+		return "clickhouse store at " + ch.Addr()
+	}
+	if storeType(cfg) == "embedded" {
+		return "embedded store " + embeddedPath(cfg)
+	}
+	return storeType(cfg) + " store"
+}
+
 // migrateStore brings st's schema to this binary's version; a store that
 // a newer mentionwatch wrote is refused (store.ErrSchemaNewer), by the
 // store itself, with what to do.
@@ -93,7 +102,7 @@ func migrateStore(ctx context.Context, st store.Store, where string) error {
 		if errors.Is(err, store.ErrSchemaNewer) {
 			return fmt.Errorf("the %s: %w", where, err)
 		}
-		return fmt.Errorf("migrating store: %w", err)
+		return fmt.Errorf("migrating the %s: %w", where, err)
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func openStoreOrRetry(ctx context.Context, cfg *mw.Config, log *slog.Logger) (st
 	if err == nil || cfg.Store.Type != "clickhouse" || errors.Is(err, store.ErrSchemaNewer) {
 		return st, err
 	}
-	log.Warn("store unreachable at start-up; collecting anyway (cursors in the state files, mentions in the spool) and retrying the store in the background", "err", err)
+	log.Warn("store "+storeTrouble(err)+" at start-up; collecting anyway (cursors in the state files, mentions in the spool) and retrying the store in the background", "err", err)
 	r := &retryStore{lastErr: err, stop: make(chan struct{}), done: make(chan struct{})}
 	go r.retry(func(ctx context.Context) (store.Store, error) { return openStore(ctx, cfg, log) }, log)
 	return r, nil
@@ -68,7 +68,7 @@ func (r *retryStore) retry(open func(context.Context) (store.Store, error), log 
 			log.Error("store reachable but refused: stop this process and run the newer mentionwatch (mentions collected meanwhile are in the spool)", "err", err)
 			return
 		}
-		log.Warn("store still unreachable", "err", err, "retry_in", wait)
+		log.Warn("store still "+storeTrouble(err), "err", err, "retry_in", wait)
 		wait = min(wait*2, 30*time.Second)
 	}
 }

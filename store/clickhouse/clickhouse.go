@@ -36,6 +36,7 @@ type Store struct {
 	conn     driver.Conn
 	log      *slog.Logger
 	schema   Schema
+	addr     string // the servers' addresses, as store.dsn names them
 	version  string // server version, as SELECT version() gives it
 	major    int
 	minor    int
@@ -84,7 +85,7 @@ func Open(ctx context.Context, cfg mw.StoreConfig, log *slog.Logger) (*Store, er
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: connecting to %s: %w", strings.Join(opts.Addr, ","), err)
 	}
-	s := &Store{conn: conn, log: log.With("store", "clickhouse")}
+	s := &Store{conn: conn, log: log.With("store", "clickhouse"), addr: strings.Join(opts.Addr, ",")}
 	if err := conn.Ping(ctx); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("clickhouse: pinging %s: %w (%s)", strings.Join(opts.Addr, ","), err, pingHint(err))
@@ -154,6 +155,10 @@ func (s *Store) ServerVersion() string { return s.version }
 
 // Schema is the DDL configuration chosen for this server and config.
 func (s *Store) Schema() Schema { return s.schema }
+
+// Addr returns the servers' addresses (host:port, comma-separated) from
+// store.dsn, for messages.
+func (s *Store) Addr() string { return s.addr }
 
 // Conn is the underlying connection pool, for benchmarks and tools that
 // need the raw driver. Inserts must name their columns (MentionColumns).

@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,12 +17,21 @@ import (
 // With retention configured on a server with TTL support, it also brings
 // the tables' TTL in line with cfg.RetentionDays.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
-		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
-	}
-	applied, err := s.appliedMigrations(ctx)
-	if err != nil {
+	// schema_migrations first: a store a newer mentionwatch migrated is
+	// refused as such, whatever its tables look like.
+	if err := s.checkTables(ctx, tableMigrations); err != nil {
 		return err
+	}
+	var exists uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = ?", tableMigrations).Scan(&exists); err != nil {
+		return fmt.Errorf("clickhouse: looking for %s: %w", tableMigrations, err)
+	}
+	applied := map[uint32]bool{}
+	if exists > 0 {
+		var err error
+		if applied, err = s.appliedMigrations(ctx); err != nil {
+			return err
+		}
 	}
 	var known, have uint32
 	for _, m := range s.schema.Migrations() {
@@ -33,6 +44,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		// Migrating would report "up to date" and use tables whose shape
 		// this binary does not know.
 		return fmt.Errorf("clickhouse: schema version %d is newer than this binary knows (%d): %s: %w", have, known, store.SchemaNewerHint, store.ErrSchemaNewer)
+	}
+	if err := s.checkTables(ctx); err != nil {
+		return err
+	}
+	if err := s.conn.Exec(ctx, s.schema.MigrationsTable()); err != nil {
+		return fmt.Errorf("clickhouse: creating %s: %w", tableMigrations, err)
 	}
 	for _, m := range s.schema.Migrations() {
 		if applied[m.Version] {
@@ -57,6 +74,58 @@ func (s *Store) Migrate(ctx context.Context) error {
 		s.log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	return s.syncTTL(ctx)
+}
+
+// checkTables refuses a database holding a table of one of
+// mentionwatch's names (of only the tables named, if any) that lacks
+// columns the migration creating it defines: a table created by hand or
+// by another program, which the migrations (CREATE TABLE IF NOT EXISTS)
+// would take for theirs. Extra columns do no harm: every INSERT names its
+// columns.
+func (s *Store) checkTables(ctx context.Context, only ...string) error {
+	want := s.schema.tableColumns()
+	if len(only) > 0 {
+		sub := map[string][]string{}
+		for _, t := range only {
+			sub[t] = want[t]
+		}
+		want = sub
+	}
+	rows, err := s.query(ctx, "SELECT table, name FROM system.columns WHERE database = currentDatabase()")
+	if err != nil {
+		return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
+	}
+	defer rows.Close()
+	have := map[string]map[string]bool{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
+		}
+		if _, ok := want[table]; !ok {
+			continue
+		}
+		if have[table] == nil {
+			have[table] = map[string]bool{}
+		}
+		have[table][column] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: reading the store's columns: %w", err)
+	}
+	for _, t := range slices.Sorted(maps.Keys(have)) {
+		var lacks []string
+		for _, c := range want[t] {
+			if !have[t][c] {
+				lacks = append(lacks, c)
+			}
+		}
+		if len(lacks) > 0 {
+			return fmt.Errorf("clickhouse: table %s in the store's database is not mentionwatch's (created by hand or by another program): it lacks the columns %s (docs/SCHEMA.md); nothing was changed: drop or rename it, or point store.dsn at another database",
+				t, strings.Join(lacks, ", "))
+		}
+	}
+	return nil
 }
 
 // beforeAddColumn, when set (tests), runs between the check for a column
@@ -113,7 +182,7 @@ func (s *Store) hasColumn(ctx context.Context, table, column string) (bool, erro
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {
-	rows, err := s.query(ctx, "SELECT version FROM "+tableMigrations+" FINAL")
+	rows, err := s.query(ctx, "SELECT DISTINCT version FROM "+tableMigrations) // a set: no FINAL, which some engines lack
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading %s: %w", tableMigrations, err)
 	}

@@ -163,6 +163,33 @@ ENGINE = %s
 ORDER BY version`, tableMigrations, s.onCluster(), s.engine("Replacing", tableMigrations, "applied"))
 }
 
+// tableColumns returns the columns of each table the migrations create
+// with a column list (not views or Distributed tables), as created:
+// columns added later by AddColumn are left out, as an older store
+// lacks them until it is migrated.
+func (s Schema) tableColumns() map[string][]string {
+	stmts := []string{s.MigrationsTable()}
+	for _, m := range s.Migrations() {
+		stmts = append(stmts, m.Statements...)
+	}
+	out := map[string][]string{}
+	for _, stmt := range stmts {
+		rest, ok := strings.CutPrefix(stmt, "CREATE TABLE IF NOT EXISTS ")
+		open := strings.Index(rest, " (\n")
+		end := strings.Index(rest, "\n)")
+		if !ok || open < 0 || end < open {
+			continue
+		}
+		table := strings.Fields(rest)[0]
+		for _, line := range strings.Split(rest[open+3:end], "\n") {
+			if f := strings.Fields(line); len(f) > 0 {
+				out[table] = append(out[table], f[0])
+			}
+		}
+	}
+	return out
+}
+
 // Migrations returns every schema version in order. Versions are never
 // renumbered or edited once released: a change is a new migration.
 func (s Schema) Migrations() []Migration {

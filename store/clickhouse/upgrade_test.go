@@ -131,3 +131,75 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 		t.Fatalf("Migrate on a newer schema: %v; want store.ErrSchemaNewer with what to do", err)
 	}
 }
+
+// TestMigrateRefusesTablesItDidNotCreate: a table of mentionwatch's name
+// created by hand or by another program, lacking columns mentionwatch
+// uses, failed the migration with "Unknown identifier: lang" (mentions),
+// was taken as mentionwatch's and failed every later write (alerts), or
+// failed with "Storage TinyLog doesn't support FINAL" (another tool's
+// schema_migrations). Migrate now names the table, the columns it lacks
+// and what to do, before changing anything; extra columns are fine.
+func TestMigrateRefusesTablesItDidNotCreate(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ table, ddl, lacks string }{
+		{"mentions", "CREATE TABLE mentions (ts DateTime, msg String) ENGINE = Log", "brand"},
+		{"alerts", "CREATE TABLE alerts (id String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id", "started_at"},
+		{"schema_migrations", "CREATE TABLE schema_migrations (version Int64, dirty UInt8, sequence UInt64) ENGINE = TinyLog", "applied"},
+	} {
+		dsn := chtest.Fresh(t)
+		chtest.Exec(t, dsn, tc.ddl)
+		s, err := Open(ctx, mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(dsn)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Migrate(ctx)
+		if err == nil || !strings.Contains(err.Error(), "table "+tc.table) || !strings.Contains(err.Error(), tc.lacks) || !strings.Contains(err.Error(), "another database") {
+			t.Errorf("%s: Migrate: %v; want it to name the table, what it lacks and what to do", tc.table, err)
+		}
+		if n := queryUint(t, s, "SELECT count() FROM system.tables WHERE database = currentDatabase()"); n != 1 {
+			t.Errorf("%s: %d tables after the refused Migrate, want the 1 there was", tc.table, n)
+		}
+	}
+	// Extra columns are no reason to refuse.
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "ALTER TABLE mentions ADD COLUMN note String")
+	if err := s.Migrate(ctx); err != nil {
+		t.Errorf("Migrate with an extra column: %v", err)
+	}
+}
+
+// TestNewerSchemaIsNotTakenForAForeignTable: a store a newer mentionwatch
+// migrated may lack a column this binary's tables had (a later migration
+// dropped it). It is refused as newer (store.ErrSchemaNewer), not as a
+// table that is not mentionwatch's, to be dropped.
+func TestNewerSchemaIsNotTakenForAForeignTable(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations (version, name, applied) SELECT toUInt32(1000), 'from the future', now()")
+	chtest.Exec(t, dsn, "ALTER TABLE alerts DROP COLUMN acked_by")
+	if err := s.Migrate(context.Background()); !errors.Is(err, store.ErrSchemaNewer) {
+		t.Fatalf("Migrate on a newer schema without alerts.acked_by: %v; want store.ErrSchemaNewer", err)
+	}
+}
+
+// TestMigrationsTableRecreatedByHand: schema_migrations recreated by hand
+// (after damage) with the right columns but another engine, holding
+// duplicate rows, failed every Migrate with "Storage MergeTree doesn't
+// support FINAL"; which versions are applied needs no FINAL.
+func TestMigrationsTableRecreatedByHand(t *testing.T) {
+	dsn := chtest.Fresh(t)
+	s := openDSN(t, dsn, mw.StoreConfig{})
+	chtest.Exec(t, dsn, "RENAME TABLE schema_migrations TO schema_migrations_old")
+	chtest.Exec(t, dsn, "CREATE TABLE schema_migrations (version UInt32, name String, applied DateTime('UTC')) ENGINE = MergeTree ORDER BY version")
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations SELECT * FROM schema_migrations_old")
+	chtest.Exec(t, dsn, "INSERT INTO schema_migrations SELECT * FROM schema_migrations_old")
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	if v, err := s.MigrationVersion(ctx); err != nil || v != uint32(len(s.schema.Migrations())) {
+		t.Fatalf("version %d, %v", v, err)
+	}
+}

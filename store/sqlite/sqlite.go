@@ -18,7 +18,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlitedrv "modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -29,6 +30,7 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	log  *slog.Logger // nil: slog.Default()
 }
 
 var _ store.Store = (*Store)(nil)
@@ -42,8 +44,10 @@ func Open(path string) (*Store, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("sqlite %s: the path is a directory: set store.path to a file in it, such as %s", path, filepath.Join(path, "mentionwatch.db"))
 	} else if dir := filepath.Dir(path); err != nil {
-		if _, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
+		if di, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
 			return nil, fmt.Errorf("sqlite %s: the directory %s does not exist: create it, or set store.path to a file in an existing directory", path, dir)
+		} else if derr == nil && !di.IsDir() {
+			return nil, fmt.Errorf("sqlite %s: %s is not a directory: set store.path to a file in an existing directory", path, dir)
 		}
 	}
 	q := url.Values{}
@@ -70,6 +74,17 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite %s: %w (%s)", path, err, hint)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// SetLogger makes the store log (migration progress) to log rather than
+// to slog.Default(). Call it before Migrate.
+func (s *Store) SetLogger(log *slog.Logger) { s.log = log }
+
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.Default()
+	}
+	return s.log
 }
 
 // DB exposes the handle for tools (bench, tests).
@@ -238,6 +253,9 @@ var beforeMigration func(v int)
 // Migrate applies the migrations not applied yet. It is idempotent, and
 // safe while another process migrates the same file.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.checkOurs(ctx); err != nil {
+		return err
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite %s: creating schema_migrations: %w", s.path, err)
 	}
@@ -254,7 +272,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
 		if err != nil {
-			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+			return fmt.Errorf("sqlite %s: migration %d: %w%s", s.path, v, err, busyHint(err))
 		}
 		// Another process may have applied it since the version was read
 		// (two starting at once): its migrations are not idempotent.
@@ -271,7 +289,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		// a large file, so say what start-up is doing.
 		start := time.Now()
 		if have > 0 {
-			slog.Info("sqlite: applying a schema migration (on a large file this can take minutes)", "path", s.path, "version", v)
+			s.logger().Info("sqlite: applying a schema migration (on a large file this can take minutes)", "path", s.path, "version", v)
 		}
 		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
 			tx.Rollback()
@@ -285,10 +303,55 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
 		}
 		if have > 0 {
-			slog.Info("sqlite: schema migration applied", "path", s.path, "version", v, "took", time.Since(start).Round(time.Millisecond))
+			s.logger().Info("sqlite: schema migration applied", "path", s.path, "version", v, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return nil
+}
+
+// busyHint says what to do when the write lock stayed taken longer than
+// busy_timeout: another process (run and serve started together) is
+// migrating the file, which on a large one takes minutes.
+func busyHint(err error) string {
+	var se *sqlitedrv.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
+		return " (another process holds the file's write lock, perhaps mentionwatch run, serve or migrate upgrading it: start this one again once that one is up)"
+	}
+	return ""
+}
+
+// checkOurs refuses a file holding tables but no schema_migrations:
+// another program's database, which migrating would add mentionwatch's
+// tables to (or fail on a table of the same name). Migrate creates
+// schema_migrations before any other table, so every mentionwatch file
+// that has tables has it.
+func (s *Store) checkOurs(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+		}
+		if name == "schema_migrations" {
+			return nil
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: reading the tables: %w", s.path, err)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	if len(tables) > 5 {
+		tables = append(tables[:5], "...")
+	}
+	return fmt.Errorf("sqlite %s: the file is a SQLite database but not a mentionwatch store (it has tables %s and no schema_migrations); it was left as it was: set store.path to a new file, which is created", s.path, strings.Join(tables, ", "))
 }
 
 // ms and fromMS map times to Unix milliseconds; the zero time is 0.

@@ -179,13 +179,18 @@ func TestMigrateWhileAnotherProcessMigrates(t *testing.T) {
 }
 
 // TestOpenMissingDirectoryOrDirectorySaysWhatToDo: a store.path in a
-// directory that does not exist, or naming a directory, asked whether
-// the directory was writable.
+// directory that does not exist, naming a directory, or in a "directory"
+// that is a file asked whether the directory was writable.
 func TestOpenMissingDirectoryOrDirectorySaysWhatToDo(t *testing.T) {
 	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing", "mw.db"), "does not exist"},
 		{dir, "is a directory"},
+		{filepath.Join(file, "mw.db"), file + " is not a directory"},
 	} {
 		s, err := Open(tc.path)
 		if err == nil {
@@ -220,27 +225,32 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 	}
 }
 
+// openPrevious opens the file at path as the previous release left it:
+// every migration applied but the newest. It is closed at the test's end.
+func openPrevious(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	all := migrations
+	migrations = all[:len(all)-1]
+	err = s.Migrate(context.Background())
+	migrations = all
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestUpgradeSaysWhatStartUpIsDoing: a migration that rebuilds an index
 // over every mention can take minutes on a large file, and start-up said
 // nothing meanwhile. Upgrading an existing file logs each migration, its
 // start and how long it took.
 func TestUpgradeSaysWhatStartUpIsDoing(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mw.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openPrevious(t, filepath.Join(t.TempDir(), "mw.db"))
 	ctx := context.Background()
-	// A file written by the previous release: every migration but the
-	// newest.
-	all := migrations
-	migrations = all[:len(all)-1]
-	err = s.Migrate(ctx)
-	migrations = all
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
 	old := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
@@ -250,5 +260,59 @@ func TestUpgradeSaysWhatStartUpIsDoing(t *testing.T) {
 	}
 	if out := buf.String(); !strings.Contains(out, "applying a schema migration") || !strings.Contains(out, "schema migration applied") || !strings.Contains(out, "took=") {
 		t.Errorf("upgrade logged:\n%s", out)
+	}
+}
+
+// TestMigrateRefusesAnotherProgramsDatabase: store.path naming another
+// program's SQLite database got mentionwatch's tables added to it (or,
+// when it had a table named like one of them, failed with "no such
+// column: brand"). Migrate now refuses it, says why and what to do, and
+// leaves it as it was.
+func TestMigrateRefusesAnotherProgramsDatabase(t *testing.T) {
+	for _, table := range []string{"invoices (id INTEGER PRIMARY KEY, total REAL)", "mentions (x TEXT)"} {
+		path := filepath.Join(t.TempDir(), "other.db")
+		s, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec("CREATE TABLE " + table); err != nil {
+			t.Fatal(err)
+		}
+		err = s.Migrate(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "not a mentionwatch store") || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: Migrate: %v; want it to say the file is not a mentionwatch store", table, err)
+		}
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: the file has %d schema objects after Migrate (%v), want its 1", table, n, err)
+		}
+		s.Close()
+	}
+}
+
+// TestMigrateBesideALongMigrationSaysWhatToDo: a process starting while
+// another holds the file's write lock longer than busy_timeout (run and
+// serve started together on a large file, one rebuilding an index for
+// minutes) failed with only "database is locked".
+func TestMigrateBesideALongMigrationSaysWhatToDo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for busy_timeout (10 s)")
+	}
+	path := filepath.Join(t.TempDir(), "mw.db")
+	s := openPrevious(t, path)
+	ctx := context.Background()
+	other, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.DB().BeginTx(ctx, nil) // the other process's long migration
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	err = s.Migrate(ctx)
+	if err == nil || !strings.Contains(err.Error(), "another process") {
+		t.Fatalf("Migrate while another process holds the write lock: %v; want it to say what to do", err)
 	}
 }
