@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // Period is how long a digest looks back.
@@ -70,14 +68,7 @@ func WindowEnding(p Period, end time.Time, loc *time.Location) Window {
 	}
 	e := end.In(loc)
 	y, m, d := e.Date()
-	return Window{Period: p, PrevFrom: dayStart(y, m, d-2*p.Days(), loc), From: dayStart(y, m, d-p.Days(), loc), To: dayStart(y, m, d, loc)}
-}
-
-// dayStart is the first instant of the local date y-m-d in loc: midnight,
-// or the instant the clock jumps past it where a change skips it
-// (Santiago), where time.Date gives 23:00 the day before.
-func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
-	return store.BucketStart(time.Date(y, m, d, 12, 0, 0, 0, loc), 24*time.Hour, loc).In(loc)
+	return Window{Period: p, PrevFrom: wallTime(y, m, d-2*p.Days(), 0, 0, loc), From: wallTime(y, m, d-p.Days(), 0, 0, loc), To: wallTime(y, m, d, 0, 0, loc)}
 }
 
 // Title is "Tue 1 Dec 2026" for a day, "23 – 29 Nov 2026" for a week.

@@ -220,7 +220,7 @@ func readVolume(ctx context.Context, r Reader, rep *Report, _ []string, _ time.D
 			starts = append(starts, t)
 		}
 	} else {
-		for t := w.From; t.Before(w.To); t = dayStart(t.Year(), t.Month(), t.Day()+1, t.Location()) {
+		for t := w.From; t.Before(w.To); t = wallTime(t.Year(), t.Month(), t.Day()+1, 0, 0, t.Location()) {
 			starts = append(starts, t)
 		}
 	}

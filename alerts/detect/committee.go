@@ -31,24 +31,22 @@ const defaultQuorum = 4
 // vote is the committee's state of one series.
 type vote struct {
 	on   bool
-	last time.Time
-	n    int // buckets seen
+	last time.Time // the last bucket judged; zero before the first
 }
 
-// newCommittee returns the members of cfg's committee (cfg with defaults
-// filled in) and the index of the configured model among them.
-func newCommittee(cfg Config) ([]*Detector, int) {
+// newCommittee returns the members of the committee of raw (the
+// configuration as given; def is it with defaults filled in, whose
+// half-lives the members scale) and the index of the configured model
+// among them.
+func newCommittee(raw, def Config) ([]*Detector, int) {
 	var ms []*Detector
 	primary := 0
 	for _, lf := range committeeLevel {
 		for _, sf := range committeeSlow {
-			mc := cfg
+			mc := raw
 			mc.Single = true
-			if mc.MinCount == 0 { // no floor, which New reads as "the default"
-				mc.MinCount = -1
-			}
-			mc.LevelHalfLife = time.Duration(float64(cfg.LevelHalfLife) * lf)
-			mc.SlowHalfLife = time.Duration(float64(cfg.SlowHalfLife) * sf)
+			mc.LevelHalfLife = time.Duration(float64(def.LevelHalfLife) * lf)
+			mc.SlowHalfLife = time.Duration(float64(def.SlowHalfLife) * sf)
 			if lf == 1 && sf == 1 {
 				primary = len(ms)
 			}
@@ -88,7 +86,7 @@ func (d *Detector) decide(name string, bucket time.Time, value, total float64, p
 		}
 	}
 	dec.Onset, dec.Resolved, dec.Rebaselined = false, false, false
-	if v.n > 0 && !bucket.After(v.last) { // a bucket already judged: the state as it is
+	if !v.last.IsZero() && !bucket.After(v.last) { // a bucket already judged: the state as it is
 		dec.Firing = v.on
 		return dec
 	}
@@ -102,7 +100,6 @@ func (d *Detector) decide(name string, bucket time.Time, value, total float64, p
 	dec.Firing = on
 	if !peek {
 		v.on, v.last = on, bucket
-		v.n++
 	}
 	return dec
 }

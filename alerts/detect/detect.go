@@ -363,6 +363,7 @@ type Detector struct {
 
 // New returns a Detector; zero fields of cfg take their defaults.
 func New(cfg Config) *Detector {
+	raw := cfg
 	cfg = cfg.withDefaults()
 	b := float64(cfg.Bucket)
 	halfAlpha := func(halfLifeUpdates float64) float64 {
@@ -376,7 +377,7 @@ func New(cfg Config) *Detector {
 	slow := halfAlpha(float64(cfg.SlowHalfLife) / b)
 	slots := min(max(1, int(perDay)), maxSlots)
 	if !cfg.Single {
-		ms, primary := newCommittee(cfg)
+		ms, primary := newCommittee(raw, cfg)
 		return &Detector{cfg: cfg, members: ms, primary: primary, quorum: cfg.Design.Quorum, votes: map[string]*vote{}}
 	}
 	return &Detector{
