@@ -39,20 +39,22 @@ var (
 )
 
 // NewDetector returns the detector named by cfg.Detector: the adaptive
-// spike detector (default) or the fixed threshold.
-func NewDetector(cfg mw.AlertsConfig) Detector {
+// spike detector (default) or the fixed threshold. loc is the time zone of
+// the adaptive detector's daily and weekly rhythm (nil: UTC).
+func NewDetector(cfg mw.AlertsConfig, loc *time.Location) Detector {
 	if cfg.Detector == "threshold" {
 		return NewThreshold(cfg)
 	}
-	dc := detectConfig(cfg, cfg.Bucket.Or(5*time.Minute))
+	dc := detectConfig(cfg, cfg.Bucket.Or(5*time.Minute), loc)
 	dc.MinCount = float64(cfg.MinCount)
 	return detect.New(dc)
 }
 
 // detectConfig is the adaptive detector's configuration from the alerts
-// settings every series shares: bucket, sensitivity and warm-up.
-func detectConfig(cfg mw.AlertsConfig, bucket time.Duration) detect.Config {
-	dc := detect.Config{Bucket: bucket}
+// settings every series shares: bucket, sensitivity and warm-up, and the
+// time zone of the daily and weekly rhythm.
+func detectConfig(cfg mw.AlertsConfig, bucket time.Duration, loc *time.Location) detect.Config {
+	dc := detect.Config{Bucket: bucket, Location: loc}
 	if cfg.Sensitivity > 0 {
 		dc.Sensitivity = cfg.Sensitivity // divides the detector's thresholds
 	}

@@ -27,12 +27,12 @@ type drops struct {
 // ScopeVolume is the scope of a drop alert: the brand's whole volume.
 const ScopeVolume = "volume"
 
-func newDrops(cfg mw.AlertsConfig, bucket time.Duration) *drops {
+func newDrops(cfg mw.AlertsConfig, bucket time.Duration, loc *time.Location) *drops {
 	minPerHour := cfg.Drops.MinPerHour
 	if minPerHour <= 0 {
 		minPerHour = 12
 	}
-	dc := detectConfig(cfg, bucket)
+	dc := detectConfig(cfg, bucket, loc)
 	dc.Direction = detect.Down
 	j := newJudge(func() Detector { return detect.New(dc) }, bucket)
 	j.value = func(c counts) float64 { return c.total }

@@ -31,7 +31,7 @@ func benchHistory() (*history, time.Time) {
 // (a late mention changed a closed bucket) with one that steps the bucket
 // that just closed.
 func BenchmarkJudge(b *testing.B) {
-	newDet := func() Detector { return NewDetector(mwCfg()) }
+	newDet := func() Detector { return NewDetector(mwCfg(), nil) }
 	for _, rebuild := range []bool{true, false} {
 		b.Run(fmt.Sprintf("rebuild=%v", rebuild), func(b *testing.B) {
 			h, end := benchHistory()

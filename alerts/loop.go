@@ -83,6 +83,11 @@ type Loop struct {
 	// counts when a late mention changes a closed bucket. Default: the one
 	// cfg names.
 	NewDetector func() Detector
+	// Location is the time zone of the detector's daily and weekly rhythm
+	// (timezone:): people post by their local clock, and in a zone with
+	// daylight saving time their habits move against UTC twice a year.
+	// nil is UTC. Set it before Warm.
+	Location *time.Location
 	// WaitForClose turns the fast response off: spikes are judged on
 	// closed buckets only (the behaviour before Peek, kept to measure the
 	// fast response against).
@@ -120,9 +125,9 @@ func NewLoop(cfg mw.AlertsConfig, st store.Store, ns []Notifier, log *slog.Logge
 		bucket:          cfg.Bucket.Or(5 * time.Minute),
 		lateness:        cfg.MaxLateness.Or(2 * time.Hour),
 		DeliveryTimeout: 2 * time.Minute,
-		NewDetector:     func() Detector { return NewDetector(cfg) },
 		wake:            make(chan struct{}, 1),
 	}
+	l.NewDetector = func() Detector { return NewDetector(cfg, l.Location) }
 	l.out = newOutbox(st, ns, cfg, l.bucket, log)
 	l.eps = newEpisodes(l.bucket)
 	return l
@@ -197,7 +202,7 @@ func (l *Loop) warm(ctx context.Context, now time.Time) error {
 	l.crit.pending = func(id string) *mw.Alert { return l.out.pending[id] }
 	l.drops = nil
 	if l.cfg.Drops.Enabled {
-		l.drops = newDrops(l.cfg, l.bucket)
+		l.drops = newDrops(l.cfg, l.bucket, l.Location)
 	}
 	l.out.router = l.Router
 	l.out.q = newQueues(l.st, l.out.ns, l.Router, l.log)

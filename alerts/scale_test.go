@@ -31,7 +31,7 @@ func lateMentionOfOneBrand(t *testing.T, adaptive bool, early time.Duration) {
 	st := openStore(t)
 	l := newLoop(st, nil, mw.AlertsConfig{})
 	if adaptive {
-		l.NewDetector = func() Detector { return NewDetector(mw.AlertsConfig{Bucket: mw.Duration(5 * time.Minute)}) }
+		l.NewDetector = func() Detector { return NewDetector(mw.AlertsConfig{Bucket: mw.Duration(5 * time.Minute)}, nil) }
 	}
 	l.Brands = nil // every brand in the store
 	const brands = 30

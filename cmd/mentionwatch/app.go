@@ -144,6 +144,7 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 		notifiers: notifiers,
 	}
 	a.alerts.Router = router
+	a.alerts.Location = cfg.Location()
 	a.alerts.Brands = map[string]bool{}
 	for _, b := range cfg.Brands {
 		a.alerts.Brands[b.Name] = true
@@ -252,10 +253,17 @@ func (a *app) countRuns() {
 
 // alertLoopStats is what /metrics reports of the alert loop this process
 // runs: its last tick and its outbox; ok is false before the first tick.
-// (With coordination only the leader's loop runs: a member that does not
-// lead must report ok false, so that the rules leave its stale figures out.)
+// With coordination only the leader's loop runs, the current term's: a
+// member that does not lead reports ok false, so that the rules leave its
+// stale figures out.
 func (a *app) alertLoopStats() (web.AlertLoopStats, bool) {
-	s, ok := a.alerts.Stats()
+	l := a.alerts
+	if a.coord != nil {
+		if l = a.term.Load(); l == nil {
+			return web.AlertLoopStats{}, false
+		}
+	}
+	s, ok := l.Stats()
 	return web.AlertLoopStats{LastTick: s.LastTick, Pending: s.Pending, OldestDue: s.OldestDue}, ok
 }
 

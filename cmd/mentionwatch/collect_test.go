@@ -63,16 +63,9 @@ http: {allow_loopback: true, per_host_rps: 100, per_host_burst: 100}
 store: {path: %[2]q, spool_dir: %[3]q}
 log: {level: error}
 `, feeds.URL, db, filepath.Join(dir, "spool"))
-	cfg, err := mw.ParseConfig("c.yaml", []byte(text), os.LookupEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), cfg, newLogger(cfg.Log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, text)
 	var out, errOut strings.Builder
-	err = a.collectOnce(ctx, a.sources, &out, &errOut, false)
+	err := a.collectOnce(ctx, a.sources, &out, &errOut, false)
 	if cerr := a.close(); cerr != nil {
 		t.Fatal(cerr)
 	}
@@ -103,3 +96,18 @@ type interruptSignal struct{}
 
 func (interruptSignal) Error() string        { return "interrupt signal received" }
 func (interruptSignal) Is(target error) bool { return target == context.Canceled }
+
+// testApp parses the config text and wires a process's worth of it
+// (newApp); the caller closes it.
+func testApp(t *testing.T, text string) *app {
+	t.Helper()
+	cfg, err := mw.ParseConfig("c.yaml", []byte(text), os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(context.Background(), cfg, newLogger(cfg.Log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -51,8 +51,7 @@ func (a *app) leadAlerts(ctx context.Context) error {
 	return a.coord.Lead(ctx, func(term context.Context, resumed bool) {
 		start := time.Now()
 		if l == nil || !resumed {
-			l = alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
-			l.Brands, l.OnDeliver = a.alerts.Brands, a.alerts.OnDeliver
+			l = a.termLoop()
 			if err := l.Warm(term, start); err != nil {
 				a.log.Warn("warming the alert loop from the store failed; its first tick tries again", "err", err)
 			}
@@ -76,6 +75,17 @@ func (a *app) leadAlerts(ctx context.Context) error {
 		}
 		<-digests
 	})
+}
+
+// termLoop returns a new alert loop for a term of leadership, set up as
+// the loop that runs without coordination: the same routing (receivers,
+// quiet hours, rate limits), time zone, brands, competitors and delivery
+// metrics.
+func (a *app) termLoop() *alerts.Loop {
+	l := alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
+	m := a.alerts
+	l.Router, l.Location, l.Brands, l.Competitors, l.OnDeliver = m.Router, m.Location, m.Brands, m.Competitors, m.OnDeliver
+	return l
 }
 
 // coordDetail is the /readyz line about coordination ("" without it).
