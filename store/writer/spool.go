@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -56,6 +57,10 @@ type segment struct {
 
 const segSuffix = ".batch"
 
+// staleTemp is the age past which a segment's temporary file is a crash's
+// leftover: writing one batch takes well under a second.
+const staleTemp = 10 * time.Minute
+
 func openSpool(dir string, limit int64) (*spool, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("spool %s: %w (set store.spool_dir to a writable directory)", dir, err)
@@ -68,7 +73,12 @@ func openSpool(dir string, limit int64) (*spool, error) {
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasSuffix(name, ".tmp") {
-			os.Remove(filepath.Join(dir, name)) // an interrupted write; its batch was never acknowledged
+			// An interrupted write, whose batch was never acknowledged, or
+			// one another process (`collect --once` beside the daemon) is
+			// writing now: only an old one is a leftover.
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
+				os.Remove(filepath.Join(dir, name))
+			}
 			continue
 		}
 		if kept, ok := strings.CutSuffix(name, segSuffix+".bad"); ok {

@@ -186,8 +186,15 @@ func TestRestartReplaysSpool(t *testing.T) {
 	if err := w1.Close(ctx); err != nil {
 		t.Fatalf("Close with the store down: %v (the spool should take it)", err)
 	}
-	// A write interrupted by a crash leaves a temporary file behind.
-	os.WriteFile(filepath.Join(dir, "batch-123.tmp"), []byte(`{"id":"half`), 0o600)
+	// A write interrupted by a crash leaves a temporary file behind; one
+	// another process is writing right now must stay.
+	crashed, writing := filepath.Join(dir, "batch-123.tmp"), filepath.Join(dir, "batch-456.tmp")
+	os.WriteFile(crashed, []byte(`{"id":"half`), 0o600)
+	os.WriteFile(writing, []byte(`{"id":"being written`), 0o600)
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(crashed, old, old); err != nil {
+		t.Fatal(err)
+	}
 
 	up := &fakeStore{}
 	w2 := newWriter(t, up, Options{BatchSize: 3, FlushInterval: time.Hour, SpoolDir: dir})
@@ -200,8 +207,11 @@ func TestRestartReplaysSpool(t *testing.T) {
 	if got := up.order(); len(got) != 8 || got[0] != "a000" || got[7] != "a007" {
 		t.Fatalf("after restart: %v", got)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "batch-123.tmp")); !os.IsNotExist(err) {
+	if _, err := os.Stat(crashed); !os.IsNotExist(err) {
 		t.Error("interrupted temporary file not cleaned up")
+	}
+	if _, err := os.Stat(writing); err != nil {
+		t.Errorf("another process's batch being written was removed: %v", err)
 	}
 }
 
