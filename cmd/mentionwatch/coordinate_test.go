@@ -2,11 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/coord"
 )
 
@@ -63,5 +70,67 @@ log: {level: error}
 	s, ok := a.alertLoopStats()
 	if !ok || !s.LastTick.Equal(now) {
 		t.Errorf("leader's alert-loop figures = %+v, %v; want its term loop's last tick %s", s, ok, now)
+	}
+}
+
+// TestClusterMembersShareTheLinkKey: the Acknowledge and Silence links
+// one leader signs must verify on every member's dashboard, and on the
+// next leader's. Before, each member generated its own key file in its
+// own directory, and a link signed by one was refused (403) by the others.
+func TestClusterMembersShareTheLinkKey(t *testing.T) {
+	base := `brands: [{name: Acme, keywords: [acme]}]
+store: {type: clickhouse, dsn: "clickhouse://127.0.0.1:9000/mw"}
+coordination: {zookeeper: ["127.0.0.1:2181"]}
+alerts: {dashboard_url: "https://mw.example.com/"}
+`
+	parse := func(text string) (*mw.Config, error) {
+		return mw.ParseConfig("c.yaml", []byte(text), func(string) (string, bool) { return "", false })
+	}
+	if _, err := parse(base); err == nil || !strings.Contains(err.Error(), "web.link_secret") {
+		t.Fatalf("coordination with dashboard_url and no shared key: err %v, want one asking for web.link_secret", err)
+	}
+	if _, err := parse(strings.Replace(base, "dashboard_url: \"https://mw.example.com/\"", "bucket: 5m", 1)); err != nil {
+		t.Fatalf("coordination without action links needs no key: %v", err)
+	}
+
+	// A key file that a member does not hold is not generated there.
+	missing := filepath.Join(t.TempDir(), "linkkey")
+	cfg, err := parse(base + "web: {link_secret_file: " + missing + "}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := linkSigner(cfg); err == nil || !strings.Contains(err.Error(), "copy") {
+		t.Fatalf("missing key file: err %v, want one saying to copy it from another member", err)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a member generated its own key file %s (stat: %v)", missing, err)
+	}
+
+	// Two members, each with its copy of one key: a link either signs
+	// verifies on the other.
+	var signers []*actionlink.Signer
+	for range 2 {
+		file := filepath.Join(t.TempDir(), "linkkey")
+		if err := os.WriteFile(file, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := parse(base + "web: {link_secret_file: " + file + "}\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := linkSigner(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers = append(signers, s)
+	}
+	now := time.Now()
+	link, err := url.Parse(signers[0].URL("https://mw.example.com/", actionlink.Ack, "a1", now.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := link.Query()
+	if _, err := signers[1].Verify(actionlink.Ack, q.Get("id"), q.Get("exp"), q.Get("sig"), now); err != nil {
+		t.Fatalf("a link signed on one member fails on another: %v", err)
 	}
 }
