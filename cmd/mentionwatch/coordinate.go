@@ -38,17 +38,32 @@ func (a *app) observe(ms []mw.Mention) {
 	}
 }
 
-// leadAlerts runs the alert loop and the digests while this member leads. A term gets a
-// new loop warmed from the store (alert state, outbox, watermarks), so a
-// new leader neither re-announces what an earlier one sent nor loses what
-// it left pending. A term that resumes this member's own previous one
-// (it stepped down only while ZooKeeper was out of reach, and nobody else
-// can have led) keeps its loop: what it delivered but could not save yet
-// (ClickHouse's replicated tables are read-only without ZooKeeper) is not
-// sent again.
+// leadAlerts runs the alert loop and the digests while this member leads
+// (leaderTerm).
 func (a *app) leadAlerts(ctx context.Context) error {
+	return a.coord.Lead(ctx, a.leaderTerm(ctx))
+}
+
+// leaderTerm returns what runs during each term of leadership; ctx ends
+// when the program stops.
+//
+// A term gets a new alert loop warmed from the store (alert state, outbox,
+// watermarks), so a new leader neither re-announces what an earlier one
+// sent nor loses what it left pending. A term that resumes this member's
+// own previous one (it stepped down only while ZooKeeper was out of
+// reach, and nobody else can have led) keeps its loop: what it delivered
+// but could not save yet (ClickHouse's replicated tables are read-only
+// without ZooKeeper) is not sent again.
+//
+// The digests go out from the leader too. Each send is recorded in the
+// store, so a new leader does not send one again; the scheduler is kept
+// for the life of the process, as the one that runs alone is, so that a
+// digest sent while its record could not be saved (the same read-only
+// tables) is not sent again when this member leads again.
+func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed bool) {
 	var l *alerts.Loop
-	return a.coord.Lead(ctx, func(term context.Context, resumed bool) {
+	ds, dsErr := a.digestScheduler(ctx)
+	return func(term context.Context, resumed bool) {
 		start := time.Now()
 		if l == nil || !resumed {
 			l = a.termLoop()
@@ -61,12 +76,14 @@ func (a *app) leadAlerts(ctx context.Context) error {
 		}
 		a.term.Store(l)
 		defer a.term.Store(nil)
-		// The digests go out from the leader too; each send is recorded in
-		// the store, so a new leader does not send one again.
 		digests := make(chan struct{})
 		go func() {
 			defer close(digests)
-			if err := a.runDigests(term); err != nil && term.Err() == nil {
+			err := dsErr
+			if err == nil {
+				err = a.runDigestScheduler(term, ds)
+			}
+			if err != nil && term.Err() == nil {
 				a.log.Error("digests stopped", "err", err)
 			}
 		}()
@@ -74,7 +91,7 @@ func (a *app) leadAlerts(ctx context.Context) error {
 			a.log.Error("alert loop stopped", "err", err)
 		}
 		<-digests
-	})
+	}
 }
 
 // termLoop returns a new alert loop for a term of leadership, set up as

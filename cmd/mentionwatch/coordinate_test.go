@@ -3,18 +3,23 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/coord"
+	"github.com/mentionwatch/mentionwatch/store"
 )
 
 // TestTermLoopIsSetUpLikeTheLoneLoop: with coordination the leader runs a
@@ -132,5 +137,83 @@ alerts: {dashboard_url: "https://mw.example.com/"}
 	q := link.Query()
 	if _, err := signers[1].Verify(actionlink.Ack, q.Get("id"), q.Get("exp"), q.Get("sig"), now); err != nil {
 		t.Fatalf("a link signed on one member fails on another: %v", err)
+	}
+}
+
+// readOnlyDigests is a store whose digest records cannot be saved, as
+// while ClickHouse's replicated tables are read-only (ZooKeeper out of
+// reach), and whose record under probe reports each read on read.
+type readOnlyDigests struct {
+	store.Store
+	probe string
+	read  chan struct{}
+}
+
+func (s *readOnlyDigests) SaveWatermark(ctx context.Context, name string, t time.Time) error {
+	if strings.HasPrefix(name, "digest:") {
+		return errors.New("table is in readonly mode")
+	}
+	return s.Store.SaveWatermark(ctx, name, t)
+}
+
+func (s *readOnlyDigests) Watermark(ctx context.Context, name string) (time.Time, error) {
+	if name == s.probe {
+		s.read <- struct{}{}
+		return time.Time{}, errors.New("probe: not read")
+	}
+	return s.Store.Watermark(ctx, name)
+}
+
+// TestLeaderSendsADigestOnceAcrossResumedTerms: a leader that sent a
+// digest while its record could not be saved (ClickHouse read-only while
+// ZooKeeper is away, which is also when a term ends and then resumes) must
+// not send it again in its next term, as the lone daemon, whose scheduler
+// remembers what it sent, does not. Before, each term built a new digest
+// scheduler, which found no record in the store and sent the digest again.
+func TestLeaderSendsADigestOnceAcrossResumedTerms(t *testing.T) {
+	var mu sync.Mutex
+	var posts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posts = append(posts, string(b))
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	a := testApp(t, `brands: [{name: Acme, keywords: [acme]}]
+store: {path: `+filepath.Join(dir, "mw.db")+`, spool_dir: `+filepath.Join(dir, "spool")+`}
+notifiers:
+  slack: {webhook_url: "`+srv.URL+`/hook"}
+digests:
+  - {brand: Acme, period: daily, to: [slack]}
+  - {brand: Acme, period: weekly, to: [slack]}
+log: {level: error}
+`)
+	defer a.close()
+	// The weekly digest's record is the probe: the scheduler reads it
+	// after it is done with the daily one.
+	st := &readOnlyDigests{Store: a.store, probe: "digest:Acme:weekly:slack", read: make(chan struct{})}
+	a.store = st
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	lead := a.leaderTerm(ctx)
+	for i, resumed := range []bool{false, true} {
+		term, end := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); lead(term, resumed) }()
+		<-st.read // the daily digest was handled in this term
+		end()
+		<-done
+		mu.Lock()
+		n := len(posts)
+		mu.Unlock()
+		if n != 1 {
+			t.Fatalf("after term %d: %d digests posted, want 1 (the daily one, once)", i+1, n)
+		}
+	}
+	if !strings.Contains(posts[0], "Acme") {
+		t.Errorf("the post is not Acme's digest: %.300s", posts[0])
 	}
 }
