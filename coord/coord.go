@@ -7,6 +7,7 @@
 //	members/<id>          one ephemeral node per live process ({"id","host"})
 //	election/…-n_<seq>    ephemeral-sequential nodes; the lowest is the leader
 //	locks/<source>        an ephemeral node per source, held by the member running it
+//	collected             a persistent node whose data a member sets after storing mentions
 //
 // Membership: each process registers an ephemeral node; the member list,
 // watched, feeds rendezvous hashing (Owner), which spreads the sources over
@@ -23,6 +24,11 @@
 // the lock while it owns the source and releases it after the run in
 // progress when a rebalance gives the source to another member (End or the
 // member watch), so two members never run one source at once.
+//
+// Collections: a member that stores mentions sets the data of collected
+// (Collected); every member watches it, and the leader's alert loop wakes
+// on Collections, so a burst collected by any member is judged at once,
+// as the lone daemon's sink wakes its own loop.
 //
 // Losing ZooKeeper: the leader stops alerting once its session may have
 // expired; every member keeps running the sources it holds locks for (the
@@ -92,7 +98,10 @@ type Coordinator struct {
 	changed        chan struct{}      // closed and replaced on every change
 	newSession     chan struct{}      // signalled when a session starts
 	leaderSince    time.Time
-	epoch          int64 // bumped when our election node may have stopped being the lowest: a new session or a node joined again
+	collected      chan struct{} // Collected: this member stored mentions, not yet told
+	collections    chan struct{} // another member stored mentions (Collections)
+	warnedNoWake   atomic.Bool   // the collected node could not be made or set; warned once
+	epoch          int64         // bumped when our election node may have stopped being the lowest: a new session or a node joined again
 }
 
 // DefaultRoot is the ZooKeeper path used when Config.Root is empty.
@@ -130,6 +139,7 @@ func New(cfg Config) (*Coordinator, error) {
 		cfg: cfg, log: cfg.Log.With("component", "coordination", "member", cfg.ID),
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
+		collected: make(chan struct{}, 1), collections: make(chan struct{}, 1),
 	}
 	c.zlog = &zkLogger{log: c.log, asked: cfg.SessionTimeout}
 	// Held until c.conn is set: the event callback may fire before
@@ -405,13 +415,97 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 		return
 	}
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		c.watchMembers(ctx, sid)
-	}()
+	for _, f := range []func(context.Context, int64){c.watchMembers, c.tellCollected, c.watchCollected} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(ctx, sid)
+		}()
+	}
 	c.elect(ctx, sid, path.Base(node))
 	wg.Wait()
+}
+
+// collectedNode is the node whose data members set after storing mentions.
+const collectedNode = "collected"
+
+// Collected tells the leader that this member stored mentions, so that
+// its alert loop judges them now instead of at its next tick. It never
+// blocks: calls made while a write is under way, or without a session,
+// make one more write.
+func (c *Coordinator) Collected() {
+	select {
+	case c.collected <- struct{}{}:
+	default:
+	}
+}
+
+// Collections receives after another member called Collected (several
+// calls may arrive as one). The leader's alert loop wakes on it.
+func (c *Coordinator) Collections() <-chan struct{} { return c.collections }
+
+// tellCollected writes this member's id into the collected node after
+// each Collected, until the session ends.
+func (c *Coordinator) tellCollected(ctx context.Context, _ int64) {
+	p := c.path(collectedNode)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.collected:
+		}
+		_, err := c.conn.Set(p, []byte(c.cfg.ID), -1)
+		if errors.Is(err, zk.ErrNoNode) {
+			if err = c.ensure(p); err == nil {
+				_, err = c.conn.Set(p, []byte(c.cfg.ID), -1)
+			}
+		}
+		if err != nil && ctx.Err() == nil && !c.warnedNoWake.Swap(true) {
+			c.log.Warn("cannot tell the leader that this member stored mentions: it judges them at its next tick "+
+				"(up to 30 s later) instead of at once; allow members to create and write the node (world ACL all)", "node", p, "err", err)
+		}
+	}
+}
+
+// watchCollected sends on Collections each time the collected node's data
+// changes, until the session ends. A change between a watch firing and
+// the next being set is seen by its version.
+func (c *Coordinator) watchCollected(ctx context.Context, _ int64) {
+	p := c.path(collectedNode)
+	last := int32(-1)
+	for ctx.Err() == nil {
+		_, st, ev, err := c.conn.GetW(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			// Not made yet: the first member to store mentions makes it
+			// (version 0), then sets it.
+			last = 0
+			ok, _, ev, err := c.conn.ExistsW(p)
+			if err != nil {
+				c.pause(ctx)
+			} else if !ok {
+				select {
+				case <-ctx.Done():
+				case <-ev:
+				}
+			}
+			continue
+		}
+		if err != nil {
+			c.pause(ctx)
+			continue
+		}
+		if last >= 0 && st.Version != last {
+			select {
+			case c.collections <- struct{}{}:
+			default:
+			}
+		}
+		last = st.Version
+		select {
+		case <-ctx.Done():
+		case <-ev:
+		}
+	}
 }
 
 // retry calls f until it succeeds or ctx ends, waiting a second (or for a

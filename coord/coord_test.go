@@ -209,3 +209,43 @@ func TestSourceLocksFollowRendezvousAndWaitForRuns(t *testing.T) {
 		t.Fatalf("c holds %d locks, want %d", got, toC)
 	}
 }
+
+// TestCollectedWakesTheLeader: a member that stored mentions tells the
+// others (Collected), so the leader's alert loop judges them at once, as
+// the lone daemon's sink wakes its own loop. Before, a collection by a
+// member that did not lead woke nobody: the leader saw it at its next
+// tick, up to 30 s later.
+func TestCollectedWakesTheLeader(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	b := start(t, s.Addr, root, "b", 4*time.Second, nil)
+	waitFor(t, "two members and one leader", func() bool {
+		n, _ := leaders(a, b)
+		return n == 1 && seeMembers(2, a, b)()
+	})
+	leader, follower := a, b
+	if b.IsLeader() {
+		leader, follower = b, a
+	}
+	// The first collection makes the node; the leader may set its watch
+	// after that, so tell it until it hears.
+	waitFor(t, "the leader to hear of a collection", func() bool {
+		follower.Collected()
+		select {
+		case <-leader.Collections():
+			return true
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	})
+	// From then on every collection wakes it.
+	for i := range 3 {
+		follower.Collected()
+		select {
+		case <-leader.Collections():
+		case <-time.After(time.Minute):
+			t.Fatalf("collection %d: the leader heard nothing within a minute", i+2)
+		}
+	}
+}

@@ -26,8 +26,9 @@ func (a *app) startCoordination() error {
 
 // observe hands freshly stored mentions to the alert loop that runs in this
 // process: always the one loop alone, the current term's loop while this
-// member leads with coordination, none otherwise (the leader's loop reads
-// them from the store).
+// member leads with coordination. A member that does not lead tells the
+// leader through ZooKeeper instead, which wakes its loop to read them from
+// the store (leaderTerm).
 func (a *app) observe(ms []mw.Mention) {
 	if a.coord == nil {
 		a.alerts.Observe(ms)
@@ -35,6 +36,8 @@ func (a *app) observe(ms []mw.Mention) {
 	}
 	if l := a.term.Load(); l != nil {
 		l.Observe(ms)
+	} else if len(ms) > 0 {
+		a.coord.Collected()
 	}
 }
 
@@ -76,6 +79,18 @@ func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed
 		}
 		a.term.Store(l)
 		defer a.term.Store(nil)
+		// Another member stored mentions: judge them now, as this
+		// member's own collections do (observe).
+		go func() {
+			for {
+				select {
+				case <-term.Done():
+					return
+				case <-a.coord.Collections():
+					l.Nudge()
+				}
+			}
+		}()
 		digests := make(chan struct{})
 		go func() {
 			defer close(digests)
@@ -96,12 +111,13 @@ func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed
 
 // termLoop returns a new alert loop for a term of leadership, set up as
 // the loop that runs without coordination: the same routing (receivers,
-// quiet hours, rate limits), time zone, brands, competitors and delivery
-// metrics.
+// quiet hours, rate limits), time zone, brands, competitors, delivery
+// metrics, and clock and ticks (tests set them).
 func (a *app) termLoop() *alerts.Loop {
 	l := alerts.NewLoop(a.cfg.Alerts, a.store, a.notifiers, a.log)
 	m := a.alerts
 	l.Router, l.Location, l.Brands, l.Competitors, l.OnDeliver = m.Router, m.Location, m.Brands, m.Competitors, m.OnDeliver
+	l.Now, l.Ticks = m.Now, m.Ticks
 	return l
 }
 

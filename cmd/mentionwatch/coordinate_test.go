@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/coord"
+	"github.com/mentionwatch/mentionwatch/internal/zktest"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -196,6 +198,7 @@ log: {level: error}
 	// after it is done with the daily one.
 	st := &readOnlyDigests{Store: a.store, probe: "digest:Acme:weekly:slack", read: make(chan struct{})}
 	a.store = st
+	a.coord = &coord.Coordinator{} // leads; no other member collects
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	lead := a.leaderTerm(ctx)
@@ -215,5 +218,75 @@ log: {level: error}
 	}
 	if !strings.Contains(posts[0], "Acme") {
 		t.Errorf("the post is not Acme's digest: %.300s", posts[0])
+	}
+}
+
+// TestNonLeaderCollectionWakesTheLeadersLoop: mentions a member that does
+// not lead has stored wake the leader's alert loop, as the lone daemon's
+// own collections wake its loop (the fast response). Before, they woke
+// nobody: the leader judged them at its next tick, up to 30 s later. The
+// loops here have no ticker, so only a wake-up makes them tick.
+func TestNonLeaderCollectionWakesTheLeadersLoop(t *testing.T) {
+	zks := zktest.Start(t)
+	root := fmt.Sprintf("/mwtest-wake-%d", os.Getpid())
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var apps []*app
+	for _, id := range []string{"m1", "m2"} {
+		dir := t.TempDir()
+		a := testApp(t, `brands: [{name: Acme, keywords: [acme]}]
+store: {path: `+filepath.Join(dir, "mw.db")+`, spool_dir: `+filepath.Join(dir, "spool")+`}
+log: {level: error}
+`)
+		a.alerts.Ticks = make(chan time.Time) // never: the loop ticks only when woken
+		c, err := coord.New(coord.Config{Servers: []string{zks.Addr}, Root: root, ID: id, SessionTimeout: 4 * time.Second, Log: a.log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.coord = c
+		wg.Add(2)
+		go func() { defer wg.Done(); c.Run(ctx) }()
+		go func() { defer wg.Done(); a.leadAlerts(ctx) }()
+		apps = append(apps, a)
+	}
+	defer func() {
+		stop()
+		wg.Wait()
+		for _, a := range apps {
+			a.coord.Close()
+			a.close()
+		}
+	}()
+	var leader, follower *app
+	waitUntil(t, "a leader running its alert loop", func() bool {
+		for i, a := range apps {
+			if a.term.Load() != nil {
+				leader, follower = a, apps[1-i]
+				return true
+			}
+		}
+		return false
+	})
+	if _, ok := leader.alertLoopStats(); ok {
+		t.Fatal("the leader's loop ticked before anything woke it")
+	}
+	m := mw.Mention{ID: "x1", Brand: "Acme", Source: "feed", Text: "acme", Published: time.Now(), Collected: time.Now()}
+	// The follower's first collection makes the ZooKeeper node the leader
+	// watches, maybe before its watch is set: collect until it hears.
+	waitUntil(t, "the leader's loop to tick on the follower's collection", func() bool {
+		follower.observe([]mw.Mention{m})
+		_, ok := leader.alertLoopStats()
+		return ok
+	})
+}
+
+// waitUntil polls cond every 50 ms until it holds, failing the test after
+// a minute.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }
