@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -71,7 +72,12 @@ type Config struct {
 	SessionTimeout time.Duration // default 10s
 	ID             string        // this member's id, unique among live members (default: host name and pid)
 	Host           string        // shown in the member node (default: host name)
-	Log            *slog.Logger
+	// Sources are the names of the sources this member runs: a source is
+	// given only to the members that have it, so one that some members'
+	// configs lack (a rolling config change, a member's own config) still
+	// runs. nil: every source (as a member of an older version is taken).
+	Sources []string
+	Log     *slog.Logger
 }
 
 // Coordinator is one member's view of the cluster. Build it with New, then
@@ -89,14 +95,15 @@ type Coordinator struct {
 	disconnectedAt time.Time // when the connection was lost (zero while connected)
 	stepDown       bool      // disconnected long enough that the session may have expired
 	grace          *time.Timer
-	sessionDone    context.CancelFunc // ends the current session's work (at expiry)
-	elected        bool               // our election node is the lowest in the current session
-	members        []string           // live member ids, sorted
-	held           map[string]bool    // source locks this session holds
-	running        map[string]bool    // sources whose run is in progress (between Begin and End)
-	releasing      map[string]bool    // locks being deleted
-	changed        chan struct{}      // closed and replaced on every change
-	newSession     chan struct{}      // signalled when a session starts
+	sessionDone    context.CancelFunc  // ends the current session's work (at expiry)
+	elected        bool                // our election node is the lowest in the current session
+	members        []string            // live member ids, sorted
+	runs           map[string][]string // member id -> sourceKeys of the sources it runs, sorted; absent: every source
+	held           map[string]bool     // source locks this session holds
+	running        map[string]bool     // sources whose run is in progress (between Begin and End)
+	releasing      map[string]bool     // locks being deleted
+	changed        chan struct{}       // closed and replaced on every change
+	newSession     chan struct{}       // signalled when a session starts
 	leaderSince    time.Time
 	collected      chan struct{} // Collected: this member stored mentions, not yet told
 	collections    chan struct{} // another member stored mentions (Collections)
@@ -576,13 +583,58 @@ type memberInfo struct {
 	ID   string `json:"id"`
 	Host string `json:"host"`
 	PID  int    `json:"pid"`
+	// Sources are the sourceKeys of the sources it runs, sorted; null
+	// (or absent, from an older version): every source.
+	Sources []string `json:"sources"`
+}
+
+// sourceKey is a source's name as member nodes list it: short and of a
+// bounded length whatever the name (ZooKeeper refuses a node's data over
+// 1 MB).
+func sourceKey(source string) string {
+	sum := sha256.Sum256([]byte(source))
+	return hex.EncodeToString(sum[:8])
+}
+
+// sourceKeys are the sorted sourceKeys of sources; nil for nil.
+func sourceKeys(sources []string) []string {
+	if sources == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(sources))
+	for _, s := range sources {
+		keys = append(keys, sourceKey(s))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// ownerLocked is the member that owns source: the rendezvous owner among
+// the live members that run it.
+func (c *Coordinator) ownerLocked(source string) string {
+	return Owner(source, runners(source, c.members, c.runs))
+}
+
+// runners are the members that run source: those that list it, and those
+// that list nothing (every source).
+func runners(source string, members []string, runs map[string][]string) []string {
+	k := sourceKey(source)
+	out := make([]string, 0, len(members))
+	for _, m := range members {
+		if keys, ok := runs[m]; !ok || keys == nil {
+			out = append(out, m)
+		} else if _, found := slices.BinarySearch(keys, k); found {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // register creates the member node. A node of the same id held by another
 // session is a second process with this id, or a killed one whose session
 // has not expired yet: register fails until it is gone.
 func (c *Coordinator) register(sid int64) error {
-	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid()})
+	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid(), Sources: sourceKeys(c.cfg.Sources)})
 	p := c.path("members", c.cfg.ID)
 	_, err := c.conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
 	if errors.Is(err, zk.ErrNodeExists) {
@@ -621,7 +673,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			c.pause(ctx)
 			continue
 		}
-		ids = c.liveMembers(ids, warned)
+		ids, runs := c.liveMembers(ids, warned)
 		if !slices.Contains(ids, c.cfg.ID) {
 			// Our node was deleted by hand although the session lives:
 			// without it the member would own no source.
@@ -631,7 +683,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			}
 			continue
 		}
-		c.setMembers(ids)
+		c.setMembers(ids, runs)
 		select {
 		case <-ctx.Done():
 			return
@@ -644,9 +696,10 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 // persistent nodes (members' nodes are ephemeral), and nodes whose data is
 // not a member's ({"id": the node's name, ...}: another program sharing
 // the root). Counted as members they would own sources that nobody runs.
-// A child that cannot be read is kept.
-func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string {
-	live := make([]string, 0, len(ids))
+// A child that cannot be read is kept, taken to run every source. runs
+// holds the sources each member that lists them runs.
+func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) (live []string, runs map[string][]string) {
+	live, runs = make([]string, 0, len(ids)), map[string][]string{}
 	for _, id := range ids {
 		p := c.path("members", id)
 		data, st, err := c.conn.Get(p)
@@ -664,28 +717,33 @@ func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string
 		}
 		if why == "" {
 			live = append(live, id)
+			if info.Sources != nil {
+				slices.Sort(info.Sources)
+				runs[id] = info.Sources
+			}
 		} else if !warned[id] {
 			warned[id] = true
 			c.log.Warn("ignoring a node under members/ that no member made ("+why+"); delete it, or give the other program another path", "node", p)
 		}
 	}
-	return live
+	return live, runs
 }
 
-// setMembers records the member list and releases the locks of sources
-// that moved to another member and are not running now.
-func (c *Coordinator) setMembers(ids []string) {
+// setMembers records the member list and the sources each member runs,
+// and releases the locks of sources that moved to another member and are
+// not running now.
+func (c *Coordinator) setMembers(ids []string, runs map[string][]string) {
 	sort.Strings(ids)
 	c.mu.Lock()
-	if strings.Join(ids, "\x00") == strings.Join(c.members, "\x00") {
+	if slices.Equal(ids, c.members) && maps.EqualFunc(runs, c.runs, slices.Equal) {
 		c.mu.Unlock()
 		return
 	}
 	old := c.members
-	c.members = ids
+	c.members, c.runs = ids, runs
 	var release []string
 	for src := range c.held {
-		if !c.running[src] && Owner(src, ids) != c.cfg.ID {
+		if !c.running[src] && c.ownerLocked(src) != c.cfg.ID {
 			release = append(release, src)
 		}
 	}
@@ -693,9 +751,29 @@ func (c *Coordinator) setMembers(ids []string) {
 	c.notifyLocked()
 	c.mu.Unlock()
 	c.log.Info("members changed", "members", ids, "before", old, "releasing", len(release))
+	if ref, differ := differentSources(ids, runs); len(differ) > 0 {
+		c.log.Warn("the members run different sources (their configs differ): each source runs on one of the members that have it; "+
+			"give every member the same sources unless that is meant", "member", ref, "members_with_other_sources", differ)
+	}
 	for _, src := range release {
 		c.release(src, sid)
 	}
+}
+
+// differentSources lists the members whose sources differ from those of
+// ref, the first member that lists its sources; no differ when all agree.
+func differentSources(ids []string, runs map[string][]string) (ref string, differ []string) {
+	for _, id := range ids {
+		keys, ok := runs[id]
+		switch {
+		case !ok:
+		case ref == "":
+			ref = id
+		case !slices.Equal(keys, runs[ref]):
+			differ = append(differ, id)
+		}
+	}
+	return ref, differ
 }
 
 // seq is the sequence number ZooKeeper appended to a sequential node
@@ -902,12 +980,12 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 		c.mu.Unlock()
 		return false, false, time.Second
 	}
-	if held && (!c.connected || Owner(source, c.members) == c.cfg.ID) {
+	if held && (!c.connected || c.ownerLocked(source) == c.cfg.ID) {
 		c.running[source] = true
 		c.mu.Unlock()
 		return true, false, 0
 	}
-	if !c.connected || sid == 0 || Owner(source, c.members) != c.cfg.ID {
+	if !c.connected || sid == 0 || c.ownerLocked(source) != c.cfg.ID {
 		c.mu.Unlock()
 		if held {
 			c.release(source, sid) // moved away and not running
@@ -960,7 +1038,7 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 func (c *Coordinator) End(source string) {
 	c.mu.Lock()
 	delete(c.running, source)
-	release := c.held[source] && c.connected && c.session != 0 && Owner(source, c.members) != c.cfg.ID
+	release := c.held[source] && c.connected && c.session != 0 && c.ownerLocked(source) != c.cfg.ID
 	sid := c.session
 	c.mu.Unlock()
 	if release {

@@ -34,8 +34,14 @@ func testRoot() string { return fmt.Sprintf("/mwtest-%d-%d", os.Getpid(), rootSe
 // start runs a member; lead, if set, is its leadership term.
 func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func(context.Context, bool)) *member {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	c, err := New(Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout, Log: log})
+	return startConfig(t, Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout}, lead)
+}
+
+// startConfig is start with a whole Config (its Log is the test's).
+func startConfig(t *testing.T, cfg Config, lead func(context.Context, bool)) *member {
+	t.Helper()
+	cfg.Log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +252,52 @@ func TestCollectedWakesTheLeader(t *testing.T) {
 		case <-leader.Collections():
 		case <-time.After(time.Minute):
 			t.Fatalf("collection %d: the leader heard nothing within a minute", i+2)
+		}
+	}
+}
+
+// TestSourceOnlySomeMembersHaveStillRuns: a source that only some members'
+// configs have (a rolling config change) runs on one of those, whatever
+// the hash says. Before, it went to its rendezvous owner among all
+// members, which does not have it: nobody ran it, and nothing said so.
+func TestSourceOnlySomeMembersHaveStillRuns(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	var all, some []string
+	for i := range 20 {
+		all = append(all, fmt.Sprintf("src-%02d", i))
+	}
+	some = all[:10]
+	moved := 0
+	for _, src := range all[10:] {
+		if Owner(src, []string{"a", "b"}) == "b" {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no source only a has hashes to b: the test proves nothing; rename the sources")
+	}
+	a := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "a", SessionTimeout: 4 * time.Second, Sources: all}, nil)
+	b := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "b", SessionTimeout: 4 * time.Second, Sources: some}, nil)
+	waitFor(t, "both members", seeMembers(2, a, b))
+	for _, src := range all[10:] {
+		waitFor(t, "a to run "+src+", which only a has", func() bool {
+			run, _, _ := a.Begin(src)
+			if run {
+				a.End(src)
+			}
+			return run
+		})
+	}
+	// The sources both have are still spread by the hash.
+	for _, src := range some {
+		owner, other := a, b
+		if Owner(src, []string{"a", "b"}) == "b" {
+			owner, other = b, a
+		}
+		if run, _, _ := other.Begin(src); run {
+			t.Errorf("%s ran on %s, not on its owner %s", src, other.ID(), owner.ID())
+			other.End(src)
 		}
 	}
 }

@@ -16,7 +16,11 @@ func (a *app) startCoordination() error {
 	if !c.Enabled() {
 		return nil
 	}
-	co, err := coord.New(coord.Config{Servers: c.ZooKeeper, Root: c.Root, SessionTimeout: c.SessionTimeout.D(), ID: c.ID, Log: a.log})
+	names := make([]string, 0, len(a.sources))
+	for _, src := range a.sources {
+		names = append(names, src.Config.Name)
+	}
+	co, err := coord.New(coord.Config{Servers: c.ZooKeeper, Root: c.Root, SessionTimeout: c.SessionTimeout.D(), ID: c.ID, Sources: names, Log: a.log})
 	if err != nil {
 		return err
 	}
