@@ -312,3 +312,41 @@ func TestRetiredAlertForgottenWhenItsLastJobIsDone(t *testing.T) {
 		t.Errorf("known %v after every alert was retired", r.known)
 	}
 }
+
+// TestRescanJudgesMentionsStoredBehindTheWatermark: a critical mention
+// stored late with an old collected time (replayed from a writer's spool
+// after its store came back, by another member or after a restart) is
+// behind the scan's watermark, which the others' mentions moved on: the
+// scan never reads it. Rescan, which the daemon calls for such mentions,
+// makes the next tick read it, and it alerts once.
+func TestRescanJudgesMentionsStoredBehindTheWatermark(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{Critical: mw.CriticalConfig{Keywords: []string{"keracunan"}}})
+	recent := mention(1, t0.Add(time.Hour), mw.Neutral, "hello acme")
+	if err := st.InsertMentions(ctx, []mw.Mention{recent}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(61*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	late := mention(2, t0, mw.Negative, "anak saya keracunan setelah makan produk acme") // collected at t0, stored only now
+	if err := st.InsertMentions(ctx, []mw.Mention{late}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(62*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.messages()); n != 0 {
+		t.Fatalf("%d messages before the rescan; the scan was expected to miss the late mention (the defect Rescan fixes)", n)
+	}
+	l.Rescan(late.Collected)
+	for i := 63; i <= 65; i++ {
+		if err := l.Tick(ctx, t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msgs := r.messages(); len(msgs) != 1 || !strings.Contains(msgs[0], "keracunan") {
+		t.Fatalf("%d messages after the rescan; want the late mention's critical alert, once", len(msgs))
+	}
+}

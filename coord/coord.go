@@ -108,7 +108,9 @@ type Coordinator struct {
 	collected      chan struct{} // Collected: this member stored mentions, not yet told
 	collections    chan struct{} // another member stored mentions (Collections)
 	warnedNoWake   atomic.Bool   // the collected node could not be made or set; warned once
-	epoch          int64         // bumped when our election node may have stopped being the lowest: a new session or a node joined again
+	lateMu         sync.Mutex
+	late           time.Time // Collected: the oldest late collected time not yet written
+	epoch          int64     // bumped when our election node may have stopped being the lowest: a new session or a node joined again
 }
 
 // DefaultRoot is the ZooKeeper path used when Config.Root is empty.
@@ -436,40 +438,115 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 // collectedNode is the node whose data members set after storing mentions.
 const collectedNode = "collected"
 
+// collectedData is the collected node's data: the member that wrote it
+// last, and the oldest collected time of the late mentions (see Collected)
+// that members stored and the leader has not taken yet.
+type collectedData struct {
+	By   string    `json:"by"`
+	Late time.Time `json:"late,omitzero"`
+}
+
 // Collected tells the leader that this member stored mentions, so that
-// its alert loop judges them now instead of at its next tick. It never
-// blocks: calls made while a write is under way, or without a session,
-// make one more write.
-func (c *Coordinator) Collected() {
+// its alert loop judges them now instead of at its next tick. late, when
+// not zero, is the oldest collected time among them when they were stored
+// late (replayed from the writer's spool, or by a run that took long):
+// the leader's scan must read back that far (TakeLate). It never blocks:
+// calls made while a write is under way, or without a session, make one
+// more write.
+func (c *Coordinator) Collected(late time.Time) {
+	c.lateMu.Lock()
+	c.late = earliest(c.late, late)
+	c.lateMu.Unlock()
 	select {
 	case c.collected <- struct{}{}:
 	default:
 	}
 }
 
-// Collections receives after another member called Collected (several
-// calls may arrive as one). The leader's alert loop wakes on it.
+// Collections receives after a member called Collected (several calls
+// may arrive as one). The leader's alert loop wakes on it.
 func (c *Coordinator) Collections() <-chan struct{} { return c.collections }
 
-// tellCollected writes this member's id into the collected node after
-// each Collected, until the session ends.
-func (c *Coordinator) tellCollected(ctx context.Context, _ int64) {
+// TakeLate returns the oldest late collected time members reported
+// (Collected) and clears it, so that it is taken once; ok is false when
+// there is none. The leader calls it on Collections.
+func (c *Coordinator) TakeLate() (late time.Time, ok bool) {
+	err := c.updateCollected(func(d *collectedData) bool {
+		late = d.Late
+		d.Late = time.Time{}
+		return !late.IsZero()
+	})
+	if err != nil {
+		c.log.Debug("reading the late collections failed", "err", err)
+		return time.Time{}, false
+	}
+	return late, !late.IsZero()
+}
+
+// updateCollected applies change to the collected node's data and writes
+// it back if change reports a change, retrying when another member wrote
+// in between. It creates the node if it is missing.
+func (c *Coordinator) updateCollected(change func(*collectedData) bool) error {
 	p := c.path(collectedNode)
+	for range 10 {
+		data, st, err := c.conn.Get(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			if err := c.ensure(p); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var d collectedData
+		json.Unmarshal(data, &d) // data of an older version (an id) is no late time
+		if !change(&d) {
+			return nil
+		}
+		data, _ = json.Marshal(d)
+		if _, err = c.conn.Set(p, data, st.Version); !errors.Is(err, zk.ErrBadVersion) {
+			return err
+		}
+	}
+	return fmt.Errorf("writing %s: other members kept writing it; trying again at the next collection", p)
+}
+
+// earliest is the earlier of a and b; a zero time is none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// tellCollected writes into the collected node after each Collected,
+// until the session ends: this member's id, and the oldest late collected
+// time not yet taken.
+func (c *Coordinator) tellCollected(ctx context.Context, _ int64) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-c.collected:
 		}
-		_, err := c.conn.Set(p, []byte(c.cfg.ID), -1)
-		if errors.Is(err, zk.ErrNoNode) {
-			if err = c.ensure(p); err == nil {
-				_, err = c.conn.Set(p, []byte(c.cfg.ID), -1)
-			}
+		c.lateMu.Lock()
+		late := c.late
+		c.late = time.Time{}
+		c.lateMu.Unlock()
+		err := c.updateCollected(func(d *collectedData) bool {
+			d.By, d.Late = c.cfg.ID, earliest(d.Late, late)
+			return true
+		})
+		if err != nil {
+			c.lateMu.Lock()
+			c.late = earliest(c.late, late) // the next collection tells it
+			c.lateMu.Unlock()
 		}
 		if err != nil && ctx.Err() == nil && !c.warnedNoWake.Swap(true) {
 			c.log.Warn("cannot tell the leader that this member stored mentions: it judges them at its next tick "+
-				"(up to 30 s later) instead of at once; allow members to create and write the node (world ACL all)", "node", p, "err", err)
+				"(up to 30 s later) instead of at once, and critical ones stored late may not alert; "+
+				"allow members to create and write the node (world ACL all)", "node", c.path(collectedNode), "err", err)
 		}
 	}
 }

@@ -220,7 +220,8 @@ func TestSourceLocksFollowRendezvousAndWaitForRuns(t *testing.T) {
 // others (Collected), so the leader's alert loop judges them at once, as
 // the lone daemon's sink wakes its own loop. Before, a collection by a
 // member that did not lead woke nobody: the leader saw it at its next
-// tick, up to 30 s later.
+// tick, up to 30 s later; and mentions stored late (a spool replayed),
+// behind the leader's critical scan, were never judged.
 func TestCollectedWakesTheLeader(t *testing.T) {
 	s := zktest.Start(t)
 	root := testRoot()
@@ -237,7 +238,7 @@ func TestCollectedWakesTheLeader(t *testing.T) {
 	// The first collection makes the node; the leader may set its watch
 	// after that, so tell it until it hears.
 	waitFor(t, "the leader to hear of a collection", func() bool {
-		follower.Collected()
+		follower.Collected(time.Time{})
 		select {
 		case <-leader.Collections():
 			return true
@@ -247,12 +248,35 @@ func TestCollectedWakesTheLeader(t *testing.T) {
 	})
 	// From then on every collection wakes it.
 	for i := range 3 {
-		follower.Collected()
+		follower.Collected(time.Time{})
 		select {
 		case <-leader.Collections():
 		case <-time.After(time.Minute):
 			t.Fatalf("collection %d: the leader heard nothing within a minute", i+2)
 		}
+	}
+	if late, ok := leader.TakeLate(); ok {
+		t.Fatalf("TakeLate = %s after collections stored on time", late)
+	}
+
+	// Mentions stored late: the leader takes the oldest collected time,
+	// once, whether the two writes arrive apart or as one.
+	t1 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	follower.Collected(t1.Add(time.Hour))
+	follower.Collected(t1)
+	var took []time.Time
+	for len(took) == 0 || !took[len(took)-1].Equal(t1) {
+		select {
+		case <-leader.Collections():
+		case <-time.After(time.Minute):
+			t.Fatalf("the leader took %v, never %s", took, t1)
+		}
+		if late, ok := leader.TakeLate(); ok {
+			took = append(took, late.UTC())
+		}
+	}
+	if late, ok := leader.TakeLate(); ok {
+		t.Fatalf("TakeLate = %s again after %v was taken", late, took)
 	}
 }
 

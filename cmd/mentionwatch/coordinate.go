@@ -25,6 +25,13 @@ func (a *app) startCoordination() error {
 		return err
 	}
 	a.coord = co
+	a.replay.Lock()
+	a.replay.ready = true
+	late := a.replay.late
+	a.replay.Unlock()
+	if !late.IsZero() {
+		a.tellLate(late)
+	}
 	return nil
 }
 
@@ -41,7 +48,63 @@ func (a *app) observe(ms []mw.Mention) {
 	if l := a.term.Load(); l != nil {
 		l.Observe(ms)
 	} else if len(ms) > 0 {
-		a.coord.Collected()
+		a.coord.Collected(lateSince(ms, time.Now()))
+	}
+}
+
+// lateAfter is how long after its collected time a mention may be stored
+// and still be read by the critical scan without help: a third of the
+// scan's overlap (15 minutes, alerts/criticals.go), for clocks and ticks.
+const lateAfter = 5 * time.Minute
+
+// lateSince is the oldest collected time of ms when it is more than
+// lateAfter before now (a run that took long, a spool replayed), else zero.
+func lateSince(ms []mw.Mention, now time.Time) time.Time {
+	var oldest time.Time
+	for i := range ms {
+		if c := ms[i].Collected; !c.IsZero() && (oldest.IsZero() || c.Before(oldest)) {
+			oldest = c
+		}
+	}
+	if oldest.IsZero() || now.Sub(oldest) <= lateAfter {
+		return time.Time{}
+	}
+	return oldest
+}
+
+// replayed is the writer's OnReplay: mentions replayed from the spool are
+// in the store only now, perhaps behind the critical scan's watermark,
+// which the mentions stored meanwhile moved on. The alert loop that
+// judges them reads back to them (alerts.Loop.Rescan): this process's
+// alone, else the leader's, told through ZooKeeper. It runs on the
+// writer's goroutine, perhaps before coordination started.
+func (a *app) replayed(ms []mw.Mention) {
+	late := lateSince(ms, time.Now())
+	if late.IsZero() {
+		return
+	}
+	if !a.cfg.Coordination.Enabled() {
+		a.alerts.Rescan(late)
+		return
+	}
+	a.replay.Lock()
+	ready := a.replay.ready
+	if !ready && (a.replay.late.IsZero() || late.Before(a.replay.late)) {
+		a.replay.late = late // told once coordination starts
+	}
+	a.replay.Unlock()
+	if ready {
+		a.tellLate(late)
+	}
+}
+
+// tellLate hands the oldest collected time of late mentions to the alert
+// loop of the current term, or to the leader's.
+func (a *app) tellLate(late time.Time) {
+	if l := a.term.Load(); l != nil {
+		l.Rescan(late)
+	} else {
+		a.coord.Collected(late)
 	}
 }
 
@@ -91,7 +154,11 @@ func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed
 				case <-term.Done():
 					return
 				case <-a.coord.Collections():
-					l.Nudge()
+					if late, ok := a.coord.TakeLate(); ok {
+						l.Rescan(late) // nudges too
+					} else {
+						l.Nudge()
+					}
 				}
 			}
 		}()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/coord"
 	"github.com/mentionwatch/mentionwatch/internal/zktest"
@@ -223,9 +225,12 @@ log: {level: error}
 
 // TestNonLeaderCollectionWakesTheLeadersLoop: mentions a member that does
 // not lead has stored wake the leader's alert loop, as the lone daemon's
-// own collections wake its loop (the fast response). Before, they woke
-// nobody: the leader judged them at its next tick, up to 30 s later. The
-// loops here have no ticker, so only a wake-up makes them tick.
+// own collections wake its loop (the fast response), and a critical one
+// stored late (collected long before) is read back by the leader's
+// critical scan, as the lone daemon judges what it observes. Before, they
+// woke nobody: the leader judged them at its next tick, up to 30 s later,
+// and never one stored behind its scan's watermark. The loops here have
+// no ticker, so only a wake-up makes them tick.
 func TestNonLeaderCollectionWakesTheLeadersLoop(t *testing.T) {
 	zks := zktest.Start(t)
 	root := fmt.Sprintf("/mwtest-wake-%d", os.Getpid())
@@ -239,6 +244,10 @@ store: {path: `+filepath.Join(dir, "mw.db")+`, spool_dir: `+filepath.Join(dir, "
 log: {level: error}
 `)
 		a.alerts.Ticks = make(chan time.Time) // never: the loop ticks only when woken
+		// The critical scan has read everything collected until now.
+		if err := a.store.SaveWatermark(context.Background(), alerts.WatermarkCollected, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		c, err := coord.New(coord.Config{Servers: []string{zks.Addr}, Root: root, ID: id, SessionTimeout: 4 * time.Second, Log: a.log})
 		if err != nil {
 			t.Fatal(err)
@@ -278,6 +287,21 @@ log: {level: error}
 		_, ok := leader.alertLoopStats()
 		return ok
 	})
+
+	// A critical mention stored late (a run that took an hour, a spool
+	// replayed): its collected time is behind the leader's critical scan,
+	// which must read back to it. (The members share the store in a
+	// cluster; here the test puts it in the leader's.)
+	late := mw.Mention{ID: "late1", Brand: "Acme", Source: "feed", Type: "rss", Label: mw.Negative,
+		Text: "anak saya keracunan setelah makan produk acme", Published: time.Now().Add(-time.Hour), Collected: time.Now().Add(-time.Hour)}
+	if err := leader.store.InsertMentions(context.Background(), []mw.Mention{late}); err != nil {
+		t.Fatal(err)
+	}
+	follower.observe([]mw.Mention{late})
+	waitUntil(t, "the leader's critical alert on the late mention", func() bool {
+		as, err := leader.store.Alerts(context.Background(), store.AlertQuery{})
+		return err == nil && len(as) == 1 && as[0].Kind == mw.AlertCritical
+	})
 }
 
 // waitUntil polls cond every 50 ms until it holds, failing the test after
@@ -289,4 +313,63 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
+}
+
+// insertsDown is a store that refuses inserts (ClickHouse away).
+type insertsDown struct{ store.Store }
+
+func (insertsDown) InsertMentions(context.Context, []mw.Mention) error {
+	return errors.New("connection refused")
+}
+
+// TestSpoolReplayedAfterARestartIsJudged: a critical mention spooled while
+// the store refused inserts, and replayed by the next process, is in the
+// store only then, behind the critical scan's watermark, which moved on
+// meanwhile: the alert loop must read back to it. Before, it never
+// alerted (a coordinated member's replays, which the leader never
+// observes, went the same way).
+func TestSpoolReplayedAfterARestartIsJudged(t *testing.T) {
+	dir := t.TempDir()
+	text := `brands: [{name: Acme, keywords: [acme]}]
+store: {path: ` + filepath.Join(dir, "mw.db") + `, spool_dir: ` + filepath.Join(dir, "spool") + `}
+log: {level: error}
+`
+	cfg, err := mw.ParseConfig("c.yaml", []byte(text), os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	down, err := newAppWith(ctx, cfg, newLogger(cfg.Log), func(ctx context.Context, cfg *mw.Config, log *slog.Logger) (store.Store, error) {
+		st, err := openStore(ctx, cfg, log)
+		return insertsDown{st}, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Hour)
+	crit := mw.Mention{ID: "c1", Brand: "Acme", Source: "feed", Type: "rss", Label: mw.Negative,
+		Text: "anak saya keracunan setelah makan produk acme", Published: at, Collected: at}
+	if err := down.writer.Commit(ctx, []mw.Mention{crit}); err != nil {
+		t.Fatal(err)
+	}
+	// The scan went on past it (other sources' mentions, another member's).
+	if err := down.store.SaveWatermark(ctx, alerts.WatermarkCollected, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := down.close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, _ := spoolDepth(filepath.Join(dir, "spool")); n == 0 {
+		t.Fatal("nothing spooled: the test needs the mention in the spool")
+	}
+
+	a := testApp(t, text) // its writer replays the spool
+	defer a.close()
+	waitUntil(t, "a critical alert on the replayed mention", func() bool {
+		if err := a.alerts.Tick(ctx, time.Now()); err != nil {
+			t.Log(err)
+		}
+		as, err := a.store.Alerts(ctx, store.AlertQuery{})
+		return err == nil && len(as) == 1 && as[0].Kind == mw.AlertCritical
+	})
 }
