@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"io"
@@ -348,5 +349,41 @@ func TestRescanJudgesMentionsStoredBehindTheWatermark(t *testing.T) {
 	}
 	if msgs := r.messages(); len(msgs) != 1 || !strings.Contains(msgs[0], "keracunan") {
 		t.Fatalf("%d messages after the rescan; want the late mention's critical alert, once", len(msgs))
+	}
+}
+
+// mentionsDown is a store whose mention reads fail while down is set.
+type mentionsDown struct {
+	store.Store
+	down bool
+}
+
+func (s *mentionsDown) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
+	if s.down {
+		return nil, errors.New("connection refused")
+	}
+	return s.Store.Mentions(ctx, q)
+}
+
+// TestRescanFailingKeepsItWithoutSpinning: a rescan whose read fails is
+// kept for the next tick, without waking the loop again at once: a store
+// that stays down must not make Run tick back to back.
+func TestRescanFailingKeepsItWithoutSpinning(t *testing.T) {
+	st := &mentionsDown{Store: openStore(t)}
+	l := newLoop(st, nil, mw.AlertsConfig{})
+	if err := l.Tick(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	st.down = true
+	l.Rescan(t0.Add(-time.Hour))
+	<-l.wake // Run takes the wake-up and ticks
+	if err := l.Tick(ctx, t0.Add(time.Minute)); err == nil {
+		t.Fatal("the tick read the mentions of a store that is down")
+	}
+	if n := len(l.wake); n != 0 {
+		t.Fatal("the failed rescan woke the loop again at once: Run would tick back to back while the store is down")
+	}
+	if !l.rescan.Equal(t0.Add(-time.Hour)) {
+		t.Fatalf("the failed rescan was not kept for the next tick (rescan %s)", l.rescan)
 	}
 }

@@ -169,12 +169,18 @@ func (l *Loop) Rescan(from time.Time) {
 	if from.IsZero() {
 		return
 	}
+	l.keepRescan(from)
+	l.Nudge()
+}
+
+// keepRescan records from for the next tick's scan without waking the
+// loop (a failed scan keeps it for the next tick, not at once).
+func (l *Loop) keepRescan(from time.Time) {
 	l.obsMu.Lock()
 	if l.rescan.IsZero() || from.Before(l.rescan) {
 		l.rescan = from
 	}
 	l.obsMu.Unlock()
-	l.Nudge()
 }
 
 // maxObserved bounds the mentions Observe queues between ticks.
@@ -335,7 +341,9 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 	crit, err := l.crit.scan(ctx, now, observed, rescan)
 	if err != nil {
 		errs = append(errs, err)
-		l.Rescan(rescan) // read again on the next tick
+		if !rescan.IsZero() {
+			l.keepRescan(rescan) // read again on the next tick
+		}
 	}
 	for _, a := range crit {
 		l.log.Info("critical mention alert", "brand", a.Brand, "why", a.Reason, "alert", a.ID)
