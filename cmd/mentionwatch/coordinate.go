@@ -148,7 +148,9 @@ func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed
 		defer a.term.Store(nil)
 		// Another member stored mentions: judge them now, as this
 		// member's own collections do (observe).
-		go func() {
+		woken := make(chan struct{})
+		go func(l *alerts.Loop) {
+			defer close(woken)
 			for {
 				select {
 				case <-term.Done():
@@ -161,7 +163,8 @@ func (a *app) leaderTerm(ctx context.Context) func(term context.Context, resumed
 					}
 				}
 			}
-		}()
+		}(l)
+		defer func() { <-woken }()
 		digests := make(chan struct{})
 		go func() {
 			defer close(digests)
