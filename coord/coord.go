@@ -77,7 +77,12 @@ type Config struct {
 	// configs lack (a rolling config change, a member's own config) still
 	// runs. nil: every source (as a member of an older version is taken).
 	Sources []string
-	Log     *slog.Logger
+	// Settings is a fingerprint of the settings every member should share
+	// (brands, alerts, digests, time zone): members whose fingerprints
+	// differ are logged as a warning, since the leader's settings decide
+	// what is alerted, and a failover would change them. "": not compared.
+	Settings string
+	Log      *slog.Logger
 }
 
 // Coordinator is one member's view of the cluster. Build it with New, then
@@ -99,6 +104,7 @@ type Coordinator struct {
 	elected        bool                // our election node is the lowest in the current session
 	members        []string            // live member ids, sorted
 	runs           map[string][]string // member id -> sourceKeys of the sources it runs, sorted; absent: every source
+	settings       map[string]string   // member id -> its Config.Settings, when it has one
 	held           map[string]bool     // source locks this session holds
 	running        map[string]bool     // sources whose run is in progress (between Begin and End)
 	releasing      map[string]bool     // locks being deleted
@@ -663,6 +669,8 @@ type memberInfo struct {
 	// Sources are the sourceKeys of the sources it runs, sorted; null
 	// (or absent, from an older version): every source.
 	Sources []string `json:"sources"`
+	// Settings is the member's Config.Settings.
+	Settings string `json:"settings,omitempty"`
 }
 
 // sourceKey is a source's name as member nodes list it: short and of a
@@ -711,7 +719,7 @@ func runners(source string, members []string, runs map[string][]string) []string
 // session is a second process with this id, or a killed one whose session
 // has not expired yet: register fails until it is gone.
 func (c *Coordinator) register(sid int64) error {
-	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid(), Sources: sourceKeys(c.cfg.Sources)})
+	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid(), Sources: sourceKeys(c.cfg.Sources), Settings: c.cfg.Settings})
 	p := c.path("members", c.cfg.ID)
 	_, err := c.conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
 	if errors.Is(err, zk.ErrNodeExists) {
@@ -750,7 +758,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			c.pause(ctx)
 			continue
 		}
-		ids, runs := c.liveMembers(ids, warned)
+		ids, runs, settings := c.liveMembers(ids, warned)
 		if !slices.Contains(ids, c.cfg.ID) {
 			// Our node was deleted by hand although the session lives:
 			// without it the member would own no source.
@@ -760,7 +768,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			}
 			continue
 		}
-		c.setMembers(ids, runs)
+		c.setMembers(ids, runs, settings)
 		select {
 		case <-ctx.Done():
 			return
@@ -774,9 +782,10 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 // not a member's ({"id": the node's name, ...}: another program sharing
 // the root). Counted as members they would own sources that nobody runs.
 // A child that cannot be read is kept, taken to run every source. runs
-// holds the sources each member that lists them runs.
-func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) (live []string, runs map[string][]string) {
-	live, runs = make([]string, 0, len(ids)), map[string][]string{}
+// holds the sources each member that lists them runs, settings the
+// fingerprints of those that have one.
+func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) (live []string, runs map[string][]string, settings map[string]string) {
+	live, runs, settings = make([]string, 0, len(ids)), map[string][]string{}, map[string]string{}
 	for _, id := range ids {
 		p := c.path("members", id)
 		data, st, err := c.conn.Get(p)
@@ -798,26 +807,29 @@ func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) (live []
 				slices.Sort(info.Sources)
 				runs[id] = info.Sources
 			}
+			if info.Settings != "" {
+				settings[id] = info.Settings
+			}
 		} else if !warned[id] {
 			warned[id] = true
 			c.log.Warn("ignoring a node under members/ that no member made ("+why+"); delete it, or give the other program another path", "node", p)
 		}
 	}
-	return live, runs
+	return live, runs, settings
 }
 
-// setMembers records the member list and the sources each member runs,
-// and releases the locks of sources that moved to another member and are
-// not running now.
-func (c *Coordinator) setMembers(ids []string, runs map[string][]string) {
+// setMembers records the member list, the sources each member runs and
+// their settings' fingerprints, and releases the locks of sources that
+// moved to another member and are not running now.
+func (c *Coordinator) setMembers(ids []string, runs map[string][]string, settings map[string]string) {
 	sort.Strings(ids)
 	c.mu.Lock()
-	if slices.Equal(ids, c.members) && maps.EqualFunc(runs, c.runs, slices.Equal) {
+	if slices.Equal(ids, c.members) && maps.EqualFunc(runs, c.runs, slices.Equal) && maps.Equal(settings, c.settings) {
 		c.mu.Unlock()
 		return
 	}
 	old := c.members
-	c.members, c.runs = ids, runs
+	c.members, c.runs, c.settings = ids, runs, settings
 	var release []string
 	for src := range c.held {
 		if !c.running[src] && c.ownerLocked(src) != c.cfg.ID {
@@ -828,25 +840,30 @@ func (c *Coordinator) setMembers(ids []string, runs map[string][]string) {
 	c.notifyLocked()
 	c.mu.Unlock()
 	c.log.Info("members changed", "members", ids, "before", old, "releasing", len(release))
-	if ref, differ := differentSources(ids, runs); len(differ) > 0 {
+	if ref, differ := differing(ids, runs, slices.Equal); len(differ) > 0 {
 		c.log.Warn("the members run different sources (their configs differ): each source runs on one of the members that have it; "+
 			"give every member the same sources unless that is meant", "member", ref, "members_with_other_sources", differ)
+	}
+	if ref, differ := differing(ids, settings, func(a, b string) bool { return a == b }); len(differ) > 0 {
+		c.log.Warn("the members' configs differ in brands, alerts, digests or time zone: the leader's decide what is alerted, "+
+			"and a failover changes them; give every member the same", "member", ref, "members_with_other_settings", differ)
 	}
 	for _, src := range release {
 		c.release(src, sid)
 	}
 }
 
-// differentSources lists the members whose sources differ from those of
-// ref, the first member that lists its sources; no differ when all agree.
-func differentSources(ids []string, runs map[string][]string) (ref string, differ []string) {
+// differing lists the members of ids whose entry in m is not equal to
+// that of ref, the first member with one; no differ when all agree.
+// Members without an entry are not compared.
+func differing[T any](ids []string, m map[string]T, equal func(a, b T) bool) (ref string, differ []string) {
 	for _, id := range ids {
-		keys, ok := runs[id]
+		v, ok := m[id]
 		switch {
 		case !ok:
 		case ref == "":
 			ref = id
-		case !slices.Equal(keys, runs[ref]):
+		case !equal(v, m[ref]):
 			differ = append(differ, id)
 		}
 	}

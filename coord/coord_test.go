@@ -37,10 +37,13 @@ func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func
 	return startConfig(t, Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout}, lead)
 }
 
-// startConfig is start with a whole Config (its Log is the test's).
+// startConfig is start with a whole Config (its Log, when nil, the
+// test's).
 func startConfig(t *testing.T, cfg Config, lead func(context.Context, bool)) *member {
 	t.Helper()
-	cfg.Log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -284,6 +287,8 @@ func TestCollectedWakesTheLeader(t *testing.T) {
 // configs have (a rolling config change) runs on one of those, whatever
 // the hash says. Before, it went to its rendezvous owner among all
 // members, which does not have it: nobody ran it, and nothing said so.
+// Members whose other settings differ (brands, alerts: the leader's
+// decide) are logged as a warning; before, nothing said so.
 func TestSourceOnlySomeMembersHaveStillRuns(t *testing.T) {
 	s := zktest.Start(t)
 	root := testRoot()
@@ -301,9 +306,13 @@ func TestSourceOnlySomeMembersHaveStillRuns(t *testing.T) {
 	if moved == 0 {
 		t.Fatal("no source only a has hashes to b: the test proves nothing; rename the sources")
 	}
-	a := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "a", SessionTimeout: 4 * time.Second, Sources: all}, nil)
-	b := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "b", SessionTimeout: 4 * time.Second, Sources: some}, nil)
+	lines := make(lineWriter, 100)
+	a := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "a", SessionTimeout: 4 * time.Second, Sources: all,
+		Settings: "s1", Log: slog.New(slog.NewTextHandler(lines, nil))}, nil)
+	b := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "b", SessionTimeout: 4 * time.Second, Sources: some, Settings: "s2"}, nil)
 	waitFor(t, "both members", seeMembers(2, a, b))
+	// Their other settings differ too: said once both are seen.
+	waitLog(t, lines, time.Minute, "level=WARN", "members_with_other_settings=[b]")
 	for _, src := range all[10:] {
 		waitFor(t, "a to run "+src+", which only a has", func() bool {
 			run, _, _ := a.Begin(src)

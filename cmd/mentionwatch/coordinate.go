@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -20,7 +24,8 @@ func (a *app) startCoordination() error {
 	for _, src := range a.sources {
 		names = append(names, src.Config.Name)
 	}
-	co, err := coord.New(coord.Config{Servers: c.ZooKeeper, Root: c.Root, SessionTimeout: c.SessionTimeout.D(), ID: c.ID, Sources: names, Log: a.log})
+	co, err := coord.New(coord.Config{Servers: c.ZooKeeper, Root: c.Root, SessionTimeout: c.SessionTimeout.D(), ID: c.ID,
+		Sources: names, Settings: sharedSettings(a.cfg), Log: a.log})
 	if err != nil {
 		return err
 	}
@@ -33,6 +38,23 @@ func (a *app) startCoordination() error {
 		a.tellLate(late)
 	}
 	return nil
+}
+
+// sharedSettings fingerprints the settings every member should share: the
+// brands, alerts, digests and time zone (secrets print as <secret>, so
+// none is in it).
+func sharedSettings(cfg *mw.Config) string {
+	b, err := yaml.Marshal(struct {
+		Timezone string            `yaml:"timezone"`
+		Brands   []mw.Brand        `yaml:"brands"`
+		Alerts   mw.AlertsConfig   `yaml:"alerts"`
+		Digests  []mw.DigestConfig `yaml:"digests"`
+	}{cfg.Timezone, cfg.Brands, cfg.Alerts, cfg.Digests})
+	if err != nil {
+		return "" // not compared
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 // observe hands freshly stored mentions to the alert loop that runs in this

@@ -373,3 +373,27 @@ log: {level: error}
 		return err == nil && len(as) == 1 && as[0].Kind == mw.AlertCritical
 	})
 }
+
+// TestSharedSettingsFingerprint: members compare a fingerprint of what
+// the leader's config decides (brands, alerts, digests, time zone) and
+// warn when theirs differ; what is each member's own (id, web, spool, the
+// file's layout) does not count.
+func TestSharedSettingsFingerprint(t *testing.T) {
+	parse := func(text string) *mw.Config {
+		t.Helper()
+		cfg, err := mw.ParseConfig("c.yaml", []byte(text), func(string) (string, bool) { return "", false })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	const base = "brands: [{name: Acme, keywords: [acme]}]\nalerts: {threshold: 8}\n"
+	m1 := sharedSettings(parse(base + "web: {listen: \"127.0.0.1:8081\"}\nstore: {spool_dir: /var/m1}\n"))
+	m2 := sharedSettings(parse("# member two\n\n" + base + "web: {listen: \"127.0.0.1:8082\"}\n"))
+	if m1 == "" || m1 != m2 {
+		t.Errorf("members alike but for their own settings: fingerprints %q and %q, want equal", m1, m2)
+	}
+	if other := sharedSettings(parse(strings.Replace(base, "threshold: 8", "threshold: 9", 1))); other == m1 {
+		t.Error("a different alerts.threshold gives the same fingerprint")
+	}
+}
