@@ -625,6 +625,9 @@ func (c *Config) validate() error {
 	if err := c.Coordination.check(c.Store.Type); err != nil {
 		return &ConfigError{File: c.File, Key: "coordination", Msg: err.Error()}
 	}
+	if err := c.checkSharedLinkKey(); err != nil {
+		return err
+	}
 	if err := c.validateTimezone(); err != nil {
 		return err
 	}

@@ -56,6 +56,20 @@ func (c CoordinationConfig) check(storeType string) error {
 	return nil
 }
 
+// checkSharedLinkKey refuses coordination with action links (alerts.dashboard_url)
+// but no key every member shares: each member would generate its own key
+// file, and the Acknowledge and Silence links one leader signs would be
+// refused by every other member's dashboard, and by the next leader's.
+func (c *Config) checkSharedLinkKey() error {
+	if !c.Coordination.Enabled() || c.Alerts.DashboardURL == "" || c.Web.LinkSecret.Value() != "" || c.Web.LinkSecretFile != "" {
+		return nil
+	}
+	return &ConfigError{File: c.File, Key: "web.link_secret", Msg: "coordination with alerts.dashboard_url needs one action-link key for every member: " +
+		"set web.link_secret to the same long random value on each (e.g. ${MENTIONWATCH_LINK_SECRET} from openssl rand -hex 32), " +
+		"or web.link_secret_file to a key file each member holds a copy of; a key generated per member would make the " +
+		"Acknowledge and Silence links one member signs fail on the others"}
+}
+
 // checkZooKeeperServer checks one entry of coordination.zookeeper: the
 // client dials it as given, so anything but host:port would be retried
 // forever instead of refused here.

@@ -120,9 +120,10 @@ func (c *criticals) reason(m *mw.Mention) string {
 }
 
 // scan judges the mentions observed in process and those stored since the
-// watermark, and returns the new critical alerts. The watermark moves only
-// past what was read; errors leave the rest for the next tick.
-func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Mention) ([]*mw.Alert, error) {
+// watermark (or since rescan, when earlier: Loop.Rescan), and returns the
+// new critical alerts. The watermark moves only past what was read; errors
+// leave the rest for the next tick.
+func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Mention, rescan time.Time) ([]*mw.Alert, error) {
 	var errs []error
 	var found []*mw.Alert
 	type critMention struct {
@@ -190,7 +191,7 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 	for _, m := range observed {
 		judge(m)
 	}
-	if err := c.readStored(ctx, now, judge); err != nil {
+	if err := c.readStored(ctx, now, rescan, judge); err != nil {
 		errs = append(errs, err)
 	}
 	decide()
@@ -207,9 +208,9 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 	return found, errors.Join(errs...)
 }
 
-// readStored judges what the store holds since the watermark, page by
-// page, and saves the watermark it reached.
-func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw.Mention)) error {
+// readStored judges what the store holds since the watermark (or since
+// rescan, when earlier), page by page, and saves the watermark it reached.
+func (c *criticals) readStored(ctx context.Context, now, rescan time.Time, judge func(mw.Mention)) error {
 	if !c.loaded {
 		w, err := c.st.Watermark(ctx, WatermarkCollected)
 		if err != nil {
@@ -221,6 +222,9 @@ func (c *criticals) readStored(ctx context.Context, now time.Time, judge func(mw
 	from := time.Time{}
 	if !start.IsZero() {
 		from = start.Add(-scanOverlap)
+	}
+	if !rescan.IsZero() && rescan.Before(from) {
+		from = rescan
 	}
 	see := func(ms []mw.Mention) {
 		for _, m := range ms {

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"io"
@@ -310,5 +311,79 @@ func TestRetiredAlertForgottenWhenItsLastJobIsDone(t *testing.T) {
 	r.forget("a2")
 	if len(r.known) != 0 {
 		t.Errorf("known %v after every alert was retired", r.known)
+	}
+}
+
+// TestRescanJudgesMentionsStoredBehindTheWatermark: a critical mention
+// stored late with an old collected time (replayed from a writer's spool
+// after its store came back, by another member or after a restart) is
+// behind the scan's watermark, which the others' mentions moved on: the
+// scan never reads it. Rescan, which the daemon calls for such mentions,
+// makes the next tick read it, and it alerts once.
+func TestRescanJudgesMentionsStoredBehindTheWatermark(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{Critical: mw.CriticalConfig{Keywords: []string{"keracunan"}}})
+	recent := mention(1, t0.Add(time.Hour), mw.Neutral, "hello acme")
+	if err := st.InsertMentions(ctx, []mw.Mention{recent}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(61*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	late := mention(2, t0, mw.Negative, "anak saya keracunan setelah makan produk acme") // collected at t0, stored only now
+	if err := st.InsertMentions(ctx, []mw.Mention{late}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Tick(ctx, t0.Add(62*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.messages()); n != 0 {
+		t.Fatalf("%d messages before the rescan; the scan was expected to miss the late mention (the defect Rescan fixes)", n)
+	}
+	l.Rescan(late.Collected)
+	for i := 63; i <= 65; i++ {
+		if err := l.Tick(ctx, t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msgs := r.messages(); len(msgs) != 1 || !strings.Contains(msgs[0], "keracunan") {
+		t.Fatalf("%d messages after the rescan; want the late mention's critical alert, once", len(msgs))
+	}
+}
+
+// mentionsDown is a store whose mention reads fail while down is set.
+type mentionsDown struct {
+	store.Store
+	down bool
+}
+
+func (s *mentionsDown) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
+	if s.down {
+		return nil, errors.New("connection refused")
+	}
+	return s.Store.Mentions(ctx, q)
+}
+
+// TestRescanFailingKeepsItWithoutSpinning: a rescan whose read fails is
+// kept for the next tick, without waking the loop again at once: a store
+// that stays down must not make Run tick back to back.
+func TestRescanFailingKeepsItWithoutSpinning(t *testing.T) {
+	st := &mentionsDown{Store: openStore(t)}
+	l := newLoop(st, nil, mw.AlertsConfig{})
+	if err := l.Tick(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	st.down = true
+	l.Rescan(t0.Add(-time.Hour))
+	<-l.wake // Run takes the wake-up and ticks
+	if err := l.Tick(ctx, t0.Add(time.Minute)); err == nil {
+		t.Fatal("the tick read the mentions of a store that is down")
+	}
+	if n := len(l.wake); n != 0 {
+		t.Fatal("the failed rescan woke the loop again at once: Run would tick back to back while the store is down")
+	}
+	if !l.rescan.Equal(t0.Add(-time.Hour)) {
+		t.Fatalf("the failed rescan was not kept for the next tick (rescan %s)", l.rescan)
 	}
 }

@@ -99,6 +99,7 @@ type Loop struct {
 
 	obsMu    sync.Mutex
 	observed []mw.Mention // handed over by Observe, judged by the next Tick
+	rescan   time.Time    // Rescan: the next Tick's critical scan reads from here (zero: from its watermark)
 	wake     chan struct{}
 
 	tickMu sync.Mutex // held by Warm and Tick; guards everything below
@@ -156,6 +157,30 @@ func (l *Loop) Observe(ms []mw.Mention) {
 	}
 	l.obsMu.Unlock()
 	l.Nudge()
+}
+
+// Rescan asks the next tick's critical scan to read the mentions
+// collected since from, when that is before what it would read anyway:
+// mentions stored late with an older collected time (replayed from a
+// writer's spool, by this process after a restart or by another member)
+// would otherwise fall behind its watermark and never be judged. Each
+// mention still alerts once (the store is asked first). It never blocks.
+func (l *Loop) Rescan(from time.Time) {
+	if from.IsZero() {
+		return
+	}
+	l.keepRescan(from)
+	l.Nudge()
+}
+
+// keepRescan records from for the next tick's scan without waking the
+// loop (a failed scan keeps it for the next tick, not at once).
+func (l *Loop) keepRescan(from time.Time) {
+	l.obsMu.Lock()
+	if l.rescan.IsZero() || from.Before(l.rescan) {
+		l.rescan = from
+	}
+	l.obsMu.Unlock()
 }
 
 // maxObserved bounds the mentions Observe queues between ticks.
@@ -310,12 +335,15 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 		errs = append(errs, err)
 	}
 	l.obsMu.Lock()
-	observed := l.observed
-	l.observed = nil
+	observed, rescan := l.observed, l.rescan
+	l.observed, l.rescan = nil, time.Time{}
 	l.obsMu.Unlock()
-	crit, err := l.crit.scan(ctx, now, observed)
+	crit, err := l.crit.scan(ctx, now, observed, rescan)
 	if err != nil {
 		errs = append(errs, err)
+		if !rescan.IsZero() {
+			l.keepRescan(rescan) // read again on the next tick
+		}
 	}
 	for _, a := range crit {
 		l.log.Info("critical mention alert", "brand", a.Brand, "why", a.Reason, "alert", a.ID)

@@ -271,7 +271,7 @@ const storeTimeout = 5 * time.Second
 
 // state returns the state of src: kept in memory after its first run in
 // this process; before that, the newer (by LastRun) of the state file and
-// the store's, or whichever answers.
+// the store's (the store's on a tie), or whichever answers.
 func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *savedState {
 	name := src.Config.Name
 	s.mu.Lock()
@@ -299,7 +299,10 @@ func (s *Scheduler) state(ctx context.Context, log *slog.Logger, src *Source) *s
 		log.Warn("store unreachable; resuming the source from its state file", "err", err)
 	case err != nil:
 		log.Warn("store unreachable and no state file; the source starts from an empty cursor (ids deduplicate what is collected again)", "err", err)
-	case !fromFile || stored.LastRun.After(st.State.LastRun):
+	case !fromFile || !stored.LastRun.Before(st.State.LastRun):
+		// The store's, unless the file is newer (saved while the store
+		// was down): on a tie the store holds what `source reset` did,
+		// run on any host, where this file may be another member's.
 		st.State = stored
 	}
 	st.State.Source, st.State.Type = name, src.Config.Type

@@ -3,6 +3,7 @@ package collectors
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -112,5 +113,41 @@ func TestRunRemovesLeftoverStateTemps(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// TestSourceResetInTheStoreWinsOverAStateFile: `source reset` clears the
+// cursor in the store, keeping its last run, and removes the state file
+// of the host it runs on. With coordination the source's last run may
+// have been on another member, whose state file holds the old cursor with
+// the same last run: that file won the tie, so the reset was undone
+// there, silently. The store's state wins a tie.
+func TestSourceResetInTheStoreWinsOverAStateFile(t *testing.T) {
+	dir := &StateDir{Dir: t.TempDir()} // another member's
+	mem := NewMemStates()
+	var from []string // the cursor each run starts from
+	paged := pagedCollector()
+	c := &fakeCollector{fn: func(n int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		from = append(from, cur.LastID)
+		return paged.fn(n, cur)
+	}}
+	sink := func(context.Context, *Source, []mw.Mention) error { return nil }
+	s := &Scheduler{Store: mem, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil || res.Items != 3 {
+		t.Fatalf("first run: %+v", res)
+	}
+	// source reset, on another host: the store's cursor is cleared.
+	reset := mem.Saved("feed")
+	reset.Cursor = mw.Cursor{}
+	if err := mem.SaveSourceState(context.Background(), reset); err != nil {
+		t.Fatal(err)
+	}
+	// The member restarts (or takes the source over) and runs it again.
+	s = &Scheduler{Store: mem, StateDir: dir, Sink: sink}
+	if res := s.RunOnce(context.Background(), src("feed", c, time.Minute)); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if fmt.Sprintf("%q", from) != `["" ""]` {
+		t.Fatalf("the runs started from cursors %q; want the second from the start, as source reset asked", from)
 	}
 }

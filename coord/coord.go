@@ -7,6 +7,7 @@
 //	members/<id>          one ephemeral node per live process ({"id","host"})
 //	election/…-n_<seq>    ephemeral-sequential nodes; the lowest is the leader
 //	locks/<source>        an ephemeral node per source, held by the member running it
+//	collected             a persistent node whose data a member sets after storing mentions
 //
 // Membership: each process registers an ephemeral node; the member list,
 // watched, feeds rendezvous hashing (Owner), which spreads the sources over
@@ -23,6 +24,11 @@
 // the lock while it owns the source and releases it after the run in
 // progress when a rebalance gives the source to another member (End or the
 // member watch), so two members never run one source at once.
+//
+// Collections: a member that stores mentions sets the data of collected
+// (Collected); every member watches it, and the leader's alert loop wakes
+// on Collections, so a burst collected by any member is judged at once,
+// as the lone daemon's sink wakes its own loop.
 //
 // Losing ZooKeeper: the leader stops alerting once its session may have
 // expired; every member keeps running the sources it holds locks for (the
@@ -44,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -65,7 +72,17 @@ type Config struct {
 	SessionTimeout time.Duration // default 10s
 	ID             string        // this member's id, unique among live members (default: host name and pid)
 	Host           string        // shown in the member node (default: host name)
-	Log            *slog.Logger
+	// Sources are the names of the sources this member runs: a source is
+	// given only to the members that have it, so one that some members'
+	// configs lack (a rolling config change, a member's own config) still
+	// runs. nil: every source (as a member of an older version is taken).
+	Sources []string
+	// Settings is a fingerprint of the settings every member should share
+	// (brands, alerts, digests, time zone): members whose fingerprints
+	// differ are logged as a warning, since the leader's settings decide
+	// what is alerted, and a failover would change them. "": not compared.
+	Settings string
+	Log      *slog.Logger
 }
 
 // Coordinator is one member's view of the cluster. Build it with New, then
@@ -83,16 +100,23 @@ type Coordinator struct {
 	disconnectedAt time.Time // when the connection was lost (zero while connected)
 	stepDown       bool      // disconnected long enough that the session may have expired
 	grace          *time.Timer
-	sessionDone    context.CancelFunc // ends the current session's work (at expiry)
-	elected        bool               // our election node is the lowest in the current session
-	members        []string           // live member ids, sorted
-	held           map[string]bool    // source locks this session holds
-	running        map[string]bool    // sources whose run is in progress (between Begin and End)
-	releasing      map[string]bool    // locks being deleted
-	changed        chan struct{}      // closed and replaced on every change
-	newSession     chan struct{}      // signalled when a session starts
+	sessionDone    context.CancelFunc  // ends the current session's work (at expiry)
+	elected        bool                // our election node is the lowest in the current session
+	members        []string            // live member ids, sorted
+	runs           map[string][]string // member id -> sourceKeys of the sources it runs, sorted; absent: every source
+	settings       map[string]string   // member id -> its Config.Settings, when it has one
+	held           map[string]bool     // source locks this session holds
+	running        map[string]bool     // sources whose run is in progress (between Begin and End)
+	releasing      map[string]bool     // locks being deleted
+	changed        chan struct{}       // closed and replaced on every change
+	newSession     chan struct{}       // signalled when a session starts
 	leaderSince    time.Time
-	epoch          int64 // bumped when our election node may have stopped being the lowest: a new session or a node joined again
+	collected      chan struct{} // Collected: this member stored mentions, not yet told
+	collections    chan struct{} // another member stored mentions (Collections)
+	warnedNoWake   atomic.Bool   // the collected node could not be made or set; warned once
+	lateMu         sync.Mutex
+	late           time.Time // Collected: the oldest late collected time not yet written
+	epoch          int64     // bumped when our election node may have stopped being the lowest: a new session or a node joined again
 }
 
 // DefaultRoot is the ZooKeeper path used when Config.Root is empty.
@@ -130,6 +154,7 @@ func New(cfg Config) (*Coordinator, error) {
 		cfg: cfg, log: cfg.Log.With("component", "coordination", "member", cfg.ID),
 		held: map[string]bool{}, running: map[string]bool{}, releasing: map[string]bool{},
 		changed: make(chan struct{}), newSession: make(chan struct{}, 1),
+		collected: make(chan struct{}, 1), collections: make(chan struct{}, 1),
 	}
 	c.zlog = &zkLogger{log: c.log, asked: cfg.SessionTimeout}
 	// Held until c.conn is set: the event callback may fire before
@@ -405,13 +430,172 @@ func (c *Coordinator) serve(ctx context.Context, sid int64) {
 		return
 	}
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		c.watchMembers(ctx, sid)
-	}()
+	for _, f := range []func(context.Context, int64){c.watchMembers, c.tellCollected, c.watchCollected} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(ctx, sid)
+		}()
+	}
 	c.elect(ctx, sid, path.Base(node))
 	wg.Wait()
+}
+
+// collectedNode is the node whose data members set after storing mentions.
+const collectedNode = "collected"
+
+// collectedData is the collected node's data: the member that wrote it
+// last, and the oldest collected time of the late mentions (see Collected)
+// that members stored and the leader has not taken yet.
+type collectedData struct {
+	By   string    `json:"by"`
+	Late time.Time `json:"late,omitzero"`
+}
+
+// Collected tells the leader that this member stored mentions, so that
+// its alert loop judges them now instead of at its next tick. late, when
+// not zero, is the oldest collected time among them when they were stored
+// late (replayed from the writer's spool, or by a run that took long):
+// the leader's scan must read back that far (TakeLate). It never blocks:
+// calls made while a write is under way, or without a session, make one
+// more write.
+func (c *Coordinator) Collected(late time.Time) {
+	c.lateMu.Lock()
+	c.late = earliest(c.late, late)
+	c.lateMu.Unlock()
+	select {
+	case c.collected <- struct{}{}:
+	default:
+	}
+}
+
+// Collections receives after a member called Collected (several calls
+// may arrive as one). The leader's alert loop wakes on it.
+func (c *Coordinator) Collections() <-chan struct{} { return c.collections }
+
+// TakeLate returns the oldest late collected time members reported
+// (Collected) and clears it, so that it is taken once; ok is false when
+// there is none. The leader calls it on Collections.
+func (c *Coordinator) TakeLate() (late time.Time, ok bool) {
+	err := c.updateCollected(func(d *collectedData) bool {
+		late = d.Late
+		d.Late = time.Time{}
+		return !late.IsZero()
+	})
+	if err != nil {
+		c.log.Debug("reading the late collections failed", "err", err)
+		return time.Time{}, false
+	}
+	return late, !late.IsZero()
+}
+
+// updateCollected applies change to the collected node's data and writes
+// it back if change reports a change, retrying when another member wrote
+// in between. It creates the node if it is missing.
+func (c *Coordinator) updateCollected(change func(*collectedData) bool) error {
+	p := c.path(collectedNode)
+	for range 10 {
+		data, st, err := c.conn.Get(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			if err := c.ensure(p); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var d collectedData
+		json.Unmarshal(data, &d) // data of an older version (an id) is no late time
+		if !change(&d) {
+			return nil
+		}
+		data, _ = json.Marshal(d)
+		if _, err = c.conn.Set(p, data, st.Version); !errors.Is(err, zk.ErrBadVersion) {
+			return err
+		}
+	}
+	return fmt.Errorf("writing %s: other members kept writing it; trying again at the next collection", p)
+}
+
+// earliest is the earlier of a and b; a zero time is none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// tellCollected writes into the collected node after each Collected,
+// until the session ends: this member's id, and the oldest late collected
+// time not yet taken.
+func (c *Coordinator) tellCollected(ctx context.Context, _ int64) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.collected:
+		}
+		c.lateMu.Lock()
+		late := c.late
+		c.late = time.Time{}
+		c.lateMu.Unlock()
+		err := c.updateCollected(func(d *collectedData) bool {
+			d.By, d.Late = c.cfg.ID, earliest(d.Late, late)
+			return true
+		})
+		if err != nil {
+			c.lateMu.Lock()
+			c.late = earliest(c.late, late) // the next collection tells it
+			c.lateMu.Unlock()
+		}
+		if err != nil && ctx.Err() == nil && !c.warnedNoWake.Swap(true) {
+			c.log.Warn("cannot tell the leader that this member stored mentions: it judges them at its next tick "+
+				"(up to 30 s later) instead of at once, and critical ones stored late may not alert; "+
+				"allow members to create and write the node (world ACL all)", "node", c.path(collectedNode), "err", err)
+		}
+	}
+}
+
+// watchCollected sends on Collections each time the collected node's data
+// changes, until the session ends. A change between a watch firing and
+// the next being set is seen by its version.
+func (c *Coordinator) watchCollected(ctx context.Context, _ int64) {
+	p := c.path(collectedNode)
+	last := int32(-1)
+	for ctx.Err() == nil {
+		_, st, ev, err := c.conn.GetW(p)
+		if errors.Is(err, zk.ErrNoNode) {
+			// Not made yet: the first member to store mentions makes it
+			// (version 0), then sets it.
+			last = 0
+			ok, _, ev, err := c.conn.ExistsW(p)
+			if err != nil {
+				c.pause(ctx)
+			} else if !ok {
+				select {
+				case <-ctx.Done():
+				case <-ev:
+				}
+			}
+			continue
+		}
+		if err != nil {
+			c.pause(ctx)
+			continue
+		}
+		if last >= 0 && st.Version != last {
+			select {
+			case c.collections <- struct{}{}:
+			default:
+			}
+		}
+		last = st.Version
+		select {
+		case <-ctx.Done():
+		case <-ev:
+		}
+	}
 }
 
 // retry calls f until it succeeds or ctx ends, waiting a second (or for a
@@ -482,13 +666,60 @@ type memberInfo struct {
 	ID   string `json:"id"`
 	Host string `json:"host"`
 	PID  int    `json:"pid"`
+	// Sources are the sourceKeys of the sources it runs, sorted; null
+	// (or absent, from an older version): every source.
+	Sources []string `json:"sources"`
+	// Settings is the member's Config.Settings.
+	Settings string `json:"settings,omitempty"`
+}
+
+// sourceKey is a source's name as member nodes list it: short and of a
+// bounded length whatever the name (ZooKeeper refuses a node's data over
+// 1 MB).
+func sourceKey(source string) string {
+	sum := sha256.Sum256([]byte(source))
+	return hex.EncodeToString(sum[:8])
+}
+
+// sourceKeys are the sorted sourceKeys of sources; nil for nil.
+func sourceKeys(sources []string) []string {
+	if sources == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(sources))
+	for _, s := range sources {
+		keys = append(keys, sourceKey(s))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// ownerLocked is the member that owns source: the rendezvous owner among
+// the live members that run it.
+func (c *Coordinator) ownerLocked(source string) string {
+	return Owner(source, runners(source, c.members, c.runs))
+}
+
+// runners are the members that run source: those that list it, and those
+// that list nothing (every source).
+func runners(source string, members []string, runs map[string][]string) []string {
+	k := sourceKey(source)
+	out := make([]string, 0, len(members))
+	for _, m := range members {
+		if keys, ok := runs[m]; !ok || keys == nil {
+			out = append(out, m)
+		} else if _, found := slices.BinarySearch(keys, k); found {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // register creates the member node. A node of the same id held by another
 // session is a second process with this id, or a killed one whose session
 // has not expired yet: register fails until it is gone.
 func (c *Coordinator) register(sid int64) error {
-	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid()})
+	data, _ := json.Marshal(memberInfo{ID: c.cfg.ID, Host: c.cfg.Host, PID: os.Getpid(), Sources: sourceKeys(c.cfg.Sources), Settings: c.cfg.Settings})
 	p := c.path("members", c.cfg.ID)
 	_, err := c.conn.Create(p, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll))
 	if errors.Is(err, zk.ErrNodeExists) {
@@ -527,7 +758,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			c.pause(ctx)
 			continue
 		}
-		ids = c.liveMembers(ids, warned)
+		ids, runs, settings := c.liveMembers(ids, warned)
 		if !slices.Contains(ids, c.cfg.ID) {
 			// Our node was deleted by hand although the session lives:
 			// without it the member would own no source.
@@ -537,7 +768,7 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 			}
 			continue
 		}
-		c.setMembers(ids)
+		c.setMembers(ids, runs, settings)
 		select {
 		case <-ctx.Done():
 			return
@@ -550,9 +781,11 @@ func (c *Coordinator) watchMembers(ctx context.Context, sid int64) {
 // persistent nodes (members' nodes are ephemeral), and nodes whose data is
 // not a member's ({"id": the node's name, ...}: another program sharing
 // the root). Counted as members they would own sources that nobody runs.
-// A child that cannot be read is kept.
-func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string {
-	live := make([]string, 0, len(ids))
+// A child that cannot be read is kept, taken to run every source. runs
+// holds the sources each member that lists them runs, settings the
+// fingerprints of those that have one.
+func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) (live []string, runs map[string][]string, settings map[string]string) {
+	live, runs, settings = make([]string, 0, len(ids)), map[string][]string{}, map[string]string{}
 	for _, id := range ids {
 		p := c.path("members", id)
 		data, st, err := c.conn.Get(p)
@@ -570,28 +803,36 @@ func (c *Coordinator) liveMembers(ids []string, warned map[string]bool) []string
 		}
 		if why == "" {
 			live = append(live, id)
+			if info.Sources != nil {
+				slices.Sort(info.Sources)
+				runs[id] = info.Sources
+			}
+			if info.Settings != "" {
+				settings[id] = info.Settings
+			}
 		} else if !warned[id] {
 			warned[id] = true
 			c.log.Warn("ignoring a node under members/ that no member made ("+why+"); delete it, or give the other program another path", "node", p)
 		}
 	}
-	return live
+	return live, runs, settings
 }
 
-// setMembers records the member list and releases the locks of sources
-// that moved to another member and are not running now.
-func (c *Coordinator) setMembers(ids []string) {
+// setMembers records the member list, the sources each member runs and
+// their settings' fingerprints, and releases the locks of sources that
+// moved to another member and are not running now.
+func (c *Coordinator) setMembers(ids []string, runs map[string][]string, settings map[string]string) {
 	sort.Strings(ids)
 	c.mu.Lock()
-	if strings.Join(ids, "\x00") == strings.Join(c.members, "\x00") {
+	if slices.Equal(ids, c.members) && maps.EqualFunc(runs, c.runs, slices.Equal) && maps.Equal(settings, c.settings) {
 		c.mu.Unlock()
 		return
 	}
 	old := c.members
-	c.members = ids
+	c.members, c.runs, c.settings = ids, runs, settings
 	var release []string
 	for src := range c.held {
-		if !c.running[src] && Owner(src, ids) != c.cfg.ID {
+		if !c.running[src] && c.ownerLocked(src) != c.cfg.ID {
 			release = append(release, src)
 		}
 	}
@@ -599,9 +840,34 @@ func (c *Coordinator) setMembers(ids []string) {
 	c.notifyLocked()
 	c.mu.Unlock()
 	c.log.Info("members changed", "members", ids, "before", old, "releasing", len(release))
+	if ref, differ := differing(ids, runs, slices.Equal); len(differ) > 0 {
+		c.log.Warn("the members run different sources (their configs differ): each source runs on one of the members that have it; "+
+			"give every member the same sources unless that is meant", "member", ref, "members_with_other_sources", differ)
+	}
+	if ref, differ := differing(ids, settings, func(a, b string) bool { return a == b }); len(differ) > 0 {
+		c.log.Warn("the members' configs differ in brands, alerts, digests or time zone: the leader's decide what is alerted, "+
+			"and a failover changes them; give every member the same", "member", ref, "members_with_other_settings", differ)
+	}
 	for _, src := range release {
 		c.release(src, sid)
 	}
+}
+
+// differing lists the members of ids whose entry in m is not equal to
+// that of ref, the first member with one; no differ when all agree.
+// Members without an entry are not compared.
+func differing[T any](ids []string, m map[string]T, equal func(a, b T) bool) (ref string, differ []string) {
+	for _, id := range ids {
+		v, ok := m[id]
+		switch {
+		case !ok:
+		case ref == "":
+			ref = id
+		case !equal(v, m[ref]):
+			differ = append(differ, id)
+		}
+	}
+	return ref, differ
 }
 
 // seq is the sequence number ZooKeeper appended to a sequential node
@@ -808,12 +1074,12 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 		c.mu.Unlock()
 		return false, false, time.Second
 	}
-	if held && (!c.connected || Owner(source, c.members) == c.cfg.ID) {
+	if held && (!c.connected || c.ownerLocked(source) == c.cfg.ID) {
 		c.running[source] = true
 		c.mu.Unlock()
 		return true, false, 0
 	}
-	if !c.connected || sid == 0 || Owner(source, c.members) != c.cfg.ID {
+	if !c.connected || sid == 0 || c.ownerLocked(source) != c.cfg.ID {
 		c.mu.Unlock()
 		if held {
 			c.release(source, sid) // moved away and not running
@@ -866,7 +1132,7 @@ func (c *Coordinator) Begin(source string) (run, fresh bool, retry time.Duration
 func (c *Coordinator) End(source string) {
 	c.mu.Lock()
 	delete(c.running, source)
-	release := c.held[source] && c.connected && c.session != 0 && Owner(source, c.members) != c.cfg.ID
+	release := c.held[source] && c.connected && c.session != 0 && c.ownerLocked(source) != c.cfg.ID
 	sid := c.session
 	c.mu.Unlock()
 	if release {

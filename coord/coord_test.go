@@ -34,8 +34,17 @@ func testRoot() string { return fmt.Sprintf("/mwtest-%d-%d", os.Getpid(), rootSe
 // start runs a member; lead, if set, is its leadership term.
 func start(t *testing.T, addr, root, id string, timeout time.Duration, lead func(context.Context, bool)) *member {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	c, err := New(Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout, Log: log})
+	return startConfig(t, Config{Servers: []string{addr}, Root: root, ID: id, SessionTimeout: timeout}, lead)
+}
+
+// startConfig is start with a whole Config (its Log, when nil, the
+// test's).
+func startConfig(t *testing.T, cfg Config, lead func(context.Context, bool)) *member {
+	t.Helper()
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,5 +216,121 @@ func TestSourceLocksFollowRendezvousAndWaitForRuns(t *testing.T) {
 	}
 	if got := c.Status().SourcesOwned; got != toC {
 		t.Fatalf("c holds %d locks, want %d", got, toC)
+	}
+}
+
+// TestCollectedWakesTheLeader: a member that stored mentions tells the
+// others (Collected), so the leader's alert loop judges them at once, as
+// the lone daemon's sink wakes its own loop. Before, a collection by a
+// member that did not lead woke nobody: the leader saw it at its next
+// tick, up to 30 s later; and mentions stored late (a spool replayed),
+// behind the leader's critical scan, were never judged.
+func TestCollectedWakesTheLeader(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	a := start(t, s.Addr, root, "a", 4*time.Second, nil)
+	b := start(t, s.Addr, root, "b", 4*time.Second, nil)
+	waitFor(t, "two members and one leader", func() bool {
+		n, _ := leaders(a, b)
+		return n == 1 && seeMembers(2, a, b)()
+	})
+	leader, follower := a, b
+	if b.IsLeader() {
+		leader, follower = b, a
+	}
+	// The first collection makes the node; the leader may set its watch
+	// after that, so tell it until it hears.
+	waitFor(t, "the leader to hear of a collection", func() bool {
+		follower.Collected(time.Time{})
+		select {
+		case <-leader.Collections():
+			return true
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	})
+	// From then on every collection wakes it.
+	for i := range 3 {
+		follower.Collected(time.Time{})
+		select {
+		case <-leader.Collections():
+		case <-time.After(time.Minute):
+			t.Fatalf("collection %d: the leader heard nothing within a minute", i+2)
+		}
+	}
+	if late, ok := leader.TakeLate(); ok {
+		t.Fatalf("TakeLate = %s after collections stored on time", late)
+	}
+
+	// Mentions stored late: the leader takes the oldest collected time,
+	// once, whether the two writes arrive apart or as one.
+	t1 := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	follower.Collected(t1.Add(time.Hour))
+	follower.Collected(t1)
+	var took []time.Time
+	for len(took) == 0 || !took[len(took)-1].Equal(t1) {
+		select {
+		case <-leader.Collections():
+		case <-time.After(time.Minute):
+			t.Fatalf("the leader took %v, never %s", took, t1)
+		}
+		if late, ok := leader.TakeLate(); ok {
+			took = append(took, late.UTC())
+		}
+	}
+	if late, ok := leader.TakeLate(); ok {
+		t.Fatalf("TakeLate = %s again after %v was taken", late, took)
+	}
+}
+
+// TestSourceOnlySomeMembersHaveStillRuns: a source that only some members'
+// configs have (a rolling config change) runs on one of those, whatever
+// the hash says. Before, it went to its rendezvous owner among all
+// members, which does not have it: nobody ran it, and nothing said so.
+// Members whose other settings differ (brands, alerts: the leader's
+// decide) are logged as a warning; before, nothing said so.
+func TestSourceOnlySomeMembersHaveStillRuns(t *testing.T) {
+	s := zktest.Start(t)
+	root := testRoot()
+	var all, some []string
+	for i := range 20 {
+		all = append(all, fmt.Sprintf("src-%02d", i))
+	}
+	some = all[:10]
+	moved := 0
+	for _, src := range all[10:] {
+		if Owner(src, []string{"a", "b"}) == "b" {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no source only a has hashes to b: the test proves nothing; rename the sources")
+	}
+	lines := make(lineWriter, 100)
+	a := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "a", SessionTimeout: 4 * time.Second, Sources: all,
+		Settings: "s1", Log: slog.New(slog.NewTextHandler(lines, nil))}, nil)
+	b := startConfig(t, Config{Servers: []string{s.Addr}, Root: root, ID: "b", SessionTimeout: 4 * time.Second, Sources: some, Settings: "s2"}, nil)
+	waitFor(t, "both members", seeMembers(2, a, b))
+	// Their other settings differ too: said once both are seen.
+	waitLog(t, lines, time.Minute, "level=WARN", "members_with_other_settings=[b]")
+	for _, src := range all[10:] {
+		waitFor(t, "a to run "+src+", which only a has", func() bool {
+			run, _, _ := a.Begin(src)
+			if run {
+				a.End(src)
+			}
+			return run
+		})
+	}
+	// The sources both have are still spread by the hash.
+	for _, src := range some {
+		owner, other := a, b
+		if Owner(src, []string{"a", "b"}) == "b" {
+			owner, other = b, a
+		}
+		if run, _, _ := other.Begin(src); run {
+			t.Errorf("%s ran on %s, not on its owner %s", src, other.ID(), owner.ID())
+			other.End(src)
+		}
 	}
 }

@@ -129,16 +129,8 @@ func LoadKey(secret, file string) ([]byte, error) {
 		file = DefaultKeyFile
 	}
 	for range 2 {
-		b, err := os.ReadFile(file)
-		if err == nil {
-			key := strings.TrimSpace(string(b))
-			if len(key) < 32 {
-				return nil, fmt.Errorf("action link key file %s holds %d characters, want at least 32: delete it to generate a new key", file, len(key))
-			}
-			return []byte(key), nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("reading action link key %s: %w (set web.link_secret or fix the file's permissions)", file, err)
+		if key, err := ReadKey(file); !errors.Is(err, fs.ErrNotExist) {
+			return key, err
 		}
 		var raw [32]byte
 		rand.Read(raw[:])
@@ -158,4 +150,22 @@ func LoadKey(secret, file string) ([]byte, error) {
 		return []byte(key), nil
 	}
 	return nil, fmt.Errorf("reading action link key %s: it vanished while being created", file)
+}
+
+// ReadKey returns the key kept in file, never creating it: members of a
+// cluster must all sign with one key, which a member generating its own
+// would break. A missing file is an error that wraps fs.ErrNotExist.
+func ReadKey(file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("action link key file %s does not exist: %w", file, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading action link key %s: %w (set web.link_secret or fix the file's permissions)", file, err)
+	}
+	key := strings.TrimSpace(string(b))
+	if len(key) < 32 {
+		return nil, fmt.Errorf("action link key file %s holds %d characters, want at least 32: delete it to generate a new key, or write one (openssl rand -hex 32)", file, len(key))
+	}
+	return []byte(key), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -96,6 +97,15 @@ type app struct {
 	coord     *coord.Coordinator          // nil without coordination: this process does everything
 	term      atomic.Pointer[alerts.Loop] // with coordination: the alert loop of the current leadership term, nil when not leading
 
+	// replay holds the oldest collected time of late mentions the writer
+	// replayed before coordination started (replayed); ready is set
+	// once a.coord may be read from the writer's goroutine.
+	replay struct {
+		sync.Mutex
+		late  time.Time
+		ready bool
+	}
+
 	runs      *web.RunMetrics // run and notification counters for /metrics; nil without web.listen
 	collected atomic.Int64    // raw items collected
 	stored    atomic.Int64    // scored mentions handed to the writer
@@ -157,6 +167,7 @@ func newAppWith(ctx context.Context, cfg *mw.Config, log *slog.Logger,
 		FlushInterval: cfg.Store.FlushInterval.D(),
 		SpoolDir:      a.spoolDir(),
 		SpoolMaxBytes: cfg.Store.SpoolMaxBytes,
+		OnReplay:      a.replayed,
 		Log:           log,
 	})
 	if err != nil {

@@ -248,17 +248,35 @@ func digestEntries(cfg *mw.Config) ([]digest.Entry, []string, error) {
 // runDigests is the daemon's digest goroutine: it sends each configured
 // digest at its local time (digest.Scheduler), checking every minute.
 func (a *app) runDigests(ctx context.Context) error {
-	entries, receivers, err := digestEntries(a.cfg)
-	if err != nil || len(entries) == 0 {
-		return err
-	}
-	deliver, err := newDigestDeliver(ctx, a.cfg, receivers, a.log)
+	s, err := a.digestScheduler(ctx)
 	if err != nil {
 		return err
 	}
-	s := &digest.Scheduler{Entries: entries, Store: a.store, Deliver: deliver, Location: a.cfg.Location(),
-		Dashboard: a.cfg.Alerts.DashboardURL, AlertBucket: a.cfg.Alerts.Bucket.Or(5 * time.Minute), Log: a.log.With("part", "digests")}
-	a.log.Info("digests scheduled", "digests", len(entries), "timezone", a.cfg.Location().String())
+	return a.runDigestScheduler(ctx, s)
+}
+
+// digestScheduler builds the scheduler of the configured digests, nil
+// without any. ctx ends when the program stops (the notifiers' lifetime).
+func (a *app) digestScheduler(ctx context.Context) (*digest.Scheduler, error) {
+	entries, receivers, err := digestEntries(a.cfg)
+	if err != nil || len(entries) == 0 {
+		return nil, err
+	}
+	deliver, err := newDigestDeliver(ctx, a.cfg, receivers, a.log)
+	if err != nil {
+		return nil, err
+	}
+	return &digest.Scheduler{Entries: entries, Store: a.store, Deliver: deliver, Location: a.cfg.Location(),
+		Dashboard: a.cfg.Alerts.DashboardURL, AlertBucket: a.cfg.Alerts.Bucket.Or(5 * time.Minute), Log: a.log.With("part", "digests")}, nil
+}
+
+// runDigestScheduler runs s (nil: no digests) until ctx ends, checking
+// every minute.
+func (a *app) runDigestScheduler(ctx context.Context, s *digest.Scheduler) error {
+	if s == nil {
+		return nil
+	}
+	a.log.Info("digests scheduled", "digests", len(s.Entries), "timezone", a.cfg.Location().String())
 	return s.Run(ctx, time.Now, time.Minute)
 }
 

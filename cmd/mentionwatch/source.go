@@ -20,8 +20,8 @@ func init() {
 		Short: "Forget a source's cursor, so its next run collects from the start of its feed or search again",
 		Long: "Forget a source's cursor (newest time and id seen, recently seen ids, ETag) in the store,\n" +
 			"so its next run collects from the start of what the service returns. Mentions already\n" +
-			"stored are kept and are not duplicated (ids are stable). Stop `mentionwatch run` first:\n" +
-			"a running daemon keeps the cursor it holds and would save it again.",
+			"stored are kept and are not duplicated (ids are stable). Stop `mentionwatch run` first (with\n" +
+			"coordination, every member): a running daemon keeps the cursor it holds and would save it again.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]

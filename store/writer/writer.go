@@ -35,7 +35,12 @@ type Options struct {
 	// Commits before one flush makes them all durable; default 200ms (at
 	// most FlushInterval).
 	CommitDelay time.Duration
-	Log         *slog.Logger
+	// OnReplay, if set, is called with each batch replayed from the spool
+	// once it is stored: mentions the store shows only now, long after
+	// they were collected (the daemon asks its alert loop to read them).
+	// It runs with the writer locked: it must not block or call the Writer.
+	OnReplay func(ms []mw.Mention)
+	Log      *slog.Logger
 }
 
 // Stats are the writer's counters since it started.
@@ -389,6 +394,9 @@ func (w *Writer) replayLocked(ctx context.Context, force bool) {
 			s.Stored += uint64(len(batch))
 			s.Replayed += uint64(len(batch))
 		})
+		if w.opt.OnReplay != nil {
+			w.opt.OnReplay(batch)
+		}
 		if w.spool.empty() {
 			w.log.Info("spool drained: the store is back")
 		}

@@ -123,7 +123,8 @@ func TestFlushByAge(t *testing.T) {
 
 func TestStoreDownSpoolsThenReplaysInOrder(t *testing.T) {
 	st := &fakeStore{down: true}
-	w := newWriter(t, st, Options{BatchSize: 4, FlushInterval: time.Hour})
+	var replayed []mw.Mention
+	w := newWriter(t, st, Options{BatchSize: 4, FlushInterval: time.Hour, OnReplay: func(ms []mw.Mention) { replayed = append(replayed, ms...) }})
 	if err := w.Write(ctx, mentions("a", 10)); err != nil {
 		t.Fatalf("Write while the store is down: %v (the spool should take it)", err)
 	}
@@ -154,6 +155,13 @@ func TestStoreDownSpoolsThenReplaysInOrder(t *testing.T) {
 	s := w.Stats()
 	if s.Spooled != 10 || s.Replayed != 10 || s.Stored != 12 || s.InsertErrors == 0 {
 		t.Fatalf("stats %+v", s)
+	}
+	var told []string
+	for _, m := range replayed {
+		told = append(told, m.ID)
+	}
+	if fmt.Sprint(told) != fmt.Sprint(want[:10]) {
+		t.Fatalf("OnReplay was told of %v, want the spooled %v (the daemon's alert loop reads them back)", told, want[:10])
 	}
 }
 
