@@ -190,15 +190,16 @@ func humanText(n Notification) string {
 		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
 		// The mention's fields are one line each (OneLine), and only an
-		// http(s) URL is shown: none can forge a line ("Open: ...").
+		// http(s) URL is shown, cleaned (CleanURL): none can forge a line
+		// ("Open: ...").
 		m := n.Top[0]
 		by := ""
 		if m.Author != "" {
 			by = " by " + clip(m.Author, 80)
 		}
 		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), OneLine(m.Source), by, clip(mentionBody(m), 500)))
-		if HTTPURL(m.URL) {
-			lines = append(lines, m.URL)
+		if u := CleanURL(m.URL); u != "" {
+			lines = append(lines, u)
 		}
 	default:
 		lines = append(lines, "Since "+timeWords(a.StartedAt, loc))
