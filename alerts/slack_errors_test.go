@@ -198,3 +198,30 @@ func TestNotifiersPrintNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookNetworkErrorKeepsTheURLSecret: a webhook that could not be
+// reached returned Go's *url.Error as is, which quotes the whole URL, the
+// token in its path or query included, and said nothing of what to
+// check. It now keeps the cause, not the URL, and names the key.
+func TestWebhookNetworkErrorKeepsTheURLSecret(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(base + "/in/hookPATHsecret?token=hookQUERYsecret")}, http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+	var de *DeliveryError
+	if !errors.As(err, &de) || de.Permanent {
+		t.Fatalf("Send = %v; want a retryable DeliveryError", err)
+	}
+	for _, secret := range []string{"hookPATHsecret", "hookQUERYsecret"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows %s: %v", secret, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "notifiers.webhook.url") || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("the error %q does not keep its cause or name what to check", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
@@ -224,7 +225,7 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
 	if err != nil {
-		return &DeliveryError{Notifier: w.Name(), Permanent: true, Err: err}
+		return &DeliveryError{Notifier: w.Name(), Permanent: true, Err: redact.Error(err)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "mentionwatch-webhook")
@@ -236,7 +237,11 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	resp, err := PostClient(w.http).Do(req)
 	if err != nil {
-		return &DeliveryError{Notifier: w.Name(), Err: err}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it quotes the URL, whose path or query may hold a token
+		}
+		return &DeliveryError{Notifier: w.Name(), Err: redact.Error(fmt.Errorf("POST: %w (check notifiers.webhook.url and the network)", err))}
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
