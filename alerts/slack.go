@@ -109,7 +109,8 @@ func (s *Slack) postWebhook(ctx context.Context, msg *slack.WebhookMessage) erro
 	hint := ""
 	if h, ok := slackRefusals[reason]; ok {
 		hint = " (" + h + ")"
-	} else if resp.StatusCode/100 == 4 || resp.StatusCode/100 == 3 {
+	} else if (resp.StatusCode/100 == 4 || resp.StatusCode/100 == 3) && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout {
+		// A 429 (rate_limited) or 408 is Slack asking to wait, not a bad URL.
 		hint = " (check notifiers.slack.webhook_url: Slack → Apps → Incoming Webhooks)"
 	}
 	err = redact.Error(fmt.Errorf("incoming webhook: %s%s", reason, hint))

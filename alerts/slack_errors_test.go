@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -223,5 +224,31 @@ func TestWebhookNetworkErrorKeepsTheURLSecret(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "notifiers.webhook.url") || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("the error %q does not keep its cause or name what to check", err)
+	}
+}
+
+// TestSlackWebhookRateLimitSaysWait: Slack's incoming webhook answers a
+// burst with 429, a Retry-After header and "rate_limited". Every 4xx
+// without a known reason got the hint to check webhook_url, so a rate
+// limit told the operator their URL was wrong. It says to wait, and
+// keeps the wait.
+func TestSlackWebhookRateLimitSaysWait(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte("rate_limited"))
+	}))
+	defer srv.Close()
+	s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.PostText(ctx, "digest")
+	var de *DeliveryError
+	if !errors.As(err, &de) || de.Permanent || de.Status != http.StatusTooManyRequests || de.RetryAfter != 30*time.Second {
+		t.Fatalf("PostText = %#v; want a retryable 429 that waits 30s", err)
+	}
+	if strings.Contains(err.Error(), "check notifiers.slack.webhook_url") || !strings.Contains(err.Error(), "rate_limited") {
+		t.Errorf("error %q: want Slack's reason without the advice to check the URL", err)
 	}
 }
