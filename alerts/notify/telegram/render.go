@@ -2,6 +2,8 @@ package telegram
 
 import (
 	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 
@@ -53,6 +55,21 @@ func render(c alerts.Content) []block {
 }
 
 func link(u, label string) string { return `<a href="` + Escape(u) + `">` + Escape(label) + `</a>` }
+
+// ownLink and ownTag match the tags the renderers write (link, <b>);
+// untrusted text holds no < or >, only their entities.
+var (
+	ownLink = regexp.MustCompile(`<a href="([^"]*)">([^<]*)</a>`)
+	ownTag  = regexp.MustCompile(`</?b>`)
+)
+
+// plainText turns a message of Telegram HTML into the same text without
+// markup, for parse_mode none: a link becomes "label: URL", the tags go
+// and the entities are read back.
+func plainText(s string) string {
+	s = ownLink.ReplaceAllString(s, "$2: $1")
+	return html.UnescapeString(ownTag.ReplaceAllString(s, ""))
+}
 
 func size(s string) int { return len(utf16.Encode([]rune(s))) }
 

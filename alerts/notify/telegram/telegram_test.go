@@ -307,3 +307,40 @@ func TestPostHTMLResumes(t *testing.T) {
 		t.Errorf("a completed digest sent again: %d requests, %v", len(b.got), err)
 	}
 }
+
+// TestEntityRefusalSendsPlainText: Telegram answers markup it cannot
+// take with 400 "Bad Request: can't parse entities: …". That was a
+// permanent error whose hint said to check chat_id and the bot's
+// membership, and the alert was lost: a retry sends the same HTML. The
+// message now goes again as plain text (links as "label: URL", the
+// mention's text as typed), and a refusal of the message as built no
+// longer blames the chat.
+func TestEntityRefusalSendsPlainText(t *testing.T) {
+	refusal := reply{400, `{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 12"}`}
+	b := &botAPI{replies: []reply{refusal, {200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	if err := tg.Send(context.Background(), notify.Sample(now, "https://dash.example")); err != nil {
+		t.Fatalf("Send = %v; want the message delivered as plain text", err)
+	}
+	if len(b.got) != 2 || b.got[0].ParseMode != "HTML" || b.got[1].ParseMode != "" {
+		t.Fatalf("%d requests (%+v); want the HTML, then the same as plain text", len(b.got), b.got)
+	}
+	plain := b.got[1].Text
+	for _, want := range []string{notify.Hostile, "Open the post: https://example.com/post/1?a=1&b=2", "Open in the dashboard: https://dash.example/#alert="} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the plain text lacks %q:\n%s", want, plain)
+		}
+	}
+	if strings.Contains(plain, "&lt;") || strings.Contains(plain, "<b>Spike") || strings.Contains(plain, `<a href="https://example.com`) {
+		t.Errorf("the plain text keeps markup or entities:\n%s", plain)
+	}
+
+	// Refused as plain text too: the error blames the message, not the chat.
+	b = &botAPI{replies: []reply{refusal, {400, `{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}`}}}
+	tg = newTelegram(t, b.serve(t).URL)
+	err := tg.Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || strings.Contains(err.Error(), "chat_id") || !strings.Contains(err.Error(), "as built") {
+		t.Errorf("Send = %v; want a permanent error about the message as built", err)
+	}
+}
