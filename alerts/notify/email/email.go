@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -114,8 +113,7 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	if err := m.To(to...); err != nil {
 		return nil, err
 	}
-	// Headers cannot carry line breaks: a brand name could.
-	m.Subject(strings.Join(strings.Fields(*e.SubjectPrefix+c.Headline), " "))
+	m.Subject(e.subject(c.Headline))
 	m.SetDate()
 	m.SetMessageID()
 	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
@@ -125,6 +123,17 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html)
 	return m, nil
+}
+
+// maxSubjectRunes bounds a subject. go-mail folds a header only between
+// words, and a line over 998 characters (RFC 5322 2.1.1) gets the mail
+// refused: a brand or digest subject with a longer word would make one.
+const maxSubjectRunes = 250
+
+// subject is the configured prefix and text on one line (a header cannot
+// carry a line break; a brand name could), clipped to maxSubjectRunes.
+func (e *Email) subject(text string) string {
+	return alerts.Clip(*e.SubjectPrefix+text, maxSubjectRunes)
 }
 
 // Send implements alerts.Notifier.
