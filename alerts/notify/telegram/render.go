@@ -15,6 +15,12 @@ import (
 // units, which is never less, so a part is never rejected as too long.
 const MaxRunes = 4096
 
+// maxLinkURL bounds a post's URL in a message, as Slack's renderer does:
+// a mention's URL has no limit, and one too long for a message would be
+// sent, as plain text, over many. A longer one is left out; the
+// dashboard link stands in.
+const maxLinkURL = 1000
+
 // Escape escapes untrusted text for parse_mode HTML: Telegram asks for
 // exactly &, < and > (and " inside an attribute, which Escape covers too),
 // so "<b>" and "</a>" in a mention show as text.
@@ -32,11 +38,12 @@ func render(c alerts.Content) []block {
 		{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When},
 	}
 	for _, e := range c.Evidence {
-		html := "• " + Escape(e.Line())
-		if e.URL != "" {
+		html, plain := "• "+Escape(e.Line()), "• "+e.Line()
+		if e.URL != "" && size(e.URL) <= maxLinkURL {
 			html += "\n" + link(e.URL, "Open the post")
+			plain += "\n" + e.URL
 		}
-		bs = append(bs, block{html: html, plain: "• " + e.Line() + "\n" + e.URL})
+		bs = append(bs, block{html: html, plain: plain})
 	}
 	if c.More > 0 {
 		s := fmt.Sprintf("and %d more in the dashboard", c.More)

@@ -344,3 +344,27 @@ func TestEntityRefusalSendsPlainText(t *testing.T) {
 		t.Errorf("Send = %v; want a permanent error about the message as built", err)
 	}
 }
+
+// TestLongPostURLIsNotSpread: a mention's URL is the internet's and has
+// no length limit. One past about 3,400 characters made its evidence
+// paragraph too long for a message, so it went as plain text with the
+// URL in full: a 40,000-character URL became a dozen messages of URL.
+// A URL longer than maxLinkURL is neither linked nor shown, as in Slack;
+// the dashboard link stands in.
+func TestLongPostURLIsNotSpread(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	n := notify.Sample(now, "https://dash.example/")
+	n.Top[0].URL = "https://example.com/?q=" + strings.Repeat("a", 40000)
+	if err := tg.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 {
+		t.Fatalf("%d messages, want 1", len(b.got))
+	}
+	text := b.got[0].Text
+	if strings.Contains(text, "aaaaaaaaaa") || !strings.Contains(text, "Refund NOW") || !strings.Contains(text, `<a href="https://dash.example/#alert=`) {
+		t.Errorf("want the evidence and the dashboard link without the long URL:\n%.2000s", text)
+	}
+	checkHTML(t, text)
+}
