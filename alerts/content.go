@@ -25,7 +25,7 @@ type Content struct {
 // Evidence is one mention shown (with its near-copies counted).
 type Evidence struct {
 	When    string // published, in the presentation's zone
-	Source  string
+	Source  string // clipped to 80 runes, as Author
 	Author  string
 	Text    string // clipped to MaxEvidenceRunes on a word boundary
 	URL     string // CleanURL of the mention's: "" unless an absolute http(s) URL
@@ -58,7 +58,7 @@ func ContentOf(p Presentation, n Notification) Content {
 			continue
 		}
 		m := g.Mention
-		e := Evidence{When: timeWords(m.Published, loc), Source: m.Source, Author: clip(m.Author, 80), Text: clip(mentionBody(m), MaxEvidenceRunes), Similar: g.Count - 1}
+		e := Evidence{When: timeWords(m.Published, loc), Source: clip(m.Source, 80), Author: clip(m.Author, 80), Text: clip(mentionBody(m), MaxEvidenceRunes), Similar: g.Count - 1}
 		e.URL = CleanURL(m.URL)
 		c.Evidence = append(c.Evidence, e)
 	}

@@ -368,3 +368,24 @@ func TestLongPostURLIsNotSpread(t *testing.T) {
 	}
 	checkHTML(t, text)
 }
+
+// TestLongSourceIsClipped: alerts.ContentOf clipped a mention's author
+// (80) and text (500) but not its source, so a 40,000-character source
+// made the evidence paragraph too long for a message and it went as
+// plain text over ten messages (Teams dropped the evidence, the mail
+// carried it whole). The source is clipped to 80 like the author.
+func TestLongSourceIsClipped(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	n := notify.Sample(now, "https://dash.example/")
+	n.Top[0].Source = strings.Repeat("s", 40000)
+	if err := tg.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 {
+		t.Fatalf("%d messages, want 1", len(b.got))
+	}
+	if text := b.got[0].Text; strings.Contains(text, strings.Repeat("s", 81)) || !strings.Contains(text, strings.Repeat("s", 79)+"…") {
+		t.Errorf("want the source clipped to 80 characters:\n%.1000s", text)
+	}
+}
