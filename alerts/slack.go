@@ -64,19 +64,33 @@ func (s *Slack) Format(f fmt.State, _ rune) { fmt.Fprint(f, "alerts.Slack{<secre
 // Send implements Notifier.
 func (s *Slack) Send(ctx context.Context, n Notification) error {
 	text, blocks := SlackMessage(s.Presentation.complete(n))
-	var err error
-	if s.api != nil {
-		_, _, err = s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	} else {
-		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
+	if s.api == nil {
+		return s.postWebhook(ctx, &webhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
 	}
+	_, _, err := s.api.PostMessageContext(ctx, s.channel, append(noUnfurl, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))...)
 	return s.deliveryError(err)
 }
+
+// webhookMessage is an incoming webhook's body. Unlike slack-go's
+// WebhookMessage, which omits unfurl_links and unfurl_media when false,
+// it always sends both: Slack unfurls links to media (an image, a video)
+// by default, fetching the URL and showing its preview, and a mention's
+// URL is the attacker's. Neither alerts nor digests unfurl, as Telegram's
+// link previews are off.
+type webhookMessage struct {
+	Text        string        `json:"text"`
+	Blocks      *slack.Blocks `json:"blocks,omitempty"`
+	UnfurlLinks bool          `json:"unfurl_links"`
+	UnfurlMedia bool          `json:"unfurl_media"`
+}
+
+// noUnfurl are chat.postMessage's options for the same: no unfurling.
+var noUnfurl = []slack.MsgOption{slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
 
 // postWebhook posts msg to the incoming webhook. Slack answers a refusal
 // with a 4xx and its reason as the body ("channel_is_archived",
 // "no_service", "invalid_payload"), which the error keeps.
-func (s *Slack) postWebhook(ctx context.Context, msg *slack.WebhookMessage) error {
+func (s *Slack) postWebhook(ctx context.Context, msg *webhookMessage) error {
 	body, err := json.Marshal(msg)
 	if err != nil {
 		return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: err}

@@ -1,11 +1,13 @@
 package alerts
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,5 +252,64 @@ func TestSlackWebhookRateLimitSaysWait(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "check notifiers.slack.webhook_url") || !strings.Contains(err.Error(), "rate_limited") {
 		t.Errorf("error %q: want Slack's reason without the advice to check the URL", err)
+	}
+}
+
+// TestSlackDisablesUnfurling: Slack unfurls links to media (an image, a
+// video) in app messages unless unfurl_media is false, fetching the URL
+// and showing its preview, so a mention's URL put the attacker's picture
+// into the alert. slack-go's WebhookMessage omits unfurl_links and
+// unfurl_media when false, so PostText's UnfurlLinks: false sent
+// nothing, and alerts set neither. Every message, through the webhook or
+// chat.postMessage, now says false to both, as Telegram disables link
+// previews.
+func TestSlackDisablesUnfurling(t *testing.T) {
+	var mu sync.Mutex
+	var got []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := map[string]any{}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			r.ParseForm()
+			for k := range r.PostForm {
+				m[k] = r.PostForm.Get(k)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+		} else {
+			json.NewDecoder(r.Body).Decode(&m)
+			w.Write([]byte("ok"))
+		}
+		mu.Lock()
+		got = append(got, m)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	hook, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, err := NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#alerts", APIURL: srv.URL + "/api/"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := criticalNotification()
+	n.Top[0].URL = "https://evil.example/picture.jpg"
+	for _, s := range []*Slack{hook, bot} {
+		if err := s.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PostText(ctx, "digest https://evil.example/picture.jpg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d posts, want 4", len(got))
+	}
+	for i, m := range got {
+		for _, k := range []string{"unfurl_links", "unfurl_media"} {
+			if v := fmt.Sprint(m[k]); v != "false" {
+				t.Errorf("post %d (%s): %s = %q, want false", i+1, []string{"webhook alert", "webhook digest", "bot alert", "bot digest"}[i], k, v)
+			}
+		}
 	}
 }

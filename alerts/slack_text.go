@@ -13,8 +13,8 @@ import (
 // kept).
 func (s *Slack) PostText(ctx context.Context, text string) error {
 	if s.api == nil {
-		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, UnfurlLinks: false})
+		return s.postWebhook(ctx, &webhookMessage{Text: text})
 	}
-	_, _, err := s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl())
+	_, _, err := s.api.PostMessageContext(ctx, s.channel, append(noUnfurl, slack.MsgOptionText(text, false))...)
 	return s.deliveryError(err)
 }
