@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/textproto"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -225,9 +227,22 @@ func (e *Email) dialAndSend(ctx context.Context, msgs ...*gomail.Msg) error {
 
 // classify: an SMTP 4xx (greylisting, rate limits, a full mailbox) is
 // temporary and retried with backoff; a 5xx reply is permanent; a failed
-// connection is retried.
+// connection is retried. A reply while connecting (the greeting, STARTTLS,
+// AUTH: a refused login is 535) is a *textproto.Error, not a send error,
+// and is classed by its code the same way.
 func classify(name string, err error) error {
 	err = redact.Error(err)
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		what := "check notifiers.email host, port and security"
+		if strings.Contains(err.Error(), "SMTP AUTH failed") {
+			what = "check notifiers.email.username and password"
+		}
+		if te.Code >= 500 && te.Code < 600 {
+			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, refused while connecting: %w (%s)", te.Code, err, what)}
+		}
+		return &alerts.DeliveryError{Notifier: name, Err: fmt.Errorf("SMTP %d, temporary: %w (%s)", te.Code, err, what)}
+	}
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
@@ -239,6 +254,10 @@ func classify(name string, err error) error {
 		case code >= 500:
 			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
 		}
+	}
+	if strings.Contains(err.Error(), "dial failed") {
+		// No SMTP reply: the server could not be reached, or TLS failed.
+		err = fmt.Errorf("%w (check notifiers.email host, port and security, and the network)", err)
 	}
 	return &alerts.DeliveryError{Notifier: name, Err: err}
 }
