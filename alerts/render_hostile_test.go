@@ -132,3 +132,25 @@ func TestMentionURLIsCleanOrNotShown(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanURLDropsUserInfo: a URL's user info reads as a host to
+// people: "https://www.kopisenja.com@evil.example/login" shown in the
+// mail's text part, the webhook's text or a Telegram or Teams link goes to
+// evil.example. Slack's link label named the real host, but every other
+// channel showed or opened the URL as given. CleanURL drops the user
+// info: the link goes where it went, and reads as where it goes.
+func TestCleanURLDropsUserInfo(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://www.kopisenja.com@evil.example/login":     "https://evil.example/login",
+		"https://user:secret@evil.example:8443/x?a=1#frag": "https://evil.example:8443/x?a=1#frag",
+	} {
+		if got := CleanURL(raw); got != want {
+			t.Errorf("CleanURL(%q) = %q, want %q", raw, got, want)
+		}
+		n := criticalNotification()
+		n.Top[0].URL = raw
+		if text := ContentOf(testPresentation(t), n).PlainText(); strings.Contains(text, "@evil") || !strings.Contains(text, want) {
+			t.Errorf("%q: the text part shows the user info:\n%s", raw, text)
+		}
+	}
+}

@@ -15,13 +15,15 @@ import (
 // many mail clients) would stay in it, and a URL shown as text could
 // forge a line ("Open: https://evil.example") or disguise where it goes.
 // Every byte a URL may not hold is percent-encoded instead, which a
-// browser does anyway; a host name that is not ASCII is in punycode, as
+// browser does anyway; user info before an @, which people read as the
+// host, is dropped; a host name that is not ASCII is in punycode, as
 // linkName shows it, and one with characters no host name has is refused.
 func CleanURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return ""
 	}
+	u.User = nil // "https://www.brand.com@evil.example/" reads as brand.com
 	host := u.Hostname()
 	if !strings.HasPrefix(u.Host, "[") { // an IPv6 literal is checked by the parser
 		ascii, err := idna.ToASCII(host)
