@@ -107,14 +107,16 @@ func Alert(p alerts.Presentation, n alerts.Notification, extra map[string]string
 	for k, v := range extra {
 		labels[k] = v
 	}
-	severity := "spike"
-	if al.Kind == mw.AlertCritical {
-		severity = "critical"
+	// Each kind its own alertname and severity: a drop (a source may have
+	// gone silent) is no wave of complaints to route or inhibit as one.
+	severity, name := "spike", "MentionwatchNegativeSpike"
+	switch al.Kind {
+	case mw.AlertCritical:
+		severity, name = "critical", "MentionwatchCriticalMention"
+	case mw.AlertDrop:
+		severity, name = "drop", "MentionwatchMentionDrop"
 	}
-	labels["alertname"] = "MentionwatchNegativeSpike"
-	if severity == "critical" {
-		labels["alertname"] = "MentionwatchCriticalMention"
-	}
+	labels["alertname"] = name
 	labels["alert_id"] = al.ID
 	labels["brand"] = al.Brand
 	labels["scope"] = al.Scope

@@ -351,3 +351,23 @@ func TestFailedResolveStopsTheReposts(t *testing.T) {
 		t.Errorf("a resolved alert is still re-posted as firing (%d on the list) while its resolve waits for a retry", left)
 	}
 }
+
+// TestDropAlertIsNotASpike: a drop alert (a brand's mentions far below
+// usual: a source may have gone silent) was posted with alertname
+// MentionwatchNegativeSpike and severity spike, so Alertmanager routed,
+// grouped and inhibited it as a wave of complaints. It has its own
+// alertname and severity.
+func TestDropAlertIsNotASpike(t *testing.T) {
+	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "")
+	for kind, want := range map[string][2]string{
+		mw.AlertSpike:    {"MentionwatchNegativeSpike", "spike"},
+		mw.AlertDrop:     {"MentionwatchMentionDrop", "drop"},
+		mw.AlertCritical: {"MentionwatchCriticalMention", "critical"},
+	} {
+		n.Alert.Kind = kind
+		pa := Alert(alerts.Presentation{}, n, nil, time.Time{})
+		if pa.Labels["alertname"] != want[0] || pa.Labels["severity"] != want[1] {
+			t.Errorf("%s: alertname %q severity %q, want %q %q", kind, pa.Labels["alertname"], pa.Labels["severity"], want[0], want[1])
+		}
+	}
+}
