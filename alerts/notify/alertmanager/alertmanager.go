@@ -257,12 +257,14 @@ func (a *Alertmanager) post(ctx context.Context, batch []PostableAlert) error {
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}
-	// Alertmanager answers a bad alert with 400 and a JSON string.
+	// Alertmanager answers a bad alert with 400 and a JSON string; a proxy
+	// in front of it may answer with an HTML page: one short line of it.
 	msg := strings.TrimSpace(string(raw))
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		msg = s
 	}
+	msg = alerts.Clip(msg, 300)
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}

@@ -371,3 +371,27 @@ func TestDropAlertIsNotASpike(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyErrorPageIsOneShortLine: a proxy in front of Alertmanager (the
+// reason for bearer_token) answers trouble with an HTML page; the error
+// quoted up to 4 KB of it, line breaks included, into every log line and
+// the dashboard's delivery error. It keeps one line of at most 300
+// characters.
+func TestProxyErrorPageIsOneShortLine(t *testing.T) {
+	page := "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n" + strings.Repeat("<p>upstream connect error or disconnect/reset before headers</p>\n", 60) + "</body>\n</html>\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, page)
+	}))
+	defer srv.Close()
+	a := newAM(t, srv.URL, time.Minute, context.Background())
+	err := a.Send(context.Background(), notify.Sample(time.Now(), ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || de.Permanent {
+		t.Fatalf("err %v, want a retried DeliveryError", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") || len(msg) > 500 || !strings.Contains(msg, "502 Bad Gateway") {
+		t.Errorf("error of %d bytes, want one short line naming the status:\n%s", len(msg), msg)
+	}
+}
