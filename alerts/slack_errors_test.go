@@ -313,3 +313,20 @@ func TestSlackDisablesUnfurling(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookHeaderNameIsChecked: notifiers.webhook.header was taken as
+// given, so a name Go's client refuses ("X Signature") failed every
+// delivery, retried as if the network were down, and one the webhook sets
+// itself (Content-Type) replaced it with the signature. Both are config
+// errors now, reported at start.
+func TestWebhookHeaderNameIsChecked(t *testing.T) {
+	for header, ok := range map[string]bool{"": true, "X-Hub-Signature-256": true, "X Signature": false, "X-Sig:": false, "Content-Type": false, "idempotency-key": false} {
+		_, err := NewWebhook(mw.WebhookConfig{URL: "https://hooks.example.com/in", Secret: "k", Header: header}, http.DefaultClient)
+		if ok && err != nil {
+			t.Errorf("header %q: %v, want it accepted", header, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "notifiers.webhook.header")) {
+			t.Errorf("header %q: err %v, want a config error naming notifiers.webhook.header", header, err)
+		}
+	}
+}

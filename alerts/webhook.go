@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
@@ -46,8 +48,20 @@ func NewWebhook(cfg mw.WebhookConfig, client *http.Client) (*Webhook, error) {
 	if h == "" {
 		h = "X-Mentionwatch-Signature"
 	}
+	if !httpguts.ValidHeaderFieldName(h) {
+		return nil, fmt.Errorf("notifiers.webhook.header %q is not an HTTP header name (letters, digits and -, such as X-Hub-Signature-256)", h)
+	}
+	for _, own := range ownHeaders {
+		if strings.EqualFold(h, own) {
+			return nil, fmt.Errorf("notifiers.webhook.header %q is a header the webhook sets itself: pick another name", h)
+		}
+	}
 	return &Webhook{url: cfg.URL.Value(), secret: []byte(cfg.Secret.Value()), header: h, http: client}, nil
 }
+
+// ownHeaders are the headers Send sets (and Go's client): the signature
+// header cannot be one of them.
+var ownHeaders = []string{"Content-Type", "Content-Length", "Host", "User-Agent", "X-Mentionwatch-Event", "X-Mentionwatch-Delivery", "Idempotency-Key"}
 
 // Name implements Notifier.
 func (w *Webhook) Name() string { return "webhook" }
