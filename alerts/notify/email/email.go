@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/textproto"
 	"strings"
@@ -49,6 +50,11 @@ func (e *Email) Init(env notify.Env) error {
 	e.reached = &notify.Reached{}
 	if e.Host == "" {
 		return errors.New("host is required (your SMTP server, e.g. smtp.example.com)")
+	}
+	// A host with a port or a scheme passes no check until every send
+	// fails to dial: say so now. An IPv6 address has colons of its own.
+	if strings.ContainsAny(e.Host, "/ \t@") || strings.Contains(e.Host, ":") && net.ParseIP(e.Host) == nil {
+		return fmt.Errorf("host %q is not a host name: give the name alone, such as smtp.example.com, and the port in port", e.Host)
 	}
 	switch e.Security {
 	case "", "starttls":

@@ -367,3 +367,21 @@ func TestLoginAndConnectionErrorsSayWhatToCheck(t *testing.T) {
 		t.Errorf("err %v, want a retried error naming host, port and security", err)
 	}
 }
+
+// TestHostWithPortOrSchemeIsAConfigError: host "smtp.example.com:587" or
+// "smtp://smtp.example.com" passed Init, and every alert then failed to
+// dial ("too many colons", "no such host"), retried as a network fault.
+// Init says to give the host name alone; an IPv6 address is a host.
+func TestHostWithPortOrSchemeIsAConfigError(t *testing.T) {
+	for host, ok := range map[string]bool{"smtp.example.com": true, "::1": true, "2001:db8::25": true, "127.0.0.1": true,
+		"smtp.example.com:587": false, "smtp://smtp.example.com": false, "smtp.example.com/": false, "smtp example.com": false} {
+		e := Email{Host: host, From: "a@b.c", To: []string{"d@e.f"}}
+		err := e.Init(notify.Env{})
+		if ok && err != nil {
+			t.Errorf("host %q: %v, want it accepted", host, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "host")) {
+			t.Errorf("host %q: err %v, want a config error about host", host, err)
+		}
+	}
+}
