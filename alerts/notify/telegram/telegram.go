@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,10 @@ type Telegram struct {
 	chat string
 }
 
+// tokenForm is a bot token's form, as @BotFather gives it: the bot's id,
+// a colon and the secret. It is part of every request's URL path.
+var tokenForm = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+
 // Init implements notify.Channel.
 func (t *Telegram) Init(env notify.Env) error {
 	t.env = env
@@ -47,8 +52,8 @@ func (t *Telegram) Init(env notify.Env) error {
 	if t.BotToken.Value() == "" {
 		return errors.New("bot_token is required (create a bot with @BotFather and put its token here, or ${TELEGRAM_BOT_TOKEN})")
 	}
-	if strings.ContainsAny(t.BotToken.Value(), "/?# ") {
-		return errors.New("bot_token is not a bot token (it looks like 123456:ABC-DEF…; give the token, not a URL)")
+	if !tokenForm.MatchString(t.BotToken.Value()) {
+		return errors.New("bot_token is not a bot token (it looks like 123456:ABC-DEF…: the token alone, without \"bot\", quotes or the URL)")
 	}
 	if t.ChatID == "" {
 		return errors.New("chat_id is required (a numeric chat id, or @channelname for a public channel)")

@@ -389,3 +389,22 @@ func TestLongSourceIsClipped(t *testing.T) {
 		t.Errorf("want the source clipped to 80 characters:\n%.1000s", text)
 	}
 }
+
+// TestBotTokenFormatIsChecked: Init refused only a token with "/", "?",
+// "#" or a space, so one pasted as "bot123456:ABC…" (the URL's form) or
+// with a stray character passed check-config, and every alert then failed
+// at Telegram (404, or "building the request failed (check api_url and
+// the network)" for a "%"). A token is digits, a colon and letters,
+// digits, _ or -.
+func TestBotTokenFormatIsChecked(t *testing.T) {
+	for tok, ok := range map[string]bool{token: true, "bot" + token: false, "123456789:AAH%zz": false, `"` + token + `"`: false, "123456789": false} {
+		tg := &Telegram{BotToken: mw.Secret(tok), ChatID: "-100"}
+		err := tg.Init(notify.Env{Name: "telegram", Now: time.Now})
+		if ok != (err == nil) {
+			t.Errorf("token %q: err %v, want ok=%v", tok, err, ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "AAH") {
+			t.Errorf("the error shows the token: %v", err)
+		}
+	}
+}
