@@ -61,13 +61,40 @@ func (s *Slack) Name() string { return "slack" }
 // mw.Secret's own Format on unexported fields.
 func (s *Slack) Format(f fmt.State, _ rune) { fmt.Fprint(f, "alerts.Slack{<secret>}") }
 
-// Send implements Notifier.
+// Send implements Notifier. When Slack refuses the blocks as built
+// (invalid_blocks), which a retry would send again, it sends the
+// headline, what happened and the dashboard link as text instead, saying
+// the full message was refused, rather than lose the alert.
 func (s *Slack) Send(ctx context.Context, n Notification) error {
-	text, blocks := SlackMessage(s.Presentation.complete(n))
-	if s.api == nil {
-		return s.postWebhook(ctx, &webhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
+	n = s.Presentation.complete(n)
+	text, blocks := SlackMessage(n)
+	err := s.post(ctx, text, blocks)
+	var de *DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "invalid_blocks") {
+		return err
 	}
-	_, _, err := s.api.PostMessageContext(ctx, s.channel, append(noUnfurl, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))...)
+	text += "\n_Slack refused this alert's full message; please report it with the alert id " + EscapeMrkdwn(n.Alert.ID) + "._"
+	if u := safeURL(n.Links.Open, maxLinkURL); u != "" {
+		text += "\n<" + u + "|Open in mentionwatch>"
+	}
+	return s.post(ctx, text, nil)
+}
+
+// post sends text with blocks (none when nil) through the webhook or the
+// bot's channel.
+func (s *Slack) post(ctx context.Context, text string, blocks []slack.Block) error {
+	if s.api == nil {
+		m := &webhookMessage{Text: text}
+		if blocks != nil {
+			m.Blocks = &slack.Blocks{BlockSet: blocks}
+		}
+		return s.postWebhook(ctx, m)
+	}
+	opts := append(noUnfurl, slack.MsgOptionText(text, false))
+	if blocks != nil {
+		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	}
+	_, _, err := s.api.PostMessageContext(ctx, s.channel, opts...)
 	return s.deliveryError(err)
 }
 

@@ -284,14 +284,7 @@ func TestSlackDisablesUnfurling(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	hook, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
-	bot, err := NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#alerts", APIURL: srv.URL + "/api/"}, srv.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
+	hook, bot := hookAndBot(t, srv)
 	n := criticalNotification()
 	n.Top[0].URL = "https://evil.example/picture.jpg"
 	for _, s := range []*Slack{hook, bot} {
@@ -329,4 +322,75 @@ func TestWebhookHeaderNameIsChecked(t *testing.T) {
 			t.Errorf("header %q: err %v, want a config error naming notifiers.webhook.header", header, err)
 		}
 	}
+}
+
+// TestSlackRefusedBlocksSendText: Slack refuses blocks it will not take
+// with invalid_blocks (the webhook's 400 body, chat.postMessage's
+// ok:false), for good: the alert was lost, as a retry sends the same
+// blocks. The headline, what happened and the dashboard link now go as
+// text, saying the full message was refused.
+func TestSlackRefusedBlocksSendText(t *testing.T) {
+	var mu sync.Mutex
+	var texts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var text string
+		var blocks bool
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			r.ParseForm()
+			text, blocks = r.PostForm.Get("text"), r.PostForm.Get("blocks") != ""
+			w.Header().Set("Content-Type", "application/json")
+			if blocks {
+				w.Write([]byte(`{"ok":false,"error":"invalid_blocks","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
+			} else {
+				w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+			}
+		} else {
+			var m map[string]any
+			json.NewDecoder(r.Body).Decode(&m)
+			text, _ = m["text"].(string)
+			if _, blocks = m["blocks"]; blocks {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte("invalid_blocks"))
+			} else {
+				w.Write([]byte("ok"))
+			}
+		}
+		if !blocks {
+			mu.Lock()
+			texts = append(texts, text)
+			mu.Unlock()
+		}
+	}))
+	defer srv.Close()
+	hook, bot := hookAndBot(t, srv)
+	for name, s := range map[string]*Slack{"webhook": hook, "bot": bot} {
+		if err := s.Send(ctx, criticalNotification()); err != nil {
+			t.Errorf("%s: Send = %v; want the alert delivered as text", name, err)
+		}
+	}
+	if len(texts) != 2 {
+		t.Fatalf("%d text messages, want 2", len(texts))
+	}
+	for _, text := range texts {
+		for _, want := range []string{"Critical mention of Kopi Senja", "refused", "c0ffee0000000001", "<https://mw.example.com/#alert=c0ffee0000000001|Open in mentionwatch>"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("text %q lacks %q", text, want)
+			}
+		}
+	}
+}
+
+// hookAndBot are Slack notifiers posting to srv: through an incoming
+// webhook at /services/…, and with a bot token to srv's /api/.
+func hookAndBot(t *testing.T, srv *httptest.Server) (hook, bot *Slack) {
+	t.Helper()
+	hook, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, err = NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#alerts", APIURL: srv.URL + "/api/"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hook, bot
 }
