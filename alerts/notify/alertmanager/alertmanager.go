@@ -268,5 +268,11 @@ func (a *Alertmanager) post(ctx context.Context, batch []PostableAlert) error {
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		msg += " (check notifiers.alertmanager.bearer_token, or username and password, against the proxy in front of Alertmanager)"
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		msg += " (check notifiers.alertmanager.url: Alertmanager's base URL, such as http://127.0.0.1:9093, not Prometheus's)"
+	}
 	return alerts.Classify(a.Name(), resp.StatusCode, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("alertmanager: "+msg)))
 }

@@ -395,3 +395,21 @@ func TestProxyErrorPageIsOneShortLine(t *testing.T) {
 		t.Errorf("error of %d bytes, want one short line naming the status:\n%s", len(msg), msg)
 	}
 }
+
+// TestAuthAndPathErrorsNameTheKey: a proxy's 401 or 403 and a 404 (url is
+// not Alertmanager's: Prometheus's address, a wrong path prefix) said
+// only "Unauthorized" or "Not Found". Each names the key to check.
+func TestAuthAndPathErrorsNameTheKey(t *testing.T) {
+	for status, want := range map[int]string{401: "notifiers.alertmanager.bearer_token", 403: "notifiers.alertmanager.bearer_token", 404: "notifiers.alertmanager.url"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+		}))
+		a := newAM(t, srv.URL, time.Minute, context.Background())
+		err := a.Send(context.Background(), notify.Sample(time.Now(), ""))
+		var de *alerts.DeliveryError
+		if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), want) {
+			t.Errorf("HTTP %d: err %v, want a permanent error naming %s", status, err, want)
+		}
+		srv.Close()
+	}
+}
