@@ -394,3 +394,23 @@ func hookAndBot(t *testing.T, srv *httptest.Server) (hook, bot *Slack) {
 	}
 	return hook, bot
 }
+
+// TestWebhookRefusalNamesTheKey: the generic webhook's 401, 403 or 404
+// said only "Unauthorized" or "Not Found" after the generic "check the
+// URL and credentials". Each names the key to check: url, and secret for a
+// refused signature.
+func TestWebhookRefusalNamesTheKey(t *testing.T) {
+	for status, want := range map[int]string{401: "notifiers.webhook.secret", 403: "notifiers.webhook.secret", 404: "notifiers.webhook.url", 410: "notifiers.webhook.url"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+		w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL + "/in")}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+		var de *DeliveryError
+		if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), want) {
+			t.Errorf("HTTP %d: err %v, want a permanent error naming %s", status, err, want)
+		}
+		srv.Close()
+	}
+}

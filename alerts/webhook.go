@@ -263,7 +263,14 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 		return &DeliveryError{Notifier: w.Name(), Status: resp.StatusCode, Permanent: true,
 			Err: errors.New("the server redirects, and a POST cannot follow it (set the webhook's url to the address it redirects to)")}
 	}
-	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), nil)
+	var hint error
+	switch resp.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		hint = fmt.Errorf("%s (check notifiers.webhook.url, and notifiers.webhook.secret if the receiver checks the signature)", http.StatusText(resp.StatusCode))
+	case http.StatusNotFound, http.StatusGone, http.StatusMethodNotAllowed:
+		hint = fmt.Errorf("%s (check notifiers.webhook.url)", http.StatusText(resp.StatusCode))
+	}
+	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), hint)
 }
 
 // Sign returns the hex HMAC-SHA256 of body.
