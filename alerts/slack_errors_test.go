@@ -414,3 +414,22 @@ func TestWebhookRefusalNamesTheKey(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestPermanentErrorKeepsTheChannelsAdvice: a permanent DeliveryError put
+// "check the URL and credentials" before every channel's own reason, so a
+// message refused as built read "rejected with HTTP 400, not retrying:
+// check the URL and credentials: telegram: … message is too long
+// (Telegram refused the message as built; …)", two contradicting pieces
+// of advice. The generic advice is kept only when the channel gave none
+// (the bare status text).
+func TestPermanentErrorKeepsTheChannelsAdvice(t *testing.T) {
+	own := &DeliveryError{Notifier: "telegram", Status: 400, Permanent: true,
+		Err: errors.New("telegram: Bad Request: message is too long (Telegram refused the message as built; please report it with the alert id)")}
+	if s := own.Error(); strings.Contains(s, "check the URL and credentials") || !strings.Contains(s, "HTTP 400") || !strings.Contains(s, "as built") {
+		t.Errorf("with the channel's own reason: %q", s)
+	}
+	bare := classify("webhook", 422, 0, nil)
+	if s := bare.Error(); !strings.Contains(s, "check the URL and credentials") || !strings.Contains(s, "Unprocessable Entity") {
+		t.Errorf("with the status text only: %q", s)
+	}
+}
