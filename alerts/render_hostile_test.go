@@ -107,6 +107,7 @@ func TestMentionURLIsCleanOrNotShown(t *testing.T) {
 		"https://bücher.example/a b":                                  "https://xn--bcher-kva.example/a%20b",
 		"https://:443/x":                                              "",
 		`https://ev"il<b>.example/`:                                   "",
+		"https://brand.example:99999/x":                               "",
 	} {
 		if got := CleanURL(raw); got != want {
 			t.Errorf("CleanURL(%q) = %q, want %q", raw, got, want)

@@ -3,6 +3,7 @@ package alerts
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -17,13 +18,19 @@ import (
 // Every byte a URL may not hold is percent-encoded instead, which a
 // browser does anyway; user info before an @, which people read as the
 // host, is dropped; a host name that is not ASCII is in punycode, as
-// linkName shows it, and one with characters no host name has is refused.
+// linkName shows it, and one with characters no host name has, or a port
+// past 65535, is refused.
 func CleanURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return ""
 	}
 	u.User = nil // "https://www.brand.com@evil.example/" reads as brand.com
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "" // Go's parser takes any digits
+		}
+	}
 	host := u.Hostname()
 	if !strings.HasPrefix(u.Host, "[") { // an IPv6 literal is checked by the parser
 		ascii, err := idna.ToASCII(host)
