@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -26,10 +25,10 @@ type Content struct {
 // Evidence is one mention shown (with its near-copies counted).
 type Evidence struct {
 	When    string // published, in the presentation's zone
-	Source  string
+	Source  string // clipped to 80 runes, as Author
 	Author  string
 	Text    string // clipped to MaxEvidenceRunes on a word boundary
-	URL     string // "" unless an absolute http(s) URL
+	URL     string // CleanURL of the mention's: "" unless an absolute http(s) URL
 	Similar int    // near-copies besides this one
 }
 
@@ -59,10 +58,8 @@ func ContentOf(p Presentation, n Notification) Content {
 			continue
 		}
 		m := g.Mention
-		e := Evidence{When: timeWords(m.Published, loc), Source: m.Source, Author: clip(m.Author, 80), Text: clip(mentionBody(m), MaxEvidenceRunes), Similar: g.Count - 1}
-		if HTTPURL(m.URL) {
-			e.URL = m.URL
-		}
+		e := Evidence{When: timeWords(m.Published, loc), Source: clip(m.Source, 80), Author: clip(m.Author, 80), Text: clip(mentionBody(m), MaxEvidenceRunes), Similar: g.Count - 1}
+		e.URL = CleanURL(m.URL)
 		c.Evidence = append(c.Evidence, e)
 	}
 	return c.Visible()
@@ -98,13 +95,6 @@ func (e Evidence) Line() string {
 		s += fmt.Sprintf(" (+%d similar)", e.Similar)
 	}
 	return s
-}
-
-// HTTPURL says whether raw is an absolute http(s) URL, the only links a
-// channel should make clickable.
-func HTTPURL(raw string) bool {
-	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Classify turns an HTTP status into a *DeliveryError for notifier name

@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -87,6 +88,70 @@ func TestSlackHeaderWithinLimitForAstralBrand(t *testing.T) {
 			if !strings.Contains(h.Text.Text, "🙂") {
 				t.Errorf("%s: header lost the brand: %q", kind, h.Text.Text)
 			}
+		}
+	}
+}
+
+// A mention's URL is shown as text (the mail's text part, the webhook's
+// text, Alertmanager's links) and opened from links and buttons. Go's
+// parser keeps a query as written, so U+2028 (a line break to many mail
+// clients), a bidi override or a space would stay in the URL shown: it
+// could forge a line of its own or disguise where it goes. A URL whose
+// host is empty (https://:443/) is no link at all: Telegram refuses the
+// message over it.
+func TestMentionURLIsCleanOrNotShown(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://brand.example/?q=x\u2028Open: https://evil.example/": "https://brand.example/?q=x%E2%80%A8Open:%20https://evil.example/",
+		"https://brand.example/?f=\u202egnp.exe":                      "https://brand.example/?f=%E2%80%AEgnp.exe",
+		`https://brand.example/?a=<b>"x"|y&z=%zz`:                     "https://brand.example/?a=%3Cb%3E%22x%22%7Cy&z=%25zz",
+		"https://bücher.example/a b":                                  "https://xn--bcher-kva.example/a%20b",
+		"https://:443/x":                                              "",
+		`https://ev"il<b>.example/`:                                   "",
+		"https://brand.example:99999/x":                               "",
+	} {
+		if got := CleanURL(raw); got != want {
+			t.Errorf("CleanURL(%q) = %q, want %q", raw, got, want)
+		}
+		n := criticalNotification()
+		n.Top[0].URL = raw
+		c := ContentOf(testPresentation(t), n)
+		if c.Evidence[0].URL != want {
+			t.Errorf("%q: evidence URL %q, want %q", raw, c.Evidence[0].URL, want)
+		}
+		for name, text := range map[string]string{"text part": c.PlainText(), "webhook text": Payload(testPresentation(t).complete(n), t0).Text} {
+			if strings.ContainsAny(text, "\u2028\u202e") || strings.Contains(text, ":443") {
+				t.Errorf("%q: the %s shows the URL as given:\n%q", raw, name, text)
+			}
+		}
+		_, blocks := SlackMessage(testPresentation(t).complete(n))
+		js, _ := json.Marshal(blocks)
+		if want == "" && strings.Contains(string(js), ":443") {
+			t.Errorf("%q: Slack links it: %s", raw, js)
+		}
+		if want != "" && !strings.Contains(string(js), strings.ReplaceAll(want, "&", `\u0026`)) {
+			t.Errorf("%q: Slack does not link %q: %s", raw, want, js)
+		}
+	}
+}
+
+// TestCleanURLDropsUserInfo: a URL's user info reads as a host to
+// people: "https://www.kopisenja.com@evil.example/login" shown in the
+// mail's text part, the webhook's text or a Telegram or Teams link goes to
+// evil.example. Slack's link label named the real host, but every other
+// channel showed or opened the URL as given. CleanURL drops the user
+// info: the link goes where it went, and reads as where it goes.
+func TestCleanURLDropsUserInfo(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://www.kopisenja.com@evil.example/login":     "https://evil.example/login",
+		"https://user:secret@evil.example:8443/x?a=1#frag": "https://evil.example:8443/x?a=1#frag",
+	} {
+		if got := CleanURL(raw); got != want {
+			t.Errorf("CleanURL(%q) = %q, want %q", raw, got, want)
+		}
+		n := criticalNotification()
+		n.Top[0].URL = raw
+		if text := ContentOf(testPresentation(t), n).PlainText(); strings.Contains(text, "@evil") || !strings.Contains(text, want) {
+			t.Errorf("%q: the text part shows the user info:\n%s", raw, text)
 		}
 	}
 }

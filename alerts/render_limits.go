@@ -1,7 +1,6 @@
 package alerts
 
 import (
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -129,13 +128,10 @@ func escClipMarks(s string, n int, fold, marks bool) string {
 
 // safeURL returns raw made safe to place in <url|label> or a button, or ""
 // when it is not an http(s) URL or is longer than max once escaped.
+// CleanURL has percent-encoded |, <, > and spaces; & is escaped for mrkdwn.
 func safeURL(raw string, max int) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	safe := strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", " ", "%20", "&", "&amp;").Replace(u.String())
-	if slackLen(safe) > max {
+	safe := strings.ReplaceAll(CleanURL(raw), "&", "&amp;")
+	if safe == "" || slackLen(safe) > max {
 		return ""
 	}
 	return safe

@@ -61,22 +61,63 @@ func (s *Slack) Name() string { return "slack" }
 // mw.Secret's own Format on unexported fields.
 func (s *Slack) Format(f fmt.State, _ rune) { fmt.Fprint(f, "alerts.Slack{<secret>}") }
 
-// Send implements Notifier.
+// Send implements Notifier. When Slack refuses the blocks as built
+// (invalid_blocks), which a retry would send again, it sends the
+// headline, what happened and the dashboard link as text instead, saying
+// the full message was refused, rather than lose the alert.
 func (s *Slack) Send(ctx context.Context, n Notification) error {
-	text, blocks := SlackMessage(s.Presentation.complete(n))
-	var err error
-	if s.api != nil {
-		_, _, err = s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	} else {
-		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}})
+	n = s.Presentation.complete(n)
+	text, blocks := SlackMessage(n)
+	err := s.post(ctx, text, blocks)
+	var de *DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "invalid_blocks") {
+		return err
 	}
+	text += "\n_Slack refused this alert's full message; please report it with the alert id " + EscapeMrkdwn(n.Alert.ID) + "._"
+	if u := safeURL(n.Links.Open, maxLinkURL); u != "" {
+		text += "\n<" + u + "|Open in mentionwatch>"
+	}
+	return s.post(ctx, text, nil)
+}
+
+// post sends text with blocks (none when nil) through the webhook or the
+// bot's channel.
+func (s *Slack) post(ctx context.Context, text string, blocks []slack.Block) error {
+	if s.api == nil {
+		m := &webhookMessage{Text: text}
+		if blocks != nil {
+			m.Blocks = &slack.Blocks{BlockSet: blocks}
+		}
+		return s.postWebhook(ctx, m)
+	}
+	opts := append(noUnfurl, slack.MsgOptionText(text, false))
+	if blocks != nil {
+		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	}
+	_, _, err := s.api.PostMessageContext(ctx, s.channel, opts...)
 	return s.deliveryError(err)
 }
+
+// webhookMessage is an incoming webhook's body. Unlike slack-go's
+// WebhookMessage, which omits unfurl_links and unfurl_media when false,
+// it always sends both: Slack unfurls links to media (an image, a video)
+// by default, fetching the URL and showing its preview, and a mention's
+// URL is the attacker's. Neither alerts nor digests unfurl, as Telegram's
+// link previews are off.
+type webhookMessage struct {
+	Text        string        `json:"text"`
+	Blocks      *slack.Blocks `json:"blocks,omitempty"`
+	UnfurlLinks bool          `json:"unfurl_links"`
+	UnfurlMedia bool          `json:"unfurl_media"`
+}
+
+// noUnfurl are chat.postMessage's options for the same: no unfurling.
+var noUnfurl = []slack.MsgOption{slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
 
 // postWebhook posts msg to the incoming webhook. Slack answers a refusal
 // with a 4xx and its reason as the body ("channel_is_archived",
 // "no_service", "invalid_payload"), which the error keeps.
-func (s *Slack) postWebhook(ctx context.Context, msg *slack.WebhookMessage) error {
+func (s *Slack) postWebhook(ctx context.Context, msg *webhookMessage) error {
 	body, err := json.Marshal(msg)
 	if err != nil {
 		return &DeliveryError{Notifier: s.Name(), Permanent: true, Err: err}
@@ -109,7 +150,8 @@ func (s *Slack) postWebhook(ctx context.Context, msg *slack.WebhookMessage) erro
 	hint := ""
 	if h, ok := slackRefusals[reason]; ok {
 		hint = " (" + h + ")"
-	} else if resp.StatusCode/100 == 4 || resp.StatusCode/100 == 3 {
+	} else if (resp.StatusCode/100 == 4 || resp.StatusCode/100 == 3) && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout {
+		// A 429 (rate_limited) or 408 is Slack asking to wait, not a bad URL.
 		hint = " (check notifiers.slack.webhook_url: Slack → Apps → Incoming Webhooks)"
 	}
 	err = redact.Error(fmt.Errorf("incoming webhook: %s%s", reason, hint))

@@ -1,12 +1,15 @@
 package alerts
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -196,5 +199,237 @@ func TestNotifiersPrintNoSecret(t *testing.T) {
 				t.Errorf("%s shows %s: %s", verb, secret, out)
 			}
 		}
+	}
+}
+
+// TestWebhookNetworkErrorKeepsTheURLSecret: a webhook that could not be
+// reached returned Go's *url.Error as is, which quotes the whole URL, the
+// token in its path or query included, and said nothing of what to
+// check. It now keeps the cause, not the URL, and names the key.
+func TestWebhookNetworkErrorKeepsTheURLSecret(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(base + "/in/hookPATHsecret?token=hookQUERYsecret")}, http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+	var de *DeliveryError
+	if !errors.As(err, &de) || de.Permanent {
+		t.Fatalf("Send = %v; want a retryable DeliveryError", err)
+	}
+	for _, secret := range []string{"hookPATHsecret", "hookQUERYsecret"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows %s: %v", secret, err)
+		}
+	}
+	if !strings.Contains(err.Error(), "notifiers.webhook.url") || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("the error %q does not keep its cause or name what to check", err)
+	}
+}
+
+// TestSlackWebhookRateLimitSaysWait: Slack's incoming webhook answers a
+// burst with 429, a Retry-After header and "rate_limited". Every 4xx
+// without a known reason got the hint to check webhook_url, so a rate
+// limit told the operator their URL was wrong. It says to wait, and
+// keeps the wait.
+func TestSlackWebhookRateLimitSaysWait(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte("rate_limited"))
+	}))
+	defer srv.Close()
+	s, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.PostText(ctx, "digest")
+	var de *DeliveryError
+	if !errors.As(err, &de) || de.Permanent || de.Status != http.StatusTooManyRequests || de.RetryAfter != 30*time.Second {
+		t.Fatalf("PostText = %#v; want a retryable 429 that waits 30s", err)
+	}
+	if strings.Contains(err.Error(), "check notifiers.slack.webhook_url") || !strings.Contains(err.Error(), "rate_limited") {
+		t.Errorf("error %q: want Slack's reason without the advice to check the URL", err)
+	}
+}
+
+// TestSlackDisablesUnfurling: Slack unfurls links to media (an image, a
+// video) in app messages unless unfurl_media is false, fetching the URL
+// and showing its preview, so a mention's URL put the attacker's picture
+// into the alert. slack-go's WebhookMessage omits unfurl_links and
+// unfurl_media when false, so PostText's UnfurlLinks: false sent
+// nothing, and alerts set neither. Every message, through the webhook or
+// chat.postMessage, now says false to both, as Telegram disables link
+// previews.
+func TestSlackDisablesUnfurling(t *testing.T) {
+	var mu sync.Mutex
+	var got []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := map[string]any{}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			r.ParseForm()
+			for k := range r.PostForm {
+				m[k] = r.PostForm.Get(k)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+		} else {
+			json.NewDecoder(r.Body).Decode(&m)
+			w.Write([]byte("ok"))
+		}
+		mu.Lock()
+		got = append(got, m)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	hook, bot := hookAndBot(t, srv)
+	n := criticalNotification()
+	n.Top[0].URL = "https://evil.example/picture.jpg"
+	for _, s := range []*Slack{hook, bot} {
+		if err := s.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PostText(ctx, "digest https://evil.example/picture.jpg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d posts, want 4", len(got))
+	}
+	for i, m := range got {
+		for _, k := range []string{"unfurl_links", "unfurl_media"} {
+			if v := fmt.Sprint(m[k]); v != "false" {
+				t.Errorf("post %d (%s): %s = %q, want false", i+1, []string{"webhook alert", "webhook digest", "bot alert", "bot digest"}[i], k, v)
+			}
+		}
+	}
+}
+
+// TestWebhookHeaderNameIsChecked: notifiers.webhook.header was taken as
+// given, so a name Go's client refuses ("X Signature") failed every
+// delivery, retried as if the network were down, and one the webhook sets
+// itself (Content-Type) replaced it with the signature. Both are config
+// errors now, reported at start.
+func TestWebhookHeaderNameIsChecked(t *testing.T) {
+	for header, ok := range map[string]bool{"": true, "X-Hub-Signature-256": true, "X Signature": false, "X-Sig:": false, "Content-Type": false, "idempotency-key": false} {
+		_, err := NewWebhook(mw.WebhookConfig{URL: "https://hooks.example.com/in", Secret: "k", Header: header}, http.DefaultClient)
+		if ok && err != nil {
+			t.Errorf("header %q: %v, want it accepted", header, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "notifiers.webhook.header")) {
+			t.Errorf("header %q: err %v, want a config error naming notifiers.webhook.header", header, err)
+		}
+	}
+}
+
+// TestSlackRefusedBlocksSendText: Slack refuses blocks it will not take
+// with invalid_blocks (the webhook's 400 body, chat.postMessage's
+// ok:false), for good: the alert was lost, as a retry sends the same
+// blocks. The headline, what happened and the dashboard link now go as
+// text, saying the full message was refused.
+func TestSlackRefusedBlocksSendText(t *testing.T) {
+	var mu sync.Mutex
+	var texts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var text string
+		var blocks bool
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			r.ParseForm()
+			text, blocks = r.PostForm.Get("text"), r.PostForm.Get("blocks") != ""
+			w.Header().Set("Content-Type", "application/json")
+			if blocks {
+				w.Write([]byte(`{"ok":false,"error":"invalid_blocks","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
+			} else {
+				w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+			}
+		} else {
+			var m map[string]any
+			json.NewDecoder(r.Body).Decode(&m)
+			text, _ = m["text"].(string)
+			if _, blocks = m["blocks"]; blocks {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte("invalid_blocks"))
+			} else {
+				w.Write([]byte("ok"))
+			}
+		}
+		if !blocks {
+			mu.Lock()
+			texts = append(texts, text)
+			mu.Unlock()
+		}
+	}))
+	defer srv.Close()
+	hook, bot := hookAndBot(t, srv)
+	for name, s := range map[string]*Slack{"webhook": hook, "bot": bot} {
+		if err := s.Send(ctx, criticalNotification()); err != nil {
+			t.Errorf("%s: Send = %v; want the alert delivered as text", name, err)
+		}
+	}
+	if len(texts) != 2 {
+		t.Fatalf("%d text messages, want 2", len(texts))
+	}
+	for _, text := range texts {
+		for _, want := range []string{"Critical mention of Kopi Senja", "refused", "c0ffee0000000001", "<https://mw.example.com/#alert=c0ffee0000000001|Open in mentionwatch>"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("text %q lacks %q", text, want)
+			}
+		}
+	}
+}
+
+// hookAndBot are Slack notifiers posting to srv: through an incoming
+// webhook at /services/…, and with a bot token to srv's /api/.
+func hookAndBot(t *testing.T, srv *httptest.Server) (hook, bot *Slack) {
+	t.Helper()
+	hook, err := NewSlack(mw.SlackConfig{WebhookURL: mw.Secret(srv.URL + "/services/T0/B0/x")}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, err = NewSlack(mw.SlackConfig{BotToken: "xoxb-test", Channel: "#alerts", APIURL: srv.URL + "/api/"}, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hook, bot
+}
+
+// TestWebhookRefusalNamesTheKey: the generic webhook's 401, 403 or 404
+// said only "Unauthorized" or "Not Found" after the generic "check the
+// URL and credentials". Each names the key to check: url, and secret for a
+// refused signature.
+func TestWebhookRefusalNamesTheKey(t *testing.T) {
+	for status, want := range map[int]string{401: "notifiers.webhook.secret", 403: "notifiers.webhook.secret", 404: "notifiers.webhook.url", 410: "notifiers.webhook.url"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+		w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL + "/in")}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+		var de *DeliveryError
+		if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), want) {
+			t.Errorf("HTTP %d: err %v, want a permanent error naming %s", status, err, want)
+		}
+		srv.Close()
+	}
+}
+
+// TestPermanentErrorKeepsTheChannelsAdvice: a permanent DeliveryError put
+// "check the URL and credentials" before every channel's own reason, so a
+// message refused as built read "rejected with HTTP 400, not retrying:
+// check the URL and credentials: telegram: … message is too long
+// (Telegram refused the message as built; …)", two contradicting pieces
+// of advice. The generic advice is kept only when the channel gave none
+// (the bare status text).
+func TestPermanentErrorKeepsTheChannelsAdvice(t *testing.T) {
+	own := &DeliveryError{Notifier: "telegram", Status: 400, Permanent: true,
+		Err: errors.New("telegram: Bad Request: message is too long (Telegram refused the message as built; please report it with the alert id)")}
+	if s := own.Error(); strings.Contains(s, "check the URL and credentials") || !strings.Contains(s, "HTTP 400") || !strings.Contains(s, "as built") {
+		t.Errorf("with the channel's own reason: %q", s)
+	}
+	bare := classify("webhook", 422, 0, nil)
+	if s := bare.Error(); !strings.Contains(s, "check the URL and credentials") || !strings.Contains(s, "Unprocessable Entity") {
+		t.Errorf("with the status text only: %q", s)
 	}
 }

@@ -1,10 +1,6 @@
 package alerts
 
-import (
-	"context"
-
-	"github.com/slack-go/slack"
-)
+import "context"
 
 // PostText posts one mrkdwn text (a digest) through the configured webhook
 // or bot channel. The caller escapes untrusted parts (EscapeMrkdwn). Errors
@@ -12,9 +8,5 @@ import (
 // is the same post (a redirect is not followed as a GET, Slack's reason is
 // kept).
 func (s *Slack) PostText(ctx context.Context, text string) error {
-	if s.api == nil {
-		return s.postWebhook(ctx, &slack.WebhookMessage{Text: text, UnfurlLinks: false})
-	}
-	_, _, err := s.api.PostMessageContext(ctx, s.channel, slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl())
-	return s.deliveryError(err)
+	return s.post(ctx, text, nil)
 }

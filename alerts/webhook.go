@@ -16,7 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
@@ -45,8 +48,20 @@ func NewWebhook(cfg mw.WebhookConfig, client *http.Client) (*Webhook, error) {
 	if h == "" {
 		h = "X-Mentionwatch-Signature"
 	}
+	if !httpguts.ValidHeaderFieldName(h) {
+		return nil, fmt.Errorf("notifiers.webhook.header %q is not an HTTP header name (letters, digits and -, such as X-Hub-Signature-256)", h)
+	}
+	for _, own := range ownHeaders {
+		if strings.EqualFold(h, own) {
+			return nil, fmt.Errorf("notifiers.webhook.header %q is a header the webhook sets itself: pick another name", h)
+		}
+	}
 	return &Webhook{url: cfg.URL.Value(), secret: []byte(cfg.Secret.Value()), header: h, http: client}, nil
 }
+
+// ownHeaders are the headers Send sets (and Go's client): the signature
+// header cannot be one of them.
+var ownHeaders = []string{"Content-Type", "Content-Length", "Host", "User-Agent", "X-Mentionwatch-Event", "X-Mentionwatch-Delivery", "Idempotency-Key"}
 
 // Name implements Notifier.
 func (w *Webhook) Name() string { return "webhook" }
@@ -190,15 +205,16 @@ func humanText(n Notification) string {
 		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
 		// The mention's fields are one line each (OneLine), and only an
-		// http(s) URL is shown: none can forge a line ("Open: ...").
+		// http(s) URL is shown, cleaned (CleanURL): none can forge a line
+		// ("Open: ...").
 		m := n.Top[0]
 		by := ""
 		if m.Author != "" {
 			by = " by " + clip(m.Author, 80)
 		}
 		lines = append(lines, fmt.Sprintf("Posted %s on %s%s: %s", timeWords(m.Published, loc), OneLine(m.Source), by, clip(mentionBody(m), 500)))
-		if HTTPURL(m.URL) {
-			lines = append(lines, m.URL)
+		if u := CleanURL(m.URL); u != "" {
+			lines = append(lines, u)
 		}
 	default:
 		lines = append(lines, "Since "+timeWords(a.StartedAt, loc))
@@ -223,7 +239,7 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
 	if err != nil {
-		return &DeliveryError{Notifier: w.Name(), Permanent: true, Err: err}
+		return &DeliveryError{Notifier: w.Name(), Permanent: true, Err: redact.Error(err)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "mentionwatch-webhook")
@@ -235,7 +251,11 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 	}
 	resp, err := PostClient(w.http).Do(req)
 	if err != nil {
-		return &DeliveryError{Notifier: w.Name(), Err: err}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it quotes the URL, whose path or query may hold a token
+		}
+		return &DeliveryError{Notifier: w.Name(), Err: redact.Error(fmt.Errorf("POST: %w (check notifiers.webhook.url and the network)", err))}
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -243,7 +263,14 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 		return &DeliveryError{Notifier: w.Name(), Status: resp.StatusCode, Permanent: true,
 			Err: errors.New("the server redirects, and a POST cannot follow it (set the webhook's url to the address it redirects to)")}
 	}
-	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), nil)
+	var hint error
+	switch resp.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		hint = fmt.Errorf("%s (check notifiers.webhook.url, and notifiers.webhook.secret if the receiver checks the signature)", http.StatusText(resp.StatusCode))
+	case http.StatusNotFound, http.StatusGone, http.StatusMethodNotAllowed:
+		hint = fmt.Errorf("%s (check notifiers.webhook.url)", http.StatusText(resp.StatusCode))
+	}
+	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), hint)
 }
 
 // Sign returns the hex HMAC-SHA256 of body.

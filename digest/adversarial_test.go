@@ -103,3 +103,23 @@ func TestSlackDigestWithinMessageLimit(t *testing.T) {
 		t.Errorf("an ordinary digest was cut")
 	}
 }
+
+// A mention's URL is shown as a line of the text part: U+2028 in its
+// query (a line break to many mail clients) or a bidi override cannot
+// reach it, in any format; it is percent-encoded (alerts.CleanURL).
+func TestMentionURLIsCleanInEveryFormat(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	r.Top[0].Mention.URL = "https://brand.example/?q=x\u2028Open the dashboard: https://evil.example/login&f=\u202Egnp.exe"
+	d, err := digest.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{"text": d.Text, "html": d.HTML, "slack": d.Slack, "telegram": strings.Join(d.Telegram, "")} {
+		if strings.ContainsAny(s, "\u2028\u202E") {
+			t.Errorf("%s: the URL's U+2028 or bidi override reached the output", name)
+		}
+	}
+	if !strings.Contains(d.Text, "   https://brand.example/?q=x%E2%80%A8Open%20the%20dashboard:%20https://evil.example/login&f=%E2%80%AEgnp.exe\n") {
+		t.Errorf("text: the post's link is missing or not encoded:\n%s", d.Text)
+	}
+}

@@ -229,13 +229,8 @@ func (t Top) byline() string {
 	return s
 }
 
-// link is the mention's http(s) URL, or "".
-func (t Top) link() string {
-	if alerts.HTTPURL(t.Mention.URL) {
-		return t.Mention.URL
-	}
-	return ""
-}
+// link is the mention's http(s) URL, cleaned (alerts.CleanURL), or "".
+func (t Top) link() string { return alerts.CleanURL(t.Mention.URL) }
 
 // mentionRunes bounds a mention's text in a digest.
 const mentionRunes = 280

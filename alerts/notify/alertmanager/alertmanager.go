@@ -107,14 +107,16 @@ func Alert(p alerts.Presentation, n alerts.Notification, extra map[string]string
 	for k, v := range extra {
 		labels[k] = v
 	}
-	severity := "spike"
-	if al.Kind == mw.AlertCritical {
-		severity = "critical"
+	// Each kind its own alertname and severity: a drop (a source may have
+	// gone silent) is no wave of complaints to route or inhibit as one.
+	severity, name := "spike", "MentionwatchNegativeSpike"
+	switch al.Kind {
+	case mw.AlertCritical:
+		severity, name = "critical", "MentionwatchCriticalMention"
+	case mw.AlertDrop:
+		severity, name = "drop", "MentionwatchMentionDrop"
 	}
-	labels["alertname"] = "MentionwatchNegativeSpike"
-	if severity == "critical" {
-		labels["alertname"] = "MentionwatchCriticalMention"
-	}
+	labels["alertname"] = name
 	labels["alert_id"] = al.ID
 	labels["brand"] = al.Brand
 	labels["scope"] = al.Scope
@@ -255,14 +257,22 @@ func (a *Alertmanager) post(ctx context.Context, batch []PostableAlert) error {
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}
-	// Alertmanager answers a bad alert with 400 and a JSON string.
+	// Alertmanager answers a bad alert with 400 and a JSON string; a proxy
+	// in front of it may answer with an HTML page: one short line of it.
 	msg := strings.TrimSpace(string(raw))
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		msg = s
 	}
+	msg = alerts.Clip(msg, 300)
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
+	}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		msg += " (check notifiers.alertmanager.bearer_token, or username and password, against the proxy in front of Alertmanager)"
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		msg += " (check notifiers.alertmanager.url: Alertmanager's base URL, such as http://127.0.0.1:9093, not Prometheus's)"
 	}
 	return alerts.Classify(a.Name(), resp.StatusCode, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("alertmanager: "+msg)))
 }

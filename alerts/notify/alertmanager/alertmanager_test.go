@@ -351,3 +351,65 @@ func TestFailedResolveStopsTheReposts(t *testing.T) {
 		t.Errorf("a resolved alert is still re-posted as firing (%d on the list) while its resolve waits for a retry", left)
 	}
 }
+
+// TestDropAlertIsNotASpike: a drop alert (a brand's mentions far below
+// usual: a source may have gone silent) was posted with alertname
+// MentionwatchNegativeSpike and severity spike, so Alertmanager routed,
+// grouped and inhibited it as a wave of complaints. It has its own
+// alertname and severity.
+func TestDropAlertIsNotASpike(t *testing.T) {
+	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "")
+	for kind, want := range map[string][2]string{
+		mw.AlertSpike:    {"MentionwatchNegativeSpike", "spike"},
+		mw.AlertDrop:     {"MentionwatchMentionDrop", "drop"},
+		mw.AlertCritical: {"MentionwatchCriticalMention", "critical"},
+	} {
+		n.Alert.Kind = kind
+		pa := Alert(alerts.Presentation{}, n, nil, time.Time{})
+		if pa.Labels["alertname"] != want[0] || pa.Labels["severity"] != want[1] {
+			t.Errorf("%s: alertname %q severity %q, want %q %q", kind, pa.Labels["alertname"], pa.Labels["severity"], want[0], want[1])
+		}
+	}
+}
+
+// TestProxyErrorPageIsOneShortLine: a proxy in front of Alertmanager (the
+// reason for bearer_token) answers trouble with an HTML page; the error
+// quoted up to 4 KB of it, line breaks included, into every log line and
+// the dashboard's delivery error. It keeps one line of at most 300
+// characters.
+func TestProxyErrorPageIsOneShortLine(t *testing.T) {
+	page := "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n" + strings.Repeat("<p>upstream connect error or disconnect/reset before headers</p>\n", 60) + "</body>\n</html>\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, page)
+	}))
+	defer srv.Close()
+	a := newAM(t, srv.URL, time.Minute, context.Background())
+	err := a.Send(context.Background(), notify.Sample(time.Now(), ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || de.Permanent {
+		t.Fatalf("err %v, want a retried DeliveryError", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") || len(msg) > 500 || !strings.Contains(msg, "502 Bad Gateway") {
+		t.Errorf("error of %d bytes, want one short line naming the status:\n%s", len(msg), msg)
+	}
+}
+
+// TestAuthAndPathErrorsNameTheKey: a proxy's 401 or 403 and a 404 (url is
+// not Alertmanager's: Prometheus's address, a wrong path prefix) said
+// only "Unauthorized" or "Not Found". Each names the key to check.
+func TestAuthAndPathErrorsNameTheKey(t *testing.T) {
+	for status, want := range map[int]string{401: "notifiers.alertmanager.bearer_token", 403: "notifiers.alertmanager.bearer_token", 404: "notifiers.alertmanager.url"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+		}))
+		a := newAM(t, srv.URL, time.Minute, context.Background())
+		err := a.Send(context.Background(), notify.Sample(time.Now(), ""))
+		var de *alerts.DeliveryError
+		if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), want) {
+			t.Errorf("HTTP %d: err %v, want a permanent error naming %s", status, err, want)
+		}
+		srv.Close()
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -48,6 +50,11 @@ func (e *Email) Init(env notify.Env) error {
 	e.reached = &notify.Reached{}
 	if e.Host == "" {
 		return errors.New("host is required (your SMTP server, e.g. smtp.example.com)")
+	}
+	// A host with a port or a scheme passes no check until every send
+	// fails to dial: say so now. An IPv6 address has colons of its own.
+	if strings.ContainsAny(e.Host, "/ \t@") || strings.Contains(e.Host, ":") && net.ParseIP(e.Host) == nil {
+		return fmt.Errorf("host %q is not a host name: give the name alone, such as smtp.example.com, and the port in port", e.Host)
 	}
 	switch e.Security {
 	case "", "starttls":
@@ -114,8 +121,7 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	if err := m.To(to...); err != nil {
 		return nil, err
 	}
-	// Headers cannot carry line breaks: a brand name could.
-	m.Subject(strings.Join(strings.Fields(*e.SubjectPrefix+c.Headline), " "))
+	m.Subject(e.subject(c.Headline))
 	m.SetDate()
 	m.SetMessageID()
 	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
@@ -125,6 +131,17 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html)
 	return m, nil
+}
+
+// maxSubjectRunes bounds a subject. go-mail folds a header only between
+// words, and a line over 998 characters (RFC 5322 2.1.1) gets the mail
+// refused: a brand or digest subject with a longer word would make one.
+const maxSubjectRunes = 250
+
+// subject is the configured prefix and text on one line (a header cannot
+// carry a line break; a brand name could), clipped to maxSubjectRunes.
+func (e *Email) subject(text string) string {
+	return alerts.Clip(*e.SubjectPrefix+text, maxSubjectRunes)
 }
 
 // Send implements alerts.Notifier.
@@ -216,9 +233,22 @@ func (e *Email) dialAndSend(ctx context.Context, msgs ...*gomail.Msg) error {
 
 // classify: an SMTP 4xx (greylisting, rate limits, a full mailbox) is
 // temporary and retried with backoff; a 5xx reply is permanent; a failed
-// connection is retried.
+// connection is retried. A reply while connecting (the greeting, STARTTLS,
+// AUTH: a refused login is 535) is a *textproto.Error, not a send error,
+// and is classed by its code the same way.
 func classify(name string, err error) error {
 	err = redact.Error(err)
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		what := "check notifiers.email host, port and security"
+		if strings.Contains(err.Error(), "SMTP AUTH failed") {
+			what = "check notifiers.email.username and password"
+		}
+		if te.Code >= 500 && te.Code < 600 {
+			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, refused while connecting: %w (%s)", te.Code, err, what)}
+		}
+		return &alerts.DeliveryError{Notifier: name, Err: fmt.Errorf("SMTP %d, temporary: %w (%s)", te.Code, err, what)}
+	}
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
@@ -230,6 +260,10 @@ func classify(name string, err error) error {
 		case code >= 500:
 			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
 		}
+	}
+	if strings.Contains(err.Error(), "dial failed") {
+		// No SMTP reply: the server could not be reached, or TLS failed.
+		err = fmt.Errorf("%w (check notifiers.email host, port and security, and the network)", err)
 	}
 	return &alerts.DeliveryError{Notifier: name, Err: err}
 }

@@ -43,6 +43,7 @@ type server struct {
 	authed   bool
 	tlsSeen  bool
 	rcptFail *smtp.SMTPError // reply to RCPT, when set
+	authFail *smtp.SMTPError // reply to AUTH, when set
 	// refuse is the reply to RCPT of one address; envelopes are the
 	// recipients of each message taken, joined by spaces.
 	refuse    map[string]*smtp.SMTPError
@@ -58,6 +59,9 @@ type session struct {
 func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (s *session) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if s.s.authFail != nil {
+			return s.s.authFail
+		}
 		if user != "alerts" || pass != "s3cretPASSWORD" {
 			return errors.New("invalid credentials")
 		}
@@ -316,6 +320,68 @@ func TestInitChecks(t *testing.T) {
 	} {
 		if err := c.e.Init(notify.Env{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.e, err, c.want)
+		}
+	}
+}
+
+// TestLoginAndConnectionErrorsSayWhatToCheck: a refused login (535 5.7.8)
+// comes while connecting, as go-mail's "dial failed: SMTP AUTH failed"
+// with a textproto error, not a send error, so it was retried like a
+// network fault on every alert, for good, and said nothing of what to
+// check; a server that cannot be reached or whose certificate fails named
+// no key either. A 5xx login refusal is now permanent and names username
+// and password; a 4xx is retried; a connection error names host, port and
+// security.
+func TestLoginAndConnectionErrorsSayWhatToCheck(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		authFail  *smtp.SMTPError
+		permanent bool
+		want      string
+	}{
+		{"535", &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}, true, "notifiers.email.username and password"},
+		{"454", &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Temporary authentication failure"}, false, "454"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := &server{authFail: c.authFail}
+			port, tc := srv.start(t, false)
+			err := newEmail(t, port, "starttls", tc).Send(context.Background(), notify.Sample(now, ""))
+			var de *alerts.DeliveryError
+			if !errors.As(err, &de) || de.Permanent != c.permanent || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want permanent=%v saying %q", err, c.permanent, c.want)
+			}
+			if strings.Contains(err.Error(), "s3cretPASSWORD") {
+				t.Errorf("password in error")
+			}
+		})
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nothing listens there any more
+	err = newEmail(t, port, "starttls", nil).Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || de.Permanent || !strings.Contains(err.Error(), "notifiers.email host, port and security") {
+		t.Errorf("err %v, want a retried error naming host, port and security", err)
+	}
+}
+
+// TestHostWithPortOrSchemeIsAConfigError: host "smtp.example.com:587" or
+// "smtp://smtp.example.com" passed Init, and every alert then failed to
+// dial ("too many colons", "no such host"), retried as a network fault.
+// Init says to give the host name alone; an IPv6 address is a host.
+func TestHostWithPortOrSchemeIsAConfigError(t *testing.T) {
+	for host, ok := range map[string]bool{"smtp.example.com": true, "::1": true, "2001:db8::25": true, "127.0.0.1": true,
+		"smtp.example.com:587": false, "smtp://smtp.example.com": false, "smtp.example.com/": false, "smtp example.com": false} {
+		e := Email{Host: host, From: "a@b.c", To: []string{"d@e.f"}}
+		err := e.Init(notify.Env{})
+		if ok && err != nil {
+			t.Errorf("host %q: %v, want it accepted", host, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "host")) {
+			t.Errorf("host %q: err %v, want a config error about host", host, err)
 		}
 	}
 }

@@ -1,11 +1,16 @@
 package email
 
 import (
+	"bytes"
 	"context"
+	"mime"
 	"strings"
 	"testing"
 
+	gomail "github.com/wneessen/go-mail"
+
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
 )
 
@@ -45,6 +50,46 @@ func TestHostileAuthorAndSubject(t *testing.T) {
 		}
 		if !strings.Contains(p, "mallorynigol[2J") || !strings.Contains(p, "Open: https://evil.example/login with 120k followers") {
 			t.Errorf("%s part lost the reason's visible text:\n%s", name, p)
+		}
+	}
+}
+
+// TestLongSubjectKeepsHeaderLinesShort: a header line may not exceed 998
+// characters (RFC 5322 2.1.1) and servers refuse such a mail, for good.
+// go-mail folds a subject only between words, so a brand (or a digest's
+// subject) with a 1,200-character word made a 1,200-character Subject
+// line. The subject is clipped to maxSubjectRunes, on a word boundary.
+func TestLongSubjectKeepsHeaderLinesShort(t *testing.T) {
+	e := &Email{Host: "smtp.example", From: "alerts@example.com", To: []string{"ops@example.com"}}
+	if err := e.Init(notify.Env{}); err != nil {
+		t.Fatal(err)
+	}
+	n := notify.Sample(now, "https://dash.example/")
+	n.Alert.Brand = strings.Repeat("a", 1200)
+	alert, err := e.Message(alerts.ContentOf(alerts.Presentation{}, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, err := e.mailMessage(Mail{Subject: strings.Repeat("b", 1200) + " daily digest", Text: "t", HTML: "<p>h</p>"}, e.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range map[string]*gomail.Msg{"alert": alert, "digest": digest} {
+		var b bytes.Buffer
+		if _, err := m.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(b.String(), "\r\n") {
+			if len(l) > 998 {
+				t.Errorf("%s: a line of %d characters: %.60s…", name, len(l), l)
+			}
+		}
+		s := m.GetGenHeader(gomail.HeaderSubject)
+		if len(s) != 1 {
+			t.Fatalf("%s: subject headers %q", name, s)
+		}
+		if subj, err := new(mime.WordDecoder).DecodeHeader(s[0]); err != nil || !strings.HasPrefix(subj, "[mentionwatch] ") || !strings.HasSuffix(subj, "…") {
+			t.Errorf("%s: subject %q (%v), want the prefix and a clipped text", name, subj, err)
 		}
 	}
 }

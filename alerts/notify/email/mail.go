@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
-	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -63,7 +62,7 @@ func (e *Email) mailMessage(m Mail, to []string) (*gomail.Msg, error) {
 	if err := msg.To(to...); err != nil {
 		return nil, err
 	}
-	msg.Subject(strings.Join(strings.Fields(*e.SubjectPrefix+m.Subject), " "))
+	msg.Subject(e.subject(m.Subject))
 	msg.SetDate()
 	msg.SetMessageID()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)

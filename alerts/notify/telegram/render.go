@@ -2,6 +2,8 @@ package telegram
 
 import (
 	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 
@@ -12,6 +14,12 @@ import (
 // after entity parsing; split measures the HTML source in UTF-16 code
 // units, which is never less, so a part is never rejected as too long.
 const MaxRunes = 4096
+
+// maxLinkURL bounds a post's URL in a message, as Slack's renderer does:
+// a mention's URL has no limit, and one too long for a message would be
+// sent, as plain text, over many. A longer one is left out; the
+// dashboard link stands in.
+const maxLinkURL = 1000
 
 // Escape escapes untrusted text for parse_mode HTML: Telegram asks for
 // exactly &, < and > (and " inside an attribute, which Escape covers too),
@@ -30,11 +38,12 @@ func render(c alerts.Content) []block {
 		{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When},
 	}
 	for _, e := range c.Evidence {
-		html := "• " + Escape(e.Line())
-		if e.URL != "" {
+		html, plain := "• "+Escape(e.Line()), "• "+e.Line()
+		if e.URL != "" && size(e.URL) <= maxLinkURL {
 			html += "\n" + link(e.URL, "Open the post")
+			plain += "\n" + e.URL
 		}
-		bs = append(bs, block{html: html, plain: "• " + e.Line() + "\n" + e.URL})
+		bs = append(bs, block{html: html, plain: plain})
 	}
 	if c.More > 0 {
 		s := fmt.Sprintf("and %d more in the dashboard", c.More)
@@ -53,6 +62,21 @@ func render(c alerts.Content) []block {
 }
 
 func link(u, label string) string { return `<a href="` + Escape(u) + `">` + Escape(label) + `</a>` }
+
+// ownLink and ownTag match the tags the renderers write (link, <b>);
+// untrusted text holds no < or >, only their entities.
+var (
+	ownLink = regexp.MustCompile(`<a href="([^"]*)">([^<]*)</a>`)
+	ownTag  = regexp.MustCompile(`</?b>`)
+)
+
+// plainText turns a message of Telegram HTML into the same text without
+// markup, for parse_mode none: a link becomes "label: URL", the tags go
+// and the entities are read back.
+func plainText(s string) string {
+	s = ownLink.ReplaceAllString(s, "$2: $1")
+	return html.UnescapeString(ownTag.ReplaceAllString(s, ""))
+}
 
 func size(s string) int { return len(utf16.Encode([]rune(s))) }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,10 @@ type Telegram struct {
 	chat string
 }
 
+// tokenForm is a bot token's form, as @BotFather gives it: the bot's id,
+// a colon and the secret. It is part of every request's URL path.
+var tokenForm = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+
 // Init implements notify.Channel.
 func (t *Telegram) Init(env notify.Env) error {
 	t.env = env
@@ -47,8 +52,8 @@ func (t *Telegram) Init(env notify.Env) error {
 	if t.BotToken.Value() == "" {
 		return errors.New("bot_token is required (create a bot with @BotFather and put its token here, or ${TELEGRAM_BOT_TOKEN})")
 	}
-	if strings.ContainsAny(t.BotToken.Value(), "/?# ") {
-		return errors.New("bot_token is not a bot token (it looks like 123456:ABC-DEF…; give the token, not a URL)")
+	if !tokenForm.MatchString(t.BotToken.Value()) {
+		return errors.New("bot_token is not a bot token (it looks like 123456:ABC-DEF…: the token alone, without \"bot\", quotes or the URL)")
 	}
 	if t.ChatID == "" {
 		return errors.New("chat_id is required (a numeric chat id, or @channelname for a public channel)")
@@ -72,7 +77,7 @@ func (t *Telegram) Name() string { return "telegram" }
 type sendMessage struct {
 	ChatID              string `json:"chat_id"`
 	Text                string `json:"text"`
-	ParseMode           string `json:"parse_mode"`
+	ParseMode           string `json:"parse_mode,omitempty"`
 	DisableNotification bool   `json:"disable_notification,omitempty"`
 	LinkPreview         struct {
 		IsDisabled bool `json:"is_disabled"`
@@ -122,31 +127,44 @@ func (t *Telegram) sendParts(ctx context.Context, key string, parts []string) er
 // post sends one message. When Telegram answers that the group became a
 // supergroup (400 with migrate_to_chat_id: the old id takes nothing
 // any more), it sends to the new id, now and from then on, and warns that
-// the config needs it.
+// the config needs it. When Telegram refuses the message's HTML ("can't
+// parse entities"), which a retry would send again, it sends the message
+// as plain text (plainText) rather than lose the alert.
 func (t *Telegram) post(ctx context.Context, text string) error {
 	t.mu.Lock()
 	chat := t.chat
 	t.mu.Unlock()
-	moved, err := t.postTo(ctx, chat, text)
-	if moved == 0 {
-		return err
+	moved, err := t.postTo(ctx, chat, text, "HTML")
+	if moved != 0 {
+		to := strconv.FormatInt(moved, 10)
+		t.mu.Lock()
+		if t.chat == chat {
+			t.chat = to
+			t.env.Log.Warn("the Telegram group became a supergroup with a new chat id; sending there (set notifiers.telegram.chat_id to it, or a restart sends to the old id first again)",
+				"old_chat_id", chat, "chat_id", to)
+		}
+		t.mu.Unlock()
+		chat = to
+		_, err = t.postTo(ctx, chat, text, "HTML")
 	}
-	to := strconv.FormatInt(moved, 10)
-	t.mu.Lock()
-	if t.chat == chat {
-		t.chat = to
-		t.env.Log.Warn("the Telegram group became a supergroup with a new chat id; sending there (set notifiers.telegram.chat_id to it, or a restart sends to the old id first again)",
-			"old_chat_id", chat, "chat_id", to)
+	if entityError(err) {
+		t.env.Log.Warn("Telegram refused the message's HTML; sending it as plain text (please report it)", "err", err)
+		_, err = t.postTo(ctx, chat, plainText(text), "")
 	}
-	t.mu.Unlock()
-	_, err = t.postTo(ctx, to, text)
 	return err
 }
 
-// postTo sends one message to chat; moved is the chat's new id when
-// Telegram answers that it moved.
-func (t *Telegram) postTo(ctx context.Context, chat, text string) (moved int64, err error) {
-	m := sendMessage{ChatID: chat, Text: text, ParseMode: "HTML", DisableNotification: t.Silent}
+// entityError says whether err is Telegram's refusal of a message's
+// markup: 400 "Bad Request: can't parse entities: …".
+func entityError(err error) bool {
+	var de *alerts.DeliveryError
+	return errors.As(err, &de) && de.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(err.Error()), "can't parse entities")
+}
+
+// postTo sends one message to chat, in parseMode ("" for plain text);
+// moved is the chat's new id when Telegram answers that it moved.
+func (t *Telegram) postTo(ctx context.Context, chat, text, parseMode string) (moved int64, err error) {
+	m := sendMessage{ChatID: chat, Text: text, ParseMode: parseMode, DisableNotification: t.Silent}
 	m.LinkPreview.IsDisabled = true
 	body, err := json.Marshal(m)
 	if err != nil {
@@ -180,6 +198,10 @@ func (t *Telegram) postTo(ctx context.Context, chat, text string) (moved int64, 
 		hint = " (check notifiers.telegram.bot_token)"
 	case http.StatusBadRequest, http.StatusForbidden:
 		hint = " (check notifiers.telegram.chat_id, and that the bot is a member of the chat)"
+		if d := strings.ToLower(desc); strings.Contains(d, "parse entities") || strings.Contains(d, "too long") || strings.Contains(d, "text is empty") {
+			// The message as built, not the chat: a retry sends it again.
+			hint = " (Telegram refused the message as built; please report it with the alert id)"
+		}
 	}
 	if status/100 == 2 { // 200 with ok:false or an unreadable body
 		status = http.StatusBadGateway

@@ -307,3 +307,104 @@ func TestPostHTMLResumes(t *testing.T) {
 		t.Errorf("a completed digest sent again: %d requests, %v", len(b.got), err)
 	}
 }
+
+// TestEntityRefusalSendsPlainText: Telegram answers markup it cannot
+// take with 400 "Bad Request: can't parse entities: …". That was a
+// permanent error whose hint said to check chat_id and the bot's
+// membership, and the alert was lost: a retry sends the same HTML. The
+// message now goes again as plain text (links as "label: URL", the
+// mention's text as typed), and a refusal of the message as built no
+// longer blames the chat.
+func TestEntityRefusalSendsPlainText(t *testing.T) {
+	refusal := reply{400, `{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 12"}`}
+	b := &botAPI{replies: []reply{refusal, {200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	if err := tg.Send(context.Background(), notify.Sample(now, "https://dash.example")); err != nil {
+		t.Fatalf("Send = %v; want the message delivered as plain text", err)
+	}
+	if len(b.got) != 2 || b.got[0].ParseMode != "HTML" || b.got[1].ParseMode != "" {
+		t.Fatalf("%d requests (%+v); want the HTML, then the same as plain text", len(b.got), b.got)
+	}
+	plain := b.got[1].Text
+	for _, want := range []string{notify.Hostile, "Open the post: https://example.com/post/1?a=1&b=2", "Open in the dashboard: https://dash.example/#alert="} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the plain text lacks %q:\n%s", want, plain)
+		}
+	}
+	if strings.Contains(plain, "&lt;") || strings.Contains(plain, "<b>Spike") || strings.Contains(plain, `<a href="https://example.com`) {
+		t.Errorf("the plain text keeps markup or entities:\n%s", plain)
+	}
+
+	// Refused as plain text too: the error blames the message, not the chat.
+	b = &botAPI{replies: []reply{refusal, {400, `{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}`}}}
+	tg = newTelegram(t, b.serve(t).URL)
+	err := tg.Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || strings.Contains(err.Error(), "chat_id") || !strings.Contains(err.Error(), "as built") {
+		t.Errorf("Send = %v; want a permanent error about the message as built", err)
+	}
+}
+
+// TestLongPostURLIsNotSpread: a mention's URL is the internet's and has
+// no length limit. One past about 3,400 characters made its evidence
+// paragraph too long for a message, so it went as plain text with the
+// URL in full: a 40,000-character URL became a dozen messages of URL.
+// A URL longer than maxLinkURL is neither linked nor shown, as in Slack;
+// the dashboard link stands in.
+func TestLongPostURLIsNotSpread(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	n := notify.Sample(now, "https://dash.example/")
+	n.Top[0].URL = "https://example.com/?q=" + strings.Repeat("a", 40000)
+	if err := tg.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 {
+		t.Fatalf("%d messages, want 1", len(b.got))
+	}
+	text := b.got[0].Text
+	if strings.Contains(text, "aaaaaaaaaa") || !strings.Contains(text, "Refund NOW") || !strings.Contains(text, `<a href="https://dash.example/#alert=`) {
+		t.Errorf("want the evidence and the dashboard link without the long URL:\n%.2000s", text)
+	}
+	checkHTML(t, text)
+}
+
+// TestLongSourceIsClipped: alerts.ContentOf clipped a mention's author
+// (80) and text (500) but not its source, so a 40,000-character source
+// made the evidence paragraph too long for a message and it went as
+// plain text over ten messages (Teams dropped the evidence, the mail
+// carried it whole). The source is clipped to 80 like the author.
+func TestLongSourceIsClipped(t *testing.T) {
+	b := &botAPI{replies: []reply{{200, okBody}}}
+	tg := newTelegram(t, b.serve(t).URL)
+	n := notify.Sample(now, "https://dash.example/")
+	n.Top[0].Source = strings.Repeat("s", 40000)
+	if err := tg.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.got) != 1 {
+		t.Fatalf("%d messages, want 1", len(b.got))
+	}
+	if text := b.got[0].Text; strings.Contains(text, strings.Repeat("s", 81)) || !strings.Contains(text, strings.Repeat("s", 79)+"…") {
+		t.Errorf("want the source clipped to 80 characters:\n%.1000s", text)
+	}
+}
+
+// TestBotTokenFormatIsChecked: Init refused only a token with "/", "?",
+// "#" or a space, so one pasted as "bot123456:ABC…" (the URL's form) or
+// with a stray character passed check-config, and every alert then failed
+// at Telegram (404, or "building the request failed (check api_url and
+// the network)" for a "%"). A token is digits, a colon and letters,
+// digits, _ or -.
+func TestBotTokenFormatIsChecked(t *testing.T) {
+	for tok, ok := range map[string]bool{token: true, "bot" + token: false, "123456789:AAH%zz": false, `"` + token + `"`: false, "123456789": false} {
+		tg := &Telegram{BotToken: mw.Secret(tok), ChatID: "-100"}
+		err := tg.Init(notify.Env{Name: "telegram", Now: time.Now})
+		if ok != (err == nil) {
+			t.Errorf("token %q: err %v, want ok=%v", tok, err, ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "AAH") {
+			t.Errorf("the error shows the token: %v", err)
+		}
+	}
+}

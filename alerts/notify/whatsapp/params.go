@@ -11,7 +11,8 @@ import (
 )
 
 // Params returns the template body's parameters for content c of alert a,
-// in the order names gives, each sanitised by Sanitize to max runes.
+// in the order names gives, each sanitised by Sanitize to max runes but
+// link (the config's dashboard URL), which is kept whole.
 //
 // WhatsApp shows a text parameter as plain text with its own light
 // formatting (*bold*, _italic_, ~strike~, ```mono```): in every parameter
@@ -47,7 +48,7 @@ func Params(c alerts.Content, a mw.Alert, names []string, max int) []string {
 			v = "-" // Meta rejects an empty text parameter (error 131008)
 		}
 		if n == "link" {
-			out[i] = clip(squeeze(v), max)
+			out[i] = squeeze(v) // never clipped: a cut URL opens nothing
 		} else {
 			out[i] = Sanitize(v, max)
 		}

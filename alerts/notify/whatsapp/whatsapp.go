@@ -38,7 +38,8 @@ type WhatsApp struct {
 	// [headline, evidence, link]: the template must have exactly as many
 	// placeholders.
 	Parameters []string `yaml:"parameters"`
-	// MaxParamRunes bounds each parameter (default 300, at most 1024):
+	// MaxParamRunes bounds each text parameter (default 300, at most
+	// 1024; the link is never cut):
 	// Meta rejects a body over 1,024 characters (error 132005); all
 	// together are also kept to ParamsBudget.
 	MaxParamRunes int    `yaml:"max_param_runes"`

@@ -317,3 +317,19 @@ func TestParamsFitTheTemplateBody(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkParamIsNeverCut: max_param_runes (20 to 1,024) clipped the link
+// parameter like the text ones, so a max below the deep link's length
+// (about 60 characters for https://mentionwatch.example.com/#alert=…)
+// sent every alert with a cut link ending in "…", which opens nothing.
+// The link stays whole; the text parameters are clipped to max.
+func TestLinkParamIsNeverCut(t *testing.T) {
+	c := alerts.Content{Headline: strings.Repeat("paket belum sampai ", 10), Open: "https://mentionwatch.example.com/#alert=" + strings.Repeat("a", 32)}
+	ps := Params(c, mw.Alert{Brand: "Kopi Senja"}, []string{"headline", "link"}, 20)
+	if ps[1] != c.Open {
+		t.Errorf("link parameter %q, want the whole link %q", ps[1], c.Open)
+	}
+	if utf8.RuneCountInString(ps[0]) > 20 {
+		t.Errorf("headline parameter %q is longer than max_param_runes 20", ps[0])
+	}
+}
