@@ -9,6 +9,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -77,9 +78,12 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 	default:
 		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(state, version) AS st")+") WHERE st = ?)", string(q.State))
 	}
-	// Search: a case-insensitive substring scan of title and text, word by
-	// word (ClickHouse 18.16 has no skip indexes). It is a superset of
-	// what the query evaluator accepts, which has the last word.
+	// Search: a scan of title and text, word by word (ClickHouse 18.16 has
+	// no skip indexes), for each word's query.FoldPattern: any case, any
+	// accent, precomposed or not, as query.Fold reads text (a
+	// case-insensitive substring scan folded no accents: "cafe" missed
+	// "Café", and "istanbul" missed "İSTANBUL"). It is a superset of what
+	// the query evaluator accepts, which has the last word.
 	for _, c := range q.Search {
 		var alts []string
 		var args []any
@@ -89,8 +93,9 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 			}
 			var all []string
 			for _, word := range t.Words {
-				all = append(all, "(positionCaseInsensitiveUTF8(title, ?) > 0 OR positionCaseInsensitiveUTF8(text, ?) > 0)")
-				args = append(args, word, word)
+				p := query.FoldPattern(word)
+				all = append(all, "(match(title, ?) OR match(text, ?))")
+				args = append(args, p, p)
 			}
 			alts = append(alts, "("+strings.Join(all, " AND ")+")")
 		}

@@ -227,7 +227,14 @@ var migrations = []string{
 	// 7: a critical alert's copies when its last message was due
 	// (Alert.ToldCount).
 	`ALTER TABLE alerts ADD COLUMN told_count REAL NOT NULL DEFAULT 0;`,
+	// 8: the search index holds folded text (inbox.go); foldExisting
+	// folds the stored mentions and creates it.
+	migrationFold,
 }
+
+// migrationSteps are the parts of migrations written in Go, run after the
+// version's SQL in the same transaction.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{8: foldExisting}
 
 // MigrationVersion returns the schema version recorded in the file, 0
 // before the first Migrate.
@@ -294,6 +301,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+		}
+		if step := migrationSteps[v]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
@@ -383,8 +396,8 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`, title_fold, text_fold)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
@@ -396,7 +409,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
 			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
-			string(asp), float64(m.Reach)); err != nil {
+			string(asp), float64(m.Reach), searchFold(m.Title), searchFold(m.Text)); err != nil {
 			return fmt.Errorf("sqlite %s: inserting mention %s: %w", s.path, m.ID, err)
 		}
 	}
