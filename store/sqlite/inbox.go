@@ -207,7 +207,7 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	}
 	w.in("id", q.IDs)
 	if !q.CollectedFrom.IsZero() {
-		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
+		w.add("collected >= ?", bound(q.CollectedFrom))
 	}
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM mention_triage, json_each(mention_triage.tags) WHERE json_each.value = ?)", q.Tag)
@@ -230,13 +230,13 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	case "", store.ByPublished:
 		order = " ORDER BY published DESC, id"
 		if a := q.After; a != nil {
-			p := a.Published.UnixMilli()
+			p := bound(a.Published)
 			w.add("(published < ? OR (published = ? AND id > ?))", p, p, a.ID)
 		}
 	case store.ByImpact:
 		order = " ORDER BY " + impactExpr + " DESC, published DESC, id"
 		if a := q.After; a != nil {
-			p := a.Published.UnixMilli()
+			p := bound(a.Published)
 			w.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < ? OR (published = ? AND id > ?))))", a.Impact, a.Impact, p, p, a.ID)
 		}
 	case store.ByCollected:

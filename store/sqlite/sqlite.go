@@ -461,12 +461,17 @@ func anys(vals []string) []any {
 
 func timeRange(w *where, from, to time.Time) {
 	if !from.IsZero() {
-		w.add("published >= ?", from.UnixMilli())
+		w.add("published >= ?", bound(from))
 	}
 	if !to.IsZero() {
-		w.add("published < ?", to.UnixMilli())
+		w.add("published < ?", bound(to))
 	}
 }
+
+// bound is a time a query compares mentions' times with, in Unix
+// milliseconds, mapped as the times stored are (store.StoredTime): a bound
+// inside a second is that second, as in ClickHouse.
+func bound(t time.Time) int64 { return store.StoredTime(t).UnixMilli() }
 
 // Mentions returns the mentions matching q.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {

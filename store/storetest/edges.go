@@ -130,3 +130,57 @@ func testHugeValues(t *testing.T, open Opener) {
 		t.Errorf("triage of the long id: %+v, %v", got, err)
 	}
 }
+
+// testTimeEdges: times are kept alike in both stores (store.Clean): to the
+// second, and within 1970-01-01 00:00:01 .. 2106-02-07 06:28:15 (ClickHouse
+// DateTime's range; the zero time stays unset). SQLite kept milliseconds
+// and any date, so the same mentions came back with other times, sorted
+// otherwise within a second, and fell on the other side of a From or To
+// inside a second.
+func testTimeEdges(t *testing.T, open Opener) {
+	s := open(t)
+	in := func(native string, at time.Time) mw.Mention {
+		m := Mention("acme", native, at, mw.Negative)
+		m.Collected = at
+		return m
+	}
+	ms := []mw.Mention{
+		in("b-late", T0.Add(900*time.Millisecond)), // sorts by id within its second
+		in("a-early", T0.Add(100*time.Millisecond)),
+		in("moon", time.Date(1969, 7, 20, 20, 17, 40, 0, time.UTC)),
+		in("epoch", time.Unix(0, 0).UTC()),
+		in("far", time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)),
+	}
+	insert(t, s, ms...)
+	first, last := time.Unix(1, 0).UTC(), time.Unix(math.MaxUint32, 0).UTC()
+	want := map[string]time.Time{"b-late": T0, "a-early": T0, "moon": first, "epoch": first, "far": last}
+	got := query(t, s, store.MentionQuery{})
+	order := []string{"far", "a-early", "b-late", "epoch", "moon"}
+	if ms[3].ID > ms[2].ID { // one second: by id
+		order[3], order[4] = "moon", "epoch"
+	}
+	if diff := cmp.Diff(order, ids(got)); diff != "" {
+		t.Errorf("newest first (-want +got):\n%s", diff)
+	}
+	for _, m := range got {
+		if !m.Published.Equal(want[m.NativeID]) || !m.Collected.Equal(want[m.NativeID]) {
+			t.Errorf("%s: published %v, collected %v; want %v", m.NativeID, m.Published, m.Collected, want[m.NativeID])
+		}
+	}
+	// A bound inside a second takes the whole second, as the stored time.
+	got = query(t, s, store.MentionQuery{From: T0.Add(500 * time.Millisecond), To: T0.Add(time.Hour)})
+	if diff := cmp.Diff([]string{"a-early", "b-late"}, ids(got)); diff != "" {
+		t.Errorf("from inside the second (-want +got):\n%s", diff)
+	}
+	pts, err := s.Series(ctx, store.SeriesQuery{Brands: []string{"acme"}, From: time.Unix(0, 0), To: T0.Add(time.Hour), Step: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPts := []store.SeriesPoint{
+		{Bucket: time.Unix(0, 0).UTC(), Brand: "acme", Count: 2, Negative: 2},
+		{Bucket: T0.Truncate(24 * time.Hour), Brand: "acme", Count: 2, Negative: 2},
+	}
+	if diff := cmp.Diff(wantPts, pts); diff != "" {
+		t.Errorf("series from 1970 (-want +got):\n%s", diff)
+	}
+}
