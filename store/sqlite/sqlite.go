@@ -505,9 +505,12 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	var w where
 	w.in("brand", q.Brands)
 	timeRange(&w, q.From, q.To)
-	from := "mentions"
+	from, counts := "mentions", "COUNT(*), SUM(label = 'negative')"
 	if q.GroupBy == store.GroupAspect {
+		// A mention counts once per aspect, even when its aspects name
+		// one twice (as ClickHouse's arrayDistinct counts it).
 		from = "mentions, json_each(mentions.aspects)"
+		counts = "COUNT(DISTINCT mentions.id), COUNT(DISTINCT CASE WHEN mentions.label = 'negative' THEN mentions.id END)"
 	}
 	bucket := "?"
 	bargs := []any{q.From.UnixMilli()}
@@ -535,7 +538,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 		bucket = "(published - (published % ? + ?) % ?)"
 		bargs = []any{g, g, g}
 	}
-	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, COUNT(*), SUM(label = 'negative')
+	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, ` + counts + `
 		FROM ` + from + w.String() + ` GROUP BY b, brand, k ORDER BY b, brand, k`
 	rows, err := s.db.QueryContext(ctx, query, append(bargs, w.args...)...)
 	if err != nil {

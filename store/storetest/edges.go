@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,33 @@ func testTimeEdges(t *testing.T, open Opener) {
 	}
 	if diff := cmp.Diff(wantPts, pts); diff != "" {
 		t.Errorf("series from 1970 (-want +got):\n%s", diff)
+	}
+}
+
+// testRepeatedAspects: a mention whose aspects name one twice counts once
+// under it, in both stores (ClickHouse counted distinct aspects, SQLite
+// each element, so the dashboard's aspect chart showed more there).
+func testRepeatedAspects(t *testing.T, open Opener) {
+	s := open(t)
+	a := Mention("acme", "a", T0, mw.Negative)
+	a.Aspects = []string{"price", "delivery", "price"}
+	b := Mention("acme", "b", T0.Add(time.Minute), mw.Positive)
+	b.Aspects = []string{"price"}
+	insert(t, s, a, b)
+	for _, step := range []time.Duration{0, time.Minute, time.Hour} {
+		pts, err := s.Series(ctx, store.SeriesQuery{Brands: []string{"acme"}, From: T0, To: T0.Add(time.Hour), Step: step, GroupBy: store.GroupAspect})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]uint64{}
+		for _, p := range pts {
+			got[p.Key] += p.Count
+		}
+		if diff := cmp.Diff(map[string]uint64{"price": 2, "delivery": 1}, got); diff != "" {
+			t.Errorf("mentions per aspect, step %s (-want +got):\n%s", step, diff)
+		}
+	}
+	if got := query(t, s, store.MentionQuery{IDs: []string{a.ID}}); len(got) != 1 || !slices.Equal(got[0].Aspects, a.Aspects) {
+		t.Errorf("aspects read back: %+v, want them as written", got)
 	}
 }
