@@ -409,6 +409,37 @@ WHERE %s`, authorKeyExpr, s.MentionsTable(), narrow, exact), append(args, exactA
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clickhouse: reading authors' mentions: %w", err)
 	}
+	// A mention written again under another author belongs to its latest
+	// one only (as the Author filter has it): keep the ids whose latest
+	// version at their sort key is the one read here. The rows are found
+	// by the primary index (all rows of each id, wherever they lie in
+	// time, would cost a scan of the whole id column).
+	var all []candidate
+	for _, ids := range byKey {
+		for _, c := range ids {
+			all = append(all, c)
+		}
+	}
+	latest := map[string]uint64{}
+	for chunk := range slices.Chunk(all, maxCandidates) {
+		l, err := s.maxVersions(ctx, atKeys(chunk))
+		if err != nil {
+			return nil, err
+		}
+		for id, v := range l {
+			latest[id] = max(latest[id], v)
+		}
+	}
+	for k, ids := range byKey {
+		for id, c := range ids {
+			if latest[id] != c.version {
+				delete(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			delete(byKey, k)
+		}
+	}
 	var (
 		chosen    []candidate
 		chosenKey []string // the key of each of chosen

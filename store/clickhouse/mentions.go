@@ -337,12 +337,18 @@ func (s *Store) latestVersions(ctx context.Context, cands []candidate) (map[stri
 	var w where
 	w.in("brand", brands)
 	w.in("id", ids)
+	return s.maxVersions(ctx, w)
+}
+
+// maxVersions returns the highest version of each id among the rows w
+// selects.
+func (s *Store) maxVersions(ctx context.Context, w where) (map[string]uint64, error) {
 	rows, err := s.query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: checking mention versions: %w", err)
 	}
 	defer rows.Close()
-	latest := make(map[string]uint64, len(ids))
+	latest := map[string]uint64{}
 	for rows.Next() {
 		var (
 			id string
@@ -367,14 +373,7 @@ func (s *Store) fetchMentions(ctx context.Context, top []candidate) ([]mw.Mentio
 	if len(top) == 0 {
 		return []mw.Mention{}, true, nil
 	}
-	var w where
-	tuples := make([]string, len(top))
-	args := make([]any, 0, 3*len(top))
-	for i, c := range top {
-		tuples[i] = "(?, toDateTime(?), ?)"
-		args = append(args, c.brand, c.published, c.id)
-	}
-	w.add("(brand, published, id) IN ("+strings.Join(tuples, ", ")+")", args...)
+	w := atKeys(top)
 	ms, err := s.scanMentions(ctx, fmt.Sprintf(`%s
 FROM %s%s
 ORDER BY version DESC
@@ -397,6 +396,21 @@ LIMIT 1 BY id`, mentionSelect, s.MentionsTable(), w.String()), len(top), w.args.
 	// A newer write of a chosen ID that moved its time raced the read:
 	// rare; the caller reads again the slow way.
 	return out, found == len(top), nil
+}
+
+// atKeys is the condition "the row has the sort key (brand, published,
+// id) of one of cands": the primary index then finds exactly the granules
+// that hold them.
+func atKeys(cands []candidate) where {
+	var w where
+	tuples := make([]string, len(cands))
+	args := make([]any, 0, 3*len(cands))
+	for i, c := range cands {
+		tuples[i] = "(?, toDateTime(?), ?)"
+		args = append(args, c.brand, c.published, c.id)
+	}
+	w.add("(brand, published, id) IN ("+strings.Join(tuples, ", ")+")", args...)
+	return w
 }
 
 // mentionsFinal deduplicates every row the key selects (FINAL, then the

@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 	t.Run("AuthorKey", func(t *testing.T) { testAuthorKey(t, open) }) // authors.go
 	t.Run("AuthorHistoryLatestVersion", func(t *testing.T) { testAuthorHistoryLatestVersion(t, open) })
+	t.Run("AuthorHistoryRenamed", func(t *testing.T) { testAuthorHistoryRenamed(t, open) })
 	runHostile(t, open)                                                           // hostile.go
 	t.Run("SearchAsMatcher", func(t *testing.T) { testSearchAsMatcher(t, open) }) // searchtext.go
 }
