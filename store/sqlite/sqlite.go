@@ -368,11 +368,14 @@ func (s *Store) checkOurs(ctx context.Context) error {
 }
 
 // ms and fromMS map times to Unix milliseconds; the zero time is 0.
+// Times are kept as ClickHouse keeps them (store.StoredTime: whole
+// seconds, 1970..2106), so that both stores give the same answers: a
+// silence ending inside a second has ended at its start in both.
 func ms(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return t.UnixMilli()
+	return store.StoredTime(t).UnixMilli()
 }
 
 func fromMS(v int64) time.Time {
@@ -468,7 +471,7 @@ func timeRange(w *where, from, to time.Time) {
 	}
 }
 
-// bound is a time a query compares mentions' times with, in Unix
+// bound is a time a query compares stored times with, in Unix
 // milliseconds, mapped as the times stored are (store.StoredTime): a bound
 // inside a second is that second, as in ClickHouse.
 func bound(t time.Time) int64 { return store.StoredTime(t).UnixMilli() }
@@ -727,10 +730,10 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 		w.add("state = ?", string(q.State))
 	}
 	if !q.Since.IsZero() {
-		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
+		w.add("(started_at >= ? OR state = ?)", bound(q.Since), string(mw.Firing))
 	}
 	if !q.Until.IsZero() {
-		w.add("started_at < ?", q.Until.UnixMilli())
+		w.add("started_at < ?", bound(q.Until))
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -790,7 +793,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 // Silences returns the silences still active at t.
 func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, scope, until, reason, created_by, created_at
-		FROM silences WHERE until > ? ORDER BY until, id`, activeAt.UnixMilli())
+		FROM silences WHERE until > ? ORDER BY until, id`, bound(activeAt))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
 	}
@@ -849,7 +852,7 @@ func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Del
 		w.in("alert_id", q.AlertIDs)
 	}
 	if !q.Since.IsZero() {
-		w.add("at >= ?", q.Since.UnixMilli())
+		w.add("at >= ?", bound(q.Since))
 	}
 	limit := q.Limit
 	if limit <= 0 {

@@ -213,3 +213,68 @@ func testRepeatedAspects(t *testing.T, open Opener) {
 		t.Errorf("aspects read back: %+v, want them as written", got)
 	}
 }
+
+// testSubSecondTimes: the times of alerts, silences, deliveries,
+// watermarks, source states and triage come back alike from both stores:
+// to the second (SQLite kept milliseconds, ClickHouse seconds), and a
+// silence ending inside a second has ended at its start in both.
+func testSubSecondTimes(t *testing.T, open Opener) {
+	s := open(t)
+	at := T0.Add(700 * time.Millisecond)
+	a := mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertCritical, Scope: "mention", State: mw.Firing,
+		StartedAt: at, UpdatedAt: at, NotifiedAt: at, AckedAt: at, AckedBy: "rina"}
+	if err := s.SaveAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Alert(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tm := range map[string]time.Time{"started": got.StartedAt, "updated": got.UpdatedAt, "notified": got.NotifiedAt, "acked": got.AckedAt} {
+		if !tm.Equal(T0) {
+			t.Errorf("alert %s at %v, want %v", name, tm, T0)
+		}
+	}
+	if as, err := s.Alerts(ctx, store.AlertQuery{Since: T0.Add(500 * time.Millisecond), State: mw.Resolved}); err != nil || len(as) != 0 {
+		t.Errorf("alerts since inside the second: %v, %v", as, err)
+	}
+	if err := s.SaveSilence(ctx, mw.Silence{ID: "s1", Brand: "acme", Until: T0.Add(500 * time.Millisecond), CreatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if ss, err := s.Silences(ctx, T0.Add(200*time.Millisecond)); err != nil || len(ss) != 0 {
+		t.Errorf("silence until %v, active at %v: %+v, %v; want ended", T0.Add(500*time.Millisecond), T0.Add(200*time.Millisecond), ss, err)
+	}
+	if ss, err := s.Silences(ctx, T0.Add(-time.Second)); err != nil || len(ss) != 1 || !ss[0].Until.Equal(T0) || !ss[0].CreatedAt.Equal(T0) {
+		t.Errorf("silence a second before: %+v, %v; want it, until and created %v", ss, err, T0)
+	}
+	if err := s.SaveWatermark(ctx, "w", at); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := s.Watermark(ctx, "w"); err != nil || !w.Equal(T0) {
+		t.Errorf("watermark %v, %v; want %v", w, err, T0)
+	}
+	if err := s.SaveDelivery(ctx, mw.Delivery{Key: "k", AlertID: "a1", Receiver: "slack", Status: mw.DeliverySent, At: at, NextAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := s.Deliveries(ctx, store.DeliveryQuery{}); err != nil || len(ds) != 1 || !ds[0].At.Equal(T0) || !ds[0].NextAt.Equal(T0) {
+		t.Errorf("deliveries %+v, %v; want one at %v", ds, err, T0)
+	}
+	if err := s.SaveSourceState(ctx, store.SourceState{Source: "news", Type: "rss", LastRun: at, LastSuccess: at, LastErrorAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.SourceState(ctx, "news"); err != nil || !st.LastRun.Equal(T0) || !st.LastSuccess.Equal(T0) || !st.LastErrorAt.Equal(T0) {
+		t.Errorf("source state %+v, %v; want its times at %v", st, err, T0)
+	}
+	m := Mention("acme", "m", T0, mw.Negative)
+	insert(t, s, m)
+	if err := s.SaveTriage(ctx, []store.Triage{{MentionID: m.ID, State: store.StateHandled, UpdatedAt: at, UpdatedBy: "rina"}},
+		[]store.AuditEntry{{MentionID: m.ID, At: at, Actor: "rina", Field: "state", Old: "new", New: "handled"}}); err != nil {
+		t.Fatal(err)
+	}
+	if tr, err := s.Triage(ctx, []string{m.ID}); err != nil || !tr[m.ID].UpdatedAt.Equal(T0) {
+		t.Errorf("triage %+v, %v; want updated at %v", tr, err, T0)
+	}
+	if au, err := s.Audit(ctx, []string{m.ID}); err != nil || len(au) != 1 || !au[0].At.Equal(T0) {
+		t.Errorf("audit %+v, %v; want one at %v", au, err, T0)
+	}
+}

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("InvalidUTF8", func(t *testing.T) { testInvalidUTF8(t, open) })
 	t.Run("HugeValues", func(t *testing.T) { testHugeValues(t, open) })
 	t.Run("TimeEdges", func(t *testing.T) { testTimeEdges(t, open) })
+	t.Run("SubSecondTimes", func(t *testing.T) { testSubSecondTimes(t, open) })
 	t.Run("RepeatedAspects", func(t *testing.T) { testRepeatedAspects(t, open) })
 	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
