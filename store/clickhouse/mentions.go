@@ -484,6 +484,13 @@ func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
 
 // scanMention reads one row of mentionSelect's columns.
 func scanMention(rows driver.Rows) (mw.Mention, error) {
+	m, _, err := scanMentionVersion(rows)
+	return m, err
+}
+
+// scanMentionVersion reads one row of mentionSelect's columns and its
+// version.
+func scanMentionVersion(rows driver.Rows) (mw.Mention, uint64, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
@@ -493,14 +500,14 @@ func scanMention(rows driver.Rows) (mw.Mention, error) {
 	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
 		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
-		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		return m, 0, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
 	m.Published, m.Collected = fromSec(published), fromSec(collected)
 	if len(m.Aspects) == 0 {
 		m.Aspects = nil
 	}
-	return m, nil
+	return m, version, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MentionFilters", func(t *testing.T) { testMentionFilters(t, open) })
 	t.Run("ImpactOrder", func(t *testing.T) { testImpactOrder(t, open) })
 	t.Run("FiltersSeeLatestVersion", func(t *testing.T) { testFiltersSeeLatestVersion(t, open) })
+	t.Run("FiltersAsModel", func(t *testing.T) { testFiltersAsModel(t, open) }) // model.go
 	t.Run("Series", func(t *testing.T) { testSeries(t, open) })
 	runZones(t, open) // zones.go
 	t.Run("SourceState", func(t *testing.T) { testSourceState(t, open) })
