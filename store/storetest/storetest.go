@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 	runUsers(t, open) // users.go
 	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
+	t.Run("TotalsMovedMention", func(t *testing.T) { testTotalsMovedMention(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 	t.Run("AuthorKey", func(t *testing.T) { testAuthorKey(t, open) }) // authors.go
 	t.Run("AuthorHistoryLatestVersion", func(t *testing.T) { testAuthorHistoryLatestVersion(t, open) })
