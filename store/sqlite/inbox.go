@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -58,9 +59,9 @@ const migrationInbox = `CREATE TABLE IF NOT EXISTS mention_triage (
 // word characters, so "дмитрий" (folded "дмитрии") missed "Дмитрий",
 // "αθηνα" missed "ΑΘΗΝΑ", and "harga" missed "½harga", which the query
 // matcher and ClickHouse find. title_fold and text_fold hold Fold of a
-// title or text that is not ASCII (” otherwise: FTS5 folds ASCII as
-// Fold does), written by InsertMentions; the triggers index them, so
-// deleting mentions with the sqlite3 shell (docs/OPERATIONS.md,
+// title or text with letters, digits or marks beyond ASCII (empty
+// otherwise, searchFold), written by InsertMentions; the triggers index
+// them, so deleting mentions with the sqlite3 shell (docs/OPERATIONS.md,
 // "Retention") keeps the index right without mentionwatch's code. The
 // index is contentless: the triggers give the 'delete' command the
 // values it indexed. migrationFoldIndex follows foldExisting.
@@ -135,10 +136,16 @@ func foldExisting(ctx context.Context, tx *sql.Tx) error {
 }
 
 // searchFold is what title_fold and text_fold hold for s: query.Fold(s),
-// or "" when s is ASCII (FTS5 folds ASCII as Fold does).
+// or "" when every character of s beyond ASCII separates words (emoji,
+// punctuation, symbols): FTS5 then splits and folds s as Fold does, and
+// the text is not stored twice.
 func searchFold(s string) string {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		if s[i] < utf8.RuneSelf {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
 			return query.Fold(s)
 		}
 	}
