@@ -845,7 +845,9 @@ func (s *Store) SaveDelivery(ctx context.Context, d mw.Delivery) error {
 	return nil
 }
 
-// Deliveries returns the newest q.Limit records matching q, oldest first.
+// Deliveries returns the newest q.Limit records matching q, oldest first;
+// records of one time by attempt, status, alert, receiver and key, as in
+// ClickHouse.
 func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
 	var w where
 	if len(q.AlertIDs) > 0 {
@@ -859,7 +861,8 @@ func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Del
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT key, alert_id, receiver, attempt, status, error, at, next_at FROM (
-		SELECT * FROM deliveries`+w.String()+` ORDER BY at DESC, attempt DESC LIMIT ?) ORDER BY at, attempt, status`, append(w.args, limit)...)
+		SELECT * FROM deliveries`+w.String()+` ORDER BY at DESC, attempt DESC, status DESC, alert_id DESC, receiver DESC, key DESC LIMIT ?)
+		ORDER BY at, attempt, status, alert_id, receiver, key`, append(w.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: deliveries: %w", s.path, err)
 	}

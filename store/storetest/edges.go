@@ -278,3 +278,34 @@ func testSubSecondTimes(t *testing.T, open Opener) {
 		t.Errorf("audit %+v, %v; want one at %v", au, err, T0)
 	}
 }
+
+// testDeliveryTies: records of one second, attempt and status come in one
+// order in both stores (by alert, receiver, key), and a limit keeps the
+// same ones: the last in that order. Each store broke such ties its own
+// way (SQLite by insertion, ClickHouse by its parts), so the alert page
+// listed one alert's receivers in another order on each.
+func testDeliveryTies(t *testing.T, open Opener) {
+	s := open(t)
+	for _, r := range []string{"telegram", "email", "slack", "webhook"} {
+		if err := s.SaveDelivery(ctx, mw.Delivery{Key: "a1:firing:1", AlertID: "a1", Receiver: r, Status: mw.DeliveryQueued, At: T0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	receivers := func(limit int) []string {
+		ds, err := s.Deliveries(ctx, store.DeliveryQuery{AlertIDs: []string{"a1"}, Limit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]string, len(ds))
+		for i, d := range ds {
+			out[i] = d.Receiver
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"email", "slack", "telegram", "webhook"}, receivers(0)); diff != "" {
+		t.Errorf("records of one second (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"telegram", "webhook"}, receivers(2)); diff != "" {
+		t.Errorf("the newest 2 (-want +got):\n%s", diff)
+	}
+}

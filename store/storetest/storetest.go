@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
 	runUsers(t, open) // users.go
 	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
+	t.Run("DeliveryTies", func(t *testing.T) { testDeliveryTies(t, open) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
 	t.Run("TotalsMovedMention", func(t *testing.T) { testTotalsMovedMention(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
