@@ -48,6 +48,7 @@ func testFiltersAsModel(t *testing.T, open Opener) {
 			m.Published = m.Published.Add(time.Duration(r.IntN(20)-10) * time.Hour)
 		}
 		randomize(r, &m, pick)
+		m.Collected = m.Collected.Add(5 * time.Minute) // collected again: later
 		again = append(again, m)
 	}
 	write(again)
@@ -61,6 +62,7 @@ func testFiltersAsModel(t *testing.T, open Opener) {
 		{From: T0.Add(5 * time.Hour), To: T0.Add(30 * time.Hour)}, {Brands: []string{"globex"}, Label: mw.Positive, Aspect: "delivery"},
 		{OrderBy: store.ByImpact}, {OrderBy: store.ByImpact, Label: mw.Negative, Brands: []string{"acme"}},
 		{OrderBy: store.ByImpact, From: T0.Add(10 * time.Hour)}, {OrderBy: store.ByCollected}, {OrderBy: store.ByCollected, Aspect: "price"},
+		{OrderBy: store.ByCollected, CollectedFrom: T0.Add(2 * time.Minute)}, {From: T0.Add(8 * time.Hour), CollectedFrom: T0.Add(time.Minute)},
 	} {
 		want := modelQuery(model, q)
 		name := fmt.Sprintf("%+v", q)
@@ -118,7 +120,8 @@ func modelQuery(ms []mw.Mention, q store.MentionQuery) []mw.Mention {
 			q.Aspect != "" && !slices.Contains(m.Aspects, q.Aspect),
 			q.Author != "" && store.AuthorKey(m.Author) != store.AuthorKey(q.Author),
 			q.Source != "" && m.Source != q.Source, q.Type != "" && m.Type != q.Type, q.Lang != "" && m.Lang != q.Lang,
-			q.MinRating > 0 && m.Rating < q.MinRating, q.MaxRating > 0 && m.Rating > q.MaxRating:
+			q.MinRating > 0 && m.Rating < q.MinRating, q.MaxRating > 0 && m.Rating > q.MaxRating,
+			!q.CollectedFrom.IsZero() && m.Collected.Before(q.CollectedFrom):
 			continue
 		}
 		out = append(out, m)
