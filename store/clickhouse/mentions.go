@@ -246,20 +246,67 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 // collected first: the alert loop's scan for mentions it has not judged
 // yet. The collected filter narrows the rows before the latest version of
 // each ID is picked, so the read is of recent rows only, never FINAL over
-// the whole published range.
+// the whole published range. With a published range (the alert loop's
+// max age), a row is kept only when it is its id's latest version
+// anywhere: a mention whose source changed its date to outside the range
+// left its older row inside it, which was returned as if current (the
+// embedded store and the other orders have only the latest).
 func (s *Store) mentionsCollected(ctx context.Context, key, rest where, q store.MentionQuery) ([]mw.Mention, error) {
 	if !q.CollectedFrom.IsZero() {
 		key.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
 	n := limit(q.Limit)
-	return s.scanMentions(ctx, fmt.Sprintf(`SELECT * FROM (
+	ranged := !q.From.IsZero() || !q.To.IsZero()
+	for lim := n; ; {
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
 %s
 FROM %s%s
 ORDER BY version DESC
 LIMIT 1 BY id
 )%s
 ORDER BY collected, id
-LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), n), min(n, 1024), append(key.args, rest.args...)...)
+LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), lim), append(key.args, rest.args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
+		}
+		var (
+			ms    = make([]mw.Mention, 0, min(lim, 1024))
+			cands []candidate
+		)
+		for rows.Next() {
+			m, v, err := scanMentionVersion(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ms = append(ms, m)
+			cands = append(cands, candidate{brand: m.Brand, id: m.ID, version: v})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		}
+		if !ranged || len(ms) == 0 {
+			return ms, nil
+		}
+		var kept []mw.Mention
+		for start := 0; start < len(cands); start += maxCandidates {
+			chunk := cands[start:min(start+maxCandidates, len(cands))]
+			latest, err := s.latestVersions(ctx, chunk)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range chunk {
+				if latest[c.id] == c.version {
+					kept = append(kept, ms[start+i])
+				}
+			}
+		}
+		if len(kept) >= n || len(ms) < lim {
+			return kept[:min(len(kept), n)], nil
+		}
+		lim += len(ms) - len(kept) // as many more as were older rows
+	}
 }
 
 // maxCandidates bounds the IDs one query names (32 hex digits each).
