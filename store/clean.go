@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -19,7 +20,15 @@ import (
 //     valid sequence is replaced by U+FFFD, as the JSON API shows it:
 //     ClickHouse's case-insensitive search stops finding words after an
 //     invalid byte, and a filter on an author read from the API would
-//     not match the stored bytes.
+//     not match the stored bytes;
+//   - a time (published, collected) is kept to the second, and within
+//     1970-01-01 00:00:01 .. 2106-02-07 06:28:15, ClickHouse DateTime's
+//     range (the zero time stays the zero time, "unset"): SQLite kept
+//     milliseconds and any date, so the same mentions sorted otherwise
+//     within a second and fell on the other side of a bound inside one,
+//     a date before 1970 came back as it was from one store and as 1970
+//     from the other, and one at 1970-01-01 00:00:00 came back unset from
+//     SQLite.
 //
 // The ID is kept as it is: it is the key. A mention without one gets the
 // ID the scoring pipeline gives, mw.MentionID(Brand, Type, NativeID):
@@ -34,6 +43,7 @@ func Clean(m mw.Mention) mw.Mention {
 	for _, f := range []*float32{&m.Rating, &m.Sentiment, &m.StageConfidence, &m.Reach} {
 		*f = finite(*f)
 	}
+	m.Published, m.Collected = StoredTime(m.Published), StoredTime(m.Collected)
 	for _, s := range []*string{&m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author,
 		&m.Title, &m.Text, &m.Lang} {
 		*s = validUTF8(*s)
@@ -74,4 +84,14 @@ func validUTF8(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// StoredTime is t as both stores keep a mention's times: the zero time
+// stays zero; others are whole seconds, UTC, within 1970-01-01 00:00:01
+// and 2106-02-07 06:28:15 (ClickHouse DateTime's range, 0 being unset).
+func StoredTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(min(max(t.Unix(), 1), math.MaxUint32), 0).UTC()
 }

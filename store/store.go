@@ -98,7 +98,8 @@ type Store interface {
 	// Receiver, Attempt, Status) twice keeps one record.
 	SaveDelivery(ctx context.Context, d mw.Delivery) error
 	// Deliveries returns the records matching q, oldest first (by At,
-	// then Attempt).
+	// then Attempt, Status, AlertID, Receiver and Key, so that records of
+	// one second come in one order in every store).
 	Deliveries(ctx context.Context, q DeliveryQuery) ([]mw.Delivery, error)
 }
 

@@ -26,7 +26,8 @@ func (s *Store) SaveDelivery(ctx context.Context, d mw.Delivery) error {
 }
 
 // Deliveries returns the newest q.Limit records matching q, oldest first.
-// Times are whole seconds: records of one second are ordered by attempt.
+// Times are whole seconds: records of one second are ordered by attempt,
+// status, alert, receiver and key (as in the embedded store).
 func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
 	var w where
 	if len(q.AlertIDs) > 0 {
@@ -42,10 +43,10 @@ func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Del
 	query := fmt.Sprintf(`SELECT key, alert_id, receiver, attempt, status, error, toInt64(toUInt32(at)), toInt64(toUInt32(next_at)) FROM (
     SELECT key, alert_id, receiver, attempt, status, error, at, next_at
     FROM %s FINAL%s
-    ORDER BY at DESC, attempt DESC
+    ORDER BY at DESC, attempt DESC, status DESC, alert_id DESC, receiver DESC, key DESC
     LIMIT %d
 )
-ORDER BY at, attempt, status`, s.schema.Read(tableDeliveries), w.String(), n)
+ORDER BY at, attempt, status, alert_id, receiver, key`, s.schema.Read(tableDeliveries), w.String(), n)
 	rows, err := s.query(ctx, query, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: querying deliveries: %w", err)

@@ -246,20 +246,67 @@ ORDER BY h DESC`, s.MentionsTable(), key.String()), key.args...)
 // collected first: the alert loop's scan for mentions it has not judged
 // yet. The collected filter narrows the rows before the latest version of
 // each ID is picked, so the read is of recent rows only, never FINAL over
-// the whole published range.
+// the whole published range. With a published range (the alert loop's
+// max age), a row is kept only when it is its id's latest version
+// anywhere: a mention whose source changed its date to outside the range
+// left its older row inside it, which was returned as if current (the
+// embedded store and the other orders have only the latest).
 func (s *Store) mentionsCollected(ctx context.Context, key, rest where, q store.MentionQuery) ([]mw.Mention, error) {
 	if !q.CollectedFrom.IsZero() {
 		key.add("collected >= toDateTime(?)", toSec(q.CollectedFrom))
 	}
 	n := limit(q.Limit)
-	return s.scanMentions(ctx, fmt.Sprintf(`SELECT * FROM (
+	ranged := !q.From.IsZero() || !q.To.IsZero()
+	for lim := n; ; {
+		rows, err := s.query(ctx, fmt.Sprintf(`SELECT * FROM (
 %s
 FROM %s%s
 ORDER BY version DESC
 LIMIT 1 BY id
 )%s
 ORDER BY collected, id
-LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), n), min(n, 1024), append(key.args, rest.args...)...)
+LIMIT %d`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), lim), append(key.args, rest.args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse: querying mentions: %w", err)
+		}
+		var (
+			ms    = make([]mw.Mention, 0, min(lim, 1024))
+			cands []candidate
+		)
+		for rows.Next() {
+			m, v, err := scanMentionVersion(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ms = append(ms, m)
+			cands = append(cands, candidate{brand: m.Brand, id: m.ID, version: v})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		}
+		if !ranged || len(ms) == 0 {
+			return ms, nil
+		}
+		var kept []mw.Mention
+		for start := 0; start < len(cands); start += maxCandidates {
+			chunk := cands[start:min(start+maxCandidates, len(cands))]
+			latest, err := s.latestVersions(ctx, chunk)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range chunk {
+				if latest[c.id] == c.version {
+					kept = append(kept, ms[start+i])
+				}
+			}
+		}
+		if len(kept) >= n || len(ms) < lim {
+			return kept[:min(len(kept), n)], nil
+		}
+		lim += len(ms) - len(kept) // as many more as were older rows
+	}
 }
 
 // maxCandidates bounds the IDs one query names (32 hex digits each).
@@ -337,12 +384,18 @@ func (s *Store) latestVersions(ctx context.Context, cands []candidate) (map[stri
 	var w where
 	w.in("brand", brands)
 	w.in("id", ids)
+	return s.maxVersions(ctx, w)
+}
+
+// maxVersions returns the highest version of each id among the rows w
+// selects.
+func (s *Store) maxVersions(ctx context.Context, w where) (map[string]uint64, error) {
 	rows, err := s.query(ctx, fmt.Sprintf("SELECT id, max(version) FROM %s%s\nGROUP BY id", s.MentionsTable(), w.String()), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: checking mention versions: %w", err)
 	}
 	defer rows.Close()
-	latest := make(map[string]uint64, len(ids))
+	latest := map[string]uint64{}
 	for rows.Next() {
 		var (
 			id string
@@ -367,14 +420,7 @@ func (s *Store) fetchMentions(ctx context.Context, top []candidate) ([]mw.Mentio
 	if len(top) == 0 {
 		return []mw.Mention{}, true, nil
 	}
-	var w where
-	tuples := make([]string, len(top))
-	args := make([]any, 0, 3*len(top))
-	for i, c := range top {
-		tuples[i] = "(?, toDateTime(?), ?)"
-		args = append(args, c.brand, c.published, c.id)
-	}
-	w.add("(brand, published, id) IN ("+strings.Join(tuples, ", ")+")", args...)
+	w := atKeys(top)
 	ms, err := s.scanMentions(ctx, fmt.Sprintf(`%s
 FROM %s%s
 ORDER BY version DESC
@@ -397,6 +443,21 @@ LIMIT 1 BY id`, mentionSelect, s.MentionsTable(), w.String()), len(top), w.args.
 	// A newer write of a chosen ID that moved its time raced the read:
 	// rare; the caller reads again the slow way.
 	return out, found == len(top), nil
+}
+
+// atKeys is the condition "the row has the sort key (brand, published,
+// id) of one of cands": the primary index then finds exactly the granules
+// that hold them.
+func atKeys(cands []candidate) where {
+	var w where
+	tuples := make([]string, len(cands))
+	args := make([]any, 0, 3*len(cands))
+	for i, c := range cands {
+		tuples[i] = "(?, toDateTime(?), ?)"
+		args = append(args, c.brand, c.published, c.id)
+	}
+	w.add("(brand, published, id) IN ("+strings.Join(tuples, ", ")+")", args...)
+	return w
 }
 
 // mentionsFinal deduplicates every row the key selects (FINAL, then the
@@ -470,6 +531,13 @@ func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
 
 // scanMention reads one row of mentionSelect's columns.
 func scanMention(rows driver.Rows) (mw.Mention, error) {
+	m, _, err := scanMentionVersion(rows)
+	return m, err
+}
+
+// scanMentionVersion reads one row of mentionSelect's columns and its
+// version.
+func scanMentionVersion(rows driver.Rows) (mw.Mention, uint64, error) {
 	var (
 		m                    mw.Mention
 		label, stage         string
@@ -479,14 +547,14 @@ func scanMention(rows driver.Rows) (mw.Mention, error) {
 	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
 		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
-		return m, fmt.Errorf("clickhouse: reading mentions: %w", err)
+		return m, 0, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)
 	m.Published, m.Collected = fromSec(published), fromSec(collected)
 	if len(m.Aspects) == 0 {
 		m.Aspects = nil
 	}
-	return m, nil
+	return m, version, nil
 }
 
 // Series counts mentions (and negative ones) per bucket, brand and key,

@@ -8,8 +8,11 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -49,20 +52,122 @@ const migrationInbox = `CREATE TABLE IF NOT EXISTS mention_triage (
 	END;
 	INSERT INTO mentions_fts (mentions_fts) VALUES ('rebuild');`
 
+// migrationFold is schema version 8: the search index holds title and
+// text as query.Fold reads them, split into words where query.Tokenize
+// splits them (letters, decimal digits and '_'). FTS5's unicode61 folded
+// the accents of Latin letters only and took ², ½ and other numbers for
+// word characters, so "дмитрий" (folded "дмитрии") missed "Дмитрий",
+// "αθηνα" missed "ΑΘΗΝΑ", and "harga" missed "½harga", which the query
+// matcher and ClickHouse find. title_fold and text_fold hold Fold of a
+// title or text with letters, digits or marks beyond ASCII (empty
+// otherwise, searchFold), written by InsertMentions; the triggers index
+// them, so deleting mentions with the sqlite3 shell (docs/OPERATIONS.md,
+// "Retention") keeps the index right without mentionwatch's code. The
+// index is contentless: the triggers give the 'delete' command the
+// values it indexed. migrationFoldIndex follows foldExisting.
+const migrationFold = `DROP TRIGGER IF EXISTS mentions_fts_insert;
+	DROP TRIGGER IF EXISTS mentions_fts_delete;
+	DROP TRIGGER IF EXISTS mentions_fts_update;
+	DROP TABLE IF EXISTS mentions_fts;
+	ALTER TABLE mentions ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
+	ALTER TABLE mentions ADD COLUMN text_fold TEXT NOT NULL DEFAULT '';`
+
+// ftsValues are the values the index holds for a row (new or old).
+const ftsValues = `CASE WHEN %[1]s.title_fold = '' THEN %[1]s.title ELSE %[1]s.title_fold END,
+	CASE WHEN %[1]s.text_fold = '' THEN %[1]s.text ELSE %[1]s.text_fold END`
+
+// migrationFoldIndex creates the folded index and fills it.
+var migrationFoldIndex = `CREATE VIRTUAL TABLE mentions_fts USING fts5(title, text, content='',
+		tokenize="unicode61 remove_diacritics 0 categories 'L* Nd' tokenchars '_'");
+	CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions BEGIN
+		INSERT INTO mentions_fts (rowid, title, text) VALUES (new.rowid, ` + fmt.Sprintf(ftsValues, "new") + `);
+	END;
+	CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+		INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.rowid, ` + fmt.Sprintf(ftsValues, "old") + `);
+	END;
+	CREATE TRIGGER mentions_fts_update AFTER UPDATE ON mentions BEGIN
+		INSERT INTO mentions_fts (mentions_fts, rowid, title, text) VALUES ('delete', old.rowid, ` + fmt.Sprintf(ftsValues, "old") + `);
+		INSERT INTO mentions_fts (rowid, title, text) VALUES (new.rowid, ` + fmt.Sprintf(ftsValues, "new") + `);
+	END;
+	INSERT INTO mentions_fts (rowid, title, text) SELECT rowid, ` + fmt.Sprintf(ftsValues, "mentions") + ` FROM mentions;`
+
+// foldExisting is the Go part of migration 8: it writes title_fold and
+// text_fold of the mentions stored before it, then creates the index.
+func foldExisting(ctx context.Context, tx *sql.Tx) error {
+	for last := int64(-1 << 63); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT rowid, title, text FROM mentions WHERE rowid > ? ORDER BY rowid LIMIT 1000`, last)
+		if err != nil {
+			return err
+		}
+		type fold struct {
+			rowid       int64
+			title, text string
+		}
+		var folds []fold
+		n := 0
+		for rows.Next() {
+			var f fold
+			if err := rows.Scan(&f.rowid, &f.title, &f.text); err != nil {
+				rows.Close()
+				return err
+			}
+			n++
+			last = f.rowid
+			f.title, f.text = searchFold(f.title), searchFold(f.text)
+			if f.title != "" || f.text != "" {
+				folds = append(folds, f)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, f := range folds {
+			if _, err := tx.ExecContext(ctx, `UPDATE mentions SET title_fold = ?, text_fold = ? WHERE rowid = ?`, f.title, f.text, f.rowid); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			break
+		}
+	}
+	_, err := tx.ExecContext(ctx, migrationFoldIndex)
+	return err
+}
+
+// searchFold is what title_fold and text_fold hold for s: query.Fold(s),
+// or "" when every character of s beyond ASCII separates words (emoji,
+// punctuation, symbols): FTS5 then splits and folds s as Fold does, and
+// the text is not stored twice.
+func searchFold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			return query.Fold(s)
+		}
+	}
+	return ""
+}
+
 // upsertMention makes a second write of an id an UPDATE (the FTS triggers
 // see it; INSERT OR REPLACE would delete without firing them).
 const upsertMention = ` ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, source = excluded.source, kind = excluded.kind,
 	native_id = excluded.native_id, url = excluded.url, author = excluded.author, author_reach = excluded.author_reach,
 	title = excluded.title, text = excluded.text, rating = excluded.rating, published = excluded.published,
 	collected = excluded.collected, lang = excluded.lang, sentiment = excluded.sentiment, label = excluded.label,
-	stage = excluded.stage, stage_confidence = excluded.stage_confidence, aspects = excluded.aspects, reach = excluded.reach`
+	stage = excluded.stage, stage_confidence = excluded.stage_confidence, aspects = excluded.aspects, reach = excluded.reach,
+	title_fold = excluded.title_fold, text_fold = excluded.text_fold`
 
 // impactExpr is Mention.Impact in SQL, in the same float64 arithmetic, so
 // a cursor's impact compares exactly.
 const impactExpr = `(CASE WHEN sentiment < 0 THEN -sentiment * MAX(reach, 1) ELSE 0 END)`
 
 // ftsQuery writes search clauses as an FTS5 expression: clauses ANDed,
-// terms ORed, each term a quoted phrase (a prefix with *).
+// terms ORed, each term a quoted phrase (a prefix with *) of its words as
+// query.Fold folds them (the index holds folded text).
 func ftsQuery(cs []store.SearchClause) string {
 	var parts []string
 	for _, c := range cs {
@@ -74,7 +179,7 @@ func ftsQuery(cs []store.SearchClause) string {
 			// FTS5 reads its query as C text, so a NUL would end it
 			// ("unterminated string"); the tokenizer splits words there
 			// anyway. Quotes double inside the phrase.
-			p := `"` + strings.NewReplacer(`"`, `""`, "\x00", " ").Replace(strings.Join(t.Words, " ")) + `"`
+			p := `"` + strings.NewReplacer(`"`, `""`, "\x00", " ").Replace(query.Fold(strings.Join(t.Words, " "))) + `"`
 			if t.Prefix {
 				p += " *"
 			}
@@ -109,7 +214,7 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	}
 	w.in("id", q.IDs)
 	if !q.CollectedFrom.IsZero() {
-		w.add("collected >= ?", q.CollectedFrom.UnixMilli())
+		w.add("collected >= ?", bound(q.CollectedFrom))
 	}
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM mention_triage, json_each(mention_triage.tags) WHERE json_each.value = ?)", q.Tag)
@@ -132,13 +237,13 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	case "", store.ByPublished:
 		order = " ORDER BY published DESC, id"
 		if a := q.After; a != nil {
-			p := a.Published.UnixMilli()
+			p := bound(a.Published)
 			w.add("(published < ? OR (published = ? AND id > ?))", p, p, a.ID)
 		}
 	case store.ByImpact:
 		order = " ORDER BY " + impactExpr + " DESC, published DESC, id"
 		if a := q.After; a != nil {
-			p := a.Published.UnixMilli()
+			p := bound(a.Published)
 			w.add("("+impactExpr+" < ? OR ("+impactExpr+" = ? AND (published < ? OR (published = ? AND id > ?))))", a.Impact, a.Impact, p, p, a.ID)
 		}
 	case store.ByCollected:

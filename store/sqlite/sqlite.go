@@ -227,7 +227,14 @@ var migrations = []string{
 	// 7: a critical alert's copies when its last message was due
 	// (Alert.ToldCount).
 	`ALTER TABLE alerts ADD COLUMN told_count REAL NOT NULL DEFAULT 0;`,
+	// 8: the search index holds folded text (inbox.go); foldExisting
+	// folds the stored mentions and creates it.
+	migrationFold,
 }
+
+// migrationSteps are the parts of migrations written in Go, run after the
+// version's SQL in the same transaction.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{8: foldExisting}
 
 // MigrationVersion returns the schema version recorded in the file, 0
 // before the first Migrate.
@@ -295,6 +302,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
 		}
+		if step := migrationSteps[v]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("sqlite %s: migration %d: %w", s.path, v, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("sqlite %s: recording migration %d: %w", s.path, v, err)
@@ -355,11 +368,14 @@ func (s *Store) checkOurs(ctx context.Context) error {
 }
 
 // ms and fromMS map times to Unix milliseconds; the zero time is 0.
+// Times are kept as ClickHouse keeps them (store.StoredTime: whole
+// seconds, 1970..2106), so that both stores give the same answers: a
+// silence ending inside a second has ended at its start in both.
 func ms(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return t.UnixMilli()
+	return store.StoredTime(t).UnixMilli()
 }
 
 func fromMS(v int64) time.Time {
@@ -383,8 +399,8 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`, title_fold, text_fold)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
@@ -396,7 +412,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
 			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
-			string(asp), float64(m.Reach)); err != nil {
+			string(asp), float64(m.Reach), searchFold(m.Title), searchFold(m.Text)); err != nil {
 			return fmt.Errorf("sqlite %s: inserting mention %s: %w", s.path, m.ID, err)
 		}
 	}
@@ -448,12 +464,17 @@ func anys(vals []string) []any {
 
 func timeRange(w *where, from, to time.Time) {
 	if !from.IsZero() {
-		w.add("published >= ?", from.UnixMilli())
+		w.add("published >= ?", bound(from))
 	}
 	if !to.IsZero() {
-		w.add("published < ?", to.UnixMilli())
+		w.add("published < ?", bound(to))
 	}
 }
+
+// bound is a time a query compares stored times with, in Unix
+// milliseconds, mapped as the times stored are (store.StoredTime): a bound
+// inside a second is that second, as in ClickHouse.
+func bound(t time.Time) int64 { return store.StoredTime(t).UnixMilli() }
 
 // Mentions returns the mentions matching q.
 func (s *Store) Mentions(ctx context.Context, q store.MentionQuery) ([]mw.Mention, error) {
@@ -487,9 +508,12 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 	var w where
 	w.in("brand", q.Brands)
 	timeRange(&w, q.From, q.To)
-	from := "mentions"
+	from, counts := "mentions", "COUNT(*), SUM(label = 'negative')"
 	if q.GroupBy == store.GroupAspect {
+		// A mention counts once per aspect, even when its aspects name
+		// one twice (as ClickHouse's arrayDistinct counts it).
 		from = "mentions, json_each(mentions.aspects)"
+		counts = "COUNT(DISTINCT mentions.id), COUNT(DISTINCT CASE WHEN mentions.label = 'negative' THEN mentions.id END)"
 	}
 	bucket := "?"
 	bargs := []any{q.From.UnixMilli()}
@@ -517,7 +541,7 @@ func (s *Store) Series(ctx context.Context, q store.SeriesQuery) ([]store.Series
 		bucket = "(published - (published % ? + ?) % ?)"
 		bargs = []any{g, g, g}
 	}
-	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, COUNT(*), SUM(label = 'negative')
+	query := `SELECT ` + bucket + ` AS b, brand, ` + key + ` AS k, ` + counts + `
 		FROM ` + from + w.String() + ` GROUP BY b, brand, k ORDER BY b, brand, k`
 	rows, err := s.db.QueryContext(ctx, query, append(bargs, w.args...)...)
 	if err != nil {
@@ -706,10 +730,10 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]mw.Alert, err
 		w.add("state = ?", string(q.State))
 	}
 	if !q.Since.IsZero() {
-		w.add("(started_at >= ? OR state = ?)", q.Since.UnixMilli(), string(mw.Firing))
+		w.add("(started_at >= ? OR state = ?)", bound(q.Since), string(mw.Firing))
 	}
 	if !q.Until.IsZero() {
-		w.add("started_at < ?", q.Until.UnixMilli())
+		w.add("started_at < ?", bound(q.Until))
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -769,7 +793,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 // Silences returns the silences still active at t.
 func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, scope, until, reason, created_by, created_at
-		FROM silences WHERE until > ? ORDER BY until, id`, activeAt.UnixMilli())
+		FROM silences WHERE until > ? ORDER BY until, id`, bound(activeAt))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
 	}
@@ -821,21 +845,24 @@ func (s *Store) SaveDelivery(ctx context.Context, d mw.Delivery) error {
 	return nil
 }
 
-// Deliveries returns the newest q.Limit records matching q, oldest first.
+// Deliveries returns the newest q.Limit records matching q, oldest first;
+// records of one time by attempt, status, alert, receiver and key, as in
+// ClickHouse.
 func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]mw.Delivery, error) {
 	var w where
 	if len(q.AlertIDs) > 0 {
 		w.in("alert_id", q.AlertIDs)
 	}
 	if !q.Since.IsZero() {
-		w.add("at >= ?", q.Since.UnixMilli())
+		w.add("at >= ?", bound(q.Since))
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT key, alert_id, receiver, attempt, status, error, at, next_at FROM (
-		SELECT * FROM deliveries`+w.String()+` ORDER BY at DESC, attempt DESC LIMIT ?) ORDER BY at, attempt, status`, append(w.args, limit)...)
+		SELECT * FROM deliveries`+w.String()+` ORDER BY at DESC, attempt DESC, status DESC, alert_id DESC, receiver DESC, key DESC LIMIT ?)
+		ORDER BY at, attempt, status, alert_id, receiver, key`, append(w.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: deliveries: %w", s.path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
@@ -314,5 +315,63 @@ func TestMigrateBesideALongMigrationSaysWhatToDo(t *testing.T) {
 	err = s.Migrate(ctx)
 	if err == nil || !strings.Contains(err.Error(), "another process") {
 		t.Fatalf("Migrate while another process holds the write lock: %v; want it to say what to do", err)
+	}
+}
+
+// TestUpgradeFoldsTheSearchIndex: a file written before migration 8 has
+// its mentions found by their folded words once upgraded ("дмитрии" is
+// how the query folds "Дмитрий"; the old index missed it), a rewrite and
+// a delete made with plain SQL (the sqlite3 shell's retention, which has
+// none of mentionwatch's functions) keep the index right.
+func TestUpgradeFoldsTheSearchIndex(t *testing.T) {
+	s := openPrevious(t, filepath.Join(t.TempDir(), "mw.db"))
+	ctx := context.Background()
+	old := storetest.Mention("acme", "ru", storetest.T0, mw.Negative)
+	old.Text = "ДМИТРИЙ доволен, ½harga"
+	ascii := storetest.Mention("acme", "en", storetest.T0.Add(time.Minute), mw.Negative)
+	ascii.Text = "Dmitrii is happy"
+	for _, m := range []mw.Mention{old, ascii} {
+		if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions (`+mentionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach, m.Title, m.Text, m.Rating,
+			m.Published.UnixMilli(), m.Collected.UnixMilli(), m.Lang, m.Sentiment, string(m.Label), string(m.Stage), m.StageConfidence, `["quality"]`, m.Reach); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	search := func(word string) []string {
+		t.Helper()
+		ms, err := s.Mentions(ctx, store.MentionQuery{Search: []store.SearchClause{{{Words: []string{word}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.NativeID)
+		}
+		return out
+	}
+	for word, want := range map[string][]string{"дмитрии": {"ru"}, "harga": {"ru"}, "dmitrii": {"en"}, "happy": {"en"}} {
+		if got := search(word); !slices.Equal(got, want) {
+			t.Errorf("after the upgrade, %q finds %v; want %v", word, got, want)
+		}
+	}
+	rewrite := old
+	rewrite.Text = "Ёлка"
+	if err := s.InsertMentions(ctx, []mw.Mention{rewrite}); err != nil {
+		t.Fatal(err)
+	}
+	if got, gotNew := search("дмитрии"), search("елка"); len(got) != 0 || !slices.Equal(gotNew, []string{"ru"}) {
+		t.Errorf("after a rewrite: the old word finds %v, the new %v; want nothing and [ru]", got, gotNew)
+	}
+	if _, err := s.DB().ExecContext(ctx, `DELETE FROM mentions WHERE native_id = 'ru'`); err != nil {
+		t.Fatalf("delete with plain SQL: %v", err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions_fts (mentions_fts) VALUES ('integrity-check')`); err != nil {
+		t.Errorf("index after the delete: %v", err)
+	}
+	if got := search("елка"); len(got) != 0 {
+		t.Errorf("after the delete, %v found", got)
 	}
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MentionFilters", func(t *testing.T) { testMentionFilters(t, open) })
 	t.Run("ImpactOrder", func(t *testing.T) { testImpactOrder(t, open) })
 	t.Run("FiltersSeeLatestVersion", func(t *testing.T) { testFiltersSeeLatestVersion(t, open) })
+	t.Run("FiltersAsModel", func(t *testing.T) { testFiltersAsModel(t, open) }) // model.go
 	t.Run("Series", func(t *testing.T) { testSeries(t, open) })
 	runZones(t, open) // zones.go
 	t.Run("SourceState", func(t *testing.T) { testSourceState(t, open) })
@@ -63,16 +64,23 @@ func Run(t *testing.T, open Opener) {
 	t.Run("NonFiniteScores", func(t *testing.T) { testNonFiniteScores(t, open) }) // edges.go
 	t.Run("InvalidUTF8", func(t *testing.T) { testInvalidUTF8(t, open) })
 	t.Run("HugeValues", func(t *testing.T) { testHugeValues(t, open) })
+	t.Run("TimeEdges", func(t *testing.T) { testTimeEdges(t, open) })
+	t.Run("SubSecondTimes", func(t *testing.T) { testSubSecondTimes(t, open) })
+	t.Run("RepeatedAspects", func(t *testing.T) { testRepeatedAspects(t, open) })
 	runInbox(t, open)
 	t.Run("CollectedSince", func(t *testing.T) { testCollectedSince(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
 	runUsers(t, open) // users.go
 	t.Run("Deliveries", func(t *testing.T) { testDeliveries(t, open) })
+	t.Run("DeliveryTies", func(t *testing.T) { testDeliveryTies(t, open) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open) })
+	t.Run("TotalsMovedMention", func(t *testing.T) { testTotalsMovedMention(t, open) })
 	t.Run("AlertsUntil", func(t *testing.T) { testAlertsUntil(t, open) })
 	t.Run("AuthorKey", func(t *testing.T) { testAuthorKey(t, open) }) // authors.go
 	t.Run("AuthorHistoryLatestVersion", func(t *testing.T) { testAuthorHistoryLatestVersion(t, open) })
-	runHostile(t, open) // hostile.go
+	t.Run("AuthorHistoryRenamed", func(t *testing.T) { testAuthorHistoryRenamed(t, open) })
+	runHostile(t, open)                                                           // hostile.go
+	t.Run("SearchAsMatcher", func(t *testing.T) { testSearchAsMatcher(t, open) }) // searchtext.go
 }
 
 // testCollectedSince: the alert loop pages through what was stored since

@@ -86,3 +86,31 @@ func testAlertsUntil(t *testing.T, open Opener) {
 		t.Errorf("alerts in [T0, T0+24h) (-want +got):\n%s", diff)
 	}
 }
+
+// testTotalsMovedMention: a mention whose source changed its date counts
+// where its latest version lies, in both stores (ClickHouse keeps the
+// older row apart, and counted it in the old range too: a digest of that
+// week counted a mention the inbox no longer shows there).
+func testTotalsMovedMention(t *testing.T, open Opener) {
+	s := open(t)
+	m := Mention("acme", "moved", T0, mw.Negative)
+	insert(t, s, m, Mention("acme", "stays", T0.Add(time.Minute), mw.Positive))
+	m.Published, m.Label, m.Sentiment = T0.Add(2*time.Hour), mw.Neutral, 0
+	insert(t, s, m)
+	for _, c := range []struct {
+		from, to time.Time
+		want     []store.BrandTotals
+	}{
+		{T0, T0.Add(time.Hour), []store.BrandTotals{{Brand: "acme", Count: 1, Positive: 1, SentimentSum: 0.7}}},
+		{T0.Add(time.Hour), T0.Add(3 * time.Hour), []store.BrandTotals{{Brand: "acme", Count: 1, Neutral: 1}}},
+		{T0, T0.Add(3 * time.Hour), []store.BrandTotals{{Brand: "acme", Count: 2, Neutral: 1, Positive: 1, SentimentSum: 0.7}}},
+	} {
+		got, err := s.Totals(ctx, store.TotalsQuery{Brands: []string{"acme"}, From: c.from, To: c.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, got, cmpopts.EquateApprox(0, 1e-6), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Totals %s .. %s (-want +got):\n%s", c.from.Format(time.Kitchen), c.to.Format(time.Kitchen), diff)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ func runZones(t *testing.T, open Opener) {
 	t.Run("SeriesJakartaDays", func(t *testing.T) { testSeriesJakartaDays(t, open) })
 	t.Run("SeriesKolkataHours", func(t *testing.T) { testSeriesKolkataHours(t, open) })
 	t.Run("SeriesAcrossDST", func(t *testing.T) { testSeriesAcrossDST(t, open) })
+	t.Run("SeriesZonesAsGo", func(t *testing.T) { testSeriesZonesAsGo(t, open) })
 }
 
 func zone(t *testing.T, name string) *time.Location {
@@ -195,5 +197,75 @@ func testSeriesAcrossDST(t *testing.T, open Opener) {
 	want = []store.SeriesPoint{pt(utc(2026, 3, 28, 23, 0, 0), "globex", "", 2, 0), pt(utc(2026, 3, 29, 4, 0, 0), "globex", "", 1, 1)}
 	if diff := cmp.Diff(want, seriesOK(t, s, q)); diff != "" {
 		t.Errorf("Berlin 6 hours, spring (-want +got):\n%s", diff)
+	}
+}
+
+// testSeriesZonesAsGo: in zones with odd offsets (Kathmandu +5:45, Chatham
+// +12:45/+13:45, Adelaide +9:30/+10:30), a 30-minute DST change (Lord
+// Howe), DST at midnight (Havana, Santiago) and an ordinary one (New York),
+// over the days of a change, each store's counts per hour, 6 hours, day
+// and week, by label, equal those of store.BucketStart applied to each
+// mention in Go, for ranges on whole hours (ClickHouse's kept hourly
+// counts) and off them, and a range with no end.
+func testSeriesZonesAsGo(t *testing.T, open Opener) {
+	s := open(t)
+	type change struct {
+		zone string
+		at   time.Time // about when the offset changes
+	}
+	changes := []change{
+		{"Asia/Kathmandu", utc(2026, 3, 2, 0, 0, 0)}, {"Pacific/Chatham", utc(2026, 4, 4, 14, 0, 0)},
+		{"Australia/Adelaide", utc(2026, 10, 3, 16, 0, 0)}, {"Australia/Lord_Howe", utc(2026, 10, 3, 15, 0, 0)},
+		{"America/Havana", utc(2026, 3, 8, 5, 0, 0)}, {"America/Santiago", utc(2026, 4, 5, 3, 0, 0)},
+		{"America/New_York", utc(2026, 11, 1, 6, 0, 0)},
+	}
+	labels := []mw.Label{mw.Negative, mw.Neutral, mw.Positive}
+	byZone := map[string][]mw.Mention{}
+	var all []mw.Mention
+	for _, c := range changes {
+		// Every 23 minutes over four days around the change, and on the
+		// quarter hours next to it.
+		var ms []mw.Mention
+		for at := c.at.Add(-48 * time.Hour); at.Before(c.at.Add(48 * time.Hour)); at = at.Add(23 * time.Minute) {
+			ms = append(ms, Mention(c.zone, fmt.Sprintf("%s-%d", c.zone, len(ms)), at, labels[len(ms)%3]))
+		}
+		for off := -2 * time.Hour; off <= 2*time.Hour; off += 15 * time.Minute {
+			ms = append(ms, Mention(c.zone, fmt.Sprintf("%s-%d", c.zone, len(ms)), c.at.Add(off), labels[len(ms)%3]))
+		}
+		byZone[c.zone] = ms
+		all = append(all, ms...)
+	}
+	insert(t, s, all...)
+	checked := 0
+	for _, c := range changes {
+		loc := zone(t, c.zone)
+		for _, step := range []time.Duration{time.Hour, 6 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour} {
+			for _, r := range [][2]time.Time{
+				{c.at.Add(-36 * time.Hour), c.at.Add(36 * time.Hour)},                               // whole hours
+				{c.at.Add(-36*time.Hour + 15*time.Minute), c.at.Add(36*time.Hour - 45*time.Minute)}, // off them
+				{store.BucketStart(c.at.Add(-30*time.Hour), step, loc), time.Time{}},                // a local bucket on, no end
+			} {
+				q := store.SeriesQuery{Brands: []string{c.zone}, From: r[0], To: r[1], Step: step, GroupBy: store.GroupLabel, Zone: loc}
+				counts := map[[2]string]uint64{}
+				for _, m := range byZone[c.zone] {
+					if m.Published.Before(q.From) || !q.To.IsZero() && !m.Published.Before(q.To) {
+						continue
+					}
+					b := store.BucketStart(m.Published, step, loc)
+					counts[[2]string{b.UTC().Format(time.RFC3339), string(m.Label)}]++
+				}
+				got := map[[2]string]uint64{}
+				for _, p := range seriesOK(t, s, q) {
+					got[[2]string{p.Bucket.UTC().Format(time.RFC3339), p.Key}] += p.Count
+				}
+				if diff := cmp.Diff(counts, got); diff != "" {
+					t.Errorf("%s, step %s, %s .. %s (-Go +store):\n%s", c.zone, step, r[0].Format(time.RFC3339), r[1].Format(time.RFC3339), diff)
+				}
+				checked += len(counts)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no bucket checked")
 	}
 }
