@@ -46,3 +46,22 @@ func TestHostileAuthorIsOneVisibleLineInEveryChannel(t *testing.T) {
 		}
 	}
 }
+
+// `mentionwatch notify test` must not be taken for a real alert: the
+// headline every channel shows names the sample brand, which says "test".
+func TestSampleSaysTestInEveryChannel(t *testing.T) {
+	c := &capture{bodies: map[string][]byte{}}
+	ns := c.channels(t, "    parameters: [headline, why, evidence]\n")
+	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "")
+	for _, ch := range ns {
+		if err := ch.Send(t.Context(), n); err != nil {
+			t.Fatalf("%s: %v", ch.Name(), err)
+		}
+	}
+	want := "Spike in negative mentions of Sample brand (test)"
+	for _, name := range []string{"slack", "telegram", "teams", "whatsapp", "alertmanager"} {
+		if all := strings.Join(jsonStrings(t, c.bodies[name]), "\n"); !strings.Contains(all, want) {
+			t.Errorf("%s: no %q in\n%s", name, want, all)
+		}
+	}
+}

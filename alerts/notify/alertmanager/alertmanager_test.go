@@ -37,7 +37,7 @@ func TestAlertLabelsAndEscaping(t *testing.T) {
 	n := notify.Sample(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC), "https://dash.example/")
 	n.Alert.Scope = "stage+aspect:amot/delivery"
 	pa := Alert(alerts.Presentation{}, n, map[string]string{"env": "prod"}, time.Time{})
-	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": "Sample", "scope": "stage+aspect:amot/delivery",
+	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": notify.SampleBrand, "scope": "stage+aspect:amot/delivery",
 		"stage": "amot", "aspect": "delivery", "severity": "spike", "env": "prod", "alert_id": n.Alert.ID}
 	for k, v := range want {
 		if pa.Labels[k] != v {
@@ -199,7 +199,7 @@ func TestRealAlertmanagerFiringRepostResolved(t *testing.T) {
 		}
 		return false
 	})
-	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": "Sample", "scope": "stage:amot", "stage": "amot", "severity": "spike", "env": "test"}
+	want := map[string]string{"alertname": "MentionwatchNegativeSpike", "brand": notify.SampleBrand, "scope": "stage:amot", "stage": "amot", "severity": "spike", "env": "test"}
 	for k, v := range want {
 		if first.Labels[k] != v {
 			t.Errorf("label %s = %q, want %q", k, first.Labels[k], v)
