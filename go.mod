@@ -15,6 +15,7 @@ require (
 	github.com/mattn/go-mastodon v0.0.10
 	github.com/mmcdole/gofeed v1.3.0
 	github.com/prometheus/client_golang v1.23.2
+	github.com/rivo/uniseg v0.4.7
 	github.com/slack-go/slack v0.17.3
 	github.com/spf13/cobra v1.10.1
 	github.com/temoto/robotstxt v1.1.2

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rivo/uniseg"
 	"github.com/slack-go/slack"
 )
 
@@ -111,6 +112,11 @@ func escClipMarks(s string, n int, fold, marks bool) string {
 		w := slackLen(piece)
 		if n >= 0 && used+w > n-1 && (used+w > n || i+size < len(s)) {
 			out := b.String()
+			// Drop the start of a grapheme cluster the cut splits: it was
+			// copied as is unless it holds an escaped character.
+			if c := GraphemeCut(s, i); c < i && !strings.ContainsAny(s[c:i], "&<>@") {
+				out = out[:len(out)-(i-c)]
+			}
 			if lastSpace > 0 && lastSpaceUsed > n/2 {
 				out = out[:lastSpace]
 			}
@@ -168,11 +174,36 @@ func clip(s string, n int) string {
 	if len(r) <= n {
 		return s
 	}
-	cut := string(r[:n])
+	cut := s[:GraphemeCut(s, len(string(r[:n])))]
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
 	return cut + "…"
+}
+
+// GraphemeCut is the last grapheme-cluster boundary of s at or before byte
+// i, so that text cut there keeps a flag, a skin-toned or joined emoji, or a
+// letter with its accents whole (a lone regional indicator or modifier
+// shows as a stray symbol). When the first cluster alone is longer than i
+// (a hostile run of combining marks), it is i: the cluster is cut rather
+// than the whole text dropped. It reads s only up to the cut.
+func GraphemeCut(s string, i int) int {
+	if i >= len(s) {
+		return len(s)
+	}
+	last, state := 0, -1
+	for rest := s; len(rest) > 0; {
+		var c string
+		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		if last+len(c) > i {
+			break
+		}
+		last += len(c)
+	}
+	if last == 0 {
+		return i
+	}
+	return last
 }
 
 // clip16 is clip counting UTF-16 units, as Slack's limits do: for plain
@@ -190,7 +221,7 @@ func clip16(s string, n int) string {
 		}
 		used, end = used+w, i+utf8.RuneLen(r)
 	}
-	cut := s[:end]
+	cut := s[:GraphemeCut(s, end)]
 	if i := strings.LastIndexByte(cut, ' '); i > end/2 {
 		cut = cut[:i]
 	}

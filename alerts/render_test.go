@@ -533,3 +533,37 @@ func TestSlackFooterOffsetsAcrossAClockChange(t *testing.T) {
 		}
 	}
 }
+
+// A cut never splits a grapheme cluster: a flag, a skin-toned emoji or a
+// letter and its accent stay whole or go together; a hostile cluster longer
+// than the limit is cut rather than dropped.
+func TestClipKeepsGraphemeClustersWhole(t *testing.T) {
+	zalgo := "Z" + strings.Repeat("\u0301", 40)
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Kopi 🇮🇩🇮🇩", 8, "Kopi 🇮🇩…"},
+		{"ok 👍🏽👍🏽", 5, "ok 👍🏽…"},
+		{"cafe\u0301cafe\u0301", 9, "cafe\u0301caf…"},
+		{"cafe\u0301cafe\u0301", 10, "cafe\u0301cafe\u0301"},
+		{zalgo, 10, "Z" + strings.Repeat("\u0301", 9) + "…"},
+	} {
+		if got := clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Kopi 🇮🇩🇮🇩", 12, "Kopi 🇮🇩…"}, // a flag is 4 UTF-16 units
+		{"a & 👍🏽👍🏽", 15, "a &amp; 👍🏽…"},
+	} {
+		if got := escClip(tc.in, tc.n, true); got != tc.want {
+			t.Errorf("escClip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

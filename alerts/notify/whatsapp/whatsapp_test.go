@@ -333,3 +333,19 @@ func TestLinkParamIsNeverCut(t *testing.T) {
 		t.Errorf("headline parameter %q is longer than max_param_runes 20", ps[0])
 	}
 }
+
+// A clipped parameter never ends in half a flag or a lone skin tone.
+func TestClipKeepsGraphemeClustersWhole(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Kopi 🇮🇩🇮🇩!", 9, "Kopi 🇮🇩…"},
+		{"ok👍🏽👍🏽!", 6, "ok👍🏽…"},
+	} {
+		if got := clip(tc.in, tc.max); got != tc.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}
