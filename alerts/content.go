@@ -15,6 +15,7 @@ type Content struct {
 	Headline string     // Headline(a)
 	Why      string     // Why(a, bucket)
 	When     string     // "Since Wed Dec 2 10:03 WIB", or the resolved episode
+	Resolved bool       // the alert has resolved: channels that colour the headline show it as good news
 	Evidence []Evidence // near-copies grouped, the most impactful first; at most MaxEvidence
 	More     int        // further groups left out
 	Open     string     // dashboard deep link ("" without dashboard_url)
@@ -45,6 +46,7 @@ func ContentOf(p Presentation, n Notification) Content {
 	a, loc := n.Alert, n.Location
 	c := Content{Headline: Headline(a), Why: Why(a, n.Bucket), Open: n.Links.Open, Ack: n.Links.Ack, Silence: n.Links.Silence}
 	if a.State == mw.Resolved {
+		c.Resolved = true
 		c.When = fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt)))
 		if a.Kind == mw.AlertSpike && a.Reason != "" {
 			c.When += "; " + a.Reason

@@ -95,6 +95,9 @@ func Message(c alerts.Content) any {
 func build(c alerts.Content) message {
 	head := run(c.Headline)
 	head.Weight, head.Size, head.Color = "Bolder", "Medium", "Attention"
+	if c.Resolved {
+		head.Color = "Good"
+	}
 	when := run(c.When)
 	when.IsSub = true
 	body := []element{block("", head), block("Small", run(c.Why)), block("None", when)}

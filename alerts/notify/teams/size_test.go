@@ -76,3 +76,22 @@ func checkHugeCard(t *testing.T, reps int) {
 		t.Errorf("the card lost the dashboard link: %+v", m.Attachments[0].Content.Actions)
 	}
 }
+
+// A resolved alert's headline is green ("Good"), a firing one's red
+// ("Attention"): the colour says which at a glance.
+func TestResolvedHeadlineIsGood(t *testing.T) {
+	for _, tc := range []struct {
+		state mw.AlertState
+		want  string
+	}{{mw.Firing, `"color":"Attention"`}, {mw.Resolved, `"color":"Good"`}} {
+		n := notify.Sample(now, "")
+		n.Alert.State, n.Alert.ResolvedAt = tc.state, now
+		b, err := json.Marshal(Message(alerts.ContentOf(alerts.Presentation{}, n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: no %s in %s", tc.state, tc.want, b)
+		}
+	}
+}
