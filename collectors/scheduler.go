@@ -348,6 +348,7 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		if items[i].Collected.IsZero() {
 			items[i].Collected = start.UTC()
 		}
+		items[i].Published = NotAfter(items[i].Published, items[i].Collected)
 	}
 	items, dupes, stale := saved.Window.Filter(items)
 	if dupes+stale > 0 {
@@ -393,6 +394,21 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		log.Info("source run", "items", len(items), "took", took.Round(time.Millisecond))
 	}
 	return res
+}
+
+// NotAfter is t, or now when t is later. Nothing is published after it is
+// collected: a date in the future is a feed's wrong year or time zone, a
+// skewed clock or a hostile source. The scheduler caps every item's
+// publish time with it (stored as it was, such an item sat on top of the
+// inbox for years, in an alert bucket never evaluated), and a collector
+// whose high-water mark is a publish time caps the mark (one post dated
+// 2100 put the mark there, and every later item was skipped as older
+// than it, silently and for good).
+func NotAfter(t, now time.Time) time.Time {
+	if t.After(now) {
+		return now
+	}
+	return t
 }
 
 // Bounds on what one mention keeps of what a source sent. They are far

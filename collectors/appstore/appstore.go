@@ -160,8 +160,8 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastI
 			}
 			if !dated {
 				m.Published = now
-			} else if m.Published.After(newest) {
-				newest = m.Published
+			} else if t := collectors.NotAfter(m.Published, now); t.After(newest) {
+				newest = t
 			}
 			if !idAtOrBefore(id, newestID) {
 				newestID = id

@@ -3,6 +3,7 @@ package bluesky
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
@@ -30,4 +31,24 @@ func TestPostIndexedAfterTheMark(t *testing.T) {
 	if cur.Extra["since:acme"] != "2026-11-24T09:31:10Z" {
 		t.Errorf("mark = %q, want the late post's indexedAt", cur.Extra["since:acme"])
 	}
+}
+
+// TestFutureIndexedPostDoesNotStopTheSource: one post whose indexedAt was
+// in 2100 set the query's mark there, and every later search asked only
+// for posts since then: the source returned nothing, without an error,
+// for good. The mark never passes now.
+func TestFutureIndexedPostDoesNotStopTheSource(t *testing.T) {
+	fake := newFake(t)
+	fake.add("3lbxfuture22a", "2100-01-01T00:00:00.000Z", "Acme from the future")
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, config(srv.URL))
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 5 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	if want := ct.Now.Format(time.RFC3339Nano); cur.Extra["since:acme"] != want {
+		t.Errorf("mark = %s, want now (%s): a post indexed in 2100 moved it", cur.Extra["since:acme"], want)
+	}
+	fake.add("3lbxnewpost2a", "2026-11-24T09:59:00.000Z", "Acme replied")
+	ct.WantLate(t, src, cur, "at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbxnewpost2a")
 }

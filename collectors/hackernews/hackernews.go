@@ -103,7 +103,7 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 			since = now.Add(-time.Duration(h.Lookback)).Unix()
 			from = since
 		}
-		items, newest, complete, err := h.search(ctx, q, from, since, &next)
+		items, newest, complete, err := h.search(ctx, q, from, since, now.Unix(), &next)
 		for _, m := range items {
 			if got[m.NativeID] {
 				continue
@@ -134,8 +134,8 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 // search reads the pages of one query newer than since. It skips hits in
 // cur.Seen (read before: in the overlap, or in a failed run). newest is the
 // newest created_at_i read (mark if none is newer); complete is false when
-// a page failed.
-func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cur *mw.Cursor) (items []mw.Mention, newest int64, complete bool, err error) {
+// a page failed. A hit created after now does not move newest past now.
+func (h *HackerNews) search(ctx context.Context, q string, since, mark, now int64, cur *mw.Cursor) (items []mw.Mention, newest int64, complete bool, err error) {
 	newest = mark
 	for page := 0; page < h.MaxPages; page++ {
 		v := url.Values{}
@@ -153,7 +153,7 @@ func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cu
 			return items, newest, false, fmt.Errorf("page %d: %w", page, err)
 		}
 		for _, m := range ms {
-			if t := m.Published.Unix(); t > newest {
+			if t := min(m.Published.Unix(), now); t > newest {
 				newest = t
 			}
 			if cur.HasSeen(m.NativeID) {

@@ -145,6 +145,7 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		return nil, cur, nil
 	}
 	next := cur.Clone()
+	now := r.env.Now()
 	since := cur.LastTime
 	// Read back collectors.IndexLag: search lists a post some time after it
 	// is made, not in order, and created_utc has whole seconds.
@@ -166,8 +167,8 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 				reached = true
 				continue
 			}
-			if m.Published.After(newest) {
-				newest = m.Published
+			if t := collectors.NotAfter(m.Published, now); t.After(newest) {
+				newest = t
 			}
 			window = append(window, m)
 			if next.HasSeen(m.NativeID) {
