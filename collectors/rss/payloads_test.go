@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -117,5 +118,31 @@ func TestGoogleNewsOutletAndNoHostAuthors(t *testing.T) {
 	items = collectBody(t, body, "application/rss+xml")
 	if len(items) != 1 || items[0].Author != "Sari Dewi" {
 		t.Errorf("channel author: %+v", items)
+	}
+}
+
+// TestZoneAbbreviations: RSS dates are RFC 822, whose zones include EST,
+// EDT, CST, CDT, MST, MDT, PST and PDT; Indonesian feeds write WIB, WITA
+// and WIT. Go reads an abbreviation it does not know (in this process's
+// time zone) as UTC, so a US feed's 09:00 EST was stored as 09:00 UTC,
+// five hours early, and an Indonesian 09:00 WIB seven hours late.
+func TestZoneAbbreviations(t *testing.T) {
+	for _, tc := range []struct{ date, want string }{
+		{"Tue, 24 Nov 2026 09:00:00 EST", "2026-11-24T14:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 EDT", "2026-11-24T13:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 CST", "2026-11-24T15:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 PDT", "2026-11-24T16:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WIB", "2026-11-24T02:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WITA", "2026-11-24T01:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WIT", "2026-11-24T00:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 GMT", "2026-11-24T09:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 +0700", "2026-11-24T02:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 XYZ", "2026-11-24T09:00:00Z"}, // unknown: as UTC, as before
+	} {
+		body := `<rss version="2.0"><channel><title>t</title><item><guid>i1</guid><title>Acme</title><pubDate>` + tc.date + `</pubDate></item></channel></rss>`
+		items := collectBody(t, []byte(body), "application/rss+xml")
+		if len(items) != 1 || items[0].Published.Format(time.RFC3339) != tc.want {
+			t.Errorf("%s: published %v, want %s", tc.date, items, tc.want)
+		}
 	}
 }
