@@ -146,3 +146,25 @@ func TestZoneAbbreviations(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONFeedNumericIDs: JSON Feed 1.1 says a reader must coerce an id
+// presented as a number to a string, and feeds do send numbers (a blog's
+// post ids). gofeed's decoder refused the whole feed over the first one.
+func TestJSONFeedNumericIDs(t *testing.T) {
+	body := `{"version":"https://jsonfeed.org/version/1.1","title":"Acme blog","items":[
+{"id":1042,"url":"https://blog.example.com/1042","title":"Acme ships","content_text":"Acme ships today","date_published":"2026-11-24T08:00:00Z"},
+{"id":12345678901234567890,"url":"https://blog.example.com/big","title":"Acme refunds","content_html":"<p>Acme refunds</p>"},
+{"id":"abc","url":"https://blog.example.com/abc","title":"Acme store","content_text":"x"},
+{"id":{"odd":1},"url":"https://blog.example.com/obj","title":"Acme object id","content_text":"x"}]}`
+	items := collectBody(t, []byte(body), "application/feed+json")
+	var ids []string
+	for _, m := range items {
+		ids = append(ids, m.NativeID)
+	}
+	if got := strings.Join(ids, ","); got != "1042,12345678901234567890,abc,https://blog.example.com/obj" {
+		t.Fatalf("ids = %q, want 1042,12345678901234567890,abc,https://blog.example.com/obj (an object is no id: the url stands in)", got)
+	}
+	if items[0].Title != "Acme ships" || !items[0].Published.Equal(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("first item = %+v", items[0])
+	}
+}

@@ -154,6 +154,7 @@ func parse(body []byte, contentType string) (feed *gofeed.Feed, cut bool, err er
 	body = toUTF8(body, contentType)
 	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' {
 		body, cut = boundJSON(body)
+		body = coerceJSONIDs(body)
 	} else if body, cut, err = boundXML(body); err != nil {
 		if looksHTML(body) { // HTML leaves <br> and <img> open
 			return nil, false, notAFeed(body)
