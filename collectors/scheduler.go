@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -467,7 +468,9 @@ func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *save
 	st.ItemsLastRun = n
 	st.TotalItems += uint64(n)
 	if runErr != nil {
-		st.LastError = runErr.Error()
+		// Kept in the store, where analysts read it, and the state file:
+		// masked as a log line is (a server may echo a secret it was sent).
+		st.LastError = redact.String(runErr.Error())
 		st.LastErrorAt = start.UTC()
 		st.ConsecutiveErrors++
 	} else {

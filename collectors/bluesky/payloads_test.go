@@ -2,6 +2,10 @@ package bluesky
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,4 +55,27 @@ func TestFutureIndexedPostDoesNotStopTheSource(t *testing.T) {
 	}
 	fake.add("3lbxnewpost2a", "2026-11-24T09:59:00.000Z", "Acme replied")
 	ct.WantLate(t, src, cur, "at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbxnewpost2a")
+}
+
+// TestEchoedPasswordNotStored: a login error whose body quotes the
+// request (a proxy's, or a server's debug answer) put the app password in
+// the run's error, which the scheduler saved as the source's last_error:
+// in the store's source_state, which analysts query (docs/SCHEMA.md), and
+// in the state file. Secrets are masked there as in logs.
+func TestEchoedPasswordNotStored(t *testing.T) {
+	srv := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, `{"error":"UpstreamFailure","message":"upstream failed for request %s"}`, body)
+	})
+	src := ct.Build(t, Type, config(srv.URL))
+	run := ct.NewRunner()
+	if res := run.RunOnce(t, src); res.Err == nil {
+		t.Fatal("the run succeeded; want the login error")
+	}
+	st := run.State.Saved("test")
+	if st.LastError == "" || strings.Contains(st.LastError, password) || !strings.Contains(st.LastError, "<secret>") {
+		t.Fatalf("saved last_error = %q; want the error with the password masked", st.LastError)
+	}
 }
