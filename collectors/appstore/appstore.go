@@ -104,6 +104,7 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 		if v := next.Extra[key]; v != "" {
 			since, _ = time.Parse(time.RFC3339, v)
 		}
+		since = collectors.NotAfter(since, a.env.Now().UTC()) // a mark saved in the future heals
 		items, newest, newestID, err := a.country(ctx, c, since, next.Extra[idKey], &next)
 		out = append(out, items...)
 		for _, m := range items {
@@ -120,8 +121,8 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 			}
 			continue
 		}
-		if newest.After(since) {
-			next.Extra[key] = newest.Format(time.RFC3339)
+		if !newest.IsZero() {
+			next.Extra[key] = newest.Format(time.RFC3339) // since when none is newer
 		}
 		if newestID != "" {
 			next.Extra[idKey] = newestID

@@ -264,4 +264,14 @@ func TestFutureDatedReviewDoesNotStopTheSource(t *testing.T) {
 	if err != nil || !slices.Contains(ids, "us:11350000100") {
 		t.Fatalf("second run: %v, %v; want us:11350000100 among them", ids, err)
 	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.Extra["since:us"] = "2100-01-01T07:00:00Z"
+	items, healed, err := ct.Collect(t, src, cur)
+	ids = nil
+	for _, m := range items {
+		ids = append(ids, m.NativeID)
+	}
+	if err != nil || !slices.Contains(ids, "us:11350000100") || healed.Extra["since:us"] != ct.Now.Format(time.RFC3339) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want us:11350000100 and the mark at now", ids, healed.Extra["since:us"], err)
+	}
 }

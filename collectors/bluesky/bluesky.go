@@ -110,6 +110,7 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	for _, q := range b.queries {
 		key := "since:" + q
 		mark, err := time.Parse(time.RFC3339Nano, next.Extra[key])
+		mark = collectors.NotAfter(mark, now) // a mark saved in the future heals
 		// Read back collectors.IndexLag: the search filters by sortAt, the
 		// earlier of createdAt and indexedAt, so a post written before the mark
 		// and indexed after the last run has a sortAt before the mark.

@@ -55,6 +55,12 @@ func TestFutureIndexedPostDoesNotStopTheSource(t *testing.T) {
 	}
 	fake.add("3lbxnewpost2a", "2026-11-24T09:59:00.000Z", "Acme replied")
 	ct.WantLate(t, src, cur, "at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbxnewpost2a")
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.Extra["since:acme"] = "2100-01-01T00:00:00Z"
+	healed := ct.WantLate(t, src, cur, "at://did:plc:rina4kq7x2vd3lmaa5oqzq6e/app.bsky.feed.post/3lbxnewpost2a")
+	if healed.Extra["since:acme"] != ct.Now.Format(time.RFC3339Nano) {
+		t.Errorf("mark after a run from 2100 = %s, want now", healed.Extra["since:acme"])
+	}
 }
 
 // TestEchoedPasswordNotStored: a login error whose body quotes the

@@ -50,4 +50,10 @@ func TestFutureDatedHitDoesNotStopTheSource(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].NativeID != "41000200" {
 		t.Fatalf("second run: %d items %v, %v; want 41000200", len(items), items, err)
 	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.Extra["since:acme"] = "4102444800"
+	items, healed, err := ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "41000200" || healed.Extra["since:acme"] != strconv.FormatInt(ct.Now.Unix(), 10) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want 41000200 and the mark at now", items, healed.Extra["since:acme"], err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
@@ -156,5 +157,11 @@ func TestFutureDatedPostDoesNotStopTheSource(t *testing.T) {
 	items, _, err = ct.Collect(t, src, cur)
 	if err != nil || len(items) != 1 || items[0].NativeID != "t3_new" {
 		t.Fatalf("second run: %d items %v, %v; want t3_new", len(items), items, err)
+	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.LastTime = time.Unix(4102444800, 0).UTC()
+	items, healed, err := ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "t3_new" || !healed.LastTime.Equal(ct.Now) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want t3_new and the mark at now", items, healed.LastTime, err)
 	}
 }

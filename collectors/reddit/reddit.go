@@ -146,7 +146,7 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 	}
 	next := cur.Clone()
 	now := r.env.Now()
-	since := cur.LastTime
+	since := collectors.NotAfter(cur.LastTime, now) // a mark saved in the future heals
 	// Read back collectors.IndexLag: search lists a post some time after it
 	// is made, not in order, and created_utc has whole seconds.
 	from := since.Add(-collectors.IndexLag)

@@ -78,4 +78,3 @@ func TestBareAmpersandBeforeMarkup(t *testing.T) {
 		}
 	}
 }
-

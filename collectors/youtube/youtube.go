@@ -130,7 +130,7 @@ type target struct {
 func (y *YouTube) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	now := y.env.Now().UTC()
-	since := cur.LastTime
+	since := collectors.NotAfter(cur.LastTime, now) // a mark saved in the future heals
 	if since.IsZero() {
 		since = now.Add(-time.Duration(y.Lookback))
 	}

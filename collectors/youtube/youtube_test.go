@@ -451,4 +451,10 @@ func TestFutureDatedCommentDoesNotStopTheSource(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].NativeID != "Ugnew" {
 		t.Fatalf("second run: %d items %v, %v; want Ugnew", len(items), items, err)
 	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.LastTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	items, healed, err := ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "Ugnew" || !healed.LastTime.Equal(ct.Now) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want Ugnew and the mark at now", items, healed.LastTime, err)
+	}
 }
