@@ -349,7 +349,9 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		if items[i].Collected.IsZero() {
 			items[i].Collected = start.UTC()
 		}
-		items[i].Published = NotAfter(items[i].Published, items[i].Collected)
+		if items[i].Published.After(items[i].Collected.Add(FutureSkew)) {
+			items[i].Published = items[i].Collected
+		}
 	}
 	items, dupes, stale := saved.Window.Filter(items)
 	if dupes+stale > 0 {
@@ -397,14 +399,18 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 	return res
 }
 
-// NotAfter is t, or now when t is later. Nothing is published after it is
-// collected: a date in the future is a feed's wrong year or time zone, a
-// skewed clock or a hostile source. The scheduler caps every item's
-// publish time with it (stored as it was, such an item sat on top of the
-// inbox for years, in an alert bucket never evaluated), and a collector
-// whose high-water mark is a publish time caps the mark (one post dated
-// 2100 put the mark there, and every later item was skipped as older
-// than it, silently and for good).
+// FutureSkew is how far after its collection an item may be dated and keep
+// its date (clocks differ; a post is scheduled a little ahead). Nothing is
+// published later than that after it is collected: such a date is a
+// feed's wrong year or time zone, or a hostile source, and the scheduler
+// makes it the collection time (kept, such an item sat on top of the inbox
+// for years, in an alert bucket never evaluated).
+const FutureSkew = time.Hour
+
+// NotAfter is t, or now when t is later. A collector whose high-water mark
+// is a publish time caps the mark with it: one post dated 2100 put the
+// mark there, and every later item was skipped as older than it, silently
+// and for good.
 func NotAfter(t, now time.Time) time.Time {
 	if t.After(now) {
 		return now
