@@ -108,3 +108,34 @@ func TestRelativeDatesKeepReviewIDs(t *testing.T) {
 		t.Fatalf("a day later: %d items %+v, %v; want none (the same reviews)", len(items), items, err)
 	}
 }
+
+// TestRunBoundAcrossPages: a run that stops at MaxPerRun on page 2 left
+// the rest of page 2 for the next run, which stopped at page 1 (all read
+// before) and never came back to it.
+func TestRunBoundAcrossPages(t *testing.T) {
+	page := func(from, n int, next string) string {
+		var b strings.Builder
+		b.WriteString(`<!DOCTYPE html><html><head>` + next + `<script type="application/ld+json">[`)
+		for i := from; i < from+n; i++ {
+			if i > from {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"@type":"Review","@id":"r%d","reviewBody":"Acme %d"}`, i, i)
+		}
+		b.WriteString(`]</script></head><body></body></html>`)
+		return b.String()
+	}
+	site := newSite(t)
+	site.set("/many", page(0, 300, `<link rel="next" href="/many?page=2">`), `"v1"`)
+	site.set("/many?page=2", page(300, 300, ""), `"v1"`)
+	srv := ct.Serve(t, site.ServeHTTP)
+	src := ct.Build(t, Type, "url: "+srv.URL+"/many\n")
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != MaxPerRun {
+		t.Fatalf("first run: %d reviews, %v; want %d", len(items), err, MaxPerRun)
+	}
+	items, _, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 600-MaxPerRun {
+		t.Fatalf("second run: %d reviews, %v; want the %d left on page 2", len(items), err, 600-MaxPerRun)
+	}
+}

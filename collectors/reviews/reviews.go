@@ -80,7 +80,8 @@ func (r *Reviews) Init(env collectors.Env) error {
 	return nil
 }
 
-// extraResume is the cursor Extra key set when a run failed on a page.
+// extraResume is the cursor Extra key set when a run failed on a page or
+// stopped at MaxPerRun: the next run reads on past pages read before.
 const extraResume = "resume"
 
 // MaxPerRun bounds the reviews one run returns. A review page shows tens;
@@ -110,18 +111,15 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 		seen[id] = true
 	}
 	var ids []string
-	// After a run that failed on a page, the next reads every page up to
-	// max_pages: the failed one comes after pages all read before, where
-	// a run would otherwise stop (or page 1 answer 304).
+	// After a run that failed on a page or stopped at MaxPerRun, the next
+	// reads every page up to max_pages: the rest comes after pages all
+	// read before, where a run would otherwise stop (or page 1 answer 304).
 	resume := cur.Extra[extraResume] != ""
 	defer func() {
 		next.Remember(ids...)
 		delete(next.Extra, extraResume)
-		if err != nil {
-			next.Extra[extraResume] = "1"
-		}
 		if len(out) >= MaxPerRun || err != nil {
-			// The rest is read next run: page 1 must not answer 304.
+			next.Extra[extraResume] = "1"
 			next.ETag, next.LastModified = "", ""
 		}
 	}()
