@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 	"github.com/mentionwatch/mentionwatch/store"
 )
@@ -348,6 +349,9 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		if items[i].Collected.IsZero() {
 			items[i].Collected = start.UTC()
 		}
+		if items[i].Published.After(items[i].Collected.Add(FutureSkew)) {
+			items[i].Published = items[i].Collected
+		}
 	}
 	items, dupes, stale := saved.Window.Filter(items)
 	if dupes+stale > 0 {
@@ -393,6 +397,25 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		log.Info("source run", "items", len(items), "took", took.Round(time.Millisecond))
 	}
 	return res
+}
+
+// FutureSkew is how far after its collection an item may be dated and keep
+// its date (clocks differ; a post is scheduled a little ahead). Nothing is
+// published later than that after it is collected: such a date is a
+// feed's wrong year or time zone, or a hostile source, and the scheduler
+// makes it the collection time (kept, such an item sat on top of the inbox
+// for years, in an alert bucket never evaluated).
+const FutureSkew = time.Hour
+
+// NotAfter is t, or now when t is later. A collector whose high-water mark
+// is a publish time caps the mark with it: one post dated 2100 put the
+// mark there, and every later item was skipped as older than it, silently
+// and for good.
+func NotAfter(t, now time.Time) time.Time {
+	if t.After(now) {
+		return now
+	}
+	return t
 }
 
 // Bounds on what one mention keeps of what a source sent. They are far
@@ -451,7 +474,9 @@ func (s *Scheduler) saveState(ctx context.Context, log *slog.Logger, saved *save
 	st.ItemsLastRun = n
 	st.TotalItems += uint64(n)
 	if runErr != nil {
-		st.LastError = runErr.Error()
+		// Kept in the store, where analysts read it, and the state file:
+		// masked as a log line is (a server may echo a secret it was sent).
+		st.LastError = redact.String(runErr.Error())
 		st.LastErrorAt = start.UTC()
 		st.ConsecutiveErrors++
 	} else {

@@ -402,3 +402,31 @@ func TestShutdownRunIsNotReportedAsAnOutage(t *testing.T) {
 		t.Errorf("the cut-off run is not said to be interrupted:\n%s", out)
 	}
 }
+
+// TestSchedulerCapsFuturePublished: an item dated after it was collected
+// (a feed's wrong year or time zone, a hostile source) was stored with
+// that date: it sat on top of the inbox for years, and its alert bucket,
+// by publish time, was never evaluated. Beyond FutureSkew it is published
+// when collected.
+func TestSchedulerCapsFuturePublished(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	c := &fakeCollector{fn: func(_ int32, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		return []mw.Mention{
+			{NativeID: "future", Published: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)},
+			{NativeID: "late-tz", Published: now.Add(7 * time.Hour), Collected: now.Add(-time.Minute)},
+			{NativeID: "past", Published: now.Add(-time.Hour)},
+			{NativeID: "skewed", Published: now.Add(FutureSkew)},
+		}, cur, nil
+	}}
+	var sunk []mw.Mention
+	s := &Scheduler{Store: NewMemStates(), Now: func() time.Time { return now },
+		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { sunk = append(sunk, ms...); return nil }}
+	if res := s.RunOnce(context.Background(), src("future", c, time.Minute)); res.Err != nil || len(sunk) != 4 {
+		t.Fatalf("run: %+v, %d items", res, len(sunk))
+	}
+	for i, want := range []time.Time{now, now.Add(-time.Minute), now.Add(-time.Hour), now.Add(FutureSkew)} {
+		if !sunk[i].Published.Equal(want) {
+			t.Errorf("%s: published %s, want %s", sunk[i].NativeID, sunk[i].Published, want)
+		}
+	}
+}

@@ -104,6 +104,7 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 		if v := next.Extra[key]; v != "" {
 			since, _ = time.Parse(time.RFC3339, v)
 		}
+		since = collectors.NotAfter(since, a.env.Now().UTC()) // a mark saved in the future heals
 		items, newest, newestID, err := a.country(ctx, c, since, next.Extra[idKey], &next)
 		out = append(out, items...)
 		for _, m := range items {
@@ -120,8 +121,8 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 			}
 			continue
 		}
-		if newest.After(since) {
-			next.Extra[key] = newest.Format(time.RFC3339)
+		if !newest.IsZero() {
+			next.Extra[key] = newest.Format(time.RFC3339) // since when none is newer
 		}
 		if newestID != "" {
 			next.Extra[idKey] = newestID
@@ -160,8 +161,8 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastI
 			}
 			if !dated {
 				m.Published = now
-			} else if m.Published.After(newest) {
-				newest = m.Published
+			} else if t := collectors.NotAfter(m.Published, now); t.After(newest) {
+				newest = t
 			}
 			if !idAtOrBefore(id, newestID) {
 				newestID = id

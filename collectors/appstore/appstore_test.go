@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -218,3 +219,59 @@ func BenchmarkParse(b *testing.B) {
 }
 
 const benchItems = 50
+
+// TestFutureDatedReviewDoesNotStopTheSource: one review "updated" in 2100
+// set the storefront's mark there, and every later review, at or before
+// it, was skipped: the source returned nothing, without an error, for
+// good. The mark never passes now.
+func TestFutureDatedReviewDoesNotStopTheSource(t *testing.T) {
+	fake := newFake(t)
+	var feed map[string]any
+	json.Unmarshal(ct.Fixture(t, "page1.json"), &feed)
+	entries := feed["feed"].(map[string]any)["entry"].([]any)
+	entry := func(id, updated string) any {
+		e := map[string]any{}
+		for k, v := range entries[0].(map[string]any) {
+			e[k] = v
+		}
+		e["id"], e["updated"] = map[string]any{"label": id}, map[string]any{"label": updated}
+		return e
+	}
+	future := entry("11350000099", "2100-01-01T00:00:00-07:00")
+	setPage1 := func(top ...any) {
+		feed["feed"].(map[string]any)["entry"] = append(top, entries...)
+		b, _ := json.Marshal(feed)
+		fake.mu.Lock()
+		fake.pages["us/1"] = string(b)
+		fake.mu.Unlock()
+	}
+	setPage1(future)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "app_id: id123456789\nbase_url: "+srv.URL)
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 5 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	if want := ct.Now.Format(time.RFC3339); cur.Extra["since:us"] != want {
+		t.Errorf("mark = %s, want now (%s): a review dated in 2100 moved it", cur.Extra["since:us"], want)
+	}
+	setPage1(future, entry("11350000100", "2026-11-24T03:10:00-07:00"))
+	items, _, err = ct.Collect(t, src, cur)
+	var ids []string
+	for _, m := range items {
+		ids = append(ids, m.NativeID)
+	}
+	if err != nil || !slices.Contains(ids, "us:11350000100") {
+		t.Fatalf("second run: %v, %v; want us:11350000100 among them", ids, err)
+	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.Extra["since:us"] = "2100-01-01T07:00:00Z"
+	items, healed, err := ct.Collect(t, src, cur)
+	ids = nil
+	for _, m := range items {
+		ids = append(ids, m.NativeID)
+	}
+	if err != nil || !slices.Contains(ids, "us:11350000100") || healed.Extra["since:us"] != ct.Now.Format(time.RFC3339) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want us:11350000100 and the mark at now", ids, healed.Extra["since:us"], err)
+	}
+}

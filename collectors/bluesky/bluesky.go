@@ -110,6 +110,7 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 	for _, q := range b.queries {
 		key := "since:" + q
 		mark, err := time.Parse(time.RFC3339Nano, next.Extra[key])
+		mark = collectors.NotAfter(mark, now) // a mark saved in the future heals
 		// Read back collectors.IndexLag: the search filters by sortAt, the
 		// earlier of createdAt and indexedAt, so a post written before the mark
 		// and indexed after the last run has a sortAt before the mark.
@@ -118,7 +119,7 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 			mark = now.Add(-time.Duration(b.Lookback)).UTC()
 			from = mark
 		}
-		posts, newest, err := b.search(ctx, q, from, mark, &next)
+		posts, newest, err := b.search(ctx, q, from, mark, now, &next)
 		for _, p := range posts {
 			next.Remember(p.NativeID)
 			out = append(out, p)
@@ -146,8 +147,8 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 
 // search reads the pages of one query whose sortAt is at or after since,
 // skipping posts in cur.Seen. newest is the newest indexedAt read (mark if
-// none is newer).
-func (b *Bluesky) search(ctx context.Context, q string, since, mark time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
+// none is newer), never after now.
+func (b *Bluesky) search(ctx context.Context, q string, since, mark, now time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
 	newest = mark
 	cursor := ""
 	for page := 0; page < b.MaxPages; page++ {
@@ -177,8 +178,8 @@ func (b *Bluesky) search(ctx context.Context, q string, since, mark time.Time, c
 				reached = true
 				continue
 			}
-			if at.After(newest) {
-				newest = at
+			if t := collectors.NotAfter(at, now); t.After(newest) {
+				newest = t
 			}
 			if cur.HasSeen(m.NativeID) {
 				continue

@@ -96,6 +96,7 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 	for _, q := range h.queries {
 		key := "since:" + q
 		since, _ := strconv.ParseInt(next.Extra[key], 10, 64)
+		since = min(since, now.Unix()) // a mark saved in the future heals
 		// Read back collectors.IndexLag: Algolia indexes a hit some time after it
 		// is created, not in order, so created_at_i > mark missed late hits.
 		from := since - int64(collectors.IndexLag/time.Second)
@@ -103,7 +104,7 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 			since = now.Add(-time.Duration(h.Lookback)).Unix()
 			from = since
 		}
-		items, newest, complete, err := h.search(ctx, q, from, since, &next)
+		items, newest, err := h.search(ctx, q, from, since, now.Unix(), &next)
 		for _, m := range items {
 			if got[m.NativeID] {
 				continue
@@ -121,11 +122,7 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 			}
 			continue
 		}
-		if complete && newest > since {
-			next.Extra[key] = strconv.FormatInt(newest, 10)
-		} else if next.Extra[key] == "" {
-			next.Extra[key] = strconv.FormatInt(since, 10)
-		}
+		next.Extra[key] = strconv.FormatInt(newest, 10) // since when none is newer
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
 	return out, next, firstErr
@@ -133,9 +130,9 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 
 // search reads the pages of one query newer than since. It skips hits in
 // cur.Seen (read before: in the overlap, or in a failed run). newest is the
-// newest created_at_i read (mark if none is newer); complete is false when
-// a page failed.
-func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cur *mw.Cursor) (items []mw.Mention, newest int64, complete bool, err error) {
+// newest created_at_i read (mark if none is newer; a hit created after now
+// does not move it past now).
+func (h *HackerNews) search(ctx context.Context, q string, since, mark, now int64, cur *mw.Cursor) (items []mw.Mention, newest int64, err error) {
 	newest = mark
 	for page := 0; page < h.MaxPages; page++ {
 		v := url.Values{}
@@ -146,14 +143,14 @@ func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cu
 		v.Set("page", strconv.Itoa(page))
 		resp, err := h.env.HTTP.Get(ctx, h.BaseURL+"/search_by_date?"+v.Encode(), nil)
 		if err != nil {
-			return items, newest, false, err
+			return items, newest, err
 		}
 		ms, info, err := Parse(resp.Body)
 		if err != nil {
-			return items, newest, false, fmt.Errorf("page %d: %w", page, err)
+			return items, newest, fmt.Errorf("page %d: %w", page, err)
 		}
 		for _, m := range ms {
-			if t := m.Published.Unix(); t > newest {
+			if t := min(m.Published.Unix(), now); t > newest {
 				newest = t
 			}
 			if cur.HasSeen(m.NativeID) {
@@ -162,12 +159,12 @@ func (h *HackerNews) search(ctx context.Context, q string, since, mark int64, cu
 			items = append(items, m)
 		}
 		if len(ms) == 0 || page+1 >= info.NbPages {
-			return items, newest, true, nil
+			return items, newest, nil
 		}
 		if page+1 == h.MaxPages {
 			h.env.Log.Warn("more new hits than max_pages allows; older ones are skipped (raise max_pages or shorten the interval)",
 				"query", q, "pages", info.NbPages, "max_pages", h.MaxPages)
 		}
 	}
-	return items, newest, true, nil
+	return items, newest, nil
 }

@@ -2,9 +2,11 @@ package reddit
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
@@ -122,5 +124,44 @@ func TestDeletedAuthorIsNoAuthor(t *testing.T) {
 	}
 	if p.Items[0].Text != "" || p.Items[0].Title != "Acme never refunded me" {
 		t.Errorf("deleted post: title %q text %q; want the title kept and no \"[deleted]\" body", p.Items[0].Title, p.Items[0].Text)
+	}
+}
+
+// TestFutureDatedPostDoesNotStopTheSource: one post dated in 2100 (a bad
+// clock upstream, a hostile listing) set the mark to 2100, and every later
+// run skipped every real post as older than it: the source returned
+// nothing, without an error, for good. The mark never passes now.
+func TestFutureDatedPostDoesNotStopTheSource(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, config(srv.URL))
+	listing := func(names ...string) string {
+		var children []string
+		for _, n := range names {
+			created := map[string]float64{"t3_future": 4102444800, "t3_old": 1795513000, "t3_new": 1795514340}[n]
+			children = append(children, fmt.Sprintf(`{"kind":"t3","data":{"name":%q,"id":%q,"title":"Acme %s","permalink":"/r/acme/comments/%s/x/","created_utc":%v,"subreddit":"acme"}}`, n, n[3:], n, n[3:], created))
+		}
+		return `{"kind":"Listing","data":{"after":null,"children":[` + strings.Join(children, ",") + `]}}`
+	}
+	fake.pages[""] = listing("t3_future", "t3_old")
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	if !cur.LastTime.Equal(ct.Now) {
+		t.Errorf("mark = %s, want now (%s): a post dated in 2100 moved it", cur.LastTime, ct.Now)
+	}
+	fake.mu.Lock()
+	fake.pages[""] = listing("t3_future", "t3_new", "t3_old")
+	fake.mu.Unlock()
+	items, _, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "t3_new" {
+		t.Fatalf("second run: %d items %v, %v; want t3_new", len(items), items, err)
+	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.LastTime = time.Unix(4102444800, 0).UTC()
+	items, healed, err := ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "t3_new" || !healed.LastTime.Equal(ct.Now) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want t3_new and the mark at now", items, healed.LastTime, err)
 	}
 }

@@ -145,7 +145,8 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 		return nil, cur, nil
 	}
 	next := cur.Clone()
-	since := cur.LastTime
+	now := r.env.Now()
+	since := collectors.NotAfter(cur.LastTime, now) // a mark saved in the future heals
 	// Read back collectors.IndexLag: search lists a post some time after it
 	// is made, not in order, and created_utc has whole seconds.
 	from := since.Add(-collectors.IndexLag)
@@ -166,8 +167,8 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 				reached = true
 				continue
 			}
-			if m.Published.After(newest) {
-				newest = m.Published
+			if t := collectors.NotAfter(m.Published, now); t.After(newest) {
+				newest = t
 			}
 			window = append(window, m)
 			if next.HasSeen(m.NativeID) {

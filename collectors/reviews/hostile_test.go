@@ -81,3 +81,61 @@ func TestNextPagesAfterHostRedirect(t *testing.T) {
 		t.Fatalf("%d reviews, requests %v; want pages 1 and 2 of the canonical host, and no page of another host", len(items), site.requests)
 	}
 }
+
+// TestRelativeDatesKeepReviewIDs: a review without an id is known by a
+// hash of what it shows, and that hash took the date as written. Sites
+// that write "2 days ago" showed it as "3 days ago" the next day: the same
+// reviews came back as new ones every day (stored and alerted again). A
+// date that is not a date is left out of the hash.
+func TestRelativeDatesKeepReviewIDs(t *testing.T) {
+	page := func(when string) string {
+		return `<!DOCTYPE html><html><body>
+<div class="review"><b class="who">Ayu</b><span class="when">` + when + `</span><p class="body">Acme kettle broke after a week</p></div>
+<div class="review"><b class="who">Budi</b><span class="when">` + when + `</span><p class="body">Acme delivery was quick</p></div>
+</body></html>`
+	}
+	site := newSite(t)
+	site.set("/relative", page("2 days ago"), `"d2"`)
+	srv := ct.Serve(t, site.ServeHTTP)
+	src := ct.Build(t, Type, "url: "+srv.URL+"/relative\nstructured: false\nselectors:\n  item: .review\n  author: .who\n  text: .body\n  date: .when\n")
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	site.set("/relative", page("3 days ago"), `"d3"`)
+	items, _, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 0 {
+		t.Fatalf("a day later: %d items %+v, %v; want none (the same reviews)", len(items), items, err)
+	}
+}
+
+// TestRunBoundAcrossPages: a run that stops at MaxPerRun on page 2 left
+// the rest of page 2 for the next run, which stopped at page 1 (all read
+// before) and never came back to it.
+func TestRunBoundAcrossPages(t *testing.T) {
+	page := func(from, n int, next string) string {
+		var b strings.Builder
+		b.WriteString(`<!DOCTYPE html><html><head>` + next + `<script type="application/ld+json">[`)
+		for i := from; i < from+n; i++ {
+			if i > from {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"@type":"Review","@id":"r%d","reviewBody":"Acme %d"}`, i, i)
+		}
+		b.WriteString(`]</script></head><body></body></html>`)
+		return b.String()
+	}
+	site := newSite(t)
+	site.set("/many", page(0, 300, `<link rel="next" href="/many?page=2">`), `"v1"`)
+	site.set("/many?page=2", page(300, 300, ""), `"v1"`)
+	srv := ct.Serve(t, site.ServeHTTP)
+	src := ct.Build(t, Type, "url: "+srv.URL+"/many\n")
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != MaxPerRun {
+		t.Fatalf("first run: %d reviews, %v; want %d", len(items), err, MaxPerRun)
+	}
+	items, _, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 600-MaxPerRun {
+		t.Fatalf("second run: %d reviews, %v; want the %d left on page 2", len(items), err, 600-MaxPerRun)
+	}
+}

@@ -87,8 +87,11 @@ func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
 		m.URL = u
 	}
 	m.Published = parseDate(rv.Date)
+	date := rv.Date // as written: ids made before stay the same
 	if m.Published.IsZero() {
-		m.Published = now.UTC()
+		// Not a date ("2 days ago" reads "3 days ago" tomorrow): kept
+		// out of the content id, which would change with it.
+		m.Published, date = now.UTC(), ""
 	}
 	switch {
 	case rv.ID != "" && !strings.HasPrefix(rv.ID, "_:"):
@@ -104,7 +107,7 @@ func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
 	case m.URL != base.String():
 		m.NativeID = m.URL
 	default:
-		m.NativeID = contentID(base.Hostname(), m.Author, rv.Date, m.Title+"\n"+m.Text)
+		m.NativeID = contentID(base.Hostname(), m.Author, date, m.Title+"\n"+m.Text)
 	}
 	return m
 }

@@ -183,3 +183,28 @@ func TestLegacyCharsetPages(t *testing.T) {
 		t.Errorf("UTF-8 declared latin-1: %q", got)
 	}
 }
+
+// TestJSONLDShapes: JSON-LD may give any value as a list or as a value
+// object ({"@value": ...}), and older CMS templates wrap a script's JSON in
+// a CDATA section or an HTML comment. A 1-star rating in one of those
+// shapes was read as no rating (and raised no critical alert), and a
+// wrapped script as no reviews at all.
+func TestJSONLDShapes(t *testing.T) {
+	r := &Reviews{ratingRe: defaultNumber, structured: true}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, script string
+		rating       float32
+	}{
+		{"rating in a list", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":[{"@type":"Rating","ratingValue":1}]}`, 1},
+		{"value object", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":{"@value":"1"},"bestRating":{"@value":"5"}}}`, 1},
+		{"value in a list", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":["2"],"bestRating":"10"}}`, 1},
+		{"CDATA", "//<![CDATA[\n" + `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":"1"}}` + "\n//]]>", 1},
+		{"HTML comment", "<!--\n" + `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":"1"}}` + "\n-->", 1},
+	} {
+		p, err := r.ParsePage([]byte(`<html><head><script type="application/ld+json">`+tc.script+`</script></head><body></body></html>`), "https://shop.example/acme", now)
+		if err != nil || len(p.Items) != 1 || p.Items[0].Rating != tc.rating || p.Items[0].Text != "Acme broke" {
+			t.Errorf("%s: %+v, %v; want one review rated %v", tc.name, p.Items, err, tc.rating)
+		}
+	}
+}

@@ -80,6 +80,10 @@ func (r *Reviews) Init(env collectors.Env) error {
 	return nil
 }
 
+// extraResume is the cursor Extra key set when a run failed on a page or
+// stopped at MaxPerRun: the next run reads on past pages read before.
+const extraResume = "resume"
+
 // MaxPerRun bounds the reviews one run returns. A review page shows tens;
 // a hostile or broken one can carry a JSON-LD array of a hundred thousand
 // within the body limit, which would cost gigabytes and seconds to keep
@@ -95,7 +99,8 @@ const MaxPerRun = 500
 // first page whose reviews were all seen. The first page is fetched
 // conditionally (ETag / Last-Modified): unchanged means nothing new. When a
 // later page fails, the reviews of earlier pages are returned and
-// remembered, and the error names the page.
+// remembered, the error names the page, and the next run reads every page
+// up to max_pages (unconditionally), so the failed page is not skipped.
 func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention, next mw.Cursor, err error) {
 	next = cur.Clone()
 	now := r.env.Now().UTC()
@@ -106,10 +111,15 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 		seen[id] = true
 	}
 	var ids []string
+	// After a run that failed on a page or stopped at MaxPerRun, the next
+	// reads every page up to max_pages: the rest comes after pages all
+	// read before, where a run would otherwise stop (or page 1 answer 304).
+	resume := cur.Extra[extraResume] != ""
 	defer func() {
 		next.Remember(ids...)
-		if len(out) >= MaxPerRun {
-			// The rest is read next run: page 1 must not answer 304.
+		delete(next.Extra, extraResume)
+		if len(out) >= MaxPerRun || err != nil {
+			next.Extra[extraResume] = "1"
 			next.ETag, next.LastModified = "", ""
 		}
 	}()
@@ -119,7 +129,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 	for page := 1; page <= r.MaxPages && pageURL != "" && len(out) < MaxPerRun; page++ {
 		visited[pageURL] = true
 		req := collectors.Request{URL: pageURL, CheckRobots: true}
-		if page == 1 {
+		if page == 1 && !resume {
 			req.ETag, req.LastModified = cur.ETag, cur.LastModified
 		}
 		resp, err := r.env.HTTP.Do(ctx, req)
@@ -163,7 +173,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 				next.LastTime = m.Published
 			}
 		}
-		if fresh == 0 && len(p.Items) > 0 {
+		if fresh == 0 && len(p.Items) > 0 && !resume {
 			break // this page is all old: the rest is older still
 		}
 		pageURL = sameHost(p.Next, r.URL, served)

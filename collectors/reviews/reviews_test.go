@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,8 +159,9 @@ func TestSecondRunReturnsOnlyNew(t *testing.T) {
 
 func TestLaterPageFails(t *testing.T) {
 	site := newSite(t)
+	var recovered atomic.Bool
 	srv := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("page") == "2" {
+		if r.URL.Query().Get("page") == "2" && !recovered.Load() {
 			w.Header().Set("Retry-After", "90")
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 			return
@@ -173,6 +175,24 @@ func TestLaterPageFails(t *testing.T) {
 	ct.WantErrorContains(t, err, "reviews", "page 2")
 	if len(items) != 3 || len(cur.Seen) != 3 {
 		t.Fatalf("items %d, seen %d; want page 1 kept and remembered", len(items), len(cur.Seen))
+	}
+	// Page 2 answers again; page 1 has not changed. The run read page 1
+	// with its ETag kept, so the next one got 304 and never asked for
+	// page 2: its reviews waited until page 1 changed.
+	recovered.Store(true)
+	items, cur, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("next run: %d items, %v; want page 2's 2 reviews", len(items), err)
+	}
+	site.mu.Lock()
+	site.requests = nil
+	site.mu.Unlock()
+	items, _, err = ct.Collect(t, src, cur)
+	site.mu.Lock()
+	requests := strings.Join(site.requests, ",")
+	site.mu.Unlock()
+	if err != nil || len(items) != 0 || requests != "/review/www.acme.example" {
+		t.Fatalf("the run after: %d items, requests %s, %v; want page 1 only, unchanged", len(items), requests, err)
 	}
 }
 

@@ -29,7 +29,7 @@ const maxDepth = 32
 func jsonLD(doc *goquery.Document) (out []rawReview, broken int) {
 	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
 		var v any
-		raw := []byte(strings.TrimSpace(s.Text()))
+		raw := []byte(unwrapScript(s.Text()))
 		if err := json.Unmarshal(raw, &v); err != nil {
 			// Templates often leave a line break inside a string (a
 			// multi-line review body): strict JSON refuses it.
@@ -41,6 +41,19 @@ func jsonLD(doc *goquery.Document) (out []rawReview, broken int) {
 		walk(v, 0, &out)
 	})
 	return out, broken
+}
+
+// unwrapScript is a script's JSON without the CDATA section or HTML
+// comment that older (XHTML) templates wrap it in: "//<![CDATA[ … //]]>",
+// "<!-- … -->".
+func unwrapScript(s string) string {
+	s = strings.TrimSpace(s)
+	for _, w := range [][2]string{{"//<![CDATA[", "//]]>"}, {"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		if strings.HasPrefix(s, w[0]) {
+			s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(s, w[0])), w[1]))
+		}
+	}
+	return s
 }
 
 func walk(v any, depth int, out *[]rawReview) {
@@ -132,10 +145,14 @@ func reviewFromLD(m map[string]any) rawReview {
 	if r.Text == "" {
 		r.Text = textutil.PlainText(str(m["description"]))
 	}
-	if rr, ok := m["reviewRating"].(map[string]any); ok {
+	rating := m["reviewRating"]
+	if l, ok := rating.([]any); ok && len(l) > 0 { // JSON-LD may list any value
+		rating = l[0]
+	}
+	if rr, ok := rating.(map[string]any); ok && rr["@value"] == nil {
 		best := num(rr["bestRating"])
 		r.Rating = scaleRating(num(rr["ratingValue"]), best)
-	} else if v := num(m["reviewRating"]); v > 0 {
+	} else if v := num(rating); v > 0 {
 		r.Rating = scaleRating(v, 5)
 	}
 	return r
@@ -158,6 +175,8 @@ func str(v any) string {
 	return ""
 }
 
+// num returns a JSON-LD number: a number, a numeric string ("4,5"), or
+// either as a value object or the first of a list.
 func num(v any) float64 {
 	switch x := v.(type) {
 	case float64:
@@ -166,6 +185,12 @@ func num(v any) float64 {
 		var f float64
 		fmt.Sscanf(strings.ReplaceAll(x, ",", "."), "%g", &f)
 		return f
+	case map[string]any: // {"@value": ...}
+		return num(x["@value"])
+	case []any:
+		if len(x) > 0 {
+			return num(x[0])
+		}
 	}
 	return 0
 }

@@ -139,3 +139,43 @@ func jsonKey(quoted []byte) string {
 	}
 	return s
 }
+
+// coerceJSONIDs returns a JSON Feed whose item ids are all strings (or
+// absent): JSON Feed 1.1 says a reader must coerce an id presented as a
+// number or other type to a string, and gofeed's decoder refuses the whole
+// feed over one. A number or boolean becomes its literal text (a 20-digit
+// id stays exact); an object or array is no id (the item's url stands in).
+// body comes back as it was when no id needs it or it does not decode
+// (the parser then reports why).
+func coerceJSONIDs(body []byte) []byte {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) != nil {
+		return body
+	}
+	var items []map[string]json.RawMessage
+	if json.Unmarshal(doc["items"], &items) != nil {
+		return body
+	}
+	changed := false
+	for _, it := range items {
+		id := bytes.TrimSpace(it["id"])
+		if len(id) == 0 || id[0] == '"' || bytes.Equal(id, []byte("null")) {
+			continue
+		}
+		changed = true
+		if id[0] == '{' || id[0] == '[' {
+			delete(it, "id")
+			continue
+		}
+		it["id"], _ = json.Marshal(string(id))
+	}
+	if !changed {
+		return body
+	}
+	doc["items"], _ = json.Marshal(items)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -117,5 +118,53 @@ func TestGoogleNewsOutletAndNoHostAuthors(t *testing.T) {
 	items = collectBody(t, body, "application/rss+xml")
 	if len(items) != 1 || items[0].Author != "Sari Dewi" {
 		t.Errorf("channel author: %+v", items)
+	}
+}
+
+// TestZoneAbbreviations: RSS dates are RFC 822, whose zones include EST,
+// EDT, CST, CDT, MST, MDT, PST and PDT; Indonesian feeds write WIB, WITA
+// and WIT. Go reads an abbreviation it does not know (in this process's
+// time zone) as UTC, so a US feed's 09:00 EST was stored as 09:00 UTC,
+// five hours early, and an Indonesian 09:00 WIB seven hours late.
+func TestZoneAbbreviations(t *testing.T) {
+	for _, tc := range []struct{ date, want string }{
+		{"Tue, 24 Nov 2026 09:00:00 EST", "2026-11-24T14:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 EDT", "2026-11-24T13:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 CST", "2026-11-24T15:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 PDT", "2026-11-24T16:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WIB", "2026-11-24T02:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WITA", "2026-11-24T01:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 WIT", "2026-11-24T00:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 GMT", "2026-11-24T09:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 +0700", "2026-11-24T02:00:00Z"},
+		{"Tue, 24 Nov 2026 09:00:00 XYZ", "2026-11-24T09:00:00Z"}, // unknown: as UTC, as before
+	} {
+		body := `<rss version="2.0"><channel><title>t</title><item><guid>i1</guid><title>Acme</title><pubDate>` + tc.date + `</pubDate></item></channel></rss>`
+		items := collectBody(t, []byte(body), "application/rss+xml")
+		if len(items) != 1 || items[0].Published.Format(time.RFC3339) != tc.want {
+			t.Errorf("%s: published %v, want %s", tc.date, items, tc.want)
+		}
+	}
+}
+
+// TestJSONFeedNumericIDs: JSON Feed 1.1 says a reader must coerce an id
+// presented as a number to a string, and feeds do send numbers (a blog's
+// post ids). gofeed's decoder refused the whole feed over the first one.
+func TestJSONFeedNumericIDs(t *testing.T) {
+	body := `{"version":"https://jsonfeed.org/version/1.1","title":"Acme blog","items":[
+{"id":1042,"url":"https://blog.example.com/1042","title":"Acme ships","content_text":"Acme ships today","date_published":"2026-11-24T08:00:00Z"},
+{"id":12345678901234567890,"url":"https://blog.example.com/big","title":"Acme refunds","content_html":"<p>Acme refunds</p>"},
+{"id":"abc","url":"https://blog.example.com/abc","title":"Acme store","content_text":"x"},
+{"id":{"odd":1},"url":"https://blog.example.com/obj","title":"Acme object id","content_text":"x"}]}`
+	items := collectBody(t, []byte(body), "application/feed+json")
+	var ids []string
+	for _, m := range items {
+		ids = append(ids, m.NativeID)
+	}
+	if got := strings.Join(ids, ","); got != "1042,12345678901234567890,abc,https://blog.example.com/obj" {
+		t.Fatalf("ids = %q, want 1042,12345678901234567890,abc,https://blog.example.com/obj (an object is no id: the url stands in)", got)
+	}
+	if items[0].Title != "Acme ships" || !items[0].Published.Equal(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("first item = %+v", items[0])
 	}
 }

@@ -154,6 +154,7 @@ func parse(body []byte, contentType string) (feed *gofeed.Feed, cut bool, err er
 	body = toUTF8(body, contentType)
 	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' {
 		body, cut = boundJSON(body)
+		body = coerceJSONIDs(body)
 	} else if body, cut, err = boundXML(body); err != nil {
 		if looksHTML(body) { // HTML leaves <br> and <img> open
 			return nil, false, notAFeed(body)
@@ -293,11 +294,39 @@ func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit in
 func published(it *gofeed.Item, now time.Time) time.Time {
 	switch {
 	case it.PublishedParsed != nil:
-		return it.PublishedParsed.UTC()
+		return zoned(*it.PublishedParsed, it.Published).UTC()
 	case it.UpdatedParsed != nil:
-		return it.UpdatedParsed.UTC()
+		return zoned(*it.UpdatedParsed, it.Updated).UTC()
 	}
 	return now
+}
+
+// zoneOffsets are the zone abbreviations feeds write, in hours east of
+// UTC: RFC 822's North American zones (RSS 2.0 dates are RFC 822) and
+// Indonesia's, with a few more that each name one zone only.
+var zoneOffsets = map[string]float64{
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+	"WIB": 7, "WITA": 8, "WIT": 9,
+	"CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "JST": 9, "KST": 9, "SGT": 8, "HKT": 8,
+	"AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}
+
+// zoned corrects t, parsed from raw, when raw ends with a zone
+// abbreviation of zoneOffsets that the parser read as UTC: Go reads an
+// abbreviation that the process's own time zone does not define with a
+// zero offset. It was read so when t's clock in UTC is the clock written
+// before the abbreviation ("09:00:00 EST" read as 09:00 UTC).
+func zoned(t time.Time, raw string) time.Time {
+	f := strings.Fields(raw)
+	if len(f) < 2 {
+		return t
+	}
+	h, ok := zoneOffsets[strings.ToUpper(f[len(f)-1])]
+	clock := f[len(f)-2]
+	if u := t.UTC(); !ok || (clock != u.Format("15:04:05") && clock != u.Format("15:04")) {
+		return t
+	}
+	return t.Add(-time.Duration(h * float64(time.Hour)))
 }
 
 // UnwrapGoogleLink returns the target of a Google redirect link

@@ -43,7 +43,8 @@ func isClean(s string) bool {
 }
 
 // PlainText strips HTML tags, decodes entities and folds white space like
-// Clean. The contents of script, style and comments are dropped; block
+// Clean. The contents of script and style elements (closed ones: an
+// unclosed <script> is text naming the tag) and of comments are dropped; block
 // elements and <br> become a space so words do not run together. A "<" that
 // does not start a tag stays text. It never fails: broken markup gives its
 // text (an unterminated tag is dropped).
@@ -83,6 +84,9 @@ func PlainText(s string) string {
 type writer struct {
 	b     strings.Builder
 	space bool // a space is pending
+	// unclosed holds "script" or "style" once no end tag of it follows:
+	// later ones are not looked for again, which keeps PlainText linear.
+	unclosed map[string]bool
 }
 
 func newWriter(n int) *writer {
@@ -171,11 +175,17 @@ func (w *writer) tag(s string, i int) int {
 	name := strings.ToLower(tagName(strings.TrimPrefix(body, "/")))
 	switch name {
 	case "script", "style":
-		if !closing {
+		// A closed element's content is dropped. One never closed is
+		// text naming the tag ("the <script> tag in Acme's widget"): only
+		// the tag goes.
+		if !closing && !w.unclosed[name] {
 			if k := indexFold(s[end:], "</"+name); k >= 0 {
 				return end + k
 			}
-			return len(s)
+			if w.unclosed == nil {
+				w.unclosed = map[string]bool{}
+			}
+			w.unclosed[name] = true
 		}
 	case "br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr":
 		w.space = true

@@ -44,6 +44,13 @@ func TestPlainTextMore(t *testing.T) {
 		{"a&nbsp;&nbsp;b", "a b"},
 		{"AT&T &unknown; & more", "AT&T &unknown; & more"},
 		{"<p>Harga <b>Rp 50.000</b></p>", "Harga Rp 50.000"},
+		// A title or summary that names a <script> or <style> tag as text
+		// (Atom type="text", a tech blog's RSS title) has no closing tag:
+		// everything after it was dropped as script content, the brand
+		// with it. Only a closed element's content goes.
+		{"Why the <script> tag in Acme's widget blocks rendering", "Why the tag in Acme's widget blocks rendering"},
+		{"Use <style> in Acme", "Use in Acme"},
+		{"<p>Acme</p><script>track()</script> rocks <script> tag", "Acme rocks tag"},
 	} {
 		if got := PlainText(tc.in); got != tc.want {
 			t.Errorf("PlainText(%q) = %q, want %q", tc.in, got, tc.want)

@@ -129,9 +129,10 @@ type target struct {
 // Comments published at the mark itself are told apart by Seen.
 func (y *YouTube) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
-	since := cur.LastTime
+	now := y.env.Now().UTC()
+	since := collectors.NotAfter(cur.LastTime, now) // a mark saved in the future heals
 	if since.IsZero() {
-		since = y.env.Now().Add(-time.Duration(y.Lookback)).UTC()
+		since = now.Add(-time.Duration(y.Lookback))
 	}
 	units := 0
 	defer func() { y.env.Log.Debug("youtube quota used", "units", units, "bound", y.QuotaPerRun()) }()
@@ -154,8 +155,8 @@ func (y *YouTube) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 		units += n
 		for _, m := range items {
 			out = append(out, m)
-			if m.Published.After(newest) {
-				newest = m.Published
+			if t := collectors.NotAfter(m.Published, now); t.After(newest) {
+				newest = t
 			}
 		}
 		if err != nil {

@@ -421,3 +421,40 @@ func TestSearchAnswerBoundedByMaxVideos(t *testing.T) {
 		t.Fatalf("%d calls for max_videos 3; want at most %d (1 search + 3 videos × max_pages)", len(calls), bound)
 	}
 }
+
+// TestFutureDatedCommentDoesNotStopTheSource: one comment published in
+// 2100 set the mark there, and every later comment, older than it, ended
+// the reading: the source returned nothing, without an error, for good.
+// The mark never passes now.
+func TestFutureDatedCommentDoesNotStopTheSource(t *testing.T) {
+	var body string
+	threads := func(comments ...string) {
+		var items []string
+		for _, c := range comments {
+			id, at, _ := strings.Cut(c, "@")
+			items = append(items, fmt.Sprintf(`{"kind":"youtube#commentThread","id":%q,"snippet":{"videoId":"vid1AcmeK01","topLevelComment":{"id":%q,"snippet":{"videoId":"vid1AcmeK01","textDisplay":"Acme %s","authorDisplayName":"@x","publishedAt":%q,"updatedAt":%q}},"isPublic":true}}`, id, id, id, at, at))
+		}
+		body = `{"kind":"youtube#commentThreadListResponse","items":[` + strings.Join(items, ",") + `]}`
+	}
+	srv := ct.Serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) })
+	src := ct.Build(t, Type, "api_key: "+key+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL)
+	threads("Ugfuture@2100-01-01T00:00:00Z", "Ugold@2026-11-24T09:00:00Z")
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	if !cur.LastTime.Equal(ct.Now) {
+		t.Errorf("mark = %s, want now (%s): a comment dated in 2100 moved it", cur.LastTime, ct.Now)
+	}
+	threads("Ugfuture@2100-01-01T00:00:00Z", "Ugnew@2026-11-24T10:00:00Z", "Ugold@2026-11-24T09:00:00Z")
+	items, _, err = ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "Ugnew" {
+		t.Fatalf("second run: %d items %v, %v; want Ugnew", len(items), items, err)
+	}
+	// A cursor an earlier version saved with the mark in 2100 heals.
+	cur.LastTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	items, healed, err := ct.Collect(t, src, cur)
+	if err != nil || len(items) != 1 || items[0].NativeID != "Ugnew" || !healed.LastTime.Equal(ct.Now) {
+		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want Ugnew and the mark at now", items, healed.LastTime, err)
+	}
+}
