@@ -342,6 +342,12 @@ func (g *dialGuard) checkRedirect(req *http.Request, via []*http.Request) error 
 	if err := g.checkURL(req.URL); err != nil {
 		return fmt.Errorf("redirect to %s refused: %w", MaskURL(req.URL.String()), err)
 	}
+	// A 307 or 308 resends the body (a login's password, a token
+	// exchange's secret); Go drops Authorization on a cross-host
+	// redirect but not the body.
+	if req.GetBody != nil && req.ContentLength != 0 && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+		return fmt.Errorf("redirect of %s %s to another host (%s) refused: it would resend the request body, which may hold credentials; configure the final URL", via[0].Method, MaskURL(via[0].URL.String()), req.URL.Host)
+	}
 	return nil
 }
 

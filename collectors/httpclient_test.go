@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"io"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -290,5 +291,42 @@ func TestRobotsServerErrorNotCached(t *testing.T) {
 	}
 	if _, err := c.Do(context.Background(), Request{URL: srv.URL + "/private/x", CheckRobots: true}); !errors.Is(err, ErrRobots) {
 		t.Fatalf("disallowed page: %v", err)
+	}
+}
+
+// A POST (a login carrying a password) redirected with 307/308 to another
+// host is refused: Go would resend the body there. A redirect on the same
+// host, and a GET's redirect to another host, still follow.
+func TestBodyNotResentToAnotherHost(t *testing.T) {
+	var leaked []byte
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked, _ = io.ReadAll(r.Body)
+		io.WriteString(w, "{}")
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/login":
+			http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/steal", http.StatusTemporaryRedirect)
+		case "/moved":
+			http.Redirect(w, r, "/final", http.StatusPermanentRedirect)
+		case "/final":
+			b, _ := io.ReadAll(r.Body)
+			w.Write(b)
+		}
+	}))
+	defer srv.Close()
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1, AllowLoopback: true})
+	body := []byte(`{"identifier":"acme.bsky.social","password":"app-pass-1234"}`)
+	_, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: srv.URL + "/login", Body: body})
+	if err == nil || !strings.Contains(err.Error(), "another host") || leaked != nil {
+		t.Fatalf("err %v, leaked %q", err, leaked)
+	}
+	resp, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: srv.URL + "/moved", Body: body})
+	if err != nil || string(resp.Body) != string(body) {
+		t.Fatalf("same-host redirect: %v", err)
+	}
+	if _, err := c.Get(context.Background(), srv.URL+"/login", nil); err != nil {
+		t.Fatalf("GET redirected to another host: %v", err)
 	}
 }
