@@ -2,8 +2,8 @@ package collectors
 
 import (
 	"context"
-	"io"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
