@@ -40,6 +40,9 @@ type Env struct {
 	Type   string       // its type
 	HTTP   *HTTPClient  // shared polite client
 	Brands []mw.Brand   // the brands this source collects for (for search queries)
+	// Interval is how often the source runs (its interval:, or
+	// DefaultInterval), for collectors that budget a daily quota.
+	Interval time.Duration
 	Log    *slog.Logger // scoped with source=<name>
 	Now    func() time.Time
 }
@@ -118,6 +121,9 @@ func Build(cfg *mw.Config, sc mw.SourceConfig, env Env) (*Source, error) {
 		env.Now = time.Now
 	}
 	env.Brands = brandsFor(cfg.Brands, sc.Brands)
+	if env.Interval = sc.Interval.D(); env.Interval <= 0 {
+		env.Interval = DefaultInterval
+	}
 	if in, ok := c.(Initer); ok {
 		if err := in.Init(env); err != nil {
 			return nil, &mw.ConfigError{File: cfg.File, Line: sc.Line, Key: "sources[" + sc.Name + "]", Msg: err.Error()}

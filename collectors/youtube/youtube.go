@@ -27,10 +27,11 @@ const DefaultBaseURL = "https://www.googleapis.com/youtube/v3"
 // credentialsPage is where API keys come from.
 const credentialsPage = "https://console.cloud.google.com/apis/credentials"
 
-// Quota costs in units (the default daily quota is 10,000).
+// Quota costs in units, and the API's default daily quota.
 const (
 	costSearch = 100
 	costList   = 1
+	dailyQuota = 10_000
 )
 
 func init() {
@@ -99,6 +100,10 @@ func (y *YouTube) Init(env collectors.Env) error {
 		if y.query == "" {
 			return errors.New("youtube needs channel_id, a query or brands with keywords")
 		}
+	}
+	if perDay := y.QuotaPerRun() * int(24*time.Hour/max(env.Interval, time.Minute)); perDay > dailyQuota {
+		env.Log.Warn("youtube: at this interval the runs can use more than the API's default daily quota; past it every run fails until midnight Pacific time (set interval: 1h, lower max_videos or max_pages, or ask Google for more quota)",
+			"units_per_day", perDay, "daily_quota", dailyQuota, "units_per_run", y.QuotaPerRun(), "interval", env.Interval.String())
 	}
 	return nil
 }

@@ -458,3 +458,26 @@ func TestFutureDatedCommentDoesNotStopTheSource(t *testing.T) {
 		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want Ugnew and the mark at now", items, healed.LastTime, err)
 	}
 }
+
+// Search mode at the default 15-minute interval can use 110 units × 96
+// runs = 10,560 a day, past the API's default 10,000: building the source
+// warns and says what to change. Hourly, or a channel's list, does not.
+func TestQuotaWarning(t *testing.T) {
+	for _, tc := range []struct {
+		conf string
+		warn bool
+	}{
+		{"api_key: " + key, true},
+		{"api_key: " + key + "\ninterval: 1h", false},
+		{"api_key: " + key + "\nchannel_id: " + channel, false},
+	} {
+		_, logs, err := ct.BuildBrands(Type, ct.Brands, tc.conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(logs.String(), "units_per_day=10560") && strings.Contains(logs.String(), "interval: 1h")
+		if tc.warn != got || (!tc.warn && strings.Contains(logs.String(), "daily quota")) {
+			t.Errorf("%q: warned %v, want %v:\n%s", tc.conf, got, tc.warn, logs)
+		}
+	}
+}
