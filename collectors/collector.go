@@ -36,15 +36,15 @@ type Initer interface {
 
 // Env is what a collector gets from the program.
 type Env struct {
-	Name   string       // the configured source name
-	Type   string       // its type
-	HTTP   *HTTPClient  // shared polite client
-	Brands []mw.Brand   // the brands this source collects for (for search queries)
+	Name   string      // the configured source name
+	Type   string      // its type
+	HTTP   *HTTPClient // shared polite client
+	Brands []mw.Brand  // the brands this source collects for (for search queries)
 	// Interval is how often the source runs (its interval:, or
 	// DefaultInterval), for collectors that budget a daily quota.
 	Interval time.Duration
-	Log    *slog.Logger // scoped with source=<name>
-	Now    func() time.Time
+	Log      *slog.Logger // scoped with source=<name>
+	Now      func() time.Time
 }
 
 // Factory returns a new, zero collector whose struct is its config (yaml
