@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // token is one word of a text, VADER style: whitespace-separated, with
@@ -508,6 +510,27 @@ func (s *scratch) field(f string) {
 // invisible characters: so their place does not matter ("\u200e(good)"
 // is "good" as "(good)" is), and a part of them alone is no token.
 func (s *scratch) part(p string) {
+	// The invisible characters are left out and the letters of fancy
+	// text written as the ASCII they draw (rare: the copy is made only
+	// then); the '!' and '?' that fullwidth marks become are counted, as
+	// tokenize counted the field's ASCII ones.
+	if strings.ContainsFunc(p, rewritten) {
+		p = strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			if c := plainLetter(r); c != 0 {
+				switch c {
+				case '!':
+					s.excl++
+				case '?':
+					s.quest++
+				}
+				return rune(c)
+			}
+			return r
+		}, p)
+	}
 	a := len(s.buf)
 	acc := s.lower(p) | cHigh
 	if len(s.buf) == a {
@@ -515,17 +538,56 @@ func (s *scratch) part(p string) {
 	}
 	// word strips the part's ASCII punctuation as written: a typographic
 	// apostrophe, which lower wrote as ', is not ASCII punctuation
-	// ("0!’" keeps it). Only the invisible characters are left out (rare:
-	// the copy is made only then).
-	if strings.ContainsFunc(p, invisible) {
-		p = strings.Map(func(r rune) rune {
-			if invisible(r) {
-				return -1
-			}
-			return r
-		}, p)
-	}
+	// ("0!’" keeps it).
 	s.word(a, acc, p)
+}
+
+// rewritten reports a character that part drops or rewrites.
+func rewritten(r rune) bool { return invisible(r) || plainLetter(r) != 0 }
+
+// plainLetter returns the ASCII character that r, a character of "fancy
+// text", draws, or 0: the fullwidth forms of ASCII (U+FF01-FF5E, which
+// CJK keyboards type: "ｇｏｏｄ，"), the mathematical letters and digits
+// (bold, italic, script, fraktur, double-struck, sans-serif, monospace:
+// "𝐠𝐨𝐨𝐝", "𝓰𝓸𝓸𝓭"), and the circled and squared letters ("ⓖⓞⓞⓓ",
+// "🄶🄾🄾🄳") that text generators on social networks produce; each is
+// its compatibility decomposition (NFKC). Circled digits ("①", a list's
+// numbering) and look-alike letters of other scripts (Cyrillic "о") are
+// left as they are: the critical-mention matcher reads the latter as
+// Latin (alerts/critical/fold.go), the scorer as the script they are.
+func plainLetter(r rune) byte {
+	switch {
+	case r < 0x2460:
+		return 0
+	case r < 0x2500:
+		return fancyEnclosed[r-0x2460]
+	case 0xff01 <= r && r <= 0xff5e:
+		return byte(r - 0xff01 + '!')
+	case 0x1d400 <= r && r < 0x1d800:
+		return fancyMath[r-0x1d400]
+	case 0x1f100 <= r && r < 0x1f200:
+		return fancySupplement[r-0x1f100]
+	}
+	return 0
+}
+
+// The tables of plainLetter: a block's code points whose NFKC is one
+// ASCII letter (or digit, where digits is true).
+var (
+	fancyEnclosed   = fancyTable(0x2460, 0xa0, false)   // Enclosed Alphanumerics
+	fancyMath       = fancyTable(0x1d400, 0x400, true)  // Mathematical Alphanumeric Symbols
+	fancySupplement = fancyTable(0x1f100, 0x100, false) // Enclosed Alphanumeric Supplement
+)
+
+func fancyTable(first rune, n int, digits bool) []byte {
+	t := make([]byte, n)
+	for i := range t {
+		d := norm.NFKC.String(string(first + rune(i)))
+		if len(d) == 1 && (d[0]|0x20 >= 'a' && d[0]|0x20 <= 'z' || digits && d[0] >= '0' && d[0] <= '9') {
+			t[i] = d[0]
+		}
+	}
+	return t
 }
 
 // lower appends the lower case of f to buf (typographic apostrophes as

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // refToken is what the reference tokenizer says a token is.
@@ -46,8 +48,8 @@ func refTokenize(text string) ([]refToken, refCounts) {
 	var toks []refToken
 	var c refCounts
 	for _, field := range strings.FieldsFunc(text, func(r rune) bool { return r < utf8.RuneSelf && isSpace(byte(r)) }) {
-		c.excl += strings.Count(field, "!")
-		c.quest += strings.Count(field, "?")
+		c.excl += strings.Count(field, "!") + strings.Count(field, "\uff01") // fullwidth ！ too
+		c.quest += strings.Count(field, "?") + strings.Count(field, "\uff1f")
 		high := false
 		for i := 0; i < len(field); i++ {
 			high = high || field[i] >= utf8.RuneSelf
@@ -76,6 +78,9 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 	p = strings.Map(func(r rune) rune {
 		if invisible(r) {
 			return -1
+		}
+		if a, ok := refFancy(r); ok {
+			return a
 		}
 		return r
 	}, p)
@@ -136,6 +141,26 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 	return append(toks, t)
 }
 
+// refFancy returns the ASCII character a character of fancy text stands
+// for, by its compatibility decomposition: any fullwidth form of ASCII, a
+// mathematical letter or digit, a circled or squared letter.
+func refFancy(r rune) (rune, bool) {
+	d := []rune(norm.NFKC.String(string(r)))
+	if len(d) != 1 || d[0] <= ' ' || d[0] >= utf8.RuneSelf {
+		return 0, false
+	}
+	c := d[0]
+	switch {
+	case 0xff01 <= r && r <= 0xff5e: // Halfwidth and Fullwidth Forms
+		return c, true
+	case 0x1d400 <= r && r <= 0x1d7ff: // Mathematical Alphanumeric Symbols
+		return c, unicode.IsLetter(c) || unicode.IsDigit(c)
+	case 0x2460 <= r && r <= 0x24ff, 0x1f100 <= r && r <= 0x1f1ff: // Enclosed Alphanumerics (and Supplement)
+		return c, unicode.IsLetter(c)
+	}
+	return 0, false
+}
+
 // refLower is the lower case of s, with typographic apostrophes as '.
 func refLower(s string) string {
 	var b strings.Builder
@@ -187,6 +212,7 @@ var tokenizerSeeds = []string{
 	"ABCDEFGHIJ abcdefghi ABCDEFGHIJKLMNOPQRS wow!!!!!!!!!!!!!!! x:y abcdefgh:ijk",
 	"was\u00a0terrible,\u3000kecewa\u200bbanget \u200e(good)\u200f ter\u00adrible \ufeffok \u2764\ufe0f \u200d \x00bad\x1b",
 	"\u202egood\u202c DON\u00adT\u00a0?! \u2003\u2003 \u00ad",
+	"𝐚𝐦𝐚𝐳𝐢𝐧𝐠 𝓼𝓮𝓻𝓿𝓲𝓬𝓮，ｈａｔｅ ｉｔ！？ ＧＯＯＤ ⓖⓞⓞⓓ Ⓜ 🄶🄾🄾🄳 🄫 ① 𝟓/𝟓 ｗｗｗ．ａ．ｃｏ ＠ａｃｍｅ ：） ＤＯＮ＇Ｔ",
 }
 
 // The fast tokenizer (eight bytes at a time, hashing as it goes, with
