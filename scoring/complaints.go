@@ -393,7 +393,7 @@ const harmSettled = -0.5
 // praise cues (see the file comment) and returns it.
 func (s *scratch) settle(v float64) float64 {
 	switch {
-	case s.harm:
+	case s.harms > 0:
 		return min(v, harmSettled)
 	case s.domNeg <= complaintClear && v > -labelThresh && s.domNeg+s.domPos <= complaintNet &&
 		!s.beforeBut(s.lastNeg):

@@ -39,11 +39,12 @@ type scratch struct {
 	stage [numStages]float32
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
-	// The negative and the positive domain valences apart, and whether a
-	// harm cue was seen (complaints.go, settle).
+	// The negative and the positive domain valences apart, and the harm
+	// cues seen that no negation reaches (complaints.go, settle).
 	domNeg, domPos   float32
 	lastNeg, lastPos int32 // the last token of a negative and a positive cue, -1 if none
-	harm             bool
+	harms            int
+	harmEnd          int32 // the last token of the last harm counted, -1 if none
 	// "tidak pernah" ends at neverAt (-1 if none); neverCue reports a cue
 	// right after it. lastCue is the last token of the last cue applied
 	// and lastCueVal its valence, for a booster after it (complaints.go).
@@ -81,7 +82,7 @@ func getScratch() *scratch {
 func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
-	s.domNeg, s.domPos, s.harm = 0, 0, false
+	s.domNeg, s.domPos, s.harms, s.harmEnd = 0, 0, 0, -1
 	s.lastNeg, s.lastPos = -1, -1
 	s.neverAt, s.lastCue, s.neverCue, s.lastCueVal = -1, -1, false, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
