@@ -329,11 +329,61 @@ func addComplaintCues() bool {
 	return true
 }
 
-// markHarm flags the cues of harmCues; loadTables calls it once the cues
-// exist.
+// ambiguousHarms are the harm cues that everyday speech also uses for no
+// harm: "the police academy movie", "donated to the children's
+// hospital", "stole the show", "death by chocolate", "I died laughing",
+// "hey sue", "my heart melted", "sparked joy", "as I recalled";
+// "this cake is dangerous"; Indonesian "racun" (a product too tempting:
+// "racun shopee"), "polisi tidur" (a speed bump), "penjualan meledak",
+// "ledakan rasa", "bahaya, enak banget". Such a cue reports a harm,
+// with its valence, only when the critical-mention matcher (its context
+// rules: a report, a device, food, a person) finds a harm in the text
+// (confirmWeakHarms); otherwise it adds no valence and the rules and
+// models read the text, but the mention is never labelled positive
+// (capWeakHarm): a harm that the matcher's context rules miss is not
+// praised.
+var ambiguousHarms = []string{
+	"hospital", "police", "stolen", "stole", "dangerous", "death", "died", "sue", "lawyer", "melted",
+	"sparked", "recalled", "exploded", "explosion",
+	"racun", "polisi", "meledak", "ledakan", "bahaya",
+}
+
+// markHarm flags the cues of harmCues and the ambiguous ones among them;
+// loadTables calls it once the cues exist.
 func markHarm() {
 	for _, p := range harmCues {
 		cueFor(p).harm = true
+	}
+	for _, p := range ambiguousHarms {
+		cueFor(p).weak = true
+	}
+}
+
+// weakHarm is an ambiguous harm cue seen, waiting for the matcher.
+type weakHarm struct {
+	pos int32
+	v   float32
+}
+
+// confirmWeakHarms counts the ambiguous harm cues seen as harms, with
+// their valences, when the text holds a harm for sure: another harm cue,
+// or a harm the critical matcher finds in the title or the text (of a
+// category that settles the label). It runs once the text is tokenized,
+// before the models and settle read the cue sums, and runs the matcher
+// only on a text with such a cue and no other harm.
+func (s *scratch) confirmWeakHarms(title, text string) {
+	if len(s.weak) == 0 {
+		return
+	}
+	if s.harms == 0 && !s.matcherHarm(title, text) {
+		s.weakOpen = true
+		return
+	}
+	for _, w := range s.weak {
+		last := max(s.lastNeg, w.pos)
+		s.addDomain(w.v, w.pos)
+		s.lastNeg = last
+		s.harms++
 	}
 }
 
@@ -403,6 +453,16 @@ func (s *scratch) settle(v float64) float64 {
 		return -0.3
 	case s.domPos >= praiseClear && s.domNeg == 0 && v < labelThresh && !s.beforeBut(s.lastPos):
 		return 0.3
+	}
+	return v
+}
+
+// capWeakHarm keeps a mention with an ambiguous harm cue that nothing
+// confirmed (confirmWeakHarms) out of the positive label: "Acme donated
+// to the children's hospital, amazing" is neutral, not -0.5 as a harm.
+func (s *scratch) capWeakHarm(v float64) float64 {
+	if s.weakOpen {
+		return min(v, labelThresh*0.98)
 	}
 	return v
 }

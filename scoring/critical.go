@@ -230,15 +230,26 @@ func (s *scratch) settleCritical(v float64, title, text string) float64 {
 	if v < labelThresh || !s.mayHarm() && !s.mayDisguise() && !hasZWSP(title) && !hasZWSP(text) {
 		return v
 	}
-	for _, t := range [2]string{text, title} {
-		if t == "" {
-			continue
-		}
-		if h, ok := harmMatch.Find(t); ok && h.Category != notSettling {
-			return min(v, harmSettled)
-		}
+	if s.matcherHarm(title, text) {
+		return min(v, harmSettled)
 	}
 	return v
+}
+
+// matcherHarm reports whether the matcher finds a harm of a category
+// that settles the label in the text or the title. The answer is kept
+// for the rest of the text's scoring.
+func (s *scratch) matcherHarm(title, text string) bool {
+	if s.critical == 0 {
+		s.critical = 2
+		for _, t := range [2]string{text, title} {
+			if h, ok := harmMatch.Find(t); t != "" && ok && h.Category != notSettling {
+				s.critical = 1
+				break
+			}
+		}
+	}
+	return s.critical == 1
 }
 
 func hasZWSP(s string) bool { return strings.Contains(s, "\u200b") }

@@ -3,6 +3,7 @@ package scoring
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -132,5 +133,42 @@ func TestHarmGateFolds(t *testing.T) {
 	var g triggerSet
 	if g.hasFolded([]byte("mantap")) {
 		t.Error("a word without a run of three folds")
+	}
+}
+
+// A harm word that everyday speech also uses for no harm (police,
+// hospital, stole, racun, meledak, ...: ambiguousHarms) is a harm only
+// when the critical matcher, with its context rules, finds a harm in the
+// text; otherwise it adds no valence and the rules and models read the
+// text, but never to a positive label (a harm the matcher misses is not
+// praised). Each of the first texts was settled negative (-0.5) before.
+func TestAmbiguousHarmWordsNeedTheMatcher(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"Acme donated to the children's hospital, amazing", mw.Neutral},
+		{"Acme sponsors the police charity run, great event", mw.Neutral},
+		{"Pelayanan ramah, ada polisi jaga parkir jadi aman", mw.Neutral},
+		{"racun banget produk ini, bagus dan wangi", mw.Neutral},
+		{"Acme stole the show at CES, love the new laptop", mw.Neutral},
+		{"death by chocolate cake at Acme, heavenly", mw.Neutral},
+		{"penjualan meledak, terima kasih pelanggan setia Acme", mw.Neutral},
+		{"ada polisi tidur di depan toko, hati-hati", mw.Neutral},
+		// The matcher confirms these: harms.
+		{"I called the police on the delivery guy, he threatened me", mw.Negative},
+		{"Kopi Senja enak, tapi adikku keracunan dan dirawat di rumah sakit", mw.Negative},
+		{"Love the design, but the charger exploded and my son ended up in hospital", mw.Negative},
+		{"mantap, HP meledak pas dicas", mw.Negative},
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+	for _, p := range ambiguousHarms {
+		if !slices.Contains(harmCues, p) {
+			t.Errorf("ambiguous harm %q is not a harm cue", p)
+		}
 	}
 }

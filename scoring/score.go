@@ -73,6 +73,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	}
 	s.tokenize(text)
 	s.neverComplains()
+	s.confirmWeakHarms(title, text)
 	m.Lang = detectLang(s)
 	src := sc.source(m.Type)
 	var v float64
@@ -81,7 +82,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	} else {
 		v = s.sentimentEN(src.review)
 	}
-	v = s.settle(v)
+	v = s.capWeakHarm(s.settle(v))
 	v = s.settleCritical(v, title, text)
 	v = fuseRating(v, m.Rating)
 	m.Sentiment = float32(v)
@@ -287,6 +288,12 @@ func (s *scratch) apply(c *cue, pos, words int) {
 	}
 	s.asp |= c.aspects
 	v, negHarm := s.cueValence(c, pos, words)
+	if c.weak && !negHarm {
+		// An ambiguous harm: counted, valence and all, only if the text
+		// holds a harm for sure (confirmWeakHarms).
+		s.weak = append(s.weak, weakHarm{pos: int32(pos), v: v})
+		return
+	}
 	if c.hasVal {
 		if first := int32(pos - words + 1); s.neverAt >= 0 && first <= s.neverAt+1 && s.neverAt+1 <= int32(pos) {
 			s.neverCue = true
@@ -396,7 +403,11 @@ func (s *scratch) phraseReplaces(pos, words int, v float32) {
 			continue
 		}
 		if c := wordCues[w.cueID]; c.hasVal {
-			switch added, _ := s.cueValence(c, k, 1); {
+			added, negHarm := s.cueValence(c, k, 1)
+			if c.weak && !negHarm {
+				continue // added nothing (yet): confirmWeakHarms
+			}
+			switch {
 			case v > 0 && added < 0:
 				s.domNeg -= added
 			case v < 0 && added > 0:
