@@ -708,6 +708,7 @@ func fuseRating(v float64, rating float32) float64 {
 // evidence either way is English, the default.
 func detectLang(s *scratch) string {
 	en, id, ot, core := s.langCounts()
+	ot += s.accented // a word with an accent weighs 1 for other
 	if s.nonLatin > s.latin || s.latin == 0 {
 		return "other"
 	}

@@ -59,6 +59,7 @@ type scratch struct {
 	latin, nonLatin int    // letters by script
 	nUpper          int    // ALL-CAPS tokens
 	urls            int    // links (not @handles) among the tokens
+	accented        int    // words with a letter with an accent (cAccent), not links or handles
 	you, dur, stars bool   // structural stage signals (noteClass, noteStars)
 	left            int    // bytes of the text still to tokenize (reserve)
 	ev              uint64 // language evidence, packed (evPacked, langCounts)
@@ -88,7 +89,7 @@ func (s *scratch) reset() {
 	s.domNeg, s.domPos, s.harms, s.harmEnd, s.weak, s.weakOpen, s.critical = 0, 0, 0, -1, s.weak[:0], false, 0
 	s.lastNeg, s.lastPos = -1, -1
 	s.neverAt, s.lastCue, s.neverCue, s.lastCueVal = -1, -1, false, 0
-	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
+	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls, s.accented = 0, 0, 0, 0, 0, 0, 0
 	s.ev, s.evAny = 0, 0
 	s.you, s.dur, s.stars = false, false, false
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
@@ -137,6 +138,9 @@ const (
 	cHigh  // non-ASCII byte
 	cMark  // '!' or '?'
 	cColon // ':' (a link has one)
+	// A letter with an accent (Latin beyond ASCII: é, ñ, ç, ł, ạ), which
+	// English and Indonesian words seldom have; set by lower only.
+	cAccent
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -543,7 +547,11 @@ func (s *scratch) part(p string) {
 	// word strips the part's ASCII punctuation as written: a typographic
 	// apostrophe, which lower wrote as ', is not ASCII punctuation
 	// ("0!’" keeps it).
+	n := len(s.toks)
 	s.word(a, acc, p)
+	if acc&cAccent != 0 && len(s.toks) > n && !s.toks[n].noLang {
+		s.accented++
+	}
 }
 
 // rewritten reports a character that part drops or rewrites.
@@ -624,8 +632,9 @@ func (s *scratch) lower(f string) (acc uint8) {
 			acc |= cLower
 		}
 		if unicode.IsLetter(r) {
-			if r < 0x250 {
-				s.latin++ // Latin-1 and Latin Extended
+			if latinLetter(r) {
+				s.latin++
+				acc |= cAccent
 			} else {
 				s.nonLatin++
 			}
@@ -635,6 +644,11 @@ func (s *scratch) lower(f string) (acc uint8) {
 	}
 	return acc
 }
+
+// latinLetter reports a letter of the Latin script beyond ASCII: the
+// Latin-1 Supplement, Latin Extended-A and -B (é, ñ, ß, ł, ş) and Latin
+// Extended Additional (Vietnamese ạ, ế).
+func latinLetter(r rune) bool { return r < 0x250 || 0x1e00 <= r && r <= 0x1eff }
 
 var lowerASCIITable = func() (t [256]byte) {
 	for c := range t {

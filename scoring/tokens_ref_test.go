@@ -93,7 +93,7 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 		hasLower = hasLower || !unicode.IsUpper(r) && unicode.IsLower(r)
 		hasPunct = hasPunct || r < utf8.RuneSelf && isPunct(p[i])
 		if unicode.IsLetter(r) {
-			if r < 0x250 {
+			if r < 0x250 || 0x1e00 <= r && r <= 0x1eff {
 				c.latin++
 			} else {
 				c.nonLatin++
