@@ -338,7 +338,7 @@ func addComplaintCues() bool {
 // "ledakan rasa", "bahaya, enak banget". Such a cue reports a harm,
 // with its valence, only when the critical-mention matcher (its context
 // rules: a report, a device, food, a person) finds a harm in the text
-// (confirmWeakHarms); otherwise it adds no valence and the rules and
+// (confirmHarms); otherwise it adds no valence and the rules and
 // models read the text, but the mention is never labelled positive
 // (capWeakHarm): a harm that the matcher's context rules miss is not
 // praised.
@@ -365,13 +365,27 @@ type weakHarm struct {
 	v   float32
 }
 
-// confirmWeakHarms counts the ambiguous harm cues seen as harms, with
-// their valences, when the text holds a harm for sure: another harm cue,
-// or a harm the critical matcher finds in the title or the text (of a
-// category that settles the label). It runs once the text is tokenized,
-// before the models and settle read the cue sums, and runs the matcher
-// only on a text with such a cue and no other harm.
-func (s *scratch) confirmWeakHarms(title, text string) {
+// confirmHarms runs once the text is tokenized, before the models and
+// settle read the cue sums, and asks the critical matcher about the
+// harms that may be none (on such texts only, once per text):
+//
+//   - when every harm cue counted is in a question ("Is Acme legit or a
+//     scam?", "apakah ini penipuan?") and the matcher, which tells such
+//     questions from "why did I get food poisoning from your burger?",
+//     finds no harm in the title or the text, they are no harms: their
+//     valences weigh half, as a question's words do in the rules, and
+//     the label is at most neutral (capWeakHarm);
+//   - the ambiguous harm cues seen are counted as harms, with their
+//     valences, when the text holds a harm for sure: another harm cue or
+//     one the matcher finds. Otherwise the label is at most neutral.
+func (s *scratch) confirmHarms(title, text string) {
+	if len(s.strong) > 0 && s.asksOnly() && !s.matcherHarm(title, text) {
+		for _, h := range s.strong {
+			s.dom -= h.v / 2
+			s.domNeg -= h.v / 2
+		}
+		s.harms, s.weakOpen = 0, true
+	}
 	if len(s.weak) == 0 {
 		return
 	}
@@ -457,8 +471,21 @@ func (s *scratch) settle(v float64) float64 {
 	return v
 }
 
+// asksOnly reports whether every harm cue counted is in a clause that
+// ends in '?'.
+func (s *scratch) asksOnly() bool {
+	c := clauseCursor{from: 1, end: 0}
+	for _, h := range s.strong {
+		if !s.inQuestion(&c, int(h.pos)) {
+			return false
+		}
+	}
+	return true
+}
+
 // capWeakHarm keeps a mention with an ambiguous harm cue that nothing
-// confirmed (confirmWeakHarms) out of the positive label: "Acme donated
+// confirmed, or a harm word only asked about (confirmHarms), out of the
+// positive label: "Acme donated
 // to the children's hospital, amazing" is neutral, not -0.5 as a harm.
 func (s *scratch) capWeakHarm(v float64) float64 {
 	if s.weakOpen {

@@ -218,3 +218,38 @@ func TestNegatedHarmIsNoHarm(t *testing.T) {
 		}
 	}
 }
+
+// A harm word in a question ("Is Acme legit or a scam?", "apakah ini
+// penipuan?") asks before buying rather than reports: when every harm of
+// the text is in a question and the critical matcher (which tells "is
+// this a scam?" from "why did I get food poisoning from your burger?")
+// finds none, the harm does not settle the mention and its valence
+// weighs half, as a question's words do in the rules; the label is never
+// positive. Both texts were -0.5 before.
+func TestHarmInQuestionAsks(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"Is Acme legit or a scam? thinking of ordering", mw.Neutral},
+		{"apakah ini penipuan? mau order", ""}, // the Indonesian model's reading: negative (-0.24)
+		// Still harms: the matcher reads them as reports, or a harm is
+		// outside the question.
+		{"why did I get food poisoning from your burger?", mw.Negative},
+		{"anyone else's account hacked after the update?", mw.Negative},
+		{"is it safe? my friend got scammed last week", mw.Negative},
+		{"Scam! why did they take my money?", mw.Negative},
+	} {
+		r := ScoreText(sc, c.text)
+		if c.label != "" && r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+		if c.label != mw.Negative && (r.Sentiment <= harmSettled || r.Label == mw.Positive) {
+			t.Errorf("%q: %.3f, want above a harm's %v and not positive", c.text, r.Sentiment, harmSettled)
+		}
+		if c.label == mw.Negative && r.Sentiment > harmSettled {
+			t.Errorf("%q: %.3f, want a harm's %v or less", c.text, r.Sentiment, harmSettled)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	}
 	s.tokenize(text)
 	s.neverComplains()
-	s.confirmWeakHarms(title, text)
+	s.confirmHarms(title, text)
 	m.Lang = detectLang(s)
 	src := sc.source(m.Type)
 	var v float64
@@ -290,7 +290,7 @@ func (s *scratch) apply(c *cue, pos, words int) {
 	v, negHarm := s.cueValence(c, pos, words)
 	if c.weak && !negHarm {
 		// An ambiguous harm: counted, valence and all, only if the text
-		// holds a harm for sure (confirmWeakHarms).
+		// holds a harm for sure (confirmHarms).
 		s.weak = append(s.weak, weakHarm{pos: int32(pos), v: v})
 		return
 	}
@@ -310,12 +310,14 @@ func (s *scratch) apply(c *cue, pos, words int) {
 		case !negHarm:
 			s.harms++
 			s.harmEnd = int32(pos)
+			s.strong = append(s.strong, weakHarm{pos: int32(pos), v: v})
 		case words > 1 && s.harmEnd == int32(pos):
 			// The phrase's last word counted as a harm alone, out of the
 			// negation's reach ("didn't get food poisoning"): the phrase
 			// is negated, so its word is too.
 			s.harms--
 			s.harmEnd = -1
+			s.strong = s.strong[:len(s.strong)-1]
 		}
 	}
 }
@@ -405,7 +407,7 @@ func (s *scratch) phraseReplaces(pos, words int, v float32) {
 		if c := wordCues[w.cueID]; c.hasVal {
 			added, negHarm := s.cueValence(c, k, 1)
 			if c.weak && !negHarm {
-				continue // added nothing (yet): confirmWeakHarms
+				continue // added nothing (yet): confirmHarms
 			}
 			switch {
 			case v > 0 && added < 0:

@@ -45,7 +45,8 @@ type scratch struct {
 	lastNeg, lastPos int32 // the last token of a negative and a positive cue, -1 if none
 	harms            int
 	harmEnd          int32      // the last token of the last harm counted, -1 if none
-	weak             []weakHarm // ambiguous harm cues, not counted unless confirmed (confirmWeakHarms)
+	weak             []weakHarm // ambiguous harm cues, not counted unless confirmed (confirmHarms)
+	strong           []weakHarm // the other harm cues, counted
 	weakOpen         bool       // some, and nothing confirmed them
 	critical         uint8      // the matcher's answer on the text: 0 not asked yet, 1 a harm, 2 none
 	// "tidak pernah" ends at neverAt (-1 if none); neverCue reports a cue
@@ -86,7 +87,7 @@ func getScratch() *scratch {
 func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
-	s.domNeg, s.domPos, s.harms, s.harmEnd, s.weak, s.weakOpen, s.critical = 0, 0, 0, -1, s.weak[:0], false, 0
+	s.domNeg, s.domPos, s.harms, s.harmEnd, s.weak, s.strong, s.weakOpen, s.critical = 0, 0, 0, -1, s.weak[:0], s.strong[:0], false, 0
 	s.lastNeg, s.lastPos = -1, -1
 	s.neverAt, s.lastCue, s.neverCue, s.lastCueVal = -1, -1, false, 0
 	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls, s.accented = 0, 0, 0, 0, 0, 0, 0
