@@ -144,6 +144,15 @@ func TestFancyLettersReadAsPlain(t *testing.T) {
 		{"rated 𝟏/𝟓, ｎｅｖｅｒ again", "rated 1/5, never again"},
 		{"great\u00a0𝐬𝐞𝐫𝐯𝐢𝐜𝐞\u200b", "great service"},
 	})
+	// Combining marks drawn over ASCII letters (strikethrough, zalgo) are
+	// dropped, as the critical-mention matcher drops them; an accent typed
+	// as a second character makes the accented letter.
+	scoresAsPlain(t, sc, []struct{ text, plain string }{
+		{"t̶e̶r̶r̶i̶b̶l̶e̶ service", "terrible service"},
+		{"t̷̢e̴r̸r̷i̷b̶l̵é̂̃ service!", "terrible service!"},
+		{"the cafe\u0301 was lovely", "the café was lovely"}, // composed, as NFC does
+		{"kecewa\u0301 banget", "kecew\u00e1 banget"},
+	})
 	// Letters of other scripts are left alone.
 	if got := ScoreText(sc, "Обслуживание ужасное"); got.Lang != "other" {
 		t.Errorf("Cyrillic text: lang %s, want other", got.Lang)

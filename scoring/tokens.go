@@ -519,26 +519,8 @@ func (s *scratch) field(f string) {
 // invisible characters: so their place does not matter ("\u200e(good)"
 // is "good" as "(good)" is), and a part of them alone is no token.
 func (s *scratch) part(p string) {
-	// The invisible characters are left out and the letters of fancy
-	// text written as the ASCII they draw (rare: the copy is made only
-	// then); the '!' and '?' that fullwidth marks become are counted, as
-	// tokenize counted the field's ASCII ones.
 	if strings.ContainsFunc(p, rewritten) {
-		p = strings.Map(func(r rune) rune {
-			if invisible(r) {
-				return -1
-			}
-			if c := plainLetter(r); c != 0 {
-				switch c {
-				case '!':
-					s.excl++
-				case '?':
-					s.quest++
-				}
-				return rune(c)
-			}
-			return r
-		}, p)
+		p = s.plainPart(p)
 	}
 	a := len(s.buf)
 	acc := s.lower(p) | cHigh
@@ -555,8 +537,54 @@ func (s *scratch) part(p string) {
 	}
 }
 
-// rewritten reports a character that part drops or rewrites.
-func rewritten(r rune) bool { return invisible(r) || plainLetter(r) != 0 }
+// rewritten reports a character that part may drop or rewrite.
+func rewritten(r rune) bool { return invisible(r) || plainLetter(r) != 0 || unicode.Is(unicode.Mn, r) }
+
+// plainPart returns p as part reads it (rare: only a part with such
+// characters is copied): the invisible characters left out, the letters
+// of fancy text written as the ASCII they draw, and the combining marks
+// after an ASCII letter dropped (strikethrough "s̶c̶a̶m̶", zalgo), but for
+// one mark alone that Unicode composes with the letter into one (an
+// accent typed as a second character: e and U+0301 are é, as NFC makes
+// them). The '!' and '?' that fullwidth marks become are counted, as
+// tokenize counted the field's ASCII ones.
+func (s *scratch) plainPart(p string) string {
+	b := make([]byte, 0, len(p))
+	at, marks := -1, 0 // where the last ASCII letter was written (-1: the last rune is none), and how many marks follow it
+	var bare byte      // that letter
+	for _, r := range p {
+		if invisible(r) {
+			continue
+		}
+		if at >= 0 && unicode.Is(unicode.Mn, r) {
+			if marks == 0 {
+				bare = b[at]
+				if c := norm.NFC.String(string(bare) + string(r)); utf8.RuneCountInString(c) == 1 {
+					b = append(b[:at], c...)
+				}
+			} else {
+				b = append(b[:at], bare) // marks on marks: drawing, not an accent
+			}
+			marks++
+			continue
+		}
+		if c := plainLetter(r); c != 0 {
+			switch c {
+			case '!':
+				s.excl++
+			case '?':
+				s.quest++
+			}
+			r = rune(c)
+		}
+		at, marks = -1, 0
+		if r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') {
+			at = len(b)
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
 
 // plainLetter returns the ASCII character that r, a character of "fancy
 // text", draws, or 0: the fullwidth forms of ASCII (U+FF01-FF5E, which

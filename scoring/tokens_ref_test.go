@@ -84,6 +84,7 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 		}
 		return r
 	}, p)
+	p = refMarks(p)
 	if p == "" {
 		return toks
 	}
@@ -161,6 +162,29 @@ func refFancy(r rune) (rune, bool) {
 	return 0, false
 }
 
+// refMarks drops the combining marks that follow an ASCII letter, but
+// for one mark alone that NFC composes with the letter into one letter.
+func refMarks(p string) string {
+	rs := []rune(p)
+	var out []rune
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		out = append(out, r)
+		if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && unicode.Is(unicode.Mn, rs[j]) {
+			j++
+		}
+		if c := []rune(norm.NFC.String(string(rs[i:j]))); j == i+2 && len(c) == 1 {
+			out[len(out)-1] = c[0]
+		}
+		i = j - 1
+	}
+	return string(out)
+}
+
 // refLower is the lower case of s, with typographic apostrophes as '.
 func refLower(s string) string {
 	var b strings.Builder
@@ -212,6 +236,7 @@ var tokenizerSeeds = []string{
 	"ABCDEFGHIJ abcdefghi ABCDEFGHIJKLMNOPQRS wow!!!!!!!!!!!!!!! x:y abcdefgh:ijk",
 	"was\u00a0terrible,\u3000kecewa\u200bbanget \u200e(good)\u200f ter\u00adrible \ufeffok \u2764\ufe0f \u200d \x00bad\x1b",
 	"\u202egood\u202c DON\u00adT\u00a0?! \u2003\u2003 \u00ad",
+	"t\u0336e\u0336r\u0336 e\u0301 e\u0301\u0302 \u0301a ｓ\u0336 é\u0336 a\u200d\u0301 ก\u0e31 a\u0301😀\u0301",
 	"𝐚𝐦𝐚𝐳𝐢𝐧𝐠 𝓼𝓮𝓻𝓿𝓲𝓬𝓮，ｈａｔｅ ｉｔ！？ ＧＯＯＤ ⓖⓞⓞⓓ Ⓜ 🄶🄾🄾🄳 🄫 ① 𝟓/𝟓 ｗｗｗ．ａ．ｃｏ ＠ａｃｍｅ ：） ＤＯＮ＇Ｔ",
 }
 
