@@ -172,3 +172,35 @@ func TestAmbiguousHarmWordsNeedTheMatcher(t *testing.T) {
 		}
 	}
 }
+
+// A harm in disguise (leetspeak, letters spelled out, a letter held
+// "scaaaam", look-alike letters, a zero-width space inside the word),
+// which the scorer's own words cannot read but the matcher can, settles
+// the mention as its plain spelling does, whatever the label: each was
+// neutral or barely negative before while its plain twin was a harm.
+func TestDisguisedHarmSettles(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct{ text, plain string }{
+		{"k3racunan setelah makan di WarungKita", "keracunan setelah makan di WarungKita"},
+		{"this shop is a scaaaam", "this shop is a scam"},
+		{"this shop is a sc4m", "this shop is a scam"},
+		{"this shop is a S C A M", "this shop is a scam"},
+		{"this shop is a \u0455\u0441\u0430m", "this shop is a scam"},
+		{"keracunannnn abis makan disini", "keracunan abis makan disini"},
+		{"kera\u200bcunan abis makan disini", "keracunan abis makan disini"},
+	} {
+		got, want := ScoreText(sc, c.text), ScoreText(sc, c.plain)
+		if want.Sentiment > harmSettled {
+			t.Fatalf("%q: %.3f; the plain twin should be a harm", c.plain, want.Sentiment)
+		}
+		if got.Sentiment > harmSettled {
+			t.Errorf("%q: %s (%.3f), want a harm's %v or less, as %q (%.3f)", c.text, got.Label, got.Sentiment, harmSettled, c.plain, want.Sentiment)
+		}
+	}
+	// Not disguises: no harm.
+	for _, text := range []string{"sooooo good, I looove it", "A B C of skincare, great guide", "5g and mp3 support, 10/10"} {
+		if r := ScoreText(sc, text); r.Sentiment <= harmSettled {
+			t.Errorf("%q: %.3f, settled as a harm", text, r.Sentiment)
+		}
+	}
+}
