@@ -329,11 +329,75 @@ func addComplaintCues() bool {
 	return true
 }
 
-// markHarm flags the cues of harmCues; loadTables calls it once the cues
-// exist.
+// ambiguousHarms are the harm cues that everyday speech also uses for no
+// harm: "the police academy movie", "donated to the children's
+// hospital", "stole the show", "death by chocolate", "I died laughing",
+// "hey sue", "my heart melted", "sparked joy", "as I recalled";
+// "this cake is dangerous"; Indonesian "racun" (a product too tempting:
+// "racun shopee"), "polisi tidur" (a speed bump), "penjualan meledak",
+// "ledakan rasa", "bahaya, enak banget". Such a cue reports a harm,
+// with its valence, only when the critical-mention matcher (its context
+// rules: a report, a device, food, a person) finds a harm in the text
+// (confirmHarms); otherwise it adds no valence and the rules and
+// models read the text, but the mention is never labelled positive
+// (capWeakHarm): a harm that the matcher's context rules miss is not
+// praised.
+var ambiguousHarms = []string{
+	"hospital", "police", "stolen", "stole", "dangerous", "death", "died", "sue", "lawyer", "melted",
+	"sparked", "recalled", "exploded", "explosion",
+	"racun", "polisi", "meledak", "ledakan", "bahaya",
+}
+
+// markHarm flags the cues of harmCues and the ambiguous ones among them;
+// loadTables calls it once the cues exist.
 func markHarm() {
 	for _, p := range harmCues {
 		cueFor(p).harm = true
+	}
+	for _, p := range ambiguousHarms {
+		cueFor(p).weak = true
+	}
+}
+
+// weakHarm is an ambiguous harm cue seen, waiting for the matcher.
+type weakHarm struct {
+	pos int32
+	v   float32
+}
+
+// confirmHarms runs once the text is tokenized, before the models and
+// settle read the cue sums, and asks the critical matcher about the
+// harms that may be none (on such texts only, once per text):
+//
+//   - when every harm cue counted is in a question ("Is Acme legit or a
+//     scam?", "apakah ini penipuan?") and the matcher, which tells such
+//     questions from "why did I get food poisoning from your burger?",
+//     finds no harm in the title or the text, they are no harms: their
+//     valences weigh half, as a question's words do in the rules, and
+//     the label is at most neutral (capWeakHarm);
+//   - the ambiguous harm cues seen are counted as harms, with their
+//     valences, when the text holds a harm for sure: another harm cue or
+//     one the matcher finds. Otherwise the label is at most neutral.
+func (s *scratch) confirmHarms(title, text string) {
+	if len(s.strong) > 0 && s.asksOnly() && !s.matcherHarm(title, text) {
+		for _, h := range s.strong {
+			s.dom -= h.v / 2
+			s.domNeg -= h.v / 2
+		}
+		s.harms, s.weakOpen = 0, true
+	}
+	if len(s.weak) == 0 {
+		return
+	}
+	if s.harms == 0 && !s.matcherHarm(title, text) {
+		s.weakOpen = true
+		return
+	}
+	for _, w := range s.weak {
+		last := max(s.lastNeg, w.pos)
+		s.addDomain(w.v, w.pos)
+		s.lastNeg = last
+		s.harms++
 	}
 }
 
@@ -393,7 +457,7 @@ const harmSettled = -0.5
 // praise cues (see the file comment) and returns it.
 func (s *scratch) settle(v float64) float64 {
 	switch {
-	case s.harm:
+	case s.harms > 0:
 		return min(v, harmSettled)
 	case s.domNeg <= complaintClear && v > -labelThresh && s.domNeg+s.domPos <= complaintNet &&
 		!s.beforeBut(s.lastNeg):
@@ -403,6 +467,29 @@ func (s *scratch) settle(v float64) float64 {
 		return -0.3
 	case s.domPos >= praiseClear && s.domNeg == 0 && v < labelThresh && !s.beforeBut(s.lastPos):
 		return 0.3
+	}
+	return v
+}
+
+// asksOnly reports whether every harm cue counted is in a clause that
+// ends in '?'.
+func (s *scratch) asksOnly() bool {
+	c := clauseCursor{from: 1, end: 0}
+	for _, h := range s.strong {
+		if !s.inQuestion(&c, int(h.pos)) {
+			return false
+		}
+	}
+	return true
+}
+
+// capWeakHarm keeps a mention with an ambiguous harm cue that nothing
+// confirmed, or a harm word only asked about (confirmHarms), out of the
+// positive label: "Acme donated
+// to the children's hospital, amazing" is neutral, not -0.5 as a harm.
+func (s *scratch) capWeakHarm(v float64) float64 {
+	if s.weakOpen {
+		return min(v, labelThresh*0.98)
 	}
 	return v
 }

@@ -171,3 +171,85 @@ func TestNegatedReturn(t *testing.T) {
 		}
 	}
 }
+
+// A harm cue negated just before it, in its clause ("not a scam", "bukan
+// penipuan", "tidak keracunan", "no food poisoning": a negation in the
+// three words before its first word) reports no harm: it does not settle the
+// mention negative, and counts as any negated cue does (-0.5×). Such
+// reassurances used to make praise negative ("legit, not a scam, got my
+// order in 2 days"). Harms a negation does not reach stay harms.
+func TestNegatedHarmIsNoHarm(t *testing.T) {
+	sc := NewScorer(nil)
+	harm := func(text string) bool {
+		s := getScratch()
+		defer putScratch(s)
+		s.tokenize(text)
+		return s.harms > 0
+	}
+	for _, c := range []struct {
+		text  string
+		harm  bool
+		label mw.Label // "" for any
+	}{
+		{"not a scam", false, ""},
+		{"Acme is legit, not a scam, got my order in 2 days", false, mw.Positive},
+		{"legit seller, definitely not a scam! fast shipping", false, mw.Positive},
+		{"It's not a scam, they refunded me within a day. Great support", false, mw.Positive},
+		{"Toko ini bukan penipuan, barang sampai dengan aman", false, ""},
+		{"tidak keracunan kok, makanannya enak", false, mw.Positive},
+		{"no food poisoning, no injuries, everyone loved the catering", false, mw.Positive},
+		{"we didn't get food poisoning and the food was great", false, ""},
+		{"no one got food poisoning, the catering was great", false, ""},
+		{"tidak pernah keracunan makan di sini, enak", false, mw.Positive},
+		// Out of the negation's reach: harms.
+		{"this shop is a scam", true, mw.Negative},
+		{"I didn't know it was a scam until they took my money", true, mw.Negative},
+		{"not happy, it's a scam", true, mw.Negative},
+		{"isn't this a scam? they never shipped", false, mw.Negative},
+		{"Not again. Food poisoning after the chicken bowl", true, mw.Negative},
+		{"tidak kapok? keracunan lagi", true, mw.Negative},
+		{"Lima orang keracunan makanan dari Kopi Senja", true, mw.Negative},
+	} {
+		if got := harm(c.text); got != c.harm {
+			t.Errorf("%q: harm %v, want %v", c.text, got, c.harm)
+		}
+		if r := ScoreText(sc, c.text); c.label != "" && r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+}
+
+// A harm word in a question ("Is Acme legit or a scam?", "apakah ini
+// penipuan?") asks before buying rather than reports: when every harm of
+// the text is in a question and the critical matcher (which tells "is
+// this a scam?" from "why did I get food poisoning from your burger?")
+// finds none, the harm does not settle the mention and its valence
+// weighs half, as a question's words do in the rules; the label is never
+// positive. Both texts were -0.5 before.
+func TestHarmInQuestionAsks(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"Is Acme legit or a scam? thinking of ordering", mw.Neutral},
+		{"apakah ini penipuan? mau order", ""}, // the Indonesian model's reading: negative (-0.24)
+		// Still harms: the matcher reads them as reports, or a harm is
+		// outside the question.
+		{"why did I get food poisoning from your burger?", mw.Negative},
+		{"anyone else's account hacked after the update?", mw.Negative},
+		{"is it safe? my friend got scammed last week", mw.Negative},
+		{"Scam! why did they take my money?", mw.Negative},
+	} {
+		r := ScoreText(sc, c.text)
+		if c.label != "" && r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+		if c.label != mw.Negative && (r.Sentiment <= harmSettled || r.Label == mw.Positive) {
+			t.Errorf("%q: %.3f, want above a harm's %v and not positive", c.text, r.Sentiment, harmSettled)
+		}
+		if c.label == mw.Negative && r.Sentiment > harmSettled {
+			t.Errorf("%q: %.3f, want a harm's %v or less", c.text, r.Sentiment, harmSettled)
+		}
+	}
+}

@@ -219,29 +219,61 @@ func (g *triggerSet) hasFolded(w []byte) bool {
 }
 
 // settleCritical returns v, made negative as settle makes a harm cue's,
-// when v would label the mention positive and the matcher finds a harm
-// in its title or text. A post going viral is the one category that can
-// be praise ("enak banget, mau aku viralin"): it alerts, but does not
-// settle the label.
+// when the matcher finds a harm in the title or text and v would label
+// the mention positive, or the text writes a harm in a disguise that the
+// scorer's own harm cues cannot read (disguised: "k3racunan", "S C A M",
+// "scaaaam"), so that it settles as its plain spelling does. A post
+// going viral is the one category that can be praise ("enak banget, mau
+// aku viralin"): it alerts, but does not settle the label.
 func (s *scratch) settleCritical(v float64, title, text string) float64 {
-	// The tokenizer splits words at a zero-width space (a break between
-	// words); the matcher reads one inside a word as nothing
-	// ("kera\u200bcunan"), so a text with one is read again as well.
-	if v < labelThresh || !s.mayHarm() && !s.mayDisguise() && !hasZWSP(title) && !hasZWSP(text) {
+	if v < labelThresh {
+		if s.harms > 0 || v <= harmSettled || !s.disguised(title, text) {
+			return v
+		}
+	} else if !s.mayHarm() && !s.disguised(title, text) {
 		return v
 	}
-	for _, t := range [2]string{text, title} {
-		if t == "" {
-			continue
-		}
-		if h, ok := harmMatch.Find(t); ok && h.Category != notSettling {
-			return min(v, harmSettled)
-		}
+	if s.matcherHarm(title, text) {
+		return min(v, harmSettled)
 	}
 	return v
 }
 
+// matcherHarm reports whether the matcher finds a harm of a category
+// that settles the label in the text or the title. The answer is kept
+// for the rest of the text's scoring.
+func (s *scratch) matcherHarm(title, text string) bool {
+	if s.critical == 0 {
+		s.critical = 2
+		for _, t := range [2]string{text, title} {
+			if h, ok := harmMatch.Find(t); t != "" && ok && h.Category != notSettling {
+				s.critical = 1
+				break
+			}
+		}
+	}
+	return s.critical == 1
+}
+
 func hasZWSP(s string) bool { return strings.Contains(s, "\u200b") }
+
+// disguised reports a word the matcher may read as a harm that the
+// scorer's words hide: mayDisguise's (leetspeak, look-alike letters,
+// letters spelled out), a word with a letter held ("scaaaam",
+// "keracunannnn") whose folded form is a trigger, or a zero-width space,
+// which the tokenizer splits words at and the matcher reads as nothing
+// inside a word ("kera\u200bcunan").
+func (s *scratch) disguised(title, text string) bool {
+	if s.mayDisguise() || hasZWSP(title) || hasZWSP(text) {
+		return true
+	}
+	for i := range s.toks {
+		if t := &s.toks[i]; t.w == nil && t.b-t.a >= 3 && harmGate.hasFolded(s.buf[t.a:t.b]) {
+			return true
+		}
+	}
+	return false
+}
 
 // mayDisguise reports whether s has a word the trigger gate cannot see
 // but the matcher reads as one (alerts/critical, fold.go): an unknown

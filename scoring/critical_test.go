@@ -3,6 +3,7 @@ package scoring
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -132,5 +133,74 @@ func TestHarmGateFolds(t *testing.T) {
 	var g triggerSet
 	if g.hasFolded([]byte("mantap")) {
 		t.Error("a word without a run of three folds")
+	}
+}
+
+// A harm word that everyday speech also uses for no harm (police,
+// hospital, stole, racun, meledak, ...: ambiguousHarms) is a harm only
+// when the critical matcher, with its context rules, finds a harm in the
+// text; otherwise it adds no valence and the rules and models read the
+// text, but never to a positive label (a harm the matcher misses is not
+// praised). Each of the first texts was settled negative (-0.5) before.
+func TestAmbiguousHarmWordsNeedTheMatcher(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct {
+		text  string
+		label mw.Label
+	}{
+		{"Acme donated to the children's hospital, amazing", mw.Neutral},
+		{"Acme sponsors the police charity run, great event", mw.Neutral},
+		{"Pelayanan ramah, ada polisi jaga parkir jadi aman", mw.Neutral},
+		{"racun banget produk ini, bagus dan wangi", mw.Neutral},
+		{"Acme stole the show at CES, love the new laptop", mw.Neutral},
+		{"death by chocolate cake at Acme, heavenly", mw.Neutral},
+		{"penjualan meledak, terima kasih pelanggan setia Acme", mw.Neutral},
+		{"ada polisi tidur di depan toko, hati-hati", mw.Neutral},
+		// The matcher confirms these: harms.
+		{"I called the police on the delivery guy, he threatened me", mw.Negative},
+		{"Kopi Senja enak, tapi adikku keracunan dan dirawat di rumah sakit", mw.Negative},
+		{"Love the design, but the charger exploded and my son ended up in hospital", mw.Negative},
+		{"mantap, HP meledak pas dicas", mw.Negative},
+	} {
+		if r := ScoreText(sc, c.text); r.Label != c.label {
+			t.Errorf("%q: %s (%.3f), want %s", c.text, r.Label, r.Sentiment, c.label)
+		}
+	}
+	for _, p := range ambiguousHarms {
+		if !slices.Contains(harmCues, p) {
+			t.Errorf("ambiguous harm %q is not a harm cue", p)
+		}
+	}
+}
+
+// A harm in disguise (leetspeak, letters spelled out, a letter held
+// "scaaaam", look-alike letters, a zero-width space inside the word),
+// which the scorer's own words cannot read but the matcher can, settles
+// the mention as its plain spelling does, whatever the label: each was
+// neutral or barely negative before while its plain twin was a harm.
+func TestDisguisedHarmSettles(t *testing.T) {
+	sc := NewScorer(nil)
+	for _, c := range []struct{ text, plain string }{
+		{"k3racunan setelah makan di WarungKita", "keracunan setelah makan di WarungKita"},
+		{"this shop is a scaaaam", "this shop is a scam"},
+		{"this shop is a sc4m", "this shop is a scam"},
+		{"this shop is a S C A M", "this shop is a scam"},
+		{"this shop is a \u0455\u0441\u0430m", "this shop is a scam"},
+		{"keracunannnn abis makan disini", "keracunan abis makan disini"},
+		{"kera\u200bcunan abis makan disini", "keracunan abis makan disini"},
+	} {
+		got, want := ScoreText(sc, c.text), ScoreText(sc, c.plain)
+		if want.Sentiment > harmSettled {
+			t.Fatalf("%q: %.3f; the plain twin should be a harm", c.plain, want.Sentiment)
+		}
+		if got.Sentiment > harmSettled {
+			t.Errorf("%q: %s (%.3f), want a harm's %v or less, as %q (%.3f)", c.text, got.Label, got.Sentiment, harmSettled, c.plain, want.Sentiment)
+		}
+	}
+	// Not disguises: no harm.
+	for _, text := range []string{"sooooo good, I looove it", "A B C of skincare, great guide", "5g and mp3 support, 10/10"} {
+		if r := ScoreText(sc, text); r.Sentiment <= harmSettled {
+			t.Errorf("%q: %.3f, settled as a harm", text, r.Sentiment)
+		}
 	}
 }

@@ -160,10 +160,20 @@ var (
 	minggu bulan tahun setelah sebelum sekarang kemarin besok terus emang memang
 	pesan pesanan paket kurir barang toko rumah makan minum sudah kalian guys min`
 	otherWords = `el la los las del que por para con una uno es están muy pero
+	como más fue este esta estaba esto eso tiene también porque cuando todo gracias mucho
+	estoy tengo llegó nunca siempre te
 	le les des est une avec pour sur pas dans ce cette qui
+	et aux nous vous il elle ils sont mais très été était c'est n'est mes ses leur j'ai chez trop
 	der die das und ist nicht mit ein eine auf für ich sie
+	dem zu sehr auch aber noch wir kein keine schon wie bei vom zum zur habe wird sind oder dass
+	wenn mein meine nie immer wieder
 	o os as um uma não com para muito
-	het een en van niet dat`
+	foi eu você meu minha pelo pela ao isso está estou são já só mais obrigado obrigada
+	het een en van niet dat
+	ik heel zijn voor maar ook geen naar bij nog deze dit mijn jullie hebben heb werd wordt uit erg zeer
+	che sono stato molto anche gli delle nel nella questo questa tutto troppo più perché grazie
+	ng mga hindi naman sobrang yung salamat ako siya
+	için ile değil gibi daha çok`
 )
 
 // idSlang maps informal Indonesian spellings to a normal form, so that the

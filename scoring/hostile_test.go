@@ -94,7 +94,7 @@ func TestLinkOnlyTextsNeutral(t *testing.T) {
 // is a space. Each text scores as its plain twin.
 func TestInvisibleCharactersChangeNothing(t *testing.T) {
 	sc := NewScorer(nil)
-	for _, c := range []struct{ text, plain string }{
+	scoresAsPlain(t, sc, []struct{ text, plain string }{
 		{"the service was\u00a0terrible", "the service was terrible"},
 		{"the\u00a0service\u00a0was\u00a0terrible\u00a0and\u00a0slow", "the service was terrible and slow"},
 		{"the service was\u3000terrible", "the service was terrible"},
@@ -110,10 +110,51 @@ func TestInvisibleCharactersChangeNothing(t *testing.T) {
 		{"pengirimannya\u00a0lama\u00a0banget,\u00a0kecewa", "pengirimannya lama banget, kecewa"},
 		{"kecewa\u200b banget", "kecewa banget"},
 		{"\u2764\ufe0f love it", "\u2764 love it"},
-	} {
+	})
+}
+
+// scoresAsPlain checks that each text scores exactly as its plain twin.
+func scoresAsPlain(t *testing.T, sc *Scorer, cases []struct{ text, plain string }) {
+	t.Helper()
+	for _, c := range cases {
 		got, want := ScoreText(sc, c.text), ScoreText(sc, c.plain)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%+q: %+v\nwant as %q: %+v", c.text, got, c.plain, want)
 		}
+	}
+}
+
+// Letters of "fancy text" (mathematical bold, italic, script and
+// double-struck, fullwidth, circled and squared), which social networks'
+// text generators and CJK keyboards produce, read as the plain letters
+// they draw: each text scores as its plain twin. They used to be
+// unknown words of no language ("other", neutral).
+func TestFancyLettersReadAsPlain(t *testing.T) {
+	sc := NewScorer(nil)
+	scoresAsPlain(t, sc, []struct{ text, plain string }{
+		{"𝐚𝐦𝐚𝐳𝐢𝐧𝐠 𝐬𝐞𝐫𝐯𝐢𝐜𝐞, 𝐥𝐨𝐯𝐞 𝐢𝐭", "amazing service, love it"},
+		{"𝓪𝓶𝓪𝔃𝓲𝓷𝓰 𝓼𝓮𝓻𝓿𝓲𝓬𝓮", "amazing service"},
+		{"𝕥𝕖𝕣𝕣𝕚𝕓𝕝𝕖 𝕤𝕖𝕣𝕧𝕚𝕔𝕖", "terrible service"},
+		{"𝑻𝑬𝑹𝑹𝑰𝑩𝑳𝑬 service, 𝘩𝘢𝘵𝘦 it", "TERRIBLE service, hate it"},
+		{"ｔｅｒｒｉｂｌｅ ｓｅｒｖｉｃｅ， ｈａｔｅ ｉｔ！", "terrible service, hate it!"},
+		{"ｉｓ ｉｔ ｇｏｏｄ？", "is it good?"},
+		{"𝐩𝐞𝐥𝐚𝐲𝐚𝐧𝐚𝐧 𝐛𝐮𝐫𝐮𝐤, 𝐤𝐞𝐜𝐞𝐰𝐚 𝐛𝐚𝐧𝐠𝐞𝐭", "pelayanan buruk, kecewa banget"},
+		{"ⓣⓔⓡⓡⓘⓑⓛⓔ service", "terrible service"},
+		{"🅃🄴🅁🅁🄸🄱🄻🄴 service", "TERRIBLE service"},
+		{"rated 𝟏/𝟓, ｎｅｖｅｒ again", "rated 1/5, never again"},
+		{"great\u00a0𝐬𝐞𝐫𝐯𝐢𝐜𝐞\u200b", "great service"},
+	})
+	// Combining marks drawn over ASCII letters (strikethrough, zalgo) are
+	// dropped, as the critical-mention matcher drops them; an accent typed
+	// as a second character makes the accented letter.
+	scoresAsPlain(t, sc, []struct{ text, plain string }{
+		{"t̶e̶r̶r̶i̶b̶l̶e̶ service", "terrible service"},
+		{"t̷̢e̴r̸r̷i̷b̶l̵é̂̃ service!", "terrible service!"},
+		{"the cafe\u0301 was lovely", "the café was lovely"}, // composed, as NFC does
+		{"kecewa\u0301 banget", "kecew\u00e1 banget"},
+	})
+	// Letters of other scripts are left alone.
+	if got := ScoreText(sc, "Обслуживание ужасное"); got.Lang != "other" {
+		t.Errorf("Cyrillic text: lang %s, want other", got.Lang)
 	}
 }

@@ -133,6 +133,7 @@ type cue struct {
 	valence float32            // domain valence (-4..4), 0 if none
 	hasVal  bool
 	harm    bool // reports harm (complaints.go)
+	weak    bool // a harm only when the critical matcher finds one (ambiguousHarms)
 }
 
 var (

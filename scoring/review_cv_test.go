@@ -152,7 +152,7 @@ func reviewItemOf(text string, rating float64) reviewItem {
 	}
 	// settle reads only the cue sums, their last positions and the first
 	// "but": keep those.
-	cp := &scratch{domNeg: s.domNeg, domPos: s.domPos, lastNeg: s.lastNeg, lastPos: s.lastPos, harm: s.harm, butAt: s.butAt}
+	cp := &scratch{domNeg: s.domNeg, domPos: s.domPos, lastNeg: s.lastNeg, lastPos: s.lastPos, harms: s.harms, butAt: s.butAt}
 	it.settleAt = cp.settle
 	h := sha256.Sum256([]byte(text))
 	it.fold = int(binary.BigEndian.Uint32(h[:4]) % 5)

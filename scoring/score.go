@@ -73,6 +73,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	}
 	s.tokenize(text)
 	s.neverComplains()
+	s.confirmHarms(title, text)
 	m.Lang = detectLang(s)
 	src := sc.source(m.Type)
 	var v float64
@@ -81,7 +82,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	} else {
 		v = s.sentimentEN(src.review)
 	}
-	v = s.settle(v)
+	v = s.capWeakHarm(s.settle(v))
 	v = s.settleCritical(v, title, text)
 	v = fuseRating(v, m.Rating)
 	m.Sentiment = float32(v)
@@ -286,11 +287,14 @@ func (s *scratch) apply(c *cue, pos, words int) {
 		s.stage[st] += w
 	}
 	s.asp |= c.aspects
+	v, negHarm := s.cueValence(c, pos, words)
+	if c.weak && !negHarm {
+		// An ambiguous harm: counted, valence and all, only if the text
+		// holds a harm for sure (confirmHarms).
+		s.weak = append(s.weak, weakHarm{pos: int32(pos), v: v})
+		return
+	}
 	if c.hasVal {
-		v := c.valence
-		if words == 1 {
-			v = s.wordValence(c, pos)
-		}
 		if first := int32(pos - words + 1); s.neverAt >= 0 && first <= s.neverAt+1 && s.neverAt+1 <= int32(pos) {
 			s.neverCue = true
 		}
@@ -298,10 +302,60 @@ func (s *scratch) apply(c *cue, pos, words int) {
 		s.addDomain(v, int32(pos))
 		if words > 1 {
 			s.pv = append(s.pv, phraseVal{pos: int32(pos), n: int32(words), val: c.valence})
-			s.phraseReplaces(pos, words, c.valence)
+			s.phraseReplaces(pos, words, v)
 		}
 	}
-	s.harm = s.harm || c.harm
+	if c.harm {
+		switch {
+		case !negHarm:
+			s.harms++
+			s.harmEnd = int32(pos)
+			s.strong = append(s.strong, weakHarm{pos: int32(pos), v: v})
+		case words > 1 && s.harmEnd == int32(pos):
+			// The phrase's last word counted as a harm alone, out of the
+			// negation's reach ("didn't get food poisoning"): the phrase
+			// is negated, so its word is too.
+			s.harms--
+			s.harmEnd = -1
+			s.strong = s.strong[:len(s.strong)-1]
+		}
+	}
+}
+
+// cueValence returns the valence that the cue c of words words ending
+// at token pos adds, and whether it is a harm cue that a negation
+// reaches (harmNegated), which adds the other way and halved, as a
+// negated word does ("not a scam", "no food poisoning").
+func (s *scratch) cueValence(c *cue, pos, words int) (float32, bool) {
+	v := c.valence
+	if words == 1 {
+		v = s.wordValence(c, pos)
+	}
+	negHarm := c.harm && s.harmNegated(pos-words+1)
+	if negHarm && v < 0 {
+		v *= -0.5
+	}
+	return v, negHarm
+}
+
+// harmNegated reports a negation in the three words before token first,
+// the first word of a harm cue, in its clause (VADER's negation window):
+// "not a scam", "bukan penipuan", "tidak pernah keracunan", "no food
+// poisoning", "didn't get food poisoning", "isn't this a scam?". Such a
+// cue reports no harm. A negation further back ("didn't know it was a
+// scam") or in another clause ("not happy, it's a scam") does not reach
+// it.
+func (s *scratch) harmNegated(first int) bool {
+	for j := first - 1; j >= max(0, first-3); j-- {
+		t := &s.toks[j]
+		if t.brk {
+			return false // a clause ends between them: "not happy, it's a scam"
+		}
+		if s.negatedWord(j) || t.w != nil && t.w.special == kwNo {
+			return true
+		}
+	}
+	return false
 }
 
 // addDomain adds the domain valence v of a cue that ends at token pos.
@@ -351,7 +405,11 @@ func (s *scratch) phraseReplaces(pos, words int, v float32) {
 			continue
 		}
 		if c := wordCues[w.cueID]; c.hasVal {
-			switch added := s.wordValence(c, k); {
+			added, negHarm := s.cueValence(c, k, 1)
+			if c.weak && !negHarm {
+				continue // added nothing (yet): confirmHarms
+			}
+			switch {
 			case v > 0 && added < 0:
 				s.domNeg -= added
 			case v < 0 && added > 0:
@@ -591,7 +649,7 @@ func (s *scratch) sentimentID() float64 {
 	v := float64(p[clsPos] - p[clsNeg])
 	// A clear complaint word turns a neutral verdict; overturning the
 	// opposite class takes more evidence.
-	if cls == clsNeg && s.quest > 0 && s.domNeg == 0 && s.domPos == 0 && !s.harm && p[clsNeg] < idAskNeutral {
+	if cls == clsNeg && s.quest > 0 && s.domNeg == 0 && s.domPos == 0 && s.harms == 0 && p[clsNeg] < idAskNeutral {
 		// A question with no complaint or praise cue asks ("bisa bayar
 		// pakai transfer tidak?"): the model, trained on reviews whose
 		// questions are mostly rhetorical complaints, reads it negative.
@@ -652,6 +710,7 @@ func fuseRating(v float64, rating float32) float64 {
 // evidence either way is English, the default.
 func detectLang(s *scratch) string {
 	en, id, ot, core := s.langCounts()
+	ot += s.accented // a word with an accent weighs 1 for other
 	if s.nonLatin > s.latin || s.latin == 0 {
 		return "other"
 	}

@@ -142,6 +142,47 @@ func TestLang(t *testing.T) {
 	}
 }
 
+// Reviews in the other languages brand mentions come in, short and
+// everyday, are other, not English or Indonesian: their function words
+// (Spanish, French, German, Portuguese, Dutch, Italian, Tagalog, Turkish)
+// and the letters with accents that English and Indonesian spelling do
+// not use (Vietnamese, Polish, Swedish). English with a loanword's accent
+// and code-switched English-Indonesian stay en or id. Most of the others
+// were en or id before. (A short text with neither, "Prodotto ottimo,
+// consegna veloce", is still English, the default.)
+func TestLangOtherLanguages(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"El servicio fue terrible, no lo recomiendo", "other"},
+		{"Me encanta este producto, llegó rápido", "other"},
+		{"No me gustó nada, el envío tardó mucho", "other"},
+		{"J'adore ce produit, livraison rapide", "other"},
+		{"Très déçu de la qualité", "other"},
+		{"Ich bin sehr zufrieden mit dem Produkt", "other"},
+		{"Lieferung kam zu spät, nie wieder", "other"},
+		{"Adorei o produto, chegou rápido", "other"},
+		{"Ik ben heel tevreden met de service", "other"},
+		{"Il servizio è stato pessimo, non lo consiglio", "other"},
+		{"Sobrang bagal ng delivery, hindi ko na uulitin", "other"},
+		{"Dịch vụ rất tệ, tôi không hài lòng", "other"},
+		{"Hizmet çok kötüydü, tavsiye etmem", "other"},
+		{"Obsługa była okropna", "other"},
+		{"Tjänsten var fruktansvärd", "other"},
+		// English with a loanword's accent, and code-switching.
+		{"Pokémon fans will love this", "en"},
+		{"the café was lovely", "en"},
+		{"Beyoncé's new album is on repeat", "en"},
+		{"delivery-nya late banget, so disappointed", "en"},
+		{"seller nya fast response, recommended banget", "id"},
+		{"udah order tapi belum dateng, please help", "id"},
+		{"Ayo mampir ke café kami, kopinya enak", "id"},
+		{"Saya tak puas hati dengan perkhidmatan ini", "id"},
+	} {
+		if got := score(c.text).Lang; got != c.want {
+			t.Errorf("%q: lang %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
 func TestRatingFusion(t *testing.T) {
 	for _, c := range []struct {
 		text   string

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // token is one word of a text, VADER style: whitespace-separated, with
@@ -37,11 +39,16 @@ type scratch struct {
 	stage [numStages]float32
 	asp   uint16
 	dom   float32 // sum of domain valences seen (for Indonesian fusion)
-	// The negative and the positive domain valences apart, and whether a
-	// harm cue was seen (complaints.go, settle).
+	// The negative and the positive domain valences apart, and the harm
+	// cues seen that no negation reaches (complaints.go, settle).
 	domNeg, domPos   float32
 	lastNeg, lastPos int32 // the last token of a negative and a positive cue, -1 if none
-	harm             bool
+	harms            int
+	harmEnd          int32      // the last token of the last harm counted, -1 if none
+	weak             []weakHarm // ambiguous harm cues, not counted unless confirmed (confirmHarms)
+	strong           []weakHarm // the other harm cues, counted
+	weakOpen         bool       // some, and nothing confirmed them
+	critical         uint8      // the matcher's answer on the text: 0 not asked yet, 1 a harm, 2 none
 	// "tidak pernah" ends at neverAt (-1 if none); neverCue reports a cue
 	// right after it. lastCue is the last token of the last cue applied
 	// and lastCueVal its valence, for a booster after it (complaints.go).
@@ -53,6 +60,7 @@ type scratch struct {
 	latin, nonLatin int    // letters by script
 	nUpper          int    // ALL-CAPS tokens
 	urls            int    // links (not @handles) among the tokens
+	accented        int    // words with a letter with an accent (cAccent), not links or handles
 	you, dur, stars bool   // structural stage signals (noteClass, noteStars)
 	left            int    // bytes of the text still to tokenize (reserve)
 	ev              uint64 // language evidence, packed (evPacked, langCounts)
@@ -79,10 +87,10 @@ func getScratch() *scratch {
 func (s *scratch) reset() {
 	s.buf, s.toks, s.sent, s.pv, s.feats = s.buf[:0], s.toks[:0], s.sent[:0], s.pv[:0], s.feats[:0]
 	s.stage, s.asp, s.dom = [numStages]float32{}, 0, 0
-	s.domNeg, s.domPos, s.harm = 0, 0, false
+	s.domNeg, s.domPos, s.harms, s.harmEnd, s.weak, s.strong, s.weakOpen, s.critical = 0, 0, 0, -1, s.weak[:0], s.strong[:0], false, 0
 	s.lastNeg, s.lastPos = -1, -1
 	s.neverAt, s.lastCue, s.neverCue, s.lastCueVal = -1, -1, false, 0
-	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls = 0, 0, 0, 0, 0, 0
+	s.excl, s.quest, s.latin, s.nonLatin, s.nUpper, s.urls, s.accented = 0, 0, 0, 0, 0, 0, 0
 	s.ev, s.evAny = 0, 0
 	s.you, s.dur, s.stars = false, false, false
 	s.butAt, s.mods, s.lexAt, s.negAt = -1, s.mods[:0], s.lexAt[:0], s.negAt[:0]
@@ -131,6 +139,9 @@ const (
 	cHigh  // non-ASCII byte
 	cMark  // '!' or '?'
 	cColon // ':' (a link has one)
+	// A letter with an accent (Latin beyond ASCII: é, ñ, ç, ł, ạ), which
+	// English and Indonesian words seldom have; set by lower only.
+	cAccent
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -508,6 +519,9 @@ func (s *scratch) field(f string) {
 // invisible characters: so their place does not matter ("\u200e(good)"
 // is "good" as "(good)" is), and a part of them alone is no token.
 func (s *scratch) part(p string) {
+	if strings.ContainsFunc(p, rewritten) {
+		p = s.plainPart(p)
+	}
 	a := len(s.buf)
 	acc := s.lower(p) | cHigh
 	if len(s.buf) == a {
@@ -515,17 +529,106 @@ func (s *scratch) part(p string) {
 	}
 	// word strips the part's ASCII punctuation as written: a typographic
 	// apostrophe, which lower wrote as ', is not ASCII punctuation
-	// ("0!’" keeps it). Only the invisible characters are left out (rare:
-	// the copy is made only then).
-	if strings.ContainsFunc(p, invisible) {
-		p = strings.Map(func(r rune) rune {
-			if invisible(r) {
-				return -1
-			}
-			return r
-		}, p)
-	}
+	// ("0!’" keeps it).
+	n := len(s.toks)
 	s.word(a, acc, p)
+	if acc&cAccent != 0 && len(s.toks) > n && !s.toks[n].noLang {
+		s.accented++
+	}
+}
+
+// rewritten reports a character that part may drop or rewrite.
+func rewritten(r rune) bool { return invisible(r) || plainLetter(r) != 0 || unicode.Is(unicode.Mn, r) }
+
+// plainPart returns p as part reads it (rare: only a part with such
+// characters is copied): the invisible characters left out, the letters
+// of fancy text written as the ASCII they draw, and the combining marks
+// after an ASCII letter dropped (strikethrough "s̶c̶a̶m̶", zalgo), but for
+// one mark alone that Unicode composes with the letter into one (an
+// accent typed as a second character: e and U+0301 are é, as NFC makes
+// them). The '!' and '?' that fullwidth marks become are counted, as
+// tokenize counted the field's ASCII ones.
+func (s *scratch) plainPart(p string) string {
+	b := make([]byte, 0, len(p))
+	at, marks := -1, 0 // where the last ASCII letter was written (-1: the last rune is none), and how many marks follow it
+	var bare byte      // that letter
+	for _, r := range p {
+		if invisible(r) {
+			continue
+		}
+		if at >= 0 && unicode.Is(unicode.Mn, r) {
+			if marks == 0 {
+				bare = b[at]
+				if c := norm.NFC.String(string(bare) + string(r)); utf8.RuneCountInString(c) == 1 {
+					b = append(b[:at], c...)
+				}
+			} else {
+				b = append(b[:at], bare) // marks on marks: drawing, not an accent
+			}
+			marks++
+			continue
+		}
+		if c := plainLetter(r); c != 0 {
+			switch c {
+			case '!':
+				s.excl++
+			case '?':
+				s.quest++
+			}
+			r = rune(c)
+		}
+		at, marks = -1, 0
+		if r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z') {
+			at = len(b)
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+// plainLetter returns the ASCII character that r, a character of "fancy
+// text", draws, or 0: the fullwidth forms of ASCII (U+FF01-FF5E, which
+// CJK keyboards type: "ｇｏｏｄ，"), the mathematical letters and digits
+// (bold, italic, script, fraktur, double-struck, sans-serif, monospace:
+// "𝐠𝐨𝐨𝐝", "𝓰𝓸𝓸𝓭"), and the circled and squared letters ("ⓖⓞⓞⓓ",
+// "🄶🄾🄾🄳") that text generators on social networks produce; each is
+// its compatibility decomposition (NFKC). Circled digits ("①", a list's
+// numbering) and look-alike letters of other scripts (Cyrillic "о") are
+// left as they are: the critical-mention matcher reads the latter as
+// Latin (alerts/critical/fold.go), the scorer as the script they are.
+func plainLetter(r rune) byte {
+	switch {
+	case r < 0x2460:
+		return 0
+	case r < 0x2500:
+		return fancyEnclosed[r-0x2460]
+	case 0xff01 <= r && r <= 0xff5e:
+		return byte(r - 0xff01 + '!')
+	case 0x1d400 <= r && r < 0x1d800:
+		return fancyMath[r-0x1d400]
+	case 0x1f100 <= r && r < 0x1f200:
+		return fancySupplement[r-0x1f100]
+	}
+	return 0
+}
+
+// The tables of plainLetter: a block's code points whose NFKC is one
+// ASCII letter (or digit, where digits is true).
+var (
+	fancyEnclosed   = fancyTable(0x2460, 0xa0, false)   // Enclosed Alphanumerics
+	fancyMath       = fancyTable(0x1d400, 0x400, true)  // Mathematical Alphanumeric Symbols
+	fancySupplement = fancyTable(0x1f100, 0x100, false) // Enclosed Alphanumeric Supplement
+)
+
+func fancyTable(first rune, n int, digits bool) []byte {
+	t := make([]byte, n)
+	for i := range t {
+		d := norm.NFKC.String(string(first + rune(i)))
+		if len(d) == 1 && (d[0]|0x20 >= 'a' && d[0]|0x20 <= 'z' || digits && d[0] >= '0' && d[0] <= '9') {
+			t[i] = d[0]
+		}
+	}
+	return t
 }
 
 // lower appends the lower case of f to buf (typographic apostrophes as
@@ -558,8 +661,9 @@ func (s *scratch) lower(f string) (acc uint8) {
 			acc |= cLower
 		}
 		if unicode.IsLetter(r) {
-			if r < 0x250 {
-				s.latin++ // Latin-1 and Latin Extended
+			if latinLetter(r) {
+				s.latin++
+				acc |= cAccent
 			} else {
 				s.nonLatin++
 			}
@@ -569,6 +673,11 @@ func (s *scratch) lower(f string) (acc uint8) {
 	}
 	return acc
 }
+
+// latinLetter reports a letter of the Latin script beyond ASCII: the
+// Latin-1 Supplement, Latin Extended-A and -B (é, ñ, ß, ł, ş) and Latin
+// Extended Additional (Vietnamese ạ, ế).
+func latinLetter(r rune) bool { return r < 0x250 || 0x1e00 <= r && r <= 0x1eff }
 
 var lowerASCIITable = func() (t [256]byte) {
 	for c := range t {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // refToken is what the reference tokenizer says a token is.
@@ -46,8 +48,8 @@ func refTokenize(text string) ([]refToken, refCounts) {
 	var toks []refToken
 	var c refCounts
 	for _, field := range strings.FieldsFunc(text, func(r rune) bool { return r < utf8.RuneSelf && isSpace(byte(r)) }) {
-		c.excl += strings.Count(field, "!")
-		c.quest += strings.Count(field, "?")
+		c.excl += strings.Count(field, "!") + strings.Count(field, "\uff01") // fullwidth ！ too
+		c.quest += strings.Count(field, "?") + strings.Count(field, "\uff1f")
 		high := false
 		for i := 0; i < len(field); i++ {
 			high = high || field[i] >= utf8.RuneSelf
@@ -77,8 +79,12 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 		if invisible(r) {
 			return -1
 		}
+		if a, ok := refFancy(r); ok {
+			return a
+		}
 		return r
 	}, p)
+	p = refMarks(p)
 	if p == "" {
 		return toks
 	}
@@ -88,7 +94,7 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 		hasLower = hasLower || !unicode.IsUpper(r) && unicode.IsLower(r)
 		hasPunct = hasPunct || r < utf8.RuneSelf && isPunct(p[i])
 		if unicode.IsLetter(r) {
-			if r < 0x250 {
+			if r < 0x250 || 0x1e00 <= r && r <= 0x1eff {
 				c.latin++
 			} else {
 				c.nonLatin++
@@ -134,6 +140,49 @@ func refPart(toks []refToken, c *refCounts, p string, high bool) []refToken {
 		c.urls++
 	}
 	return append(toks, t)
+}
+
+// refFancy returns the ASCII character a character of fancy text stands
+// for, by its compatibility decomposition: any fullwidth form of ASCII, a
+// mathematical letter or digit, a circled or squared letter.
+func refFancy(r rune) (rune, bool) {
+	d := []rune(norm.NFKC.String(string(r)))
+	if len(d) != 1 || d[0] <= ' ' || d[0] >= utf8.RuneSelf {
+		return 0, false
+	}
+	c := d[0]
+	switch {
+	case 0xff01 <= r && r <= 0xff5e: // Halfwidth and Fullwidth Forms
+		return c, true
+	case 0x1d400 <= r && r <= 0x1d7ff: // Mathematical Alphanumeric Symbols
+		return c, unicode.IsLetter(c) || unicode.IsDigit(c)
+	case 0x2460 <= r && r <= 0x24ff, 0x1f100 <= r && r <= 0x1f1ff: // Enclosed Alphanumerics (and Supplement)
+		return c, unicode.IsLetter(c)
+	}
+	return 0, false
+}
+
+// refMarks drops the combining marks that follow an ASCII letter, but
+// for one mark alone that NFC composes with the letter into one letter.
+func refMarks(p string) string {
+	rs := []rune(p)
+	var out []rune
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		out = append(out, r)
+		if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && unicode.Is(unicode.Mn, rs[j]) {
+			j++
+		}
+		if c := []rune(norm.NFC.String(string(rs[i:j]))); j == i+2 && len(c) == 1 {
+			out[len(out)-1] = c[0]
+		}
+		i = j - 1
+	}
+	return string(out)
 }
 
 // refLower is the lower case of s, with typographic apostrophes as '.
@@ -187,6 +236,8 @@ var tokenizerSeeds = []string{
 	"ABCDEFGHIJ abcdefghi ABCDEFGHIJKLMNOPQRS wow!!!!!!!!!!!!!!! x:y abcdefgh:ijk",
 	"was\u00a0terrible,\u3000kecewa\u200bbanget \u200e(good)\u200f ter\u00adrible \ufeffok \u2764\ufe0f \u200d \x00bad\x1b",
 	"\u202egood\u202c DON\u00adT\u00a0?! \u2003\u2003 \u00ad",
+	"t\u0336e\u0336r\u0336 e\u0301 e\u0301\u0302 \u0301a ｓ\u0336 é\u0336 a\u200d\u0301 ก\u0e31 a\u0301😀\u0301",
+	"𝐚𝐦𝐚𝐳𝐢𝐧𝐠 𝓼𝓮𝓻𝓿𝓲𝓬𝓮，ｈａｔｅ ｉｔ！？ ＧＯＯＤ ⓖⓞⓞⓓ Ⓜ 🄶🄾🄾🄳 🄫 ① 𝟓/𝟓 ｗｗｗ．ａ．ｃｏ ＠ａｃｍｅ ：） ＤＯＮ＇Ｔ",
 }
 
 // The fast tokenizer (eight bytes at a time, hashing as it goes, with

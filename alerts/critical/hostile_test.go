@@ -126,3 +126,28 @@ func TestHostileSet(t *testing.T) {
 		t.Errorf("%d of %d near-misses flagged, want at most 15%%", s.All.FP, ok)
 	}
 }
+
+// TestLinksAreNotRead: a link is the name of the page it points to, not
+// the author's words. Its path is chosen by whoever publishes the page,
+// often the brand's own help or safety pages ("/report-fraud",
+// "/how-to-avoid-scams"), so the words in it are no harm, as an @handle's
+// are not; the words around it still count.
+func TestLinksAreNotRead(t *testing.T) {
+	findCases(t, New(nil), []struct{ text, want string }{
+		{"Read our tips https://acme.com/blog/how-to-avoid-scams", ""},
+		{"https://acme.com/police-report", ""},
+		{"see www.acme.com/lawsuit-settlement", ""},
+		{"WWW.ACME.COM/SCAM", ""},
+		{"Acme Security: https://acme.com/data-breach-protection", ""},
+		{"http://news.example/acme-recall-food-poisoning-outbreak\nnice", ""},
+		{"(ftp://x.example/fraud) ok", ""},
+		// The author's own words around a link still count.
+		{"this shop is a scam https://acme.com/shop", "fraud"},
+		{"https://acme.com/shop this shop is a scam", "fraud"},
+		{"https://x.co/a\nkeracunan massal setelah makan di sini", "poisoning"},
+		{"scam!https://x.co/a", "fraud"},
+		// Not links: the words are read.
+		{"www scam seller, never sent anything", "fraud"},
+		{"http: scam seller, never sent anything", "fraud"},
+	})
+}

@@ -87,6 +87,10 @@ func (s *scan) run(text string) int32 {
 			if s.n > 0 && (c == ' ' || c == '.' || c == '-' || c == '_' || c == '*') && s.spells(text, i, c) {
 				continue // "S C A M", "p-e-n-i-p-u-a-n", "F.O.O.D": one word
 			}
+			if (c == ':' || c == '.') && s.linkAt(text, i) {
+				i = s.skipLink(text, i) // a link names a page: its words are not the author's
+				continue
+			}
 			if c == '@' && s.n > 0 && i < len(text) && byteClass[text[i]] != clOther {
 				s.add('@') // "sc@m": a letter (leet); "budi@acme" is no handle either
 				continue
@@ -244,6 +248,39 @@ func (s *scan) spells(text string, i int, sep byte) bool {
 		return true
 	}
 	return sep == s.spell && lone(i)
+}
+
+// linkAt reports whether the ':' or '.' just before text[i] makes the
+// word so far the start of a link: a scheme ("https://", "ftp://") or
+// "www." before a letter or digit. The link's words are then skipped,
+// as an @handle's are: its path is named by whoever publishes the page
+// (often the brand's own "/report-fraud" or "/how-to-avoid-scams"), and a
+// shared headline is in the post's own words too.
+func (s *scan) linkAt(text string, i int) bool {
+	if s.n == 0 || s.long || s.spell != 0 || i+1 >= len(text) {
+		return false
+	}
+	if text[i-1] == ':' {
+		for _, c := range s.buf[:s.n] {
+			if c < 'a' || c > 'z' {
+				return false
+			}
+		}
+		return text[i] == '/' && text[i+1] == '/'
+	}
+	// add cut "www" to one 'w' and counted the run.
+	return s.n == 1 && s.buf[0] == 'w' && s.run3 == 2 && isAlnum(text[i])
+}
+
+// skipLink drops the word so far (the link's scheme or "www") and
+// returns the index of the first byte after the link: the next space,
+// control character or byte beyond ASCII.
+func (s *scan) skipLink(text string, i int) int {
+	s.n, s.long, s.tag, s.handle, s.camel, s.run3, s.spell = 0, false, false, false, false, 0, 0
+	for i < len(text) && text[i] > ' ' && text[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 func isAlnum(c byte) bool {
