@@ -309,6 +309,14 @@ func TestDeliveriesShownPerAlert(t *testing.T) {
 			t.Errorf("API alert deliveries: %+v", a.Deliveries)
 		}
 	}
+	// The API's times are in the configured zone, as every other time it
+	// returns (the raw JSON, not what Go parses back).
+	raw := do(t, h, "GET", "/api/alerts/c1/deliveries", nil).Body.String()
+	for _, want := range []string{`"at":"2026-03-10T17:01:00+07:00"`, `"next_at":"2026-03-10T17:03:00+07:00"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("API delivery log lacks %s: %s", want, raw)
+		}
+	}
 	if w := do(t, h, "GET", "/api/alerts/nope/deliveries", nil); w.Code != http.StatusNotFound {
 		t.Errorf("unknown alert: %d", w.Code)
 	}
