@@ -520,3 +520,30 @@ func TestTriageFormInvalidUTF8StoredValid(t *testing.T) {
 		t.Errorf("filtering by the tag and assignee the API shows: %d rows", len(p.Rows))
 	}
 }
+
+// TestExportTimesInZone: the export's published and collected times are
+// RFC 3339 with the configured zone's offset, as the page and the API
+// show them: a team in Jakarta reads 17:00 for a post of 17:00 WIB, not
+// 10:00Z.
+func TestExportTimesInZone(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil) // Asia/Jakarta
+	m := mention("Acme", "zoned", "rina", -0.4, mw.Negative, mw.AMOT, 1, 0)
+	m.Published = time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme&q=zoned", nil)
+	recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("csv: %d records, %v:\n%s", len(recs), err, w.Body)
+	}
+	if recs[1][4] != "2026-03-10T17:00:00+07:00" || recs[1][5] != "2026-03-10T19:00:00+07:00" {
+		t.Errorf("csv published %q, collected %q; want 2026-03-10T17:00:00+07:00 and 2026-03-10T19:00:00+07:00", recs[1][4], recs[1][5])
+	}
+	w = do(t, h, "GET", "/api/mentions/export?format=jsonl&brand=Acme&q=zoned", nil)
+	if body := w.Body.String(); !strings.Contains(body, `"published":"2026-03-10T17:00:00+07:00"`) ||
+		!strings.Contains(body, `"collected":"2026-03-10T19:00:00+07:00"`) {
+		t.Errorf("jsonl times not in the zone: %s", body)
+	}
+}
