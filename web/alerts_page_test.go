@@ -189,6 +189,14 @@ func TestAlertFocusFragment(t *testing.T) {
 	if w = do(t, h, "GET", "/ui/alert?id=%3Cx%3E", nil); w.Code != http.StatusBadRequest {
 		t.Errorf("bad id: %d", w.Code)
 	}
+	// With the page's view (app.js sends it) the buttons refresh that
+	// view's list; a bad view falls back to the alert brand's 7 days.
+	if body := do(t, h, "GET", "/ui/alert?id=a1&brand=Acme&range=24h", nil).Body.String(); !strings.Contains(body, `hx-post="/ui/alerts/a1/ack?brand=Acme&amp;range=24h"`) {
+		t.Errorf("the focused alert's buttons ignore the page's view:\n%s", body)
+	}
+	if body := do(t, h, "GET", "/ui/alert?id=a1&range=1y", nil).Body.String(); !strings.Contains(body, `hx-post="/ui/alerts/a1/ack?brand=Acme&amp;range=7d"`) {
+		t.Errorf("a bad view is not ignored:\n%s", body)
+	}
 }
 
 func TestAlertsPanelFirstWithCriticalText(t *testing.T) {

@@ -39,6 +39,20 @@ func (b *browser) logIn(url, user, password string) {
 		f.username.value = '` + user + `'; f.password.value = '` + password + `'; f.submit(); return true })()`)
 }
 
+// agentBrowser opens path of agentDashboard in a browser, through the
+// login page as ana; it skips in -short mode.
+func agentBrowser(t *testing.T, path string) (*sqlite.Store, *browser, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st, srv := agentDashboard(t)
+	br := openBrowser(t, bin, 1280, 1400)
+	br.logIn(srv.URL+path, "ana", "agent-password-22")
+	return st, br, srv.URL
+}
+
 // agentDashboard serves the demo's mentions behind the login page, with
 // one agent, "ana", whose password is agent-password-22.
 func agentDashboard(t *testing.T) (*sqlite.Store, *httptest.Server) {
@@ -130,14 +144,7 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 // reaches the server, so the login page must carry it to where it
 // returns.
 func TestBrowserDeepLinkSurvivesLogin(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	bin := chromium(t)
-	_, srv := agentDashboard(t)
-
-	br := openBrowser(t, bin, 1280, 1400)
-	br.logIn(srv.URL+"/?brand=Acme#alert=burst", "ana", "agent-password-22")
+	_, br, _ := agentBrowser(t, "/?brand=Acme#alert=burst")
 	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
 	var hash2 string
 	br.eval(`location.hash`, &hash2)

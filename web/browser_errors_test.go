@@ -12,13 +12,7 @@ import (
 // page's handler an agent pressing Silence (an admin's action), or Apply
 // with nothing ticked, saw nothing happen at all.
 func TestBrowserRefusalsAreShown(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	bin := chromium(t)
-	st, srv := agentDashboard(t)
-	br := openBrowser(t, bin, 1280, 1400)
-	br.logIn(srv.URL+"/?brand=Acme&range=24h", "ana", "agent-password-22")
+	st, br, base := agentBrowser(t, "/?brand=Acme&range=24h")
 	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#alerts tr[data-alert="burst"] form.silence')`)
 
 	var hidden bool
@@ -46,12 +40,40 @@ func TestBrowserRefusalsAreShown(t *testing.T) {
 	}
 
 	// The inbox: Apply with nothing ticked.
-	br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions?brand=Acme"}, nil)
+	br.call("Page.navigate", map[string]any{"url": base + "/mentions?brand=Acme"}, nil)
 	br.waitUntil("the inbox", `document.querySelector('#t-apply') && document.querySelector('#request-error')`)
 	br.act(`(() => { document.querySelector('#t-state').value = 'handled'; document.querySelector('#t-apply').click(); return true })()`)
 	br.waitUntil("the inbox refusal shown", `!document.querySelector('#request-error').hidden`)
 	br.eval(`document.querySelector('#request-error').textContent`, &msg)
 	if msg != "tick at least one mention" {
 		t.Errorf("the inbox says %q; want %q", msg, "tick at least one mention")
+	}
+}
+
+// TestBrowserFocusedAlertActsInPlace: acknowledging from the alert a
+// notification's link opened updates that panel (it says who
+// acknowledged, and the button is gone), and the alerts list below keeps
+// the page's range. Before, the panel kept "not yet" and its button, and
+// the list was swapped for the alert brand's 7-day list under a page that
+// still said 24h.
+func TestBrowserFocusedAlertActsInPlace(t *testing.T) {
+	st, br, _ := agentBrowser(t, "/?brand=Acme&range=24h#alert=burst")
+	br.waitUntil("the focused alert", `document.querySelector('#alert-focus [data-focused="true"][data-alert="burst"] button.ack')`)
+	br.act(`(() => { document.querySelector('#alert-focus button.ack').click(); return true })()`)
+	br.waitUntil("the list after the acknowledgement", `document.querySelector('#alerts').textContent.includes('by ana')`)
+	if a, err := st.Alert(context.Background(), "burst"); err != nil || a.AckedBy != "ana" {
+		t.Fatalf("stored alert: acked by %q, %v; want ana", a.AckedBy, err)
+	}
+	br.waitUntil("the focused panel after the acknowledgement",
+		`document.querySelector('#alert-focus [data-alert="burst"]') && document.querySelector('#alert-focus').textContent.includes('by ana')`)
+	var hasButton bool
+	br.eval(`!!document.querySelector('#alert-focus button.ack')`, &hasButton)
+	if hasButton {
+		t.Error("the focused alert still offers Acknowledge after it was acknowledged")
+	}
+	var listURL string
+	br.eval(`document.querySelector('#alerts').getAttribute('hx-get')`, &listURL)
+	if !strings.Contains(listURL, "range=24h") || !strings.Contains(listURL, "brand=Acme") {
+		t.Errorf("the alerts list now refreshes from %q; want the page's view (brand=Acme, range=24h)", listURL)
 	}
 }
