@@ -104,8 +104,8 @@ type Handler struct {
 	static    http.Handler
 	assets    fs.FS // the files under static/
 	csrf      *http.CrossOriginProtection
-	// csrfToken is a random per-process token the page hands to htmx;
-	// without configured credentials a POST must carry it.
+	// csrfToken is the token the page hands to htmx (hosts.go): a POST
+	// authenticated by what a browser sends by itself must carry it.
 	csrfToken string
 	hosts     hostSet        // names served (hosts.go)
 	logins    *loginThrottle // failed logins per client (login.go)
@@ -162,7 +162,7 @@ func New(opt Options) (*Handler, error) {
 		return nil, errors.New("web: web.users.enabled needs a store that keeps users")
 	}
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
-		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
+		csrfToken: newCSRFToken(opt.Links), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
 		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots), writes: make(chan struct{}, 1)}
 	h.metrics = newMetrics(h)
 	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
