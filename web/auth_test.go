@@ -549,3 +549,25 @@ func TestUsersModeNeedsLogin(t *testing.T) {
 		t.Errorf("ack without a session: %d", w.Code)
 	}
 }
+
+// TestExpiredSessionReturnsToTheView: when a session ends while the page
+// is open, the next htmx request (the alerts list's refresh every minute)
+// sends the browser to the login page, which then returns to the view the
+// page showed (brand, range, the focused alert) instead of the default
+// page.
+func TestExpiredSessionReturnsToTheView(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{Listen: "127.0.0.1:8080"})
+	w := e.req("GET", "/ui/alerts?brand=Acme&range=24h", "127.0.0.1", "", "HX-Request", "true",
+		"HX-Current-URL", "http://127.0.0.1:8080/?brand=Acme&range=24h#alert=a1")
+	want := "/login?next=" + url.QueryEscape("/?brand=Acme&range=24h#alert=a1")
+	if w.Code != http.StatusUnauthorized || w.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx refresh without a session: %d, HX-Redirect %q; want 401 and %q", w.Code, w.Header().Get("HX-Redirect"), want)
+	}
+	// Only a path on this site is kept.
+	for _, cur := range []string{"https://evil.example//evil.example/x", "http://127.0.0.1:8080/login?next=/x", "not a url\x7f"} {
+		w = e.req("GET", "/ui/sources", "127.0.0.1", "", "HX-Request", "true", "HX-Current-URL", cur)
+		if got := w.Header().Get("HX-Redirect"); got != "/login" && got != "/login?next=%2F" {
+			t.Errorf("HX-Current-URL %q: HX-Redirect %q; want the login page without a foreign next", cur, got)
+		}
+	}
+}
