@@ -571,3 +571,55 @@ func TestExpiredSessionReturnsToTheView(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminLiftsSilence: a silence made by mistake (7 days instead of 1
+// hour, the wrong scope) can be lifted from the dashboard or the API by
+// an admin, not by an agent; the alert it muted is no longer silenced,
+// and the silence keeps who lifted it.
+func TestAdminLiftsSilence(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{})
+	ctx := context.Background()
+	w := e.req("POST", "/api/silences", "192.0.2.1", `{"brand":"Acme","scope":"aspect:delivery","for":"7d"}`, e.bearer("ada")...)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("admin silence: %d %s", w.Code, w.Body)
+	}
+	var s Silence
+	if err := json.Unmarshal(w.Body.Bytes(), &s); err != nil || s.ID == "" {
+		t.Fatalf("silence %s: %v", w.Body, err)
+	}
+	lift := "/api/silences/" + s.ID + "/lift"
+	if w := e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ana")...); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "needs the admin role") {
+		t.Errorf("agent lift: %d %s; want 403 naming the admin role", w.Code, w.Body)
+	}
+	if ss, _ := e.st.Silences(ctx, testNow); len(ss) != 1 {
+		t.Fatalf("the agent's refused lift changed the silences: %+v", ss)
+	}
+	w = e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ada")...)
+	if w.Code != http.StatusOK {
+		t.Fatalf("admin lift: %d %s", w.Code, w.Body)
+	}
+	if ss, err := e.st.Silences(ctx, testNow); err != nil || len(ss) != 0 {
+		t.Errorf("active silences after the lift: %+v, %v; want none", ss, err)
+	}
+	all, err := e.st.Silences(ctx, testNow.Add(-time.Hour))
+	if err != nil || len(all) != 1 || !all[0].Until.Equal(testNow) || !strings.Contains(all[0].Reason, "lifted by ada") {
+		t.Errorf("the lifted silence: %+v, %v; want it ended now, its reason naming ada", all, err)
+	}
+	if w := e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ada")...); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "not active") {
+		t.Errorf("lifting again: %d %s; want 404 saying it is not active", w.Code, w.Body)
+	}
+
+	// The dashboard lists the active silence with a Lift button.
+	w = e.req("POST", "/api/silences", "192.0.2.1", `{"brand":"Acme","scope":"mention","for":"1d"}`, e.bearer("ada")...)
+	json.Unmarshal(w.Body.Bytes(), &s)
+	page := e.req("GET", "/?brand=Acme&range=24h", "192.0.2.1", "", e.bearer("ada")...).Body.String()
+	button := `hx-post="/ui/silences/` + s.ID + `/lift?brand=Acme&amp;range=24h"`
+	if !strings.Contains(page, button) {
+		t.Fatalf("the page lacks the silence's Lift button %s", button)
+	}
+	cookie := sessionOf(t, e.login("ada", "admin-password-333", "192.0.2.1"))
+	w = e.req("POST", "/ui/silences/"+s.ID+"/lift?brand=Acme&range=24h", "192.0.2.1", "", "Cookie", cookie.Name+"="+cookie.Value, csrfHeader, e.h.csrfToken)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Lifted the silence of Acme · mention") || strings.Contains(w.Body.String(), "Active silences") {
+		t.Errorf("the page's Lift: %d %s", w.Code, w.Body)
+	}
+}

@@ -195,6 +195,7 @@ func (h *Handler) routes() {
 	handle("POST /api/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.apiResolve))
 	handle("GET /api/silences", h.apiSilences)
 	handle("POST /api/silences", requireRole(mw.RoleAdmin, h.apiSilence))
+	handle("POST /api/silences/{id}/lift", requireRole(mw.RoleAdmin, h.apiLiftSilence))
 	handle("GET /api/me", h.apiMe)
 	handle("GET /login", h.serveLogin)
 	handle("POST /login", h.login)
@@ -207,6 +208,7 @@ func (h *Handler) routes() {
 	handle("POST /ui/alerts/{id}/ack", requireRole(mw.RoleAgent, h.uiAck))
 	handle("POST /ui/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.uiResolve))
 	handle("POST /ui/silences", requireRole(mw.RoleAdmin, h.uiSilence))
+	handle("POST /ui/silences/{id}/lift", requireRole(mw.RoleAdmin, h.uiLiftSilence))
 	handle("GET /ui/sources", h.uiSources)
 	h.alertRoutes(handle)
 }
