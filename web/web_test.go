@@ -504,6 +504,8 @@ func TestTokenAndBasicAuth(t *testing.T) {
 		{"none", nil, http.StatusUnauthorized},
 		{"wrong token", []string{"Authorization", "Bearer nope"}, http.StatusUnauthorized},
 		{"token", []string{"Authorization", "Bearer s3cret"}, http.StatusOK},
+		{"token, scheme in lower case", []string{"Authorization", "bearer s3cret"}, http.StatusOK}, // RFC 9110: the scheme is case-insensitive
+		{"token, scheme in upper case", []string{"Authorization", "BEARER s3cret"}, http.StatusOK},
 		{"wrong password", []string{"Authorization", "Basic b3BzOm5vcGU="}, http.StatusUnauthorized}, // ops:nope
 		{"basic", []string{"Authorization", "Basic b3BzOnB3"}, http.StatusOK},                        // ops:pw
 	} {
