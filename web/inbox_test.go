@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -545,5 +547,29 @@ func TestExportTimesInZone(t *testing.T) {
 	if body := w.Body.String(); !strings.Contains(body, `"published":"2026-03-10T17:00:00+07:00"`) ||
 		!strings.Contains(body, `"collected":"2026-03-10T19:00:00+07:00"`) {
 		t.Errorf("jsonl times not in the zone: %s", body)
+	}
+}
+
+// TestInboxNextPageKeepsLimit: the page's "Next page" link keeps the
+// page size asked for (limit=), as it keeps the filters; it went back to
+// 50 rows.
+func TestInboxNextPageKeepsLimit(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	body := do(t, h, "GET", "/mentions?group=0&limit=2", nil).Body.String()
+	m := regexp.MustCompile(`<a href="([^"]*)" id="next"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no next page link:\n%s", body)
+	}
+	next, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := next.Query()
+	if q.Get("limit") != "2" || q.Get("group") != "0" || q.Get("cursor") == "" {
+		t.Fatalf("next page link %s; want limit=2 and group=0 kept, and a cursor", next)
+	}
+	page2 := do(t, h, "GET", next.String(), nil).Body.String()
+	if n := strings.Count(page2, `<tr class="row `); n != 2 {
+		t.Errorf("the next page shows %d rows; want 2", n)
 	}
 }
