@@ -563,6 +563,13 @@ func TestExpiredSessionReturnsToTheView(t *testing.T) {
 	if w.Code != http.StatusUnauthorized || w.Header().Get("HX-Redirect") != want {
 		t.Errorf("htmx refresh without a session: %d, HX-Redirect %q; want 401 and %q", w.Code, w.Header().Get("HX-Redirect"), want)
 	}
+	// A button pressed after the session ended goes to the login page
+	// too (htmx follows HX-Redirect), rather than an "unauthorized" text.
+	w = e.req("POST", "/ui/alerts/a1/ack?brand=Acme&range=24h", "127.0.0.1", "", "HX-Request", "true",
+		"HX-Current-URL", "http://127.0.0.1:8080/mentions?brand=Acme", csrfHeader, e.h.csrfToken)
+	if want := "/login?next=" + url.QueryEscape("/mentions?brand=Acme"); w.Code != http.StatusUnauthorized || w.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx POST without a session: %d, HX-Redirect %q; want 401 and %q", w.Code, w.Header().Get("HX-Redirect"), want)
+	}
 	// Only a path on this site is kept.
 	for _, cur := range []string{"https://evil.example//evil.example/x", "http://127.0.0.1:8080/login?next=/x", "not a url\x7f"} {
 		w = e.req("GET", "/ui/sources", "127.0.0.1", "", "HX-Request", "true", "HX-Current-URL", cur)

@@ -202,16 +202,19 @@ func (h *Handler) challenge(w http.ResponseWriter) {
 // 401 saying what to send.
 func (h *Handler) askLogin(w http.ResponseWriter, r *http.Request) {
 	a := h.opt.Auth
-	if a.Users.Enabled && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" {
+	if a.Users.Enabled && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" {
 		if r.Header.Get("HX-Request") != "" {
-			// A fragment's request (the lists' refresh every minute after
-			// the session ended): come back to the page it was made from.
+			// The page's request after the session ended (a list's
+			// refresh every minute, a button): log in, then come back to
+			// the page it was made from.
 			w.Header().Set("HX-Redirect", loginURL(pageOf(r.Header.Get("HX-Current-URL"))))
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		return
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
 	}
 	h.challenge(w)
 	var how []string
