@@ -140,7 +140,7 @@ func (h *Handler) uiAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Found, d.Alert = true, h.alertView(a)
 	now := h.opt.Now()
-	ss, err := h.opt.Store.Silences(ctx, now)
+	ss, err := h.activeSilences(ctx, now)
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
 		return

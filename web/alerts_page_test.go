@@ -411,3 +411,39 @@ func TestSilenceLinkActsOnce(t *testing.T) {
 		t.Fatalf("a newer link: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestConfigSilencesShown: a silence written in config (alerts.silences)
+// mutes notifications as a stored one does, so the dashboard lists it
+// among the active silences (marked as config's, with no Lift button) and
+// marks the alerts it mutes; one that ended is not listed.
+func TestConfigSilencesShown(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }, ConfigSilences: []mw.SilenceConfig{
+		{Brand: "Acme", Scope: "aspect:delivery", Until: testNow.Add(2 * time.Hour).Format(time.RFC3339), Reason: "courier strike"},
+		{Brand: "Acme", Until: testNow.Add(-time.Hour).Format(time.RFC3339), Reason: "over"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss []Silence
+	getJSON(t, h, "/api/silences", &ss)
+	if len(ss) != 1 || ss[0].Reason != "courier strike" || !ss[0].Config || !ss[0].Until.Equal(testNow.Add(2*time.Hour)) {
+		t.Fatalf("silences %+v; want the active config silence, marked config", ss)
+	}
+	var ar AlertsResponse
+	getJSON(t, h, "/api/alerts?brand=Acme&range=24h", &ar)
+	for _, a := range ar.Alerts {
+		if a.Silenced != (a.ID == "a1") {
+			t.Errorf("alert %s silenced %v; want only a1 (aspect:delivery)", a.ID, a.Silenced)
+		}
+	}
+	page := do(t, h, "GET", "/?brand=Acme&range=24h", nil).Body.String()
+	if !strings.Contains(page, "courier strike") || !strings.Contains(page, "alerts.silences in the config") || strings.Contains(page, `class="lift"`) {
+		t.Errorf("the page's silences do not show the config silence as config's, without Lift")
+	}
+	if w := do(t, h, "POST", "/api/silences/"+ss[0].ID+"/lift", strings.NewReader("{}"), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusConflict ||
+		!strings.Contains(w.Body.String(), "alerts.silences") {
+		t.Errorf("lifting a config silence: %d %s; want 409 saying to edit alerts.silences", w.Code, w.Body)
+	}
+}

@@ -150,7 +150,7 @@ func (h *Handler) apiAlerts(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) apiSilences(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	ss, err := h.opt.Store.Silences(ctx, h.opt.Now())
+	ss, err := h.activeSilences(ctx, h.opt.Now())
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
 		return
@@ -348,6 +348,9 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 // lifted it in its reason. The store replaces a silence by its id.
 func (h *Handler) liftSilence(r *http.Request) (mw.Silence, int, error) {
 	id := r.PathValue("id")
+	if strings.HasPrefix(id, configSilencePrefix) {
+		return mw.Silence{}, http.StatusConflict, fmt.Errorf("silence %s is written in the config (alerts.silences): remove or change it there, then restart", id)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	unlock, err := h.lockWrites(ctx) // from reading the silence to saving it

@@ -88,6 +88,11 @@ type Options struct {
 	Bucket   time.Duration
 	Links    *actionlink.Signer
 
+	// ConfigSilences are the silences written in config (alerts.silences),
+	// which mute notifications as stored ones do: the dashboard lists the
+	// active ones and marks the alerts they mute; they are not lifted here.
+	ConfigSilences []mw.SilenceConfig
+
 	// Users holds named users, API tokens and sessions (web.users). Nil:
 	// Store's, when it implements store.UserStore (both stores do).
 	Users store.UserStore
