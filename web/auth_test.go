@@ -248,6 +248,20 @@ func TestActionLinkRoles(t *testing.T) {
 	if w := e.req("POST", "/a/silence", "192.0.2.1", form(actionlink.Silence), append(e.bearer("ada")[:2], ct...)...); w.Code != http.StatusOK {
 		t.Errorf("admin silencing through a link: %d %s", w.Code, w.Body)
 	}
+	// The confirmation page says at once that the role is missing, with
+	// no button that would only lead to a 403 text ("You cannot silence this alert").
+	w := e.req("GET", "/a/silence?"+form(actionlink.Silence), "192.0.2.1", "", e.bearer("ana")...)
+	if body := w.Body.String(); w.Code != http.StatusForbidden || strings.Contains(body, `<form method="post"`) ||
+		!strings.Contains(body, "You cannot silence this alert") || !strings.Contains(body, "needs the admin role") || !strings.Contains(body, "Open the alert in the dashboard") {
+		t.Errorf("an agent's Silence link: %d\n%s\nwant 403, the reason, the dashboard link and no button", w.Code, body)
+	}
+	if w := e.req("GET", "/a/ack?"+form(actionlink.Ack), "192.0.2.1", "", e.bearer("vic")...); w.Code != http.StatusForbidden ||
+		!strings.Contains(w.Body.String(), "needs the agent role") {
+		t.Errorf("a viewer's Acknowledge link: %d %s", w.Code, w.Body)
+	}
+	if w := e.req("GET", "/a/ack?"+form(actionlink.Ack), "192.0.2.1", "", e.bearer("ana")...); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `<form method="post"`) {
+		t.Errorf("an agent's Acknowledge link: %d %s", w.Code, w.Body)
+	}
 }
 
 // TestSessionCookie: the login sets an HttpOnly, SameSite=Lax cookie on
