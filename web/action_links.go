@@ -48,6 +48,13 @@ func (h *Handler) actionConfirm(w http.ResponseWriter, r *http.Request) {
 		h.renderAction(w, r, status, p)
 		return
 	}
+	if err := roleCheck(actionRole(p.Action))(r); err != nil {
+		// Say so now rather than offer a button whose POST is refused.
+		verb := map[string]string{actionlink.Ack: "acknowledge", actionlink.Silence: "silence"}[p.Action]
+		h.renderAction(w, r, http.StatusForbidden, actionPage{Status: "error", Title: "You cannot " + verb + " this alert",
+			Message: err.Error(), Alert: p.Alert, OpenURL: p.OpenURL})
+		return
+	}
 	if p.Action == actionlink.Silence {
 		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 		defer cancel()

@@ -9,16 +9,19 @@ import (
 // name of who is acting.
 type actorKey struct{}
 
-// WithActor returns r carrying name as the acting user. The login layer
-// calls it once it knows who signed in (a session, an API token, a trusted
-// proxy header); every audited change reads it through actorFrom.
+// WithActor returns r carrying name as the acting user, for a program that
+// embeds the handler behind its own login (and for tests). The handler's
+// own authentication does not need it: ServeHTTP puts the request's Actor
+// in its context (auth.go), which actorFrom falls back to.
 func WithActor(r *http.Request, name string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), actorKey{}, name))
 }
 
-// actorFrom names who makes a state change: the user authentication put on
-// the request (WithActor), else the shared credential's name (the basic-auth
-// user, "token", or "dashboard" on loopback without credentials). Unlike
+// actorFrom names who makes a state change: the name WithActor put on the
+// request, else the authenticated user (a session, an API token, the
+// trusted proxy's header, the basic-auth user), else the shared
+// credential's name ("token", or "dashboard" on loopback without
+// credentials). Unlike
 // the alerts' "by" field it never takes a name from the request body.
 func (h *Handler) actorFrom(r *http.Request) string {
 	if name, ok := r.Context().Value(actorKey{}).(string); ok && name != "" {

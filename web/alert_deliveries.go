@@ -30,10 +30,11 @@ type Delivery struct {
 }
 
 func (h *Handler) deliveryView(d mw.Delivery) Delivery {
+	loc := h.opt.Location // the API's times carry the configured zone's offset, as everywhere
 	v := Delivery{Receiver: d.Receiver, Notification: notificationName(d.Key), Key: d.Key, Status: d.Status,
-		Attempt: d.Attempt, Error: d.Error, At: d.At, AtLocal: d.At.In(h.opt.Location).Format("2006-01-02 15:04:05 MST")}
+		Attempt: d.Attempt, Error: d.Error, At: d.At.In(loc), AtLocal: d.At.In(loc).Format("2006-01-02 15:04:05 MST")}
 	if d.Status != mw.DeliverySent && !d.NextAt.IsZero() {
-		v.NextAt = timePtr(d.NextAt)
+		v.NextAt = timePtr(d.NextAt.In(loc))
 	}
 	return v
 }

@@ -140,7 +140,7 @@ func (h *Handler) uiAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Found, d.Alert = true, h.alertView(a)
 	now := h.opt.Now()
-	ss, err := h.opt.Store.Silences(ctx, now)
+	ss, err := h.activeSilences(ctx, now)
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
 		return
@@ -172,8 +172,20 @@ func (h *Handler) uiAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	q := url.Values{"brand": {a.Brand}, "range": {"7d"}}
 	d.Query = template.URL(q.Encode())
+	if pageView(r.URL.Query()) {
+		// The page's own view (app.js sends it): the buttons refresh the
+		// list the page shows, not the alert brand's 7 days.
+		if v, err := h.parseView(r.URL.Query()); err == nil {
+			d.Query = viewQuery(v)
+		}
+	}
 	d.BrandURL = "/?" + q.Encode() + "#alert=" + url.QueryEscape(id)
 	h.render(w, r, "alert-focus", d)
+}
+
+// pageView reports whether q names a page's view (brand, range, from, to).
+func pageView(q url.Values) bool {
+	return q.Get("brand") != "" || q.Get("range") != "" || q.Get("from") != "" || q.Get("to") != ""
 }
 
 // inOrder sorts ms in the order of ids (the store returns its own order).

@@ -189,6 +189,14 @@ func TestAlertFocusFragment(t *testing.T) {
 	if w = do(t, h, "GET", "/ui/alert?id=%3Cx%3E", nil); w.Code != http.StatusBadRequest {
 		t.Errorf("bad id: %d", w.Code)
 	}
+	// With the page's view (app.js sends it) the buttons refresh that
+	// view's list; a bad view falls back to the alert brand's 7 days.
+	if body := do(t, h, "GET", "/ui/alert?id=a1&brand=Acme&range=24h", nil).Body.String(); !strings.Contains(body, `hx-post="/ui/alerts/a1/ack?brand=Acme&amp;range=24h"`) {
+		t.Errorf("the focused alert's buttons ignore the page's view:\n%s", body)
+	}
+	if body := do(t, h, "GET", "/ui/alert?id=a1&range=1y", nil).Body.String(); !strings.Contains(body, `hx-post="/ui/alerts/a1/ack?brand=Acme&amp;range=7d"`) {
+		t.Errorf("a bad view is not ignored:\n%s", body)
+	}
 }
 
 func TestAlertsPanelFirstWithCriticalText(t *testing.T) {
@@ -309,6 +317,14 @@ func TestDeliveriesShownPerAlert(t *testing.T) {
 			t.Errorf("API alert deliveries: %+v", a.Deliveries)
 		}
 	}
+	// The API's times are in the configured zone, as every other time it
+	// returns (the raw JSON, not what Go parses back).
+	raw := do(t, h, "GET", "/api/alerts/c1/deliveries", nil).Body.String()
+	for _, want := range []string{`"at":"2026-03-10T17:01:00+07:00"`, `"next_at":"2026-03-10T17:03:00+07:00"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("API delivery log lacks %s: %s", want, raw)
+		}
+	}
 	if w := do(t, h, "GET", "/api/alerts/nope/deliveries", nil); w.Code != http.StatusNotFound {
 		t.Errorf("unknown alert: %d", w.Code)
 	}
@@ -393,5 +409,41 @@ func TestSilenceLinkActsOnce(t *testing.T) {
 	f := url.Values{"id": {"a1"}, "exp": {q2.Get("exp")}, "sig": {q2.Get("sig")}}
 	if w := do(t, h, "POST", path, strings.NewReader(f.Encode()), "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin"); w.Code != http.StatusOK {
 		t.Fatalf("a newer link: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestConfigSilencesShown: a silence written in config (alerts.silences)
+// mutes notifications as a stored one does, so the dashboard lists it
+// among the active silences (marked as config's, with no Lift button) and
+// marks the alerts it mutes; one that ended is not listed.
+func TestConfigSilencesShown(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }, ConfigSilences: []mw.SilenceConfig{
+		{Brand: "Acme", Scope: "aspect:delivery", Until: testNow.Add(2 * time.Hour).Format(time.RFC3339), Reason: "courier strike"},
+		{Brand: "Acme", Until: testNow.Add(-time.Hour).Format(time.RFC3339), Reason: "over"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss []Silence
+	getJSON(t, h, "/api/silences", &ss)
+	if len(ss) != 1 || ss[0].Reason != "courier strike" || !ss[0].Config || !ss[0].Until.Equal(testNow.Add(2*time.Hour)) {
+		t.Fatalf("silences %+v; want the active config silence, marked config", ss)
+	}
+	var ar AlertsResponse
+	getJSON(t, h, "/api/alerts?brand=Acme&range=24h", &ar)
+	for _, a := range ar.Alerts {
+		if a.Silenced != (a.ID == "a1") {
+			t.Errorf("alert %s silenced %v; want only a1 (aspect:delivery)", a.ID, a.Silenced)
+		}
+	}
+	page := do(t, h, "GET", "/?brand=Acme&range=24h", nil).Body.String()
+	if !strings.Contains(page, "courier strike") || !strings.Contains(page, "alerts.silences in the config") || strings.Contains(page, `class="lift"`) {
+		t.Errorf("the page's silences do not show the config silence as config's, without Lift")
+	}
+	if w := do(t, h, "POST", "/api/silences/"+ss[0].ID+"/lift", strings.NewReader("{}"), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusConflict ||
+		!strings.Contains(w.Body.String(), "alerts.silences") {
+		t.Errorf("lifting a config silence: %d %s; want 409 saying to edit alerts.silences", w.Code, w.Body)
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
+	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -148,7 +150,7 @@ func (h *Handler) apiAlerts(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) apiSilences(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	ss, err := h.opt.Store.Silences(ctx, h.opt.Now())
+	ss, err := h.activeSilences(ctx, h.opt.Now())
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err))
 		return
@@ -327,6 +329,9 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("brand %q is not configured", req.Brand)
 		}
 	}
+	if err := checkOne("scope", req.Scope, h.alertScopes()); err != nil {
+		return mw.Silence{}, http.StatusBadRequest, err // it would mute nothing
+	}
 	var id [8]byte
 	rand.Read(id[:])
 	s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: req.Brand, Scope: req.Scope, Until: until, Reason: strings.TrimSpace(req.Reason),
@@ -337,6 +342,66 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 		return s, http.StatusInternalServerError, fmt.Errorf("saving silence: %w", err)
 	}
 	return s, http.StatusCreated, nil
+}
+
+// liftSilence ends now the active silence the path names, keeping who
+// lifted it in its reason. The store replaces a silence by its id.
+func (h *Handler) liftSilence(r *http.Request) (mw.Silence, int, error) {
+	id := r.PathValue("id")
+	if strings.HasPrefix(id, configSilencePrefix) {
+		return mw.Silence{}, http.StatusConflict, fmt.Errorf("silence %s is written in the config (alerts.silences): remove or change it there, then restart", id)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	unlock, err := h.lockWrites(ctx) // from reading the silence to saving it
+	if err != nil {
+		return mw.Silence{}, http.StatusServiceUnavailable, err
+	}
+	defer unlock()
+	now := h.opt.Now().UTC()
+	ss, err := h.opt.Store.Silences(ctx, now)
+	if err != nil {
+		return mw.Silence{}, http.StatusInternalServerError, fmt.Errorf("reading silences: %w", err)
+	}
+	for _, s := range ss {
+		if s.ID != id {
+			continue
+		}
+		by := h.user(r, "")
+		s.Until = now
+		s.Reason = strings.TrimSpace(s.Reason + " · lifted by " + by + " at " + now.In(h.opt.Location).Format("2006-01-02 15:04 MST"))
+		if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
+			return s, http.StatusInternalServerError, fmt.Errorf("saving silence %s: %w", id, err)
+		}
+		h.opt.Log.Info("silence lifted", "silence", id, "brand", s.Brand, "scope", s.Scope, "by", by)
+		return s, http.StatusOK, nil
+	}
+	return mw.Silence{}, http.StatusNotFound, fmt.Errorf("silence %q is not active (it ended, was lifted, or never was): GET /api/silences lists the active ones", id)
+}
+
+func (h *Handler) apiLiftSilence(w http.ResponseWriter, r *http.Request) {
+	s, status, err := h.liftSilence(r)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	writeJSON(w, status, silenceViews([]mw.Silence{s}, h.opt.Location)[0])
+}
+
+// alertScopes are the scopes an alert can have (alerts.ScopeBrand, a
+// stage, an aspect of the configured brands, a critical mention, a volume
+// drop): a silence of any other scope would mute nothing.
+func (h *Handler) alertScopes() []string {
+	out := []string{alerts.ScopeBrand, alerts.ScopeMention, alerts.ScopeVolume}
+	for _, st := range mw.Stages {
+		if st != mw.StageUnknown { // no alert watches the unknown stage
+			out = append(out, "stage:"+string(st))
+		}
+	}
+	for _, a := range scoring.AspectNames(h.opt.Brands) {
+		out = append(out, "aspect:"+a)
+	}
+	return out
 }
 
 func (h *Handler) apiSilence(w http.ResponseWriter, r *http.Request) {

@@ -135,7 +135,7 @@ var errBadCredentials = &authError{status: http.StatusUnauthorized, count: true,
 // shared web.token, or the shared basic-auth user.
 func (h *Handler) headerActor(ctx context.Context, r *http.Request, auth string, now time.Time) (Actor, error) {
 	cfg := h.opt.Auth
-	if tok, ok := strings.CutPrefix(auth, "Bearer "); ok {
+	if scheme, tok, _ := strings.Cut(auth, " "); strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110)
 		tok = strings.TrimSpace(tok)
 		if id, dig, ok := parseAPIToken(tok); ok && cfg.Users.Enabled && h.users != nil {
 			return h.tokenActor(ctx, id, dig)

@@ -29,6 +29,30 @@ func (b *browser) waitUntil(what, cond string) {
 	}
 }
 
+// logIn opens url without a session, which sends the browser to the login
+// page, and logs in there as user.
+func (b *browser) logIn(url, user, password string) {
+	b.t.Helper()
+	b.call("Page.navigate", map[string]any{"url": url}, nil) // redirected
+	b.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
+	b.act(`(() => { const f = document.querySelector('form.login-form');
+		f.username.value = '` + user + `'; f.password.value = '` + password + `'; f.submit(); return true })()`)
+}
+
+// agentBrowser opens path of agentDashboard in a browser, through the
+// login page as ana; it skips in -short mode.
+func agentBrowser(t *testing.T, path string) (*sqlite.Store, *browser, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st, srv := agentDashboard(t)
+	br := openBrowser(t, bin, 1280, 1400)
+	br.logIn(srv.URL+path, "ana", "agent-password-22")
+	return st, br, srv.URL
+}
+
 // agentDashboard serves the demo's mentions behind the login page, with
 // one agent, "ana", whose password is agent-password-22.
 func agentDashboard(t *testing.T) (*sqlite.Store, *httptest.Server) {
@@ -120,17 +144,7 @@ func TestBrowserAgentLogsInAcksAndLogsOut(t *testing.T) {
 // reaches the server, so the login page must carry it to where it
 // returns.
 func TestBrowserDeepLinkSurvivesLogin(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	bin := chromium(t)
-	_, srv := agentDashboard(t)
-
-	br := openBrowser(t, bin, 1280, 1400)
-	br.call("Page.navigate", map[string]any{"url": srv.URL + "/?brand=Acme#alert=burst"}, nil) // redirected
-	br.waitUntil("the login page", `location.pathname === '/login' && document.querySelector('form.login-form')`)
-	br.act(`(() => { const f = document.querySelector('form.login-form');
-		f.username.value = 'ana'; f.password.value = 'agent-password-22'; f.submit(); return true })()`)
+	_, br, _ := agentBrowser(t, "/?brand=Acme#alert=burst")
 	br.waitUntil("the dashboard", `location.pathname === '/' && document.querySelector('#me-name')`)
 	var hash2 string
 	br.eval(`location.hash`, &hash2)

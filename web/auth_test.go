@@ -248,6 +248,20 @@ func TestActionLinkRoles(t *testing.T) {
 	if w := e.req("POST", "/a/silence", "192.0.2.1", form(actionlink.Silence), append(e.bearer("ada")[:2], ct...)...); w.Code != http.StatusOK {
 		t.Errorf("admin silencing through a link: %d %s", w.Code, w.Body)
 	}
+	// The confirmation page says at once that the role is missing, with
+	// no button that would only lead to a 403 text ("You cannot silence this alert").
+	w := e.req("GET", "/a/silence?"+form(actionlink.Silence), "192.0.2.1", "", e.bearer("ana")...)
+	if body := w.Body.String(); w.Code != http.StatusForbidden || strings.Contains(body, `<form method="post"`) ||
+		!strings.Contains(body, "You cannot silence this alert") || !strings.Contains(body, "needs the admin role") || !strings.Contains(body, "Open the alert in the dashboard") {
+		t.Errorf("an agent's Silence link: %d\n%s\nwant 403, the reason, the dashboard link and no button", w.Code, body)
+	}
+	if w := e.req("GET", "/a/ack?"+form(actionlink.Ack), "192.0.2.1", "", e.bearer("vic")...); w.Code != http.StatusForbidden ||
+		!strings.Contains(w.Body.String(), "needs the agent role") {
+		t.Errorf("a viewer's Acknowledge link: %d %s", w.Code, w.Body)
+	}
+	if w := e.req("GET", "/a/ack?"+form(actionlink.Ack), "192.0.2.1", "", e.bearer("ana")...); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `<form method="post"`) {
+		t.Errorf("an agent's Acknowledge link: %d %s", w.Code, w.Body)
+	}
 }
 
 // TestSessionCookie: the login sets an HttpOnly, SameSite=Lax cookie on
@@ -547,5 +561,86 @@ func TestUsersModeNeedsLogin(t *testing.T) {
 	}
 	if w := e.req("POST", "/api/alerts/a1/ack", "127.0.0.1", "{}", csrfHeader, e.h.csrfToken); w.Code != http.StatusUnauthorized {
 		t.Errorf("ack without a session: %d", w.Code)
+	}
+}
+
+// TestExpiredSessionReturnsToTheView: when a session ends while the page
+// is open, the next htmx request (the alerts list's refresh every minute)
+// sends the browser to the login page, which then returns to the view the
+// page showed (brand, range, the focused alert) instead of the default
+// page.
+func TestExpiredSessionReturnsToTheView(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{Listen: "127.0.0.1:8080"})
+	w := e.req("GET", "/ui/alerts?brand=Acme&range=24h", "127.0.0.1", "", "HX-Request", "true",
+		"HX-Current-URL", "http://127.0.0.1:8080/?brand=Acme&range=24h#alert=a1")
+	want := "/login?next=" + url.QueryEscape("/?brand=Acme&range=24h#alert=a1")
+	if w.Code != http.StatusUnauthorized || w.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx refresh without a session: %d, HX-Redirect %q; want 401 and %q", w.Code, w.Header().Get("HX-Redirect"), want)
+	}
+	// A button pressed after the session ended goes to the login page
+	// too (htmx follows HX-Redirect), rather than an "unauthorized" text.
+	w = e.req("POST", "/ui/alerts/a1/ack?brand=Acme&range=24h", "127.0.0.1", "", "HX-Request", "true",
+		"HX-Current-URL", "http://127.0.0.1:8080/mentions?brand=Acme", csrfHeader, e.h.csrfToken)
+	if want := "/login?next=" + url.QueryEscape("/mentions?brand=Acme"); w.Code != http.StatusUnauthorized || w.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx POST without a session: %d, HX-Redirect %q; want 401 and %q", w.Code, w.Header().Get("HX-Redirect"), want)
+	}
+	// Only a path on this site is kept.
+	for _, cur := range []string{"https://evil.example//evil.example/x", "http://127.0.0.1:8080/login?next=/x", "not a url\x7f"} {
+		w = e.req("GET", "/ui/sources", "127.0.0.1", "", "HX-Request", "true", "HX-Current-URL", cur)
+		if got := w.Header().Get("HX-Redirect"); got != "/login" && got != "/login?next=%2F" {
+			t.Errorf("HX-Current-URL %q: HX-Redirect %q; want the login page without a foreign next", cur, got)
+		}
+	}
+}
+
+// TestAdminLiftsSilence: a silence made by mistake (7 days instead of 1
+// hour, the wrong scope) can be lifted from the dashboard or the API by
+// an admin, not by an agent; the alert it muted is no longer silenced,
+// and the silence keeps who lifted it.
+func TestAdminLiftsSilence(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{})
+	ctx := context.Background()
+	w := e.req("POST", "/api/silences", "192.0.2.1", `{"brand":"Acme","scope":"aspect:delivery","for":"7d"}`, e.bearer("ada")...)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("admin silence: %d %s", w.Code, w.Body)
+	}
+	var s Silence
+	if err := json.Unmarshal(w.Body.Bytes(), &s); err != nil || s.ID == "" {
+		t.Fatalf("silence %s: %v", w.Body, err)
+	}
+	lift := "/api/silences/" + s.ID + "/lift"
+	if w := e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ana")...); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "needs the admin role") {
+		t.Errorf("agent lift: %d %s; want 403 naming the admin role", w.Code, w.Body)
+	}
+	if ss, _ := e.st.Silences(ctx, testNow); len(ss) != 1 {
+		t.Fatalf("the agent's refused lift changed the silences: %+v", ss)
+	}
+	w = e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ada")...)
+	if w.Code != http.StatusOK {
+		t.Fatalf("admin lift: %d %s", w.Code, w.Body)
+	}
+	if ss, err := e.st.Silences(ctx, testNow); err != nil || len(ss) != 0 {
+		t.Errorf("active silences after the lift: %+v, %v; want none", ss, err)
+	}
+	all, err := e.st.Silences(ctx, testNow.Add(-time.Hour))
+	if err != nil || len(all) != 1 || !all[0].Until.Equal(testNow) || !strings.Contains(all[0].Reason, "lifted by ada") {
+		t.Errorf("the lifted silence: %+v, %v; want it ended now, its reason naming ada", all, err)
+	}
+	if w := e.req("POST", lift, "192.0.2.1", "{}", e.bearer("ada")...); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "not active") {
+		t.Errorf("lifting again: %d %s; want 404 saying it is not active", w.Code, w.Body)
+	}
+
+	// The dashboard lists the active silence with a Lift button.
+	w = e.req("POST", "/api/silences", "192.0.2.1", `{"brand":"Acme","scope":"mention","for":"1d"}`, e.bearer("ada")...)
+	json.Unmarshal(w.Body.Bytes(), &s)
+	page := e.req("GET", "/?brand=Acme&range=24h", "192.0.2.1", "", e.bearer("ada")...).Body.String()
+	button := `hx-post="/ui/silences/` + s.ID + `/lift?brand=Acme&amp;range=24h"`
+	if !strings.Contains(page, button) {
+		t.Fatalf("the page lacks the silence's Lift button %s", button)
+	}
+	cookie := sessionOf(t, e.login("ada", "admin-password-333", "192.0.2.1"))
+	w = e.req("POST", "/ui/silences/"+s.ID+"/lift?brand=Acme&range=24h", "192.0.2.1", "", "Cookie", cookie.Name+"="+cookie.Value, csrfHeader, e.h.csrfToken)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Lifted the silence of Acme · mention") || strings.Contains(w.Body.String(), "Active silences") {
+		t.Errorf("the page's Lift: %d %s", w.Code, w.Body)
 	}
 }

@@ -176,3 +176,27 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 		t.Errorf("the viewer's attempt left audit entries: %+v", after[len(trail):])
 	}
 }
+
+// TestBrowserInboxLayout: the inbox's parts stack (filters, then the
+// triage bar and the table, then the next page link), each as wide as the
+// page, and the table fits the window. The dashboard's grid of 380-pixel
+// columns laid them side by side: the filters took a third of the width,
+// "Next page" floated at the top right, and the table ran off the screen.
+func TestBrowserInboxLayout(t *testing.T) {
+	_, br, _ := agentBrowser(t, "/mentions?brand=Acme")
+	br.waitUntil("the inbox", `document.querySelector('#t-apply') && document.querySelector('#next')`)
+	var box struct {
+		Main, Filters, Triage, Next, Table struct{ Left, Right, Top, Bottom float64 }
+		View                               float64
+	}
+	br.eval(`(() => { const r = s => { const b = document.querySelector(s).getBoundingClientRect();
+		return {Left: b.left, Right: b.right, Top: b.top, Bottom: b.bottom}; };
+	  return {Main: r('main'), Filters: r('#filters'), Triage: r('#triage'), Next: r('#next'), Table: r('#triage table'),
+	    View: document.documentElement.clientWidth}; })()`, &box)
+	if box.Triage.Top < box.Filters.Bottom || box.Next.Top < box.Triage.Bottom {
+		t.Errorf("the filters, the table and the next page link do not stack: %+v", box)
+	}
+	if box.Triage.Left > box.Main.Left+40 || box.Table.Right > box.View {
+		t.Errorf("the table does not span the page within the window (%.0f px): %+v", box.View, box)
+	}
+}

@@ -472,15 +472,38 @@ type Silence struct {
 	Reason    string    `json:"reason"`
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+	// Config: written in config (alerts.silences); change it there.
+	Config bool `json:"config,omitempty"`
 }
 
 func silenceViews(ss []mw.Silence, loc *time.Location) []Silence {
 	out := make([]Silence, len(ss))
 	for i, s := range ss {
-		s.Until, s.CreatedAt = s.Until.In(loc), s.CreatedAt.In(loc)
-		out[i] = Silence(s)
+		out[i] = Silence{ID: s.ID, Brand: s.Brand, Scope: s.Scope, Until: s.Until.In(loc), Reason: s.Reason, CreatedBy: s.CreatedBy,
+			CreatedAt: s.CreatedAt.In(loc), Config: strings.HasPrefix(s.ID, configSilencePrefix)}
 	}
 	return out
+}
+
+// configSilencePrefix starts the ids of the silences written in config.
+const configSilencePrefix = "config:"
+
+// activeSilences are the silences active at t: the stored ones and those
+// written in config (alerts.silences), as the alert loop reads them.
+func (h *Handler) activeSilences(ctx context.Context, t time.Time) ([]mw.Silence, error) {
+	ss, err := h.opt.Store.Silences(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range h.opt.ConfigSilences {
+		until, err := time.Parse(time.RFC3339, c.Until)
+		if err != nil || !until.After(t) {
+			continue // an unreadable one is check-config's to report
+		}
+		ss = append(ss, mw.Silence{ID: configSilencePrefix + strconv.Itoa(i+1), Brand: c.Brand, Scope: c.Scope, Until: until,
+			Reason: c.Reason, CreatedBy: "config"})
+	}
+	return ss, nil
 }
 
 func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence, error) {
@@ -489,7 +512,7 @@ func (h *Handler) alertList(ctx context.Context, v view) ([]Alert, []mw.Silence,
 		return nil, nil, fmt.Errorf("reading alerts: %w", err)
 	}
 	now := h.opt.Now()
-	ss, err := h.opt.Store.Silences(ctx, now)
+	ss, err := h.activeSilences(ctx, now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading silences: %w", err)
 	}

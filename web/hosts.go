@@ -55,7 +55,14 @@ func (hs hostSet) allows(hostport string) bool {
 	return hs[normalizeHost(host)]
 }
 
-func newCSRFToken() string {
+// newCSRFToken derives the page's token from the action-link key, which
+// every member of a cluster shares and a restart keeps: a page served by
+// one member may post to another behind a load balancer, and an open tab
+// keeps working across a restart. Without a key it is random per process.
+func newCSRFToken(links *actionlink.Signer) string {
+	if links != nil {
+		return links.Token("dashboard-csrf")
+	}
 	b := make([]byte, 32)
 	rand.Read(b) // never fails (crypto/rand)
 	return hex.EncodeToString(b)

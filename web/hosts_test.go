@@ -3,10 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 )
 
 // TestRebindingHostRefused: a DNS-rebinding page reaches the loopback
@@ -111,5 +114,41 @@ func TestHostsConfigChecked(t *testing.T) {
 	}
 	if err := CheckAuth(mw.WebConfig{Listen: "127.0.0.1:8080", Hosts: []string{"mentions.example.com", "192.0.2.7"}}); err != nil {
 		t.Errorf("valid web.hosts: %v", err)
+	}
+}
+
+// TestCSRFTokenSharedByMembers: the page's CSRF token comes from the
+// action-link key, which every member of a cluster holds (and a restarted
+// process keeps): a page served by one member may press a button that a
+// load balancer sends to another, or to the same process after a
+// restart. A random token per process refused those with 403 "reload the
+// page". A dashboard with another key does not take it.
+func TestCSRFTokenSharedByMembers(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	member := func(key string) *Handler {
+		t.Helper()
+		signer, err := actionlink.New([]byte(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := New(Options{Store: st, Brands: testBrands, Now: func() time.Time { return testNow }, Links: signer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	a, b := member("cluster-link-key-0123456789"), member("cluster-link-key-0123456789")
+	page := do(t, a, "GET", "/?brand=Acme&range=24h", nil).Body.String()
+	m := regexp.MustCompile(`"X-CSRF-Token":"([0-9a-f]{64})"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the page carries no CSRF token:\n%s", page)
+	}
+	if w := do(t, b, "POST", "/api/alerts/a1/ack", strings.NewReader(`{}`), "Content-Type", "application/json", "X-CSRF-Token", m[1]); w.Code != http.StatusOK {
+		t.Errorf("the other member refused the page's token: %d %s", w.Code, w.Body)
+	}
+	other := member("another-link-key-0123456789")
+	if w := do(t, other, "POST", "/api/alerts/a2/resolve", strings.NewReader(`{}`), "Content-Type", "application/json", "X-CSRF-Token", m[1]); w.Code != http.StatusForbidden {
+		t.Errorf("a dashboard with another key took the token: %d %s", w.Code, w.Body)
 	}
 }

@@ -102,7 +102,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		rows int
 	)
 	if format == "csv" {
-		cw = &csvRows{w: bw}
+		cw = &csvRows{w: bw, loc: h.opt.Location}
 		cw.header(exportColumns)
 	} else {
 		enc = json.NewEncoder(bw) // escapes <, > and &
@@ -111,6 +111,8 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		if !f.matches(&m) {
 			return nil
 		}
+		// RFC 3339 with the configured zone's offset, as the API's times.
+		m.Published, m.Collected = m.Published.In(h.opt.Location), m.Collected.In(h.opt.Location)
 		if cw != nil {
 			if err := cw.mention(&m); err != nil {
 				return err

@@ -19,6 +19,7 @@ import (
 // concurrent use: the export's handler goroutine owns it.
 type csvRows struct {
 	w    *bufio.Writer
+	loc  *time.Location // the zone times are written in (timezone:)
 	line []byte
 }
 
@@ -44,8 +45,8 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	b = appendCSVCell(append(b, ','), m.Brand)
 	b = appendCSVCell(append(b, ','), m.Source)
 	b = appendCSVCell(append(b, ','), m.Type)
-	b = m.Published.UTC().AppendFormat(append(b, ','), time.RFC3339)
-	b = m.Collected.UTC().AppendFormat(append(b, ','), time.RFC3339)
+	b = m.Published.In(c.loc).AppendFormat(append(b, ','), time.RFC3339)
+	b = m.Collected.In(c.loc).AppendFormat(append(b, ','), time.RFC3339)
 	b = appendCSVCell(append(b, ','), m.Author)
 	b = strconv.AppendUint(append(b, ','), uint64(m.AuthorReach), 10)
 	b = appendCSVCell(append(b, ','), m.URL)

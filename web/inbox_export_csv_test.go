@@ -15,7 +15,7 @@ import (
 
 // referenceCSV writes ms the way the export did before csvRows: the cells
 // made formula-safe with csvCell, then encoding/csv.
-func referenceCSV(t *testing.T, ms []mw.Mention) []byte {
+func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
@@ -23,7 +23,7 @@ func referenceCSV(t *testing.T, ms []mw.Mention) []byte {
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 32) }
 	for _, m := range ms {
 		rec := []string{m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Type),
-			m.Published.UTC().Format(time.RFC3339), m.Collected.UTC().Format(time.RFC3339),
+			m.Published.In(loc).Format(time.RFC3339), m.Collected.In(loc).Format(time.RFC3339),
 			csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL),
 			csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label),
 			ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";")),
@@ -71,7 +71,8 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	bw := bufio.NewWriterSize(&buf, 512) // small, so rows span flushes
-	c := &csvRows{w: bw}
+	loc := time.FixedZone("WIB", 7*3600)
+	c := &csvRows{w: bw, loc: loc}
 	if err := c.header(exportColumns); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 		}
 	}
 	bw.Flush()
-	want := referenceCSV(t, ms)
+	want := referenceCSV(t, ms, loc)
 	if !bytes.Equal(buf.Bytes(), want) {
 		got, wantLines := strings.Split(buf.String(), "\n"), strings.Split(string(want), "\n")
 		for i := range min(len(got), len(wantLines)) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
@@ -68,6 +69,9 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 			n[k] = v
 		}
 		n.Set("cursor", d.Page.Next)
+		if vals.Get("limit") != "" {
+			n.Set("limit", strconv.Itoa(f.Limit)) // the page size asked for, checked
+		}
 		d.Next = template.URL("/mentions?" + n.Encode())
 	}
 	exp := url.Values{}

@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -518,5 +520,56 @@ func TestTriageFormInvalidUTF8StoredValid(t *testing.T) {
 	p := feed(t, h, "/api/mentions?group=0&tag="+url.QueryEscape("vip\uFFFD")+"&assignee="+url.QueryEscape("rina\uFFFD\uFFFD"))
 	if len(p.Rows) != 1 || p.Rows[0].ID != id {
 		t.Errorf("filtering by the tag and assignee the API shows: %d rows", len(p.Rows))
+	}
+}
+
+// TestExportTimesInZone: the export's published and collected times are
+// RFC 3339 with the configured zone's offset, as the page and the API
+// show them: a team in Jakarta reads 17:00 for a post of 17:00 WIB, not
+// 10:00Z.
+func TestExportTimesInZone(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil) // Asia/Jakarta
+	m := mention("Acme", "zoned", "rina", -0.4, mw.Negative, mw.AMOT, 1, 0)
+	m.Published = time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme&q=zoned", nil)
+	recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("csv: %d records, %v:\n%s", len(recs), err, w.Body)
+	}
+	if recs[1][4] != "2026-03-10T17:00:00+07:00" || recs[1][5] != "2026-03-10T19:00:00+07:00" {
+		t.Errorf("csv published %q, collected %q; want 2026-03-10T17:00:00+07:00 and 2026-03-10T19:00:00+07:00", recs[1][4], recs[1][5])
+	}
+	w = do(t, h, "GET", "/api/mentions/export?format=jsonl&brand=Acme&q=zoned", nil)
+	if body := w.Body.String(); !strings.Contains(body, `"published":"2026-03-10T17:00:00+07:00"`) ||
+		!strings.Contains(body, `"collected":"2026-03-10T19:00:00+07:00"`) {
+		t.Errorf("jsonl times not in the zone: %s", body)
+	}
+}
+
+// TestInboxNextPageKeepsLimit: the page's "Next page" link keeps the
+// page size asked for (limit=), as it keeps the filters; it went back to
+// 50 rows.
+func TestInboxNextPageKeepsLimit(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	body := do(t, h, "GET", "/mentions?group=0&limit=2", nil).Body.String()
+	m := regexp.MustCompile(`<a href="([^"]*)" id="next"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no next page link:\n%s", body)
+	}
+	next, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := next.Query()
+	if q.Get("limit") != "2" || q.Get("group") != "0" || q.Get("cursor") == "" {
+		t.Fatalf("next page link %s; want limit=2 and group=0 kept, and a cursor", next)
+	}
+	page2 := do(t, h, "GET", next.String(), nil).Body.String()
+	if n := strings.Count(page2, `<tr class="row `); n != 2 {
+		t.Errorf("the next page shows %d rows; want 2", n)
 	}
 }

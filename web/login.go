@@ -202,14 +202,19 @@ func (h *Handler) challenge(w http.ResponseWriter) {
 // 401 saying what to send.
 func (h *Handler) askLogin(w http.ResponseWriter, r *http.Request) {
 	a := h.opt.Auth
-	if a.Users.Enabled && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" {
+	if a.Users.Enabled && !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/metrics" {
 		if r.Header.Get("HX-Request") != "" {
-			w.Header().Set("HX-Redirect", "/login")
+			// The page's request after the session ended (a list's
+			// refresh every minute, a button): log in, then come back to
+			// the page it was made from.
+			w.Header().Set("HX-Redirect", loginURL(pageOf(r.Header.Get("HX-Current-URL"))))
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		return
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
 	}
 	h.challenge(w)
 	var how []string
@@ -226,6 +231,29 @@ func (h *Handler) askLogin(w http.ResponseWriter, r *http.Request) {
 		how = append(how, "come through the proxy in web.proxy.trusted")
 	}
 	http.Error(w, "unauthorized: "+strings.Join(how, "; or "), http.StatusUnauthorized)
+}
+
+// pageOf is the path, query and fragment of the page URL htmx sends in
+// HX-Current-URL ("" when it is no URL).
+func pageOf(current string) string {
+	u, err := url.Parse(current)
+	if err != nil || current == "" {
+		return ""
+	}
+	page := u.RequestURI()
+	if u.Fragment != "" {
+		page += "#" + u.EscapedFragment()
+	}
+	return page
+}
+
+// loginURL is the login page that returns to next when it is a path on
+// this site (safeNext), else to the dashboard.
+func loginURL(next string) string {
+	if next = safeNext(next); next == "/" {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(next)
 }
 
 // publicPath: what a request without credentials may reach.

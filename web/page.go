@@ -231,6 +231,22 @@ func (h *Handler) uiSilence(w http.ResponseWriter, r *http.Request) {
 	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST")))
 }
 
+func (h *Handler) uiLiftSilence(w http.ResponseWriter, r *http.Request) {
+	s, status, err := h.liftSilence(r)
+	if err != nil {
+		h.fail(w, r, status, err)
+		return
+	}
+	brand, scope := s.Brand, alerts.ScopeLabel(s.Scope)
+	if brand == "" {
+		brand = "every brand"
+	}
+	if s.Scope == "" {
+		scope = "every scope"
+	}
+	h.uiAlertsAfter(w, r, fmt.Sprintf("Lifted the silence of %s · %s.", brand, scope))
+}
+
 func (h *Handler) uiSources(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()

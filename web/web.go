@@ -88,6 +88,11 @@ type Options struct {
 	Bucket   time.Duration
 	Links    *actionlink.Signer
 
+	// ConfigSilences are the silences written in config (alerts.silences),
+	// which mute notifications as stored ones do: the dashboard lists the
+	// active ones and marks the alerts they mute; they are not lifted here.
+	ConfigSilences []mw.SilenceConfig
+
 	// Users holds named users, API tokens and sessions (web.users). Nil:
 	// Store's, when it implements store.UserStore (both stores do).
 	Users store.UserStore
@@ -104,8 +109,8 @@ type Handler struct {
 	static    http.Handler
 	assets    fs.FS // the files under static/
 	csrf      *http.CrossOriginProtection
-	// csrfToken is a random per-process token the page hands to htmx;
-	// without configured credentials a POST must carry it.
+	// csrfToken is the token the page hands to htmx (hosts.go): a POST
+	// authenticated by what a browser sends by itself must carry it.
 	csrfToken string
 	hosts     hostSet        // names served (hosts.go)
 	logins    *loginThrottle // failed logins per client (login.go)
@@ -162,7 +167,7 @@ func New(opt Options) (*Handler, error) {
 		return nil, errors.New("web: web.users.enabled needs a store that keeps users")
 	}
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
-		csrfToken: newCSRFToken(), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
+		csrfToken: newCSRFToken(opt.Links), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
 		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots), writes: make(chan struct{}, 1)}
 	h.metrics = newMetrics(h)
 	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
@@ -195,6 +200,7 @@ func (h *Handler) routes() {
 	handle("POST /api/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.apiResolve))
 	handle("GET /api/silences", h.apiSilences)
 	handle("POST /api/silences", requireRole(mw.RoleAdmin, h.apiSilence))
+	handle("POST /api/silences/{id}/lift", requireRole(mw.RoleAdmin, h.apiLiftSilence))
 	handle("GET /api/me", h.apiMe)
 	handle("GET /login", h.serveLogin)
 	handle("POST /login", h.login)
@@ -207,6 +213,7 @@ func (h *Handler) routes() {
 	handle("POST /ui/alerts/{id}/ack", requireRole(mw.RoleAgent, h.uiAck))
 	handle("POST /ui/alerts/{id}/resolve", requireRole(mw.RoleAgent, h.uiResolve))
 	handle("POST /ui/silences", requireRole(mw.RoleAdmin, h.uiSilence))
+	handle("POST /ui/silences/{id}/lift", requireRole(mw.RoleAdmin, h.uiLiftSilence))
 	handle("GET /ui/sources", h.uiSources)
 	h.alertRoutes(handle)
 }

@@ -504,6 +504,8 @@ func TestTokenAndBasicAuth(t *testing.T) {
 		{"none", nil, http.StatusUnauthorized},
 		{"wrong token", []string{"Authorization", "Bearer nope"}, http.StatusUnauthorized},
 		{"token", []string{"Authorization", "Bearer s3cret"}, http.StatusOK},
+		{"token, scheme in lower case", []string{"Authorization", "bearer s3cret"}, http.StatusOK}, // RFC 9110: the scheme is case-insensitive
+		{"token, scheme in upper case", []string{"Authorization", "BEARER s3cret"}, http.StatusOK},
 		{"wrong password", []string{"Authorization", "Basic b3BzOm5vcGU="}, http.StatusUnauthorized}, // ops:nope
 		{"basic", []string{"Authorization", "Basic b3BzOnB3"}, http.StatusOK},                        // ops:pw
 	} {
@@ -561,5 +563,37 @@ func TestGivenNameClippedToWholeCharacters(t *testing.T) {
 	}
 	if want := "a" + strings.Repeat("é", 31); a.AckedBy != want {
 		t.Errorf("acked by %q (valid UTF-8: %v), want %q", a.AckedBy, utf8.ValidString(a.AckedBy), want)
+	}
+}
+
+// TestSilenceScopeChecked: a silence whose scope no alert can have (a
+// typo, a capital letter, a stage or aspect that does not exist) would
+// mute nothing while the 201 said it was saved; it is a 400 naming the
+// valid scopes, and every scope an alert has is taken.
+func TestSilenceScopeChecked(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	for _, tc := range []struct{ scope, want string }{
+		{"aspect:Delivery", `scope "aspect:Delivery" is not known; names are case-sensitive: did you mean "aspect:delivery"?`},
+		{"stage:amott", `scope "stage:amott" is not known: did you mean "stage:amot"?`},
+		{"delivery", `scope "delivery" is not known`},
+		{"stage:unknown", `scope "stage:unknown" is not known`},
+	} {
+		body := `{"brand":"Acme","scope":"` + tc.scope + `","for":"4h"}`
+		w := do(t, h, "POST", "/api/silences", strings.NewReader(body), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+		var e apiError
+		json.Unmarshal(w.Body.Bytes(), &e)
+		if w.Code != http.StatusBadRequest || !strings.HasPrefix(e.Error, tc.want) || !strings.Contains(e.Error, "valid: brand, mention, volume, stage:zmot") {
+			t.Errorf("silence scope %q: %d %q; want 400 starting %q and listing the valid scopes", tc.scope, w.Code, e.Error, tc.want)
+		}
+	}
+	ss, err := st.Silences(context.Background(), testNow)
+	if err != nil || len(ss) != 0 {
+		t.Fatalf("silences after refusals: %+v, %v; want none", ss, err)
+	}
+	for _, scope := range []string{"", "brand", "mention", "volume", "stage:amot", "aspect:delivery"} {
+		body := `{"brand":"Acme","scope":"` + scope + `","for":"4h"}`
+		if w := do(t, h, "POST", "/api/silences", strings.NewReader(body), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusCreated {
+			t.Errorf("silence scope %q: %d %s; want 201", scope, w.Code, w.Body)
+		}
 	}
 }

@@ -101,6 +101,16 @@ func (s *Signer) Verify(action, id, exp, sig string, now time.Time) (time.Time, 
 	return at, nil
 }
 
+// Token derives a value for purpose from the key, in another domain than
+// the links' signatures (it verifies no link): the same on every process
+// that holds the key and across restarts. The dashboard's CSRF token is
+// one, so a page served by one cluster member may post to another.
+func (s *Signer) Token(purpose string) string {
+	m := hmac.New(sha256.New, s.key)
+	fmt.Fprintf(m, "mentionwatch-token-v1\x00%s", purpose)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // SilenceID is the id under which the Silence link for alert id expiring
 // at exp saves its silence. A link always names the same silence, however
 // its exp is written, so the dashboard can see that a link was used and

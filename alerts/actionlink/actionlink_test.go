@@ -103,3 +103,18 @@ func TestSilenceIDNamesOneLink(t *testing.T) {
 		}
 	}
 }
+
+// TestToken: a derived token is the same for the same key and purpose,
+// and differs with either.
+func TestToken(t *testing.T) {
+	s1, _ := New([]byte("0123456789abcdef-one"))
+	s1b, _ := New([]byte("0123456789abcdef-one"))
+	s2, _ := New([]byte("0123456789abcdef-two"))
+	tok := s1.Token("dashboard-csrf")
+	if len(tok) != 64 || tok != s1b.Token("dashboard-csrf") {
+		t.Fatalf("token %q, same key %q: want 64 hex digits, equal", tok, s1b.Token("dashboard-csrf"))
+	}
+	if tok == s2.Token("dashboard-csrf") || tok == s1.Token("other") {
+		t.Error("the token does not change with the key or the purpose")
+	}
+}

@@ -60,6 +60,7 @@ func init() {
 				Store: st, Brands: cfg.Brands, Sources: cfg.Sources, Auth: cfg.Web, Log: log.With("component", "web"),
 				Spool:    func() (int, int64, bool) { return spoolDepth(spoolDir) },
 				Location: cfg.Location(), Bucket: cfg.Alerts.Bucket.Or(5 * time.Minute), Links: links,
+				ConfigSilences: cfg.Alerts.Silences,
 			})
 			if err != nil {
 				return err

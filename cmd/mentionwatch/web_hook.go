@@ -26,6 +26,8 @@ func (a *app) startWeb() (func(context.Context) error, error) {
 		Location: a.cfg.Location(),
 		Bucket:   a.cfg.Alerts.Bucket.Or(5 * time.Minute),
 		Links:    a.links,
+
+		ConfigSilences: a.cfg.Alerts.Silences,
 	}
 	if a.coord != nil {
 		opt.ReadyDetail = a.coordDetail

@@ -140,21 +140,34 @@
     try { return decodeURIComponent(m[1]); } catch (e) { return ""; }
   }
 
-  function focusAlert() {
+  // The page's view (brand, range or from/to): the focused alert's
+  // buttons refresh the alerts list with it, as the list's own do.
+  function viewQuery() {
+    var page = new URLSearchParams(location.search), q = new URLSearchParams();
+    ["brand", "range", "from", "to"].forEach(function (k) { if (page.get(k)) { q.set(k, page.get(k)); } });
+    return q.toString();
+  }
+
+  // showFocus renders the hash's alert into #alert-focus; quiet (after an
+  // action on it) neither moves the focus nor scrolls.
+  function showFocus(quiet) {
     var id = alertFromHash();
     var box = document.getElementById("alert-focus");
     if (!id || !box || typeof htmx === "undefined") { return; }
-    htmx.ajax("GET", "/ui/alert?id=" + encodeURIComponent(id), { target: box, swap: "innerHTML" }).then(function () {
+    var q = viewQuery();
+    htmx.ajax("GET", "/ui/alert?id=" + encodeURIComponent(id) + (q ? "&" + q : ""), { target: box, swap: "innerHTML" }).then(function () {
       box.hidden = false;
       var el = box.querySelector("[data-alert]") || box.querySelector("[data-alert-missing]");
       if (el) {
         el.setAttribute("data-focused", "true");
-        if (el.focus) { el.focus({ preventScroll: true }); }
+        if (!quiet && el.focus) { el.focus({ preventScroll: true }); }
       }
-      box.scrollIntoView({ block: "start" });
+      if (!quiet) { box.scrollIntoView({ block: "start" }); }
       markRow(id);
     });
   }
+
+  function focusAlert() { showFocus(false); }
 
   function markRow(id) {
     document.querySelectorAll("tr.alert.focused").forEach(function (tr) { tr.classList.remove("focused"); });
@@ -166,8 +179,16 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); focusAlert(); });
   window.addEventListener("hashchange", focusAlert);
   // The alerts list refreshes every minute: keep the focused row marked.
+  // When a button of the focused alert (Acknowledge, Resolve) swapped the
+  // list, render the focused alert again too: it would still say "not
+  // yet" and offer the button.
   document.addEventListener("htmx:afterSwap", function (e) {
     var id = alertFromHash();
-    if (id && e.target && e.target.id === "alerts") { markRow(id); }
+    if (!id || !e.target || e.target.id !== "alerts") { return; }
+    markRow(id);
+    var d = e.detail || {};
+    var elt = (d.requestConfig && d.requestConfig.elt) || d.elt;
+    var box = document.getElementById("alert-focus");
+    if (elt && box && box.contains(elt)) { showFocus(true); }
   });
 })();
