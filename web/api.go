@@ -16,7 +16,6 @@ import (
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
-	"github.com/mentionwatch/mentionwatch/scoring"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -329,7 +328,7 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("brand %q is not configured", req.Brand)
 		}
 	}
-	if err := checkOne("scope", req.Scope, h.alertScopes()); err != nil {
+	if err := alerts.CheckScope(req.Scope, h.opt.Brands); err != nil {
 		return mw.Silence{}, http.StatusBadRequest, err // it would mute nothing
 	}
 	var id [8]byte
@@ -386,22 +385,6 @@ func (h *Handler) apiLiftSilence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, status, silenceViews([]mw.Silence{s}, h.opt.Location)[0])
-}
-
-// alertScopes are the scopes an alert can have (alerts.ScopeBrand, a
-// stage, an aspect of the configured brands, a critical mention, a volume
-// drop): a silence of any other scope would mute nothing.
-func (h *Handler) alertScopes() []string {
-	out := []string{alerts.ScopeBrand, alerts.ScopeMention, alerts.ScopeVolume}
-	for _, st := range mw.Stages {
-		if st != mw.StageUnknown { // no alert watches the unknown stage
-			out = append(out, "stage:"+string(st))
-		}
-	}
-	for _, a := range scoring.AspectNames(h.opt.Brands) {
-		out = append(out, "aspect:"+a)
-	}
-	return out
 }
 
 func (h *Handler) apiSilence(w http.ResponseWriter, r *http.Request) {

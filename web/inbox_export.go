@@ -10,6 +10,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 )
 
 // exportTimeout bounds one export; a million rows take about ten seconds.
@@ -65,7 +66,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		format = "csv"
 	}
 	if format != "csv" && format != "jsonl" {
-		h.fail(w, r, http.StatusBadRequest, badValue("format", format, []string{"csv", "jsonl"}))
+		h.fail(w, r, http.StatusBadRequest, query.Unknown("format", format, []string{"csv", "jsonl"}))
 		return
 	}
 	f, err := h.parseFeed(ctx, r.URL.Query(), 0, 100_000_000)

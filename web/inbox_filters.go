@@ -42,35 +42,6 @@ type feedFilter struct {
 	Group  bool               // group near-duplicates on the page (group=0 turns it off)
 }
 
-// badValue is the 400 for a value outside the valid ones: it lists them and
-// suggests the closest one (a case mistake is named as such).
-func badValue(param, got string, valid []string) error {
-	for _, v := range valid {
-		if strings.EqualFold(v, got) {
-			return fmt.Errorf("%s %q is not known; names are case-sensitive: did you mean %q? valid: %s", param, got, v, strings.Join(valid, ", "))
-		}
-	}
-	best, bestD := "", 4
-	for _, v := range valid {
-		if d := query.EditDistance(strings.ToLower(got), strings.ToLower(v)); d < bestD {
-			best, bestD = v, d
-		}
-	}
-	if best != "" {
-		return fmt.Errorf("%s %q is not known: did you mean %q? valid: %s", param, got, best, strings.Join(valid, ", "))
-	}
-	return fmt.Errorf("%s %q is not known; valid: %s", param, got, strings.Join(valid, ", "))
-}
-
-// checkOne returns nil when got is one of valid (or valid is empty: nothing
-// to check against).
-func checkOne(param, got string, valid []string) error {
-	if got == "" || len(valid) == 0 || slices.Contains(valid, got) {
-		return nil
-	}
-	return badValue(param, got, valid)
-}
-
 // brandNames lists the tracked brands; competitorNames every competitor.
 func (h *Handler) brandNames() []string {
 	var out []string
@@ -102,7 +73,7 @@ func (h *Handler) checkBrand(name string) error {
 		return nil
 	}
 	valid := append(h.brandNames(), h.competitorNames("")...)
-	return checkOne("brand", name, valid)
+	return query.CheckOne("brand", name, valid)
 }
 
 // sourceNames are the configured sources, else the ones the store has
@@ -199,7 +170,7 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 	case "0", "false":
 		f.Group = false
 	default:
-		return f, badValue("group", g, []string{"0", "1"})
+		return f, query.Unknown("group", g, []string{"0", "1"})
 	}
 	for k, vs := range q {
 		if k != "cursor" && k != "limit" && len(vs) > 0 && vs[0] != "" {
@@ -213,7 +184,7 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 		f.Q.Brands = []string{brand}
 	}
 	if c := q.Get("competitor"); c != "" {
-		if err := checkOne("competitor", c, h.competitorNames("")); err != nil {
+		if err := query.CheckOne("competitor", c, h.competitorNames("")); err != nil {
 			return f, err
 		}
 		f.Q.Brands = append(f.Q.Brands, c)
@@ -240,25 +211,25 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 		if v == "" {
 			continue
 		}
-		if err := checkOne(c.param, v, c.valid()); err != nil {
+		if err := query.CheckOne(c.param, v, c.valid()); err != nil {
 			return f, err
 		}
 		*c.dst = v
 	}
 	if v := q.Get("label"); v != "" {
-		if err := checkOne("label", v, labelNames); err != nil {
+		if err := query.CheckOne("label", v, labelNames); err != nil {
 			return f, err
 		}
 		f.Q.Label = mw.Label(v)
 	}
 	if v := q.Get("stage"); v != "" {
-		if err := checkOne("stage", v, stageNames()); err != nil {
+		if err := query.CheckOne("stage", v, stageNames()); err != nil {
 			return f, err
 		}
 		f.Q.Stage = mw.Stage(v)
 	}
 	if v := q.Get("state"); v != "" {
-		if err := checkOne("state", v, stateNames()); err != nil {
+		if err := query.CheckOne("state", v, stateNames()); err != nil {
 			return f, err
 		}
 		f.Q.State = store.TriageState(v)
@@ -301,7 +272,7 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 	case orderImpact:
 		f.Order, f.Q.OrderBy = orderImpact, store.ByImpact
 	default:
-		return f, badValue("order", o, []string{orderNewest, orderImpact})
+		return f, query.Unknown("order", o, []string{orderNewest, orderImpact})
 	}
 	if q.Get("from") != "" || q.Get("to") != "" || q.Get("range") != "" {
 		v, err := h.parseView(q)

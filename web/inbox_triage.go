@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/query"
 	"github.com/mentionwatch/mentionwatch/store"
 )
 
@@ -65,8 +66,8 @@ func (c *TriageChange) check() error {
 		return errors.New("nothing to change: give assignee, state, note, add_tags or remove_tags")
 	}
 	if c.State != nil {
-		if err := checkOne("state", *c.State, stateNames()); err != nil || *c.State == "" {
-			return badValue("state", *c.State, stateNames())
+		if err := query.CheckOne("state", *c.State, stateNames()); err != nil || *c.State == "" {
+			return query.Unknown("state", *c.State, stateNames())
 		}
 	}
 	// The page's form is not JSON, whose decoder makes text valid UTF-8:

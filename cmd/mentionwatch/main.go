@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
@@ -173,6 +174,11 @@ func loadConfig() (*mw.Config, error) {
 		return cfg, err
 	}
 	cfg.Warnings = append(cfg.Warnings, storeWarnings(cfg)...)
+	for i, s := range cfg.Alerts.Silences {
+		if err := alerts.CheckScope(s.Scope, cfg.Brands); err != nil {
+			return cfg, &mw.ConfigError{File: cfg.File, Key: fmt.Sprintf("alerts.silences[%d].scope", i), Msg: err.Error() + " (it would mute nothing)"}
+		}
+	}
 	return cfg, nil
 }
 

@@ -37,6 +37,9 @@ func init() {
 			if brand != "" && !cfg.HasBrand(brand) {
 				return fmt.Errorf("silence add: no brand %q in %s", brand, cfg.File)
 			}
+			if err := alerts.CheckScope(scope, cfg.Brands); err != nil {
+				return fmt.Errorf("silence add: --%w (it would mute nothing)", err)
+			}
 			log := newLogger(cfg.Log)
 			st, err := openStore(cmd.Context(), cfg, log)
 			if err != nil {

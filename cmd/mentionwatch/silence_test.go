@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,4 +62,35 @@ func demoConfigFile(t *testing.T, head string) string {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// A silence whose scope no alert has would mute nothing: `silence add`
+// refuses it, and so does the config (exit 2, naming the key), each with
+// the scope meant.
+func TestSilenceScopeChecked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, cfg := buildBinary(t), demoConfigFile(t, "")
+	out, err := exec.Command(bin, "silence", "add", "--scope", "aspect:Delivery", "--for", "2h", "--reason", "courier strike", "-c", cfg).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `did you mean "aspect:delivery"`) {
+		t.Errorf("silence add --scope aspect:Delivery: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "silence", "add", "--scope", "stage:amot", "--for", "2h", "--reason", "courier strike", "-c", cfg).CombinedOutput()
+	if err != nil {
+		t.Errorf("silence add --scope stage:amot: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(data), "alerts:\n", "alerts:\n  silences:\n    - {scope: \"stage:amott\", until: \"2030-01-01T00:00:00Z\", reason: strike}\n", 1)
+	if err := os.WriteFile(cfg, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(bin, "check-config", "-c", cfg).CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "alerts.silences[0].scope") || !strings.Contains(string(out), `did you mean "stage:amot"`) {
+		t.Errorf("check-config: %v\n%s", err, out)
+	}
 }
