@@ -288,10 +288,17 @@ func (h *Handler) apiFeed(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) apiAudit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	trail, err := h.opt.Store.Audit(ctx, []string{r.PathValue("id")})
+	id := r.PathValue("id")
+	trail, err := h.opt.Store.Audit(ctx, []string{id})
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("reading the audit trail: %w", err))
 		return
+	}
+	if len(trail) == 0 { // no change yet, or no such mention: say which, as triage does
+		if err := h.knownIDs(ctx, []string{id}); err != nil {
+			h.fail(w, r, http.StatusNotFound, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, auditViews(trail, h.opt.Location))
 }

@@ -135,6 +135,15 @@ func TestTriageAuditAndBulk(t *testing.T) {
 	if len(trail) != 3 || trail[0].Actor != "dashboard" {
 		t.Fatalf("audit %+v, want assignee, state, tags by dashboard", trail)
 	}
+	// A mention never triaged has an empty trail; one that does not exist
+	// is a 404, as triage answers it (it was 200 []).
+	getJSON(t, h, "/api/mentions/"+feed(t, h, "/api/mentions?brand=Acme&label=positive").Rows[0].ID+"/audit", &trail)
+	if len(trail) != 0 {
+		t.Errorf("untouched mention's audit %+v", trail)
+	}
+	if w := do(t, h, "GET", "/api/mentions/no-such-id/audit", nil); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "no such mention: no-such-id") {
+		t.Errorf("unknown mention's audit: %d %s", w.Code, w.Body)
+	}
 	// The actor comes from the request context when login put one there.
 	handled := "handled"
 	b, _ := json.Marshal(TriageRequest{IDs: ids[:1], TriageChange: TriageChange{State: &handled}})
