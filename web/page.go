@@ -224,8 +224,8 @@ func (h *Handler) uiSilence(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	scope := s.Scope
-	if scope == "" {
+	scope := alerts.ScopeLabel(s.Scope) // as the silences list words it
+	if s.Scope == "" {
 		scope = "every scope"
 	}
 	h.uiAlertsAfter(w, r, fmt.Sprintf("Silenced %s until %s.", scope, s.Until.In(h.opt.Location).Format("2006-01-02 15:04 MST")))

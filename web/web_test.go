@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
@@ -407,6 +409,12 @@ func TestAckResolveSilence(t *testing.T) {
 	w = do(t, h, "POST", "/ui/silences?brand=Acme&range=24h", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Silenced mention until") {
 		t.Errorf("silence form: %d %s", w.Code, w.Body)
+	}
+	// The confirmation words the scope as the silences list does.
+	form.Set("scope", "stage:amot")
+	w = do(t, h, "POST", "/ui/silences?brand=Acme&range=24h", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+	if want := "Silenced " + html.EscapeString(alerts.ScopeLabel("stage:amot")) + " until"; w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+		t.Errorf("silence form: %d, no %q in %s", w.Code, want, w.Body)
 	}
 
 	for _, tc := range []struct {
