@@ -74,6 +74,7 @@ var funcs = template.FuncMap{
 	"stage":   stageName,
 	"scope":   alerts.ScopeLabel,
 	"list":    func(s ...string) []string { return s },
+	"asset":   asset,
 }
 
 // parseTemplates parses the pages; zoneFuncs replaces the UTC time

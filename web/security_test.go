@@ -209,3 +209,25 @@ func TestTLS(t *testing.T) {
 		t.Errorf("check-config with missing TLS files: %v", err)
 	}
 }
+
+// Pages link their assets with the build's version (?v=), which may be
+// cached for a year; after an upgrade the URL changes, so no browser runs
+// an old app.js. A URL without it (or with an old one) is revalidated.
+func TestStaticAssetsVersioned(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	body := do(t, h, "GET", "/", nil).Body.String()
+	want := `src="/static/app.js?v=` + assetVersion() + `"`
+	if !strings.Contains(body, want) {
+		t.Fatalf("no %s in the page", want)
+	}
+	for target, cc := range map[string]string{
+		"/static/app.js?v=" + assetVersion(): "public, max-age=31536000, immutable",
+		"/static/app.js?v=0123456789ab":      "no-cache",
+		"/static/app.js":                     "no-cache",
+	} {
+		w := do(t, h, "GET", target, nil)
+		if w.Code != http.StatusOK || w.Header().Get("Cache-Control") != cc {
+			t.Errorf("%s: %d, Cache-Control %q, want %q", target, w.Code, w.Header().Get("Cache-Control"), cc)
+		}
+	}
+}

@@ -319,7 +319,7 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Cache-Control", staticCacheControl(r.URL.Query().Get("v")))
 	h.static.ServeHTTP(w, r)
 }
 
