@@ -222,3 +222,37 @@ func TestBrowserDeepLinkFocusesAlert(t *testing.T) {
 		t.Errorf("an unknown alert id is not reported in place:\n%s", tail(dom, 2000))
 	}
 }
+
+// The alerts list refreshes every minute; a Silence duration chosen but not
+// yet sent must survive it. The refresh's request is cancelled while the
+// choice stands (htmx:beforeRequest on the list, as htmx's poll sends it).
+func TestBrowserRefreshKeepsAChosenSilenceDuration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	srv := demoServer(t)
+	br := openBrowser(t, bin, 1280, 1400)
+	br.load(srv.URL+"/", `document.querySelector('#alerts select[name="for"]')`)
+	var got string
+	br.eval(`(() => {
+		const list = document.querySelector('#alerts');
+		const poll = () => {
+			const e = new CustomEvent('htmx:beforeRequest', {bubbles: true, cancelable: true, detail: {elt: list}});
+			list.dispatchEvent(e);
+			return e.defaultPrevented;
+		};
+		const untouched = poll();
+		const sel = list.querySelector('select[name="for"]');
+		sel.value = '1h';
+		sel.dispatchEvent(new Event('change', {bubbles: true}));
+		const chosen = poll();
+		const form = sel.form;
+		const e = new CustomEvent('htmx:beforeRequest', {bubbles: true, cancelable: true, detail: {elt: form}});
+		form.dispatchEvent(e);
+		return [untouched, chosen, e.defaultPrevented].join(',');
+	})()`, &got)
+	if got != "false,true,false" {
+		t.Errorf("refresh cancelled (untouched, duration chosen, the Silence form's own request) = %s; want false,true,false", got)
+	}
+}

@@ -176,6 +176,31 @@
     });
   }
 
+  // The alerts list refreshes every minute, which would put a Silence
+  // duration chosen but not yet sent back to its default (4 h). While
+  // someone works in the list (a change or focus there in the last 3
+  // minutes, and a control still focused or changed), the refresh waits.
+  var touched = 0;
+  function busy(list) {
+    if (Date.now() - touched > 180000) { return false; }
+    var a = document.activeElement;
+    if (a && list.contains(a) && /^(SELECT|INPUT|TEXTAREA)$/.test(a.tagName)) { return true; }
+    return Array.prototype.some.call(list.querySelectorAll("select"), function (sel) {
+      var d = sel.querySelector("option[selected]");
+      return d !== null && sel.value !== d.value;
+    });
+  }
+  ["change", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var list = document.getElementById("alerts");
+      if (list && list.contains(e.target)) { touched = Date.now(); }
+    });
+  });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt && elt.id === "alerts" && e.target === elt && busy(elt)) { e.preventDefault(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); focusAlert(); });
   window.addEventListener("hashchange", focusAlert);
   // The alerts list refreshes every minute: keep the focused row marked.
