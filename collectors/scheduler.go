@@ -339,6 +339,7 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 	st := saved.State
 
 	items, next, cerr := s.collect(held, src, st.Cursor)
+	undated := 0
 	for i := range items {
 		items[i].Source = name
 		items[i].NativeID = mw.BoundID(items[i].NativeID) // a megabyte GUID is kept as its hash
@@ -352,6 +353,13 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		if items[i].Published.After(items[i].Collected.Add(FutureSkew)) {
 			items[i].Published = items[i].Collected
 		}
+		if items[i].Published.Unix() <= 0 { // no date (or the epoch an API's missing number reads as)
+			items[i].Published = items[i].Collected
+			undated++
+		}
+	}
+	if undated > 0 {
+		log.Debug("items without a publish time dated at their collection", "items", undated)
 	}
 	items, dupes, stale := saved.Window.Filter(items)
 	if dupes+stale > 0 {

@@ -416,15 +416,20 @@ func TestSchedulerCapsFuturePublished(t *testing.T) {
 			{NativeID: "late-tz", Published: now.Add(7 * time.Hour), Collected: now.Add(-time.Minute)},
 			{NativeID: "past", Published: now.Add(-time.Hour)},
 			{NativeID: "skewed", Published: now.Add(FutureSkew)},
+			{NativeID: "undated"},
+			{NativeID: "epoch", Published: time.Unix(0, 0)},
 		}, cur, nil
 	}}
 	var sunk []mw.Mention
 	s := &Scheduler{Store: NewMemStates(), Now: func() time.Time { return now },
 		Sink: func(_ context.Context, _ *Source, ms []mw.Mention) error { sunk = append(sunk, ms...); return nil }}
-	if res := s.RunOnce(context.Background(), src("future", c, time.Minute)); res.Err != nil || len(sunk) != 4 {
+	if res := s.RunOnce(context.Background(), src("future", c, time.Minute)); res.Err != nil || len(sunk) != 6 {
 		t.Fatalf("run: %+v, %d items", res, len(sunk))
 	}
-	for i, want := range []time.Time{now, now.Add(-time.Minute), now.Add(-time.Hour), now.Add(FutureSkew)} {
+	// An item without a date (or dated at the epoch, as a missing number
+	// reads) is dated at its collection: it was stored as 1970, or dropped
+	// as older than the dedup window.
+	for i, want := range []time.Time{now, now.Add(-time.Minute), now.Add(-time.Hour), now.Add(FutureSkew), now, now} {
 		if !sunk[i].Published.Equal(want) {
 			t.Errorf("%s: published %s, want %s", sunk[i].NativeID, sunk[i].Published, want)
 		}
