@@ -170,11 +170,10 @@ func linkOr(raw, fallback, escLabel string) string {
 // line (OneLine; no escaping).
 func clip(s string, n int) string {
 	s = OneLine(s)
-	r := []rune(s)
-	if len(r) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	cut := s[:GraphemeCut(s, len(string(r[:n])))]
+	cut := CutRunes(s, n)
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
@@ -204,6 +203,20 @@ func GraphemeCut(s string, i int) int {
 		return i
 	}
 	return last
+}
+
+// CutRunes is the longest start of s of at most n runes that ends on a
+// grapheme-cluster boundary (GraphemeCut).
+func CutRunes(s string, n int) string {
+	end := len(s)
+	for i := range s {
+		if n == 0 {
+			end = i
+			break
+		}
+		n--
+	}
+	return s[:GraphemeCut(s, end)]
 }
 
 // clip16 is clip counting UTF-16 units, as Slack's limits do: for plain

@@ -145,7 +145,7 @@ func clip(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	r := []rune(s[:alerts.GraphemeCut(s, len(string([]rune(s)[:max-1])))])
+	r := []rune(alerts.CutRunes(s, max-1))
 	cut := len(r)
 	for i := len(r) - 1; i > len(r)*4/5; i-- {
 		if r[i] == ' ' {
