@@ -77,3 +77,21 @@ func TestBrowserFocusedAlertActsInPlace(t *testing.T) {
 		t.Errorf("the alerts list now refreshes from %q; want the page's view (brand=Acme, range=24h)", listURL)
 	}
 }
+
+// TestBrowserFocusedAlertButtonsLiveOnShow: the focused alert's
+// Acknowledge acts when clicked the moment the panel shows. Before, htmx
+// wired the panel's buttons only when the swap settled (20 ms), after the
+// panel was shown and marked; a click in between did nothing, which made
+// TestBrowserFocusedAlertActsInPlace fail in CI now and then (a 3 s
+// settle here makes that window wide; without the fix this fails).
+func TestBrowserFocusedAlertButtonsLiveOnShow(t *testing.T) {
+	st, br, _ := agentBrowser(t, "/?brand=Acme&range=24h")
+	br.waitUntil("htmx", `typeof htmx !== 'undefined' && !!document.querySelector('#alerts')`)
+	br.act(`(() => { htmx.config.defaultSettleDelay = 3000; location.hash = '#alert=burst'; return true })()`)
+	br.waitUntil("the focused alert", `document.querySelector('#alert-focus [data-focused="true"][data-alert="burst"] button.ack')`)
+	br.act(`(() => { document.querySelector('#alert-focus button.ack').click(); return true })()`)
+	br.waitUntil("the list after the acknowledgement", `document.querySelector('#alerts').textContent.includes('by ana')`)
+	if a, err := st.Alert(context.Background(), "burst"); err != nil || a.AckedBy != "ana" {
+		t.Fatalf("stored alert: acked by %q, %v; want ana", a.AckedBy, err)
+	}
+}

@@ -156,6 +156,10 @@
     if (!id || !box || typeof htmx === "undefined") { return; }
     var q = viewQuery();
     htmx.ajax("GET", "/ui/alert?id=" + encodeURIComponent(id) + (q ? "&" + q : ""), { target: box, swap: "innerHTML" }).then(function () {
+      // htmx wires the new buttons only when the swap settles (20 ms
+      // later); wire them now, so a click the moment the panel shows
+      // acts (processing twice is a no-op).
+      htmx.process(box);
       box.hidden = false;
       var el = box.querySelector("[data-alert]") || box.querySelector("[data-alert-missing]");
       if (el) {
