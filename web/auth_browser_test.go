@@ -11,13 +11,15 @@ import (
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
-// waitUntil polls a JavaScript condition in the page until it holds; it
+// waitUntil polls a JavaScript condition in the page until it holds and
+// no htmx swap is still settling (htmx wires a swapped-in button only when
+// its swap settles, 20 ms later: a click in between would do nothing); it
 // fails after a minute (a hang, not a timing assertion).
 func (b *browser) waitUntil(what, cond string) {
 	b.t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		if b.poll("document.readyState === 'complete' && !!(" + cond + ")") {
+		if b.poll("document.readyState === 'complete' && !document.querySelector('.htmx-added, .htmx-settling') && !!(" + cond + ")") {
 			return
 		}
 		if time.Now().After(deadline) {
