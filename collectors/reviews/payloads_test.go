@@ -188,7 +188,8 @@ func TestLegacyCharsetPages(t *testing.T) {
 // object ({"@value": ...}), and older CMS templates wrap a script's JSON in
 // a CDATA section or an HTML comment. A 1-star rating in one of those
 // shapes was read as no rating (and raised no critical alert), and a
-// wrapped script as no reviews at all.
+// wrapped script as no reviews at all. A scale from worstRating 0 gave its
+// worst score, 0, no rating (no one-star alert).
 func TestJSONLDShapes(t *testing.T) {
 	r := &Reviews{ratingRe: defaultNumber, structured: true}
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
@@ -200,11 +201,27 @@ func TestJSONLDShapes(t *testing.T) {
 		{"value object", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":{"@value":"1"},"bestRating":{"@value":"5"}}}`, 1},
 		{"value in a list", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":["2"],"bestRating":"10"}}`, 1},
 		{"CDATA", "//<![CDATA[\n" + `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":"1"}}` + "\n//]]>", 1},
+		{"0-10 scale, worst score", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":0,"worstRating":0,"bestRating":10}}`, 1},
+		{"0-10 scale, middle", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":"5","worstRating":"0","bestRating":"10"}}`, 2.5},
+		{"worst given, no value", `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"worstRating":0,"bestRating":10}}`, 0},
 		{"HTML comment", "<!--\n" + `{"@type":"Review","reviewBody":"Acme broke","reviewRating":{"ratingValue":"1"}}` + "\n-->", 1},
 	} {
 		p, err := r.ParsePage([]byte(`<html><head><script type="application/ld+json">`+tc.script+`</script></head><body></body></html>`), "https://shop.example/acme", now)
 		if err != nil || len(p.Items) != 1 || p.Items[0].Rating != tc.rating || p.Items[0].Text != "Acme broke" {
 			t.Errorf("%s: %+v, %v; want one review rated %v", tc.name, p.Items, err, tc.rating)
 		}
+	}
+}
+
+// TestMicrodataWorstRating: microdata with worstRating 0 reads a 0 as the
+// worst score, 1 star (before: no rating, so no one-star alert).
+func TestMicrodataWorstRating(t *testing.T) {
+	r := &Reviews{ratingRe: defaultNumber, structured: true}
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	page := `<html><body><div itemscope itemtype="http://schema.org/Review"><p itemprop="reviewBody">Acme broke</p>
+<span itemprop="reviewRating" itemscope itemtype="http://schema.org/Rating"><meta itemprop="worstRating" content="0"><b itemprop="ratingValue">0</b>/<meta itemprop="bestRating" content="10"></span></div></body></html>`
+	p, err := r.ParsePage([]byte(page), "https://shop.example/acme", now)
+	if err != nil || len(p.Items) != 1 || p.Items[0].Rating != 1 {
+		t.Fatalf("%+v, %v; want one review rated 1", p.Items, err)
 	}
 }

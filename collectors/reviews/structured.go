@@ -151,7 +151,11 @@ func reviewFromLD(m map[string]any) rawReview {
 	}
 	if rr, ok := rating.(map[string]any); ok && rr["@value"] == nil {
 		best := num(rr["bestRating"])
-		r.Rating = scaleRating(num(rr["ratingValue"]), best)
+		if str(rr["worstRating"]) != "" && str(rr["ratingValue"]) != "" {
+			r.Rating = scaleRatingFrom(num(rr["ratingValue"]), num(rr["worstRating"]), best)
+		} else {
+			r.Rating = scaleRating(num(rr["ratingValue"]), best)
+		}
 	} else if v := num(rating); v > 0 {
 		r.Rating = scaleRating(v, 5)
 	}
@@ -247,7 +251,12 @@ func microdata(doc *goquery.Document) []rawReview {
 		}
 		if rr := prop(s, "reviewRating"); rr.Length() > 0 {
 			best := num(mdValue(prop(rr, "bestRating")))
-			r.Rating = scaleRating(num(mdValue(prop(rr, "ratingValue"))), best)
+			value, worst := mdValue(prop(rr, "ratingValue")), mdValue(prop(rr, "worstRating"))
+			if worst != "" && value != "" {
+				r.Rating = scaleRatingFrom(num(value), num(worst), best)
+			} else {
+				r.Rating = scaleRating(num(value), best)
+			}
 		}
 		out = append(out, r)
 	})

@@ -47,6 +47,21 @@ func scaleRating(n, max float64) float32 {
 	return float32(math.Round(r*100) / 100)
 }
 
+// scaleRatingFrom is scaleRating for a rating whose page gives its
+// worstRating: on a scale from 0 (a 0-10 score), a 0 is the worst score,
+// 1 star, where scaleRating reads 0 as "no rating". Other values scale as
+// scaleRating does (x out of best), so a page's ratings read the same
+// whether or not it states worstRating 1, schema.org's default.
+func scaleRatingFrom(n, worst, best float64) float32 {
+	if n == 0 && worst <= 0 {
+		if best <= 0 || math.IsNaN(worst) {
+			return 0
+		}
+		return 1
+	}
+	return scaleRating(n, best)
+}
+
 var dateLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05Z0700",
