@@ -63,8 +63,9 @@ func (r *Reviews) ParsePage(body []byte, pageURL string, now time.Time) (Page, e
 	}
 	p := Page{Items: make([]mw.Mention, 0, len(raws)), Next: r.next(doc, base)}
 	seen := map[string]bool{}
+	monthFirst := r.monthFirst(doc)
 	for _, rv := range raws {
-		m := toMention(rv, base, now)
+		m := toMention(rv, base, now, monthFirst)
 		if m.Text == "" && m.Title == "" || seen[m.NativeID] {
 			continue
 		}
@@ -74,7 +75,21 @@ func (r *Reviews) ParsePage(body []byte, pageURL string, now time.Time) (Page, e
 	return p, nil
 }
 
-func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
+// monthFirst tells whether the page writes numeric dates month first:
+// the source's date_order, else the page's language (<html lang="en-US">
+// and the Philippines' en-PH write 11/01/2026 for 1 November).
+func (r *Reviews) monthFirst(doc *goquery.Document) bool {
+	switch r.DateOrder {
+	case "mdy":
+		return true
+	case "dmy":
+		return false
+	}
+	lang := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(doc.Find("html").AttrOr("lang", "")), "_", "-"))
+	return lang == "en-us" || lang == "en-ph" || strings.HasPrefix(lang, "en-us-")
+}
+
+func toMention(rv rawReview, base *url.URL, now time.Time, monthFirst bool) mw.Mention {
 	m := mw.Mention{
 		Type:   Type,
 		Author: textutil.Clean(rv.Author),
@@ -86,7 +101,7 @@ func toMention(rv rawReview, base *url.URL, now time.Time) mw.Mention {
 	if u := resolve(base, rv.URL); u != "" {
 		m.URL = u
 	}
-	m.Published = parseDate(rv.Date)
+	m.Published = parseDate(rv.Date, monthFirst)
 	date := rv.Date // as written: ids made before stay the same
 	if m.Published.IsZero() {
 		// Not a date ("2 days ago" reads "3 days ago" tomorrow): kept

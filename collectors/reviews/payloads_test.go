@@ -52,7 +52,7 @@ func TestParseDateShortISO(t *testing.T) {
 		"2011-04-25 15:49":       time.Date(2011, 4, 25, 15, 49, 0, 0, time.UTC),
 		"2011-04-25T15:49:30Z":   time.Date(2011, 4, 25, 15, 49, 30, 0, time.UTC),
 	} {
-		if got := parseDate(in); !got.Equal(want) {
+		if got := parseDate(in, false); !got.Equal(want) {
 			t.Errorf("parseDate(%q) = %v, want %v", in, got, want)
 		}
 	}
@@ -223,5 +223,58 @@ func TestMicrodataWorstRating(t *testing.T) {
 	p, err := r.ParsePage([]byte(page), "https://shop.example/acme", now)
 	if err != nil || len(p.Items) != 1 || p.Items[0].Rating != 1 {
 		t.Fatalf("%+v, %v; want one review rated 1", p.Items, err)
+	}
+}
+
+// TestNumericDateOrder: a numeric review date follows the page's locale.
+// Before, every a/b/yyyy date was read day-first, so a US site's
+// 11/01/2026 (1 November) was stored as 11 January, and 12/25/2026 was no
+// date at all (stored as the collection time); 25.12.2026 was not read.
+func TestNumericDateOrder(t *testing.T) {
+	d := func(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		in         string
+		monthFirst bool
+		want       time.Time
+	}{
+		{"11/01/2026", false, d(2026, 1, 11)},
+		{"11/01/2026", true, d(2026, 11, 1)},
+		{"12/25/2026", false, d(2026, 12, 25)},
+		{"25/12/2026", true, d(2026, 12, 25)},
+		{"25.12.2026", false, d(2026, 12, 25)},
+		{"1-11-2026", false, d(2026, 11, 1)},
+		{"31/02/2026", false, time.Time{}},
+		{"13/13/2026", false, time.Time{}},
+		{"11/01-2026", false, time.Time{}},
+	} {
+		if got := parseDate(tc.in, tc.monthFirst); !got.Equal(tc.want) {
+			t.Errorf("parseDate(%q, monthFirst %v) = %v, want %v", tc.in, tc.monthFirst, got, tc.want)
+		}
+	}
+	page := func(lang string) []byte {
+		return []byte(`<html lang="` + lang + `"><body><div class="review"><time>11/01/2026</time><p class="body">Acme broke</p></div></body></html>`)
+	}
+	now := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang, order string
+		want        time.Time
+	}{
+		{"en-US", "", d(2026, 11, 1)},
+		{"en-GB", "", d(2026, 1, 11)},
+		{"id", "", d(2026, 1, 11)},
+		{"en-GB", "mdy", d(2026, 11, 1)},
+		{"en-US", "dmy", d(2026, 1, 11)},
+	} {
+		r := &Reviews{URL: "https://shop.example/acme", DateOrder: tc.order, Structured: new(bool), Selectors: Selectors{Item: "div.review", Date: "time", Text: ".body"}}
+		if err := r.Init(collectors.Env{}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := r.ParsePage(page(tc.lang), r.URL, now)
+		if err != nil || len(p.Items) != 1 || !p.Items[0].Published.Equal(tc.want) {
+			t.Errorf("lang %s, date_order %q: %+v, %v; want published %v", tc.lang, tc.order, p.Items, err, tc.want)
+		}
+	}
+	if err := (&Reviews{URL: "https://shop.example/acme", DateOrder: "ymd"}).Init(collectors.Env{}); err == nil || !strings.Contains(err.Error(), "date_order") {
+		t.Errorf("date_order ymd: %v; want an error naming date_order", err)
 	}
 }

@@ -30,6 +30,7 @@ type Reviews struct {
 	Selectors  Selectors `yaml:"selectors"`  // per-site selectors; set fields override the preset's
 	MaxPages   int       `yaml:"max_pages"`  // pages per run, default 3
 	Structured *bool     `yaml:"structured"` // read JSON-LD and microdata first (default true)
+	DateOrder  string    `yaml:"date_order"` // numeric dates: dmy or mdy (default: mdy on en-US pages, else dmy)
 
 	env        collectors.Env
 	sel        Selectors
@@ -72,6 +73,11 @@ func (r *Reviews) Init(env collectors.Env) error {
 	}
 	if r.MaxPages <= 0 {
 		r.MaxPages = 3
+	}
+	switch r.DateOrder {
+	case "", "dmy", "mdy":
+	default:
+		return fmt.Errorf("date_order %q: want dmy (25/12/2026) or mdy (12/25/2026); leave it out to follow the page's language", r.DateOrder)
 	}
 	r.structured = r.Structured == nil || *r.Structured
 	if !r.structured && r.sel.Item == "" {

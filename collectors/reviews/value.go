@@ -78,16 +78,35 @@ var dateLayouts = []string{
 	"Jan 2, 2006",
 	"2 January 2006",
 	"2 Jan 2006",
-	"02/01/2006",
 	time.RFC1123Z,
 	time.RFC1123,
 }
 
-// parseDate reads the dates review pages use; zero if none fits.
-func parseDate(s string) time.Time {
+// numericDate is a date written with numbers only, day and month in an
+// order the page's locale decides: 11/01/2026, 25.12.2026, 1-11-2026.
+var numericDate = regexp.MustCompile(`^([0-9]{1,2})([/.-])([0-9]{1,2})([/.-])([0-9]{4})$`)
+
+// parseDate reads the dates review pages use; zero if none fits. A
+// numeric date (11/01/2026) is day-first unless monthFirst; a day over 12
+// decides by itself (12/25/2026 is month-first whatever the page says).
+func parseDate(s string, monthFirst bool) time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}
+	}
+	if m := numericDate.FindStringSubmatch(s); m != nil && m[2] == m[4] {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[3])
+		y, _ := strconv.Atoi(m[5])
+		day, month := a, b
+		if b > 12 || monthFirst && a <= 12 {
+			day, month = b, a
+		}
+		t := time.Date(y, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+		if month < 1 || month > 12 || day < 1 || t.Day() != day {
+			return time.Time{} // 31/02/2026 is no date
+		}
+		return t
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
