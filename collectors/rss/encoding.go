@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -31,7 +32,9 @@ var charRef = regexp.MustCompile(`&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));`)
 //  3. Otherwise the charset of the HTTP Content-Type, then the XML
 //     declaration's encoding, when it names a known non-UTF-8 charset
 //     (ISO-8859-1 is read as windows-1252, its superset, as browsers do).
-//  4. Otherwise invalid sequences become U+FFFD.
+//  4. Otherwise a body with no valid multi-byte UTF-8 sequence is
+//     windows-1252 (a Latin-1 feed that names no charset, or says UTF-8),
+//     and in one that has some, invalid sequences become U+FFFD.
 //
 // The XML declaration is then rewritten to say UTF-8 (an unknown label
 // such as "invalid" would fail the parser), and characters XML 1.0 forbids
@@ -86,7 +89,33 @@ func decodeDeclared(body []byte, contentType string) []byte {
 			return b
 		}
 	}
+	if !multibyteUTF8(body) {
+		// Not one character of the body is written in UTF-8: it is a
+		// legacy single-byte feed that names no charset (or wrongly says
+		// UTF-8), as old CMS templates serve Latin-1. Read it as
+		// windows-1252, as browsers and feed readers do, not as U+FFFD.
+		if b, err := charmap.Windows1252.NewDecoder().Bytes(body); err == nil {
+			return b
+		}
+	}
 	return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+}
+
+// multibyteUTF8 tells whether body holds at least one valid multi-byte
+// UTF-8 sequence.
+func multibyteUTF8(body []byte) bool {
+	for i := 0; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(body[i:])
+		if r != utf8.RuneError {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // stripIllegalXML drops the characters XML 1.0 forbids, raw or as numeric

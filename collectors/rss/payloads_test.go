@@ -33,7 +33,9 @@ func rssDoc(prolog, title string) []byte {
 
 // TestCharsets: the charset of the HTTP Content-Type, a wrong or unknown
 // encoding declaration, and bytes that are valid UTF-8 under a Latin-1
-// prolog all come out as the text the publisher meant.
+// prolog all come out as the text the publisher meant; so does a Latin-1
+// feed that names no charset or wrongly says UTF-8 (before: every accented
+// letter became U+FFFD).
 func TestCharsets(t *testing.T) {
 	const want = "Acme est très «bien»"
 	latin1 := "Acme est tr\xe8s \xabbien\xbb"
@@ -52,6 +54,10 @@ func TestCharsets(t *testing.T) {
 		{"utf-8 bytes under windows-1252 prolog", "application/rss+xml", rssDoc(`<?xml version='1.0' encoding='windows-1252'?>`, want), want},
 		{"utf-8 bytes, latin-1 header", "application/rss+xml; charset=ISO-8859-1", rssDoc(`<?xml version="1.0" encoding="UTF-8"?>`, want), want},
 		{"utf-8 with BOM", "application/rss+xml", append([]byte("\xef\xbb\xbf"), rssDoc(`<?xml version="1.0" encoding="utf-8"?>`, want)...), want},
+		{"latin-1 bytes, no charset anywhere", "application/rss+xml", rssDoc(`<?xml version="1.0"?>`, latin1), want},
+		{"latin-1 bytes, no prolog", "text/xml", rssDoc("", latin1), want},
+		{"latin-1 bytes under a utf-8 prolog", "application/rss+xml", rssDoc(`<?xml version="1.0" encoding="UTF-8"?>`, latin1), want},
+		{"utf-8 with one stray byte", "application/rss+xml", rssDoc(`<?xml version="1.0"?>`, "Acme est très \xabbien»"), "Acme est très \uFFFDbien»"},
 		{"atom, encoding=invalid", "application/atom+xml", []byte(`<?xml version="1.0" encoding="invalid"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>e1</id><title>` + want + `</title><updated>2026-11-24T08:00:00Z</updated></entry></feed>`), want},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
