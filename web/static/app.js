@@ -60,6 +60,20 @@
     };
   }
 
+  // A chart follows its box's width when the window is resized, as the
+  // tables around it do (before, it kept the width it was first drawn at
+  // and made its section scroll sideways).
+  function followWidth(el, u) {
+    if (typeof ResizeObserver === "undefined") { return; }
+    var last = el.clientWidth;
+    new ResizeObserver(function () {
+      var w = el.clientWidth;
+      if (!w || w === last) { return; }
+      last = w;
+      u.setSize({ width: width(el), height: u.height });
+    }).observe(el);
+  }
+
   function volumeData(s) { return [s.t, s.negative, s.neutral, s.positive]; }
 
   function volumeChart(el) {
@@ -98,6 +112,7 @@
       el.replaceChildren();
       var u = new uPlot(inZone(el, opts), volumeData(s), el);
       charts.volume = { u: u, reset: function () { state.alerts = s.alerts || []; u.setData(volumeData(s)); } };
+      followWidth(el, u);
       el.setAttribute("data-rendered", "true");
     }).catch(function (err) { showError(el, err); });
   }
@@ -111,8 +126,8 @@
         series.push({ label: b.name, stroke: palette[i % palette.length], width: i === 0 ? 2 : 1.5 });
       });
       el.replaceChildren();
-      new uPlot(inZone(el, { width: width(el), height: 200, scales: { x: { time: true } }, series: series,
-        cursor: { drag: { x: true, y: false } }, axes: [{}, { label: "mentions" }] }), data, el);
+      followWidth(el, new uPlot(inZone(el, { width: width(el), height: 200, scales: { x: { time: true } }, series: series,
+        cursor: { drag: { x: true, y: false } }, axes: [{}, { label: "mentions" }] }), data, el));
       el.setAttribute("data-rendered", "true");
     }).catch(function (err) { showError(el, err); });
   }
