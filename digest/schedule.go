@@ -60,6 +60,17 @@ func wallTime(y int, mo time.Month, d, h, mi int, loc *time.Location) time.Time 
 	return t
 }
 
+// covers says whether the digest recorded as sent at due time sent
+// covers the period of the one due at due: its period ends as late. A
+// due time moved later in the day (at: changed from 08:00 to 09:00, or
+// timezone:) is the same period, not a new one to send.
+func (e Entry) covers(sent, due time.Time, loc *time.Location) bool {
+	if sent.IsZero() {
+		return false
+	}
+	return !WindowEnding(e.Period, sent, loc).To.Before(WindowEnding(e.Period, due, loc).To)
+}
+
 // key names what the store remembers for one entry and receiver: the due
 // time of the last digest delivered.
 func (e Entry) key(to string) string {
@@ -141,7 +152,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 		}
 		for _, to := range e.To {
 			key := e.key(to)
-			if sent := s.sent[key]; !sent.Before(due) && !ahead(sent, now) {
+			if sent := s.sent[key]; e.covers(sent, due, s.Location) && !ahead(sent, now) {
 				continue
 			}
 			if b, ok := s.retry[key]; ok && b.due.Equal(due) && now.Before(b.at) {
@@ -154,7 +165,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 			}
 			if ahead(last, now) {
 				log.Warn("digest: the record of the last one sent is ahead of the clock (the clock was stepped back); sending the one due now", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "recorded", last.Format(time.RFC3339), "due", due.Format(time.RFC3339))
-			} else if !last.Before(due) {
+			} else if e.covers(last, due, s.Location) {
 				s.sent[key] = last
 				continue
 			}

@@ -299,3 +299,33 @@ func TestSchedulerDailyAcrossClockChanges(t *testing.T) {
 		}
 	}
 }
+
+// Moving a digest's at: later in the day after it was sent (08:00 to
+// 09:00, then a restart) does not send the same period again: what was
+// sent is the day it covers, not only the time it went out. Before, the
+// record (today 08:00) was earlier than the new due time (today 09:00),
+// so yesterday's digest went out twice.
+func TestSchedulerAtMovedLaterDoesNotResend(t *testing.T) {
+	st := seeded(t)
+	s := &sink{}
+	entry := func(hour int) *digest.Scheduler {
+		return &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Daily, Hour: hour, To: []string{"email"}}},
+			Store: st, Deliver: s.deliver, Location: digesttest.Jakarta, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}
+	day := digesttest.DayEnd // 26 Nov 08:00 WIB
+	entry(8).Tick(ctx, day)
+	if len(s.got) != 1 {
+		t.Fatalf("sent %v", s.got)
+	}
+	moved := entry(9) // at: "09:00", restarted at 08:30
+	for _, now := range []time.Time{day.Add(30 * time.Minute), day.Add(time.Hour), day.Add(2 * time.Hour)} {
+		moved.Tick(ctx, now)
+	}
+	if len(s.got) != 1 {
+		t.Fatalf("the day's digest went out again after at: moved: %v", s.got)
+	}
+	moved.Tick(ctx, day.Add(25*time.Hour)) // the next day at 09:00
+	if len(s.got) != 2 || s.got[1] != "email Acme daily digest: Thu 26 Nov 2026" {
+		t.Errorf("the next day sent %v", s.got)
+	}
+}
