@@ -2,11 +2,14 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
 // Entry is one configured digest (config digests:).
@@ -182,9 +185,16 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 					b = backoff{due: due}
 				}
 				b.wait = min(max(b.wait*2, firstRetry), maxRetry)
-				b.at = now.Add(b.wait)
+				wait := b.wait
+				// A rate limit's Retry-After (Slack, Telegram's
+				// retry_after) says when a retry can succeed.
+				var de *alerts.DeliveryError
+				if errors.As(err, &de) {
+					wait = max(wait, min(de.RetryAfter, retryafter.Max))
+				}
+				b.at = now.Add(wait)
 				s.retry[key] = b
-				log.Warn("digest: delivery failed", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "retry_in", b.wait.String(), "err", err)
+				log.Warn("digest: delivery failed", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "retry_in", wait.String(), "err", err)
 				continue
 			}
 			delete(s.retry, key)

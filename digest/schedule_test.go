@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/digest"
 	"github.com/mentionwatch/mentionwatch/digest/digesttest"
 )
@@ -327,5 +328,35 @@ func TestSchedulerAtMovedLaterDoesNotResend(t *testing.T) {
 	moved.Tick(ctx, day.Add(25*time.Hour)) // the next day at 09:00
 	if len(s.got) != 2 || s.got[1] != "email Acme daily digest: Thu 26 Nov 2026" {
 		t.Errorf("the next day sent %v", s.got)
+	}
+}
+
+// A receiver that answers 429 with Retry-After is tried again when it
+// said, not at the first backoff step: Slack and Telegram (retry_after)
+// tell how long a rate limit lasts. Before, the scheduler retried after a
+// minute whatever the receiver asked.
+func TestSchedulerHonoursRetryAfter(t *testing.T) {
+	st := seeded(t)
+	attempts := 0
+	limited := true
+	sch := &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Weekly, Hour: 8, Weekday: time.Monday, To: []string{"slack"}}},
+		Store: st, Location: digesttest.Jakarta, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deliver: func(context.Context, string, *digest.Rendered) error {
+			attempts++
+			if limited {
+				return &alerts.DeliveryError{Notifier: "slack", Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("rate_limited")}
+			}
+			return nil
+		}}
+	mon := digesttest.WeekEnd
+	for now := mon; now.Before(mon.Add(10 * time.Minute)); now = now.Add(time.Minute) {
+		sch.Tick(ctx, now)
+	}
+	if attempts != 1 {
+		t.Fatalf("%d attempts within the 10 minutes Retry-After asked for, want 1", attempts)
+	}
+	limited = false
+	if n := sch.Tick(ctx, mon.Add(10*time.Minute)); n != 1 || attempts != 2 {
+		t.Errorf("after Retry-After: delivered %d in %d attempts", n, attempts)
 	}
 }
