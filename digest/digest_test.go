@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +111,11 @@ func TestTotalsAndShareOfVoice(t *testing.T) {
 	}
 }
 
-// An empty store still makes a digest that says so.
+// An empty store still makes a digest that says so, in every format, and
+// shows no share or mean of nothing as a figure: "0% negative", "+0.00"
+// and "0% of voice" read as findings. Before, the digest said "0%
+// negative (was 0%, ±0 pts); mean sentiment +0.00" and gave every brand
+// 0% of voice.
 func TestEmptyDigest(t *testing.T) {
 	st := emptyStore(t)
 	r := build(t, st, digest.Daily, digesttest.DayEnd)
@@ -118,10 +123,40 @@ func TestEmptyDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"0 mentions (no change", "No negative mention.", "No aspect was mentioned.", "No alerts."} {
-		if !strings.Contains(d.Text, want) {
-			t.Errorf("text lacks %q:\n%s", want, d.Text)
+	formats := map[string]string{"text": d.Text, "html": d.HTML, "slack": d.Slack, "telegram": strings.Join(d.Telegram, "\n")}
+	for name, s := range formats {
+		for _, want := range []string{"No mentions of Acme this day, nor the day before.", "No negative mention.", "No aspect was mentioned.", "No alerts.",
+			"No mentions of Acme or its competitors this day, nor the day before."} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %q:\n%s", name, want, s)
+			}
 		}
+		for _, bad := range []string{`\b0%`, `\+0\.00`, `±0 pts`} {
+			if regexp.MustCompile(bad).MatchString(s) {
+				t.Errorf("%s shows %q of no mentions:\n%s", name, bad, s)
+			}
+		}
+	}
+}
+
+// A brand quiet this period after mentions in the previous one: the
+// digest says so, and its negative share and mean sentiment have no value
+// now (n/a), rather than 0% and +0.00 "down" from the previous period's.
+func TestDigestOfAQuietPeriod(t *testing.T) {
+	st := seeded(t)
+	r := build(t, st, digest.Daily, digesttest.WeekEnd.Add(48*time.Hour)) // 1 Dec: nothing; 30 Nov: one
+	if r.Now.Count != 0 || r.Prev.Count == 0 {
+		t.Fatalf("the seeded data changed: %d mentions now, %d before", r.Now.Count, r.Prev.Count)
+	}
+	text := digest.Text(r)
+	for _, want := range []string{"No mentions of Acme this day (1 the previous day).", "Negative share                  n/a       100%  n/a",
+		"Mean sentiment (-1..+1)         n/a      -0.70  n/a"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "+0.00") || strings.Contains(text, "mean sentiment") {
+		t.Errorf("text gives a mean sentiment of no mentions:\n%s", text)
 	}
 }
 

@@ -59,7 +59,10 @@ func (c chat) sections(r *Report) []string {
 	flush()
 	if len(r.Voice) > 0 {
 		add("%s", b("Share of voice"))
-		for _, v := range r.Voice {
+		if n := r.NoVoice(); n != "" {
+			add("%s", e(n))
+		}
+		for _, v := range r.voiceRows() {
 			add("• %s", e(clipLine(v.line())))
 		}
 		flush()
