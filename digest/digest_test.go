@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -356,6 +358,34 @@ func TestRepeatedHourIsTold(t *testing.T) {
 	for _, want := range []string{"02:00 CEST: 1 (1)", "02:00 CET: 1 (1)", "10:00: 1 (1)", "Sun 25 Oct 02:10 CEST", "Sun 25 Oct 02:10 CET\n", "Sun 25 Oct 10:00\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// A change in points is the difference of the two percentages the digest
+// shows beside it: "22% (was 29%, -7 pts)", never "-6 pts" from the
+// unrounded shares, which a reader checking the sum takes for an error.
+func TestPointsMatchTheShownPercentages(t *testing.T) {
+	shown := regexp.MustCompile(`(\d+)% (?:of voice |negative )?\(was (\d+)%, ([+-]\d+|±0) pts\)`)
+	for _, c := range []struct {
+		p   digest.Period
+		end time.Time
+	}{{digest.Daily, digesttest.DayEnd}, {digest.Daily, digesttest.DayEnd.Add(24 * time.Hour)}, {digest.Weekly, digesttest.WeekEnd}} {
+		text := digest.Text(build(t, seeded(t), c.p, c.end))
+		found := shown.FindAllStringSubmatch(text, -1)
+		if len(found) < 4 {
+			t.Fatalf("%d shares with a change in %s digest ending %s:\n%s", len(found), c.p, c.end, text)
+		}
+		for _, m := range found {
+			now, _ := strconv.Atoi(m[1])
+			was, _ := strconv.Atoi(m[2])
+			want := fmt.Sprintf("%+d", now-was)
+			if now == was {
+				want = "±0"
+			}
+			if m[3] != want {
+				t.Errorf("%q: the change is %s pts by the percentages shown", m[0], want)
+			}
 		}
 	}
 }

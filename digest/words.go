@@ -44,9 +44,11 @@ func diff(cur, prev uint64) string {
 	return fmt.Sprintf("%+d", int64(cur)-int64(prev))
 }
 
-// points prints a change in share in percentage points: "+5 pts".
+// points prints a change in share in percentage points: "+5 pts", the
+// difference of the whole percentages pct shows (22% after 29% is -7
+// pts, though the shares differ by 6.35 points).
 func points(cur, prev float64) string {
-	d := math.Round((cur - prev) * 100)
+	d := math.Round(cur*100) - math.Round(prev*100)
 	if d == 0 {
 		return "±0 pts"
 	}
