@@ -123,3 +123,24 @@ func TestMentionURLIsCleanInEveryFormat(t *testing.T) {
 		t.Errorf("text: the post's link is missing or not encoded:\n%s", d.Text)
 	}
 }
+
+// A mark inside a word (rina_w, order_id, 2*3) cannot format in Slack and
+// shows as typed, as in the Slack alerts: a name copied from the digest
+// finds the author in the inbox. Marks that could format are look-alikes
+// (alerts.EscapeMrkdwn). Before, each in-word mark was wrapped in
+// zero-width spaces, so "rina_w" copied from Slack matched nothing.
+func TestSlackKeepsInWordMarks(t *testing.T) {
+	r := build(t, seeded(t), digest.Weekly, digesttest.WeekEnd)
+	r.Top[0].Mention.URL = "" // the byline is text, not a link's label
+	r.Top[0].Mention.Author = "rina_w"
+	r.Top[0].Mention.Text = "order_id 2*3 *bold* _it_"
+	s := digest.Slack(r)
+	for _, want := range []string{"rina_w on news", "order_id 2*3"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("slack lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "*bold*") || strings.Contains(s, "_it_") {
+		t.Error("slack: *bold* or _it_ in a mention would format")
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +113,11 @@ func TestTotalsAndShareOfVoice(t *testing.T) {
 	}
 }
 
-// An empty store still makes a digest that says so.
+// An empty store still makes a digest that says so, in every format, and
+// shows no share or mean of nothing as a figure: "0% negative", "+0.00"
+// and "0% of voice" read as findings. Before, the digest said "0%
+// negative (was 0%, ±0 pts); mean sentiment +0.00" and gave every brand
+// 0% of voice.
 func TestEmptyDigest(t *testing.T) {
 	st := emptyStore(t)
 	r := build(t, st, digest.Daily, digesttest.DayEnd)
@@ -118,10 +125,40 @@ func TestEmptyDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"0 mentions (no change", "No negative mention.", "No aspect was mentioned.", "No alerts."} {
-		if !strings.Contains(d.Text, want) {
-			t.Errorf("text lacks %q:\n%s", want, d.Text)
+	formats := map[string]string{"text": d.Text, "html": d.HTML, "slack": d.Slack, "telegram": strings.Join(d.Telegram, "\n")}
+	for name, s := range formats {
+		for _, want := range []string{"No mentions of Acme this day, nor the day before.", "No negative mention.", "No aspect was mentioned.", "No alerts.",
+			"No mentions of Acme or its competitors this day, nor the day before."} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %q:\n%s", name, want, s)
+			}
 		}
+		for _, bad := range []string{`\b0%`, `\+0\.00`, `±0 pts`} {
+			if regexp.MustCompile(bad).MatchString(s) {
+				t.Errorf("%s shows %q of no mentions:\n%s", name, bad, s)
+			}
+		}
+	}
+}
+
+// A brand quiet this period after mentions in the previous one: the
+// digest says so, and its negative share and mean sentiment have no value
+// now (n/a), rather than 0% and +0.00 "down" from the previous period's.
+func TestDigestOfAQuietPeriod(t *testing.T) {
+	st := seeded(t)
+	r := build(t, st, digest.Daily, digesttest.WeekEnd.Add(48*time.Hour)) // 1 Dec: nothing; 30 Nov: one
+	if r.Now.Count != 0 || r.Prev.Count == 0 {
+		t.Fatalf("the seeded data changed: %d mentions now, %d before", r.Now.Count, r.Prev.Count)
+	}
+	text := digest.Text(r)
+	for _, want := range []string{"No mentions of Acme this day (1 the previous day).", "Negative share                  n/a       100%  n/a",
+		"Mean sentiment (-1..+1)         n/a      -0.70  n/a"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "+0.00") || strings.Contains(text, "mean sentiment") {
+		t.Errorf("text gives a mean sentiment of no mentions:\n%s", text)
 	}
 }
 
@@ -321,6 +358,34 @@ func TestRepeatedHourIsTold(t *testing.T) {
 	for _, want := range []string{"02:00 CEST: 1 (1)", "02:00 CET: 1 (1)", "10:00: 1 (1)", "Sun 25 Oct 02:10 CEST", "Sun 25 Oct 02:10 CET\n", "Sun 25 Oct 10:00\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// A change in points is the difference of the two percentages the digest
+// shows beside it: "22% (was 29%, -7 pts)", never "-6 pts" from the
+// unrounded shares, which a reader checking the sum takes for an error.
+func TestPointsMatchTheShownPercentages(t *testing.T) {
+	shown := regexp.MustCompile(`(\d+)% (?:of voice |negative )?\(was (\d+)%, ([+-]\d+|±0) pts\)`)
+	for _, c := range []struct {
+		p   digest.Period
+		end time.Time
+	}{{digest.Daily, digesttest.DayEnd}, {digest.Daily, digesttest.DayEnd.Add(24 * time.Hour)}, {digest.Weekly, digesttest.WeekEnd}} {
+		text := digest.Text(build(t, seeded(t), c.p, c.end))
+		found := shown.FindAllStringSubmatch(text, -1)
+		if len(found) < 4 {
+			t.Fatalf("%d shares with a change in %s digest ending %s:\n%s", len(found), c.p, c.end, text)
+		}
+		for _, m := range found {
+			now, _ := strconv.Atoi(m[1])
+			was, _ := strconv.Atoi(m[2])
+			want := fmt.Sprintf("%+d", now-was)
+			if now == was {
+				want = "±0"
+			}
+			if m[3] != want {
+				t.Errorf("%q: the change is %s pts by the percentages shown", m[0], want)
+			}
 		}
 	}
 }

@@ -59,7 +59,10 @@ func (c chat) sections(r *Report) []string {
 	flush()
 	if len(r.Voice) > 0 {
 		add("%s", b("Share of voice"))
-		for _, v := range r.Voice {
+		if n := r.NoVoice(); n != "" {
+			add("%s", e(n))
+		}
+		for _, v := range r.voiceRows() {
 			add("• %s", e(clipLine(v.line())))
 		}
 		flush()
@@ -95,15 +98,12 @@ func (c chat) sections(r *Report) []string {
 	return out
 }
 
-// slackMarks are mrkdwn's formatting characters. Slack has no escape for
-// them; a zero-width space on each side stops a pair from formatting
-// (Slack formats *x* only at a word boundary), so "*bold*" in a mention
-// shows as typed.
-var slackMarks = strings.NewReplacer("*", "\u200b*\u200b", "_", "\u200b_\u200b", "~", "\u200b~\u200b", "`", "\u200b`\u200b")
-
-// escSlack makes untrusted text inert in mrkdwn: alerts.EscapeMrkdwn (&,
-// <, >, @channel) and the formatting characters.
-func escSlack(s string) string { return slackMarks.Replace(alerts.EscapeMrkdwn(s)) }
+// escSlack makes untrusted text inert in mrkdwn, as in the Slack alerts:
+// alerts.EscapeMrkdwn escapes &, < and >, breaks @channel, and replaces
+// the formatting marks (* _ ~ `) that could format with look-alikes; a
+// mark inside a word (rina_w), which Slack does not format, stays as
+// typed.
+func escSlack(s string) string { return alerts.EscapeMrkdwn(s) }
 
 // Slack renders the digest as one Slack mrkdwn text (a webhook's or
 // chat.postMessage's text, up to 40,000 characters; a digest is a few

@@ -42,13 +42,11 @@ type htmlTop struct {
 // anyway. Styles are inline, tables for layout: mail clients drop <style>
 // and most CSS layout.
 var page = template.Must(template.New("digest").Funcs(template.FuncMap{
-	"num":    num,
-	"diff":   diff,
-	"pct":    pct,
-	"ratio":  ratio,
-	"points": points,
-	"line":   alerts.OneLine,
-	"when":   when,
+	"num":   num,
+	"diff":  diff,
+	"share": share,
+	"line":  alerts.OneLine,
+	"when":  when,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#1d1c1d;background:#ffffff">
@@ -88,7 +86,7 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 <table cellpadding="4" cellspacing="0" style="border-collapse:collapse">
 <tr style="color:#616061;text-align:right"><th style="text-align:left">aspect</th><th>negative</th><th>of all</th><th>share</th><th>before</th><th>change</th></tr>
 {{- range .Aspects}}
-<tr style="text-align:right;border-top:1px solid #e8e8e8"><td style="text-align:left">{{.Words}}</td><td><b>{{num .Negative}}</b></td><td>{{num .Count}}</td><td>{{pct (ratio .Negative .Count)}}</td><td>{{if .PrevCount}}{{num .PrevNegative}} of {{num .PrevCount}}{{else}}none{{end}}</td><td>{{diff .Negative .PrevNegative}}</td></tr>
+<tr style="text-align:right;border-top:1px solid #e8e8e8"><td style="text-align:left">{{.Words}}</td><td><b>{{num .Negative}}</b></td><td>{{num .Count}}</td><td>{{share .Negative .Count}}</td><td>{{if .PrevCount}}{{num .PrevNegative}} of {{num .PrevCount}}{{else}}none{{end}}</td><td>{{diff .Negative .PrevNegative}}</td></tr>
 {{- end}}
 </table>
 {{- else}}
@@ -97,12 +95,16 @@ var page = template.Must(template.New("digest").Funcs(template.FuncMap{
 
 {{- if .Voice}}
 <h2 style="font-size:16px;margin:16px 0 6px">Share of voice</h2>
+{{- if .NoVoice}}
+<p>{{.NoVoice}}</p>
+{{- else}}
 <table cellpadding="4" cellspacing="0" style="border-collapse:collapse">
 <tr style="color:#616061;text-align:right"><th style="text-align:left">brand</th><th>share</th><th>before</th><th>change</th><th>mentions</th><th>negative</th></tr>
 {{- range .Voice}}
-<tr style="text-align:right;border-top:1px solid #e8e8e8"><td style="text-align:left">{{.Name}}</td><td><b>{{pct .Share}}</b></td><td>{{pct .PrevShare}}</td><td>{{points .Share .PrevShare}}</td><td>{{num .Count}}</td><td>{{pct .NegShare}}</td></tr>
+<tr style="text-align:right;border-top:1px solid #e8e8e8"><td style="text-align:left">{{.Name}}</td><td><b>{{.ShareWords}}</b></td><td>{{.PrevShareWords}}</td><td>{{.MoveWords}}</td><td>{{num .Count}}</td><td>{{.NegWords}}</td></tr>
 {{- end}}
 </table>
+{{- end}}
 {{- end}}
 
 <h2 style="font-size:16px;margin:16px 0 6px">Top negative mentions</h2>

@@ -24,9 +24,18 @@ func (r *Report) volumeRows() [][4]string {
 		{"Negative", num(n.Negative), num(p.Negative), change(n.Negative, p.Negative)},
 		{"Neutral", num(n.Neutral), num(p.Neutral), change(n.Neutral, p.Neutral)},
 		{"Positive", num(n.Positive), num(p.Positive), change(n.Positive, p.Positive)},
-		{"Negative share", pct(n.NegShare()), pct(p.NegShare()), points(n.NegShare(), p.NegShare())},
-		{"Mean sentiment (-1..+1)", score(n.Mean), score(p.Mean), fmt.Sprintf("%+.2f", n.Mean-p.Mean)},
+		{"Negative share", share(n.Negative, n.Count), share(p.Negative, p.Count), shareMove(n.Negative, n.Count, p.Negative, p.Count)},
+		{"Mean sentiment (-1..+1)", n.meanWords(), p.meanWords(), meanMove(n, p)},
 	}
+}
+
+// meanMove is how the mean sentiment moved, n/a when either period had
+// no mentions.
+func meanMove(n, p Totals) string {
+	if n.Count == 0 || p.Count == 0 {
+		return na
+	}
+	return fmt.Sprintf("%+.2f", n.Mean-p.Mean)
 }
 
 // bucketsLine lists the volume chart's bars in words: every day of a
@@ -59,7 +68,7 @@ func (s Stage) line() string {
 }
 
 func (a Aspect) line() string {
-	return fmt.Sprintf("%s: %s negative of %s (%s), %s; %s negative", a.Words, num(a.Negative), num(a.Count), pct(ratio(a.Negative, a.Count)),
+	return fmt.Sprintf("%s: %s negative of %s (%s), %s; %s negative", a.Words, num(a.Negative), num(a.Count), share(a.Negative, a.Count),
 		a.before(), diff(a.Negative, a.PrevNegative))
 }
 
@@ -71,9 +80,26 @@ func (a Aspect) before() string {
 	return fmt.Sprintf("was %s of %s (%s)", num(a.PrevNegative), num(a.PrevCount), pct(ratio(a.PrevNegative, a.PrevCount)))
 }
 
+// NoVoice says that neither the brand nor its competitors had a mention
+// in either period, when so ("" otherwise): every share would be n/a.
+func (r *Report) NoVoice() string {
+	if len(r.Voice) == 0 || r.Voice[0].All > 0 || r.Voice[0].PrevAll > 0 {
+		return ""
+	}
+	return fmt.Sprintf("No mentions of %s or its competitors this %s, nor the %s before.", r.Brand, r.Window.Period.Noun(), r.Window.Period.Noun())
+}
+
+// voiceRows are the share of voice's rows, none when NoVoice says so.
+func (r *Report) voiceRows() []Voice {
+	if r.NoVoice() != "" {
+		return nil
+	}
+	return r.Voice
+}
+
 func (v Voice) line() string {
-	return fmt.Sprintf("%s: %s of voice (was %s, %s), %s mention%s, %s negative", v.Name, pct(v.Share), pct(v.PrevShare), points(v.Share, v.PrevShare),
-		num(v.Count), plural(int(min(v.Count, 2))), pct(v.NegShare))
+	return fmt.Sprintf("%s: %s of voice (was %s, %s), %s mention%s, %s negative", v.Name, v.ShareWords(), v.PrevShareWords(), v.MoveWords(),
+		num(v.Count), plural(int(min(v.Count, 2))), v.NegWords())
 }
 
 func (a Alert) line() string {
@@ -121,7 +147,10 @@ func Text(r *Report) string {
 	}
 	if len(r.Voice) > 0 {
 		head("Share of voice")
-		for _, v := range r.Voice {
+		if n := r.NoVoice(); n != "" {
+			line("%s", n)
+		}
+		for _, v := range r.voiceRows() {
 			line("- %s", v.line())
 		}
 	}

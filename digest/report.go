@@ -73,9 +73,19 @@ type Aspect struct {
 type Voice struct {
 	Name             string
 	Count, PrevCount uint64
-	Share, PrevShare float64 // of all the brands' mentions, 0..1
+	Negative         uint64
+	All, PrevAll     uint64  // all the brands' mentions
+	Share, PrevShare float64 // of All and PrevAll, 0..1 (0 when they are 0)
 	NegShare         float64
 }
+
+// ShareWords is the brand's share of voice, n/a when no brand had a
+// mention; PrevShareWords the previous period's, MoveWords the change in
+// points, NegWords its negative share.
+func (v Voice) ShareWords() string     { return share(v.Count, v.All) }
+func (v Voice) PrevShareWords() string { return share(v.PrevCount, v.PrevAll) }
+func (v Voice) MoveWords() string      { return shareMove(v.Count, v.All, v.PrevCount, v.PrevAll) }
+func (v Voice) NegWords() string       { return share(v.Negative, v.Count) }
 
 // Top is a negative mention with its near-copies.
 type Top struct {
@@ -194,7 +204,7 @@ func readTotals(ctx context.Context, r Reader, rep *Report, names []string, _ ti
 	if len(names) > 1 {
 		for _, n := range names {
 			c, p := cur[n], prev[n]
-			rep.Voice = append(rep.Voice, Voice{Name: n, Count: c.Count, PrevCount: p.Count,
+			rep.Voice = append(rep.Voice, Voice{Name: n, Count: c.Count, PrevCount: p.Count, Negative: c.Negative, All: curAll, PrevAll: prevAll,
 				Share: ratio(c.Count, curAll), PrevShare: ratio(p.Count, prevAll), NegShare: ratio(c.Negative, c.Count)})
 		}
 	}

@@ -2,11 +2,14 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/retryafter"
 )
 
 // Entry is one configured digest (config digests:).
@@ -58,6 +61,17 @@ func wallTime(y int, mo time.Month, d, h, mi int, loc *time.Location) time.Time 
 		return start
 	}
 	return t
+}
+
+// covers says whether the digest recorded as sent at due time sent
+// covers the period of the one due at due: its period ends as late. A
+// due time moved later in the day (at: changed from 08:00 to 09:00, or
+// timezone:) is the same period, not a new one to send.
+func (e Entry) covers(sent, due time.Time, loc *time.Location) bool {
+	if sent.IsZero() {
+		return false
+	}
+	return !WindowEnding(e.Period, sent, loc).To.Before(WindowEnding(e.Period, due, loc).To)
 }
 
 // key names what the store remembers for one entry and receiver: the due
@@ -141,7 +155,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 		}
 		for _, to := range e.To {
 			key := e.key(to)
-			if sent := s.sent[key]; !sent.Before(due) && !ahead(sent, now) {
+			if sent := s.sent[key]; e.covers(sent, due, s.Location) && !ahead(sent, now) {
 				continue
 			}
 			if b, ok := s.retry[key]; ok && b.due.Equal(due) && now.Before(b.at) {
@@ -154,7 +168,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 			}
 			if ahead(last, now) {
 				log.Warn("digest: the record of the last one sent is ahead of the clock (the clock was stepped back); sending the one due now", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "recorded", last.Format(time.RFC3339), "due", due.Format(time.RFC3339))
-			} else if !last.Before(due) {
+			} else if e.covers(last, due, s.Location) {
 				s.sent[key] = last
 				continue
 			}
@@ -171,9 +185,16 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 					b = backoff{due: due}
 				}
 				b.wait = min(max(b.wait*2, firstRetry), maxRetry)
-				b.at = now.Add(b.wait)
+				wait := b.wait
+				// A rate limit's Retry-After (Slack, Telegram's
+				// retry_after) says when a retry can succeed.
+				var de *alerts.DeliveryError
+				if errors.As(err, &de) {
+					wait = max(wait, min(de.RetryAfter, retryafter.Max))
+				}
+				b.at = now.Add(wait)
 				s.retry[key] = b
-				log.Warn("digest: delivery failed", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "retry_in", b.wait.String(), "err", err)
+				log.Warn("digest: delivery failed", "brand", e.Brand.Name, "period", string(e.Period), "to", to, "retry_in", wait.String(), "err", err)
 				continue
 			}
 			delete(s.retry, key)

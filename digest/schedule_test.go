@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/alerts"
 	"github.com/mentionwatch/mentionwatch/digest"
 	"github.com/mentionwatch/mentionwatch/digest/digesttest"
 )
@@ -297,5 +298,65 @@ func TestSchedulerDailyAcrossClockChanges(t *testing.T) {
 		if len(s.got) != 5 { // the latest due at the first tick, then one a day
 			t.Errorf("%s: sent %d digests, want 5: %v", name, len(s.got), s.got)
 		}
+	}
+}
+
+// Moving a digest's at: later in the day after it was sent (08:00 to
+// 09:00, then a restart) does not send the same period again: what was
+// sent is the day it covers, not only the time it went out. Before, the
+// record (today 08:00) was earlier than the new due time (today 09:00),
+// so yesterday's digest went out twice.
+func TestSchedulerAtMovedLaterDoesNotResend(t *testing.T) {
+	st := seeded(t)
+	s := &sink{}
+	entry := func(hour int) *digest.Scheduler {
+		return &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Daily, Hour: hour, To: []string{"email"}}},
+			Store: st, Deliver: s.deliver, Location: digesttest.Jakarta, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}
+	day := digesttest.DayEnd // 26 Nov 08:00 WIB
+	entry(8).Tick(ctx, day)
+	if len(s.got) != 1 {
+		t.Fatalf("sent %v", s.got)
+	}
+	moved := entry(9) // at: "09:00", restarted at 08:30
+	for _, now := range []time.Time{day.Add(30 * time.Minute), day.Add(time.Hour), day.Add(2 * time.Hour)} {
+		moved.Tick(ctx, now)
+	}
+	if len(s.got) != 1 {
+		t.Fatalf("the day's digest went out again after at: moved: %v", s.got)
+	}
+	moved.Tick(ctx, day.Add(25*time.Hour)) // the next day at 09:00
+	if len(s.got) != 2 || s.got[1] != "email Acme daily digest: Thu 26 Nov 2026" {
+		t.Errorf("the next day sent %v", s.got)
+	}
+}
+
+// A receiver that answers 429 with Retry-After is tried again when it
+// said, not at the first backoff step: Slack and Telegram (retry_after)
+// tell how long a rate limit lasts. Before, the scheduler retried after a
+// minute whatever the receiver asked.
+func TestSchedulerHonoursRetryAfter(t *testing.T) {
+	st := seeded(t)
+	attempts := 0
+	limited := true
+	sch := &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Weekly, Hour: 8, Weekday: time.Monday, To: []string{"slack"}}},
+		Store: st, Location: digesttest.Jakarta, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deliver: func(context.Context, string, *digest.Rendered) error {
+			attempts++
+			if limited {
+				return &alerts.DeliveryError{Notifier: "slack", Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("rate_limited")}
+			}
+			return nil
+		}}
+	mon := digesttest.WeekEnd
+	for now := mon; now.Before(mon.Add(10 * time.Minute)); now = now.Add(time.Minute) {
+		sch.Tick(ctx, now)
+	}
+	if attempts != 1 {
+		t.Fatalf("%d attempts within the 10 minutes Retry-After asked for, want 1", attempts)
+	}
+	limited = false
+	if n := sch.Tick(ctx, mon.Add(10*time.Minute)); n != 1 || attempts != 2 {
+		t.Errorf("after Retry-After: delivered %d in %d attempts", n, attempts)
 	}
 }

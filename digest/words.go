@@ -44,13 +44,44 @@ func diff(cur, prev uint64) string {
 	return fmt.Sprintf("%+d", int64(cur)-int64(prev))
 }
 
-// points prints a change in share in percentage points: "+5 pts".
+// points prints a change in share in percentage points: "+5 pts", the
+// difference of the whole percentages pct shows (22% after 29% is -7
+// pts, though the shares differ by 6.35 points).
 func points(cur, prev float64) string {
-	d := math.Round((cur - prev) * 100)
+	d := math.Round(cur*100) - math.Round(prev*100)
 	if d == 0 {
 		return "±0 pts"
 	}
 	return fmt.Sprintf("%+.0f pts", d)
+}
+
+// na stands for a share or a mean of no mentions, which has no value:
+// "0%" or "+0.00" would read as a finding.
+const na = "n/a"
+
+// share prints part of all as pct, n/a when all is 0.
+func share(part, all uint64) string {
+	if all == 0 {
+		return na
+	}
+	return pct(ratio(part, all))
+}
+
+// shareMove prints how the share part/all moved against the previous
+// period, in points; n/a when either period had none.
+func shareMove(cur, curAll, prev, prevAll uint64) string {
+	if curAll == 0 || prevAll == 0 {
+		return na
+	}
+	return points(ratio(cur, curAll), ratio(prev, prevAll))
+}
+
+// meanWords prints the mean sentiment score, n/a without mentions.
+func (t Totals) meanWords() string {
+	if t.Count == 0 {
+		return na
+	}
+	return score(t.Mean)
 }
 
 // score prints a mean sentiment score: "+0.12", "-0.05".
@@ -110,9 +141,21 @@ func (r *Report) Subject() string {
 // order the sections follow. Renderers escape them for their format.
 func (r *Report) Highlights() []string {
 	noun := r.Window.Period.Noun()
-	out := []string{fmt.Sprintf("%s mentions (%s on the previous %s, %s).", num(r.Now.Count), change(r.Now.Count, r.Prev.Count), noun, num(r.Prev.Count))}
-	out = append(out, fmt.Sprintf("%s negative (was %s, %s); mean sentiment %s (was %s).",
-		pct(r.Now.NegShare()), pct(r.Prev.NegShare()), points(r.Now.NegShare(), r.Prev.NegShare()), score(r.Now.Mean), score(r.Prev.Mean)))
+	n, p := r.Now, r.Prev
+	var out []string
+	switch {
+	case n.Count == 0 && p.Count == 0:
+		out = append(out, fmt.Sprintf("No mentions of %s this %s, nor the %s before.", r.Brand, noun, noun))
+	case n.Count == 0:
+		out = append(out, fmt.Sprintf("No mentions of %s this %s (%s the previous %s).", r.Brand, noun, num(p.Count), noun))
+	case p.Count == 0:
+		out = append(out, fmt.Sprintf("%s mentions (none the previous %s).", num(n.Count), noun))
+		out = append(out, fmt.Sprintf("%s negative; mean sentiment %s.", share(n.Negative, n.Count), n.meanWords()))
+	default:
+		out = append(out, fmt.Sprintf("%s mentions (%s on the previous %s, %s).", num(n.Count), change(n.Count, p.Count), noun, num(p.Count)))
+		out = append(out, fmt.Sprintf("%s negative (was %s, %s); mean sentiment %s (was %s).",
+			share(n.Negative, n.Count), share(p.Negative, p.Count), shareMove(n.Negative, n.Count, p.Negative, p.Count), n.meanWords(), p.meanWords()))
+	}
 	if s, ok := r.worstStage(); ok {
 		out = append(out, fmt.Sprintf("Most negatives at %s (%s): %s, was %s.", s.StageName(), s.Words, num(s.Negative), num(s.PrevNegative)))
 	}
@@ -123,9 +166,9 @@ func (r *Report) Highlights() []string {
 		}
 		out = append(out, fmt.Sprintf("Biggest change: %s, %s negative, %s from %s.", a.Words, num(a.Negative), dir, num(a.PrevNegative)))
 	}
-	if len(r.Voice) > 1 {
+	if len(r.Voice) > 1 && r.Voice[0].All > 0 {
 		v := r.Voice[0]
-		out = append(out, fmt.Sprintf("Share of voice %s (was %s) against %d competitor%s.", pct(v.Share), pct(v.PrevShare), len(r.Voice)-1, plural(len(r.Voice)-1)))
+		out = append(out, fmt.Sprintf("Share of voice %s (was %s) against %d competitor%s.", v.ShareWords(), v.PrevShareWords(), len(r.Voice)-1, plural(len(r.Voice)-1)))
 	}
 	out = append(out, r.AlertSummary())
 	return out

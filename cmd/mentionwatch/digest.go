@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -78,22 +79,29 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// Every receiver is tried: one that fails does not keep the
+			// digest from the others, nor from --to.
+			var failed []error
 			if len(receivers) > 0 {
 				d, err := digest.Render(r)
 				if err != nil {
 					return err
 				}
 				for _, rc := range receivers {
-					if err := deliver(cmd.Context(), strings.TrimSpace(rc), d); err != nil {
-						return fmt.Errorf("sending the digest to %s: %w", rc, err)
+					rc = strings.TrimSpace(rc)
+					if err := deliver(cmd.Context(), rc, d); err != nil {
+						failed = append(failed, fmt.Errorf("sending the digest to %s: %w", rc, err))
+						continue
 					}
 					fmt.Fprintf(cmd.ErrOrStderr(), "sent %q to %s\n", d.Subject, rc)
 				}
 			}
-			if send != "" && to == "" {
-				return nil
+			if send == "" || to != "" {
+				if err := writeDigest(cmd.OutOrStdout(), r, format, to); err != nil {
+					failed = append(failed, err)
+				}
 			}
-			return writeDigest(cmd.OutOrStdout(), r, format, to)
+			return errors.Join(failed...)
 		},
 	}
 	cmd.Flags().StringVar(&brand, "brand", "", "brand (default: the first configured)")

@@ -184,3 +184,43 @@ func TestDigestDeliverSlackAndTelegram(t *testing.T) {
 		t.Error("a receiver that was not built is accepted")
 	}
 }
+
+// `digest --send slack,telegram` with Slack refusing the post still sends
+// to Telegram, writes the --to file, and exits non-zero naming Slack and
+// its reason. Before, the first failing receiver ended the command: the
+// receivers after it and the file got nothing.
+func TestDigestSendFailingReceiverDoesNotBlockOthers(t *testing.T) {
+	slackSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "no_service")
+	}))
+	defer slackSrv.Close()
+	var mu sync.Mutex
+	tgMessages := 0
+	tgSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		tgMessages++
+		mu.Unlock()
+		io.WriteString(w, `{"ok":true,"result":{"message_id":1}}`)
+	}))
+	defer tgSrv.Close()
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	conf := strings.ReplaceAll(digestConfig, "%DB%", seededDB(t, dir)) +
+		"notifiers:\n  slack: {webhook_url: \"" + slackSrv.URL + "/hook\"}\n  telegram: {bot_token: \"123:abc\", chat_id: \"-100\", api_url: \"" + tgSrv.URL + "\"}\n"
+	os.WriteFile(cfg, []byte(conf), 0o644)
+	out := filepath.Join(dir, "digest.txt")
+	b, err := exec.Command(bin, "digest", "-c", cfg, "--end", "2026-11-30", "--send", "slack,telegram", "--format", "text", "--to", out).CombinedOutput()
+	if err == nil || !strings.Contains(string(b), "slack") || !strings.Contains(string(b), "no_service") || !strings.Contains(string(b), "sent \"Acme weekly digest: 23 – 29 Nov 2026\" to telegram") {
+		t.Errorf("err %v, output:\n%s", err, b)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tgMessages == 0 {
+		t.Errorf("telegram got nothing after slack failed:\n%s", b)
+	}
+	if text, err := os.ReadFile(out); err != nil || !strings.Contains(string(text), "Acme weekly digest") {
+		t.Errorf("the --to file was not written: %v", err)
+	}
+}
