@@ -27,6 +27,8 @@ type Slack struct {
 	api     *slack.Client
 	channel string
 	http    *http.Client
+
+	textSent partsSent // PostText's texts sent in part (slack_text.go)
 }
 
 // NewSlack returns nil when cfg configures nothing.

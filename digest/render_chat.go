@@ -107,7 +107,8 @@ func escSlack(s string) string { return alerts.EscapeMrkdwn(s) }
 
 // Slack renders the digest as one Slack mrkdwn text (a webhook's or
 // chat.postMessage's text, up to 40,000 characters; a digest is a few
-// thousand). Mention text is escaped (alerts.EscapeMrkdwn): <!channel>,
+// thousand; alerts.Slack.PostText sends a text over 3,900 characters as
+// several messages split at line ends). Mention text is escaped (alerts.EscapeMrkdwn): <!channel>,
 // <url|label> and @here are inert.
 func Slack(r *Report) string {
 	c := chat{esc: escSlack, bold: func(s string) string { return "*" + s + "*" }, link: alerts.SlackLink}
