@@ -35,6 +35,29 @@ func TestParseTimeStrict(t *testing.T) {
 	}
 }
 
+// TestTimeOffsetUnencodedInURL: the documented from=…+07:00, typed into a
+// URL without encoding the '+' (which a query string reads as a space),
+// is the same instant as with %2B.
+func TestTimeOffsetUnencodedInURL(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	var plain, encoded Series
+	getJSON(t, h, "/api/series?brand=Acme&from=2026-03-09T15:00:00+07:00&to=2026-03-10T15:00:00+07:00", &plain)
+	getJSON(t, h, "/api/series?brand=Acme&from=2026-03-09T15:00:00%2B07:00&to=2026-03-10T15:00:00%2B07:00", &encoded)
+	if !plain.From.Equal(encoded.From) || !plain.To.Equal(encoded.To) || !encoded.To.Equal(time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("unencoded +07:00: %v..%v; encoded: %v..%v", plain.From, plain.To, encoded.From, encoded.To)
+	}
+	for _, in := range []string{"2026-12-01T15:00:00 07:00", "2026-12-01T15:00:00.25 05:30"} {
+		if _, err := parseTime(in); err != nil {
+			t.Errorf("parseTime(%q): %v", in, err)
+		}
+	}
+	for _, in := range []string{"2026-12-01 15:00:00Z", "2026-12-01T15:00:00 -07:00", "      "} {
+		if got, err := parseTime(in); err == nil {
+			t.Errorf("parseTime(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
 func TestLaxTimesAreBadRequests(t *testing.T) {
 	h, _ := newTestHandler(t, mw.WebConfig{})
 	for _, target := range []string{
