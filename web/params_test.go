@@ -90,3 +90,28 @@ func TestHugeSearchIsABadRequest(t *testing.T) {
 		t.Errorf("GET /api/mentions?q=<400 alternatives>: %d %.300s; want 400 naming the limit", w.Code, w.Body)
 	}
 }
+
+// TestFeedWindowIsExact: the inbox and its export keep the mentions of
+// the from..to asked for. The chart's step (a day for a window over 30
+// days) rounds the charts' start down to a bucket; the rows do not.
+func TestFeedWindowIsExact(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	// m1 is 2 h old, m2 3 h, m3 4 h (seed); from is 2.5 h ago, 40 days
+	// before to.
+	from := testNow.Add(-150 * time.Minute)
+	window := "brand=Acme&from=" + from.Format(time.RFC3339) + "&to=" + from.Add(40*24*time.Hour).Format(time.RFC3339)
+	var page FeedPage
+	getJSON(t, h, "/api/mentions?feed=1&"+window, &page)
+	for _, r := range page.Rows {
+		if r.Published.Before(from) {
+			t.Errorf("feed: %s published %s, before from=%s", r.ID, r.Published, from)
+		}
+	}
+	if len(page.Rows) != 1 {
+		t.Errorf("feed: %d rows; want 1 (m1)", len(page.Rows))
+	}
+	w := do(t, h, "GET", "/api/mentions/export?format=jsonl&"+window, nil)
+	if n := strings.Count(w.Body.String(), "\n"); w.Code != http.StatusOK || n != 1 {
+		t.Errorf("export: %d, %d rows; want 1 (m1):\n%s", w.Code, n, w.Body)
+	}
+}
