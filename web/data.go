@@ -414,6 +414,9 @@ func wrap(ms []mw.Mention, loc *time.Location) []Mention {
 	for i := range ms {
 		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
 		out[i].Published, out[i].Collected = ms[i].Published.In(loc), ms[i].Collected.In(loc)
+		if out[i].Aspects == nil {
+			out[i].Aspects = []string{} // [] in JSON, not null
+		}
 	}
 	return out
 }

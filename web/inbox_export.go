@@ -123,8 +123,13 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 			if err := cw.mention(&m); err != nil {
 				return err
 			}
-		} else if err := enc.Encode(ExportRow{Mention: m, Impact: m.Impact()}); err != nil {
-			return err
+		} else {
+			if m.Aspects == nil {
+				m.Aspects = []string{} // [] in JSON, as the API
+			}
+			if err := enc.Encode(ExportRow{Mention: m, Impact: m.Impact()}); err != nil {
+				return err
+			}
 		}
 		rows++
 		if rows%exportFlushRows == 0 {

@@ -115,3 +115,17 @@ func TestFeedWindowIsExact(t *testing.T) {
 		t.Errorf("export: %d, %d rows; want 1 (m1):\n%s", w.Code, n, w.Body)
 	}
 }
+
+// TestMentionArraysNeverNull: a mention without aspects has "aspects": []
+// in every JSON answer and in the JSON Lines export, as tags and notes
+// do, so a client can loop over it without a null check.
+func TestMentionArraysNeverNull(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	targets := []string{"/api/mentions?feed=1&brand=Acme&q=m3", "/api/mentions?author=alice", "/api/mentions/export?format=jsonl&brand=Acme&q=m3"}
+	for _, target := range targets {
+		body := do(t, h, "GET", target, nil).Body.String()
+		if !strings.Contains(body, `"native_id":"m3"`) || strings.Contains(body, `"aspects":null`) {
+			t.Errorf("GET %s: want m3 with \"aspects\": [], not null:\n%s", target, body)
+		}
+	}
+}
