@@ -63,6 +63,9 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	}
 	now, loc := h.opt.Now().UTC(), h.zone()
 	if q.Get("from") != "" || q.Get("to") != "" {
+		if q.Get("from") == "" {
+			return v, errors.New("to= needs from= (the window's start; to defaults to now), or use range=24h|7d|30d|90d")
+		}
 		from, err := parseTime(q.Get("from"))
 		if err != nil {
 			return v, fmt.Errorf("from: %w", err)

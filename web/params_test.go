@@ -58,6 +58,17 @@ func TestTimeOffsetUnencodedInURL(t *testing.T) {
 	}
 }
 
+// TestToWithoutFromSaysSo: to= alone is a 400 that asks for from=,
+// not one calling the missing from= "neither Unix seconds nor RFC 3339".
+func TestToWithoutFromSaysSo(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	w := do(t, h, "GET", "/api/series?brand=Acme&to=1700000000", nil)
+	var e apiError
+	if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, "to= needs from=") {
+		t.Errorf("to= alone: %d %s; want 400 asking for from=", w.Code, w.Body)
+	}
+}
+
 func TestLaxTimesAreBadRequests(t *testing.T) {
 	h, _ := newTestHandler(t, mw.WebConfig{})
 	for _, target := range []string{
