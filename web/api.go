@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,11 +41,42 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 	if status >= 500 {
 		h.opt.Log.Error("dashboard request failed", "path", r.URL.Path, "err", err)
 	}
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, status, apiError{Error: err.Error()})
+	httpError(w, r, err.Error(), status)
+}
+
+// apiPrefix starts every JSON API path.
+const apiPrefix = "/api/"
+
+// httpError answers a refusal or failure: {"error": msg} as JSON on /api/
+// paths, which API clients decode, plain text elsewhere.
+func httpError(w http.ResponseWriter, r *http.Request, msg string, status int) {
+	if strings.HasPrefix(r.URL.Path, apiPrefix) {
+		writeJSON(w, status, apiError{Error: msg})
 		return
 	}
-	http.Error(w, err.Error(), status)
+	http.Error(w, msg, status)
+}
+
+// apiUnrouted answers an /api/ request no route takes: 405 with Allow when
+// the path has routes for other methods, else 404, as JSON.
+func (h *Handler) apiUnrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		o := r.Clone(r.Context())
+		o.Method = m
+		if _, p := h.mux.Handler(o); p != "" && p != apiPrefix {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		if slices.Contains(allow, http.MethodGet) {
+			allow = append(allow, http.MethodHead)
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		httpError(w, r, fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, strings.Join(allow, " or ")), http.StatusMethodNotAllowed)
+		return
+	}
+	httpError(w, r, fmt.Sprintf("no API endpoint %s; docs/DASHBOARD.md lists them", r.URL.Path), http.StatusNotFound)
 }
 
 // withView parses the view and runs f with a bounded context.

@@ -59,7 +59,7 @@ func requireRole(min mw.Role, f http.HandlerFunc) http.HandlerFunc {
 	check := roleCheck(min)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := check(r); err != nil {
-			http.Error(w, err.Error(), http.StatusForbidden)
+			httpError(w, r, err.Error(), http.StatusForbidden)
 			return
 		}
 		f(w, r)

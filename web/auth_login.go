@@ -156,7 +156,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	p := loginPage{Next: safeNext(r.PostForm.Get("next")), User: name}
 	client, now := h.clientIP(r), h.opt.Now()
 	if d := h.logins.wait(client, now); d > 0 {
-		h.throttled(w, client, d)
+		h.throttled(w, r, client, d)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)

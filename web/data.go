@@ -63,6 +63,9 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 	}
 	now, loc := h.opt.Now().UTC(), h.zone()
 	if q.Get("from") != "" || q.Get("to") != "" {
+		if q.Get("from") == "" {
+			return v, errors.New("to= needs from= (the window's start; to defaults to now), or use range=24h|7d|30d|90d")
+		}
 		from, err := parseTime(q.Get("from"))
 		if err != nil {
 			return v, fmt.Errorf("from: %w", err)
@@ -106,7 +109,8 @@ func (h *Handler) parseView(q url.Values) (view, error) {
 const maxUnix = 253402300799
 
 // parseTime reads from= and to=: integer Unix seconds (digits only, 0 to
-// year 9999) or RFC 3339 (fractional seconds allowed). Anything else,
+// year 9999) or RFC 3339 (fractional seconds allowed; a space for the
+// offset's '+', as an unencoded URL delivers it). Anything else,
 // including forms that merely start like one ("1e9", "123abc", "1.5"), is
 // an error naming the accepted forms.
 func parseTime(s string) (time.Time, error) {
@@ -116,6 +120,12 @@ func parseTime(s string) (time.Time, error) {
 			return time.Unix(sec, 0).UTC(), nil
 		}
 		return time.Time{}, fmt.Errorf("%.40q is out of range: want Unix seconds up to %d, or RFC 3339", s, maxUnix)
+	}
+	if i := len(s) - 6; i > 0 && s[i] == ' ' {
+		// An offset's '+' written into a URL unencoded
+		// (from=2026-12-01T15:00:00+07:00) arrives as a space; RFC 3339
+		// has none, so it can only be that '+'.
+		s = s[:i] + "+" + s[i+1:]
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -407,6 +417,9 @@ func wrap(ms []mw.Mention, loc *time.Location) []Mention {
 	for i := range ms {
 		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
 		out[i].Published, out[i].Collected = ms[i].Published.In(loc), ms[i].Collected.In(loc)
+		if out[i].Aspects == nil {
+			out[i].Aspects = []string{} // [] in JSON, not null
+		}
 	}
 	return out
 }

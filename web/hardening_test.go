@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -246,5 +248,77 @@ func TestLoginThrottlePerIPv6Network(t *testing.T) {
 		if got := throttleKey(in); got != want {
 			t.Errorf("throttleKey(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// exportFailStore fails EachMention after `after` rows with errDSN.
+type exportFailStore struct {
+	store.Store
+	after int
+}
+
+func (f exportFailStore) EachMention(ctx context.Context, q store.MentionQuery, fn func(mw.Mention) error) error {
+	n := 0
+	err := f.Store.EachMention(ctx, q, func(m mw.Mention) error {
+		if n == f.after {
+			return errDSN
+		}
+		n++
+		return fn(m)
+	})
+	return err
+}
+
+// TestExportStoreFailureIsVisible: an export the store fails is never a
+// complete-looking file. Failing before any row reached the client, it
+// is a JSON 500 naming the cause (redacted); failing later, the download
+// breaks off, so curl, a browser or a script reports it instead of
+// keeping a file with part of the view.
+func TestExportStoreFailureIsVisible(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	var ms []mw.Mention
+	for i := range 2*exportFlushRows + 10 {
+		ms = append(ms, mention("Acme", fmt.Sprintf("bulk%d", i), "zed", -0.1, mw.Negative, mw.AMOT, 1, time.Minute))
+	}
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	serve := func(after int) *httptest.Server {
+		h, err := New(Options{Store: exportFailStore{Store: st, after: after}, Brands: testBrands, Now: func() time.Time { return testNow }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+
+	for _, format := range []string{"csv", "jsonl"} {
+		res, err := http.Get(serve(0).URL + "/api/mentions/export?brand=Acme&format=" + format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var e apiError
+		if res.StatusCode != http.StatusInternalServerError || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, "connection refused") ||
+			strings.Contains(e.Error, "hunter2") || res.Header.Get("Content-Disposition") != "" {
+			t.Errorf("%s export, store fails at once: %d %q %q; want a JSON 500 with the redacted cause, no attachment",
+				format, res.StatusCode, res.Header.Get("Content-Disposition"), body)
+		}
+	}
+
+	res, err := http.Get(serve(exportFlushRows+5).URL + "/api/mentions/export?brand=Acme&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || strings.Count(string(body), "\n") < exportFlushRows {
+		t.Fatalf("export failing after %d rows: %d, %d lines; want the first rows streamed", exportFlushRows+5, res.StatusCode, strings.Count(string(body), "\n"))
+	}
+	if err == nil {
+		t.Errorf("export failing after %d rows ended cleanly with %d lines: a truncated file looks complete", exportFlushRows+5, strings.Count(string(body), "\n"))
 	}
 }

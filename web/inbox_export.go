@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 	"github.com/mentionwatch/mentionwatch/query"
 )
 
@@ -57,7 +59,9 @@ const exportBufferBytes = 64 << 10
 // apiExport streams every mention of the filtered view as CSV or JSON Lines
 // (format=csv|jsonl), newest first or by impact, without a row limit
 // unless limit= is given. Rows go from the store to the client as they
-// are read, so memory stays flat; q= filters each row.
+// are read, so memory stays flat; q= filters each row. A failure is never
+// a complete-looking file: a JSON 500 before anything was sent, a broken
+// off download after.
 func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), exportTimeout)
 	defer cancel()
@@ -96,8 +100,9 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	// download short; the export has exportTimeout instead.
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Now().Add(exportTimeout)) // ErrNotSupported: keep the server's
+	sw := &sentWriter{w: w}
 	var (
-		bw   = bufio.NewWriterSize(w, exportBufferBytes)
+		bw   = bufio.NewWriterSize(sw, exportBufferBytes)
 		cw   *csvRows
 		enc  *json.Encoder
 		rows int
@@ -118,8 +123,13 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 			if err := cw.mention(&m); err != nil {
 				return err
 			}
-		} else if err := enc.Encode(ExportRow{Mention: m, Impact: m.Impact()}); err != nil {
-			return err
+		} else {
+			if m.Aspects == nil {
+				m.Aspects = []string{} // [] in JSON, as the API
+			}
+			if err := enc.Encode(ExportRow{Mention: m, Impact: m.Impact()}); err != nil {
+				return err
+			}
 		}
 		rows++
 		if rows%exportFlushRows == 0 {
@@ -132,11 +142,38 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		}
 		return ctx.Err()
 	})
-	bw.Flush()
-	if err != nil && ctx.Err() == nil {
-		// The header is sent: the client sees a truncated file; the log
-		// says why.
-		h.opt.Log.Error("export failed", "rows_written", rows, "err", err)
+	if err == nil {
+		bw.Flush()
+		return
 	}
-	_ = context.Cause(ctx)
+	if r.Context().Err() != nil {
+		return // the client went away
+	}
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		err = fmt.Errorf("the export ran past its %s budget after %d rows; narrow the view (from/to, brand, filters) or export it in parts", exportTimeout, rows)
+	}
+	if !sw.sent {
+		// Nothing reached the client: answer the error instead of a
+		// file holding only what the buffer had.
+		hd.Del("Content-Disposition")
+		h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("exporting mentions: %w", err))
+		return
+	}
+	// Part of the file is sent under 200. Break the response off, without
+	// its final chunk, so the client reports a failed download instead of
+	// keeping a file that looks complete; the log says why.
+	h.opt.Log.Error("export failed; the download was broken off", "rows_written", rows, "err", redact.Error(err))
+	bw.Flush()
+	panic(http.ErrAbortHandler)
+}
+
+// sentWriter records whether anything was written to the response.
+type sentWriter struct {
+	w    io.Writer
+	sent bool
+}
+
+func (s *sentWriter) Write(p []byte) (int, error) {
+	s.sent = true
+	return s.w.Write(p)
 }

@@ -280,6 +280,12 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 			return f, err
 		}
 		f.Q.From, f.Q.To, f.Ranged = v.From, v.To, true
+		if v.Range == "" {
+			// from= as asked: parseView starts the charts on a whole
+			// bucket (a day for a window over 30 days), rows are not
+			// bucketed.
+			f.Q.From, _ = parseTime(q.Get("from"))
+		}
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)

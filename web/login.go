@@ -139,7 +139,7 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Reque
 	client, now := h.clientIP(r), h.opt.Now()
 	if hasCredentials(r) {
 		if d := h.logins.wait(client, now); d > 0 {
-			h.throttled(w, client, d)
+			h.throttled(w, r, client, d)
 			return nil
 		}
 	}
@@ -174,16 +174,16 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Reque
 	if ae.status == http.StatusUnauthorized {
 		h.challenge(w)
 	}
-	http.Error(w, ae.msg, ae.status)
+	httpError(w, r, ae.msg, ae.status)
 	return nil
 }
 
 // throttled answers 429 to a client with no failed logins left.
-func (h *Handler) throttled(w http.ResponseWriter, client string, d time.Duration) {
+func (h *Handler) throttled(w http.ResponseWriter, r *http.Request, client string, d time.Duration) {
 	secs := int(math.Ceil(d.Seconds()))
 	h.opt.Log.Warn("login throttled", "client", client, "retry_after_seconds", secs)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	http.Error(w, "too many failed logins from this address: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
+	httpError(w, r, "too many failed logins from this address: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
 }
 
 // challenge names the schemes a client may authenticate with.
@@ -230,7 +230,7 @@ func (h *Handler) askLogin(w http.ResponseWriter, r *http.Request) {
 	if a.Proxy.UserHeader != "" {
 		how = append(how, "come through the proxy in web.proxy.trusted")
 	}
-	http.Error(w, "unauthorized: "+strings.Join(how, "; or "), http.StatusUnauthorized)
+	httpError(w, r, "unauthorized: "+strings.Join(how, "; or "), http.StatusUnauthorized)
 }
 
 // pageOf is the path, query and fragment of the page URL htmx sends in

@@ -206,6 +206,7 @@ func (h *Handler) routes() {
 	handle("POST /login", h.login)
 	handle("POST /logout", h.logout)
 	handle("GET /api/sources", h.apiSources)
+	handle(apiPrefix, h.apiUnrouted) // any other /api/ request: a JSON 404 or 405
 
 	// Fragments the page swaps in with htmx.
 	handle("GET /ui/author", h.uiAuthor)
@@ -229,7 +230,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Frame-Options", "DENY")
 	if r.URL.Path != "/healthz" && !h.hosts.allows(r.Host) {
 		// DNS rebinding: a page under another name reached this address.
-		http.Error(w, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
+		httpError(w, r, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
 			"add the name to web.hosts if it is yours", http.StatusMisdirectedRequest)
 		return
 	}
@@ -239,18 +240,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := h.csrf.Check(r); err != nil {
-		http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
+		httpError(w, r, "forbidden: cross-origin request", http.StatusForbidden)
 		return
 	}
 	if msg := h.checkStateChange(r); msg != "" {
-		http.Error(w, msg, http.StatusForbidden)
+		httpError(w, r, msg, http.StatusForbidden)
 		return
 	}
 	// Default deny: a viewer changes nothing, whichever route; the routes
 	// themselves say which role they need (requireRole).
 	if unsafeMethod(r.Method) && r.URL.Path != "/login" && r.URL.Path != "/logout" {
 		if a := actorFrom(r); !a.Role.Allows(mw.RoleAgent) {
-			http.Error(w, forbiddenMessage(a, mw.RoleAgent), http.StatusForbidden)
+			httpError(w, r, forbiddenMessage(a, mw.RoleAgent), http.StatusForbidden)
 			return
 		}
 	}

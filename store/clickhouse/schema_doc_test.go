@@ -162,3 +162,76 @@ func TestSchemaDocQueries(t *testing.T) {
 		})
 	}
 }
+
+// docQuery returns the first sql block of docs/SCHEMA.md under the heading
+// that starts with prefix ("18.").
+func docQuery(t *testing.T, prefix string) string {
+	t.Helper()
+	titles, queries := docQueries(t)
+	for i, title := range titles {
+		if strings.HasPrefix(title, prefix) {
+			return queries[i]
+		}
+	}
+	t.Fatalf("docs/SCHEMA.md has no example %q", prefix)
+	return ""
+}
+
+// dayCounts runs q, whose rows are (day, brand, mentions, negative), into
+// a map keyed by "day brand".
+func dayCounts(t *testing.T, s *Store, q string) map[string][2]uint64 {
+	t.Helper()
+	rows, err := s.Conn().Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	out := map[string][2]uint64{}
+	for rows.Next() {
+		var (
+			day    time.Time
+			brand  string
+			n, neg uint64
+		)
+		if err := rows.Scan(&day, &brand, &n, &neg); err != nil {
+			t.Fatal(err)
+		}
+		out[day.Format("2006-01-02")+" "+brand] = [2]uint64{n, neg}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSchemaDocKeptCountsExact checks that example 18 gives the distinct
+// mentions per day that mentions itself gives, also when two dashboards
+// kept the same hour at once (two rows of one key and one inserted in
+// mentions_hourly_distinct until ClickHouse merges them).
+func TestSchemaDocKeptCountsExact(t *testing.T) {
+	s := openFresh(t)
+	sampleData(t, s, time.Now().UTC())
+	ctx := context.Background()
+	// A second dashboard (a serve next to run, or two requests at once)
+	// counted and kept the same hours.
+	if err := s.Conn().Exec(ctx, `INSERT INTO mentions_hourly_distinct (brand, hour, dimension, total, key, inserted, mentions, negative)
+SELECT brand, hour, dimension, total, key, inserted, mentions, negative FROM mentions_hourly_distinct`); err != nil {
+		t.Fatal(err)
+	}
+	want := dayCounts(t, s, `SELECT toDate(published) AS day, brand, uniqExact(id), uniqExactIf(id, label = 'negative')
+FROM mentions
+WHERE brand IN ('acme', 'globex', 'initech') AND published >= toStartOfDay(now()) - INTERVAL 2 DAY
+GROUP BY day, brand`)
+	got := dayCounts(t, s, docQuery(t, "18."))
+	if len(want) == 0 {
+		t.Fatal("no sample mentions in the window")
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: example 18 gives %d mentions, %d negative; mentions holds %d, %d", k, got[k][0], got[k][1], w[0], w[1])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("example 18 gives %d days × brands, mentions %d", len(got), len(want))
+	}
+}
