@@ -342,9 +342,14 @@ func TestScoreType(t *testing.T) {
 	}
 }
 
-// TestBadFlagsSayWhereHelpIs: an unknown or malformed flag said only
-// "unknown flag: --bogus"; it now names the command's --help too.
-func TestBadFlagsSayWhereHelpIs(t *testing.T) {
+// TestCommandLineMistakes: an unknown or malformed flag said only
+// "unknown flag: --bogus"; it now names the command's --help too, and the
+// flag meant when one is within two edits (also a long flag written with
+// one dash, -once). A mistyped subcommand of a group (`user disabel
+// alice`, `eval sentimnt`) printed the group's help and exited 0, so a
+// script or an operator took it as done; it fails now, naming the nearest
+// subcommand (the group alone still prints its help).
+func TestCommandLineMistakes(t *testing.T) {
 	bin := buildBinary(t)
 	for _, tc := range []struct {
 		args []string
@@ -353,12 +358,25 @@ func TestBadFlagsSayWhereHelpIs(t *testing.T) {
 		{[]string{"collect", "--once", "--bogus"}, "unknown flag: --bogus (see `mentionwatch collect --help`)"},
 		{[]string{"silence", "add", "--for", "-5m", "--reason", "strike"}, "silence add: --for must be a positive duration such as 90m, 2h or 1d"},
 		{[]string{"silence", "add", "--for", "1e9h", "--reason", "strike"}, `invalid duration "1e9h" (use 90s, 5m, 2h or 1d) (see ` + "`mentionwatch silence add --help`)"},
+		{[]string{"collect", "--prnt"}, "unknown flag: --prnt (did you mean --print? see `mentionwatch collect --help`)"},
+		{[]string{"collect", "-once"}, "(did you mean --once? see `mentionwatch collect --help`)"},
+		{[]string{"check-config", "--strcit"}, "(did you mean --strict?"},
+		{[]string{"check-config", "--confg", "x.yaml"}, "(did you mean --config?"},
+		{[]string{"user", "disabel", "alice"}, `unknown command "disabel" for "mentionwatch user" (did you mean "disable"?`},
+		{[]string{"user", "token", "lst"}, `unknown command "lst" for "mentionwatch user token" (did you mean "list"?`},
+		{[]string{"eval", "sentimnt"}, `(did you mean "sentiment"?`},
+		{[]string{"source", "rest", "news"}, `(did you mean "reset"?`},
+		{[]string{"train", "everything"}, `unknown command "everything" for "mentionwatch train" (it has harm, sentiment-en, sentiment-id, stage`},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), tc.want) {
 			t.Errorf("%v: %v\n%s\nwant exit 1 and %q", tc.args, err, out, tc.want)
 		}
+	}
+	out, err := exec.Command(bin, "user").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "reset-password") {
+		t.Errorf("user alone: %v\n%s\nwant its help", err, out)
 	}
 }
 

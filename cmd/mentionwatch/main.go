@@ -10,14 +10,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/editdist"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
@@ -45,8 +48,12 @@ func init() {
 		"config file; without -c, $"+configEnv+" when set (the flag wins over the variable)")
 	rootCmd.Version = versionString()
 	rootCmd.SetVersionTemplate("mentionwatch {{.Version}}\n")
-	// An unknown or malformed flag says where the command's flags are.
+	// An unknown or malformed flag says where the command's flags are, and
+	// the flag meant when one is near.
 	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if near := nearFlag(cmd, err); near != "" {
+			return fmt.Errorf("%w (did you mean --%s? see `%s --help`)", err, near, cmd.CommandPath())
+		}
 		return fmt.Errorf("%w (see `%s --help`)", err, cmd.CommandPath())
 	})
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
@@ -57,6 +64,7 @@ func init() {
 }
 
 func main() {
+	requireSubcommand(rootCmd)
 	ctx, stop := signalContext()
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
@@ -66,6 +74,57 @@ func main() {
 			os.Exit(2)
 		}
 		os.Exit(1)
+	}
+}
+
+// unknownFlag and unknownShorthand read pflag's errors for a flag the
+// command does not have: "unknown flag: --onse", and "unknown shorthand
+// flag: 'o' in -once" (a long flag written with one dash).
+var (
+	unknownFlag      = regexp.MustCompile(`^unknown flag: --([^=\s]+)`)
+	unknownShorthand = regexp.MustCompile(`^unknown shorthand flag: '.' in -([^=\s]+)`)
+)
+
+// nearFlag is the name of cmd's flag nearest to the unknown one err
+// names, within two edits; "" when err is another error or none is near.
+func nearFlag(cmd *cobra.Command, err error) string {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		m = unknownShorthand.FindStringSubmatch(err.Error())
+	}
+	if m == nil {
+		return ""
+	}
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return editdist.Closest(m[1], names)
+}
+
+// requireSubcommand makes each command that only groups others (eval,
+// user, user token, ...) refuse a subcommand it does not have, naming the
+// nearest: cobra printed the group's help and exited 0, so a mistyped
+// `user disabel alice` looked done. Without arguments it prints its help.
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if !c.HasParent() || c.Runnable() || !c.HasSubCommands() {
+		return // the root already refuses an unknown command
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		if near := editdist.Closest(args[0], names); near != "" {
+			return fmt.Errorf("unknown command %q for %q (did you mean %q? see `%s --help`)", args[0], cmd.CommandPath(), near, cmd.CommandPath())
+		}
+		return fmt.Errorf("unknown command %q for %q (it has %s: see `%s --help`)", args[0], cmd.CommandPath(), strings.Join(names, ", "), cmd.CommandPath())
 	}
 }
 
