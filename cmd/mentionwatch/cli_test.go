@@ -348,7 +348,9 @@ func TestScoreType(t *testing.T) {
 // one dash, -once). A mistyped subcommand of a group (`user disabel
 // alice`, `eval sentimnt`) printed the group's help and exited 0, so a
 // script or an operator took it as done; it fails now, naming the nearest
-// subcommand (the group alone still prints its help).
+// subcommand (the group alone still prints its help). A missing or extra
+// argument said only "accepts 1 arg(s), received 0"; it now shows the
+// usage line, which names what to give.
 func TestCommandLineMistakes(t *testing.T) {
 	bin := buildBinary(t)
 	for _, tc := range []struct {
@@ -367,6 +369,9 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"eval", "sentimnt"}, `(did you mean "sentiment"?`},
 		{[]string{"source", "rest", "news"}, `(did you mean "reset"?`},
 		{[]string{"train", "everything"}, `unknown command "everything" for "mentionwatch train" (it has harm, sentiment-en, sentiment-id, stage`},
+		{[]string{"source", "reset"}, "accepts 1 arg(s), received 0: usage: mentionwatch source reset NAME"},
+		{[]string{"notify", "test"}, "usage: mentionwatch notify test <name>"},
+		{[]string{"version", "2"}, "usage: mentionwatch version"},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		var ee *exec.ExitError

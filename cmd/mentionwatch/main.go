@@ -59,12 +59,14 @@ func init() {
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, VCS revision and commit time",
+		Args:  cobra.NoArgs,
 		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "mentionwatch", rootCmd.Version) },
 	})
 }
 
 func main() {
 	requireSubcommand(rootCmd)
+	explainArgs(rootCmd)
 	ctx, stop := signalContext()
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
@@ -125,6 +127,23 @@ func requireSubcommand(c *cobra.Command) {
 			return fmt.Errorf("unknown command %q for %q (did you mean %q? see `%s --help`)", args[0], cmd.CommandPath(), near, cmd.CommandPath())
 		}
 		return fmt.Errorf("unknown command %q for %q (it has %s: see `%s --help`)", args[0], cmd.CommandPath(), strings.Join(names, ", "), cmd.CommandPath())
+	}
+}
+
+// explainArgs adds to each command's argument check the usage line, which
+// says what to give: cobra's "accepts 1 arg(s), received 0" alone did not
+// (`source reset` wants a source NAME, `notify test` a notifier).
+func explainArgs(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		explainArgs(sub)
+	}
+	if check := c.Args; check != nil && c.HasParent() {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return fmt.Errorf("%w: usage: %s (see `%s --help`)", err, cmd.UseLine(), cmd.CommandPath())
+			}
+			return nil
+		}
 	}
 }
 
