@@ -246,9 +246,17 @@ const configEnv = "MENTIONWATCH_CONFIG"
 
 // loadConfig reads the config file: --config when given, else
 // $MENTIONWATCH_CONFIG when set and not empty, else ./config.yaml.
+// A file it cannot read is named with where its path came from: a
+// variable left set in the shell, or the default, is not what the user
+// typed.
 func loadConfig() (*mw.Config, error) {
-	cfg, err := mw.LoadConfig(resolveConfigPath(rootCmd.PersistentFlags().Changed("config"), configPath, os.LookupEnv))
+	path, from := resolveConfigPath(rootCmd.PersistentFlags().Changed("config"), configPath, os.LookupEnv)
+	cfg, err := mw.LoadConfig(path)
 	if err != nil {
+		var ce *mw.ConfigError
+		if from != "" && !errors.As(err, &ce) {
+			err = fmt.Errorf("%w; %s", err, from)
+		}
 		return cfg, err
 	}
 	cfg.Warnings = append(cfg.Warnings, storeWarnings(cfg)...)
@@ -274,15 +282,16 @@ func storeWarnings(cfg *mw.Config) []string {
 }
 
 // resolveConfigPath is loadConfig's choice: the flag when it was set on the
-// command line, else the variable, else the flag's default.
-func resolveConfigPath(flagSet bool, flag string, getenv func(string) (string, bool)) string {
+// command line, else the variable, else the flag's default. from says
+// where a path the user did not type came from ("" for the flag).
+func resolveConfigPath(flagSet bool, flag string, getenv func(string) (string, bool)) (path, from string) {
 	if flagSet {
-		return flag
+		return flag, ""
 	}
 	if v, ok := getenv(configEnv); ok && v != "" {
-		return v
+		return v, "the path is $" + configEnv + "'s (-c PATH reads another file)"
 	}
-	return flag
+	return flag, "no -c PATH was given and $" + configEnv + " is not set, so it tried ./" + flag
 }
 
 // newLogger builds the slog logger the config asks for.
