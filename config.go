@@ -46,7 +46,14 @@ type Config struct {
 	// Coordination shares the work among several run processes
 	// (config_coordination.go).
 	Coordination CoordinationConfig `yaml:"coordination"`
+
+	root *yaml.Node // the document, for KeyLine
 }
+
+// KeyLine is the line of a key path such as "alerts.routing.routes[0]" or
+// "web.listen" in the file (of its deepest key the file has; 0 for none),
+// for the checks made after loading to name the line they refuse.
+func (c *Config) KeyLine(key string) int { return keyLine(c.root, key) }
 
 // Brand is a tracked brand and the queries that find it.
 type Brand struct {
@@ -318,7 +325,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if err := expandEnv(file, root, "", lookup, &unset); err != nil {
 		return nil, err
 	}
-	cfg := &Config{File: file}
+	cfg := &Config{File: file, root: root}
 	if err := DecodeStrict(file, root, cfg); err != nil {
 		return nil, err
 	}
@@ -632,17 +639,28 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Web.CheckAccess(); err != nil {
-		return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+		return webError(c.File, err)
 	}
 	if c.Web.Listen != "" {
 		if err := c.Web.Check(); err != nil {
-			return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+			return webError(c.File, err)
 		}
 	}
 	if err := c.validateDigests(); err != nil {
 		return err
 	}
 	return c.Alerts.validate(c.File, names)
+}
+
+// webError is an error of the web: checks at the key its message starts
+// with ("web.listen \"x\": ...", "web.username is set but ..."), so that
+// its line is that key's rather than web:'s.
+func webError(file string, err error) error {
+	key, msg := "web", err.Error()
+	if k, rest, ok := strings.Cut(msg, " "); ok && strings.HasPrefix(k, "web.") {
+		key, msg = strings.TrimSuffix(k, ":"), rest
+	}
+	return &ConfigError{File: file, Key: key, Msg: msg}
 }
 
 // checkNumbersAndLog refuses the values a reader would expect to mean

@@ -35,7 +35,10 @@ func TestUnknownKeyNamesFileLineKey(t *testing.T) {
 		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  bucket: 5x\n", `invalid duration`},
 		{"brands: [{name: A, keywords: [a]}]\nstore: {type: mysql}\n", `unknown store type`},
 		{"brands: [{name: A, keywords: [a]}]\nsources: [{name: s}]\n", `missing type`},
-		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml:2: web: web.listen "0.0.0.0:8080" is not a loopback address: set web.token`},
+		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml:2: web.listen: "0.0.0.0:8080" is not a loopback address: set web.token`},
+		// A web: check names its key's line, not web:'s (before: "c.yaml:2: web: web.listen ...").
+		{"brands: [{name: A, keywords: [a]}]\nweb:\n  token: t\n  listen: \"localhost:99999\"\n", `c.yaml:4: web.listen: "localhost:99999": port "99999" is not a number`},
+		{"brands: [{name: A, keywords: [a]}]\nweb:\n  users:\n    session_ttl: 30s\n", `c.yaml:4: web.users.session_ttl: 30s is shorter than a minute`},
 		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \":8080\", username: ops}\n", `web.password is empty`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))

@@ -262,7 +262,8 @@ func loadConfig() (*mw.Config, error) {
 	cfg.Warnings = append(cfg.Warnings, storeWarnings(cfg)...)
 	for i, s := range cfg.Alerts.Silences {
 		if err := alerts.CheckScope(s.Scope, cfg.Brands); err != nil {
-			return cfg, &mw.ConfigError{File: cfg.File, Key: fmt.Sprintf("alerts.silences[%d].scope", i), Msg: err.Error() + " (it would mute nothing)"}
+			key := fmt.Sprintf("alerts.silences[%d].scope", i)
+			return cfg, &mw.ConfigError{File: cfg.File, Line: cfg.KeyLine(key), Key: key, Msg: err.Error() + " (it would mute nothing)"}
 		}
 	}
 	return cfg, nil
