@@ -385,3 +385,21 @@ func TestConfigPathIsADirectory(t *testing.T) {
 		t.Errorf("%s: %v", path, err)
 	}
 }
+
+// TestYAMLMistakesSayWhatToDo: a tab that indents a line and an unquoted
+// @handle were "found character that cannot start any token" alone; an
+// unquoted #hashtag list item ("- #acmeid") was a comment, so the item was
+// silently dropped and check-config said ok. Each now says what to do.
+func TestYAMLMistakesSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct{ yml, want string }{
+		{"brands:\n\t- name: A\n", `c.yaml:2: not valid YAML: found character that cannot start any token (a tab indents this line: YAML indents with spaces only)`},
+		{"brands:\n  - name: A\n    keywords: [a, @a_id]\n", `c.yaml:3: not valid YAML: found character that cannot start any token (a value that starts with @ or ` + "`" + ` must be quoted, such as "@acme")`},
+		{"brands:\n  - name: A\n    keywords:\n      - a\n      - #aid\n", `c.yaml:5: brands[A].keywords[1]: an empty list item (a # after a space starts a comment: quote a hashtag, "#acmeid")`},
+		{"brands:\n  - name: A\n    keywords: [a]\n    exclude:\n      -\n", `c.yaml:5: brands[A].exclude[0]: an empty list item`},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
+	}
+}
