@@ -202,7 +202,8 @@ func TestSourceReset(t *testing.T) {
 	db := filepath.Join(dir, "mw.db")
 	cfgPath := filepath.Join(dir, "config.yaml")
 	spool := filepath.Join(dir, "spool")
-	os.WriteFile(cfgPath, []byte(strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
+	// The cursor's time shows in timezone: (before: in UTC).
+	os.WriteFile(cfgPath, []byte("timezone: Asia/Jakarta\n"+strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
 	stateFile := filepath.Join(spool, "sources", "demo-news.json")
 	os.MkdirAll(filepath.Dir(stateFile), 0o755)
 	os.WriteFile(stateFile, []byte(`{"state":{"Source":"demo-news"},"window":{}}`), 0o644)
@@ -225,7 +226,7 @@ func TestSourceReset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("source reset: %v\n%s", err, out)
 	}
-	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids", "local state file " + stateFile + " removed"} {
+	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30 15:00 WIB", "3 seen ids", "local state file " + stateFile + " removed"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -239,7 +240,7 @@ func TestSourceReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if describeCursor(got.Cursor) != "" || got.TotalItems != 47 {
+	if describeCursor(&mw.Config{}, got.Cursor) != "" || got.TotalItems != 47 {
 		t.Errorf("after reset: %+v", got)
 	}
 	if _, err := os.Stat(stateFile); !errors.Is(err, os.ErrNotExist) {
