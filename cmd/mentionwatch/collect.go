@@ -12,6 +12,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 func init() {
@@ -95,7 +96,8 @@ func (a *app) collectOnce(ctx context.Context, srcs []*collectors.Source, out, e
 			status = "interrupted"
 			unfinished = append(unfinished, s.Config.Name)
 		case res.Err != nil:
-			status = "error: " + res.Err.Error()
+			// As the log line of it: a server may quote a secret back.
+			status = "error: " + redact.String(res.Err.Error())
 			failed = append(failed, s.Config.Name)
 		}
 		fmt.Fprintf(errOut, "%s: items=%d %s\n", s.Config.Name, res.Items, status)
