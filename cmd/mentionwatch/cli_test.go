@@ -127,6 +127,21 @@ func TestCollectOnceOneSource(t *testing.T) {
 	if strings.TrimSpace(out) != "" {
 		t.Errorf("second run printed mentions again (cursor not kept):\n%s\n%s", out, errOut)
 	}
+
+	// A mistyped or disabled --source says which was meant, or that it is
+	// disabled (before: "no enabled source named ..." alone, for both).
+	os.WriteFile(cfg, []byte(strings.Replace(text, "http:\n", "  - {name: old-feed, type: rss, url: \"https://example.com/f\", disabled: true}\nhttp:\n", 1)), 0o644)
+	for source, want := range map[string]string{
+		"demo-ulsan": `collect --source: no source "demo-ulsan" in ` + cfg + ` (did you mean "demo-ulasan"?)`,
+		"old-feed":   `collect --source: source "old-feed" is disabled in ` + cfg + `:`,
+	} {
+		cmd := exec.Command(bin, "collect", "--once", "--source", source, "-c", cfg)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("--source %s: %v\n%s\nwant %q", source, err, out, want)
+		}
+	}
 }
 
 // TestCheckConfigWarnsAndStrict: an unset ${VAR} in a notifier is a warning

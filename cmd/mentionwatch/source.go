@@ -42,7 +42,7 @@ func init() {
 				return fmt.Errorf("source reset %s: reading its state: %w", name, err)
 			}
 			if !configured && state.LastRun.IsZero() {
-				return fmt.Errorf("source reset: no source %q in %s or in the store (see `mentionwatch check-config`)", name, cfg.File)
+				return fmt.Errorf("source reset: %s, nor in the store", noSource(cfg, name))
 			}
 			out := cmd.OutOrStdout()
 			var done []string
