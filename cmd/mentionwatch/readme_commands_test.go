@@ -14,26 +14,12 @@ import (
 // "eval stage" for `eval sentiment\|stage`.
 func readmeCommands(t *testing.T) map[string]bool {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, table, ok := strings.Cut(string(b), "\n| command | what it does |\n")
-	if !ok {
-		t.Fatal("README.md has no command table")
-	}
-	table, _, _ = strings.Cut(table, "\n\n")
-	tick := regexp.MustCompile("`([^`]+)`")
 	out := map[string]bool{}
-	for _, line := range strings.Split(table, "\n") {
-		cells := strings.Split(strings.ReplaceAll(line, `\|`, "/"), "|")
-		if len(cells) < 3 {
-			continue
-		}
-		for _, m := range tick.FindAllStringSubmatch(cells[1], -1) {
+	for _, cell := range readmeFirstCells(t, "\n| command | what it does |\n", "\n\n") {
+		for _, m := range cell {
 			var path []string
 			alts := []string{""}
-			for _, w := range strings.Fields(m[1]) {
+			for _, w := range strings.Fields(strings.ReplaceAll(m, `\|`, "/")) {
 				if strings.HasPrefix(w, "-") || strings.HasPrefix(w, "[") || w == strings.ToUpper(w) {
 					break
 				}
@@ -50,6 +36,37 @@ func readmeCommands(t *testing.T) map[string]bool {
 	}
 	return out
 }
+
+// readmeFirstCells are the backquoted texts in the first cell of each row
+// of the README's table that follows start, up to end.
+func readmeFirstCells(t *testing.T, start, end string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), start)
+	if !ok {
+		t.Fatalf("README.md has no %q", strings.TrimSpace(start))
+	}
+	table, _, _ = strings.Cut(table, end)
+	var out [][]string
+	for _, line := range strings.Split(table, "\n") {
+		// A \| inside a cell is not a column.
+		cells := strings.Split(strings.ReplaceAll(line, `\|`, "\x00"), "|")
+		if len(cells) < 3 || !strings.Contains(cells[1], "`") {
+			continue
+		}
+		var row []string
+		for _, m := range readmeTick.FindAllStringSubmatch(cells[1], -1) {
+			row = append(row, strings.ReplaceAll(m[1], "\x00", `\|`))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+var readmeTick = regexp.MustCompile("`([^`]+)`")
 
 // TestReadmeListsEveryCommand: the README's command table names every
 // command the binary has (before: `notify list|test` was missing), and

@@ -1,16 +1,13 @@
-package mentionwatch_test
+package main
 
 import (
-	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
-	_ "github.com/mentionwatch/mentionwatch/alerts/notify/all" // every channel a config may name
 )
 
 // configKeys lists the yaml key paths of t's values, as the README writes
@@ -56,25 +53,9 @@ func configKeys(t reflect.Type, prefix string, out, sections *[]string) {
 // README's configuration reference table.
 func readmeConfigKeys(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, ok := strings.Cut(string(b), "\n## Configuration reference\n")
-	if !ok {
-		t.Fatal("README.md has no \"## Configuration reference\" section")
-	}
-	sec, _, _ = strings.Cut(sec, "\n## ")
-	tick := regexp.MustCompile("`([^`]+)`")
 	var keys []string
-	for _, line := range strings.Split(sec, "\n") {
-		cells := strings.Split(line, "|")
-		if len(cells) < 4 || !strings.Contains(cells[1], "`") {
-			continue
-		}
-		for _, m := range tick.FindAllStringSubmatch(cells[1], -1) {
-			keys = append(keys, m[1])
-		}
+	for _, cell := range readmeFirstCells(t, "\n## Configuration reference\n", "\n## ") {
+		keys = append(keys, cell...)
 	}
 	if len(keys) < 20 {
 		t.Fatalf("found only %d keys in the README's configuration table: %q", len(keys), keys)
