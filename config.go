@@ -46,7 +46,14 @@ type Config struct {
 	// Coordination shares the work among several run processes
 	// (config_coordination.go).
 	Coordination CoordinationConfig `yaml:"coordination"`
+
+	root *yaml.Node // the document, for KeyLine
 }
+
+// KeyLine is the line of a key path such as "alerts.routing.routes[0]" or
+// "web.listen" in the file (of its deepest key the file has; 0 for none),
+// for the checks made after loading to name the line they refuse.
+func (c *Config) KeyLine(key string) int { return keyLine(c.root, key) }
 
 // Brand is a tracked brand and the queries that find it.
 type Brand struct {
@@ -318,7 +325,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if err := expandEnv(file, root, "", lookup, &unset); err != nil {
 		return nil, err
 	}
-	cfg := &Config{File: file}
+	cfg := &Config{File: file, root: root}
 	if err := DecodeStrict(file, root, cfg); err != nil {
 		return nil, err
 	}
@@ -404,6 +411,9 @@ func yamlSyntaxError(file string, data []byte, err error) *ConfigError {
 	}
 	flow, parser := yamlParserProblems[msg]
 	if !parser {
+		if msg == "found character that cannot start any token" && line > 0 && line <= bytes.Count(data, []byte("\n"))+1 {
+			msg += badTokenHint(bytes.Split(data, []byte("\n"))[line-1])
+		}
 		return &ConfigError{File: file, Line: line, Msg: "not valid YAML: " + msg}
 	}
 	line++
@@ -411,6 +421,19 @@ func yamlSyntaxError(file string, data []byte, err error) *ConfigError {
 		msg += ` (inside [ ] or { }, quote a ${VAR}: "${VAR}")`
 	}
 	return &ConfigError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+// badTokenHint says what to do about a line the YAML scanner could not
+// start a token on: most often a tab that indents it, or a value that
+// begins with @ or ` (an @handle keyword). It quotes nothing of the line.
+func badTokenHint(line []byte) string {
+	switch {
+	case bytes.HasPrefix(bytes.TrimLeft(line, " "), []byte("\t")):
+		return " (a tab indents this line: YAML indents with spaces only)"
+	case bytes.ContainsAny(line, "@`"):
+		return " (a value that starts with @ or ` must be quoted, such as \"@acme\")"
+	}
+	return ""
 }
 
 // checkQuery checks a brand's or competitor's query, or its keywords when
@@ -632,17 +655,28 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Web.CheckAccess(); err != nil {
-		return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+		return webError(c.File, err)
 	}
 	if c.Web.Listen != "" {
 		if err := c.Web.Check(); err != nil {
-			return &ConfigError{File: c.File, Key: "web", Msg: err.Error()}
+			return webError(c.File, err)
 		}
 	}
 	if err := c.validateDigests(); err != nil {
 		return err
 	}
 	return c.Alerts.validate(c.File, names)
+}
+
+// webError is an error of the web: checks at the key its message starts
+// with ("web.listen \"x\": ...", "web.username is set but ..."), so that
+// its line is that key's rather than web:'s.
+func webError(file string, err error) error {
+	key, msg := "web", err.Error()
+	if k, rest, ok := strings.Cut(msg, " "); ok && strings.HasPrefix(k, "web.") {
+		key, msg = strings.TrimSuffix(k, ":"), rest
+	}
+	return &ConfigError{File: file, Key: key, Msg: msg}
 }
 
 // checkNumbersAndLog refuses the values a reader would expect to mean
@@ -723,7 +757,7 @@ func (a *AlertsConfig) validate(file string, brands map[string]bool) error {
 var envRef = regexp.MustCompile(`\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{`)
 
 // expandEnv replaces ${VAR} in every scalar value, and $${ with a literal
-// "${". An unset or empty variable expands to "" (the feature that needs
+// "${"; it refuses an empty list item, which only a reader sees. An unset or empty variable expands to "" (the feature that needs
 // it then reports it as missing, or is off) and adds a warning naming the
 // line and key. Any other "${" is an error at its line and key. Values are
 // scanned once: a variable's value is never expanded again.
@@ -770,6 +804,13 @@ func expandEnv(file string, n *yaml.Node, path string, lookup func(string) (stri
 			sub = path + "." + n.Content[i-1].Value
 		case yaml.SequenceNode:
 			sub = yamlstrict.ItemPath(path, i, c)
+			if c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" {
+				// Checked before it is expanded: "- " with nothing after it,
+				// which a list would drop. Mostly "- #acmeid": a # after a
+				// space starts a comment, so the hashtag was never read.
+				return &ConfigError{File: file, Line: c.Line, Key: trimPath(sub),
+					Msg: "an empty list item (a # after a space starts a comment: quote a hashtag, \"#acmeid\"); write the item's value, or remove the -"}
+			}
 		}
 		if err := expandEnv(file, c, sub, lookup, warnings); err != nil {
 			return err

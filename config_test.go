@@ -35,7 +35,10 @@ func TestUnknownKeyNamesFileLineKey(t *testing.T) {
 		{"brands: [{name: A, keywords: [a]}]\nalerts:\n  bucket: 5x\n", `invalid duration`},
 		{"brands: [{name: A, keywords: [a]}]\nstore: {type: mysql}\n", `unknown store type`},
 		{"brands: [{name: A, keywords: [a]}]\nsources: [{name: s}]\n", `missing type`},
-		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml:2: web: web.listen "0.0.0.0:8080" is not a loopback address: set web.token`},
+		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \"0.0.0.0:8080\"}\n", `c.yaml:2: web.listen: "0.0.0.0:8080" is not a loopback address: set web.token`},
+		// A web: check names its key's line, not web:'s (before: "c.yaml:2: web: web.listen ...").
+		{"brands: [{name: A, keywords: [a]}]\nweb:\n  token: t\n  listen: \"localhost:99999\"\n", `c.yaml:4: web.listen: "localhost:99999": port "99999" is not a number`},
+		{"brands: [{name: A, keywords: [a]}]\nweb:\n  users:\n    session_ttl: 30s\n", `c.yaml:4: web.users.session_ttl: 30s is shorter than a minute`},
 		{"brands: [{name: A, keywords: [a]}]\nweb: {listen: \":8080\", username: ops}\n", `web.password is empty`},
 	} {
 		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
@@ -380,5 +383,23 @@ func TestConfigPathIsADirectory(t *testing.T) {
 	os.WriteFile(path, []byte("brands: [{name: A, keywords: [a]}]\n"), 0o644)
 	if cfg, err := LoadConfig(path); err != nil || cfg.File != path {
 		t.Errorf("%s: %v", path, err)
+	}
+}
+
+// TestYAMLMistakesSayWhatToDo: a tab that indents a line and an unquoted
+// @handle were "found character that cannot start any token" alone; an
+// unquoted #hashtag list item ("- #acmeid") was a comment, so the item was
+// silently dropped and check-config said ok. Each now says what to do.
+func TestYAMLMistakesSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct{ yml, want string }{
+		{"brands:\n\t- name: A\n", `c.yaml:2: not valid YAML: found character that cannot start any token (a tab indents this line: YAML indents with spaces only)`},
+		{"brands:\n  - name: A\n    keywords: [a, @a_id]\n", `c.yaml:3: not valid YAML: found character that cannot start any token (a value that starts with @ or ` + "`" + ` must be quoted, such as "@acme")`},
+		{"brands:\n  - name: A\n    keywords:\n      - a\n      - #aid\n", `c.yaml:5: brands[A].keywords[1]: an empty list item (a # after a space starts a comment: quote a hashtag, "#acmeid")`},
+		{"brands:\n  - name: A\n    keywords: [a]\n    exclude:\n      -\n", `c.yaml:5: brands[A].exclude[0]: an empty list item`},
+	} {
+		_, err := ParseConfig("c.yaml", []byte(tc.yml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.yml, err, tc.want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/internal/editdist"
 	"github.com/mentionwatch/mentionwatch/query"
 )
 
@@ -100,8 +101,16 @@ func Build(cfg *mw.Config, sc mw.SourceConfig, env Env) (*Source, error) {
 	f, ok := registry[sc.Type]
 	regMu.RUnlock()
 	if !ok {
-		return nil, &mw.ConfigError{File: cfg.File, Line: sc.Line, Key: "sources[" + sc.Name + "].type",
-			Msg: fmt.Sprintf("unknown source type %q (known: %v)", sc.Type, Types())}
+		key, hint := "sources["+sc.Name+"].type", ""
+		if near := editdist.Closest(sc.Type, Types()); near != "" {
+			hint = fmt.Sprintf("did you mean %q? ", near)
+		}
+		line := sc.Line
+		if l := cfg.KeyLine(key); l > 0 {
+			line = l // the type: line itself
+		}
+		return nil, &mw.ConfigError{File: cfg.File, Line: line, Key: key,
+			Msg: fmt.Sprintf("unknown source type %q (%sknown: %s)", sc.Type, hint, strings.Join(Types(), ", "))}
 	}
 	c := f()
 	if sc.Node != nil {

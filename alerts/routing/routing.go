@@ -68,7 +68,7 @@ func New(cfg *mw.Config, receivers []string) (*Router, error) {
 		}
 	}
 	bad := func(key, msg string, args ...any) error {
-		return &mw.ConfigError{File: cfg.File, Key: "alerts.routing" + key, Msg: fmt.Sprintf(msg, args...)}
+		return &mw.ConfigError{File: cfg.File, Line: cfg.KeyLine("alerts.routing" + key), Key: "alerts.routing" + key, Msg: fmt.Sprintf(msg, args...)}
 	}
 	checkReceivers := func(key string, names []string) error {
 		for i, n := range names {

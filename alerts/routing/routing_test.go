@@ -79,7 +79,10 @@ func TestNoRoutingSendsEverywhere(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	cases := []struct{ yaml, want string }{
-		{"    routes: [{receivers: [slak]}]\n", `alerts.routing.routes[0].receivers[0]: receiver "slak" is not a configured notifier`},
+		{"    routes: [{receivers: [slak]}]\n", `c.yaml:5: alerts.routing.routes[0].receivers[0]: receiver "slak" is not a configured notifier`},
+		// The error names its line (before: "c.yaml: alerts.routing...").
+		{"    routes:\n      - name: ops\n        receivers:\n          - slack\n          - slak\n", `c.yaml:9: alerts.routing.routes[0].receivers[1]: receiver "slak"`},
+		{"    receivers:\n      slack:\n        quiet_hours: \"22:00\"\n", `c.yaml:7: alerts.routing.receivers.slack.quiet_hours: "22:00" is not a window`},
 		{"    routes: [{brands: [initech], receivers: [slack]}]\n", `routes[0].brands[0]: unknown brand "initech"`},
 		{"    routes: [{severity: [high], receivers: [slack]}]\n", `"high" is not a severity (use spike, critical or drop)`},
 		{"    routes: [{scopes: [\"stage\"], receivers: [slack]}]\n", `"stage" is not a scope`},

@@ -127,6 +127,21 @@ func TestCollectOnceOneSource(t *testing.T) {
 	if strings.TrimSpace(out) != "" {
 		t.Errorf("second run printed mentions again (cursor not kept):\n%s\n%s", out, errOut)
 	}
+
+	// A mistyped or disabled --source says which was meant, or that it is
+	// disabled (before: "no enabled source named ..." alone, for both).
+	os.WriteFile(cfg, []byte(strings.Replace(text, "http:\n", "  - {name: old-feed, type: rss, url: \"https://example.com/f\", disabled: true}\nhttp:\n", 1)), 0o644)
+	for source, want := range map[string]string{
+		"demo-ulsan": `collect --source: no source "demo-ulsan" in ` + cfg + ` (did you mean "demo-ulasan"?)`,
+		"old-feed":   `collect --source: source "old-feed" is disabled in ` + cfg + `:`,
+	} {
+		cmd := exec.Command(bin, "collect", "--once", "--source", source, "-c", cfg)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("--source %s: %v\n%s\nwant %q", source, err, out, want)
+		}
+	}
 }
 
 // TestCheckConfigWarnsAndStrict: an unset ${VAR} in a notifier is a warning
@@ -202,7 +217,8 @@ func TestSourceReset(t *testing.T) {
 	db := filepath.Join(dir, "mw.db")
 	cfgPath := filepath.Join(dir, "config.yaml")
 	spool := filepath.Join(dir, "spool")
-	os.WriteFile(cfgPath, []byte(strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
+	// The cursor's time shows in timezone: (before: in UTC).
+	os.WriteFile(cfgPath, []byte("timezone: Asia/Jakarta\n"+strings.Replace(demo.ConfigYAML("http://127.0.0.1:1", db), "store:\n", "store:\n  spool_dir: "+spool+"\n", 1)), 0o644)
 	stateFile := filepath.Join(spool, "sources", "demo-news.json")
 	os.MkdirAll(filepath.Dir(stateFile), 0o755)
 	os.WriteFile(stateFile, []byte(`{"state":{"Source":"demo-news"},"window":{}}`), 0o644)
@@ -225,7 +241,7 @@ func TestSourceReset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("source reset: %v\n%s", err, out)
 	}
-	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30T08:00:00Z", "3 seen ids", "local state file " + stateFile + " removed"} {
+	for _, want := range []string{"demo-news: cursor cleared", "newest time 2026-11-30 15:00 WIB", "3 seen ids", "local state file " + stateFile + " removed"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -239,7 +255,7 @@ func TestSourceReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if describeCursor(got.Cursor) != "" || got.TotalItems != 47 {
+	if describeCursor(&mw.Config{}, got.Cursor) != "" || got.TotalItems != 47 {
 		t.Errorf("after reset: %+v", got)
 	}
 	if _, err := os.Stat(stateFile); !errors.Is(err, os.ErrNotExist) {
@@ -342,9 +358,16 @@ func TestScoreType(t *testing.T) {
 	}
 }
 
-// TestBadFlagsSayWhereHelpIs: an unknown or malformed flag said only
-// "unknown flag: --bogus"; it now names the command's --help too.
-func TestBadFlagsSayWhereHelpIs(t *testing.T) {
+// TestCommandLineMistakes: an unknown or malformed flag said only
+// "unknown flag: --bogus"; it now names the command's --help too, and the
+// flag meant when one is within two edits (also a long flag written with
+// one dash, -once). A mistyped subcommand of a group (`user disabel
+// alice`, `eval sentimnt`) printed the group's help and exited 0, so a
+// script or an operator took it as done; it fails now, naming the nearest
+// subcommand (the group alone still prints its help). A missing or extra
+// argument said only "accepts 1 arg(s), received 0"; it now shows the
+// usage line, which names what to give.
+func TestCommandLineMistakes(t *testing.T) {
 	bin := buildBinary(t)
 	for _, tc := range []struct {
 		args []string
@@ -353,12 +376,28 @@ func TestBadFlagsSayWhereHelpIs(t *testing.T) {
 		{[]string{"collect", "--once", "--bogus"}, "unknown flag: --bogus (see `mentionwatch collect --help`)"},
 		{[]string{"silence", "add", "--for", "-5m", "--reason", "strike"}, "silence add: --for must be a positive duration such as 90m, 2h or 1d"},
 		{[]string{"silence", "add", "--for", "1e9h", "--reason", "strike"}, `invalid duration "1e9h" (use 90s, 5m, 2h or 1d) (see ` + "`mentionwatch silence add --help`)"},
+		{[]string{"collect", "--prnt"}, "unknown flag: --prnt (did you mean --print? see `mentionwatch collect --help`)"},
+		{[]string{"collect", "-once"}, "(did you mean --once? see `mentionwatch collect --help`)"},
+		{[]string{"check-config", "--strcit"}, "(did you mean --strict?"},
+		{[]string{"check-config", "--confg", "x.yaml"}, "(did you mean --config?"},
+		{[]string{"user", "disabel", "alice"}, `unknown command "disabel" for "mentionwatch user" (did you mean "disable"?`},
+		{[]string{"user", "token", "lst"}, `unknown command "lst" for "mentionwatch user token" (did you mean "list"?`},
+		{[]string{"eval", "sentimnt"}, `(did you mean "sentiment"?`},
+		{[]string{"source", "rest", "news"}, `(did you mean "reset"?`},
+		{[]string{"train", "everything"}, `unknown command "everything" for "mentionwatch train" (it has harm, sentiment-en, sentiment-id, stage`},
+		{[]string{"source", "reset"}, "accepts 1 arg(s), received 0: usage: mentionwatch source reset NAME"},
+		{[]string{"notify", "test"}, "usage: mentionwatch notify test <name>"},
+		{[]string{"version", "2"}, "usage: mentionwatch version"},
 	} {
 		out, err := exec.Command(bin, tc.args...).CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), tc.want) {
 			t.Errorf("%v: %v\n%s\nwant exit 1 and %q", tc.args, err, out, tc.want)
 		}
+	}
+	out, err := exec.Command(bin, "user").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "reset-password") {
+		t.Errorf("user alone: %v\n%s\nwant its help", err, out)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/collectors"
+	"github.com/mentionwatch/mentionwatch/internal/editdist"
+	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
 func init() {
@@ -47,7 +49,7 @@ func init() {
 					}
 				}
 				if len(srcs) == 0 {
-					return fmt.Errorf("no enabled source named %q in %s (see `mentionwatch check-config`)", source, cfg.File)
+					return fmt.Errorf("collect --source: %s", noSource(cfg, source))
 				}
 			}
 			return a.collectOnce(cmd.Context(), srcs, cmd.OutOrStdout(), cmd.ErrOrStderr(), print)
@@ -57,6 +59,22 @@ func init() {
 	cmd.Flags().StringVar(&source, "source", "", "only this source")
 	cmd.Flags().BoolVar(&print, "print", true, "print each scored mention as JSON on stdout")
 	rootCmd.AddCommand(cmd)
+}
+
+// noSource says why no enabled source is named name: it is disabled, or
+// the nearest configured name was meant.
+func noSource(cfg *mw.Config, name string) string {
+	names := make([]string, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		if s.Name == name && s.Disabled {
+			return fmt.Sprintf("source %q is disabled in %s:%d (remove its disabled: true to run it)", name, cfg.File, s.Line)
+		}
+		names = append(names, s.Name)
+	}
+	if near := editdist.Closest(name, names); near != "" {
+		return fmt.Sprintf("no source %q in %s (did you mean %q?)", name, cfg.File, near)
+	}
+	return fmt.Sprintf("no source %q in %s (`mentionwatch check-config` lists them)", name, cfg.File)
 }
 
 // collectOnce is `collect --once`: each of srcs once, in order, with a
@@ -95,7 +113,8 @@ func (a *app) collectOnce(ctx context.Context, srcs []*collectors.Source, out, e
 			status = "interrupted"
 			unfinished = append(unfinished, s.Config.Name)
 		case res.Err != nil:
-			status = "error: " + res.Err.Error()
+			// As the log line of it: a server may quote a secret back.
+			status = "error: " + redact.String(res.Err.Error())
 			failed = append(failed, s.Config.Name)
 		}
 		fmt.Fprintf(errOut, "%s: items=%d %s\n", s.Config.Name, res.Items, status)

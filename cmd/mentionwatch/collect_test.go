@@ -111,3 +111,38 @@ func testApp(t *testing.T, text string) *app {
 	}
 	return a
 }
+
+// TestCollectOnceRedactsSourceErrors: `collect --once` printed each failed
+// source's error as it was, where the log line of the same error passes
+// through redact: a server that quotes a source's secret back (here a PDS
+// echoing the app password of a refused login) had it printed on the
+// terminal. The line now shows <secret>, as the log does.
+func TestCollectOnceRedactsSourceErrors(t *testing.T) {
+	const password = "abcd-efgh-ijkl-mnop"
+	pds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":"AuthenticationRequired","message":"Invalid identifier or password %s"}`, password)
+	}))
+	defer pds.Close()
+	dir := t.TempDir()
+	text := fmt.Sprintf(`brands: [{name: Acme, keywords: [acme]}]
+sources:
+  - {name: sky, type: bluesky, handle: acme.bsky.social, app_password: %q, service: %q}
+http: {allow_loopback: true}
+store: {path: %q, spool_dir: %q}
+log: {level: error}
+`, password, pds.URL, filepath.Join(dir, "mw.db"), filepath.Join(dir, "spool"))
+	a := testApp(t, text)
+	var out, errOut strings.Builder
+	err := a.collectOnce(context.Background(), a.sources, &out, &errOut, false)
+	if cerr := a.close(); cerr != nil {
+		t.Fatal(cerr)
+	}
+	if err == nil || !strings.Contains(errOut.String(), "sky: items=0 error: ") {
+		t.Fatalf("err = %v, output:\n%s\nwant sky's error", err, errOut.String())
+	}
+	if strings.Contains(errOut.String(), password) || !strings.Contains(errOut.String(), "<secret>") {
+		t.Errorf("the app password is printed:\n%s", errOut.String())
+	}
+}

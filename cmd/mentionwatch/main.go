@@ -10,14 +10,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/internal/editdist"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
 )
 
@@ -45,18 +48,25 @@ func init() {
 		"config file; without -c, $"+configEnv+" when set (the flag wins over the variable)")
 	rootCmd.Version = versionString()
 	rootCmd.SetVersionTemplate("mentionwatch {{.Version}}\n")
-	// An unknown or malformed flag says where the command's flags are.
+	// An unknown or malformed flag says where the command's flags are, and
+	// the flag meant when one is near.
 	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if near := nearFlag(cmd, err); near != "" {
+			return fmt.Errorf("%w (did you mean --%s? see `%s --help`)", err, near, cmd.CommandPath())
+		}
 		return fmt.Errorf("%w (see `%s --help`)", err, cmd.CommandPath())
 	})
 	rootCmd.AddCommand(evalCmd, benchCmd, &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, VCS revision and commit time",
+		Args:  cobra.NoArgs,
 		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "mentionwatch", rootCmd.Version) },
 	})
 }
 
 func main() {
+	requireSubcommand(rootCmd)
+	explainArgs(rootCmd)
 	ctx, stop := signalContext()
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
@@ -66,6 +76,74 @@ func main() {
 			os.Exit(2)
 		}
 		os.Exit(1)
+	}
+}
+
+// unknownFlag and unknownShorthand read pflag's errors for a flag the
+// command does not have: "unknown flag: --onse", and "unknown shorthand
+// flag: 'o' in -once" (a long flag written with one dash).
+var (
+	unknownFlag      = regexp.MustCompile(`^unknown flag: --([^=\s]+)`)
+	unknownShorthand = regexp.MustCompile(`^unknown shorthand flag: '.' in -([^=\s]+)`)
+)
+
+// nearFlag is the name of cmd's flag nearest to the unknown one err
+// names, within two edits; "" when err is another error or none is near.
+func nearFlag(cmd *cobra.Command, err error) string {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		m = unknownShorthand.FindStringSubmatch(err.Error())
+	}
+	if m == nil {
+		return ""
+	}
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return editdist.Closest(m[1], names)
+}
+
+// requireSubcommand makes each command that only groups others (eval,
+// user, user token, ...) refuse a subcommand it does not have, naming the
+// nearest: cobra printed the group's help and exited 0, so a mistyped
+// `user disabel alice` looked done. Without arguments it prints its help.
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if !c.HasParent() || c.Runnable() || !c.HasSubCommands() {
+		return // the root already refuses an unknown command
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		if near := editdist.Closest(args[0], names); near != "" {
+			return fmt.Errorf("unknown command %q for %q (did you mean %q? see `%s --help`)", args[0], cmd.CommandPath(), near, cmd.CommandPath())
+		}
+		return fmt.Errorf("unknown command %q for %q (it has %s: see `%s --help`)", args[0], cmd.CommandPath(), strings.Join(names, ", "), cmd.CommandPath())
+	}
+}
+
+// explainArgs adds to each command's argument check the usage line, which
+// says what to give: cobra's "accepts 1 arg(s), received 0" alone did not
+// (`source reset` wants a source NAME, `notify test` a notifier).
+func explainArgs(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		explainArgs(sub)
+	}
+	if check := c.Args; check != nil && c.HasParent() {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return fmt.Errorf("%w: usage: %s (see `%s --help`)", err, cmd.UseLine(), cmd.CommandPath())
+			}
+			return nil
+		}
 	}
 }
 
@@ -168,15 +246,24 @@ const configEnv = "MENTIONWATCH_CONFIG"
 
 // loadConfig reads the config file: --config when given, else
 // $MENTIONWATCH_CONFIG when set and not empty, else ./config.yaml.
+// A file it cannot read is named with where its path came from: a
+// variable left set in the shell, or the default, is not what the user
+// typed.
 func loadConfig() (*mw.Config, error) {
-	cfg, err := mw.LoadConfig(resolveConfigPath(rootCmd.PersistentFlags().Changed("config"), configPath, os.LookupEnv))
+	path, from := resolveConfigPath(rootCmd.PersistentFlags().Changed("config"), configPath, os.LookupEnv)
+	cfg, err := mw.LoadConfig(path)
 	if err != nil {
+		var ce *mw.ConfigError
+		if from != "" && !errors.As(err, &ce) {
+			err = fmt.Errorf("%w; %s", err, from)
+		}
 		return cfg, err
 	}
 	cfg.Warnings = append(cfg.Warnings, storeWarnings(cfg)...)
 	for i, s := range cfg.Alerts.Silences {
 		if err := alerts.CheckScope(s.Scope, cfg.Brands); err != nil {
-			return cfg, &mw.ConfigError{File: cfg.File, Key: fmt.Sprintf("alerts.silences[%d].scope", i), Msg: err.Error() + " (it would mute nothing)"}
+			key := fmt.Sprintf("alerts.silences[%d].scope", i)
+			return cfg, &mw.ConfigError{File: cfg.File, Line: cfg.KeyLine(key), Key: key, Msg: err.Error() + " (it would mute nothing)"}
 		}
 	}
 	return cfg, nil
@@ -196,15 +283,16 @@ func storeWarnings(cfg *mw.Config) []string {
 }
 
 // resolveConfigPath is loadConfig's choice: the flag when it was set on the
-// command line, else the variable, else the flag's default.
-func resolveConfigPath(flagSet bool, flag string, getenv func(string) (string, bool)) string {
+// command line, else the variable, else the flag's default. from says
+// where a path the user did not type came from ("" for the flag).
+func resolveConfigPath(flagSet bool, flag string, getenv func(string) (string, bool)) (path, from string) {
 	if flagSet {
-		return flag
+		return flag, ""
 	}
 	if v, ok := getenv(configEnv); ok && v != "" {
-		return v
+		return v, "the path is $" + configEnv + "'s (-c PATH reads another file)"
 	}
-	return flag
+	return flag, "no -c PATH was given and $" + configEnv + " is not set, so it tried ./" + flag
 }
 
 // newLogger builds the slog logger the config asks for.

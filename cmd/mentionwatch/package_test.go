@@ -300,7 +300,9 @@ func checkMetricsWithPromtool(t *testing.T, scrape []byte) {
 }
 
 // MENTIONWATCH_CONFIG names the config when -c is not given; -c wins over
-// it; without either, ./config.yaml.
+// it; without either, ./config.yaml. A file it cannot read is named with
+// where its path came from (before: the variable or the default was not
+// said, so a variable left set in the shell was a puzzle).
 func TestConfigFromEnvironment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -327,16 +329,17 @@ func TestConfigFromEnvironment(t *testing.T) {
 		args      []string
 		ok        bool
 		mentions  string
+		says      string // where the path came from, when it cannot be read
 	}{
-		{"variable", good, nil, true, good},
-		{"flag wins", missing, []string{"-c", good}, true, good},
-		{"flag wins when it is wrong", good, []string{"--config", missing}, false, missing},
-		{"variable names a missing file", missing, nil, false, missing},
-		{"neither: ./config.yaml", "", nil, false, "config.yaml"},
+		{"variable", good, nil, true, good, ""},
+		{"flag wins", missing, []string{"-c", good}, true, good, ""},
+		{"flag wins when it is wrong", good, []string{"--config", missing}, false, missing, ""},
+		{"variable names a missing file", missing, nil, false, missing, "the path is $MENTIONWATCH_CONFIG's (-c PATH reads another file)"},
+		{"neither: ./config.yaml", "", nil, false, "config.yaml", "no -c PATH was given and $MENTIONWATCH_CONFIG is not set, so it tried ./config.yaml"},
 	} {
 		out, err := run(c.env, c.args...)
-		if (err == nil) != c.ok || !strings.Contains(out, c.mentions) {
-			t.Errorf("%s: err %v, output:\n%s\nwant ok=%v and %q named", c.name, err, out, c.ok, c.mentions)
+		if (err == nil) != c.ok || !strings.Contains(out, c.mentions) || !strings.Contains(out, c.says) {
+			t.Errorf("%s: err %v, output:\n%s\nwant ok=%v, %q named and %q said", c.name, err, out, c.ok, c.mentions, c.says)
 		}
 	}
 }

@@ -94,3 +94,19 @@ func TestSilenceScopeChecked(t *testing.T) {
 		t.Errorf("check-config: %v\n%s", err, out)
 	}
 }
+
+// TestSilenceScopeErrorNamesLine: a config silence whose scope mutes
+// nothing is refused at its line (before: "c.yaml: alerts.silences[0].scope"
+// with no line).
+func TestSilenceScopeErrorNamesLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	yml := "brands: [{name: Acme, keywords: [acme]}]\nalerts:\n  silences:\n    - brand: Acme\n      scope: aspect:nosuch\n      until: 2030-01-01T00:00:00Z\n"
+	if err := os.WriteFile(path, []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(configEnv, path)
+	_, err := loadConfig()
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: alerts.silences[0].scope: ") {
+		t.Errorf("err = %v, want it at c.yaml:5", err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,11 +42,11 @@ func init() {
 				return fmt.Errorf("source reset %s: reading its state: %w", name, err)
 			}
 			if !configured && state.LastRun.IsZero() {
-				return fmt.Errorf("source reset: no source %q in %s or in the store (see `mentionwatch check-config`)", name, cfg.File)
+				return fmt.Errorf("source reset: %s, nor in the store", noSource(cfg, name))
 			}
 			out := cmd.OutOrStdout()
 			var done []string
-			if was := describeCursor(state.Cursor); was != "" {
+			if was := describeCursor(cfg, state.Cursor); was != "" {
 				state.Source = name
 				state.Cursor = mw.Cursor{}
 				if err := st.SaveSourceState(cmd.Context(), state); err != nil {
@@ -82,11 +81,12 @@ func sourceStateFile(cfg *mw.Config, name string) string {
 	return sourceStateDir(cfg.Store.SpoolDir).File(name)
 }
 
-// describeCursor says what a cursor holds, "" for an empty one.
-func describeCursor(c mw.Cursor) string {
+// describeCursor says what a cursor holds, "" for an empty one; its time
+// in the configured timezone:.
+func describeCursor(cfg *mw.Config, c mw.Cursor) string {
 	var parts []string
 	if !c.LastTime.IsZero() {
-		parts = append(parts, "newest time "+c.LastTime.UTC().Format(time.RFC3339))
+		parts = append(parts, "newest time "+shownAt(cfg, c.LastTime))
 	}
 	if c.LastID != "" {
 		parts = append(parts, fmt.Sprintf("newest id %q", c.LastID))

@@ -280,15 +280,24 @@ func (panicky) Collect(context.Context, mw.Cursor) ([]mw.Mention, mw.Cursor, err
 	panic("collector bug: index out of range")
 }
 
+// TestConfigRejectsUnknownKey: an unknown key of the type names its line
+// and the nearest key. An unknown type: was reported at the source's first
+// line with the known types only; it is at the type: line and names the
+// nearest type.
 func TestConfigRejectsUnknownKey(t *testing.T) {
-	yml := "brands: [{name: Acme, keywords: [acme]}]\nsources:\n  - name: f\n    type: rss\n    urll: http://x/\n"
-	cfg, err := mw.ParseConfig("c.yaml", []byte(yml), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = collectors.BuildAll(cfg, collectors.NewHTTPClient(mw.HTTPConfig{}), nil)
-	if err == nil || !strings.Contains(err.Error(), "c.yaml:5") || !strings.Contains(err.Error(), "urll") || !strings.Contains(err.Error(), `did you mean "url"`) {
-		t.Fatalf("err = %v", err)
+	for src, want := range map[string]string{
+		"    type: rss\n    urll: http://x/\n": `c.yaml:5: sources[f].urll: unknown key (did you mean "url"?)`,
+		"    url: http://x/\n    type: rs\n":   `c.yaml:5: sources[f].type: unknown source type "rs" (did you mean "rss"? known: `,
+	} {
+		yml := "brands: [{name: Acme, keywords: [acme]}]\nsources:\n  - name: f\n" + src
+		cfg, err := mw.ParseConfig("c.yaml", []byte(yml), func(string) (string, bool) { return "", false })
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = collectors.BuildAll(cfg, collectors.NewHTTPClient(mw.HTTPConfig{}), nil)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
 	}
 }
 

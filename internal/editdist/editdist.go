@@ -23,3 +23,15 @@ func Levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Closest is the name in known nearest to name within two edits, for a
+// "did you mean"; "" when none is that near. Ties go to the first in known.
+func Closest(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := Levenshtein(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
