@@ -75,6 +75,7 @@ func init() {
 			}
 			run("scheduler", a.scheduler().Run)
 			run("writer stats", a.reportWriter)
+			run("retention", a.runRetention)
 			if a.coord == nil {
 				run("alerts", a.alerts.Run)
 				run("digests", a.runDigests)
