@@ -222,16 +222,10 @@ func TestSourceReset(t *testing.T) {
 	stateFile := filepath.Join(spool, "sources", "demo-news.json")
 	os.MkdirAll(filepath.Dir(stateFile), 0o755)
 	os.WriteFile(stateFile, []byte(`{"state":{"Source":"demo-news"},"window":{}}`), 0o644)
-	st, err := sqlite.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openMigrated(t, db)
 	ctx := context.Background()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	last := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-	err = st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Type: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
+	err := st.SaveSourceState(ctx, store.SourceState{Source: "demo-news", Type: "rss", LastRun: last, LastSuccess: last, TotalItems: 47,
 		Cursor: mw.Cursor{LastTime: last, Seen: []string{"a", "b", "c"}, ETag: `"v1"`}})
 	st.Close()
 	if err != nil {

@@ -259,7 +259,6 @@ func loadConfig() (*mw.Config, error) {
 		}
 		return cfg, err
 	}
-	cfg.Warnings = append(cfg.Warnings, storeWarnings(cfg)...)
 	for i, s := range cfg.Alerts.Silences {
 		if err := alerts.CheckScope(s.Scope, cfg.Brands); err != nil {
 			key := fmt.Sprintf("alerts.silences[%d].scope", i)
@@ -267,19 +266,6 @@ func loadConfig() (*mw.Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// storeWarnings are store keys that have no effect with the configured
-// store: check-config prints them (and fails on them with --strict), run
-// logs them at start.
-func storeWarnings(cfg *mw.Config) []string {
-	var w []string
-	if storeType(cfg) == "embedded" && cfg.Store.RetentionDays > 0 {
-		w = append(w, fmt.Sprintf("%s: store.retention_days: %d deletes nothing on the embedded store, which keeps every mention "+
-			"(retention is a ClickHouse TTL); remove the key, and delete old mentions with sqlite3 as docs/OPERATIONS.md, \"The embedded store\", shows",
-			cfg.File, cfg.Store.RetentionDays))
-	}
-	return w
 }
 
 // resolveConfigPath is loadConfig's choice: the flag when it was set on the

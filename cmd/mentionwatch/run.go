@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"net/url"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/store"
 	"github.com/mentionwatch/mentionwatch/web"
 )
@@ -58,7 +62,7 @@ func init() {
 					return err
 				}
 			}
-			log.Info("mentionwatch running", "version", version, "sources", len(a.sources), "store", storeType(cfg))
+			log.Info("mentionwatch running", startAttrs(cfg, len(a.sources))...)
 			var wg sync.WaitGroup
 			run := func(name string, f func(context.Context) error) {
 				wg.Add(1)
@@ -71,6 +75,7 @@ func init() {
 			}
 			run("scheduler", a.scheduler().Run)
 			run("writer stats", a.reportWriter)
+			run("retention", a.runRetention)
 			if a.coord == nil {
 				run("alerts", a.alerts.Run)
 				run("digests", a.runDigests)
@@ -97,6 +102,50 @@ func init() {
 			return nil
 		},
 	})
+}
+
+// startAttrs are the fields of the line run logs once it is up: what an
+// operator checks first. Where the data goes (the SQLite file as an
+// absolute path, or the ClickHouse servers and database), the spool,
+// the dashboard's address ("off" without web.listen) and the time zone
+// notifications and the dashboard show times in.
+func startAttrs(cfg *mw.Config, sources int) []any {
+	spool := cfg.Store.SpoolDir
+	if spool == "" {
+		spool = "spool"
+	}
+	listen := cfg.Web.Listen
+	if listen == "" {
+		listen = "off"
+	}
+	return []any{"version", version, "sources", sources, "store", storeType(cfg),
+		"data", storeLocation(cfg), "spool_dir", absPath(spool), "listen", listen, "time_zone", cfg.Location().String()}
+}
+
+// storeLocation is where the store keeps the data, without credentials:
+// the embedded store's file, or the ClickHouse servers and database.
+func storeLocation(cfg *mw.Config) string {
+	if storeType(cfg) == "embedded" {
+		return absPath(embeddedPath(cfg))
+	}
+	u, err := url.Parse(cfg.Store.DSN.Value())
+	if err != nil || u.Host == "" {
+		return "store.dsn"
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	if db == "" {
+		db = "default"
+	}
+	return u.Host + "/" + db
+}
+
+// absPath is p made absolute against the working directory, as the
+// daemon resolves it; p itself when the working directory is unknown.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // reportWriter logs the writer's spool every minute while it holds

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/demo"
 )
 
@@ -56,5 +57,21 @@ func TestRunFailsWhenWebListenIsTaken(t *testing.T) {
 	}
 	if want := "web.listen"; !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "address already in use") {
 		t.Errorf("output does not name %s and the cause:\n%s", want, out.String())
+	}
+}
+
+// TestStartLineNamesClickHouseWithoutCredentials: the start line's data
+// field names the ClickHouse servers and database, never the DSN's user,
+// password or settings.
+func TestStartLineNamesClickHouseWithoutCredentials(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"clickhouse://mw:hunter2@ch1:9000,ch2:9000/mentions?compress=lz4": "ch1:9000,ch2:9000/mentions",
+		"clickhouse://127.0.0.1:9000":                                     "127.0.0.1:9000/default",
+		"not a dsn":                                                       "store.dsn",
+	} {
+		cfg := &mw.Config{Store: mw.StoreConfig{Type: "clickhouse", DSN: mw.Secret(dsn)}}
+		if got := storeLocation(cfg); got != want {
+			t.Errorf("storeLocation(%q) = %q, want %q", dsn, got, want)
+		}
 	}
 }

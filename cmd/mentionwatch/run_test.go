@@ -98,7 +98,7 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 
 	dir := t.TempDir()
 	db := filepath.Join(dir, "mw.db")
-	cfgText := demo.ConfigYAML(slow.URL, db) + "log: {level: info}\n"
+	cfgText := demo.ConfigYAML(slow.URL, db) + "log: {level: info}\ntimezone: Asia/Jakarta\n"
 	cfgText = strings.Replace(cfgText, "store:\n", "store:\n  spool_dir: "+filepath.Join(dir, "spool")+"\n", 1)
 	cfgText = strings.Replace(cfgText, "  type: embedded\n", "", 1) // the default
 	cfgPath := filepath.Join(dir, "config.yaml")
@@ -150,8 +150,12 @@ func TestInterruptFlushesAndLosesNothing(t *testing.T) {
 	if !strings.Contains(log1, "shutting down") || !strings.Contains(log1, "stopped") {
 		t.Fatalf("no graceful shutdown in log:\n%s", log1)
 	}
-	if !strings.Contains(log1, "store=embedded") {
-		t.Errorf("the start line does not name the default store:\n%s", log1)
+	// The start line says where the data goes, the dashboard's address
+	// and the time zone, as well as the store.
+	for _, want := range []string{"store=embedded", "data=" + db, "spool_dir=" + filepath.Join(dir, "spool"), "listen=off", "time_zone=Asia/Jakarta"} {
+		if !strings.Contains(log1, want) {
+			t.Errorf("the start line lacks %s:\n%s", want, log1)
+		}
 	}
 	// Second run: long enough for every source to finish, then SIGINT.
 	log2 := runFor(4 * time.Second)
