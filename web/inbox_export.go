@@ -73,6 +73,19 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, query.Unknown("format", format, []string{"csv", "jsonl"}))
 		return
 	}
+	// excel=1 starts the CSV with a UTF-8 byte-order mark: Excel reads a
+	// CSV without one in the machine's legacy code page, so every accented
+	// letter and emoji of a mention shows as mojibake. Off by default, as
+	// a script reading the header would see "\ufeffid".
+	excel := r.URL.Query().Get("excel")
+	switch {
+	case excel != "" && excel != "0" && excel != "1":
+		h.fail(w, r, http.StatusBadRequest, query.Unknown("excel", excel, []string{"0", "1"}))
+		return
+	case excel == "1" && format != "csv":
+		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("excel=1 is for format=csv (a byte-order mark for Excel); drop it for format=%s", format))
+		return
+	}
 	f, err := h.parseFeed(ctx, r.URL.Query(), 0, 100_000_000)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -108,6 +121,9 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		rows int
 	)
 	if format == "csv" {
+		if excel == "1" {
+			bw.WriteString("\ufeff")
+		}
 		cw = &csvRows{w: bw, loc: h.opt.Location}
 		cw.header(exportColumns)
 	} else {

@@ -13,18 +13,19 @@ import (
 
 // inboxData is what the mentions page shows.
 type inboxData struct {
-	CSRF      string
-	Me        Actor        // who is looking (auth.go)
-	Filter    url.Values   // the view's filters, to refill the form
-	View      template.URL // the same, encoded, for links and the triage form
-	Next      template.URL // the next page's URL ("" at the end)
-	Page      FeedPage
-	Brands    []string
-	Options   map[string][]string // valid values of each select
-	Message   string
-	Error     string
-	ExportCSV template.URL
-	ExportJL  template.URL
+	CSRF        string
+	Me          Actor        // who is looking (auth.go)
+	Filter      url.Values   // the view's filters, to refill the form
+	View        template.URL // the same, encoded, for links and the triage form
+	Next        template.URL // the next page's URL ("" at the end)
+	Page        FeedPage
+	Brands      []string
+	Options     map[string][]string // valid values of each select
+	Message     string
+	Error       string
+	ExportCSV   template.URL
+	ExportExcel template.URL // the CSV with a byte-order mark, for Excel
+	ExportJL    template.URL
 }
 
 // serveInbox renders GET /mentions: filters, search, the page of rows with
@@ -80,6 +81,9 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	exp.Set("format", "csv")
 	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
+	exp.Set("excel", "1")
+	d.ExportExcel = template.URL("/api/mentions/export?" + exp.Encode())
+	exp.Del("excel")
 	exp.Set("format", "jsonl")
 	d.ExportJL = template.URL("/api/mentions/export?" + exp.Encode())
 	h.renderStatus(w, r, status, "inbox.html", d)

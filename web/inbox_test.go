@@ -582,3 +582,30 @@ func TestInboxNextPageKeepsLimit(t *testing.T) {
 		t.Errorf("the next page shows %d rows; want 2", n)
 	}
 }
+
+// TestExportForExcel: excel=1 starts the CSV with a UTF-8 byte-order mark,
+// so Excel shows "café" and emoji as written rather than in its legacy
+// code page; the plain CSV stays without one (a script reads "id"), and
+// the inbox links both. Before, there was no way to get a CSV Excel reads
+// right.
+func TestExportForExcel(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme&excel=1", nil)
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Body.String(), "\ufeffid,") {
+		t.Fatalf("excel=1: %d %q; want a CSV starting with a byte-order mark", w.Code, w.Body.String()[:min(20, w.Body.Len())])
+	}
+	w = do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme", nil)
+	if !strings.HasPrefix(w.Body.String(), "id,") {
+		t.Errorf("plain CSV starts %q; want id, with no mark", w.Body.String()[:min(20, w.Body.Len())])
+	}
+	for _, bad := range []string{"format=jsonl&excel=1", "format=csv&excel=yes"} {
+		if w := do(t, h, "GET", "/api/mentions/export?"+bad, nil); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "excel") {
+			t.Errorf("%s: %d %s; want a 400 naming excel", bad, w.Code, w.Body.String())
+		}
+	}
+	w = do(t, h, "GET", "/mentions?brand=Acme", nil)
+	if !strings.Contains(w.Body.String(), `id="export-excel"`) || !strings.Contains(w.Body.String(), "excel=1") {
+		t.Errorf("the inbox does not link the CSV for Excel")
+	}
+}
