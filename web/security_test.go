@@ -275,3 +275,33 @@ func TestLoginThrottledPerUser(t *testing.T) {
 		t.Errorf("failed logins do not log the user's count:\n%s", e.log)
 	}
 }
+
+// TestHSTSOverHTTPS: over HTTPS every response, a refusal, a missing
+// asset and a misdirected request included, tells the browser to come
+// back only over HTTPS (Strict-Transport-Security), so a later plain
+// http:// link or a network attacker's downgrade cannot expose the
+// session cookie or the login form; over plain HTTP it is not sent
+// (browsers ignore it there, and it would pin a dashboard that has no
+// TLS).
+func TestHSTSOverHTTPS(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{Listen: "0.0.0.0:8443", Token: "tok-0123456789"})
+	for _, tc := range []struct{ target, host string }{
+		{"https://127.0.0.1:8443/api/brands", "127.0.0.1:8443"},
+		{"https://127.0.0.1:8443/static/missing.js", "127.0.0.1:8443"},
+		{"https://127.0.0.1:8443/", "evil.example"},
+	} {
+		r := httptest.NewRequest("GET", tc.target, nil)
+		r.Host = tc.host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Header().Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+			t.Errorf("HTTPS %s (Host %s): %d with Strict-Transport-Security %q; want max-age", tc.target, tc.host, w.Code, got)
+		}
+	}
+	r := httptest.NewRequest("GET", "http://127.0.0.1:8443/api/brands", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got := w.Header().Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("plain HTTP: Strict-Transport-Security %q; want none", got)
+	}
+}

@@ -230,6 +230,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
+	if h.secureRequest(r) {
+		// Browsers then come back only over HTTPS, for a year: a plain
+		// http:// link or a downgrade cannot expose the login form.
+		hd.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	if r.URL.Path != "/healthz" && !h.hosts.allows(r.Host) {
 		// DNS rebinding: a page under another name reached this address.
 		httpError(w, r, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
