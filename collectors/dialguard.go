@@ -273,6 +273,10 @@ func portNumber(s string) uint16 {
 // address the guard then lets through. The proxy resolves and dials the
 // target, so DialContext never sees its address: the target is judged
 // here instead (checkProxied).
+//
+// A direct request to a proxy's own address (http://localhost:3128/ with
+// HTTPS_PROXY=http://localhost:3128, which Go never proxies) is judged
+// here too, as DialContext lets every dial to that address through.
 func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
 	u, err := g.envProxy(req)
 	if u != nil && err == nil {
@@ -280,16 +284,27 @@ func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
 			return nil, err
 		}
 	}
-	if u != nil {
-		port := u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[u.Scheme]
+	if u == nil && err == nil && g.isProxy(hostPort(req.URL)) {
+		if err := g.checkTarget(req.Context(), req.URL.Hostname(), false); err != nil {
+			return nil, err
 		}
+	}
+	if u != nil {
 		g.mu.Lock()
-		g.proxies[net.JoinHostPort(u.Hostname(), port)] = true
+		g.proxies[hostPort(u)] = true
 		g.mu.Unlock()
 	}
 	return u, err
+}
+
+// hostPort is u's host and port, the port its scheme's default when
+// none is written, in lower case: the address a dial to it names.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[u.Scheme]
+	}
+	return strings.ToLower(net.JoinHostPort(u.Hostname(), port))
 }
 
 // checkProxied judges a target that a proxy will resolve: its address
@@ -297,6 +312,13 @@ func (g *dialGuard) proxy(req *http.Request) (*url.URL, error) {
 // name this host cannot resolve is left to the proxy (on split-horizon
 // networks only the proxy can), whose own egress policy must then hold.
 func (g *dialGuard) checkProxied(ctx context.Context, host string) error {
+	return g.checkTarget(ctx, host, true)
+}
+
+// checkTarget judges host: its address, or every address its name
+// resolves to. A name that does not resolve passes when unresolvedOK,
+// else it is the error.
+func (g *dialGuard) checkTarget(ctx context.Context, host string, unresolvedOK bool) error {
 	if ip, ok := hostIP(host); ok {
 		return g.check("", ip)
 	}
@@ -305,7 +327,10 @@ func (g *dialGuard) checkProxied(ctx context.Context, host string) error {
 	}
 	ips, err := g.lookup(ctx, host)
 	if err != nil {
-		return nil
+		if unresolvedOK {
+			return nil
+		}
+		return fmt.Errorf("resolving %s: %w", host, err)
 	}
 	for _, ip := range ips {
 		if err := g.check(host, ip); err != nil {
@@ -318,7 +343,7 @@ func (g *dialGuard) checkProxied(ctx context.Context, host string) error {
 func (g *dialGuard) isProxy(addr string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.proxies[addr]
+	return g.proxies[strings.ToLower(addr)]
 }
 
 // checkURL refuses a URL whose scheme is not http(s), and one that names

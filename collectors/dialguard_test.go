@@ -239,3 +239,40 @@ func TestBlockedReasonLegacyIPv6(t *testing.T) {
 		t.Errorf("::1 with allow_loopback: %q", got)
 	}
 }
+
+// TestRedirectToProxyAddressJudged: dials to the proxy's address are let
+// through unjudged, as the proxy is usually internal. A redirect to that
+// very address (http://localhost:3128/ with HTTPS_PROXY=http://localhost:3128,
+// which Go never sends through the proxy) is a direct request, and must be
+// judged like any other: else a feed reaches the proxy's own pages (its
+// cache manager) from the internet.
+func TestRedirectToProxyAddressJudged(t *testing.T) {
+	var admin atomic.Int32
+	var port string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Host == "" { // origin form: a request to the proxy itself
+			admin.Add(1)
+			w.Write([]byte("proxy manager page"))
+			return
+		}
+		http.Redirect(w, r, "http://localhost:"+port+"/squid-internal-mgr/info", http.StatusFound)
+	}))
+	defer proxy.Close()
+	port = proxy.URL[strings.LastIndex(proxy.URL, ":")+1:]
+	c := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, RetryMax: -1})
+	c.guard.lookup = fakeResolver(map[string]string{"localhost": "127.0.0.1", "public.example": "93.184.216.34"})
+	proxyURL, _ := url.Parse("http://localhost:" + port)
+	c.guard.envProxy = func(r *http.Request) (*url.URL, error) {
+		if r.URL.Hostname() == "localhost" {
+			return nil, nil // as http.ProxyFromEnvironment: never for localhost
+		}
+		return proxyURL, nil
+	}
+	_, err := c.Get(context.Background(), "http://public.example/feed", nil)
+	if !errors.Is(err, ErrBlockedAddress) {
+		t.Errorf("redirect to the proxy's own address: err %v, want ErrBlockedAddress", err)
+	}
+	if n := admin.Load(); n != 0 {
+		t.Errorf("the proxy's own page was fetched %d times", n)
+	}
+}

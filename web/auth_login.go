@@ -159,6 +159,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.throttled(w, r, client, d)
 		return
 	}
+	if d := h.userLogins.wait(userKey(name), now); d > 0 {
+		h.userThrottled(w, r, client, name, d)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	user, err := h.checkPassword(ctx, name, password)
@@ -170,12 +174,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		n := h.logins.fail(client, now)
-		h.opt.Log.Warn("login failed", "client", client, "user", clipLog(name), "failures", n)
+		un := h.userLogins.fail(userKey(name), now)
+		h.opt.Log.Warn("login failed", "client", client, "user", clipLog(name), "failures", n, "user_failures", un)
 		p.Error = err.Error()
 		h.renderLogin(w, r, http.StatusUnauthorized, p)
 		return
 	}
 	h.logins.succeed(client)
+	h.userLogins.succeed(userKey(name))
 	cookie, id := newSessionSecret()
 	ttl := h.opt.Auth.Users.SessionTTL.Or(mw.DefaultSessionTTL)
 	se := store.Session{ID: id, User: user, Created: now.UTC(), Expires: now.UTC().Add(ttl)}

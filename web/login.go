@@ -20,14 +20,26 @@ import (
 // credentials are checked, so a guesser learns nothing. Requests without
 // credentials (a browser's first request, before it asks for a password)
 // cost nothing.
+//
+// Failed passwords are also throttled per user name (the login form's, or
+// basic auth's), whatever the address: guessers spread over many addresses
+// get userBurst, then one guess per userRefill at one user between them.
+// The user's budget is larger and refills faster than a client's, so one
+// address, held to a client's pace, cannot lock a user out.
 const (
 	loginBurst   = 10
 	loginRefill  = 20 * time.Second // 3 guesses a minute, 4,320 a day at most
-	loginClients = 10000            // clients tracked; full buckets are dropped first
+	userBurst    = 30
+	userRefill   = 5 * time.Second // 12 guesses a minute at one user, from all addresses
+	loginClients = 10000           // clients (or users) tracked; full buckets are dropped first
 )
 
 // loginThrottle is shared by every request goroutine; mu guards clients.
+// It keys its buckets by client address (throttleKey), or by user name
+// (userKey).
 type loginThrottle struct {
+	burst   float64
+	refill  time.Duration
 	mu      sync.Mutex
 	clients map[string]*loginBucket
 }
@@ -38,17 +50,21 @@ type loginBucket struct {
 	failures int       // since the last success, for the log
 }
 
-func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{clients: map[string]*loginBucket{}}
+func newLoginThrottle(burst int, refill time.Duration) *loginThrottle {
+	return &loginThrottle{burst: float64(burst), refill: refill, clients: map[string]*loginBucket{}}
 }
 
 // refill brings b up to now.
-func (b *loginBucket) refill(now time.Time) {
+func (lt *loginThrottle) refillBucket(b *loginBucket, now time.Time) {
 	if d := now.Sub(b.at); d > 0 {
-		b.tokens = math.Min(loginBurst, b.tokens+d.Seconds()/loginRefill.Seconds())
+		b.tokens = math.Min(lt.burst, b.tokens+d.Seconds()/lt.refill.Seconds())
 		b.at = now
 	}
 }
+
+// userKey is the bucket of the failed passwords given for user name: never
+// an address (throttleKey leaves it as is).
+func userKey(name string) string { return "user:" + clipBytes(name, 256) }
 
 // throttleKey is the bucket a client's failures count against: its IPv4
 // address, or its IPv6 /64. One host is usually given a whole /64, and
@@ -78,11 +94,11 @@ func (lt *loginThrottle) wait(client string, now time.Time) time.Duration {
 	if !ok {
 		return 0
 	}
-	b.refill(now)
+	lt.refillBucket(b, now)
 	if b.tokens >= 1 {
 		return 0
 	}
-	return time.Duration((1 - b.tokens) * float64(loginRefill))
+	return time.Duration((1 - b.tokens) * float64(lt.refill))
 }
 
 // fail takes a token from client and returns its failures so far.
@@ -95,10 +111,10 @@ func (lt *loginThrottle) fail(client string, now time.Time) int {
 		if len(lt.clients) >= loginClients {
 			lt.prune(now)
 		}
-		b = &loginBucket{tokens: loginBurst, at: now}
+		b = &loginBucket{tokens: lt.burst, at: now}
 		lt.clients[client] = b
 	}
-	b.refill(now)
+	lt.refillBucket(b, now)
 	b.tokens = math.Max(0, b.tokens-1)
 	b.failures++
 	return b.failures
@@ -118,8 +134,8 @@ func (lt *loginThrottle) succeed(client string) {
 // of clients); called with mu held.
 func (lt *loginThrottle) prune(now time.Time) {
 	for c, b := range lt.clients {
-		b.refill(now)
-		if b.tokens >= loginBurst {
+		lt.refillBucket(b, now)
+		if b.tokens >= lt.burst {
 			delete(lt.clients, c)
 		}
 	}
@@ -137,9 +153,14 @@ func hasCredentials(r *http.Request) bool { return r.Header.Get("Authorization")
 // /healthz only.
 func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Request {
 	client, now := h.clientIP(r), h.opt.Now()
+	basicUser, _, basic := r.BasicAuth()
 	if hasCredentials(r) {
 		if d := h.logins.wait(client, now); d > 0 {
 			h.throttled(w, r, client, d)
+			return nil
+		}
+		if d := h.userLogins.wait(userKey(basicUser), now); basic && d > 0 {
+			h.userThrottled(w, r, client, basicUser, d)
 			return nil
 		}
 	}
@@ -149,6 +170,9 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Reque
 	if err == nil {
 		if hasCredentials(r) {
 			h.logins.succeed(client)
+			if basic {
+				h.userLogins.succeed(userKey(basicUser))
+			}
 		}
 		return withActor(r, a)
 	}
@@ -164,12 +188,13 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) *http.Reque
 		ae = &authError{status: http.StatusInternalServerError, msg: err.Error()}
 	}
 	if ae.count {
-		user, _, _ := r.BasicAuth()
-		if user == "" {
-			user = "(bearer token)"
-		}
 		n := h.logins.fail(client, now)
-		h.opt.Log.Warn("login failed", "client", client, "user", clipLog(user), "failures", n)
+		if basic {
+			un := h.userLogins.fail(userKey(basicUser), now)
+			h.opt.Log.Warn("login failed", "client", client, "user", clipLog(basicUser), "failures", n, "user_failures", un)
+		} else {
+			h.opt.Log.Warn("login failed", "client", client, "user", "(bearer token)", "failures", n)
+		}
 	}
 	if ae.status == http.StatusUnauthorized {
 		h.challenge(w)
@@ -184,6 +209,15 @@ func (h *Handler) throttled(w http.ResponseWriter, r *http.Request, client strin
 	h.opt.Log.Warn("login throttled", "client", client, "retry_after_seconds", secs)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	httpError(w, r, "too many failed logins from this address: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
+}
+
+// userThrottled answers 429 to a login as a user with no failed
+// passwords left, whichever address it comes from.
+func (h *Handler) userThrottled(w http.ResponseWriter, r *http.Request, client, user string, d time.Duration) {
+	secs := int(math.Ceil(d.Seconds()))
+	h.opt.Log.Warn("login throttled", "client", client, "user", clipLog(user), "retry_after_seconds", secs)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	httpError(w, r, "too many failed logins as this user: try again in "+strconv.Itoa(secs)+"s", http.StatusTooManyRequests)
 }
 
 // challenge names the schemes a client may authenticate with.

@@ -9,7 +9,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -229,5 +231,77 @@ func TestStaticAssetsVersioned(t *testing.T) {
 		if w.Code != http.StatusOK || w.Header().Get("Cache-Control") != cc {
 			t.Errorf("%s: %d, Cache-Control %q, want %q", target, w.Code, w.Header().Get("Cache-Control"), cc)
 		}
+	}
+}
+
+// TestLoginThrottledPerUser: guesses at one user's password spread over
+// many addresses, each failing only once, still drain that user's budget:
+// then even the right password gets 429 with Retry-After, from any
+// address, on the login form and with basic auth, while other users log
+// in; the budget refills with time.
+func TestLoginThrottledPerUser(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{Username: "ops", Password: "bootstrap-pw-1"})
+	client := func(i int) string { return fmt.Sprintf("203.0.113.%d", i%250+1) }
+	var codes []int
+	for i := range userBurst + 1 {
+		codes = append(codes, e.login("ana", "guess"+strconv.Itoa(i), client(i)).Code)
+	}
+	if codes[0] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
+		t.Fatalf("wrong passwords for ana, each from a new address: %v; want 401 first, 429 at the end", codes)
+	}
+	w := e.login("ana", "agent-password-22", "198.51.100.77")
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("ana's right password from a fresh address while her budget is spent: %d (Retry-After %q); want 429",
+			w.Code, w.Header().Get("Retry-After"))
+	}
+	if w := e.login("ada", "admin-password-333", "198.51.100.78"); w.Code != http.StatusSeeOther {
+		t.Fatalf("another user: %d; want 303", w.Code)
+	}
+	for i := range userBurst + 1 {
+		r := httptest.NewRequest("GET", "/api/me", nil)
+		r.Host, r.RemoteAddr = "127.0.0.1:8080", client(i+100)+":40000"
+		r.SetBasicAuth("ops", "guess"+strconv.Itoa(i))
+		e.h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if code, _ := e.me(t, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("ops:bootstrap-pw-1"))); code != http.StatusTooManyRequests {
+		t.Fatalf("basic auth as ops after %d wrong passwords from many addresses: %d; want 429", userBurst+1, code)
+	}
+	ra, _ := strconv.Atoi(w.Header().Get("Retry-After"))
+	e.advance(time.Duration(ra) * time.Second)
+	if w := e.login("ana", "agent-password-22", "198.51.100.77"); w.Code != http.StatusSeeOther {
+		t.Fatalf("after Retry-After: %d; want 303", w.Code)
+	}
+	if !strings.Contains(e.log.String(), `"user_failures":`) {
+		t.Errorf("failed logins do not log the user's count:\n%s", e.log)
+	}
+}
+
+// TestHSTSOverHTTPS: over HTTPS every response, a refusal, a missing
+// asset and a misdirected request included, tells the browser to come
+// back only over HTTPS (Strict-Transport-Security), so a later plain
+// http:// link or a network attacker's downgrade cannot expose the
+// session cookie or the login form; over plain HTTP it is not sent
+// (browsers ignore it there, and it would pin a dashboard that has no
+// TLS).
+func TestHSTSOverHTTPS(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{Listen: "0.0.0.0:8443", Token: "tok-0123456789"})
+	for _, tc := range []struct{ target, host string }{
+		{"https://127.0.0.1:8443/api/brands", "127.0.0.1:8443"},
+		{"https://127.0.0.1:8443/static/missing.js", "127.0.0.1:8443"},
+		{"https://127.0.0.1:8443/", "evil.example"},
+	} {
+		r := httptest.NewRequest("GET", tc.target, nil)
+		r.Host = tc.host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Header().Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+			t.Errorf("HTTPS %s (Host %s): %d with Strict-Transport-Security %q; want max-age", tc.target, tc.host, w.Code, got)
+		}
+	}
+	r := httptest.NewRequest("GET", "http://127.0.0.1:8443/api/brands", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got := w.Header().Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("plain HTTP: Strict-Transport-Security %q; want none", got)
 	}
 }

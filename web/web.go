@@ -111,12 +111,13 @@ type Handler struct {
 	csrf      *http.CrossOriginProtection
 	// csrfToken is the token the page hands to htmx (hosts.go): a POST
 	// authenticated by what a browser sends by itself must carry it.
-	csrfToken string
-	hosts     hostSet        // names served (hosts.go)
-	logins    *loginThrottle // failed logins per client (login.go)
-	users     store.UserStore
-	proxies   []netip.Prefix // web.proxy.trusted
-	hashSlots chan struct{}  // password verifications running (auth_login.go)
+	csrfToken  string
+	hosts      hostSet        // names served (hosts.go)
+	logins     *loginThrottle // failed logins per client (login.go)
+	userLogins *loginThrottle // failed passwords per user name (login.go)
+	users      store.UserStore
+	proxies    []netip.Prefix // web.proxy.trusted
+	hashSlots  chan struct{}  // password verifications running (auth_login.go)
 	// writes is held by the request that reads, changes and saves triage
 	// or an alert (lockWrites), so that two agents' changes to the same
 	// mention or alert at once both land instead of the later save
@@ -167,8 +168,9 @@ func New(opt Options) (*Handler, error) {
 		return nil, errors.New("web: web.users.enabled needs a store that keeps users")
 	}
 	h := &Handler{opt: opt, mux: http.NewServeMux(), page: pt, csrf: http.NewCrossOriginProtection(),
-		csrfToken: newCSRFToken(opt.Links), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(),
-		users: opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots), writes: make(chan struct{}, 1)}
+		csrfToken: newCSRFToken(opt.Links), hosts: newHostSet(opt.Auth), logins: newLoginThrottle(loginBurst, loginRefill),
+		userLogins: newLoginThrottle(userBurst, userRefill),
+		users:      opt.Users, proxies: proxies, hashSlots: make(chan struct{}, passwordSlots), writes: make(chan struct{}, 1)}
 	h.metrics = newMetrics(h)
 	h.snapshots.kick(h.opt) // the first /metrics scrape then finds a snapshot
 	h.static = http.StripPrefix("/static/", http.FileServerFS(static))
@@ -228,6 +230,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
+	if h.secureRequest(r) {
+		// Browsers then come back only over HTTPS, for a year: a plain
+		// http:// link or a downgrade cannot expose the login form.
+		hd.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	if r.URL.Path != "/healthz" && !h.hosts.allows(r.Host) {
 		// DNS rebinding: a page under another name reached this address.
 		httpError(w, r, "misdirected request: this dashboard answers to its listen address, localhost, IP addresses and web.hosts; "+
