@@ -101,7 +101,8 @@ func (b *Bluesky) Init(env collectors.Env) error {
 // the results, or max_pages (older surplus is then skipped with a
 // warning). The mark moves only when a query completes; when a later page
 // fails, the posts already read are returned and remembered in Seen, so the
-// next run re-reads that window without duplicates.
+// next run re-reads that window without duplicates. A 429 stops the run:
+// the queries not yet read wait until the limit's reset.
 func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	now := b.env.Now()
@@ -128,11 +129,11 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 			}
 		}
 		if err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("bluesky: searching %q: %w", q, err)
+			if firstErr == nil || collectors.IsRateLimited(err) {
+				firstErr = fmt.Errorf("bluesky: searching %q: %w", q, err) // a 429's wait reaches the scheduler
 			}
-			if collectors.IsAuth(err) {
-				break // the same session fails every query
+			if collectors.IsAuth(err) || collectors.IsRateLimited(err) {
+				break // the same session fails every query; the account's limit holds for all
 			}
 			continue
 		}
