@@ -139,7 +139,12 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 		}
 		next.Extra[key] = newest.UTC().Format(time.RFC3339Nano)
 	}
-	if b.reach && len(out) > 0 && firstErr == nil {
+	// The posts of the queries that were read get their reach even when a
+	// later query failed: they are not returned again, so reach missing
+	// now is missing for good (and with it the high-reach alert). Only a
+	// dead session or the rate limit, which would refuse getProfiles too,
+	// leave it at 0.
+	if b.reach && len(out) > 0 && !collectors.IsAuth(firstErr) && !collectors.IsRateLimited(firstErr) {
 		b.addReach(ctx, out)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })

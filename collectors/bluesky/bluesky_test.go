@@ -483,3 +483,30 @@ func TestRateLimitStopsTheOtherQueries(t *testing.T) {
 		t.Errorf("%d searches; want 1: the run stops at the 429 instead of sending the other queries into the same limit", s)
 	}
 }
+
+// A query that fails does not cost the posts of the queries read before it
+// their author reach: they are not returned again, so a reach missing now
+// is missing for good.
+func TestReachKeptWhenALaterQueryFails(t *testing.T) {
+	fake := newFake(t)
+	fake.hook = func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("q") != "acme" {
+			w.WriteHeader(502)
+			w.Write([]byte("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"))
+			return
+		}
+		fake.search(w, r)
+	}
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "handle: '@"+handle+"'\napp_password: "+password+"\nservice: "+srv.URL) // one query per keyword
+	items, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 502)
+	if len(items) != 4 {
+		t.Fatalf("items = %d, want the 4 posts of the first query", len(items))
+	}
+	for _, it := range items {
+		if want := uint32(fake.followers[it.Author]); it.AuthorReach != want {
+			t.Errorf("%s by %s: reach %d, want %d", it.NativeID, it.Author, it.AuthorReach, want)
+		}
+	}
+}
