@@ -75,6 +75,15 @@ func IsAuth(err error) bool {
 	return errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden)
 }
 
+// IsRateLimited reports whether err is a 429: the service asks us to wait
+// (until RetryAfter, when it said). A collector that reads several
+// queries, streams or storefronts from one service stops at the first 429
+// instead of sending the rest into the same limit.
+func IsRateLimited(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && he.Status == http.StatusTooManyRequests
+}
+
 // RetryAfter returns how long the service asked us to wait, if it did.
 func RetryAfter(err error) (time.Duration, bool) {
 	var he *HTTPError

@@ -93,7 +93,8 @@ func (a *AppStore) Init(env collectors.Env) error {
 // the newest review time, and "lastid:<country>", the highest review id,
 // for entries without a date) or max_pages. When a later page fails, reviews
 // already read are returned and remembered in cursor Seen while the mark
-// stays, so the next run re-reads the window without duplicates.
+// stays, so the next run re-reads the window without duplicates. A 429
+// stops the run: the storefronts not yet read wait until the limit resets.
 func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	var out []mw.Mention
@@ -116,8 +117,11 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 			for _, m := range items {
 				next.Remember(m.NativeID)
 			}
-			if firstErr == nil {
-				firstErr = fmt.Errorf("appstore: app %s, storefront %s: %w", a.AppID, c, err)
+			if firstErr == nil || collectors.IsRateLimited(err) {
+				firstErr = fmt.Errorf("appstore: app %s, storefront %s: %w", a.AppID, c, err) // a 429's wait reaches the scheduler
+			}
+			if collectors.IsRateLimited(err) {
+				break // every storefront is on the same host and limit
 			}
 			continue
 		}

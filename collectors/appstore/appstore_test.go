@@ -275,3 +275,17 @@ func TestFutureDatedReviewDoesNotStopTheSource(t *testing.T) {
 		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want us:11350000100 and the mark at now", ids, healed.Extra["since:us"], err)
 	}
 }
+
+// A 429 on the first storefront stops the run: every storefront is read
+// from the same host, and the scheduler waits for Retry-After.
+func TestRateLimitStopsTheOtherStorefronts(t *testing.T) {
+	rec := ct.Record(ct.Status(429, "slow down", "Retry-After", "60"))
+	srv := ct.Serve(t, rec.ServeHTTP)
+	src := ct.Build(t, Type, "app_id: '123456789'\ncountries: [us, id, gb]\nbase_url: "+srv.URL)
+	_, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 429)
+	ct.WantRetryAfter(t, err, time.Minute)
+	if paths := rec.Paths(); len(paths) != 1 {
+		t.Errorf("requests %q; want 1: the run stops at the 429 instead of sending the other storefronts into the same limit", paths)
+	}
+}

@@ -101,7 +101,8 @@ func (b *Bluesky) Init(env collectors.Env) error {
 // the results, or max_pages (older surplus is then skipped with a
 // warning). The mark moves only when a query completes; when a later page
 // fails, the posts already read are returned and remembered in Seen, so the
-// next run re-reads that window without duplicates.
+// next run re-reads that window without duplicates. A 429 stops the run:
+// the queries not yet read wait until the limit's reset.
 func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	now := b.env.Now()
@@ -128,17 +129,22 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 			}
 		}
 		if err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("bluesky: searching %q: %w", q, err)
+			if firstErr == nil || collectors.IsRateLimited(err) {
+				firstErr = fmt.Errorf("bluesky: searching %q: %w", q, err) // a 429's wait reaches the scheduler
 			}
-			if collectors.IsAuth(err) {
-				break // the same session fails every query
+			if collectors.IsAuth(err) || collectors.IsRateLimited(err) {
+				break // the same session fails every query; the account's limit holds for all
 			}
 			continue
 		}
 		next.Extra[key] = newest.UTC().Format(time.RFC3339Nano)
 	}
-	if b.reach && len(out) > 0 && firstErr == nil {
+	// The posts of the queries that were read get their reach even when a
+	// later query failed: they are not returned again, so reach missing
+	// now is missing for good (and with it the high-reach alert). Only a
+	// dead session or the rate limit, which would refuse getProfiles too,
+	// leave it at 0.
+	if b.reach && len(out) > 0 && !collectors.IsAuth(firstErr) && !collectors.IsRateLimited(firstErr) {
 		b.addReach(ctx, out)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })

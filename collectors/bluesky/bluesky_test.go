@@ -18,6 +18,7 @@ import (
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
 	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
 )
 
@@ -458,5 +459,54 @@ func TestThroughScheduler(t *testing.T) {
 	res := run.RunOnce(t, ct.Build(t, Type, strings.Replace(config(srv.URL), password, "wrong", 1)))
 	if !res.Stop || !strings.Contains(res.Err.Error(), "app_password") {
 		t.Fatalf("bad password run = %+v, want the source stopped naming app_password", res)
+	}
+}
+
+// A 429 on the first query stops the run: the other queries would spend
+// the same account's limit, and the scheduler waits until ratelimit-reset.
+func TestRateLimitStopsTheOtherQueries(t *testing.T) {
+	fake := newFake(t)
+	fake.hook = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("RateLimit-Limit", "3000")
+		w.Header().Set("RateLimit-Remaining", "0")
+		w.Header().Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(4*time.Minute).Unix(), 10))
+		xrpcErr(w, 429, "RateLimitExceeded", "Rate Limit Exceeded")
+	}
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "handle: '@"+handle+"'\napp_password: "+password+"\nservice: "+srv.URL) // one query per keyword
+	_, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 429)
+	if _, ok := collectors.RetryAfter(err); !ok {
+		t.Errorf("error %v asks for no wait", err)
+	}
+	if _, _, s := fake.counts(); s != 1 {
+		t.Errorf("%d searches; want 1: the run stops at the 429 instead of sending the other queries into the same limit", s)
+	}
+}
+
+// A query that fails does not cost the posts of the queries read before it
+// their author reach: they are not returned again, so a reach missing now
+// is missing for good.
+func TestReachKeptWhenALaterQueryFails(t *testing.T) {
+	fake := newFake(t)
+	fake.hook = func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("q") != "acme" {
+			w.WriteHeader(502)
+			w.Write([]byte("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"))
+			return
+		}
+		fake.search(w, r)
+	}
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "handle: '@"+handle+"'\napp_password: "+password+"\nservice: "+srv.URL) // one query per keyword
+	items, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 502)
+	if len(items) != 4 {
+		t.Fatalf("items = %d, want the 4 posts of the first query", len(items))
+	}
+	for _, it := range items {
+		if want := uint32(fake.followers[it.Author]); it.AuthorReach != want {
+			t.Errorf("%s by %s: reach %d, want %d", it.NativeID, it.Author, it.AuthorReach, want)
+		}
 	}
 }

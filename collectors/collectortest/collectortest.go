@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -296,4 +297,30 @@ func BenchParse[T any](b *testing.B, body []byte, items int, parse func([]byte) 
 		return json.Unmarshal(body, &r)
 	})
 	run("parse", func() error { return parse(body) })
+}
+
+// Recorder is a handler that records the path of each request it passes
+// to its handler, for tests that count what a run asked for.
+type Recorder struct {
+	h     http.HandlerFunc
+	mu    sync.Mutex
+	paths []string
+}
+
+// Record returns a Recorder in front of h.
+func Record(h http.HandlerFunc) *Recorder { return &Recorder{h: h} }
+
+// ServeHTTP records the request's path, then lets the handler answer.
+func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec.mu.Lock()
+	rec.paths = append(rec.paths, r.URL.Path)
+	rec.mu.Unlock()
+	rec.h(w, r)
+}
+
+// Paths returns the paths requested so far, in order.
+func (rec *Recorder) Paths() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return slices.Clone(rec.paths)
 }

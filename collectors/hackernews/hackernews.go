@@ -86,7 +86,8 @@ func (h *HackerNews) Init(env collectors.Env) error {
 // before the mark, for hits indexed late; the hits returned are remembered
 // in cursor Seen, so those read again are not returned twice. When a later
 // page fails, the mark stays, so the next run re-reads that window without
-// duplicates.
+// duplicates. A 429 stops the run: the queries not yet read wait until the
+// limit resets.
 func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	now := h.env.Now()
@@ -117,8 +118,11 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 			}
 		}
 		if err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("hackernews: searching %q: %w", q, err)
+			if firstErr == nil || collectors.IsRateLimited(err) {
+				firstErr = fmt.Errorf("hackernews: searching %q: %w", q, err) // a 429's wait reaches the scheduler
+			}
+			if collectors.IsRateLimited(err) {
+				break // Algolia's limit is per IP: the other queries wait until it resets
 			}
 			continue
 		}

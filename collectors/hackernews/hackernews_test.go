@@ -251,3 +251,17 @@ func benchPayload(b *testing.B) []byte {
 	out, _ := json.Marshal(r)
 	return out
 }
+
+// A 429 on the first query stops the run: Algolia limits by IP, so the
+// other queries would be refused too, and the scheduler waits.
+func TestRateLimitStopsTheOtherQueries(t *testing.T) {
+	rec := ct.Record(ct.Status(429, `{"message":"Too many requests"}`, "Retry-After", "120"))
+	srv := ct.Serve(t, rec.ServeHTTP)
+	src := ct.Build(t, Type, "base_url: "+srv.URL) // one query per keyword
+	_, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 429)
+	ct.WantRetryAfter(t, err, 120*time.Second)
+	if paths := rec.Paths(); len(paths) != 1 {
+		t.Errorf("%d requests; want 1: the run stops at the 429 instead of sending the other queries into the same limit", len(paths))
+	}
+}

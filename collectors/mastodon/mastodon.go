@@ -149,7 +149,8 @@ func hashtags(in []string) []string {
 // with the mark, the mark moves with every page read, even when a later
 // page fails. Search lists newest first whatever min_id says; see
 // readSearch. Statuses found by two streams, or read twice, are returned
-// once (cursor Seen).
+// once (cursor Seen). A 429 stops the run: the streams not yet read wait
+// with the rest of the source until the instance's limit resets.
 func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	var out []mw.Mention
@@ -163,10 +164,12 @@ func (m *Mastodon) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 			next.Remember(it.NativeID)
 			out = append(out, it)
 		}
-		if err != nil && firstErr == nil {
-			firstErr = err
-			if collectors.IsAuth(err) {
-				break // the same token fails every stream
+		if err != nil {
+			if firstErr == nil || collectors.IsRateLimited(err) {
+				firstErr = err // a 429 is returned, so the scheduler waits until its reset
+			}
+			if collectors.IsAuth(err) || collectors.IsRateLimited(err) {
+				break // the same token fails every stream; the instance's limit holds for all
 			}
 		}
 	}

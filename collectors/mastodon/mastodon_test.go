@@ -17,6 +17,7 @@ import (
 	gomastodon "github.com/mattn/go-mastodon"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
 	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
 )
 
@@ -372,4 +373,29 @@ func BenchmarkParse(b *testing.B) {
 		_, err := ParseTimeline(body, "mastodon.social")
 		return err
 	})
+}
+
+// A 429 on the first stream stops the run: the other streams would hit
+// the same instance's limit, and the scheduler waits until its reset.
+func TestRateLimitStopsTheOtherStreams(t *testing.T) {
+	rec := ct.Record(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/acme") {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", time.Now().Add(5*time.Minute).UTC().Format("2006-01-02T15:04:05.000000Z"))
+			w.WriteHeader(429)
+			w.Write([]byte(`{"error":"Too many requests"}`))
+			return
+		}
+		w.Write([]byte(`[]`))
+	})
+	srv := ct.Serve(t, rec.ServeHTTP)
+	src := ct.Build(t, Type, "server: "+srv.URL+"\nhashtags: [globex, acme, acmestore, kettle]")
+	_, _, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 429)
+	if _, ok := collectors.RetryAfter(err); !ok {
+		t.Errorf("error %v asks for no wait", err)
+	}
+	if paths := rec.Paths(); len(paths) != 2 {
+		t.Errorf("requests %q; want 2: the run stops at the 429 instead of sending the other streams into the same limit", paths)
+	}
 }

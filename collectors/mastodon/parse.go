@@ -72,7 +72,7 @@ func toMention(s *gomastodon.Status, host string) (mw.Mention, bool) {
 		URL:       textutil.Clean(s.URL),
 		Author:    textutil.Clean(acct(s.Account.Acct, host)),
 		Title:     textutil.PlainText(s.SpoilerText),
-		Text:      textutil.PlainText(s.Content),
+		Text:      textutil.PlainText(keepLinks(s.Content)),
 		Published: s.CreatedAt.UTC(),
 	}
 	if m.URL == "" {

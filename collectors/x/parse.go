@@ -119,7 +119,7 @@ func Parse(body []byte) (Page, error) {
 func toMention(t *Tweet, u *User) mw.Mention {
 	m := mw.Mention{
 		Type:     Type,
-		NativeID: t.ID,
+		NativeID: originalID(t),
 		URL:      "https://x.com/i/web/status/" + t.ID,
 		Text:     textutil.PlainText(t.Text), // the API escapes &, < and >
 	}
@@ -141,6 +141,17 @@ func toMention(t *Tweet, u *User) mw.Mention {
 		m.Published = time.Unix(0, 0).UTC()
 	}
 	return m
+}
+
+// originalID is the id of the post's first version. An edit is a new post
+// with a new id, and search returns the latest version, whose
+// edit_history_tweet_ids lists every version oldest first: keyed by the
+// first, an edited post is the mention already collected, not a second one.
+func originalID(t *Tweet) string {
+	if len(t.EditHistoryTweetIDs) > 0 && validID(t.EditHistoryTweetIDs[0]) {
+		return t.EditHistoryTweetIDs[0]
+	}
+	return t.ID
 }
 
 // validID: tweet ids are decimal.

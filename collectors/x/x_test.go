@@ -366,3 +366,36 @@ func TestOnlyErrorsTextIsBounded(t *testing.T) {
 		t.Errorf("error message of %d bytes: the service's text is not bounded", len(msg))
 	}
 }
+
+// An edit is a new post with a new id; search then returns that latest
+// version, with the first version's id first in edit_history_tweet_ids.
+// It is the mention already stored, not a second one.
+func TestEditedPostIsNotASecondMention(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, conf+"\nbase_url: "+srv.URL)
+	run := ct.NewRunner()
+	if res := run.RunOnce(t, src); res.Err != nil || res.Items != 4 {
+		t.Fatalf("first run: %+v", res)
+	}
+	fake.mu.Lock()
+	orig := fake.tweets[1]
+	edited := orig
+	edited.ID = "1992559999999999999"
+	edited.Text = "The Acme Store kettle <3 boils fast. EDIT: the lid broke after a week"
+	edited.CreatedAt = "2026-11-24T09:50:00.000Z"
+	edited.EditHistoryTweetIDs = []string{orig.ID, edited.ID}
+	fake.tweets = append([]Tweet{edited}, append(fake.tweets[:1:1], fake.tweets[2:]...)...)
+	fake.mu.Unlock()
+
+	items, _, err := ct.Collect(t, src, mw.Cursor{LastID: "1992551234567890005"})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("run after the edit = %d items, %v; want the edited post", len(items), err)
+	}
+	if m := items[0]; m.NativeID != orig.ID || m.URL != "https://x.com/devon/status/"+edited.ID {
+		t.Errorf("edited post: native id %q, url %q; want the first version's id %q and the latest version's URL", m.NativeID, m.URL, orig.ID)
+	}
+	if res := run.RunOnce(t, src); res.Err != nil || res.Items != 0 {
+		t.Fatalf("run after the edit stored %d items, %v; want 0: the edit is the post already stored", res.Items, res.Err)
+	}
+}

@@ -226,7 +226,12 @@ func (y *YouTube) threads(ctx context.Context, t target, since time.Time, cur *m
 		body, err := y.get(ctx, "commentThreads", v)
 		n += costList
 		if err != nil {
-			if skippable(err) {
+			switch {
+			case t.param != "videoId" && notFound(err):
+				// The source's one list: skipped, the source would collect
+				// nothing on every run without a word.
+				return out, n, fmt.Errorf("youtube: channel_id %s was not found (check it: the UC... id of the channel, not its @handle; a deleted or terminated channel has none): %w", t.id, err)
+			case skippable(err):
 				y.env.Log.Info("youtube comments unavailable; skipped", t.param, t.id, "err", err)
 				return out, n, nil
 			}
@@ -304,11 +309,17 @@ func skippable(err error) bool {
 	if !errors.As(err, &he) {
 		return false
 	}
-	if he.Status == http.StatusNotFound {
+	if notFound(he) {
 		return true
 	}
 	return he.Status == http.StatusForbidden && (strings.Contains(he.Snippet, "commentsDisabled") ||
 		strings.Contains(he.Snippet, "disabled comments") || strings.Contains(he.Snippet, "list#videoId"))
+}
+
+// notFound reports a 404: channelNotFound, videoNotFound.
+func notFound(err error) bool {
+	var he *collectors.HTTPError
+	return errors.As(err, &he) && he.Status == http.StatusNotFound
 }
 
 // untilQuotaReset is the time until the next midnight in Pacific time.

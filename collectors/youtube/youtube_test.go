@@ -481,3 +481,19 @@ func TestQuotaWarning(t *testing.T) {
 		}
 	}
 }
+
+// Channel mode reads one list: a channel that is not found (a typo that
+// still looks like a UC id, a deleted channel) is an error naming
+// channel_id, not a run that succeeds with nothing on every run.
+func TestChannelNotFoundIsAnError(t *testing.T) {
+	fake := newFake(t)
+	fake.hook = ct.Status(404, `{"error":{"code":404,"message":"The channel identified by the \u003ccode\u003eallThreadsRelatedToChannelId\u003c/code\u003e parameter could not be found.","errors":[{"message":"The channel could not be found.","domain":"youtube.commentThread","reason":"channelNotFound","location":"allThreadsRelatedToChannelId","locationType":"parameter"}]}}`)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "api_key: "+key+"\nchannel_id: "+channel+"\nbase_url: "+srv.URL)
+	_, cur, err := ct.Collect(t, src, mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 404)
+	ct.WantErrorContains(t, err, "youtube", "channel_id "+channel+" was not found", "channelNotFound")
+	if !cur.LastTime.IsZero() {
+		t.Errorf("mark moved to %v", cur.LastTime)
+	}
+}
