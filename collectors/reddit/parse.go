@@ -1,6 +1,7 @@
 package reddit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -57,21 +58,36 @@ type Page struct {
 
 // Parse decodes one search listing into raw mentions.
 func Parse(body []byte) (Page, error) {
-	var l Listing
-	if err := json.Unmarshal(body, &l); err != nil {
-		return Page{}, fmt.Errorf("decoding Reddit listing: %w (the API changed or a proxy answered)", err)
-	}
-	if l.Kind != "" && l.Kind != "Listing" {
-		return Page{}, fmt.Errorf("decoding Reddit listing: got kind %q, want Listing", l.Kind)
-	}
-	p := Page{Items: make([]mw.Mention, 0, len(l.Data.Children))}
-	if l.Data.After != nil {
-		p.After = *l.Data.After
-	}
-	for i := range l.Data.Children {
-		if m, ok := toMention(&l.Data.Children[i]); ok {
-			p.Items = append(p.Items, m)
+	var ls []Listing
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		// A search for several result types (type: link,comment) may
+		// answer with one listing per type, in an array.
+		if err := json.Unmarshal(body, &ls); err != nil {
+			return Page{}, fmt.Errorf("decoding Reddit listings: %w (the API changed or a proxy answered)", err)
 		}
+	} else {
+		var l Listing
+		if err := json.Unmarshal(body, &l); err != nil {
+			return Page{}, fmt.Errorf("decoding Reddit listing: %w (the API changed or a proxy answered)", err)
+		}
+		ls = []Listing{l}
+	}
+	var p Page
+	for _, l := range ls {
+		if l.Kind != "" && l.Kind != "Listing" {
+			return Page{}, fmt.Errorf("decoding Reddit listing: got kind %q, want Listing", l.Kind)
+		}
+		if l.Data.After != nil && *l.Data.After != "" {
+			p.After = *l.Data.After // the last listing's that pages on
+		}
+		for i := range l.Data.Children {
+			if m, ok := toMention(&l.Data.Children[i]); ok {
+				p.Items = append(p.Items, m)
+			}
+		}
+	}
+	if p.Items == nil {
+		p.Items = []mw.Mention{}
 	}
 	return p, nil
 }

@@ -165,3 +165,41 @@ func TestFutureDatedPostDoesNotStopTheSource(t *testing.T) {
 		t.Fatalf("from a mark saved in 2100: %v (mark %s), %v; want t3_new and the mark at now", items, healed.LastTime, err)
 	}
 }
+
+// TestSearchAnswersAnArrayOfListings: a search for several result types
+// (type: link,comment) may answer with an array of listings, one per type,
+// as Reddit's own API client handles; each listing's posts and comments
+// are read, and the page continues from the listing that pages on.
+// Before, the array failed to decode on every run.
+func TestSearchAnswersAnArrayOfListings(t *testing.T) {
+	raw, err := os.ReadFile("testdata/raw_json_markdown.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page2, err := os.ReadFile("testdata/search_page2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := Parse(page2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paged := strings.Replace(string(raw), `"after": null`, `"after": "t3_next"`, 1)
+	if paged == string(raw) {
+		t.Fatal("fixture has no after: null to replace")
+	}
+	p, err := Parse([]byte("[" + string(page2) + ",\n" + paged + "]"))
+	if err != nil {
+		t.Fatalf("array of listings: %v", err)
+	}
+	if len(p.Items) != len(one.Items)+len(two.Items) || p.After != "t3_next" {
+		t.Errorf("%d items, after %q; want %d items and after t3_next", len(p.Items), p.After, len(one.Items)+len(two.Items))
+	}
+	if _, err := Parse([]byte(`[{"kind":"Listing","data":{"children":[]}}, 5]`)); err == nil || !strings.Contains(err.Error(), "listings") {
+		t.Errorf("a broken array: %v; want a decoding error", err)
+	}
+}
