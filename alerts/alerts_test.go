@@ -353,12 +353,7 @@ func TestCriticalWhateverTheLabel(t *testing.T) {
 }
 
 func TestSilenceMutes(t *testing.T) {
-	st := openStore(t)
-	r := &receiver{}
-	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
-	if err := st.SaveSilence(ctx, mw.Silence{ID: "s", Brand: "acme", Until: t0.Add(24 * time.Hour), Reason: "courier strike"}); err != nil {
-		t.Fatal(err)
-	}
+	st, r, l := silencedLoop(t, t0.Add(24*time.Hour))
 	feed(t, l, st, t0, []int{0, 15, 15, 0, 0, 0}, mw.Negative, "late")
 	if n := len(r.messages()); n != 0 {
 		t.Fatalf("a silenced brand got %d messages", n)
@@ -366,6 +361,54 @@ func TestSilenceMutes(t *testing.T) {
 	as, _ := st.Alerts(ctx, store.AlertQuery{})
 	if len(as) != 1 || as[0].State != mw.Resolved {
 		t.Fatalf("silenced alerts are still recorded: %+v", as)
+	}
+}
+
+// silencedLoop is a loop to Slack with acme silenced until until.
+func silencedLoop(t *testing.T, until time.Time) (store.Store, *receiver, *Loop) {
+	t.Helper()
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{})
+	if err := st.SaveSilence(ctx, mw.Silence{ID: "s", Brand: "acme", Until: until, Reason: "courier strike"}); err != nil {
+		t.Fatal(err)
+	}
+	return st, r, l
+}
+
+// TestSilenceEndsWhileFiring: an episode that opened under a silence and
+// still fires when the silence ends is sent then, as a new spike, and its
+// resolution after it; one that resolved before any channel was told of
+// it is not announced as resolved out of nowhere.
+func TestSilenceEndsWhileFiring(t *testing.T) {
+	st, r, l := silencedLoop(t, t0.Add(20*time.Minute))
+	end := feed(t, l, st, t0, []int{0, 15, 15}, mw.Negative, "late") // ticks up to 08:15
+	if n := len(r.messages()); n != 0 {
+		t.Fatalf("under the silence Slack got %d messages", n)
+	}
+	end = feed(t, l, st, end, []int{15}, mw.Negative, "late") // 08:20: the silence is over, the episode fires
+	msgs := r.messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "Spike in negative mentions of acme") || !strings.Contains(msgs[0], "Since:* Mon May 4 08:05 UTC") {
+		t.Fatalf("the silence ended while the episode fired: Slack got %d messages, want the spike at once:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	feed(t, l, st, end, []int{0, 0, 0, 0, 0, 0}, mw.Negative, "late")
+	if msgs := r.messages(); len(msgs) != 2 || !strings.Contains(msgs[1], "Resolved") {
+		t.Fatalf("after the episode ended Slack has %d messages, want the spike and its resolution", len(msgs))
+	}
+
+	// Under a silence until 08:30 the episode ends; the first tick after
+	// it is at 10:00.
+	st, r, l = silencedLoop(t, t0.Add(30*time.Minute))
+	feed(t, l, st, t0, []int{0, 15, 15}, mw.Negative, "late")
+	if err := l.Tick(ctx, t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := r.messages(); len(msgs) != 0 {
+		t.Fatalf("an episode that fired and ended under a silence sent %d messages:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	as, _ := st.Alerts(ctx, store.AlertQuery{})
+	if len(as) != 1 || as[0].State != mw.Resolved || as[0].NotifiedState != mw.Resolved {
+		t.Fatalf("the silenced episode is recorded as resolved: %+v", as)
 	}
 }
 

@@ -100,11 +100,19 @@ func (o *outbox) due(a *mw.Alert, now time.Time) bool {
 	return a.State == mw.Firing && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat
 }
 
+// mutedEpisode reports whether a is a spike or drop episode whose firing
+// notification a silence muted and that no channel was told of since.
+func mutedEpisode(a *mw.Alert) bool {
+	return a.Kind != mw.AlertCritical && a.NotifiedState == mw.Firing && a.NotifyCount == 0
+}
+
 // flush delivers every pending alert that is due, saves the outcome and
 // retires alerts with nothing left to do. Critical alerts resolve quietly
-// after repeat_interval.
+// after repeat_interval. An episode still firing when the silence that
+// muted it ends is told then; one that resolved unseen is not told it
+// resolved.
 func (o *outbox) flush(ctx context.Context, now time.Time) []error {
-	var due []*mw.Alert
+	var due, muted []*mw.Alert
 	for id, a := range o.pending {
 		switch {
 		case o.due(a, now):
@@ -112,11 +120,26 @@ func (o *outbox) flush(ctx context.Context, now time.Time) []error {
 		case a.Kind == mw.AlertCritical && a.State == mw.Firing && !a.NotifiedAt.IsZero() && now.Sub(a.NotifiedAt) >= o.repeat:
 			a.State, a.ResolvedAt, a.UpdatedAt, a.NotifiedState = mw.Resolved, now.UTC(), now.UTC(), mw.Resolved
 			due = append(due, a) // saved below, not sent
+		case a.State == mw.Firing && mutedEpisode(a):
+			muted = append(muted, a) // told once its silence is over
 		case a.State == mw.Resolved:
 			delete(o.pending, id)
 			for _, r := range o.q.byName {
 				r.forget(id)
 			}
+		}
+	}
+	if len(due) == 0 && len(muted) == 0 {
+		return nil
+	}
+	silences, err := o.silences(ctx, now)
+	if err != nil {
+		return []error{err}
+	}
+	for _, a := range muted {
+		if _, ok := silenced(silences, *a, now); !ok {
+			o.log.Info("the silence that muted a firing alert is over; notifying", "alert", a.ID, "brand", a.Brand, "scope", a.Scope)
+			due = append(due, a)
 		}
 	}
 	sort.Slice(due, func(i, j int) bool {
@@ -125,16 +148,24 @@ func (o *outbox) flush(ctx context.Context, now time.Time) []error {
 		}
 		return due[i].ID < due[j].ID
 	})
-	if len(due) == 0 {
-		return nil
-	}
-	silences, err := o.silences(ctx, now)
-	if err != nil {
-		return []error{err}
-	}
 	var errs []error
 	for _, a := range due {
-		if !o.due(a, now) { // a critical alert resolved quietly
+		switch {
+		case a.State == mw.Firing && mutedEpisode(a): // its silence is over
+			if err := o.tell(ctx, a, now, silences, mw.Firing); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		case a.State == mw.Resolved && mutedEpisode(a):
+			// No channel saw it fire: a resolution would be news of
+			// nothing they know of.
+			o.log.Info("alert resolved while no channel had been told of it (silenced); not notifying", "alert", a.ID, "brand", a.Brand, "scope", a.Scope)
+			a.NotifiedState, a.NotifiedAt = mw.Resolved, now.UTC()
+			if err := o.st.SaveAlert(ctx, *a); err != nil {
+				errs = append(errs, fmt.Errorf("saving alert %s: %w", a.ID, err))
+			}
+			continue
+		case !o.due(a, now): // a critical alert resolved quietly
 			if err := o.st.SaveAlert(ctx, *a); err != nil {
 				errs = append(errs, err)
 			}

@@ -147,7 +147,11 @@ func topSections(n Notification) []slack.Block {
 			for _, r := range groups[i:] {
 				rest += r.Count
 			}
-			out = append(out, mrkdwnSection(fmt.Sprintf("_…and %d more in %d groups: open in mentionwatch_", rest, len(groups)-i)))
+			in := "1 group"
+			if len(groups)-i > 1 {
+				in = fmt.Sprintf("%d groups", len(groups)-i)
+			}
+			out = append(out, mrkdwnSection(fmt.Sprintf("_…and %d more in %s: open in mentionwatch_", rest, in)))
 			break
 		}
 		var s section

@@ -567,3 +567,19 @@ func TestClipKeepsGraphemeClustersWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestSlackOneMoreGroupIsSingular: six different complaints show five and
+// say the sixth is "1 more in 1 group", not "in 1 groups".
+func TestSlackOneMoreGroupIsSingular(t *testing.T) {
+	texts := []string{"parcel lost in transit again", "courier never came today", "refund still missing after weeks",
+		"app crashes at checkout", "box arrived crushed and wet", "support line never answers calls"}
+	var top []mw.Mention
+	for i, s := range texts {
+		top = append(top, mention(i, t0, mw.Negative, s))
+	}
+	a := mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, Scope: ScopeBrand, State: mw.Firing, StartedAt: t0, Count: 6, Baseline: 0.4}
+	msg := string(renderJSON(t, Notification{Alert: a, Top: top}))
+	if !strings.Contains(msg, "…and 1 more in 1 group: open in mentionwatch") {
+		t.Errorf("the sixth complaint is not said as one more in one group:\n%s", msg)
+	}
+}

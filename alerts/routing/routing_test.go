@@ -200,3 +200,20 @@ func TestQuietHoursEndAcrossClockChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitHoldSaysTheConfiguredLimit: the delayed record of a
+// notification over the limit names the limit as configured (burst 5,
+// one more every 10m), not as a made-up "5 per 50m0s".
+func TestRateLimitHoldSaysTheConfiguredLimit(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	p := &Policy{Loc: time.UTC, Bucket: NewBucket(5, 10*time.Minute)}
+	for i := 0; i < 5; i++ {
+		if until, why := p.Hold(t0, mw.AlertSpike); !until.IsZero() {
+			t.Fatalf("message %d of a burst of 5 held: %s", i+1, why)
+		}
+	}
+	until, why := p.Hold(t0, mw.AlertSpike)
+	if want := "rate limit of 5 at once, one more every 10m; next token at 00:10:00 UTC"; why != want || !until.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("the sixth is held until %s: %q, want %q", until, why, want)
+	}
+}
