@@ -609,3 +609,40 @@ func TestExportForExcel(t *testing.T) {
 		t.Errorf("the inbox does not link the CSV for Excel")
 	}
 }
+
+// TestAuthorHistoryShowsHowTheyWereHelped: the row of an author's new
+// mention shows, for their earlier mentions on other channels, the state,
+// the assignee and the notes the team left, so that the second agent does
+// not treat the person as a stranger; on the API and on the page.
+func TestAuthorHistoryShowsHowTheyWereHelped(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	old := mention("Acme", "x1", "@Sari", -0.8, mw.Negative, mw.AMOT, 1, 5*time.Hour)
+	old.Source, old.Text = "x", "my order never arrived, third time asking"
+	fresh := mention("Acme", "r1", "sari", -0.6, mw.Negative, mw.AMOT, 1, time.Hour)
+	fresh.Text, fresh.Lang = "still waiting for the refund you promised", "id"
+	if err := st.InsertMentions(context.Background(), []mw.Mention{old, fresh}); err != nil {
+		t.Fatal(err)
+	}
+	h.opt.Now = func() time.Time { return testNow.Add(-4 * time.Hour) }
+	assignee, state, note := "rina", "handled", "promised a refund <by Friday>"
+	b, _ := json.Marshal(TriageRequest{IDs: []string{old.ID}, TriageChange: TriageChange{Assignee: &assignee, State: &state, Note: &note}})
+	r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	if w := serve(h, WithActor(r, "rina")); w.Code != http.StatusOK {
+		t.Fatalf("triage: %d %s", w.Code, w.Body)
+	}
+	p := feed(t, h, "/api/mentions?lang=id")
+	if len(p.Rows) != 1 || p.Rows[0].History == nil || len(p.Rows[0].History.Recent) != 1 {
+		t.Fatalf("rows %+v; want sari's new mention with one earlier one", p.Rows)
+	}
+	got := p.Rows[0].History.Recent[0]
+	if got.ID != old.ID || got.State != "handled" || got.Assignee != "rina" || len(got.Notes) != 1 ||
+		got.Notes[0].Text != note || got.Notes[0].By != "rina" || !got.Notes[0].At.Equal(testNow.Add(-4*time.Hour)) {
+		t.Errorf("history %+v; want the earlier mention handled by rina with her note", got)
+	}
+	body := do(t, h, "GET", "/mentions?lang=id", nil).Body.String()
+	for _, s := range []string{"handled", "rina", "promised a refund &lt;by Friday&gt;"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the inbox page's author history lacks %q", s)
+		}
+	}
+}
