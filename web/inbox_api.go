@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -53,6 +55,9 @@ type FeedRow struct {
 	Triage  TriageView       `json:"triage"`
 	History *AuthorHistoryV  `json:"author_history,omitempty"`
 	Audit   []AuditEntryView `json:"audit,omitempty"` // on the page only
+	// Ticked is the page's checkbox value: each id with when its triage
+	// was last changed as shown ("id@unix,..."; changedSince).
+	Ticked string `json:"-"`
 }
 
 // TriageView is a mention's triage as the API shows it.
@@ -283,6 +288,15 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 				row.History = v
 			}
 		}
+		var ticked []string
+		for _, id := range g.IDs {
+			var at int64
+			if t := triage[id].UpdatedAt; !t.IsZero() {
+				at = t.Unix()
+			}
+			ticked = append(ticked, id+"@"+strconv.FormatInt(at, 10))
+		}
+		row.Ticked = strings.Join(ticked, ",")
 		for _, a := range trail {
 			if withAudit && slices.Contains(g.IDs, a.MentionID) {
 				row.Audit = append(row.Audit, auditViews([]store.AuditEntry{a}, h.opt.Location)...)

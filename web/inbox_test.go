@@ -646,3 +646,61 @@ func TestAuthorHistoryShowsHowTheyWereHelped(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoAgentsClaimingTheSameMention: ana and budi open the inbox at
+// once and both assign the same mention to themselves. budi's page showed
+// it unassigned, so his claim does not silently take it from ana: it
+// keeps ana as assignee and her state, his note is still added, and the
+// message says so. Once his page shows ana's claim, assigning again is a
+// deliberate hand-over and applies.
+func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	id := mw.MentionID("Acme", "rss", "m2")
+	ticked := func(actor string) string { // the row's checkbox value on actor's page
+		t.Helper()
+		body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0", ""), actor)).Body.String()
+		m := regexp.MustCompile(`name="id" value="(` + id + `[^"]*)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s's page has no checkbox for %s", actor, id)
+		}
+		return html.UnescapeString(m[1])
+	}
+	submit := func(actor, value string, at time.Time, form url.Values) string {
+		t.Helper()
+		h.opt.Now = func() time.Time { return at }
+		form.Set("id", value)
+		r := httpRequest("POST", "/ui/mentions/triage", form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+		w := serve(h, WithActor(r, actor))
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("%s's triage: %d %s", actor, w.Code, w.Body)
+		}
+		loc, _ := url.Parse(w.Header().Get("Location"))
+		return loc.Query().Get("msg")
+	}
+	anaSaw, budiSaw := ticked("ana"), ticked("budi")
+	if msg := submit("ana", anaSaw, testNow.Add(time.Minute), url.Values{"assignee": {"ana"}, "state": {"in_progress"}}); msg != "1 of 1 mentions changed" {
+		t.Errorf("ana's message %q", msg)
+	}
+	msg := submit("budi", budiSaw, testNow.Add(2*time.Minute), url.Values{"assignee": {"budi"}, "state": {"handled"}, "note": {"called her back"}})
+	if !strings.HasPrefix(msg, "1 of 1 mentions changed; 1 changed by someone else") {
+		t.Errorf("budi's message %q; want it to say the mention was kept as someone else left it", msg)
+	}
+	if body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0&msg="+url.QueryEscape(msg), ""), "budi")).Body.String(); !strings.Contains(body, "see who has them") {
+		t.Errorf("budi's page does not show the message %q", msg)
+	}
+	tri, err := st.Triage(context.Background(), []string{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := tri[id]; tr.Assignee != "ana" || tr.State != store.StateInProgress || tr.Note != "called her back" {
+		t.Errorf("after both: %+v; want ana's claim and state kept, budi's note added", tr)
+	}
+	// budi now sees ana's claim and takes the mention over on purpose.
+	if msg := submit("budi", ticked("budi"), testNow.Add(3*time.Minute), url.Values{"assignee": {"budi"}}); msg != "1 of 1 mentions changed" {
+		t.Errorf("budi's hand-over: message %q", msg)
+	}
+	if tri, _ := st.Triage(context.Background(), []string{id}); tri[id].Assignee != "budi" {
+		t.Errorf("after the hand-over: %+v, want budi", tri[id])
+	}
+}
