@@ -704,3 +704,28 @@ func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
 		t.Errorf("after the hand-over: %+v, want budi", tri[id])
 	}
 }
+
+// TestInboxCheckboxesNamed: each row's checkbox has its own accessible
+// name (the mention's title, author and source): a screen reader said
+// "select, checkbox" on every row, so a blind agent could not tell which
+// mention they ticked before assigning it.
+func TestInboxCheckboxesNamed(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	body := do(t, h, "GET", "/mentions?group=0", nil).Body.String()
+	labels := regexp.MustCompile(`<input type="checkbox" name="id" [^>]*aria-label="([^"]*)"`).FindAllStringSubmatch(body, -1)
+	if len(labels) != 6 {
+		t.Fatalf("%d labelled checkboxes, want 6:\n%s", len(labels), body)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		name := html.UnescapeString(l[1])
+		if seen[name] || !strings.HasPrefix(name, "select: ") || len(name) < len("select: x (y, z)") {
+			t.Errorf("checkbox named %q: want each named after its mention", name)
+		}
+		seen[name] = true
+	}
+	if !seen["select: title m2 (bob, news)"] {
+		t.Errorf("no checkbox named after m2: %v", seen)
+	}
+}
