@@ -729,3 +729,29 @@ func TestInboxCheckboxesNamed(t *testing.T) {
 		t.Errorf("no checkbox named after m2: %v", seen)
 	}
 }
+
+// TestInboxEmptySaysWhatToDo: an empty inbox said "No mentions match."
+// whether the filters excluded everything or nothing was ever collected;
+// it now says which, and what to do.
+func TestInboxEmptySaysWhatToDo(t *testing.T) {
+	st := openStore(t)
+	h, err := New(Options{Store: st, Brands: testBrands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := regexp.MustCompile(`(?s)id="inbox-empty">(.*?)</td>`)
+	text := func(target string) string {
+		m := empty.FindStringSubmatch(do(t, h, "GET", target, nil).Body.String())
+		if m == nil {
+			t.Fatalf("%s: no empty-state row", target)
+		}
+		return m[1]
+	}
+	if got := text("/mentions"); !strings.Contains(got, "No mentions yet") || !strings.Contains(got, "collect --once") {
+		t.Errorf("an empty store: %q; want it to say none were collected and how to collect", got)
+	}
+	seed(t, st)
+	if got := text("/mentions?brand=Acme&state=handled"); !strings.Contains(got, "remove a filter") || !strings.Contains(got, `href="/mentions"`) {
+		t.Errorf("filters matching nothing: %q; want it to say to widen or clear them", got)
+	}
+}
