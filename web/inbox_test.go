@@ -616,6 +616,10 @@ func TestExportForExcel(t *testing.T) {
 // not treat the person as a stranger; on the API and on the page.
 func TestAuthorHistoryShowsHowTheyWereHelped(t *testing.T) {
 	h, st := newTestHandler(t, mw.WebConfig{})
+	historyShowsTriage(t, h, st)
+}
+
+func historyShowsTriage(t *testing.T, h *Handler, st store.Store) {
 	old := mention("Acme", "x1", "@Sari", -0.8, mw.Negative, mw.AMOT, 1, 5*time.Hour)
 	old.Source, old.Text = "x", "my order never arrived, third time asking"
 	fresh := mention("Acme", "r1", "sari", -0.6, mw.Negative, mw.AMOT, 1, time.Hour)
@@ -655,7 +659,10 @@ func TestAuthorHistoryShowsHowTheyWereHelped(t *testing.T) {
 // deliberate hand-over and applies.
 func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
 	h, st := newTestHandler(t, mw.WebConfig{})
-	seed(t, st)
+	twoAgentsClaim(t, h, st)
+}
+
+func twoAgentsClaim(t *testing.T, h *Handler, st store.Store) {
 	id := mw.MentionID("Acme", "rss", "m2")
 	ticked := func(actor string) string { // the row's checkbox value on actor's page
 		t.Helper()
