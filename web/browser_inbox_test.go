@@ -142,7 +142,7 @@ func TestBrowserInboxWorkflow(t *testing.T) {
 	br.waitUntil("the login page after logging out", `location.pathname === '/login'`)
 	login("vic", "viewer-password-22")
 	br.call("Page.navigate", map[string]any{"url": srv.URL + "/mentions?brand=Acme&lang=id&stage=amot&label=negative"}, nil)
-	br.waitUntil("the viewer's rows", `document.querySelector('tr.row input[value="`+want[3]+`"]')`)
+	br.waitUntil("the viewer's rows", `document.querySelector('tr.row[data-id="`+want[3]+`"] input[type=checkbox]')`)
 	// No triage bar for her; a change sent anyway (as the page's own form
 	// would, with its CSRF token) is refused.
 	var readOnly bool

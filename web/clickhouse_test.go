@@ -124,3 +124,22 @@ func TestUsersOnClickHouse(t *testing.T) {
 		t.Errorf("after logout: %d; want 401", w.Code)
 	}
 }
+
+// TestInboxAgentsOnClickHouse: the author's history with its triage and
+// notes, and two agents claiming one mention, on ClickHouse as on SQLite.
+func TestInboxAgentsOnClickHouse(t *testing.T) {
+	for name, run := range map[string]func(*testing.T, *Handler, store.Store){"history": historyShowsTriage, "claim": twoAgentsClaim} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := clickhouse.Open(ctx, mw.StoreConfig{DSN: mw.Secret(chtest.Fresh(t))}, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			run(t, newTestHandlerOn(t, st, mw.WebConfig{}), st)
+		})
+	}
+}

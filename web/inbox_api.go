@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -53,6 +55,9 @@ type FeedRow struct {
 	Triage  TriageView       `json:"triage"`
 	History *AuthorHistoryV  `json:"author_history,omitempty"`
 	Audit   []AuditEntryView `json:"audit,omitempty"` // on the page only
+	// Ticked is the page's checkbox value: each id with when its triage
+	// was last changed as shown ("id@unix,..."; changedSince).
+	Ticked string `json:"-"`
 }
 
 // TriageView is a mention's triage as the API shows it.
@@ -95,16 +100,21 @@ type AuthorHistoryV struct {
 	Recent []AuthorMention `json:"recent"`
 }
 
-// AuthorMention is one of them, briefly.
+// AuthorMention is one of them, briefly, with how the team worked it:
+// its state, assignee and notes, so that the agent on the author's next
+// mention does not treat them as a stranger.
 type AuthorMention struct {
-	ID        string    `json:"id"`
-	Brand     string    `json:"brand"`
-	Source    string    `json:"source"`
-	Type      string    `json:"type"`
-	Published time.Time `json:"published"`
-	Label     mw.Label  `json:"label"`
-	Title     string    `json:"title"`
-	URL       string    `json:"url"`
+	ID        string     `json:"id"`
+	Brand     string     `json:"brand"`
+	Source    string     `json:"source"`
+	Type      string     `json:"type"`
+	Published time.Time  `json:"published"`
+	Label     mw.Label   `json:"label"`
+	Title     string     `json:"title"`
+	URL       string     `json:"url"`
+	State     string     `json:"state"`
+	Assignee  string     `json:"assignee"`
+	Notes     []NoteView `json:"notes"` // oldest first
 }
 
 // AuditEntryView is one recorded change.
@@ -203,23 +213,42 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 			authors = append(authors, g.Mention.Author)
 		}
 	}
-	triage, err := h.opt.Store.Triage(ctx, ids)
-	if err != nil {
-		return page, fmt.Errorf("reading triage: %w", err)
-	}
 	hist, err := h.opt.Store.AuthorHistory(ctx, authors, historyPerAuthor+1)
 	if err != nil {
 		return page, fmt.Errorf("reading authors' history: %w", err)
 	}
-	// The trail holds the rows' notes: read it for the page (withAudit),
-	// else for the rows that have a note.
-	trailIDs := ids
+	// The history's mentions show their triage and notes too: the author
+	// was talked to before, and the next agent should know it.
+	var histIDs, others []string // the history's mentions; those of them not on the page
+	for _, ah := range hist {
+		for _, m := range ah.Recent {
+			if !slices.Contains(histIDs, m.ID) {
+				histIDs = append(histIDs, m.ID)
+				if !slices.Contains(ids, m.ID) {
+					others = append(others, m.ID)
+				}
+			}
+		}
+	}
+	triage, err := h.opt.Store.Triage(ctx, append(slices.Clone(ids), others...))
+	if err != nil {
+		return page, fmt.Errorf("reading triage: %w", err)
+	}
+	// The trail holds the notes: read it for the page (withAudit), else
+	// for the rows that have a note; and for the history's mentions that
+	// have one.
+	trailIDs := slices.Clone(ids)
 	if !withAudit {
 		trailIDs = nil
 		for _, g := range groups {
 			if triage[g.Mention.ID].Note != "" {
 				trailIDs = append(trailIDs, g.Mention.ID)
 			}
+		}
+	}
+	for _, id := range histIDs {
+		if triage[id].Note != "" && !slices.Contains(trailIDs, id) {
+			trailIDs = append(trailIDs, id)
 		}
 	}
 	var trail []store.AuditEntry
@@ -249,14 +278,25 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 					continue
 				}
 				if len(v.Recent) < historyPerAuthor {
+					tv := triageView(triage[m.ID], notes[m.ID], h.opt.Location)
 					v.Recent = append(v.Recent, AuthorMention{ID: m.ID, Brand: m.Brand, Source: m.Source, Type: m.Type,
-						Published: m.Published.In(h.opt.Location), Label: m.Label, Title: m.Title, URL: m.URL})
+						Published: m.Published.In(h.opt.Location), Label: m.Label, Title: m.Title, URL: m.URL,
+						State: tv.State, Assignee: tv.Assignee, Notes: tv.Notes})
 				}
 			}
 			if v.Count > 0 {
 				row.History = v
 			}
 		}
+		var ticked []string
+		for _, id := range g.IDs {
+			var at int64
+			if t := triage[id].UpdatedAt; !t.IsZero() {
+				at = t.Unix()
+			}
+			ticked = append(ticked, id+"@"+strconv.FormatInt(at, 10))
+		}
+		row.Ticked = strings.Join(ticked, ",")
 		for _, a := range trail {
 			if withAudit && slices.Contains(g.IDs, a.MentionID) {
 				row.Audit = append(row.Audit, auditViews([]store.AuditEntry{a}, h.opt.Location)...)

@@ -89,5 +89,8 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	h.renderStatus(w, r, status, "inbox.html", d)
 }
 
+// keptMessage follows the count of mentions changedSince kept.
+const keptMessage = " changed by someone else since this page showed them kept their assignee and state: see who has them below, then apply again if you still mean to"
+
 // triageMessage is the msg= uiTriage sends the browser back with.
-var triageMessage = regexp.MustCompile(`^[0-9]{1,9} of [0-9]{1,9} mentions changed$`)
+var triageMessage = regexp.MustCompile(`^[0-9]{1,9} of [0-9]{1,9} mentions changed(; [0-9]{1,9}` + regexp.QuoteMeta(keptMessage) + `)?$`)

@@ -609,3 +609,156 @@ func TestExportForExcel(t *testing.T) {
 		t.Errorf("the inbox does not link the CSV for Excel")
 	}
 }
+
+// TestAuthorHistoryShowsHowTheyWereHelped: the row of an author's new
+// mention shows, for their earlier mentions on other channels, the state,
+// the assignee and the notes the team left, so that the second agent does
+// not treat the person as a stranger; on the API and on the page.
+func TestAuthorHistoryShowsHowTheyWereHelped(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	historyShowsTriage(t, h, st)
+}
+
+func historyShowsTriage(t *testing.T, h *Handler, st store.Store) {
+	old := mention("Acme", "x1", "@Sari", -0.8, mw.Negative, mw.AMOT, 1, 5*time.Hour)
+	old.Source, old.Text = "x", "my order never arrived, third time asking"
+	fresh := mention("Acme", "r1", "sari", -0.6, mw.Negative, mw.AMOT, 1, time.Hour)
+	fresh.Text, fresh.Lang = "still waiting for the refund you promised", "id"
+	if err := st.InsertMentions(context.Background(), []mw.Mention{old, fresh}); err != nil {
+		t.Fatal(err)
+	}
+	h.opt.Now = func() time.Time { return testNow.Add(-4 * time.Hour) }
+	assignee, state, note := "rina", "handled", "promised a refund <by Friday>"
+	b, _ := json.Marshal(TriageRequest{IDs: []string{old.ID}, TriageChange: TriageChange{Assignee: &assignee, State: &state, Note: &note}})
+	r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+	if w := serve(h, WithActor(r, "rina")); w.Code != http.StatusOK {
+		t.Fatalf("triage: %d %s", w.Code, w.Body)
+	}
+	p := feed(t, h, "/api/mentions?lang=id")
+	if len(p.Rows) != 1 || p.Rows[0].History == nil || len(p.Rows[0].History.Recent) != 1 {
+		t.Fatalf("rows %+v; want sari's new mention with one earlier one", p.Rows)
+	}
+	got := p.Rows[0].History.Recent[0]
+	if got.ID != old.ID || got.State != "handled" || got.Assignee != "rina" || len(got.Notes) != 1 ||
+		got.Notes[0].Text != note || got.Notes[0].By != "rina" || !got.Notes[0].At.Equal(testNow.Add(-4*time.Hour)) {
+		t.Errorf("history %+v; want the earlier mention handled by rina with her note", got)
+	}
+	body := do(t, h, "GET", "/mentions?lang=id", nil).Body.String()
+	for _, s := range []string{"handled", "rina", "promised a refund &lt;by Friday&gt;"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the inbox page's author history lacks %q", s)
+		}
+	}
+}
+
+// TestTwoAgentsClaimingTheSameMention: ana and budi open the inbox at
+// once and both assign the same mention to themselves. budi's page showed
+// it unassigned, so his claim does not silently take it from ana: it
+// keeps ana as assignee and her state, his note is still added, and the
+// message says so. Once his page shows ana's claim, assigning again is a
+// deliberate hand-over and applies.
+func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	twoAgentsClaim(t, h, st)
+}
+
+func twoAgentsClaim(t *testing.T, h *Handler, st store.Store) {
+	id := mw.MentionID("Acme", "rss", "m2")
+	ticked := func(actor string) string { // the row's checkbox value on actor's page
+		t.Helper()
+		body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0", ""), actor)).Body.String()
+		m := regexp.MustCompile(`name="id" value="(` + id + `[^"]*)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s's page has no checkbox for %s", actor, id)
+		}
+		return html.UnescapeString(m[1])
+	}
+	submit := func(actor, value string, at time.Time, form url.Values) string {
+		t.Helper()
+		h.opt.Now = func() time.Time { return at }
+		form.Set("id", value)
+		r := httpRequest("POST", "/ui/mentions/triage", form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+		w := serve(h, WithActor(r, actor))
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("%s's triage: %d %s", actor, w.Code, w.Body)
+		}
+		loc, _ := url.Parse(w.Header().Get("Location"))
+		return loc.Query().Get("msg")
+	}
+	anaSaw, budiSaw := ticked("ana"), ticked("budi")
+	if msg := submit("ana", anaSaw, testNow.Add(time.Minute), url.Values{"assignee": {"ana"}, "state": {"in_progress"}}); msg != "1 of 1 mentions changed" {
+		t.Errorf("ana's message %q", msg)
+	}
+	msg := submit("budi", budiSaw, testNow.Add(2*time.Minute), url.Values{"assignee": {"budi"}, "state": {"handled"}, "note": {"called her back"}})
+	if !strings.HasPrefix(msg, "1 of 1 mentions changed; 1 changed by someone else") {
+		t.Errorf("budi's message %q; want it to say the mention was kept as someone else left it", msg)
+	}
+	if body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0&msg="+url.QueryEscape(msg), ""), "budi")).Body.String(); !strings.Contains(body, "see who has them") {
+		t.Errorf("budi's page does not show the message %q", msg)
+	}
+	tri, err := st.Triage(context.Background(), []string{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := tri[id]; tr.Assignee != "ana" || tr.State != store.StateInProgress || tr.Note != "called her back" {
+		t.Errorf("after both: %+v; want ana's claim and state kept, budi's note added", tr)
+	}
+	// budi now sees ana's claim and takes the mention over on purpose.
+	if msg := submit("budi", ticked("budi"), testNow.Add(3*time.Minute), url.Values{"assignee": {"budi"}}); msg != "1 of 1 mentions changed" {
+		t.Errorf("budi's hand-over: message %q", msg)
+	}
+	if tri, _ := st.Triage(context.Background(), []string{id}); tri[id].Assignee != "budi" {
+		t.Errorf("after the hand-over: %+v, want budi", tri[id])
+	}
+}
+
+// TestInboxCheckboxesNamed: each row's checkbox has its own accessible
+// name (the mention's title, author and source): a screen reader said
+// "select, checkbox" on every row, so a blind agent could not tell which
+// mention they ticked before assigning it.
+func TestInboxCheckboxesNamed(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	seed(t, st)
+	body := do(t, h, "GET", "/mentions?group=0", nil).Body.String()
+	labels := regexp.MustCompile(`<input type="checkbox" name="id" [^>]*aria-label="([^"]*)"`).FindAllStringSubmatch(body, -1)
+	if len(labels) != 6 {
+		t.Fatalf("%d labelled checkboxes, want 6:\n%s", len(labels), body)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		name := html.UnescapeString(l[1])
+		if seen[name] || !strings.HasPrefix(name, "select: ") || len(name) < len("select: x (y, z)") {
+			t.Errorf("checkbox named %q: want each named after its mention", name)
+		}
+		seen[name] = true
+	}
+	if !seen["select: title m2 (bob, news)"] {
+		t.Errorf("no checkbox named after m2: %v", seen)
+	}
+}
+
+// TestInboxEmptySaysWhatToDo: an empty inbox said "No mentions match."
+// whether the filters excluded everything or nothing was ever collected;
+// it now says which, and what to do.
+func TestInboxEmptySaysWhatToDo(t *testing.T) {
+	st := openStore(t)
+	h, err := New(Options{Store: st, Brands: testBrands})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := regexp.MustCompile(`(?s)id="inbox-empty">(.*?)</td>`)
+	text := func(target string) string {
+		m := empty.FindStringSubmatch(do(t, h, "GET", target, nil).Body.String())
+		if m == nil {
+			t.Fatalf("%s: no empty-state row", target)
+		}
+		return m[1]
+	}
+	if got := text("/mentions"); !strings.Contains(got, "No mentions yet") || !strings.Contains(got, "collect --once") {
+		t.Errorf("an empty store: %q; want it to say none were collected and how to collect", got)
+	}
+	seed(t, st)
+	if got := text("/mentions?brand=Acme&state=handled"); !strings.Contains(got, "remove a filter") || !strings.Contains(got, `href="/mentions"`) {
+		t.Errorf("filters matching nothing: %q; want it to say to widen or clear them", got)
+	}
+}

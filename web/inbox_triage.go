@@ -58,6 +58,9 @@ type TriageResult struct {
 	Changed int      `json:"changed"` // of those, mentions whose triage actually changed
 	Capped  bool     `json:"capped"`  // the filter matched more than max; only the first max (in the view's order) were changed
 	IDs     []string `json:"ids"`     // the mentions applied to
+	// Kept counts the mentions whose assignee and state were left as they
+	// are: another agent changed them after the page showed them (seen).
+	Kept int `json:"-"`
 }
 
 // check validates the change and normalises tags.
@@ -184,7 +187,14 @@ func (c *TriageChange) apply(old store.Triage, id, actor string, now time.Time) 
 // inbox handler (API and page) comes through here, after canTriage. It
 // reads the current triage of ids, applies c, and saves the mentions that
 // changed with their audit entries.
-func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []string, c TriageChange) (TriageResult, int, error) {
+//
+// seen, from the page, holds when each ticked mention's triage was last
+// changed as the page showed it (Unix seconds, 0 for never). A mention
+// another agent changed since keeps its assignee and state: two agents
+// who opened it at once do not silently take it from each other or undo
+// each other's state (tags and notes, which add, still apply). A nil seen
+// checks nothing (the API).
+func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []string, c TriageChange, seen map[string]int64) (TriageResult, int, error) {
 	if err := h.canTriage(r); err != nil {
 		return TriageResult{}, http.StatusForbidden, err
 	}
@@ -205,7 +215,12 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 	var ts []store.Triage
 	var audit []store.AuditEntry
 	for _, id := range ids {
-		t, a := c.apply(old[id], id, actor, now)
+		cc := c
+		if at, ok := seen[id]; ok && (c.Assignee != nil || c.State != nil) && changedSince(old[id], at, actor) {
+			cc.Assignee, cc.State = nil, nil
+			res.Kept++
+		}
+		t, a := cc.apply(old[id], id, actor, now)
 		if len(a) > 0 {
 			ts = append(ts, t)
 			audit = append(audit, a...)
@@ -220,6 +235,36 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 	}
 	h.opt.Log.Info("triage changed", "actor", actor, "mentions", len(ts), "audit_entries", len(audit))
 	return res, http.StatusOK, nil
+}
+
+// changedSince reports whether someone other than actor changed t after
+// the page showed it as changed at seen (Unix seconds, 0 for never).
+func changedSince(t store.Triage, seen int64, actor string) bool {
+	var at int64
+	if !t.UpdatedAt.IsZero() {
+		at = t.UpdatedAt.Unix()
+	}
+	return at != seen && t.UpdatedBy != actor
+}
+
+// seenStamps splits the page's ticked values, each a row's
+// "id@seen,id@seen" (seen: when the page showed the mention's triage
+// last changed, Unix seconds), into the ids and their stamps. A value
+// without a stamp (a client of its own) is an id to check nothing for.
+func seenStamps(values []string) ([]string, map[string]int64) {
+	var ids []string
+	seen := map[string]int64{}
+	for _, v := range values {
+		for p := range strings.SplitSeq(v, ",") {
+			id, stamp, ok := strings.Cut(p, "@")
+			id = strings.TrimSpace(id)
+			if n, err := strconv.ParseInt(stamp, 10, 64); ok && err == nil && id != "" {
+				seen[id] = n
+			}
+			ids = append(ids, id)
+		}
+	}
+	return ids, seen
 }
 
 // knownIDs checks that every id names a stored mention.
@@ -291,7 +336,7 @@ func (h *Handler) apiTriage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange)
+	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange, nil)
 	res.Matched = len(ids)
 	if err != nil {
 		h.fail(w, r, status, err)
@@ -362,7 +407,7 @@ func (h *Handler) apiBulk(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, TriageResult{IDs: []string{}})
 		return
 	}
-	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange)
+	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange, nil)
 	if err != nil {
 		h.fail(w, r, status, err)
 		return
@@ -415,7 +460,8 @@ func (h *Handler) uiTriage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("reading the form: %w", err))
 		return
 	}
-	ids, err := cleanIDs(r.PostForm["id"])
+	ticked, seen := seenStamps(r.PostForm["id"])
+	ids, err := cleanIDs(ticked)
 	if err != nil {
 		msg := "tick at least one mention"
 		if errors.Is(err, errTooManyIDs) {
@@ -430,13 +476,17 @@ func (h *Handler) uiTriage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	res, status, err := h.changeTriage(ctx, r, ids, formChange(r))
+	res, status, err := h.changeTriage(ctx, r, ids, formChange(r), seen)
 	if err != nil {
 		h.fail(w, r, status, err)
 		return
 	}
 	view, _ := url.ParseQuery(r.PostFormValue("view"))
-	view.Set("msg", strconv.Itoa(res.Changed)+" of "+strconv.Itoa(len(ids))+" mentions changed")
+	msg := strconv.Itoa(res.Changed) + " of " + strconv.Itoa(len(ids)) + " mentions changed"
+	if res.Kept > 0 {
+		msg += "; " + strconv.Itoa(res.Kept) + keptMessage
+	}
+	view.Set("msg", msg)
 	target := "/mentions?" + view.Encode()
 	if r.Header.Get("HX-Request") == "true" {
 		w.Header().Set("HX-Redirect", target)
