@@ -34,3 +34,30 @@ func AuthorKey(author string) string {
 	}
 	return k
 }
+
+// genericBylines are author keys (AuthorKey) that name a role or nobody
+// rather than a person: a news site's "Redaksi" or "Admin", a review
+// site's "Verified buyer", Google Play's "A Google user". Mentions under
+// one of them are most likely different people's, so they share no
+// history (HistoryKey); the Author filter still finds them.
+var genericBylines = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Split(`admin|administrator|webmaster|anonymous|anon|anonim|guest|tamu|unknown|
+		redaksi|tim redaksi|redaktur|editor|editors|editorial|editorial team|staff|staff writer|newsroom|
+		team|support|customer|a customer|customer service|verified buyer|verified purchaser|verified customer|
+		pembeli|pelanggan|pengguna|user|a google user|google user|reviewer|contributor|kontributor|
+		n/a|na|none|-|[deleted]|[removed]`, "|") {
+		genericBylines[strings.TrimSpace(k)] = true
+	}
+}
+
+// HistoryKey is AuthorKey for an author's history (AuthorHistory): "",
+// nobody, for a generic byline, whose mentions are not one person's.
+func HistoryKey(author string) string {
+	k := AuthorKey(author)
+	if genericBylines[k] {
+		return ""
+	}
+	return k
+}

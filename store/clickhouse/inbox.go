@@ -442,7 +442,7 @@ ORDER BY %s%s`, mentionSelect, s.MentionsTable(), key.String(), rest.String(), o
 func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor int) (map[string]store.AuthorHistory, error) {
 	var keys []string
 	for _, a := range authors {
-		if k := store.AuthorKey(a); k != "" && !slices.Contains(keys, k) {
+		if k := store.HistoryKey(a); k != "" && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}

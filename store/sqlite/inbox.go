@@ -424,7 +424,7 @@ func (s *Store) AuthorHistory(ctx context.Context, authors []string, perAuthor i
 	byKey := map[string]*store.AuthorHistory{}
 	out := map[string]store.AuthorHistory{}
 	for _, a := range authors {
-		k := store.AuthorKey(a)
+		k := store.HistoryKey(a)
 		if k == "" {
 			continue
 		}

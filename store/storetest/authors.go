@@ -18,7 +18,9 @@ var budiSpellings = []string{"Budi", "budi", "@budi", " budi "}
 // testAuthorKey: AuthorHistory and the Author filter match authors by
 // store.AuthorKey in every store, and key the history by the strings
 // asked for. The key folds ASCII only, so a non-ASCII name matches its
-// own spelling (SQLite's and ClickHouse's lower() fold ASCII only).
+// own spelling (SQLite's and ClickHouse's lower() fold ASCII only). A
+// generic byline ("Redaksi", "Admin": store.HistoryKey) has no history:
+// before, every news site's "Admin" was one author with one history.
 func testAuthorKey(t *testing.T, open Opener) {
 	s := open(t)
 	var ms []mw.Mention
@@ -35,10 +37,13 @@ func testAuthorKey(t *testing.T, open Opener) {
 	add("acme", "reviews", "élodie")     // a6: É and é are two letters here
 	add("globex", "mastodon", "Дмитрий") // a7
 	add("acme", "x", "")                 // a8: no author
+	add("acme", "rss", "Redaksi")        // a9: a news site's byline
+	add("acme", "rss", "Admin")          // a10
+	add("globex", "reviews", "admin")    // a11: another site's, another person
 	insert(t, s, ms...)
 
 	asked := append(append([]string{}, budiSpellings...), "BUDI", "@Budi ", "budiman", "Élodie", "élodie", "Дмитрий", "дмитрий",
-		"nobody", "", "@", "  ")
+		"nobody", "", "@", "  ", "Redaksi", "Admin", "@admin")
 	h, err := s.AuthorHistory(ctx, asked, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +74,8 @@ func testAuthorKey(t *testing.T, open Opener) {
 		{"ÉLODIE", []string{"a5"}}, // the ASCII letters fold
 		{"élodie", []string{"a6"}},
 		{"дмитрий", []string{}},
-		{"@", []string{}}, // an empty key is nobody, not the authorless mention
+		{"Admin", []string{"a11", "a10"}}, // a generic byline has no history, but the filter finds it
+		{"@", []string{}},                 // an empty key is nobody, not the authorless mention
 		{"  ", []string{}},
 	} {
 		q := store.MentionQuery{Author: c.author, Limit: 10}
