@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // actorKey is the request context key under which authentication puts the
@@ -24,10 +25,42 @@ func WithActor(r *http.Request, name string) *http.Request {
 // credentials). Unlike
 // the alerts' "by" field it never takes a name from the request body.
 func (h *Handler) actorFrom(r *http.Request) string {
-	if name, ok := r.Context().Value(actorKey{}).(string); ok && name != "" {
+	return h.actorOf(r.Context())
+}
+
+// actorOf is actorFrom for a request's context.
+func (h *Handler) actorOf(ctx context.Context) string {
+	if name, ok := ctx.Value(actorKey{}).(string); ok && name != "" {
 		return name
 	}
-	return h.user(r, "")
+	if a, _ := ctx.Value(actorCtxKey{}).(Actor); a.Name != "" {
+		return a.Name
+	}
+	return "dashboard"
+}
+
+// assignee is the name an assignee given in a triage change or the
+// assignee filter stands for: "me" is whoever acts, and a dashboard
+// user's name in other letter case is that user's name as registered
+// ("rina" is Rina), so one person is one assignee.
+func (h *Handler) assignee(ctx context.Context, a string) string {
+	a = strings.TrimSpace(a)
+	if strings.EqualFold(a, "me") {
+		return h.actorOf(ctx)
+	}
+	if a == "" || h.users == nil {
+		return a
+	}
+	us, err := h.users.Users(ctx)
+	if err != nil {
+		return a // the name as given; the store's error shows elsewhere
+	}
+	for _, u := range us {
+		if strings.EqualFold(u.Name, a) {
+			return u.Name
+		}
+	}
+	return a
 }
 
 // canTriage is the one check every state-changing inbox handler passes

@@ -644,3 +644,49 @@ func TestAdminLiftsSilence(t *testing.T) {
 		t.Errorf("the page's Lift: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestAssigneeMeAndUserCase: "me" as the assignee of a triage change, or
+// of the assignee filter, is whoever acts, and a dashboard user's name in
+// other letter case is that user as registered. Before, "me" was assigned
+// to someone called "me", and "ANA" and "ana" were two assignees, so
+// assignee=ana missed what a colleague had given to "Ana".
+func TestAssigneeMeAndUserCase(t *testing.T) {
+	e := newUsersEnv(t, mw.WebConfig{})
+	st, ctx := e.st, context.Background()
+	ms, err := st.Mentions(ctx, store.MentionQuery{Brands: []string{"Acme"}, Limit: 3})
+	if err != nil || len(ms) < 2 {
+		t.Fatalf("seeded mentions: %d, %v", len(ms), err)
+	}
+	for i, a := range []string{"me", "ANA"} {
+		body, _ := json.Marshal(TriageRequest{IDs: []string{ms[i].ID}, TriageChange: TriageChange{Assignee: &a}})
+		if w := e.req("POST", "/api/mentions/triage", "192.0.2.1", string(body), e.bearer("ana")...); w.Code != http.StatusOK {
+			t.Fatalf("assign %q: %d %s", a, w.Code, w.Body)
+		}
+	}
+	tr, err := st.Triage(ctx, []string{ms[0].ID, ms[1].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if got := tr[ms[i].ID].Assignee; got != "ana" {
+			t.Errorf("mention %d assigned to %q; want ana", i, got)
+		}
+	}
+	for _, f := range []string{"me", "Ana"} {
+		w := e.req("GET", "/api/mentions?brand=Acme&assignee="+f, "192.0.2.1", "", e.bearer("ana")...)
+		var p FeedPage
+		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("assignee=%s: %d %s", f, w.Code, w.Body)
+		}
+		if len(p.Rows) != 2 {
+			t.Errorf("assignee=%s: %d rows; want ana's 2", f, len(p.Rows))
+		}
+	}
+	// Another name stays as typed: not every assignee is a user.
+	other := "Vendor Team"
+	body, _ := json.Marshal(TriageRequest{IDs: []string{ms[0].ID}, TriageChange: TriageChange{Assignee: &other}})
+	e.req("POST", "/api/mentions/triage", "192.0.2.1", string(body), e.bearer("ana")...)
+	if tr, _ := st.Triage(ctx, []string{ms[0].ID}); tr[ms[0].ID].Assignee != "Vendor Team" {
+		t.Errorf("assigned to %q; want Vendor Team as typed", tr[ms[0].ID].Assignee)
+	}
+}

@@ -202,6 +202,10 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 		return TriageResult{}, http.StatusBadRequest, err
 	}
 	actor, now := h.actorFrom(r), h.opt.Now().UTC().Truncate(time.Second)
+	if c.Assignee != nil && *c.Assignee != "" {
+		a := h.assignee(ctx, *c.Assignee) // "me", a user's name in any case
+		c.Assignee = &a
+	}
 	res := TriageResult{Applied: len(ids), IDs: ids}
 	unlock, err := h.lockWrites(ctx) // from reading the triage to saving it
 	if err != nil {
