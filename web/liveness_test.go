@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,5 +74,37 @@ func TestReadyReportsWriteHealth(t *testing.T) {
 	w := do(t, h, "GET", "/readyz", nil)
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "spool full") {
 		t.Errorf("/readyz while writes fail: %d %s; want 503 naming the cause", w.Code, w.Body)
+	}
+}
+
+// TestReadyLogsChangesOnly: /readyz logs that writes fail once per cause
+// and once when they recover, not on every probe (before: a probe every
+// 10 s wrote a warning each time while the store was down).
+func TestReadyLogsChangesOnly(t *testing.T) {
+	var health error
+	var logs bytes.Buffer
+	h, err := New(Options{Store: openStore(t), Ready: func() error { return health },
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := func(n int) {
+		for range n {
+			do(t, h, "GET", "/readyz", nil)
+		}
+	}
+	probe(2)
+	health = errors.New("writer: spool full: no space left on device")
+	probe(5)
+	health = errors.New("clickhouse: connection refused")
+	probe(3)
+	health = nil
+	probe(4)
+	out := logs.String()
+	if n := strings.Count(out, "readiness: writes failing"); n != 2 {
+		t.Errorf("%d warnings for 8 failing probes with 2 causes; want 2:\n%s", n, out)
+	}
+	if n := strings.Count(out, "readiness: ready again"); n != 1 {
+		t.Errorf("%d 'ready again' lines; want 1:\n%s", n, out)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -118,6 +119,7 @@ type Handler struct {
 	users      store.UserStore
 	proxies    []netip.Prefix // web.proxy.trusted
 	hashSlots  chan struct{}  // password verifications running (auth_login.go)
+	readiness  readinessLog   // what /readyz last logged (serveReady)
 	// writes is held by the request that reads, changes and saves triage
 	// or an alert (lockWrites), so that two agents' changes to the same
 	// mention or alert at once both land instead of the later save
@@ -335,10 +337,11 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	if h.opt.Ready != nil {
 		if err := h.opt.Ready(); err != nil {
 			err = redact.Error(err) // a store error may name a DSN
-			h.opt.Log.Warn("readiness: writes failing", "err", err)
+			h.readiness.notReady(h.opt.Log, "readiness: writes failing", err)
 			http.Error(w, "not ready: "+err.Error()+"\n"+strings.TrimSpace(h.readyDetail()), http.StatusServiceUnavailable)
 			return
 		}
+		h.readiness.ready(h.opt.Log)
 		w.Write([]byte("ready\n" + h.readyDetail()))
 		return
 	}
@@ -346,11 +349,38 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if _, err := h.opt.Store.SourceStates(ctx); err != nil {
 		err = redact.Error(err) // a DSN may carry a password
-		h.opt.Log.Warn("readiness: store unreachable", "err", err)
+		h.readiness.notReady(h.opt.Log, "readiness: store unreachable", err)
 		http.Error(w, "store unreachable: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	h.readiness.ready(h.opt.Log)
 	w.Write([]byte("ready\n" + h.readyDetail()))
+}
+
+// readinessLog logs /readyz's answer when it changes, not on every probe:
+// a probe every 10 s while the store is down wrote a warning each time,
+// burying the rest of the log.
+type readinessLog struct {
+	mu   sync.Mutex
+	last string // the error last logged; "" while ready
+}
+
+func (l *readinessLog) notReady(log *slog.Logger, msg string, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e := msg + ": " + err.Error(); e != l.last {
+		l.last = e
+		log.Warn(msg+" (logged again when the cause changes or it recovers)", "err", err)
+	}
+}
+
+func (l *readinessLog) ready(log *slog.Logger) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last != "" {
+		l.last = ""
+		log.Info("readiness: ready again")
+	}
 }
 
 // readyDetail is ReadyDetail's line, or "".
