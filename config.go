@@ -230,6 +230,23 @@ func parseConfigDuration(s string) (time.Duration, error) {
 // MarshalYAML writes a duration string.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
+// FormatDuration writes d as a config would ("30m", "1h30m", "90s", "2d"),
+// not as Go's "30m0s" or "48h0m0s", for what the CLI and messages show
+// of a setting.
+func FormatDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // maxDays is the longest "Nd" duration a time.Duration holds.
 const maxDays = float64(math.MaxInt64) / float64(24*time.Hour)
 

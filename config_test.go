@@ -403,3 +403,31 @@ func TestYAMLMistakesSayWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatDuration: settings show as a config writes them (before: Go's
+// "30m0s", "48h0m0s" in check-config and the routing summary), and what
+// it writes reads back as the same duration.
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		30 * time.Minute:               "30m",
+		90 * time.Minute:               "1h30m",
+		time.Hour:                      "1h",
+		90 * time.Second:               "1m30s",
+		45 * time.Second:               "45s",
+		48 * time.Hour:                 "2d",
+		14 * 24 * time.Hour:            "14d",
+		36 * time.Hour:                 "36h",
+		1500 * time.Millisecond:        "1.5s",
+		0:                              "0s",
+		24*time.Hour + 30*time.Minute:  "24h30m",
+		10*time.Minute + 5*time.Second: "10m5s",
+	} {
+		got := FormatDuration(d)
+		if got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+		if back, err := ParseDuration(got); err != nil || back != d {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", got, back, err, d)
+		}
+	}
+}

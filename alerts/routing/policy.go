@@ -119,22 +119,10 @@ func (p *Policy) Hold(now time.Time, kind string) (until time.Time, reason strin
 	}
 	if p.Bucket != nil {
 		if ok, next := p.Bucket.Take(now); !ok {
-			return next, fmt.Sprintf("rate limit of %d at once, one more every %s; next token at %s", p.Bucket.burst, shortDur(p.Bucket.every), next.In(p.Loc).Format("15:04:05 MST"))
+			return next, fmt.Sprintf("rate limit of %d at once, one more every %s; next token at %s", p.Bucket.burst, mw.FormatDuration(p.Bucket.every), next.In(p.Loc).Format("15:04:05 MST"))
 		}
 	}
 	return time.Time{}, ""
-}
-
-// shortDur is d as the config writes it: "10m", "1h", "1h30m", "45s".
-func shortDur(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // Refund gives back the rate-limit token that Hold took for a delivery
@@ -160,7 +148,7 @@ func (p *Policy) String() string {
 		parts = append(parts, "no quiet hours")
 	}
 	if p.Bucket != nil {
-		parts = append(parts, fmt.Sprintf("rate limit burst %d, +1 every %s (over it: delayed)", p.Bucket.burst, p.Bucket.every))
+		parts = append(parts, fmt.Sprintf("rate limit burst %d, +1 every %s (over it: delayed)", p.Bucket.burst, mw.FormatDuration(p.Bucket.every)))
 	} else {
 		parts = append(parts, "no rate limit")
 	}

@@ -57,7 +57,7 @@ func init() {
 			}
 			fmt.Fprintf(out, "sources: %d enabled of %d\n", len(srcs), len(cfg.Sources))
 			for _, s := range srcs {
-				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, s.Config.Interval.Or(collectors.DefaultInterval))
+				fmt.Fprintf(out, "  %s (%s) every %s\n", s.Config.Name, s.Config.Type, mw.FormatDuration(s.Config.Interval.Or(collectors.DefaultInterval)))
 			}
 			fmt.Fprintf(out, "notifiers: %d\n", len(ns))
 			for _, n := range ns {
