@@ -68,7 +68,10 @@ func (e *Email) mailMessage(m Mail, to []string) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	for _, img := range m.Inline {
-		if err := msg.EmbedReader(img.Name, bytes.NewReader(img.PNG), gomail.WithFileContentID(img.CID), gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
+		// A Content-ID is a msg-id, in angle brackets (RFC 2045 7, RFC
+		// 2392); go-mail writes a given one as is, and clients that match
+		// cid: only against the bracketed form show no chart.
+		if err := msg.EmbedReader(img.Name, bytes.NewReader(img.PNG), gomail.WithFileContentID("<"+img.CID+">"), gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
 			return nil, fmt.Errorf("attaching %s: %w", img.Name, err)
 		}
 	}
