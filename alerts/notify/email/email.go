@@ -114,6 +114,25 @@ func (e *Email) Name() string { return "email" }
 func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) { return e.message(c, e.To) }
 
 func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
+	m, err := e.newMsg(to, c.Headline)
+	if err != nil {
+		return nil, err
+	}
+	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
+	html, err := HTML(c)
+	if err != nil {
+		return nil, err
+	}
+	m.AddAlternativeString(gomail.TypeTextHTML, html)
+	return m, nil
+}
+
+// newMsg is a mail's header, alert or digest: from the configured From to
+// to, with subject, a Date and a Message-ID, marked as sent by a program.
+// Auto-Submitted (RFC 3834) and Exchange's X-Auto-Response-Suppress keep
+// vacation and out-of-office responders from answering every alert to the
+// From address (a team's mailbox, often).
+func (e *Email) newMsg(to []string, subject string) (*gomail.Msg, error) {
 	m := gomail.NewMsg()
 	if err := m.From(e.From); err != nil {
 		return nil, err
@@ -121,15 +140,11 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	if err := m.To(to...); err != nil {
 		return nil, err
 	}
-	m.Subject(e.subject(c.Headline))
+	m.Subject(e.subject(subject))
 	m.SetDate()
 	m.SetMessageID()
-	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
-	html, err := HTML(c)
-	if err != nil {
-		return nil, err
-	}
-	m.AddAlternativeString(gomail.TypeTextHTML, html)
+	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	m.SetGenHeader("X-Auto-Response-Suppress", "OOF, AutoReply")
 	return m, nil
 }
 

@@ -385,3 +385,43 @@ func TestHostWithPortOrSchemeIsAConfigError(t *testing.T) {
 		}
 	}
 }
+
+// TestMailIsMarkedAutomated: alerts and digests went out as if a person
+// wrote them, so every teammate's vacation or out-of-office responder
+// answered each alert to the From address (a team mailbox, often). Both
+// carry Auto-Submitted: auto-generated (RFC 3834), which responders
+// honour, and Exchange's X-Auto-Response-Suppress.
+func TestMailIsMarkedAutomated(t *testing.T) {
+	srv := &server{}
+	port, tc := srv.start(t, false)
+	e := newEmail(t, port, "starttls", tc)
+	if err := e.Send(context.Background(), notify.Sample(now, "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SendMail(context.Background(), Mail{Subject: "Acme daily digest", Text: "t", HTML: "<p>h</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(srv.msgs))
+	}
+	for i, name := range []string{"alert", "digest"} {
+		m, err := mail.ReadMessage(bytes.NewReader(srv.msgs[i]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Header.Get("Auto-Submitted"); got != "auto-generated" {
+			t.Errorf("%s: Auto-Submitted %q, want auto-generated", name, got)
+		}
+		if got := m.Header.Get("X-Auto-Response-Suppress"); got != "OOF, AutoReply" {
+			t.Errorf("%s: X-Auto-Response-Suppress %q", name, got)
+		}
+		if m.Header.Get("Message-Id") == "" || m.Header.Get("Date") == "" {
+			t.Errorf("%s: no Message-ID or Date", name)
+		}
+		if _, err := m.Header.Date(); err != nil {
+			t.Errorf("%s: Date: %v", name, err)
+		}
+	}
+}

@@ -55,16 +55,10 @@ func (e *Email) SendMail(ctx context.Context, m Mail) error {
 }
 
 func (e *Email) mailMessage(m Mail, to []string) (*gomail.Msg, error) {
-	msg := gomail.NewMsg()
-	if err := msg.From(e.From); err != nil {
+	msg, err := e.newMsg(to, m.Subject)
+	if err != nil {
 		return nil, err
 	}
-	if err := msg.To(to...); err != nil {
-		return nil, err
-	}
-	msg.Subject(e.subject(m.Subject))
-	msg.SetDate()
-	msg.SetMessageID()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	for _, img := range m.Inline {
