@@ -425,3 +425,38 @@ func TestMailIsMarkedAutomated(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageIDAtFromDomain: go-mail's Message-ID ends in the machine's
+// host name, which in a container is its id, no domain, and spam filters
+// score that. Each mail's Message-ID is now unique and at the From
+// address's domain.
+func TestMessageIDAtFromDomain(t *testing.T) {
+	e := &Email{Host: "smtp.example", From: "Pemantau Merek <alerts@pantau.example.co.id>", To: []string{"ops@example.com"}}
+	if err := e.Init(notify.Env{}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		m, err := e.mailMessage(Mail{Subject: "s", Text: "t", HTML: "<p>h</p>"}, e.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := m.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := msg.Header.Get("Message-Id")
+		local, domain, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">"), "@")
+		if !ok || local == "" || domain != "pantau.example.co.id" || id[0] != '<' || id[len(id)-1] != '>' {
+			t.Errorf("Message-ID %q, want <random@pantau.example.co.id>", id)
+		}
+		if seen[id] {
+			t.Errorf("Message-ID %q repeats", id)
+		}
+		seen[id] = true
+	}
+}
