@@ -256,7 +256,11 @@ func (e *Email) dialAndSend(ctx context.Context, msgs ...*gomail.Msg) error {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	if e.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(e.Username), gomail.WithPassword(e.Password.Value()))
+		// PLAIN or LOGIN over the TLS connection when the server offers
+		// them: go-mail's autodiscovery prefers NTLM and CRAM-MD5, which an
+		// Exchange server or a hashed password store refuses with the
+		// right password. Other mechanisms only when neither is offered.
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthPlain, gomail.SMTPAuthLogin), gomail.WithUsername(e.Username), gomail.WithPassword(e.Password.Value()))
 	}
 	cl, err := gomail.NewClient(e.Host, opts...)
 	if err != nil {

@@ -48,6 +48,9 @@ type server struct {
 	// recipients of each message taken, joined by spaces.
 	refuse    map[string]*smtp.SMTPError
 	envelopes []string
+	// mechs are the AUTH mechanisms offered (default PLAIN); only PLAIN
+	// succeeds, as on a server whose password store is hashed.
+	mechs []string
 }
 
 type session struct {
@@ -56,8 +59,16 @@ type session struct {
 	txn  []string // this transaction's accepted recipients
 }
 
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *session) Auth(string) (sasl.Server, error) {
+func (s *session) AuthMechanisms() []string {
+	if s.s.mechs != nil {
+		return s.s.mechs
+	}
+	return []string{sasl.Plain}
+}
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain {
+		return nil, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: mech + " authentication failed"}
+	}
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if s.s.authFail != nil {
 			return s.s.authFail
@@ -458,5 +469,28 @@ func TestMessageIDAtFromDomain(t *testing.T) {
 			t.Errorf("Message-ID %q repeats", id)
 		}
 		seen[id] = true
+	}
+}
+
+// TestAuthPrefersPlainOrLogin: go-mail's autodiscovery prefers NTLM and
+// CRAM-MD5 to PLAIN and LOGIN, so a server offering them too (Exchange
+// offers NTLM; a Postfix/Dovecot server CRAM-MD5, which fails when its
+// passwords are stored hashed) refused the login (535) and no alert went
+// out, for good, although the password was right. Over TLS the channel
+// now uses PLAIN or LOGIN when offered, as ALERTS.md says.
+func TestAuthPrefersPlainOrLogin(t *testing.T) {
+	for _, mechs := range [][]string{{"CRAM-MD5", sasl.Plain}, {"NTLM", sasl.Plain}} {
+		t.Run(mechs[0], func(t *testing.T) {
+			srv := &server{mechs: mechs}
+			port, tc := srv.start(t, false)
+			if err := newEmail(t, port, "starttls", tc).Send(context.Background(), notify.Sample(now, "")); err != nil {
+				t.Fatal(err)
+			}
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			if !srv.authed || len(srv.msgs) != 1 {
+				t.Errorf("authed %v, %d messages", srv.authed, len(srv.msgs))
+			}
+		})
 	}
 }
