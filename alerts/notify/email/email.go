@@ -299,6 +299,11 @@ func classify(name string, err error) error {
 			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
 		}
 	}
+	if strings.Contains(err.Error(), "server does not support SMTP AUTH") {
+		// No AUTH offered (a relay that trusts this host, or the wrong
+		// port): no retry will log in.
+		return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("%w (the server offers no login: drop notifiers.email username and password if it relays for this host, or check host and port)", err)}
+	}
 	if strings.Contains(err.Error(), "dial failed") {
 		// No SMTP reply: the server could not be reached, or TLS failed.
 		err = fmt.Errorf("%w (check notifiers.email host, port and security, and the network)", err)

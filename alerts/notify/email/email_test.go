@@ -51,6 +51,7 @@ type server struct {
 	// mechs are the AUTH mechanisms offered (default PLAIN); only PLAIN
 	// succeeds, as on a server whose password store is hashed.
 	mechs []string
+	tls   *tls.Config // the server's, set by start
 }
 
 type session struct {
@@ -130,6 +131,7 @@ func (srv *server) start(t *testing.T, implicit bool) (int, *tls.Config) {
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: srv, conn: c}, nil }))
 	s.Domain = "localhost"
 	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	srv.tls = s.TLSConfig
 	var l net.Listener
 	if implicit {
 		l, err = tls.Listen("tcp", "127.0.0.1:0", s.TLSConfig)
@@ -492,5 +494,34 @@ func TestAuthPrefersPlainOrLogin(t *testing.T) {
 				t.Errorf("authed %v, %d messages", srv.authed, len(srv.msgs))
 			}
 		})
+	}
+}
+
+// TestServerWithoutAuth: with username set, a server that offers no AUTH
+// (a relay that trusts the host, or the wrong port) failed every alert
+// with a retried error saying to check the network; no retry can log in.
+// It is now permanent and says to drop username and password or check
+// host and port.
+func TestServerWithoutAuth(t *testing.T) {
+	srv := &server{}
+	_, tc := srv.start(t, false)
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return struct{ smtp.Session }{&session{s: srv, conn: c}}, nil // hides the Auth methods
+	}))
+	s.Domain = "localhost"
+	s.TLSConfig = srv.tls
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	err = newEmail(t, l.Addr().(*net.TCPAddr).Port, "starttls", tc).Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "username and password") {
+		t.Errorf("err %v, want a permanent error saying to drop username and password", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "s3cretPASSWORD") {
+		t.Error("password in error")
 	}
 }
