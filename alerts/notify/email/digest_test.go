@@ -20,7 +20,8 @@ import (
 	"github.com/mentionwatch/mentionwatch/store/sqlite"
 )
 
-// part is one leaf of a received MIME tree.
+// part is one leaf of a received MIME tree; cid is its Content-ID header
+// as sent.
 type part struct {
 	typ, cid string
 	body     []byte
@@ -64,7 +65,7 @@ func leaves(t *testing.T, header map[string][]string, body io.Reader) []part {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []part{{typ: mt, cid: strings.Trim(get("Content-Id"), "<>"), body: b}}
+	return []part{{typ: mt, cid: get("Content-Id"), body: b}}
 }
 
 // A digest built from the store goes through a real SMTP server
@@ -151,9 +152,10 @@ func TestDigestEndToEnd(t *testing.T) {
 		t.Error("the hostile mention is not escaped in the HTML part")
 	}
 	for _, img := range d.Images {
-		got, ok := images[img.CID()]
+		// A Content-ID is a msg-id: <id>, which cid:id refers to (RFC 2392).
+		got, ok := images["<"+img.CID()+">"]
 		if !ok {
-			t.Fatalf("no inline image with Content-ID %s (have %d images)", img.CID(), len(images))
+			t.Fatalf("no inline image with Content-ID <%s> (have %q)", img.CID(), keys(images))
 		}
 		if !bytes.Equal(got, img.PNG) {
 			t.Errorf("%s arrived changed", img.CID())
@@ -165,4 +167,12 @@ func TestDigestEndToEnd(t *testing.T) {
 			t.Errorf("the HTML does not show %s", img.CID())
 		}
 	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

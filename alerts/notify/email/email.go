@@ -5,7 +5,9 @@ package email
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +15,7 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -114,16 +117,10 @@ func (e *Email) Name() string { return "email" }
 func (e *Email) Message(c alerts.Content) (*gomail.Msg, error) { return e.message(c, e.To) }
 
 func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
-	m := gomail.NewMsg()
-	if err := m.From(e.From); err != nil {
+	m, err := e.newMsg(to, c.Headline)
+	if err != nil {
 		return nil, err
 	}
-	if err := m.To(to...); err != nil {
-		return nil, err
-	}
-	m.Subject(e.subject(c.Headline))
-	m.SetDate()
-	m.SetMessageID()
 	m.SetBodyString(gomail.TypeTextPlain, c.PlainText())
 	html, err := HTML(c)
 	if err != nil {
@@ -131,6 +128,43 @@ func (e *Email) message(c alerts.Content, to []string) (*gomail.Msg, error) {
 	}
 	m.AddAlternativeString(gomail.TypeTextHTML, html)
 	return m, nil
+}
+
+// newMsg is a mail's header, alert or digest: from the configured From to
+// to, with subject, a Date and a Message-ID, marked as sent by a program.
+// Auto-Submitted (RFC 3834) and Exchange's X-Auto-Response-Suppress keep
+// vacation and out-of-office responders from answering every alert to the
+// From address (a team's mailbox, often).
+func (e *Email) newMsg(to []string, subject string) (*gomail.Msg, error) {
+	m := gomail.NewMsg()
+	if err := m.From(e.From); err != nil {
+		return nil, err
+	}
+	if err := m.To(to...); err != nil {
+		return nil, err
+	}
+	m.Subject(e.subject(subject))
+	m.SetDate()
+	m.SetMessageIDWithValue(e.messageID())
+	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	m.SetGenHeader("X-Auto-Response-Suppress", "OOF, AutoReply")
+	return m, nil
+}
+
+// messageID is a new Message-ID's value: 128 random bits at the From
+// address's domain. go-mail's own takes the machine's host name, which in
+// a container is its id ("3f2a9c1b", "vm"): a right-hand side that is no
+// domain, which spam filters score (rspamd MID_RHS_NOT_FQDN).
+func (e *Email) messageID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	domain := "localhost.localdomain"
+	if a, err := mail.ParseAddress(e.From); err == nil {
+		if d := a.Address[strings.LastIndexByte(a.Address, '@')+1:]; d != "" && !strings.ContainsFunc(d, func(r rune) bool { return r > unicode.MaxASCII }) {
+			domain = d
+		}
+	}
+	return hex.EncodeToString(b[:]) + "@" + domain
 }
 
 // maxSubjectRunes bounds a subject. go-mail folds a header only between
@@ -222,7 +256,11 @@ func (e *Email) dialAndSend(ctx context.Context, msgs ...*gomail.Msg) error {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	if e.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(e.Username), gomail.WithPassword(e.Password.Value()))
+		// PLAIN or LOGIN over the TLS connection when the server offers
+		// them: go-mail's autodiscovery prefers NTLM and CRAM-MD5, which an
+		// Exchange server or a hashed password store refuses with the
+		// right password. Other mechanisms only when neither is offered.
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthPlain, gomail.SMTPAuthLogin), gomail.WithUsername(e.Username), gomail.WithPassword(e.Password.Value()))
 	}
 	cl, err := gomail.NewClient(e.Host, opts...)
 	if err != nil {
@@ -260,6 +298,11 @@ func classify(name string, err error) error {
 		case code >= 500:
 			return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("SMTP %d, rejected: %w (check notifiers.email from, to, username and password)", code, err)}
 		}
+	}
+	if strings.Contains(err.Error(), "server does not support SMTP AUTH") {
+		// No AUTH offered (a relay that trusts this host, or the wrong
+		// port): no retry will log in.
+		return &alerts.DeliveryError{Notifier: name, Permanent: true, Err: fmt.Errorf("%w (the server offers no login: drop notifiers.email username and password if it relays for this host, or check host and port)", err)}
 	}
 	if strings.Contains(err.Error(), "dial failed") {
 		// No SMTP reply: the server could not be reached, or TLS failed.

@@ -48,6 +48,10 @@ type server struct {
 	// recipients of each message taken, joined by spaces.
 	refuse    map[string]*smtp.SMTPError
 	envelopes []string
+	// mechs are the AUTH mechanisms offered (default PLAIN); only PLAIN
+	// succeeds, as on a server whose password store is hashed.
+	mechs []string
+	tls   *tls.Config // the server's, set by start
 }
 
 type session struct {
@@ -56,8 +60,16 @@ type session struct {
 	txn  []string // this transaction's accepted recipients
 }
 
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *session) Auth(string) (sasl.Server, error) {
+func (s *session) AuthMechanisms() []string {
+	if s.s.mechs != nil {
+		return s.s.mechs
+	}
+	return []string{sasl.Plain}
+}
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain {
+		return nil, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: mech + " authentication failed"}
+	}
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if s.s.authFail != nil {
 			return s.s.authFail
@@ -119,6 +131,7 @@ func (srv *server) start(t *testing.T, implicit bool) (int, *tls.Config) {
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: srv, conn: c}, nil }))
 	s.Domain = "localhost"
 	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	srv.tls = s.TLSConfig
 	var l net.Listener
 	if implicit {
 		l, err = tls.Listen("tcp", "127.0.0.1:0", s.TLSConfig)
@@ -383,5 +396,132 @@ func TestHostWithPortOrSchemeIsAConfigError(t *testing.T) {
 		if !ok && (err == nil || !strings.Contains(err.Error(), "host")) {
 			t.Errorf("host %q: err %v, want a config error about host", host, err)
 		}
+	}
+}
+
+// TestMailIsMarkedAutomated: alerts and digests went out as if a person
+// wrote them, so every teammate's vacation or out-of-office responder
+// answered each alert to the From address (a team mailbox, often). Both
+// carry Auto-Submitted: auto-generated (RFC 3834), which responders
+// honour, and Exchange's X-Auto-Response-Suppress.
+func TestMailIsMarkedAutomated(t *testing.T) {
+	srv := &server{}
+	port, tc := srv.start(t, false)
+	e := newEmail(t, port, "starttls", tc)
+	if err := e.Send(context.Background(), notify.Sample(now, "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SendMail(context.Background(), Mail{Subject: "Acme daily digest", Text: "t", HTML: "<p>h</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(srv.msgs))
+	}
+	for i, name := range []string{"alert", "digest"} {
+		m, err := mail.ReadMessage(bytes.NewReader(srv.msgs[i]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Header.Get("Auto-Submitted"); got != "auto-generated" {
+			t.Errorf("%s: Auto-Submitted %q, want auto-generated", name, got)
+		}
+		if got := m.Header.Get("X-Auto-Response-Suppress"); got != "OOF, AutoReply" {
+			t.Errorf("%s: X-Auto-Response-Suppress %q", name, got)
+		}
+		if m.Header.Get("Message-Id") == "" || m.Header.Get("Date") == "" {
+			t.Errorf("%s: no Message-ID or Date", name)
+		}
+		if _, err := m.Header.Date(); err != nil {
+			t.Errorf("%s: Date: %v", name, err)
+		}
+	}
+}
+
+// TestMessageIDAtFromDomain: go-mail's Message-ID ends in the machine's
+// host name, which in a container is its id, no domain, and spam filters
+// score that. Each mail's Message-ID is now unique and at the From
+// address's domain.
+func TestMessageIDAtFromDomain(t *testing.T) {
+	e := &Email{Host: "smtp.example", From: "Pemantau Merek <alerts@pantau.example.co.id>", To: []string{"ops@example.com"}}
+	if err := e.Init(notify.Env{}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		m, err := e.mailMessage(Mail{Subject: "s", Text: "t", HTML: "<p>h</p>"}, e.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := m.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := msg.Header.Get("Message-Id")
+		local, domain, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">"), "@")
+		if !ok || local == "" || domain != "pantau.example.co.id" || id[0] != '<' || id[len(id)-1] != '>' {
+			t.Errorf("Message-ID %q, want <random@pantau.example.co.id>", id)
+		}
+		if seen[id] {
+			t.Errorf("Message-ID %q repeats", id)
+		}
+		seen[id] = true
+	}
+}
+
+// TestAuthPrefersPlainOrLogin: go-mail's autodiscovery prefers NTLM and
+// CRAM-MD5 to PLAIN and LOGIN, so a server offering them too (Exchange
+// offers NTLM; a Postfix/Dovecot server CRAM-MD5, which fails when its
+// passwords are stored hashed) refused the login (535) and no alert went
+// out, for good, although the password was right. Over TLS the channel
+// now uses PLAIN or LOGIN when offered, as ALERTS.md says.
+func TestAuthPrefersPlainOrLogin(t *testing.T) {
+	for _, mechs := range [][]string{{"CRAM-MD5", sasl.Plain}, {"NTLM", sasl.Plain}} {
+		t.Run(mechs[0], func(t *testing.T) {
+			srv := &server{mechs: mechs}
+			port, tc := srv.start(t, false)
+			if err := newEmail(t, port, "starttls", tc).Send(context.Background(), notify.Sample(now, "")); err != nil {
+				t.Fatal(err)
+			}
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			if !srv.authed || len(srv.msgs) != 1 {
+				t.Errorf("authed %v, %d messages", srv.authed, len(srv.msgs))
+			}
+		})
+	}
+}
+
+// TestServerWithoutAuth: with username set, a server that offers no AUTH
+// (a relay that trusts the host, or the wrong port) failed every alert
+// with a retried error saying to check the network; no retry can log in.
+// It is now permanent and says to drop username and password or check
+// host and port.
+func TestServerWithoutAuth(t *testing.T) {
+	srv := &server{}
+	_, tc := srv.start(t, false)
+	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return struct{ smtp.Session }{&session{s: srv, conn: c}}, nil // hides the Auth methods
+	}))
+	s.Domain = "localhost"
+	s.TLSConfig = srv.tls
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	err = newEmail(t, l.Addr().(*net.TCPAddr).Port, "starttls", tc).Send(context.Background(), notify.Sample(now, ""))
+	var de *alerts.DeliveryError
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "username and password") {
+		t.Errorf("err %v, want a permanent error saying to drop username and password", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "s3cretPASSWORD") {
+		t.Error("password in error")
 	}
 }

@@ -55,20 +55,17 @@ func (e *Email) SendMail(ctx context.Context, m Mail) error {
 }
 
 func (e *Email) mailMessage(m Mail, to []string) (*gomail.Msg, error) {
-	msg := gomail.NewMsg()
-	if err := msg.From(e.From); err != nil {
+	msg, err := e.newMsg(to, m.Subject)
+	if err != nil {
 		return nil, err
 	}
-	if err := msg.To(to...); err != nil {
-		return nil, err
-	}
-	msg.Subject(e.subject(m.Subject))
-	msg.SetDate()
-	msg.SetMessageID()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	for _, img := range m.Inline {
-		if err := msg.EmbedReader(img.Name, bytes.NewReader(img.PNG), gomail.WithFileContentID(img.CID), gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
+		// A Content-ID is a msg-id, in angle brackets (RFC 2045 7, RFC
+		// 2392); go-mail writes a given one as is, and clients that match
+		// cid: only against the bracketed form show no chart.
+		if err := msg.EmbedReader(img.Name, bytes.NewReader(img.PNG), gomail.WithFileContentID("<"+img.CID+">"), gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
 			return nil, fmt.Errorf("attaching %s: %w", img.Name, err)
 		}
 	}
