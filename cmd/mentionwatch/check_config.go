@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,20 +29,7 @@ func init() {
 			for _, w := range cfg.Warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 			}
-			log := newLogger(cfg.Log)
-			srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
-			if err != nil {
-				return err
-			}
-			ns, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, nil)})
-			if err != nil {
-				var ce *mw.ConfigError
-				if errors.As(err, &ce) {
-					return err
-				}
-				return fmt.Errorf("%s: notifiers: %w", cfg.File, err)
-			}
-			router, err := routing.New(cfg, notifierNames(ns))
+			srcs, ns, router, err := buildFromConfig(cfg, newLogger(cfg.Log))
 			if err != nil {
 				return err
 			}
@@ -86,6 +74,29 @@ func init() {
 			}
 		},
 	})
+}
+
+// buildFromConfig builds what run would from a loaded config, the sources,
+// notifiers and alert router, without touching the network: check-config's
+// checks beyond the loader's.
+func buildFromConfig(cfg *mw.Config, log *slog.Logger) ([]*collectors.Source, []alerts.Notifier, *routing.Router, error) {
+	srcs, err := collectors.BuildAll(cfg, collectors.NewHTTPClient(cfg.HTTP), log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ns, err := notify.Build(cfg, log, notify.Options{Presentation: alerts.PresentationFor(cfg, nil)})
+	if err != nil {
+		var ce *mw.ConfigError
+		if errors.As(err, &ce) {
+			return nil, nil, nil, err
+		}
+		return nil, nil, nil, fmt.Errorf("%s: notifiers: %w", cfg.File, err)
+	}
+	router, err := routing.New(cfg, notifierNames(ns))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return srcs, ns, router, nil
 }
 
 // webAccess says who may use the dashboard, for check-config.

@@ -259,13 +259,18 @@ func loadConfig() (*mw.Config, error) {
 		}
 		return cfg, err
 	}
+	return cfg, checkSilences(cfg)
+}
+
+// checkSilences refuses a configured silence whose scope matches nothing.
+func checkSilences(cfg *mw.Config) error {
 	for i, s := range cfg.Alerts.Silences {
 		if err := alerts.CheckScope(s.Scope, cfg.Brands); err != nil {
 			key := fmt.Sprintf("alerts.silences[%d].scope", i)
-			return cfg, &mw.ConfigError{File: cfg.File, Line: cfg.KeyLine(key), Key: key, Msg: err.Error() + " (it would mute nothing)"}
+			return &mw.ConfigError{File: cfg.File, Line: cfg.KeyLine(key), Key: key, Msg: err.Error() + " (it would mute nothing)"}
 		}
 	}
-	return cfg, nil
+	return nil
 }
 
 // resolveConfigPath is loadConfig's choice: the flag when it was set on the

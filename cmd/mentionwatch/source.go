@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	source := &cobra.Command{Use: "source", Short: "Inspect or reset a source's state"}
+	source := &cobra.Command{Use: "source", Short: "List the sources' state, or reset a source's"}
 	source.AddCommand(&cobra.Command{
 		Use:   "reset NAME",
 		Short: "Forget a source's cursor, so its next run collects from the start of its feed or search again",
@@ -72,6 +72,7 @@ func init() {
 			return nil
 		},
 	})
+	source.AddCommand(sourceListCmd())
 	rootCmd.AddCommand(source)
 }
 

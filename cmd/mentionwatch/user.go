@@ -291,6 +291,17 @@ func tokenCommand() *cobra.Command {
 
 // withUsers opens the configured store and runs f on its users.
 func withUsers(cmd *cobra.Command, f func(context.Context, store.UserStore, *mw.Config) error) error {
+	return withStore(cmd, func(ctx context.Context, st store.Store, cfg *mw.Config) error {
+		us, ok := st.(store.UserStore)
+		if !ok {
+			return fmt.Errorf("the %s store keeps no users", storeType(cfg))
+		}
+		return f(ctx, us, cfg)
+	})
+}
+
+// withStore loads the config, opens its store and runs f on it.
+func withStore(cmd *cobra.Command, f func(context.Context, store.Store, *mw.Config) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -300,11 +311,7 @@ func withUsers(cmd *cobra.Command, f func(context.Context, store.UserStore, *mw.
 		return err
 	}
 	defer st.Close()
-	us, ok := st.(store.UserStore)
-	if !ok {
-		return fmt.Errorf("the %s store keeps no users", storeType(cfg))
-	}
-	return f(cmd.Context(), us, cfg)
+	return f(cmd.Context(), st, cfg)
 }
 
 func existingUser(ctx context.Context, us store.UserStore, name string) (store.User, error) {
