@@ -204,7 +204,9 @@ func (b *Bluesky) search(ctx context.Context, q string, since, mark, now time.Ti
 }
 
 // addReach fills AuthorReach from app.bsky.actor.getProfiles (25 actors a
-// request). It is best effort: a failure is logged and leaves reach 0.
+// request). It is best effort: a failed request is logged and leaves the
+// reach of the authors it and later requests asked for at 0; the authors
+// of the requests that answered keep theirs.
 func (b *Bluesky) addReach(ctx context.Context, items []mw.Mention) {
 	var actors []string
 	seen := map[string]bool{}
@@ -222,8 +224,9 @@ func (b *Bluesky) addReach(ctx context.Context, items []mw.Mention) {
 			err = ParseProfiles(body, followers)
 		}
 		if err != nil {
-			b.env.Log.Warn("author reach left at 0: fetching profiles failed", "err", err)
-			return
+			b.env.Log.Warn("author reach left at 0 for the authors not yet fetched: fetching profiles failed",
+				"err", err, "authors_without_reach", len(actors)-i)
+			break
 		}
 	}
 	for i := range items {

@@ -45,6 +45,7 @@ type fakeBluesky struct {
 	accessExp time.Time       // exp claim of the next access JWT
 	searches  []string
 	hook      http.HandlerFunc // if set, answers searchPosts
+	badActor  string           // a getProfiles batch asking for it fails with a 502
 }
 
 func newFake(t *testing.T) *fakeBluesky {
@@ -118,6 +119,11 @@ func (f *fakeBluesky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if r.URL.Path == "/xrpc/app.bsky.actor.getProfiles" {
+			if f.badActor != "" && slices.Contains(r.URL.Query()["actors"], f.badActor) {
+				w.WriteHeader(502)
+				w.Write([]byte("<html><body>502 Bad Gateway</body></html>"))
+				return
+			}
 			var ps []map[string]any
 			for _, a := range r.URL.Query()["actors"] {
 				ps = append(ps, map[string]any{"did": "did:plc:" + a, "handle": a, "followersCount": f.followers[a], "followsCount": 10, "postsCount": 100})
@@ -508,5 +514,38 @@ func TestReachKeptWhenALaterQueryFails(t *testing.T) {
 		if want := uint32(fake.followers[it.Author]); it.AuthorReach != want {
 			t.Errorf("%s by %s: reach %d, want %d", it.NativeID, it.Author, it.AuthorReach, want)
 		}
+	}
+}
+
+// TestReachKeptWhenOneProfilesBatchFails: getProfiles asks for 25 authors
+// at a time; when a later batch fails, the authors of the batches that
+// answered keep their followers (before: one failed batch left every
+// author's reach at 0, so high-reach posts raised no reach-weighted alert).
+func TestReachKeptWhenOneProfilesBatchFails(t *testing.T) {
+	fake := newFake(t)
+	fake.posts = nil
+	for i := range 30 {
+		a := fmt.Sprintf("user%02d.bsky.social", i)
+		fake.followers[a] = int64(1000 + i)
+		at := ct.Now.Add(-time.Duration(i+1) * time.Minute).Format(time.RFC3339)
+		fake.posts = append(fake.posts, json.RawMessage(fmt.Sprintf(`{"uri":"at://did:plc:u%02d/app.bsky.feed.post/p%02d","cid":"bafy","author":{"did":"did:plc:u%02d","handle":%q},"record":{"$type":"app.bsky.feed.post","createdAt":%q,"text":"acme post %d"},"indexedAt":%q}`, i, i, i, a, at, i, at)))
+	}
+	fake.badActor = "user29.bsky.social"
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, config(srv.URL))
+	items, _, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 30 {
+		t.Fatalf("%d items, %v; want 30", len(items), err)
+	}
+	var kept, zero int
+	for _, it := range items {
+		if it.AuthorReach == uint32(fake.followers[it.Author]) {
+			kept++
+		} else if it.AuthorReach == 0 {
+			zero++
+		}
+	}
+	if kept != 25 || zero != 5 {
+		t.Errorf("reach kept for %d authors and 0 for %d; want 25 (the batch that answered) and 5", kept, zero)
 	}
 }
