@@ -124,9 +124,10 @@ type keptDigest struct {
 }
 
 type backoff struct {
-	due  time.Time
-	at   time.Time
-	wait time.Duration
+	due     time.Time
+	at      time.Time
+	wait    time.Duration
+	refused bool // the receiver refused it for good: not tried again
 }
 
 // Backoff bounds between retries of a failed delivery.
@@ -158,7 +159,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 			if sent := s.sent[key]; e.covers(sent, due, s.Location) && !ahead(sent, now) {
 				continue
 			}
-			if b, ok := s.retry[key]; ok && b.due.Equal(due) && now.Before(b.at) {
+			if b, ok := s.retry[key]; ok && b.due.Equal(due) && (b.refused || now.Before(b.at)) {
 				continue
 			}
 			last, err := s.Store.Watermark(ctx, key)
@@ -190,6 +191,16 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) int {
 				// retry_after) says when a retry can succeed.
 				var de *alerts.DeliveryError
 				if errors.As(err, &de) {
+					if de.Permanent {
+						// A refusal a retry would meet again (a removed
+						// webhook, a revoked token): this digest is not
+						// tried again; the next one is, once.
+						b.refused = true
+						s.retry[key] = b
+						log.Error("digest: the receiver refused it; not retrying this digest (fix the notifier's config and restart, or the next digest tries again)",
+							"brand", e.Brand.Name, "period", string(e.Period), "to", to, "err", err)
+						continue
+					}
 					wait = max(wait, min(de.RetryAfter, retryafter.Max))
 				}
 				b.at = now.Add(wait)

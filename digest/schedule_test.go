@@ -360,3 +360,32 @@ func TestSchedulerHonoursRetryAfter(t *testing.T) {
 		t.Errorf("after Retry-After: delivered %d in %d attempts", n, attempts)
 	}
 }
+
+// TestSchedulerDoesNotRetryARefusal: a receiver that refuses a digest for
+// good (a removed webhook: Slack's 404 no_service) is not asked again for
+// that digest, and the next period's digest is tried once (before: it was
+// retried every hour all week, each time logged as "retry_in" next to an
+// error saying it would not be retried).
+func TestSchedulerDoesNotRetryARefusal(t *testing.T) {
+	st := seeded(t)
+	attempts := 0
+	sch := &digest.Scheduler{Entries: []digest.Entry{{Brand: digesttest.Brand(), Period: digest.Daily, Hour: 8, To: []string{"slack"}}},
+		Store: st, Location: digesttest.Jakarta, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deliver: func(context.Context, string, *digest.Rendered) error {
+			attempts++
+			return &alerts.DeliveryError{Notifier: "slack", Status: 404, Permanent: true, Err: errors.New("no_service")}
+		}}
+	mon := digesttest.WeekEnd
+	for now := mon; now.Before(mon.Add(23 * time.Hour)); now = now.Add(10 * time.Minute) {
+		sch.Tick(ctx, now)
+	}
+	if attempts != 1 {
+		t.Fatalf("%d attempts at one refused digest over a day; want 1", attempts)
+	}
+	for now := mon.Add(24 * time.Hour); now.Before(mon.Add(30 * time.Hour)); now = now.Add(10 * time.Minute) {
+		sch.Tick(ctx, now)
+	}
+	if attempts != 2 {
+		t.Errorf("%d attempts after the next day's digest fell due; want 2 (one each)", attempts)
+	}
+}
