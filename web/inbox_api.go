@@ -55,6 +55,16 @@ type FeedRow struct {
 	Triage  TriageView       `json:"triage"`
 	History *AuthorHistoryV  `json:"author_history,omitempty"`
 	Audit   []AuditEntryView `json:"audit,omitempty"` // on the page only
+	// Triage above is the first mention's. A group's mentions may carry
+	// their own: a note added to one through the API, or before the
+	// copies were grouped. Notes are every note of the row's mentions,
+	// oldest first, each with its mention's id; Members each mention's
+	// triage; MixedState and MixedAssignee say how they differ when they
+	// do ("2 handled, 1 new"; "2 with rina, 1 unassigned"), else "".
+	Notes         []NoteView     `json:"notes"`
+	Members       []MemberTriage `json:"members"`
+	MixedState    string         `json:"mixed_state,omitempty"`
+	MixedAssignee string         `json:"mixed_assignee,omitempty"`
 	// Ticked is the page's checkbox value: each id with when its triage
 	// was last changed as shown ("id@unix,..."; changedSince).
 	Ticked string `json:"-"`
@@ -78,6 +88,63 @@ type NoteView struct {
 	Text string    `json:"text"`
 	By   string    `json:"by"`
 	At   time.Time `json:"at"`
+	// MentionID is the mention noted, in a row's notes (FeedRow.Notes).
+	MentionID string `json:"mention_id,omitempty"`
+}
+
+// MemberTriage is the triage of one mention of a row's group.
+type MemberTriage struct {
+	ID       string   `json:"id"`
+	State    string   `json:"state"`
+	Assignee string   `json:"assignee"`
+	Tags     []string `json:"tags"`
+}
+
+// groupTriage fills row's Notes, Members and Mixed* from its mentions'
+// triage and notes.
+func groupTriage(row *FeedRow, ids []string, triage map[string]store.Triage, notes map[string][]NoteView, loc *time.Location) {
+	row.Notes, row.Members = []NoteView{}, []MemberTriage{}
+	var states, assignees []string
+	for _, id := range ids {
+		tv := triageView(triage[id], nil, loc)
+		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags})
+		states = append(states, tv.State)
+		assignees = append(assignees, tv.Assignee)
+		for _, n := range notes[id] {
+			n.MentionID = id
+			row.Notes = append(row.Notes, n)
+		}
+	}
+	slices.SortStableFunc(row.Notes, func(a, b NoteView) int { return a.At.Compare(b.At) })
+	row.MixedState = tally(states, func(s string) string { return s })
+	row.MixedAssignee = tally(assignees, func(a string) string {
+		if a == "" {
+			return "unassigned"
+		}
+		return "with " + a
+	})
+}
+
+// tally says how many of vs have each value, most first ("2 handled, 1
+// new"), or "" when they are all the same.
+func tally(vs []string, name func(string) string) string {
+	count := map[string]int{}
+	var order []string
+	for _, v := range vs {
+		if count[v] == 0 {
+			order = append(order, v)
+		}
+		count[v]++
+	}
+	if len(order) < 2 {
+		return ""
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return count[b] - count[a] })
+	parts := make([]string, len(order))
+	for i, v := range order {
+		parts[i] = strconv.Itoa(count[v]) + " " + name(v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // notesByMention lists each mention's notes from the audit trail (oldest
@@ -235,14 +302,14 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		return page, fmt.Errorf("reading triage: %w", err)
 	}
 	// The trail holds the notes: read it for the page (withAudit), else
-	// for the rows that have a note; and for the history's mentions that
-	// have one.
+	// for the rows' mentions that have a note (any of a group's); and for
+	// the history's mentions that have one.
 	trailIDs := slices.Clone(ids)
 	if !withAudit {
 		trailIDs = nil
-		for _, g := range groups {
-			if triage[g.Mention.ID].Note != "" {
-				trailIDs = append(trailIDs, g.Mention.ID)
+		for _, id := range ids {
+			if triage[id].Note != "" {
+				trailIDs = append(trailIDs, id)
 			}
 		}
 	}
@@ -261,6 +328,7 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 	for _, g := range groups {
 		row := FeedRow{Mention: wrap([]mw.Mention{g.Mention}, h.opt.Location)[0], Count: g.Count, IDs: g.IDs, Authors: g.Authors,
 			Triage: triageView(triage[g.Mention.ID], notes[g.Mention.ID], h.opt.Location)}
+		groupTriage(&row, g.IDs, triage, notes, h.opt.Location)
 		if ah, ok := hist[g.Mention.Author]; ok {
 			// Other mentions: the author's count less the row's own, which
 			// may be older than the few newest that Recent lists. The store

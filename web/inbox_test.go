@@ -203,14 +203,21 @@ func TestExportEscapesAndStreams(t *testing.T) {
 	}
 }
 
-func TestFeedGroupsNearDuplicatesAndShowsHistory(t *testing.T) {
-	h, st := newTestHandler(t, mw.WebConfig{})
+// parcelCopies are three near-copies by u1, u2 and u3 (d0 the newest),
+// which the inbox groups into one row.
+func parcelCopies() []mw.Mention {
 	var ms []mw.Mention
 	for i, a := range []string{"u1", "u2", "u3"} {
 		m := mention("Acme", fmt.Sprintf("d%d", i), a, -0.5, mw.Negative, mw.AMOT, 1, time.Duration(i+1)*time.Minute)
 		m.Text = "RT: Acme lost my parcel again and support does not answer at all " + strings.Repeat("!", i)
 		ms = append(ms, m)
 	}
+	return ms
+}
+
+func TestFeedGroupsNearDuplicatesAndShowsHistory(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	ms := parcelCopies()
 	old := mention("Acme", "old", "u1", -0.5, mw.Negative, mw.SMOT, 1, 48*time.Hour)
 	old.Source = "reviews"
 	ms = append(ms, old)
@@ -760,5 +767,94 @@ func TestInboxEmptySaysWhatToDo(t *testing.T) {
 	seed(t, st)
 	if got := text("/mentions?brand=Acme&state=handled"); !strings.Contains(got, "remove a filter") || !strings.Contains(got, `href="/mentions"`) {
 		t.Errorf("filters matching nothing: %q; want it to say to widen or clear them", got)
+	}
+}
+
+// TestGroupedRowShowsEveryMembersTriage: a grouped row showed its first
+// mention's triage and notes only, so a note left on another copy
+// (through the API, or before the copies were grouped) was invisible and
+// copies in different states looked the same. The row now lists every
+// copy's notes, oldest first, and says how their states and assignees
+// differ, on the page and in the API.
+func TestGroupedRowShowsEveryMembersTriage(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	ms := parcelCopies()
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	change := func(actor, id string, at time.Time, c TriageChange) {
+		t.Helper()
+		h.opt.Now = func() time.Time { return at }
+		b, _ := json.Marshal(TriageRequest{IDs: []string{id}, TriageChange: c})
+		r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+		if w := serve(h, WithActor(r, actor)); w.Code != http.StatusOK {
+			t.Fatalf("%s changing %s: %d %s", actor, id, w.Code, w.Body)
+		}
+	}
+	str := func(s string) *string { return &s }
+	// d0, the newest, heads the group and is untouched.
+	change("budi", ms[2].ID, testNow.Add(2*time.Minute), TriageChange{Note: str("refund <b>sent</b>"), State: str("handled")})
+	change("rina", ms[1].ID, testNow.Add(time.Minute), TriageChange{Note: str("called u2"), State: str("handled"), Assignee: str("rina")})
+
+	type note struct {
+		Text      string    `json:"text"`
+		By        string    `json:"by"`
+		At        time.Time `json:"at"`
+		MentionID string    `json:"mention_id"`
+	}
+	type page struct {
+		Rows []struct {
+			ID            string     `json:"id"`
+			Count         int        `json:"count"`
+			Triage        TriageView `json:"triage"`
+			Notes         []note     `json:"notes"`
+			Members       []struct{ ID, State, Assignee string }
+			MixedState    string `json:"mixed_state"`
+			MixedAssignee string `json:"mixed_assignee"`
+		} `json:"rows"`
+	}
+	var p page
+	getJSON(t, h, "/api/mentions?q=parcel", &p)
+	if len(p.Rows) != 1 || p.Rows[0].Count != 3 || p.Rows[0].ID != ms[0].ID {
+		t.Fatalf("rows %+v, want one group of 3 headed by d0", p.Rows)
+	}
+	row := p.Rows[0]
+	if row.Triage.State != "new" || len(row.Triage.Notes) != 0 {
+		t.Errorf("triage %+v, want d0's own (new, no note) as before", row.Triage)
+	}
+	want := []note{
+		{Text: "called u2", By: "rina", At: testNow.Add(time.Minute), MentionID: ms[1].ID},
+		{Text: "refund <b>sent</b>", By: "budi", At: testNow.Add(2 * time.Minute), MentionID: ms[2].ID},
+	}
+	if len(row.Notes) != len(want) {
+		t.Fatalf("notes %+v, want %+v", row.Notes, want)
+	}
+	for i := range want {
+		if n := row.Notes[i]; n.Text != want[i].Text || n.By != want[i].By || !n.At.Equal(want[i].At) || n.MentionID != want[i].MentionID {
+			t.Errorf("note %d %+v, want %+v", i, n, want[i])
+		}
+	}
+	if row.MixedState != "2 handled, 1 new" || row.MixedAssignee != "2 unassigned, 1 with rina" {
+		t.Errorf("mixed %q / %q, want %q / %q", row.MixedState, row.MixedAssignee, "2 handled, 1 new", "2 unassigned, 1 with rina")
+	}
+	if len(row.Members) != 3 || row.Members[1].ID != ms[1].ID || row.Members[1].State != "handled" || row.Members[1].Assignee != "rina" {
+		t.Errorf("members %+v, want each mention's triage", row.Members)
+	}
+
+	body := do(t, h, "GET", "/mentions?q=parcel", nil).Body.String()
+	for _, s := range []string{"2 handled, 1 new", "2 unassigned, 1 with rina", "called u2", "refund &lt;b&gt;sent&lt;/b&gt;", "budi"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the inbox page lacks %q", s)
+		}
+	}
+	if strings.Contains(body, "<b>sent</b>") {
+		t.Error("the inbox page shows a note unescaped")
+	}
+	// Members that agree show their one state, as a single mention does.
+	change("rina", ms[0].ID, testNow.Add(3*time.Minute), TriageChange{State: str("handled")})
+	p = page{}
+	getJSON(t, h, "/api/mentions?q=parcel", &p)
+	if r := p.Rows[0]; r.MixedState != "" || r.Triage.State != "handled" || r.MixedAssignee == "" {
+		t.Errorf("after handling d0: mixed %q / %q, state %q; want no mixed state", r.MixedState, r.MixedAssignee, r.Triage.State)
 	}
 }
