@@ -598,6 +598,8 @@ type Source struct {
 	TotalItems        uint64     `json:"total_items"`
 	ConsecutiveErrors int        `json:"consecutive_errors"`
 	Healthy           bool       `json:"healthy"` // it succeeded and has not failed since
+	// Disabled: configured with disabled: true, so it does not run.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Sources is source health plus the writer's spool.
@@ -619,6 +621,16 @@ func (h *Handler) sources(ctx context.Context) (Sources, error) {
 		out.Sources[i] = Source{Source: s.Source, Kind: s.Type, LastRun: in(s.LastRun), LastSuccess: in(s.LastSuccess),
 			LastError: redact.String(s.LastError), LastErrorAt: in(s.LastErrorAt), ItemsLastRun: s.ItemsLastRun, TotalItems: s.TotalItems,
 			ConsecutiveErrors: s.ConsecutiveErrors, Healthy: s.ConsecutiveErrors == 0 && !s.LastSuccess.IsZero()}
+	}
+	// A configured source that has not run yet is listed too, as never
+	// run (or disabled), not left out until its first run.
+	for _, c := range h.opt.Sources {
+		i := slices.IndexFunc(out.Sources, func(s Source) bool { return s.Source == c.Name })
+		if i < 0 {
+			out.Sources = append(out.Sources, Source{Source: c.Name, Kind: c.Type})
+			i = len(out.Sources) - 1
+		}
+		out.Sources[i].Disabled = c.Disabled
 	}
 	sort.Slice(out.Sources, func(i, j int) bool { return out.Sources[i].Source < out.Sources[j].Source })
 	switch {

@@ -101,6 +101,24 @@ type pageData struct {
 	Mentions []Mention
 	Alerts   alertsData
 	Sources  Sources
+	// Empty, when the brand has no mention in the window, says so in
+	// place of the volume chart and the journey's rows of 0%, and how to
+	// get the first mentions when no source has run yet. NoVoice: no
+	// brand of the share of voice has one either.
+	Empty   string
+	NoVoice bool
+}
+
+// emptyMessage is what the page says when v's brand has no mention in
+// the window: before any source has run, how the first mentions come.
+func emptyMessage(v view, srcs Sources) string {
+	for _, s := range srcs.Sources {
+		if s.LastRun != nil {
+			return "No mentions of " + v.Brand + " in this window."
+		}
+	}
+	return "No mentions yet: no source has run. mentionwatch run collects from each enabled source when it starts, then on the source's interval; " +
+		"to collect now, run mentionwatch collect --once. Source health below shows each source's last run."
 }
 
 type alertsData struct {
@@ -175,6 +193,14 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	var voice uint64
+	for _, b := range d.SOV.Brands {
+		voice += b.Count
+	}
+	if len(d.SOV.Brands) == 0 || d.SOV.Brands[0].Count == 0 { // the brand comes first
+		d.Empty = emptyMessage(v, d.Sources)
+	}
+	d.NoVoice = voice == 0
 	h.render(w, r, "page.html", d)
 }
 

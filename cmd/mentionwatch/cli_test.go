@@ -418,3 +418,50 @@ func TestUnknownNotifierOnCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestNoEnabledSource: a first config whose only source is disabled makes
+// `collect --once` fail naming the source and its line (before: exit 0
+// with "sources=0", as if the source had found nothing), and `run` warns
+// that it collects nothing.
+func TestNoEnabledSource(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	text := "brands:\n  - name: Acme\n    keywords: [acme]\nsources:\n  - {name: news, type: rss, url: \"https://example.com/f\", disabled: true}\n" +
+		"store:\n  path: " + filepath.Join(dir, "mw.db") + "\n  spool_dir: " + filepath.Join(dir, "spool") + "\n"
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := "no enabled source in " + cfg + ": news (line 5) is disabled; remove disabled: true"
+	cmd := exec.Command(bin, "collect", "--once", "-c", cfg)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "mentionwatch: collect: "+want) {
+		t.Errorf("collect --once with no enabled source: %v\n%s\nwant exit 1 and %q", err, out, want)
+	}
+
+	var stderr syncBuffer
+	run := exec.Command(bin, "run", "-c", cfg)
+	run.Dir, run.Stderr = dir, &stderr
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run.Wait() }()
+	hung := time.AfterFunc(time.Minute, func() { run.Process.Kill() }) // a hang ends the wait below
+	defer hung.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !strings.Contains(stderr.String(), "run collects nothing") {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended (%v) without saying it has no enabled source:\n%s", err, stderr.String())
+		case <-tick.C:
+		}
+	}
+	run.Process.Signal(os.Interrupt)
+	if err := <-done; err != nil || !strings.Contains(stderr.String(), want) {
+		t.Errorf("run: %v; want exit 0 and %q\n%s", err, want, stderr.String())
+	}
+}

@@ -34,6 +34,11 @@ func init() {
 			if err != nil {
 				return err
 			}
+			if source == "" {
+				if msg := noEnabledSource(cfg); msg != "" {
+					return errors.New("collect: " + msg)
+				}
+			}
 			log := newLogger(cfg.Log)
 			a, err := newApp(cmd.Context(), cfg, log)
 			if err != nil {
@@ -59,6 +64,28 @@ func init() {
 	cmd.Flags().StringVar(&source, "source", "", "only this source")
 	cmd.Flags().BoolVar(&print, "print", true, "print each scored mention as JSON on stdout")
 	rootCmd.AddCommand(cmd)
+}
+
+// noEnabledSource says why cfg has no source to collect from, or is ""
+// when it has one: none is configured, or every one is disabled (named,
+// with its line).
+func noEnabledSource(cfg *mw.Config) string {
+	var off []string
+	for _, s := range cfg.Sources {
+		if !s.Disabled {
+			return ""
+		}
+		off = append(off, fmt.Sprintf("%s (line %d)", s.Name, s.Line))
+	}
+	if len(off) == 0 {
+		return fmt.Sprintf("no source in %s: add one under sources: (docs/SOURCES.md lists the types; `mentionwatch collectors` too)", cfg.File)
+	}
+	verb := "is"
+	if len(off) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("no enabled source in %s: %s %s disabled; remove disabled: true from one, or add a source under sources:",
+		cfg.File, strings.Join(off, ", "), verb)
 }
 
 // noSource says why no enabled source is named name: it is disabled, or

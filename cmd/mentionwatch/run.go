@@ -63,6 +63,12 @@ func init() {
 				}
 			}
 			log.Info("mentionwatch running", startAttrs(cfg, len(a.sources))...)
+			if msg := noEnabledSource(cfg); msg != "" {
+				// A daemon for alerts, digests and the dashboard alone is
+				// allowed; a first config whose one source is disabled
+				// must not look like a collection that found nothing.
+				log.Warn(msg + "; run collects nothing, and alerts, digests and the dashboard see only what is already stored")
+			}
 			var wg sync.WaitGroup
 			run := func(name string, f func(context.Context) error) {
 				wg.Add(1)
