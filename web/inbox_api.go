@@ -61,10 +61,13 @@ type FeedRow struct {
 	// oldest first, each with its mention's id; Members each mention's
 	// triage; MixedState and MixedAssignee say how they differ when they
 	// do ("2 handled, 1 new"; "2 with rina, 1 unassigned"), else "".
-	Notes         []NoteView     `json:"notes"`
-	Members       []MemberTriage `json:"members"`
-	MixedState    string         `json:"mixed_state,omitempty"`
-	MixedAssignee string         `json:"mixed_assignee,omitempty"`
+	Notes   []NoteView     `json:"notes"`
+	Members []MemberTriage `json:"members"`
+	// Tags are every tag of the row's mentions, with how many of them
+	// carry it (Of: the row's mentions), most carried first.
+	Tags          []TagCount `json:"tags"`
+	MixedState    string     `json:"mixed_state,omitempty"`
+	MixedAssignee string     `json:"mixed_assignee,omitempty"`
 	// Ticked is the page's checkbox value: each id with when its triage
 	// was last changed as shown ("id@unix,..."; changedSince).
 	Ticked string `json:"-"`
@@ -92,6 +95,13 @@ type NoteView struct {
 	MentionID string `json:"mention_id,omitempty"`
 }
 
+// TagCount is a tag of a row's group: Count of its Of mentions carry it.
+type TagCount struct {
+	Tag   string `json:"tag"`
+	Count int    `json:"count"`
+	Of    int    `json:"of"`
+}
+
 // MemberTriage is the triage of one mention of a row's group.
 type MemberTriage struct {
 	ID       string   `json:"id"`
@@ -103,11 +113,20 @@ type MemberTriage struct {
 // groupTriage fills row's Notes, Members and Mixed* from its mentions'
 // triage and notes.
 func groupTriage(row *FeedRow, ids []string, triage map[string]store.Triage, notes map[string][]NoteView, loc *time.Location) {
-	row.Notes, row.Members = []NoteView{}, []MemberTriage{}
+	row.Notes, row.Members, row.Tags = []NoteView{}, []MemberTriage{}, []TagCount{}
 	var states, assignees []string
+	tagAt := map[string]int{}
 	for _, id := range ids {
 		tv := triageView(triage[id], nil, loc)
 		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags})
+		for _, tag := range tv.Tags {
+			if i, ok := tagAt[tag]; ok {
+				row.Tags[i].Count++
+				continue
+			}
+			tagAt[tag] = len(row.Tags)
+			row.Tags = append(row.Tags, TagCount{Tag: tag, Count: 1, Of: len(ids)})
+		}
 		states = append(states, tv.State)
 		assignees = append(assignees, tv.Assignee)
 		for _, n := range notes[id] {
@@ -116,6 +135,7 @@ func groupTriage(row *FeedRow, ids []string, triage map[string]store.Triage, not
 		}
 	}
 	slices.SortStableFunc(row.Notes, func(a, b NoteView) int { return a.At.Compare(b.At) })
+	slices.SortStableFunc(row.Tags, func(a, b TagCount) int { return b.Count - a.Count })
 	row.MixedState = tally(states, func(s string) string { return s })
 	row.MixedAssignee = tally(assignees, func(a string) string {
 		if a == "" {

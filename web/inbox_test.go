@@ -794,7 +794,7 @@ func TestGroupedRowShowsEveryMembersTriage(t *testing.T) {
 	str := func(s string) *string { return &s }
 	// d0, the newest, heads the group and is untouched.
 	change("budi", ms[2].ID, testNow.Add(2*time.Minute), TriageChange{Note: str("refund <b>sent</b>"), State: str("handled")})
-	change("rina", ms[1].ID, testNow.Add(time.Minute), TriageChange{Note: str("called u2"), State: str("handled"), Assignee: str("rina")})
+	change("rina", ms[1].ID, testNow.Add(time.Minute), TriageChange{Note: str("called u2"), State: str("handled"), Assignee: str("rina"), AddTags: []string{"refund"}})
 
 	type note struct {
 		Text      string    `json:"text"`
@@ -809,8 +809,9 @@ func TestGroupedRowShowsEveryMembersTriage(t *testing.T) {
 			Triage        TriageView `json:"triage"`
 			Notes         []note     `json:"notes"`
 			Members       []struct{ ID, State, Assignee string }
-			MixedState    string `json:"mixed_state"`
-			MixedAssignee string `json:"mixed_assignee"`
+			MixedState    string     `json:"mixed_state"`
+			MixedAssignee string     `json:"mixed_assignee"`
+			Tags          []TagCount `json:"tags"`
 		} `json:"rows"`
 	}
 	var p page
@@ -842,7 +843,10 @@ func TestGroupedRowShowsEveryMembersTriage(t *testing.T) {
 	}
 
 	body := do(t, h, "GET", "/mentions?q=parcel", nil).Body.String()
-	for _, s := range []string{"2 handled, 1 new", "2 unassigned, 1 with rina", "called u2", "refund &lt;b&gt;sent&lt;/b&gt;", "budi"} {
+	if len(row.Tags) != 1 || row.Tags[0] != (TagCount{Tag: "refund", Count: 1, Of: 3}) {
+		t.Errorf("tags %+v, want refund on 1 of 3 (a copy's tag was hidden when it was not the first's)", row.Tags)
+	}
+	for _, s := range []string{"2 handled, 1 new", "2 unassigned, 1 with rina", "called u2", "refund &lt;b&gt;sent&lt;/b&gt;", "budi", "#refund (1 of 3)"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the inbox page lacks %q", s)
 		}
