@@ -28,7 +28,7 @@ type Slack struct {
 	channel string
 	http    *http.Client
 
-	textSent partsSent // PostText's texts sent in part (slack_text.go)
+	parts PartsSent // PostParts' digests sent in part (slack_text.go)
 }
 
 // NewSlack returns nil when cfg configures nothing.

@@ -125,7 +125,7 @@ func TestWebhookRedirectIsNotDelivered(t *testing.T) {
 }
 
 // TestSlackDigestWebhookLikeAlerts: a digest posted through the incoming
-// webhook (PostText) followed a 302 as a GET without its body, so a
+// webhook (PostParts) followed a 302 as a GET without its body, so a
 // server answering that GET with 200 counted the lost digest as
 // delivered, and Slack's refusal ("no_service") never reached the log. It
 // now goes through the same post as an alert.
@@ -156,10 +156,10 @@ func TestSlackDigestWebhookLikeAlerts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = s.PostText(ctx, "*Daily digest* of acme")
+		err = s.PostParts(ctx, []string{"*Daily digest* of acme"})
 		var de *DeliveryError
 		if !errors.As(err, &de) || !de.Permanent {
-			t.Fatalf("%s: PostText = %v (%d GETs); want a permanent DeliveryError", tc.path, err, gets)
+			t.Fatalf("%s: PostParts = %v (%d GETs); want a permanent DeliveryError", tc.path, err, gets)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(err.Error(), w) {
@@ -174,8 +174,8 @@ func TestSlackDigestWebhookLikeAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PostText(ctx, "*Daily digest* of acme"); err != nil || posts != 1 {
-		t.Errorf("PostText = %v with %d POSTs; want it delivered once", err, posts)
+	if err := s.PostParts(ctx, []string{"*Daily digest* of acme"}); err != nil || posts != 1 {
+		t.Errorf("PostParts = %v with %d POSTs; want it delivered once", err, posts)
 	}
 }
 
@@ -245,10 +245,10 @@ func TestSlackWebhookRateLimitSaysWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.PostText(ctx, "digest")
+	err = s.PostParts(ctx, []string{"digest"})
 	var de *DeliveryError
 	if !errors.As(err, &de) || de.Permanent || de.Status != http.StatusTooManyRequests || de.RetryAfter != 30*time.Second {
-		t.Fatalf("PostText = %#v; want a retryable 429 that waits 30s", err)
+		t.Fatalf("PostParts = %#v; want a retryable 429 that waits 30s", err)
 	}
 	if strings.Contains(err.Error(), "check notifiers.slack.webhook_url") || !strings.Contains(err.Error(), "rate_limited") {
 		t.Errorf("error %q: want Slack's reason without the advice to check the URL", err)
@@ -259,7 +259,7 @@ func TestSlackWebhookRateLimitSaysWait(t *testing.T) {
 // video) in app messages unless unfurl_media is false, fetching the URL
 // and showing its preview, so a mention's URL put the attacker's picture
 // into the alert. slack-go's WebhookMessage omits unfurl_links and
-// unfurl_media when false, so PostText's UnfurlLinks: false sent
+// unfurl_media when false, so PostParts' UnfurlLinks: false sent
 // nothing, and alerts set neither. Every message, through the webhook or
 // chat.postMessage, now says false to both, as Telegram disables link
 // previews.
@@ -291,7 +291,7 @@ func TestSlackDisablesUnfurling(t *testing.T) {
 		if err := s.Send(ctx, n); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PostText(ctx, "digest https://evil.example/picture.jpg"); err != nil {
+		if err := s.PostParts(ctx, []string{"digest https://evil.example/picture.jpg"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package digest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -142,5 +143,36 @@ func TestSlackKeepsInWordMarks(t *testing.T) {
 	}
 	if strings.Contains(s, "*bold*") || strings.Contains(s, "_it_") {
 		t.Error("slack: *bold* or _it_ in a mention would format")
+	}
+}
+
+// TestSlackPartsSplitAtLineEnds: a Slack digest longer than one message is
+// posted as several (SlackParts), each at most 3,900 UTF-16 units and cut
+// between lines, so no escape or link is cut in two, and together they
+// are the digest. Before, it went as one message, which Slack splits at
+// its 4,000th character wherever that falls.
+func TestSlackPartsSplitAtLineEnds(t *testing.T) {
+	var lines []string
+	for i := range 120 {
+		lines = append(lines, fmt.Sprintf("• <https://shop.example/r/%d|Review %d> Acme &amp; kettle leaks — %s", i, i, strings.Repeat("é", 20)))
+	}
+	text := "*Weekly digest* of Acme\n\n" + strings.Join(lines, "\n")
+	parts := digest.SlackParts(text)
+	if len(parts) < 3 {
+		t.Fatalf("%d parts; want the %d-character digest in 3 or more", len(parts), len(text))
+	}
+	for i, p := range parts {
+		if n := len(utf16.Encode([]rune(p))); n > 3900 {
+			t.Errorf("part %d has %d UTF-16 units, more than 3,900", i+1, n)
+		}
+		if !strings.HasSuffix(p, strings.Repeat("é", 20)) && !strings.HasSuffix(p, "Acme") {
+			t.Errorf("part %d does not end at a line end: …%q", i+1, p[len(p)-30:])
+		}
+	}
+	if joined := strings.Join(parts, "\n"); strings.ReplaceAll(joined, "\n\n", "\n") != strings.ReplaceAll(text, "\n\n", "\n") {
+		t.Error("the parts together are not the digest (a line lost or sent twice)")
+	}
+	if short := digest.SlackParts("*Daily digest* of Acme"); len(short) != 1 || short[0] != "*Daily digest* of Acme" {
+		t.Errorf("a short digest: %q; want one message as it is", short)
 	}
 }

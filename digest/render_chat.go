@@ -105,15 +105,24 @@ func (c chat) sections(r *Report) []string {
 // typed.
 func escSlack(s string) string { return alerts.EscapeMrkdwn(s) }
 
-// Slack renders the digest as one Slack mrkdwn text (a webhook's or
-// chat.postMessage's text, up to 40,000 characters; a digest is a few
-// thousand; alerts.Slack.PostText sends a text over 3,900 characters as
-// several messages split at line ends). Mention text is escaped (alerts.EscapeMrkdwn): <!channel>,
+// Slack renders the digest as one Slack mrkdwn text (a digest is a few
+// thousand characters), which SlackParts splits into the messages it is
+// sent as. Mention text is escaped (alerts.EscapeMrkdwn): <!channel>,
 // <url|label> and @here are inert.
 func Slack(r *Report) string {
 	c := chat{esc: escSlack, bold: func(s string) string { return "*" + s + "*" }, link: alerts.SlackLink}
 	return capLines(strings.Join(c.sections(r), "\n\n"), maxSlackText)
 }
+
+// slackPart is the most UTF-16 units of one Slack message of a digest:
+// Slack splits a longer text at its 4,000th character wherever that
+// falls, which can be inside an escape (&amp;) or a link (<url|label>).
+const slackPart = 3900
+
+// SlackParts splits a Slack digest (Slack's text) into the messages it is
+// posted as (alerts.Slack.PostParts), between its sections and lines, as
+// Telegram's are (pack).
+func SlackParts(text string) []string { return pack(strings.Split(text, "\n\n"), slackPart) }
 
 // maxSlackText keeps a Slack digest under Slack's 40,000-character limit
 // on a message's text, beyond which Slack cuts it wherever it falls

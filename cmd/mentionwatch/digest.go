@@ -164,8 +164,8 @@ type (
 	mailer interface {
 		SendMail(ctx context.Context, m email.Mail) error
 	}
-	textPoster interface {
-		PostText(ctx context.Context, text string) error
+	partsPoster interface {
+		PostParts(ctx context.Context, parts []string) error
 	}
 	htmlPoster interface {
 		PostHTML(ctx context.Context, parts []string) error
@@ -217,8 +217,8 @@ func newDigestDeliver(ctx context.Context, cfg *mw.Config, receivers []string, l
 				m.Inline = append(m.Inline, email.Inline{CID: img.CID(), Name: img.Name + ".png", PNG: img.PNG})
 			}
 			return c.SendMail(ctx, m)
-		case textPoster:
-			return c.PostText(ctx, d.Slack)
+		case partsPoster:
+			return c.PostParts(ctx, digest.SlackParts(d.Slack))
 		case htmlPoster:
 			return c.PostHTML(ctx, d.Telegram)
 		}

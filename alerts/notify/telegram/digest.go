@@ -2,9 +2,9 @@ package telegram
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+
+	"github.com/mentionwatch/mentionwatch/alerts"
 )
 
 // PostHTML sends messages already in Telegram HTML (a digest's parts, each
@@ -19,15 +19,5 @@ func (t *Telegram) PostHTML(ctx context.Context, parts []string) error {
 			return fmt.Errorf("telegram: part %d has %d characters, more than %d", i+1, size(p), MaxRunes)
 		}
 	}
-	return t.sendParts(ctx, partsKey(parts), parts)
-}
-
-// partsKey names a digest's parts in sent: a hash of them, apart from
-// alerts' delivery keys (id:state:n).
-func partsKey(parts []string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		fmt.Fprintf(h, "%d:%s", len(p), p)
-	}
-	return "digest:" + hex.EncodeToString(h.Sum(nil))
+	return t.sendParts(ctx, alerts.PartsKey(parts), parts)
 }

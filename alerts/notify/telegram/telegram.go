@@ -32,12 +32,13 @@ type Telegram struct {
 	Silent   bool      `yaml:"silent"`    // disable_notification: deliver without sound
 
 	env notify.Env
-	// mu guards sent: how many parts of a split message each delivery key
-	// has delivered, so a retry after part 2 failed does not send part 1
-	// again. Entries go when the delivery completes. It guards chat too:
-	// ChatID, or the id Telegram moved the chat to (migrate_to_chat_id).
+	// sent is how many parts of a split message each delivery key has
+	// delivered, so a retry after part 2 failed does not send part 1
+	// again.
+	sent alerts.PartsSent
+	// mu guards chat: ChatID, or the id Telegram moved the chat to
+	// (migrate_to_chat_id).
 	mu   sync.Mutex
-	sent map[string]int
 	chat string
 }
 
@@ -48,7 +49,6 @@ var tokenForm = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 // Init implements notify.Channel.
 func (t *Telegram) Init(env notify.Env) error {
 	t.env = env
-	t.sent = map[string]int{}
 	if t.BotToken.Value() == "" {
 		return errors.New("bot_token is required (create a bot with @BotFather and put its token here, or ${TELEGRAM_BOT_TOKEN})")
 	}
@@ -107,21 +107,7 @@ func (t *Telegram) Send(ctx context.Context, n alerts.Notification) error {
 // not yet delivered (a retry after part 2 failed does not send part 1
 // again), and forgets key once all are sent.
 func (t *Telegram) sendParts(ctx context.Context, key string, parts []string) error {
-	t.mu.Lock()
-	done := t.sent[key]
-	t.mu.Unlock()
-	for i := done; i < len(parts); i++ {
-		if err := t.post(ctx, parts[i]); err != nil {
-			return err
-		}
-		t.mu.Lock()
-		t.sent[key] = i + 1
-		t.mu.Unlock()
-	}
-	t.mu.Lock()
-	delete(t.sent, key)
-	t.mu.Unlock()
-	return nil
+	return t.sent.Send(ctx, key, parts, t.post)
 }
 
 // post sends one message. When Telegram answers that the group became a
