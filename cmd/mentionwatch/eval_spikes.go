@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -201,30 +202,50 @@ func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, ba
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nleave one %s out (%d configurations; each held-out %s is scored with the one that did best on the others):\n", what, len(grid), what)
+	fmt.Fprintf(w, "\nleave one %s out (%d configurations; each held-out %s is scored with the one that did best on the others, or with the mean of those tied best):\n", what, len(grid), what)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "held out\tpicked\ttrain\theld-out score\t")
 	for _, f := range folds {
 		c := detect.New(grid[f.Pick]).Config()
-		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s (override %g); weekly gain %g, scale floor %g, habit ±%s, run span %g window %s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
+		tied := ""
+		if len(f.Ties) > 1 {
+			tied = fmt.Sprintf(" (and %d tied, differing in: %s; score averaged)", len(f.Ties)-1, tiedKnobs(grid, f.Ties))
+		}
+		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s (override %g); weekly gain %g, scale floor %g, habit ±%s, run span %g window %s%s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
 			c.TailQuantile, c.LevelHalfLife, maxEpisode(c.MaxEpisode), c.Cooldown, c.CooldownOverride, c.Design.WeeklyGain, c.Design.ScaleFloor, c.Design.HabitTolerance,
-			c.Design.RunSpan, c.Design.RunWindow, f.Train, normStr(held(f.Results)))
+			c.Design.RunSpan, c.Design.RunWindow, tied, f.Train, normStr(f.Score))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)
 	return nil
 }
 
-// held is the normalized score of a fold's results, NaN without windows.
-func held(rs []nab.Result) float64 {
-	n := 0
-	for _, r := range rs {
-		n += r.Windows
+// tiedKnobs names the grid's knobs whose values differ among the tied
+// configurations.
+func tiedKnobs(grid []detect.Config, ties []int) string {
+	knobs := []struct {
+		name string
+		of   func(detect.Config) any
+	}{
+		{"fire every", func(c detect.Config) any { return c.FireEvery }},
+		{"max episode", func(c detect.Config) any { return c.MaxEpisode }},
+		{"cooldown", func(c detect.Config) any { return c.Cooldown }},
+		{"override", func(c detect.Config) any { return c.CooldownOverride }},
+		{"weekly gain", func(c detect.Config) any { return c.Design.WeeklyGain }},
+		{"scale floor", func(c detect.Config) any { return c.Design.ScaleFloor }},
+		{"run span", func(c detect.Config) any { return c.Design.RunSpan }},
+		{"run window", func(c detect.Config) any { return c.Design.RunWindow }},
 	}
-	if n == 0 {
-		return math.NaN()
+	var out []string
+	for _, k := range knobs {
+		for _, i := range ties[1:] {
+			if k.of(grid[i]) != k.of(grid[ties[0]]) {
+				out = append(out, k.name)
+				break
+			}
+		}
 	}
-	return nab.Normalized(rs)
+	return strings.Join(out, ", ")
 }
 
 func normStr(v float64) string {

@@ -317,3 +317,37 @@ func TestLeaveOneOut(t *testing.T) {
 		t.Errorf("the defaults are not in the grid")
 	}
 }
+
+// TestPickFoldsTiesDoNotDependOnOrder: two configurations that score alike
+// on the training file (a knob only the held-out file reacts to) are a tie;
+// the held-out score is their mean, whichever the grid lists first. Before,
+// the first listed was "picked", so the cross-validated figure moved with
+// the order of a knob's values.
+func TestPickFoldsTiesDoNotDependOnOrder(t *testing.T) {
+	files := []File{{Name: "train.csv"}, {Name: "held.csv"}}
+	one := func(raw float64) Result { return Result{Windows: 1, TP: 1, Raw: raw, Null: -1, Perfect: 0.987} }
+	good, bad := one(0.9), one(-1)
+	// res[config][file]: both configurations score 0.5 on train.csv; on
+	// held.csv the first catches the window, the second misses it.
+	a := [][]Result{{one(0.5), good}, {one(0.5), bad}}
+	b := [][]Result{{one(0.5), bad}, {one(0.5), good}}
+	fa, sa := PickFolds(files, a, ByFile)
+	fb, sb := PickFolds(files, b, ByFile)
+	if !near(sa, sb) {
+		t.Fatalf("cross-validated score %.3f with one order, %.3f with the other", sa, sb)
+	}
+	held := fa[1]
+	if held.Held != "held.csv" || len(held.Ties) != 2 || held.Pick != 0 {
+		t.Fatalf("fold %+v", held)
+	}
+	want := Normalized([]Result{one((0.9 - 1) / 2)})
+	if !near(held.Score, want) || !near(fb[1].Score, want) {
+		t.Errorf("held-out score %.3f / %.3f, want the mean %.3f", held.Score, fb[1].Score, want)
+	}
+	// A clear winner is not a tie.
+	c := [][]Result{{one(0.5), bad}, {one(0.6), good}}
+	fc, _ := PickFolds(files, c, ByFile)
+	if fc[1].Pick != 1 || len(fc[1].Ties) != 1 || !near(fc[1].Score, Normalized([]Result{good})) {
+		t.Errorf("fold %+v", fc[1])
+	}
+}

@@ -1,6 +1,7 @@
 package nab
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -9,12 +10,23 @@ import (
 
 // Fold is one round of a leave-one-group-out check: the configuration that
 // scored best on every other group, and its results on the held-out group.
+//
+// When several configurations tie for best on the other groups, those
+// groups cannot tell them apart, and which of them is "picked" would be
+// an accident of the order the grid lists its values in (a knob that only
+// the held-out group's files react to ties exactly). So the held-out
+// score is the mean over the tied configurations: the expected score of
+// picking one of them at random, which does not depend on the order.
 type Fold struct {
 	Held    string   // the held-out group (a category, or a file)
 	Files   []string // its files
-	Pick    int      // index of the chosen configuration
-	Train   float64  // its normalized score on the other groups
-	Results []Result // its results on the held-out files
+	Pick    int      // index of the chosen configuration (the first of Ties)
+	Ties    []int    // every configuration tied best on the other groups, Pick first
+	Train   float64  // their normalized score on the other groups
+	Results []Result // Pick's results on the held-out files
+	// Score is the held-out normalized score, averaged over Ties (NaN
+	// when the held-out files have no window).
+	Score float64
 }
 
 // ByFile groups files one per group (leave one file out).
@@ -24,12 +36,12 @@ func ByFile(f File) string { return f.Name }
 func ByCategoryOf(f File) string { return f.Category() }
 
 // CrossValidate runs every configuration over every file (workers at a
-// time), then for each group picks the configuration with the best
-// normalized score on the files of the other groups (the first one on a
-// tie) and scores the held-out group with it. The normalized score of all
-// held-out results together is the figure to report next to the score of a
-// configuration chosen on all files: no file's own result chose the
-// configuration it is scored with.
+// time), then for each group picks the configurations with the best
+// normalized score on the files of the other groups and scores the
+// held-out group with them (their mean on a tie, see Fold). The normalized
+// score of all held-out results together is the figure to report next to
+// the score of a configuration chosen on all files: no file's own result
+// chose the configuration it is scored with.
 func CrossValidate(files []File, cands []detect.Config, repeat time.Duration, group func(File) string, workers int, done func()) ([]Fold, float64) {
 	return PickFolds(files, RunAll(files, cands, repeat, workers, done), group)
 }
@@ -47,7 +59,7 @@ func PickFolds(files []File, res [][]Result, group func(File) string) ([]Fold, f
 		members[g] = append(members[g], k)
 	}
 	folds := make([]Fold, 0, len(order))
-	var held []Result
+	var held []Result // each held-out file's result, its Raw the mean over the fold's ties
 	for _, g := range order {
 		in := map[int]bool{}
 		for _, k := range members[g] {
@@ -61,18 +73,44 @@ func PickFolds(files []File, res [][]Result, group func(File) string) ([]Fold, f
 					rest = append(rest, res[i][k])
 				}
 			}
-			if s := Normalized(rest); f.Pick < 0 || s > f.Train {
-				f.Pick, f.Train = i, s
+			switch s := Normalized(rest); {
+			case f.Pick < 0 || s > f.Train+tieEps:
+				f.Pick, f.Train, f.Ties = i, s, []int{i}
+			case s >= f.Train-tieEps:
+				f.Ties = append(f.Ties, i)
 			}
 		}
+		var exp []Result
 		for _, k := range members[g] {
 			f.Files = append(f.Files, files[k].Name)
 			f.Results = append(f.Results, res[f.Pick][k])
+			r := res[f.Pick][k]
+			r.Raw = 0
+			for _, i := range f.Ties {
+				r.Raw += res[i][k].Raw / float64(len(f.Ties))
+			}
+			exp = append(exp, r)
 		}
-		held = append(held, f.Results...)
+		f.Score = math.NaN()
+		if windows(exp) > 0 {
+			f.Score = Normalized(exp)
+		}
+		held = append(held, exp...)
 		folds = append(folds, f)
 	}
 	return folds, Normalized(held)
+}
+
+// tieEps: normalized training scores this close are a tie (they differ
+// only by floating-point rounding of the same detections).
+const tieEps = 1e-9
+
+func windows(rs []Result) int {
+	n := 0
+	for _, r := range rs {
+		n += r.Windows
+	}
+	return n
 }
 
 // LeaveOneOut is CrossValidate with one file per group.
