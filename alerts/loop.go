@@ -565,6 +565,14 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 			l.log.Warn("a queued delivery names an alert the store does not hold", "alert", id, "receiver", d.Receiver)
 			continue
 		}
+		if !l.allowed(a.Brand) {
+			// The brand was removed from the config (or renamed) while
+			// this waited: nobody watches it any more, and the loop will
+			// never tell how it ends.
+			l.log.Warn("a queued delivery of an alert whose brand is no longer configured is dropped, not sent; the alert stays in the store",
+				"brand", a.Brand, "alert", id, "kind", a.Kind, "state", state, "receiver", d.Receiver, "key", d.Key)
+			continue
+		}
 		shown := *a
 		shown.State, shown.NotifyCount = state, num-1
 		if state == mw.Firing {
