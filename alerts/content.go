@@ -47,7 +47,7 @@ func ContentOf(p Presentation, n Notification) Content {
 	c := Content{Headline: Headline(a), Why: Why(a, n.Bucket), Open: n.Links.Open, Ack: n.Links.Ack, Silence: n.Links.Silence}
 	if a.State == mw.Resolved {
 		c.Resolved = true
-		c.When = fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt)))
+		c.When = "Episode: " + EpisodeWords(a, loc)
 		if a.Kind == mw.AlertSpike && a.Reason != "" {
 			c.When += "; " + a.Reason
 		}

@@ -98,6 +98,7 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 			}
 		case !anyFiring(sds) && b.After(ep.StartedAt):
 			ep.State, ep.ResolvedAt, ep.UpdatedAt = mw.Resolved, end.UTC(), end.UTC()
+			ep.EpisodeTotal = e.negatives(brand, ep.StartedAt, end, closed)
 			if rebaselined(sds) {
 				ep.Reason = NewNormalReason
 			}
@@ -129,6 +130,21 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 		}
 	}
 	return changed
+}
+
+// negatives counts brand's negative mentions (its brand series) in the
+// closed buckets [from, to): an episode's total when it resolves. The
+// buckets are in the history (an episode lasts two days at most).
+func (e *episodes) negatives(brand string, from, to time.Time, closed view) float64 {
+	var n float64
+	for b := from; b.Before(to); b = b.Add(e.bucket) {
+		for _, sd := range closed(brand, b) {
+			if sd.scope == ScopeBrand {
+				n += sd.c.neg
+			}
+		}
+	}
+	return n
 }
 
 // start opens brand's episode at bucket b.

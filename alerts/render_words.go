@@ -162,6 +162,21 @@ func clockWords(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("15:04 MST")
 }
 
+// EpisodeWords is a resolved alert's episode: "Mon May 4 08:20 WIB →
+// 09:35 WIB (1 h 15 min, 47 negative mentions)", the count for a spike
+// whose total is known (Alert.EpisodeTotal).
+func EpisodeWords(a mw.Alert, loc *time.Location) string {
+	span := durWords(a.ResolvedAt.Sub(a.StartedAt))
+	if a.Kind == mw.AlertSpike && a.EpisodeTotal > 0 {
+		noun := "negative mentions"
+		if a.EpisodeTotal == 1 {
+			noun = "negative mention"
+		}
+		span += fmt.Sprintf(", %s %s", countWords(a.EpisodeTotal), noun)
+	}
+	return fmt.Sprintf("%s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), span)
+}
+
 // Headline is the one-line title of an alert, shared by every notifier and
 // the dashboard. It holds no numbers: the baseline is said in words below.
 func Headline(a mw.Alert) string {
