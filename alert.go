@@ -41,7 +41,9 @@ type Alert struct {
 	// an operator closed.
 	EpisodeTotal float64
 	// Reason says why a critical alert fired ("mentions \"keracunan\"
-	// (poisoning)", "1-star review on playstore"); empty for spikes.
+	// (poisoning)", "1-star review on playstore"); for a resolved spike or
+	// drop, why it closed other than by the wave's end (NewNormalReason,
+	// or closed by an operator while it still fired); else empty.
 	Reason string
 
 	MentionIDs []string          // evidence, best first

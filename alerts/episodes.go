@@ -98,7 +98,6 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 			}
 		case !anyFiring(sds) && b.After(ep.StartedAt):
 			ep.State, ep.ResolvedAt, ep.UpdatedAt = mw.Resolved, end.UTC(), end.UTC()
-			ep.EpisodeTotal = e.negatives(brand, ep.StartedAt, end, closed)
 			if rebaselined(sds) {
 				ep.Reason = NewNormalReason
 			}
@@ -130,21 +129,6 @@ func (e *episodes) walk(brand string, horizon, closedEnd time.Time, closed, peek
 		}
 	}
 	return changed
-}
-
-// negatives counts brand's negative mentions (its brand series) in the
-// closed buckets [from, to): an episode's total when it resolves. The
-// buckets are in the history (an episode lasts two days at most).
-func (e *episodes) negatives(brand string, from, to time.Time, closed view) float64 {
-	var n float64
-	for b := from; b.Before(to); b = b.Add(e.bucket) {
-		for _, sd := range closed(brand, b) {
-			if sd.scope == ScopeBrand {
-				n += sd.c.neg
-			}
-		}
-	}
-	return n
 }
 
 // start opens brand's episode at bucket b.
@@ -252,6 +236,21 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// closedReason is the Reason of a spike or drop episode an operator
+// resolved in the dashboard while the loop still held it open: its
+// message must not read as the wave's end. The dashboard's resolve
+// acknowledges at the same instant when nobody had, so who closed it is
+// known then.
+func closedReason(a *mw.Alert) string {
+	switch {
+	case a.AckedBy != "" && a.AckedAt.Equal(a.ResolvedAt):
+		return "closed by " + a.AckedBy + " in the dashboard while it still fired"
+	case a.AckedBy != "":
+		return "closed in the dashboard while it still fired (acknowledged by " + a.AckedBy + ")"
+	}
+	return "closed in the dashboard while it still fired"
 }
 
 // NewNormalReason is a spike episode's Reason when it resolved because it

@@ -177,6 +177,18 @@ func EpisodeWords(a mw.Alert, loc *time.Location) string {
 	return fmt.Sprintf("%s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), span)
 }
 
+// closedWords is a resolved alert's episode and, for a spike or a drop,
+// why it closed (Alert.Reason: a new normal, or an operator): "Episode:
+// ... (25 min, 34 negative mentions); closed by dana in the dashboard
+// while it still fired".
+func closedWords(a mw.Alert, loc *time.Location) string {
+	s := "Episode: " + EpisodeWords(a, loc)
+	if a.Kind != mw.AlertCritical && a.Reason != "" {
+		s += "; " + a.Reason
+	}
+	return s
+}
+
 // Headline is the one-line title of an alert, shared by every notifier and
 // the dashboard. It holds no numbers: the baseline is said in words below.
 func Headline(a mw.Alert) string {

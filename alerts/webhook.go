@@ -205,7 +205,7 @@ func humanText(n Notification) string {
 	lines := []string{Headline(a), Why(a, n.Bucket)}
 	switch {
 	case a.State == mw.Resolved:
-		lines = append(lines, "Episode: "+EpisodeWords(a, loc))
+		lines = append(lines, closedWords(a, loc))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
 		// The mention's fields are one line each (OneLine), and only an
 		// http(s) URL is shown, cleaned (CleanURL): none can forge a line
