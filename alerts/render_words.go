@@ -54,14 +54,20 @@ func AspectLabel(a string) string {
 	return a
 }
 
-// ScopeLabel renders a series scope in plain words: "stage:amot" as "AMOT:
+// ScopeLabel renders a scope in plain words: "stage:amot" as "AMOT:
 // waiting for delivery", "aspect:delivery" as "delivery and shipping",
-// "stage+aspect:amot/delivery" as both, "brand" as "all mentions".
+// "stage+aspect:amot/delivery" as both, "brand" as "all mentions",
+// "mention" as "critical mentions" (a silence of it mutes every critical
+// mention of the brand), "volume" as "mention volume (drops)".
 func ScopeLabel(scope string) string {
 	k, v, ok := strings.Cut(scope, ":")
 	switch {
 	case scope == ScopeBrand:
 		return "all mentions"
+	case scope == ScopeMention:
+		return "critical mentions"
+	case scope == ScopeVolume:
+		return "mention volume (drops)"
 	case !ok:
 		return scope
 	case k == "stage":
