@@ -35,8 +35,15 @@ type Alert struct {
 	Factor   float64 // Count / max(Baseline, 1)
 	NegShare float64 // negative share in the bucket, 0..1
 	Summary  string  // one line for humans
+	// EpisodeTotal is, for a resolved spike, the brand's negative
+	// mentions over the whole episode, from its first bucket to its end
+	// (all scopes); 0 for other kinds, while firing, and for an episode
+	// an operator closed.
+	EpisodeTotal float64
 	// Reason says why a critical alert fired ("mentions \"keracunan\"
-	// (poisoning)", "1-star review on playstore"); empty for spikes.
+	// (poisoning)", "1-star review on playstore"); for a resolved spike or
+	// drop, why it closed other than by the wave's end (NewNormalReason,
+	// or closed by an operator while it still fired); else empty.
 	Reason string
 
 	MentionIDs []string          // evidence, best first

@@ -47,10 +47,7 @@ func ContentOf(p Presentation, n Notification) Content {
 	c := Content{Headline: Headline(a), Why: Why(a, n.Bucket), Open: n.Links.Open, Ack: n.Links.Ack, Silence: n.Links.Silence}
 	if a.State == mw.Resolved {
 		c.Resolved = true
-		c.When = fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt)))
-		if a.Kind == mw.AlertSpike && a.Reason != "" {
-			c.When += "; " + a.Reason
-		}
+		c.When = closedWords(a, loc)
 	} else {
 		c.When = "Since " + timeWords(a.StartedAt, loc)
 	}

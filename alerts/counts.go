@@ -67,6 +67,18 @@ type history struct {
 	dirty map[string]time.Time
 }
 
+// negatives is brand's negative mentions (its brand series) in the
+// buckets from from up to to (exclusive): an episode's total. The
+// buckets are held (an episode lasts two days at most).
+func (h *history) negatives(brand string, from, to time.Time) float64 {
+	var n float64
+	k := seriesKey(brand, ScopeBrand)
+	for b := from; b.Before(to); b = b.Add(h.bucket) {
+		n += h.at(k, b).neg
+	}
+	return n
+}
+
 func newHistory(st store.Store, bucket time.Duration, brands []string) *history {
 	return &history{st: st, bucket: bucket, brands: brands, vals: map[string]map[int64]counts{}, first: map[string]time.Time{}}
 }

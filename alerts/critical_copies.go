@@ -26,8 +26,11 @@ import (
 const copyWindow = 24 * time.Hour
 
 // copyMinWords is the fewest words (after normWords) a text needs to be
-// grouped: two short complaints ("kopi senja bikin keracunan") may share
-// their few word pairs by chance, and each is someone's own report.
+// grouped by word pairs: two short complaints ("kopi senja bikin
+// keracunan") may share their few word pairs by chance, and each is
+// someone's own report. A shorter text joins a group only as the same
+// text (its numbers kept) cross-posted by its author or found again by
+// another source (matchShort).
 const copyMinWords = 6
 
 // maxCopyGroups bounds the groups held at once, over all brands; past it
@@ -60,10 +63,13 @@ func spreading(a mw.Alert) bool {
 type copyGroup struct {
 	alertID string
 	brand   string
-	key     string              // the first mention's words, joined
+	key     string              // the first mention's words, joined (copyText.key)
 	sh      map[string]struct{} // their word pairs
-	last    time.Time           // when the last copy was judged
-	ids     map[string]bool     // mentions counted in the alert
+	short   bool                // fewer than copyMinWords words: joined by the same text only (matchShort)
+	source  string              // the first mention's source and author (store.HistoryKey), for short texts
+	author  string
+	last    time.Time       // when the last copy was judged
+	ids     map[string]bool // mentions counted in the alert
 }
 
 // copyGroups are the open groups, least recently copied first. Owned by
@@ -73,26 +79,45 @@ type copyGroups struct {
 	byKey  map[string]*copyGroup // brand + "\x00" + key -> the group (the latest opened)
 }
 
-// copyWords are the words of m that copies are compared on.
-func copyWords(m *mw.Mention) []string {
-	return normWords(m.Title + " " + m.Text)
+// copyText is what a critical mention's copies are compared on.
+type copyText struct {
+	words  []string // the words of its title and text (normWords)
+	key    string   // the words joined; a short text's with its numbers
+	short  bool     // fewer than copyMinWords words
+	source string   // where it was found
+	author string   // store.HistoryKey of its author: "" for nobody or a generic byline
 }
 
-// match returns the open group of brand whose first mention words is a
-// near-copy of, or nil. Cost: O(groups × words).
-func (cg *copyGroups) match(brand string, words []string, now time.Time) *copyGroup {
+// copyTextOf is what m's copies are compared on: its words folded
+// (case, spaces, links, handles, punctuation).
+func copyTextOf(m *mw.Mention) copyText {
+	s := m.Title + " " + m.Text
+	words := normWords(s)
+	ct := copyText{words: words, key: strings.Join(words, " "), source: m.Source, author: store.HistoryKey(m.Author)}
 	if len(words) < copyMinWords {
+		ct.short, ct.key = true, strings.Join(foldWords(s, true), " ")
+	}
+	return ct
+}
+
+// match returns the open group of brand that ct is a copy of, or nil.
+// Cost: O(groups × words).
+func (cg *copyGroups) match(brand string, ct copyText, now time.Time) *copyGroup {
+	if ct.key == "" {
 		return nil
 	}
-	key := strings.Join(words, " ")
-	if g := cg.byKey[brand+"\x00"+key]; g != nil && now.Sub(g.last) <= copyWindow {
+	if ct.short {
+		return cg.matchShort(brand, ct, now)
+	}
+	words := ct.words
+	if g := cg.byKey[brand+"\x00"+ct.key]; g != nil && now.Sub(g.last) <= copyWindow {
 		return g
 	}
 	var sh map[string]struct{}
 	compared := 0
 	for i := len(cg.groups) - 1; i >= 0 && compared < maxCompared; i-- { // the most recently copied first
 		g := cg.groups[i]
-		if g.brand != brand || now.Sub(g.last) > copyWindow {
+		if g.brand != brand || g.short || now.Sub(g.last) > copyWindow {
 			continue
 		}
 		compared++
@@ -109,11 +134,33 @@ func (cg *copyGroups) match(brand string, words []string, now time.Time) *copyGr
 	return nil
 }
 
-// open starts the group of alert id, made for the mention whose words
-// are words, or refreshes it. It forgets groups past copyWindow, and the
-// least recently copied past maxCopyGroups.
-func (cg *copyGroups) open(brand, id string, words []string, mentionIDs []string, last, now time.Time) {
-	if len(words) < copyMinWords {
+// matchShort returns the open group of brand whose first mention has
+// the short text ct has: its author's (a cross-post, on any source), or
+// else one found on another source (the same post listed by a feed and
+// a review page). The same few words by someone else on the same source
+// are that person's own report. Cost: O(groups).
+func (cg *copyGroups) matchShort(brand string, ct copyText, now time.Time) *copyGroup {
+	var elsewhere *copyGroup
+	for i := len(cg.groups) - 1; i >= 0; i-- { // the most recently copied first
+		g := cg.groups[i]
+		if !g.short || g.brand != brand || g.key != ct.key || now.Sub(g.last) > copyWindow {
+			continue
+		}
+		if ct.author != "" && g.author == ct.author {
+			return g
+		}
+		if elsewhere == nil && g.source != ct.source {
+			elsewhere = g
+		}
+	}
+	return elsewhere
+}
+
+// open starts the group of alert id, made for the mention whose text is
+// ct, or refreshes it. It forgets groups past copyWindow, and the least
+// recently copied past maxCopyGroups.
+func (cg *copyGroups) open(brand, id string, ct copyText, mentionIDs []string, last, now time.Time) {
+	if ct.key == "" {
 		return
 	}
 	kept := cg.groups[:0]
@@ -131,11 +178,17 @@ func (cg *copyGroups) open(brand, id string, words []string, mentionIDs []string
 		}
 		cg.groups = append(cg.groups[:0], cg.groups[n:]...)
 	}
-	g := &copyGroup{alertID: id, brand: brand, key: strings.Join(words, " "), sh: shingles(words), last: last, ids: map[string]bool{}}
+	g := &copyGroup{alertID: id, brand: brand, key: ct.key, short: ct.short, source: ct.source, author: ct.author, last: last, ids: map[string]bool{}}
+	if !ct.short {
+		g.sh = shingles(ct.words)
+	}
 	for _, m := range mentionIDs {
 		g.ids[m] = true
 	}
 	cg.groups = append(cg.groups, g)
+	if ct.short {
+		return // found by matchShort, not by key
+	}
 	if cg.byKey == nil {
 		cg.byKey = map[string]*copyGroup{}
 	}
@@ -198,16 +251,16 @@ func (c *criticals) adoptCopies(ctx context.Context, now time.Time, as []mw.Aler
 	}
 	// Oldest last copy first, as open keeps them.
 	var adopted []mw.Alert
-	words := map[string][]string{}
+	texts := map[string]copyText{}
 	for _, m := range ms {
 		if a, ok := byID[m.ID]; ok {
 			adopted = append(adopted, a)
-			words[a.ID] = copyWords(&m)
+			texts[a.ID] = copyTextOf(&m)
 		}
 	}
 	sort.SliceStable(adopted, func(i, j int) bool { return adopted[i].UpdatedAt.Before(adopted[j].UpdatedAt) })
 	for _, a := range adopted {
-		c.copies.open(a.Brand, a.ID, words[a.ID], a.MentionIDs, a.UpdatedAt, now)
+		c.copies.open(a.Brand, a.ID, texts[a.ID], a.MentionIDs, a.UpdatedAt, now)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts/critical"
 )
 
@@ -13,14 +14,15 @@ import (
 // a ratio to the harm check every mention already pays. Run both:
 //
 //	go test ./alerts -run '^$' -bench 'CopyMatch|HarmCheck' -benchtime 2s
-func floodGroups() (*copyGroups, []string) {
+func floodGroups() (*copyGroups, copyText) {
 	var cg copyGroups
 	now := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	textOf := func(s string) copyText { return copyTextOf(&mw.Mention{Text: s}) }
 	for i := 0; i < maxCopyGroups; i++ {
-		words := normWords(fmt.Sprintf("Acme leaked the address of customer %s and their card number is on forum %s now", word(i), word(i+7)))
-		cg.open("acme", fmt.Sprint(i), words, []string{fmt.Sprint(i)}, now, now)
+		ct := textOf(fmt.Sprintf("Acme leaked the address of customer %s and their card number is on forum %s now", word(i), word(i+7)))
+		cg.open("acme", fmt.Sprint(i), ct, []string{fmt.Sprint(i)}, now, now)
 	}
-	return &cg, normWords("Acme leaked the address of customer zzz and their card number is on forum qqq now, check yours")
+	return &cg, textOf("Acme leaked the address of customer zzz and their card number is on forum qqq now, check yours")
 }
 
 // word spells i in letters (normWords drops digits).
@@ -33,11 +35,11 @@ func word(i int) string {
 }
 
 func BenchmarkCopyMatch(b *testing.B) {
-	cg, words := floodGroups()
+	cg, ct := floodGroups()
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if cg.match("acme", words, now) != nil {
+		if cg.match("acme", ct, now) != nil {
 			b.Fatal("matched")
 		}
 	}

@@ -254,3 +254,64 @@ func TestCriticalCopiesSpreadingAfterResolved(t *testing.T) {
 		t.Fatalf("%d critical alerts, want the story's 1", n)
 	}
 }
+
+// crossPost is the short critical text of author on source kind (its
+// own id and link).
+func crossPost(kind, author, text string, at time.Time) mw.Mention {
+	m := mention(7000, at, mw.Negative, text)
+	m.Source, m.Type, m.Author = kind, kind, author
+	m.NativeID = kind + "-" + author
+	m.URL = "https://" + kind + ".example/" + author + "/1"
+	m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
+	return m
+}
+
+// TestCriticalShortCrossPostAlertsOnce: a short critical post (under six
+// words, so never grouped by word pairs) cross-posted by its author on
+// another network, or found again by another source, is one alert: the
+// same text after folding case, spaces, links, handles and punctuation.
+// The later copies join it (its evidence, its count), also after a
+// restart. The same short words posted by someone else on the same
+// source are that person's own report and alert on their own; so does a
+// short text with other numbers.
+func TestCriticalShortCrossPostAlertsOnce(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{RepeatInterval: mw.Duration(48 * time.Hour)})
+	x := crossPost("x", "sari", "ACME leaked my address!! https://t.co/abc", t0)
+	store1(t, st, l, x)
+	tickAt(t, l, t0.Add(time.Minute))
+	if n := len(r.messages()); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+	masto := crossPost("mastodon", "sari@mastodon.social", "Acme leaked   my address. @acme@mastodon.social https://mastodon.social/@sari/1", t0.Add(2*time.Minute))
+	other := crossPost("x", "budi", "Acme leaked my address", t0.Add(3*time.Minute))
+	digits := crossPost("reviews", "sari", "Acme leaked my address 2x", t0.Add(3*time.Minute))
+	store1(t, st, l, masto, other, digits)
+	tickAt(t, l, t0.Add(5*time.Minute))
+
+	// A restart: a third copy, found on a review site, joins it too.
+	l2 := newLoop(st, l.out.ns, l.cfg)
+	review := crossPost("reviews", "Sari", "Acme leaked my address.", t0.Add(10*time.Minute))
+	store1(t, st, l2, review)
+	tickAt(t, l2, t0.Add(11*time.Minute))
+
+	if msgs := r.messages(); len(msgs) != 3 {
+		t.Fatalf("%d messages, want 3 (the cross-posted text once, budi's own report, the one with a number):\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+	as := criticalAlerts(t, st)
+	if len(as) != 3 {
+		t.Fatalf("%d critical alerts, want 3: %+v", len(as), as)
+	}
+	for _, a := range as {
+		if a.MentionIDs[0] != x.ID {
+			continue
+		}
+		want := []string{x.ID, masto.ID, review.ID}
+		if a.Count != 3 || strings.Join(a.MentionIDs, " ") != strings.Join(want, " ") {
+			t.Errorf("the cross-posted alert counts %v with mentions %v; want 3: %v", a.Count, a.MentionIDs, want)
+		}
+		return
+	}
+	t.Fatalf("no alert for the first post: %+v", as)
+}

@@ -145,8 +145,8 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 		})
 		for _, cm := range crits {
 			m, why := cm.m, cm.why
-			words := copyWords(&m)
-			if g := c.copies.match(m.Brand, words, now); g != nil {
+			ct := copyTextOf(&m)
+			if g := c.copies.match(m.Brand, ct, now); g != nil {
 				if !g.ids[m.ID] { // not counted before a restart
 					copies = addCopy(copies, g, m)
 				}
@@ -163,7 +163,7 @@ func (c *criticals) scan(ctx context.Context, now time.Time, observed []mw.Menti
 			}
 			// Also when the store has the alert already (made before a
 			// restart and not adopted): its copies join it.
-			c.copies.open(m.Brand, ID(m.Brand, mw.AlertCritical, m.ID), words, []string{m.ID}, now, now)
+			c.copies.open(m.Brand, ID(m.Brand, mw.AlertCritical, m.ID), ct, []string{m.ID}, now, now)
 		}
 		crits = crits[:0]
 	}

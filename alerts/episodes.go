@@ -238,6 +238,21 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
+// closedReason is the Reason of a spike or drop episode an operator
+// resolved in the dashboard while the loop still held it open: its
+// message must not read as the wave's end. The dashboard's resolve
+// acknowledges at the same instant when nobody had, so who closed it is
+// known then.
+func closedReason(a *mw.Alert) string {
+	switch {
+	case a.AckedBy != "" && a.AckedAt.Equal(a.ResolvedAt):
+		return "closed by " + a.AckedBy + " in the dashboard while it still fired"
+	case a.AckedBy != "":
+		return "closed in the dashboard while it still fired (acknowledged by " + a.AckedBy + ")"
+	}
+	return "closed in the dashboard while it still fired"
+}
+
 // NewNormalReason is a spike episode's Reason when it resolved because it
 // lasted the detector's MaxEpisode: the level it reached is the baseline
 // from now on, so it does not alert again, but it has not gone away.

@@ -317,6 +317,8 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 	}
 	for brand, ep := range l.eps.open {
 		if ep.State == mw.Resolved { // by an operator: no new episode until the detector starts one
+			ep.Reason = closedReason(ep)
+			ep.EpisodeTotal = l.hist.negatives(brand, ep.StartedAt, bucketOf(ep.ResolvedAt, l.bucket)) // its closed buckets
 			delete(l.eps.open, brand)
 			l.eps.adopt(ep)
 		}
@@ -324,6 +326,7 @@ func (l *Loop) Tick(ctx context.Context, now time.Time) error {
 	if l.drops != nil {
 		for brand, a := range l.drops.open {
 			if a.State == mw.Resolved {
+				a.Reason = closedReason(a)
 				delete(l.drops.open, brand)
 				l.drops.adopt(a)
 			}
@@ -443,6 +446,9 @@ func (l *Loop) spikes(ctx context.Context, now time.Time) ([]*mw.Alert, error) {
 			continue
 		}
 		for _, a := range l.eps.walk(brand, horizon, open, viewOf(false), peek, spikeSummary(l.bucket)) {
+			if a.State == mw.Resolved {
+				a.EpisodeTotal = l.hist.negatives(brand, a.StartedAt, a.ResolvedAt)
+			}
 			l.log.Info("spike alert "+string(a.State), "brand", brand, "scope", a.Scope, "count", a.Count, "baseline", a.Baseline,
 				"started_at", a.StartedAt, "alert", a.ID)
 			out = append(out, a)
@@ -563,6 +569,14 @@ func (l *Loop) restoreDeliveries(ctx context.Context, now time.Time) (int, error
 		}
 		if a == nil {
 			l.log.Warn("a queued delivery names an alert the store does not hold", "alert", id, "receiver", d.Receiver)
+			continue
+		}
+		if !l.allowed(a.Brand) {
+			// The brand was removed from the config (or renamed) while
+			// this waited: nobody watches it any more, and the loop will
+			// never tell how it ends.
+			l.log.Warn("a queued delivery of an alert whose brand is no longer configured is dropped, not sent; the alert stays in the store",
+				"brand", a.Brand, "alert", id, "kind", a.Kind, "state", state, "receiver", d.Receiver, "key", d.Key)
 			continue
 		}
 		shown := *a

@@ -72,7 +72,11 @@ func GroupSimilar(ms []mw.Mention) []Group {
 }
 
 // normWords folds s to its comparable words.
-func normWords(s string) []string {
+func normWords(s string) []string { return foldWords(s, false) }
+
+// foldWords is normWords, keeping digits in words when digits is set
+// ("500rb", "2x"): a short text's numbers tell one report from another.
+func foldWords(s string, digits bool) []string {
 	var out []string
 	for _, f := range strings.Fields(s) {
 		if len(out) == maxShingleWords {
@@ -86,7 +90,7 @@ func normWords(s string) []string {
 		}
 		var b strings.Builder
 		for _, r := range lf {
-			if unicode.IsLetter(r) {
+			if unicode.IsLetter(r) || digits && unicode.IsDigit(r) {
 				b.WriteRune(r)
 			} else if r == '\'' || r == '’' {
 				// "don't" and "dont" are one word

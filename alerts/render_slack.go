@@ -83,7 +83,7 @@ func factsSection(n Notification) slack.Block {
 			s.add(fmt.Sprintf("*Closed:* %s", timeWords(a.ResolvedAt, loc)))
 		}
 	case a.State == mw.Resolved:
-		s.add(fmt.Sprintf("*Episode:* %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
+		s.add("*Episode:* " + EpisodeWords(a, loc))
 		if a.Kind == mw.AlertDrop {
 			s.add("*Lowest:* " + AmountWords(a, n.Bucket))
 		} else {

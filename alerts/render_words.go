@@ -54,14 +54,20 @@ func AspectLabel(a string) string {
 	return a
 }
 
-// ScopeLabel renders a series scope in plain words: "stage:amot" as "AMOT:
+// ScopeLabel renders a scope in plain words: "stage:amot" as "AMOT:
 // waiting for delivery", "aspect:delivery" as "delivery and shipping",
-// "stage+aspect:amot/delivery" as both, "brand" as "all mentions".
+// "stage+aspect:amot/delivery" as both, "brand" as "all mentions",
+// "mention" as "critical mentions" (a silence of it mutes every critical
+// mention of the brand), "volume" as "mention volume (drops)".
 func ScopeLabel(scope string) string {
 	k, v, ok := strings.Cut(scope, ":")
 	switch {
 	case scope == ScopeBrand:
 		return "all mentions"
+	case scope == ScopeMention:
+		return "critical mentions"
+	case scope == ScopeVolume:
+		return "mention volume (drops)"
 	case !ok:
 		return scope
 	case k == "stage":
@@ -160,6 +166,33 @@ func clockWords(t time.Time, loc *time.Location) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format("15:04 MST")
+}
+
+// EpisodeWords is a resolved alert's episode: "Mon May 4 08:20 WIB →
+// 09:35 WIB (1 h 15 min, 47 negative mentions)", the count for a spike
+// whose total is known (Alert.EpisodeTotal).
+func EpisodeWords(a mw.Alert, loc *time.Location) string {
+	span := durWords(a.ResolvedAt.Sub(a.StartedAt))
+	if a.Kind == mw.AlertSpike && a.EpisodeTotal > 0 {
+		noun := "negative mentions"
+		if a.EpisodeTotal == 1 {
+			noun = "negative mention"
+		}
+		span += fmt.Sprintf(", %s %s", countWords(a.EpisodeTotal), noun)
+	}
+	return fmt.Sprintf("%s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), span)
+}
+
+// closedWords is a resolved alert's episode and, for a spike or a drop,
+// why it closed (Alert.Reason: a new normal, or an operator): "Episode:
+// ... (25 min, 34 negative mentions); closed by dana in the dashboard
+// while it still fired".
+func closedWords(a mw.Alert, loc *time.Location) string {
+	s := "Episode: " + EpisodeWords(a, loc)
+	if a.Kind != mw.AlertCritical && a.Reason != "" {
+		s += "; " + a.Reason
+	}
+	return s
 }
 
 // Headline is the one-line title of an alert, shared by every notifier and

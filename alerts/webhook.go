@@ -129,6 +129,9 @@ type webhookAlert struct {
 	UsualHigh      int    `json:"usual_high"`                  //
 	StartedAtLocal string `json:"started_at_local"`            // started_at in timezone, RFC 3339 with its offset
 	ResolvedLocal  string `json:"resolved_at_local,omitempty"` // resolved_at likewise
+	// EpisodeTotal is a resolved spike's negative mentions over the
+	// episode (all scopes of the brand); absent otherwise.
+	EpisodeTotal float64 `json:"episode_total,omitempty"`
 }
 
 type authorHist struct {
@@ -159,7 +162,7 @@ func Payload(n Notification, sentAt time.Time) WebhookPayload {
 		SentAt: sentAt.UTC(), Timezone: loc.String(), Text: humanText(n),
 		Alert: webhookAlert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: a.StartedAt,
 			Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary, Breakdown: a.Breakdown,
-			Reason: a.Reason, StartedAtLocal: a.StartedAt.In(loc).Format(time.RFC3339)},
+			Reason: a.Reason, StartedAtLocal: a.StartedAt.In(loc).Format(time.RFC3339), EpisodeTotal: a.EpisodeTotal},
 	}
 	if a.Kind != mw.AlertCritical {
 		p.Alert.BaselineWords = AmountWords(a, n.Bucket)
@@ -202,7 +205,7 @@ func humanText(n Notification) string {
 	lines := []string{Headline(a), Why(a, n.Bucket)}
 	switch {
 	case a.State == mw.Resolved:
-		lines = append(lines, fmt.Sprintf("Episode: %s → %s (%s)", timeWords(a.StartedAt, loc), clockWords(a.ResolvedAt, loc), durWords(a.ResolvedAt.Sub(a.StartedAt))))
+		lines = append(lines, closedWords(a, loc))
 	case a.Kind == mw.AlertCritical && len(n.Top) > 0:
 		// The mention's fields are one line each (OneLine), and only an
 		// http(s) URL is shown, cleaned (CleanURL): none can forge a line

@@ -71,9 +71,15 @@ func (h *Handler) actionConfirm(w http.ResponseWriter, r *http.Request) {
 			p.Message = fmt.Sprintf("Already acknowledged by %s at %s; acknowledging again changes nothing.", a.AckedBy, a.AckedAt.In(h.opt.Location).Format("2006-01-02 15:04 MST"))
 		}
 	case actionlink.Silence:
+		until := h.opt.Now().Add(actionlink.SilenceFor).In(h.opt.Location).Format("2006-01-02 15:04 MST")
 		p.Title = "Silence this alert for 4 hours?"
-		p.Message = fmt.Sprintf("No notification about %s · %s until %s.", a.Brand, alerts.ScopeLabel(a.Scope),
-			h.opt.Now().Add(actionlink.SilenceFor).In(h.opt.Location).Format("2006-01-02 15:04 MST"))
+		p.Message = fmt.Sprintf("No notification about %s · %s until %s.", a.Brand, alerts.ScopeLabel(a.Scope), until)
+		if a.Scope == alerts.ScopeMention {
+			// A silence is a brand and a scope: this one mutes the
+			// brand's next harm report as well.
+			p.Title = fmt.Sprintf("Silence every critical mention of %s for 4 hours?", a.Brand)
+			p.Message = fmt.Sprintf("No critical mention of %s is notified until %s, not only this one: a new harm report is stored and shown in the dashboard, not sent.", a.Brand, until)
+		}
 	}
 	h.renderAction(w, r, http.StatusOK, p)
 }

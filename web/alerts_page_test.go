@@ -447,3 +447,29 @@ func TestConfigSilencesShown(t *testing.T) {
 		t.Errorf("lifting a config silence: %d %s; want 409 saying to edit alerts.silences", w.Code, w.Body)
 	}
 }
+
+// TestSilenceLinkOfACriticalSaysWhatItMutes: Silence 4 h on a critical
+// mention's message mutes every critical mention of the brand (the
+// silence is the brand and the scope "mention"), new harm reports
+// included. The page asked "Silence this alert for 4 hours?" and said
+// "No notification about Acme · mention", so a responder who had handled
+// one post muted the next poisoning report without knowing. It now says
+// what is muted, before and after the press.
+func TestSilenceLinkOfACriticalSaysWhatItMutes(t *testing.T) {
+	st := openStore(t)
+	signer := testSigner(t)
+	h := alertHandler(t, st, signer)
+	path, q := linkPath(t, signer.URL("https://mw.example.com", actionlink.Silence, "c1", testNow.Add(actionlink.TTL)))
+	w := do(t, h, "GET", path+"?"+q.Encode(), nil)
+	body := w.Body.String()
+	for _, want := range []string{"Silence every critical mention of Acme for 4 hours?", "not only this one"} {
+		if w.Code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the confirmation lacks %q: %d %s", want, w.Code, body)
+		}
+	}
+	f := url.Values{"id": {q.Get("id")}, "exp": {q.Get("exp")}, "sig": {q.Get("sig")}, "by": {"rina"}}
+	w = do(t, h, "POST", path, strings.NewReader(f.Encode()), "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin")
+	if want := "Acme · critical mentions is silenced until 2026-03-10 23:00 WIB (by rina)"; w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+		t.Errorf("after the press: want %q: %d %s", want, w.Code, w.Body)
+	}
+}

@@ -640,7 +640,7 @@ func TestAdminLiftsSilence(t *testing.T) {
 	}
 	cookie := sessionOf(t, e.login("ada", "admin-password-333", "192.0.2.1"))
 	w = e.req("POST", "/ui/silences/"+s.ID+"/lift?brand=Acme&range=24h", "192.0.2.1", "", "Cookie", cookie.Name+"="+cookie.Value, csrfHeader, e.h.csrfToken)
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Lifted the silence of Acme · mention") || strings.Contains(w.Body.String(), "Active silences") {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Lifted the silence of Acme · critical mentions") || strings.Contains(w.Body.String(), "Active silences") {
 		t.Errorf("the page's Lift: %d %s", w.Code, w.Body)
 	}
 }

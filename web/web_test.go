@@ -407,7 +407,7 @@ func TestAckResolveSilence(t *testing.T) {
 	// The form on the page.
 	form := url.Values{"brand": {"Acme"}, "scope": {"mention"}, "for": {"1d"}}
 	w = do(t, h, "POST", "/ui/silences?brand=Acme&range=24h", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Silenced mention until") {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Silenced critical mentions until") {
 		t.Errorf("silence form: %d %s", w.Code, w.Body)
 	}
 	// The confirmation words the scope as the silences list does.

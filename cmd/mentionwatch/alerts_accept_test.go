@@ -600,6 +600,11 @@ func burst(t *testing.T, h *harness, waitForClose bool) time.Duration {
 	if fmt.Sprint(got) != fmt.Sprint(want) || !strings.Contains(got[0].Text, "belum sampai") {
 		t.Fatalf("Slack got %+v, want %+v", got, want)
 	}
+	// The resolved message says how many negative mentions the episode
+	// brought, as the store kept it.
+	if total := as[0].EpisodeTotal; total < as[0].Count || !strings.Contains(h.slack.all()[1].body, fmt.Sprintf(", %.0f negative mentions)", total)) {
+		t.Errorf("episode total %v (peak %v); resolved message:\n%s", total, as[0].Count, h.slack.all()[1].body)
+	}
 	return fired.Sub(collectedAt)
 }
 

@@ -15,7 +15,7 @@ var alertColumns = []string{
 	"id", "brand", "kind", "scope", "state", "started_at", "updated_at", "resolved_at",
 	"count", "baseline", "factor", "neg_share", "summary",
 	"mention_ids", "breakdown_keys", "breakdown_values",
-	"notified_state", "notified_at", "notify_count", "acked_at", "acked_by", "reason", "told_count", "version",
+	"notified_state", "notified_at", "notify_count", "acked_at", "acked_by", "reason", "told_count", "episode_total", "version",
 }
 
 // SaveAlert inserts a new version of alert a.ID; reads see the latest.
@@ -54,7 +54,7 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), toSec(a.StartedAt), toSec(a.UpdatedAt), toSec(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary,
 		ids, keys, values,
-		string(a.NotifiedState), toSec(a.NotifiedAt), int64(a.NotifyCount), toSec(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount, s.nextVersion(1))
+		string(a.NotifiedState), toSec(a.NotifiedAt), int64(a.NotifyCount), toSec(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount, a.EpisodeTotal, s.nextVersion(1))
 	if err != nil {
 		return fmt.Errorf("clickhouse: saving alert %q: %w", a.ID, err)
 	}
@@ -103,7 +103,7 @@ func (s *Store) alerts(ctx context.Context, w where, n int) ([]mw.Alert, error) 
     SELECT id, brand, kind, scope, state, started_at, updated_at, resolved_at,
         count, baseline, factor, neg_share, summary,
         mention_ids, breakdown_keys, breakdown_values,
-        notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count, version
+        notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count, episode_total, version
     FROM %s FINAL
     ORDER BY version DESC
     LIMIT 1 BY id
@@ -129,7 +129,7 @@ LIMIT %d`, s.schema.Read(tableAlerts), w.String(), n)
 		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
 			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary,
 			&a.MentionIDs, &keys, &values,
-			&notified, &notifiedAt, &notifyCount, &ack, &a.AckedBy, &a.Reason, &a.ToldCount, &version); err != nil {
+			&notified, &notifiedAt, &notifyCount, &ack, &a.AckedBy, &a.Reason, &a.ToldCount, &a.EpisodeTotal, &version); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading alerts: %w", err)
 		}
 		if len(keys) != len(values) {

@@ -230,6 +230,9 @@ var migrations = []string{
 	// 8: the search index holds folded text (inbox.go); foldExisting
 	// folds the stored mentions and creates it.
 	migrationFold,
+	// 9: a resolved spike's negative mentions over its episode
+	// (Alert.EpisodeTotal).
+	`ALTER TABLE alerts ADD COLUMN episode_total REAL NOT NULL DEFAULT 0;`,
 }
 
 // migrationSteps are the parts of migrations written in Go, run after the
@@ -676,7 +679,7 @@ func (s *Store) SaveSourceStates(ctx context.Context, sts []store.SourceState) e
 }
 
 const alertCols = `id, brand, kind, scope, state, started_at, updated_at, resolved_at, count, baseline, factor, neg_share,
-	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count`
+	summary, mention_ids, breakdown, notified_state, notified_at, notify_count, acked_at, acked_by, reason, told_count, episode_total`
 
 // SaveAlert inserts or replaces the alert with a.ID. An acknowledgement
 // stored is kept when a has none (store.Store.SaveAlert), in the same
@@ -689,7 +692,7 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 	}
 	breakdown, _ := json.Marshal(bd)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO alerts (`+alertCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, kind = excluded.kind, scope = excluded.scope,
 			state = excluded.state, started_at = excluded.started_at, updated_at = excluded.updated_at,
 			resolved_at = excluded.resolved_at, count = excluded.count, baseline = excluded.baseline,
@@ -697,11 +700,12 @@ func (s *Store) SaveAlert(ctx context.Context, a mw.Alert) error {
 			mention_ids = excluded.mention_ids, breakdown = excluded.breakdown,
 			notified_state = excluded.notified_state, notified_at = excluded.notified_at,
 			notify_count = excluded.notify_count, reason = excluded.reason, told_count = excluded.told_count,
+			episode_total = excluded.episode_total,
 			acked_by = CASE WHEN excluded.acked_at = 0 THEN alerts.acked_by ELSE excluded.acked_by END,
 			acked_at = CASE WHEN excluded.acked_at = 0 THEN alerts.acked_at ELSE excluded.acked_at END`,
 		a.ID, a.Brand, a.Kind, a.Scope, string(a.State), ms(a.StartedAt), ms(a.UpdatedAt), ms(a.ResolvedAt),
 		a.Count, a.Baseline, a.Factor, a.NegShare, a.Summary, string(ids), string(breakdown),
-		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount)
+		string(a.NotifiedState), ms(a.NotifiedAt), a.NotifyCount, ms(a.AckedAt), a.AckedBy, a.Reason, a.ToldCount, a.EpisodeTotal)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving alert %s: %w", s.path, a.ID, err)
 	}
@@ -757,7 +761,7 @@ func (s *Store) alerts(ctx context.Context, where string, args []any, limit int)
 		)
 		if err := rows.Scan(&a.ID, &a.Brand, &a.Kind, &a.Scope, &state, &started, &updated, &resolved,
 			&a.Count, &a.Baseline, &a.Factor, &a.NegShare, &a.Summary, &ids, &bd, &nstate, &nat,
-			&a.NotifyCount, &ak, &a.AckedBy, &a.Reason, &a.ToldCount); err != nil {
+			&a.NotifyCount, &ak, &a.AckedBy, &a.Reason, &a.ToldCount, &a.EpisodeTotal); err != nil {
 			return nil, fmt.Errorf("sqlite %s: alerts: %w", s.path, err)
 		}
 		a.State, a.NotifiedState = mw.AlertState(state), mw.AlertState(nstate)

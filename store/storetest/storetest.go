@@ -531,7 +531,7 @@ func testAlerts(t *testing.T, open Opener) {
 		t.Fatalf("SaveAlert: %v", err)
 	}
 	a.NotifiedState, a.NotifiedAt, a.NotifyCount, a.ToldCount = mw.Firing, T0.Add(time.Second), 1, 12
-	a.UpdatedAt = T0.Add(time.Second)
+	a.UpdatedAt, a.EpisodeTotal = T0.Add(time.Second), 47
 	if err := s.SaveAlert(ctx, a); err != nil {
 		t.Fatal(err)
 	}

@@ -312,3 +312,10 @@ DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
 
 CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
 ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));
+
+ALTER TABLE alerts ON CLUSTER mw_cluster ADD COLUMN episode_total Float64;
+
+DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
+ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));

@@ -255,3 +255,5 @@ PARTITION BY toYYYYMM(hour)
 ORDER BY (brand, hour, dimension, total, key);
 
 ALTER TABLE alerts ADD COLUMN told_count Float64;
+
+ALTER TABLE alerts ADD COLUMN episode_total Float64;

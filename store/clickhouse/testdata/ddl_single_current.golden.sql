@@ -260,3 +260,5 @@ ORDER BY (brand, hour, dimension, total, key)
 TTL hour + toIntervalDay(90);
 
 ALTER TABLE alerts ADD COLUMN told_count Float64;
+
+ALTER TABLE alerts ADD COLUMN episode_total Float64;
