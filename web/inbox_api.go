@@ -68,8 +68,8 @@ type FeedRow struct {
 	Tags          []TagCount `json:"tags"`
 	MixedState    string     `json:"mixed_state,omitempty"`
 	MixedAssignee string     `json:"mixed_assignee,omitempty"`
-	// Ticked is the page's checkbox value: each id with when its triage
-	// was last changed as shown ("id@unix,..."; changedSince).
+	// Ticked is the page's checkbox value: each id with its triage's
+	// version as shown ("id@version,..."; changedSince).
 	Ticked string `json:"-"`
 }
 
@@ -84,6 +84,9 @@ type TriageView struct {
 	Notes     []NoteView `json:"notes"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 	UpdatedBy string     `json:"updated_by,omitempty"`
+	// Version changes with every change of the triage ("0": never
+	// triaged); POST /api/mentions/triage takes it back in if_version.
+	Version string `json:"version"`
 }
 
 // NoteView is one note: its words, who added it and when.
@@ -108,6 +111,7 @@ type MemberTriage struct {
 	State    string   `json:"state"`
 	Assignee string   `json:"assignee"`
 	Tags     []string `json:"tags"`
+	Version  string   `json:"version"` // TriageView.Version
 }
 
 // groupTriage fills row's Notes, Members and Mixed* from its mentions'
@@ -118,7 +122,7 @@ func groupTriage(row *FeedRow, ids []string, triage map[string]store.Triage, not
 	tagAt := map[string]int{}
 	for _, id := range ids {
 		tv := triageView(triage[id], nil, loc)
-		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags})
+		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags, Version: tv.Version})
 		for _, tag := range tv.Tags {
 			if i, ok := tagAt[tag]; ok {
 				row.Tags[i].Count++
@@ -215,7 +219,8 @@ type AuditEntryView struct {
 }
 
 func triageView(t store.Triage, notes []NoteView, loc *time.Location) TriageView {
-	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, Notes: notes, UpdatedBy: t.UpdatedBy}
+	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, Notes: notes, UpdatedBy: t.UpdatedBy,
+		Version: triageVersion(t)}
 	if v.Tags == nil {
 		v.Tags = []string{}
 	}
@@ -378,11 +383,7 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		}
 		var ticked []string
 		for _, id := range g.IDs {
-			var at int64
-			if t := triage[id].UpdatedAt; !t.IsZero() {
-				at = t.Unix()
-			}
-			ticked = append(ticked, id+"@"+strconv.FormatInt(at, 10))
+			ticked = append(ticked, id+"@"+triageVersion(triage[id]))
 		}
 		row.Ticked = strings.Join(ticked, ",")
 		for _, a := range trail {

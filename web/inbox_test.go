@@ -671,15 +671,7 @@ func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
 
 func twoAgentsClaim(t *testing.T, h *Handler, st store.Store) {
 	id := mw.MentionID("Acme", "rss", "m2")
-	ticked := func(actor string) string { // the row's checkbox value on actor's page
-		t.Helper()
-		body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0", ""), actor)).Body.String()
-		m := regexp.MustCompile(`name="id" value="(` + id + `[^"]*)"`).FindStringSubmatch(body)
-		if m == nil {
-			t.Fatalf("%s's page has no checkbox for %s", actor, id)
-		}
-		return html.UnescapeString(m[1])
-	}
+	ticked := func(actor string) string { t.Helper(); return pageTicked(t, h, actor, id) }
 	submit := func(actor, value string, at time.Time, form url.Values) string {
 		t.Helper()
 		h.opt.Now = func() time.Time { return at }

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
+)
+
+// TestClaimsInOneSecond: carol tags a mention, ana and budi both read it
+// in that same second and both claim it, in that second too, on the page
+// and through the JSON API (if_version). Before, the page's check
+// compared whole seconds, so budi's claim silently took the mention from
+// ana, and the API checked nothing.
+func TestClaimsInOneSecond(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	claimsInOneSecond(t, h, st)
+}
+
+func claimsInOneSecond(t *testing.T, h *Handler, st store.Store) {
+	ctx := context.Background()
+	at := testNow.Add(time.Hour)
+	h.opt.Now = func() time.Time { return at }
+	post := func(actor string, body any) TriageResult {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		r := httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)
+		w := serve(h, WithActor(r, actor))
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s's triage: %d %s", actor, w.Code, w.Body)
+		}
+		var res TriageResult
+		if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	version := func(actor, id string) string { // as the feed shows it to actor
+		t.Helper()
+		var p FeedPage
+		w := serve(h, WithActor(httpRequest("GET", "/api/mentions?group=0&limit=200", ""), actor))
+		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
+			t.Fatalf("feed: %d %s", w.Code, w.Body)
+		}
+		for _, r := range p.Rows {
+			if r.ID == id {
+				if r.Triage.Version == "" || len(r.Members) != 1 || r.Members[0].Version != r.Triage.Version {
+					t.Fatalf("row %s: triage version %q, members %+v", id, r.Triage.Version, r.Members)
+				}
+				return r.Triage.Version
+			}
+		}
+		t.Fatalf("no row %s", id)
+		return ""
+	}
+	claim := func(actor, value string) string {
+		t.Helper()
+		form := url.Values{"id": {value}, "assignee": {"me"}, "state": {"in_progress"}}
+		r := httpRequest("POST", "/ui/mentions/triage", form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+		w := serve(h, WithActor(r, actor))
+		loc, _ := url.Parse(w.Header().Get("Location"))
+		return loc.Query().Get("msg")
+	}
+	assigned := func(id string) string {
+		t.Helper()
+		tr, err := st.Triage(ctx, []string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr[id].Assignee
+	}
+	api, page := mw.MentionID("Acme", "rss", "m2"), mw.MentionID("Acme", "rss", "m3")
+	post("carol", TriageRequest{IDs: []string{api, page}, TriageChange: TriageChange{AddTags: []string{"vip"}}})
+
+	// The page: both see carol's tag, ana claims, then budi, all in one second.
+	anaSaw, budiSaw := pageTicked(t, h, "ana", page), pageTicked(t, h, "budi", page)
+	if msg := claim("ana", anaSaw); msg != "1 of 1 mentions changed" {
+		t.Errorf("ana's claim on the page: %q", msg)
+	}
+	if msg := claim("budi", budiSaw); !strings.Contains(msg, "1 changed by someone else") {
+		t.Errorf("budi's claim on the page: %q; want it kept as ana left it", msg)
+	}
+	if a := assigned(page); a != "ana" {
+		t.Errorf("page: the mention is %q's; want ana's", a)
+	}
+
+	// The API: the same with if_version.
+	anaV, budiV := version("ana", api), version("budi", api)
+	if res := post("ana", map[string]any{"ids": []string{api}, "assignee": "me", "if_version": map[string]string{api: anaV}}); res.Kept != 0 || res.Changed != 1 {
+		t.Errorf("ana's claim through the API: %+v", res)
+	}
+	res := post("budi", map[string]any{"ids": []string{api}, "assignee": "me", "note": "on it", "if_version": map[string]string{api: budiV}})
+	if res.Kept != 1 || len(res.KeptIDs) != 1 || res.KeptIDs[0] != api || res.Changed != 1 {
+		t.Errorf("budi's claim through the API: %+v; want kept (ana's) with his note added", res)
+	}
+	if a := assigned(api); a != "ana" {
+		t.Errorf("API: the mention is %q's; want ana's", a)
+	}
+	// Having read ana's claim, budi takes it over on purpose; without
+	// if_version the API checks nothing, as before.
+	if res := post("budi", map[string]any{"ids": []string{api}, "assignee": "me", "if_version": map[string]string{api: version("budi", api)}}); res.Kept != 0 || assigned(api) != "budi" {
+		t.Errorf("budi's hand-over: %+v, assigned to %q", res, assigned(api))
+	}
+	if res := post("ana", map[string]any{"ids": []string{api}, "assignee": "me"}); res.Kept != 0 || assigned(api) != "ana" {
+		t.Errorf("ana without if_version: %+v, assigned to %q", res, assigned(api))
+	}
+	// An if_version for a mention the request does not change is a 400.
+	b, _ := json.Marshal(map[string]any{"ids": []string{api}, "assignee": "me", "if_version": map[string]string{page: "0"}})
+	if w := serve(h, httpRequest("POST", "/api/mentions/triage", string(b), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken)); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "if_version") {
+		t.Errorf("stray if_version: %d %s", w.Code, w.Body)
+	}
+}
+
+// pageTicked is the value of id's checkbox on actor's inbox page.
+func pageTicked(t *testing.T, h *Handler, actor, id string) string {
+	t.Helper()
+	body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0", ""), actor)).Body.String()
+	m := regexp.MustCompile(`name="id" value="(` + regexp.QuoteMeta(id) + `[^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s's page has no checkbox for %s", actor, id)
+	}
+	return html.UnescapeString(m[1])
+}
