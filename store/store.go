@@ -93,6 +93,12 @@ type Store interface {
 	SaveTriage(ctx context.Context, ts []Triage, audit []AuditEntry) error
 	// Audit returns the audit trail of the ids, oldest first.
 	Audit(ctx context.Context, ids []string) ([]AuditEntry, error)
+	// Assignees lists the assignees of the stored triage, each spelling
+	// once, the spelling in use first first (by the earliest change of
+	// the mentions it has, then by name). The inbox takes the first of
+	// the spellings that differ only in case and spaces as the name
+	// (web/actor.go).
+	Assignees(ctx context.Context) ([]string, error)
 
 	// SaveDelivery appends d to the delivery log. Saving the same (Key,
 	// Receiver, Attempt, Status) twice keeps one record.
@@ -133,11 +139,11 @@ type MentionQuery struct {
 	// not bound.
 	MinRating, MaxRating float32
 	IDs                  []string
-	// Triage filters: a tag, an assignee, a state (StateNew also matches
-	// mentions never triaged).
-	Tag      string
-	Assignee string
-	State    TriageState
+	// Triage filters: a tag, an assignee (any of Assignees, each as
+	// stored), a state (StateNew also matches mentions never triaged).
+	Tag       string
+	Assignees []string
+	State     TriageState
 	// Search keeps mentions whose title or text satisfies every clause.
 	Search []SearchClause
 	// After, with ByPublished or ByImpact, starts after this row.

@@ -129,3 +129,47 @@ func pageTicked(t *testing.T, h *Handler, actor, id string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// TestAssigneeNamesFoldCaseAndSpaces: a name that is no dashboard user's
+// is one assignee whatever its letter case and spaces. Before, "Vendor
+// team" and "vendor  team" were two assignees, the filter assignee=vendor
+// team found nothing of "Vendor team"'s, and the names suggested listed
+// both.
+func TestAssigneeNamesFoldCaseAndSpaces(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	assigneeFolding(t, h, st)
+}
+
+func assigneeFolding(t *testing.T, h *Handler, st store.Store) {
+	ctx := context.Background()
+	m1, m2, m3 := mw.MentionID("Acme", "rss", "m1"), mw.MentionID("Acme", "rss", "m2"), mw.MentionID("Acme", "rss", "m3")
+	for i, a := range []string{"Vendor team", " vendor  TEAM "} {
+		h.opt.Now = func() time.Time { return testNow.Add(time.Duration(i+1) * time.Minute) }
+		postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: []string{[]string{m1, m2}[i]}, TriageChange: TriageChange{Assignee: &a}}, http.StatusOK)
+	}
+	tr, err := st.Triage(ctx, []string{m1, m2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr[m1].Assignee != "Vendor team" || tr[m2].Assignee != "Vendor team" {
+		t.Errorf("assigned to %q and %q; want the first spelling, Vendor team, for both", tr[m1].Assignee, tr[m2].Assignee)
+	}
+	// A mention given "vendor team" before names were folded is found too.
+	if err := st.SaveTriage(ctx, []store.Triage{{MentionID: m3, Assignee: "vendor team", State: store.StateNew, UpdatedAt: testNow.Add(time.Hour), UpdatedBy: "ana"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"vendor team", "VENDOR   Team", "Vendor team"} {
+		p := feed(t, h, "/api/mentions?group=0&assignee="+url.QueryEscape(f))
+		if len(p.Rows) != 3 {
+			t.Errorf("assignee=%q: %d rows; want the team's 3", f, len(p.Rows))
+		}
+	}
+	if p := feed(t, h, "/api/mentions?group=0&assignee=vendor"); len(p.Rows) != 0 {
+		t.Errorf("assignee=vendor: %d rows; a part of a name is another name", len(p.Rows))
+	}
+	body := do(t, h, "GET", "/mentions", nil).Body.String()
+	list := regexp.MustCompile(`(?s)<datalist id="assignees">(.*?)</datalist>`).FindStringSubmatch(body)
+	if list == nil || !strings.Contains(list[1], `<option value="Vendor team">`) || strings.Count(strings.ToLower(list[1]), "vendor team") != 1 {
+		t.Errorf("the names suggested: %q; want Vendor team once", list)
+	}
+}

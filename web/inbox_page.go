@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/mentionwatch/mentionwatch/internal/redact"
@@ -20,6 +21,7 @@ type inboxData struct {
 	Next        template.URL // the next page's URL ("" at the end)
 	Page        FeedPage
 	Brands      []string
+	Assignees   []string            // the dashboard's users and the names in use, one spelling each
 	Options     map[string][]string // valid values of each select
 	Message     string
 	Error       string
@@ -44,6 +46,7 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 		"competitor": h.competitorNames(""), "source": h.sourceNames(ctx), "type": h.typeNames(), "lang": langNames,
 		"label": labelNames, "stage": stageNames(), "state": stateNames(), "order": {orderNewest, orderImpact},
 	}
+	d.Assignees = h.assigneeNames(ctx)
 	f, err := h.parseFeed(ctx, vals, feedDefaultLimit, feedMaxLimit)
 	f.Raw.Del("msg")
 	status := http.StatusOK
@@ -94,3 +97,25 @@ const keptMessage = " changed by someone else since this page showed them kept t
 
 // triageMessage is the msg= uiTriage sends the browser back with.
 var triageMessage = regexp.MustCompile(`^[0-9]{1,9} of [0-9]{1,9} mentions changed(; [0-9]{1,9}` + regexp.QuoteMeta(keptMessage) + `)?$`)
+
+// assigneeNames lists whom a mention may be given to, for the page's
+// suggestions: the dashboard's users, then the other names in use, each
+// once in the spelling assignee would store.
+func (h *Handler) assigneeNames(ctx context.Context) []string {
+	var names []string
+	if h.users != nil {
+		if us, err := h.users.Users(ctx); err == nil {
+			for _, u := range us {
+				names = append(names, u.Name)
+			}
+		}
+	}
+	inUse, _ := h.opt.Store.Assignees(ctx) // none suggested on an error, which the rows show
+	var out []string
+	for _, n := range append(names, inUse...) {
+		if !slices.ContainsFunc(out, func(o string) bool { return sameAssignee(o, n) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

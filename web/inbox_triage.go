@@ -213,16 +213,16 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 		return TriageResult{}, http.StatusBadRequest, err
 	}
 	actor, now := h.actorFrom(r), h.opt.Now().UTC().Truncate(time.Second)
-	if c.Assignee != nil && *c.Assignee != "" {
-		a := h.assignee(ctx, *c.Assignee) // "me", a user's name in any case
-		c.Assignee = &a
-	}
 	res := TriageResult{Applied: len(ids), IDs: ids}
 	unlock, err := h.lockWrites(ctx) // from reading the triage to saving it
 	if err != nil {
 		return res, http.StatusServiceUnavailable, err
 	}
 	defer unlock()
+	if c.Assignee != nil && *c.Assignee != "" {
+		a := h.assignee(ctx, *c.Assignee) // "me", a name in any case and spacing
+		c.Assignee = &a
+	}
 	old, err := h.opt.Store.Triage(ctx, ids)
 	if err != nil {
 		return res, http.StatusInternalServerError, fmt.Errorf("reading triage: %w", err)

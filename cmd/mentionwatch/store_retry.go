@@ -272,6 +272,14 @@ func (r *retryStore) Audit(ctx context.Context, ids []string) ([]store.AuditEntr
 	return st.Audit(ctx, ids)
 }
 
+func (r *retryStore) Assignees(ctx context.Context) ([]string, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Assignees(ctx)
+}
+
 func (r *retryStore) SaveDelivery(ctx context.Context, d mw.Delivery) error {
 	st, err := r.get()
 	if err != nil {
