@@ -34,6 +34,10 @@ type Store interface {
 	InsertMentions(ctx context.Context, ms []mw.Mention) error
 	// Mentions returns mentions matching q.
 	Mentions(ctx context.Context, q MentionQuery) ([]mw.Mention, error)
+	// CountMentions counts the mentions Mentions returns for q, on every
+	// page: q.After, q.Limit and q.OrderBy are ignored. With q.Search the
+	// count is of the same superset Mentions answers with.
+	CountMentions(ctx context.Context, q MentionQuery) (uint64, error)
 	// Series counts mentions (and negative ones) per time bucket and key.
 	Series(ctx context.Context, q SeriesQuery) ([]SeriesPoint, error)
 	// Totals counts each brand's mentions by label and sums their

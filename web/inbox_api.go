@@ -43,6 +43,60 @@ type FeedPage struct {
 	// Partial: q= rejected so many rows that the page ended early; Next
 	// goes on from where the scan stopped.
 	Partial bool `json:"partial,omitempty"`
+	// Total is the view's size, every page's mentions: on the page, and
+	// in the API on the first page (no cursor=).
+	Total *FeedTotal `json:"total,omitempty"`
+}
+
+// FeedTotal is how many mentions a view holds and how many pages of its
+// size they fill.
+type FeedTotal struct {
+	Mentions uint64 `json:"mentions"`
+	Pages    uint64 `json:"pages"`
+	// Exact is false when q= holds words that more than exactCountMax
+	// mentions contain: Mentions then counts those, and the rest of the
+	// query, checked as each page is read, may keep fewer.
+	Exact bool `json:"exact"`
+}
+
+// exactCountMax is how many mentions holding q='s words the total reads
+// to check the whole query on each, for an exact count (a variable for
+// tests).
+var exactCountMax uint64 = 1000
+
+// feedTotal counts f's mentions: the store counts the view's filters; a
+// q= the store narrows by its words only is checked on each mention
+// when they are few enough (exactCountMax).
+func (h *Handler) feedTotal(ctx context.Context, f feedFilter) (*FeedTotal, error) {
+	q := f.Q
+	q.After = nil
+	n, err := h.opt.Store.CountMentions(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("counting the view's mentions: %w", err)
+	}
+	t := &FeedTotal{Mentions: n, Exact: true}
+	if f.Query != nil {
+		t.Exact = false
+		if n <= exactCountMax {
+			q.Limit = int(exactCountMax) + 1
+			ms, err := h.opt.Store.Mentions(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("counting the view's mentions: %w", err)
+			}
+			if uint64(len(ms)) <= exactCountMax { // else more arrived since the count
+				t.Mentions, t.Exact = 0, true
+				for i := range ms {
+					if f.matches(&ms[i]) {
+						t.Mentions++
+					}
+				}
+			}
+		}
+	}
+	if f.Limit > 0 {
+		t.Pages = (t.Mentions + uint64(f.Limit) - 1) / uint64(f.Limit)
+	}
+	return t, nil
 }
 
 // FeedRow is a mention and its near-copies on the page, its triage and its
@@ -406,6 +460,9 @@ func (h *Handler) apiFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := h.feedPage(ctx, f, false)
+	if err == nil && f.Q.After == nil {
+		page.Total, err = h.feedTotal(ctx, f)
+	}
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return

@@ -173,3 +173,50 @@ func assigneeFolding(t *testing.T, h *Handler, st store.Store) {
 		t.Errorf("the names suggested: %q; want Vendor team once", list)
 	}
 }
+
+// TestFeedTotal: a view says how many mentions it holds and how many
+// pages they fill, on the page and in the API's first page, with q=
+// checked on every mention the store's word search lets through. Before,
+// nothing told an agent whether a view held 3 mentions or 3,000.
+func TestFeedTotal(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	feedTotals(t, h, st)
+}
+
+func feedTotals(t *testing.T, h *Handler, _ store.Store) {
+	for _, tc := range []struct {
+		view         string
+		total, pages uint64
+	}{
+		{"group=0&limit=2", 6, 3},
+		{"brand=Acme&label=negative", 3, 1},
+		{"brand=Acme&state=handled", 0, 0},
+		// The store's search finds "text" in 5 mentions (m1's text is
+		// the probe); the query keeps 4.
+		{"q=" + url.QueryEscape("text AND NOT m2") + "&limit=3", 4, 2},
+	} {
+		p := feed(t, h, "/api/mentions?"+tc.view)
+		if p.Total == nil || *p.Total != (FeedTotal{Mentions: tc.total, Pages: tc.pages, Exact: true}) {
+			t.Errorf("%s: total %+v; want %d mentions, %d pages, exact", tc.view, p.Total, tc.total, tc.pages)
+		}
+		if p.Next != "" {
+			if next := feed(t, h, "/api/mentions?"+tc.view+"&cursor="+url.QueryEscape(p.Next)); next.Total != nil {
+				t.Errorf("%s: the next page has a total %+v; the first page's is the view's", tc.view, next.Total)
+			}
+		}
+	}
+	body := do(t, h, "GET", "/mentions?brand=Acme&limit=2", nil).Body.String()
+	if !strings.Contains(body, `id="inbox-total">5 mentions match · 3 pages of 2</p>`) {
+		t.Errorf("the page does not say 5 mentions match in 3 pages: %s", regexp.MustCompile(`(?s)<p class="total".*?</p>`).FindString(body))
+	}
+	// Words in more mentions than the total checks one by one: the
+	// count of those, said to be an upper bound.
+	defer func(n uint64) { exactCountMax = n }(exactCountMax)
+	exactCountMax = 3
+	if p := feed(t, h, "/api/mentions?q="+url.QueryEscape("text AND NOT m2")); p.Total == nil || *p.Total != (FeedTotal{Mentions: 5, Pages: 1}) {
+		t.Errorf("many search matches: total %+v; want up to 5, not exact", p.Total)
+	}
+	if body := do(t, h, "GET", "/mentions?q="+url.QueryEscape("text AND NOT m2"), nil).Body.String(); !strings.Contains(body, `id="inbox-total">Up to 5 mentions hold the search`) {
+		t.Errorf("the page does not say the count is an upper bound: %s", regexp.MustCompile(`(?s)<p class="total".*?</p>`).FindString(body))
+	}
+}

@@ -20,6 +20,7 @@ type inboxData struct {
 	View        template.URL // the same, encoded, for links and the triage form
 	Next        template.URL // the next page's URL ("" at the end)
 	Page        FeedPage
+	PageSize    int
 	Brands      []string
 	Assignees   []string            // the dashboard's users and the names in use, one spelling each
 	Options     map[string][]string // valid values of each select
@@ -52,9 +53,13 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if err == nil {
 		d.Page, err = h.feedPage(ctx, f, true)
+		if err == nil {
+			d.Page.Total, err = h.feedTotal(ctx, f)
+		}
 		if err != nil {
 			status = http.StatusInternalServerError
 		}
+		d.PageSize = f.Limit
 	} else {
 		status = http.StatusBadRequest
 	}

@@ -152,6 +152,9 @@ func testSearch(t *testing.T, open Opener) {
 		for _, m := range query(t, s, store.MentionQuery{Search: tc.search}) {
 			got[m.NativeID] = true
 		}
+		if n, err := s.CountMentions(context.Background(), store.MentionQuery{Search: tc.search}); err != nil || n != uint64(len(got)) {
+			t.Errorf("%s: CountMentions %d, %v; Mentions gave %d", tc.name, n, err, len(got))
+		}
 		for _, n := range tc.want {
 			if !got[n] {
 				t.Errorf("%s: %s not found (got %v)", tc.name, n, got)
@@ -286,6 +289,9 @@ func testTriageAndAudit(t *testing.T, open Opener) {
 	for _, tc := range cases {
 		if diff := cmp.Diff(tc.want, ids(query(t, s, tc.q)), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+		if n, err := s.CountMentions(ctx, tc.q); err != nil || n != uint64(len(tc.want)) {
+			t.Errorf("%s: CountMentions %d, %v; want %d", tc.name, n, err, len(tc.want))
 		}
 	}
 	// Assignees: each spelling in use once, the earliest in use first
