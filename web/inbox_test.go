@@ -163,6 +163,18 @@ func TestTriageAuditAndBulk(t *testing.T) {
 		t.Errorf("bulk %+v, want capped, 2 applied of more than 2", res)
 	}
 	postJSON(t, h, "/api/mentions/bulk", BulkRequest{Filter: "brand=Nope", TriageChange: TriageChange{State: &ignored}}, http.StatusBadRequest)
+	// A parameter the view does not take is an error, not a wider view
+	// (before: "lable=negative" was left out and every Acme mention was
+	// changed).
+	before := len(feed(t, h, "/api/mentions?brand=Acme&state=handled&group=0").Rows)
+	b, _ = json.Marshal(BulkRequest{Filter: "brand=Acme&lable=negative", TriageChange: TriageChange{State: &handled}})
+	if w := do(t, h, "POST", "/api/mentions/bulk", strings.NewReader(string(b)), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusBadRequest ||
+		!strings.Contains(w.Body.String(), `parameter \"lable\" is not known: did you mean \"label\"?`) {
+		t.Errorf("bulk with a mistyped parameter: %d %s", w.Code, w.Body)
+	}
+	if p := feed(t, h, "/api/mentions?brand=Acme&state=handled&group=0"); len(p.Rows) != before {
+		t.Errorf("%d Acme mentions handled after the refused bulk; want %d as before", len(p.Rows), before)
+	}
 	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: []string{"nope"}, TriageChange: TriageChange{State: &ignored}}, http.StatusNotFound)
 	bad := "done"
 	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{State: &bad}}, http.StatusBadRequest)

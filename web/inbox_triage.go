@@ -397,6 +397,15 @@ func (h *Handler) bulkIDs(ctx context.Context, filter string, max int) ([]string
 	if err != nil {
 		return nil, false, fmt.Errorf("filter: not a query string: %w", err)
 	}
+	// A parameter the view does not take would be left out, and the
+	// change would apply to a wider view than meant ("lable=negative":
+	// every mention of the brand).
+	valid := append([]string{"brand", "range", "from", "to", "author", "limit", "msg"}, feedParams...) // msg: the page's own, in a copied URL
+	for k := range vals {
+		if !slices.Contains(valid, k) {
+			return nil, false, fmt.Errorf("filter: %w; nothing was changed", query.Unknown("parameter", k, valid))
+		}
+	}
 	vals.Del("cursor")
 	vals.Del("limit")
 	f, err := h.parseFeed(ctx, vals, 0, 1)
