@@ -144,7 +144,8 @@ type MentionQuery struct {
 	MinRating, MaxRating float32
 	IDs                  []string
 	// Triage filters: a tag, an assignee (any of Assignees, each as
-	// stored), a state (StateNew also matches mentions never triaged).
+	// stored; "" is nobody: unassigned or never triaged), a state
+	// (StateNew also matches mentions never triaged).
 	Tag       string
 	Assignees []string
 	State     TriageState

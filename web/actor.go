@@ -64,11 +64,15 @@ func (h *Handler) assignee(ctx context.Context, a string) string {
 	return a
 }
 
-// assigneesFor is what the assignee filter a matches: every spelling in
-// use of the name a stands for (assignee), so that a filter finds the
-// mentions of names assigned before spellings were folded ("Vendor team"
-// and "vendor team") too.
+// assigneesFor is what the assignee filter a matches: "-" is nobody (as
+// in the triage bar, where it unassigns), else every spelling in use of
+// the name a stands for (assignee), so that a filter finds the mentions
+// of names assigned before spellings were folded ("Vendor team" and
+// "vendor team") too.
 func (h *Handler) assigneesFor(ctx context.Context, a string) []string {
+	if strings.TrimSpace(a) == "-" {
+		return []string{""}
+	}
 	name := h.assignee(ctx, a)
 	if name == "" {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,17 @@ func assigneeFolding(t *testing.T, h *Handler, st store.Store) {
 	}
 	if p := feed(t, h, "/api/mentions?group=0&assignee=vendor"); len(p.Rows) != 0 {
 		t.Errorf("assignee=vendor: %d rows; a part of a name is another name", len(p.Rows))
+	}
+	// "-", which unassigns in the triage bar, finds nobody's mentions:
+	// never triaged, or unassigned (before: a name "-" no mention had).
+	unassigned := ""
+	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: []string{m1}, TriageChange: TriageChange{Assignee: &unassigned}}, http.StatusOK)
+	var nobodys []string
+	for _, r := range feed(t, h, "/api/mentions?group=0&assignee=-").Rows {
+		nobodys = append(nobodys, r.NativeID)
+	}
+	if !slices.Equal(nobodys, []string{"m5", "m1", "m4", "m6"}) {
+		t.Errorf("assignee=-: %v; want m5, m1 (unassigned), m4 and m6 (never triaged)", nobodys)
 	}
 	body := do(t, h, "GET", "/mentions", nil).Body.String()
 	list := regexp.MustCompile(`(?s)<datalist id="assignees">(.*?)</datalist>`).FindStringSubmatch(body)

@@ -68,12 +68,19 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(tags, version) AS t")+") WHERE has(t, ?))", q.Tag)
 	}
-	if len(q.Assignees) > 0 {
-		args := make([]any, len(q.Assignees))
-		for i, a := range q.Assignees {
+	if names, nobody := store.SplitAssignees(q.Assignees); len(names) > 0 || nobody {
+		var alts []string
+		args := make([]any, len(names))
+		for i, a := range names {
 			args[i] = a
 		}
-		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a IN ("+placeholders(len(args))+"))", args...)
+		if len(names) > 0 {
+			alts = append(alts, "id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a IN ("+placeholders(len(args))+"))")
+		}
+		if nobody {
+			alts = append(alts, "id NOT IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a != '')")
+		}
+		w.add("("+strings.Join(alts, " OR ")+")", args...)
 	}
 	switch q.State {
 	case "":

@@ -219,9 +219,15 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM mention_triage, json_each(mention_triage.tags) WHERE json_each.value = ?)", q.Tag)
 	}
-	if len(q.Assignees) > 0 {
-		w.add("id IN (SELECT mention_id FROM mention_triage WHERE assignee IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(q.Assignees)), ", ")+"))",
-			anys(q.Assignees)...)
+	if names, nobody := store.SplitAssignees(q.Assignees); len(names) > 0 || nobody {
+		var alts []string
+		if len(names) > 0 {
+			alts = append(alts, "id IN (SELECT mention_id FROM mention_triage WHERE assignee IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")+"))")
+		}
+		if nobody {
+			alts = append(alts, "id NOT IN (SELECT mention_id FROM mention_triage WHERE assignee != '')")
+		}
+		w.add("("+strings.Join(alts, " OR ")+")", anys(names)...)
 	}
 	switch q.State {
 	case "":

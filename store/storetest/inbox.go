@@ -285,6 +285,8 @@ func testTriageAndAudit(t *testing.T, open Opener) {
 		{"tag and order by impact", store.MentionQuery{Tag: "vip", OrderBy: store.ByImpact}, []string{a.NativeID}},
 		{"any of two assignees", store.MentionQuery{Assignees: []string{"rina", "joko"}}, []string{b.NativeID, a.NativeID}},
 		{"assignee as stored only", store.MentionQuery{Assignees: []string{"Joko"}}, nil},
+		{"nobody: never triaged", store.MentionQuery{Assignees: []string{""}}, []string{c.NativeID}},
+		{"nobody or joko", store.MentionQuery{Assignees: []string{"", "joko"}}, []string{c.NativeID, b.NativeID}},
 	}
 	for _, tc := range cases {
 		if diff := cmp.Diff(tc.want, ids(query(t, s, tc.q)), cmpopts.EquateEmpty()); diff != "" {
@@ -313,6 +315,9 @@ func testTriageAndAudit(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	assignees("joko", "rina")
+	if got := ids(query(t, s, store.MentionQuery{Assignees: []string{""}})); !slices.Equal(got, []string{c.NativeID}) {
+		t.Errorf("nobody's, once c is triaged without an assignee: %v; want c", got)
+	}
 	b2 := first[1]
 	b2.Assignee, b2.UpdatedAt = "Rina", t3
 	if err := s.SaveTriage(ctx, []store.Triage{b2}, nil); err != nil {
