@@ -232,3 +232,34 @@ func feedTotals(t *testing.T, h *Handler, _ store.Store) {
 		t.Errorf("the page does not say the count is an upper bound: %s", regexp.MustCompile(`(?s)<p class="total".*?</p>`).FindString(body))
 	}
 }
+
+// TestTriageReturnsToTheSamePage: applying the triage bar on the second
+// page of a view of 2 rows a page sends the browser back to that page,
+// with its page size. Before, it went back to the first page of 50, so an
+// agent working through a long view started over after every change.
+func TestTriageReturnsToTheSamePage(t *testing.T) {
+	h, _ := newTestHandler(t, mw.WebConfig{})
+	first := do(t, h, "GET", "/mentions?group=0&limit=2&label=negative", nil).Body.String()
+	next := regexp.MustCompile(`href="(/mentions\?[^"]*)" id="next"`).FindStringSubmatch(first)
+	if next == nil {
+		t.Fatal("the first page has no next link")
+	}
+	second := do(t, h, "GET", html.UnescapeString(next[1]), nil).Body.String()
+	view := regexp.MustCompile(`name="view" value="([^"]*)"`).FindStringSubmatch(second)
+	box := regexp.MustCompile(`name="id" value="([^"]*)"`).FindStringSubmatch(second)
+	if view == nil || box == nil {
+		t.Fatal("the second page has no triage form or no row")
+	}
+	form := url.Values{"view": {html.UnescapeString(view[1])}, "id": {html.UnescapeString(box[1])}, "add_tag": {"seen"}}
+	w := do(t, h, "POST", "/ui/mentions/triage", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", h.csrfToken)
+	loc, err := url.Parse(w.Header().Get("Location"))
+	if w.Code != http.StatusSeeOther || err != nil {
+		t.Fatalf("triage: %d %s", w.Code, w.Body)
+	}
+	want, _ := url.Parse(html.UnescapeString(next[1]))
+	for _, k := range []string{"limit", "cursor", "label", "group"} {
+		if got := loc.Query().Get(k); got != want.Query().Get(k) {
+			t.Errorf("back to %s: %s=%q; want the page's %q", loc, k, got, want.Query().Get(k))
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -71,22 +72,26 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 		d.Error = err.Error()
 	}
 	d.Filter = f.Raw
-	d.View = template.URL(f.Raw.Encode())
+	// The triage form sends the browser back to this very page: the
+	// same filters, page size and page (the cursor is a keyset, so rows
+	// triaged out of the view shift nothing).
+	back := maps.Clone(f.Raw) // Set replaces a key's slice, never writes into it
+	if err == nil && vals.Get("limit") != "" {
+		back.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if err == nil && f.Q.After != nil {
+		back.Set("cursor", vals.Get("cursor"))
+	}
+	d.View = template.URL(back.Encode())
 	if d.Page.Next != "" {
-		n := url.Values{}
-		for k, v := range f.Raw {
-			n[k] = v
-		}
+		n := maps.Clone(f.Raw)
 		n.Set("cursor", d.Page.Next)
 		if vals.Get("limit") != "" {
 			n.Set("limit", strconv.Itoa(f.Limit)) // the page size asked for, checked
 		}
 		d.Next = template.URL("/mentions?" + n.Encode())
 	}
-	exp := url.Values{}
-	for k, v := range f.Raw {
-		exp[k] = v
-	}
+	exp := maps.Clone(f.Raw)
 	exp.Set("format", "csv")
 	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
 	exp.Set("excel", "1")
