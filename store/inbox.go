@@ -129,3 +129,16 @@ func (q MentionQuery) ColumnEquals() []ColumnFilter {
 	}
 	return out
 }
+
+// SplitAssignees splits an Assignees filter into the names it lists and
+// whether it lists "", nobody.
+func SplitAssignees(as []string) (names []string, nobody bool) {
+	for _, a := range as {
+		if a == "" {
+			nobody = true
+		} else {
+			names = append(names, a)
+		}
+	}
+	return names, nobody
+}

@@ -34,6 +34,10 @@ type Store interface {
 	InsertMentions(ctx context.Context, ms []mw.Mention) error
 	// Mentions returns mentions matching q.
 	Mentions(ctx context.Context, q MentionQuery) ([]mw.Mention, error)
+	// CountMentions counts the mentions Mentions returns for q, on every
+	// page: q.After, q.Limit and q.OrderBy are ignored. With q.Search the
+	// count is of the same superset Mentions answers with.
+	CountMentions(ctx context.Context, q MentionQuery) (uint64, error)
 	// Series counts mentions (and negative ones) per time bucket and key.
 	Series(ctx context.Context, q SeriesQuery) ([]SeriesPoint, error)
 	// Totals counts each brand's mentions by label and sums their
@@ -93,6 +97,12 @@ type Store interface {
 	SaveTriage(ctx context.Context, ts []Triage, audit []AuditEntry) error
 	// Audit returns the audit trail of the ids, oldest first.
 	Audit(ctx context.Context, ids []string) ([]AuditEntry, error)
+	// Assignees lists the assignees of the stored triage, each spelling
+	// once, the spelling in use first first (by the earliest change of
+	// the mentions it has, then by name). The inbox takes the first of
+	// the spellings that differ only in case and spaces as the name
+	// (web/actor.go).
+	Assignees(ctx context.Context) ([]string, error)
 
 	// SaveDelivery appends d to the delivery log. Saving the same (Key,
 	// Receiver, Attempt, Status) twice keeps one record.
@@ -133,11 +143,12 @@ type MentionQuery struct {
 	// not bound.
 	MinRating, MaxRating float32
 	IDs                  []string
-	// Triage filters: a tag, an assignee, a state (StateNew also matches
-	// mentions never triaged).
-	Tag      string
-	Assignee string
-	State    TriageState
+	// Triage filters: a tag, an assignee (any of Assignees, each as
+	// stored; "" is nobody: unassigned or never triaged), a state
+	// (StateNew also matches mentions never triaged).
+	Tag       string
+	Assignees []string
+	State     TriageState
 	// Search keeps mentions whose title or text satisfies every clause.
 	Search []SearchClause
 	// After, with ByPublished or ByImpact, starts after this row.

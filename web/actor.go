@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -39,28 +40,88 @@ func (h *Handler) actorOf(ctx context.Context) string {
 	return "dashboard"
 }
 
-// assignee is the name an assignee given in a triage change or the
-// assignee filter stands for: "me" is whoever acts, and a dashboard
-// user's name in other letter case is that user's name as registered
-// ("rina" is Rina), so one person is one assignee.
+// assignee is the name an assignee given in a triage change stands for:
+// "me" is whoever acts; a dashboard user's name in other letter case or
+// spacing is that user's name as registered ("rina" is Rina), so one
+// person is one assignee; another name that differs from one in use only
+// in letter case and spaces is the one first in use ("vendor  team" is
+// "Vendor team"); a new name is kept as typed, its runs of spaces made
+// one.
 func (h *Handler) assignee(ctx context.Context, a string) string {
-	a = strings.TrimSpace(a)
+	a = strings.Join(strings.Fields(a), " ")
 	if strings.EqualFold(a, "me") {
 		return h.actorOf(ctx)
 	}
-	if a == "" || h.users == nil {
+	if a == "" {
 		return a
+	}
+	if u := h.userNamed(ctx, a); u != "" {
+		return u
+	}
+	if known := h.assigneeSpellings(ctx, a); len(known) > 0 {
+		return known[0]
+	}
+	return a
+}
+
+// assigneesFor is what the assignee filter a matches: "-" is nobody (as
+// in the triage bar, where it unassigns), else every spelling in use of
+// the name a stands for (assignee), so that a filter finds the mentions
+// of names assigned before spellings were folded ("Vendor team" and
+// "vendor team") too.
+func (h *Handler) assigneesFor(ctx context.Context, a string) []string {
+	if strings.TrimSpace(a) == "-" {
+		return []string{""}
+	}
+	name := h.assignee(ctx, a)
+	if name == "" {
+		return nil
+	}
+	out := h.assigneeSpellings(ctx, name)
+	if !slices.Contains(out, name) {
+		out = append(out, name)
+	}
+	return out
+}
+
+// sameAssignee reports whether two assignee names are one: equal once
+// letter case and spaces are set aside.
+func sameAssignee(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+}
+
+// userNamed returns the registered name of the dashboard user a names
+// (sameAssignee), or "".
+func (h *Handler) userNamed(ctx context.Context, a string) string {
+	if h.users == nil {
+		return ""
 	}
 	us, err := h.users.Users(ctx)
 	if err != nil {
-		return a // the name as given; the store's error shows elsewhere
+		return "" // the name as given; the store's error shows elsewhere
 	}
 	for _, u := range us {
-		if strings.EqualFold(u.Name, a) {
+		if sameAssignee(u.Name, a) {
 			return u.Name
 		}
 	}
-	return a
+	return ""
+}
+
+// assigneeSpellings lists the stored spellings of a (sameAssignee), the
+// first in use first.
+func (h *Handler) assigneeSpellings(ctx context.Context, a string) []string {
+	all, err := h.opt.Store.Assignees(ctx)
+	if err != nil {
+		return nil // the name as given; the store's error shows elsewhere
+	}
+	var out []string
+	for _, s := range all {
+		if sameAssignee(s, a) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // canTriage is the one check every state-changing inbox handler passes

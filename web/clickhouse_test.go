@@ -128,7 +128,7 @@ func TestUsersOnClickHouse(t *testing.T) {
 // TestInboxAgentsOnClickHouse: the author's history with its triage and
 // notes, and two agents claiming one mention, on ClickHouse as on SQLite.
 func TestInboxAgentsOnClickHouse(t *testing.T) {
-	for name, run := range map[string]func(*testing.T, *Handler, store.Store){"history": historyShowsTriage, "claim": twoAgentsClaim} {
+	for name, run := range map[string]func(*testing.T, *Handler, store.Store){"history": historyShowsTriage, "claim": twoAgentsClaim, "claim in one second": claimsInOneSecond, "assignee folding": assigneeFolding, "totals": feedTotals} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			st, err := clickhouse.Open(ctx, mw.StoreConfig{DSN: mw.Secret(chtest.Fresh(t))}, slog.New(slog.DiscardHandler))

@@ -43,6 +43,60 @@ type FeedPage struct {
 	// Partial: q= rejected so many rows that the page ended early; Next
 	// goes on from where the scan stopped.
 	Partial bool `json:"partial,omitempty"`
+	// Total is the view's size, every page's mentions: on the page, and
+	// in the API on the first page (no cursor=).
+	Total *FeedTotal `json:"total,omitempty"`
+}
+
+// FeedTotal is how many mentions a view holds and how many pages of its
+// size they fill.
+type FeedTotal struct {
+	Mentions uint64 `json:"mentions"`
+	Pages    uint64 `json:"pages"`
+	// Exact is false when q= holds words that more than exactCountMax
+	// mentions contain: Mentions then counts those, and the rest of the
+	// query, checked as each page is read, may keep fewer.
+	Exact bool `json:"exact"`
+}
+
+// exactCountMax is how many mentions holding q='s words the total reads
+// to check the whole query on each, for an exact count (a variable for
+// tests).
+var exactCountMax uint64 = 1000
+
+// feedTotal counts f's mentions: the store counts the view's filters; a
+// q= the store narrows by its words only is checked on each mention
+// when they are few enough (exactCountMax).
+func (h *Handler) feedTotal(ctx context.Context, f feedFilter) (*FeedTotal, error) {
+	q := f.Q
+	q.After = nil
+	n, err := h.opt.Store.CountMentions(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("counting the view's mentions: %w", err)
+	}
+	t := &FeedTotal{Mentions: n, Exact: true}
+	if f.Query != nil {
+		t.Exact = false
+		if n <= exactCountMax {
+			q.Limit = int(exactCountMax) + 1
+			ms, err := h.opt.Store.Mentions(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("counting the view's mentions: %w", err)
+			}
+			if uint64(len(ms)) <= exactCountMax { // else more arrived since the count
+				t.Mentions, t.Exact = 0, true
+				for i := range ms {
+					if f.matches(&ms[i]) {
+						t.Mentions++
+					}
+				}
+			}
+		}
+	}
+	if f.Limit > 0 {
+		t.Pages = (t.Mentions + uint64(f.Limit) - 1) / uint64(f.Limit)
+	}
+	return t, nil
 }
 
 // FeedRow is a mention and its near-copies on the page, its triage and its
@@ -68,8 +122,8 @@ type FeedRow struct {
 	Tags          []TagCount `json:"tags"`
 	MixedState    string     `json:"mixed_state,omitempty"`
 	MixedAssignee string     `json:"mixed_assignee,omitempty"`
-	// Ticked is the page's checkbox value: each id with when its triage
-	// was last changed as shown ("id@unix,..."; changedSince).
+	// Ticked is the page's checkbox value: each id with its triage's
+	// version as shown ("id@version,..."; changedSince).
 	Ticked string `json:"-"`
 }
 
@@ -84,6 +138,9 @@ type TriageView struct {
 	Notes     []NoteView `json:"notes"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 	UpdatedBy string     `json:"updated_by,omitempty"`
+	// Version changes with every change of the triage ("0": never
+	// triaged); POST /api/mentions/triage takes it back in if_version.
+	Version string `json:"version"`
 }
 
 // NoteView is one note: its words, who added it and when.
@@ -108,6 +165,7 @@ type MemberTriage struct {
 	State    string   `json:"state"`
 	Assignee string   `json:"assignee"`
 	Tags     []string `json:"tags"`
+	Version  string   `json:"version"` // TriageView.Version
 }
 
 // groupTriage fills row's Notes, Members and Mixed* from its mentions'
@@ -118,7 +176,7 @@ func groupTriage(row *FeedRow, ids []string, triage map[string]store.Triage, not
 	tagAt := map[string]int{}
 	for _, id := range ids {
 		tv := triageView(triage[id], nil, loc)
-		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags})
+		row.Members = append(row.Members, MemberTriage{ID: id, State: tv.State, Assignee: tv.Assignee, Tags: tv.Tags, Version: tv.Version})
 		for _, tag := range tv.Tags {
 			if i, ok := tagAt[tag]; ok {
 				row.Tags[i].Count++
@@ -215,7 +273,8 @@ type AuditEntryView struct {
 }
 
 func triageView(t store.Triage, notes []NoteView, loc *time.Location) TriageView {
-	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, Notes: notes, UpdatedBy: t.UpdatedBy}
+	v := TriageView{Tags: t.Tags, Assignee: t.Assignee, State: string(t.State), Note: t.Note, Notes: notes, UpdatedBy: t.UpdatedBy,
+		Version: triageVersion(t)}
 	if v.Tags == nil {
 		v.Tags = []string{}
 	}
@@ -378,11 +437,7 @@ func (h *Handler) feedPage(ctx context.Context, f feedFilter, withAudit bool) (F
 		}
 		var ticked []string
 		for _, id := range g.IDs {
-			var at int64
-			if t := triage[id].UpdatedAt; !t.IsZero() {
-				at = t.Unix()
-			}
-			ticked = append(ticked, id+"@"+strconv.FormatInt(at, 10))
+			ticked = append(ticked, id+"@"+triageVersion(triage[id]))
 		}
 		row.Ticked = strings.Join(ticked, ",")
 		for _, a := range trail {
@@ -405,6 +460,9 @@ func (h *Handler) apiFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := h.feedPage(ctx, f, false)
+	if err == nil && f.Q.After == nil {
+		page.Total, err = h.feedTotal(ctx, f)
+	}
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return

@@ -247,7 +247,7 @@ func (h *Handler) parseFeed(ctx context.Context, q url.Values, defLimit, maxLimi
 		f.Q.MinRating, f.Q.MaxRating = float32(a), float32(b)+0.99
 	}
 	f.Q.Tag = strings.TrimSpace(q.Get("tag"))
-	f.Q.Assignee = h.assignee(ctx, q.Get("assignee")) // "me", a user's name in any case
+	f.Q.Assignees = h.assigneesFor(ctx, q.Get("assignee")) // "me", a name in any case and spacing
 	f.Q.Author = q.Get("author")
 	if s := q.Get("q"); strings.TrimSpace(s) != "" {
 		pq, err := query.Parse(s)

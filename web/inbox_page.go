@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/mentionwatch/mentionwatch/internal/redact"
@@ -19,7 +21,9 @@ type inboxData struct {
 	View        template.URL // the same, encoded, for links and the triage form
 	Next        template.URL // the next page's URL ("" at the end)
 	Page        FeedPage
+	PageSize    int
 	Brands      []string
+	Assignees   []string            // the dashboard's users and the names in use, one spelling each
 	Options     map[string][]string // valid values of each select
 	Message     string
 	Error       string
@@ -44,14 +48,19 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 		"competitor": h.competitorNames(""), "source": h.sourceNames(ctx), "type": h.typeNames(), "lang": langNames,
 		"label": labelNames, "stage": stageNames(), "state": stateNames(), "order": {orderNewest, orderImpact},
 	}
+	d.Assignees = h.assigneeNames(ctx)
 	f, err := h.parseFeed(ctx, vals, feedDefaultLimit, feedMaxLimit)
 	f.Raw.Del("msg")
 	status := http.StatusOK
 	if err == nil {
 		d.Page, err = h.feedPage(ctx, f, true)
+		if err == nil {
+			d.Page.Total, err = h.feedTotal(ctx, f)
+		}
 		if err != nil {
 			status = http.StatusInternalServerError
 		}
+		d.PageSize = f.Limit
 	} else {
 		status = http.StatusBadRequest
 	}
@@ -63,22 +72,26 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 		d.Error = err.Error()
 	}
 	d.Filter = f.Raw
-	d.View = template.URL(f.Raw.Encode())
+	// The triage form sends the browser back to this very page: the
+	// same filters, page size and page (the cursor is a keyset, so rows
+	// triaged out of the view shift nothing).
+	back := maps.Clone(f.Raw) // Set replaces a key's slice, never writes into it
+	if err == nil && vals.Get("limit") != "" {
+		back.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if err == nil && f.Q.After != nil {
+		back.Set("cursor", vals.Get("cursor"))
+	}
+	d.View = template.URL(back.Encode())
 	if d.Page.Next != "" {
-		n := url.Values{}
-		for k, v := range f.Raw {
-			n[k] = v
-		}
+		n := maps.Clone(f.Raw)
 		n.Set("cursor", d.Page.Next)
 		if vals.Get("limit") != "" {
 			n.Set("limit", strconv.Itoa(f.Limit)) // the page size asked for, checked
 		}
 		d.Next = template.URL("/mentions?" + n.Encode())
 	}
-	exp := url.Values{}
-	for k, v := range f.Raw {
-		exp[k] = v
-	}
+	exp := maps.Clone(f.Raw)
 	exp.Set("format", "csv")
 	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
 	exp.Set("excel", "1")
@@ -94,3 +107,25 @@ const keptMessage = " changed by someone else since this page showed them kept t
 
 // triageMessage is the msg= uiTriage sends the browser back with.
 var triageMessage = regexp.MustCompile(`^[0-9]{1,9} of [0-9]{1,9} mentions changed(; [0-9]{1,9}` + regexp.QuoteMeta(keptMessage) + `)?$`)
+
+// assigneeNames lists whom a mention may be given to, for the page's
+// suggestions: the dashboard's users, then the other names in use, each
+// once in the spelling assignee would store.
+func (h *Handler) assigneeNames(ctx context.Context) []string {
+	var names []string
+	if h.users != nil {
+		if us, err := h.users.Users(ctx); err == nil {
+			for _, u := range us {
+				names = append(names, u.Name)
+			}
+		}
+	}
+	inUse, _ := h.opt.Store.Assignees(ctx) // none suggested on an error, which the rows show
+	var out []string
+	for _, n := range append(names, inUse...) {
+		if !slices.ContainsFunc(out, func(o string) bool { return sameAssignee(o, n) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

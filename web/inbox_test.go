@@ -163,6 +163,18 @@ func TestTriageAuditAndBulk(t *testing.T) {
 		t.Errorf("bulk %+v, want capped, 2 applied of more than 2", res)
 	}
 	postJSON(t, h, "/api/mentions/bulk", BulkRequest{Filter: "brand=Nope", TriageChange: TriageChange{State: &ignored}}, http.StatusBadRequest)
+	// A parameter the view does not take is an error, not a wider view
+	// (before: "lable=negative" was left out and every Acme mention was
+	// changed).
+	before := len(feed(t, h, "/api/mentions?brand=Acme&state=handled&group=0").Rows)
+	b, _ = json.Marshal(BulkRequest{Filter: "brand=Acme&lable=negative", TriageChange: TriageChange{State: &handled}})
+	if w := do(t, h, "POST", "/api/mentions/bulk", strings.NewReader(string(b)), "Content-Type", "application/json", "X-CSRF-Token", h.csrfToken); w.Code != http.StatusBadRequest ||
+		!strings.Contains(w.Body.String(), `parameter \"lable\" is not known: did you mean \"label\"?`) {
+		t.Errorf("bulk with a mistyped parameter: %d %s", w.Code, w.Body)
+	}
+	if p := feed(t, h, "/api/mentions?brand=Acme&state=handled&group=0"); len(p.Rows) != before {
+		t.Errorf("%d Acme mentions handled after the refused bulk; want %d as before", len(p.Rows), before)
+	}
 	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: []string{"nope"}, TriageChange: TriageChange{State: &ignored}}, http.StatusNotFound)
 	bad := "done"
 	postJSON(t, h, "/api/mentions/triage", TriageRequest{IDs: ids, TriageChange: TriageChange{State: &bad}}, http.StatusBadRequest)
@@ -671,15 +683,7 @@ func TestTwoAgentsClaimingTheSameMention(t *testing.T) {
 
 func twoAgentsClaim(t *testing.T, h *Handler, st store.Store) {
 	id := mw.MentionID("Acme", "rss", "m2")
-	ticked := func(actor string) string { // the row's checkbox value on actor's page
-		t.Helper()
-		body := serve(h, WithActor(httpRequest("GET", "/mentions?group=0", ""), actor)).Body.String()
-		m := regexp.MustCompile(`name="id" value="(` + id + `[^"]*)"`).FindStringSubmatch(body)
-		if m == nil {
-			t.Fatalf("%s's page has no checkbox for %s", actor, id)
-		}
-		return html.UnescapeString(m[1])
-	}
+	ticked := func(actor string) string { t.Helper(); return pageTicked(t, h, actor, id) }
 	submit := func(actor, value string, at time.Time, form url.Values) string {
 		t.Helper()
 		h.opt.Now = func() time.Time { return at }

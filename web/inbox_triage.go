@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -40,6 +43,12 @@ type TriageChange struct {
 // TriageRequest changes the listed mentions (a group: all its ids).
 type TriageRequest struct {
 	IDs []string `json:"ids"`
+	// IfVersion holds, for some or all of IDs, the triage version the
+	// client read (rows[].triage.version, members[].version): a mention
+	// someone else changed since keeps its assignee and state (tags and
+	// notes still apply) and is listed in the result's kept_ids, as on
+	// the page. An id without one is changed whatever its version.
+	IfVersion map[string]string `json:"if_version,omitempty"`
 	TriageChange
 }
 
@@ -59,8 +68,10 @@ type TriageResult struct {
 	Capped  bool     `json:"capped"`  // the filter matched more than max; only the first max (in the view's order) were changed
 	IDs     []string `json:"ids"`     // the mentions applied to
 	// Kept counts the mentions whose assignee and state were left as they
-	// are: another agent changed them after the page showed them (seen).
-	Kept int `json:"-"`
+	// are: another agent changed them after the page or the client read
+	// them (the page's stamps, the API's if_version); KeptIDs lists them.
+	Kept    int      `json:"kept"`
+	KeptIDs []string `json:"kept_ids,omitempty"`
 }
 
 // check validates the change and normalises tags.
@@ -188,13 +199,13 @@ func (c *TriageChange) apply(old store.Triage, id, actor string, now time.Time) 
 // reads the current triage of ids, applies c, and saves the mentions that
 // changed with their audit entries.
 //
-// seen, from the page, holds when each ticked mention's triage was last
-// changed as the page showed it (Unix seconds, 0 for never). A mention
+// seen holds the triage version (triageVersion) of some of the mentions
+// as the page showed them or the API's client read them. A mention
 // another agent changed since keeps its assignee and state: two agents
 // who opened it at once do not silently take it from each other or undo
-// each other's state (tags and notes, which add, still apply). A nil seen
-// checks nothing (the API).
-func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []string, c TriageChange, seen map[string]int64) (TriageResult, int, error) {
+// each other's state (tags and notes, which add, still apply). An id
+// without a version is not checked.
+func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []string, c TriageChange, seen map[string]string) (TriageResult, int, error) {
 	if err := h.canTriage(r); err != nil {
 		return TriageResult{}, http.StatusForbidden, err
 	}
@@ -202,16 +213,16 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 		return TriageResult{}, http.StatusBadRequest, err
 	}
 	actor, now := h.actorFrom(r), h.opt.Now().UTC().Truncate(time.Second)
-	if c.Assignee != nil && *c.Assignee != "" {
-		a := h.assignee(ctx, *c.Assignee) // "me", a user's name in any case
-		c.Assignee = &a
-	}
 	res := TriageResult{Applied: len(ids), IDs: ids}
 	unlock, err := h.lockWrites(ctx) // from reading the triage to saving it
 	if err != nil {
 		return res, http.StatusServiceUnavailable, err
 	}
 	defer unlock()
+	if c.Assignee != nil && *c.Assignee != "" {
+		a := h.assignee(ctx, *c.Assignee) // "me", a name in any case and spacing
+		c.Assignee = &a
+	}
 	old, err := h.opt.Store.Triage(ctx, ids)
 	if err != nil {
 		return res, http.StatusInternalServerError, fmt.Errorf("reading triage: %w", err)
@@ -223,6 +234,7 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 		if at, ok := seen[id]; ok && (c.Assignee != nil || c.State != nil) && changedSince(old[id], at, actor) {
 			cc.Assignee, cc.State = nil, nil
 			res.Kept++
+			res.KeptIDs = append(res.KeptIDs, id)
 		}
 		t, a := cc.apply(old[id], id, actor, now)
 		if len(a) > 0 {
@@ -242,28 +254,45 @@ func (h *Handler) changeTriage(ctx context.Context, r *http.Request, ids []strin
 }
 
 // changedSince reports whether someone other than actor changed t after
-// the page showed it as changed at seen (Unix seconds, 0 for never).
-func changedSince(t store.Triage, seen int64, actor string) bool {
-	var at int64
-	if !t.UpdatedAt.IsZero() {
-		at = t.UpdatedAt.Unix()
+// it was read at version seen (triageVersion).
+func changedSince(t store.Triage, seen, actor string) bool {
+	return triageVersion(t) != seen && t.UpdatedBy != actor
+}
+
+// triageVersion names a mention's triage as read: "0" for a mention never
+// triaged, else a digest of every field with who changed it last and
+// when. Any change gives another version, two in the same second too
+// (the stores keep whole seconds, which a version of the time alone
+// could not tell apart).
+func triageVersion(t store.Triage) string {
+	if t.UpdatedAt.IsZero() && t.UpdatedBy == "" && t.Assignee == "" && t.Note == "" && len(t.Tags) == 0 &&
+		(t.State == "" || t.State == store.StateNew) {
+		return "0"
 	}
-	return at != seen && t.UpdatedBy != actor
+	if t.State == "" {
+		t.State = store.StateNew
+	}
+	if len(t.Tags) == 0 {
+		t.Tags = nil // one store reads none as [], the other as nil
+	}
+	b, _ := json.Marshal([]any{t.UpdatedAt.UnixNano(), t.UpdatedBy, t.Assignee, t.State, t.Tags, t.Note})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 // seenStamps splits the page's ticked values, each a row's
-// "id@seen,id@seen" (seen: when the page showed the mention's triage
-// last changed, Unix seconds), into the ids and their stamps. A value
-// without a stamp (a client of its own) is an id to check nothing for.
-func seenStamps(values []string) ([]string, map[string]int64) {
+// "id@version,id@version" (triageVersion as the page showed it), into
+// the ids and their versions. A value without one (a client of its own)
+// is an id to check nothing for.
+func seenStamps(values []string) ([]string, map[string]string) {
 	var ids []string
-	seen := map[string]int64{}
+	seen := map[string]string{}
 	for _, v := range values {
 		for p := range strings.SplitSeq(v, ",") {
 			id, stamp, ok := strings.Cut(p, "@")
 			id = strings.TrimSpace(id)
-			if n, err := strconv.ParseInt(stamp, 10, 64); ok && err == nil && id != "" {
-				seen[id] = n
+			if stamp = strings.TrimSpace(stamp); ok && stamp != "" && id != "" {
+				seen[id] = stamp
 			}
 			ids = append(ids, id)
 		}
@@ -334,13 +363,25 @@ func (h *Handler) apiTriage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
+	seen := map[string]string{}
+	for id, v := range req.IfVersion {
+		if id = strings.TrimSpace(id); !slices.Contains(ids, id) {
+			h.fail(w, r, http.StatusBadRequest, fmt.Errorf("if_version: %.80q is not one of ids; give the version of the mentions changed only", id))
+			return
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			h.fail(w, r, http.StatusBadRequest, fmt.Errorf("if_version: %.80q has an empty version; give triage.version as read, or leave the id out", id))
+			return
+		}
+		seen[id] = v
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	if err := h.knownIDs(ctx, ids); err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange, nil)
+	res, status, err := h.changeTriage(ctx, r, ids, req.TriageChange, seen)
 	res.Matched = len(ids)
 	if err != nil {
 		h.fail(w, r, status, err)
@@ -355,6 +396,15 @@ func (h *Handler) bulkIDs(ctx context.Context, filter string, max int) ([]string
 	vals, err := url.ParseQuery(strings.TrimPrefix(filter, "?"))
 	if err != nil {
 		return nil, false, fmt.Errorf("filter: not a query string: %w", err)
+	}
+	// A parameter the view does not take would be left out, and the
+	// change would apply to a wider view than meant ("lable=negative":
+	// every mention of the brand).
+	valid := append([]string{"brand", "range", "from", "to", "author", "limit", "msg"}, feedParams...) // msg: the page's own, in a copied URL
+	for k := range vals {
+		if !slices.Contains(valid, k) {
+			return nil, false, fmt.Errorf("filter: %w; nothing was changed", query.Unknown("parameter", k, valid))
+		}
 	}
 	vals.Del("cursor")
 	vals.Del("limit")

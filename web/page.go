@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,14 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%+.0f pts", f*100)
 	},
 	"num": func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	// count writes a whole number with thousands separated: 12,500.
+	"count": func(n uint64) string {
+		s := strconv.FormatUint(n, 10)
+		for i := len(s) - 3; i > 0; i -= 3 {
+			s = s[:i] + "," + s[i:]
+		}
+		return s
+	},
 	"dur": func(sec float64) string {
 		return time.Duration(sec * float64(time.Second)).Round(time.Minute).String()
 	},

@@ -264,12 +264,28 @@ func (r *retryStore) SaveTriage(ctx context.Context, ts []store.Triage, audit []
 	return st.SaveTriage(ctx, ts, audit)
 }
 
+func (r *retryStore) CountMentions(ctx context.Context, q store.MentionQuery) (uint64, error) {
+	st, err := r.get()
+	if err != nil {
+		return 0, err
+	}
+	return st.CountMentions(ctx, q)
+}
+
 func (r *retryStore) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, error) {
 	st, err := r.get()
 	if err != nil {
 		return nil, err
 	}
 	return st.Audit(ctx, ids)
+}
+
+func (r *retryStore) Assignees(ctx context.Context) ([]string, error) {
+	st, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	return st.Assignees(ctx)
 }
 
 func (r *retryStore) SaveDelivery(ctx context.Context, d mw.Delivery) error {

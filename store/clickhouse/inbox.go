@@ -68,8 +68,19 @@ func (s *Store) filters(w *where, q store.MentionQuery) {
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(tags, version) AS t")+") WHERE has(t, ?))", q.Tag)
 	}
-	if q.Assignee != "" {
-		w.add("id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a = ?)", q.Assignee)
+	if names, nobody := store.SplitAssignees(q.Assignees); len(names) > 0 || nobody {
+		var alts []string
+		args := make([]any, len(names))
+		for i, a := range names {
+			args[i] = a
+		}
+		if len(names) > 0 {
+			alts = append(alts, "id IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a IN ("+placeholders(len(args))+"))")
+		}
+		if nobody {
+			alts = append(alts, "id NOT IN (SELECT mention_id FROM ("+s.latestTriage("argMax(assignee, version) AS a")+") WHERE a != '')")
+		}
+		w.add("("+strings.Join(alts, " OR ")+")", args...)
 	}
 	switch q.State {
 	case "":
@@ -669,5 +680,30 @@ ORDER BY at, seq`, s.schema.Read(tableAudit), w.String()), w.args...)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b store.AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// Assignees lists the assignees of the latest triage rows, the earliest
+// in use first.
+func (s *Store) Assignees(ctx context.Context) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT a FROM (`+s.latestTriage("argMax(assignee, version) AS a, argMax(updated_at, version) AS at")+`)
+WHERE a != ''
+GROUP BY a
+ORDER BY min(at), a`)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: listing assignees: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("clickhouse: listing assignees: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: listing assignees: %w", err)
+	}
 	return out, nil
 }

@@ -219,8 +219,15 @@ func (s *Store) mentionFilter(q store.MentionQuery) (where, string, error) {
 	if q.Tag != "" {
 		w.add("id IN (SELECT mention_id FROM mention_triage, json_each(mention_triage.tags) WHERE json_each.value = ?)", q.Tag)
 	}
-	if q.Assignee != "" {
-		w.add("id IN (SELECT mention_id FROM mention_triage WHERE assignee = ?)", q.Assignee)
+	if names, nobody := store.SplitAssignees(q.Assignees); len(names) > 0 || nobody {
+		var alts []string
+		if len(names) > 0 {
+			alts = append(alts, "id IN (SELECT mention_id FROM mention_triage WHERE assignee IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")+"))")
+		}
+		if nobody {
+			alts = append(alts, "id NOT IN (SELECT mention_id FROM mention_triage WHERE assignee != '')")
+		}
+		w.add("("+strings.Join(alts, " OR ")+")", anys(names)...)
 	}
 	switch q.State {
 	case "":
@@ -540,5 +547,26 @@ func (s *Store) Audit(ctx context.Context, ids []string) ([]store.AuditEntry, er
 		}
 	}
 	slices.SortStableFunc(out, func(a, b store.AuditEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// Assignees lists the assignees in use, the earliest in use first.
+func (s *Store) Assignees(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT assignee FROM mention_triage WHERE assignee != '' GROUP BY assignee ORDER BY MIN(updated_at), assignee`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: listing assignees: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("sqlite %s: listing assignees: %w", s.path, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite %s: listing assignees: %w", s.path, err)
+	}
 	return out, nil
 }

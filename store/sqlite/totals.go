@@ -29,3 +29,20 @@ func (s *Store) Totals(ctx context.Context, q store.TotalsQuery) ([]store.BrandT
 	}
 	return out, rows.Err()
 }
+
+// CountMentions counts the rows of q's filters.
+func (s *Store) CountMentions(ctx context.Context, q store.MentionQuery) (uint64, error) {
+	if err := store.CheckSearch(q.Search); err != nil {
+		return 0, fmt.Errorf("sqlite %s: counting mentions: %w", s.path, err)
+	}
+	q.After, q.OrderBy = nil, ""
+	w, _, err := s.mentionFilter(q)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mentions`+w.String(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite %s: counting mentions: %w", s.path, err)
+	}
+	return n, nil
+}

@@ -152,6 +152,9 @@ func testSearch(t *testing.T, open Opener) {
 		for _, m := range query(t, s, store.MentionQuery{Search: tc.search}) {
 			got[m.NativeID] = true
 		}
+		if n, err := s.CountMentions(context.Background(), store.MentionQuery{Search: tc.search}); err != nil || n != uint64(len(got)) {
+			t.Errorf("%s: CountMentions %d, %v; Mentions gave %d", tc.name, n, err, len(got))
+		}
 		for _, n := range tc.want {
 			if !got[n] {
 				t.Errorf("%s: %s not found (got %v)", tc.name, n, got)
@@ -276,16 +279,51 @@ func testTriageAndAudit(t *testing.T, open Opener) {
 		{"state handled sees the latest", store.MentionQuery{State: store.StateHandled}, []string{b.NativeID, a.NativeID}},
 		{"state in progress: none now", store.MentionQuery{State: store.StateInProgress}, nil},
 		{"state new includes never triaged", store.MentionQuery{State: store.StateNew}, []string{c.NativeID}},
-		{"assignee", store.MentionQuery{Assignee: "joko"}, []string{b.NativeID}},
+		{"assignee", store.MentionQuery{Assignees: []string{"joko"}}, []string{b.NativeID}},
 		{"tag removed", store.MentionQuery{Tag: "delivery"}, nil},
 		{"tag", store.MentionQuery{Tag: "vip"}, []string{a.NativeID}},
 		{"tag and order by impact", store.MentionQuery{Tag: "vip", OrderBy: store.ByImpact}, []string{a.NativeID}},
+		{"any of two assignees", store.MentionQuery{Assignees: []string{"rina", "joko"}}, []string{b.NativeID, a.NativeID}},
+		{"assignee as stored only", store.MentionQuery{Assignees: []string{"Joko"}}, nil},
+		{"nobody: never triaged", store.MentionQuery{Assignees: []string{""}}, []string{c.NativeID}},
+		{"nobody or joko", store.MentionQuery{Assignees: []string{"", "joko"}}, []string{c.NativeID, b.NativeID}},
 	}
 	for _, tc := range cases {
 		if diff := cmp.Diff(tc.want, ids(query(t, s, tc.q)), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+		if n, err := s.CountMentions(ctx, tc.q); err != nil || n != uint64(len(tc.want)) {
+			t.Errorf("%s: CountMentions %d, %v; want %d", tc.name, n, err, len(tc.want))
+		}
 	}
+	// Assignees: each spelling in use once, the earliest in use first
+	// (joko's mention changed at t1, rina's at t2); an unassigned
+	// mention's "" is none, and a name no mention has any more is gone.
+	assignees := func(want ...string) {
+		t.Helper()
+		got, err := s.Assignees(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Assignees (-want +got):\n%s", diff)
+		}
+	}
+	assignees("joko", "rina")
+	t3 := t2.Add(time.Minute)
+	if err := s.SaveTriage(ctx, []store.Triage{{MentionID: c.ID, State: store.StateNew, UpdatedAt: t3, UpdatedBy: "rina"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	assignees("joko", "rina")
+	if got := ids(query(t, s, store.MentionQuery{Assignees: []string{""}})); !slices.Equal(got, []string{c.NativeID}) {
+		t.Errorf("nobody's, once c is triaged without an assignee: %v; want c", got)
+	}
+	b2 := first[1]
+	b2.Assignee, b2.UpdatedAt = "Rina", t3
+	if err := s.SaveTriage(ctx, []store.Triage{b2}, nil); err != nil {
+		t.Fatal(err)
+	}
+	assignees("rina", "Rina")
 }
 
 func testEachMention(t *testing.T, open Opener) {

@@ -73,6 +73,9 @@ func testFiltersAsModel(t *testing.T, open Opener) {
 		if diff := gocmp.Diff(ids(want), ids(query(t, s, q)), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("Mentions %s (-model +store):\n%s", name, diff)
 		}
+		if n, err := s.CountMentions(ctx, q); err != nil || n != uint64(len(want)) {
+			t.Errorf("CountMentions %s: %d, %v; the model has %d", name, n, err, len(want))
+		}
 		var streamed []mw.Mention
 		if err := s.EachMention(ctx, q, func(m mw.Mention) error { streamed = append(streamed, m); return nil }); err != nil {
 			t.Fatal(err)
