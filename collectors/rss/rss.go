@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -165,6 +166,7 @@ func parse(body []byte, contentType string) (feed *gofeed.Feed, cut bool, err er
 	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = sourceTranslator{}
+	p.JSONTranslator = jsonTranslator{}
 	feed, err = p.Parse(bytes.NewReader(body))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, false, notAFeed(body)
@@ -203,11 +205,40 @@ func notAFeed(body []byte) error {
 	return fmt.Errorf("not an RSS, Atom or JSON feed; it starts %q (check url)", collectors.ServerText(string(start[:min(len(start), 80)])))
 }
 
-// Keys of gofeed.Item.Custom that sourceTranslator sets.
+// Keys of gofeed.Item.Custom that sourceTranslator and jsonTranslator set.
 const (
 	customSource    = "mentionwatch_source"     // <source> text: the outlet (Google News)
 	customSourceURL = "mentionwatch_source_url" // <source url=...>
+	customLang      = "mentionwatch_language"   // a JSON Feed 1.1 item's language
 )
+
+// jsonTranslator is gofeed's JSON Feed translator plus each item's
+// language (JSON Feed 1.1), kept in Item.Custom: gofeed keeps the feed's
+// only.
+type jsonTranslator struct{ gofeed.DefaultJSONTranslator }
+
+func (t jsonTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	out, err := t.DefaultJSONTranslator.Translate(feed)
+	if jf, ok := feed.(*jsonfeed.Feed); ok && err == nil {
+		for i, it := range jf.Items {
+			if it != nil && it.Language != "" {
+				setCustom(out.Items, i, customLang, it.Language)
+			}
+		}
+	}
+	return out, err
+}
+
+// setCustom sets key in the Custom map of items[i], if there is one.
+func setCustom(items []*gofeed.Item, i int, key, value string) {
+	if i >= len(items) || items[i] == nil {
+		return
+	}
+	if items[i].Custom == nil {
+		items[i].Custom = map[string]string{}
+	}
+	items[i].Custom[key] = value
+}
 
 // sourceTranslator is gofeed's RSS translator plus each item's <source>
 // (RSS 2.0: the channel the item came from; Google News names the outlet
@@ -229,14 +260,10 @@ func (t sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		out.Author, out.Authors = nil, nil
 	}
 	for i, it := range rf.Items {
-		if it == nil || it.Source == nil || i >= len(out.Items) || out.Items[i] == nil {
-			continue
+		if it != nil && it.Source != nil {
+			setCustom(out.Items, i, customSource, strings.TrimSpace(it.Source.Title))
+			setCustom(out.Items, i, customSourceURL, strings.TrimSpace(it.Source.URL))
 		}
-		if out.Items[i].Custom == nil {
-			out.Items[i].Custom = map[string]string{}
-		}
-		out.Items[i].Custom[customSource] = strings.TrimSpace(it.Source.Title)
-		out.Items[i].Custom[customSourceURL] = strings.TrimSpace(it.Source.URL)
 	}
 	return out, nil
 }
@@ -321,6 +348,9 @@ func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit in
 			Text:      textutil.PlainText(firstNonEmpty(it.Content, it.Description)),
 			Published: f.published,
 			Collected: now,
+			// The item's language (JSON Feed 1.1), else the feed's: RSS
+			// <language> or dc:language, Atom xml:lang, JSON Feed language.
+			LangHint: mw.LangTag(firstNonEmpty(it.Custom[customLang], feed.Language)),
 		}
 		// The item's author, else the outlet it came from (<source>), else
 		// the feed's author. Never the link's host: on a feed with no

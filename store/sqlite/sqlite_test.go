@@ -230,13 +230,20 @@ func TestMigrateRefusesANewerSchema(t *testing.T) {
 // every migration applied but the newest. It is closed at the test's end.
 func openPrevious(t *testing.T, path string) *Store {
 	t.Helper()
+	return openAt(t, path, len(migrations)-1)
+}
+
+// openAt opens the file at path with the first version migrations
+// applied. It is closed at the test's end.
+func openAt(t *testing.T, path string, version int) *Store {
+	t.Helper()
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	all := migrations
-	migrations = all[:len(all)-1]
+	migrations = all[:version]
 	err = s.Migrate(context.Background())
 	migrations = all
 	if err != nil {
@@ -318,20 +325,24 @@ func TestMigrateBesideALongMigrationSaysWhatToDo(t *testing.T) {
 	}
 }
 
+// mentionColsV1 are the columns of mentions before migration 9.
+const mentionColsV1 = `id, brand, source, kind, native_id, url, author, author_reach, title, text, rating,
+	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach`
+
 // TestUpgradeFoldsTheSearchIndex: a file written before migration 8 has
 // its mentions found by their folded words once upgraded ("дмитрии" is
 // how the query folds "Дмитрий"; the old index missed it), a rewrite and
 // a delete made with plain SQL (the sqlite3 shell's retention, which has
 // none of mentionwatch's functions) keep the index right.
 func TestUpgradeFoldsTheSearchIndex(t *testing.T) {
-	s := openPrevious(t, filepath.Join(t.TempDir(), "mw.db"))
+	s := openAt(t, filepath.Join(t.TempDir(), "mw.db"), 7)
 	ctx := context.Background()
 	old := storetest.Mention("acme", "ru", storetest.T0, mw.Negative)
 	old.Text = "ДМИТРИЙ доволен, ½harga"
 	ascii := storetest.Mention("acme", "en", storetest.T0.Add(time.Minute), mw.Negative)
 	ascii.Text = "Dmitrii is happy"
 	for _, m := range []mw.Mention{old, ascii} {
-		if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions (`+mentionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions (`+mentionColsV1+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach, m.Title, m.Text, m.Rating,
 			m.Published.UnixMilli(), m.Collected.UnixMilli(), m.Lang, m.Sentiment, string(m.Label), string(m.Stage), m.StageConfidence, `["quality"]`, m.Reach); err != nil {
 			t.Fatal(err)

@@ -255,3 +255,7 @@ PARTITION BY toYYYYMM(hour)
 ORDER BY (brand, hour, dimension, total, key);
 
 ALTER TABLE alerts ADD COLUMN told_count Float64;
+
+ALTER TABLE mentions ADD COLUMN lang_hint String;
+
+ALTER TABLE mentions ADD COLUMN lang_by String;

@@ -260,3 +260,7 @@ ORDER BY (brand, hour, dimension, total, key)
 TTL hour + toIntervalDay(90);
 
 ALTER TABLE alerts ADD COLUMN told_count Float64;
+
+ALTER TABLE mentions ADD COLUMN lang_hint LowCardinality(String);
+
+ALTER TABLE mentions ADD COLUMN lang_by LowCardinality(String);
