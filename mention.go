@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -53,15 +54,59 @@ type Mention struct {
 	Rating      float32   `json:"rating"`       // 1..5 stars for reviews, 0 if none
 	Published   time.Time `json:"published"`    // UTC
 	Collected   time.Time `json:"collected"`    // UTC
+	// LangHint is the language the service gives the post (a Mastodon
+	// status's language, a Bluesky post's langs, a tweet's lang, an RSS
+	// channel's language, an App Store storefront's), as LangTag keeps it;
+	// "" when it gives none.
+	LangHint string `json:"lang_hint"`
 
 	// Filled by scoring.
 	Lang            string   `json:"lang"`             // en, id or other
+	LangBy          string   `json:"lang_by"`          // what decided Lang: LangByText or LangByHint
 	Sentiment       float32  `json:"sentiment"`        // -1..1
 	Label           Label    `json:"label"`            // negative | neutral | positive
 	Stage           Stage    `json:"stage"`            // zmot | fmot | amot | smot | lmot | unknown
 	StageConfidence float32  `json:"stage_confidence"` // 0..1
 	Aspects         []string `json:"aspects"`          // delivery, price, service, quality, app, refund, ...
 	Reach           float32  `json:"reach"`            // ranking weight from author reach and source, >= 0
+}
+
+// What decided a mention's Lang (Mention.LangBy).
+const (
+	LangByText = "text" // the words of its title and text
+	LangByHint = "hint" // the text was too short to tell; LangHint said en or id
+)
+
+// LangTag is the language of a service's BCP 47 or ISO 639 tag as a
+// mention keeps it (LangHint): the primary language subtag in lower case
+// ("en-US" → en, "pt_BR" → pt), the legacy and three-letter codes of
+// English and Indonesian as their two-letter ones (X writes "in" for
+// Indonesian; "ind", "eng"), and "" for a tag that names no language
+// ("und", "zxx", "mul", X's "qme" and other q.. private codes, "art") or
+// is not a tag at all.
+func LangTag(tag string) string {
+	tag = strings.TrimSpace(tag)
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	if len(tag) < 2 || len(tag) > 3 {
+		return ""
+	}
+	tag = strings.ToLower(tag)
+	for _, r := range tag {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	switch {
+	case tag == "in" || tag == "ind":
+		return "id"
+	case tag == "eng":
+		return "en"
+	case tag == "und" || tag == "zxx" || tag == "mul" || tag == "mis" || tag == "art" || tag[0] == 'q' && tag <= "qtz":
+		return ""
+	}
+	return tag
 }
 
 // MentionID returns the stable id of a mention: a hash of the brand, the

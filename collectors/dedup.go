@@ -9,7 +9,10 @@ import (
 
 // DedupSlack is how far before a source's publish-time watermark an item
 // may be published and still be new (a late-indexed article, a feed that
-// is not in date order). Older items are not new.
+// is not in date order). Older items are not new, unless published before
+// every item the window ever admitted (Window.Oldest): those were never
+// admitted, whatever it forgot, and a backlog read newest first over
+// several runs (a feed longer than its max_items) is made of them.
 const DedupSlack = 7 * 24 * time.Hour
 
 // MaxWindowIDs bounds the ids a Window keeps. When a source publishes more
@@ -28,6 +31,9 @@ type Window struct {
 	Mark  time.Time            `json:"mark,omitzero"`  // newest publish time admitted (never after the run that admitted it)
 	Floor time.Time            `json:"floor,omitzero"` // raised when ids were evicted past MaxWindowIDs
 	IDs   map[string]time.Time `json:"ids,omitempty"`  // admitted id → its publish time (the run's time when unknown)
+	// Oldest is the earliest publish time the window ever admitted; zero
+	// when unknown (a window saved before it was kept) or nothing was.
+	Oldest time.Time `json:"oldest,omitzero"`
 }
 
 // cutoff is the publish time at or before which an item is not new.
@@ -56,7 +62,7 @@ func (w *Window) Filter(items []mw.Mention) (fresh []mw.Mention, dupes, stale in
 				dupes++
 				continue
 			}
-			if !cut.IsZero() && !m.Published.IsZero() && !m.Published.After(cut) {
+			if !cut.IsZero() && !m.Published.IsZero() && !m.Published.After(cut) && !m.Published.Before(w.Oldest) {
 				stale++
 				continue
 			}
@@ -75,6 +81,9 @@ func (w *Window) Admit(items []mw.Mention, now time.Time) { w.admit(items, now, 
 
 // admit is Admit keeping at most limit ids.
 func (w *Window) admit(items []mw.Mention, now time.Time, limit int) {
+	// Oldest is known from a window's first admission on; a window that
+	// admitted before it was kept may have forgotten older ids.
+	known := !w.Oldest.IsZero() || (w.Mark.IsZero() && w.Floor.IsZero() && len(w.IDs) == 0)
 	if w.IDs == nil {
 		w.IDs = make(map[string]time.Time, len(items))
 	}
@@ -87,6 +96,9 @@ func (w *Window) admit(items []mw.Mention, now time.Time, limit int) {
 			t = now
 		}
 		w.IDs[m.NativeID] = t.UTC()
+		if known && (w.Oldest.IsZero() || t.Before(w.Oldest)) {
+			w.Oldest = t.UTC()
+		}
 		if t.After(w.Mark) {
 			w.Mark = t.UTC()
 		}

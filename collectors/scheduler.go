@@ -344,6 +344,8 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 		items[i].Source = name
 		items[i].NativeID = mw.BoundID(items[i].NativeID) // a megabyte GUID is kept as its hash
 		boundFields(&items[i])
+		items[i].LangHint = mw.LangTag(items[i].LangHint) // the service's tag, as a mention keeps it
+		items[i].LangBy = ""                              // scoring decides
 		if items[i].Type == "" {
 			items[i].Type = src.Config.Type
 		}

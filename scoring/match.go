@@ -87,7 +87,7 @@ func (m *Matcher) Match(text string) []string {
 func (m *Matcher) MatchMention(item *mw.Mention) []string {
 	doc := query.Doc{Text: item.Title + "\n" + item.Text, Lang: item.Lang, Source: item.Source, Type: item.Type, Author: item.Author}
 	if m.needLang && doc.Lang == "" {
-		doc.Lang = langOf(item.Title, item.Text)
+		doc.Lang = langOf(item.Title, item.Text, item.LangHint)
 	}
 	p := query.Prepare(doc)
 	return m.matchPrepared(&p)
@@ -103,15 +103,17 @@ func (m *Matcher) matchPrepared(p *query.Prepared) []string {
 	return out
 }
 
-// langOf detects the language of a title and text as Score does.
-func langOf(title, text string) string {
+// langOf decides the language of a title and text as Score does, with
+// the service's hint.
+func langOf(title, text, hint string) string {
 	s := getScratch()
 	defer putScratch(s)
 	if title != "" {
 		s.tokenize(title)
 	}
 	s.tokenize(text)
-	return detectLang(s)
+	lang, _ := decideLang(s, mw.LangTag(hint))
+	return lang
 }
 
 // Owner returns the tracked brand a matched name belongs to (itself for a

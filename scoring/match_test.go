@@ -249,7 +249,7 @@ func TestConfigQueryEqualsDirectQuery(t *testing.T) {
 		for i, qs := range queries {
 			lang := it.Lang
 			if lang == "" {
-				lang = langOf(it.Title, it.Text)
+				lang = langOf(it.Title, it.Text, it.LangHint)
 			}
 			doc := query.Doc{Text: it.Title + "\n" + it.Text, Lang: lang, Source: it.Source, Type: it.Type, Author: it.Author}
 			if query.MustParse(qs).Match(doc) {

@@ -74,7 +74,7 @@ func (sc *Scorer) score(m *mw.Mention, title, text string) {
 	s.tokenize(text)
 	s.neverComplains()
 	s.confirmHarms(title, text)
-	m.Lang = detectLang(s)
+	m.Lang, m.LangBy = decideLang(s, mw.LangTag(m.LangHint))
 	src := sc.source(m.Type)
 	var v float64
 	if m.Lang == "id" {
@@ -709,18 +709,36 @@ func fuseRating(v float64, rating float32) float64 {
 // another language or a non-Latin script; a Latin-script text with no
 // evidence either way is English, the default.
 func detectLang(s *scratch) string {
+	lang, _ := detectLangSure(s)
+	return lang
+}
+
+// minLangMargin is how much more function-word evidence (langCounts'
+// weights) the language detected must have than the next for the text to
+// decide on its own (sure): one strong word, or two weak ones.
+const minLangMargin = 2
+
+// detectLangSure is detectLang, and whether the text decided: by its
+// script, or by function words with minLangMargin over the next language.
+// A decision by word shapes, by one weak word ("ok", "nice", "promo"), or
+// the English default of a text with no evidence (or no letters) is not
+// sure: a short text says too little ("Acme wkwk", "Acme 👍").
+func detectLangSure(s *scratch) (lang string, sure bool) {
 	en, id, ot, core := s.langCounts()
 	ot += s.accented // a word with an accent weighs 1 for other
-	if s.nonLatin > s.latin || s.latin == 0 {
-		return "other"
+	if s.nonLatin > s.latin {
+		return "other", true
+	}
+	if s.latin == 0 {
+		return "other", false
 	}
 	switch {
 	case ot > en && ot > id:
-		return "other"
+		return "other", ot-max(en, id) >= minLangMargin
 	case id > en && core:
-		return "id"
+		return "id", id-max(en, ot) >= minLangMargin
 	case en > id:
-		return "en"
+		return "en", en-max(id, ot) >= minLangMargin
 	}
 	// A tie, or Indonesian evidence from learned words only: word shapes.
 	ei, ii := en, id
@@ -742,9 +760,22 @@ func detectLang(s *scratch) string {
 		}
 	}
 	if ii > ei {
-		return "id"
+		return "id", false
 	}
-	return "en"
+	return "en", false
+}
+
+// decideLang is the language of the text tokenized in s, and what decided
+// it (mw.LangByText, mw.LangByHint): the service's hint (mw.LangTag) when
+// it is en or id and the text is not sure on its own (detectLangSure);
+// the text otherwise. A hint never overrides a sure detection, and a hint
+// of another language is not used (the models score en and id only).
+func decideLang(s *scratch, hint string) (lang, by string) {
+	lang, sure := detectLangSure(s)
+	if !sure && (hint == "en" || hint == "id") {
+		return hint, mw.LangByHint
+	}
+	return lang, mw.LangByText
 }
 
 // englishSpelling reports letter groups of English spelling that

@@ -45,7 +45,7 @@ func Clean(m mw.Mention) mw.Mention {
 	}
 	m.Published, m.Collected = StoredTime(m.Published), StoredTime(m.Collected)
 	for _, s := range []*string{&m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author,
-		&m.Title, &m.Text, &m.Lang} {
+		&m.Title, &m.Text, &m.Lang, &m.LangHint, &m.LangBy} {
 		*s = validUTF8(*s)
 	}
 	m.Label, m.Stage = mw.Label(validUTF8(string(m.Label))), mw.Stage(validUTF8(string(m.Stage)))

@@ -233,7 +233,7 @@ func benchIngest(ctx context.Context, out, errw io.Writer, dsn string, rows, bat
 					}
 					if err := b.Append(m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach,
 						m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
-						string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, uint64(i+1)); err != nil {
+						string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, uint64(i+1), m.LangHint, m.LangBy); err != nil {
 						return fmt.Errorf("bench ingest: raw append: %w", err)
 					}
 				}

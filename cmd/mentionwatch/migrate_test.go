@@ -82,8 +82,7 @@ func TestEmbeddedUpgradeLogsThroughTheConfiguredLogger(t *testing.T) {
 	ctx := context.Background()
 	err = st.Migrate(ctx)
 	if err == nil { // the file as the previous release left it
-		_, err = st.DB().Exec(`DROP TRIGGER mentions_fts_insert; DROP TRIGGER mentions_fts_delete; DROP TRIGGER mentions_fts_update;
-			DROP TABLE mentions_fts; ALTER TABLE mentions DROP COLUMN title_fold; ALTER TABLE mentions DROP COLUMN text_fold;
+		_, err = st.DB().Exec(`ALTER TABLE mentions DROP COLUMN lang_hint; ALTER TABLE mentions DROP COLUMN lang_by;
 			DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`)
 	}
 	st.Close()

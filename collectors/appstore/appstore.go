@@ -88,13 +88,23 @@ func (a *AppStore) Init(env collectors.Env) error {
 	return nil
 }
 
+// ReadBack is how far before a storefront's mark (the newest review time
+// seen) each run reads again. Apple's feed is cached and reviews pass
+// moderation before they show, so a review can appear after a run with an
+// updated time before the newest that run saw; stopping at the mark
+// skipped it for good. The reviews returned are remembered (cursor Seen),
+// so those read again in the overlap are not returned twice. The read is
+// bounded by max_pages as before.
+const ReadBack = 24 * time.Hour
+
 // Collect reads each storefront's most recent reviews, newest first, until
 // it reaches reviews it has already seen (cursor Extra "since:<country>",
-// the newest review time, and "lastid:<country>", the highest review id,
-// for entries without a date) or max_pages. When a later page fails, reviews
-// already read are returned and remembered in cursor Seen while the mark
-// stays, so the next run re-reads the window without duplicates. A 429
-// stops the run: the storefronts not yet read wait until the limit resets.
+// the newest review time, less ReadBack, and "lastid:<country>", the
+// highest review id, for entries without a date) or max_pages. The reviews
+// returned are remembered in cursor Seen: those read again (in the
+// overlap, or after a later page failed, when the mark stays) are not
+// returned twice. A 429 stops the run: the storefronts not yet read wait
+// until the limit resets.
 func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
 	next := cur.Clone()
 	var out []mw.Mention
@@ -109,14 +119,12 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 		items, newest, newestID, err := a.country(ctx, c, since, next.Extra[idKey], &next)
 		out = append(out, items...)
 		for _, m := range items {
+			next.Remember(m.NativeID)
 			if m.Published.After(next.LastTime) {
 				next.LastTime = m.Published
 			}
 		}
 		if err != nil {
-			for _, m := range items {
-				next.Remember(m.NativeID)
-			}
 			if firstErr == nil || collectors.IsRateLimited(err) {
 				firstErr = fmt.Errorf("appstore: app %s, storefront %s: %w", a.AppID, c, err) // a 429's wait reaches the scheduler
 			}
@@ -137,14 +145,18 @@ func (a *AppStore) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw
 }
 
 // country reads one storefront's pages, newest first, until it reaches a
-// review at or before the marks: since (the newest review time seen) for
-// dated reviews, lastID (the highest review id seen; ids grow with time)
+// review at or before the marks: ReadBack before since (the newest review
+// time seen) for dated reviews, lastID (the highest review id seen; ids grow with time)
 // for entries without "updated", which the older feed shape omits. Those
 // get the collection time as their published time. It returns the new
 // marks.
 func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastID string, cur *mw.Cursor) (items []mw.Mention, newest time.Time, newestID string, err error) {
 	newest, newestID = since, lastID
 	now := a.env.Now().UTC()
+	from := since
+	if !since.IsZero() {
+		from = since.Add(-ReadBack)
+	}
 	for page := 1; page <= a.MaxPages; page++ {
 		u := a.BaseURL + "/" + c + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + a.AppID + "/sortby=mostrecent/json"
 		resp, err := a.env.HTTP.Get(ctx, u, nil)
@@ -159,7 +171,7 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastI
 		for _, m := range p.Items {
 			id := strings.TrimPrefix(m.NativeID, c+":")
 			dated := !m.Published.IsZero()
-			if (dated && !since.IsZero() && !m.Published.After(since)) || (!dated && idAtOrBefore(id, lastID)) {
+			if (dated && !from.IsZero() && !m.Published.After(from)) || (!dated && idAtOrBefore(id, lastID)) {
 				reached = true
 				continue
 			}

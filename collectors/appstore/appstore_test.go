@@ -70,8 +70,9 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 		t.Errorf("cursor = %+v", cur)
 	}
 
-	// A new review arrives on top of page 1; the second run reads page 1
-	// only and returns just that review.
+	// A new review arrives on top of page 1; the second run reads back a
+	// day before its mark (ReadBack: page 2's reviews are within it) and
+	// returns just that review.
 	var feed map[string]any
 	json.Unmarshal(ct.Fixture(t, "page1.json"), &feed)
 	entries := feed["feed"].(map[string]any)["entry"].([]any)
@@ -92,7 +93,7 @@ func TestCollectGoldenAndSecondRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 1 || items[0].NativeID != "us:11350000010" || len(fake.requests) != 1 {
+	if len(items) != 1 || items[0].NativeID != "us:11350000010" || len(fake.requests) != 2 {
 		t.Fatalf("second run = %+v (requests %v), want only the new review from page 1", items, fake.requests)
 	}
 	if !strings.HasPrefix(items[0].Title, "Sudah diperbaiki") {
@@ -120,7 +121,7 @@ func TestCountriesAndPartialFailure(t *testing.T) {
 	if len(items) != 6 {
 		t.Fatalf("items = %d, want 3 from us page 1 and 3 from id", len(items))
 	}
-	if cur.Extra["since:us"] != "" || cur.Extra["since:id"] == "" || len(cur.Seen) != 3 {
+	if cur.Extra["since:us"] != "" || cur.Extra["since:id"] == "" || len(cur.Seen) != 6 || !cur.HasSeen("us:11350000003") {
 		t.Fatalf("cursor = %+v: us mark must stay, its 3 items remembered", cur)
 	}
 	items, _, err = ct.Collect(t, src, cur)
@@ -288,4 +289,47 @@ func TestRateLimitStopsTheOtherStorefronts(t *testing.T) {
 	if paths := rec.Paths(); len(paths) != 1 {
 		t.Errorf("requests %q; want 1: the run stops at the 429 instead of sending the other storefronts into the same limit", paths)
 	}
+}
+
+// TestLateReviewsNotSkipped: Apple's feed is cached and reviews pass
+// moderation before they show, so a review can appear after a run with an
+// updated time older than the newest review that run saw. The collector
+// stopped at its mark (updated at or before it) and such a review was
+// never collected; one in the mark's own second neither. Each run now
+// reads back a day before the mark, and the reviews read there are not
+// returned twice.
+func TestLateReviewsNotSkipped(t *testing.T) {
+	fake := newFake(t)
+	srv := ct.Serve(t, fake.ServeHTTP)
+	src := ct.Build(t, Type, "app_id: id123456789\nbase_url: "+srv.URL)
+	items, cur, err := ct.Collect(t, src, mw.Cursor{})
+	if err != nil || len(items) != 4 {
+		t.Fatalf("first run: %d items, %v", len(items), err)
+	}
+	mark, err := time.Parse(time.RFC3339, cur.Extra["since:us"])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var doc map[string]any
+	json.Unmarshal(ct.Fixture(t, "page1.json"), &doc)
+	feed := doc["feed"].(map[string]any)
+	entries := feed["entry"].([]any)
+	late := func(id string, updated time.Time) any {
+		e := map[string]any{}
+		b, _ := json.Marshal(entries[0])
+		json.Unmarshal(b, &e)
+		e["id"] = map[string]any{"label": id}
+		e["updated"] = map[string]any{"label": updated.In(time.FixedZone("PDT", -7*3600)).Format(time.RFC3339)}
+		e["title"] = map[string]any{"label": "Acme review " + id}
+		return e
+	}
+	// Newest first: the late reviews sit among the ones already read.
+	feed["entry"] = append([]any{entries[0], late("11350000090", mark), late("11350000091", mark.Add(-3*time.Hour))}, entries[1:]...)
+	b, _ := json.Marshal(doc)
+	fake.mu.Lock()
+	fake.pages["us/1"] = string(b)
+	fake.mu.Unlock()
+
+	ct.WantLate(t, src, cur, "us:11350000090", "us:11350000091")
 }

@@ -12,6 +12,12 @@ import (
 	"github.com/mentionwatch/mentionwatch/collectors/textutil"
 )
 
+// storefrontLang is the language most reviews in a storefront are written
+// in, for the storefronts where one language dominates: a hint scoring
+// reads only when a review is too short to tell its language (the feed
+// gives no language per review).
+var storefrontLang = map[string]string{"id": "id", "us": "en", "gb": "en", "au": "en", "nz": "en", "ie": "en"}
+
 // Response is the iTunes customer-reviews JSON feed (the fields we read).
 // Every value is wrapped as {"label": ...}.
 type Response struct {
@@ -131,6 +137,7 @@ func Parse(body []byte, country, appID string) (Page, error) {
 			Author:   textutil.Clean(e.Author.Name.Label),
 			Title:    textutil.PlainText(e.Title.Label),
 			Text:     textutil.PlainText(e.Content.Label),
+			LangHint: storefrontLang[country],
 		}
 		if v := textutil.Clean(e.Version.Label); v != "" && m.Title != "" {
 			m.Title += " [v" + v + "]"

@@ -93,6 +93,9 @@ func toMention(v *PostView) (mw.Mention, time.Time, bool) {
 		Text:      textutil.Clean(v.Record.Text), // plain text already: a '<' is text
 		Published: parseTime(v.Record.CreatedAt),
 	}
+	if len(v.Record.Langs) > 0 {
+		m.LangHint = mw.LangTag(v.Record.Langs[0]) // BCP 47, up to 3, the author's (or the app's) choice
+	}
 	if m.Published.IsZero() || m.Published.After(indexed.Add(24*time.Hour)) && !indexed.IsZero() {
 		m.Published = indexed // missing, odd or far-future createdAt
 	}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -142,6 +143,27 @@ func WantLate(t testing.TB, src *collectors.Source, cur mw.Cursor, want ...strin
 		t.Fatalf("the run after that returned %d items, %v; want none (the overlap is read again but not returned)", len(again), err)
 	}
 	return next
+}
+
+// WantLangHints collects src from an empty cursor and fails the test
+// unless the items hold every native id of want with the LangHint want
+// gives it.
+func WantLangHints(t testing.TB, src *collectors.Source, want map[string]string) {
+	t.Helper()
+	items, _, err := Collect(t, src, mw.Cursor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := maps.Clone(want)
+	for _, m := range items {
+		if w, ok := left[m.NativeID]; ok && m.LangHint != w {
+			t.Errorf("%s: lang hint %q, want %q", m.NativeID, m.LangHint, w)
+		}
+		delete(left, m.NativeID)
+	}
+	if len(left) > 0 {
+		t.Errorf("not collected: %v", left)
+	}
 }
 
 // Fixture reads testdata/name.

@@ -74,6 +74,7 @@ func toMention(s *gomastodon.Status, host string) (mw.Mention, bool) {
 		Title:     textutil.PlainText(s.SpoilerText),
 		Text:      textutil.PlainText(keepLinks(s.Content)),
 		Published: s.CreatedAt.UTC(),
+		LangHint:  mw.LangTag(s.Language), // ISO 639-1 the author (or the client) chose; null when none
 	}
 	if m.URL == "" {
 		m.URL = m.NativeID

@@ -5,6 +5,8 @@ package rss
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -163,6 +166,7 @@ func parse(body []byte, contentType string) (feed *gofeed.Feed, cut bool, err er
 	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = sourceTranslator{}
+	p.JSONTranslator = jsonTranslator{}
 	feed, err = p.Parse(bytes.NewReader(body))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, false, notAFeed(body)
@@ -201,11 +205,40 @@ func notAFeed(body []byte) error {
 	return fmt.Errorf("not an RSS, Atom or JSON feed; it starts %q (check url)", collectors.ServerText(string(start[:min(len(start), 80)])))
 }
 
-// Keys of gofeed.Item.Custom that sourceTranslator sets.
+// Keys of gofeed.Item.Custom that sourceTranslator and jsonTranslator set.
 const (
 	customSource    = "mentionwatch_source"     // <source> text: the outlet (Google News)
 	customSourceURL = "mentionwatch_source_url" // <source url=...>
+	customLang      = "mentionwatch_language"   // a JSON Feed 1.1 item's language
 )
+
+// jsonTranslator is gofeed's JSON Feed translator plus each item's
+// language (JSON Feed 1.1), kept in Item.Custom: gofeed keeps the feed's
+// only.
+type jsonTranslator struct{ gofeed.DefaultJSONTranslator }
+
+func (t jsonTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	out, err := t.DefaultJSONTranslator.Translate(feed)
+	if jf, ok := feed.(*jsonfeed.Feed); ok && err == nil {
+		for i, it := range jf.Items {
+			if it != nil && it.Language != "" {
+				setCustom(out.Items, i, customLang, it.Language)
+			}
+		}
+	}
+	return out, err
+}
+
+// setCustom sets key in the Custom map of items[i], if there is one.
+func setCustom(items []*gofeed.Item, i int, key, value string) {
+	if i >= len(items) || items[i] == nil {
+		return
+	}
+	if items[i].Custom == nil {
+		items[i].Custom = map[string]string{}
+	}
+	items[i].Custom[key] = value
+}
 
 // sourceTranslator is gofeed's RSS translator plus each item's <source>
 // (RSS 2.0: the channel the item came from; Google News names the outlet
@@ -227,42 +260,80 @@ func (t sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		out.Author, out.Authors = nil, nil
 	}
 	for i, it := range rf.Items {
-		if it == nil || it.Source == nil || i >= len(out.Items) || out.Items[i] == nil {
-			continue
+		if it != nil && it.Source != nil {
+			setCustom(out.Items, i, customSource, strings.TrimSpace(it.Source.Title))
+			setCustom(out.Items, i, customSourceURL, strings.TrimSpace(it.Source.URL))
 		}
-		if out.Items[i].Custom == nil {
-			out.Items[i].Custom = map[string]string{}
-		}
-		out.Items[i].Custom[customSource] = strings.TrimSpace(it.Source.Title)
-		out.Items[i].Custom[customSourceURL] = strings.TrimSpace(it.Source.URL)
 	}
 	return out, nil
 }
 
-// Items maps new feed items to raw mentions and advances the cursor.
+// Items maps new feed items to raw mentions and advances the cursor. When
+// more than limit items are new it takes the newest limit (and any item
+// dated the same as the last of them): the rest are older, so the next
+// run's are all dated before this run's, which the scheduler's window
+// takes as never admitted rather than as too old (collectors.DedupSlack).
+// The cursor's Seen holds a short hash of each id taken (seenKey), those
+// of this document's items first: a document of up to MaxFeedItems items
+// is remembered whole, so a feed longer than limit plus mw.MaxSeen is read
+// to its end over several runs, each item once (before, ids taken early
+// were let go, handed back as new and dropped as repeats, and the oldest
+// items were never read). Ids that left the document are kept after those
+// while the list stays within mw.MaxSeen.
 func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit int) ([]mw.Mention, mw.Cursor) {
 	next := cur.Clone()
-	var out []mw.Mention
-	var ids []string
+	prev := seenKeys(cur)
+	known := make(map[string]bool, len(prev))
+	for _, k := range prev {
+		known[k] = true
+	}
+	type item struct {
+		it        *gofeed.Item
+		id, key   string
+		published time.Time
+	}
+	var fresh []item
+	var inDoc []string // keys of this document's items taken, now or before
+	inRun := map[string]bool{}
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
-		link := UnwrapGoogleLink(strings.TrimSpace(it.Link))
 		id := strings.TrimSpace(it.GUID)
 		if id == "" {
-			id = link
+			id = UnwrapGoogleLink(strings.TrimSpace(it.Link))
 		}
 		if id == "" {
 			id = strings.TrimSpace(it.Title)
 		}
-		if id == "" || next.HasSeen(id) || slices.Contains(ids, id) {
+		key := seenKey(id)
+		if id == "" || inRun[key] {
 			continue
 		}
-		if len(out) >= limit {
-			break
+		inRun[key] = true
+		if known[key] {
+			inDoc = append(inDoc, key)
+			continue
 		}
-		ids = append(ids, id)
+		fresh = append(fresh, item{it, id, key, published(it, now)})
+	}
+	var from time.Time // the oldest publish time taken when not all are
+	if len(fresh) > limit {
+		times := make([]time.Time, len(fresh))
+		for i, f := range fresh {
+			times[i] = f.published
+		}
+		slices.SortFunc(times, func(a, b time.Time) int { return b.Compare(a) })
+		from = times[max(limit, 1)-1]
+	}
+	var out []mw.Mention
+	for _, f := range fresh {
+		if f.published.Before(from) {
+			continue // the next run takes it
+		}
+		inDoc = append(inDoc, f.key)
+		it := f.it
+		link := UnwrapGoogleLink(strings.TrimSpace(it.Link))
 		outlet := textutil.PlainText(it.Custom[customSource])
 		title := textutil.PlainText(it.Title)
 		if outlet != "" {
@@ -271,12 +342,15 @@ func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit in
 		}
 		m := mw.Mention{
 			Type:      typ,
-			NativeID:  id,
+			NativeID:  f.id,
 			URL:       link,
 			Title:     title,
 			Text:      textutil.PlainText(firstNonEmpty(it.Content, it.Description)),
-			Published: published(it, now),
+			Published: f.published,
 			Collected: now,
+			// The item's language (JSON Feed 1.1), else the feed's: RSS
+			// <language> or dc:language, Atom xml:lang, JSON Feed language.
+			LangHint: mw.LangTag(firstNonEmpty(it.Custom[customLang], feed.Language)),
 		}
 		// The item's author, else the outlet it came from (<source>), else
 		// the feed's author. Never the link's host: on a feed with no
@@ -287,8 +361,45 @@ func Items(feed *gofeed.Feed, typ string, cur mw.Cursor, now time.Time, limit in
 		}
 		out = append(out, m)
 	}
-	next.Remember(ids...)
+	next.Seen = inDoc
+	for _, k := range prev {
+		if len(next.Seen) >= mw.MaxSeen {
+			break
+		}
+		if !inRun[k] {
+			next.Seen = append(next.Seen, k)
+		}
+	}
+	next.Extra[extraSeen] = seenHashed
 	return out, next
+}
+
+// extraSeen marks a cursor whose Seen holds seenKey hashes (seenHashed);
+// without it Seen holds ids, oldest first, as mw.Cursor.Remember keeps
+// them.
+const (
+	extraSeen  = "seen"
+	seenHashed = "sha256-64"
+)
+
+// seenKey is how Seen remembers an id: the first 64 bits of the SHA-256 of
+// the id as it is kept (mw.BoundID), in hex. Sixteen characters whatever
+// the id's length, so 10,000 ids make a 190 KB cursor.
+func seenKey(id string) string {
+	sum := sha256.Sum256([]byte(mw.BoundID(id)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// seenKeys is cur.Seen as seenKey hashes, the most recent first.
+func seenKeys(cur mw.Cursor) []string {
+	if cur.Extra[extraSeen] == seenHashed {
+		return cur.Seen
+	}
+	keys := make([]string, 0, len(cur.Seen))
+	for i := len(cur.Seen) - 1; i >= 0; i-- {
+		keys = append(keys, seenKey(cur.Seen[i]))
+	}
+	return keys
 }
 
 func published(it *gofeed.Item, now time.Time) time.Time {

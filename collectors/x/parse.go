@@ -122,6 +122,7 @@ func toMention(t *Tweet, u *User) mw.Mention {
 		NativeID: originalID(t),
 		URL:      "https://x.com/i/web/status/" + t.ID,
 		Text:     textutil.PlainText(t.Text), // the API escapes &, < and >
+		LangHint: mw.LangTag(t.Lang),         // X's detection, BCP 47: "in" for Indonesian, "und" or "qme" for none
 	}
 	if t.NoteTweet != nil && strings.TrimSpace(t.NoteTweet.Text) != "" {
 		m.Text = textutil.PlainText(t.NoteTweet.Text)

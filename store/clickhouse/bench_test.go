@@ -52,7 +52,7 @@ func BenchmarkRawDriverInsert(b *testing.B) {
 			m := &ms[j]
 			if err := batch.Append(m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach,
 				m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
-				string(m.Label), string(m.Stage), m.StageConfidence, m.Aspects, m.Reach, uint64(j)); err != nil {
+				string(m.Label), string(m.Stage), m.StageConfidence, m.Aspects, m.Reach, uint64(j), m.LangHint, m.LangBy); err != nil {
 				b.Fatal(err)
 			}
 		}

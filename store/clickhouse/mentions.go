@@ -19,6 +19,7 @@ var MentionColumns = []string{
 	"id", "brand", "source", "kind", "native_id", "url", "author", "author_reach",
 	"title", "text", "rating", "published", "collected", "lang", "sentiment",
 	"label", "stage", "stage_confidence", "aspects", "reach", "version",
+	"lang_hint", "lang_by",
 }
 
 // InsertMentions writes ms, as store.Clean maps them, in one batch (one
@@ -34,6 +35,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 		id, brand, source, kind, nativeID = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		url, author, title, text          = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		lang, label, stage                = make([]string, n), make([]string, n), make([]string, n)
+		langHint, langBy                  = make([]string, n), make([]string, n)
 		authorReach                       = make([]uint32, n)
 		rating, sentiment, stageConf      = make([]float32, n), make([]float32, n), make([]float32, n)
 		reach                             = make([]float32, n)
@@ -48,6 +50,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 		id[i], brand[i], source[i], kind[i], nativeID[i] = m.ID, m.Brand, m.Source, m.Type, m.NativeID
 		url[i], author[i], title[i], text[i] = m.URL, m.Author, m.Title, m.Text
 		lang[i], label[i], stage[i] = m.Lang, string(m.Label), string(m.Stage)
+		langHint[i], langBy[i] = m.LangHint, m.LangBy
 		authorReach[i] = m.AuthorReach
 		rating[i], sentiment[i], stageConf[i], reach[i] = m.Rating, m.Sentiment, m.StageConfidence, m.Reach
 		published[i], collected[i] = toSec(m.Published), toSec(m.Collected)
@@ -65,7 +68,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 	defer batch.Abort()
 	cols := []any{id, brand, source, kind, nativeID, url, author, authorReach,
 		title, text, rating, published, collected, lang, sentiment,
-		label, stage, stageConf, aspects, reach, version}
+		label, stage, stageConf, aspects, reach, version, langHint, langBy}
 	for i, c := range cols {
 		if err := batch.Column(i).Append(c); err != nil {
 			return fmt.Errorf("clickhouse: inserting mentions: column %s: %w", MentionColumns[i], err)
@@ -80,7 +83,7 @@ func (s *Store) InsertMentions(ctx context.Context, ms []mw.Mention) error {
 // mentionSelect reads the columns scanMention expects.
 const mentionSelect = `SELECT id, brand, source, kind, native_id, url, author, author_reach,
     title, text, rating, published, collected, lang, sentiment,
-    label, stage, stage_confidence, aspects, reach, version`
+    label, stage, stage_confidence, aspects, reach, version, lang_hint, lang_by`
 
 // mentionWhere splits q's conditions: key narrows the read by the sort key
 // (brand, published, id), rest filters the other columns.
@@ -513,7 +516,7 @@ func (sc *rowScanner) scan(rows driver.Rows, r *windowRow) error {
 		m := &sc.r.m
 		sc.dst = []any{&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 			&m.Title, &m.Text, &m.Rating, &sc.published, &sc.collected, &m.Lang, &m.Sentiment,
-			&sc.label, &sc.stage, &m.StageConfidence, &m.Aspects, &m.Reach, &sc.r.version, &sc.keep}
+			&sc.label, &sc.stage, &m.StageConfidence, &m.Aspects, &m.Reach, &sc.r.version, &m.LangHint, &m.LangBy, &sc.keep}
 	}
 	if err := rows.Scan(sc.dst...); err != nil {
 		return fmt.Errorf("clickhouse: reading mentions: %w", err)
@@ -546,7 +549,7 @@ func scanMentionVersion(rows driver.Rows) (mw.Mention, uint64, error) {
 	)
 	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &m.AuthorReach,
 		&m.Title, &m.Text, &m.Rating, &published, &collected, &m.Lang, &m.Sentiment,
-		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version); err != nil {
+		&label, &stage, &m.StageConfidence, &m.Aspects, &m.Reach, &version, &m.LangHint, &m.LangBy); err != nil {
 		return m, 0, fmt.Errorf("clickhouse: reading mentions: %w", err)
 	}
 	m.Label, m.Stage = mw.Label(label), mw.Stage(stage)

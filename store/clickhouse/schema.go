@@ -416,6 +416,9 @@ ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onClust
 		{Version: 9, Name: "distinct mentions per hour", Statements: s.hourDistinct(str)},
 		{Version: 10, Name: "critical alert copies told", Columns: []AddColumn{{Table: tableAlerts, Name: "told_count", Type: "Float64", ShardKey: "cityHash64(id)"}}},
 		{Version: 11, Name: "spike episode total", Columns: []AddColumn{{Table: tableAlerts, Name: "episode_total", Type: "Float64", ShardKey: "cityHash64(id)"}}},
+		{Version: 12, Name: "mention language hint", Columns: []AddColumn{
+			{Table: tableMentions, Name: "lang_hint", Type: str, ShardKey: "cityHash64(id)"},
+			{Table: tableMentions, Name: "lang_by", Type: str, ShardKey: "cityHash64(id)"}}},
 	}
 }
 

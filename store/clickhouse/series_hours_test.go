@@ -162,8 +162,8 @@ func TestUpgradeBackfillsHourRows(t *testing.T) {
 		mention("acme", "2", 65*time.Minute, mw.Positive, mw.LMOT),
 		mention("globex", "3", 10*time.Minute, mw.Negative, mw.SMOT, "app"),
 	}
-	mustInsert(t, s, old...)
-	mustInsert(t, s, old[1]) // written twice
+	insertV10(t, s, old...)
+	insertV10(t, s, old[1]) // written twice
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("Migrate from version 8: %v", err)
 	}

@@ -203,3 +203,59 @@ func TestMigrationsTableRecreatedByHand(t *testing.T) {
 		t.Fatalf("version %d, %v", v, err)
 	}
 }
+
+// insertV10 writes ms with the mentions columns of schema version 10
+// (before lang_hint and lang_by), as an older binary did.
+func insertV10(t *testing.T, s *Store, ms ...mw.Mention) {
+	t.Helper()
+	ctx := context.Background()
+	cols := MentionColumns[:len(MentionColumns)-2]
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.MentionsTable()+" ("+strings.Join(cols, ", ")+")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.nextVersion(len(ms))
+	for i, m := range ms {
+		asp := m.Aspects
+		if asp == nil {
+			asp = []string{}
+		}
+		if err := b.Append(m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach,
+			m.Title, m.Text, m.Rating, m.Published, m.Collected, m.Lang, m.Sentiment,
+			string(m.Label), string(m.Stage), m.StageConfidence, asp, m.Reach, v+uint64(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpgradeAddsLangHint: mentions stored before migration 12 read back
+// with no language hint and no lang_by once the store is upgraded; new
+// ones keep theirs.
+func TestUpgradeAddsLangHint(t *testing.T) {
+	ctx := context.Background()
+	s := openAtVersion(t, 11)
+	old := mention("acme", "old", time.Minute, mw.Negative, mw.AMOT)
+	insertV10(t, s, old) // the mention columns of versions 10 and 11
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate from version 11: %v", err)
+	}
+	m := mention("acme", "new", 2*time.Minute, mw.Negative, mw.AMOT)
+	m.LangHint, m.LangBy = "id", mw.LangByHint
+	mustInsert(t, s, m)
+	got, err := s.Mentions(ctx, store.MentionQuery{IDs: []string{old.ID, m.ID}})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d mentions, %v", len(got), err)
+	}
+	for _, g := range got {
+		want := [2]string{}
+		if g.ID == m.ID {
+			want = [2]string{"id", mw.LangByHint}
+		}
+		if have := [2]string{g.LangHint, g.LangBy}; have != want {
+			t.Errorf("%s: lang_hint, lang_by = %q, want %q", g.NativeID, have, want)
+		}
+	}
+}

@@ -159,6 +159,7 @@ const upsertMention = ` ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, s
 	title = excluded.title, text = excluded.text, rating = excluded.rating, published = excluded.published,
 	collected = excluded.collected, lang = excluded.lang, sentiment = excluded.sentiment, label = excluded.label,
 	stage = excluded.stage, stage_confidence = excluded.stage_confidence, aspects = excluded.aspects, reach = excluded.reach,
+	lang_hint = excluded.lang_hint, lang_by = excluded.lang_by,
 	title_fold = excluded.title_fold, text_fold = excluded.text_fold`
 
 // impactExpr is Mention.Impact in SQL, in the same float64 arithmetic, so
@@ -409,7 +410,7 @@ func (s *Store) scanMention(rows *sql.Rows) (mw.Mention, error) {
 		label, stage, asp      string
 	)
 	if err := rows.Scan(&m.ID, &m.Brand, &m.Source, &m.Type, &m.NativeID, &m.URL, &m.Author, &reach,
-		&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw); err != nil {
+		&m.Title, &m.Text, &rating, &pub, &col, &m.Lang, &sent, &label, &stage, &conf, &asp, &rw, &m.LangHint, &m.LangBy); err != nil {
 		return m, fmt.Errorf("sqlite %s: reading mention: %w", s.path, err)
 	}
 	m.AuthorReach = uint32(reach)

@@ -233,6 +233,10 @@ var migrations = []string{
 	// 9: a resolved spike's negative mentions over its episode
 	// (Alert.EpisodeTotal).
 	`ALTER TABLE alerts ADD COLUMN episode_total REAL NOT NULL DEFAULT 0;`,
+	// 10: the language the service gave a mention and what decided its
+	// lang (Mention.LangHint, LangBy).
+	`ALTER TABLE mentions ADD COLUMN lang_hint TEXT NOT NULL DEFAULT '';
+	ALTER TABLE mentions ADD COLUMN lang_by TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrationSteps are the parts of migrations written in Go, run after the
@@ -389,7 +393,7 @@ func fromMS(v int64) time.Time {
 }
 
 const mentionCols = `id, brand, source, kind, native_id, url, author, author_reach, title, text, rating,
-	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach`
+	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach, lang_hint, lang_by`
 
 // InsertMentions stores ms, as store.Clean maps them, in one transaction;
 // an existing id is replaced.
@@ -403,7 +407,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 	}
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO mentions (`+mentionCols+`, title_fold, text_fold)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+upsertMention)
 	if err != nil {
 		return fmt.Errorf("sqlite %s: %w", s.path, err)
 	}
@@ -415,7 +419,7 @@ func (s *Store) InsertMentions(ctx context.Context, batch []mw.Mention) error {
 		if _, err := stmt.ExecContext(ctx, m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author,
 			int64(m.AuthorReach), m.Title, m.Text, float64(m.Rating), ms(m.Published), ms(m.Collected),
 			m.Lang, float64(m.Sentiment), string(m.Label), string(m.Stage), float64(m.StageConfidence),
-			string(asp), float64(m.Reach), searchFold(m.Title), searchFold(m.Text)); err != nil {
+			string(asp), float64(m.Reach), m.LangHint, m.LangBy, searchFold(m.Title), searchFold(m.Text)); err != nil {
 			return fmt.Errorf("sqlite %s: inserting mention %s: %w", s.path, m.ID, err)
 		}
 	}

@@ -324,6 +324,10 @@ func TestMigrateBesideALongMigrationSaysWhatToDo(t *testing.T) {
 	}
 }
 
+// mentionColsV1 are the columns of mentions before migration 9.
+const mentionColsV1 = `id, brand, source, kind, native_id, url, author, author_reach, title, text, rating,
+	published, collected, lang, sentiment, label, stage, stage_confidence, aspects, reach`
+
 // TestUpgradeFoldsTheSearchIndex: a file written before migration 8 has
 // its mentions found by their folded words once upgraded ("дмитрии" is
 // how the query folds "Дмитрий"; the old index missed it), a rewrite and
@@ -337,7 +341,7 @@ func TestUpgradeFoldsTheSearchIndex(t *testing.T) {
 	ascii := storetest.Mention("acme", "en", storetest.T0.Add(time.Minute), mw.Negative)
 	ascii.Text = "Dmitrii is happy"
 	for _, m := range []mw.Mention{old, ascii} {
-		if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions (`+mentionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := s.DB().ExecContext(ctx, `INSERT INTO mentions (`+mentionColsV1+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, m.Brand, m.Source, m.Type, m.NativeID, m.URL, m.Author, m.AuthorReach, m.Title, m.Text, m.Rating,
 			m.Published.UnixMilli(), m.Collected.UnixMilli(), m.Lang, m.Sentiment, string(m.Label), string(m.Stage), m.StageConfidence, `["quality"]`, m.Reach); err != nil {
 			t.Fatal(err)

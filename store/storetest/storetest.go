@@ -226,6 +226,7 @@ func testInsertRoundTrip(t *testing.T, open Opener) {
 	m.Aspects = []string{"delivery", "price"}
 	m.Title = "Paket belum sampai 😡 — kecewa"
 	m.Stage = mw.AMOT
+	m.Lang, m.LangHint, m.LangBy = "id", "id", mw.LangByHint
 	none := Mention("acme", "noaspect", T0.Add(time.Second), mw.Neutral)
 	none.Aspects = nil
 	insert(t, s, m, none)

@@ -319,3 +319,17 @@ DROP TABLE IF EXISTS alerts_all ON CLUSTER mw_cluster;
 
 CREATE TABLE IF NOT EXISTS alerts_all ON CLUSTER mw_cluster AS alerts
 ENGINE = Distributed(mw_cluster, analytics, alerts, cityHash64(id));
+
+ALTER TABLE mentions ON CLUSTER mw_cluster ADD COLUMN lang_hint LowCardinality(String);
+
+DROP TABLE IF EXISTS mentions_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS mentions_all ON CLUSTER mw_cluster AS mentions
+ENGINE = Distributed(mw_cluster, analytics, mentions, cityHash64(id));
+
+ALTER TABLE mentions ON CLUSTER mw_cluster ADD COLUMN lang_by LowCardinality(String);
+
+DROP TABLE IF EXISTS mentions_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS mentions_all ON CLUSTER mw_cluster AS mentions
+ENGINE = Distributed(mw_cluster, analytics, mentions, cityHash64(id));

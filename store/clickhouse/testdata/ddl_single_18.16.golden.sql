@@ -257,3 +257,7 @@ ORDER BY (brand, hour, dimension, total, key);
 ALTER TABLE alerts ADD COLUMN told_count Float64;
 
 ALTER TABLE alerts ADD COLUMN episode_total Float64;
+
+ALTER TABLE mentions ADD COLUMN lang_hint String;
+
+ALTER TABLE mentions ADD COLUMN lang_by String;

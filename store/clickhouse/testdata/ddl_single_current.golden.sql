@@ -262,3 +262,7 @@ TTL hour + toIntervalDay(90);
 ALTER TABLE alerts ADD COLUMN told_count Float64;
 
 ALTER TABLE alerts ADD COLUMN episode_total Float64;
+
+ALTER TABLE mentions ADD COLUMN lang_hint LowCardinality(String);
+
+ALTER TABLE mentions ADD COLUMN lang_by LowCardinality(String);
