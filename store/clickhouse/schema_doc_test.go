@@ -3,8 +3,13 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"reflect"
 	"regexp"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +238,133 @@ GROUP BY day, brand`)
 	}
 	if len(got) != len(want) {
 		t.Errorf("example 18 gives %d days × brands, mentions %d", len(got), len(want))
+	}
+}
+
+// docRows runs q and returns its rows, each as its values joined by " | ",
+// sorted: a query's answer, compared whole.
+func docRows(t *testing.T, s *Store, q string) []string {
+	t.Helper()
+	rows, err := s.Conn().Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	cts := rows.ColumnTypes()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cts))
+		for i, ct := range cts {
+			vals[i] = reflect.New(ct.ScanType()).Interface()
+		}
+		if err := rows.Scan(vals...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			e := reflect.ValueOf(v).Elem()
+			for e.Kind() == reflect.Pointer && !e.IsNil() {
+				e = e.Elem() // Nullable: the value, not the pointer
+			}
+			parts[i] = fmt.Sprint(e.Interface())
+		}
+		out = append(out, strings.Join(parts, " | "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestSchemaDocQueriesAnswerBeforeMerges checks that every example of
+// docs/SCHEMA.md gives, while mentions written again (re-scored: another
+// label, stage and aspects; or re-sent unchanged) still have their older
+// rows, the answer it gives once ClickHouse has merged them: the examples
+// over mentions count each mention once, as it is now. The rollups count
+// inserted rows by design (their section says so) and are the same
+// before and after a merge. now() is pinned to the sample's clock, so a
+// mention at a window's edge cannot cross it between the two runs.
+func TestSchemaDocQueriesAnswerBeforeMerges(t *testing.T) {
+	titles, queries := docQueries(t)
+	s := openFresh(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	sampleData(t, s, now)
+	ctx := context.Background()
+	ms, err := s.Mentions(ctx, store.MentionQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again []mw.Mention
+	latest := map[string]mw.Mention{}
+	for i, m := range ms {
+		switch i % 5 {
+		case 0: // re-scored
+			if m.Label == mw.Negative {
+				m.Label, m.Sentiment = mw.Positive, 0.7
+			} else {
+				m.Label, m.Sentiment = mw.Negative, -0.7
+			}
+			m.Stage, m.Aspects = mw.LMOT, []string{"price"}
+			again = append(again, m)
+		case 1: // re-sent as it was
+			again = append(again, m)
+		}
+		latest[m.ID] = m
+	}
+	if err := s.InsertMentions(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	pin := func(q string) string {
+		return strings.ReplaceAll(q, "now()", fmt.Sprintf("toDateTime(%d)", now.Unix()))
+	}
+	before := make([][]string, len(queries))
+	for i, q := range queries {
+		before[i] = docRows(t, s, pin(q))
+	}
+
+	// Example 19 counts each mention once per local day, with its label
+	// as it is now.
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, mo, d := now.In(jakarta).Date()
+	from := time.Date(y, mo, d, 0, 0, 0, 0, jakarta).AddDate(0, 0, -7)
+	want := map[string][2]int{}
+	for _, m := range latest {
+		if m.Published.Before(from) {
+			continue
+		}
+		k := m.Published.In(jakarta).Format("2006-01-02") + " " + m.Brand
+		c := want[k]
+		c[0]++
+		if m.Label == mw.Negative {
+			c[1]++
+		}
+		want[k] = c
+	}
+	got := map[string][2]int{}
+	for _, r := range before[slices.IndexFunc(titles, func(s string) bool { return strings.HasPrefix(s, "19.") })] {
+		f := strings.Split(r, " | ") // day, day_start, brand, mentions, negative
+		n, _ := strconv.Atoi(f[3])
+		neg, _ := strconv.Atoi(f[4])
+		got[f[0][:10]+" "+f[2]] = [2]int{n, neg}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("example 19 gives (mentions, negative) per Jakarta day\n%v\nthe mentions as they are now give\n%v", got, want)
+	}
+
+	for _, tb := range []string{"mentions", "mentions_hourly", "aspects_hourly", "mentions_hourly_rows", "mentions_hourly_distinct"} {
+		if err := s.Conn().Exec(ctx, "OPTIMIZE TABLE "+tb+" FINAL"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, q := range queries {
+		after := docRows(t, s, pin(q))
+		if !slices.Equal(before[i], after) {
+			t.Errorf("%s: before ClickHouse merges the rows of mentions written again it answers\n%s\nafter\n%s",
+				titles[i], strings.Join(before[i], "\n"), strings.Join(after, "\n"))
+		}
 	}
 }
