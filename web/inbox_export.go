@@ -21,8 +21,12 @@ const exportTimeout = 10 * time.Minute
 // exportFlushRows is how many rows are written between flushes.
 const exportFlushRows = 2000
 
+// exportColumns are the CSV export's columns. New ones go at the end, so
+// a script or sheet reading columns by position keeps working
+// (docs/DASHBOARD.md lists them).
 var exportColumns = []string{"id", "brand", "source", "type", "published", "collected", "author", "author_reach", "url", "title", "text",
-	"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact"}
+	"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact",
+	"lang_hint", "lang_by"}
 
 // ExportRow is one mention in a JSON Lines export.
 type ExportRow struct {

@@ -3,8 +3,11 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +30,8 @@ func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
 			csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL),
 			csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label),
 			ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";")),
-			ff(float64(m.Rating)), ff(float64(m.Reach)), strconv.FormatFloat(m.Impact(), 'g', -1, 64)}
+			ff(float64(m.Rating)), ff(float64(m.Reach)), strconv.FormatFloat(m.Impact(), 'g', -1, 64),
+			csvCell(m.LangHint), csvCell(m.LangBy)}
 		if err := cw.Write(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -54,11 +58,11 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 	var ms []mw.Mention
 	for _, p := range pieces { // each piece alone, in every text column
 		ms = append(ms, mw.Mention{ID: p, Brand: p, Source: p, Type: p, Author: p, URL: p, Title: p, Text: p, Lang: p,
-			Label: mw.Label(p), Stage: mw.Stage(p), Aspects: []string{p}})
+			Label: mw.Label(p), Stage: mw.Stage(p), Aspects: []string{p}, LangHint: p, LangBy: p})
 	}
 	for i := range 5000 {
 		m := mw.Mention{ID: cell(), Brand: cell(), Source: cell(), Type: cell(), Author: cell(), URL: cell(), Title: cell(), Text: cell(),
-			Lang: cell(), Label: mw.Label(cell()), Stage: mw.Stage(cell()), AuthorReach: rng.Uint32(),
+			Lang: cell(), Label: mw.Label(cell()), Stage: mw.Stage(cell()), AuthorReach: rng.Uint32(), LangHint: cell(), LangBy: cell(),
 			Published: time.Unix(rng.Int64N(4e9), 0).In(time.FixedZone("x", 3600)), Collected: time.Unix(rng.Int64N(4e9), 0),
 			Sentiment: float32(rng.NormFloat64()), Rating: float32(rng.IntN(6)), Reach: float32(rng.ExpFloat64() * 1000)}
 		for range rng.IntN(3) {
@@ -105,4 +109,39 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 			t.Fatalf("record %d: text %q, want %q", i, got, want)
 		}
 	}
+}
+
+// TestExportCSVLanguageColumns: the CSV export carries lang_hint and
+// lang_by, as the JSON Lines export and the API do, appended after the
+// columns it always had, which keep their order (a script reading
+// columns by position goes on working). Before, the CSV had neither.
+func TestExportCSVLanguageColumns(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	m := mention("Acme", "hinted", "rina", -0.4, mw.Negative, mw.AMOT, 1, time.Hour)
+	m.Text, m.LangHint, m.LangBy, m.Lang = "paket telat", "id", mw.LangByHint, "id"
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	recs := exportCSV(t, h, "brand=Acme&q=paket", 1)
+	old := []string{"id", "brand", "source", "type", "published", "collected", "author", "author_reach", "url", "title", "text",
+		"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact"}
+	if want := append(old, "lang_hint", "lang_by"); !slices.Equal(recs[0], want) {
+		t.Fatalf("header\n%q\nwant\n%q", recs[0], want)
+	}
+	if got := recs[1][len(old):]; !slices.Equal(got, []string{"id", "hint"}) {
+		t.Errorf("lang_hint, lang_by = %q; want id, hint", got)
+	}
+}
+
+// exportCSV downloads the CSV export of the view params and returns its
+// records, the header first; it fails the test unless they are the
+// header and rows.
+func exportCSV(t *testing.T, h *Handler, params string, rows int) [][]string {
+	t.Helper()
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&"+params, nil)
+	recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+	if w.Code != http.StatusOK || err != nil || len(recs) != rows+1 {
+		t.Fatalf("csv: %d, %d records (want %d), %v:\n%s", w.Code, len(recs), rows+1, err, w.Body)
+	}
+	return recs
 }

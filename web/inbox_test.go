@@ -563,15 +563,11 @@ func TestExportTimesInZone(t *testing.T) {
 	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
 		t.Fatal(err)
 	}
-	w := do(t, h, "GET", "/api/mentions/export?format=csv&brand=Acme&q=zoned", nil)
-	recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("csv: %d records, %v:\n%s", len(recs), err, w.Body)
-	}
+	recs := exportCSV(t, h, "brand=Acme&q=zoned", 1)
 	if recs[1][4] != "2026-03-10T17:00:00+07:00" || recs[1][5] != "2026-03-10T19:00:00+07:00" {
 		t.Errorf("csv published %q, collected %q; want 2026-03-10T17:00:00+07:00 and 2026-03-10T19:00:00+07:00", recs[1][4], recs[1][5])
 	}
-	w = do(t, h, "GET", "/api/mentions/export?format=jsonl&brand=Acme&q=zoned", nil)
+	w := do(t, h, "GET", "/api/mentions/export?format=jsonl&brand=Acme&q=zoned", nil)
 	if body := w.Body.String(); !strings.Contains(body, `"published":"2026-03-10T17:00:00+07:00"`) ||
 		!strings.Contains(body, `"collected":"2026-03-10T19:00:00+07:00"`) {
 		t.Errorf("jsonl times not in the zone: %s", body)
