@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unicode"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/internal/redact"
@@ -35,7 +36,8 @@ type ExportRow struct {
 }
 
 // csvCell keeps a spreadsheet from reading untrusted text as a formula:
-// a cell starting with = + - @ or a tab/CR gets a leading apostrophe.
+// a cell that would start a formula (formulaStart) gets a leading
+// apostrophe.
 func csvCell(s string) string {
 	if formulaStart(s) {
 		return "'" + s
@@ -43,7 +45,13 @@ func csvCell(s string) string {
 	return s
 }
 
-// formulaStart reports whether a spreadsheet would read s as a formula.
+// formulaStart reports whether a spreadsheet may read s as a formula: it
+// starts with a tab or CR, or its first character other than whitespace
+// (line breaks and Unicode spaces too), invisible format characters
+// (direction marks, zero-width characters, a byte-order mark) and double
+// quotes is = + - or @. Google Sheets, LibreOffice and CSV converters
+// strip leading whitespace before they look for a formula, so checking
+// the first byte alone let " =HYPERLINK(...)" through.
 func formulaStart(s string) bool {
 	if s == "" {
 		return false
@@ -51,6 +59,15 @@ func formulaStart(s string) bool {
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
 		return true
+	}
+	for _, r := range s {
+		switch {
+		case r == '=' || r == '+' || r == '-' || r == '@':
+			return true
+		case r == '"' || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+			continue
+		}
+		return false
 	}
 	return false
 }

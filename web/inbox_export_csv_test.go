@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -144,4 +145,42 @@ func exportCSV(t *testing.T, h *Handler, params string, rows int) [][]string {
 		t.Fatalf("csv: %d, %d records (want %d), %v:\n%s", w.Code, len(recs), rows+1, err, w.Body)
 	}
 	return recs
+}
+
+// TestExportCSVFormulaBehindSpacesOrQuotes: a cell whose formula
+// character follows spaces (ASCII, no-break, ideographic), a line break,
+// invisible direction marks or a quote also gets the leading apostrophe:
+// Google Sheets, LibreOffice and converters strip leading whitespace
+// before they look for a formula. Before, only the first byte was
+// checked, so " =HYPERLINK(...)" and "\u200f=1+1" went out as they were.
+// Text that only starts with a space or a quote is left alone.
+func TestExportCSVFormulaBehindSpacesOrQuotes(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	formulas := []string{" =HYPERLINK(\"http://evil\",\"x\")", "   +1+1", "\u00a0=1+1", "\u3000@SUM(A1)", "\n=1+1", "\n\n-2+3",
+		"\u200f=1+1", "\u202e\u200e=1+1", "\ufeff=1+1", `"=1+1"`, ` "@SUM(A1)`, "=plain"}
+	plain := []string{" paket telat", `"quoted" payload`, "\u200fمرحبا", "3-2"}
+	var ms []mw.Mention
+	for i, s := range append(append([]string{}, formulas...), plain...) {
+		m := mention("Acme", fmt.Sprintf("payload%d", i), "rina", -0.4, mw.Negative, mw.AMOT, 1, time.Duration(i)*time.Minute)
+		m.Title, m.Text = "payload", s
+		ms = append(ms, m)
+	}
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	recs := exportCSV(t, h, "brand=Acme&q=payload&order=newest", len(ms))
+	got := map[string]bool{}
+	for _, rec := range recs[1:] {
+		got[rec[10]] = true // text
+	}
+	for _, s := range formulas {
+		if !got["'"+s] {
+			t.Errorf("text %q is not exported as %q", s, "'"+s)
+		}
+	}
+	for _, s := range plain {
+		if !got[s] {
+			t.Errorf("text %q is not exported as it is", s)
+		}
+	}
 }
