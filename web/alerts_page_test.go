@@ -473,3 +473,39 @@ func TestSilenceLinkOfACriticalSaysWhatItMutes(t *testing.T) {
 		t.Errorf("after the press: want %q: %d %s", want, w.Code, w.Body)
 	}
 }
+
+// TestAPIAlertEpisodeTotal: /api/alerts gives a resolved spike's
+// episode_total, the negative mentions of its whole episode that its
+// "Resolved" message tells and the store keeps (migration 11); before,
+// the API left it out, so a script reading alerts could not see it.
+func TestAPIAlertEpisodeTotal(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil)
+	if err := st.SaveAlert(context.Background(), mw.Alert{ID: "s1", Brand: "Acme", Kind: mw.AlertSpike, Scope: "brand", State: mw.Resolved,
+		StartedAt: testNow.Add(-5 * time.Hour), UpdatedAt: testNow.Add(-2 * time.Hour), ResolvedAt: testNow.Add(-2 * time.Hour),
+		Count: 30, Baseline: 4, Factor: 7.5, NegShare: 0.6, EpisodeTotal: 83, Summary: "30 negative"}); err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Alerts []map[string]any `json:"alerts"`
+	}
+	getJSON(t, h, "/api/alerts?brand=Acme&range=24h", &raw)
+	seen := 0
+	for _, a := range raw.Alerts {
+		switch a["id"] {
+		case "s1":
+			seen++
+			if a["episode_total"] != 83.0 {
+				t.Errorf("s1 episode_total %v; want 83", a["episode_total"])
+			}
+		case "c1":
+			seen++
+			if _, ok := a["episode_total"]; ok {
+				t.Errorf("c1, a critical alert, has episode_total %v; want none", a["episode_total"])
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("alerts %v; want s1 and c1", raw.Alerts)
+	}
+}
