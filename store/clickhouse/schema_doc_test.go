@@ -83,6 +83,12 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 		if src.kind == "reviews" {
 			m.Rating = float32(1 + i%5)
 		}
+		// The language the service gave (lang_hint), and what decided
+		// lang: the hint for a short text, else the words.
+		m.LangHint, m.LangBy = []string{"", "en", "id", "pt"}[i%4], mw.LangByText
+		if i%8 == 2 {
+			m.Lang, m.LangBy = m.LangHint, mw.LangByHint
+		}
 		m.ID = mw.MentionID(m.Brand, m.Type, m.NativeID)
 		ms = append(ms, m)
 	}
@@ -111,6 +117,10 @@ func sampleData(t *testing.T, s *Store, now time.Time) {
 			StartedAt: hour.Add(-20 * time.Hour), UpdatedAt: hour.Add(-18 * time.Hour), ResolvedAt: hour.Add(-18 * time.Hour),
 			Count: 1, Baseline: 0, Factor: 1, NegShare: 1, Summary: "high-reach complaint", MentionIDs: neg[:1],
 			Breakdown: map[string]uint64{"aspect:refund": 1}, AckedAt: hour.Add(-19 * time.Hour), AckedBy: "ops"},
+		{ID: "acme-spike-brand", Brand: "acme", Kind: mw.AlertSpike, Scope: "brand", State: mw.Resolved,
+			StartedAt: hour.Add(-30 * time.Hour), UpdatedAt: hour.Add(-27 * time.Hour), ResolvedAt: hour.Add(-27 * time.Hour),
+			Count: 21, Baseline: 4, Factor: 5.25, NegShare: 0.7, EpisodeTotal: 58, Summary: "21 negative mentions of acme",
+			MentionIDs: neg, Breakdown: map[string]uint64{"aspect:delivery": 9}, NotifiedState: mw.Resolved, NotifyCount: 2},
 	} {
 		if err := s.SaveAlert(ctx, a); err != nil {
 			t.Fatal(err)
@@ -241,9 +251,9 @@ GROUP BY day, brand`)
 	}
 }
 
-// docRows runs q and returns its rows, each as its values joined by " | ",
-// sorted: a query's answer, compared whole.
-func docRows(t *testing.T, s *Store, q string) []string {
+// docTable runs q and returns its column names and its rows, each value
+// printed as fmt prints it (a Nullable's value, not its pointer).
+func docTable(t *testing.T, s *Store, q string) (cols []string, out [][]string) {
 	t.Helper()
 	rows, err := s.Conn().Query(context.Background(), q)
 	if err != nil {
@@ -251,7 +261,6 @@ func docRows(t *testing.T, s *Store, q string) []string {
 	}
 	defer rows.Close()
 	cts := rows.ColumnTypes()
-	var out []string
 	for rows.Next() {
 		vals := make([]any, len(cts))
 		for i, ct := range cts {
@@ -260,18 +269,30 @@ func docRows(t *testing.T, s *Store, q string) []string {
 		if err := rows.Scan(vals...); err != nil {
 			t.Fatal(err)
 		}
-		parts := make([]string, len(vals))
+		row := make([]string, len(vals))
 		for i, v := range vals {
 			e := reflect.ValueOf(v).Elem()
 			for e.Kind() == reflect.Pointer && !e.IsNil() {
-				e = e.Elem() // Nullable: the value, not the pointer
+				e = e.Elem()
 			}
-			parts[i] = fmt.Sprint(e.Interface())
+			row[i] = fmt.Sprint(e.Interface())
 		}
-		out = append(out, strings.Join(parts, " | "))
+		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	return rows.Columns(), out
+}
+
+// docRows runs q and returns its rows, each as its values joined by " | ",
+// sorted: a query's answer, compared whole.
+func docRows(t *testing.T, s *Store, q string) []string {
+	t.Helper()
+	_, rows := docTable(t, s, q)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = strings.Join(r, " | ")
 	}
 	sort.Strings(out)
 	return out
@@ -366,5 +387,67 @@ func TestSchemaDocQueriesAnswerBeforeMerges(t *testing.T) {
 			t.Errorf("%s: before ClickHouse merges the rows of mentions written again it answers\n%s\nafter\n%s",
 				titles[i], strings.Join(before[i], "\n"), strings.Join(after, "\n"))
 		}
+	}
+}
+
+// TestSchemaDocShowsNewColumns: the examples show the columns an analyst
+// looks for after migrations 11 and 12: example 10 a resolved spike's
+// episode_total, example 20 lang_hint and lang_by, counted as the sample
+// has them. Before, no example used them.
+func TestSchemaDocShowsNewColumns(t *testing.T) {
+	s := openFresh(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	sampleData(t, s, now)
+	pin := func(q string) string {
+		return strings.ReplaceAll(q, "now()", fmt.Sprintf("toDateTime(%d)", now.Unix()))
+	}
+
+	cols, rows := docTable(t, s, pin(docQuery(t, "10.")))
+	total, summary := slices.Index(cols, "episode_total"), slices.Index(cols, "summary")
+	if total < 0 {
+		t.Fatalf("example 10 has no episode_total column: %q", cols)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r[summary]] = r[total]
+	}
+	if got["21 negative mentions of acme"] != "58" || got["14 negative mentions at amot"] != "0" {
+		t.Errorf("example 10's episode_total by summary: %v; want 58 for the resolved spike, 0 for the firing one", got)
+	}
+
+	ms, err := s.Mentions(context.Background(), store.MentionQuery{Brands: []string{"acme"}, From: now.Add(-7 * 24 * time.Hour), Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{} // source hint lang: mentions, from the hint
+	for _, m := range ms {
+		hint := m.LangHint
+		if hint == "" {
+			hint = "(none)"
+		}
+		c := want[m.Source+" "+hint+" "+m.Lang]
+		c[0]++
+		if m.LangBy == mw.LangByHint {
+			c[1]++
+		}
+		want[m.Source+" "+hint+" "+m.Lang] = c
+	}
+	cols, rows = docTable(t, s, pin(docQuery(t, "20.")))
+	idx := func(name string) int {
+		i := slices.Index(cols, name)
+		if i < 0 {
+			t.Fatalf("example 20 has no column %s: %q", name, cols)
+		}
+		return i
+	}
+	src, hint, lang, n, fromHint := idx("source"), idx("hint"), idx("lang"), idx("mentions"), idx("from_hint")
+	counts := map[string][2]int{}
+	for _, r := range rows {
+		a, _ := strconv.Atoi(r[n])
+		b, _ := strconv.Atoi(r[fromHint])
+		counts[r[src]+" "+r[hint]+" "+r[lang]] = [2]int{a, b}
+	}
+	if len(want) == 0 || !maps.Equal(counts, want) {
+		t.Errorf("example 20 gives (mentions, from the hint) by source, hint and lang\n%v\nthe sample holds\n%v", counts, want)
 	}
 }
