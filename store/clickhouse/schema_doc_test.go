@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
@@ -342,6 +343,37 @@ func TestSchemaDocQueriesAnswerBeforeMerges(t *testing.T) {
 	before := make([][]string, len(queries))
 	for i, q := range queries {
 		before[i] = docRows(t, s, pin(q))
+	}
+
+	// Example 4 gives each brand's mentions over 30 days, its share of
+	// them all and its negative share, each mention counted once with
+	// its label as it is now.
+	type sov struct{ n, neg int }
+	byBrand := map[string]sov{}
+	all := 0
+	for _, m := range latest {
+		if m.Published.Before(now.Add(-30 * 24 * time.Hour)) {
+			continue
+		}
+		b := byBrand[m.Brand]
+		b.n++
+		if m.Label == mw.Negative {
+			b.neg++
+		}
+		byBrand[m.Brand] = b
+		all++
+	}
+	cols, rows := docTable(t, s, pin(docQuery(t, "4.")))
+	if len(rows) != len(byBrand) || !slices.Equal(cols, []string{"brand", "mentions", "share_of_voice", "negative_share"}) {
+		t.Fatalf("example 4 gives %q %v; want a row for each of %d brands", cols, rows, len(byBrand))
+	}
+	for _, r := range rows {
+		b := byBrand[r[0]]
+		voice, _ := strconv.ParseFloat(r[2], 64)
+		negShare, _ := strconv.ParseFloat(r[3], 64)
+		if r[1] != strconv.Itoa(b.n) || math.Abs(voice-float64(b.n)/float64(all)) > 0.0005 || math.Abs(negShare-float64(b.neg)/float64(b.n)) > 0.0005 {
+			t.Errorf("example 4 gives %v; the sample holds %d of %d mentions for %s, %d negative", r, b.n, all, r[0], b.neg)
+		}
 	}
 
 	// Example 19 counts each mention once per local day, with its label
