@@ -416,12 +416,22 @@ func wrap(ms []mw.Mention, loc *time.Location) []Mention {
 	out := make([]Mention, len(ms))
 	for i := range ms {
 		out[i] = Mention{Mention: ms[i], Impact: ms[i].Impact()}
-		out[i].Published, out[i].Collected = ms[i].Published.In(loc), ms[i].Collected.In(loc)
+		out[i].Published, out[i].Collected = inZone(ms[i].Published, loc), inZone(ms[i].Collected, loc)
 		if out[i].Aspects == nil {
 			out[i].Aspects = []string{} // [] in JSON, not null
 		}
 	}
 	return out
+}
+
+// inZone is t in loc, or the zero time as it is (in UTC): a time never
+// set (a mention's unknown collected time) would otherwise show as year
+// 1 at loc's local mean time ("0001-01-01T07:07:12+07:07").
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
 }
 
 // Alert is a stored alert as the dashboard and API show it.

@@ -155,7 +155,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 		// RFC 3339 with the configured zone's offset, as the API's times.
-		m.Published, m.Collected = m.Published.In(h.opt.Location), m.Collected.In(h.opt.Location)
+		m.Published, m.Collected = inZone(m.Published, h.opt.Location), inZone(m.Collected, h.opt.Location)
 		if cw != nil {
 			if err := cw.mention(&m); err != nil {
 				return err

@@ -45,8 +45,8 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	b = appendCSVCell(append(b, ','), m.Brand)
 	b = appendCSVCell(append(b, ','), m.Source)
 	b = appendCSVCell(append(b, ','), m.Type)
-	b = m.Published.In(c.loc).AppendFormat(append(b, ','), time.RFC3339)
-	b = m.Collected.In(c.loc).AppendFormat(append(b, ','), time.RFC3339)
+	b = c.appendTime(append(b, ','), m.Published)
+	b = c.appendTime(append(b, ','), m.Collected)
 	b = appendCSVCell(append(b, ','), m.Author)
 	b = strconv.AppendUint(append(b, ','), uint64(m.AuthorReach), 10)
 	b = appendCSVCell(append(b, ','), m.URL)
@@ -66,6 +66,15 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	c.line = b
 	_, err := c.w.Write(b)
 	return err
+}
+
+// appendTime appends t in RFC 3339 with c.loc's offset, or nothing for a
+// time never set (the zero time).
+func (c *csvRows) appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return t.In(c.loc).AppendFormat(b, time.RFC3339)
 }
 
 // appendCSVCell appends csvCell(s) as a CSV field.

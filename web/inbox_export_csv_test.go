@@ -27,7 +27,7 @@ func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 32) }
 	for _, m := range ms {
 		rec := []string{m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Type),
-			m.Published.In(loc).Format(time.RFC3339), m.Collected.In(loc).Format(time.RFC3339),
+			refTime(m.Published, loc), refTime(m.Collected, loc),
 			csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL),
 			csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label),
 			ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";")),
@@ -39,6 +39,14 @@ func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
 	}
 	cw.Flush()
 	return buf.Bytes()
+}
+
+// refTime is t as the export writes it: RFC 3339 in loc, empty if unset.
+func refTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format(time.RFC3339)
 }
 
 // TestCSVRowsMatchEncodingCSV: the export's CSV writer gives the same
@@ -181,6 +189,33 @@ func TestExportCSVFormulaBehindSpacesOrQuotes(t *testing.T) {
 	for _, s := range plain {
 		if !got[s] {
 			t.Errorf("text %q is not exported as it is", s)
+		}
+	}
+}
+
+// TestExportUnsetCollectedTime: a mention whose collected time was never
+// set (stored as 0: written by another tool, or before the column was
+// filled) exports an empty CSV cell and the zero time in UTC in JSON, as
+// the API shows it. Before, the zero time was put in the configured
+// zone, which for a date of year 1 is its local mean time: the export said
+// 0001-01-01T07:07:12+07:07 in Jakarta (0000-12-31T19:03:58-04:56 in New
+// York), a time no one collected anything at.
+func TestExportUnsetCollectedTime(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil) // Asia/Jakarta
+	m := mention("Acme", "uncollected", "rina", -0.4, mw.Negative, mw.AMOT, 1, 0)
+	m.Collected = time.Time{}
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	recs := exportCSV(t, h, "brand=Acme&q=uncollected", 1)
+	if recs[1][4] != "2026-03-10T19:00:00+07:00" || recs[1][5] != "" {
+		t.Errorf("csv published %q, collected %q; want 2026-03-10T19:00:00+07:00 and an empty cell", recs[1][4], recs[1][5])
+	}
+	for _, u := range []string{"/api/mentions/export?format=jsonl&brand=Acme&q=uncollected", "/api/mentions?feed=1&brand=Acme&q=uncollected",
+		"/api/mentions?author=rina"} {
+		if body := do(t, h, "GET", u, nil).Body.String(); !strings.Contains(body, `"collected":"0001-01-01T00:00:00Z"`) {
+			t.Errorf("%s: collected not the zero time in UTC:\n%s", u, body)
 		}
 	}
 }
