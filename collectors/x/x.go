@@ -140,6 +140,7 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 		return out, next, fmt.Errorf("x: searching %q: %w", x.query, err)
 	}
 	sinceID := cur.LastID
+	var loop collectors.PageLoop
 	for page := 0; page < x.MaxPages; page++ {
 		p, hdr, err := x.search(ctx, sinceID, token)
 		if err != nil && page == 0 && sinceID != "" && sinceIDTooOld(err) {
@@ -152,6 +153,10 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 		}
 		if err != nil {
 			return fail(err)
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			x.env.Log.Warn(collectors.PageLoopMsg, "why", why)
+			break
 		}
 		if CompareID(p.NewestID, newest) > 0 {
 			newest = p.NewestID
@@ -166,6 +171,10 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 			}
 		}
 		if p.NextToken == "" {
+			break
+		}
+		if why := loop.Cursor(p.NextToken); why != "" {
+			x.env.Log.Warn(collectors.PageLoopMsg, "why", why)
 			break
 		}
 		if page+1 == x.MaxPages {
