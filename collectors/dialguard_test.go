@@ -127,6 +127,16 @@ func TestBlockedReason(t *testing.T) {
 	if got := blockedReason(netip.MustParseAddr("169.254.169.254"), true); got == "" {
 		t.Errorf("allow_loopback let the metadata address through")
 	}
+	// Metadata endpoints outside the private ranges, or inside ones an
+	// allow-list may open, are refused whatever it says: Azure's
+	// WireServer is a public address.
+	for _, g := range []*dialGuard{newDialGuard(false, nil, 0), newDialGuard(true, []string{"0.0.0.0/0", "::/0"}, 0)} {
+		for _, ip := range []string{"168.63.129.16", "::ffff:168.63.129.16", "64:ff9b::a83f:8110", "169.254.0.23", "192.0.0.192", "fd20:ce::254"} {
+			if err := g.check("", netip.MustParseAddr(ip)); err == nil || !strings.Contains(err.Error(), "cloud metadata") {
+				t.Errorf("%s (allowed: %v): %v, want a cloud metadata refusal", ip, g.nets, err)
+			}
+		}
+	}
 	// The Control hook judges the address connect(2) gets.
 	g := newDialGuard(false, []string{"10.9.0.0/16"}, 0)
 	if err := g.control("tcp4", "127.0.0.1:80", nil); !errors.Is(err, ErrBlockedAddress) {
