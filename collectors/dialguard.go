@@ -369,7 +369,7 @@ func (g *dialGuard) checkURL(u *url.URL) error {
 // to an http(s) URL (the dialer judges its address).
 func (g *dialGuard) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+		return fmt.Errorf("stopped after 10 redirects, the last to %s: the server redirects in a loop (a login or cookie wall, a misconfigured site) or too far; open the address in a browser and configure the final one", MaskURL(req.URL.String()))
 	}
 	if err := g.checkURL(req.URL); err != nil {
 		return fmt.Errorf("redirect to %s refused: %w", MaskURL(req.URL.String()), err)

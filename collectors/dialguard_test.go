@@ -286,3 +286,20 @@ func TestRedirectToProxyAddressJudged(t *testing.T) {
 		t.Errorf("the proxy's own page was fetched %d times", n)
 	}
 }
+
+// TestRedirectLoopSaysWhatToDo: a site that redirects in a loop (a cookie
+// wall sending every request back to itself) ended the run with "stopped
+// after 10 redirects", naming neither where it went nor what to do.
+func TestRedirectLoopSaysWhatToDo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/consent?return=/feed&api_key=s3cr3tkey99", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, AllowLoopback: true}).Get(context.Background(), srv.URL+"/feed", nil)
+	if err == nil || !strings.Contains(err.Error(), "/consent") || !strings.Contains(err.Error(), "configure the final one") {
+		t.Fatalf("err %v, want one naming where the redirects went and what to do", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3tkey99") {
+		t.Errorf("err %v shows the api_key of the redirect's address", err)
+	}
+}
