@@ -50,6 +50,13 @@ var metadataAddrs = []netip.Addr{
 	netip.MustParseAddr("169.254.170.2"),   // AWS ECS task metadata
 	netip.MustParseAddr("100.100.100.200"), // Alibaba Cloud
 	netip.MustParseAddr("fd00:ec2::254"),   // AWS over IPv6
+	netip.MustParseAddr("fd20:ce::254"),    // GCP over IPv6
+	netip.MustParseAddr("169.254.0.23"),    // Tencent Cloud (metadata.tencentyun.com)
+	netip.MustParseAddr("192.0.0.192"),     // Oracle Cloud's and Azure's legacy endpoint
+	// Azure WireServer: a public address every Azure VM reaches, serving
+	// the VM's goal state, certificates and extension settings; no
+	// private-range check catches it.
+	netip.MustParseAddr("168.63.129.16"),
 }
 
 // reservedNets are refused besides what netip's predicates name.
@@ -362,7 +369,7 @@ func (g *dialGuard) checkURL(u *url.URL) error {
 // to an http(s) URL (the dialer judges its address).
 func (g *dialGuard) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+		return fmt.Errorf("stopped after 10 redirects, the last to %s: the server redirects in a loop (a login or cookie wall, a misconfigured site) or too far; open the address in a browser and configure the final one", MaskURL(req.URL.String()))
 	}
 	if err := g.checkURL(req.URL); err != nil {
 		return fmt.Errorf("redirect to %s refused: %w", MaskURL(req.URL.String()), err)

@@ -127,6 +127,16 @@ func TestBlockedReason(t *testing.T) {
 	if got := blockedReason(netip.MustParseAddr("169.254.169.254"), true); got == "" {
 		t.Errorf("allow_loopback let the metadata address through")
 	}
+	// Metadata endpoints outside the private ranges, or inside ones an
+	// allow-list may open, are refused whatever it says: Azure's
+	// WireServer is a public address.
+	for _, g := range []*dialGuard{newDialGuard(false, nil, 0), newDialGuard(true, []string{"0.0.0.0/0", "::/0"}, 0)} {
+		for _, ip := range []string{"168.63.129.16", "::ffff:168.63.129.16", "64:ff9b::a83f:8110", "169.254.0.23", "192.0.0.192", "fd20:ce::254"} {
+			if err := g.check("", netip.MustParseAddr(ip)); err == nil || !strings.Contains(err.Error(), "cloud metadata") {
+				t.Errorf("%s (allowed: %v): %v, want a cloud metadata refusal", ip, g.nets, err)
+			}
+		}
+	}
 	// The Control hook judges the address connect(2) gets.
 	g := newDialGuard(false, []string{"10.9.0.0/16"}, 0)
 	if err := g.control("tcp4", "127.0.0.1:80", nil); !errors.Is(err, ErrBlockedAddress) {
@@ -274,5 +284,22 @@ func TestRedirectToProxyAddressJudged(t *testing.T) {
 	}
 	if n := admin.Load(); n != 0 {
 		t.Errorf("the proxy's own page was fetched %d times", n)
+	}
+}
+
+// TestRedirectLoopSaysWhatToDo: a site that redirects in a loop (a cookie
+// wall sending every request back to itself) ended the run with "stopped
+// after 10 redirects", naming neither where it went nor what to do.
+func TestRedirectLoopSaysWhatToDo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/consent?return=/feed&api_key=s3cr3tkey99", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 1000, PerHostBurst: 1000, AllowLoopback: true}).Get(context.Background(), srv.URL+"/feed", nil)
+	if err == nil || !strings.Contains(err.Error(), "/consent") || !strings.Contains(err.Error(), "configure the final one") {
+		t.Fatalf("err %v, want one naming where the redirects went and what to do", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3tkey99") {
+		t.Errorf("err %v shows the api_key of the redirect's address", err)
 	}
 }

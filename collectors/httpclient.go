@@ -51,7 +51,11 @@ type HTTPError struct {
 	URL        string // secrets in the query are masked
 	Status     int
 	RetryAfter time.Duration // from Retry-After (or x-rate-limit-reset), 0 if none
-	Snippet    string        // start of the body, for the log
+	// RetryAfterAsked is the header that asked for a wait longer than
+	// MaxRetryAfter ("Retry-After: 31536000"), cut to RetryAfter; "" when
+	// none was cut.
+	RetryAfterAsked string
+	Snippet         string // start of the body, for the log
 }
 
 func (e *HTTPError) Error() string {
@@ -59,7 +63,10 @@ func (e *HTTPError) Error() string {
 	if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
 		msg += " (check the source's credentials)"
 	}
-	if e.RetryAfter > 0 {
+	switch {
+	case e.RetryAfter > 0 && e.RetryAfterAsked != "":
+		msg += fmt.Sprintf(" (retry after %s, the longest wait honoured: the service asked for longer, %s; if it still refuses then, check its status or quota)", e.RetryAfter, e.RetryAfterAsked)
+	case e.RetryAfter > 0:
 		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
 	}
 	if e.Snippet != "" {
@@ -306,12 +313,14 @@ func (c *HTTPClient) once(ctx context.Context, u *url.URL, r Request) (*Response
 		return nil, fmt.Errorf("%s %s: the server sent a body in Content-Encoding %q, which was not asked for and is not decoded (a misconfigured server or CDN)", r.Method, MaskURL(u.String()), snippet([]byte(ce)))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		wait, asked := RateLimitWait(resp.Header, time.Now())
 		return nil, &HTTPError{
-			Method:     r.Method,
-			URL:        MaskURL(u.String()),
-			Status:     resp.StatusCode,
-			RetryAfter: parseRetryAfter(resp.Header, time.Now()),
-			Snippet:    snippet([]byte(scrub(string(data[:min(len(data), 6*snippetMax)]), secrets))),
+			Method:          r.Method,
+			URL:             MaskURL(u.String()),
+			Status:          resp.StatusCode,
+			RetryAfter:      wait,
+			RetryAfterAsked: asked,
+			Snippet:         snippet([]byte(scrub(string(data[:min(len(data), 6*snippetMax)]), secrets))),
 		}
 	}
 	out.Body = data
@@ -436,39 +445,46 @@ func (c *HTTPClient) checkRobots(ctx context.Context, u *url.URL) error {
 	return nil
 }
 
-// parseRetryAfter reads Retry-After (seconds or HTTP date), or the
-// x-rate-limit-reset / x-ratelimit-reset epoch that some APIs send, capped
-// at MaxRetryAfter.
-func parseRetryAfter(h http.Header, now time.Time) time.Duration {
-	return min(retryAfterHeader(h, now), MaxRetryAfter)
-}
-
-func retryAfterHeader(h http.Header, now time.Time) time.Duration {
-	if d, ok := retryafter.Parse(h.Get("Retry-After"), now); ok && d > 0 {
-		return d
+// RateLimitWait reads how long a response asks to wait: Retry-After
+// (seconds or HTTP date), else the x-rate-limit-reset / x-ratelimit-reset /
+// ratelimit-reset that some APIs send (an epoch, seconds, or an ISO 8601
+// time), at most MaxRetryAfter. When the response asked for longer, asked
+// is that header as sent ("Retry-After: 31536000"), for the error to say
+// the wait was cut; else "".
+func RateLimitWait(h http.Header, now time.Time) (d time.Duration, asked string) {
+	if d, capped, ok := retryafter.ParseCapped(h.Get("Retry-After"), now); ok && d > 0 {
+		if capped {
+			asked = "Retry-After: " + ServerText(h.Get("Retry-After"))
+		}
+		return d, asked
 	}
 	// X: x-rate-limit-reset (epoch); Bluesky: RateLimit-Reset (epoch);
 	// Mastodon: X-RateLimit-Reset (ISO 8601 time).
 	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset", "Ratelimit-Reset"} {
-		if v := h.Get(k); v != "" {
-			if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v)); err == nil {
-				if d := t.Sub(now); d > 0 {
-					return d
-				}
-				continue
-			}
-			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-				if n > 1e9 { // an epoch
-					if d := time.Unix(n, 0).Sub(now); d > 0 {
-						return d
-					}
-				} else if n > 0 { // seconds until reset
-					return time.Duration(n) * time.Second
-				}
+		v := strings.TrimSpace(h.Get(k))
+		if v == "" {
+			continue
+		}
+		var d time.Duration
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			d = t.Sub(now)
+		} else if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			switch {
+			case n > 1e9: // an epoch
+				d = time.Unix(n, 0).Sub(now)
+			case n > 0: // seconds until reset
+				d = time.Duration(min(n, int64(MaxRetryAfter/time.Second)+1)) * time.Second
 			}
 		}
+		if d <= 0 {
+			continue
+		}
+		if d > MaxRetryAfter {
+			return MaxRetryAfter, k + ": " + ServerText(v)
+		}
+		return d, ""
 	}
-	return 0
+	return 0, ""
 }
 
 // snippetMax bounds the start of an error body kept for logs and the

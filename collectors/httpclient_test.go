@@ -111,7 +111,7 @@ func TestParseRetryAfterVariants(t *testing.T) {
 	for _, c := range cases {
 		h := http.Header{}
 		h.Set(c.header, c.value)
-		if got := parseRetryAfter(h, now); got != c.want {
+		if got, _ := RateLimitWait(h, now); got != c.want {
 			t.Errorf("%s: %s = %v, want %v", c.header, c.value, got, c.want)
 		}
 	}
@@ -132,7 +132,7 @@ func TestHugeRetryAfterCapped(t *testing.T) {
 	} {
 		h := http.Header{}
 		h.Set(tc.header, tc.value)
-		got := parseRetryAfter(h, now)
+		got, _ := RateLimitWait(h, now)
 		if got <= 0 || got > MaxRetryAfter {
 			t.Errorf("%s: %s = %v, want a wait in (0, %v]", tc.header, tc.value, got, MaxRetryAfter)
 		}
@@ -328,5 +328,41 @@ func TestBodyNotResentToAnotherHost(t *testing.T) {
 	}
 	if _, err := c.Get(context.Background(), srv.URL+"/login", nil); err != nil {
 		t.Fatalf("GET redirected to another host: %v", err)
+	}
+}
+
+// TestHugeRetryAfterReported: a wait asked for beyond MaxRetryAfter was
+// cut to it silently: the error said "retry after 24h0m0s" as if the
+// service had asked for a day. It says the service asked for longer, with
+// the header as sent, whichever header it was; a wait within the cap is
+// reported as it was asked.
+func TestHugeRetryAfterReported(t *testing.T) {
+	far := time.Now().AddDate(5, 0, 0)
+	for _, tc := range []struct {
+		status        int
+		header, value string
+		capped        bool
+	}{
+		{429, "Retry-After", "31536000", true},
+		{503, "Retry-After", far.UTC().Format(http.TimeFormat), true},
+		{429, "X-Rate-Limit-Reset", strconv.FormatInt(far.Unix(), 10), true},
+		{429, "X-RateLimit-Reset", far.UTC().Format(time.RFC3339), true},
+		{429, "Retry-After", "86400", false},
+		{503, "Retry-After", "120", false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(tc.header, tc.value)
+			http.Error(w, "slow down", tc.status)
+		}))
+		_, err := NewHTTPClient(mw.HTTPConfig{PerHostRPS: 100, AllowLoopback: true, RetryMax: -1}).Get(context.Background(), srv.URL, nil)
+		srv.Close()
+		d, ok := RetryAfter(err)
+		if !ok || d > MaxRetryAfter || (tc.capped && d != MaxRetryAfter) {
+			t.Errorf("%s: %s: RetryAfter = %v, %v; want at most %v", tc.header, tc.value, d, ok, MaxRetryAfter)
+		}
+		reported := strings.Contains(err.Error(), "asked for longer") && strings.Contains(err.Error(), tc.value)
+		if reported != tc.capped {
+			t.Errorf("%s: %s: error %q; want the cut reported with the value asked: %v", tc.header, tc.value, err, tc.capped)
+		}
 	}
 }

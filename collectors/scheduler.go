@@ -369,7 +369,7 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 	}
 	// Items collected before an error are kept.
 	if len(items) > 0 {
-		if err := s.Sink(ctx, src, items); err != nil {
+		if err := s.sink(ctx, log, src, items); err != nil {
 			res.Err = fmt.Errorf("storing %d items from source %s: %w", len(items), name, err)
 			s.saveState(ctx, log, saved, st, start, 0, res.Err, !errors.Is(context.Cause(held), errLockLost))
 			log.Error("source run failed", "err", res.Err)
@@ -474,6 +474,20 @@ func (s *Scheduler) collect(ctx context.Context, src *Source, cur mw.Cursor) (it
 		}
 	}()
 	return src.Collector.Collect(ctx, cur)
+}
+
+// sink hands items to the Sink, turning a panic (in scoring or the
+// writer, on one hostile item) into the run's error: the source backs off
+// and its items are collected again on its next run, while the other
+// sources go on. The stack goes to the log.
+func (s *Scheduler) sink(ctx context.Context, log *slog.Logger, src *Source, items []mw.Mention) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("storing the source's items panicked: a bug, please report it with this stack", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("scoring or storing them panicked: %v (a bug: the log holds the stack; the items are collected again on the source's next run)", r)
+		}
+	}()
+	return s.Sink(ctx, src, items)
 }
 
 // saveState records the run in memory, then in the state file, then

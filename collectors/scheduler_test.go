@@ -446,3 +446,37 @@ func TestSchedulerCapsFuturePublished(t *testing.T) {
 		}
 	}
 }
+
+// TestSinkPanicStopsOnlyItsSource: a panic while scoring or storing one
+// source's items (a scorer's bug on one hostile text) ran through the
+// scheduler's goroutine and ended the daemon, every source with it. It
+// fails that source's run, which keeps its cursor and backs off, and the
+// other sources go on.
+func TestSinkPanicStopsOnlyItsSource(t *testing.T) {
+	collector := func(id string) *fakeCollector {
+		return &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+			return []mw.Mention{{NativeID: id}}, mw.Cursor{LastID: id}, nil
+		}}
+	}
+	bad, good := src("bad", collector("b1"), time.Minute), src("good", collector("g1"), time.Minute)
+	st := NewMemStates(store.SourceState{Source: "bad", Cursor: mw.Cursor{LastID: "b0"}})
+	var stored []string
+	s := &Scheduler{Store: st, Sink: func(_ context.Context, src *Source, ms []mw.Mention) error {
+		if src.Config.Name == "bad" {
+			var scores []float32
+			_ = scores[len(ms)] // index out of range, as a scorer's bug
+		}
+		stored = append(stored, ms[0].NativeID)
+		return nil
+	}}
+	res := s.RunOnce(context.Background(), bad)
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "panicked") || !strings.Contains(res.Err.Error(), "source bad") {
+		t.Fatalf("run of the panicking source: %+v, want an error naming it and the panic", res)
+	}
+	if got := st.Saved("bad"); got.Cursor.LastID != "b0" || got.ConsecutiveErrors != 1 {
+		t.Errorf("state after the panic: %+v, want the old cursor and one error", got)
+	}
+	if res := s.RunOnce(context.Background(), good); res.Err != nil || len(stored) != 1 || stored[0] != "g1" {
+		t.Fatalf("the other source after the panic: %+v, stored %v", res, stored)
+	}
+}

@@ -157,6 +157,7 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastI
 	if !since.IsZero() {
 		from = since.Add(-ReadBack)
 	}
+	var loop collectors.PageLoop
 	for page := 1; page <= a.MaxPages; page++ {
 		u := a.BaseURL + "/" + c + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + a.AppID + "/sortby=mostrecent/json"
 		resp, err := a.env.HTTP.Get(ctx, u, nil)
@@ -166,6 +167,10 @@ func (a *AppStore) country(ctx context.Context, c string, since time.Time, lastI
 		p, err := Parse(resp.Body, c, a.AppID)
 		if err != nil {
 			return items, newest, newestID, fmt.Errorf("page %d: %w", page, err)
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			a.env.Log.Warn(collectors.PageLoopMsg, "storefront", c, "why", why)
+			break
 		}
 		reached := false
 		for _, m := range p.Items {

@@ -157,6 +157,7 @@ func (b *Bluesky) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.
 func (b *Bluesky) search(ctx context.Context, q string, since, mark, now time.Time, cur *mw.Cursor) (out []mw.Mention, newest time.Time, err error) {
 	newest = mark
 	cursor := ""
+	var loop collectors.PageLoop
 	for page := 0; page < b.MaxPages; page++ {
 		v := url.Values{}
 		v.Set("q", q)
@@ -177,6 +178,10 @@ func (b *Bluesky) search(ctx context.Context, q string, since, mark, now time.Ti
 		if err != nil {
 			return out, newest, fmt.Errorf("page %d: %w", page, err)
 		}
+		if why := loop.Repeats(p.Items); why != "" {
+			b.env.Log.Warn(collectors.PageLoopMsg, "query", q, "why", why)
+			return out, newest, nil
+		}
 		reached := false
 		for i, m := range p.Items {
 			at := p.Indexed[i]
@@ -193,6 +198,10 @@ func (b *Bluesky) search(ctx context.Context, q string, since, mark, now time.Ti
 			out = append(out, m)
 		}
 		if reached || p.Cursor == "" || p.N == 0 {
+			return out, newest, nil
+		}
+		if why := loop.Cursor(p.Cursor); why != "" {
+			b.env.Log.Warn(collectors.PageLoopMsg, "query", q, "why", why)
 			return out, newest, nil
 		}
 		cursor = p.Cursor

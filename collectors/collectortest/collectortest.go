@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,4 +346,75 @@ func (rec *Recorder) Paths() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return slices.Clone(rec.paths)
+}
+
+// WantPageLoopStop builds a source of typ from snippet, collects once from
+// cur against a service whose pages go round, and fails the test unless
+// the run ended without an error, returned want distinct items, asked for
+// at most 2 pages (requests reports how many it asked for; not max_pages
+// of the same one), and logged a warning naming the source that the
+// pages go round (collectors.PageLoop), with no advice to raise
+// max_pages.
+func WantPageLoopStop(t testing.TB, typ, snippet string, cur mw.Cursor, requests func() int, want int) {
+	t.Helper()
+	src, logs, err := BuildBrands(typ, Brands, snippet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _, err := Collect(t, src, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, m := range items {
+		ids[m.NativeID] = true
+	}
+	if len(ids) != want {
+		t.Errorf("%d distinct items (%d returned), want %d", len(ids), len(items), want)
+	}
+	if n := requests(); n > 2 {
+		t.Errorf("the run asked for %d pages, want at most 2: it followed pages that go round", n)
+	}
+	var warned bool
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "level=WARN") && strings.Contains(line, "pages go round") && strings.Contains(line, "source=test") {
+			warned = true
+		}
+		if strings.Contains(line, "raise max_pages") {
+			t.Errorf("the log advises raising max_pages for pages that go round: %s", line)
+		}
+	}
+	if !warned {
+		t.Errorf("no warning naming the source that its pages go round; logs:\n%s", logs)
+	}
+}
+
+// Paging puts h behind a server whose pages go round, for
+// WantPageLoopStop: it drops the query parameter ignore (unless ""), as a
+// server that ignores it, lets h answer, then lets edit change the JSON
+// object h answered (unless nil), given how many requests came so far.
+// requests reports that count.
+func Paging(h http.HandlerFunc, ignore string, edit func(body map[string]any, n int)) (_ http.HandlerFunc, requests func() int) {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		k := int(n.Add(1))
+		if ignore != "" {
+			q := r.URL.Query()
+			q.Del(ignore)
+			r.URL.RawQuery = q.Encode()
+		}
+		if edit == nil {
+			h(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h(rec, r)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		edit(body, k)
+		json.NewEncoder(w).Encode(body)
+	}, func() int { return int(n.Load()) }
 }

@@ -138,6 +138,7 @@ func (h *HackerNews) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, 
 // does not move it past now).
 func (h *HackerNews) search(ctx context.Context, q string, since, mark, now int64, cur *mw.Cursor) (items []mw.Mention, newest int64, err error) {
 	newest = mark
+	var loop collectors.PageLoop
 	for page := 0; page < h.MaxPages; page++ {
 		v := url.Values{}
 		v.Set("query", q)
@@ -152,6 +153,10 @@ func (h *HackerNews) search(ctx context.Context, q string, since, mark, now int6
 		ms, info, err := Parse(resp.Body)
 		if err != nil {
 			return items, newest, fmt.Errorf("page %d: %w", page, err)
+		}
+		if why := loop.Repeats(ms); why != "" {
+			h.env.Log.Warn(collectors.PageLoopMsg, "query", q, "why", why)
+			return items, newest, nil
 		}
 		for _, m := range ms {
 			if t := min(m.Published.Unix(), now); t > newest {

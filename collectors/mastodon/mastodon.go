@@ -190,11 +190,16 @@ func (m *Mastodon) read(ctx context.Context, s stream, next *mw.Cursor) ([]mw.Me
 	}
 	mark := next.Extra[s.key]
 	var out []mw.Mention
+	var loop collectors.PageLoop
 	for page := 0; page < m.MaxPages; page++ {
 		v := m.params(s, mark)
 		p, err := m.get(ctx, s, v)
 		if err != nil {
 			return out, err
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			m.env.Log.Warn(collectors.PageLoopMsg, "stream", s.key, "why", why)
+			return out, nil
 		}
 		out = append(out, p.Items...)
 		if p.MaxID != "" && CompareID(p.MaxID, mark) > 0 {
@@ -225,6 +230,7 @@ func (m *Mastodon) readSearch(ctx context.Context, s stream, next *mw.Cursor) ([
 	mark := next.Extra[s.key]
 	newest := mark
 	var out []mw.Mention
+	var loop collectors.PageLoop
 	for page := 0; page < m.MaxPages; page++ {
 		v := m.params(s, mark)
 		if page > 0 {
@@ -233,6 +239,10 @@ func (m *Mastodon) readSearch(ctx context.Context, s stream, next *mw.Cursor) ([
 		p, err := m.get(ctx, s, v)
 		if err != nil {
 			return out, err
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			m.env.Log.Warn(collectors.PageLoopMsg, "stream", s.key, "why", why)
+			break
 		}
 		out = append(out, p.Items...)
 		if CompareID(p.MaxID, newest) > 0 {

@@ -153,6 +153,7 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 	newest := since
 	var out, window []mw.Mention
 	after := ""
+	var loop collectors.PageLoop
 	for page := 0; page < r.MaxPages; page++ {
 		p, err := r.search(ctx, after)
 		if err != nil {
@@ -160,6 +161,10 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 				next.Remember(m.NativeID)
 			}
 			return out, next, fmt.Errorf("reddit: searching %q: %w", r.query, err)
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			r.env.Log.Warn(collectors.PageLoopMsg, "why", why, "after", after)
+			break
 		}
 		reached := false
 		for _, m := range p.Items {
@@ -177,6 +182,10 @@ func (r *Reddit) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.C
 			out = append(out, m)
 		}
 		if reached || p.After == "" || len(p.Items) == 0 {
+			break
+		}
+		if why := loop.Cursor(p.After); why != "" {
+			r.env.Log.Warn(collectors.PageLoopMsg, "why", why)
 			break
 		}
 		after = p.After

@@ -3,7 +3,9 @@ package reviews
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -24,12 +26,23 @@ type Page struct {
 }
 
 // UTF8 returns a page's body as UTF-8. A body that is valid UTF-8 is
-// returned as it is, whatever it declares; otherwise it is decoded by the
-// charset of contentType, then of the page's meta tags, and windows-1252
-// when neither names one (the HTML standard's default for legacy pages).
+// returned as it is, whatever it declares; otherwise it is decoded by its
+// byte-order mark, the charset of contentType, then of the page's meta
+// tags, and windows-1252 when none names one (the HTML standard's default
+// for legacy pages). When contentType says UTF-8, which such a body is
+// not (servers add charset=UTF-8 to every page), and a meta tag names
+// another charset, the meta tag's is used.
 func UTF8(body []byte, contentType string) []byte {
 	if utf8.Valid(body) {
 		return body
+	}
+	if _, params, err := mime.ParseMediaType(contentType); err == nil {
+		_, claimed := charset.Lookup(params["charset"])
+		if m := metaCharset.FindSubmatch(body[:min(len(body), 1024)]); claimed == "utf-8" && m != nil {
+			if enc, name := charset.Lookup(string(m[1])); enc != nil && name != "utf-8" {
+				contentType = "" // the meta tag decides
+			}
+		}
 	}
 	enc, _, _ := charset.DetermineEncoding(body, contentType)
 	if out, err := enc.NewDecoder().Bytes(body); err == nil {
@@ -37,6 +50,11 @@ func UTF8(body []byte, contentType string) []byte {
 	}
 	return body
 }
+
+// metaCharset finds the charset a meta tag names (<meta charset=...> or
+// http-equiv's content="text/html; charset=..."), as the HTML standard's
+// prescan reads the first 1024 bytes.
+var metaCharset = regexp.MustCompile(`(?i)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([-\w.:]+)`)
 
 // ParsePage reads the reviews of one page at pageURL (body in UTF-8: see
 // UTF8): structured data

@@ -177,6 +177,15 @@ func TestLegacyCharsetPages(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.name, got, want)
 		}
 	}
+	// Servers add charset=UTF-8 to every page: a page that is not UTF-8
+	// is read by its own declaration (was: U+FFFD for every accent).
+	if got := parseOne(t, body(`<meta charset="windows-1252">`), "text/html; charset=UTF-8"); len(got) != 1 || got[0] != want {
+		t.Errorf("latin-1 page served as UTF-8: %q, want %q", got, want)
+	}
+	cyrillic := []byte("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"><script type=\"application/ld+json\">{\"@type\":\"Review\",\"author\":\"\xc0\xed\xff\",\"reviewBody\":\"Acme \xef\xeb\xee\xf5\xee\"}</script></head></html>")
+	if got := parseOne(t, cyrillic, "text/html;charset=utf8"); len(got) != 1 || got[0] != "Аня: Acme плохо" {
+		t.Errorf("windows-1251 page served as UTF-8: %q", got)
+	}
 	// UTF-8 stays as it is, whatever the page declares.
 	utf := []byte(`<html><head><meta charset="iso-8859-1"><script type="application/ld+json">{"@type":"Review","author":"Renée","reviewBody":"Café tiède, service lent"}</script></head></html>`)
 	if got := parseOne(t, utf, "text/html; charset=iso-8859-1"); len(got) != 1 || got[0] != want {

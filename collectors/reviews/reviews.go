@@ -130,6 +130,7 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 		}
 	}()
 	visited := map[string]bool{}
+	var loop collectors.PageLoop
 	pageURL := r.URL
 	served := r.URL // where page 1 came from, after redirects
 	for page := 1; page <= r.MaxPages && pageURL != "" && len(out) < MaxPerRun; page++ {
@@ -158,6 +159,10 @@ func (r *Reviews) Collect(ctx context.Context, cur mw.Cursor) (out []mw.Mention,
 		p, err := r.ParsePage(UTF8(resp.Body, resp.Header.Get("Content-Type")), stripFragment(resp.URL), now)
 		if err != nil {
 			return out, next, fmt.Errorf("reviews: page %d %s: %w", page, collectors.MaskURL(pageURL), err)
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			r.env.Log.Warn(collectors.PageLoopMsg, "url", collectors.MaskURL(pageURL), "why", why)
+			break
 		}
 		if page == 1 && len(p.Items) == 0 && r.sel.Item != "" {
 			r.env.Log.Warn("no reviews found on the first page; if the page has reviews, its layout changed (check selectors)", "url", collectors.MaskURL(pageURL))

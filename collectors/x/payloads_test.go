@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/collectors"
 	ct "github.com/mentionwatch/mentionwatch/collectors/collectortest"
 )
 
@@ -66,4 +67,22 @@ func TestSinceIDOlderThanSevenDays(t *testing.T) {
 	if r := fake.reqs(); len(r) != 1 || strings.Contains(r[0], "since_id") {
 		t.Errorf("requests the fake served = %v, want one without since_id", r)
 	}
+}
+
+// TestRateLimitResetFarAway: x-rate-limit-remaining 0 with an
+// x-rate-limit-reset decades away asked the scheduler for a wait of
+// decades, and the error said so. The wait is cut to
+// collectors.MaxRetryAfter and the error says the service asked for
+// longer.
+func TestRateLimitResetFarAway(t *testing.T) {
+	defer func(r int64) { reset = r }(reset)
+	reset = 4102444800 // 2100-01-01
+	fake := newFake(t)
+	fake.add(21)
+	fake.remaining = 1
+	srv := ct.Serve(t, fake.ServeHTTP)
+	_, _, err := ct.Collect(t, ct.Build(t, Type, conf+"\nbase_url: "+srv.URL), mw.Cursor{})
+	ct.WantHTTPStatus(t, err, 429)
+	ct.WantRetryAfter(t, err, collectors.MaxRetryAfter)
+	ct.WantErrorContains(t, err, "asked for longer", "4102444800")
 }

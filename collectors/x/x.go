@@ -140,6 +140,7 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 		return out, next, fmt.Errorf("x: searching %q: %w", x.query, err)
 	}
 	sinceID := cur.LastID
+	var loop collectors.PageLoop
 	for page := 0; page < x.MaxPages; page++ {
 		p, hdr, err := x.search(ctx, sinceID, token)
 		if err != nil && page == 0 && sinceID != "" && sinceIDTooOld(err) {
@@ -152,6 +153,10 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 		}
 		if err != nil {
 			return fail(err)
+		}
+		if why := loop.Repeats(p.Items); why != "" {
+			x.env.Log.Warn(collectors.PageLoopMsg, "why", why)
+			break
 		}
 		if CompareID(p.NewestID, newest) > 0 {
 			newest = p.NewestID
@@ -166,6 +171,10 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 			}
 		}
 		if p.NextToken == "" {
+			break
+		}
+		if why := loop.Cursor(p.NextToken); why != "" {
+			x.env.Log.Warn(collectors.PageLoopMsg, "why", why)
 			break
 		}
 		if page+1 == x.MaxPages {
@@ -185,13 +194,12 @@ func (x *X) Collect(ctx context.Context, cur mw.Cursor) ([]mw.Mention, mw.Cursor
 // exhausted is the error for a used-up rate-limit window: a 429 that
 // carries the wait until x-rate-limit-reset.
 func (x *X) exhausted(h http.Header, kept int) error {
-	wait := time.Minute
-	if reset, err := strconv.ParseInt(h.Get("x-rate-limit-reset"), 10, 64); err == nil {
-		if d := time.Unix(reset, 0).Sub(x.env.Now()); d > 0 {
-			wait = d.Round(time.Second)
-		}
+	wait, asked := collectors.RateLimitWait(h, x.env.Now())
+	if wait <= 0 {
+		wait = time.Minute
 	}
-	return &collectors.HTTPError{Method: http.MethodGet, URL: x.BaseURL + "/2/tweets/search/recent", Status: http.StatusTooManyRequests, RetryAfter: wait,
+	return &collectors.HTTPError{Method: http.MethodGet, URL: x.BaseURL + "/2/tweets/search/recent", Status: http.StatusTooManyRequests,
+		RetryAfter: wait.Round(time.Second), RetryAfterAsked: asked,
 		Snippet: fmt.Sprintf("x-rate-limit-remaining is 0 before the last page; %d posts kept, the rest after the reset", kept)}
 }
 

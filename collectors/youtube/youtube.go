@@ -213,6 +213,7 @@ func (y *YouTube) videos(ctx context.Context) ([]target, error) {
 // skipping those in cur.Seen. n is the quota units used.
 func (y *YouTube) threads(ctx context.Context, t target, since time.Time, cur *mw.Cursor) (out []mw.Mention, n int, err error) {
 	token := ""
+	var loop collectors.PageLoop
 	for page := 0; page < y.MaxPages; page++ {
 		v := url.Values{}
 		v.Set("part", "snippet")
@@ -241,6 +242,10 @@ func (y *YouTube) threads(ctx context.Context, t target, since time.Time, cur *m
 		if err != nil {
 			return out, n, fmt.Errorf("youtube: reading comments of %s %s: %w", t.param, t.id, err)
 		}
+		if why := loop.Repeats(p.Items); why != "" {
+			y.env.Log.Warn(collectors.PageLoopMsg, t.param, t.id, "why", why)
+			return out, n, nil
+		}
 		reached := false
 		for _, m := range p.Items {
 			if m.Published.Before(since) {
@@ -253,6 +258,10 @@ func (y *YouTube) threads(ctx context.Context, t target, since time.Time, cur *m
 			out = append(out, m)
 		}
 		if reached || p.NextPageToken == "" || p.N == 0 {
+			return out, n, nil
+		}
+		if why := loop.Cursor(p.NextPageToken); why != "" {
+			y.env.Log.Warn(collectors.PageLoopMsg, t.param, t.id, "why", why)
 			return out, n, nil
 		}
 		token = p.NextPageToken
