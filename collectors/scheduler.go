@@ -338,7 +338,7 @@ func (s *Scheduler) runOnce(ctx, held context.Context, src *Source) (res RunResu
 	saved := s.state(ctx, log, src)
 	st := saved.State
 
-	items, next, cerr := s.collect(held, src, st.Cursor)
+	items, next, cerr := s.collect(held, log, src, st.Cursor)
 	undated := 0
 	for i := range items {
 		items[i].Source = name
@@ -466,11 +466,14 @@ func cut(s string, n int) string {
 	return s[:i] + ell
 }
 
-// collect calls the collector, turning a panic into an error.
-func (s *Scheduler) collect(ctx context.Context, src *Source, cur mw.Cursor) (items []mw.Mention, next mw.Cursor, err error) {
+// collect calls the collector, turning a panic into an error. The stack
+// goes to the log, as sink's does; the error, which the source's state
+// keeps and the dashboard shows, says what happened in one line.
+func (s *Scheduler) collect(ctx context.Context, log *slog.Logger, src *Source, cur mw.Cursor) (items []mw.Mention, next mw.Cursor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("collector %s panicked: %v\n%s", src.Config.Name, r, debug.Stack())
+			log.Error("the collector panicked: a bug, please report it with this stack", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("collector %s panicked: %v (a bug: the log holds the stack; the source retries on its next run)", src.Config.Name, r)
 		}
 	}()
 	return src.Collector.Collect(ctx, cur)

@@ -480,3 +480,29 @@ func TestSinkPanicStopsOnlyItsSource(t *testing.T) {
 		t.Fatalf("the other source after the panic: %+v, stored %v", res, stored)
 	}
 }
+
+// TestCollectorPanicKeepsTheStackInTheLog: a collector's panic put its
+// whole stack trace (goroutine dumps, file paths) into the error the
+// source's state keeps and the dashboard's source health shows. The stack
+// now goes to the log; the stored error is one line naming the source and
+// the panic.
+func TestCollectorPanicKeepsTheStackInTheLog(t *testing.T) {
+	boom := &fakeCollector{fn: func(int32, mw.Cursor) ([]mw.Mention, mw.Cursor, error) {
+		var m map[string]*int
+		return nil, mw.Cursor{}, fmt.Errorf("%d", *m["x"]) // nil dereference, as a parser's bug
+	}}
+	var logs strings.Builder
+	st := NewMemStates()
+	s := &Scheduler{Store: st, Log: slog.New(slog.NewTextHandler(&logs, nil)), Sink: func(context.Context, *Source, []mw.Mention) error { return nil }}
+	res := s.RunOnce(context.Background(), src("boom", boom, time.Minute))
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "collector boom panicked") {
+		t.Fatalf("run: %+v", res)
+	}
+	saved := st.Saved("boom").LastError
+	if saved == "" || strings.Contains(saved, "\n") || strings.Contains(saved, "goroutine") || strings.Contains(saved, ".go:") {
+		t.Errorf("stored error holds more than one line:\n%s", saved)
+	}
+	if !strings.Contains(logs.String(), "stack=") || !strings.Contains(logs.String(), "goroutine") {
+		t.Errorf("the log has no stack:\n%s", logs.String())
+	}
+}
