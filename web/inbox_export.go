@@ -27,7 +27,7 @@ const exportFlushRows = 2000
 // (docs/DASHBOARD.md lists them).
 var exportColumns = []string{"id", "brand", "source", "type", "published", "collected", "author", "author_reach", "url", "title", "text",
 	"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact",
-	"lang_hint", "lang_by"}
+	"lang_hint", "lang_by", "native_id", "stage_confidence"}
 
 // ExportRow is one mention in a JSON Lines export.
 type ExportRow struct {

@@ -62,6 +62,8 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	b = strconv.AppendFloat(append(b, ','), m.Impact(), 'g', -1, 64)
 	b = appendCSVCell(append(b, ','), m.LangHint)
 	b = appendCSVCell(append(b, ','), m.LangBy)
+	b = appendCSVCell(append(b, ','), m.NativeID)
+	b = strconv.AppendFloat(append(b, ','), float64(m.StageConfidence), 'g', -1, 32)
 	b = append(b, '\n')
 	c.line = b
 	_, err := c.w.Write(b)

@@ -32,7 +32,7 @@ func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
 			csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label),
 			ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";")),
 			ff(float64(m.Rating)), ff(float64(m.Reach)), strconv.FormatFloat(m.Impact(), 'g', -1, 64),
-			csvCell(m.LangHint), csvCell(m.LangBy)}
+			csvCell(m.LangHint), csvCell(m.LangBy), csvCell(m.NativeID), ff(float64(m.StageConfidence))}
 		if err := cw.Write(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -67,11 +67,12 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 	var ms []mw.Mention
 	for _, p := range pieces { // each piece alone, in every text column
 		ms = append(ms, mw.Mention{ID: p, Brand: p, Source: p, Type: p, Author: p, URL: p, Title: p, Text: p, Lang: p,
-			Label: mw.Label(p), Stage: mw.Stage(p), Aspects: []string{p}, LangHint: p, LangBy: p})
+			Label: mw.Label(p), Stage: mw.Stage(p), Aspects: []string{p}, LangHint: p, LangBy: p, NativeID: p})
 	}
 	for i := range 5000 {
 		m := mw.Mention{ID: cell(), Brand: cell(), Source: cell(), Type: cell(), Author: cell(), URL: cell(), Title: cell(), Text: cell(),
 			Lang: cell(), Label: mw.Label(cell()), Stage: mw.Stage(cell()), AuthorReach: rng.Uint32(), LangHint: cell(), LangBy: cell(),
+			NativeID: cell(), StageConfidence: rng.Float32(),
 			Published: time.Unix(rng.Int64N(4e9), 0).In(time.FixedZone("x", 3600)), Collected: time.Unix(rng.Int64N(4e9), 0),
 			Sentiment: float32(rng.NormFloat64()), Rating: float32(rng.IntN(6)), Reach: float32(rng.ExpFloat64() * 1000)}
 		for range rng.IntN(3) {
@@ -134,11 +135,35 @@ func TestExportCSVLanguageColumns(t *testing.T) {
 	recs := exportCSV(t, h, "brand=Acme&q=paket", 1)
 	old := []string{"id", "brand", "source", "type", "published", "collected", "author", "author_reach", "url", "title", "text",
 		"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact"}
-	if want := append(old, "lang_hint", "lang_by"); !slices.Equal(recs[0], want) {
+	if want := append(old, "lang_hint", "lang_by"); len(recs[0]) < len(want) || !slices.Equal(recs[0][:len(want)], want) {
 		t.Fatalf("header\n%q\nwant\n%q", recs[0], want)
 	}
-	if got := recs[1][len(old):]; !slices.Equal(got, []string{"id", "hint"}) {
+	if got := recs[1][len(old) : len(old)+2]; !slices.Equal(got, []string{"id", "hint"}) {
 		t.Errorf("lang_hint, lang_by = %q; want id, hint", got)
+	}
+}
+
+// TestExportCSVNativeIDAndStageConfidence: the CSV export carries
+// native_id and stage_confidence, as the JSON Lines export does, as its
+// last columns: every column it had before keeps its place. Before, the
+// CSV had neither, so a sheet could not match a mention to the service's
+// own post id or tell a sure stage from a guess.
+func TestExportCSVNativeIDAndStageConfidence(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	m := mention("Acme", "=native-1", "rina", -0.4, mw.Negative, mw.AMOT, 1, time.Hour)
+	m.Text, m.StageConfidence = "paket telat", 0.625
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	recs := exportCSV(t, h, "brand=Acme&q=telat", 1)
+	old := []string{"id", "brand", "source", "type", "published", "collected", "author", "author_reach", "url", "title", "text",
+		"lang", "label", "sentiment", "stage", "aspects", "rating", "reach", "impact", "lang_hint", "lang_by"}
+	if want := append(old, "native_id", "stage_confidence"); !slices.Equal(recs[0], want) {
+		t.Fatalf("header\n%q\nwant\n%q", recs[0], want)
+	}
+	// The native id is the service's text: formula-safe as every other.
+	if got := recs[1][len(old):]; !slices.Equal(got, []string{"'=native-1", "0.625"}) {
+		t.Errorf("native_id, stage_confidence = %q; want '=native-1, 0.625", got)
 	}
 }
 
