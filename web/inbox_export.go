@@ -120,7 +120,9 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	q.Limit = f.Limit
 	hd := w.Header()
 	hd.Set("Cache-Control", "no-store")
-	name := "mentions-" + h.opt.Now().UTC().Format("20060102-150405")
+	// Named by the time in the configured zone, as the page shows times,
+	// with its offset (a file name holds no colon): mentions-20260310-190000+0700.
+	name := "mentions-" + h.opt.Now().In(h.opt.Location).Format("20060102-150405-0700")
 	if format == "csv" {
 		hd.Set("Content-Type", "text/csv; charset=utf-8")
 		hd.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)

@@ -244,3 +244,25 @@ func TestExportUnsetCollectedTime(t *testing.T) {
 		}
 	}
 }
+
+// TestExportFileNameInZone: the export's file is named by the time in the
+// configured zone, with its offset, as the page and the file's own times
+// show it. Before, a team in Jakarta exporting at 19:00 got
+// mentions-20260310-120000.csv, a UTC time nothing else on the dashboard
+// shows.
+func TestExportFileNameInZone(t *testing.T) {
+	st := openStore(t)
+	h := alertHandler(t, st, nil) // Asia/Jakarta; testNow is 12:00 UTC
+	for format, ext := range map[string]string{"csv": "csv", "jsonl": "jsonl"} {
+		w := do(t, h, "GET", "/api/mentions/export?brand=Acme&format="+format, nil)
+		want := `attachment; filename="mentions-20260310-190000+0700.` + ext + `"`
+		if got := w.Header().Get("Content-Disposition"); got != want {
+			t.Errorf("%s: Content-Disposition %q; want %q", format, got, want)
+		}
+	}
+	h, _ = newTestHandler(t, mw.WebConfig{}) // no timezone: UTC, said as +0000
+	w := do(t, h, "GET", "/api/mentions/export?brand=Acme", nil)
+	if got, want := w.Header().Get("Content-Disposition"), `attachment; filename="mentions-20260310-120000+0000.csv"`; got != want {
+		t.Errorf("UTC: Content-Disposition %q; want %q", got, want)
+	}
+}
