@@ -2,12 +2,15 @@ package web
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 	"unicode"
 
@@ -86,27 +89,12 @@ const exportBufferBytes = 64 << 10
 func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), exportTimeout)
 	defer cancel()
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "csv"
-	}
-	if format != "csv" && format != "jsonl" {
-		h.fail(w, r, http.StatusBadRequest, query.Unknown("format", format, []string{"csv", "jsonl"}))
+	how, err := parseExportOptions(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	// excel=1 starts the CSV with a UTF-8 byte-order mark: Excel reads a
-	// CSV without one in the machine's legacy code page, so every accented
-	// letter and emoji of a mention shows as mojibake. Off by default, as
-	// a script reading the header would see "\ufeffid".
-	excel := r.URL.Query().Get("excel")
-	switch {
-	case excel != "" && excel != "0" && excel != "1":
-		h.fail(w, r, http.StatusBadRequest, query.Unknown("excel", excel, []string{"0", "1"}))
-		return
-	case excel == "1" && format != "csv":
-		h.fail(w, r, http.StatusBadRequest, fmt.Errorf("excel=1 is for format=csv (a byte-order mark for Excel); drop it for format=%s", format))
-		return
-	}
+	format := how.format
 	f, err := h.parseFeed(ctx, r.URL.Query(), 0, 100_000_000)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -144,10 +132,13 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		rows int
 	)
 	if format == "csv" {
-		if excel == "1" {
+		if how.excel {
 			bw.WriteString("\ufeff")
 		}
-		cw = &csvRows{w: bw, loc: h.opt.Location}
+		cw = &csvRows{w: bw, loc: h.opt.Location, comma: ','}
+		if how.semicolon {
+			cw.comma, cw.decimalComma = ';', true
+		}
 		cw.header(exportColumns)
 	} else {
 		enc = json.NewEncoder(bw) // escapes <, > and &
@@ -204,6 +195,57 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 	h.opt.Log.Error("export failed; the download was broken off", "rows_written", rows, "err", redact.Error(err))
 	bw.Flush()
 	panic(http.ErrAbortHandler)
+}
+
+// exportOptions are how an export is written.
+type exportOptions struct {
+	format string // csv or jsonl
+	// excel (excel=1) starts the CSV with a UTF-8 byte-order mark: Excel
+	// reads a CSV without one in the machine's legacy code page, so every
+	// accented letter and emoji of a mention shows as mojibake. Off by
+	// default, as a script reading the header would see "\ufeffid".
+	excel bool
+	// semicolon (sep=semicolon, with excel=1) is for Excel set to a
+	// locale whose decimal mark is a comma (Indonesian, most of Europe):
+	// it splits a line at its list separator, ';', so a comma-separated
+	// file opens in one column, and it reads -0.42 as text. Such a file
+	// has ';' between fields and decimal commas. Not a "sep=;" first
+	// line: with one, Excel ignores the byte-order mark. Never the
+	// default: Excel takes its separator from the computer's regional
+	// format, which neither timezone: nor the browser's language tells
+	// (English Windows set to Indonesian formats is common), so the
+	// inbox offers both.
+	semicolon bool
+}
+
+// parseExportOptions reads format=, excel= and sep= of an export.
+func parseExportOptions(v url.Values) (exportOptions, error) {
+	format, err1 := oneOf(v, "format", "csv", "jsonl")
+	excel, err2 := oneOf(v, "excel", "0", "1")
+	sep, err3 := oneOf(v, "sep", "comma", "semicolon")
+	if err := cmp.Or(err1, err2, err3); err != nil {
+		return exportOptions{}, err
+	}
+	switch {
+	case excel == "1" && format != "csv":
+		return exportOptions{}, fmt.Errorf("excel=1 is for format=csv (a byte-order mark for Excel); drop it for format=%s", format)
+	case sep == "semicolon" && excel != "1":
+		return exportOptions{}, fmt.Errorf("sep=semicolon is for Excel in a comma-decimal locale (it also writes decimal commas); add format=csv&excel=1")
+	}
+	return exportOptions{format: format, excel: excel == "1", semicolon: sep == "semicolon"}, nil
+}
+
+// oneOf returns v's value of name, which must be one of valid; valid[0]
+// if it has none.
+func oneOf(v url.Values, name string, valid ...string) (string, error) {
+	s := v.Get(name)
+	switch {
+	case s == "":
+		return valid[0], nil
+	case !slices.Contains(valid, s):
+		return "", query.Unknown(name, s, valid)
+	}
+	return s, nil
 }
 
 // sentWriter records whether anything was written to the response.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -12,15 +13,21 @@ import (
 )
 
 // csvRows writes mentions as the export's CSV records into a buffered
-// writer, byte for byte as encoding/csv's Writer (comma, LF line ends)
-// would write the same cells, but appending each field into one reused
-// line buffer: no []string of cells, no string per time or number.
+// writer, byte for byte as encoding/csv's Writer (Comma c.comma, LF line
+// ends) would write the same cells, but appending each field into one
+// reused line buffer: no []string of cells, no string per time or number.
 // TestCSVRowsMatchEncodingCSV holds it to encoding/csv. Not safe for
 // concurrent use: the export's handler goroutine owns it.
 type csvRows struct {
-	w    *bufio.Writer
-	loc  *time.Location // the zone times are written in (timezone:)
-	line []byte
+	w   *bufio.Writer
+	loc *time.Location // the zone times are written in (timezone:)
+	// comma separates fields: ',' or, for Excel in a locale whose
+	// decimal mark is a comma (sep=semicolon), ';'.
+	comma byte
+	// decimalComma writes numbers with a decimal comma (-0,42), which
+	// Excel in such a locale reads as numbers; -0.42 would be text.
+	decimalComma bool
+	line         []byte
 }
 
 // header writes the column names.
@@ -28,9 +35,9 @@ func (c *csvRows) header(cols []string) error {
 	c.line = c.line[:0]
 	for i, s := range cols {
 		if i > 0 {
-			c.line = append(c.line, ',')
+			c.line = append(c.line, c.comma)
 		}
-		c.line = appendCSVField(c.line, s)
+		c.line = appendCSVField(c.line, s, c.comma)
 	}
 	c.line = append(c.line, '\n')
 	_, err := c.w.Write(c.line)
@@ -40,34 +47,53 @@ func (c *csvRows) header(cols []string) error {
 // mention writes m as one record of exportColumns, every text cell made
 // formula-safe (csvCell).
 func (c *csvRows) mention(m *mw.Mention) error {
-	b := c.line[:0]
-	b = appendCSVField(b, m.ID)
-	b = appendCSVCell(append(b, ','), m.Brand)
-	b = appendCSVCell(append(b, ','), m.Source)
-	b = appendCSVCell(append(b, ','), m.Type)
-	b = c.appendTime(append(b, ','), m.Published)
-	b = c.appendTime(append(b, ','), m.Collected)
-	b = appendCSVCell(append(b, ','), m.Author)
-	b = strconv.AppendUint(append(b, ','), uint64(m.AuthorReach), 10)
-	b = appendCSVCell(append(b, ','), m.URL)
-	b = appendCSVCell(append(b, ','), m.Title)
-	b = appendCSVCell(append(b, ','), m.Text)
-	b = appendCSVField(append(b, ','), m.Lang)
-	b = appendCSVField(append(b, ','), string(m.Label))
-	b = strconv.AppendFloat(append(b, ','), float64(m.Sentiment), 'g', -1, 32)
-	b = appendCSVField(append(b, ','), string(m.Stage))
-	b = appendCSVCell(append(b, ','), strings.Join(m.Aspects, ";"))
-	b = strconv.AppendFloat(append(b, ','), float64(m.Rating), 'g', -1, 32)
-	b = strconv.AppendFloat(append(b, ','), float64(m.Reach), 'g', -1, 32)
-	b = strconv.AppendFloat(append(b, ','), m.Impact(), 'g', -1, 64)
-	b = appendCSVCell(append(b, ','), m.LangHint)
-	b = appendCSVCell(append(b, ','), m.LangBy)
-	b = appendCSVCell(append(b, ','), m.NativeID)
-	b = strconv.AppendFloat(append(b, ','), float64(m.StageConfidence), 'g', -1, 32)
+	b, sep := c.line[:0], c.comma
+	b = appendCSVField(b, m.ID, sep)
+	b = c.cell(append(b, sep), m.Brand)
+	b = c.cell(append(b, sep), m.Source)
+	b = c.cell(append(b, sep), m.Type)
+	b = c.appendTime(append(b, sep), m.Published)
+	b = c.appendTime(append(b, sep), m.Collected)
+	b = c.cell(append(b, sep), m.Author)
+	b = strconv.AppendUint(append(b, sep), uint64(m.AuthorReach), 10)
+	b = c.cell(append(b, sep), m.URL)
+	b = c.cell(append(b, sep), m.Title)
+	b = c.cell(append(b, sep), m.Text)
+	b = appendCSVField(append(b, sep), m.Lang, sep)
+	b = appendCSVField(append(b, sep), string(m.Label), sep)
+	b = c.float(append(b, sep), float64(m.Sentiment), 32)
+	b = appendCSVField(append(b, sep), string(m.Stage), sep)
+	b = c.cell(append(b, sep), strings.Join(m.Aspects, ";"))
+	b = c.float(append(b, sep), float64(m.Rating), 32)
+	b = c.float(append(b, sep), float64(m.Reach), 32)
+	b = c.float(append(b, sep), m.Impact(), 64)
+	b = c.cell(append(b, sep), m.LangHint)
+	b = c.cell(append(b, sep), m.LangBy)
+	b = c.cell(append(b, sep), m.NativeID)
+	b = c.float(append(b, sep), float64(m.StageConfidence), 32)
 	b = append(b, '\n')
 	c.line = b
 	_, err := c.w.Write(b)
 	return err
+}
+
+// cell appends csvCell(s) as a CSV field.
+func (c *csvRows) cell(b []byte, s string) []byte {
+	return appendCSVCell(b, s, c.comma)
+}
+
+// float appends v in its shortest form for bits (32 or 64), with a
+// decimal comma if c.decimalComma. Never quoted: it holds no comma when
+// the separator is one.
+func (c *csvRows) float(b []byte, v float64, bits int) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, v, 'g', -1, bits)
+	if c.decimalComma {
+		if i := bytes.IndexByte(b[n:], '.'); i >= 0 {
+			b[n+i] = ','
+		}
+	}
+	return b
 }
 
 // appendTime appends t in RFC 3339 with c.loc's offset, or nothing for a
@@ -79,20 +105,20 @@ func (c *csvRows) appendTime(b []byte, t time.Time) []byte {
 	return t.In(c.loc).AppendFormat(b, time.RFC3339)
 }
 
-// appendCSVCell appends csvCell(s) as a CSV field.
-func appendCSVCell(b []byte, s string) []byte {
+// appendCSVCell appends csvCell(s) as a CSV field separated by comma.
+func appendCSVCell(b []byte, s string, comma byte) []byte {
 	if formulaStart(s) {
 		// The apostrophe goes first, so s's own leading character no
 		// longer decides quoting: as encoding/csv does for "'" + s.
-		return appendCSVField(b, "'"+s)
+		return appendCSVField(b, "'"+s, comma)
 	}
-	return appendCSVField(b, s)
+	return appendCSVField(b, s, comma)
 }
 
 // appendCSVField appends s quoted as encoding/csv.Writer quotes a field
-// with Comma ',' and UseCRLF false.
-func appendCSVField(b []byte, s string) []byte {
-	if !csvNeedsQuotes(s) {
+// with Comma comma and UseCRLF false.
+func appendCSVField(b []byte, s string, comma byte) []byte {
+	if !csvNeedsQuotes(s, comma) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
@@ -109,8 +135,8 @@ func appendCSVField(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for Comma ','.
-func csvNeedsQuotes(s string) bool {
+// csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for Comma comma.
+func csvNeedsQuotes(s string, comma byte) bool {
 	if s == "" {
 		return false
 	}
@@ -119,7 +145,7 @@ func csvNeedsQuotes(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '\n', '\r', '"', ',':
+		case '\n', '\r', '"', comma:
 			return true
 		}
 	}

@@ -18,20 +18,29 @@ import (
 )
 
 // referenceCSV writes ms the way the export did before csvRows: the cells
-// made formula-safe with csvCell, then encoding/csv.
-func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location) []byte {
+// made formula-safe with csvCell, then encoding/csv with Comma comma, and
+// decimal commas in numbers if comma is ';' (sep=semicolon).
+func referenceCSV(t *testing.T, ms []mw.Mention, loc *time.Location, comma rune) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
+	cw.Comma = comma
 	cw.Write(exportColumns)
-	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 32) }
+	fb := func(v float64, bits int) string {
+		s := strconv.FormatFloat(v, 'g', -1, bits)
+		if comma == ';' {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	}
+	ff := func(v float64) string { return fb(v, 32) }
 	for _, m := range ms {
 		rec := []string{m.ID, csvCell(m.Brand), csvCell(m.Source), csvCell(m.Type),
 			refTime(m.Published, loc), refTime(m.Collected, loc),
 			csvCell(m.Author), strconv.FormatUint(uint64(m.AuthorReach), 10), csvCell(m.URL),
 			csvCell(m.Title), csvCell(m.Text), m.Lang, string(m.Label),
 			ff(float64(m.Sentiment)), string(m.Stage), csvCell(strings.Join(m.Aspects, ";")),
-			ff(float64(m.Rating)), ff(float64(m.Reach)), strconv.FormatFloat(m.Impact(), 'g', -1, 64),
+			ff(float64(m.Rating)), ff(float64(m.Reach)), fb(m.Impact(), 64),
 			csvCell(m.LangHint), csvCell(m.LangBy), csvCell(m.NativeID), ff(float64(m.StageConfidence))}
 		if err := cw.Write(rec); err != nil {
 			t.Fatal(err)
@@ -51,9 +60,17 @@ func refTime(t time.Time, loc *time.Location) string {
 
 // TestCSVRowsMatchEncodingCSV: the export's CSV writer gives the same
 // bytes as csvCell + encoding/csv, for cells built from the characters
-// that decide quoting and formula escaping (quotes, commas, CR, LF, tabs,
-// leading spaces and Unicode spaces, = + - @, `\.`, multi-byte runes).
+// that decide quoting and formula escaping (quotes, commas, semicolons,
+// CR, LF, tabs, leading spaces and Unicode spaces, = + - @, `\.`,
+// multi-byte runes), with commas and, as sep=semicolon writes it, with
+// semicolons and decimal commas.
 func TestCSVRowsMatchEncodingCSV(t *testing.T) {
+	for _, comma := range []rune{',', ';'} {
+		t.Run(string(comma), func(t *testing.T) { csvRowsMatchEncodingCSV(t, comma) })
+	}
+}
+
+func csvRowsMatchEncodingCSV(t *testing.T, comma rune) {
 	pieces := []string{"", "a", "parcel", `"`, `""`, ",", "\n", "\r", "\r\n", "\t", " ", "\u00a0", "\u3000", "=", "+", "-", "@",
 		"'", `\.`, `\`, ".", ";", "é", "日本", "=HYPERLINK(\"http://evil\")", "\xff", "0", "1e9"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -86,7 +103,7 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 	var buf bytes.Buffer
 	bw := bufio.NewWriterSize(&buf, 512) // small, so rows span flushes
 	loc := time.FixedZone("WIB", 7*3600)
-	c := &csvRows{w: bw, loc: loc}
+	c := &csvRows{w: bw, loc: loc, comma: byte(comma), decimalComma: comma == ';'}
 	if err := c.header(exportColumns); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +113,7 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 		}
 	}
 	bw.Flush()
-	want := referenceCSV(t, ms, loc)
+	want := referenceCSV(t, ms, loc, comma)
 	if !bytes.Equal(buf.Bytes(), want) {
 		got, wantLines := strings.Split(buf.String(), "\n"), strings.Split(string(want), "\n")
 		for i := range min(len(got), len(wantLines)) {
@@ -107,7 +124,9 @@ func TestCSVRowsMatchEncodingCSV(t *testing.T) {
 		t.Fatalf("output differs: %d bytes, want %d", buf.Len(), len(want))
 	}
 	// And it reads back: every text cell as stored or behind an apostrophe.
-	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	rd := csv.NewReader(bytes.NewReader(buf.Bytes()))
+	rd.Comma = comma
+	recs, err := rd.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +283,56 @@ func TestExportFileNameInZone(t *testing.T) {
 	w := do(t, h, "GET", "/api/mentions/export?brand=Acme", nil)
 	if got, want := w.Header().Get("Content-Disposition"), `attachment; filename="mentions-20260310-120000+0000.csv"`; got != want {
 		t.Errorf("UTC: Content-Disposition %q; want %q", got, want)
+	}
+}
+
+// TestExportForExcelSemicolon: excel=1&sep=semicolon writes the CSV that
+// Excel set to a comma-decimal locale (Indonesian id-ID, most of Europe)
+// opens in columns: ';' between fields and decimal commas in numbers, with
+// the UTF-8 byte-order mark and the formula guard kept, and no "sep=;"
+// line (with one, Excel ignores the mark). The inbox links it. Before,
+// such an Excel put each line of the CSV for Excel in one column and read
+// -0.42 as text.
+func TestExportForExcelSemicolon(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	m := mention("Acme", "semi", "rina", -0.42, mw.Negative, mw.AMOT, 2.5, time.Hour, "delivery", "price")
+	m.Text, m.Title, m.Rating = "=1+1; paket telat, lagi", "-2+3", 1.5
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	w := do(t, h, "GET", "/api/mentions/export?format=csv&excel=1&sep=semicolon&brand=Acme&q=telat", nil)
+	body, ok := strings.CutPrefix(w.Body.String(), "\ufeff")
+	if w.Code != http.StatusOK || !ok || !strings.HasPrefix(body, "id;brand;") {
+		t.Fatalf("sep=semicolon: %d %q; want a byte-order mark, then id;brand;", w.Code, w.Body.String()[:min(30, w.Body.Len())])
+	}
+	rd := csv.NewReader(strings.NewReader(body))
+	rd.Comma = ';'
+	recs, err := rd.ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, %v:\n%s", len(recs), err, body)
+	}
+	if !slices.Equal(recs[0], exportColumns) {
+		t.Fatalf("header %q; want %q", recs[0], exportColumns)
+	}
+	col := map[string]string{}
+	for i, name := range recs[0] {
+		col[name] = recs[1][i]
+	}
+	want := map[string]string{"text": "'=1+1; paket telat, lagi", "title": "'-2+3", "aspects": "delivery;price",
+		"sentiment": "-0,42", "rating": "1,5", "reach": "2,5", "stage_confidence": "0,8", "impact": strings.Replace(strconv.FormatFloat(m.Impact(), 'g', -1, 64), ".", ",", 1),
+		"published": "2026-03-10T11:00:00Z", "author_reach": "0"}
+	for name, v := range want {
+		if col[name] != v {
+			t.Errorf("%s = %q; want %q", name, col[name], v)
+		}
+	}
+	for _, bad := range []string{"format=csv&sep=semicolon", "format=csv&excel=0&sep=semicolon", "format=jsonl&sep=semicolon", "format=csv&excel=1&sep=tab"} {
+		if w := do(t, h, "GET", "/api/mentions/export?"+bad, nil); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "sep") {
+			t.Errorf("%s: %d %s; want a 400 naming sep", bad, w.Code, w.Body.String())
+		}
+	}
+	w = do(t, h, "GET", "/mentions?brand=Acme", nil)
+	if !strings.Contains(w.Body.String(), `id="export-excel-semicolon"`) || !strings.Contains(w.Body.String(), "excel=1&amp;format=csv&amp;sep=semicolon") {
+		t.Errorf("the inbox does not link the CSV for Excel with semicolons:\n%s", w.Body.String())
 	}
 }

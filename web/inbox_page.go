@@ -29,7 +29,10 @@ type inboxData struct {
 	Error       string
 	ExportCSV   template.URL
 	ExportExcel template.URL // the CSV with a byte-order mark, for Excel
-	ExportJL    template.URL
+	// ExportExcelSemicolon is that CSV with ';' and decimal commas, for
+	// Excel in a comma-decimal locale (Indonesian, most of Europe).
+	ExportExcelSemicolon template.URL
+	ExportJL             template.URL
 }
 
 // serveInbox renders GET /mentions: filters, search, the page of rows with
@@ -96,6 +99,9 @@ func (h *Handler) serveInbox(w http.ResponseWriter, r *http.Request) {
 	d.ExportCSV = template.URL("/api/mentions/export?" + exp.Encode())
 	exp.Set("excel", "1")
 	d.ExportExcel = template.URL("/api/mentions/export?" + exp.Encode())
+	exp.Set("sep", "semicolon")
+	d.ExportExcelSemicolon = template.URL("/api/mentions/export?" + exp.Encode())
+	exp.Del("sep")
 	exp.Del("excel")
 	exp.Set("format", "jsonl")
 	d.ExportJL = template.URL("/api/mentions/export?" + exp.Encode())
