@@ -135,7 +135,7 @@ func (h *Handler) apiExport(w http.ResponseWriter, r *http.Request) {
 		if how.excel {
 			bw.WriteString("\ufeff")
 		}
-		cw = &csvRows{w: bw, loc: h.opt.Location, comma: ','}
+		cw = &csvRows{w: bw, loc: h.opt.Location, comma: ',', excel: how.excel}
 		if how.semicolon {
 			cw.comma, cw.decimalComma = ';', true
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
@@ -27,7 +28,9 @@ type csvRows struct {
 	// decimalComma writes numbers with a decimal comma (-0,42), which
 	// Excel in such a locale reads as numbers; -0.42 would be text.
 	decimalComma bool
-	line         []byte
+	// excel cuts text cells to what an Excel cell holds (excelCut).
+	excel bool
+	line  []byte
 }
 
 // header writes the column names.
@@ -77,9 +80,53 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	return err
 }
 
-// cell appends csvCell(s) as a CSV field.
+// cell appends csvCell(s) as a CSV field, cut to fit an Excel cell if
+// c.excel.
 func (c *csvRows) cell(b []byte, s string) []byte {
+	if c.excel && len(s) >= excelMaxCell { // fewer bytes fit: UTF-16 units <= bytes
+		if formulaStart(s) {
+			return appendCSVField(b, "'"+excelCut(s, excelMaxCell-1), c.comma)
+		}
+		return appendCSVField(b, excelCut(s, excelMaxCell), c.comma)
+	}
 	return appendCSVCell(b, s, c.comma)
+}
+
+// excelMaxCell is the most characters (UTF-16 code units: an emoji
+// counts two) an Excel cell holds. Opening a CSV with a longer cell,
+// Excel carries the rest into the rows below, so the sheet's rows no
+// longer line up with mentions; a mention's text may be 64 KiB
+// (collectors.MaxTextBytes).
+const excelMaxCell = 32767
+
+// excelCutMark ends a text cut to fit an Excel cell.
+const excelCutMark = "… [cut at Excel's 32,767 characters a cell; the plain CSV and JSON Lines exports hold the whole text]"
+
+// excelCut returns s if it is at most n UTF-16 code units long, else its
+// longest prefix that ends on a character boundary and fits in n with
+// excelCutMark after it.
+func excelCut(s string, n int) string {
+	units, end := 0, -1
+	room := n - utf16Len(excelCutMark)
+	for i, r := range s {
+		if units <= room {
+			end = i // s[:i] fits with the mark
+		}
+		units += utf16.RuneLen(r)
+		if units > n {
+			return s[:end] + excelCutMark
+		}
+	}
+	return s
+}
+
+// utf16Len is how many UTF-16 code units s is.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 // float appends v in its shortest form for bits (32 or 64), with a

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	mw "github.com/mentionwatch/mentionwatch"
 )
@@ -103,7 +104,7 @@ func csvRowsMatchEncodingCSV(t *testing.T, comma rune) {
 	var buf bytes.Buffer
 	bw := bufio.NewWriterSize(&buf, 512) // small, so rows span flushes
 	loc := time.FixedZone("WIB", 7*3600)
-	c := &csvRows{w: bw, loc: loc, comma: byte(comma), decimalComma: comma == ';'}
+	c := &csvRows{w: bw, loc: loc, comma: byte(comma), decimalComma: comma == ';', excel: comma == ';'} // cells too short to cut
 	if err := c.header(exportColumns); err != nil {
 		t.Fatal(err)
 	}
@@ -334,5 +335,77 @@ func TestExportForExcelSemicolon(t *testing.T) {
 	w = do(t, h, "GET", "/mentions?brand=Acme", nil)
 	if !strings.Contains(w.Body.String(), `id="export-excel-semicolon"`) || !strings.Contains(w.Body.String(), "excel=1&amp;format=csv&amp;sep=semicolon") {
 		t.Errorf("the inbox does not link the CSV for Excel with semicolons:\n%s", w.Body.String())
+	}
+}
+
+// TestExportForExcelCutsLongText: the CSVs for Excel (excel=1, with or
+// without sep=semicolon) cut a text longer than an Excel cell holds
+// (32,767 UTF-16 code units, an emoji counting two) on a character
+// boundary, ending it with a visible mark, and keep the formula guard;
+// the plain CSV keeps every text whole. Before, a 64 KiB text went out
+// whole, and Excel carried what its cell could not hold into the rows
+// below.
+func TestExportForExcelCutsLongText(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	texts := map[string]string{ // by native id
+		"fits":    strings.Repeat("a", excelMaxCell),
+		"guarded": "=" + strings.Repeat("a", excelMaxCell-2), // with the apostrophe, just fits
+		"long":    strings.Repeat("paket telat lagi, ", 3640),
+		"formula": "=HYPERLINK(\"http://evil\")" + strings.Repeat("b", 40000),
+		"emoji":   strings.Repeat("😡", 16384), // 64 KiB, 16,384 runes, 32,768 UTF-16 units
+		"accents": strings.Repeat("é", 32768),
+	}
+	var ms []mw.Mention
+	for id, text := range texts {
+		m := mention("Acme", id, "rina", -0.4, mw.Negative, mw.AMOT, 1, time.Hour)
+		m.Title, m.Text = "longtext", text
+		ms = append(ms, m)
+	}
+	if err := st.InsertMentions(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	byNative := func(params string, comma rune) map[string]string {
+		t.Helper()
+		w := do(t, h, "GET", "/api/mentions/export?brand=Acme&q=longtext&format=csv&"+params, nil)
+		rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(w.Body.String(), "\ufeff")))
+		rd.Comma = comma
+		recs, err := rd.ReadAll()
+		if w.Code != http.StatusOK || err != nil || len(recs) != len(texts)+1 {
+			t.Fatalf("%s: %d, %d records (want %d), %v", params, w.Code, len(recs), len(texts)+1, err)
+		}
+		got := map[string]string{}
+		for _, rec := range recs[1:] {
+			got[rec[21]] = rec[10] // native_id: text
+		}
+		return got
+	}
+	for _, v := range []struct {
+		params string
+		comma  rune
+	}{{"excel=1", ','}, {"excel=1&sep=semicolon", ';'}} {
+		for id, cell := range byNative(v.params, v.comma) {
+			text := texts[id]
+			want := csvCell(text)
+			if n := utf16Len(want); n <= excelMaxCell {
+				if cell != want {
+					t.Errorf("%s %s: a text of %d units that fits was changed", v.params, id, n)
+				}
+				continue
+			}
+			body, cut := strings.CutSuffix(cell, excelCutMark)
+			switch {
+			case utf16Len(cell) > excelMaxCell:
+				t.Errorf("%s %s: a cell of %d UTF-16 units; Excel holds %d", v.params, id, utf16Len(cell), excelMaxCell)
+			case !cut || !utf8.ValidString(cell):
+				t.Errorf("%s %s: cut without the mark or inside a character: ...%q", v.params, id, cell[max(0, len(cell)-150):])
+			case !strings.HasPrefix(want, body) || utf16Len(cell) < excelMaxCell-1:
+				t.Errorf("%s %s: the cell is not the longest start of %.20q that fits (%d units)", v.params, id, want, utf16Len(cell))
+			}
+		}
+	}
+	for id, cell := range byNative("", ',') {
+		if cell != csvCell(texts[id]) {
+			t.Errorf("plain CSV %s: the text was changed (%d bytes of %d)", id, len(cell), len(csvCell(texts[id])))
+		}
 	}
 }
