@@ -80,16 +80,37 @@ func (c *csvRows) mention(m *mw.Mention) error {
 	return err
 }
 
-// cell appends csvCell(s) as a CSV field, cut to fit an Excel cell if
-// c.excel.
+// cell appends csvCell(s) as a CSV field; if c.excel, cut to fit an
+// Excel cell, and digits Excel would change as a number behind an
+// apostrophe (excelMangles).
 func (c *csvRows) cell(b []byte, s string) []byte {
-	if c.excel && len(s) >= excelMaxCell { // fewer bytes fit: UTF-16 units <= bytes
+	switch {
+	case !c.excel:
+	case len(s) >= excelMaxCell: // fewer bytes fit: UTF-16 units <= bytes
 		if formulaStart(s) {
 			return appendCSVField(b, "'"+excelCut(s, excelMaxCell-1), c.comma)
 		}
 		return appendCSVField(b, excelCut(s, excelMaxCell), c.comma)
+	case excelMangles(s):
+		return appendCSVField(b, "'"+s, c.comma)
 	}
 	return appendCSVCell(b, s, c.comma)
+}
+
+// excelMangles reports whether s is digits that Excel, reading them as a
+// number, would change: more than 15 (it keeps 15 significant digits, so
+// an X or Mastodon post id of 18 or 19 loses its last ones) or with a
+// leading zero (08123456789 would lose it).
+func excelMangles(s string) bool {
+	if len(s) < 2 || len(s) <= 15 && s[0] != '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // excelMaxCell is the most characters (UTF-16 code units: an emoji

@@ -104,7 +104,7 @@ func csvRowsMatchEncodingCSV(t *testing.T, comma rune) {
 	var buf bytes.Buffer
 	bw := bufio.NewWriterSize(&buf, 512) // small, so rows span flushes
 	loc := time.FixedZone("WIB", 7*3600)
-	c := &csvRows{w: bw, loc: loc, comma: byte(comma), decimalComma: comma == ';', excel: comma == ';'} // cells too short to cut
+	c := &csvRows{w: bw, loc: loc, comma: byte(comma), decimalComma: comma == ';'}
 	if err := c.header(exportColumns); err != nil {
 		t.Fatal(err)
 	}
@@ -406,6 +406,39 @@ func TestExportForExcelCutsLongText(t *testing.T) {
 	for id, cell := range byNative("", ',') {
 		if cell != csvCell(texts[id]) {
 			t.Errorf("plain CSV %s: the text was changed (%d bytes of %d)", id, len(cell), len(csvCell(texts[id])))
+		}
+	}
+}
+
+// TestExportForExcelKeepsLongDigits: in the CSVs for Excel, a text cell of
+// only digits that Excel would change as a number, more than 15 of them
+// (an X or Mastodon post id in native_id) or with a leading zero (a phone
+// number as an author), goes behind an apostrophe, as a formula does, so
+// Excel keeps it as text; the plain CSV keeps it as it is. Before, Excel
+// read 1867543219876543210 as 1.86754321987654E+18 and kept
+// 1867543219876540000.
+func TestExportForExcelKeepsLongDigits(t *testing.T) {
+	h, st := newTestHandler(t, mw.WebConfig{})
+	m := mention("Acme", "1867543219876543210", "08123456789", -0.4, mw.Negative, mw.AMOT, 1, time.Hour)
+	m.Title, m.Text = "digits", "123456789012345" // 15 digits: Excel keeps them
+	if err := st.InsertMentions(context.Background(), []mw.Mention{m}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		params string
+		comma  rune
+		quote  string
+	}{{"excel=1", ',', "'"}, {"excel=1&sep=semicolon", ';', "'"}, {"excel=0", ',', ""}} {
+		w := do(t, h, "GET", "/api/mentions/export?brand=Acme&q=digits&format=csv&"+v.params, nil)
+		rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(w.Body.String(), "\ufeff")))
+		rd.Comma = v.comma
+		recs, err := rd.ReadAll()
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("%s: %d records, %v", v.params, len(recs), err)
+		}
+		got := []string{recs[1][21], recs[1][6], recs[1][10]} // native_id, author, text
+		if want := []string{v.quote + m.NativeID, v.quote + m.Author, m.Text}; !slices.Equal(got, want) {
+			t.Errorf("%s: native_id, author, text = %q; want %q", v.params, got, want)
 		}
 	}
 }
