@@ -442,9 +442,13 @@ type Alert struct {
 	MentionIDs []string          `json:"mention_ids"`
 	Breakdown  map[string]uint64 `json:"breakdown,omitempty"`
 	Notified   int               `json:"notify_count"`
-	AckedAt    *time.Time        `json:"acked_at,omitempty"`
-	AckedBy    string            `json:"acked_by,omitempty"`
-	Silenced   bool              `json:"silenced"` // an active silence matches it
+	// EpisodeTotal is a resolved spike's negative mentions over its
+	// episode (every scope of the brand, first bucket to end); absent
+	// otherwise, as in the webhook.
+	EpisodeTotal float64    `json:"episode_total,omitempty"`
+	AckedAt      *time.Time `json:"acked_at,omitempty"`
+	AckedBy      string     `json:"acked_by,omitempty"`
+	Silenced     bool       `json:"silenced"` // an active silence matches it
 
 	// In words (alerts_page.go): the headline, why it fired (the baseline
 	// as "40 negative in 5 min; usually 0–2", or a critical reason), and a
@@ -473,7 +477,7 @@ func alertView(a mw.Alert, loc *time.Location) Alert {
 	in := func(t time.Time) time.Time { return t.In(loc) }
 	return Alert{ID: a.ID, Brand: a.Brand, Kind: a.Kind, Scope: a.Scope, State: a.State, StartedAt: in(a.StartedAt), UpdatedAt: in(a.UpdatedAt),
 		ResolvedAt: timePtr(in(a.ResolvedAt)), Count: a.Count, Baseline: a.Baseline, Factor: a.Factor, NegShare: a.NegShare, Summary: a.Summary,
-		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, AckedAt: timePtr(in(a.AckedAt)), AckedBy: a.AckedBy}
+		MentionIDs: ids, Breakdown: a.Breakdown, Notified: a.NotifyCount, EpisodeTotal: a.EpisodeTotal, AckedAt: timePtr(in(a.AckedAt)), AckedBy: a.AckedBy}
 }
 
 // Silence is an active silence as the API shows it.
