@@ -15,6 +15,7 @@ type Content struct {
 	Headline string     // Headline(a)
 	Why      string     // Why(a, bucket)
 	When     string     // "Since Wed Dec 2 10:03 WIB", or the resolved episode
+	Acked    string     // "Acknowledged by dana at Wed Dec 2 10:20 WIB" (AckedWords) while it fires; "" when nobody has
 	Resolved bool       // the alert has resolved: channels that colour the headline show it as good news
 	Evidence []Evidence // near-copies grouped, the most impactful first; at most MaxEvidence
 	More     int        // further groups left out
@@ -50,6 +51,7 @@ func ContentOf(p Presentation, n Notification) Content {
 		c.When = closedWords(a, loc)
 	} else {
 		c.When = "Since " + timeWords(a.StartedAt, loc)
+		c.Acked = AckedWords(a, loc)
 	}
 	for i, g := range GroupSimilar(n.Top) {
 		if i >= MaxEvidence {
@@ -68,6 +70,9 @@ func ContentOf(p Presentation, n Notification) Content {
 // that show text as is.
 func (c Content) PlainText() string {
 	lines := []string{c.Headline, c.Why, c.When}
+	if c.Acked != "" {
+		lines = append(lines, c.Acked)
+	}
 	for _, e := range c.Evidence {
 		lines = append(lines, "", "• "+e.Line())
 		if e.URL != "" {

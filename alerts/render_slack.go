@@ -102,6 +102,9 @@ func factsSection(n Notification) slack.Block {
 		}
 		s.add("*Since:* " + timeWords(a.StartedAt, loc))
 	}
+	if ack := AckedWords(a, loc); ack != "" && a.State != mw.Resolved {
+		s.add("*Acknowledged:* " + escClip(strings.TrimPrefix(ack, "Acknowledged "), reasonLabel, true))
+	}
 	if bd := breakdownLine(a.Breakdown); bd != "" {
 		s.add("*Breakdown:* " + bd)
 	}
@@ -229,7 +232,7 @@ func historySections(n Notification) []slack.Block {
 
 func footer(n Notification) slack.Block {
 	parts := []string{"mentionwatch alert " + escClip(n.Alert.ID, 80, true)}
-	links := !n.Links.Expires.IsZero() && n.Links.Ack != ""
+	links := !n.Links.Expires.IsZero() && (n.Links.Ack != "" || n.Links.Silence != "")
 	// The offsets of the times shown, in order: two across a change of
 	// daylight saving time.
 	zone := n.Location.String()

@@ -168,6 +168,20 @@ func clockWords(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("15:04 MST")
 }
 
+// AckedWords says who acknowledged a and when, in loc: "Acknowledged by
+// dana at Wed Dec 2 10:20 WIB"; "" when nobody has. The name is the
+// operator's, shown as one line (clip).
+func AckedWords(a mw.Alert, loc *time.Location) string {
+	if a.AckedAt.IsZero() {
+		return ""
+	}
+	by := ""
+	if a.AckedBy != "" {
+		by = " by " + clip(a.AckedBy, 80)
+	}
+	return "Acknowledged" + by + " at " + timeWords(a.AckedAt, loc)
+}
+
 // EpisodeWords is a resolved alert's episode: "Mon May 4 08:20 WIB →
 // 09:35 WIB (1 h 15 min, 47 negative mentions)", the count for a spike
 // whose total is known (Alert.EpisodeTotal).

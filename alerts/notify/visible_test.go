@@ -8,7 +8,9 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
+	"github.com/mentionwatch/mentionwatch/alerts/notify/email"
 )
 
 // An author is untrusted, and a critical alert's reason quotes it: in no
@@ -63,5 +65,74 @@ func TestSampleSaysTestInEveryChannel(t *testing.T) {
 		if all := strings.Join(jsonStrings(t, c.bodies[name]), "\n"); !strings.Contains(all, want) {
 			t.Errorf("%s: no %q in\n%s", name, want, all)
 		}
+	}
+}
+
+// TestAcknowledgedShownInEveryChannel: a "Still firing" repeat of an alert
+// somebody acknowledged says who and when, in the configured zone, and no
+// channel offers Acknowledge again (before: only Slack hid its button, and
+// no message said it was acknowledged). Silence is still offered.
+func TestAcknowledgedShownInEveryChannel(t *testing.T) {
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := actionlink.New([]byte("notify-test-link-key-0123456789"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	p := alerts.Presentation{Location: jakarta, Links: signer, Now: func() time.Time { return at }}
+	c := &capture{bodies: map[string][]byte{}}
+	ns := c.channelsWith(t, "    parameters: [headline, why, evidence, link]\n", notify.Options{Context: t.Context(), Presentation: p})
+	n := notify.Sample(at, "https://dash.example/")
+	n.Alert.NotifyCount = 1 // a repeat
+	n.Alert.AckedAt, n.Alert.AckedBy = at.Add(20*time.Minute), "dana"
+	for _, ch := range ns {
+		if err := ch.Send(t.Context(), n); err != nil {
+			t.Fatalf("%s: %v", ch.Name(), err)
+		}
+	}
+	const want = "by dana at Wed Dec 2 10:20 WIB"
+	check := func(name, all string) {
+		t.Helper()
+		if !strings.Contains(all, want) {
+			t.Errorf("%s: no %q in\n%s", name, want, all)
+		}
+		if strings.Contains(all, "/a/ack?") || strings.Contains(all, "/a/ack\\u0026") {
+			t.Errorf("%s: offers Acknowledge again:\n%s", name, all)
+		}
+		if name != "alertmanager" && !strings.Contains(all, "/a/silence?") { // Alertmanager has its own silences
+			t.Errorf("%s: no Silence link:\n%s", name, all)
+		}
+	}
+	for _, name := range []string{"slack", "telegram", "teams", "alertmanager"} {
+		check(name, strings.Join(jsonStrings(t, c.bodies[name]), "\n"))
+	}
+	// WhatsApp's template takes the dashboard link only; the headline says it.
+	if wa := strings.Join(jsonStrings(t, c.bodies["whatsapp"]), "\n"); !strings.Contains(wa, want) {
+		t.Errorf("whatsapp: no %q in\n%s", want, wa)
+	}
+	content := alerts.ContentOf(p, n)
+	html, err := email.HTML(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("email HTML", html)
+	if !strings.Contains(content.PlainText(), want) {
+		t.Errorf("email text: no %q in\n%s", want, content.PlainText())
+	}
+	hook, err := alerts.NewWebhook(mw.WebhookConfig{URL: mw.Secret(c.serve(t, "webhook", ""))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook.Presentation = p
+	if err := hook.Send(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	wh := c.bodies["webhook"]
+	check("webhook", strings.Join(jsonStrings(t, wh), "\n"))
+	if !strings.Contains(string(wh), `"acked_by":"dana"`) || !strings.Contains(string(wh), `"acked_at_local":"2026-12-02T10:20:00+07:00"`) {
+		t.Errorf("webhook: no acked_by or acked_at_local in %s", wh)
 	}
 }

@@ -142,6 +142,10 @@ func Alert(p alerts.Presentation, n alerts.Notification, extra map[string]string
 		evidence = append(evidence, fmt.Sprintf("and %d more in the dashboard", c.More))
 	}
 	ann := map[string]string{"summary": c.Headline, "description": c.Why + "\n" + c.When}
+	if c.Acked != "" {
+		ann["description"] += "\n" + c.Acked
+		ann["acknowledged"] = c.Acked
+	}
 	if len(evidence) > 0 {
 		ann["evidence"] = strings.Join(evidence, "\n")
 	}

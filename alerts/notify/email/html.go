@@ -17,6 +17,9 @@ var page = template.Must(template.New("alert").Parse(`<!DOCTYPE html>
 <h2 style="margin:0 0 8px">{{.Headline}}</h2>
 <p style="margin:0">{{.Why}}</p>
 <p style="margin:0;color:#616061">{{.When}}</p>
+{{- if .Acked}}
+<p style="margin:0">{{.Acked}}</p>
+{{- end}}
 {{- if .Evidence}}
 <h3 style="margin:16px 0 4px">Evidence</h3>
 <ul style="padding-left:20px">

@@ -101,6 +101,9 @@ func build(c alerts.Content) message {
 	when := run(c.When)
 	when.IsSub = true
 	body := []element{block("", head), block("Small", run(c.Why)), block("None", when)}
+	if c.Acked != "" {
+		body = append(body, block("None", run(c.Acked)))
+	}
 	var actions []action
 	for i, e := range c.Evidence {
 		meta := run(fmt.Sprintf("%s on %s", e.When, e.Source))

@@ -34,9 +34,12 @@ type block struct{ html, plain string }
 
 // render returns the message as blocks of Telegram HTML, in order.
 func render(c alerts.Content) []block {
-	bs := []block{
-		{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When},
+	head := block{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When}
+	if c.Acked != "" {
+		head.html += "\n" + Escape(c.Acked)
+		head.plain += "\n" + c.Acked
 	}
+	bs := []block{head}
 	for _, e := range c.Evidence {
 		html, plain := "• "+Escape(e.Line()), "• "+e.Line()
 		if e.URL != "" && size(e.URL) <= maxLinkURL {
