@@ -228,6 +228,10 @@ func humanText(n Notification) string {
 		if u := CleanURL(m.URL); u != "" {
 			lines = append(lines, u)
 		}
+		if links, more := CopyLinks(n); len(links) > 0 {
+			lines = append(lines, Evidence{Copies: links, MoreCopies: more}.CopiesWords()+":")
+			lines = append(lines, links...)
+		}
 	default:
 		lines = append(lines, "Since "+timeWords(a.StartedAt, loc))
 	}
