@@ -225,6 +225,8 @@ func Headline(a mw.Alert) string {
 		return fmt.Sprintf("Critical mention of %s", a.Brand)
 	case a.Kind == mw.AlertDrop && a.State == mw.Resolved:
 		return fmt.Sprintf("Resolved: mentions of %s back to their usual level", a.Brand)
+	case a.Kind == mw.AlertDrop && a.NotifyCount > 0:
+		return fmt.Sprintf("Still firing: mentions of %s far below usual", a.Brand)
 	case a.Kind == mw.AlertDrop:
 		return fmt.Sprintf("Mentions of %s dropped far below usual", a.Brand)
 	case a.State == mw.Resolved:
