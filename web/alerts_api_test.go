@@ -35,6 +35,11 @@ func TestAPIAlertsEpisodeTotal(t *testing.T) {
 			if x["episode_total"] != 47.0 {
 				t.Fatalf("episode_total %v, want 47: %v", x["episode_total"], x)
 			}
+			// An alert nothing was delivered for (silenced) has no
+			// deliveries: a list, never null, for clients that iterate.
+			if ds, ok := x["deliveries"].([]any); !ok || len(ds) != 0 {
+				t.Errorf("deliveries %#v, want []", x["deliveries"])
+			}
 			return
 		}
 	}
