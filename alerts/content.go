@@ -129,6 +129,12 @@ func (c Content) PlainText() string {
 	if c.Open != "" {
 		lines = append(lines, "", "Open: "+c.Open)
 	}
+	if c.Ack != "" {
+		lines = append(lines, "Acknowledge: "+c.Ack)
+	}
+	if c.Silence != "" {
+		lines = append(lines, "Silence 4 h: "+c.Silence)
+	}
 	return strings.Join(lines, "\n")
 }
 
