@@ -63,10 +63,15 @@ type Alert struct {
 }
 
 // Silence mutes alerts of a brand (and optionally one scope) until Until.
+// A silence made from an alert (its Silence link, the dashboard) also
+// holds for that alert: a spike episode's scope follows its peak
+// ("aspect:delivery", then "brand"), and its later messages must stay
+// muted.
 type Silence struct {
 	ID        string
 	Brand     string // "" means every brand
 	Scope     string // "" means every scope
+	AlertID   string // the alert it was made from, muted whatever its scope becomes; "" for none
 	Until     time.Time
 	Reason    string
 	CreatedBy string
@@ -81,5 +86,5 @@ func (s Silence) Matches(a Alert, now time.Time) bool {
 	if s.Brand != "" && s.Brand != a.Brand {
 		return false
 	}
-	return s.Scope == "" || s.Scope == a.Scope
+	return s.Scope == "" || s.Scope == a.Scope || s.AlertID != "" && s.AlertID == a.ID
 }

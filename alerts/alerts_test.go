@@ -412,6 +412,71 @@ func TestSilenceEndsWhileFiring(t *testing.T) {
 	}
 }
 
+// TestSilenceOfAnAlertHoldsAsItsScopeMoves: a silence made from an alert
+// (its Silence link or the dashboard) holds for that alert's episode
+// whatever its scope becomes. The episode opens on delivery complaints
+// (scope aspect:delivery) and is silenced from its first message; its
+// peak then moves to complaints about everything else (scope brand).
+// Before, the silence (acme · aspect:delivery) no longer matched, and the
+// "Still firing" repeat and the resolution went out. It still ends when
+// it was set to: a later episode of the brand, at another scope, is sent.
+func TestSilenceOfAnAlertHoldsAsItsScopeMoves(t *testing.T) {
+	st := openStore(t)
+	r := &receiver{}
+	l := newLoop(st, slackTo(t, r), mw.AlertsConfig{RepeatInterval: mw.Duration(10 * time.Minute)})
+	b := feed(t, l, st, t0, []int{0, 15}, mw.Negative, "parcel late") // delivery complaints: 08:05
+	as, err := st.Alerts(ctx, store.AlertQuery{})
+	if err != nil || len(as) != 1 || as[0].Scope != "aspect:delivery" || len(r.messages()) != 1 {
+		t.Fatalf("after the delivery burst: alerts %+v (%v), %d messages; want one at aspect:delivery, told once", as, err, len(r.messages()))
+	}
+	first := as[0]
+	until := b.Add(2 * time.Hour)
+	if err := st.SaveSilence(ctx, mw.Silence{ID: "from-link", Brand: first.Brand, Scope: first.Scope, AlertID: first.ID, Until: until,
+		Reason: "silenced from a notification link", CreatedBy: "dana", CreatedAt: b}); err != nil {
+		t.Fatal(err)
+	}
+	// Complaints about the app and prices, twice as many: the peak moves to
+	// the brand series; then quiet until the episode resolves.
+	id := 0
+	general := func(n int) {
+		ms := make([]mw.Mention, n)
+		for i := range ms {
+			id++
+			ms[i] = mention(70000+id, b.Add(time.Duration(i)*time.Second), mw.Negative, "acme is awful")
+			ms[i].Stage, ms[i].Aspects = mw.StageUnknown, nil
+		}
+		if err := st.InsertMentions(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe(ms)
+		b = b.Add(5 * time.Minute)
+		if err := l.Tick(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []int{30, 30, 30, 30, 0, 0, 0} {
+		general(n)
+	}
+	got, err := st.Alert(ctx, first.ID)
+	if err != nil || got.Scope != ScopeBrand || got.State != mw.Resolved {
+		t.Fatalf("the episode: %+v (%v); want its scope moved to brand, then resolved", got, err)
+	}
+	if msgs := r.messages(); len(msgs) != 1 {
+		t.Fatalf("the silenced episode's later messages went out: Slack has %d messages, want only the first:\n%s", len(msgs), strings.Join(msgs[1:], "\n---\n"))
+	}
+	// After the silence, a new episode of the brand is told.
+	if b.Before(until) {
+		b = until
+		if err := l.Tick(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	general(30)
+	if msgs := r.messages(); len(msgs) != 2 || !strings.Contains(msgs[1], "Spike in negative mentions of acme") {
+		t.Fatalf("after the silence ended Slack has %d messages, want the new episode's:\n%s", len(msgs), strings.Join(msgs, "\n---\n"))
+	}
+}
+
 func TestWebhookSignedWithDeliveryKey(t *testing.T) {
 	st := openStore(t)
 	r := &receiver{statuses: []int{http.StatusBadGateway}}

@@ -90,6 +90,12 @@ func TestCriticalCopiesOneAlertThenSpreading(t *testing.T) {
 	if !strings.Contains(storyMsg, "posted 3 times (the mention and its near-copies)") || strings.Contains(storyMsg, "spreading") {
 		t.Errorf("the story's first message does not count its copies:\n%s", storyMsg)
 	}
+	// It links the copies it came with (before: only the first post).
+	for _, want := range []string{"*Copies*", "https://example.com/5001|example.com", "https://example.com/5002|example.com"} {
+		if !strings.Contains(storyMsg, want) {
+			t.Errorf("the story's first message lacks %q:\n%s", want, storyMsg)
+		}
+	}
 	as := criticalAlerts(t, st)
 	if len(as) != 3 {
 		t.Fatalf("%d critical alerts, want 3: %+v", len(as), as)
@@ -125,7 +131,10 @@ func TestCriticalCopiesOneAlertThenSpreading(t *testing.T) {
 		t.Fatalf("%d messages, want a 4th: the story spreading", len(msgs))
 	}
 	last := msgs[3]
-	for _, want := range []string{"Critical mention of acme is spreading", "posted 30 times", "card number", "https://example.com/5000"} {
+	// The spreading message links the latest copies: where the story
+	// went since the last message.
+	for _, want := range []string{"Critical mention of acme is spreading", "posted 30 times", "card number", "https://example.com/5000",
+		"*Copies (the latest 5; 24 more in the dashboard)*", "https://example.com/5029|", "https://example.com/5025|"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("the spreading message lacks %q:\n%s", want, last)
 		}

@@ -303,11 +303,17 @@ func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
 	now := t0
 	l.Ticks, l.Now = ticks, func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error)
+	var releaseOnce sync.Once
+	release := func() { releaseOnce.Do(func() { close(stuck.release) }) }
+	// On a failure below, the stuck receiver's request and the loop must
+	// still end: an httptest server's Close waits for its requests, and
+	// the package would hang until go test's timeout.
+	t.Cleanup(func() { release(); cancel() })
+	done := make(chan error, 1)
 	go func() { done <- l.Run(runCtx) }()
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for !cond() {
 			if time.Now().After(deadline) {
 				ds, _ := st.Deliveries(ctx, store.DeliveryQuery{})
@@ -334,7 +340,7 @@ func TestRunDoesNotWaitForAStuckReceiver(t *testing.T) {
 	if stuck.got() != 0 {
 		t.Fatalf("the stuck receiver answered: %d", stuck.got())
 	}
-	close(stuck.release)
+	release()
 	waitFor("the stuck receiver's first message, once released", func() bool { return stuck.got() >= 1 })
 	cancel()
 	if err := <-done; err != nil {

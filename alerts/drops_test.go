@@ -110,3 +110,22 @@ func feedHistoryThen(t *testing.T, l *Loop, st store.Store, start time.Time, buc
 	}
 	feed(t, l, st, rest, buckets[history:], label, text)
 }
+
+// TestDropRepeatSaysStillFiring: the repeat of a drop that goes on is
+// headed as one, as a spike's is (before: every repeat_interval the same
+// "Mentions of acme dropped far below usual" came again, read as a new
+// drop); the dashboard keeps the first headline.
+func TestDropRepeatSaysStillFiring(t *testing.T) {
+	a := mw.Alert{ID: "d1", Brand: "acme", Kind: mw.AlertDrop, Scope: ScopeVolume, State: mw.Firing, StartedAt: t0, Count: 0, Baseline: 40}
+	if h := Headline(a); h != "Mentions of acme dropped far below usual" {
+		t.Errorf("first message: %q", h)
+	}
+	a.NotifyCount = 1
+	if h := Headline(a); h != "Still firing: mentions of acme far below usual" {
+		t.Errorf("repeat: %q", h)
+	}
+	msg, _ := SlackMessage(Notification{Alert: a})
+	if !strings.HasPrefix(msg, "Still firing: mentions of acme far below usual") {
+		t.Errorf("the Slack repeat: %q", msg)
+	}
+}

@@ -322,10 +322,16 @@ func (o *outbox) evidence(ctx context.Context, a *mw.Alert) (Notification, error
 		return n, nil
 	}
 	if a.Kind == mw.AlertCritical {
-		// The mention first, then its first copies, in the alert's order.
-		ids := a.MentionIDs[:min(len(a.MentionIDs), 5)]
-		if len(ids) == 0 {
+		// The mention first, then its latest copies, the newest first:
+		// a message links MaxCopyLinks of them (CopyLinks), and a
+		// "spreading" one shows where the story went since the last.
+		// Twice as many are read, for copies that share a URL.
+		if len(a.MentionIDs) == 0 {
 			return n, nil
+		}
+		ids := []string{a.MentionIDs[0]}
+		for i := len(a.MentionIDs) - 1; i >= 1 && len(ids) <= 2*MaxCopyLinks; i-- {
+			ids = append(ids, a.MentionIDs[i])
 		}
 		top, err := o.st.Mentions(ctx, store.MentionQuery{IDs: ids, Limit: len(ids)})
 		if err != nil || len(top) == 0 {

@@ -26,10 +26,11 @@ func PresentationFor(cfg *mw.Config, signer *actionlink.Signer) Presentation {
 }
 
 // ActionLinks are the dashboard links a message offers. Empty strings are
-// links that cannot be made (no dashboard_url, no signer).
+// links that cannot be made (no dashboard_url, no signer), or that have
+// nothing left to do (Ack once the alert is acknowledged).
 type ActionLinks struct {
 	Open    string    // {dashboard}/#alert={id}
-	Ack     string    // signed: acknowledge
+	Ack     string    // signed: acknowledge; "" once acknowledged
 	Silence string    // signed: silence brand and scope for actionlink.SilenceFor
 	Expires time.Time // when Ack and Silence stop working
 }
@@ -59,14 +60,16 @@ func (p Presentation) complete(n Notification) Notification {
 	if n.Links.Open == "" {
 		n.Links.Open = DeepLink(n.DashboardURL, n.Alert.ID)
 	}
-	if p.Links != nil && n.DashboardURL != "" && n.Links.Ack == "" && n.Alert.State != mw.Resolved {
+	if p.Links != nil && n.DashboardURL != "" && n.Links.Silence == "" && n.Alert.State != mw.Resolved {
 		now := time.Now
 		if p.Now != nil {
 			now = p.Now
 		}
 		exp := now().Add(actionlink.TTL).Truncate(time.Second)
 		n.Links.Expires = exp
-		n.Links.Ack = p.Links.URL(n.DashboardURL, actionlink.Ack, n.Alert.ID, exp)
+		if n.Alert.AckedAt.IsZero() { // once acknowledged, nobody needs to
+			n.Links.Ack = p.Links.URL(n.DashboardURL, actionlink.Ack, n.Alert.ID, exp)
+		}
 		n.Links.Silence = p.Links.URL(n.DashboardURL, actionlink.Silence, n.Alert.ID, exp)
 	}
 	return n

@@ -53,6 +53,9 @@ func SlackMessage(n Notification) (string, []slack.Block) {
 	if a.State != mw.Resolved && len(n.Top) > 0 {
 		if a.Kind == mw.AlertCritical {
 			blocks = append(blocks, slack.NewDividerBlock(), criticalSection(n))
+			if cs := copiesSection(n); cs != nil {
+				blocks = append(blocks, cs)
+			}
 		} else {
 			blocks = append(blocks, slack.NewDividerBlock())
 			blocks = append(blocks, topSections(n)...)
@@ -101,6 +104,9 @@ func factsSection(n Notification) slack.Block {
 			s.add(fmt.Sprintf("*Negative share:* %.0f%% of that bucket's mentions", 100*a.NegShare))
 		}
 		s.add("*Since:* " + timeWords(a.StartedAt, loc))
+	}
+	if ack := AckedWords(a, loc); ack != "" && a.State != mw.Resolved {
+		s.add("*Acknowledged:* " + escClip(strings.TrimPrefix(ack, "Acknowledged "), reasonLabel, true))
 	}
 	if bd := breakdownLine(a.Breakdown); bd != "" {
 		s.add("*Breakdown:* " + bd)
@@ -178,11 +184,30 @@ func criticalSection(n Notification) slack.Block {
 	s.add("*The mention*")
 	s.add(">" + escClip(mentionBody(m), criticalText, true))
 	if u := safeURL(m.URL, maxLinkURL); u != "" {
-		s.add("<" + u + "|" + escClip(linkName(m.URL), 80, true) + ">")
+		s.add("<" + u + "|" + escClip(LinkName(m.URL), 80, true) + ">")
 	} else if m.URL != "" {
 		s.add("_The link is too long to show here: use Open the post or the dashboard._")
 	}
 	s.add(metaLine(m))
+	return s.block()
+}
+
+// copiesSection links a critical mention's near-copies and cross-posts
+// (CopyLinks), each labelled with its host; nil when it has none. Its
+// lines stop where the section would pass Block Kit's 3,000 characters.
+func copiesSection(n Notification) slack.Block {
+	links, more := CopyLinks(n)
+	if len(links) == 0 {
+		return nil
+	}
+	var s section
+	s.add("*" + escClip(Evidence{Copies: links, MoreCopies: more}.CopiesWords(), 200, true) + "*")
+	for i, u := range links {
+		if !s.add("• " + slackLink(u, PostHost(u))) {
+			s.add(fmt.Sprintf("…and %d more in the dashboard", len(links)-i+more))
+			break
+		}
+	}
 	return s.block()
 }
 
@@ -229,7 +254,7 @@ func historySections(n Notification) []slack.Block {
 
 func footer(n Notification) slack.Block {
 	parts := []string{"mentionwatch alert " + escClip(n.Alert.ID, 80, true)}
-	links := !n.Links.Expires.IsZero() && n.Links.Ack != ""
+	links := !n.Links.Expires.IsZero() && (n.Links.Ack != "" || n.Links.Silence != "")
 	// The offsets of the times shown, in order: two across a change of
 	// daylight saving time.
 	zone := n.Location.String()
@@ -279,11 +304,11 @@ func mentionBody(m mw.Mention) string {
 	return body
 }
 
-// linkName is the host of a URL, for a short link label: the host the
+// LinkName is the host of a URL, for a short link label: the host the
 // link goes to, never the user info before an @ that could pass for one
 // ("https://www.brand.com…@evil.example"), and in punycode when it is not
 // ASCII, so look-alike letters cannot pass for a known name.
-func linkName(raw string) string {
+func LinkName(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Hostname() == "" {
 		return "Open the post"
@@ -294,6 +319,10 @@ func linkName(raw string) string {
 	}
 	return "Open the post on " + host
 }
+
+// PostHost is the label of a link to a post: its host as LinkName gives
+// it ("example.com"), or "Open the post".
+func PostHost(raw string) string { return strings.TrimPrefix(LinkName(raw), "Open the post on ") }
 
 // metaLine is the italic line under a mention: source, language, stage in
 // words, author, reach, rating, sentiment.

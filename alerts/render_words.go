@@ -168,6 +168,20 @@ func clockWords(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("15:04 MST")
 }
 
+// AckedWords says who acknowledged a and when, in loc: "Acknowledged by
+// dana at Wed Dec 2 10:20 WIB"; "" when nobody has. The name is the
+// operator's, shown as one line (clip).
+func AckedWords(a mw.Alert, loc *time.Location) string {
+	if a.AckedAt.IsZero() {
+		return ""
+	}
+	by := ""
+	if a.AckedBy != "" {
+		by = " by " + clip(a.AckedBy, 80)
+	}
+	return "Acknowledged" + by + " at " + timeWords(a.AckedAt, loc)
+}
+
 // EpisodeWords is a resolved alert's episode: "Mon May 4 08:20 WIB →
 // 09:35 WIB (1 h 15 min, 47 negative mentions)", the count for a spike
 // whose total is known (Alert.EpisodeTotal).
@@ -211,6 +225,8 @@ func Headline(a mw.Alert) string {
 		return fmt.Sprintf("Critical mention of %s", a.Brand)
 	case a.Kind == mw.AlertDrop && a.State == mw.Resolved:
 		return fmt.Sprintf("Resolved: mentions of %s back to their usual level", a.Brand)
+	case a.Kind == mw.AlertDrop && a.NotifyCount > 0:
+		return fmt.Sprintf("Still firing: mentions of %s far below usual", a.Brand)
 	case a.Kind == mw.AlertDrop:
 		return fmt.Sprintf("Mentions of %s dropped far below usual", a.Brand)
 	case a.State == mw.Resolved:

@@ -44,7 +44,7 @@ func visibleRune(r rune) rune {
 // Visible returns c with every text field one visible line (OneLine).
 // URLs are not touched: ContentOf keeps only parsed http(s) ones.
 func (c Content) Visible() Content {
-	c.Headline, c.Why, c.When = OneLine(c.Headline), OneLine(c.Why), OneLine(c.When)
+	c.Headline, c.Why, c.When, c.Acked = OneLine(c.Headline), OneLine(c.Why), OneLine(c.When), OneLine(c.Acked)
 	if c.Evidence != nil {
 		ev := make([]Evidence, len(c.Evidence))
 		for i, e := range c.Evidence {

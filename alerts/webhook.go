@@ -132,6 +132,11 @@ type webhookAlert struct {
 	// EpisodeTotal is a resolved spike's negative mentions over the
 	// episode (all scopes of the brand); absent otherwise.
 	EpisodeTotal float64 `json:"episode_total,omitempty"`
+	// AckedAt and AckedBy: who acknowledged the alert in the dashboard,
+	// and when (UTC; AckedAtLocal in timezone); absent while nobody has.
+	AckedAt      *time.Time `json:"acked_at,omitempty"`
+	AckedAtLocal string     `json:"acked_at_local,omitempty"`
+	AckedBy      string     `json:"acked_by,omitempty"`
 }
 
 type authorHist struct {
@@ -173,6 +178,10 @@ func Payload(n Notification, sentAt time.Time) WebhookPayload {
 		p.Alert.ResolvedAt = &t
 		p.Alert.ResolvedLocal = t.In(loc).Format(time.RFC3339)
 	}
+	if !a.AckedAt.IsZero() {
+		t := a.AckedAt.UTC()
+		p.Alert.AckedAt, p.Alert.AckedAtLocal, p.Alert.AckedBy = &t, t.In(loc).Format(time.RFC3339), a.AckedBy
+	}
 	authors := make([]string, 0, len(n.History))
 	for au := range n.History {
 		authors = append(authors, au)
@@ -189,9 +198,9 @@ func Payload(n Notification, sentAt time.Time) WebhookPayload {
 			p.Similar = append(p.Similar, similarGroup{Count: g.Count, MentionIDs: g.IDs})
 		}
 	}
-	if l := n.Links; l.Open != "" || l.Ack != "" {
+	if l := n.Links; l.Open != "" || l.Ack != "" || l.Silence != "" {
 		p.Actions = &webhookActions{Open: l.Open, Acknowledge: l.Ack, Silence: l.Silence}
-		if !l.Expires.IsZero() && l.Ack != "" {
+		if !l.Expires.IsZero() && (l.Ack != "" || l.Silence != "") {
 			e := l.Expires.UTC()
 			p.Actions.Expires = &e
 		}
@@ -219,8 +228,15 @@ func humanText(n Notification) string {
 		if u := CleanURL(m.URL); u != "" {
 			lines = append(lines, u)
 		}
+		if links, more := CopyLinks(n); len(links) > 0 {
+			lines = append(lines, Evidence{Copies: links, MoreCopies: more}.CopiesWords()+":")
+			lines = append(lines, links...)
+		}
 	default:
 		lines = append(lines, "Since "+timeWords(a.StartedAt, loc))
+	}
+	if ack := AckedWords(a, loc); ack != "" && a.State != mw.Resolved {
+		lines = append(lines, ack)
 	}
 	if n.Links.Open != "" {
 		lines = append(lines, "Open: "+n.Links.Open)

@@ -73,7 +73,7 @@ func (h *Handler) actionConfirm(w http.ResponseWriter, r *http.Request) {
 	case actionlink.Silence:
 		until := h.opt.Now().Add(actionlink.SilenceFor).In(h.opt.Location).Format("2006-01-02 15:04 MST")
 		p.Title = "Silence this alert for 4 hours?"
-		p.Message = fmt.Sprintf("No notification about %s · %s until %s.", a.Brand, alerts.ScopeLabel(a.Scope), until)
+		p.Message = fmt.Sprintf("No notification about this alert, whatever its scope becomes, nor about any other of %s · %s until %s.", a.Brand, alerts.ScopeLabel(a.Scope), until)
 		if a.Scope == alerts.ScopeMention {
 			// A silence is a brand and a scope: this one mutes the
 			// brand's next harm report as well.
@@ -126,7 +126,9 @@ func (h *Handler) actionPerform(w http.ResponseWriter, r *http.Request) {
 			h.renderAction(w, r, status, p)
 			return
 		}
-		s := mw.Silence{ID: actionlink.SilenceID(a.ID, p.expAt), Brand: a.Brand, Scope: a.Scope, Until: now.Add(actionlink.SilenceFor),
+		// The alert too: its scope follows its peak, and its later
+		// messages must stay muted whatever it becomes.
+		s := mw.Silence{ID: actionlink.SilenceID(a.ID, p.expAt), Brand: a.Brand, Scope: a.Scope, AlertID: a.ID, Until: now.Add(actionlink.SilenceFor),
 			Reason: "silenced from a notification link: " + alerts.Headline(a), CreatedBy: by, CreatedAt: now}
 		if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
 			h.saveFailed(w, r, "Not silenced", "silence", a.ID, p.OpenURL, err)

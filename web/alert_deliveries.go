@@ -69,6 +69,9 @@ func (h *Handler) attachDeliveries(ctx context.Context, as []Alert) error {
 	}
 	for i := range as {
 		ds := by[as[i].ID]
+		if ds == nil {
+			ds = []Delivery{} // [] in JSON, not null: nothing sent yet (silenced, or no receiver)
+		}
 		sort.SliceStable(ds, func(x, y int) bool { return ds[x].At.Before(ds[y].At) })
 		as[i].Deliveries = ds
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -312,10 +313,13 @@ func (h *Handler) apiResolve(w http.ResponseWriter, r *http.Request) {
 }
 
 // SilenceRequest creates a silence. Give For (a duration such as 4h or 1d)
-// or Until (RFC 3339).
+// or Until (RFC 3339). With Alert (an alert's id), the silence also holds
+// for that alert whatever its scope becomes, and Brand and Scope default
+// to the alert's.
 type SilenceRequest struct {
 	Brand  string `json:"brand"` // "" = every brand
 	Scope  string `json:"scope"` // "" = every scope
+	Alert  string `json:"alert_id"`
 	For    string `json:"for"`
 	Until  string `json:"until"`
 	Reason string `json:"reason"`
@@ -328,7 +332,7 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 		return mw.Silence{}, http.StatusBadRequest, err
 	}
 	if r.PostForm != nil {
-		req = SilenceRequest{Brand: r.PostFormValue("brand"), Scope: r.PostFormValue("scope"), For: r.PostFormValue("for"),
+		req = SilenceRequest{Brand: r.PostFormValue("brand"), Scope: r.PostFormValue("scope"), Alert: r.PostFormValue("alert"), For: r.PostFormValue("for"),
 			Until: r.PostFormValue("until"), Reason: r.PostFormValue("reason"), By: r.PostFormValue("by")}
 	}
 	now := h.opt.Now().UTC()
@@ -355,6 +359,22 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 	if until.Sub(now) > 366*24*time.Hour {
 		return mw.Silence{}, http.StatusBadRequest, errors.New("silence longer than a year")
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if req.Alert != "" {
+		a, err := h.opt.Store.Alert(ctx, req.Alert)
+		if errors.Is(err, store.ErrNotFound) {
+			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("alert %q is not in the store: GET /api/alerts lists them", clipLog(req.Alert))
+		} else if err != nil {
+			return mw.Silence{}, http.StatusInternalServerError, fmt.Errorf("reading alert %s: %w", req.Alert, err)
+		}
+		if req.Brand == "" {
+			req.Brand, req.Scope = a.Brand, cmp.Or(req.Scope, a.Scope)
+		}
+		if req.Brand != a.Brand {
+			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("alert %s is of brand %q, not %q", a.ID, a.Brand, req.Brand)
+		}
+	}
 	if req.Brand != "" && len(h.opt.Brands) > 0 {
 		if _, ok := h.brand(req.Brand); !ok {
 			return mw.Silence{}, http.StatusBadRequest, fmt.Errorf("brand %q is not configured", req.Brand)
@@ -365,10 +385,8 @@ func (h *Handler) silence(r *http.Request) (mw.Silence, int, error) {
 	}
 	var id [8]byte
 	rand.Read(id[:])
-	s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: req.Brand, Scope: req.Scope, Until: until, Reason: strings.TrimSpace(req.Reason),
+	s := mw.Silence{ID: hex.EncodeToString(id[:]), Brand: req.Brand, Scope: req.Scope, AlertID: req.Alert, Until: until, Reason: strings.TrimSpace(req.Reason),
 		CreatedBy: h.user(r, req.By), CreatedAt: now}
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
 	if err := h.opt.Store.SaveSilence(ctx, s); err != nil {
 		return s, http.StatusInternalServerError, fmt.Errorf("saving silence: %w", err)
 	}

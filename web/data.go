@@ -496,6 +496,7 @@ type Silence struct {
 	ID        string    `json:"id"`
 	Brand     string    `json:"brand"`
 	Scope     string    `json:"scope"`
+	AlertID   string    `json:"alert_id,omitempty"` // made from this alert: it stays muted whatever its scope becomes
 	Until     time.Time `json:"until"`
 	Reason    string    `json:"reason"`
 	CreatedBy string    `json:"created_by"`
@@ -507,7 +508,7 @@ type Silence struct {
 func silenceViews(ss []mw.Silence, loc *time.Location) []Silence {
 	out := make([]Silence, len(ss))
 	for i, s := range ss {
-		out[i] = Silence{ID: s.ID, Brand: s.Brand, Scope: s.Scope, Until: s.Until.In(loc), Reason: s.Reason, CreatedBy: s.CreatedBy,
+		out[i] = Silence{ID: s.ID, Brand: s.Brand, Scope: s.Scope, AlertID: s.AlertID, Until: s.Until.In(loc), Reason: s.Reason, CreatedBy: s.CreatedBy,
 			CreatedAt: s.CreatedAt.In(loc), Config: strings.HasPrefix(s.ID, configSilencePrefix)}
 	}
 	return out

@@ -45,6 +45,12 @@ func (c *capture) serve(t *testing.T, name, answer string) string {
 // endpoint, which answers as the service does.
 func (c *capture) channels(t *testing.T, waExtra string) []alerts.Notifier {
 	t.Helper()
+	return c.channelsWith(t, waExtra, notify.Options{Context: t.Context()})
+}
+
+// channelsWith is channels built with o.
+func (c *capture) channelsWith(t *testing.T, waExtra string, o notify.Options) []alerts.Notifier {
+	t.Helper()
 	yaml := fmt.Sprintf(`  slack:
     webhook_url: %s/services/T/B/x
   telegram:
@@ -68,7 +74,7 @@ func (c *capture) channels(t *testing.T, waExtra string) []alerts.Notifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := notify.Build(cfg, slog.New(slog.DiscardHandler), notify.Options{Context: t.Context()})
+	ns, err := notify.Build(cfg, slog.New(slog.DiscardHandler), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,10 +119,28 @@ func (p *Policy) Hold(now time.Time, kind string) (until time.Time, reason strin
 	}
 	if p.Bucket != nil {
 		if ok, next := p.Bucket.Take(now); !ok {
-			return next, fmt.Sprintf("rate limit of %d at once, one more every %s; next token at %s", p.Bucket.burst, mw.FormatDuration(p.Bucket.every), next.In(p.Loc).Format("15:04:05 MST"))
+			return next, fmt.Sprintf("over the rate limit of %s at once, then one every %s: waits until %s", messages(p.Bucket.burst), mw.FormatDuration(p.Bucket.every), clockWords(next.In(p.Loc)))
 		}
 	}
 	return time.Time{}, ""
+}
+
+// messages is "1 message", "5 messages".
+func messages(n int) string {
+	if n == 1 {
+		return "1 message"
+	}
+	return fmt.Sprintf("%d messages", n)
+}
+
+// clockWords is when a held message goes out, for a responder: the day
+// and time in the receiver's zone, with seconds only when they are not
+// zero.
+func clockWords(t time.Time) string {
+	if t.Second() == 0 {
+		return t.Format("Mon 15:04 MST")
+	}
+	return t.Format("Mon 15:04:05 MST")
 }
 
 // Refund gives back the rate-limit token that Hold took for a delivery

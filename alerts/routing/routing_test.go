@@ -203,17 +203,29 @@ func TestQuietHoursEndAcrossClockChanges(t *testing.T) {
 
 // TestRateLimitHoldSaysTheConfiguredLimit: the delayed record of a
 // notification over the limit names the limit as configured (burst 5,
-// one more every 10m), not as a made-up "5 per 50m0s".
+// one more every 10m), not as a made-up "5 per 50m0s", and says in plain
+// words when it goes out, in the receiver's zone (before: "next token at
+// 00:10:00 UTC", the bucket's jargon, without the day).
 func TestRateLimitHoldSaysTheConfiguredLimit(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	p := &Policy{Loc: time.UTC, Bucket: NewBucket(5, 10*time.Minute)}
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Policy{Loc: jakarta, Bucket: NewBucket(5, 10*time.Minute)}
 	for i := 0; i < 5; i++ {
 		if until, why := p.Hold(t0, mw.AlertSpike); !until.IsZero() {
 			t.Fatalf("message %d of a burst of 5 held: %s", i+1, why)
 		}
 	}
 	until, why := p.Hold(t0, mw.AlertSpike)
-	if want := "rate limit of 5 at once, one more every 10m; next token at 00:10:00 UTC"; why != want || !until.Equal(t0.Add(10*time.Minute)) {
+	if want := "over the rate limit of 5 messages at once, then one every 10m: waits until Wed 07:10 WIB"; why != want || !until.Equal(t0.Add(10*time.Minute)) {
 		t.Errorf("the sixth is held until %s: %q, want %q", until, why, want)
+	}
+	// A wait that ends inside a minute says its seconds.
+	p = &Policy{Loc: jakarta, Bucket: NewBucket(1, 90*time.Second)}
+	p.Hold(t0, mw.AlertSpike)
+	if _, why := p.Hold(t0, mw.AlertSpike); why != "over the rate limit of 1 message at once, then one every 1m30s: waits until Wed 07:01:30 WIB" {
+		t.Errorf("burst 1, every 90 s: %q", why)
 	}
 }

@@ -82,7 +82,7 @@ func TestEmbeddedUpgradeLogsThroughTheConfiguredLogger(t *testing.T) {
 	ctx := context.Background()
 	err = st.Migrate(ctx)
 	if err == nil { // the file as the previous release left it
-		_, err = st.DB().Exec(`ALTER TABLE mentions DROP COLUMN lang_hint; ALTER TABLE mentions DROP COLUMN lang_by;
+		_, err = st.DB().Exec(`ALTER TABLE silences DROP COLUMN alert_id;
 			DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`)
 	}
 	st.Close()

@@ -95,7 +95,11 @@ func init() {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tBRAND\tSCOPE\tUNTIL\tBY\tREASON")
 			for _, s := range ss {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orAll(s.Brand), orAll(s.Scope), shownAt(cfg, s.Until), s.CreatedBy, s.Reason)
+				scope := orAll(s.Scope)
+				if s.AlertID != "" { // made from an alert: it holds for it at any scope
+					scope += " + alert " + s.AlertID
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, orAll(s.Brand), scope, shownAt(cfg, s.Until), s.CreatedBy, s.Reason)
 			}
 			return tw.Flush()
 		},

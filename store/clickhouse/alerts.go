@@ -156,7 +156,7 @@ LIMIT %d`, s.schema.Read(tableAlerts), w.String(), n)
 	return out, nil
 }
 
-var silenceColumns = []string{"id", "brand", "scope", "until", "reason", "created_by", "created_at", "version"}
+var silenceColumns = []string{"id", "brand", "scope", "alert_id", "until", "reason", "created_by", "created_at", "version"}
 
 // SaveSilence inserts or replaces the silence with s.ID.
 func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
@@ -164,7 +164,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 		return errors.New("clickhouse: saving silence: no id")
 	}
 	err := s.insertRow(ctx, tableSilences, silenceColumns,
-		sl.ID, sl.Brand, sl.Scope, toSec(sl.Until), sl.Reason, sl.CreatedBy, toSec(sl.CreatedAt), s.nextVersion(1))
+		sl.ID, sl.Brand, sl.Scope, sl.AlertID, toSec(sl.Until), sl.Reason, sl.CreatedBy, toSec(sl.CreatedAt), s.nextVersion(1))
 	if err != nil {
 		return fmt.Errorf("clickhouse: saving silence %q: %w", sl.ID, err)
 	}
@@ -175,7 +175,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 // activeAt (Until after it), the first to end first.
 func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
 	query := fmt.Sprintf(`SELECT * FROM (
-    SELECT id, brand, scope, until, reason, created_by, created_at, version
+    SELECT id, brand, scope, alert_id, until, reason, created_by, created_at, version
     FROM %s FINAL
     ORDER BY version DESC
     LIMIT 1 BY id
@@ -194,7 +194,7 @@ ORDER BY until, id`, s.schema.Read(tableSilences))
 			until, created int64
 			version        uint64
 		)
-		if err := rows.Scan(&sl.ID, &sl.Brand, &sl.Scope, &until, &sl.Reason, &sl.CreatedBy, &created, &version); err != nil {
+		if err := rows.Scan(&sl.ID, &sl.Brand, &sl.Scope, &sl.AlertID, &until, &sl.Reason, &sl.CreatedBy, &created, &version); err != nil {
 			return nil, fmt.Errorf("clickhouse: reading silences: %w", err)
 		}
 		sl.Until, sl.CreatedAt = fromSec(until), fromSec(created)

@@ -419,6 +419,7 @@ ORDER BY (alert_id, key, receiver, attempt, status)`, tableDeliveries, s.onClust
 		{Version: 12, Name: "mention language hint", Columns: []AddColumn{
 			{Table: tableMentions, Name: "lang_hint", Type: str, ShardKey: "cityHash64(id)"},
 			{Table: tableMentions, Name: "lang_by", Type: str, ShardKey: "cityHash64(id)"}}},
+		{Version: 13, Name: "silence of an alert", Columns: []AddColumn{{Table: tableSilences, Name: "alert_id", Type: "String", ShardKey: "cityHash64(id)"}}},
 	}
 }
 

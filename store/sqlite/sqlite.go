@@ -237,6 +237,8 @@ var migrations = []string{
 	// lang (Mention.LangHint, LangBy).
 	`ALTER TABLE mentions ADD COLUMN lang_hint TEXT NOT NULL DEFAULT '';
 	ALTER TABLE mentions ADD COLUMN lang_by TEXT NOT NULL DEFAULT '';`,
+	// 11: the alert a silence was made from (Silence.AlertID).
+	`ALTER TABLE silences ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrationSteps are the parts of migrations written in Go, run after the
@@ -790,8 +792,8 @@ func (s *Store) alerts(ctx context.Context, where string, args []any, limit int)
 
 // SaveSilence inserts or replaces a silence.
 func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
-	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO silences (id, brand, scope, until, reason, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, sl.ID, sl.Brand, sl.Scope, ms(sl.Until), sl.Reason, sl.CreatedBy, ms(sl.CreatedAt))
+	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO silences (id, brand, scope, alert_id, until, reason, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sl.ID, sl.Brand, sl.Scope, sl.AlertID, ms(sl.Until), sl.Reason, sl.CreatedBy, ms(sl.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("sqlite %s: saving silence %s: %w", s.path, sl.ID, err)
 	}
@@ -800,7 +802,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl mw.Silence) error {
 
 // Silences returns the silences still active at t.
 func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, scope, until, reason, created_by, created_at
+	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, scope, alert_id, until, reason, created_by, created_at
 		FROM silences WHERE until > ? ORDER BY until, id`, bound(activeAt))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
@@ -812,7 +814,7 @@ func (s *Store) Silences(ctx context.Context, activeAt time.Time) ([]mw.Silence,
 			sl        mw.Silence
 			until, at int64
 		)
-		if err := rows.Scan(&sl.ID, &sl.Brand, &sl.Scope, &until, &sl.Reason, &sl.CreatedBy, &at); err != nil {
+		if err := rows.Scan(&sl.ID, &sl.Brand, &sl.Scope, &sl.AlertID, &until, &sl.Reason, &sl.CreatedBy, &at); err != nil {
 			return nil, fmt.Errorf("sqlite %s: silences: %w", s.path, err)
 		}
 		sl.Until, sl.CreatedAt = fromMS(until), fromMS(at)

@@ -617,7 +617,8 @@ func testAlerts(t *testing.T, open Opener) {
 
 func testSilences(t *testing.T, open Opener) {
 	s := open(t)
-	a := mw.Silence{ID: "s1", Brand: "acme", Scope: "aspect:delivery", Until: T0.Add(2 * time.Hour), Reason: "known courier outage", CreatedBy: "ops", CreatedAt: T0}
+	// a was made from an alert: it keeps the alert's id (Silence.AlertID).
+	a := mw.Silence{ID: "s1", Brand: "acme", Scope: "aspect:delivery", AlertID: "spike-acme-1", Until: T0.Add(2 * time.Hour), Reason: "known courier outage", CreatedBy: "ops", CreatedAt: T0}
 	b := mw.Silence{ID: "s2", Until: T0.Add(time.Hour), Reason: "maintenance", CreatedAt: T0}
 	for _, x := range []mw.Silence{a, b} {
 		if err := s.SaveSilence(ctx, x); err != nil {

@@ -134,14 +134,22 @@ func Alert(p alerts.Presentation, n alerts.Notification, extra map[string]string
 	var evidence, links []string
 	for _, e := range c.Evidence {
 		evidence = append(evidence, "• "+e.Line())
+		if len(e.Copies) > 0 { // a critical mention's copies, linked in links too
+			evidence = append(evidence, "  "+e.CopiesWords()+": "+strings.Join(e.Copies, " "))
+		}
 		if e.URL != "" {
 			links = append(links, e.URL)
 		}
+		links = append(links, e.Copies...) // a critical mention's copies
 	}
 	if c.More > 0 {
 		evidence = append(evidence, fmt.Sprintf("and %d more in the dashboard", c.More))
 	}
 	ann := map[string]string{"summary": c.Headline, "description": c.Why + "\n" + c.When}
+	if c.Acked != "" {
+		ann["description"] += "\n" + c.Acked
+		ann["acknowledged"] = c.Acked
+	}
 	if len(evidence) > 0 {
 		ann["evidence"] = strings.Join(evidence, "\n")
 	}

@@ -29,6 +29,7 @@ import (
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
+	"github.com/mentionwatch/mentionwatch/alerts/actionlink"
 	"github.com/mentionwatch/mentionwatch/alerts/notify"
 )
 
@@ -523,5 +524,31 @@ func TestServerWithoutAuth(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "s3cretPASSWORD") {
 		t.Error("password in error")
+	}
+}
+
+// TestTextPartHasTheActionLinks: the mail's text part offers what its
+// HTML part offers, Acknowledge and Silence 4 h included (before: only
+// the dashboard link, so a responder reading plain text could not act
+// from the mail).
+func TestTextPartHasTheActionLinks(t *testing.T) {
+	signer, err := actionlink.New([]byte("email-test-link-key-0123456789"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := alerts.ContentOf(alerts.Presentation{Links: signer, Now: func() time.Time { return now }}, notify.Sample(now, "https://dash.example/"))
+	html, err := HTML(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := c.PlainText()
+	for _, want := range []string{"Open: https://dash.example/#alert=", "Acknowledge: https://dash.example/a/ack?", "Silence 4 h: https://dash.example/a/silence?"} {
+		link := strings.SplitN(want, ": ", 2)[1]
+		if !strings.Contains(html, link) {
+			t.Fatalf("the HTML part has no %s", link)
+		}
+		if !strings.Contains(plain, want) {
+			t.Errorf("the text part lacks %q:\n%s", want, plain)
+		}
 	}
 }

@@ -11,18 +11,22 @@ import (
 // context (text, attribute, URL), so mention text is inert; the
 // channel only passes http(s) URLs (alerts.ContentOf), and the template
 // would neutralise any other scheme.
-var page = template.Must(template.New("alert").Parse(`<!DOCTYPE html>
+var page = template.Must(template.New("alert").Funcs(template.FuncMap{"host": alerts.PostHost}).Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Headline}}</title></head>
 <body style="font-family:sans-serif;line-height:1.4;color:#1d1c1d">
 <h2 style="margin:0 0 8px">{{.Headline}}</h2>
 <p style="margin:0">{{.Why}}</p>
 <p style="margin:0;color:#616061">{{.When}}</p>
+{{- if .Acked}}
+<p style="margin:0">{{.Acked}}</p>
+{{- end}}
 {{- if .Evidence}}
 <h3 style="margin:16px 0 4px">Evidence</h3>
 <ul style="padding-left:20px">
 {{- range .Evidence}}
 <li style="margin-bottom:8px"><span style="color:#616061">{{.When}} on {{.Source}}{{if .Author}} by {{.Author}}{{end}}{{if .Similar}} (+{{.Similar}} similar){{end}}</span><br>
-{{.Text}}{{if .URL}}<br><a href="{{.URL}}">Open the post</a>{{end}}</li>
+{{.Text}}{{if .URL}}<br><a href="{{.URL}}">Open the post</a>{{end}}
+{{- if .Copies}}<br>{{.CopiesWords}}: {{range $i, $u := .Copies}}{{if $i}} · {{end}}<a href="{{$u}}">{{host $u}}</a>{{end}}{{end}}</li>
 {{- end}}
 </ul>
 {{- end}}

@@ -43,17 +43,18 @@ type element struct {
 }
 
 type textRun struct {
-	Type   string `json:"type"` // TextRun
-	Text   string `json:"text"`
-	Weight string `json:"weight,omitempty"`
-	Color  string `json:"color,omitempty"`
-	Size   string `json:"size,omitempty"`
-	IsSub  bool   `json:"isSubtle,omitempty"`
+	Type   string  `json:"type"` // TextRun
+	Text   string  `json:"text"`
+	Weight string  `json:"weight,omitempty"`
+	Color  string  `json:"color,omitempty"`
+	Size   string  `json:"size,omitempty"`
+	IsSub  bool    `json:"isSubtle,omitempty"`
+	Select *action `json:"selectAction,omitempty"` // Action.OpenUrl: the run is a link
 }
 
 type action struct {
 	Type  string `json:"type"` // Action.OpenUrl
-	Title string `json:"title"`
+	Title string `json:"title,omitempty"`
 	URL   string `json:"url"`
 }
 
@@ -101,6 +102,9 @@ func build(c alerts.Content) message {
 	when := run(c.When)
 	when.IsSub = true
 	body := []element{block("", head), block("Small", run(c.Why)), block("None", when)}
+	if c.Acked != "" {
+		body = append(body, block("None", run(c.Acked)))
+	}
 	var actions []action
 	for i, e := range c.Evidence {
 		meta := run(fmt.Sprintf("%s on %s", e.When, e.Source))
@@ -117,6 +121,20 @@ func build(c alerts.Content) message {
 			runs = append(runs, s)
 		}
 		body = append(body, block("Medium", runs...), block("None", run(e.Text)))
+		if len(e.Copies) > 0 {
+			// A critical mention's copies: a TextRun that opens the post
+			// (selectAction), labelled with its host.
+			links := []textRun{run(e.CopiesWords() + ": ")}
+			for j, u := range e.Copies {
+				if j > 0 {
+					links = append(links, run(" · "))
+				}
+				l := run(alerts.PostHost(u))
+				l.Select = &action{Type: "Action.OpenUrl", URL: u}
+				links = append(links, l)
+			}
+			body = append(body, block("Small", links...))
+		}
 		if e.URL != "" && len(e.URL) <= maxActionURL && len(actions) < 3 {
 			actions = append(actions, action{Type: "Action.OpenUrl", Title: fmt.Sprintf("Post %d", i+1), URL: e.URL})
 		}

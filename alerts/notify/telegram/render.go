@@ -34,9 +34,12 @@ type block struct{ html, plain string }
 
 // render returns the message as blocks of Telegram HTML, in order.
 func render(c alerts.Content) []block {
-	bs := []block{
-		{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When},
+	head := block{html: "<b>" + Escape(c.Headline) + "</b>\n" + Escape(c.Why) + "\n" + Escape(c.When), plain: c.Headline + "\n" + c.Why + "\n" + c.When}
+	if c.Acked != "" {
+		head.html += "\n" + Escape(c.Acked)
+		head.plain += "\n" + c.Acked
 	}
+	bs := []block{head}
 	for _, e := range c.Evidence {
 		html, plain := "• "+Escape(e.Line()), "• "+e.Line()
 		if e.URL != "" && size(e.URL) <= maxLinkURL {
@@ -44,6 +47,7 @@ func render(c alerts.Content) []block {
 			plain += "\n" + e.URL
 		}
 		bs = append(bs, block{html: html, plain: plain})
+		bs = append(bs, copies(e)...)
 	}
 	if c.More > 0 {
 		s := fmt.Sprintf("and %d more in the dashboard", c.More)
@@ -59,6 +63,28 @@ func render(c alerts.Content) []block {
 		bs = append(bs, block{html: strings.Join(links, " · "), plain: c.Open})
 	}
 	return bs
+}
+
+// copies links a critical mention's copies (e.Copies), a line each: one
+// paragraph, or, when its URLs are long, a paragraph each, so that a
+// split falls between them and none goes as plain text.
+func copies(e alerts.Evidence) []block {
+	if len(e.Copies) == 0 {
+		return nil
+	}
+	head := e.CopiesWords() + ":"
+	one := block{html: Escape(head), plain: head}
+	var each []block
+	for _, u := range e.Copies {
+		b := block{html: "• " + link(u, alerts.PostHost(u)), plain: "• " + alerts.PostHost(u) + ": " + u}
+		one.html, one.plain = one.html+"\n"+b.html, one.plain+"\n"+b.plain
+		each = append(each, b)
+	}
+	if size(one.html) <= MaxRunes/2 {
+		return []block{one}
+	}
+	each[0].html, each[0].plain = Escape(head)+"\n"+each[0].html, head+"\n"+each[0].plain
+	return each
 }
 
 func link(u, label string) string { return `<a href="` + Escape(u) + `">` + Escape(label) + `</a>` }

@@ -26,6 +26,9 @@ func Params(c alerts.Content, a mw.Alert, names []string, max int) []string {
 		switch n {
 		case "headline":
 			v = c.Headline
+			if c.Acked != "" { // the one parameter every template has
+				v += " · " + c.Acked
+			}
 		case "brand":
 			v = a.Brand
 		case "why":

@@ -333,3 +333,10 @@ DROP TABLE IF EXISTS mentions_all ON CLUSTER mw_cluster;
 
 CREATE TABLE IF NOT EXISTS mentions_all ON CLUSTER mw_cluster AS mentions
 ENGINE = Distributed(mw_cluster, analytics, mentions, cityHash64(id));
+
+ALTER TABLE silences ON CLUSTER mw_cluster ADD COLUMN alert_id String;
+
+DROP TABLE IF EXISTS silences_all ON CLUSTER mw_cluster;
+
+CREATE TABLE IF NOT EXISTS silences_all ON CLUSTER mw_cluster AS silences
+ENGINE = Distributed(mw_cluster, analytics, silences, cityHash64(id));

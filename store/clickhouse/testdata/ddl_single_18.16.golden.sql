@@ -261,3 +261,5 @@ ALTER TABLE alerts ADD COLUMN episode_total Float64;
 ALTER TABLE mentions ADD COLUMN lang_hint String;
 
 ALTER TABLE mentions ADD COLUMN lang_by String;
+
+ALTER TABLE silences ADD COLUMN alert_id String;

@@ -266,3 +266,5 @@ ALTER TABLE alerts ADD COLUMN episode_total Float64;
 ALTER TABLE mentions ADD COLUMN lang_hint LowCardinality(String);
 
 ALTER TABLE mentions ADD COLUMN lang_by LowCardinality(String);
+
+ALTER TABLE silences ADD COLUMN alert_id String;
