@@ -28,6 +28,52 @@ var (
 // episode.
 const defaultQuorum = 4
 
+// A committeeShape is one committee design: members whose level and slow
+// half-lives are the configured ones times each pair of level × slow, or
+// (thresholds) members that differ in FireEvery × TailQuantile instead.
+type committeeShape struct {
+	level, slow []float64
+	thresholds  bool
+}
+
+// Committees names the committee designs the leave-one-category-out
+// cross-validation chose among (docs/BENCHMARKS.md, "Twentieth session: a
+// committee of paces"; nab.DesignGrid). Design.Committee "" is the
+// default, "paces".
+var Committees = []string{"paces", "thresholds", "paces-narrow", "level-only", "slow-only", "paces-25",
+	"level-6h-96h", "level-4h-72h", "slow-20m-3h", "level-15", "slow-15"}
+
+var committeeShapes = map[string]committeeShape{
+	"paces":        {level: committeeLevel[:], slow: committeeSlow[:]},                                    // 6h/24h/72h × 30m/1h/2h
+	"thresholds":   {thresholds: true},                                                                    // FireEvery 7/14/30 d × TailQuantile 0.999/0.9995/0.9998
+	"paces-narrow": {level: []float64{0.5, 1, 2}, slow: []float64{0.5, 1, 2}},                             // 12h/24h/48h × 30m/1h/2h
+	"level-only":   {level: []float64{0.25, 1, 3}, slow: []float64{1}},                                    // 6h/24h/72h × 1h
+	"slow-only":    {level: []float64{1}, slow: []float64{0.5, 1, 2}},                                     // 24h × 30m/1h/2h
+	"paces-25":     {level: []float64{0.125, 0.5, 1, 3, 7}, slow: []float64{1.0 / 3, 2.0 / 3, 1, 1.5, 2}}, // 3h..168h × 20m..2h
+	"level-6h-96h": {level: []float64{0.25, 1, 4}, slow: []float64{0.5, 1, 2}},
+	"level-4h-72h": {level: []float64{1.0 / 6, 1, 3}, slow: []float64{0.5, 1, 2}},
+	"slow-20m-3h":  {level: []float64{0.25, 1, 3}, slow: []float64{1.0 / 3, 1, 3}},
+	"level-15":     {level: []float64{0.25, 0.5, 1, 2, 3}, slow: []float64{0.5, 1, 2}},
+	"slow-15":      {level: []float64{0.25, 1, 3}, slow: []float64{0.5, 0.75, 1, 1.5, 2}},
+}
+
+// committeeOf is the design named (the default for "" or a name not in
+// Committees).
+func committeeOf(name string) committeeShape {
+	if c, ok := committeeShapes[name]; ok {
+		return c
+	}
+	return committeeShapes["paces"]
+}
+
+// size is how many members the design has.
+func (c committeeShape) size() int {
+	if c.thresholds {
+		return 9
+	}
+	return len(c.level) * len(c.slow)
+}
+
 // vote is the committee's state of one series.
 type vote struct {
 	on   bool
@@ -41,8 +87,23 @@ type vote struct {
 func newCommittee(raw, def Config) ([]*Detector, int) {
 	var ms []*Detector
 	primary := 0
-	for _, lf := range committeeLevel {
-		for _, sf := range committeeSlow {
+	shape := committeeOf(def.Design.Committee)
+	if shape.thresholds {
+		for _, fe := range []time.Duration{7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour} {
+			for _, q := range []float64{0.999, 0.9995, 0.9998} {
+				mc := raw
+				mc.Single = true
+				mc.FireEvery, mc.TailQuantile = fe, q
+				if fe == def.FireEvery && q == def.TailQuantile {
+					primary = len(ms)
+				}
+				ms = append(ms, New(mc))
+			}
+		}
+		return ms, primary
+	}
+	for _, lf := range shape.level {
+		for _, sf := range shape.slow {
 			mc := raw
 			mc.Single = true
 			mc.LevelHalfLife = time.Duration(float64(def.LevelHalfLife) * lf)

@@ -210,6 +210,10 @@ type Design struct {
 	// Quorum: how many of the committee's 9 members must fire to start an
 	// episode (committee.go). Default 4.
 	Quorum int
+	// Committee names the committee's design (Committees in
+	// committee.go); "" is the default, "paces". Only the
+	// cross-validation over designs (nab.DesignGrid) sets it.
+	Committee string
 }
 
 func (c Config) withDefaults() Config {
@@ -297,7 +301,10 @@ func (c Config) withDefaults() Config {
 	if ds.Quorum <= 0 {
 		ds.Quorum = defaultQuorum
 	}
-	ds.Quorum = min(ds.Quorum, len(committeeLevel)*len(committeeSlow))
+	if ds.Committee == "" {
+		ds.Committee = "paces"
+	}
+	ds.Quorum = min(ds.Quorum, committeeOf(ds.Committee).size())
 	return c
 }
 

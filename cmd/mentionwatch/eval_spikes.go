@@ -26,6 +26,7 @@ func init() {
 		detections string
 		repeat     time.Duration
 		cv         string
+		cvOver     string
 		cfg        detect.Config
 		direction  string
 		fillZero   bool
@@ -44,7 +45,9 @@ count floor. Rows repeating the timestamp of the row before are merged
 onset is a detection (and, with --repeat, each repeat while it fires); they
 are scored with the NAB standard profile per file, per category (the name
 before the first '_') and over all files, next to ARTime's and Numenta HTM's
-scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
+scores from anchors.tsv. --cv category|file cross-validates the defaults,
+choosing among the knobs (--cv-over knobs) or the committee designs
+(--cv-over designs).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := detect.ParseDirection(direction)
@@ -84,7 +87,10 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 				if cv != "category" && cv != "file" {
 					return fmt.Errorf("--cv %q: want category or file", cv)
 				}
-				if err := printCrossValidation(cmd.Context(), cmd.OutOrStdout(), files, cfg, repeat, cv == "file"); err != nil {
+				if cvOver != "knobs" && cvOver != "designs" {
+					return fmt.Errorf("--cv-over %q: want knobs or designs", cvOver)
+				}
+				if err := printCrossValidation(cmd.Context(), cmd.OutOrStdout(), files, cfg, repeat, cv == "file", cvOver == "designs"); err != nil {
 					return err
 				}
 			}
@@ -100,7 +106,8 @@ scores from anchors.tsv. --cv category|file cross-validates the defaults.`,
 	f.StringVar(&dataDir, "data", "../shared/data/mention-volume", "directory with labels.json and the CSV files, or the root of a NAB checkout")
 	f.StringVar(&detections, "detections", "", "write file,timestamp for every detection (onsets and repeats) to this CSV")
 	f.DurationVar(&repeat, "repeat", 0, "also count a detection every this long while an episode fires (0: onsets only, one alert per episode as the product sends)")
-	f.StringVar(&cv, "cv", "", "also cross-validate the defaults: leave one \"category\" (or \"file\") out, choosing among nab.Grid on the rest (about 12 minutes on 2 cores; 90 s with --single)")
+	f.StringVar(&cv, "cv", "", "also cross-validate the defaults: leave one \"category\" (or \"file\") out, choosing among nab.Grid on the rest (about 10 minutes on 2 cores; 90 s with --single)")
+	f.StringVar(&cvOver, "cv-over", "knobs", "what --cv chooses among: \"knobs\" (nab.Grid: the knobs and design constants, 576 configurations) or \"designs\" (nab.DesignGrid: the committee designs at every quorum and the single model, 116; about 3 minutes)")
 	f.StringVar(&direction, "direction", "both", "departures the detector watches: up, down or both (NAB labels both rises and drops)")
 	f.BoolVar(&fillZero, "gaps-zero", false, "feed a missing bucket as a zero (mention counts) instead of skipping it (sampled metrics, as NAB's files are)")
 	f.Float64Var(&cfg.MinCount, "min-count", -1, "the product's count floor for rises (-1: none, as for real-valued series; 0: the product default)")
@@ -183,8 +190,11 @@ func printSpikeReports(w io.Writer, cfg detect.Config, repeat time.Duration, rep
 	}
 }
 
-func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile bool) error {
+func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, base detect.Config, repeat time.Duration, byFile, designs bool) error {
 	grid := nab.Grid(base)
+	if designs {
+		grid = nab.DesignGrid(base)
+	}
 	group, what := nab.ByCategoryOf, "category"
 	if byFile {
 		group, what = nab.ByFile, "file"
@@ -211,13 +221,22 @@ func printCrossValidation(ctx context.Context, w io.Writer, files []nab.File, ba
 		if len(f.Ties) > 1 {
 			tied = fmt.Sprintf(" (and %d tied, differing in: %s; score averaged)", len(f.Ties)-1, tiedKnobs(grid, f.Ties))
 		}
-		fmt.Fprintf(tw, "%s\tfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s (override %g); weekly gain %g, scale floor %g, habit ±%s, run span %g window %s%s\t%.1f\t%s\t\n", f.Held, c.FireEvery,
+		fmt.Fprintf(tw, "%s\t%sfire every %s, tail quantile %g, level half-life %s, max episode %s, cooldown %s (override %g); weekly gain %g, scale floor %g, habit ±%s, run span %g window %s%s\t%.1f\t%s\t\n", f.Held, committeeName(c), c.FireEvery,
 			c.TailQuantile, c.LevelHalfLife, maxEpisode(c.MaxEpisode), c.Cooldown, c.CooldownOverride, c.Design.WeeklyGain, c.Design.ScaleFloor, c.Design.HabitTolerance,
 			c.Design.RunSpan, c.Design.RunWindow, tied, f.Train, normStr(f.Score))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "NAB standard score over the held-out results together (cross-validated): %.1f\n", score)
 	return nil
+}
+
+// committeeName says which committee design (and quorum) c is, or that
+// it is the single model.
+func committeeName(c detect.Config) string {
+	if c.Single {
+		return "single model; "
+	}
+	return fmt.Sprintf("committee %s, quorum %d; ", c.Design.Committee, c.Design.Quorum)
 }
 
 // tiedKnobs names the grid's knobs whose values differ among the tied
@@ -235,6 +254,7 @@ func tiedKnobs(grid []detect.Config, ties []int) string {
 		{"scale floor", func(c detect.Config) any { return c.Design.ScaleFloor }},
 		{"run span", func(c detect.Config) any { return c.Design.RunSpan }},
 		{"run window", func(c detect.Config) any { return c.Design.RunWindow }},
+		{"committee", func(c detect.Config) any { return committeeName(c) }},
 	}
 	var out []string
 	for _, k := range knobs {

@@ -351,3 +351,38 @@ func TestPickFoldsTiesDoNotDependOnOrder(t *testing.T) {
 		t.Errorf("fold %+v", fc[1])
 	}
 }
+
+// TestDesignGrid: the cross-validation over designs chooses among every
+// committee design at every quorum up to its size, and the single model
+// (116 configurations, docs/BENCHMARKS.md); the defaults are among them,
+// and a design's members are what its name says.
+func TestDesignGrid(t *testing.T) {
+	g := DesignGrid(detect.Config{})
+	if len(g) != 116 {
+		t.Fatalf("%d configurations, want 116", len(g))
+	}
+	def, found, single := detect.New(detect.Config{}).Config(), 0, 0
+	sizes := map[string]int{}
+	for _, c := range g {
+		got := detect.New(c).Config()
+		if got == def {
+			found++
+		}
+		if c.Single {
+			single++
+			continue
+		}
+		if got.Design.Quorum != c.Design.Quorum {
+			t.Errorf("%s: quorum %d capped to %d", c.Design.Committee, c.Design.Quorum, got.Design.Quorum)
+		}
+		sizes[c.Design.Committee] = max(sizes[c.Design.Committee], c.Design.Quorum)
+	}
+	if found != 1 || single != 1 {
+		t.Errorf("the defaults %d times, the single model %d times; want once each", found, single)
+	}
+	for name, want := range map[string]int{"paces": 9, "thresholds": 9, "level-only": 3, "slow-only": 3, "paces-25": 25, "level-15": 15, "slow-15": 15} {
+		if sizes[name] != want {
+			t.Errorf("%s: %d members, want %d", name, sizes[name], want)
+		}
+	}
+}

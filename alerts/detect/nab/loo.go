@@ -188,3 +188,24 @@ func Grid(base detect.Config) []detect.Config {
 	}
 	return out
 }
+
+// DesignGrid is the set of committee designs the cross-validation over
+// designs chooses among (docs/BENCHMARKS.md, "Twentieth session: a
+// committee of paces"): every design of detect.Committees at every quorum
+// from 1 to its size, and the single model, the knobs as in base: 116
+// configurations.
+func DesignGrid(base detect.Config) []detect.Config {
+	var out []detect.Config
+	for _, name := range detect.Committees {
+		c := base
+		c.Design.Committee, c.Design.Quorum = name, 1<<30
+		size := detect.New(c).Config().Design.Quorum // the quorum is capped at the design's size
+		for q := 1; q <= size; q++ {
+			c.Design.Quorum = q
+			out = append(out, c)
+		}
+	}
+	c := base
+	c.Single = true
+	return append(out, c)
+}
