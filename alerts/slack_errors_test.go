@@ -328,8 +328,16 @@ func TestWebhookHeaderNameIsChecked(t *testing.T) {
 // with invalid_blocks (the webhook's 400 body, chat.postMessage's
 // ok:false), for good: the alert was lost, as a retry sends the same
 // blocks. The headline, what happened and the dashboard link now go as
-// text, saying the full message was refused.
+// text, saying the full message was refused. So for msg_blocks_too_long
+// (chat.postMessage's answer to blocks over about 13,000 characters),
+// which was retried for ever as Slack's own trouble.
 func TestSlackRefusedBlocksSendText(t *testing.T) {
+	for _, reason := range []string{"invalid_blocks", "msg_blocks_too_long"} {
+		t.Run(reason, func(t *testing.T) { refusedBlocksSendText(t, reason) })
+	}
+}
+
+func refusedBlocksSendText(t *testing.T, reason string) {
 	var mu sync.Mutex
 	var texts []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +348,7 @@ func TestSlackRefusedBlocksSendText(t *testing.T) {
 			text, blocks = r.PostForm.Get("text"), r.PostForm.Get("blocks") != ""
 			w.Header().Set("Content-Type", "application/json")
 			if blocks {
-				w.Write([]byte(`{"ok":false,"error":"invalid_blocks","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
+				w.Write([]byte(`{"ok":false,"error":"` + reason + `","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
 			} else {
 				w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 			}
@@ -350,7 +358,7 @@ func TestSlackRefusedBlocksSendText(t *testing.T) {
 			text, _ = m["text"].(string)
 			if _, blocks = m["blocks"]; blocks {
 				w.WriteHeader(http.StatusBadRequest)
-				w.Write([]byte("invalid_blocks"))
+				w.Write([]byte(reason))
 			} else {
 				w.Write([]byte("ok"))
 			}
