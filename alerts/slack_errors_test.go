@@ -441,3 +441,36 @@ func TestPermanentErrorKeepsTheChannelsAdvice(t *testing.T) {
 		t.Errorf("with the status text only: %q", s)
 	}
 }
+
+// TestWebhookErrorSaysTheReceiversReason: a receiver's 400 or 422 body
+// says what it refused ({"error":"field alert.brand is required"}); the
+// error said only "Bad Request" and "check the URL and credentials". It
+// now quotes the body on one line, clipped; an HTML error page is left
+// out, and a 5xx is still retried.
+func TestWebhookErrorSaysTheReceiversReason(t *testing.T) {
+	for _, tc := range []struct {
+		status          int
+		body, want, not string
+		permanent       bool
+	}{
+		{422, `{"error":"field alert.brand is required"}`, `the receiver says "{\"error\":\"field alert.brand is required\"}"`, "", true},
+		{400, "bad\nsignature\n", `Bad Request: the receiver says "bad signature"`, "", true},
+		{404, "no such hook", `Not Found: the receiver says "no such hook" (check notifiers.webhook.url)`, "", true},
+		{502, "<html><body>nginx</body></html>", "HTTP 502", "nginx", false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(tc.status)
+			w.Write([]byte(tc.body))
+		}))
+		w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL + "/in")}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+		srv.Close()
+		var de *DeliveryError
+		if !errors.As(err, &de) || de.Permanent != tc.permanent || !strings.Contains(err.Error(), tc.want) || (tc.not != "" && strings.Contains(err.Error(), tc.not)) {
+			t.Errorf("HTTP %d: err %v, want permanent=%v and %q", tc.status, err, tc.permanent, tc.want)
+		}
+	}
+}
