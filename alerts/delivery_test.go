@@ -378,6 +378,25 @@ func TestFailedAttemptsKeepTheRateLimitsTokens(t *testing.T) {
 	}
 }
 
+// retryingRecord is receiver's latest record with status retrying.
+func retryingRecord(t *testing.T, st store.Store, receiver string) mw.Delivery {
+	t.Helper()
+	ds, err := st.Deliveries(ctx, store.DeliveryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r mw.Delivery
+	for _, d := range ds {
+		if d.Receiver == receiver && d.Status == mw.DeliveryRetrying {
+			r = d
+		}
+	}
+	if r.Status == "" {
+		t.Fatalf("no retrying record of %s", receiver)
+	}
+	return r
+}
+
 // refusing is an incoming webhook that was removed: 404 "no_service".
 type refusing struct {
 	mu    sync.Mutex
@@ -401,7 +420,8 @@ func (f *refusing) n() int {
 // TestPermanentRefusalGivenUpAfterADay: a receiver that refuses every
 // attempt (a removed Slack webhook) is retried for mw.GiveUpAfter, then
 // the delivery is recorded failed, saying what to do, and tried no more,
-// in this process or after a restart; the alert stays in the store.
+// in this process or after a restart; the alert stays in the store. While
+// it is retried, its record does not say "not retrying".
 func TestPermanentRefusalGivenUpAfterADay(t *testing.T) {
 	st := openStore(t)
 	gone := &refusing{}
@@ -421,6 +441,9 @@ func TestPermanentRefusalGivenUpAfterADay(t *testing.T) {
 		if d.Status != mw.DeliveryFailed || !strings.Contains(d.Error, "no_service") || !strings.Contains(d.Error, "create a new one") {
 			t.Fatalf("delivery record after a day of refusals: %+v, want failed with Slack's reason and hint", d)
 		}
+	}
+	if r := retryingRecord(t, st, "gone"); strings.Contains(r.Error, "not retrying") {
+		t.Errorf("a %s record, next attempt %s, says %q", r.Status, r.NextAt, r.Error)
 	}
 	tries := gone.n()
 	if tries < 2 {
