@@ -377,3 +377,95 @@ func TestFailedAttemptsKeepTheRateLimitsTokens(t *testing.T) {
 		t.Fatalf("back up a minute later: ops has %d messages, want 1 (its one token was never used on a message)", ops.got())
 	}
 }
+
+// retryingRecord is receiver's latest record with status retrying.
+func retryingRecord(t *testing.T, st store.Store, receiver string) mw.Delivery {
+	t.Helper()
+	ds, err := st.Deliveries(ctx, store.DeliveryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r mw.Delivery
+	for _, d := range ds {
+		if d.Receiver == receiver && d.Status == mw.DeliveryRetrying {
+			r = d
+		}
+	}
+	if r.Status == "" {
+		t.Fatalf("no retrying record of %s", receiver)
+	}
+	return r
+}
+
+// refusing is an incoming webhook that was removed: 404 "no_service".
+type refusing struct {
+	mu    sync.Mutex
+	tries int
+}
+
+func (f *refusing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.tries++
+	f.mu.Unlock()
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte("no_service"))
+}
+
+func (f *refusing) n() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tries
+}
+
+// TestPermanentRefusalGivenUpAfterADay: a receiver that refuses every
+// attempt (a removed Slack webhook) is retried for mw.GiveUpAfter, then
+// the delivery is recorded failed, saying what to do, and tried no more,
+// in this process or after a restart; the alert stays in the store. While
+// it is retried, its record does not say "not retrying".
+func TestPermanentRefusalGivenUpAfterADay(t *testing.T) {
+	st := openStore(t)
+	gone := &refusing{}
+	ns := []Notifier{slackNamed(t, "gone", gone)}
+	l := newLoop(st, ns, mw.AlertsConfig{})
+	l.DeliveryTimeout = 3 * time.Second
+	burst(t, st, l, t0)
+	start := t0.Add(5 * time.Minute)
+	for now := start; now.Before(start.Add(mw.GiveUpAfter + time.Hour)); now = now.Add(31 * time.Minute) {
+		l.Tick(ctx, now)
+	}
+	ds := latestOf(t, st, "gone") // the alert fired and resolved
+	if len(ds) == 0 {
+		t.Fatal("no delivery record")
+	}
+	for _, d := range ds {
+		if d.Status != mw.DeliveryFailed || !strings.Contains(d.Error, "no_service") || !strings.Contains(d.Error, "create a new one") {
+			t.Fatalf("delivery record after a day of refusals: %+v, want failed with Slack's reason and hint", d)
+		}
+	}
+	if r := retryingRecord(t, st, "gone"); strings.Contains(r.Error, "not retrying") {
+		t.Errorf("a %s record, next attempt %s, says %q", r.Status, r.NextAt, r.Error)
+	}
+	tries := gone.n()
+	if tries < 2 {
+		t.Fatalf("%d tries: the refusal was not retried during the day", tries)
+	}
+	later := start.Add(mw.GiveUpAfter + 2*time.Hour)
+	for i := 0; i < 3; i++ {
+		if err := l.Tick(ctx, later.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatalf("Tick after giving up: %v", err)
+		}
+	}
+	l2 := newLoop(st, ns, mw.AlertsConfig{})
+	if err := l2.Warm(ctx, later.Add(4*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := l2.Tick(ctx, later.Add(5*time.Hour)); err != nil {
+		t.Fatalf("Tick after a restart: %v", err)
+	}
+	if gone.n() != tries {
+		t.Errorf("tried %d more times after giving up", gone.n()-tries)
+	}
+	if as, err := st.Alerts(ctx, store.AlertQuery{}); err != nil || len(as) != 1 {
+		t.Errorf("alerts after giving up: %v %v", as, err)
+	}
+}

@@ -57,12 +57,12 @@ func (e *DeliveryError) Error() string {
 	case e.Status == http.StatusTooManyRequests:
 		return fmt.Sprintf("%s: rate limited (HTTP 429, retry after %s)", e.Notifier, e.RetryAfter)
 	case e.Permanent && e.Status == 0: // refused without an HTTP status (an API's ok:false, SMTP)
-		return fmt.Sprintf("%s: refused, not retrying: %v", e.Notifier, e.Err)
+		return fmt.Sprintf("%s: refused (a retry will not help until this is fixed): %v", e.Notifier, e.Err)
 	case e.Permanent && (e.Err == nil || e.Err.Error() == http.StatusText(e.Status)):
 		// The channel gave no reason of its own: the usual ones.
-		return fmt.Sprintf("%s: rejected with HTTP %d, not retrying: check the URL and credentials: %v", e.Notifier, e.Status, e.Err)
+		return fmt.Sprintf("%s: rejected with HTTP %d (a retry will not help until this is fixed): check the URL and credentials: %v", e.Notifier, e.Status, e.Err)
 	case e.Permanent: // the channel's reason says what to check
-		return fmt.Sprintf("%s: rejected with HTTP %d, not retrying: %v", e.Notifier, e.Status, e.Err)
+		return fmt.Sprintf("%s: rejected with HTTP %d (a retry will not help until this is fixed): %v", e.Notifier, e.Status, e.Err)
 	case e.Status != 0:
 		return fmt.Sprintf("%s: HTTP %d: %v", e.Notifier, e.Status, e.Err)
 	}

@@ -292,6 +292,17 @@ func (q *queues) work(ctx context.Context, r *rqueue, now time.Time) {
 		if errors.As(last, &de) {
 			retry, permanent = de.RetryAfter, de.Permanent
 		}
+		if permanent && !j.since.IsZero() && at().Sub(j.since) >= mw.GiveUpAfter {
+			r.done(j)
+			q.record(ctx, mw.Delivery{Key: j.key, AlertID: a.ID, Receiver: name, Attempt: j.attempts, Status: mw.DeliveryFailed,
+				Error: redact.Error(err).Error(), At: at()})
+			q.log.Error("alert not delivered: the receiver refused it for a day, so it is given up (the alert stays on the dashboard; fix what the error says, then `notify test` the receiver)",
+				"notifier", name, "alert", a.ID, "attempts", j.attempts, "queued_at", j.since, "err", err)
+			q.mu.Lock()
+			q.errs = append(q.errs, fmt.Errorf("delivering alert %s to %s: gave up after %s: %w", a.ID, name, mw.GiveUpAfter, err))
+			q.mu.Unlock()
+			continue
+		}
 		j.nextAt = now.Add(roundBackoff(j.rounds, retry)) // from the tick: rounds are paced by ticks
 		q.record(ctx, mw.Delivery{Key: j.key, AlertID: a.ID, Receiver: name, Attempt: j.attempts, Status: mw.DeliveryRetrying,
 			Error: redact.Error(err).Error(), At: at(), NextAt: j.nextAt})
@@ -322,7 +333,7 @@ func parseKey(key string) (id string, state mw.AlertState, n int, ok bool) {
 
 // statusRank orders records of one attempt number: a queue step, then
 // its outcome.
-var statusRank = map[string]int{mw.DeliveryQueued: 0, mw.DeliveryDelayed: 1, mw.DeliveryRetrying: 2, mw.DeliverySent: 3}
+var statusRank = map[string]int{mw.DeliveryQueued: 0, mw.DeliveryDelayed: 1, mw.DeliveryRetrying: 2, mw.DeliverySent: 3, mw.DeliveryFailed: 3}
 
 // Latest returns the current record of each (key, receiver) pair of
 // records, ordered by alert, key and receiver.
@@ -349,11 +360,11 @@ func Latest(ds []mw.Delivery) []mw.Delivery {
 	return out
 }
 
-// later reports whether a is a later step than b: sent is final; then by
+// later reports whether a is a later step than b: sent and failed are final; then by
 // time in whole seconds (ClickHouse keeps seconds), attempt and status.
 func later(a, b mw.Delivery) bool {
-	if (a.Status == mw.DeliverySent) != (b.Status == mw.DeliverySent) {
-		return a.Status == mw.DeliverySent
+	if a.Final() != b.Final() {
+		return a.Final()
 	}
 	if as, bs := a.At.Unix(), b.At.Unix(); as != bs {
 		return as > bs

@@ -72,7 +72,7 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 	text, blocks := SlackMessage(n)
 	err := s.post(ctx, text, blocks)
 	var de *DeliveryError
-	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "invalid_blocks") {
+	if !errors.As(err, &de) || !de.Permanent || !blocksRefused(err) {
 		return err
 	}
 	text += "\n_Slack refused this alert's full message; please report it with the alert id " + EscapeMrkdwn(n.Alert.ID) + "._"
@@ -80,6 +80,14 @@ func (s *Slack) Send(ctx context.Context, n Notification) error {
 		text += "\n<" + u + "|Open in mentionwatch>"
 	}
 	return s.post(ctx, text, nil)
+}
+
+// blocksRefused says whether err is Slack's refusal of a message's blocks
+// as built: invalid_blocks, invalid_blocks_format, or msg_blocks_too_long
+// (chat.postMessage's answer to blocks over about 13,000 characters).
+func blocksRefused(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "invalid_blocks") || strings.Contains(s, "msg_blocks_too_long")
 }
 
 // post sends text with blocks (none when nil) through the webhook or the
@@ -182,6 +190,7 @@ var slackRefusals = map[string]string{
 	"invalid_blocks":        "Slack refused the message as built; please report it with the alert id",
 	"invalid_blocks_format": "Slack refused the message as built; please report it with the alert id",
 	"msg_too_long":          "Slack refused the message as built; please report it with the alert id",
+	"msg_blocks_too_long":   "Slack refused the message as built; please report it with the alert id",
 	"no_text":               "Slack refused the message as built; please report it with the alert id",
 	"invalid_payload":       "Slack refused the message as built; please report it with the alert id",
 	// Incoming webhooks.

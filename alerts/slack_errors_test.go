@@ -328,8 +328,16 @@ func TestWebhookHeaderNameIsChecked(t *testing.T) {
 // with invalid_blocks (the webhook's 400 body, chat.postMessage's
 // ok:false), for good: the alert was lost, as a retry sends the same
 // blocks. The headline, what happened and the dashboard link now go as
-// text, saying the full message was refused.
+// text, saying the full message was refused. So for msg_blocks_too_long
+// (chat.postMessage's answer to blocks over about 13,000 characters),
+// which was retried for ever as Slack's own trouble.
 func TestSlackRefusedBlocksSendText(t *testing.T) {
+	for _, reason := range []string{"invalid_blocks", "msg_blocks_too_long"} {
+		t.Run(reason, func(t *testing.T) { refusedBlocksSendText(t, reason) })
+	}
+}
+
+func refusedBlocksSendText(t *testing.T, reason string) {
 	var mu sync.Mutex
 	var texts []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +348,7 @@ func TestSlackRefusedBlocksSendText(t *testing.T) {
 			text, blocks = r.PostForm.Get("text"), r.PostForm.Get("blocks") != ""
 			w.Header().Set("Content-Type", "application/json")
 			if blocks {
-				w.Write([]byte(`{"ok":false,"error":"invalid_blocks","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
+				w.Write([]byte(`{"ok":false,"error":"` + reason + `","errors":["must be a valid URL [json-pointer:/blocks/2/elements/0/url]"]}`))
 			} else {
 				w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
 			}
@@ -350,7 +358,7 @@ func TestSlackRefusedBlocksSendText(t *testing.T) {
 			text, _ = m["text"].(string)
 			if _, blocks = m["blocks"]; blocks {
 				w.WriteHeader(http.StatusBadRequest)
-				w.Write([]byte("invalid_blocks"))
+				w.Write([]byte(reason))
 			} else {
 				w.Write([]byte("ok"))
 			}
@@ -431,5 +439,38 @@ func TestPermanentErrorKeepsTheChannelsAdvice(t *testing.T) {
 	bare := classify("webhook", 422, 0, nil)
 	if s := bare.Error(); !strings.Contains(s, "check the URL and credentials") || !strings.Contains(s, "Unprocessable Entity") {
 		t.Errorf("with the status text only: %q", s)
+	}
+}
+
+// TestWebhookErrorSaysTheReceiversReason: a receiver's 400 or 422 body
+// says what it refused ({"error":"field alert.brand is required"}); the
+// error said only "Bad Request" and "check the URL and credentials". It
+// now quotes the body on one line, clipped; an HTML error page is left
+// out, and a 5xx is still retried.
+func TestWebhookErrorSaysTheReceiversReason(t *testing.T) {
+	for _, tc := range []struct {
+		status          int
+		body, want, not string
+		permanent       bool
+	}{
+		{422, `{"error":"field alert.brand is required"}`, `the receiver says "{\"error\":\"field alert.brand is required\"}"`, "", true},
+		{400, "bad\nsignature\n", `Bad Request: the receiver says "bad signature"`, "", true},
+		{404, "no such hook", `Not Found: the receiver says "no such hook" (check notifiers.webhook.url)`, "", true},
+		{502, "<html><body>nginx</body></html>", "HTTP 502", "nginx", false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(tc.status)
+			w.Write([]byte(tc.body))
+		}))
+		w, err := NewWebhook(mw.WebhookConfig{URL: mw.Secret(srv.URL + "/in")}, srv.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Send(ctx, Notification{Alert: mw.Alert{ID: "a1", Brand: "acme", Kind: mw.AlertSpike, State: mw.Firing, StartedAt: t0}})
+		srv.Close()
+		var de *DeliveryError
+		if !errors.As(err, &de) || de.Permanent != tc.permanent || !strings.Contains(err.Error(), tc.want) || (tc.not != "" && strings.Contains(err.Error(), tc.not)) {
+			t.Errorf("HTTP %d: err %v, want permanent=%v and %q", tc.status, err, tc.permanent, tc.want)
+		}
 	}
 }

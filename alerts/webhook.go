@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -277,17 +278,33 @@ func (w *Webhook) Send(ctx context.Context, n Notification) error {
 		return &DeliveryError{Notifier: w.Name(), Err: redact.Error(fmt.Errorf("POST: %w (check notifiers.webhook.url and the network)", err))}
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
 	if resp.StatusCode/100 == 3 {
 		return &DeliveryError{Notifier: w.Name(), Status: resp.StatusCode, Permanent: true,
 			Err: errors.New("the server redirects, and a POST cannot follow it (set the webhook's url to the address it redirects to)")}
 	}
+	// The receiver's own reason ({"error":"field x is required"}, a
+	// line of text), unless it is an HTML error page.
+	reason := http.StatusText(resp.StatusCode)
+	if b := clip(OneLine(strings.TrimSpace(string(raw))), 300); b != "" && !strings.HasPrefix(b, "<") {
+		reason += ": the receiver says " + strconv.Quote(b)
+	}
 	var hint error
 	switch resp.StatusCode {
 	case http.StatusUnauthorized, http.StatusForbidden:
-		hint = fmt.Errorf("%s (check notifiers.webhook.url, and notifiers.webhook.secret if the receiver checks the signature)", http.StatusText(resp.StatusCode))
+		hint = fmt.Errorf("%s (check notifiers.webhook.url, and notifiers.webhook.secret if the receiver checks the signature)", reason)
 	case http.StatusNotFound, http.StatusGone, http.StatusMethodNotAllowed:
-		hint = fmt.Errorf("%s (check notifiers.webhook.url)", http.StatusText(resp.StatusCode))
+		hint = fmt.Errorf("%s (check notifiers.webhook.url)", reason)
+	default:
+		if reason != http.StatusText(resp.StatusCode) {
+			hint = errors.New(reason)
+		}
+	}
+	if hint != nil {
+		hint = redact.Error(hint)
 	}
 	return classify(w.Name(), resp.StatusCode, RetryAfter(resp.Header.Get("Retry-After")), hint)
 }

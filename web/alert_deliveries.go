@@ -21,7 +21,7 @@ type Delivery struct {
 	Receiver     string     `json:"receiver"`
 	Notification string     `json:"notification"` // "firing #1", "resolved #2"
 	Key          string     `json:"key"`
-	Status       string     `json:"status"`  // queued | delayed | retrying | sent
+	Status       string     `json:"status"`  // queued | delayed | retrying | sent | failed
 	Attempt      int        `json:"attempt"` // sends tried so far
 	Error        string     `json:"error,omitempty"`
 	At           time.Time  `json:"at"`
@@ -33,7 +33,7 @@ func (h *Handler) deliveryView(d mw.Delivery) Delivery {
 	loc := h.opt.Location // the API's times carry the configured zone's offset, as everywhere
 	v := Delivery{Receiver: d.Receiver, Notification: notificationName(d.Key), Key: d.Key, Status: d.Status,
 		Attempt: d.Attempt, Error: d.Error, At: d.At.In(loc), AtLocal: d.At.In(loc).Format("2006-01-02 15:04:05 MST")}
-	if d.Status != mw.DeliverySent && !d.NextAt.IsZero() {
+	if !d.Final() && !d.NextAt.IsZero() {
 		v.NextAt = timePtr(d.NextAt.In(loc))
 	}
 	return v

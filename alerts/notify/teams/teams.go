@@ -6,8 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 
 	mw "github.com/mentionwatch/mentionwatch"
 	"github.com/mentionwatch/mentionwatch/alerts"
@@ -51,22 +55,47 @@ func (t *Teams) Send(ctx context.Context, n alerts.Notification) error {
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode/100 == 2 {
-		return nil
+	status := resp.StatusCode
+	text := alerts.Clip(alerts.OneLine(strings.TrimSpace(string(raw))), 300)
+	if status/100 == 2 {
+		// A workflow answers 202 with no body, a legacy connector 200 with
+		// "1". A connector that could not post answers 200 as well, with
+		// "Webhook message delivery failed with error: Microsoft Teams
+		// endpoint returned HTTP error 429 ...": not delivered.
+		if !strings.Contains(strings.ToLower(text), "delivery failed") {
+			return nil
+		}
+		status = http.StatusBadGateway
+		if m := connectorStatus.FindStringSubmatch(text); m != nil {
+			if s, _ := strconv.Atoi(m[1]); s >= 400 {
+				status = s
+			}
+		}
 	}
-	// Workflows answer errors as {"error":{"code":"...","message":"..."}}.
+	// Workflows answer errors as {"error":{"code":"...","message":"..."}};
+	// legacy connectors as text ("Summary or Text is required.").
 	var e struct {
 		Error struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
 		} `json:"error"`
 	}
-	msg := http.StatusText(resp.StatusCode)
+	msg := http.StatusText(status)
 	if json.Unmarshal(raw, &e) == nil && e.Error.Code != "" {
 		msg = e.Error.Code + ": " + e.Error.Message
+	} else if text != "" && !strings.HasPrefix(text, "<") { // not an HTML error page
+		msg = fmt.Sprintf("%s (HTTP %d)", text, resp.StatusCode)
 	}
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusGone:
 		msg += " (check notifiers.teams.webhook_url: the workflow may be off or its URL regenerated)"
+	case http.StatusRequestEntityTooLarge:
+		msg += " (Teams refused the message as too large; please report it with the alert id)"
 	}
-	return alerts.Classify(t.Name(), resp.StatusCode, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("teams: "+msg)))
+	return alerts.Classify(t.Name(), status, alerts.RetryAfter(resp.Header.Get("Retry-After")), redact.Error(errors.New("teams: "+msg)))
 }
+
+// connectorStatus is the status a legacy connector's 200 "Webhook message
+// delivery failed with error: Microsoft Teams endpoint returned HTTP
+// error 429 ..." reports.
+var connectorStatus = regexp.MustCompile(`HTTP error (\d{3})`)

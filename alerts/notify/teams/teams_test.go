@@ -168,3 +168,41 @@ func TestNetworkErrorHidesSignature(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestConnectorFailureIn200IsNotDelivered: a legacy Office 365 connector
+// answers 200 with "1" when it posted, and 200 with "Webhook message
+// delivery failed with error: ..." when Teams refused it; the error names
+// the status Teams gave, retried when it is a 429 or 5xx. Its 4xx text
+// bodies and a 413 say their cause.
+func TestConnectorFailureIn200IsNotDelivered(t *testing.T) {
+	cases := []struct {
+		name, body, want string // want "" is delivered
+		status           int
+		permanent        bool
+	}{
+		{"posted", "1", "", 200, false},
+		{"throttled", "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0,server=msgapi-production-eus-azsc2-4-170,cv=deadbeef.0..", "HTTP error 429", 200, false},
+		{"teams down", "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 500 with ContextId MS-CV=abc.0..", "HTTP error 500", 200, false},
+		{"no status", "Webhook message delivery failed with error: Bad payload", "Bad payload", 200, false},
+		{"text 400", "Summary or Text is required.", "Summary or Text is required. (HTTP 400)", 400, true},
+		{"too large", "", "too large", 413, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := newTeams(t, workflow(t, c.status, nil, c.body, nil)).Send(context.Background(), notify.Sample(now, ""))
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var de *alerts.DeliveryError
+			if !errors.As(err, &de) || de.Permanent != c.permanent || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v (%+v), want permanent=%v and %q", err, de, c.permanent, c.want)
+			}
+			if strings.Contains(err.Error(), "SECRETsignature") {
+				t.Errorf("signature in error: %v", err)
+			}
+		})
+	}
+}

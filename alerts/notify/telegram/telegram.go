@@ -147,6 +147,17 @@ func entityError(err error) bool {
 	return errors.As(err, &de) && de.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(err.Error()), "can't parse entities")
 }
 
+// chatRefusals are the Bot API's 400 and 403 descriptions that say why a
+// chat takes nothing from the bot, with what to do about each.
+var chatRefusals = []struct{ says, hint string }{
+	{"bot was blocked by the user", "the user blocked the bot: they must open its chat and tap Restart (or unblock it), or set another notifiers.telegram.chat_id"},
+	{"bot was kicked", "the bot was removed from the chat: add it again, or set another notifiers.telegram.chat_id"},
+	{"user is deactivated", "the user deleted their Telegram account: set another notifiers.telegram.chat_id"},
+	{"bot is not a member", "add the bot to the channel as an administrator allowed to post messages"},
+	{"not enough rights", "give the bot the right to send messages in the chat (an administrator can, in the chat's permissions)"},
+	{"chat not found", "check notifiers.telegram.chat_id (a number, -100… for a supergroup or channel, or @channelname), and that the bot was added to the chat or the user started it"},
+}
+
 // postTo sends one message to chat, in parseMode ("" for plain text);
 // moved is the chat's new id when Telegram answers that it moved.
 func (t *Telegram) postTo(ctx context.Context, chat, text, parseMode string) (moved int64, err error) {
@@ -184,7 +195,14 @@ func (t *Telegram) postTo(ctx context.Context, chat, text, parseMode string) (mo
 		hint = " (check notifiers.telegram.bot_token)"
 	case http.StatusBadRequest, http.StatusForbidden:
 		hint = " (check notifiers.telegram.chat_id, and that the bot is a member of the chat)"
-		if d := strings.ToLower(desc); strings.Contains(d, "parse entities") || strings.Contains(d, "too long") || strings.Contains(d, "text is empty") {
+		d := strings.ToLower(desc)
+		for _, r := range chatRefusals {
+			if strings.Contains(d, r.says) {
+				hint = " (" + r.hint + ")"
+				break
+			}
+		}
+		if strings.Contains(d, "parse entities") || strings.Contains(d, "too long") || strings.Contains(d, "text is empty") {
 			// The message as built, not the chat: a retry sends it again.
 			hint = " (Telegram refused the message as built; please report it with the alert id)"
 		}

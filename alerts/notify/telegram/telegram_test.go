@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -204,6 +205,32 @@ func TestStatusClasses(t *testing.T) {
 				t.Errorf("token in error: %v", err)
 			}
 		})
+	}
+}
+
+// TestChatRefusalsSayWhatToDo: a blocked bot, a kicked bot or an unknown
+// chat all said "check notifiers.telegram.chat_id, and that the bot is a
+// member of the chat", which is no help to a user who blocked the bot.
+// Each now says what to do; all are permanent.
+func TestChatRefusalsSayWhatToDo(t *testing.T) {
+	for _, c := range []struct {
+		status     int
+		desc, want string
+	}{
+		{403, "Forbidden: bot was blocked by the user", "tap Restart"},
+		{403, "Forbidden: bot was kicked from the supergroup chat", "add it again"},
+		{403, "Forbidden: user is deactivated", "deleted their Telegram account"},
+		{403, "Forbidden: bot is not a member of the channel chat", "as an administrator"},
+		{400, "Bad Request: not enough rights to send text messages to the chat", "right to send messages"},
+		{400, "Bad Request: chat not found", "the bot was added to the chat or the user started it"},
+	} {
+		status, desc, want := c.status, c.desc, c.want
+		b := &botAPI{replies: []reply{{status, fmt.Sprintf(`{"ok":false,"error_code":%d,"description":%q}`, status, desc)}}}
+		err := newTelegram(t, b.serve(t).URL).Send(context.Background(), notify.Sample(now, ""))
+		var de *alerts.DeliveryError
+		if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), desc) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want a permanent error saying %q", desc, err, want)
+		}
 	}
 }
 
