@@ -1,9 +1,80 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
+
+	mw "github.com/mentionwatch/mentionwatch"
+	"github.com/mentionwatch/mentionwatch/store"
 )
+
+// screen is a viewport as Chromium emulates it: width in CSS pixels,
+// device pixels per CSS pixel, and whether it is a phone's or a tablet's
+// (mobile: the page's <meta name="viewport"> applies and, as on a phone, a
+// page wider than the screen widens the layout viewport and shows zoomed
+// out or scrolls sideways; the pointer is a finger).
+type screen struct {
+	width, scale int
+	mobile       bool
+}
+
+func (s screen) String() string {
+	if s.mobile {
+		return fmt.Sprintf("%d px phone or tablet (×%d)", s.width, s.scale)
+	}
+	return fmt.Sprintf("%d px", s.width)
+}
+
+// phones are the phone and tablet screens an on-call responder opens the
+// dashboard on: two phones and a tablet.
+var phones = []screen{{360, 3, true}, {390, 3, true}, {768, 2, true}}
+
+// use resizes the page to s.
+func (b *browser) use(s screen) {
+	b.t.Helper()
+	b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": s.width, "height": 1400, "deviceScaleFactor": s.scale, "mobile": s.mobile}, nil)
+	touch := map[string]any{"enabled": s.mobile}
+	if s.mobile {
+		touch["maxTouchPoints"] = 5
+	}
+	b.call("Emulation.setTouchEmulationEnabled", touch, nil)
+}
+
+// sideways lists what is wider than the screen of width w or than its own
+// box: the page (content wider than a phone's screen widens its layout
+// viewport, innerWidth), and each part of main shown (a section, the
+// inbox's forms).
+func sideways(w int) string {
+	return fmt.Sprintf(`(() => {
+		const out = [], doc = document.documentElement;
+		if (innerWidth > %d || doc.scrollWidth > innerWidth) { out.push('the page: ' + doc.scrollWidth + ' px wide, ' + innerWidth + ' px laid out'); }
+		for (const s of document.querySelectorAll('main > *')) {
+			if (s.getClientRects().length && s.scrollWidth > s.clientWidth + 1) { out.push((s.id || s.tagName.toLowerCase()) + ': ' + s.scrollWidth + ' > ' + s.clientWidth); }
+		}
+		return out;
+	})()`, w)
+}
+
+// laidOut returns what is wider than it should be on s once the page has
+// laid itself out: two frames after the resize, and for a page with
+// charts once they follow their box (through a ResizeObserver, which runs
+// after the resize): it waits until nothing is wider, for at most a
+// minute, which is a hang, not a timing budget.
+func (b *browser) laidOut(s screen) []string {
+	b.t.Helper()
+	var ok bool
+	b.evalAsync(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, &ok)
+	check := sideways(s.width)
+	deadline := time.Now().Add(time.Minute)
+	for b.poll(`!!document.querySelector('.chart')`) && !b.poll(check+`.length === 0`) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	var over []string
+	b.eval(check, &over)
+	return over
+}
 
 // TestBrowserNoSectionScrollsSideways: at laptop and desktop widths, and
 // at the narrowest width that lays the grid in three columns (1,220 CSS
@@ -17,19 +88,55 @@ import (
 func TestBrowserNoSectionScrollsSideways(t *testing.T) {
 	_, br, _ := agentBrowser(t, "/?brand=Acme&range=7d")
 	br.waitUntil("the dashboard and its charts", `document.querySelector('#journey table') && document.querySelectorAll('.chart[data-rendered]').length === document.querySelectorAll('.chart').length`)
-	const overflowing = `Array.from(document.querySelectorAll('main > section')).filter(s => !s.hidden && s.scrollWidth > s.clientWidth + 1).map(s => s.id + ': ' + s.scrollWidth + ' > ' + s.clientWidth)`
 	for _, width := range []int{1024, 1220, 1280, 1440, 1920} {
-		br.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 1400, "deviceScaleFactor": 1, "mobile": false}, nil)
-		// Laid out when no section overflows; a minute is a hang, not
-		// a timing budget.
-		deadline := time.Now().Add(time.Minute)
-		for !br.poll(overflowing+`.length === 0`) && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
+		s := screen{width: width, scale: 1}
+		br.use(s)
+		if over := br.laidOut(s); len(over) > 0 {
+			t.Errorf("wider than their box at %v: %v", s, over)
 		}
-		var over []string
-		br.eval(overflowing, &over)
-		if len(over) > 0 {
-			t.Errorf("sections wider than their box at %d px: %v", width, over)
+	}
+}
+
+// TestBrowserPhonePagesFitTheScreen: the login page and the pages a
+// notification's Acknowledge and Silence 4 h links open fit a phone's
+// screen and a tablet's. Before, every page laid main out as a grid of
+// columns at least 380 CSS pixels wide, so on a 360 or 390 px phone the
+// login form and the confirmation were wider than the screen: the phone
+// showed them zoomed out, or scrolling sideways.
+func TestBrowserPhonePagesFitTheScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := chromium(t)
+	st, srv := agentDashboard(t)
+	now := time.Now().UTC()
+	hash, err := HashPassword("admin-password-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveUser(context.Background(), store.User{Name: "oda", Role: mw.RoleAdmin, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	br := openBrowser(t, bin, 360, 1400)
+	br.use(phones[0])
+	br.call("Page.navigate", map[string]any{"url": srv.URL + "/login"}, nil)
+	br.waitUntil("the login page", `document.querySelector('form.login-form')`)
+	for _, s := range phones {
+		br.use(s)
+		if over := br.laidOut(s); len(over) > 0 {
+			t.Errorf("login page on a %v: wider than its box: %v", s, over)
+		}
+	}
+	br.logIn(srv.URL+"/", "oda", "admin-password-22")
+	br.waitUntil("the dashboard", `document.querySelector('#me-name')`)
+	for _, action := range []string{"ack", "silence"} {
+		br.call("Page.navigate", map[string]any{"url": testSigner(t).URL(srv.URL, action, "burst", now.Add(time.Hour))}, nil)
+		br.waitUntil("the "+action+" link's page", `document.querySelector('body.action-page form button[type=submit]')`)
+		for _, s := range phones {
+			br.use(s)
+			if over := br.laidOut(s); len(over) > 0 {
+				t.Errorf("%s link's page on a %v: wider than its box: %v", action, s, over)
+			}
 		}
 	}
 }
