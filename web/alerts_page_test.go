@@ -455,6 +455,29 @@ func TestConfigSilencesShown(t *testing.T) {
 // "No notification about Acme · mention", so a responder who had handled
 // one post muted the next poisoning report without knowing. It now says
 // what is muted, before and after the press.
+// TestAckLinkSaysWhatItDoes: the page an Acknowledge link opens says what
+// pressing it does and does not do. Before, it asked "Acknowledge this
+// alert?" and no more, and a responder on a phone could take it for a way
+// to stop the messages, which it is not (Silence is).
+func TestAckLinkSaysWhatItDoes(t *testing.T) {
+	st := openStore(t)
+	signer := testSigner(t)
+	h := alertHandler(t, st, signer)
+	for _, id := range []string{"a1", "c1"} {
+		path, q := linkPath(t, signer.URL("https://mw.example.com", actionlink.Ack, id, testNow.Add(actionlink.TTL)))
+		w := do(t, h, "GET", path+"?"+q.Encode(), nil)
+		for _, want := range []string{"the alert shows your name and the time", "It mutes nothing: messages about this alert still come (Silence 4 h mutes them)."} {
+			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+				t.Errorf("%s: the confirmation lacks %q: %d %s", id, want, w.Code, w.Body)
+			}
+		}
+	}
+	path, q := linkPath(t, signer.URL("https://mw.example.com", actionlink.Silence, "a1", testNow.Add(actionlink.TTL)))
+	if w := do(t, h, "GET", path+"?"+q.Encode(), nil); strings.Contains(w.Body.String(), "It mutes nothing") {
+		t.Errorf("the Silence link's page says what Acknowledge does: %s", w.Body)
+	}
+}
+
 func TestSilenceLinkOfACriticalSaysWhatItMutes(t *testing.T) {
 	st := openStore(t)
 	signer := testSigner(t)

@@ -56,7 +56,8 @@ func agentBrowser(t *testing.T, path string) (*sqlite.Store, *browser, string) {
 }
 
 // agentDashboard serves the demo's mentions behind the login page, with
-// one agent, "ana", whose password is agent-password-22.
+// one agent, "ana", whose password is agent-password-22, and action links
+// signed by testSigner.
 func agentDashboard(t *testing.T) (*sqlite.Store, *httptest.Server) {
 	t.Helper()
 	st := openStore(t)
@@ -69,7 +70,7 @@ func agentDashboard(t *testing.T) (*sqlite.Store, *httptest.Server) {
 	if err := st.SaveUser(context.Background(), store.User{Name: "ana", Role: mw.RoleAgent, PasswordHash: hash, PasswordSet: now.Add(-time.Hour), Created: now}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Options{Store: st, Brands: brands, Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
+	h, err := New(Options{Store: st, Brands: brands, Links: testSigner(t), Auth: mw.WebConfig{Listen: "127.0.0.1:0", Users: mw.WebUsersConfig{Enabled: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,8 @@ func TestFirstRunPage(t *testing.T) {
 	body := w.Body.String()
 	for _, want := range []string{"No mentions yet: no source has run.", "mentionwatch collect --once",
 		"No mentions of Acme or its competitors in this window.",
-		`<tr class="source"><td>news</td><td>rss</td>` + "\n" + `        <td><span class="badge">never run</span></td>`,
-		`<tr class="source"><td>old-feed</td><td>rss</td>` + "\n" + `        <td><span class="badge">disabled</span></td>`} {
+		`<tr class="source"><td>news</td><td data-label="Kind">rss</td>` + "\n" + `        <td data-label="Status"><span class="badge">never run</span></td>`,
+		`<tr class="source"><td>old-feed</td><td data-label="Kind">rss</td>` + "\n" + `        <td data-label="Status"><span class="badge">disabled</span></td>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("first-run page lacks %q", want)
 		}

@@ -20,7 +20,8 @@
     el.replaceChildren(p);
   }
 
-  function width(el) { return Math.max(300, el.clientWidth || 600); }
+  // A chart is as wide as its box, down to a phone's (280 px at 360).
+  function width(el) { return Math.max(200, el.clientWidth || 600); }
 
   // The charts read their times in the dashboard's zone (timezone:, the
   // page's data-tz), as every other time on the page, not in the
