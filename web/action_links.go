@@ -30,7 +30,11 @@ type actionPage struct {
 	Sig     string
 	Expires string // when the link stops working, in the configured zone
 	OpenURL string // the alert in the dashboard
-	expAt   time.Time
+	// Me is the signed-in user's name (a session, a proxy's identity or
+	// an API token), who acts: the form asks for no name then, since a
+	// name typed would be ignored (Handler.user).
+	Me    string
+	expAt time.Time
 }
 
 var actionLabels = map[string]string{
@@ -230,6 +234,9 @@ func (h *Handler) checkLink(r *http.Request, action, id, exp, sig string) (actio
 func clipLog(s string) string { return clipBytes(s, 64) }
 
 func (h *Handler) renderAction(w http.ResponseWriter, r *http.Request, status int, p actionPage) {
+	if a := actorFrom(r); a.Named() {
+		p.Me = a.Name
+	}
 	// The link's signature is in the URL: never send it on as a referrer.
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")

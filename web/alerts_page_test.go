@@ -532,3 +532,30 @@ func TestAPIAlertEpisodeTotal(t *testing.T) {
 		t.Fatalf("alerts %v; want s1 and c1", raw.Alerts)
 	}
 }
+
+// TestActionLinkAsksNoNameOfASignedInUser: an action link opened in a
+// browser signed in to the dashboard asked "Your name", and then ignored
+// what was typed (the session's name is who acts). It now says who acts
+// and asks nothing; without a session it still asks.
+func TestActionLinkAsksNoNameOfASignedInUser(t *testing.T) {
+	st := openStore(t)
+	signer := testSigner(t)
+	h := alertHandler(t, st, signer)
+	path, q := linkPath(t, signer.URL("https://mw.example.com", actionlink.Ack, "a1", testNow.Add(actionlink.TTL)))
+	get := func(a Actor) string {
+		r := httptest.NewRequest("GET", path+"?"+q.Encode(), nil)
+		r.SetPathValue("action", actionlink.Ack)
+		w := httptest.NewRecorder()
+		h.actionConfirm(w, withActor(r, a))
+		if w.Code != http.StatusOK {
+			t.Fatalf("%+v: %d %s", a, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	if body := get(Actor{Name: "rina", Role: mw.RoleAgent, Via: ViaSession}); strings.Contains(body, `name="by"`) || !strings.Contains(body, "As rina.") {
+		t.Errorf("signed in as rina, the page asks for a name or does not say who acts:\n%s", body)
+	}
+	if body := get(Actor{Role: mw.RoleAdmin, Via: ViaLocal}); !strings.Contains(body, `name="by"`) {
+		t.Errorf("without a session the page does not ask for a name:\n%s", body)
+	}
+}
