@@ -30,10 +30,12 @@ const defaultQuorum = 4
 
 // A committeeShape is one committee design: members whose level and slow
 // half-lives are the configured ones times each pair of level × slow, or
-// (thresholds) members that differ in FireEvery × TailQuantile instead.
+// members that differ in FireEvery × TailQuantile instead (fireEvery and
+// tails set).
 type committeeShape struct {
 	level, slow []float64
-	thresholds  bool
+	fireEvery   []time.Duration
+	tails       []float64
 }
 
 // Committees names the committee designs the leave-one-category-out
@@ -44,8 +46,8 @@ var Committees = []string{"paces", "thresholds", "paces-narrow", "level-only", "
 	"level-6h-96h", "level-4h-72h", "slow-20m-3h", "level-15", "slow-15"}
 
 var committeeShapes = map[string]committeeShape{
-	"paces":        {level: committeeLevel[:], slow: committeeSlow[:]},                                    // 6h/24h/72h × 30m/1h/2h
-	"thresholds":   {thresholds: true},                                                                    // FireEvery 7/14/30 d × TailQuantile 0.999/0.9995/0.9998
+	"paces":        {level: committeeLevel[:], slow: committeeSlow[:]}, // 6h/24h/72h × 30m/1h/2h
+	"thresholds":   {fireEvery: []time.Duration{7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour}, tails: []float64{0.999, 0.9995, 0.9998}},
 	"paces-narrow": {level: []float64{0.5, 1, 2}, slow: []float64{0.5, 1, 2}},                             // 12h/24h/48h × 30m/1h/2h
 	"level-only":   {level: []float64{0.25, 1, 3}, slow: []float64{1}},                                    // 6h/24h/72h × 1h
 	"slow-only":    {level: []float64{1}, slow: []float64{0.5, 1, 2}},                                     // 24h × 30m/1h/2h
@@ -68,11 +70,15 @@ func committeeOf(name string) committeeShape {
 
 // size is how many members the design has.
 func (c committeeShape) size() int {
-	if c.thresholds {
-		return 9
+	if c.fireEvery != nil {
+		return len(c.fireEvery) * len(c.tails)
 	}
 	return len(c.level) * len(c.slow)
 }
+
+// CommitteeSize is how many members the committee design name has (the
+// default's for a name not in Committees): the largest quorum it takes.
+func CommitteeSize(name string) int { return committeeOf(name).size() }
 
 // vote is the committee's state of one series.
 type vote struct {
@@ -88,9 +94,9 @@ func newCommittee(raw, def Config) ([]*Detector, int) {
 	var ms []*Detector
 	primary := 0
 	shape := committeeOf(def.Design.Committee)
-	if shape.thresholds {
-		for _, fe := range []time.Duration{7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour} {
-			for _, q := range []float64{0.999, 0.9995, 0.9998} {
+	if shape.fireEvery != nil {
+		for _, fe := range shape.fireEvery {
+			for _, q := range shape.tails {
 				mc := raw
 				mc.Single = true
 				mc.FireEvery, mc.TailQuantile = fe, q

@@ -198,9 +198,8 @@ func DesignGrid(base detect.Config) []detect.Config {
 	var out []detect.Config
 	for _, name := range detect.Committees {
 		c := base
-		c.Design.Committee, c.Design.Quorum = name, 1<<30
-		size := detect.New(c).Config().Design.Quorum // the quorum is capped at the design's size
-		for q := 1; q <= size; q++ {
+		c.Design.Committee = name
+		for q := 1; q <= detect.CommitteeSize(name); q++ {
 			c.Design.Quorum = q
 			out = append(out, c)
 		}
